@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts in its own Node process (isolation: a suite that leaks a socket
+// can't hang the others), two at a time (this machine has 2 cores), and ends with the plain line
+// `N passed, N failed` that CI reads (uvu prints its own totals per file only).
+//   npm test                 all suites
+//   npm test -- broker sim   only files whose path contains one of the words
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { cpus } from 'node:os';
+
+const root = new URL('..', import.meta.url).pathname;
+const filters = process.argv.slice(2);
+const FILE_TIMEOUT_MS = Number(process.env.PIPELAB_TEST_TIMEOUT_MS ?? 600_000);
+const concurrency = Number(process.env.PIPELAB_TEST_JOBS ?? Math.max(1, Math.min(2, cpus().length)));
+
+function find(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...find(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const files = find(join(root, 'test'))
+  .map((f) => relative(root, f))
+  .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
+  .sort();
+
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+let passed = 0, failed = 0, skipped = 0;
+const started = Date.now();
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => {
+      out += `\n[run-tests] ${file} exceeded ${FILE_TIMEOUT_MS} ms: killed\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const text = strip(out);
+      const num = (label) => {
+        const m = text.match(new RegExp(`${label}:\\s+(\\d+)`, 'g'));
+        if (!m) return null;
+        return m.map((x) => Number(x.split(/:\s+/)[1])).reduce((a, b) => a + b, 0);
+      };
+      const total = num('Total'), ok = num('Passed'), skip = num('Skipped') ?? 0;
+      let p = ok ?? 0;
+      let f = total === null ? 0 : total - (ok ?? 0) - skip;
+      // a crash, a timeout or a failing exit with no failed test still fails the file
+      if (code !== 0 && f === 0) f = 1;
+      if (total === null && code === 0) f = 1, (out += '\n[run-tests] no uvu summary printed: did the file call test.run()?\n');
+      passed += p; failed += f; skipped += skip;
+      const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      const notices = text.split('\n').filter((l) => l.startsWith('NOTICE')).join('\n');
+      console.log(`${f ? 'FAIL' : 'ok  '} ${file}  ${p} passed, ${f} failed${skip ? `, ${skip} skipped` : ''}  (${secs}s)`);
+      if (notices) console.log(notices);
+      if (f) console.log(out.split('\n').map((l) => '    ' + l).join('\n'));
+      resolve();
+    });
+  });
+}
+
+const queue = [...files];
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (queue.length) await runFile(queue.shift());
+  }),
+);
+console.log(`\n${files.length} test files in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || files.length === 0 ? 1 : 0);

@@ -1,0 +1,40 @@
+/**
+ * `pipelab` command line. Each subcommand lives in harness/cli/commands/<name>.ts and exports
+ * `register(program)`; this file only wires them and maps errors to exit codes (EXIT_CODES):
+ * user mistakes print a message and a hint, never a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT_CODES, isPipelabError } from '../errors.ts';
+import { version } from '../version.ts';
+
+// Subcommands (one line each; keep sorted).
+const commands: Array<() => Promise<{ register(p: Command): void }>> = [
+];
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('pipelab')
+    .description('Test harness and notebook lab for real-time AI data pipelines')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const load of commands) (await load()).register(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version arrive here too
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_CODES.OK;
+      return EXIT_CODES.INVALID_INPUT;
+    }
+    if (isPipelabError(e)) {
+      process.stderr.write(e.format() + '\n');
+      return e.exitCode;
+    }
+    process.stderr.write(`pipelab: internal error (a bug: please report it)\n${(e as Error)?.stack ?? e}\n`);
+    return EXIT_CODES.INTERNAL;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

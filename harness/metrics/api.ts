@@ -1,0 +1,68 @@
+/**
+ * CONTRACT between the metrics module (harness/metrics/index.ts) and its users (executors,
+ * targets, runner, thresholds, simulator). Interfaces only; the implementation lives beside it.
+ *
+ * Conventions (k6-like):
+ * - metric names are snake_case: `latency`, `iterations`, `errors`, `dropped_iterations`, `vus`,
+ *   `e2e_latency`, `stage_features`, ...
+ * - tags are string→string; a sample recorded with tags also counts toward the untagged metric,
+ *   and toward the sub-metric `name{k:v}` when a threshold or report asks for that filter.
+ * - trends take milliseconds (float) and store integer microseconds in an HDR histogram
+ *   (hdr-histogram-js, 3 significant digits, 1 µs .. 1 h, values above clamp to the max).
+ * - time is given by the caller (`nowMs`, ms since run start) so a virtual clock works.
+ */
+import type { MetricData, MetricType, TimePoint } from '../results/types.ts';
+
+export type Tags = Readonly<Record<string, string>>;
+
+export interface TrendMetric {
+  readonly name: string;
+  /** record one value in ms at run time nowMs */
+  add(valueMs: number, nowMs: number, tags?: Tags): void;
+}
+export interface CounterMetric {
+  readonly name: string;
+  add(n: number, nowMs: number, tags?: Tags): void;
+}
+export interface RateMetric {
+  readonly name: string;
+  /** a true sample counts toward the rate (k6: non-zero) */
+  add(sample: boolean, nowMs: number, tags?: Tags): void;
+}
+export interface GaugeMetric {
+  readonly name: string;
+  set(value: number, nowMs: number, tags?: Tags): void;
+}
+
+export interface MetricsRegistry {
+  trend(name: string): TrendMetric;
+  counter(name: string): CounterMetric;
+  rate(name: string): RateMetric;
+  gauge(name: string): GaugeMetric;
+  /** names and types of everything registered so far */
+  list(): { name: string; type: MetricType }[];
+  /**
+   * Track sub-metric `name{k:v,...}` (a tag filter). Must be called before samples arrive
+   * (thresholds and reports declare what they need at setup). Returns the key used in results.
+   */
+  track(name: string, filter: Tags): string;
+  /**
+   * Samples before this run time are warm-up: they are kept out of the summary figures and
+   * out of threshold evaluation, but still appear in the time series (marked by warmupMs).
+   */
+  setWarmup(warmupMs: number): void;
+  /** figures for the whole measured window so far; key = name or tracked sub-metric key */
+  snapshot(nowMs: number): Record<string, MetricData>;
+  /**
+   * Figures for the last `seconds` complete seconds only (sliding windows for thresholds).
+   * Retention: the registry keeps per-second HDR histograms only as long as the largest window
+   * asked for via `retainWindow`, so memory stays flat.
+   */
+  window(key: string, endMs: number, seconds: number): MetricData | undefined;
+  retainWindow(seconds: number): void;
+  /** completed 1-second points so far (closes seconds up to nowMs) */
+  timeseries(nowMs: number): TimePoint[];
+}
+
+/** merge encoded HDR histograms (from several workers, or several seconds) */
+export type MergeEncoded = (encoded: string[]) => string;

@@ -1,0 +1,142 @@
+/**
+ * The result of one run: plain, serialisable data (summary.json). Reports, notebooks, threshold
+ * evaluation and `pipelab compare` read only this. Live runs and simulated runs write the same
+ * shape. Documented for users in docs/summary-schema.md; bump SUMMARY_SCHEMA on any breaking change.
+ *
+ * Units: durations and latencies in milliseconds (floats) everywhere in this file; HDR histograms
+ * record integer MICROseconds internally (see harness/metrics) and are stored encoded.
+ */
+export const SUMMARY_SCHEMA = 'pipelab.summary/v1' as const;
+
+export type ServiceMode = 'external' | 'container' | 'local' | 'embedded' | 'simulated' | 'none';
+
+export interface ServiceInfo {
+  mode: ServiceMode;
+  /** e.g. bootstrap servers, URL, binary path, container image */
+  detail?: string;
+}
+
+/** k6-style metric types */
+export type MetricType = 'trend' | 'counter' | 'rate' | 'gauge';
+
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  'p99.9': number;
+}
+
+export interface TrendData extends Percentiles {
+  type: 'trend';
+  unit: 'ms';
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  stdev: number;
+  /** HDR histogram (µs values), hdr-histogram-js encodeIntoCompressedBase64; merge with harness/metrics mergeEncoded */
+  hdr: string;
+}
+
+export interface CounterData {
+  type: 'counter';
+  count: number;
+  /** per second over the measured (steady, post-warm-up) window */
+  rate: number;
+}
+
+/** share of non-zero (true) samples, e.g. errors / checks (k6 Rate) */
+export interface RateData {
+  type: 'rate';
+  passes: number;
+  fails: number;
+  /** passes / (passes + fails); 0 when empty */
+  rate: number;
+}
+
+export interface GaugeData {
+  type: 'gauge';
+  value: number;
+  min: number;
+  max: number;
+}
+
+export type MetricData = TrendData | CounterData | RateData | GaugeData;
+
+/**
+ * One second of the run (t = ms since run start, bucket start). Only what was recorded in that
+ * second. Trend points carry percentiles, not histograms, so memory stays small and flat.
+ */
+export interface TimePoint {
+  t: number;
+  /** e.g. { latency: {count, p50, p90, p95, p99, max}, iterations: {count}, errors: {count}, vus: {value} } */
+  [metric: string]: number | TimePointValue;
+}
+export interface TimePointValue {
+  count?: number;
+  value?: number;
+  p50?: number;
+  p90?: number;
+  p95?: number;
+  p99?: number;
+  max?: number;
+}
+
+export interface ThresholdResult {
+  /** metric name, with a tag filter if any, e.g. `latency{status:200}` */
+  metric: string;
+  /** the expression as written, e.g. `p(99)<500` or `p(99)<500 in every 10s window` */
+  expression: string;
+  ok: boolean;
+  /** the observed value(s) the expression was checked against, e.g. { 'p(99)': 812.3 } */
+  observed: Record<string, number>;
+  abortOnFail: boolean;
+  /** set when this threshold aborted the run */
+  abortedAtMs?: number;
+  /** windowed thresholds: the first failing window [startMs, endMs) */
+  failedWindow?: [number, number];
+}
+
+export interface ExecutorResult {
+  name: string;
+  type: string;
+  /** iterations the plan called for (open model) or that ran (closed model) */
+  scheduled: number;
+  completed: number;
+  /** open model: iterations that could not start on time because no VU was free */
+  dropped: number;
+  /** open model: max lag of the scheduler behind its own plan, ms (the generator fell behind) */
+  maxSchedulerLagMs: number;
+}
+
+export interface RunSummary {
+  schema: typeof SUMMARY_SCHEMA;
+  harness: { name: 'pipelab'; version: string; node: string };
+  scenario: { name: string; file?: string; description?: string; tags: Record<string, string> };
+  seed: number;
+  /** the resolved scenario config (after CLI overrides), so a run can be repeated */
+  config: unknown;
+  services: Record<string, ServiceInfo>;
+  /** ISO timestamps */
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  warmupMs: number;
+  /** why the run ended early, if it did */
+  aborted?: { by: 'threshold' | 'signal' | 'error'; reason: string; atMs: number };
+  /** key: metric name, or name{tag:value,...} for tagged sub-metrics (k6 style) */
+  metrics: Record<string, MetricData>;
+  timeseries: { intervalMs: number; points: TimePoint[] };
+  thresholds: ThresholdResult[];
+  executors: ExecutorResult[];
+  /** process CPU (%, of one core), RSS/heap (MB), event-loop delay (ms) sampled during the run */
+  system: {
+    cpuPercent: { mean: number; max: number };
+    rssMb: { mean: number; max: number };
+    heapUsedMb: { mean: number; max: number };
+    eventLoopDelayMs: { p50: number; p99: number; max: number };
+  };
+  /** free-form extras from targets (e.g. pipeline accounting tally, broker stats) */
+  extra?: Record<string, unknown>;
+}

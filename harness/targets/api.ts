@@ -1,0 +1,48 @@
+/**
+ * CONTRACT for targets: what a scenario drives. Executors call `iterate` on a schedule and
+ * measure it; a target may also record its own metrics (e.g. end-to-end latency observed on an
+ * output topic) through the registry it gets at setup.
+ */
+import type { MetricsRegistry, Tags } from '../metrics/api.ts';
+import type { ServiceInfo } from '../results/types.ts';
+import type { Rng } from '../../generators/rng.ts';
+
+export interface TargetContext {
+  metrics: MetricsRegistry;
+  /** ms since run start (virtual in tests) */
+  now(): number;
+  rng: Rng;
+  signal: AbortSignal;
+  /** scenario-level tags, added to every sample */
+  tags: Tags;
+}
+
+export interface IterationContext {
+  /** VU id (1-based) */
+  vu: number;
+  /** global iteration number */
+  iteration: number;
+  /** run time (ms) at which this iteration was meant to start (open model) or started (closed) */
+  intendedStartMs: number;
+  signal: AbortSignal;
+}
+
+export interface IterationOutcome {
+  /** false → counted in the `errors` rate */
+  ok: boolean;
+  /** extra tags for this sample (e.g. status: '200') */
+  tags?: Tags;
+}
+
+export interface Target {
+  readonly kind: string;
+  setup(ctx: TargetContext): Promise<void>;
+  /** one unit of work; a thrown error counts as a failed iteration */
+  iterate(it: IterationContext): Promise<IterationOutcome>;
+  /** flush / wait for in-flight results (e.g. end-to-end observations), then release resources */
+  teardown(): Promise<void>;
+  /** mode of each external component this target used, for the report */
+  services(): Record<string, ServiceInfo>;
+  /** anything the report should carry (accounting tallies, broker stats) */
+  extra?(): Record<string, unknown>;
+}
