@@ -1,0 +1,51 @@
+/**
+ * CONTRACT between the engine (scenario schema + loader, executors, targets, runner) and its
+ * callers (CLI, notebooks, simulator, later the pipeline scenarios).
+ *
+ *   import { defineScenario } from 'pipelab';
+ *   export default defineScenario({ name: 'smoke', target: {...}, executors: {...}, thresholds: {...} });
+ *
+ *   const scenario = await loadScenario('scenarios/smoke.ts', { seed: 7, duration: '10s' });
+ *   const summary = await runScenario(scenario, { signal, onProgress });
+ */
+import type { RunSummary } from '../results/types.ts';
+
+/** CLI / API overrides applied on top of the file (they are recorded in summary.config) */
+export interface ScenarioOverrides {
+  seed?: number | string;
+  /** k6 duration string ('30s', '2m', '1h30m') applied to every executor that has a duration */
+  duration?: string;
+  /** iterations per second for arrival-rate executors (scales ramping stages proportionally) */
+  rate?: number;
+  /** service overrides, e.g. { kafka: 'localhost:9092', redis: 'redis://...' } */
+  services?: Record<string, string>;
+}
+
+export interface Progress {
+  phase: 'warmup' | 'steady' | 'stopping';
+  elapsedMs: number;
+  /** planned total (max over executors), 0 when unknown */
+  totalMs: number;
+  iterations: number;
+  errors: number;
+  /** iterations per second over the last second */
+  ratePerSec: number;
+  /** latency p99 over the last second, ms */
+  p99Ms: number;
+  vus: number;
+  dropped: number;
+}
+
+export interface RunOptions {
+  overrides?: ScenarioOverrides;
+  /** aborting ends the run cleanly: in-flight iterations finish or time out, summary still returned with aborted.by='signal' */
+  signal?: AbortSignal;
+  /** called about once a second */
+  onProgress?: (p: Progress) => void;
+}
+
+/** What the runner needs from the report writer (reports/). */
+export interface ReportWriter {
+  /** writes summary.json, summary.md, junit.xml, report.html and charts; returns the files written */
+  (summary: RunSummary, outDir: string): Promise<string[]>;
+}
