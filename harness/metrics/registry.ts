@@ -268,6 +268,7 @@ class RegistryImpl implements Registry {
   private tick(nowMs: number): void {
     const sec = Math.floor(nowMs / 1000);
     if (sec <= this.curSec) return;
+    if (!Number.isFinite(sec)) throw new Error(`metrics: nowMs must be a finite number of ms since run start, got ${nowMs}`);
     while (this.curSec < sec) {
       const mode = this.mode(this.curSec);
       const point: TimePoint = { t: this.curSec * 1000 };
