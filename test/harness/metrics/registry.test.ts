@@ -245,6 +245,21 @@ test('a snapshot merged from two registries equals one registry that saw everyth
   for (const p of [50, 99, 99.9]) assert.is(m.percentile(p), one.percentile(p));
 });
 
+test('snapshot and time series are plain JSON without NaN, also for metrics that got no samples', () => {
+  const r = reg({ warmupMs: 5000 });
+  r.trend('latency').add(3, 100);
+  r.counter('iterations');
+  r.rate('errors');
+  r.gauge('vus');
+  r.track('latency', { status: '500' });
+  const json = JSON.stringify({ s: r.snapshot(3000), t: r.timeseries(3000) });
+  assert.not.match(json, /null/);
+  const back = JSON.parse(json);
+  assert.is(back.s.latency.count, 0);
+  assert.is(back.s['latency{status:500}'].count, 0);
+  assert.is(back.t.length, 3);
+});
+
 test('close() frees the registry and may be called twice', () => {
   const r = createRegistry();
   r.trend('latency').add(1, 0);
