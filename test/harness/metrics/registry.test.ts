@@ -260,12 +260,18 @@ test('snapshot and time series are plain JSON without NaN, also for metrics that
   assert.is(back.t.length, 3);
 });
 
-test('close() frees the registry and may be called twice', () => {
+test('close() frees the registry and may be called twice; late samples are ignored, late reads are an error', () => {
   const r = createRegistry();
-  r.trend('latency').add(1, 0);
+  const lat = r.trend('latency');
+  const g = r.gauge('vus');
+  lat.add(1, 0);
   r.close();
   r.close();
+  // e.g. a system sampler's last sample arriving after the runner closed the registry
+  lat.add(2, 5000);
+  g.set(3, 5000);
   assert.throws(() => r.trend('other'), /after close/);
+  assert.throws(() => r.snapshot(6000), /snapshot\(\) after close/);
 });
 
 test.run();
