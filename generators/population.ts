@@ -41,14 +41,21 @@ export interface PopulationOptions {
   method?: ZipfMethod | undefined;
 }
 
+/** id strings are cached up to this population size (number → string is not free) */
+const ID_CACHE_MAX = 1 << 21;
+
 class Population {
   readonly size: number;
+  private readonly ids: string[] | undefined;
+  private readonly prefix: string;
   readonly zipf: ZipfSampler;
   protected readonly seed: number;
   private readonly prime: number;
-  constructor(o: PopulationOptions) {
+  constructor(o: PopulationOptions, prefix: string) {
     this.size = o.size;
     this.seed = o.seed;
+    this.prefix = prefix;
+    this.ids = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : undefined;
     this.zipf = createZipf(o.size, o.zipf, o.method);
     this.prime = scatterPrime(o.size);
   }
@@ -59,6 +66,12 @@ class Population {
   /** index drawn uniformly (e.g. a victim whose card was stolen, regardless of activity) */
   sampleUniform(rng: Rng): number {
     return (rng.next() * this.size) | 0;
+  }
+  /** the id of entity i: prefix + index */
+  id(i: number): string {
+    const c = this.ids;
+    if (c === undefined) return this.prefix + i;
+    return c[i] ?? (c[i] = this.prefix + i);
   }
   indexOfRank(rank: number): number {
     return ((rank - 1) * this.prime) % this.size;
@@ -78,8 +91,10 @@ export class UserPopulation extends Population {
   private readonly sigma: Float32Array;
   private readonly home: Uint8Array;
   private readonly devices: Uint8Array;
+  private readonly primary: string[];
   constructor(o: PopulationOptions) {
-    super(o);
+    super(o, 'u');
+    this.primary = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : [];
     this.filled = new Uint8Array(o.size);
     this.mu = new Float64Array(o.size);
     this.sigma = new Float32Array(o.size);
@@ -98,9 +113,6 @@ export class UserPopulation extends Population {
     this.mu[i] = 3.5 + 0.8 * z;
     this.sigma[i] = 0.35 + 0.45 * hashUniform(s, i, 5);
     this.filled[i] = 1;
-  }
-  id(i: number): string {
-    return 'u' + i;
   }
   homeCountry(i: number): number {
     if (this.filled[i] === 0) this.fill(i);
@@ -123,13 +135,13 @@ export class UserPopulation extends Population {
   usualDevice(i: number, rng: Rng): string {
     const n = this.deviceCount(i);
     const u = rng.next();
-    const k = n === 1 || u < 0.7 ? 0 : 1 + ((((u - 0.7) / 0.3) * (n - 1)) | 0);
-    return 'd' + i + '-' + k;
+    if (n === 1 || u < 0.7) return this.primary[i] ?? (this.primary[i] = 'd' + i + '-0');
+    return 'd' + i + '-' + (1 + ((((u - 0.7) / 0.3) * (n - 1)) | 0));
   }
 }
 
 export class MerchantPopulation extends Population {
-  id(i: number): string {
-    return 'm' + i;
+  constructor(o: PopulationOptions, prefix = 'm') {
+    super(o, prefix);
   }
 }

@@ -133,7 +133,7 @@ export class UserEventStream implements EventStream<UserEvent> {
     this.seed = toSeed(cfg.seed);
     const root = new Rng(this.seed);
     this.users = new UserPopulation({ size: cfg.users.count, zipf: cfg.users.zipf, seed: root.fork('user-attrs').seed });
-    this.products = new MerchantPopulation({ size: cfg.products.count, zipf: cfg.products.zipf, seed: root.fork('product-attrs').seed });
+    this.products = new MerchantPopulation({ size: cfg.products.count, zipf: cfg.products.zipf, seed: root.fork('product-attrs').seed }, '/product/p');
     this.arrivals = createArrivals({ ...cfg.arrivals, startMs: cfg.startMs }, root.fork('arrivals'));
     this.drift = new DriftSchedule({
       base: mergeParams(defaultUserEventParams(), cfg.params),
@@ -209,7 +209,7 @@ export class UserEventStream implements EventStream<UserEvent> {
         return '/login';
       case 'view':
       case 'click':
-        return '/product/p' + this.products.sampleActive(this.rProduct);
+        return this.products.id(this.products.sampleActive(this.rProduct));
       case 'search':
         return '/search';
       case 'add_to_cart':
