@@ -21,3 +21,29 @@ export {
 export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
 export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';
 export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
+// --- generators: seeded event streams, arrival processes, key skew, drift, serialisation ---
+export { createArrivals, parseArrivalSpec, ArrivalSpecSchema, ARRIVAL_KINDS } from './generators/arrivals.ts';
+export type { Arrivals, ArrivalSpec, ArrivalSpecInput } from './generators/arrivals.ts';
+export { createZipf, zipfPmf, ZIPF_ALIAS_MAX } from './generators/zipf.ts';
+export type { ZipfSampler, ZipfMethod } from './generators/zipf.ts';
+export { DriftSchedule, DriftSpecSchema, driftProbability, paramPaths } from './generators/drift.ts';
+export type { DriftSpec, DriftSpecInput, DriftTruth, Params as DriftParams } from './generators/drift.ts';
+export { UserPopulation, MerchantPopulation } from './generators/population.ts';
+export { COUNTRIES, distanceKm } from './generators/geo.ts';
+export type { Country } from './generators/geo.ts';
+export {
+  TransactionStream, createTransactionStream, TransactionConfigSchema, defaultTransactionParams, FRAUD_PATTERNS, CHANNELS,
+} from './generators/transactions.ts';
+export type { Transaction, FraudPattern, Channel, TransactionConfigInput, TransactionParams } from './generators/transactions.ts';
+export {
+  UserEventStream, createUserEventStream, UserEventConfigSchema, defaultUserEventParams, USER_EVENT_TYPES, DEVICE_TYPES,
+} from './generators/user-events.ts';
+export type { UserEvent, UserEventType, DeviceType, UserEventConfigInput, UserEventParams } from './generators/user-events.ts';
+export type { EventStream } from './generators/stream.ts';
+export {
+  transactionToJson, transactionFromJson, transactionToAvro, transactionFromAvro, transactionAvroType,
+  userEventToJson, userEventFromJson, userEventToAvro, userEventFromAvro, userEventAvroType, avroSyncMarker,
+} from './generators/serialize.ts';
+export { TRANSACTION_AVSC, USER_EVENT_AVSC } from './generators/schemas/index.ts';
+export { GENERATORS, getGenerator, createGenerator, generatorNames } from './generators/registry.ts';
+export type { GeneratorEntry } from './generators/registry.ts';
