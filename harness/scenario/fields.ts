@@ -32,6 +32,7 @@ export const duration = () =>
   z
     .string({ error: (i) => `expected a duration like "30s", "2m", "1h30m" or "500ms", got ${got(i.input)}` })
     .refine((s) => tryParseDuration(s) !== undefined, {
+      abort: true,
       error: (i) => `expected a duration like "30s", "2m", "1h30m" or "500ms", got ${got(i.input)}`,
     });
 /** a duration that must be > 0 */
