@@ -145,14 +145,8 @@ export class VirtualClock implements Clock {
     if (s.t > this.t) this.t = s.t;
     s.done = true;
     s.resolve();
-    // wake every sleeper due at the same instant before letting time move again
-    while (this.heap.length && (this.heap[0] as Sleeper).t <= this.t) {
-      const n = this.pop() as Sleeper;
-      if (!n.done) {
-        n.done = true;
-        n.resolve();
-      }
-    }
+    // one sleeper per turn: what it sets off (its microtasks) runs to completion before the next
+    // sleeper due at the same instant wakes, so same-time events keep their registration order
     setImmediate(this.pump);
   };
 

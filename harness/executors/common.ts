@@ -163,6 +163,9 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
     if (batch >= MAX_BATCH) await clock.yield();
   }
 
+  // gracefulStop counts from the end of the scheduled duration (k6), not from the last arrival
+  const end = start + plan.durationMs;
+  if (!signal.aborted && clock.now() < end) await clock.sleepUntil(end, signal);
   const interrupted = await drain(clock, () => busy, (cb) => (idleCb = cb), plan.gracefulStopMs);
   finished = true;
   if (interrupted > 0) hard.abort();
