@@ -240,8 +240,9 @@ export async function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promi
       } catch {
         outcome = FAILED;
       }
-      vu.current = -1;
+      // an interrupted iteration may end after its VU was restarted: leave the new one's state alone
       if (finished || interruptedIts.has(iteration)) return;
+      vu.current = -1;
       busy--;
       live.busy--;
       completed++;
