@@ -47,3 +47,14 @@ export {
 export { TRANSACTION_AVSC, USER_EVENT_AVSC } from './generators/schemas/index.ts';
 export { GENERATORS, getGenerator, createGenerator, generatorNames } from './generators/registry.ts';
 export type { GeneratorEntry } from './generators/registry.ts';
+
+// --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
+export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
+export type { Scenario, ScenarioPlan, ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './harness/scenario/index.ts';
+export { runScenario, exitCodeFor } from './harness/runner/index.ts';
+export type { RunnerOptions, RunOptions, Progress, ScenarioOverrides, ReportWriter } from './harness/runner/index.ts';
+export { RealClock, VirtualClock, EXECUTOR_TYPES, executors } from './harness/executors/index.ts';
+export type { Clock, ExecutorType, ExecutorConfig, ConstantArrivalRateConfig, RampingArrivalRateConfig, ConstantVusConfig, RampingVusConfig, PerVuIterationsConfig, ArrivalPlan, VuPlan, BasePlan } from './harness/executors/index.ts';
+export { TARGET_TYPES, createTarget } from './harness/targets/index.ts';
+export type { TargetType, TargetConfig, FunctionTargetConfig, HttpTargetConfig, FunctionIterationContext, FunctionTargetFn } from './harness/targets/index.ts';
+export type { Target, TargetContext, IterationContext, IterationOutcome } from './harness/targets/api.ts';
