@@ -7,6 +7,21 @@ export { PipelabError, EXIT_CODES } from './harness/errors.ts';
 export type * from './harness/results/types.ts';
 export { version } from './harness/version.ts';
 
+// --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
+export { createRegistry, mergeEncoded, decodeHistogram, percentileFromEncoded, trendFromEncoded, encodeValues } from './harness/metrics/index.ts';
+export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags } from './harness/metrics/index.ts';
+
+// --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
+export { defineScenario, loadScenario, validateScenario, planScenario, parseDuration, formatDuration } from './harness/scenario/index.ts';
+export type { Scenario, ScenarioPlan, ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './harness/scenario/index.ts';
+export { runScenario, exitCodeFor } from './harness/runner/index.ts';
+export type { RunnerOptions, RunOptions, Progress, ScenarioOverrides, ReportWriter } from './harness/runner/index.ts';
+export { RealClock, VirtualClock, EXECUTOR_TYPES, executors } from './harness/executors/index.ts';
+export type { Clock, ExecutorType, ExecutorConfig, ConstantArrivalRateConfig, RampingArrivalRateConfig, ConstantVusConfig, RampingVusConfig, PerVuIterationsConfig, ArrivalPlan, VuPlan, BasePlan } from './harness/executors/index.ts';
+export { TARGET_TYPES, createTarget } from './harness/targets/index.ts';
+export type { TargetType, TargetConfig, FunctionTargetConfig, HttpTargetConfig, FunctionIterationContext, FunctionTargetFn } from './harness/targets/index.ts';
+export type { Target, TargetContext, IterationContext, IterationOutcome } from './harness/targets/api.ts';
+
 // reports: writers and chart builders; they read a RunSummary only (summary.json)
 export {
   writeReport, defaultReportDir, formatConsoleSummary, formatMarkdown, formatJunit, formatHtml, formatJson,
