@@ -8,11 +8,21 @@ export type * from './harness/results/types.ts';
 export { version } from './harness/version.ts';
 
 // --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
-export { createRegistry, mergeEncoded, decodeHistogram, percentileFromEncoded, trendFromEncoded, encodeValues } from './harness/metrics/index.ts';
-export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags } from './harness/metrics/index.ts';
+export {
+  createRegistry,
+  mergeEncoded,
+  decodeHistogram,
+  percentileFromEncoded,
+  trendFromEncoded,
+  encodeValues,
+  startSystemSampler,
+} from './harness/metrics/index.ts';
+export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
+export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';
+export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
 
 // --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
-export { defineScenario, loadScenario, validateScenario, planScenario, parseDuration, formatDuration } from './harness/scenario/index.ts';
+export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
 export type { Scenario, ScenarioPlan, ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './harness/scenario/index.ts';
 export { runScenario, exitCodeFor } from './harness/runner/index.ts';
 export type { RunnerOptions, RunOptions, Progress, ScenarioOverrides, ReportWriter } from './harness/runner/index.ts';

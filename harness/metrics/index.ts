@@ -14,4 +14,6 @@ export {
   HDR_DIGITS,
 } from './hdr.ts';
 export type { DecodedHistogram, HdrBuild } from './hdr.ts';
+export { startSystemSampler, emptySystemSummary } from './system.ts';
+export type { SystemSampler, SystemSamplerOptions, SystemPoint, SystemSummary } from './system.ts';
 export type * from './api.ts';

@@ -68,7 +68,7 @@ class RegistryImpl implements Registry {
   /** every state, in registration order (sub-metrics right after their metric) */
   private readonly order: AnyState[] = [];
   private readonly held = { states: [] as AnyState[] };
-  private warmupMs = 0;
+  private warmup = 0;
   private retainSeconds = 0;
   private curSec = 0;
   private readonly points: TimePoint[] = [];
@@ -88,7 +88,7 @@ class RegistryImpl implements Registry {
       add: (valueMs, nowMs, tags) => {
         if (!Number.isFinite(valueMs)) return;
         this.tick(nowMs);
-        const post = nowMs >= this.warmupMs;
+        const post = nowMs >= this.warmup;
         st.add(valueMs, post);
         if (tags && e.subs.length) for (const s of e.subs) if (matches(tags, s.filter)) (s.state as TrendState).add(valueMs, post);
       },
@@ -103,7 +103,7 @@ class RegistryImpl implements Registry {
       add: (n, nowMs, tags) => {
         if (!Number.isFinite(n)) return;
         this.tick(nowMs);
-        const post = nowMs >= this.warmupMs;
+        const post = nowMs >= this.warmup;
         st.add(n, post);
         if (tags && e.subs.length) for (const s of e.subs) if (matches(tags, s.filter)) (s.state as CounterState).add(n, post);
       },
@@ -117,7 +117,7 @@ class RegistryImpl implements Registry {
       name,
       add: (sample, nowMs, tags) => {
         this.tick(nowMs);
-        const post = nowMs >= this.warmupMs;
+        const post = nowMs >= this.warmup;
         const b = Boolean(sample);
         st.add(b, post);
         if (tags && e.subs.length) for (const s of e.subs) if (matches(tags, s.filter)) (s.state as RateState).add(b, post);
@@ -133,11 +133,15 @@ class RegistryImpl implements Registry {
       set: (value, nowMs, tags) => {
         if (!Number.isFinite(value)) return;
         this.tick(nowMs);
-        const post = nowMs >= this.warmupMs;
+        const post = nowMs >= this.warmup;
         st.set(value, post);
         if (tags && e.subs.length) for (const s of e.subs) if (matches(tags, s.filter)) (s.state as GaugeState).set(value, post);
       },
     };
+  }
+
+  get warmupMs(): number {
+    return this.warmup;
   }
 
   list(): { name: string; type: MetricType }[] {
@@ -166,13 +170,13 @@ class RegistryImpl implements Registry {
     if (!(warmupMs >= 0) || !Number.isFinite(warmupMs)) {
       throw new PipelabError('INVALID_ARGUMENT', `warm-up must be a finite number of ms ≥ 0, got ${warmupMs}`);
     }
-    this.warmupMs = warmupMs;
+    this.warmup = warmupMs;
     this.applyDirect();
   }
 
   snapshot(nowMs: number): Record<string, MetricData> {
     this.tick(nowMs);
-    const measuredSeconds = Math.max(0, nowMs - this.warmupMs) / 1000;
+    const measuredSeconds = Math.max(0, nowMs - this.warmup) / 1000;
     const mode = this.mode(this.curSec);
     const out: Record<string, MetricData> = {};
     for (const s of this.order) out[s.key] = s.data(measuredSeconds, mode);
@@ -184,7 +188,7 @@ class RegistryImpl implements Registry {
     const s = this.order.find((x) => x.key === key);
     if (!s) return undefined;
     const toSec = Math.min(Math.floor(endMs / 1000), this.curSec);
-    return s.window(toSec - seconds, toSec, Math.ceil(this.warmupMs / 1000));
+    return s.window(toSec - seconds, toSec, Math.ceil(this.warmup / 1000));
   }
 
   retainWindow(seconds: number): void {
@@ -250,8 +254,8 @@ class RegistryImpl implements Registry {
 
   private mode(sec: number): WarmupMode {
     const start = sec * 1000;
-    if (start >= this.warmupMs) return 'after';
-    if (start + 1000 <= this.warmupMs) return 'before';
+    if (start >= this.warmup) return 'after';
+    if (start + 1000 <= this.warmup) return 'before';
     return 'straddle';
   }
 

@@ -11,6 +11,7 @@ import { EXIT_CODES } from '../errors.ts';
 import { runExecutor } from '../executors/index.ts';
 import { newLiveStats, type LiveStats } from '../executors/types.ts';
 import { createRegistry } from '../metrics/index.ts';
+import { startSystemSampler } from '../metrics/system.ts';
 import { SUMMARY_SCHEMA, type ExecutorResult, type RunSummary, type ServiceInfo, type ThresholdResult } from '../results/types.ts';
 import { configOf, planScenario, thresholdsOf, validateScenario, applyOverrides, type Scenario } from '../scenario/load.ts';
 import type { ScenarioInput } from '../scenario/schema.ts';
@@ -18,7 +19,6 @@ import type { HttpTarget } from '../targets/http.ts';
 import { createTarget } from '../targets/index.ts';
 import { version } from '../version.ts';
 import type { Progress, RunOptions } from './api.ts';
-import { startSystemSampling } from './system.ts';
 
 export type { Progress, RunOptions, ScenarioOverrides, ReportWriter } from './api.ts';
 
@@ -71,7 +71,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: Runn
   }
 
   const startedAtEpoch = Date.now();
-  const system = startSystemSampling();
+  const system = startSystemSampler({ registry, now: () => clock.now() });
   const onSignal = (): void => abort('signal', 'stopped by the user (interrupt)');
   if (options.signal?.aborted) onSignal();
   options.signal?.addEventListener('abort', onSignal, { once: true });
@@ -159,9 +159,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: Runn
 
   const metrics = registry.snapshot(endMs);
   const timeseries = registry.timeseries(endMs);
-  const thresholdResults: ThresholdResult[] = thresholds.final(registry, endMs).map((t) =>
-    aborted?.by === 'threshold' && aborted.reason.startsWith(`threshold ${t.metric}: ${t.expression} `) ? { ...t, abortedAtMs: aborted.atMs } : t,
-  );
+  const thresholdResults: ThresholdResult[] = thresholds.final(registry, endMs);
   registry.close();
   const order = Object.keys(scenario.executors);
   results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
