@@ -117,10 +117,19 @@ export function throughputSpec(summary: RunSummary, o: ChartOptions = {}): Chart
   } as ChartSpec;
 }
 
+/**
+ * failed iterations in one interval: `errors` is a Rate metric, whose points carry the number of
+ * samples (`count`) and the share that were true, i.e. failed (`value`); a Counter has `count` only
+ */
+function failedIn(v: TimePointValue | undefined): number {
+  if (!v?.count) return 0;
+  return v.value === undefined ? v.count : Math.round(v.count * v.value);
+}
+
 /** failed iterations per second */
 export function errorsSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
   const w = (summary.timeseries.intervalMs || 1000) / 1000;
-  const values = summary.timeseries.points.map((p) => ({ t: sec(p), t2: sec(p) + w * 0.9, errors: field(p, 'errors')?.count ?? 0 }));
+  const values = summary.timeseries.points.map((p) => ({ t: sec(p), t2: sec(p) + w * 0.9, errors: failedIn(field(p, 'errors')) }));
   return {
     ...base('errors per second', o),
     layer: [

@@ -32,6 +32,10 @@ test('throughput is iterations per second and dropped per second; errors per sec
   assert.equal(t.filter((x) => x.t === 7).map((x) => [x.series, x.perSec]), [['iterations/s', 185], ['dropped/s', 15]]);
   const e = data(errorsSpec(s));
   assert.is(e.length, s.timeseries.points.length);
+  // errors is a Rate: failed = samples × share
+  const p7 = s.timeseries.points[7]!.errors as { count: number; value: number };
+  assert.is(e[7]!.errors, Math.round(p7.count * p7.value));
+  assert.ok((e[7]!.errors as number) > 5 && (e[7]!.errors as number) < p7.count, 'the stall second has some, not all, failures');
 });
 
 test('every chart names the chart font and the set has four charts', () => {
