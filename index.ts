@@ -16,6 +16,7 @@ export {
   trendFromEncoded,
   encodeValues,
   startSystemSampler,
+  subMetricKey,
 } from './harness/metrics/index.ts';
 export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
 export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';

@@ -86,7 +86,7 @@ class RegistryImpl implements Registry {
     return {
       name,
       add: (valueMs, nowMs, tags) => {
-        if (!Number.isFinite(valueMs)) return;
+        if (this.closed || !Number.isFinite(valueMs)) return;
         this.tick(nowMs);
         const post = nowMs >= this.warmup;
         st.add(valueMs, post);
@@ -101,7 +101,7 @@ class RegistryImpl implements Registry {
     return {
       name,
       add: (n, nowMs, tags) => {
-        if (!Number.isFinite(n)) return;
+        if (this.closed || !Number.isFinite(n)) return;
         this.tick(nowMs);
         const post = nowMs >= this.warmup;
         st.add(n, post);
@@ -116,6 +116,7 @@ class RegistryImpl implements Registry {
     return {
       name,
       add: (sample, nowMs, tags) => {
+        if (this.closed) return;
         this.tick(nowMs);
         const post = nowMs >= this.warmup;
         const b = Boolean(sample);
@@ -131,7 +132,7 @@ class RegistryImpl implements Registry {
     return {
       name,
       set: (value, nowMs, tags) => {
-        if (!Number.isFinite(value)) return;
+        if (this.closed || !Number.isFinite(value)) return;
         this.tick(nowMs);
         const post = nowMs >= this.warmup;
         st.set(value, post);
@@ -175,6 +176,7 @@ class RegistryImpl implements Registry {
   }
 
   snapshot(nowMs: number): Record<string, MetricData> {
+    this.assertOpen('snapshot');
     this.tick(nowMs);
     const measuredSeconds = Math.max(0, nowMs - this.warmup) / 1000;
     const mode = this.mode(this.curSec);
@@ -184,6 +186,7 @@ class RegistryImpl implements Registry {
   }
 
   window(key: string, endMs: number, seconds: number): MetricData | undefined {
+    this.assertOpen('window');
     this.tick(endMs);
     const s = this.order.find((x) => x.key === key);
     if (!s) return undefined;
@@ -199,6 +202,7 @@ class RegistryImpl implements Registry {
   }
 
   timeseries(nowMs: number): TimePoint[] {
+    this.assertOpen('timeseries');
     this.tick(nowMs);
     return this.points.slice();
   }
@@ -212,6 +216,10 @@ class RegistryImpl implements Registry {
 
   // ---- internals
 
+  private assertOpen(what: string): void {
+    if (this.closed) throw new Error(`metrics registry: ${what}() after close(); read results before closing`);
+  }
+
   private entry(name: string, type: MetricType): Entry {
     const e = this.entries.get(name);
     if (e) {
@@ -222,7 +230,7 @@ class RegistryImpl implements Registry {
       }
       return e;
     }
-    if (this.closed) throw new Error('metrics registry used after close()');
+    if (this.closed) throw new Error('metrics registry: new metric after close()');
     if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) {
       throw new PipelabError('INVALID_ARGUMENT', `metric name "${name}" is not valid`, {
         hint: 'use letters, digits, _ and . (snake_case like e2e_latency), starting with a letter or _',
@@ -268,6 +276,7 @@ class RegistryImpl implements Registry {
   private tick(nowMs: number): void {
     const sec = Math.floor(nowMs / 1000);
     if (sec <= this.curSec) return;
+    if (!Number.isFinite(sec)) throw new Error(`metrics: nowMs must be a finite number of ms since run start, got ${nowMs}`);
     while (this.curSec < sec) {
       const mode = this.mode(this.curSec);
       const point: TimePoint = { t: this.curSec * 1000 };

@@ -45,7 +45,7 @@ export const tags = () =>
   });
 
 export const nonEmptyString = () =>
-  z.string({ error: (i) => `expected a string, got ${got(i.input)}` }).min(1, { error: 'must not be empty' });
+  z.string({ error: (i) => `expected a string, got ${got(i.input)}` }).min(1, { error: 'must not be empty', abort: true });
 
 /** strict object whose unknown-field error lists the allowed fields */
 export function strictObject<S extends z.core.$ZodLooseShape>(shape: S) {

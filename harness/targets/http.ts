@@ -8,7 +8,6 @@
  *   owns the loop (connections = vus, pipelining, duration) and every response it reports is
  *   folded into the registry (latency, iterations, errors with status tags).
  */
-import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { Pool } from 'undici';
 import type { ServiceInfo } from '../results/types.ts';
@@ -119,8 +118,8 @@ export function create(c: Config): HttpTarget {
 
   if (c.engine === 'autocannon') {
     target.drive = async (d) => {
-      // autocannon ships no types (and @types/autocannon describes v7): the few calls used are typed below
-      const autocannon = createRequire(import.meta.url)('autocannon') as AutocannonFn;
+      // loaded only when this engine is used (types: ./autocannon.d.ts)
+      const { default: autocannon } = await import('autocannon');
       const tc = ctx ?? d.ctx;
       const latency = tc.metrics.trend('latency');
       const iterations = tc.metrics.counter('iterations');
@@ -142,7 +141,7 @@ export function create(c: Config): HttpTarget {
         duration: Math.max(1, Math.round(d.durationMs / 1000)),
         timeout: Math.max(1, Math.round(timeoutMs / 1000)),
       });
-      instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
         const now = tc.now();
         const t = tagsFor(statusCode);
         latency.add(responseTime, now, t);
@@ -157,7 +156,7 @@ export function create(c: Config): HttpTarget {
       const onAbort = (): void => instance.stop();
       d.signal.addEventListener('abort', onAbort, { once: true });
       const result = await new Promise<AutocannonResult>((resolve, reject) => {
-        instance.on('done', resolve);
+        instance.on('done', (r) => resolve(r as AutocannonResult));
         instance.on('error', reject);
       }).finally(() => d.signal.removeEventListener('abort', onAbort));
       lastResult = {
@@ -186,11 +185,6 @@ interface AutocannonResult {
   connections?: number;
   pipelining?: number;
 }
-interface AutocannonInstance {
-  on(event: string, fn: (...args: never[]) => void): void;
-  stop(): void;
-}
-type AutocannonFn = (opts: Record<string, unknown>) => AutocannonInstance;
 
 /** kept to document the option set in one place */
 export const DEFAULTS = { method: 'GET', engine: 'undici', connections: 100, pipelining: 1, timeout: '10s' } as const;

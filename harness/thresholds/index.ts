@@ -230,7 +230,8 @@ class Compiled implements CompiledThresholds {
     const agg = t.parsed.aggregationText;
     if (t.parsed.windowSeconds && t.windows > 0) {
       if (t.firstFail) {
-        return { ...base, ok: false, observed: { [agg]: t.firstFail.observed }, failedWindow: t.firstFail.window, ...extra };
+        const note = `first failing window of ${t.windows} evaluated; worst ${agg} ${round(t.worst)}`;
+        return { ...base, ok: false, observed: { [agg]: t.firstFail.observed }, failedWindow: t.firstFail.window, note, ...extra };
       }
       return { ...base, ok: true, observed: { [agg]: t.worst }, note: `worst of ${t.windows} windows of ${t.parsed.windowSeconds}s`, ...extra };
     }
@@ -238,7 +239,14 @@ class Compiled implements CompiledThresholds {
     const o = observe(s[t.regKey], t.parsed.aggregation, typesOf(registry).get(t.name));
     const r: ThresholdResult = { ...base, ok: compare(o.value, t.parsed.op, t.parsed.value), observed: { [agg]: o.value }, ...extra };
     const notes = [o.note];
-    if (t.parsed.windowSeconds) notes.push(`the measured run is shorter than one ${t.parsed.windowSeconds}s window: evaluated over the whole measured run`);
+    if (t.parsed.windowSeconds) {
+      const measuredMs = nowMs - (registry.warmupMs ?? 0);
+      notes.push(
+        measuredMs < t.parsed.windowSeconds * 1000
+          ? `the measured run is shorter than one ${t.parsed.windowSeconds}s window: evaluated over the whole measured run`
+          : `no ${t.parsed.windowSeconds}s window had samples: evaluated over the whole measured run`,
+      );
+    }
     const note = notes.filter(Boolean).join('; ');
     if (note) r.note = note;
     return r;
@@ -264,6 +272,8 @@ class Compiled implements CompiledThresholds {
     t.nextEndSec = Math.max(t.nextEndSec, e);
   }
 }
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 function typesOf(registry: MetricsRegistry): Map<string, MetricType> {
   return new Map(registry.list().map((m) => [m.name, m.type]));

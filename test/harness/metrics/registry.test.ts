@@ -245,12 +245,33 @@ test('a snapshot merged from two registries equals one registry that saw everyth
   for (const p of [50, 99, 99.9]) assert.is(m.percentile(p), one.percentile(p));
 });
 
-test('close() frees the registry and may be called twice', () => {
+test('snapshot and time series are plain JSON without NaN, also for metrics that got no samples', () => {
+  const r = reg({ warmupMs: 5000 });
+  r.trend('latency').add(3, 100);
+  r.counter('iterations');
+  r.rate('errors');
+  r.gauge('vus');
+  r.track('latency', { status: '500' });
+  const json = JSON.stringify({ s: r.snapshot(3000), t: r.timeseries(3000) });
+  assert.not.match(json, /null/);
+  const back = JSON.parse(json);
+  assert.is(back.s.latency.count, 0);
+  assert.is(back.s['latency{status:500}'].count, 0);
+  assert.is(back.t.length, 3);
+});
+
+test('close() frees the registry and may be called twice; late samples are ignored, late reads are an error', () => {
   const r = createRegistry();
-  r.trend('latency').add(1, 0);
+  const lat = r.trend('latency');
+  const g = r.gauge('vus');
+  lat.add(1, 0);
   r.close();
   r.close();
+  // e.g. a system sampler's last sample arriving after the runner closed the registry
+  lat.add(2, 5000);
+  g.set(3, 5000);
   assert.throws(() => r.trend('other'), /after close/);
+  assert.throws(() => r.snapshot(6000), /snapshot\(\) after close/);
 });
 
 test.run();

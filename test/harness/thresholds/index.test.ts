@@ -219,6 +219,7 @@ test('a windowed threshold catches a 3-second stall that the whole-run p99 hides
   // the first complete 10 s window that holds enough of the stall to push its p99 over 500 ms
   assert.equal(windowed!.failedWindow, [291_000, 301_000]);
   assert.ok(windowed!.observed['p(99)']! > 500);
+  assert.match(windowed!.note!, /first failing window of 591 evaluated; worst p\(99\) 19\d\d/);
 });
 
 test('windowed thresholds report the worst window when every window passes', () => {
