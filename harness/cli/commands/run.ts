@@ -67,25 +67,28 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
       else stderr.write(msg + '\n');
       ac.abort(new Error('interrupted (SIGINT)'));
     } else {
-      stderr.write('\nquit without a report\n');
+      stderr.write('\nquit at once: the report is missing or incomplete\n');
       process.exit(EXIT_CODES.ABORTED_BY_USER);
     }
   };
   process.on('SIGINT', onSigint);
-  let summary;
+  // the handler stays until the report is written: a second Ctrl-C while writing also quits at once
   try {
-    summary = await runScenario(scenario, { signal: ac.signal, onProgress: progress ? (p) => progress.update(p) : undefined });
+    let summary;
+    try {
+      summary = await runScenario(scenario, { signal: ac.signal, onProgress: progress ? (p) => progress.update(p) : undefined });
+    } finally {
+      progress?.done();
+    }
+    let dir: string | undefined;
+    if (opts.report) {
+      dir = opts.out ?? defaultReportDir(summary);
+      await writeReport(summary, dir);
+    }
+    process.stdout.write(formatConsoleSummary(summary) + '\n');
+    if (dir) process.stdout.write(`  report: ${dir}\n\n`);
+    return exitCodeFor(summary);
   } finally {
-    progress?.done();
     process.off('SIGINT', onSigint);
   }
-
-  let dir: string | undefined;
-  if (opts.report) {
-    dir = opts.out ?? defaultReportDir(summary);
-    await writeReport(summary, dir);
-  }
-  process.stdout.write(formatConsoleSummary(summary) + '\n');
-  if (dir) process.stdout.write(`  report: ${dir}\n\n`);
-  return exitCodeFor(summary);
 }

@@ -123,27 +123,50 @@ test('an abortOnFail threshold stops the run early with exit 108', () => {
   assert.ok(s.thresholds.some((t: { abortedAtMs?: number }) => t.abortedAtMs !== undefined), 'the aborting threshold is marked');
 });
 
+/** start a run in the background; resolves once `marker` appears on stderr */
+function background(args: string[]) {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const io = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d) => (io.stdout += d));
+  child.stderr.on('data', (d) => (io.stderr += d));
+  const waitFor = (marker: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (io.stderr.includes(marker)) return resolve();
+      const t = setTimeout(() => reject(new Error(`"${marker}" not seen within 30 s:\n${io.stderr}`)), 30_000);
+      child.stderr.on('data', () => {
+        if (io.stderr.includes(marker)) clearTimeout(t), resolve();
+      });
+    });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, io, waitFor, exited };
+}
+
 test('Ctrl-C (SIGINT) stops the run cleanly, still writes the report and exits 105', async () => {
   const out = join(tmp, 'sigint');
-  const child = spawn(process.execPath, [bin, 'run', fixture('long.ts'), '--out', out], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  // wait until the run is under way (the first progress line), then interrupt
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no progress line within 30 s:\n${stderr}`)), 30_000);
-    child.stderr.on('data', () => {
-      if (stderr.includes('progress')) clearTimeout(t), resolve();
-    });
-  });
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  assert.is(code, 105, stdout + stderr);
-  assert.match(stderr, 'stopping');
+  const run = background(['run', fixture('long.ts'), '--out', out]);
+  await run.waitFor('progress'); // the run is under way
+  run.child.kill('SIGINT');
+  const code = await run.exited;
+  assert.is(code, 105, run.io.stdout + run.io.stderr);
+  assert.match(run.io.stderr, 'stopping');
   for (const f of REPORT_FILES) assert.ok(existsSync(join(out, f)), `${f} written`);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   assert.is(s.aborted.by, 'signal');
   assert.ok(s.durationMs < 30_000);
+  assert.match(run.io.stdout, 'aborted by signal');
+});
+
+test('a second Ctrl-C quits at once with exit 105, without waiting for in-flight iterations', async () => {
+  const out = join(tmp, 'sigint2');
+  const run = background(['run', fixture('slow.ts'), '--out', out]);
+  await run.waitFor('progress');
+  run.child.kill('SIGINT');
+  await run.waitFor('stopping'); // now waiting up to 3 s for in-flight iterations
+  run.child.kill('SIGINT');
+  const code = await run.exited;
+  assert.is(code, 105, run.io.stdout + run.io.stderr);
+  assert.match(run.io.stderr, 'quit at once');
+  assert.not.ok(existsSync(join(out, 'summary.json')), 'no report: it quit before the run ended');
 });
 
 test.run();
