@@ -55,6 +55,13 @@ test('charts can be skipped: report.html still written, no chart files', async (
   assert.equal(files.map((f) => f.slice(d2.length + 1)).sort(), ['junit.xml', 'report.html', 'summary.json', 'summary.md']);
 });
 
+test('a run that recorded nothing (aborted at once) still gets a full report', async () => {
+  const s = { ...loadFixture(), metrics: {}, thresholds: [], executors: [], timeseries: { intervalMs: 1000, points: [] }, warmupMs: 0 };
+  const files = await writeReport(s, join(dir, 'empty'));
+  assert.is(files.length, 12);
+  assert.match(readFileSync(join(dir, 'empty', 'summary.md'), 'utf8'), 'No trend metrics recorded.');
+});
+
 test('the default directory is reports/out/<scenario>-<UTC timestamp of the start>', () => {
   const s = loadFixture();
   assert.is(defaultReportDir(s), join('reports', 'out', 'fixture-smoke-20261126-100000'));
