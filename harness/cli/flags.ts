@@ -42,7 +42,7 @@ export function parseOverrides(flags: RunFlags): ScenarioOverrides {
   for (const name of ['kafka', 'redis'] as const) {
     const v = flags[name];
     if (v === undefined) continue;
-    if (v.trim() === '') issues.push({ path: `--${name}`, message: `expected ${name === 'kafka' ? 'bootstrap servers, e.g. --kafka localhost:9092' : 'a Redis URL, e.g. --redis redis://127.0.0.1:6379'}` });
+    if (v.trim() === '') issues.push({ path: `--${name}`, message: `expected ${name === 'kafka' ? 'bootstrap servers, e.g. --kafka localhost:9092' : 'a Redis URL, e.g. --redis redis://127.0.0.1:6379'} (set by the flag or by PIPELAB_${name.toUpperCase()})` });
     else services[name] = v.trim();
   }
   if (Object.keys(services).length) o.services = services;

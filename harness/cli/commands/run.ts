@@ -5,6 +5,7 @@
  * Ctrl-C once stops the run cleanly (in-flight iterations finish, the report is still written);
  * twice exits at once.
  */
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { EXIT_CODES } from '../../errors.ts';
 import { loadScenario } from '../../scenario/index.ts';
@@ -40,8 +41,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for every random stream (integer ≥ 0 or a word); same seed, same load')
     .option('--duration <d>', 'override every executor duration (k6 form: 500ms, 30s, 2m, 1h30m)')
     .option('--rate <r>', 'override arrival-rate executors: iterations per second (ramps scale proportionally)')
-    .option('--kafka <bootstrap>', 'use this Kafka cluster (host:port[,host:port]) instead of the embedded broker')
-    .option('--redis <url>', 'use this Redis (redis://host:port) instead of the embedded feature store')
+    .addOption(new Option('--kafka <bootstrap>', 'use this Kafka cluster (host:port[,host:port]) instead of the embedded broker').env('PIPELAB_KAFKA'))
+    .addOption(new Option('--redis <url>', 'use this Redis (redis://host:port) instead of the embedded feature store').env('PIPELAB_REDIS'))
     .option('-q, --quiet', 'no progress output while running')
     .option('--no-report', 'do not write report files (the summary is still printed)')
     .addHelpText('after', EXAMPLES)

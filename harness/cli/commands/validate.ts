@@ -3,6 +3,7 @@
  * print the resolved plan (each executor's schedule and expected iterations, the thresholds,
  * services). Exit 0 when valid, 104 with every problem listed when not.
  */
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Scenario, ScenarioPlan } from '../../scenario/index.ts';
 import { formatDuration, loadScenario, planScenario } from '../../scenario/index.ts';
@@ -24,8 +25,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'as for run: seed override')
     .option('--duration <d>', 'as for run: duration override (30s, 2m, 1h30m)')
     .option('--rate <r>', 'as for run: arrival rate override (iterations per second)')
-    .option('--kafka <bootstrap>', 'as for run: Kafka bootstrap servers')
-    .option('--redis <url>', 'as for run: Redis URL')
+    .addOption(new Option('--kafka <bootstrap>', 'as for run: Kafka bootstrap servers').env('PIPELAB_KAFKA'))
+    .addOption(new Option('--redis <url>', 'as for run: Redis URL').env('PIPELAB_REDIS'))
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts: RunFlags) => {
       const scenario = await loadScenario(file, parseOverrides(opts));
