@@ -40,3 +40,6 @@ export {
   renderSvg, renderPng, latencyBuckets, decodeValues,
 } from './reports/index.ts';
 export type { ChartSpec, ChartOptions, ConsoleOptions, LatencyBucket, WriteReportOptions } from './reports/index.ts';
+
+// notebooks: let loadScenario import .ts scenario files outside tsx (tslab, plain node + dist/pipelab.cjs)
+export { enableTypeScript } from './harness/typescript.ts';
