@@ -14,6 +14,8 @@ const FAILED: IterationOutcome = { ok: false };
 const MAX_BATCH = 2048;
 /** closed-model VUs yield to the event loop every this many iterations (a target that never awaits I/O would starve timers) */
 const YIELD_EVERY = 64;
+/** consecutive iterations that took no clock time before a closed-model executor gives up (virtual clock + a target that never sleeps) */
+const MAX_ZERO_TIME_ITERATIONS = 100_000;
 
 /** an AbortController whose signal many in-flight iterations may listen to at once */
 export function sharedController(): AbortController {
@@ -214,7 +216,8 @@ export async function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promi
   }
   const vus: Vu[] = [];
   let wanted = 0;
-  let busy = 0, started = 0, completed = 0;
+  let busy = 0, started = 0, completed = 0, zeroTime = 0;
+  let failure: unknown;
   let finished = false;
   let idleCb: (() => void) | undefined;
   const interruptedIts = new Set<number>();
@@ -237,12 +240,19 @@ export async function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promi
       } catch {
         outcome = FAILED;
       }
-      vu.current = -1;
+      // an interrupted iteration may end after its VU was restarted: leave the new one's state alone
       if (finished || interruptedIts.has(iteration)) return;
+      vu.current = -1;
       busy--;
       live.busy--;
       completed++;
       const t1 = clock.now();
+      // on a virtual clock, a target that never sleeps takes no time: the loop would never end
+      if (t1 === t0) {
+        if (++zeroTime > MAX_ZERO_TIME_ITERATIONS) {
+          throw new Error(`${MAX_ZERO_TIME_ITERATIONS} iterations in a row took no time on this clock: with a virtual clock, targets must spend time through ctx.sleep`);
+        }
+      } else zeroTime = 0;
       rec.complete(t1 - t0, t1, outcome);
       n++;
       if (busy === 0 && idleCb) idleCb();
@@ -263,7 +273,11 @@ export async function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promi
       }
       if (!vu.running) {
         vu.running = true;
-        vu.loop = loop(vu);
+        vu.loop = loop(vu).catch((e: unknown) => {
+          failure ??= e;
+          vu.running = false;
+          stopAll.abort();
+        });
       }
     }
     rec.vus(n, now);
@@ -312,5 +326,6 @@ export async function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promi
   if (interrupted > 0) for (const v of vus) v.hard.abort();
   live.busy -= busy;
   rec.vus(0, clock.now());
+  if (failure !== undefined) throw failure;
   return { name: ctx.name, type: plan.type, scheduled: started, completed, dropped: 0, maxSchedulerLagMs: 0 };
 }

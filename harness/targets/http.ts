@@ -15,6 +15,9 @@ import { enumOf, positiveDuration, positiveInt, strictObject } from '../scenario
 import { parseDuration } from '../scenario/duration.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';
 
+/** every default of the http target, in one place */
+export const DEFAULTS = { engine: 'undici', connections: 100, pipelining: 1, timeout: '10s', keepAliveTimeoutMs: 30_000 } as const;
+
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export const ENGINES = ['undici', 'autocannon'] as const;
 
@@ -72,7 +75,7 @@ export function create(c: Config): HttpTarget {
   const path = url.pathname + url.search;
   const method = c.method ?? (c.body !== undefined ? 'POST' : 'GET');
   const { body, headers } = requestBody(c);
-  const timeoutMs = parseDuration(c.timeout ?? '10s');
+  const timeoutMs = parseDuration(c.timeout ?? DEFAULTS.timeout);
   const ok = new Set(c.okStatus ?? []);
   const isOk = (s: number): boolean => (s >= 200 && s < 300) || ok.has(s);
   let pool: Pool | undefined;
@@ -83,11 +86,11 @@ export function create(c: Config): HttpTarget {
     kind: 'http',
     async setup(tc) {
       ctx = tc;
-      if ((c.engine ?? 'undici') === 'undici') {
+      if ((c.engine ?? DEFAULTS.engine) === 'undici') {
         pool = new Pool(url.origin, {
-          connections: c.connections ?? 100,
-          pipelining: c.pipelining ?? 1,
-          keepAliveTimeout: 30_000,
+          connections: c.connections ?? DEFAULTS.connections,
+          pipelining: c.pipelining ?? DEFAULTS.pipelining,
+          keepAliveTimeout: DEFAULTS.keepAliveTimeoutMs,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         });
@@ -137,7 +140,7 @@ export function create(c: Config): HttpTarget {
         headers,
         body,
         connections: c.connections ?? d.connections,
-        pipelining: c.pipelining ?? 1,
+        pipelining: c.pipelining ?? DEFAULTS.pipelining,
         duration: Math.max(1, Math.round(d.durationMs / 1000)),
         timeout: Math.max(1, Math.round(timeoutMs / 1000)),
       });
@@ -185,6 +188,3 @@ interface AutocannonResult {
   connections?: number;
   pipelining?: number;
 }
-
-/** kept to document the option set in one place */
-export const DEFAULTS = { method: 'GET', engine: 'undici', connections: 100, pipelining: 1, timeout: '10s' } as const;

@@ -31,4 +31,13 @@ test('an iteration running at the end finishes within gracefulStop and is counte
   assert.is(endedAt, 1200);
 });
 
+test('on a virtual clock, a target that never takes time fails the executor instead of looping forever', async () => {
+  try {
+    await runOn({ executor: 'constant-vus', vus: 2, duration: '1s' }, { type: 'function', builtin: 'noop' });
+    assert.unreachable('should have thrown');
+  } catch (e) {
+    assert.match((e as Error).message, /took no time on this clock/);
+  }
+});
+
 test.run();

@@ -126,4 +126,11 @@ test('an invalid scenario throws before anything runs', async () => {
   assert.is(iterated, 0);
 });
 
+test('an executor that fails ends the run with aborted.by error and still returns a summary', async () => {
+  const s = await vrun({ ...base, target: { type: 'function', builtin: 'noop' }, executors: { main: { executor: 'constant-vus', duration: '1s' } } });
+  assert.is(s.aborted?.by, 'error');
+  assert.match(s.aborted?.reason ?? '', /executor main failed: .*took no time/);
+  assert.is(exitCodeFor(s), 1);
+});
+
 test.run();
