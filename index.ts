@@ -58,3 +58,14 @@ export type { Clock, ExecutorType, ExecutorConfig, ConstantArrivalRateConfig, Ra
 export { TARGET_TYPES, createTarget } from './harness/targets/index.ts';
 export type { TargetType, TargetConfig, FunctionTargetConfig, HttpTargetConfig, FunctionIterationContext, FunctionTargetFn } from './harness/targets/index.ts';
 export type { Target, TargetContext, IterationContext, IterationOutcome } from './harness/targets/api.ts';
+
+// reports: writers and chart builders; they read a RunSummary only (summary.json)
+export {
+  writeReport, defaultReportDir, formatConsoleSummary, formatMarkdown, formatJunit, formatHtml, formatJson,
+  chartSpecs, latencyOverTimeSpec, latencyHistogramSpec, throughputSpec, errorsSpec, CHART_FONT,
+  renderSvg, renderPng, latencyBuckets, decodeValues,
+} from './reports/index.ts';
+export type { ChartSpec, ChartOptions, ConsoleOptions, LatencyBucket, WriteReportOptions } from './reports/index.ts';
+
+// notebooks: let loadScenario import .ts scenario files outside tsx (tslab, plain node + dist/pipelab.cjs)
+export { enableTypeScript } from './harness/typescript.ts';
