@@ -4,7 +4,7 @@
  * after warm_start observations keep (p_min, s_min) where p + s is smallest; warning when
  * p + s > p_min + 2·s_min, drift when > p_min + 3·s_min. Constant memory.
  */
-import { RunningMean, type StreamingDetector } from './types.ts';
+import type { StreamingDetector } from './types.ts';
 
 export interface DdmOptions {
   warmStart?: number;
@@ -17,7 +17,9 @@ export const DDM_DEFAULTS: Required<DdmOptions> = { warmStart: 30, warningThresh
 export class Ddm implements StreamingDetector {
   readonly name = 'ddm';
   readonly opts: Required<DdmOptions>;
-  private p = new RunningMean();
+  // running error rate (River's stats.Mean: mean += (x − mean)/n)
+  private n = 0;
+  private mean = 0;
   private pMin = Infinity;
   private sMin = Infinity;
   private psMin = Infinity;
@@ -34,15 +36,17 @@ export class Ddm implements StreamingDetector {
     return this.warning;
   }
   reset(): void {
-    this.p = new RunningMean();
+    this.n = 0;
+    this.mean = 0;
     this.pMin = this.sMin = this.psMin = Infinity;
     this.drift = this.warning = false;
   }
   update(x: number): this {
     if (this.drift) this.reset();
-    this.p.update(x);
-    const p = this.p.mean;
-    const n = this.p.n;
+    this.n += 1;
+    this.mean += (x - this.mean) / this.n;
+    const p = this.mean;
+    const n = this.n;
     const s = Math.sqrt((p * (1 - p)) / n);
     if (n > this.opts.warmStart) {
       if (p + s <= this.psMin) {

@@ -6,7 +6,7 @@
  * likewise with δ_warning. One-sided (increases) by default; `twoSided` also watches decreases.
  * Constant memory.
  */
-import { RunningMean, type StreamingDetector } from './types.ts';
+import type { StreamingDetector } from './types.ts';
 
 export interface HddmAOptions {
   driftConfidence?: number;
@@ -19,14 +19,25 @@ export const HDDM_A_DEFAULTS: Required<HddmAOptions> = { driftConfidence: 0.001,
 export class HddmA implements StreamingDetector {
   readonly name = 'hddm-a';
   readonly opts: Required<HddmAOptions>;
-  private z = new RunningMean();
-  private xMin = new RunningMean();
-  private xMax = new RunningMean();
+  // global mean Z and the two cut points X_min / X_max, each as (count, mean); River keeps
+  // stats.Mean clones, we keep the two numbers (no allocation per update)
+  private zN = 0;
+  private zMean = 0;
+  private minN = 0;
+  private minMean = 0;
+  private maxN = 0;
+  private maxMean = 0;
   private drift = false;
   private warning = false;
+  private readonly logInvDrift: number;
+  private readonly log2Drift: number;
+  private readonly log2Warning: number;
 
   constructor(opts: HddmAOptions = {}) {
     this.opts = { ...HDDM_A_DEFAULTS, ...opts };
+    this.logInvDrift = Math.log(1 / this.opts.driftConfidence);
+    this.log2Drift = Math.log(2 / this.opts.driftConfidence);
+    this.log2Warning = Math.log(2 / this.opts.warningConfidence);
   }
   get driftDetected(): boolean {
     return this.drift;
@@ -35,37 +46,48 @@ export class HddmA implements StreamingDetector {
     return this.warning;
   }
   reset(): void {
-    this.z = new RunningMean();
-    this.xMin = new RunningMean();
-    this.xMax = new RunningMean();
+    this.zN = this.zMean = this.minN = this.minMean = this.maxN = this.maxMean = 0;
     this.drift = this.warning = false;
   }
+  /** Hoeffding bound for n values, at the drift confidence (as River/MOA) */
   private bound(n: number): number {
-    return Math.sqrt((1 / (2 * n)) * Math.log(1 / this.opts.driftConfidence));
+    return Math.sqrt((1 / (2 * n)) * this.logInvDrift);
   }
-  private meanIncr(confidence: number): boolean {
-    if (this.xMin.n === this.z.n) return false;
-    const m = ((this.z.n - this.xMin.n) / this.xMin.n) * (1 / this.z.n);
-    return this.z.mean - this.xMin.mean >= Math.sqrt((m / 2) * Math.log(2 / confidence));
+  private meanIncr(logTwoOverConfidence: number): boolean {
+    if (this.minN === this.zN) return false;
+    const m = ((this.zN - this.minN) / this.minN) * (1 / this.zN);
+    return this.zMean - this.minMean >= Math.sqrt((m / 2) * logTwoOverConfidence);
   }
-  private meanDecr(confidence: number): boolean {
-    if (this.xMax.n === this.z.n) return false;
-    const m = ((this.z.n - this.xMax.n) / this.xMax.n) * (1 / this.z.n);
-    return this.xMax.mean - this.z.mean >= Math.sqrt((m / 2) * Math.log(2 / confidence));
+  private meanDecr(logTwoOverConfidence: number): boolean {
+    if (this.maxN === this.zN) return false;
+    const m = ((this.zN - this.maxN) / this.maxN) * (1 / this.zN);
+    return this.maxMean - this.zMean >= Math.sqrt((m / 2) * logTwoOverConfidence);
   }
   update(x: number): this {
     if (this.drift) this.reset();
-    this.z.update(x);
-    if (this.xMin.n === 0) this.xMin = this.z.clone();
-    if (this.xMax.n === 0) this.xMax = this.z.clone();
-    const epsZ = this.bound(this.z.n);
-    if (this.xMin.mean + this.bound(this.xMin.n) >= this.z.mean + epsZ) this.xMin = this.z.clone();
-    if (this.xMax.mean - this.bound(this.xMax.n) <= this.z.mean - epsZ) this.xMax = this.z.clone();
-    const { driftConfidence, warningConfidence } = this.opts;
-    if (this.meanIncr(driftConfidence)) {
+    this.zN += 1;
+    this.zMean += (x - this.zMean) / this.zN;
+    if (this.minN === 0) {
+      this.minN = this.zN;
+      this.minMean = this.zMean;
+    }
+    if (this.maxN === 0) {
+      this.maxN = this.zN;
+      this.maxMean = this.zMean;
+    }
+    const epsZ = this.bound(this.zN);
+    if (this.minMean + this.bound(this.minN) >= this.zMean + epsZ) {
+      this.minN = this.zN;
+      this.minMean = this.zMean;
+    }
+    if (this.maxMean - this.bound(this.maxN) <= this.zMean - epsZ) {
+      this.maxN = this.zN;
+      this.maxMean = this.zMean;
+    }
+    if (this.meanIncr(this.log2Drift)) {
       this.warning = false;
       this.drift = true;
-    } else if (this.meanIncr(warningConfidence)) {
+    } else if (this.meanIncr(this.log2Warning)) {
       this.warning = true;
       this.drift = false;
     } else {
@@ -73,8 +95,8 @@ export class HddmA implements StreamingDetector {
       this.drift = false;
     }
     if (this.opts.twoSided) {
-      if (this.meanDecr(driftConfidence)) this.drift = true;
-      else if (this.meanDecr(warningConfidence)) this.warning = true;
+      if (this.meanDecr(this.log2Drift)) this.drift = true;
+      else if (this.meanDecr(this.log2Warning)) this.warning = true;
     }
     return this;
   }

@@ -38,6 +38,19 @@ export interface KswinOptions {
 
 export const KSWIN_DEFAULTS = { alpha: 0.005, windowSize: 100, statSize: 30, seed: 0 };
 
+/** insertion sort: for the ~30 values KSWIN compares it beats TypedArray.prototype.sort */
+function insertionSort(a: Float64Array): void {
+  for (let i = 1; i < a.length; i++) {
+    const v = a[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (a[j] as number) > v) {
+      a[j + 1] = a[j] as number;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
 export class Kswin implements StreamingDetector {
   readonly name = 'kswin';
   readonly alpha: number;
@@ -106,7 +119,8 @@ export class Kswin implements StreamingDetector {
   }
 
   private at(i: number): number {
-    return this.buf[(this.start + i) % this.windowSize] as number;
+    const k = this.start + i;
+    return this.buf[k < this.windowSize ? k : k - this.windowSize] as number;
   }
 
   update(x: number): this {
@@ -127,8 +141,8 @@ export class Kswin implements StreamingDetector {
       this.pool[j] = this.pool[old - i - 1] as number;
     }
     for (let i = 0; i < k; i++) this.sampleB[i] = this.at(old + i);
-    this.sampleA.sort();
-    this.sampleB.sort();
+    insertionSort(this.sampleA);
+    insertionSort(this.sampleB);
     // equal sizes: D = max |i − j| / k over the merge walk
     let i = 0, j = 0, maxDiff = 0;
     while (i < k || j < k) {
