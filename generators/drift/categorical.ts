@@ -4,7 +4,7 @@
  */
 import { Rng } from '../rng.ts';
 import { sigmoidProbability, sigmoidTruth } from './sigmoid.ts';
-import type { CategoricalStream, DriftTruth } from './types.ts';
+import type { CategoricalStream, DriftGroundTruth } from './types.ts';
 
 export interface CategoricalStreamOptions {
   seed: number;
@@ -24,7 +24,7 @@ export function categoricalDriftStream(opts: CategoricalStreamOptions): Categori
   check(opts.weights, 'weights');
   const drifts = [...(opts.drifts ?? [])].sort((a, b) => a.at - b.at);
   drifts.forEach((d, i) => check(d.weights, `drifts[${i}].weights`));
-  const truths: DriftTruth[] = drifts.map((d, i) =>
+  const truths: DriftGroundTruth[] = drifts.map((d, i) =>
     sigmoidTruth(d.at, d.width ?? 0, 'covariate', `mix ${(i ? drifts[i - 1]!.weights : opts.weights).join('/')}→${d.weights.join('/')}`),
   );
   const rng = new Rng(opts.seed);

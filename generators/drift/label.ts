@@ -4,7 +4,7 @@
  */
 import { Rng } from '../rng.ts';
 import { sigmoidProbability, sigmoidTruth } from './sigmoid.ts';
-import type { ClassificationStream, DriftTruth, Sample } from './types.ts';
+import type { ClassificationStream, DriftGroundTruth, Sample } from './types.ts';
 
 export interface LabelDriftOptions {
   seed: number;
@@ -18,7 +18,7 @@ export interface LabelDriftOptions {
 export function labelDriftStream(opts: LabelDriftOptions): ClassificationStream {
   const means = opts.means ?? [0, 2];
   const drifts = [...opts.drifts].sort((a, b) => a.at - b.at);
-  const truths: DriftTruth[] = drifts.map((d, i) => sigmoidTruth(d.at, d.width ?? 0, 'label', `P(y=1) ${i ? drifts[i - 1]!.prior : opts.prior}→${d.prior}`));
+  const truths: DriftGroundTruth[] = drifts.map((d, i) => sigmoidTruth(d.at, d.width ?? 0, 'label', `P(y=1) ${i ? drifts[i - 1]!.prior : opts.prior}→${d.prior}`));
   const rng = new Rng(opts.seed);
   const mix = rng.fork('mix');
   const draw = rng.fork('draw');

@@ -4,14 +4,14 @@
  * The ground-truth span we record for such a drift is [position − width/2, position + width/2]
  * (P(new) ≈ 0.12 → 0.88).
  */
-import type { DriftShape, DriftTarget, DriftTruth } from './types.ts';
+import type { DriftShape, DriftTarget, DriftGroundTruth } from './types.ts';
 
 export function sigmoidProbability(t: number, position: number, width: number): number {
   if (width <= 0) return t >= position ? 1 : 0;
   return 1 / (1 + Math.exp((-4 * (t - position)) / width));
 }
 
-export function sigmoidTruth(position: number, width: number, target: DriftTarget, note?: string): DriftTruth {
+export function sigmoidTruth(position: number, width: number, target: DriftTarget, note?: string): DriftGroundTruth {
   const shape: DriftShape = width > 0 ? 'gradual' : 'sudden';
   const onset = Math.max(0, Math.round(position - width / 2));
   const end = Math.round(position + width / 2);

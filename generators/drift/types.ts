@@ -6,7 +6,7 @@ export type DriftShape = 'sudden' | 'gradual' | 'incremental' | 'recurring';
 /** covariate: P(x) moved; concept: P(y | x) moved; label: P(y) moved */
 export type DriftTarget = 'covariate' | 'concept' | 'label';
 
-export interface DriftTruth {
+export interface DriftGroundTruth {
   /** first index affected (for MOA's sigmoid: position − width/2) */
   onset: number;
   /** last index of the transition (= onset for sudden drift) */
@@ -41,14 +41,14 @@ export interface ClassificationStream {
   name: string;
   features: readonly string[];
   samples: Sample[];
-  drifts: DriftTruth[];
+  drifts: DriftGroundTruth[];
   seed: number;
 }
 
 export interface NumericStream {
   name: string;
   values: Float64Array;
-  drifts: DriftTruth[];
+  drifts: DriftGroundTruth[];
   seed: number;
 }
 
@@ -57,6 +57,6 @@ export interface CategoricalStream {
   categories: readonly string[];
   /** category index per observation */
   values: Int32Array;
-  drifts: DriftTruth[];
+  drifts: DriftGroundTruth[];
   seed: number;
 }

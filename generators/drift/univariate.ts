@@ -11,7 +11,7 @@
  */
 import { Rng } from '../rng.ts';
 import { sigmoidProbability, sigmoidTruth } from './sigmoid.ts';
-import type { DriftTruth, NumericStream } from './types.ts';
+import type { DriftGroundTruth, NumericStream } from './types.ts';
 
 export interface NormalParams {
   mean: number;
@@ -46,7 +46,7 @@ export function numericDriftStream(opts: NumericStreamOptions): NumericStream {
   const base = opts.base ?? { mean: 0, sd: 1 };
   const drifts = [...(opts.drifts ?? [])].sort((a, b) => a.at - b.at);
   const segments: Segment[] = [];
-  const truths: DriftTruth[] = [];
+  const truths: DriftGroundTruth[] = [];
   let current = base;
   for (const d of drifts) {
     const to = { mean: d.mean ?? current.mean, sd: d.sd ?? current.sd };

@@ -20,7 +20,7 @@ import { hyperplaneConcept, hyperplaneStream } from '../../generators/drift/hype
 import { numericDriftStream } from '../../generators/drift/univariate.ts';
 import { labelDriftStream } from '../../generators/drift/label.ts';
 import { Rng } from '../../generators/rng.ts';
-import type { Concept, DriftTruth } from '../../generators/drift/types.ts';
+import type { Concept, DriftGroundTruth } from '../../generators/drift/types.ts';
 import { DETECTORS, type DetectorName } from '../../pipeline/drift/streaming/index.ts';
 import { match, type Drift } from './metrics.ts';
 import { parseEvaluateConfig, type DetectorConfig, type EvaluateConfigInput, type StreamConfig } from './config.ts';
@@ -60,7 +60,7 @@ export interface EvaluationResult {
 
 interface Realised {
   values: Float64Array;
-  drifts: DriftTruth[];
+  drifts: DriftGroundTruth[];
   binary: boolean;
 }
 
@@ -146,9 +146,9 @@ export function evaluateDetectors(input: EvaluateConfigInput | unknown): Evaluat
           observations += v.length;
           nDrifts += truth.length;
           missed += truth.length - m.hits.size;
-          for (const [i, h] of m.hits) delays.push(Math.min(...h) - (run.drifts[i] as DriftTruth).onset);
+          for (const [i, h] of m.hits) delays.push(Math.min(...h) - (run.drifts[i] as DriftGroundTruth).onset);
           for (const h of m.hits.values()) hitsTotal += h.length;
-          const firstWindow = run.drifts.length ? (run.drifts[0] as DriftTruth).onset - config.deltaPre : v.length;
+          const firstWindow = run.drifts.length ? (run.drifts[0] as DriftGroundTruth).onset - config.deltaPre : v.length;
           preOnsetObs += Math.max(0, Math.min(firstWindow, v.length));
           faBefore += m.falseAlarms.filter((a) => a < firstWindow).length;
           falseAlarms += m.falseAlarms.length;
