@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PipelabError, type Issue } from '../errors.ts';
+import { DriftSpecSchema } from '../../generators/drift.ts';
 
 export const EVALUATE_DEFAULTS = { seed: 1, runs: 10, deltaMax: 1000, deltaPre: 0 } as const;
 
@@ -28,6 +29,17 @@ const streamSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stagger'), name: z.string().optional(), n: z.number().int().positive(), concepts: z.array(z.number().int().min(0).max(2)).min(1), ...transitions }),
   z.object({ type: z.literal('agrawal'), name: z.string().optional(), n: z.number().int().positive(), functions: z.array(z.number().int().min(0).max(9)).min(1), perturbation: z.number().min(0).max(1).default(0), ...transitions }),
   z.object({ type: z.literal('hyperplane'), name: z.string().optional(), n: z.number().int().positive(), onset: z.number().int().nonnegative().default(0), magChange: z.number().nonnegative().default(0.001), noise: z.number().min(0).max(1).default(0.05), features: z.number().int().positive().default(10), driftFeatures: z.number().int().nonnegative().default(2) }),
+  // the transaction generator (gen's drift hooks, `param` paths such as amount.muShift);
+  // the detectors see one numeric feature per event
+  z.object({
+    type: z.literal('transactions'),
+    name: z.string().optional(),
+    n: z.number().int().positive(),
+    feature: z.enum(['amount', 'logAmount']).default('logAmount'),
+    users: z.number().int().positive().default(10_000),
+    fraudRate: z.number().min(0).max(0.5).default(0),
+    drifts: z.array(DriftSpecSchema).default([]),
+  }),
   z.object({ type: z.literal('label'), name: z.string().optional(), n: z.number().int().positive(), prior: z.number().min(0).max(1), drifts: z.array(z.object({ at: z.number().int().nonnegative(), width: z.number().nonnegative().optional(), prior: z.number().min(0).max(1) })).default([]) }),
 ]);
 

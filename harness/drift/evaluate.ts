@@ -20,6 +20,8 @@ import { hyperplaneConcept, hyperplaneStream } from '../../generators/drift/hype
 import { numericDriftStream } from '../../generators/drift/univariate.ts';
 import { labelDriftStream } from '../../generators/drift/label.ts';
 import { Rng } from '../../generators/rng.ts';
+import { TransactionStream } from '../../generators/transactions.ts';
+import { sigmoidTruth } from '../../generators/drift/sigmoid.ts';
 import type { Concept, DriftGroundTruth } from '../../generators/drift/types.ts';
 import { DETECTORS, type DetectorName } from '../../pipeline/drift/streaming/index.ts';
 import { match, type Drift } from './metrics.ts';
@@ -94,6 +96,16 @@ export function realiseStream(s: StreamConfig, seed: number): Realised {
       const opts = { seed, n: s.n, onset: s.onset, magChange: s.magChange, noise: s.noise, features: s.features, driftFeatures: s.driftFeatures };
       const st = hyperplaneStream(opts);
       return { values: errorStream(st, hyperplaneConcept(new Rng(seed), opts)), drifts: st.drifts, binary: true };
+    }
+    case 'transactions': {
+      const st = new TransactionStream({ seed, users: { count: s.users, zipf: 1.1 }, fraudRate: s.fraudRate, drifts: s.drifts });
+      const events = st.take(s.n);
+      const values = Float64Array.from(events, (e) => (s.feature === 'amount' ? e.amount : Math.log(e.amount)));
+      // gen's truth: onset = where P(new) = ½, width = the sigmoid's width (0 = sudden)
+      const drifts = st.drifts
+        .filter((d) => d.unit === 'index' && d.onset < s.n)
+        .map((d) => sigmoidTruth(d.onset, d.width, d.type === 'concept' ? 'concept' : 'covariate', `${d.param} ${d.op} ${JSON.stringify(d.value)}`));
+      return { values, drifts, binary: false };
     }
     case 'label': {
       const st = labelDriftStream({ seed, n: s.n, prior: s.prior, drifts: s.drifts });

@@ -76,4 +76,18 @@ test('the table and the chart spec are built from the results', () => {
   assert.is((spec.data as { values: unknown[] }).values.length, 1);
 });
 
+test('covariate drift on transaction amounts (gen\'s drift hooks) is caught by the numeric detectors', () => {
+  const r = evaluateDetectors({
+    runs: 2,
+    deltaMax: 1000,
+    streams: [{ type: 'transactions', name: 'amount x e', n: 6000, users: 2000, drifts: [{ param: 'amount.muShift', op: 'add', value: 1, onset: 3000 }] }],
+    detectors: ['adwin', 'page-hinkley'],
+  });
+  for (const x of r.results) {
+    assert.is(x.drifts, 2);
+    assert.is(x.detected, 2, x.detector);
+    assert.ok(x.delayMean! >= 0 && x.delayMean! < 1000);
+  }
+});
+
 test.run();
