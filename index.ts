@@ -34,6 +34,41 @@ export { TRANSACTION_AVSC, USER_EVENT_AVSC } from './generators/schemas/index.ts
 export { GENERATORS, getGenerator, createGenerator, generatorNames } from './generators/registry.ts';
 export type { GeneratorEntry } from './generators/registry.ts';
 
+
+// --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
+export {
+  createRegistry,
+  mergeEncoded,
+  decodeHistogram,
+  percentileFromEncoded,
+  trendFromEncoded,
+  encodeValues,
+  startSystemSampler,
+  subMetricKey,
+} from './harness/metrics/index.ts';
+export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
+export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';
+export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
+
+// --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
+export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
+export type { Scenario, ScenarioPlan, ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './harness/scenario/index.ts';
+export { runScenario, exitCodeFor } from './harness/runner/index.ts';
+export type { RunnerOptions, RunOptions, Progress, ScenarioOverrides, ReportWriter } from './harness/runner/index.ts';
+export { RealClock, VirtualClock, EXECUTOR_TYPES, executors } from './harness/executors/index.ts';
+export type { Clock, ExecutorType, ExecutorConfig, ConstantArrivalRateConfig, RampingArrivalRateConfig, ConstantVusConfig, RampingVusConfig, PerVuIterationsConfig, ArrivalPlan, VuPlan, BasePlan } from './harness/executors/index.ts';
+export { TARGET_TYPES, createTarget } from './harness/targets/index.ts';
+export type { TargetType, TargetConfig, FunctionTargetConfig, HttpTargetConfig, FunctionIterationContext, FunctionTargetFn } from './harness/targets/index.ts';
+export type { Target, TargetContext, IterationContext, IterationOutcome } from './harness/targets/api.ts';
+
+// reports: writers and chart builders; they read a RunSummary only (summary.json)
+export {
+  writeReport, defaultReportDir, formatConsoleSummary, formatMarkdown, formatJunit, formatHtml, formatJson,
+  chartSpecs, latencyOverTimeSpec, latencyHistogramSpec, throughputSpec, errorsSpec, CHART_FONT,
+  renderSvg, renderPng, latencyBuckets, decodeValues,
+} from './reports/index.ts';
+export type { ChartSpec, ChartOptions, ConsoleOptions, LatencyBucket, WriteReportOptions } from './reports/index.ts';
+
 // Drift lab (issue #7): drifting streams with ground truth, batch and streaming detectors,
 // detector evaluation and the two-dataset drift check.
 export * from './generators/drift/index.ts';

@@ -11,6 +11,8 @@ import { version } from '../version.ts';
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/drift.ts'),
   () => import('./commands/generate.ts'),
+  () => import('./commands/run.ts'),
+  () => import('./commands/validate.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
