@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { Kswin } from '../../../../pipeline/drift/streaming/kswin.ts';
 import { stream12345, driftIndices, pythonSample42of70 } from '../../../helpers/river-streams.ts';
 import { PythonRandom } from '../../../helpers/python-random.ts';
+import { ks2samp } from '../../../../pipeline/drift/batch/ks.ts';
+import { Rng } from '../../../../generators/rng.ts';
 
 test("the Mersenne Twister helper reproduces Python's random.Random(42).sample(range(70), 30)", () => {
   const r = new PythonRandom(42);
@@ -43,6 +45,38 @@ test('no test runs (and no drift) before the window is full', () => {
     assert.not.ok(k.driftDetected);
     assert.is(k.pValue, 0);
   }
+});
+
+test('the sliding sorted segments give the same p-values as sampling and sorting from scratch', () => {
+  // a naive KSWIN: keep the window as an array, sample with the same draws, run ks2samp
+  const src = new Rng(5);
+  const xs = Array.from({ length: 3000 }, (_, i) => Math.round(src.normal(i > 1500 ? 0.8 : 0, 1) * 4) / 4); // ties on purpose
+  const det = new Kswin({ seed: 3, rng: (s) => new PythonRandom(s) });
+  let draws = new PythonRandom(3);
+  let win: number[] = [];
+  let drifted = false;
+  xs.forEach((x, t) => {
+    if (drifted) {
+      win = [];
+      draws = new PythonRandom(3);
+      drifted = false;
+    }
+    win.push(x);
+    if (win.length > 100) win.shift();
+    det.update(x);
+    if (win.length < 100) return;
+    const pool = [...Array(70).keys()];
+    const a: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const j = draws.int(70 - i);
+      a.push(win[pool[j]!]!);
+      pool[j] = pool[70 - i - 1]!;
+    }
+    const r = ks2samp(a, win.slice(70));
+    assert.ok(Math.abs(det.pValue - r.pvalue) <= 1e-12 * r.pvalue, `t=${t}: ${det.pValue} vs ${r.pvalue}`);
+    drifted = r.pvalue <= 0.005 && r.statistic > 0.1;
+    assert.is(det.driftDetected, drifted, `t=${t}`);
+  });
 });
 
 test('parameters are validated', () => {
