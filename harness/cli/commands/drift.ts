@@ -19,7 +19,7 @@ async function loadConfig(file: string): Promise<unknown> {
   const path = resolve(file);
   const ext = extname(path).toLowerCase();
   try {
-    if (ext === '.ts' || ext === '.js' || ext === '.mjs') {
+    if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
       const mod = (await import(pathToFileURL(path).href)) as { default?: unknown; config?: unknown };
       return mod.default ?? mod.config;
     }

@@ -75,6 +75,14 @@ test('evaluate prints the comparison table and can write the chart spec', () => 
   assert.is(JSON.parse(readFileSync(chart, 'utf8')).mark.type, 'point');
 });
 
+test('evaluate loads a .ts config (default export)', () => {
+  const r = cli('drift', 'evaluate', join(root, 'test/fixtures/drift/evaluate-small.ts'), '--json');
+  assert.is(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  assert.is(out.results[0].stream, 'ts-config');
+  assert.is(out.results[0].detected, 2);
+});
+
 test('evaluate with a bad config lists every problem with its path', () => {
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, JSON.stringify({ streams: [{ type: 'numeric', n: 0 }], detectors: ['adwinn'] }));
