@@ -67,10 +67,14 @@ export function histogramCounts(x: ArrayLike<number>, edges: number[]): number[]
   return counts;
 }
 
-function countDistinct(x: ArrayLike<number | string>): number {
+/** more than `limit` distinct values? (stops counting as soon as it knows) */
+function hasMoreDistinctThan(x: ArrayLike<number | string>, limit: number): boolean {
   const s = new Set<number | string>();
-  for (let i = 0; i < x.length; i++) s.add(x[i] as number | string);
-  return s.size;
+  for (let i = 0; i < x.length; i++) {
+    s.add(x[i] as number | string);
+    if (s.size > limit) return true;
+  }
+  return false;
 }
 
 /** Evidently's empty-bin rule: 0.0001, or min(non-zero)/1e6 when that minimum is ≤ 0.0001 */
@@ -87,7 +91,7 @@ export function evidentlyShares(
   opts: { numeric: boolean; fillZeroes: boolean },
 ): Shares {
   let ref: number[], cur: number[], bins: number[] | string[], binning: Shares['binning'];
-  if (opts.numeric && countDistinct(reference) > 20) {
+  if (opts.numeric && hasMoreDistinctThan(reference, 20)) {
     const r = reference as ArrayLike<number>, c = current as ArrayLike<number>;
     const edges = sturgesEdges(r, c);
     ref = histogramCounts(r, edges).map((k) => k / r.length);
