@@ -48,22 +48,6 @@ export { TRANSACTION_AVSC, USER_EVENT_AVSC } from './generators/schemas/index.ts
 export { GENERATORS, getGenerator, createGenerator, generatorNames } from './generators/registry.ts';
 export type { GeneratorEntry } from './generators/registry.ts';
 
-
-// --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
-export {
-  createRegistry,
-  mergeEncoded,
-  decodeHistogram,
-  percentileFromEncoded,
-  trendFromEncoded,
-  encodeValues,
-  startSystemSampler,
-  subMetricKey,
-} from './harness/metrics/index.ts';
-export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
-export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';
-export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
-
 // --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
 export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
 export type { Scenario, ScenarioPlan, ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './harness/scenario/index.ts';
@@ -85,6 +69,7 @@ export type { ChartSpec, ChartOptions, ConsoleOptions, LatencyBucket, WriteRepor
 
 // notebooks: let loadScenario import .ts scenario files outside tsx (tslab, plain node + dist/pipelab.cjs)
 export { enableTypeScript } from './harness/typescript.ts';
+
 // Drift lab (issue #7): drifting streams with ground truth, batch and streaming detectors,
 // detector evaluation and the two-dataset drift check.
 export * from './generators/drift/index.ts';
