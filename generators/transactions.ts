@@ -23,7 +23,7 @@ import { ArrivalSpecSchema, createArrivals, type Arrivals } from './arrivals.ts'
 import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift.ts';
 import { COUNTRIES, COUNTRY_CODES, farCountries } from './geo.ts';
 import { MerchantPopulation, UserPopulation } from './population.ts';
-import { mergeParams, SeedSchema, type EventStream } from './stream.ts';
+import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';
 
 export const FRAUD_PATTERNS = ['none', 'card-testing', 'account-takeover', 'geo-velocity'] as const;
@@ -260,6 +260,7 @@ export class TransactionStream implements EventStream<Transaction> {
   next(): Transaction {
     const seq = this.seq++;
     const t = Math.floor(this.arrivals.next());
+    if (t === Infinity) throw arrivalsEnded(seq);
     const c = this.drift.at(seq, t);
     const id = this.idPrefix + seq;
     const h = this.pending.items;

@@ -159,6 +159,11 @@ test('activity is Zipf-skewed: the hottest user is far above the median user', (
   assert.ok(counts[0]! > 100 * counts[counts.length >> 1]!);
 });
 
+test('a stream whose arrivals end says so instead of emitting events at Infinity', () => {
+  const s = new TransactionStream({ arrivals: { kind: 'ramp', from: 10, to: 0, durationMs: 1000 } });
+  assert.throws(() => { for (let i = 0; i < 1000; i++) s.next(); }, (e: PipelabError) => e.code === 'INVALID_ARGUMENT' && /ended after \d+ events/.test(e.message));
+});
+
 test('bad config is rejected with every bad path named', () => {
   try {
     new TransactionStream({ fraudRate: 0.9, users: { count: 0 } } as never);
