@@ -15,6 +15,9 @@ import { NodeServer } from './server.ts';
 
 export type { ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './cluster.ts';
 
+/** internal: the shared state behind a Broker handle (tests and the bench reach it through this) */
+export const CLUSTER = Symbol('pipelab.broker.cluster');
+
 export interface BrokerOptions {
   /** number of broker nodes in the cluster (default 1) */
   brokers?: number;
@@ -100,6 +103,7 @@ export interface Broker {
   /** runs retention now; returns bytes freed */
   enforceRetention(): number;
   close(): Promise<void>;
+  readonly [CLUSTER]: Cluster;
 }
 
 const DEFAULTS = {
@@ -172,6 +176,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
 
   let closed = false;
   return {
+    [CLUSTER]: cluster,
     get bootstrap() { return cluster.liveNodes().map((n) => `${n.host}:${n.port}`); },
     clusterId: opts.clusterId,
     createTopic: (name, spec) => { cluster.createTopic(name, spec); },

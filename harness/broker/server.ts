@@ -14,7 +14,8 @@ import type { Writer } from './protocol/writer.ts';
 
 interface Slot { done: boolean; out: Buffer[] | null }
 
-class Connection {
+/** exported for the fuzz test, which drives it through a fake socket */
+export class Connection {
   private chunks: Buffer[] = [];
   private have = 0;
   private need = -1;
@@ -80,6 +81,7 @@ class Connection {
   }
 
   private onFrame(frame: Buffer): void {
+    this.cluster.frameTap?.(frame);
     const r = new Reader(frame);
     const header = readRequestHeader(r);
     const api = this.cluster.apiByKey.get(header.apiKey);
