@@ -200,4 +200,38 @@ test('fetchTopicOffsetsByTimestamp finds the first record at or after a time', a
   assert.is(at[0]!.offset, '1');
 });
 
+test('retention.ms drops old batches: consumers from the beginning see only the newer records', async () => {
+  const topic = 'retained';
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: `${24 * 3600_000}` }, { name: 'segment.ms', value: '1' }] }] });
+  const p = kafka.producer();
+  await p.connect();
+  const old = `${Date.now() - 3 * 24 * 3600_000}`;
+  await p.send({ topic, messages: Array.from({ length: 5 }, (_, i) => ({ value: `old${i}`, timestamp: old })) });
+  await p.send({ topic, messages: Array.from({ length: 3 }, (_, i) => ({ value: `new${i}` })) });
+  await p.disconnect();
+  broker.enforceRetention();
+  const offs = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  assert.equal([offs[0]!.low, offs[0]!.high], ['5', '8']);
+  const c = kafka.consumer({ groupId: 'g-retained', ...FAST });
+  await c.connect();
+  await c.subscribe({ topic, fromBeginning: true });
+  const got = await consumeN(c, 3);
+  await c.disconnect();
+  assert.equal(got.map((g) => g.message.value!.toString()), ['new0', 'new1', 'new2']);
+});
+
+test('a batch larger than max.message.bytes is refused with MESSAGE_TOO_LARGE', async () => {
+  const topic = 'small-max';
+  broker.createTopic(topic, { configs: { 'max.message.bytes': '2000' } });
+  const p = kafka.producer({ retry: { retries: 0 } });
+  await p.connect();
+  const err = await p.send({ topic, messages: [{ value: 'x'.repeat(5000) }] }).then(() => null, (e: Error) => e);
+  await p.send({ topic, messages: [{ value: 'small' }] });
+  await p.disconnect();
+  assert.match(String((err as { type?: string } | null)?.type ?? err), /MESSAGE_TOO_LARGE|too large/i);
+});
+
 test.run();
