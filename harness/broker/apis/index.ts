@@ -19,13 +19,14 @@ import { api as apiVersions } from './18-api-versions.ts';
 import { api as createTopics } from './19-create-topics.ts';
 import { api as deleteTopics } from './20-delete-topics.ts';
 import { api as initProducerId } from './22-init-producer-id.ts';
+import { api as describeConfigs } from './32-describe-configs.ts';
 import { api as deleteGroups } from './42-delete-groups.ts';
 import type { Api } from './types.ts';
 
 export const ALL_APIS: Api[] = [
   produce, fetch, listOffsets, metadata, offsetCommit, offsetFetch, findCoordinator, joinGroup,
   heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, apiVersions, createTopics,
-  deleteTopics, initProducerId, deleteGroups,
+  deleteTopics, initProducerId, describeConfigs, deleteGroups,
 ];
 
 /** Sorted by key; throws on a duplicate key or an inverted version range. */

@@ -16,7 +16,7 @@ test.after(async () => { c.close(); await broker.close(); });
 /** the ranges from kafka-protocol-notes §1 (plus the admin APIs kafkajs uses) */
 const ADVERTISED: Record<number, [number, number]> = {
   0: [3, 7], 1: [4, 11], 2: [1, 5], 3: [0, 10], 8: [2, 7], 9: [1, 5], 10: [0, 2], 11: [0, 5], 12: [0, 3],
-  13: [0, 3], 14: [0, 3], 15: [0, 2], 16: [0, 2], 18: [0, 3], 19: [0, 4], 20: [0, 3], 22: [0, 1], 42: [0, 1],
+  13: [0, 3], 14: [0, 3], 15: [0, 2], 16: [0, 2], 18: [0, 3], 19: [0, 4], 20: [0, 3], 22: [0, 1], 32: [0, 2], 42: [0, 1],
 };
 
 test('ApiVersions v3 is flexible (compact array, tags) and advertises exactly the table', async () => {

@@ -179,6 +179,10 @@ test('admin creates, lists, describes and deletes topics and groups', async () =
   const d = await admin.describeGroups(['g-restart', 'nope']);
   assert.is(d.groups[0]!.state, 'Empty');
   assert.is(d.groups[1]!.state, 'Dead');
+  const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2 /* TOPIC */, name: 'adm' }] });
+  const entries = cfg.resources[0]!.configEntries;
+  assert.is(entries.find((e) => e.configName === 'retention.ms')!.configValue, '60000');
+  assert.is(entries.find((e) => e.configName === 'segment.bytes')!.isDefault, true);
   await admin.deleteTopics({ topics: ['adm'] });
   assert.not.ok((await admin.listTopics()).includes('adm'));
   await admin.deleteGroups(['g-restart']);

@@ -33,6 +33,21 @@ test('a platformatic producer and consumer group round-trip records', async () =
   assert.equal([...got].sort(), [...sent].sort());
 });
 
+test('one platformatic consumer reads two topics (fetches keyed by topic id need Metadata v10 ids)', async () => {
+  const producer = new pk.Producer({ clientId: 'plt-p2', bootstrapBrokers: broker.bootstrap, serializers: pk.stringSerializers });
+  broker.createTopic('plt-a');
+  broker.createTopic('plt-b');
+  await producer.send({ messages: [...['a1', 'a2'].map((value) => ({ topic: 'plt-a', value })), ...['b1', 'b2'].map((value) => ({ topic: 'plt-b', value }))] });
+  await producer.close();
+  const consumer = new pk.Consumer({ groupId: 'plt-g2', clientId: 'plt-c2', bootstrapBrokers: broker.bootstrap, deserializers: pk.stringDeserializers, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTime: 200 });
+  const stream = await consumer.consume({ autocommit: true, topics: ['plt-a', 'plt-b'], mode: pk.MessagesStreamModes.EARLIEST });
+  const got: string[] = [];
+  for await (const m of stream) { got.push(`${m.topic}:${m.value}`); if (got.length === 4) break; }
+  await stream.close();
+  await consumer.close();
+  assert.equal(got.sort(), ['plt-a:a1', 'plt-a:a2', 'plt-b:b1', 'plt-b:b2']);
+});
+
 test('the platformatic admin client creates and lists topics', async () => {
   const admin = new pk.Admin({ clientId: 'plt-a', bootstrapBrokers: broker.bootstrap });
   await admin.createTopics({ topics: ['plt-admin'], partitions: 3, replicas: 1 });
