@@ -74,7 +74,7 @@ export class Cluster {
   readonly producers = new Producers();
   readonly nodes: NodeInfo[] = [];
   readonly hooks: Array<{ key: number; fn: ControlFn }> = [];
-  readonly counters = { records: 0, producedBytes: 0, fetchedBytes: 0, malformedFrames: 0, requests: new Map<string, number>() };
+  readonly counters = { records: 0, producedBytes: 0, fetchedBytes: 0, malformedFrames: 0, internalErrors: 0, lastInternalError: '', requests: new Map<string, number>() };
   /** test hook: sees every request frame body before it is handled (the fuzz test records them) */
   frameTap: ((frame: Buffer) => void) | undefined;
   closed = false;

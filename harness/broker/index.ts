@@ -76,7 +76,11 @@ export interface BrokerStats {
   recordsProduced: number;
   bytesProduced: number;
   bytesFetched: number;
+  /** connections closed for malformed frames (bad size, short or unparsable request, unknown API or version) */
   malformedFrames: number;
+  /** requests that hit a broker bug (the connection is closed); should stay 0 */
+  internalErrors: number;
+  lastInternalError: string;
   requests: Record<string, number>;
   groups: Array<{ id: string; state: string; members: number }>;
   memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
@@ -204,6 +208,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
         topics: cluster.topics.size, partitions, storedBytes, batches,
         recordsProduced: cluster.counters.records, bytesProduced: cluster.counters.producedBytes, bytesFetched: cluster.counters.fetchedBytes,
         malformedFrames: cluster.counters.malformedFrames,
+        internalErrors: cluster.counters.internalErrors,
+        lastInternalError: cluster.counters.lastInternalError,
         requests: Object.fromEntries(cluster.counters.requests),
         groups: cluster.groups.all().map((g) => ({ id: g.id, state: g.state, members: g.members.size })),
         memory: { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers },

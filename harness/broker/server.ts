@@ -32,8 +32,13 @@ export class Connection {
     socket.on('close', () => { this.dead = true; });
   }
 
-  private fail(_e: unknown): void {
-    this.cluster.counters.malformedFrames++;
+  private fail(e: unknown): void {
+    // a client's bad bytes are counted; anything else is a broker bug, kept for stats()
+    if (e instanceof ProtocolError) this.cluster.counters.malformedFrames++;
+    else {
+      this.cluster.counters.internalErrors++;
+      this.cluster.counters.lastInternalError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    }
     this.dead = true;
     this.socket.destroy();
   }

@@ -80,4 +80,11 @@ test('a stopped and restarted broker keeps its data', async () => {
   assert.is(offs[0]!.high, '1');
 });
 
+test('the broker met no internal error while serving these clients', () => {
+  if (!broker) return;
+  const s = broker.stats();
+  assert.is(s.internalErrors, 0, s.lastInternalError);
+  assert.is(s.malformedFrames, 0);
+});
+
 test.run();

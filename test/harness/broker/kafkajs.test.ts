@@ -238,4 +238,11 @@ test('a batch larger than max.message.bytes is refused with MESSAGE_TOO_LARGE', 
   assert.match(String((err as { type?: string } | null)?.type ?? err), /MESSAGE_TOO_LARGE|too large/i);
 });
 
+test('the broker met no internal error while serving these clients', () => {
+  if (!broker) return;
+  const s = broker.stats();
+  assert.is(s.internalErrors, 0, s.lastInternalError);
+  assert.is(s.malformedFrames, 0);
+});
+
 test.run();

@@ -57,4 +57,11 @@ test('kcat -G balanced consumer commits, so a second run starts where the first 
   assert.is(broker.lag('kgroup').total, 0);
 });
 
+test('the broker met no internal error while serving these clients', () => {
+  if (!broker) return;
+  const s = broker.stats();
+  assert.is(s.internalErrors, 0, s.lastInternalError);
+  assert.is(s.malformedFrames, 0);
+});
+
 test.run();

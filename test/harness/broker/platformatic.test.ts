@@ -56,4 +56,11 @@ test('the platformatic admin client creates and lists topics', async () => {
   assert.ok(topics.includes('plt-admin'));
 });
 
+test('the broker met no internal error while serving these clients', () => {
+  if (!broker) return;
+  const s = broker.stats();
+  assert.is(s.internalErrors, 0, s.lastInternalError);
+  assert.is(s.malformedFrames, 0);
+});
+
 test.run();
