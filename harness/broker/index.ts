@@ -8,6 +8,7 @@
  *   await broker.close();
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { PipelabError } from '../errors.ts';
 import { Cluster, type ClusterOptions, type ControlFn, type Hook, type TopicSpec } from './cluster.ts';
 import type { Timers } from './groups.ts';
@@ -125,18 +126,32 @@ const DEFAULTS = {
   retentionCheckMs: 1000,
 };
 
+const int = (min: number, max: number) => z.number().int().min(min).max(max).optional();
+/** the boundary check of startBroker's options: every problem is reported with its path */
+const OptionsSchema = z.object({
+  brokers: int(1, 16),
+  host: z.string().min(1).optional(),
+  port: int(0, 65535),
+  autoCreateTopics: z.boolean().optional(),
+  defaultPartitions: int(1, 100_000),
+  defaultReplicationFactor: int(1, 16),
+  topics: z.array(z.object({ name: z.string().min(1), partitions: int(1, 100_000), replicationFactor: int(1, 16), configs: z.record(z.string(), z.string()).optional() })).optional(),
+  clusterId: z.string().min(1).optional(),
+  maxFrameBytes: int(1024, 2 ** 31 - 1),
+  checkCrc: z.boolean().optional(),
+  minSessionTimeoutMs: int(0, 2 ** 31 - 1),
+  maxSessionTimeoutMs: int(0, 2 ** 31 - 1),
+  maxFetchWaitMs: int(0, 2 ** 31 - 1),
+  retentionCheckMs: int(0, 2 ** 31 - 1),
+  now: z.custom<() => number>((v) => typeof v === 'function').optional(),
+  timers: z.custom<Timers>((v) => typeof v === 'object' && v !== null).optional(),
+}).strict();
+
 function validate(o: BrokerOptions): void {
-  const issues: Array<{ path: string; message: string }> = [];
-  const int = (k: keyof BrokerOptions, min: number, max: number) => {
-    const v = o[k];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) issues.push({ path: `/options/${k}`, message: `should be an integer in ${min}..${max}, got ${String(v)}` });
-  };
-  int('brokers', 1, 16);
-  int('port', 0, 65535);
-  int('defaultPartitions', 1, 100_000);
-  int('defaultReplicationFactor', 1, 16);
-  int('maxFrameBytes', 1024, 2 ** 31 - 1);
-  if (issues.length) throw new PipelabError('INVALID_ARGUMENT', 'invalid broker options', { issues, hint: 'see docs/broker.md for the options' });
+  const r = OptionsSchema.safeParse(o);
+  if (r.success) return;
+  const issues = r.error.issues.map((i) => ({ path: '/options' + i.path.map((p) => `/${String(p)}`).join(''), message: i.message }));
+  throw new PipelabError('INVALID_ARGUMENT', 'invalid broker options', { issues, hint: 'see docs/broker.md for the options and their ranges' });
 }
 
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {

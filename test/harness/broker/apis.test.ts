@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startBroker, type Broker } from '../../../harness/broker/index.ts';
+import { PipelabError } from '../../../harness/errors.ts';
 import { ALL_APIS, checkRegistry } from '../../../harness/broker/apis/index.ts';
 import { encodeBatch } from '../../../harness/broker/protocol/record-batch.ts';
 import type { Reader } from '../../../harness/broker/protocol/reader.ts';
@@ -149,6 +150,21 @@ test('broker.lag reports committed offsets against the high-water mark', async (
   const lag = broker.lag('lag-g');
   assert.is(lag.total, 2);
   assert.equal(lag.partitions.map((p) => [p.partition, p.committed, p.highWatermark, p.lag]), [[0, 1, 3, 2], [1, -1, 0, 0]]);
+});
+
+test('startBroker reports every invalid option with its path', async () => {
+  const err = await startBroker({ brokers: 0, port: 70000, defaultPartitions: 1.5 } as never).then(() => null, (e: unknown) => e);
+  assert.ok(err instanceof PipelabError);
+  assert.is(err.code, 'INVALID_ARGUMENT');
+  assert.equal(err.issues.map((i) => i.path).sort(), ['/options/brokers', '/options/defaultPartitions', '/options/port']);
+});
+
+test('a port already in use is a SERVICE_UNAVAILABLE error with a hint', async () => {
+  const port = Number(broker.bootstrap[0]!.split(':')[1]);
+  const err = await startBroker({ port }).then((b) => b.close().then(() => null), (e: unknown) => e);
+  assert.ok(err instanceof PipelabError);
+  assert.is(err.code, 'SERVICE_UNAVAILABLE');
+  assert.match(err.hint ?? '', /another --port/);
 });
 
 test.run();
