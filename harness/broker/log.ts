@@ -56,7 +56,8 @@ export class PartitionLog {
       seg = new Segment(now);
       this.segments.push(seg);
     }
-    const copy = Buffer.allocUnsafeSlow(h.size);
+    // small batches share Node's 8 KiB pool slabs (less per-allocation overhead); large ones get their own
+    const copy = h.size < 4096 ? Buffer.allocUnsafe(h.size) : Buffer.allocUnsafeSlow(h.size);
     batch.copy(copy, 0, 0, h.size);
     const base = this.hwm;
     rebase(copy, base, leaderEpoch);
