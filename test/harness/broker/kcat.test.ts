@@ -57,6 +57,19 @@ test('kcat -G balanced consumer commits, so a second run starts where the first 
   assert.is(broker.lag('kgroup').total, 0);
 });
 
+test('two kcat -G members in one group on a 4-partition topic together read every record', async () => {
+  if (!ok) return;
+  broker.createTopic('kg4', { partitions: 4 });
+  await kcat(['-P', '-t', 'kg4', '-p', '-1', '-K', ':'], Array.from({ length: 400 }, (_, i) => `${i}:r${i}`).join('\n') + '\n');
+  const member = () => kcat(['-G', 'kg4-group', '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-e', '-q', 'kg4']);
+  const [a, b] = await Promise.all([member(), member()]);
+  const all = [...a.out.trim().split('\n'), ...b.out.trim().split('\n')].filter(Boolean);
+  assert.is(new Set(all).size, 400, a.err + b.err);
+  const g = broker.stats().groups.find((x) => x.id === 'kg4-group');
+  assert.ok(g, 'the group exists');
+  assert.is(broker.lag('kg4-group').total, 0);
+});
+
 test('the broker met no internal error while serving these clients', () => {
   if (!broker) return;
   const s = broker.stats();
