@@ -11,3 +11,65 @@ export { version } from './harness/version.ts';
 export { startBroker } from './harness/broker/index.ts';
 export type { Broker, BrokerOptions, BrokerStats, GroupLag, PartitionLag, ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './harness/broker/index.ts';
 export { registerKafkajsCodecs } from './harness/broker/codecs.ts';
+// --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
+export {
+  createRegistry,
+  mergeEncoded,
+  decodeHistogram,
+  percentileFromEncoded,
+  trendFromEncoded,
+  encodeValues,
+  startSystemSampler,
+  subMetricKey,
+} from './harness/metrics/index.ts';
+export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
+export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';
+export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
+// --- generators: seeded event streams, arrival processes, key skew, drift, serialisation ---
+export { createArrivals, parseArrivalSpec, ArrivalSpecSchema, ARRIVAL_KINDS } from './generators/arrivals.ts';
+export type { Arrivals, ArrivalSpec, ArrivalSpecInput } from './generators/arrivals.ts';
+export { createZipf, zipfPmf, ZIPF_ALIAS_MAX } from './generators/zipf.ts';
+export type { ZipfSampler, ZipfMethod } from './generators/zipf.ts';
+export { DriftSchedule, DriftSpecSchema, driftProbability, paramPaths } from './generators/drift.ts';
+export type { DriftSpec, DriftSpecInput, DriftTruth, Params as DriftParams } from './generators/drift.ts';
+export { UserPopulation, MerchantPopulation } from './generators/population.ts';
+export { COUNTRIES, distanceKm } from './generators/geo.ts';
+export type { Country } from './generators/geo.ts';
+export {
+  TransactionStream, createTransactionStream, TransactionConfigSchema, defaultTransactionParams, FRAUD_PATTERNS, CHANNELS,
+} from './generators/transactions.ts';
+export type { Transaction, FraudPattern, Channel, TransactionConfigInput, TransactionParams } from './generators/transactions.ts';
+export {
+  UserEventStream, createUserEventStream, UserEventConfigSchema, defaultUserEventParams, USER_EVENT_TYPES, DEVICE_TYPES,
+} from './generators/user-events.ts';
+export type { UserEvent, UserEventType, DeviceType, UserEventConfigInput, UserEventParams } from './generators/user-events.ts';
+export type { EventStream } from './generators/stream.ts';
+export {
+  transactionToJson, transactionFromJson, transactionToAvro, transactionFromAvro, transactionAvroType,
+  userEventToJson, userEventFromJson, userEventToAvro, userEventFromAvro, userEventAvroType, avroSyncMarker,
+} from './generators/serialize.ts';
+export { TRANSACTION_AVSC, USER_EVENT_AVSC } from './generators/schemas/index.ts';
+export { GENERATORS, getGenerator, createGenerator, generatorNames } from './generators/registry.ts';
+export type { GeneratorEntry } from './generators/registry.ts';
+
+// --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
+export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
+export type { Scenario, ScenarioPlan, ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './harness/scenario/index.ts';
+export { runScenario, exitCodeFor } from './harness/runner/index.ts';
+export type { RunnerOptions, RunOptions, Progress, ScenarioOverrides, ReportWriter } from './harness/runner/index.ts';
+export { RealClock, VirtualClock, EXECUTOR_TYPES, executors } from './harness/executors/index.ts';
+export type { Clock, ExecutorType, ExecutorConfig, ConstantArrivalRateConfig, RampingArrivalRateConfig, ConstantVusConfig, RampingVusConfig, PerVuIterationsConfig, ArrivalPlan, VuPlan, BasePlan } from './harness/executors/index.ts';
+export { TARGET_TYPES, createTarget } from './harness/targets/index.ts';
+export type { TargetType, TargetConfig, FunctionTargetConfig, HttpTargetConfig, FunctionIterationContext, FunctionTargetFn } from './harness/targets/index.ts';
+export type { Target, TargetContext, IterationContext, IterationOutcome } from './harness/targets/api.ts';
+
+// reports: writers and chart builders; they read a RunSummary only (summary.json)
+export {
+  writeReport, defaultReportDir, formatConsoleSummary, formatMarkdown, formatJunit, formatHtml, formatJson,
+  chartSpecs, latencyOverTimeSpec, latencyHistogramSpec, throughputSpec, errorsSpec, CHART_FONT,
+  renderSvg, renderPng, latencyBuckets, decodeValues,
+} from './reports/index.ts';
+export type { ChartSpec, ChartOptions, ConsoleOptions, LatencyBucket, WriteReportOptions } from './reports/index.ts';
+
+// notebooks: let loadScenario import .ts scenario files outside tsx (tslab, plain node + dist/pipelab.cjs)
+export { enableTypeScript } from './harness/typescript.ts';

@@ -10,6 +10,9 @@ import { version } from '../version.ts';
 // Subcommands (one line each; keep sorted).
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/broker.ts'),
+  () => import('./commands/generate.ts'),
+  () => import('./commands/run.ts'),
+  () => import('./commands/validate.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,139 @@
+/**
+ * Wire formats of generated events: JSON (one object per line) and Avro (avsc, schemas in
+ * generators/schemas/). Both round-trip.
+ *
+ * JSON: a hand-written serializer for the fixed Transaction/UserEvent shapes, byte-identical to
+ * JSON.stringify of the same object (tested) and faster, since it skips the generic property
+ * walk. Strings that would need escaping fall back to JSON.stringify (generated ids never do,
+ * but events built by hand might).
+ */
+import avro from 'avsc';
+import { TRANSACTION_AVSC, USER_EVENT_AVSC } from './schemas/index.ts';
+import { CHANNELS, FRAUD_PATTERNS, type Transaction } from './transactions.ts';
+import { DEVICE_TYPES, USER_EVENT_TYPES, type UserEvent } from './user-events.ts';
+import { PipelabError } from '../harness/errors.ts';
+import { Rng } from './rng.ts';
+
+/** characters JSON must escape (plus lone surrogates, which JSON.stringify escapes since ES2019) */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function str(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
+
+/**
+ * A 2-decimal amount as JSON.stringify writes it, through integer formatting (much cheaper than
+ * the shortest-double algorithm). Exact: when x is the double nearest to cents/100 and has at
+ * most 15 significant digits, that decimal (trailing zeros dropped) is its shortest round-trip
+ * form, which is what JSON.stringify prints. Anything else takes JSON.stringify.
+ */
+export function jsonMoney(x: number): string {
+  const c = Math.round(x * 100);
+  if (c / 100 !== x || c < 0 || c >= 1e15) return JSON.stringify(x);
+  const whole = Math.floor(c / 100), frac = c - whole * 100;
+  if (frac === 0) return '' + whole;
+  if (frac % 10 === 0) return whole + '.' + frac / 10;
+  return whole + (frac < 10 ? '.0' : '.') + frac;
+}
+
+// epoch-ms timestamps share their leading digits for ~17 minutes: format those once
+let msHigh = -1;
+let msHighStr = '';
+/** an integer epoch-ms time as JSON.stringify writes it */
+export function jsonMillis(t: number): string {
+  if (!Number.isInteger(t) || t < 1e6 || t >= 1e15) return JSON.stringify(t);
+  const hi = Math.floor(t / 1e6);
+  if (hi !== msHigh) (msHigh = hi), (msHighStr = '' + hi);
+  return msHighStr + ('' + (t - hi * 1e6 + 1e6)).slice(1);
+}
+
+export function transactionToJson(t: Transaction): string {
+  // one escape test over all strings (generated ones never need it), else field by field
+  if (NEEDS_ESCAPE.test(t.id + t.userId + t.deviceId + t.merchantId + t.currency + t.country + t.channel + t.fraudPattern)) {
+    return (
+      '{"id":' + str(t.id) + ',"userId":' + str(t.userId) + ',"deviceId":' + str(t.deviceId) +
+      ',"merchantId":' + str(t.merchantId) + ',"amount":' + jsonMoney(t.amount) + ',"currency":' + str(t.currency) +
+      ',"country":' + str(t.country) + ',"channel":' + str(t.channel) + ',"eventTime":' + jsonMillis(t.eventTime) +
+      ',"isFraud":' + (t.isFraud ? 'true' : 'false') + ',"fraudPattern":' + str(t.fraudPattern) + '}'
+    );
+  }
+  return (
+    '{"id":"' + t.id + '","userId":"' + t.userId + '","deviceId":"' + t.deviceId +
+    '","merchantId":"' + t.merchantId + '","amount":' + jsonMoney(t.amount) + ',"currency":"' + t.currency +
+    '","country":"' + t.country + '","channel":"' + t.channel + '","eventTime":' + jsonMillis(t.eventTime) +
+    ',"isFraud":' + (t.isFraud ? 'true' : 'false') + ',"fraudPattern":"' + t.fraudPattern + '"}'
+  );
+}
+
+export function userEventToJson(e: UserEvent): string {
+  if (NEEDS_ESCAPE.test(e.id + e.userId + e.sessionId + e.type + e.page + e.device)) {
+    return (
+      '{"id":' + str(e.id) + ',"userId":' + str(e.userId) + ',"sessionId":' + str(e.sessionId) + ',"type":' + str(e.type) +
+      ',"page":' + str(e.page) + ',"eventTime":' + jsonMillis(e.eventTime) + ',"device":' + str(e.device) + '}'
+    );
+  }
+  return (
+    '{"id":"' + e.id + '","userId":"' + e.userId + '","sessionId":"' + e.sessionId + '","type":"' + e.type +
+    '","page":"' + e.page + '","eventTime":' + jsonMillis(e.eventTime) + ',"device":"' + e.device + '"}'
+  );
+}
+
+function bad(what: string, path: string, message: string): never {
+  throw new PipelabError('INVALID_INPUT_FILE', `not a ${what}`, { issues: [{ path, message }] });
+}
+function expect(o: Record<string, unknown>, what: string, key: string, type: 'string' | 'number' | 'boolean', allowed?: readonly string[]): void {
+  const v = o[key];
+  if (typeof v !== type) bad(what, `/${key}`, `expected a ${type}, got ${v === null ? 'null' : typeof v}`);
+  if (allowed && !allowed.includes(v as string)) bad(what, `/${key}`, `expected one of ${allowed.join(', ')}, got '${String(v)}'`);
+}
+
+/** parse one JSON line back into a Transaction, checking every field (INVALID_INPUT_FILE otherwise) */
+export function transactionFromJson(line: string): Transaction {
+  const o = JSON.parse(line) as Record<string, unknown>;
+  if (o === null || typeof o !== 'object') bad('transaction', '', 'expected a JSON object');
+  for (const k of ['id', 'userId', 'deviceId', 'merchantId', 'currency', 'country'] as const) expect(o, 'transaction', k, 'string');
+  expect(o, 'transaction', 'amount', 'number');
+  expect(o, 'transaction', 'eventTime', 'number');
+  expect(o, 'transaction', 'isFraud', 'boolean');
+  expect(o, 'transaction', 'channel', 'string', CHANNELS);
+  expect(o, 'transaction', 'fraudPattern', 'string', FRAUD_PATTERNS);
+  return o as unknown as Transaction;
+}
+
+export function userEventFromJson(line: string): UserEvent {
+  const o = JSON.parse(line) as Record<string, unknown>;
+  if (o === null || typeof o !== 'object') bad('user event', '', 'expected a JSON object');
+  for (const k of ['id', 'userId', 'sessionId', 'page'] as const) expect(o, 'user event', k, 'string');
+  expect(o, 'user event', 'eventTime', 'number');
+  expect(o, 'user event', 'type', 'string', USER_EVENT_TYPES);
+  expect(o, 'user event', 'device', 'string', DEVICE_TYPES);
+  return o as unknown as UserEvent;
+}
+
+/** avsc Types for the schemas (long as JS number: event times are far below 2^53) */
+export const transactionAvroType = avro.Type.forSchema(TRANSACTION_AVSC as unknown as avro.Schema);
+export const userEventAvroType = avro.Type.forSchema(USER_EVENT_AVSC as unknown as avro.Schema);
+
+export function transactionToAvro(t: Transaction): Buffer {
+  return transactionAvroType.toBuffer(t);
+}
+export function transactionFromAvro(buf: Buffer): Transaction {
+  return transactionAvroType.fromBuffer(buf) as Transaction;
+}
+export function userEventToAvro(e: UserEvent): Buffer {
+  return userEventAvroType.toBuffer(e);
+}
+export function userEventFromAvro(buf: Buffer): UserEvent {
+  return userEventAvroType.fromBuffer(buf) as UserEvent;
+}
+
+/**
+ * The 16-byte sync marker of an Avro object container file, derived from the stream's seed:
+ * avsc picks a random one by default, which would make the same seed give different files.
+ */
+export function avroSyncMarker(seed: number): Buffer {
+  const r = new Rng(seed).fork('avro-sync-marker');
+  const b = Buffer.alloc(16);
+  for (let i = 0; i < 16; i += 4) b.writeUInt32LE(r.nextU32(), i);
+  return b;
+}
