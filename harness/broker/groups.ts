@@ -280,7 +280,11 @@ export class Groups {
   private touch(g: Group, m: Member): void {
     if (m.sessionTimer !== undefined) this.timers.clearTimeout(m.sessionTimer);
     m.sessionTimer = this.timers.setTimeout(() => {
-      if (g.members.get(m.id) === m) this.removeMember(g, m.id);
+      if (g.members.get(m.id) !== m) return;
+      // a member parked in a held JoinGroup/SyncGroup cannot heartbeat: keep it alive (as Kafka
+      // does); the rebalance and sync timers bound how long it can wait
+      if (m.onJoin || m.onSync) return this.touch(g, m);
+      this.removeMember(g, m.id);
     }, m.sessionTimeoutMs);
   }
 

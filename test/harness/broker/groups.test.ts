@@ -133,4 +133,21 @@ test('leaving empties the group; an unknown session timeout is refused', async (
   assert.is(groups.delete('g'), E.NONE);
 });
 
+test('a member waiting in a held join is not expired by its session timeout', async () => {
+  const { groups, timers } = setup();
+  const a = await joinNew(groups);
+  await groups.join(req(a, { sessionTimeoutMs: 2000, rebalanceTimeoutMs: 10_000 }));
+  await groups.sync('g', 1, a, []);
+  const b = await joinNew(groups);
+  let bResult: number | undefined;
+  void groups.join(req(b, { sessionTimeoutMs: 2000, rebalanceTimeoutMs: 10_000 })).then((r) => { bResult = r.errorCode; });
+  // a keeps heartbeating (getting REBALANCE_IN_PROGRESS) but does not rejoin yet; b waits
+  for (let t = 0; t < 6000; t += 1000) { timers.advance(1000); groups.heartbeat('g', 1, a); }
+  assert.ok(groups.get('g')!.members.has(b), 'b is still a member after 3 session timeouts');
+  assert.is(bResult, undefined);
+  await groups.join(req(a, { sessionTimeoutMs: 2000, rebalanceTimeoutMs: 10_000 }));
+  await Promise.resolve();
+  assert.is(bResult, E.NONE);
+});
+
 test.run();
