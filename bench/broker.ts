@@ -38,6 +38,7 @@ function ask(child: ChildProcess): Promise<Usage> {
 /** A do-nothing Kafka sink: ApiVersions, Metadata (itself leads every partition), Produce acked. */
 async function startSink(): Promise<{ bootstrap: string; close(): Promise<void> }> {
   const server = net.createServer((sock) => {
+    sock.setNoDelay(true);
     let buf = Buffer.alloc(0);
     sock.on('error', () => {});
     sock.on('data', (d) => {
@@ -130,17 +131,25 @@ async function main(): Promise<void> {
   const N = (size: number) => (QUICK ? (size === 100 ? 20_000 : 5_000) : (size === 100 ? 1_000_000 : 200_000));
   console.log(`broker bench${QUICK ? ' (--quick: short runs, figures are indicative only)' : ''}; ${PARTITIONS} partitions; machine may be shared`);
   const child = fork(new URL(import.meta.url).pathname, ['--serve'], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const { bootstrap } = await new Promise<{ bootstrap: string[] }>((r) => child.once('message', (m) => r(m as { bootstrap: string[] })));
-  const sink = await startSink();
+  const { bootstrap, sink: sinkBootstrap } = await new Promise<{ bootstrap: string[]; sink: string }>((r) => child.once('message', (m) => r(m as { bootstrap: string[]; sink: string })));
+  const sink = { bootstrap: sinkBootstrap };
   const rows: string[] = [];
   try {
     for (const size of sizes) {
       const n = N(size);
-      const before = await ask(child);
-      const produce = await kafkajsProduce(bootstrap[0]!, `kjs-${size}`, n, size);
-      const after = await ask(child);
-      const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
-      const sinkRate = await kafkajsProduce(sink.bootstrap, `kjs-${size}`, n, size);
+      // warm both paths up (kafkajs's JIT), then alternate broker and sink runs and keep the best
+      // of each, so neither side is measured on a cold client or a busier moment of the machine
+      await kafkajsProduce(sink.bootstrap, `warm-${size}`, Math.ceil(n / 5), size);
+      await kafkajsProduce(bootstrap[0]!, `warm-${size}`, Math.ceil(n / 5), size);
+      let produce = 0, sinkRate = 0, cpuMs = 0;
+      for (let round = 0; round < 2; round++) {
+        const before = await ask(child);
+        const rate = await kafkajsProduce(bootstrap[0]!, `kjs-${size}`, n / 2, size);
+        const after = await ask(child);
+        cpuMs += (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+        produce = Math.max(produce, rate);
+        sinkRate = Math.max(sinkRate, await kafkajsProduce(sink.bootstrap, `kjs-${size}`, n / 2, size));
+      }
       const consume = await kafkajsConsume(bootstrap[0]!, `kjs-${size}`, n);
       rows.push(`kafkajs produce ${size} B: ${fmt(produce, size)}; against the do-nothing sink ${fmt(sinkRate, size)}; ratio ${(produce / sinkRate * 100).toFixed(0)} % (target >= 80 %)`);
       rows.push(`  broker CPU during kafkajs produce: ${(cpuMs / n * 1e6 / 1000).toFixed(2)} s per million records`);
@@ -169,7 +178,6 @@ async function main(): Promise<void> {
   } finally {
     child.send({ cmd: 'stop' });
     setTimeout(() => child.kill(), 2000).unref();
-    await sink.close();
   }
   for (const r of rows) console.log(r);
 }
@@ -188,7 +196,9 @@ async function serve(): Promise<void> {
       void broker.close().then(() => process.exit(0));
     }
   });
-  process.send!({ bootstrap: broker.bootstrap });
+  // the sink lives in the same child process, so both sides cross a process boundary alike
+  const sink = await startSink();
+  process.send!({ bootstrap: broker.bootstrap, sink: sink.bootstrap });
 }
 
 
