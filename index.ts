@@ -7,6 +7,10 @@ export { PipelabError, EXIT_CODES } from './harness/errors.ts';
 export type * from './harness/results/types.ts';
 export { version } from './harness/version.ts';
 
+// Embedded Kafka-protocol broker (harness/broker): startBroker({ brokers, ... }) → bootstrap, lag, stats, control
+export { startBroker } from './harness/broker/index.ts';
+export type { Broker, BrokerOptions, BrokerStats, GroupLag, PartitionLag, ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './harness/broker/index.ts';
+export { registerKafkajsCodecs } from './harness/broker/codecs.ts';
 // --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
 export {
   createRegistry,
