@@ -10,6 +10,8 @@ import { version } from '../version.ts';
 // Subcommands (one line each; keep sorted).
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/generate.ts'),
+  () => import('./commands/model.ts'),
+  () => import('./commands/serve-model.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

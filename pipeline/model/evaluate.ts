@@ -39,12 +39,23 @@ export function atThreshold(scores: ArrayLike<number>, labels: ArrayLike<boolean
   return { threshold, precision, recall, f1, flaggedRate: scores.length ? (tp + fp) / scores.length : 0 };
 }
 
-/** the threshold (on a 0.01 grid) with the best F1 */
+/**
+ * The threshold with the best F1, searched over every distinct score (one sorted sweep), so a
+ * well-separated but badly calibrated model still gets a useful cut. Rounded down to 4 decimals.
+ */
 export function bestF1Threshold(scores: ArrayLike<number>, labels: ArrayLike<boolean | number>): AtThreshold {
-  let best = atThreshold(scores, labels, 0.5);
-  for (let t = 0.01; t < 1; t += 0.01) {
-    const r = atThreshold(scores, labels, Math.round(t * 100) / 100);
-    if (r.f1 > best.f1) best = r;
+  const n = scores.length;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  let pos = 0;
+  for (let i = 0; i < n; i++) if (labels[i]) pos++;
+  let tp = 0, fp = 0, bestF1 = -1, bestT = 0.5;
+  for (let k = 0; k < n; k++) {
+    if (labels[idx[k]!]) tp++;
+    else fp++;
+    // only cut between distinct scores
+    if (k + 1 < n && scores[idx[k + 1]!] === scores[idx[k]!]) continue;
+    const f1 = (2 * tp) / (tp + fp + pos);
+    if (f1 > bestF1) (bestF1 = f1), (bestT = scores[idx[k]!]!);
   }
-  return best;
+  return atThreshold(scores, labels, Math.floor(bestT * 1e4) / 1e4);
 }
