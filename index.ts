@@ -57,3 +57,18 @@ export {
   redisSpec, modelServerSpec, RESOLUTION_ORDER,
   type ResolvedServices, type ServicesRequest, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type RedisConnection, type ModelServerConnection, type ModelServerSetup,
 } from './harness/services/index.ts';
+
+// --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
+export {
+  createRegistry,
+  mergeEncoded,
+  decodeHistogram,
+  percentileFromEncoded,
+  trendFromEncoded,
+  encodeValues,
+  startSystemSampler,
+  subMetricKey,
+} from './harness/metrics/index.ts';
+export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
+export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';
+export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
