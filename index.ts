@@ -39,7 +39,7 @@ export type { GeneratorEntry } from './generators/registry.ts';
 export type { TransactionInput, UserFeatures, ScoringInput } from './pipeline/types.ts';
 export { FEATURE_NAMES, EMPTY_FEATURES } from './pipeline/types.ts';
 export {
-  FeatureComputer, MemoryFeatureStore, RedisFeatureStore, FeatureUpdater, featureKey, FEATURE_KEY_PREFIX, DEFAULT_TTL_MS,
+  FeatureComputer, MemoryFeatureStore, RedisFeatureStore, FeatureUpdater, featureKey, recordLookupsInto, FEATURE_KEY_PREFIX, DEFAULT_TTL_MS,
   type FeatureStore, type FeatureStoreOptions, type FeatureStoreStats, type MemoryFeatureStoreOptions, type RedisFeatureStoreOptions,
 } from './pipeline/features/index.ts';
 export {

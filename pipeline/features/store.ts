@@ -86,3 +86,21 @@ export class LookupMeter {
     return { ...this.s };
   }
 }
+
+/**
+ * An `onLookup` that records into the harness metrics registry (structurally typed, so the
+ * pipeline does not import the harness): trend `feature_lookup` (ms per getMany) and counters
+ * `feature_hits` / `feature_misses`; the hit rate is hits / (hits + misses).
+ */
+export function recordLookupsInto(
+  registry: { trend(name: string): { add(ms: number, nowMs: number): void }; counter(name: string): { add(n: number, nowMs: number): void } },
+  nowMs: () => number,
+): NonNullable<FeatureStoreOptions['onLookup']> {
+  const lat = registry.trend('feature_lookup'), hits = registry.counter('feature_hits'), misses = registry.counter('feature_misses');
+  return (ms, h, m) => {
+    const t = nowMs();
+    lat.add(ms, t);
+    if (h) hits.add(h, t);
+    if (m) misses.add(m, t);
+  };
+}

@@ -67,6 +67,11 @@ export interface ModelServer {
 
 export const MODEL_SERVER_DEFAULTS = { port: 0, host: '127.0.0.1', batchSize: 32, maxWaitMs: 5, bodyLimitBytes: 1 << 20 };
 
+const WARMUP_ROW: ScoringInput = {
+  transaction: { id: 'warmup', userId: 'warmup', deviceId: 'd', merchantId: 'm', amount: 10, currency: 'EUR', country: 'DE', channel: 'online', eventTime: 0 },
+  features: { user_transaction_count_1h: 1, user_avg_transaction_amount_24h: 10, user_device_risk_score: 0 },
+};
+
 function rulesPrediction(x: ScoringInput, version: string): Prediction {
   const score = ruleScore(x);
   return { id: x.transaction.id, score, fraud: score >= RULES_THRESHOLD, source: 'rules', modelVersion: version, threshold: RULES_THRESHOLD };
@@ -77,6 +82,9 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   const models = typeof o.models === 'string' ? await loadFraudModels(o.models) : o.models;
   const versions = [...models.keys()].sort();
   if (versions.length === 0) throw new RangeError('startModelServer needs at least one model version');
+  // one forward pass per model before listening: the first call pays for wasm kernel set-up, and
+  // it should not land on a user's request (or trip the breaker's timeout)
+  for (const m of models.values()) m.predict(Array.from({ length: o.batchSize }, () => WARMUP_ROW));
   const routes = o.routes ?? [{ version: versions[versions.length - 1]!, weight: 1 }];
   for (const r of routes) if (!models.has(r.version)) throw new RangeError(`route names version "${r.version}", which is not loaded (have ${versions.join(', ')})`);
   const router = new AbRouter(routes);

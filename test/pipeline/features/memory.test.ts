@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MemoryFeatureStore } from '../../../pipeline/features/memory.ts';
 import { Registry } from 'prom-client';
+import { recordLookupsInto } from '../../../pipeline/features/store.ts';
+import { createRegistry } from '../../../harness/metrics/index.ts';
 
 const f = (n: number) => ({ user_transaction_count_1h: n, user_avg_transaction_amount_24h: 10 * n, user_device_risk_score: 0.1 });
 
@@ -49,6 +51,18 @@ test('lookups are exported to a prom-client registry', async () => {
   assert.match(text, /pipelab_feature_lookups_total\{result="hit"\} 1/);
   assert.match(text, /pipelab_feature_lookups_total\{result="miss"\} 2/);
   assert.match(text, /pipelab_feature_lookup_seconds_count 1/);
+});
+
+test('lookups can be recorded into the harness metrics registry', async () => {
+  const reg = createRegistry();
+  const s = new MemoryFeatureStore({ onLookup: recordLookupsInto(reg, () => 10) });
+  await s.putMany([{ userId: 'a', features: f(1) }]);
+  await s.getMany(['a', 'b']);
+  await s.getMany(['a']);
+  const snap = reg.snapshot(1000) as Record<string, any>;
+  assert.is(snap.feature_hits.count, 2);
+  assert.is(snap.feature_misses.count, 1);
+  assert.is(snap.feature_lookup.count, 2);
 });
 
 test.run();

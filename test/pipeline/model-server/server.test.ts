@@ -7,7 +7,13 @@ import { instance, tinyModel } from '../../helpers/fraud-model.ts';
 let server: ModelServer;
 test.before(async () => {
   const models = new Map([['v1', await tinyModel('v1', 1)], ['v2', await tinyModel('v2', 7)]]);
-  server = await startModelServer({ models, routes: [{ version: 'v1', weight: 80 }, { version: 'v2', weight: 20 }], bodyLimitBytes: 64 * 1024, breaker: { minCalls: 2, windowSize: 4, timeoutMs: 2000, resetTimeoutMs: 60_000 } });
+  server = await startModelServer({
+    models,
+    routes: [{ version: 'v1', weight: 80 }, { version: 'v2', weight: 20 }],
+    bodyLimitBytes: 64 * 1024,
+    // slow calls never trip it here: a loaded CI machine must not open the breaker before the fault test
+    breaker: { minCalls: 2, windowSize: 4, timeoutMs: 30_000, slowCallMs: 30_000, resetTimeoutMs: 600_000 },
+  });
 });
 test.after(async () => {
   await server?.close();
