@@ -29,6 +29,8 @@ interface Replica {
 }
 
 export const CLIENT_FALLBACK_VERSION = 'client-fallback';
+/** instances per HTTP request (the server takes up to 1024 and 1 MiB; ~350 bytes each) */
+const CHUNK = 512;
 
 export class ModelClient {
   private readonly replicas: Replica[];
@@ -77,7 +79,15 @@ export class ModelClient {
     }
   }
 
+  /** score instances (any number: sent in chunks of CHUNK, within the server's per-request limit) */
   async predict(instances: ScoringInput[]): Promise<Prediction[]> {
+    if (instances.length <= CHUNK) return this.predictChunk(instances);
+    const parts: Promise<Prediction[]>[] = [];
+    for (let i = 0; i < instances.length; i += CHUNK) parts.push(this.predictChunk(instances.slice(i, i + CHUNK)));
+    return (await Promise.all(parts)).flat();
+  }
+
+  private async predictChunk(instances: ScoringInput[]): Promise<Prediction[]> {
     this.counts.requests++;
     let clientError: Error | undefined;
     for (const r of this.order()) {

@@ -55,6 +55,18 @@ test('with every replica down the client falls back to the rules', async () => {
   }
 });
 
+test('more instances than one request may carry are sent in chunks and come back in order', async () => {
+  const c = new ModelClient({ urls: [a.url, b.url], strategy: 'least-pending', breaker: { timeoutMs: 30_000, slowCallMs: 30_000 } });
+  try {
+    const xs = Array.from({ length: 1500 }, (_, i) => instance(i));
+    const ps = await c.predict(xs);
+    assert.equal(ps.map((p) => p.id), xs.map((x) => x.transaction.id));
+    assert.is(c.counts.requests, 3);
+  } finally {
+    await c.close();
+  }
+});
+
 test('a request the server rejects (4xx) is an error for the caller, not a fallback', async () => {
   const c = new ModelClient({ urls: [a.url] });
   try {

@@ -95,6 +95,19 @@ test('when the model fails, the rules answer and the breaker opens', async () =>
   }
 });
 
+test('a model slower than the breaker timeout is answered by the rules (reason: timeout)', async () => {
+  const slow = await startModelServer({ models: new Map([['v1', await tinyModel('v1')]]), breaker: { timeoutMs: 50, minCalls: 100 } });
+  try {
+    slow.faults.delayMs = 300;
+    const [p] = await slow.predict([instance(1)]);
+    assert.equal([p!.source, p!.modelVersion], ['rules', 'v1']);
+    assert.is(slow.breakers.get('v1')!.counts.timeouts, 1);
+    assert.is((await slow.metrics.fallbacks.get()).values.find((v) => v.labels.reason === 'timeout')?.value, 1);
+  } finally {
+    await slow.close();
+  }
+});
+
 /** Prometheus text exposition format 0.0.4: HELP/TYPE comments and `name{labels} value` samples */
 function parsePrometheus(text: string): Map<string, number> {
   const samples = new Map<string, number>();
