@@ -20,7 +20,12 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (o: Record<st
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const DURATION = quick ? 3 : 10;
-const CONNECTIONS = 64;
+const argNum = (flag: string, d: number) => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? Number(process.argv[i + 1]) : d;
+};
+// enough connections to fill batches of 32 twice over while earlier batches are being answered
+const CONNECTIONS = argNum('--connections', 128);
 
 const body = JSON.stringify({
   transaction: { id: 't1', userId: 'u42', deviceId: 'd1', merchantId: 'm7', amount: 42.5, currency: 'EUR', country: 'DE', channel: 'online', eventTime: 1_767_225_600_000 },
