@@ -43,7 +43,7 @@ export {
   type FeatureStore, type FeatureStoreOptions, type FeatureStoreStats, type MemoryFeatureStoreOptions, type RedisFeatureStoreOptions,
 } from './pipeline/features/index.ts';
 export {
-  initBackend, FraudModel, trainFraudModel, withFeatures, saveModelArtefacts, loadFraudModel, loadFraudModels, listModelVersions, readModelMetrics,
+  PACKAGE_MODELS_DIR, initBackend, FraudModel, trainFraudModel, withFeatures, saveModelArtefacts, loadFraudModel, loadFraudModels, listModelVersions, readModelMetrics,
   rocAuc, atThreshold, bestF1Threshold, fitSpec, encodeRows,
   type FeatureSpec, type ModelMetrics, type TrainOptions, type TrainResult,
 } from './pipeline/model/index.ts';

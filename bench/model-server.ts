@@ -11,7 +11,8 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { startLocalModelServer } from '../harness/services/model-server.ts';
-import { loadFraudModel } from '../pipeline/model/artefacts.ts';
+import { PACKAGE_MODELS_DIR, loadFraudModel } from '../pipeline/model/artefacts.ts';
+import { join } from 'node:path';
 import type { ScoringInput } from '../pipeline/types.ts';
 
 // typed locally (no @types/autocannon; engine ships its own ambient declaration, avoid a clash)
@@ -49,7 +50,7 @@ async function trivialServer() {
 }
 
 const row: ScoringInput = JSON.parse(body);
-const model = await loadFraudModel('models/fraud/v1');
+const model = await loadFraudModel(join(PACKAGE_MODELS_DIR, 'v1'));
 const rowsPerSec = (batch: number) => {
   const rows = Array.from({ length: batch }, () => row);
   for (let i = 0; i < 50; i++) model.predict(rows); // warm-up

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { PipelabError } from '../errors.ts';
 import type { RouteWeight } from '../../pipeline/model-server/router.ts';
+import { PACKAGE_MODELS_DIR } from '../../pipeline/model/artefacts.ts';
 import { resolveService } from './resolve.ts';
 import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';
 
@@ -17,7 +18,7 @@ export interface ModelServerConnection {
 }
 
 export interface ModelServerSetup {
-  /** folder of model versions (default models/fraud) */
+  /** folder of model versions (default: the models/fraud shipped with pipelab) */
   models?: string;
   routes?: RouteWeight[];
   batchSize?: number;
@@ -38,7 +39,7 @@ async function healthy(url: string, timeoutMs = 2000): Promise<string | true> {
 
 /** spawn `pipelab serve-model` on a free port; resolves once it prints its URL */
 export async function startLocalModelServer(setup: ModelServerSetup = {}, startTimeoutMs = 30_000): Promise<{ url: string; pid: number; close(): Promise<void> }> {
-  const args = [CLI, 'serve-model', '--port', '0', '--models', setup.models ?? 'models/fraud'];
+  const args = [CLI, 'serve-model', '--port', '0', '--models', setup.models ?? PACKAGE_MODELS_DIR];
   if (setup.routes) args.push('--routes', setup.routes.map((r) => `${r.version}=${r.weight}`).join(','));
   if (setup.batchSize !== undefined) args.push('--batch-size', String(setup.batchSize));
   if (setup.maxWaitMs !== undefined) args.push('--max-wait-ms', String(setup.maxWaitMs));
@@ -93,7 +94,7 @@ export function modelServerSpec(setup: ModelServerSetup = {}, o: { localByDefaul
     },
     async embedded() {
       const { startModelServer } = await import('../../pipeline/model-server/server.ts');
-      const s = await startModelServer({ models: setup.models ?? 'models/fraud', routes: setup.routes, batchSize: setup.batchSize, maxWaitMs: setup.maxWaitMs });
+      const s = await startModelServer({ models: setup.models ?? PACKAGE_MODELS_DIR, routes: setup.routes, batchSize: setup.batchSize, maxWaitMs: setup.maxWaitMs });
       return { detail: `in-process at ${s.url} (versions ${s.versions.join(', ')})`, connection: { url: s.url }, close: s.close };
     },
   };

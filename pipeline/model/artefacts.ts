@@ -7,10 +7,18 @@
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PipelabError } from '../../harness/errors.ts';
 import { initBackend, tf } from './backend.ts';
 import type { FeatureSpec } from './encode.ts';
 import { FraudModel } from './inference.ts';
+
+/**
+ * The model versions shipped with pipelab (models/fraud in the package), found from this file
+ * rather than the working directory, so a notebook in notebooks/ or a scenario run from anywhere
+ * gets the same models.
+ */
+export const PACKAGE_MODELS_DIR = fileURLToPath(new URL('../../models/fraud', import.meta.url));
 
 export interface ModelMetrics {
   version: string;

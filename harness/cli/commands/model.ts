@@ -10,7 +10,11 @@ import type { ModelMetrics } from '../../../pipeline/model/artefacts.ts';
 // tfjs is heavy to load: the pipeline modules are imported inside the actions, so other
 // subcommands (and --help) stay fast.
 
-export const DEFAULT_MODELS_DIR = 'models/fraud';
+import { fileURLToPath } from 'node:url';
+
+/** the package's models/fraud (the same folder PACKAGE_MODELS_DIR names, without loading tfjs) */
+export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../../../models/fraud', import.meta.url));
+const DEFAULT_MODELS_HELP = "(default: pipelab's own models/fraud)";
 
 /** how the committed v1 and v2 were built (v2: other seed and a fraud mix heavy on account takeover) */
 export const VERSION_PRESETS: Record<string, { seed: number; fraudRate: number; fraudMix?: Record<string, number> }> = {
@@ -63,10 +67,10 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'training epochs', '20')
     .option('--fraud-rate <r>', 'labelled fraud fraction of the generated data')
     .option('--fraud-mix <mix>', 'fraud pattern weights, e.g. cardTesting=1,accountTakeover=3,geoVelocity=1')
-    .option('--out <dir>', 'folder holding the version folders', DEFAULT_MODELS_DIR)
+    .option('--out <dir>', `folder holding the version folders ${DEFAULT_MODELS_HELP}`)
     .addHelpText('after', '\nExamples:\n  pipelab model train                 # rebuilds models/fraud/v1\n  pipelab model train v2              # v2: other seed, fraud mix heavy on account takeover\n  pipelab model train v3 --seed 7 --count 20000 --out /tmp/models')
-    .action(async (versionArg: string | undefined, flags: { modelVersion: string; seed?: string; count: string; epochs: string; fraudRate?: string; fraudMix?: string; out: string }) => {
-      const o = { ...flags, version: versionArg ?? flags.modelVersion };
+    .action(async (versionArg: string | undefined, flags: { modelVersion: string; seed?: string; count: string; epochs: string; fraudRate?: string; fraudMix?: string; out?: string }) => {
+      const o = { ...flags, version: versionArg ?? flags.modelVersion, out: flags.out ?? DEFAULT_MODELS_DIR };
       if (!/^[A-Za-z0-9._-]+$/.test(o.version)) throw new PipelabError('INVALID_ARGUMENT', `invalid version '${o.version}'`, { hint: 'use a folder-safe name like v1, v3 or 2026-11-26' });
       const { TRAINING_DATA_DEFAULTS, trainingTransactions } = await import('../../../pipeline/model/data.ts');
       const { trainFraudModel } = await import('../../../pipeline/model/train.ts');
@@ -92,8 +96,9 @@ export function register(program: Command): void {
   model
     .command('info')
     .description('print the metrics of every model version in a folder')
-    .option('--models <dir>', 'folder holding the version folders', DEFAULT_MODELS_DIR)
-    .action(async (o: { models: string }) => {
+    .option('--models <dir>', `folder holding the version folders ${DEFAULT_MODELS_HELP}`)
+    .action(async (flags: { models?: string }) => {
+      const o = { models: flags.models ?? DEFAULT_MODELS_DIR };
       const { listModelVersions, readModelMetrics } = await import('../../../pipeline/model/artefacts.ts');
       const vs = listModelVersions(o.models);
       if (vs.length === 0) throw new PipelabError('INVALID_INPUT_FILE', `no model versions in ${o.models}`, { hint: 'run `pipelab model train`' });

@@ -21,13 +21,13 @@ export function register(program: Command): void {
     .description('run the fraud model server (HTTP: POST /predict, GET /healthz, GET /metrics) with micro-batching, A/B routing and a rules fallback')
     .option('--port <n>', 'port to listen on (0 = any free port)', '8501')
     .option('--host <h>', 'address to bind', MODEL_SERVER_DEFAULTS.host)
-    .option('--models <dir>', 'folder of model versions (v1/, v2/ ...)', DEFAULT_MODELS_DIR)
+    .option('--models <dir>', "folder of model versions (v1/, v2/ ...) (default: pipelab's own models/fraud)")
     .option('--routes <weights>', 'A/B weights by version, e.g. v1=90,v2=10 (default: all to the newest version)')
     .option('--batch-size <n>', 'max rows per inference batch', String(MODEL_SERVER_DEFAULTS.batchSize))
     .option('--max-wait-ms <ms>', 'max time the oldest request waits for its batch to fill', String(MODEL_SERVER_DEFAULTS.maxWaitMs))
     .option('--body-limit <bytes>', 'max request body size (413 above)', String(MODEL_SERVER_DEFAULTS.bodyLimitBytes))
     .addHelpText('after', '\nExample:\n  pipelab serve-model --port 8501 --routes v1=90,v2=10\n  curl -s localhost:8501/healthz')
-    .action(async (o: { port: string; host: string; models: string; routes?: string; batchSize: string; maxWaitMs: string; bodyLimit: string }) => {
+    .action(async (o: { port: string; host: string; models?: string; routes?: string; batchSize: string; maxWaitMs: string; bodyLimit: string }) => {
       let routes;
       try {
         routes = o.routes ? parseWeights(o.routes) : undefined;
@@ -38,7 +38,7 @@ export function register(program: Command): void {
       let server;
       try {
         server = await startModelServer({
-          models: o.models,
+          models: o.models ?? DEFAULT_MODELS_DIR,
           routes,
           port: int('--port', o.port, 0, 65535),
           host: o.host,
