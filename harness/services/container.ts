@@ -1,6 +1,6 @@
 /**
- * Is there a container engine? Checked with a socket connect (DOCKER_HOST, else
- * /var/run/docker.sock) before testcontainers is imported: testcontainers itself takes a while
+ * Is there a container engine? Checked with a socket connect (DOCKER_HOST, else the usual
+ * Docker/Podman sockets) before testcontainers is imported: testcontainers itself takes a while
  * to give up, and importing it is not free. Absence is reported in milliseconds.
  */
 import { existsSync } from 'node:fs';
@@ -42,10 +42,19 @@ export async function probeContainerRuntime(env: NodeJS.ProcessEnv = process.env
     const r = await tryConnect({ host: m[1] as string, port: Number(m[2] ?? 2375) }, timeoutMs);
     return r === true ? { ok: true, endpoint: host } : { ok: false, endpoint: host, reason: r };
   }
-  const path = '/var/run/docker.sock';
-  if (!existsSync(path)) return { ok: false, endpoint: path, reason: `${path} does not exist and DOCKER_HOST is not set` };
-  const r = await tryConnect({ path }, timeoutMs);
-  return r === true ? { ok: true, endpoint: path } : { ok: false, endpoint: path, reason: r };
+  // the sockets testcontainers itself looks for: rootful Docker, rootless Docker, Docker Desktop, Podman
+  const home = env.HOME ?? '';
+  const xdg = env.XDG_RUNTIME_DIR;
+  const candidates = ['/var/run/docker.sock', ...(xdg ? [`${xdg}/docker.sock`, `${xdg}/podman/podman.sock`] : []), ...(home ? [`${home}/.docker/run/docker.sock`, `${home}/.docker/desktop/docker.sock`] : [])];
+  const present = candidates.filter((p) => existsSync(p));
+  if (present.length === 0) return { ok: false, endpoint: candidates.join(', '), reason: 'no Docker or Podman socket found and DOCKER_HOST is not set' };
+  let last = '';
+  for (const path of present) {
+    const r = await tryConnect({ path }, timeoutMs);
+    if (r === true) return { ok: true, endpoint: path };
+    last = `${path}: ${r}`;
+  }
+  return { ok: false, endpoint: present.join(', '), reason: last };
 }
 
 export function containerRuntimeMissing(name: string, probe: RuntimeProbe): PipelabError {

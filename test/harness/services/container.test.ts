@@ -10,6 +10,13 @@ test('the probe reports a missing socket without trying to connect', async () =>
   assert.match(p.reason ?? '', /does not exist/);
 });
 
+test('without DOCKER_HOST the probe looks at the usual sockets and says none was found', async () => {
+  const p = await probeContainerRuntime({ HOME: '/nonexistent', XDG_RUNTIME_DIR: '/nonexistent/run' });
+  if (p.ok) return; // a machine with an engine: nothing to check here
+  assert.match(p.endpoint, /\/nonexistent\/run\/docker\.sock/);
+  assert.ok(p.reason);
+});
+
 test('the probe reports a TCP engine that does not answer', async () => {
   const p = await probeContainerRuntime({ DOCKER_HOST: 'tcp://127.0.0.1:1' }, 300);
   assert.is(p.ok, false);
