@@ -10,7 +10,7 @@ export { version } from './harness/version.ts';
 // --- generators: seeded event streams, arrival processes, key skew, drift, serialisation ---
 export { createArrivals, parseArrivalSpec, ArrivalSpecSchema, ARRIVAL_KINDS } from './generators/arrivals.ts';
 export type { Arrivals, ArrivalSpec, ArrivalSpecInput } from './generators/arrivals.ts';
-export { createZipf, zipfPmf, ZIPF_ALIAS_MAX } from './generators/zipf.ts';
+export { createZipf, zipfPmf, ZIPF_ALIAS_MAX, AliasTable } from './generators/zipf.ts';
 export type { ZipfSampler, ZipfMethod } from './generators/zipf.ts';
 export { DriftSchedule, DriftSpecSchema, driftProbability, paramPaths } from './generators/drift.ts';
 export type { DriftSpec, DriftSpecInput, DriftTruth, Params as DriftParams } from './generators/drift.ts';
