@@ -28,7 +28,8 @@ export interface ModelMetrics {
   recall: number;
   f1: number;
   /** data the model was trained and evaluated on */
-  data: { generator: string; seed: number; count: number; fraudRate: number; train: number; validation: number; test: number; fraudMix?: unknown };
+  /** data the model was trained on; `test` rows come from a separate stream (testSeed) when set */
+  data: { generator: string; seed: number; count: number; fraudRate: number; train: number; validation: number; validationFraudRate: number; test: number; testFraudRate: number; validationSeed?: number; testSeed?: number; fraudMix?: unknown };
   training: { seed: number; epochs: number; batchSize: number; layers: number[]; backend: string; finalLoss: number };
   featureSpec: FeatureSpec;
   columns: string[];

@@ -49,7 +49,8 @@ function parseMix(v: string): Record<string, number> {
 export function formatMetrics(m: ModelMetrics): string {
   return [
     `${m.version}: AUC ${m.auc.toFixed(3)}  threshold ${m.threshold}  precision ${m.precision.toFixed(3)}  recall ${m.recall.toFixed(3)}  F1 ${m.f1.toFixed(3)}`,
-    `  data: ${m.data.generator} seed ${m.data.seed}, ${m.data.count} transactions (${(m.data.fraudRate * 100).toFixed(2)} % fraud), split ${m.data.train}/${m.data.validation}/${m.data.test}`,
+    `  data: ${m.data.generator} seed ${m.data.seed}, ${m.data.count} transactions (${(m.data.fraudRate * 100).toFixed(2)} % fraud), trained on ${m.data.train}; ` +
+      `threshold from ${m.data.validation}${m.data.validationSeed !== undefined ? ` (seed ${m.data.validationSeed})` : ''}, metrics on ${m.data.test} held-out transactions${m.data.testSeed !== undefined ? ` (seed ${m.data.testSeed})` : ''}`,
     `  model: ${m.training.layers.join('-')} MLP, ${m.training.epochs} epochs, seed ${m.training.seed}, backend ${m.training.backend}, final loss ${m.training.finalLoss}`,
   ].join('\n');
 }
@@ -63,8 +64,8 @@ export function register(program: Command): void {
     // not --version: the root program owns that flag (commander parses it before the subcommand)
     .option('--model-version <v>', 'same as the [version] argument', 'v1')
     .option('--seed <s>', 'seed for the data and the training (default: the version preset, else 1)')
-    .option('--count <n>', 'generated transactions to train and evaluate on (70/15/15 split)', '40000')
-    .option('--epochs <n>', 'training epochs', '20')
+    .option('--count <n>', 'generated transactions to train on; the threshold and the metrics come from two separate streams of 30 % that size', '40000')
+    .option('--epochs <n>', 'training epochs', '12')
     .option('--fraud-rate <r>', 'labelled fraud fraction of the generated data')
     .option('--fraud-mix <mix>', 'fraud pattern weights, e.g. cardTesting=1,accountTakeover=3,geoVelocity=1')
     .option('--out <dir>', `folder holding the version folders ${DEFAULT_MODELS_HELP}`)
@@ -78,16 +79,24 @@ export function register(program: Command): void {
       const preset = VERSION_PRESETS[o.version];
       const seed = o.seed !== undefined ? toSeed(o.seed) : (preset?.seed ?? 1);
       const count = num('--count', o.count, 40000, { int: true, min: 1000, max: 5_000_000 });
-      const epochs = num('--epochs', o.epochs, 20, { int: true, min: 1, max: 1000 });
+      const epochs = num('--epochs', o.epochs, 12, { int: true, min: 1, max: 1000 });
       const fraudRate = num('--fraud-rate', o.fraudRate, preset?.fraudRate ?? TRAINING_DATA_DEFAULTS.fraudRate, { min: 0.001, max: 0.5 });
       const fraudMix = o.fraudMix ? parseMix(o.fraudMix) : preset?.fraudMix;
       const txs = trainingTransactions({ seed, count, fraudRate, fraudMix });
+      // the threshold and the metrics come from separate streams (other seeds, same settings):
+      // fresh users and fresh fraud episodes, not the tail of the training stream
+      const validationSeed = (seed ^ 0x7a11d) >>> 0, testSeed = (seed ^ 0x7e57) >>> 0;
+      const heldOut = Math.max(1000, Math.floor(count * 0.3));
+      const validation = trainingTransactions({ seed: validationSeed, count: heldOut, fraudRate, fraudMix });
+      const test = trainingTransactions({ seed: testSeed, count: heldOut, fraudRate, fraudMix });
       process.stderr.write(`training ${o.version} on ${count} generated transactions (seed ${seed})...\n`);
       const { model: m, metrics } = await trainFraudModel(txs, {
         version: o.version,
         seed,
         epochs,
-        data: { generator: 'transactions', seed, fraudMix: fraudMix ?? 'default' },
+        data: { generator: 'transactions', seed, validationSeed, testSeed, fraudMix: fraudMix ?? 'default' },
+        validation,
+        test,
       });
       const dir = await saveModelArtefacts(o.out, m.model, metrics);
       m.dispose();
