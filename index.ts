@@ -7,6 +7,24 @@ export { PipelabError, EXIT_CODES } from './harness/errors.ts';
 export type * from './harness/results/types.ts';
 export { version } from './harness/version.ts';
 
+// Embedded Kafka-protocol broker (harness/broker): startBroker({ brokers, ... }) → bootstrap, lag, stats, control
+export { startBroker } from './harness/broker/index.ts';
+export type { Broker, BrokerOptions, BrokerStats, GroupLag, PartitionLag, ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './harness/broker/index.ts';
+export { registerKafkajsCodecs } from './harness/broker/codecs.ts';
+// --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
+export {
+  createRegistry,
+  mergeEncoded,
+  decodeHistogram,
+  percentileFromEncoded,
+  trendFromEncoded,
+  encodeValues,
+  startSystemSampler,
+  subMetricKey,
+} from './harness/metrics/index.ts';
+export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
+export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';
+export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
 // --- generators: seeded event streams, arrival processes, key skew, drift, serialisation ---
 export { createArrivals, parseArrivalSpec, ArrivalSpecSchema, ARRIVAL_KINDS } from './generators/arrivals.ts';
 export type { Arrivals, ArrivalSpec, ArrivalSpecInput } from './generators/arrivals.ts';
@@ -58,17 +76,31 @@ export {
   type ResolvedServices, type ServicesRequest, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type RedisConnection, type ModelServerConnection, type ModelServerSetup,
 } from './harness/services/index.ts';
 
-// --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
+// --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
+export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
+export type { Scenario, ScenarioPlan, ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './harness/scenario/index.ts';
+export { runScenario, exitCodeFor } from './harness/runner/index.ts';
+export type { RunnerOptions, RunOptions, Progress, ScenarioOverrides, ReportWriter } from './harness/runner/index.ts';
+export { RealClock, VirtualClock, EXECUTOR_TYPES, executors } from './harness/executors/index.ts';
+export type { Clock, ExecutorType, ExecutorConfig, ConstantArrivalRateConfig, RampingArrivalRateConfig, ConstantVusConfig, RampingVusConfig, PerVuIterationsConfig, ArrivalPlan, VuPlan, BasePlan } from './harness/executors/index.ts';
+export { TARGET_TYPES, createTarget } from './harness/targets/index.ts';
+export type { TargetType, TargetConfig, FunctionTargetConfig, HttpTargetConfig, FunctionIterationContext, FunctionTargetFn } from './harness/targets/index.ts';
+export type { Target, TargetContext, IterationContext, IterationOutcome } from './harness/targets/api.ts';
+
+// reports: writers and chart builders; they read a RunSummary only (summary.json)
 export {
-  createRegistry,
-  mergeEncoded,
-  decodeHistogram,
-  percentileFromEncoded,
-  trendFromEncoded,
-  encodeValues,
-  startSystemSampler,
-  subMetricKey,
-} from './harness/metrics/index.ts';
-export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
-export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';
-export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
+  writeReport, defaultReportDir, formatConsoleSummary, formatMarkdown, formatJunit, formatHtml, formatJson,
+  chartSpecs, latencyOverTimeSpec, latencyHistogramSpec, throughputSpec, errorsSpec, CHART_FONT,
+  renderSvg, renderPng, latencyBuckets, decodeValues,
+} from './reports/index.ts';
+export type { ChartSpec, ChartOptions, ConsoleOptions, LatencyBucket, WriteReportOptions } from './reports/index.ts';
+
+// notebooks: let loadScenario import .ts scenario files outside tsx (tslab, plain node + dist/pipelab.cjs)
+export { enableTypeScript } from './harness/typescript.ts';
+
+// Drift lab (issue #7): drifting streams with ground truth, batch and streaming detectors,
+// detector evaluation and the two-dataset drift check.
+export * from './generators/drift/index.ts';
+export * from './pipeline/drift/batch/index.ts';
+export * from './pipeline/drift/streaming/index.ts';
+export * from './harness/drift/index.ts';
