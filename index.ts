@@ -100,7 +100,7 @@ export {
   type ModelServer, type ModelServerOptions, type ModelFaults, type Prediction, type ModelClientOptions, type BreakerOptions, type BreakerState, type RouteWeight,
 } from './pipeline/model-server/index.ts';
 export {
-  resolveServices, resolveService, resolveRedis, resolveModelServer, openFeatureStore, serviceOptionsFrom, servicesInfo, probeContainerRuntime, startLocalRedis, startLocalModelServer,
+  resolveServices, resolveService, resolveRedis, resolveModelServer, openFeatureStore, serviceOptionsFrom, servicesRequestFrom, servicesInfo, probeContainerRuntime, startLocalRedis, startLocalModelServer,
   redisSpec, modelServerSpec, RESOLUTION_ORDER,
   type ResolvedServices, type ServicesRequest, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type RedisConnection, type ModelServerConnection, type ModelServerSetup,
 } from './harness/services/index.ts';

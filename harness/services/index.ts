@@ -59,6 +59,21 @@ export function serviceOptionsFrom(flags: { redis?: string; redisMode?: string; 
   };
 }
 
+/**
+ * The runner's `services` overrides (TargetContext.services, e.g. { redis: 'redis://..',
+ * 'redis-mode': 'local', 'model-server': 'http://..' }) → resolve options. Keys may be kebab or
+ * camel case; unknown keys (kafka, for the broker's spec) are left to their own resolver.
+ */
+export function servicesRequestFrom(overrides: Readonly<Record<string, string>> = {}): Pick<ServicesRequest, 'redis' | 'modelServer'> {
+  const get = (...keys: string[]) => keys.map((k) => overrides[k]).find((v) => v !== undefined && v !== '');
+  return serviceOptionsFrom({
+    redis: get('redis'),
+    redisMode: get('redis-mode', 'redisMode'),
+    modelServer: get('model-server', 'modelServer'),
+    modelServerMode: get('model-server-mode', 'modelServerMode'),
+  });
+}
+
 export { resolveService, isResolvableMode } from './resolve.ts';
 export { resolveRedis, openFeatureStore, redisSpec, type RedisConnection } from './redis.ts';
 export { resolveModelServer, modelServerSpec, startLocalModelServer, type ModelServerConnection, type ModelServerSetup } from './model-server.ts';

@@ -5,7 +5,7 @@
  * (startModelServer in this process). Every mode hands the pipeline the same thing: a base URL.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { shippedPath } from '../../pipeline/paths.ts';
 import { request } from 'undici';
 import { PipelabError } from '../errors.ts';
 import type { RouteWeight } from '../../pipeline/model-server/router.ts';
@@ -25,7 +25,7 @@ export interface ModelServerSetup {
   maxWaitMs?: number;
 }
 
-const CLI = fileURLToPath(new URL('../../bin/pipelab.js', import.meta.url));
+const CLI = shippedPath(import.meta.url, 'bin/pipelab.js');
 
 async function healthy(url: string, timeoutMs = 2000): Promise<string | true> {
   try {

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { shippedPath } from '../paths.ts';
 import { PipelabError } from '../../harness/errors.ts';
 import { initBackend, tf } from './backend.ts';
 import type { FeatureSpec } from './encode.ts';
@@ -18,7 +18,7 @@ import { FraudModel } from './inference.ts';
  * rather than the working directory, so a notebook in notebooks/ or a scenario run from anywhere
  * gets the same models.
  */
-export const PACKAGE_MODELS_DIR = fileURLToPath(new URL('../../models/fraud', import.meta.url));
+export const PACKAGE_MODELS_DIR = shippedPath(import.meta.url, 'models/fraud');
 
 export interface ModelMetrics {
   version: string;

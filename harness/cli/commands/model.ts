@@ -10,10 +10,10 @@ import type { ModelMetrics } from '../../../pipeline/model/artefacts.ts';
 // tfjs is heavy to load: the pipeline modules are imported inside the actions, so other
 // subcommands (and --help) stay fast.
 
-import { fileURLToPath } from 'node:url';
+import { shippedPath } from '../../../pipeline/paths.ts';
 
 /** the package's models/fraud (the same folder PACKAGE_MODELS_DIR names, without loading tfjs) */
-export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../../../models/fraud', import.meta.url));
+export const DEFAULT_MODELS_DIR = shippedPath(import.meta.url, 'models/fraud');
 const DEFAULT_MODELS_HELP = "(default: pipelab's own models/fraud)";
 
 /** how the committed v1 and v2 were built (v2: other seed and a fraud mix heavy on account takeover) */

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { request } from 'undici';
 import { resolveModelServer } from '../../../harness/services/model-server.ts';
-import { resolveServices, serviceOptionsFrom } from '../../../harness/services/index.ts';
+import { resolveServices, serviceOptionsFrom, servicesRequestFrom } from '../../../harness/services/index.ts';
 import { freePort } from '../../../harness/services/ports.ts';
 import { instance } from '../../helpers/fraud-model.ts';
 
@@ -69,6 +69,13 @@ test('resolveServices records the mode of each service for the run summary', asy
 test('CLI flags map to resolve options and a bad mode names the flag', () => {
   assert.equal(serviceOptionsFrom({ redis: 'redis://x:1', redisMode: 'external' }).redis, { url: 'redis://x:1', mode: 'external' });
   assert.throws(() => serviceOptionsFrom({ modelServerMode: 'docker' }), /--model-server-mode/);
+});
+
+test('the runner\'s service overrides map to resolve options, kebab or camel case', () => {
+  const r = servicesRequestFrom({ redis: 'redis://h:6379', 'model-server-mode': 'local', kafka: 'k:9092' });
+  assert.equal(r.redis, { url: 'redis://h:6379', mode: undefined });
+  assert.equal(r.modelServer, { url: undefined, mode: 'local' });
+  assert.equal(servicesRequestFrom({ redisMode: 'embedded' }).redis, { url: undefined, mode: 'embedded' });
 });
 
 test.run();
