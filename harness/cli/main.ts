@@ -13,6 +13,7 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/drift.ts'),
   () => import('./commands/generate.ts'),
   () => import('./commands/model.ts'),
+  () => import('./commands/process.ts'),
   () => import('./commands/run.ts'),
   () => import('./commands/serve-model.ts'),
   () => import('./commands/validate.ts'),
