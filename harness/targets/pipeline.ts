@@ -204,7 +204,7 @@ export function create(c: Config): PipelineTarget {
       serviceInfo = services.info();
       try {
         const brokers = services.kafka!.connection.brokers;
-        kafka = new KafkaClient({ clientId: 'pipelab-target', brokers, logLevel: logLevel.ERROR, retry: { retries: 8, initialRetryTime: 100 } });
+        kafka = new KafkaClient({ clientId: 'pipelab-target', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
         await ensureTopics(kafka, o.partitions ? { partitions: o.partitions } : {});
         store = await openFeatureStore(services.redis!.connection);
         model = new ModelClient({ urls: [services.modelServer!.connection.url], breaker: { resetTimeoutMs: 1000 } });

@@ -72,7 +72,7 @@ export interface ProcessorOptions {
   lag?: () => number | Promise<number>;
   /** how often lag is sampled (default 1000 ms; 0 = never) */
   lagEveryMs?: number;
-  /** kafkajs log level (default ERROR) */
+  /** kafkajs log level (default NOTHING: kafkajs logs recoverable rebalances as errors; the processor's own stats and metrics say what happened) */
   logLevel?: number;
 }
 
@@ -118,7 +118,7 @@ export class StreamProcessor {
     this.o = { ...PROCESSOR_DEFAULTS, ...opts };
     this.id = opts.id ?? `processor-${process.pid}-${++instanceSeq}`;
     this.groupId = this.o.groupId ?? PROCESSOR_DEFAULTS.groupId;
-    this.kafka = new KafkaClient({ clientId: this.id, brokers: opts.brokers, logLevel: opts.logLevel ?? logLevel.ERROR, retry: { retries: 8, initialRetryTime: 100 } });
+    this.kafka = new KafkaClient({ clientId: this.id, brokers: opts.brokers, logLevel: opts.logLevel ?? logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
     this.updater = new FeatureUpdater(opts.store);
     this.dedup = opts.dedup ?? new RecentIds();
     this.s = { id: this.id, records: 0, decisions: 0, deadLetters: 0, late: 0, duplicates: 0, windowsClosed: 0, openWindows: 0, pauses: 0, inFlight: 0, lag: 0, batches: 0, modelSources: {}, modelVersions: {} };
