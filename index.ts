@@ -105,3 +105,14 @@ export {
   type ResolvedServices, type ServicesRequest, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type RedisConnection, type ModelServerConnection, type ModelServerSetup,
 } from './harness/services/index.ts';
 
+
+// --- pipeline (pipeline/topics, pipeline/processor, harness/services/kafka, harness/targets/pipeline): Kafka parts of the reference pipeline
+export { TOPICS, TOPIC_CONFIG, ensureTopics, replicationFor, compressionType, type TopicDecl, type TopicName, type Compression, type EnsureTopicsResult } from './pipeline/topics.ts';
+export {
+  StreamProcessor, PROCESSOR_DEFAULTS, TumblingWindows, WINDOW_DEFAULTS, RecentIds, validateTransaction, PIPELINE_HEADERS, epochNow,
+  type ProcessorOptions, type ProcessorStats, type ProcessorMetrics, type Scorer, type WindowAggregate, type WindowOptions, type Validated,
+} from './pipeline/processor/index.ts';
+export { resolveKafka, kafkaSpec, parseBootstrap, KAFKA_IMAGE, type KafkaConnection } from './harness/services/kafka.ts';
+export { create as createPipelineTarget, PIPELINE_TARGET_DEFAULTS, type PipelineTarget } from './harness/targets/pipeline.ts';
+export { EventLedger, type Accounting } from './harness/targets/pipeline-accounting.ts';
+export type { PipelineTargetConfig } from './harness/targets/index.ts';
