@@ -22,6 +22,7 @@ import { registerKafkajsCodecs } from '../broker/codecs.ts';
 import { resolveServices, servicesRequestFrom, openFeatureStore, type ResolvedServices } from '../services/index.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';
 import { EventLedger, type Accounting } from './pipeline-accounting.ts';
+import { startChildProcessor, type ChildProcessor } from './pipeline-children.ts';
 import { ensureTopics, compressionType, TOPICS, type Compression } from '../../pipeline/topics.ts';
 import { StreamProcessor, RecentIds, type ProcessorStats } from '../../pipeline/processor/index.ts';
 import { H, epochNow, header, numHeader } from '../../pipeline/processor/headers.ts';
@@ -40,6 +41,8 @@ export const schema = strictObject({
   type: z.literal('pipeline'),
   /** stream processor instances started in this process (one consumer group); 0 = they run elsewhere */
   processors: nonNegativeInt().optional(),
+  /** 'in-process' (default): processors share this process; 'child': each is a `pipelab process` child (other cores, a kill is a real SIGKILL) */
+  processorMode: enumOf(['in-process', 'child'] as const).optional(),
   /** partitions of the pipeline's topics when this run creates them (default: the declared 12) */
   partitions: positiveInt().optional(),
   compression: enumOf(COMPRESSIONS).optional(),
@@ -77,11 +80,11 @@ export const schema = strictObject({
 });
 export type Config = z.output<typeof schema>;
 
-export const PIPELINE_TARGET_DEFAULTS = { processors: 1, compression: 'lz4' as Compression, malformedShare: 0, users: 10_000, drainTimeoutMs: 15_000, lingerMs: 2 };
+export const PIPELINE_TARGET_DEFAULTS = { processors: 1, processorMode: 'in-process' as 'in-process' | 'child', compression: 'lz4' as Compression, malformedShare: 0, users: 10_000, drainTimeoutMs: 15_000, lingerMs: 2 };
 
 export interface PipelineTarget extends Target {
   /** after setup: the resolved services, processors and accounting so far (tests, notebooks) */
-  readonly handles: { services?: ResolvedServices; processors: StreamProcessor[]; ledger: EventLedger };
+  readonly handles: { services?: ResolvedServices; processors: StreamProcessor[]; children: ChildProcessor[]; ledger: EventLedger };
   stopModelServer(): Promise<void>;
   killProcessor(index?: number): Promise<void>;
 }
@@ -95,7 +98,7 @@ export function create(c: Config): PipelineTarget {
   const o = { ...PIPELINE_TARGET_DEFAULTS, ...stripUndefined(c) };
   const drainTimeoutMs = c.drainTimeout ? parseDuration(c.drainTimeout) : PIPELINE_TARGET_DEFAULTS.drainTimeoutMs;
   const ledger = new EventLedger();
-  const handles: PipelineTarget['handles'] = { processors: [], ledger };
+  const handles: PipelineTarget['handles'] = { processors: [], children: [], ledger };
   let ctx: TargetContext | undefined;
   let metrics: MetricsRegistry | undefined;
   let rng: Rng | undefined;
@@ -211,7 +214,16 @@ export function create(c: Config): PipelineTarget {
         const embedded = services.kafka!.connection.embedded;
         const dedup = new RecentIds();
         const groupId = `pipelab-processor`;
-        for (let i = 0; i < o.processors; i++) {
+        if (o.processorMode === 'child') {
+          const started = await Promise.allSettled(Array.from({ length: o.processors }, () => startChildProcessor({
+            brokers, modelServerUrl: services.modelServer!.connection.url, redisUrl: services.redis!.connection.url, group: groupId, compression: o.compression,
+            sessionTimeoutMs: embedded ? 3000 : undefined,
+          })));
+          for (const r of started) if (r.status === 'fulfilled') handles.children.push(r.value);
+          const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+          if (failed) throw failed.reason;
+        }
+        for (let i = 0; o.processorMode === 'in-process' && i < o.processors; i++) {
           const p = new StreamProcessor({
             brokers, store, model, groupId, id: `processor-${i + 1}`, compression: o.compression, dedup,
             windows: { sizeMs: c.window ? parseDuration(c.window) : undefined, allowedLatenessMs: c.allowedLateness ? parseDuration(c.allowedLateness) : undefined },
@@ -281,8 +293,8 @@ export function create(c: Config): PipelineTarget {
       // drain: wait for every produced id to end (decided or dead-lettered)
       while (ledger.outstanding > 0 && performance.now() - t0 < drainTimeoutMs && results) await new Promise((r) => setTimeout(r, 50));
       // processors stop gracefully: open windows close (aggregates written) before the books close
-      await Promise.all(handles.processors.map((p) => p.stop().catch(() => {})));
-      if (results && handles.processors.length) await new Promise((r) => setTimeout(r, 300));
+      await Promise.all([...handles.processors.map((p) => p.stop().catch(() => {})), ...handles.children.map((c) => c.stop().catch(() => {}))]);
+      if (results && (handles.processors.length || handles.children.length)) await new Promise((r) => setTimeout(r, 300));
       processorStats = handles.processors.map((p) => p.stats());
       accounting = ledger.finish(performance.now() - t0);
       if (metrics) {
@@ -323,7 +335,7 @@ export function create(c: Config): PipelineTarget {
     },
 
     async killProcessor(index = 0) {
-      const p = handles.processors[index];
+      const p = handles.processors[index] ?? handles.children[index];
       if (!p) return;
       await p.kill();
       metrics?.counter('faults').add(1, ctx?.now() ?? 0, { fault: 'processor_killed' });

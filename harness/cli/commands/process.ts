@@ -18,7 +18,7 @@ function int(flag: string, v: string, min: number, max: number): number {
 
 interface Flags {
   kafka?: string; kafkaMode?: string; redis?: string; redisMode?: string; modelServer?: string; modelServerMode?: string;
-  group: string; instances: string; compression: (typeof COMPRESSIONS)[number]; stats: string; partitions?: string;
+  group: string; instances: string; sessionTimeout: string; compression: (typeof COMPRESSIONS)[number]; stats: string; partitions?: string;
 }
 
 export function register(program: Command): void {
@@ -33,6 +33,7 @@ export function register(program: Command): void {
     .addOption(new Option('--model-server-mode <mode>', 'force a mode: external|local|embedded').env('PIPELAB_MODEL_SERVER_MODE'))
     .option('--group <id>', 'consumer group id', 'pipelab-processor')
     .option('--instances <n>', 'processor instances in this process (one group)', '1')
+    .option('--session-timeout <ms>', 'consumer group session timeout: how long a crashed instance holds its partitions', '10000')
     .addOption(new Option('--compression <codec>', 'compression of the records it writes').choices(COMPRESSIONS).default('lz4'))
     .option('--partitions <n>', 'partitions of the topics if this process creates them (default: the declared 12)')
     .option('--stats <seconds>', 'print throughput, lag and counts every N seconds (0 = never)', '10')
@@ -40,6 +41,7 @@ export function register(program: Command): void {
     .action(async (o: Flags) => {
       const instances = int('--instances', o.instances, 1, 64);
       const statsEvery = int('--stats', o.stats, 0, 86_400);
+      const sessionTimeoutMs = int('--session-timeout', o.sessionTimeout, 100, 3_600_000);
       const partitions = o.partitions !== undefined ? int('--partitions', o.partitions, 1, 10_000) : undefined;
       const [{ resolveServices, serviceOptionsFrom, openFeatureStore }, { registerKafkajsCodecs }, kafkajs, { ensureTopics }, { StreamProcessor, RecentIds }, { ModelClient }] = await Promise.all([
         import('../../services/index.ts'),
@@ -67,6 +69,7 @@ export function register(program: Command): void {
         const procs = Array.from({ length: instances }, (_, i) => new StreamProcessor({
           brokers, store, model, dedup, groupId: o.group, compression: o.compression, id: `processor-${process.pid}-${i + 1}`,
           lag: embedded ? () => embedded.lag(o.group).total : undefined, lagEveryMs: i === 0 ? 1000 : 0,
+          sessionTimeoutMs, heartbeatIntervalMs: Math.max(50, Math.min(1000, Math.floor(sessionTimeoutMs / 10))), rebalanceTimeoutMs: Math.max(sessionTimeoutMs, 3000),
         }));
         await Promise.all(procs.map((p) => p.start()));
         for (const [name, info] of Object.entries(services.info())) process.stdout.write(`${name}: ${info.mode} (${info.detail ?? ''})\n`);

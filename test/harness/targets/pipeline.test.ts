@@ -50,6 +50,23 @@ test('with the model server stopped and a processor killed mid-run, decisions co
   assert.is((summary.metrics.faults as CounterData).count, 2);
 });
 
+test('processors as child processes: one is SIGKILLed mid-run and the survivor still ends every event', async () => {
+  const s = validateScenario({
+    name: 'children',
+    seed: 4,
+    services: embedded,
+    target: { type: 'pipeline', processors: 2, processorMode: 'child', partitions: 4, malformedShare: 0.02, drainTimeout: '20s', faults: { killProcessorAt: '1s' } },
+    executors: { main: { executor: 'constant-arrival-rate', rate: 100, duration: '2500ms', preAllocatedVUs: 20, maxVUs: 200 } },
+  });
+  const summary = await runScenario(s);
+  const acc = summary.extra?.accounting as Accounting;
+  assert.ok(acc.produced >= 200);
+  assert.is(acc.missing, 0, `missing ${acc.missing}: ${acc.missingSample.join(',')}`);
+  assert.is(acc.decided + acc.deadLettered, acc.produced);
+  assert.is(acc.deadLettered, acc.malformedProduced);
+  assert.is((summary.metrics.faults as CounterData).count, 1);
+});
+
 test('pipeline target options are validated with their paths', () => {
   const bad = () => validateScenario({
     name: 'x',
