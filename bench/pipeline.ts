@@ -1,6 +1,7 @@
 /**
  * End-to-end throughput and latency of the reference pipeline on embedded defaults
- * (`npx tsx bench/pipeline.ts [--quick] [--rates 1000,2500,5000,10000] [--seconds 5]`).
+ * (`npx tsx bench/pipeline.ts [--quick] [--rates 1000,2500,5000,10000] [--seconds 5]
+ * [--processors 2] [--processor-mode in-process|child]`).
  * For each rate: the smoke pipeline (embedded broker, in-memory feature store, in-process model
  * server, stream processors in this process) under constant-arrival-rate for a few seconds;
  * reports decided events/s over the run, e2e p50/p99 from the intended send time, missing and
@@ -28,6 +29,7 @@ const arg = (flag: string): string | undefined => {
 const rates = (arg('--rates') ?? (quick ? '1000,5000' : '1000,2500,5000,7500,10000,15000')).split(',').map(Number);
 const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
 const processors = Number(arg('--processors') ?? 2);
+const processorMode = (arg('--processor-mode') ?? 'in-process') as 'in-process' | 'child';
 
 interface Row { rate: number; drainMs: number; decidedPerSec: number; p50: number; p99: number; missing: number; duplicates: number; produced: number }
 
@@ -37,7 +39,7 @@ async function pipelineAt(rate: number): Promise<Row> {
     seed: 1,
     warmup: '1s',
     services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
-    target: { type: 'pipeline', processors, drainTimeout: '20s' },
+    target: { type: 'pipeline', processors, processorMode, drainTimeout: '20s' },
     executors: { main: { executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: Math.min(2000, rate), maxVUs: Math.max(5000, rate * 2) } },
   });
   const t0 = performance.now();
@@ -85,7 +87,7 @@ async function baseline(n: number): Promise<number> {
 }
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 1 : 0) : '-');
-console.log(`pipeline end to end on embedded defaults (${processors} processors in process, ${seconds}s per rate${quick ? ', --quick' : ''})`);
+console.log(`pipeline end to end on embedded defaults (${processors} processors ${processorMode === 'child' ? 'as child processes' : 'in process'}, ${seconds}s per rate${quick ? ', --quick' : ''})`);
 console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  duplicates');
 // one unreported run first: JIT, tfjs wasm and kafkajs warm up outside the figures
 await pipelineAt(Math.min(500, rates[0] ?? 500));
