@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { accountingRows } from '../../reports/accounting.ts';
 import { formatMarkdown } from '../../reports/markdown.ts';
 import { formatHtml } from '../../reports/html.ts';
+import { formatConsoleSummary } from '../../reports/console.ts';
 import { loadFixture } from './fixture.ts';
 
 const withAccounting = () => {
@@ -37,6 +38,13 @@ test('the HTML report has the accounting table and marks missing events', () => 
   const html = formatHtml(withAccounting(), {});
   assert.match(html, '<h2>Event accounting</h2>');
   assert.match(html, '<td class="n fail">2 (0.10 %)</td>');
+});
+
+test('the console summary ends with the tally', () => {
+  const text = formatConsoleSummary(withAccounting(), { color: false });
+  assert.match(text, 'EVENT ACCOUNTING');
+  assert.match(text, /missing\.+: 2 \(0\.10 %\)  e\.g\. t1-a, t1-b/);
+  assert.not.match(formatConsoleSummary(loadFixture(), { color: false }), 'EVENT ACCOUNTING');
 });
 
 test.run();
