@@ -61,6 +61,7 @@ export async function ensureTopics(kafka: Kafka, opts: { partitions?: number; ad
     const existing = new Set(await admin.listTopics());
     const missing = TOPIC_CONFIG.filter((t) => !existing.has(t.name));
     if (missing.length) {
+      // several processors starting at once race to create: losing that race is fine
       await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((t) => ({
@@ -69,6 +70,9 @@ export async function ensureTopics(kafka: Kafka, opts: { partitions?: number; ad
           replicationFactor: rf,
           configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
         })),
+      }).catch(async (e: Error) => {
+        const now = new Set(await admin.listTopics());
+        if (!missing.every((t) => now.has(t.name))) throw e;
       });
     }
     return { created: missing.map((t) => t.name), existing: TOPIC_CONFIG.filter((t) => existing.has(t.name)).map((t) => t.name), replicationFactor: rf };

@@ -62,4 +62,15 @@ test('a partition override is used for every topic this call creates (tests and 
   }
 });
 
+test('processors starting at once may race to create the topics: every caller succeeds', async () => {
+  const broker = await startBroker({ autoCreateTopics: false });
+  const kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING });
+  try {
+    const rs = await Promise.all([1, 2, 3].map(() => ensureTopics(kafka, { partitions: 2 })));
+    assert.is(rs.reduce((n, r) => n + r.created.length, 0) >= 5, true);
+  } finally {
+    await broker.close();
+  }
+});
+
 test.run();
