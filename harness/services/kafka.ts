@@ -1,12 +1,12 @@
 /**
  * Kafka for the reference pipeline: external bootstrap list (`--kafka`, PIPELAB_KAFKA) →
- * container (none without an engine: fails fast like every container mode; with one, the
- * official apache/kafka image in KRaft mode) → embedded (pipelab's own Kafka-protocol broker
+ * container (with a Docker engine: the official apache/kafka image, one KRaft node; without one
+ * it is skipped, and fails in milliseconds when forced) → embedded (pipelab's own Kafka-protocol broker
  * on 127.0.0.1:<free port>). There is no local mode: no Kafka binary exists in npm or Debian.
  * Every mode hands the pipeline the same thing: a bootstrap list for kafkajs.
  */
 import type { Broker, BrokerOptions } from '../broker/index.ts';
-import { startContainer } from './container.ts';
+import { freePort } from './ports.ts';
 import { resolveService } from './resolve.ts';
 import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';
 
@@ -33,11 +33,8 @@ export function kafkaSpec(embedded: BrokerOptions = {}): ServiceSpec<KafkaConnec
     container: {
       available: async () => true,
       async start() {
-        // single-node KRaft; KAFKA_ADVERTISED_LISTENERS must name the mapped port, which
-        // testcontainers only knows after start, so this uses the image's defaults on 9092
-        const c = await startContainer(KAFKA_IMAGE, 9092);
-        const brokers = [`${c.host}:${c.port}`];
-        return { detail: `${KAFKA_IMAGE} at ${brokers[0]}`, connection: { brokers }, close: c.stop };
+        const c = await startKafkaContainer();
+        return { detail: `${KAFKA_IMAGE} (KRaft, 1 node) at ${c.bootstrap}`, connection: { brokers: [c.bootstrap] }, close: c.stop };
       },
     },
     async embedded() {
@@ -51,6 +48,35 @@ export function kafkaSpec(embedded: BrokerOptions = {}): ServiceSpec<KafkaConnec
       };
     },
   };
+}
+
+/**
+ * One KRaft node (broker + controller) of the official image. A Kafka client connects to the
+ * address the broker *advertises*, so the host port is chosen first and bound explicitly
+ * (not a random mapping found after start) and advertised as localhost:<port>.
+ */
+async function startKafkaContainer(): Promise<{ bootstrap: string; stop(): Promise<void> }> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const hostPort = await freePort();
+  const c = await new GenericContainer(KAFKA_IMAGE)
+    .withExposedPorts({ container: 9092, host: hostPort })
+    .withEnvironment({
+      KAFKA_NODE_ID: '1',
+      KAFKA_PROCESS_ROLES: 'broker,controller',
+      KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
+      KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://localhost:${hostPort}`,
+      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+    })
+    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+    .withStartupTimeout(120_000)
+    .start();
+  return { bootstrap: `localhost:${hostPort}`, stop: async () => void (await c.stop()) };
 }
 
 export function resolveKafka(opts: ResolveOptions & { embedded?: BrokerOptions } = {}): Promise<ResolvedService<KafkaConnection>> {
