@@ -4,7 +4,7 @@
  * ended is a duplicate. "Nothing lost" is checked, not assumed.
  */
 export interface Accounting {
-  /** records the broker acknowledged */
+  /** records the broker acknowledged (ids given to produced() minus failed sends) */
   produced: number;
   /** of which deliberately malformed */
   malformedProduced: number;
@@ -48,8 +48,13 @@ export class EventLedger {
     this.a.produced++;
     if (malformed) this.a.malformedProduced++;
   }
-  produceFailed(n = 1): void {
-    this.a.produceFailed += n;
+  /** the broker never acknowledged it: not produced, so neither pending nor missing */
+  produceFailed(id: string): void {
+    if (this.state.get(id) !== PENDING) return;
+    this.state.delete(id);
+    this.pending--;
+    this.a.produced--;
+    this.a.produceFailed++;
   }
 
   /** true when this is the id's first result */

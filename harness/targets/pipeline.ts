@@ -273,7 +273,7 @@ export function create(c: Config): PipelineTarget {
         buffer.push({
           msg,
           resolve: (ok) => {
-            if (!ok) ledger.produceFailed();
+            if (!ok) ledger.produceFailed(tx.id);
             resolve({ ok });
           },
         });

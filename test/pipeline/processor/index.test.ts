@@ -104,6 +104,49 @@ test('a malformed event ends in dead-letter with its reason; valid ones get deci
   }
 });
 
+test('windows close on the watermark to processed-events; an event beyond the allowed lateness is dead-lettered as late', async () => {
+  const { broker, kafka } = await env(1);
+  const p = processor(broker, stubScorer(), { windows: { sizeMs: 60_000, allowedLatenessMs: 10_000 } });
+  const ledger = new EventLedger();
+  const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
+  const producer = kafka.producer();
+  const aggregates: Array<{ userId: string; windowStart: number; count: number; sum: number }> = [];
+  const agg = kafka.consumer({ groupId: 'agg', maxWaitTimeInMs: 20 });
+  let w: Consumer | undefined;
+  try {
+    await p.start();
+    w = await watch(kafka, ledger, seen);
+    await agg.connect();
+    await agg.subscribe({ topic: TOPICS.processedEvents, fromBeginning: true });
+    await agg.run({ eachMessage: async ({ message }) => void aggregates.push(JSON.parse(message.value!.toString())) });
+    await producer.connect();
+    const [base] = createTransactionStream({ seed: 4 }).take(1);
+    const T = 1_800_000_000_000 - (1_800_000_000_000 % 60_000);
+    const at = (id: string, t: number, amount: number) => ({ key: 'u1', value: transactionToJson({ ...base!, id, userId: 'u1', eventTime: t, amount }), headers: { [H.eventId]: id } });
+    // one at a time, so each is its own chunk and the watermark moves between them
+    const sends = [at('a', T + 1_000, 10), at('b', T + 30_000, 20), at('c', T + 75_000, 1), at('late', T + 5_000, 99), at('d', T + 140_000, 1)];
+    for (const m of sends) {
+      ledger.produced(m.headers[H.eventId], false);
+      await producer.send({ topic: TOPICS.transactions, messages: [m] });
+      await until(() => seen.results >= sends.indexOf(m) + 1);
+    }
+    await until(() => aggregates.length >= 2);
+    assert.is(ledger.finish(0).missing, 0);
+    assert.equal(seen.dead.map((d) => [d.id, d.reason]), [['late', 'late']]);
+    assert.match(seen.dead[0]?.detail ?? '', /watermark/);
+    // watermark after c = T+65s closes [T, T+60s): a + b; after d = T+130s closes [T+60s, T+120s): c
+    assert.equal(aggregates.map((a) => [a.windowStart - T, a.count, a.sum]), [[0, 2, 30], [60_000, 1, 1]]);
+    assert.is(p.stats().late, 1);
+    assert.is(p.stats().windowsClosed, 2);
+  } finally {
+    await w?.disconnect();
+    await agg.disconnect();
+    await producer.disconnect();
+    await p.stop();
+    await broker.close();
+  }
+});
+
 test('a processor killed mid-chunk loses nothing: the survivor takes over and redelivery shows as duplicates', async () => {
   const { broker, kafka } = await env(4);
   let victim: StreamProcessor | undefined;
