@@ -36,6 +36,7 @@ const PENDING = 0, DECIDED = 1, DEAD = 2;
 export class EventLedger {
   private readonly state = new Map<string, number>();
   private pending = 0;
+  private readonly malformed = new Set<string>();
   private readonly a: Accounting = {
     produced: 0, malformedProduced: 0, produceFailed: 0, decided: 0, deadLettered: 0, deadLetterReasons: {}, missing: 0,
     duplicates: 0, foreign: 0, aggregatedEvents: 0, windowsObserved: 0, bySource: {}, byModelVersion: {}, missingSample: [], drainMs: 0,
@@ -46,7 +47,7 @@ export class EventLedger {
     this.state.set(id, PENDING);
     this.pending++;
     this.a.produced++;
-    if (malformed) this.a.malformedProduced++;
+    if (malformed) (this.a.malformedProduced++, this.malformed.add(id));
   }
   /** the broker never acknowledged it: not produced, so neither pending nor missing */
   produceFailed(id: string): void {
@@ -55,6 +56,7 @@ export class EventLedger {
     this.pending--;
     this.a.produced--;
     this.a.produceFailed++;
+    if (this.malformed.delete(id)) this.a.malformedProduced--;
   }
 
   /** true when this is the id's first result */
