@@ -6,10 +6,10 @@
  * (fraud rate, arrivals, drifts). They are computed on first use and cached in typed arrays.
  *
  * Activity rank r (1 = hottest) maps to an index through a fixed permutation
- * idx = (r − 1)·P mod n (P prime, P ∤ n), so hot keys are spread over the id space and partitions
- * rather than being u0, u1, u2.
+ * idx = (r − 1)·m mod n (m ≈ n/φ, coprime with n), so hot keys are spread over the id space and
+ * partitions rather than being u0, u1, u2.
  */
-import { createZipf, type ZipfMethod, type ZipfSampler } from './zipf.ts';
+import { AliasTable, createZipf, ZIPF_ALIAS_MAX, type ZipfMethod, type ZipfSampler } from './zipf.ts';
 import type { Rng } from './rng.ts';
 import { COUNTRIES } from './geo.ts';
 
@@ -28,9 +28,16 @@ export function hashUniform(seed: number, index: number, field: number): number 
   return mix32(seed ^ mix32((Math.imul(index, 0x9e3779b1) + field * 0x85ebca77) | 0)) / 4294967296;
 }
 
-function scatterPrime(n: number): number {
-  for (const p of [1_000_003, 1_000_033, 1_000_037]) if (n % p !== 0) return p;
-  return 1;
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** a multiplier near n/φ and coprime with n: consecutive ranks land far apart (golden-ratio hashing) */
+function scatterMultiplier(n: number): number {
+  let m = Math.max(1, Math.round(n * 0.6180339887498949));
+  while (gcd(m, n) !== 1) m++;
+  return m;
 }
 
 export interface PopulationOptions {
@@ -48,7 +55,11 @@ class Population {
   readonly size: number;
   private readonly ids: string[] | undefined;
   private readonly prefix: string;
-  readonly zipf: ZipfSampler;
+  readonly zipfExponent: number;
+  /** ranks, when the population is too large for a table (rejection-inversion) */
+  private readonly ranks: ZipfSampler | undefined;
+  /** activity by index, with the rank → index permutation folded in (no modulo per draw) */
+  private readonly byIndex: AliasTable | undefined;
   protected readonly seed: number;
   private readonly prime: number;
   constructor(o: PopulationOptions, prefix: string) {
@@ -56,12 +67,22 @@ class Population {
     this.seed = o.seed;
     this.prefix = prefix;
     this.ids = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : undefined;
-    this.zipf = createZipf(o.size, o.zipf, o.method);
-    this.prime = scatterPrime(o.size);
+    this.prime = scatterMultiplier(o.size);
+    this.zipfExponent = o.zipf;
+    const method = o.method ?? (o.size <= ZIPF_ALIAS_MAX ? 'alias' : 'rejection-inversion');
+    if (o.zipf === 0) this.ranks = undefined;
+    else if (method === 'rejection-inversion') this.ranks = createZipf(o.size, o.zipf, method);
+    else {
+      const w = new Float64Array(o.size);
+      for (let r = 1; r <= o.size; r++) w[this.indexOfRank(r)] = Math.pow(r, -o.zipf);
+      this.byIndex = new AliasTable(w);
+    }
   }
   /** index (0..size-1) of an entity drawn by activity */
   sampleActive(rng: Rng): number {
-    return this.indexOfRank(this.zipf.sample(rng));
+    const t = this.byIndex;
+    if (t !== undefined) return t.sample(rng);
+    return this.ranks !== undefined ? this.indexOfRank(this.ranks.sample(rng)) : this.sampleUniform(rng);
   }
   /** index drawn uniformly (e.g. a victim whose card was stolen, regardless of activity) */
   sampleUniform(rng: Rng): number {
@@ -87,7 +108,7 @@ const COUNTRY_CDF = (() => {
 
 export class UserPopulation extends Population {
   private readonly filled: Uint8Array;
-  private readonly mu: Float64Array;
+  private readonly mu: Float32Array;
   private readonly sigma: Float32Array;
   private readonly home: Uint8Array;
   private readonly devices: Uint8Array;
@@ -96,7 +117,7 @@ export class UserPopulation extends Population {
     super(o, 'u');
     this.primary = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : [];
     this.filled = new Uint8Array(o.size);
-    this.mu = new Float64Array(o.size);
+    this.mu = new Float32Array(o.size);
     this.sigma = new Float32Array(o.size);
     this.home = new Uint8Array(o.size);
     this.devices = new Uint8Array(o.size);

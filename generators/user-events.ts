@@ -13,7 +13,7 @@ import { Rng, toSeed } from './rng.ts';
 import { ArrivalSpecSchema, createArrivals, type Arrivals } from './arrivals.ts';
 import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift.ts';
 import { hashUniform, MerchantPopulation, UserPopulation } from './population.ts';
-import { mergeParams, SeedSchema, type EventStream } from './stream.ts';
+import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';
 
 export const USER_EVENT_TYPES = ['login', 'view', 'search', 'click', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase', 'logout'] as const;
@@ -168,6 +168,7 @@ export class UserEventStream implements EventStream<UserEvent> {
   next(): UserEvent {
     const seq = this.seq++;
     const t = Math.floor(this.arrivals.next());
+    if (t === Infinity) throw arrivalsEnded(seq);
     const c = this.drift.at(seq, t);
     const r = this.rStep;
     for (;;) {
