@@ -1,0 +1,92 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { simulate, type SimExtra } from '../../../harness/sim/simulate.ts';
+import type { PipelineSimConfig } from '../../../harness/sim/config.ts';
+import type { TrendData } from '../../../harness/results/types.ts';
+import { PipelabError } from '../../../harness/errors.ts';
+
+const base: PipelineSimConfig = { durationMs: 10_000, arrivals: { type: 'poisson', ratePerSec: 2000 }, seed: 5 };
+const extra = (s: ReturnType<typeof simulate>) => s.extra!.sim as SimExtra;
+
+test('the same seed gives byte-identical summary JSON; another seed does not', () => {
+  const a = JSON.stringify(simulate(base));
+  const b = JSON.stringify(simulate(base));
+  assert.is(a, b);
+  assert.is.not(JSON.stringify(simulate({ ...base, seed: 6 })), a);
+});
+
+test('the summary has the live-run shape: simulated services, HDR trends, per-second series', () => {
+  const s = simulate(base);
+  assert.is(s.schema, 'pipelab.summary/v1');
+  assert.is(s.services.kafka!.mode, 'simulated');
+  const e2e = s.metrics.e2e_latency as TrendData;
+  assert.is(e2e.type, 'trend');
+  assert.ok(e2e.count > 15_000 && e2e.p99 >= e2e.p50 && e2e.hdr.length > 10);
+  assert.is(s.timeseries.points.length, 10);
+  const p = s.timeseries.points[5]!;
+  for (const k of ['e2e_latency', 'consumer_lag', 'replicas_consumers', 'cpu_utilisation', 'model_utilisation', 'events_processed']) assert.ok(k in p, k);
+});
+
+test('every generated event is accounted for: processed, in flight, or still in a partition', () => {
+  const x = extra(simulate(base));
+  assert.is(x.generated, x.processed + x.inFlight + x.backlog);
+  assert.ok(x.inFlight >= 0 && x.backlog >= 0);
+});
+
+test('under load the model servers form full micro-batches', () => {
+  const s = simulate({ ...base, arrivals: { type: 'poisson', ratePerSec: 20_000 }, consumers: { replicas: 4, cores: 4 }, modelServer: { replicas: 1, batchSize: 16, maxWaitMs: 50, batch: { type: 'deterministic', ms: 0.5 }, perItemMs: 0.04 } });
+  const b = extra(s).modelBatches;
+  assert.ok(b.meanSize > 15, `mean batch size ${b.meanSize}`);
+});
+
+test('at a trickle a batch is flushed once its oldest request has waited maxWaitMs', () => {
+  const zero = { type: 'deterministic', ms: 0 } as const;
+  const s = simulate({
+    durationMs: 20_000, seed: 2, arrivals: { type: 'poisson', ratePerSec: 2 },
+    consumers: { process: zero }, featureStore: { hit: zero, miss: zero }, sink: { write: zero },
+    modelServer: { replicas: 1, batchSize: 32, maxWaitMs: 20, batch: { type: 'deterministic', ms: 1 }, perItemMs: 0 },
+  });
+  const inf = s.metrics.stage_inference as TrendData;
+  // the first of a batch waits 20 ms, then 1 ms service (HDR resolution 3 digits)
+  assert.ok(Math.abs(inf.p50 - 21) < 0.05 && Math.abs(inf.max - 21) < 0.05, JSON.stringify(inf));
+  assert.ok(extra(s).modelBatches.meanSize < 1.2); // a second request within the 20 ms joins the batch
+});
+
+test('KEDA scales the consumers from lag and never past the partition count (+1 from its rounding)', () => {
+  const s = simulate({
+    durationMs: 240_000, seed: 3, partitions: 6, arrivals: { type: 'poisson', ratePerSec: 5000 },
+    consumers: { replicas: 1, cores: 1, maxReplicas: 20, process: { type: 'exponential', meanMs: 0.5 }, startupDelayMs: 10_000 },
+    modelServer: { replicas: 4 },
+    autoscaling: { keda: {} },
+  });
+  const x = extra(s);
+  const max = Math.max(...x.replicaTimeline.filter((r) => r.group === 'consumers').map((r) => r.replicas));
+  assert.ok(max > 1 && max <= 7, `max consumers ${max}`);
+  assert.ok(x.decisions.some((d) => d.controller === 'keda-kafka/hpa' && d.final > d.current));
+  assert.ok(x.rebalances >= 1);
+});
+
+test('a consumer rebalance pauses fetching for rebalancePauseMs', () => {
+  const s = simulate({
+    durationMs: 60_000, seed: 4, arrivals: { type: 'poisson', ratePerSec: 1000 },
+    consumers: { replicas: 1, startupDelayMs: 0, rebalancePauseMs: 5000 },
+    autoscaling: { policies: [{ group: 'consumers', startupDelayMs: 0, hpa: { maxReplicas: 4, metrics: [{ type: 'External', name: 'consumer_lag', target: { type: 'AverageValue', value: 1 } }] } }] },
+  });
+  const x = extra(s);
+  assert.ok(x.rebalances >= 1);
+  // the first sync (15 s) scales out; nothing finishes for most of the following 5 s
+  const after = s.timeseries.points.filter((p) => p.t >= 16_000 && p.t < 19_000);
+  assert.ok(after.every((p) => (p.events_processed as { count: number }).count === 0), JSON.stringify(after.map((p) => p.events_processed)));
+});
+
+test('bad config is reported with every path at fault', () => {
+  try {
+    simulate({ durationMs: -1, arrivals: { type: 'poisson', ratePerSec: 1 }, partitions: 0, modelServer: { batchSize: 0 } });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, PipelabError);
+    assert.equal((e as PipelabError).issues.map((i) => i.path), ['/durationMs', '/partitions', '/modelServer/batchSize']);
+  }
+});
+
+test.run();
