@@ -69,7 +69,12 @@ interface Controller {
   lastT: number; lastCpu: number; lastModelSum: number; lastModelN: number; lastLookups: number; lastMisses: number;
 }
 
-export function runModel(cfg: ResolvedConfig): ModelOutput {
+export interface ModelHooks {
+  /** called after each simulated second is closed (t = ms since start); for probes and progress */
+  onTick?: (tMs: number) => void;
+}
+
+export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutput {
   const root = new Rng(cfg.seed);
   const rArr = root.fork('arrivals'), rKeys = root.fork('keys'), rProc = root.fork('process'), rFeat = root.fork('features'), rModel = root.fork('model'), rSink = root.fork('sink');
   const arrivals: ArrivalProcess = isProcess(cfg.arrivals) ? cfg.arrivals : poissonArrivals(cfg.arrivals, rArr);
@@ -450,6 +455,7 @@ export function runModel(cfg: ResolvedConfig): ModelOutput {
         secDone = 0; secGen = 0;
         if (now + 1000 <= end) q.push(now + 1000, TICK, 0);
         if (now >= end) done = true;
+        hooks.onTick?.(now);
         break;
       }
       case REBALANCE_DONE:

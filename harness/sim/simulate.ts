@@ -37,6 +37,8 @@ export interface SimExtra {
 export interface SimulateOptions {
   /** ISO time the simulated run "starts" (default 1970-01-01T00:00:00.000Z) */
   startedAt?: string;
+  /** called after each simulated second (progress bars, memory probes) */
+  onTick?: (tMs: number) => void;
 }
 
 function configForSummary(cfg: ResolvedConfig): unknown {
@@ -48,7 +50,7 @@ function configForSummary(cfg: ResolvedConfig): unknown {
 
 export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}): RunSummary {
   const cfg = resolveConfig(config);
-  const out = runModel(cfg);
+  const out = runModel(cfg, { onTick: opts.onTick });
   const steadyS = (cfg.durationMs - cfg.warmupMs) / 1000;
   const metrics: Record<string, MetricData> = {
     e2e_latency: out.e2e.toTrend(),
