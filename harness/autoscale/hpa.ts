@@ -77,8 +77,12 @@ export const HPA_DEFAULTS = {
   scaleUpLimitMinimum: 4,
 } as const;
 
-/** the defaults the API server fills in when spec.behavior is set */
-export function defaultBehavior(b: HpaBehavior): Required<Record<'scaleUp' | 'scaleDown', Required<Omit<HpaScalingRules, 'tolerance'>> & { tolerance?: number }>> {
+/**
+ * The defaults the API server fills in when spec.behavior is set; a scale-down stabilization
+ * window left unset takes the controller's --horizontal-pod-autoscaler-downscale-stabilization
+ * (300 s), as the controller does.
+ */
+export function defaultBehavior(b: HpaBehavior, downscaleStabilizationMs: number = HPA_DEFAULTS.downscaleStabilizationMs): Required<Record<'scaleUp' | 'scaleDown', Required<Omit<HpaScalingRules, 'tolerance'>> & { tolerance?: number }>> {
   return {
     scaleUp: {
       stabilizationWindowSeconds: b.scaleUp?.stabilizationWindowSeconds ?? 0,
@@ -87,7 +91,7 @@ export function defaultBehavior(b: HpaBehavior): Required<Record<'scaleUp' | 'sc
       tolerance: b.scaleUp?.tolerance,
     },
     scaleDown: {
-      stabilizationWindowSeconds: b.scaleDown?.stabilizationWindowSeconds ?? 300,
+      stabilizationWindowSeconds: b.scaleDown?.stabilizationWindowSeconds ?? downscaleStabilizationMs / 1000,
       selectPolicy: b.scaleDown?.selectPolicy ?? 'Max',
       policies: b.scaleDown?.policies ?? [{ type: 'Percent', value: 100, periodSeconds: 15 }],
       tolerance: b.scaleDown?.tolerance,
@@ -118,7 +122,7 @@ export class Hpa {
   }
 
   private tol(up: boolean): number {
-    const d = this.spec.behavior ? defaultBehavior(this.spec.behavior) : undefined;
+    const d = this.spec.behavior ? defaultBehavior(this.spec.behavior, this.spec.downscaleStabilizationMs) : undefined;
     const t = up ? d?.scaleUp.tolerance : d?.scaleDown.tolerance;
     return t ?? this.spec.tolerance ?? HPA_DEFAULTS.tolerance;
   }
@@ -140,6 +144,8 @@ export class Hpa {
       }
       const ready = input.pods.filter((p) => p.ready).length;
       const ratio = v / m.target.value;
+      // at zero replicas (minReplicas 0) the ratio alone decides, without tolerance
+      if (current === 0) return { replicas: ceil(ratio), value: v, reason: `${m.name}: ceil(${ratio.toFixed(3)}) from zero`, valid: true };
       if (this.inBand(ratio)) return { replicas: current, value: v, reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`, valid: true };
       return { replicas: ceil(ratio * ready), value: v, reason: `${m.name}: ceil(${ratio.toFixed(3)} × ${ready} ready)`, valid: true };
     }
@@ -226,7 +232,7 @@ export class Hpa {
   }
 
   private withBehavior(now: number, current: number, rec: number, why: string, min: number, max: number, done: (a: number, b: number, c: number, r: string) => ScaleDecision): ScaleDecision {
-    const b = defaultBehavior(this.spec.behavior!);
+    const b = defaultBehavior(this.spec.behavior!, this.spec.downscaleStabilizationMs);
     const upCut = now - b.scaleUp.stabilizationWindowSeconds * 1000;
     const downCut = now - b.scaleDown.stabilizationWindowSeconds * 1000;
     let up = rec, down = rec;

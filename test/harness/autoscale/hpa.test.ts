@@ -140,4 +140,17 @@ test('every decision is logged with its inputs and a reason', () => {
   assert.match(d.reason, /scale-up limit/);
 });
 
+test('with behavior but no scale-down window, the controller flag (downscaleStabilizationMs) applies', () => {
+  const h = new Hpa({ maxReplicas: 100, metrics: [cpu(50)], behavior: { scaleUp: {} }, downscaleStabilizationMs: 30_000 });
+  assert.is(h.decide({ nowMs: 0, currentReplicas: 8, pods: even(8, 50) }).final, 8);
+  assert.is(h.decide({ nowMs: 15_000, currentReplicas: 8, pods: even(8, 25) }).final, 8);
+  assert.is(h.decide({ nowMs: 30_000, currentReplicas: 8, pods: even(8, 25) }).final, 4);
+});
+
+test('an Object metric with a Value target scales by ratio × ready pods', () => {
+  const h = new Hpa({ maxReplicas: 20, metrics: [{ type: 'Object', name: 'miss', target: { type: 'Value', value: 15 } }] });
+  // 30 % misses vs 15 %: ratio 2 × 3 ready pods (1 not ready) = 6
+  assert.is(h.decide({ nowMs: 0, currentReplicas: 4, pods: pods([1, 1, 1], 1), external: { miss: 30 } }).final, 6);
+});
+
 test.run();
