@@ -7,6 +7,33 @@ export { PipelabError, EXIT_CODES } from './harness/errors.ts';
 export type * from './harness/results/types.ts';
 export { version } from './harness/version.ts';
 
+// --- generators: seeded event streams, arrival processes, key skew, drift, serialisation ---
+export { createArrivals, parseArrivalSpec, ArrivalSpecSchema, ARRIVAL_KINDS } from './generators/arrivals.ts';
+export type { Arrivals, ArrivalSpec, ArrivalSpecInput } from './generators/arrivals.ts';
+export { createZipf, zipfPmf, ZIPF_ALIAS_MAX } from './generators/zipf.ts';
+export type { ZipfSampler, ZipfMethod } from './generators/zipf.ts';
+export { DriftSchedule, DriftSpecSchema, driftProbability, paramPaths } from './generators/drift.ts';
+export type { DriftSpec, DriftSpecInput, DriftTruth, Params as DriftParams } from './generators/drift.ts';
+export { UserPopulation, MerchantPopulation } from './generators/population.ts';
+export { COUNTRIES, distanceKm } from './generators/geo.ts';
+export type { Country } from './generators/geo.ts';
+export {
+  TransactionStream, createTransactionStream, TransactionConfigSchema, defaultTransactionParams, FRAUD_PATTERNS, CHANNELS,
+} from './generators/transactions.ts';
+export type { Transaction, FraudPattern, Channel, TransactionConfigInput, TransactionParams } from './generators/transactions.ts';
+export {
+  UserEventStream, createUserEventStream, UserEventConfigSchema, defaultUserEventParams, USER_EVENT_TYPES, DEVICE_TYPES,
+} from './generators/user-events.ts';
+export type { UserEvent, UserEventType, DeviceType, UserEventConfigInput, UserEventParams } from './generators/user-events.ts';
+export type { EventStream } from './generators/stream.ts';
+export {
+  transactionToJson, transactionFromJson, transactionToAvro, transactionFromAvro, transactionAvroType,
+  userEventToJson, userEventFromJson, userEventToAvro, userEventFromAvro, userEventAvroType, avroSyncMarker,
+} from './generators/serialize.ts';
+export { TRANSACTION_AVSC, USER_EVENT_AVSC } from './generators/schemas/index.ts';
+export { GENERATORS, getGenerator, createGenerator, generatorNames } from './generators/registry.ts';
+export type { GeneratorEntry } from './generators/registry.ts';
+
 // --- Simulation, autoscaling and cost (issue #6): discrete-event pipeline model, queue
 // self-checks against theory, HPA/KEDA controllers, instance catalogue and run comparison.
 export { simulate, type SimExtra, type SimulateOptions } from './harness/sim/simulate.ts';
@@ -14,9 +41,9 @@ export { PIPELINE_DEFAULTS, resolveConfig, type PipelineSimConfig } from './harn
 export { simulateQueue, type QueueSimOptions, type QueueSimResult } from './harness/sim/queue.ts';
 export { analytic, mm1, mmc, md1, erlangC, mmcWaitTail, type QueueFigures, type QueueModel } from './harness/sim/theory.ts';
 export { sampler, lognormalFromP50P99, type ServiceTimeSpec, type Sampler } from './harness/sim/dist.ts';
-export { poissonArrivals, type ArrivalProcess, type SimArrivalSpec } from './harness/sim/arrivals.ts';
+export { toArrivalProcess, type ArrivalProcess } from './harness/sim/arrivals.ts';
 export { EventQueue } from './harness/sim/heap.ts';
-export { ZipfKeys, partitionOf } from './harness/sim/keys.ts';
+export { partitionOf } from './harness/sim/keys.ts';
 export { Hpa, HPA_DEFAULTS, defaultBehavior, type HpaSpec, type HpaMetric, type HpaBehavior, type HpaPolicy, type HpaInput } from './harness/autoscale/hpa.ts';
 export { KedaKafkaScaler, kafkaTotalLag, partitionLag, KEDA_KAFKA_DEFAULTS, type KedaKafkaOptions, type KafkaPartitionOffsets } from './harness/autoscale/keda.ts';
 export { seedPolicies, type ScalingPolicy } from './harness/autoscale/policies.ts';

@@ -33,7 +33,7 @@ function queueBaseline(ops: number): number {
 
 const pipeline = (durationMs: number, stageHistograms = true): PipelineSimConfig => ({
   name: 'bench-50k', seed: 1, durationMs, stageHistograms,
-  arrivals: { type: 'poisson', ratePerSec: 50_000 },
+  arrivals: { kind: 'poisson', rate: 50_000 },
   partitions: 12,
   consumers: { replicas: 12, cores: 4, process: { type: 'exponential', meanMs: 0.3 } },
   modelServer: { replicas: 12, batchSize: 32, maxWaitMs: 5 },

@@ -10,6 +10,7 @@ import { version } from '../version.ts';
 // Subcommands (one line each; keep sorted).
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/compare.ts'),
+  () => import('./commands/generate.ts'),
   () => import('./commands/sim.ts'),
 ];
 

@@ -6,7 +6,8 @@
 import { PipelabError, type Issue } from '../errors.ts';
 import type { KedaKafkaOptions } from '../autoscale/keda.ts';
 import type { ScalingPolicy } from '../autoscale/policies.ts';
-import type { ArrivalProcess, SimArrivalSpec } from './arrivals.ts';
+import type { ArrivalSpecInput } from '../../generators/arrivals.ts';
+import type { ArrivalProcess } from './arrivals.ts';
 import type { ServiceTimeSpec } from './dist.ts';
 
 export interface PipelineSimConfig {
@@ -16,8 +17,8 @@ export interface PipelineSimConfig {
   durationMs: number;
   /** the first part of the run kept out of the summary figures (still in the time series) */
   warmupMs?: number;
-  /** a spec, or any ArrivalProcess (e.g. from generators/ createArrivals) */
-  arrivals: SimArrivalSpec | ArrivalProcess;
+  /** an arrival spec of generators/arrivals.ts ({ kind: 'poisson', rate: 1000 }, spike, diurnal...), or any ArrivalProcess */
+  arrivals: ArrivalSpecInput | ArrivalProcess;
   keys?: { count?: number; zipfS?: number };
   partitions?: number;
   /** `dispatch`: records start in partition order (per-key order of starts); `strict`: at most one record per key in flight */

@@ -18,12 +18,13 @@ import { ReplicaGroup } from '../autoscale/replicas.ts';
 import type { ScaleDecision } from '../autoscale/types.ts';
 import { PipelabError } from '../errors.ts';
 import type { TimePoint } from '../results/types.ts';
-import { poissonArrivals, type ArrivalProcess } from './arrivals.ts';
+import { createZipf } from '../../generators/zipf.ts';
+import { toArrivalProcess, type ArrivalProcess } from './arrivals.ts';
 import type { ResolvedConfig } from './config.ts';
 import { sampler } from './dist.ts';
 import { EventQueue } from './heap.ts';
 import { LatencyHistogram } from './hist.ts';
-import { partitionOf, ZipfKeys } from './keys.ts';
+import { partitionOf } from './keys.ts';
 import { NumberFifo } from './ring.ts';
 
 const ARRIVAL = 0, CPU_DONE = 1, FEAT_DONE = 2, FLUSH = 3, BATCH_DONE = 4, SINK_DONE = 5, TICK = 6, REBALANCE_DONE = 7, POD_READY = 8, SYNC = 9, KEDA_POLL = 10, END = 11;
@@ -56,10 +57,6 @@ export interface ModelOutput {
   modelBatches: { count: number; meanSize: number; full: number };
 }
 
-function isProcess(a: unknown): a is ArrivalProcess {
-  return typeof (a as ArrivalProcess)?.next === 'function';
-}
-
 interface Controller {
   kind: 'hpa' | 'keda';
   group: number;
@@ -77,8 +74,9 @@ export interface ModelHooks {
 export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutput {
   const root = new Rng(cfg.seed);
   const rArr = root.fork('arrivals'), rKeys = root.fork('keys'), rProc = root.fork('process'), rFeat = root.fork('features'), rModel = root.fork('model'), rSink = root.fork('sink');
-  const arrivals: ArrivalProcess = isProcess(cfg.arrivals) ? cfg.arrivals : poissonArrivals(cfg.arrivals, rArr);
-  const keys = new ZipfKeys(cfg.keys.count, cfg.keys.zipfS);
+  const arrivals: ArrivalProcess = toArrivalProcess(cfg.arrivals, rArr);
+  const zipf = createZipf(cfg.keys.count, cfg.keys.zipfS);
+  const keyCount = cfg.keys.count;
   const P = cfg.partitions;
   const C = cfg.consumers, F = cfg.featureStore, M = cfg.modelServer;
   const sProc = sampler(C.process, '/consumers/process'), sHit = sampler(F.hit, '/featureStore/hit'), sMiss = sampler(F.miss, '/featureStore/miss');
@@ -126,7 +124,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   const pTime: NumberFifo[] = [], pKey: NumberFifo[] = [];
   for (let p = 0; p < P; p++) { pTime.push(new NumberFifo(64)); pKey.push(new NumberFifo(64)); }
   const logEnd = new Float64Array(P), completed = new Float64Array(P);
-  const keyBusy = new Uint8Array(strict ? keys.count : 0);
+  const keyBusy = new Uint8Array(strict ? keyCount : 0);
 
   // in-flight records
   let cap = 1024;
@@ -362,7 +360,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     const d = q.poppedData;
     switch (q.poppedKind) {
       case ARRIVAL: {
-        const key = keys.sample(rKeys);
+        const key = zipf.sample(rKeys) - 1; // ranks 1..n → keys 0..n−1 (0 hottest)
         const p = partitionOf(key, P);
         pTime[p]!.push(now);
         pKey[p]!.push(key);

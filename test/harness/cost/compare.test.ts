@@ -9,7 +9,7 @@ import { compareRow, formatCompareTable, sloViolationMinutes } from '../../../ha
 import { loadCatalogue } from '../../../harness/cost/catalogue.ts';
 
 const cat = loadCatalogue();
-const run = (rate: number, name: string) => simulate({ name, durationMs: 20_000, seed: 1, arrivals: { type: 'poisson', ratePerSec: rate }, slo: { p99Ms: 50 } });
+const run = (rate: number, name: string) => simulate({ name, durationMs: 20_000, seed: 1, arrivals: { kind: 'poisson', rate }, slo: { p99Ms: 50 } });
 
 test('rows carry p99, throughput, cost and SLO minutes; the table lists every run', () => {
   const a = compareRow('a', run(1000, 'a'), { catalogue: cat, sloP99Ms: 50 });

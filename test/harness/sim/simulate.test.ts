@@ -5,7 +5,7 @@ import type { PipelineSimConfig } from '../../../harness/sim/config.ts';
 import type { TrendData } from '../../../harness/results/types.ts';
 import { PipelabError } from '../../../harness/errors.ts';
 
-const base: PipelineSimConfig = { durationMs: 10_000, arrivals: { type: 'poisson', ratePerSec: 2000 }, seed: 5 };
+const base: PipelineSimConfig = { durationMs: 10_000, arrivals: { kind: 'poisson', rate: 2000 }, seed: 5 };
 const extra = (s: ReturnType<typeof simulate>) => s.extra!.sim as SimExtra;
 
 test('the same seed gives byte-identical summary JSON; another seed does not', () => {
@@ -34,7 +34,7 @@ test('every generated event is accounted for: processed, in flight, or still in 
 });
 
 test('under load the model servers form full micro-batches', () => {
-  const s = simulate({ ...base, arrivals: { type: 'poisson', ratePerSec: 20_000 }, consumers: { replicas: 4, cores: 4 }, modelServer: { replicas: 1, batchSize: 16, maxWaitMs: 50, batch: { type: 'deterministic', ms: 0.5 }, perItemMs: 0.04 } });
+  const s = simulate({ ...base, arrivals: { kind: 'poisson', rate: 20_000 }, consumers: { replicas: 4, cores: 4 }, modelServer: { replicas: 1, batchSize: 16, maxWaitMs: 50, batch: { type: 'deterministic', ms: 0.5 }, perItemMs: 0.04 } });
   const b = extra(s).modelBatches;
   assert.ok(b.meanSize > 15, `mean batch size ${b.meanSize}`);
 });
@@ -42,7 +42,7 @@ test('under load the model servers form full micro-batches', () => {
 test('at a trickle a batch is flushed once its oldest request has waited maxWaitMs', () => {
   const zero = { type: 'deterministic', ms: 0 } as const;
   const s = simulate({
-    durationMs: 20_000, seed: 2, arrivals: { type: 'poisson', ratePerSec: 2 },
+    durationMs: 20_000, seed: 2, arrivals: { kind: 'poisson', rate: 2 },
     consumers: { process: zero }, featureStore: { hit: zero, miss: zero }, sink: { write: zero },
     modelServer: { replicas: 1, batchSize: 32, maxWaitMs: 20, batch: { type: 'deterministic', ms: 1 }, perItemMs: 0 },
   });
@@ -54,7 +54,7 @@ test('at a trickle a batch is flushed once its oldest request has waited maxWait
 
 test('KEDA scales the consumers from lag and never past the partition count (+1 from its rounding)', () => {
   const s = simulate({
-    durationMs: 240_000, seed: 3, partitions: 6, arrivals: { type: 'poisson', ratePerSec: 5000 },
+    durationMs: 240_000, seed: 3, partitions: 6, arrivals: { kind: 'poisson', rate: 5000 },
     consumers: { replicas: 1, cores: 1, maxReplicas: 20, process: { type: 'exponential', meanMs: 0.5 }, startupDelayMs: 10_000 },
     modelServer: { replicas: 4 },
     autoscaling: { keda: {} },
@@ -68,7 +68,7 @@ test('KEDA scales the consumers from lag and never past the partition count (+1 
 
 test('a consumer rebalance pauses fetching for rebalancePauseMs', () => {
   const s = simulate({
-    durationMs: 60_000, seed: 4, arrivals: { type: 'poisson', ratePerSec: 1000 },
+    durationMs: 60_000, seed: 4, arrivals: { kind: 'poisson', rate: 1000 },
     consumers: { replicas: 1, startupDelayMs: 0, rebalancePauseMs: 5000 },
     autoscaling: { policies: [{ group: 'consumers', startupDelayMs: 0, hpa: { maxReplicas: 4, metrics: [{ type: 'External', name: 'consumer_lag', target: { type: 'AverageValue', value: 1 } }] } }] },
   });
@@ -81,7 +81,7 @@ test('a consumer rebalance pauses fetching for rebalancePauseMs', () => {
 
 test('bad config is reported with every path at fault', () => {
   try {
-    simulate({ durationMs: -1, arrivals: { type: 'poisson', ratePerSec: 1 }, partitions: 0, modelServer: { batchSize: 0 } });
+    simulate({ durationMs: -1, arrivals: { kind: 'poisson', rate: 1 }, partitions: 0, modelServer: { batchSize: 0 } });
     assert.unreachable();
   } catch (e) {
     assert.instance(e, PipelabError);

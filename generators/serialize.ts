@@ -1,0 +1,112 @@
+/**
+ * Wire formats of generated events: JSON (one object per line) and Avro (avsc, schemas in
+ * generators/schemas/). Both round-trip.
+ *
+ * JSON: a hand-written serializer for the fixed Transaction/UserEvent shapes, byte-identical to
+ * JSON.stringify of the same object (tested) and faster, since it skips the generic property
+ * walk. Strings that would need escaping fall back to JSON.stringify (generated ids never do,
+ * but events built by hand might).
+ */
+import avro from 'avsc';
+import { TRANSACTION_AVSC, USER_EVENT_AVSC } from './schemas/index.ts';
+import { CHANNELS, FRAUD_PATTERNS, type Transaction } from './transactions.ts';
+import { DEVICE_TYPES, USER_EVENT_TYPES, type UserEvent } from './user-events.ts';
+import { PipelabError } from '../harness/errors.ts';
+import { Rng } from './rng.ts';
+
+/** characters JSON must escape (plus lone surrogates, which JSON.stringify escapes since ES2019) */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function str(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
+
+export function transactionToJson(t: Transaction): string {
+  return (
+    '{"id":' + str(t.id) +
+    ',"userId":' + str(t.userId) +
+    ',"deviceId":' + str(t.deviceId) +
+    ',"merchantId":' + str(t.merchantId) +
+    ',"amount":' + JSON.stringify(t.amount) +
+    ',"currency":' + str(t.currency) +
+    ',"country":' + str(t.country) +
+    ',"channel":' + str(t.channel) +
+    ',"eventTime":' + JSON.stringify(t.eventTime) +
+    ',"isFraud":' + (t.isFraud ? 'true' : 'false') +
+    ',"fraudPattern":' + str(t.fraudPattern) +
+    '}'
+  );
+}
+
+export function userEventToJson(e: UserEvent): string {
+  return (
+    '{"id":' + str(e.id) +
+    ',"userId":' + str(e.userId) +
+    ',"sessionId":' + str(e.sessionId) +
+    ',"type":' + str(e.type) +
+    ',"page":' + str(e.page) +
+    ',"eventTime":' + JSON.stringify(e.eventTime) +
+    ',"device":' + str(e.device) +
+    '}'
+  );
+}
+
+function bad(what: string, path: string, message: string): never {
+  throw new PipelabError('INVALID_INPUT_FILE', `not a ${what}`, { issues: [{ path, message }] });
+}
+function expect(o: Record<string, unknown>, what: string, key: string, type: 'string' | 'number' | 'boolean', allowed?: readonly string[]): void {
+  const v = o[key];
+  if (typeof v !== type) bad(what, `/${key}`, `expected a ${type}, got ${v === null ? 'null' : typeof v}`);
+  if (allowed && !allowed.includes(v as string)) bad(what, `/${key}`, `expected one of ${allowed.join(', ')}, got '${String(v)}'`);
+}
+
+/** parse one JSON line back into a Transaction, checking every field (INVALID_INPUT_FILE otherwise) */
+export function transactionFromJson(line: string): Transaction {
+  const o = JSON.parse(line) as Record<string, unknown>;
+  if (o === null || typeof o !== 'object') bad('transaction', '', 'expected a JSON object');
+  for (const k of ['id', 'userId', 'deviceId', 'merchantId', 'currency', 'country'] as const) expect(o, 'transaction', k, 'string');
+  expect(o, 'transaction', 'amount', 'number');
+  expect(o, 'transaction', 'eventTime', 'number');
+  expect(o, 'transaction', 'isFraud', 'boolean');
+  expect(o, 'transaction', 'channel', 'string', CHANNELS);
+  expect(o, 'transaction', 'fraudPattern', 'string', FRAUD_PATTERNS);
+  return o as unknown as Transaction;
+}
+
+export function userEventFromJson(line: string): UserEvent {
+  const o = JSON.parse(line) as Record<string, unknown>;
+  if (o === null || typeof o !== 'object') bad('user event', '', 'expected a JSON object');
+  for (const k of ['id', 'userId', 'sessionId', 'page'] as const) expect(o, 'user event', k, 'string');
+  expect(o, 'user event', 'eventTime', 'number');
+  expect(o, 'user event', 'type', 'string', USER_EVENT_TYPES);
+  expect(o, 'user event', 'device', 'string', DEVICE_TYPES);
+  return o as unknown as UserEvent;
+}
+
+/** avsc Types for the schemas (long as JS number: event times are far below 2^53) */
+export const transactionAvroType = avro.Type.forSchema(TRANSACTION_AVSC as unknown as avro.Schema);
+export const userEventAvroType = avro.Type.forSchema(USER_EVENT_AVSC as unknown as avro.Schema);
+
+export function transactionToAvro(t: Transaction): Buffer {
+  return transactionAvroType.toBuffer(t);
+}
+export function transactionFromAvro(buf: Buffer): Transaction {
+  return transactionAvroType.fromBuffer(buf) as Transaction;
+}
+export function userEventToAvro(e: UserEvent): Buffer {
+  return userEventAvroType.toBuffer(e);
+}
+export function userEventFromAvro(buf: Buffer): UserEvent {
+  return userEventAvroType.fromBuffer(buf) as UserEvent;
+}
+
+/**
+ * The 16-byte sync marker of an Avro object container file, derived from the stream's seed:
+ * avsc picks a random one by default, which would make the same seed give different files.
+ */
+export function avroSyncMarker(seed: number): Buffer {
+  const r = new Rng(seed).fork('avro-sync-marker');
+  const b = Buffer.alloc(16);
+  for (let i = 0; i < 16; i += 4) b.writeUInt32LE(r.nextU32(), i);
+  return b;
+}

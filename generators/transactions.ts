@@ -1,0 +1,388 @@
+/**
+ * Card transactions for the `transactions` topic, labelled with fraud ground truth.
+ *
+ * Normal traffic: an active user (Zipf over the population) pays a merchant (Zipf) from one of
+ * their usual devices, in their home country (sometimes travelling), an amount drawn from their
+ * own lognormal spend profile. So per-user features ("avg amount 24h", "device risk", "count 1h")
+ * carry signal.
+ *
+ * Fraud arrives as episodes whose events take the next arrival slots once due, so the stream's
+ * rate stays exactly the arrival process's and `fraudRate` is the labelled fraction:
+ * - card-testing: a stolen card (any user, uniform) tried 5–30 times with tiny amounts, seconds
+ *   apart, from one attacker device at one online merchant;
+ * - account-takeover: an active user's account used from a never-seen device for 1–3 payments
+ *   of 5–20× their typical spend;
+ * - geo-velocity: a normal payment at home, then a payment with the same card in a country
+ *   ≥ 3000 km away minutes later (only the far one is labelled fraud).
+ * Every rule lives in the drift-able params, so a drift on `cardTesting.maxAmount` or `fraudRate`
+ * is concept drift, and one on `amount.muShift` or `channelWeights` is feature drift.
+ */
+import { z } from 'zod';
+import { Rng, toSeed } from './rng.ts';
+import { ArrivalSpecSchema, createArrivals, type Arrivals } from './arrivals.ts';
+import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift.ts';
+import { COUNTRIES, COUNTRY_CODES, farCountries } from './geo.ts';
+import { MerchantPopulation, UserPopulation } from './population.ts';
+import { mergeParams, SeedSchema, type EventStream } from './stream.ts';
+import { parseOrThrow } from './validate.ts';
+
+export const FRAUD_PATTERNS = ['none', 'card-testing', 'account-takeover', 'geo-velocity'] as const;
+export type FraudPattern = (typeof FRAUD_PATTERNS)[number];
+export const CHANNELS = ['online', 'pos', 'mobile', 'atm'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** one card payment; field order is the wire order (JSON and Avro) */
+export interface Transaction {
+  id: string;
+  userId: string;
+  deviceId: string;
+  merchantId: string;
+  /** in `currency`, 2 decimals */
+  amount: number;
+  currency: string;
+  /** ISO 3166-1 alpha-2 code of where the payment happened */
+  country: string;
+  channel: Channel;
+  /** ms since the Unix epoch */
+  eventTime: number;
+  isFraud: boolean;
+  fraudPattern: FraudPattern;
+}
+
+/** the sampling parameters drifts may change (paths like `cardTesting.maxAmount`) */
+export function defaultTransactionParams() {
+  return {
+    amount: {
+      /** added to every user's log-median spend (0.69 ≈ doubling) */
+      muShift: 0,
+      /** multiplies every user's log-spread */
+      sigmaScale: 1,
+    },
+    /** chance a normal payment happens abroad */
+    travelRate: 0.01,
+    /** where travellers pay (weights by country code) */
+    travelWeights: Object.fromEntries(COUNTRIES.map((c) => [c.code, c.weight])) as Record<string, number>,
+    channelWeights: { online: 40, pos: 40, mobile: 15, atm: 5 } as Record<string, number>,
+    /** labelled fraction of events */
+    fraudRate: 0.01,
+    /** relative share of fraud events per pattern */
+    fraudMix: { cardTesting: 1, accountTakeover: 1, geoVelocity: 1 } as Record<string, number>,
+    cardTesting: { minAmount: 0.5, maxAmount: 2, burstMin: 5, burstMax: 30, gapMeanMs: 2000 },
+    accountTakeover: { multiplierMin: 5, multiplierMax: 20, countMin: 1, countMax: 3, gapMeanMs: 60_000 },
+    geoVelocity: { minKm: 3000, gapMinMs: 300_000, gapMaxMs: 3_600_000 },
+  };
+}
+export type TransactionParams = ReturnType<typeof defaultTransactionParams>;
+
+const population = (count: number, zipf: number) =>
+  z
+    .strictObject({
+      count: z.number().int().min(1).max(10_000_000).default(count),
+      zipf: z.number().finite().min(0).max(10).default(zipf),
+    })
+    .default({ count, zipf });
+
+export const TransactionConfigSchema = z.strictObject({
+  seed: SeedSchema.default(1),
+  users: population(100_000, 1.1),
+  merchants: population(10_000, 1.0),
+  /** shorthand for params.fraudRate */
+  fraudRate: z.number().min(0).max(0.5).optional(),
+  /** absolute ms of the first arrival slot (the arrival spec's own startMs is replaced by this) */
+  startMs: z.number().int().nonnegative().default(Date.UTC(2026, 0, 1)),
+  arrivals: ArrivalSpecSchema.default({ kind: 'poisson', rate: 1000, startMs: 0 }),
+  /** overrides of defaultTransactionParams() (deep, partial) */
+  params: z.record(z.string(), z.unknown()).optional(),
+  drifts: z.array(DriftSpecSchema).default([]),
+});
+export type TransactionConfigInput = z.input<typeof TransactionConfigSchema>;
+export type TransactionConfig = z.output<typeof TransactionConfigSchema>;
+
+const CONCEPT = /^(fraudRate|fraudMix|cardTesting|accountTakeover|geoVelocity)(\.|$)/;
+
+function cdf(weights: readonly number[]): Float64Array {
+  let s = 0;
+  const c = Float64Array.from(weights, (w) => (s += w));
+  for (let i = 0; i < c.length; i++) c[i] = s > 0 ? (c[i] as number) / s : (i + 1) / c.length;
+  return c;
+}
+function pick(c: Float64Array, u: number): number {
+  let i = 0;
+  const last = c.length - 1;
+  while (i < last && u >= (c[i] as number)) i++;
+  return i;
+}
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+interface Compiled {
+  p: TransactionParams;
+  channelCdf: Float64Array;
+  travelCdf: Float64Array;
+  mixCdf: Float64Array;
+  /** chance that a fresh slot starts an episode */
+  q: number;
+  far: number[][];
+}
+
+function compile(p: TransactionParams): Compiled {
+  const mix = [p.fraudMix.cardTesting ?? 0, p.fraudMix.accountTakeover ?? 0, p.fraudMix.geoVelocity ?? 0];
+  const mixSum = mix[0]! + mix[1]! + mix[2]!;
+  const ct = p.cardTesting, ato = p.accountTakeover;
+  // per pattern: fraud events per episode (F) and slots per episode (T, geo adds a normal one)
+  const F = [(ct.burstMin + ct.burstMax) / 2, (ato.countMin + ato.countMax) / 2, 1];
+  const T = [F[0]!, F[1]!, 2];
+  let Fm = 0, Tm = 0;
+  for (let i = 0; i < 3; i++) {
+    Fm += (mix[i]! / (mixSum || 1)) * F[i]!;
+    Tm += (mix[i]! / (mixSum || 1)) * T[i]!;
+  }
+  // fraction f = q·F / (1 + q·(T − 1))  ⇒  q = f / (F − f·(T − 1))
+  const f = p.fraudRate;
+  const denom = Fm - f * (Tm - 1);
+  const q = f <= 0 || mixSum <= 0 ? 0 : denom <= 0 ? 1 : Math.min(1, f / denom);
+  return {
+    p,
+    channelCdf: cdf(CHANNELS.map((c) => p.channelWeights[c] ?? 0)),
+    travelCdf: cdf(COUNTRY_CODES.map((c) => p.travelWeights[c] ?? 0)),
+    mixCdf: cdf(mix),
+    q,
+    far: COUNTRIES.map((_, i) => farCountries(i, p.geoVelocity.minKm)),
+  };
+}
+
+/** a fraud event waiting for its due time */
+interface Pending {
+  due: number;
+  order: number;
+  userId: string;
+  deviceId: string;
+  merchantId: string;
+  amount: number;
+  country: number;
+  channel: Channel;
+  pattern: FraudPattern;
+}
+
+/** min-heap on (due, order): ties keep scheduling order, so output is deterministic */
+class PendingHeap {
+  readonly items: Pending[] = [];
+  private less(a: Pending, b: Pending): boolean {
+    return a.due < b.due || (a.due === b.due && a.order < b.order);
+  }
+  push(x: Pending): void {
+    const h = this.items;
+    h.push(x);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+  pop(): Pending {
+    const h = this.items;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+export class TransactionStream implements EventStream<Transaction> {
+  readonly name = 'transactions';
+  readonly seed: number;
+  readonly config: TransactionConfig;
+  readonly users: UserPopulation;
+  readonly merchants: MerchantPopulation;
+  private readonly arrivals: Arrivals;
+  private readonly drift: DriftSchedule<TransactionParams, Compiled>;
+  private readonly rUser: Rng;
+  private readonly rMerchant: Rng;
+  private readonly rAmount: Rng;
+  private readonly rPick: Rng;
+  private readonly rFraud: Rng;
+  private readonly pending = new PendingHeap();
+  private readonly idPrefix: string;
+  private seq = 0;
+  private episodes = 0;
+  private scheduled = 0;
+
+  constructor(input: TransactionConfigInput = {}) {
+    const cfg = parseOrThrow(TransactionConfigSchema, input, 'transactions config');
+    this.config = cfg;
+    this.seed = toSeed(cfg.seed);
+    const root = new Rng(this.seed);
+    let params = mergeParams(defaultTransactionParams(), cfg.params);
+    if (cfg.fraudRate !== undefined) params = { ...params, fraudRate: cfg.fraudRate };
+    this.users = new UserPopulation({ size: cfg.users.count, zipf: cfg.users.zipf, seed: root.fork('user-attrs').seed });
+    this.merchants = new MerchantPopulation({ size: cfg.merchants.count, zipf: cfg.merchants.zipf, seed: root.fork('merchant-attrs').seed });
+    this.arrivals = createArrivals({ ...cfg.arrivals, startMs: cfg.startMs }, root.fork('arrivals'));
+    this.drift = new DriftSchedule({
+      base: params,
+      compile,
+      drifts: cfg.drifts,
+      rng: root.fork('drift'),
+      startMs: cfg.startMs,
+      isConcept: (p) => CONCEPT.test(p),
+    });
+    this.rUser = root.fork('users');
+    this.rMerchant = root.fork('merchants');
+    this.rAmount = root.fork('amounts');
+    this.rPick = root.fork('picks');
+    this.rFraud = root.fork('fraud');
+    this.idPrefix = 't' + this.seed.toString(36) + '-';
+  }
+
+  get drifts(): readonly DriftTruth[] {
+    return this.drift.truth;
+  }
+  get count(): number {
+    return this.seq;
+  }
+  /** the intended arrival rate (events/s) at absolute time t */
+  rateAt(tMs: number): number {
+    return this.arrivals.rateAt(tMs);
+  }
+
+  next(): Transaction {
+    const seq = this.seq++;
+    const t = Math.floor(this.arrivals.next());
+    const c = this.drift.at(seq, t);
+    const id = this.idPrefix + seq;
+    const h = this.pending.items;
+    if (h.length > 0 && h[0]!.due <= t) return this.emitPending(this.pending.pop(), id, t);
+    if (c.q > 0 && this.rFraud.next() < c.q) return this.startEpisode(c, id, t);
+    return this.normal(c, id, t, this.users.sampleActive(this.rUser));
+  }
+
+  take(n: number): Transaction[] {
+    const out = new Array<Transaction>(n);
+    for (let i = 0; i < n; i++) out[i] = this.next();
+    return out;
+  }
+
+  private normal(c: Compiled, id: string, t: number, u: number, atHome = false): Transaction {
+    const users = this.users, r = this.rPick;
+    let ci = users.homeCountry(u);
+    if (!atHome && c.p.travelRate > 0 && r.next() < c.p.travelRate) ci = pick(c.travelCdf, r.next());
+    const country = COUNTRIES[ci]!;
+    const usd = Math.exp(users.spendMu(u) + c.p.amount.muShift + users.spendSigma(u) * c.p.amount.sigmaScale * this.rAmount.normal());
+    return {
+      id,
+      userId: users.id(u),
+      deviceId: users.usualDevice(u, r),
+      merchantId: this.merchants.id(this.merchants.sampleActive(this.rMerchant)),
+      amount: round2(usd * country.fxPerUsd),
+      currency: country.currency,
+      country: country.code,
+      channel: CHANNELS[pick(c.channelCdf, r.next())]!,
+      eventTime: t,
+      isFraud: false,
+      fraudPattern: 'none',
+    };
+  }
+
+  private emitPending(p: Pending, id: string, t: number): Transaction {
+    const country = COUNTRIES[p.country]!;
+    return {
+      id,
+      userId: p.userId,
+      deviceId: p.deviceId,
+      merchantId: p.merchantId,
+      amount: p.amount,
+      currency: country.currency,
+      country: country.code,
+      channel: p.channel,
+      eventTime: t,
+      isFraud: true,
+      fraudPattern: p.pattern,
+    };
+  }
+
+  private schedule(p: Omit<Pending, 'order'>): void {
+    this.pending.push({ ...p, order: this.scheduled++ });
+  }
+
+  private intBetween(lo: number, hi: number): number {
+    const a = Math.ceil(Math.min(lo, hi)), b = Math.floor(Math.max(lo, hi));
+    return a + this.rFraud.int(b - a + 1);
+  }
+
+  /** the first event of an episode is emitted now; the rest are scheduled */
+  private startEpisode(c: Compiled, id: string, t: number): Transaction {
+    const r = this.rFraud, users = this.users, p = c.p;
+    const ep = this.episodes++;
+    const kind = pick(c.mixCdf, r.next());
+    if (kind === 0) {
+      // card-testing: a stolen card, any holder; tiny amounts from one attacker device
+      const ct = p.cardTesting;
+      const u = users.sampleUniform(r);
+      const home = users.homeCountry(u);
+      const fx = COUNTRIES[home]!.fxPerUsd;
+      const base = { userId: users.id(u), deviceId: 'x' + ep, merchantId: this.merchants.id(this.merchants.sampleUniform(r)), country: home, channel: 'online' as const, pattern: 'card-testing' as const };
+      const n = this.intBetween(ct.burstMin, ct.burstMax);
+      const amount = () => round2(r.uniform(ct.minAmount, ct.maxAmount) * fx);
+      let due = t;
+      for (let k = 1; k < n; k++) this.schedule({ ...base, amount: amount(), due: (due += r.exponential(1 / ct.gapMeanMs)) });
+      return this.emitPending({ ...base, amount: amount(), due: t, order: -1 }, id, t);
+    }
+    if (kind === 1) {
+      // account takeover: an active account, a never-seen device, unusually large payments
+      const a = p.accountTakeover;
+      const u = users.sampleActive(this.rUser);
+      const home = users.homeCountry(u);
+      const fx = COUNTRIES[home]!.fxPerUsd;
+      const median = Math.exp(users.spendMu(u) + p.amount.muShift);
+      const base = { userId: users.id(u), deviceId: 'x' + ep, country: home, channel: (r.next() < 0.5 ? 'online' : 'mobile') as Channel, pattern: 'account-takeover' as const };
+      const n = this.intBetween(a.countMin, a.countMax);
+      const one = (due: number): Omit<Pending, 'order'> => ({
+        ...base,
+        merchantId: this.merchants.id(this.merchants.sampleActive(this.rMerchant)),
+        amount: round2(median * r.uniform(a.multiplierMin, a.multiplierMax) * fx),
+        due,
+      });
+      let due = t;
+      const first = one(t);
+      for (let k = 1; k < n; k++) this.schedule(one((due += r.exponential(1 / a.gapMeanMs))));
+      return this.emitPending({ ...first, order: -1 }, id, t);
+    }
+    // geo-velocity: a normal payment at home now, the same card far away soon after
+    const g = p.geoVelocity;
+    const u = users.sampleActive(this.rUser);
+    const home = users.homeCountry(u);
+    const now = this.normal(c, id, t, u, true);
+    const far = c.far[home]!;
+    if (far.length > 0) {
+      const ci = far[r.int(far.length)]!;
+      const usd = Math.exp(users.spendMu(u) + p.amount.muShift + users.spendSigma(u) * this.rAmount.normal());
+      this.schedule({
+        userId: now.userId,
+        deviceId: users.usualDevice(u, r),
+        merchantId: this.merchants.id(this.merchants.sampleActive(this.rMerchant)),
+        amount: round2(usd * COUNTRIES[ci]!.fxPerUsd),
+        country: ci,
+        channel: 'pos',
+        pattern: 'geo-velocity',
+        due: t + r.uniform(g.gapMinMs, g.gapMaxMs),
+      });
+    }
+    return now;
+  }
+}
+
+export function createTransactionStream(config: TransactionConfigInput = {}): TransactionStream {
+  return new TransactionStream(config);
+}

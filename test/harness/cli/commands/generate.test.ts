@@ -1,0 +1,74 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import avro from 'avsc';
+import { transactionFromJson } from '../../../../generators/serialize.ts';
+import { TransactionStream } from '../../../../generators/transactions.ts';
+
+const root = new URL('../../../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'pipelab-generate-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/pipelab.js', 'generate', ...args], { cwd: root, encoding: 'buffer', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+test('JSON lines on stdout are the library stream, and repeatable', () => {
+  const a = cli('transactions', '--count', '500', '--seed', '9', '--fraud-rate', '0.05');
+  assert.is(a.code, 0, a.stderr);
+  const lines = a.stdout.toString().trimEnd().split('\n');
+  assert.is(lines.length, 500);
+  const lib = new TransactionStream({ seed: 9, fraudRate: 0.05 }).take(500);
+  assert.equal(lines.map(transactionFromJson), lib);
+  assert.equal(cli('transactions', '--count', '500', '--seed', '9', '--fraud-rate', '0.05').stdout, a.stdout);
+  assert.not.equal(cli('transactions', '--count', '500', '--seed', '10', '--fraud-rate', '0.05').stdout, a.stdout);
+});
+
+test('an Avro container file written with --out decodes to the same events, byte-identical per seed', async () => {
+  const f1 = join(dir, 'a.avro'), f2 = join(dir, 'b.avro');
+  for (const f of [f1, f2]) assert.is(cli('user-events', '-n', '300', '-f', 'avro', '-o', f, '--seed', 'x').code, 0);
+  assert.equal(readFileSync(f1), readFileSync(f2));
+  const got: unknown[] = [];
+  await new Promise<void>((resolve, reject) =>
+    avro.createFileDecoder(f1).on('data', (d: object) => got.push({ ...d })).on('end', resolve).on('error', reject),
+  );
+  assert.is(got.length, 300);
+  const stdout = cli('user-events', '-n', '300', '--seed', 'x').stdout.toString().trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.equal(got, stdout);
+});
+
+test('a bad flag exits 104 naming the flag and the allowed values', () => {
+  const r = cli('transactions', '--format', 'xml');
+  assert.is(r.code, 104);
+  assert.match(r.stderr, '--format');
+  assert.match(r.stderr, 'json, avro');
+  assert.not.match(r.stderr, '    at ');
+  const c = cli('transactions', '--count', '-3');
+  assert.is(c.code, 104);
+  assert.match(c.stderr, '--count');
+});
+
+test('a bad field in --config exits 104 naming the field', () => {
+  const r = cli('transactions', '--config', '{"users":{"zipf":-2}}');
+  assert.is(r.code, 104);
+  assert.match(r.stderr, '/users/zipf');
+});
+
+test('an unknown generator exits 104 listing the known ones', () => {
+  const r = cli('trades');
+  assert.is(r.code, 104);
+  assert.match(r.stderr, "unknown generator 'trades'");
+  assert.match(r.stderr, 'transactions, user-events');
+});
+
+test('--help lists the generators and the flags', () => {
+  const r = spawnSync(process.execPath, ['bin/pipelab.js', 'generate', '--help'], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0);
+  for (const s of ['transactions', 'user-events', '--count', '--format', '--fraud-rate', '--zipf']) assert.match(r.stdout, s);
+});
+
+test.run();

@@ -1,0 +1,8 @@
+// Types for the part of jstat the tests use (the package ships none).
+declare module 'jstat' {
+  const jStat: {
+    chisquare: { cdf(x: number, dof: number): number };
+    poisson: { pdf(k: number, lambda: number): number; cdf(k: number, lambda: number): number };
+  };
+  export default jStat;
+}
