@@ -7,6 +7,21 @@ export { PipelabError, EXIT_CODES } from './harness/errors.ts';
 export type * from './harness/results/types.ts';
 export { version } from './harness/version.ts';
 
+// --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
+export {
+  createRegistry,
+  mergeEncoded,
+  decodeHistogram,
+  percentileFromEncoded,
+  trendFromEncoded,
+  encodeValues,
+  startSystemSampler,
+  subMetricKey,
+} from './harness/metrics/index.ts';
+export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
+export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';
+export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
+
 // --- generators: seeded event streams, arrival processes, key skew, drift, serialisation ---
 export { createArrivals, parseArrivalSpec, ArrivalSpecSchema, ARRIVAL_KINDS } from './generators/arrivals.ts';
 export type { Arrivals, ArrivalSpec, ArrivalSpecInput } from './generators/arrivals.ts';

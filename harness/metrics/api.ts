@@ -51,6 +51,8 @@ export interface MetricsRegistry {
    * out of threshold evaluation, but still appear in the time series (marked by warmupMs).
    */
   setWarmup(warmupMs: number): void;
+  /** the warm-up set so far (optional for other implementations; thresholds read it for windows) */
+  readonly warmupMs?: number;
   /** figures for the whole measured window so far; key = name or tracked sub-metric key */
   snapshot(nowMs: number): Record<string, MetricData>;
   /**

@@ -96,6 +96,8 @@ export interface ThresholdResult {
   abortedAtMs?: number;
   /** windowed thresholds: the first failing window [startMs, endMs) */
   failedWindow?: [number, number];
+  /** why the figure is what it is, when that needs saying (no samples, run shorter than the window) */
+  note?: string;
 }
 
 export interface ExecutorResult {

@@ -23,7 +23,8 @@ import { toArrivalProcess, type ArrivalProcess } from './arrivals.ts';
 import type { ResolvedConfig } from './config.ts';
 import { sampler } from './dist.ts';
 import { EventQueue } from './heap.ts';
-import { LatencyHistogram } from './hist.ts';
+import { createRegistry } from '../metrics/index.ts';
+import type { MetricData } from '../results/types.ts';
 import { partitionOf } from './keys.ts';
 import { NumberFifo } from './ring.ts';
 
@@ -35,12 +36,12 @@ const G_CONS = 0, G_MODEL = 1, G_FEAT = 2;
 export interface ReplicaChange { t: number; group: GroupName; replicas: number; ready: number }
 
 export interface ModelOutput {
-  stages: Record<string, LatencyHistogram>;
-  e2e: LatencyHistogram;
+  /** the registry's snapshot: e2e_latency, stage_*, events_processed/generated, gauges */
+  metrics: Record<string, MetricData>;
+  /** the registry's per-second points */
   points: TimePoint[];
   generated: number;
   processed: number;
-  measuredProcessed: number;
   backlog: number;
   inFlight: number;
   maxLag: number;
@@ -167,13 +168,14 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   let modelSum = 0, modelN = 0, batches = 0, batchItems = 0, fullBatches = 0;
 
   // metrics
-  const e2e = new LatencyHistogram(), sec = new LatencyHistogram();
+  // the same registry live runs record into (harness/metrics): HDR trends, per-second points
+  const reg = createRegistry({ warmupMs: warm });
+  const e2e = reg.trend('e2e_latency');
+  const cGen = reg.counter('events_generated'), cDone = reg.counter('events_processed');
+  const gauges = ['consumer_lag', 'replicas_consumers', 'ready_consumers', 'replicas_modelServers', 'replicas_featureStore', 'cpu_utilisation', 'model_utilisation', 'cache_hit_rate', 'arrival_rate'].map((n) => reg.gauge(n));
   const stageNames = ['stage_queue', 'stage_process', 'stage_features', 'stage_inference', 'stage_sink'];
-  const stages: Record<string, LatencyHistogram> = {};
-  if (cfg.stageHistograms) for (const n of stageNames) stages[n] = new LatencyHistogram();
-  const hQueue = stages.stage_queue, hProc = stages.stage_process, hFeat = stages.stage_features, hInf = stages.stage_inference, hSink = stages.stage_sink;
-  const points: TimePoint[] = [];
-  let generated = 0, processed = 0, measured = 0, secDone = 0, secGen = 0, maxLag = 0, sloSec = 0;
+  const [hQueue, hProc, hFeat, hInf, hSink] = stageNames.map((n) => (cfg.stageHistograms ? reg.trend(n) : undefined));
+  let generated = 0, processed = 0, secDone = 0, secGen = 0, maxLag = 0;
   let lastTickCpu = 0, lastTickModel = 0;
   const timeline: ReplicaChange[] = [];
   const decisions: ScaleDecision[] = [];
@@ -226,7 +228,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
         const s = alloc();
         sIntended[s] = t0; sKey[s] = key; sPart[s] = p; sCons[s] = c; sStage[s] = now;
         if (strict) keyBusy[key] = 1;
-        if (hQueue && now >= warm) hQueue.record(now - t0);
+        if (hQueue) hQueue.add(now - t0, now);
         inFlight[c]!++;
         if (busyCores[c]! < C.cores) startCpu(c, s); else cpuQ[c]!.push(s);
         rr[c] = idx + 1 === np ? 0 : idx + 1;
@@ -374,7 +376,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
       }
       case CPU_DONE: {
         const c = sCons[d]!;
-        if (hProc && now >= warm) hProc.record(now - sStage[d]!);
+        if (hProc) hProc.add(now - sStage[d]!, now);
         busyCores[c]!--;
         cpuChange(now, -1);
         if (cpuQ[c]!.size > 0) startCpu(c, cpuQ[c]!.shift());
@@ -386,7 +388,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
         break;
       }
       case FEAT_DONE:
-        if (hFeat && now >= warm) hFeat.record(now - sStage[d]!);
+        if (hFeat) hFeat.add(now - sStage[d]!, now);
         sStage[d] = now;
         modelQ.push(d);
         tryModel();
@@ -401,7 +403,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
           const s = batchSlots[d * B + i]!;
           const dt = now - sStage[s]!;
           modelSum += dt; modelN++;
-          if (hInf && now >= warm) hInf.record(dt);
+          if (hInf) hInf.add(dt, now);
           sStage[s] = now;
           q.push(now + sSink.sample(rSink), SINK_DONE, s);
         }
@@ -411,10 +413,9 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
         break;
       }
       case SINK_DONE: {
-        if (hSink && now >= warm) hSink.record(now - sStage[d]!);
+        if (hSink) hSink.add(now - sStage[d]!, now);
         const lat = now - sIntended[d]!;
-        sec.record(lat);
-        if (now >= warm) { e2e.record(lat); measured++; }
+        e2e.add(lat, now);
         processed++;
         secDone++;
         completed[sPart[d]!]!++;
@@ -431,25 +432,18 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
         const lag = totalLag();
         if (lag > maxLag) maxLag = lag;
         const cores = activeConsumers * C.cores;
-        const p99 = sec.percentile(99);
-        if (now > warm && sec.count > 0 && p99 > cfg.slo.p99Ms) sloSec++;
-        points.push({
-          t: now - 1000,
-          e2e_latency: { count: sec.count, p50: sec.percentile(50), p90: sec.percentile(90), p95: sec.percentile(95), p99, max: sec.percentile(100) },
-          events_generated: { count: secGen },
-          events_processed: { count: secDone },
-          consumer_lag: { value: lag },
-          replicas_consumers: { value: groups[G_CONS]!.replicas },
-          ready_consumers: { value: activeConsumers },
-          replicas_modelServers: { value: groups[G_MODEL]!.replicas },
-          replicas_featureStore: { value: groups[G_FEAT]!.replicas },
-          cpu_utilisation: { value: cores > 0 ? (cpuArea - lastTickCpu) / (1000 * cores) : 0 },
-          model_utilisation: { value: activeModel > 0 ? (modelArea - lastTickModel) / (1000 * activeModel) : 0 },
-          cache_hit_rate: { value: hitRate },
-          arrival_rate: { value: arrivals.rateAt(now - 500) },
-        });
+        // figures of the second that ends now, recorded just inside it
+        const at = now - 1e-6;
+        cGen.add(secGen, at);
+        cDone.add(secDone, at);
+        const values = [
+          lag, groups[G_CONS]!.replicas, activeConsumers, groups[G_MODEL]!.replicas, groups[G_FEAT]!.replicas,
+          cores > 0 ? (cpuArea - lastTickCpu) / (1000 * cores) : 0,
+          activeModel > 0 ? (modelArea - lastTickModel) / (1000 * activeModel) : 0,
+          hitRate, arrivals.rateAt(now - 500),
+        ];
+        for (let i = 0; i < gauges.length; i++) gauges[i]!.set(values[i]!, at);
         lastTickCpu = cpuArea; lastTickModel = modelArea;
-        sec.reset();
         secDone = 0; secGen = 0;
         if (now + 1000 <= end) q.push(now + 1000, TICK, 0);
         if (now >= end) done = true;
@@ -490,9 +484,17 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
 
   let backlog = 0;
   for (let p = 0; p < P; p++) backlog += pTime[p]!.size;
-  sec.destroy();
+  const closeAt = Math.ceil(end / 1000) * 1000;
+  const points = reg.timeseries(closeAt);
+  const metrics = reg.snapshot(closeAt);
+  reg.close();
+  let sloSec = 0;
+  for (const p of points) {
+    const v = p.e2e_latency as { count?: number; p99?: number } | undefined;
+    if (p.t >= warm && v && (v.count ?? 0) > 0 && (v.p99 ?? 0) > cfg.slo.p99Ms) sloSec++;
+  }
   return {
-    stages, e2e, points, generated, processed, measuredProcessed: measured, backlog, inFlight: generated - processed - backlog, maxLag,
+    metrics, points, generated, processed, backlog, inFlight: generated - processed - backlog, maxLag,
     sloViolationSeconds: sloSec, replicaTimeline: timeline, replicaSeconds, decisions, decisionsDropped, rebalances,
     eventsProcessed: popped, peakPendingEvents: peak,
     modelBatches: { count: batches, meanSize: batches ? batchItems / batches : 0, full: fullBatches },

@@ -6,7 +6,7 @@
  * Simulator-specific results (replica timeline, decisions, replica-seconds, accounting) sit in
  * `extra.sim`.
  */
-import type { RunSummary, MetricData, ServiceInfo } from '../results/types.ts';
+import type { RunSummary, ServiceInfo } from '../results/types.ts';
 import { SUMMARY_SCHEMA } from '../results/types.ts';
 import { version } from '../version.ts';
 import { resolveConfig, type PipelineSimConfig, type ResolvedConfig } from './config.ts';
@@ -51,16 +51,7 @@ function configForSummary(cfg: ResolvedConfig): unknown {
 export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}): RunSummary {
   const cfg = resolveConfig(config);
   const out = runModel(cfg, { onTick: opts.onTick });
-  const steadyS = (cfg.durationMs - cfg.warmupMs) / 1000;
-  const metrics: Record<string, MetricData> = {
-    e2e_latency: out.e2e.toTrend(),
-    events_processed: { type: 'counter', count: out.measuredProcessed, rate: out.measuredProcessed / steadyS },
-    events_generated: { type: 'counter', count: out.generated, rate: out.generated / (cfg.durationMs / 1000) },
-    consumer_lag: { type: 'gauge', value: out.backlog + out.inFlight, min: 0, max: out.maxLag },
-  };
-  for (const [name, h] of Object.entries(out.stages)) metrics[name] = h.toTrend();
-  out.e2e.destroy();
-  for (const h of Object.values(out.stages)) h.destroy();
+  const metrics = out.metrics;
   const sim: ServiceInfo = { mode: 'simulated', detail: 'pipelab discrete-event model' };
   const start = Date.parse(opts.startedAt ?? '1970-01-01T00:00:00.000Z');
   const extra: SimExtra = {
