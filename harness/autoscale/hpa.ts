@@ -185,6 +185,15 @@ export class Hpa {
     return { replicas: r, value: avg, reason: `${m.name}: ceil(${newRatio.toFixed(3)} × ${n} pods incl. missing/not-ready)`, valid: true };
   }
 
+  /**
+   * Start as if the controller had been running with `replicas` recommended (a steady state):
+   * without this, a new HPA has no history and may scale down on its first sync, which is true
+   * of a freshly created HPA but not of one that has been watching a running system.
+   */
+  prime(nowMs: number, replicas: number): void {
+    this.recommendations.push({ t: nowMs, r: replicas });
+  }
+
   /** one sync of the controller: returns (and logs) the decision; the caller applies `final` */
   decide(input: HpaInput): ScaleDecision {
     const { nowMs: now, currentReplicas: current } = input;
@@ -222,7 +231,7 @@ export class Hpa {
     let stabilized = rec;
     for (const x of this.recommendations) if (x.r > stabilized) stabilized = x.r;
     this.recommendations.push({ t: now, r: rec });
-    let reason = stabilized !== rec ? `${why}; held at ${stabilized} by the ${window / 1000} s downscale stabilization window` : why;
+    let reason = stabilized !== rec ? `${why}; stabilized to ${stabilized}, the highest recommendation of the last ${window / 1000} s (downscale stabilization)` : why;
     const upLimit = Math.max(HPA_DEFAULTS.scaleUpLimitFactor * current, HPA_DEFAULTS.scaleUpLimitMinimum);
     let final = stabilized;
     if (final < min) { final = min; reason += `; raised to minReplicas ${min}`; }

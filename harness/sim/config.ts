@@ -65,6 +65,8 @@ export interface PipelineSimConfig {
     keda?: KedaKafkaOptions;
   };
   slo?: { p99Ms?: number };
+  /** start the HPAs with the initial replica count in their history (steady state; default true) */
+  primeControllers?: boolean;
   /** record per-stage histograms (stage_queue, stage_process, stage_features, stage_inference, stage_sink) */
   stageHistograms?: boolean;
   /** keep at most this many decisions in the summary (the rest are counted) */

@@ -349,6 +349,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   if (end % 1000 !== 0) q.push(end, END, 0);
   let done = false;
   controllers.forEach((ctl, i) => {
+    if (cfg.primeControllers !== false) (ctl.hpa ?? ctl.keda!.hpa).prime(0, groups[ctl.group]!.replicas);
     const period = ctl.kind === 'keda' ? ctl.keda!.syncPeriodMs : ctl.hpa!.syncPeriodMs;
     q.push(period, SYNC, i);
     if (ctl.kind === 'keda') q.push(ctl.keda!.pollingIntervalMs, KEDA_POLL, i);
