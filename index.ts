@@ -69,3 +69,24 @@ export { configCost, runCost, DEFAULT_COST_SPEC, type CostSpec, type CostBreakdo
 export { compareRow, formatCompareTable, sloViolationMinutes, type CompareRow } from './harness/cost/compare.ts';
 export { defineSimulation, loadSimulation, type SimulationScenario, type SimulationOverrides } from './harness/sim/scenario.ts';
 export { analyseSimulation, formatSimReport, type SimAnalysis, type ScaleOut } from './harness/sim/report.ts';
+// --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
+export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
+export type { Scenario, ScenarioPlan, ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './harness/scenario/index.ts';
+export { runScenario, exitCodeFor } from './harness/runner/index.ts';
+export type { RunnerOptions, RunOptions, Progress, ScenarioOverrides, ReportWriter } from './harness/runner/index.ts';
+export { RealClock, VirtualClock, EXECUTOR_TYPES, executors } from './harness/executors/index.ts';
+export type { Clock, ExecutorType, ExecutorConfig, ConstantArrivalRateConfig, RampingArrivalRateConfig, ConstantVusConfig, RampingVusConfig, PerVuIterationsConfig, ArrivalPlan, VuPlan, BasePlan } from './harness/executors/index.ts';
+export { TARGET_TYPES, createTarget } from './harness/targets/index.ts';
+export type { TargetType, TargetConfig, FunctionTargetConfig, HttpTargetConfig, FunctionIterationContext, FunctionTargetFn } from './harness/targets/index.ts';
+export type { Target, TargetContext, IterationContext, IterationOutcome } from './harness/targets/api.ts';
+
+// reports: writers and chart builders; they read a RunSummary only (summary.json)
+export {
+  writeReport, defaultReportDir, formatConsoleSummary, formatMarkdown, formatJunit, formatHtml, formatJson,
+  chartSpecs, latencyOverTimeSpec, latencyHistogramSpec, throughputSpec, errorsSpec, CHART_FONT,
+  renderSvg, renderPng, latencyBuckets, decodeValues,
+} from './reports/index.ts';
+export type { ChartSpec, ChartOptions, ConsoleOptions, LatencyBucket, WriteReportOptions } from './reports/index.ts';
+
+// notebooks: let loadScenario import .ts scenario files outside tsx (tslab, plain node + dist/pipelab.cjs)
+export { enableTypeScript } from './harness/typescript.ts';

@@ -12,6 +12,8 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/compare.ts'),
   () => import('./commands/generate.ts'),
   () => import('./commands/sim.ts'),
+  () => import('./commands/run.ts'),
+  () => import('./commands/validate.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

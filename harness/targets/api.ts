@@ -15,6 +15,14 @@ export interface TargetContext {
   signal: AbortSignal;
   /** scenario-level tags, added to every sample */
   tags: Tags;
+  /**
+   * wait `ms` of run time (virtual in tests; timer precision on the real clock). Targets that
+   * simulate work should use this rather than setTimeout so virtual-clock tests stay exact.
+   * Optional for compatibility: contexts built outside the runner may lack it.
+   */
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  /** service overrides from the CLI/API (`--kafka`, `services: {...}`), for targets that resolve services */
+  services?: Readonly<Record<string, string>>;
 }
 
 export interface IterationContext {

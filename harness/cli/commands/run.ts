@@ -1,0 +1,95 @@
+/**
+ * `pipelab run <scenario>`: load and validate the scenario (bad input exits 104 before any load
+ * starts), run it with live progress, write the report, print the k6-like summary, and exit with
+ * exitCodeFor(summary): 0 ok, 99 thresholds failed, 108 aborted by a threshold, 105 Ctrl-C.
+ * Ctrl-C once stops the run cleanly (in-flight iterations finish, the report is still written);
+ * twice exits at once.
+ */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { EXIT_CODES } from '../../errors.ts';
+import { loadScenario } from '../../scenario/index.ts';
+import { exitCodeFor, runScenario } from '../../runner/index.ts';
+import { defaultReportDir, formatConsoleSummary, writeReport } from '../../../reports/index.ts';
+import { parseOverrides } from '../flags.ts';
+import type { RunFlags } from '../flags.ts';
+import { ProgressPrinter } from '../progress.ts';
+
+interface RunOptions extends RunFlags {
+  out?: string;
+  quiet?: boolean;
+  report: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ pipelab run scenarios/smoke.ts
+  $ pipelab run scenarios/smoke.ts --duration 30s --rate 2000 --seed 42
+  $ pipelab run scenarios/fraud.ts --kafka localhost:9092 --redis redis://127.0.0.1:6379
+  $ pipelab run scenarios/smoke.ts --out /tmp/report --quiet
+
+Exit codes: 0 ok, 99 thresholds failed, 108 aborted by a threshold (abortOnFail),
+105 stopped with Ctrl-C (report still written), 104 invalid scenario or flag, 106 service unavailable.
+Services also resolve from the environment: PIPELAB_KAFKA, PIPELAB_REDIS.`;
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run a scenario: apply load, measure, check thresholds and write a report')
+    .argument('<scenario>', 'scenario file (TypeScript), e.g. scenarios/smoke.ts')
+    .option('-o, --out <dir>', 'report directory (default: reports/out/<scenario>-<YYYYMMDD-HHMMSS>)')
+    .option('--seed <n>', 'seed for every random stream (integer ≥ 0 or a word); same seed, same load')
+    .option('--duration <d>', 'override every executor duration (k6 form: 500ms, 30s, 2m, 1h30m)')
+    .option('--rate <r>', 'override arrival-rate executors: iterations per second (ramps scale proportionally)')
+    .addOption(new Option('--kafka <bootstrap>', 'use this Kafka cluster (host:port[,host:port]) instead of the embedded broker').env('PIPELAB_KAFKA'))
+    .addOption(new Option('--redis <url>', 'use this Redis (redis://host:port) instead of the embedded feature store').env('PIPELAB_REDIS'))
+    .option('-q, --quiet', 'no progress output while running')
+    .option('--no-report', 'do not write report files (the summary is still printed)')
+    .addHelpText('after', EXAMPLES)
+    .action(async (file: string, opts: RunOptions) => {
+      process.exitCode = await runCommand(file, opts);
+    });
+}
+
+export async function runCommand(file: string, opts: RunOptions): Promise<number> {
+  const overrides = parseOverrides(opts);
+  // load + validate everything before any load starts (PipelabError → exit 104)
+  const scenario = await loadScenario(file, overrides);
+
+  const stderr = process.stderr;
+  const progress = opts.quiet ? undefined : new ProgressPrinter({ stream: stderr });
+  const ac = new AbortController();
+  let presses = 0;
+  const onSigint = () => {
+    presses++;
+    if (presses === 1) {
+      const msg = 'stopping: letting in-flight iterations finish, then writing the report (Ctrl-C again to quit now)';
+      if (progress) progress.note(msg);
+      else stderr.write(msg + '\n');
+      ac.abort(new Error('interrupted (SIGINT)'));
+    } else {
+      stderr.write('\nquit at once: the report is missing or incomplete\n');
+      process.exit(EXIT_CODES.ABORTED_BY_USER);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  // the handler stays until the report is written: a second Ctrl-C while writing also quits at once
+  try {
+    let summary;
+    try {
+      summary = await runScenario(scenario, { signal: ac.signal, onProgress: progress ? (p) => progress.update(p) : undefined });
+    } finally {
+      progress?.done();
+    }
+    let dir: string | undefined;
+    if (opts.report) {
+      dir = opts.out ?? defaultReportDir(summary);
+      await writeReport(summary, dir);
+    }
+    process.stdout.write(formatConsoleSummary(summary) + '\n');
+    if (dir) process.stdout.write(`  report: ${dir}\n\n`);
+    return exitCodeFor(summary);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * `pipelab validate <scenario>`: load and validate a scenario without applying any load, then
+ * print the resolved plan (each executor's schedule and expected iterations, the thresholds,
+ * services). Exit 0 when valid, 104 with every problem listed when not.
+ */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import type { Scenario, ScenarioPlan } from '../../scenario/index.ts';
+import { formatDuration, loadScenario, planScenario } from '../../scenario/index.ts';
+import { parseOverrides } from '../flags.ts';
+import type { RunFlags } from '../flags.ts';
+
+const EXAMPLES = `
+Examples:
+  $ pipelab validate scenarios/smoke.ts
+  $ pipelab validate scenarios/smoke.ts --duration 2m --rate 5000   (the plan with run overrides)
+
+Exit codes: 0 valid, 104 invalid (every problem is listed with its path, e.g. /executors/main/rate).`;
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check a scenario and print what it would do, without running it')
+    .argument('<scenario>', 'scenario file (TypeScript), e.g. scenarios/smoke.ts')
+    .option('--seed <n>', 'as for run: seed override')
+    .option('--duration <d>', 'as for run: duration override (30s, 2m, 1h30m)')
+    .option('--rate <r>', 'as for run: arrival rate override (iterations per second)')
+    .addOption(new Option('--kafka <bootstrap>', 'as for run: Kafka bootstrap servers').env('PIPELAB_KAFKA'))
+    .addOption(new Option('--redis <url>', 'as for run: Redis URL').env('PIPELAB_REDIS'))
+    .addHelpText('after', EXAMPLES)
+    .action(async (file: string, opts: RunFlags) => {
+      const scenario = await loadScenario(file, parseOverrides(opts));
+      process.stdout.write(formatPlan(scenario, planScenario(scenario)));
+      process.exitCode = 0;
+    });
+}
+
+const fmtMs = (ms: number) => formatDuration(Math.round(ms));
+
+/** the human-readable plan `validate` prints */
+export function formatPlan(s: Scenario, plan: ScenarioPlan): string {
+  const out: string[] = [];
+  out.push(`scenario ${s.name} is valid${s.file ? ` (${s.file})` : ''}`);
+  if (s.description) out.push(`  ${s.description}`);
+  out.push(`  seed: ${s.seed}`, `  warm-up: ${s.warmup} (excluded from figures and thresholds)`);
+  out.push(`  target: ${s.target.type}`);
+  const svc = Object.entries(s.services);
+  if (svc.length) out.push(`  services: ${svc.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  out.push('', `executors (${plan.executors.length}):`);
+  for (const p of plan.executors) {
+    out.push(`  ${p.name}: ${p.type} (${p.model} model)`);
+    out.push(`    starts at ${fmtMs(p.startMs)}, runs ${fmtMs(p.durationMs)}, graceful stop ${fmtMs(p.gracefulStopMs)}`);
+    out.push(`    expected iterations: ${p.expectedIterations === undefined ? 'depends on the target (closed model)' : Math.round(p.expectedIterations).toLocaleString('en-US')}`);
+    out.push(`    max VUs: ${p.maxVUs}`);
+  }
+  const expected = plan.executors.every((p) => p.expectedIterations !== undefined)
+    ? `, ${Math.round(plan.executors.reduce((a, p) => a + (p.expectedIterations ?? 0), 0)).toLocaleString('en-US')} iterations expected`
+    : '';
+  out.push('', `total: ${fmtMs(plan.totalMs)} scheduled (at most ${fmtMs(plan.maxMs)} with graceful stops)${expected}`);
+  const th = Object.entries(s.thresholds);
+  out.push('', th.length ? 'thresholds:' : 'thresholds: none');
+  for (const [metric, specs] of th) {
+    for (const spec of specs) {
+      if (typeof spec === 'string') out.push(`  ${metric}: ${spec}`);
+      else out.push(`  ${metric}: ${spec.threshold}${spec.abortOnFail ? ` (abortOnFail${spec.delayAbortEval ? `, after ${spec.delayAbortEval}` : ''})` : ''}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,18 @@
+/**
+ * compileThresholds as the scenario loader uses it: the built-in metrics' types are known at
+ * validation time, so `errors: ['p(99)<5']` (a trend aggregation on a rate) fails before any load.
+ * Metrics a target records itself (e.g. e2e_latency) are checked when the run ends.
+ */
+import { compileThresholds as compile } from '../thresholds/index.ts';
+import type { CompileThresholds } from '../thresholds/api.ts';
+import type { MetricType } from '../results/types.ts';
+
+export const BUILTIN_METRICS: Record<string, MetricType> = {
+  latency: 'trend',
+  iterations: 'counter',
+  errors: 'rate',
+  dropped_iterations: 'counter',
+  vus: 'gauge',
+};
+
+export const compileThresholds: CompileThresholds = (config) => compile(config, { metricTypes: BUILTIN_METRICS });

@@ -1,0 +1,29 @@
+/**
+ * The target registry, keyed by `type`. The scenario schema is composed from these schemas;
+ * later targets (kafka, pipeline) add one module and one line here.
+ */
+import type { z } from 'zod';
+import * as fn from './function.ts';
+import * as http from './http.ts';
+import type { Target } from './api.ts';
+
+export const targets = {
+  function: fn,
+  http,
+} as const;
+
+export type TargetType = keyof typeof targets;
+export const TARGET_TYPES = Object.keys(targets) as TargetType[];
+export type TargetConfig = z.output<(typeof targets)[TargetType]['schema']>;
+export type FunctionTargetConfig = z.input<typeof fn.schema>;
+export type HttpTargetConfig = z.input<typeof http.schema>;
+export type { FunctionIterationContext, FunctionTargetFn } from './function.ts';
+export type { HttpTarget } from './http.ts';
+
+export function isTargetType(t: unknown): t is TargetType {
+  return typeof t === 'string' && Object.hasOwn(targets, t);
+}
+
+export function createTarget(c: TargetConfig): Target {
+  return c.type === 'function' ? fn.create(c) : http.create(c);
+}

@@ -1,0 +1,158 @@
+/**
+ * Vega-lite chart specs built from a RunSummary: pure functions (no I/O, no rendering), so the
+ * HTML report, the SVG/PNG files and notebooks all draw the same charts from the same data.
+ * Render them with reports/render.ts (`renderSvg`, `renderPng`).
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { RunSummary, TimePoint, TimePointValue } from '../harness/results/types.ts';
+import { latencyBuckets } from './histogram.ts';
+
+export type ChartSpec = TopLevelSpec;
+
+/** the font every chart uses; Debian's fonts-dejavu-core provides it for server-side rendering */
+export const CHART_FONT = 'DejaVu Sans';
+
+export interface ChartOptions {
+  /** trend metric to draw (default `latency`) */
+  metric?: string;
+  width?: number;
+  height?: number;
+}
+
+const base = (title: string, o: ChartOptions) => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  title,
+  width: o.width ?? 640,
+  height: o.height ?? 240,
+  background: 'white',
+  config: { font: CHART_FONT, axis: { labelFont: CHART_FONT, titleFont: CHART_FONT }, legend: { labelFont: CHART_FONT, titleFont: CHART_FONT }, title: { font: CHART_FONT } },
+});
+
+function field(p: TimePoint, metric: string): TimePointValue | undefined {
+  const v = p[metric];
+  return typeof v === 'object' ? v : undefined;
+}
+
+/** seconds since run start, for the x axis */
+const sec = (p: TimePoint) => p.t / 1000;
+
+/** warm-up shown as a shaded band so a reader knows those seconds are not in the figures */
+function warmupLayer(summary: RunSummary) {
+  if (!summary.warmupMs) return [];
+  return [{
+    data: { values: [{ from: 0, to: summary.warmupMs / 1000, label: 'warm-up' }] },
+    mark: { type: 'rect' as const, color: '#eeeeee' },
+    encoding: { x: { field: 'from', type: 'quantitative' as const }, x2: { field: 'to' } },
+  }];
+}
+
+/** p50/p90/p99 (and max) of a trend metric per second: one line each */
+export function latencyOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
+  const metric = o.metric ?? 'latency';
+  const values: { t: number; percentile: string; ms: number }[] = [];
+  for (const p of summary.timeseries.points) {
+    const v = field(p, metric);
+    if (!v || !v.count) continue;
+    for (const k of ['p50', 'p90', 'p99'] as const) if (v[k] !== undefined) values.push({ t: sec(p), percentile: k, ms: v[k]! });
+  }
+  return {
+    ...base(`${metric}: percentiles per second (ms)`, o),
+    layer: [
+      ...warmupLayer(summary),
+      {
+        data: { values },
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'time since start (s)' },
+          y: { field: 'ms', type: 'quantitative', title: `${metric} (ms)` },
+          color: { field: 'percentile', type: 'nominal', sort: ['p50', 'p90', 'p99'], title: 'percentile' },
+        },
+      },
+    ],
+  } as ChartSpec;
+}
+
+/** the whole measured distribution of a trend metric, decoded from its HDR histogram */
+export function latencyHistogramSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
+  const metric = o.metric ?? 'latency';
+  const m = summary.metrics[metric];
+  const values = m?.type === 'trend' ? latencyBuckets(m.hdr) : [];
+  return {
+    ...base(`${metric}: distribution (log buckets)`, o),
+    data: { values },
+    mark: { type: 'rect', color: '#4c78a8', stroke: 'white', strokeWidth: 0.5 },
+    encoding: {
+      x: { field: 'lo', type: 'quantitative', scale: { type: 'log', nice: false }, title: `${metric} (ms, log scale)` },
+      x2: { field: 'hi' },
+      y: { field: 'count', type: 'quantitative', title: 'iterations' },
+      y2: { datum: 0 },
+      tooltip: [{ field: 'lo' }, { field: 'hi' }, { field: 'count' }],
+    },
+  } as ChartSpec;
+}
+
+/** completed iterations per second, and dropped iterations (the executor fell behind) */
+export function throughputSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
+  const perSec = 1000 / (summary.timeseries.intervalMs || 1000);
+  const values: { t: number; series: string; perSec: number }[] = [];
+  for (const p of summary.timeseries.points) {
+    values.push({ t: sec(p), series: 'iterations/s', perSec: (field(p, 'iterations')?.count ?? 0) * perSec });
+    const d = field(p, 'dropped_iterations')?.count;
+    if (d !== undefined) values.push({ t: sec(p), series: 'dropped/s', perSec: d * perSec });
+  }
+  return {
+    ...base('throughput (per second)', o),
+    layer: [
+      ...warmupLayer(summary),
+      {
+        data: { values },
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'time since start (s)' },
+          y: { field: 'perSec', type: 'quantitative', title: 'per second' },
+          color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['iterations/s', 'dropped/s'], range: ['#4c78a8', '#f58518'] } },
+        },
+      },
+    ],
+  } as ChartSpec;
+}
+
+/**
+ * failed iterations in one interval: `errors` is a Rate metric, whose points carry the number of
+ * samples (`count`) and the share that were true, i.e. failed (`value`); a Counter has `count` only
+ */
+function failedIn(v: TimePointValue | undefined): number {
+  if (!v?.count) return 0;
+  return v.value === undefined ? v.count : Math.round(v.count * v.value);
+}
+
+/** failed iterations per second */
+export function errorsSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
+  const w = (summary.timeseries.intervalMs || 1000) / 1000;
+  const values = summary.timeseries.points.map((p) => ({ t: sec(p), t2: sec(p) + w * 0.9, errors: failedIn(field(p, 'errors')) }));
+  return {
+    ...base('errors per second', o),
+    layer: [
+      ...warmupLayer(summary),
+      {
+        data: { values },
+        mark: { type: 'rect', color: '#e45756' },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'time since start (s)' },
+          x2: { field: 't2' },
+          y: { field: 'errors', type: 'quantitative', title: 'failed iterations' },
+        },
+      },
+    ],
+  } as ChartSpec;
+}
+
+/** every standard chart of a run by file name (charts/<name>.svg|png) */
+export function chartSpecs(summary: RunSummary, o: ChartOptions = {}): Record<string, ChartSpec> {
+  return {
+    'latency-percentiles': latencyOverTimeSpec(summary, o),
+    'latency-histogram': latencyHistogramSpec(summary, o),
+    throughput: throughputSpec(summary, o),
+    errors: errorsSpec(summary, o),
+  };
+}

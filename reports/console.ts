@@ -1,0 +1,53 @@
+/**
+ * The end-of-run text on the console, k6-like: thresholds (✓/✗) first, then every metric on one
+ * aligned line (trends: avg/min/med/max/p(90)/p(95)/p(99)). Colours only when asked (the CLI asks
+ * when stdout is a TTY), via picocolors.
+ */
+import pc from 'picocolors';
+import type { RunSummary, TrendData } from '../harness/results/types.ts';
+import { TREND_COLUMNS, describeScalar, fmtMs, fmtObserved, serviceLines, sortedMetricNames, trendCells } from './format.ts';
+
+export interface ConsoleOptions {
+  /** ANSI colours; default: stdout is a TTY and NO_COLOR is unset */
+  color?: boolean;
+}
+
+export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions = {}): string {
+  const color = opts.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+  const c = pc.createColors(color);
+  const s = summary;
+  const out: string[] = [];
+  out.push('', `  scenario: ${c.bold(s.scenario.name)}   seed: ${s.seed}   duration: ${fmtMs(s.durationMs)} (warm-up ${fmtMs(s.warmupMs)})`);
+  const svc = serviceLines(s);
+  if (svc.length) out.push(`  services: ${svc.join(', ')}`);
+  if (s.aborted) out.push(c.yellow(`  aborted by ${s.aborted.by} at ${fmtMs(s.aborted.atMs)}: ${s.aborted.reason}`));
+  out.push('');
+
+  if (s.thresholds.length) {
+    out.push(c.bold('  THRESHOLDS'), '');
+    let last = '';
+    for (const t of s.thresholds) {
+      if (t.metric !== last) out.push(`    ${t.metric}`), (last = t.metric);
+      const mark = t.ok ? c.green('✓') : c.red('✗');
+      const extra = t.failedWindow ? `  (first failing window ${fmtMs(t.failedWindow[0])}–${fmtMs(t.failedWindow[1])})` : '';
+      out.push(`    ${mark} '${t.expression}' ${fmtObserved(t.metric, t.observed, s)}${extra}`);
+    }
+    out.push('');
+  }
+
+  out.push(c.bold('  METRICS'), '');
+  const names = sortedMetricNames(s.metrics);
+  const width = Math.max(20, ...names.map((n) => n.length + 3));
+  for (const n of names) {
+    const m = s.metrics[n]!;
+    const label = `    ${n}${c.dim('.'.repeat(width - n.length))}: `;
+    if (m.type === 'trend') {
+      const cells = trendCells(m as TrendData);
+      out.push(label + TREND_COLUMNS.map((k) => `${k}=${c.cyan(fmtMs(cells[k]))}`.padEnd(k.length + 9 + (color ? 10 : 0))).join(' ').trimEnd());
+    } else out.push(label + c.cyan(describeScalar(m)));
+  }
+  out.push('');
+  const failed = s.thresholds.filter((t) => !t.ok).length;
+  if (failed) out.push(c.red(`  ✗ ${failed} of ${s.thresholds.length} thresholds failed`), '');
+  return out.join('\n');
+}

@@ -1,0 +1,43 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { plan, schema } from '../../../harness/executors/constant-vus.ts';
+import { runOn } from './helpers.ts';
+
+test('plan holds the VU count for the duration', () => {
+  const p = plan(schema.parse({ executor: 'constant-vus', vus: 8, duration: '30s' }));
+  assert.equal(p.curve, [{ atMs: 0, vus: 8 }]);
+  assert.is(p.durationMs, 30_000);
+  assert.is(p.maxVUs, 8);
+  assert.is(p.expectedIterations, undefined);
+});
+
+test('run loops each VU back to back: 4 VUs × 10 ms iterations × 1 s = 400', async () => {
+  const { result, metrics, endedAt } = await runOn({ executor: 'constant-vus', vus: 4, duration: '1s' }, { type: 'function', builtin: 'sleep', ms: 10 });
+  assert.is(result.completed, 400);
+  assert.is(result.dropped, 0);
+  assert.equal([...new Set(metrics.values('vus_executor'))], [4, 0]);
+  assert.is(endedAt, 1000);
+});
+
+test('run measures latency from the actual start (closed model)', async () => {
+  const { metrics } = await runOn({ executor: 'constant-vus', vus: 2, duration: '1s' }, { type: 'function', builtin: 'sleep', ms: 7 });
+  assert.ok(metrics.values('latency').every((v) => v === 7));
+});
+
+test('an iteration running at the end finishes within gracefulStop and is counted', async () => {
+  const { result, endedAt } = await runOn({ executor: 'constant-vus', vus: 1, duration: '1s' }, { type: 'function', builtin: 'sleep', ms: 300 });
+  // starts at 0, 300, 600, 900 (ends 1200, inside the 30 s grace)
+  assert.is(result.completed, 4);
+  assert.is(endedAt, 1200);
+});
+
+test('on a virtual clock, a target that never takes time fails the executor instead of looping forever', async () => {
+  try {
+    await runOn({ executor: 'constant-vus', vus: 2, duration: '1s' }, { type: 'function', builtin: 'noop' });
+    assert.unreachable('should have thrown');
+  } catch (e) {
+    assert.match((e as Error).message, /took no time on this clock/);
+  }
+});
+
+test.run();

@@ -1,0 +1,53 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CHART_FONT, chartSpecs, errorsSpec, latencyHistogramSpec, latencyOverTimeSpec, throughputSpec } from '../../reports/charts.ts';
+import { loadFixture } from './fixture.ts';
+
+type Values = Record<string, unknown>[];
+// the data layer of a (possibly layered) spec
+const data = (spec: unknown): Values => {
+  const s = spec as { data?: { values: Values }; layer?: { data: { values: Values } }[] };
+  return s.data?.values ?? s.layer![s.layer!.length - 1]!.data.values;
+};
+
+test('latency over time has p50, p90 and p99 for every second with samples', () => {
+  const s = loadFixture();
+  const v = data(latencyOverTimeSpec(s));
+  assert.is(v.length, s.timeseries.points.length * 3);
+  const at7 = v.filter((x) => x.t === 7);
+  assert.equal(at7.map((x) => x.percentile), ['p50', 'p90', 'p99']);
+  assert.ok((at7[2]!.ms as number) > 100, 'the stall at t=7 s shows in p99');
+});
+
+test('the histogram is decoded from the HDR data and accounts for every sample', () => {
+  const s = loadFixture();
+  const v = data(latencyHistogramSpec(s));
+  const total = v.reduce((a, x) => a + (x.count as number), 0);
+  assert.is(total, (s.metrics.latency as { count: number }).count);
+});
+
+test('throughput is iterations per second and dropped per second; errors per second', () => {
+  const s = loadFixture();
+  const t = data(throughputSpec(s));
+  assert.equal(t.filter((x) => x.t === 7).map((x) => [x.series, x.perSec]), [['iterations/s', 185], ['dropped/s', 15]]);
+  const e = data(errorsSpec(s));
+  assert.is(e.length, s.timeseries.points.length);
+  // errors is a Rate: failed = samples × share
+  const p7 = s.timeseries.points[7]!.errors as { count: number; value: number };
+  assert.is(e[7]!.errors, Math.round(p7.count * p7.value));
+  assert.ok((e[7]!.errors as number) > 5 && (e[7]!.errors as number) < p7.count, 'the stall second has some, not all, failures');
+});
+
+test('every chart names the chart font and the set has four charts', () => {
+  const specs = chartSpecs(loadFixture());
+  assert.equal(Object.keys(specs), ['latency-percentiles', 'latency-histogram', 'throughput', 'errors']);
+  for (const spec of Object.values(specs)) assert.is((spec as { config: { font: string } }).config.font, CHART_FONT);
+});
+
+test('a summary without samples still gives valid, empty charts', () => {
+  const s = { ...loadFixture(), metrics: {}, timeseries: { intervalMs: 1000, points: [] } };
+  assert.is(data(latencyHistogramSpec(s)).length, 0);
+  assert.is(data(latencyOverTimeSpec(s)).length, 0);
+});
+
+test.run();

@@ -1,0 +1,30 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync } from 'node:fs';
+import { VirtualClock } from '../../harness/clock.ts';
+import { exitCodeFor, runScenario } from '../../harness/runner/index.ts';
+import { loadScenario, planScenario } from '../../harness/scenario/index.ts';
+import type { TrendData } from '../../harness/results/types.ts';
+
+const files = readdirSync('scenarios').filter((f) => f.endsWith('.ts'));
+
+test('every scenario file in scenarios/ loads and validates', async () => {
+  assert.ok(files.length >= 3);
+  for (const f of files) {
+    const s = await loadScenario(`scenarios/${f}`);
+    assert.ok(planScenario(s).totalMs > 0, f);
+  }
+});
+
+test('the smoke scenario passes its thresholds (virtual clock)', async () => {
+  const s = await runScenario(await loadScenario('scenarios/smoke.ts'), { clock: new VirtualClock() });
+  assert.is(exitCodeFor(s), 0, JSON.stringify(s.thresholds));
+});
+
+test('the stall scenario shows its 1 s stall in p99 and fails its threshold on purpose', async () => {
+  const s = await runScenario(await loadScenario('scenarios/stall.ts'), { clock: new VirtualClock() });
+  assert.ok((s.metrics.latency as TrendData).p99 >= 500);
+  assert.is(exitCodeFor(s), 99);
+});
+
+test.run();
