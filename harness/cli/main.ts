@@ -11,8 +11,8 @@ import { version } from '../version.ts';
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/compare.ts'),
   () => import('./commands/generate.ts'),
-  () => import('./commands/sim.ts'),
   () => import('./commands/run.ts'),
+  () => import('./commands/sim.ts'),
   () => import('./commands/validate.ts'),
 ];
 
