@@ -110,6 +110,7 @@ export class Hpa {
   private recommendations: { t: number; r: number }[] = [];
   private scaleEvents: { t: number; change: number; up: boolean }[] = [];
   readonly log: ScaleDecision[] = [];
+  private drivenBy: string | undefined;
 
   constructor(spec: HpaSpec) {
     if (!(spec.maxReplicas >= 1)) throw new RangeError('maxReplicas must be ≥ 1');
@@ -197,12 +198,14 @@ export class Hpa {
   /** one sync of the controller: returns (and logs) the decision; the caller applies `final` */
   decide(input: HpaInput): ScaleDecision {
     const { nowMs: now, currentReplicas: current } = input;
+    this.drivenBy = undefined;
     const min = this.spec.minReplicas ?? HPA_DEFAULTS.minReplicas;
     const max = this.spec.maxReplicas;
     const metrics: Record<string, number | null> = {};
     const done = (recommendation: number, stabilized: number, final: number, reason: string): ScaleDecision => {
       if (final !== current) this.scaleEvents.push({ t: now, change: Math.abs(final - current), up: final > current });
       const d: ScaleDecision = { timeMs: now, controller: this.name, target: this.spec.target ?? this.name, metrics, current, recommendation, stabilized, final, reason };
+      if (this.drivenBy !== undefined) d.metric = this.drivenBy;
       this.log.push(d);
       return d;
     };
@@ -210,15 +213,16 @@ export class Hpa {
     if (current > max) return done(max, max, max, 'current replicas above maxReplicas');
     if (current < min) return done(min, min, min, 'current replicas below minReplicas');
 
-    let best = -1, bestReason = '', invalid = 0;
+    let best = -1, bestReason = '', invalid = 0, bestMetric: string | undefined;
     for (const m of this.spec.metrics) {
       const p = this.proposal(m, input);
       metrics[m.name] = p.value;
       if (!p.valid) { invalid++; bestReason ||= p.reason; continue; }
-      if (p.replicas > best) { best = p.replicas; bestReason = p.reason; }
+      if (p.replicas > best) { best = p.replicas; bestReason = p.reason; bestMetric = m.name; }
     }
     if (best < 0) return done(current, current, current, `no metric available (${bestReason}): no change`);
     if (invalid > 0 && best < current) return done(best, current, current, `some metrics missing and the rest propose a scale-down: no change`);
+    this.drivenBy = bestMetric;
 
     return this.spec.behavior ? this.withBehavior(now, current, best, bestReason, min, max, done) : this.legacy(now, current, best, bestReason, min, max, done);
   }

@@ -22,6 +22,8 @@ export interface ScaleDecision {
   final: number;
   /** why final is what it is (tolerance, stabilization, a policy limit, min/max, cooldown...) */
   reason: string;
+  /** the metric whose proposal became the recommendation (several metrics: the largest wins) */
+  metric?: string;
 }
 
 /** the state of one pod as the HPA sees it */

@@ -99,10 +99,14 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     return i;
   };
   const byGroup = new Map<number, HpaSpec[]>();
+  // start-up delay per triggering metric: a scale-out takes the delay of the rule whose proposal
+  // won (the seed table gives each rule its own scale-out time, even where two rules share a group)
+  const delayByMetric = new Map<string, number>();
   for (const p of cfg.autoscaling?.policies ?? []) {
     const g = groupIndex(p.group);
     byGroup.set(g, [...(byGroup.get(g) ?? []), p.hpa]);
-    groups[g]!.startupDelayMs = Math.max(p.startupDelayMs, byGroup.get(g)!.length > 1 ? groups[g]!.startupDelayMs : 0);
+    for (const m of p.hpa.metrics) delayByMetric.set(`${g}/${m.name}`, p.startupDelayMs);
+    if (byGroup.get(g)!.length === 1) groups[g]!.startupDelayMs = p.startupDelayMs;
   }
   const blank = { lastT: 0, lastCpu: 0, lastModelSum: 0, lastModelN: 0, lastLookups: 0, lastMisses: 0 };
   if (cfg.autoscaling?.keda) {
@@ -291,7 +295,9 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     } else setHitRate();
   };
 
-  const scale = (g: number, target: number): void => {
+  const scale = (g: number, target: number, metric?: string): void => {
+    const delay = metric === undefined ? undefined : delayByMetric.get(`${g}/${metric}`);
+    if (delay !== undefined) groups[g]!.startupDelayMs = delay;
     const cur = groups[g]!.replicas;
     const n = Math.max(0, Math.min(target, maxRep[g]!));
     if (n === cur) return;
@@ -333,7 +339,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     const perPod: Record<string, number | undefined> = { cpu, model_response_ms: modelMs };
     const d = ctl.hpa!.decide({ nowMs: now, currentReplicas: g.replicas, pods: g.pods(now, perPod), external: { consumer_lag: lag, cache_miss_pct: missPct } });
     record(d);
-    scale(ctl.group, d.final);
+    scale(ctl.group, d.final, d.metric);
   };
 
   // --- run -------------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ test('every decision is logged with its inputs and a reason', () => {
   h.decide({ nowMs: 0, currentReplicas: 1, pods: even(1, 500) });
   assert.is(h.log.length, 1);
   const d = h.log[0]!;
-  assert.equal({ ...d, reason: undefined }, { timeMs: 0, controller: 'cpu-hpa', target: 'processors', metrics: { cpu: 500 }, current: 1, recommendation: 10, stabilized: 10, final: 4, reason: undefined });
+  assert.equal({ ...d, reason: undefined }, { timeMs: 0, controller: 'cpu-hpa', target: 'processors', metrics: { cpu: 500 }, current: 1, recommendation: 10, stabilized: 10, final: 4, reason: undefined, metric: 'cpu' });
   assert.match(d.reason, /scale-up limit/);
 });
 
