@@ -66,7 +66,7 @@ export { ReplicaGroup } from './harness/autoscale/replicas.ts';
 export type { ScaleDecision, PodSample } from './harness/autoscale/types.ts';
 export { loadCatalogue, parseCatalogue, hourlyPrice, DEFAULT_CATALOGUE_PATH, type Catalogue, type Instance, type Pricing } from './harness/cost/catalogue.ts';
 export { configCost, runCost, DEFAULT_COST_SPEC, type CostSpec, type CostBreakdown } from './harness/cost/cost.ts';
-export { compareRow, formatCompareTable, sloViolationMinutes, type CompareRow } from './harness/cost/compare.ts';
+export { compareRow, formatCompareTable, compareChartSpec, sloViolationMinutes, type CompareRow } from './harness/cost/compare.ts';
 export { defineSimulation, loadSimulation, type SimulationScenario, type SimulationOverrides } from './harness/sim/scenario.ts';
 export { analyseSimulation, formatSimReport, type SimAnalysis, type ScaleOut } from './harness/sim/report.ts';
 // --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario

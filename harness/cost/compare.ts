@@ -62,3 +62,33 @@ export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
+
+/**
+ * A vega-lite spec comparing runs: p99 (with the SLO as a rule) and cost per million events side
+ * by side, one bar per run. Plain data; render it with reports' renderSvg / renderPng.
+ */
+export function compareChartSpec(rows: CompareRow[], opts: { font?: string } = {}): Record<string, unknown> {
+  const values = rows.map((r) => ({ run: r.label, p99: r.p99Ms, cost: r.costPerMillionEvents, withinSlo: r.p99Ms !== null && r.p99Ms < r.sloP99Ms }));
+  const slo = rows[0]?.sloP99Ms ?? 500;
+  const bar = (field: string, title: string) => ({
+    width: 260, height: 220,
+    layer: [
+      {
+        mark: 'bar',
+        encoding: {
+          x: { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelAngle: -30 } },
+          y: { field, type: 'quantitative', title },
+          color: { field: 'withinSlo', type: 'nominal', title: `p99 < ${slo} ms`, scale: { domain: [true, false], range: ['#4c9a2a', '#c0392b'] } },
+        },
+      },
+      ...(field === 'p99' ? [{ data: { values: [{ slo }] }, mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { y: { field: 'slo', type: 'quantitative' } } }] : []),
+    ],
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'Runs compared',
+    config: { font: opts.font ?? 'DejaVu Sans' },
+    data: { values },
+    hconcat: [bar('p99', 'p99 ms'), bar('cost', '$ per million events (example prices)')],
+  };
+}

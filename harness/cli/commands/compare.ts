@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import { PipelabError } from '../../errors.ts';
 import type { RunSummary } from '../../results/types.ts';
 import { loadCatalogue } from '../../cost/catalogue.ts';
-import { compareRow, formatCompareTable } from '../../cost/compare.ts';
+import { compareChartSpec, compareRow, formatCompareTable } from '../../cost/compare.ts';
+import { writeFileSync } from 'node:fs';
 import { DEFAULT_COST_SPEC, type CostSpec } from '../../cost/cost.ts';
 
 function readJson(path: string, what: string): unknown {
@@ -39,8 +40,9 @@ export function register(program: Command): void {
     .option('--slo-p99 <ms>', 'p99 SLO for violation minutes', '500')
     .option('--catalogue <file>', 'instance catalogue JSON (default: harness/cost/catalogue.json, example prices)')
     .option('--cost <file>', 'cost spec JSON: { "<group>": { "instance": "c6i.xlarge", "pricing": "spot" } }')
+    .option('--chart <file>', 'also write a chart (p99 and cost per million events per run) as .svg or .png')
     .addHelpText('after', '\nCost needs replica-hours: simulated runs carry them; a live run shows — unless its summary has extra.replicas.\nExample:\n  pipelab compare reports/out/spike-a reports/out/spike-b --slo-p99 250')
-    .action((runs: string[], opts: { json?: boolean; sloP99: string; catalogue?: string; cost?: string }) => {
+    .action(async (runs: string[], opts: { json?: boolean; sloP99: string; catalogue?: string; cost?: string; chart?: string }) => {
       if (runs.length < 2) throw new PipelabError('INVALID_ARGUMENT', 'compare needs at least two runs', { hint: 'pipelab compare <summary-a.json> <summary-b.json> ...' });
       const slo = Number(opts.sloP99);
       if (!(slo > 0)) throw new PipelabError('INVALID_ARGUMENT', `--slo-p99 must be a positive number of ms, got ${JSON.stringify(opts.sloP99)}`, { hint: 'e.g. --slo-p99 500' });
@@ -51,5 +53,14 @@ export function register(program: Command): void {
         return compareRow(label, summary, { catalogue, costSpec, sloP99Ms: slo });
       });
       process.stdout.write((opts.json ? JSON.stringify(rows, null, 2) : formatCompareTable(rows, catalogue.currency)) + '\n');
+      if (opts.chart) {
+        if (!/\.(svg|png)$/i.test(opts.chart)) throw new PipelabError('INVALID_ARGUMENT', `--chart must name a .svg or .png file, got ${JSON.stringify(opts.chart)}`, { hint: 'e.g. --chart compare.svg' });
+        // reports are loaded only when asked: vega is a heavy import
+        const { renderSvg, renderPng } = await import('../../../reports/index.ts');
+        const spec = compareChartSpec(rows) as unknown as Parameters<typeof renderSvg>[0];
+        const svg = await renderSvg(spec);
+        writeFileSync(opts.chart, opts.chart.toLowerCase().endsWith('.png') ? await renderPng(svg) : svg);
+        if (!opts.json) process.stdout.write(`chart: ${opts.chart}\n`);
+      }
     });
 }

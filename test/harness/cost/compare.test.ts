@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { simulate } from '../../../harness/sim/simulate.ts';
-import { compareRow, formatCompareTable, sloViolationMinutes } from '../../../harness/cost/compare.ts';
+import { compareRow, formatCompareTable, sloViolationMinutes, compareChartSpec } from '../../../harness/cost/compare.ts';
 import { loadCatalogue } from '../../../harness/cost/catalogue.ts';
 
 const cat = loadCatalogue();
@@ -24,6 +24,14 @@ test('rows carry p99, throughput, cost and SLO minutes; the table lists every ru
   assert.is(t.split('\n').length, 4);
 });
 
+test('the comparison chart spec has one bar per run in the given order and the SLO rule', () => {
+  const rows = [compareRow('b-run', run(1000, 'b'), { catalogue: cat, sloP99Ms: 50 }), compareRow('a-run', run(2000, 'a'), { catalogue: cat, sloP99Ms: 50 })];
+  const spec = compareChartSpec(rows) as { data: { values: { run: string }[] }; hconcat: unknown[] };
+  assert.equal(spec.data.values.map((v) => v.run), ['b-run', 'a-run']);
+  assert.is(spec.hconcat.length, 2);
+  assert.match(JSON.stringify(spec), /"slo":50/);
+});
+
 test('SLO-violation minutes count the seconds whose p99 is above the SLO', () => {
   const s = run(1000, 'x');
   assert.is(sloViolationMinutes(s, 1e9), 0);
@@ -37,10 +45,11 @@ test('pipelab compare prints the table for files and run directories, and refuse
     writeFileSync(join(dir, 'run-a', 'summary.json'), JSON.stringify(run(1000, 'a')));
     writeFileSync(join(dir, 'b.json'), JSON.stringify(run(2000, 'b')));
     const bin = new URL('../../../bin/pipelab.js', import.meta.url).pathname;
-    const ok = spawnSync(process.execPath, [bin, 'compare', join(dir, 'run-a'), join(dir, 'b.json'), '--json'], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [bin, 'compare', join(dir, 'run-a'), join(dir, 'b.json'), '--json', '--chart', join(dir, 'c.svg')], { encoding: 'utf8' });
     assert.is(ok.status, 0, ok.stderr);
     const rows = JSON.parse(ok.stdout);
     assert.equal(rows.map((r: { label: string }) => r.label), ['a (run-a)', 'b (b)']);
+    assert.match(readFileSync(join(dir, 'c.svg'), 'utf8'), /^<svg/);
     const bad = spawnSync(process.execPath, [bin, 'compare', join(dir, 'b.json')], { encoding: 'utf8' });
     assert.is(bad.status, 104);
     assert.match(bad.stderr, /at least two runs/);
