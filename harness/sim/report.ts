@@ -145,3 +145,39 @@ export function formatSimReport(a: SimAnalysis): string {
   for (const e of a.timeline) out.push(`| ${s(e.t)} | ${e.group} | ${e.replicas} | ${e.ready} |`);
   return out.join('\n');
 }
+
+/**
+ * A vega-lite spec of a simulated run over time: replicas per group (steps), consumer lag and
+ * p99 against the SLO, sharing the time axis. Plain data; render with reports' renderSvg.
+ */
+export function simTimelineSpec(summary: RunSummary, opts: { font?: string; width?: number } = {}): Record<string, unknown> {
+  const x = summary.extra?.sim as SimExtra | undefined;
+  const slo = x?.sloP99Ms ?? 500;
+  const pts = summary.timeseries.points;
+  const num = (v: unknown, k: 'value' | 'p99'): number | null => {
+    const o = v as TimePointValue | undefined;
+    const n = o?.[k];
+    return typeof n === 'number' && Number.isFinite(n) ? n : null;
+  };
+  const replicas = pts.flatMap((p) => (['consumers', 'modelServers', 'featureStore'] as const).map((g) => ({ t: p.t / 1000, group: g, replicas: num(p[`replicas_${g}`], 'value') })));
+  const lag = pts.map((p) => ({ t: p.t / 1000, lag: num(p.consumer_lag, 'value') }));
+  const p99 = pts.map((p) => ({ t: p.t / 1000, p99: num(p.e2e_latency, 'p99') })).filter((d) => d.p99 !== null && d.p99 > 0);
+  const width = opts.width ?? 640;
+  const xEnc = { field: 't', type: 'quantitative', title: 'simulated time (s)' };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: `${summary.scenario.name}: replicas, lag and p99 over time`,
+    config: { font: opts.font ?? 'DejaVu Sans' },
+    vconcat: [
+      { width, height: 140, data: { values: replicas }, mark: { type: 'line', interpolate: 'step-after' }, encoding: { x: xEnc, y: { field: 'replicas', type: 'quantitative', title: 'replicas' }, color: { field: 'group', type: 'nominal', title: 'group' } } },
+      { width, height: 120, data: { values: lag }, mark: { type: 'area', opacity: 0.6 }, encoding: { x: xEnc, y: { field: 'lag', type: 'quantitative', title: 'consumer lag' } } },
+      {
+        width, height: 140,
+        layer: [
+          { data: { values: p99 }, mark: 'line', encoding: { x: xEnc, y: { field: 'p99', type: 'quantitative', title: 'p99 ms (log)', scale: { type: 'log' } } } },
+          { data: { values: [{ slo }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#c0392b' }, encoding: { y: { field: 'slo', type: 'quantitative' } } },
+        ],
+      },
+    ],
+  };
+}

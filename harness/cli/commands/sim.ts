@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSimulation } from '../../sim/scenario.ts';
 import { simulate } from '../../sim/simulate.ts';
-import { analyseSimulation, formatSimReport } from '../../sim/report.ts';
+import { analyseSimulation, formatSimReport, simTimelineSpec } from '../../sim/report.ts';
 import { loadCatalogue } from '../../cost/catalogue.ts';
 
 function num(flag: string, v: string): number {
@@ -69,7 +69,7 @@ export function register(program: Command): void {
 
   sim
     .command('run')
-    .description('run a simulation scenario (scenarios/sim/*.ts), write summary.json and print the capacity report')
+    .description('run a simulation scenario (scenarios/sim/*.ts), write summary.json, report.md and timeline.svg, and print the capacity report')
     .argument('<file>', 'a .ts file whose default export is defineSimulation({...})')
     .option('--out <dir>', 'directory for summary.json and report.md (default reports/out/<name>-sim-<timestamp>)')
     .option('--seed <seed>', 'override the scenario seed')
@@ -91,6 +91,9 @@ export function register(program: Command): void {
       mkdirSync(out, { recursive: true });
       writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
       writeFileSync(join(out, 'report.md'), report + '\n');
-      process.stdout.write((opts.json ? JSON.stringify(analysis, null, 2) : report) + `\n\nwritten: ${join(out, 'summary.json')}, ${join(out, 'report.md')}\n`);
+      // the timeline chart: reports (vega) are loaded only here, they are a heavy import
+      const { renderSvg } = await import('../../../reports/index.ts');
+      writeFileSync(join(out, 'timeline.svg'), await renderSvg(simTimelineSpec(summary) as unknown as Parameters<typeof renderSvg>[0]));
+      process.stdout.write((opts.json ? JSON.stringify(analysis, null, 2) : report) + `\n\nwritten: ${['summary.json', 'report.md', 'timeline.svg'].map((f) => join(out, f)).join(', ')}\n`);
     });
 }

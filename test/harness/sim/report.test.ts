@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { simulate } from '../../../harness/sim/simulate.ts';
-import { analyseSimulation, formatSimReport } from '../../../harness/sim/report.ts';
+import { analyseSimulation, formatSimReport, simTimelineSpec } from '../../../harness/sim/report.ts';
 import { loadCatalogue } from '../../../harness/cost/catalogue.ts';
 
 // a small spike: 1 consumer cannot keep up, the lag rule adds consumers after a 10 s start-up
@@ -35,6 +35,13 @@ test('the Markdown report has the headline figures, the scale-outs, the timeline
   const r = formatSimReport(analyseSimulation(summary, { catalogue: loadCatalogue(), loadChangeAtMs: 20_000 }));
   for (const h of ['# mini-spike', '## Scale-outs', '## Replica timeline', '## Reaction to the load change', 'Cost: USD']) assert.match(r, h);
   assert.match(r, /\| consumers \| 1 → /);
+});
+
+test('the timeline chart spec has replicas per group, lag and p99 for every second', () => {
+  const spec = simTimelineSpec(summary) as { vconcat: { data?: { values: unknown[] } }[] };
+  assert.is(spec.vconcat.length, 3);
+  assert.is(spec.vconcat[0]!.data!.values.length, 150 * 3);
+  assert.is(spec.vconcat[1]!.data!.values.length, 150);
 });
 
 test('a live run (no extra.sim) is refused', () => {
