@@ -55,7 +55,7 @@ export { simulate, type SimExtra, type SimulateOptions } from './harness/sim/sim
 export { PIPELINE_DEFAULTS, resolveConfig, type PipelineSimConfig } from './harness/sim/config.ts';
 export { simulateQueue, type QueueSimOptions, type QueueSimResult } from './harness/sim/queue.ts';
 export { analytic, mm1, mmc, md1, erlangC, mmcWaitTail, type QueueFigures, type QueueModel } from './harness/sim/theory.ts';
-export { sampler, lognormalFromP50P99, type ServiceTimeSpec, type Sampler } from './harness/sim/dist.ts';
+export { sampler, lognormalFromP50P99, empiricalFromSummary, type ServiceTimeSpec, type Sampler } from './harness/sim/dist.ts';
 export { toArrivalProcess, type ArrivalProcess } from './harness/sim/arrivals.ts';
 export { EventQueue } from './harness/sim/heap.ts';
 export { partitionOf } from './harness/sim/keys.ts';

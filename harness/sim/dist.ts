@@ -111,3 +111,17 @@ function bad(path: string, message: string): PipelabError {
     hint: 'e.g. { type: "exponential", meanMs: 5 } or { type: "lognormal", medianMs: 4, sigma: 0.5 }',
   });
 }
+
+/**
+ * Calibration: the service-time distribution of one stage measured in a run (its trend's HDR
+ * histogram in summary.json), e.g. `empiricalFromSummary(live, 'stage_features')` for the
+ * feature store's hit/miss mix.
+ */
+export function empiricalFromSummary(summary: { metrics: Record<string, { type: string; hdr?: string; count?: number }> }, metric: string): ServiceTimeSpec {
+  const m = summary.metrics[metric];
+  if (!m || m.type !== 'trend' || !m.hdr || !m.count) {
+    const trends = Object.entries(summary.metrics).filter(([, v]) => v.type === 'trend' && v.count).map(([k]) => k);
+    throw new PipelabError('INVALID_ARGUMENT', `the run has no recorded trend ${JSON.stringify(metric)} to calibrate from`, { hint: `use one of: ${trends.join(', ') || '(no trend with samples)'}` });
+  }
+  return { type: 'empirical', hdr: m.hdr };
+}

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as hdr from 'hdr-histogram-js';
-import { sampler, lognormalFromP50P99 } from '../../../harness/sim/dist.ts';
+import { sampler, lognormalFromP50P99, empiricalFromSummary } from '../../../harness/sim/dist.ts';
+import { simulate } from '../../../harness/sim/simulate.ts';
 import { Rng } from '../../../generators/rng.ts';
 import { PipelabError } from '../../../harness/errors.ts';
 
@@ -45,6 +46,14 @@ test('bad specs throw a PipelabError naming the field', () => {
   assert.throws(() => sampler({ type: 'exponential', meanMs: 0 }), (e: unknown) => e instanceof PipelabError && /meanMs/.test(e.message));
   assert.throws(() => sampler({ type: 'empirical', hdr: 'not-base64!' }), (e: unknown) => e instanceof PipelabError);
   assert.throws(() => sampler({ type: 'gamma' } as never), (e: unknown) => e instanceof PipelabError && /unknown distribution/.test(e.message));
+});
+
+test('a stage measured in one run calibrates the next: its empirical mean matches the measured mean', () => {
+  const run = simulate({ durationMs: 5000, seed: 4, arrivals: { kind: 'poisson', rate: 500 }, sink: { write: { type: 'exponential', meanMs: 3 } } });
+  const spec = empiricalFromSummary(run, 'stage_sink');
+  const measured = (run.metrics.stage_sink as { mean: number }).mean;
+  assert.ok(Math.abs(sampler(spec).mean / measured - 1) < 0.01);
+  assert.throws(() => empiricalFromSummary(run, 'stage_nope'), (e: unknown) => e instanceof PipelabError && /stage_sink/.test((e as PipelabError).hint ?? ''));
 });
 
 test.run();
