@@ -127,7 +127,7 @@ const s = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(m
 export function formatSimReport(a: SimAnalysis): string {
   const out: string[] = [];
   out.push(`# ${a.name} (simulated, ${s(a.durationMs)})`, '');
-  out.push(`| p50 | p99 | throughput | peak lag | SLO p99 < ${a.sloP99Ms} ms: violation minutes | time to recover |`);
+  out.push(`| p50 | p99 | throughput | peak lag | SLO p99 < ${a.sloP99Ms} ms: violation minutes | time to recover (first episode) |`);
   out.push('|---:|---:|---:|---:|---:|---:|');
   out.push(`| ${a.p50Ms.toFixed(1)} ms | ${a.p99Ms.toFixed(1)} ms | ${a.throughput.toFixed(0)}/s | ${a.peakLag.toLocaleString('en-US')} | ${a.sloViolationMinutes.toFixed(1)} | ${a.timeToRecoverMs === null ? 'no violation' : s(a.timeToRecoverMs) + (a.recovered ? '' : ' (not recovered by the end)')} |`, '');
   if (a.cost) {
@@ -139,10 +139,14 @@ export function formatSimReport(a: SimAnalysis): string {
     out.push('');
   }
   out.push('## Scale-outs (decision → replicas ready)', '', '| group | from → to | decided at | ready at | delay | why |', '|---|---|---:|---:|---:|---|');
-  for (const o of a.scaleOuts) out.push(`| ${o.group} | ${o.from} → ${o.to} | ${s(o.decidedAtMs)} | ${s(o.readyAtMs)} | ${s(o.delayMs)} | ${o.reason ?? ''} |`);
+  const cap = 60;
+  const more = (n: number) => { if (n > cap) out.push(`| … ${n - cap} more (summary.json extra.sim) | | | | | |`); };
+  for (const o of a.scaleOuts.slice(0, cap)) out.push(`| ${o.group} | ${o.from} → ${o.to} | ${s(o.decidedAtMs)} | ${s(o.readyAtMs)} | ${s(o.delayMs)} | ${o.reason ?? ''} |`);
+  more(a.scaleOuts.length);
   if (!a.scaleOuts.length) out.push('| (none) | | | | | |');
   out.push('', '## Replica timeline', '', '| t | group | replicas | ready |', '|---:|---|---:|---:|');
-  for (const e of a.timeline) out.push(`| ${s(e.t)} | ${e.group} | ${e.replicas} | ${e.ready} |`);
+  for (const e of a.timeline.slice(0, cap)) out.push(`| ${s(e.t)} | ${e.group} | ${e.replicas} | ${e.ready} |`);
+  if (a.timeline.length > cap) out.push(`| … ${a.timeline.length - cap} more changes (summary.json extra.sim.replicaTimeline, timeline.svg) | | | |`);
   return out.join('\n');
 }
 

@@ -2,7 +2,10 @@
  * diurnal: 24 hours of simulated time with a daily load wave (300 events/s on average, ±70 %,
  * peak at 14:00), KEDA's Kafka scaler on the consumers (lag threshold 500, scale to zero off)
  * and the seed table's model-server rule. Shows how replicas follow the day, what the day costs,
- * and whether the evening peak breaks the SLO.
+ * and a known weakness of lag-based scaling: lag measures backlog, not load, so once the added
+ * consumers drain it the scaler recommends one replica again, the HPA drops back after its 300 s
+ * downscale window, the lag regrows, and the consumers flap through the busy hours (see the
+ * timeline chart and the SLO minutes). Try a CPU rule beside it, or a longer scale-down window.
  *   npx pipelab sim run scenarios/sim/diurnal.ts      (a few minutes of wall time)
  */
 import { defineSimulation, seedPolicies } from 'pipelab';
