@@ -66,6 +66,25 @@ test('KEDA scales the consumers from lag and never past the partition count (+1 
   assert.ok(x.rebalances >= 1);
 });
 
+test('KEDA scales the consumers from zero when lag appears, and back to zero after the cooldown', () => {
+  const s = simulate({
+    durationMs: 600_000, seed: 2, partitions: 4,
+    arrivals: { kind: 'spike', base: 0.001, peak: 500, atMs: 60_000, durationMs: 120_000 },
+    consumers: { replicas: 0, startupDelayMs: 10_000 },
+    autoscaling: { keda: { minReplicaCount: 0, lagThreshold: 100 } },
+  });
+  const x = extra(s);
+  const cons = x.replicaTimeline.filter((r) => r.group === 'consumers');
+  assert.is(cons[0]!.replicas, 0);
+  assert.ok(cons.some((r) => r.replicas > 0 && r.t >= 60_000 && r.t <= 120_000), JSON.stringify(cons));
+  const last = cons[cons.length - 1]!;
+  assert.is(last.replicas, 0);
+  // the spike ends at 180 s: the last active poll is ≤ 210 s, so zero comes 300 s later at the earliest
+  assert.ok(last.t >= 480_000, JSON.stringify(last));
+  assert.is(x.processed, x.generated); // everything was consumed before scaling to zero
+  assert.ok(x.decisions.some((d) => /scale from zero/.test(d.reason)) && x.decisions.some((d) => /scale to zero/.test(d.reason)));
+});
+
 test('a consumer rebalance pauses fetching for rebalancePauseMs', () => {
   const s = simulate({
     durationMs: 60_000, seed: 4, arrivals: { kind: 'poisson', rate: 1000 },
