@@ -43,7 +43,7 @@ export function formatQueueResult(r: QueueSimResult): string {
 }
 
 export function register(program: Command): void {
-  const sim = program.command('sim').description('discrete-event simulation: queue self-checks (and pipeline models through the API)');
+  const sim = program.command('sim').description('discrete-event simulation: queue self-checks against theory, and pipeline scenarios with autoscaling');
   sim
     .command('queue')
     .description('simulate a single queue and compare with the closed-form result (M/M/1, M/M/c Erlang C, M/D/1 Pollaczek–Khinchine)')
@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .command('run')
     .description('run a simulation scenario (scenarios/sim/*.ts), write summary.json, report.md and timeline.svg, and print the capacity report')
     .argument('<file>', 'a .ts file whose default export is defineSimulation({...})')
-    .option('--out <dir>', 'directory for summary.json and report.md (default reports/out/<name>-sim-<timestamp>)')
+    .option('--out <dir>', 'directory for summary.json, report.md and timeline.svg (default reports/out/<name>-sim-<timestamp>)')
     .option('--seed <seed>', 'override the scenario seed')
     .option('--duration <seconds>', 'override the simulated duration (seconds)')
     .option('--catalogue <file>', 'instance catalogue JSON for the cost lines (default: example prices)')
