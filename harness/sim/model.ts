@@ -333,11 +333,14 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     const lag = totalLag();
     if (ctl.kind === 'keda') {
       const d = ctl.keda!.sync(now, g.replicas, partitionOffsets());
+      ctl.keda!.log.length = 0;
+      ctl.keda!.hpa.log.length = 0;
       if (d) { record(d); scale(ctl.group, d.final); }
       return;
     }
     const perPod: Record<string, number | undefined> = { cpu, model_response_ms: modelMs };
     const d = ctl.hpa!.decide({ nowMs: now, currentReplicas: g.replicas, pods: g.pods(now, perPod), external: { consumer_lag: lag, cache_miss_pct: missPct } });
+    ctl.hpa!.log.length = 0; // the model keeps its own capped list (memory stays flat)
     record(d);
     scale(ctl.group, d.final, d.metric);
   };
@@ -477,6 +480,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
       case KEDA_POLL: {
         const ctl = controllers[d]!;
         const dec = ctl.keda!.poll(now, groups[ctl.group]!.replicas, partitionOffsets());
+        ctl.keda!.log.length = 0;
         record(dec);
         scale(ctl.group, dec.final);
         q.push(now + ctl.keda!.pollingIntervalMs, KEDA_POLL, d);

@@ -6,7 +6,7 @@
  * Simulator-specific results (replica timeline, decisions, replica-seconds, accounting) sit in
  * `extra.sim`.
  */
-import type { RunSummary, ServiceInfo } from '../results/types.ts';
+import type { RunSummary, ServiceInfo, TimePoint, TimePointValue } from '../results/types.ts';
 import { SUMMARY_SCHEMA } from '../results/types.ts';
 import { version } from '../version.ts';
 import { resolveConfig, type PipelineSimConfig, type ResolvedConfig } from './config.ts';
@@ -48,6 +48,36 @@ function configForSummary(cfg: ResolvedConfig): unknown {
   return JSON.parse(JSON.stringify({ ...cfg, arrivals }));
 }
 
+/**
+ * Coarser series for long runs: per window, counts add up, p99 and max take the worst second,
+ * p50/p90/p95 the count-weighted mean of the seconds (an approximation: percentiles do not
+ * merge; the run's exact figures are the HDR trends in `metrics`), gauges the last value.
+ */
+export function downsamplePoints(points: TimePoint[], factor: number): TimePoint[] {
+  if (factor <= 1) return points;
+  const out: TimePoint[] = [];
+  for (let i = 0; i < points.length; i += factor) {
+    const chunk = points.slice(i, i + factor);
+    const p: TimePoint = { t: chunk[0]!.t };
+    const keys = new Set(chunk.flatMap((c) => Object.keys(c).filter((k) => k !== 't')));
+    for (const k of keys) {
+      const vs = chunk.map((c) => c[k]).filter((v): v is TimePointValue => typeof v === 'object');
+      if (!vs.length) continue;
+      if (vs.every((v) => v.value !== undefined)) { p[k] = { value: vs[vs.length - 1]!.value! }; continue; }
+      const count = vs.reduce((a, v) => a + (v.count ?? 0), 0);
+      const agg: TimePointValue = { count };
+      if (vs.some((v) => v.p50 !== undefined) && count > 0) {
+        for (const q of ['p50', 'p90', 'p95'] as const) agg[q] = vs.reduce((a, v) => a + (v[q] ?? 0) * (v.count ?? 0), 0) / count;
+        agg.p99 = Math.max(...vs.map((v) => v.p99 ?? 0));
+        agg.max = Math.max(...vs.map((v) => v.max ?? 0));
+      }
+      p[k] = agg;
+    }
+    out.push(p);
+  }
+  return out;
+}
+
 export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}): RunSummary {
   const cfg = resolveConfig(config);
   const out = runModel(cfg, { onTick: opts.onTick });
@@ -73,7 +103,7 @@ export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}):
     durationMs: cfg.durationMs,
     warmupMs: cfg.warmupMs,
     metrics,
-    timeseries: { intervalMs: 1000, points: out.points },
+    timeseries: { intervalMs: cfg.seriesIntervalMs ?? 1000, points: downsamplePoints(out.points, (cfg.seriesIntervalMs ?? 1000) / 1000) },
     thresholds: [],
     executors: [{ name: 'arrivals', type: 'simulated', scheduled: out.generated, completed: out.processed, dropped: 0, maxSchedulerLagMs: 0 }],
     // not measured for simulated runs (they would make the output depend on the machine)

@@ -33,4 +33,6 @@ export default defineSimulation({
   slo: { p99Ms: 500 },
   cost: { consumers: { instance: 'c6i.large', pricing: 'spot' }, modelServers: { instance: 'c6i.xlarge' }, featureStore: { instance: 'r6i.large', pricing: 'reserved' } },
   stageHistograms: false,
+  // one point a minute in summary.json (a day of per-second points would be ~90 MB)
+  seriesIntervalMs: 60_000,
 });

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { simulate, type SimExtra } from '../../../harness/sim/simulate.ts';
+import { simulate, downsamplePoints, type SimExtra } from '../../../harness/sim/simulate.ts';
 import type { PipelineSimConfig } from '../../../harness/sim/config.ts';
 import type { TrendData } from '../../../harness/results/types.ts';
 import { PipelabError } from '../../../harness/errors.ts';
@@ -96,6 +96,20 @@ test('a consumer rebalance pauses fetching for rebalancePauseMs', () => {
   // the first sync (15 s) scales out; nothing finishes for most of the following 5 s
   const after = s.timeseries.points.filter((p) => p.t >= 16_000 && p.t < 19_000);
   assert.ok(after.every((p) => (p.events_processed as { count: number }).count === 0), JSON.stringify(after.map((p) => p.events_processed)));
+});
+
+test('seriesIntervalMs coarsens the series: counts add up, p99 takes the worst second, gauges the last value', () => {
+  const fine = simulate({ ...base, durationMs: 20_000 });
+  const coarse = simulate({ ...base, durationMs: 20_000, seriesIntervalMs: 5000 });
+  assert.is(coarse.timeseries.intervalMs, 5000);
+  assert.is(coarse.timeseries.points.length, 4);
+  const c0 = coarse.timeseries.points[0]!, f = fine.timeseries.points.slice(0, 5);
+  const count = (p: typeof c0, k: string) => (p[k] as { count: number }).count;
+  assert.is(count(c0, 'events_processed'), f.reduce((a, p) => a + count(p, 'events_processed'), 0));
+  assert.is((c0.e2e_latency as { p99: number }).p99, Math.max(...f.map((p) => (p.e2e_latency as { p99: number }).p99)));
+  assert.is((c0.consumer_lag as { value: number }).value, (f[4]!.consumer_lag as { value: number }).value);
+  assert.equal(coarse.metrics.e2e_latency, fine.metrics.e2e_latency); // the run's figures do not change
+  assert.equal(downsamplePoints(f, 1), f);
 });
 
 test('bad config is reported with every path at fault', () => {
