@@ -69,6 +69,7 @@ export { configCost, runCost, DEFAULT_COST_SPEC, type CostSpec, type CostBreakdo
 export { compareRow, formatCompareTable, compareChartSpec, sloViolationMinutes, type CompareRow } from './harness/cost/compare.ts';
 export { defineSimulation, loadSimulation, type SimulationScenario, type SimulationOverrides } from './harness/sim/scenario.ts';
 export { analyseSimulation, formatSimReport, simTimelineSpec, type SimAnalysis, type ScaleOut } from './harness/sim/report.ts';
+
 // --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
 export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
 export type { Scenario, ScenarioPlan, ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './harness/scenario/index.ts';
