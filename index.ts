@@ -51,7 +51,7 @@ export type { GeneratorEntry } from './generators/registry.ts';
 
 // --- Simulation, autoscaling and cost (issue #6): discrete-event pipeline model, queue
 // self-checks against theory, HPA/KEDA controllers, instance catalogue and run comparison.
-export { simulate, type SimExtra, type SimulateOptions } from './harness/sim/simulate.ts';
+export { simulate, downsamplePoints, type SimExtra, type SimulateOptions } from './harness/sim/simulate.ts';
 export { PIPELINE_DEFAULTS, resolveConfig, type PipelineSimConfig } from './harness/sim/config.ts';
 export { simulateQueue, type QueueSimOptions, type QueueSimResult } from './harness/sim/queue.ts';
 export { analytic, mm1, mmc, md1, erlangC, mmcWaitTail, type QueueFigures, type QueueModel } from './harness/sim/theory.ts';
