@@ -7,6 +7,10 @@ export { PipelabError, EXIT_CODES } from './harness/errors.ts';
 export type * from './harness/results/types.ts';
 export { version } from './harness/version.ts';
 
+// Embedded Kafka-protocol broker (harness/broker): startBroker({ brokers, ... }) → bootstrap, lag, stats, control
+export { startBroker } from './harness/broker/index.ts';
+export type { Broker, BrokerOptions, BrokerStats, GroupLag, PartitionLag, ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './harness/broker/index.ts';
+export { registerKafkajsCodecs } from './harness/broker/codecs.ts';
 // --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
 export {
   createRegistry,
@@ -21,11 +25,10 @@ export {
 export type { Registry, RegistryOptions, DecodedHistogram, MetricsRegistry, Tags, SystemPoint, SystemSampler } from './harness/metrics/index.ts';
 export { compileThresholds, compileThresholdsOrThrow, parseExpression, parseMetricKey, parseDuration } from './harness/thresholds/index.ts';
 export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
-
 // --- generators: seeded event streams, arrival processes, key skew, drift, serialisation ---
 export { createArrivals, parseArrivalSpec, ArrivalSpecSchema, ARRIVAL_KINDS } from './generators/arrivals.ts';
 export type { Arrivals, ArrivalSpec, ArrivalSpecInput } from './generators/arrivals.ts';
-export { createZipf, zipfPmf, ZIPF_ALIAS_MAX } from './generators/zipf.ts';
+export { createZipf, zipfPmf, ZIPF_ALIAS_MAX, AliasTable } from './generators/zipf.ts';
 export type { ZipfSampler, ZipfMethod } from './generators/zipf.ts';
 export { DriftSchedule, DriftSpecSchema, driftProbability, paramPaths } from './generators/drift.ts';
 export type { DriftSpec, DriftSpecInput, DriftTruth, Params as DriftParams } from './generators/drift.ts';
@@ -91,3 +94,35 @@ export type { ChartSpec, ChartOptions, ConsoleOptions, LatencyBucket, WriteRepor
 
 // notebooks: let loadScenario import .ts scenario files outside tsx (tslab, plain node + dist/pipelab.cjs)
 export { enableTypeScript } from './harness/typescript.ts';
+
+// Drift lab (issue #7): drifting streams with ground truth, batch and streaming detectors,
+// detector evaluation and the two-dataset drift check.
+export * from './generators/drift/index.ts';
+export * from './pipeline/drift/batch/index.ts';
+export * from './pipeline/drift/streaming/index.ts';
+export * from './harness/drift/index.ts';
+
+// Reference pipeline (model helper, issue #5): feature stores, fraud model training/loading, the
+// model server and its client, and service resolution (external → container → local → embedded).
+export type { TransactionInput, UserFeatures, ScoringInput } from './pipeline/types.ts';
+export { FEATURE_NAMES, EMPTY_FEATURES } from './pipeline/types.ts';
+export {
+  FeatureComputer, MemoryFeatureStore, RedisFeatureStore, FeatureUpdater, featureKey, recordLookupsInto, FEATURE_KEY_PREFIX, DEFAULT_TTL_MS,
+  type FeatureStore, type FeatureStoreOptions, type FeatureStoreStats, type MemoryFeatureStoreOptions, type RedisFeatureStoreOptions,
+} from './pipeline/features/index.ts';
+export {
+  PACKAGE_MODELS_DIR, initBackend, FraudModel, trainFraudModel, withFeatures, saveModelArtefacts, loadFraudModel, loadFraudModels, listModelVersions, readModelMetrics,
+  rocAuc, atThreshold, bestF1Threshold, fitSpec, encodeRows,
+  type FeatureSpec, type ModelMetrics, type TrainOptions, type TrainResult,
+} from './pipeline/model/index.ts';
+export { trainingTransactions, type TrainingDataOptions } from './pipeline/model/data.ts';
+export {
+  startModelServer, ModelClient, MicroBatcher, CircuitBreaker, AbRouter, parseWeights, ruleScore, parsePredictBody, MODEL_SERVER_DEFAULTS, BREAKER_DEFAULTS, CLIENT_FALLBACK_VERSION, RULES_THRESHOLD,
+  type ModelServer, type ModelServerOptions, type ModelFaults, type Prediction, type ModelClientOptions, type BreakerOptions, type BreakerState, type RouteWeight,
+} from './pipeline/model-server/index.ts';
+export {
+  resolveServices, resolveService, resolveRedis, resolveModelServer, openFeatureStore, serviceOptionsFrom, servicesRequestFrom, servicesInfo, probeContainerRuntime, startLocalRedis, startLocalModelServer,
+  redisSpec, modelServerSpec, RESOLUTION_ORDER,
+  type ResolvedServices, type ServicesRequest, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type RedisConnection, type ModelServerConnection, type ModelServerSetup,
+} from './harness/services/index.ts';
+

@@ -9,6 +9,7 @@ PKGS=(
   python3-scipy python3-numpy  # reference statistics fixtures for the drift lab
   jupyter-nbconvert python3-nbconvert python3-ipykernel jupyter-client python3-nbclient  # tslab notebooks
   fonts-dejavu-core         # text in SVG -> PNG chart rendering
+  docker-compose            # validates docker-compose.yml without an engine (config -q)
 )
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -12,8 +12,8 @@
  * - bursty    two-state Markov-modulated Poisson process (MMPP-2): `low`/`high` rates, state
  *             sojourns exponential with means `meanLowMs`/`meanHighMs`; `rateAt` follows the
  *             realised state path, so it matches what `next()` produces
- * Non-homogeneous shapes use thinning (Lewis & Shedler 1979): candidates from a Poisson process
- * at the maximum rate, each kept with probability rateAt(t)/max.
+ * Non-homogeneous shapes use thinning (Lewis & Shedler 1979) against a piecewise-constant bound
+ * (see `thinned`). `next()` returns Infinity if the rate stays 0 for ever (a ramp down to 0).
  */
 import { z } from 'zod';
 import type { Rng } from './rng.ts';
@@ -101,36 +101,79 @@ export function createArrivals(input: ArrivalSpecInput | ArrivalSpec, rng: Rng):
     }
     case 'ramp': {
       const { from, to, durationMs, startMs } = spec;
-      return thinned(spec, rng, Math.max(from, to), (t) => {
+      const end = startMs + durationMs, win = durationMs / 64;
+      const rateAt = (t: number): number => {
         const x = (t - startMs) / durationMs;
         return x >= 1 ? to : x <= 0 ? from : from + (to - from) * x;
+      };
+      // a linear piece is bounded by its larger end
+      return thinned(spec, rng, rateAt, (t, out) => {
+        if (t >= end) return void ((out.max = to), (out.until = Infinity));
+        const a = startMs + Math.floor((t - startMs) / win) * win;
+        out.until = Math.min(end, a + win);
+        out.max = Math.max(rateAt(a), rateAt(out.until));
       });
     }
     case 'spike': {
       const a = spec.startMs + spec.atMs, b = a + spec.durationMs;
-      return thinned(spec, rng, Math.max(spec.base, spec.peak), (t) => (t >= a && t < b ? spec.peak : spec.base));
+      const rateAt = (t: number): number => (t >= a && t < b ? spec.peak : spec.base);
+      // piecewise constant: the bound is the rate itself, so nothing is thinned away
+      return thinned(spec, rng, rateAt, (t, out) => {
+        out.max = rateAt(t);
+        out.until = t < a ? a : t < b ? b : Infinity;
+      });
     }
     case 'diurnal': {
       const { mean, amplitude, periodMs, peakAtMs, startMs } = spec;
-      const w = (2 * Math.PI) / periodMs;
-      return thinned(spec, rng, mean * (1 + amplitude), (t) => mean * (1 + amplitude * Math.cos(w * (t - startMs - peakAtMs))));
+      const w = (2 * Math.PI) / periodMs, win = periodMs / 64, top = mean * (1 + amplitude);
+      const rateAt = (t: number): number => mean * (1 + amplitude * Math.cos(w * (t - startMs - peakAtMs)));
+      return thinned(spec, rng, rateAt, (t, out) => {
+        const a = startMs + Math.floor((t - startMs) / win) * win;
+        out.until = a + win;
+        // the cosine is monotone inside a window unless the window holds a peak
+        const phase = (((a - startMs - peakAtMs) % periodMs) + periodMs) % periodMs;
+        out.max = phase === 0 || phase + win >= periodMs ? top : Math.max(rateAt(a), rateAt(out.until));
+      });
     }
     case 'bursty':
       return mmpp(spec, rng);
   }
 }
 
-/** Lewis–Shedler thinning against a constant bound `max` (events/s) */
-function thinned(spec: ArrivalSpec, rng: Rng, max: number, rateAt: (t: number) => number): Arrivals {
-  const perMs = max / 1000;
+interface Bound {
+  /** an upper bound of the rate (events/s) on [t, until) */
+  max: number;
+  until: number;
+}
+
+/**
+ * Lewis–Shedler thinning with a piecewise-constant bound: candidates from a Poisson process at
+ * the piece's bound, each kept with probability rateAt(t)/max; a candidate beyond the piece
+ * restarts at the piece's end (exact, by memorylessness). A tight bound per piece keeps a
+ * 1000× spike from costing 1000 candidates per event outside it. Returns Infinity when the rate
+ * stays 0 for ever (a ramp down to 0).
+ */
+function thinned(spec: ArrivalSpec, rng: Rng, rateAt: (t: number) => number, bound: (t: number, out: Bound) => void): Arrivals {
   let t = spec.startMs;
+  const b: Bound = { max: 0, until: 0 };
   return {
     spec,
     rateAt,
     next: () => {
       for (;;) {
-        t += rng.exponential(perMs);
-        if (rng.next() * max < rateAt(t)) return t;
+        if (t === Infinity) return t;
+        bound(t, b);
+        if (b.max <= 0) {
+          t = b.until;
+          continue;
+        }
+        const cand = t + rng.exponential(b.max / 1000);
+        if (cand >= b.until) {
+          t = b.until;
+          continue;
+        }
+        t = cand;
+        if (rng.next() * b.max < rateAt(t)) return t;
       }
     },
   };

@@ -6,10 +6,10 @@
  * (fraud rate, arrivals, drifts). They are computed on first use and cached in typed arrays.
  *
  * Activity rank r (1 = hottest) maps to an index through a fixed permutation
- * idx = (r − 1)·P mod n (P prime, P ∤ n), so hot keys are spread over the id space and partitions
- * rather than being u0, u1, u2.
+ * idx = (r − 1)·m mod n (m ≈ n/φ, coprime with n), so hot keys are spread over the id space and
+ * partitions rather than being u0, u1, u2.
  */
-import { createZipf, type ZipfMethod, type ZipfSampler } from './zipf.ts';
+import { AliasTable, createZipf, ZIPF_ALIAS_MAX, type ZipfMethod, type ZipfSampler } from './zipf.ts';
 import type { Rng } from './rng.ts';
 import { COUNTRIES } from './geo.ts';
 
@@ -28,9 +28,16 @@ export function hashUniform(seed: number, index: number, field: number): number 
   return mix32(seed ^ mix32((Math.imul(index, 0x9e3779b1) + field * 0x85ebca77) | 0)) / 4294967296;
 }
 
-function scatterPrime(n: number): number {
-  for (const p of [1_000_003, 1_000_033, 1_000_037]) if (n % p !== 0) return p;
-  return 1;
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** a multiplier near n/φ and coprime with n: consecutive ranks land far apart (golden-ratio hashing) */
+function scatterMultiplier(n: number): number {
+  let m = Math.max(1, Math.round(n * 0.6180339887498949));
+  while (gcd(m, n) !== 1) m++;
+  return m;
 }
 
 export interface PopulationOptions {
@@ -41,24 +48,51 @@ export interface PopulationOptions {
   method?: ZipfMethod | undefined;
 }
 
+/** id strings are cached up to this population size (number → string is not free) */
+const ID_CACHE_MAX = 1 << 21;
+
 class Population {
   readonly size: number;
-  readonly zipf: ZipfSampler;
+  private readonly ids: string[] | undefined;
+  private readonly prefix: string;
+  readonly zipfExponent: number;
+  /** ranks, when the population is too large for a table (rejection-inversion) */
+  private readonly ranks: ZipfSampler | undefined;
+  /** activity by index, with the rank → index permutation folded in (no modulo per draw) */
+  private readonly byIndex: AliasTable | undefined;
   protected readonly seed: number;
   private readonly prime: number;
-  constructor(o: PopulationOptions) {
+  constructor(o: PopulationOptions, prefix: string) {
     this.size = o.size;
     this.seed = o.seed;
-    this.zipf = createZipf(o.size, o.zipf, o.method);
-    this.prime = scatterPrime(o.size);
+    this.prefix = prefix;
+    this.ids = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : undefined;
+    this.prime = scatterMultiplier(o.size);
+    this.zipfExponent = o.zipf;
+    const method = o.method ?? (o.size <= ZIPF_ALIAS_MAX ? 'alias' : 'rejection-inversion');
+    if (o.zipf === 0) this.ranks = undefined;
+    else if (method === 'rejection-inversion') this.ranks = createZipf(o.size, o.zipf, method);
+    else {
+      const w = new Float64Array(o.size);
+      for (let r = 1; r <= o.size; r++) w[this.indexOfRank(r)] = Math.pow(r, -o.zipf);
+      this.byIndex = new AliasTable(w);
+    }
   }
   /** index (0..size-1) of an entity drawn by activity */
   sampleActive(rng: Rng): number {
-    return this.indexOfRank(this.zipf.sample(rng));
+    const t = this.byIndex;
+    if (t !== undefined) return t.sample(rng);
+    return this.ranks !== undefined ? this.indexOfRank(this.ranks.sample(rng)) : this.sampleUniform(rng);
   }
   /** index drawn uniformly (e.g. a victim whose card was stolen, regardless of activity) */
   sampleUniform(rng: Rng): number {
     return (rng.next() * this.size) | 0;
+  }
+  /** the id of entity i: prefix + index */
+  id(i: number): string {
+    const c = this.ids;
+    if (c === undefined) return this.prefix + i;
+    return c[i] ?? (c[i] = this.prefix + i);
   }
   indexOfRank(rank: number): number {
     return ((rank - 1) * this.prime) % this.size;
@@ -74,14 +108,16 @@ const COUNTRY_CDF = (() => {
 
 export class UserPopulation extends Population {
   private readonly filled: Uint8Array;
-  private readonly mu: Float64Array;
+  private readonly mu: Float32Array;
   private readonly sigma: Float32Array;
   private readonly home: Uint8Array;
   private readonly devices: Uint8Array;
+  private readonly primary: string[];
   constructor(o: PopulationOptions) {
-    super(o);
+    super(o, 'u');
+    this.primary = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : [];
     this.filled = new Uint8Array(o.size);
-    this.mu = new Float64Array(o.size);
+    this.mu = new Float32Array(o.size);
     this.sigma = new Float32Array(o.size);
     this.home = new Uint8Array(o.size);
     this.devices = new Uint8Array(o.size);
@@ -98,9 +134,6 @@ export class UserPopulation extends Population {
     this.mu[i] = 3.5 + 0.8 * z;
     this.sigma[i] = 0.35 + 0.45 * hashUniform(s, i, 5);
     this.filled[i] = 1;
-  }
-  id(i: number): string {
-    return 'u' + i;
   }
   homeCountry(i: number): number {
     if (this.filled[i] === 0) this.fill(i);
@@ -123,13 +156,13 @@ export class UserPopulation extends Population {
   usualDevice(i: number, rng: Rng): string {
     const n = this.deviceCount(i);
     const u = rng.next();
-    const k = n === 1 || u < 0.7 ? 0 : 1 + ((((u - 0.7) / 0.3) * (n - 1)) | 0);
-    return 'd' + i + '-' + k;
+    if (n === 1 || u < 0.7) return this.primary[i] ?? (this.primary[i] = 'd' + i + '-0');
+    return 'd' + i + '-' + (1 + ((((u - 0.7) / 0.3) * (n - 1)) | 0));
   }
 }
 
 export class MerchantPopulation extends Population {
-  id(i: number): string {
-    return 'm' + i;
+  constructor(o: PopulationOptions, prefix = 'm') {
+    super(o, prefix);
   }
 }

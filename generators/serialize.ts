@@ -21,33 +21,60 @@ function str(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
+/**
+ * A 2-decimal amount as JSON.stringify writes it, through integer formatting (much cheaper than
+ * the shortest-double algorithm). Exact: when x is the double nearest to cents/100 and has at
+ * most 15 significant digits, that decimal (trailing zeros dropped) is its shortest round-trip
+ * form, which is what JSON.stringify prints. Anything else takes JSON.stringify.
+ */
+export function jsonMoney(x: number): string {
+  const c = Math.round(x * 100);
+  if (c / 100 !== x || c < 0 || c >= 1e15) return JSON.stringify(x);
+  const whole = Math.floor(c / 100), frac = c - whole * 100;
+  if (frac === 0) return '' + whole;
+  if (frac % 10 === 0) return whole + '.' + frac / 10;
+  return whole + (frac < 10 ? '.0' : '.') + frac;
+}
+
+// epoch-ms timestamps share their leading digits for ~17 minutes: format those once
+let msHigh = -1;
+let msHighStr = '';
+/** an integer epoch-ms time as JSON.stringify writes it */
+export function jsonMillis(t: number): string {
+  if (!Number.isInteger(t) || t < 1e6 || t >= 1e15) return JSON.stringify(t);
+  const hi = Math.floor(t / 1e6);
+  if (hi !== msHigh) (msHigh = hi), (msHighStr = '' + hi);
+  return msHighStr + ('' + (t - hi * 1e6 + 1e6)).slice(1);
+}
+
 export function transactionToJson(t: Transaction): string {
+  // one escape test over all strings (generated ones never need it), else field by field
+  if (NEEDS_ESCAPE.test(t.id + t.userId + t.deviceId + t.merchantId + t.currency + t.country + t.channel + t.fraudPattern)) {
+    return (
+      '{"id":' + str(t.id) + ',"userId":' + str(t.userId) + ',"deviceId":' + str(t.deviceId) +
+      ',"merchantId":' + str(t.merchantId) + ',"amount":' + jsonMoney(t.amount) + ',"currency":' + str(t.currency) +
+      ',"country":' + str(t.country) + ',"channel":' + str(t.channel) + ',"eventTime":' + jsonMillis(t.eventTime) +
+      ',"isFraud":' + (t.isFraud ? 'true' : 'false') + ',"fraudPattern":' + str(t.fraudPattern) + '}'
+    );
+  }
   return (
-    '{"id":' + str(t.id) +
-    ',"userId":' + str(t.userId) +
-    ',"deviceId":' + str(t.deviceId) +
-    ',"merchantId":' + str(t.merchantId) +
-    ',"amount":' + JSON.stringify(t.amount) +
-    ',"currency":' + str(t.currency) +
-    ',"country":' + str(t.country) +
-    ',"channel":' + str(t.channel) +
-    ',"eventTime":' + JSON.stringify(t.eventTime) +
-    ',"isFraud":' + (t.isFraud ? 'true' : 'false') +
-    ',"fraudPattern":' + str(t.fraudPattern) +
-    '}'
+    '{"id":"' + t.id + '","userId":"' + t.userId + '","deviceId":"' + t.deviceId +
+    '","merchantId":"' + t.merchantId + '","amount":' + jsonMoney(t.amount) + ',"currency":"' + t.currency +
+    '","country":"' + t.country + '","channel":"' + t.channel + '","eventTime":' + jsonMillis(t.eventTime) +
+    ',"isFraud":' + (t.isFraud ? 'true' : 'false') + ',"fraudPattern":"' + t.fraudPattern + '"}'
   );
 }
 
 export function userEventToJson(e: UserEvent): string {
+  if (NEEDS_ESCAPE.test(e.id + e.userId + e.sessionId + e.type + e.page + e.device)) {
+    return (
+      '{"id":' + str(e.id) + ',"userId":' + str(e.userId) + ',"sessionId":' + str(e.sessionId) + ',"type":' + str(e.type) +
+      ',"page":' + str(e.page) + ',"eventTime":' + jsonMillis(e.eventTime) + ',"device":' + str(e.device) + '}'
+    );
+  }
   return (
-    '{"id":' + str(e.id) +
-    ',"userId":' + str(e.userId) +
-    ',"sessionId":' + str(e.sessionId) +
-    ',"type":' + str(e.type) +
-    ',"page":' + str(e.page) +
-    ',"eventTime":' + JSON.stringify(e.eventTime) +
-    ',"device":' + str(e.device) +
-    '}'
+    '{"id":"' + e.id + '","userId":"' + e.userId + '","sessionId":"' + e.sessionId + '","type":"' + e.type +
+    '","page":"' + e.page + '","eventTime":' + jsonMillis(e.eventTime) + ',"device":"' + e.device + '"}'
   );
 }
 

@@ -52,3 +52,10 @@ export function mergeParams<P extends Params>(base: P, overrides: unknown, prefi
   if (issues.length) throw new PipelabError('INVALID_ARGUMENT', 'invalid generator params', { issues, hint: 'see docs/generators.md for each generator\'s params' });
   return out;
 }
+
+/** the arrival process's rate stays 0 for ever (a ramp down to 0): the stream has no next event */
+export function arrivalsEnded(produced: number): PipelabError {
+  return new PipelabError('INVALID_ARGUMENT', `the arrival process ended after ${produced} events (its rate stays 0 from then on)`, {
+    hint: 'ramp to a rate above 0, or ask for fewer events',
+  });
+}

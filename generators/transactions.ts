@@ -23,8 +23,9 @@ import { ArrivalSpecSchema, createArrivals, type Arrivals } from './arrivals.ts'
 import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift.ts';
 import { COUNTRIES, COUNTRY_CODES, farCountries } from './geo.ts';
 import { MerchantPopulation, UserPopulation } from './population.ts';
-import { mergeParams, SeedSchema, type EventStream } from './stream.ts';
+import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';
+import { episodeStartProbability, PendingHeap, type Pending } from './fraud-episodes.ts';
 
 export const FRAUD_PATTERNS = ['none', 'card-testing', 'account-takeover', 'geo-velocity'] as const;
 export type FraudPattern = (typeof FRAUD_PATTERNS)[number];
@@ -126,20 +127,7 @@ interface Compiled {
 
 function compile(p: TransactionParams): Compiled {
   const mix = [p.fraudMix.cardTesting ?? 0, p.fraudMix.accountTakeover ?? 0, p.fraudMix.geoVelocity ?? 0];
-  const mixSum = mix[0]! + mix[1]! + mix[2]!;
-  const ct = p.cardTesting, ato = p.accountTakeover;
-  // per pattern: fraud events per episode (F) and slots per episode (T, geo adds a normal one)
-  const F = [(ct.burstMin + ct.burstMax) / 2, (ato.countMin + ato.countMax) / 2, 1];
-  const T = [F[0]!, F[1]!, 2];
-  let Fm = 0, Tm = 0;
-  for (let i = 0; i < 3; i++) {
-    Fm += (mix[i]! / (mixSum || 1)) * F[i]!;
-    Tm += (mix[i]! / (mixSum || 1)) * T[i]!;
-  }
-  // fraction f = q·F / (1 + q·(T − 1))  ⇒  q = f / (F − f·(T − 1))
-  const f = p.fraudRate;
-  const denom = Fm - f * (Tm - 1);
-  const q = f <= 0 || mixSum <= 0 ? 0 : denom <= 0 ? 1 : Math.min(1, f / denom);
+  const q = episodeStartProbability(p.fraudRate, mix, p.cardTesting, p.accountTakeover);
   return {
     p,
     channelCdf: cdf(CHANNELS.map((c) => p.channelWeights[c] ?? 0)),
@@ -148,57 +136,6 @@ function compile(p: TransactionParams): Compiled {
     q,
     far: COUNTRIES.map((_, i) => farCountries(i, p.geoVelocity.minKm)),
   };
-}
-
-/** a fraud event waiting for its due time */
-interface Pending {
-  due: number;
-  order: number;
-  userId: string;
-  deviceId: string;
-  merchantId: string;
-  amount: number;
-  country: number;
-  channel: Channel;
-  pattern: FraudPattern;
-}
-
-/** min-heap on (due, order): ties keep scheduling order, so output is deterministic */
-class PendingHeap {
-  readonly items: Pending[] = [];
-  private less(a: Pending, b: Pending): boolean {
-    return a.due < b.due || (a.due === b.due && a.order < b.order);
-  }
-  push(x: Pending): void {
-    const h = this.items;
-    h.push(x);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
-      i = parent;
-    }
-  }
-  pop(): Pending {
-    const h = this.items;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
 
 export class TransactionStream implements EventStream<Transaction> {
@@ -260,6 +197,7 @@ export class TransactionStream implements EventStream<Transaction> {
   next(): Transaction {
     const seq = this.seq++;
     const t = Math.floor(this.arrivals.next());
+    if (t === Infinity) throw arrivalsEnded(seq);
     const c = this.drift.at(seq, t);
     const id = this.idPrefix + seq;
     const h = this.pending.items;

@@ -13,7 +13,7 @@ import { Rng, toSeed } from './rng.ts';
 import { ArrivalSpecSchema, createArrivals, type Arrivals } from './arrivals.ts';
 import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift.ts';
 import { hashUniform, MerchantPopulation, UserPopulation } from './population.ts';
-import { mergeParams, SeedSchema, type EventStream } from './stream.ts';
+import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';
 
 export const USER_EVENT_TYPES = ['login', 'view', 'search', 'click', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase', 'logout'] as const;
@@ -133,7 +133,7 @@ export class UserEventStream implements EventStream<UserEvent> {
     this.seed = toSeed(cfg.seed);
     const root = new Rng(this.seed);
     this.users = new UserPopulation({ size: cfg.users.count, zipf: cfg.users.zipf, seed: root.fork('user-attrs').seed });
-    this.products = new MerchantPopulation({ size: cfg.products.count, zipf: cfg.products.zipf, seed: root.fork('product-attrs').seed });
+    this.products = new MerchantPopulation({ size: cfg.products.count, zipf: cfg.products.zipf, seed: root.fork('product-attrs').seed }, '/product/p');
     this.arrivals = createArrivals({ ...cfg.arrivals, startMs: cfg.startMs }, root.fork('arrivals'));
     this.drift = new DriftSchedule({
       base: mergeParams(defaultUserEventParams(), cfg.params),
@@ -168,6 +168,7 @@ export class UserEventStream implements EventStream<UserEvent> {
   next(): UserEvent {
     const seq = this.seq++;
     const t = Math.floor(this.arrivals.next());
+    if (t === Infinity) throw arrivalsEnded(seq);
     const c = this.drift.at(seq, t);
     const r = this.rStep;
     for (;;) {
@@ -209,7 +210,7 @@ export class UserEventStream implements EventStream<UserEvent> {
         return '/login';
       case 'view':
       case 'click':
-        return '/product/p' + this.products.sampleActive(this.rProduct);
+        return this.products.id(this.products.sampleActive(this.rProduct));
       case 'search':
         return '/search';
       case 'add_to_cart':

@@ -36,43 +36,64 @@ export function zipfPmf(n: number, s: number): Float64Array {
   return p;
 }
 
-/** Walker/Vose alias table over ranks 1..n */
-class AliasZipf implements ZipfSampler {
-  readonly method = 'alias' as const;
-  private readonly prob: Float64Array;
-  private readonly alias: Int32Array;
-  constructor(readonly n: number, readonly s: number) {
-    const p = zipfPmf(n, s);
-    this.prob = new Float64Array(n);
-    this.alias = new Int32Array(n);
+/**
+ * Walker/Vose alias table over outcomes 0..k-1 with the given weights: one uniform per draw.
+ * Column i's threshold and alias sit side by side in one Float64Array, so a draw touches one
+ * cache line (16 bytes per outcome).
+ */
+export class AliasTable {
+  readonly size: number;
+  /** [2i] = probability of keeping column i, [2i + 1] = its alias */
+  private readonly table: Float64Array;
+  constructor(weights: ArrayLike<number>) {
+    const n = (this.size = weights.length);
+    if (n < 1) throw new RangeError('alias table: no outcomes');
+    let total = 0;
+    for (let i = 0; i < n; i++) total += weights[i] as number;
+    if (!(total > 0) || !Number.isFinite(total)) throw new RangeError('alias table: weights must be finite, ≥ 0, with a positive sum');
+    const t = (this.table = new Float64Array(2 * n));
     const scaled = new Float64Array(n);
     const small = new Int32Array(n);
     const large = new Int32Array(n);
     let ns = 0, nl = 0;
     for (let i = 0; i < n; i++) {
-      scaled[i] = (p[i + 1] as number) * n;
+      scaled[i] = ((weights[i] as number) / total) * n;
+      t[2 * i + 1] = i;
       if ((scaled[i] as number) < 1) small[ns++] = i;
       else large[nl++] = i;
     }
     while (ns > 0 && nl > 0) {
       const l = small[--ns] as number;
       const g = large[--nl] as number;
-      this.prob[l] = scaled[l] as number;
-      this.alias[l] = g;
+      t[2 * l] = scaled[l] as number;
+      t[2 * l + 1] = g;
       scaled[g] = (scaled[g] as number) + (scaled[l] as number) - 1;
       if ((scaled[g] as number) < 1) small[ns++] = g;
       else large[nl++] = g;
     }
     // leftovers are 1 up to rounding
-    while (nl > 0) this.prob[large[--nl] as number] = 1;
-    while (ns > 0) this.prob[small[--ns] as number] = 1;
+    while (nl > 0) t[2 * (large[--nl] as number)] = 1;
+    while (ns > 0) t[2 * (small[--ns] as number)] = 1;
+  }
+  /** an outcome in 0..size-1 */
+  sample(rng: UniformSource): number {
+    // one uniform: the integer part picks the column, the fraction decides column vs alias
+    const x = rng.next() * this.size;
+    const i = x | 0;
+    const t = this.table;
+    return x - i < (t[2 * i] as number) ? i : (t[2 * i + 1] as number);
+  }
+}
+
+/** Zipf ranks through an alias table */
+class AliasZipf implements ZipfSampler {
+  readonly method = 'alias' as const;
+  private readonly table: AliasTable;
+  constructor(readonly n: number, readonly s: number) {
+    this.table = new AliasTable(zipfPmf(n, s).subarray(1));
   }
   sample(rng: UniformSource): number {
-    const u = rng.next();
-    // one uniform: the integer part picks the column, the fraction decides column vs alias
-    const x = u * this.n;
-    const i = x | 0;
-    return (x - i < (this.prob[i] as number) ? i : (this.alias[i] as number)) + 1;
+    return this.table.sample(rng) + 1;
   }
 }
 

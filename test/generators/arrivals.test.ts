@@ -95,6 +95,20 @@ test('bursty (MMPP-2) events follow its realised state path, which rateAt report
   assert.ok(hiT > 0 && loT > 0 && inLow > 0);
 });
 
+test('a ramp down to zero ends the process (Infinity), not an endless loop', () => {
+  const a = createArrivals({ kind: 'ramp', from: 100, to: 0, durationMs: 10_000 }, new Rng(2));
+  let n = 0;
+  while (a.next() !== Infinity) n++;
+  assert.ok(Math.abs(n - 500) < 4 * Math.sqrt(500), `${n}`);
+});
+
+test('a tall spike costs no thinning outside it: counts per piece are Poisson means', () => {
+  // 1000× spike; with a global bound this would draw ~1000 candidates per event outside it
+  const c = counts({ kind: 'spike', base: 10, peak: 10_000, atMs: 100_000, durationMs: 1000 }, 8, 100_000, 3);
+  assert.ok(Math.abs(c[0]! - 1000) < 4 * Math.sqrt(1000), `${c[0]}`);
+  assert.ok(Math.abs(c[1]! - 10_990) < 4 * Math.sqrt(10_990), `${c[1]}`);
+});
+
 test('the same seed gives the same times; another seed other times', () => {
   const take = (seed: number) => {
     const a = createArrivals({ kind: 'bursty', low: 10, high: 100, meanLowMs: 500, meanHighMs: 500 }, new Rng(seed));

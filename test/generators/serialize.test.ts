@@ -2,10 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
+import { Rng } from '../../generators/rng.ts';
 import { TransactionStream, type Transaction } from '../../generators/transactions.ts';
 import { UserEventStream } from '../../generators/user-events.ts';
 import {
-  avroSyncMarker, transactionFromAvro, transactionFromJson, transactionToAvro, transactionToJson,
+  avroSyncMarker, jsonMillis, jsonMoney, transactionFromAvro, transactionFromJson, transactionToAvro, transactionToJson,
   userEventFromAvro, userEventFromJson, userEventToAvro, userEventToJson,
 } from '../../generators/serialize.ts';
 import { TRANSACTION_AVSC, USER_EVENT_AVSC } from '../../generators/schemas/index.ts';
@@ -16,6 +17,18 @@ const plain = <T extends object>(x: T): T => ({ ...x });
 test('the hand-written JSON serializers match JSON.stringify byte for byte', () => {
   for (const t of new TransactionStream({ seed: 3, fraudRate: 0.1 }).take(5000)) assert.is(transactionToJson(t), JSON.stringify(t));
   for (const e of new UserEventStream({ seed: 3 }).take(5000)) assert.is(userEventToJson(e), JSON.stringify(e));
+});
+
+test('money and epoch-ms formatting equal JSON.stringify for any number', () => {
+  const r = new Rng(1);
+  const xs = [0, 0.01, 0.1, 0.5, 1, 10, 99.99, 100.1, 1e13 + 0.01, 1e15, 1e21, -1, -0.5, 0.005, 1 / 3, NaN, Infinity, 1.005, 2.675];
+  for (let i = 0; i < 100_000; i++) {
+    xs.push(Math.round(r.lognormal(3, 2) * 100) / 100, r.lognormal(3, 2), Math.round(r.uniform(0, 1e6)) / 100);
+  }
+  for (const x of xs) assert.is(jsonMoney(x), JSON.stringify(x), String(x));
+  const ts = [0, 999_999, 1_000_000, 1_000_001, 1_767_225_600_000, 1_767_225_600_001, 1.5, -5, 1e15, 2 ** 53];
+  for (let i = 0; i < 100_000; i++) ts.push(Math.floor(r.uniform(1e12, 2e12)));
+  for (const t of ts) assert.is(jsonMillis(t), JSON.stringify(t), String(t));
 });
 
 test('strings that need escaping fall back to JSON.stringify', () => {

@@ -48,7 +48,7 @@ if (haveTool('jupyter', ['nbconvert', '--version'], 'jupyter nbconvert')) {
       // tslab prints TypeScript diagnostics to stderr rather than raising; treat them as failures
       const stderr = outputs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => [o.text].flat().join('')).join('');
       assert.not.match(stderr, /^\d+:\d+ - /m, stderr);
-      if (nb === '01-quickstart.ipynb') {
+      if (nb === '01-quickstart.ipynb' || nb === '02-drift-lab.ipynb') {
         const rich = outputs.flatMap((o) => Object.keys(o.data ?? {}));
         assert.ok(rich.includes('text/html') || rich.includes('image/png') || rich.includes('image/svg+xml'), `a chart is displayed inline (outputs: ${rich.join(', ')})`);
       }

@@ -65,6 +65,21 @@ test('an unknown generator exits 104 listing the known ones', () => {
   assert.match(r.stderr, 'transactions, user-events');
 });
 
+test('--start, --arrivals constant and --rate set the event times', () => {
+  const r = cli('user-events', '-n', '5', '--start', '2026-03-01T00:00:00Z', '--arrivals', 'constant', '--rate', '100');
+  assert.is(r.code, 0, r.stderr);
+  const times = r.stdout.toString().trimEnd().split('\n').map((l) => JSON.parse(l).eventTime);
+  const t0 = Date.parse('2026-03-01T00:00:00Z');
+  assert.equal(times, [t0, t0 + 10, t0 + 20, t0 + 30, t0 + 40]);
+});
+
+test('a transactions-only flag on user-events exits 104 naming the flag', () => {
+  const r = cli('user-events', '--fraud-rate', '0.1');
+  assert.is(r.code, 104);
+  assert.match(r.stderr, '--fraud-rate');
+  assert.match(r.stderr, 'transactions generator only');
+});
+
 test('--help lists the generators and the flags', () => {
   const r = spawnSync(process.execPath, ['bin/pipelab.js', 'generate', '--help'], { cwd: root, encoding: 'utf8' });
   assert.is(r.status, 0);

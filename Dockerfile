@@ -1,0 +1,7 @@
+# pipelab as a container image: the model server and the stream processor of docker-compose.yml.
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+ENTRYPOINT ["node", "bin/pipelab.js"]

@@ -1,0 +1,20 @@
+/**
+ * InitProducerId (key 22), v0–1 (none flexible).
+ * Request: transactional_id NULLABLE_STRING, transaction_timeout_ms INT32
+ * Response: throttle_time_ms INT32, error_code INT16, producer_id INT64, producer_epoch INT16
+ * Idempotent producers only; transactions are not supported.
+ */
+import { Writer } from '../protocol/writer.ts';
+import { ERR, type Api } from './types.ts';
+
+export const api: Api = {
+  key: 22, name: 'InitProducerId', min: 0, max: 1, flexibleFrom: Infinity,
+  handle(r, ctx) {
+    r.nullableString();
+    r.int32();
+    const w = new Writer().int32(0);
+    if (ctx.forcedError !== undefined) return w.int16(ctx.forcedError).int64(-1).int16(-1);
+    const { producerId, epoch } = ctx.cluster.producers.allocate();
+    return w.int16(ERR.NONE).int64(producerId).int16(epoch);
+  },
+};

@@ -1,0 +1,155 @@
+/**
+ * The shared state of one in-process cluster: topics and logs, groups, committed offsets,
+ * producer ids, the broker nodes (each its own listener, see server.ts) and the fault hooks.
+ * Every node serves the same state; only partition leadership differs per node.
+ */
+import { createHash } from 'node:crypto';
+import { ALL_APIS, checkRegistry } from './apis/index.ts';
+import type { Api } from './apis/types.ts';
+import { Groups, realTimers, type Timers } from './groups.ts';
+import { Offsets } from './offsets.ts';
+import { Producers } from './producers.ts';
+import { DEFAULT_LOG_CONFIG, Topics, type Topic } from './topics.ts';
+
+export interface ClusterOptions {
+  autoCreateTopics: boolean;
+  defaultPartitions: number;
+  defaultReplicationFactor: number;
+  clusterId: string;
+  maxFrameBytes: number;
+  checkCrc: boolean;
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+  maxFetchWaitMs: number;
+}
+
+export interface NodeInfo {
+  id: number;
+  host: string;
+  port: number;
+  alive: boolean;
+}
+
+/** What a fault hook sees: one request, before it is handled. */
+export interface RequestInfo {
+  apiKey: number;
+  apiName: string;
+  apiVersion: number;
+  correlationId: number;
+  clientId: string | null;
+  node: number;
+}
+
+/**
+ * What a hook may do: wait `delayMs` first (delays add up along the chain), answer every entry
+ * with `errorCode`, `close` the client's connection, or `drop` the request (never answered).
+ * Returning nothing lets the next hook (and then the broker) handle the request.
+ */
+export interface HookAction {
+  delayMs?: number;
+  errorCode?: number;
+  close?: boolean;
+  drop?: boolean;
+}
+
+export type ControlFn = (req: RequestInfo) => HookAction | void | Promise<HookAction | void>;
+
+export interface Hook {
+  remove(): void;
+}
+
+export interface TopicSpec {
+  partitions?: number;
+  replicationFactor?: number;
+  configs?: Record<string, string>;
+  validateOnly?: boolean;
+}
+
+export class Cluster {
+  readonly apis: Api[] = checkRegistry(ALL_APIS);
+  readonly apiByKey = new Map<number, Api>(this.apis.map((a) => [a.key, a]));
+  readonly topics: Topics;
+  readonly groups: Groups;
+  readonly offsets = new Offsets();
+  readonly producers = new Producers();
+  readonly nodes: NodeInfo[] = [];
+  readonly hooks: Array<{ key: number; fn: ControlFn }> = [];
+  readonly counters = { records: 0, producedBytes: 0, fetchedBytes: 0, malformedFrames: 0, internalErrors: 0, lastInternalError: '', requests: new Map<string, number>() };
+  /** test hook: sees every request frame body before it is handled (the fuzz test records them) */
+  frameTap: ((frame: Buffer) => void) | undefined;
+  closed = false;
+  private closeResolve!: () => void;
+  /** resolves when the cluster shuts down (ends long-polls) */
+  readonly closing = new Promise<void>((res) => { this.closeResolve = res; });
+
+  constructor(readonly options: ClusterOptions, readonly now: () => number = Date.now, timers: Timers = realTimers) {
+    this.topics = new Topics(now, DEFAULT_LOG_CONFIG);
+    this.groups = new Groups({ minSessionTimeoutMs: options.minSessionTimeoutMs, maxSessionTimeoutMs: options.maxSessionTimeoutMs }, timers);
+  }
+
+  get clusterId(): string { return this.options.clusterId; }
+
+  liveNodes(): NodeInfo[] { return this.nodes.filter((n) => n.alive); }
+
+  createTopic(name: string, spec: TopicSpec = {}): Topic {
+    const all = this.nodes.map((n) => n.id);
+    const live = this.liveNodes().map((n) => n.id);
+    return this.topics.create(name, spec.partitions ?? this.options.defaultPartitions, spec.replicationFactor ?? Math.min(this.options.defaultReplicationFactor, all.length), spec.configs ?? {}, live, all, spec.validateOnly);
+  }
+
+  deleteTopic(name: string): boolean {
+    if (!this.topics.delete(name)) return false;
+    this.offsets.deleteTopic(name);
+    this.producers.deleteTopic(name);
+    return true;
+  }
+
+  /** group state is shared, so any live node coordinates; spread groups by a stable hash */
+  coordinatorFor(key: string): NodeInfo | undefined {
+    const live = this.liveNodes();
+    if (live.length === 0) return undefined;
+    const h = createHash('md5').update(key).digest().readUInt32BE(0);
+    return live[h % live.length];
+  }
+
+  setAlive(id: number, alive: boolean): void {
+    const n = this.nodes.find((x) => x.id === id);
+    if (!n) return;
+    n.alive = alive;
+    this.topics.electLeaders(this.liveNodes().map((x) => x.id));
+  }
+
+  addHook(key: number, fn: ControlFn): Hook {
+    const entry = { key, fn };
+    this.hooks.push(entry);
+    return { remove: () => { const i = this.hooks.indexOf(entry); if (i >= 0) this.hooks.splice(i, 1); } };
+  }
+
+  /** runs the hooks for this request in order; returns the combined action */
+  async runHooks(info: RequestInfo): Promise<HookAction> {
+    let delayMs = 0;
+    for (const h of [...this.hooks]) {
+      if (h.key !== -1 && h.key !== info.apiKey) continue;
+      const a = await h.fn(info);
+      if (!a) continue;
+      delayMs += a.delayMs ?? 0;
+      if (a.close || a.drop || a.errorCode !== undefined) return { ...a, delayMs };
+    }
+    return { delayMs };
+  }
+
+  enforceRetention(): number {
+    let freed = 0;
+    const now = this.now();
+    for (const t of this.topics.all()) for (const p of t.partitions) freed += p.log.enforceRetention(now);
+    return freed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeResolve();
+    this.groups.close();
+    for (const t of this.topics.all()) for (const p of t.partitions) p.log.wake();
+  }
+}

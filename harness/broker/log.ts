@@ -1,0 +1,150 @@
+/**
+ * One partition's log: record batches kept exactly as received (only baseOffset and the leader
+ * epoch rewritten), grouped in segments like Kafka's, with a per-batch offset index searched by
+ * binary search for Fetch and ListOffsets. Retention drops whole segments: by size
+ * (retention.bytes, closed segments only) and by age (retention.ms, on the newest timestamp in
+ * the segment; an expired active segment is rolled and dropped, as Kafka does).
+ */
+import { firstRecordAtOrAfter, rebase, type BatchHeader } from './protocol/record-batch.ts';
+
+export interface LogConfig {
+  retentionMs: number;
+  retentionBytes: number;
+  segmentMs: number;
+  segmentBytes: number;
+  maxMessageBytes: number;
+}
+
+class Segment {
+  readonly bases: number[] = [];
+  readonly lasts: number[] = [];
+  readonly maxTs: number[] = [];
+  readonly batches: Buffer[] = [];
+  bytes = 0;
+  newestTs = -Infinity;
+  constructor(readonly createdAt: number) {}
+}
+
+/** index of the last element <= x in a sorted array, or -1 */
+function floorIndex(a: number[], x: number): number {
+  let lo = 0, hi = a.length - 1, ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! <= x) { ans = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return ans;
+}
+
+export class PartitionLog {
+  private segments: Segment[] = [];
+  logStart = 0;
+  hwm = 0;
+  bytes = 0;
+  batchCount = 0;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(public config: LogConfig, private readonly now: () => number) {}
+
+  /**
+   * Appends one validated batch (copied out of the request frame so the frame can be freed).
+   * Returns its base offset.
+   */
+  append(batch: Buffer, h: BatchHeader, leaderEpoch: number): number {
+    const now = this.now();
+    let seg = this.segments.at(-1);
+    if (!seg || (seg.batches.length > 0 && (now - seg.createdAt >= this.config.segmentMs || seg.bytes + h.size > this.config.segmentBytes))) {
+      seg = new Segment(now);
+      this.segments.push(seg);
+    }
+    // small batches share Node's 8 KiB pool slabs (less per-allocation overhead); large ones get their own
+    const copy = h.size < 4096 ? Buffer.allocUnsafe(h.size) : Buffer.allocUnsafeSlow(h.size);
+    batch.copy(copy, 0, 0, h.size);
+    const base = this.hwm;
+    rebase(copy, base, leaderEpoch);
+    seg.bases.push(base);
+    seg.lasts.push(base + h.lastOffsetDelta);
+    seg.maxTs.push(h.maxTimestamp);
+    seg.batches.push(copy);
+    seg.bytes += h.size;
+    if (h.maxTimestamp > seg.newestTs) seg.newestTs = h.maxTimestamp;
+    this.bytes += h.size;
+    this.batchCount++;
+    this.hwm = base + h.lastOffsetDelta + 1;
+    this.enforceRetention(now);
+    this.wake();
+    return base;
+  }
+
+  /**
+   * Whole batches starting with the one containing `offset`, up to `maxBytes` (the first batch
+   * always, even if larger: KIP-74).
+   */
+  read(offset: number, maxBytes: number): { batches: Buffer[]; bytes: number } {
+    const out: Buffer[] = [];
+    let bytes = 0;
+    if (offset >= this.hwm || offset < this.logStart) return { batches: out, bytes };
+    const firstBases = this.segments.map((s) => s.bases[0] ?? Infinity);
+    let si = Math.max(0, floorIndex(firstBases, offset));
+    let bi = Math.max(0, floorIndex(this.segments[si]!.bases, offset));
+    for (; si < this.segments.length; si++, bi = 0) {
+      const seg = this.segments[si]!;
+      for (; bi < seg.batches.length; bi++) {
+        if (seg.lasts[bi]! < offset) continue;
+        const b = seg.batches[bi]!;
+        if (out.length > 0 && bytes + b.length > maxBytes) return { batches: out, bytes };
+        out.push(b);
+        bytes += b.length;
+      }
+    }
+    return { batches: out, bytes };
+  }
+
+  /** ListOffsets by timestamp: the first offset whose record timestamp is >= ts */
+  offsetForTimestamp(ts: number): { offset: number; timestamp: number } | undefined {
+    for (const seg of this.segments) {
+      if (seg.newestTs < ts) continue;
+      for (let i = 0; i < seg.batches.length; i++) {
+        if (seg.maxTs[i]! < ts) continue;
+        const exact = firstRecordAtOrAfter(seg.batches[i]!, ts);
+        if (exact) return { offset: seg.bases[i]! + exact.offsetDelta, timestamp: exact.timestamp };
+        return { offset: seg.bases[i]!, timestamp: seg.maxTs[i]! };
+      }
+    }
+    return undefined;
+  }
+
+  /** Drops expired or excess segments; returns how many bytes were freed. */
+  enforceRetention(now = this.now()): number {
+    const { retentionMs, retentionBytes } = this.config;
+    let freed = 0;
+    while (this.segments.length > 0) {
+      const seg = this.segments[0]!;
+      const isActive = this.segments.length === 1;
+      const expired = retentionMs >= 0 && seg.batches.length > 0 && now - seg.newestTs > retentionMs;
+      const excess = !isActive && retentionBytes >= 0 && this.bytes - seg.bytes >= retentionBytes;
+      if (!expired && !excess) break;
+      this.segments.shift();
+      this.bytes -= seg.bytes;
+      this.batchCount -= seg.batches.length;
+      freed += seg.bytes;
+      this.logStart = this.segments[0]?.bases[0] ?? this.hwm;
+    }
+    if (this.segments.length === 0) this.logStart = this.hwm;
+    return freed;
+  }
+
+  /** resolves when a batch is appended (or `wake` is called at shutdown) */
+  waitForData(): { promise: Promise<void>; cancel: () => void } {
+    let done!: () => void;
+    const promise = new Promise<void>((res) => { done = res; });
+    this.waiters.add(done);
+    return { promise, cancel: () => { this.waiters.delete(done); done(); } };
+  }
+
+  wake(): void {
+    if (this.waiters.size === 0) return;
+    const ws = [...this.waiters];
+    this.waiters.clear();
+    for (const w of ws) w();
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * One broker node's TCP listener. Per connection: frames are cut from the byte stream
+ * (size INT32 + body), each request is handled as it arrives, and responses are written in
+ * request order (kafka-python checks correlation ids). A malformed, unknown or oversized frame
+ * closes that client's connection only; nothing a client sends can throw out of here.
+ */
+import net from 'node:net';
+import { ProtocolError, Reader } from './protocol/reader.ts';
+import { API_VERSIONS_KEY, frameResponse, readRequestHeader } from './protocol/frame.ts';
+import { apiVersionsBody } from './apis/18-api-versions.ts';
+import type { ApiContext } from './apis/types.ts';
+import type { Cluster, NodeInfo } from './cluster.ts';
+import type { Writer } from './protocol/writer.ts';
+
+interface Slot { done: boolean; out: Buffer[] | null }
+
+/** exported for the fuzz test, which drives it through a fake socket */
+export class Connection {
+  private chunks: Buffer[] = [];
+  private have = 0;
+  private need = -1;
+  private readonly slots: Slot[] = [];
+  private gate: Promise<void> = Promise.resolve();
+  private dead = false;
+
+  constructor(private readonly socket: net.Socket, private readonly cluster: Cluster, private readonly node: NodeInfo) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => {
+      try { this.onData(chunk); } catch (e) { this.fail(e); }
+    });
+    socket.on('error', () => { this.dead = true; });
+    socket.on('close', () => { this.dead = true; });
+  }
+
+  private fail(e: unknown): void {
+    // a client's bad bytes are counted; anything else is a broker bug, kept for stats()
+    if (e instanceof ProtocolError) this.cluster.counters.malformedFrames++;
+    else {
+      this.cluster.counters.internalErrors++;
+      this.cluster.counters.lastInternalError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    }
+    this.dead = true;
+    this.socket.destroy();
+  }
+
+  private take(n: number): Buffer {
+    const first = this.chunks[0]!;
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let at = 0;
+      while (at < n) {
+        const c = this.chunks[0]!;
+        const k = Math.min(c.length, n - at);
+        c.copy(out, at, 0, k);
+        at += k;
+        if (k === c.length) this.chunks.shift();
+        else this.chunks[0] = c.subarray(k);
+      }
+    }
+    this.have -= n;
+    return out;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.dead) return;
+    this.chunks.push(chunk);
+    this.have += chunk.length;
+    for (;;) {
+      if (this.need < 0) {
+        if (this.have < 4) return;
+        const size = this.take(4).readInt32BE(0);
+        if (size < 8 || size > this.cluster.options.maxFrameBytes) throw new ProtocolError(`frame size ${size} out of range`);
+        this.need = size;
+      }
+      if (this.have < this.need) return;
+      const frame = this.take(this.need);
+      this.need = -1;
+      this.onFrame(frame);
+      if (this.dead) return;
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    this.cluster.frameTap?.(frame);
+    const r = new Reader(frame);
+    const header = readRequestHeader(r);
+    const api = this.cluster.apiByKey.get(header.apiKey);
+    if (!api) throw new ProtocolError(`unknown api key ${header.apiKey}`);
+    const slot: Slot = { done: false, out: null };
+    this.slots.push(slot);
+    const c = this.cluster;
+    c.counters.requests.set(api.name, (c.counters.requests.get(api.name) ?? 0) + 1);
+    if (header.apiVersion < api.min || header.apiVersion > api.max) {
+      if (header.apiKey !== API_VERSIONS_KEY) throw new ProtocolError(`unsupported version ${header.apiVersion} of ${api.name}`);
+      // a v0 body with UNSUPPORTED_VERSION and the full list: the client retries with a lower version
+      this.finish(slot, frameResponse(header.correlationId, false, apiVersionsBody(c.apis, 0, 35).toBuffers()));
+      return;
+    }
+    const flexible = header.apiVersion >= api.flexibleFrom;
+    if (flexible) r.tags();
+    const ctx: ApiContext = { cluster: c, node: this.node.id, header, version: header.apiVersion, clientHost: this.socket.remoteAddress ?? '' };
+    const respond = (w: Writer | null) => {
+      if (w === null) return this.finish(slot, null);
+      const flexHeader = flexible && header.apiKey !== API_VERSIONS_KEY;
+      this.finish(slot, frameResponse(header.correlationId, flexHeader, w.toBuffers()));
+    };
+    const run = (): void | Promise<void> => {
+      const out = api.handle(r, ctx);
+      if (out instanceof Promise) return out.then(respond);
+      respond(out);
+    };
+    if (c.hooks.length === 0) {
+      const p = run();
+      if (p) p.catch((e) => this.fail(e));
+      return;
+    }
+    // with hooks, requests on one connection start in arrival order even when a hook waits
+    const info = { apiKey: api.key, apiName: api.name, apiVersion: header.apiVersion, correlationId: header.correlationId, clientId: header.clientId, node: this.node.id };
+    this.gate = this.gate.then(async () => {
+      const action = await c.runHooks(info);
+      if (action.delayMs) await new Promise((res) => setTimeout(res, action.delayMs));
+      if (this.dead) return;
+      if (action.close) { this.dead = true; this.socket.destroy(); return; }
+      if (action.drop) return;
+      if (action.errorCode !== undefined) ctx.forcedError = action.errorCode;
+      const p = run();
+      if (p) p.catch((e) => this.fail(e));
+    }).catch((e) => this.fail(e));
+  }
+
+  private finish(slot: Slot, out: Buffer[] | null): void {
+    slot.done = true;
+    slot.out = out;
+    if (this.dead) return;
+    if (this.slots[0] !== slot) return;
+    let corked = false;
+    while (this.slots.length > 0 && this.slots[0]!.done) {
+      const s = this.slots.shift()!;
+      if (!s.out) continue;
+      if (!corked) { this.socket.cork(); corked = true; }
+      for (const b of s.out) this.socket.write(b);
+    }
+    if (corked) this.socket.uncork();
+  }
+
+  destroy(): void {
+    this.dead = true;
+    this.socket.destroy();
+  }
+}
+
+export class NodeServer {
+  private server: net.Server | undefined;
+  private readonly conns = new Set<Connection>();
+
+  constructor(readonly info: NodeInfo, private readonly cluster: Cluster) {}
+
+  get connections(): number { return this.conns.size; }
+
+  async start(): Promise<void> {
+    const server = net.createServer((socket) => {
+      const conn = new Connection(socket, this.cluster, this.info);
+      this.conns.add(conn);
+      socket.on('close', () => this.conns.delete(conn));
+    });
+    server.on('error', () => { /* per-socket errors are handled on the socket */ });
+    await new Promise<void>((resolve, reject) => {
+      const onErr = (e: Error) => reject(e);
+      server.once('error', onErr);
+      server.listen(this.info.port, this.info.host, () => { server.off('error', onErr); resolve(); });
+    });
+    const addr = server.address();
+    if (addr && typeof addr === 'object') this.info.port = addr.port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    for (const c of this.conns) c.destroy();
+    this.conns.clear();
+    if (s) await new Promise<void>((res) => s.close(() => res()));
+  }
+}

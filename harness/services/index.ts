@@ -1,0 +1,83 @@
+/**
+ * Service resolution for the pipeline's external components. `resolveServices` resolves each
+ * requested one and `servicesInfo` gives RunSummary.services; `serviceOptionsFrom` maps CLI
+ * flags (`--redis`, `--redis-mode`, `--model-server`, `--model-server-mode`) to options.
+ */
+import type { ServiceInfo } from '../results/types.ts';
+import { PipelabError } from '../errors.ts';
+import { resolveModelServer, type ModelServerConnection, type ModelServerSetup } from './model-server.ts';
+import { resolveRedis, type RedisConnection } from './redis.ts';
+import { isResolvableMode } from './resolve.ts';
+import { toServiceInfo, type ResolveOptions, type ResolvedService } from './types.ts';
+
+export interface ServicesRequest {
+  redis?: ResolveOptions | true;
+  modelServer?: (ResolveOptions & { setup?: ModelServerSetup }) | true;
+}
+
+export interface ResolvedServices {
+  redis?: ResolvedService<RedisConnection>;
+  modelServer?: ResolvedService<ModelServerConnection>;
+  /** mode and detail of each, for RunSummary.services */
+  info(): Record<string, ServiceInfo>;
+  /** close in reverse order of start */
+  close(): Promise<void>;
+}
+
+export async function resolveServices(req: ServicesRequest): Promise<ResolvedServices> {
+  const started: ResolvedService[] = [];
+  const out: ResolvedServices = {
+    info: () => Object.fromEntries(started.map((s) => [s.name, toServiceInfo(s)])),
+    close: async () => {
+      for (const s of started.reverse()) await s.close().catch(() => {});
+    },
+  };
+  try {
+    if (req.redis) started.push((out.redis = await resolveRedis(req.redis === true ? {} : req.redis)));
+    if (req.modelServer) started.push((out.modelServer = await resolveModelServer(req.modelServer === true ? {} : req.modelServer)));
+  } catch (e) {
+    await out.close();
+    throw e;
+  }
+  return out;
+}
+
+export function servicesInfo(services: ResolvedService[]): Record<string, ServiceInfo> {
+  return Object.fromEntries(services.map((s) => [s.name, toServiceInfo(s)]));
+}
+
+/** CLI flags → resolve options (flags win over PIPELAB_* env, which resolveService reads) */
+export function serviceOptionsFrom(flags: { redis?: string; redisMode?: string; modelServer?: string; modelServerMode?: string }): Pick<ServicesRequest, 'redis' | 'modelServer'> {
+  const mode = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    if (!isResolvableMode(v)) throw new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: '${v}'`, { hint: `use ${flag} external|container|local|embedded` });
+    return v;
+  };
+  return {
+    redis: { url: flags.redis, mode: mode('--redis-mode', flags.redisMode) },
+    modelServer: { url: flags.modelServer, mode: mode('--model-server-mode', flags.modelServerMode) },
+  };
+}
+
+/**
+ * The runner's `services` overrides (TargetContext.services, e.g. { redis: 'redis://..',
+ * 'redis-mode': 'local', 'model-server': 'http://..' }) → resolve options. Keys may be kebab or
+ * camel case; unknown keys (kafka, for the broker's spec) are left to their own resolver.
+ */
+export function servicesRequestFrom(overrides: Readonly<Record<string, string>> = {}): Pick<ServicesRequest, 'redis' | 'modelServer'> {
+  const get = (...keys: string[]) => keys.map((k) => overrides[k]).find((v) => v !== undefined && v !== '');
+  return serviceOptionsFrom({
+    redis: get('redis'),
+    redisMode: get('redis-mode', 'redisMode'),
+    modelServer: get('model-server', 'modelServer'),
+    modelServerMode: get('model-server-mode', 'modelServerMode'),
+  });
+}
+
+export { resolveService, isResolvableMode } from './resolve.ts';
+export { resolveRedis, openFeatureStore, redisSpec, type RedisConnection } from './redis.ts';
+export { resolveModelServer, modelServerSpec, startLocalModelServer, type ModelServerConnection, type ModelServerSetup } from './model-server.ts';
+export { probeContainerRuntime } from './container.ts';
+export { startLocalRedis, type LocalRedis } from './local-redis.ts';
+export { freePort } from './ports.ts';
+export { RESOLUTION_ORDER, toServiceInfo, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type Started } from './types.ts';

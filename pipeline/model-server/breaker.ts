@@ -1,0 +1,132 @@
+/**
+ * Circuit breaker (closed → open → half-open → closed), count-based like resilience4j's: over
+ * the last `windowSize` calls, when at least `minCalls` were made and the failure rate or the
+ * slow-call rate reaches its threshold, the breaker opens. While open every call goes straight
+ * to the fallback. After `resetTimeoutMs` it half-opens and lets `halfOpenCalls` trial calls
+ * through: all succeed → closed; any failure or slow call → open again. A call slower than
+ * `timeoutMs` is abandoned (fallback answers) and counts as a failure. Clock and timers are
+ * injectable for virtual-time tests.
+ */
+import { realTimers, type Timers } from './batcher.ts';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface BreakerOptions {
+  windowSize?: number;
+  minCalls?: number;
+  failureRateThreshold?: number;
+  slowCallMs?: number;
+  slowCallRateThreshold?: number;
+  /** a call taking longer is abandoned and counted as failed */
+  timeoutMs?: number;
+  resetTimeoutMs?: number;
+  halfOpenCalls?: number;
+  clock?: () => number;
+  timers?: Timers;
+  onStateChange?(from: BreakerState, to: BreakerState): void;
+}
+
+export const BREAKER_DEFAULTS: Required<Omit<BreakerOptions, 'clock' | 'timers' | 'onStateChange'>> = {
+  windowSize: 20,
+  minCalls: 5,
+  failureRateThreshold: 0.5,
+  slowCallMs: 100,
+  slowCallRateThreshold: 0.8,
+  timeoutMs: 250,
+  resetTimeoutMs: 5000,
+  halfOpenCalls: 3,
+};
+
+export class CircuitBreaker {
+  private st: BreakerState = 'closed';
+  /** outcomes of recent calls: 0 ok, 1 failed, 2 slow */
+  private window: number[] = [];
+  private openedAt = 0;
+  private trials = 0;
+  private trialOk = 0;
+  private readonly o: typeof BREAKER_DEFAULTS;
+  private readonly clock: () => number;
+  private readonly timers: Timers;
+  readonly counts = { calls: 0, failures: 0, slow: 0, timeouts: 0, rejected: 0, fallbacks: 0 };
+
+  constructor(private readonly opts: BreakerOptions = {}) {
+    this.o = { ...BREAKER_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as typeof BREAKER_DEFAULTS;
+    this.clock = opts.clock ?? (() => performance.now());
+    this.timers = opts.timers ?? realTimers;
+  }
+
+  get state(): BreakerState {
+    if (this.st === 'open' && this.clock() - this.openedAt >= this.o.resetTimeoutMs) this.to('half-open');
+    return this.st;
+  }
+
+  private to(s: BreakerState): void {
+    if (s === this.st) return;
+    const from = this.st;
+    this.st = s;
+    if (s === 'open') this.openedAt = this.clock();
+    if (s === 'half-open') (this.trials = 0), (this.trialOk = 0);
+    if (s === 'closed') this.window = [];
+    this.opts.onStateChange?.(from, s);
+  }
+
+  /** may a call go through now? (half-open admits a limited number of trials) */
+  private admit(): boolean {
+    const s = this.state;
+    if (s === 'closed') return true;
+    if (s === 'open') return false;
+    if (this.trials >= this.o.halfOpenCalls) return false;
+    this.trials++;
+    return true;
+  }
+
+  private record(outcome: 0 | 1 | 2): void {
+    if (outcome === 1) this.counts.failures++;
+    if (outcome === 2) this.counts.slow++;
+    if (this.st === 'half-open') {
+      if (outcome !== 0) return this.to('open');
+      if (++this.trialOk >= this.o.halfOpenCalls) this.to('closed');
+      return;
+    }
+    if (this.st !== 'closed') return;
+    this.window.push(outcome);
+    if (this.window.length > this.o.windowSize) this.window.shift();
+    const n = this.window.length;
+    if (n < this.o.minCalls) return;
+    const failed = this.window.filter((x) => x === 1).length / n;
+    const slow = this.window.filter((x) => x === 2).length / n;
+    if (failed >= this.o.failureRateThreshold || slow >= this.o.slowCallRateThreshold) this.to('open');
+  }
+
+  /** run fn through the breaker; the fallback answers when open, on error or on timeout */
+  async exec<T>(fn: () => Promise<T>, fallback: (why: 'open' | 'error' | 'timeout') => T): Promise<{ value: T; fallback: boolean }> {
+    this.counts.calls++;
+    if (!this.admit()) {
+      this.counts.rejected++;
+      this.counts.fallbacks++;
+      return { value: fallback('open'), fallback: true };
+    }
+    const t0 = this.clock();
+    let timer: unknown;
+    const timeout = new Promise<'timeout'>((r) => (timer = this.timers.setTimeout(() => r('timeout'), this.o.timeoutMs)));
+    try {
+      const r = await Promise.race([fn().then((v) => ({ v })), timeout]);
+      if (r === 'timeout') {
+        this.counts.timeouts++;
+        this.record(1);
+        this.counts.fallbacks++;
+        return { value: fallback('timeout'), fallback: true };
+      }
+      this.record(this.clock() - t0 >= this.o.slowCallMs ? 2 : 0);
+      return { value: r.v, fallback: false };
+    } catch {
+      this.record(1);
+      this.counts.fallbacks++;
+      return { value: fallback('error'), fallback: true };
+    } finally {
+      this.timers.clearTimeout(timer);
+    }
+  }
+}
+
+export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };

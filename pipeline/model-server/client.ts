@@ -1,0 +1,125 @@
+/**
+ * ModelClient: scores instances against N model-server replicas. Requests are spread
+ * round-robin or to the replica with the fewest requests in flight (least-pending). Each
+ * replica has its own circuit breaker on the client side, so a replica that is down or slow is
+ * skipped while its breaker is open; when no replica can answer, the client scores with the
+ * same rules the server falls back to (`source: 'rules'`, modelVersion 'client-fallback'), so
+ * decisions continue while the model tier is down.
+ */
+import { Pool } from 'undici';
+import type { ScoringInput } from '../types.ts';
+import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
+import { RULES_THRESHOLD, ruleScore } from './rules.ts';
+import type { Prediction } from './server.ts';
+
+export interface ModelClientOptions {
+  /** replica base URLs, e.g. ['http://127.0.0.1:8501'] */
+  urls: string[];
+  strategy?: 'round-robin' | 'least-pending';
+  /** connections per replica (default 16) */
+  connections?: number;
+  breaker?: BreakerOptions;
+}
+
+interface Replica {
+  url: string;
+  pool: Pool;
+  pending: number;
+  breaker: CircuitBreaker;
+}
+
+export const CLIENT_FALLBACK_VERSION = 'client-fallback';
+/** instances per HTTP request (the server takes up to 1024 and 1 MiB; ~350 bytes each) */
+const CHUNK = 512;
+
+export class ModelClient {
+  private readonly replicas: Replica[];
+  private rr = 0;
+  readonly strategy: 'round-robin' | 'least-pending';
+  readonly counts = { requests: 0, fallbacks: 0, errors: 0 };
+
+  constructor(opts: ModelClientOptions) {
+    if (opts.urls.length === 0) throw new RangeError('ModelClient needs at least one replica URL');
+    this.strategy = opts.strategy ?? 'least-pending';
+    this.replicas = opts.urls.map((url) => ({
+      url,
+      pool: new Pool(url, { connections: opts.connections ?? 16, pipelining: 1 }),
+      pending: 0,
+      breaker: new CircuitBreaker({ timeoutMs: 1000, slowCallMs: 500, resetTimeoutMs: 2000, ...opts.breaker }),
+    }));
+  }
+
+  /** replicas in the order to try: the strategy's pick first, then the others */
+  private order(): Replica[] {
+    const n = this.replicas.length;
+    let first: number;
+    if (this.strategy === 'round-robin') first = this.rr++ % n;
+    else {
+      first = 0;
+      for (let i = 1; i < n; i++) if (this.replicas[i]!.pending < this.replicas[first]!.pending) first = i;
+    }
+    return Array.from({ length: n }, (_, i) => this.replicas[(first + i) % n]!);
+  }
+
+  private async call(r: Replica, instances: ScoringInput[]): Promise<Prediction[]> {
+    r.pending++;
+    try {
+      const res = await r.pool.request({ path: '/predict', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances }) });
+      const body = (await res.body.json()) as { predictions?: Prediction[]; error?: { message: string } };
+      if (res.statusCode >= 500) throw new Error(`${r.url}: HTTP ${res.statusCode}`);
+      if (res.statusCode !== 200 || !body.predictions) {
+        // a 4xx is the caller's mistake, not the replica's: surface it
+        const err = new Error(`model server rejected the request: ${body.error?.message ?? res.statusCode}`);
+        (err as Error & { status?: number }).status = res.statusCode;
+        throw err;
+      }
+      return body.predictions;
+    } finally {
+      r.pending--;
+    }
+  }
+
+  /** score instances (any number: sent in chunks of CHUNK, within the server's per-request limit) */
+  async predict(instances: ScoringInput[]): Promise<Prediction[]> {
+    if (instances.length <= CHUNK) return this.predictChunk(instances);
+    const parts: Promise<Prediction[]>[] = [];
+    for (let i = 0; i < instances.length; i += CHUNK) parts.push(this.predictChunk(instances.slice(i, i + CHUNK)));
+    return (await Promise.all(parts)).flat();
+  }
+
+  private async predictChunk(instances: ScoringInput[]): Promise<Prediction[]> {
+    this.counts.requests++;
+    let clientError: Error | undefined;
+    for (const r of this.order()) {
+      if (r.breaker.state === 'open') continue;
+      const out = await r.breaker.exec(
+        () =>
+          this.call(r, instances).catch((e: Error & { status?: number }) => {
+            if (e.status && e.status < 500) {
+              clientError = e;
+              return null; // not the replica's fault: don't count it against the breaker
+            }
+            throw e;
+          }),
+        () => undefined,
+      );
+      if (clientError) throw clientError;
+      if (!out.fallback && out.value) return out.value;
+      this.counts.errors++;
+    }
+    this.counts.fallbacks++;
+    return instances.map((x) => {
+      const score = ruleScore(x);
+      return { id: x.transaction.id, score, fraud: score >= RULES_THRESHOLD, source: 'rules', modelVersion: CLIENT_FALLBACK_VERSION, threshold: RULES_THRESHOLD };
+    });
+  }
+
+  /** breaker state per replica URL */
+  states(): Record<string, string> {
+    return Object.fromEntries(this.replicas.map((r) => [r.url, r.breaker.state]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.replicas.map((r) => r.pool.close()));
+  }
+}

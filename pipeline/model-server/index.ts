@@ -1,0 +1,7 @@
+export { MicroBatcher, realTimers, type MicroBatcherOptions, type Timers } from './batcher.ts';
+export { CircuitBreaker, BREAKER_DEFAULTS, type BreakerOptions, type BreakerState } from './breaker.ts';
+export { ModelClient, CLIENT_FALLBACK_VERSION, type ModelClientOptions } from './client.ts';
+export { AbRouter, parseWeights, stableUnit, type RouteWeight } from './router.ts';
+export { ruleScore, RULES_THRESHOLD } from './rules.ts';
+export { startModelServer, MODEL_SERVER_DEFAULTS, type ModelServer, type ModelServerOptions, type ModelFaults, type Prediction } from './server.ts';
+export { parsePredictBody, MAX_INSTANCES } from './validate.ts';
