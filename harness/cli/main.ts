@@ -12,6 +12,7 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/broker.ts'),
   () => import('./commands/compare.ts'),
   () => import('./commands/drift.ts'),
+  () => import('./commands/export.ts'),
   () => import('./commands/generate.ts'),
   () => import('./commands/model.ts'),
   () => import('./commands/run.ts'),
