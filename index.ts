@@ -131,3 +131,7 @@ export { k6Script, bundleK6Script, jsLiteral, K6_URL_ENV } from './harness/expor
 export type { K6Script, K6ScriptOptions } from './harness/export/k6-script.ts';
 export { k6Options, K6_METRICS } from './harness/export/k6-options.ts';
 export type { K6Options, K6Scenario, K6Threshold, K6Mapping, K6Dropped } from './harness/export/k6-options.ts';
+
+// --- data frames for notebooks (reports/timeseries.ts): the per-second series as tidy columns for arquero
+export { timeSeriesColumns } from './reports/timeseries.ts';
+export type { TimeSeriesColumns, TimeSeriesOptions } from './reports/timeseries.ts';
