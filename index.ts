@@ -127,7 +127,7 @@ export {
 } from './harness/services/index.ts';
 
 // --- k6 export (harness/export): a scenario with an http target as a k6 script (options + request)
-export { k6Script, bundleK6Script, jsLiteral, K6_URL_ENV } from './harness/export/k6-script.ts';
+export { k6Script, bundleK6Script, K6_URL_ENV } from './harness/export/k6-script.ts';
 export type { K6Script, K6ScriptOptions } from './harness/export/k6-script.ts';
 export { k6Options, K6_METRICS } from './harness/export/k6-options.ts';
 export type { K6Options, K6Scenario, K6Threshold, K6Mapping, K6Dropped } from './harness/export/k6-options.ts';
