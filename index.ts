@@ -52,6 +52,27 @@ export { TRANSACTION_AVSC, USER_EVENT_AVSC } from './generators/schemas/index.ts
 export { GENERATORS, getGenerator, createGenerator, generatorNames } from './generators/registry.ts';
 export type { GeneratorEntry } from './generators/registry.ts';
 
+// --- Simulation, autoscaling and cost (issue #6): discrete-event pipeline model, queue
+// self-checks against theory, HPA/KEDA controllers, instance catalogue and run comparison.
+export { simulate, downsamplePoints, type SimExtra, type SimulateOptions } from './harness/sim/simulate.ts';
+export { PIPELINE_DEFAULTS, resolveConfig, type PipelineSimConfig } from './harness/sim/config.ts';
+export { simulateQueue, type QueueSimOptions, type QueueSimResult } from './harness/sim/queue.ts';
+export { analytic, mm1, mmc, md1, erlangC, mmcWaitTail, type QueueFigures, type QueueModel } from './harness/sim/theory.ts';
+export { sampler, lognormalFromP50P99, empiricalFromSummary, type ServiceTimeSpec, type Sampler } from './harness/sim/dist.ts';
+export { toArrivalProcess, type ArrivalProcess } from './harness/sim/arrivals.ts';
+export { EventQueue } from './harness/sim/heap.ts';
+export { partitionOf } from './harness/sim/keys.ts';
+export { Hpa, HPA_DEFAULTS, defaultBehavior, type HpaSpec, type HpaMetric, type HpaBehavior, type HpaPolicy, type HpaInput } from './harness/autoscale/hpa.ts';
+export { KedaKafkaScaler, kafkaTotalLag, partitionLag, KEDA_KAFKA_DEFAULTS, type KedaKafkaOptions, type KafkaPartitionOffsets } from './harness/autoscale/keda.ts';
+export { seedPolicies, type ScalingPolicy } from './harness/autoscale/policies.ts';
+export { ReplicaGroup } from './harness/autoscale/replicas.ts';
+export type { ScaleDecision, PodSample } from './harness/autoscale/types.ts';
+export { loadCatalogue, parseCatalogue, hourlyPrice, DEFAULT_CATALOGUE_PATH, type Catalogue, type Instance, type Pricing } from './harness/cost/catalogue.ts';
+export { configCost, runCost, DEFAULT_COST_SPEC, type CostSpec, type CostBreakdown } from './harness/cost/cost.ts';
+export { compareRow, formatCompareTable, compareChartSpec, sloViolationMinutes, type CompareRow } from './harness/cost/compare.ts';
+export { defineSimulation, loadSimulation, type SimulationScenario, type SimulationOverrides } from './harness/sim/scenario.ts';
+export { analyseSimulation, formatSimReport, simTimelineSpec, type SimAnalysis, type ScaleOut } from './harness/sim/report.ts';
+
 // --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
 export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
 export type { Scenario, ScenarioPlan, ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './harness/scenario/index.ts';
@@ -105,6 +126,15 @@ export {
   type ResolvedServices, type ServicesRequest, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type RedisConnection, type ModelServerConnection, type ModelServerSetup,
 } from './harness/services/index.ts';
 
+// --- k6 export (harness/export): a scenario with an http target as a k6 script (options + request)
+export { k6Script, bundleK6Script, K6_URL_ENV } from './harness/export/k6-script.ts';
+export type { K6Script, K6ScriptOptions } from './harness/export/k6-script.ts';
+export { k6Options, K6_METRICS } from './harness/export/k6-options.ts';
+export type { K6Options, K6Scenario, K6Threshold, K6Mapping, K6Dropped } from './harness/export/k6-options.ts';
+
+// --- data frames for notebooks (reports/timeseries.ts): the per-second series as tidy columns for arquero
+export { timeSeriesColumns } from './reports/timeseries.ts';
+export type { TimeSeriesColumns, TimeSeriesOptions } from './reports/timeseries.ts';
 
 // --- pipeline (pipeline/topics, pipeline/processor, harness/services/kafka, harness/targets/pipeline): Kafka parts of the reference pipeline
 export { TOPICS, TOPIC_CONFIG, ensureTopics, replicationFor, compressionType, type TopicDecl, type TopicName, type Compression, type EnsureTopicsResult } from './pipeline/topics.ts';

@@ -25,6 +25,9 @@ export interface ClusterOptions {
 
 export interface NodeInfo {
   id: number;
+  /** address the listener binds */
+  bindHost: string;
+  /** address clients are told to connect to (Metadata, FindCoordinator) */
   host: string;
   port: number;
   alive: boolean;

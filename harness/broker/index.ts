@@ -8,6 +8,7 @@
  *   await broker.close();
  */
 import { randomUUID } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
 import { PipelabError } from '../errors.ts';
 import { Cluster, type ClusterOptions, type ControlFn, type Hook, type TopicSpec } from './cluster.ts';
@@ -24,6 +25,11 @@ export interface BrokerOptions {
   brokers?: number;
   /** address to bind and advertise (default 127.0.0.1; other addresses only when asked) */
   host?: string;
+  /**
+   * address given to clients in Metadata (default: `host`; for a wildcard host such as 0.0.0.0,
+   * this machine's first external IPv4 address)
+   */
+  advertisedHost?: string;
   /** port of the first node; the others take the next ports. 0 (default) = free ports */
   port?: number;
   /** create unknown topics when a client asks for their metadata (default true) */
@@ -131,6 +137,7 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max).opt
 const OptionsSchema = z.object({
   brokers: int(1, 16),
   host: z.string().min(1).optional(),
+  advertisedHost: z.string().min(1).optional(),
   port: int(0, 65535),
   autoCreateTopics: z.boolean().optional(),
   defaultPartitions: int(1, 100_000),
@@ -154,6 +161,13 @@ function validate(o: BrokerOptions): void {
   throw new PipelabError('INVALID_ARGUMENT', 'invalid broker options', { issues, hint: 'see docs/broker.md for the options and their ranges' });
 }
 
+/** what to tell clients when binding a wildcard address: a connectable address of this machine */
+function advertise(host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return host;
+  for (const addrs of Object.values(networkInterfaces())) for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return '127.0.0.1';
+}
+
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   validate(options);
   const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS & BrokerOptions;
@@ -171,7 +185,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const cluster = new Cluster(opts, o.now ?? Date.now, o.timers);
   const servers: NodeServer[] = [];
   for (let id = 0; id < o.brokers; id++) {
-    const info = { id, host: o.host, port: o.port === 0 ? 0 : o.port + id, alive: true };
+    const info = { id, bindHost: o.host, host: o.advertisedHost ?? advertise(o.host), port: o.port === 0 ? 0 : o.port + id, alive: true };
     cluster.nodes.push(info);
     servers.push(new NodeServer(info, cluster));
   }

@@ -172,7 +172,7 @@ export class NodeServer {
     await new Promise<void>((resolve, reject) => {
       const onErr = (e: Error) => reject(e);
       server.once('error', onErr);
-      server.listen(this.info.port, this.info.host, () => { server.off('error', onErr); resolve(); });
+      server.listen(this.info.port, this.info.bindHost, () => { server.off('error', onErr); resolve(); });
     });
     const addr = server.address();
     if (addr && typeof addr === 'object') this.info.port = addr.port;

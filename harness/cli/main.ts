@@ -10,12 +10,15 @@ import { version } from '../version.ts';
 // Subcommands (one line each; keep sorted).
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/broker.ts'),
+  () => import('./commands/compare.ts'),
   () => import('./commands/drift.ts'),
+  () => import('./commands/export.ts'),
   () => import('./commands/generate.ts'),
   () => import('./commands/model.ts'),
   () => import('./commands/process.ts'),
   () => import('./commands/run.ts'),
   () => import('./commands/serve-model.ts'),
+  () => import('./commands/sim.ts'),
   () => import('./commands/validate.ts'),
 ];
 

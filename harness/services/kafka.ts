@@ -6,20 +6,27 @@
  * Every mode hands the pipeline the same thing: a bootstrap list for kafkajs.
  */
 import type { Broker, BrokerOptions } from '../broker/index.ts';
+import { PipelabError } from '../errors.ts';
 import { freePort } from './ports.ts';
 import { resolveService } from './resolve.ts';
 import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';
 
 export interface KafkaConnection {
   brokers: string[];
-  /** the embedded broker (embedded mode only): lag(), stats(), fault hooks */
-  embedded?: Broker;
+  /** the embedded broker, when that is what runs (undefined otherwise): lag(), stats(), fault hooks, stopBroker */
+  broker?: Broker;
 }
 
 export const KAFKA_IMAGE = 'apache/kafka:3.9.1';
 
-export function parseBootstrap(list: string): string[] {
-  return list.split(',').map((s) => s.trim()).filter(Boolean);
+/** parses `host:port[,host:port...]` (a `kafka://` prefix is accepted); throws naming the flag */
+export function parseBootstrap(url: string): string[] {
+  const list = url.replace(/^kafka:\/\//, '').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((b) => !/^[^\s:]+:\d{1,5}$/.test(b) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(b));
+  if (list.length === 0 || bad.length > 0) {
+    throw new PipelabError('INVALID_ARGUMENT', `kafka: bad bootstrap address ${JSON.stringify(bad[0] ?? url)}`, { hint: 'pass --kafka host:port[,host:port] (or PIPELAB_KAFKA)' });
+  }
+  return list;
 }
 
 export function kafkaSpec(embedded: BrokerOptions = {}): ServiceSpec<KafkaConnection> {
@@ -43,7 +50,7 @@ export function kafkaSpec(embedded: BrokerOptions = {}): ServiceSpec<KafkaConnec
       const n = broker.bootstrap.length;
       return {
         detail: `embedded broker (${n} node${n === 1 ? '' : 's'}) at ${broker.bootstrap.join(',')}`,
-        connection: { brokers: broker.bootstrap, embedded: broker },
+        connection: { brokers: broker.bootstrap, broker },
         close: () => broker.close(),
       };
     },

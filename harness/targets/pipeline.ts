@@ -211,7 +211,7 @@ export function create(c: Config): PipelineTarget {
         await ensureTopics(kafka, o.partitions ? { partitions: o.partitions } : {});
         store = await openFeatureStore(services.redis!.connection);
         model = new ModelClient({ urls: [services.modelServer!.connection.url], breaker: { resetTimeoutMs: 1000 } });
-        const embedded = services.kafka!.connection.embedded;
+        const embedded = services.kafka!.connection.broker;
         const dedup = new RecentIds();
         const groupId = `pipelab-processor`;
         if (o.processorMode === 'child') {
@@ -305,7 +305,7 @@ export function create(c: Config): PipelineTarget {
       await producer?.disconnect().catch(() => {});
       await model?.close().catch(() => {});
       await store?.close().catch(() => {});
-      const kafkaEmbedded = handles.services?.kafka?.connection.embedded;
+      const kafkaEmbedded = handles.services?.kafka?.connection.broker;
       brokerStats = kafkaEmbedded ? { recordsProduced: kafkaEmbedded.stats().recordsProduced, storedBytes: kafkaEmbedded.stats().storedBytes, internalErrors: kafkaEmbedded.stats().internalErrors } : undefined;
       await handles.services?.close();
       results = undefined;

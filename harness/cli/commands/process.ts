@@ -60,7 +60,7 @@ export function register(program: Command): void {
       });
       try {
         const brokers = services.kafka!.connection.brokers;
-        const embedded = services.kafka!.connection.embedded;
+        const embedded = services.kafka!.connection.broker;
         const kafka = new kafkajs.default.Kafka({ clientId: 'pipelab-process', brokers, logLevel: kafkajs.default.logLevel.ERROR });
         await ensureTopics(kafka, partitions ? { partitions } : {});
         const store = await openFeatureStore(services.redis!.connection);

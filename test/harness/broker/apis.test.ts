@@ -167,4 +167,18 @@ test('a port already in use is a SERVICE_UNAVAILABLE error with a hint', async (
   assert.match(err.hint ?? '', /another --port/);
 });
 
+test('a broker advertises advertisedHost in Metadata while binding host', async () => {
+  const b = await startBroker({ host: '127.0.0.1', advertisedHost: 'kafka.example' });
+  try {
+    const port = b.bootstrap[0]!.split(':')[1];
+    assert.is(b.bootstrap[0], `kafka.example:${port}`);
+    const raw = await RawClient.connect(`127.0.0.1:${port}`);
+    const r = (await raw.send(3, 1, (w) => { w.int32(0); }))!;
+    raw.close();
+    assert.equal(r.array((r) => { r.int32(); const h = r.string(); r.int32(); r.nullableString(); return h; }), ['kafka.example']);
+  } finally {
+    await b.close();
+  }
+});
+
 test.run();

@@ -95,7 +95,7 @@ test('100,000 random and mutated frames close connections but never crash the br
   const int = (n: number) => Math.floor(rng.next() * n);
   let sock = new FakeSocket();
   // @ts-expect-error the fake socket has what Connection uses
-  new Connection(sock, broker[CLUSTER], { id: 0, host: '127.0.0.1', port: 0, alive: true });
+  new Connection(sock, broker[CLUSTER], { id: 0, bindHost: '127.0.0.1', host: '127.0.0.1', port: 0, alive: true });
   let closed = 0;
   for (let i = 0; i < 100_000; i++) {
     let frame: Buffer;
@@ -125,7 +125,7 @@ test('100,000 random and mutated frames close connections but never crash the br
       closed++;
       sock = new FakeSocket();
       // @ts-expect-error as above
-      new Connection(sock, broker[CLUSTER], { id: 0, host: '127.0.0.1', port: 0, alive: true });
+      new Connection(sock, broker[CLUSTER], { id: 0, bindHost: '127.0.0.1', host: '127.0.0.1', port: 0, alive: true });
     }
   }
   await new Promise((r) => setTimeout(r, 100));

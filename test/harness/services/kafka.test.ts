@@ -12,7 +12,7 @@ test('without an address Kafka resolves to the embedded broker on loopback, and 
   const k = await resolveKafka({ env });
   try {
     assert.is(k.mode, 'embedded');
-    assert.ok(k.connection.embedded, 'the broker handle is passed on');
+    assert.ok(k.connection.broker, 'the broker handle is passed on');
     assert.match(k.connection.brokers[0] ?? '', /^127\.0\.0\.1:\d+$/);
     assert.ok(k.skipped.some((s) => s.startsWith('container: no container runtime')), k.skipped.join('; '));
     assert.ok(k.skipped.some((s) => s.startsWith('local: not available')), k.skipped.join('; '));
@@ -29,11 +29,34 @@ test('an address (flag or PIPELAB_KAFKA) means external mode with that bootstrap
   const k = await resolveKafka({ env: { ...env, PIPELAB_KAFKA: 'a:9092, b:9093' } });
   assert.is(k.mode, 'external');
   assert.equal(k.connection.brokers, ['a:9092', 'b:9093']);
-  assert.is(k.connection.embedded, undefined);
+  assert.is(k.connection.broker, undefined);
   assert.is(k.detail, 'a:9092,b:9093');
   const f = await resolveKafka({ env, url: 'c:1' });
   assert.equal(f.connection.brokers, ['c:1']);
   assert.equal(parseBootstrap(' x:1,,y:2 '), ['x:1', 'y:2']);
+});
+
+test('with no address and 3 nodes asked for, the embedded cluster comes with its handle', async () => {
+  const k = await resolveKafka({ env, embedded: { brokers: 3 } });
+  try {
+    assert.is(k.connection.brokers.length, 3);
+    assert.match(k.detail, /embedded broker \(3 nodes\)/);
+    k.connection.broker!.createTopic('svc');
+    assert.is(k.connection.broker!.stats().topics, 1);
+  } finally {
+    await k.close();
+  }
+});
+
+test('a bad bootstrap address is an INVALID_ARGUMENT naming the flag', () => {
+  assert.equal(parseBootstrap('kafka://a:1,b:2'), ['a:1', 'b:2']);
+  try {
+    parseBootstrap('nohost');
+    assert.unreachable();
+  } catch (e) {
+    assert.ok(e instanceof PipelabError);
+    assert.match(e.hint ?? '', /--kafka/);
+  }
 });
 
 test('forced container mode without an engine fails fast with CONTAINER_RUNTIME_MISSING', async () => {

@@ -1,0 +1,66 @@
+/**
+ * `pipelab compare <run> <run> ...`: runs side by side (p50/p99, throughput, cost per hour and
+ * per million events, SLO-violation minutes). A run is a summary.json or a directory holding one
+ * (e.g. reports/out/<scenario>-<timestamp>/); live and simulated runs mix freely.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { PipelabError } from '../../errors.ts';
+import type { RunSummary } from '../../results/types.ts';
+import { loadCatalogue } from '../../cost/catalogue.ts';
+import { compareChartSpec, compareRow, formatCompareTable } from '../../cost/compare.ts';
+import { writeFileSync } from 'node:fs';
+import { DEFAULT_COST_SPEC, type CostSpec } from '../../cost/cost.ts';
+
+function readJson(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new PipelabError('INVALID_INPUT_FILE', `cannot read ${what} ${path}: ${(e as Error).message}`, { cause: e, hint: 'pass a summary.json written by pipelab (or the run directory holding it)' });
+  }
+}
+
+export function loadSummary(arg: string): { label: string; summary: RunSummary } {
+  if (!existsSync(arg)) throw new PipelabError('INVALID_INPUT_FILE', `no such file or directory: ${arg}`, { hint: 'pass a summary.json or a run directory' });
+  const file = statSync(arg).isDirectory() ? join(arg, 'summary.json') : arg;
+  if (!existsSync(file)) throw new PipelabError('INVALID_INPUT_FILE', `${arg} has no summary.json`, { hint: 'pass the run directory itself (reports/out/<scenario>-<timestamp>/)' });
+  const s = readJson(file, 'run summary') as RunSummary;
+  if (s?.schema !== 'pipelab.summary/v1') throw new PipelabError('INVALID_INPUT_FILE', `${file} is not a pipelab run summary (schema ${JSON.stringify(s?.schema)})`, { hint: 'expected schema "pipelab.summary/v1"' });
+  const where = file.endsWith('summary.json') ? basename(dirname(file)) : basename(file, '.json');
+  return { label: `${s.scenario?.name ?? 'run'} (${where})`, summary: s };
+}
+
+export function register(program: Command): void {
+  program
+    .command('compare')
+    .description('compare runs side by side: p99, throughput, cost, SLO-violation minutes')
+    .argument('<runs...>', 'two or more summary.json files or run directories')
+    .option('--json', 'print rows as JSON')
+    .option('--slo-p99 <ms>', 'p99 SLO for violation minutes', '500')
+    .option('--catalogue <file>', 'instance catalogue JSON (default: harness/cost/catalogue.json, example prices)')
+    .option('--cost <file>', 'cost spec JSON: { "<group>": { "instance": "c6i.xlarge", "pricing": "spot" } }')
+    .option('--chart <file>', 'also write a chart (p99 and cost per million events per run) as .svg or .png')
+    .addHelpText('after', '\nCost needs replica-hours: simulated runs carry them; a live run shows — unless its summary has extra.replicas.\nExample:\n  pipelab compare reports/out/spike-a reports/out/spike-b --slo-p99 250')
+    .action(async (runs: string[], opts: { json?: boolean; sloP99: string; catalogue?: string; cost?: string; chart?: string }) => {
+      if (runs.length < 2) throw new PipelabError('INVALID_ARGUMENT', 'compare needs at least two runs', { hint: 'pipelab compare <summary-a.json> <summary-b.json> ...' });
+      const slo = Number(opts.sloP99);
+      if (!(slo > 0)) throw new PipelabError('INVALID_ARGUMENT', `--slo-p99 must be a positive number of ms, got ${JSON.stringify(opts.sloP99)}`, { hint: 'e.g. --slo-p99 500' });
+      const catalogue = loadCatalogue(opts.catalogue);
+      const costSpec = opts.cost ? (readJson(opts.cost, 'cost spec') as CostSpec) : DEFAULT_COST_SPEC;
+      const rows = runs.map((r) => {
+        const { label, summary } = loadSummary(r);
+        return compareRow(label, summary, { catalogue, costSpec, sloP99Ms: slo });
+      });
+      process.stdout.write((opts.json ? JSON.stringify(rows, null, 2) : formatCompareTable(rows, catalogue.currency)) + '\n');
+      if (opts.chart) {
+        if (!/\.(svg|png)$/i.test(opts.chart)) throw new PipelabError('INVALID_ARGUMENT', `--chart must name a .svg or .png file, got ${JSON.stringify(opts.chart)}`, { hint: 'e.g. --chart compare.svg' });
+        // reports are loaded only when asked: vega is a heavy import
+        const { renderSvg, renderPng } = await import('../../../reports/index.ts');
+        const spec = compareChartSpec(rows) as unknown as Parameters<typeof renderSvg>[0];
+        const svg = await renderSvg(spec);
+        writeFileSync(opts.chart, opts.chart.toLowerCase().endsWith('.png') ? await renderPng(svg) : svg);
+        if (!opts.json) process.stdout.write(`chart: ${opts.chart}\n`);
+      }
+    });
+}

@@ -1,0 +1,99 @@
+/**
+ * `pipelab sim queue ...`: the simulator's self-check against queueing theory. Prints the
+ * simulated and analytic figures side by side with the relative error, so a user can see the
+ * engine is right before trusting it with a pipeline.
+ */
+import type { Command } from 'commander';
+import { PipelabError } from '../../errors.ts';
+import { simulateQueue, type QueueSimResult } from '../../sim/queue.ts';
+import type { QueueFigures, QueueModel } from '../../sim/theory.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSimulation } from '../../sim/scenario.ts';
+import { simulate } from '../../sim/simulate.ts';
+import { analyseSimulation, formatSimReport, simTimelineSpec } from '../../sim/report.ts';
+import { loadCatalogue } from '../../cost/catalogue.ts';
+
+function num(flag: string, v: string): number {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x)) {
+    throw new PipelabError('INVALID_ARGUMENT', `${flag} must be a number, got ${JSON.stringify(v)}`, { hint: `e.g. ${flag} 10` });
+  }
+  return x;
+}
+
+export function formatQueueResult(r: QueueSimResult): string {
+  const rows: [string, keyof QueueFigures, (x: number) => string][] = [
+    ['mean wait', 'meanWait', (x) => x.toPrecision(5)],
+    ['mean response', 'meanResponse', (x) => x.toPrecision(5)],
+    ['P(wait)', 'pWait', (x) => x.toFixed(5)],
+    ['utilisation', 'utilisation', (x) => x.toFixed(5)],
+    ['mean in system', 'meanInSystem', (x) => x.toPrecision(5)],
+  ];
+  const head = `${r.model.toUpperCase()}  λ=${r.lambda}  μ=${r.mu}  servers=${r.servers}  customers=${r.customers}  seed=${r.seed}`;
+  const lines = [head, '', `${'figure'.padEnd(16)}${'simulated'.padStart(14)}${'analytic'.padStart(14)}${'rel. error'.padStart(12)}`];
+  for (const [label, key, f] of rows) {
+    lines.push(`${label.padEnd(16)}${f(r.simulated[key]).padStart(14)}${f(r.analytic[key]).padStart(14)}${((r.relativeError[key] * 100).toFixed(2) + ' %').padStart(12)}`);
+  }
+  lines.push('');
+  lines.push(`mean wait 95 % batch-means interval: ± ${r.meanWaitHalfWidth95.toPrecision(3)} (${((r.meanWaitHalfWidth95 / r.analytic.meanWait) * 100).toFixed(2)} % of analytic)`);
+  lines.push(`Little's law: L = ${r.little.L.toPrecision(6)}, λ·W = ${r.little.lambdaW.toPrecision(6)} (rel. error ${r.little.relativeError.toExponential(1)})`);
+  lines.push('times are in the unit λ and μ are per (e.g. seconds)');
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  const sim = program.command('sim').description('discrete-event simulation: queue self-checks against theory, and pipeline scenarios with autoscaling');
+  sim
+    .command('queue')
+    .description('simulate a single queue and compare with the closed-form result (M/M/1, M/M/c Erlang C, M/D/1 Pollaczek–Khinchine)')
+    .requiredOption('--model <model>', 'mm1 | mmc | md1')
+    .requiredOption('--lambda <rate>', 'arrival rate λ (per time unit)')
+    .requiredOption('--mu <rate>', 'service rate μ of one server (per time unit)')
+    .option('--servers <c>', 'servers c (mmc only)', '1')
+    .option('--events <n>', 'customers to simulate', '1000000')
+    .option('--seed <seed>', 'random seed', '1')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  pipelab sim queue --model mmc --lambda 40 --mu 10 --servers 5\n  (40 arrivals/s, 5 servers each serving 10/s: utilisation 0.8)')
+    .action((opts: { model: string; lambda: string; mu: string; servers: string; events: string; seed: string; json?: boolean }) => {
+      const r = simulateQueue({
+        model: opts.model as QueueModel,
+        lambda: num('--lambda', opts.lambda),
+        mu: num('--mu', opts.mu),
+        servers: num('--servers', opts.servers),
+        events: num('--events', opts.events),
+        seed: num('--seed', opts.seed),
+      });
+      process.stdout.write((opts.json ? JSON.stringify(r, null, 2) : formatQueueResult(r)) + '\n');
+    });
+
+  sim
+    .command('run')
+    .description('run a simulation scenario (scenarios/sim/*.ts), write summary.json, report.md and timeline.svg, and print the capacity report')
+    .argument('<file>', 'a .ts file whose default export is defineSimulation({...})')
+    .option('--out <dir>', 'directory for summary.json, report.md and timeline.svg (default reports/out/<name>-sim-<timestamp>)')
+    .option('--seed <seed>', 'override the scenario seed')
+    .option('--duration <seconds>', 'override the simulated duration (seconds)')
+    .option('--catalogue <file>', 'instance catalogue JSON for the cost lines (default: example prices)')
+    .option('--json', 'print the analysis as JSON instead of the Markdown report')
+    .addHelpText('after', '\nExample:\n  pipelab sim run scenarios/sim/autoscale-spike.ts\n  pipelab sim run scenarios/sim/diurnal.ts --duration 3600')
+    .action(async (file: string, opts: { out?: string; seed?: string; duration?: string; catalogue?: string; json?: boolean }) => {
+      const scenario = await loadSimulation(file, {
+        seed: opts.seed === undefined ? undefined : num('--seed', opts.seed),
+        durationMs: opts.duration === undefined ? undefined : num('--duration', opts.duration) * 1000,
+      });
+      const summary = simulate(scenario, { startedAt: new Date().toISOString() });
+      summary.scenario.file = file;
+      if (scenario.description) summary.scenario.description = scenario.description;
+      const analysis = analyseSimulation(summary, { catalogue: loadCatalogue(opts.catalogue), costSpec: scenario.cost, loadChangeAtMs: scenario.loadChangeAtMs });
+      const report = formatSimReport(analysis);
+      const out = opts.out ?? join('reports', 'out', `${scenario.name}-sim-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
+      writeFileSync(join(out, 'report.md'), report + '\n');
+      // the timeline chart: reports (vega) are loaded only here, they are a heavy import
+      const { renderSvg } = await import('../../../reports/index.ts');
+      writeFileSync(join(out, 'timeline.svg'), await renderSvg(simTimelineSpec(summary) as unknown as Parameters<typeof renderSvg>[0]));
+      process.stdout.write((opts.json ? JSON.stringify(analysis, null, 2) : report) + `\n\nwritten: ${['summary.json', 'report.md', 'timeline.svg'].map((f) => join(out, f)).join(', ')}\n`);
+    });
+}
