@@ -103,13 +103,16 @@ const sustained = rows.filter((r) => r.p99 <= 500 && r.missing === 0 && r.drainM
 const best = sustained.length ? Math.max(...sustained.map((r) => r.decidedPerSec)) : 0;
 const base = await baseline(quick ? 20_000 : 100_000);
 console.log(`knee: ${knee !== undefined ? `${knee}/s (first rate with p99 > 500 ms, a backlog > 1 s at the end, or missing events)` : `above ${rates[rates.length - 1]}/s (not reached)`}`);
-console.log(`best sustained: ${fmt(best)} events/s end to end (target ≥ 10000)`);
+const peak = Math.max(...rows.map((r) => r.decidedPerSec));
+console.log(sustained.length
+  ? `best sustained: ${fmt(best)} events/s end to end within p99 500 ms (target ≥ 10000); peak decided ${fmt(peak)}/s`
+  : `no rate held p99 < 500 ms here; peak decided ${fmt(peak)}/s (target ≥ 10000 within p99 500 ms)`);
 const half = knee !== undefined ? knee / 2 : undefined;
 if (half !== undefined) {
   const near = rows.filter((r) => r.rate <= half).pop();
   console.log(`at half the knee (~${half}/s): ${near ? `rate ${near.rate}/s p99 ${fmt(near.p99)} ms (target < 500)` : 'no measured rate at or below it'}`);
 }
 console.log(`baseline: kafkajs produce → consume through the embedded broker, no processing: ${fmt(base)} records/s`);
-console.log(`ratio pipeline / baseline: ${(best / base).toFixed(2)}`);
+console.log(`ratio pipeline / baseline: ${((sustained.length ? best : peak) / base).toFixed(2)} (${sustained.length ? 'best sustained' : 'peak'} / baseline)`);
 console.log('note: the machine is shared; figures under contention are lower than on a quiet machine');
 process.exit(0);
