@@ -19,7 +19,7 @@
  * pipeline does not import the harness.
  */
 import kafkajs from 'kafkajs';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
 import type { FeatureStore } from '../features/store.ts';
 import { FeatureUpdater } from '../features/updater.ts';
 import type { Prediction } from '../model-server/server.ts';
@@ -180,6 +180,7 @@ export class StreamProcessor {
     }
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
+    await this.admin?.disconnect().catch(() => {});
   }
 
   /**
@@ -194,6 +195,7 @@ export class StreamProcessor {
     clearInterval(this.lagTimer);
     await this.consumer?.disconnect().catch(() => {});
     await this.producer?.disconnect().catch(() => {});
+    await this.admin?.disconnect().catch(() => {});
   }
 
   private windowsFor(topic: string, partition: number): TumblingWindows {
@@ -203,32 +205,40 @@ export class StreamProcessor {
     return w;
   }
 
+  private lagBusy = false;
+
   private async sampleLag(): Promise<void> {
+    // one sample at a time: an admin round trip can take longer than the interval
+    if (this.lagBusy || !this.running) return;
+    this.lagBusy = true;
     try {
       const lag = this.o.lag ? await this.o.lag() : await this.adminLag();
       this.s.lag = lag;
       this.o.metrics?.gauge('processor_lag').set(lag, this.now());
     } catch {
       // lag is best effort (a rebalance or a stopping broker); the next sample retries
+    } finally {
+      this.lagBusy = false;
     }
   }
 
+  private admin?: Admin;
+
   private async adminLag(): Promise<number> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const [committed] = await admin.fetchOffsets({ groupId: this.groupId, topics: [TOPICS.transactions] });
-      const ends = await admin.fetchTopicOffsets(TOPICS.transactions);
-      const c = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      let total = 0;
-      for (const e of ends) {
-        const at = c.get(e.partition) ?? -1;
-        total += Math.max(0, Number(e.high) - Math.max(at, Number(e.low)));
-      }
-      return total;
-    } finally {
-      await admin.disconnect();
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
     }
+    const [committed] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [TOPICS.transactions] });
+    const ends = await this.admin.fetchTopicOffsets(TOPICS.transactions);
+    const c = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    let total = 0;
+    for (const e of ends) {
+      const at = c.get(e.partition) ?? -1;
+      total += Math.max(0, Number(e.high) - Math.max(at, Number(e.low)));
+    }
+    return total;
   }
 
   private async onBatch(p: EachBatchPayload): Promise<void> {

@@ -194,6 +194,37 @@ test('a processor killed mid-chunk loses nothing: the survivor takes over and re
   }
 });
 
+test('without a lag function the group lag comes from admin offsets and is exported with the other metrics', async () => {
+  const { broker, kafka } = await env(2);
+  const recorded = new Map<string, number[]>();
+  const rec = (name: string) => (v: number) => void (recorded.get(name) ?? recorded.set(name, []).get(name)!).push(v);
+  const metrics = {
+    trend: (n: string) => ({ add: (v: number) => rec(n)(v) }),
+    counter: (n: string) => ({ add: (v: number) => rec(n)(v) }),
+    gauge: (n: string) => ({ set: (v: number) => rec(n)(v) }),
+  };
+  const p = processor(broker, stubScorer(() => new Promise((r) => setTimeout(r, 30))), { lagEveryMs: 50, metrics, chunkSize: 20 });
+  const producer = kafka.producer();
+  try {
+    await producer.connect();
+    const txs = createTransactionStream({ seed: 8 }).take(300);
+    await producer.send({ topic: TOPICS.transactions, messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })) });
+    await p.start();
+    await until(() => p.stats().decisions === 300);
+    await until(() => (recorded.get('processor_lag') ?? []).length >= 3 && p.stats().lag === 0, 5000);
+    const lags = recorded.get('processor_lag') ?? [];
+    assert.ok(lags.length >= 3, `lag samples ${lags.length}`);
+    assert.ok(Math.max(...lags) > 0 && lags.every((x) => x >= 0 && x <= 300), lags.join(','));
+    assert.is(p.stats().lag, 0);
+    assert.is((recorded.get('processor_decisions') ?? []).reduce((a, b) => a + b, 0), 300);
+    for (const n of ['processor_stage_features', 'processor_stage_inference', 'processor_stage_sink', 'processor_in_flight']) assert.ok(recorded.has(n), n);
+  } finally {
+    await producer.disconnect();
+    await p.stop();
+    await broker.close();
+  }
+});
+
 test('backpressure pauses partitions when in-flight records pass the bound, and everything still ends', async () => {
   const { broker, kafka } = await env(4);
   const p = processor(broker, stubScorer(() => new Promise((r) => setTimeout(r, 5))), { maxInFlight: 20, chunkSize: 10, concurrency: 4 });
