@@ -53,7 +53,7 @@ test('dropped thresholds are warned about on stderr, and overrides apply', () =>
 });
 
 test('a scenario with a non-http target exits 104 naming the target type, without a stack trace', () => {
-  const r = cli(['export', 'k6', 'scenarios/smoke.ts']);
+  const r = cli(['export', 'k6', 'scenarios/quickstart.ts']);
   assert.is(r.code, 104, r.out + r.err);
   assert.match(r.err, '"function" target: only http targets can be exported to k6');
   assert.is(r.out, '');
