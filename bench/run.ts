@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: runs every bench/*.ts (except this file) one after another, each in its own
  * process so one benchmark's heap and JIT state don't colour the next. `npm run bench -- broker`
- * runs only files whose name contains a word given.
+ * runs only files whose name contains a word given; flags (`--quick`) are passed to each bench.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = new URL('.', import.meta.url).pathname;
-const words = process.argv.slice(2);
+const words = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
   .filter((f) => words.length === 0 || words.some((w) => f.includes(w)))
@@ -16,7 +17,7 @@ const files = readdirSync(dir)
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== bench/${f} ===`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, f)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, f), ...flags], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
