@@ -91,6 +91,9 @@ export {
   renderSvg, renderPng, latencyBuckets, decodeValues,
 } from './reports/index.ts';
 export type { ChartSpec, ChartOptions, ConsoleOptions, LatencyBucket, WriteReportOptions } from './reports/index.ts';
+// reports of simulated runs (summary.extra.sim): replica timeline and lag charts, the scale-out table
+export { replicaTimelineSpec, lagOverTimeSpec, simChartSpecs, simReportData, simMarkdown, simHtml, fmtSimTime } from './reports/index.ts';
+export type { SimReportData, ScaleOutRow } from './reports/index.ts';
 
 // notebooks: let loadScenario import .ts scenario files outside tsx (tslab, plain node + dist/pipelab.cjs)
 export { enableTypeScript } from './harness/typescript.ts';
