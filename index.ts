@@ -70,7 +70,7 @@ export type { ScaleDecision, PodSample } from './harness/autoscale/types.ts';
 export { loadCatalogue, parseCatalogue, hourlyPrice, DEFAULT_CATALOGUE_PATH, type Catalogue, type Instance, type Pricing } from './harness/cost/catalogue.ts';
 export { configCost, runCost, DEFAULT_COST_SPEC, type CostSpec, type CostBreakdown } from './harness/cost/cost.ts';
 export { compareRow, formatCompareTable, compareChartSpec, sloViolationMinutes, type CompareRow } from './harness/cost/compare.ts';
-export { defineSimulation, loadSimulation, validateSimulation, runSimulation, scenarioKind, isSimulationScenario, SIM_METRIC_TYPES, SIMULATION_KIND, type SimulationScenario, type SimulationOverrides, type RunSimulationOptions } from './harness/sim/scenario.ts';
+export { defineSimulation, loadSimulation, loadAnyScenario, validateSimulation, runSimulation, scenarioKind, isSimulationScenario, SIM_METRIC_TYPES, SIMULATION_KIND, type SimulationScenario, type SimulationOverrides, type RunSimulationOptions, type AnyScenario } from './harness/sim/scenario.ts';
 export { analyseSimulation, formatSimReport, simTimelineSpec, recoveryOf, type SimAnalysis, type ScaleOut } from './harness/sim/report.ts';
 
 // --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario

@@ -7,7 +7,7 @@
  * thresholds on the simulator's metrics registry and returns a standard RunSummary.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Rng, toSeed } from '../../generators/rng.ts';
 import { PipelabError, type Issue } from '../errors.ts';
@@ -16,6 +16,7 @@ import { runCost, DEFAULT_COST_SPEC, type CostSpec } from '../cost/cost.ts';
 import type { RunSummary, MetricType } from '../results/types.ts';
 import type { ScenarioOverrides } from '../runner/api.ts';
 import { tryParseDuration } from '../scenario/duration.ts';
+import { validateScenario, type Scenario } from '../scenario/load.ts';
 import type { ThresholdsConfig } from '../thresholds/api.ts';
 import { compileThresholds, parseMetricKey } from '../thresholds/index.ts';
 import { toArrivalProcess } from './arrivals.ts';
@@ -170,8 +171,27 @@ async function importScenarioFile(file: string): Promise<{ default?: unknown }> 
   try {
     return (await import(pathToFileURL(abs).href)) as { default?: unknown };
   } catch (e) {
-    throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} could not be loaded`, { cause: e, issues: [{ path: '/', message: String((e as Error)?.message ?? e).split('\n').slice(0, 3).join(' ') }], hint: 'fix the error in the file (a syntax error or a failing import)' });
+    throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} could not be loaded`, { cause: e, issues: [{ path: '/', message: String((e as Error)?.message ?? e).split('\n').slice(0, 3).join(' ') }], hint: 'fix the error in the file (a syntax error or a failing import); `npx tsc --noEmit` shows type errors too' });
   }
+}
+
+export type AnyScenario = { kind: 'live'; scenario: Scenario } | { kind: 'simulation'; scenario: SimulationScenario };
+
+/**
+ * Import a scenario file once and validate it by its kind: a default export from
+ * defineSimulation is a simulation scenario, anything else a live one (validateScenario).
+ * `pipelab run` and `pipelab validate` load through this. (Importing a file a second time can
+ * fail under tsx for files outside a package, hence one import for both checks.)
+ */
+export async function loadAnyScenario(file: string, overrides: ScenarioOverrides = {}): Promise<AnyScenario> {
+  const mod = await importScenarioFile(file);
+  if (mod.default === undefined) {
+    throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} has no default export`, {
+      hint: `end it with: export default defineScenario({ name: '${basename(file).replace(/\.[^.]+$/, '')}', target: {...}, executors: {...} }), or defineSimulation({...}) for a simulation`,
+    });
+  }
+  if (isSimulationScenario(mod.default)) return { kind: 'simulation', scenario: validateSimulation(mod.default, overrides, file) };
+  return { kind: 'live', scenario: validateScenario(mod.default, overrides, file) };
 }
 
 /**

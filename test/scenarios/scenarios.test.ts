@@ -5,7 +5,7 @@ import { VirtualClock } from '../../harness/clock.ts';
 import { exitCodeFor, runScenario } from '../../harness/runner/index.ts';
 import { loadScenario, planScenario } from '../../harness/scenario/index.ts';
 import type { TrendData } from '../../harness/results/types.ts';
-import { loadSimulation, scenarioKind } from '../../harness/sim/scenario.ts';
+import { loadAnyScenario } from '../../harness/sim/scenario.ts';
 
 const files = readdirSync('scenarios').filter((f) => f.endsWith('.ts'));
 
@@ -13,10 +13,10 @@ test('every scenario file in scenarios/ loads and validates by its kind (live or
   assert.ok(files.length >= 3);
   const kinds = new Set<string>();
   for (const f of files) {
-    const kind = await scenarioKind(`scenarios/${f}`);
-    kinds.add(kind);
-    if (kind === 'simulation') assert.ok((await loadSimulation(`scenarios/${f}`)).durationMs > 0, f);
-    else assert.ok(planScenario(await loadScenario(`scenarios/${f}`)).totalMs > 0, f);
+    const loaded = await loadAnyScenario(`scenarios/${f}`);
+    kinds.add(loaded.kind);
+    if (loaded.kind === 'simulation') assert.ok(loaded.scenario.durationMs > 0, f);
+    else assert.ok(planScenario(loaded.scenario).totalMs > 0, f);
   }
   assert.equal([...kinds].sort(), ['live', 'simulation']);
 });

@@ -9,12 +9,12 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { EXIT_CODES } from '../../errors.ts';
-import { loadScenario } from '../../scenario/index.ts';
 import { exitCodeFor, runScenario } from '../../runner/index.ts';
 import { defaultReportDir, formatConsoleSummary, writeReport } from '../../../reports/index.ts';
 import { parseOverrides } from '../flags.ts';
 import type { RunFlags } from '../flags.ts';
 import type { ScenarioOverrides } from '../../runner/api.ts';
+import type { SimulationScenario } from '../../sim/scenario.ts';
 import { formatDuration } from '../../scenario/index.ts';
 import { ProgressPrinter } from '../progress.ts';
 
@@ -61,8 +61,7 @@ export function register(program: Command): void {
  * report, console summary and exit code as a live run. The simulation is synchronous CPU work:
  * Ctrl-C stops the process at once.
  */
-async function runSimulationCommand(file: string, opts: RunOptions, overrides: ScenarioOverrides, sim: typeof import('../../sim/scenario.ts')): Promise<number> {
-  const scenario = await sim.loadSimulation(file, overrides);
+async function runSimulationCommand(file: string, opts: RunOptions, overrides: ScenarioOverrides, scenario: SimulationScenario, sim: typeof import('../../sim/scenario.ts')): Promise<number> {
   const stderr = process.stderr;
   const total = scenario.durationMs;
   let nextTenth = 1;
@@ -89,10 +88,12 @@ async function runSimulationCommand(file: string, opts: RunOptions, overrides: S
 
 export async function runCommand(file: string, opts: RunOptions): Promise<number> {
   const overrides = parseOverrides(opts);
+  // load + validate everything before any load starts (PipelabError → exit 104); the file's
+  // default export says whether it is a live scenario or a simulation (defineSimulation)
   const sim = await import('../../sim/scenario.ts');
-  if ((await sim.scenarioKind(file)) === 'simulation') return runSimulationCommand(file, opts, overrides, sim);
-  // load + validate everything before any load starts (PipelabError → exit 104)
-  const scenario = await loadScenario(file, overrides);
+  const loaded = await sim.loadAnyScenario(file, overrides);
+  if (loaded.kind === 'simulation') return runSimulationCommand(file, opts, overrides, loaded.scenario, sim);
+  const scenario = loaded.scenario;
 
   const stderr = process.stderr;
   const progress = opts.quiet ? undefined : new ProgressPrinter({ stream: stderr });

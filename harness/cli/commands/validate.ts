@@ -32,13 +32,13 @@ export function register(program: Command): void {
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts: RunFlags) => {
       const overrides = parseOverrides(opts);
-      const sim = await import('../../sim/scenario.ts');
-      if ((await sim.scenarioKind(file)) === 'simulation') {
-        process.stdout.write(formatSimulationPlan(await sim.loadSimulation(file, overrides), file));
+      const loaded = await (await import('../../sim/scenario.ts')).loadAnyScenario(file, overrides);
+      if (loaded.kind === 'simulation') {
+        process.stdout.write(formatSimulationPlan(loaded.scenario, file));
         process.exitCode = 0;
         return;
       }
-      const scenario = await loadScenario(file, overrides);
+      const scenario = loaded.scenario;
       process.stdout.write(formatPlan(scenario, planScenario(scenario)));
       process.exitCode = 0;
     });
