@@ -9,6 +9,7 @@ import type { Scenario, ScenarioPlan } from '../../scenario/index.ts';
 import { formatDuration, loadScenario, planScenario } from '../../scenario/index.ts';
 import { parseOverrides } from '../flags.ts';
 import type { SimulationScenario } from '../../sim/scenario.ts';
+import { resolveConfig } from '../../sim/config.ts';
 import type { RunFlags } from '../flags.ts';
 
 const EXAMPLES = `
@@ -49,16 +50,17 @@ const fmtMs = (ms: number) => formatDuration(Math.round(ms));
 /** what `validate` prints for a simulation scenario: the model, the autoscalers and the thresholds */
 export function formatSimulationPlan(s: SimulationScenario, file?: string): string {
   const out: string[] = [];
+  const r = resolveConfig(s); // defaults filled in (already validated)
   out.push(`simulation scenario ${s.name} is valid${file ? ` (${file})` : ''}`);
   if (s.description) out.push(`  ${s.description}`);
-  out.push(`  seed: ${s.seed ?? 1}`, `  simulated time: ${fmtMs(s.durationMs)}, warm-up ${fmtMs(s.warmupMs ?? 0)} (excluded from figures and thresholds)`);
+  out.push(`  seed: ${r.seed}`, `  simulated time: ${fmtMs(r.durationMs)}, warm-up ${fmtMs(r.warmupMs)} (excluded from figures and thresholds)`);
   const a = s.arrivals as unknown as Record<string, unknown>;
   out.push(`  arrivals: ${typeof a.next === 'function' ? 'custom ArrivalProcess' : JSON.stringify(a)}`);
-  out.push(`  partitions: ${s.partitions ?? 12}; consumers ${s.consumers?.replicas ?? 3} (max ${s.consumers?.maxReplicas ?? 12}), model servers ${s.modelServer?.replicas ?? 2} (max ${s.modelServer?.maxReplicas ?? 20}), feature store ${s.featureStore?.replicas ?? 1}`);
+  out.push(`  partitions: ${r.partitions}; consumers ${r.consumers.replicas} (max ${r.consumers.maxReplicas}, ${r.consumers.cores} cores each), model servers ${r.modelServer.replicas} (max ${r.modelServer.maxReplicas}, batches of ${r.modelServer.batchSize}), feature store ${r.featureStore.replicas} (max ${r.featureStore.maxReplicas})`);
   const pol = s.autoscaling?.policies ?? [];
   const scalers = [...pol.map((p) => `${p.group} (${p.hpa.name ?? 'HPA'}, start-up ${fmtMs(p.startupDelayMs)})`), ...(s.autoscaling?.keda ? ['consumers (KEDA Kafka scaler)'] : [])];
   out.push(`  autoscaling: ${scalers.length ? scalers.join(', ') : 'none (static replicas)'}`);
-  out.push(`  SLO: p99 < ${s.slo?.p99Ms ?? 500} ms`);
+  out.push(`  SLO: p99 < ${r.slo.p99Ms} ms`);
   const th = Object.entries(s.thresholds ?? {});
   out.push('', th.length ? 'thresholds:' : 'thresholds: none');
   for (const [metric, specs] of th) for (const spec of specs) out.push(`  ${metric}: ${typeof spec === 'string' ? spec : spec.threshold + (spec.abortOnFail ? ' (abortOnFail)' : '')}`);
