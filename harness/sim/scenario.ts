@@ -88,6 +88,7 @@ export function validateSimulation(input: unknown, overrides: SimulationOverride
   }
   if (s.loadChangeAtMs !== undefined && !(typeof s.loadChangeAtMs === 'number' && s.loadChangeAtMs >= 0)) issues.push({ path: '/loadChangeAtMs', message: 'expected a number of ms ≥ 0' });
   if (s.thresholds !== undefined) issues.push(...thresholdIssues(s.thresholds as ThresholdsConfig));
+  if (s.autoscaling !== undefined) issues.push(...autoscalingIssues(s.autoscaling));
   if (s.cost !== undefined) issues.push(...costIssues(s.cost, loadCatalogue()));
 
   // overrides, as for live scenarios (--seed, --duration); --rate has no meaning here
@@ -124,6 +125,22 @@ export function validateSimulation(input: unknown, overrides: SimulationOverride
   }
   if (argIssues.length) throw new PipelabError('INVALID_ARGUMENT', `invalid override${argIssues.length > 1 ? 's' : ''} for simulation scenario ${out.name}`, { issues: argIssues, hint: 'check --seed and --duration (--rate does not apply to simulations)' });
   return out;
+}
+
+const SCALED_GROUPS = ['consumers', 'processors', 'modelServers', 'featureStore'];
+
+/** what the model would refuse at its start, found now with the rest (groups, KEDA vs a consumers HPA) */
+function autoscalingIssues(a: unknown): Issue[] {
+  if (!a || typeof a !== 'object') return [{ path: '/autoscaling', message: 'expected { policies?: ScalingPolicy[], keda?: {...} }' }];
+  const { policies, keda } = a as { policies?: unknown; keda?: unknown };
+  const issues: Issue[] = [];
+  if (policies !== undefined && !Array.isArray(policies)) issues.push({ path: '/autoscaling/policies', message: 'expected an array, e.g. seedPolicies()' });
+  (Array.isArray(policies) ? policies : []).forEach((p: { group?: unknown; hpa?: unknown }, i) => {
+    if (!SCALED_GROUPS.includes(String(p?.group))) issues.push({ path: `/autoscaling/policies/${i}/group`, message: `${JSON.stringify(p?.group)} is not a group of the model (one of ${SCALED_GROUPS.join(', ')}; processors scale the consumers)` });
+    else if (keda !== undefined && (p.group === 'consumers' || p.group === 'processors')) issues.push({ path: `/autoscaling/policies/${i}/group`, message: 'the KEDA scaler (autoscaling.keda) owns the consumers: drop this policy or the keda block' });
+    if (!p?.hpa || typeof p.hpa !== 'object') issues.push({ path: `/autoscaling/policies/${i}/hpa`, message: 'required: the HPA spec ({ maxReplicas, metrics: [...] })' });
+  });
+  return issues;
 }
 
 function thresholdIssues(config: ThresholdsConfig): Issue[] {

@@ -45,12 +45,13 @@ test('a bad simulation scenario lists every problem with its path before anythin
     consumers: { replicas: 1.5 },
     thresholds: { e2e_latency: ['p(99)<<500'], latency: ['p(99)<500'], consumer_lag: ['p(99)<5'] },
     cost: { consumers: { instance: 'no.such' } },
+    autoscaling: { policies: [{ group: 'gpus', startupDelayMs: 1, hpa: { maxReplicas: 2, metrics: [] } }] },
   }, {}, 'scenarios/bad.ts'));
   assert.is(e.code, 'INVALID_SCENARIO');
   assert.is(e.exitCode, 104);
   assert.match(e.message, 'scenarios/bad.ts');
   const paths = e.issues.map((i) => i.path);
-  for (const p of ['/colour', '/name', '/durationMs', '/consumers/replicas', '/thresholds/e2e_latency/0', '/thresholds/latency', '/thresholds/consumer_lag/0', '/cost/consumers']) assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
+  for (const p of ['/colour', '/name', '/durationMs', '/consumers/replicas', '/thresholds/e2e_latency/0', '/thresholds/latency', '/thresholds/consumer_lag/0', '/cost/consumers', '/autoscaling/policies/0/group']) assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
   assert.ok(paths.some((p) => p.startsWith('/arrivals')), paths.join(', '));
   assert.match(e.issues.find((i) => i.path === '/thresholds/latency')!.message, 'e2e_latency');
 });
