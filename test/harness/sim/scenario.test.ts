@@ -64,6 +64,18 @@ test('missing required fields are named, and --rate is refused with the reason',
   assert.equal(r.issues.map((i) => i.path).sort(), ['/overrides/duration', '/overrides/rate']);
 });
 
+test('the live loader recognises a simulation file and says how to run it', async () => {
+  const { loadScenario } = await import('../../../harness/scenario/index.ts');
+  try {
+    await loadScenario('scenarios/diurnal.ts');
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, PipelabError);
+    assert.match((e as PipelabError).message, 'is a simulation scenario');
+    assert.match((e as PipelabError).hint ?? '', 'loadAnyScenario');
+  }
+});
+
 test('a missing file is SCENARIO_NOT_FOUND', async () => {
   try {
     await loadSimulation('scenarios/nope.ts');
