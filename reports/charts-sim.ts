@@ -17,18 +17,25 @@ const base = (title: string, o: ChartOptions) => ({
   config: { font: CHART_FONT, axis: { labelFont: CHART_FONT, titleFont: CHART_FONT }, legend: { labelFont: CHART_FONT, titleFont: CHART_FONT }, title: { font: CHART_FONT } },
 });
 
-const X = { field: 't', type: 'quantitative', title: 'simulated time (s)' } as const;
+/** the time unit of the x axis: seconds, or minutes / hours for long simulated runs (a day in seconds is unreadable) */
+function timeUnit(summary: RunSummary): { div: number; X: { field: 't'; type: 'quantitative'; title: string } } {
+  const [div, name] = summary.durationMs >= 3 * 3_600_000 ? [3_600_000, 'h'] : summary.durationMs >= 30 * 60_000 ? [60_000, 'min'] : [1000, 's'];
+  return { div, X: { field: 't', type: 'quantitative', title: `simulated time (${name})` } };
+}
 
 /** a rule at the scenario's load change (e.g. the spike start), when it names one */
 function loadChangeLayer(summary: RunSummary) {
   const at = simData(summary)?.loadChangeAtMs;
   if (at === undefined) return [];
   return [{
-    data: { values: [{ t: at / 1000, label: 'load change' }] },
+    data: { values: [{ t: at / timeUnit(summary).div, label: 'load change' }] },
     mark: { type: 'rule' as const, color: '#888888', strokeDash: [2, 2] },
     encoding: { x: { field: 't', type: 'quantitative' as const } },
   }];
 }
+
+/** above this many scale decisions the replica chart draws no markers */
+export const MAX_MARKED_DECISIONS = 200;
 
 /**
  * Replicas per group over time (solid steps: replicas asked for; dashed: ready), with each scale
@@ -37,21 +44,24 @@ function loadChangeLayer(summary: RunSummary) {
 export function replicaTimelineSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
   const x = simData(summary);
   const tl = x?.replicaTimeline ?? [];
-  const end = summary.durationMs / 1000;
+  const { div, X } = timeUnit(summary);
+  const end = summary.durationMs / div;
   const steps: { t: number; group: string; series: string; replicas: number }[] = [];
   const marks: { t: number; group: string; replicas: number; decision: string }[] = [];
   const last = new Map<string, { replicas: number; ready: number }>();
   for (const e of tl) {
     const prev = last.get(e.group);
-    if (prev && e.replicas !== prev.replicas) marks.push({ t: e.t / 1000, group: e.group, replicas: e.replicas, decision: e.replicas > prev.replicas ? 'scale-out' : 'scale-in' });
-    steps.push({ t: e.t / 1000, group: e.group, series: 'replicas', replicas: e.replicas }, { t: e.t / 1000, group: e.group, series: 'ready', replicas: e.ready });
+    if (prev && e.replicas !== prev.replicas) marks.push({ t: e.t / div, group: e.group, replicas: e.replicas, decision: e.replicas > prev.replicas ? 'scale-out' : 'scale-in' });
+    steps.push({ t: e.t / div, group: e.group, series: 'replicas', replicas: e.replicas }, { t: e.t / div, group: e.group, series: 'ready', replicas: e.ready });
     last.set(e.group, { replicas: e.replicas, ready: e.ready });
   }
   // carry every group's last state to the end of the run
   for (const [group, s] of last) steps.push({ t: end, group, series: 'replicas', replicas: s.replicas }, { t: end, group, series: 'ready', replicas: s.ready });
   const color = { field: 'group', type: 'nominal', title: 'group' };
+  // a flapping day has thousands of decisions: markers would hide the lines, so they go above a cap
+  const marked = marks.length <= MAX_MARKED_DECISIONS;
   return {
-    ...base('replicas per group (solid: asked for, dashed: ready; ▲▼ scale decisions)', o),
+    ...base(`replicas per group (solid: asked for, dashed: ready; ${marked ? '▲▼ scale decisions' : `${marks.length} scale decisions, too many to mark`})`, o),
     layer: [
       ...loadChangeLayer(summary),
       {
@@ -65,7 +75,7 @@ export function replicaTimelineSpec(summary: RunSummary, o: ChartOptions = {}): 
           detail: { field: 'series' },
         },
       },
-      {
+      ...(marked ? [{
         data: { values: marks },
         mark: { type: 'point', filled: true, size: 60 },
         encoding: {
@@ -74,16 +84,17 @@ export function replicaTimelineSpec(summary: RunSummary, o: ChartOptions = {}): 
           color,
           shape: { field: 'decision', type: 'nominal', title: 'decision', scale: { domain: ['scale-out', 'scale-in'], range: ['triangle-up', 'triangle-down'] } },
         },
-      },
+      }] : []),
     ],
   } as ChartSpec;
 }
 
 /** consumer lag (records not yet processed) over time, from the time series */
 export function lagOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
+  const { div, X } = timeUnit(summary);
   const values = summary.timeseries.points.flatMap((p) => {
     const v = p.consumer_lag as TimePointValue | undefined;
-    return typeof v?.value === 'number' ? [{ t: p.t / 1000, lag: v.value }] : [];
+    return typeof v?.value === 'number' ? [{ t: p.t / div, lag: v.value }] : [];
   });
   return {
     ...base('consumer lag (records behind)', o),

@@ -39,6 +39,15 @@ test('the replica timeline steps through every change to the end of the run and 
   assert.equal(marks!.data!.values, [{ t: 10, group: 'consumers', replicas: 4, decision: 'scale-out' }, { t: 50, group: 'consumers', replicas: 3, decision: 'scale-in' }]);
 });
 
+test('a flapping run with more decisions than the cap draws the steps without markers, and says so', () => {
+  const s = simulated();
+  const tl = (s.extra!.sim as { replicaTimeline: unknown[] }).replicaTimeline;
+  for (let i = 0; i < 250; i++) tl.push({ t: 50_000 + i, group: 'consumers', replicas: 3 + (i % 2), ready: 3 });
+  const spec = replicaTimelineSpec(s) as unknown as { title: string; layer: Layer[] };
+  assert.is(spec.layer.length, 2, 'load-change rule and steps only');
+  assert.match(spec.title, 'too many to mark');
+});
+
 test('the lag chart takes consumer_lag from the time series', () => {
   const l = layers(lagOverTimeSpec(simulated())).at(-1)!;
   assert.equal(l.data!.values, [{ t: 0, lag: 5 }, { t: 1, lag: 900 }]);
