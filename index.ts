@@ -129,3 +129,23 @@ export {
   type ResolvedServices, type ServicesRequest, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type RedisConnection, type ModelServerConnection, type ModelServerSetup,
 } from './harness/services/index.ts';
 
+// --- k6 export (harness/export): a scenario with an http target as a k6 script (options + request)
+export { k6Script, bundleK6Script, K6_URL_ENV } from './harness/export/k6-script.ts';
+export type { K6Script, K6ScriptOptions } from './harness/export/k6-script.ts';
+export { k6Options, K6_METRICS } from './harness/export/k6-options.ts';
+export type { K6Options, K6Scenario, K6Threshold, K6Mapping, K6Dropped } from './harness/export/k6-options.ts';
+
+// --- data frames for notebooks (reports/timeseries.ts): the per-second series as tidy columns for arquero
+export { timeSeriesColumns } from './reports/timeseries.ts';
+export type { TimeSeriesColumns, TimeSeriesOptions } from './reports/timeseries.ts';
+
+// --- pipeline (pipeline/topics, pipeline/processor, harness/services/kafka, harness/targets/pipeline): Kafka parts of the reference pipeline
+export { TOPICS, TOPIC_CONFIG, ensureTopics, replicationFor, compressionType, type TopicDecl, type TopicName, type Compression, type EnsureTopicsResult } from './pipeline/topics.ts';
+export {
+  StreamProcessor, PROCESSOR_DEFAULTS, TumblingWindows, WINDOW_DEFAULTS, RecentIds, validateTransaction, PIPELINE_HEADERS, epochNow,
+  type ProcessorOptions, type ProcessorStats, type ProcessorMetrics, type Scorer, type WindowAggregate, type WindowOptions, type Validated,
+} from './pipeline/processor/index.ts';
+export { resolveKafka, kafkaSpec, parseBootstrap, KAFKA_IMAGE, type KafkaConnection } from './harness/services/kafka.ts';
+export { create as createPipelineTarget, PIPELINE_TARGET_DEFAULTS, type PipelineTarget } from './harness/targets/pipeline.ts';
+export { EventLedger, type Accounting } from './harness/targets/pipeline-accounting.ts';
+export type { PipelineTargetConfig } from './harness/targets/index.ts';

@@ -30,7 +30,9 @@ export type ErrorCode =
   | 'SCENARIO_NOT_FOUND'
   | 'THRESHOLD_SYNTAX'
   | 'SERVICE_UNAVAILABLE'
-  | 'CONTAINER_RUNTIME_MISSING';
+  | 'CONTAINER_RUNTIME_MISSING'
+  /** the scenario cannot be exported to that format (e.g. a non-http target to k6) */
+  | 'UNSUPPORTED_EXPORT';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   INVALID_SCENARIO: EXIT_CODES.INVALID_INPUT,
@@ -44,6 +46,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   THRESHOLD_SYNTAX: EXIT_CODES.INVALID_INPUT,
   SERVICE_UNAVAILABLE: EXIT_CODES.SERVICE_UNAVAILABLE,
   CONTAINER_RUNTIME_MISSING: EXIT_CODES.SERVICE_UNAVAILABLE,
+  UNSUPPORTED_EXPORT: EXIT_CODES.INVALID_INPUT,
 };
 
 /** One problem found while validating input, with the path where it was found. */

@@ -5,6 +5,7 @@
  */
 import pc from 'picocolors';
 import type { RunSummary, TrendData } from '../harness/results/types.ts';
+import { accountingRows } from './accounting.ts';
 import { TREND_COLUMNS, describeScalar, fmtMs, fmtObserved, serviceLines, sortedMetricNames, trendCells } from './format.ts';
 
 export interface ConsoleOptions {
@@ -48,6 +49,12 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions =
   }
   out.push('');
   const failed = s.thresholds.filter((t) => !t.ok).length;
+  const acc = accountingRows(s);
+  if (acc.length) {
+    out.push(c.bold('  EVENT ACCOUNTING'), '');
+    for (const [k, v, note] of acc) out.push(`    ${k.padEnd(28, '.')}: ${k === 'missing' && !v.startsWith('0') ? c.red(v) : c.cyan(v)}${note ? `  ${note}` : ''}`);
+    out.push('');
+  }
   if (failed) out.push(c.red(`  ✗ ${failed} of ${s.thresholds.length} thresholds failed`), '');
   return out.join('\n');
 }

@@ -3,6 +3,7 @@
  * rendered server-side, then the same tables as summary.md. Opening it offline, attaching it to
  * a CI run or mailing it all work.
  */
+import { accountingRows } from './accounting.ts';
 import type { RunSummary, TrendData } from '../harness/results/types.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, sortedMetricNames } from './format.ts';
 import { xmlEscape as esc } from './junit.ts';
@@ -37,6 +38,12 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
     [td('harness'), td(`pipelab ${s.harness.version}, Node ${s.harness.node}`)],
     ...Object.entries(s.services).map(([k, v]) => [td(`service: ${k}`), td(`${v.mode}${v.detail ? ` (${v.detail})` : ''}`)]),
   ]), '</table>');
+
+  const acc = accountingRows(s);
+  if (acc.length) {
+    parts.push('<h2>Event accounting</h2><p>Every produced event id ends as decided, dead-lettered or missing.</p><table><tr><th></th><th>events</th><th></th></tr>');
+    parts.push(rows(acc.map(([k, v, note]) => [td(k), `<td class="n${k === 'missing' && !v.startsWith('0') ? ' fail' : ''}">${esc(v)}</td>`, td(note)])), '</table>');
+  }
 
   parts.push('<h2>Thresholds</h2>');
   if (s.thresholds.length === 0) parts.push('<p>No thresholds defined.</p>');

@@ -22,6 +22,8 @@ export type { ConsoleOptions } from './console.ts';
 export { latencyBuckets, decodeValues } from './histogram.ts';
 export type { LatencyBucket } from './histogram.ts';
 export { renderSvg, renderPng } from './render.ts';
+export { timeSeriesColumns } from './timeseries.ts';
+export type { TimeSeriesColumns, TimeSeriesOptions } from './timeseries.ts';
 export { formatJson, formatJunit, formatMarkdown, formatHtml };
 
 export interface WriteReportOptions {

@@ -4,6 +4,7 @@
  * iterations, system load). Reads the RunSummary only.
  */
 import type { RunSummary, TrendData } from '../harness/results/types.ts';
+import { accountingRows } from './accounting.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, fmtPct, sortedMetricNames } from './format.ts';
 import { simMarkdown } from './sim.ts';
 
@@ -38,6 +39,13 @@ export function formatMarkdown(summary: RunSummary): string {
   for (const [k, v] of Object.entries(s.services)) out.push(`| ${cell(k)} | ${v.mode} | ${cell(v.detail ?? '')} |`);
   if (Object.keys(s.services).length === 0) out.push('| (none) | | |');
   out.push('');
+
+  const acc = accountingRows(s);
+  if (acc.length) {
+    out.push('## Event accounting', '', 'Every produced event id ends as decided, dead-lettered or missing.', '', '| | events | |', '|---|---:|---|');
+    for (const [k, v, note] of acc) out.push(`| ${cell(k)} | ${cell(v)} | ${cell(note)} |`);
+    out.push('');
+  }
 
   out.push('## Thresholds', '');
   if (s.thresholds.length === 0) out.push('No thresholds defined.', '');

@@ -12,7 +12,7 @@ const executorSchemas = Object.values(executors).map((e) => e.schema) as unknown
   ...(typeof executors)[ExecutorType]['schema'][],
 ];
 export const executorSchema = z.discriminatedUnion('executor', executorSchemas);
-export const targetSchema = z.discriminatedUnion('type', [targets.function.schema, targets.http.schema]);
+export const targetSchema = z.discriminatedUnion('type', [targets.function.schema, targets.http.schema, targets.pipeline.schema]);
 
 export const thresholdSpecSchema = z.union(
   [

@@ -7,15 +7,19 @@ import type { ServiceInfo } from '../results/types.ts';
 import { PipelabError } from '../errors.ts';
 import { resolveModelServer, type ModelServerConnection, type ModelServerSetup } from './model-server.ts';
 import { resolveRedis, type RedisConnection } from './redis.ts';
+import { resolveKafka, type KafkaConnection } from './kafka.ts';
+import type { BrokerOptions } from '../broker/index.ts';
 import { isResolvableMode } from './resolve.ts';
 import { toServiceInfo, type ResolveOptions, type ResolvedService } from './types.ts';
 
 export interface ServicesRequest {
+  kafka?: (ResolveOptions & { embedded?: BrokerOptions }) | true;
   redis?: ResolveOptions | true;
   modelServer?: (ResolveOptions & { setup?: ModelServerSetup }) | true;
 }
 
 export interface ResolvedServices {
+  kafka?: ResolvedService<KafkaConnection>;
   redis?: ResolvedService<RedisConnection>;
   modelServer?: ResolvedService<ModelServerConnection>;
   /** mode and detail of each, for RunSummary.services */
@@ -33,6 +37,7 @@ export async function resolveServices(req: ServicesRequest): Promise<ResolvedSer
     },
   };
   try {
+    if (req.kafka) started.push((out.kafka = await resolveKafka(req.kafka === true ? {} : req.kafka)));
     if (req.redis) started.push((out.redis = await resolveRedis(req.redis === true ? {} : req.redis)));
     if (req.modelServer) started.push((out.modelServer = await resolveModelServer(req.modelServer === true ? {} : req.modelServer)));
   } catch (e) {
@@ -47,13 +52,14 @@ export function servicesInfo(services: ResolvedService[]): Record<string, Servic
 }
 
 /** CLI flags → resolve options (flags win over PIPELAB_* env, which resolveService reads) */
-export function serviceOptionsFrom(flags: { redis?: string; redisMode?: string; modelServer?: string; modelServerMode?: string }): Pick<ServicesRequest, 'redis' | 'modelServer'> {
+export function serviceOptionsFrom(flags: { kafka?: string; kafkaMode?: string; redis?: string; redisMode?: string; modelServer?: string; modelServerMode?: string }): Pick<ServicesRequest, 'kafka' | 'redis' | 'modelServer'> {
   const mode = (flag: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     if (!isResolvableMode(v)) throw new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: '${v}'`, { hint: `use ${flag} external|container|local|embedded` });
     return v;
   };
   return {
+    kafka: { url: flags.kafka, mode: mode('--kafka-mode', flags.kafkaMode) },
     redis: { url: flags.redis, mode: mode('--redis-mode', flags.redisMode) },
     modelServer: { url: flags.modelServer, mode: mode('--model-server-mode', flags.modelServerMode) },
   };
@@ -62,11 +68,13 @@ export function serviceOptionsFrom(flags: { redis?: string; redisMode?: string; 
 /**
  * The runner's `services` overrides (TargetContext.services, e.g. { redis: 'redis://..',
  * 'redis-mode': 'local', 'model-server': 'http://..' }) → resolve options. Keys may be kebab or
- * camel case; unknown keys (kafka, for the broker's spec) are left to their own resolver.
+ * camel case.
  */
-export function servicesRequestFrom(overrides: Readonly<Record<string, string>> = {}): Pick<ServicesRequest, 'redis' | 'modelServer'> {
+export function servicesRequestFrom(overrides: Readonly<Record<string, string>> = {}): Pick<ServicesRequest, 'kafka' | 'redis' | 'modelServer'> {
   const get = (...keys: string[]) => keys.map((k) => overrides[k]).find((v) => v !== undefined && v !== '');
   return serviceOptionsFrom({
+    kafka: get('kafka'),
+    kafkaMode: get('kafka-mode', 'kafkaMode'),
     redis: get('redis'),
     redisMode: get('redis-mode', 'redisMode'),
     modelServer: get('model-server', 'modelServer'),
@@ -75,6 +83,7 @@ export function servicesRequestFrom(overrides: Readonly<Record<string, string>> 
 }
 
 export { resolveService, isResolvableMode } from './resolve.ts';
+export { resolveKafka, kafkaSpec, parseBootstrap, KAFKA_IMAGE, type KafkaConnection } from './kafka.ts';
 export { resolveRedis, openFeatureStore, redisSpec, type RedisConnection } from './redis.ts';
 export { resolveModelServer, modelServerSpec, startLocalModelServer, type ModelServerConnection, type ModelServerSetup } from './model-server.ts';
 export { probeContainerRuntime } from './container.ts';

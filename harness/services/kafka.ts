@@ -1,21 +1,23 @@
 /**
- * Kafka for the pipeline: an external bootstrap list (`--kafka`, PIPELAB_KAFKA, comma-separated
- * host:port) → embedded (the in-process Kafka-protocol broker on 127.0.0.1). No container or
- * local mode: a Kafka container needs its advertised listener set to the mapped port, and no
- * Kafka binary is installable here; both are skipped with that reason.
- * Embedded mode also hands over the broker handle (lag, stats, fault hooks, stopBroker).
+ * Kafka for the reference pipeline: external bootstrap list (`--kafka`, PIPELAB_KAFKA) →
+ * container (with a Docker engine: the official apache/kafka image, one KRaft node; without one
+ * it is skipped, and fails in milliseconds when forced) → embedded (pipelab's own Kafka-protocol broker
+ * on 127.0.0.1:<free port>). There is no local mode: no Kafka binary exists in npm or Debian.
+ * Every mode hands the pipeline the same thing: a bootstrap list for kafkajs.
  */
+import type { Broker, BrokerOptions } from '../broker/index.ts';
 import { PipelabError } from '../errors.ts';
-import { startBroker, type Broker, type BrokerOptions } from '../broker/index.ts';
+import { freePort } from './ports.ts';
 import { resolveService } from './resolve.ts';
 import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';
 
 export interface KafkaConnection {
-  /** bootstrap servers for a client's `brokers` option */
   brokers: string[];
-  /** the embedded broker, when that is what runs (undefined for an external cluster) */
+  /** the embedded broker, when that is what runs (undefined otherwise): lag(), stats(), fault hooks, stopBroker */
   broker?: Broker;
 }
+
+export const KAFKA_IMAGE = 'apache/kafka:3.9.1';
 
 /** parses `host:port[,host:port...]` (a `kafka://` prefix is accepted); throws naming the flag */
 export function parseBootstrap(url: string): string[] {
@@ -35,11 +37,53 @@ export function kafkaSpec(embedded: BrokerOptions = {}): ServiceSpec<KafkaConnec
       const brokers = parseBootstrap(url);
       return { detail: brokers.join(','), connection: { brokers }, close: async () => {} };
     },
+    container: {
+      available: async () => true,
+      async start() {
+        const c = await startKafkaContainer();
+        return { detail: `${KAFKA_IMAGE} (KRaft, 1 node) at ${c.bootstrap}`, connection: { brokers: [c.bootstrap] }, close: c.stop };
+      },
+    },
     async embedded() {
-      const broker = await startBroker(embedded);
-      return { detail: `embedded broker (${broker.bootstrap.length} node(s)) at ${broker.bootstrap.join(',')}`, connection: { brokers: broker.bootstrap, broker }, close: () => broker.close() };
+      const { startBroker } = await import('../broker/index.ts');
+      const broker = await startBroker({ host: '127.0.0.1', port: 0, ...embedded });
+      const n = broker.bootstrap.length;
+      return {
+        detail: `embedded broker (${n} node${n === 1 ? '' : 's'}) at ${broker.bootstrap.join(',')}`,
+        connection: { brokers: broker.bootstrap, broker },
+        close: () => broker.close(),
+      };
     },
   };
+}
+
+/**
+ * One KRaft node (broker + controller) of the official image. A Kafka client connects to the
+ * address the broker *advertises*, so the host port is chosen first and bound explicitly
+ * (not a random mapping found after start) and advertised as localhost:<port>.
+ */
+async function startKafkaContainer(): Promise<{ bootstrap: string; stop(): Promise<void> }> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const hostPort = await freePort();
+  const c = await new GenericContainer(KAFKA_IMAGE)
+    .withExposedPorts({ container: 9092, host: hostPort })
+    .withEnvironment({
+      KAFKA_NODE_ID: '1',
+      KAFKA_PROCESS_ROLES: 'broker,controller',
+      KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
+      KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://localhost:${hostPort}`,
+      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+    })
+    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+    .withStartupTimeout(120_000)
+    .start();
+  return { bootstrap: `localhost:${hostPort}`, stop: async () => void (await c.stop()) };
 }
 
 export function resolveKafka(opts: ResolveOptions & { embedded?: BrokerOptions } = {}): Promise<ResolvedService<KafkaConnection>> {

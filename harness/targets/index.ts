@@ -5,11 +5,13 @@
 import type { z } from 'zod';
 import * as fn from './function.ts';
 import * as http from './http.ts';
+import * as pipeline from './pipeline.ts';
 import type { Target } from './api.ts';
 
 export const targets = {
   function: fn,
   http,
+  pipeline,
 } as const;
 
 export type TargetType = keyof typeof targets;
@@ -17,6 +19,8 @@ export const TARGET_TYPES = Object.keys(targets) as TargetType[];
 export type TargetConfig = z.output<(typeof targets)[TargetType]['schema']>;
 export type FunctionTargetConfig = z.input<typeof fn.schema>;
 export type HttpTargetConfig = z.input<typeof http.schema>;
+export type PipelineTargetConfig = z.input<typeof pipeline.schema>;
+export type { PipelineTarget } from './pipeline.ts';
 export type { FunctionIterationContext, FunctionTargetFn } from './function.ts';
 export type { HttpTarget } from './http.ts';
 
@@ -25,5 +29,9 @@ export function isTargetType(t: unknown): t is TargetType {
 }
 
 export function createTarget(c: TargetConfig): Target {
-  return c.type === 'function' ? fn.create(c) : http.create(c);
+  switch (c.type) {
+    case 'function': return fn.create(c);
+    case 'http': return http.create(c);
+    case 'pipeline': return pipeline.create(c);
+  }
 }

@@ -21,8 +21,8 @@ test('every scenario file in scenarios/ loads and validates by its kind (live or
   assert.equal([...kinds].sort(), ['live', 'simulation']);
 });
 
-test('the smoke scenario passes its thresholds (virtual clock)', async () => {
-  const s = await runScenario(await loadScenario('scenarios/smoke.ts'), { clock: new VirtualClock() });
+test('the quickstart scenario passes its thresholds (virtual clock)', async () => {
+  const s = await runScenario(await loadScenario('scenarios/quickstart.ts'), { clock: new VirtualClock() });
   assert.is(exitCodeFor(s), 0, JSON.stringify(s.thresholds));
 });
 

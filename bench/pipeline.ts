@@ -1,0 +1,115 @@
+/**
+ * End-to-end throughput and latency of the reference pipeline on embedded defaults
+ * (`npx tsx bench/pipeline.ts [--quick] [--rates 1000,2500,5000,10000] [--seconds 5]
+ * [--processors 2] [--processor-mode in-process|child]`).
+ * For each rate: the smoke pipeline (embedded broker, in-memory feature store, in-process model
+ * server, stream processors in this process) under constant-arrival-rate for a few seconds;
+ * reports decided events/s over the run, e2e p50/p99 from the intended send time, missing and
+ * duplicates. The knee is the first rate whose p99 passes 500 ms, that falls behind (more than a
+ * second of backlog left when the load stops), or that loses events.
+ * Baseline in the same run: kafkajs produce → consume round trip through the same embedded
+ * broker with no processing (events/s), as a ratio to the pipeline's best sustained rate.
+ * Target (issue #5): ≥ 10k events/s end to end, p99 < 500 ms at half the knee.
+ */
+import kafkajs from 'kafkajs';
+import { startBroker } from '../harness/broker/index.ts';
+import { registerKafkajsCodecs } from '../harness/broker/codecs.ts';
+import { runScenario } from '../harness/runner/index.ts';
+import { validateScenario } from '../harness/scenario/index.ts';
+import type { Accounting } from '../harness/targets/pipeline-accounting.ts';
+import type { TrendData } from '../harness/results/types.ts';
+import { transactionToJson } from '../generators/serialize.ts';
+import { createTransactionStream } from '../generators/transactions.ts';
+
+const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
+const arg = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const rates = (arg('--rates') ?? (quick ? '1000,5000' : '1000,2500,5000,7500,10000,15000')).split(',').map(Number);
+const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
+const processors = Number(arg('--processors') ?? 2);
+const processorMode = (arg('--processor-mode') ?? 'in-process') as 'in-process' | 'child';
+
+interface Row { rate: number; drainMs: number; decidedPerSec: number; p50: number; p99: number; missing: number; duplicates: number; produced: number }
+
+async function pipelineAt(rate: number): Promise<Row> {
+  const s = validateScenario({
+    name: `bench-pipeline-${rate}`,
+    seed: 1,
+    warmup: '1s',
+    services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
+    target: { type: 'pipeline', processors, processorMode, drainTimeout: '20s' },
+    executors: { main: { executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: Math.min(2000, rate), maxVUs: Math.max(5000, rate * 2) } },
+  });
+  const t0 = performance.now();
+  const summary = await runScenario(s);
+  const wall = (performance.now() - t0) / 1000;
+  const acc = summary.extra?.accounting as Accounting;
+  const e2e = summary.metrics.e2e_latency as TrendData | undefined;
+  void wall;
+  // decided per second of load; whether it kept up is judged by the backlog left at the end (drain)
+  return { rate, drainMs: acc.drainMs, decidedPerSec: acc.decided / (summary.durationMs / 1000), p50: e2e?.p50 ?? NaN, p99: e2e?.p99 ?? NaN, missing: acc.missing, duplicates: acc.duplicates, produced: acc.produced };
+}
+
+/** kafkajs → embedded broker → kafkajs, nothing in between: records/s for n records */
+async function baseline(n: number): Promise<number> {
+  registerKafkajsCodecs();
+  const broker = await startBroker({ defaultPartitions: 12 });
+  const kafka = new kafkajs.Kafka({ brokers: broker.bootstrap, logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'rt', numPartitions: 12 }] });
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId: 'rt', maxWaitTimeInMs: 20 });
+  const producer = kafka.producer();
+  await Promise.all([consumer.connect(), producer.connect()]);
+  await consumer.subscribe({ topic: 'rt', fromBeginning: true });
+  let got = 0;
+  let done!: () => void;
+  const all = new Promise<void>((r) => (done = r));
+  await consumer.run({ partitionsConsumedConcurrently: 4, eachBatch: async ({ batch }) => { got += batch.messages.length; if (got >= n) done(); } });
+  const gen = createTransactionStream({ seed: 2 });
+  const msgs = gen.take(n).map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { 'pipelab-event-id': t.id } }));
+  const t0 = performance.now();
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i += 500) {
+    sends.push(producer.send({ topic: 'rt', acks: -1, compression: kafkajs.CompressionTypes.LZ4, messages: msgs.slice(i, i + 500) }));
+    if (sends.length >= 8) await sends.shift();
+  }
+  await Promise.all(sends);
+  await all;
+  const rate = n / ((performance.now() - t0) / 1000);
+  await consumer.disconnect();
+  await producer.disconnect();
+  await broker.close();
+  return rate;
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 1 : 0) : '-');
+console.log(`pipeline end to end on embedded defaults (${processors} processors ${processorMode === 'child' ? 'as child processes' : 'in process'}, ${seconds}s per rate${quick ? ', --quick' : ''})`);
+console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  duplicates');
+// one unreported run first: JIT, tfjs wasm and kafkajs warm up outside the figures
+await pipelineAt(Math.min(500, rates[0] ?? 500));
+const rows: Row[] = [];
+let knee: number | undefined;
+for (const rate of rates) {
+  const r = await pipelineAt(rate);
+  rows.push(r);
+  console.log(`${String(rate).padStart(6)}  ${fmt(r.decidedPerSec).padStart(9)}  ${fmt(r.p50).padStart(10)}  ${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ${String(r.duplicates).padStart(10)}`);
+  if (knee === undefined && (r.p99 > 500 || r.drainMs > 1000 || r.missing > 0)) knee = rate;
+}
+const sustained = rows.filter((r) => r.p99 <= 500 && r.missing === 0 && r.drainMs <= 1000);
+const best = sustained.length ? Math.max(...sustained.map((r) => r.decidedPerSec)) : 0;
+const base = await baseline(quick ? 20_000 : 100_000);
+console.log(`knee: ${knee !== undefined ? `${knee}/s (first rate with p99 > 500 ms, a backlog > 1 s at the end, or missing events)` : `above ${rates[rates.length - 1]}/s (not reached)`}`);
+console.log(`best sustained: ${fmt(best)} events/s end to end (target ≥ 10000)`);
+const half = knee !== undefined ? knee / 2 : undefined;
+if (half !== undefined) {
+  const near = rows.filter((r) => r.rate <= half).pop();
+  console.log(`at half the knee (~${half}/s): ${near ? `rate ${near.rate}/s p99 ${fmt(near.p99)} ms (target < 500)` : 'no measured rate at or below it'}`);
+}
+console.log(`baseline: kafkajs produce → consume through the embedded broker, no processing: ${fmt(base)} records/s`);
+console.log(`ratio pipeline / baseline: ${(best / base).toFixed(2)}`);
+console.log('note: the machine is shared; figures under contention are lower than on a quiet machine');
+process.exit(0);

@@ -1,0 +1,112 @@
+/**
+ * Event accounting for the pipeline target (DESIGN.md "Measuring honestly"): every produced
+ * event id ends as decided, dead-lettered or missing; a second result for an id that already
+ * ended is a duplicate. "Nothing lost" is checked, not assumed.
+ */
+export interface Accounting {
+  /** records the broker acknowledged (ids given to produced() minus failed sends) */
+  produced: number;
+  /** of which deliberately malformed */
+  malformedProduced: number;
+  /** sends that failed (never reached the broker; iteration errors) */
+  produceFailed: number;
+  decided: number;
+  deadLettered: number;
+  /** dead letters by reason header (malformed-json, schema, late, ...) */
+  deadLetterReasons: Record<string, number>;
+  /** produced ids with no result after the drain timeout */
+  missing: number;
+  /** results for an id that had already ended */
+  duplicates: number;
+  /** results whose id this run never produced (an earlier run's records on a reused cluster) */
+  foreign: number;
+  /** events counted in the window aggregates observed on processed-events */
+  aggregatedEvents: number;
+  windowsObserved: number;
+  /** decisions by model source (model | rules) and by model version */
+  bySource: Record<string, number>;
+  byModelVersion: Record<string, number>;
+  /** some missing ids, for debugging */
+  missingSample: string[];
+  drainMs: number;
+}
+
+const PENDING = 0, DECIDED = 1, DEAD = 2;
+
+export class EventLedger {
+  private readonly state = new Map<string, number>();
+  private pending = 0;
+  private readonly malformed = new Set<string>();
+  private readonly a: Accounting = {
+    produced: 0, malformedProduced: 0, produceFailed: 0, decided: 0, deadLettered: 0, deadLetterReasons: {}, missing: 0,
+    duplicates: 0, foreign: 0, aggregatedEvents: 0, windowsObserved: 0, bySource: {}, byModelVersion: {}, missingSample: [], drainMs: 0,
+  };
+
+  produced(id: string, malformed: boolean): void {
+    if (this.state.has(id)) return;
+    this.state.set(id, PENDING);
+    this.pending++;
+    this.a.produced++;
+    if (malformed) (this.a.malformedProduced++, this.malformed.add(id));
+  }
+  /** the broker never acknowledged it: not produced, so neither pending nor missing */
+  produceFailed(id: string): void {
+    if (this.state.get(id) !== PENDING) return;
+    this.state.delete(id);
+    this.pending--;
+    this.a.produced--;
+    this.a.produceFailed++;
+    if (this.malformed.delete(id)) this.a.malformedProduced--;
+  }
+
+  /** true when this is the id's first result */
+  decided(id: string, source: string, version: string): boolean {
+    if (!this.end(id, DECIDED)) return false;
+    this.a.decided++;
+    this.a.bySource[source] = (this.a.bySource[source] ?? 0) + 1;
+    this.a.byModelVersion[version] = (this.a.byModelVersion[version] ?? 0) + 1;
+    return true;
+  }
+  deadLettered(id: string, reason: string): boolean {
+    if (!this.end(id, DEAD)) return false;
+    this.a.deadLettered++;
+    this.a.deadLetterReasons[reason] = (this.a.deadLetterReasons[reason] ?? 0) + 1;
+    return true;
+  }
+  aggregate(count: number): void {
+    this.a.windowsObserved++;
+    this.a.aggregatedEvents += count;
+  }
+
+  private end(id: string, to: number): boolean {
+    const s = this.state.get(id);
+    if (s === undefined) {
+      this.a.foreign++;
+      return false;
+    }
+    if (s !== PENDING) {
+      this.a.duplicates++;
+      return false;
+    }
+    this.state.set(id, to);
+    this.pending--;
+    return true;
+  }
+
+  get outstanding(): number {
+    return this.pending;
+  }
+
+  /** close the books: whatever is still pending is missing */
+  finish(drainMs: number): Accounting {
+    this.a.drainMs = Math.round(drainMs);
+    this.a.missing = this.pending;
+    this.a.missingSample = [];
+    if (this.pending) for (const [id, s] of this.state) if (s === PENDING && this.a.missingSample.push(id) >= 10) break;
+    return this.snapshot();
+  }
+
+  snapshot(): Accounting {
+    return structuredClone(this.a);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Stream processors as child processes (`pipelab process`), for the pipeline target's
+ * `processorMode: 'child'`: the processors then run on other cores than the load generator,
+ * broker and model server, and a killed processor is a real SIGKILL, not a simulated one.
+ */
+import { spawn } from 'node:child_process';
+import { shippedPath } from '../../pipeline/paths.ts';
+import { PipelabError } from '../errors.ts';
+
+const CLI = shippedPath(import.meta.url, 'bin/pipelab.js');
+
+export interface ChildProcessor {
+  pid: number;
+  /** graceful: SIGTERM (windows flushed, offsets committed), SIGKILL after `graceMs` */
+  stop(graceMs?: number): Promise<void>;
+  /** a crash: SIGKILL, nothing committed or flushed */
+  kill(): Promise<void>;
+}
+
+export interface ChildProcessorOptions {
+  brokers: string[];
+  modelServerUrl: string;
+  /** Redis URL; undefined = the child keeps its own in-memory feature store */
+  redisUrl?: string;
+  group: string;
+  compression: string;
+  sessionTimeoutMs?: number;
+  startTimeoutMs?: number;
+}
+
+export async function startChildProcessor(o: ChildProcessorOptions): Promise<ChildProcessor> {
+  const args = [CLI, 'process', '--kafka', o.brokers.join(','), '--model-server', o.modelServerUrl, '--group', o.group, '--compression', o.compression, '--stats', '0'];
+  if (o.sessionTimeoutMs !== undefined) args.push('--session-timeout', String(o.sessionTimeoutMs));
+  if (o.redisUrl) args.push('--redis', o.redisUrl);
+  else args.push('--redis-mode', 'embedded');
+  const env = { ...process.env };
+  for (const k of ['PIPELAB_KAFKA', 'PIPELAB_KAFKA_MODE', 'PIPELAB_REDIS', 'PIPELAB_REDIS_MODE', 'PIPELAB_MODEL_SERVER', 'PIPELAB_MODEL_SERVER_MODE']) delete env[k];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let out = '';
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), o.startTimeoutMs ?? 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      if (/ consuming transactions /.test(out)) (clearTimeout(timer), resolve(true));
+    });
+    child.stderr.on('data', (d: Buffer) => (out += d));
+    child.once('exit', () => (clearTimeout(timer), resolve(false)));
+  });
+  if (!ready) {
+    child.kill('SIGKILL');
+    throw new PipelabError('SERVICE_UNAVAILABLE', `pipelab process did not start: ${out.trim().slice(-400) || 'no output'}`, { hint: 'run `pipelab process --kafka <bootstrap>` by hand to see why, or use processorMode: in-process' });
+  }
+  // keep draining its output so a chatty child never blocks on a full pipe
+  child.stdout.resume();
+  child.stderr.resume();
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    pid: child.pid as number,
+    async stop(graceMs = 10_000) {
+      if (!alive()) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(t);
+    },
+    async kill() {
+      if (!alive()) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

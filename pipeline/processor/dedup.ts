@@ -1,0 +1,26 @@
+/**
+ * The idempotent sink's memory: event ids already written, bounded (oldest forgotten first).
+ * A JS Set keeps insertion order, so evicting the oldest is O(1); at the default 200 000 ids
+ * (~20 MB) a redelivery after a rebalance or a retried batch is well inside the window.
+ * Share one instance between in-process processors to dedup across them.
+ */
+export class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(readonly capacity = 200_000) {
+    if (!(capacity >= 1)) throw new RangeError('capacity must be ≥ 1');
+  }
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+  add(id: string): void {
+    if (this.ids.has(id)) return;
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) {
+      const oldest = this.ids.values().next().value as string;
+      this.ids.delete(oldest);
+    }
+  }
+  get size(): number {
+    return this.ids.size;
+  }
+}

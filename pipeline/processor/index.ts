@@ -1,0 +1,392 @@
+/**
+ * The stream processor of the reference pipeline: a kafkajs consumer group on `transactions`.
+ * Per record: validate (invalid → dead-letter with the reason in headers) → feature lookup and
+ * update → inference (the whole chunk in one ModelClient call, so the model server's
+ * micro-batching is used) → decision to `fraud-decisions`. Per user: tumbling event-time windows
+ * (windows.ts), aggregates to `processed-events` when a window closes; events later than the
+ * allowed lateness go to dead-letter with reason 'late' and are counted.
+ *
+ * At-least-once: a chunk's offsets are resolved only after the producer send that carries its
+ * results is acknowledged (acks -1), and kafkajs commits only resolved offsets. A crash between
+ * send and commit redelivers the chunk; the sink is idempotent by event id within an instance
+ * (RecentIds: already-written ids are skipped and counted as duplicates; share one RecentIds
+ * between in-process instances to dedup across them). Backpressure: when records in flight pass
+ * `maxInFlight` the partition that pushed it over is paused (consumer.pause) and every paused
+ * partition resumes once in-flight work drains below half.
+ *
+ * Pipeline components never resolve services: the caller hands over brokers, the feature store
+ * and the model client. Metrics go to a structurally typed registry (the harness's works) so the
+ * pipeline does not import the harness.
+ */
+import kafkajs from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
+import type { FeatureStore } from '../features/store.ts';
+import { FeatureUpdater } from '../features/updater.ts';
+import type { Prediction } from '../model-server/server.ts';
+import { compressionType, TOPICS, type Compression } from '../topics.ts';
+import type { ScoringInput, UserFeatures } from '../types.ts';
+import { EMPTY_FEATURES } from '../types.ts';
+import { RecentIds } from './dedup.ts';
+import { epochNow, H, header, numHeader } from './headers.ts';
+import { validateTransaction } from './validate.ts';
+import { TumblingWindows, type WindowAggregate, type WindowOptions } from './windows.ts';
+import type { Transaction } from '../../generators/transactions.ts';
+
+const { Kafka: KafkaClient, logLevel } = kafkajs;
+
+/** what the processor needs from a metrics registry (harness/metrics fits) */
+export interface ProcessorMetrics {
+  trend(name: string): { add(ms: number, nowMs: number): void };
+  counter(name: string): { add(n: number, nowMs: number): void };
+  gauge(name: string): { set(v: number, nowMs: number): void };
+}
+
+export interface Scorer {
+  predict(instances: ScoringInput[]): Promise<Prediction[]>;
+}
+
+export interface ProcessorOptions {
+  brokers: string[];
+  store: FeatureStore;
+  model: Scorer;
+  groupId?: string;
+  /** instance name (client id, and the `pipelab-processor` header) */
+  id?: string;
+  compression?: Compression;
+  windows?: WindowOptions;
+  /** records fetched but not yet acknowledged before partitions are paused (default 20 000) */
+  maxInFlight?: number;
+  /** records per processing chunk within a fetched batch (default 1000) */
+  chunkSize?: number;
+  /** partitions processed concurrently by this instance (default 6) */
+  concurrency?: number;
+  /** ids already written (default: this instance's own, 200 000 ids) */
+  dedup?: RecentIds;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
+  metrics?: ProcessorMetrics;
+  /** run time for metrics (ms since run start); default ms since the processor was created */
+  now?: () => number;
+  /** consumer lag of the group (embedded: broker.lag(group).total); default: admin offsets */
+  lag?: () => number | Promise<number>;
+  /** how often lag is sampled (default 1000 ms; 0 = never) */
+  lagEveryMs?: number;
+  /** kafkajs log level (default NOTHING: kafkajs logs recoverable rebalances as errors; the processor's own stats and metrics say what happened) */
+  logLevel?: number;
+}
+
+export interface ProcessorStats {
+  id: string;
+  records: number;
+  decisions: number;
+  deadLetters: number;
+  late: number;
+  duplicates: number;
+  windowsClosed: number;
+  openWindows: number;
+  pauses: number;
+  inFlight: number;
+  lag: number;
+  batches: number;
+  modelSources: Record<string, number>;
+  modelVersions: Record<string, number>;
+}
+
+export const PROCESSOR_DEFAULTS = { groupId: 'pipelab-processor', compression: 'lz4' as Compression, maxInFlight: 20_000, chunkSize: 1000, concurrency: 6, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, rebalanceTimeoutMs: 10_000, lagEveryMs: 1000 };
+
+let instanceSeq = 0;
+
+export class StreamProcessor {
+  readonly id: string;
+  readonly groupId: string;
+  private readonly o: Required<Pick<ProcessorOptions, 'maxInFlight' | 'chunkSize' | 'concurrency' | 'compression'>> & ProcessorOptions;
+  private readonly kafka: Kafka;
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private readonly updater: FeatureUpdater;
+  private readonly dedup: RecentIds;
+  private readonly windows = new Map<string, TumblingWindows>();
+  private readonly paused = new Map<string, () => void>();
+  private readonly t0 = performance.now();
+  private lagTimer?: NodeJS.Timeout;
+  private killed = false;
+  private running = false;
+  private readonly s: ProcessorStats;
+
+  constructor(opts: ProcessorOptions) {
+    this.o = { ...PROCESSOR_DEFAULTS, ...opts };
+    this.id = opts.id ?? `processor-${process.pid}-${++instanceSeq}`;
+    this.groupId = this.o.groupId ?? PROCESSOR_DEFAULTS.groupId;
+    this.kafka = new KafkaClient({ clientId: this.id, brokers: opts.brokers, logLevel: opts.logLevel ?? logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+    this.updater = new FeatureUpdater(opts.store);
+    this.dedup = opts.dedup ?? new RecentIds();
+    this.s = { id: this.id, records: 0, decisions: 0, deadLetters: 0, late: 0, duplicates: 0, windowsClosed: 0, openWindows: 0, pauses: 0, inFlight: 0, lag: 0, batches: 0, modelSources: {}, modelVersions: {} };
+  }
+
+  private now(): number {
+    return this.o.now ? this.o.now() : performance.now() - this.t0;
+  }
+
+  stats(): ProcessorStats {
+    let open = 0;
+    for (const w of this.windows.values()) open += w.openWindows();
+    return { ...this.s, openWindows: open, modelSources: { ...this.s.modelSources }, modelVersions: { ...this.s.modelVersions } };
+  }
+
+  /** join the group and start consuming `transactions` (resolves once the consumer runs) */
+  async start(): Promise<void> {
+    const o = this.o;
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    this.consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: o.sessionTimeoutMs ?? PROCESSOR_DEFAULTS.sessionTimeoutMs,
+      heartbeatInterval: o.heartbeatIntervalMs ?? PROCESSOR_DEFAULTS.heartbeatIntervalMs,
+      rebalanceTimeout: o.rebalanceTimeoutMs ?? PROCESSOR_DEFAULTS.rebalanceTimeoutMs,
+      maxWaitTimeInMs: 50,
+      allowAutoTopicCreation: false,
+    });
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [TOPICS.transactions], fromBeginning: true });
+    this.running = true;
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      autoCommitInterval: 500,
+      partitionsConsumedConcurrently: o.concurrency,
+      eachBatch: (p) => this.onBatch(p),
+    });
+    if ((o.lagEveryMs ?? PROCESSOR_DEFAULTS.lagEveryMs) > 0) {
+      this.lagTimer = setInterval(() => void this.sampleLag(), o.lagEveryMs ?? PROCESSOR_DEFAULTS.lagEveryMs);
+      this.lagTimer.unref();
+    }
+  }
+
+  /**
+   * Graceful stop: finish the batch in progress, close every open window (end of input: the
+   * aggregates are written), commit, leave the group.
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearInterval(this.lagTimer);
+    await this.consumer?.stop();
+    const closing: WindowAggregate[] = [];
+    for (const w of this.windows.values()) closing.push(...w.flush());
+    if (closing.length && this.producer) {
+      await this.producer.sendBatch({ acks: -1, compression: compressionType(this.o.compression), topicMessages: [{ topic: TOPICS.processedEvents, messages: closing.map((a) => this.aggregateMessage(a)) }] }).catch(() => {});
+      this.s.windowsClosed += closing.length;
+    }
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+
+  /**
+   * A crash, as near as one process can fake it: the chunk in progress stops before its offsets
+   * are resolved (its results may already be written: redelivery makes duplicates, which the
+   * sinks count), nothing more is committed, open windows are lost, and the member leaves.
+   */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.killed = true;
+    this.running = false;
+    clearInterval(this.lagTimer);
+    await this.consumer?.disconnect().catch(() => {});
+    await this.producer?.disconnect().catch(() => {});
+  }
+
+  private windowsFor(topic: string, partition: number): TumblingWindows {
+    const k = `${topic}/${partition}`;
+    let w = this.windows.get(k);
+    if (!w) this.windows.set(k, (w = new TumblingWindows(this.o.windows)));
+    return w;
+  }
+
+  private async sampleLag(): Promise<void> {
+    try {
+      const lag = this.o.lag ? await this.o.lag() : await this.adminLag();
+      this.s.lag = lag;
+      this.o.metrics?.gauge('processor_lag').set(lag, this.now());
+    } catch {
+      // lag is best effort (a rebalance or a stopping broker); the next sample retries
+    }
+  }
+
+  private async adminLag(): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId: this.groupId, topics: [TOPICS.transactions] });
+      const ends = await admin.fetchTopicOffsets(TOPICS.transactions);
+      const c = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      let total = 0;
+      for (const e of ends) {
+        const at = c.get(e.partition) ?? -1;
+        total += Math.max(0, Number(e.high) - Math.max(at, Number(e.low)));
+      }
+      return total;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async onBatch(p: EachBatchPayload): Promise<void> {
+    const { batch } = p;
+    const n = batch.messages.length;
+    if (n === 0) return;
+    this.s.batches++;
+    this.s.inFlight += n;
+    const key = `${batch.topic}/${batch.partition}`;
+    if (this.s.inFlight > this.o.maxInFlight && !this.paused.has(key)) {
+      this.paused.set(key, p.pause());
+      this.s.pauses++;
+      this.o.metrics?.counter('processor_pauses').add(1, this.now());
+    }
+    this.o.metrics?.gauge('processor_in_flight').set(this.s.inFlight, this.now());
+    let left = n;
+    try {
+      for (let i = 0; i < n; i += this.o.chunkSize) {
+        if (!p.isRunning() || p.isStale() || this.killed) break;
+        const chunk = batch.messages.slice(i, i + this.o.chunkSize);
+        await this.processChunk(batch.topic, batch.partition, chunk);
+        // a kill between the sink ack and here leaves the chunk unresolved: it is redelivered
+        if (this.killed) break;
+        p.resolveOffset(chunk[chunk.length - 1]!.offset);
+        this.s.inFlight -= chunk.length;
+        left -= chunk.length;
+        await p.heartbeat();
+      }
+      if (!this.killed) await p.commitOffsetsIfNecessary();
+    } finally {
+      this.s.inFlight -= left;
+      if (this.s.inFlight <= this.o.maxInFlight / 2 && this.paused.size) {
+        for (const resume of this.paused.values()) resume();
+        this.paused.clear();
+      }
+    }
+  }
+
+  private async processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const received = epochNow();
+    const tNow = this.now();
+    const m = this.o.metrics;
+    const dead: Message[] = [];
+    const valid: { tx: Transaction; msg: KafkaMessage; id: string }[] = [];
+    let dups = 0;
+    for (const msg of messages) {
+      const hid = header(msg.headers, H.eventId);
+      const v = validateTransaction(msg.value);
+      const id = hid ?? (v.ok ? v.tx.id : `${topic}/${partition}/${msg.offset}`);
+      if (this.dedup.has(id)) {
+        dups++;
+        continue;
+      }
+      if (!v.ok) dead.push(this.deadLetter(topic, partition, msg, id, v.reason, v.detail, received));
+      else valid.push({ tx: v.tx, msg, id });
+    }
+    this.s.records += messages.length;
+    if (dups) {
+      this.s.duplicates += dups;
+      m?.counter('processor_duplicates').add(dups, tNow);
+    }
+    const sent = numHeader(messages[0]?.headers, H.sentMs);
+    if (sent !== undefined) m?.trend('processor_stage_queue').add(Math.max(0, received - sent), tNow);
+
+    // features: look up the stored state (hit rate, lookup latency), then fold the chunk in
+    const tf = performance.now();
+    let feats: UserFeatures[] = [];
+    if (valid.length) {
+      await this.o.store.getMany(valid.map((x) => x.tx.userId));
+      feats = await this.updater.ingest(valid.map((x) => x.tx));
+    }
+    const featuresMs = performance.now() - tf;
+
+    // inference: one call for the chunk; the client splits it and the server micro-batches
+    const ti = performance.now();
+    const preds = valid.length ? await this.o.model.predict(valid.map((x, i) => ({ transaction: x.tx, features: feats[i] ?? EMPTY_FEATURES }))) : [];
+    const inferenceMs = performance.now() - ti;
+
+    // windows: per partition, event time; beyond the allowed lateness → dead-letter 'late'
+    const w = this.windowsFor(topic, partition);
+    const decisions: Message[] = [];
+    const sinkMs = epochNow();
+    let late = 0;
+    valid.forEach((x, i) => {
+      const pred = preds[i] as Prediction;
+      if (w.add(x.tx.userId, x.tx.eventTime, x.tx.amount, pred.fraud) === 'late') {
+        late++;
+        dead.push(this.deadLetter(topic, partition, x.msg, x.id, 'late', `event time ${x.tx.eventTime} is before the watermark ${w.watermark} (window ${w.windowStart(x.tx.eventTime)} closed)`, received));
+        return;
+      }
+      this.s.modelSources[pred.source] = (this.s.modelSources[pred.source] ?? 0) + 1;
+      this.s.modelVersions[pred.modelVersion] = (this.s.modelVersions[pred.modelVersion] ?? 0) + 1;
+      decisions.push({
+        key: x.tx.userId,
+        value: JSON.stringify({ eventId: x.id, userId: x.tx.userId, amount: x.tx.amount, eventTime: x.tx.eventTime, score: pred.score, fraud: pred.fraud, threshold: pred.threshold, source: pred.source, modelVersion: pred.modelVersion }),
+        headers: this.carry(x.msg, x.id, received, { [H.featuresMs]: featuresMs.toFixed(3), [H.inferenceMs]: inferenceMs.toFixed(3), [H.sinkMs]: sinkMs.toFixed(3) }),
+      });
+    });
+    const closed = w.closeReady();
+
+    const topicMessages: TopicMessages[] = [];
+    if (decisions.length) topicMessages.push({ topic: TOPICS.fraudDecisions, messages: decisions });
+    if (dead.length) topicMessages.push({ topic: TOPICS.deadLetter, messages: dead });
+    if (closed.length) topicMessages.push({ topic: TOPICS.processedEvents, messages: closed.map((a) => this.aggregateMessage(a)) });
+    const ts = performance.now();
+    if (topicMessages.length) await (this.producer as Producer).sendBatch({ acks: -1, compression: compressionType(this.o.compression), topicMessages });
+    const sinkAck = performance.now() - ts;
+    // written and acknowledged: from now on a redelivery of these ids is a duplicate
+    for (const x of valid) this.dedup.add(x.id);
+    for (const d of dead) this.dedup.add(header(d.headers as never, H.eventId) as string);
+
+    this.s.decisions += decisions.length;
+    this.s.deadLetters += dead.length;
+    this.s.late += late;
+    this.s.windowsClosed += closed.length;
+    if (m) {
+      const t = this.now();
+      m.counter('processor_records').add(messages.length, t);
+      if (decisions.length) m.counter('processor_decisions').add(decisions.length, t);
+      if (dead.length) m.counter('processor_dead_letters').add(dead.length, t);
+      if (late) m.counter('processor_late_events').add(late, t);
+      if (closed.length) m.counter('processor_windows_closed').add(closed.length, t);
+      if (valid.length) {
+        m.trend('processor_stage_features').add(featuresMs, t);
+        m.trend('processor_stage_inference').add(inferenceMs, t);
+      }
+      if (topicMessages.length) m.trend('processor_stage_sink').add(sinkAck, t);
+    }
+  }
+
+  private carry(msg: KafkaMessage, id: string, received: number, extra: Record<string, string>): Record<string, string> {
+    const h: Record<string, string> = { [H.eventId]: id, [H.receivedMs]: received.toFixed(3), [H.processor]: this.id, ...extra };
+    const sent = header(msg.headers, H.sentMs);
+    if (sent !== undefined) h[H.sentMs] = sent;
+    return h;
+  }
+
+  private deadLetter(topic: string, partition: number, msg: KafkaMessage, id: string, reason: string, detail: string, received: number): Message {
+    return {
+      key: msg.key,
+      value: msg.value,
+      headers: this.carry(msg, id, received, {
+        [H.reason]: reason,
+        [H.detail]: detail.slice(0, 500),
+        [H.sourceTopic]: topic,
+        [H.sourcePartition]: String(partition),
+        [H.sourceOffset]: msg.offset,
+        [H.sinkMs]: epochNow().toFixed(3),
+      }),
+    };
+  }
+
+  private aggregateMessage(a: WindowAggregate): Message {
+    return { key: a.userId, value: JSON.stringify(a), headers: { [H.processor]: this.id } };
+  }
+}
+
+export { TumblingWindows, WINDOW_DEFAULTS, type WindowAggregate, type WindowOptions } from './windows.ts';
+export { RecentIds } from './dedup.ts';
+export { validateTransaction, type Validated } from './validate.ts';
+export { H as PIPELINE_HEADERS, epochNow, header, numHeader } from './headers.ts';

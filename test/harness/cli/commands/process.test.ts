@@ -1,0 +1,68 @@
+/**
+ * `pipelab process`: the flags docker-compose.yml passes exist, and the command runs the
+ * processor as its own process against a broker started here, stopping cleanly on SIGTERM.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import kafkajs from 'kafkajs';
+import { startBroker } from '../../../../harness/broker/index.ts';
+import { registerKafkajsCodecs } from '../../../../harness/broker/codecs.ts';
+import { PIPELINE_HEADERS as H, header } from '../../../../pipeline/processor/index.ts';
+import { TOPICS } from '../../../../pipeline/topics.ts';
+import { createTransactionStream } from '../../../../generators/transactions.ts';
+import { transactionToJson } from '../../../../generators/serialize.ts';
+
+const CLI = 'bin/pipelab.js';
+
+test('every flag docker-compose.yml gives the stream processor is an option of `pipelab process`', () => {
+  const compose = readFileSync('docker-compose.yml', 'utf8');
+  const block = compose.slice(compose.indexOf('stream-processor:'));
+  const cmd = block.slice(block.indexOf('command:'), block.indexOf('depends_on:'));
+  const items = [...cmd.matchAll(/^\s*-\s*(\S+)\s*$/gm)].map((m) => m[1]!);
+  assert.is(items[0], 'process');
+  const flags = items.filter((i) => i.startsWith('--'));
+  assert.ok(flags.length >= 3, flags.join(' '));
+  const help = spawnSync(process.execPath, [CLI, 'process', '--help'], { encoding: 'utf8' });
+  assert.is(help.status, 0, help.stderr);
+  for (const f of flags) assert.match(help.stdout, `${f} <`, f);
+});
+
+test('`pipelab process` consumes transactions and writes decisions, then stops on SIGTERM', async () => {
+  registerKafkajsCodecs(); // the processor writes lz4 by default
+  const broker = await startBroker({ minSessionTimeoutMs: 100 });
+  const kafka = new kafkajs.Kafka({ brokers: broker.bootstrap, logLevel: kafkajs.logLevel.NOTHING });
+  const child = spawn(process.execPath, [CLI, 'process', '--kafka', broker.bootstrap.join(','), '--redis-mode', 'embedded', '--partitions', '2', '--stats', '0', '--session-timeout', '1500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const producer = kafka.producer();
+  const consumer = kafka.consumer({ groupId: 'w', maxWaitTimeInMs: 20, sessionTimeout: 3000, heartbeatInterval: 100 });
+  try {
+    const t0 = Date.now();
+    while (!/consuming transactions/.test(out) && child.exitCode === null && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+    assert.match(out, /kafka: external/);
+    assert.match(out, /processor .* consuming transactions from 127\.0\.0\.1:\d+ \(group pipelab-processor\)/);
+    const seen = new Set<string>();
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPICS.fraudDecisions, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.add(header(message.headers, H.eventId)!) });
+    await producer.connect();
+    const txs = createTransactionStream({ seed: 11 }).take(50);
+    await producer.send({ topic: TOPICS.transactions, messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })) });
+    const t1 = Date.now();
+    while (seen.size < 50 && Date.now() - t1 < 20_000) await new Promise((r) => setTimeout(r, 50));
+    assert.is(seen.size, 50, out);
+    child.kill('SIGTERM');
+    assert.is(await exited, 0, out);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await consumer.disconnect();
+    await producer.disconnect();
+    await broker.close();
+  }
+});
+
+test.run();

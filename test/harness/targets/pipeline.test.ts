@@ -1,0 +1,83 @@
+/**
+ * The `pipeline` target through the runner on embedded services (real clock, short runs): the
+ * smoke scenario ends with every event accounted for, and the fault hooks (model server stopped,
+ * processor killed) keep decisions flowing with nothing lost.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runScenario, exitCodeFor } from '../../../harness/runner/index.ts';
+import { loadScenario, validateScenario } from '../../../harness/scenario/index.ts';
+import type { Accounting } from '../../../harness/targets/pipeline-accounting.ts';
+import type { CounterData, TrendData } from '../../../harness/results/types.ts';
+import { PipelabError } from '../../../harness/errors.ts';
+
+const embedded = { 'redis-mode': 'embedded' };
+
+test('the smoke scenario runs the pipeline end to end with 0 missing and the tally in extra.accounting', async () => {
+  const s = await loadScenario('scenarios/smoke.ts', { duration: '3s', rate: 100, services: embedded });
+  const summary = await runScenario(s);
+  const acc = summary.extra?.accounting as Accounting;
+  assert.ok(acc.produced >= 250, `produced ${acc.produced}`);
+  assert.is(acc.missing, 0);
+  assert.is(acc.decided + acc.deadLettered, acc.produced);
+  assert.is(acc.deadLettered, acc.malformedProduced);
+  assert.is(summary.services.kafka?.mode, 'embedded');
+  assert.is(summary.services.redis?.mode, 'embedded');
+  assert.is(summary.services['model-server']?.mode, 'embedded');
+  const e2e = summary.metrics.e2e_latency as TrendData;
+  // the smoke's 2 s warm-up is left out of the figures
+  assert.ok(e2e.count > 0 && e2e.count <= acc.decided, `e2e samples ${e2e.count} of ${acc.decided}`);
+  for (const stage of ['stage_queue', 'stage_features', 'stage_inference', 'stage_sink']) assert.ok((summary.metrics[stage] as TrendData).count > 0, stage);
+  assert.is((summary.metrics.events_missing as CounterData).count, 0);
+  assert.ok(acc.aggregatedEvents > 0, 'windows flushed at the end reach processed-events');
+  assert.is(exitCodeFor(summary), 0, JSON.stringify(summary.thresholds));
+});
+
+test('with the model server stopped and a processor killed mid-run, decisions continue via rules and nothing is lost', async () => {
+  const s = validateScenario({
+    name: 'faults',
+    seed: 3,
+    services: embedded,
+    target: { type: 'pipeline', processors: 2, partitions: 4, drainTimeout: '15s', faults: { stopModelServerAt: '1s', killProcessorAt: '1500ms' } },
+    executors: { main: { executor: 'constant-arrival-rate', rate: 150, duration: '3s', preAllocatedVUs: 20, maxVUs: 200 } },
+  });
+  const summary = await runScenario(s);
+  const acc = summary.extra?.accounting as Accounting;
+  assert.is(acc.missing, 0, `missing ${acc.missing}: ${acc.missingSample.join(',')}`);
+  assert.is(acc.decided + acc.deadLettered, acc.produced);
+  assert.ok((acc.bySource.rules ?? 0) > 0, `rules answered after the stop: ${JSON.stringify(acc.bySource)}`);
+  assert.ok((acc.bySource.model ?? 0) > 0, 'the model answered before it');
+  assert.is((summary.metrics.faults as CounterData).count, 2);
+});
+
+test('processors as child processes: one is SIGKILLed mid-run and the survivor still ends every event', async () => {
+  const s = validateScenario({
+    name: 'children',
+    seed: 4,
+    services: embedded,
+    target: { type: 'pipeline', processors: 2, processorMode: 'child', partitions: 4, malformedShare: 0.02, drainTimeout: '20s', faults: { killProcessorAt: '1s' } },
+    executors: { main: { executor: 'constant-arrival-rate', rate: 100, duration: '2500ms', preAllocatedVUs: 20, maxVUs: 200 } },
+  });
+  const summary = await runScenario(s);
+  const acc = summary.extra?.accounting as Accounting;
+  assert.ok(acc.produced >= 200);
+  assert.is(acc.missing, 0, `missing ${acc.missing}: ${acc.missingSample.join(',')}`);
+  assert.is(acc.decided + acc.deadLettered, acc.produced);
+  assert.is(acc.deadLettered, acc.malformedProduced);
+  assert.is((summary.metrics.faults as CounterData).count, 1);
+});
+
+test('pipeline target options are validated with their paths', () => {
+  const bad = () => validateScenario({
+    name: 'x',
+    target: { type: 'pipeline', processors: 1, malformedShare: 2, routes: 'v1:90', faults: { killProcessorAt: '1s' }, colour: 'red' },
+    executors: { main: { executor: 'constant-vus', duration: '1s' } },
+  });
+  const e = (() => { try { bad(); } catch (x) { return x as PipelabError; } })();
+  assert.instance(e, PipelabError);
+  const paths = (e!.issues ?? []).map((i) => i.path).join(' ');
+  assert.match(paths, '/target');
+  assert.match(JSON.stringify(e!.issues), 'colour');
+});
+
+test.run();
