@@ -6,6 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunSummary, TimePoint, TimePointValue } from '../harness/results/types.ts';
 import { latencyBuckets } from './histogram.ts';
+import { simChartSpecs } from './charts-sim.ts';
 
 export type ChartSpec = TopLevelSpec;
 
@@ -13,7 +14,7 @@ export type ChartSpec = TopLevelSpec;
 export const CHART_FONT = 'DejaVu Sans';
 
 export interface ChartOptions {
-  /** trend metric to draw (default `latency`) */
+  /** trend metric to draw (default `latency`; `e2e_latency` for a simulated run) */
   metric?: string;
   width?: number;
   height?: number;
@@ -33,6 +34,10 @@ function field(p: TimePoint, metric: string): TimePointValue | undefined {
   return typeof v === 'object' ? v : undefined;
 }
 
+/** a simulated run records events (e2e_latency, events_processed) rather than iterations */
+const isSim = (summary: RunSummary): boolean => !!(summary.extra as { sim?: unknown } | undefined)?.sim;
+const trendOf = (summary: RunSummary, o: ChartOptions): string => o.metric ?? (isSim(summary) ? 'e2e_latency' : 'latency');
+
 /** seconds since run start, for the x axis */
 const sec = (p: TimePoint) => p.t / 1000;
 
@@ -48,7 +53,7 @@ function warmupLayer(summary: RunSummary) {
 
 /** p50/p90/p99 (and max) of a trend metric per second: one line each */
 export function latencyOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
-  const metric = o.metric ?? 'latency';
+  const metric = trendOf(summary, o);
   const values: { t: number; percentile: string; ms: number }[] = [];
   for (const p of summary.timeseries.points) {
     const v = field(p, metric);
@@ -74,7 +79,7 @@ export function latencyOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): 
 
 /** the whole measured distribution of a trend metric, decoded from its HDR histogram */
 export function latencyHistogramSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
-  const metric = o.metric ?? 'latency';
+  const metric = trendOf(summary, o);
   const m = summary.metrics[metric];
   const values = m?.type === 'trend' ? latencyBuckets(m.hdr) : [];
   return {
@@ -91,12 +96,13 @@ export function latencyHistogramSpec(summary: RunSummary, o: ChartOptions = {}):
   } as ChartSpec;
 }
 
-/** completed iterations per second, and dropped iterations (the executor fell behind) */
+/** completed iterations per second (a simulated run: processed events), and dropped iterations (the executor fell behind) */
 export function throughputSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
   const perSec = 1000 / (summary.timeseries.intervalMs || 1000);
   const values: { t: number; series: string; perSec: number }[] = [];
+  const counter = isSim(summary) ? 'events_processed' : 'iterations';
   for (const p of summary.timeseries.points) {
-    values.push({ t: sec(p), series: 'iterations/s', perSec: (field(p, 'iterations')?.count ?? 0) * perSec });
+    values.push({ t: sec(p), series: 'iterations/s', perSec: (field(p, counter)?.count ?? 0) * perSec });
     const d = field(p, 'dropped_iterations')?.count;
     if (d !== undefined) values.push({ t: sec(p), series: 'dropped/s', perSec: d * perSec });
   }
@@ -147,12 +153,16 @@ export function errorsSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec
   } as ChartSpec;
 }
 
-/** every standard chart of a run by file name (charts/<name>.svg|png) */
+/**
+ * every standard chart of a run by file name (charts/<name>.svg|png); a simulated run (with
+ * `extra.sim`) adds `sim-replicas` (replica timeline with the scale decisions) and `sim-lag`
+ */
 export function chartSpecs(summary: RunSummary, o: ChartOptions = {}): Record<string, ChartSpec> {
   return {
     'latency-percentiles': latencyOverTimeSpec(summary, o),
     'latency-histogram': latencyHistogramSpec(summary, o),
     throughput: throughputSpec(summary, o),
     errors: errorsSpec(summary, o),
+    ...simChartSpecs(summary, o),
   };
 }

@@ -7,6 +7,7 @@ import { accountingRows } from './accounting.ts';
 import type { RunSummary, TrendData } from '../harness/results/types.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, sortedMetricNames } from './format.ts';
 import { xmlEscape as esc } from './junit.ts';
+import { simHtml } from './sim.ts';
 
 const CSS = `
 body{font-family:'DejaVu Sans',system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
@@ -51,6 +52,7 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
     td(fmtObserved(t.metric, t.observed, s) + (t.failedWindow ? ` (first failing window ${fmtMs(t.failedWindow[0])}–${fmtMs(t.failedWindow[1])})` : '')),
   ])), '</table>');
 
+  parts.push(simHtml(s)); // simulated runs only ('' for live runs)
   parts.push('<h2>Charts</h2>');
   for (const [name, svg] of Object.entries(charts)) parts.push(`<figure class="chart" id="chart-${esc(name)}">${svg.replace(/^<\?xml[^>]*>/, '')}</figure>`);
 

@@ -6,6 +6,7 @@
 import type { RunSummary, TrendData } from '../harness/results/types.ts';
 import { accountingRows } from './accounting.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, fmtPct, sortedMetricNames } from './format.ts';
+import { simMarkdown } from './sim.ts';
 
 /** escape what would break a Markdown table cell */
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -60,6 +61,10 @@ export function formatMarkdown(summary: RunSummary): string {
     }
     out.push('');
   }
+
+  // simulated runs: SLO minutes, recovery, cost and the scale-out table ('' for live runs)
+  const sim = simMarkdown(s);
+  if (sim) out.push(sim);
 
   const names = sortedMetricNames(s.metrics);
   const trends = names.filter((n) => s.metrics[n]!.type === 'trend');

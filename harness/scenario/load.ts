@@ -92,6 +92,12 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 /** validate a scenario object (from a file or a notebook); throws PipelabError listing every problem */
 export function validateScenario(input: unknown, overrides: ScenarioOverrides = {}, file?: string): Scenario {
   const where = file ? `scenario ${file}` : 'scenario';
+  if ((input as { kind?: unknown } | null)?.kind === 'simulation') {
+    // a defineSimulation file has no target or executors: say what it is instead of listing them as missing
+    throw new PipelabError('INVALID_SCENARIO', `${where} is a simulation scenario (defineSimulation), not a live one`, {
+      hint: 'run it with `pipelab run`, or load it with loadSimulation / loadAnyScenario and runSimulation (docs/simulation.md)',
+    });
+  }
   const parsed = scenarioSchema.safeParse(input);
   const issues: Issue[] = [];
   let code: ErrorCode = 'INVALID_SCENARIO';

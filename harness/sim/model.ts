@@ -24,7 +24,8 @@ import type { ResolvedConfig } from './config.ts';
 import { sampler } from './dist.ts';
 import { EventQueue } from './heap.ts';
 import { createRegistry } from '../metrics/index.ts';
-import type { MetricData } from '../results/types.ts';
+import type { MetricData, ThresholdResult } from '../results/types.ts';
+import type { CompiledThresholds } from '../thresholds/api.ts';
 import { partitionOf } from './keys.ts';
 import { NumberFifo } from './ring.ts';
 
@@ -40,6 +41,10 @@ export interface ModelOutput {
   metrics: Record<string, MetricData>;
   /** the registry's per-second points */
   points: TimePoint[];
+  /** the hooks' thresholds evaluated on the registry at the end (empty without) */
+  thresholdResults: ThresholdResult[];
+  /** set when an abortOnFail threshold stopped the run (at atMs, a whole second) */
+  abortedBy?: { threshold: ThresholdResult; atMs: number };
   generated: number;
   processed: number;
   backlog: number;
@@ -70,6 +75,8 @@ interface Controller {
 export interface ModelHooks {
   /** called after each simulated second is closed (t = ms since start); for probes and progress */
   onTick?: (tMs: number) => void;
+  /** compiled thresholds: prepared on the model's registry, checked every simulated second, evaluated at the end */
+  thresholds?: CompiledThresholds;
 }
 
 export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutput {
@@ -83,7 +90,8 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   const sProc = sampler(C.process, '/consumers/process'), sHit = sampler(F.hit, '/featureStore/hit'), sMiss = sampler(F.miss, '/featureStore/miss');
   const sBatch = sampler(M.batch, '/modelServer/batch'), sSink = sampler(cfg.sink.write, '/sink/write');
   const strict = cfg.keyOrdering === 'strict';
-  const end = cfg.durationMs, warm = cfg.warmupMs;
+  let end = cfg.durationMs;
+  const warm = cfg.warmupMs;
 
   // --- autoscaling setup: groups, controllers -----------------------------------------------
   const groups = [
@@ -179,6 +187,8 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   const gauges = ['consumer_lag', 'replicas_consumers', 'ready_consumers', 'replicas_modelServers', 'replicas_featureStore', 'cpu_utilisation', 'model_utilisation', 'cache_hit_rate', 'arrival_rate'].map((n) => reg.gauge(n));
   const stageNames = ['stage_queue', 'stage_process', 'stage_features', 'stage_inference', 'stage_sink'];
   const [hQueue, hProc, hFeat, hInf, hSink] = stageNames.map((n) => (cfg.stageHistograms ? reg.trend(n) : undefined));
+  // thresholds read this registry exactly as in a live run (sub-metrics, sliding windows)
+  hooks.thresholds?.prepare(reg);
   let generated = 0, processed = 0, secDone = 0, secGen = 0, maxLag = 0;
   let lastTickCpu = 0, lastTickModel = 0;
   const timeline: ReplicaChange[] = [];
@@ -357,6 +367,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   // a run of whole seconds ends with its last tick (so the last second is in the series)
   if (end % 1000 !== 0) q.push(end, END, 0);
   let done = false;
+  let abortedBy: ModelOutput['abortedBy'];
   controllers.forEach((ctl, i) => {
     if (cfg.primeControllers !== false) (ctl.hpa ?? ctl.keda!.hpa).prime(0, groups[ctl.group]!.replicas);
     const period = ctl.kind === 'keda' ? ctl.keda!.syncPeriodMs : ctl.hpa!.syncPeriodMs;
@@ -458,6 +469,14 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
         if (now + 1000 <= end) q.push(now + 1000, TICK, 0);
         if (now >= end) done = true;
         hooks.onTick?.(now);
+        // once a simulated second, as the live runner does: walks the completed windows
+        const failing = hooks.thresholds?.check(reg, now);
+        if (failing && !abortedBy) {
+          // an abortOnFail threshold failed: the run stops here, as a live run would
+          abortedBy = { threshold: failing, atMs: now };
+          end = now;
+          done = true;
+        }
         break;
       }
       case REBALANCE_DONE:
@@ -498,6 +517,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   const closeAt = Math.ceil(end / 1000) * 1000;
   const points = reg.timeseries(closeAt);
   const metrics = reg.snapshot(closeAt);
+  const thresholdResults = hooks.thresholds?.final(reg, closeAt) ?? [];
   reg.close();
   let sloSec = 0;
   for (const p of points) {
@@ -505,7 +525,7 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     if (p.t >= warm && v && (v.count ?? 0) > 0 && (v.p99 ?? 0) > cfg.slo.p99Ms) sloSec++;
   }
   return {
-    metrics, points, generated, processed, backlog, inFlight: generated - processed - backlog, maxLag,
+    metrics, points, thresholdResults, ...(abortedBy ? { abortedBy } : {}), generated, processed, backlog, inFlight: generated - processed - backlog, maxLag,
     sloViolationSeconds: sloSec, replicaTimeline: timeline, replicaSeconds, decisions, decisionsDropped, rebalances,
     eventsProcessed: popped, peakPendingEvents: peak,
     modelBatches: { count: batches, meanSize: batches ? batchItems / batches : 0, full: fullBatches },

@@ -44,6 +44,38 @@ export interface SimAnalysis {
   decisions: ScaleDecision[];
 }
 
+/**
+ * Time to recover: from the first SLO-violating point (p99 > slo, after the warm-up) until p99
+ * stays within the SLO for a whole minute (or to the end of the run, if that is sooner).
+ * null when p99 never broke the SLO; recovered false when it had not recovered by the end
+ * (the time then runs to the last violating point).
+ */
+export function recoveryOf(summary: Pick<RunSummary, 'timeseries' | 'warmupMs'>, slo: number): { timeToRecoverMs: number | null; recovered: boolean } {
+  const pts = summary.timeseries.points;
+  const bad = (p: (typeof pts)[number]) => {
+    const v = p.e2e_latency as TimePointValue | undefined;
+    return v !== undefined && (v.count ?? 0) > 0 && (v.p99 ?? 0) > slo;
+  };
+  let firstBad = -1, lastBad = -1;
+  for (const p of pts) {
+    if (p.t >= summary.warmupMs && bad(p)) {
+      if (firstBad < 0) firstBad = p.t;
+      lastBad = p.t;
+    }
+  }
+  if (firstBad < 0) return { timeToRecoverMs: null, recovered: true };
+  let okSince = -1;
+  for (const p of pts) {
+    if (p.t <= firstBad) continue;
+    if (bad(p)) okSince = -1;
+    else if (okSince < 0) okSince = p.t;
+    if (okSince >= 0 && p.t + summary.timeseries.intervalMs - okSince >= 60_000) break;
+  }
+  return okSince >= 0
+    ? { timeToRecoverMs: okSince - firstBad, recovered: true }
+    : { timeToRecoverMs: lastBad + summary.timeseries.intervalMs - firstBad, recovered: false };
+}
+
 export function analyseSimulation(summary: RunSummary, opts: { catalogue?: Catalogue; costSpec?: CostSpec; loadChangeAtMs?: number } = {}): SimAnalysis {
   const x = summary.extra?.sim as SimExtra | undefined;
   if (!x) throw new TypeError('not a simulated run: summary.extra.sim is missing');
@@ -76,31 +108,7 @@ export function analyseSimulation(summary: RunSummary, opts: { catalogue?: Catal
   }
 
   const slo = x.sloP99Ms;
-  let firstBad = -1, lastBad = -1;
-  for (const p of summary.timeseries.points) {
-    const v = p.e2e_latency as TimePointValue | undefined;
-    if (p.t >= summary.warmupMs && v && (v.count ?? 0) > 0 && (v.p99 ?? 0) > slo) {
-      if (firstBad < 0) firstBad = p.t;
-      lastBad = p.t;
-    }
-  }
-  // recovered: the first second after the first violation from which p99 stays within the SLO
-  // for a whole minute (or to the end of the run, if that is sooner)
-  let recoveredAt = -1;
-  if (firstBad >= 0) {
-    const pts = summary.timeseries.points;
-    let okSince = -1;
-    for (const p of pts) {
-      if (p.t <= firstBad) continue;
-      const v = p.e2e_latency as TimePointValue | undefined;
-      const bad = v !== undefined && (v.count ?? 0) > 0 && (v.p99 ?? 0) > slo;
-      if (bad) okSince = -1;
-      else if (okSince < 0) okSince = p.t;
-      if (okSince >= 0 && p.t + summary.timeseries.intervalMs - okSince >= 60_000) break;
-    }
-    recoveredAt = okSince;
-  }
-  const recovered = firstBad < 0 || recoveredAt >= 0;
+  const rec = recoveryOf(summary, slo);
   return {
     name: summary.scenario.name,
     durationMs: summary.durationMs,
@@ -110,8 +118,8 @@ export function analyseSimulation(summary: RunSummary, opts: { catalogue?: Catal
     peakLag: x.maxLag,
     sloP99Ms: slo,
     sloViolationMinutes: x.sloViolationMinutes,
-    timeToRecoverMs: firstBad < 0 ? null : recovered ? recoveredAt - firstBad : lastBad + summary.timeseries.intervalMs - firstBad,
-    recovered,
+    timeToRecoverMs: rec.timeToRecoverMs,
+    recovered: rec.recovered,
     reactionMs,
     scaleOuts,
     timeline: tl,

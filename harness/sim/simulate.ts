@@ -11,6 +11,9 @@ import { SUMMARY_SCHEMA } from '../results/types.ts';
 import { version } from '../version.ts';
 import { resolveConfig, type PipelineSimConfig, type ResolvedConfig } from './config.ts';
 import { runModel, type ModelOutput } from './model.ts';
+import { recoveryOf } from './report.ts';
+import type { CompiledThresholds } from '../thresholds/api.ts';
+import type { CostBreakdown } from '../cost/cost.ts';
 
 export interface SimExtra {
   generated: number;
@@ -23,6 +26,14 @@ export interface SimExtra {
   sloP99Ms: number;
   /** seconds whose p99 exceeded the SLO, / 60 */
   sloViolationMinutes: number;
+  /** from the first SLO-violating point until p99 stays within the SLO for a minute (null: never violated) */
+  timeToRecoverMs: number | null;
+  /** false: p99 was still breaking the SLO (within the last minute) at the end */
+  recovered: boolean;
+  /** when the load changes (a scenario's loadChangeAtMs), for reaction times */
+  loadChangeAtMs?: number;
+  /** the run's cost (added by the scenario runner, which has the instance catalogue) */
+  cost?: CostBreakdown;
   replicaTimeline: ModelOutput['replicaTimeline'];
   replicaSeconds: ModelOutput['replicaSeconds'];
   decisions: ModelOutput['decisions'];
@@ -39,6 +50,8 @@ export interface SimulateOptions {
   startedAt?: string;
   /** called after each simulated second (progress bars, memory probes) */
   onTick?: (tMs: number) => void;
+  /** thresholds evaluated on the simulated registry (checked every simulated second; abortOnFail stops the run) */
+  thresholds?: CompiledThresholds;
 }
 
 function configForSummary(cfg: ResolvedConfig): unknown {
@@ -80,17 +93,21 @@ export function downsamplePoints(points: TimePoint[], factor: number): TimePoint
 
 export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}): RunSummary {
   const cfg = resolveConfig(config);
-  const out = runModel(cfg, { onTick: opts.onTick });
+  const out = runModel(cfg, { onTick: opts.onTick, thresholds: opts.thresholds });
+  const durationMs = out.abortedBy?.atMs ?? cfg.durationMs;
   const metrics = out.metrics;
   const sim: ServiceInfo = { mode: 'simulated', detail: 'pipelab discrete-event model' };
   const start = Date.parse(opts.startedAt ?? '1970-01-01T00:00:00.000Z');
   const extra: SimExtra = {
     generated: out.generated, processed: out.processed, backlog: out.backlog, inFlight: out.inFlight, maxLag: out.maxLag,
     sloP99Ms: cfg.slo.p99Ms, sloViolationMinutes: out.sloViolationSeconds / 60,
+    timeToRecoverMs: null, recovered: true,
     replicaTimeline: out.replicaTimeline, replicaSeconds: out.replicaSeconds,
     decisions: out.decisions, decisionsDropped: out.decisionsDropped, rebalances: out.rebalances,
     events: out.eventsProcessed, peakPendingEvents: out.peakPendingEvents, modelBatches: out.modelBatches,
   };
+  const timeseries = { intervalMs: cfg.seriesIntervalMs ?? 1000, points: downsamplePoints(out.points, (cfg.seriesIntervalMs ?? 1000) / 1000) };
+  Object.assign(extra, recoveryOf({ timeseries, warmupMs: cfg.warmupMs }, cfg.slo.p99Ms));
   return {
     schema: SUMMARY_SCHEMA,
     harness: { name: 'pipelab', version, node: process.version },
@@ -99,12 +116,13 @@ export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}):
     config: configForSummary(cfg),
     services: { kafka: sim, streamProcessor: sim, featureStore: sim, modelServer: sim, sink: sim },
     startedAt: new Date(start).toISOString(),
-    endedAt: new Date(start + cfg.durationMs).toISOString(),
-    durationMs: cfg.durationMs,
+    endedAt: new Date(start + durationMs).toISOString(),
+    durationMs,
     warmupMs: cfg.warmupMs,
     metrics,
-    timeseries: { intervalMs: cfg.seriesIntervalMs ?? 1000, points: downsamplePoints(out.points, (cfg.seriesIntervalMs ?? 1000) / 1000) },
-    thresholds: [],
+    timeseries,
+    thresholds: out.thresholdResults,
+    ...(out.abortedBy ? { aborted: { by: 'threshold' as const, reason: `threshold ${out.abortedBy.threshold.metric}: ${out.abortedBy.threshold.expression} failed`, atMs: out.abortedBy.atMs } } : {}),
     executors: [{ name: 'arrivals', type: 'simulated', scheduled: out.generated, completed: out.processed, dropped: 0, maxSchedulerLagMs: 0 }],
     // not measured for simulated runs (they would make the output depend on the machine)
     system: { cpuPercent: { mean: 0, max: 0 }, rssMb: { mean: 0, max: 0 }, heapUsedMb: { mean: 0, max: 0 }, eventLoopDelayMs: { p50: 0, p99: 0, max: 0 } },

@@ -5,15 +5,20 @@ import { VirtualClock } from '../../harness/clock.ts';
 import { exitCodeFor, runScenario } from '../../harness/runner/index.ts';
 import { loadScenario, planScenario } from '../../harness/scenario/index.ts';
 import type { TrendData } from '../../harness/results/types.ts';
+import { loadAnyScenario } from '../../harness/sim/scenario.ts';
 
 const files = readdirSync('scenarios').filter((f) => f.endsWith('.ts'));
 
-test('every scenario file in scenarios/ loads and validates', async () => {
+test('every scenario file in scenarios/ loads and validates by its kind (live or simulation)', async () => {
   assert.ok(files.length >= 3);
+  const kinds = new Set<string>();
   for (const f of files) {
-    const s = await loadScenario(`scenarios/${f}`);
-    assert.ok(planScenario(s).totalMs > 0, f);
+    const loaded = await loadAnyScenario(`scenarios/${f}`);
+    kinds.add(loaded.kind);
+    if (loaded.kind === 'simulation') assert.ok(loaded.scenario.durationMs > 0, f);
+    else assert.ok(planScenario(loaded.scenario).totalMs > 0, f);
   }
+  assert.equal([...kinds].sort(), ['live', 'simulation']);
 });
 
 test('the quickstart scenario passes its thresholds (virtual clock)', async () => {

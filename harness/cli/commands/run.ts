@@ -3,16 +3,19 @@
  * starts), run it with live progress, write the report, print the k6-like summary, and exit with
  * exitCodeFor(summary): 0 ok, 99 thresholds failed, 108 aborted by a threshold, 105 Ctrl-C.
  * Ctrl-C once stops the run cleanly (in-flight iterations finish, the report is still written);
- * twice exits at once.
+ * twice exits at once. A simulation scenario (defineSimulation) runs the simulator instead, with
+ * the same validation, thresholds, report and exit codes.
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { EXIT_CODES } from '../../errors.ts';
-import { loadScenario } from '../../scenario/index.ts';
 import { exitCodeFor, runScenario } from '../../runner/index.ts';
 import { defaultReportDir, formatConsoleSummary, writeReport } from '../../../reports/index.ts';
 import { parseOverrides } from '../flags.ts';
 import type { RunFlags } from '../flags.ts';
+import type { ScenarioOverrides } from '../../runner/api.ts';
+import type { SimulationScenario } from '../../sim/scenario.ts';
+import { formatDuration } from '../../scenario/index.ts';
 import { ProgressPrinter } from '../progress.ts';
 
 interface RunOptions extends RunFlags {
@@ -27,6 +30,7 @@ Examples:
   $ pipelab run scenarios/smoke.ts --duration 30s --rate 2000 --seed 42
   $ pipelab run scenarios/fraud.ts --kafka localhost:9092 --redis redis://127.0.0.1:6379
   $ pipelab run scenarios/smoke.ts --out /tmp/report --quiet
+  $ pipelab run scenarios/autoscale-spike.ts --duration 5m   (a simulation scenario: simulated time)
 
 Exit codes: 0 ok, 99 thresholds failed, 108 aborted by a threshold (abortOnFail),
 105 stopped with Ctrl-C (report still written), 104 invalid scenario or flag, 106 service unavailable.
@@ -51,10 +55,45 @@ export function register(program: Command): void {
     });
 }
 
+/**
+ * A simulation scenario (default export from defineSimulation): validated the same way (exit 104
+ * before anything runs), simulated with its thresholds on the simulated metrics, then the same
+ * report, console summary and exit code as a live run. The simulation is synchronous CPU work:
+ * Ctrl-C stops the process at once.
+ */
+async function runSimulationCommand(file: string, opts: RunOptions, overrides: ScenarioOverrides, scenario: SimulationScenario, sim: typeof import('../../sim/scenario.ts')): Promise<number> {
+  const stderr = process.stderr;
+  const total = scenario.durationMs;
+  let nextTenth = 1;
+  if (!opts.quiet) stderr.write(`simulating ${scenario.name}: ${formatDuration(total)} of simulated time (seed ${scenario.seed ?? 1})\n`);
+  const wall = performance.now();
+  const summary = sim.runSimulation(scenario, {
+    file, overrides, startedAt: new Date().toISOString(),
+    onTick: opts.quiet ? undefined : (t) => {
+      if (t < (nextTenth * total) / 10) return;
+      nextTenth = Math.floor((t * 10) / total) + 1;
+      stderr.write(`progress ${Math.round((t / total) * 100)}% simulated ${formatDuration(t)}/${formatDuration(total)}\n`);
+    },
+  });
+  if (!opts.quiet) stderr.write(`simulated ${formatDuration(summary.durationMs)} in ${((performance.now() - wall) / 1000).toFixed(1)} s of wall time\n`);
+  let dir: string | undefined;
+  if (opts.report) {
+    dir = opts.out ?? scenario.report?.outDir ?? defaultReportDir(summary);
+    await writeReport(summary, dir);
+  }
+  process.stdout.write(formatConsoleSummary(summary) + '\n');
+  if (dir) process.stdout.write(`  report: ${dir}\n\n`);
+  return exitCodeFor(summary);
+}
+
 export async function runCommand(file: string, opts: RunOptions): Promise<number> {
   const overrides = parseOverrides(opts);
-  // load + validate everything before any load starts (PipelabError → exit 104)
-  const scenario = await loadScenario(file, overrides);
+  // load + validate everything before any load starts (PipelabError → exit 104); the file's
+  // default export says whether it is a live scenario or a simulation (defineSimulation)
+  const sim = await import('../../sim/scenario.ts');
+  const loaded = await sim.loadAnyScenario(file, overrides);
+  if (loaded.kind === 'simulation') return runSimulationCommand(file, opts, overrides, loaded.scenario, sim);
+  const scenario = loaded.scenario;
 
   const stderr = process.stderr;
   const progress = opts.quiet ? undefined : new ProgressPrinter({ stream: stderr });

@@ -7,12 +7,6 @@ import type { Command } from 'commander';
 import { PipelabError } from '../../errors.ts';
 import { simulateQueue, type QueueSimResult } from '../../sim/queue.ts';
 import type { QueueFigures, QueueModel } from '../../sim/theory.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadSimulation } from '../../sim/scenario.ts';
-import { simulate } from '../../sim/simulate.ts';
-import { analyseSimulation, formatSimReport, simTimelineSpec } from '../../sim/report.ts';
-import { loadCatalogue } from '../../cost/catalogue.ts';
 
 function num(flag: string, v: string): number {
   const x = Number(v);
@@ -43,7 +37,7 @@ export function formatQueueResult(r: QueueSimResult): string {
 }
 
 export function register(program: Command): void {
-  const sim = program.command('sim').description('discrete-event simulation: queue self-checks against theory, and pipeline scenarios with autoscaling');
+  const sim = program.command('sim').description('discrete-event simulation self-check against queueing theory (pipeline simulation scenarios run with `pipelab run`)');
   sim
     .command('queue')
     .description('simulate a single queue and compare with the closed-form result (M/M/1, M/M/c Erlang C, M/D/1 Pollaczek–Khinchine)')
@@ -67,33 +61,5 @@ export function register(program: Command): void {
       process.stdout.write((opts.json ? JSON.stringify(r, null, 2) : formatQueueResult(r)) + '\n');
     });
 
-  sim
-    .command('run')
-    .description('run a simulation scenario (scenarios/sim/*.ts), write summary.json, report.md and timeline.svg, and print the capacity report')
-    .argument('<file>', 'a .ts file whose default export is defineSimulation({...})')
-    .option('--out <dir>', 'directory for summary.json, report.md and timeline.svg (default reports/out/<name>-sim-<timestamp>)')
-    .option('--seed <seed>', 'override the scenario seed')
-    .option('--duration <seconds>', 'override the simulated duration (seconds)')
-    .option('--catalogue <file>', 'instance catalogue JSON for the cost lines (default: example prices)')
-    .option('--json', 'print the analysis as JSON instead of the Markdown report')
-    .addHelpText('after', '\nExample:\n  pipelab sim run scenarios/sim/autoscale-spike.ts\n  pipelab sim run scenarios/sim/diurnal.ts --duration 3600')
-    .action(async (file: string, opts: { out?: string; seed?: string; duration?: string; catalogue?: string; json?: boolean }) => {
-      const scenario = await loadSimulation(file, {
-        seed: opts.seed === undefined ? undefined : num('--seed', opts.seed),
-        durationMs: opts.duration === undefined ? undefined : num('--duration', opts.duration) * 1000,
-      });
-      const summary = simulate(scenario, { startedAt: new Date().toISOString() });
-      summary.scenario.file = file;
-      if (scenario.description) summary.scenario.description = scenario.description;
-      const analysis = analyseSimulation(summary, { catalogue: loadCatalogue(opts.catalogue), costSpec: scenario.cost, loadChangeAtMs: scenario.loadChangeAtMs });
-      const report = formatSimReport(analysis);
-      const out = opts.out ?? join('reports', 'out', `${scenario.name}-sim-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
-      writeFileSync(join(out, 'report.md'), report + '\n');
-      // the timeline chart: reports (vega) are loaded only here, they are a heavy import
-      const { renderSvg } = await import('../../../reports/index.ts');
-      writeFileSync(join(out, 'timeline.svg'), await renderSvg(simTimelineSpec(summary) as unknown as Parameters<typeof renderSvg>[0]));
-      process.stdout.write((opts.json ? JSON.stringify(analysis, null, 2) : report) + `\n\nwritten: ${['summary.json', 'report.md', 'timeline.svg'].map((f) => join(out, f)).join(', ')}\n`);
-    });
+  // `pipelab sim run` is gone: simulation scenarios run with `pipelab run <file>` (same report, thresholds and exit codes)
 }

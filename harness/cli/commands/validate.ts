@@ -8,12 +8,15 @@ import type { Command } from 'commander';
 import type { Scenario, ScenarioPlan } from '../../scenario/index.ts';
 import { formatDuration, loadScenario, planScenario } from '../../scenario/index.ts';
 import { parseOverrides } from '../flags.ts';
+import type { SimulationScenario } from '../../sim/scenario.ts';
+import { resolveConfig } from '../../sim/config.ts';
 import type { RunFlags } from '../flags.ts';
 
 const EXAMPLES = `
 Examples:
   $ pipelab validate scenarios/smoke.ts
   $ pipelab validate scenarios/smoke.ts --duration 2m --rate 5000   (the plan with run overrides)
+  $ pipelab validate scenarios/diurnal.ts                            (a simulation scenario: the model it would simulate)
 
 Exit codes: 0 valid, 104 invalid (every problem is listed with its path, e.g. /executors/main/rate).`;
 
@@ -29,13 +32,40 @@ export function register(program: Command): void {
     .addOption(new Option('--redis <url>', 'as for run: Redis URL').env('PIPELAB_REDIS'))
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts: RunFlags) => {
-      const scenario = await loadScenario(file, parseOverrides(opts));
+      const overrides = parseOverrides(opts);
+      const loaded = await (await import('../../sim/scenario.ts')).loadAnyScenario(file, overrides);
+      if (loaded.kind === 'simulation') {
+        process.stdout.write(formatSimulationPlan(loaded.scenario, file));
+        process.exitCode = 0;
+        return;
+      }
+      const scenario = loaded.scenario;
       process.stdout.write(formatPlan(scenario, planScenario(scenario)));
       process.exitCode = 0;
     });
 }
 
 const fmtMs = (ms: number) => formatDuration(Math.round(ms));
+
+/** what `validate` prints for a simulation scenario: the model, the autoscalers and the thresholds */
+export function formatSimulationPlan(s: SimulationScenario, file?: string): string {
+  const out: string[] = [];
+  const r = resolveConfig(s); // defaults filled in (already validated)
+  out.push(`simulation scenario ${s.name} is valid${file ? ` (${file})` : ''}`);
+  if (s.description) out.push(`  ${s.description}`);
+  out.push(`  seed: ${r.seed}`, `  simulated time: ${fmtMs(r.durationMs)}, warm-up ${fmtMs(r.warmupMs)} (excluded from figures and thresholds)`);
+  const a = s.arrivals as unknown as Record<string, unknown>;
+  out.push(`  arrivals: ${typeof a.next === 'function' ? 'custom ArrivalProcess' : JSON.stringify(a)}`);
+  out.push(`  partitions: ${r.partitions}; consumers ${r.consumers.replicas} (max ${r.consumers.maxReplicas}, ${r.consumers.cores} cores each), model servers ${r.modelServer.replicas} (max ${r.modelServer.maxReplicas}, batches of ${r.modelServer.batchSize}), feature store ${r.featureStore.replicas} (max ${r.featureStore.maxReplicas})`);
+  const pol = s.autoscaling?.policies ?? [];
+  const scalers = [...pol.map((p) => `${p.group} (${p.hpa.name ?? 'HPA'}, start-up ${fmtMs(p.startupDelayMs)})`), ...(s.autoscaling?.keda ? ['consumers (KEDA Kafka scaler)'] : [])];
+  out.push(`  autoscaling: ${scalers.length ? scalers.join(', ') : 'none (static replicas)'}`);
+  out.push(`  SLO: p99 < ${r.slo.p99Ms} ms`);
+  const th = Object.entries(s.thresholds ?? {});
+  out.push('', th.length ? 'thresholds:' : 'thresholds: none');
+  for (const [metric, specs] of th) for (const spec of specs) out.push(`  ${metric}: ${typeof spec === 'string' ? spec : spec.threshold + (spec.abortOnFail ? ' (abortOnFail)' : '')}`);
+  return out.join('\n') + '\n';
+}
 
 /** the human-readable plan `validate` prints */
 export function formatPlan(s: Scenario, plan: ScenarioPlan): string {

@@ -6,7 +6,7 @@
  * consumers drain it the scaler recommends one replica again, the HPA drops back after its 300 s
  * downscale window, the lag regrows, and the consumers flap through the busy hours (see the
  * timeline chart and the SLO minutes). Try a CPU rule beside it, or a longer scale-down window.
- *   npx pipelab sim run scenarios/sim/diurnal.ts      (a few minutes of wall time)
+ *   npx pipelab run scenarios/diurnal.ts      (a few minutes of wall time)
  */
 import { defineSimulation, seedPolicies } from 'pipelab';
 
