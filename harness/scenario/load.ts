@@ -255,6 +255,15 @@ export function planScenario(s: Scenario): ScenarioPlan {
   };
 }
 
+/**
+ * The URL a scenario file is imported by. The query marks it for the CLI's resolve hook
+ * (harness/cli/resolve-pipelab.mjs), which loads it as an ES module even where the folder's
+ * package.json says CommonJS; elsewhere (tests, notebooks) the query changes nothing.
+ */
+export function scenarioUrl(absPath: string): string {
+  return `${pathToFileURL(absPath).href}?pipelab-scenario`;
+}
+
 /** import a scenario file (.ts/.js, default export), validate it and apply overrides */
 export async function loadScenario(file: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
   const abs = resolve(file);
@@ -272,7 +281,7 @@ export async function loadScenario(file: string, overrides: ScenarioOverrides = 
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
+    mod = (await import(scenarioUrl(abs))) as { default?: unknown };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} could not be loaded`, {

@@ -8,7 +8,6 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Rng, toSeed } from '../../generators/rng.ts';
 import { PipelabError, type Issue } from '../errors.ts';
 import { loadCatalogue, hourlyPrice, type Catalogue } from '../cost/catalogue.ts';
@@ -16,6 +15,7 @@ import { runCost, DEFAULT_COST_SPEC, type CostSpec } from '../cost/cost.ts';
 import type { RunSummary, MetricType } from '../results/types.ts';
 import type { ScenarioOverrides } from '../runner/api.ts';
 import { tryParseDuration } from '../scenario/duration.ts';
+import { scenarioUrl } from '../scenario/load.ts';
 import { validateScenario, type Scenario } from '../scenario/load.ts';
 import type { ThresholdsConfig } from '../thresholds/api.ts';
 import { compileThresholds, parseMetricKey } from '../thresholds/index.ts';
@@ -186,7 +186,7 @@ async function importScenarioFile(file: string): Promise<{ default?: unknown }> 
     throw new PipelabError('SCENARIO_NOT_FOUND', `scenario file not found: ${file}`, { hint: known ? `scenario files in ${dirname(abs)}: ${known}` : 'give the path of a scenario file, e.g. scenarios/autoscale-spike.ts' });
   }
   try {
-    return (await import(pathToFileURL(abs).href)) as { default?: unknown };
+    return (await import(scenarioUrl(abs))) as { default?: unknown };
   } catch (e) {
     throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} could not be loaded`, { cause: e, issues: [{ path: '/', message: String((e as Error)?.message ?? e).split('\n').slice(0, 3).join(' ') }], hint: 'fix the error in the file (a syntax error or a failing import); `npx tsc --noEmit` shows type errors too' });
   }
