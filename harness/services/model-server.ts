@@ -15,6 +15,8 @@ import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';
 
 export interface ModelServerConnection {
   url: string;
+  /** embedded mode only: the in-process server (runtime versions and routes, e.g. the drift loop) */
+  server?: import('../../pipeline/model-server/server.ts').ModelServer;
 }
 
 export interface ModelServerSetup {
@@ -95,7 +97,7 @@ export function modelServerSpec(setup: ModelServerSetup = {}, o: { localByDefaul
     async embedded() {
       const { startModelServer } = await import('../../pipeline/model-server/server.ts');
       const s = await startModelServer({ models: setup.models ?? PACKAGE_MODELS_DIR, routes: setup.routes, batchSize: setup.batchSize, maxWaitMs: setup.maxWaitMs });
-      return { detail: `in-process at ${s.url} (versions ${s.versions.join(', ')})`, connection: { url: s.url }, close: s.close };
+      return { detail: `in-process at ${s.url} (versions ${s.versions.join(', ')})`, connection: { url: s.url, server: s }, close: s.close };
     },
   };
 }

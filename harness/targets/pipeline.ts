@@ -32,6 +32,7 @@ import type { FeatureStore } from '../../pipeline/features/store.ts';
 import { createTransactionStream, type TransactionStream } from '../../generators/transactions.ts';
 import { transactionToJson } from '../../generators/serialize.ts';
 import type { Rng } from '../../generators/rng.ts';
+import { startDriftLoop, type DriftLoopHandle } from './pipeline-drift.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -64,6 +65,21 @@ export const schema = strictObject({
   lingerMs: nonNegativeNumber().optional(),
   /** records fetched but unacknowledged before a processor pauses partitions */
   maxInFlight: positiveInt().optional(),
+  /** drifts injected into the generated transactions (the generator's drift specs, docs/generators.md) */
+  drifts: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** the drift → retrain → A/B → promote loop (docs/drift.md; embedded model server only) */
+  driftLoop: strictObject({
+    detector: enumOf(['adwin', 'page-hinkley'] as const).optional(),
+    signals: z.array(enumOf(['amount', 'score'] as const)).min(1).optional(),
+    referenceSize: positiveInt().optional(),
+    recentSize: positiveInt().optional(),
+    pvalue: probability().optional(),
+    trainRows: positiveInt().optional(),
+    evalRows: positiveInt().optional(),
+    epochs: positiveInt().optional(),
+    candidateWeight: z.number().gt(0).lt(100).optional(),
+    minAucGain: z.number().optional(),
+  }).optional(),
   faults: strictObject({
     /** stop the model server at this run time (decisions continue via rules) */
     stopModelServerAt: duration().optional(),
@@ -119,6 +135,7 @@ export function create(c: Config): PipelineTarget {
   let seq = 0;
   const faultTimers: Promise<void>[] = [];
   const faultAbort = new AbortController();
+  let drift: DriftLoopHandle | undefined;
 
   const flush = (): void => {
     flushTimer = undefined;
@@ -195,7 +212,7 @@ export function create(c: Config): PipelineTarget {
       metrics = tc.metrics;
       rng = tc.rng.fork('target:pipeline');
       registerKafkajsCodecs();
-      gen = createTransactionStream({ seed: rng.fork('transactions').seed, users: { count: o.users, zipf: 1.1 }, ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}) });
+      gen = createTransactionStream({ seed: rng.fork('transactions').seed, users: { count: o.users, zipf: 1.1 }, ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}), ...(c.drifts ? { drifts: c.drifts as never } : {}) });
       const req = servicesRequestFrom(tc.services);
       const routes = o.routes ? parseWeights(o.routes) : undefined;
       const services = await resolveServices({
@@ -211,6 +228,7 @@ export function create(c: Config): PipelineTarget {
         await ensureTopics(kafka, o.partitions ? { partitions: o.partitions } : {});
         store = await openFeatureStore(services.redis!.connection);
         model = new ModelClient({ urls: [services.modelServer!.connection.url], breaker: { resetTimeoutMs: 1000 } });
+        if (c.driftLoop) drift = startDriftLoop(c.driftLoop, { server: services.modelServer!.connection.server, metrics: tc.metrics, now: () => tc.now(), drifts: gen.drifts });
         const embedded = services.kafka!.connection.broker;
         const dedup = new RecentIds();
         const groupId = `pipelab-processor`;
@@ -225,7 +243,7 @@ export function create(c: Config): PipelineTarget {
         }
         for (let i = 0; o.processorMode === 'in-process' && i < o.processors; i++) {
           const p = new StreamProcessor({
-            brokers, store, model, groupId, id: `processor-${i + 1}`, compression: o.compression, dedup,
+            brokers, store, model: drift ? drift.tap(model) : model, groupId, id: `processor-${i + 1}`, compression: o.compression, dedup,
             windows: { sizeMs: c.window ? parseDuration(c.window) : undefined, allowedLatenessMs: c.allowedLateness ? parseDuration(c.allowedLateness) : undefined },
             maxInFlight: o.maxInFlight, metrics: tc.metrics, now: () => tc.now(),
             lag: embedded ? () => embedded.lag(groupId).total : undefined,
@@ -259,6 +277,7 @@ export function create(c: Config): PipelineTarget {
       // the intended send time as epoch: now minus how late this iteration starts
       const sent = epochNow() - (now - it.intendedStartMs);
       const tx = (gen as TransactionStream).next();
+      drift?.generated(now);
       tx.eventTime = Math.floor(sent);
       const r = rng as Rng;
       const malformed = o.malformedShare > 0 && r.bernoulli(o.malformedShare);
@@ -287,6 +306,7 @@ export function create(c: Config): PipelineTarget {
     async teardown() {
       faultAbort.abort();
       await Promise.all(faultTimers);
+      await drift?.idle();
       if (flushTimer) clearTimeout(flushTimer);
       flush();
       const t0 = performance.now();
@@ -322,6 +342,7 @@ export function create(c: Config): PipelineTarget {
         processors: processorStats,
         ...(modelStopped ? { faults: { modelServerStopped: true } } : {}),
         ...(brokerStats ? { broker: brokerStats } : {}),
+        ...(drift ? { driftLoop: drift.report() } : {}),
       };
     },
 

@@ -62,6 +62,14 @@ export interface ModelServer {
   metrics: ServerMetrics;
   /** score instances in-process (the same path /predict takes, without HTTP) */
   predict(instances: ScoringInput[]): Promise<Prediction[]>;
+  /** the loaded model of a version (undefined when not loaded) */
+  model(version: string): FraudModel | undefined;
+  /** the current A/B weights */
+  routes(): RouteWeight[];
+  /** load another version at run time (its own batcher and breaker); no traffic until routed */
+  addVersion(version: string, model: FraudModel): void;
+  /** change the A/B weights at run time (every named version must be loaded); users re-hash at once */
+  setRoutes(routes: RouteWeight[]): void;
   close(): Promise<void>;
 }
 
@@ -79,20 +87,24 @@ function rulesPrediction(x: ScoringInput, version: string): Prediction {
 
 export async function startModelServer(opts: ModelServerOptions): Promise<ModelServer> {
   const o = { ...MODEL_SERVER_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as ModelServerOptions & typeof MODEL_SERVER_DEFAULTS;
-  const models = typeof o.models === 'string' ? await loadFraudModels(o.models) : o.models;
+  // a copy: addVersion extends it without touching the caller's map
+  const models = new Map(typeof o.models === 'string' ? await loadFraudModels(o.models) : o.models);
   const versions = [...models.keys()].sort();
   if (versions.length === 0) throw new RangeError('startModelServer needs at least one model version');
   // one forward pass per model before listening: the first call pays for wasm kernel set-up, and
   // it should not land on a user's request (or trip the breaker's timeout)
   for (const m of models.values()) m.predict(Array.from({ length: o.batchSize }, () => WARMUP_ROW));
-  const routes = o.routes ?? [{ version: versions[versions.length - 1]!, weight: 1 }];
-  for (const r of routes) if (!models.has(r.version)) throw new RangeError(`route names version "${r.version}", which is not loaded (have ${versions.join(', ')})`);
-  const router = new AbRouter(routes);
+  let routes = o.routes ?? [{ version: versions[versions.length - 1]!, weight: 1 }];
+  const checkRoutes = (rs: RouteWeight[]) => {
+    for (const r of rs) if (!models.has(r.version)) throw new RangeError(`route names version "${r.version}", which is not loaded (have ${versions.join(', ')})`);
+  };
+  checkRoutes(routes);
+  let router = new AbRouter(routes);
   const metrics = createServerMetrics({ defaultMetrics: o.defaultMetrics });
   const faults: ModelFaults = { delayMs: 0, fail: false };
   const breakers = new Map<string, CircuitBreaker>();
   const batchers = new Map<string, MicroBatcher<ScoringInput, number>>();
-  for (const [v, model] of models) {
+  const register = (v: string, model: FraudModel): void => {
     const b = new CircuitBreaker({ ...o.breaker, timers: o.breaker?.timers ?? o.timers, onStateChange: (_f, to) => metrics.breakerState.set({ version: v }, BREAKER_STATE_VALUE[to]) });
     metrics.breakerState.set({ version: v }, 0);
     breakers.set(v, b);
@@ -113,7 +125,8 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
         },
       }),
     );
-  }
+  };
+  for (const [v, model] of models) register(v, model);
 
   const predictOne = async (x: ScoringInput): Promise<Prediction> => {
     const v = router.route(x.transaction.userId);
@@ -211,6 +224,21 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     breakers,
     metrics,
     predict,
+    model: (v) => models.get(v),
+    routes: () => routes.map((r) => ({ ...r })),
+    addVersion(v, model) {
+      if (models.has(v)) throw new RangeError(`model version "${v}" is already loaded`);
+      model.predict(Array.from({ length: o.batchSize }, () => WARMUP_ROW));
+      models.set(v, model);
+      versions.push(v);
+      versions.sort();
+      register(v, model);
+    },
+    setRoutes(rs) {
+      checkRoutes(rs);
+      router = new AbRouter(rs);
+      routes = rs.map((r) => ({ ...r }));
+    },
     close: async () => {
       for (const b of batchers.values()) b.drain();
       server.closeAllConnections();
