@@ -7,6 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunSummary, TimePoint, TimePointValue } from '../harness/results/types.ts';
 import { latencyBuckets } from './histogram.ts';
 import { simChartSpecs } from './charts-sim.ts';
+import { driftLoopTimelineSpec } from './drift-loop.ts';
 
 export type ChartSpec = TopLevelSpec;
 
@@ -158,11 +159,15 @@ export function errorsSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec
  * `extra.sim`) adds `sim-replicas` (replica timeline with the scale decisions) and `sim-lag`
  */
 export function chartSpecs(summary: RunSummary, o: ChartOptions = {}): Record<string, ChartSpec> {
-  return {
+  const specs: Record<string, ChartSpec> = {
     'latency-percentiles': latencyOverTimeSpec(summary, o),
     'latency-histogram': latencyHistogramSpec(summary, o),
     throughput: throughputSpec(summary, o),
     errors: errorsSpec(summary, o),
     ...simChartSpecs(summary, o),
   };
+  // a run with the drift loop (extra.driftLoop) adds its timeline
+  const loop = driftLoopTimelineSpec(summary, o);
+  if (loop) specs['drift-loop'] = loop;
+  return specs;
 }

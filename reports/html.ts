@@ -8,6 +8,7 @@ import type { RunSummary, TrendData } from '../harness/results/types.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, sortedMetricNames } from './format.ts';
 import { xmlEscape as esc } from './junit.ts';
 import { simHtml } from './sim.ts';
+import { driftLoopHtml } from './drift-loop.ts';
 
 const CSS = `
 body{font-family:'DejaVu Sans',system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
@@ -53,6 +54,7 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
   ])), '</table>');
 
   parts.push(simHtml(s)); // simulated runs only ('' for live runs)
+  parts.push(driftLoopHtml(s)); // runs with the drift loop only
   parts.push('<h2>Charts</h2>');
   for (const [name, svg] of Object.entries(charts)) parts.push(`<figure class="chart" id="chart-${esc(name)}">${svg.replace(/^<\?xml[^>]*>/, '')}</figure>`);
 

@@ -7,6 +7,7 @@ import type { RunSummary, TrendData } from '../harness/results/types.ts';
 import { accountingRows } from './accounting.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, fmtPct, sortedMetricNames } from './format.ts';
 import { simMarkdown } from './sim.ts';
+import { driftLoopMarkdown } from './drift-loop.ts';
 
 /** escape what would break a Markdown table cell */
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -65,6 +66,9 @@ export function formatMarkdown(summary: RunSummary): string {
   // simulated runs: SLO minutes, recovery, cost and the scale-out table ('' for live runs)
   const sim = simMarkdown(s);
   if (sim) out.push(sim);
+  // runs with the drift loop: its timeline and AUC before/after ('' otherwise)
+  const loop = driftLoopMarkdown(s);
+  if (loop) out.push(loop);
 
   const names = sortedMetricNames(s.metrics);
   const trends = names.filter((n) => s.metrics[n]!.type === 'trend');

@@ -6,7 +6,10 @@
  * `referenceSize` observations after a (re)start) against its most recent `recentSize`
  * observations, drift when p < `pvalue`. A streaming detector alone cries wolf now and then on a
  * heavy-tailed stream (a burst of card-testing payments moves the mean for a moment); the batch
- * check asks whether the whole recent window really differs from the reference.
+ * check asks whether the whole recent window really differs from the reference. An alarm comes
+ * early, when the recent window still holds mostly old data, so it stays pending for
+ * `recentSize` more observations and the test is repeated every `recentSize / 5` of them; an
+ * alarm that is never confirmed counts as unconfirmed.
  *
  * Pure and synchronous: time is the caller's (`observe(x, t)`), so tests run it on any clock.
  * After an alert the monitor stays quiet until `reset()` (the loop resets it once it has acted).
@@ -70,6 +73,8 @@ class SignalWatch {
   constructor(readonly signal: MonitorSignal, readonly detector: StreamingDetector, readonly refSize: number, recentSize: number) {
     this.recent = new Float64Array(recentSize);
   }
+  /** observation count until which an alarm waits for its confirmation (0: none pending) */
+  pendingUntil = 0;
   /** true when the detector alarmed on this value with both windows full */
   push(x: number): boolean {
     if (this.reference.length < this.refSize) {
@@ -125,15 +130,24 @@ export class DriftMonitor {
     this.s.observations++;
     this.n++;
     if (this.alerted) return undefined;
+    const every = Math.max(1, Math.floor(this.options.recentSize / 5));
     for (const w of this.watches) {
       const v = w.signal === 'amount' ? Math.log1p(Math.max(0, x.amount)) : x.score;
-      if (!Number.isFinite(v) || !w.push(v)) continue;
-      this.s.alarms++;
+      if (!Number.isFinite(v)) continue;
+      const alarm = w.push(v);
+      if (alarm) {
+        this.s.alarms++;
+        if (!w.pendingUntil) w.pendingUntil = this.n + this.options.recentSize;
+      }
+      if (!w.pendingUntil) continue;
+      const left = w.pendingUntil - this.n;
+      if (!alarm && left % every !== 0) continue;
       const ks = ks2samp(w.reference, w.recentValues());
       if (!(ks.pvalue < this.options.pvalue)) {
-        this.s.unconfirmed++;
+        if (left <= 0) (this.s.unconfirmed++, (w.pendingUntil = 0));
         continue;
       }
+      w.pendingUntil = 0;
       this.s.alerts++;
       this.alerted = { t, index: this.n, signal: w.signal, detector: w.detector.name, statistic: ks.statistic, pvalue: ks.pvalue, referenceSize: w.reference.length, recentSize: this.options.recentSize };
       return this.alerted;
