@@ -104,6 +104,11 @@ export * from './generators/drift/index.ts';
 export * from './pipeline/drift/batch/index.ts';
 export * from './pipeline/drift/streaming/index.ts';
 export * from './harness/drift/index.ts';
+// Drift loop (issue #7 item 5): monitor → retrain → A/B candidate → AUC-gated promotion in the pipeline.
+export { DriftMonitor, DRIFT_MONITOR_DEFAULTS, type DriftMonitorOptions, type DriftAlert, type MonitorSignal, type MonitorObservation, type MonitorStats } from './pipeline/drift/monitor.ts';
+export { DriftLoop, DRIFT_LOOP_DEFAULTS, type DriftLoopOptions, type DriftLoopReport, type LoopEvent, type LoopEventKind, type LoopModel, type LoopModelHost, type LoopState } from './pipeline/drift/loop.ts';
+export { fraudRetrainer, type RetrainOptions } from './pipeline/drift/retrain.ts';
+export { driftLoopData, driftLoopRows, driftLoopHeadline, driftLoopMarkdown, driftLoopHtml, driftLoopTimelineSpec, type DriftLoopSummaryData } from './reports/drift-loop.ts';
 
 // Reference pipeline (model helper, issue #5): feature stores, fraud model training/loading, the
 // model server and its client, and service resolution (external → container → local → embedded).
