@@ -24,7 +24,7 @@ export function driftLoopData(summary: RunSummary): DriftLoopSummaryData | undef
 }
 
 /** the timeline's steps in loop order (the chart's rows, top to bottom) */
-export const LOOP_STEPS = ['drift-onset', 'detection', 'retrain-start', 'retrain-end', 'retrain-failed', 'candidate-rollout', 'evaluation', 'promotion', 'rollback'] as const;
+export const LOOP_STEPS = ['baseline', 'drift-onset', 'detection', 'retrain-start', 'retrain-end', 'retrain-failed', 'candidate-rollout', 'evaluation', 'promotion', 'rollback'] as const;
 
 const auc = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(3));
 

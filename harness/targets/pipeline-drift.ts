@@ -20,6 +20,7 @@ export interface DriftLoopConfig {
   referenceSize?: number;
   recentSize?: number;
   pvalue?: number;
+  baselineRows?: number;
   trainRows?: number;
   evalRows?: number;
   epochs?: number;
@@ -55,6 +56,7 @@ export function startDriftLoop(c: DriftLoopConfig, o: { server?: ModelServer; me
     train: fraudRetrainer({ epochs: c.epochs }),
     now: o.now,
     monitor: { detector: c.detector, signals: c.signals, referenceSize: c.referenceSize, recentSize: c.recentSize, pvalue: c.pvalue },
+    baselineRows: c.baselineRows,
     trainRows: c.trainRows,
     evalRows: c.evalRows,
     candidateWeight: c.candidateWeight,

@@ -65,6 +65,8 @@ export const schema = strictObject({
   lingerMs: nonNegativeNumber().optional(),
   /** records fetched but unacknowledged before a processor pauses partitions */
   maxInFlight: positiveInt().optional(),
+  /** sampling-parameter overrides of the transaction generator (its `params`, docs/generators.md) */
+  params: z.record(z.string(), z.unknown()).optional(),
   /** drifts injected into the generated transactions (the generator's drift specs, docs/generators.md) */
   drifts: z.array(z.record(z.string(), z.unknown())).optional(),
   /** the drift → retrain → A/B → promote loop (docs/drift.md; embedded model server only) */
@@ -74,6 +76,7 @@ export const schema = strictObject({
     referenceSize: positiveInt().optional(),
     recentSize: positiveInt().optional(),
     pvalue: probability().optional(),
+    baselineRows: positiveInt().optional(),
     trainRows: positiveInt().optional(),
     evalRows: positiveInt().optional(),
     epochs: positiveInt().optional(),
@@ -212,7 +215,7 @@ export function create(c: Config): PipelineTarget {
       metrics = tc.metrics;
       rng = tc.rng.fork('target:pipeline');
       registerKafkajsCodecs();
-      gen = createTransactionStream({ seed: rng.fork('transactions').seed, users: { count: o.users, zipf: 1.1 }, ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}), ...(c.drifts ? { drifts: c.drifts as never } : {}) });
+      gen = createTransactionStream({ seed: rng.fork('transactions').seed, users: { count: o.users, zipf: 1.1 }, ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}), ...(c.params ? { params: c.params as never } : {}), ...(c.drifts ? { drifts: c.drifts as never } : {}) });
       const req = servicesRequestFrom(tc.services);
       const routes = o.routes ? parseWeights(o.routes) : undefined;
       const services = await resolveServices({

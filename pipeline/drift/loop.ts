@@ -38,7 +38,7 @@ export interface LoopModelHost {
   setRoutes(routes: RouteWeight[]): void;
 }
 
-export type LoopEventKind = 'drift-onset' | 'detection' | 'retrain-start' | 'retrain-end' | 'retrain-failed' | 'candidate-rollout' | 'evaluation' | 'promotion' | 'rollback';
+export type LoopEventKind = 'baseline' | 'drift-onset' | 'detection' | 'retrain-start' | 'retrain-end' | 'retrain-failed' | 'candidate-rollout' | 'evaluation' | 'promotion' | 'rollback';
 
 export interface LoopEvent {
   /** caller's time (ms since run start) */
@@ -65,6 +65,12 @@ export interface DriftLoopOptions {
   evalRows?: number;
   /** candidate's share while evaluated, in % (default 10) */
   candidateWeight?: number;
+  /**
+   * train the incumbent on the first N labelled rows of this traffic and route 100 % to it
+   * before watching (default 0: the incumbent given). For a baseline trained on the same
+   * population, hours and clock as the traffic the loop then watches.
+   */
+  baselineRows?: number;
   /** AUC margin the candidate must beat the incumbent by (default 0.01) */
   minAucGain?: number;
   /** name of the n-th trained version (default `drift-<n>`) */
@@ -74,7 +80,7 @@ export interface DriftLoopOptions {
 
 export const DRIFT_LOOP_DEFAULTS = { trainRows: 2000, evalRows: 1500, candidateWeight: 10, minAucGain: 0.01 };
 
-export type LoopState = 'watching' | 'collecting' | 'training' | 'evaluating';
+export type LoopState = 'baseline' | 'watching' | 'collecting' | 'training' | 'evaluating';
 
 export interface DriftLoopReport {
   state: LoopState;
@@ -82,7 +88,7 @@ export interface DriftLoopReport {
   timeline: LoopEvent[];
   alerts: DriftAlert[];
   monitor: MonitorStats & { detector: string; signals: string[]; referenceSize: number; recentSize: number; pvalue: number };
-  /** incumbent's AUC on the monitor's first reference window (before the drift) */
+  /** incumbent's AUC on the monitor's first reference window (before the drift), scored in process as the evaluation is */
   aucReference: number | null;
   /** the last evaluation: incumbent vs candidate on the same rows */
   lastEvaluation: { incumbent: number; candidate: number; candidateVersion: string; promoted: boolean } | null;
@@ -100,7 +106,7 @@ export class DriftLoop {
   private candidate: LoopModel | undefined;
   private st: LoopState = 'watching';
   private buf: Labelled[] = [];
-  private refRows: { score: number; label: boolean }[] = [];
+  private refRows: Labelled[] = [];
   private aucReference: number | null = null;
   private trained = 0;
   private readonly events: LoopEvent[] = [];
@@ -113,6 +119,7 @@ export class DriftLoop {
     if (!(this.o.candidateWeight > 0 && this.o.candidateWeight < 100)) throw new RangeError('candidateWeight must be in (0, 100)');
     this.incumbent = opts.incumbent;
     this.monitor = new DriftMonitor(opts.monitor);
+    if ((opts.baselineRows ?? 0) > 0) this.st = 'baseline';
   }
 
   get state(): LoopState {
@@ -139,8 +146,11 @@ export class DriftLoop {
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
       const score = scores[i]!;
-      if (this.st === 'watching') {
-        if (this.aucReference === null && labelled(r)) this.refRows.push({ score, label: r.transaction.isFraud });
+      if (this.st === 'baseline') {
+        if (labelled(r)) this.buf.push(r);
+        if (this.buf.length >= this.o.baselineRows!) this.trainBaseline();
+      } else if (this.st === 'watching') {
+        if (this.aucReference === null && labelled(r)) this.refRows.push(r);
         const alert = this.monitor.observe({ amount: r.transaction.amount, score }, t);
         if (this.aucReference === null && this.monitor.stats().observations >= this.monitor.options.referenceSize) this.closeReference();
         if (alert) {
@@ -154,7 +164,7 @@ export class DriftLoop {
         if (this.st === 'collecting' && this.buf.length >= this.o.trainRows) this.startTraining();
         else if (this.st === 'evaluating' && this.buf.length >= this.o.evalRows) this.evaluate();
       }
-      // 'training': rows pass by; the candidate is evaluated on rows that arrive after its rollout
+      // 'training' (and the baseline's training): rows pass by; the candidate is evaluated on rows that arrive after its rollout
     }
   }
 
@@ -179,9 +189,29 @@ export class DriftLoop {
   }
 
   private closeReference(): void {
-    const auc = rocAuc(this.refRows.map((r) => r.score), this.refRows.map((r) => r.label));
+    const auc = rocAuc(this.incumbent.predict(this.refRows), this.refRows.map((r) => r.transaction.isFraud));
     this.aucReference = Number.isFinite(auc) ? auc : null;
     this.refRows = [];
+  }
+
+  private trainBaseline(): void {
+    this.st = 'training';
+    const rows = this.buf.map((r) => r.transaction);
+    this.buf = [];
+    const version = 'baseline';
+    this.pending = this.o
+      .train(rows, version)
+      .then((model) => {
+        this.o.host.addVersion(model.version, model);
+        this.o.host.setRoutes([{ version: model.version, weight: 100 }]);
+        this.emit({ t: this.o.now(), kind: 'baseline', detail: `${model.version} trained on the first ${rows.length} labelled transactions (${rows.filter((t) => t.isFraud).length} fraud) takes 100 % from ${this.incumbent.version}`, version: model.version });
+        this.incumbent = model;
+        this.restart();
+      })
+      .catch((e: unknown) => {
+        this.emit({ t: this.o.now(), kind: 'retrain-failed', detail: `baseline: ${(e as Error).message}; ${this.incumbent.version} stays`, version });
+        this.restart();
+      });
   }
 
   private startTraining(): void {
