@@ -10,6 +10,7 @@ import { version } from '../version.ts';
 // Subcommands (one line each; keep sorted).
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/broker.ts'),
+  () => import('./commands/calibrate.ts'),
   () => import('./commands/compare.ts'),
   () => import('./commands/drift.ts'),
   () => import('./commands/export.ts'),
