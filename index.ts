@@ -73,8 +73,9 @@ export { compareRow, formatCompareTable, compareChartSpec, sloViolationMinutes, 
 export { defineSimulation, loadSimulation, loadAnyScenario, validateSimulation, runSimulation, scenarioKind, isSimulationScenario, SIM_METRIC_TYPES, SIMULATION_KIND, type SimulationScenario, type SimulationOverrides, type RunSimulationOptions, type AnyScenario } from './harness/sim/scenario.ts';
 export { analyseSimulation, formatSimReport, simTimelineSpec, recoveryOf, type SimAnalysis, type ScaleOut } from './harness/sim/report.ts';
 
-// Calibration (issue #6 item 5): a simulator config from a live pipeline run, predictions of other rates
+// Calibration and live autoscaling (issue #6 item 5): a simulator config from a live pipeline run, predictions of other rates; the autoscalers on real processors
 export { calibrate, predict, measuredFigures, compareWithMeasured, formatCalibrationTable, liveRate, type Calibration, type CalibrationSource, type CalibrateOptions, type PredictOptions, type Prediction as CalibratedPrediction, type MeasuredFigures, type ComparisonRow } from './harness/sim/calibrate.ts';
+export { LiveAutoscaler, autoscaleSchema, LIVE_AUTOSCALE_DEFAULTS, type AutoscaleConfig, type ScalableGroup, type LiveAutoscaleLog } from './harness/targets/pipeline-autoscale.ts';
 
 // --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
 export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
