@@ -3,8 +3,8 @@
  * a PipelabError naming the flag and the accepted form; all problems are reported at once.
  */
 import { Option, type Command } from 'commander';
-import { PipelabError } from '../errors.ts';
-import type { Issue } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
+import type { Issue } from '../../errors.ts';
 import { RESOLUTION_ORDER } from '../services/types.ts';
 import type { ScenarioOverrides } from '../runner/api.ts';
 import { tryParseDuration } from '../scenario/duration.ts';

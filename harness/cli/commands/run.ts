@@ -8,7 +8,7 @@
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { EXIT_CODES } from '../../errors.ts';
+import { EXIT_CODES } from '../../../errors.ts';
 import { exitCodeFor, runScenario } from '../../runner/index.ts';
 import { defaultReportDir, formatConsoleSummary, writeReport } from '../../../reports/index.ts';
 import { addServiceOptions, parseOverrides } from '../flags.ts';

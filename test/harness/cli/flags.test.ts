@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseOverrides } from '../../../harness/cli/flags.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 function problems(flags: Parameters<typeof parseOverrides>[0]): PipelabError {
   try {
