@@ -3,7 +3,7 @@
  * The CLI calls the same functions; nothing is reachable from only one of them.
  */
 export { Rng, toSeed } from './generators/rng.ts';
-export { PipelabError, EXIT_CODES } from './harness/errors.ts';
+export { PipelabError, EXIT_CODES } from './errors.ts';
 export type * from './harness/results/types.ts';
 export { version } from './harness/version.ts';
 

@@ -4,7 +4,7 @@
  * user mistakes print a message and a hint, never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT_CODES, isPipelabError } from '../errors.ts';
+import { EXIT_CODES, isPipelabError } from '../../errors.ts';
 import { version } from '../version.ts';
 
 // Subcommands (one line each; keep sorted).
