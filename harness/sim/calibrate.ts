@@ -18,7 +18,7 @@
  * The feature-store station is a zero delay (its time is inside the batch).
  */
 import * as hdr from 'hdr-histogram-js';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import type { CounterData, RunSummary, TrendData } from '../results/types.ts';
 import { Rng } from '../../generators/rng.ts';
 import { empiricalFromSummary, sampler, type ServiceTimeSpec } from './dist.ts';

@@ -24,7 +24,7 @@ import type { IterationContext, IterationOutcome, Target, TargetContext } from '
 import { EventLedger, type Accounting } from './pipeline-accounting.ts';
 import { startChildProcessor, type ChildProcessor } from './pipeline-children.ts';
 import { autoscaleSchema, LiveAutoscaler } from './pipeline-autoscale.ts';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import { ensureTopics, compressionType, TOPICS, type Compression } from '../../pipeline/topics.ts';
 import { StreamProcessor, RecentIds, type ProcessorStats } from '../../pipeline/processor/index.ts';
 import { H, epochNow, header, numHeader } from '../../pipeline/processor/headers.ts';

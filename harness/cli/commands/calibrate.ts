@@ -5,7 +5,7 @@
  * --measured, the measured figures of that run sit beside the prediction with relative errors.
  */
 import type { Command } from 'commander';
-import { PipelabError } from '../../errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { calibrate, compareWithMeasured, formatCalibrationTable, measuredFigures, predict } from '../../sim/calibrate.ts';
 import { loadSummary } from './compare.ts';
 

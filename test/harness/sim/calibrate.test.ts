@@ -10,7 +10,7 @@ import { validateScenario } from '../../../harness/scenario/index.ts';
 import { calibrate, compareWithMeasured, formatCalibrationTable, measuredFigures, predict } from '../../../harness/sim/calibrate.ts';
 import { simulate } from '../../../harness/sim/simulate.ts';
 import type { RunSummary } from '../../../harness/results/types.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 async function live(rate: number): Promise<RunSummary> {
   return runScenario(validateScenario({

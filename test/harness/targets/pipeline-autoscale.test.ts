@@ -10,7 +10,7 @@ import type { KafkaPartitionOffsets } from '../../../harness/autoscale/keda.ts';
 import { runScenario } from '../../../harness/runner/index.ts';
 import { validateScenario } from '../../../harness/scenario/index.ts';
 import type { Accounting } from '../../../harness/targets/pipeline-accounting.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 function fakeGroup(lag: () => number, partitions = 4): ScalableGroup & { n: number; added: number; removed: number } {
   const g = {
