@@ -3,7 +3,7 @@
  * The CLI calls the same functions; nothing is reachable from only one of them.
  */
 export { Rng, toSeed } from './generators/rng.ts';
-export { PipelabError, EXIT_CODES } from './harness/errors.ts';
+export { PipelabError, EXIT_CODES } from './errors.ts';
 export type * from './harness/results/types.ts';
 export { version } from './harness/version.ts';
 
@@ -71,7 +71,10 @@ export { loadCatalogue, parseCatalogue, hourlyPrice, DEFAULT_CATALOGUE_PATH, typ
 export { configCost, runCost, DEFAULT_COST_SPEC, type CostSpec, type CostBreakdown } from './harness/cost/cost.ts';
 export { compareRow, formatCompareTable, compareChartSpec, sloViolationMinutes, type CompareRow } from './harness/cost/compare.ts';
 export { defineSimulation, loadSimulation, loadAnyScenario, validateSimulation, runSimulation, scenarioKind, isSimulationScenario, SIM_METRIC_TYPES, SIMULATION_KIND, type SimulationScenario, type SimulationOverrides, type RunSimulationOptions, type AnyScenario } from './harness/sim/scenario.ts';
-export { analyseSimulation, formatSimReport, simTimelineSpec, recoveryOf, type SimAnalysis, type ScaleOut } from './harness/sim/report.ts';
+
+// Calibration and live autoscaling (issue #6 item 5): a simulator config from a live pipeline run, predictions of other rates; the autoscalers on real processors
+export { calibrate, predict, measuredFigures, compareWithMeasured, formatCalibrationTable, liveRate, type Calibration, type CalibrationSource, type CalibrateOptions, type PredictOptions, type Prediction as CalibratedPrediction, type MeasuredFigures, type ComparisonRow } from './harness/sim/calibrate.ts';
+export { LiveAutoscaler, autoscaleSchema, LIVE_AUTOSCALE_DEFAULTS, type AutoscaleConfig, type ScalableGroup, type LiveAutoscaleLog } from './harness/targets/pipeline-autoscale.ts';
 
 // --- engine (harness/scenario, harness/executors, harness/targets, harness/runner): scenario files, executors, targets, runScenario
 export { defineScenario, loadScenario, validateScenario, planScenario, formatDuration } from './harness/scenario/index.ts';
@@ -91,9 +94,10 @@ export {
   renderSvg, renderPng, latencyBuckets, decodeValues,
 } from './reports/index.ts';
 export type { ChartSpec, ChartOptions, ConsoleOptions, LatencyBucket, WriteReportOptions } from './reports/index.ts';
-// reports of simulated runs (summary.extra.sim): replica timeline and lag charts, the scale-out table
-export { replicaTimelineSpec, lagOverTimeSpec, simChartSpecs, simReportData, simMarkdown, simHtml, fmtSimTime } from './reports/index.ts';
-export type { SimReportData, ScaleOutRow } from './reports/index.ts';
+// reports of simulated runs (summary.extra.sim): the one analysis (scale-outs, reaction, SLO minutes,
+// recovery, cost), its Markdown/HTML sections, the capacity report for notebooks, and the charts
+export { replicaTimelineSpec, lagOverTimeSpec, simChartSpecs, simTimelineSpec, simReportData, simMarkdown, simHtml, formatSimReport, recoveryOf, fmtSimTime } from './reports/index.ts';
+export type { SimReportData, SimReportOptions, ScaleOutRow } from './reports/index.ts';
 
 // notebooks: let loadScenario import .ts scenario files outside tsx (tslab, plain node + dist/pipelab.cjs)
 export { enableTypeScript } from './harness/typescript.ts';

@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import type { Rng } from './rng.ts';
-import { PipelabError } from '../harness/errors.ts';
+import { PipelabError } from '../errors.ts';
 import { parseOrThrow } from './validate.ts';
 
 export const DriftSpecSchema = z.strictObject({

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type avro from 'avsc';
-import { PipelabError } from '../harness/errors.ts';
+import { PipelabError } from '../errors.ts';
 import type { EventStream } from './stream.ts';
 import { TransactionConfigSchema, TransactionStream, type Transaction } from './transactions.ts';
 import { UserEventConfigSchema, UserEventStream, type UserEvent } from './user-events.ts';

@@ -11,7 +11,7 @@ import avro from 'avsc';
 import { TRANSACTION_AVSC, USER_EVENT_AVSC } from './schemas/index.ts';
 import { CHANNELS, FRAUD_PATTERNS, type Transaction } from './transactions.ts';
 import { DEVICE_TYPES, USER_EVENT_TYPES, type UserEvent } from './user-events.ts';
-import { PipelabError } from '../harness/errors.ts';
+import { PipelabError } from '../errors.ts';
 import { Rng } from './rng.ts';
 
 /** characters JSON must escape (plus lone surrogates, which JSON.stringify escapes since ES2019) */

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { DriftTruth, Params } from './drift.ts';
 import { paramPaths } from './drift.ts';
-import type { Issue } from '../harness/errors.ts';
-import { PipelabError } from '../harness/errors.ts';
+import type { Issue } from '../errors.ts';
+import { PipelabError } from '../errors.ts';
 
 export interface EventStream<T> {
   /** registry name, e.g. 'transactions' */

@@ -1,11 +1,11 @@
 /**
  * Boundary validation for generator configs: one zod schema per shape, every problem reported
  * with its path (`/arrivals/rate`). Inner code trusts the parsed types.
- * (PipelabError lives in harness/errors.ts, a leaf module with no I/O: the one import from
- * generators/ into harness/, so user mistakes here surface with the CLI's codes.)
+ * (PipelabError lives in the root errors.ts, the one leaf module every layer may import, so user
+ * mistakes here surface with the CLI's codes.)
  */
 import type { z } from 'zod';
-import { PipelabError, type Issue } from '../harness/errors.ts';
+import { PipelabError, type Issue } from '../errors.ts';
 
 export function zodIssues(err: z.ZodError, prefix = ''): Issue[] {
   return err.issues.map((i) => ({

@@ -114,3 +114,38 @@ export function simChartSpecs(summary: RunSummary, o: ChartOptions = {}): Record
   if (!simData(summary)) return {};
   return { 'sim-replicas': replicaTimelineSpec(summary, o), 'sim-lag': lagOverTimeSpec(summary, o) };
 }
+
+/**
+ * One combined chart of a simulated run for notebooks: replicas per group (steps, from the time
+ * series' replicas_<group> gauges), consumer lag, and p99 (log) against the SLO, sharing a time
+ * axis in seconds. The report writes the same data as charts/sim-replicas and charts/sim-lag.
+ */
+export function simTimelineSpec(summary: RunSummary, opts: { font?: string; width?: number } = {}): ChartSpec {
+  const slo = simData(summary)?.sloP99Ms ?? 500;
+  const pts = summary.timeseries.points;
+  const num = (v: unknown, k: 'value' | 'p99'): number | null => {
+    const n = (v as TimePointValue | undefined)?.[k];
+    return typeof n === 'number' && Number.isFinite(n) ? n : null;
+  };
+  const replicas = pts.flatMap((p) => (['consumers', 'modelServers', 'featureStore'] as const).map((g) => ({ t: p.t / 1000, group: g, replicas: num(p[`replicas_${g}`], 'value') })));
+  const lag = pts.map((p) => ({ t: p.t / 1000, lag: num(p.consumer_lag, 'value') }));
+  const p99 = pts.map((p) => ({ t: p.t / 1000, p99: num(p.e2e_latency, 'p99') })).filter((d) => d.p99 !== null && d.p99 > 0);
+  const width = opts.width ?? 640;
+  const X = { field: 't', type: 'quantitative', title: 'simulated time (s)' };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `${summary.scenario.name}: replicas, lag and p99 over time`,
+    config: { font: opts.font ?? CHART_FONT },
+    vconcat: [
+      { width, height: 140, data: { values: replicas }, mark: { type: 'line', interpolate: 'step-after' }, encoding: { x: X, y: { field: 'replicas', type: 'quantitative', title: 'replicas' }, color: { field: 'group', type: 'nominal', title: 'group' } } },
+      { width, height: 120, data: { values: lag }, mark: { type: 'area', opacity: 0.6 }, encoding: { x: X, y: { field: 'lag', type: 'quantitative', title: 'consumer lag' } } },
+      {
+        width, height: 140,
+        layer: [
+          { data: { values: p99 }, mark: 'line', encoding: { x: X, y: { field: 'p99', type: 'quantitative', title: 'p99 ms (log)', scale: { type: 'log' } } } },
+          { data: { values: [{ slo }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#c0392b' }, encoding: { y: { field: 'slo', type: 'quantitative' } } },
+        ],
+      },
+    ],
+  } as ChartSpec;
+}

@@ -14,9 +14,9 @@ import { renderPng, renderSvg } from './render.ts';
 
 export { chartSpecs, errorsSpec, latencyHistogramSpec, latencyOverTimeSpec, throughputSpec, CHART_FONT } from './charts.ts';
 export type { ChartSpec, ChartOptions } from './charts.ts';
-export { replicaTimelineSpec, lagOverTimeSpec, simChartSpecs } from './charts-sim.ts';
-export { simReportData, simMarkdown, simHtml, fmtSimTime } from './sim.ts';
-export type { SimReportData, ScaleOutRow } from './sim.ts';
+export { replicaTimelineSpec, lagOverTimeSpec, simChartSpecs, simTimelineSpec } from './charts-sim.ts';
+export { simReportData, simMarkdown, simHtml, formatSimReport, recoveryOf, fmtSimTime } from './sim.ts';
+export type { SimReportData, SimReportOptions, ScaleOutRow } from './sim.ts';
 export { formatConsoleSummary } from './console.ts';
 export type { ConsoleOptions } from './console.ts';
 export { latencyBuckets, decodeValues } from './histogram.ts';

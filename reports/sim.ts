@@ -1,10 +1,14 @@
 /**
- * The simulation part of the standard report: read from a RunSummary's `extra.sim` (written by
- * the simulator) and its time series, nothing else. `simReportData` gives the figures and the
- * scale-out table as data; `simMarkdown` / `simHtml` are the sections summary.md and
- * report.html add when the summary has `extra.sim` (live reports are unchanged).
+ * The analysis of a simulated run, once, for every reader: the standard report (summary.md and
+ * report.html sections), the notebooks' capacity report (`formatSimReport`) and the simulator
+ * itself (`recoveryOf`, which it writes into `extra.sim`). Reads a RunSummary's `extra.sim`
+ * (written by the simulator) and its metrics and time series, nothing else: the replica
+ * timeline, how long each scale-out took from decision to ready replicas, the reaction to a load
+ * change, peak lag, p99, SLO-violation minutes, time to recover, and cost. `simReportData` gives
+ * it as data; `simMarkdown` / `simHtml` are the sections summary.md and report.html add when the
+ * summary has `extra.sim` (live reports are unchanged).
  */
-import type { RunSummary } from '../harness/results/types.ts';
+import type { RunSummary, TimePointValue, TrendData } from '../harness/results/types.ts';
 import { xmlEscape as esc } from './junit.ts';
 
 /** the parts of `extra.sim` the report reads (the simulator's SimExtra, harness/sim/simulate.ts) */
@@ -39,6 +43,13 @@ export interface ScaleOutRow {
 }
 
 export interface SimReportData {
+  /** the scenario's name and the simulated duration */
+  name: string;
+  durationMs: number;
+  /** end-to-end latency (e2e_latency) and throughput (events_processed rate) of the run */
+  p50Ms: number;
+  p99Ms: number;
+  throughput: number;
   scaleOuts: ScaleOutRow[];
   scaleIns: number;
   peakReplicas: Record<string, number>;
@@ -50,6 +61,9 @@ export interface SimReportData {
   rebalances: number;
   /** first scale-out decision after the load change, per group (when the scenario names one) */
   reactionMs: Record<string, number | null>;
+  /** every replica change, and every scale decision with its reason */
+  timeline: SimSummaryData['replicaTimeline'];
+  decisions: SimSummaryData['decisions'];
   cost?: SimSummaryData['cost'];
 }
 
@@ -58,8 +72,48 @@ export function simData(summary: RunSummary): SimSummaryData | undefined {
   return x && Array.isArray(x.replicaTimeline) ? x : undefined;
 }
 
+/**
+ * Time to recover: from the first SLO-violating point (p99 > slo, after the warm-up) until p99
+ * stays within the SLO for a whole minute (or to the end of the run, if that is sooner).
+ * null when p99 never broke the SLO; recovered false when it had not recovered by the end
+ * (the time then runs to the last violating point). The simulator stores this in `extra.sim`.
+ */
+export function recoveryOf(summary: Pick<RunSummary, 'timeseries' | 'warmupMs'>, slo: number): { timeToRecoverMs: number | null; recovered: boolean } {
+  const pts = summary.timeseries.points;
+  const bad = (p: (typeof pts)[number]) => {
+    const v = p.e2e_latency as TimePointValue | undefined;
+    return v !== undefined && (v.count ?? 0) > 0 && (v.p99 ?? 0) > slo;
+  };
+  let firstBad = -1, lastBad = -1;
+  for (const p of pts) {
+    if (p.t >= summary.warmupMs && bad(p)) {
+      if (firstBad < 0) firstBad = p.t;
+      lastBad = p.t;
+    }
+  }
+  if (firstBad < 0) return { timeToRecoverMs: null, recovered: true };
+  let okSince = -1;
+  for (const p of pts) {
+    if (p.t <= firstBad) continue;
+    if (bad(p)) okSince = -1;
+    else if (okSince < 0) okSince = p.t;
+    if (okSince >= 0 && p.t + summary.timeseries.intervalMs - okSince >= 60_000) break;
+  }
+  return okSince >= 0
+    ? { timeToRecoverMs: okSince - firstBad, recovered: true }
+    : { timeToRecoverMs: lastBad + summary.timeseries.intervalMs - firstBad, recovered: false };
+}
+
+/** what a caller may supply that the summary lacks (a plain `simulate()` result has no cost or load change) */
+export interface SimReportOptions {
+  /** the load change to measure reactions from (default: `extra.sim.loadChangeAtMs`) */
+  loadChangeAtMs?: number;
+  /** the run's cost, e.g. `runCost(summary, loadCatalogue(), spec)` (default: `extra.sim.cost`) */
+  cost?: SimSummaryData['cost'];
+}
+
 /** the figures and the scale-out table of a simulated run (undefined for a live run) */
-export function simReportData(summary: RunSummary): SimReportData | undefined {
+export function simReportData(summary: RunSummary, opts: SimReportOptions = {}): SimReportData | undefined {
   const x = simData(summary);
   if (!x) return undefined;
   const tl = x.replicaTimeline;
@@ -84,16 +138,24 @@ export function simReportData(summary: RunSummary): SimReportData | undefined {
   const peakReplicas: Record<string, number> = {};
   for (const e of tl) peakReplicas[e.group] = Math.max(peakReplicas[e.group] ?? 0, e.replicas);
   const reactionMs: Record<string, number | null> = {};
-  if (x.loadChangeAtMs !== undefined) {
+  const change = opts.loadChangeAtMs ?? x.loadChangeAtMs;
+  if (change !== undefined) {
     for (const g of Object.keys(peakReplicas)) {
-      const first = scaleOuts.find((s) => s.group === g && s.decidedAtMs >= x.loadChangeAtMs!);
-      reactionMs[g] = first ? first.decidedAtMs - x.loadChangeAtMs : null;
+      const first = scaleOuts.find((s) => s.group === g && s.decidedAtMs >= change);
+      reactionMs[g] = first ? first.decidedAtMs - change : null;
     }
   }
+  // the simulator stores the recovery; a summary written before it did gets it from the time series
+  const rec = x.timeToRecoverMs !== undefined ? { timeToRecoverMs: x.timeToRecoverMs, recovered: x.recovered ?? true } : recoveryOf(summary, x.sloP99Ms);
+  const e2e = summary.metrics.e2e_latency as TrendData | undefined;
+  const thr = summary.metrics.events_processed;
+  const cost = opts.cost ?? x.cost;
   return {
+    name: summary.scenario.name, durationMs: summary.durationMs,
+    p50Ms: e2e?.p50 ?? 0, p99Ms: e2e?.p99 ?? 0, throughput: thr?.type === 'counter' ? thr.rate : 0,
     scaleOuts, scaleIns, peakReplicas, sloP99Ms: x.sloP99Ms, sloViolationMinutes: x.sloViolationMinutes,
-    timeToRecoverMs: x.timeToRecoverMs ?? null, recovered: x.recovered ?? true, maxLag: x.maxLag, rebalances: x.rebalances,
-    reactionMs, ...(x.cost ? { cost: x.cost } : {}),
+    ...rec, maxLag: x.maxLag, rebalances: x.rebalances,
+    reactionMs, timeline: tl, decisions: x.decisions, ...(cost ? { cost } : {}),
   };
 }
 
@@ -141,18 +203,41 @@ export const MAX_SCALE_OUT_ROWS = 60;
 
 const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** the Simulation section of summary.md ('' for a live run) */
-export function simMarkdown(summary: RunSummary): string {
-  const d = simReportData(summary);
-  if (!d) return '';
-  const out: string[] = ['## Simulation: SLO, recovery and cost', '', '| | |', '|---|---|'];
+/** the headline table and the scale-out table, as Markdown lines (shared by summary.md and formatSimReport) */
+function simBodyMd(d: SimReportData, heading: string): string[] {
+  const out: string[] = [heading, '', '| | |', '|---|---|'];
   for (const [k, v] of simHeadline(d)) out.push(`| ${md(k)} | ${md(v)} |`);
   out.push('', '## Scale-outs (decision → replicas ready)', '');
   out.push(`| ${SCALE_OUT_COLUMNS.join(' | ')} |`, '|---|---|---:|---:|---:|---|---:|---|');
   for (const o of d.scaleOuts.slice(0, MAX_SCALE_OUT_ROWS)) out.push(`| ${scaleOutCells(o).map(md).join(' | ')} |`);
   if (d.scaleOuts.length > MAX_SCALE_OUT_ROWS) out.push(`| … ${d.scaleOuts.length - MAX_SCALE_OUT_ROWS} more (summary.json extra.sim) | | | | | | | |`);
   if (!d.scaleOuts.length) out.push('| (none) | | | | | | | |');
+  return out;
+}
+
+/** the Simulation section of summary.md ('' for a live run) */
+export function simMarkdown(summary: RunSummary): string {
+  const d = simReportData(summary);
+  if (!d) return '';
+  const out = simBodyMd(d, '## Simulation: SLO, recovery and cost');
   out.push('', 'The replica timeline and the lag are charts/sim-replicas and charts/sim-lag.', '');
+  return out.join('\n');
+}
+
+/**
+ * A simulated run's capacity report as a Markdown document of its own (tables render in
+ * terminals and notebooks alike): the run's p50, p99 and throughput, the SLO / recovery / cost
+ * headline and the scale-out table of summary.md, and the replica timeline. Throws for a live run.
+ */
+export function formatSimReport(summary: RunSummary, opts: SimReportOptions = {}): string {
+  const d = simReportData(summary, opts);
+  if (!d) throw new TypeError('not a simulated run: summary.extra.sim is missing');
+  const out: string[] = [`# ${d.name} (simulated, ${fmtSimTime(d.durationMs)})`, ''];
+  out.push('| p50 | p99 | throughput |', '|---:|---:|---:|', `| ${d.p50Ms.toFixed(1)} ms | ${d.p99Ms.toFixed(1)} ms | ${d.throughput.toFixed(0)}/s |`, '');
+  out.push(...simBodyMd(d, '## SLO, recovery and cost'));
+  out.push('', '## Replica timeline', '', '| t | group | replicas | ready |', '|---:|---|---:|---:|');
+  for (const e of d.timeline.slice(0, MAX_SCALE_OUT_ROWS)) out.push(`| ${fmtSimTime(e.t)} | ${md(e.group)} | ${e.replicas} | ${e.ready} |`);
+  if (d.timeline.length > MAX_SCALE_OUT_ROWS) out.push(`| … ${d.timeline.length - MAX_SCALE_OUT_ROWS} more changes (summary.json extra.sim.replicaTimeline, charts/sim-replicas) | | | |`);
   return out.join('\n');
 }
 

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import { Cluster, type ClusterOptions, type ControlFn, type Hook, type TopicSpec } from './cluster.ts';
 import type { Timers } from './groups.ts';
 import { NodeServer } from './server.ts';

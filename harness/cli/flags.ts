@@ -2,8 +2,10 @@
  * Parsing of the run flags shared by `pipelab run` and `pipelab validate`. Every bad value throws
  * a PipelabError naming the flag and the accepted form; all problems are reported at once.
  */
-import { PipelabError } from '../errors.ts';
-import type { Issue } from '../errors.ts';
+import { Option, type Command } from 'commander';
+import { PipelabError } from '../../errors.ts';
+import type { Issue } from '../../errors.ts';
+import { RESOLUTION_ORDER } from '../services/types.ts';
 import type { ScenarioOverrides } from '../runner/api.ts';
 import { tryParseDuration } from '../scenario/duration.ts';
 
@@ -13,6 +15,29 @@ export interface RunFlags {
   rate?: string;
   kafka?: string;
   redis?: string;
+  modelServer?: string;
+  kafkaMode?: string;
+  redisMode?: string;
+  modelServerMode?: string;
+}
+
+/**
+ * The service flags of `run` and `validate` (DESIGN.md "Service modes"): an address makes the
+ * service external; a mode forces one step of external → container → local → embedded.
+ */
+const SERVICE_FLAGS = [
+  { key: 'kafka', flag: '--kafka', env: 'PIPELAB_KAFKA', arg: '<bootstrap>', what: 'use this Kafka cluster (host:port[,host:port]) instead of the embedded broker', example: 'bootstrap servers, e.g. --kafka localhost:9092' },
+  { key: 'redis', flag: '--redis', env: 'PIPELAB_REDIS', arg: '<url>', what: 'use this Redis (redis://host:port) instead of the embedded feature store', example: 'a Redis URL, e.g. --redis redis://127.0.0.1:6379' },
+  { key: 'modelServer', flag: '--model-server', env: 'PIPELAB_MODEL_SERVER', arg: '<url>', what: 'use this model server (http://host:port) instead of the in-process one', example: 'a URL, e.g. --model-server http://127.0.0.1:8500' },
+  { key: 'kafkaMode', flag: '--kafka-mode', env: 'PIPELAB_KAFKA_MODE', arg: '<mode>', what: `force how Kafka resolves: ${RESOLUTION_ORDER.join('|')}`, example: `one of ${RESOLUTION_ORDER.join(', ')}` },
+  { key: 'redisMode', flag: '--redis-mode', env: 'PIPELAB_REDIS_MODE', arg: '<mode>', what: `force how Redis resolves: ${RESOLUTION_ORDER.join('|')}`, example: `one of ${RESOLUTION_ORDER.join(', ')}` },
+  { key: 'modelServerMode', flag: '--model-server-mode', env: 'PIPELAB_MODEL_SERVER_MODE', arg: '<mode>', what: `force how the model server resolves: ${RESOLUTION_ORDER.join('|')}`, example: `one of ${RESOLUTION_ORDER.join(', ')}` },
+] as const;
+
+/** adds the service flags (each also read from its PIPELAB_* environment variable) */
+export function addServiceOptions(cmd: Command): Command {
+  for (const f of SERVICE_FLAGS) cmd.addOption(new Option(`${f.flag} ${f.arg}`, f.what).env(f.env));
+  return cmd;
 }
 
 /** turns raw flag strings into ScenarioOverrides, or throws one PipelabError listing every bad flag */
@@ -39,11 +64,13 @@ export function parseOverrides(flags: RunFlags): ScenarioOverrides {
     else o.rate = r;
   }
   const services: Record<string, string> = {};
-  for (const name of ['kafka', 'redis'] as const) {
-    const v = flags[name];
+  for (const f of SERVICE_FLAGS) {
+    const v = flags[f.key]?.trim();
     if (v === undefined) continue;
-    if (v.trim() === '') issues.push({ path: `--${name}`, message: `expected ${name === 'kafka' ? 'bootstrap servers, e.g. --kafka localhost:9092' : 'a Redis URL, e.g. --redis redis://127.0.0.1:6379'} (set by the flag or by PIPELAB_${name.toUpperCase()})` });
-    else services[name] = v.trim();
+    const isMode = f.key.endsWith('Mode');
+    if (v === '' || (isMode && !(RESOLUTION_ORDER as readonly string[]).includes(v))) {
+      issues.push({ path: f.flag, message: `${JSON.stringify(flags[f.key])}: expected ${f.example} (set by the flag or by ${f.env})` });
+    } else services[f.flag.slice(2)] = v;
   }
   if (Object.keys(services).length) o.services = services;
   if (issues.length) {

@@ -4,12 +4,13 @@
  * user mistakes print a message and a hint, never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT_CODES, isPipelabError } from '../errors.ts';
+import { EXIT_CODES, isPipelabError } from '../../errors.ts';
 import { version } from '../version.ts';
 
 // Subcommands (one line each; keep sorted).
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/broker.ts'),
+  () => import('./commands/calibrate.ts'),
   () => import('./commands/compare.ts'),
   () => import('./commands/drift.ts'),
   () => import('./commands/export.ts'),

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 // imported, not read via import.meta.url: the public API must also load as CommonJS (tslab)
 import shipped from './catalogue.json';
 

@@ -4,7 +4,7 @@
  * replicaSeconds); a static configuration gives replica counts directly.
  * Cost per million events divides by the events processed in the same window.
  */
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import type { RunSummary } from '../results/types.ts';
 import { hourlyPrice, type Catalogue, type Pricing } from './catalogue.ts';
 

@@ -4,7 +4,7 @@
  * dataset verdict (share of drifted columns ≥ 0.5). `compareTables` works on data in memory
  * (notebooks); `compareFiles` reads CSV / JSON lines (the CLI).
  */
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import { columnDrift, datasetDrift, type ColumnDrift, type DriftMethod } from '../../pipeline/drift/batch/evidently.ts';
 import type { PsiBinning } from '../../pipeline/drift/batch/psi.ts';
 import { columnData, readTable, type Table } from './tabular.ts';

@@ -3,7 +3,7 @@
  * validation reports every problem with its path. Defaults live in EVALUATE_DEFAULTS.
  */
 import { z } from 'zod';
-import { PipelabError, type Issue } from '../errors.ts';
+import { PipelabError, type Issue } from '../../errors.ts';
 import { DriftSpecSchema } from '../../generators/drift.ts';
 
 export const EVALUATE_DEFAULTS = { seed: 1, runs: 10, deltaMax: 1000, deltaPre: 0 } as const;

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 
 export interface Table {
   file: string;

@@ -14,7 +14,7 @@
  * - not carried over (warned): sliding-window thresholds ("in every 10s window"), trend/gauge
  *   aggregations k6 lacks, metrics k6 does not record, the warm-up.
  */
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import type { ExecutorConfig } from '../executors/index.ts';
 import { vuBounds } from '../executors/constant-arrival-rate.ts';
 import type { Scenario } from '../scenario/index.ts';

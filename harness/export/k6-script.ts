@@ -5,7 +5,7 @@
  * k6 itself is not run here: no k6 binary exists in npm or Debian (see docs/k6.md).
  */
 import { relative } from 'node:path';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { assertHttpTarget, k6Options, type K6Dropped, type K6Options } from './k6-options.ts';
 

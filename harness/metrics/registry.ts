@@ -10,7 +10,7 @@
  * sliding-window ring when thresholds asked for one). Samples whose nowMs lies in a second
  * already closed (slightly late callers) count toward the current second.
  */
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import type { MetricData, MetricType, TimePoint, TimePointValue } from '../results/types.ts';
 import type { CounterMetric, GaugeMetric, MetricsRegistry, RateMetric, Tags, TrendMetric } from './api.ts';
 import type { HdrBuild } from './hdr.ts';

@@ -7,7 +7,7 @@
  */
 import { Rng } from '../../generators/rng.ts';
 import { RealClock, type Clock } from '../clock.ts';
-import { EXIT_CODES } from '../errors.ts';
+import { EXIT_CODES } from '../../errors.ts';
 import { runExecutor } from '../executors/index.ts';
 import { newLiveStats, type LiveStats } from '../executors/types.ts';
 import { createRegistry } from '../metrics/index.ts';

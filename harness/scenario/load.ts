@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { toSeed } from '../../generators/rng.ts';
-import { PipelabError, type ErrorCode, type Issue } from '../errors.ts';
+import { PipelabError, type ErrorCode, type Issue } from '../../errors.ts';
 import { EXECUTOR_TYPES, planExecutor, type ExecutorConfig } from '../executors/index.ts';
 import type { BasePlan } from '../executors/types.ts';
 import type { ScenarioOverrides } from '../runner/api.ts';

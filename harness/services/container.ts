@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 
 export interface RuntimeProbe {
   ok: boolean;

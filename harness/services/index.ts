@@ -4,7 +4,7 @@
  * flags (`--redis`, `--redis-mode`, `--model-server`, `--model-server-mode`) to options.
  */
 import type { ServiceInfo } from '../results/types.ts';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import { resolveModelServer, type ModelServerConnection, type ModelServerSetup } from './model-server.ts';
 import { resolveRedis, type RedisConnection } from './redis.ts';
 import { resolveKafka, type KafkaConnection } from './kafka.ts';

@@ -6,7 +6,7 @@
  * Every mode hands the pipeline the same thing: a bootstrap list for kafkajs.
  */
 import type { Broker, BrokerOptions } from '../broker/index.ts';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import { freePort } from './ports.ts';
 import { resolveService } from './resolve.ts';
 import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import { freePort } from './ports.ts';
 
 export interface LocalRedis {

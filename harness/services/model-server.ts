@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { shippedPath } from '../../pipeline/paths.ts';
 import { request } from 'undici';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import type { RouteWeight } from '../../pipeline/model-server/router.ts';
 import { PACKAGE_MODELS_DIR } from '../../pipeline/model/artefacts.ts';
 import { resolveService } from './resolve.ts';

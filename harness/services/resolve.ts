@@ -4,7 +4,7 @@
  * that mode and fails with a clear error when it is unavailable (container without an engine:
  * CONTAINER_RUNTIME_MISSING, in milliseconds).
  */
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import { containerRuntimeMissing, probeContainerRuntime } from './container.ts';
 import { RESOLUTION_ORDER, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type Started } from './types.ts';
 

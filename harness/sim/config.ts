@@ -3,7 +3,7 @@
  * feature store → model-server replicas (micro-batching) → sink), its defaults in one object,
  * and validation that reports every problem with its path.
  */
-import { PipelabError, type Issue } from '../errors.ts';
+import { PipelabError, type Issue } from '../../errors.ts';
 import type { KedaKafkaOptions } from '../autoscale/keda.ts';
 import type { ScalingPolicy } from '../autoscale/policies.ts';
 import type { ArrivalSpecInput } from '../../generators/arrivals.ts';

@@ -8,7 +8,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import type { Rng } from '../../generators/rng.ts';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 
 export type ServiceTimeSpec =
   | { type: 'deterministic'; ms: number }

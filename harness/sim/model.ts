@@ -16,7 +16,7 @@ import { Hpa, type HpaSpec } from '../autoscale/hpa.ts';
 import { KedaKafkaScaler, type KafkaPartitionOffsets } from '../autoscale/keda.ts';
 import { ReplicaGroup } from '../autoscale/replicas.ts';
 import type { ScaleDecision } from '../autoscale/types.ts';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import type { TimePoint } from '../results/types.ts';
 import { createZipf } from '../../generators/zipf.ts';
 import { toArrivalProcess, type ArrivalProcess } from './arrivals.ts';

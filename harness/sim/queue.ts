@@ -5,7 +5,7 @@
  * λ and μ are per (seconds in the CLI).
  */
 import { Rng } from '../../generators/rng.ts';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import { EventQueue } from './heap.ts';
 import { NumberFifo } from './ring.ts';
 import { analytic, type QueueFigures, type QueueModel } from './theory.ts';

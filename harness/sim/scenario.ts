@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Rng, toSeed } from '../../generators/rng.ts';
-import { PipelabError, type Issue } from '../errors.ts';
+import { PipelabError, type Issue } from '../../errors.ts';
 import { loadCatalogue, hourlyPrice, type Catalogue } from '../cost/catalogue.ts';
 import { runCost, DEFAULT_COST_SPEC, type CostSpec } from '../cost/cost.ts';
 import type { RunSummary, MetricType } from '../results/types.ts';

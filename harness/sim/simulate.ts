@@ -11,7 +11,7 @@ import { SUMMARY_SCHEMA } from '../results/types.ts';
 import { version } from '../version.ts';
 import { resolveConfig, type PipelineSimConfig, type ResolvedConfig } from './config.ts';
 import { runModel, type ModelOutput } from './model.ts';
-import { recoveryOf } from './report.ts';
+import { recoveryOf } from '../../reports/sim.ts';
 import type { CompiledThresholds } from '../thresholds/api.ts';
 import type { CostBreakdown } from '../cost/cost.ts';
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { shippedPath } from '../../pipeline/paths.ts';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 
 const CLI = shippedPath(import.meta.url, 'bin/pipelab.js');
 

@@ -6,7 +6,7 @@
  * in the run's metrics so thresholds can check the loop.
  */
 import type { MetricsRegistry } from '../metrics/api.ts';
-import { PipelabError } from '../errors.ts';
+import { PipelabError } from '../../errors.ts';
 import type { DriftTruth } from '../../generators/drift.ts';
 import { DriftLoop, type DriftLoopReport, type LoopModel } from '../../pipeline/drift/loop.ts';
 import { fraudRetrainer } from '../../pipeline/drift/retrain.ts';

@@ -23,6 +23,8 @@ import { resolveServices, servicesRequestFrom, openFeatureStore, type ResolvedSe
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';
 import { EventLedger, type Accounting } from './pipeline-accounting.ts';
 import { startChildProcessor, type ChildProcessor } from './pipeline-children.ts';
+import { autoscaleSchema, LiveAutoscaler } from './pipeline-autoscale.ts';
+import { PipelabError } from '../../errors.ts';
 import { ensureTopics, compressionType, TOPICS, type Compression } from '../../pipeline/topics.ts';
 import { StreamProcessor, RecentIds, type ProcessorStats } from '../../pipeline/processor/index.ts';
 import { H, epochNow, header, numHeader } from '../../pipeline/processor/headers.ts';
@@ -89,12 +91,23 @@ export const schema = strictObject({
     /** kill one processor instance (no commit, no window flush) at this run time; needs processors ≥ 2 */
     killProcessorAt: duration().optional(),
   }).optional(),
+  /** live autoscaling of the in-process processors on the embedded broker's lag (pipeline-autoscale.ts) */
+  autoscale: autoscaleSchema.optional(),
 }).superRefine((c, ctx) => {
   if (c.faults?.killProcessorAt !== undefined && (c.processors ?? 1) < 2) {
     ctx.addIssue({ code: 'custom', path: ['faults', 'killProcessorAt'], message: 'needs processors ≥ 2 (the survivors take over the partitions)' });
   }
+  if (c.driftLoop && ((c.processors ?? 1) < 1 || c.processorMode === 'child')) {
+    ctx.addIssue({ code: 'custom', path: ['driftLoop'], message: 'needs in-process processors (processors ≥ 1, processorMode in-process): the loop watches what they score' });
+  }
   if (c.faults?.stopModelServerAt !== undefined && (c.processors ?? 1) < 1) {
     ctx.addIssue({ code: 'custom', path: ['faults', 'stopModelServerAt'], message: 'needs in-process processors (processors ≥ 1)' });
+  }
+  if (c.autoscale && ((c.processors ?? 1) < 1 || c.processorMode === 'child')) {
+    ctx.addIssue({ code: 'custom', path: ['autoscale'], message: 'scales in-process processors: needs processors ≥ 1 and processorMode "in-process"' });
+  }
+  if (c.autoscale && c.autoscale.min !== undefined && c.autoscale.max !== undefined && c.autoscale.min > c.autoscale.max) {
+    ctx.addIssue({ code: 'custom', path: ['autoscale', 'max'], message: `must be ≥ min (${c.autoscale.min})` });
   }
 });
 export type Config = z.output<typeof schema>;
@@ -139,6 +152,8 @@ export function create(c: Config): PipelineTarget {
   const faultTimers: Promise<void>[] = [];
   const faultAbort = new AbortController();
   let drift: DriftLoopHandle | undefined;
+  let autoscaler: LiveAutoscaler | undefined;
+  const retired: StreamProcessor[] = [];
 
   const flush = (): void => {
     flushTimer = undefined;
@@ -244,9 +259,9 @@ export function create(c: Config): PipelineTarget {
           const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
           if (failed) throw failed.reason;
         }
-        for (let i = 0; o.processorMode === 'in-process' && i < o.processors; i++) {
-          const p = new StreamProcessor({
-            brokers, store, model: drift ? drift.tap(model) : model, groupId, id: `processor-${i + 1}`, compression: o.compression, dedup,
+        let instances = 0;
+        const makeProcessor = (i: number): StreamProcessor => new StreamProcessor({
+            brokers, store: store!, model: drift ? drift.tap(model!) : model!, groupId, id: `processor-${i + 1}`, compression: o.compression, dedup,
             windows: { sizeMs: c.window ? parseDuration(c.window) : undefined, allowedLatenessMs: c.allowedLateness ? parseDuration(c.allowedLateness) : undefined },
             maxInFlight: o.maxInFlight, metrics: tc.metrics, now: () => tc.now(),
             lag: embedded ? () => embedded.lag(groupId).total : undefined,
@@ -255,8 +270,7 @@ export function create(c: Config): PipelineTarget {
             sessionTimeoutMs: embedded ? 3000 : undefined,
             heartbeatIntervalMs: embedded ? 300 : undefined,
           });
-          handles.processors.push(p);
-        }
+        for (; o.processorMode === 'in-process' && instances < o.processors; instances++) handles.processors.push(makeProcessor(instances));
         await Promise.all(handles.processors.map((p) => p.start()));
         producer = kafka.producer({ allowAutoTopicCreation: false });
         await producer.connect();
@@ -266,6 +280,26 @@ export function create(c: Config): PipelineTarget {
         const joined = new Promise<void>((r) => results!.on(results!.events.GROUP_JOIN, () => r()));
         await results.run({ eachBatch: onResults, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 3 });
         await joined;
+        if (c.autoscale) {
+          if (!embedded) throw new PipelabError('INVALID_SCENARIO', 'target.autoscale needs the embedded broker (it reads the group lag from it)', { hint: 'drop --kafka / PIPELAB_KAFKA for this scenario, or remove target.autoscale' });
+          const partitions = o.partitions ?? 12;
+          autoscaler = new LiveAutoscaler(c.autoscale, {
+            replicas: () => handles.processors.length,
+            lag: () => embedded.lag(groupId).partitions.filter((p) => p.topic === TOPICS.transactions).map((p) => ({ latest: p.highWatermark, committed: p.committed < 0 ? null : p.committed })),
+            add: async () => {
+              const p = makeProcessor(instances++);
+              handles.processors.push(p);
+              await p.start();
+            },
+            remove: async () => {
+              const p = handles.processors.pop();
+              if (!p) return;
+              retired.push(p);
+              await p.stop();
+            },
+          }, { now: () => tc.now(), metrics: tc.metrics }, partitions);
+          autoscaler.start();
+        }
       } catch (e) {
         await target.teardown().catch(() => {});
         throw e;
@@ -308,6 +342,7 @@ export function create(c: Config): PipelineTarget {
 
     async teardown() {
       faultAbort.abort();
+      await autoscaler?.stop();
       await Promise.all(faultTimers);
       await drift?.idle();
       if (flushTimer) clearTimeout(flushTimer);
@@ -318,7 +353,7 @@ export function create(c: Config): PipelineTarget {
       // processors stop gracefully: open windows close (aggregates written) before the books close
       await Promise.all([...handles.processors.map((p) => p.stop().catch(() => {})), ...handles.children.map((c) => c.stop().catch(() => {}))]);
       if (results && (handles.processors.length || handles.children.length)) await new Promise((r) => setTimeout(r, 300));
-      processorStats = handles.processors.map((p) => p.stats());
+      processorStats = [...handles.processors, ...retired].map((p) => p.stats());
       accounting = ledger.finish(performance.now() - t0);
       if (metrics) {
         metrics.counter('events_missing').add(accounting.missing, lastIterNow);
@@ -345,6 +380,7 @@ export function create(c: Config): PipelineTarget {
         processors: processorStats,
         ...(modelStopped ? { faults: { modelServerStopped: true } } : {}),
         ...(brokerStats ? { broker: brokerStats } : {}),
+        ...(autoscaler ? { autoscale: autoscaler.log } : {}),
         ...(drift ? { driftLoop: drift.report() } : {}),
       };
     },

@@ -13,7 +13,7 @@
  * Aggregations: trend avg|min|max|med|p(N)|count; counter count|rate; rate rate; gauge value|min|max.
  * Operators: < <= > >= == === !=.
  */
-import type { Issue } from '../errors.ts';
+import type { Issue } from '../../errors.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import type { ThresholdResult } from '../results/types.ts';
 

@@ -14,7 +14,7 @@
  *  - windowed: windows without samples are skipped for all but count/rate; a run shorter than
  *    the window is evaluated once over the whole measured run, with a note.
  */
-import { PipelabError, type Issue } from '../errors.ts';
+import { PipelabError, type Issue } from '../../errors.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import { percentileFromEncoded } from '../metrics/hdr.ts';
 import type { MetricData, MetricType, ThresholdResult } from '../results/types.ts';

@@ -23,7 +23,7 @@
  *   rate    rate                    (share of true samples)
  *   gauge   value | min | max
  */
-import type { Issue } from '../errors.ts';
+import type { Issue } from '../../errors.ts';
 import type { MetricType } from '../results/types.ts';
 
 export type Aggregation =

@@ -5,7 +5,7 @@
  * connection (URL or an ioredis client) by whoever starts it; it never resolves services.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { PipelabError } from '../../harness/errors.ts';
+import { PipelabError } from '../../errors.ts';
 import type { UserFeatures } from '../types.ts';
 import { FEATURE_NAMES } from '../types.ts';
 import { DEFAULT_TTL_MS, LookupMeter, featureKey, type FeatureStore, type FeatureStoreOptions, type FeatureStoreStats } from './store.ts';

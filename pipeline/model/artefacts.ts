@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { shippedPath } from '../paths.ts';
-import { PipelabError } from '../../harness/errors.ts';
+import { PipelabError } from '../../errors.ts';
 import { initBackend, tf } from './backend.ts';
 import type { FeatureSpec } from './encode.ts';
 import { FraudModel } from './inference.ts';

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../generators/rng.ts';
 import { createArrivals, type ArrivalSpecInput } from '../../generators/arrivals.ts';
-import { PipelabError } from '../../harness/errors.ts';
+import { PipelabError } from '../../errors.ts';
 import { chiSquare, poissonPmf } from '../helpers/stats.ts';
 
 /** event counts per interval of `widthMs` over `intervals` intervals */

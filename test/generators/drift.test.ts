@@ -5,7 +5,7 @@ import { DriftSchedule, driftProbability, type Params } from '../../generators/d
 import { TransactionStream } from '../../generators/transactions.ts';
 import { transactionToJson } from '../../generators/serialize.ts';
 import { COUNTRIES } from '../../generators/geo.ts';
-import { PipelabError } from '../../harness/errors.ts';
+import { PipelabError } from '../../errors.ts';
 
 const fx = (currency: string) => COUNTRIES.find((c) => c.currency === currency)!.fxPerUsd;
 const meanLogUsd = (xs: { amount: number; currency: string }[]) => xs.reduce((s, e) => s + Math.log(e.amount / fx(e.currency)), 0) / xs.length;

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createGenerator, generatorNames, getGenerator } from '../../generators/registry.ts';
-import { PipelabError } from '../../harness/errors.ts';
+import { PipelabError } from '../../errors.ts';
 
 test('the registry knows transactions and user-events', () => {
   assert.ok(generatorNames().includes('transactions') && generatorNames().includes('user-events'));

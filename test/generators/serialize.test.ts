@@ -10,7 +10,7 @@ import {
   userEventFromAvro, userEventFromJson, userEventToAvro, userEventToJson,
 } from '../../generators/serialize.ts';
 import { TRANSACTION_AVSC, USER_EVENT_AVSC } from '../../generators/schemas/index.ts';
-import { PipelabError } from '../../harness/errors.ts';
+import { PipelabError } from '../../errors.ts';
 
 const plain = <T extends object>(x: T): T => ({ ...x });
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { TransactionStream, type Transaction, type TransactionConfigInput } from '../../generators/transactions.ts';
 import { transactionToJson } from '../../generators/serialize.ts';
 import { COUNTRIES, distanceKm } from '../../generators/geo.ts';
-import { PipelabError } from '../../harness/errors.ts';
+import { PipelabError } from '../../errors.ts';
 
 const fx = (currency: string) => COUNTRIES.find((c) => c.currency === currency)!.fxPerUsd;
 const byCode = (code: string) => COUNTRIES.find((c) => c.code === code)!;

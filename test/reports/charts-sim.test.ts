@@ -2,9 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunSummary } from '../../harness/results/types.ts';
 import { chartSpecs } from '../../reports/charts.ts';
-import { lagOverTimeSpec, replicaTimelineSpec } from '../../reports/charts-sim.ts';
+import { lagOverTimeSpec, replicaTimelineSpec, simTimelineSpec } from '../../reports/charts-sim.ts';
 import { renderSvg } from '../../reports/render.ts';
-import { loadFixture } from './fixture.ts';
+import { loadFixture, simulatedSpike } from './fixture.ts';
 
 type Layer = { data?: { values: Record<string, unknown>[] }; mark: unknown };
 const layers = (spec: unknown) => (spec as { layer: Layer[] }).layer;
@@ -60,6 +60,14 @@ test('chartSpecs adds the simulation charts only for a simulated run, and they r
   const svg = await renderSvg(specs['sim-replicas']!);
   assert.match(svg, '<svg');
   assert.match(svg, 'replicas per group');
+});
+
+test('the combined timeline chart spec has replicas per group, lag and p99 for every second', () => {
+  const run = simulatedSpike();
+  const spec = simTimelineSpec(run) as unknown as { vconcat: { data?: { values: unknown[] } }[] };
+  assert.is(spec.vconcat.length, 3);
+  assert.is(spec.vconcat[0]!.data!.values.length, 150 * 3);
+  assert.is(spec.vconcat[1]!.data!.values.length, 150);
 });
 
 test.run();

@@ -1,10 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunSummary } from '../../harness/results/types.ts';
-import { fmtSimTime, simHtml, simMarkdown, simReportData } from '../../reports/sim.ts';
+import { fmtSimTime, formatSimReport, recoveryOf, simHtml, simMarkdown, simReportData } from '../../reports/sim.ts';
+import { loadCatalogue } from '../../harness/cost/catalogue.ts';
+import { runCost, DEFAULT_COST_SPEC } from '../../harness/cost/cost.ts';
 import { formatHtml } from '../../reports/html.ts';
 import { formatMarkdown } from '../../reports/markdown.ts';
-import { loadFixture } from './fixture.ts';
+import { loadFixture, simulatedSpike } from './fixture.ts';
 
 /** a live fixture with a hand-written extra.sim: a 20 s and a 45 s scale-out, and a scale-in */
 function simulated(): RunSummary {
@@ -79,6 +81,46 @@ test('simulated times read as seconds, long ones as h/m/s', () => {
   assert.is(fmtSimTime(1_500), '1.5 s');
   assert.is(fmtSimTime(3_725_000), '1h02m05s');
   assert.is(fmtSimTime(null), '—');
+});
+
+// a small simulated spike (fixture.ts): the lag rule adds consumers after a 10 s start-up
+const spike = simulatedSpike();
+
+test('a simulated run: scale-outs are paired with the time their replicas became ready (the start-up delay)', () => {
+  const d = simReportData(spike, { loadChangeAtMs: 20_000 })!;
+  const outs = d.scaleOuts.filter((s) => s.group === 'consumers');
+  assert.ok(outs.length >= 1);
+  for (const o of outs) assert.is(o.delayMs, 10_000);
+  assert.match(outs[0]!.reason ?? '', /consumer_lag/);
+  assert.ok(d.reactionMs.consumers! > 0 && d.reactionMs.consumers! <= 15_000);
+  assert.is(d.peakReplicas.consumers, 4);
+});
+
+test('a simulated run: SLO violation and recovery are read from the per-second p99', () => {
+  const d = simReportData(spike)!;
+  assert.ok(d.sloViolationMinutes > 0);
+  assert.ok(d.recovered);
+  assert.ok(d.timeToRecoverMs! > 0 && d.timeToRecoverMs! < 130_000);
+  assert.ok(d.maxLag > 1000);
+});
+
+test('recovery is computed from the time series when extra.sim does not carry it', () => {
+  const x = { ...(spike.extra!.sim as Record<string, unknown>) };
+  delete x.timeToRecoverMs;
+  delete x.recovered;
+  const d = simReportData({ ...spike, extra: { sim: x } })!;
+  assert.equal([d.timeToRecoverMs, d.recovered], Object.values(recoveryOf(spike, 200)));
+  assert.equal([d.timeToRecoverMs, d.recovered], [(spike.extra!.sim as { timeToRecoverMs: number }).timeToRecoverMs, true]);
+});
+
+test('the capacity report has the headline figures, the scale-outs, the timeline, the reaction and cost', () => {
+  const r = formatSimReport(spike, { cost: runCost(spike, loadCatalogue(), DEFAULT_COST_SPEC), loadChangeAtMs: 20_000 });
+  for (const h of ['# mini-spike (simulated, 150 s)', '| p50 | p99 | throughput |', '## Scale-outs', '## Replica timeline', '| first consumers scale-out after the load change |', '| cost per hour | $']) assert.match(r, h);
+  assert.match(r, /\| consumers \| 1 → /);
+});
+
+test('a live run (no extra.sim) is refused by the capacity report', () => {
+  assert.throws(() => formatSimReport({ ...spike, extra: {} }), /not a simulated run/);
 });
 
 test.run();

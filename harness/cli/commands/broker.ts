@@ -3,7 +3,7 @@
  * tool (kcat, kafkajs, librdkafka apps) can point at it. Binds 127.0.0.1 unless --host is given.
  */
 import type { Command } from 'commander';
-import { PipelabError } from '../../errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { startBroker } from '../../broker/index.ts';
 
 function intOption(name: string, min: number, max: number) {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { PipelabError } from '../../errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import type { RunSummary } from '../../results/types.ts';
 import { loadCatalogue } from '../../cost/catalogue.ts';
 import { compareChartSpec, compareRow, formatCompareTable } from '../../cost/compare.ts';

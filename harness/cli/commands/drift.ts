@@ -9,7 +9,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { PipelabError } from '../../errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { COMPARE_METHODS, compareFiles, compareReportJson, formatCompareReport, type CompareMethod } from '../../drift/compare.ts';
 import { evaluateDetectors } from '../../drift/evaluate.ts';
 import { formatTable } from '../../drift/table.ts';

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PipelabError } from '../../errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { bundleK6Script, k6Script } from '../../export/k6-script.ts';
 import { loadScenario } from '../../scenario/index.ts';
 import { parseOverrides } from '../flags.ts';

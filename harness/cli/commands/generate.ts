@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import avro from 'avsc';
-import { PipelabError, type Issue } from '../../errors.ts';
+import { PipelabError, type Issue } from '../../../errors.ts';
 import { GENERATORS, generatorNames, getGenerator } from '../../../generators/registry.ts';
 import { ARRIVAL_KINDS } from '../../../generators/arrivals.ts';
 import { avroSyncMarker } from '../../../generators/serialize.ts';

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { PipelabError } from '../../errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { toSeed } from '../../../generators/rng.ts';
 import type { ModelMetrics } from '../../../pipeline/model/artefacts.ts';
 // tfjs is heavy to load: the pipeline modules are imported inside the actions, so other

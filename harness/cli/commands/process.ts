@@ -6,7 +6,7 @@
  * stops gracefully (windows flushed, offsets committed) on SIGINT/SIGTERM.
  */
 import { Option, type Command } from 'commander';
-import { PipelabError } from '../../errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 const COMPRESSIONS = ['lz4', 'snappy', 'gzip', 'none'] as const;
 

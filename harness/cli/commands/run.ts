@@ -8,10 +8,10 @@
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { EXIT_CODES } from '../../errors.ts';
+import { EXIT_CODES } from '../../../errors.ts';
 import { exitCodeFor, runScenario } from '../../runner/index.ts';
 import { defaultReportDir, formatConsoleSummary, writeReport } from '../../../reports/index.ts';
-import { parseOverrides } from '../flags.ts';
+import { addServiceOptions, parseOverrides } from '../flags.ts';
 import type { RunFlags } from '../flags.ts';
 import type { ScenarioOverrides } from '../../runner/api.ts';
 import type { SimulationScenario } from '../../sim/scenario.ts';
@@ -37,7 +37,7 @@ Exit codes: 0 ok, 99 thresholds failed, 108 aborted by a threshold (abortOnFail)
 Services also resolve from the environment: PIPELAB_KAFKA, PIPELAB_REDIS.`;
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a scenario: apply load, measure, check thresholds and write a report')
     .argument('<scenario>', 'scenario file (TypeScript), e.g. scenarios/smoke.ts')
@@ -45,14 +45,14 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for every random stream (integer ≥ 0 or a word); same seed, same load')
     .option('--duration <d>', 'override every executor duration (k6 form: 500ms, 30s, 2m, 1h30m)')
     .option('--rate <r>', 'override arrival-rate executors: iterations per second (ramps scale proportionally)')
-    .addOption(new Option('--kafka <bootstrap>', 'use this Kafka cluster (host:port[,host:port]) instead of the embedded broker').env('PIPELAB_KAFKA'))
-    .addOption(new Option('--redis <url>', 'use this Redis (redis://host:port) instead of the embedded feature store').env('PIPELAB_REDIS'))
     .option('-q, --quiet', 'no progress output while running')
     .option('--no-report', 'do not write report files (the summary is still printed)')
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts: RunOptions) => {
       process.exitCode = await runCommand(file, opts);
     });
+  // --kafka, --redis, --model-server and their --*-mode, each also from PIPELAB_* (flags.ts)
+  addServiceOptions(cmd);
 }
 
 /**

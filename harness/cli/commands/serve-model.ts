@@ -3,7 +3,7 @@
  * on N cores). Prints `model server listening on <url>` once ready; stops on SIGINT/SIGTERM.
  */
 import type { Command } from 'commander';
-import { PipelabError } from '../../errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { parseWeights } from '../../../pipeline/model-server/router.ts';
 // MODEL_SERVER_DEFAULTS are repeated here so --help doesn't load tfjs (server.ts is imported in the action)
 const MODEL_SERVER_DEFAULTS = { host: '127.0.0.1', batchSize: 32, maxWaitMs: 5, bodyLimitBytes: 1 << 20 };

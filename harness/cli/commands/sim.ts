@@ -4,7 +4,7 @@
  * engine is right before trusting it with a pipeline.
  */
 import type { Command } from 'commander';
-import { PipelabError } from '../../errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { simulateQueue, type QueueSimResult } from '../../sim/queue.ts';
 import type { QueueFigures, QueueModel } from '../../sim/theory.ts';
 

@@ -7,7 +7,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Scenario, ScenarioPlan } from '../../scenario/index.ts';
 import { formatDuration, loadScenario, planScenario } from '../../scenario/index.ts';
-import { parseOverrides } from '../flags.ts';
+import { addServiceOptions, parseOverrides } from '../flags.ts';
 import type { SimulationScenario } from '../../sim/scenario.ts';
 import { resolveConfig } from '../../sim/config.ts';
 import type { RunFlags } from '../flags.ts';
@@ -21,15 +21,13 @@ Examples:
 Exit codes: 0 valid, 104 invalid (every problem is listed with its path, e.g. /executors/main/rate).`;
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('validate')
     .description('check a scenario and print what it would do, without running it')
     .argument('<scenario>', 'scenario file (TypeScript), e.g. scenarios/smoke.ts')
     .option('--seed <n>', 'as for run: seed override')
     .option('--duration <d>', 'as for run: duration override (30s, 2m, 1h30m)')
     .option('--rate <r>', 'as for run: arrival rate override (iterations per second)')
-    .addOption(new Option('--kafka <bootstrap>', 'as for run: Kafka bootstrap servers').env('PIPELAB_KAFKA'))
-    .addOption(new Option('--redis <url>', 'as for run: Redis URL').env('PIPELAB_REDIS'))
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts: RunFlags) => {
       const overrides = parseOverrides(opts);
@@ -43,6 +41,8 @@ export function register(program: Command): void {
       process.stdout.write(formatPlan(scenario, planScenario(scenario)));
       process.exitCode = 0;
     });
+  // --kafka, --redis, --model-server and their --*-mode, each also from PIPELAB_* (flags.ts)
+  addServiceOptions(cmd);
 }
 
 const fmtMs = (ms: number) => formatDuration(Math.round(ms));

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startBroker, type Broker } from '../../../harness/broker/index.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { ALL_APIS, checkRegistry } from '../../../harness/broker/apis/index.ts';
 import { encodeBatch } from '../../../harness/broker/protocol/record-batch.ts';
 import type { Reader } from '../../../harness/broker/protocol/reader.ts';

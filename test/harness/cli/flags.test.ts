@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseOverrides } from '../../../harness/cli/flags.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 function problems(flags: Parameters<typeof parseOverrides>[0]): PipelabError {
   try {
@@ -39,6 +39,17 @@ test('zero and non-numeric rates and zero durations are rejected', () => {
   for (const rate of ['0', 'fast', '', 'Infinity']) assert.equal(problems({ rate }).issues.map((i) => i.path), ['--rate'], rate);
   for (const duration of ['0', '0s', '10', '5 parsecs']) assert.equal(problems({ duration }).issues.map((i) => i.path), ['--duration'], duration);
   assert.equal(problems({ seed: '1.5' }).issues.map((i) => i.path), ['--seed']);
+});
+
+test('service flags become the service overrides the pipeline target resolves (address and forced mode)', () => {
+  const o = parseOverrides({ kafka: 'localhost:9092', modelServer: 'http://127.0.0.1:8500', redisMode: 'embedded', kafkaMode: 'external', modelServerMode: 'local' });
+  assert.equal(o.services, { kafka: 'localhost:9092', 'model-server': 'http://127.0.0.1:8500', 'kafka-mode': 'external', 'redis-mode': 'embedded', 'model-server-mode': 'local' });
+});
+
+test('an unknown service mode is named with the modes there are', () => {
+  const e = problems({ redisMode: 'cloud', modelServer: '' });
+  assert.equal(e.issues.map((i) => i.path), ['--model-server', '--redis-mode']);
+  assert.match(e.format(), 'one of external, container, local, embedded');
 });
 
 test.run();

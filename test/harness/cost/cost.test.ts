@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadCatalogue, parseCatalogue, hourlyPrice } from '../../../harness/cost/catalogue.ts';
 import { configCost, runCost } from '../../../harness/cost/cost.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import type { RunSummary } from '../../../harness/results/types.ts';
 
 const cat = parseCatalogue({ currency: 'USD', instances: { small: { vcpu: 2, memoryGiB: 4, onDemand: 0.1, spot: 0.03 }, big: { vcpu: 8, memoryGiB: 32, onDemand: 0.4, reserved: 0.25 } } });

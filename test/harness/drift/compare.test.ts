@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compareTables } from '../../../harness/drift/compare.ts';
 import { Rng } from '../../../generators/rng.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 const table = (file: string, n: number, shift: number, seed: number) => {
   const r = new Rng(seed);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { evaluateDetectors } from '../../../harness/drift/evaluate.ts';
 import { formatTable } from '../../../harness/drift/table.ts';
 import { delayVsFalseAlarmsSpec } from '../../../harness/drift/charts.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 test('a stream without drift reports zero true detections and counts false alarms', () => {
   const r = evaluateDetectors({

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { k6Options } from '../../../harness/export/k6-options.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { loadScenario, validateScenario } from '../../../harness/scenario/index.ts';
 
 const root = new URL('../../..', import.meta.url).pathname;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { configOf, loadScenario, planScenario, validateScenario } from '../../../harness/scenario/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pipelab-scenario-'));

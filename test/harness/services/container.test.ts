@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { probeContainerRuntime } from '../../../harness/services/container.ts';
 import { resolveRedis } from '../../../harness/services/redis.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 test('the probe reports a missing socket without trying to connect', async () => {
   const p = await probeContainerRuntime({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });

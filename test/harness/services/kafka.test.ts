@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import kafkajs from 'kafkajs';
 import { resolveKafka, parseBootstrap } from '../../../harness/services/kafka.ts';
 import { resolveServices, servicesRequestFrom } from '../../../harness/services/index.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 const env = { PATH: process.env.PATH, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 

@@ -4,7 +4,7 @@ import * as hdr from 'hdr-histogram-js';
 import { sampler, lognormalFromP50P99, empiricalFromSummary } from '../../../harness/sim/dist.ts';
 import { simulate } from '../../../harness/sim/simulate.ts';
 import { Rng } from '../../../generators/rng.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 const meanOf = (s: ReturnType<typeof sampler>, n = 200_000, seed = 1) => {
   const r = new Rng(seed);

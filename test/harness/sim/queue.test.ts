@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { simulateQueue } from '../../../harness/sim/queue.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 // 4M customers per model: the batch-means 95 % interval is well inside 1 % for these loads, and
 // the seed fixes the outcome, so the checks are deterministic (≈ 0.5 s each).

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadSimulation, validateSimulation, defineSimulation, isSimulationScenario, scenarioKind, runSimulation } from '../../../harness/sim/scenario.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 import { simulate } from '../../../harness/sim/simulate.ts';
 import { exitCodeFor } from '../../../harness/runner/index.ts';
 import type { SimExtra } from '../../../harness/sim/simulate.ts';

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { simulate, downsamplePoints, type SimExtra } from '../../../harness/sim/simulate.ts';
 import type { PipelineSimConfig } from '../../../harness/sim/config.ts';
 import type { TrendData } from '../../../harness/results/types.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 const base: PipelineSimConfig = { durationMs: 10_000, arrivals: { kind: 'poisson', rate: 2000 }, seed: 5 };
 const extra = (s: ReturnType<typeof simulate>) => s.extra!.sim as SimExtra;

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createRegistry, type Registry } from '../../../harness/metrics/registry.ts';
 import { compileThresholds, compileThresholdsOrThrow } from '../../../harness/thresholds/index.ts';
 import type { ThresholdsConfig } from '../../../harness/thresholds/api.ts';
-import { PipelabError } from '../../../harness/errors.ts';
+import { PipelabError } from '../../../errors.ts';
 
 const open: Registry[] = [];
 function reg(warmupMs = 0): Registry {

@@ -1,4 +1,8 @@
 /**
+ * Package-wide error vocabulary, at the root because every layer (generators, pipeline, harness)
+ * imports it and DESIGN.md's import direction (harness → pipeline → generators) allows that only
+ * for a leaf below all three. No I/O here.
+ *
  * User-facing errors: a stable `code`, a `hint` that says how to fix it, and the `cause`.
  * The CLI prints `message` and `hint` (never a stack) and maps `code` to an exit code through
  * EXIT_CODES, the one table of process exit codes (k6-compatible where k6 has one).

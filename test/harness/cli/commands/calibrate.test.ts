@@ -1,0 +1,58 @@
+/**
+ * `pipelab calibrate` on summaries shaped like live pipeline runs (a simulated summary relabelled
+ * as a live pipeline run, so no live run is needed here; test/harness/sim/calibrate.test.ts
+ * calibrates on real live runs).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simulate } from '../../../../harness/sim/simulate.ts';
+
+const bin = new URL('../../../../bin/pipelab.js', import.meta.url).pathname;
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'calibrate', ...args], { encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'pipelab-calibrate-'));
+
+function liveLike(rate: number, file: string): string {
+  const s = simulate({ durationMs: 3000, warmupMs: 500, arrivals: { kind: 'constant', rate } });
+  const live = { ...s, services: { kafka: { mode: 'embedded' } }, config: { target: { type: 'pipeline', processors: 2, partitions: 6 }, executors: { main: { executor: 'constant-arrival-rate', rate, duration: '3s' } } } };
+  const p = join(dir, file);
+  writeFileSync(p, JSON.stringify(live));
+  return p;
+}
+
+const a = liveLike(200, 'a.json');
+const b = liveLike(400, 'b.json');
+
+test('prints predicted p50/p99/throughput beside the measured run with relative errors and the assumptions', () => {
+  const r = run(a, '--measured', b);
+  assert.is(r.status, 0, r.stderr);
+  for (const w of ['predicted', 'measured', 'rel. error', 'p50', 'p99', 'throughput', 'assumptions:', '2 processor(s)', '6 partitions']) assert.match(r.stdout, w);
+  assert.match(r.stdout, /^400 +p50/m);
+});
+
+test('--json gives the prediction and the comparison rows; --rate without --measured predicts alone', () => {
+  const j = JSON.parse(run(a, '--measured', b, '--json').stdout);
+  assert.is(j.prediction.rate, 400);
+  assert.is(j.comparison.length, 4);
+  assert.is(j.source.processors, 2);
+  const r = run(a, '--rate', '300');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^300 +throughput/m);
+  assert.match(r.stdout, /—/);
+});
+
+test('a bad rate and a missing file exit 104 with a hint and no stack trace', () => {
+  const r = run(a, '--rate', 'fast');
+  assert.is(r.status, 104);
+  assert.match(r.stderr, /--rate must be a positive number/);
+  const m = run(join(dir, 'nope.json'));
+  assert.is(m.status, 104);
+  assert.match(m.stderr, /no such file/);
+  assert.not.match(m.stderr, /at .*\.ts:\d+/);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
