@@ -4,8 +4,10 @@
  * saved with the model (metrics.json `featureSpec`), so serving encodes exactly as training did.
  *
  * Columns: log1p(amount), log1p(count_1h), log1p(avg_24h), device risk, log of amount relative
- * to the user's 24 h average, hour of day as sin/cos (UTC), one-hot channel, one-hot country
- * (top countries seen in training, plus "other").
+ * to the user's 24 h average, one-hot channel, one-hot country (top countries seen in training,
+ * plus "other"). No hour-of-day column: the generator's fraud does not depend on the hour, and
+ * training data spans minutes of event time, so an hour column was near-constant in training and
+ * far out of range at serving time (the model scored every live transaction ~0).
  */
 import type { ScoringInput } from '../types.ts';
 import { eventTimeMs } from '../types.ts';
@@ -18,7 +20,7 @@ export interface FeatureSpec {
   std: number[];
 }
 
-export const NUMERIC_COLUMNS = ['log_amount', 'log_count_1h', 'log_avg_amount_24h', 'device_risk', 'log_amount_vs_avg', 'hour_sin', 'hour_cos'] as const;
+export const NUMERIC_COLUMNS = ['log_amount', 'log_count_1h', 'log_avg_amount_24h', 'device_risk', 'log_amount_vs_avg'] as const;
 const MAX_COUNTRIES = 12;
 
 export function inputWidth(spec: FeatureSpec): number {
@@ -31,15 +33,12 @@ export function columnNames(spec: FeatureSpec): string[] {
 
 function numeric(r: ScoringInput, out: Float32Array | number[], at: number): void {
   const { transaction: t, features: f } = r;
-  const hour = new Date(eventTimeMs(t)).getUTCHours() + new Date(eventTimeMs(t)).getUTCMinutes() / 60;
   const amt = Math.max(0, t.amount);
   out[at] = Math.log1p(amt);
   out[at + 1] = Math.log1p(f.user_transaction_count_1h);
   out[at + 2] = Math.log1p(f.user_avg_transaction_amount_24h);
   out[at + 3] = f.user_device_risk_score;
   out[at + 4] = Math.log((amt + 1) / (f.user_avg_transaction_amount_24h + 1));
-  out[at + 5] = Math.sin((2 * Math.PI * hour) / 24);
-  out[at + 6] = Math.cos((2 * Math.PI * hour) / 24);
 }
 
 /** learn vocabularies and normalisation from training rows */

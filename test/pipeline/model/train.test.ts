@@ -42,7 +42,7 @@ test('artefacts are model.json + weights.bin + metrics.json and load back to the
   assert.is(loaded.threshold, fresh.metrics.threshold);
   assert.is(fresh.metrics.data.count, 12_000);
   assert.ok(fresh.metrics.precision >= 0 && fresh.metrics.recall >= 0 && fresh.metrics.auc > 0.5);
-  assert.is(fresh.metrics.featureSpec.mean.length, 7);
+  assert.is(fresh.metrics.featureSpec.mean.length, 5); // the five numeric columns (no hour of day)
 });
 
 test('the committed v1 and v2 artefacts load and score', async () => {
