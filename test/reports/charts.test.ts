@@ -19,6 +19,17 @@ test('latency over time has p50, p90 and p99 for every second with samples', () 
   assert.ok((at7[2]!.ms as number) > 100, 'the stall at t=7 s shows in p99');
 });
 
+test('a run that observed end-to-end results charts e2e_latency, not the produce latency', () => {
+  const s = loadFixture();
+  const e2e = structuredClone(s);
+  e2e.metrics.e2e_latency = { ...s.metrics.latency!, max: 4321 } as typeof s.metrics.latency;
+  e2e.timeseries.points = s.timeseries.points.map((p) => ({ ...p, e2e_latency: { ...(p.latency as object), p99: 999 } }));
+  const title = (spec: unknown) => JSON.stringify((spec as { title?: unknown }).title ?? '');
+  assert.match(title(latencyOverTimeSpec(e2e)), 'e2e_latency');
+  assert.ok(data(latencyOverTimeSpec(e2e)).filter((x) => x.percentile === 'p99').every((x) => x.ms === 999));
+  assert.not.match(title(latencyOverTimeSpec(s)), 'e2e_latency');
+});
+
 test('the histogram is decoded from the HDR data and accounts for every sample', () => {
   const s = loadFixture();
   const v = data(latencyHistogramSpec(s));
