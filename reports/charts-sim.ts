@@ -5,17 +5,8 @@
  */
 import type { RunSummary, TimePointValue } from '../harness/results/types.ts';
 import type { ChartOptions, ChartSpec } from './charts.ts';
-import { CHART_FONT } from './charts.ts';
+import { CHART_FONT, chartBase } from './charts.ts';
 import { simData } from './sim.ts';
-
-const base = (title: string, o: ChartOptions) => ({
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title,
-  width: o.width ?? 640,
-  height: o.height ?? 240,
-  background: 'white',
-  config: { font: CHART_FONT, axis: { labelFont: CHART_FONT, titleFont: CHART_FONT }, legend: { labelFont: CHART_FONT, titleFont: CHART_FONT }, title: { font: CHART_FONT } },
-});
 
 /** the time unit of the x axis: seconds, or minutes / hours for long simulated runs (a day in seconds is unreadable) */
 function timeUnit(summary: RunSummary): { div: number; X: { field: 't'; type: 'quantitative'; title: string } } {
@@ -61,7 +52,7 @@ export function replicaTimelineSpec(summary: RunSummary, o: ChartOptions = {}): 
   // a flapping day has thousands of decisions: markers would hide the lines, so they go above a cap
   const marked = marks.length <= MAX_MARKED_DECISIONS;
   return {
-    ...base(`replicas per group (solid: asked for, dashed: ready; ${marked ? '▲▼ scale decisions' : `${marks.length} scale decisions, too many to mark`})`, o),
+    ...chartBase(`replicas per group (solid: asked for, dashed: ready; ${marked ? '▲▼ scale decisions' : `${marks.length} scale decisions, too many to mark`})`, o),
     layer: [
       ...loadChangeLayer(summary),
       {
@@ -97,7 +88,7 @@ export function lagOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): Char
     return typeof v?.value === 'number' ? [{ t: p.t / div, lag: v.value }] : [];
   });
   return {
-    ...base('consumer lag (records behind)', o),
+    ...chartBase('consumer lag (records behind)', o),
     layer: [
       ...loadChangeLayer(summary),
       {

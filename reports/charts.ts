@@ -22,7 +22,8 @@ export interface ChartOptions {
   height?: number;
 }
 
-const base = (title: string, o: ChartOptions) => ({
+/** the frame every chart shares: schema, title, size, white background, the chart font */
+export const chartBase = (title: string, o: ChartOptions) => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   title,
   width: o.width ?? 640,
@@ -65,7 +66,7 @@ export function latencyOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): 
     for (const k of ['p50', 'p90', 'p99'] as const) if (v[k] !== undefined) values.push({ t: sec(p), percentile: k, ms: v[k]! });
   }
   return {
-    ...base(`${metric}: percentiles per second (ms)`, o),
+    ...chartBase(`${metric}: percentiles per second (ms)`, o),
     layer: [
       ...warmupLayer(summary),
       {
@@ -87,7 +88,7 @@ export function latencyHistogramSpec(summary: RunSummary, o: ChartOptions = {}):
   const m = summary.metrics[metric];
   const values = m?.type === 'trend' ? latencyBuckets(m.hdr) : [];
   return {
-    ...base(`${metric}: distribution (log buckets)`, o),
+    ...chartBase(`${metric}: distribution (log buckets)`, o),
     data: { values },
     mark: { type: 'rect', color: '#4c78a8', stroke: 'white', strokeWidth: 0.5 },
     encoding: {
@@ -111,7 +112,7 @@ export function throughputSpec(summary: RunSummary, o: ChartOptions = {}): Chart
     if (d !== undefined) values.push({ t: sec(p), series: 'dropped/s', perSec: d * perSec });
   }
   return {
-    ...base('throughput (per second)', o),
+    ...chartBase('throughput (per second)', o),
     layer: [
       ...warmupLayer(summary),
       {
@@ -141,7 +142,7 @@ export function errorsSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec
   const w = (summary.timeseries.intervalMs || 1000) / 1000;
   const values = summary.timeseries.points.map((p) => ({ t: sec(p), t2: sec(p) + w * 0.9, errors: failedIn(field(p, 'errors')) }));
   return {
-    ...base('errors per second', o),
+    ...chartBase('errors per second', o),
     layer: [
       ...warmupLayer(summary),
       {

@@ -6,7 +6,7 @@
  */
 import type { RunSummary } from '../harness/results/types.ts';
 import type { ChartOptions, ChartSpec } from './charts.ts';
-import { CHART_FONT } from './charts.ts';
+import { chartBase } from './charts.ts';
 import { xmlEscape as esc } from './junit.ts';
 
 /** the parts of `extra.driftLoop` the report reads (DriftLoopReport) */
@@ -78,12 +78,7 @@ export function driftLoopTimelineSpec(summary: RunSummary, o: ChartOptions = {})
   const values = d.timeline.map((e) => ({ t: e.t / 1000, step: e.kind, label: e.kind === 'evaluation' && e.auc ? `AUC ${auc(e.auc.incumbent)} → ${auc(e.auc.candidate)}` : (e.version ?? '') }));
   const onsets = values.filter((v) => v.step === 'drift-onset');
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Drift loop: onset, detection, retraining, rollout, promotion',
-    width: o.width ?? 640,
-    height: o.height ?? 220,
-    background: 'white',
-    config: { font: CHART_FONT, axis: { labelFont: CHART_FONT, titleFont: CHART_FONT }, legend: { labelFont: CHART_FONT, titleFont: CHART_FONT }, title: { font: CHART_FONT } },
+    ...chartBase('Drift loop: onset, detection, retraining, rollout, promotion', { ...o, height: o.height ?? 220 }),
     layer: [
       ...(onsets.length ? [{ data: { values: onsets }, mark: { type: 'rule', color: '#c0392b', strokeDash: [4, 3] }, encoding: { x: { field: 't', type: 'quantitative' } } }] : []),
       {
