@@ -4,6 +4,7 @@
  * that the labelled fraction comes out at `fraudRate`.
  */
 import type { Channel, FraudPattern } from './transactions.ts';
+import { MinHeap } from './heap.ts';
 
 /** a fraud event waiting for its due time */
 export interface Pending {
@@ -19,40 +20,9 @@ export interface Pending {
 }
 
 /** min-heap on (due, order): ties keep scheduling order, so output is deterministic */
-export class PendingHeap {
-  readonly items: Pending[] = [];
-  private less(a: Pending, b: Pending): boolean {
-    return a.due < b.due || (a.due === b.due && a.order < b.order);
-  }
-  push(x: Pending): void {
-    const h = this.items;
-    h.push(x);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
-      i = parent;
-    }
-  }
-  pop(): Pending {
-    const h = this.items;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
+export class PendingHeap extends MinHeap<Pending> {
+  constructor() {
+    super((a, b) => a.due < b.due || (a.due === b.due && a.order < b.order));
   }
 }
 

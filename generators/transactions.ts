@@ -201,7 +201,7 @@ export class TransactionStream implements EventStream<Transaction> {
     const c = this.drift.at(seq, t);
     const id = this.idPrefix + seq;
     const h = this.pending.items;
-    if (h.length > 0 && h[0]!.due <= t) return this.emitPending(this.pending.pop(), id, t);
+    if (h.length > 0 && h[0]!.due <= t) return this.emitPending(this.pending.pop()!, id, t);
     if (c.q > 0 && this.rFraud.next() < c.q) return this.startEpisode(c, id, t);
     return this.normal(c, id, t, this.users.sampleActive(this.rUser));
   }

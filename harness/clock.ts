@@ -11,6 +11,7 @@
  *   virtual time has to sleep on the clock (a target that never sleeps takes zero time).
  */
 import { performance } from 'node:perf_hooks';
+import { MinHeap } from '../generators/heap.ts';
 
 export interface Clock {
   /** ms since run start */
@@ -81,7 +82,8 @@ interface Sleeper {
 export class VirtualClock implements Clock {
   private t = 0;
   private seq = 0;
-  private readonly heap: Sleeper[] = [];
+  // sleepers by wake time; ties in registration order
+  private readonly heap = new MinHeap<Sleeper>((a, b) => a.t < b.t || (a.t === b.t && a.seq < b.seq));
   private pumping = false;
   private pendingYields = 0;
 
@@ -120,7 +122,7 @@ export class VirtualClock implements Clock {
           resolve();
         };
       }
-      this.push(s);
+      this.heap.push(s);
       this.schedulePump();
     });
   }
@@ -136,8 +138,8 @@ export class VirtualClock implements Clock {
       setImmediate(this.pump);
       return;
     }
-    let s = this.pop();
-    while (s && s.done) s = this.pop();
+    let s = this.heap.pop();
+    while (s && s.done) s = this.heap.pop();
     if (!s) {
       this.pumping = false;
       return;
@@ -149,39 +151,4 @@ export class VirtualClock implements Clock {
     // sleeper due at the same instant wakes, so same-time events keep their registration order
     setImmediate(this.pump);
   };
-
-  private less(a: Sleeper, b: Sleeper): boolean {
-    return a.t < b.t || (a.t === b.t && a.seq < b.seq);
-  }
-  private push(s: Sleeper): void {
-    const h = this.heap;
-    h.push(s);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i] as Sleeper, h[p] as Sleeper)) break;
-      [h[i], h[p]] = [h[p] as Sleeper, h[i] as Sleeper];
-      i = p;
-    }
-  }
-  private pop(): Sleeper | undefined {
-    const h = this.heap;
-    if (h.length === 0) return undefined;
-    const top = h[0];
-    const last = h.pop() as Sleeper;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l] as Sleeper, h[m] as Sleeper)) m = l;
-        if (r < h.length && this.less(h[r] as Sleeper, h[m] as Sleeper)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m] as Sleeper, h[i] as Sleeper];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
