@@ -4,13 +4,13 @@
  */
 export { Rng, toSeed } from './generators/rng.ts';
 export { PipelabError, EXIT_CODES } from './errors.ts';
-export type * from './harness/results/types.ts';
-export { version } from './harness/version.ts';
+export type * from './results/types.ts';
+export { version } from './results/version.ts';
 
-// Embedded Kafka-protocol broker (harness/broker): startBroker({ brokers, ... }) → bootstrap, lag, stats, control
-export { startBroker } from './harness/broker/index.ts';
-export type { Broker, BrokerOptions, BrokerStats, GroupLag, PartitionLag, ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './harness/broker/index.ts';
-export { registerKafkajsCodecs } from './harness/broker/codecs.ts';
+// Embedded Kafka-protocol broker (broker): startBroker({ brokers, ... }) → bootstrap, lag, stats, control
+export { startBroker } from './broker/index.ts';
+export type { Broker, BrokerOptions, BrokerStats, GroupLag, PartitionLag, ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './broker/index.ts';
+export { registerKafkajsCodecs } from './broker/codecs.ts';
 // --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
 export {
   createRegistry,
@@ -62,14 +62,14 @@ export { sampler, lognormalFromP50P99, empiricalFromSummary, type ServiceTimeSpe
 export { toArrivalProcess, type ArrivalProcess } from './harness/sim/arrivals.ts';
 export { EventQueue } from './harness/sim/heap.ts';
 export { partitionOf } from './harness/sim/keys.ts';
-export { Hpa, HPA_DEFAULTS, defaultBehavior, type HpaSpec, type HpaMetric, type HpaBehavior, type HpaPolicy, type HpaInput } from './harness/autoscale/hpa.ts';
-export { KedaKafkaScaler, kafkaTotalLag, partitionLag, KEDA_KAFKA_DEFAULTS, type KedaKafkaOptions, type KafkaPartitionOffsets } from './harness/autoscale/keda.ts';
-export { seedPolicies, type ScalingPolicy } from './harness/autoscale/policies.ts';
-export { ReplicaGroup } from './harness/autoscale/replicas.ts';
-export type { ScaleDecision, PodSample } from './harness/autoscale/types.ts';
-export { loadCatalogue, parseCatalogue, hourlyPrice, DEFAULT_CATALOGUE_PATH, type Catalogue, type Instance, type Pricing } from './harness/cost/catalogue.ts';
-export { configCost, runCost, DEFAULT_COST_SPEC, type CostSpec, type CostBreakdown } from './harness/cost/cost.ts';
-export { compareRow, formatCompareTable, compareChartSpec, sloViolationMinutes, type CompareRow } from './harness/cost/compare.ts';
+export { Hpa, HPA_DEFAULTS, defaultBehavior, type HpaSpec, type HpaMetric, type HpaBehavior, type HpaPolicy, type HpaInput } from './harness/sim/autoscale/hpa.ts';
+export { KedaKafkaScaler, kafkaTotalLag, partitionLag, KEDA_KAFKA_DEFAULTS, type KedaKafkaOptions, type KafkaPartitionOffsets } from './harness/sim/autoscale/keda.ts';
+export { seedPolicies, type ScalingPolicy } from './harness/sim/autoscale/policies.ts';
+export { ReplicaGroup } from './harness/sim/autoscale/replicas.ts';
+export type { ScaleDecision, PodSample } from './harness/sim/autoscale/types.ts';
+export { loadCatalogue, parseCatalogue, hourlyPrice, DEFAULT_CATALOGUE_PATH, type Catalogue, type Instance, type Pricing } from './harness/sim/cost/catalogue.ts';
+export { configCost, runCost, DEFAULT_COST_SPEC, type CostSpec, type CostBreakdown } from './harness/sim/cost/cost.ts';
+export { compareRow, formatCompareTable, compareChartSpec, sloViolationMinutes, type CompareRow } from './harness/sim/cost/compare.ts';
 export { defineSimulation, loadSimulation, loadAnyScenario, validateSimulation, runSimulation, scenarioKind, isSimulationScenario, SIM_METRIC_TYPES, SIMULATION_KIND, type SimulationScenario, type SimulationOverrides, type RunSimulationOptions, type AnyScenario } from './harness/sim/scenario.ts';
 
 // Calibration and live autoscaling (issue #6 item 5): a simulator config from a live pipeline run, predictions of other rates; the autoscalers on real processors
@@ -100,14 +100,14 @@ export { replicaTimelineSpec, lagOverTimeSpec, simChartSpecs, simTimelineSpec, s
 export type { SimReportData, SimReportOptions, ScaleOutRow } from './reports/index.ts';
 
 // notebooks: let loadScenario import .ts scenario files outside tsx (tslab, plain node + dist/pipelab.cjs)
-export { enableTypeScript } from './harness/typescript.ts';
+export { enableTypeScript } from './harness/scenario/typescript.ts';
 
 // Drift lab (issue #7): drifting streams with ground truth, batch and streaming detectors,
 // detector evaluation and the two-dataset drift check.
 export * from './generators/drift/index.ts';
 export * from './pipeline/drift/batch/index.ts';
 export * from './pipeline/drift/streaming/index.ts';
-export * from './harness/drift/index.ts';
+export * from './harness/drift-lab/index.ts';
 // Drift loop (issue #7 item 5): monitor → retrain → A/B candidate → AUC-gated promotion in the pipeline.
 export { DriftMonitor, DRIFT_MONITOR_DEFAULTS, type DriftMonitorOptions, type DriftAlert, type MonitorSignal, type MonitorObservation, type MonitorStats } from './pipeline/drift/monitor.ts';
 export { DriftLoop, DRIFT_LOOP_DEFAULTS, type DriftLoopOptions, type DriftLoopReport, type LoopEvent, type LoopEventKind, type LoopModel, type LoopModelHost, type LoopState } from './pipeline/drift/loop.ts';

@@ -17,9 +17,9 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
-import { Reader } from '../harness/broker/protocol/reader.ts';
-import { Writer } from '../harness/broker/protocol/writer.ts';
-import { frameResponse, readRequestHeader } from '../harness/broker/protocol/frame.ts';
+import { Reader } from '../broker/protocol/reader.ts';
+import { Writer } from '../broker/protocol/writer.ts';
+import { frameResponse, readRequestHeader } from '../broker/protocol/frame.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = kafkajs;
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
 
 // ---------- child: the broker in its own process, so its CPU and memory are its own ----------
 async function serve(): Promise<void> {
-  const { startBroker } = await import('../harness/broker/index.ts');
+  const { startBroker } = await import('../broker/index.ts');
   const broker = await startBroker({ defaultPartitions: PARTITIONS, retentionCheckMs: 0 });
   const baseline = process.memoryUsage();
   process.on('message', (m: { cmd: string }) => {

@@ -10,7 +10,7 @@
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';
 import { calibrate, compareWithMeasured, formatCalibrationTable, measuredFigures, predict, type MeasuredFigures, type Prediction } from '../harness/sim/calibrate.ts';
-import type { RunSummary } from '../harness/results/types.ts';
+import type { RunSummary } from '../results/types.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const arg = (flag: string): string | undefined => {

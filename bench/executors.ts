@@ -17,7 +17,7 @@
 import { performance } from 'node:perf_hooks';
 import { createRegistry } from '../harness/metrics/index.ts';
 import { runScenario } from '../harness/runner/index.ts';
-import type { CounterData } from '../harness/results/types.ts';
+import type { CounterData } from '../results/types.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const secondsPerRate = quick ? 1 : 3;

@@ -12,12 +12,12 @@
  * Target (issue #5): ≥ 10k events/s end to end, p99 < 500 ms at half the knee.
  */
 import kafkajs from 'kafkajs';
-import { startBroker } from '../harness/broker/index.ts';
-import { registerKafkajsCodecs } from '../harness/broker/codecs.ts';
+import { startBroker } from '../broker/index.ts';
+import { registerKafkajsCodecs } from '../broker/codecs.ts';
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';
 import type { Accounting } from '../harness/targets/pipeline-accounting.ts';
-import type { TrendData } from '../harness/results/types.ts';
+import type { TrendData } from '../results/types.ts';
 import { transactionToJson } from '../generators/serialize.ts';
 import { createTransactionStream } from '../generators/transactions.ts';
 

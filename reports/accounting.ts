@@ -3,7 +3,7 @@
  * `pipeline` target) as table rows for the Markdown and HTML reports. Reads result data only;
  * anything not shaped like a tally gives no rows.
  */
-import type { RunSummary } from '../harness/results/types.ts';
+import type { RunSummary } from '../results/types.ts';
 import { fmtNum } from './format.ts';
 
 type Tally = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * timeline per group with every scale decision marked, and the consumer lag over time.
  * chartSpecs (charts.ts) adds them as charts/sim-replicas and charts/sim-lag.
  */
-import type { RunSummary, TimePointValue } from '../harness/results/types.ts';
+import type { RunSummary, TimePointValue } from '../results/types.ts';
 import type { ChartOptions, ChartSpec } from './charts.ts';
 import { CHART_FONT, chartBase } from './charts.ts';
 import { simData } from './sim.ts';

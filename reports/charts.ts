@@ -4,7 +4,7 @@
  * Render them with reports/render.ts (`renderSvg`, `renderPng`).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunSummary, TimePoint, TimePointValue } from '../harness/results/types.ts';
+import type { RunSummary, TimePoint, TimePointValue } from '../results/types.ts';
 import { latencyBuckets } from './histogram.ts';
 import { simChartSpecs } from './charts-sim.ts';
 import { driftLoopTimelineSpec } from './drift-loop.ts';

@@ -4,7 +4,7 @@
  * when stdout is a TTY), via picocolors.
  */
 import pc from 'picocolors';
-import type { RunSummary, TrendData } from '../harness/results/types.ts';
+import type { RunSummary, TrendData } from '../results/types.ts';
 import { accountingRows } from './accounting.ts';
 import { TREND_COLUMNS, describeScalar, fmtMs, fmtObserved, serviceLines, sortedMetricNames, trendCells } from './format.ts';
 

@@ -4,7 +4,7 @@
  * timeline spec, the timeline table for summary.md and report.html, and AUC before/after. Live
  * runs without the loop get nothing ('' / {}).
  */
-import type { RunSummary } from '../harness/results/types.ts';
+import type { RunSummary } from '../results/types.ts';
 import type { ChartOptions, ChartSpec } from './charts.ts';
 import { chartBase } from './charts.ts';
 import { xmlEscape as esc } from './junit.ts';

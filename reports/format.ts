@@ -2,7 +2,7 @@
  * Shared formatting for every report writer (console, Markdown, HTML, JUnit): how a number, a
  * duration and a metric row look, so the four outputs never disagree about a figure.
  */
-import type { MetricData, RunSummary, TrendData } from '../harness/results/types.ts';
+import type { MetricData, RunSummary, TrendData } from '../results/types.ts';
 
 /** milliseconds with a unit that keeps 3–4 significant digits: 0.412ms, 12.3ms, 1.52s */
 export function fmtMs(ms: number): string {

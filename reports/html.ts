@@ -4,7 +4,7 @@
  * a CI run or mailing it all work.
  */
 import { accountingRows } from './accounting.ts';
-import type { RunSummary, TrendData } from '../harness/results/types.ts';
+import type { RunSummary, TrendData } from '../results/types.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, sortedMetricNames } from './format.ts';
 import { xmlEscape as esc } from './junit.ts';
 import { simHtml } from './sim.ts';

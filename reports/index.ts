@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunSummary } from '../harness/results/types.ts';
+import type { RunSummary } from '../results/types.ts';
 import { chartSpecs } from './charts.ts';
 import { formatHtml } from './html.ts';
 import { formatJson } from './json.ts';

@@ -4,7 +4,7 @@
  * (docs/reports.md), then inside objects `type`/`t`/`name` first and the rest alphabetically.
  * Arrays keep their order (time series, thresholds and executors are ordered data).
  */
-import type { RunSummary } from '../harness/results/types.ts';
+import type { RunSummary } from '../results/types.ts';
 
 const TOP_ORDER = [
   'schema', 'harness', 'scenario', 'seed', 'config', 'services', 'startedAt', 'endedAt', 'durationMs',

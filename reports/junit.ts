@@ -3,7 +3,7 @@
  * (GitLab, Jenkins, GitHub test reporters) show which SLO failed and by how much. A failing
  * threshold gets a <failure> with the observed value; the run's metadata goes into <properties>.
  */
-import type { RunSummary } from '../harness/results/types.ts';
+import type { RunSummary } from '../results/types.ts';
 import { fmtObserved } from './format.ts';
 
 /** XML 1.0 text/attribute escaping, dropping characters XML cannot carry */

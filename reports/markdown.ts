@@ -3,7 +3,7 @@
  * whether the thresholds held, and the figures (latency percentiles, rates, errors, dropped
  * iterations, system load). Reads the RunSummary only.
  */
-import type { RunSummary, TrendData } from '../harness/results/types.ts';
+import type { RunSummary, TrendData } from '../results/types.ts';
 import { accountingRows } from './accounting.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, fmtPct, sortedMetricNames } from './format.ts';
 import { simMarkdown } from './sim.ts';

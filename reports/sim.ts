@@ -8,7 +8,7 @@
  * it as data; `simMarkdown` / `simHtml` are the sections summary.md and report.html add when the
  * summary has `extra.sim` (live reports are unchanged).
  */
-import type { RunSummary, TimePointValue, TrendData } from '../harness/results/types.ts';
+import type { RunSummary, TimePointValue, TrendData } from '../results/types.ts';
 import { xmlEscape as esc } from './junit.ts';
 
 /** the parts of `extra.sim` the report reads (the simulator's SimExtra, harness/sim/simulate.ts) */

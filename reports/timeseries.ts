@@ -4,7 +4,7 @@
  * in arquero (what the notebooks use, docs/notebooks.md), `pl.DataFrame(...)` in polars.
  * Reads the RunSummary only. A second with no sample of a metric gets NaN (counts get 0).
  */
-import type { RunSummary, TimePoint, TimePointValue } from '../harness/results/types.ts';
+import type { RunSummary, TimePoint, TimePointValue } from '../results/types.ts';
 
 export interface TimeSeriesColumns {
   /** bucket start, seconds since the run started */

@@ -1,6 +1,6 @@
 /**
  * Drifting streams carry their ground truth: where each drift starts and ends, its shape and
- * what changed. Evaluation (harness/drift) matches detector alarms against these.
+ * what changed. Evaluation (harness/drift-lab) matches detector alarms against these.
  */
 export type DriftShape = 'sudden' | 'gradual' | 'incremental' | 'recurring';
 /** covariate: P(x) moved; concept: P(y | x) moved; label: P(y) moved */

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, isPipelabError } from '../../errors.ts';
-import { version } from '../version.ts';
+import { version } from '../../results/version.ts';
 
 // Subcommands (one line each; keep sorted).
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [

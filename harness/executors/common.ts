@@ -3,10 +3,10 @@
  * scheduler and the closed-model VU loops. Executor files only plan; they run through here.
  */
 import type { CounterMetric, GaugeMetric, RateMetric, Tags, TrendMetric } from '../metrics/api.ts';
-import type { ExecutorResult } from '../results/types.ts';
+import type { ExecutorResult } from '../../results/types.ts';
 import type { IterationContext, IterationOutcome, Target } from '../targets/api.ts';
 import { setMaxListeners } from 'node:events';
-import type { Clock } from '../clock.ts';
+import type { Clock } from './clock.ts';
 import type { BasePlan, ExecutorContext, LiveStats } from './types.ts';
 
 const FAILED: IterationOutcome = { ok: false };

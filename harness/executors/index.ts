@@ -9,7 +9,7 @@ import * as constantVus from './constant-vus.ts';
 import * as rampingVus from './ramping-vus.ts';
 import * as perVuIterations from './per-vu-iterations.ts';
 import type { BasePlan, ExecutorContext } from './types.ts';
-import type { ExecutorResult } from '../results/types.ts';
+import type { ExecutorResult } from '../../results/types.ts';
 
 export const executors = {
   'constant-arrival-rate': constantArrivalRate,
@@ -45,6 +45,6 @@ export function runExecutor(ctx: ExecutorContext<ExecutorConfig>): Promise<Execu
   return m.run(ctx);
 }
 
-export { VirtualClock, RealClock, type Clock } from '../clock.ts';
+export { VirtualClock, RealClock, type Clock } from './clock.ts';
 export type { ExecutorContext, BasePlan, LiveStats } from './types.ts';
 export type { ArrivalPlan, VuPlan, VuStep } from './common.ts';

@@ -3,9 +3,9 @@
  * running, and a runtime): `type`, `model`, its zod `schema`, a pure `plan(config)` and `run(ctx)`.
  */
 import { z } from 'zod';
-import type { Clock } from '../clock.ts';
+import type { Clock } from './clock.ts';
 import type { MetricsRegistry, Tags } from '../metrics/api.ts';
-import type { ExecutorResult } from '../results/types.ts';
+import type { ExecutorResult } from '../../results/types.ts';
 import type { Target } from '../targets/api.ts';
 import { duration, tags } from '../scenario/fields.ts';
 

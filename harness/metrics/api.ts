@@ -11,7 +11,7 @@
  *   (hdr-histogram-js, 3 significant digits, 1 µs .. 1 h, values above clamp to the max).
  * - time is given by the caller (`nowMs`, ms since run start) so a virtual clock works.
  */
-import type { MetricData, MetricType, TimePoint } from '../results/types.ts';
+import type { MetricData, MetricType, TimePoint } from '../../results/types.ts';
 
 export type Tags = Readonly<Record<string, string>>;
 

@@ -9,7 +9,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { TrendData } from '../results/types.ts';
+import type { TrendData } from '../../results/types.ts';
 
 /** 1 hour in µs: the highest value we keep; larger values are recorded as this */
 export const HDR_MAX_US = 3_600_000_000;

@@ -11,7 +11,7 @@
  * already closed (slightly late callers) count toward the current second.
  */
 import { PipelabError } from '../../errors.ts';
-import type { MetricData, MetricType, TimePoint, TimePointValue } from '../results/types.ts';
+import type { MetricData, MetricType, TimePoint, TimePointValue } from '../../results/types.ts';
 import type { CounterMetric, GaugeMetric, MetricsRegistry, RateMetric, Tags, TrendMetric } from './api.ts';
 import type { HdrBuild } from './hdr.ts';
 import { CounterState, GaugeState, RateState, TrendState, type MetricState, type WarmupMode } from './states.ts';

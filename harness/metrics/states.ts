@@ -8,7 +8,7 @@
  * The registry owns the clock: it calls close(sec, mode) for every second, in order.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import type { CounterData, GaugeData, MetricData, MetricType, RateData, TimePointValue } from '../results/types.ts';
+import type { CounterData, GaugeData, MetricData, MetricType, RateData, TimePointValue } from '../../results/types.ts';
 import { addMoments, emptyMoments, newHistogram, toMicros, trendData, type HdrBuild, type Moments } from './hdr.ts';
 
 /** how a closing second relates to the warm-up: all before it, all after it, or straddling it */

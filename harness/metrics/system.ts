@@ -8,7 +8,7 @@
  * `timer: false` turns the interval off: call sample(nowMs) yourself.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { RunSummary } from '../results/types.ts';
+import type { RunSummary } from '../../results/types.ts';
 import type { MetricsRegistry } from './api.ts';
 
 export type SystemSummary = RunSummary['system'];

@@ -8,7 +8,7 @@
  *   const scenario = await loadScenario('scenarios/smoke.ts', { seed: 7, duration: '10s' });
  *   const summary = await runScenario(scenario, { signal, onProgress });
  */
-import type { RunSummary } from '../results/types.ts';
+import type { RunSummary } from '../../results/types.ts';
 
 /** CLI / API overrides applied on top of the file (they are recorded in summary.config) */
 export interface ScenarioOverrides {

@@ -6,18 +6,18 @@
  * returns the full RunSummary (summary.json).
  */
 import { Rng } from '../../generators/rng.ts';
-import { RealClock, type Clock } from '../clock.ts';
+import { RealClock, type Clock } from '../executors/clock.ts';
 import { EXIT_CODES } from '../../errors.ts';
 import { runExecutor } from '../executors/index.ts';
 import { newLiveStats, type LiveStats } from '../executors/types.ts';
 import { createRegistry } from '../metrics/index.ts';
 import { startSystemSampler } from '../metrics/system.ts';
-import { SUMMARY_SCHEMA, type ExecutorResult, type RunSummary, type ServiceInfo, type ThresholdResult } from '../results/types.ts';
+import { SUMMARY_SCHEMA, type ExecutorResult, type RunSummary, type ServiceInfo, type ThresholdResult } from '../../results/types.ts';
 import { configOf, planScenario, thresholdsOf, validateScenario, applyOverrides, type Scenario } from '../scenario/load.ts';
 import type { ScenarioInput } from '../scenario/schema.ts';
 import type { HttpTarget } from '../targets/http.ts';
 import { createTarget } from '../targets/index.ts';
-import { version } from '../version.ts';
+import { version } from '../../results/version.ts';
 import type { Progress, RunOptions } from './api.ts';
 
 export type { Progress, RunOptions, ScenarioOverrides, ReportWriter } from './api.ts';

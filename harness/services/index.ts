@@ -3,12 +3,12 @@
  * requested one and `servicesInfo` gives RunSummary.services; `serviceOptionsFrom` maps CLI
  * flags (`--redis`, `--redis-mode`, `--model-server`, `--model-server-mode`) to options.
  */
-import type { ServiceInfo } from '../results/types.ts';
+import type { ServiceInfo } from '../../results/types.ts';
 import { PipelabError } from '../../errors.ts';
 import { resolveModelServer, type ModelServerConnection, type ModelServerSetup } from './model-server.ts';
 import { resolveRedis, type RedisConnection } from './redis.ts';
 import { resolveKafka, type KafkaConnection } from './kafka.ts';
-import type { BrokerOptions } from '../broker/index.ts';
+import type { BrokerOptions } from '../../broker/index.ts';
 import { isResolvableMode } from './resolve.ts';
 import { toServiceInfo, type ResolveOptions, type ResolvedService } from './types.ts';
 

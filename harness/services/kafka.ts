@@ -5,7 +5,7 @@
  * on 127.0.0.1:<free port>). There is no local mode: no Kafka binary exists in npm or Debian.
  * Every mode hands the pipeline the same thing: a bootstrap list for kafkajs.
  */
-import type { Broker, BrokerOptions } from '../broker/index.ts';
+import type { Broker, BrokerOptions } from '../../broker/index.ts';
 import { PipelabError } from '../../errors.ts';
 import { freePort } from './ports.ts';
 import { resolveService } from './resolve.ts';
@@ -45,7 +45,7 @@ export function kafkaSpec(embedded: BrokerOptions = {}): ServiceSpec<KafkaConnec
       },
     },
     async embedded() {
-      const { startBroker } = await import('../broker/index.ts');
+      const { startBroker } = await import('../../broker/index.ts');
       const broker = await startBroker({ host: '127.0.0.1', port: 0, ...embedded });
       const n = broker.bootstrap.length;
       return {

@@ -5,7 +5,7 @@
  * what the pipeline component needs to connect (its `url`, or an in-process handle) plus the
  * mode and detail that go into RunSummary.services, and `close()` releases whatever was started.
  */
-import type { ServiceInfo } from '../results/types.ts';
+import type { ServiceInfo } from '../../results/types.ts';
 
 export type ResolvableMode = 'external' | 'container' | 'local' | 'embedded';
 export const RESOLUTION_ORDER: readonly ResolvableMode[] = ['external', 'container', 'local', 'embedded'];

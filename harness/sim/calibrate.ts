@@ -19,7 +19,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { PipelabError } from '../../errors.ts';
-import type { CounterData, RunSummary, TrendData } from '../results/types.ts';
+import type { CounterData, RunSummary, TrendData } from '../../results/types.ts';
 import { Rng } from '../../generators/rng.ts';
 import { empiricalFromSummary, sampler, type ServiceTimeSpec } from './dist.ts';
 import type { PipelineSimConfig } from './config.ts';

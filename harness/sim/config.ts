@@ -4,8 +4,8 @@
  * and validation that reports every problem with its path.
  */
 import { PipelabError, type Issue } from '../../errors.ts';
-import type { KedaKafkaOptions } from '../autoscale/keda.ts';
-import type { ScalingPolicy } from '../autoscale/policies.ts';
+import type { KedaKafkaOptions } from './autoscale/keda.ts';
+import type { ScalingPolicy } from './autoscale/policies.ts';
 import type { ArrivalSpecInput } from '../../generators/arrivals.ts';
 import type { ArrivalProcess } from './arrivals.ts';
 import type { ServiceTimeSpec } from './dist.ts';

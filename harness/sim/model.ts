@@ -12,19 +12,19 @@
  * and their replicas take work only after the start-up delay.
  */
 import { Rng } from '../../generators/rng.ts';
-import { Hpa, type HpaSpec } from '../autoscale/hpa.ts';
-import { KedaKafkaScaler, type KafkaPartitionOffsets } from '../autoscale/keda.ts';
-import { ReplicaGroup } from '../autoscale/replicas.ts';
-import type { ScaleDecision } from '../autoscale/types.ts';
+import { Hpa, type HpaSpec } from './autoscale/hpa.ts';
+import { KedaKafkaScaler, type KafkaPartitionOffsets } from './autoscale/keda.ts';
+import { ReplicaGroup } from './autoscale/replicas.ts';
+import type { ScaleDecision } from './autoscale/types.ts';
 import { PipelabError } from '../../errors.ts';
-import type { TimePoint } from '../results/types.ts';
+import type { TimePoint } from '../../results/types.ts';
 import { createZipf } from '../../generators/zipf.ts';
 import { toArrivalProcess, type ArrivalProcess } from './arrivals.ts';
 import type { ResolvedConfig } from './config.ts';
 import { sampler } from './dist.ts';
 import { EventQueue } from './heap.ts';
 import { createRegistry } from '../metrics/index.ts';
-import type { MetricData, ThresholdResult } from '../results/types.ts';
+import type { MetricData, ThresholdResult } from '../../results/types.ts';
 import type { CompiledThresholds } from '../thresholds/api.ts';
 import { partitionOf } from './keys.ts';
 import { NumberFifo } from './ring.ts';

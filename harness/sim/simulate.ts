@@ -6,14 +6,14 @@
  * Simulator-specific results (replica timeline, decisions, replica-seconds, accounting) sit in
  * `extra.sim`.
  */
-import type { RunSummary, ServiceInfo, TimePoint, TimePointValue } from '../results/types.ts';
-import { SUMMARY_SCHEMA } from '../results/types.ts';
-import { version } from '../version.ts';
+import type { RunSummary, ServiceInfo, TimePoint, TimePointValue } from '../../results/types.ts';
+import { SUMMARY_SCHEMA } from '../../results/types.ts';
+import { version } from '../../results/version.ts';
 import { resolveConfig, type PipelineSimConfig, type ResolvedConfig } from './config.ts';
 import { runModel, type ModelOutput } from './model.ts';
 import { recoveryOf } from '../../reports/sim.ts';
 import type { CompiledThresholds } from '../thresholds/api.ts';
-import type { CostBreakdown } from '../cost/cost.ts';
+import type { CostBreakdown } from './cost/cost.ts';
 
 export interface SimExtra {
   generated: number;

@@ -4,7 +4,7 @@
  * output topic) through the registry it gets at setup.
  */
 import type { MetricsRegistry, Tags } from '../metrics/api.ts';
-import type { ServiceInfo } from '../results/types.ts';
+import type { ServiceInfo } from '../../results/types.ts';
 import type { Rng } from '../../generators/rng.ts';
 
 export interface TargetContext {

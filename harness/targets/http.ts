@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { Pool } from 'undici';
-import type { ServiceInfo } from '../results/types.ts';
+import type { ServiceInfo } from '../../results/types.ts';
 import { enumOf, positiveDuration, positiveInt, strictObject } from '../scenario/fields.ts';
 import { parseDuration } from '../scenario/duration.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';

@@ -1,6 +1,6 @@
 /**
  * Live autoscaling of the pipeline target's stream processors (embedded broker): the same
- * controllers the simulator runs (harness/autoscale) decide on the consumer group's lag read
+ * controllers the simulator runs (harness/sim/autoscale) decide on the consumer group's lag read
  * from the embedded broker, and real processor instances join or leave the consumer group.
  *
  *   autoscale: { policy: 'keda', min: 1, max: 4, lagThreshold: 500, syncPeriod: '2s' }
@@ -16,9 +16,9 @@
  *   nothing is lost. Each decision that wanted a change, with its inputs, is logged.
  */
 import { z } from 'zod';
-import { Hpa } from '../autoscale/hpa.ts';
-import { KedaKafkaScaler, type KafkaPartitionOffsets } from '../autoscale/keda.ts';
-import type { ScaleDecision } from '../autoscale/types.ts';
+import { Hpa } from '../sim/autoscale/hpa.ts';
+import { KedaKafkaScaler, type KafkaPartitionOffsets } from '../sim/autoscale/keda.ts';
+import type { ScaleDecision } from '../sim/autoscale/types.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import { duration, enumOf, positiveDuration, positiveInt, strictObject } from '../scenario/fields.ts';
 import { parseDuration } from '../scenario/duration.ts';

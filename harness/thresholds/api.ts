@@ -15,7 +15,7 @@
  */
 import type { Issue } from '../../errors.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
-import type { ThresholdResult } from '../results/types.ts';
+import type { ThresholdResult } from '../../results/types.ts';
 
 export type ThresholdSpec =
   | string

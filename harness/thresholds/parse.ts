@@ -24,7 +24,7 @@
  *   gauge   value | min | max
  */
 import type { Issue } from '../../errors.ts';
-import type { MetricType } from '../results/types.ts';
+import type { MetricType } from '../../results/types.ts';
 
 export type Aggregation =
   | { kind: 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' | 'value' }

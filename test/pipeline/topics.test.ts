@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs from 'kafkajs';
-import { startBroker } from '../../harness/broker/index.ts';
+import { startBroker } from '../../broker/index.ts';
 import { ensureTopics, replicationFor, TOPIC_CONFIG, TOPICS, compressionType } from '../../pipeline/topics.ts';
 
 const { Kafka, logLevel, CompressionTypes, ConfigResourceTypes } = kafkajs;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { RunSummary } from '../../harness/results/types.ts';
+import type { RunSummary } from '../../results/types.ts';
 import { chartSpecs } from '../../reports/charts.ts';
 import { lagOverTimeSpec, replicaTimelineSpec, simTimelineSpec } from '../../reports/charts-sim.ts';
 import { renderSvg } from '../../reports/render.ts';

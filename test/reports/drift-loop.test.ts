@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { driftLoopHeadline, driftLoopHtml, driftLoopMarkdown, driftLoopRows, driftLoopTimelineSpec } from '../../reports/drift-loop.ts';
-import type { RunSummary } from '../../harness/results/types.ts';
+import type { RunSummary } from '../../results/types.ts';
 
 const base = { durationMs: 30_000 } as unknown as RunSummary;
 const withLoop = {

@@ -1,6 +1,6 @@
 // Shared by the report suites: the hand-made RunSummary in test/fixtures/summary.json, and a small simulated run.
 import { readFileSync } from 'node:fs';
-import type { RunSummary } from '../../harness/results/types.ts';
+import type { RunSummary } from '../../results/types.ts';
 import { simulate } from '../../harness/sim/simulate.ts';
 
 export function loadFixture(): RunSummary {

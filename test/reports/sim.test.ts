@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { RunSummary } from '../../harness/results/types.ts';
+import type { RunSummary } from '../../results/types.ts';
 import { fmtSimTime, formatSimReport, recoveryOf, simHtml, simMarkdown, simReportData } from '../../reports/sim.ts';
-import { loadCatalogue } from '../../harness/cost/catalogue.ts';
-import { runCost, DEFAULT_COST_SPEC } from '../../harness/cost/cost.ts';
+import { loadCatalogue } from '../../harness/sim/cost/catalogue.ts';
+import { runCost, DEFAULT_COST_SPEC } from '../../harness/sim/cost/cost.ts';
 import { formatHtml } from '../../reports/html.ts';
 import { formatMarkdown } from '../../reports/markdown.ts';
 import { loadFixture, simulatedSpike } from './fixture.ts';

@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
-import { VirtualClock } from '../../harness/clock.ts';
+import { VirtualClock } from '../../harness/executors/clock.ts';
 import { exitCodeFor, runScenario } from '../../harness/runner/index.ts';
 import { loadScenario, planScenario } from '../../harness/scenario/index.ts';
-import type { TrendData } from '../../harness/results/types.ts';
+import type { TrendData } from '../../results/types.ts';
 import { loadAnyScenario } from '../../harness/sim/scenario.ts';
 
 const files = readdirSync('scenarios').filter((f) => f.endsWith('.ts'));

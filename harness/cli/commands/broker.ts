@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
-import { startBroker } from '../../broker/index.ts';
+import { startBroker } from '../../../broker/index.ts';
 
 function intOption(name: string, min: number, max: number) {
   return (v: string): number => {

@@ -7,11 +7,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
-import type { RunSummary } from '../../results/types.ts';
-import { loadCatalogue } from '../../cost/catalogue.ts';
-import { compareChartSpec, compareRow, formatCompareTable } from '../../cost/compare.ts';
+import type { RunSummary } from '../../../results/types.ts';
+import { loadCatalogue } from '../../sim/cost/catalogue.ts';
+import { compareChartSpec, compareRow, formatCompareTable } from '../../sim/cost/compare.ts';
 import { writeFileSync } from 'node:fs';
-import { DEFAULT_COST_SPEC, type CostSpec } from '../../cost/cost.ts';
+import { DEFAULT_COST_SPEC, type CostSpec } from '../../sim/cost/cost.ts';
 
 function readJson(path: string, what: string): unknown {
   try {
@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .argument('<runs...>', 'two or more summary.json files or run directories')
     .option('--json', 'print rows as JSON')
     .option('--slo-p99 <ms>', 'p99 SLO for violation minutes', '500')
-    .option('--catalogue <file>', 'instance catalogue JSON (default: harness/cost/catalogue.json, example prices)')
+    .option('--catalogue <file>', 'instance catalogue JSON (default: harness/sim/cost/catalogue.json, example prices)')
     .option('--cost <file>', 'cost spec JSON: { "<group>": { "instance": "c6i.xlarge", "pricing": "spot" } }')
     .option('--chart <file>', 'also write a chart (p99 and cost per million events per run) as .svg or .png')
     .addHelpText('after', '\nCost needs replica-hours: simulated runs carry them; a live run shows — unless its summary has extra.replicas.\nExample:\n  pipelab compare reports/out/spike-a reports/out/spike-b --slo-p99 250')

@@ -10,10 +10,10 @@ import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
-import { COMPARE_METHODS, compareFiles, compareReportJson, formatCompareReport, type CompareMethod } from '../../drift/compare.ts';
-import { evaluateDetectors } from '../../drift/evaluate.ts';
-import { formatTable } from '../../drift/table.ts';
-import { delayVsFalseAlarmsSpec } from '../../drift/charts.ts';
+import { COMPARE_METHODS, compareFiles, compareReportJson, formatCompareReport, type CompareMethod } from '../../drift-lab/compare.ts';
+import { evaluateDetectors } from '../../drift-lab/evaluate.ts';
+import { formatTable } from '../../drift-lab/table.ts';
+import { delayVsFalseAlarmsSpec } from '../../drift-lab/charts.ts';
 
 async function loadConfig(file: string): Promise<unknown> {
   const path = resolve(file);

@@ -45,7 +45,7 @@ export function register(program: Command): void {
       const partitions = o.partitions !== undefined ? int('--partitions', o.partitions, 1, 10_000) : undefined;
       const [{ resolveServices, serviceOptionsFrom, openFeatureStore }, { registerKafkajsCodecs }, kafkajs, { ensureTopics }, { StreamProcessor, RecentIds }, { ModelClient }] = await Promise.all([
         import('../../services/index.ts'),
-        import('../../broker/codecs.ts'),
+        import('../../../broker/codecs.ts'),
         import('kafkajs'),
         import('../../../pipeline/topics.ts'),
         import('../../../pipeline/processor/index.ts'),

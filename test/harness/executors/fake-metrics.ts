@@ -3,7 +3,7 @@
  * inspect them (the real registry keeps histograms only). Percentiles are exact (sorted samples).
  */
 import type { MetricsRegistry, Tags } from '../../../harness/metrics/api.ts';
-import type { MetricData, MetricType, TimePoint } from '../../../harness/results/types.ts';
+import type { MetricData, MetricType, TimePoint } from '../../../results/types.ts';
 
 export interface Sample {
   name: string;

@@ -1,11 +1,11 @@
 /** Run one executor on a virtual clock against a function target, recording every sample. */
 import { Rng } from '../../../generators/rng.ts';
-import { VirtualClock } from '../../../harness/clock.ts';
+import { VirtualClock } from '../../../harness/executors/clock.ts';
 import { executorSchema } from '../../../harness/scenario/schema.ts';
 import { runExecutor, type ExecutorConfig } from '../../../harness/executors/index.ts';
 import { newLiveStats } from '../../../harness/executors/types.ts';
 import { create, type Config as FnConfig } from '../../../harness/targets/function.ts';
-import type { ExecutorResult } from '../../../harness/results/types.ts';
+import type { ExecutorResult } from '../../../results/types.ts';
 import type { Target } from '../../../harness/targets/api.ts';
 import { FakeRegistry } from './fake-metrics.ts';
 

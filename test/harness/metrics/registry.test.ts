@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { Rng } from '../../../generators/rng.ts';
 import { createRegistry, type Registry } from '../../../harness/metrics/registry.ts';
 import { decodeHistogram, mergeEncoded, toMicros } from '../../../harness/metrics/hdr.ts';
-import type { CounterData, GaugeData, RateData, TimePointValue, TrendData } from '../../../harness/results/types.ts';
+import type { CounterData, GaugeData, RateData, TimePointValue, TrendData } from '../../../results/types.ts';
 
 const open: Registry[] = [];
 function reg(opts?: Parameters<typeof createRegistry>[0]): Registry {

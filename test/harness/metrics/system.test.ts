@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSystemSampler } from '../../../harness/metrics/system.ts';
 import { createRegistry } from '../../../harness/metrics/registry.ts';
-import type { GaugeData } from '../../../harness/results/types.ts';
+import type { GaugeData } from '../../../results/types.ts';
 
 /** fake process: each virtual second uses `busy` ms of CPU and grows RSS by 1 MB */
 function fakeProcess() {

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { VirtualClock } from '../../../harness/clock.ts';
+import { VirtualClock } from '../../../harness/executors/clock.ts';
 import { exitCodeFor, runScenario } from '../../../harness/runner/index.ts';
 import { validateScenario } from '../../../harness/scenario/index.ts';
-import { SUMMARY_SCHEMA, type CounterData, type RateData, type RunSummary, type TrendData } from '../../../harness/results/types.ts';
+import { SUMMARY_SCHEMA, type CounterData, type RateData, type RunSummary, type TrendData } from '../../../results/types.ts';
 import type { Progress } from '../../../harness/runner/api.ts';
-import { version } from '../../../harness/version.ts';
+import { version } from '../../../results/version.ts';
 
 const base = {
   name: 'runner-test',

@@ -9,7 +9,7 @@ import { runScenario } from '../../../harness/runner/index.ts';
 import { validateScenario } from '../../../harness/scenario/index.ts';
 import { calibrate, compareWithMeasured, formatCalibrationTable, measuredFigures, predict } from '../../../harness/sim/calibrate.ts';
 import { simulate } from '../../../harness/sim/simulate.ts';
-import type { RunSummary } from '../../../harness/results/types.ts';
+import type { RunSummary } from '../../../results/types.ts';
 import { PipelabError } from '../../../errors.ts';
 
 async function live(rate: number): Promise<RunSummary> {

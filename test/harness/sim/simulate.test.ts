@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { simulate, downsamplePoints, type SimExtra } from '../../../harness/sim/simulate.ts';
 import type { PipelineSimConfig } from '../../../harness/sim/config.ts';
-import type { TrendData } from '../../../harness/results/types.ts';
+import type { TrendData } from '../../../results/types.ts';
 import { PipelabError } from '../../../errors.ts';
 
 const base: PipelineSimConfig = { durationMs: 10_000, arrivals: { kind: 'poisson', rate: 2000 }, seed: 5 };

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../../generators/rng.ts';
-import { VirtualClock } from '../../../harness/clock.ts';
+import { VirtualClock } from '../../../harness/executors/clock.ts';
 import { create, schema } from '../../../harness/targets/function.ts';
 import type { Target } from '../../../harness/targets/api.ts';
 import { FakeRegistry } from '../executors/fake-metrics.ts';

@@ -6,7 +6,7 @@ import { Rng } from '../../../generators/rng.ts';
 import { create, schema } from '../../../harness/targets/http.ts';
 import { runScenario } from '../../../harness/runner/index.ts';
 import type { Target } from '../../../harness/targets/api.ts';
-import type { CounterData, RateData, TrendData } from '../../../harness/results/types.ts';
+import type { CounterData, RateData, TrendData } from '../../../results/types.ts';
 import { FakeRegistry } from '../executors/fake-metrics.ts';
 
 let server: Server;

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LiveAutoscaler, type ScalableGroup } from '../../../harness/targets/pipeline-autoscale.ts';
-import type { KafkaPartitionOffsets } from '../../../harness/autoscale/keda.ts';
+import type { KafkaPartitionOffsets } from '../../../harness/sim/autoscale/keda.ts';
 import { runScenario } from '../../../harness/runner/index.ts';
 import { validateScenario } from '../../../harness/scenario/index.ts';
 import type { Accounting } from '../../../harness/targets/pipeline-accounting.ts';

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { runScenario, exitCodeFor } from '../../../harness/runner/index.ts';
 import { loadScenario, validateScenario } from '../../../harness/scenario/index.ts';
 import type { Accounting } from '../../../harness/targets/pipeline-accounting.ts';
-import type { CounterData, TrendData } from '../../../harness/results/types.ts';
+import type { CounterData, TrendData } from '../../../results/types.ts';
 import { PipelabError } from '../../../errors.ts';
 
 const embedded = { 'redis-mode': 'embedded' };

@@ -1,0 +1,269 @@
+/**
+ * startBroker: an in-process Kafka-protocol broker (one node or a cluster of several) on
+ * loopback. Real clients (kafkajs, @platformatic/kafka, librdkafka/kcat) talk to it unchanged.
+ *
+ *   const broker = await startBroker({ brokers: 3 });
+ *   const kafka = new Kafka({ brokers: broker.bootstrap });
+ *   ...
+ *   await broker.close();
+ */
+import { randomUUID } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
+import { z } from 'zod';
+import { PipelabError } from '../errors.ts';
+import { Cluster, type ClusterOptions, type ControlFn, type Hook, type TopicSpec } from './cluster.ts';
+import type { Timers } from './groups.ts';
+import { NodeServer } from './server.ts';
+
+export type { ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './cluster.ts';
+
+/** internal: the shared state behind a Broker handle (tests and the bench reach it through this) */
+export const CLUSTER = Symbol('pipelab.broker.cluster');
+
+export interface BrokerOptions {
+  /** number of broker nodes in the cluster (default 1) */
+  brokers?: number;
+  /** address to bind and advertise (default 127.0.0.1; other addresses only when asked) */
+  host?: string;
+  /**
+   * address given to clients in Metadata (default: `host`; for a wildcard host such as 0.0.0.0,
+   * this machine's first external IPv4 address)
+   */
+  advertisedHost?: string;
+  /** port of the first node; the others take the next ports. 0 (default) = free ports */
+  port?: number;
+  /** create unknown topics when a client asks for their metadata (default true) */
+  autoCreateTopics?: boolean;
+  /** partitions of auto-created topics and of CreateTopics with -1 (default 1) */
+  defaultPartitions?: number;
+  /** replication factor when a client leaves it to the broker (default 1) */
+  defaultReplicationFactor?: number;
+  /** topics created at start */
+  topics?: Array<TopicSpec & { name: string }>;
+  clusterId?: string;
+  /** largest request frame accepted; larger closes the connection (default 100 MiB) */
+  maxFrameBytes?: number;
+  /** verify record batch CRCs on produce (default true) */
+  checkCrc?: boolean;
+  /** group session timeout bounds (Kafka: group.min/max.session.timeout.ms; default 6 s and 30 min) */
+  minSessionTimeoutMs?: number;
+  maxSessionTimeoutMs?: number;
+  /** upper bound on a Fetch long-poll (default 30 s) */
+  maxFetchWaitMs?: number;
+  /** how often retention runs besides on every append (default 1 s; 0 = only on append) */
+  retentionCheckMs?: number;
+  /** clock for log timestamps and retention (default Date.now) */
+  now?: () => number;
+  /** timers for the group coordinator (default real timers) */
+  timers?: Timers;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** committed offset, -1 when the group has not committed this partition */
+  committed: number;
+  highWatermark: number;
+  lag: number;
+}
+
+export interface GroupLag {
+  group: string;
+  total: number;
+  partitions: PartitionLag[];
+}
+
+export interface BrokerStats {
+  nodes: Array<{ id: number; host: string; port: number; alive: boolean; connections: number }>;
+  topics: number;
+  partitions: number;
+  /** bytes of record batches held in memory */
+  storedBytes: number;
+  batches: number;
+  recordsProduced: number;
+  bytesProduced: number;
+  bytesFetched: number;
+  /** connections closed for malformed frames (bad size, short or unparsable request, unknown API or version) */
+  malformedFrames: number;
+  /** requests that hit a broker bug (the connection is closed); should stay 0 */
+  internalErrors: number;
+  lastInternalError: string;
+  requests: Record<string, number>;
+  groups: Array<{ id: string; state: string; members: number }>;
+  memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
+}
+
+export interface Broker {
+  /** `host:port` of every live node, for a client's `brokers` option */
+  readonly bootstrap: string[];
+  readonly clusterId: string;
+  createTopic(name: string, spec?: TopicSpec): void;
+  deleteTopic(name: string): boolean;
+  /** consumer lag of a group per partition (committed offset vs high-water mark) */
+  lag(group: string): GroupLag;
+  stats(): BrokerStats;
+  /** stops a node (its connections close, leadership moves); data is kept */
+  stopBroker(id: number): Promise<void>;
+  /** restarts a stopped node on the same port */
+  startBroker(id: number): Promise<void>;
+  /**
+   * Intercepts requests of one API key (-1 = every request); hooks run in the order added and
+   * chain until one answers (errorCode, close, drop). Returns a handle to remove it.
+   */
+  control(apiKey: number, fn: ControlFn): Hook;
+  /** runs retention now; returns bytes freed */
+  enforceRetention(): number;
+  close(): Promise<void>;
+  readonly [CLUSTER]: Cluster;
+}
+
+const DEFAULTS = {
+  brokers: 1,
+  host: '127.0.0.1',
+  port: 0,
+  autoCreateTopics: true,
+  defaultPartitions: 1,
+  defaultReplicationFactor: 1,
+  maxFrameBytes: 100 * 1024 * 1024,
+  checkCrc: true,
+  minSessionTimeoutMs: 6000,
+  maxSessionTimeoutMs: 30 * 60_000,
+  maxFetchWaitMs: 30_000,
+  retentionCheckMs: 1000,
+};
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max).optional();
+/** the boundary check of startBroker's options: every problem is reported with its path */
+const OptionsSchema = z.object({
+  brokers: int(1, 16),
+  host: z.string().min(1).optional(),
+  advertisedHost: z.string().min(1).optional(),
+  port: int(0, 65535),
+  autoCreateTopics: z.boolean().optional(),
+  defaultPartitions: int(1, 100_000),
+  defaultReplicationFactor: int(1, 16),
+  topics: z.array(z.object({ name: z.string().min(1), partitions: int(1, 100_000), replicationFactor: int(1, 16), configs: z.record(z.string(), z.string()).optional() })).optional(),
+  clusterId: z.string().min(1).optional(),
+  maxFrameBytes: int(1024, 2 ** 31 - 1),
+  checkCrc: z.boolean().optional(),
+  minSessionTimeoutMs: int(0, 2 ** 31 - 1),
+  maxSessionTimeoutMs: int(0, 2 ** 31 - 1),
+  maxFetchWaitMs: int(0, 2 ** 31 - 1),
+  retentionCheckMs: int(0, 2 ** 31 - 1),
+  now: z.custom<() => number>((v) => typeof v === 'function').optional(),
+  timers: z.custom<Timers>((v) => typeof v === 'object' && v !== null).optional(),
+}).strict();
+
+function validate(o: BrokerOptions): void {
+  const r = OptionsSchema.safeParse(o);
+  if (r.success) return;
+  const issues = r.error.issues.map((i) => ({ path: '/options' + i.path.map((p) => `/${String(p)}`).join(''), message: i.message }));
+  throw new PipelabError('INVALID_ARGUMENT', 'invalid broker options', { issues, hint: 'see docs/broker.md for the options and their ranges' });
+}
+
+/** what to tell clients when binding a wildcard address: a connectable address of this machine */
+function advertise(host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return host;
+  for (const addrs of Object.values(networkInterfaces())) for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return '127.0.0.1';
+}
+
+export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
+  validate(options);
+  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS & BrokerOptions;
+  const opts: ClusterOptions = {
+    autoCreateTopics: o.autoCreateTopics,
+    defaultPartitions: o.defaultPartitions,
+    defaultReplicationFactor: o.defaultReplicationFactor,
+    clusterId: o.clusterId ?? `pipelab-${randomUUID().slice(0, 8)}`,
+    maxFrameBytes: o.maxFrameBytes,
+    checkCrc: o.checkCrc,
+    minSessionTimeoutMs: o.minSessionTimeoutMs,
+    maxSessionTimeoutMs: o.maxSessionTimeoutMs,
+    maxFetchWaitMs: o.maxFetchWaitMs,
+  };
+  const cluster = new Cluster(opts, o.now ?? Date.now, o.timers);
+  const servers: NodeServer[] = [];
+  for (let id = 0; id < o.brokers; id++) {
+    const info = { id, bindHost: o.host, host: o.advertisedHost ?? advertise(o.host), port: o.port === 0 ? 0 : o.port + id, alive: true };
+    cluster.nodes.push(info);
+    servers.push(new NodeServer(info, cluster));
+  }
+  try {
+    for (const s of servers) await s.start();
+  } catch (e) {
+    for (const s of servers) await s.stop();
+    cluster.close();
+    const err = e as NodeJS.ErrnoException;
+    throw new PipelabError('SERVICE_UNAVAILABLE', `broker could not listen on ${o.host}:${o.port} (${err.code ?? err.message})`, { cause: e, hint: err.code === 'EADDRINUSE' ? 'pick another --port, or 0 for a free one' : 'check the --host address' });
+  }
+  for (const t of o.topics ?? []) cluster.createTopic(t.name, t);
+  const timer = o.retentionCheckMs > 0 ? setInterval(() => cluster.enforceRetention(), o.retentionCheckMs) : undefined;
+  timer?.unref();
+
+  const node = (id: number): NodeServer => {
+    const s = servers[id];
+    if (!s) throw new PipelabError('INVALID_ARGUMENT', `no broker node ${id}`, { hint: `node ids are 0..${servers.length - 1}` });
+    return s;
+  };
+
+  let closed = false;
+  return {
+    [CLUSTER]: cluster,
+    get bootstrap() { return cluster.liveNodes().map((n) => `${n.host}:${n.port}`); },
+    clusterId: opts.clusterId,
+    createTopic: (name, spec) => { cluster.createTopic(name, spec); },
+    deleteTopic: (name) => cluster.deleteTopic(name),
+    lag(group) {
+      const byTopic = new Set(cluster.offsets.entries(group).map((e) => e.topic));
+      const partitions: PartitionLag[] = [];
+      for (const name of byTopic) {
+        const t = cluster.topics.get(name);
+        if (!t) continue;
+        for (const p of t.partitions) {
+          const committed = cluster.offsets.get(group, name, p.index)?.offset ?? -1;
+          const from = committed < 0 ? p.log.logStart : Math.max(committed, p.log.logStart);
+          partitions.push({ topic: name, partition: p.index, committed, highWatermark: p.log.hwm, lag: Math.max(0, p.log.hwm - from) });
+        }
+      }
+      return { group, total: partitions.reduce((s, p) => s + p.lag, 0), partitions };
+    },
+    stats() {
+      let partitions = 0, storedBytes = 0, batches = 0;
+      for (const t of cluster.topics.all()) for (const p of t.partitions) { partitions++; storedBytes += p.log.bytes; batches += p.log.batchCount; }
+      const m = process.memoryUsage();
+      return {
+        nodes: servers.map((s) => ({ id: s.info.id, host: s.info.host, port: s.info.port, alive: s.info.alive, connections: s.connections })),
+        topics: cluster.topics.size, partitions, storedBytes, batches,
+        recordsProduced: cluster.counters.records, bytesProduced: cluster.counters.producedBytes, bytesFetched: cluster.counters.fetchedBytes,
+        malformedFrames: cluster.counters.malformedFrames,
+        internalErrors: cluster.counters.internalErrors,
+        lastInternalError: cluster.counters.lastInternalError,
+        requests: Object.fromEntries(cluster.counters.requests),
+        groups: cluster.groups.all().map((g) => ({ id: g.id, state: g.state, members: g.members.size })),
+        memory: { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers },
+      };
+    },
+    async stopBroker(id) {
+      const s = node(id);
+      if (!s.info.alive) return;
+      cluster.setAlive(id, false);
+      await s.stop();
+    },
+    async startBroker(id) {
+      const s = node(id);
+      if (s.info.alive) return;
+      await s.start();
+      cluster.setAlive(id, true);
+    },
+    control: (apiKey, fn) => cluster.addHook(apiKey, fn),
+    enforceRetention: () => cluster.enforceRetention(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (timer) clearInterval(timer);
+      cluster.close();
+      await Promise.all(servers.map((s) => s.stop()));
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Side-by-side comparison of runs (live or simulated): p50/p99, throughput, cost per hour and per
+ * million events, SLO-violation minutes. Reads only RunSummary data.
+ */
+import type { RunSummary, TimePointValue } from '../../../results/types.ts';
+import type { Catalogue } from './catalogue.ts';
+import { runCost, DEFAULT_COST_SPEC, type CostSpec } from './cost.ts';
+
+export interface CompareRow {
+  label: string;
+  mode: string;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** processed events per second over the measured window */
+  throughput: number | null;
+  costPerHour: number | null;
+  costPerMillionEvents: number | null;
+  /** seconds whose p99 exceeded the SLO, in minutes */
+  sloViolationMinutes: number | null;
+  sloP99Ms: number;
+}
+
+const LATENCY_KEYS = ['e2e_latency', 'latency'];
+
+export function sloViolationMinutes(summary: RunSummary, p99Ms: number): number | null {
+  const key = LATENCY_KEYS.find((k) => summary.timeseries.points.some((p) => typeof p[k] === 'object'));
+  if (!key) return null;
+  let secs = 0;
+  for (const p of summary.timeseries.points) {
+    if (p.t < summary.warmupMs) continue;
+    const v = p[key] as TimePointValue | undefined;
+    if (v && (v.count ?? 1) > 0 && (v.p99 ?? 0) > p99Ms) secs += summary.timeseries.intervalMs / 1000;
+  }
+  return secs / 60;
+}
+
+export function compareRow(label: string, summary: RunSummary, opts: { catalogue: Catalogue; costSpec?: CostSpec; sloP99Ms?: number }): CompareRow {
+  const slo = opts.sloP99Ms ?? 500;
+  const lat = LATENCY_KEYS.map((k) => summary.metrics[k]).find((m) => m?.type === 'trend');
+  const thr = ['events_processed', 'iterations'].map((k) => summary.metrics[k]).find((m) => m?.type === 'counter');
+  const cost = runCost(summary, opts.catalogue, opts.costSpec ?? DEFAULT_COST_SPEC);
+  const modes = [...new Set(Object.values(summary.services).map((s) => s.mode))];
+  return {
+    label,
+    mode: modes.join('/') || 'none',
+    p50Ms: lat?.type === 'trend' ? lat.p50 : null,
+    p99Ms: lat?.type === 'trend' ? lat.p99 : null,
+    throughput: thr?.type === 'counter' ? thr.rate : null,
+    costPerHour: cost ? cost.perHour : null,
+    costPerMillionEvents: cost && Number.isFinite(cost.perMillionEvents) ? cost.perMillionEvents : null,
+    sloViolationMinutes: sloViolationMinutes(summary, slo),
+    sloP99Ms: slo,
+  };
+}
+
+export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string {
+  const cur = currency === 'USD' ? '$' : currency + ' ';
+  const f = (x: number | null, d: number, pre = '') => (x === null ? '—' : pre + x.toFixed(d));
+  const header = ['run', 'mode', 'p50 ms', 'p99 ms', 'events/s', `${cur}/h`, `${cur}/M events`, `SLO min (p99>${rows[0]?.sloP99Ms ?? 500}ms)`];
+  const body = rows.map((r) => [r.label, r.mode, f(r.p50Ms, 1), f(r.p99Ms, 1), f(r.throughput, 0), f(r.costPerHour, 2, cur), f(r.costPerMillionEvents, 4, cur), f(r.sloViolationMinutes, 1)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/**
+ * A vega-lite spec comparing runs: p99 (with the SLO as a rule) and cost per million events side
+ * by side, one bar per run. Plain data; render it with reports' renderSvg / renderPng.
+ */
+export function compareChartSpec(rows: CompareRow[], opts: { font?: string } = {}): Record<string, unknown> {
+  const values = rows.map((r) => ({ run: r.label, p99: r.p99Ms, cost: r.costPerMillionEvents, withinSlo: r.p99Ms !== null && r.p99Ms < r.sloP99Ms }));
+  const slo = rows[0]?.sloP99Ms ?? 500;
+  const bar = (field: string, title: string) => ({
+    width: 260, height: 220,
+    layer: [
+      {
+        mark: 'bar',
+        encoding: {
+          x: { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelAngle: -30 } },
+          y: { field, type: 'quantitative', title },
+          color: { field: 'withinSlo', type: 'nominal', title: `p99 < ${slo} ms`, scale: { domain: [true, false], range: ['#4c9a2a', '#c0392b'] } },
+        },
+      },
+      ...(field === 'p99' ? [{ data: { values: [{ slo }] }, mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { y: { field: 'slo', type: 'quantitative' } } }] : []),
+    ],
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'Runs compared',
+    config: { font: opts.font ?? 'DejaVu Sans' },
+    data: { values },
+    hconcat: [bar('p99', 'p99 ms'), bar('cost', '$ per million events (example prices)')],
+  };
+}
