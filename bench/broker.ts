@@ -26,7 +26,12 @@ const { Kafka, logLevel } = kafkajs;
 const QUICK = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const PARTITIONS = 4;
 
-interface Usage { cpu: NodeJS.CpuUsage; stored: number; memGrowth: number; rss: number }
+interface Usage {
+  cpu: NodeJS.CpuUsage;
+  stored: number;
+  memGrowth: number;
+  rss: number;
+}
 
 function ask(child: ChildProcess): Promise<Usage> {
   return new Promise((resolve) => {
@@ -50,31 +55,69 @@ async function startSink(): Promise<{ bootstrap: string; close(): Promise<void> 
         const h = readRequestHeader(r);
         const w = new Writer();
         if (h.apiKey === 18) {
-          w.int16(0).array([[0, 3, 7], [3, 0, 6], [18, 0, 2]], (w, [k, a, b]) => { w.int16(k!).int16(a!).int16(b!); });
+          w.int16(0).array(
+            [
+              [0, 3, 7],
+              [3, 0, 6],
+              [18, 0, 2],
+            ],
+            (w, [k, a, b]) => {
+              w.int16(k!).int16(a!).int16(b!);
+            },
+          );
           if (h.apiVersion >= 1) w.int32(0);
         } else if (h.apiKey === 3) {
           const topics = r.nullableArray((r) => r.string()) ?? [];
           const { port } = server.address() as net.AddressInfo;
-          w.int32(0).array([0], (w) => { w.int32(0).string('127.0.0.1').int32(port).nullableString(null); });
+          w.int32(0).array([0], (w) => {
+            w.int32(0).string('127.0.0.1').int32(port).nullableString(null);
+          });
           w.nullableString('sink').int32(0);
           w.array(topics, (w, t) => {
             w.int16(0).string(t).bool(false);
-            w.array(Array.from({ length: PARTITIONS }, (_, i) => i), (w, p) => { w.int16(0).int32(p).int32(0).array([0], (w) => w.int32(0)).array([0], (w) => w.int32(0)).array([], () => {}); });
+            w.array(
+              Array.from({ length: PARTITIONS }, (_, i) => i),
+              (w, p) => {
+                w.int16(0)
+                  .int32(p)
+                  .int32(0)
+                  .array([0], (w) => w.int32(0))
+                  .array([0], (w) => w.int32(0))
+                  .array([], () => {});
+              },
+            );
           });
         } else if (h.apiKey === 0) {
           r.nullableString();
           const acks = r.int16();
           r.int32();
-          const topics = r.array((r) => ({ name: r.string(), parts: r.array((r) => { const p = r.int32(); r.nullableBytes(); return p; }) }));
+          const topics = r.array((r) => ({
+            name: r.string(),
+            parts: r.array((r) => {
+              const p = r.int32();
+              r.nullableBytes();
+              return p;
+            }),
+          }));
           if (acks === 0) continue;
-          w.array(topics, (w, t) => { w.string(t.name).array(t.parts, (w, p) => { w.int32(p).int16(0).int64(0).int64(-1).int64(0); }); }).int32(0);
-        } else { sock.destroy(); return; }
+          w.array(topics, (w, t) => {
+            w.string(t.name).array(t.parts, (w, p) => {
+              w.int32(p).int16(0).int64(0).int64(-1).int64(0);
+            });
+          }).int32(0);
+        } else {
+          sock.destroy();
+          return;
+        }
         for (const b of frameResponse(h.correlationId, false, w.toBuffers())) sock.write(b);
       }
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { bootstrap: `127.0.0.1:${(server.address() as net.AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    bootstrap: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 async function kafkajsProduce(bootstrap: string, topic: string, n: number, size: number): Promise<number> {
@@ -86,7 +129,12 @@ async function kafkajsProduce(bootstrap: string, topic: string, n: number, size:
   const inflight = 4;
   const t0 = performance.now();
   let sent = 0;
-  const worker = async () => { while (sent < n) { sent += batch.length; await p.send({ topic, acks: 1, messages: batch }); } };
+  const worker = async () => {
+    while (sent < n) {
+      sent += batch.length;
+      await p.send({ topic, acks: 1, messages: batch });
+    }
+  };
   await Promise.all(Array.from({ length: inflight }, worker));
   const secs = (performance.now() - t0) / 1000;
   await p.disconnect();
@@ -101,7 +149,13 @@ async function kafkajsConsume(bootstrap: string, topic: string, n: number): Prom
   let got = 0;
   const t0 = performance.now();
   await new Promise<void>((resolve) => {
-    void c.run({ eachBatchAutoResolve: true, eachBatch: async ({ batch }) => { got += batch.messages.length; if (got >= n) resolve(); } });
+    void c.run({
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch }) => {
+        got += batch.messages.length;
+        if (got >= n) resolve();
+      },
+    });
   });
   const secs = (performance.now() - t0) / 1000;
   await c.disconnect();
@@ -115,23 +169,37 @@ function run(cmd: string, args: string[], stdinFile?: string): Promise<number> {
     let err = '';
     p.stderr!.on('data', (d) => (err += d));
     if (stdinFile) fs.createReadStream(stdinFile).pipe(p.stdin!);
-    p.on('close', (code) => (code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`${cmd} exited ${code}: ${err}`))));
+    p.on('close', (code) =>
+      code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`${cmd} exited ${code}: ${err}`)),
+    );
   });
 }
 
 function haveKcat(): boolean {
-  try { return spawnSyncOk('kcat', ['-V']); } catch { return false; }
+  try {
+    return spawnSyncOk('kcat', ['-V']);
+  } catch {
+    return false;
+  }
 }
 const spawnSyncOk = (c: string, a: string[]) => spawnSync(c, a, { stdio: 'ignore' }).status === 0;
 
-const fmt = (rate: number, size: number) => `${Math.round(rate).toLocaleString('en')} msgs/s  ${(rate * size / 1e6).toFixed(1)} MB/s`;
+const fmt = (rate: number, size: number) =>
+  `${Math.round(rate).toLocaleString('en')} msgs/s  ${((rate * size) / 1e6).toFixed(1)} MB/s`;
 
 async function main(): Promise<void> {
   const sizes = [100, 1024];
-  const N = (size: number) => (QUICK ? (size === 100 ? 20_000 : 5_000) : (size === 100 ? 1_000_000 : 200_000));
-  console.log(`broker bench${QUICK ? ' (--quick: short runs, figures are indicative only)' : ''}; ${PARTITIONS} partitions; machine may be shared`);
-  const child = fork(new URL(import.meta.url).pathname, ['--serve'], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const { bootstrap, sink: sinkBootstrap } = await new Promise<{ bootstrap: string[]; sink: string }>((r) => child.once('message', (m) => r(m as { bootstrap: string[]; sink: string })));
+  const N = (size: number) => (QUICK ? (size === 100 ? 20_000 : 5_000) : size === 100 ? 1_000_000 : 200_000);
+  console.log(
+    `broker bench${QUICK ? ' (--quick: short runs, figures are indicative only)' : ''}; ${PARTITIONS} partitions; machine may be shared`,
+  );
+  const child = fork(new URL(import.meta.url).pathname, ['--serve'], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const { bootstrap, sink: sinkBootstrap } = await new Promise<{ bootstrap: string[]; sink: string }>((r) =>
+    child.once('message', (m) => r(m as { bootstrap: string[]; sink: string })),
+  );
   const sink = { bootstrap: sinkBootstrap };
   const rows: string[] = [];
   try {
@@ -141,7 +209,9 @@ async function main(): Promise<void> {
       // of each, so neither side is measured on a cold client or a busier moment of the machine
       await kafkajsProduce(sink.bootstrap, `warm-${size}`, Math.ceil(n / 5), size);
       await kafkajsProduce(bootstrap[0]!, `warm-${size}`, Math.ceil(n / 5), size);
-      let produce = 0, sinkRate = 0, cpuMs = 0;
+      let produce = 0,
+        sinkRate = 0,
+        cpuMs = 0;
       for (let round = 0; round < 2; round++) {
         const before = await ask(child);
         const rate = await kafkajsProduce(bootstrap[0]!, `kjs-${size}`, n / 2, size);
@@ -151,8 +221,12 @@ async function main(): Promise<void> {
         sinkRate = Math.max(sinkRate, await kafkajsProduce(sink.bootstrap, `kjs-${size}`, n / 2, size));
       }
       const consume = await kafkajsConsume(bootstrap[0]!, `kjs-${size}`, n);
-      rows.push(`kafkajs produce ${size} B: ${fmt(produce, size)}; against the do-nothing sink ${fmt(sinkRate, size)}; ratio ${(produce / sinkRate * 100).toFixed(0)} % (target >= 80 %)`);
-      rows.push(`  broker CPU during kafkajs produce: ${(cpuMs / n * 1e6 / 1000).toFixed(2)} s per million records`);
+      rows.push(
+        `kafkajs produce ${size} B: ${fmt(produce, size)}; against the do-nothing sink ${fmt(sinkRate, size)}; ratio ${((produce / sinkRate) * 100).toFixed(0)} % (target >= 80 %)`,
+      );
+      rows.push(
+        `  broker CPU during kafkajs produce: ${(((cpuMs / n) * 1e6) / 1000).toFixed(2)} s per million records`,
+      );
       rows.push(`kafkajs consume ${size} B: ${fmt(consume, size)}`);
     }
     if (haveKcat()) {
@@ -161,24 +235,74 @@ async function main(): Promise<void> {
         for (const size of sizes) {
           const n = N(size) * (QUICK ? 10 : 1);
           const file = join(dir, `in-${size}`);
-          writeFileSync(file, (('x'.repeat(size - 1) + '\n').repeat(n)));
+          writeFileSync(file, ('x'.repeat(size - 1) + '\n').repeat(n));
           writeFileSync(join(dir, 'empty'), 'x\n');
           const topic = `kcat-${size}`;
           const before = await ask(child);
-          const pSecs = await run('kcat', ['-P', '-b', bootstrap[0]!, '-t', topic, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', 'queue.buffering.max.messages=1000000'], file);
+          const pSecs = await run(
+            'kcat',
+            [
+              '-P',
+              '-b',
+              bootstrap[0]!,
+              '-t',
+              topic,
+              '-X',
+              'linger.ms=5',
+              '-X',
+              'batch.num.messages=10000',
+              '-X',
+              'queue.buffering.max.messages=1000000',
+            ],
+            file,
+          );
           const after = await ask(child);
-          const cSecs = await run('kcat', ['-C', '-b', bootstrap[0]!, '-t', topic, '-o', 'beginning', '-e', '-q', '-X', 'fetch.message.max.bytes=4194304', '-X', 'fetch.wait.max.ms=20']);
+          const cSecs = await run('kcat', [
+            '-C',
+            '-b',
+            bootstrap[0]!,
+            '-t',
+            topic,
+            '-o',
+            'beginning',
+            '-e',
+            '-q',
+            '-X',
+            'fetch.message.max.bytes=4194304',
+            '-X',
+            'fetch.wait.max.ms=20',
+          ]);
           const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
-          rows.push(`kcat produce ${size} B: ${fmt(n / pSecs, size)}${size === 100 ? ' (target >= 300k/s)' : ''}; broker CPU ${(cpuMs / n * 1e6 / 1000).toFixed(2)} s per million`);
+          rows.push(
+            `kcat produce ${size} B: ${fmt(n / pSecs, size)}${size === 100 ? ' (target >= 300k/s)' : ''}; broker CPU ${(((cpuMs / n) * 1e6) / 1000).toFixed(2)} s per million`,
+          );
           // kcat's own start-up, metadata and end-of-partition detection, timed reading from the end of a one-record topic
           await run('kcat', ['-P', '-b', bootstrap[0]!, '-t', `${topic}-empty`], file.replace(/in-\d+$/, 'empty'));
-          const idle = await run('kcat', ['-C', '-b', bootstrap[0]!, '-t', `${topic}-empty`, '-o', 'end', '-e', '-q', '-X', 'fetch.wait.max.ms=20']);
-          rows.push(`kcat consume ${size} B: ${fmt(n / cSecs, size)}${size === 100 ? ' (target >= 500k/s)' : ''}; ${fmt(n / Math.max(1e-3, cSecs - idle), size)} without kcat's ${(idle * 1000).toFixed(0)} ms start-up/EOF time (timed on a topic with nothing to read)`);
+          const idle = await run('kcat', [
+            '-C',
+            '-b',
+            bootstrap[0]!,
+            '-t',
+            `${topic}-empty`,
+            '-o',
+            'end',
+            '-e',
+            '-q',
+            '-X',
+            'fetch.wait.max.ms=20',
+          ]);
+          rows.push(
+            `kcat consume ${size} B: ${fmt(n / cSecs, size)}${size === 100 ? ' (target >= 500k/s)' : ''}; ${fmt(n / Math.max(1e-3, cSecs - idle), size)} without kcat's ${(idle * 1000).toFixed(0)} ms start-up/EOF time (timed on a topic with nothing to read)`,
+          );
         }
-      } finally { rmSync(dir, { recursive: true, force: true }); }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     } else rows.push('kcat not found: kcat figures skipped');
     const u = await ask(child);
-    rows.push(`broker memory: stored ${(u.stored / 1e6).toFixed(1)} MB; heap+buffers grew ${(u.memGrowth / 1e6).toFixed(1)} MB = ${(u.memGrowth / u.stored).toFixed(2)} x stored (target <= 1.2 x + constant); rss ${(u.rss / 1e6).toFixed(0)} MB`);
+    rows.push(
+      `broker memory: stored ${(u.stored / 1e6).toFixed(1)} MB; heap+buffers grew ${(u.memGrowth / 1e6).toFixed(1)} MB = ${(u.memGrowth / u.stored).toFixed(2)} x stored (target <= 1.2 x + constant); rss ${(u.rss / 1e6).toFixed(0)} MB`,
+    );
   } finally {
     child.send({ cmd: 'stop' });
     setTimeout(() => child.kill(), 2000).unref();
@@ -195,7 +319,12 @@ async function serve(): Promise<void> {
     if (m.cmd === 'usage') {
       global.gc?.();
       const mem = process.memoryUsage();
-      process.send!({ cpu: process.cpuUsage(), stored: broker.stats().storedBytes, memGrowth: mem.heapUsed + mem.arrayBuffers - baseline.heapUsed - baseline.arrayBuffers, rss: mem.rss });
+      process.send!({
+        cpu: process.cpuUsage(),
+        stored: broker.stats().storedBytes,
+        memGrowth: mem.heapUsed + mem.arrayBuffers - baseline.heapUsed - baseline.arrayBuffers,
+        rss: mem.rss,
+      });
     } else if (m.cmd === 'stop') {
       void broker.close().then(() => process.exit(0));
     }
@@ -204,7 +333,6 @@ async function serve(): Promise<void> {
   const sink = await startSink();
   process.send!({ bootstrap: broker.bootstrap, sink: sink.bootstrap });
 }
-
 
 if (process.argv.includes('--serve')) await serve();
 else await main();

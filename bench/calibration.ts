@@ -9,7 +9,15 @@
  */
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';
-import { calibrate, compareWithMeasured, formatCalibrationTable, measuredFigures, predict, type MeasuredFigures, type Prediction } from '../harness/sim/calibrate.ts';
+import {
+  calibrate,
+  compareWithMeasured,
+  formatCalibrationTable,
+  measuredFigures,
+  predict,
+  type MeasuredFigures,
+  type Prediction,
+} from '../harness/sim/calibrate.ts';
 import type { RunSummary } from '../results/types.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
@@ -22,12 +30,24 @@ const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
 const processors = Number(arg('--processors') ?? 1);
 
 async function live(rate: number): Promise<RunSummary> {
-  return runScenario(validateScenario({
-    name: `bench-calibration-${rate}`, seed: 1, warmup: '1s',
-    services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
-    target: { type: 'pipeline', processors, drainTimeout: '20s' },
-    executors: { main: { executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: Math.min(2000, rate), maxVUs: Math.max(5000, rate * 2) } },
-  }));
+  return runScenario(
+    validateScenario({
+      name: `bench-calibration-${rate}`,
+      seed: 1,
+      warmup: '1s',
+      services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
+      target: { type: 'pipeline', processors, drainTimeout: '20s' },
+      executors: {
+        main: {
+          executor: 'constant-arrival-rate',
+          rate,
+          duration: `${seconds}s`,
+          preAllocatedVUs: Math.min(2000, rate),
+          maxVUs: Math.max(5000, rate * 2),
+        },
+      },
+    }),
+  );
 }
 
 const runs: RunSummary[] = [];
@@ -37,10 +57,16 @@ for (const r of rates) {
 }
 const cal = calibrate(runs[0]!);
 const rows: Array<{ prediction: Prediction; measured: MeasuredFigures }> = [];
-let simErr = 0, naiveErr = 0, n = 0;
+let simErr = 0,
+  naiveErr = 0,
+  n = 0;
 for (const run of runs.slice(1)) {
   const measured = measuredFigures(run);
-  const prediction = predict(cal, { rate: measured.rate, durationMs: Math.max(run.durationMs, 10_000), warmupMs: run.warmupMs });
+  const prediction = predict(cal, {
+    rate: measured.rate,
+    durationMs: Math.max(run.durationMs, 10_000),
+    warmupMs: run.warmupMs,
+  });
   rows.push({ prediction, measured });
   for (const c of compareWithMeasured(prediction, measured)) {
     if (c.figure === 'mean') continue;
@@ -52,6 +78,10 @@ for (const run of runs.slice(1)) {
 }
 console.log(formatCalibrationTable(cal, rows));
 if (n) {
-  console.log(`\nmean |relative error| over p50/p99/throughput: simulator ${(100 * simErr / n).toFixed(1)} %, naive "nothing changes" ${(100 * naiveErr / n).toFixed(1)} %, ratio naive/simulator ${(naiveErr / Math.max(simErr, 1e-9)).toFixed(2)}×`);
+  console.log(
+    `\nmean |relative error| over p50/p99/throughput: simulator ${((100 * simErr) / n).toFixed(1)} %, naive "nothing changes" ${((100 * naiveErr) / n).toFixed(1)} %, ratio naive/simulator ${(naiveErr / Math.max(simErr, 1e-9)).toFixed(2)}×`,
+  );
 }
-console.log(`(${processors} processor(s), ${seconds} s per rate${quick ? ', --quick' : ''}; on a shared machine the live figures carry the load of everything else running)`);
+console.log(
+  `(${processors} processor(s), ${seconds} s per rate${quick ? ', --quick' : ''}; on a shared machine the live figures carry the load of everything else running)`,
+);

@@ -90,7 +90,9 @@ const batch: Array<[string, () => unknown]> = [
 for (const [label, fn] of batch) {
   fn(); // warm-up
   const secs = time(fn);
-  console.log(`${label.padEnd(34)} ${(secs * 1000).toFixed(0).padStart(6)}  ${(secs / sortSecs).toFixed(2).padStart(6)}   ${secs < 1 ? 'ok' : 'SLOW'}`);
+  console.log(
+    `${label.padEnd(34)} ${(secs * 1000).toFixed(0).padStart(6)}  ${(secs / sortSecs).toFixed(2).padStart(6)}   ${secs < 1 ? 'ok' : 'SLOW'}`,
+  );
 }
 if (sink === 42) console.log('');
 console.log('\n(2 shared cores and other work running: figures are indicative; rerun on a quiet machine.)');

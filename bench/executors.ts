@@ -27,7 +27,9 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDig
 
 async function ceiling(): Promise<number> {
   const reg = createRegistry();
-  const lat = reg.trend('latency'), its = reg.counter('iterations'), errs = reg.rate('errors');
+  const lat = reg.trend('latency'),
+    its = reg.counter('iterations'),
+    errs = reg.rate('errors');
   const tags = { executor: 'main' };
   const ok = Promise.resolve({ ok: true });
   const iterate = () => ok;
@@ -53,7 +55,8 @@ async function naive(rate: number, seconds: number): Promise<{ inWindow: number;
   // one timer per iteration, each set for its own due time
   const t0 = performance.now();
   const total = rate * seconds;
-  let inWindow = 0, onTime = 0;
+  let inWindow = 0,
+    onTime = 0;
   await new Promise<void>((resolve) => {
     for (let i = 0; i < total; i++) {
       const due = (i * 1000) / rate;
@@ -70,7 +73,8 @@ async function naive(rate: number, seconds: number): Promise<{ inWindow: number;
 
 async function scheduled(rate: number, seconds: number) {
   const windowMs = seconds * 1000;
-  let inWindow = 0, onTime = 0;
+  let inWindow = 0,
+    onTime = 0;
   const s = await runScenario({
     name: `bench-${rate}`,
     // a no-op that notes when it actually started: within the scheduled window, and within 1 ms of its due time
@@ -82,18 +86,32 @@ async function scheduled(rate: number, seconds: number) {
         if (now - ctx.intendedStartMs <= 1) onTime++;
       },
     },
-    executors: { main: { executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: 100, maxVUs: 20_000 } },
+    executors: {
+      main: { executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: 100, maxVUs: 20_000 },
+    },
   });
   const e = s.executors[0]!;
   const completed = (s.metrics.iterations as CounterData).count;
-  return { expected: rate * seconds, completed, inWindow, onTime, dropped: e.dropped, lag: e.maxSchedulerLagMs, durationMs: s.durationMs };
+  return {
+    expected: rate * seconds,
+    completed,
+    inWindow,
+    onTime,
+    dropped: e.dropped,
+    lag: e.maxSchedulerLagMs,
+    durationMs: s.durationMs,
+  };
 }
 
-console.log(`executor scheduling accuracy (${quick ? 'quick' : 'full'}: ${secondsPerRate} s per rate; node ${process.version})`);
+console.log(
+  `executor scheduling accuracy (${quick ? 'quick' : 'full'}: ${secondsPerRate} s per rate; node ${process.version})`,
+);
 const ceil = await ceiling();
 console.log(`baseline ceiling (back-to-back calls + recording, no scheduling): ${fmt(ceil)} iterations/s`);
 console.log('');
-console.log('rate/s    scheduled  completed  achieved/s  achieved/scheduled  on time(≤1ms)  dropped  maxSchedulerLag  headroom(ceiling/rate)');
+console.log(
+  'rate/s    scheduled  completed  achieved/s  achieved/scheduled  on time(≤1ms)  dropped  maxSchedulerLag  headroom(ceiling/rate)',
+);
 let ok50 = false;
 for (const rate of rates) {
   const r = await scheduled(rate, secondsPerRate);
@@ -107,8 +125,12 @@ for (const rate of rates) {
 }
 const naiveRate = 50_000;
 const nv = await naive(naiveRate, secondsPerRate);
-console.log(`\nbaseline naive scheduler (one setTimeout per iteration) at ${fmt(naiveRate)}/s: achieved/scheduled ${fmt(nv.inWindow, 4)}, on time(≤1ms) ${fmt(nv.onTime, 4)}`);
-console.log(`target: achieved within 1 % of scheduled at 50k/s: ${ok50 ? 'met' : 'NOT met'} (figures on a shared machine are pessimistic)`);
+console.log(
+  `\nbaseline naive scheduler (one setTimeout per iteration) at ${fmt(naiveRate)}/s: achieved/scheduled ${fmt(nv.inWindow, 4)}, on time(≤1ms) ${fmt(nv.onTime, 4)}`,
+);
+console.log(
+  `target: achieved within 1 % of scheduled at 50k/s: ${ok50 ? 'met' : 'NOT met'} (figures on a shared machine are pessimistic)`,
+);
 
 // memory over a run at 10k/s
 const rss: number[] = [];
@@ -120,7 +142,15 @@ await runScenario(
   {
     name: 'bench-memory',
     target: { type: 'function', builtin: 'noop' },
-    executors: { main: { executor: 'constant-arrival-rate', rate: 10_000, duration: `${memorySeconds}s`, preAllocatedVUs: 100, maxVUs: 20_000 } },
+    executors: {
+      main: {
+        executor: 'constant-arrival-rate',
+        rate: 10_000,
+        duration: `${memorySeconds}s`,
+        preAllocatedVUs: 100,
+        maxVUs: 20_000,
+      },
+    },
   },
   {
     onProgress: () => {
@@ -132,6 +162,10 @@ await runScenario(
 );
 const mid = Math.floor(rss.length / 2);
 console.log(`\nmemory of a ${memorySeconds} s run at 10k/s (${fmt(memorySeconds * 10_000)} iterations):`);
-console.log(`  RSS MB   start ${fmt(rss[0]!, 1)}  middle ${fmt(rss[mid]!, 1)}  end ${fmt(rss.at(-1)!, 1)}  max ${fmt(Math.max(...rss), 1)}`);
-console.log(`  heap MB  start ${fmt(heap[0]!, 1)}  middle ${fmt(heap[mid]!, 1)}  end ${fmt(heap.at(-1)!, 1)}  max ${fmt(Math.max(...heap), 1)}`);
+console.log(
+  `  RSS MB   start ${fmt(rss[0]!, 1)}  middle ${fmt(rss[mid]!, 1)}  end ${fmt(rss.at(-1)!, 1)}  max ${fmt(Math.max(...rss), 1)}`,
+);
+console.log(
+  `  heap MB  start ${fmt(heap[0]!, 1)}  middle ${fmt(heap[mid]!, 1)}  end ${fmt(heap.at(-1)!, 1)}  max ${fmt(Math.max(...heap), 1)}`,
+);
 console.log(`  end/middle RSS ratio ${fmt(rss.at(-1)! / rss[mid]!, 3)} (flat ≈ 1: histograms, never raw samples)`);

@@ -22,7 +22,11 @@ async function fill(store: FeatureStore) {
   for (let i = 0; i < USERS; i += 1000) {
     const entries = Array.from({ length: Math.min(1000, USERS - i) }, (_, k) => ({
       userId: `u${i + k}`,
-      features: { user_transaction_count_1h: (i + k) % 17, user_avg_transaction_amount_24h: 20 + ((i + k) % 100), user_device_risk_score: 0.05 },
+      features: {
+        user_transaction_count_1h: (i + k) % 17,
+        user_avg_transaction_amount_24h: 20 + ((i + k) % 100),
+        user_device_risk_score: 0.05,
+      },
     }));
     await store.putMany(entries);
   }
@@ -51,7 +55,25 @@ async function lookups(store: FeatureStore): Promise<number> {
 }
 
 function redisBenchmark(port: number, clients: number, pipeline: number): number | undefined {
-  const r = spawnSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'get', '-n', String(quick ? 100_000 : 500_000), '-c', String(clients), '-P', String(pipeline), '--csv'], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    'redis-benchmark',
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-t',
+      'get',
+      '-n',
+      String(quick ? 100_000 : 500_000),
+      '-c',
+      String(clients),
+      '-P',
+      String(pipeline),
+      '--csv',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   if (r.status !== 0) return undefined;
   const line = r.stdout.split('\n').find((l) => l.startsWith('"GET"'));
   return line ? Number(JSON.parse(`[${line}]`)[1]) : undefined;
@@ -75,12 +97,20 @@ try {
   const rbPipelined = haveRb ? redisBenchmark(redis.port, 50, 16) : undefined;
   const rbSingle = haveRb ? redisBenchmark(redis.port, 1, 1) : undefined;
 
-  console.log(`feature store: ${USERS} users, getMany of ${BATCH} ids, ${CONCURRENCY} in flight, ${SECONDS} s${quick ? ' (--quick)' : ''}`);
-  console.log(`  redis (ioredis, pipelined HMGET): ${f(redisRate)} lookups/s (hit rate ${(hit * 100).toFixed(1)} %)  target ≥ 50,000: ${redisRate >= 50_000 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(
+    `feature store: ${USERS} users, getMany of ${BATCH} ids, ${CONCURRENCY} in flight, ${SECONDS} s${quick ? ' (--quick)' : ''}`,
+  );
+  console.log(
+    `  redis (ioredis, pipelined HMGET): ${f(redisRate)} lookups/s (hit rate ${(hit * 100).toFixed(1)} %)  target ≥ 50,000: ${redisRate >= 50_000 ? 'OK' : 'BELOW TARGET'}`,
+  );
   console.log(`  in-memory:                        ${f(memRate)} lookups/s`);
   if (haveRb) {
-    console.log(`  baseline redis-benchmark GET, 50 clients, pipeline 16: ${f(rbPipelined)} req/s → ours is ${rbPipelined ? (redisRate / rbPipelined).toFixed(2) : 'n/a'}×`);
-    console.log(`  baseline redis-benchmark GET, 1 client, no pipeline:   ${f(rbSingle)} req/s → ours is ${rbSingle ? (redisRate / rbSingle).toFixed(2) : 'n/a'}×`);
+    console.log(
+      `  baseline redis-benchmark GET, 50 clients, pipeline 16: ${f(rbPipelined)} req/s → ours is ${rbPipelined ? (redisRate / rbPipelined).toFixed(2) : 'n/a'}×`,
+    );
+    console.log(
+      `  baseline redis-benchmark GET, 1 client, no pipeline:   ${f(rbSingle)} req/s → ours is ${rbSingle ? (redisRate / rbSingle).toFixed(2) : 'n/a'}×`,
+    );
   } else console.log('  baseline: redis-benchmark not on PATH (install redis-tools via .ci/install-tools.sh)');
 } finally {
   await redis.close();

@@ -110,8 +110,12 @@ const base = cases[0]!;
 console.log('generator throughput, one thread; ratio = CPU-time rate / the JSON.stringify baseline of this run');
 const w = Math.max(...cases.map((c) => c.label.length));
 console.log(`  ${''.padEnd(w)}  ${'wall'.padStart(10)}  ${'cpu'.padStart(10)}  ratio`);
-for (const c of cases) console.log(`  ${c.label.padEnd(w)}  ${fmt(c.wall).padStart(10)}  ${fmt(c.cpu).padStart(10)}  ×${(c.cpu / base.cpu).toFixed(2)}`);
-const jsonRate = cases[5]!.cpu, avroRate = cases[6]!.cpu;
+for (const c of cases)
+  console.log(
+    `  ${c.label.padEnd(w)}  ${fmt(c.wall).padStart(10)}  ${fmt(c.cpu).padStart(10)}  ×${(c.cpu / base.cpu).toFixed(2)}`,
+  );
+const jsonRate = cases[5]!.cpu,
+  avroRate = cases[6]!.cpu;
 
 // Zipf: ns per draw, against rng.next() alone
 const r = new Rng(9);
@@ -133,6 +137,11 @@ const zcases = [
 ];
 runAll(zcases);
 console.log('\nZipf sampler cost per draw (CPU time)');
-for (const c of zcases) console.log(`  ${c.label.padEnd(40)}  ${(1e9 / c.cpu).toFixed(1).padStart(6)} ns  ×${(zcases[0]!.cpu / c.cpu).toFixed(1)} of rng.next`);
-console.log(`\ntargets (CPU time): JSON ${jsonRate >= 500_000 ? 'met' : 'NOT met'} (${fmt(jsonRate)}), Avro toBuffer ${avroRate >= 1_000_000 ? 'met' : 'NOT met'} (${fmt(avroRate)})${quick ? '  [--quick: rough figures]' : ''}`);
+for (const c of zcases)
+  console.log(
+    `  ${c.label.padEnd(40)}  ${(1e9 / c.cpu).toFixed(1).padStart(6)} ns  ×${(zcases[0]!.cpu / c.cpu).toFixed(1)} of rng.next`,
+  );
+console.log(
+  `\ntargets (CPU time): JSON ${jsonRate >= 500_000 ? 'met' : 'NOT met'} (${fmt(jsonRate)}), Avro toBuffer ${avroRate >= 1_000_000 ? 'met' : 'NOT met'} (${fmt(avroRate)})${quick ? '  [--quick: rough figures]' : ''}`,
+);
 if (sink === 42) console.log('');

@@ -58,7 +58,9 @@ function registryNs(build: 'wasm' | 'js'): number {
   const lat = reg.trend('latency');
   // 10 k values per virtual second, so the per-second close (percentiles for the time-series
   // point, folding into the total) is part of the cost
-  const ns = time(build, (n) => { for (let i = 0; i < n; i++) lat.add(VALS[i & MASK]! / 1000, i / 10); });
+  const ns = time(build, (n) => {
+    for (let i = 0; i < n; i++) lat.add(VALS[i & MASK]! / 1000, i / 10);
+  });
   reg.close();
   return ns;
 }
@@ -70,19 +72,44 @@ if (process.argv.includes('--registry-js-only')) {
 }
 hdr.initWebAssemblySync();
 const mk = (useWebAssembly: boolean) =>
-  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: HDR_DIGITS, autoResize: true, useWebAssembly });
+  hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 2,
+    numberOfSignificantValueDigits: HDR_DIGITS,
+    autoResize: true,
+    useWebAssembly,
+  });
 
 const wasmH = mk(true);
 const jsH = mk(false);
 const nodeH = createHistogram({ lowest: 1, highest: 3_600_000_000, figures: HDR_DIGITS });
 
 const results: [string, number][] = [];
-results.push(['node perf_hooks.createHistogram().record (baseline)', time('node', (n) => { for (let i = 0; i < n; i++) nodeH.record(VALS[i & MASK]!); })]);
-results.push(['hdr-histogram-js WASM recordValue', time('wasm', (n) => { for (let i = 0; i < n; i++) wasmH.recordValue(VALS[i & MASK]!); })]);
-results.push(['hdr-histogram-js JS recordValue', time('js', (n) => { for (let i = 0; i < n; i++) jsH.recordValue(VALS[i & MASK]!); })]);
+results.push([
+  'node perf_hooks.createHistogram().record (baseline)',
+  time('node', (n) => {
+    for (let i = 0; i < n; i++) nodeH.record(VALS[i & MASK]!);
+  }),
+]);
+results.push([
+  'hdr-histogram-js WASM recordValue',
+  time('wasm', (n) => {
+    for (let i = 0; i < n; i++) wasmH.recordValue(VALS[i & MASK]!);
+  }),
+]);
+results.push([
+  'hdr-histogram-js JS recordValue',
+  time('js', (n) => {
+    for (let i = 0; i < n; i++) jsH.recordValue(VALS[i & MASK]!);
+  }),
+]);
 results.push(['registry trend.add (wasm build, the default)', registryNs('wasm')]);
 {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--registry-js-only', ...(quick ? ['--quick'] : [])], { encoding: 'utf8' });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--registry-js-only', ...(quick ? ['--quick'] : [])],
+    { encoding: 'utf8' },
+  );
   results.push(['registry trend.add (js build, own process)', Number(child.stdout.trim().split('\n').pop())]);
 }
 wasmH.destroy();
@@ -93,7 +120,9 @@ for (const [label, ns] of results) {
   console.log(`  ${label.padEnd(54)} ${ns.toFixed(1).padStart(7)} ns   ${(ns / base).toFixed(2)}x baseline`);
 }
 const regNs = results.find(([l]) => l.startsWith('registry trend.add (wasm'))![1];
-console.log(`  target ≤ 100 ns per recorded value through the registry: ${regNs <= 100 ? 'met' : 'NOT met'} (${regNs.toFixed(1)} ns)`);
+console.log(
+  `  target ≤ 100 ns per recorded value through the registry: ${regNs <= 100 ? 'met' : 'NOT met'} (${regNs.toFixed(1)} ns)`,
+);
 
 // ---- memory of a long run on virtual time
 {
@@ -105,7 +134,8 @@ console.log(`  target ≤ 100 ns per recorded value through the registry: ${regN
   const lat = reg.trend('latency');
   const it = reg.counter('iterations');
   const err = reg.rate('errors');
-  const ok = { status: '200' }, bad = { status: '500' };
+  const ok = { status: '200' },
+    bad = { status: '500' };
   const marks = new Set(quick ? [1, 2] : [1, 5, 10]);
   const rows: { minute: number; heapMb: number; extMb: number; rssMb: number; points: number }[] = [];
   const perSec = RATE;
@@ -124,17 +154,30 @@ console.log(`  target ≤ 100 ns per recorded value through the registry: ${regN
       reg.snapshot((sec + 1) * 1000); // what a live summary would do
       gc();
       const m = process.memoryUsage();
-      rows.push({ minute, heapMb: (m.heapUsed - heap0) / 2 ** 20, extMb: m.external / 2 ** 20, rssMb: m.rss / 2 ** 20, points: reg.timeseries((sec + 1) * 1000).length });
+      rows.push({
+        minute,
+        heapMb: (m.heapUsed - heap0) / 2 ** 20,
+        extMb: m.external / 2 ** 20,
+        rssMb: m.rss / 2 ** 20,
+        points: reg.timeseries((sec + 1) * 1000).length,
+      });
     }
   }
   const wall = (performance.now() - t0) / 1000;
-  console.log(`\nMemory of a ${RUN_MINUTES}-minute run at ${RATE.toLocaleString('en')} values/s on virtual time (${i.toLocaleString('en')} latency values + counter + rate, 1 tracked sub-metric, 40 s window ring; ${wall.toFixed(1)} s wall)`);
+  console.log(
+    `\nMemory of a ${RUN_MINUTES}-minute run at ${RATE.toLocaleString('en')} values/s on virtual time (${i.toLocaleString('en')} latency values + counter + rate, 1 tracked sub-metric, 40 s window ring; ${wall.toFixed(1)} s wall)`,
+  );
   console.log('  minute   heap growth MB   external MB (WASM)   RSS MB   time-series points');
   for (const r of rows) {
-    console.log(`  ${String(r.minute).padStart(6)}   ${r.heapMb.toFixed(2).padStart(14)}   ${r.extMb.toFixed(1).padStart(18)}   ${r.rssMb.toFixed(1).padStart(6)}   ${String(r.points).padStart(18)}`);
+    console.log(
+      `  ${String(r.minute).padStart(6)}   ${r.heapMb.toFixed(2).padStart(14)}   ${r.extMb.toFixed(1).padStart(18)}   ${r.rssMb.toFixed(1).padStart(6)}   ${String(r.points).padStart(18)}`,
+    );
   }
-  const first = rows[0]!, last = rows[rows.length - 1]!;
+  const first = rows[0]!,
+    last = rows[rows.length - 1]!;
   const perMinute = (last.heapMb - first.heapMb) / Math.max(1, last.minute - first.minute);
-  console.log(`  heap growth after minute 1: ${perMinute.toFixed(3)} MB/minute (the time series: one small point per second) — raw samples would be ${((RATE * 60 * 8) / 2 ** 20).toFixed(1)} MB/minute`);
+  console.log(
+    `  heap growth after minute 1: ${perMinute.toFixed(3)} MB/minute (the time series: one small point per second) — raw samples would be ${((RATE * 60 * 8) / 2 ** 20).toFixed(1)} MB/minute`,
+  );
   reg.close();
 }

@@ -31,7 +31,16 @@ const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
 const processors = Number(arg('--processors') ?? 2);
 const processorMode = (arg('--processor-mode') ?? 'in-process') as 'in-process' | 'child';
 
-interface Row { rate: number; drainMs: number; decidedPerSec: number; p50: number; p99: number; missing: number; duplicates: number; produced: number }
+interface Row {
+  rate: number;
+  drainMs: number;
+  decidedPerSec: number;
+  p50: number;
+  p99: number;
+  missing: number;
+  duplicates: number;
+  produced: number;
+}
 
 async function pipelineAt(rate: number): Promise<Row> {
   const s = validateScenario({
@@ -40,7 +49,15 @@ async function pipelineAt(rate: number): Promise<Row> {
     warmup: '1s',
     services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
     target: { type: 'pipeline', processors, processorMode, drainTimeout: '20s' },
-    executors: { main: { executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: Math.min(2000, rate), maxVUs: Math.max(5000, rate * 2) } },
+    executors: {
+      main: {
+        executor: 'constant-arrival-rate',
+        rate,
+        duration: `${seconds}s`,
+        preAllocatedVUs: Math.min(2000, rate),
+        maxVUs: Math.max(5000, rate * 2),
+      },
+    },
   });
   const t0 = performance.now();
   const summary = await runScenario(s);
@@ -49,7 +66,16 @@ async function pipelineAt(rate: number): Promise<Row> {
   const e2e = summary.metrics.e2e_latency as TrendData | undefined;
   void wall;
   // decided per second of load; whether it kept up is judged by the backlog left at the end (drain)
-  return { rate, drainMs: acc.drainMs, decidedPerSec: acc.decided / (summary.durationMs / 1000), p50: e2e?.p50 ?? NaN, p99: e2e?.p99 ?? NaN, missing: acc.missing, duplicates: acc.duplicates, produced: acc.produced };
+  return {
+    rate,
+    drainMs: acc.drainMs,
+    decidedPerSec: acc.decided / (summary.durationMs / 1000),
+    p50: e2e?.p50 ?? NaN,
+    p99: e2e?.p99 ?? NaN,
+    missing: acc.missing,
+    duplicates: acc.duplicates,
+    produced: acc.produced,
+  };
 }
 
 /** kafkajs → embedded broker → kafkajs, nothing in between: records/s for n records */
@@ -68,13 +94,28 @@ async function baseline(n: number): Promise<number> {
   let got = 0;
   let done!: () => void;
   const all = new Promise<void>((r) => (done = r));
-  await consumer.run({ partitionsConsumedConcurrently: 4, eachBatch: async ({ batch }) => { got += batch.messages.length; if (got >= n) done(); } });
+  await consumer.run({
+    partitionsConsumedConcurrently: 4,
+    eachBatch: async ({ batch }) => {
+      got += batch.messages.length;
+      if (got >= n) done();
+    },
+  });
   const gen = createTransactionStream({ seed: 2 });
-  const msgs = gen.take(n).map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { 'pipelab-event-id': t.id } }));
+  const msgs = gen
+    .take(n)
+    .map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { 'pipelab-event-id': t.id } }));
   const t0 = performance.now();
   const sends: Promise<unknown>[] = [];
   for (let i = 0; i < n; i += 500) {
-    sends.push(producer.send({ topic: 'rt', acks: -1, compression: kafkajs.CompressionTypes.LZ4, messages: msgs.slice(i, i + 500) }));
+    sends.push(
+      producer.send({
+        topic: 'rt',
+        acks: -1,
+        compression: kafkajs.CompressionTypes.LZ4,
+        messages: msgs.slice(i, i + 500),
+      }),
+    );
     if (sends.length >= 8) await sends.shift();
   }
   await Promise.all(sends);
@@ -87,7 +128,9 @@ async function baseline(n: number): Promise<number> {
 }
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 1 : 0) : '-');
-console.log(`pipeline end to end on embedded defaults (${processors} processors ${processorMode === 'child' ? 'as child processes' : 'in process'}, ${seconds}s per rate${quick ? ', --quick' : ''})`);
+console.log(
+  `pipeline end to end on embedded defaults (${processors} processors ${processorMode === 'child' ? 'as child processes' : 'in process'}, ${seconds}s per rate${quick ? ', --quick' : ''})`,
+);
 console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  duplicates');
 // one unreported run first: JIT, tfjs wasm and kafkajs warm up outside the figures
 await pipelineAt(Math.min(500, rates[0] ?? 500));
@@ -96,23 +139,33 @@ let knee: number | undefined;
 for (const rate of rates) {
   const r = await pipelineAt(rate);
   rows.push(r);
-  console.log(`${String(rate).padStart(6)}  ${fmt(r.decidedPerSec).padStart(9)}  ${fmt(r.p50).padStart(10)}  ${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ${String(r.duplicates).padStart(10)}`);
+  console.log(
+    `${String(rate).padStart(6)}  ${fmt(r.decidedPerSec).padStart(9)}  ${fmt(r.p50).padStart(10)}  ${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ${String(r.duplicates).padStart(10)}`,
+  );
   if (knee === undefined && (r.p99 > 500 || r.drainMs > 1000 || r.missing > 0)) knee = rate;
 }
 const sustained = rows.filter((r) => r.p99 <= 500 && r.missing === 0 && r.drainMs <= 1000);
 const best = sustained.length ? Math.max(...sustained.map((r) => r.decidedPerSec)) : 0;
 const base = await baseline(quick ? 20_000 : 100_000);
-console.log(`knee: ${knee !== undefined ? `${knee}/s (first rate with p99 > 500 ms, a backlog > 1 s at the end, or missing events)` : `above ${rates[rates.length - 1]}/s (not reached)`}`);
+console.log(
+  `knee: ${knee !== undefined ? `${knee}/s (first rate with p99 > 500 ms, a backlog > 1 s at the end, or missing events)` : `above ${rates[rates.length - 1]}/s (not reached)`}`,
+);
 const peak = Math.max(...rows.map((r) => r.decidedPerSec));
-console.log(sustained.length
-  ? `best sustained: ${fmt(best)} events/s end to end within p99 500 ms (target ≥ 10000); peak decided ${fmt(peak)}/s`
-  : `no rate held p99 < 500 ms here; peak decided ${fmt(peak)}/s (target ≥ 10000 within p99 500 ms)`);
+console.log(
+  sustained.length
+    ? `best sustained: ${fmt(best)} events/s end to end within p99 500 ms (target ≥ 10000); peak decided ${fmt(peak)}/s`
+    : `no rate held p99 < 500 ms here; peak decided ${fmt(peak)}/s (target ≥ 10000 within p99 500 ms)`,
+);
 const half = knee !== undefined ? knee / 2 : undefined;
 if (half !== undefined) {
   const near = rows.filter((r) => r.rate <= half).pop();
-  console.log(`at half the knee (~${half}/s): ${near ? `rate ${near.rate}/s p99 ${fmt(near.p99)} ms (target < 500)` : 'no measured rate at or below it'}`);
+  console.log(
+    `at half the knee (~${half}/s): ${near ? `rate ${near.rate}/s p99 ${fmt(near.p99)} ms (target < 500)` : 'no measured rate at or below it'}`,
+  );
 }
 console.log(`baseline: kafkajs produce → consume through the embedded broker, no processing: ${fmt(base)} records/s`);
-console.log(`ratio pipeline / baseline: ${((sustained.length ? best : peak) / base).toFixed(2)} (${sustained.length ? 'best sustained' : 'peak'} / baseline)`);
+console.log(
+  `ratio pipeline / baseline: ${((sustained.length ? best : peak) / base).toFixed(2)} (${sustained.length ? 'best sustained' : 'peak'} / baseline)`,
+);
 console.log('note: the machine is shared; figures under contention are lower than on a quiet machine');
 process.exit(0);

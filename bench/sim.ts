@@ -21,7 +21,10 @@ function queueBaseline(ops: number): number {
   // hold model: keep 4096 events pending, pop one and push one (exponential-ish increments)
   const q = new EventQueue(8192);
   let x = 1;
-  for (let i = 0; i < 4096; i++) { x = (x * 1103515245 + 12345) & 0x7fffffff; q.push(x / 1e6, 0, i); }
+  for (let i = 0; i < 4096; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    q.push(x / 1e6, 0, i);
+  }
   const t0 = performance.now();
   for (let i = 0; i < ops; i++) {
     q.pop();
@@ -32,7 +35,10 @@ function queueBaseline(ops: number): number {
 }
 
 const pipeline = (durationMs: number, stageHistograms = true): PipelineSimConfig => ({
-  name: 'bench-50k', seed: 1, durationMs, stageHistograms,
+  name: 'bench-50k',
+  seed: 1,
+  durationMs,
+  stageHistograms,
   arrivals: { kind: 'poisson', rate: 50_000 },
   partitions: 12,
   consumers: { replicas: 12, cores: 4, process: { type: 'exponential', meanMs: 0.3 } },
@@ -48,9 +54,18 @@ console.log(`baseline: event queue push+pop (4096 pending)     ${fmt(base)} ops/
 
 {
   const t0 = performance.now();
-  const r = simulateQueue({ model: 'mmc', lambda: 40, mu: 10, servers: 5, events: quick ? 500_000 : 5_000_000, seed: 1 });
+  const r = simulateQueue({
+    model: 'mmc',
+    lambda: 40,
+    mu: 10,
+    servers: 5,
+    events: quick ? 500_000 : 5_000_000,
+    seed: 1,
+  });
   const s = (performance.now() - t0) / 1000;
-  console.log(`M/M/c self-check: ${fmt(r.eventsProcessed / s)} events/s  (${(r.eventsProcessed / s / base).toFixed(2)} × baseline)`);
+  console.log(
+    `M/M/c self-check: ${fmt(r.eventsProcessed / s)} events/s  (${(r.eventsProcessed / s / base).toFixed(2)} × baseline)`,
+  );
 }
 
 for (const stages of [true, false]) {
@@ -63,11 +78,16 @@ for (const stages of [true, false]) {
   const s = (performance.now() - t0) / 1000;
   const cpuS = (cpu.user + cpu.system) / 1e6;
   const x = sum.extra!.sim as SimExtra;
-  const evps = x.events / s, recps = x.generated / s;
+  const evps = x.events / s,
+    recps = x.generated / s;
   const hourS = (50_000 * 3600) / recps;
-  console.log(`pipeline 50k/s, ${dur / 1000} s simulated, stage histograms ${stages ? 'on ' : 'off'}: ${fmt(evps)} engine events/s (${(evps / base).toFixed(2)} × baseline), ${fmt(recps)} pipeline events/s; 1 h of 50k events/s ≈ ${(hourS / 60).toFixed(1)} min wall`);
+  console.log(
+    `pipeline 50k/s, ${dur / 1000} s simulated, stage histograms ${stages ? 'on ' : 'off'}: ${fmt(evps)} engine events/s (${(evps / base).toFixed(2)} × baseline), ${fmt(recps)} pipeline events/s; 1 h of 50k events/s ≈ ${(hourS / 60).toFixed(1)} min wall`,
+  );
   // CPU time is what a shared machine cannot steal: the rate per CPU-second is the figure to compare
-  console.log(`  per CPU-second: ${fmt(x.events / cpuS)} engine events, ${fmt(x.generated / cpuS)} pipeline events; 1 h of 50k events/s ≈ ${((50_000 * 3600) / (x.generated / cpuS) / 60).toFixed(1)} CPU-min (wall ${s.toFixed(1)} s vs CPU ${cpuS.toFixed(1)} s)`);
+  console.log(
+    `  per CPU-second: ${fmt(x.events / cpuS)} engine events, ${fmt(x.generated / cpuS)} pipeline events; 1 h of 50k events/s ≈ ${((50_000 * 3600) / (x.generated / cpuS) / 60).toFixed(1)} CPU-min (wall ${s.toFixed(1)} s vs CPU ${cpuS.toFixed(1)} s)`,
+  );
 }
 
 {
@@ -80,7 +100,9 @@ for (const stages of [true, false]) {
       if (!marks.includes(t)) return;
       gc();
       const m = process.memoryUsage();
-      mem.push(`${t / 60_000} min: heap ${((m.heapUsed - before.heapUsed) / 1048576).toFixed(1)} MB, arrayBuffers ${((m.arrayBuffers - before.arrayBuffers) / 1048576).toFixed(1)} MB, rss ${(m.rss / 1048576).toFixed(0)} MB`);
+      mem.push(
+        `${t / 60_000} min: heap ${((m.heapUsed - before.heapUsed) / 1048576).toFixed(1)} MB, arrayBuffers ${((m.arrayBuffers - before.arrayBuffers) / 1048576).toFixed(1)} MB, rss ${(m.rss / 1048576).toFixed(0)} MB`,
+      );
     },
   });
   console.log(`memory growth during one run (after gc):\n  ${mem.join('\n  ')}`);

@@ -30,7 +30,9 @@ const files = find(join(root, 'test'))
   .sort();
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const started = Date.now();
 
 function runFile(file) {
@@ -56,18 +58,34 @@ function runFile(file) {
         if (!m) return null;
         return m.map((x) => Number(x.split(/:\s+/)[1])).reduce((a, b) => a + b, 0);
       };
-      const total = num('Total'), ok = num('Passed'), skip = num('Skipped') ?? 0;
+      const total = num('Total'),
+        ok = num('Passed'),
+        skip = num('Skipped') ?? 0;
       let p = ok ?? 0;
       let f = total === null ? 0 : total - (ok ?? 0) - skip;
       // a crash, a timeout or a failing exit with no failed test still fails the file
       if (code !== 0 && f === 0) f = 1;
-      if (total === null && code === 0) f = 1, (out += '\n[run-tests] no uvu summary printed: did the file call test.run()?\n');
-      passed += p; failed += f; skipped += skip;
+      if (total === null && code === 0)
+        (f = 1), (out += '\n[run-tests] no uvu summary printed: did the file call test.run()?\n');
+      passed += p;
+      failed += f;
+      skipped += skip;
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
-      const notices = text.split('\n').filter((l) => l.startsWith('NOTICE')).join('\n');
-      console.log(`${f ? 'FAIL' : 'ok  '} ${file}  ${p} passed, ${f} failed${skip ? `, ${skip} skipped` : ''}  (${secs}s)`);
+      const notices = text
+        .split('\n')
+        .filter((l) => l.startsWith('NOTICE'))
+        .join('\n');
+      console.log(
+        `${f ? 'FAIL' : 'ok  '} ${file}  ${p} passed, ${f} failed${skip ? `, ${skip} skipped` : ''}  (${secs}s)`,
+      );
       if (notices) console.log(notices);
-      if (f) console.log(out.split('\n').map((l) => '    ' + l).join('\n'));
+      if (f)
+        console.log(
+          out
+            .split('\n')
+            .map((l) => '    ' + l)
+            .join('\n'),
+        );
       resolve();
     });
   });

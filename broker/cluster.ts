@@ -77,27 +77,56 @@ export class Cluster {
   readonly producers = new Producers();
   readonly nodes: NodeInfo[] = [];
   readonly hooks: Array<{ key: number; fn: ControlFn }> = [];
-  readonly counters = { records: 0, producedBytes: 0, fetchedBytes: 0, malformedFrames: 0, internalErrors: 0, lastInternalError: '', requests: new Map<string, number>() };
+  readonly counters = {
+    records: 0,
+    producedBytes: 0,
+    fetchedBytes: 0,
+    malformedFrames: 0,
+    internalErrors: 0,
+    lastInternalError: '',
+    requests: new Map<string, number>(),
+  };
   /** test hook: sees every request frame body before it is handled (the fuzz test records them) */
   frameTap: ((frame: Buffer) => void) | undefined;
   closed = false;
   private closeResolve!: () => void;
   /** resolves when the cluster shuts down (ends long-polls) */
-  readonly closing = new Promise<void>((res) => { this.closeResolve = res; });
+  readonly closing = new Promise<void>((res) => {
+    this.closeResolve = res;
+  });
 
-  constructor(readonly options: ClusterOptions, readonly now: () => number = Date.now, timers: Timers = realTimers) {
+  constructor(
+    readonly options: ClusterOptions,
+    readonly now: () => number = Date.now,
+    timers: Timers = realTimers,
+  ) {
     this.topics = new Topics(now, DEFAULT_LOG_CONFIG);
-    this.groups = new Groups({ minSessionTimeoutMs: options.minSessionTimeoutMs, maxSessionTimeoutMs: options.maxSessionTimeoutMs }, timers);
+    this.groups = new Groups(
+      { minSessionTimeoutMs: options.minSessionTimeoutMs, maxSessionTimeoutMs: options.maxSessionTimeoutMs },
+      timers,
+    );
   }
 
-  get clusterId(): string { return this.options.clusterId; }
+  get clusterId(): string {
+    return this.options.clusterId;
+  }
 
-  liveNodes(): NodeInfo[] { return this.nodes.filter((n) => n.alive); }
+  liveNodes(): NodeInfo[] {
+    return this.nodes.filter((n) => n.alive);
+  }
 
   createTopic(name: string, spec: TopicSpec = {}): Topic {
     const all = this.nodes.map((n) => n.id);
     const live = this.liveNodes().map((n) => n.id);
-    return this.topics.create(name, spec.partitions ?? this.options.defaultPartitions, spec.replicationFactor ?? Math.min(this.options.defaultReplicationFactor, all.length), spec.configs ?? {}, live, all, spec.validateOnly);
+    return this.topics.create(
+      name,
+      spec.partitions ?? this.options.defaultPartitions,
+      spec.replicationFactor ?? Math.min(this.options.defaultReplicationFactor, all.length),
+      spec.configs ?? {},
+      live,
+      all,
+      spec.validateOnly,
+    );
   }
 
   deleteTopic(name: string): boolean {
@@ -125,7 +154,12 @@ export class Cluster {
   addHook(key: number, fn: ControlFn): Hook {
     const entry = { key, fn };
     this.hooks.push(entry);
-    return { remove: () => { const i = this.hooks.indexOf(entry); if (i >= 0) this.hooks.splice(i, 1); } };
+    return {
+      remove: () => {
+        const i = this.hooks.indexOf(entry);
+        if (i >= 0) this.hooks.splice(i, 1);
+      },
+    };
   }
 
   /** runs the hooks for this request in order; returns the combined action */

@@ -12,7 +12,9 @@ const require = createRequire(import.meta.url);
 // kafkajs is CommonJS; its codec table is only reachable through the default export in ESM
 const { CompressionCodecs, CompressionTypes } = kafkajs;
 
-interface Encoder { buffer: Buffer }
+interface Encoder {
+  buffer: Buffer;
+}
 
 const lz4Codec = () => ({
   compress: async (encoder: Encoder): Promise<Buffer> => compressFrame(encoder.buffer),

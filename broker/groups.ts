@@ -31,13 +31,20 @@ export interface Timers {
 }
 
 export const realTimers: Timers = {
-  setTimeout: (fn, ms) => { const t = setTimeout(fn, ms); t.unref?.(); return t; },
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
-export interface Protocol { name: string; metadata: Buffer }
+export interface Protocol {
+  name: string;
+  metadata: Buffer;
+}
 
 export interface JoinResult {
   errorCode: number;
@@ -102,15 +109,31 @@ const EMPTY_CONSUMER_ASSIGNMENT = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 export class Groups {
   private readonly groups = new Map<string, Group>();
 
-  constructor(private readonly opts: GroupOptions, private readonly timers: Timers = realTimers) {}
+  constructor(
+    private readonly opts: GroupOptions,
+    private readonly timers: Timers = realTimers,
+  ) {}
 
-  get(id: string): Group | undefined { return this.groups.get(id); }
-  all(): Group[] { return [...this.groups.values()]; }
+  get(id: string): Group | undefined {
+    return this.groups.get(id);
+  }
+  all(): Group[] {
+    return [...this.groups.values()];
+  }
 
   private getOrCreate(id: string): Group {
     let g = this.groups.get(id);
     if (!g) {
-      g = { id, state: 'Empty', protocolType: '', protocolName: '', generation: 0, leader: '', members: new Map(), pending: new Map() };
+      g = {
+        id,
+        state: 'Empty',
+        protocolType: '',
+        protocolName: '',
+        generation: 0,
+        leader: '',
+        members: new Map(),
+        pending: new Map(),
+      };
       this.groups.set(id, g);
     }
     return g;
@@ -120,9 +143,14 @@ export class Groups {
     const fail = (errorCode: number, memberId = req.memberId): Promise<JoinResult> =>
       Promise.resolve({ errorCode, generationId: -1, protocolName: '', leader: '', memberId, members: [] });
     if (!req.groupId) return fail(E.INVALID_GROUP_ID);
-    if (req.sessionTimeoutMs < this.opts.minSessionTimeoutMs || req.sessionTimeoutMs > this.opts.maxSessionTimeoutMs) return fail(E.INVALID_SESSION_TIMEOUT);
+    if (req.sessionTimeoutMs < this.opts.minSessionTimeoutMs || req.sessionTimeoutMs > this.opts.maxSessionTimeoutMs)
+      return fail(E.INVALID_SESSION_TIMEOUT);
     const g = this.getOrCreate(req.groupId);
-    if (g.members.size > 0 && (req.protocolType !== g.protocolType || !req.protocols.some((p) => this.supportedByAll(g, p.name)))) return fail(E.INCONSISTENT_GROUP_PROTOCOL);
+    if (
+      g.members.size > 0 &&
+      (req.protocolType !== g.protocolType || !req.protocols.some((p) => this.supportedByAll(g, p.name)))
+    )
+      return fail(E.INCONSISTENT_GROUP_PROTOCOL);
 
     let memberId = req.memberId;
     if (memberId === '') {
@@ -141,7 +169,18 @@ export class Groups {
 
     let m = g.members.get(memberId);
     if (!m) {
-      m = { id: memberId, instanceId: req.groupInstanceId, clientId: req.clientId, clientHost: req.clientHost, sessionTimeoutMs: 0, rebalanceTimeoutMs: 0, protocolType: '', protocols: [], assignment: Buffer.alloc(0), joined: false };
+      m = {
+        id: memberId,
+        instanceId: req.groupInstanceId,
+        clientId: req.clientId,
+        clientHost: req.clientHost,
+        sessionTimeoutMs: 0,
+        rebalanceTimeoutMs: 0,
+        protocolType: '',
+        protocols: [],
+        assignment: Buffer.alloc(0),
+        joined: false,
+      };
       g.members.set(memberId, m);
     } else if (m.onJoin) {
       // a rejoin while an earlier join of the same member is held: answer the old one first
@@ -158,19 +197,28 @@ export class Groups {
     this.touch(g, m);
 
     const joining = m;
-    const result = new Promise<JoinResult>((resolve) => { joining.onJoin = resolve; });
+    const result = new Promise<JoinResult>((resolve) => {
+      joining.onJoin = resolve;
+    });
     if (g.state !== 'PreparingRebalance') this.prepareRebalance(g);
     this.maybeCompleteJoin(g);
     return result;
   }
 
-  sync(groupId: string, generation: number, memberId: string, assignments: Array<{ memberId: string; assignment: Buffer }>): Promise<{ errorCode: number; assignment: Buffer }> {
+  sync(
+    groupId: string,
+    generation: number,
+    memberId: string,
+    assignments: Array<{ memberId: string; assignment: Buffer }>,
+  ): Promise<{ errorCode: number; assignment: Buffer }> {
     const g = this.groups.get(groupId);
     const m = g?.members.get(memberId);
     if (!g || !m) return Promise.resolve({ errorCode: E.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) });
-    if (generation !== g.generation) return Promise.resolve({ errorCode: E.ILLEGAL_GENERATION, assignment: Buffer.alloc(0) });
+    if (generation !== g.generation)
+      return Promise.resolve({ errorCode: E.ILLEGAL_GENERATION, assignment: Buffer.alloc(0) });
     this.touch(g, m);
-    if (g.state === 'PreparingRebalance') return Promise.resolve({ errorCode: E.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) });
+    if (g.state === 'PreparingRebalance')
+      return Promise.resolve({ errorCode: E.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) });
     if (g.state === 'Stable') return Promise.resolve({ errorCode: E.NONE, assignment: m.assignment });
     const member = m;
     const p = new Promise<{ errorCode: number; assignment: Buffer }>((resolve) => {
@@ -236,7 +284,19 @@ export class Groups {
     return E.NONE;
   }
 
-  describe(groupId: string): { state: GroupState | 'Dead'; protocolType: string; protocolName: string; members: Array<{ memberId: string; instanceId: string | null; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }> } {
+  describe(groupId: string): {
+    state: GroupState | 'Dead';
+    protocolType: string;
+    protocolName: string;
+    members: Array<{
+      memberId: string;
+      instanceId: string | null;
+      clientId: string;
+      clientHost: string;
+      metadata: Buffer;
+      assignment: Buffer;
+    }>;
+  } {
     const g = this.groups.get(groupId);
     if (!g) return { state: 'Dead', protocolType: '', protocolName: '', members: [] };
     return {
@@ -244,7 +304,10 @@ export class Groups {
       protocolType: g.protocolType,
       protocolName: g.state === 'Stable' || g.state === 'CompletingRebalance' ? g.protocolName : '',
       members: [...g.members.values()].map((m) => ({
-        memberId: m.id, instanceId: m.instanceId, clientId: m.clientId, clientHost: m.clientHost,
+        memberId: m.id,
+        instanceId: m.instanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
         metadata: m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0),
         assignment: g.state === 'Stable' ? m.assignment : Buffer.alloc(0),
       })),
@@ -259,7 +322,14 @@ export class Groups {
       for (const t of g.pending.values()) this.timers.clearTimeout(t);
       for (const m of g.members.values()) {
         this.timers.clearTimeout(m.sessionTimer);
-        m.onJoin?.({ errorCode: E.REBALANCE_IN_PROGRESS, generationId: -1, protocolName: '', leader: '', memberId: m.id, members: [] });
+        m.onJoin?.({
+          errorCode: E.REBALANCE_IN_PROGRESS,
+          generationId: -1,
+          protocolName: '',
+          leader: '',
+          memberId: m.id,
+          members: [],
+        });
         m.onSync?.(E.REBALANCE_IN_PROGRESS, Buffer.alloc(0));
       }
     }
@@ -326,13 +396,24 @@ export class Groups {
     if (!g.members.has(g.leader)) g.leader = g.members.keys().next().value!;
     g.protocolName = this.electProtocol(g);
     g.state = 'CompletingRebalance';
-    const leaderView = [...g.members.values()].map((m) => ({ memberId: m.id, groupInstanceId: m.instanceId, metadata: m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0) }));
+    const leaderView = [...g.members.values()].map((m) => ({
+      memberId: m.id,
+      groupInstanceId: m.instanceId,
+      metadata: m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0),
+    }));
     let timeout = 0;
     for (const m of g.members.values()) {
       timeout = Math.max(timeout, m.rebalanceTimeoutMs || m.sessionTimeoutMs);
       const cb = m.onJoin;
       m.onJoin = undefined;
-      cb?.({ errorCode: E.NONE, generationId: g.generation, protocolName: g.protocolName, leader: g.leader, memberId: m.id, members: m.id === g.leader ? leaderView : [] });
+      cb?.({
+        errorCode: E.NONE,
+        generationId: g.generation,
+        protocolName: g.protocolName,
+        leader: g.leader,
+        memberId: m.id,
+        members: m.id === g.leader ? leaderView : [],
+      });
     }
     // members that never sync (leader gone quiet) are removed and the group rebalances again
     const gen = g.generation;
@@ -354,15 +435,27 @@ export class Groups {
       const pick = m.protocols.find((p) => candidates.includes(p.name));
       if (pick) votes.set(pick.name, (votes.get(pick.name) ?? 0) + 1);
     }
-    let best = candidates[0] ?? '', bestVotes = -1;
-    for (const c of candidates) if ((votes.get(c) ?? 0) > bestVotes) { best = c; bestVotes = votes.get(c) ?? 0; }
+    let best = candidates[0] ?? '',
+      bestVotes = -1;
+    for (const c of candidates)
+      if ((votes.get(c) ?? 0) > bestVotes) {
+        best = c;
+        bestVotes = votes.get(c) ?? 0;
+      }
     return best;
   }
 
   private dropMember(g: Group, m: Member): void {
     this.timers.clearTimeout(m.sessionTimer);
     g.members.delete(m.id);
-    m.onJoin?.({ errorCode: E.UNKNOWN_MEMBER_ID, generationId: -1, protocolName: '', leader: '', memberId: m.id, members: [] });
+    m.onJoin?.({
+      errorCode: E.UNKNOWN_MEMBER_ID,
+      generationId: -1,
+      protocolName: '',
+      leader: '',
+      memberId: m.id,
+      members: [],
+    });
     m.onSync?.(E.UNKNOWN_MEMBER_ID, Buffer.alloc(0));
     m.onJoin = m.onSync = undefined;
   }

@@ -134,43 +134,64 @@ const DEFAULTS = {
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max).optional();
 /** the boundary check of startBroker's options: every problem is reported with its path */
-const OptionsSchema = z.object({
-  brokers: int(1, 16),
-  host: z.string().min(1).optional(),
-  advertisedHost: z.string().min(1).optional(),
-  port: int(0, 65535),
-  autoCreateTopics: z.boolean().optional(),
-  defaultPartitions: int(1, 100_000),
-  defaultReplicationFactor: int(1, 16),
-  topics: z.array(z.object({ name: z.string().min(1), partitions: int(1, 100_000), replicationFactor: int(1, 16), configs: z.record(z.string(), z.string()).optional() })).optional(),
-  clusterId: z.string().min(1).optional(),
-  maxFrameBytes: int(1024, 2 ** 31 - 1),
-  checkCrc: z.boolean().optional(),
-  minSessionTimeoutMs: int(0, 2 ** 31 - 1),
-  maxSessionTimeoutMs: int(0, 2 ** 31 - 1),
-  maxFetchWaitMs: int(0, 2 ** 31 - 1),
-  retentionCheckMs: int(0, 2 ** 31 - 1),
-  now: z.custom<() => number>((v) => typeof v === 'function').optional(),
-  timers: z.custom<Timers>((v) => typeof v === 'object' && v !== null).optional(),
-}).strict();
+const OptionsSchema = z
+  .object({
+    brokers: int(1, 16),
+    host: z.string().min(1).optional(),
+    advertisedHost: z.string().min(1).optional(),
+    port: int(0, 65535),
+    autoCreateTopics: z.boolean().optional(),
+    defaultPartitions: int(1, 100_000),
+    defaultReplicationFactor: int(1, 16),
+    topics: z
+      .array(
+        z.object({
+          name: z.string().min(1),
+          partitions: int(1, 100_000),
+          replicationFactor: int(1, 16),
+          configs: z.record(z.string(), z.string()).optional(),
+        }),
+      )
+      .optional(),
+    clusterId: z.string().min(1).optional(),
+    maxFrameBytes: int(1024, 2 ** 31 - 1),
+    checkCrc: z.boolean().optional(),
+    minSessionTimeoutMs: int(0, 2 ** 31 - 1),
+    maxSessionTimeoutMs: int(0, 2 ** 31 - 1),
+    maxFetchWaitMs: int(0, 2 ** 31 - 1),
+    retentionCheckMs: int(0, 2 ** 31 - 1),
+    now: z.custom<() => number>((v) => typeof v === 'function').optional(),
+    timers: z.custom<Timers>((v) => typeof v === 'object' && v !== null).optional(),
+  })
+  .strict();
 
 function validate(o: BrokerOptions): void {
   const r = OptionsSchema.safeParse(o);
   if (r.success) return;
-  const issues = r.error.issues.map((i) => ({ path: '/options' + i.path.map((p) => `/${String(p)}`).join(''), message: i.message }));
-  throw new PipelabError('INVALID_ARGUMENT', 'invalid broker options', { issues, hint: 'see docs/broker.md for the options and their ranges' });
+  const issues = r.error.issues.map((i) => ({
+    path: '/options' + i.path.map((p) => `/${String(p)}`).join(''),
+    message: i.message,
+  }));
+  throw new PipelabError('INVALID_ARGUMENT', 'invalid broker options', {
+    issues,
+    hint: 'see docs/broker.md for the options and their ranges',
+  });
 }
 
 /** what to tell clients when binding a wildcard address: a connectable address of this machine */
 function advertise(host: string): string {
   if (host !== '0.0.0.0' && host !== '::') return host;
-  for (const addrs of Object.values(networkInterfaces())) for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  for (const addrs of Object.values(networkInterfaces()))
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   return '127.0.0.1';
 }
 
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   validate(options);
-  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS & BrokerOptions;
+  const o = {
+    ...DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as typeof DEFAULTS & BrokerOptions;
   const opts: ClusterOptions = {
     autoCreateTopics: o.autoCreateTopics,
     defaultPartitions: o.defaultPartitions,
@@ -185,7 +206,13 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const cluster = new Cluster(opts, o.now ?? Date.now, o.timers);
   const servers: NodeServer[] = [];
   for (let id = 0; id < o.brokers; id++) {
-    const info = { id, bindHost: o.host, host: o.advertisedHost ?? advertise(o.host), port: o.port === 0 ? 0 : o.port + id, alive: true };
+    const info = {
+      id,
+      bindHost: o.host,
+      host: o.advertisedHost ?? advertise(o.host),
+      port: o.port === 0 ? 0 : o.port + id,
+      alive: true,
+    };
     cluster.nodes.push(info);
     servers.push(new NodeServer(info, cluster));
   }
@@ -195,7 +222,14 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     for (const s of servers) await s.stop();
     cluster.close();
     const err = e as NodeJS.ErrnoException;
-    throw new PipelabError('SERVICE_UNAVAILABLE', `broker could not listen on ${o.host}:${o.port} (${err.code ?? err.message})`, { cause: e, hint: err.code === 'EADDRINUSE' ? 'pick another --port, or 0 for a free one' : 'check the --host address' });
+    throw new PipelabError(
+      'SERVICE_UNAVAILABLE',
+      `broker could not listen on ${o.host}:${o.port} (${err.code ?? err.message})`,
+      {
+        cause: e,
+        hint: err.code === 'EADDRINUSE' ? 'pick another --port, or 0 for a free one' : 'check the --host address',
+      },
+    );
   }
   for (const t of o.topics ?? []) cluster.createTopic(t.name, t);
   const timer = o.retentionCheckMs > 0 ? setInterval(() => cluster.enforceRetention(), o.retentionCheckMs) : undefined;
@@ -203,16 +237,23 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
 
   const node = (id: number): NodeServer => {
     const s = servers[id];
-    if (!s) throw new PipelabError('INVALID_ARGUMENT', `no broker node ${id}`, { hint: `node ids are 0..${servers.length - 1}` });
+    if (!s)
+      throw new PipelabError('INVALID_ARGUMENT', `no broker node ${id}`, {
+        hint: `node ids are 0..${servers.length - 1}`,
+      });
     return s;
   };
 
   let closed = false;
   return {
     [CLUSTER]: cluster,
-    get bootstrap() { return cluster.liveNodes().map((n) => `${n.host}:${n.port}`); },
+    get bootstrap() {
+      return cluster.liveNodes().map((n) => `${n.host}:${n.port}`);
+    },
     clusterId: opts.clusterId,
-    createTopic: (name, spec) => { cluster.createTopic(name, spec); },
+    createTopic: (name, spec) => {
+      cluster.createTopic(name, spec);
+    },
     deleteTopic: (name) => cluster.deleteTopic(name),
     lag(group) {
       const byTopic = new Set(cluster.offsets.entries(group).map((e) => e.topic));
@@ -223,19 +264,43 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
         for (const p of t.partitions) {
           const committed = cluster.offsets.get(group, name, p.index)?.offset ?? -1;
           const from = committed < 0 ? p.log.logStart : Math.max(committed, p.log.logStart);
-          partitions.push({ topic: name, partition: p.index, committed, highWatermark: p.log.hwm, lag: Math.max(0, p.log.hwm - from) });
+          partitions.push({
+            topic: name,
+            partition: p.index,
+            committed,
+            highWatermark: p.log.hwm,
+            lag: Math.max(0, p.log.hwm - from),
+          });
         }
       }
       return { group, total: partitions.reduce((s, p) => s + p.lag, 0), partitions };
     },
     stats() {
-      let partitions = 0, storedBytes = 0, batches = 0;
-      for (const t of cluster.topics.all()) for (const p of t.partitions) { partitions++; storedBytes += p.log.bytes; batches += p.log.batchCount; }
+      let partitions = 0,
+        storedBytes = 0,
+        batches = 0;
+      for (const t of cluster.topics.all())
+        for (const p of t.partitions) {
+          partitions++;
+          storedBytes += p.log.bytes;
+          batches += p.log.batchCount;
+        }
       const m = process.memoryUsage();
       return {
-        nodes: servers.map((s) => ({ id: s.info.id, host: s.info.host, port: s.info.port, alive: s.info.alive, connections: s.connections })),
-        topics: cluster.topics.size, partitions, storedBytes, batches,
-        recordsProduced: cluster.counters.records, bytesProduced: cluster.counters.producedBytes, bytesFetched: cluster.counters.fetchedBytes,
+        nodes: servers.map((s) => ({
+          id: s.info.id,
+          host: s.info.host,
+          port: s.info.port,
+          alive: s.info.alive,
+          connections: s.connections,
+        })),
+        topics: cluster.topics.size,
+        partitions,
+        storedBytes,
+        batches,
+        recordsProduced: cluster.counters.records,
+        bytesProduced: cluster.counters.producedBytes,
+        bytesFetched: cluster.counters.fetchedBytes,
         malformedFrames: cluster.counters.malformedFrames,
         internalErrors: cluster.counters.internalErrors,
         lastInternalError: cluster.counters.lastInternalError,

@@ -27,10 +27,15 @@ class Segment {
 
 /** index of the last element <= x in a sorted array, or -1 */
 function floorIndex(a: number[], x: number): number {
-  let lo = 0, hi = a.length - 1, ans = -1;
+  let lo = 0,
+    hi = a.length - 1,
+    ans = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (a[mid]! <= x) { ans = mid; lo = mid + 1; } else hi = mid - 1;
+    if (a[mid]! <= x) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   return ans;
 }
@@ -43,7 +48,10 @@ export class PartitionLog {
   batchCount = 0;
   private readonly waiters = new Set<() => void>();
 
-  constructor(public config: LogConfig, private readonly now: () => number) {}
+  constructor(
+    public config: LogConfig,
+    private readonly now: () => number,
+  ) {}
 
   /**
    * Appends one validated batch (copied out of the request frame so the frame can be freed).
@@ -52,7 +60,11 @@ export class PartitionLog {
   append(batch: Buffer, h: BatchHeader, leaderEpoch: number): number {
     const now = this.now();
     let seg = this.segments.at(-1);
-    if (!seg || (seg.batches.length > 0 && (now - seg.createdAt >= this.config.segmentMs || seg.bytes + h.size > this.config.segmentBytes))) {
+    if (
+      !seg ||
+      (seg.batches.length > 0 &&
+        (now - seg.createdAt >= this.config.segmentMs || seg.bytes + h.size > this.config.segmentBytes))
+    ) {
       seg = new Segment(now);
       this.segments.push(seg);
     }
@@ -136,9 +148,17 @@ export class PartitionLog {
   /** resolves when a batch is appended (or `wake` is called at shutdown) */
   waitForData(): { promise: Promise<void>; cancel: () => void } {
     let done!: () => void;
-    const promise = new Promise<void>((res) => { done = res; });
+    const promise = new Promise<void>((res) => {
+      done = res;
+    });
     this.waiters.add(done);
-    return { promise, cancel: () => { this.waiters.delete(done); done(); } };
+    return {
+      promise,
+      cancel: () => {
+        this.waiters.delete(done);
+        done();
+      },
+    };
   }
 
   wake(): void {

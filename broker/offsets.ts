@@ -23,12 +23,21 @@ export class Offsets {
   /** every committed (topic, partition) of a group */
   entries(group: string): Array<{ topic: string; partition: number; committed: Committed }> {
     const out: Array<{ topic: string; partition: number; committed: Committed }> = [];
-    for (const [topic, parts] of this.groups.get(group) ?? []) for (const [partition, committed] of parts) out.push({ topic, partition, committed });
+    for (const [topic, parts] of this.groups.get(group) ?? [])
+      for (const [partition, committed] of parts) out.push({ topic, partition, committed });
     return out;
   }
 
-  has(group: string): boolean { return this.groups.has(group); }
-  groupIds(): string[] { return [...this.groups.keys()]; }
-  deleteGroup(group: string): void { this.groups.delete(group); }
-  deleteTopic(topic: string): void { for (const g of this.groups.values()) g.delete(topic); }
+  has(group: string): boolean {
+    return this.groups.has(group);
+  }
+  groupIds(): string[] {
+    return [...this.groups.keys()];
+  }
+  deleteGroup(group: string): void {
+    this.groups.delete(group);
+  }
+  deleteTopic(topic: string): void {
+    for (const g of this.groups.values()) g.delete(topic);
+  }
 }

@@ -5,10 +5,20 @@
  */
 const KEEP = 5;
 
-interface Range { first: number; last: number; baseOffset: number }
-interface State { epoch: number; ranges: Range[] }
+interface Range {
+  first: number;
+  last: number;
+  baseOffset: number;
+}
+interface State {
+  epoch: number;
+  ranges: Range[];
+}
 
-export type SequenceCheck = { kind: 'append' } | { kind: 'duplicate'; baseOffset: number } | { kind: 'error'; code: number };
+export type SequenceCheck =
+  | { kind: 'append' }
+  | { kind: 'duplicate'; baseOffset: number }
+  | { kind: 'error'; code: number };
 
 export class Producers {
   private nextId = 1000;
@@ -18,21 +28,40 @@ export class Producers {
     return { producerId: this.nextId++, epoch: 0 };
   }
 
-  private key(pid: number, topic: string, partition: number): string { return `${pid}\0${topic}\0${partition}`; }
+  private key(pid: number, topic: string, partition: number): string {
+    return `${pid}\0${topic}\0${partition}`;
+  }
 
-  check(pid: number, epoch: number, topic: string, partition: number, baseSequence: number, count: number): SequenceCheck {
+  check(
+    pid: number,
+    epoch: number,
+    topic: string,
+    partition: number,
+    baseSequence: number,
+    count: number,
+  ): SequenceCheck {
     if (pid < 0) return { kind: 'append' };
     const s = this.states.get(this.key(pid, topic, partition));
     if (!s || epoch > s.epoch) return { kind: 'append' };
     if (epoch < s.epoch) return { kind: 'error', code: 47 };
     const last = baseSequence + count - 1;
-    for (const r of s.ranges) if (r.first === baseSequence && r.last === last) return { kind: 'duplicate', baseOffset: r.baseOffset };
+    for (const r of s.ranges)
+      if (r.first === baseSequence && r.last === last) return { kind: 'duplicate', baseOffset: r.baseOffset };
     const prev = s.ranges.at(-1);
-    if (prev && baseSequence !== ((prev.last + 1) | 0) && !(prev.last === 0x7fffffff && baseSequence === 0)) return { kind: 'error', code: 45 };
+    if (prev && baseSequence !== ((prev.last + 1) | 0) && !(prev.last === 0x7fffffff && baseSequence === 0))
+      return { kind: 'error', code: 45 };
     return { kind: 'append' };
   }
 
-  record(pid: number, epoch: number, topic: string, partition: number, baseSequence: number, count: number, baseOffset: number): void {
+  record(
+    pid: number,
+    epoch: number,
+    topic: string,
+    partition: number,
+    baseSequence: number,
+    count: number,
+    baseOffset: number,
+  ): void {
     if (pid < 0) return;
     const k = this.key(pid, topic, partition);
     let s = this.states.get(k);

@@ -12,7 +12,10 @@ import type { ApiContext } from './apis/types.ts';
 import type { Cluster, NodeInfo } from './cluster.ts';
 import type { Writer } from './protocol/writer.ts';
 
-interface Slot { done: boolean; out: Buffer[] | null }
+interface Slot {
+  done: boolean;
+  out: Buffer[] | null;
+}
 
 /** exported for the fuzz test, which drives it through a fake socket */
 export class Connection {
@@ -23,13 +26,25 @@ export class Connection {
   private gate: Promise<void> = Promise.resolve();
   private dead = false;
 
-  constructor(private readonly socket: net.Socket, private readonly cluster: Cluster, private readonly node: NodeInfo) {
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly cluster: Cluster,
+    private readonly node: NodeInfo,
+  ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk) => {
-      try { this.onData(chunk); } catch (e) { this.fail(e); }
+      try {
+        this.onData(chunk);
+      } catch (e) {
+        this.fail(e);
+      }
     });
-    socket.on('error', () => { this.dead = true; });
-    socket.on('close', () => { this.dead = true; });
+    socket.on('error', () => {
+      this.dead = true;
+    });
+    socket.on('close', () => {
+      this.dead = true;
+    });
   }
 
   private fail(e: unknown): void {
@@ -74,7 +89,8 @@ export class Connection {
       if (this.need < 0) {
         if (this.have < 4) return;
         const size = this.take(4).readInt32BE(0);
-        if (size < 8 || size > this.cluster.options.maxFrameBytes) throw new ProtocolError(`frame size ${size} out of range`);
+        if (size < 8 || size > this.cluster.options.maxFrameBytes)
+          throw new ProtocolError(`frame size ${size} out of range`);
         this.need = size;
       }
       if (this.have < this.need) return;
@@ -96,14 +112,21 @@ export class Connection {
     const c = this.cluster;
     c.counters.requests.set(api.name, (c.counters.requests.get(api.name) ?? 0) + 1);
     if (header.apiVersion < api.min || header.apiVersion > api.max) {
-      if (header.apiKey !== API_VERSIONS_KEY) throw new ProtocolError(`unsupported version ${header.apiVersion} of ${api.name}`);
+      if (header.apiKey !== API_VERSIONS_KEY)
+        throw new ProtocolError(`unsupported version ${header.apiVersion} of ${api.name}`);
       // a v0 body with UNSUPPORTED_VERSION and the full list: the client retries with a lower version
       this.finish(slot, frameResponse(header.correlationId, false, apiVersionsBody(c.apis, 0, 35).toBuffers()));
       return;
     }
     const flexible = header.apiVersion >= api.flexibleFrom;
     if (flexible) r.tags();
-    const ctx: ApiContext = { cluster: c, node: this.node.id, header, version: header.apiVersion, clientHost: this.socket.remoteAddress ?? '' };
+    const ctx: ApiContext = {
+      cluster: c,
+      node: this.node.id,
+      header,
+      version: header.apiVersion,
+      clientHost: this.socket.remoteAddress ?? '',
+    };
     const respond = (w: Writer | null) => {
       if (w === null) return this.finish(slot, null);
       const flexHeader = flexible && header.apiKey !== API_VERSIONS_KEY;
@@ -120,17 +143,30 @@ export class Connection {
       return;
     }
     // with hooks, requests on one connection start in arrival order even when a hook waits
-    const info = { apiKey: api.key, apiName: api.name, apiVersion: header.apiVersion, correlationId: header.correlationId, clientId: header.clientId, node: this.node.id };
-    this.gate = this.gate.then(async () => {
-      const action = await c.runHooks(info);
-      if (action.delayMs) await new Promise((res) => setTimeout(res, action.delayMs));
-      if (this.dead) return;
-      if (action.close) { this.dead = true; this.socket.destroy(); return; }
-      if (action.drop) return;
-      if (action.errorCode !== undefined) ctx.forcedError = action.errorCode;
-      const p = run();
-      if (p) p.catch((e) => this.fail(e));
-    }).catch((e) => this.fail(e));
+    const info = {
+      apiKey: api.key,
+      apiName: api.name,
+      apiVersion: header.apiVersion,
+      correlationId: header.correlationId,
+      clientId: header.clientId,
+      node: this.node.id,
+    };
+    this.gate = this.gate
+      .then(async () => {
+        const action = await c.runHooks(info);
+        if (action.delayMs) await new Promise((res) => setTimeout(res, action.delayMs));
+        if (this.dead) return;
+        if (action.close) {
+          this.dead = true;
+          this.socket.destroy();
+          return;
+        }
+        if (action.drop) return;
+        if (action.errorCode !== undefined) ctx.forcedError = action.errorCode;
+        const p = run();
+        if (p) p.catch((e) => this.fail(e));
+      })
+      .catch((e) => this.fail(e));
   }
 
   private finish(slot: Slot, out: Buffer[] | null): void {
@@ -142,7 +178,10 @@ export class Connection {
     while (this.slots.length > 0 && this.slots[0]!.done) {
       const s = this.slots.shift()!;
       if (!s.out) continue;
-      if (!corked) { this.socket.cork(); corked = true; }
+      if (!corked) {
+        this.socket.cork();
+        corked = true;
+      }
       for (const b of s.out) this.socket.write(b);
     }
     if (corked) this.socket.uncork();
@@ -158,9 +197,14 @@ export class NodeServer {
   private server: net.Server | undefined;
   private readonly conns = new Set<Connection>();
 
-  constructor(readonly info: NodeInfo, private readonly cluster: Cluster) {}
+  constructor(
+    readonly info: NodeInfo,
+    private readonly cluster: Cluster,
+  ) {}
 
-  get connections(): number { return this.conns.size; }
+  get connections(): number {
+    return this.conns.size;
+  }
 
   async start(): Promise<void> {
     const server = net.createServer((socket) => {
@@ -168,11 +212,16 @@ export class NodeServer {
       this.conns.add(conn);
       socket.on('close', () => this.conns.delete(conn));
     });
-    server.on('error', () => { /* per-socket errors are handled on the socket */ });
+    server.on('error', () => {
+      /* per-socket errors are handled on the socket */
+    });
     await new Promise<void>((resolve, reject) => {
       const onErr = (e: Error) => reject(e);
       server.once('error', onErr);
-      server.listen(this.info.port, this.info.bindHost, () => { server.off('error', onErr); resolve(); });
+      server.listen(this.info.port, this.info.bindHost, () => {
+        server.off('error', onErr);
+        resolve();
+      });
     });
     const addr = server.address();
     if (addr && typeof addr === 'object') this.info.port = addr.port;

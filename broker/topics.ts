@@ -38,10 +38,27 @@ const CONFIG_KEYS: Record<string, keyof LogConfig> = {
 };
 
 /** Other topic configs Kafka knows and we accept (and echo) without acting on them. */
-const ACCEPTED = new Set(['cleanup.policy', 'compression.type', 'min.insync.replicas', 'message.timestamp.type', 'unclean.leader.election.enable', 'min.compaction.lag.ms', 'delete.retention.ms', 'message.downconversion.enable', 'flush.ms', 'flush.messages', 'index.interval.bytes']);
+const ACCEPTED = new Set([
+  'cleanup.policy',
+  'compression.type',
+  'min.insync.replicas',
+  'message.timestamp.type',
+  'unclean.leader.election.enable',
+  'min.compaction.lag.ms',
+  'delete.retention.ms',
+  'message.downconversion.enable',
+  'flush.ms',
+  'flush.messages',
+  'index.interval.bytes',
+]);
 
 export class TopicError extends Error {
-  constructor(readonly errorCode: number, message: string) { super(message); }
+  constructor(
+    readonly errorCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Parses topic configs into a LogConfig; throws TopicError(40 INVALID_CONFIG) naming the key. */
@@ -66,26 +83,54 @@ export class Topics {
   private readonly byName = new Map<string, Topic>();
   private readonly byId = new Map<string, Topic>();
 
-  constructor(private readonly now: () => number, private readonly defaults: LogConfig = DEFAULT_LOG_CONFIG) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly defaults: LogConfig = DEFAULT_LOG_CONFIG,
+  ) {}
 
-  get(name: string): Topic | undefined { return this.byName.get(name); }
-  getById(id: Buffer): Topic | undefined { return this.byId.get(id.toString('hex')); }
-  all(): Topic[] { return [...this.byName.values()]; }
-  get size(): number { return this.byName.size; }
+  get(name: string): Topic | undefined {
+    return this.byName.get(name);
+  }
+  getById(id: Buffer): Topic | undefined {
+    return this.byId.get(id.toString('hex'));
+  }
+  all(): Topic[] {
+    return [...this.byName.values()];
+  }
+  get size(): number {
+    return this.byName.size;
+  }
 
   /** Creates a topic or throws TopicError with Kafka's error code. */
-  create(name: string, partitions: number, replicationFactor: number, configs: Record<string, string>, liveNodes: number[], allNodes: number[], validateOnly = false): Topic {
-    if (!TOPIC_NAME.test(name) || name === '.' || name === '..') throw new TopicError(17, `invalid topic name ${JSON.stringify(name)}`);
+  create(
+    name: string,
+    partitions: number,
+    replicationFactor: number,
+    configs: Record<string, string>,
+    liveNodes: number[],
+    allNodes: number[],
+    validateOnly = false,
+  ): Topic {
+    if (!TOPIC_NAME.test(name) || name === '.' || name === '..')
+      throw new TopicError(17, `invalid topic name ${JSON.stringify(name)}`);
     if (this.byName.has(name)) throw new TopicError(36, `topic ${name} already exists`);
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) throw new TopicError(37, `partitions must be 1..100000, got ${partitions}`);
-    if (!Number.isInteger(replicationFactor) || replicationFactor < 1 || replicationFactor > allNodes.length) throw new TopicError(38, `replication factor must be 1..${allNodes.length}, got ${replicationFactor}`);
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000)
+      throw new TopicError(37, `partitions must be 1..100000, got ${partitions}`);
+    if (!Number.isInteger(replicationFactor) || replicationFactor < 1 || replicationFactor > allNodes.length)
+      throw new TopicError(38, `replication factor must be 1..${allNodes.length}, got ${replicationFactor}`);
     const cfg = logConfigFrom(configs, this.defaults);
     const topic: Topic = { name, id: randomBytes(16), configs: { ...configs }, partitions: [] };
     const start = this.byName.size;
     for (let p = 0; p < partitions; p++) {
       const replicas: number[] = [];
       for (let r = 0; r < replicationFactor; r++) replicas.push(allNodes[(start + p + r) % allNodes.length]!);
-      topic.partitions.push({ index: p, replicas, leader: replicas[0]!, leaderEpoch: 0, log: new PartitionLog(cfg, this.now) });
+      topic.partitions.push({
+        index: p,
+        replicas,
+        leader: replicas[0]!,
+        leaderEpoch: 0,
+        log: new PartitionLog(cfg, this.now),
+      });
     }
     if (validateOnly) return topic;
     this.byName.set(name, topic);

@@ -101,7 +101,8 @@ export function createArrivals(input: ArrivalSpecInput | ArrivalSpec, rng: Rng):
     }
     case 'ramp': {
       const { from, to, durationMs, startMs } = spec;
-      const end = startMs + durationMs, win = durationMs / 64;
+      const end = startMs + durationMs,
+        win = durationMs / 64;
       const rateAt = (t: number): number => {
         const x = (t - startMs) / durationMs;
         return x >= 1 ? to : x <= 0 ? from : from + (to - from) * x;
@@ -115,7 +116,8 @@ export function createArrivals(input: ArrivalSpecInput | ArrivalSpec, rng: Rng):
       });
     }
     case 'spike': {
-      const a = spec.startMs + spec.atMs, b = a + spec.durationMs;
+      const a = spec.startMs + spec.atMs,
+        b = a + spec.durationMs;
       const rateAt = (t: number): number => (t >= a && t < b ? spec.peak : spec.base);
       // piecewise constant: the bound is the rate itself, so nothing is thinned away
       return thinned(spec, rng, rateAt, (t, out) => {
@@ -125,7 +127,9 @@ export function createArrivals(input: ArrivalSpecInput | ArrivalSpec, rng: Rng):
     }
     case 'diurnal': {
       const { mean, amplitude, periodMs, peakAtMs, startMs } = spec;
-      const w = (2 * Math.PI) / periodMs, win = periodMs / 64, top = mean * (1 + amplitude);
+      const w = (2 * Math.PI) / periodMs,
+        win = periodMs / 64,
+        top = mean * (1 + amplitude);
       const rateAt = (t: number): number => mean * (1 + amplitude * Math.cos(w * (t - startMs - peakAtMs)));
       return thinned(spec, rng, rateAt, (t, out) => {
         const a = startMs + Math.floor((t - startMs) / win) * win;
@@ -153,7 +157,12 @@ interface Bound {
  * 1000× spike from costing 1000 candidates per event outside it. Returns Infinity when the rate
  * stays 0 for ever (a ramp down to 0).
  */
-function thinned(spec: ArrivalSpec, rng: Rng, rateAt: (t: number) => number, bound: (t: number, out: Bound) => void): Arrivals {
+function thinned(
+  spec: ArrivalSpec,
+  rng: Rng,
+  rateAt: (t: number) => number,
+  bound: (t: number, out: Bound) => void,
+): Arrivals {
   let t = spec.startMs;
   const b: Bound = { max: 0, until: 0 };
   return {
@@ -201,7 +210,8 @@ function mmpp(spec: Bursty, rng: Rng): Arrivals {
   /** index of the sojourn containing t (t ≥ start), by binary search */
   const sojournAt = (t: number): number => {
     extendTo(t);
-    let lo = 0, hi = switches.length - 1;
+    let lo = 0,
+      hi = switches.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if ((switches[mid] as number) > t) hi = mid;

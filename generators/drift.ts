@@ -136,25 +136,39 @@ export class DriftSchedule<P extends Params, C> {
   constructor(o: DriftOptions<P, C>) {
     const prefix = o.pathPrefix ?? '/drifts';
     const specs = o.drifts.map((d, i) => parseOrThrow(DriftSpecSchema, d, 'drift', `${prefix}/${i}`));
-    if (specs.length > 30) throw new PipelabError('INVALID_ARGUMENT', `at most 30 drifts per stream, got ${specs.length}`);
+    if (specs.length > 30)
+      throw new PipelabError('INVALID_ARGUMENT', `at most 30 drifts per stream, got ${specs.length}`);
     const known = new Map(paramPaths(o.base).map((p) => [p.path, p.kind]));
     const issues = [];
     for (const [i, d] of specs.entries()) {
       const kind = known.get(d.param);
       const listing = describeParams(o.base);
-      if (!kind) issues.push({ path: `${prefix}/${i}/param`, message: `unknown parameter '${d.param}'; known: ${listing}` });
+      if (!kind)
+        issues.push({ path: `${prefix}/${i}/param`, message: `unknown parameter '${d.param}'; known: ${listing}` });
       else if (kind === 'number' && typeof d.value !== 'number')
         issues.push({ path: `${prefix}/${i}/value`, message: `'${d.param}' is a number: value must be a number` });
       else if (kind === 'map') {
-        if (typeof d.value === 'number') issues.push({ path: `${prefix}/${i}/value`, message: `'${d.param}' is a weight map: value must be an object of key → number` });
+        if (typeof d.value === 'number')
+          issues.push({
+            path: `${prefix}/${i}/value`,
+            message: `'${d.param}' is a weight map: value must be an object of key → number`,
+          });
         else {
           const node = d.param.split('.').reduce<Params>((n, k) => n[k] as Params, o.base);
           for (const k of Object.keys(d.value))
-            if (!(k in node)) issues.push({ path: `${prefix}/${i}/value/${k}`, message: `unknown key '${k}' in '${d.param}'; known: ${Object.keys(node).join(', ')}` });
+            if (!(k in node))
+              issues.push({
+                path: `${prefix}/${i}/value/${k}`,
+                message: `unknown key '${k}' in '${d.param}'; known: ${Object.keys(node).join(', ')}`,
+              });
         }
       }
     }
-    if (issues.length) throw new PipelabError('INVALID_ARGUMENT', 'invalid drift', { issues, hint: 'see docs/generators.md (drift) for the parameters each generator exposes' });
+    if (issues.length)
+      throw new PipelabError('INVALID_ARGUMENT', 'invalid drift', {
+        issues,
+        hint: 'see docs/generators.md (drift) for the parameters each generator exposes',
+      });
     // active drifts apply in the order given (index and time onsets are not comparable)
     this.specs = specs;
     this.base = o.base;
@@ -186,7 +200,8 @@ export class DriftSchedule<P extends Params, C> {
     let mask = 0;
     for (let i = 0; i < n; i++) {
       const t = this.byTime[i] ? timeMs - this.startMs : index;
-      const on = this.onsets[i] as number, w = this.widths[i] as number;
+      const on = this.onsets[i] as number,
+        w = this.widths[i] as number;
       if (w === 0) {
         if (t >= on) mask |= 1 << i;
         continue;

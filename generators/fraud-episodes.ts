@@ -41,7 +41,8 @@ export function episodeStartProbability(
   const mixSum = mix[0]! + mix[1]! + mix[2]!;
   const F = [(ct.burstMin + ct.burstMax) / 2, (ato.countMin + ato.countMax) / 2, 1];
   const T = [F[0]!, F[1]!, 2];
-  let Fm = 0, Tm = 0;
+  let Fm = 0,
+    Tm = 0;
   for (let i = 0; i < 3; i++) {
     Fm += (mix[i]! / (mixSum || 1)) * F[i]!;
     Tm += (mix[i]! / (mixSum || 1)) * T[i]!;

@@ -40,7 +40,8 @@ export const COUNTRY_CODES: readonly string[] = COUNTRIES.map((c) => c.code);
 /** great-circle distance in km (haversine) */
 export function distanceKm(a: Country, b: Country): number {
   const r = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * r, dLon = (b.lon - a.lon) * r;
+  const dLat = (b.lat - a.lat) * r,
+    dLon = (b.lon - a.lon) * r;
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(dLon / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }

@@ -9,7 +9,14 @@ import { PipelabError } from '../errors.ts';
 import type { EventStream } from './stream.ts';
 import { TransactionConfigSchema, TransactionStream, type Transaction } from './transactions.ts';
 import { UserEventConfigSchema, UserEventStream, type UserEvent } from './user-events.ts';
-import { transactionAvroType, transactionFromJson, transactionToJson, userEventAvroType, userEventFromJson, userEventToJson } from './serialize.ts';
+import {
+  transactionAvroType,
+  transactionFromJson,
+  transactionToJson,
+  userEventAvroType,
+  userEventFromJson,
+  userEventToJson,
+} from './serialize.ts';
 import { TRANSACTION_AVSC, USER_EVENT_AVSC } from './schemas/index.ts';
 
 export interface GeneratorEntry<T = unknown> {

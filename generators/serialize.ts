@@ -30,7 +30,8 @@ function str(s: string): string {
 export function jsonMoney(x: number): string {
   const c = Math.round(x * 100);
   if (c / 100 !== x || c < 0 || c >= 1e15) return JSON.stringify(x);
-  const whole = Math.floor(c / 100), frac = c - whole * 100;
+  const whole = Math.floor(c / 100),
+    frac = c - whole * 100;
   if (frac === 0) return '' + whole;
   if (frac % 10 === 0) return whole + '.' + frac / 10;
   return whole + (frac < 10 ? '.0' : '.') + frac;
@@ -49,49 +50,123 @@ export function jsonMillis(t: number): string {
 
 export function transactionToJson(t: Transaction): string {
   // one escape test over all strings (generated ones never need it), else field by field
-  if (NEEDS_ESCAPE.test(t.id + t.userId + t.deviceId + t.merchantId + t.currency + t.country + t.channel + t.fraudPattern)) {
+  if (
+    NEEDS_ESCAPE.test(t.id + t.userId + t.deviceId + t.merchantId + t.currency + t.country + t.channel + t.fraudPattern)
+  ) {
     return (
-      '{"id":' + str(t.id) + ',"userId":' + str(t.userId) + ',"deviceId":' + str(t.deviceId) +
-      ',"merchantId":' + str(t.merchantId) + ',"amount":' + jsonMoney(t.amount) + ',"currency":' + str(t.currency) +
-      ',"country":' + str(t.country) + ',"channel":' + str(t.channel) + ',"eventTime":' + jsonMillis(t.eventTime) +
-      ',"isFraud":' + (t.isFraud ? 'true' : 'false') + ',"fraudPattern":' + str(t.fraudPattern) + '}'
+      '{"id":' +
+      str(t.id) +
+      ',"userId":' +
+      str(t.userId) +
+      ',"deviceId":' +
+      str(t.deviceId) +
+      ',"merchantId":' +
+      str(t.merchantId) +
+      ',"amount":' +
+      jsonMoney(t.amount) +
+      ',"currency":' +
+      str(t.currency) +
+      ',"country":' +
+      str(t.country) +
+      ',"channel":' +
+      str(t.channel) +
+      ',"eventTime":' +
+      jsonMillis(t.eventTime) +
+      ',"isFraud":' +
+      (t.isFraud ? 'true' : 'false') +
+      ',"fraudPattern":' +
+      str(t.fraudPattern) +
+      '}'
     );
   }
   return (
-    '{"id":"' + t.id + '","userId":"' + t.userId + '","deviceId":"' + t.deviceId +
-    '","merchantId":"' + t.merchantId + '","amount":' + jsonMoney(t.amount) + ',"currency":"' + t.currency +
-    '","country":"' + t.country + '","channel":"' + t.channel + '","eventTime":' + jsonMillis(t.eventTime) +
-    ',"isFraud":' + (t.isFraud ? 'true' : 'false') + ',"fraudPattern":"' + t.fraudPattern + '"}'
+    '{"id":"' +
+    t.id +
+    '","userId":"' +
+    t.userId +
+    '","deviceId":"' +
+    t.deviceId +
+    '","merchantId":"' +
+    t.merchantId +
+    '","amount":' +
+    jsonMoney(t.amount) +
+    ',"currency":"' +
+    t.currency +
+    '","country":"' +
+    t.country +
+    '","channel":"' +
+    t.channel +
+    '","eventTime":' +
+    jsonMillis(t.eventTime) +
+    ',"isFraud":' +
+    (t.isFraud ? 'true' : 'false') +
+    ',"fraudPattern":"' +
+    t.fraudPattern +
+    '"}'
   );
 }
 
 export function userEventToJson(e: UserEvent): string {
   if (NEEDS_ESCAPE.test(e.id + e.userId + e.sessionId + e.type + e.page + e.device)) {
     return (
-      '{"id":' + str(e.id) + ',"userId":' + str(e.userId) + ',"sessionId":' + str(e.sessionId) + ',"type":' + str(e.type) +
-      ',"page":' + str(e.page) + ',"eventTime":' + jsonMillis(e.eventTime) + ',"device":' + str(e.device) + '}'
+      '{"id":' +
+      str(e.id) +
+      ',"userId":' +
+      str(e.userId) +
+      ',"sessionId":' +
+      str(e.sessionId) +
+      ',"type":' +
+      str(e.type) +
+      ',"page":' +
+      str(e.page) +
+      ',"eventTime":' +
+      jsonMillis(e.eventTime) +
+      ',"device":' +
+      str(e.device) +
+      '}'
     );
   }
   return (
-    '{"id":"' + e.id + '","userId":"' + e.userId + '","sessionId":"' + e.sessionId + '","type":"' + e.type +
-    '","page":"' + e.page + '","eventTime":' + jsonMillis(e.eventTime) + ',"device":"' + e.device + '"}'
+    '{"id":"' +
+    e.id +
+    '","userId":"' +
+    e.userId +
+    '","sessionId":"' +
+    e.sessionId +
+    '","type":"' +
+    e.type +
+    '","page":"' +
+    e.page +
+    '","eventTime":' +
+    jsonMillis(e.eventTime) +
+    ',"device":"' +
+    e.device +
+    '"}'
   );
 }
 
 function bad(what: string, path: string, message: string): never {
   throw new PipelabError('INVALID_INPUT_FILE', `not a ${what}`, { issues: [{ path, message }] });
 }
-function expect(o: Record<string, unknown>, what: string, key: string, type: 'string' | 'number' | 'boolean', allowed?: readonly string[]): void {
+function expect(
+  o: Record<string, unknown>,
+  what: string,
+  key: string,
+  type: 'string' | 'number' | 'boolean',
+  allowed?: readonly string[],
+): void {
   const v = o[key];
   if (typeof v !== type) bad(what, `/${key}`, `expected a ${type}, got ${v === null ? 'null' : typeof v}`);
-  if (allowed && !allowed.includes(v as string)) bad(what, `/${key}`, `expected one of ${allowed.join(', ')}, got '${String(v)}'`);
+  if (allowed && !allowed.includes(v as string))
+    bad(what, `/${key}`, `expected one of ${allowed.join(', ')}, got '${String(v)}'`);
 }
 
 /** parse one JSON line back into a Transaction, checking every field (INVALID_INPUT_FILE otherwise) */
 export function transactionFromJson(line: string): Transaction {
   const o = JSON.parse(line) as Record<string, unknown>;
   if (o === null || typeof o !== 'object') bad('transaction', '', 'expected a JSON object');
-  for (const k of ['id', 'userId', 'deviceId', 'merchantId', 'currency', 'country'] as const) expect(o, 'transaction', k, 'string');
+  for (const k of ['id', 'userId', 'deviceId', 'merchantId', 'currency', 'country'] as const)
+    expect(o, 'transaction', k, 'string');
   expect(o, 'transaction', 'amount', 'number');
   expect(o, 'transaction', 'eventTime', 'number');
   expect(o, 'transaction', 'isFraud', 'boolean');

@@ -38,24 +38,37 @@ export function mergeParams<P extends Params>(base: P, overrides: unknown, prefi
       const where = `${prefix}/${p.join('/')}`;
       const kind = known.get(key);
       if (kind === 'number') {
-        if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: where, message: 'expected a finite number' });
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          issues.push({ path: where, message: 'expected a finite number' });
         else {
           let n: Params = out;
           for (const seg of path) n = n[seg] as Params;
           n[k] = v;
         }
       } else if (kind === 'map' || [...known.keys()].some((kp) => kp.startsWith(key + '.'))) walk(v, p);
-      else issues.push({ path: where, message: `unknown parameter; known: ${[...known.keys()].filter((x) => known.get(x) === 'number').join(', ')}` });
+      else
+        issues.push({
+          path: where,
+          message: `unknown parameter; known: ${[...known.keys()].filter((x) => known.get(x) === 'number').join(', ')}`,
+        });
     }
   };
   walk(overrides, []);
-  if (issues.length) throw new PipelabError('INVALID_ARGUMENT', 'invalid generator params', { issues, hint: 'see docs/generators.md for each generator\'s params' });
+  if (issues.length)
+    throw new PipelabError('INVALID_ARGUMENT', 'invalid generator params', {
+      issues,
+      hint: "see docs/generators.md for each generator's params",
+    });
   return out;
 }
 
 /** the arrival process's rate stays 0 for ever (a ramp down to 0): the stream has no next event */
 export function arrivalsEnded(produced: number): PipelabError {
-  return new PipelabError('INVALID_ARGUMENT', `the arrival process ended after ${produced} events (its rate stays 0 from then on)`, {
-    hint: 'ramp to a rate above 0, or ask for fewer events',
-  });
+  return new PipelabError(
+    'INVALID_ARGUMENT',
+    `the arrival process ended after ${produced} events (its rate stays 0 from then on)`,
+    {
+      hint: 'ramp to a rate above 0, or ask for fewer events',
+    },
+  );
 }

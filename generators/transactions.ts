@@ -90,7 +90,11 @@ export const TransactionConfigSchema = z.strictObject({
   /** shorthand for params.fraudRate */
   fraudRate: z.number().min(0).max(0.5).optional(),
   /** absolute ms of the first arrival slot (the arrival spec's own startMs is replaced by this) */
-  startMs: z.number().int().nonnegative().default(Date.UTC(2026, 0, 1)),
+  startMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(Date.UTC(2026, 0, 1)),
   arrivals: ArrivalSpecSchema.default({ kind: 'poisson', rate: 1000, startMs: 0 }),
   /** overrides of defaultTransactionParams() (deep, partial) */
   params: z.record(z.string(), z.unknown()).optional(),
@@ -164,8 +168,16 @@ export class TransactionStream implements EventStream<Transaction> {
     const root = new Rng(this.seed);
     let params = mergeParams(defaultTransactionParams(), cfg.params);
     if (cfg.fraudRate !== undefined) params = { ...params, fraudRate: cfg.fraudRate };
-    this.users = new UserPopulation({ size: cfg.users.count, zipf: cfg.users.zipf, seed: root.fork('user-attrs').seed });
-    this.merchants = new MerchantPopulation({ size: cfg.merchants.count, zipf: cfg.merchants.zipf, seed: root.fork('merchant-attrs').seed });
+    this.users = new UserPopulation({
+      size: cfg.users.count,
+      zipf: cfg.users.zipf,
+      seed: root.fork('user-attrs').seed,
+    });
+    this.merchants = new MerchantPopulation({
+      size: cfg.merchants.count,
+      zipf: cfg.merchants.zipf,
+      seed: root.fork('merchant-attrs').seed,
+    });
     this.arrivals = createArrivals({ ...cfg.arrivals, startMs: cfg.startMs }, root.fork('arrivals'));
     this.drift = new DriftSchedule({
       base: params,
@@ -213,11 +225,14 @@ export class TransactionStream implements EventStream<Transaction> {
   }
 
   private normal(c: Compiled, id: string, t: number, u: number, atHome = false): Transaction {
-    const users = this.users, r = this.rPick;
+    const users = this.users,
+      r = this.rPick;
     let ci = users.homeCountry(u);
     if (!atHome && c.p.travelRate > 0 && r.next() < c.p.travelRate) ci = pick(c.travelCdf, r.next());
     const country = COUNTRIES[ci]!;
-    const usd = Math.exp(users.spendMu(u) + c.p.amount.muShift + users.spendSigma(u) * c.p.amount.sigmaScale * this.rAmount.normal());
+    const usd = Math.exp(
+      users.spendMu(u) + c.p.amount.muShift + users.spendSigma(u) * c.p.amount.sigmaScale * this.rAmount.normal(),
+    );
     return {
       id,
       userId: users.id(u),
@@ -255,13 +270,16 @@ export class TransactionStream implements EventStream<Transaction> {
   }
 
   private intBetween(lo: number, hi: number): number {
-    const a = Math.ceil(Math.min(lo, hi)), b = Math.floor(Math.max(lo, hi));
+    const a = Math.ceil(Math.min(lo, hi)),
+      b = Math.floor(Math.max(lo, hi));
     return a + this.rFraud.int(b - a + 1);
   }
 
   /** the first event of an episode is emitted now; the rest are scheduled */
   private startEpisode(c: Compiled, id: string, t: number): Transaction {
-    const r = this.rFraud, users = this.users, p = c.p;
+    const r = this.rFraud,
+      users = this.users,
+      p = c.p;
     const ep = this.episodes++;
     const kind = pick(c.mixCdf, r.next());
     if (kind === 0) {
@@ -270,11 +288,19 @@ export class TransactionStream implements EventStream<Transaction> {
       const u = users.sampleUniform(r);
       const home = users.homeCountry(u);
       const fx = COUNTRIES[home]!.fxPerUsd;
-      const base = { userId: users.id(u), deviceId: 'x' + ep, merchantId: this.merchants.id(this.merchants.sampleUniform(r)), country: home, channel: 'online' as const, pattern: 'card-testing' as const };
+      const base = {
+        userId: users.id(u),
+        deviceId: 'x' + ep,
+        merchantId: this.merchants.id(this.merchants.sampleUniform(r)),
+        country: home,
+        channel: 'online' as const,
+        pattern: 'card-testing' as const,
+      };
       const n = this.intBetween(ct.burstMin, ct.burstMax);
       const amount = () => round2(r.uniform(ct.minAmount, ct.maxAmount) * fx);
       let due = t;
-      for (let k = 1; k < n; k++) this.schedule({ ...base, amount: amount(), due: (due += r.exponential(1 / ct.gapMeanMs)) });
+      for (let k = 1; k < n; k++)
+        this.schedule({ ...base, amount: amount(), due: (due += r.exponential(1 / ct.gapMeanMs)) });
       return this.emitPending({ ...base, amount: amount(), due: t, order: -1 }, id, t);
     }
     if (kind === 1) {
@@ -284,7 +310,13 @@ export class TransactionStream implements EventStream<Transaction> {
       const home = users.homeCountry(u);
       const fx = COUNTRIES[home]!.fxPerUsd;
       const median = Math.exp(users.spendMu(u) + p.amount.muShift);
-      const base = { userId: users.id(u), deviceId: 'x' + ep, country: home, channel: (r.next() < 0.5 ? 'online' : 'mobile') as Channel, pattern: 'account-takeover' as const };
+      const base = {
+        userId: users.id(u),
+        deviceId: 'x' + ep,
+        country: home,
+        channel: (r.next() < 0.5 ? 'online' : 'mobile') as Channel,
+        pattern: 'account-takeover' as const,
+      };
       const n = this.intBetween(a.countMin, a.countMax);
       const one = (due: number): Omit<Pending, 'order'> => ({
         ...base,

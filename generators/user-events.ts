@@ -16,7 +16,17 @@ import { hashUniform, MerchantPopulation, UserPopulation } from './population.ts
 import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';
 
-export const USER_EVENT_TYPES = ['login', 'view', 'search', 'click', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase', 'logout'] as const;
+export const USER_EVENT_TYPES = [
+  'login',
+  'view',
+  'search',
+  'click',
+  'add_to_cart',
+  'remove_from_cart',
+  'checkout',
+  'purchase',
+  'logout',
+] as const;
 export type UserEventType = (typeof USER_EVENT_TYPES)[number];
 export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
@@ -65,10 +75,24 @@ export type UserEventParams = ReturnType<typeof defaultUserEventParams>;
 
 export const UserEventConfigSchema = z.strictObject({
   seed: SeedSchema.default(1),
-  users: z.strictObject({ count: z.number().int().min(1).max(10_000_000).default(100_000), zipf: z.number().min(0).max(10).default(1.1) }).default({ count: 100_000, zipf: 1.1 }),
-  products: z.strictObject({ count: z.number().int().min(1).max(10_000_000).default(5_000), zipf: z.number().min(0).max(10).default(1.0) }).default({ count: 5_000, zipf: 1.0 }),
+  users: z
+    .strictObject({
+      count: z.number().int().min(1).max(10_000_000).default(100_000),
+      zipf: z.number().min(0).max(10).default(1.1),
+    })
+    .default({ count: 100_000, zipf: 1.1 }),
+  products: z
+    .strictObject({
+      count: z.number().int().min(1).max(10_000_000).default(5_000),
+      zipf: z.number().min(0).max(10).default(1.0),
+    })
+    .default({ count: 5_000, zipf: 1.0 }),
   concurrentSessions: z.number().int().min(1).max(1_000_000).default(200),
-  startMs: z.number().int().nonnegative().default(Date.UTC(2026, 0, 1)),
+  startMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(Date.UTC(2026, 0, 1)),
   arrivals: ArrivalSpecSchema.default({ kind: 'poisson', rate: 1000, startMs: 0 }),
   params: z.record(z.string(), z.unknown()).optional(),
   drifts: z.array(DriftSpecSchema).default([]),
@@ -132,8 +156,15 @@ export class UserEventStream implements EventStream<UserEvent> {
     const cfg = parseOrThrow(UserEventConfigSchema, input, 'user-events config');
     this.seed = toSeed(cfg.seed);
     const root = new Rng(this.seed);
-    this.users = new UserPopulation({ size: cfg.users.count, zipf: cfg.users.zipf, seed: root.fork('user-attrs').seed });
-    this.products = new MerchantPopulation({ size: cfg.products.count, zipf: cfg.products.zipf, seed: root.fork('product-attrs').seed }, '/product/p');
+    this.users = new UserPopulation({
+      size: cfg.users.count,
+      zipf: cfg.users.zipf,
+      seed: root.fork('user-attrs').seed,
+    });
+    this.products = new MerchantPopulation(
+      { size: cfg.products.count, zipf: cfg.products.zipf, seed: root.fork('product-attrs').seed },
+      '/product/p',
+    );
     this.arrivals = createArrivals({ ...cfg.arrivals, startMs: cfg.startMs }, root.fork('arrivals'));
     this.drift = new DriftSchedule({
       base: mergeParams(defaultUserEventParams(), cfg.params),

@@ -31,7 +31,7 @@ export const ZIPF_ALIAS_MAX = 1 << 20;
 export function zipfPmf(n: number, s: number): Float64Array {
   const p = new Float64Array(n + 1);
   let h = 0;
-  for (let k = 1; k <= n; k++) h += (p[k] = Math.pow(k, -s));
+  for (let k = 1; k <= n; k++) h += p[k] = Math.pow(k, -s);
   for (let k = 1; k <= n; k++) p[k] = (p[k] as number) / h;
   return p;
 }
@@ -50,12 +50,14 @@ export class AliasTable {
     if (n < 1) throw new RangeError('alias table: no outcomes');
     let total = 0;
     for (let i = 0; i < n; i++) total += weights[i] as number;
-    if (!(total > 0) || !Number.isFinite(total)) throw new RangeError('alias table: weights must be finite, ≥ 0, with a positive sum');
+    if (!(total > 0) || !Number.isFinite(total))
+      throw new RangeError('alias table: weights must be finite, ≥ 0, with a positive sum');
     const t = (this.table = new Float64Array(2 * n));
     const scaled = new Float64Array(n);
     const small = new Int32Array(n);
     const large = new Int32Array(n);
-    let ns = 0, nl = 0;
+    let ns = 0,
+      nl = 0;
     for (let i = 0; i < n; i++) {
       scaled[i] = ((weights[i] as number) / total) * n;
       t[2 * i + 1] = i;
@@ -89,7 +91,10 @@ export class AliasTable {
 class AliasZipf implements ZipfSampler {
   readonly method = 'alias' as const;
   private readonly table: AliasTable;
-  constructor(readonly n: number, readonly s: number) {
+  constructor(
+    readonly n: number,
+    readonly s: number,
+  ) {
     this.table = new AliasTable(zipfPmf(n, s).subarray(1));
   }
   sample(rng: UniformSource): number {
@@ -103,7 +108,10 @@ class RejectionInversionZipf implements ZipfSampler {
   private readonly hX1: number;
   private readonly hN: number;
   private readonly squeeze: number;
-  constructor(readonly n: number, readonly s: number) {
+  constructor(
+    readonly n: number,
+    readonly s: number,
+  ) {
     this.hX1 = this.H(1.5) - 1;
     this.hN = this.H(n + 0.5);
     this.squeeze = 2 - this.Hinv(this.H(2.5) - this.h(2));

@@ -52,7 +52,10 @@ export interface EnsureTopicsResult {
  * safe to run from every processor and target). `partitions` overrides the declared count
  * (tests use fewer).
  */
-export async function ensureTopics(kafka: Kafka, opts: { partitions?: number; admin?: Admin } = {}): Promise<EnsureTopicsResult> {
+export async function ensureTopics(
+  kafka: Kafka,
+  opts: { partitions?: number; admin?: Admin } = {},
+): Promise<EnsureTopicsResult> {
   const admin = opts.admin ?? kafka.admin();
   if (!opts.admin) await admin.connect();
   try {
@@ -62,20 +65,26 @@ export async function ensureTopics(kafka: Kafka, opts: { partitions?: number; ad
     const missing = TOPIC_CONFIG.filter((t) => !existing.has(t.name));
     if (missing.length) {
       // several processors starting at once race to create: losing that race is fine
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.name,
-          numPartitions: opts.partitions ?? t.partitions,
-          replicationFactor: rf,
-          configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
-        })),
-      }).catch(async (e: Error) => {
-        const now = new Set(await admin.listTopics());
-        if (!missing.every((t) => now.has(t.name))) throw e;
-      });
+      await admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.name,
+            numPartitions: opts.partitions ?? t.partitions,
+            replicationFactor: rf,
+            configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
+          })),
+        })
+        .catch(async (e: Error) => {
+          const now = new Set(await admin.listTopics());
+          if (!missing.every((t) => now.has(t.name))) throw e;
+        });
     }
-    return { created: missing.map((t) => t.name), existing: TOPIC_CONFIG.filter((t) => existing.has(t.name)).map((t) => t.name), replicationFactor: rf };
+    return {
+      created: missing.map((t) => t.name),
+      existing: TOPIC_CONFIG.filter((t) => existing.has(t.name)).map((t) => t.name),
+      replicationFactor: rf,
+    };
   } finally {
     if (!opts.admin) await admin.disconnect();
   }
@@ -86,10 +95,14 @@ export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4';
 /** kafkajs codec id; snappy and lz4 need registerKafkajsCodecs() first (the harness does it) */
 export function compressionType(c: Compression): number {
   switch (c) {
-    case 'none': return CompressionTypes.None;
-    case 'gzip': return CompressionTypes.GZIP;
-    case 'snappy': return CompressionTypes.Snappy;
-    case 'lz4': return CompressionTypes.LZ4;
+    case 'none':
+      return CompressionTypes.None;
+    case 'gzip':
+      return CompressionTypes.GZIP;
+    case 'snappy':
+      return CompressionTypes.Snappy;
+    case 'lz4':
+      return CompressionTypes.LZ4;
   }
 }
 

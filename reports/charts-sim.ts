@@ -10,7 +10,12 @@ import { simData } from './sim.ts';
 
 /** the time unit of the x axis: seconds, or minutes / hours for long simulated runs (a day in seconds is unreadable) */
 function timeUnit(summary: RunSummary): { div: number; X: { field: 't'; type: 'quantitative'; title: string } } {
-  const [div, name] = summary.durationMs >= 3 * 3_600_000 ? [3_600_000, 'h'] : summary.durationMs >= 30 * 60_000 ? [60_000, 'min'] : [1000, 's'];
+  const [div, name] =
+    summary.durationMs >= 3 * 3_600_000
+      ? [3_600_000, 'h']
+      : summary.durationMs >= 30 * 60_000
+        ? [60_000, 'min']
+        : [1000, 's'];
   return { div, X: { field: 't', type: 'quantitative', title: `simulated time (${name})` } };
 }
 
@@ -18,11 +23,13 @@ function timeUnit(summary: RunSummary): { div: number; X: { field: 't'; type: 'q
 function loadChangeLayer(summary: RunSummary) {
   const at = simData(summary)?.loadChangeAtMs;
   if (at === undefined) return [];
-  return [{
-    data: { values: [{ t: at / timeUnit(summary).div, label: 'load change' }] },
-    mark: { type: 'rule' as const, color: '#888888', strokeDash: [2, 2] },
-    encoding: { x: { field: 't', type: 'quantitative' as const } },
-  }];
+  return [
+    {
+      data: { values: [{ t: at / timeUnit(summary).div, label: 'load change' }] },
+      mark: { type: 'rule' as const, color: '#888888', strokeDash: [2, 2] },
+      encoding: { x: { field: 't', type: 'quantitative' as const } },
+    },
+  ];
 }
 
 /** above this many scale decisions the replica chart draws no markers */
@@ -42,17 +49,33 @@ export function replicaTimelineSpec(summary: RunSummary, o: ChartOptions = {}): 
   const last = new Map<string, { replicas: number; ready: number }>();
   for (const e of tl) {
     const prev = last.get(e.group);
-    if (prev && e.replicas !== prev.replicas) marks.push({ t: e.t / div, group: e.group, replicas: e.replicas, decision: e.replicas > prev.replicas ? 'scale-out' : 'scale-in' });
-    steps.push({ t: e.t / div, group: e.group, series: 'replicas', replicas: e.replicas }, { t: e.t / div, group: e.group, series: 'ready', replicas: e.ready });
+    if (prev && e.replicas !== prev.replicas)
+      marks.push({
+        t: e.t / div,
+        group: e.group,
+        replicas: e.replicas,
+        decision: e.replicas > prev.replicas ? 'scale-out' : 'scale-in',
+      });
+    steps.push(
+      { t: e.t / div, group: e.group, series: 'replicas', replicas: e.replicas },
+      { t: e.t / div, group: e.group, series: 'ready', replicas: e.ready },
+    );
     last.set(e.group, { replicas: e.replicas, ready: e.ready });
   }
   // carry every group's last state to the end of the run
-  for (const [group, s] of last) steps.push({ t: end, group, series: 'replicas', replicas: s.replicas }, { t: end, group, series: 'ready', replicas: s.ready });
+  for (const [group, s] of last)
+    steps.push(
+      { t: end, group, series: 'replicas', replicas: s.replicas },
+      { t: end, group, series: 'ready', replicas: s.ready },
+    );
   const color = { field: 'group', type: 'nominal', title: 'group' };
   // a flapping day has thousands of decisions: markers would hide the lines, so they go above a cap
   const marked = marks.length <= MAX_MARKED_DECISIONS;
   return {
-    ...chartBase(`replicas per group (solid: asked for, dashed: ready; ${marked ? '▲▼ scale decisions' : `${marks.length} scale decisions, too many to mark`})`, o),
+    ...chartBase(
+      `replicas per group (solid: asked for, dashed: ready; ${marked ? '▲▼ scale decisions' : `${marks.length} scale decisions, too many to mark`})`,
+      o,
+    ),
     layer: [
       ...loadChangeLayer(summary),
       {
@@ -62,20 +85,40 @@ export function replicaTimelineSpec(summary: RunSummary, o: ChartOptions = {}): 
           x: X,
           y: { field: 'replicas', type: 'quantitative', title: 'replicas' },
           color,
-          strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['replicas', 'ready'], range: [[1, 0], [4, 3]] } },
+          strokeDash: {
+            field: 'series',
+            type: 'nominal',
+            title: null,
+            scale: {
+              domain: ['replicas', 'ready'],
+              range: [
+                [1, 0],
+                [4, 3],
+              ],
+            },
+          },
           detail: { field: 'series' },
         },
       },
-      ...(marked ? [{
-        data: { values: marks },
-        mark: { type: 'point', filled: true, size: 60 },
-        encoding: {
-          x: X,
-          y: { field: 'replicas', type: 'quantitative' },
-          color,
-          shape: { field: 'decision', type: 'nominal', title: 'decision', scale: { domain: ['scale-out', 'scale-in'], range: ['triangle-up', 'triangle-down'] } },
-        },
-      }] : []),
+      ...(marked
+        ? [
+            {
+              data: { values: marks },
+              mark: { type: 'point', filled: true, size: 60 },
+              encoding: {
+                x: X,
+                y: { field: 'replicas', type: 'quantitative' },
+                color,
+                shape: {
+                  field: 'decision',
+                  type: 'nominal',
+                  title: 'decision',
+                  scale: { domain: ['scale-out', 'scale-in'], range: ['triangle-up', 'triangle-down'] },
+                },
+              },
+            },
+          ]
+        : []),
     ],
   } as ChartSpec;
 }
@@ -118,9 +161,17 @@ export function simTimelineSpec(summary: RunSummary, opts: { font?: string; widt
     const n = (v as TimePointValue | undefined)?.[k];
     return typeof n === 'number' && Number.isFinite(n) ? n : null;
   };
-  const replicas = pts.flatMap((p) => (['consumers', 'modelServers', 'featureStore'] as const).map((g) => ({ t: p.t / 1000, group: g, replicas: num(p[`replicas_${g}`], 'value') })));
+  const replicas = pts.flatMap((p) =>
+    (['consumers', 'modelServers', 'featureStore'] as const).map((g) => ({
+      t: p.t / 1000,
+      group: g,
+      replicas: num(p[`replicas_${g}`], 'value'),
+    })),
+  );
   const lag = pts.map((p) => ({ t: p.t / 1000, lag: num(p.consumer_lag, 'value') }));
-  const p99 = pts.map((p) => ({ t: p.t / 1000, p99: num(p.e2e_latency, 'p99') })).filter((d) => d.p99 !== null && d.p99 > 0);
+  const p99 = pts
+    .map((p) => ({ t: p.t / 1000, p99: num(p.e2e_latency, 'p99') }))
+    .filter((d) => d.p99 !== null && d.p99 > 0);
   const width = opts.width ?? 640;
   const X = { field: 't', type: 'quantitative', title: 'simulated time (s)' };
   return {
@@ -128,13 +179,41 @@ export function simTimelineSpec(summary: RunSummary, opts: { font?: string; widt
     title: `${summary.scenario.name}: replicas, lag and p99 over time`,
     config: { font: opts.font ?? CHART_FONT },
     vconcat: [
-      { width, height: 140, data: { values: replicas }, mark: { type: 'line', interpolate: 'step-after' }, encoding: { x: X, y: { field: 'replicas', type: 'quantitative', title: 'replicas' }, color: { field: 'group', type: 'nominal', title: 'group' } } },
-      { width, height: 120, data: { values: lag }, mark: { type: 'area', opacity: 0.6 }, encoding: { x: X, y: { field: 'lag', type: 'quantitative', title: 'consumer lag' } } },
       {
-        width, height: 140,
+        width,
+        height: 140,
+        data: { values: replicas },
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x: X,
+          y: { field: 'replicas', type: 'quantitative', title: 'replicas' },
+          color: { field: 'group', type: 'nominal', title: 'group' },
+        },
+      },
+      {
+        width,
+        height: 120,
+        data: { values: lag },
+        mark: { type: 'area', opacity: 0.6 },
+        encoding: { x: X, y: { field: 'lag', type: 'quantitative', title: 'consumer lag' } },
+      },
+      {
+        width,
+        height: 140,
         layer: [
-          { data: { values: p99 }, mark: 'line', encoding: { x: X, y: { field: 'p99', type: 'quantitative', title: 'p99 ms (log)', scale: { type: 'log' } } } },
-          { data: { values: [{ slo }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#c0392b' }, encoding: { y: { field: 'slo', type: 'quantitative' } } },
+          {
+            data: { values: p99 },
+            mark: 'line',
+            encoding: {
+              x: X,
+              y: { field: 'p99', type: 'quantitative', title: 'p99 ms (log)', scale: { type: 'log' } },
+            },
+          },
+          {
+            data: { values: [{ slo }] },
+            mark: { type: 'rule', strokeDash: [4, 4], color: '#c0392b' },
+            encoding: { y: { field: 'slo', type: 'quantitative' } },
+          },
         ],
       },
     ],

@@ -29,7 +29,12 @@ export const chartBase = (title: string, o: ChartOptions) => ({
   width: o.width ?? 640,
   height: o.height ?? 240,
   background: 'white',
-  config: { font: CHART_FONT, axis: { labelFont: CHART_FONT, titleFont: CHART_FONT }, legend: { labelFont: CHART_FONT, titleFont: CHART_FONT }, title: { font: CHART_FONT } },
+  config: {
+    font: CHART_FONT,
+    axis: { labelFont: CHART_FONT, titleFont: CHART_FONT },
+    legend: { labelFont: CHART_FONT, titleFont: CHART_FONT },
+    title: { font: CHART_FONT },
+  },
 });
 
 function field(p: TimePoint, metric: string): TimePointValue | undefined {
@@ -41,7 +46,8 @@ function field(p: TimePoint, metric: string): TimePointValue | undefined {
 const isSim = (summary: RunSummary): boolean => !!(summary.extra as { sim?: unknown } | undefined)?.sim;
 // the headline latency of a run that observed end-to-end results (pipeline, simulation) is e2e;
 // `latency` there is only the produce call
-const trendOf = (summary: RunSummary, o: ChartOptions): string => o.metric ?? ('e2e_latency' in summary.metrics ? 'e2e_latency' : 'latency');
+const trendOf = (summary: RunSummary, o: ChartOptions): string =>
+  o.metric ?? ('e2e_latency' in summary.metrics ? 'e2e_latency' : 'latency');
 
 /** seconds since run start, for the x axis */
 const sec = (p: TimePoint) => p.t / 1000;
@@ -49,11 +55,13 @@ const sec = (p: TimePoint) => p.t / 1000;
 /** warm-up shown as a shaded band so a reader knows those seconds are not in the figures */
 function warmupLayer(summary: RunSummary) {
   if (!summary.warmupMs) return [];
-  return [{
-    data: { values: [{ from: 0, to: summary.warmupMs / 1000, label: 'warm-up' }] },
-    mark: { type: 'rect' as const, color: '#eeeeee' },
-    encoding: { x: { field: 'from', type: 'quantitative' as const }, x2: { field: 'to' } },
-  }];
+  return [
+    {
+      data: { values: [{ from: 0, to: summary.warmupMs / 1000, label: 'warm-up' }] },
+      mark: { type: 'rect' as const, color: '#eeeeee' },
+      encoding: { x: { field: 'from', type: 'quantitative' as const }, x2: { field: 'to' } },
+    },
+  ];
 }
 
 /** p50/p90/p99 (and max) of a trend metric per second: one line each */
@@ -63,7 +71,8 @@ export function latencyOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): 
   for (const p of summary.timeseries.points) {
     const v = field(p, metric);
     if (!v || !v.count) continue;
-    for (const k of ['p50', 'p90', 'p99'] as const) if (v[k] !== undefined) values.push({ t: sec(p), percentile: k, ms: v[k]! });
+    for (const k of ['p50', 'p90', 'p99'] as const)
+      if (v[k] !== undefined) values.push({ t: sec(p), percentile: k, ms: v[k]! });
   }
   return {
     ...chartBase(`${metric}: percentiles per second (ms)`, o),
@@ -121,7 +130,12 @@ export function throughputSpec(summary: RunSummary, o: ChartOptions = {}): Chart
         encoding: {
           x: { field: 't', type: 'quantitative', title: 'time since start (s)' },
           y: { field: 'perSec', type: 'quantitative', title: 'per second' },
-          color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['iterations/s', 'dropped/s'], range: ['#4c78a8', '#f58518'] } },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['iterations/s', 'dropped/s'], range: ['#4c78a8', '#f58518'] },
+          },
         },
       },
     ],
@@ -140,7 +154,11 @@ function failedIn(v: TimePointValue | undefined): number {
 /** failed iterations per second */
 export function errorsSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
   const w = (summary.timeseries.intervalMs || 1000) / 1000;
-  const values = summary.timeseries.points.map((p) => ({ t: sec(p), t2: sec(p) + w * 0.9, errors: failedIn(field(p, 'errors')) }));
+  const values = summary.timeseries.points.map((p) => ({
+    t: sec(p),
+    t2: sec(p) + w * 0.9,
+    errors: failedIn(field(p, 'errors')),
+  }));
   return {
     ...chartBase('errors per second', o),
     layer: [

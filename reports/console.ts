@@ -6,7 +6,15 @@
 import pc from 'picocolors';
 import type { RunSummary, TrendData } from '../results/types.ts';
 import { accountingRows } from './accounting.ts';
-import { TREND_COLUMNS, describeScalar, fmtMs, fmtObserved, serviceLines, sortedMetricNames, trendCells } from './format.ts';
+import {
+  TREND_COLUMNS,
+  describeScalar,
+  fmtMs,
+  fmtObserved,
+  serviceLines,
+  sortedMetricNames,
+  trendCells,
+} from './format.ts';
 
 export interface ConsoleOptions {
   /** ANSI colours; default: stdout is a TTY and NO_COLOR is unset */
@@ -18,7 +26,10 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions =
   const c = pc.createColors(color);
   const s = summary;
   const out: string[] = [];
-  out.push('', `  scenario: ${c.bold(s.scenario.name)}   seed: ${s.seed}   duration: ${fmtMs(s.durationMs)} (warm-up ${fmtMs(s.warmupMs)})`);
+  out.push(
+    '',
+    `  scenario: ${c.bold(s.scenario.name)}   seed: ${s.seed}   duration: ${fmtMs(s.durationMs)} (warm-up ${fmtMs(s.warmupMs)})`,
+  );
   const svc = serviceLines(s);
   if (svc.length) out.push(`  services: ${svc.join(', ')}`);
   if (s.aborted) out.push(c.yellow(`  aborted by ${s.aborted.by} at ${fmtMs(s.aborted.atMs)}: ${s.aborted.reason}`));
@@ -30,7 +41,9 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions =
     for (const t of s.thresholds) {
       if (t.metric !== last) out.push(`    ${t.metric}`), (last = t.metric);
       const mark = t.ok ? c.green('✓') : c.red('✗');
-      const extra = t.failedWindow ? `  (first failing window ${fmtMs(t.failedWindow[0])}–${fmtMs(t.failedWindow[1])})` : '';
+      const extra = t.failedWindow
+        ? `  (first failing window ${fmtMs(t.failedWindow[0])}–${fmtMs(t.failedWindow[1])})`
+        : '';
       out.push(`    ${mark} '${t.expression}' ${fmtObserved(t.metric, t.observed, s)}${extra}`);
     }
     out.push('');
@@ -44,7 +57,12 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions =
     const label = `    ${n}${c.dim('.'.repeat(width - n.length))}: `;
     if (m.type === 'trend') {
       const cells = trendCells(m as TrendData);
-      out.push(label + TREND_COLUMNS.map((k) => `${k}=${c.cyan(fmtMs(cells[k]))}`.padEnd(k.length + 9 + (color ? 10 : 0))).join(' ').trimEnd());
+      out.push(
+        label +
+          TREND_COLUMNS.map((k) => `${k}=${c.cyan(fmtMs(cells[k]))}`.padEnd(k.length + 9 + (color ? 10 : 0)))
+            .join(' ')
+            .trimEnd(),
+      );
     } else out.push(label + c.cyan(describeScalar(m)));
   }
   out.push('');
@@ -52,7 +70,10 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions =
   const acc = accountingRows(s);
   if (acc.length) {
     out.push(c.bold('  EVENT ACCOUNTING'), '');
-    for (const [k, v, note] of acc) out.push(`    ${k.padEnd(28, '.')}: ${k === 'missing' && !v.startsWith('0') ? c.red(v) : c.cyan(v)}${note ? `  ${note}` : ''}`);
+    for (const [k, v, note] of acc)
+      out.push(
+        `    ${k.padEnd(28, '.')}: ${k === 'missing' && !v.startsWith('0') ? c.red(v) : c.cyan(v)}${note ? `  ${note}` : ''}`,
+      );
     out.push('');
   }
   if (failed) out.push(c.red(`  ✗ ${failed} of ${s.thresholds.length} thresholds failed`), '');

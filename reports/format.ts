@@ -49,7 +49,8 @@ export function trendCells(m: TrendData): Record<(typeof TREND_COLUMNS)[number],
 /** metric names sorted with untagged parents first and their sub-metrics right after them */
 export function sortedMetricNames(metrics: Record<string, MetricData>): string[] {
   return Object.keys(metrics).sort((a, b) => {
-    const pa = a.replace(/\{.*$/, ''), pb = b.replace(/\{.*$/, '');
+    const pa = a.replace(/\{.*$/, ''),
+      pb = b.replace(/\{.*$/, '');
     if (pa !== pb) return pa < pb ? -1 : 1;
     return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   });

@@ -22,7 +22,8 @@ export function decodeValues(encoded: string): { valueMs: number; count: number 
   it.reset();
   while (it.hasNext()) {
     const v = it.next();
-    if (v.countAddedInThisIterationStep > 0) out.push({ valueMs: h.medianEquivalentValue(v.valueIteratedTo) / 1000, count: v.countAddedInThisIterationStep });
+    if (v.countAddedInThisIterationStep > 0)
+      out.push({ valueMs: h.medianEquivalentValue(v.valueIteratedTo) / 1000, count: v.countAddedInThisIterationStep });
   }
   h.destroy();
   return out;
@@ -34,7 +35,8 @@ export function latencyBuckets(encoded: string, buckets = 30): LatencyBucket[] {
   if (values.length === 0) return [];
   const min = Math.max(values[0]!.valueMs, 0.001);
   const max = Math.max(values[values.length - 1]!.valueMs, min * 1.01);
-  const lmin = Math.log(min), step = (Math.log(max) - lmin) / buckets;
+  const lmin = Math.log(min),
+    step = (Math.log(max) - lmin) / buckets;
   const out: LatencyBucket[] = Array.from({ length: buckets }, (_, i) => ({
     lo: round(Math.exp(lmin + i * step)),
     hi: round(Math.exp(lmin + (i + 1) * step)),

@@ -30,52 +30,129 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
       : `<p class="ok">${s.thresholds.length ? `all ${s.thresholds.length} thresholds passed` : 'no thresholds defined'}</p>`;
 
   const parts: string[] = [];
-  parts.push(`<h1>pipelab run: ${esc(s.scenario.name)}</h1>`, s.scenario.description ? `<p>${esc(s.scenario.description)}</p>` : '', verdict);
-  parts.push('<table>', rows([
-    [td('seed'), td(s.seed)],
-    [td('started'), td(s.startedAt)],
-    [td('duration'), td(`${fmtMs(s.durationMs)} (warm-up ${fmtMs(s.warmupMs)}, excluded from figures)`)],
-    [td('scenario file'), td(s.scenario.file ?? '')],
-    [td('harness'), td(`pipelab ${s.harness.version}, Node ${s.harness.node}`)],
-    ...Object.entries(s.services).map(([k, v]) => [td(`service: ${k}`), td(`${v.mode}${v.detail ? ` (${v.detail})` : ''}`)]),
-  ]), '</table>');
+  parts.push(
+    `<h1>pipelab run: ${esc(s.scenario.name)}</h1>`,
+    s.scenario.description ? `<p>${esc(s.scenario.description)}</p>` : '',
+    verdict,
+  );
+  parts.push(
+    '<table>',
+    rows([
+      [td('seed'), td(s.seed)],
+      [td('started'), td(s.startedAt)],
+      [td('duration'), td(`${fmtMs(s.durationMs)} (warm-up ${fmtMs(s.warmupMs)}, excluded from figures)`)],
+      [td('scenario file'), td(s.scenario.file ?? '')],
+      [td('harness'), td(`pipelab ${s.harness.version}, Node ${s.harness.node}`)],
+      ...Object.entries(s.services).map(([k, v]) => [
+        td(`service: ${k}`),
+        td(`${v.mode}${v.detail ? ` (${v.detail})` : ''}`),
+      ]),
+    ]),
+    '</table>',
+  );
 
   const acc = accountingRows(s);
   if (acc.length) {
-    parts.push('<h2>Event accounting</h2><p>Every produced event id ends as decided, dead-lettered or missing.</p><table><tr><th></th><th>events</th><th></th></tr>');
-    parts.push(rows(acc.map(([k, v, note]) => [td(k), `<td class="n${k === 'missing' && !v.startsWith('0') ? ' fail' : ''}">${esc(v)}</td>`, td(note)])), '</table>');
+    parts.push(
+      '<h2>Event accounting</h2><p>Every produced event id ends as decided, dead-lettered or missing.</p><table><tr><th></th><th>events</th><th></th></tr>',
+    );
+    parts.push(
+      rows(
+        acc.map(([k, v, note]) => [
+          td(k),
+          `<td class="n${k === 'missing' && !v.startsWith('0') ? ' fail' : ''}">${esc(v)}</td>`,
+          td(note),
+        ]),
+      ),
+      '</table>',
+    );
   }
 
   parts.push('<h2>Thresholds</h2>');
   if (s.thresholds.length === 0) parts.push('<p>No thresholds defined.</p>');
-  else parts.push('<table><tr><th></th><th>metric</th><th>threshold</th><th>observed</th></tr>', rows(s.thresholds.map((t) => [
-    `<td class="${t.ok ? 'ok' : 'fail'}">${t.ok ? '✓' : '✗'}</td>`, td(t.metric), `<td><code>${esc(t.expression)}</code></td>`,
-    td(fmtObserved(t.metric, t.observed, s) + (t.failedWindow ? ` (first failing window ${fmtMs(t.failedWindow[0])}–${fmtMs(t.failedWindow[1])})` : '')),
-  ])), '</table>');
+  else
+    parts.push(
+      '<table><tr><th></th><th>metric</th><th>threshold</th><th>observed</th></tr>',
+      rows(
+        s.thresholds.map((t) => [
+          `<td class="${t.ok ? 'ok' : 'fail'}">${t.ok ? '✓' : '✗'}</td>`,
+          td(t.metric),
+          `<td><code>${esc(t.expression)}</code></td>`,
+          td(
+            fmtObserved(t.metric, t.observed, s) +
+              (t.failedWindow ? ` (first failing window ${fmtMs(t.failedWindow[0])}–${fmtMs(t.failedWindow[1])})` : ''),
+          ),
+        ]),
+      ),
+      '</table>',
+    );
 
   parts.push(simHtml(s)); // simulated runs only ('' for live runs)
   parts.push(driftLoopHtml(s)); // runs with the drift loop only
   parts.push('<h2>Charts</h2>');
-  for (const [name, svg] of Object.entries(charts)) parts.push(`<figure class="chart" id="chart-${esc(name)}">${svg.replace(/^<\?xml[^>]*>/, '')}</figure>`);
+  for (const [name, svg] of Object.entries(charts))
+    parts.push(`<figure class="chart" id="chart-${esc(name)}">${svg.replace(/^<\?xml[^>]*>/, '')}</figure>`);
 
   const names = sortedMetricNames(s.metrics);
-  parts.push('<h2>Trends (ms)</h2><table><tr><th>metric</th><th>count</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>');
-  parts.push(rows(names.filter((n) => s.metrics[n]!.type === 'trend').map((n) => {
-    const m = s.metrics[n] as TrendData;
-    return [td(n), td(fmtNum(m.count), true), ...[m.mean, m.p50, m.p90, m.p95, m.p99, m['p99.9'], m.max].map((x) => td(fmtNum(Number(x.toFixed(3))), true))];
-  })), '</table>');
+  parts.push(
+    '<h2>Trends (ms)</h2><table><tr><th>metric</th><th>count</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>',
+  );
+  parts.push(
+    rows(
+      names
+        .filter((n) => s.metrics[n]!.type === 'trend')
+        .map((n) => {
+          const m = s.metrics[n] as TrendData;
+          return [
+            td(n),
+            td(fmtNum(m.count), true),
+            ...[m.mean, m.p50, m.p90, m.p95, m.p99, m['p99.9'], m.max].map((x) =>
+              td(fmtNum(Number(x.toFixed(3))), true),
+            ),
+          ];
+        }),
+    ),
+    '</table>',
+  );
   parts.push('<h2>Rates, counters and gauges</h2><table><tr><th>metric</th><th>type</th><th>value</th></tr>');
-  parts.push(rows(names.flatMap((n) => { const m = s.metrics[n]!; return m.type === 'trend' ? [] : [[td(n), td(m.type), td(describeScalar(m))]]; })), '</table>');
+  parts.push(
+    rows(
+      names.flatMap((n) => {
+        const m = s.metrics[n]!;
+        return m.type === 'trend' ? [] : [[td(n), td(m.type), td(describeScalar(m))]];
+      }),
+    ),
+    '</table>',
+  );
 
-  parts.push('<h2>Executors</h2><table><tr><th>executor</th><th>type</th><th>scheduled</th><th>completed</th><th>dropped</th><th>max scheduler lag</th></tr>');
-  parts.push(rows(s.executors.map((e) => [td(e.name), td(e.type), td(fmtNum(e.scheduled), true), td(fmtNum(e.completed), true), td(fmtNum(e.dropped), true), td(fmtMs(e.maxSchedulerLagMs), true)])), '</table>');
+  parts.push(
+    '<h2>Executors</h2><table><tr><th>executor</th><th>type</th><th>scheduled</th><th>completed</th><th>dropped</th><th>max scheduler lag</th></tr>',
+  );
+  parts.push(
+    rows(
+      s.executors.map((e) => [
+        td(e.name),
+        td(e.type),
+        td(fmtNum(e.scheduled), true),
+        td(fmtNum(e.completed), true),
+        td(fmtNum(e.dropped), true),
+        td(fmtMs(e.maxSchedulerLagMs), true),
+      ]),
+    ),
+    '</table>',
+  );
 
   const y = s.system;
-  parts.push('<h2>System (pipelab process)</h2><table><tr><th></th><th>mean</th><th>max</th></tr>', rows([
-    [td('CPU (% of one core)'), td(y.cpuPercent.mean.toFixed(1), true), td(y.cpuPercent.max.toFixed(1), true)],
-    [td('RSS (MB)'), td(y.rssMb.mean.toFixed(1), true), td(y.rssMb.max.toFixed(1), true)],
-    [td('heap used (MB)'), td(y.heapUsedMb.mean.toFixed(1), true), td(y.heapUsedMb.max.toFixed(1), true)],
-  ]), '</table>', `<p>Event-loop delay: p50 ${fmtMs(y.eventLoopDelayMs.p50)}, p99 ${fmtMs(y.eventLoopDelayMs.p99)}, max ${fmtMs(y.eventLoopDelayMs.max)}.</p>`);
+  parts.push(
+    '<h2>System (pipelab process)</h2><table><tr><th></th><th>mean</th><th>max</th></tr>',
+    rows([
+      [td('CPU (% of one core)'), td(y.cpuPercent.mean.toFixed(1), true), td(y.cpuPercent.max.toFixed(1), true)],
+      [td('RSS (MB)'), td(y.rssMb.mean.toFixed(1), true), td(y.rssMb.max.toFixed(1), true)],
+      [td('heap used (MB)'), td(y.heapUsedMb.mean.toFixed(1), true), td(y.heapUsedMb.max.toFixed(1), true)],
+    ]),
+    '</table>',
+    `<p>Event-loop delay: p50 ${fmtMs(y.eventLoopDelayMs.p50)}, p99 ${fmtMs(y.eventLoopDelayMs.p99)}, max ${fmtMs(y.eventLoopDelayMs.max)}.</p>`,
+  );
 
   parts.push('<h2>Resolved config</h2>', `<pre>${esc(JSON.stringify(s.config, null, 2) ?? 'null')}</pre>`);
   if (s.extra) parts.push('<h2>Extra</h2>', `<pre>${esc(JSON.stringify(s.extra, null, 2))}</pre>`);

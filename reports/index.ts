@@ -12,7 +12,14 @@ import { formatJunit } from './junit.ts';
 import { formatMarkdown } from './markdown.ts';
 import { renderPng, renderSvg } from './render.ts';
 
-export { chartSpecs, errorsSpec, latencyHistogramSpec, latencyOverTimeSpec, throughputSpec, CHART_FONT } from './charts.ts';
+export {
+  chartSpecs,
+  errorsSpec,
+  latencyHistogramSpec,
+  latencyOverTimeSpec,
+  throughputSpec,
+  CHART_FONT,
+} from './charts.ts';
 export type { ChartSpec, ChartOptions } from './charts.ts';
 export { replicaTimelineSpec, lagOverTimeSpec, simChartSpecs, simTimelineSpec } from './charts-sim.ts';
 export { simReportData, simMarkdown, simHtml, formatSimReport, recoveryOf, fmtSimTime } from './sim.ts';
@@ -45,7 +52,11 @@ export function defaultReportDir(summary: RunSummary, root = join('reports', 'ou
  * Writes summary.json, summary.md, junit.xml, report.html and charts/<name>.svg|png into outDir
  * (created if needed). Returns the paths written, summary.json first.
  */
-export async function writeReport(summary: RunSummary, outDir: string, opts: WriteReportOptions = {}): Promise<string[]> {
+export async function writeReport(
+  summary: RunSummary,
+  outDir: string,
+  opts: WriteReportOptions = {},
+): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   const put = async (name: string, data: string | Buffer) => {

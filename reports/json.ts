@@ -7,8 +7,23 @@
 import type { RunSummary } from '../results/types.ts';
 
 const TOP_ORDER = [
-  'schema', 'harness', 'scenario', 'seed', 'config', 'services', 'startedAt', 'endedAt', 'durationMs',
-  'warmupMs', 'aborted', 'metrics', 'timeseries', 'thresholds', 'executors', 'system', 'extra',
+  'schema',
+  'harness',
+  'scenario',
+  'seed',
+  'config',
+  'services',
+  'startedAt',
+  'endedAt',
+  'durationMs',
+  'warmupMs',
+  'aborted',
+  'metrics',
+  'timeseries',
+  'thresholds',
+  'executors',
+  'system',
+  'extra',
 ];
 const FIRST = ['type', 't', 'name', 'metric', 'expression', 'ok'];
 

@@ -8,14 +8,16 @@ import { fmtObserved } from './format.ts';
 
 /** XML 1.0 text/attribute escaping, dropping characters XML cannot carry */
 export function xmlEscape(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 export function formatJunit(summary: RunSummary): string {
@@ -31,8 +33,12 @@ export function formatJunit(summary: RunSummary): string {
     `      <property name="seed" value="${a(summary.seed)}"/>`,
     `      <property name="harness.version" value="${a(summary.harness.version)}"/>`,
     ...(summary.scenario.file ? [`      <property name="scenario.file" value="${a(summary.scenario.file)}"/>`] : []),
-    ...Object.entries(summary.services).map(([k, s]) => `      <property name="service.${a(k)}" value="${a(s.mode + (s.detail ? ` (${s.detail})` : ''))}"/>`),
-    ...(summary.aborted ? [`      <property name="aborted" value="${a(`${summary.aborted.by}: ${summary.aborted.reason}`)}"/>`] : []),
+    ...Object.entries(summary.services).map(
+      ([k, s]) => `      <property name="service.${a(k)}" value="${a(s.mode + (s.detail ? ` (${s.detail})` : ''))}"/>`,
+    ),
+    ...(summary.aborted
+      ? [`      <property name="aborted" value="${a(`${summary.aborted.by}: ${summary.aborted.reason}`)}"/>`]
+      : []),
     '    </properties>',
   ];
   for (const t of summary.thresholds) {
@@ -48,7 +54,11 @@ export function formatJunit(summary: RunSummary): string {
       ...(t.failedWindow ? [`first failing window: ${t.failedWindow[0]}–${t.failedWindow[1]} ms`] : []),
       ...(t.abortedAtMs !== undefined ? [`aborted the run at ${t.abortedAtMs} ms (abortOnFail)`] : []),
     ];
-    lines.push(head, `      <failure message="${a(`observed ${observed}`)}" type="threshold">${a(details.join('\n'))}</failure>`, '    </testcase>');
+    lines.push(
+      head,
+      `      <failure message="${a(`observed ${observed}`)}" type="threshold">${a(details.join('\n'))}</failure>`,
+      '    </testcase>',
+    );
   }
   lines.push('  </testsuite>', '</testsuites>', '');
   return lines.join('\n');

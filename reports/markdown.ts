@@ -32,7 +32,9 @@ export function formatMarkdown(summary: RunSummary): string {
   out.push(`| started | ${s.startedAt} |`);
   out.push(`| duration | ${fmtMs(s.durationMs)} (warm-up ${fmtMs(s.warmupMs)}, excluded from figures) |`);
   out.push(`| harness | pipelab ${s.harness.version}, Node ${s.harness.node} |`);
-  const tags = Object.entries(s.scenario.tags).map(([k, v]) => `${k}=${v}`).join(', ');
+  const tags = Object.entries(s.scenario.tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   if (tags) out.push(`| tags | ${cell(tags)} |`);
   out.push('');
 
@@ -43,7 +45,14 @@ export function formatMarkdown(summary: RunSummary): string {
 
   const acc = accountingRows(s);
   if (acc.length) {
-    out.push('## Event accounting', '', 'Every produced event id ends as decided, dead-lettered or missing.', '', '| | events | |', '|---|---:|---|');
+    out.push(
+      '## Event accounting',
+      '',
+      'Every produced event id ends as decided, dead-lettered or missing.',
+      '',
+      '| | events | |',
+      '|---|---:|---|',
+    );
     for (const [k, v, note] of acc) out.push(`| ${cell(k)} | ${cell(v)} | ${cell(note)} |`);
     out.push('');
   }
@@ -57,8 +66,12 @@ export function formatMarkdown(summary: RunSummary): string {
         t.abortOnFail ? 'abortOnFail' : '',
         t.failedWindow ? `first failing window ${fmtMs(t.failedWindow[0])}–${fmtMs(t.failedWindow[1])}` : '',
         t.abortedAtMs !== undefined ? `aborted the run at ${fmtMs(t.abortedAtMs)}` : '',
-      ].filter(Boolean).join('; ');
-      out.push(`| ${t.ok ? '✓' : '✗'} | ${cell(t.metric)} | \`${cell(t.expression)}\` | ${cell(fmtObserved(t.metric, t.observed, s))} | ${cell(notes)} |`);
+      ]
+        .filter(Boolean)
+        .join('; ');
+      out.push(
+        `| ${t.ok ? '✓' : '✗'} | ${cell(t.metric)} | \`${cell(t.expression)}\` | ${cell(fmtObserved(t.metric, t.observed, s))} | ${cell(notes)} |`,
+      );
     }
     out.push('');
   }
@@ -75,11 +88,16 @@ export function formatMarkdown(summary: RunSummary): string {
   out.push('## Latency and other trends (ms)', '');
   if (trends.length === 0) out.push('No trend metrics recorded.', '');
   else {
-    out.push('| metric | count | mean | p50 | p90 | p95 | p99 | p99.9 | max |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    out.push(
+      '| metric | count | mean | p50 | p90 | p95 | p99 | p99.9 | max |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
     for (const n of trends) {
       const m = s.metrics[n] as TrendData;
       const f = (x: number) => fmtNum(Number(x.toFixed(3)));
-      out.push(`| ${cell(n)} | ${fmtNum(m.count)} | ${f(m.mean)} | ${f(m.p50)} | ${f(m.p90)} | ${f(m.p95)} | ${f(m.p99)} | ${f(m['p99.9'])} | ${f(m.max)} |`);
+      out.push(
+        `| ${cell(n)} | ${fmtNum(m.count)} | ${f(m.mean)} | ${f(m.p50)} | ${f(m.p90)} | ${f(m.p95)} | ${f(m.p99)} | ${f(m['p99.9'])} | ${f(m.max)} |`,
+      );
     }
     out.push('');
   }
@@ -93,17 +111,35 @@ export function formatMarkdown(summary: RunSummary): string {
     out.push('');
   }
 
-  out.push('## Executors', '', '| executor | type | scheduled | completed | dropped | max scheduler lag |', '|---|---|---:|---:|---:|---:|');
-  for (const e of s.executors) out.push(`| ${cell(e.name)} | ${e.type} | ${fmtNum(e.scheduled)} | ${fmtNum(e.completed)} | ${fmtNum(e.dropped)} | ${fmtMs(e.maxSchedulerLagMs)} |`);
+  out.push(
+    '## Executors',
+    '',
+    '| executor | type | scheduled | completed | dropped | max scheduler lag |',
+    '|---|---|---:|---:|---:|---:|',
+  );
+  for (const e of s.executors)
+    out.push(
+      `| ${cell(e.name)} | ${e.type} | ${fmtNum(e.scheduled)} | ${fmtNum(e.completed)} | ${fmtNum(e.dropped)} | ${fmtMs(e.maxSchedulerLagMs)} |`,
+    );
   const dropped = s.executors.reduce((a, e) => a + e.dropped, 0);
-  out.push('', dropped ? `Dropped iterations: **${fmtNum(dropped)}** (the executor could not start them on time).` : 'Dropped iterations: 0.', '');
+  out.push(
+    '',
+    dropped
+      ? `Dropped iterations: **${fmtNum(dropped)}** (the executor could not start them on time).`
+      : 'Dropped iterations: 0.',
+    '',
+  );
 
   const y = s.system;
   out.push('## System (pipelab process)', '', '| | mean | max |', '|---|---:|---:|');
   out.push(`| CPU (% of one core) | ${y.cpuPercent.mean.toFixed(1)} | ${y.cpuPercent.max.toFixed(1)} |`);
   out.push(`| RSS (MB) | ${y.rssMb.mean.toFixed(1)} | ${y.rssMb.max.toFixed(1)} |`);
   out.push(`| heap used (MB) | ${y.heapUsedMb.mean.toFixed(1)} | ${y.heapUsedMb.max.toFixed(1)} |`);
-  out.push('', `Event-loop delay: p50 ${fmtMs(y.eventLoopDelayMs.p50)}, p99 ${fmtMs(y.eventLoopDelayMs.p99)}, max ${fmtMs(y.eventLoopDelayMs.max)}.`, '');
+  out.push(
+    '',
+    `Event-loop delay: p50 ${fmtMs(y.eventLoopDelayMs.p50)}, p99 ${fmtMs(y.eventLoopDelayMs.p99)}, max ${fmtMs(y.eventLoopDelayMs.max)}.`,
+    '',
+  );
 
   const errs = s.metrics['errors'];
   if (errs?.type === 'rate') out.push(`Errors: ${fmtPct(errs.rate)} of iterations (${fmtNum(errs.passes)}).`, '');

@@ -14,7 +14,16 @@ import { xmlEscape as esc } from './junit.ts';
 /** the parts of `extra.sim` the report reads (the simulator's SimExtra, harness/sim/simulate.ts) */
 export interface SimSummaryData {
   replicaTimeline: { t: number; group: string; replicas: number; ready: number }[];
-  decisions: { timeMs: number; controller: string; target: string; metric?: string; metrics: Record<string, number | null>; current: number; final: number; reason: string }[];
+  decisions: {
+    timeMs: number;
+    controller: string;
+    target: string;
+    metric?: string;
+    metrics: Record<string, number | null>;
+    current: number;
+    final: number;
+    reason: string;
+  }[];
   sloP99Ms: number;
   sloViolationMinutes: number;
   timeToRecoverMs?: number | null;
@@ -24,7 +33,13 @@ export interface SimSummaryData {
   processed: number;
   rebalances: number;
   loadChangeAtMs?: number;
-  cost?: { currency: string; perHour: number; total: number; perMillionEvents: number | null; perGroupPerHour: Record<string, number> };
+  cost?: {
+    currency: string;
+    perHour: number;
+    total: number;
+    perMillionEvents: number | null;
+    perGroupPerHour: Record<string, number>;
+  };
 }
 
 export interface ScaleOutRow {
@@ -78,13 +93,17 @@ export function simData(summary: RunSummary): SimSummaryData | undefined {
  * null when p99 never broke the SLO; recovered false when it had not recovered by the end
  * (the time then runs to the last violating point). The simulator stores this in `extra.sim`.
  */
-export function recoveryOf(summary: Pick<RunSummary, 'timeseries' | 'warmupMs'>, slo: number): { timeToRecoverMs: number | null; recovered: boolean } {
+export function recoveryOf(
+  summary: Pick<RunSummary, 'timeseries' | 'warmupMs'>,
+  slo: number,
+): { timeToRecoverMs: number | null; recovered: boolean } {
   const pts = summary.timeseries.points;
   const bad = (p: (typeof pts)[number]) => {
     const v = p.e2e_latency as TimePointValue | undefined;
     return v !== undefined && (v.count ?? 0) > 0 && (v.p99 ?? 0) > slo;
   };
-  let firstBad = -1, lastBad = -1;
+  let firstBad = -1,
+    lastBad = -1;
   for (const p of pts) {
     if (p.t >= summary.warmupMs && bad(p)) {
       if (firstBad < 0) firstBad = p.t;
@@ -127,8 +146,12 @@ export function simReportData(summary: RunSummary, opts: SimReportOptions = {}):
       const dec = x.decisions.find((d) => d.target === e.group && d.timeMs === e.t && d.final === e.replicas);
       const metric = dec?.metric ?? (dec ? Object.keys(dec.metrics)[0] : undefined);
       scaleOuts.push({
-        group: e.group, from: prev, to: e.replicas, decidedAtMs: e.t,
-        readyAtMs: ready ? ready.t : null, delayMs: ready ? ready.t - e.t : null,
+        group: e.group,
+        from: prev,
+        to: e.replicas,
+        decidedAtMs: e.t,
+        readyAtMs: ready ? ready.t : null,
+        delayMs: ready ? ready.t - e.t : null,
         ...(metric !== undefined ? { metric, value: dec!.metrics[metric] ?? null } : {}),
         ...(dec ? { controller: dec.controller, reason: dec.reason } : {}),
       });
@@ -146,16 +169,31 @@ export function simReportData(summary: RunSummary, opts: SimReportOptions = {}):
     }
   }
   // the simulator stores the recovery; a summary written before it did gets it from the time series
-  const rec = x.timeToRecoverMs !== undefined ? { timeToRecoverMs: x.timeToRecoverMs, recovered: x.recovered ?? true } : recoveryOf(summary, x.sloP99Ms);
+  const rec =
+    x.timeToRecoverMs !== undefined
+      ? { timeToRecoverMs: x.timeToRecoverMs, recovered: x.recovered ?? true }
+      : recoveryOf(summary, x.sloP99Ms);
   const e2e = summary.metrics.e2e_latency as TrendData | undefined;
   const thr = summary.metrics.events_processed;
   const cost = opts.cost ?? x.cost;
   return {
-    name: summary.scenario.name, durationMs: summary.durationMs,
-    p50Ms: e2e?.p50 ?? 0, p99Ms: e2e?.p99 ?? 0, throughput: thr?.type === 'counter' ? thr.rate : 0,
-    scaleOuts, scaleIns, peakReplicas, sloP99Ms: x.sloP99Ms, sloViolationMinutes: x.sloViolationMinutes,
-    ...rec, maxLag: x.maxLag, rebalances: x.rebalances,
-    reactionMs, timeline: tl, decisions: x.decisions, ...(cost ? { cost } : {}),
+    name: summary.scenario.name,
+    durationMs: summary.durationMs,
+    p50Ms: e2e?.p50 ?? 0,
+    p99Ms: e2e?.p99 ?? 0,
+    throughput: thr?.type === 'counter' ? thr.rate : 0,
+    scaleOuts,
+    scaleIns,
+    peakReplicas,
+    sloP99Ms: x.sloP99Ms,
+    sloViolationMinutes: x.sloViolationMinutes,
+    ...rec,
+    maxLag: x.maxLag,
+    rebalances: x.rebalances,
+    reactionMs,
+    timeline: tl,
+    decisions: x.decisions,
+    ...(cost ? { cost } : {}),
   };
 }
 
@@ -164,38 +202,80 @@ export function fmtSimTime(ms: number | null): string {
   if (ms === null) return '—';
   if (ms < 600_000) return `${Number((ms / 1000).toFixed(1))} s`;
   const s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    r = s % 60;
   return `${h ? `${h}h` : ''}${String(m).padStart(h ? 2 : 1, '0')}m${String(r).padStart(2, '0')}s`;
 }
 
-const fmtValue = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(3)).toString());
-const money = (c: string, v: number | null | undefined, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${c === 'USD' ? '$' : c + ' '}${v.toFixed(d)}`);
+const fmtValue = (v: number | null | undefined): string =>
+  v === null || v === undefined
+    ? '—'
+    : Math.abs(v) >= 100
+      ? Math.round(v).toLocaleString('en-US')
+      : Number(v.toPrecision(3)).toString();
+const money = (c: string, v: number | null | undefined, d = 2) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${c === 'USD' ? '$' : c + ' '}${v.toFixed(d)}`;
 
 /** the headline rows: [label, value] */
 export function simHeadline(d: SimReportData): [string, string][] {
   const rows: [string, string][] = [
     ['SLO', `p99 < ${d.sloP99Ms} ms`],
     ['SLO-violation minutes', d.sloViolationMinutes.toFixed(1)],
-    ['time to recover (first episode)', d.timeToRecoverMs === null ? 'no violation' : fmtSimTime(d.timeToRecoverMs) + (d.recovered ? '' : ' (not recovered by the end)')],
+    [
+      'time to recover (first episode)',
+      d.timeToRecoverMs === null
+        ? 'no violation'
+        : fmtSimTime(d.timeToRecoverMs) + (d.recovered ? '' : ' (not recovered by the end)'),
+    ],
     ['peak consumer lag', d.maxLag.toLocaleString('en-US')],
     ['scale-outs / scale-ins', `${d.scaleOuts.length} / ${d.scaleIns}`],
-    ['peak replicas', Object.entries(d.peakReplicas).map(([g, n]) => `${g} ${n}`).join(', ')],
+    [
+      'peak replicas',
+      Object.entries(d.peakReplicas)
+        .map(([g, n]) => `${g} ${n}`)
+        .join(', '),
+    ],
     ['rebalances', String(d.rebalances)],
   ];
   if (d.cost) {
     const c = d.cost;
-    rows.push(['cost per hour', `${money(c.currency, c.perHour)} (${Object.entries(c.perGroupPerHour).map(([g, v]) => `${g} ${money(c.currency, v)}`).join(', ')})`]);
+    rows.push([
+      'cost per hour',
+      `${money(c.currency, c.perHour)} (${Object.entries(c.perGroupPerHour)
+        .map(([g, v]) => `${g} ${money(c.currency, v)}`)
+        .join(', ')})`,
+    ]);
     rows.push(['cost per million events', money(c.currency, c.perMillionEvents, 4)]);
     rows.push(['cost of the run', money(c.currency, c.total, 4)]);
   }
-  for (const [g, ms] of Object.entries(d.reactionMs)) rows.push([`first ${g} scale-out after the load change`, ms === null ? 'none' : fmtSimTime(ms)]);
+  for (const [g, ms] of Object.entries(d.reactionMs))
+    rows.push([`first ${g} scale-out after the load change`, ms === null ? 'none' : fmtSimTime(ms)]);
   return rows;
 }
 
-export const SCALE_OUT_COLUMNS = ['group', 'replicas', 'decided at', 'ready at', 'delay', 'driving metric', 'value', 'why'];
+export const SCALE_OUT_COLUMNS = [
+  'group',
+  'replicas',
+  'decided at',
+  'ready at',
+  'delay',
+  'driving metric',
+  'value',
+  'why',
+];
 
 export function scaleOutCells(o: ScaleOutRow): string[] {
-  return [o.group, `${o.from} → ${o.to}`, fmtSimTime(o.decidedAtMs), fmtSimTime(o.readyAtMs), fmtSimTime(o.delayMs), o.metric ?? '—', fmtValue(o.value), o.reason ?? ''];
+  return [
+    o.group,
+    `${o.from} → ${o.to}`,
+    fmtSimTime(o.decidedAtMs),
+    fmtSimTime(o.readyAtMs),
+    fmtSimTime(o.delayMs),
+    o.metric ?? '—',
+    fmtValue(o.value),
+    o.reason ?? '',
+  ];
 }
 
 /** at most this many scale-out rows in a report (the rest are in summary.json) */
@@ -210,7 +290,8 @@ function simBodyMd(d: SimReportData, heading: string): string[] {
   out.push('', '## Scale-outs (decision → replicas ready)', '');
   out.push(`| ${SCALE_OUT_COLUMNS.join(' | ')} |`, '|---|---|---:|---:|---:|---|---:|---|');
   for (const o of d.scaleOuts.slice(0, MAX_SCALE_OUT_ROWS)) out.push(`| ${scaleOutCells(o).map(md).join(' | ')} |`);
-  if (d.scaleOuts.length > MAX_SCALE_OUT_ROWS) out.push(`| … ${d.scaleOuts.length - MAX_SCALE_OUT_ROWS} more (summary.json extra.sim) | | | | | | | |`);
+  if (d.scaleOuts.length > MAX_SCALE_OUT_ROWS)
+    out.push(`| … ${d.scaleOuts.length - MAX_SCALE_OUT_ROWS} more (summary.json extra.sim) | | | | | | | |`);
   if (!d.scaleOuts.length) out.push('| (none) | | | | | | | |');
   return out;
 }
@@ -233,11 +314,20 @@ export function formatSimReport(summary: RunSummary, opts: SimReportOptions = {}
   const d = simReportData(summary, opts);
   if (!d) throw new TypeError('not a simulated run: summary.extra.sim is missing');
   const out: string[] = [`# ${d.name} (simulated, ${fmtSimTime(d.durationMs)})`, ''];
-  out.push('| p50 | p99 | throughput |', '|---:|---:|---:|', `| ${d.p50Ms.toFixed(1)} ms | ${d.p99Ms.toFixed(1)} ms | ${d.throughput.toFixed(0)}/s |`, '');
+  out.push(
+    '| p50 | p99 | throughput |',
+    '|---:|---:|---:|',
+    `| ${d.p50Ms.toFixed(1)} ms | ${d.p99Ms.toFixed(1)} ms | ${d.throughput.toFixed(0)}/s |`,
+    '',
+  );
   out.push(...simBodyMd(d, '## SLO, recovery and cost'));
   out.push('', '## Replica timeline', '', '| t | group | replicas | ready |', '|---:|---|---:|---:|');
-  for (const e of d.timeline.slice(0, MAX_SCALE_OUT_ROWS)) out.push(`| ${fmtSimTime(e.t)} | ${md(e.group)} | ${e.replicas} | ${e.ready} |`);
-  if (d.timeline.length > MAX_SCALE_OUT_ROWS) out.push(`| … ${d.timeline.length - MAX_SCALE_OUT_ROWS} more changes (summary.json extra.sim.replicaTimeline, charts/sim-replicas) | | | |`);
+  for (const e of d.timeline.slice(0, MAX_SCALE_OUT_ROWS))
+    out.push(`| ${fmtSimTime(e.t)} | ${md(e.group)} | ${e.replicas} | ${e.ready} |`);
+  if (d.timeline.length > MAX_SCALE_OUT_ROWS)
+    out.push(
+      `| … ${d.timeline.length - MAX_SCALE_OUT_ROWS} more changes (summary.json extra.sim.replicaTimeline, charts/sim-replicas) | | | |`,
+    );
   return out.join('\n');
 }
 
@@ -245,11 +335,20 @@ export function formatSimReport(summary: RunSummary, opts: SimReportOptions = {}
 export function simHtml(summary: RunSummary): string {
   const d = simReportData(summary);
   if (!d) return '';
-  const tr = (cells: string[], num: number[] = []) => `<tr>${cells.map((c, i) => `<td${num.includes(i) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`;
-  const parts = ['<h2>Simulation: SLO, recovery and cost</h2><table>', ...simHeadline(d).map(([k, v]) => tr([k, v])), '</table>'];
-  parts.push('<h2>Scale-outs (decision → replicas ready)</h2><table id="scale-outs">', `<tr>${SCALE_OUT_COLUMNS.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`);
+  const tr = (cells: string[], num: number[] = []) =>
+    `<tr>${cells.map((c, i) => `<td${num.includes(i) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`;
+  const parts = [
+    '<h2>Simulation: SLO, recovery and cost</h2><table>',
+    ...simHeadline(d).map(([k, v]) => tr([k, v])),
+    '</table>',
+  ];
+  parts.push(
+    '<h2>Scale-outs (decision → replicas ready)</h2><table id="scale-outs">',
+    `<tr>${SCALE_OUT_COLUMNS.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`,
+  );
   for (const o of d.scaleOuts.slice(0, MAX_SCALE_OUT_ROWS)) parts.push(tr(scaleOutCells(o), [2, 3, 4, 6]));
-  if (d.scaleOuts.length > MAX_SCALE_OUT_ROWS) parts.push(tr([`… ${d.scaleOuts.length - MAX_SCALE_OUT_ROWS} more (summary.json extra.sim)`]));
+  if (d.scaleOuts.length > MAX_SCALE_OUT_ROWS)
+    parts.push(tr([`… ${d.scaleOuts.length - MAX_SCALE_OUT_ROWS} more (summary.json extra.sim)`]));
   if (!d.scaleOuts.length) parts.push(tr(['(none)']));
   parts.push('</table>');
   return parts.join('\n');

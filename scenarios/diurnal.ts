@@ -22,16 +22,35 @@ export default defineSimulation({
   partitions: 12,
   keys: { count: 50_000, zipfS: 0.9 },
   // heavy per-event processing (5 ms of CPU): one instance handles ~190 events/s
-  consumers: { replicas: 1, maxReplicas: 12, cores: 1, maxInFlight: 64, process: { type: 'lognormal', medianMs: 5, sigma: 0.3 }, rebalancePauseMs: 3_000, startupDelayMs: 30_000 },
+  consumers: {
+    replicas: 1,
+    maxReplicas: 12,
+    cores: 1,
+    maxInFlight: 64,
+    process: { type: 'lognormal', medianMs: 5, sigma: 0.3 },
+    rebalancePauseMs: 3_000,
+    startupDelayMs: 30_000,
+  },
   featureStore: { replicas: 1, hitRate: 0.9 },
   // a slow model: ~600 events/s per replica at full batches
-  modelServer: { replicas: 1, maxReplicas: 6, batchSize: 32, maxWaitMs: 10, batch: { type: 'lognormal', medianMs: 20, sigma: 0.3 }, perItemMs: 1 },
+  modelServer: {
+    replicas: 1,
+    maxReplicas: 6,
+    batchSize: 32,
+    maxWaitMs: 10,
+    batch: { type: 'lognormal', medianMs: 20, sigma: 0.3 },
+    perItemMs: 1,
+  },
   autoscaling: {
     keda: { lagThreshold: 500, minReplicaCount: 1, maxReplicaCount: 12 },
     policies: seedPolicies({ modelServers: 6 }).filter((p) => p.group === 'modelServers'),
   },
   slo: { p99Ms: 500 },
-  cost: { consumers: { instance: 'c6i.large', pricing: 'spot' }, modelServers: { instance: 'c6i.xlarge' }, featureStore: { instance: 'r6i.large', pricing: 'reserved' } },
+  cost: {
+    consumers: { instance: 'c6i.large', pricing: 'spot' },
+    modelServers: { instance: 'c6i.xlarge' },
+    featureStore: { instance: 'r6i.large', pricing: 'reserved' },
+  },
   stageHistograms: false,
   // one point a minute in summary.json (a day of per-second points would be ~90 MB)
   seriesIntervalMs: 60_000,

@@ -28,17 +28,40 @@ export default defineScenario({
     fraudRate: 0.03,
     // the generator's own clock runs at 1000 events/s; shorter gaps inside fraud episodes make
     // the labelled fraud show up within a 30 s run (a few % instead of ~0.3 %)
-    params: { cardTesting: { gapMeanMs: 20 }, accountTakeover: { gapMeanMs: 500 }, geoVelocity: { gapMinMs: 1000, gapMaxMs: 5000 } },
+    params: {
+      cardTesting: { gapMeanMs: 20 },
+      accountTakeover: { gapMeanMs: 500 },
+      geoVelocity: { gapMinMs: 1000, gapMaxMs: 5000 },
+    },
     drifts: [
       { id: 'spend-up', param: 'amount.muShift', op: 'add', value: 1, onset: ONSET },
       { id: 'card-testing-bigger', param: 'cardTesting.minAmount', value: 150, onset: ONSET },
       { param: 'cardTesting.maxAmount', value: 600, onset: ONSET },
       { id: 'fraud-up', param: 'fraudRate', value: 0.05, onset: ONSET },
     ],
-    driftLoop: { baselineRows: 2400, detector: 'adwin', signals: ['amount', 'score'], referenceSize: 1000, recentSize: 500, pvalue: 0.001, trainRows: 2000, evalRows: 1500, epochs: 8, candidateWeight: 10, minAucGain: 0.01 },
+    driftLoop: {
+      baselineRows: 2400,
+      detector: 'adwin',
+      signals: ['amount', 'score'],
+      referenceSize: 1000,
+      recentSize: 500,
+      pvalue: 0.001,
+      trainRows: 2000,
+      evalRows: 1500,
+      epochs: 8,
+      candidateWeight: 10,
+      minAucGain: 0.01,
+    },
   },
   executors: {
-    main: { executor: 'constant-arrival-rate', rate: 400, timeUnit: '1s', duration: '30s', preAllocatedVUs: 100, maxVUs: 1000 },
+    main: {
+      executor: 'constant-arrival-rate',
+      rate: 400,
+      timeUnit: '1s',
+      duration: '30s',
+      preAllocatedVUs: 100,
+      maxVUs: 1000,
+    },
   },
   thresholds: {
     errors: ['rate<0.01'],

@@ -14,7 +14,14 @@ export default defineScenario({
   warmup: '2s',
   target: { type: 'pipeline', processors: 2, faults: { stopModelServerAt: '8s' } },
   executors: {
-    main: { executor: 'constant-arrival-rate', rate: 300, timeUnit: '1s', duration: '16s', preAllocatedVUs: 100, maxVUs: 1000 },
+    main: {
+      executor: 'constant-arrival-rate',
+      rate: 300,
+      timeUnit: '1s',
+      duration: '16s',
+      preAllocatedVUs: 100,
+      maxVUs: 1000,
+    },
   },
   thresholds: {
     e2e_latency: ['p(99)<1000'],

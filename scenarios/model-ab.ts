@@ -14,7 +14,14 @@ export default defineScenario({
   warmup: '2s',
   target: { type: 'pipeline', processors: 1, routes: 'v1=90,v2=10', users: 20_000 },
   executors: {
-    main: { executor: 'constant-arrival-rate', rate: 500, timeUnit: '1s', duration: '20s', preAllocatedVUs: 100, maxVUs: 1000 },
+    main: {
+      executor: 'constant-arrival-rate',
+      rate: 500,
+      timeUnit: '1s',
+      duration: '20s',
+      preAllocatedVUs: 100,
+      maxVUs: 1000,
+    },
   },
   thresholds: {
     e2e_latency: ['p(99)<500'],

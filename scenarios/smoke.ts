@@ -10,7 +10,8 @@ import { defineScenario } from 'pipelab';
 
 export default defineScenario({
   name: 'smoke',
-  description: 'Reference pipeline end to end on embedded defaults: Kafka → stream processor → features → model → Kafka',
+  description:
+    'Reference pipeline end to end on embedded defaults: Kafka → stream processor → features → model → Kafka',
   seed: 1,
   tags: { kind: 'smoke' },
   warmup: '2s',

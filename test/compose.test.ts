@@ -14,7 +14,8 @@ const ok = haveTool('docker-compose', ['version'], 'docker-compose');
 
 test('the compose cluster has 3 KRaft brokers with replication factor 3, Redis and the pipeline services', () => {
   const text = readFileSync('docker-compose.yml', 'utf8');
-  for (const s of ['kafka-1:', 'kafka-2:', 'kafka-3:', 'redis:', 'model-server:', 'stream-processor:']) assert.ok(text.includes(s), s);
+  for (const s of ['kafka-1:', 'kafka-2:', 'kafka-3:', 'redis:', 'model-server:', 'stream-processor:'])
+    assert.ok(text.includes(s), s);
   assert.match(text, /KAFKA_DEFAULT_REPLICATION_FACTOR: 3/);
   assert.match(text, /KAFKA_PROCESS_ROLES: broker,controller/);
 });

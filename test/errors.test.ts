@@ -13,10 +13,16 @@ test('bad-input codes exit 104 and service codes 106, as the exit-code table say
 test('format() names every issue with its path, then the hint, and no stack', () => {
   const e = new PipelabError('INVALID_SCENARIO', 'scenario s is invalid', {
     hint: 'fix the fields above',
-    issues: [{ path: '/executors/main/rate', message: 'expected a positive number' }, { path: '', message: 'root problem' }],
+    issues: [
+      { path: '/executors/main/rate', message: 'expected a positive number' },
+      { path: '', message: 'root problem' },
+    ],
   });
   const text = e.format();
-  assert.is(text, 'error: scenario s is invalid\n  /executors/main/rate: expected a positive number\n  /: root problem\nhint: fix the fields above');
+  assert.is(
+    text,
+    'error: scenario s is invalid\n  /executors/main/rate: expected a positive number\n  /: root problem\nhint: fix the fields above',
+  );
   assert.not.match(text, /at .*\.ts:\d+/);
   assert.ok(isPipelabError(e));
   assert.not.ok(isPipelabError(new Error('x')));

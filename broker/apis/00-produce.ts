@@ -12,23 +12,41 @@ import { BatchError, parseBatchHeader } from '../protocol/record-batch.ts';
 import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
-interface PartResult { index: number; error: number; baseOffset: number; logStart: number }
+interface PartResult {
+  index: number;
+  error: number;
+  baseOffset: number;
+  logStart: number;
+}
 
 export const api: Api = {
-  key: 0, name: 'Produce', min: 3, max: 7, flexibleFrom: Infinity,
+  key: 0,
+  name: 'Produce',
+  min: 3,
+  max: 7,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
-    const v = ctx.version, c = ctx.cluster;
+    const v = ctx.version,
+      c = ctx.cluster;
     r.nullableString();
     const acks = r.int16();
     r.int32();
-    const topics = r.array((r) => ({ name: r.string(), parts: r.array((r) => ({ index: r.int32(), records: r.nullableBytes() })) }));
+    const topics = r.array((r) => ({
+      name: r.string(),
+      parts: r.array((r) => ({ index: r.int32(), records: r.nullableBytes() })),
+    }));
     const results = topics.map(({ name, parts }) => {
       const t = c.topics.get(name);
       return {
         name,
         parts: parts.map(({ index, records }): PartResult => {
           const p = t?.partitions[index];
-          const res = (error: number, baseOffset = -1): PartResult => ({ index, error, baseOffset, logStart: p?.log.logStart ?? -1 });
+          const res = (error: number, baseOffset = -1): PartResult => ({
+            index,
+            error,
+            baseOffset,
+            logStart: p?.log.logStart ?? -1,
+          });
           if (ctx.forcedError !== undefined) return res(ctx.forcedError);
           if (acks !== 0 && acks !== 1 && acks !== -1) return res(ERR.INVALID_REQUIRED_ACKS);
           if (!t || !p) return res(ERR.UNKNOWN_TOPIC_OR_PARTITION);

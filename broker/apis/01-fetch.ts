@@ -18,7 +18,10 @@ import { Writer } from '../protocol/writer.ts';
 import type { Partition } from '../topics.ts';
 import { ERR, type Api, type ApiContext } from './types.ts';
 
-interface Want { topic: string; parts: Array<{ partition: number; offset: number; maxBytes: number }> }
+interface Want {
+  topic: string;
+  parts: Array<{ partition: number; offset: number; maxBytes: number }>;
+}
 
 function collect(ctx: ApiContext, wants: Want[], maxBytes: number) {
   const c = ctx.cluster;
@@ -29,7 +32,13 @@ function collect(ctx: ApiContext, wants: Want[], maxBytes: number) {
       topic,
       parts: parts.map(({ partition, offset, maxBytes: pmax }) => {
         const p: Partition | undefined = t?.partitions[partition];
-        const base = { partition, hwm: p?.log.hwm ?? -1, logStart: p?.log.logStart ?? -1, batches: [] as Buffer[], bytes: 0 };
+        const base = {
+          partition,
+          hwm: p?.log.hwm ?? -1,
+          logStart: p?.log.logStart ?? -1,
+          batches: [] as Buffer[],
+          bytes: 0,
+        };
         if (ctx.forcedError !== undefined) return { ...base, error: ctx.forcedError };
         if (!p) return { ...base, error: ERR.UNKNOWN_TOPIC_OR_PARTITION };
         if (p.leader !== ctx.node) return { ...base, error: ERR.NOT_LEADER_OR_FOLLOWER };
@@ -45,15 +54,23 @@ function collect(ctx: ApiContext, wants: Want[], maxBytes: number) {
 }
 
 export const api: Api = {
-  key: 1, name: 'Fetch', min: 4, max: 11, flexibleFrom: Infinity,
+  key: 1,
+  name: 'Fetch',
+  min: 4,
+  max: 11,
+  flexibleFrom: Infinity,
   async handle(r, ctx) {
-    const v = ctx.version, c = ctx.cluster;
+    const v = ctx.version,
+      c = ctx.cluster;
     r.int32();
     const maxWait = r.int32();
     const minBytes = r.int32();
     const maxBytes = r.int32();
     r.int8();
-    if (v >= 7) { r.int32(); r.int32(); }
+    if (v >= 7) {
+      r.int32();
+      r.int32();
+    }
     const wants: Want[] = r.array((r) => ({
       topic: r.string(),
       parts: r.array((r) => {
@@ -64,17 +81,32 @@ export const api: Api = {
         return { partition, offset, maxBytes: r.int32() };
       }),
     }));
-    if (v >= 7) r.array((r) => { r.string(); r.array((r) => r.int32()); });
+    if (v >= 7)
+      r.array((r) => {
+        r.string();
+        r.array((r) => r.int32());
+      });
     if (v >= 11) r.string();
 
     let res = collect(ctx, wants, maxBytes);
     const hasError = res.out.some((t) => t.parts.some((p) => p.error !== ERR.NONE));
     if (res.total < Math.max(1, minBytes) && maxWait > 0 && !hasError && !c.closed) {
       // long-poll: wake on the first append to any requested partition, or at max_wait_ms
-      const waits = wants.flatMap(({ topic, parts }) => parts.flatMap(({ partition }) => { const log = c.topics.get(topic)?.partitions[partition]?.log; return log ? [log.waitForData()] : []; }));
+      const waits = wants.flatMap(({ topic, parts }) =>
+        parts.flatMap(({ partition }) => {
+          const log = c.topics.get(topic)?.partitions[partition]?.log;
+          return log ? [log.waitForData()] : [];
+        }),
+      );
       const deadline = Math.min(maxWait, c.options.maxFetchWaitMs);
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([...waits.map((w) => w.promise), new Promise<void>((res) => { timer = setTimeout(res, deadline); }), c.closing]);
+      await Promise.race([
+        ...waits.map((w) => w.promise),
+        new Promise<void>((res) => {
+          timer = setTimeout(res, deadline);
+        }),
+        c.closing,
+      ]);
       clearTimeout(timer);
       for (const w of waits) w.cancel();
       res = collect(ctx, wants, maxBytes);

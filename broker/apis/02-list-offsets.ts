@@ -11,12 +11,24 @@ import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
-  key: 2, name: 'ListOffsets', min: 1, max: 5, flexibleFrom: Infinity,
+  key: 2,
+  name: 'ListOffsets',
+  min: 1,
+  max: 5,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
-    const v = ctx.version, c = ctx.cluster;
+    const v = ctx.version,
+      c = ctx.cluster;
     r.int32();
     if (v >= 2) r.int8();
-    const topics = r.array((r) => ({ name: r.string(), parts: r.array((r) => { const index = r.int32(); if (v >= 4) r.int32(); return { index, ts: r.int64() }; }) }));
+    const topics = r.array((r) => ({
+      name: r.string(),
+      parts: r.array((r) => {
+        const index = r.int32();
+        if (v >= 4) r.int32();
+        return { index, ts: r.int64() };
+      }),
+    }));
     const w = new Writer();
     if (v >= 2) w.int32(0);
     w.array(topics, (w, { name, parts }) => {
@@ -24,7 +36,9 @@ export const api: Api = {
       w.string(name);
       w.array(parts, (w, { index, ts }) => {
         const p = t?.partitions[index];
-        let error: number = ERR.NONE, timestamp = -1, offset = -1;
+        let error: number = ERR.NONE,
+          timestamp = -1,
+          offset = -1;
         if (ctx.forcedError !== undefined) error = ctx.forcedError;
         else if (!p) error = ERR.UNKNOWN_TOPIC_OR_PARTITION;
         else if (p.leader !== ctx.node) error = ERR.NOT_LEADER_OR_FOLLOWER;

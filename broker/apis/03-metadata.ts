@@ -17,17 +17,31 @@ import { ERR, type Api } from './types.ts';
 const ZERO_UUID = Buffer.alloc(16);
 
 export const api: Api = {
-  key: 3, name: 'Metadata', min: 0, max: 10, flexibleFrom: 9,
+  key: 3,
+  name: 'Metadata',
+  min: 0,
+  max: 10,
+  flexibleFrom: 9,
   handle(r, ctx) {
-    const v = ctx.version, flex = v >= 9, c = ctx.cluster;
+    const v = ctx.version,
+      flex = v >= 9,
+      c = ctx.cluster;
     const topicEntry = (r: typeof import('../protocol/reader.ts').Reader.prototype) => {
-      if (v >= 10) { r.uuid(); const n = r.compactNullableString(); r.tags(); return n; }
+      if (v >= 10) {
+        r.uuid();
+        const n = r.compactNullableString();
+        r.tags();
+        return n;
+      }
       return flex ? r.compactString() : r.string();
     };
     let names: Array<string | null> | null = flex ? r.compactNullableArray(topicEntry) : r.nullableArray(topicEntry);
     if (v === 0 && names && names.length === 0) names = null;
     const autoCreate = v >= 4 ? r.bool() : true;
-    if (v >= 8) { if (v <= 10) r.bool(); r.bool(); }
+    if (v >= 8) {
+      if (v <= 10) r.bool();
+      r.bool();
+    }
     if (flex) r.tags();
 
     const requested = names === null ? c.topics.all().map((t) => t.name) : names.filter((n): n is string => n !== null);
@@ -35,20 +49,27 @@ export const api: Api = {
       let t = c.topics.get(name);
       let error: number = ERR.NONE;
       if (!t && autoCreate && c.options.autoCreateTopics && ctx.forcedError === undefined) {
-        try { t = c.createTopic(name, { partitions: c.options.defaultPartitions }); } catch { error = ERR.INVALID_TOPIC_EXCEPTION; }
+        try {
+          t = c.createTopic(name, { partitions: c.options.defaultPartitions });
+        } catch {
+          error = ERR.INVALID_TOPIC_EXCEPTION;
+        }
       }
       if (!t && error === ERR.NONE) error = ERR.UNKNOWN_TOPIC_OR_PARTITION;
       return { name, t, error: ctx.forcedError ?? error };
     });
 
     const w = new Writer();
-    const arr = <T>(items: readonly T[], each: (w: Writer, x: T) => void) => flex ? w.compactArray(items, each) : w.array(items, each);
-    const str = (s: string) => flex ? w.compactString(s) : w.string(s);
-    const nstr = (s: string | null) => flex ? w.compactNullableString(s) : w.nullableString(s);
+    const arr = <T>(items: readonly T[], each: (w: Writer, x: T) => void) =>
+      flex ? w.compactArray(items, each) : w.array(items, each);
+    const str = (s: string) => (flex ? w.compactString(s) : w.string(s));
+    const nstr = (s: string | null) => (flex ? w.compactNullableString(s) : w.nullableString(s));
     if (v >= 3) w.int32(0);
     const live = c.liveNodes();
     arr(live, (w, n) => {
-      w.int32(n.id); str(n.host); w.int32(n.port);
+      w.int32(n.id);
+      str(n.host);
+      w.int32(n.port);
       if (v >= 1) nstr(null);
       if (flex) w.tags();
     });
@@ -66,7 +87,11 @@ export const api: Api = {
         const isr = p.replicas.filter((id) => liveIds.has(id));
         arr(p.replicas, (w, id) => w.int32(id));
         arr(isr.length ? isr : [p.leader], (w, id) => w.int32(id));
-        if (v >= 5) arr(p.replicas.filter((id) => !liveIds.has(id)), (w, id) => w.int32(id));
+        if (v >= 5)
+          arr(
+            p.replicas.filter((id) => !liveIds.has(id)),
+            (w, id) => w.int32(id),
+          );
         if (flex) w.tags();
       });
       if (v >= 8) w.int32(-2147483648);

@@ -9,9 +9,14 @@ import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
-  key: 8, name: 'OffsetCommit', min: 2, max: 7, flexibleFrom: Infinity,
+  key: 8,
+  name: 'OffsetCommit',
+  min: 2,
+  max: 7,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
-    const v = ctx.version, c = ctx.cluster;
+    const v = ctx.version,
+      c = ctx.cluster;
     const groupId = r.string();
     const generation = r.int32();
     const memberId = r.string();
@@ -35,7 +40,12 @@ export const api: Api = {
         let error = groupError;
         if (error === ERR.NONE) {
           if (!c.topics.get(name)?.partitions[p.index]) error = ERR.UNKNOWN_TOPIC_OR_PARTITION;
-          else c.offsets.commit(groupId, name, p.index, { offset: p.offset, leaderEpoch: p.leaderEpoch, metadata: p.metadata });
+          else
+            c.offsets.commit(groupId, name, p.index, {
+              offset: p.offset,
+              leaderEpoch: p.leaderEpoch,
+              metadata: p.metadata,
+            });
         }
         w.int32(p.index).int16(error);
       });

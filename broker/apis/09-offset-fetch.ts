@@ -10,9 +10,14 @@ import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
-  key: 9, name: 'OffsetFetch', min: 1, max: 5, flexibleFrom: Infinity,
+  key: 9,
+  name: 'OffsetFetch',
+  min: 1,
+  max: 5,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
-    const v = ctx.version, c = ctx.cluster;
+    const v = ctx.version,
+      c = ctx.cluster;
     const groupId = r.string();
     let topics = r.nullableArray((r) => ({ name: r.string(), parts: r.array((r) => r.int32()) }));
     if (topics === null) {

@@ -9,17 +9,23 @@ import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
-  key: 10, name: 'FindCoordinator', min: 0, max: 2, flexibleFrom: Infinity,
+  key: 10,
+  name: 'FindCoordinator',
+  min: 0,
+  max: 2,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
     const key = r.string();
     if (ctx.version >= 1) r.int8();
     const node = ctx.cluster.coordinatorFor(key);
-    const error = ctx.forcedError ?? (node ? ERR.NONE : 15 /* COORDINATOR_NOT_AVAILABLE */);
+    const error = ctx.forcedError ?? (node ? ERR.NONE : 15) /* COORDINATOR_NOT_AVAILABLE */;
     const w = new Writer();
     if (ctx.version >= 1) w.int32(0);
     w.int16(error);
     if (ctx.version >= 1) w.nullableString(null);
-    w.int32(error === ERR.NONE && node ? node.id : -1).string(error === ERR.NONE && node ? node.host : '').int32(error === ERR.NONE && node ? node.port : -1);
+    w.int32(error === ERR.NONE && node ? node.id : -1)
+      .string(error === ERR.NONE && node ? node.host : '')
+      .int32(error === ERR.NONE && node ? node.port : -1);
     return w;
   },
 };

@@ -10,7 +10,11 @@ import { Writer } from '../protocol/writer.ts';
 import type { Api } from './types.ts';
 
 export const api: Api = {
-  key: 11, name: 'JoinGroup', min: 0, max: 5, flexibleFrom: Infinity,
+  key: 11,
+  name: 'JoinGroup',
+  min: 0,
+  max: 5,
+  flexibleFrom: Infinity,
   async handle(r, ctx) {
     const v = ctx.version;
     const groupId = r.string();
@@ -20,9 +24,21 @@ export const api: Api = {
     const groupInstanceId = v >= 5 ? r.nullableString() : null;
     const protocolType = r.string();
     const protocols = r.array((r) => ({ name: r.string(), metadata: Buffer.from(r.bytes()) }));
-    const res = ctx.forcedError !== undefined
-      ? { errorCode: ctx.forcedError, generationId: -1, protocolName: '', leader: '', memberId, members: [] }
-      : await ctx.cluster.groups.join({ groupId, memberId, groupInstanceId, clientId: ctx.header.clientId ?? '', clientHost: ctx.clientHost, sessionTimeoutMs, rebalanceTimeoutMs, protocolType, protocols, requireKnownMemberId: v >= 4 });
+    const res =
+      ctx.forcedError !== undefined
+        ? { errorCode: ctx.forcedError, generationId: -1, protocolName: '', leader: '', memberId, members: [] }
+        : await ctx.cluster.groups.join({
+            groupId,
+            memberId,
+            groupInstanceId,
+            clientId: ctx.header.clientId ?? '',
+            clientHost: ctx.clientHost,
+            sessionTimeoutMs,
+            rebalanceTimeoutMs,
+            protocolType,
+            protocols,
+            requireKnownMemberId: v >= 4,
+          });
     const w = new Writer();
     if (v >= 2) w.int32(0);
     w.int16(res.errorCode).int32(res.generationId).string(res.protocolName).string(res.leader).string(res.memberId);

@@ -7,7 +7,11 @@ import { Writer } from '../protocol/writer.ts';
 import type { Api } from './types.ts';
 
 export const api: Api = {
-  key: 12, name: 'Heartbeat', min: 0, max: 3, flexibleFrom: Infinity,
+  key: 12,
+  name: 'Heartbeat',
+  min: 0,
+  max: 3,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
     const groupId = r.string();
     const generation = r.int32();

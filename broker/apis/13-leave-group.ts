@@ -9,19 +9,27 @@ import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
-  key: 13, name: 'LeaveGroup', min: 0, max: 3, flexibleFrom: Infinity,
+  key: 13,
+  name: 'LeaveGroup',
+  min: 0,
+  max: 3,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
-    const v = ctx.version, groups = ctx.cluster.groups;
+    const v = ctx.version,
+      groups = ctx.cluster.groups;
     const groupId = r.string();
-    const members = v >= 3
-      ? r.array((r) => ({ memberId: r.string(), instanceId: r.nullableString() }))
-      : [{ memberId: r.string(), instanceId: null }];
+    const members =
+      v >= 3
+        ? r.array((r) => ({ memberId: r.string(), instanceId: r.nullableString() }))
+        : [{ memberId: r.string(), instanceId: null }];
     const results = members.map((m) => ({ ...m, error: ctx.forcedError ?? groups.leave(groupId, m.memberId) }));
     const w = new Writer();
     if (v >= 1) w.int32(0);
     if (v >= 3) {
       w.int16(ctx.forcedError ?? ERR.NONE);
-      w.array(results, (w, m) => { w.string(m.memberId).nullableString(m.instanceId).int16(m.error); });
+      w.array(results, (w, m) => {
+        w.string(m.memberId).nullableString(m.instanceId).int16(m.error);
+      });
     } else {
       w.int16(results[0]!.error);
     }

@@ -9,16 +9,21 @@ import { Writer } from '../protocol/writer.ts';
 import type { Api } from './types.ts';
 
 export const api: Api = {
-  key: 14, name: 'SyncGroup', min: 0, max: 3, flexibleFrom: Infinity,
+  key: 14,
+  name: 'SyncGroup',
+  min: 0,
+  max: 3,
+  flexibleFrom: Infinity,
   async handle(r, ctx) {
     const groupId = r.string();
     const generation = r.int32();
     const memberId = r.string();
     if (ctx.version >= 3) r.nullableString();
     const assignments = r.array((r) => ({ memberId: r.string(), assignment: Buffer.from(r.bytes()) }));
-    const res = ctx.forcedError !== undefined
-      ? { errorCode: ctx.forcedError, assignment: Buffer.alloc(0) }
-      : await ctx.cluster.groups.sync(groupId, generation, memberId, assignments);
+    const res =
+      ctx.forcedError !== undefined
+        ? { errorCode: ctx.forcedError, assignment: Buffer.alloc(0) }
+        : await ctx.cluster.groups.sync(groupId, generation, memberId, assignments);
     const w = new Writer();
     if (ctx.version >= 1) w.int32(0);
     return w.int16(res.errorCode).bytes(res.assignment);

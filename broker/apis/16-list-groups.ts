@@ -7,14 +7,26 @@ import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
-  key: 16, name: 'ListGroups', min: 0, max: 2, flexibleFrom: Infinity,
+  key: 16,
+  name: 'ListGroups',
+  min: 0,
+  max: 2,
+  flexibleFrom: Infinity,
   handle(_r, ctx) {
     const c = ctx.cluster;
-    const ids = new Set([...c.groups.all().filter((g) => g.state !== 'Dead').map((g) => g.id), ...c.offsets.groupIds()]);
+    const ids = new Set([
+      ...c.groups
+        .all()
+        .filter((g) => g.state !== 'Dead')
+        .map((g) => g.id),
+      ...c.offsets.groupIds(),
+    ]);
     const w = new Writer();
     if (ctx.version >= 1) w.int32(0);
     w.int16(ctx.forcedError ?? ERR.NONE);
-    w.array(ctx.forcedError === undefined ? [...ids] : [], (w, id) => { w.string(id).string(c.groups.get(id)?.protocolType || 'consumer'); });
+    w.array(ctx.forcedError === undefined ? [...ids] : [], (w, id) => {
+      w.string(id).string(c.groups.get(id)?.protocolType || 'consumer');
+    });
     return w;
   },
 };

@@ -14,17 +14,25 @@ export function apiVersionsBody(apis: Api[], version: number, errorCode: number)
   const w = new Writer();
   w.int16(errorCode);
   if (version >= 3) {
-    w.compactArray(apis, (w, a) => { w.int16(a.key).int16(a.min).int16(a.max).tags(); });
+    w.compactArray(apis, (w, a) => {
+      w.int16(a.key).int16(a.min).int16(a.max).tags();
+    });
     w.int32(0).tags();
   } else {
-    w.array(apis, (w, a) => { w.int16(a.key).int16(a.min).int16(a.max); });
+    w.array(apis, (w, a) => {
+      w.int16(a.key).int16(a.min).int16(a.max);
+    });
     if (version >= 1) w.int32(0);
   }
   return w;
 }
 
 export const api: Api = {
-  key: 18, name: 'ApiVersions', min: 0, max: 3, flexibleFrom: 3,
+  key: 18,
+  name: 'ApiVersions',
+  min: 0,
+  max: 3,
+  flexibleFrom: 3,
   handle(r, ctx) {
     if (ctx.version >= 3) {
       r.compactString();

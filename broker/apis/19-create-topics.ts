@@ -11,9 +11,14 @@ import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
-  key: 19, name: 'CreateTopics', min: 0, max: 4, flexibleFrom: Infinity,
+  key: 19,
+  name: 'CreateTopics',
+  min: 0,
+  max: 4,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
-    const v = ctx.version, c = ctx.cluster;
+    const v = ctx.version,
+      c = ctx.cluster;
     const topics = r.array((r) => ({
       name: r.string(),
       partitions: r.int32(),
@@ -29,7 +34,12 @@ export const api: Api = {
         const configs: Record<string, string> = {};
         for (const cfg of t.configs) if (cfg.value !== null) configs[cfg.name] = cfg.value;
         const partitions = t.assignments.length > 0 ? t.assignments.length : t.partitions;
-        c.createTopic(t.name, { partitions: partitions === -1 ? undefined : partitions, replicationFactor: t.rf === -1 ? undefined : t.rf, configs, validateOnly });
+        c.createTopic(t.name, {
+          partitions: partitions === -1 ? undefined : partitions,
+          replicationFactor: t.rf === -1 ? undefined : t.rf,
+          configs,
+          validateOnly,
+        });
         return { name: t.name, error: ERR.NONE, message: null };
       } catch (e) {
         if (e instanceof TopicError) return { name: t.name, error: e.errorCode, message: e.message };

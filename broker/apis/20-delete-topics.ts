@@ -7,7 +7,11 @@ import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
-  key: 20, name: 'DeleteTopics', min: 0, max: 3, flexibleFrom: Infinity,
+  key: 20,
+  name: 'DeleteTopics',
+  min: 0,
+  max: 3,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
     const names = r.array((r) => r.string());
     r.int32();

@@ -8,7 +8,11 @@ import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
-  key: 22, name: 'InitProducerId', min: 0, max: 1, flexibleFrom: Infinity,
+  key: 22,
+  name: 'InitProducerId',
+  min: 0,
+  max: 1,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
     r.nullableString();
     r.int32();

@@ -24,7 +24,11 @@ const DEFAULTS: Record<string, string> = {
 };
 
 export const api: Api = {
-  key: 32, name: 'DescribeConfigs', min: 0, max: 2, flexibleFrom: Infinity,
+  key: 32,
+  name: 'DescribeConfigs',
+  min: 0,
+  max: 2,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
     const v = ctx.version;
     const resources = r.array((r) => ({ type: r.int8(), name: r.string(), keys: r.nullableArray((r) => r.string()) }));
@@ -33,9 +37,12 @@ export const api: Api = {
     w.array(resources, (w, res) => {
       const topic = res.type === TOPIC ? ctx.cluster.topics.get(res.name) : undefined;
       const error = ctx.forcedError ?? (res.type === TOPIC && !topic ? ERR.UNKNOWN_TOPIC_OR_PARTITION : ERR.NONE);
-      const entries = topic && error === ERR.NONE
-        ? Object.entries({ ...DEFAULTS, ...topic.configs }).filter(([k]) => !res.keys || res.keys.includes(k)).map(([name, value]) => ({ name, value, set: name in topic.configs }))
-        : [];
+      const entries =
+        topic && error === ERR.NONE
+          ? Object.entries({ ...DEFAULTS, ...topic.configs })
+              .filter(([k]) => !res.keys || res.keys.includes(k))
+              .map(([name, value]) => ({ name, value, set: name in topic.configs }))
+          : [];
       w.int16(error).nullableString(null).int8(res.type).string(res.name);
       w.array(entries, (w, e) => {
         w.string(e.name).nullableString(e.value).bool(false);

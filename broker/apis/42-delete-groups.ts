@@ -7,7 +7,11 @@ import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
-  key: 42, name: 'DeleteGroups', min: 0, max: 1, flexibleFrom: Infinity,
+  key: 42,
+  name: 'DeleteGroups',
+  min: 0,
+  max: 1,
+  flexibleFrom: Infinity,
   handle(r, ctx) {
     const ids = r.array((r) => r.string());
     const c = ctx.cluster;

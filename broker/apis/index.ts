@@ -24,9 +24,25 @@ import { api as deleteGroups } from './42-delete-groups.ts';
 import type { Api } from './types.ts';
 
 export const ALL_APIS: Api[] = [
-  produce, fetch, listOffsets, metadata, offsetCommit, offsetFetch, findCoordinator, joinGroup,
-  heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, apiVersions, createTopics,
-  deleteTopics, initProducerId, describeConfigs, deleteGroups,
+  produce,
+  fetch,
+  listOffsets,
+  metadata,
+  offsetCommit,
+  offsetFetch,
+  findCoordinator,
+  joinGroup,
+  heartbeat,
+  leaveGroup,
+  syncGroup,
+  describeGroups,
+  listGroups,
+  apiVersions,
+  createTopics,
+  deleteTopics,
+  initProducerId,
+  describeConfigs,
+  deleteGroups,
 ];
 
 /** Sorted by key; throws on a duplicate key or an inverted version range. */
@@ -34,7 +50,8 @@ export function checkRegistry(apis: Api[]): Api[] {
   const seen = new Set<number>();
   for (const a of apis) {
     if (seen.has(a.key)) throw new Error(`API key ${a.key} (${a.name}) registered twice`);
-    if (!(a.min >= 0 && a.min <= a.max)) throw new Error(`API key ${a.key} (${a.name}) has an inverted version range ${a.min}..${a.max}`);
+    if (!(a.min >= 0 && a.min <= a.max))
+      throw new Error(`API key ${a.key} (${a.name}) has an inverted version range ${a.min}..${a.max}`);
     seen.add(a.key);
   }
   return [...apis].sort((a, b) => a.key - b.key);

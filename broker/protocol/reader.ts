@@ -9,7 +9,10 @@ export class ProtocolError extends Error {
 
 export class Reader {
   offset: number;
-  constructor(readonly buf: Buffer, offset = 0) {
+  constructor(
+    readonly buf: Buffer,
+    offset = 0,
+  ) {
     this.offset = offset;
   }
 
@@ -19,23 +22,40 @@ export class Reader {
 
   private need(n: number): number {
     const at = this.offset;
-    if (n < 0 || at + n > this.buf.length) throw new ProtocolError(`frame too short: need ${n} bytes at ${at} of ${this.buf.length}`);
+    if (n < 0 || at + n > this.buf.length)
+      throw new ProtocolError(`frame too short: need ${n} bytes at ${at} of ${this.buf.length}`);
     this.offset = at + n;
     return at;
   }
 
-  int8(): number { return this.buf.readInt8(this.need(1)); }
-  bool(): boolean { return this.int8() !== 0; }
-  int16(): number { return this.buf.readInt16BE(this.need(2)); }
-  int32(): number { return this.buf.readInt32BE(this.need(4)); }
-  uint32(): number { return this.buf.readUInt32BE(this.need(4)); }
+  int8(): number {
+    return this.buf.readInt8(this.need(1));
+  }
+  bool(): boolean {
+    return this.int8() !== 0;
+  }
+  int16(): number {
+    return this.buf.readInt16BE(this.need(2));
+  }
+  int32(): number {
+    return this.buf.readInt32BE(this.need(4));
+  }
+  uint32(): number {
+    return this.buf.readUInt32BE(this.need(4));
+  }
   /** int64 as a JS number: offsets and timestamps stay far below 2^53 */
-  int64(): number { return Number(this.buf.readBigInt64BE(this.need(8))); }
-  uuid(): Buffer { const at = this.need(16); return this.buf.subarray(at, at + 16); }
+  int64(): number {
+    return Number(this.buf.readBigInt64BE(this.need(8)));
+  }
+  uuid(): Buffer {
+    const at = this.need(16);
+    return this.buf.subarray(at, at + 16);
+  }
 
   /** unsigned LEB128 varint (compact lengths, tag ids) */
   uvarint(): number {
-    let result = 0, shift = 0;
+    let result = 0,
+      shift = 0;
     for (let i = 0; i < 5; i++) {
       const b = this.buf[this.need(1)]!;
       result += (b & 0x7f) * 2 ** shift;
@@ -53,7 +73,8 @@ export class Reader {
 
   /** zig-zag varlong (record timestamp deltas); up to 10 bytes */
   varlong(): number {
-    let result = 0n, shift = 0n;
+    let result = 0n,
+      shift = 0n;
     for (let i = 0; i < 10; i++) {
       const b = this.buf[this.need(1)]!;
       result |= BigInt(b & 0x7f) << shift;
@@ -74,14 +95,18 @@ export class Reader {
     if (len < -1) throw new ProtocolError(`bad string length ${len}`);
     return len === -1 ? null : this.str(len);
   }
-  string(): string { return this.nullableString() ?? ''; }
+  string(): string {
+    return this.nullableString() ?? '';
+  }
 
   /** COMPACT_NULLABLE_STRING (uvarint length + 1, 0 = null) */
   compactNullableString(): string | null {
     const n = this.uvarint();
     return n === 0 ? null : this.str(n - 1);
   }
-  compactString(): string { return this.compactNullableString() ?? ''; }
+  compactString(): string {
+    return this.compactNullableString() ?? '';
+  }
 
   /** BYTES / NULLABLE_BYTES (int32 length); returns a view into the frame */
   nullableBytes(): Buffer | null {
@@ -91,7 +116,9 @@ export class Reader {
     const at = this.need(len);
     return this.buf.subarray(at, at + len);
   }
-  bytes(): Buffer { return this.nullableBytes() ?? Buffer.alloc(0); }
+  bytes(): Buffer {
+    return this.nullableBytes() ?? Buffer.alloc(0);
+  }
 
   compactNullableBytes(): Buffer | null {
     const n = this.uvarint();
@@ -106,14 +133,18 @@ export class Reader {
     if (n === -1) return null;
     return this.items(n, item);
   }
-  array<T>(item: (r: Reader) => T): T[] { return this.nullableArray(item) ?? []; }
+  array<T>(item: (r: Reader) => T): T[] {
+    return this.nullableArray(item) ?? [];
+  }
 
   compactNullableArray<T>(item: (r: Reader) => T): T[] | null {
     const n = this.uvarint();
     if (n === 0) return null;
     return this.items(n - 1, item);
   }
-  compactArray<T>(item: (r: Reader) => T): T[] { return this.compactNullableArray(item) ?? []; }
+  compactArray<T>(item: (r: Reader) => T): T[] {
+    return this.compactNullableArray(item) ?? [];
+  }
 
   private items<T>(n: number, item: (r: Reader) => T): T[] {
     // a count larger than the bytes left is malformed; refuse before allocating

@@ -38,14 +38,16 @@ export function parseBatchHeader(buf: Buffer, at = 0, checkCrc = true): BatchHea
   if (buf.length - at < BATCH_HEADER_SIZE) throw new BatchError('record batch shorter than its header');
   const length = buf.readInt32BE(at + 8);
   const size = length + 12;
-  if (length < BATCH_HEADER_SIZE - 12 || at + size > buf.length) throw new BatchError(`record batch length ${length} does not fit`);
+  if (length < BATCH_HEADER_SIZE - 12 || at + size > buf.length)
+    throw new BatchError(`record batch length ${length} does not fit`);
   const magic = buf.readInt8(at + 16);
   if (magic !== 2) throw new BatchError(`record batch magic ${magic}, only 2 is supported`);
   const attributes = buf.readInt16BE(at + 21);
   if (codecOf(attributes) > 4) throw new BatchError(`unknown compression codec ${codecOf(attributes)}`);
   const lastOffsetDelta = buf.readInt32BE(at + 23);
   const count = buf.readInt32BE(at + 57);
-  if (count < 0 || lastOffsetDelta !== count - 1) throw new BatchError(`lastOffsetDelta ${lastOffsetDelta} does not match count ${count}`);
+  if (count < 0 || lastOffsetDelta !== count - 1)
+    throw new BatchError(`lastOffsetDelta ${lastOffsetDelta} does not match count ${count}`);
   if (checkCrc) {
     const want = buf.readUInt32BE(at + 17);
     const got = crc32c(buf.subarray(at + 21, at + size));
@@ -76,7 +78,10 @@ export const baseOffsetOf = (batch: Buffer): number => Number(batch.readBigInt64
  * The offset delta of the first record whose timestamp is >= `ts`, walking the records of an
  * uncompressed batch; undefined for a compressed batch (the caller then uses the batch start).
  */
-export function firstRecordAtOrAfter(batch: Buffer, ts: number): { offsetDelta: number; timestamp: number } | undefined {
+export function firstRecordAtOrAfter(
+  batch: Buffer,
+  ts: number,
+): { offsetDelta: number; timestamp: number } | undefined {
   const attributes = batch.readInt16BE(21);
   if (codecOf(attributes) !== 0) return undefined;
   const first = Number(batch.readBigInt64BE(27));
@@ -105,7 +110,10 @@ export interface SimpleRecord {
  * Encodes an uncompressed v2 batch (used by tests, the bench sink and broker-side helpers;
  * clients build their own batches).
  */
-export function encodeBatch(records: SimpleRecord[], opts: { baseOffset?: number; producerId?: number; producerEpoch?: number; baseSequence?: number; now?: number } = {}): Buffer {
+export function encodeBatch(
+  records: SimpleRecord[],
+  opts: { baseOffset?: number; producerId?: number; producerEpoch?: number; baseSequence?: number; now?: number } = {},
+): Buffer {
   const now = opts.now ?? 0;
   const first = records[0]?.timestamp ?? now;
   let max = first;
@@ -114,8 +122,21 @@ export function encodeBatch(records: SimpleRecord[], opts: { baseOffset?: number
     const ts = rec.timestamp ?? now;
     if (ts > max) max = ts;
     const body: number[] = [];
-    const pushVar = (v: number) => { let u = v >= 0 ? v * 2 : -v * 2 - 1; while (u >= 0x80) { body.push((u & 0x7f) | 0x80); u = Math.floor(u / 128); } body.push(u); };
-    const pushBytes = (b: Buffer | null | undefined) => { if (b == null) pushVar(-1); else { pushVar(b.length); for (const x of b) body.push(x); } };
+    const pushVar = (v: number) => {
+      let u = v >= 0 ? v * 2 : -v * 2 - 1;
+      while (u >= 0x80) {
+        body.push((u & 0x7f) | 0x80);
+        u = Math.floor(u / 128);
+      }
+      body.push(u);
+    };
+    const pushBytes = (b: Buffer | null | undefined) => {
+      if (b == null) pushVar(-1);
+      else {
+        pushVar(b.length);
+        for (const x of b) body.push(x);
+      }
+    };
     body.push(0);
     pushVar(ts - first);
     pushVar(i);
@@ -123,10 +144,16 @@ export function encodeBatch(records: SimpleRecord[], opts: { baseOffset?: number
     pushBytes(rec.value);
     const headers = rec.headers ?? [];
     pushVar(headers.length);
-    for (const [k, v] of headers) { pushBytes(Buffer.from(k)); pushBytes(v); }
+    for (const [k, v] of headers) {
+      pushBytes(Buffer.from(k));
+      pushBytes(v);
+    }
     const lenBytes: number[] = [];
     let u = body.length * 2;
-    while (u >= 0x80) { lenBytes.push((u & 0x7f) | 0x80); u = Math.floor(u / 128); }
+    while (u >= 0x80) {
+      lenBytes.push((u & 0x7f) | 0x80);
+      u = Math.floor(u / 128);
+    }
     lenBytes.push(u);
     parts.push(Buffer.from(lenBytes), Buffer.from(body));
   });

@@ -29,12 +29,34 @@ export class Writer {
     return at;
   }
 
-  int8(v: number): this { const at = this.room(1); this.buf.writeInt8(v, at); return this; }
-  bool(v: boolean): this { return this.int8(v ? 1 : 0); }
-  int16(v: number): this { const at = this.room(2); this.buf.writeInt16BE(v, at); return this; }
-  int32(v: number): this { const at = this.room(4); this.buf.writeInt32BE(v, at); return this; }
-  uint32(v: number): this { const at = this.room(4); this.buf.writeUInt32BE(v >>> 0, at); return this; }
-  int64(v: number): this { const at = this.room(8); this.buf.writeBigInt64BE(BigInt(v), at); return this; }
+  int8(v: number): this {
+    const at = this.room(1);
+    this.buf.writeInt8(v, at);
+    return this;
+  }
+  bool(v: boolean): this {
+    return this.int8(v ? 1 : 0);
+  }
+  int16(v: number): this {
+    const at = this.room(2);
+    this.buf.writeInt16BE(v, at);
+    return this;
+  }
+  int32(v: number): this {
+    const at = this.room(4);
+    this.buf.writeInt32BE(v, at);
+    return this;
+  }
+  uint32(v: number): this {
+    const at = this.room(4);
+    this.buf.writeUInt32BE(v >>> 0, at);
+    return this;
+  }
+  int64(v: number): this {
+    const at = this.room(8);
+    this.buf.writeBigInt64BE(BigInt(v), at);
+    return this;
+  }
 
   uvarint(v: number): this {
     while (v >= 0x80) {
@@ -46,7 +68,9 @@ export class Writer {
     this.buf[at] = v;
     return this;
   }
-  varint(v: number): this { return this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1); }
+  varint(v: number): this {
+    return this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
+  }
 
   raw(b: Buffer): this {
     if (b.length >= CHUNK_BY_REF) {
@@ -77,7 +101,9 @@ export class Writer {
     this.buf.write(s, at, 'utf8');
     return this;
   }
-  string(s: string): this { return this.nullableString(s); }
+  string(s: string): this {
+    return this.nullableString(s);
+  }
 
   compactNullableString(s: string | null): this {
     if (s === null) return this.uvarint(0);
@@ -87,13 +113,17 @@ export class Writer {
     this.buf.write(s, at, 'utf8');
     return this;
   }
-  compactString(s: string): this { return this.compactNullableString(s); }
+  compactString(s: string): this {
+    return this.compactNullableString(s);
+  }
 
   nullableBytes(b: Buffer | null): this {
     if (b === null) return this.int32(-1);
     return this.int32(b.length).raw(b);
   }
-  bytes(b: Buffer): this { return this.nullableBytes(b); }
+  bytes(b: Buffer): this {
+    return this.nullableBytes(b);
+  }
   compactNullableBytes(b: Buffer | null): this {
     if (b === null) return this.uvarint(0);
     return this.uvarint(b.length + 1).raw(b);
@@ -113,7 +143,9 @@ export class Writer {
   }
 
   /** an empty TAGGED_FIELDS block */
-  tags(): this { return this.uvarint(0); }
+  tags(): this {
+    return this.uvarint(0);
+  }
 
   /** the pieces, in order (one Buffer unless large blobs were appended by reference) */
   toBuffers(): Buffer[] {

@@ -8,7 +8,17 @@
  */
 import type { Concept } from './types.ts';
 
-export const AGRAWAL_FEATURES = ['salary', 'commission', 'age', 'elevel', 'car', 'zipcode', 'hvalue', 'hyears', 'loan'] as const;
+export const AGRAWAL_FEATURES = [
+  'salary',
+  'commission',
+  'age',
+  'elevel',
+  'car',
+  'zipcode',
+  'hvalue',
+  'hyears',
+  'loan',
+] as const;
 
 const between = (v: number, lo: number, hi: number): boolean => lo <= v && v <= hi;
 
@@ -17,7 +27,12 @@ const [SAL, COM, AGE, ELV, , , HVAL, HYRS, LOAN] = [0, 1, 2, 3, 4, 5, 6, 7, 8] a
 
 const FUNCTIONS: Fn[] = [
   (x) => x[AGE]! < 40 || 60 <= x[AGE]!,
-  (x) => (x[AGE]! < 40 ? between(x[SAL]!, 50000, 100000) : x[AGE]! < 60 ? between(x[SAL]!, 75000, 125000) : between(x[SAL]!, 25000, 75000)),
+  (x) =>
+    x[AGE]! < 40
+      ? between(x[SAL]!, 50000, 100000)
+      : x[AGE]! < 60
+        ? between(x[SAL]!, 75000, 125000)
+        : between(x[SAL]!, 25000, 75000),
   (x) => (x[AGE]! < 40 ? x[ELV]! <= 1 : x[AGE]! < 60 ? between(x[ELV]!, 1, 3) : x[ELV]! >= 2),
   (x) => {
     const [a, e, s] = [x[AGE]!, x[ELV]!, x[SAL]!];
@@ -33,7 +48,11 @@ const FUNCTIONS: Fn[] = [
   },
   (x) => {
     const t = x[SAL]! + x[COM]!;
-    return x[AGE]! < 40 ? between(t, 50000, 100000) : x[AGE]! < 60 ? between(t, 75000, 125000) : between(t, 25000, 75000);
+    return x[AGE]! < 40
+      ? between(t, 50000, 100000)
+      : x[AGE]! < 60
+        ? between(t, 75000, 125000)
+        : between(t, 25000, 75000);
   },
   (x) => !((2 * (x[SAL]! + x[COM]!)) / 3 - x[LOAN]! / 5 - 20000 > 1),
   (x) => !((2 * (x[SAL]! + x[COM]!)) / 3 - 5000 * x[ELV]! - 20000 > 1),

@@ -25,7 +25,12 @@ export function categoricalDriftStream(opts: CategoricalStreamOptions): Categori
   const drifts = [...(opts.drifts ?? [])].sort((a, b) => a.at - b.at);
   drifts.forEach((d, i) => check(d.weights, `drifts[${i}].weights`));
   const truths: DriftGroundTruth[] = drifts.map((d, i) =>
-    sigmoidTruth(d.at, d.width ?? 0, 'covariate', `mix ${(i ? drifts[i - 1]!.weights : opts.weights).join('/')}→${d.weights.join('/')}`),
+    sigmoidTruth(
+      d.at,
+      d.width ?? 0,
+      'covariate',
+      `mix ${(i ? drifts[i - 1]!.weights : opts.weights).join('/')}→${d.weights.join('/')}`,
+    ),
   );
   const rng = new Rng(opts.seed);
   const mix = rng.fork('mix');

@@ -20,9 +20,11 @@ export interface ConceptDriftOptions {
 
 export function conceptDriftStream(opts: ConceptDriftOptions): ClassificationStream {
   const { concepts, drifts, n } = opts;
-  if (concepts.length !== drifts.length + 1) throw new RangeError('conceptDriftStream needs one drift per transition (concepts.length − 1)');
+  if (concepts.length !== drifts.length + 1)
+    throw new RangeError('conceptDriftStream needs one drift per transition (concepts.length − 1)');
   for (let i = 1; i < drifts.length; i++) {
-    if ((drifts[i] as { position: number }).position < (drifts[i - 1] as { position: number }).position) throw new RangeError('drift positions must be in time order');
+    if ((drifts[i] as { position: number }).position < (drifts[i - 1] as { position: number }).position)
+      throw new RangeError('drift positions must be in time order');
   }
   const root = new Rng(opts.seed);
   const choose = root.fork('choose');
@@ -43,7 +45,9 @@ export function conceptDriftStream(opts: ConceptDriftOptions): ClassificationStr
     name: opts.name ?? concepts.map((c) => c.name).join('→'),
     features: (concepts[0] as Concept).features,
     samples,
-    drifts: drifts.map((d, i) => sigmoidTruth(d.position, d.width ?? 0, target, `${concepts[i]!.name}→${concepts[i + 1]!.name}`)),
+    drifts: drifts.map((d, i) =>
+      sigmoidTruth(d.position, d.width ?? 0, target, `${concepts[i]!.name}→${concepts[i + 1]!.name}`),
+    ),
     seed: opts.seed,
   };
 }

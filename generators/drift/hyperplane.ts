@@ -31,7 +31,8 @@ export function hyperplaneConcept(rng: Rng, opts: HyperplaneOptions = {}): Conce
   const w0 = [...w];
   const dir = Array.from({ length: d }, () => 1);
   const labelWith = (weights: readonly number[], x: readonly number[]): number => {
-    let s = 0, total = 0;
+    let s = 0,
+      total = 0;
     for (let i = 0; i < d; i++) {
       s += (weights[i] as number) * (x[i] as number);
       total += weights[i] as number;
@@ -71,7 +72,18 @@ export function hyperplaneStream(opts: HyperplaneOptions & { seed: number; n: nu
     name: 'hyperplane',
     features: concept.features,
     samples,
-    drifts: moving ? [{ onset, end: opts.n - 1, width: opts.n - 1 - onset, shape: 'incremental', target: 'concept', note: `mag_change ${opts.magChange}` }] : [],
+    drifts: moving
+      ? [
+          {
+            onset,
+            end: opts.n - 1,
+            width: opts.n - 1 - onset,
+            shape: 'incremental',
+            target: 'concept',
+            note: `mag_change ${opts.magChange}`,
+          },
+        ]
+      : [],
     seed: opts.seed,
   };
 }

@@ -18,7 +18,9 @@ export interface LabelDriftOptions {
 export function labelDriftStream(opts: LabelDriftOptions): ClassificationStream {
   const means = opts.means ?? [0, 2];
   const drifts = [...opts.drifts].sort((a, b) => a.at - b.at);
-  const truths: DriftGroundTruth[] = drifts.map((d, i) => sigmoidTruth(d.at, d.width ?? 0, 'label', `P(y=1) ${i ? drifts[i - 1]!.prior : opts.prior}→${d.prior}`));
+  const truths: DriftGroundTruth[] = drifts.map((d, i) =>
+    sigmoidTruth(d.at, d.width ?? 0, 'label', `P(y=1) ${i ? drifts[i - 1]!.prior : opts.prior}→${d.prior}`),
+  );
   const rng = new Rng(opts.seed);
   const mix = rng.fork('mix');
   const draw = rng.fork('draw');

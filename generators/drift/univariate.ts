@@ -54,12 +54,21 @@ export function numericDriftStream(opts: NumericStreamOptions): NumericStream {
     const note = `mean ${current.mean}→${to.mean}, sd ${current.sd}→${to.sd}`;
     const width = d.width ?? 0;
     if (d.shape === 'gradual') truths.push(sigmoidTruth(d.at, width, 'covariate', note));
-    else if (d.shape === 'incremental') truths.push({ onset: d.at, end: d.at + width, width, shape: 'incremental', target: 'covariate', note });
-    else if (d.shape === 'sudden') truths.push({ onset: d.at, end: d.at, width: 0, shape: 'sudden', target: 'covariate', note });
+    else if (d.shape === 'incremental')
+      truths.push({ onset: d.at, end: d.at + width, width, shape: 'incremental', target: 'covariate', note });
+    else if (d.shape === 'sudden')
+      truths.push({ onset: d.at, end: d.at, width: 0, shape: 'sudden', target: 'covariate', note });
     else {
       const back = d.at + (d.duration ?? 0);
       truths.push({ onset: d.at, end: d.at, width: 0, shape: 'recurring', target: 'covariate', note });
-      truths.push({ onset: back, end: back, width: 0, shape: 'recurring', target: 'covariate', note: `back: mean ${to.mean}→${current.mean}` });
+      truths.push({
+        onset: back,
+        end: back,
+        width: 0,
+        shape: 'recurring',
+        target: 'covariate',
+        note: `back: mean ${to.mean}→${current.mean}`,
+      });
     }
     if (d.shape !== 'recurring') current = to;
   }

@@ -19,7 +19,7 @@ export const TRANSACTION_AVSC = {
     { name: 'channel', type: { type: 'enum', name: 'Channel', symbols: ['online', 'pos', 'mobile', 'atm'] } },
     { name: 'eventTime', type: { type: 'long', logicalType: 'timestamp-millis' } },
     { name: 'isFraud', type: 'boolean' },
-    { name: 'fraudPattern', type: 'string', doc: "none | card-testing | account-takeover | geo-velocity" },
+    { name: 'fraudPattern', type: 'string', doc: 'none | card-testing | account-takeover | geo-velocity' },
   ],
 } as const;
 
@@ -37,7 +37,17 @@ export const USER_EVENT_AVSC = {
       type: {
         type: 'enum',
         name: 'UserEventType',
-        symbols: ['login', 'view', 'search', 'click', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase', 'logout'],
+        symbols: [
+          'login',
+          'view',
+          'search',
+          'click',
+          'add_to_cart',
+          'remove_from_cart',
+          'checkout',
+          'purchase',
+          'logout',
+        ],
       },
     },
     { name: 'page', type: 'string' },

@@ -26,12 +26,54 @@ export interface RunFlags {
  * service external; a mode forces one step of external → container → local → embedded.
  */
 const SERVICE_FLAGS = [
-  { key: 'kafka', flag: '--kafka', env: 'PIPELAB_KAFKA', arg: '<bootstrap>', what: 'use this Kafka cluster (host:port[,host:port]) instead of the embedded broker', example: 'bootstrap servers, e.g. --kafka localhost:9092' },
-  { key: 'redis', flag: '--redis', env: 'PIPELAB_REDIS', arg: '<url>', what: 'use this Redis (redis://host:port) instead of the embedded feature store', example: 'a Redis URL, e.g. --redis redis://127.0.0.1:6379' },
-  { key: 'modelServer', flag: '--model-server', env: 'PIPELAB_MODEL_SERVER', arg: '<url>', what: 'use this model server (http://host:port) instead of the in-process one', example: 'a URL, e.g. --model-server http://127.0.0.1:8500' },
-  { key: 'kafkaMode', flag: '--kafka-mode', env: 'PIPELAB_KAFKA_MODE', arg: '<mode>', what: `force how Kafka resolves: ${RESOLUTION_ORDER.join('|')}`, example: `one of ${RESOLUTION_ORDER.join(', ')}` },
-  { key: 'redisMode', flag: '--redis-mode', env: 'PIPELAB_REDIS_MODE', arg: '<mode>', what: `force how Redis resolves: ${RESOLUTION_ORDER.join('|')}`, example: `one of ${RESOLUTION_ORDER.join(', ')}` },
-  { key: 'modelServerMode', flag: '--model-server-mode', env: 'PIPELAB_MODEL_SERVER_MODE', arg: '<mode>', what: `force how the model server resolves: ${RESOLUTION_ORDER.join('|')}`, example: `one of ${RESOLUTION_ORDER.join(', ')}` },
+  {
+    key: 'kafka',
+    flag: '--kafka',
+    env: 'PIPELAB_KAFKA',
+    arg: '<bootstrap>',
+    what: 'use this Kafka cluster (host:port[,host:port]) instead of the embedded broker',
+    example: 'bootstrap servers, e.g. --kafka localhost:9092',
+  },
+  {
+    key: 'redis',
+    flag: '--redis',
+    env: 'PIPELAB_REDIS',
+    arg: '<url>',
+    what: 'use this Redis (redis://host:port) instead of the embedded feature store',
+    example: 'a Redis URL, e.g. --redis redis://127.0.0.1:6379',
+  },
+  {
+    key: 'modelServer',
+    flag: '--model-server',
+    env: 'PIPELAB_MODEL_SERVER',
+    arg: '<url>',
+    what: 'use this model server (http://host:port) instead of the in-process one',
+    example: 'a URL, e.g. --model-server http://127.0.0.1:8500',
+  },
+  {
+    key: 'kafkaMode',
+    flag: '--kafka-mode',
+    env: 'PIPELAB_KAFKA_MODE',
+    arg: '<mode>',
+    what: `force how Kafka resolves: ${RESOLUTION_ORDER.join('|')}`,
+    example: `one of ${RESOLUTION_ORDER.join(', ')}`,
+  },
+  {
+    key: 'redisMode',
+    flag: '--redis-mode',
+    env: 'PIPELAB_REDIS_MODE',
+    arg: '<mode>',
+    what: `force how Redis resolves: ${RESOLUTION_ORDER.join('|')}`,
+    example: `one of ${RESOLUTION_ORDER.join(', ')}`,
+  },
+  {
+    key: 'modelServerMode',
+    flag: '--model-server-mode',
+    env: 'PIPELAB_MODEL_SERVER_MODE',
+    arg: '<mode>',
+    what: `force how the model server resolves: ${RESOLUTION_ORDER.join('|')}`,
+    example: `one of ${RESOLUTION_ORDER.join(', ')}`,
+  },
 ] as const;
 
 /** adds the service flags (each also read from its PIPELAB_* environment variable) */
@@ -49,18 +91,27 @@ export function parseOverrides(flags: RunFlags): ScenarioOverrides {
     if (s === '') issues.push({ path: '--seed', message: 'expected an integer ≥ 0 or a word, e.g. --seed 42' });
     else if (/^-?\d+(\.\d+)?$/.test(s)) {
       const n = Number(s);
-      if (!Number.isSafeInteger(n) || n < 0) issues.push({ path: '--seed', message: `${JSON.stringify(flags.seed)} is not an integer ≥ 0, e.g. --seed 42` });
+      if (!Number.isSafeInteger(n) || n < 0)
+        issues.push({ path: '--seed', message: `${JSON.stringify(flags.seed)} is not an integer ≥ 0, e.g. --seed 42` });
       else o.seed = n;
     } else o.seed = s;
   }
   if (flags.duration !== undefined) {
     const ms = tryParseDuration(flags.duration);
-    if (ms === undefined || ms <= 0) issues.push({ path: '--duration', message: `${JSON.stringify(flags.duration)} is not a positive duration: use <number><unit> with units ms, s, m, h, e.g. --duration 30s or 1m30s` });
+    if (ms === undefined || ms <= 0)
+      issues.push({
+        path: '--duration',
+        message: `${JSON.stringify(flags.duration)} is not a positive duration: use <number><unit> with units ms, s, m, h, e.g. --duration 30s or 1m30s`,
+      });
     else o.duration = flags.duration.trim();
   }
   if (flags.rate !== undefined) {
     const r = Number(flags.rate);
-    if (flags.rate.trim() === '' || !Number.isFinite(r) || r <= 0) issues.push({ path: '--rate', message: `${JSON.stringify(flags.rate)} is not a positive number of iterations per second, e.g. --rate 500` });
+    if (flags.rate.trim() === '' || !Number.isFinite(r) || r <= 0)
+      issues.push({
+        path: '--rate',
+        message: `${JSON.stringify(flags.rate)} is not a positive number of iterations per second, e.g. --rate 500`,
+      });
     else o.rate = r;
   }
   const services: Record<string, string> = {};
@@ -69,15 +120,22 @@ export function parseOverrides(flags: RunFlags): ScenarioOverrides {
     if (v === undefined) continue;
     const isMode = f.key.endsWith('Mode');
     if (v === '' || (isMode && !(RESOLUTION_ORDER as readonly string[]).includes(v))) {
-      issues.push({ path: f.flag, message: `${JSON.stringify(flags[f.key])}: expected ${f.example} (set by the flag or by ${f.env})` });
+      issues.push({
+        path: f.flag,
+        message: `${JSON.stringify(flags[f.key])}: expected ${f.example} (set by the flag or by ${f.env})`,
+      });
     } else services[f.flag.slice(2)] = v;
   }
   if (Object.keys(services).length) o.services = services;
   if (issues.length) {
-    throw new PipelabError('INVALID_ARGUMENT', issues.length === 1 ? `invalid flag ${issues[0]!.path}` : `${issues.length} invalid flags`, {
-      issues,
-      hint: 'run `pipelab run --help` for the accepted forms',
-    });
+    throw new PipelabError(
+      'INVALID_ARGUMENT',
+      issues.length === 1 ? `invalid flag ${issues[0]!.path}` : `${issues.length} invalid flags`,
+      {
+        issues,
+        hint: 'run `pipelab run --help` for the accepted forms',
+      },
+    );
   }
   return o;
 }

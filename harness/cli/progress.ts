@@ -26,7 +26,8 @@ const fmtDur = (ms: number) => {
   const m = Math.floor(s / 60);
   return m ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 };
-const fmtP99 = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : ms >= 10 ? `${ms.toFixed(0)}ms` : `${ms.toFixed(1)}ms`);
+const fmtP99 = (ms: number) =>
+  ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : ms >= 10 ? `${ms.toFixed(0)}ms` : `${ms.toFixed(1)}ms`;
 
 /** the figures of one progress update as one line, without a bar */
 export function progressLine(p: Progress): string {

@@ -14,7 +14,13 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export function delayVsFalseAlarmsSpec(results: DetectorStreamResult[], opts: { title?: string } = {}): VegaLiteSpec {
   const values = results
     .filter((r) => r.applicable && r.delayMean !== null)
-    .map((r) => ({ detector: r.detector, stream: r.stream, delay: r.delayMean, falseAlarms: r.falseAlarmsPer1e5BeforeOnset, missedRate: r.missedDetectionRate ?? 0 }));
+    .map((r) => ({
+      detector: r.detector,
+      stream: r.stream,
+      delay: r.delayMean,
+      falseAlarms: r.falseAlarmsPer1e5BeforeOnset,
+      missedRate: r.missedDetectionRate ?? 0,
+    }));
   return {
     $schema: SCHEMA,
     title: opts.title ?? 'Detection delay vs false alarms',
@@ -23,7 +29,12 @@ export function delayVsFalseAlarmsSpec(results: DetectorStreamResult[], opts: { 
     data: { values },
     mark: { type: 'point', filled: true, size: 90 },
     encoding: {
-      x: { field: 'falseAlarms', type: 'quantitative', title: 'false alarms per 10⁵ observations before onset', scale: { zero: true } },
+      x: {
+        field: 'falseAlarms',
+        type: 'quantitative',
+        title: 'false alarms per 10⁵ observations before onset',
+        scale: { zero: true },
+      },
       y: { field: 'delay', type: 'quantitative', title: 'mean detection delay (observations)', scale: { zero: true } },
       color: { field: 'detector', type: 'nominal' },
       shape: { field: 'stream', type: 'nominal' },
@@ -39,7 +50,12 @@ export function delayVsFalseAlarmsSpec(results: DetectorStreamResult[], opts: { 
 }
 
 /** a value stream with its drift onsets and a detector's alarms, for one run */
-export function streamWithAlarmsSpec(values: ArrayLike<number>, onsets: number[], alarms: number[], opts: { title?: string; maxPoints?: number } = {}): VegaLiteSpec {
+export function streamWithAlarmsSpec(
+  values: ArrayLike<number>,
+  onsets: number[],
+  alarms: number[],
+  opts: { title?: string; maxPoints?: number } = {},
+): VegaLiteSpec {
   const step = Math.max(1, Math.ceil(values.length / (opts.maxPoints ?? 2000)));
   const points: Array<{ t: number; value: number }> = [];
   for (let i = 0; i < values.length; i += step) points.push({ t: i, value: values[i] as number });
@@ -49,9 +65,24 @@ export function streamWithAlarmsSpec(values: ArrayLike<number>, onsets: number[]
     width: 640,
     height: 240,
     layer: [
-      { data: { values: points }, mark: { type: 'line', strokeWidth: 1 }, encoding: { x: { field: 't', type: 'quantitative', title: 'observation' }, y: { field: 'value', type: 'quantitative' } } },
-      { data: { values: onsets.map((t) => ({ t, kind: 'drift onset' })) }, mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { x: { field: 't', type: 'quantitative' }, color: { field: 'kind', type: 'nominal', title: '' } } },
-      { data: { values: alarms.map((t) => ({ t, kind: 'alarm' })) }, mark: { type: 'rule' }, encoding: { x: { field: 't', type: 'quantitative' }, color: { field: 'kind', type: 'nominal', title: '' } } },
+      {
+        data: { values: points },
+        mark: { type: 'line', strokeWidth: 1 },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'observation' },
+          y: { field: 'value', type: 'quantitative' },
+        },
+      },
+      {
+        data: { values: onsets.map((t) => ({ t, kind: 'drift onset' })) },
+        mark: { type: 'rule', strokeDash: [4, 4] },
+        encoding: { x: { field: 't', type: 'quantitative' }, color: { field: 'kind', type: 'nominal', title: '' } },
+      },
+      {
+        data: { values: alarms.map((t) => ({ t, kind: 'alarm' })) },
+        mark: { type: 'rule' },
+        encoding: { x: { field: 't', type: 'quantitative' }, color: { field: 'kind', type: 'nominal', title: '' } },
+      },
     ],
   };
 }

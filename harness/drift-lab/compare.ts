@@ -37,31 +37,53 @@ const CATEGORICAL_ONLY: ReadonlySet<CompareMethod> = new Set(['chisquare']);
 export function compareTables(ref: Table, cur: Table, opts: CompareOptions = {}): CompareReport {
   const method = opts.method ?? 'auto';
   if (!COMPARE_METHODS.includes(method)) {
-    throw new PipelabError('INVALID_ARGUMENT', `unknown method '${method}'`, { hint: `use one of ${COMPARE_METHODS.join(', ')}` });
+    throw new PipelabError('INVALID_ARGUMENT', `unknown method '${method}'`, {
+      hint: `use one of ${COMPARE_METHODS.join(', ')}`,
+    });
   }
   const columns = opts.columns ?? ref.columns.filter((c) => cur.columns.includes(c));
   if (opts.columns) {
     for (const c of opts.columns) {
       for (const t of [ref, cur]) {
         if (!t.columns.includes(c)) {
-          throw new PipelabError('INVALID_ARGUMENT', `${t.file}: no column '${c}'`, { hint: `its columns are: ${t.columns.join(', ')}; fix --columns` });
+          throw new PipelabError('INVALID_ARGUMENT', `${t.file}: no column '${c}'`, {
+            hint: `its columns are: ${t.columns.join(', ')}; fix --columns`,
+          });
         }
       }
     }
   } else if (!columns.length) {
-    throw new PipelabError('INVALID_INPUT_FILE', `${ref.file} and ${cur.file} share no column`, { hint: 'both files need the same column names (header row / JSON keys)' });
+    throw new PipelabError('INVALID_INPUT_FILE', `${ref.file} and ${cur.file} share no column`, {
+      hint: 'both files need the same column names (header row / JSON keys)',
+    });
   }
   const results = columns.map((c) => {
     const d = columnData(ref, cur, c);
-    for (const [file, vals] of [[ref.file, d.reference], [cur.file, d.current]] as const) {
-      if (!vals.length) throw new PipelabError('INVALID_INPUT_FILE', `${file}: column '${c}' has no values`, { hint: `fill the column or leave it out with --columns` });
+    for (const [file, vals] of [
+      [ref.file, d.reference],
+      [cur.file, d.current],
+    ] as const) {
+      if (!vals.length)
+        throw new PipelabError('INVALID_INPUT_FILE', `${file}: column '${c}' has no values`, {
+          hint: `fill the column or leave it out with --columns`,
+        });
     }
     if (d.kind === 'categorical' && NUMERIC_ONLY.has(method)) {
-      throw new PipelabError('INVALID_ARGUMENT', `column '${c}' is categorical: method '${method}' needs numbers`, { hint: `use --method auto, psi, js or chisquare, or leave the column out with --columns` });
+      throw new PipelabError('INVALID_ARGUMENT', `column '${c}' is categorical: method '${method}' needs numbers`, {
+        hint: `use --method auto, psi, js or chisquare, or leave the column out with --columns`,
+      });
     }
-    if (d.kind === 'numeric' && CATEGORICAL_ONLY.has(method) && new Set([...d.reference, ...d.current] as number[]).size > 50) {
+    if (
+      d.kind === 'numeric' &&
+      CATEGORICAL_ONLY.has(method) &&
+      new Set([...d.reference, ...d.current] as number[]).size > 50
+    ) {
       // chi-square on a continuous column is legal but meaningless: say so instead of guessing
-      throw new PipelabError('INVALID_ARGUMENT', `column '${c}' is numeric with many distinct values: chi-square needs categories`, { hint: 'use --method auto, ks, wasserstein, psi or js, or leave the column out with --columns' });
+      throw new PipelabError(
+        'INVALID_ARGUMENT',
+        `column '${c}' is numeric with many distinct values: chi-square needs categories`,
+        { hint: 'use --method auto, ks, wasserstein, psi or js, or leave the column out with --columns' },
+      );
     }
     return columnDrift(c, d.kind, d.reference, d.current, {
       method,
@@ -103,7 +125,13 @@ export function compareReportJson(r: CompareReport): string {
       drift: c.drift,
       ...(c.detail ? { detail: c.detail } : {}),
     })),
-    dataset: { driftedColumns: r.driftedColumns, columns: r.columns.length, share: r.share, driftShare: r.driftShare, drift: r.datasetDrift },
+    dataset: {
+      driftedColumns: r.driftedColumns,
+      columns: r.columns.length,
+      share: r.share,
+      driftShare: r.driftShare,
+      drift: r.datasetDrift,
+    },
   };
   return JSON.stringify(out, null, 2);
 }
@@ -118,16 +146,38 @@ const METHOD_LABEL: Record<DriftMethod, string> = {
 };
 
 export function formatCompareReport(r: CompareReport): string {
-  const g = (v: number | null): string => (v === null ? '—' : !Number.isFinite(v) ? String(v) : Math.abs(v) !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e6) ? v.toExponential(3) : v.toFixed(4));
+  const g = (v: number | null): string =>
+    v === null
+      ? '—'
+      : !Number.isFinite(v)
+        ? String(v)
+        : Math.abs(v) !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e6)
+          ? v.toExponential(3)
+          : v.toFixed(4);
   const rows = [
     ['column', 'type', 'method', 'statistic', 'p-value', 'threshold', 'drift'],
-    ...r.columns.map((c) => [c.column, c.kind, METHOD_LABEL[c.method], g(c.statistic), g(c.pvalue), String(c.threshold), c.drift ? 'DRIFT' : 'no']),
+    ...r.columns.map((c) => [
+      c.column,
+      c.kind,
+      METHOD_LABEL[c.method],
+      g(c.statistic),
+      g(c.pvalue),
+      String(c.threshold),
+      c.drift ? 'DRIFT' : 'no',
+    ]),
   ];
   const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((x) => (x[i] as string).length)));
-  const lines = rows.map((x) => x.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
+  const lines = rows.map((x) =>
+    x
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   lines.push('');
-  lines.push(`reference: ${r.reference.file} (${r.reference.rows} rows)   current: ${r.current.file} (${r.current.rows} rows)`);
+  lines.push(
+    `reference: ${r.reference.file} (${r.reference.rows} rows)   current: ${r.current.file} (${r.current.rows} rows)`,
+  );
   lines.push(
     `dataset drift: ${r.datasetDrift ? 'YES' : 'no'} — ${r.driftedColumns} of ${r.columns.length} columns drifted (share ${r.share.toFixed(2)}, threshold ${r.driftShare})`,
   );

@@ -24,11 +24,45 @@ const transitions = {
 };
 
 const streamSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('numeric'), name: z.string().optional(), n: z.number().int().positive(), base: z.object({ mean: z.number(), sd: z.number().positive() }).optional(), drifts: z.array(numericDrift).default([]) }),
-  z.object({ type: z.literal('sea'), name: z.string().optional(), n: z.number().int().positive(), variants: z.array(z.number().int().min(0).max(3)).min(1), ...transitions }),
-  z.object({ type: z.literal('stagger'), name: z.string().optional(), n: z.number().int().positive(), concepts: z.array(z.number().int().min(0).max(2)).min(1), ...transitions }),
-  z.object({ type: z.literal('agrawal'), name: z.string().optional(), n: z.number().int().positive(), functions: z.array(z.number().int().min(0).max(9)).min(1), perturbation: z.number().min(0).max(1).default(0), ...transitions }),
-  z.object({ type: z.literal('hyperplane'), name: z.string().optional(), n: z.number().int().positive(), onset: z.number().int().nonnegative().default(0), magChange: z.number().nonnegative().default(0.001), noise: z.number().min(0).max(1).default(0.05), features: z.number().int().positive().default(10), driftFeatures: z.number().int().nonnegative().default(2) }),
+  z.object({
+    type: z.literal('numeric'),
+    name: z.string().optional(),
+    n: z.number().int().positive(),
+    base: z.object({ mean: z.number(), sd: z.number().positive() }).optional(),
+    drifts: z.array(numericDrift).default([]),
+  }),
+  z.object({
+    type: z.literal('sea'),
+    name: z.string().optional(),
+    n: z.number().int().positive(),
+    variants: z.array(z.number().int().min(0).max(3)).min(1),
+    ...transitions,
+  }),
+  z.object({
+    type: z.literal('stagger'),
+    name: z.string().optional(),
+    n: z.number().int().positive(),
+    concepts: z.array(z.number().int().min(0).max(2)).min(1),
+    ...transitions,
+  }),
+  z.object({
+    type: z.literal('agrawal'),
+    name: z.string().optional(),
+    n: z.number().int().positive(),
+    functions: z.array(z.number().int().min(0).max(9)).min(1),
+    perturbation: z.number().min(0).max(1).default(0),
+    ...transitions,
+  }),
+  z.object({
+    type: z.literal('hyperplane'),
+    name: z.string().optional(),
+    n: z.number().int().positive(),
+    onset: z.number().int().nonnegative().default(0),
+    magChange: z.number().nonnegative().default(0.001),
+    noise: z.number().min(0).max(1).default(0.05),
+    features: z.number().int().positive().default(10),
+    driftFeatures: z.number().int().nonnegative().default(2),
+  }),
   // the transaction generator (gen's drift hooks, `param` paths such as amount.muShift);
   // the detectors see one numeric feature per event
   z.object({
@@ -40,11 +74,32 @@ const streamSchema = z.discriminatedUnion('type', [
     fraudRate: z.number().min(0).max(0.5).default(0),
     drifts: z.array(DriftSpecSchema).default([]),
   }),
-  z.object({ type: z.literal('label'), name: z.string().optional(), n: z.number().int().positive(), prior: z.number().min(0).max(1), drifts: z.array(z.object({ at: z.number().int().nonnegative(), width: z.number().nonnegative().optional(), prior: z.number().min(0).max(1) })).default([]) }),
+  z.object({
+    type: z.literal('label'),
+    name: z.string().optional(),
+    n: z.number().int().positive(),
+    prior: z.number().min(0).max(1),
+    drifts: z
+      .array(
+        z.object({
+          at: z.number().int().nonnegative(),
+          width: z.number().nonnegative().optional(),
+          prior: z.number().min(0).max(1),
+        }),
+      )
+      .default([]),
+  }),
 ]);
 
 const detectorName = z.enum(['adwin', 'page-hinkley', 'kswin', 'ddm', 'eddm', 'hddm-a']);
-const detectorSchema = z.union([detectorName, z.object({ name: detectorName, label: z.string().optional(), options: z.record(z.string(), z.unknown()).default({}) })]);
+const detectorSchema = z.union([
+  detectorName,
+  z.object({
+    name: detectorName,
+    label: z.string().optional(),
+    options: z.record(z.string(), z.unknown()).default({}),
+  }),
+]);
 
 export const evaluateConfigSchema = z.object({
   seed: z.number().int().nonnegative().default(EVALUATE_DEFAULTS.seed),

@@ -66,7 +66,12 @@ interface Realised {
   binary: boolean;
 }
 
-function transitionsOf(n: number, concepts: Concept[], positions: number[], width: number): Array<{ position: number; width: number }> {
+function transitionsOf(
+  n: number,
+  concepts: Concept[],
+  positions: number[],
+  width: number,
+): Array<{ position: number; width: number }> {
   const k = concepts.length - 1;
   if (positions.length === k) return positions.map((p) => ({ position: p, width }));
   // evenly spaced when not given
@@ -81,30 +86,64 @@ export function streamName(s: StreamConfig, i: number): string {
 export function realiseStream(s: StreamConfig, seed: number): Realised {
   switch (s.type) {
     case 'numeric': {
-      const r = numericDriftStream({ seed, n: s.n, ...(s.base ? { base: s.base } : {}), drifts: s.drifts.map((d) => ({ ...d })) });
+      const r = numericDriftStream({
+        seed,
+        n: s.n,
+        ...(s.base ? { base: s.base } : {}),
+        drifts: s.drifts.map((d) => ({ ...d })),
+      });
       return { values: r.values, drifts: r.drifts, binary: false };
     }
     case 'sea':
     case 'stagger':
     case 'agrawal': {
       const concepts =
-        s.type === 'sea' ? s.variants.map((v) => seaConcept(v, s.noise)) : s.type === 'stagger' ? s.concepts.map((c) => staggerConcept(c, s.noise)) : s.functions.map((f) => agrawalConcept(f, s.perturbation));
-      const st = conceptDriftStream({ seed, n: s.n, concepts, drifts: transitionsOf(s.n, concepts, s.positions, s.width) });
+        s.type === 'sea'
+          ? s.variants.map((v) => seaConcept(v, s.noise))
+          : s.type === 'stagger'
+            ? s.concepts.map((c) => staggerConcept(c, s.noise))
+            : s.functions.map((f) => agrawalConcept(f, s.perturbation));
+      const st = conceptDriftStream({
+        seed,
+        n: s.n,
+        concepts,
+        drifts: transitionsOf(s.n, concepts, s.positions, s.width),
+      });
       return { values: errorStream(st, concepts[0] as Concept), drifts: st.drifts, binary: true };
     }
     case 'hyperplane': {
-      const opts = { seed, n: s.n, onset: s.onset, magChange: s.magChange, noise: s.noise, features: s.features, driftFeatures: s.driftFeatures };
+      const opts = {
+        seed,
+        n: s.n,
+        onset: s.onset,
+        magChange: s.magChange,
+        noise: s.noise,
+        features: s.features,
+        driftFeatures: s.driftFeatures,
+      };
       const st = hyperplaneStream(opts);
       return { values: errorStream(st, hyperplaneConcept(new Rng(seed), opts)), drifts: st.drifts, binary: true };
     }
     case 'transactions': {
-      const st = new TransactionStream({ seed, users: { count: s.users, zipf: 1.1 }, fraudRate: s.fraudRate, drifts: s.drifts });
+      const st = new TransactionStream({
+        seed,
+        users: { count: s.users, zipf: 1.1 },
+        fraudRate: s.fraudRate,
+        drifts: s.drifts,
+      });
       const events = st.take(s.n);
       const values = Float64Array.from(events, (e) => (s.feature === 'amount' ? e.amount : Math.log(e.amount)));
       // gen's truth: onset = where P(new) = ½, width = the sigmoid's width (0 = sudden)
       const drifts = st.drifts
         .filter((d) => d.unit === 'index' && d.onset < s.n)
-        .map((d) => sigmoidTruth(d.onset, d.width, d.type === 'concept' ? 'concept' : 'covariate', `${d.param} ${d.op} ${JSON.stringify(d.value)}`));
+        .map((d) =>
+          sigmoidTruth(
+            d.onset,
+            d.width,
+            d.type === 'concept' ? 'concept' : 'covariate',
+            `${d.param} ${d.op} ${JSON.stringify(d.value)}`,
+          ),
+        );
       return { values, drifts, binary: false };
     }
     case 'label': {
@@ -135,15 +174,25 @@ export function evaluateDetectors(input: EvaluateConfigInput | unknown): Evaluat
   const results: DetectorStreamResult[] = [];
   config.streams.forEach((s, si) => {
     const name = streamName(s, si);
-    const runs = Array.from({ length: config.runs }, (_, r) => realiseStream(s, new Rng(config.seed).fork(`${name}#${r}`).seed));
+    const runs = Array.from({ length: config.runs }, (_, r) =>
+      realiseStream(s, new Rng(config.seed).fork(`${name}#${r}`).seed),
+    );
     for (const d of config.detectors) {
       const dname: DetectorName = typeof d === 'string' ? d : d.name;
       const options = typeof d === 'string' ? {} : d.options;
       const entry = DETECTORS[dname];
       const applicable = !entry.binary || (runs[0]?.binary ?? false);
       const delays: number[] = [];
-      let observations = 0, nDrifts = 0, missed = 0, faBefore = 0, preOnsetObs = 0, falseAlarms = 0, alarmsTotal = 0, hitsTotal = 0;
-      let mtfaSum = 0, mtfaN = 0;
+      let observations = 0,
+        nDrifts = 0,
+        missed = 0,
+        faBefore = 0,
+        preOnsetObs = 0,
+        falseAlarms = 0,
+        alarmsTotal = 0,
+        hitsTotal = 0;
+      let mtfaSum = 0,
+        mtfaN = 0;
       if (applicable) {
         for (const run of runs) {
           const det = entry.make({ ...options });
@@ -160,7 +209,9 @@ export function evaluateDetectors(input: EvaluateConfigInput | unknown): Evaluat
           missed += truth.length - m.hits.size;
           for (const [i, h] of m.hits) delays.push(Math.min(...h) - (run.drifts[i] as DriftGroundTruth).onset);
           for (const h of m.hits.values()) hitsTotal += h.length;
-          const firstWindow = run.drifts.length ? (run.drifts[0] as DriftGroundTruth).onset - config.deltaPre : v.length;
+          const firstWindow = run.drifts.length
+            ? (run.drifts[0] as DriftGroundTruth).onset - config.deltaPre
+            : v.length;
           preOnsetObs += Math.max(0, Math.min(firstWindow, v.length));
           faBefore += m.falseAlarms.filter((a) => a < firstWindow).length;
           falseAlarms += m.falseAlarms.length;

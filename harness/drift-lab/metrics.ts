@@ -91,18 +91,30 @@ export function detectionDelay(alarms: readonly number[], drifts: readonly Drift
   return d.length ? d.reduce((a, b) => a + b, 0) / d.length : NaN;
 }
 
-export function normalizedDetectionTime(alarms: readonly number[], drifts: readonly Drift[], opts: WindowOptions): number {
+export function normalizedDetectionTime(
+  alarms: readonly number[],
+  drifts: readonly Drift[],
+  opts: WindowOptions,
+): number {
   return detectionDelay(alarms, drifts, opts) / opts.deltaMax;
 }
 
 /** false alarms per `unit` samples */
-export function falseAlarmRate(alarms: readonly number[], drifts: readonly Drift[], opts: WindowOptions & { nSamples: number; unit?: number }): number {
+export function falseAlarmRate(
+  alarms: readonly number[],
+  drifts: readonly Drift[],
+  opts: WindowOptions & { nSamples: number; unit?: number },
+): number {
   if (!(opts.nSamples > 0)) throw new RangeError('nSamples must be strictly positive');
   return (match(alarms, drifts, opts).falseAlarms.length / opts.nSamples) * (opts.unit ?? 1);
 }
 
 /** MTFA: mean gap between consecutive false alarms; NaN below two */
-export function meanTimeBetweenFalseAlarms(alarms: readonly number[], drifts: readonly Drift[], opts: WindowOptions): number {
+export function meanTimeBetweenFalseAlarms(
+  alarms: readonly number[],
+  drifts: readonly Drift[],
+  opts: WindowOptions,
+): number {
   const fa = match(alarms, drifts, opts).falseAlarms;
   if (fa.length < 2) return NaN;
   let s = 0;
@@ -137,7 +149,11 @@ export interface RiverReport {
 }
 
 /** every metric for one detector on one stream (river.drift.evaluate.report) */
-export function report(alarms: readonly number[], drifts: readonly Drift[], opts: WindowOptions & { nSamples: number; unit?: number }): RiverReport {
+export function report(
+  alarms: readonly number[],
+  drifts: readonly Drift[],
+  opts: WindowOptions & { nSamples: number; unit?: number },
+): RiverReport {
   return {
     nSamples: opts.nSamples,
     nDrifts: drifts.length,

@@ -1,14 +1,37 @@
 /** The comparison table of an evaluation, as aligned text or Markdown (pure). */
 import type { DetectorStreamResult } from './evaluate.ts';
 
-const fmt = (v: number | null, digits = 1): string => (v === null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits));
+const fmt = (v: number | null, digits = 1): string =>
+  v === null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
 
-export const TABLE_COLUMNS = ['stream', 'detector', 'detected', 'missed', 'delay mean', 'delay median', 'delay p95', 'FA/1e5 before onset', 'FA/1e5', 'MTR'] as const;
+export const TABLE_COLUMNS = [
+  'stream',
+  'detector',
+  'detected',
+  'missed',
+  'delay mean',
+  'delay median',
+  'delay p95',
+  'FA/1e5 before onset',
+  'FA/1e5',
+  'MTR',
+] as const;
 
 export function tableRows(results: DetectorStreamResult[]): string[][] {
   return results.map((r) =>
     r.applicable
-      ? [r.stream, r.detector, `${r.detected}/${r.drifts}`, String(r.missed), fmt(r.delayMean), fmt(r.delayMedian), fmt(r.delayP95), fmt(r.falseAlarmsPer1e5BeforeOnset), fmt(r.falseAlarmsPer1e5), fmt(r.meanTimeRatio, 2)]
+      ? [
+          r.stream,
+          r.detector,
+          `${r.detected}/${r.drifts}`,
+          String(r.missed),
+          fmt(r.delayMean),
+          fmt(r.delayMedian),
+          fmt(r.delayP95),
+          fmt(r.falseAlarmsPer1e5BeforeOnset),
+          fmt(r.falseAlarmsPer1e5),
+          fmt(r.meanTimeRatio, 2),
+        ]
       : [r.stream, r.detector, 'n/a (needs 0/1 input)', '', '', '', '', '', '', ''],
   );
 }
@@ -20,5 +43,12 @@ export function formatTable(results: DetectorStreamResult[], style: 'text' | 'ma
     return [line(rows[0] as string[]), line(TABLE_COLUMNS.map(() => '---')), ...rows.slice(1).map(line)].join('\n');
   }
   const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] as number)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c] as number))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -62,7 +62,12 @@ export function readTable(file: string): Table {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    fail(file, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'check the path; drift compare reads a CSV file (header row) or JSON lines (.jsonl/.ndjson)', e);
+    fail(
+      file,
+      `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      'check the path; drift compare reads a CSV file (header row) or JSON lines (.jsonl/.ndjson)',
+      e,
+    );
   }
   const ext = extname(file).toLowerCase();
   const looksJsonl = ext === '.jsonl' || ext === '.ndjson' || (ext !== '.csv' && text.trimStart().startsWith('{'));
@@ -75,9 +80,19 @@ export function readTable(file: string): Table {
       try {
         v = JSON.parse(line);
       } catch (e) {
-        fail(file, `line ${n + 1} is not valid JSON`, 'JSON lines means one JSON object per line; fix or remove that line', e);
+        fail(
+          file,
+          `line ${n + 1} is not valid JSON`,
+          'JSON lines means one JSON object per line; fix or remove that line',
+          e,
+        );
       }
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(file, `line ${n + 1} is not a JSON object`, 'each line must be an object such as {"amount": 12.5, "country": "FR"}');
+      if (typeof v !== 'object' || v === null || Array.isArray(v))
+        fail(
+          file,
+          `line ${n + 1} is not a JSON object`,
+          'each line must be an object such as {"amount": 12.5, "country": "FR"}',
+        );
       for (const k of Object.keys(v as object)) columns.add(k);
       rows.push(v as Record<string, unknown>);
     });
@@ -88,12 +103,23 @@ export function readTable(file: string): Table {
   try {
     cells = parseCsv(text);
   } catch (e) {
-    fail(file, `not valid CSV (${(e as Error).message})`, 'close every quoted field; a quote inside a quoted field is written ""', e);
+    fail(
+      file,
+      `not valid CSV (${(e as Error).message})`,
+      'close every quoted field; a quote inside a quoted field is written ""',
+      e,
+    );
   }
   const header = cells[0];
-  if (!header || cells.length < 2) fail(file, 'needs a header row and at least one data row', 'the first line names the columns, e.g. amount,country');
+  if (!header || cells.length < 2)
+    fail(file, 'needs a header row and at least one data row', 'the first line names the columns, e.g. amount,country');
   const rows = cells.slice(1).map((r, n) => {
-    if (r.length !== header.length) fail(file, `row ${n + 2} has ${r.length} fields, the header has ${header.length}`, 'every row needs one field per column (quote fields that contain commas)');
+    if (r.length !== header.length)
+      fail(
+        file,
+        `row ${n + 2} has ${r.length} fields, the header has ${header.length}`,
+        'every row needs one field per column (quote fields that contain commas)',
+      );
     const o: Record<string, unknown> = {};
     header.forEach((h, c) => (o[h] = r[c]));
     return o;
@@ -101,7 +127,8 @@ export function readTable(file: string): Table {
   return { file, columns: header, rows };
 }
 
-const isEmpty = (v: unknown): boolean => v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v));
+const isEmpty = (v: unknown): boolean =>
+  v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v));
 
 function asNumber(v: unknown): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
@@ -123,7 +150,12 @@ export function columnData(ref: Table, cur: Table, column: string): ColumnData {
   const rv = ref.rows.map((r) => r[column]).filter((v) => !isEmpty(v));
   const cv = cur.rows.map((r) => r[column]).filter((v) => !isEmpty(v));
   const numeric = [...rv, ...cv].every((v) => asNumber(v) !== null);
-  if (numeric) return { kind: 'numeric', reference: rv.map((v) => asNumber(v) as number), current: cv.map((v) => asNumber(v) as number) };
+  if (numeric)
+    return {
+      kind: 'numeric',
+      reference: rv.map((v) => asNumber(v) as number),
+      current: cv.map((v) => asNumber(v) as number),
+    };
   const str = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
   return { kind: 'categorical', reference: rv.map(str), current: cv.map(str) };
 }

@@ -73,7 +73,12 @@ export class Recorder {
 }
 
 /** waits until `busy()` is 0 or `graceMs` has passed; returns how many were still in flight */
-async function drain(clock: Clock, busy: () => number, onIdle: (cb: (() => void) | undefined) => void, graceMs: number): Promise<number> {
+async function drain(
+  clock: Clock,
+  busy: () => number,
+  onIdle: (cb: (() => void) | undefined) => void,
+  graceMs: number,
+): Promise<number> {
   if (busy() === 0) return 0;
   const stop = new AbortController();
   const idle = new Promise<void>((resolve) => onIdle(resolve));
@@ -112,7 +117,11 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
   for (let v = allocated; v >= 1; v--) freeVus.push(v);
   rec.vus(allocated, clock.now());
 
-  let busy = 0, completed = 0, dropped = 0, maxLag = 0, i = 0;
+  let busy = 0,
+    completed = 0,
+    dropped = 0,
+    maxLag = 0,
+    i = 0;
   let finished = false;
   let idleCb: (() => void) | undefined;
 
@@ -168,7 +177,12 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
   // gracefulStop counts from the end of the scheduled duration (k6), not from the last arrival
   const end = start + plan.durationMs;
   if (!signal.aborted && clock.now() < end) await clock.sleepUntil(end, signal);
-  const interrupted = await drain(clock, () => busy, (cb) => (idleCb = cb), plan.gracefulStopMs);
+  const interrupted = await drain(
+    clock,
+    () => busy,
+    (cb) => (idleCb = cb),
+    plan.gracefulStopMs,
+  );
   finished = true;
   if (interrupted > 0) hard.abort();
   live.busy -= busy;
@@ -216,14 +230,20 @@ export async function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promi
   }
   const vus: Vu[] = [];
   let wanted = 0;
-  let busy = 0, started = 0, completed = 0, zeroTime = 0;
+  let busy = 0,
+    started = 0,
+    completed = 0,
+    zeroTime = 0;
   let failure: unknown;
   let finished = false;
   let idleCb: (() => void) | undefined;
   const interruptedIts = new Set<number>();
 
   const keepGoing = (vu: Vu, n: number): boolean =>
-    !stopAll.signal.aborted && vu.id <= wanted && clock.now() < end && (plan.iterationsPerVu === undefined || n < plan.iterationsPerVu);
+    !stopAll.signal.aborted &&
+    vu.id <= wanted &&
+    clock.now() < end &&
+    (plan.iterationsPerVu === undefined || n < plan.iterationsPerVu);
 
   const loop = async (vu: Vu): Promise<void> => {
     let n = 0;
@@ -236,7 +256,8 @@ export async function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promi
       started++;
       let outcome: IterationOutcome;
       try {
-        outcome = (await callTarget(target, { vu: vu.id, iteration, intendedStartMs: t0, signal: vu.hard.signal })) ?? FAILED;
+        outcome =
+          (await callTarget(target, { vu: vu.id, iteration, intendedStartMs: t0, signal: vu.hard.signal })) ?? FAILED;
       } catch {
         outcome = FAILED;
       }
@@ -250,7 +271,9 @@ export async function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promi
       // on a virtual clock, a target that never sleeps takes no time: the loop would never end
       if (t1 === t0) {
         if (++zeroTime > MAX_ZERO_TIME_ITERATIONS) {
-          throw new Error(`${MAX_ZERO_TIME_ITERATIONS} iterations in a row took no time on this clock: with a virtual clock, targets must spend time through ctx.sleep`);
+          throw new Error(
+            `${MAX_ZERO_TIME_ITERATIONS} iterations in a row took no time on this clock: with a virtual clock, targets must spend time through ctx.sleep`,
+          );
         }
       } else zeroTime = 0;
       rec.complete(t1 - t0, t1, outcome);
@@ -315,13 +338,21 @@ export async function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promi
   while (!stopAll.signal.aborted && clock.now() < end && !allDone()) {
     const until = Math.min(end, clock.now() + 1000);
     const wake = new AbortController();
-    await Promise.race([clock.sleepUntil(until, AbortSignal.any([stopAll.signal, wake.signal])), Promise.all(vus.map((v) => v.loop))]);
+    await Promise.race([
+      clock.sleepUntil(until, AbortSignal.any([stopAll.signal, wake.signal])),
+      Promise.all(vus.map((v) => v.loop)),
+    ]);
     wake.abort(); // drop the sleeper so a virtual clock does not jump ahead to it
   }
   stopAll.abort();
   signal.removeEventListener('abort', onOuter);
 
-  const interrupted = await drain(clock, () => busy, (cb) => (idleCb = cb), plan.gracefulStopMs);
+  const interrupted = await drain(
+    clock,
+    () => busy,
+    (cb) => (idleCb = cb),
+    plan.gracefulStopMs,
+  );
   finished = true;
   if (interrupted > 0) for (const v of vus) v.hard.abort();
   live.busy -= busy;

@@ -30,7 +30,10 @@ export const schema = strictObject({
 });
 export type Config = z.output<typeof schema>;
 
-export function vuBounds(c: { preAllocatedVUs?: number | undefined; maxVUs?: number | undefined }): { pre: number; max: number } {
+export function vuBounds(c: { preAllocatedVUs?: number | undefined; maxVUs?: number | undefined }): {
+  pre: number;
+  max: number;
+} {
   const pre = c.preAllocatedVUs ?? Math.min(c.maxVUs ?? 100, 100);
   return { pre, max: c.maxVUs ?? pre };
 }

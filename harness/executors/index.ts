@@ -41,7 +41,9 @@ export function planExecutor(c: ExecutorConfig): BasePlan {
 }
 
 export function runExecutor(ctx: ExecutorContext<ExecutorConfig>): Promise<ExecutorResult> {
-  const m = executors[ctx.config.executor] as unknown as { run(ctx: ExecutorContext<ExecutorConfig>): Promise<ExecutorResult> };
+  const m = executors[ctx.config.executor] as unknown as {
+    run(ctx: ExecutorContext<ExecutorConfig>): Promise<ExecutorResult>;
+  };
   return m.run(ctx);
 }
 

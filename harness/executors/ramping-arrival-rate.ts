@@ -20,7 +20,9 @@ export const schema = strictObject({
   executor: z.literal(type),
   startRate: nonNegativeNumber().optional(),
   timeUnit: positiveDuration().optional(),
-  stages: z.array(rateStage, { error: 'expected an array of { target, duration } stages' }).min(1, { error: 'needs at least one stage' }),
+  stages: z
+    .array(rateStage, { error: 'expected an array of { target, duration } stages' })
+    .min(1, { error: 'needs at least one stage' }),
   preAllocatedVUs: positiveInt().optional(),
   maxVUs: positiveInt().optional(),
   ...commonShape,
@@ -52,7 +54,9 @@ export function plan(c: Config): RampingArrivalPlan {
   const unitMs = parseDuration(c.timeUnit ?? '1s');
   const perSec = 1000 / unitMs;
   const segments: RateSegment[] = [];
-  let t = 0, before = 0, rate = (c.startRate ?? 0) * perSec;
+  let t = 0,
+    before = 0,
+    rate = (c.startRate ?? 0) * perSec;
   for (const s of c.stages) {
     const d = parseDuration(s.duration);
     const to = s.target * perSec;
@@ -64,7 +68,8 @@ export function plan(c: Config): RampingArrivalPlan {
   const { pre, max } = vuBounds(c);
   const timeOf = (i: number): number => {
     // last segment whose cumulative start is ≤ i and that has arrivals
-    let lo = 0, hi = segments.length - 1;
+    let lo = 0,
+      hi = segments.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if ((segments[mid] as RateSegment).before <= i) lo = mid;
@@ -72,9 +77,11 @@ export function plan(c: Config): RampingArrivalPlan {
     }
     let seg = segments[lo] as RateSegment;
     // zero-length or zero-rate segments share `before` with the next: skip forward to one with arrivals
-    while (lo < segments.length - 1 && (segments[lo + 1] as RateSegment).before <= i) seg = segments[++lo] as RateSegment;
+    while (lo < segments.length - 1 && (segments[lo + 1] as RateSegment).before <= i)
+      seg = segments[++lo] as RateSegment;
     const n = i - seg.before;
-    const r0 = seg.fromRate / 1000, r1 = seg.toRate / 1000;
+    const r0 = seg.fromRate / 1000,
+      r1 = seg.toRate / 1000;
     const a = seg.durationMs > 0 ? (r1 - r0) / (2 * seg.durationMs) : 0;
     const disc = r0 * r0 + 4 * a * n;
     if (disc < 0 || (r0 === 0 && a === 0)) return seg.startMs + seg.durationMs;
@@ -95,7 +102,8 @@ export function plan(c: Config): RampingArrivalPlan {
     timeOf,
     rateAt(x: number): number {
       for (const s of segments) {
-        if (x < s.startMs + s.durationMs) return s.fromRate + ((s.toRate - s.fromRate) * (x - s.startMs)) / s.durationMs;
+        if (x < s.startMs + s.durationMs)
+          return s.fromRate + ((s.toRate - s.fromRate) * (x - s.startMs)) / s.durationMs;
       }
       return rate;
     },

@@ -18,7 +18,9 @@ export const vuStage = strictObject({ target: nonNegativeInt(), duration: durati
 export const schema = strictObject({
   executor: z.literal(type),
   startVUs: nonNegativeInt().optional(),
-  stages: z.array(vuStage, { error: 'expected an array of { target, duration } stages' }).min(1, { error: 'needs at least one stage' }),
+  stages: z
+    .array(vuStage, { error: 'expected an array of { target, duration } stages' })
+    .min(1, { error: 'needs at least one stage' }),
   gracefulRampDown: duration().optional(),
   ...commonShape,
 });
@@ -32,7 +34,8 @@ export function plan(c: Config): VuPlan {
   curve.push({ atMs: 0, vus: cur });
   for (const s of c.stages) {
     const d = parseDuration(s.duration);
-    const from = cur, to = s.target;
+    const from = cur,
+      to = s.target;
     if (d === 0) {
       if (to !== cur) curve.push({ atMs: t, vus: to });
     } else if (to !== from) {

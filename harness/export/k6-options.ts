@@ -76,10 +76,19 @@ const dur = (d: string): string => formatDuration(parseDuration(d));
 /** throws unless the scenario's target is http: only HTTP requests have a k6 equivalent here */
 export function assertHttpTarget(s: Scenario): HttpConfig {
   if (s.target.type !== 'http') {
-    throw new PipelabError('UNSUPPORTED_EXPORT', `scenario ${s.name} has a "${s.target.type}" target: only http targets can be exported to k6`, {
-      issues: [{ path: '/target/type', message: `"${s.target.type}" runs inside pipelab and has no k6 equivalent; k6 scripts make HTTP requests` }],
-      hint: 'export a scenario whose target is { type: "http", url, ... }, e.g. scenarios/http-example.ts',
-    });
+    throw new PipelabError(
+      'UNSUPPORTED_EXPORT',
+      `scenario ${s.name} has a "${s.target.type}" target: only http targets can be exported to k6`,
+      {
+        issues: [
+          {
+            path: '/target/type',
+            message: `"${s.target.type}" runs inside pipelab and has no k6 equivalent; k6 scripts make HTTP requests`,
+          },
+        ],
+        hint: 'export a scenario whose target is { type: "http", url, ... }, e.g. scenarios/http-example.ts',
+      },
+    );
   }
   return s.target;
 }
@@ -95,9 +104,17 @@ export function k6Options(s: Scenario): K6Mapping {
   if (Object.keys(thresholds).length) options.thresholds = thresholds;
   if (Object.keys(s.tags).length) options.tags = { ...s.tags };
   if (s.warmupMs > 0) {
-    dropped.push({ path: '/warmup', what: `warmup: '${s.warmup}'`, why: 'k6 has no warm-up exclusion: the first seconds count in its figures and thresholds' });
+    dropped.push({
+      path: '/warmup',
+      what: `warmup: '${s.warmup}'`,
+      why: 'k6 has no warm-up exclusion: the first seconds count in its figures and thresholds',
+    });
   }
-  return { options, dropped, warnings: dropped.map((d) => `warning: ${d.path} ${d.what}: ${d.why}; not in the k6 script`) };
+  return {
+    options,
+    dropped,
+    warnings: dropped.map((d) => `warning: ${d.path} ${d.what}: ${d.why}; not in the k6 script`),
+  };
 }
 
 function common(e: ExecutorConfig): Pick<K6Scenario, 'startTime' | 'gracefulStop' | 'tags'> {
@@ -113,11 +130,24 @@ function k6Scenario(e: ExecutorConfig, path: string, dropped: K6Dropped[]): K6Sc
     case 'constant-arrival-rate': {
       const { pre, max } = vuBounds(e);
       const [rate, timeUnit] = wholeRates([e.rate], e.timeUnit ?? '1s', path, dropped);
-      return { executor: e.executor, rate: rate[0], timeUnit, duration: dur(e.duration), preAllocatedVUs: pre, maxVUs: max, ...common(e) };
+      return {
+        executor: e.executor,
+        rate: rate[0],
+        timeUnit,
+        duration: dur(e.duration),
+        preAllocatedVUs: pre,
+        maxVUs: max,
+        ...common(e),
+      };
     }
     case 'ramping-arrival-rate': {
       const { pre, max } = vuBounds(e);
-      const [values, timeUnit] = wholeRates([e.startRate ?? 0, ...e.stages.map((st) => st.target)], e.timeUnit ?? '1s', path, dropped);
+      const [values, timeUnit] = wholeRates(
+        [e.startRate ?? 0, ...e.stages.map((st) => st.target)],
+        e.timeUnit ?? '1s',
+        path,
+        dropped,
+      );
       return {
         executor: e.executor,
         startRate: values[0],
@@ -161,7 +191,11 @@ function wholeRates(values: number[], timeUnit: string, path: string, dropped: K
   for (let f = 1; f <= MAX_UNIT_FACTOR; f++) {
     if (values.every((v) => isWhole(v * f))) return [values.map((v) => Math.round(v * f)), formatDuration(unitMs * f)];
   }
-  dropped.push({ path, what: `rates ${values.join(', ')} per ${timeUnit}`, why: 'k6 rates are whole numbers per timeUnit; rounded' });
+  dropped.push({
+    path,
+    what: `rates ${values.join(', ')} per ${timeUnit}`,
+    why: 'k6 rates are whole numbers per timeUnit; rounded',
+  });
   return [values.map((v) => Math.max(Math.round(v), 0)), dur(timeUnit)];
 }
 
@@ -181,7 +215,11 @@ function k6Thresholds(config: Record<string, ThresholdSpec[]>, dropped: K6Droppe
       const expr = parseExpression(text);
       if (!parsedKey.ok || !expr.ok) return; // validation rejected these already
       if (expr.value.windowSeconds !== undefined) {
-        dropped.push({ path, what, why: `k6 has no sliding-window thresholds ("in every ${expr.value.windowSeconds}s window")` });
+        dropped.push({
+          path,
+          what,
+          why: `k6 has no sliding-window thresholds ("in every ${expr.value.windowSeconds}s window")`,
+        });
         return;
       }
       let metric = K6_METRICS[parsedKey.value.name];
@@ -193,7 +231,11 @@ function k6Thresholds(config: Record<string, ThresholdSpec[]>, dropped: K6Droppe
       // a trend's count in pipelab = number of requests; k6 trends have no count, http_reqs does
       if (metric === 'http_req_duration' && agg === 'count') metric = 'http_reqs';
       else if (!K6_AGGREGATIONS[metric]!.includes(agg)) {
-        dropped.push({ path, what, why: `k6 computes only ${K6_AGGREGATIONS[metric]!.map((a) => (a === 'p' ? 'p(N)' : a)).join(', ')} for ${metric}` });
+        dropped.push({
+          path,
+          what,
+          why: `k6 computes only ${K6_AGGREGATIONS[metric]!.map((a) => (a === 'p' ? 'p(N)' : a)).join(', ')} for ${metric}`,
+        });
         return;
       }
       const k6Key = formatKey(metric, parsedKey.value.filter);

@@ -116,14 +116,22 @@ function lowestRecorded(h: Histogram): number {
 function recordedBuckets(h: Histogram): { fromMs: number; toMs: number; count: number }[] {
   const out: { fromMs: number; toMs: number; count: number }[] = [];
   const js = h as unknown as {
-    recordedValuesIterator?: { reset(): void; hasNext(): boolean; next(): { valueIteratedFrom: number; valueIteratedTo: number; countAddedInThisIterationStep: number } };
+    recordedValuesIterator?: {
+      reset(): void;
+      hasNext(): boolean;
+      next(): { valueIteratedFrom: number; valueIteratedTo: number; countAddedInThisIterationStep: number };
+    };
   };
   const it = js.recordedValuesIterator;
   if (!it) return out;
   it.reset();
   while (it.hasNext()) {
     const v = it.next();
-    out.push({ fromMs: v.valueIteratedFrom / 1000, toMs: v.valueIteratedTo / 1000, count: v.countAddedInThisIterationStep });
+    out.push({
+      fromMs: v.valueIteratedFrom / 1000,
+      toMs: v.valueIteratedTo / 1000,
+      count: v.countAddedInThisIterationStep,
+    });
   }
   return out;
 }

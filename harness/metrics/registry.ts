@@ -90,7 +90,8 @@ class RegistryImpl implements Registry {
         this.tick(nowMs);
         const post = nowMs >= this.warmup;
         st.add(valueMs, post);
-        if (tags && e.subs.length) for (const s of e.subs) if (matches(tags, s.filter)) (s.state as TrendState).add(valueMs, post);
+        if (tags && e.subs.length)
+          for (const s of e.subs) if (matches(tags, s.filter)) (s.state as TrendState).add(valueMs, post);
       },
     };
   }
@@ -105,7 +106,8 @@ class RegistryImpl implements Registry {
         this.tick(nowMs);
         const post = nowMs >= this.warmup;
         st.add(n, post);
-        if (tags && e.subs.length) for (const s of e.subs) if (matches(tags, s.filter)) (s.state as CounterState).add(n, post);
+        if (tags && e.subs.length)
+          for (const s of e.subs) if (matches(tags, s.filter)) (s.state as CounterState).add(n, post);
       },
     };
   }
@@ -121,7 +123,8 @@ class RegistryImpl implements Registry {
         const post = nowMs >= this.warmup;
         const b = Boolean(sample);
         st.add(b, post);
-        if (tags && e.subs.length) for (const s of e.subs) if (matches(tags, s.filter)) (s.state as RateState).add(b, post);
+        if (tags && e.subs.length)
+          for (const s of e.subs) if (matches(tags, s.filter)) (s.state as RateState).add(b, post);
       },
     };
   }
@@ -136,7 +139,8 @@ class RegistryImpl implements Registry {
         this.tick(nowMs);
         const post = nowMs >= this.warmup;
         st.set(value, post);
-        if (tags && e.subs.length) for (const s of e.subs) if (matches(tags, s.filter)) (s.state as GaugeState).set(value, post);
+        if (tags && e.subs.length)
+          for (const s of e.subs) if (matches(tags, s.filter)) (s.state as GaugeState).set(value, post);
       },
     };
   }
@@ -254,7 +258,13 @@ class RegistryImpl implements Registry {
 
   private newState(key: string, type: MetricType): AnyState {
     const s =
-      type === 'trend' ? new TrendState(key, this.build) : type === 'counter' ? new CounterState(key) : type === 'rate' ? new RateState(key) : new GaugeState(key);
+      type === 'trend'
+        ? new TrendState(key, this.build)
+        : type === 'counter'
+          ? new CounterState(key)
+          : type === 'rate'
+            ? new RateState(key)
+            : new GaugeState(key);
     if (this.retainSeconds) s.setRetention(this.retainSeconds);
     s.direct = this.mode(this.curSec) === 'straddle';
     return s;
@@ -276,7 +286,8 @@ class RegistryImpl implements Registry {
   private tick(nowMs: number): void {
     const sec = Math.floor(nowMs / 1000);
     if (sec <= this.curSec) return;
-    if (!Number.isFinite(sec)) throw new Error(`metrics: nowMs must be a finite number of ms since run start, got ${nowMs}`);
+    if (!Number.isFinite(sec))
+      throw new Error(`metrics: nowMs must be a finite number of ms since run start, got ${nowMs}`);
     while (this.curSec < sec) {
       const mode = this.mode(this.curSec);
       const point: TimePoint = { t: this.curSec * 1000 };

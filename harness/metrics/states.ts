@@ -66,7 +66,10 @@ export class TrendState implements MetricState {
   /** set by the registry while the current second straddles the warm-up boundary */
   direct = false;
 
-  constructor(readonly key: string, private readonly build: HdrBuild) {
+  constructor(
+    readonly key: string,
+    private readonly build: HdrBuild,
+  ) {
     this.cur = this.alloc();
     this.total = this.alloc();
   }
@@ -242,7 +245,8 @@ export class RateState implements MetricState {
     }
   }
   close(sec: number, mode: WarmupMode): TimePointValue {
-    const p = this.curPasses, f = this.curFails;
+    const p = this.curPasses,
+      f = this.curFails;
     if (mode === 'after') {
       this.passes += p;
       this.fails += f;
@@ -256,7 +260,8 @@ export class RateState implements MetricState {
     return rateData(this.passes + (cur ? this.curPasses : 0), this.fails + (cur ? this.curFails : 0));
   }
   window(fromSec: number, toSec: number, warmupSec: number): RateData {
-    let p = 0, f = 0;
+    let p = 0,
+      f = 0;
     for (const s of this.ring.range(Math.max(fromSec, warmupSec), toSec)) {
       p += s.passes;
       f += s.fails;
@@ -324,7 +329,8 @@ export class GaugeState implements MetricState {
   }
   data(_measuredSeconds: number, curMode: WarmupMode): GaugeData {
     if (Number.isNaN(this.value)) return { type: 'gauge', value: 0, min: 0, max: 0 };
-    let min = this.min, max = this.max;
+    let min = this.min,
+      max = this.max;
     if (curMode === 'after') {
       min = Math.min(min, this.curMin, this.value);
       max = Math.max(max, this.curMax, this.value);
@@ -333,7 +339,10 @@ export class GaugeState implements MetricState {
     return { type: 'gauge', value: this.value, min, max };
   }
   window(fromSec: number, toSec: number, warmupSec: number): GaugeData {
-    let min = Infinity, max = -Infinity, value = NaN, last = -1;
+    let min = Infinity,
+      max = -Infinity,
+      value = NaN,
+      last = -1;
     for (const s of this.ring.range(Math.max(fromSec, warmupSec), toSec)) {
       if (s.min < min) min = s.min;
       if (s.max > max) max = s.max;

@@ -135,7 +135,9 @@ export function startSystemSampler(opts: SystemSamplerOptions = {}): SystemSampl
       cpuPercent: { mean: agg.cpuSum / n, max: agg.cpuMax },
       rssMb: { mean: agg.rssSum / n, max: agg.rssMax },
       heapUsedMb: { mean: agg.heapSum / n, max: agg.heapMax },
-      eventLoopDelayMs: tot ? { p50: ms(tot.percentile(50)), p99: ms(tot.percentile(99)), max: ms(tot.max) } : { p50: 0, p99: 0, max: 0 },
+      eventLoopDelayMs: tot
+        ? { p50: ms(tot.percentile(50)), p99: ms(tot.percentile(99)), max: ms(tot.max) }
+        : { p50: 0, p99: 0, max: 0 },
     };
   }
 

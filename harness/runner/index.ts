@@ -12,8 +12,21 @@ import { runExecutor } from '../executors/index.ts';
 import { newLiveStats, type LiveStats } from '../executors/types.ts';
 import { createRegistry } from '../metrics/index.ts';
 import { startSystemSampler } from '../metrics/system.ts';
-import { SUMMARY_SCHEMA, type ExecutorResult, type RunSummary, type ServiceInfo, type ThresholdResult } from '../../results/types.ts';
-import { configOf, planScenario, thresholdsOf, validateScenario, applyOverrides, type Scenario } from '../scenario/load.ts';
+import {
+  SUMMARY_SCHEMA,
+  type ExecutorResult,
+  type RunSummary,
+  type ServiceInfo,
+  type ThresholdResult,
+} from '../../results/types.ts';
+import {
+  configOf,
+  planScenario,
+  thresholdsOf,
+  validateScenario,
+  applyOverrides,
+  type Scenario,
+} from '../scenario/load.ts';
 import type { ScenarioInput } from '../scenario/schema.ts';
 import type { HttpTarget } from '../targets/http.ts';
 import { createTarget } from '../targets/index.ts';
@@ -34,7 +47,9 @@ function isScenario(x: Scenario | ScenarioInput): x is Scenario {
 }
 
 export async function runScenario(input: Scenario | ScenarioInput, options: RunnerOptions = {}): Promise<RunSummary> {
-  const scenario = isScenario(input) ? applyOverrides(input, options.overrides ?? {}) : validateScenario(input, options.overrides);
+  const scenario = isScenario(input)
+    ? applyOverrides(input, options.overrides ?? {})
+    : validateScenario(input, options.overrides);
   const plan = planScenario(scenario);
   const thresholds = thresholdsOf(scenario);
   const clock = options.clock ?? new RealClock();
@@ -87,18 +102,43 @@ export async function runScenario(input: Scenario | ScenarioInput, options: Runn
       const live = newLiveStats();
       lives.push(live);
       const tags = { ...scenario.tags, ...(config.tags ?? {}), executor: name };
-      const empty: ExecutorResult = { name, type: config.executor, scheduled: 0, completed: 0, dropped: 0, maxSchedulerLagMs: 0 };
+      const empty: ExecutorResult = {
+        name,
+        type: config.executor,
+        scheduled: 0,
+        completed: 0,
+        dropped: 0,
+        maxSchedulerLagMs: 0,
+      };
       if (p.startMs > clock.now()) await clock.sleepUntil(p.startMs, stop.signal);
       if (stop.signal.aborted) return void results.push(empty);
       try {
         const drive = (target as HttpTarget).drive;
         if (drive && config.executor === 'constant-vus') {
           live.vus = config.vus ?? 1;
-          const r = await drive({ connections: live.vus, durationMs: p.durationMs, ctx: targetCtx, tags, signal: stop.signal });
+          const r = await drive({
+            connections: live.vus,
+            durationMs: p.durationMs,
+            ctx: targetCtx,
+            tags,
+            signal: stop.signal,
+          });
           live.vus = 0;
           results.push({ ...empty, scheduled: r.requests, completed: r.requests });
         } else {
-          results.push(await runExecutor({ name, config, clock, target, metrics: registry, tags, signal: stop.signal, nextIteration, live }));
+          results.push(
+            await runExecutor({
+              name,
+              config,
+              clock,
+              target,
+              metrics: registry,
+              tags,
+              signal: stop.signal,
+              nextIteration,
+              live,
+            }),
+          );
         }
       } catch (e) {
         abort('error', `executor ${name} failed: ${(e as Error)?.message ?? e}`);
@@ -131,7 +171,8 @@ export async function runScenario(input: Scenario | ScenarioInput, options: Runn
         const iterations = sum('iterations');
         const win = registry.window('latency', now, 1);
         const progress: Progress = {
-          phase: stop.signal.aborted || now >= plan.totalMs ? 'stopping' : now < scenario.warmupMs ? 'warmup' : 'steady',
+          phase:
+            stop.signal.aborted || now >= plan.totalMs ? 'stopping' : now < scenario.warmupMs ? 'warmup' : 'steady',
           elapsedMs: now,
           totalMs: plan.totalMs,
           iterations,

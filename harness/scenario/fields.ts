@@ -5,12 +5,17 @@
 import { z } from 'zod';
 import { tryParseDuration } from './duration.ts';
 
-const got = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v);
+const got = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v;
 
 export const positiveNumber = () =>
-  z.number({ error: (i) => `expected a positive number, got ${got(i.input)}` }).positive({ error: 'expected a positive number' });
+  z
+    .number({ error: (i) => `expected a positive number, got ${got(i.input)}` })
+    .positive({ error: 'expected a positive number' });
 export const nonNegativeNumber = () =>
-  z.number({ error: (i) => `expected a number ≥ 0, got ${got(i.input)}` }).nonnegative({ error: 'expected a number ≥ 0' });
+  z
+    .number({ error: (i) => `expected a number ≥ 0, got ${got(i.input)}` })
+    .nonnegative({ error: 'expected a number ≥ 0' });
 export const positiveInt = () =>
   z
     .number({ error: (i) => `expected a positive integer, got ${got(i.input)}` })
@@ -45,14 +50,17 @@ export const tags = () =>
   });
 
 export const nonEmptyString = () =>
-  z.string({ error: (i) => `expected a string, got ${got(i.input)}` }).min(1, { error: 'must not be empty', abort: true });
+  z
+    .string({ error: (i) => `expected a string, got ${got(i.input)}` })
+    .min(1, { error: 'must not be empty', abort: true });
 
 /** strict object whose unknown-field error lists the allowed fields */
 export function strictObject<S extends z.core.$ZodLooseShape>(shape: S) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (i) => {
-      if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed})`;
+      if (i.code === 'unrecognized_keys')
+        return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed})`;
       if (i.code === 'invalid_type') return `expected an object, got ${got(i.input)}`;
       return undefined;
     },

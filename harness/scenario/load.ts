@@ -57,15 +57,31 @@ function collect(error: z.ZodError): Collected {
   const issues: Issue[] = [];
   for (const i of error.issues) {
     const path = pointer(i.path);
-    if (i.code === 'invalid_union' && 'discriminator' in i && (i as { note?: string }).note === 'No matching discriminator') {
+    if (
+      i.code === 'invalid_union' &&
+      'discriminator' in i &&
+      (i as { note?: string }).note === 'No matching discriminator'
+    ) {
       const disc = (i as unknown as { discriminator: string }).discriminator;
       const value = valueAt(lastInput, i.path);
       if (disc === 'executor') {
         if (code === 'INVALID_SCENARIO') code = 'UNKNOWN_EXECUTOR';
-        issues.push({ path, message: value === undefined ? `missing "executor" (one of: ${EXECUTOR_TYPES.join(', ')})` : `unknown executor ${JSON.stringify(value)} (known: ${EXECUTOR_TYPES.join(', ')})` });
+        issues.push({
+          path,
+          message:
+            value === undefined
+              ? `missing "executor" (one of: ${EXECUTOR_TYPES.join(', ')})`
+              : `unknown executor ${JSON.stringify(value)} (known: ${EXECUTOR_TYPES.join(', ')})`,
+        });
       } else {
         if (code === 'INVALID_SCENARIO') code = 'UNKNOWN_TARGET';
-        issues.push({ path, message: value === undefined ? `missing "type" (one of: ${TARGET_TYPES.join(', ')})` : `unknown target type ${JSON.stringify(value)} (known: ${TARGET_TYPES.join(', ')})` });
+        issues.push({
+          path,
+          message:
+            value === undefined
+              ? `missing "type" (one of: ${TARGET_TYPES.join(', ')})`
+              : `unknown target type ${JSON.stringify(value)} (known: ${TARGET_TYPES.join(', ')})`,
+        });
       }
       continue;
     }
@@ -113,12 +129,23 @@ export function validateScenario(input: unknown, overrides: ScenarioOverrides = 
   if (parsed.success && parsed.data.thresholds) {
     const t = compileThresholds(parsed.data.thresholds);
     if (!t.ok) {
-      for (const i of t.issues) issues.push({ path: i.path.startsWith('/thresholds') ? i.path : `/thresholds${i.path.startsWith('/') ? '' : '/'}${i.path}`, message: i.message });
+      for (const i of t.issues)
+        issues.push({
+          path: i.path.startsWith('/thresholds') ? i.path : `/thresholds${i.path.startsWith('/') ? '' : '/'}${i.path}`,
+          message: i.message,
+        });
     }
-  } else if (!parsed.success && thresholdsInput && typeof thresholdsInput === 'object' && !parsed.error.issues.some((i) => i.path[0] === 'thresholds')) {
+  } else if (
+    !parsed.success &&
+    thresholdsInput &&
+    typeof thresholdsInput === 'object' &&
+    !parsed.error.issues.some((i) => i.path[0] === 'thresholds')
+  ) {
     // the rest is invalid but the thresholds are well-formed: still report their problems
     const t = compileThresholds(thresholdsInput as ThresholdsConfig);
-    if (!t.ok) for (const i of t.issues) issues.push({ path: i.path.startsWith('/thresholds') ? i.path : `/thresholds${i.path}`, message: i.message });
+    if (!t.ok)
+      for (const i of t.issues)
+        issues.push({ path: i.path.startsWith('/thresholds') ? i.path : `/thresholds${i.path}`, message: i.message });
   }
   if (parsed.success) issues.push(...crossChecks(parsed.data));
   if (issues.length > 0 || !parsed.success) {
@@ -159,7 +186,10 @@ function crossChecks(d: z.output<typeof scenarioSchema>): Issue[] {
   if (d.target.type === 'http' && d.target.engine === 'autocannon') {
     for (const [name, e] of Object.entries(d.executors)) {
       if (e.executor !== 'constant-vus') {
-        issues.push({ path: `/executors/${name}/executor`, message: `the autocannon engine drives a closed model: use "constant-vus" (vus = connections), or engine "undici" for ${e.executor}` });
+        issues.push({
+          path: `/executors/${name}/executor`,
+          message: `the autocannon engine drives a closed model: use "constant-vus" (vus = connections), or engine "undici" for ${e.executor}`,
+        });
       }
     }
   }
@@ -169,18 +199,32 @@ function crossChecks(d: z.output<typeof scenarioSchema>): Issue[] {
 /** apply overrides (seed, duration, rate, services); invalid overrides are INVALID_ARGUMENT */
 export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
   const issues: Issue[] = [];
-  const out: Scenario = { ...s, executors: { ...s.executors }, services: { ...s.services }, overrides: { ...s.overrides, ...o } };
+  const out: Scenario = {
+    ...s,
+    executors: { ...s.executors },
+    services: { ...s.services },
+    overrides: { ...s.overrides, ...o },
+  };
   if (o.seed !== undefined) {
-    if (typeof o.seed === 'number' ? !Number.isInteger(o.seed) || o.seed < 0 : o.seed === '') issues.push({ path: '/overrides/seed', message: 'expected an integer ≥ 0 or a non-empty string' });
+    if (typeof o.seed === 'number' ? !Number.isInteger(o.seed) || o.seed < 0 : o.seed === '')
+      issues.push({ path: '/overrides/seed', message: 'expected an integer ≥ 0 or a non-empty string' });
     else out.seed = toSeed(o.seed);
   }
   if (o.duration !== undefined) {
     const ms = tryParseDuration(o.duration);
-    if (ms === undefined || ms <= 0) issues.push({ path: '/overrides/duration', message: `expected a duration like "30s", "2m" or "1h30m", got ${JSON.stringify(o.duration)}` });
+    if (ms === undefined || ms <= 0)
+      issues.push({
+        path: '/overrides/duration',
+        message: `expected a duration like "30s", "2m" or "1h30m", got ${JSON.stringify(o.duration)}`,
+      });
     else for (const [name, e] of Object.entries(out.executors)) out.executors[name] = withDuration(e, ms);
   }
   if (o.rate !== undefined) {
-    if (!(typeof o.rate === 'number' && o.rate > 0 && Number.isFinite(o.rate))) issues.push({ path: '/overrides/rate', message: `expected a positive number of iterations per second, got ${JSON.stringify(o.rate)}` });
+    if (!(typeof o.rate === 'number' && o.rate > 0 && Number.isFinite(o.rate)))
+      issues.push({
+        path: '/overrides/rate',
+        message: `expected a positive number of iterations per second, got ${JSON.stringify(o.rate)}`,
+      });
     else {
       let applied = 0;
       for (const [name, e] of Object.entries(out.executors)) {
@@ -188,18 +232,31 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
         if (r !== e) applied++;
         out.executors[name] = r;
       }
-      if (applied === 0) issues.push({ path: '/overrides/rate', message: 'this scenario has no arrival-rate executor (constant-arrival-rate or ramping-arrival-rate) to apply a rate to' });
+      if (applied === 0)
+        issues.push({
+          path: '/overrides/rate',
+          message:
+            'this scenario has no arrival-rate executor (constant-arrival-rate or ramping-arrival-rate) to apply a rate to',
+        });
     }
   }
   if (o.services) Object.assign(out.services, o.services);
-  if (issues.length) throw new PipelabError('INVALID_ARGUMENT', `invalid override${issues.length > 1 ? 's' : ''} for scenario ${s.name}`, { issues, hint: 'check --seed, --duration and --rate' });
+  if (issues.length)
+    throw new PipelabError(
+      'INVALID_ARGUMENT',
+      `invalid override${issues.length > 1 ? 's' : ''} for scenario ${s.name}`,
+      { issues, hint: 'check --seed, --duration and --rate' },
+    );
   return out;
 }
 
 function scaleStages<T extends { duration: string }>(stages: T[], totalMs: number): T[] {
   const cur = stages.reduce((a, st) => a + parseDuration(st.duration), 0);
   if (cur === 0) return stages;
-  return stages.map((st) => ({ ...st, duration: formatDuration(Math.round((parseDuration(st.duration) * totalMs) / cur)) }));
+  return stages.map((st) => ({
+    ...st,
+    duration: formatDuration(Math.round((parseDuration(st.duration) * totalMs) / cur)),
+  }));
 }
 
 /** --duration: sets `duration`, scales ramping stages to the new total, caps per-vu-iterations' maxDuration */
@@ -225,7 +282,11 @@ function withRate(e: ExecutorConfig, perSec: number): ExecutorConfig {
     if (peak === 0) return e;
     const unitPerSec = 1000 / parseDuration(e.timeUnit ?? '1s');
     const f = perSec / (peak * unitPerSec);
-    return { ...e, ...(e.startRate !== undefined ? { startRate: e.startRate * f } : {}), stages: e.stages.map((s) => ({ ...s, target: s.target * f })) };
+    return {
+      ...e,
+      ...(e.startRate !== undefined ? { startRate: e.startRate * f } : {}),
+      stages: e.stages.map((s) => ({ ...s, target: s.target * f })),
+    };
   }
   return e;
 }
@@ -271,7 +332,9 @@ export async function loadScenario(file: string, overrides: ScenarioOverrides = 
     const dir = dirname(abs);
     let known = '';
     try {
-      known = readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f)).join(', ');
+      known = readdirSync(dir)
+        .filter((f) => /\.(ts|js|mjs)$/.test(f))
+        .join(', ');
     } catch {
       /* directory missing too */
     }

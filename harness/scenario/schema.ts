@@ -12,7 +12,11 @@ const executorSchemas = Object.values(executors).map((e) => e.schema) as unknown
   ...(typeof executors)[ExecutorType]['schema'][],
 ];
 export const executorSchema = z.discriminatedUnion('executor', executorSchemas);
-export const targetSchema = z.discriminatedUnion('type', [targets.function.schema, targets.http.schema, targets.pipeline.schema]);
+export const targetSchema = z.discriminatedUnion('type', [
+  targets.function.schema,
+  targets.http.schema,
+  targets.pipeline.schema,
+]);
 
 export const thresholdSpecSchema = z.union(
   [
@@ -35,19 +39,30 @@ export const thresholdsSchema = z.record(
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export const scenarioSchema = strictObject({
-  name: nonEmptyString().regex(NAME, { error: 'use letters, digits, ".", "_" and "-" only (it names the report directory)' }),
+  name: nonEmptyString().regex(NAME, {
+    error: 'use letters, digits, ".", "_" and "-" only (it names the report directory)',
+  }),
   description: z.string().optional(),
   /** seed for every random stream of the run (default 1): same seed, same run */
-  seed: z.union([z.number().int().nonnegative(), z.string().min(1)], { error: 'expected an integer ≥ 0 or a string' }).optional(),
+  seed: z
+    .union([z.number().int().nonnegative(), z.string().min(1)], { error: 'expected an integer ≥ 0 or a string' })
+    .optional(),
   tags: tags().optional(),
   /** figures exclude the first `warmup` of the run (it still appears in the time series) */
   warmup: duration().optional(),
   target: targetSchema,
   executors: z
-    .record(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'executor names use letters, digits, "_" and "-" only' }), executorSchema, {
-      error: 'expected an object: executor name → executor config',
-    })
-    .refine((r) => Object.keys(r).length > 0, { error: 'define at least one executor, e.g. { main: { executor: "constant-arrival-rate", rate: 100, duration: "10s" } }' }),
+    .record(
+      z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'executor names use letters, digits, "_" and "-" only' }),
+      executorSchema,
+      {
+        error: 'expected an object: executor name → executor config',
+      },
+    )
+    .refine((r) => Object.keys(r).length > 0, {
+      error:
+        'define at least one executor, e.g. { main: { executor: "constant-arrival-rate", rate: 100, duration: "10s" } }',
+    }),
   thresholds: thresholdsSchema.optional(),
   /** service overrides (`kafka`, `redis`, ...), the same as --kafka etc. */
   services: z.record(z.string(), z.string()).optional(),

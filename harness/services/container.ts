@@ -14,7 +14,10 @@ export interface RuntimeProbe {
   reason?: string;
 }
 
-function tryConnect(opts: { path: string } | { host: string; port: number }, timeoutMs: number): Promise<string | true> {
+function tryConnect(
+  opts: { path: string } | { host: string; port: number },
+  timeoutMs: number,
+): Promise<string | true> {
   return new Promise((resolve) => {
     const s = connect(opts as never);
     const done = (r: string | true) => {
@@ -28,7 +31,10 @@ function tryConnect(opts: { path: string } | { host: string; port: number }, tim
   });
 }
 
-export async function probeContainerRuntime(env: NodeJS.ProcessEnv = process.env, timeoutMs = 500): Promise<RuntimeProbe> {
+export async function probeContainerRuntime(
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 500,
+): Promise<RuntimeProbe> {
   const host = env.DOCKER_HOST;
   if (host) {
     if (host.startsWith('unix://')) {
@@ -45,9 +51,18 @@ export async function probeContainerRuntime(env: NodeJS.ProcessEnv = process.env
   // the sockets testcontainers itself looks for: rootful Docker, rootless Docker, Docker Desktop, Podman
   const home = env.HOME ?? '';
   const xdg = env.XDG_RUNTIME_DIR;
-  const candidates = ['/var/run/docker.sock', ...(xdg ? [`${xdg}/docker.sock`, `${xdg}/podman/podman.sock`] : []), ...(home ? [`${home}/.docker/run/docker.sock`, `${home}/.docker/desktop/docker.sock`] : [])];
+  const candidates = [
+    '/var/run/docker.sock',
+    ...(xdg ? [`${xdg}/docker.sock`, `${xdg}/podman/podman.sock`] : []),
+    ...(home ? [`${home}/.docker/run/docker.sock`, `${home}/.docker/desktop/docker.sock`] : []),
+  ];
   const present = candidates.filter((p) => existsSync(p));
-  if (present.length === 0) return { ok: false, endpoint: candidates.join(', '), reason: 'no Docker or Podman socket found and DOCKER_HOST is not set' };
+  if (present.length === 0)
+    return {
+      ok: false,
+      endpoint: candidates.join(', '),
+      reason: 'no Docker or Podman socket found and DOCKER_HOST is not set',
+    };
   let last = '';
   for (const path of present) {
     const r = await tryConnect({ path }, timeoutMs);
@@ -58,16 +73,24 @@ export async function probeContainerRuntime(env: NodeJS.ProcessEnv = process.env
 }
 
 export function containerRuntimeMissing(name: string, probe: RuntimeProbe): PipelabError {
-  return new PipelabError('CONTAINER_RUNTIME_MISSING', `${name}: container mode needs a container engine, and none answers (no container runtime at ${probe.endpoint}: ${probe.reason})`, {
-    hint: `start Docker (or set DOCKER_HOST), or pick another mode: --${name}-mode local|embedded, or --${name} <url> for an external one`,
-  });
+  return new PipelabError(
+    'CONTAINER_RUNTIME_MISSING',
+    `${name}: container mode needs a container engine, and none answers (no container runtime at ${probe.endpoint}: ${probe.reason})`,
+    {
+      hint: `start Docker (or set DOCKER_HOST), or pick another mode: --${name}-mode local|embedded, or --${name} <url> for an external one`,
+    },
+  );
 }
 
 /**
  * Start a container with testcontainers, exposing one port. Imported lazily, only after the
  * probe succeeded, so environments without an engine never load it.
  */
-export async function startContainer(image: string, port: number, env: Record<string, string> = {}): Promise<{ host: string; port: number; stop(): Promise<void> }> {
+export async function startContainer(
+  image: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<{ host: string; port: number; stop(): Promise<void> }> {
   const { GenericContainer } = await import('testcontainers');
   const c = await new GenericContainer(image).withExposedPorts(port).withEnvironment(env).start();
   return { host: c.getHost(), port: c.getMappedPort(port), stop: async () => void (await c.stop()) };

@@ -39,7 +39,8 @@ export async function resolveServices(req: ServicesRequest): Promise<ResolvedSer
   try {
     if (req.kafka) started.push((out.kafka = await resolveKafka(req.kafka === true ? {} : req.kafka)));
     if (req.redis) started.push((out.redis = await resolveRedis(req.redis === true ? {} : req.redis)));
-    if (req.modelServer) started.push((out.modelServer = await resolveModelServer(req.modelServer === true ? {} : req.modelServer)));
+    if (req.modelServer)
+      started.push((out.modelServer = await resolveModelServer(req.modelServer === true ? {} : req.modelServer)));
   } catch (e) {
     await out.close();
     throw e;
@@ -52,10 +53,20 @@ export function servicesInfo(services: ResolvedService[]): Record<string, Servic
 }
 
 /** CLI flags → resolve options (flags win over PIPELAB_* env, which resolveService reads) */
-export function serviceOptionsFrom(flags: { kafka?: string; kafkaMode?: string; redis?: string; redisMode?: string; modelServer?: string; modelServerMode?: string }): Pick<ServicesRequest, 'kafka' | 'redis' | 'modelServer'> {
+export function serviceOptionsFrom(flags: {
+  kafka?: string;
+  kafkaMode?: string;
+  redis?: string;
+  redisMode?: string;
+  modelServer?: string;
+  modelServerMode?: string;
+}): Pick<ServicesRequest, 'kafka' | 'redis' | 'modelServer'> {
   const mode = (flag: string, v: string | undefined) => {
     if (v === undefined) return undefined;
-    if (!isResolvableMode(v)) throw new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: '${v}'`, { hint: `use ${flag} external|container|local|embedded` });
+    if (!isResolvableMode(v))
+      throw new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: '${v}'`, {
+        hint: `use ${flag} external|container|local|embedded`,
+      });
     return v;
   };
   return {
@@ -70,7 +81,9 @@ export function serviceOptionsFrom(flags: { kafka?: string; kafkaMode?: string; 
  * 'redis-mode': 'local', 'model-server': 'http://..' }) → resolve options. Keys may be kebab or
  * camel case.
  */
-export function servicesRequestFrom(overrides: Readonly<Record<string, string>> = {}): Pick<ServicesRequest, 'kafka' | 'redis' | 'modelServer'> {
+export function servicesRequestFrom(
+  overrides: Readonly<Record<string, string>> = {},
+): Pick<ServicesRequest, 'kafka' | 'redis' | 'modelServer'> {
   const get = (...keys: string[]) => keys.map((k) => overrides[k]).find((v) => v !== undefined && v !== '');
   return serviceOptionsFrom({
     kafka: get('kafka'),
@@ -85,8 +98,22 @@ export function servicesRequestFrom(overrides: Readonly<Record<string, string>> 
 export { resolveService, isResolvableMode } from './resolve.ts';
 export { resolveKafka, kafkaSpec, parseBootstrap, KAFKA_IMAGE, type KafkaConnection } from './kafka.ts';
 export { resolveRedis, openFeatureStore, redisSpec, type RedisConnection } from './redis.ts';
-export { resolveModelServer, modelServerSpec, startLocalModelServer, type ModelServerConnection, type ModelServerSetup } from './model-server.ts';
+export {
+  resolveModelServer,
+  modelServerSpec,
+  startLocalModelServer,
+  type ModelServerConnection,
+  type ModelServerSetup,
+} from './model-server.ts';
 export { probeContainerRuntime } from './container.ts';
 export { startLocalRedis, type LocalRedis } from './local-redis.ts';
 export { freePort } from './ports.ts';
-export { RESOLUTION_ORDER, toServiceInfo, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type Started } from './types.ts';
+export {
+  RESOLUTION_ORDER,
+  toServiceInfo,
+  type ResolvableMode,
+  type ResolveOptions,
+  type ResolvedService,
+  type ServiceSpec,
+  type Started,
+} from './types.ts';

@@ -21,10 +21,16 @@ export const KAFKA_IMAGE = 'apache/kafka:3.9.1';
 
 /** parses `host:port[,host:port...]` (a `kafka://` prefix is accepted); throws naming the flag */
 export function parseBootstrap(url: string): string[] {
-  const list = url.replace(/^kafka:\/\//, '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = url
+    .replace(/^kafka:\/\//, '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((b) => !/^[^\s:]+:\d{1,5}$/.test(b) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(b));
   if (list.length === 0 || bad.length > 0) {
-    throw new PipelabError('INVALID_ARGUMENT', `kafka: bad bootstrap address ${JSON.stringify(bad[0] ?? url)}`, { hint: 'pass --kafka host:port[,host:port] (or PIPELAB_KAFKA)' });
+    throw new PipelabError('INVALID_ARGUMENT', `kafka: bad bootstrap address ${JSON.stringify(bad[0] ?? url)}`, {
+      hint: 'pass --kafka host:port[,host:port] (or PIPELAB_KAFKA)',
+    });
   }
   return list;
 }
@@ -41,7 +47,11 @@ export function kafkaSpec(embedded: BrokerOptions = {}): ServiceSpec<KafkaConnec
       available: async () => true,
       async start() {
         const c = await startKafkaContainer();
-        return { detail: `${KAFKA_IMAGE} (KRaft, 1 node) at ${c.bootstrap}`, connection: { brokers: [c.bootstrap] }, close: c.stop };
+        return {
+          detail: `${KAFKA_IMAGE} (KRaft, 1 node) at ${c.bootstrap}`,
+          connection: { brokers: [c.bootstrap] },
+          close: c.stop,
+        };
       },
     },
     async embedded() {
@@ -86,6 +96,8 @@ async function startKafkaContainer(): Promise<{ bootstrap: string; stop(): Promi
   return { bootstrap: `localhost:${hostPort}`, stop: async () => void (await c.stop()) };
 }
 
-export function resolveKafka(opts: ResolveOptions & { embedded?: BrokerOptions } = {}): Promise<ResolvedService<KafkaConnection>> {
+export function resolveKafka(
+  opts: ResolveOptions & { embedded?: BrokerOptions } = {},
+): Promise<ResolvedService<KafkaConnection>> {
   return resolveService(kafkaSpec(opts.embedded), opts);
 }

@@ -21,13 +21,34 @@ export function redisServerOnPath(bin = 'redis-server'): string | true {
   return r.status === 0 ? true : `${bin} not found on PATH`;
 }
 
-export async function startLocalRedis(opts: { bin?: string; port?: number; startTimeoutMs?: number } = {}): Promise<LocalRedis> {
+export async function startLocalRedis(
+  opts: { bin?: string; port?: number; startTimeoutMs?: number } = {},
+): Promise<LocalRedis> {
   const bin = opts.bin ?? 'redis-server';
   const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'pipelab-redis-'));
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', '--loglevel', 'warning'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    bin,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--protected-mode',
+      'yes',
+      '--loglevel',
+      'warning',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -50,9 +71,13 @@ export async function startLocalRedis(opts: { bin?: string; port?: number; start
   if (!ready) {
     child.kill('SIGKILL');
     cleanup();
-    throw new PipelabError('SERVICE_UNAVAILABLE', `redis-server did not start on 127.0.0.1:${port}: ${out.trim().slice(0, 300) || 'no output'}`, {
-      hint: 'check that redis-server runs (redis-server --version), or use --redis-mode embedded',
-    });
+    throw new PipelabError(
+      'SERVICE_UNAVAILABLE',
+      `redis-server did not start on 127.0.0.1:${port}: ${out.trim().slice(0, 300) || 'no output'}`,
+      {
+        hint: 'check that redis-server runs (redis-server --version), or use --redis-mode embedded',
+      },
+    );
   }
   return {
     url: `redis://127.0.0.1:${port}`,

@@ -40,7 +40,10 @@ async function healthy(url: string, timeoutMs = 2000): Promise<string | true> {
 }
 
 /** spawn `pipelab serve-model` on a free port; resolves once it prints its URL */
-export async function startLocalModelServer(setup: ModelServerSetup = {}, startTimeoutMs = 30_000): Promise<{ url: string; pid: number; close(): Promise<void> }> {
+export async function startLocalModelServer(
+  setup: ModelServerSetup = {},
+  startTimeoutMs = 30_000,
+): Promise<{ url: string; pid: number; close(): Promise<void> }> {
   const args = [CLI, 'serve-model', '--port', '0', '--models', setup.models ?? PACKAGE_MODELS_DIR];
   if (setup.routes) args.push('--routes', setup.routes.map((r) => `${r.version}=${r.weight}`).join(','));
   if (setup.batchSize !== undefined) args.push('--batch-size', String(setup.batchSize));
@@ -53,7 +56,7 @@ export async function startLocalModelServer(setup: ModelServerSetup = {}, startT
     const onData = (d: Buffer) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) (clearTimeout(timer), resolve(m[1]));
+      if (m) clearTimeout(timer), resolve(m[1]);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (d) => (out += d));
@@ -61,7 +64,11 @@ export async function startLocalModelServer(setup: ModelServerSetup = {}, startT
   });
   if (!url) {
     child.kill('SIGKILL');
-    throw new PipelabError('SERVICE_UNAVAILABLE', `pipelab serve-model did not start: ${out.trim().slice(-400) || 'no output'}`, { hint: 'run `pipelab serve-model --port 0` by hand to see why, or use --model-server-mode embedded' });
+    throw new PipelabError(
+      'SERVICE_UNAVAILABLE',
+      `pipelab serve-model did not start: ${out.trim().slice(-400) || 'no output'}`,
+      { hint: 'run `pipelab serve-model --port 0` by hand to see why, or use --model-server-mode embedded' },
+    );
   }
   return {
     url,
@@ -78,17 +85,26 @@ export async function startLocalModelServer(setup: ModelServerSetup = {}, startT
 }
 
 /** `localByDefault: false` makes auto-resolution skip local mode (it stays available when forced) */
-export function modelServerSpec(setup: ModelServerSetup = {}, o: { localByDefault?: boolean } = {}): ServiceSpec<ModelServerConnection> {
+export function modelServerSpec(
+  setup: ModelServerSetup = {},
+  o: { localByDefault?: boolean } = {},
+): ServiceSpec<ModelServerConnection> {
   return {
     name: 'model-server',
     envVar: 'PIPELAB_MODEL_SERVER',
     async external(url) {
       const h = await healthy(url);
-      if (h !== true) throw new PipelabError('SERVICE_UNAVAILABLE', `model server at ${url} is not healthy: ${h}`, { hint: 'check --model-server / PIPELAB_MODEL_SERVER, or leave it unset to start one' });
+      if (h !== true)
+        throw new PipelabError('SERVICE_UNAVAILABLE', `model server at ${url} is not healthy: ${h}`, {
+          hint: 'check --model-server / PIPELAB_MODEL_SERVER, or leave it unset to start one',
+        });
       return { detail: url, connection: { url }, close: async () => {} };
     },
     local: {
-      available: async () => (o.localByDefault === false ? 'opt-in (--model-server-mode local starts `pipelab serve-model` as its own process)' : true),
+      available: async () =>
+        o.localByDefault === false
+          ? 'opt-in (--model-server-mode local starts `pipelab serve-model` as its own process)'
+          : true,
       async start() {
         const s = await startLocalModelServer(setup);
         return { detail: `pipelab serve-model pid ${s.pid} at ${s.url}`, connection: { url: s.url }, close: s.close };
@@ -96,8 +112,17 @@ export function modelServerSpec(setup: ModelServerSetup = {}, o: { localByDefaul
     },
     async embedded() {
       const { startModelServer } = await import('../../pipeline/model-server/server.ts');
-      const s = await startModelServer({ models: setup.models ?? PACKAGE_MODELS_DIR, routes: setup.routes, batchSize: setup.batchSize, maxWaitMs: setup.maxWaitMs });
-      return { detail: `in-process at ${s.url} (versions ${s.versions.join(', ')})`, connection: { url: s.url, server: s }, close: s.close };
+      const s = await startModelServer({
+        models: setup.models ?? PACKAGE_MODELS_DIR,
+        routes: setup.routes,
+        batchSize: setup.batchSize,
+        maxWaitMs: setup.maxWaitMs,
+      });
+      return {
+        detail: `in-process at ${s.url} (versions ${s.versions.join(', ')})`,
+        connection: { url: s.url, server: s },
+        close: s.close,
+      };
     },
   };
 }
@@ -107,7 +132,9 @@ export function modelServerSpec(setup: ModelServerSetup = {}, o: { localByDefaul
  * is embedded (in-process, starts in milliseconds, as the embedded defaults promise); a separate
  * process is opt-in with mode 'local' (`--model-server-mode local`).
  */
-export function resolveModelServer(opts: ResolveOptions & { setup?: ModelServerSetup } = {}): Promise<ResolvedService<ModelServerConnection>> {
+export function resolveModelServer(
+  opts: ResolveOptions & { setup?: ModelServerSetup } = {},
+): Promise<ResolvedService<ModelServerConnection>> {
   const forced = opts.mode ?? (opts.env ?? process.env).PIPELAB_MODEL_SERVER_MODE;
   return resolveService(modelServerSpec(opts.setup, { localByDefault: forced === 'local' }), opts);
 }

@@ -49,7 +49,10 @@ export function resolveRedis(opts: ResolveOptions = {}): Promise<ResolvedService
 }
 
 /** the feature store for a resolved Redis: RedisFeatureStore, or MemoryFeatureStore when embedded */
-export async function openFeatureStore(conn: RedisConnection, opts: FeatureStoreOptions & Pick<MemoryFeatureStoreOptions, 'clock'> = {}): Promise<FeatureStore> {
+export async function openFeatureStore(
+  conn: RedisConnection,
+  opts: FeatureStoreOptions & Pick<MemoryFeatureStoreOptions, 'clock'> = {},
+): Promise<FeatureStore> {
   if (conn.url) return RedisFeatureStore.connect({ ...opts, url: conn.url });
   return new MemoryFeatureStore(opts);
 }

@@ -6,7 +6,14 @@
  */
 import { PipelabError } from '../../errors.ts';
 import { containerRuntimeMissing, probeContainerRuntime } from './container.ts';
-import { RESOLUTION_ORDER, type ResolvableMode, type ResolveOptions, type ResolvedService, type ServiceSpec, type Started } from './types.ts';
+import {
+  RESOLUTION_ORDER,
+  type ResolvableMode,
+  type ResolveOptions,
+  type ResolvedService,
+  type ServiceSpec,
+  type Started,
+} from './types.ts';
 
 export function isResolvableMode(m: string): m is ResolvableMode {
   return (RESOLUTION_ORDER as readonly string[]).includes(m);
@@ -24,14 +31,24 @@ export async function resolveService<C>(spec: ServiceSpec<C>, opts: ResolveOptio
   }
   const url = opts.url ?? (env[spec.envVar] || undefined);
   const skipped: string[] = [];
-  const done = (mode: ResolvableMode, s: Started<C>): ResolvedService<C> => ({ name: spec.name, mode, detail: s.detail, connection: s.connection, skipped, close: s.close });
+  const done = (mode: ResolvableMode, s: Started<C>): ResolvedService<C> => ({
+    name: spec.name,
+    mode,
+    detail: s.detail,
+    connection: s.connection,
+    skipped,
+    close: s.close,
+  });
 
   const order: readonly ResolvableMode[] = forced ? [forced] : url ? ['external'] : RESOLUTION_ORDER;
   for (const mode of order) {
     switch (mode) {
       case 'external': {
         if (!url) {
-          if (forced) throw new PipelabError('INVALID_ARGUMENT', `${spec.name}: mode external needs an address`, { hint: `pass --${spec.name} <url> or set ${spec.envVar}` });
+          if (forced)
+            throw new PipelabError('INVALID_ARGUMENT', `${spec.name}: mode external needs an address`, {
+              hint: `pass --${spec.name} <url> or set ${spec.envVar}`,
+            });
           skipped.push('external: no address given');
           break;
         }
@@ -40,7 +57,12 @@ export async function resolveService<C>(spec: ServiceSpec<C>, opts: ResolveOptio
       }
       case 'container': {
         if (!spec.container) {
-          if (forced) throw new PipelabError('INVALID_ARGUMENT', `${spec.name}: container mode is not available for this component`, { hint: `use --${spec.name}-mode local or embedded` });
+          if (forced)
+            throw new PipelabError(
+              'INVALID_ARGUMENT',
+              `${spec.name}: container mode is not available for this component`,
+              { hint: `use --${spec.name}-mode local or embedded` },
+            );
           skipped.push('container: not available for this component');
           break;
         }
@@ -52,7 +74,8 @@ export async function resolveService<C>(spec: ServiceSpec<C>, opts: ResolveOptio
         }
         const avail = await spec.container.available();
         if (avail !== true) {
-          if (forced) throw new PipelabError('SERVICE_UNAVAILABLE', `${spec.name}: container mode unavailable: ${avail}`);
+          if (forced)
+            throw new PipelabError('SERVICE_UNAVAILABLE', `${spec.name}: container mode unavailable: ${avail}`);
           skipped.push(`container: ${avail}`);
           break;
         }
@@ -61,7 +84,10 @@ export async function resolveService<C>(spec: ServiceSpec<C>, opts: ResolveOptio
       case 'local': {
         const avail = spec.local ? await spec.local.available() : 'not available for this component';
         if (avail !== true || !spec.local) {
-          if (forced) throw new PipelabError('SERVICE_UNAVAILABLE', `${spec.name}: local mode unavailable: ${avail}`, { hint: `use --${spec.name}-mode embedded, or install the binary (.ci/install-tools.sh)` });
+          if (forced)
+            throw new PipelabError('SERVICE_UNAVAILABLE', `${spec.name}: local mode unavailable: ${avail}`, {
+              hint: `use --${spec.name}-mode embedded, or install the binary (.ci/install-tools.sh)`,
+            });
           skipped.push(`local: ${avail}`);
           break;
         }

@@ -97,7 +97,9 @@ interface LiveTarget {
 
 /** the arrival rate of a live run: its constant-arrival-rate executors (summed), else iterations/s */
 export function liveRate(summary: RunSummary): number {
-  const cfg = summary.config as { executors?: Record<string, { executor?: string; rate?: number; timeUnit?: string }> } | undefined;
+  const cfg = summary.config as
+    | { executors?: Record<string, { executor?: string; rate?: number; timeUnit?: string }> }
+    | undefined;
   let rate = 0;
   for (const e of Object.values(cfg?.executors ?? {})) {
     if (e.executor === 'constant-arrival-rate' && typeof e.rate === 'number') rate += e.rate / unitSeconds(e.timeUnit);
@@ -121,20 +123,42 @@ export function measuredFigures(summary: RunSummary): MeasuredFigures {
   if (!e2e || e2e.type !== 'trend' || !e2e.count) throw notPipeline(summary, 'it has no e2e_latency samples');
   const decisions = summary.metrics.decisions as CounterData | undefined;
   const dead = summary.metrics.dead_letters as CounterData | undefined;
-  return { rate: liveRate(summary), p50: e2e.p50, p99: e2e.p99, mean: e2e.mean, throughput: (decisions?.rate ?? 0) + (dead?.rate ?? 0), samples: e2e.count };
+  return {
+    rate: liveRate(summary),
+    p50: e2e.p50,
+    p99: e2e.p99,
+    mean: e2e.mean,
+    throughput: (decisions?.rate ?? 0) + (dead?.rate ?? 0),
+    samples: e2e.count,
+  };
 }
 
 function notPipeline(summary: RunSummary, why: string): PipelabError {
-  return new PipelabError('INVALID_ARGUMENT', `run "${summary.scenario?.name ?? '?'}" cannot calibrate the simulator: ${why}`, {
-    hint: 'calibrate from the summary.json of a live run of the pipeline target (e.g. pipelab run scenarios/smoke.ts), not a simulated one',
-  });
+  return new PipelabError(
+    'INVALID_ARGUMENT',
+    `run "${summary.scenario?.name ?? '?'}" cannot calibrate the simulator: ${why}`,
+    {
+      hint: 'calibrate from the summary.json of a live run of the pipeline target (e.g. pipelab run scenarios/smoke.ts), not a simulated one',
+    },
+  );
 }
 
 /** a histogram of the sum of two independent stage times (features + inference per chunk) */
-function sumHistogram(a: ServiceTimeSpec, b: ServiceTimeSpec, n: number, seed: number): { spec: ServiceTimeSpec; mean: number } {
-  const sa = sampler(a, '/stage_features'), sb = sampler(b, '/stage_inference');
+function sumHistogram(
+  a: ServiceTimeSpec,
+  b: ServiceTimeSpec,
+  n: number,
+  seed: number,
+): { spec: ServiceTimeSpec; mean: number } {
+  const sa = sampler(a, '/stage_features'),
+    sb = sampler(b, '/stage_inference');
   const rng = new Rng(seed);
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: 3, autoResize: true });
+  const h = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 2,
+    numberOfSignificantValueDigits: 3,
+    autoResize: true,
+  });
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const ms = sa.sample(rng) + sb.sample(rng);
@@ -147,13 +171,19 @@ function sumHistogram(a: ServiceTimeSpec, b: ServiceTimeSpec, n: number, seed: n
 }
 
 export function calibrate(summary: RunSummary, options: CalibrateOptions = {}): Calibration {
-  if (!summary || typeof summary !== 'object' || !summary.metrics) throw new PipelabError('INVALID_ARGUMENT', 'calibrate() needs a RunSummary (summary.json)', { hint: 'pass the parsed summary.json of a live pipeline run' });
-  if (Object.values(summary.services ?? {}).some((s) => s.mode === 'simulated')) throw notPipeline(summary, 'it is a simulated run');
+  if (!summary || typeof summary !== 'object' || !summary.metrics)
+    throw new PipelabError('INVALID_ARGUMENT', 'calibrate() needs a RunSummary (summary.json)', {
+      hint: 'pass the parsed summary.json of a live pipeline run',
+    });
+  if (Object.values(summary.services ?? {}).some((s) => s.mode === 'simulated'))
+    throw notPipeline(summary, 'it is a simulated run');
   const cfg = summary.config as { target?: LiveTarget } | undefined;
   const t = cfg?.target;
-  if (!t || t.type !== 'pipeline') throw notPipeline(summary, `its target is ${t?.type ? `"${t.type}"` : 'missing'}, not "pipeline"`);
+  if (!t || t.type !== 'pipeline')
+    throw notPipeline(summary, `its target is ${t?.type ? `"${t.type}"` : 'missing'}, not "pipeline"`);
   const processors = t.processors ?? 1;
-  if (processors < 1) throw notPipeline(summary, 'it ran with processors: 0 (the processing ran elsewhere, its shape is unknown)');
+  if (processors < 1)
+    throw notPipeline(summary, 'it ran with processors: 0 (the processing ran elsewhere, its shape is unknown)');
   const measured = measuredFigures(summary);
   const queue = empiricalFromSummary(summary, 'stage_queue');
   const features = empiricalFromSummary(summary, 'stage_features');
@@ -166,15 +196,25 @@ export function calibrate(summary: RunSummary, options: CalibrateOptions = {}): 
   const users = t.users ?? 10_000;
   const maxInFlight = t.maxInFlight ?? PROCESSOR_DEFAULTS.maxInFlight;
   const source: CalibrationSource = {
-    scenario: summary.scenario?.name ?? '?', rate: measured.rate, durationMs: summary.durationMs, warmupMs: summary.warmupMs,
-    processors, processorMode: t.processorMode ?? 'in-process', partitions, concurrency, chunkSize: PROCESSOR_DEFAULTS.chunkSize,
-    ...(t.modelBatchSize !== undefined ? { modelBatchSize: t.modelBatchSize } : {}), users,
+    scenario: summary.scenario?.name ?? '?',
+    rate: measured.rate,
+    durationMs: summary.durationMs,
+    warmupMs: summary.warmupMs,
+    processors,
+    processorMode: t.processorMode ?? 'in-process',
+    partitions,
+    concurrency,
+    chunkSize: PROCESSOR_DEFAULTS.chunkSize,
+    ...(t.modelBatchSize !== undefined ? { modelBatchSize: t.modelBatchSize } : {}),
+    users,
   };
   const notes = [
     `transport (stage_queue, mean ${fmt(mean('stage_queue'))} ms) replayed as a pure delay; it includes the calibration run's own queueing at ${fmt(measured.rate)}/s, so calibrate at a low rate`,
     `processing: ${processors} processor(s) × ${concurrency} batch workers, each taking up to ${source.chunkSize} waiting records per chunk; chunk time = features (mean ${fmt(mean('stage_features'))} ms) + inference (mean ${fmt(mean('stage_inference'))} ms), independent of chunk size${options.perItemMs ? ` plus ${options.perItemMs} ms per record` : ''}`,
     `sink (stage_sink, mean ${fmt(mean('stage_sink'))} ms) replayed as a pure delay`,
-    source.processorMode === 'in-process' ? 'in-process processors share one event loop with the load generator, broker and model server: CPU contention at high rates is not modelled' : 'child processors: each has its own event loop; the shared broker and model server are not modelled as queues',
+    source.processorMode === 'in-process'
+      ? 'in-process processors share one event loop with the load generator, broker and model server: CPU contention at high rates is not modelled'
+      : 'child processors: each has its own event loop; the shared broker and model server are not modelled as queues',
   ];
   const sim: Calibration['sim'] = {
     name: `calibrated:${source.scenario}`,
@@ -182,15 +222,49 @@ export function calibrate(summary: RunSummary, options: CalibrateOptions = {}): 
     warmupMs: summary.warmupMs,
     partitions,
     keys: { count: users, zipfS: 1.1 },
-    consumers: { replicas: processors, maxReplicas: processors, cores: maxInFlight, maxInFlight, process: queue, rebalancePauseMs: 0, startupDelayMs: 0 },
-    featureStore: { replicas: 1, maxReplicas: 1, hitRate: 1, hitRatePerExtraReplica: 0, maxHitRate: 1, hit: { type: 'deterministic', ms: 0 }, miss: { type: 'deterministic', ms: 0 }, startupDelayMs: 0 },
-    modelServer: { replicas: processors * concurrency, maxReplicas: processors * concurrency, batchSize: source.chunkSize, maxWaitMs: 0, batch: batch.spec, perItemMs: options.perItemMs ?? 0, startupDelayMs: 0 },
+    consumers: {
+      replicas: processors,
+      maxReplicas: processors,
+      cores: maxInFlight,
+      maxInFlight,
+      process: queue,
+      rebalancePauseMs: 0,
+      startupDelayMs: 0,
+    },
+    featureStore: {
+      replicas: 1,
+      maxReplicas: 1,
+      hitRate: 1,
+      hitRatePerExtraReplica: 0,
+      maxHitRate: 1,
+      hit: { type: 'deterministic', ms: 0 },
+      miss: { type: 'deterministic', ms: 0 },
+      startupDelayMs: 0,
+    },
+    modelServer: {
+      replicas: processors * concurrency,
+      maxReplicas: processors * concurrency,
+      batchSize: source.chunkSize,
+      maxWaitMs: 0,
+      batch: batch.spec,
+      perItemMs: options.perItemMs ?? 0,
+      startupDelayMs: 0,
+    },
     sink: { write: sink },
     primeControllers: true,
   };
   return {
-    source, measured, notes, sim,
-    stages: { queue: mean('stage_queue'), features: mean('stage_features'), inference: mean('stage_inference'), sink: mean('stage_sink'), batch: batch.mean },
+    source,
+    measured,
+    notes,
+    sim,
+    stages: {
+      queue: mean('stage_queue'),
+      features: mean('stage_features'),
+      inference: mean('stage_inference'),
+      sink: mean('stage_sink'),
+      batch: batch.mean,
+    },
   };
 }
 
@@ -204,7 +278,10 @@ export interface PredictOptions {
 }
 
 export function predict(calibration: Calibration, options: PredictOptions): Prediction {
-  if (!(options.rate > 0) || !Number.isFinite(options.rate)) throw new PipelabError('INVALID_ARGUMENT', `rate must be a positive number of events/s, got ${options.rate}`, { hint: 'e.g. --rate 2000' });
+  if (!(options.rate > 0) || !Number.isFinite(options.rate))
+    throw new PipelabError('INVALID_ARGUMENT', `rate must be a positive number of events/s, got ${options.rate}`, {
+      hint: 'e.g. --rate 2000',
+    });
   const durationMs = options.durationMs ?? calibration.source.durationMs;
   const warmupMs = Math.min(options.warmupMs ?? calibration.source.warmupMs, durationMs / 2);
   const summary = simulate({
@@ -232,7 +309,13 @@ export interface ComparisonRow {
 }
 
 export function compareWithMeasured(prediction: Prediction, measured: MeasuredFigures): ComparisonRow[] {
-  const row = (figure: ComparisonRow['figure'], unit: ComparisonRow['unit'], p: number, m: number): ComparisonRow => ({ figure, unit, predicted: p, measured: m, relError: m !== 0 ? (p - m) / m : p === 0 ? 0 : Infinity });
+  const row = (figure: ComparisonRow['figure'], unit: ComparisonRow['unit'], p: number, m: number): ComparisonRow => ({
+    figure,
+    unit,
+    predicted: p,
+    measured: m,
+    relError: m !== 0 ? (p - m) / m : p === 0 ? 0 : Infinity,
+  });
   return [
     row('p50', 'ms', prediction.p50, measured.p50),
     row('p99', 'ms', prediction.p99, measured.p99),
@@ -246,7 +329,10 @@ function fmt(x: number): string {
 }
 
 /** the predicted (and, when given, measured) figures as a plain-text table */
-export function formatCalibrationTable(calibration: Calibration, predictions: Array<{ prediction: Prediction; measured?: MeasuredFigures }>): string {
+export function formatCalibrationTable(
+  calibration: Calibration,
+  predictions: Array<{ prediction: Prediction; measured?: MeasuredFigures }>,
+): string {
   const s = calibration.source;
   const lines = [
     `calibrated on "${s.scenario}" at ${fmt(s.rate)}/s (${s.processors} processor(s), ${s.processorMode}, ${s.partitions} partitions): measured p50 ${fmt(calibration.measured.p50)} ms, p99 ${fmt(calibration.measured.p99)} ms, ${fmt(calibration.measured.throughput)}/s`,
@@ -256,11 +342,21 @@ export function formatCalibrationTable(calibration: Calibration, predictions: Ar
   const rows: string[][] = [];
   for (const { prediction, measured } of predictions) {
     const cmp = measured ? compareWithMeasured(prediction, measured) : undefined;
-    const figs: Array<[ComparisonRow['figure'], number]> = [['p50', prediction.p50], ['p99', prediction.p99], ['throughput', prediction.throughput]];
+    const figs: Array<[ComparisonRow['figure'], number]> = [
+      ['p50', prediction.p50],
+      ['p99', prediction.p99],
+      ['throughput', prediction.throughput],
+    ];
     for (const [f, v] of figs) {
       const c = cmp?.find((r) => r.figure === f);
       const unit = f === 'throughput' ? '/s' : ' ms';
-      rows.push([fmt(prediction.rate), f, fmt(v) + unit, c ? fmt(c.measured) + unit : '—', c ? `${c.relError >= 0 ? '+' : ''}${(c.relError * 100).toFixed(1)} %` : '—']);
+      rows.push([
+        fmt(prediction.rate),
+        f,
+        fmt(v) + unit,
+        c ? fmt(c.measured) + unit : '—',
+        c ? `${c.relError >= 0 ? '+' : ''}${(c.relError * 100).toFixed(1)} %` : '—',
+      ]);
     }
   }
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

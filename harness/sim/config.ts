@@ -85,17 +85,50 @@ export const PIPELINE_DEFAULTS = {
   keys: { count: 10_000, zipfS: 1.0 },
   partitions: 12,
   keyOrdering: 'dispatch' as 'dispatch' | 'strict',
-  consumers: { replicas: 3, maxReplicas: 12, cores: 2, maxInFlight: 256, process: { type: 'exponential', meanMs: 0.2 } as ServiceTimeSpec, rebalancePauseMs: 3000, startupDelayMs: 30_000 },
-  featureStore: { replicas: 1, maxReplicas: 8, hitRate: 0.9, hitRatePerExtraReplica: 0.02, maxHitRate: 0.99, hit: { type: 'lognormal', medianMs: 0.5, sigma: 0.3 } as ServiceTimeSpec, miss: { type: 'lognormal', medianMs: 4, sigma: 0.5 } as ServiceTimeSpec, startupDelayMs: 20_000 },
-  modelServer: { replicas: 2, maxReplicas: 20, batchSize: 32, maxWaitMs: 5, batch: { type: 'lognormal', medianMs: 2, sigma: 0.2 } as ServiceTimeSpec, perItemMs: 0.1, startupDelayMs: 45_000 },
+  consumers: {
+    replicas: 3,
+    maxReplicas: 12,
+    cores: 2,
+    maxInFlight: 256,
+    process: { type: 'exponential', meanMs: 0.2 } as ServiceTimeSpec,
+    rebalancePauseMs: 3000,
+    startupDelayMs: 30_000,
+  },
+  featureStore: {
+    replicas: 1,
+    maxReplicas: 8,
+    hitRate: 0.9,
+    hitRatePerExtraReplica: 0.02,
+    maxHitRate: 0.99,
+    hit: { type: 'lognormal', medianMs: 0.5, sigma: 0.3 } as ServiceTimeSpec,
+    miss: { type: 'lognormal', medianMs: 4, sigma: 0.5 } as ServiceTimeSpec,
+    startupDelayMs: 20_000,
+  },
+  modelServer: {
+    replicas: 2,
+    maxReplicas: 20,
+    batchSize: 32,
+    maxWaitMs: 5,
+    batch: { type: 'lognormal', medianMs: 2, sigma: 0.2 } as ServiceTimeSpec,
+    perItemMs: 0.1,
+    startupDelayMs: 45_000,
+  },
   sink: { write: { type: 'exponential', meanMs: 1 } as ServiceTimeSpec },
   slo: { p99Ms: 500 },
   stageHistograms: true,
   maxDecisions: 5000,
 };
 
-export type ResolvedConfig = Omit<PipelineSimConfig, 'keys' | 'consumers' | 'featureStore' | 'modelServer' | 'sink' | 'slo'> & {
-  seed: number; warmupMs: number; partitions: number; keyOrdering: 'dispatch' | 'strict'; stageHistograms: boolean; maxDecisions: number;
+export type ResolvedConfig = Omit<
+  PipelineSimConfig,
+  'keys' | 'consumers' | 'featureStore' | 'modelServer' | 'sink' | 'slo'
+> & {
+  seed: number;
+  warmupMs: number;
+  partitions: number;
+  keyOrdering: 'dispatch' | 'strict';
+  stageHistograms: boolean;
+  maxDecisions: number;
   keys: typeof PIPELINE_DEFAULTS.keys;
   consumers: typeof PIPELINE_DEFAULTS.consumers;
   featureStore: typeof PIPELINE_DEFAULTS.featureStore;
@@ -122,15 +155,22 @@ export function resolveConfig(c: PipelineSimConfig): ResolvedConfig {
     slo: { ...d.slo, ...c.slo },
   };
   const issues: Issue[] = [];
-  const whole = (v: number, path: string, min: number) => { if (!Number.isInteger(v) || v < min) issues.push({ path, message: `must be a whole number ≥ ${min}, got ${v}` }); };
-  const nonneg = (v: number, path: string) => { if (!(v >= 0) || !Number.isFinite(v)) issues.push({ path, message: `must be a number ≥ 0, got ${v}` }); };
-  if (!(r.durationMs > 0) || !Number.isFinite(r.durationMs)) issues.push({ path: '/durationMs', message: `must be a positive number of ms, got ${r.durationMs}` });
+  const whole = (v: number, path: string, min: number) => {
+    if (!Number.isInteger(v) || v < min) issues.push({ path, message: `must be a whole number ≥ ${min}, got ${v}` });
+  };
+  const nonneg = (v: number, path: string) => {
+    if (!(v >= 0) || !Number.isFinite(v)) issues.push({ path, message: `must be a number ≥ 0, got ${v}` });
+  };
+  if (!(r.durationMs > 0) || !Number.isFinite(r.durationMs))
+    issues.push({ path: '/durationMs', message: `must be a positive number of ms, got ${r.durationMs}` });
   nonneg(r.warmupMs, '/warmupMs');
-  if (r.durationMs > 0 && r.warmupMs >= r.durationMs) issues.push({ path: '/warmupMs', message: 'must be shorter than durationMs' });
+  if (r.durationMs > 0 && r.warmupMs >= r.durationMs)
+    issues.push({ path: '/warmupMs', message: 'must be shorter than durationMs' });
   whole(r.partitions, '/partitions', 1);
   whole(r.keys.count, '/keys/count', 1);
   nonneg(r.keys.zipfS, '/keys/zipfS');
-  if (r.keyOrdering !== 'dispatch' && r.keyOrdering !== 'strict') issues.push({ path: '/keyOrdering', message: 'must be dispatch or strict' });
+  if (r.keyOrdering !== 'dispatch' && r.keyOrdering !== 'strict')
+    issues.push({ path: '/keyOrdering', message: 'must be dispatch or strict' });
   whole(r.consumers.replicas, '/consumers/replicas', 0);
   whole(r.consumers.maxReplicas, '/consumers/maxReplicas', Math.max(1, r.consumers.replicas));
   whole(r.consumers.cores, '/consumers/cores', 1);
@@ -139,13 +179,22 @@ export function resolveConfig(c: PipelineSimConfig): ResolvedConfig {
   nonneg(r.consumers.startupDelayMs, '/consumers/startupDelayMs');
   whole(r.featureStore.replicas, '/featureStore/replicas', 1);
   whole(r.featureStore.maxReplicas, '/featureStore/maxReplicas', r.featureStore.replicas);
-  if (!(r.featureStore.hitRate >= 0 && r.featureStore.hitRate <= 1)) issues.push({ path: '/featureStore/hitRate', message: 'must be within [0, 1]' });
+  if (!(r.featureStore.hitRate >= 0 && r.featureStore.hitRate <= 1))
+    issues.push({ path: '/featureStore/hitRate', message: 'must be within [0, 1]' });
   whole(r.modelServer.replicas, '/modelServer/replicas', 1);
   whole(r.modelServer.maxReplicas, '/modelServer/maxReplicas', r.modelServer.replicas);
   whole(r.modelServer.batchSize, '/modelServer/batchSize', 1);
   nonneg(r.modelServer.maxWaitMs, '/modelServer/maxWaitMs');
   nonneg(r.modelServer.perItemMs, '/modelServer/perItemMs');
-  if (r.seriesIntervalMs !== undefined && !(Number.isInteger(r.seriesIntervalMs / 1000) && r.seriesIntervalMs >= 1000)) issues.push({ path: '/seriesIntervalMs', message: `must be a whole number of seconds in ms (1000, 60000, ...), got ${r.seriesIntervalMs}` });
-  if (issues.length) throw new PipelabError('INVALID_SCENARIO', 'invalid pipeline simulation config', { issues, hint: 'fix the fields listed; defaults are in PIPELINE_DEFAULTS' });
+  if (r.seriesIntervalMs !== undefined && !(Number.isInteger(r.seriesIntervalMs / 1000) && r.seriesIntervalMs >= 1000))
+    issues.push({
+      path: '/seriesIntervalMs',
+      message: `must be a whole number of seconds in ms (1000, 60000, ...), got ${r.seriesIntervalMs}`,
+    });
+  if (issues.length)
+    throw new PipelabError('INVALID_SCENARIO', 'invalid pipeline simulation config', {
+      issues,
+      hint: 'fix the fields listed; defaults are in PIPELINE_DEFAULTS',
+    });
   return r;
 }

@@ -45,13 +45,17 @@ export function sampler(spec: ServiceTimeSpec, path = '/serviceTime'): Sampler {
     case 'lognormal': {
       positive(spec.medianMs, `${path}/medianMs`);
       if (!(spec.sigma >= 0)) throw bad(`${path}/sigma`, 'must be ≥ 0');
-      const mu = Math.log(spec.medianMs), s = spec.sigma;
+      const mu = Math.log(spec.medianMs),
+        s = spec.sigma;
       return { sample: (rng) => Math.exp(mu + s * rng.normal()), mean: Math.exp(mu + (s * s) / 2) };
     }
     case 'empirical':
       return empirical(spec.hdr, path);
     default:
-      throw bad(`${path}/type`, `unknown distribution ${JSON.stringify((spec as { type: unknown }).type)}; use deterministic, exponential, lognormal or empirical`);
+      throw bad(
+        `${path}/type`,
+        `unknown distribution ${JSON.stringify((spec as { type: unknown }).type)}; use deterministic, exponential, lognormal or empirical`,
+      );
   }
 }
 
@@ -73,7 +77,8 @@ function empirical(encoded: string, path: string): Sampler {
   const js = h as unknown as hdr.JsHistogram;
   const values: number[] = [];
   const cum: number[] = [];
-  let total = 0, sum = 0;
+  let total = 0,
+    sum = 0;
   const it = js.recordedValuesIterator;
   it.reset();
   while (it.hasNext()) {
@@ -86,15 +91,18 @@ function empirical(encoded: string, path: string): Sampler {
   }
   h.destroy();
   if (total === 0) throw bad(`${path}/hdr`, 'the histogram is empty: record at least one value');
-  const vs = Float64Array.from(values), cs = Float64Array.from(cum);
+  const vs = Float64Array.from(values),
+    cs = Float64Array.from(cum);
   return {
     mean: sum / total,
     sample(rng) {
       const u = rng.next() * total;
-      let lo = 0, hi = cs.length - 1;
+      let lo = 0,
+        hi = cs.length - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (cs[mid]! > u) hi = mid; else lo = mid + 1;
+        if (cs[mid]! > u) hi = mid;
+        else lo = mid + 1;
       }
       return vs[lo]!;
     },
@@ -102,7 +110,8 @@ function empirical(encoded: string, path: string): Sampler {
 }
 
 function positive(x: number, path: string, allowZero = false): void {
-  if (!Number.isFinite(x) || x < 0 || (!allowZero && x === 0)) throw bad(path, `must be a ${allowZero ? 'non-negative' : 'positive'} number of ms, got ${x}`);
+  if (!Number.isFinite(x) || x < 0 || (!allowZero && x === 0))
+    throw bad(path, `must be a ${allowZero ? 'non-negative' : 'positive'} number of ms, got ${x}`);
 }
 
 function bad(path: string, message: string): PipelabError {
@@ -117,11 +126,20 @@ function bad(path: string, message: string): PipelabError {
  * histogram in summary.json), e.g. `empiricalFromSummary(live, 'stage_features')` for the
  * feature store's hit/miss mix.
  */
-export function empiricalFromSummary(summary: { metrics: Record<string, { type: string; hdr?: string; count?: number }> }, metric: string): ServiceTimeSpec {
+export function empiricalFromSummary(
+  summary: { metrics: Record<string, { type: string; hdr?: string; count?: number }> },
+  metric: string,
+): ServiceTimeSpec {
   const m = summary.metrics[metric];
   if (!m || m.type !== 'trend' || !m.hdr || !m.count) {
-    const trends = Object.entries(summary.metrics).filter(([, v]) => v.type === 'trend' && v.count).map(([k]) => k);
-    throw new PipelabError('INVALID_ARGUMENT', `the run has no recorded trend ${JSON.stringify(metric)} to calibrate from`, { hint: `use one of: ${trends.join(', ') || '(no trend with samples)'}` });
+    const trends = Object.entries(summary.metrics)
+      .filter(([, v]) => v.type === 'trend' && v.count)
+      .map(([k]) => k);
+    throw new PipelabError(
+      'INVALID_ARGUMENT',
+      `the run has no recorded trend ${JSON.stringify(metric)} to calibrate from`,
+      { hint: `use one of: ${trends.join(', ') || '(no trend with samples)'}` },
+    );
   }
   return { type: 'empirical', hdr: m.hdr };
 }

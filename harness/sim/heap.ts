@@ -33,25 +33,42 @@ export class EventQueue {
 
   private grow(): void {
     const cap = this.time.length * 2;
-    const t = new Float64Array(cap); t.set(this.time); this.time = t;
-    const s = new Float64Array(cap); s.set(this.seq); this.seq = s;
-    const k = new Int32Array(cap); k.set(this.kind); this.kind = k;
-    const d = new Int32Array(cap); d.set(this.data); this.data = d;
+    const t = new Float64Array(cap);
+    t.set(this.time);
+    this.time = t;
+    const s = new Float64Array(cap);
+    s.set(this.seq);
+    this.seq = s;
+    const k = new Int32Array(cap);
+    k.set(this.kind);
+    this.kind = k;
+    const d = new Int32Array(cap);
+    d.set(this.data);
+    this.data = d;
   }
 
   push(t: number, kind: number, data: number): void {
     if (this.n === this.time.length) this.grow();
-    const time = this.time, seq = this.seq, kinds = this.kind, datas = this.data;
+    const time = this.time,
+      seq = this.seq,
+      kinds = this.kind,
+      datas = this.data;
     const sq = this.nextSeq++;
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 2;
       const pt = time[p]!;
       if (pt < t || (pt === t && seq[p]! < sq)) break;
-      time[i] = pt; seq[i] = seq[p]!; kinds[i] = kinds[p]!; datas[i] = datas[p]!;
+      time[i] = pt;
+      seq[i] = seq[p]!;
+      kinds[i] = kinds[p]!;
+      datas[i] = datas[p]!;
       i = p;
     }
-    time[i] = t; seq[i] = sq; kinds[i] = kind; datas[i] = data;
+    time[i] = t;
+    seq[i] = sq;
+    kinds[i] = kind;
+    datas[i] = data;
   }
 
   /** time of the earliest event (Infinity when empty) */
@@ -67,27 +84,46 @@ export class EventQueue {
   /** removes the earliest event into poppedTime/poppedKind/poppedData; false when empty */
   pop(): boolean {
     if (this.n === 0) return false;
-    const time = this.time, seq = this.seq, kinds = this.kind, datas = this.data;
-    this.poppedTime = time[0]!; this.poppedKind = kinds[0]!; this.poppedData = datas[0]!;
+    const time = this.time,
+      seq = this.seq,
+      kinds = this.kind,
+      datas = this.data;
+    this.poppedTime = time[0]!;
+    this.poppedKind = kinds[0]!;
+    this.poppedData = datas[0]!;
     const n = --this.n;
     if (n === 0) return true;
-    const t = time[n]!, sq = seq[n]!, k = kinds[n]!, d = datas[n]!;
+    const t = time[n]!,
+      sq = seq[n]!,
+      k = kinds[n]!,
+      d = datas[n]!;
     let i = 0;
     for (;;) {
       const c0 = 4 * i + 1;
       if (c0 >= n) break;
       let m = c0;
-      let mt = time[c0]!, ms = seq[c0]!;
+      let mt = time[c0]!,
+        ms = seq[c0]!;
       const end = c0 + 4 < n ? c0 + 4 : n;
       for (let c = c0 + 1; c < end; c++) {
         const ct = time[c]!;
-        if (ct < mt || (ct === mt && seq[c]! < ms)) { m = c; mt = ct; ms = seq[c]!; }
+        if (ct < mt || (ct === mt && seq[c]! < ms)) {
+          m = c;
+          mt = ct;
+          ms = seq[c]!;
+        }
       }
       if (t < mt || (t === mt && sq < ms)) break;
-      time[i] = mt; seq[i] = ms; kinds[i] = kinds[m]!; datas[i] = datas[m]!;
+      time[i] = mt;
+      seq[i] = ms;
+      kinds[i] = kinds[m]!;
+      datas[i] = datas[m]!;
       i = m;
     }
-    time[i] = t; seq[i] = sq; kinds[i] = k; datas[i] = d;
+    time[i] = t;
+    seq[i] = sq;
+    kinds[i] = k;
+    datas[i] = d;
     return true;
   }
 }

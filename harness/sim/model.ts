@@ -29,12 +29,30 @@ import type { CompiledThresholds } from '../thresholds/api.ts';
 import { partitionOf } from './keys.ts';
 import { NumberFifo } from './ring.ts';
 
-const ARRIVAL = 0, CPU_DONE = 1, FEAT_DONE = 2, FLUSH = 3, BATCH_DONE = 4, SINK_DONE = 5, TICK = 6, REBALANCE_DONE = 7, POD_READY = 8, SYNC = 9, KEDA_POLL = 10, END = 11;
+const ARRIVAL = 0,
+  CPU_DONE = 1,
+  FEAT_DONE = 2,
+  FLUSH = 3,
+  BATCH_DONE = 4,
+  SINK_DONE = 5,
+  TICK = 6,
+  REBALANCE_DONE = 7,
+  POD_READY = 8,
+  SYNC = 9,
+  KEDA_POLL = 10,
+  END = 11;
 export const GROUPS = ['consumers', 'modelServers', 'featureStore'] as const;
 export type GroupName = (typeof GROUPS)[number];
-const G_CONS = 0, G_MODEL = 1, G_FEAT = 2;
+const G_CONS = 0,
+  G_MODEL = 1,
+  G_FEAT = 2;
 
-export interface ReplicaChange { t: number; group: GroupName; replicas: number; ready: number }
+export interface ReplicaChange {
+  t: number;
+  group: GroupName;
+  replicas: number;
+  ready: number;
+}
 
 export interface ModelOutput {
   /** the registry's snapshot: e2e_latency, stage_*, events_processed/generated, gauges */
@@ -69,7 +87,12 @@ interface Controller {
   hpa?: Hpa;
   keda?: KedaKafkaScaler;
   // cumulative counters at the previous sync
-  lastT: number; lastCpu: number; lastModelSum: number; lastModelN: number; lastLookups: number; lastMisses: number;
+  lastT: number;
+  lastCpu: number;
+  lastModelSum: number;
+  lastModelN: number;
+  lastLookups: number;
+  lastMisses: number;
 }
 
 export interface ModelHooks {
@@ -81,14 +104,24 @@ export interface ModelHooks {
 
 export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutput {
   const root = new Rng(cfg.seed);
-  const rArr = root.fork('arrivals'), rKeys = root.fork('keys'), rProc = root.fork('process'), rFeat = root.fork('features'), rModel = root.fork('model'), rSink = root.fork('sink');
+  const rArr = root.fork('arrivals'),
+    rKeys = root.fork('keys'),
+    rProc = root.fork('process'),
+    rFeat = root.fork('features'),
+    rModel = root.fork('model'),
+    rSink = root.fork('sink');
   const arrivals: ArrivalProcess = toArrivalProcess(cfg.arrivals, rArr);
   const zipf = createZipf(cfg.keys.count, cfg.keys.zipfS);
   const keyCount = cfg.keys.count;
   const P = cfg.partitions;
-  const C = cfg.consumers, F = cfg.featureStore, M = cfg.modelServer;
-  const sProc = sampler(C.process, '/consumers/process'), sHit = sampler(F.hit, '/featureStore/hit'), sMiss = sampler(F.miss, '/featureStore/miss');
-  const sBatch = sampler(M.batch, '/modelServer/batch'), sSink = sampler(cfg.sink.write, '/sink/write');
+  const C = cfg.consumers,
+    F = cfg.featureStore,
+    M = cfg.modelServer;
+  const sProc = sampler(C.process, '/consumers/process'),
+    sHit = sampler(F.hit, '/featureStore/hit'),
+    sMiss = sampler(F.miss, '/featureStore/miss');
+  const sBatch = sampler(M.batch, '/modelServer/batch'),
+    sSink = sampler(cfg.sink.write, '/sink/write');
   const strict = cfg.keyOrdering === 'strict';
   let end = cfg.durationMs;
   const warm = cfg.warmupMs;
@@ -103,7 +136,15 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   const controllers: Controller[] = [];
   const groupIndex = (g: string): number => {
     const i = g === 'processors' ? G_CONS : GROUPS.indexOf(g as GroupName);
-    if (i < 0) throw new PipelabError('INVALID_SCENARIO', `unknown autoscaling group ${JSON.stringify(g)}`, { issues: [{ path: '/autoscaling/policies', message: `group must be one of consumers (alias processors), modelServers, featureStore` }] });
+    if (i < 0)
+      throw new PipelabError('INVALID_SCENARIO', `unknown autoscaling group ${JSON.stringify(g)}`, {
+        issues: [
+          {
+            path: '/autoscaling/policies',
+            message: `group must be one of consumers (alias processors), modelServers, featureStore`,
+          },
+        ],
+      });
     return i;
   };
   const byGroup = new Map<number, HpaSpec[]>();
@@ -118,8 +159,21 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   }
   const blank = { lastT: 0, lastCpu: 0, lastModelSum: 0, lastModelN: 0, lastLookups: 0, lastMisses: 0 };
   if (cfg.autoscaling?.keda) {
-    if (byGroup.has(G_CONS)) throw new PipelabError('INVALID_SCENARIO', 'both a KEDA scaler and an HPA policy scale the consumers', { issues: [{ path: '/autoscaling/keda', message: 'KEDA owns the consumers HPA; drop the consumers/processors policy or the keda block' }] });
-    controllers.push({ kind: 'keda', group: G_CONS, keda: new KedaKafkaScaler({ maxReplicaCount: C.maxReplicas, target: 'consumers', ...cfg.autoscaling.keda }), ...blank });
+    if (byGroup.has(G_CONS))
+      throw new PipelabError('INVALID_SCENARIO', 'both a KEDA scaler and an HPA policy scale the consumers', {
+        issues: [
+          {
+            path: '/autoscaling/keda',
+            message: 'KEDA owns the consumers HPA; drop the consumers/processors policy or the keda block',
+          },
+        ],
+      });
+    controllers.push({
+      kind: 'keda',
+      group: G_CONS,
+      keda: new KedaKafkaScaler({ maxReplicaCount: C.maxReplicas, target: 'consumers', ...cfg.autoscaling.keda }),
+      ...blank,
+    });
   }
   for (const [g, specs] of byGroup) {
     const merged: HpaSpec = {
@@ -134,63 +188,136 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
 
   // --- state -----------------------------------------------------------------------------------
   const q = new EventQueue(1024);
-  const pTime: NumberFifo[] = [], pKey: NumberFifo[] = [];
-  for (let p = 0; p < P; p++) { pTime.push(new NumberFifo(64)); pKey.push(new NumberFifo(64)); }
-  const logEnd = new Float64Array(P), completed = new Float64Array(P);
+  const pTime: NumberFifo[] = [],
+    pKey: NumberFifo[] = [];
+  for (let p = 0; p < P; p++) {
+    pTime.push(new NumberFifo(64));
+    pKey.push(new NumberFifo(64));
+  }
+  const logEnd = new Float64Array(P),
+    completed = new Float64Array(P);
   const keyBusy = new Uint8Array(strict ? keyCount : 0);
 
   // in-flight records
   let cap = 1024;
-  let sIntended = new Float64Array(cap), sStage = new Float64Array(cap);
-  let sKey = new Int32Array(cap), sPart = new Int32Array(cap), sCons = new Int32Array(cap);
-  let free = new Int32Array(cap), nFree = 0, nSlots = 0;
+  let sIntended = new Float64Array(cap),
+    sStage = new Float64Array(cap);
+  let sKey = new Int32Array(cap),
+    sPart = new Int32Array(cap),
+    sCons = new Int32Array(cap);
+  let free = new Int32Array(cap),
+    nFree = 0,
+    nSlots = 0;
   const alloc = (): number => {
     if (nFree > 0) return free[--nFree]!;
     if (nSlots === cap) {
       cap *= 2;
-      const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-      const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-      sIntended = g64(sIntended); sStage = g64(sStage); sKey = g32(sKey); sPart = g32(sPart); sCons = g32(sCons); free = g32(free);
+      const g64 = (a: Float64Array) => {
+        const b = new Float64Array(cap);
+        b.set(a);
+        return b;
+      };
+      const g32 = (a: Int32Array) => {
+        const b = new Int32Array(cap);
+        b.set(a);
+        return b;
+      };
+      sIntended = g64(sIntended);
+      sStage = g64(sStage);
+      sKey = g32(sKey);
+      sPart = g32(sPart);
+      sCons = g32(sCons);
+      free = g32(free);
     }
     return nSlots++;
   };
-  const release = (s: number): void => { free[nFree++] = s; };
+  const release = (s: number): void => {
+    free[nFree++] = s;
+  };
 
   // consumers
   const CM = C.maxReplicas;
-  const inFlight = new Int32Array(CM), busyCores = new Int32Array(CM), rr = new Int32Array(CM);
+  const inFlight = new Int32Array(CM),
+    busyCores = new Int32Array(CM),
+    rr = new Int32Array(CM);
   const cpuQ: NumberFifo[] = Array.from({ length: CM }, () => new NumberFifo(64));
   let assigned: number[][] = Array.from({ length: CM }, () => []);
   const owner = new Int32Array(P).fill(-1);
-  let activeConsumers = 0, paused = false, generation = 0, rebalances = 0;
-  let totalBusyCores = 0, cpuArea = 0, lastCpuT = 0;
-  const cpuChange = (t: number, d: number): void => { cpuArea += totalBusyCores * (t - lastCpuT); lastCpuT = t; totalBusyCores += d; };
+  let activeConsumers = 0,
+    paused = false,
+    generation = 0,
+    rebalances = 0;
+  let totalBusyCores = 0,
+    cpuArea = 0,
+    lastCpuT = 0;
+  const cpuChange = (t: number, d: number): void => {
+    cpuArea += totalBusyCores * (t - lastCpuT);
+    lastCpuT = t;
+    totalBusyCores += d;
+  };
 
   // feature store
   let hitRate = 0;
-  const setHitRate = (): void => { hitRate = Math.min(F.maxHitRate, F.hitRate + F.hitRatePerExtraReplica * Math.max(0, groups[G_FEAT]!.ready(now) - 1)); };
-  let lookups = 0, misses = 0;
+  const setHitRate = (): void => {
+    hitRate = Math.min(
+      F.maxHitRate,
+      F.hitRate + F.hitRatePerExtraReplica * Math.max(0, groups[G_FEAT]!.ready(now) - 1),
+    );
+  };
+  let lookups = 0,
+    misses = 0;
 
   // model servers
-  const MM = M.maxReplicas, B = M.batchSize;
+  const MM = M.maxReplicas,
+    B = M.batchSize;
   const modelQ = new NumberFifo(256);
-  const mBusy = new Uint8Array(MM), batchLen = new Int32Array(MM), batchSlots = new Int32Array(MM * B);
-  let activeModel = 0, flushAt = -1, busyModel = 0, modelArea = 0, lastModelT = 0;
-  const modelChange = (t: number, d: number): void => { modelArea += busyModel * (t - lastModelT); lastModelT = t; busyModel += d; };
-  let modelSum = 0, modelN = 0, batches = 0, batchItems = 0, fullBatches = 0;
+  const mBusy = new Uint8Array(MM),
+    batchLen = new Int32Array(MM),
+    batchSlots = new Int32Array(MM * B);
+  let activeModel = 0,
+    flushAt = -1,
+    busyModel = 0,
+    modelArea = 0,
+    lastModelT = 0;
+  const modelChange = (t: number, d: number): void => {
+    modelArea += busyModel * (t - lastModelT);
+    lastModelT = t;
+    busyModel += d;
+  };
+  let modelSum = 0,
+    modelN = 0,
+    batches = 0,
+    batchItems = 0,
+    fullBatches = 0;
 
   // metrics
   // the same registry live runs record into (harness/metrics): HDR trends, per-second points
   const reg = createRegistry({ warmupMs: warm });
   const e2e = reg.trend('e2e_latency');
-  const cGen = reg.counter('events_generated'), cDone = reg.counter('events_processed');
-  const gauges = ['consumer_lag', 'replicas_consumers', 'ready_consumers', 'replicas_modelServers', 'replicas_featureStore', 'cpu_utilisation', 'model_utilisation', 'cache_hit_rate', 'arrival_rate'].map((n) => reg.gauge(n));
+  const cGen = reg.counter('events_generated'),
+    cDone = reg.counter('events_processed');
+  const gauges = [
+    'consumer_lag',
+    'replicas_consumers',
+    'ready_consumers',
+    'replicas_modelServers',
+    'replicas_featureStore',
+    'cpu_utilisation',
+    'model_utilisation',
+    'cache_hit_rate',
+    'arrival_rate',
+  ].map((n) => reg.gauge(n));
   const stageNames = ['stage_queue', 'stage_process', 'stage_features', 'stage_inference', 'stage_sink'];
   const [hQueue, hProc, hFeat, hInf, hSink] = stageNames.map((n) => (cfg.stageHistograms ? reg.trend(n) : undefined));
   // thresholds read this registry exactly as in a live run (sub-metrics, sliding windows)
   hooks.thresholds?.prepare(reg);
-  let generated = 0, processed = 0, secDone = 0, secGen = 0, maxLag = 0;
-  let lastTickCpu = 0, lastTickModel = 0;
+  let generated = 0,
+    processed = 0,
+    secDone = 0,
+    secGen = 0,
+    maxLag = 0;
+  let lastTickCpu = 0,
+    lastTickModel = 0;
   const timeline: ReplicaChange[] = [];
   const decisions: ScaleDecision[] = [];
   let decisionsDropped = 0;
@@ -209,11 +336,15 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     assigned = Array.from({ length: CM }, () => []);
     owner.fill(-1);
     if (n === 0) return;
-    const per = Math.floor(P / n), extra = P % n;
+    const per = Math.floor(P / n),
+      extra = P % n;
     let p = 0;
     for (let c = 0; c < n; c++) {
       const k = per + (c < extra ? 1 : 0);
-      for (let i = 0; i < k; i++) { owner[p] = c; assigned[c]!.push(p++); }
+      for (let i = 0; i < k; i++) {
+        owner[p] = c;
+        assigned[c]!.push(p++);
+      }
       rr[c] = 0;
     }
   };
@@ -240,11 +371,16 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
         const t0 = ft.shift();
         const key = pKey[p]!.shift();
         const s = alloc();
-        sIntended[s] = t0; sKey[s] = key; sPart[s] = p; sCons[s] = c; sStage[s] = now;
+        sIntended[s] = t0;
+        sKey[s] = key;
+        sPart[s] = p;
+        sCons[s] = c;
+        sStage[s] = now;
         if (strict) keyBusy[key] = 1;
         if (hQueue) hQueue.add(now - t0, now);
         inFlight[c]!++;
-        if (busyCores[c]! < C.cores) startCpu(c, s); else cpuQ[c]!.push(s);
+        if (busyCores[c]! < C.cores) startCpu(c, s);
+        else cpuQ[c]!.push(s);
         rr[c] = idx + 1 === np ? 0 : idx + 1;
         took = true;
         break;
@@ -256,26 +392,41 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   const tryModel = (): void => {
     while (modelQ.size > 0) {
       let r = -1;
-      for (let i = 0; i < activeModel; i++) if (!mBusy[i]) { r = i; break; }
+      for (let i = 0; i < activeModel; i++)
+        if (!mBusy[i]) {
+          r = i;
+          break;
+        }
       if (r < 0) break;
       if (modelQ.size < B && now - sStage[modelQ.peek()]! < M.maxWaitMs - 1e-9) break;
       const n = modelQ.size < B ? modelQ.size : B;
       for (let i = 0; i < n; i++) batchSlots[r * B + i] = modelQ.shift();
       batchLen[r] = n;
-      batches++; batchItems += n; if (n === B) fullBatches++;
+      batches++;
+      batchItems += n;
+      if (n === B) fullBatches++;
       mBusy[r] = 1;
       modelChange(now, 1);
       q.push(now + sBatch.sample(rModel) + M.perItemMs * n, BATCH_DONE, r);
     }
     if (modelQ.size > 0) {
       const due = sStage[modelQ.peek()]! + M.maxWaitMs;
-      if (due > now && (flushAt < 0 || flushAt > due)) { flushAt = due; q.push(due, FLUSH, 0); }
+      if (due > now && (flushAt < 0 || flushAt > due)) {
+        flushAt = due;
+        q.push(due, FLUSH, 0);
+      }
     }
   };
 
   const record = (d: ScaleDecision): void => {
-    if (d.final === d.current && d.recommendation === d.current && /within tolerance|inactive at min|active: the HPA/.test(d.reason)) return; // steady state: not logged
-    if (decisions.length < cfg.maxDecisions) decisions.push(d); else decisionsDropped++;
+    if (
+      d.final === d.current &&
+      d.recommendation === d.current &&
+      /within tolerance|inactive at min|active: the HPA/.test(d.reason)
+    )
+      return; // steady state: not logged
+    if (decisions.length < cfg.maxDecisions) decisions.push(d);
+    else decisionsDropped++;
   };
 
   const lastNote: (ReplicaChange | undefined)[] = [undefined, undefined, undefined];
@@ -283,7 +434,11 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     const e: ReplicaChange = { t: now, group: GROUPS[g]!, replicas: groups[g]!.replicas, ready: groups[g]!.ready(now) };
     const last = lastNote[g];
     if (last && last.replicas === e.replicas && last.ready === e.ready) return;
-    if (last && last.t === e.t) { last.replicas = e.replicas; last.ready = e.ready; return; }
+    if (last && last.t === e.t) {
+      last.replicas = e.replicas;
+      last.ready = e.ready;
+      return;
+    }
     lastNote[g] = e;
     timeline.push(e);
   };
@@ -339,17 +494,30 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     const modelMs = mN > 0 ? (modelSum - ctl.lastModelSum) / mN : undefined;
     const lk = lookups - ctl.lastLookups;
     const missPct = lk > 0 ? ((misses - ctl.lastMisses) / lk) * 100 : undefined;
-    ctl.lastT = now; ctl.lastCpu = cpuArea; ctl.lastModelN = modelN; ctl.lastModelSum = modelSum; ctl.lastLookups = lookups; ctl.lastMisses = misses;
+    ctl.lastT = now;
+    ctl.lastCpu = cpuArea;
+    ctl.lastModelN = modelN;
+    ctl.lastModelSum = modelSum;
+    ctl.lastLookups = lookups;
+    ctl.lastMisses = misses;
     const lag = totalLag();
     if (ctl.kind === 'keda') {
       const d = ctl.keda!.sync(now, g.replicas, partitionOffsets());
       ctl.keda!.log.length = 0;
       ctl.keda!.hpa.log.length = 0;
-      if (d) { record(d); scale(ctl.group, d.final); }
+      if (d) {
+        record(d);
+        scale(ctl.group, d.final);
+      }
       return;
     }
     const perPod: Record<string, number | undefined> = { cpu, model_response_ms: modelMs };
-    const d = ctl.hpa!.decide({ nowMs: now, currentReplicas: g.replicas, pods: g.pods(now, perPod), external: { consumer_lag: lag, cache_miss_pct: missPct } });
+    const d = ctl.hpa!.decide({
+      nowMs: now,
+      currentReplicas: g.replicas,
+      pods: g.pods(now, perPod),
+      external: { consumer_lag: lag, cache_miss_pct: missPct },
+    });
     ctl.hpa!.log.length = 0; // the model keeps its own capped list (memory stays flat)
     record(d);
     scale(ctl.group, d.final, d.metric);
@@ -375,7 +543,8 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     if (ctl.kind === 'keda') q.push(ctl.keda!.pollingIntervalMs, KEDA_POLL, i);
   });
 
-  let popped = 0, peak = 0;
+  let popped = 0,
+    peak = 0;
   while (q.pop()) {
     popped++;
     if (q.size > peak) peak = q.size;
@@ -404,7 +573,11 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
         sStage[d] = now;
         lookups++;
         let lat: number;
-        if (rFeat.next() < hitRate) lat = sHit.sample(rFeat); else { misses++; lat = sMiss.sample(rFeat); }
+        if (rFeat.next() < hitRate) lat = sHit.sample(rFeat);
+        else {
+          misses++;
+          lat = sMiss.sample(rFeat);
+        }
         q.push(now + lat, FEAT_DONE, d);
         break;
       }
@@ -423,7 +596,8 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
         for (let i = 0; i < n; i++) {
           const s = batchSlots[d * B + i]!;
           const dt = now - sStage[s]!;
-          modelSum += dt; modelN++;
+          modelSum += dt;
+          modelN++;
           if (hInf) hInf.add(dt, now);
           sStage[s] = now;
           q.push(now + sSink.sample(rSink), SINK_DONE, s);
@@ -444,7 +618,8 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
         inFlight[c]!--;
         if (strict) keyBusy[sKey[d]!] = 0;
         release(d);
-        if (strict) for (let i = 0; i < activeConsumers; i++) dispatch(i); else dispatch(c);
+        if (strict) for (let i = 0; i < activeConsumers; i++) dispatch(i);
+        else dispatch(c);
         break;
       }
       case TICK: {
@@ -458,14 +633,21 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
         cGen.add(secGen, at);
         cDone.add(secDone, at);
         const values = [
-          lag, groups[G_CONS]!.replicas, activeConsumers, groups[G_MODEL]!.replicas, groups[G_FEAT]!.replicas,
+          lag,
+          groups[G_CONS]!.replicas,
+          activeConsumers,
+          groups[G_MODEL]!.replicas,
+          groups[G_FEAT]!.replicas,
           cores > 0 ? (cpuArea - lastTickCpu) / (1000 * cores) : 0,
           activeModel > 0 ? (modelArea - lastTickModel) / (1000 * activeModel) : 0,
-          hitRate, arrivals.rateAt(now - 500),
+          hitRate,
+          arrivals.rateAt(now - 500),
         ];
         for (let i = 0; i < gauges.length; i++) gauges[i]!.set(values[i]!, at);
-        lastTickCpu = cpuArea; lastTickModel = modelArea;
-        secDone = 0; secGen = 0;
+        lastTickCpu = cpuArea;
+        lastTickModel = modelArea;
+        secDone = 0;
+        secGen = 0;
         if (now + 1000 <= end) q.push(now + 1000, TICK, 0);
         if (now >= end) done = true;
         hooks.onTick?.(now);
@@ -525,9 +707,23 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     if (p.t >= warm && v && (v.count ?? 0) > 0 && (v.p99 ?? 0) > cfg.slo.p99Ms) sloSec++;
   }
   return {
-    metrics, points, thresholdResults, ...(abortedBy ? { abortedBy } : {}), generated, processed, backlog, inFlight: generated - processed - backlog, maxLag,
-    sloViolationSeconds: sloSec, replicaTimeline: timeline, replicaSeconds, decisions, decisionsDropped, rebalances,
-    eventsProcessed: popped, peakPendingEvents: peak,
+    metrics,
+    points,
+    thresholdResults,
+    ...(abortedBy ? { abortedBy } : {}),
+    generated,
+    processed,
+    backlog,
+    inFlight: generated - processed - backlog,
+    maxLag,
+    sloViolationSeconds: sloSec,
+    replicaTimeline: timeline,
+    replicaSeconds,
+    decisions,
+    decisionsDropped,
+    rebalances,
+    eventsProcessed: popped,
+    peakPendingEvents: peak,
     modelBatches: { count: batches, meanSize: batches ? batchItems / batches : 0, full: fullBatches },
   };
 }

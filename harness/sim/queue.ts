@@ -44,30 +44,46 @@ export interface QueueSimResult {
   eventsProcessed: number;
 }
 
-const ARRIVAL = 0, DEPARTURE = 1;
+const ARRIVAL = 0,
+  DEPARTURE = 1;
 
 export function validateQueueOptions(o: QueueSimOptions): Required<QueueSimOptions> {
   const issues: { path: string; message: string }[] = [];
   const model = o.model;
-  if (model !== 'mm1' && model !== 'mmc' && model !== 'md1') issues.push({ path: '--model', message: `must be mm1, mmc or md1, got ${JSON.stringify(model)}` });
-  if (!(o.lambda > 0) || !Number.isFinite(o.lambda)) issues.push({ path: '--lambda', message: `arrival rate must be a positive number, got ${o.lambda}` });
-  if (!(o.mu > 0) || !Number.isFinite(o.mu)) issues.push({ path: '--mu', message: `service rate must be a positive number, got ${o.mu}` });
+  if (model !== 'mm1' && model !== 'mmc' && model !== 'md1')
+    issues.push({ path: '--model', message: `must be mm1, mmc or md1, got ${JSON.stringify(model)}` });
+  if (!(o.lambda > 0) || !Number.isFinite(o.lambda))
+    issues.push({ path: '--lambda', message: `arrival rate must be a positive number, got ${o.lambda}` });
+  if (!(o.mu > 0) || !Number.isFinite(o.mu))
+    issues.push({ path: '--mu', message: `service rate must be a positive number, got ${o.mu}` });
   const servers = model === 'mmc' ? (o.servers ?? 1) : 1;
-  if (!Number.isInteger(servers) || servers < 1) issues.push({ path: '--servers', message: `must be a whole number ≥ 1, got ${o.servers}` });
+  if (!Number.isInteger(servers) || servers < 1)
+    issues.push({ path: '--servers', message: `must be a whole number ≥ 1, got ${o.servers}` });
   const events = o.events ?? 1_000_000;
-  if (!Number.isInteger(events) || events < 1000) issues.push({ path: '--events', message: `must be a whole number ≥ 1000, got ${o.events}` });
+  if (!Number.isInteger(events) || events < 1000)
+    issues.push({ path: '--events', message: `must be a whole number ≥ 1000, got ${o.events}` });
   const batches = o.batches ?? 20;
   const warmupFraction = o.warmupFraction ?? 0.05;
-  if (!(warmupFraction >= 0 && warmupFraction < 0.5)) issues.push({ path: 'warmupFraction', message: 'must be in [0, 0.5)' });
-  if (issues.length) throw new PipelabError('INVALID_ARGUMENT', 'invalid queue model parameters', { issues, hint: 'e.g. pipelab sim queue --model mmc --lambda 40 --mu 10 --servers 5' });
+  if (!(warmupFraction >= 0 && warmupFraction < 0.5))
+    issues.push({ path: 'warmupFraction', message: 'must be in [0, 0.5)' });
+  if (issues.length)
+    throw new PipelabError('INVALID_ARGUMENT', 'invalid queue model parameters', {
+      issues,
+      hint: 'e.g. pipelab sim queue --model mmc --lambda 40 --mu 10 --servers 5',
+    });
   if (o.lambda >= servers * o.mu) {
     const need = Math.floor(o.lambda / o.mu) + 1;
-    throw new PipelabError('INVALID_ARGUMENT', `unstable queue: --lambda ${o.lambda} ≥ --servers × --mu = ${servers * o.mu} (utilisation ${(o.lambda / (servers * o.mu)).toFixed(2)} ≥ 1), so the queue grows without bound and has no steady state`, {
-      issues: [{ path: '--lambda', message: `must be below ${servers * o.mu}` }],
-      hint: model === 'mmc'
-        ? `lower --lambda below ${servers * o.mu}, raise --mu above ${(o.lambda / servers).toFixed(3)}, or use --servers ${need} or more`
-        : `lower --lambda below ${o.mu} or raise --mu above ${o.lambda}${model === 'mm1' ? ' (or use --model mmc with --servers ' + need + ')' : ''}`,
-    });
+    throw new PipelabError(
+      'INVALID_ARGUMENT',
+      `unstable queue: --lambda ${o.lambda} ≥ --servers × --mu = ${servers * o.mu} (utilisation ${(o.lambda / (servers * o.mu)).toFixed(2)} ≥ 1), so the queue grows without bound and has no steady state`,
+      {
+        issues: [{ path: '--lambda', message: `must be below ${servers * o.mu}` }],
+        hint:
+          model === 'mmc'
+            ? `lower --lambda below ${servers * o.mu}, raise --mu above ${(o.lambda / servers).toFixed(3)}, or use --servers ${need} or more`
+            : `lower --lambda below ${o.mu} or raise --mu above ${o.lambda}${model === 'mm1' ? ' (or use --model mmc with --servers ' + need + ')' : ''}`,
+      },
+    );
   }
   return { model, lambda: o.lambda, mu: o.mu, servers, events, seed: o.seed ?? 1, warmupFraction, batches };
 }
@@ -87,9 +103,17 @@ export function simulateQueue(options: QueueSimOptions): QueueSimResult {
   const perBatch = Math.floor((N - warm) / o.batches);
   const batchSums = new Float64Array(o.batches);
 
-  let arrived = 0, started = 0, busy = 0, inSystem = 0;
-  let lastT = 0, area = 0, busyArea = 0;
-  let sumWait = 0, waited = 0, sumResp = 0, measured = 0;
+  let arrived = 0,
+    started = 0,
+    busy = 0,
+    inSystem = 0;
+  let lastT = 0,
+    area = 0,
+    busyArea = 0;
+  let sumWait = 0,
+    waited = 0,
+    sumResp = 0,
+    measured = 0;
   let allResp = 0;
   let popped = 0;
 
@@ -120,11 +144,18 @@ export function simulateQueue(options: QueueSimOptions): QueueSimResult {
     lastT = t;
     if (q.poppedKind === ARRIVAL) {
       inSystem++;
-      if (busy < c) { busy++; start(t, t); } else waiting.push(t);
-      if (arrived < N) { q.push(t + arrivals.exponential(lambda), ARRIVAL, 0); arrived++; }
+      if (busy < c) {
+        busy++;
+        start(t, t);
+      } else waiting.push(t);
+      if (arrived < N) {
+        q.push(t + arrivals.exponential(lambda), ARRIVAL, 0);
+        arrived++;
+      }
     } else {
       inSystem--;
-      if (waiting.size > 0) start(t, waiting.shift()); else busy--;
+      if (waiting.size > 0) start(t, waiting.shift());
+      else busy--;
     }
   }
 
@@ -154,8 +185,15 @@ export function simulateQueue(options: QueueSimOptions): QueueSimResult {
   const lambdaHat = N / T;
   const lambdaW = lambdaHat * (allResp / N);
   return {
-    model: o.model, lambda, mu, servers: c, customers: N, seed: o.seed,
-    simulated, analytic: theory, relativeError: rel,
+    model: o.model,
+    lambda,
+    mu,
+    servers: c,
+    customers: N,
+    seed: o.seed,
+    simulated,
+    analytic: theory,
+    relativeError: rel,
     meanWaitHalfWidth95: halfWidth,
     little: { L: area / T, lambdaW, relativeError: (area / T - lambdaW) / lambdaW },
     eventsProcessed: popped,

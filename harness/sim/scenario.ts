@@ -51,42 +51,97 @@ export function isSimulationScenario(x: unknown): x is SimulationScenario {
 
 /** the metrics a simulated run records, by type (thresholds are checked against these) */
 export const SIM_METRIC_TYPES: Record<string, MetricType> = {
-  e2e_latency: 'trend', stage_queue: 'trend', stage_process: 'trend', stage_features: 'trend', stage_inference: 'trend', stage_sink: 'trend',
-  events_generated: 'counter', events_processed: 'counter',
-  consumer_lag: 'gauge', replicas_consumers: 'gauge', ready_consumers: 'gauge', replicas_modelServers: 'gauge', replicas_featureStore: 'gauge',
-  cpu_utilisation: 'gauge', model_utilisation: 'gauge', cache_hit_rate: 'gauge', arrival_rate: 'gauge',
+  e2e_latency: 'trend',
+  stage_queue: 'trend',
+  stage_process: 'trend',
+  stage_features: 'trend',
+  stage_inference: 'trend',
+  stage_sink: 'trend',
+  events_generated: 'counter',
+  events_processed: 'counter',
+  consumer_lag: 'gauge',
+  replicas_consumers: 'gauge',
+  ready_consumers: 'gauge',
+  replicas_modelServers: 'gauge',
+  replicas_featureStore: 'gauge',
+  cpu_utilisation: 'gauge',
+  model_utilisation: 'gauge',
+  cache_hit_rate: 'gauge',
+  arrival_rate: 'gauge',
 };
 
 const FIELDS = [
-  'kind', 'name', 'description', 'thresholds', 'cost', 'loadChangeAtMs', 'report',
-  'seed', 'durationMs', 'warmupMs', 'arrivals', 'keys', 'partitions', 'keyOrdering', 'consumers', 'featureStore', 'modelServer', 'sink',
-  'autoscaling', 'slo', 'seriesIntervalMs', 'primeControllers', 'stageHistograms', 'maxDecisions',
+  'kind',
+  'name',
+  'description',
+  'thresholds',
+  'cost',
+  'loadChangeAtMs',
+  'report',
+  'seed',
+  'durationMs',
+  'warmupMs',
+  'arrivals',
+  'keys',
+  'partitions',
+  'keyOrdering',
+  'consumers',
+  'featureStore',
+  'modelServer',
+  'sink',
+  'autoscaling',
+  'slo',
+  'seriesIntervalMs',
+  'primeControllers',
+  'stageHistograms',
+  'maxDecisions',
 ];
 
 /** `SimulationOverrides.durationMs` is kept for code that shortens a run in ms */
 export type SimulationOverrides = ScenarioOverrides & { durationMs?: number };
 
 /** validate a simulation scenario object; throws one PipelabError (exit 104) listing every problem */
-export function validateSimulation(input: unknown, overrides: SimulationOverrides = {}, file?: string): SimulationScenario {
+export function validateSimulation(
+  input: unknown,
+  overrides: SimulationOverrides = {},
+  file?: string,
+): SimulationScenario {
   const where = file ? `simulation scenario ${file}` : 'simulation scenario';
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    throw new PipelabError('INVALID_SCENARIO', `${where} is not an object`, { hint: "export default defineSimulation({ name: 'x', durationMs: 60_000, arrivals: { kind: 'poisson', rate: 1000 } })" });
+    throw new PipelabError('INVALID_SCENARIO', `${where} is not an object`, {
+      hint: "export default defineSimulation({ name: 'x', durationMs: 60_000, arrivals: { kind: 'poisson', rate: 1000 } })",
+    });
   }
   const s = input as Record<string, unknown>;
   const issues: Issue[] = [];
-  for (const k of Object.keys(s)) if (!FIELDS.includes(k)) issues.push({ path: `/${k}`, message: `unknown field "${k}" (allowed: ${FIELDS.join(', ')})` });
-  if (typeof s.name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(s.name)) issues.push({ path: '/name', message: s.name === undefined ? 'required' : 'expected a name of letters, digits, ".", "_" or "-"' });
-  if (s.durationMs === undefined) issues.push({ path: '/durationMs', message: 'required (simulated run length in ms, e.g. 15 * 60_000)' });
-  if (s.arrivals === undefined) issues.push({ path: '/arrivals', message: "required (e.g. { kind: 'poisson', rate: 1000 })" });
+  for (const k of Object.keys(s))
+    if (!FIELDS.includes(k))
+      issues.push({ path: `/${k}`, message: `unknown field "${k}" (allowed: ${FIELDS.join(', ')})` });
+  if (typeof s.name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(s.name))
+    issues.push({
+      path: '/name',
+      message: s.name === undefined ? 'required' : 'expected a name of letters, digits, ".", "_" or "-"',
+    });
+  if (s.durationMs === undefined)
+    issues.push({ path: '/durationMs', message: 'required (simulated run length in ms, e.g. 15 * 60_000)' });
+  if (s.arrivals === undefined)
+    issues.push({ path: '/arrivals', message: "required (e.g. { kind: 'poisson', rate: 1000 })" });
   else {
     try {
       toArrivalProcess(s.arrivals as PipelineSimConfig['arrivals'], new Rng(1));
     } catch (e) {
-      if (e instanceof PipelabError && e.issues.length) issues.push(...e.issues.map((i) => ({ path: i.path.startsWith('/arrivals') ? i.path : `/arrivals${i.path}`, message: i.message })));
+      if (e instanceof PipelabError && e.issues.length)
+        issues.push(
+          ...e.issues.map((i) => ({
+            path: i.path.startsWith('/arrivals') ? i.path : `/arrivals${i.path}`,
+            message: i.message,
+          })),
+        );
       else issues.push({ path: '/arrivals', message: (e as Error).message });
     }
   }
-  if (s.loadChangeAtMs !== undefined && !(typeof s.loadChangeAtMs === 'number' && s.loadChangeAtMs >= 0)) issues.push({ path: '/loadChangeAtMs', message: 'expected a number of ms ≥ 0' });
+  if (s.loadChangeAtMs !== undefined && !(typeof s.loadChangeAtMs === 'number' && s.loadChangeAtMs >= 0))
+    issues.push({ path: '/loadChangeAtMs', message: 'expected a number of ms ≥ 0' });
   if (s.thresholds !== undefined) issues.push(...thresholdIssues(s.thresholds as ThresholdsConfig));
   if (s.autoscaling !== undefined) issues.push(...autoscalingIssues(s.autoscaling));
   if (s.cost !== undefined) issues.push(...costIssues(s.cost, loadCatalogue()));
@@ -95,15 +150,28 @@ export function validateSimulation(input: unknown, overrides: SimulationOverride
   const argIssues: Issue[] = [];
   const out = { ...(s as unknown as SimulationScenario) };
   if (overrides.seed !== undefined) {
-    if (typeof overrides.seed === 'number' ? !Number.isInteger(overrides.seed) || overrides.seed < 0 : overrides.seed === '') argIssues.push({ path: '/overrides/seed', message: 'expected an integer ≥ 0 or a non-empty string' });
+    if (
+      typeof overrides.seed === 'number'
+        ? !Number.isInteger(overrides.seed) || overrides.seed < 0
+        : overrides.seed === ''
+    )
+      argIssues.push({ path: '/overrides/seed', message: 'expected an integer ≥ 0 or a non-empty string' });
     else out.seed = toSeed(overrides.seed);
   } else if (typeof out.seed === 'string') out.seed = toSeed(out.seed);
   let durationMs = overrides.durationMs;
   if (overrides.duration !== undefined) {
     durationMs = tryParseDuration(overrides.duration);
-    if (durationMs === undefined || durationMs <= 0) argIssues.push({ path: '/overrides/duration', message: `expected a duration like "30s", "2m" or "1h30m", got ${JSON.stringify(overrides.duration)}` });
+    if (durationMs === undefined || durationMs <= 0)
+      argIssues.push({
+        path: '/overrides/duration',
+        message: `expected a duration like "30s", "2m" or "1h30m", got ${JSON.stringify(overrides.duration)}`,
+      });
   }
-  if (overrides.rate !== undefined) argIssues.push({ path: '/overrides/rate', message: 'a simulation scenario has no arrival-rate executor: change its `arrivals` instead' });
+  if (overrides.rate !== undefined)
+    argIssues.push({
+      path: '/overrides/rate',
+      message: 'a simulation scenario has no arrival-rate executor: change its `arrivals` instead',
+    });
   if (durationMs !== undefined && durationMs > 0) {
     out.durationMs = durationMs;
     // a shortened run keeps a warm-up that fits: a tenth of the new duration at most
@@ -118,12 +186,21 @@ export function validateSimulation(input: unknown, overrides: SimulationOverride
     }
   }
   if (issues.length) {
-    throw new PipelabError('INVALID_SCENARIO', `${where} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'})`, {
-      issues,
-      hint: 'fix the fields listed above; the model config is described in docs/simulation.md',
-    });
+    throw new PipelabError(
+      'INVALID_SCENARIO',
+      `${where} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'})`,
+      {
+        issues,
+        hint: 'fix the fields listed above; the model config is described in docs/simulation.md',
+      },
+    );
   }
-  if (argIssues.length) throw new PipelabError('INVALID_ARGUMENT', `invalid override${argIssues.length > 1 ? 's' : ''} for simulation scenario ${out.name}`, { issues: argIssues, hint: 'check --seed and --duration (--rate does not apply to simulations)' });
+  if (argIssues.length)
+    throw new PipelabError(
+      'INVALID_ARGUMENT',
+      `invalid override${argIssues.length > 1 ? 's' : ''} for simulation scenario ${out.name}`,
+      { issues: argIssues, hint: 'check --seed and --duration (--rate does not apply to simulations)' },
+    );
   return out;
 }
 
@@ -131,38 +208,70 @@ const SCALED_GROUPS = ['consumers', 'processors', 'modelServers', 'featureStore'
 
 /** what the model would refuse at its start, found now with the rest (groups, KEDA vs a consumers HPA) */
 function autoscalingIssues(a: unknown): Issue[] {
-  if (!a || typeof a !== 'object') return [{ path: '/autoscaling', message: 'expected { policies?: ScalingPolicy[], keda?: {...} }' }];
+  if (!a || typeof a !== 'object')
+    return [{ path: '/autoscaling', message: 'expected { policies?: ScalingPolicy[], keda?: {...} }' }];
   const { policies, keda } = a as { policies?: unknown; keda?: unknown };
   const issues: Issue[] = [];
-  if (policies !== undefined && !Array.isArray(policies)) issues.push({ path: '/autoscaling/policies', message: 'expected an array, e.g. seedPolicies()' });
+  if (policies !== undefined && !Array.isArray(policies))
+    issues.push({ path: '/autoscaling/policies', message: 'expected an array, e.g. seedPolicies()' });
   (Array.isArray(policies) ? policies : []).forEach((p: { group?: unknown; hpa?: unknown }, i) => {
-    if (!SCALED_GROUPS.includes(String(p?.group))) issues.push({ path: `/autoscaling/policies/${i}/group`, message: `${JSON.stringify(p?.group)} is not a group of the model (one of ${SCALED_GROUPS.join(', ')}; processors scale the consumers)` });
-    else if (keda !== undefined && (p.group === 'consumers' || p.group === 'processors')) issues.push({ path: `/autoscaling/policies/${i}/group`, message: 'the KEDA scaler (autoscaling.keda) owns the consumers: drop this policy or the keda block' });
-    if (!p?.hpa || typeof p.hpa !== 'object') issues.push({ path: `/autoscaling/policies/${i}/hpa`, message: 'required: the HPA spec ({ maxReplicas, metrics: [...] })' });
+    if (!SCALED_GROUPS.includes(String(p?.group)))
+      issues.push({
+        path: `/autoscaling/policies/${i}/group`,
+        message: `${JSON.stringify(p?.group)} is not a group of the model (one of ${SCALED_GROUPS.join(', ')}; processors scale the consumers)`,
+      });
+    else if (keda !== undefined && (p.group === 'consumers' || p.group === 'processors'))
+      issues.push({
+        path: `/autoscaling/policies/${i}/group`,
+        message: 'the KEDA scaler (autoscaling.keda) owns the consumers: drop this policy or the keda block',
+      });
+    if (!p?.hpa || typeof p.hpa !== 'object')
+      issues.push({
+        path: `/autoscaling/policies/${i}/hpa`,
+        message: 'required: the HPA spec ({ maxReplicas, metrics: [...] })',
+      });
   });
   return issues;
 }
 
 function thresholdIssues(config: ThresholdsConfig): Issue[] {
   const c = compileThresholds(config, { metricTypes: SIM_METRIC_TYPES });
-  const issues: Issue[] = c.ok ? [] : c.issues.map((i) => ({ path: i.path.startsWith('/thresholds') ? i.path : `/thresholds${i.path}`, message: i.message }));
+  const issues: Issue[] = c.ok
+    ? []
+    : c.issues.map((i) => ({
+        path: i.path.startsWith('/thresholds') ? i.path : `/thresholds${i.path}`,
+        message: i.message,
+      }));
   if (config && typeof config === 'object') {
     for (const key of Object.keys(config)) {
       const k = parseMetricKey(key);
-      if (k.ok && !(k.value.name in SIM_METRIC_TYPES)) issues.push({ path: `/thresholds/${key}`, message: `a simulated run has no metric "${k.value.name}" (known: ${Object.keys(SIM_METRIC_TYPES).join(', ')})` });
+      if (k.ok && !(k.value.name in SIM_METRIC_TYPES))
+        issues.push({
+          path: `/thresholds/${key}`,
+          message: `a simulated run has no metric "${k.value.name}" (known: ${Object.keys(SIM_METRIC_TYPES).join(', ')})`,
+        });
     }
   }
   return issues;
 }
 
 function costIssues(cost: unknown, cat: Catalogue): Issue[] {
-  if (!cost || typeof cost !== 'object') return [{ path: '/cost', message: "expected { group: { instance: 'c6i.xlarge', pricing?: 'onDemand' | 'spot' | 'reserved' } }" }];
+  if (!cost || typeof cost !== 'object')
+    return [
+      {
+        path: '/cost',
+        message: "expected { group: { instance: 'c6i.xlarge', pricing?: 'onDemand' | 'spot' | 'reserved' } }",
+      },
+    ];
   const issues: Issue[] = [];
   for (const [g, spec] of Object.entries(cost as Record<string, { instance?: unknown; pricing?: unknown }>)) {
     try {
       hourlyPrice(cat, String(spec?.instance), spec?.pricing as never);
     } catch (e) {
-      issues.push({ path: `/cost/${g}`, message: (e as Error).message + ` (known: ${Object.keys(cat.instances).join(', ')})` });
+      issues.push({
+        path: `/cost/${g}`,
+        message: (e as Error).message + ` (known: ${Object.keys(cat.instances).join(', ')})`,
+      });
     }
   }
   return issues;
@@ -179,16 +288,34 @@ async function importScenarioFile(file: string): Promise<{ default?: unknown }> 
   if (!existsSync(abs) || !statSync(abs).isFile()) {
     let known = '';
     try {
-      known = readdirSync(dirname(abs)).filter((f) => /\.(ts|js|mjs)$/.test(f)).join(', ');
+      known = readdirSync(dirname(abs))
+        .filter((f) => /\.(ts|js|mjs)$/.test(f))
+        .join(', ');
     } catch {
       /* directory missing too */
     }
-    throw new PipelabError('SCENARIO_NOT_FOUND', `scenario file not found: ${file}`, { hint: known ? `scenario files in ${dirname(abs)}: ${known}` : 'give the path of a scenario file, e.g. scenarios/autoscale-spike.ts' });
+    throw new PipelabError('SCENARIO_NOT_FOUND', `scenario file not found: ${file}`, {
+      hint: known
+        ? `scenario files in ${dirname(abs)}: ${known}`
+        : 'give the path of a scenario file, e.g. scenarios/autoscale-spike.ts',
+    });
   }
   try {
     return (await import(scenarioUrl(abs))) as { default?: unknown };
   } catch (e) {
-    throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} could not be loaded`, { cause: e, issues: [{ path: '/', message: String((e as Error)?.message ?? e).split('\n').slice(0, 3).join(' ') }], hint: 'fix the error in the file (a syntax error or a failing import); `npx tsc --noEmit` shows type errors too' });
+    throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} could not be loaded`, {
+      cause: e,
+      issues: [
+        {
+          path: '/',
+          message: String((e as Error)?.message ?? e)
+            .split('\n')
+            .slice(0, 3)
+            .join(' '),
+        },
+      ],
+      hint: 'fix the error in the file (a syntax error or a failing import); `npx tsc --noEmit` shows type errors too',
+    });
   }
 }
 
@@ -207,7 +334,8 @@ export async function loadAnyScenario(file: string, overrides: ScenarioOverrides
       hint: `end it with: export default defineScenario({ name: '${basename(file).replace(/\.[^.]+$/, '')}', target: {...}, executors: {...} }), or defineSimulation({...}) for a simulation`,
     });
   }
-  if (isSimulationScenario(mod.default)) return { kind: 'simulation', scenario: validateSimulation(mod.default, overrides, file) };
+  if (isSimulationScenario(mod.default))
+    return { kind: 'simulation', scenario: validateSimulation(mod.default, overrides, file) };
   return { kind: 'live', scenario: validateScenario(mod.default, overrides, file) };
 }
 
@@ -243,8 +371,14 @@ export function runSimulation(s: SimulationScenario, opts: RunSimulationOptions 
   const compiled = compileThresholds(s.thresholds ?? {}, { metricTypes: SIM_METRIC_TYPES });
   if (!compiled.ok) throw new PipelabError('THRESHOLD_SYNTAX', 'invalid thresholds', { issues: compiled.issues });
   const summary = simulate(s, { startedAt: opts.startedAt, onTick: opts.onTick, thresholds: compiled.value });
-  summary.scenario = { name: s.name, ...(opts.file ? { file: opts.file } : {}), description: s.description ?? 'simulated pipeline', tags: { mode: 'simulated' } };
-  if (opts.overrides && Object.keys(opts.overrides).length) summary.config = { ...(summary.config as object), overrides: opts.overrides };
+  summary.scenario = {
+    name: s.name,
+    ...(opts.file ? { file: opts.file } : {}),
+    description: s.description ?? 'simulated pipeline',
+    tags: { mode: 'simulated' },
+  };
+  if (opts.overrides && Object.keys(opts.overrides).length)
+    summary.config = { ...(summary.config as object), overrides: opts.overrides };
   const x = summary.extra!.sim as SimExtra;
   if (s.loadChangeAtMs !== undefined) x.loadChangeAtMs = s.loadChangeAtMs;
   const cost = runCost(summary, opts.catalogue ?? loadCatalogue(), s.cost ?? DEFAULT_COST_SPEC);

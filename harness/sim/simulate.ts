@@ -76,11 +76,15 @@ export function downsamplePoints(points: TimePoint[], factor: number): TimePoint
     for (const k of keys) {
       const vs = chunk.map((c) => c[k]).filter((v): v is TimePointValue => typeof v === 'object');
       if (!vs.length) continue;
-      if (vs.every((v) => v.value !== undefined)) { p[k] = { value: vs[vs.length - 1]!.value! }; continue; }
+      if (vs.every((v) => v.value !== undefined)) {
+        p[k] = { value: vs[vs.length - 1]!.value! };
+        continue;
+      }
       const count = vs.reduce((a, v) => a + (v.count ?? 0), 0);
       const agg: TimePointValue = { count };
       if (vs.some((v) => v.p50 !== undefined) && count > 0) {
-        for (const q of ['p50', 'p90', 'p95'] as const) agg[q] = vs.reduce((a, v) => a + (v[q] ?? 0) * (v.count ?? 0), 0) / count;
+        for (const q of ['p50', 'p90', 'p95'] as const)
+          agg[q] = vs.reduce((a, v) => a + (v[q] ?? 0) * (v.count ?? 0), 0) / count;
         agg.p99 = Math.max(...vs.map((v) => v.p99 ?? 0));
         agg.max = Math.max(...vs.map((v) => v.max ?? 0));
       }
@@ -99,14 +103,28 @@ export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}):
   const sim: ServiceInfo = { mode: 'simulated', detail: 'pipelab discrete-event model' };
   const start = Date.parse(opts.startedAt ?? '1970-01-01T00:00:00.000Z');
   const extra: SimExtra = {
-    generated: out.generated, processed: out.processed, backlog: out.backlog, inFlight: out.inFlight, maxLag: out.maxLag,
-    sloP99Ms: cfg.slo.p99Ms, sloViolationMinutes: out.sloViolationSeconds / 60,
-    timeToRecoverMs: null, recovered: true,
-    replicaTimeline: out.replicaTimeline, replicaSeconds: out.replicaSeconds,
-    decisions: out.decisions, decisionsDropped: out.decisionsDropped, rebalances: out.rebalances,
-    events: out.eventsProcessed, peakPendingEvents: out.peakPendingEvents, modelBatches: out.modelBatches,
+    generated: out.generated,
+    processed: out.processed,
+    backlog: out.backlog,
+    inFlight: out.inFlight,
+    maxLag: out.maxLag,
+    sloP99Ms: cfg.slo.p99Ms,
+    sloViolationMinutes: out.sloViolationSeconds / 60,
+    timeToRecoverMs: null,
+    recovered: true,
+    replicaTimeline: out.replicaTimeline,
+    replicaSeconds: out.replicaSeconds,
+    decisions: out.decisions,
+    decisionsDropped: out.decisionsDropped,
+    rebalances: out.rebalances,
+    events: out.eventsProcessed,
+    peakPendingEvents: out.peakPendingEvents,
+    modelBatches: out.modelBatches,
   };
-  const timeseries = { intervalMs: cfg.seriesIntervalMs ?? 1000, points: downsamplePoints(out.points, (cfg.seriesIntervalMs ?? 1000) / 1000) };
+  const timeseries = {
+    intervalMs: cfg.seriesIntervalMs ?? 1000,
+    points: downsamplePoints(out.points, (cfg.seriesIntervalMs ?? 1000) / 1000),
+  };
   Object.assign(extra, recoveryOf({ timeseries, warmupMs: cfg.warmupMs }, cfg.slo.p99Ms));
   return {
     schema: SUMMARY_SCHEMA,
@@ -122,10 +140,32 @@ export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}):
     metrics,
     timeseries,
     thresholds: out.thresholdResults,
-    ...(out.abortedBy ? { aborted: { by: 'threshold' as const, reason: `threshold ${out.abortedBy.threshold.metric}: ${out.abortedBy.threshold.expression} failed`, atMs: out.abortedBy.atMs } } : {}),
-    executors: [{ name: 'arrivals', type: 'simulated', scheduled: out.generated, completed: out.processed, dropped: 0, maxSchedulerLagMs: 0 }],
+    ...(out.abortedBy
+      ? {
+          aborted: {
+            by: 'threshold' as const,
+            reason: `threshold ${out.abortedBy.threshold.metric}: ${out.abortedBy.threshold.expression} failed`,
+            atMs: out.abortedBy.atMs,
+          },
+        }
+      : {}),
+    executors: [
+      {
+        name: 'arrivals',
+        type: 'simulated',
+        scheduled: out.generated,
+        completed: out.processed,
+        dropped: 0,
+        maxSchedulerLagMs: 0,
+      },
+    ],
     // not measured for simulated runs (they would make the output depend on the machine)
-    system: { cpuPercent: { mean: 0, max: 0 }, rssMb: { mean: 0, max: 0 }, heapUsedMb: { mean: 0, max: 0 }, eventLoopDelayMs: { p50: 0, p99: 0, max: 0 } },
+    system: {
+      cpuPercent: { mean: 0, max: 0 },
+      rssMb: { mean: 0, max: 0 },
+      heapUsedMb: { mean: 0, max: 0 },
+      eventLoopDelayMs: { p50: 0, p99: 0, max: 0 },
+    },
     extra: { sim: extra },
   };
 }

@@ -40,13 +40,25 @@ export function mmc(lambda: number, mu: number, c: number): QueueFigures {
   const a = lambda / mu;
   const C = erlangC(c, a);
   const wq = C / (c * mu - lambda);
-  return { meanWait: wq, meanResponse: wq + 1 / mu, pWait: C, utilisation: a / c, meanInSystem: lambda * (wq + 1 / mu) };
+  return {
+    meanWait: wq,
+    meanResponse: wq + 1 / mu,
+    pWait: C,
+    utilisation: a / c,
+    meanInSystem: lambda * (wq + 1 / mu),
+  };
 }
 
 export function md1(lambda: number, mu: number): QueueFigures {
   const rho = lambda / mu;
   const wq = rho / (2 * mu * (1 - rho));
-  return { meanWait: wq, meanResponse: wq + 1 / mu, pWait: rho, utilisation: rho, meanInSystem: lambda * (wq + 1 / mu) };
+  return {
+    meanWait: wq,
+    meanResponse: wq + 1 / mu,
+    pWait: rho,
+    utilisation: rho,
+    meanInSystem: lambda * (wq + 1 / mu),
+  };
 }
 
 /** M/M/c tail: P(Wq > t) */

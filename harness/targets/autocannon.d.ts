@@ -2,7 +2,10 @@
 // @types/autocannon describes v7).
 declare module 'autocannon' {
   interface AutocannonInstance {
-    on(event: 'response', fn: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): void;
+    on(
+      event: 'response',
+      fn: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): void;
     on(event: 'reqError', fn: (error: Error) => void): void;
     on(event: 'done', fn: (result: Record<string, unknown>) => void): void;
     on(event: 'error', fn: (error: Error) => void): void;

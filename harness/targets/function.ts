@@ -32,7 +32,9 @@ export const schema = strictObject({
   type: z.literal('function'),
   /** shown in reports instead of '[function]' */
   name: nonEmptyString().optional(),
-  fn: z.custom<FunctionTargetFn>((v) => typeof v === 'function', { error: 'expected a function (async (ctx) => { ... })' }).optional(),
+  fn: z
+    .custom<FunctionTargetFn>((v) => typeof v === 'function', { error: 'expected a function (async (ctx) => { ... })' })
+    .optional(),
   builtin: enumOf(BUILTINS).optional(),
   /** builtin 'sleep': base service time */
   ms: nonNegativeNumber().optional(),
@@ -45,7 +47,11 @@ export const schema = strictObject({
   stallForMs: nonNegativeNumber().optional(),
 }).superRefine((c, ctx) => {
   if ((c.fn === undefined) === (c.builtin === undefined)) {
-    ctx.addIssue({ code: 'custom', path: [], message: `give either "fn" (an async function) or "builtin" (one of ${BUILTINS.map((b) => `"${b}"`).join(', ')})` });
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message: `give either "fn" (an async function) or "builtin" (one of ${BUILTINS.map((b) => `"${b}"`).join(', ')})`,
+    });
   }
   if (c.fn !== undefined || c.builtin === 'noop') {
     for (const k of ['ms', 'jitterMs', 'errorRate', 'stallAtMs', 'stallForMs'] as const) {
@@ -53,7 +59,11 @@ export const schema = strictObject({
     }
   }
   if ((c.stallAtMs === undefined) !== (c.stallForMs === undefined)) {
-    ctx.addIssue({ code: 'custom', path: [c.stallAtMs === undefined ? 'stallAtMs' : 'stallForMs'], message: 'stallAtMs and stallForMs go together' });
+    ctx.addIssue({
+      code: 'custom',
+      path: [c.stallAtMs === undefined ? 'stallAtMs' : 'stallForMs'],
+      message: 'stallAtMs and stallForMs go together',
+    });
   }
 });
 export type Config = z.output<typeof schema>;
@@ -80,13 +90,25 @@ export function create(c: Config): Target {
     const fn = c.fn;
     iterate = async (it) => {
       const t = ctx as TargetContext;
-      return toOutcome(await fn({ ...it, rng: rng as Rng, now: t.now, sleep: (ms) => sleep(ms, it.signal), metrics: t.metrics, tags: t.tags }));
+      return toOutcome(
+        await fn({
+          ...it,
+          rng: rng as Rng,
+          now: t.now,
+          sleep: (ms) => sleep(ms, it.signal),
+          metrics: t.metrics,
+          tags: t.tags,
+        }),
+      );
     };
   } else if (c.builtin === 'noop') {
     iterate = () => RESOLVED_OK;
   } else {
-    const base = c.ms ?? 0, jitter = c.jitterMs ?? 0, errorRate = c.errorRate ?? 0;
-    const stallAt = c.stallAtMs ?? Infinity, stallEnd = stallAt + (c.stallForMs ?? 0);
+    const base = c.ms ?? 0,
+      jitter = c.jitterMs ?? 0,
+      errorRate = c.errorRate ?? 0;
+    const stallAt = c.stallAtMs ?? Infinity,
+      stallEnd = stallAt + (c.stallForMs ?? 0);
     iterate = async (it) => {
       const t = ctx as TargetContext;
       const r = rng as Rng;
@@ -109,7 +131,12 @@ export function create(c: Config): Target {
     iterate,
     async teardown() {},
     services(): Record<string, ServiceInfo> {
-      return { target: { mode: 'embedded', detail: c.fn ? `function ${c.name ?? (c.fn.name || '(anonymous)')}` : `builtin ${c.builtin}` } };
+      return {
+        target: {
+          mode: 'embedded',
+          detail: c.fn ? `function ${c.name ?? (c.fn.name || '(anonymous)')}` : `builtin ${c.builtin}`,
+        },
+      };
     },
   };
 }

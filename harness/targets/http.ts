@@ -16,7 +16,13 @@ import { parseDuration } from '../scenario/duration.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';
 
 /** every default of the http target, in one place */
-export const DEFAULTS = { engine: 'undici', connections: 100, pipelining: 1, timeout: '10s', keepAliveTimeoutMs: 30_000 } as const;
+export const DEFAULTS = {
+  engine: 'undici',
+  connections: 100,
+  pipelining: 1,
+  timeout: '10s',
+  keepAliveTimeoutMs: 30_000,
+} as const;
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export const ENGINES = ['undici', 'autocannon'] as const;
@@ -51,7 +57,8 @@ function requestBody(c: Config): { body?: string; headers: Record<string, string
   const headers = { ...(c.headers ?? {}) };
   if (c.body === undefined) return { headers };
   if (typeof c.body === 'string') return { body: c.body, headers };
-  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['content-type'] = 'application/json';
   return { body: JSON.stringify(c.body), headers };
 }
 
@@ -97,7 +104,8 @@ export function create(c: Config): HttpTarget {
       }
     },
     async iterate(it: IterationContext): Promise<IterationOutcome> {
-      if (!pool) throw new Error('http target: iterate() before setup() (or engine autocannon, which drives its own loop)');
+      if (!pool)
+        throw new Error('http target: iterate() before setup() (or engine autocannon, which drives its own loop)');
       try {
         const res = await pool.request({ path, method, headers, body, signal: it.signal });
         await res.body.dump();
@@ -112,7 +120,9 @@ export function create(c: Config): HttpTarget {
       pool = undefined;
     },
     services(): Record<string, ServiceInfo> {
-      return { target: { mode: 'external', detail: `${method} ${c.url}${c.engine === 'autocannon' ? ' (autocannon)' : ''}` } };
+      return {
+        target: { mode: 'external', detail: `${method} ${c.url}${c.engine === 'autocannon' ? ' (autocannon)' : ''}` },
+      };
     },
     extra() {
       return lastResult ? { autocannon: lastResult } : {};
@@ -172,7 +182,12 @@ export function create(c: Config): HttpTarget {
         connections: result.connections,
         pipelining: result.pipelining,
       };
-      return { requests: result.requests?.total ?? 0, errors: result.errors ?? 0, non2xx: result.non2xx ?? 0, timeouts: result.timeouts ?? 0 };
+      return {
+        requests: result.requests?.total ?? 0,
+        errors: result.errors ?? 0,
+        non2xx: result.non2xx ?? 0,
+        timeouts: result.timeouts ?? 0,
+      };
     };
   }
   return target;

@@ -30,8 +30,11 @@ export function isTargetType(t: unknown): t is TargetType {
 
 export function createTarget(c: TargetConfig): Target {
   switch (c.type) {
-    case 'function': return fn.create(c);
-    case 'http': return http.create(c);
-    case 'pipeline': return pipeline.create(c);
+    case 'function':
+      return fn.create(c);
+    case 'http':
+      return http.create(c);
+    case 'pipeline':
+      return pipeline.create(c);
   }
 }

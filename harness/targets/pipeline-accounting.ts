@@ -31,15 +31,30 @@ export interface Accounting {
   drainMs: number;
 }
 
-const PENDING = 0, DECIDED = 1, DEAD = 2;
+const PENDING = 0,
+  DECIDED = 1,
+  DEAD = 2;
 
 export class EventLedger {
   private readonly state = new Map<string, number>();
   private pending = 0;
   private readonly malformed = new Set<string>();
   private readonly a: Accounting = {
-    produced: 0, malformedProduced: 0, produceFailed: 0, decided: 0, deadLettered: 0, deadLetterReasons: {}, missing: 0,
-    duplicates: 0, foreign: 0, aggregatedEvents: 0, windowsObserved: 0, bySource: {}, byModelVersion: {}, missingSample: [], drainMs: 0,
+    produced: 0,
+    malformedProduced: 0,
+    produceFailed: 0,
+    decided: 0,
+    deadLettered: 0,
+    deadLetterReasons: {},
+    missing: 0,
+    duplicates: 0,
+    foreign: 0,
+    aggregatedEvents: 0,
+    windowsObserved: 0,
+    bySource: {},
+    byModelVersion: {},
+    missingSample: [],
+    drainMs: 0,
   };
 
   produced(id: string, malformed: boolean): void {
@@ -47,7 +62,7 @@ export class EventLedger {
     this.state.set(id, PENDING);
     this.pending++;
     this.a.produced++;
-    if (malformed) (this.a.malformedProduced++, this.malformed.add(id));
+    if (malformed) this.a.malformedProduced++, this.malformed.add(id);
   }
   /** the broker never acknowledged it: not produced, so neither pending nor missing */
   produceFailed(id: string): void {

@@ -40,7 +40,12 @@ export const autoscaleSchema = strictObject({
 });
 export type AutoscaleConfig = z.output<typeof autoscaleSchema>;
 
-export const LIVE_AUTOSCALE_DEFAULTS = { syncPeriodMs: 2000, pollingIntervalMs: 2000, downscaleStabilizationMs: 10_000, seedLagThreshold: 10_000 };
+export const LIVE_AUTOSCALE_DEFAULTS = {
+  syncPeriodMs: 2000,
+  pollingIntervalMs: 2000,
+  downscaleStabilizationMs: 10_000,
+  seedLagThreshold: 10_000,
+};
 
 /** what the controller loop needs from the target */
 export interface ScalableGroup {
@@ -87,21 +92,46 @@ export class LiveAutoscaler {
     const min = cfg.min ?? 1;
     const max = cfg.max ?? partitions;
     const syncPeriodMs = cfg.syncPeriod ? parseDuration(cfg.syncPeriod) : LIVE_AUTOSCALE_DEFAULTS.syncPeriodMs;
-    const downscaleStabilizationMs = cfg.downscaleStabilization !== undefined ? parseDuration(cfg.downscaleStabilization) : LIVE_AUTOSCALE_DEFAULTS.downscaleStabilizationMs;
+    const downscaleStabilizationMs =
+      cfg.downscaleStabilization !== undefined
+        ? parseDuration(cfg.downscaleStabilization)
+        : LIVE_AUTOSCALE_DEFAULTS.downscaleStabilizationMs;
     const lagThreshold = cfg.lagThreshold ?? (cfg.policy === 'keda' ? 10 : LIVE_AUTOSCALE_DEFAULTS.seedLagThreshold);
     if (cfg.policy === 'keda') {
       this.keda = new KedaKafkaScaler({
-        name: 'keda-kafka', target: 'processors', lagThreshold, minReplicaCount: min, maxReplicaCount: max,
-        pollingIntervalMs: cfg.pollingInterval ? parseDuration(cfg.pollingInterval) : LIVE_AUTOSCALE_DEFAULTS.pollingIntervalMs,
+        name: 'keda-kafka',
+        target: 'processors',
+        lagThreshold,
+        minReplicaCount: min,
+        maxReplicaCount: max,
+        pollingIntervalMs: cfg.pollingInterval
+          ? parseDuration(cfg.pollingInterval)
+          : LIVE_AUTOSCALE_DEFAULTS.pollingIntervalMs,
         hpa: { syncPeriodMs, downscaleStabilizationMs },
       });
     } else {
       this.hpa = new Hpa({
-        name: 'lag>threshold→processors', target: 'processors', minReplicas: min, maxReplicas: max, syncPeriodMs, downscaleStabilizationMs,
+        name: 'lag>threshold→processors',
+        target: 'processors',
+        minReplicas: min,
+        maxReplicas: max,
+        syncPeriodMs,
+        downscaleStabilizationMs,
         metrics: [{ type: 'External', name: 'consumer_lag', target: { type: 'AverageValue', value: lagThreshold } }],
       });
     }
-    this.log = { policy: cfg.policy, min, max, lagThreshold, syncPeriodMs, decisions: [], steadySyncs: 0, replicaTimeline: [], maxReplicas: 0, errors: [] };
+    this.log = {
+      policy: cfg.policy,
+      min,
+      max,
+      lagThreshold,
+      syncPeriodMs,
+      decisions: [],
+      steadySyncs: 0,
+      replicaTimeline: [],
+      maxReplicas: 0,
+      errors: [],
+    };
   }
 
   start(): void {
@@ -111,7 +141,13 @@ export class LiveAutoscaler {
     this.clock.metrics?.gauge('replicas_processors').set(n, this.clock.now());
     this.timer = setInterval(() => {
       if (this.busy || this.stopped) return;
-      this.busy = this.tick().catch((e: unknown) => { this.log.errors.push((e as Error).message); }).finally(() => { this.busy = undefined; });
+      this.busy = this.tick()
+        .catch((e: unknown) => {
+          this.log.errors.push((e as Error).message);
+        })
+        .finally(() => {
+          this.busy = undefined;
+        });
     }, this.log.syncPeriodMs);
   }
 
@@ -140,7 +176,11 @@ export class LiveAutoscaler {
       d = this.hpa!.decide({ nowMs: now, currentReplicas: current, pods: [], external: { consumer_lag: total } });
     }
     const gauge = this.clock.metrics?.gauge('replicas_processors');
-    const wanted = d !== undefined && d.recommendation !== current && d.recommendation >= this.log.min && d.recommendation <= this.log.max;
+    const wanted =
+      d !== undefined &&
+      d.recommendation !== current &&
+      d.recommendation >= this.log.min &&
+      d.recommendation <= this.log.max;
     if (!d || (d.final === current && !wanted)) {
       this.log.steadySyncs++;
       gauge?.set(current, now);
@@ -148,8 +188,14 @@ export class LiveAutoscaler {
     }
     const target = Math.max(this.log.min, Math.min(this.log.max, d.final));
     let n = current;
-    while (n < target && !this.stopped) { await this.group.add(); n++; }
-    while (n > target && n > 1 && !this.stopped) { await this.group.remove(); n--; }
+    while (n < target && !this.stopped) {
+      await this.group.add();
+      n++;
+    }
+    while (n > target && n > 1 && !this.stopped) {
+      await this.group.remove();
+      n--;
+    }
     this.log.decisions.push({ ...d, applied: n });
     if (n !== current) {
       this.log.replicaTimeline.push({ t: this.clock.now(), replicas: n });

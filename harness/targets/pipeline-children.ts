@@ -29,12 +29,33 @@ export interface ChildProcessorOptions {
 }
 
 export async function startChildProcessor(o: ChildProcessorOptions): Promise<ChildProcessor> {
-  const args = [CLI, 'process', '--kafka', o.brokers.join(','), '--model-server', o.modelServerUrl, '--group', o.group, '--compression', o.compression, '--stats', '0'];
+  const args = [
+    CLI,
+    'process',
+    '--kafka',
+    o.brokers.join(','),
+    '--model-server',
+    o.modelServerUrl,
+    '--group',
+    o.group,
+    '--compression',
+    o.compression,
+    '--stats',
+    '0',
+  ];
   if (o.sessionTimeoutMs !== undefined) args.push('--session-timeout', String(o.sessionTimeoutMs));
   if (o.redisUrl) args.push('--redis', o.redisUrl);
   else args.push('--redis-mode', 'embedded');
   const env = { ...process.env };
-  for (const k of ['PIPELAB_KAFKA', 'PIPELAB_KAFKA_MODE', 'PIPELAB_REDIS', 'PIPELAB_REDIS_MODE', 'PIPELAB_MODEL_SERVER', 'PIPELAB_MODEL_SERVER_MODE']) delete env[k];
+  for (const k of [
+    'PIPELAB_KAFKA',
+    'PIPELAB_KAFKA_MODE',
+    'PIPELAB_REDIS',
+    'PIPELAB_REDIS_MODE',
+    'PIPELAB_MODEL_SERVER',
+    'PIPELAB_MODEL_SERVER_MODE',
+  ])
+    delete env[k];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let out = '';
@@ -42,14 +63,18 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
     const timer = setTimeout(() => resolve(false), o.startTimeoutMs ?? 30_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d;
-      if (/ consuming transactions /.test(out)) (clearTimeout(timer), resolve(true));
+      if (/ consuming transactions /.test(out)) clearTimeout(timer), resolve(true);
     });
     child.stderr.on('data', (d: Buffer) => (out += d));
     child.once('exit', () => (clearTimeout(timer), resolve(false)));
   });
   if (!ready) {
     child.kill('SIGKILL');
-    throw new PipelabError('SERVICE_UNAVAILABLE', `pipelab process did not start: ${out.trim().slice(-400) || 'no output'}`, { hint: 'run `pipelab process --kafka <bootstrap>` by hand to see why, or use processorMode: in-process' });
+    throw new PipelabError(
+      'SERVICE_UNAVAILABLE',
+      `pipelab process did not start: ${out.trim().slice(-400) || 'no output'}`,
+      { hint: 'run `pipelab process --kafka <bootstrap>` by hand to see why, or use processorMode: in-process' },
+    );
   }
   // keep draining its output so a chatty child never blocks on a full pipe
   child.stdout.resume();

@@ -38,14 +38,26 @@ export interface DriftLoopHandle {
   report(): DriftLoopReport;
 }
 
-const COUNTERS: Record<string, string> = { detection: 'drift_alerts', 'candidate-rollout': 'model_rollouts', promotion: 'model_promotions', rollback: 'model_rollbacks' };
+const COUNTERS: Record<string, string> = {
+  detection: 'drift_alerts',
+  'candidate-rollout': 'model_rollouts',
+  promotion: 'model_promotions',
+  rollback: 'model_rollbacks',
+};
 
-export function startDriftLoop(c: DriftLoopConfig, o: { server?: ModelServer; metrics: MetricsRegistry; now: () => number; drifts: readonly DriftTruth[] }): DriftLoopHandle {
+export function startDriftLoop(
+  c: DriftLoopConfig,
+  o: { server?: ModelServer; metrics: MetricsRegistry; now: () => number; drifts: readonly DriftTruth[] },
+): DriftLoopHandle {
   const server = o.server;
   if (!server) {
-    throw new PipelabError('INVALID_SCENARIO', 'target.driftLoop needs the embedded model server (it adds candidate versions and changes routes at run time)', {
-      hint: 'leave --model-server / PIPELAB_MODEL_SERVER unset, or use --model-server-mode embedded',
-    });
+    throw new PipelabError(
+      'INVALID_SCENARIO',
+      'target.driftLoop needs the embedded model server (it adds candidate versions and changes routes at run time)',
+      {
+        hint: 'leave --model-server / PIPELAB_MODEL_SERVER unset, or use --model-server-mode embedded',
+      },
+    );
   }
   const routes = server.routes();
   const top = [...routes].sort((a, b) => b.weight - a.weight)[0]!;
@@ -55,7 +67,13 @@ export function startDriftLoop(c: DriftLoopConfig, o: { server?: ModelServer; me
     host: { addVersion: (v, m) => server.addVersion(v, m as FraudModel), setRoutes: (r) => server.setRoutes(r) },
     train: fraudRetrainer({ epochs: c.epochs }),
     now: o.now,
-    monitor: { detector: c.detector, signals: c.signals, referenceSize: c.referenceSize, recentSize: c.recentSize, pvalue: c.pvalue },
+    monitor: {
+      detector: c.detector,
+      signals: c.signals,
+      referenceSize: c.referenceSize,
+      recentSize: c.recentSize,
+      pvalue: c.pvalue,
+    },
     baselineRows: c.baselineRows,
     trainRows: c.trainRows,
     evalRows: c.evalRows,
@@ -75,13 +93,21 @@ export function startDriftLoop(c: DriftLoopConfig, o: { server?: ModelServer; me
     tap: (scorer) => ({
       async predict(instances) {
         const preds = await scorer.predict(instances);
-        loop.observe(instances, preds.map((p) => p.score));
+        loop.observe(
+          instances,
+          preds.map((p) => p.score),
+        );
         return preds;
       },
     }),
     generated(nowMs) {
       const ds = onsets.get(produced++);
-      if (ds) loop.mark('drift-onset', `generator drift at event ${produced - 1}: ${ds.map((d) => `${d.param} ${d.op ?? 'set'} ${JSON.stringify(d.value)}`).join('; ')}`, nowMs);
+      if (ds)
+        loop.mark(
+          'drift-onset',
+          `generator drift at event ${produced - 1}: ${ds.map((d) => `${d.param} ${d.op ?? 'set'} ${JSON.stringify(d.value)}`).join('; ')}`,
+          nowMs,
+        );
     },
     idle: () => loop.idle(),
     report: () => loop.report(),

@@ -16,7 +16,16 @@ import type { Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafka
 import { z } from 'zod';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import type { ServiceInfo } from '../../results/types.ts';
-import { enumOf, nonNegativeInt, positiveDuration, duration, positiveInt, probability, strictObject, nonNegativeNumber } from '../scenario/fields.ts';
+import {
+  enumOf,
+  nonNegativeInt,
+  positiveDuration,
+  duration,
+  positiveInt,
+  probability,
+  strictObject,
+  nonNegativeNumber,
+} from '../scenario/fields.ts';
 import { parseDuration } from '../scenario/duration.ts';
 import { registerKafkajsCodecs } from '../../broker/codecs.ts';
 import { resolveServices, servicesRequestFrom, openFeatureStore, type ResolvedServices } from '../services/index.ts';
@@ -55,7 +64,12 @@ export const schema = strictObject({
   users: positiveInt().optional(),
   fraudRate: probability().optional(),
   /** model A/B routes for an embedded/local model server, e.g. 'v1=90,v2=10' */
-  routes: z.string().regex(/^\s*[\w.-]+=\d+(\.\d+)?(\s*,\s*[\w.-]+=\d+(\.\d+)?)*\s*$/, { error: 'expected version=weight pairs, e.g. "v1=90,v2=10"' }).optional(),
+  routes: z
+    .string()
+    .regex(/^\s*[\w.-]+=\d+(\.\d+)?(\s*,\s*[\w.-]+=\d+(\.\d+)?)*\s*$/, {
+      error: 'expected version=weight pairs, e.g. "v1=90,v2=10"',
+    })
+    .optional(),
   modelBatchSize: positiveInt().optional(),
   modelMaxWaitMs: nonNegativeNumber().optional(),
   /** tumbling window size and allowed lateness (defaults 5m, 1m) */
@@ -74,7 +88,10 @@ export const schema = strictObject({
   /** the drift → retrain → A/B → promote loop (docs/drift.md; embedded model server only) */
   driftLoop: strictObject({
     detector: enumOf(['adwin', 'page-hinkley'] as const).optional(),
-    signals: z.array(enumOf(['amount', 'score'] as const)).min(1).optional(),
+    signals: z
+      .array(enumOf(['amount', 'score'] as const))
+      .min(1)
+      .optional(),
     referenceSize: positiveInt().optional(),
     recentSize: positiveInt().optional(),
     pvalue: probability().optional(),
@@ -95,28 +112,63 @@ export const schema = strictObject({
   autoscale: autoscaleSchema.optional(),
 }).superRefine((c, ctx) => {
   if (c.faults?.killProcessorAt !== undefined && (c.processors ?? 1) < 2) {
-    ctx.addIssue({ code: 'custom', path: ['faults', 'killProcessorAt'], message: 'needs processors ≥ 2 (the survivors take over the partitions)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['faults', 'killProcessorAt'],
+      message: 'needs processors ≥ 2 (the survivors take over the partitions)',
+    });
   }
   if (c.driftLoop && ((c.processors ?? 1) < 1 || c.processorMode === 'child')) {
-    ctx.addIssue({ code: 'custom', path: ['driftLoop'], message: 'needs in-process processors (processors ≥ 1, processorMode in-process): the loop watches what they score' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['driftLoop'],
+      message:
+        'needs in-process processors (processors ≥ 1, processorMode in-process): the loop watches what they score',
+    });
   }
   if (c.faults?.stopModelServerAt !== undefined && (c.processors ?? 1) < 1) {
-    ctx.addIssue({ code: 'custom', path: ['faults', 'stopModelServerAt'], message: 'needs in-process processors (processors ≥ 1)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['faults', 'stopModelServerAt'],
+      message: 'needs in-process processors (processors ≥ 1)',
+    });
   }
   if (c.autoscale && ((c.processors ?? 1) < 1 || c.processorMode === 'child')) {
-    ctx.addIssue({ code: 'custom', path: ['autoscale'], message: 'scales in-process processors: needs processors ≥ 1 and processorMode "in-process"' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['autoscale'],
+      message: 'scales in-process processors: needs processors ≥ 1 and processorMode "in-process"',
+    });
   }
-  if (c.autoscale && c.autoscale.min !== undefined && c.autoscale.max !== undefined && c.autoscale.min > c.autoscale.max) {
+  if (
+    c.autoscale &&
+    c.autoscale.min !== undefined &&
+    c.autoscale.max !== undefined &&
+    c.autoscale.min > c.autoscale.max
+  ) {
     ctx.addIssue({ code: 'custom', path: ['autoscale', 'max'], message: `must be ≥ min (${c.autoscale.min})` });
   }
 });
 export type Config = z.output<typeof schema>;
 
-export const PIPELINE_TARGET_DEFAULTS = { processors: 1, processorMode: 'in-process' as 'in-process' | 'child', compression: 'lz4' as Compression, malformedShare: 0, users: 10_000, drainTimeoutMs: 15_000, lingerMs: 2 };
+export const PIPELINE_TARGET_DEFAULTS = {
+  processors: 1,
+  processorMode: 'in-process' as 'in-process' | 'child',
+  compression: 'lz4' as Compression,
+  malformedShare: 0,
+  users: 10_000,
+  drainTimeoutMs: 15_000,
+  lingerMs: 2,
+};
 
 export interface PipelineTarget extends Target {
   /** after setup: the resolved services, processors and accounting so far (tests, notebooks) */
-  readonly handles: { services?: ResolvedServices; processors: StreamProcessor[]; children: ChildProcessor[]; ledger: EventLedger };
+  readonly handles: {
+    services?: ResolvedServices;
+    processors: StreamProcessor[];
+    children: ChildProcessor[];
+    ledger: EventLedger;
+  };
   stopModelServer(): Promise<void>;
   killProcessor(index?: number): Promise<void>;
 }
@@ -161,7 +213,12 @@ export function create(c: Config): PipelineTarget {
     const batch = buffer;
     buffer = [];
     producer
-      .send({ topic: TOPICS.transactions, acks: -1, compression: compressionType(o.compression), messages: batch.map((p) => p.msg) })
+      .send({
+        topic: TOPICS.transactions,
+        acks: -1,
+        compression: compressionType(o.compression),
+        messages: batch.map((p) => p.msg),
+      })
       .then(
         () => batch.forEach((p) => p.resolve(true)),
         () => batch.forEach((p) => p.resolve(false)),
@@ -176,7 +233,9 @@ export function create(c: Config): PipelineTarget {
       if (batch.topic === TOPICS.processedEvents) {
         try {
           ledger.aggregate((JSON.parse(msg.value?.toString('utf8') ?? '{}') as { count?: number }).count ?? 0);
-        } catch { /* an aggregate we cannot read is not an event */ }
+        } catch {
+          /* an aggregate we cannot read is not an event */
+        }
         continue;
       }
       const id = header(msg.headers, H.eventId);
@@ -190,7 +249,9 @@ export function create(c: Config): PipelineTarget {
       let d: { source?: string; modelVersion?: string } = {};
       try {
         d = JSON.parse(msg.value?.toString('utf8') ?? '{}') as typeof d;
-      } catch { /* counted, without its source */ }
+      } catch {
+        /* counted, without its source */
+      }
       if (!ledger.decided(id, d.source ?? 'unknown', d.modelVersion ?? 'unknown')) continue;
       m.counter('decisions').add(1, t, { source: d.source ?? 'unknown', model_version: d.modelVersion ?? 'unknown' });
       const sent = numHeader(msg.headers, H.sentMs);
@@ -215,8 +276,18 @@ export function create(c: Config): PipelineTarget {
     const at = (d: string | undefined, fn: () => Promise<void>): void => {
       if (d === undefined) return;
       const ms = parseDuration(d);
-      const sleep = tc.sleep ?? ((x: number, s?: AbortSignal) => new Promise<void>((r) => { const h = setTimeout(r, x); s?.addEventListener('abort', () => (clearTimeout(h), r()), { once: true }); }));
-      faultTimers.push(sleep(Math.max(0, ms - tc.now()), faultAbort.signal).then(() => (faultAbort.signal.aborted ? undefined : fn())).catch(() => {}));
+      const sleep =
+        tc.sleep ??
+        ((x: number, s?: AbortSignal) =>
+          new Promise<void>((r) => {
+            const h = setTimeout(r, x);
+            s?.addEventListener('abort', () => (clearTimeout(h), r()), { once: true });
+          }));
+      faultTimers.push(
+        sleep(Math.max(0, ms - tc.now()), faultAbort.signal)
+          .then(() => (faultAbort.signal.aborted ? undefined : fn()))
+          .catch(() => {}),
+      );
     };
     at(c.faults?.stopModelServerAt, () => target.stopModelServer());
     at(c.faults?.killProcessorAt, () => target.killProcessor(0));
@@ -230,74 +301,140 @@ export function create(c: Config): PipelineTarget {
       metrics = tc.metrics;
       rng = tc.rng.fork('target:pipeline');
       registerKafkajsCodecs();
-      gen = createTransactionStream({ seed: rng.fork('transactions').seed, users: { count: o.users, zipf: 1.1 }, ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}), ...(c.params ? { params: c.params as never } : {}), ...(c.drifts ? { drifts: c.drifts as never } : {}) });
+      gen = createTransactionStream({
+        seed: rng.fork('transactions').seed,
+        users: { count: o.users, zipf: 1.1 },
+        ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}),
+        ...(c.params ? { params: c.params as never } : {}),
+        ...(c.drifts ? { drifts: c.drifts as never } : {}),
+      });
       const req = servicesRequestFrom(tc.services);
       const routes = o.routes ? parseWeights(o.routes) : undefined;
       const services = await resolveServices({
-        kafka: { ...(req.kafka === true ? {} : req.kafka), embedded: { defaultPartitions: o.partitions ?? 12, minSessionTimeoutMs: 1000 } },
+        kafka: {
+          ...(req.kafka === true ? {} : req.kafka),
+          embedded: { defaultPartitions: o.partitions ?? 12, minSessionTimeoutMs: 1000 },
+        },
         redis: req.redis ?? true,
-        modelServer: { ...(req.modelServer === true ? {} : req.modelServer), setup: { routes, batchSize: o.modelBatchSize, maxWaitMs: o.modelMaxWaitMs } },
+        modelServer: {
+          ...(req.modelServer === true ? {} : req.modelServer),
+          setup: { routes, batchSize: o.modelBatchSize, maxWaitMs: o.modelMaxWaitMs },
+        },
       });
       handles.services = services;
       serviceInfo = services.info();
       try {
         const brokers = services.kafka!.connection.brokers;
-        kafka = new KafkaClient({ clientId: 'pipelab-target', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+        kafka = new KafkaClient({
+          clientId: 'pipelab-target',
+          brokers,
+          logLevel: logLevel.NOTHING,
+          retry: { retries: 8, initialRetryTime: 100 },
+        });
         await ensureTopics(kafka, o.partitions ? { partitions: o.partitions } : {});
         store = await openFeatureStore(services.redis!.connection);
         model = new ModelClient({ urls: [services.modelServer!.connection.url], breaker: { resetTimeoutMs: 1000 } });
-        if (c.driftLoop) drift = startDriftLoop(c.driftLoop, { server: services.modelServer!.connection.server, metrics: tc.metrics, now: () => tc.now(), drifts: gen.drifts });
+        if (c.driftLoop)
+          drift = startDriftLoop(c.driftLoop, {
+            server: services.modelServer!.connection.server,
+            metrics: tc.metrics,
+            now: () => tc.now(),
+            drifts: gen.drifts,
+          });
         const embedded = services.kafka!.connection.broker;
         const dedup = new RecentIds();
         const groupId = `pipelab-processor`;
         if (o.processorMode === 'child') {
-          const started = await Promise.allSettled(Array.from({ length: o.processors }, () => startChildProcessor({
-            brokers, modelServerUrl: services.modelServer!.connection.url, redisUrl: services.redis!.connection.url, group: groupId, compression: o.compression,
-            sessionTimeoutMs: embedded ? 3000 : undefined,
-          })));
+          const started = await Promise.allSettled(
+            Array.from({ length: o.processors }, () =>
+              startChildProcessor({
+                brokers,
+                modelServerUrl: services.modelServer!.connection.url,
+                redisUrl: services.redis!.connection.url,
+                group: groupId,
+                compression: o.compression,
+                sessionTimeoutMs: embedded ? 3000 : undefined,
+              }),
+            ),
+          );
           for (const r of started) if (r.status === 'fulfilled') handles.children.push(r.value);
           const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
           if (failed) throw failed.reason;
         }
         let instances = 0;
-        const makeProcessor = (i: number): StreamProcessor => new StreamProcessor({
-            brokers, store: store!, model: drift ? drift.tap(model!) : model!, groupId, id: `processor-${i + 1}`, compression: o.compression, dedup,
-            windows: { sizeMs: c.window ? parseDuration(c.window) : undefined, allowedLatenessMs: c.allowedLateness ? parseDuration(c.allowedLateness) : undefined },
-            maxInFlight: o.maxInFlight, metrics: tc.metrics, now: () => tc.now(),
+        const makeProcessor = (i: number): StreamProcessor =>
+          new StreamProcessor({
+            brokers,
+            store: store!,
+            model: drift ? drift.tap(model!) : model!,
+            groupId,
+            id: `processor-${i + 1}`,
+            compression: o.compression,
+            dedup,
+            windows: {
+              sizeMs: c.window ? parseDuration(c.window) : undefined,
+              allowedLatenessMs: c.allowedLateness ? parseDuration(c.allowedLateness) : undefined,
+            },
+            maxInFlight: o.maxInFlight,
+            metrics: tc.metrics,
+            now: () => tc.now(),
             lag: embedded ? () => embedded.lag(groupId).total : undefined,
             // only the first instance samples lag (it is the group's, not the instance's)
             lagEveryMs: i === 0 ? 1000 : 0,
             sessionTimeoutMs: embedded ? 3000 : undefined,
             heartbeatIntervalMs: embedded ? 300 : undefined,
           });
-        for (; o.processorMode === 'in-process' && instances < o.processors; instances++) handles.processors.push(makeProcessor(instances));
+        for (; o.processorMode === 'in-process' && instances < o.processors; instances++)
+          handles.processors.push(makeProcessor(instances));
         await Promise.all(handles.processors.map((p) => p.start()));
         producer = kafka.producer({ allowAutoTopicCreation: false });
         await producer.connect();
-        results = kafka.consumer({ groupId: `pipelab-results-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 20, sessionTimeout: embedded ? 3000 : 10_000, heartbeatInterval: embedded ? 300 : 1000 });
+        results = kafka.consumer({
+          groupId: `pipelab-results-${process.pid}-${Date.now()}`,
+          maxWaitTimeInMs: 20,
+          sessionTimeout: embedded ? 3000 : 10_000,
+          heartbeatInterval: embedded ? 300 : 1000,
+        });
         await results.connect();
-        await results.subscribe({ topics: [TOPICS.fraudDecisions, TOPICS.deadLetter, TOPICS.processedEvents], fromBeginning: false });
+        await results.subscribe({
+          topics: [TOPICS.fraudDecisions, TOPICS.deadLetter, TOPICS.processedEvents],
+          fromBeginning: false,
+        });
         const joined = new Promise<void>((r) => results!.on(results!.events.GROUP_JOIN, () => r()));
         await results.run({ eachBatch: onResults, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 3 });
         await joined;
         if (c.autoscale) {
-          if (!embedded) throw new PipelabError('INVALID_SCENARIO', 'target.autoscale needs the embedded broker (it reads the group lag from it)', { hint: 'drop --kafka / PIPELAB_KAFKA for this scenario, or remove target.autoscale' });
+          if (!embedded)
+            throw new PipelabError(
+              'INVALID_SCENARIO',
+              'target.autoscale needs the embedded broker (it reads the group lag from it)',
+              { hint: 'drop --kafka / PIPELAB_KAFKA for this scenario, or remove target.autoscale' },
+            );
           const partitions = o.partitions ?? 12;
-          autoscaler = new LiveAutoscaler(c.autoscale, {
-            replicas: () => handles.processors.length,
-            lag: () => embedded.lag(groupId).partitions.filter((p) => p.topic === TOPICS.transactions).map((p) => ({ latest: p.highWatermark, committed: p.committed < 0 ? null : p.committed })),
-            add: async () => {
-              const p = makeProcessor(instances++);
-              handles.processors.push(p);
-              await p.start();
+          autoscaler = new LiveAutoscaler(
+            c.autoscale,
+            {
+              replicas: () => handles.processors.length,
+              lag: () =>
+                embedded
+                  .lag(groupId)
+                  .partitions.filter((p) => p.topic === TOPICS.transactions)
+                  .map((p) => ({ latest: p.highWatermark, committed: p.committed < 0 ? null : p.committed })),
+              add: async () => {
+                const p = makeProcessor(instances++);
+                handles.processors.push(p);
+                await p.start();
+              },
+              remove: async () => {
+                const p = handles.processors.pop();
+                if (!p) return;
+                retired.push(p);
+                await p.stop();
+              },
             },
-            remove: async () => {
-              const p = handles.processors.pop();
-              if (!p) return;
-              retired.push(p);
-              await p.stop();
-            },
-          }, { now: () => tc.now(), metrics: tc.metrics }, partitions);
+            { now: () => tc.now(), metrics: tc.metrics },
+            partitions,
+          );
           autoscaler.start();
         }
       } catch (e) {
@@ -320,7 +457,8 @@ export function create(c: Config): PipelineTarget {
       const malformed = o.malformedShare > 0 && r.bernoulli(o.malformedShare);
       let value: string;
       if (!malformed) value = transactionToJson(tx);
-      else if (seq % 2 === 0) value = transactionToJson(tx).slice(0, 40); // truncated JSON
+      else if (seq % 2 === 0)
+        value = transactionToJson(tx).slice(0, 40); // truncated JSON
       else value = transactionToJson({ ...tx, amount: -1 }); // schema: a negative amount
       seq++;
       ledger.produced(tx.id, malformed);
@@ -349,10 +487,15 @@ export function create(c: Config): PipelineTarget {
       flush();
       const t0 = performance.now();
       // drain: wait for every produced id to end (decided or dead-lettered)
-      while (ledger.outstanding > 0 && performance.now() - t0 < drainTimeoutMs && results) await new Promise((r) => setTimeout(r, 50));
+      while (ledger.outstanding > 0 && performance.now() - t0 < drainTimeoutMs && results)
+        await new Promise((r) => setTimeout(r, 50));
       // processors stop gracefully: open windows close (aggregates written) before the books close
-      await Promise.all([...handles.processors.map((p) => p.stop().catch(() => {})), ...handles.children.map((c) => c.stop().catch(() => {}))]);
-      if (results && (handles.processors.length || handles.children.length)) await new Promise((r) => setTimeout(r, 300));
+      await Promise.all([
+        ...handles.processors.map((p) => p.stop().catch(() => {})),
+        ...handles.children.map((c) => c.stop().catch(() => {})),
+      ]);
+      if (results && (handles.processors.length || handles.children.length))
+        await new Promise((r) => setTimeout(r, 300));
       processorStats = [...handles.processors, ...retired].map((p) => p.stats());
       accounting = ledger.finish(performance.now() - t0);
       if (metrics) {
@@ -364,7 +507,13 @@ export function create(c: Config): PipelineTarget {
       await model?.close().catch(() => {});
       await store?.close().catch(() => {});
       const kafkaEmbedded = handles.services?.kafka?.connection.broker;
-      brokerStats = kafkaEmbedded ? { recordsProduced: kafkaEmbedded.stats().recordsProduced, storedBytes: kafkaEmbedded.stats().storedBytes, internalErrors: kafkaEmbedded.stats().internalErrors } : undefined;
+      brokerStats = kafkaEmbedded
+        ? {
+            recordsProduced: kafkaEmbedded.stats().recordsProduced,
+            storedBytes: kafkaEmbedded.stats().storedBytes,
+            internalErrors: kafkaEmbedded.stats().internalErrors,
+          }
+        : undefined;
       await handles.services?.close();
       results = undefined;
       producer = undefined;

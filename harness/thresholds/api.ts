@@ -17,9 +17,7 @@ import type { Issue } from '../../errors.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import type { ThresholdResult } from '../../results/types.ts';
 
-export type ThresholdSpec =
-  | string
-  | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
+export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
 
 export type ThresholdsConfig = Record<string, ThresholdSpec[]>;
 
@@ -36,4 +34,6 @@ export interface CompiledThresholds {
 }
 
 /** parse and validate; every problem is reported with its path (/thresholds/latency/0) */
-export type CompileThresholds = (config: ThresholdsConfig) => { ok: true; value: CompiledThresholds } | { ok: false; issues: Issue[] };
+export type CompileThresholds = (
+  config: ThresholdsConfig,
+) => { ok: true; value: CompiledThresholds } | { ok: false; issues: Issue[] };

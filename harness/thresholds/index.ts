@@ -69,7 +69,10 @@ export function compileThresholds(
   const list: Threshold[] = [];
   if (config === undefined || config === null) return { ok: true, value: new Compiled([]) };
   if (typeof config !== 'object' || Array.isArray(config)) {
-    return { ok: false, issues: [{ path: '/thresholds', message: 'thresholds must be an object: { metric: ["p(99)<500", ...] }' }] };
+    return {
+      ok: false,
+      issues: [{ path: '/thresholds', message: 'thresholds must be an object: { metric: ["p(99)<500", ...] }' }],
+    };
   }
   for (const [rawKey, specs] of Object.entries(config)) {
     const keyPath = pointer('thresholds', rawKey);
@@ -118,10 +121,14 @@ export function compileThresholds(
 export function compileThresholdsOrThrow(config: ThresholdsConfig, opts?: CompileOptions): CompiledThresholds {
   const r = compileThresholds(config, opts);
   if (!r.ok) {
-    throw new PipelabError('THRESHOLD_SYNTAX', `invalid thresholds (${r.issues.length} problem${r.issues.length > 1 ? 's' : ''})`, {
-      issues: r.issues,
-      hint: "write thresholds like k6: { latency: ['p(99)<500', 'p(99)<800 in every 10s window'], errors: ['rate<0.01'] } (see docs/thresholds.md)",
-    });
+    throw new PipelabError(
+      'THRESHOLD_SYNTAX',
+      `invalid thresholds (${r.issues.length} problem${r.issues.length > 1 ? 's' : ''})`,
+      {
+        issues: r.issues,
+        hint: "write thresholds like k6: { latency: ['p(99)<500', 'p(99)<800 in every 10s window'], errors: ['rate<0.01'] } (see docs/thresholds.md)",
+      },
+    );
   }
   return r.value;
 }
@@ -139,7 +146,10 @@ function normalizeSpec(
   let bad = false;
   for (const k of Object.keys(spec)) {
     if (!['threshold', 'abortOnFail', 'delayAbortEval'].includes(k)) {
-      issues.push({ path: `${path}/${k}`, message: `unknown field "${k}": allowed are threshold, abortOnFail, delayAbortEval` });
+      issues.push({
+        path: `${path}/${k}`,
+        message: `unknown field "${k}": allowed are threshold, abortOnFail, delayAbortEval`,
+      });
       bad = true;
     }
   }
@@ -153,14 +163,22 @@ function normalizeSpec(
   }
   let delayAbortMs = 0;
   if (spec.delayAbortEval !== undefined) {
-    const d = typeof spec.delayAbortEval === 'string' ? parseDuration(spec.delayAbortEval) : ({ ok: false, message: 'delayAbortEval must be a duration string like 10s or 1m30s' } as const);
+    const d =
+      typeof spec.delayAbortEval === 'string'
+        ? parseDuration(spec.delayAbortEval)
+        : ({ ok: false, message: 'delayAbortEval must be a duration string like 10s or 1m30s' } as const);
     if (!d.ok) {
       issues.push({ path: `${path}/delayAbortEval`, message: d.message });
       bad = true;
     } else delayAbortMs = d.value;
   }
   if (bad) return undefined;
-  return { threshold: spec.threshold, exprPath: `${path}/threshold`, abortOnFail: spec.abortOnFail ?? false, delayAbortMs };
+  return {
+    threshold: spec.threshold,
+    exprPath: `${path}/threshold`,
+    abortOnFail: spec.abortOnFail ?? false,
+    delayAbortMs,
+  };
 }
 
 function typeMessage(e: ParsedExpression, name: string, type: MetricType): string {
@@ -171,8 +189,20 @@ class Compiled implements CompiledThresholds {
   constructor(private readonly list: Threshold[]) {}
 
   /** the parsed thresholds, in config order (for validate output and docs) */
-  get thresholds(): readonly { path: string; metric: string; expression: string; abortOnFail: boolean; windowSeconds?: number }[] {
-    return this.list.map((t) => ({ path: t.path, metric: t.key, expression: t.expression, abortOnFail: t.abortOnFail, windowSeconds: t.parsed.windowSeconds }));
+  get thresholds(): readonly {
+    path: string;
+    metric: string;
+    expression: string;
+    abortOnFail: boolean;
+    windowSeconds?: number;
+  }[] {
+    return this.list.map((t) => ({
+      path: t.path,
+      metric: t.key,
+      expression: t.expression,
+      abortOnFail: t.abortOnFail,
+      windowSeconds: t.parsed.windowSeconds,
+    }));
   }
 
   prepare(registry: MetricsRegistry): void {
@@ -182,7 +212,8 @@ class Compiled implements CompiledThresholds {
       t.regKey = Object.keys(t.filter).length ? registry.track(t.name, t.filter) : t.name;
       if (t.parsed.windowSeconds) registry.retainWindow(t.parsed.windowSeconds + WINDOW_SLACK_SECONDS);
       const type = types.get(t.name);
-      if (type && !aggregationAllowed(t.parsed.aggregation, type)) issues.push({ path: t.path, message: typeMessage(t.parsed, t.name, type) });
+      if (type && !aggregationAllowed(t.parsed.aggregation, type))
+        issues.push({ path: t.path, message: typeMessage(t.parsed, t.name, type) });
     }
     if (issues.length) {
       throw new PipelabError('THRESHOLD_SYNTAX', 'thresholds do not fit the metric types', {
@@ -224,20 +255,43 @@ class Compiled implements CompiledThresholds {
     return this.list.map((t) => this.result(t, registry, nowMs, snap));
   }
 
-  private result(t: Threshold, registry: MetricsRegistry, nowMs: number, snap?: Record<string, MetricData>): ThresholdResult {
+  private result(
+    t: Threshold,
+    registry: MetricsRegistry,
+    nowMs: number,
+    snap?: Record<string, MetricData>,
+  ): ThresholdResult {
     const base = { metric: t.key, expression: t.expression, abortOnFail: t.abortOnFail };
     const extra: Partial<ThresholdResult> = t.abortedAtMs !== undefined ? { abortedAtMs: t.abortedAtMs } : {};
     const agg = t.parsed.aggregationText;
     if (t.parsed.windowSeconds && t.windows > 0) {
       if (t.firstFail) {
         const note = `first failing window of ${t.windows} evaluated; worst ${agg} ${round(t.worst)}`;
-        return { ...base, ok: false, observed: { [agg]: t.firstFail.observed }, failedWindow: t.firstFail.window, note, ...extra };
+        return {
+          ...base,
+          ok: false,
+          observed: { [agg]: t.firstFail.observed },
+          failedWindow: t.firstFail.window,
+          note,
+          ...extra,
+        };
       }
-      return { ...base, ok: true, observed: { [agg]: t.worst }, note: `worst of ${t.windows} windows of ${t.parsed.windowSeconds}s`, ...extra };
+      return {
+        ...base,
+        ok: true,
+        observed: { [agg]: t.worst },
+        note: `worst of ${t.windows} windows of ${t.parsed.windowSeconds}s`,
+        ...extra,
+      };
     }
     const s = snap ?? registry.snapshot(nowMs);
     const o = observe(s[t.regKey], t.parsed.aggregation, typesOf(registry).get(t.name));
-    const r: ThresholdResult = { ...base, ok: compare(o.value, t.parsed.op, t.parsed.value), observed: { [agg]: o.value }, ...extra };
+    const r: ThresholdResult = {
+      ...base,
+      ok: compare(o.value, t.parsed.op, t.parsed.value),
+      observed: { [agg]: o.value },
+      ...extra,
+    };
     const notes = [o.note];
     if (t.parsed.windowSeconds) {
       const measuredMs = nowMs - (registry.warmupMs ?? 0);
@@ -280,10 +334,16 @@ function typesOf(registry: MetricsRegistry): Map<string, MetricType> {
 }
 
 /** the figure an aggregation reads from a metric's data; NaN (with a note) when there is none */
-export function observe(data: MetricData | undefined, a: Aggregation, type?: MetricType): { value: number; note?: string } {
-  if (type && !aggregationAllowed(a, type)) return { value: NaN, note: `not an aggregation of a ${type} metric: ${allowedText(type)}` };
+export function observe(
+  data: MetricData | undefined,
+  a: Aggregation,
+  type?: MetricType,
+): { value: number; note?: string } {
+  if (type && !aggregationAllowed(a, type))
+    return { value: NaN, note: `not an aggregation of a ${type} metric: ${allowedText(type)}` };
   if (!data) {
-    if (a.kind === 'count' || a.kind === 'rate') return { value: 0, note: 'the metric received no samples: evaluated as 0' };
+    if (a.kind === 'count' || a.kind === 'rate')
+      return { value: 0, note: 'the metric received no samples: evaluated as 0' };
     return { value: NaN, note: 'the metric received no samples' };
   }
   switch (data.type) {

@@ -73,17 +73,24 @@ export function parseMetricKey(key: string): Result<ParsedKey> {
   if (!m) return { ok: false, message: `"${key}" is not a metric key: write name or name{tag:value,...}` };
   const name = m[1]!.trim();
   if (!NAME_RE.test(name)) {
-    return { ok: false, message: `"${name}" is not a metric name: use letters, digits, _ and . (e.g. latency, e2e_latency)` };
+    return {
+      ok: false,
+      message: `"${name}" is not a metric name: use letters, digits, _ and . (e.g. latency, e2e_latency)`,
+    };
   }
   const filter: Record<string, string> = {};
   if (m[2] !== undefined) {
-    if (m[2].trim() === '') return { ok: false, message: `empty tag filter in "${key}": write name{tag:value} or drop the braces` };
+    if (m[2].trim() === '')
+      return { ok: false, message: `empty tag filter in "${key}": write name{tag:value} or drop the braces` };
     for (const part of m[2].split(',')) {
       const i = part.indexOf(':');
       const tag = (i < 0 ? part : part.slice(0, i)).trim();
       const value = i < 0 ? '' : part.slice(i + 1).trim();
       if (i < 0 || !/^[A-Za-z0-9_.-]+$/.test(tag) || value === '') {
-        return { ok: false, message: `bad tag filter "${part.trim()}" in "${key}": write tag:value, e.g. ${name}{status:200}` };
+        return {
+          ok: false,
+          message: `bad tag filter "${part.trim()}" in "${key}": write tag:value, e.g. ${name}{status:200}`,
+        };
       }
       filter[tag] = value;
     }
@@ -151,7 +158,8 @@ function parseAggregation(text: string): Result<Aggregation> {
     if (n < 0 || n > 100) return { ok: false, message: `percentile p(${p[1]}) must be between 0 and 100` };
     return { ok: true, value: { kind: 'p', p: n } };
   }
-  if (text.startsWith('p(')) return { ok: false, message: `"${text}" is not a percentile: write p(N) with a number N, e.g. p(95) or p(99.9)` };
+  if (text.startsWith('p('))
+    return { ok: false, message: `"${text}" is not a percentile: write p(N) with a number N, e.g. p(95) or p(99.9)` };
   switch (text) {
     case 'avg':
     case 'min':

@@ -38,7 +38,17 @@ export interface LoopModelHost {
   setRoutes(routes: RouteWeight[]): void;
 }
 
-export type LoopEventKind = 'baseline' | 'drift-onset' | 'detection' | 'retrain-start' | 'retrain-end' | 'retrain-failed' | 'candidate-rollout' | 'evaluation' | 'promotion' | 'rollback';
+export type LoopEventKind =
+  | 'baseline'
+  | 'drift-onset'
+  | 'detection'
+  | 'retrain-start'
+  | 'retrain-end'
+  | 'retrain-failed'
+  | 'candidate-rollout'
+  | 'evaluation'
+  | 'promotion'
+  | 'rollback';
 
 export interface LoopEvent {
   /** caller's time (ms since run start) */
@@ -87,7 +97,13 @@ export interface DriftLoopReport {
   incumbent: string;
   timeline: LoopEvent[];
   alerts: DriftAlert[];
-  monitor: MonitorStats & { detector: string; signals: string[]; referenceSize: number; recentSize: number; pvalue: number };
+  monitor: MonitorStats & {
+    detector: string;
+    signals: string[];
+    referenceSize: number;
+    recentSize: number;
+    pvalue: number;
+  };
   /** incumbent's AUC on the monitor's first reference window (before the drift), scored in process as the evaluation is */
   aucReference: number | null;
   /** the last evaluation: incumbent vs candidate on the same rows */
@@ -115,8 +131,12 @@ export class DriftLoop {
   private pending: Promise<void> = Promise.resolve();
 
   constructor(opts: DriftLoopOptions) {
-    this.o = { ...DRIFT_LOOP_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as DriftLoop['o'];
-    if (!(this.o.candidateWeight > 0 && this.o.candidateWeight < 100)) throw new RangeError('candidateWeight must be in (0, 100)');
+    this.o = {
+      ...DRIFT_LOOP_DEFAULTS,
+      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+    } as DriftLoop['o'];
+    if (!(this.o.candidateWeight > 0 && this.o.candidateWeight < 100))
+      throw new RangeError('candidateWeight must be in (0, 100)');
     this.incumbent = opts.incumbent;
     this.monitor = new DriftMonitor(opts.monitor);
     if ((opts.baselineRows ?? 0) > 0) this.st = 'baseline';
@@ -152,10 +172,15 @@ export class DriftLoop {
       } else if (this.st === 'watching') {
         if (this.aucReference === null && labelled(r)) this.refRows.push(r);
         const alert = this.monitor.observe({ amount: r.transaction.amount, score }, t);
-        if (this.aucReference === null && this.monitor.stats().observations >= this.monitor.options.referenceSize) this.closeReference();
+        if (this.aucReference === null && this.monitor.stats().observations >= this.monitor.options.referenceSize)
+          this.closeReference();
         if (alert) {
           this.alerts.push(alert);
-          this.emit({ t, kind: 'detection', detail: `${alert.detector} alarm on ${alert.signal}, confirmed by KS (D ${alert.statistic.toFixed(3)}, p ${alert.pvalue.toExponential(2)})` });
+          this.emit({
+            t,
+            kind: 'detection',
+            detail: `${alert.detector} alarm on ${alert.signal}, confirmed by KS (D ${alert.statistic.toFixed(3)}, p ${alert.pvalue.toExponential(2)})`,
+          });
           this.st = 'collecting';
           this.buf = [];
         }
@@ -175,11 +200,23 @@ export class DriftLoop {
       incumbent: this.incumbent.version,
       timeline: this.timeline(),
       alerts: [...this.alerts],
-      monitor: { ...this.monitor.stats(), detector: m.detector, signals: [...m.signals], referenceSize: m.referenceSize, recentSize: m.recentSize, pvalue: m.pvalue },
+      monitor: {
+        ...this.monitor.stats(),
+        detector: m.detector,
+        signals: [...m.signals],
+        referenceSize: m.referenceSize,
+        recentSize: m.recentSize,
+        pvalue: m.pvalue,
+      },
       aucReference: this.aucReference,
       lastEvaluation: this.last,
-      settings: { trainRows: this.o.trainRows, evalRows: this.o.evalRows, candidateWeight: this.o.candidateWeight, minAucGain: this.o.minAucGain },
-      labels: 'the generator\'s isFraud, used as delayed ground truth',
+      settings: {
+        trainRows: this.o.trainRows,
+        evalRows: this.o.evalRows,
+        candidateWeight: this.o.candidateWeight,
+        minAucGain: this.o.minAucGain,
+      },
+      labels: "the generator's isFraud, used as delayed ground truth",
     };
   }
 
@@ -189,7 +226,10 @@ export class DriftLoop {
   }
 
   private closeReference(): void {
-    const auc = rocAuc(this.incumbent.predict(this.refRows), this.refRows.map((r) => r.transaction.isFraud));
+    const auc = rocAuc(
+      this.incumbent.predict(this.refRows),
+      this.refRows.map((r) => r.transaction.isFraud),
+    );
     this.aucReference = Number.isFinite(auc) ? auc : null;
     this.refRows = [];
   }
@@ -204,12 +244,22 @@ export class DriftLoop {
       .then((model) => {
         this.o.host.addVersion(model.version, model);
         this.o.host.setRoutes([{ version: model.version, weight: 100 }]);
-        this.emit({ t: this.o.now(), kind: 'baseline', detail: `${model.version} trained on the first ${rows.length} labelled transactions (${rows.filter((t) => t.isFraud).length} fraud) takes 100 % from ${this.incumbent.version}`, version: model.version });
+        this.emit({
+          t: this.o.now(),
+          kind: 'baseline',
+          detail: `${model.version} trained on the first ${rows.length} labelled transactions (${rows.filter((t) => t.isFraud).length} fraud) takes 100 % from ${this.incumbent.version}`,
+          version: model.version,
+        });
         this.incumbent = model;
         this.restart();
       })
       .catch((e: unknown) => {
-        this.emit({ t: this.o.now(), kind: 'retrain-failed', detail: `baseline: ${(e as Error).message}; ${this.incumbent.version} stays`, version });
+        this.emit({
+          t: this.o.now(),
+          kind: 'retrain-failed',
+          detail: `baseline: ${(e as Error).message}; ${this.incumbent.version} stays`,
+          version,
+        });
         this.restart();
       });
   }
@@ -220,16 +270,29 @@ export class DriftLoop {
     this.buf = [];
     const version = (this.o.versionName ?? ((n: number) => `drift-${n}`))(++this.trained);
     const fraud = rows.filter((t) => t.isFraud).length;
-    this.emit({ t: this.o.now(), kind: 'retrain-start', detail: `${rows.length} labelled transactions after the alert (${fraud} fraud)`, version });
+    this.emit({
+      t: this.o.now(),
+      kind: 'retrain-start',
+      detail: `${rows.length} labelled transactions after the alert (${fraud} fraud)`,
+      version,
+    });
     this.pending = this.o
       .train(rows, version)
       .then((model) => {
         this.emit({ t: this.o.now(), kind: 'retrain-end', detail: `trained ${model.version}`, version: model.version });
         this.o.host.addVersion(model.version, model);
         const w = this.o.candidateWeight;
-        this.o.host.setRoutes([{ version: this.incumbent.version, weight: 100 - w }, { version: model.version, weight: w }]);
+        this.o.host.setRoutes([
+          { version: this.incumbent.version, weight: 100 - w },
+          { version: model.version, weight: w },
+        ]);
         this.candidate = model;
-        this.emit({ t: this.o.now(), kind: 'candidate-rollout', detail: `${this.incumbent.version} ${100 - w} % / ${model.version} ${w} %`, version: model.version });
+        this.emit({
+          t: this.o.now(),
+          kind: 'candidate-rollout',
+          detail: `${this.incumbent.version} ${100 - w} % / ${model.version} ${w} %`,
+          version: model.version,
+        });
         this.st = 'evaluating';
       })
       .catch((e: unknown) => {
@@ -247,16 +310,34 @@ export class DriftLoop {
     const aucCand = rocAuc(cand.predict(rows), labels);
     const auc = { incumbent: aucInc, candidate: aucCand };
     const fraud = labels.filter(Boolean).length;
-    this.emit({ t: this.o.now(), kind: 'evaluation', detail: `${rows.length} labelled transactions after the rollout (${fraud} fraud): AUC ${this.incumbent.version} ${fmt(aucInc)}, ${cand.version} ${fmt(aucCand)}`, version: cand.version, auc });
+    this.emit({
+      t: this.o.now(),
+      kind: 'evaluation',
+      detail: `${rows.length} labelled transactions after the rollout (${fraud} fraud): AUC ${this.incumbent.version} ${fmt(aucInc)}, ${cand.version} ${fmt(aucCand)}`,
+      version: cand.version,
+      auc,
+    });
     const promote = Number.isFinite(aucCand) && (!Number.isFinite(aucInc) || aucCand > aucInc + this.o.minAucGain);
     this.last = { incumbent: aucInc, candidate: aucCand, candidateVersion: cand.version, promoted: promote };
     if (promote) {
       this.o.host.setRoutes([{ version: cand.version, weight: 100 }]);
-      this.emit({ t: this.o.now(), kind: 'promotion', detail: `${cand.version} takes 100 % (AUC ${fmt(aucCand)} > ${fmt(aucInc)} + ${this.o.minAucGain})`, version: cand.version, auc });
+      this.emit({
+        t: this.o.now(),
+        kind: 'promotion',
+        detail: `${cand.version} takes 100 % (AUC ${fmt(aucCand)} > ${fmt(aucInc)} + ${this.o.minAucGain})`,
+        version: cand.version,
+        auc,
+      });
       this.incumbent = cand;
     } else {
       this.o.host.setRoutes([{ version: this.incumbent.version, weight: 100 }]);
-      this.emit({ t: this.o.now(), kind: 'rollback', detail: `${this.incumbent.version} keeps 100 % (${cand.version} AUC ${fmt(aucCand)} does not beat ${fmt(aucInc)} + ${this.o.minAucGain})`, version: cand.version, auc });
+      this.emit({
+        t: this.o.now(),
+        kind: 'rollback',
+        detail: `${this.incumbent.version} keeps 100 % (${cand.version} AUC ${fmt(aucCand)} does not beat ${fmt(aucInc)} + ${this.o.minAucGain})`,
+        version: cand.version,
+        auc,
+      });
     }
     this.restart();
   }

@@ -35,7 +35,13 @@ export interface DriftMonitorOptions {
   pvalue?: number;
 }
 
-export const DRIFT_MONITOR_DEFAULTS = { detector: 'adwin' as const, signals: ['amount', 'score'] as MonitorSignal[], referenceSize: 1000, recentSize: 500, pvalue: 0.001 };
+export const DRIFT_MONITOR_DEFAULTS = {
+  detector: 'adwin' as const,
+  signals: ['amount', 'score'] as MonitorSignal[],
+  referenceSize: 1000,
+  recentSize: 500,
+  pvalue: 0.001,
+};
 
 export interface MonitorObservation {
   amount: number;
@@ -70,7 +76,12 @@ class SignalWatch {
   private readonly recent: Float64Array;
   private head = 0;
   private filled = 0;
-  constructor(readonly signal: MonitorSignal, readonly detector: StreamingDetector, readonly refSize: number, recentSize: number) {
+  constructor(
+    readonly signal: MonitorSignal,
+    readonly detector: StreamingDetector,
+    readonly refSize: number,
+    recentSize: number,
+  ) {
     this.recent = new Float64Array(recentSize);
   }
   /** observation count until which an alarm waits for its confirmation (0: none pending) */
@@ -94,24 +105,31 @@ class SignalWatch {
 }
 
 export class DriftMonitor {
-  readonly options: Required<Omit<DriftMonitorOptions, 'detectorOptions'>> & Pick<DriftMonitorOptions, 'detectorOptions'>;
+  readonly options: Required<Omit<DriftMonitorOptions, 'detectorOptions'>> &
+    Pick<DriftMonitorOptions, 'detectorOptions'>;
   private watches: SignalWatch[] = [];
   private n = 0;
   private alerted: DriftAlert | undefined;
   private readonly s: MonitorStats = { observations: 0, alarms: 0, unconfirmed: 0, alerts: 0 };
 
   constructor(opts: DriftMonitorOptions = {}) {
-    this.options = { ...DRIFT_MONITOR_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as DriftMonitor['options'];
+    this.options = {
+      ...DRIFT_MONITOR_DEFAULTS,
+      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+    } as DriftMonitor['options'];
     const o = this.options;
     if (o.signals.length === 0) throw new RangeError('DriftMonitor needs at least one signal');
-    if (!(o.referenceSize >= 10 && o.recentSize >= 10)) throw new RangeError('DriftMonitor windows need ≥ 10 observations each');
+    if (!(o.referenceSize >= 10 && o.recentSize >= 10))
+      throw new RangeError('DriftMonitor windows need ≥ 10 observations each');
     this.reset();
   }
 
   /** start over: new detectors, the next `referenceSize` observations become the reference */
   reset(): void {
     const o = this.options;
-    this.watches = o.signals.map((s) => new SignalWatch(s, createDetector(o.detector, o.detectorOptions), o.referenceSize, o.recentSize));
+    this.watches = o.signals.map(
+      (s) => new SignalWatch(s, createDetector(o.detector, o.detectorOptions), o.referenceSize, o.recentSize),
+    );
     this.n = 0;
     this.alerted = undefined;
   }
@@ -144,12 +162,21 @@ export class DriftMonitor {
       if (!alarm && left % every !== 0) continue;
       const ks = ks2samp(w.reference, w.recentValues());
       if (!(ks.pvalue < this.options.pvalue)) {
-        if (left <= 0) (this.s.unconfirmed++, (w.pendingUntil = 0));
+        if (left <= 0) this.s.unconfirmed++, (w.pendingUntil = 0);
         continue;
       }
       w.pendingUntil = 0;
       this.s.alerts++;
-      this.alerted = { t, index: this.n, signal: w.signal, detector: w.detector.name, statistic: ks.statistic, pvalue: ks.pvalue, referenceSize: w.reference.length, recentSize: this.options.recentSize };
+      this.alerted = {
+        t,
+        index: this.n,
+        signal: w.signal,
+        detector: w.detector.name,
+        statistic: ks.statistic,
+        pvalue: ks.pvalue,
+        referenceSize: w.reference.length,
+        recentSize: this.options.recentSize,
+      };
       return this.alerted;
     }
     return undefined;

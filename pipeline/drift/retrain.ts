@@ -13,9 +13,16 @@ export interface RetrainOptions {
   epochs?: number;
 }
 
-export function fraudRetrainer(o: RetrainOptions = {}): (txs: TransactionInput[], version: string) => Promise<LoopModel> {
+export function fraudRetrainer(
+  o: RetrainOptions = {},
+): (txs: TransactionInput[], version: string) => Promise<LoopModel> {
   return async (txs, version) => {
-    const { model } = await trainFraudModel(txs, { version, seed: o.seed ?? 1, epochs: o.epochs ?? 8, data: { generator: 'drift-loop (recent pipeline traffic)', seed: o.seed ?? 1 } });
+    const { model } = await trainFraudModel(txs, {
+      version,
+      seed: o.seed ?? 1,
+      epochs: o.epochs ?? 8,
+      data: { generator: 'drift-loop (recent pipeline traffic)', seed: o.seed ?? 1 },
+    });
     return model;
   };
 }

@@ -28,7 +28,10 @@ class Ring {
   private readonly slotOf: Float64Array;
   readonly sums: Float64Array;
   readonly counts: Float64Array;
-  constructor(readonly slots: number, readonly widthMs: number) {
+  constructor(
+    readonly slots: number,
+    readonly widthMs: number,
+  ) {
     this.slotOf = new Float64Array(slots).fill(-1);
     this.sums = new Float64Array(slots);
     this.counts = new Float64Array(slots);
@@ -49,7 +52,8 @@ class Ring {
   /** totals over buckets within the window ending at tMs */
   total(tMs: number): { sum: number; count: number } {
     const now = Math.floor(tMs / this.widthMs);
-    let sum = 0, count = 0;
+    let sum = 0,
+      count = 0;
     for (let i = 0; i < this.slots; i++) {
       const b = this.slotOf[i] as number;
       if (b > now - this.slots && b <= now) {
@@ -95,7 +99,13 @@ export class FeatureComputer {
     const t = eventTimeMs(tx);
     let s = this.users.get(tx.userId);
     if (!s) {
-      s = { count1h: new Ring(60, MINUTE), amount24h: new Ring(24, HOUR), devices: [], newDeviceTimes: [], lastSeenMs: t };
+      s = {
+        count1h: new Ring(60, MINUTE),
+        amount24h: new Ring(24, HOUR),
+        devices: [],
+        newDeviceTimes: [],
+        lastSeenMs: t,
+      };
       this.users.set(tx.userId, s);
     }
     s.lastSeenMs = Math.max(s.lastSeenMs, t);
@@ -120,7 +130,8 @@ export class FeatureComputer {
     if (s.devices.length > DEVICE_HISTORY) s.devices.pop();
     let score: number;
     if (known >= 0) score = 0.05;
-    else if (firstEver) score = 0.2; // a user's first device says little
+    else if (firstEver)
+      score = 0.2; // a user's first device says little
     else {
       s.newDeviceTimes.unshift(t);
       if (s.newDeviceTimes.length > DEVICE_HISTORY) s.newDeviceTimes.pop();

@@ -4,7 +4,14 @@
  * injectable clock so tests can expire keys without waiting.
  */
 import type { UserFeatures } from '../types.ts';
-import { DEFAULT_TTL_MS, LookupMeter, featureKey, type FeatureStore, type FeatureStoreOptions, type FeatureStoreStats } from './store.ts';
+import {
+  DEFAULT_TTL_MS,
+  LookupMeter,
+  featureKey,
+  type FeatureStore,
+  type FeatureStoreOptions,
+  type FeatureStoreStats,
+} from './store.ts';
 
 export interface MemoryFeatureStoreOptions extends FeatureStoreOptions {
   /** ms clock for TTLs (default Date.now) */

@@ -8,7 +8,14 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { PipelabError } from '../../errors.ts';
 import type { UserFeatures } from '../types.ts';
 import { FEATURE_NAMES } from '../types.ts';
-import { DEFAULT_TTL_MS, LookupMeter, featureKey, type FeatureStore, type FeatureStoreOptions, type FeatureStoreStats } from './store.ts';
+import {
+  DEFAULT_TTL_MS,
+  LookupMeter,
+  featureKey,
+  type FeatureStore,
+  type FeatureStoreOptions,
+  type FeatureStoreStats,
+} from './store.ts';
 
 export interface RedisFeatureStoreOptions extends FeatureStoreOptions {
   /** redis://host:port[/db]; ignored when `client` is given */
@@ -35,8 +42,16 @@ export class RedisFeatureStore implements FeatureStore {
   /** connect (or adopt `client`) and check the server answers PING */
   static async connect(opts: RedisFeatureStoreOptions): Promise<RedisFeatureStore> {
     if (opts.client) return new RedisFeatureStore(opts.client, false, opts);
-    if (!opts.url) throw new PipelabError('INVALID_ARGUMENT', 'RedisFeatureStore needs a url or a client', { hint: 'pass { url: "redis://127.0.0.1:6379" }' });
-    const client = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, ...opts.redisOptions });
+    if (!opts.url)
+      throw new PipelabError('INVALID_ARGUMENT', 'RedisFeatureStore needs a url or a client', {
+        hint: 'pass { url: "redis://127.0.0.1:6379" }',
+      });
+    const client = new Redis(opts.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      ...opts.redisOptions,
+    });
     client.on('error', () => {}); // surfaced through the failing command instead
     try {
       await client.connect();

@@ -52,12 +52,25 @@ export interface FeatureStoreOptions {
 
 /** counting and timing shared by both stores */
 export class LookupMeter {
-  private s: FeatureStoreStats = { lookups: 0, hits: 0, misses: 0, hitRate: 1, batches: 0, lookupMsTotal: 0, writes: 0 };
+  private s: FeatureStoreStats = {
+    lookups: 0,
+    hits: 0,
+    misses: 0,
+    hitRate: 1,
+    batches: 0,
+    lookupMsTotal: 0,
+    writes: 0,
+  };
   private readonly counter?: Counter<'result'>;
   private readonly hist?: Histogram;
   constructor(private readonly opts: FeatureStoreOptions) {
     if (opts.registry) {
-      this.counter = new Counter({ name: 'pipelab_feature_lookups_total', help: 'feature store key lookups by result', labelNames: ['result'], registers: [opts.registry] });
+      this.counter = new Counter({
+        name: 'pipelab_feature_lookups_total',
+        help: 'feature store key lookups by result',
+        labelNames: ['result'],
+        registers: [opts.registry],
+      });
       this.hist = new Histogram({
         name: 'pipelab_feature_lookup_seconds',
         help: 'feature store getMany latency',
@@ -93,10 +106,15 @@ export class LookupMeter {
  * `feature_hits` / `feature_misses`; the hit rate is hits / (hits + misses).
  */
 export function recordLookupsInto(
-  registry: { trend(name: string): { add(ms: number, nowMs: number): void }; counter(name: string): { add(n: number, nowMs: number): void } },
+  registry: {
+    trend(name: string): { add(ms: number, nowMs: number): void };
+    counter(name: string): { add(n: number, nowMs: number): void };
+  },
   nowMs: () => number,
 ): NonNullable<FeatureStoreOptions['onLookup']> {
-  const lat = registry.trend('feature_lookup'), hits = registry.counter('feature_hits'), misses = registry.counter('feature_misses');
+  const lat = registry.trend('feature_lookup'),
+    hits = registry.counter('feature_hits'),
+    misses = registry.counter('feature_misses');
   return (ms, h, m) => {
     const t = nowMs();
     lat.add(ms, t);

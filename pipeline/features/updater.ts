@@ -9,7 +9,10 @@ import type { FeatureStore } from './store.ts';
 
 export class FeatureUpdater {
   readonly computer: FeatureComputer;
-  constructor(readonly store: FeatureStore, computer?: FeatureComputer) {
+  constructor(
+    readonly store: FeatureStore,
+    computer?: FeatureComputer,
+  ) {
     this.computer = computer ?? new FeatureComputer();
   }
 

@@ -63,14 +63,16 @@ export class MicroBatcher<I, O> {
     }
     const batch = this.queue.splice(0, this.maxBatch);
     // whatever is left (more arrived than one batch) starts its own wait
-    if (this.queue.length >= this.maxBatch) queueMicrotask(() => this.queue.length >= this.maxBatch && this.flush('full'));
+    if (this.queue.length >= this.maxBatch)
+      queueMicrotask(() => this.queue.length >= this.maxBatch && this.flush('full'));
     else if (this.queue.length > 0) this.timer = this.timers.setTimeout(() => this.flush('wait'), this.maxWaitMs);
     if (batch.length === 0) return;
     this.opts.onBatch?.(batch.length, reason);
     void (async () => {
       try {
         const out = await this.opts.run(batch.map((p) => p.item));
-        if (out.length !== batch.length) throw new Error(`batch returned ${out.length} results for ${batch.length} inputs`);
+        if (out.length !== batch.length)
+          throw new Error(`batch returned ${out.length} results for ${batch.length} inputs`);
         batch.forEach((p, i) => p.resolve(out[i] as O));
       } catch (e) {
         for (const p of batch) p.reject(e);

@@ -50,7 +50,10 @@ export class CircuitBreaker {
   readonly counts = { calls: 0, failures: 0, slow: 0, timeouts: 0, rejected: 0, fallbacks: 0 };
 
   constructor(private readonly opts: BreakerOptions = {}) {
-    this.o = { ...BREAKER_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as typeof BREAKER_DEFAULTS;
+    this.o = {
+      ...BREAKER_DEFAULTS,
+      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+    } as typeof BREAKER_DEFAULTS;
     this.clock = opts.clock ?? (() => performance.now());
     this.timers = opts.timers ?? realTimers;
   }
@@ -99,7 +102,10 @@ export class CircuitBreaker {
   }
 
   /** run fn through the breaker; the fallback answers when open, on error or on timeout */
-  async exec<T>(fn: () => Promise<T>, fallback: (why: 'open' | 'error' | 'timeout') => T): Promise<{ value: T; fallback: boolean }> {
+  async exec<T>(
+    fn: () => Promise<T>,
+    fallback: (why: 'open' | 'error' | 'timeout') => T,
+  ): Promise<{ value: T; fallback: boolean }> {
     this.counts.calls++;
     if (!this.admit()) {
       this.counts.rejected++;
@@ -108,7 +114,9 @@ export class CircuitBreaker {
     }
     const t0 = this.clock();
     let timer: unknown;
-    const timeout = new Promise<'timeout'>((r) => (timer = this.timers.setTimeout(() => r('timeout'), this.o.timeoutMs)));
+    const timeout = new Promise<'timeout'>(
+      (r) => (timer = this.timers.setTimeout(() => r('timeout'), this.o.timeoutMs)),
+    );
     try {
       const r = await Promise.race([fn().then((v) => ({ v })), timeout]);
       if (r === 'timeout') {

@@ -64,7 +64,12 @@ export class ModelClient {
   private async call(r: Replica, instances: ScoringInput[]): Promise<Prediction[]> {
     r.pending++;
     try {
-      const res = await r.pool.request({ path: '/predict', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances }) });
+      const res = await r.pool.request({
+        path: '/predict',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ instances }),
+      });
       const body = (await res.body.json()) as { predictions?: Prediction[]; error?: { message: string } };
       if (res.statusCode >= 500) throw new Error(`${r.url}: HTTP ${res.statusCode}`);
       if (res.statusCode !== 200 || !body.predictions) {
@@ -110,7 +115,14 @@ export class ModelClient {
     this.counts.fallbacks++;
     return instances.map((x) => {
       const score = ruleScore(x);
-      return { id: x.transaction.id, score, fraud: score >= RULES_THRESHOLD, source: 'rules', modelVersion: CLIENT_FALLBACK_VERSION, threshold: RULES_THRESHOLD };
+      return {
+        id: x.transaction.id,
+        score,
+        fraud: score >= RULES_THRESHOLD,
+        source: 'rules',
+        modelVersion: CLIENT_FALLBACK_VERSION,
+        threshold: RULES_THRESHOLD,
+      };
     });
   }
 

@@ -3,5 +3,12 @@ export { CircuitBreaker, BREAKER_DEFAULTS, type BreakerOptions, type BreakerStat
 export { ModelClient, CLIENT_FALLBACK_VERSION, type ModelClientOptions } from './client.ts';
 export { AbRouter, parseWeights, stableUnit, type RouteWeight } from './router.ts';
 export { ruleScore, RULES_THRESHOLD } from './rules.ts';
-export { startModelServer, MODEL_SERVER_DEFAULTS, type ModelServer, type ModelServerOptions, type ModelFaults, type Prediction } from './server.ts';
+export {
+  startModelServer,
+  MODEL_SERVER_DEFAULTS,
+  type ModelServer,
+  type ModelServerOptions,
+  type ModelFaults,
+  type Prediction,
+} from './server.ts';
 export { parsePredictBody, MAX_INSTANCES } from './validate.ts';

@@ -24,7 +24,8 @@ export class AbRouter {
   private readonly cuts: { version: string; upTo: number }[];
   constructor(readonly weights: readonly RouteWeight[]) {
     const total = weights.reduce((s, w) => s + Math.max(0, w.weight), 0);
-    if (weights.length === 0 || !(total > 0)) throw new RangeError('A/B routing needs at least one version with a positive weight');
+    if (weights.length === 0 || !(total > 0))
+      throw new RangeError('A/B routing needs at least one version with a positive weight');
     let acc = 0;
     this.cuts = weights.map((w) => ({ version: w.version, upTo: (acc += Math.max(0, w.weight) / total) }));
   }
@@ -38,10 +39,14 @@ export class AbRouter {
 
 /** parse `v1=90,v2=10` (CLI form) */
 export function parseWeights(s: string): RouteWeight[] {
-  return s.split(',').filter(Boolean).map((part) => {
-    const [version, w] = part.split('=');
-    const weight = Number(w);
-    if (!version || !Number.isFinite(weight) || weight < 0) throw new RangeError(`bad route weight "${part}" (expected version=weight, e.g. v1=90)`);
-    return { version: version.trim(), weight };
-  });
+  return s
+    .split(',')
+    .filter(Boolean)
+    .map((part) => {
+      const [version, w] = part.split('=');
+      const weight = Number(w);
+      if (!version || !Number.isFinite(weight) || weight < 0)
+        throw new RangeError(`bad route weight "${part}" (expected version=weight, e.g. v1=90)`);
+      return { version: version.trim(), weight };
+    });
 }

@@ -10,7 +10,8 @@ export const RULES_THRESHOLD = 0.5;
 
 export function ruleScore({ transaction: t, features: f }: ScoringInput): number {
   let s = 0;
-  if (f.user_transaction_count_1h >= 10) s += 0.35; // burst (card testing)
+  if (f.user_transaction_count_1h >= 10)
+    s += 0.35; // burst (card testing)
   else if (f.user_transaction_count_1h >= 5) s += 0.15;
   if (f.user_device_risk_score >= 0.6) s += 0.25; // new device for this user
   const avg = f.user_avg_transaction_amount_24h;

@@ -73,20 +73,46 @@ export interface ModelServer {
   close(): Promise<void>;
 }
 
-export const MODEL_SERVER_DEFAULTS = { port: 0, host: '127.0.0.1', batchSize: 32, maxWaitMs: 5, bodyLimitBytes: 1 << 20 };
+export const MODEL_SERVER_DEFAULTS = {
+  port: 0,
+  host: '127.0.0.1',
+  batchSize: 32,
+  maxWaitMs: 5,
+  bodyLimitBytes: 1 << 20,
+};
 
 const WARMUP_ROW: ScoringInput = {
-  transaction: { id: 'warmup', userId: 'warmup', deviceId: 'd', merchantId: 'm', amount: 10, currency: 'EUR', country: 'DE', channel: 'online', eventTime: 0 },
+  transaction: {
+    id: 'warmup',
+    userId: 'warmup',
+    deviceId: 'd',
+    merchantId: 'm',
+    amount: 10,
+    currency: 'EUR',
+    country: 'DE',
+    channel: 'online',
+    eventTime: 0,
+  },
   features: { user_transaction_count_1h: 1, user_avg_transaction_amount_24h: 10, user_device_risk_score: 0 },
 };
 
 function rulesPrediction(x: ScoringInput, version: string): Prediction {
   const score = ruleScore(x);
-  return { id: x.transaction.id, score, fraud: score >= RULES_THRESHOLD, source: 'rules', modelVersion: version, threshold: RULES_THRESHOLD };
+  return {
+    id: x.transaction.id,
+    score,
+    fraud: score >= RULES_THRESHOLD,
+    source: 'rules',
+    modelVersion: version,
+    threshold: RULES_THRESHOLD,
+  };
 }
 
 export async function startModelServer(opts: ModelServerOptions): Promise<ModelServer> {
-  const o = { ...MODEL_SERVER_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as ModelServerOptions & typeof MODEL_SERVER_DEFAULTS;
+  const o = {
+    ...MODEL_SERVER_DEFAULTS,
+    ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+  } as ModelServerOptions & typeof MODEL_SERVER_DEFAULTS;
   // a copy: addVersion extends it without touching the caller's map
   const models = new Map(typeof o.models === 'string' ? await loadFraudModels(o.models) : o.models);
   const versions = [...models.keys()].sort();
@@ -96,7 +122,9 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   for (const m of models.values()) m.predict(Array.from({ length: o.batchSize }, () => WARMUP_ROW));
   let routes = o.routes ?? [{ version: versions[versions.length - 1]!, weight: 1 }];
   const checkRoutes = (rs: RouteWeight[]) => {
-    for (const r of rs) if (!models.has(r.version)) throw new RangeError(`route names version "${r.version}", which is not loaded (have ${versions.join(', ')})`);
+    for (const r of rs)
+      if (!models.has(r.version))
+        throw new RangeError(`route names version "${r.version}", which is not loaded (have ${versions.join(', ')})`);
   };
   checkRoutes(routes);
   let router = new AbRouter(routes);
@@ -105,7 +133,11 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   const breakers = new Map<string, CircuitBreaker>();
   const batchers = new Map<string, MicroBatcher<ScoringInput, number>>();
   const register = (v: string, model: FraudModel): void => {
-    const b = new CircuitBreaker({ ...o.breaker, timers: o.breaker?.timers ?? o.timers, onStateChange: (_f, to) => metrics.breakerState.set({ version: v }, BREAKER_STATE_VALUE[to]) });
+    const b = new CircuitBreaker({
+      ...o.breaker,
+      timers: o.breaker?.timers ?? o.timers,
+      onStateChange: (_f, to) => metrics.breakerState.set({ version: v }, BREAKER_STATE_VALUE[to]),
+    });
     metrics.breakerState.set({ version: v }, 0);
     breakers.set(v, b);
     batchers.set(
@@ -134,7 +166,14 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     const r = await breakers.get(v)!.exec(
       async () => {
         const score = await batchers.get(v)!.submit(x);
-        return { id: x.transaction.id, score, fraud: score >= model.threshold, source: 'model', modelVersion: v, threshold: model.threshold } satisfies Prediction;
+        return {
+          id: x.transaction.id,
+          score,
+          fraud: score >= model.threshold,
+          source: 'model',
+          modelVersion: v,
+          threshold: model.threshold,
+        } satisfies Prediction;
       },
       (why) => {
         metrics.fallbacks.inc({ version: v, reason: why });
@@ -152,14 +191,26 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
-  const error = (res: ServerResponse, status: number, code: string, message: string, route: string, issues: ValidationIssue[] = []) =>
-    send(res, status, { error: { code, message, issues } }, route);
+  const error = (
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    route: string,
+    issues: ValidationIssue[] = [],
+  ) => send(res, status, { error: { code, message, issues } }, route);
 
   const handlePredict = async (req: IncomingMessage, res: ServerResponse) => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > o.bodyLimitBytes) {
       req.resume();
-      return error(res, 413, 'BODY_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${o.bodyLimitBytes} bytes`, '/predict');
+      return error(
+        res,
+        413,
+        'BODY_TOO_LARGE',
+        `request body of ${declared} bytes exceeds the limit of ${o.bodyLimitBytes} bytes`,
+        '/predict',
+      );
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -167,7 +218,13 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       size += c.length;
       if (size > o.bodyLimitBytes) {
         req.resume();
-        return error(res, 413, 'BODY_TOO_LARGE', `request body exceeds the limit of ${o.bodyLimitBytes} bytes`, '/predict');
+        return error(
+          res,
+          413,
+          'BODY_TOO_LARGE',
+          `request body exceeds the limit of ${o.bodyLimitBytes} bytes`,
+          '/predict',
+        );
       }
       chunks.push(c);
     }
@@ -180,7 +237,15 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     const parsed = parsePredictBody(json);
     if (!parsed.ok) {
       const first = parsed.issues[0]!;
-      return error(res, 400, 'INVALID_INPUT', `invalid ${first.path}: ${first.message}` + (parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : ''), '/predict', parsed.issues);
+      return error(
+        res,
+        400,
+        'INVALID_INPUT',
+        `invalid ${first.path}: ${first.message}` +
+          (parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : ''),
+        '/predict',
+        parsed.issues,
+      );
     }
     const end = metrics.requestSeconds.startTimer();
     const predictions = await predict(parsed.instances);
@@ -197,13 +262,24 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       }
       if (path === '/healthz') {
         const states = Object.fromEntries([...breakers].map(([v, b]) => [v, b.state]));
-        return send(res, 200, { status: 'ok', versions, routes, breakers: states, batchSize: o.batchSize, maxWaitMs: o.maxWaitMs }, '/healthz');
+        return send(
+          res,
+          200,
+          { status: 'ok', versions, routes, breakers: states, batchSize: o.batchSize, maxWaitMs: o.maxWaitMs },
+          '/healthz',
+        );
       }
       if (path === '/metrics') {
         for (const [v, b] of breakers) metrics.breakerState.set({ version: v }, BREAKER_STATE_VALUE[b.state]);
         return send(res, 200, await metrics.registry.metrics(), '/metrics', metrics.registry.contentType);
       }
-      return error(res, 404, 'NOT_FOUND', `no route ${req.method} ${path} (have POST /predict, GET /healthz, GET /metrics)`, 'other');
+      return error(
+        res,
+        404,
+        'NOT_FOUND',
+        `no route ${req.method} ${path} (have POST /predict, GET /healthz, GET /metrics)`,
+        'other',
+      );
     };
     run().catch((e) => {
       if (!res.headersSent) error(res, 500, 'INTERNAL', (e as Error).message, 'other');

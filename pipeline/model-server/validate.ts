@@ -30,7 +30,12 @@ const features = z.object({
 });
 const instance = z.object({ transaction, features });
 const body = z.union([
-  z.object({ instances: z.array(instance).min(1, 'needs at least one instance').max(MAX_INSTANCES, `at most ${MAX_INSTANCES} instances per request`) }),
+  z.object({
+    instances: z
+      .array(instance)
+      .min(1, 'needs at least one instance')
+      .max(MAX_INSTANCES, `at most ${MAX_INSTANCES} instances per request`),
+  }),
   instance,
 ]);
 
@@ -39,11 +44,17 @@ export interface ValidationIssue {
   message: string;
 }
 
-export function parsePredictBody(json: unknown): { ok: true; instances: ScoringInput[] } | { ok: false; issues: ValidationIssue[] } {
+export function parsePredictBody(
+  json: unknown,
+): { ok: true; instances: ScoringInput[] } | { ok: false; issues: ValidationIssue[] } {
   // pick the branch by shape so errors name the fields of the form the caller meant
   const schema = json && typeof json === 'object' && 'instances' in json ? body.options[0] : instance;
   const r = schema.safeParse(json);
-  if (r.success) return { ok: true, instances: 'instances' in r.data ? (r.data.instances as ScoringInput[]) : [r.data as ScoringInput] };
+  if (r.success)
+    return {
+      ok: true,
+      instances: 'instances' in r.data ? (r.data.instances as ScoringInput[]) : [r.data as ScoringInput],
+    };
   return {
     ok: false,
     issues: r.error.issues.map((i) => ({ path: '/' + i.path.map(String).join('/'), message: i.message })),

@@ -29,7 +29,20 @@ export interface ModelMetrics {
   f1: number;
   /** data the model was trained and evaluated on */
   /** data the model was trained on; `test` rows come from a separate stream (testSeed) when set */
-  data: { generator: string; seed: number; count: number; fraudRate: number; train: number; validation: number; validationFraudRate: number; test: number; testFraudRate: number; validationSeed?: number; testSeed?: number; fraudMix?: unknown };
+  data: {
+    generator: string;
+    seed: number;
+    count: number;
+    fraudRate: number;
+    train: number;
+    validation: number;
+    validationFraudRate: number;
+    test: number;
+    testFraudRate: number;
+    validationSeed?: number;
+    testSeed?: number;
+    fraudMix?: unknown;
+  };
   training: { seed: number; epochs: number; batchSize: number; layers: number[]; backend: string; finalLoss: number };
   featureSpec: FeatureSpec;
   columns: string[];
@@ -40,7 +53,7 @@ function concat(w: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   const total = w.reduce((n, b) => n + b.byteLength, 0);
   const out = new Uint8Array(total);
   let at = 0;
-  for (const b of w) (out.set(new Uint8Array(b), at), (at += b.byteLength));
+  for (const b of w) out.set(new Uint8Array(b), at), (at += b.byteLength);
   return out;
 }
 
@@ -59,7 +72,9 @@ export async function saveModelArtefacts(dir: string, model: tf.LayersModel, met
       };
       writeFileSync(join(out, 'model.json'), JSON.stringify(manifest) + '\n');
       writeFileSync(join(out, 'weights.bin'), weights);
-      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength },
+      };
     }),
   );
   writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
@@ -73,22 +88,31 @@ export function readModelMetrics(dir: string): ModelMetrics {
 /** load one version folder (model.json + weights.bin + metrics.json) */
 export async function loadFraudModel(versionDir: string): Promise<FraudModel> {
   await initBackend();
-  let manifest: { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+  let manifest: {
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
   let metrics: ModelMetrics;
   try {
     manifest = JSON.parse(readFileSync(join(versionDir, 'model.json'), 'utf8'));
     metrics = readModelMetrics(versionDir);
   } catch (e) {
-    throw new PipelabError('INVALID_INPUT_FILE', `cannot read model artefacts in ${versionDir}: ${(e as Error).message}`, {
-      hint: 'a version folder holds model.json, weights.bin and metrics.json; rebuild with `pipelab model train --version <v>`',
-      cause: e,
-    });
+    throw new PipelabError(
+      'INVALID_INPUT_FILE',
+      `cannot read model artefacts in ${versionDir}: ${(e as Error).message}`,
+      {
+        hint: 'a version folder holds model.json, weights.bin and metrics.json; rebuild with `pipelab model train --version <v>`',
+        cause: e,
+      },
+    );
   }
   const weightSpecs = manifest.weightsManifest.flatMap((g) => g.weights);
   const bin = manifest.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(join(versionDir, p)));
   const buf = Buffer.concat(bin);
   const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs, weightData }));
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs, weightData }),
+  );
   return new FraudModel(metrics.version, model, metrics.featureSpec, metrics.threshold);
 }
 
@@ -105,7 +129,9 @@ export function listModelVersions(dir: string): string[] {
 export async function loadFraudModels(dir: string): Promise<Map<string, FraudModel>> {
   const versions = listModelVersions(dir);
   if (versions.length === 0) {
-    throw new PipelabError('INVALID_INPUT_FILE', `no model versions found in ${dir}`, { hint: 'point --models at a folder with v1/, v2/ ... or run `pipelab model train`' });
+    throw new PipelabError('INVALID_INPUT_FILE', `no model versions found in ${dir}`, {
+      hint: 'point --models at a folder with v1/, v2/ ... or run `pipelab model train`',
+    });
   }
   const out = new Map<string, FraudModel>();
   for (const v of versions) out.set(v, await loadFraudModel(join(dir, v)));

@@ -8,7 +8,10 @@ import '@tensorflow/tfjs-backend-wasm';
 
 let ready: Promise<string> | undefined;
 
-export function initBackend(preferred: 'wasm' | 'cpu' = 'wasm', log: (msg: string) => void = (m) => process.stderr.write(m + '\n')): Promise<string> {
+export function initBackend(
+  preferred: 'wasm' | 'cpu' = 'wasm',
+  log: (msg: string) => void = (m) => process.stderr.write(m + '\n'),
+): Promise<string> {
   ready ??= (async () => {
     if (preferred === 'wasm') {
       try {

@@ -20,7 +20,13 @@ export interface FeatureSpec {
   std: number[];
 }
 
-export const NUMERIC_COLUMNS = ['log_amount', 'log_count_1h', 'log_avg_amount_24h', 'device_risk', 'log_amount_vs_avg'] as const;
+export const NUMERIC_COLUMNS = [
+  'log_amount',
+  'log_count_1h',
+  'log_avg_amount_24h',
+  'device_risk',
+  'log_amount_vs_avg',
+] as const;
 const MAX_COUNTRIES = 12;
 
 export function inputWidth(spec: FeatureSpec): number {
@@ -28,7 +34,13 @@ export function inputWidth(spec: FeatureSpec): number {
 }
 
 export function columnNames(spec: FeatureSpec): string[] {
-  return [...NUMERIC_COLUMNS, ...spec.channels.map((c) => `channel=${c}`), 'channel=other', ...spec.countries.map((c) => `country=${c}`), 'country=other'];
+  return [
+    ...NUMERIC_COLUMNS,
+    ...spec.channels.map((c) => `channel=${c}`),
+    'channel=other',
+    ...spec.countries.map((c) => `country=${c}`),
+    'country=other',
+  ];
 }
 
 function numeric(r: ScoringInput, out: Float32Array | number[], at: number): void {
@@ -43,9 +55,11 @@ function numeric(r: ScoringInput, out: Float32Array | number[], at: number): voi
 
 /** learn vocabularies and normalisation from training rows */
 export function fitSpec(rows: readonly ScoringInput[]): FeatureSpec {
-  const ch = new Map<string, number>(), co = new Map<string, number>();
+  const ch = new Map<string, number>(),
+    co = new Map<string, number>();
   const k = NUMERIC_COLUMNS.length;
-  const sum = new Array<number>(k).fill(0), sq = new Array<number>(k).fill(0);
+  const sum = new Array<number>(k).fill(0),
+    sq = new Array<number>(k).fill(0);
   const tmp = new Array<number>(k).fill(0);
   for (const r of rows) {
     ch.set(r.transaction.channel, (ch.get(r.transaction.channel) ?? 0) + 1);
@@ -59,7 +73,12 @@ export function fitSpec(rows: readonly ScoringInput[]): FeatureSpec {
   const n = Math.max(1, rows.length);
   const mean = sum.map((s) => s / n);
   const std = sq.map((s, i) => Math.sqrt(Math.max(s / n - mean[i]! * mean[i]!, 0)) || 1);
-  const top = (m: Map<string, number>, max: number) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([v]) => v).sort();
+  const top = (m: Map<string, number>, max: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, max)
+      .map(([v]) => v)
+      .sort();
   return { channels: top(ch, 8), countries: top(co, MAX_COUNTRIES), mean, std };
 }
 

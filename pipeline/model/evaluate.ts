@@ -3,12 +3,13 @@
 export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<boolean | number>): number {
   const n = scores.length;
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
-  let pos = 0, rankSumPos = 0;
+  let pos = 0,
+    rankSumPos = 0;
   for (let i = 0; i < n; ) {
     let j = i;
     while (j + 1 < n && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
     const avgRank = (i + j) / 2 + 1; // ties share the mean rank
-    for (let k = i; k <= j; k++) if (labels[idx[k]!]) (pos++, (rankSumPos += avgRank));
+    for (let k = i; k <= j; k++) if (labels[idx[k]!]) pos++, (rankSumPos += avgRank);
     i = j + 1;
   }
   const neg = n - pos;
@@ -25,10 +26,17 @@ export interface AtThreshold {
   flaggedRate: number;
 }
 
-export function atThreshold(scores: ArrayLike<number>, labels: ArrayLike<boolean | number>, threshold: number): AtThreshold {
-  let tp = 0, fp = 0, fn = 0;
+export function atThreshold(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<boolean | number>,
+  threshold: number,
+): AtThreshold {
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   for (let i = 0; i < scores.length; i++) {
-    const p = scores[i]! >= threshold, y = !!labels[i];
+    const p = scores[i]! >= threshold,
+      y = !!labels[i];
     if (p && y) tp++;
     else if (p) fp++;
     else if (y) fn++;
@@ -48,7 +56,10 @@ export function bestF1Threshold(scores: ArrayLike<number>, labels: ArrayLike<boo
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   let pos = 0;
   for (let i = 0; i < n; i++) if (labels[i]) pos++;
-  let tp = 0, fp = 0, bestF1 = -1, bestT = 0.5;
+  let tp = 0,
+    fp = 0,
+    bestF1 = -1,
+    bestT = 0.5;
   for (let k = 0; k < n; k++) {
     if (labels[idx[k]!]) tp++;
     else fp++;

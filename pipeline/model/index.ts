@@ -3,4 +3,12 @@ export { fitSpec, encodeRows, inputWidth, columnNames, type FeatureSpec } from '
 export { rocAuc, atThreshold, bestF1Threshold } from './evaluate.ts';
 export { FraudModel } from './inference.ts';
 export { trainFraudModel, withFeatures, type TrainOptions, type TrainResult } from './train.ts';
-export { PACKAGE_MODELS_DIR, saveModelArtefacts, loadFraudModel, loadFraudModels, listModelVersions, readModelMetrics, type ModelMetrics } from './artefacts.ts';
+export {
+  PACKAGE_MODELS_DIR,
+  saveModelArtefacts,
+  loadFraudModel,
+  loadFraudModels,
+  listModelVersions,
+  readModelMetrics,
+  type ModelMetrics,
+} from './artefacts.ts';

@@ -50,7 +50,10 @@ export function withFeatures(txs: Iterable<TransactionInput>): (ScoringInput & {
   return out;
 }
 
-export async function trainFraudModel(transactions: Iterable<TransactionInput>, opts: TrainOptions): Promise<TrainResult> {
+export async function trainFraudModel(
+  transactions: Iterable<TransactionInput>,
+  opts: TrainOptions,
+): Promise<TrainResult> {
   const backend = await initBackend();
   const epochs = opts.epochs ?? 12;
   const batchSize = opts.batchSize ?? 256;
@@ -64,7 +67,8 @@ export async function trainFraudModel(transactions: Iterable<TransactionInput>, 
   const val = opts.validation ? withFeatures(opts.validation) : rows.slice(nTrain, nTrain + nVal);
   const test = opts.test ? withFeatures(opts.test) : rows.slice(nTrain + nVal);
   const positives = train.filter((r) => r.label).length;
-  if (positives === 0 || positives === train.length) throw new Error(`training data needs both classes (got ${positives} fraud of ${train.length})`);
+  if (positives === 0 || positives === train.length)
+    throw new Error(`training data needs both classes (got ${positives} fraud of ${train.length})`);
 
   const spec = fitSpec(train);
   const width = inputWidth(spec);
@@ -72,9 +76,23 @@ export async function trainFraudModel(transactions: Iterable<TransactionInput>, 
   const seedOf = (i: number) => rng.fork(`layer${i}`).nextU32();
   const model = tf.sequential();
   hidden.forEach((units, i) =>
-    model.add(tf.layers.dense({ units, activation: 'relu', inputShape: i === 0 ? [width] : undefined, kernelInitializer: tf.initializers.heNormal({ seed: seedOf(i) }), biasInitializer: 'zeros' })),
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: 'relu',
+        inputShape: i === 0 ? [width] : undefined,
+        kernelInitializer: tf.initializers.heNormal({ seed: seedOf(i) }),
+        biasInitializer: 'zeros',
+      }),
+    ),
   );
-  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: seedOf(hidden.length) }) }));
+  model.add(
+    tf.layers.dense({
+      units: 1,
+      activation: 'sigmoid',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seedOf(hidden.length) }),
+    }),
+  );
   model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 0.003), loss: 'binaryCrossentropy' });
 
   const xAll = encodeRows(train, spec);
@@ -88,13 +106,21 @@ export async function trainFraudModel(transactions: Iterable<TransactionInput>, 
       const j = rng.int(i + 1);
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    const x = new Float32Array(xAll.length), y = new Float32Array(yAll.length);
+    const x = new Float32Array(xAll.length),
+      y = new Float32Array(yAll.length);
     order.forEach((src, dst) => {
       x.set(xAll.subarray(src * width, (src + 1) * width), dst * width);
       y[dst] = yAll[src]!;
     });
-    const xt = tf.tensor2d(x, [train.length, width]), yt = tf.tensor2d(y, [train.length, 1]);
-    const h = await model.fit(xt, yt, { epochs: 1, batchSize, shuffle: false, verbose: 0, classWeight: { 0: 1, 1: Math.max(1, posWeight) } });
+    const xt = tf.tensor2d(x, [train.length, width]),
+      yt = tf.tensor2d(y, [train.length, 1]);
+    const h = await model.fit(xt, yt, {
+      epochs: 1,
+      batchSize,
+      shuffle: false,
+      verbose: 0,
+      classWeight: { 0: 1, 1: Math.max(1, posWeight) },
+    });
     tf.dispose([xt, yt]);
     finalLoss = h.history.loss?.[0] as number;
     opts.log?.(`epoch ${e + 1}/${epochs} loss ${finalLoss.toFixed(4)}`);
@@ -102,7 +128,10 @@ export async function trainFraudModel(transactions: Iterable<TransactionInput>, 
 
   const fm = new FraudModel(opts.version, model, spec, 0.5);
   const vScores = fm.predict(val);
-  const chosen = bestF1Threshold(vScores, val.map((r) => r.label));
+  const chosen = bestF1Threshold(
+    vScores,
+    val.map((r) => r.label),
+  );
   const tScores = fm.predict(test);
   const tLabels = test.map((r) => r.label);
   const at = atThreshold(tScores, tLabels, chosen.threshold);
@@ -123,7 +152,14 @@ export async function trainFraudModel(transactions: Iterable<TransactionInput>, 
       validationFraudRate: round(val.filter((r) => r.label).length / Math.max(1, val.length)),
       test: test.length,
     },
-    training: { seed: opts.seed, epochs, batchSize, layers: [width, ...hidden, 1], backend, finalLoss: round(finalLoss) },
+    training: {
+      seed: opts.seed,
+      epochs,
+      batchSize,
+      layers: [width, ...hidden, 1],
+      backend,
+      finalLoss: round(finalLoss),
+    },
     featureSpec: spec,
     columns: columnNames(spec),
   };

@@ -93,14 +93,25 @@ export interface ProcessorStats {
   modelVersions: Record<string, number>;
 }
 
-export const PROCESSOR_DEFAULTS = { groupId: 'pipelab-processor', compression: 'lz4' as Compression, maxInFlight: 20_000, chunkSize: 1000, concurrency: 6, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, rebalanceTimeoutMs: 10_000, lagEveryMs: 1000 };
+export const PROCESSOR_DEFAULTS = {
+  groupId: 'pipelab-processor',
+  compression: 'lz4' as Compression,
+  maxInFlight: 20_000,
+  chunkSize: 1000,
+  concurrency: 6,
+  sessionTimeoutMs: 10_000,
+  heartbeatIntervalMs: 1000,
+  rebalanceTimeoutMs: 10_000,
+  lagEveryMs: 1000,
+};
 
 let instanceSeq = 0;
 
 export class StreamProcessor {
   readonly id: string;
   readonly groupId: string;
-  private readonly o: Required<Pick<ProcessorOptions, 'maxInFlight' | 'chunkSize' | 'concurrency' | 'compression'>> & ProcessorOptions;
+  private readonly o: Required<Pick<ProcessorOptions, 'maxInFlight' | 'chunkSize' | 'concurrency' | 'compression'>> &
+    ProcessorOptions;
   private readonly kafka: Kafka;
   private consumer?: Consumer;
   private producer?: Producer;
@@ -118,10 +129,30 @@ export class StreamProcessor {
     this.o = { ...PROCESSOR_DEFAULTS, ...opts };
     this.id = opts.id ?? `processor-${process.pid}-${++instanceSeq}`;
     this.groupId = this.o.groupId ?? PROCESSOR_DEFAULTS.groupId;
-    this.kafka = new KafkaClient({ clientId: this.id, brokers: opts.brokers, logLevel: opts.logLevel ?? logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+    this.kafka = new KafkaClient({
+      clientId: this.id,
+      brokers: opts.brokers,
+      logLevel: opts.logLevel ?? logLevel.NOTHING,
+      retry: { retries: 8, initialRetryTime: 100 },
+    });
     this.updater = new FeatureUpdater(opts.store);
     this.dedup = opts.dedup ?? new RecentIds();
-    this.s = { id: this.id, records: 0, decisions: 0, deadLetters: 0, late: 0, duplicates: 0, windowsClosed: 0, openWindows: 0, pauses: 0, inFlight: 0, lag: 0, batches: 0, modelSources: {}, modelVersions: {} };
+    this.s = {
+      id: this.id,
+      records: 0,
+      decisions: 0,
+      deadLetters: 0,
+      late: 0,
+      duplicates: 0,
+      windowsClosed: 0,
+      openWindows: 0,
+      pauses: 0,
+      inFlight: 0,
+      lag: 0,
+      batches: 0,
+      modelSources: {},
+      modelVersions: {},
+    };
   }
 
   private now(): number {
@@ -131,7 +162,12 @@ export class StreamProcessor {
   stats(): ProcessorStats {
     let open = 0;
     for (const w of this.windows.values()) open += w.openWindows();
-    return { ...this.s, openWindows: open, modelSources: { ...this.s.modelSources }, modelVersions: { ...this.s.modelVersions } };
+    return {
+      ...this.s,
+      openWindows: open,
+      modelSources: { ...this.s.modelSources },
+      modelVersions: { ...this.s.modelVersions },
+    };
   }
 
   /** join the group and start consuming `transactions` (resolves once the consumer runs) */
@@ -175,7 +211,13 @@ export class StreamProcessor {
     const closing: WindowAggregate[] = [];
     for (const w of this.windows.values()) closing.push(...w.flush());
     if (closing.length && this.producer) {
-      await this.producer.sendBatch({ acks: -1, compression: compressionType(this.o.compression), topicMessages: [{ topic: TOPICS.processedEvents, messages: closing.map((a) => this.aggregateMessage(a)) }] }).catch(() => {});
+      await this.producer
+        .sendBatch({
+          acks: -1,
+          compression: compressionType(this.o.compression),
+          topicMessages: [{ topic: TOPICS.processedEvents, messages: closing.map((a) => this.aggregateMessage(a)) }],
+        })
+        .catch(() => {});
       this.s.windowsClosed += closing.length;
     }
     await this.consumer?.disconnect();
@@ -314,7 +356,9 @@ export class StreamProcessor {
 
     // inference: one call for the chunk; the client splits it and the server micro-batches
     const ti = performance.now();
-    const preds = valid.length ? await this.o.model.predict(valid.map((x, i) => ({ transaction: x.tx, features: feats[i] ?? EMPTY_FEATURES }))) : [];
+    const preds = valid.length
+      ? await this.o.model.predict(valid.map((x, i) => ({ transaction: x.tx, features: feats[i] ?? EMPTY_FEATURES })))
+      : [];
     const inferenceMs = performance.now() - ti;
 
     // windows: per partition, event time; beyond the allowed lateness → dead-letter 'late'
@@ -326,15 +370,39 @@ export class StreamProcessor {
       const pred = preds[i] as Prediction;
       if (w.add(x.tx.userId, x.tx.eventTime, x.tx.amount, pred.fraud) === 'late') {
         late++;
-        dead.push(this.deadLetter(topic, partition, x.msg, x.id, 'late', `event time ${x.tx.eventTime} is before the watermark ${w.watermark} (window ${w.windowStart(x.tx.eventTime)} closed)`, received));
+        dead.push(
+          this.deadLetter(
+            topic,
+            partition,
+            x.msg,
+            x.id,
+            'late',
+            `event time ${x.tx.eventTime} is before the watermark ${w.watermark} (window ${w.windowStart(x.tx.eventTime)} closed)`,
+            received,
+          ),
+        );
         return;
       }
       this.s.modelSources[pred.source] = (this.s.modelSources[pred.source] ?? 0) + 1;
       this.s.modelVersions[pred.modelVersion] = (this.s.modelVersions[pred.modelVersion] ?? 0) + 1;
       decisions.push({
         key: x.tx.userId,
-        value: JSON.stringify({ eventId: x.id, userId: x.tx.userId, amount: x.tx.amount, eventTime: x.tx.eventTime, score: pred.score, fraud: pred.fraud, threshold: pred.threshold, source: pred.source, modelVersion: pred.modelVersion }),
-        headers: this.carry(x.msg, x.id, received, { [H.featuresMs]: featuresMs.toFixed(3), [H.inferenceMs]: inferenceMs.toFixed(3), [H.sinkMs]: sinkMs.toFixed(3) }),
+        value: JSON.stringify({
+          eventId: x.id,
+          userId: x.tx.userId,
+          amount: x.tx.amount,
+          eventTime: x.tx.eventTime,
+          score: pred.score,
+          fraud: pred.fraud,
+          threshold: pred.threshold,
+          source: pred.source,
+          modelVersion: pred.modelVersion,
+        }),
+        headers: this.carry(x.msg, x.id, received, {
+          [H.featuresMs]: featuresMs.toFixed(3),
+          [H.inferenceMs]: inferenceMs.toFixed(3),
+          [H.sinkMs]: sinkMs.toFixed(3),
+        }),
       });
     });
     const closed = w.closeReady();
@@ -342,9 +410,15 @@ export class StreamProcessor {
     const topicMessages: TopicMessages[] = [];
     if (decisions.length) topicMessages.push({ topic: TOPICS.fraudDecisions, messages: decisions });
     if (dead.length) topicMessages.push({ topic: TOPICS.deadLetter, messages: dead });
-    if (closed.length) topicMessages.push({ topic: TOPICS.processedEvents, messages: closed.map((a) => this.aggregateMessage(a)) });
+    if (closed.length)
+      topicMessages.push({ topic: TOPICS.processedEvents, messages: closed.map((a) => this.aggregateMessage(a)) });
     const ts = performance.now();
-    if (topicMessages.length) await (this.producer as Producer).sendBatch({ acks: -1, compression: compressionType(this.o.compression), topicMessages });
+    if (topicMessages.length)
+      await (this.producer as Producer).sendBatch({
+        acks: -1,
+        compression: compressionType(this.o.compression),
+        topicMessages,
+      });
     const sinkAck = performance.now() - ts;
     // written and acknowledged: from now on a redelivery of these ids is a duplicate
     for (const x of valid) this.dedup.add(x.id);
@@ -369,14 +443,32 @@ export class StreamProcessor {
     }
   }
 
-  private carry(msg: KafkaMessage, id: string, received: number, extra: Record<string, string>): Record<string, string> {
-    const h: Record<string, string> = { [H.eventId]: id, [H.receivedMs]: received.toFixed(3), [H.processor]: this.id, ...extra };
+  private carry(
+    msg: KafkaMessage,
+    id: string,
+    received: number,
+    extra: Record<string, string>,
+  ): Record<string, string> {
+    const h: Record<string, string> = {
+      [H.eventId]: id,
+      [H.receivedMs]: received.toFixed(3),
+      [H.processor]: this.id,
+      ...extra,
+    };
     const sent = header(msg.headers, H.sentMs);
     if (sent !== undefined) h[H.sentMs] = sent;
     return h;
   }
 
-  private deadLetter(topic: string, partition: number, msg: KafkaMessage, id: string, reason: string, detail: string, received: number): Message {
+  private deadLetter(
+    topic: string,
+    partition: number,
+    msg: KafkaMessage,
+    id: string,
+    reason: string,
+    detail: string,
+    received: number,
+  ): Message {
     return {
       key: msg.key,
       value: msg.value,

@@ -20,8 +20,10 @@ export function validateTransaction(value: Buffer | null): Validated {
     const detail = issues?.length ? issues.map((i) => `${i.path}: ${i.message}`).join('; ') : (e as Error).message;
     return { ok: false, reason: 'schema', detail };
   }
-  if (!Number.isFinite(tx.amount) || tx.amount < 0) return { ok: false, reason: 'schema', detail: '/amount: expected a finite number ≥ 0' };
+  if (!Number.isFinite(tx.amount) || tx.amount < 0)
+    return { ok: false, reason: 'schema', detail: '/amount: expected a finite number ≥ 0' };
   if (!Number.isFinite(tx.eventTime)) return { ok: false, reason: 'schema', detail: '/eventTime: expected epoch ms' };
-  if (tx.id === '' || tx.userId === '') return { ok: false, reason: 'schema', detail: '/id and /userId must not be empty' };
+  if (tx.id === '' || tx.userId === '')
+    return { ok: false, reason: 'schema', detail: '/id and /userId must not be empty' };
   return { ok: true, tx };
 }

@@ -100,7 +100,15 @@ export class TumblingWindows {
     const ends = [...this.open.keys()].filter((e) => e <= wm).sort((a, b) => a - b);
     for (const end of ends) {
       for (const w of (this.open.get(end) as Map<string, Open>).values()) {
-        out.push({ userId: w.userId, windowStart: w.start, windowEnd: end, count: w.count, sum: Math.round(w.sum * 100) / 100, avg: w.count ? Math.round((w.sum / w.count) * 100) / 100 : 0, fraudCount: w.fraudCount });
+        out.push({
+          userId: w.userId,
+          windowStart: w.start,
+          windowEnd: end,
+          count: w.count,
+          sum: Math.round(w.sum * 100) / 100,
+          avg: w.count ? Math.round((w.sum / w.count) * 100) / 100 : 0,
+          fraudCount: w.fraudCount,
+        });
       }
       this.open.delete(end);
     }

@@ -11,21 +11,55 @@ import { RawClient } from './raw-client.ts';
 
 let broker: Broker;
 let c: RawClient;
-test.before(async () => { broker = await startBroker(); c = await RawClient.connect(broker.bootstrap[0]!); });
-test.after(async () => { c.close(); await broker.close(); });
+test.before(async () => {
+  broker = await startBroker();
+  c = await RawClient.connect(broker.bootstrap[0]!);
+});
+test.after(async () => {
+  c.close();
+  await broker.close();
+});
 
 /** the ranges from kafka-protocol-notes §1 (plus the admin APIs kafkajs uses) */
 const ADVERTISED: Record<number, [number, number]> = {
-  0: [3, 7], 1: [4, 11], 2: [1, 5], 3: [0, 10], 8: [2, 7], 9: [1, 5], 10: [0, 2], 11: [0, 5], 12: [0, 3],
-  13: [0, 3], 14: [0, 3], 15: [0, 2], 16: [0, 2], 18: [0, 3], 19: [0, 4], 20: [0, 3], 22: [0, 1], 32: [0, 2], 42: [0, 1],
+  0: [3, 7],
+  1: [4, 11],
+  2: [1, 5],
+  3: [0, 10],
+  8: [2, 7],
+  9: [1, 5],
+  10: [0, 2],
+  11: [0, 5],
+  12: [0, 3],
+  13: [0, 3],
+  14: [0, 3],
+  15: [0, 2],
+  16: [0, 2],
+  18: [0, 3],
+  19: [0, 4],
+  20: [0, 3],
+  22: [0, 1],
+  32: [0, 2],
+  42: [0, 1],
 };
 
 test('ApiVersions v3 is flexible (compact array, tags) and advertises exactly the table', async () => {
-  const r = (await c.send(18, 3, (w) => { w.compactString('raw').compactString('1').tags(); }, { flexible: true }))!;
+  const r = (await c.send(
+    18,
+    3,
+    (w) => {
+      w.compactString('raw').compactString('1').tags();
+    },
+    { flexible: true },
+  ))!;
   // no tag byte in the ApiVersions response header: the error code follows the correlation id
   assert.is(r.int16(), 0);
   const got: Record<number, [number, number]> = {};
-  r.compactArray((r) => { const k = r.int16(); got[k] = [r.int16(), r.int16()]; r.tags(); });
+  r.compactArray((r) => {
+    const k = r.int16();
+    got[k] = [r.int16(), r.int16()];
+    r.tags();
+  });
   assert.is(r.int32(), 0);
   r.tags();
   assert.is(r.remaining, 0);
@@ -40,7 +74,14 @@ test('ApiVersions v0 answers the same list without throttle time', async () => {
 });
 
 test('ApiVersions above v3 gets UNSUPPORTED_VERSION with a v0 body listing every API', async () => {
-  const r = (await c.send(18, 4, (w) => { w.compactString('raw').compactString('1').tags(); }, { flexible: true }))!;
+  const r = (await c.send(
+    18,
+    4,
+    (w) => {
+      w.compactString('raw').compactString('1').tags();
+    },
+    { flexible: true },
+  ))!;
   assert.is(r.int16(), 35);
   assert.is(r.array((r) => [r.int16(), r.int16(), r.int16()]).length, Object.keys(ADVERTISED).length);
 });
@@ -51,53 +92,160 @@ test('the registry refuses a duplicate key and an inverted range', () => {
 });
 
 function readMetadataV1Topics(r: Reader) {
-  r.array((r) => { r.int32(); r.string(); r.int32(); r.nullableString(); });
+  r.array((r) => {
+    r.int32();
+    r.string();
+    r.int32();
+    r.nullableString();
+  });
   r.int32();
-  return r.array((r) => ({ error: r.int16(), name: r.string(), internal: r.bool(), parts: r.array((r) => { const e = r.int16(); const p = r.int32(); r.int32(); r.array((r) => r.int32()); r.array((r) => r.int32()); return [e, p]; }) }));
+  return r.array((r) => ({
+    error: r.int16(),
+    name: r.string(),
+    internal: r.bool(),
+    parts: r.array((r) => {
+      const e = r.int16();
+      const p = r.int32();
+      r.int32();
+      r.array((r) => r.int32());
+      r.array((r) => r.int32());
+      return [e, p];
+    }),
+  }));
 }
 
 test('Metadata v1 with a null topic list returns every topic; v0 with an empty list does too', async () => {
   broker.createTopic('m1', { partitions: 2 });
-  const r1 = (await c.send(3, 1, (w) => { w.int32(-1); }))!;
+  const r1 = (await c.send(3, 1, (w) => {
+    w.int32(-1);
+  }))!;
   assert.ok(readMetadataV1Topics(r1).some((t) => t.name === 'm1' && t.parts.length === 2));
-  const r0 = (await c.send(3, 0, (w) => { w.int32(0); }))!;
-  r0.array((r) => { r.int32(); r.string(); r.int32(); });
-  assert.ok(r0.array((r) => { r.int16(); const n = r.string(); r.array((r) => { r.int16(); r.int32(); r.int32(); r.array((r) => r.int32()); r.array((r) => r.int32()); }); return n; }).includes('m1'));
+  const r0 = (await c.send(3, 0, (w) => {
+    w.int32(0);
+  }))!;
+  r0.array((r) => {
+    r.int32();
+    r.string();
+    r.int32();
+  });
+  assert.ok(
+    r0
+      .array((r) => {
+        r.int16();
+        const n = r.string();
+        r.array((r) => {
+          r.int16();
+          r.int32();
+          r.int32();
+          r.array((r) => r.int32());
+          r.array((r) => r.int32());
+        });
+        return n;
+      })
+      .includes('m1'),
+  );
 });
 
 test('Metadata v10 is flexible and carries a non-zero topic id', async () => {
-  const r = (await c.send(3, 10, (w) => { w.compactArray(['m1'], (w, n) => { w.raw(Buffer.alloc(16)).compactNullableString(n).tags(); }).bool(false).bool(false).bool(false).tags(); }, { flexible: true }))!;
+  const r = (await c.send(
+    3,
+    10,
+    (w) => {
+      w.compactArray(['m1'], (w, n) => {
+        w.raw(Buffer.alloc(16)).compactNullableString(n).tags();
+      })
+        .bool(false)
+        .bool(false)
+        .bool(false)
+        .tags();
+    },
+    { flexible: true },
+  ))!;
   r.tags(); // response header tag byte
   r.int32();
-  r.compactArray((r) => { r.int32(); r.compactString(); r.int32(); r.compactNullableString(); r.tags(); });
+  r.compactArray((r) => {
+    r.int32();
+    r.compactString();
+    r.int32();
+    r.compactNullableString();
+    r.tags();
+  });
   assert.ok(r.compactNullableString());
   r.int32();
   const topics = r.compactArray((r) => {
-    const error = r.int16(); const name = r.compactString(); const id = r.uuid(); r.bool();
-    r.compactArray((r) => { r.int16(); r.int32(); r.int32(); r.int32(); r.compactArray((r) => r.int32()); r.compactArray((r) => r.int32()); r.compactArray((r) => r.int32()); r.tags(); });
-    r.int32(); r.tags();
+    const error = r.int16();
+    const name = r.compactString();
+    const id = r.uuid();
+    r.bool();
+    r.compactArray((r) => {
+      r.int16();
+      r.int32();
+      r.int32();
+      r.int32();
+      r.compactArray((r) => r.int32());
+      r.compactArray((r) => r.int32());
+      r.compactArray((r) => r.int32());
+      r.tags();
+    });
+    r.int32();
+    r.tags();
     return { error, name, id };
   });
-  r.int32(); r.tags();
+  r.int32();
+  r.tags();
   assert.is(r.remaining, 0);
   assert.is(topics[0]!.name, 'm1');
   assert.not.ok(topics[0]!.id.equals(Buffer.alloc(16)));
 });
 
 function produceBody(topic: string, batch: Buffer, acks = 1) {
-  return (w: Writer) => { w.nullableString(null).int16(acks).int32(1000).array([0], (w) => { w.string(topic).array([0], (w) => { w.int32(0).bytes(batch); }); }); };
+  return (w: Writer) => {
+    w.nullableString(null)
+      .int16(acks)
+      .int32(1000)
+      .array([0], (w) => {
+        w.string(topic).array([0], (w) => {
+          w.int32(0).bytes(batch);
+        });
+      });
+  };
 }
 function readProduce(r: Reader) {
-  const t = r.array((r) => { r.string(); return r.array((r) => { r.int32(); const error = r.int16(); const base = r.int64(); r.int64(); r.int64(); return { error, base }; }); });
+  const t = r.array((r) => {
+    r.string();
+    return r.array((r) => {
+      r.int32();
+      const error = r.int16();
+      const base = r.int64();
+      r.int64();
+      r.int64();
+      return { error, base };
+    });
+  });
   return t[0]![0]!;
 }
 
 test('an idempotent retry returns the original offset; a sequence gap gets error 45', async () => {
   broker.createTopic('idem-raw');
   const pid = 77;
-  const b0 = encodeBatch([{ value: Buffer.from('a') }, { value: Buffer.from('b') }], { producerId: pid, producerEpoch: 0, baseSequence: 0, now: Date.now() });
-  const b1 = encodeBatch([{ value: Buffer.from('c') }], { producerId: pid, producerEpoch: 0, baseSequence: 2, now: Date.now() });
-  const gap = encodeBatch([{ value: Buffer.from('z') }], { producerId: pid, producerEpoch: 0, baseSequence: 9, now: Date.now() });
+  const b0 = encodeBatch([{ value: Buffer.from('a') }, { value: Buffer.from('b') }], {
+    producerId: pid,
+    producerEpoch: 0,
+    baseSequence: 0,
+    now: Date.now(),
+  });
+  const b1 = encodeBatch([{ value: Buffer.from('c') }], {
+    producerId: pid,
+    producerEpoch: 0,
+    baseSequence: 2,
+    now: Date.now(),
+  });
+  const gap = encodeBatch([{ value: Buffer.from('z') }], {
+    producerId: pid,
+    producerEpoch: 0,
+    baseSequence: 9,
+    now: Date.now(),
+  });
   assert.equal(readProduce((await c.send(0, 7, produceBody('idem-raw', b0)))!), { error: 0, base: 0 });
   assert.equal(readProduce((await c.send(0, 7, produceBody('idem-raw', b1)))!), { error: 0, base: 2 });
   assert.equal(readProduce((await c.send(0, 7, produceBody('idem-raw', b0)))!), { error: 0, base: 0 }, 'duplicate');
@@ -115,7 +263,12 @@ test('a corrupt batch gets CORRUPT_MESSAGE and an unknown topic UNKNOWN_TOPIC_OR
 
 test('acks=0 gets no reply, and the next reply still matches its own request', async () => {
   broker.createTopic('acks0');
-  assert.is(c.send(0, 7, produceBody('acks0', encodeBatch([{ value: Buffer.from('q') }], { now: Date.now() }), 0), { expectReply: false }), undefined);
+  assert.is(
+    c.send(0, 7, produceBody('acks0', encodeBatch([{ value: Buffer.from('q') }], { now: Date.now() }), 0), {
+      expectReply: false,
+    }),
+    undefined,
+  );
   const r = (await c.send(18, 0, () => {}))!;
   assert.is(r.int16(), 0);
 });
@@ -124,18 +277,51 @@ test('a Fetch at the high-water mark waits for the next append (long-poll) and r
   broker.createTopic('poll');
   const fetcher = await RawClient.connect(broker.bootstrap[0]!);
   const pending = fetcher.send(1, 11, (w) => {
-    w.int32(-1).int32(5000).int32(1).int32(1 << 20).int8(0).int32(0).int32(-1);
-    w.array(['poll'], (w, t) => { w.string(t).array([0], (w) => { w.int32(0).int32(-1).int64(0).int64(-1).int32(1 << 20); }); });
+    w.int32(-1)
+      .int32(5000)
+      .int32(1)
+      .int32(1 << 20)
+      .int8(0)
+      .int32(0)
+      .int32(-1);
+    w.array(['poll'], (w, t) => {
+      w.string(t).array([0], (w) => {
+        w.int32(0)
+          .int32(-1)
+          .int64(0)
+          .int64(-1)
+          .int32(1 << 20);
+      });
+    });
     w.array([], () => {}).string('');
   })!;
   let answered = false;
-  void pending.then(() => { answered = true; });
+  void pending.then(() => {
+    answered = true;
+  });
   await new Promise((r) => setTimeout(r, 50));
   assert.not.ok(answered, 'still waiting for data');
   await c.send(0, 7, produceBody('poll', encodeBatch([{ value: Buffer.from('wake') }], { now: Date.now() })));
   const r = await pending;
-  r.int32(); assert.is(r.int16(), 0); r.int32();
-  const parts = r.array((r) => { r.string(); return r.array((r) => { r.int32(); const e = r.int16(); const hwm = r.int64(); r.int64(); r.int64(); r.nullableArray((r) => { r.int64(); r.int64(); }); r.int32(); return { e, hwm, records: r.bytes() }; }); });
+  r.int32();
+  assert.is(r.int16(), 0);
+  r.int32();
+  const parts = r.array((r) => {
+    r.string();
+    return r.array((r) => {
+      r.int32();
+      const e = r.int16();
+      const hwm = r.int64();
+      r.int64();
+      r.int64();
+      r.nullableArray((r) => {
+        r.int64();
+        r.int64();
+      });
+      r.int32();
+      return { e, hwm, records: r.bytes() };
+    });
+  });
   fetcher.close();
   assert.is(parts[0]![0]!.e, 0);
   assert.is(parts[0]![0]!.hwm, 1);
@@ -144,24 +330,57 @@ test('a Fetch at the high-water mark waits for the next append (long-poll) and r
 
 test('broker.lag reports committed offsets against the high-water mark', async () => {
   broker.createTopic('lagged', { partitions: 2 });
-  for (let i = 0; i < 3; i++) await c.send(0, 7, produceBody('lagged', encodeBatch([{ value: Buffer.from('l') }], { now: Date.now() })));
-  const commit = await c.send(8, 2, (w) => { w.string('lag-g').int32(-1).string('').int64(-1).array(['lagged'], (w, t) => { w.string(t).array([0], (w, p) => { w.int32(p).int64(1).nullableString(null); }); }); });
-  commit!.array((r) => { r.string(); r.array((r) => { r.int32(); assert.is(r.int16(), 0); }); });
+  for (let i = 0; i < 3; i++)
+    await c.send(0, 7, produceBody('lagged', encodeBatch([{ value: Buffer.from('l') }], { now: Date.now() })));
+  const commit = await c.send(8, 2, (w) => {
+    w.string('lag-g')
+      .int32(-1)
+      .string('')
+      .int64(-1)
+      .array(['lagged'], (w, t) => {
+        w.string(t).array([0], (w, p) => {
+          w.int32(p).int64(1).nullableString(null);
+        });
+      });
+  });
+  commit!.array((r) => {
+    r.string();
+    r.array((r) => {
+      r.int32();
+      assert.is(r.int16(), 0);
+    });
+  });
   const lag = broker.lag('lag-g');
   assert.is(lag.total, 2);
-  assert.equal(lag.partitions.map((p) => [p.partition, p.committed, p.highWatermark, p.lag]), [[0, 1, 3, 2], [1, -1, 0, 0]]);
+  assert.equal(
+    lag.partitions.map((p) => [p.partition, p.committed, p.highWatermark, p.lag]),
+    [
+      [0, 1, 3, 2],
+      [1, -1, 0, 0],
+    ],
+  );
 });
 
 test('startBroker reports every invalid option with its path', async () => {
-  const err = await startBroker({ brokers: 0, port: 70000, defaultPartitions: 1.5 } as never).then(() => null, (e: unknown) => e);
+  const err = await startBroker({ brokers: 0, port: 70000, defaultPartitions: 1.5 } as never).then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof PipelabError);
   assert.is(err.code, 'INVALID_ARGUMENT');
-  assert.equal(err.issues.map((i) => i.path).sort(), ['/options/brokers', '/options/defaultPartitions', '/options/port']);
+  assert.equal(err.issues.map((i) => i.path).sort(), [
+    '/options/brokers',
+    '/options/defaultPartitions',
+    '/options/port',
+  ]);
 });
 
 test('a port already in use is a SERVICE_UNAVAILABLE error with a hint', async () => {
   const port = Number(broker.bootstrap[0]!.split(':')[1]);
-  const err = await startBroker({ port }).then((b) => b.close().then(() => null), (e: unknown) => e);
+  const err = await startBroker({ port }).then(
+    (b) => b.close().then(() => null),
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof PipelabError);
   assert.is(err.code, 'SERVICE_UNAVAILABLE');
   assert.match(err.hint ?? '', /another --port/);
@@ -173,9 +392,20 @@ test('a broker advertises advertisedHost in Metadata while binding host', async 
     const port = b.bootstrap[0]!.split(':')[1];
     assert.is(b.bootstrap[0], `kafka.example:${port}`);
     const raw = await RawClient.connect(`127.0.0.1:${port}`);
-    const r = (await raw.send(3, 1, (w) => { w.int32(0); }))!;
+    const r = (await raw.send(3, 1, (w) => {
+      w.int32(0);
+    }))!;
     raw.close();
-    assert.equal(r.array((r) => { r.int32(); const h = r.string(); r.int32(); r.nullableString(); return h; }), ['kafka.example']);
+    assert.equal(
+      r.array((r) => {
+        r.int32();
+        const h = r.string();
+        r.int32();
+        r.nullableString();
+        return h;
+      }),
+      ['kafka.example'],
+    );
   } finally {
     await b.close();
   }

@@ -16,7 +16,10 @@ test('a 3-broker cluster spreads partition leaders and accepts replication facto
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'spread', numPartitions: 6, replicationFactor: 3 }] });
-    const bad = await admin.createTopics({ topics: [{ topic: 'rf4', numPartitions: 1, replicationFactor: 4 }] }).then(() => 'ok', () => 'refused');
+    const bad = await admin.createTopics({ topics: [{ topic: 'rf4', numPartitions: 1, replicationFactor: 4 }] }).then(
+      () => 'ok',
+      () => 'refused',
+    );
     const meta = await admin.fetchTopicMetadata({ topics: ['spread'] });
     await admin.disconnect();
     assert.is(bad, 'refused');
@@ -31,14 +34,28 @@ test('a 3-broker cluster spreads partition leaders and accepts replication facto
 test('the broker coordinating the group stops mid-stream; the kafkajs producer and consumer fail over and lose no record', async () => {
   const broker = await startBroker({ brokers: 3, minSessionTimeoutMs: 1000 });
   try {
-    const kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 500 } });
+    const kafka = new Kafka({
+      brokers: broker.bootstrap,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 500 },
+    });
     broker.createTopic('failover', { partitions: 6, replicationFactor: 3 });
     const total = 1200;
     const seen = new Set<string>();
-    const consumer = kafka.consumer({ groupId: 'g-failover', sessionTimeout: 3000, heartbeatInterval: 200, maxWaitTimeInMs: 100, retry: { retries: 10, initialRetryTime: 50 } });
+    const consumer = kafka.consumer({
+      groupId: 'g-failover',
+      sessionTimeout: 3000,
+      heartbeatInterval: 200,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 10, initialRetryTime: 50 },
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: 'failover', fromBeginning: true });
-    void consumer.run({ eachMessage: async ({ message }) => { seen.add(message.value!.toString()); } });
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.add(message.value!.toString());
+      },
+    });
     const producer = kafka.producer({ retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 500 } });
     await producer.connect();
     // stop the node that coordinates the group: both partition leadership and the coordinator move
@@ -53,10 +70,17 @@ test('the broker coordinating the group stops mid-stream; the kafkajs producer a
       // one send per partition: kafkajs 2.2.4 drops the messages of a partition whose leader moves
       // to a broker that already answered within the same multi-broker send (sendMessages keys
       // its retry bookkeeping by broker), on a real cluster too; per-partition sends retry cleanly
-      await Promise.all(Array.from({ length: 6 }, (_, part) => producer.send({
-        topic: 'failover', acks: -1,
-        messages: Array.from({ length: 40 }, (_, j) => i + j).filter((n) => n % 6 === part).map((n) => ({ partition: part, value: `m${n}` })),
-      })));
+      await Promise.all(
+        Array.from({ length: 6 }, (_, part) =>
+          producer.send({
+            topic: 'failover',
+            acks: -1,
+            messages: Array.from({ length: 40 }, (_, j) => i + j)
+              .filter((n) => n % 6 === part)
+              .map((n) => ({ partition: part, value: `m${n}` })),
+          }),
+        ),
+      );
       await sleep(10);
     }
     await producer.disconnect();

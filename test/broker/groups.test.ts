@@ -7,8 +7,14 @@ class VirtualTimers implements Timers {
   now = 0;
   private next = 1;
   private readonly pending = new Map<number, { at: number; fn: () => void }>();
-  setTimeout(fn: () => void, ms: number) { const id = this.next++; this.pending.set(id, { at: this.now + ms, fn }); return id; }
-  clearTimeout(h: unknown) { this.pending.delete(h as number); }
+  setTimeout(fn: () => void, ms: number) {
+    const id = this.next++;
+    this.pending.set(id, { at: this.now + ms, fn });
+    return id;
+  }
+  clearTimeout(h: unknown) {
+    this.pending.delete(h as number);
+  }
   advance(ms: number) {
     const until = this.now + ms;
     for (;;) {
@@ -24,8 +30,17 @@ class VirtualTimers implements Timers {
 
 const meta = Buffer.from('m');
 const req = (memberId: string, o: Partial<JoinRequest> = {}): JoinRequest => ({
-  groupId: 'g', memberId, groupInstanceId: null, clientId: 'c', clientHost: 'h', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 5_000,
-  protocolType: 'consumer', protocols: [{ name: 'range', metadata: meta }], requireKnownMemberId: true, ...o,
+  groupId: 'g',
+  memberId,
+  groupInstanceId: null,
+  clientId: 'c',
+  clientHost: 'h',
+  sessionTimeoutMs: 10_000,
+  rebalanceTimeoutMs: 5_000,
+  protocolType: 'consumer',
+  protocols: [{ name: 'range', metadata: meta }],
+  requireKnownMemberId: true,
+  ...o,
 });
 
 function setup() {
@@ -59,7 +74,10 @@ test('a second member triggers a rebalance that holds joins until every member r
   await groups.sync('g', 1, a, []);
   const b = await joinNew(groups);
   let bDone = false;
-  const bJoin = groups.join(req(b)).then((r) => { bDone = true; return r; });
+  const bJoin = groups.join(req(b)).then((r) => {
+    bDone = true;
+    return r;
+  });
   await Promise.resolve();
   assert.is(groups.get('g')!.state, 'PreparingRebalance');
   assert.is(groups.heartbeat('g', 1, a), E.REBALANCE_IN_PROGRESS);
@@ -73,7 +91,10 @@ test('a second member triggers a rebalance that holds joins until every member r
   assert.is(bRes.members.length, 0);
   // the follower waits in SyncGroup for the leader's assignments
   const bSync = groups.sync('g', 2, b, []);
-  const aSync = await groups.sync('g', 2, a, [{ memberId: a, assignment: Buffer.from('A') }, { memberId: b, assignment: Buffer.from('B') }]);
+  const aSync = await groups.sync('g', 2, a, [
+    { memberId: a, assignment: Buffer.from('A') },
+    { memberId: b, assignment: Buffer.from('B') },
+  ]);
   assert.is(aSync.assignment.toString(), 'A');
   assert.is((await bSync).assignment.toString(), 'B');
 });
@@ -140,9 +161,14 @@ test('a member waiting in a held join is not expired by its session timeout', as
   await groups.sync('g', 1, a, []);
   const b = await joinNew(groups);
   let bResult: number | undefined;
-  void groups.join(req(b, { sessionTimeoutMs: 2000, rebalanceTimeoutMs: 10_000 })).then((r) => { bResult = r.errorCode; });
+  void groups.join(req(b, { sessionTimeoutMs: 2000, rebalanceTimeoutMs: 10_000 })).then((r) => {
+    bResult = r.errorCode;
+  });
   // a keeps heartbeating (getting REBALANCE_IN_PROGRESS) but does not rejoin yet; b waits
-  for (let t = 0; t < 6000; t += 1000) { timers.advance(1000); groups.heartbeat('g', 1, a); }
+  for (let t = 0; t < 6000; t += 1000) {
+    timers.advance(1000);
+    groups.heartbeat('g', 1, a);
+  }
   assert.ok(groups.get('g')!.members.has(b), 'b is still a member after 3 session timeouts');
   assert.is(bResult, undefined);
   await groups.join(req(a, { sessionTimeoutMs: 2000, rebalanceTimeoutMs: 10_000 }));

@@ -6,19 +6,29 @@ import { startBroker, type Broker, type RequestInfo } from '../../broker/index.t
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = kafkajs;
-const PRODUCE = 0, FETCH = 1, METADATA = 3;
+const PRODUCE = 0,
+  FETCH = 1,
+  METADATA = 3;
 
 let broker: Broker;
 let kafka: InstanceType<typeof Kafka>;
 test.before(async () => {
   broker = await startBroker({ minSessionTimeoutMs: 1000 });
-  kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 30, maxRetryTime: 200 } });
+  kafka = new Kafka({
+    brokers: broker.bootstrap,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 30, maxRetryTime: 200 },
+  });
 });
-test.after(async () => { await broker.close(); });
+test.after(async () => {
+  await broker.close();
+});
 
 test('an injected retriable error code is seen by the client, which retries and succeeds', async () => {
   let injected = 0;
-  const hook = broker.control(PRODUCE, () => (injected < 2 ? (injected++, { errorCode: 6 /* NOT_LEADER_OR_FOLLOWER */ }) : undefined));
+  const hook = broker.control(PRODUCE, () =>
+    injected < 2 ? (injected++, { errorCode: 6 /* NOT_LEADER_OR_FOLLOWER */ }) : undefined,
+  );
   const p = kafka.producer();
   await p.connect();
   const res = await p.send({ topic: 'hooked', messages: [{ value: 'x' }] });
@@ -32,13 +42,21 @@ test('an injected retriable error code is seen by the client, which retries and 
 test('hooks chain in order: delays add up and the first answering hook wins', async () => {
   const calls: string[] = [];
   const seen: RequestInfo[] = [];
-  const a = broker.control(METADATA, (req) => { calls.push('a'); seen.push(req); return { delayMs: 5 }; });
-  const b = broker.control(-1, (req) => { if (req.apiKey === METADATA) calls.push('b'); return undefined; });
+  const a = broker.control(METADATA, (req) => {
+    calls.push('a');
+    seen.push(req);
+    return { delayMs: 5 };
+  });
+  const b = broker.control(-1, (req) => {
+    if (req.apiKey === METADATA) calls.push('b');
+    return undefined;
+  });
   const admin = kafka.admin();
   await admin.connect();
   await admin.listTopics();
   await admin.disconnect();
-  a.remove(); b.remove();
+  a.remove();
+  b.remove();
   assert.ok(calls.length >= 2);
   assert.equal(calls.slice(0, 2), ['a', 'b']);
   assert.is(seen[0]!.apiName, 'Metadata');
@@ -56,7 +74,15 @@ test('a closed Fetch connection makes the consumer reconnect and carry on', asyn
   const got = new Set<string>();
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`got ${got.size}`)), 15_000);
-    void c.run({ eachMessage: async ({ message }) => { got.add(message.value!.toString()); if (got.size === 10) { clearTimeout(t); resolve(); } } });
+    void c.run({
+      eachMessage: async ({ message }) => {
+        got.add(message.value!.toString());
+        if (got.size === 10) {
+          clearTimeout(t);
+          resolve();
+        }
+      },
+    });
   });
   await c.disconnect();
   await p.disconnect();

@@ -18,26 +18,56 @@ const FAST = { sessionTimeout: 3000, heartbeatInterval: 200, maxWaitTimeInMs: 10
 
 test.before(async () => {
   broker = await startBroker({ minSessionTimeoutMs: 1000 });
-  kafka = new Kafka({ clientId: 'kjs-test', brokers: broker.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 50 } });
+  kafka = new Kafka({
+    clientId: 'kjs-test',
+    brokers: broker.bootstrap,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 50 },
+  });
 });
-test.after(async () => { await broker.close(); });
+test.after(async () => {
+  await broker.close();
+});
 
 /** consumes until `want` messages arrived (or fails after `ms`) */
-async function consumeN(c: Consumer, want: number, ms = 15_000, onMsg?: (p: EachMessagePayload) => void): Promise<EachMessagePayload[]> {
+async function consumeN(
+  c: Consumer,
+  want: number,
+  ms = 15_000,
+  onMsg?: (p: EachMessagePayload) => void,
+): Promise<EachMessagePayload[]> {
   const got: EachMessagePayload[] = [];
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`timed out with ${got.length}/${want} messages`)), ms);
-    void c.run({ eachMessage: async (p) => { got.push(p); onMsg?.(p); if (got.length >= want) { clearTimeout(t); resolve(); } } });
+    void c.run({
+      eachMessage: async (p) => {
+        got.push(p);
+        onMsg?.(p);
+        if (got.length >= want) {
+          clearTimeout(t);
+          resolve();
+        }
+      },
+    });
   });
   return got;
 }
 
-for (const [name, codec] of [['none', CompressionTypes.None], ['gzip', CompressionTypes.GZIP], ['snappy', CompressionTypes.Snappy], ['lz4', CompressionTypes.LZ4]] as const) {
+for (const [name, codec] of [
+  ['none', CompressionTypes.None],
+  ['gzip', CompressionTypes.GZIP],
+  ['snappy', CompressionTypes.Snappy],
+  ['lz4', CompressionTypes.LZ4],
+] as const) {
   test(`records compressed with ${name} come back byte for byte`, async () => {
     const topic = `codec-${name}`;
     const p = kafka.producer();
     await p.connect();
-    const messages = Array.from({ length: 200 }, (_, i) => ({ key: `k${i % 7}`, value: `value-${i}-${'x'.repeat(i % 50)}`, headers: { h: `${i}` } }));
+    const messages = Array.from({ length: 200 }, (_, i) => ({
+      key: `k${i % 7}`,
+      value: `value-${i}-${'x'.repeat(i % 50)}`,
+      headers: { h: `${i}` },
+    }));
     for (let i = 0; i < 200; i += 50) await p.send({ topic, compression: codec, messages: messages.slice(i, i + 50) });
     await p.disconnect();
     const c = kafka.consumer({ groupId: `g-${name}`, ...FAST });
@@ -45,8 +75,14 @@ for (const [name, codec] of [['none', CompressionTypes.None], ['gzip', Compressi
     await c.subscribe({ topic, fromBeginning: true });
     const got = await consumeN(c, 200);
     await c.disconnect();
-    assert.equal(got.map((g) => g.message.value!.toString()), messages.map((m) => m.value));
-    assert.equal(got.map((g) => g.message.headers!.h!.toString()), messages.map((m) => m.headers.h));
+    assert.equal(
+      got.map((g) => g.message.value!.toString()),
+      messages.map((m) => m.value),
+    );
+    assert.equal(
+      got.map((g) => g.message.headers!.h!.toString()),
+      messages.map((m) => m.headers.h),
+    );
   });
 }
 
@@ -103,7 +139,10 @@ test('a 3-member group rebalances when one leaves and consumes every record exac
         const v = message.value!.toString();
         seen.set(v, (seen.get(v) ?? 0) + 1);
         // member 0 leaves after its 20th record; its partitions move to the others
-        if (i === 0 && !stopped && [...seen.values()].length > 20) { stopped = true; setImmediate(() => void c.disconnect()); }
+        if (i === 0 && !stopped && [...seen.values()].length > 20) {
+          stopped = true;
+          setImmediate(() => void c.disconnect());
+        }
       },
     });
   }
@@ -142,7 +181,10 @@ test('committed offsets survive a consumer restart', async () => {
   const got = await consumeN(c, 5);
   await new Promise((r) => setTimeout(r, 300));
   await c.disconnect();
-  assert.equal(got.map((g) => g.message.value!.toString()), ['b0', 'b1', 'b2', 'b3', 'b4']);
+  assert.equal(
+    got.map((g) => g.message.value!.toString()),
+    ['b0', 'b1', 'b2', 'b3', 'b4'],
+  );
 });
 
 test('seek moves a running consumer back to an earlier offset', async () => {
@@ -156,30 +198,49 @@ test('seek moves a running consumer back to an earlier offset', async () => {
   await c.subscribe({ topic, fromBeginning: true });
   let sought = false;
   const got = await consumeN(c, 13, 15_000, ({ message }) => {
-    if (message.offset === '9' && !sought) { sought = true; c.seek({ topic, partition: 0, offset: '7' }); }
+    if (message.offset === '9' && !sought) {
+      sought = true;
+      c.seek({ topic, partition: 0, offset: '7' });
+    }
   });
   await c.disconnect();
-  assert.equal(got.slice(10).map((g) => g.message.value!.toString()), ['s7', 's8', 's9']);
+  assert.equal(
+    got.slice(10).map((g) => g.message.value!.toString()),
+    ['s7', 's8', 's9'],
+  );
 });
 
 test('admin creates, lists, describes and deletes topics and groups', async () => {
   const admin = kafka.admin();
   await admin.connect();
-  assert.ok(await admin.createTopics({ topics: [{ topic: 'adm', numPartitions: 4, configEntries: [{ name: 'retention.ms', value: '60000' }] }] }));
+  assert.ok(
+    await admin.createTopics({
+      topics: [{ topic: 'adm', numPartitions: 4, configEntries: [{ name: 'retention.ms', value: '60000' }] }],
+    }),
+  );
   assert.not.ok(await admin.createTopics({ topics: [{ topic: 'adm', numPartitions: 4 }] }));
-  const bad = await admin.createTopics({ topics: [{ topic: 'bad-rf', numPartitions: 1, replicationFactor: 3 }] }).then(() => 'ok', (e: Error) => e.message);
+  const bad = await admin.createTopics({ topics: [{ topic: 'bad-rf', numPartitions: 1, replicationFactor: 3 }] }).then(
+    () => 'ok',
+    (e: Error) => e.message,
+  );
   assert.match(String(bad), /creation errors/i);
   assert.ok((await admin.listTopics()).includes('adm'));
   const meta = await admin.fetchTopicMetadata({ topics: ['adm'] });
   assert.is(meta.topics[0]!.partitions.length, 4);
   const offs = await admin.fetchTopicOffsets('adm');
-  assert.equal(offs.map((o) => o.high), ['0', '0', '0', '0']);
+  assert.equal(
+    offs.map((o) => o.high),
+    ['0', '0', '0', '0'],
+  );
   const groups = await admin.listGroups();
   assert.ok(groups.groups.some((g) => g.groupId === 'g-restart'));
   const d = await admin.describeGroups(['g-restart', 'nope']);
   assert.is(d.groups[0]!.state, 'Empty');
   assert.is(d.groups[1]!.state, 'Dead');
-  const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2 /* TOPIC */, name: 'adm' }] });
+  const cfg = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: 2 /* TOPIC */, name: 'adm' }],
+  });
   const entries = cfg.resources[0]!.configEntries;
   assert.is(entries.find((e) => e.configName === 'retention.ms')!.configValue, '60000');
   assert.is(entries.find((e) => e.configName === 'segment.bytes')!.isDefault, true);
@@ -195,7 +256,14 @@ test('fetchTopicOffsetsByTimestamp finds the first record at or after a time', a
   await p.connect();
   // recent timestamps: records older than retention.ms (7 days by default) would be dropped
   const t0 = Date.now() - 60_000;
-  await p.send({ topic, messages: [{ value: 'a', timestamp: `${t0}` }, { value: 'b', timestamp: `${t0 + 1000}` }, { value: 'c', timestamp: `${t0 + 2000}` }] });
+  await p.send({
+    topic,
+    messages: [
+      { value: 'a', timestamp: `${t0}` },
+      { value: 'b', timestamp: `${t0 + 1000}` },
+      { value: 'c', timestamp: `${t0 + 2000}` },
+    ],
+  });
   await p.disconnect();
   const admin = kafka.admin();
   await admin.connect();
@@ -208,7 +276,18 @@ test('retention.ms drops old batches: consumers from the beginning see only the 
   const topic = 'retained';
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: `${24 * 3600_000}` }, { name: 'segment.ms', value: '1' }] }] });
+  await admin.createTopics({
+    topics: [
+      {
+        topic,
+        numPartitions: 1,
+        configEntries: [
+          { name: 'retention.ms', value: `${24 * 3600_000}` },
+          { name: 'segment.ms', value: '1' },
+        ],
+      },
+    ],
+  });
   const p = kafka.producer();
   await p.connect();
   const old = `${Date.now() - 3 * 24 * 3600_000}`;
@@ -224,7 +303,10 @@ test('retention.ms drops old batches: consumers from the beginning see only the 
   await c.subscribe({ topic, fromBeginning: true });
   const got = await consumeN(c, 3);
   await c.disconnect();
-  assert.equal(got.map((g) => g.message.value!.toString()), ['new0', 'new1', 'new2']);
+  assert.equal(
+    got.map((g) => g.message.value!.toString()),
+    ['new0', 'new1', 'new2'],
+  );
 });
 
 test('a batch larger than max.message.bytes is refused with MESSAGE_TOO_LARGE', async () => {
@@ -232,7 +314,10 @@ test('a batch larger than max.message.bytes is refused with MESSAGE_TOO_LARGE', 
   broker.createTopic(topic, { configs: { 'max.message.bytes': '2000' } });
   const p = kafka.producer({ retry: { retries: 0 } });
   await p.connect();
-  const err = await p.send({ topic, messages: [{ value: 'x'.repeat(5000) }] }).then(() => null, (e: Error) => e);
+  const err = await p.send({ topic, messages: [{ value: 'x'.repeat(5000) }] }).then(
+    () => null,
+    (e: Error) => e,
+  );
   await p.send({ topic, messages: [{ value: 'small' }] });
   await p.disconnect();
   assert.match(String((err as { type?: string } | null)?.type ?? err), /MESSAGE_TOO_LARGE|too large/i);

@@ -11,19 +11,30 @@ let broker: Broker;
 function kcat(args: string[], input?: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn('kcat', ['-b', broker.bootstrap.join(','), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '', err = '';
+    let out = '',
+      err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
-    const t = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`kcat ${args.join(' ')} timed out: ${err}`)); }, 20_000);
-    p.on('close', (code) => { clearTimeout(t); resolve({ code, out, err }); });
+    const t = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`kcat ${args.join(' ')} timed out: ${err}`));
+    }, 20_000);
+    p.on('close', (code) => {
+      clearTimeout(t);
+      resolve({ code, out, err });
+    });
     p.stdin.end(input ?? '');
   });
 }
 
 const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}-${i}`).join('\n') + '\n';
 
-test.before(async () => { if (ok) broker = await startBroker(); });
-test.after(async () => { await broker?.close(); });
+test.before(async () => {
+  if (ok) broker = await startBroker();
+});
+test.after(async () => {
+  await broker?.close();
+});
 
 test('kcat -L lists the broker and a topic with its partitions', async () => {
   if (!ok) return;
@@ -60,8 +71,12 @@ test('kcat -G balanced consumer commits, so a second run starts where the first 
 test('two kcat -G members in one group on a 4-partition topic together read every record', async () => {
   if (!ok) return;
   broker.createTopic('kg4', { partitions: 4 });
-  await kcat(['-P', '-t', 'kg4', '-p', '-1', '-K', ':'], Array.from({ length: 400 }, (_, i) => `${i}:r${i}`).join('\n') + '\n');
-  const member = () => kcat(['-G', 'kg4-group', '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-e', '-q', 'kg4']);
+  await kcat(
+    ['-P', '-t', 'kg4', '-p', '-1', '-K', ':'],
+    Array.from({ length: 400 }, (_, i) => `${i}:r${i}`).join('\n') + '\n',
+  );
+  const member = () =>
+    kcat(['-G', 'kg4-group', '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-e', '-q', 'kg4']);
   const [a, b] = await Promise.all([member(), member()]);
   const all = [...a.out.trim().split('\n'), ...b.out.trim().split('\n')].filter(Boolean);
   assert.is(new Set(all).size, 400, a.err + b.err);

@@ -5,7 +5,14 @@ import { PartitionLog, type LogConfig } from '../../broker/log.ts';
 import { encodeBatch, parseBatchHeader, baseOffsetOf } from '../../broker/protocol/record-batch.ts';
 
 const DAY = 86_400_000;
-const cfg = (o: Partial<LogConfig> = {}): LogConfig => ({ retentionMs: 7 * DAY, retentionBytes: -1, segmentMs: 7 * DAY, segmentBytes: 1 << 30, maxMessageBytes: 1 << 20, ...o });
+const cfg = (o: Partial<LogConfig> = {}): LogConfig => ({
+  retentionMs: 7 * DAY,
+  retentionBytes: -1,
+  segmentMs: 7 * DAY,
+  segmentBytes: 1 << 30,
+  maxMessageBytes: 1 << 20,
+  ...o,
+});
 
 function setup(o: Partial<LogConfig> = {}) {
   let now = 1_000_000;
@@ -14,7 +21,14 @@ function setup(o: Partial<LogConfig> = {}) {
     const b = encodeBatch(Array.from({ length: n }, (_, i) => ({ value: Buffer.from(`v${i}`), timestamp: ts + i })));
     return log.append(b, parseBatchHeader(b), 0);
   };
-  return { log, append, tick: (ms: number) => { now += ms; }, now: () => now };
+  return {
+    log,
+    append,
+    tick: (ms: number) => {
+      now += ms;
+    },
+    now: () => now,
+  };
 }
 
 test('appends get consecutive base offsets and move the high-water mark', () => {
@@ -27,7 +41,9 @@ test('appends get consecutive base offsets and move the high-water mark', () => 
 
 test('read returns whole batches starting with the one containing the offset', () => {
   const { log, append } = setup();
-  append(3); append(2); append(4);
+  append(3);
+  append(2);
+  append(4);
   const r = log.read(4, 1 << 20);
   assert.equal(r.batches.map(baseOffsetOf), [3, 5]);
   assert.equal(log.read(9, 1 << 20).batches, []);
@@ -35,14 +51,15 @@ test('read returns whole batches starting with the one containing the offset', (
 
 test('read stops at max bytes but always returns the first batch', () => {
   const { log, append } = setup();
-  append(3); append(3);
+  append(3);
+  append(3);
   assert.is(log.read(0, 1).batches.length, 1);
 });
 
 test('offsetForTimestamp finds the first record at or after the time', () => {
   const { log, append, now } = setup();
-  append(3, now());        // ts now, now+1, now+2 at offsets 0..2
-  append(3, now() + 100);  // offsets 3..5
+  append(3, now()); // ts now, now+1, now+2 at offsets 0..2
+  append(3, now() + 100); // offsets 3..5
   assert.equal(log.offsetForTimestamp(now() + 1), { offset: 1, timestamp: now() + 1 });
   assert.equal(log.offsetForTimestamp(now() + 50)?.offset, 3);
   assert.is(log.offsetForTimestamp(now() + 1000), undefined);
@@ -67,7 +84,9 @@ test('retention.ms drops segments whose newest record is older than the limit', 
 
 test('retention.bytes drops the oldest closed segments and keeps the active one', () => {
   const { log, append } = setup({ retentionBytes: 1, segmentBytes: 1 });
-  append(1); append(1); append(1);
+  append(1);
+  append(1);
+  append(1);
   assert.is(log.logStart, 2);
   assert.is(log.batchCount, 1);
 });
@@ -85,7 +104,9 @@ test('a long-poll waiter wakes on append', async () => {
   const { log, append } = setup();
   const w = log.waitForData();
   let woke = false;
-  void w.promise.then(() => { woke = true; });
+  void w.promise.then(() => {
+    woke = true;
+  });
   append(1);
   await Promise.resolve();
   assert.ok(woke);

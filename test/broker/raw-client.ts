@@ -18,7 +18,9 @@ export class RawClient {
         this.waiting.shift()?.(frame);
       }
     });
-    sock.on('close', () => { this.closed = true; });
+    sock.on('close', () => {
+      this.closed = true;
+    });
     sock.on('error', () => {});
   }
 
@@ -31,7 +33,12 @@ export class RawClient {
   }
 
   /** sends one request; `expectReply` false for acks=0 produce */
-  send(apiKey: number, version: number, body: (w: Writer) => void, opts: { flexible?: boolean; expectReply?: boolean } = {}): Promise<Reader> | undefined {
+  send(
+    apiKey: number,
+    version: number,
+    body: (w: Writer) => void,
+    opts: { flexible?: boolean; expectReply?: boolean } = {},
+  ): Promise<Reader> | undefined {
     const w = new Writer();
     const corr = this.corr++;
     w.int16(apiKey).int16(version).int32(corr).nullableString('raw');
@@ -42,12 +49,16 @@ export class RawClient {
     size.writeInt32BE(payload.length, 0);
     this.sock.write(Buffer.concat([size, payload]));
     if (opts.expectReply === false) return undefined;
-    return new Promise((resolve) => this.waiting.push((frame) => {
-      const r = new Reader(frame);
-      if (r.int32() !== corr) throw new Error('correlation id out of order');
-      resolve(r);
-    }));
+    return new Promise((resolve) =>
+      this.waiting.push((frame) => {
+        const r = new Reader(frame);
+        if (r.int32() !== corr) throw new Error('correlation id out of order');
+        resolve(r);
+      }),
+    );
   }
 
-  close(): void { this.sock.destroy(); }
+  close(): void {
+    this.sock.destroy();
+  }
 }

@@ -31,7 +31,12 @@ test.after(async () => {
 });
 
 function client(clientId: string) {
-  return new Kafka({ clientId, brokers: broker.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50 } });
+  return new Kafka({
+    clientId,
+    brokers: broker.bootstrap,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 5, initialRetryTime: 50 },
+  });
 }
 
 async function roundTrip(topic: string, n = 20): Promise<string[]> {
@@ -40,13 +45,26 @@ async function roundTrip(topic: string, n = 20): Promise<string[]> {
   await p.connect();
   await p.send({ topic, messages: Array.from({ length: n }, (_, i) => ({ value: `${topic}-${i}` })) });
   await p.disconnect();
-  const c = kafka.consumer({ groupId: `g-${topic}`, sessionTimeout: 3000, heartbeatInterval: 200, maxWaitTimeInMs: 100 });
+  const c = kafka.consumer({
+    groupId: `g-${topic}`,
+    sessionTimeout: 3000,
+    heartbeatInterval: 200,
+    maxWaitTimeInMs: 100,
+  });
   await c.connect();
   await c.subscribe({ topic, fromBeginning: true });
   const got: string[] = [];
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`round trip got ${got.length}/${n}`)), 15_000);
-    void c.run({ eachMessage: async ({ message }) => { got.push(message.value!.toString()); if (got.length === n) { clearTimeout(t); resolve(); } } });
+    void c.run({
+      eachMessage: async ({ message }) => {
+        got.push(message.value!.toString());
+        if (got.length === n) {
+          clearTimeout(t);
+          resolve();
+        }
+      },
+    });
   });
   await c.disconnect();
   return got;
@@ -57,11 +75,20 @@ class FakeSocket extends EventEmitter {
   destroyed = false;
   written = 0;
   remoteAddress = '127.0.0.1';
-  setNoDelay() { return this; }
+  setNoDelay() {
+    return this;
+  }
   cork() {}
   uncork() {}
-  write(b: Buffer) { this.written += b.length; return true; }
-  destroy() { this.destroyed = true; this.emit('close'); return this; }
+  write(b: Buffer) {
+    this.written += b.length;
+    return true;
+  }
+  destroy() {
+    this.destroyed = true;
+    this.emit('close');
+    return this;
+  }
 }
 
 /** kafkajs's real request frames, recorded at the broker while it works normally */
@@ -134,19 +161,35 @@ test('100,000 random and mutated frames close connections but never crash the br
   console.log(`fuzz: ${closed} connections closed by the broker, ${broker.stats().malformedFrames} malformed frames`);
   const st = broker.stats();
   assert.is(st.internalErrors, 0, st.lastInternalError);
-  assert.equal(await roundTrip('after-fuzz'), Array.from({ length: 20 }, (_, i) => `after-fuzz-${i}`));
+  assert.equal(
+    await roundTrip('after-fuzz'),
+    Array.from({ length: 20 }, (_, i) => `after-fuzz-${i}`),
+  );
 });
 
 test('a negative, oversized or truncated frame on TCP closes only that connection', async () => {
   const [h, p] = broker.bootstrap[0]!.split(':');
   const rt = roundTrip('during-garbage', 50);
-  const sends = [Buffer.from('ffffffff00', 'hex'), Buffer.from('7fffffff', 'hex'), Buffer.from('0000000a0012', 'hex'), Buffer.from('00000010' + '0012000000000001ffff00'.padEnd(32, '0'), 'hex')];
-  const results = await Promise.all(sends.map((bytes) => new Promise<string>((resolve) => {
-    const s: net.Socket = net.connect(Number(p), h, () => s.write(bytes));
-    s.on('close', () => resolve('closed'));
-    s.on('error', () => {});
-    setTimeout(() => { s.destroy(); resolve('timeout'); }, 1000);
-  })));
+  const sends = [
+    Buffer.from('ffffffff00', 'hex'),
+    Buffer.from('7fffffff', 'hex'),
+    Buffer.from('0000000a0012', 'hex'),
+    Buffer.from('00000010' + '0012000000000001ffff00'.padEnd(32, '0'), 'hex'),
+  ];
+  const results = await Promise.all(
+    sends.map(
+      (bytes) =>
+        new Promise<string>((resolve) => {
+          const s: net.Socket = net.connect(Number(p), h, () => s.write(bytes));
+          s.on('close', () => resolve('closed'));
+          s.on('error', () => {});
+          setTimeout(() => {
+            s.destroy();
+            resolve('timeout');
+          }, 1000);
+        }),
+    ),
+  );
   assert.equal(results.slice(0, 2), ['closed', 'closed']);
   assert.equal((await rt).length, 50);
   assert.equal(crashes, []);

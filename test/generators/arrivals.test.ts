@@ -51,7 +51,11 @@ test('constant arrivals are evenly spaced from the start time', () => {
 test('ramp thinning yields Poisson counts matching the integral of the rate', () => {
   // 0 → 200/s over 100 s: expected 2500 in the first half, 7500 in the second, then 200/s
   const c = counts({ kind: 'ramp', from: 0, to: 200, durationMs: 100_000 }, 9, 50_000, 3);
-  for (const [got, want] of [[c[0]!, 2500], [c[1]!, 7500], [c[2]!, 10_000]] as const)
+  for (const [got, want] of [
+    [c[0]!, 2500],
+    [c[1]!, 7500],
+    [c[2]!, 10_000],
+  ] as const)
     assert.ok(Math.abs(got - want) < 4 * Math.sqrt(want), `${got} vs ${want}`);
   const a = createArrivals({ kind: 'ramp', from: 0, to: 200, durationMs: 100_000, startMs: 0 }, new Rng(1));
   assert.is(a.rateAt(50_000), 100);
@@ -79,7 +83,8 @@ test('diurnal counts follow the cosine: peak quarter vs trough quarter', () => {
 test('bursty (MMPP-2) events follow its realised state path, which rateAt reports', () => {
   const spec = { kind: 'bursty', low: 10, high: 500, meanLowMs: 5000, meanHighMs: 1000 } as const;
   const a = createArrivals(spec, new Rng(21));
-  let inHigh = 0, inLow = 0;
+  let inHigh = 0,
+    inLow = 0;
   const n = 50_000;
   let last = 0;
   for (let i = 0; i < n; i++) {
@@ -88,7 +93,8 @@ test('bursty (MMPP-2) events follow its realised state path, which rateAt report
     else inLow++;
   }
   // time share of each state along the path, measured with rateAt on a grid
-  let hiT = 0, loT = 0;
+  let hiT = 0,
+    loT = 0;
   for (let t = 0; t < last; t += 10) a.rateAt(t) === 500 ? hiT++ : loT++;
   const expectedHigh = (hiT * 500) / (hiT * 500 + loT * 10);
   assert.ok(Math.abs(inHigh / n - expectedHigh) < 0.02, `${inHigh / n} vs ${expectedHigh}`);
@@ -131,7 +137,10 @@ test('bad specs are rejected naming the path', () => {
     } catch (e) {
       assert.instance(e, PipelabError);
       assert.is((e as PipelabError).code, 'INVALID_ARGUMENT');
-      assert.ok((e as PipelabError).issues.some((i) => i.path === path), JSON.stringify((e as PipelabError).issues));
+      assert.ok(
+        (e as PipelabError).issues.some((i) => i.path === path),
+        JSON.stringify((e as PipelabError).issues),
+      );
     }
   }
 });

@@ -7,7 +7,8 @@ import { chiSquare } from '../helpers/stats.ts';
 
 for (const method of ['alias', 'rejection-inversion'] as const) {
   test(`active ${method} draws follow Zipf by rank through the id permutation (chi-square)`, () => {
-    const n = 2000, s = 1.1;
+    const n = 2000,
+      s = 1.1;
     const pop = new MerchantPopulation({ size: n, zipf: s, seed: 1, method });
     const r = new Rng(31);
     const byIndex = new Float64Array(n);
@@ -34,9 +35,15 @@ test('user attributes depend on seed and index only, not on the order of access'
   const ids = [999, 3, 500, 0];
   const attrs = (p: UserPopulation, i: number) => [p.homeCountry(i), p.spendMu(i), p.spendSigma(i), p.deviceCount(i)];
   const first = ids.map((i) => attrs(a, i));
-  const reversed = [...ids].reverse().map((i) => attrs(b, i)).reverse();
+  const reversed = [...ids]
+    .reverse()
+    .map((i) => attrs(b, i))
+    .reverse();
   assert.equal(first, reversed);
-  assert.not.equal(ids.map((i) => attrs(c, i)), first);
+  assert.not.equal(
+    ids.map((i) => attrs(c, i)),
+    first,
+  );
 });
 
 test('ids are the prefix and the index', () => {

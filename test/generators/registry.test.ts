@@ -20,11 +20,17 @@ test('an unknown name is UNKNOWN_GENERATOR listing the known ones', () => {
     assert.is((e as PipelabError).exitCode, 104);
     assert.match((e as PipelabError).format(), 'transactions, user-events');
   }
-  assert.throws(() => getGenerator('toString'), (e: PipelabError) => e.code === 'UNKNOWN_GENERATOR');
+  assert.throws(
+    () => getGenerator('toString'),
+    (e: PipelabError) => e.code === 'UNKNOWN_GENERATOR',
+  );
 });
 
 test('a bad config is INVALID_ARGUMENT naming the path', () => {
-  assert.throws(() => createGenerator('user-events', { concurrentSessions: 0 }), (e: PipelabError) => e.issues[0]?.path === '/concurrentSessions');
+  assert.throws(
+    () => createGenerator('user-events', { concurrentSessions: 0 }),
+    (e: PipelabError) => e.issues[0]?.path === '/concurrentSessions',
+  );
 });
 
 test.run();

@@ -3,12 +3,14 @@ import * as assert from 'uvu/assert';
 import { Rng, toSeed } from '../../generators/rng.ts';
 
 test('the same seed gives the same sequence', () => {
-  const a = new Rng(42), b = new Rng(42);
+  const a = new Rng(42),
+    b = new Rng(42);
   for (let i = 0; i < 1000; i++) assert.is(a.nextU32(), b.nextU32());
 });
 
 test('another seed gives another sequence', () => {
-  const a = new Rng(42), b = new Rng(43);
+  const a = new Rng(42),
+    b = new Rng(43);
   let same = 0;
   for (let i = 0; i < 1000; i++) if (a.nextU32() === b.nextU32()) same++;
   assert.ok(same < 5);
@@ -26,7 +28,8 @@ test('next() stays in [0, 1) with a mean near 1/2', () => {
 });
 
 test('fork depends on the label and the seed, not on how much was drawn', () => {
-  const a = new Rng(1), b = new Rng(1);
+  const a = new Rng(1),
+    b = new Rng(1);
   b.next();
   assert.is(a.fork('users').nextU32(), b.fork('users').nextU32());
   assert.is.not(a.fork('users').nextU32(), a.fork('merchants').nextU32());
@@ -34,7 +37,8 @@ test('fork depends on the label and the seed, not on how much was drawn', () => 
 
 test('normal() has the requested mean and sd', () => {
   const r = new Rng(3);
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   const n = 200_000;
   for (let i = 0; i < n; i++) {
     const x = r.normal(10, 2);

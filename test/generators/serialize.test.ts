@@ -6,8 +6,17 @@ import { Rng } from '../../generators/rng.ts';
 import { TransactionStream, type Transaction } from '../../generators/transactions.ts';
 import { UserEventStream } from '../../generators/user-events.ts';
 import {
-  avroSyncMarker, jsonMillis, jsonMoney, transactionFromAvro, transactionFromJson, transactionToAvro, transactionToJson,
-  userEventFromAvro, userEventFromJson, userEventToAvro, userEventToJson,
+  avroSyncMarker,
+  jsonMillis,
+  jsonMoney,
+  transactionFromAvro,
+  transactionFromJson,
+  transactionToAvro,
+  transactionToJson,
+  userEventFromAvro,
+  userEventFromJson,
+  userEventToAvro,
+  userEventToJson,
 } from '../../generators/serialize.ts';
 import { TRANSACTION_AVSC, USER_EVENT_AVSC } from '../../generators/schemas/index.ts';
 import { PipelabError } from '../../errors.ts';
@@ -15,13 +24,34 @@ import { PipelabError } from '../../errors.ts';
 const plain = <T extends object>(x: T): T => ({ ...x });
 
 test('the hand-written JSON serializers match JSON.stringify byte for byte', () => {
-  for (const t of new TransactionStream({ seed: 3, fraudRate: 0.1 }).take(5000)) assert.is(transactionToJson(t), JSON.stringify(t));
+  for (const t of new TransactionStream({ seed: 3, fraudRate: 0.1 }).take(5000))
+    assert.is(transactionToJson(t), JSON.stringify(t));
   for (const e of new UserEventStream({ seed: 3 }).take(5000)) assert.is(userEventToJson(e), JSON.stringify(e));
 });
 
 test('money and epoch-ms formatting equal JSON.stringify for any number', () => {
   const r = new Rng(1);
-  const xs = [0, 0.01, 0.1, 0.5, 1, 10, 99.99, 100.1, 1e13 + 0.01, 1e15, 1e21, -1, -0.5, 0.005, 1 / 3, NaN, Infinity, 1.005, 2.675];
+  const xs = [
+    0,
+    0.01,
+    0.1,
+    0.5,
+    1,
+    10,
+    99.99,
+    100.1,
+    1e13 + 0.01,
+    1e15,
+    1e21,
+    -1,
+    -0.5,
+    0.005,
+    1 / 3,
+    NaN,
+    Infinity,
+    1.005,
+    2.675,
+  ];
   for (let i = 0; i < 100_000; i++) {
     xs.push(Math.round(r.lognormal(3, 2) * 100) / 100, r.lognormal(3, 2), Math.round(r.uniform(0, 1e6)) / 100);
   }
@@ -38,12 +68,17 @@ test('strings that need escaping fall back to JSON.stringify', () => {
 });
 
 test('JSON round trip gives the same events', () => {
-  for (const t of new TransactionStream({ seed: 4, fraudRate: 0.2 }).take(2000)) assert.equal(transactionFromJson(transactionToJson(t)), t);
+  for (const t of new TransactionStream({ seed: 4, fraudRate: 0.2 }).take(2000))
+    assert.equal(transactionFromJson(transactionToJson(t)), t);
   for (const e of new UserEventStream({ seed: 4 }).take(2000)) assert.equal(userEventFromJson(userEventToJson(e)), e);
 });
 
 test('JSON decoding names the bad field', () => {
-  const line = transactionToJson(new TransactionStream().next()).replace('"pos"', '"teleport"').replace('"online"', '"teleport"').replace('"mobile"', '"teleport"').replace('"atm"', '"teleport"');
+  const line = transactionToJson(new TransactionStream().next())
+    .replace('"pos"', '"teleport"')
+    .replace('"online"', '"teleport"')
+    .replace('"mobile"', '"teleport"')
+    .replace('"atm"', '"teleport"');
   try {
     transactionFromJson(line);
     assert.unreachable();
@@ -51,12 +86,17 @@ test('JSON decoding names the bad field', () => {
     assert.instance(e, PipelabError);
     assert.is((e as PipelabError).issues[0]!.path, '/channel');
   }
-  assert.throws(() => userEventFromJson('{"id":1}'), (e: PipelabError) => e.issues[0]!.path === '/id');
+  assert.throws(
+    () => userEventFromJson('{"id":1}'),
+    (e: PipelabError) => e.issues[0]!.path === '/id',
+  );
 });
 
 test('Avro round trip gives the same events', () => {
-  for (const t of new TransactionStream({ seed: 5, fraudRate: 0.2 }).take(2000)) assert.equal(plain(transactionFromAvro(transactionToAvro(t))), t);
-  for (const e of new UserEventStream({ seed: 5 }).take(2000)) assert.equal(plain(userEventFromAvro(userEventToAvro(e))), e);
+  for (const t of new TransactionStream({ seed: 5, fraudRate: 0.2 }).take(2000))
+    assert.equal(plain(transactionFromAvro(transactionToAvro(t))), t);
+  for (const e of new UserEventStream({ seed: 5 }).take(2000))
+    assert.equal(plain(userEventFromAvro(userEventToAvro(e))), e);
 });
 
 test('the .avsc files in the repo are the schemas the code uses', () => {

@@ -32,7 +32,9 @@ test('event ids are unique and derived from seed and sequence', () => {
 });
 
 test('event times are non-decreasing and start at startMs', () => {
-  const ev = new TransactionStream({ seed: 1, startMs: 1_000_000, arrivals: { kind: 'poisson', rate: 500 } }).take(5000);
+  const ev = new TransactionStream({ seed: 1, startMs: 1_000_000, arrivals: { kind: 'poisson', rate: 500 } }).take(
+    5000,
+  );
   assert.ok(ev[0]!.eventTime >= 1_000_000);
   for (let i = 1; i < ev.length; i++) assert.ok(ev[i]!.eventTime >= ev[i - 1]!.eventTime);
 });
@@ -50,7 +52,10 @@ test('the labelled fraud fraction matches fraudRate', () => {
   const f = ev.filter((e) => e.isFraud).length / ev.length;
   assert.ok(Math.abs(f - 0.05) < 0.005, `fraud fraction ${f}`);
   for (const p of ['card-testing', 'account-takeover', 'geo-velocity'])
-    assert.ok(ev.some((e) => e.fraudPattern === p), `no ${p}`);
+    assert.ok(
+      ev.some((e) => e.fraudPattern === p),
+      `no ${p}`,
+    );
   assert.ok(ev.every((e) => e.isFraud === (e.fraudPattern !== 'none')));
 });
 
@@ -124,7 +129,12 @@ test('geo-velocity puts the same user in far-apart countries within an hour', ()
     if (!h) history.set(e.userId, (h = []));
     if (e.fraudPattern === 'geo-velocity') {
       // the card was used ≥ 3000 km away within the hour before (normally the victim at home)
-      const far = h.some((p) => e.eventTime - p.eventTime <= 3_600_000 && !p.isFraud && distanceKm(byCode(p.country), byCode(e.country)) >= 3000);
+      const far = h.some(
+        (p) =>
+          e.eventTime - p.eventTime <= 3_600_000 &&
+          !p.isFraud &&
+          distanceKm(byCode(p.country), byCode(e.country)) >= 3000,
+      );
       assert.ok(far, `no far-away payment before ${JSON.stringify(e)}`);
       assert.is(e.channel, 'pos');
       n++;
@@ -161,7 +171,12 @@ test('activity is Zipf-skewed: the hottest user is far above the median user', (
 
 test('a stream whose arrivals end says so instead of emitting events at Infinity', () => {
   const s = new TransactionStream({ arrivals: { kind: 'ramp', from: 10, to: 0, durationMs: 1000 } });
-  assert.throws(() => { for (let i = 0; i < 1000; i++) s.next(); }, (e: PipelabError) => e.code === 'INVALID_ARGUMENT' && /ended after \d+ events/.test(e.message));
+  assert.throws(
+    () => {
+      for (let i = 0; i < 1000; i++) s.next();
+    },
+    (e: PipelabError) => e.code === 'INVALID_ARGUMENT' && /ended after \d+ events/.test(e.message),
+  );
 });
 
 test('bad config is rejected with every bad path named', () => {

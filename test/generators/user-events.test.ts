@@ -37,15 +37,23 @@ test('sessions follow the chain: start with login or view, purchase only after c
   }
   assert.ok(purchases > 100);
   // every type occurs; sessions interleave; mean length is a handful of events
-  for (const t of USER_EVENT_TYPES) assert.ok(ev.some((e) => e.type === t), t);
+  for (const t of USER_EVENT_TYPES)
+    assert.ok(
+      ev.some((e) => e.type === t),
+      t,
+    );
   const mean = ev.length / sessions.size;
   assert.ok(mean > 3 && mean < 30, `mean session length ${mean}`);
   assert.ok(ev.slice(0, 100).some((e, i, a) => i > 0 && e.sessionId !== a[i - 1]!.sessionId));
 });
 
 test('a drift in the device mix shows after onset', () => {
-  const onset = 20_000, width = 0;
-  const ev = new UserEventStream({ seed: 7, drifts: [{ param: 'deviceWeights', value: { desktop: 0, mobile: 1, tablet: 0 }, onset, width }] }).take(40_000);
+  const onset = 20_000,
+    width = 0;
+  const ev = new UserEventStream({
+    seed: 7,
+    drifts: [{ param: 'deviceWeights', value: { desktop: 0, mobile: 1, tablet: 0 }, onset, width }],
+  }).take(40_000);
   const mobileShare = (xs: UserEvent[]) => xs.filter((e) => e.device === 'mobile').length / xs.length;
   assert.ok(mobileShare(ev.slice(0, onset)) < 0.6);
   // new sessions after onset are all mobile; old sessions linger a while

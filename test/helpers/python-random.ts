@@ -24,7 +24,8 @@ export class PythonRandom {
 
   private initByArray(key: number[]): void {
     this.initGenrand(19650218);
-    let i = 1, j = 0;
+    let i = 1,
+      j = 0;
     for (let k = Math.max(624, key.length); k > 0; k--) {
       const prev = this.mt[i - 1] as number;
       const x = prev ^ (prev >>> 30);

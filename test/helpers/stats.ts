@@ -14,17 +14,24 @@ export interface ChiSquare {
  * are pooled until each expects ≥ `minExpected` (the usual validity rule); `fitted` parameters
  * estimated from the data reduce the degrees of freedom.
  */
-export function chiSquare(observed: ArrayLike<number>, probs: ArrayLike<number>, fitted = 0, minExpected = 5): ChiSquare {
+export function chiSquare(
+  observed: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  fitted = 0,
+  minExpected = 5,
+): ChiSquare {
   let total = 0;
   for (let i = 0; i < observed.length; i++) total += observed[i] as number;
-  const os: number[] = [], es: number[] = [];
-  let o = 0, e = 0;
+  const os: number[] = [],
+    es: number[] = [];
+  let o = 0,
+    e = 0;
   for (let i = 0; i < probs.length; i++) {
     o += (observed[i] as number) ?? 0;
     e += (probs[i] as number) * total;
     if (e >= minExpected) {
       os.push(o), es.push(e);
-      o = 0, e = 0;
+      (o = 0), (e = 0);
     }
   }
   // a remainder that expects too little joins the last bin

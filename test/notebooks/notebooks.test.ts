@@ -12,21 +12,51 @@ import { join } from 'node:path';
 import { haveTool } from '../helpers/tools.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
-const notebooks = readdirSync(join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
+const notebooks = readdirSync(join(root, 'notebooks'))
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 
-interface Output { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string; data?: Record<string, unknown> }
-interface Notebook { cells: { cell_type: string; source: string | string[]; outputs?: Output[] }[] }
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  ename?: string;
+  evalue?: string;
+  data?: Record<string, unknown>;
+}
+interface Notebook {
+  cells: { cell_type: string; source: string | string[]; outputs?: Output[] }[];
+}
 
 if (haveTool('jupyter', ['nbconvert', '--version'], 'jupyter nbconvert')) {
   const tmp = mkdtempSync(join(tmpdir(), 'pipelab-nb-'));
-  const env = { ...process.env, JUPYTER_PATH: join(tmp, 'share', 'jupyter'), JUPYTER_CONFIG_DIR: join(tmp, 'config'), JUPYTER_DATA_DIR: join(tmp, 'data'), JUPYTER_RUNTIME_DIR: join(tmp, 'runtime'), FORCE_COLOR: '0' };
+  const env = {
+    ...process.env,
+    JUPYTER_PATH: join(tmp, 'share', 'jupyter'),
+    JUPYTER_CONFIG_DIR: join(tmp, 'config'),
+    JUPYTER_DATA_DIR: join(tmp, 'data'),
+    JUPYTER_RUNTIME_DIR: join(tmp, 'runtime'),
+    FORCE_COLOR: '0',
+  };
   test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
   test('the CommonJS build and the tslab kernel install', () => {
-    const b = spawnSync(process.execPath, [join(root, 'bin', 'build-cjs.js'), '--quiet'], { cwd: root, encoding: 'utf8' });
+    const b = spawnSync(process.execPath, [join(root, 'bin', 'build-cjs.js'), '--quiet'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.is(b.status, 0, b.stderr);
     assert.ok(existsSync(join(root, 'dist', 'pipelab.cjs')));
-    const k = spawnSync(join(root, 'node_modules', '.bin', 'tslab'), ['install', '--python=/usr/bin/python3', `--binary=${join(root, 'node_modules', '.bin', 'tslab')}`, `--prefix=${tmp}`], { cwd: root, env, encoding: 'utf8' });
+    const k = spawnSync(
+      join(root, 'node_modules', '.bin', 'tslab'),
+      [
+        'install',
+        '--python=/usr/bin/python3',
+        `--binary=${join(root, 'node_modules', '.bin', 'tslab')}`,
+        `--prefix=${tmp}`,
+      ],
+      { cwd: root, env, encoding: 'utf8' },
+    );
     assert.is(k.status, 0, k.stdout + k.stderr);
     assert.ok(existsSync(join(tmp, 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json')));
   });
@@ -38,19 +68,43 @@ if (haveTool('jupyter', ['nbconvert', '--version'], 'jupyter nbconvert')) {
   for (const nb of notebooks) {
     test(`notebook ${nb} runs every cell without an error`, () => {
       const out = join(tmp, 'out');
-      const r = spawnSync('jupyter', ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=120', '--ExecutePreprocessor.kernel_name=tslab', '--output-dir', out, join(root, 'notebooks', nb)], { cwd: join(root, 'notebooks'), env, encoding: 'utf8', timeout: 150_000 });
-      const tail = (r.stderr ?? '').split('\n').filter((l) => !/MissingIDFieldWarning|validate\(nb\)/.test(l)).slice(-25).join('\n');
+      const r = spawnSync(
+        'jupyter',
+        [
+          'nbconvert',
+          '--to',
+          'notebook',
+          '--execute',
+          '--ExecutePreprocessor.timeout=120',
+          '--ExecutePreprocessor.kernel_name=tslab',
+          '--output-dir',
+          out,
+          join(root, 'notebooks', nb),
+        ],
+        { cwd: join(root, 'notebooks'), env, encoding: 'utf8', timeout: 150_000 },
+      );
+      const tail = (r.stderr ?? '')
+        .split('\n')
+        .filter((l) => !/MissingIDFieldWarning|validate\(nb\)/.test(l))
+        .slice(-25)
+        .join('\n');
       assert.is(r.status, 0, `nbconvert failed for ${nb}:\n${tail}`);
       const done = JSON.parse(readFileSync(join(out, nb), 'utf8')) as Notebook;
       const outputs = done.cells.flatMap((c) => c.outputs ?? []);
       const errors = outputs.filter((o) => o.output_type === 'error');
       assert.is(errors.length, 0, errors.map((e) => `${e.ename}: ${e.evalue}`).join('\n'));
       // tslab prints TypeScript diagnostics to stderr rather than raising; treat them as failures
-      const stderr = outputs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => [o.text].flat().join('')).join('');
+      const stderr = outputs
+        .filter((o) => o.output_type === 'stream' && o.name === 'stderr')
+        .map((o) => [o.text].flat().join(''))
+        .join('');
       assert.not.match(stderr, /^\d+:\d+ - /m, stderr);
       if (nb === '01-quickstart.ipynb' || nb === '02-drift-lab.ipynb') {
         const rich = outputs.flatMap((o) => Object.keys(o.data ?? {}));
-        assert.ok(rich.includes('text/html') || rich.includes('image/png') || rich.includes('image/svg+xml'), `a chart is displayed inline (outputs: ${rich.join(', ')})`);
+        assert.ok(
+          rich.includes('text/html') || rich.includes('image/png') || rich.includes('image/svg+xml'),
+          `a chart is displayed inline (outputs: ${rich.join(', ')})`,
+        );
       }
     });
   }

@@ -8,7 +8,13 @@ import { ensureTopics, replicationFor, TOPIC_CONFIG, TOPICS, compressionType } f
 const { Kafka, logLevel, CompressionTypes, ConfigResourceTypes } = kafkajs;
 
 test('the declaration has the five topics, inputs with 12 partitions, a day of retention and hourly segments', () => {
-  assert.equal(TOPIC_CONFIG.map((t) => t.name).sort(), ['dead-letter', 'fraud-decisions', 'processed-events', 'transactions', 'user-events']);
+  assert.equal(TOPIC_CONFIG.map((t) => t.name).sort(), [
+    'dead-letter',
+    'fraud-decisions',
+    'processed-events',
+    'transactions',
+    'user-events',
+  ]);
   for (const name of [TOPICS.transactions, TOPICS.userEvents]) {
     const t = TOPIC_CONFIG.find((x) => x.name === name)!;
     assert.is(t.partitions, 12);
@@ -37,7 +43,12 @@ test('ensureTopics creates what is missing once, with the configs, and RF 3 on a
     const parts = meta.topics[0]!.partitions;
     assert.is(parts.length, 12);
     assert.is(parts[0]!.replicas.length, 3);
-    const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: TOPICS.transactions, configNames: ['retention.ms', 'segment.ms'] }] });
+    const cfg = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [
+        { type: ConfigResourceTypes.TOPIC, name: TOPICS.transactions, configNames: ['retention.ms', 'segment.ms'] },
+      ],
+    });
     const entries = Object.fromEntries(cfg.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
     assert.equal(entries, { 'retention.ms': '86400000', 'segment.ms': '3600000' });
   } finally {
@@ -56,7 +67,10 @@ test('a partition override is used for every topic this call creates (tests and 
     await admin.connect();
     const meta = await admin.fetchTopicMetadata({ topics: [TOPICS.fraudDecisions, TOPICS.deadLetter] });
     await admin.disconnect();
-    assert.equal(meta.topics.map((t) => t.partitions.length), [2, 2]);
+    assert.equal(
+      meta.topics.map((t) => t.partitions.length),
+      [2, 2],
+    );
   } finally {
     await broker.close();
   }

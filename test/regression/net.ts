@@ -62,7 +62,8 @@ function readTree(dir: string, tmp: string, prefix: string): Output[] {
     for (const n of readdirSync(d).sort()) {
       const p = join(d, n);
       if (statSync(p).isDirectory()) walk(p);
-      else if (n.endsWith('.png')) continue; // rasterised from the SVG beside it
+      else if (n.endsWith('.png'))
+        continue; // rasterised from the SVG beside it
       else {
         const raw = readFileSync(p, 'latin1');
         const rel = relative(dir, p);
@@ -105,19 +106,31 @@ export function collect(only?: string[]): Output[] {
       }
     }
     if (want('compare')) {
-      const a = join(tmp, 'sim-autoscale-spike'), b = join(tmp, 'sim-diurnal');
+      const a = join(tmp, 'sim-autoscale-spike'),
+        b = join(tmp, 'sim-diurnal');
       out.push({ name: 'compare/text', text: normalize(cli(['compare', a, b]), tmp) });
       out.push({ name: 'compare/json', text: normalize(cli(['compare', a, b, '--json']), tmp) });
     }
     const gens: Array<[string, string[]]> = [
       ['gen/transactions.json', ['transactions', '-n', '3000', '--seed', '1', '--fraud-rate', '0.05']],
       ['gen/transactions.avro', ['transactions', '-n', '3000', '--seed', '2', '-f', 'avro']],
-      ['gen/transactions-deflate.avro', ['transactions', '-n', '1000', '--seed', '3', '-f', 'avro', '--codec', 'deflate']],
+      [
+        'gen/transactions-deflate.avro',
+        ['transactions', '-n', '1000', '--seed', '3', '-f', 'avro', '--codec', 'deflate'],
+      ],
       ['gen/user-events.json', ['user-events', '-n', '3000', '--seed', '4', '--arrivals', 'poisson']],
       ['gen/user-events.avro', ['user-events', '-n', '3000', '--seed', '5', '-f', 'avro', '--zipf', '0.8']],
       [
         'gen/user-events-drift.json',
-        ['user-events', '-n', '2000', '--seed', '6', '--config', '{"drifts":[{"param":"deviceWeights","value":{"mobile":90},"onset":500}]}'],
+        [
+          'user-events',
+          '-n',
+          '2000',
+          '--seed',
+          '6',
+          '--config',
+          '{"drifts":[{"param":"deviceWeights","value":{"mobile":90},"onset":500}]}',
+        ],
       ],
     ];
     for (const [name, args] of gens) {
@@ -131,13 +144,20 @@ export function collect(only?: string[]): Output[] {
       ['queue/mmc', ['--model', 'mmc', '--lambda', '40', '--mu', '10', '--servers', '5']],
       ['queue/md1', ['--model', 'md1', '--lambda', '7', '--mu', '10']],
     ];
-    for (const [name, args] of queues) if (want(name)) out.push({ name, text: normalize(cli(['sim', 'queue', ...args]), tmp) });
+    for (const [name, args] of queues)
+      if (want(name)) out.push({ name, text: normalize(cli(['sim', 'queue', ...args]), tmp) });
     if (want('validate')) {
-      for (const f of readdirSync(join(root, 'scenarios')).filter((n) => n.endsWith('.ts')).sort()) {
+      for (const f of readdirSync(join(root, 'scenarios'))
+        .filter((n) => n.endsWith('.ts'))
+        .sort()) {
         out.push({ name: `validate/${f}`, text: normalize(cli(['validate', `scenarios/${f}`]), tmp) });
       }
     }
-    if (want('k6')) out.push({ name: 'k6/http-example.js', text: normalize(cli(['export', 'k6', 'scenarios/http-example.ts']), tmp) });
+    if (want('k6'))
+      out.push({
+        name: 'k6/http-example.js',
+        text: normalize(cli(['export', 'k6', 'scenarios/http-example.ts']), tmp),
+      });
     if (want('drift')) {
       const cfg = join(tmp, 'drift.json');
       writeFileSync(
@@ -154,7 +174,8 @@ export function collect(only?: string[]): Output[] {
         }),
       );
       out.push({ name: 'drift/evaluate', text: normalize(cli(['drift', 'evaluate', cfg, '--json']), tmp) });
-      const ref = join(tmp, 'ref.json'), cur = join(tmp, 'cur.json');
+      const ref = join(tmp, 'ref.json'),
+        cur = join(tmp, 'cur.json');
       cli(['generate', 'transactions', '-n', '2000', '--seed', '8', '-o', ref]);
       cli(['generate', 'transactions', '-n', '2000', '--seed', '9', '--fraud-rate', '0.2', '-o', cur]);
       out.push({ name: 'drift/compare', text: normalize(cli(['drift', 'compare', ref, cur, '--json']), tmp) });
@@ -183,7 +204,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (const [k, v] of Object.entries(table)) {
       const same = want[k]?.sha256 === v.sha256;
       if (!same) bad++;
-      console.log(`${same ? 'same   ' : 'CHANGED'} ${k} (${v.bytes} bytes${same ? '' : `, was ${want[k]?.bytes ?? 'absent'}`})`);
+      console.log(
+        `${same ? 'same   ' : 'CHANGED'} ${k} (${v.bytes} bytes${same ? '' : `, was ${want[k]?.bytes ?? 'absent'}`})`,
+      );
     }
     console.log(`${outputs.length - bad} same, ${bad} changed`);
     process.exit(bad ? 1 : 0);

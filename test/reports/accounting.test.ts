@@ -10,9 +10,21 @@ const withAccounting = () => {
   const s = loadFixture();
   s.extra = {
     accounting: {
-      produced: 2000, malformedProduced: 20, produceFailed: 0, decided: 1978, deadLettered: 20, deadLetterReasons: { 'malformed-json': 9, schema: 11 },
-      missing: 2, missingSample: ['t1-a', 't1-b'], duplicates: 3, foreign: 0, aggregatedEvents: 1978, windowsObserved: 700,
-      bySource: { model: 1900, rules: 78 }, byModelVersion: { v1: 1780, v2: 120, 'client-fallback': 78 }, drainMs: 15000,
+      produced: 2000,
+      malformedProduced: 20,
+      produceFailed: 0,
+      decided: 1978,
+      deadLettered: 20,
+      deadLetterReasons: { 'malformed-json': 9, schema: 11 },
+      missing: 2,
+      missingSample: ['t1-a', 't1-b'],
+      duplicates: 3,
+      foreign: 0,
+      aggregatedEvents: 1978,
+      windowsObserved: 700,
+      bySource: { model: 1900, rules: 78 },
+      byModelVersion: { v1: 1780, v2: 120, 'client-fallback': 78 },
+      drainMs: 15000,
     },
   };
   return s;

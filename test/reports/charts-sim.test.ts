@@ -14,7 +14,10 @@ function simulated(): RunSummary {
   return {
     ...s,
     durationMs: 60_000,
-    timeseries: { intervalMs: 1000, points: [{ t: 0, consumer_lag: { value: 5 } }, { t: 1000, consumer_lag: { value: 900 } }, { t: 2000 }] },
+    timeseries: {
+      intervalMs: 1000,
+      points: [{ t: 0, consumer_lag: { value: 5 } }, { t: 1000, consumer_lag: { value: 900 } }, { t: 2000 }],
+    },
     extra: {
       sim: {
         replicaTimeline: [
@@ -23,7 +26,14 @@ function simulated(): RunSummary {
           { t: 40_000, group: 'consumers', replicas: 4, ready: 4 },
           { t: 50_000, group: 'consumers', replicas: 3, ready: 3 },
         ],
-        decisions: [], sloP99Ms: 500, sloViolationMinutes: 0, maxLag: 900, generated: 1, processed: 1, rebalances: 0, loadChangeAtMs: 5000,
+        decisions: [],
+        sloP99Ms: 500,
+        sloViolationMinutes: 0,
+        maxLag: 900,
+        generated: 1,
+        processed: 1,
+        rebalances: 0,
+        loadChangeAtMs: 5000,
       },
     },
   };
@@ -33,10 +43,25 @@ test('the replica timeline steps through every change to the end of the run and 
   const [rule, steps, marks] = layers(replicaTimelineSpec(simulated()));
   assert.equal(rule!.data!.values, [{ t: 5, label: 'load change' }]);
   const replicas = steps!.data!.values.filter((v) => v.series === 'replicas').map((v) => [v.t, v.replicas]);
-  assert.equal(replicas, [[0, 2], [10, 4], [40, 4], [50, 3], [60, 3]]);
+  assert.equal(replicas, [
+    [0, 2],
+    [10, 4],
+    [40, 4],
+    [50, 3],
+    [60, 3],
+  ]);
   const ready = steps!.data!.values.filter((v) => v.series === 'ready').map((v) => [v.t, v.replicas]);
-  assert.equal(ready, [[0, 2], [10, 2], [40, 4], [50, 3], [60, 3]]);
-  assert.equal(marks!.data!.values, [{ t: 10, group: 'consumers', replicas: 4, decision: 'scale-out' }, { t: 50, group: 'consumers', replicas: 3, decision: 'scale-in' }]);
+  assert.equal(ready, [
+    [0, 2],
+    [10, 2],
+    [40, 4],
+    [50, 3],
+    [60, 3],
+  ]);
+  assert.equal(marks!.data!.values, [
+    { t: 10, group: 'consumers', replicas: 4, decision: 'scale-out' },
+    { t: 50, group: 'consumers', replicas: 3, decision: 'scale-in' },
+  ]);
 });
 
 test('a flapping run with more decisions than the cap draws the steps without markers, and says so', () => {
@@ -50,13 +75,28 @@ test('a flapping run with more decisions than the cap draws the steps without ma
 
 test('the lag chart takes consumer_lag from the time series', () => {
   const l = layers(lagOverTimeSpec(simulated())).at(-1)!;
-  assert.equal(l.data!.values, [{ t: 0, lag: 5 }, { t: 1, lag: 900 }]);
+  assert.equal(l.data!.values, [
+    { t: 0, lag: 5 },
+    { t: 1, lag: 900 },
+  ]);
 });
 
 test('chartSpecs adds the simulation charts only for a simulated run, and they render', async () => {
-  assert.equal(Object.keys(chartSpecs(loadFixture())), ['latency-percentiles', 'latency-histogram', 'throughput', 'errors']);
+  assert.equal(Object.keys(chartSpecs(loadFixture())), [
+    'latency-percentiles',
+    'latency-histogram',
+    'throughput',
+    'errors',
+  ]);
   const specs = chartSpecs(simulated());
-  assert.equal(Object.keys(specs), ['latency-percentiles', 'latency-histogram', 'throughput', 'errors', 'sim-replicas', 'sim-lag']);
+  assert.equal(Object.keys(specs), [
+    'latency-percentiles',
+    'latency-histogram',
+    'throughput',
+    'errors',
+    'sim-replicas',
+    'sim-lag',
+  ]);
   const svg = await renderSvg(specs['sim-replicas']!);
   assert.match(svg, '<svg');
   assert.match(svg, 'replicas per group');

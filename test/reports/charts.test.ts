@@ -1,6 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHART_FONT, chartSpecs, errorsSpec, latencyHistogramSpec, latencyOverTimeSpec, throughputSpec } from '../../reports/charts.ts';
+import {
+  CHART_FONT,
+  chartSpecs,
+  errorsSpec,
+  latencyHistogramSpec,
+  latencyOverTimeSpec,
+  throughputSpec,
+} from '../../reports/charts.ts';
 import { loadFixture } from './fixture.ts';
 
 type Values = Record<string, unknown>[];
@@ -15,7 +22,10 @@ test('latency over time has p50, p90 and p99 for every second with samples', () 
   const v = data(latencyOverTimeSpec(s));
   assert.is(v.length, s.timeseries.points.length * 3);
   const at7 = v.filter((x) => x.t === 7);
-  assert.equal(at7.map((x) => x.percentile), ['p50', 'p90', 'p99']);
+  assert.equal(
+    at7.map((x) => x.percentile),
+    ['p50', 'p90', 'p99'],
+  );
   assert.ok((at7[2]!.ms as number) > 100, 'the stall at t=7 s shows in p99');
 });
 
@@ -23,10 +33,17 @@ test('a run that observed end-to-end results charts e2e_latency, not the produce
   const s = loadFixture();
   const e2e = structuredClone(s);
   e2e.metrics.e2e_latency = { ...s.metrics.latency!, max: 4321 } as typeof s.metrics.latency;
-  e2e.timeseries.points = s.timeseries.points.map((p) => ({ ...p, e2e_latency: { ...(p.latency as object), p99: 999 } }));
+  e2e.timeseries.points = s.timeseries.points.map((p) => ({
+    ...p,
+    e2e_latency: { ...(p.latency as object), p99: 999 },
+  }));
   const title = (spec: unknown) => JSON.stringify((spec as { title?: unknown }).title ?? '');
   assert.match(title(latencyOverTimeSpec(e2e)), 'e2e_latency');
-  assert.ok(data(latencyOverTimeSpec(e2e)).filter((x) => x.percentile === 'p99').every((x) => x.ms === 999));
+  assert.ok(
+    data(latencyOverTimeSpec(e2e))
+      .filter((x) => x.percentile === 'p99')
+      .every((x) => x.ms === 999),
+  );
   assert.not.match(title(latencyOverTimeSpec(s)), 'e2e_latency');
 });
 
@@ -40,13 +57,22 @@ test('the histogram is decoded from the HDR data and accounts for every sample',
 test('throughput is iterations per second and dropped per second; errors per second', () => {
   const s = loadFixture();
   const t = data(throughputSpec(s));
-  assert.equal(t.filter((x) => x.t === 7).map((x) => [x.series, x.perSec]), [['iterations/s', 185], ['dropped/s', 15]]);
+  assert.equal(
+    t.filter((x) => x.t === 7).map((x) => [x.series, x.perSec]),
+    [
+      ['iterations/s', 185],
+      ['dropped/s', 15],
+    ],
+  );
   const e = data(errorsSpec(s));
   assert.is(e.length, s.timeseries.points.length);
   // errors is a Rate: failed = samples × share
   const p7 = s.timeseries.points[7]!.errors as { count: number; value: number };
   assert.is(e[7]!.errors, Math.round(p7.count * p7.value));
-  assert.ok((e[7]!.errors as number) > 5 && (e[7]!.errors as number) < p7.count, 'the stall second has some, not all, failures');
+  assert.ok(
+    (e[7]!.errors as number) > 5 && (e[7]!.errors as number) < p7.count,
+    'the stall second has some, not all, failures',
+  );
 });
 
 test('every chart names the chart font and the set has four charts', () => {

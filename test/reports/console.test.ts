@@ -18,7 +18,16 @@ test('trend lines show avg/min/med/max/p(90)/p(95)/p(99), aligned on the colon',
   const cols = new Set(lines.map((l) => l.indexOf(': ')));
   assert.is(cols.size, 1);
   const lat = lines.find((l) => l.trim().startsWith('latency.'))!;
-  for (const k of ['avg=8.14ms', 'min=623µs', 'med=4.31ms', 'max=136ms', 'p(90)=12.8ms', 'p(95)=35.4ms', 'p(99)=67.7ms']) assert.match(lat, k);
+  for (const k of [
+    'avg=8.14ms',
+    'min=623µs',
+    'med=4.31ms',
+    'max=136ms',
+    'p(90)=12.8ms',
+    'p(95)=35.4ms',
+    'p(99)=67.7ms',
+  ])
+    assert.match(lat, k);
   assert.match(text, 'iterations............: 1,985  198.5/s');
 });
 
@@ -28,7 +37,10 @@ test('colours appear only when asked for', () => {
 });
 
 test('an aborted run says so', () => {
-  const text = formatConsoleSummary({ ...loadFixture(), aborted: { by: 'threshold', reason: 'errors rate<0.01', atMs: 3000 } }, { color: false });
+  const text = formatConsoleSummary(
+    { ...loadFixture(), aborted: { by: 'threshold', reason: 'errors rate<0.01', atMs: 3000 } },
+    { color: false },
+  );
   assert.match(text, 'aborted by threshold at 3.00s: errors rate<0.01');
 });
 

@@ -4,14 +4,24 @@ import * as hdr from 'hdr-histogram-js';
 import { decodeValues, latencyBuckets } from '../../reports/histogram.ts';
 
 function encode(valuesUs: number[]): string {
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  const h = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   for (const v of valuesUs) h.recordValue(v);
   return hdr.encodeIntoCompressedBase64(h);
 }
 
 test('decoded values are in ms with their counts', () => {
   const v = decodeValues(encode([1000, 1000, 5000]));
-  assert.equal(v.map((x) => [Math.round(x.valueMs * 10) / 10, x.count]), [[1, 2], [5, 1]]);
+  assert.equal(
+    v.map((x) => [Math.round(x.valueMs * 10) / 10, x.count]),
+    [
+      [1, 2],
+      [5, 1],
+    ],
+  );
 });
 
 test('buckets cover min..max on a log scale and keep every count', () => {

@@ -13,7 +13,13 @@ const CHARTS = ['latency-percentiles', 'latency-histogram', 'throughput', 'error
 
 test('writeReport writes every report file and returns their paths', async () => {
   const files = await writeReport(loadFixture(), dir);
-  const expected = ['summary.json', 'summary.md', 'junit.xml', 'report.html', ...CHARTS.flatMap((c) => [`charts/${c}.svg`, `charts/${c}.png`])];
+  const expected = [
+    'summary.json',
+    'summary.md',
+    'junit.xml',
+    'report.html',
+    ...CHARTS.flatMap((c) => [`charts/${c}.svg`, `charts/${c}.png`]),
+  ];
   for (const f of expected) {
     assert.ok(files.includes(join(dir, f)), `returned ${f}`);
     assert.ok(statSync(join(dir, f)).size > 100, `${f} is not empty`);
@@ -52,11 +58,23 @@ test('report.html is self-contained: the charts inline, no scripts, no remote re
 test('charts can be skipped: report.html still written, no chart files', async () => {
   const d2 = join(dir, 'nocharts');
   const files = await writeReport(loadFixture(), d2, { charts: false });
-  assert.equal(files.map((f) => f.slice(d2.length + 1)).sort(), ['junit.xml', 'report.html', 'summary.json', 'summary.md']);
+  assert.equal(files.map((f) => f.slice(d2.length + 1)).sort(), [
+    'junit.xml',
+    'report.html',
+    'summary.json',
+    'summary.md',
+  ]);
 });
 
 test('a run that recorded nothing (aborted at once) still gets a full report', async () => {
-  const s = { ...loadFixture(), metrics: {}, thresholds: [], executors: [], timeseries: { intervalMs: 1000, points: [] }, warmupMs: 0 };
+  const s = {
+    ...loadFixture(),
+    metrics: {},
+    thresholds: [],
+    executors: [],
+    timeseries: { intervalMs: 1000, points: [] },
+    warmupMs: 0,
+  };
   const files = await writeReport(s, join(dir, 'empty'));
   assert.is(files.length, 12);
   assert.match(readFileSync(join(dir, 'empty', 'summary.md'), 'utf8'), 'No trend metrics recorded.');

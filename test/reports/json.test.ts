@@ -17,7 +17,10 @@ test('nested keys are stable: type first, then alphabetical; arrays keep their o
   assert.is(Object.keys(lat)[0], 'type');
   const pts = JSON.parse(text).timeseries.points as { t: number }[];
   assert.is(Object.keys(pts[0]!)[0], 't');
-  assert.equal(pts.map((p) => p.t), [...pts.map((p) => p.t)].sort((a, b) => a - b));
+  assert.equal(
+    pts.map((p) => p.t),
+    [...pts.map((p) => p.t)].sort((a, b) => a - b),
+  );
 });
 
 test('undefined fields are dropped and the file ends with a newline', () => {

@@ -27,12 +27,42 @@ function simulated(): RunSummary {
           { t: 200_000, group: 'modelServers', replicas: 3, ready: 3 },
         ],
         decisions: [
-          { timeMs: 120_000, controller: 'model>100ms→modelServers', target: 'modelServers', metric: 'model_response_ms', metrics: { model_response_ms: 231.4 }, current: 2, final: 5, reason: 'model_response_ms: ceil(2.314 × 2 ready)' },
-          { timeMs: 15_000, controller: 'hit<85%→featureStore', target: 'featureStore', metrics: { cache_miss_pct: 18 }, current: 1, final: 2, reason: 'cache_miss_pct: ceil(1.2 × 1 ready)' },
+          {
+            timeMs: 120_000,
+            controller: 'model>100ms→modelServers',
+            target: 'modelServers',
+            metric: 'model_response_ms',
+            metrics: { model_response_ms: 231.4 },
+            current: 2,
+            final: 5,
+            reason: 'model_response_ms: ceil(2.314 × 2 ready)',
+          },
+          {
+            timeMs: 15_000,
+            controller: 'hit<85%→featureStore',
+            target: 'featureStore',
+            metrics: { cache_miss_pct: 18 },
+            current: 1,
+            final: 2,
+            reason: 'cache_miss_pct: ceil(1.2 × 1 ready)',
+          },
         ],
-        sloP99Ms: 500, sloViolationMinutes: 2.5, timeToRecoverMs: 95_000, recovered: true, maxLag: 123_456,
-        generated: 10, processed: 10, rebalances: 1, loadChangeAtMs: 100_000,
-        cost: { currency: 'USD', perHour: 1.5, total: 0.125, perMillionEvents: 0.0421, perGroupPerHour: { consumers: 0.5, modelServers: 1 } },
+        sloP99Ms: 500,
+        sloViolationMinutes: 2.5,
+        timeToRecoverMs: 95_000,
+        recovered: true,
+        maxLag: 123_456,
+        generated: 10,
+        processed: 10,
+        rebalances: 1,
+        loadChangeAtMs: 100_000,
+        cost: {
+          currency: 'USD',
+          perHour: 1.5,
+          total: 0.125,
+          perMillionEvents: 0.0421,
+          perGroupPerHour: { consumers: 0.5, modelServers: 1 },
+        },
       },
     },
   };
@@ -40,10 +70,13 @@ function simulated(): RunSummary {
 
 test('the scale-out table has decision time, ready time, delay, and the driving metric with its value', () => {
   const d = simReportData(simulated())!;
-  assert.equal(d.scaleOuts.map((o) => [o.group, o.from, o.to, o.decidedAtMs, o.readyAtMs, o.delayMs, o.metric, o.value]), [
-    ['featureStore', 1, 2, 15_000, 35_000, 20_000, 'cache_miss_pct', 18],
-    ['modelServers', 2, 5, 120_000, 165_000, 45_000, 'model_response_ms', 231.4],
-  ]);
+  assert.equal(
+    d.scaleOuts.map((o) => [o.group, o.from, o.to, o.decidedAtMs, o.readyAtMs, o.delayMs, o.metric, o.value]),
+    [
+      ['featureStore', 1, 2, 15_000, 35_000, 20_000, 'cache_miss_pct', 18],
+      ['modelServers', 2, 5, 120_000, 165_000, 45_000, 'model_response_ms', 231.4],
+    ],
+  );
   assert.is(d.scaleIns, 1);
   assert.equal(d.peakReplicas, { consumers: 2, modelServers: 5, featureStore: 2 });
   assert.equal(d.reactionMs, { consumers: null, modelServers: 20_000, featureStore: null });
@@ -51,7 +84,9 @@ test('the scale-out table has decision time, ready time, delay, and the driving 
 
 test('a scale-out whose replicas never got ready shows no ready time or delay', () => {
   const s = simulated();
-  (s.extra!.sim as { replicaTimeline: { t: number; group: string; replicas: number; ready: number }[] }).replicaTimeline.push({ t: 290_000, group: 'consumers', replicas: 4, ready: 2 });
+  (
+    s.extra!.sim as { replicaTimeline: { t: number; group: string; replicas: number; ready: number }[] }
+  ).replicaTimeline.push({ t: 290_000, group: 'consumers', replicas: 4, ready: 2 });
   const last = simReportData(s)!.scaleOuts.at(-1)!;
   assert.equal([last.group, last.readyAtMs, last.delayMs, last.metric], ['consumers', null, null, undefined]);
   assert.match(simMarkdown(s), '| consumers | 2 → 4 | 290 s | — | — | — | — |');
@@ -60,7 +95,17 @@ test('a scale-out whose replicas never got ready shows no ready time or delay', 
 test('summary.md and report.html show the SLO minutes, recovery, cost and the scale-out delays', () => {
   const s = simulated();
   const md = formatMarkdown(s);
-  for (const w of ['## Simulation: SLO, recovery and cost', '| SLO-violation minutes | 2.5 |', '| time to recover (first episode) | 95 s |', '| cost per hour | $1.50', '| cost per million events | $0.0421 |', '## Scale-outs', '| modelServers | 2 → 5 | 120 s | 165 s | 45 s | model_response_ms | 231 |', '| featureStore | 1 → 2 | 15 s | 35 s | 20 s | cache_miss_pct | 18 |']) assert.match(md, w);
+  for (const w of [
+    '## Simulation: SLO, recovery and cost',
+    '| SLO-violation minutes | 2.5 |',
+    '| time to recover (first episode) | 95 s |',
+    '| cost per hour | $1.50',
+    '| cost per million events | $0.0421 |',
+    '## Scale-outs',
+    '| modelServers | 2 → 5 | 120 s | 165 s | 45 s | model_response_ms | 231 |',
+    '| featureStore | 1 → 2 | 15 s | 35 s | 20 s | cache_miss_pct | 18 |',
+  ])
+    assert.match(md, w);
   const html = formatHtml(s, {});
   assert.match(html, '<table id="scale-outs">');
   assert.match(html, '<td class="n">45 s</td>');
@@ -110,12 +155,26 @@ test('recovery is computed from the time series when extra.sim does not carry it
   delete x.recovered;
   const d = simReportData({ ...spike, extra: { sim: x } })!;
   assert.equal([d.timeToRecoverMs, d.recovered], Object.values(recoveryOf(spike, 200)));
-  assert.equal([d.timeToRecoverMs, d.recovered], [(spike.extra!.sim as { timeToRecoverMs: number }).timeToRecoverMs, true]);
+  assert.equal(
+    [d.timeToRecoverMs, d.recovered],
+    [(spike.extra!.sim as { timeToRecoverMs: number }).timeToRecoverMs, true],
+  );
 });
 
 test('the capacity report has the headline figures, the scale-outs, the timeline, the reaction and cost', () => {
-  const r = formatSimReport(spike, { cost: runCost(spike, loadCatalogue(), DEFAULT_COST_SPEC), loadChangeAtMs: 20_000 });
-  for (const h of ['# mini-spike (simulated, 150 s)', '| p50 | p99 | throughput |', '## Scale-outs', '## Replica timeline', '| first consumers scale-out after the load change |', '| cost per hour | $']) assert.match(r, h);
+  const r = formatSimReport(spike, {
+    cost: runCost(spike, loadCatalogue(), DEFAULT_COST_SPEC),
+    loadChangeAtMs: 20_000,
+  });
+  for (const h of [
+    '# mini-spike (simulated, 150 s)',
+    '| p50 | p99 | throughput |',
+    '## Scale-outs',
+    '## Replica timeline',
+    '| first consumers scale-out after the load change |',
+    '| cost per hour | $',
+  ])
+    assert.match(r, h);
   assert.match(r, /\| consumers \| 1 → /);
 });
 

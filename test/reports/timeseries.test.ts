@@ -44,10 +44,20 @@ test('arquero builds a table from the columns and groups it', () => {
   const s = { ...loadFixture(), warmupMs: 1000 };
   const t = aq.table(timeSeriesColumns(s));
   assert.is(t.numRows(), s.timeseries.points.length);
-  const g = t.groupby('warmup').rollup({ seconds: aq.op.count(), iterations: aq.op.sum('iterations') }).orderby('warmup').objects() as { warmup: boolean; seconds: number; iterations: number }[];
-  assert.equal(g.map((r) => r.warmup), [false, true]);
+  const g = t
+    .groupby('warmup')
+    .rollup({ seconds: aq.op.count(), iterations: aq.op.sum('iterations') })
+    .orderby('warmup')
+    .objects() as { warmup: boolean; seconds: number; iterations: number }[];
+  assert.equal(
+    g.map((r) => r.warmup),
+    [false, true],
+  );
   assert.is(g[0]!.seconds + g[1]!.seconds, s.timeseries.points.length);
-  assert.is(g[0]!.iterations + g[1]!.iterations, timeSeriesColumns(s).iterations.reduce((a, b) => a + b, 0));
+  assert.is(
+    g[0]!.iterations + g[1]!.iterations,
+    timeSeriesColumns(s).iterations.reduce((a, b) => a + b, 0),
+  );
 });
 
 test.run();

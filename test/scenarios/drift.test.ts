@@ -16,14 +16,32 @@ test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('pipelab run scenarios/drift.ts shows onset, detection, retraining and promotion on one timeline', () => {
   const out = join(tmp, 'out');
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'pipelab.js'), 'run', 'scenarios/drift.ts', '--out', out], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'pipelab.js'), 'run', 'scenarios/drift.ts', '--out', out], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   assert.is(r.status, 0, r.stderr + r.stdout.slice(-2000));
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   const tl = s.extra.driftLoop.timeline as { t: number; kind: string }[];
   const at = (k: string) => tl.find((e) => e.kind === k)?.t;
-  for (const k of ['drift-onset', 'detection', 'retrain-start', 'retrain-end', 'candidate-rollout', 'evaluation', 'promotion']) assert.ok(at(k) !== undefined, `no ${k} in ${JSON.stringify(tl)}`);
+  for (const k of [
+    'drift-onset',
+    'detection',
+    'retrain-start',
+    'retrain-end',
+    'candidate-rollout',
+    'evaluation',
+    'promotion',
+  ])
+    assert.ok(at(k) !== undefined, `no ${k} in ${JSON.stringify(tl)}`);
   assert.ok(at('detection')! > at('drift-onset')!, 'detection after the onset');
-  assert.ok(at('retrain-start')! > at('detection')! && at('candidate-rollout')! >= at('retrain-end')! && at('promotion')! > at('candidate-rollout')!);
+  assert.ok(
+    at('retrain-start')! > at('detection')! &&
+      at('candidate-rollout')! >= at('retrain-end')! &&
+      at('promotion')! > at('candidate-rollout')!,
+  );
   const ev = s.extra.driftLoop.lastEvaluation;
   assert.ok(ev.promoted && ev.candidate > ev.incumbent, JSON.stringify(ev));
   const html = readFileSync(join(out, 'report.html'), 'utf8');

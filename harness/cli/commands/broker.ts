@@ -9,7 +9,12 @@ import { startBroker } from '../../../broker/index.ts';
 function intOption(name: string, min: number, max: number) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new PipelabError('INVALID_ARGUMENT', `--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`, { hint: `for example --${name} ${min === 0 ? 9092 : min}` });
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new PipelabError(
+        'INVALID_ARGUMENT',
+        `--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`,
+        { hint: `for example --${name} ${min === 0 ? 9092 : min}` },
+      );
     return n;
   };
 }
@@ -18,30 +23,78 @@ export function register(program: Command): void {
   program
     .command('broker')
     .description('run the embedded Kafka-protocol broker until Ctrl-C (prints the bootstrap address)')
-    .option('-p, --port <port>', 'port of the first broker node (0 = a free port); further nodes take the next ports', intOption('port', 0, 65535), 9092)
-    .option('-b, --brokers <n>', 'number of broker nodes in the cluster (1 or 3 are typical)', intOption('brokers', 1, 16), 1)
-    .option('--host <address>', 'address to bind and advertise; anything but loopback must be asked for here', '127.0.0.1')
-    .option('--advertised-host <address>', 'address clients are told to connect to (default: --host; for 0.0.0.0, this machine\'s first external IPv4 address)')
+    .option(
+      '-p, --port <port>',
+      'port of the first broker node (0 = a free port); further nodes take the next ports',
+      intOption('port', 0, 65535),
+      9092,
+    )
+    .option(
+      '-b, --brokers <n>',
+      'number of broker nodes in the cluster (1 or 3 are typical)',
+      intOption('brokers', 1, 16),
+      1,
+    )
+    .option(
+      '--host <address>',
+      'address to bind and advertise; anything but loopback must be asked for here',
+      '127.0.0.1',
+    )
+    .option(
+      '--advertised-host <address>',
+      "address clients are told to connect to (default: --host; for 0.0.0.0, this machine's first external IPv4 address)",
+    )
     .option('--partitions <n>', 'partitions of auto-created topics', intOption('partitions', 1, 10_000), 1)
     .option('--no-auto-create', 'do not create unknown topics on Metadata requests')
-    .option('--stats <seconds>', 'print stored bytes and request counts every n seconds (0 = never)', intOption('stats', 0, 3600), 0)
-    .addHelpText('after', '\nExamples:\n  pipelab broker                       # 127.0.0.1:9092\n  pipelab broker --brokers 3 --port 0  # three nodes on free ports\n  kcat -b 127.0.0.1:9092 -L            # then point any Kafka tool at it\n')
-    .action(async (opts: { port: number; brokers: number; host: string; advertisedHost?: string; partitions: number; autoCreate: boolean; stats: number }) => {
-      const broker = await startBroker({ port: opts.port, brokers: opts.brokers, host: opts.host, advertisedHost: opts.advertisedHost, defaultPartitions: opts.partitions, autoCreateTopics: opts.autoCreate });
-      process.stdout.write(`pipelab broker: ${opts.brokers} node(s), bootstrap ${broker.bootstrap.join(',')}\n`);
-      if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') process.stdout.write(`warning: listening on ${opts.host}, not loopback only; there is no authentication\n`);
-      process.stdout.write('press Ctrl-C to stop\n');
-      const timer = opts.stats > 0 ? setInterval(() => {
-        const s = broker.stats();
-        process.stdout.write(`topics ${s.topics} partitions ${s.partitions} stored ${s.storedBytes} B records ${s.recordsProduced} rss ${s.memory.rss} B\n`);
-      }, opts.stats * 1000) : undefined;
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      if (timer) clearInterval(timer);
-      await broker.close();
-      process.stdout.write('pipelab broker: stopped\n');
-    });
+    .option(
+      '--stats <seconds>',
+      'print stored bytes and request counts every n seconds (0 = never)',
+      intOption('stats', 0, 3600),
+      0,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  pipelab broker                       # 127.0.0.1:9092\n  pipelab broker --brokers 3 --port 0  # three nodes on free ports\n  kcat -b 127.0.0.1:9092 -L            # then point any Kafka tool at it\n',
+    )
+    .action(
+      async (opts: {
+        port: number;
+        brokers: number;
+        host: string;
+        advertisedHost?: string;
+        partitions: number;
+        autoCreate: boolean;
+        stats: number;
+      }) => {
+        const broker = await startBroker({
+          port: opts.port,
+          brokers: opts.brokers,
+          host: opts.host,
+          advertisedHost: opts.advertisedHost,
+          defaultPartitions: opts.partitions,
+          autoCreateTopics: opts.autoCreate,
+        });
+        process.stdout.write(`pipelab broker: ${opts.brokers} node(s), bootstrap ${broker.bootstrap.join(',')}\n`);
+        if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1')
+          process.stdout.write(`warning: listening on ${opts.host}, not loopback only; there is no authentication\n`);
+        process.stdout.write('press Ctrl-C to stop\n');
+        const timer =
+          opts.stats > 0
+            ? setInterval(() => {
+                const s = broker.stats();
+                process.stdout.write(
+                  `topics ${s.topics} partitions ${s.partitions} stored ${s.storedBytes} B records ${s.recordsProduced} rss ${s.memory.rss} B\n`,
+                );
+              }, opts.stats * 1000)
+            : undefined;
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        if (timer) clearInterval(timer);
+        await broker.close();
+        process.stdout.write('pipelab broker: stopped\n');
+      },
+    );
 }

@@ -6,7 +6,13 @@
  */
 import type { Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
-import { calibrate, compareWithMeasured, formatCalibrationTable, measuredFigures, predict } from '../../sim/calibrate.ts';
+import {
+  calibrate,
+  compareWithMeasured,
+  formatCalibrationTable,
+  measuredFigures,
+  predict,
+} from '../../sim/calibrate.ts';
 import { loadSummary } from './compare.ts';
 
 export function register(program: Command): void {
@@ -14,33 +20,61 @@ export function register(program: Command): void {
     .command('calibrate')
     .description('calibrate the simulator from a live pipeline run and predict p50/p99/throughput at another rate')
     .argument('<run>', 'summary.json of a live pipeline run, or its run directory')
-    .option('--rate <events/s>', 'rate to predict (default: the --measured run\'s rate, else the calibration run\'s)')
+    .option('--rate <events/s>', "rate to predict (default: the --measured run's rate, else the calibration run's)")
     .option('--measured <run>', 'a second live run to compare the prediction with (its rate is the default --rate)')
-    .option('--duration <ms>', 'simulated duration in ms (default: the compared run\'s, else the calibration run\'s)')
+    .option('--duration <ms>', "simulated duration in ms (default: the compared run's, else the calibration run's)")
     .option('--seed <n>', 'simulator seed')
     .option('--json', 'print calibration summary, prediction and comparison as JSON')
-    .addHelpText('after', '\nExample:\n  pipelab run scenarios/smoke.ts --rate 200 --out /tmp/a\n  pipelab run scenarios/smoke.ts --rate 400 --out /tmp/b\n  pipelab calibrate /tmp/a --measured /tmp/b\nSee docs/simulation.md, "Calibration", for how the stages are modelled and the known gaps.')
-    .action((run: string, opts: { rate?: string; measured?: string; duration?: string; seed?: string; json?: boolean }) => {
-      const num = (v: string | undefined, flag: string): number | undefined => {
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!(n > 0) || !Number.isFinite(n)) throw new PipelabError('INVALID_ARGUMENT', `${flag} must be a positive number, got ${JSON.stringify(v)}`, { hint: `e.g. ${flag} 2000` });
-        return n;
-      };
-      const cal = calibrate(loadSummary(run).summary);
-      const other = opts.measured ? loadSummary(opts.measured).summary : undefined;
-      const measured = other ? measuredFigures(other) : undefined;
-      const rate = num(opts.rate, '--rate') ?? measured?.rate ?? cal.source.rate;
-      const durationMs = num(opts.duration, '--duration') ?? other?.durationMs;
-      const seed = num(opts.seed, '--seed');
-      const prediction = predict(cal, { rate, ...(durationMs !== undefined ? { durationMs } : {}), ...(other ? { warmupMs: other.warmupMs } : {}), ...(seed !== undefined ? { seed } : {}) });
-      // a measured run at another rate than the prediction is still shown, but the rates say so
-      if (opts.json) {
-        const { summary: _s, ...pred } = prediction;
-        process.stdout.write(JSON.stringify({ source: cal.source, calibrationRun: cal.measured, stages: cal.stages, notes: cal.notes, prediction: pred, measured: measured ?? null, comparison: measured ? compareWithMeasured(prediction, measured) : null }, null, 2) + '\n');
-        return;
-      }
-      process.stdout.write(formatCalibrationTable(cal, [{ prediction, ...(measured ? { measured } : {}) }]) + '\n');
-      if (measured && Math.abs(measured.rate - rate) > 1e-9) process.stdout.write(`note: predicted at ${rate}/s, the measured run ran at ${measured.rate}/s\n`);
-    });
+    .addHelpText(
+      'after',
+      '\nExample:\n  pipelab run scenarios/smoke.ts --rate 200 --out /tmp/a\n  pipelab run scenarios/smoke.ts --rate 400 --out /tmp/b\n  pipelab calibrate /tmp/a --measured /tmp/b\nSee docs/simulation.md, "Calibration", for how the stages are modelled and the known gaps.',
+    )
+    .action(
+      (run: string, opts: { rate?: string; measured?: string; duration?: string; seed?: string; json?: boolean }) => {
+        const num = (v: string | undefined, flag: string): number | undefined => {
+          if (v === undefined) return undefined;
+          const n = Number(v);
+          if (!(n > 0) || !Number.isFinite(n))
+            throw new PipelabError('INVALID_ARGUMENT', `${flag} must be a positive number, got ${JSON.stringify(v)}`, {
+              hint: `e.g. ${flag} 2000`,
+            });
+          return n;
+        };
+        const cal = calibrate(loadSummary(run).summary);
+        const other = opts.measured ? loadSummary(opts.measured).summary : undefined;
+        const measured = other ? measuredFigures(other) : undefined;
+        const rate = num(opts.rate, '--rate') ?? measured?.rate ?? cal.source.rate;
+        const durationMs = num(opts.duration, '--duration') ?? other?.durationMs;
+        const seed = num(opts.seed, '--seed');
+        const prediction = predict(cal, {
+          rate,
+          ...(durationMs !== undefined ? { durationMs } : {}),
+          ...(other ? { warmupMs: other.warmupMs } : {}),
+          ...(seed !== undefined ? { seed } : {}),
+        });
+        // a measured run at another rate than the prediction is still shown, but the rates say so
+        if (opts.json) {
+          const { summary: _s, ...pred } = prediction;
+          process.stdout.write(
+            JSON.stringify(
+              {
+                source: cal.source,
+                calibrationRun: cal.measured,
+                stages: cal.stages,
+                notes: cal.notes,
+                prediction: pred,
+                measured: measured ?? null,
+                comparison: measured ? compareWithMeasured(prediction, measured) : null,
+              },
+              null,
+              2,
+            ) + '\n',
+          );
+          return;
+        }
+        process.stdout.write(formatCalibrationTable(cal, [{ prediction, ...(measured ? { measured } : {}) }]) + '\n');
+        if (measured && Math.abs(measured.rate - rate) > 1e-9)
+          process.stdout.write(`note: predicted at ${rate}/s, the measured run ran at ${measured.rate}/s\n`);
+      },
+    );
 }

@@ -17,16 +17,30 @@ function readJson(path: string, what: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new PipelabError('INVALID_INPUT_FILE', `cannot read ${what} ${path}: ${(e as Error).message}`, { cause: e, hint: 'pass a summary.json written by pipelab (or the run directory holding it)' });
+    throw new PipelabError('INVALID_INPUT_FILE', `cannot read ${what} ${path}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'pass a summary.json written by pipelab (or the run directory holding it)',
+    });
   }
 }
 
 export function loadSummary(arg: string): { label: string; summary: RunSummary } {
-  if (!existsSync(arg)) throw new PipelabError('INVALID_INPUT_FILE', `no such file or directory: ${arg}`, { hint: 'pass a summary.json or a run directory' });
+  if (!existsSync(arg))
+    throw new PipelabError('INVALID_INPUT_FILE', `no such file or directory: ${arg}`, {
+      hint: 'pass a summary.json or a run directory',
+    });
   const file = statSync(arg).isDirectory() ? join(arg, 'summary.json') : arg;
-  if (!existsSync(file)) throw new PipelabError('INVALID_INPUT_FILE', `${arg} has no summary.json`, { hint: 'pass the run directory itself (reports/out/<scenario>-<timestamp>/)' });
+  if (!existsSync(file))
+    throw new PipelabError('INVALID_INPUT_FILE', `${arg} has no summary.json`, {
+      hint: 'pass the run directory itself (reports/out/<scenario>-<timestamp>/)',
+    });
   const s = readJson(file, 'run summary') as RunSummary;
-  if (s?.schema !== 'pipelab.summary/v1') throw new PipelabError('INVALID_INPUT_FILE', `${file} is not a pipelab run summary (schema ${JSON.stringify(s?.schema)})`, { hint: 'expected schema "pipelab.summary/v1"' });
+  if (s?.schema !== 'pipelab.summary/v1')
+    throw new PipelabError(
+      'INVALID_INPUT_FILE',
+      `${file} is not a pipelab run summary (schema ${JSON.stringify(s?.schema)})`,
+      { hint: 'expected schema "pipelab.summary/v1"' },
+    );
   const where = file.endsWith('summary.json') ? basename(dirname(file)) : basename(file, '.json');
   return { label: `${s.scenario?.name ?? 'run'} (${where})`, summary: s };
 }
@@ -41,26 +55,49 @@ export function register(program: Command): void {
     .option('--catalogue <file>', 'instance catalogue JSON (default: harness/sim/cost/catalogue.json, example prices)')
     .option('--cost <file>', 'cost spec JSON: { "<group>": { "instance": "c6i.xlarge", "pricing": "spot" } }')
     .option('--chart <file>', 'also write a chart (p99 and cost per million events per run) as .svg or .png')
-    .addHelpText('after', '\nCost needs replica-hours: simulated runs carry them; a live run shows — unless its summary has extra.replicas.\nExample:\n  pipelab compare reports/out/spike-a reports/out/spike-b --slo-p99 250')
-    .action(async (runs: string[], opts: { json?: boolean; sloP99: string; catalogue?: string; cost?: string; chart?: string }) => {
-      if (runs.length < 2) throw new PipelabError('INVALID_ARGUMENT', 'compare needs at least two runs', { hint: 'pipelab compare <summary-a.json> <summary-b.json> ...' });
-      const slo = Number(opts.sloP99);
-      if (!(slo > 0)) throw new PipelabError('INVALID_ARGUMENT', `--slo-p99 must be a positive number of ms, got ${JSON.stringify(opts.sloP99)}`, { hint: 'e.g. --slo-p99 500' });
-      const catalogue = loadCatalogue(opts.catalogue);
-      const costSpec = opts.cost ? (readJson(opts.cost, 'cost spec') as CostSpec) : DEFAULT_COST_SPEC;
-      const rows = runs.map((r) => {
-        const { label, summary } = loadSummary(r);
-        return compareRow(label, summary, { catalogue, costSpec, sloP99Ms: slo });
-      });
-      process.stdout.write((opts.json ? JSON.stringify(rows, null, 2) : formatCompareTable(rows, catalogue.currency)) + '\n');
-      if (opts.chart) {
-        if (!/\.(svg|png)$/i.test(opts.chart)) throw new PipelabError('INVALID_ARGUMENT', `--chart must name a .svg or .png file, got ${JSON.stringify(opts.chart)}`, { hint: 'e.g. --chart compare.svg' });
-        // reports are loaded only when asked: vega is a heavy import
-        const { renderSvg, renderPng } = await import('../../../reports/index.ts');
-        const spec = compareChartSpec(rows) as unknown as Parameters<typeof renderSvg>[0];
-        const svg = await renderSvg(spec);
-        writeFileSync(opts.chart, opts.chart.toLowerCase().endsWith('.png') ? await renderPng(svg) : svg);
-        if (!opts.json) process.stdout.write(`chart: ${opts.chart}\n`);
-      }
-    });
+    .addHelpText(
+      'after',
+      '\nCost needs replica-hours: simulated runs carry them; a live run shows — unless its summary has extra.replicas.\nExample:\n  pipelab compare reports/out/spike-a reports/out/spike-b --slo-p99 250',
+    )
+    .action(
+      async (
+        runs: string[],
+        opts: { json?: boolean; sloP99: string; catalogue?: string; cost?: string; chart?: string },
+      ) => {
+        if (runs.length < 2)
+          throw new PipelabError('INVALID_ARGUMENT', 'compare needs at least two runs', {
+            hint: 'pipelab compare <summary-a.json> <summary-b.json> ...',
+          });
+        const slo = Number(opts.sloP99);
+        if (!(slo > 0))
+          throw new PipelabError(
+            'INVALID_ARGUMENT',
+            `--slo-p99 must be a positive number of ms, got ${JSON.stringify(opts.sloP99)}`,
+            { hint: 'e.g. --slo-p99 500' },
+          );
+        const catalogue = loadCatalogue(opts.catalogue);
+        const costSpec = opts.cost ? (readJson(opts.cost, 'cost spec') as CostSpec) : DEFAULT_COST_SPEC;
+        const rows = runs.map((r) => {
+          const { label, summary } = loadSummary(r);
+          return compareRow(label, summary, { catalogue, costSpec, sloP99Ms: slo });
+        });
+        process.stdout.write(
+          (opts.json ? JSON.stringify(rows, null, 2) : formatCompareTable(rows, catalogue.currency)) + '\n',
+        );
+        if (opts.chart) {
+          if (!/\.(svg|png)$/i.test(opts.chart))
+            throw new PipelabError(
+              'INVALID_ARGUMENT',
+              `--chart must name a .svg or .png file, got ${JSON.stringify(opts.chart)}`,
+              { hint: 'e.g. --chart compare.svg' },
+            );
+          // reports are loaded only when asked: vega is a heavy import
+          const { renderSvg, renderPng } = await import('../../../reports/index.ts');
+          const spec = compareChartSpec(rows) as unknown as Parameters<typeof renderSvg>[0];
+          const svg = await renderSvg(spec);
+          writeFileSync(opts.chart, opts.chart.toLowerCase().endsWith('.png') ? await renderPng(svg) : svg);
+          if (!opts.json) process.stdout.write(`chart: ${opts.chart}\n`);
+        }
+      },
+    );
 }

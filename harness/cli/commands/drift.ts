@@ -10,7 +10,13 @@ import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
-import { COMPARE_METHODS, compareFiles, compareReportJson, formatCompareReport, type CompareMethod } from '../../drift-lab/compare.ts';
+import {
+  COMPARE_METHODS,
+  compareFiles,
+  compareReportJson,
+  formatCompareReport,
+  type CompareMethod,
+} from '../../drift-lab/compare.ts';
 import { evaluateDetectors } from '../../drift-lab/evaluate.ts';
 import { formatTable } from '../../drift-lab/table.ts';
 import { delayVsFalseAlarmsSpec } from '../../drift-lab/charts.ts';
@@ -26,67 +32,122 @@ async function loadConfig(file: string): Promise<unknown> {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new PipelabError('INVALID_INPUT_FILE', `${file}: ${code === 'ENOENT' || code === 'ERR_MODULE_NOT_FOUND' ? 'no such file' : `cannot load the config (${(e as Error).message})`}`, {
-      hint: 'give a JSON file, or a .ts file whose default export is the config (see docs/drift.md)',
-      cause: e,
-    });
+    throw new PipelabError(
+      'INVALID_INPUT_FILE',
+      `${file}: ${code === 'ENOENT' || code === 'ERR_MODULE_NOT_FOUND' ? 'no such file' : `cannot load the config (${(e as Error).message})`}`,
+      {
+        hint: 'give a JSON file, or a .ts file whose default export is the config (see docs/drift.md)',
+        cause: e,
+      },
+    );
   }
 }
 
 export function register(program: Command): void {
-  const drift = program.command('drift').description('drift lab: compare two datasets, or evaluate streaming drift detectors on synthetic streams');
+  const drift = program
+    .command('drift')
+    .description('drift lab: compare two datasets, or evaluate streaming drift detectors on synthetic streams');
 
   drift
     .command('compare')
-    .description('per-column drift between a reference and a current dataset (CSV with a header, or JSON lines), with Evidently\'s defaults')
+    .description(
+      "per-column drift between a reference and a current dataset (CSV with a header, or JSON lines), with Evidently's defaults",
+    )
     .argument('<reference>', 'reference data: .csv or .jsonl')
     .argument('<current>', 'current data: .csv or .jsonl')
-    .option('--method <method>', `auto (Evidently's choice per column) | ${COMPARE_METHODS.filter((m) => m !== 'auto').join(' | ')}`, 'auto')
+    .option(
+      '--method <method>',
+      `auto (Evidently's choice per column) | ${COMPARE_METHODS.filter((m) => m !== 'auto').join(' | ')}`,
+      'auto',
+    )
     .option('--columns <list>', 'comma-separated columns to compare (default: every column in both files)')
-    .option('--threshold <number>', 'override the method\'s threshold')
-    .option('--psi-binning <binning>', 'evidently (equal-width sturges bins over both, the default) | quantile (reference deciles)', 'evidently')
+    .option('--threshold <number>', "override the method's threshold")
+    .option(
+      '--psi-binning <binning>',
+      'evidently (equal-width sturges bins over both, the default) | quantile (reference deciles)',
+      'evidently',
+    )
     .option('--drift-share <number>', 'dataset drift when this share of columns drifted', '0.5')
     .option('--json', 'print a stable machine-readable report')
-    .addHelpText('after', '\nExit code 0 either way; use --json and read dataset.drift to gate a pipeline.\nExample: pipelab drift compare ref.csv cur.csv --columns amount,country --json')
-    .action((reference: string, current: string, o: { method: string; columns?: string; threshold?: string; psiBinning: string; driftShare: string; json?: boolean }) => {
-      if (!COMPARE_METHODS.includes(o.method as CompareMethod)) {
-        throw new PipelabError('INVALID_ARGUMENT', `--method: unknown method '${o.method}'`, { hint: `use one of ${COMPARE_METHODS.join(', ')}` });
-      }
-      if (o.psiBinning !== 'evidently' && o.psiBinning !== 'quantile') {
-        throw new PipelabError('INVALID_ARGUMENT', `--psi-binning: unknown binning '${o.psiBinning}'`, { hint: 'use evidently or quantile' });
-      }
-      const num = (flag: string, v: string | undefined): number | undefined => {
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!Number.isFinite(n)) throw new PipelabError('INVALID_ARGUMENT', `${flag}: '${v}' is not a number`, { hint: `e.g. ${flag} 0.05` });
-        return n;
-      };
-      const threshold = num('--threshold', o.threshold);
-      const report = compareFiles(reference, current, {
-        method: o.method as CompareMethod,
-        ...(o.columns ? { columns: o.columns.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
-        ...(threshold !== undefined ? { threshold } : {}),
-        driftShare: num('--drift-share', o.driftShare) as number,
-        psiBinning: o.psiBinning,
-      });
-      process.stdout.write((o.json ? compareReportJson(report) : formatCompareReport(report)) + '\n');
-    });
+    .addHelpText(
+      'after',
+      '\nExit code 0 either way; use --json and read dataset.drift to gate a pipeline.\nExample: pipelab drift compare ref.csv cur.csv --columns amount,country --json',
+    )
+    .action(
+      (
+        reference: string,
+        current: string,
+        o: {
+          method: string;
+          columns?: string;
+          threshold?: string;
+          psiBinning: string;
+          driftShare: string;
+          json?: boolean;
+        },
+      ) => {
+        if (!COMPARE_METHODS.includes(o.method as CompareMethod)) {
+          throw new PipelabError('INVALID_ARGUMENT', `--method: unknown method '${o.method}'`, {
+            hint: `use one of ${COMPARE_METHODS.join(', ')}`,
+          });
+        }
+        if (o.psiBinning !== 'evidently' && o.psiBinning !== 'quantile') {
+          throw new PipelabError('INVALID_ARGUMENT', `--psi-binning: unknown binning '${o.psiBinning}'`, {
+            hint: 'use evidently or quantile',
+          });
+        }
+        const num = (flag: string, v: string | undefined): number | undefined => {
+          if (v === undefined) return undefined;
+          const n = Number(v);
+          if (!Number.isFinite(n))
+            throw new PipelabError('INVALID_ARGUMENT', `${flag}: '${v}' is not a number`, {
+              hint: `e.g. ${flag} 0.05`,
+            });
+          return n;
+        };
+        const threshold = num('--threshold', o.threshold);
+        const report = compareFiles(reference, current, {
+          method: o.method as CompareMethod,
+          ...(o.columns
+            ? {
+                columns: o.columns
+                  .split(',')
+                  .map((c) => c.trim())
+                  .filter(Boolean),
+              }
+            : {}),
+          ...(threshold !== undefined ? { threshold } : {}),
+          driftShare: num('--drift-share', o.driftShare) as number,
+          psiBinning: o.psiBinning,
+        });
+        process.stdout.write((o.json ? compareReportJson(report) : formatCompareReport(report)) + '\n');
+      },
+    );
 
   drift
     .command('evaluate')
-    .description('run streaming detectors over seeded synthetic streams with known drifts: delay, missed drifts, false alarms')
+    .description(
+      'run streaming detectors over seeded synthetic streams with known drifts: delay, missed drifts, false alarms',
+    )
     .argument('<config>', 'JSON file, or .ts whose default export is the config (streams, detectors, runs, deltaMax)')
     .option('--json', 'print the full results as JSON')
     .option('--markdown', 'print the comparison table as Markdown')
     .option('--chart <file>', 'also write the vega-lite spec (delay vs false alarms) to this file')
-    .addHelpText('after', '\nExample config:\n  {"runs": 10, "streams": [{"type": "numeric", "n": 5000, "drifts": [{"shape": "sudden", "at": 2500, "mean": 1}]}],\n   "detectors": ["adwin", "page-hinkley", "kswin"]}')
+    .addHelpText(
+      'after',
+      '\nExample config:\n  {"runs": 10, "streams": [{"type": "numeric", "n": 5000, "drifts": [{"shape": "sudden", "at": 2500, "mean": 1}]}],\n   "detectors": ["adwin", "page-hinkley", "kswin"]}',
+    )
     .action(async (file: string, o: { json?: boolean; markdown?: boolean; chart?: string }) => {
       const input = await loadConfig(file);
       let result;
       try {
         result = evaluateDetectors(input);
       } catch (e) {
-        if (e instanceof PipelabError && e.code === 'INVALID_SCENARIO') throw new PipelabError(e.code, `invalid drift evaluation config in ${file}`, { issues: e.issues, ...(e.hint ? { hint: e.hint } : {}) });
+        if (e instanceof PipelabError && e.code === 'INVALID_SCENARIO')
+          throw new PipelabError(e.code, `invalid drift evaluation config in ${file}`, {
+            issues: e.issues,
+            ...(e.hint ? { hint: e.hint } : {}),
+          });
         throw e;
       }
       if (o.chart) writeFileSync(o.chart, JSON.stringify(delayVsFalseAlarmsSpec(result.results), null, 2) + '\n');

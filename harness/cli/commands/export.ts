@@ -33,12 +33,15 @@ interface ExportFlags {
 }
 
 export function register(program: Command): void {
-  const exp = program.command('export').description('write a scenario in another tool\'s format (k6)');
+  const exp = program.command('export').description("write a scenario in another tool's format (k6)");
   exp
     .command('k6')
     .description('write a scenario with an http target as a k6 script (JavaScript, or TypeScript + bundle)')
     .argument('<scenario>', 'scenario file, e.g. scenarios/http-example.ts')
-    .option('-o, --out <file.js>', 'write the script here instead of stdout (with --ts: the bundle; the .ts goes beside it)')
+    .option(
+      '-o, --out <file.js>',
+      'write the script here instead of stdout (with --ts: the bundle; the .ts goes beside it)',
+    )
     .option('--ts', 'write TypeScript typed with @types/k6 and bundle it with esbuild into the .js k6 runs')
     .option('--duration <d>', 'as for run: duration override (30s, 2m, 1h30m)')
     .option('--rate <r>', 'as for run: arrival rate override (iterations per second)')
@@ -55,7 +58,12 @@ export function register(program: Command): void {
       const jsPath = resolve(opts.out ?? `${scenario.name}.k6.js`);
       if (!jsPath.endsWith('.js')) {
         throw new PipelabError('INVALID_ARGUMENT', 'invalid flag --out', {
-          issues: [{ path: '--out', message: `with --ts, --out names the bundled JavaScript file and must end in .js, got ${JSON.stringify(opts.out)}` }],
+          issues: [
+            {
+              path: '--out',
+              message: `with --ts, --out names the bundled JavaScript file and must end in .js, got ${JSON.stringify(opts.out)}`,
+            },
+          ],
           hint: 'e.g. --ts --out k6/script.js (writes k6/script.ts and k6/script.js)',
         });
       }

@@ -42,19 +42,29 @@ const FLAG_OF: Record<string, string> = {
 };
 
 function invalid(flag: string, message: string, hint?: string): PipelabError {
-  return new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: ${message}`, { issues: [{ path: flag, message }], ...(hint ? { hint } : {}) });
+  return new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: ${message}`, {
+    issues: [{ path: flag, message }],
+    ...(hint ? { hint } : {}),
+  });
 }
 
 function number(flag: string, v: string, opts: { int?: boolean; min?: number; max?: number } = {}): number {
   const n = Number(v);
   const range = `${opts.int ? 'an integer' : 'a number'}${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}${opts.max !== undefined ? ` and ≤ ${opts.max}` : ''}`;
-  if (v.trim() === '' || !Number.isFinite(n) || (opts.int && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max))
+  if (
+    v.trim() === '' ||
+    !Number.isFinite(n) ||
+    (opts.int && !Number.isInteger(n)) ||
+    (opts.min !== undefined && n < opts.min) ||
+    (opts.max !== undefined && n > opts.max)
+  )
     throw invalid(flag, `expected ${range}, got '${v}'`);
   return n;
 }
 
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(v)) throw invalid(flag, `'${v}' is not one of: ${allowed.join(', ')}`, `use ${flag} ${allowed.join('|')}`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw invalid(flag, `'${v}' is not one of: ${allowed.join(', ')}`, `use ${flag} ${allowed.join('|')}`);
   return v as T;
 }
 
@@ -65,16 +75,24 @@ function readConfig(v: string): Record<string, unknown> {
     try {
       text = readFileSync(v.slice(1), 'utf8');
     } catch (e) {
-      throw new PipelabError('INVALID_INPUT_FILE', `cannot read --config file ${v.slice(1)}`, { cause: e, hint: 'give a path to a JSON file after @' });
+      throw new PipelabError('INVALID_INPUT_FILE', `cannot read --config file ${v.slice(1)}`, {
+        cause: e,
+        hint: 'give a path to a JSON file after @',
+      });
     }
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw invalid('--config', `not valid JSON (${(e as Error).message})`, "pass a JSON object, e.g. --config '{\"drifts\":[…]}' or --config @file.json");
+    throw invalid(
+      '--config',
+      `not valid JSON (${(e as Error).message})`,
+      'pass a JSON object, e.g. --config \'{"drifts":[…]}\' or --config @file.json',
+    );
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('--config', 'expected a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw invalid('--config', 'expected a JSON object');
   return parsed as Record<string, unknown>;
 }
 
@@ -83,7 +101,8 @@ export function configFromFlags(name: string, f: Flags): Record<string, unknown>
   const cfg: Record<string, unknown> = f.config ? readConfig(f.config) : {};
   if (f.seed !== undefined) cfg.seed = /^\d+$/.test(f.seed) ? number('--seed', f.seed, { int: true, min: 0 }) : f.seed;
   if (f.fraudRate !== undefined) {
-    if (name !== 'transactions') throw invalid('--fraud-rate', `applies to the transactions generator only, not '${name}'`);
+    if (name !== 'transactions')
+      throw invalid('--fraud-rate', `applies to the transactions generator only, not '${name}'`);
     cfg.fraudRate = number('--fraud-rate', f.fraudRate, { min: 0, max: 0.5 });
   }
   if (f.zipf !== undefined || f.users !== undefined) {
@@ -93,7 +112,8 @@ export function configFromFlags(name: string, f: Flags): Record<string, unknown>
     cfg.users = users;
   }
   if (f.arrivals !== undefined || f.rate !== undefined) {
-    const kind = f.arrivals === undefined ? 'poisson' : oneOf('--arrivals', f.arrivals, ['constant', 'poisson'] as const);
+    const kind =
+      f.arrivals === undefined ? 'poisson' : oneOf('--arrivals', f.arrivals, ['constant', 'poisson'] as const);
     cfg.arrivals = { kind, rate: f.rate === undefined ? 1000 : number('--rate', f.rate, { min: Number.MIN_VALUE }) };
   }
   if (f.start !== undefined) {
@@ -113,8 +133,13 @@ export async function generate(name: string, f: Flags, stdout: Writable = proces
   const codec = oneOf('--codec', f.codec, CODECS);
   const config = configFromFlags(name, f);
   const given: Record<string, boolean> = {
-    '--seed': f.seed !== undefined, '--fraud-rate': f.fraudRate !== undefined, '--zipf': f.zipf !== undefined, '--users': f.users !== undefined,
-    '--rate': f.rate !== undefined, '--arrivals': f.arrivals !== undefined, '--start': f.start !== undefined,
+    '--seed': f.seed !== undefined,
+    '--fraud-rate': f.fraudRate !== undefined,
+    '--zipf': f.zipf !== undefined,
+    '--users': f.users !== undefined,
+    '--rate': f.rate !== undefined,
+    '--arrivals': f.arrivals !== undefined,
+    '--start': f.start !== undefined,
   };
   const flagOf = (path: string): string => {
     const flag = FLAG_OF[path];
@@ -126,7 +151,11 @@ export async function generate(name: string, f: Flags, stdout: Writable = proces
   } catch (e) {
     if (e instanceof PipelabError && e.code === 'INVALID_ARGUMENT') {
       const issues: Issue[] = e.issues.map((i) => ({ ...i, path: flagOf(i.path) }));
-      throw new PipelabError('INVALID_ARGUMENT', `invalid options for generator '${name}'`, { issues, hint: 'see pipelab generate --help and docs/generators.md', cause: e });
+      throw new PipelabError('INVALID_ARGUMENT', `invalid options for generator '${name}'`, {
+        issues,
+        hint: 'see pipelab generate --help and docs/generators.md',
+        cause: e,
+      });
     }
     throw e;
   }
@@ -197,7 +226,7 @@ export function register(program: Command): void {
     .option('--rate <r>', 'arrival rate in events/s for event times (default 1000)')
     .option('--arrivals <kind>', 'constant | poisson (others via --config)')
     .option('--start <time>', 'time of the first event: epoch ms or ISO date (default 2026-01-01T00:00:00Z)')
-    .option('--config <json>', "full generator config as JSON or @file.json (drifts, params, arrivals), flags win")
+    .option('--config <json>', 'full generator config as JSON or @file.json (drifts, params, arrivals), flags win')
     .option('--codec <codec>', `avro block codec: ${CODECS.join(' | ')}`, 'null')
     .addHelpText(
       'after',

@@ -22,13 +22,28 @@ export const VERSION_PRESETS: Record<string, { seed: number; fraudRate: number; 
   v2: { seed: 2, fraudRate: 0.03, fraudMix: { cardTesting: 1, accountTakeover: 3, geoVelocity: 1 } },
 };
 
-function num(flag: string, v: string | undefined, d: number, o: { int?: boolean; min?: number; max?: number } = {}): number {
+function num(
+  flag: string,
+  v: string | undefined,
+  d: number,
+  o: { int?: boolean; min?: number; max?: number } = {},
+): number {
   if (v === undefined) return d;
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || (o.int && !Number.isInteger(n)) || (o.min !== undefined && n < o.min) || (o.max !== undefined && n > o.max)) {
-    throw new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: expected ${o.int ? 'an integer' : 'a number'}${o.min !== undefined ? ` ≥ ${o.min}` : ''}${o.max !== undefined ? ` ≤ ${o.max}` : ''}, got '${v}'`, {
-      issues: [{ path: flag, message: `got '${v}'` }],
-    });
+  if (
+    v.trim() === '' ||
+    !Number.isFinite(n) ||
+    (o.int && !Number.isInteger(n)) ||
+    (o.min !== undefined && n < o.min) ||
+    (o.max !== undefined && n > o.max)
+  ) {
+    throw new PipelabError(
+      'INVALID_ARGUMENT',
+      `invalid ${flag}: expected ${o.int ? 'an integer' : 'a number'}${o.min !== undefined ? ` ≥ ${o.min}` : ''}${o.max !== undefined ? ` ≤ ${o.max}` : ''}, got '${v}'`,
+      {
+        issues: [{ path: flag, message: `got '${v}'` }],
+      },
+    );
   }
   return n;
 }
@@ -39,7 +54,9 @@ function parseMix(v: string): Record<string, number> {
     const [k, w] = part.split('=');
     const n = Number(w);
     if (!k || !['cardTesting', 'accountTakeover', 'geoVelocity'].includes(k) || !Number.isFinite(n) || n < 0) {
-      throw new PipelabError('INVALID_ARGUMENT', `invalid --fraud-mix part '${part}'`, { hint: 'e.g. --fraud-mix cardTesting=1,accountTakeover=3,geoVelocity=1' });
+      throw new PipelabError('INVALID_ARGUMENT', `invalid --fraud-mix part '${part}'`, {
+        hint: 'e.g. --fraud-mix cardTesting=1,accountTakeover=3,geoVelocity=1',
+      });
     }
     out[k] = n;
   }
@@ -56,52 +73,83 @@ export function formatMetrics(m: ModelMetrics): string {
 }
 
 export function register(program: Command): void {
-  const model = program.command('model').description('train and inspect the reference pipeline\'s fraud model (TensorFlow.js)');
+  const model = program
+    .command('model')
+    .description("train and inspect the reference pipeline's fraud model (TensorFlow.js)");
   model
     .command('train')
     .argument('[version]', 'artefact version folder name (v1 and v2 have presets for seed and fraud mix)')
-    .description('train the fraud classifier on generated transactions and save a versioned artefact (model.json, weights.bin, metrics.json)')
+    .description(
+      'train the fraud classifier on generated transactions and save a versioned artefact (model.json, weights.bin, metrics.json)',
+    )
     // not --version: the root program owns that flag (commander parses it before the subcommand)
     .option('--model-version <v>', 'same as the [version] argument', 'v1')
     .option('--seed <s>', 'seed for the data and the training (default: the version preset, else 1)')
-    .option('--count <n>', 'generated transactions to train on; the threshold and the metrics come from two separate streams of 30 % that size', '40000')
+    .option(
+      '--count <n>',
+      'generated transactions to train on; the threshold and the metrics come from two separate streams of 30 % that size',
+      '40000',
+    )
     .option('--epochs <n>', 'training epochs', '12')
     .option('--fraud-rate <r>', 'labelled fraud fraction of the generated data')
     .option('--fraud-mix <mix>', 'fraud pattern weights, e.g. cardTesting=1,accountTakeover=3,geoVelocity=1')
     .option('--out <dir>', `folder holding the version folders ${DEFAULT_MODELS_HELP}`)
-    .addHelpText('after', '\nExamples:\n  pipelab model train                 # rebuilds models/fraud/v1\n  pipelab model train v2              # v2: other seed, fraud mix heavy on account takeover\n  pipelab model train v3 --seed 7 --count 20000 --out /tmp/models')
-    .action(async (versionArg: string | undefined, flags: { modelVersion: string; seed?: string; count: string; epochs: string; fraudRate?: string; fraudMix?: string; out?: string }) => {
-      const o = { ...flags, version: versionArg ?? flags.modelVersion, out: flags.out ?? DEFAULT_MODELS_DIR };
-      if (!/^[A-Za-z0-9._-]+$/.test(o.version)) throw new PipelabError('INVALID_ARGUMENT', `invalid version '${o.version}'`, { hint: 'use a folder-safe name like v1, v3 or 2026-11-26' });
-      const { TRAINING_DATA_DEFAULTS, trainingTransactions } = await import('../../../pipeline/model/data.ts');
-      const { trainFraudModel } = await import('../../../pipeline/model/train.ts');
-      const { saveModelArtefacts } = await import('../../../pipeline/model/artefacts.ts');
-      const preset = VERSION_PRESETS[o.version];
-      const seed = o.seed !== undefined ? toSeed(o.seed) : (preset?.seed ?? 1);
-      const count = num('--count', o.count, 40000, { int: true, min: 1000, max: 5_000_000 });
-      const epochs = num('--epochs', o.epochs, 12, { int: true, min: 1, max: 1000 });
-      const fraudRate = num('--fraud-rate', o.fraudRate, preset?.fraudRate ?? TRAINING_DATA_DEFAULTS.fraudRate, { min: 0.001, max: 0.5 });
-      const fraudMix = o.fraudMix ? parseMix(o.fraudMix) : preset?.fraudMix;
-      const txs = trainingTransactions({ seed, count, fraudRate, fraudMix });
-      // the threshold and the metrics come from separate streams (other seeds, same settings):
-      // fresh users and fresh fraud episodes, not the tail of the training stream
-      const validationSeed = (seed ^ 0x7a11d) >>> 0, testSeed = (seed ^ 0x7e57) >>> 0;
-      const heldOut = Math.max(1000, Math.floor(count * 0.3));
-      const validation = trainingTransactions({ seed: validationSeed, count: heldOut, fraudRate, fraudMix });
-      const test = trainingTransactions({ seed: testSeed, count: heldOut, fraudRate, fraudMix });
-      process.stderr.write(`training ${o.version} on ${count} generated transactions (seed ${seed})...\n`);
-      const { model: m, metrics } = await trainFraudModel(txs, {
-        version: o.version,
-        seed,
-        epochs,
-        data: { generator: 'transactions', seed, validationSeed, testSeed, fraudMix: fraudMix ?? 'default' },
-        validation,
-        test,
-      });
-      const dir = await saveModelArtefacts(o.out, m.model, metrics);
-      m.dispose();
-      process.stdout.write(formatMetrics(metrics) + `\n  saved to ${dir}\n`);
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  pipelab model train                 # rebuilds models/fraud/v1\n  pipelab model train v2              # v2: other seed, fraud mix heavy on account takeover\n  pipelab model train v3 --seed 7 --count 20000 --out /tmp/models',
+    )
+    .action(
+      async (
+        versionArg: string | undefined,
+        flags: {
+          modelVersion: string;
+          seed?: string;
+          count: string;
+          epochs: string;
+          fraudRate?: string;
+          fraudMix?: string;
+          out?: string;
+        },
+      ) => {
+        const o = { ...flags, version: versionArg ?? flags.modelVersion, out: flags.out ?? DEFAULT_MODELS_DIR };
+        if (!/^[A-Za-z0-9._-]+$/.test(o.version))
+          throw new PipelabError('INVALID_ARGUMENT', `invalid version '${o.version}'`, {
+            hint: 'use a folder-safe name like v1, v3 or 2026-11-26',
+          });
+        const { TRAINING_DATA_DEFAULTS, trainingTransactions } = await import('../../../pipeline/model/data.ts');
+        const { trainFraudModel } = await import('../../../pipeline/model/train.ts');
+        const { saveModelArtefacts } = await import('../../../pipeline/model/artefacts.ts');
+        const preset = VERSION_PRESETS[o.version];
+        const seed = o.seed !== undefined ? toSeed(o.seed) : (preset?.seed ?? 1);
+        const count = num('--count', o.count, 40000, { int: true, min: 1000, max: 5_000_000 });
+        const epochs = num('--epochs', o.epochs, 12, { int: true, min: 1, max: 1000 });
+        const fraudRate = num('--fraud-rate', o.fraudRate, preset?.fraudRate ?? TRAINING_DATA_DEFAULTS.fraudRate, {
+          min: 0.001,
+          max: 0.5,
+        });
+        const fraudMix = o.fraudMix ? parseMix(o.fraudMix) : preset?.fraudMix;
+        const txs = trainingTransactions({ seed, count, fraudRate, fraudMix });
+        // the threshold and the metrics come from separate streams (other seeds, same settings):
+        // fresh users and fresh fraud episodes, not the tail of the training stream
+        const validationSeed = (seed ^ 0x7a11d) >>> 0,
+          testSeed = (seed ^ 0x7e57) >>> 0;
+        const heldOut = Math.max(1000, Math.floor(count * 0.3));
+        const validation = trainingTransactions({ seed: validationSeed, count: heldOut, fraudRate, fraudMix });
+        const test = trainingTransactions({ seed: testSeed, count: heldOut, fraudRate, fraudMix });
+        process.stderr.write(`training ${o.version} on ${count} generated transactions (seed ${seed})...\n`);
+        const { model: m, metrics } = await trainFraudModel(txs, {
+          version: o.version,
+          seed,
+          epochs,
+          data: { generator: 'transactions', seed, validationSeed, testSeed, fraudMix: fraudMix ?? 'default' },
+          validation,
+          test,
+        });
+        const dir = await saveModelArtefacts(o.out, m.model, metrics);
+        m.dispose();
+        process.stdout.write(formatMetrics(metrics) + `\n  saved to ${dir}\n`);
+      },
+    );
   model
     .command('info')
     .description('print the metrics of every model version in a folder')
@@ -110,7 +158,10 @@ export function register(program: Command): void {
       const o = { models: flags.models ?? DEFAULT_MODELS_DIR };
       const { listModelVersions, readModelMetrics } = await import('../../../pipeline/model/artefacts.ts');
       const vs = listModelVersions(o.models);
-      if (vs.length === 0) throw new PipelabError('INVALID_INPUT_FILE', `no model versions in ${o.models}`, { hint: 'run `pipelab model train`' });
+      if (vs.length === 0)
+        throw new PipelabError('INVALID_INPUT_FILE', `no model versions in ${o.models}`, {
+          hint: 'run `pipelab model train`',
+        });
       for (const v of vs) process.stdout.write(formatMetrics(readModelMetrics(join(o.models, v))) + '\n');
     });
 }

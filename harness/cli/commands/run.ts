@@ -61,21 +61,39 @@ export function register(program: Command): void {
  * report, console summary and exit code as a live run. The simulation is synchronous CPU work:
  * Ctrl-C stops the process at once.
  */
-async function runSimulationCommand(file: string, opts: RunOptions, overrides: ScenarioOverrides, scenario: SimulationScenario, sim: typeof import('../../sim/scenario.ts')): Promise<number> {
+async function runSimulationCommand(
+  file: string,
+  opts: RunOptions,
+  overrides: ScenarioOverrides,
+  scenario: SimulationScenario,
+  sim: typeof import('../../sim/scenario.ts'),
+): Promise<number> {
   const stderr = process.stderr;
   const total = scenario.durationMs;
   let nextTenth = 1;
-  if (!opts.quiet) stderr.write(`simulating ${scenario.name}: ${formatDuration(total)} of simulated time (seed ${scenario.seed ?? 1})\n`);
+  if (!opts.quiet)
+    stderr.write(
+      `simulating ${scenario.name}: ${formatDuration(total)} of simulated time (seed ${scenario.seed ?? 1})\n`,
+    );
   const wall = performance.now();
   const summary = sim.runSimulation(scenario, {
-    file, overrides, startedAt: new Date().toISOString(),
-    onTick: opts.quiet ? undefined : (t) => {
-      if (t < (nextTenth * total) / 10) return;
-      nextTenth = Math.floor((t * 10) / total) + 1;
-      stderr.write(`progress ${Math.round((t / total) * 100)}% simulated ${formatDuration(t)}/${formatDuration(total)}\n`);
-    },
+    file,
+    overrides,
+    startedAt: new Date().toISOString(),
+    onTick: opts.quiet
+      ? undefined
+      : (t) => {
+          if (t < (nextTenth * total) / 10) return;
+          nextTenth = Math.floor((t * 10) / total) + 1;
+          stderr.write(
+            `progress ${Math.round((t / total) * 100)}% simulated ${formatDuration(t)}/${formatDuration(total)}\n`,
+          );
+        },
   });
-  if (!opts.quiet) stderr.write(`simulated ${formatDuration(summary.durationMs)} in ${((performance.now() - wall) / 1000).toFixed(1)} s of wall time\n`);
+  if (!opts.quiet)
+    stderr.write(
+      `simulated ${formatDuration(summary.durationMs)} in ${((performance.now() - wall) / 1000).toFixed(1)} s of wall time\n`,
+    );
   let dir: string | undefined;
   if (opts.report) {
     dir = opts.out ?? scenario.report?.outDir ?? defaultReportDir(summary);
@@ -116,7 +134,10 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
   try {
     let summary;
     try {
-      summary = await runScenario(scenario, { signal: ac.signal, onProgress: progress ? (p) => progress.update(p) : undefined });
+      summary = await runScenario(scenario, {
+        signal: ac.signal,
+        onProgress: progress ? (p) => progress.update(p) : undefined,
+      });
     } finally {
       progress?.done();
     }

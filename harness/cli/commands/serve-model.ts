@@ -11,53 +11,83 @@ import { DEFAULT_MODELS_DIR } from './model.ts';
 
 function int(flag: string, v: string, min: number, max: number): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: expected an integer in [${min}, ${max}], got '${v}'`, { issues: [{ path: flag, message: `got '${v}'` }] });
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: expected an integer in [${min}, ${max}], got '${v}'`, {
+      issues: [{ path: flag, message: `got '${v}'` }],
+    });
   return n;
 }
 
 export function register(program: Command): void {
   program
     .command('serve-model')
-    .description('run the fraud model server (HTTP: POST /predict, GET /healthz, GET /metrics) with micro-batching, A/B routing and a rules fallback')
+    .description(
+      'run the fraud model server (HTTP: POST /predict, GET /healthz, GET /metrics) with micro-batching, A/B routing and a rules fallback',
+    )
     .option('--port <n>', 'port to listen on (0 = any free port)', '8501')
     .option('--host <h>', 'address to bind', MODEL_SERVER_DEFAULTS.host)
     .option('--models <dir>', "folder of model versions (v1/, v2/ ...) (default: pipelab's own models/fraud)")
     .option('--routes <weights>', 'A/B weights by version, e.g. v1=90,v2=10 (default: all to the newest version)')
     .option('--batch-size <n>', 'max rows per inference batch', String(MODEL_SERVER_DEFAULTS.batchSize))
-    .option('--max-wait-ms <ms>', 'max time the oldest request waits for its batch to fill', String(MODEL_SERVER_DEFAULTS.maxWaitMs))
+    .option(
+      '--max-wait-ms <ms>',
+      'max time the oldest request waits for its batch to fill',
+      String(MODEL_SERVER_DEFAULTS.maxWaitMs),
+    )
     .option('--body-limit <bytes>', 'max request body size (413 above)', String(MODEL_SERVER_DEFAULTS.bodyLimitBytes))
-    .addHelpText('after', '\nExample:\n  pipelab serve-model --port 8501 --routes v1=90,v2=10\n  curl -s localhost:8501/healthz')
-    .action(async (o: { port: string; host: string; models?: string; routes?: string; batchSize: string; maxWaitMs: string; bodyLimit: string }) => {
-      let routes;
-      try {
-        routes = o.routes ? parseWeights(o.routes) : undefined;
-      } catch (e) {
-        throw new PipelabError('INVALID_ARGUMENT', `invalid --routes: ${(e as Error).message}`, { hint: 'e.g. --routes v1=90,v2=10' });
-      }
-      const { startModelServer } = await import('../../../pipeline/model-server/server.ts');
-      let server;
-      try {
-        server = await startModelServer({
-          models: o.models ?? DEFAULT_MODELS_DIR,
-          routes,
-          port: int('--port', o.port, 0, 65535),
-          host: o.host,
-          batchSize: int('--batch-size', o.batchSize, 1, 4096),
-          maxWaitMs: int('--max-wait-ms', o.maxWaitMs, 0, 10_000),
-          bodyLimitBytes: int('--body-limit', o.bodyLimit, 1024, 1 << 30),
-          defaultMetrics: true,
+    .addHelpText(
+      'after',
+      '\nExample:\n  pipelab serve-model --port 8501 --routes v1=90,v2=10\n  curl -s localhost:8501/healthz',
+    )
+    .action(
+      async (o: {
+        port: string;
+        host: string;
+        models?: string;
+        routes?: string;
+        batchSize: string;
+        maxWaitMs: string;
+        bodyLimit: string;
+      }) => {
+        let routes;
+        try {
+          routes = o.routes ? parseWeights(o.routes) : undefined;
+        } catch (e) {
+          throw new PipelabError('INVALID_ARGUMENT', `invalid --routes: ${(e as Error).message}`, {
+            hint: 'e.g. --routes v1=90,v2=10',
+          });
+        }
+        const { startModelServer } = await import('../../../pipeline/model-server/server.ts');
+        let server;
+        try {
+          server = await startModelServer({
+            models: o.models ?? DEFAULT_MODELS_DIR,
+            routes,
+            port: int('--port', o.port, 0, 65535),
+            host: o.host,
+            batchSize: int('--batch-size', o.batchSize, 1, 4096),
+            maxWaitMs: int('--max-wait-ms', o.maxWaitMs, 0, 10_000),
+            bodyLimitBytes: int('--body-limit', o.bodyLimit, 1024, 1 << 30),
+            defaultMetrics: true,
+          });
+        } catch (e) {
+          if (e instanceof RangeError)
+            throw new PipelabError('INVALID_ARGUMENT', e.message, {
+              hint: 'check --routes against the versions in --models',
+            });
+          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+            throw new PipelabError('SERVICE_UNAVAILABLE', `port ${o.port} is in use`, {
+              hint: 'pick another --port, or --port 0 for any free one',
+            });
+          throw e;
+        }
+        process.stdout.write(`model server listening on ${server.url} (versions ${server.versions.join(', ')})\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
         });
-      } catch (e) {
-        if (e instanceof RangeError) throw new PipelabError('INVALID_ARGUMENT', e.message, { hint: 'check --routes against the versions in --models' });
-        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PipelabError('SERVICE_UNAVAILABLE', `port ${o.port} is in use`, { hint: 'pick another --port, or --port 0 for any free one' });
-        throw e;
-      }
-      process.stdout.write(`model server listening on ${server.url} (versions ${server.versions.join(', ')})\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await server.close();
-    });
+        await server.close();
+      },
+    );
 }

@@ -53,17 +53,29 @@ export function formatSimulationPlan(s: SimulationScenario, file?: string): stri
   const r = resolveConfig(s); // defaults filled in (already validated)
   out.push(`simulation scenario ${s.name} is valid${file ? ` (${file})` : ''}`);
   if (s.description) out.push(`  ${s.description}`);
-  out.push(`  seed: ${r.seed}`, `  simulated time: ${fmtMs(r.durationMs)}, warm-up ${fmtMs(r.warmupMs)} (excluded from figures and thresholds)`);
+  out.push(
+    `  seed: ${r.seed}`,
+    `  simulated time: ${fmtMs(r.durationMs)}, warm-up ${fmtMs(r.warmupMs)} (excluded from figures and thresholds)`,
+  );
   const a = s.arrivals as unknown as Record<string, unknown>;
   out.push(`  arrivals: ${typeof a.next === 'function' ? 'custom ArrivalProcess' : JSON.stringify(a)}`);
-  out.push(`  partitions: ${r.partitions}; consumers ${r.consumers.replicas} (max ${r.consumers.maxReplicas}, ${r.consumers.cores} cores each), model servers ${r.modelServer.replicas} (max ${r.modelServer.maxReplicas}, batches of ${r.modelServer.batchSize}), feature store ${r.featureStore.replicas} (max ${r.featureStore.maxReplicas})`);
+  out.push(
+    `  partitions: ${r.partitions}; consumers ${r.consumers.replicas} (max ${r.consumers.maxReplicas}, ${r.consumers.cores} cores each), model servers ${r.modelServer.replicas} (max ${r.modelServer.maxReplicas}, batches of ${r.modelServer.batchSize}), feature store ${r.featureStore.replicas} (max ${r.featureStore.maxReplicas})`,
+  );
   const pol = s.autoscaling?.policies ?? [];
-  const scalers = [...pol.map((p) => `${p.group} (${p.hpa.name ?? 'HPA'}, start-up ${fmtMs(p.startupDelayMs)})`), ...(s.autoscaling?.keda ? ['consumers (KEDA Kafka scaler)'] : [])];
+  const scalers = [
+    ...pol.map((p) => `${p.group} (${p.hpa.name ?? 'HPA'}, start-up ${fmtMs(p.startupDelayMs)})`),
+    ...(s.autoscaling?.keda ? ['consumers (KEDA Kafka scaler)'] : []),
+  ];
   out.push(`  autoscaling: ${scalers.length ? scalers.join(', ') : 'none (static replicas)'}`);
   out.push(`  SLO: p99 < ${r.slo.p99Ms} ms`);
   const th = Object.entries(s.thresholds ?? {});
   out.push('', th.length ? 'thresholds:' : 'thresholds: none');
-  for (const [metric, specs] of th) for (const spec of specs) out.push(`  ${metric}: ${typeof spec === 'string' ? spec : spec.threshold + (spec.abortOnFail ? ' (abortOnFail)' : '')}`);
+  for (const [metric, specs] of th)
+    for (const spec of specs)
+      out.push(
+        `  ${metric}: ${typeof spec === 'string' ? spec : spec.threshold + (spec.abortOnFail ? ' (abortOnFail)' : '')}`,
+      );
   return out.join('\n') + '\n';
 }
 
@@ -79,8 +91,12 @@ export function formatPlan(s: Scenario, plan: ScenarioPlan): string {
   out.push('', `executors (${plan.executors.length}):`);
   for (const p of plan.executors) {
     out.push(`  ${p.name}: ${p.type} (${p.model} model)`);
-    out.push(`    starts at ${fmtMs(p.startMs)}, runs ${fmtMs(p.durationMs)}, graceful stop ${fmtMs(p.gracefulStopMs)}`);
-    out.push(`    expected iterations: ${p.expectedIterations === undefined ? 'depends on the target (closed model)' : Math.round(p.expectedIterations).toLocaleString('en-US')}`);
+    out.push(
+      `    starts at ${fmtMs(p.startMs)}, runs ${fmtMs(p.durationMs)}, graceful stop ${fmtMs(p.gracefulStopMs)}`,
+    );
+    out.push(
+      `    expected iterations: ${p.expectedIterations === undefined ? 'depends on the target (closed model)' : Math.round(p.expectedIterations).toLocaleString('en-US')}`,
+    );
     out.push(`    max VUs: ${p.maxVUs}`);
   }
   const expected = plan.executors.every((p) => p.expectedIterations !== undefined)
@@ -92,7 +108,10 @@ export function formatPlan(s: Scenario, plan: ScenarioPlan): string {
   for (const [metric, specs] of th) {
     for (const spec of specs) {
       if (typeof spec === 'string') out.push(`  ${metric}: ${spec}`);
-      else out.push(`  ${metric}: ${spec.threshold}${spec.abortOnFail ? ` (abortOnFail${spec.delayAbortEval ? `, after ${spec.delayAbortEval}` : ''})` : ''}`);
+      else
+        out.push(
+          `  ${metric}: ${spec.threshold}${spec.abortOnFail ? ` (abortOnFail${spec.delayAbortEval ? `, after ${spec.delayAbortEval}` : ''})` : ''}`,
+        );
     }
   }
   return out.join('\n') + '\n';

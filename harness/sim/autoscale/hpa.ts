@@ -82,12 +82,18 @@ export const HPA_DEFAULTS = {
  * window left unset takes the controller's --horizontal-pod-autoscaler-downscale-stabilization
  * (300 s), as the controller does.
  */
-export function defaultBehavior(b: HpaBehavior, downscaleStabilizationMs: number = HPA_DEFAULTS.downscaleStabilizationMs): Required<Record<'scaleUp' | 'scaleDown', Required<Omit<HpaScalingRules, 'tolerance'>> & { tolerance?: number }>> {
+export function defaultBehavior(
+  b: HpaBehavior,
+  downscaleStabilizationMs: number = HPA_DEFAULTS.downscaleStabilizationMs,
+): Required<Record<'scaleUp' | 'scaleDown', Required<Omit<HpaScalingRules, 'tolerance'>> & { tolerance?: number }>> {
   return {
     scaleUp: {
       stabilizationWindowSeconds: b.scaleUp?.stabilizationWindowSeconds ?? 0,
       selectPolicy: b.scaleUp?.selectPolicy ?? 'Max',
-      policies: b.scaleUp?.policies ?? [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }],
+      policies: b.scaleUp?.policies ?? [
+        { type: 'Pods', value: 4, periodSeconds: 15 },
+        { type: 'Percent', value: 100, periodSeconds: 15 },
+      ],
       tolerance: b.scaleUp?.tolerance,
     },
     scaleDown: {
@@ -102,7 +108,12 @@ export function defaultBehavior(b: HpaBehavior, downscaleStabilizationMs: number
 // Ceil with a guard against floating-point noise (e.g. 0.7 × 10 / 0.7 = 10.000000000000002).
 const ceil = (x: number): number => Math.ceil(x - 1e-9);
 
-interface Proposal { replicas: number; value: number | null; reason: string; valid: boolean }
+interface Proposal {
+  replicas: number;
+  value: number | null;
+  reason: string;
+  valid: boolean;
+}
 
 export class Hpa {
   readonly spec: HpaSpec;
@@ -137,29 +148,64 @@ export class Hpa {
     const current = input.currentReplicas;
     if (m.type === 'External' || m.type === 'Object') {
       const v = input.external?.[m.name];
-      if (v === undefined || !Number.isFinite(v)) return { replicas: current, value: null, reason: `${m.name}: metric missing`, valid: false };
+      if (v === undefined || !Number.isFinite(v))
+        return { replicas: current, value: null, reason: `${m.name}: metric missing`, valid: false };
       if (m.target.type === 'AverageValue') {
         const ratio = current > 0 ? v / (m.target.value * current) : Infinity;
-        if (current > 0 && this.inBand(ratio)) return { replicas: current, value: v, reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`, valid: true };
-        return { replicas: ceil(v / m.target.value), value: v, reason: `${m.name}: ceil(${v} / ${m.target.value})`, valid: true };
+        if (current > 0 && this.inBand(ratio))
+          return {
+            replicas: current,
+            value: v,
+            reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`,
+            valid: true,
+          };
+        return {
+          replicas: ceil(v / m.target.value),
+          value: v,
+          reason: `${m.name}: ceil(${v} / ${m.target.value})`,
+          valid: true,
+        };
       }
       const ready = input.pods.filter((p) => p.ready).length;
       const ratio = v / m.target.value;
       // at zero replicas (minReplicas 0) the ratio alone decides, without tolerance
-      if (current === 0) return { replicas: ceil(ratio), value: v, reason: `${m.name}: ceil(${ratio.toFixed(3)}) from zero`, valid: true };
-      if (this.inBand(ratio)) return { replicas: current, value: v, reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`, valid: true };
-      return { replicas: ceil(ratio * ready), value: v, reason: `${m.name}: ceil(${ratio.toFixed(3)} × ${ready} ready)`, valid: true };
+      if (current === 0)
+        return {
+          replicas: ceil(ratio),
+          value: v,
+          reason: `${m.name}: ceil(${ratio.toFixed(3)}) from zero`,
+          valid: true,
+        };
+      if (this.inBand(ratio))
+        return {
+          replicas: current,
+          value: v,
+          reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`,
+          valid: true,
+        };
+      return {
+        replicas: ceil(ratio * ready),
+        value: v,
+        reason: `${m.name}: ceil(${ratio.toFixed(3)} × ${ready} ready)`,
+        valid: true,
+      };
     }
     // per-pod metric
     const target = m.target.value;
     const readyVals: number[] = [];
-    let missing = 0, unready = 0;
+    let missing = 0,
+      unready = 0;
     for (const p of input.pods) {
-      if (!p.ready) { unready++; continue; }
+      if (!p.ready) {
+        unready++;
+        continue;
+      }
       const v = p.values[m.name];
-      if (v === undefined || !Number.isFinite(v)) missing++; else readyVals.push(v);
+      if (v === undefined || !Number.isFinite(v)) missing++;
+      else readyVals.push(v);
     }
-    if (readyVals.length === 0) return { replicas: current, value: null, reason: `${m.name}: no ready pod reports it`, valid: false };
+    if (readyVals.length === 0)
+      return { replicas: current, value: null, reason: `${m.name}: no ready pod reports it`, valid: false };
     let sum = 0;
     for (const v of readyVals) sum += v;
     const avg = sum / readyVals.length;
@@ -167,23 +213,52 @@ export class Hpa {
     const readyCount = readyVals.length + missing;
     const rebalanceUnready = unready > 0 && ratio > 1;
     if (!rebalanceUnready && missing === 0) {
-      if (this.inBand(ratio)) return { replicas: current, value: avg, reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`, valid: true };
-      return { replicas: ceil(ratio * readyCount), value: avg, reason: `${m.name}: ceil(${ratio.toFixed(3)} × ${readyCount} ready)`, valid: true };
+      if (this.inBand(ratio))
+        return {
+          replicas: current,
+          value: avg,
+          reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`,
+          valid: true,
+        };
+      return {
+        replicas: ceil(ratio * readyCount),
+        value: avg,
+        reason: `${m.name}: ceil(${ratio.toFixed(3)} × ${readyCount} ready)`,
+        valid: true,
+      };
     }
     // fill in missing pods (at target on scale-down, 0 on scale-up) and not-ready pods (0, scale-up only)
     let n = readyVals.length;
     let total = sum;
-    if (missing > 0) { total += ratio < 1 ? missing * target : 0; n += missing; }
+    if (missing > 0) {
+      total += ratio < 1 ? missing * target : 0;
+      n += missing;
+    }
     if (rebalanceUnready) n += unready;
     const newRatio = total / (n * target);
     if (this.inBand(newRatio) || (ratio < 1 && newRatio > 1) || (ratio > 1 && newRatio < 1)) {
-      return { replicas: current, value: avg, reason: `${m.name}: ratio ${ratio.toFixed(3)} → ${newRatio.toFixed(3)} after counting ${missing} missing / ${rebalanceUnready ? unready : 0} not-ready pods: no change`, valid: true };
+      return {
+        replicas: current,
+        value: avg,
+        reason: `${m.name}: ratio ${ratio.toFixed(3)} → ${newRatio.toFixed(3)} after counting ${missing} missing / ${rebalanceUnready ? unready : 0} not-ready pods: no change`,
+        valid: true,
+      };
     }
     const r = ceil(newRatio * n);
     if ((newRatio < 1 && r > current) || (newRatio > 1 && r < current)) {
-      return { replicas: current, value: avg, reason: `${m.name}: recomputed ${r} would move against the metric: no change`, valid: true };
+      return {
+        replicas: current,
+        value: avg,
+        reason: `${m.name}: recomputed ${r} would move against the metric: no change`,
+        valid: true,
+      };
     }
-    return { replicas: r, value: avg, reason: `${m.name}: ceil(${newRatio.toFixed(3)} × ${n} pods incl. missing/not-ready)`, valid: true };
+    return {
+      replicas: r,
+      value: avg,
+      reason: `${m.name}: ceil(${newRatio.toFixed(3)} × ${n} pods incl. missing/not-ready)`,
+      valid: true,
+    };
   }
 
   /**
@@ -204,7 +279,17 @@ export class Hpa {
     const metrics: Record<string, number | null> = {};
     const done = (recommendation: number, stabilized: number, final: number, reason: string): ScaleDecision => {
       if (final !== current) this.scaleEvents.push({ t: now, change: Math.abs(final - current), up: final > current });
-      const d: ScaleDecision = { timeMs: now, controller: this.name, target: this.spec.target ?? this.name, metrics, current, recommendation, stabilized, final, reason };
+      const d: ScaleDecision = {
+        timeMs: now,
+        controller: this.name,
+        target: this.spec.target ?? this.name,
+        metrics,
+        current,
+        recommendation,
+        stabilized,
+        final,
+        reason,
+      };
       if (this.drivenBy !== undefined) d.metric = this.drivenBy;
       this.log.push(d);
       return d;
@@ -213,21 +298,43 @@ export class Hpa {
     if (current > max) return done(max, max, max, 'current replicas above maxReplicas');
     if (current < min) return done(min, min, min, 'current replicas below minReplicas');
 
-    let best = -1, bestReason = '', invalid = 0, bestMetric: string | undefined;
+    let best = -1,
+      bestReason = '',
+      invalid = 0,
+      bestMetric: string | undefined;
     for (const m of this.spec.metrics) {
       const p = this.proposal(m, input);
       metrics[m.name] = p.value;
-      if (!p.valid) { invalid++; bestReason ||= p.reason; continue; }
-      if (p.replicas > best) { best = p.replicas; bestReason = p.reason; bestMetric = m.name; }
+      if (!p.valid) {
+        invalid++;
+        bestReason ||= p.reason;
+        continue;
+      }
+      if (p.replicas > best) {
+        best = p.replicas;
+        bestReason = p.reason;
+        bestMetric = m.name;
+      }
     }
     if (best < 0) return done(current, current, current, `no metric available (${bestReason}): no change`);
-    if (invalid > 0 && best < current) return done(best, current, current, `some metrics missing and the rest propose a scale-down: no change`);
+    if (invalid > 0 && best < current)
+      return done(best, current, current, `some metrics missing and the rest propose a scale-down: no change`);
     this.drivenBy = bestMetric;
 
-    return this.spec.behavior ? this.withBehavior(now, current, best, bestReason, min, max, done) : this.legacy(now, current, best, bestReason, min, max, done);
+    return this.spec.behavior
+      ? this.withBehavior(now, current, best, bestReason, min, max, done)
+      : this.legacy(now, current, best, bestReason, min, max, done);
   }
 
-  private legacy(now: number, current: number, rec: number, why: string, min: number, max: number, done: (a: number, b: number, c: number, r: string) => ScaleDecision): ScaleDecision {
+  private legacy(
+    now: number,
+    current: number,
+    rec: number,
+    why: string,
+    min: number,
+    max: number,
+    done: (a: number, b: number, c: number, r: string) => ScaleDecision,
+  ): ScaleDecision {
     const window = this.spec.downscaleStabilizationMs ?? HPA_DEFAULTS.downscaleStabilizationMs;
     const cutoff = now - window;
     // samples at exactly the cutoff still count on this path (Before(cutoff) drops)
@@ -235,20 +342,40 @@ export class Hpa {
     let stabilized = rec;
     for (const x of this.recommendations) if (x.r > stabilized) stabilized = x.r;
     this.recommendations.push({ t: now, r: rec });
-    let reason = stabilized !== rec ? `${why}; stabilized to ${stabilized}, the highest recommendation of the last ${window / 1000} s (downscale stabilization)` : why;
+    let reason =
+      stabilized !== rec
+        ? `${why}; stabilized to ${stabilized}, the highest recommendation of the last ${window / 1000} s (downscale stabilization)`
+        : why;
     const upLimit = Math.max(HPA_DEFAULTS.scaleUpLimitFactor * current, HPA_DEFAULTS.scaleUpLimitMinimum);
     let final = stabilized;
-    if (final < min) { final = min; reason += `; raised to minReplicas ${min}`; }
-    else if (final > max) { final = max; reason += `; capped at maxReplicas ${max}`; }
-    if (final > upLimit) { final = upLimit; reason += `; capped at the scale-up limit max(2 × ${current}, 4) = ${upLimit}`; }
+    if (final < min) {
+      final = min;
+      reason += `; raised to minReplicas ${min}`;
+    } else if (final > max) {
+      final = max;
+      reason += `; capped at maxReplicas ${max}`;
+    }
+    if (final > upLimit) {
+      final = upLimit;
+      reason += `; capped at the scale-up limit max(2 × ${current}, 4) = ${upLimit}`;
+    }
     return done(rec, stabilized, final, reason);
   }
 
-  private withBehavior(now: number, current: number, rec: number, why: string, min: number, max: number, done: (a: number, b: number, c: number, r: string) => ScaleDecision): ScaleDecision {
+  private withBehavior(
+    now: number,
+    current: number,
+    rec: number,
+    why: string,
+    min: number,
+    max: number,
+    done: (a: number, b: number, c: number, r: string) => ScaleDecision,
+  ): ScaleDecision {
     const b = defaultBehavior(this.spec.behavior!, this.spec.downscaleStabilizationMs);
     const upCut = now - b.scaleUp.stabilizationWindowSeconds * 1000;
     const downCut = now - b.scaleDown.stabilizationWindowSeconds * 1000;
-    let up = rec, down = rec;
+    let up = rec,
+      down = rec;
     for (const x of this.recommendations) {
       if (x.t > upCut && x.r < up) up = x.r;
       if (x.t > downCut && x.r > down) down = x.r;
@@ -259,22 +386,41 @@ export class Hpa {
     const keep = now - Math.max(b.scaleUp.stabilizationWindowSeconds, b.scaleDown.stabilizationWindowSeconds) * 1000;
     this.recommendations = this.recommendations.filter((x) => x.t > keep);
     this.recommendations.push({ t: now, r: rec });
-    let reason = stabilized !== rec ? `${why}; stabilized to ${stabilized} (scale-${rec > current ? 'up' : 'down'} window)` : why;
+    let reason =
+      stabilized !== rec ? `${why}; stabilized to ${stabilized} (scale-${rec > current ? 'up' : 'down'} window)` : why;
 
     let final = stabilized;
     if (stabilized > current) {
       let limit = this.upLimit(now, current, b.scaleUp);
       if (limit < current) limit = current;
       const cap = Math.min(limit, max);
-      if (final > cap) { final = cap; reason += cap === max && max <= limit ? `; capped at maxReplicas ${max}` : `; limited to ${cap} by scaleUp policies (selectPolicy ${b.scaleUp.selectPolicy})`; }
+      if (final > cap) {
+        final = cap;
+        reason +=
+          cap === max && max <= limit
+            ? `; capped at maxReplicas ${max}`
+            : `; limited to ${cap} by scaleUp policies (selectPolicy ${b.scaleUp.selectPolicy})`;
+      }
     } else if (stabilized < current) {
       let limit = this.downLimit(now, current, b.scaleDown);
       if (limit > current) limit = current;
       const floor = Math.max(limit, min);
-      if (final < floor) { final = floor; reason += floor === min && min >= limit ? `; raised to minReplicas ${min}` : `; limited to ${floor} by scaleDown policies (selectPolicy ${b.scaleDown.selectPolicy})`; }
+      if (final < floor) {
+        final = floor;
+        reason +=
+          floor === min && min >= limit
+            ? `; raised to minReplicas ${min}`
+            : `; limited to ${floor} by scaleDown policies (selectPolicy ${b.scaleDown.selectPolicy})`;
+      }
     }
-    if (final < min) { final = min; reason += `; raised to minReplicas ${min}`; }
-    if (final > max) { final = max; reason += `; capped at maxReplicas ${max}`; }
+    if (final < min) {
+      final = min;
+      reason += `; raised to minReplicas ${min}`;
+    }
+    if (final > max) {
+      final = max;
+      reason += `; capped at maxReplicas ${max}`;
+    }
     // keep scale events only as long as the longest policy period needs them
     const longest = Math.max(0, ...[...b.scaleUp.policies, ...b.scaleDown.policies].map((p) => p.periodSeconds)) * 1000;
     this.scaleEvents = this.scaleEvents.filter((e) => e.t > now - longest);

@@ -62,7 +62,10 @@ export interface KafkaLag {
   capped: boolean;
 }
 
-export function partitionLag(p: KafkaPartitionOffsets, o: Pick<typeof KEDA_KAFKA_DEFAULTS, 'offsetResetPolicy' | 'scaleToZeroOnInvalidOffset'>): number {
+export function partitionLag(
+  p: KafkaPartitionOffsets,
+  o: Pick<typeof KEDA_KAFKA_DEFAULTS, 'offsetResetPolicy' | 'scaleToZeroOnInvalidOffset'>,
+): number {
   if (p.committed === null || p.committed < 0) {
     if (o.offsetResetPolicy === 'latest') return o.scaleToZeroOnInvalidOffset ? 0 : 1;
     return p.latest;
@@ -73,16 +76,21 @@ export function partitionLag(p: KafkaPartitionOffsets, o: Pick<typeof KEDA_KAFKA
 /** the scaler's metric: total lag over partitions, capped as KEDA caps it */
 export function kafkaTotalLag(partitions: KafkaPartitionOffsets[], options: KedaKafkaOptions = {}): KafkaLag {
   const o = { ...KEDA_KAFKA_DEFAULTS, ...options };
-  let raw = 0, withLag = 0;
+  let raw = 0,
+    withLag = 0;
   for (const p of partitions) {
     const l = partitionLag(p, o);
     raw += l;
     if (l > 0) withLag++;
   }
-  let total = raw, capped = false;
+  let total = raw,
+    capped = false;
   if (!o.allowIdleConsumers || o.limitToPartitionsWithLag) {
     const bound = o.limitToPartitionsWithLag ? withLag : partitions.length;
-    if (Math.floor(total / o.lagThreshold) > bound) { total = bound * o.lagThreshold; capped = true; }
+    if (Math.floor(total / o.lagThreshold) > bound) {
+      total = bound * o.lagThreshold;
+      capped = true;
+    }
   }
   return { totalLag: total, rawLag: raw, partitions: partitions.length, partitionsWithLag: withLag, capped };
 }
@@ -122,13 +130,29 @@ export class KedaKafkaScaler {
     const lag = kafkaTotalLag(partitions, o);
     const active = lag.rawLag > o.activationLagThreshold;
     if (active) this.lastActiveMs = nowMs;
-    let final = currentReplicas, reason: string;
-    if (currentReplicas === 0 && active) { final = Math.max(1, o.minReplicaCount); reason = `active (lag ${lag.rawLag} > activation ${o.activationLagThreshold}): scale from zero`; }
-    else if (currentReplicas > 0 && !active && o.minReplicaCount === 0) {
-      if (nowMs - this.lastActiveMs >= o.cooldownPeriodMs) { final = 0; reason = `inactive for ≥ cooldownPeriod ${o.cooldownPeriodMs / 1000} s: scale to zero`; }
-      else reason = `inactive, waiting for cooldownPeriod (${((o.cooldownPeriodMs - (nowMs - this.lastActiveMs)) / 1000).toFixed(0)} s left)`;
+    let final = currentReplicas,
+      reason: string;
+    if (currentReplicas === 0 && active) {
+      final = Math.max(1, o.minReplicaCount);
+      reason = `active (lag ${lag.rawLag} > activation ${o.activationLagThreshold}): scale from zero`;
+    } else if (currentReplicas > 0 && !active && o.minReplicaCount === 0) {
+      if (nowMs - this.lastActiveMs >= o.cooldownPeriodMs) {
+        final = 0;
+        reason = `inactive for ≥ cooldownPeriod ${o.cooldownPeriodMs / 1000} s: scale to zero`;
+      } else
+        reason = `inactive, waiting for cooldownPeriod (${((o.cooldownPeriodMs - (nowMs - this.lastActiveMs)) / 1000).toFixed(0)} s left)`;
     } else reason = active ? 'active: the HPA decides between 1 and max' : 'inactive at minReplicaCount';
-    const d: ScaleDecision = { timeMs: nowMs, controller: this.name, target: this.hpa.spec.target ?? 'consumers', metrics: { kafka_lag: lag.totalLag, kafka_lag_raw: lag.rawLag }, current: currentReplicas, recommendation: final, stabilized: final, final, reason };
+    const d: ScaleDecision = {
+      timeMs: nowMs,
+      controller: this.name,
+      target: this.hpa.spec.target ?? 'consumers',
+      metrics: { kafka_lag: lag.totalLag, kafka_lag_raw: lag.rawLag },
+      current: currentReplicas,
+      recommendation: final,
+      stabilized: final,
+      final,
+      reason,
+    };
     this.log.push(d);
     return d;
   }

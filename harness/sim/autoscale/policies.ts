@@ -22,27 +22,49 @@ export interface ScalingPolicy {
   hpa: HpaSpec;
 }
 
-export function seedPolicies(max: { consumers?: number; processors?: number; modelServers?: number; featureStore?: number } = {}): ScalingPolicy[] {
+export function seedPolicies(
+  max: { consumers?: number; processors?: number; modelServers?: number; featureStore?: number } = {},
+): ScalingPolicy[] {
   return [
     {
       group: 'consumers',
       startupDelayMs: 30_000,
-      hpa: { name: 'lag>10k→consumers', target: 'consumers', maxReplicas: max.consumers ?? 12, metrics: [{ type: 'External', name: 'consumer_lag', target: { type: 'AverageValue', value: 10_000 } }] },
+      hpa: {
+        name: 'lag>10k→consumers',
+        target: 'consumers',
+        maxReplicas: max.consumers ?? 12,
+        metrics: [{ type: 'External', name: 'consumer_lag', target: { type: 'AverageValue', value: 10_000 } }],
+      },
     },
     {
       group: 'processors',
       startupDelayMs: 60_000,
-      hpa: { name: 'cpu>70%→processors', target: 'processors', maxReplicas: max.processors ?? 12, metrics: [{ type: 'Resource', name: 'cpu', target: { type: 'Utilization', value: 70 } }] },
+      hpa: {
+        name: 'cpu>70%→processors',
+        target: 'processors',
+        maxReplicas: max.processors ?? 12,
+        metrics: [{ type: 'Resource', name: 'cpu', target: { type: 'Utilization', value: 70 } }],
+      },
     },
     {
       group: 'modelServers',
       startupDelayMs: 45_000,
-      hpa: { name: 'model>100ms→modelServers', target: 'modelServers', maxReplicas: max.modelServers ?? 20, metrics: [{ type: 'Pods', name: 'model_response_ms', target: { type: 'AverageValue', value: 100 } }] },
+      hpa: {
+        name: 'model>100ms→modelServers',
+        target: 'modelServers',
+        maxReplicas: max.modelServers ?? 20,
+        metrics: [{ type: 'Pods', name: 'model_response_ms', target: { type: 'AverageValue', value: 100 } }],
+      },
     },
     {
       group: 'featureStore',
       startupDelayMs: 20_000,
-      hpa: { name: 'hit<85%→featureStore', target: 'featureStore', maxReplicas: max.featureStore ?? 8, metrics: [{ type: 'Object', name: 'cache_miss_pct', target: { type: 'Value', value: 15 } }] },
+      hpa: {
+        name: 'hit<85%→featureStore',
+        target: 'featureStore',
+        maxReplicas: max.featureStore ?? 8,
+        metrics: [{ type: 'Object', name: 'cache_miss_pct', target: { type: 'Value', value: 15 } }],
+      },
     },
   ];
 }

@@ -37,7 +37,11 @@ export class ReplicaGroup {
     }
     while (this.readyAt.length > n) {
       let idx = this.readyAt.length - 1;
-      for (let i = this.readyAt.length - 1; i >= 0; i--) if (this.readyAt[i]! > nowMs) { idx = i; break; }
+      for (let i = this.readyAt.length - 1; i >= 0; i--)
+        if (this.readyAt[i]! > nowMs) {
+          idx = i;
+          break;
+        }
       this.readyAt.splice(idx, 1);
     }
     return added;

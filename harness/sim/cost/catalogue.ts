@@ -46,13 +46,19 @@ export function loadCatalogue(path?: string): Catalogue {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new PipelabError('INVALID_INPUT_FILE', `cannot read the instance catalogue ${path}`, { cause: e, hint: 'pass a readable JSON file with --catalogue' });
+    throw new PipelabError('INVALID_INPUT_FILE', `cannot read the instance catalogue ${path}`, {
+      cause: e,
+      hint: 'pass a readable JSON file with --catalogue',
+    });
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new PipelabError('INVALID_INPUT_FILE', `${path} is not JSON: ${(e as Error).message}`, { cause: e, hint: 'fix the JSON syntax' });
+    throw new PipelabError('INVALID_INPUT_FILE', `${path} is not JSON: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'fix the JSON syntax',
+    });
   }
   return parseCatalogue(data, path);
 }

@@ -34,7 +34,11 @@ export function sloViolationMinutes(summary: RunSummary, p99Ms: number): number 
   return secs / 60;
 }
 
-export function compareRow(label: string, summary: RunSummary, opts: { catalogue: Catalogue; costSpec?: CostSpec; sloP99Ms?: number }): CompareRow {
+export function compareRow(
+  label: string,
+  summary: RunSummary,
+  opts: { catalogue: Catalogue; costSpec?: CostSpec; sloP99Ms?: number },
+): CompareRow {
   const slo = opts.sloP99Ms ?? 500;
   const lat = LATENCY_KEYS.map((k) => summary.metrics[k]).find((m) => m?.type === 'trend');
   const thr = ['events_processed', 'iterations'].map((k) => summary.metrics[k]).find((m) => m?.type === 'counter');
@@ -56,10 +60,29 @@ export function compareRow(label: string, summary: RunSummary, opts: { catalogue
 export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string {
   const cur = currency === 'USD' ? '$' : currency + ' ';
   const f = (x: number | null, d: number, pre = '') => (x === null ? '—' : pre + x.toFixed(d));
-  const header = ['run', 'mode', 'p50 ms', 'p99 ms', 'events/s', `${cur}/h`, `${cur}/M events`, `SLO min (p99>${rows[0]?.sloP99Ms ?? 500}ms)`];
-  const body = rows.map((r) => [r.label, r.mode, f(r.p50Ms, 1), f(r.p99Ms, 1), f(r.throughput, 0), f(r.costPerHour, 2, cur), f(r.costPerMillionEvents, 4, cur), f(r.sloViolationMinutes, 1)]);
+  const header = [
+    'run',
+    'mode',
+    'p50 ms',
+    'p99 ms',
+    'events/s',
+    `${cur}/h`,
+    `${cur}/M events`,
+    `SLO min (p99>${rows[0]?.sloP99Ms ?? 500}ms)`,
+  ];
+  const body = rows.map((r) => [
+    r.label,
+    r.mode,
+    f(r.p50Ms, 1),
+    f(r.p99Ms, 1),
+    f(r.throughput, 0),
+    f(r.costPerHour, 2, cur),
+    f(r.costPerMillionEvents, 4, cur),
+    f(r.sloViolationMinutes, 1),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -68,20 +91,39 @@ export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string
  * by side, one bar per run. Plain data; render it with reports' renderSvg / renderPng.
  */
 export function compareChartSpec(rows: CompareRow[], opts: { font?: string } = {}): Record<string, unknown> {
-  const values = rows.map((r) => ({ run: r.label, p99: r.p99Ms, cost: r.costPerMillionEvents, withinSlo: r.p99Ms !== null && r.p99Ms < r.sloP99Ms }));
+  const values = rows.map((r) => ({
+    run: r.label,
+    p99: r.p99Ms,
+    cost: r.costPerMillionEvents,
+    withinSlo: r.p99Ms !== null && r.p99Ms < r.sloP99Ms,
+  }));
   const slo = rows[0]?.sloP99Ms ?? 500;
   const bar = (field: string, title: string) => ({
-    width: 260, height: 220,
+    width: 260,
+    height: 220,
     layer: [
       {
         mark: 'bar',
         encoding: {
           x: { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelAngle: -30 } },
           y: { field, type: 'quantitative', title },
-          color: { field: 'withinSlo', type: 'nominal', title: `p99 < ${slo} ms`, scale: { domain: [true, false], range: ['#4c9a2a', '#c0392b'] } },
+          color: {
+            field: 'withinSlo',
+            type: 'nominal',
+            title: `p99 < ${slo} ms`,
+            scale: { domain: [true, false], range: ['#4c9a2a', '#c0392b'] },
+          },
         },
       },
-      ...(field === 'p99' ? [{ data: { values: [{ slo }] }, mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { y: { field: 'slo', type: 'quantitative' } } }] : []),
+      ...(field === 'p99'
+        ? [
+            {
+              data: { values: [{ slo }] },
+              mark: { type: 'rule', strokeDash: [4, 4] },
+              encoding: { y: { field: 'slo', type: 'quantitative' } },
+            },
+          ]
+        : []),
     ],
   });
   return {

@@ -39,12 +39,20 @@ export interface CostBreakdown {
 
 function groupPrice(cat: Catalogue, spec: CostSpec, group: string): number {
   const g = spec[group];
-  if (!g) throw new PipelabError('INVALID_ARGUMENT', `no instance type given for group ${JSON.stringify(group)}`, { hint: `add ${group}: { instance: "c6i.xlarge" } to the cost spec` });
+  if (!g)
+    throw new PipelabError('INVALID_ARGUMENT', `no instance type given for group ${JSON.stringify(group)}`, {
+      hint: `add ${group}: { instance: "c6i.xlarge" } to the cost spec`,
+    });
   return hourlyPrice(cat, g.instance, g.pricing) * (g.instancesPerReplica ?? 1);
 }
 
 /** a static configuration: replicas per group running at a given event rate */
-export function configCost(replicas: Record<string, number>, eventsPerSec: number, cat: Catalogue, spec: CostSpec = DEFAULT_COST_SPEC): CostBreakdown {
+export function configCost(
+  replicas: Record<string, number>,
+  eventsPerSec: number,
+  cat: Catalogue,
+  spec: CostSpec = DEFAULT_COST_SPEC,
+): CostBreakdown {
   const perGroupPerHour: Record<string, number> = {};
   let perHour = 0;
   for (const [g, n] of Object.entries(replicas)) {
@@ -52,15 +60,22 @@ export function configCost(replicas: Record<string, number>, eventsPerSec: numbe
     perHour += perGroupPerHour[g]!;
   }
   const millionsPerHour = (eventsPerSec * 3600) / 1e6;
-  return { perGroupPerHour, replicaHours: {}, perHour, total: perHour, perMillionEvents: millionsPerHour > 0 ? perHour / millionsPerHour : NaN, currency: cat.currency };
+  return {
+    perGroupPerHour,
+    replicaHours: {},
+    perHour,
+    total: perHour,
+    perMillionEvents: millionsPerHour > 0 ? perHour / millionsPerHour : NaN,
+    currency: cat.currency,
+  };
 }
 
 /** replica-seconds per group of a run, or undefined when the summary does not carry them */
 export function replicaSecondsOf(summary: RunSummary): Record<string, number> | undefined {
   const sim = (summary.extra?.sim as { replicaSeconds?: Record<string, number> } | undefined)?.replicaSeconds;
   if (sim) return sim;
-  const r = (summary.extra?.replicas as Record<string, number> | undefined);
-  if (r) return Object.fromEntries(Object.entries(r).map(([g, n]) => [g, n * summary.durationMs / 1000]));
+  const r = summary.extra?.replicas as Record<string, number> | undefined;
+  if (r) return Object.fromEntries(Object.entries(r).map(([g, n]) => [g, (n * summary.durationMs) / 1000]));
   return undefined;
 }
 
@@ -76,7 +91,11 @@ export function processedEvents(summary: RunSummary): number {
  * Cost of a run from its replica-seconds. Events: events_processed (or iterations) of the
  * measured window; replica-hours cover the whole run (warm-up included, as a bill would).
  */
-export function runCost(summary: RunSummary, cat: Catalogue, spec: CostSpec = DEFAULT_COST_SPEC): CostBreakdown | undefined {
+export function runCost(
+  summary: RunSummary,
+  cat: Catalogue,
+  spec: CostSpec = DEFAULT_COST_SPEC,
+): CostBreakdown | undefined {
   const rs = replicaSecondsOf(summary);
   if (!rs) return undefined;
   const perGroupPerHour: Record<string, number> = {};
@@ -90,5 +109,12 @@ export function runCost(summary: RunSummary, cat: Catalogue, spec: CostSpec = DE
     total += cost;
   }
   const events = processedEvents(summary);
-  return { perGroupPerHour, replicaHours, perHour: hours > 0 ? total / hours : 0, total, perMillionEvents: events > 0 ? total / (events / 1e6) : NaN, currency: cat.currency };
+  return {
+    perGroupPerHour,
+    replicaHours,
+    perHour: hours > 0 ? total / hours : 0,
+    total,
+    perMillionEvents: events > 0 ? total / (events / 1e6) : NaN,
+    currency: cat.currency,
+  };
 }

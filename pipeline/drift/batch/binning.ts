@@ -19,7 +19,8 @@ export interface Shares {
 }
 
 function minMax(a: ArrayLike<number>, b: ArrayLike<number>): [number, number] {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const arr of [a, b]) {
     for (let i = 0; i < arr.length; i++) {
       const v = arr[i] as number;
@@ -52,7 +53,8 @@ export function sturgesEdges(a: ArrayLike<number>, b: ArrayLike<number>): number
 /** numpy.histogram counts for uniform edges (same index arithmetic and edge corrections) */
 export function histogramCounts(x: ArrayLike<number>, edges: number[]): number[] {
   const n = edges.length - 1;
-  const first = edges[0] as number, last = edges[n] as number;
+  const first = edges[0] as number,
+    last = edges[n] as number;
   const norm = n / (last - first);
   const counts = new Array<number>(n).fill(0);
   for (let i = 0; i < x.length; i++) {
@@ -92,7 +94,8 @@ export function evidentlyShares(
 ): Shares {
   let ref: number[], cur: number[], bins: number[] | string[], binning: Shares['binning'];
   if (opts.numeric && hasMoreDistinctThan(reference, 20)) {
-    const r = reference as ArrayLike<number>, c = current as ArrayLike<number>;
+    const r = reference as ArrayLike<number>,
+      c = current as ArrayLike<number>;
     const edges = sturgesEdges(r, c);
     ref = histogramCounts(r, edges).map((k) => k / r.length);
     cur = histogramCounts(c, edges).map((k) => k / c.length);
@@ -102,7 +105,8 @@ export function evidentlyShares(
     const keys = new Map<string, number>();
     const key = (v: number | string): string => (typeof v === 'number' ? `n:${v}` : `s:${v}`);
     const labels: string[] = [];
-    const rc: number[] = [], cc: number[] = [];
+    const rc: number[] = [],
+      cc: number[] = [];
     const add = (arr: ArrayLike<number | string>, counts: number[]): void => {
       for (let i = 0; i < arr.length; i++) {
         const v = arr[i] as number | string;
@@ -139,7 +143,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, n - 1);
   const frac = pos - lo;
-  const a = sorted[lo] as number, b = sorted[hi] as number;
+  const a = sorted[lo] as number,
+    b = sorted[hi] as number;
   // numpy's _lerp: a + (b − a)·t, computed from the other end when t ≥ ½
   const diff = b - a;
   return frac >= 0.5 ? b - diff * (1 - frac) : a + diff * frac;
@@ -156,7 +161,8 @@ export function quantileShares(reference: ArrayLike<number>, current: ArrayLike<
     for (let i = 0; i < x.length; i++) {
       const v = x[i] as number;
       // bin k = [edges[k], edges[k+1]): binary search for the last edge ≤ v
-      let lo = 0, hi = edges.length - 1;
+      let lo = 0,
+        hi = edges.length - 1;
       while (hi - lo > 1) {
         const mid = (lo + hi) >> 1;
         if ((edges[mid] as number) <= v) lo = mid;

@@ -16,7 +16,8 @@ export interface ChiSquareResult {
 export function chiSquareGoodnessOfFit(observed: readonly number[], expected: readonly number[]): ChiSquareResult {
   let stat = 0;
   for (let i = 0; i < observed.length; i++) {
-    const o = observed[i] as number, e = expected[i] as number;
+    const o = observed[i] as number,
+      e = expected[i] as number;
     stat += ((o - e) * (o - e)) / e;
   }
   const df = observed.length - 1;
@@ -29,7 +30,8 @@ export function countCategories(
 ): { keys: Array<number | string>; ref: number[]; cur: number[] } {
   const index = new Map<string, number>();
   const keys: Array<number | string> = [];
-  const ref: number[] = [], cur: number[] = [];
+  const ref: number[] = [],
+    cur: number[] = [];
   const add = (arr: ArrayLike<number | string>, counts: number[]): void => {
     for (let i = 0; i < arr.length; i++) {
       const v = arr[i] as number | string;
@@ -53,5 +55,8 @@ export function countCategories(
 export function chiSquare(reference: ArrayLike<number | string>, current: ArrayLike<number | string>): ChiSquareResult {
   const { ref, cur } = countCategories(reference, current);
   const k = current.length / reference.length;
-  return chiSquareGoodnessOfFit(cur, ref.map((r) => r * k));
+  return chiSquareGoodnessOfFit(
+    cur,
+    ref.map((r) => r * k),
+  );
 }

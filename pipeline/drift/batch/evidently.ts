@@ -76,29 +76,76 @@ export function columnDrift(
   opts: ColumnDriftOptions = {},
 ): ColumnDrift {
   const method =
-    !opts.method || opts.method === 'auto' ? defaultMethod(kind, reference.length, uniqueCount(reference, current)) : opts.method;
+    !opts.method || opts.method === 'auto'
+      ? defaultMethod(kind, reference.length, uniqueCount(reference, current))
+      : opts.method;
   const threshold = opts.threshold ?? DEFAULT_THRESHOLDS[method];
   const numeric = kind === 'numeric';
   switch (method) {
     case 'ks': {
       const r = ks2samp(reference as ArrayLike<number>, current as ArrayLike<number>);
-      return { column, kind, method, statistic: r.statistic, pvalue: r.pvalue, threshold, drift: r.pvalue <= threshold, detail: { pvalueMethod: r.method } };
+      return {
+        column,
+        kind,
+        method,
+        statistic: r.statistic,
+        pvalue: r.pvalue,
+        threshold,
+        drift: r.pvalue <= threshold,
+        detail: { pvalueMethod: r.method },
+      };
     }
     case 'wasserstein': {
       const r = wassersteinNormed(reference as ArrayLike<number>, current as ArrayLike<number>);
-      return { column, kind, method, statistic: r.normed, pvalue: null, threshold, drift: r.normed >= threshold, detail: { w1: r.distance } };
+      return {
+        column,
+        kind,
+        method,
+        statistic: r.normed,
+        pvalue: null,
+        threshold,
+        drift: r.normed >= threshold,
+        detail: { w1: r.distance },
+      };
     }
     case 'psi': {
       const r = psi(reference, current, { numeric, binning: opts.psiBinning ?? 'evidently' });
-      return { column, kind, method, statistic: r.statistic, pvalue: null, threshold, drift: r.statistic >= threshold, detail: { binning: r.shares.binning, bins: r.shares.reference.length } };
+      return {
+        column,
+        kind,
+        method,
+        statistic: r.statistic,
+        pvalue: null,
+        threshold,
+        drift: r.statistic >= threshold,
+        detail: { binning: r.shares.binning, bins: r.shares.reference.length },
+      };
     }
     case 'js': {
       const r = jensenShannon(reference, current, { numeric });
-      return { column, kind, method, statistic: r.statistic, pvalue: null, threshold, drift: r.statistic >= threshold, detail: { binning: r.shares.binning } };
+      return {
+        column,
+        kind,
+        method,
+        statistic: r.statistic,
+        pvalue: null,
+        threshold,
+        drift: r.statistic >= threshold,
+        detail: { binning: r.shares.binning },
+      };
     }
     case 'chisquare': {
       const r = chiSquare(reference, current);
-      return { column, kind, method, statistic: r.statistic, pvalue: r.pvalue, threshold, drift: r.pvalue < threshold, detail: { df: r.df } };
+      return {
+        column,
+        kind,
+        method,
+        statistic: r.statistic,
+        pvalue: r.pvalue,
+        threshold,
+        drift: r.pvalue < threshold,
+        detail: { df: r.df },
+      };
     }
     case 'z': {
       const r = proportionsZTest(reference, current);
@@ -118,5 +165,11 @@ export interface DatasetDrift {
 export function datasetDrift(columns: ColumnDrift[], driftShare = DEFAULT_DRIFT_SHARE): DatasetDrift {
   const drifted = columns.filter((c) => c.drift).length;
   const share = columns.length ? drifted / columns.length : 0;
-  return { columns, driftedColumns: drifted, share, driftShare, datasetDrift: columns.length > 0 && share >= driftShare };
+  return {
+    columns,
+    driftedColumns: drifted,
+    share,
+    driftShare,
+    datasetDrift: columns.length > 0 && share >= driftShare,
+  };
 }

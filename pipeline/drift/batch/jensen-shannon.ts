@@ -13,12 +13,15 @@ function relEntr(x: number, y: number): number {
 }
 
 export function jensenShannonDistance(p: readonly number[], q: readonly number[]): number {
-  let sp = 0, sq = 0;
+  let sp = 0,
+    sq = 0;
   for (const v of p) sp += v;
   for (const v of q) sq += v;
-  let left = 0, right = 0;
+  let left = 0,
+    right = 0;
   for (let i = 0; i < p.length; i++) {
-    const pi = (p[i] as number) / sp, qi = (q[i] as number) / sq;
+    const pi = (p[i] as number) / sp,
+      qi = (q[i] as number) / sq;
     const m = (pi + qi) / 2;
     left += relEntr(pi, m);
     right += relEntr(qi, m);

@@ -111,12 +111,18 @@ export function kolmogorovCdfPelzGood(n: number, x: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const z = Math.sqrt(n) * x;
-  const z2 = z * z, z3 = z2 * z, z4 = z2 * z2, z6 = z4 * z2;
+  const z2 = z * z,
+    z3 = z2 * z,
+    z4 = z2 * z2,
+    z6 = z4 * z2;
   const qlog = -PI2 / 8 / z2;
   if (qlog < -708) return 0;
   let q = Math.exp(qlog);
-  const k1a = -z2, k1b = PI2 / 4;
-  const k2a = 6 * z6 + 2 * z4, k2b = ((2 * z4 - 5 * z2) * PI2) / 4, k2c = (PI4 * (1 - 2 * z2)) / 16;
+  const k1a = -z2,
+    k1b = PI2 / 4;
+  const k2a = 6 * z6 + 2 * z4,
+    k2b = ((2 * z4 - 5 * z2) * PI2) / 4,
+    k2c = (PI4 * (1 - 2 * z2)) / 16;
   const k3d = (PI6 * (5 - 30 * z2)) / 64;
   const k3c = (PI4 * (-60 * z2 + 212 * z4)) / 16;
   const k3b = (PI2 * (135 * z4 - 96 * z6)) / 4;
@@ -125,13 +131,15 @@ export function kolmogorovCdfPelzGood(n: number, x: number): number {
   const maxk = Math.ceil((16 * z) / Math.PI);
   for (let k = maxk; k > 0; k--) {
     const m = 2 * k - 1;
-    const m2 = m * m, m4 = m2 * m2, m6 = m4 * m2;
+    const m2 = m * m,
+      m4 = m2 * m2,
+      m6 = m4 * m2;
     const qp = q ** (8 * k);
     const c = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
     for (let i = 0; i < 4; i++) K[i] = (K[i] as number) * qp + (c[i] as number);
   }
   const div = [z, 6 * z4, 72 * z ** 7, 6480 * z ** 10];
-  for (let i = 0; i < 4; i++) K[i] = (((K[i] as number) * q) * SQRT2PI) / (div[i] as number);
+  for (let i = 0; i < 4; i++) K[i] = ((K[i] as number) * q * SQRT2PI) / (div[i] as number);
   q = Math.exp(-PI2 / 2 / z2);
   const sqrt3z = Math.sqrt(3) * z;
   let k2extra = 0;

@@ -33,9 +33,12 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
 
 /** D = sup |F1 − F2| for two sorted samples (a merge walk: O(n1 + n2)) */
 export function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
-  const n1 = a.length, n2 = b.length;
-  let i = 0, j = 0;
-  let maxS = -Infinity, minS = Infinity;
+  const n1 = a.length,
+    n2 = b.length;
+  let i = 0,
+    j = 0;
+  let maxS = -Infinity,
+    minS = Infinity;
   // evaluate cdf1 − cdf2 at every pooled value (right-continuous ECDFs)
   while (i < n1 || j < n2) {
     const ai = i < n1 ? (a[i] as number) : Infinity;
@@ -66,7 +69,8 @@ function probOutsideSquare(n: number, h: number): number {
 
 /** 1 − (share of lattice paths staying strictly inside |x/m − y/n| < h/lcm) */
 function outerProbInside(m0: number, n0: number, g: number, h: number): number {
-  let m = m0, n = n0;
+  let m = m0,
+    n = n0;
   if (m < n) [m, n] = [n, m];
   const mg = m / g;
   const ng = n / g;
@@ -77,7 +81,8 @@ function outerProbInside(m0: number, n0: number, g: number, h: number): number {
   const A = new Float64Array(lenA).fill(1);
   for (let t = minj; t < maxj; t++) A[t] = 0;
   for (let i = 1; i <= m; i++) {
-    const lastminj = minj, lastlen = curlen;
+    const lastminj = minj,
+      lastlen = curlen;
     minj = Math.max(Math.floor((ng * i - h) / mg) + 1, 0);
     minj = Math.min(minj, n);
     maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
@@ -110,7 +115,8 @@ export function ksExactPvalue(n1: number, n2: number, d: number): { d: number; p
 export function ks2samp(reference: ArrayLike<number>, current: ArrayLike<number>, method: KsMethod = 'auto'): KsResult {
   const a = sortedCopy(reference);
   const b = sortedCopy(current);
-  const n1 = a.length, n2 = b.length;
+  const n1 = a.length,
+    n2 = b.length;
   if (n1 === 0 || n2 === 0) throw new RangeError('ks2samp needs two non-empty samples');
   let d = ksStatisticSorted(a, b);
   let mode: 'exact' | 'asymp' = method === 'auto' ? (Math.max(n1, n2) <= KS_MAX_AUTO_N ? 'exact' : 'asymp') : method;

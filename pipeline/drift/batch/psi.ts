@@ -17,7 +17,8 @@ export interface PsiResult {
 export function psiFromShares(ref: readonly number[], cur: readonly number[]): number {
   let s = 0;
   for (let i = 0; i < ref.length; i++) {
-    const r = ref[i] as number, c = cur[i] as number;
+    const r = ref[i] as number,
+      c = cur[i] as number;
     s += (r - c) * Math.log(r / c);
   }
   return s;

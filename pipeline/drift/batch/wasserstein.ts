@@ -8,10 +8,12 @@ import { sortedCopy } from './ks.ts';
 export function wasserstein1(u: ArrayLike<number>, v: ArrayLike<number>): number {
   const a = sortedCopy(u);
   const b = sortedCopy(v);
-  const nu = a.length, nv = b.length;
+  const nu = a.length,
+    nv = b.length;
   if (nu === 0 || nv === 0) throw new RangeError('wasserstein1 needs two non-empty samples');
   // walk the pooled sorted values; between consecutive values the ECDFs are constant
-  let i = 0, j = 0;
+  let i = 0,
+    j = 0;
   let sum = 0;
   let prev = Math.min(a[0] as number, b[0] as number);
   while (i < nu || j < nv) {

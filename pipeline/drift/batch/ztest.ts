@@ -17,7 +17,10 @@ function compare(a: number | string, b: number | string): number {
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
 
-export function proportionsZTest(reference: ArrayLike<number | string>, current: ArrayLike<number | string>): ZTestResult {
+export function proportionsZTest(
+  reference: ArrayLike<number | string>,
+  current: ArrayLike<number | string>,
+): ZTestResult {
   const all = new Set<number | string>();
   for (let i = 0; i < reference.length; i++) all.add(reference[i] as number | string);
   const refUnique = all.size;
@@ -31,8 +34,10 @@ export function proportionsZTest(reference: ArrayLike<number | string>, current:
     for (let i = 0; i < arr.length; i++) if (arr[i] !== key) k++;
     return k;
   };
-  const n1 = reference.length, n2 = current.length;
-  const p1 = ones(reference) / n1, p2 = ones(current) / n2;
+  const n1 = reference.length,
+    n2 = current.length;
+  const p1 = ones(reference) / n1,
+    p2 = ones(current) / n2;
   const P = (p1 * n1 + p2 * n2) / (n1 + n2);
   const z = (p1 - p2) / Math.sqrt(P * (1 - P) * (1 / n1 + 1 / n2));
   return { statistic: z, pvalue: 2 * (1 - normalCdf(Math.abs(z))) };

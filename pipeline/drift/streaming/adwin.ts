@@ -19,7 +19,13 @@ export interface AdwinOptions {
   gracePeriod?: number;
 }
 
-export const ADWIN_DEFAULTS: Required<AdwinOptions> = { delta: 0.002, clock: 32, maxBuckets: 5, minWindowLength: 5, gracePeriod: 10 };
+export const ADWIN_DEFAULTS: Required<AdwinOptions> = {
+  delta: 0.002,
+  clock: 32,
+  maxBuckets: 5,
+  minWindowLength: 5,
+  gracePeriod: 10,
+};
 
 class Row {
   count = 0;
@@ -112,9 +118,12 @@ export class Adwin implements StreamingDetector {
       if (idx + 1 === this.rows.length) this.rows.push(new Row(max + 1));
       const next = this.rows[idx + 1] as Row;
       const n = 2 ** idx;
-      const t0 = row.total[0] as number, t1 = row.total[1] as number;
-      const mu1 = t0 / n, mu2 = t1 / n;
-      const v12 = (row.variance[0] as number) + (row.variance[1] as number) + (n * n * (mu1 - mu2) * (mu1 - mu2)) / (2 * n);
+      const t0 = row.total[0] as number,
+        t1 = row.total[1] as number;
+      const mu1 = t0 / n,
+        mu2 = t1 / n;
+      const v12 =
+        (row.variance[0] as number) + (row.variance[1] as number) + (n * n * (mu1 - mu2) * (mu1 - mu2)) / (2 * n);
       next.insert(t0 + t1, v12);
       row.compress(2);
       if (next.count <= max) break;
@@ -147,7 +156,10 @@ export class Adwin implements StreamingDetector {
     while (reduce) {
       reduce = false;
       let exit = false;
-      let n0 = 0, n1 = this.width, u0 = 0, u1 = this.total;
+      let n0 = 0,
+        n1 = this.width,
+        u0 = 0,
+        u1 = this.total;
       for (let idx = this.rows.length - 1; idx >= 0 && !exit; idx--) {
         const row = this.rows[idx] as Row;
         const size = 2 ** idx;

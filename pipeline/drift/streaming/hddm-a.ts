@@ -14,7 +14,11 @@ export interface HddmAOptions {
   twoSided?: boolean;
 }
 
-export const HDDM_A_DEFAULTS: Required<HddmAOptions> = { driftConfidence: 0.001, warningConfidence: 0.005, twoSided: false };
+export const HDDM_A_DEFAULTS: Required<HddmAOptions> = {
+  driftConfidence: 0.001,
+  warningConfidence: 0.005,
+  twoSided: false,
+};
 
 export class HddmA implements StreamingDetector {
   readonly name = 'hddm-a';

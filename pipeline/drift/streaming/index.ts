@@ -8,7 +8,15 @@ import { HddmA, type HddmAOptions } from './hddm-a.ts';
 import type { StreamingDetector } from './types.ts';
 
 export { Adwin, PageHinkley, Kswin, Ddm, Eddm, HddmA };
-export type { StreamingDetector, AdwinOptions, PageHinkleyOptions, KswinOptions, DdmOptions, EddmOptions, HddmAOptions };
+export type {
+  StreamingDetector,
+  AdwinOptions,
+  PageHinkleyOptions,
+  KswinOptions,
+  DdmOptions,
+  EddmOptions,
+  HddmAOptions,
+};
 export { ADWIN_DEFAULTS } from './adwin.ts';
 export { PAGE_HINKLEY_DEFAULTS } from './page-hinkley.ts';
 export { KSWIN_DEFAULTS } from './kswin.ts';
@@ -18,7 +26,10 @@ export { HDDM_A_DEFAULTS } from './hddm-a.ts';
 
 export type DetectorName = 'adwin' | 'page-hinkley' | 'kswin' | 'ddm' | 'eddm' | 'hddm-a';
 
-export const DETECTORS: Record<DetectorName, { make: (opts?: Record<string, unknown>) => StreamingDetector; binary: boolean }> = {
+export const DETECTORS: Record<
+  DetectorName,
+  { make: (opts?: Record<string, unknown>) => StreamingDetector; binary: boolean }
+> = {
   adwin: { make: (o) => new Adwin(o as AdwinOptions), binary: false },
   'page-hinkley': { make: (o) => new PageHinkley(o as PageHinkleyOptions), binary: false },
   kswin: { make: (o) => new Kswin(o as KswinOptions), binary: false },

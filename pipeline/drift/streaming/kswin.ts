@@ -55,7 +55,8 @@ class SortedSegment {
     this.size = 0;
   }
   insert(v: number, seq: number): void {
-    let lo = 0, hi = this.size;
+    let lo = 0,
+      hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if ((this.vals[mid] as number) <= v) lo = mid + 1;
@@ -117,7 +118,8 @@ export class Kswin implements StreamingDetector {
     this.seed = opts.seed ?? KSWIN_DEFAULTS.seed;
     if (this.alpha < 0 || this.alpha > 1) throw new RangeError('KSWIN: alpha must be between 0 and 1');
     if (this.windowSize < this.statSize) throw new RangeError('KSWIN: statSize must be smaller than windowSize');
-    if (this.windowSize - this.statSize < this.statSize) throw new RangeError('KSWIN: windowSize must be at least 2·statSize');
+    if (this.windowSize - this.statSize < this.statSize)
+      throw new RangeError('KSWIN: windowSize must be at least 2·statSize');
     this.makeRng = opts.rng ?? rngIntSource;
     this.buf = new Float64Array(this.windowSize);
     this.pool = new Int32Array(this.windowSize - this.statSize);
@@ -126,7 +128,8 @@ export class Kswin implements StreamingDetector {
     this.old = new SortedSegment(this.windowSize - this.statSize);
     this.newest = new SortedSegment(this.statSize);
     this.pvalueByH = new Float64Array(this.statSize + 1);
-    for (let h = 0; h <= this.statSize; h++) this.pvalueByH[h] = ksExactPvalue(this.statSize, this.statSize, h / this.statSize).p;
+    for (let h = 0; h <= this.statSize; h++)
+      this.pvalueByH[h] = ksExactPvalue(this.statSize, this.statSize, h / this.statSize).p;
     this.reset();
     if (opts.window) for (const v of opts.window.slice(-this.windowSize)) this.push(v);
   }
@@ -156,7 +159,8 @@ export class Kswin implements StreamingDetector {
   }
 
   private push(x: number): void {
-    const W = this.windowSize, oldLen = W - this.statSize;
+    const W = this.windowSize,
+      oldLen = W - this.statSize;
     const seq = this.seqNext++;
     if (this.len < W) {
       this.buf[(this.start + this.len) % W] = x;
@@ -208,7 +212,9 @@ export class Kswin implements StreamingDetector {
     }
     const b = this.newest.vals;
     // equal sizes: D = max |i − j| / k over the merge walk
-    let i = 0, j = 0, maxDiff = 0;
+    let i = 0,
+      j = 0,
+      maxDiff = 0;
     while (i < k || j < k) {
       const av = i < k ? (a[i] as number) : Infinity;
       const bv = j < k ? (b[j] as number) : Infinity;

@@ -15,7 +15,13 @@ export interface PageHinkleyOptions {
   mode?: 'up' | 'down' | 'both';
 }
 
-export const PAGE_HINKLEY_DEFAULTS: Required<PageHinkleyOptions> = { minInstances: 30, delta: 0.005, threshold: 50, alpha: 1 - 0.0001, mode: 'both' };
+export const PAGE_HINKLEY_DEFAULTS: Required<PageHinkleyOptions> = {
+  minInstances: 30,
+  delta: 0.005,
+  threshold: 50,
+  alpha: 1 - 0.0001,
+  mode: 'both',
+};
 
 export class PageHinkley implements StreamingDetector {
   readonly name = 'page-hinkley';

@@ -15,13 +15,20 @@ test('primitives encode to the bytes the Kafka protocol guide gives', () => {
 
 test('strings and bytes use int16/int32 lengths with -1 for null', () => {
   const w = new Writer(2);
-  w.string('ab').nullableString(null).bytes(Buffer.from([7])).nullableBytes(null);
+  w.string('ab')
+    .nullableString(null)
+    .bytes(Buffer.from([7]))
+    .nullableBytes(null);
   assert.is(hex(w.toBuffer()), '00026162' + 'ffff' + '0000000107' + 'ffffffff');
 });
 
 test('compact strings and arrays store length + 1 as an unsigned varint', () => {
   const w = new Writer();
-  w.compactString('ab').compactNullableString(null).compactArray([1, 2], (w, x) => w.int8(x)).compactArray(null, () => {}).tags();
+  w.compactString('ab')
+    .compactNullableString(null)
+    .compactArray([1, 2], (w, x) => w.int8(x))
+    .compactArray(null, () => {})
+    .tags();
   assert.is(hex(w.toBuffer()), '036162' + '00' + '030102' + '00' + '00');
 });
 
@@ -40,7 +47,17 @@ test('zig-zag varints map -1 to 1 and 1 to 2', () => {
 
 test('every reader round-trips what the writer wrote', () => {
   const w = new Writer(1);
-  w.int8(5).int16(-300).int32(123456).int64(2 ** 40).string('héllo').nullableString(null).compactString('x').compactNullableBytes(Buffer.from('yz')).array(['a', 'b'], (w, s) => w.string(s)).compactArray([9], (w, x) => w.int32(x)).tags();
+  w.int8(5)
+    .int16(-300)
+    .int32(123456)
+    .int64(2 ** 40)
+    .string('héllo')
+    .nullableString(null)
+    .compactString('x')
+    .compactNullableBytes(Buffer.from('yz'))
+    .array(['a', 'b'], (w, s) => w.string(s))
+    .compactArray([9], (w, x) => w.int32(x))
+    .tags();
   const r = new Reader(w.toBuffer());
   assert.is(r.int8(), 5);
   assert.is(r.int16(), -300);
@@ -50,8 +67,14 @@ test('every reader round-trips what the writer wrote', () => {
   assert.is(r.nullableString(), null);
   assert.is(r.compactString(), 'x');
   assert.is(r.compactNullableBytes()!.toString(), 'yz');
-  assert.equal(r.array((r) => r.string()), ['a', 'b']);
-  assert.equal(r.compactArray((r) => r.int32()), [9]);
+  assert.equal(
+    r.array((r) => r.string()),
+    ['a', 'b'],
+  );
+  assert.equal(
+    r.compactArray((r) => r.int32()),
+    [9],
+  );
   r.tags();
   assert.is(r.remaining, 0);
 });
@@ -69,10 +92,22 @@ test('large blobs are kept by reference and still come out in order', () => {
 });
 
 test('a short frame or an absurd array length throws ProtocolError instead of allocating', () => {
-  assert.throws(() => new Reader(Buffer.from([0, 1])).int32(), (e: unknown) => e instanceof ProtocolError);
-  assert.throws(() => new Reader(Buffer.from('7fffffff', 'hex')).array((r) => r.int8()), (e: unknown) => e instanceof ProtocolError);
-  assert.throws(() => new Reader(Buffer.from('fffe', 'hex')).string(), (e: unknown) => e instanceof ProtocolError);
-  assert.throws(() => new Reader(Buffer.from('ffffffffff', 'hex')).uvarint(), (e: unknown) => e instanceof ProtocolError);
+  assert.throws(
+    () => new Reader(Buffer.from([0, 1])).int32(),
+    (e: unknown) => e instanceof ProtocolError,
+  );
+  assert.throws(
+    () => new Reader(Buffer.from('7fffffff', 'hex')).array((r) => r.int8()),
+    (e: unknown) => e instanceof ProtocolError,
+  );
+  assert.throws(
+    () => new Reader(Buffer.from('fffe', 'hex')).string(),
+    (e: unknown) => e instanceof ProtocolError,
+  );
+  assert.throws(
+    () => new Reader(Buffer.from('ffffffffff', 'hex')).uvarint(),
+    (e: unknown) => e instanceof ProtocolError,
+  );
 });
 
 test('CRC-32C of "123456789" is the standard check value e3069283', () => {

@@ -14,15 +14,31 @@ test("MOA's sigmoid is ½ at the position and ≈0.12/0.88 at ±width/2", () => 
 });
 
 test('sudden drifts switch concept exactly at the positions and record the truth', () => {
-  const s = conceptDriftStream({ seed: 1, n: 3000, concepts: sea.slice(0, 3), drifts: [{ position: 1000 }, { position: 2000 }] });
+  const s = conceptDriftStream({
+    seed: 1,
+    n: 3000,
+    concepts: sea.slice(0, 3),
+    drifts: [{ position: 1000 }, { position: 2000 }],
+  });
   assert.is(s.samples[999]!.concept, 0);
   assert.is(s.samples[1000]!.concept, 1);
   assert.is(s.samples[2000]!.concept, 2);
-  assert.equal(s.drifts.map((d) => [d.onset, d.end, d.shape]), [[1000, 1000, 'sudden'], [2000, 2000, 'sudden']]);
+  assert.equal(
+    s.drifts.map((d) => [d.onset, d.end, d.shape]),
+    [
+      [1000, 1000, 'sudden'],
+      [2000, 2000, 'sudden'],
+    ],
+  );
 });
 
 test('a gradual drift mixes the concepts over its width', () => {
-  const s = conceptDriftStream({ seed: 2, n: 4000, concepts: sea.slice(0, 2), drifts: [{ position: 2000, width: 1000 }] });
+  const s = conceptDriftStream({
+    seed: 2,
+    n: 4000,
+    concepts: sea.slice(0, 2),
+    drifts: [{ position: 2000, width: 1000 }],
+  });
   const share = (a: number, b: number): number => s.samples.slice(a, b).filter((x) => x.concept === 1).length / (b - a);
   assert.ok(share(0, 1000) < 0.05);
   assert.ok(Math.abs(share(1900, 2100) - 0.5) < 0.12);

@@ -9,7 +9,10 @@ test('without mag_change the hyperplane is still and has no drift truth', () => 
   const s = hyperplaneStream({ seed: 1, n: 2000, noise: 0 });
   assert.equal(s.drifts, []);
   const model = hyperplaneConcept(new Rng(1), {});
-  assert.is(errorStream(s, model).reduce((a, b) => a + b, 0), 0);
+  assert.is(
+    errorStream(s, model).reduce((a, b) => a + b, 0),
+    0,
+  );
 });
 
 test('with mag_change the weights rotate only after the onset', () => {

@@ -23,7 +23,13 @@ test('several drifts of different shapes in one stream, with their truth', () =>
   assert.ok(Math.abs(mean(s.values, 7000, 8000)) < 0.1);
   assert.equal(
     s.drifts.map((d) => [d.onset, d.end, d.shape]),
-    [[2000, 2000, 'sudden'], [4000, 5000, 'incremental'], [6000, 6000, 'recurring'], [7000, 7000, 'recurring'], [8300, 8700, 'gradual']],
+    [
+      [2000, 2000, 'sudden'],
+      [4000, 5000, 'incremental'],
+      [6000, 6000, 'recurring'],
+      [7000, 7000, 'recurring'],
+      [8300, 8700, 'gradual'],
+    ],
   );
 });
 

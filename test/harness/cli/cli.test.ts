@@ -20,7 +20,17 @@ function cli(args: string[], timeout = 60_000) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, encoding: 'utf8', timeout });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
-const REPORT_FILES = ['summary.json', 'summary.md', 'junit.xml', 'report.html', 'charts/latency-percentiles.svg', 'charts/latency-percentiles.png', 'charts/latency-histogram.png', 'charts/throughput.png', 'charts/errors.png'];
+const REPORT_FILES = [
+  'summary.json',
+  'summary.md',
+  'junit.xml',
+  'report.html',
+  'charts/latency-percentiles.svg',
+  'charts/latency-percentiles.png',
+  'charts/latency-histogram.png',
+  'charts/throughput.png',
+  'charts/errors.png',
+];
 const noStack = (s: string) => assert.not.match(s, /\n\s+at .+:\d+:\d+/, 'no stack trace');
 
 test('--help lists the commands, and each command has help with examples', () => {
@@ -56,7 +66,14 @@ test('validate applies the flags to the plan', () => {
 test('validate of a bad scenario exits 104 naming every bad field, without a stack trace', () => {
   const r = cli(['validate', fixture('bad.ts')]);
   assert.is(r.code, 104, r.out + r.err);
-  for (const field of ['/name', '/target/ms', '/executors/steady/rate', '/executors/steady/duration', '/executors/other']) assert.match(r.err, field);
+  for (const field of [
+    '/name',
+    '/target/ms',
+    '/executors/steady/rate',
+    '/executors/steady/duration',
+    '/executors/other',
+  ])
+    assert.match(r.err, field);
   assert.match(r.err, 'constant-arrival-rate', 'the unknown executor error lists the known ones');
   noStack(r.err);
 });
@@ -98,7 +115,18 @@ test('run of a tiny scenario writes every report file, prints the summary and ex
 
 test('--seed, --quiet and --no-report are honoured', () => {
   const out = join(tmp, 'noreport');
-  const r = cli(['run', fixture('ok.ts'), '--out', out, '--seed', '99', '--quiet', '--no-report', '--duration', '500ms']);
+  const r = cli([
+    'run',
+    fixture('ok.ts'),
+    '--out',
+    out,
+    '--seed',
+    '99',
+    '--quiet',
+    '--no-report',
+    '--duration',
+    '500ms',
+  ]);
   assert.is(r.code, 0, r.err);
   assert.not.ok(existsSync(out));
   assert.not.match(r.err, 'progress');
@@ -120,7 +148,10 @@ test('an abortOnFail threshold stops the run early with exit 108', () => {
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   assert.is(s.aborted.by, 'threshold');
   assert.ok(s.durationMs < 30_000, 'the run ended before its planned 30 s');
-  assert.ok(s.thresholds.some((t: { abortedAtMs?: number }) => t.abortedAtMs !== undefined), 'the aborting threshold is marked');
+  assert.ok(
+    s.thresholds.some((t: { abortedAtMs?: number }) => t.abortedAtMs !== undefined),
+    'the aborting threshold is marked',
+  );
 });
 
 /** start a run in the background; resolves once `marker` appears on stderr */

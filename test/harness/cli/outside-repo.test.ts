@@ -9,7 +9,8 @@ import { join } from 'node:path';
 // package.json or one without "type": "module". The CLI must still load it as an ES module and
 // resolve `import ... from 'pipelab'` to itself.
 const dir = mkdtempSync(join(tmpdir(), 'pipelab-outside-'));
-const cli = (args: string[]) => spawnSync(process.execPath, ['bin/pipelab.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['bin/pipelab.js', ...args], { encoding: 'utf8', timeout: 120_000 });
 
 test('a .ts scenario in a folder without package.json validates', () => {
   copyFileSync('scenarios/quickstart.ts', join(dir, 'mine.ts'));

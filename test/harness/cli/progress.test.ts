@@ -4,7 +4,16 @@ import { ProgressPrinter, progressBar, progressLine } from '../../../harness/cli
 import type { Progress } from '../../../harness/runner/api.ts';
 
 const p = (elapsedMs: number, extra: Partial<Progress> = {}): Progress => ({
-  phase: 'steady', elapsedMs, totalMs: 10_000, iterations: 1234, errors: 2, ratePerSec: 100, p99Ms: 12.34, vus: 5, dropped: 1, ...extra,
+  phase: 'steady',
+  elapsedMs,
+  totalMs: 10_000,
+  iterations: 1234,
+  errors: 2,
+  ratePerSec: 100,
+  p99Ms: 12.34,
+  vus: 5,
+  dropped: 1,
+  ...extra,
 });
 
 function sink(isTTY: boolean) {
@@ -42,7 +51,10 @@ test('without a TTY a plain line is printed at most every 5 s of the injected cl
     now = t;
     pr.update(p(t));
   }
-  assert.equal(out.map((l) => l.split('  ')[0]), ['progress 0s/10s', 'progress 5s/10s', 'progress 10s/10s']);
+  assert.equal(
+    out.map((l) => l.split('  ')[0]),
+    ['progress 0s/10s', 'progress 5s/10s', 'progress 10s/10s'],
+  );
   assert.ok(out.every((l) => l.endsWith('\n') && !l.includes('\x1b')));
 });
 

@@ -6,14 +6,24 @@ import { PipelabError } from '../../../errors.ts';
 
 const table = (file: string, n: number, shift: number, seed: number) => {
   const r = new Rng(seed);
-  return { file, columns: ['x', 'c'], rows: Array.from({ length: n }, () => ({ x: r.normal(shift, 1), c: r.pick(['a', 'b', 'c']) })) };
+  return {
+    file,
+    columns: ['x', 'c'],
+    rows: Array.from({ length: n }, () => ({ x: r.normal(shift, 1), c: r.pick(['a', 'b', 'c']) })),
+  };
 };
 
 test("Evidently's defaults: KS for a small numeric reference, Wasserstein above 1000 rows, JS for categories", () => {
   const small = compareTables(table('r', 500, 0, 1), table('c', 500, 0.5, 2));
-  assert.equal(small.columns.map((c) => c.method), ['ks', 'chisquare']);
+  assert.equal(
+    small.columns.map((c) => c.method),
+    ['ks', 'chisquare'],
+  );
   const big = compareTables(table('r', 2000, 0, 1), table('c', 2000, 0.5, 2));
-  assert.equal(big.columns.map((c) => c.method), ['wasserstein', 'js']);
+  assert.equal(
+    big.columns.map((c) => c.method),
+    ['wasserstein', 'js'],
+  );
   assert.ok(big.columns[0]!.drift);
   assert.not.ok(big.columns[1]!.drift);
   assert.is(big.share, 0.5);

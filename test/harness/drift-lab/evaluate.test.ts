@@ -51,7 +51,13 @@ test('binary detectors run on concept-drift error streams and are n/a on numeric
 });
 
 test('the same config gives the same results (seeded)', () => {
-  const cfg = { runs: 2, streams: [{ type: 'numeric' as const, n: 2000, drifts: [{ shape: 'gradual' as const, at: 1000, width: 200, mean: 1 }] }], detectors: ['adwin' as const] };
+  const cfg = {
+    runs: 2,
+    streams: [
+      { type: 'numeric' as const, n: 2000, drifts: [{ shape: 'gradual' as const, at: 1000, width: 200, mean: 1 }] },
+    ],
+    detectors: ['adwin' as const],
+  };
   assert.equal(evaluateDetectors(cfg).results, evaluateDetectors(cfg).results);
 });
 
@@ -63,12 +69,19 @@ test('a bad config throws a PipelabError naming every bad field', () => {
     assert.instance(e, PipelabError);
     const paths = (e as PipelabError).issues.map((i) => i.path);
     assert.ok(paths.includes('/streams/0/n'), paths.join());
-    assert.ok(paths.some((p) => p.startsWith('/detectors/0')), paths.join());
+    assert.ok(
+      paths.some((p) => p.startsWith('/detectors/0')),
+      paths.join(),
+    );
   }
 });
 
 test('the table and the chart spec are built from the results', () => {
-  const r = evaluateDetectors({ runs: 2, streams: [{ type: 'numeric', name: 's', n: 3000, drifts: [{ shape: 'sudden', at: 1500, mean: 2 }] }], detectors: ['adwin'] });
+  const r = evaluateDetectors({
+    runs: 2,
+    streams: [{ type: 'numeric', name: 's', n: 3000, drifts: [{ shape: 'sudden', at: 1500, mean: 2 }] }],
+    detectors: ['adwin'],
+  });
   const t = formatTable(r.results);
   assert.match(t, /adwin/);
   assert.match(formatTable(r.results, 'markdown'), /^\| stream \| detector/);
@@ -76,11 +89,19 @@ test('the table and the chart spec are built from the results', () => {
   assert.is((spec.data as { values: unknown[] }).values.length, 1);
 });
 
-test('covariate drift on transaction amounts (gen\'s drift hooks) is caught by the numeric detectors', () => {
+test("covariate drift on transaction amounts (gen's drift hooks) is caught by the numeric detectors", () => {
   const r = evaluateDetectors({
     runs: 2,
     deltaMax: 1000,
-    streams: [{ type: 'transactions', name: 'amount x e', n: 6000, users: 2000, drifts: [{ param: 'amount.muShift', op: 'add', value: 1, onset: 3000 }] }],
+    streams: [
+      {
+        type: 'transactions',
+        name: 'amount x e',
+        n: 6000,
+        users: 2000,
+        drifts: [{ param: 'amount.muShift', op: 'add', value: 1, onset: 3000 }],
+      },
+    ],
     detectors: ['adwin', 'page-hinkley'],
   });
   for (const x of r.results) {

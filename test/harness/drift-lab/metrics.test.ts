@@ -33,9 +33,32 @@ test("River's docstring: report gives episode recall 0.5 and delay 10", () => {
 });
 
 test('spans use [start − deltaPre, end + deltaMax] and alarms go to the earliest window', () => {
-  const r = m.match([95, 160, 170], [[100, 150], [120, 200]], { deltaMax: 10, deltaPre: 5 });
-  assert.equal([...r.hits.entries()], [[0, [95, 160]], [1, [170]]]);
-  assert.equal(m.detectionDelays([95, 160, 170], [[100, 150], [120, 200]], { deltaMax: 10, deltaPre: 5 }), [-5, 50]);
+  const r = m.match(
+    [95, 160, 170],
+    [
+      [100, 150],
+      [120, 200],
+    ],
+    { deltaMax: 10, deltaPre: 5 },
+  );
+  assert.equal(
+    [...r.hits.entries()],
+    [
+      [0, [95, 160]],
+      [1, [170]],
+    ],
+  );
+  assert.equal(
+    m.detectionDelays(
+      [95, 160, 170],
+      [
+        [100, 150],
+        [120, 200],
+      ],
+      { deltaMax: 10, deltaPre: 5 },
+    ),
+    [-5, 50],
+  );
 });
 
 test('undefined metrics are NaN, bad windows throw', () => {

@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import { parseCsv, columnData } from '../../../harness/drift-lab/tabular.ts';
 
 test('CSV: quoted fields, doubled quotes, CRLF and a missing final newline', () => {
-  assert.equal(parseCsv('a,b\r\n"x, y","say ""hi"""\r\n1,2'), [['a', 'b'], ['x, y', 'say "hi"'], ['1', '2']]);
+  assert.equal(parseCsv('a,b\r\n"x, y","say ""hi"""\r\n1,2'), [
+    ['a', 'b'],
+    ['x, y', 'say "hi"'],
+    ['1', '2'],
+  ]);
 });
 
 test('an unterminated quote is an error', () => {

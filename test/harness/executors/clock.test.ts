@@ -10,7 +10,11 @@ test('the virtual clock wakes sleepers in time order and jumps straight to each'
     c.sleep(100).then(() => woke.push(['a', c.now()])),
     c.sleepUntil(200).then(() => woke.push(['b', c.now()])),
   ]);
-  assert.equal(woke, [['a', 100], ['b', 200], ['c', 300]]);
+  assert.equal(woke, [
+    ['a', 100],
+    ['b', 200],
+    ['c', 300],
+  ]);
 });
 
 test('sleepers due at the same instant wake in the order they were registered, each finishing its work first', async () => {

@@ -6,7 +6,10 @@ import { runOn } from './helpers.ts';
 const stalling = { type: 'function', builtin: 'sleep', ms: 5, stallAtMs: 3000, stallForMs: 1000 } as const;
 
 test('an open-model run shows a 1 s stall in p99 (latency from the intended start)', async () => {
-  const { metrics, result } = await runOn({ executor: 'constant-arrival-rate', rate: 200, duration: '10s', preAllocatedVUs: 10, maxVUs: 400 }, stalling);
+  const { metrics, result } = await runOn(
+    { executor: 'constant-arrival-rate', rate: 200, duration: '10s', preAllocatedVUs: 10, maxVUs: 400 },
+    stalling,
+  );
   assert.is(result.dropped, 0);
   assert.is(result.completed, 2000);
   const p99 = metrics.percentile('latency', 99);
@@ -25,13 +28,19 @@ test('a closed-model run of the same target hides the stall (coordinated omissio
 });
 
 test('the open model keeps its schedule while the target stalls (more VUs, same arrivals per second)', async () => {
-  const { metrics } = await runOn({ executor: 'constant-arrival-rate', rate: 200, duration: '10s', preAllocatedVUs: 10, maxVUs: 400 }, stalling);
+  const { metrics } = await runOn(
+    { executor: 'constant-arrival-rate', rate: 200, duration: '10s', preAllocatedVUs: 10, maxVUs: 400 },
+    stalling,
+  );
   // VUs grow to hold the ~200 iterations waiting in the stall
   assert.ok(Math.max(...metrics.values('vus_executor')) >= 195);
 });
 
 test('an open-model run without enough VUs during a stall reports dropped iterations instead of hiding them', async () => {
-  const { result, metrics } = await runOn({ executor: 'constant-arrival-rate', rate: 200, duration: '10s', preAllocatedVUs: 10, maxVUs: 20 }, stalling);
+  const { result, metrics } = await runOn(
+    { executor: 'constant-arrival-rate', rate: 200, duration: '10s', preAllocatedVUs: 10, maxVUs: 20 },
+    stalling,
+  );
   assert.ok(result.dropped >= 150, `dropped ${result.dropped}`);
   assert.is(metrics.sum('dropped_iterations'), result.dropped);
   assert.is(result.completed + result.dropped, 2000);

@@ -15,7 +15,9 @@ test('plan spaces iterations evenly over the duration and counts them exactly', 
 });
 
 test('plan honours timeUnit, startTime and a rate that does not divide the duration', () => {
-  const p = plan(schema.parse({ executor: 'constant-arrival-rate', rate: 3, timeUnit: '1m', duration: '50s', startTime: '5s' }));
+  const p = plan(
+    schema.parse({ executor: 'constant-arrival-rate', rate: 3, timeUnit: '1m', duration: '50s', startTime: '5s' }),
+  );
   // one every 20 s: at 0, 20, 40 s
   assert.is(p.expectedIterations, 3);
   assert.is(p.timeOf(2), 40_000);
@@ -23,8 +25,14 @@ test('plan honours timeUnit, startTime and a rate that does not divide the durat
 });
 
 test('plan defaults maxVUs to preAllocatedVUs (k6) and rejects maxVUs below it', () => {
-  assert.is(plan(schema.parse({ executor: 'constant-arrival-rate', rate: 1, duration: '1s', preAllocatedVUs: 7 })).maxVUs, 7);
-  assert.not.ok(schema.safeParse({ executor: 'constant-arrival-rate', rate: 1, duration: '1s', preAllocatedVUs: 7, maxVUs: 3 }).success);
+  assert.is(
+    plan(schema.parse({ executor: 'constant-arrival-rate', rate: 1, duration: '1s', preAllocatedVUs: 7 })).maxVUs,
+    7,
+  );
+  assert.not.ok(
+    schema.safeParse({ executor: 'constant-arrival-rate', rate: 1, duration: '1s', preAllocatedVUs: 7, maxVUs: 3 })
+      .success,
+  );
 });
 
 test('run starts every planned iteration at its intended time on the virtual clock', async () => {

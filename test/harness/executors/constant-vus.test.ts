@@ -12,7 +12,10 @@ test('plan holds the VU count for the duration', () => {
 });
 
 test('run loops each VU back to back: 4 VUs × 10 ms iterations × 1 s = 400', async () => {
-  const { result, metrics, endedAt } = await runOn({ executor: 'constant-vus', vus: 4, duration: '1s' }, { type: 'function', builtin: 'sleep', ms: 10 });
+  const { result, metrics, endedAt } = await runOn(
+    { executor: 'constant-vus', vus: 4, duration: '1s' },
+    { type: 'function', builtin: 'sleep', ms: 10 },
+  );
   assert.is(result.completed, 400);
   assert.is(result.dropped, 0);
   assert.equal([...new Set(metrics.values('vus_executor'))], [4, 0]);
@@ -20,12 +23,18 @@ test('run loops each VU back to back: 4 VUs × 10 ms iterations × 1 s = 400', a
 });
 
 test('run measures latency from the actual start (closed model)', async () => {
-  const { metrics } = await runOn({ executor: 'constant-vus', vus: 2, duration: '1s' }, { type: 'function', builtin: 'sleep', ms: 7 });
+  const { metrics } = await runOn(
+    { executor: 'constant-vus', vus: 2, duration: '1s' },
+    { type: 'function', builtin: 'sleep', ms: 7 },
+  );
   assert.ok(metrics.values('latency').every((v) => v === 7));
 });
 
 test('an iteration running at the end finishes within gracefulStop and is counted', async () => {
-  const { result, endedAt } = await runOn({ executor: 'constant-vus', vus: 1, duration: '1s' }, { type: 'function', builtin: 'sleep', ms: 300 });
+  const { result, endedAt } = await runOn(
+    { executor: 'constant-vus', vus: 1, duration: '1s' },
+    { type: 'function', builtin: 'sleep', ms: 300 },
+  );
   // starts at 0, 300, 600, 900 (ends 1200, inside the 30 s grace)
   assert.is(result.completed, 4);
   assert.is(endedAt, 1200);

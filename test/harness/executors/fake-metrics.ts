@@ -23,25 +23,43 @@ export class FakeRegistry implements MetricsRegistry {
   }
   trend(name: string) {
     this.reg(name, 'trend');
-    return { name, add: (v: number, t: number, tags: Tags = {}) => void this.samples.push({ name, type: 'trend', value: v, t, tags }) };
+    return {
+      name,
+      add: (v: number, t: number, tags: Tags = {}) =>
+        void this.samples.push({ name, type: 'trend', value: v, t, tags }),
+    };
   }
   counter(name: string) {
     this.reg(name, 'counter');
-    return { name, add: (v: number, t: number, tags: Tags = {}) => void this.samples.push({ name, type: 'counter', value: v, t, tags }) };
+    return {
+      name,
+      add: (v: number, t: number, tags: Tags = {}) =>
+        void this.samples.push({ name, type: 'counter', value: v, t, tags }),
+    };
   }
   rate(name: string) {
     this.reg(name, 'rate');
-    return { name, add: (v: boolean, t: number, tags: Tags = {}) => void this.samples.push({ name, type: 'rate', value: v ? 1 : 0, t, tags }) };
+    return {
+      name,
+      add: (v: boolean, t: number, tags: Tags = {}) =>
+        void this.samples.push({ name, type: 'rate', value: v ? 1 : 0, t, tags }),
+    };
   }
   gauge(name: string) {
     this.reg(name, 'gauge');
-    return { name, set: (v: number, t: number, tags: Tags = {}) => void this.samples.push({ name, type: 'gauge', value: v, t, tags }) };
+    return {
+      name,
+      set: (v: number, t: number, tags: Tags = {}) =>
+        void this.samples.push({ name, type: 'gauge', value: v, t, tags }),
+    };
   }
   list() {
     return [...this.types].map(([name, type]) => ({ name, type }));
   }
   track(name: string, filter: Tags): string {
-    return `${name}{${Object.entries(filter).map(([k, v]) => `${k}:${v}`).join(',')}}`;
+    return `${name}{${Object.entries(filter)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(',')}}`;
   }
   setWarmup(ms: number): void {
     this.warmupMs = ms;
@@ -64,7 +82,9 @@ export class FakeRegistry implements MetricsRegistry {
   snapshot(): Record<string, MetricData> {
     const out: Record<string, MetricData> = {};
     for (const [name, type] of this.types) {
-      const v = this.of(name).filter((s) => s.t >= this.warmupMs).map((s) => s.value);
+      const v = this.of(name)
+        .filter((s) => s.t >= this.warmupMs)
+        .map((s) => s.value);
       if (type === 'counter') out[name] = { type, count: v.reduce((a, b) => a + b, 0), rate: 0 };
       else if (type === 'rate') {
         const passes = v.filter((x) => x).length;
@@ -72,7 +92,21 @@ export class FakeRegistry implements MetricsRegistry {
       } else if (type === 'gauge') out[name] = { type, value: v.at(-1) ?? 0, min: Math.min(...v), max: Math.max(...v) };
       else {
         const p = (q: number) => this.percentile(name, q);
-        out[name] = { type, unit: 'ms', count: v.length, min: Math.min(...v), max: Math.max(...v), mean: v.reduce((a, b) => a + b, 0) / (v.length || 1), stdev: 0, p50: p(50), p90: p(90), p95: p(95), p99: p(99), 'p99.9': p(99.9), hdr: '' };
+        out[name] = {
+          type,
+          unit: 'ms',
+          count: v.length,
+          min: Math.min(...v),
+          max: Math.max(...v),
+          mean: v.reduce((a, b) => a + b, 0) / (v.length || 1),
+          stdev: 0,
+          p50: p(50),
+          p90: p(90),
+          p95: p(95),
+          p99: p(99),
+          'p99.9': p(99.9),
+          hdr: '',
+        };
       }
     }
     return out;

@@ -17,13 +17,24 @@ export interface Ran {
   endedAt: number;
 }
 
-export async function runOn(config: unknown, target: FnConfig | Target, opts: { signal?: AbortSignal; abortAtMs?: number } = {}): Promise<Ran> {
+export async function runOn(
+  config: unknown,
+  target: FnConfig | Target,
+  opts: { signal?: AbortSignal; abortAtMs?: number } = {},
+): Promise<Ran> {
   const c = executorSchema.parse(config) as ExecutorConfig;
   const clock = new VirtualClock();
   const metrics = new FakeRegistry();
   const t = 'iterate' in target ? target : create(target);
   const stop = new AbortController();
-  await t.setup({ metrics, now: () => clock.now(), rng: new Rng(1), signal: stop.signal, tags: {}, sleep: (ms, s) => clock.delay(ms, s) });
+  await t.setup({
+    metrics,
+    now: () => clock.now(),
+    rng: new Rng(1),
+    signal: stop.signal,
+    tags: {},
+    sleep: (ms, s) => clock.delay(ms, s),
+  });
   if (opts.abortAtMs !== undefined) void clock.sleepUntil(opts.abortAtMs).then(() => stop.abort());
   let n = 0;
   const result = await runExecutor({

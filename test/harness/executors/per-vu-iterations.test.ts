@@ -30,11 +30,18 @@ test('run gives each VU exactly its iterations and ends when they are done', asy
   };
   const { result } = await runOn({ executor: 'per-vu-iterations', vus: 3, iterations: 7 }, target);
   assert.is(result.completed, 21);
-  assert.equal([...vus.entries()].sort(), [[1, 7], [2, 7], [3, 7]]);
+  assert.equal([...vus.entries()].sort(), [
+    [1, 7],
+    [2, 7],
+    [3, 7],
+  ]);
 });
 
 test('run stops at maxDuration when iterations take too long', async () => {
-  const { result, endedAt } = await runOn({ executor: 'per-vu-iterations', vus: 2, iterations: 100, maxDuration: '1s', gracefulStop: '0s' }, { type: 'function', builtin: 'sleep', ms: 300 });
+  const { result, endedAt } = await runOn(
+    { executor: 'per-vu-iterations', vus: 2, iterations: 100, maxDuration: '1s', gracefulStop: '0s' },
+    { type: 'function', builtin: 'sleep', ms: 300 },
+  );
   // each VU: 0, 300, 600, 900 started; the one started at 900 is cut at 1000 by a zero gracefulStop
   assert.is(result.scheduled, 8);
   assert.is(result.completed, 6);

@@ -15,10 +15,22 @@ test('plan integrates the linear ramp: 0 → 100/s over 10 s is 500 iterations',
 });
 
 test('plan chains stages: ramp up, hold, ramp down', () => {
-  const p = plan(cfg({ startRate: 10, stages: [{ target: 50, duration: '4s' }, { target: 50, duration: '2s' }, { target: 0, duration: '5s' }] }));
+  const p = plan(
+    cfg({
+      startRate: 10,
+      stages: [
+        { target: 50, duration: '4s' },
+        { target: 50, duration: '2s' },
+        { target: 0, duration: '5s' },
+      ],
+    }),
+  );
   // 120 + 100 + 125
   assert.is(p.expectedIterations, 345);
-  assert.equal(p.segments.map((s) => s.before), [0, 120, 220]);
+  assert.equal(
+    p.segments.map((s) => s.before),
+    [0, 120, 220],
+  );
   assert.is(p.rateAt(2000), 30);
   assert.is(p.rateAt(5000), 50);
   // iteration 220 starts the ramp-down at 6 s; arrival times never go backwards
@@ -28,7 +40,16 @@ test('plan chains stages: ramp up, hold, ramp down', () => {
 });
 
 test('plan skips stages with no arrivals and honours timeUnit', () => {
-  const p = plan(cfg({ startRate: 0, timeUnit: '1m', stages: [{ target: 0, duration: '5s' }, { target: 600, duration: '10s' }] }));
+  const p = plan(
+    cfg({
+      startRate: 0,
+      timeUnit: '1m',
+      stages: [
+        { target: 0, duration: '5s' },
+        { target: 600, duration: '10s' },
+      ],
+    }),
+  );
   // 600/min = 10/s at the end: 50 iterations, the first at 5 s
   assert.is(p.expectedIterations, 50);
   assert.is(p.timeOf(0), 5000);
@@ -36,7 +57,15 @@ test('plan skips stages with no arrivals and honours timeUnit', () => {
 
 test('run follows the ramp second by second', async () => {
   const { result, metrics } = await runOn(
-    { executor: 'ramping-arrival-rate', startRate: 0, stages: [{ target: 100, duration: '5s' }, { target: 100, duration: '2s' }], preAllocatedVUs: 5 },
+    {
+      executor: 'ramping-arrival-rate',
+      startRate: 0,
+      stages: [
+        { target: 100, duration: '5s' },
+        { target: 100, duration: '2s' },
+      ],
+      preAllocatedVUs: 5,
+    },
     { type: 'function', builtin: 'sleep', ms: 1 },
   );
   assert.is(result.scheduled, 450);

@@ -41,8 +41,18 @@ function typeErrors(name: string, source: string): string[] {
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
-interface Call { method: string; url: string; body: unknown; params: { headers?: Record<string, string>; timeout?: string } }
-interface Evaluated { options: unknown; calls: Call[]; checks: Record<string, boolean>[]; expected: unknown[] }
+interface Call {
+  method: string;
+  url: string;
+  body: unknown;
+  params: { headers?: Record<string, string>; timeout?: string };
+}
+interface Evaluated {
+  options: unknown;
+  calls: Call[];
+  checks: Record<string, boolean>[];
+  expected: unknown[];
+}
 
 /** bundle the JavaScript k6 would load, with k6 and k6/http replaced by recording stubs, and run its default function once */
 async function evaluate(js: string, name: string, status = 200): Promise<Evaluated> {
@@ -60,13 +70,18 @@ async function evaluate(js: string, name: string, status = 200): Promise<Evaluat
     write: false,
     format: 'esm',
     platform: 'neutral',
-    plugins: [{
-      name: 'k6-stubs',
-      setup(b) {
-        b.onResolve({ filter: /^k6(\/.*)?$/ }, (a) => ({ path: a.path, namespace: 'k6' }));
-        b.onLoad({ filter: /.*/, namespace: 'k6' }, (a) => ({ contents: stubs[a.path] ?? 'export {}', loader: 'js' }));
+    plugins: [
+      {
+        name: 'k6-stubs',
+        setup(b) {
+          b.onResolve({ filter: /^k6(\/.*)?$/ }, (a) => ({ path: a.path, namespace: 'k6' }));
+          b.onLoad({ filter: /.*/, namespace: 'k6' }, (a) => ({
+            contents: stubs[a.path] ?? 'export {}',
+            loader: 'js',
+          }));
+        },
       },
-    }],
+    ],
   });
   const file = join(tmp, `${name}.mjs`);
   writeFileSync(file, out.outputFiles[0]!.text);
@@ -78,7 +93,10 @@ async function evaluate(js: string, name: string, status = 200): Promise<Evaluat
   return { options: mod.options, ...state };
 }
 
-for (const [label, path] of [['http-example', EXAMPLE], ['the rich fixture', RICH]] as const) {
+for (const [label, path] of [
+  ['http-example', EXAMPLE],
+  ['the rich fixture', RICH],
+] as const) {
   test(`the TypeScript script for ${label} type-checks against @types/k6`, async () => {
     const k6 = k6Script(await load(path), { typescript: true });
     assert.equal(typeErrors(`${label.replace(/\W/g, '')}.ts`, k6.script), []);
@@ -109,7 +127,9 @@ for (const [label, path] of [['http-example', EXAMPLE], ['the rich fixture', RIC
 
 test('a script with a wrong k6 option does not type-check (the check can fail)', async () => {
   const k6 = k6Script(await load(EXAMPLE), { typescript: true });
-  const broken = k6.script.replace('preAllocatedVUs: 20,', '').replace('executor: "ramping-arrival-rate"', 'executor: "ramping-arrival-rates"');
+  const broken = k6.script
+    .replace('preAllocatedVUs: 20,', '')
+    .replace('executor: "ramping-arrival-rate"', 'executor: "ramping-arrival-rates"');
   assert.is.not(broken, k6.script);
   assert.ok(typeErrors('broken.ts', broken).length > 0);
 });

@@ -37,7 +37,8 @@ test('percentiles of an encoded histogram match a brute-force sort within HDR pr
 });
 
 test('mergeEncoded of two histograms equals recording all values into one', () => {
-  const a = values(2, 5000), b = values(3, 7000);
+  const a = values(2, 5000),
+    b = values(3, 7000);
   const merged: MergeEncoded = mergeEncoded;
   const m = decodeHistogram(merged([encodeValues(a), encodeValues(b)]));
   const one = decodeHistogram(encodeValues([...a, ...b]));
@@ -74,7 +75,10 @@ test('trendFromEncoded gives the summary figures of the histogram', () => {
 test('buckets cover every recorded value exactly once', () => {
   const v = values(5, 2000);
   const b = decodeHistogram(encodeValues(v)).buckets();
-  assert.is(b.reduce((s, x) => s + x.count, 0), 2000);
+  assert.is(
+    b.reduce((s, x) => s + x.count, 0),
+    2000,
+  );
   for (let i = 1; i < b.length; i++) assert.ok(b[i]!.fromMs >= b[i - 1]!.fromMs);
 });
 

@@ -37,7 +37,13 @@ for (const build of ['wasm', 'js'] as const) {
     assert.is(t.max, Math.max(...vals));
     const mean = vals.reduce((s, x) => s + x, 0) / vals.length;
     assert.ok(Math.abs(t.mean - mean) < 1e-6 * mean);
-    for (const [k, p] of [['p50', 50], ['p90', 90], ['p95', 95], ['p99', 99], ['p99.9', 99.9]] as const) {
+    for (const [k, p] of [
+      ['p50', 50],
+      ['p90', 90],
+      ['p95', 95],
+      ['p99', 99],
+      ['p99.9', 99.9],
+    ] as const) {
       const want = brute(sorted, p);
       assert.ok(Math.abs(t[k] - want) <= want * 0.001 + 0.001, `${k}: ${t[k]} vs ${want}`);
     }
@@ -47,12 +53,14 @@ for (const build of ['wasm', 'js'] as const) {
 }
 
 test('the wasm and js builds encode the same histogram', () => {
-  const a = reg({ hdr: 'wasm' }), b = reg({ hdr: 'js' });
+  const a = reg({ hdr: 'wasm' }),
+    b = reg({ hdr: 'js' });
   for (let i = 0; i < 1000; i++) {
     a.trend('x').add(i * 1.37, 10);
     b.trend('x').add(i * 1.37, 10);
   }
-  const ha = decodeHistogram((a.snapshot(1500).x as TrendData).hdr), hb = decodeHistogram((b.snapshot(1500).x as TrendData).hdr);
+  const ha = decodeHistogram((a.snapshot(1500).x as TrendData).hdr),
+    hb = decodeHistogram((b.snapshot(1500).x as TrendData).hdr);
   for (const p of [1, 50, 99, 100]) assert.is(ha.percentile(p), hb.percentile(p));
 });
 
@@ -147,7 +155,10 @@ test('the current partial second counts toward the snapshot', () => {
 
 test('time series points hold per-second figures for every metric type', () => {
   const r = reg();
-  const lat = r.trend('latency'), it = r.counter('iterations'), err = r.rate('errors'), vus = r.gauge('vus');
+  const lat = r.trend('latency'),
+    it = r.counter('iterations'),
+    err = r.rate('errors'),
+    vus = r.gauge('vus');
   vus.set(10, 0);
   for (let i = 0; i < 100; i++) {
     lat.add(i + 1, i * 10);
@@ -156,7 +167,10 @@ test('time series points hold per-second figures for every metric type', () => {
   }
   lat.add(7, 2500); // second 2; second 1 stays empty
   const ts = r.timeseries(3000);
-  assert.equal(ts.map((p) => p.t), [0, 1000, 2000]);
+  assert.equal(
+    ts.map((p) => p.t),
+    [0, 1000, 2000],
+  );
   const p0 = ts[0]!;
   const l = p0.latency as TimePointValue;
   assert.is(l.count, 100);
@@ -178,10 +192,11 @@ test('window() merges the retained seconds and keeps no more than asked for', ()
   const lat = r.trend('latency');
   const it = r.counter('iterations');
   // second s records value (s+1)*10, s+1 times
-  for (let s = 0; s < 10; s++) for (let k = 0; k <= s; k++) {
-    lat.add((s + 1) * 10, s * 1000 + k);
-    it.add(1, s * 1000 + k);
-  }
+  for (let s = 0; s < 10; s++)
+    for (let k = 0; k <= s; k++) {
+      lat.add((s + 1) * 10, s * 1000 + k);
+      it.add(1, s * 1000 + k);
+    }
   const w = r.window('latency', 10_000, 3) as TrendData; // seconds 7, 8, 9
   assert.is(w.count, 8 + 9 + 10);
   assert.is(w.min, 80);
@@ -232,14 +247,18 @@ test('gauges report the last value and the min/max over the measured window', ()
 });
 
 test('a snapshot merged from two registries equals one registry that saw everything', () => {
-  const a = reg(), b = reg(), all = reg();
+  const a = reg(),
+    b = reg(),
+    all = reg();
   const rng = new Rng(11);
   for (let i = 0; i < 4000; i++) {
     const v = rng.next() * 300;
     (i % 2 ? a : b).trend('latency').add(v, i);
     all.trend('latency').add(v, i);
   }
-  const m = decodeHistogram(mergeEncoded([(a.snapshot(4000).latency as TrendData).hdr, (b.snapshot(4000).latency as TrendData).hdr]));
+  const m = decodeHistogram(
+    mergeEncoded([(a.snapshot(4000).latency as TrendData).hdr, (b.snapshot(4000).latency as TrendData).hdr]),
+  );
   const one = decodeHistogram((all.snapshot(4000).latency as TrendData).hdr);
   assert.is(m.count, one.count);
   for (const p of [50, 99, 99.9]) assert.is(m.percentile(p), one.percentile(p));

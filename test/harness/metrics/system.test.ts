@@ -40,7 +40,10 @@ test('CPU percent comes from cpuUsage deltas over elapsed time, memory in MB', (
   assert.is(s.cpuPercent.max, 100);
   assert.is(s.rssMb.max, 102);
   assert.is(s.rssMb.mean, 101.5);
-  assert.equal(sys.points().map((p) => p.t), [1000, 2000]);
+  assert.equal(
+    sys.points().map((p) => p.t),
+    [1000, 2000],
+  );
   assert.is(sys.stop(), s); // idempotent
 });
 

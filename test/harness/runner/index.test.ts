@@ -3,7 +3,13 @@ import * as assert from 'uvu/assert';
 import { VirtualClock } from '../../../harness/executors/clock.ts';
 import { exitCodeFor, runScenario } from '../../../harness/runner/index.ts';
 import { validateScenario } from '../../../harness/scenario/index.ts';
-import { SUMMARY_SCHEMA, type CounterData, type RateData, type RunSummary, type TrendData } from '../../../results/types.ts';
+import {
+  SUMMARY_SCHEMA,
+  type CounterData,
+  type RateData,
+  type RunSummary,
+  type TrendData,
+} from '../../../results/types.ts';
 import type { Progress } from '../../../harness/runner/api.ts';
 import { version } from '../../../results/version.ts';
 
@@ -19,7 +25,10 @@ const vrun = (input: object, opts: Parameters<typeof runScenario>[1] = {}) =>
 
 test('a run returns a complete summary: schema, version, seed, config, services, metrics, time series, executors', async () => {
   const progress: Progress[] = [];
-  const s = await vrun({ ...base, seed: 42, thresholds: { latency: ['p(99)<50'], errors: ['rate<0.01'] } }, { onProgress: (p) => progress.push(p) });
+  const s = await vrun(
+    { ...base, seed: 42, thresholds: { latency: ['p(99)<50'], errors: ['rate<0.01'] } },
+    { onProgress: (p) => progress.push(p) },
+  );
   assert.is(s.schema, SUMMARY_SCHEMA);
   assert.equal(s.harness, { name: 'pipelab', version, node: process.version });
   assert.is(s.seed, 42);
@@ -31,15 +40,23 @@ test('a run returns a complete summary: schema, version, seed, config, services,
   // HDR keeps 3 significant digits
   assert.ok(Math.abs((s.metrics.latency as TrendData).p99 - 10) < 0.02);
   assert.is((s.metrics.errors as RateData).rate, 0);
-  assert.equal(s.executors, [{ name: 'main', type: 'constant-arrival-rate', scheduled: 500, completed: 500, dropped: 0, maxSchedulerLagMs: 0 }]);
+  assert.equal(s.executors, [
+    { name: 'main', type: 'constant-arrival-rate', scheduled: 500, completed: 500, dropped: 0, maxSchedulerLagMs: 0 },
+  ]);
   assert.is(s.timeseries.intervalMs, 1000);
   assert.ok(s.timeseries.points.length >= 4);
-  assert.equal(s.thresholds.map((t) => t.ok), [true, true]);
+  assert.equal(
+    s.thresholds.map((t) => t.ok),
+    [true, true],
+  );
   assert.is(s.aborted, undefined);
   assert.is(exitCodeFor(s), 0);
   assert.ok(Date.parse(s.endedAt) - Date.parse(s.startedAt) === 5000);
   // about once a second
-  assert.equal(progress.map((p) => p.elapsedMs), [1000, 2000, 3000, 4000, 5000]);
+  assert.equal(
+    progress.map((p) => p.elapsedMs),
+    [1000, 2000, 3000, 4000, 5000],
+  );
   assert.is(progress[4]?.phase, 'stopping');
   assert.is(progress[1]?.iterations, 199);
   assert.is(progress[1]?.phase, 'steady');
@@ -75,7 +92,11 @@ test('an abort signal stops starting iterations, lets in-flight ones finish and 
   const ac = new AbortController();
   void clock.sleepUntil(2500).then(() => ac.abort());
   const s = await runScenario(
-    { ...base, target: { type: 'function', builtin: 'sleep', ms: 300 }, executors: { main: { executor: 'constant-arrival-rate', rate: 10, duration: '60s' } } } as never,
+    {
+      ...base,
+      target: { type: 'function', builtin: 'sleep', ms: 300 },
+      executors: { main: { executor: 'constant-arrival-rate', rate: 10, duration: '60s' } },
+    } as never,
     { clock, signal: ac.signal },
   );
   assert.is(s.aborted?.by, 'signal');
@@ -97,8 +118,17 @@ test('executors run concurrently from their startTime, each tagged with its name
     thresholds: { 'iterations{executor:later}': ['count==10'], 'iterations{executor:first}': ['count==200'] },
   });
   assert.is(s.durationMs, 4000);
-  assert.equal(s.executors.map((e) => [e.name, e.completed]), [['first', 200], ['later', 10]]);
-  assert.ok(s.thresholds.every((t) => t.ok), JSON.stringify(s.thresholds));
+  assert.equal(
+    s.executors.map((e) => [e.name, e.completed]),
+    [
+      ['first', 200],
+      ['later', 10],
+    ],
+  );
+  assert.ok(
+    s.thresholds.every((t) => t.ok),
+    JSON.stringify(s.thresholds),
+  );
 });
 
 test('warm-up samples stay out of the figures', async () => {
@@ -108,9 +138,13 @@ test('warm-up samples stay out of the figures', async () => {
 });
 
 test('a resolved scenario runs as is, with the same figures for the same seed', async () => {
-  const sc = validateScenario({ ...base, target: { type: 'function', builtin: 'sleep', ms: 5, jitterMs: 10, errorRate: 0.1 } }, { seed: 3 });
+  const sc = validateScenario(
+    { ...base, target: { type: 'function', builtin: 'sleep', ms: 5, jitterMs: 10, errorRate: 0.1 } },
+    { seed: 3 },
+  );
   const pick = (s: RunSummary) => [(s.metrics.errors as RateData).passes, (s.metrics.latency as TrendData).p50];
-  const a = await vrun(sc as never), b = await vrun(sc as never);
+  const a = await vrun(sc as never),
+    b = await vrun(sc as never);
   assert.is(a.seed, 3);
   assert.equal(pick(a), pick(b));
 });
@@ -118,7 +152,11 @@ test('a resolved scenario runs as is, with the same figures for the same seed', 
 test('an invalid scenario throws before anything runs', async () => {
   let iterated = 0;
   try {
-    await vrun({ ...base, target: { type: 'function', fn: async () => void iterated++ }, thresholds: { latency: ['p(99) is small'] } });
+    await vrun({
+      ...base,
+      target: { type: 'function', fn: async () => void iterated++ },
+      thresholds: { latency: ['p(99) is small'] },
+    });
     assert.unreachable();
   } catch (e) {
     assert.is((e as { code?: string }).code, 'INVALID_SCENARIO');
@@ -127,7 +165,11 @@ test('an invalid scenario throws before anything runs', async () => {
 });
 
 test('an executor that fails ends the run with aborted.by error and still returns a summary', async () => {
-  const s = await vrun({ ...base, target: { type: 'function', builtin: 'noop' }, executors: { main: { executor: 'constant-vus', duration: '1s' } } });
+  const s = await vrun({
+    ...base,
+    target: { type: 'function', builtin: 'noop' },
+    executors: { main: { executor: 'constant-vus', duration: '1s' } },
+  });
   assert.is(s.aborted?.by, 'error');
   assert.match(s.aborted?.reason ?? '', /executor main failed: .*took no time/);
   assert.is(exitCodeFor(s), 1);

@@ -61,7 +61,13 @@ test('every problem is listed with its path, not just the first', () => {
     }),
   );
   assert.is(e.code, 'INVALID_SCENARIO');
-  assert.equal(paths(e).sort(), ['/executors/main', '/executors/main/duration', '/executors/main/rate', '/target/ms', '/warmup']);
+  assert.equal(paths(e).sort(), [
+    '/executors/main',
+    '/executors/main/duration',
+    '/executors/main/rate',
+    '/target/ms',
+    '/warmup',
+  ]);
   const byPath = Object.fromEntries(e.issues.map((i) => [i.path, i.message]));
   assert.is(byPath['/executors/main/rate'], 'expected a positive number');
   assert.match(byPath['/executors/main'] ?? '', /unknown field "colour" \(allowed: executor, rate, timeUnit, duration/);
@@ -70,22 +76,34 @@ test('every problem is listed with its path, not just the first', () => {
 });
 
 test('a wrong type names what was expected and what was given', () => {
-  const e = failure(() => validateScenario({ ...valid, executors: { main: { executor: 'constant-vus', vus: '10', duration: '1s' } } }));
+  const e = failure(() =>
+    validateScenario({ ...valid, executors: { main: { executor: 'constant-vus', vus: '10', duration: '1s' } } }),
+  );
   assert.equal(e.issues, [{ path: '/executors/main/vus', message: 'expected a positive integer, got "10"' }]);
 });
 
 test('a bad enum value lists the allowed values', () => {
-  const e = failure(() => validateScenario({ ...valid, target: { type: 'http', url: 'http://127.0.0.1:1/', method: 'FETCH' } }));
+  const e = failure(() =>
+    validateScenario({ ...valid, target: { type: 'http', url: 'http://127.0.0.1:1/', method: 'FETCH' } }),
+  );
   assert.equal(paths(e), ['/target/method']);
-  assert.match(e.issues[0]?.message ?? '', /expected one of "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", got "FETCH"/);
+  assert.match(
+    e.issues[0]?.message ?? '',
+    /expected one of "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", got "FETCH"/,
+  );
 });
 
 test('an unknown executor lists the known ones (UNKNOWN_EXECUTOR)', () => {
-  const e = failure(() => validateScenario({ ...valid, executors: { main: { executor: 'shared-iterations', vus: 1 } } }));
+  const e = failure(() =>
+    validateScenario({ ...valid, executors: { main: { executor: 'shared-iterations', vus: 1 } } }),
+  );
   assert.is(e.code, 'UNKNOWN_EXECUTOR');
   assert.is(e.exitCode, 104);
   assert.equal(paths(e), ['/executors/main/executor']);
-  assert.match(e.issues[0]?.message ?? '', /unknown executor "shared-iterations" \(known: constant-arrival-rate, ramping-arrival-rate, constant-vus, ramping-vus, per-vu-iterations\)/);
+  assert.match(
+    e.issues[0]?.message ?? '',
+    /unknown executor "shared-iterations" \(known: constant-arrival-rate, ramping-arrival-rate, constant-vus, ramping-vus, per-vu-iterations\)/,
+  );
 });
 
 test('an unknown target type lists the known ones (UNKNOWN_TARGET)', () => {
@@ -117,7 +135,9 @@ test('the function target needs exactly one of fn and builtin', () => {
 });
 
 test('the autocannon engine only accepts constant-vus executors', () => {
-  const e = failure(() => validateScenario({ ...valid, target: { type: 'http', url: 'http://127.0.0.1:1/', engine: 'autocannon' } }));
+  const e = failure(() =>
+    validateScenario({ ...valid, target: { type: 'http', url: 'http://127.0.0.1:1/', engine: 'autocannon' } }),
+  );
   assert.equal(paths(e), ['/executors/main/executor']);
   assert.match(e.issues[0]?.message ?? '', /constant-vus/);
 });
@@ -129,8 +149,21 @@ test('overrides set seed, duration (stages scaled), rate (ramping peaks scaled) 
       target: { type: 'function', builtin: 'noop' },
       executors: {
         a: { executor: 'constant-arrival-rate', rate: 2, timeUnit: '1m', duration: '1m' },
-        b: { executor: 'ramping-arrival-rate', startRate: 10, stages: [{ target: 50, duration: '30s' }, { target: 0, duration: '10s' }] },
-        c: { executor: 'ramping-vus', stages: [{ target: 2, duration: '10s' }, { target: 2, duration: '30s' }] },
+        b: {
+          executor: 'ramping-arrival-rate',
+          startRate: 10,
+          stages: [
+            { target: 50, duration: '30s' },
+            { target: 0, duration: '10s' },
+          ],
+        },
+        c: {
+          executor: 'ramping-vus',
+          stages: [
+            { target: 2, duration: '10s' },
+            { target: 2, duration: '30s' },
+          ],
+        },
         d: { executor: 'per-vu-iterations', iterations: 3 },
       },
     },
@@ -139,17 +172,28 @@ test('overrides set seed, duration (stages scaled), rate (ramping peaks scaled) 
   assert.is(typeof s.seed, 'number');
   assert.equal(s.executors.a, { executor: 'constant-arrival-rate', rate: 100, timeUnit: '1s', duration: '20s' });
   const b = s.executors.b as { startRate: number; stages: { target: number; duration: string }[] };
-  assert.equal(b.stages, [{ target: 100, duration: '15s' }, { target: 0, duration: '5s' }]);
+  assert.equal(b.stages, [
+    { target: 100, duration: '15s' },
+    { target: 0, duration: '5s' },
+  ]);
   assert.is(b.startRate, 20);
   const c = s.executors.c as { stages: { duration: string }[] };
-  assert.equal(c.stages.map((x) => x.duration), ['5s', '15s']);
+  assert.equal(
+    c.stages.map((x) => x.duration),
+    ['5s', '15s'],
+  );
   assert.is((s.executors.d as { maxDuration: string }).maxDuration, '20s');
   assert.equal(s.services, { kafka: 'localhost:9092' });
   assert.equal(planScenario(s).totalMs, 20_000);
 });
 
 test('bad overrides are INVALID_ARGUMENT with every problem', () => {
-  const e = failure(() => validateScenario({ ...valid, executors: { m: { executor: 'constant-vus', duration: '1s' } } }, { duration: 'forever', rate: 5 }));
+  const e = failure(() =>
+    validateScenario(
+      { ...valid, executors: { m: { executor: 'constant-vus', duration: '1s' } } },
+      { duration: 'forever', rate: 5 },
+    ),
+  );
   assert.is(e.code, 'INVALID_ARGUMENT');
   assert.equal(paths(e), ['/overrides/duration', '/overrides/rate']);
   assert.match(e.issues[1]?.message ?? '', /no arrival-rate executor/);
@@ -197,7 +241,10 @@ test('a file without a default export says how to write one', async () => {
 });
 
 test('an invalid file lists its problems with the file name', async () => {
-  const p = file('invalid.ts', `export default { name: 'x', target: { type: 'function', builtin: 'noop' }, executors: { main: { executor: 'constant-vus', vus: 0, duration: '1s' } } };\n`);
+  const p = file(
+    'invalid.ts',
+    `export default { name: 'x', target: { type: 'function', builtin: 'noop' }, executors: { main: { executor: 'constant-vus', vus: 0, duration: '1s' } } };\n`,
+  );
   const e = await failureAsync(() => loadScenario(p));
   assert.match(e.message, /invalid\.ts is invalid \(1 problem\)/);
   assert.equal(paths(e), ['/executors/main/vus']);

@@ -14,8 +14,14 @@ test('without an address Kafka resolves to the embedded broker on loopback, and 
     assert.is(k.mode, 'embedded');
     assert.ok(k.connection.broker, 'the broker handle is passed on');
     assert.match(k.connection.brokers[0] ?? '', /^127\.0\.0\.1:\d+$/);
-    assert.ok(k.skipped.some((s) => s.startsWith('container: no container runtime')), k.skipped.join('; '));
-    assert.ok(k.skipped.some((s) => s.startsWith('local: not available')), k.skipped.join('; '));
+    assert.ok(
+      k.skipped.some((s) => s.startsWith('container: no container runtime')),
+      k.skipped.join('; '),
+    );
+    assert.ok(
+      k.skipped.some((s) => s.startsWith('local: not available')),
+      k.skipped.join('; '),
+    );
     const admin = new kafkajs.Kafka({ brokers: k.connection.brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
     await admin.connect();
     assert.is((await admin.describeCluster()).brokers.length, 1);
@@ -73,7 +79,7 @@ test('forced local mode is refused: there is no Kafka binary to run', async () =
   assert.match((e as Error).message, /kafka: local mode unavailable/);
 });
 
-test('the runner\'s overrides carry --kafka and --kafka-mode, and the mode is recorded in the services info', async () => {
+test("the runner's overrides carry --kafka and --kafka-mode, and the mode is recorded in the services info", async () => {
   const r = servicesRequestFrom({ kafka: 'k:9092', 'kafka-mode': 'external' });
   assert.equal(r.kafka, { url: 'k:9092', mode: 'external' });
   const s = await resolveServices({ kafka: { env } });

@@ -8,7 +8,11 @@ import { instance } from '../../helpers/fraud-model.ts';
 
 const env = { PATH: process.env.PATH, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 const predict = async (url: string) => {
-  const res = await request(url + '/predict', { method: 'POST', body: JSON.stringify(instance(1)), headers: { 'content-type': 'application/json' } });
+  const res = await request(url + '/predict', {
+    method: 'POST',
+    body: JSON.stringify(instance(1)),
+    headers: { 'content-type': 'application/json' },
+  });
   return ((await res.body.json()) as any).predictions[0];
 };
 
@@ -16,7 +20,10 @@ test('without an address the model server runs embedded, in process, and the ski
   const s = await resolveModelServer({ env });
   try {
     assert.is(s.mode, 'embedded');
-    assert.ok(s.skipped.some((x) => x.startsWith('local: opt-in')), s.skipped.join('; '));
+    assert.ok(
+      s.skipped.some((x) => x.startsWith('local: opt-in')),
+      s.skipped.join('; '),
+    );
     // the answer may come from the rules if this machine is too loaded for the breaker's timeout
     assert.is((await predict(s.connection.url)).id, 't1');
   } finally {
@@ -34,7 +41,10 @@ test('local mode runs `pipelab serve-model` as its own process, stopped on close
   } finally {
     await s.close();
   }
-  await request(s.connection.url + '/healthz').then(() => assert.unreachable('still running'), () => {});
+  await request(s.connection.url + '/healthz').then(
+    () => assert.unreachable('still running'),
+    () => {},
+  );
 });
 
 test('an external address is checked with /healthz, and a dead one is a clear error', async () => {
@@ -67,11 +77,14 @@ test('resolveServices records the mode of each service for the run summary', asy
 });
 
 test('CLI flags map to resolve options and a bad mode names the flag', () => {
-  assert.equal(serviceOptionsFrom({ redis: 'redis://x:1', redisMode: 'external' }).redis, { url: 'redis://x:1', mode: 'external' });
+  assert.equal(serviceOptionsFrom({ redis: 'redis://x:1', redisMode: 'external' }).redis, {
+    url: 'redis://x:1',
+    mode: 'external',
+  });
   assert.throws(() => serviceOptionsFrom({ modelServerMode: 'docker' }), /--model-server-mode/);
 });
 
-test('the runner\'s service overrides map to resolve options, kebab or camel case', () => {
+test("the runner's service overrides map to resolve options, kebab or camel case", () => {
   const r = servicesRequestFrom({ redis: 'redis://h:6379', 'model-server-mode': 'local', kafka: 'k:9092' });
   assert.equal(r.redis, { url: 'redis://h:6379', mode: undefined });
   assert.equal(r.modelServer, { url: undefined, mode: 'local' });

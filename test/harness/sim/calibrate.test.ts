@@ -7,18 +7,30 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runScenario } from '../../../harness/runner/index.ts';
 import { validateScenario } from '../../../harness/scenario/index.ts';
-import { calibrate, compareWithMeasured, formatCalibrationTable, measuredFigures, predict } from '../../../harness/sim/calibrate.ts';
+import {
+  calibrate,
+  compareWithMeasured,
+  formatCalibrationTable,
+  measuredFigures,
+  predict,
+} from '../../../harness/sim/calibrate.ts';
 import { simulate } from '../../../harness/sim/simulate.ts';
 import type { RunSummary } from '../../../results/types.ts';
 import { PipelabError } from '../../../errors.ts';
 
 async function live(rate: number): Promise<RunSummary> {
-  return runScenario(validateScenario({
-    name: `calib-${rate}`, seed: 1, warmup: '1s',
-    services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
-    target: { type: 'pipeline', processors: 1, partitions: 4 },
-    executors: { main: { executor: 'constant-arrival-rate', rate, duration: '5s', preAllocatedVUs: 100, maxVUs: 2000 } },
-  }));
+  return runScenario(
+    validateScenario({
+      name: `calib-${rate}`,
+      seed: 1,
+      warmup: '1s',
+      services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
+      target: { type: 'pipeline', processors: 1, partitions: 4 },
+      executors: {
+        main: { executor: 'constant-arrival-rate', rate, duration: '5s', preAllocatedVUs: 100, maxVUs: 2000 },
+      },
+    }),
+  );
 }
 
 test('a run calibrated at 200/s predicts the throughput of a live run at 400/s within 25 % and reports p50/p99 errors', async () => {
@@ -39,21 +51,37 @@ test('a run calibrated at 200/s predicts the throughput of a live run at 400/s w
   assert.ok(Math.abs(tp.relError) < 0.25, `throughput predicted ${tp.predicted} vs measured ${tp.measured}`);
   assert.ok(p.p50 > 0 && p.p99 >= p.p50, `p50 ${p.p50} p99 ${p.p99}`);
   // the same calibration and seed give the same prediction
-  assert.is(predict(cal, { rate: 400, durationMs: 5000, warmupMs: 1000 }).p99, predict(cal, { rate: 400, durationMs: 5000, warmupMs: 1000 }).p99);
+  assert.is(
+    predict(cal, { rate: 400, durationMs: 5000, warmupMs: 1000 }).p99,
+    predict(cal, { rate: 400, durationMs: 5000, warmupMs: 1000 }).p99,
+  );
 });
 
 test('a simulated run or a run without the pipeline target is refused with a hint', () => {
   const sim = simulate({ durationMs: 2000, arrivals: { kind: 'poisson', rate: 100 } });
-  assert.throws(() => calibrate(sim), (e: unknown) => e instanceof PipelabError && /simulated/.test(e.message));
+  assert.throws(
+    () => calibrate(sim),
+    (e: unknown) => e instanceof PipelabError && /simulated/.test(e.message),
+  );
   const fn = { ...sim, services: {}, config: { target: { type: 'function' } } } as RunSummary;
-  assert.throws(() => calibrate(fn), (e: unknown) => e instanceof PipelabError && /"function", not "pipeline"/.test(e.message));
+  assert.throws(
+    () => calibrate(fn),
+    (e: unknown) => e instanceof PipelabError && /"function", not "pipeline"/.test(e.message),
+  );
 });
 
 test('predict refuses a rate that is not a positive number', () => {
   const sim = simulate({ durationMs: 2000, arrivals: { kind: 'poisson', rate: 100 } });
-  const fake = { ...sim, services: {}, config: { target: { type: 'pipeline' }, executors: { main: { executor: 'constant-arrival-rate', rate: 100 } } } } as RunSummary;
+  const fake = {
+    ...sim,
+    services: {},
+    config: { target: { type: 'pipeline' }, executors: { main: { executor: 'constant-arrival-rate', rate: 100 } } },
+  } as RunSummary;
   const cal = calibrate(fake);
-  assert.throws(() => predict(cal, { rate: 0 }), (e: unknown) => e instanceof PipelabError && /rate/.test(e.message));
+  assert.throws(
+    () => predict(cal, { rate: 0 }),
+    (e: unknown) => e instanceof PipelabError && /rate/.test(e.message),
+  );
 });
 
 test.run();

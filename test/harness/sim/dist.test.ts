@@ -31,29 +31,54 @@ test('lognormalFromP50P99 puts the 99th percentile where asked', () => {
 });
 
 test('an empirical distribution from an encoded HDR histogram reproduces its mean and spread', () => {
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  const h = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   for (let i = 0; i < 1000; i++) h.recordValue(1000); // 1 ms
   for (let i = 0; i < 1000; i++) h.recordValue(9000); // 9 ms
   const s = sampler({ type: 'empirical', hdr: hdr.encodeIntoCompressedBase64(h) });
   assert.ok(Math.abs(s.mean - 5) < 0.01);
   const r = new Rng(2);
   let small = 0;
-  for (let i = 0; i < 10_000; i++) { const x = s.sample(r); assert.ok(Math.abs(x - 1) < 0.01 || Math.abs(x - 9) < 0.01); if (x < 5) small++; }
+  for (let i = 0; i < 10_000; i++) {
+    const x = s.sample(r);
+    assert.ok(Math.abs(x - 1) < 0.01 || Math.abs(x - 9) < 0.01);
+    if (x < 5) small++;
+  }
   assert.ok(Math.abs(small / 10_000 - 0.5) < 0.03);
 });
 
 test('bad specs throw a PipelabError naming the field', () => {
-  assert.throws(() => sampler({ type: 'exponential', meanMs: 0 }), (e: unknown) => e instanceof PipelabError && /meanMs/.test(e.message));
-  assert.throws(() => sampler({ type: 'empirical', hdr: 'not-base64!' }), (e: unknown) => e instanceof PipelabError);
-  assert.throws(() => sampler({ type: 'gamma' } as never), (e: unknown) => e instanceof PipelabError && /unknown distribution/.test(e.message));
+  assert.throws(
+    () => sampler({ type: 'exponential', meanMs: 0 }),
+    (e: unknown) => e instanceof PipelabError && /meanMs/.test(e.message),
+  );
+  assert.throws(
+    () => sampler({ type: 'empirical', hdr: 'not-base64!' }),
+    (e: unknown) => e instanceof PipelabError,
+  );
+  assert.throws(
+    () => sampler({ type: 'gamma' } as never),
+    (e: unknown) => e instanceof PipelabError && /unknown distribution/.test(e.message),
+  );
 });
 
 test('a stage measured in one run calibrates the next: its empirical mean matches the measured mean', () => {
-  const run = simulate({ durationMs: 5000, seed: 4, arrivals: { kind: 'poisson', rate: 500 }, sink: { write: { type: 'exponential', meanMs: 3 } } });
+  const run = simulate({
+    durationMs: 5000,
+    seed: 4,
+    arrivals: { kind: 'poisson', rate: 500 },
+    sink: { write: { type: 'exponential', meanMs: 3 } },
+  });
   const spec = empiricalFromSummary(run, 'stage_sink');
   const measured = (run.metrics.stage_sink as { mean: number }).mean;
   assert.ok(Math.abs(sampler(spec).mean / measured - 1) < 0.01);
-  assert.throws(() => empiricalFromSummary(run, 'stage_nope'), (e: unknown) => e instanceof PipelabError && /stage_sink/.test((e as PipelabError).hint ?? ''));
+  assert.throws(
+    () => empiricalFromSummary(run, 'stage_nope'),
+    (e: unknown) => e instanceof PipelabError && /stage_sink/.test((e as PipelabError).hint ?? ''),
+  );
 });
 
 test.run();

@@ -25,9 +25,12 @@ test('pops events in time order, ties in push order, across growth of the arrays
 
 test('interleaved pushes and pops keep the order', () => {
   const q = new EventQueue();
-  q.push(5, 0, 1); q.push(3, 0, 2);
-  q.pop(); assert.is(q.poppedData, 2);
-  q.push(4, 0, 3); q.push(5, 0, 4);
+  q.push(5, 0, 1);
+  q.push(3, 0, 2);
+  q.pop();
+  assert.is(q.poppedData, 2);
+  q.push(4, 0, 3);
+  q.push(5, 0, 4);
   const out: number[] = [];
   while (q.pop()) out.push(q.poppedData);
   assert.equal(out, [3, 1, 4]);

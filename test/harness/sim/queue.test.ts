@@ -7,7 +7,11 @@ import { PipelabError } from '../../../errors.ts';
 // the seed fixes the outcome, so the checks are deterministic (≈ 0.5 s each).
 const N = 4_000_000;
 
-for (const [model, lambda, mu, servers] of [['mm1', 5, 10, 1], ['mmc', 30, 10, 5], ['md1', 6, 10, 1]] as const) {
+for (const [model, lambda, mu, servers] of [
+  ['mm1', 5, 10, 1],
+  ['mmc', 30, 10, 5],
+  ['md1', 6, 10, 1],
+] as const) {
   test(`${model} (λ=${lambda}, μ=${mu}, c=${servers}): simulated mean wait, P(wait) and mean response are within 1 % of the formula`, () => {
     const r = simulateQueue({ model, lambda, mu, servers, events: N, seed: 1 });
     for (const k of ['meanWait', 'pWait', 'meanResponse', 'utilisation'] as const) {

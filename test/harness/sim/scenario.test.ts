@@ -1,6 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadSimulation, validateSimulation, defineSimulation, isSimulationScenario, scenarioKind, runSimulation } from '../../../harness/sim/scenario.ts';
+import {
+  loadSimulation,
+  validateSimulation,
+  defineSimulation,
+  isSimulationScenario,
+  scenarioKind,
+  runSimulation,
+} from '../../../harness/sim/scenario.ts';
 import { PipelabError } from '../../../errors.ts';
 import { simulate } from '../../../harness/sim/simulate.ts';
 import { exitCodeFor } from '../../../harness/runner/index.ts';
@@ -25,7 +32,11 @@ test('defineSimulation marks the scenario as a simulation, and the scenario file
   assert.is(await scenarioKind('scenarios/autoscale-spike.ts'), 'simulation');
   assert.is(await scenarioKind('scenarios/diurnal.ts'), 'simulation');
   assert.is(await scenarioKind('scenarios/stall.ts'), 'live');
-  assert.is(await scenarioKind('scenarios/nope.ts'), 'live', 'a missing file is left to the live loader, which names it');
+  assert.is(
+    await scenarioKind('scenarios/nope.ts'),
+    'live',
+    'a missing file is left to the live loader, which names it',
+  );
 });
 
 test('overrides shorten a scenario (k6 duration or ms), and the shortened spike scenario runs', async () => {
@@ -39,27 +50,55 @@ test('overrides shorten a scenario (k6 duration or ms), and the shortened spike 
 });
 
 test('a bad simulation scenario lists every problem with its path before anything runs', () => {
-  const e = problems(() => validateSimulation({
-    kind: 'simulation', name: 'bad name!', durationMs: -5, colour: 'red',
-    arrivals: { kind: 'poisson', rate: -1 },
-    consumers: { replicas: 1.5 },
-    thresholds: { e2e_latency: ['p(99)<<500'], latency: ['p(99)<500'], consumer_lag: ['p(99)<5'] },
-    cost: { consumers: { instance: 'no.such' } },
-    autoscaling: { policies: [{ group: 'gpus', startupDelayMs: 1, hpa: { maxReplicas: 2, metrics: [] } }] },
-  }, {}, 'scenarios/bad.ts'));
+  const e = problems(() =>
+    validateSimulation(
+      {
+        kind: 'simulation',
+        name: 'bad name!',
+        durationMs: -5,
+        colour: 'red',
+        arrivals: { kind: 'poisson', rate: -1 },
+        consumers: { replicas: 1.5 },
+        thresholds: { e2e_latency: ['p(99)<<500'], latency: ['p(99)<500'], consumer_lag: ['p(99)<5'] },
+        cost: { consumers: { instance: 'no.such' } },
+        autoscaling: { policies: [{ group: 'gpus', startupDelayMs: 1, hpa: { maxReplicas: 2, metrics: [] } }] },
+      },
+      {},
+      'scenarios/bad.ts',
+    ),
+  );
   assert.is(e.code, 'INVALID_SCENARIO');
   assert.is(e.exitCode, 104);
   assert.match(e.message, 'scenarios/bad.ts');
   const paths = e.issues.map((i) => i.path);
-  for (const p of ['/colour', '/name', '/durationMs', '/consumers/replicas', '/thresholds/e2e_latency/0', '/thresholds/latency', '/thresholds/consumer_lag/0', '/cost/consumers', '/autoscaling/policies/0/group']) assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
-  assert.ok(paths.some((p) => p.startsWith('/arrivals')), paths.join(', '));
+  for (const p of [
+    '/colour',
+    '/name',
+    '/durationMs',
+    '/consumers/replicas',
+    '/thresholds/e2e_latency/0',
+    '/thresholds/latency',
+    '/thresholds/consumer_lag/0',
+    '/cost/consumers',
+    '/autoscaling/policies/0/group',
+  ])
+    assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
+  assert.ok(
+    paths.some((p) => p.startsWith('/arrivals')),
+    paths.join(', '),
+  );
   assert.match(e.issues.find((i) => i.path === '/thresholds/latency')!.message, 'e2e_latency');
 });
 
 test('missing required fields are named, and --rate is refused with the reason', () => {
   const e = problems(() => validateSimulation({ kind: 'simulation', name: 'x' }));
   assert.equal(e.issues.map((i) => i.path).sort(), ['/arrivals', '/durationMs']);
-  const r = problems(() => validateSimulation(defineSimulation({ name: 'x', durationMs: 5000, arrivals: { kind: 'poisson', rate: 100 } }), { rate: 10, duration: 'soon' }));
+  const r = problems(() =>
+    validateSimulation(defineSimulation({ name: 'x', durationMs: 5000, arrivals: { kind: 'poisson', rate: 100 } }), {
+      rate: 10,
+      duration: 'soon',
+    }),
+  );
   assert.is(r.code, 'INVALID_ARGUMENT');
   assert.equal(r.issues.map((i) => i.path).sort(), ['/overrides/duration', '/overrides/rate']);
 });
@@ -86,15 +125,28 @@ test('a missing file is SCENARIO_NOT_FOUND', async () => {
   }
 });
 
-const small = (thresholds: Record<string, string[]>, extra: object = {}) => defineSimulation({
-  name: 'small', seed: 2, durationMs: 20_000, arrivals: { kind: 'poisson', rate: 2000 },
-  consumers: { replicas: 2 }, modelServer: { replicas: 1 }, stageHistograms: false, thresholds, ...extra,
-});
+const small = (thresholds: Record<string, string[]>, extra: object = {}) =>
+  defineSimulation({
+    name: 'small',
+    seed: 2,
+    durationMs: 20_000,
+    arrivals: { kind: 'poisson', rate: 2000 },
+    consumers: { replicas: 2 },
+    modelServer: { replicas: 1 },
+    stageHistograms: false,
+    thresholds,
+    ...extra,
+  });
 
 test('thresholds are evaluated on the simulated metrics with k6 semantics, and set the exit code', () => {
-  const ok = runSimulation(small({ e2e_latency: ['p(99)<5000', 'p(99)<5000 in every 5s window'], events_processed: ['count>1000'] }));
+  const ok = runSimulation(
+    small({ e2e_latency: ['p(99)<5000', 'p(99)<5000 in every 5s window'], events_processed: ['count>1000'] }),
+  );
   assert.is(ok.thresholds.length, 3);
-  assert.ok(ok.thresholds.every((t) => t.ok), JSON.stringify(ok.thresholds));
+  assert.ok(
+    ok.thresholds.every((t) => t.ok),
+    JSON.stringify(ok.thresholds),
+  );
   assert.match(ok.thresholds[1]!.note ?? '', 'windows of 5s', 'the windowed threshold walked real windows');
   assert.is(exitCodeFor(ok), 0);
   const bad = runSimulation(small({ e2e_latency: ['p(99)<0.001'] }));
@@ -104,7 +156,9 @@ test('thresholds are evaluated on the simulated metrics with k6 semantics, and s
 });
 
 test('an abortOnFail threshold stops the simulation at that second (exit 108)', () => {
-  const s = runSimulation(small({ e2e_latency: [{ threshold: 'p(99)<0.001', abortOnFail: true, delayAbortEval: '3s' } as never] }));
+  const s = runSimulation(
+    small({ e2e_latency: [{ threshold: 'p(99)<0.001', abortOnFail: true, delayAbortEval: '3s' } as never] }),
+  );
   assert.is(s.aborted?.by, 'threshold');
   assert.ok(s.durationMs >= 3000 && s.durationMs < 20_000, String(s.durationMs));
   assert.is(exitCodeFor(s), 108);

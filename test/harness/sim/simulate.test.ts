@@ -24,7 +24,15 @@ test('the summary has the live-run shape: simulated services, HDR trends, per-se
   assert.ok(e2e.count > 15_000 && e2e.p99 >= e2e.p50 && e2e.hdr.length > 10);
   assert.is(s.timeseries.points.length, 10);
   const p = s.timeseries.points[5]!;
-  for (const k of ['e2e_latency', 'consumer_lag', 'replicas_consumers', 'cpu_utilisation', 'model_utilisation', 'events_processed']) assert.ok(k in p, k);
+  for (const k of [
+    'e2e_latency',
+    'consumer_lag',
+    'replicas_consumers',
+    'cpu_utilisation',
+    'model_utilisation',
+    'events_processed',
+  ])
+    assert.ok(k in p, k);
 });
 
 test('every generated event is accounted for: processed, in flight, or still in a partition', () => {
@@ -34,7 +42,18 @@ test('every generated event is accounted for: processed, in flight, or still in 
 });
 
 test('under load the model servers form full micro-batches', () => {
-  const s = simulate({ ...base, arrivals: { kind: 'poisson', rate: 20_000 }, consumers: { replicas: 4, cores: 4 }, modelServer: { replicas: 1, batchSize: 16, maxWaitMs: 50, batch: { type: 'deterministic', ms: 0.5 }, perItemMs: 0.04 } });
+  const s = simulate({
+    ...base,
+    arrivals: { kind: 'poisson', rate: 20_000 },
+    consumers: { replicas: 4, cores: 4 },
+    modelServer: {
+      replicas: 1,
+      batchSize: 16,
+      maxWaitMs: 50,
+      batch: { type: 'deterministic', ms: 0.5 },
+      perItemMs: 0.04,
+    },
+  });
   const b = extra(s).modelBatches;
   assert.ok(b.meanSize > 15, `mean batch size ${b.meanSize}`);
 });
@@ -42,8 +61,12 @@ test('under load the model servers form full micro-batches', () => {
 test('at a trickle a batch is flushed once its oldest request has waited maxWaitMs', () => {
   const zero = { type: 'deterministic', ms: 0 } as const;
   const s = simulate({
-    durationMs: 20_000, seed: 2, arrivals: { kind: 'poisson', rate: 2 },
-    consumers: { process: zero }, featureStore: { hit: zero, miss: zero }, sink: { write: zero },
+    durationMs: 20_000,
+    seed: 2,
+    arrivals: { kind: 'poisson', rate: 2 },
+    consumers: { process: zero },
+    featureStore: { hit: zero, miss: zero },
+    sink: { write: zero },
     modelServer: { replicas: 1, batchSize: 32, maxWaitMs: 20, batch: { type: 'deterministic', ms: 1 }, perItemMs: 0 },
   });
   const inf = s.metrics.stage_inference as TrendData;
@@ -54,8 +77,17 @@ test('at a trickle a batch is flushed once its oldest request has waited maxWait
 
 test('KEDA scales the consumers from lag and never past the partition count (+1 from its rounding)', () => {
   const s = simulate({
-    durationMs: 240_000, seed: 3, partitions: 6, arrivals: { kind: 'poisson', rate: 5000 },
-    consumers: { replicas: 1, cores: 1, maxReplicas: 20, process: { type: 'exponential', meanMs: 0.5 }, startupDelayMs: 10_000 },
+    durationMs: 240_000,
+    seed: 3,
+    partitions: 6,
+    arrivals: { kind: 'poisson', rate: 5000 },
+    consumers: {
+      replicas: 1,
+      cores: 1,
+      maxReplicas: 20,
+      process: { type: 'exponential', meanMs: 0.5 },
+      startupDelayMs: 10_000,
+    },
     modelServer: { replicas: 4 },
     autoscaling: { keda: {} },
   });
@@ -68,7 +100,9 @@ test('KEDA scales the consumers from lag and never past the partition count (+1 
 
 test('KEDA scales the consumers from zero when lag appears, and back to zero after the cooldown', () => {
   const s = simulate({
-    durationMs: 600_000, seed: 2, partitions: 4,
+    durationMs: 600_000,
+    seed: 2,
+    partitions: 4,
     arrivals: { kind: 'spike', base: 0.001, peak: 500, atMs: 60_000, durationMs: 120_000 },
     consumers: { replicas: 0, startupDelayMs: 10_000 },
     autoscaling: { keda: { minReplicaCount: 0, lagThreshold: 100 } },
@@ -76,26 +110,48 @@ test('KEDA scales the consumers from zero when lag appears, and back to zero aft
   const x = extra(s);
   const cons = x.replicaTimeline.filter((r) => r.group === 'consumers');
   assert.is(cons[0]!.replicas, 0);
-  assert.ok(cons.some((r) => r.replicas > 0 && r.t >= 60_000 && r.t <= 120_000), JSON.stringify(cons));
+  assert.ok(
+    cons.some((r) => r.replicas > 0 && r.t >= 60_000 && r.t <= 120_000),
+    JSON.stringify(cons),
+  );
   const last = cons[cons.length - 1]!;
   assert.is(last.replicas, 0);
   // the spike ends at 180 s: the last active poll is ≤ 210 s, so zero comes 300 s later at the earliest
   assert.ok(last.t >= 480_000, JSON.stringify(last));
   assert.is(x.processed, x.generated); // everything was consumed before scaling to zero
-  assert.ok(x.decisions.some((d) => /scale from zero/.test(d.reason)) && x.decisions.some((d) => /scale to zero/.test(d.reason)));
+  assert.ok(
+    x.decisions.some((d) => /scale from zero/.test(d.reason)) &&
+      x.decisions.some((d) => /scale to zero/.test(d.reason)),
+  );
 });
 
 test('a consumer rebalance pauses fetching for rebalancePauseMs', () => {
   const s = simulate({
-    durationMs: 60_000, seed: 4, arrivals: { kind: 'poisson', rate: 1000 },
+    durationMs: 60_000,
+    seed: 4,
+    arrivals: { kind: 'poisson', rate: 1000 },
     consumers: { replicas: 1, startupDelayMs: 0, rebalancePauseMs: 5000 },
-    autoscaling: { policies: [{ group: 'consumers', startupDelayMs: 0, hpa: { maxReplicas: 4, metrics: [{ type: 'External', name: 'consumer_lag', target: { type: 'AverageValue', value: 1 } }] } }] },
+    autoscaling: {
+      policies: [
+        {
+          group: 'consumers',
+          startupDelayMs: 0,
+          hpa: {
+            maxReplicas: 4,
+            metrics: [{ type: 'External', name: 'consumer_lag', target: { type: 'AverageValue', value: 1 } }],
+          },
+        },
+      ],
+    },
   });
   const x = extra(s);
   assert.ok(x.rebalances >= 1);
   // the first sync (15 s) scales out; nothing finishes for most of the following 5 s
   const after = s.timeseries.points.filter((p) => p.t >= 16_000 && p.t < 19_000);
-  assert.ok(after.every((p) => (p.events_processed as { count: number }).count === 0), JSON.stringify(after.map((p) => p.events_processed)));
+  assert.ok(
+    after.every((p) => (p.events_processed as { count: number }).count === 0),
+    JSON.stringify(after.map((p) => p.events_processed)),
+  );
 });
 
 test('seriesIntervalMs coarsens the series: counts add up, p99 takes the worst second, gauges the last value', () => {
@@ -103,9 +159,13 @@ test('seriesIntervalMs coarsens the series: counts add up, p99 takes the worst s
   const coarse = simulate({ ...base, durationMs: 20_000, seriesIntervalMs: 5000 });
   assert.is(coarse.timeseries.intervalMs, 5000);
   assert.is(coarse.timeseries.points.length, 4);
-  const c0 = coarse.timeseries.points[0]!, f = fine.timeseries.points.slice(0, 5);
+  const c0 = coarse.timeseries.points[0]!,
+    f = fine.timeseries.points.slice(0, 5);
   const count = (p: typeof c0, k: string) => (p[k] as { count: number }).count;
-  assert.is(count(c0, 'events_processed'), f.reduce((a, p) => a + count(p, 'events_processed'), 0));
+  assert.is(
+    count(c0, 'events_processed'),
+    f.reduce((a, p) => a + count(p, 'events_processed'), 0),
+  );
   assert.is((c0.e2e_latency as { p99: number }).p99, Math.max(...f.map((p) => (p.e2e_latency as { p99: number }).p99)));
   assert.is((c0.consumer_lag as { value: number }).value, (f[4]!.consumer_lag as { value: number }).value);
   assert.equal(coarse.metrics.e2e_latency, fine.metrics.e2e_latency); // the run's figures do not change
@@ -118,7 +178,10 @@ test('bad config is reported with every path at fault', () => {
     assert.unreachable();
   } catch (e) {
     assert.instance(e, PipelabError);
-    assert.equal((e as PipelabError).issues.map((i) => i.path), ['/durationMs', '/partitions', '/modelServer/batchSize']);
+    assert.equal(
+      (e as PipelabError).issues.map((i) => i.path),
+      ['/durationMs', '/partitions', '/modelServer/batchSize'],
+    );
   }
 });
 

@@ -10,7 +10,14 @@ async function setup(config: unknown, seed = 1): Promise<{ t: Target; clock: Vir
   const clock = new VirtualClock();
   const m = new FakeRegistry();
   const t = create(schema.parse(config));
-  await t.setup({ metrics: m, now: () => clock.now(), rng: new Rng(seed), signal: new AbortController().signal, tags: { run: 'x' }, sleep: (ms, s) => clock.delay(ms, s) });
+  await t.setup({
+    metrics: m,
+    now: () => clock.now(),
+    rng: new Rng(seed),
+    signal: new AbortController().signal,
+    tags: { run: 'x' },
+    sleep: (ms, s) => clock.delay(ms, s),
+  });
   return { t, clock, m };
 }
 const it = (n: number, at = 0) => ({ vu: 1, iteration: n, intendedStartMs: at, signal: new AbortController().signal });
@@ -28,7 +35,14 @@ test('fn gets the iteration, a seeded rng, the run clock, metrics and tags', asy
   let seen: Record<string, unknown> = {};
   const { t, clock, m } = await setup({
     type: 'function',
-    fn: async (c: { vu: number; rng: Rng; now(): number; sleep(ms: number): Promise<void>; metrics: FakeRegistry; tags: Record<string, string> }) => {
+    fn: async (c: {
+      vu: number;
+      rng: Rng;
+      now(): number;
+      sleep(ms: number): Promise<void>;
+      metrics: FakeRegistry;
+      tags: Record<string, string>;
+    }) => {
       await c.sleep(25);
       c.metrics.counter('custom').add(1, c.now(), c.tags);
       seen = { vu: c.vu, now: c.now(), r: c.rng.next(), tags: c.tags };
@@ -57,7 +71,9 @@ test('builtin sleep fails about errorRate of iterations, the same ones for the s
     for (let i = 0; i < 2000; i++) out.push((await t.iterate(it(i))).ok);
     return out;
   };
-  const a = await run(1), b = await run(1), c = await run(2);
+  const a = await run(1),
+    b = await run(1),
+    c = await run(2);
   assert.equal(a, b);
   assert.not.equal(a, c);
   const failed = a.filter((x) => !x).length;
@@ -82,9 +98,15 @@ test('noop resolves at once and services() says embedded', async () => {
 
 test('schema rejects sleep-only options with fn, and a stall without its length', () => {
   const r = schema.safeParse({ type: 'function', fn: async () => {}, ms: 5 });
-  assert.equal(r.error?.issues.map((i) => i.path), [['ms']]);
+  assert.equal(
+    r.error?.issues.map((i) => i.path),
+    [['ms']],
+  );
   const r2 = schema.safeParse({ type: 'function', builtin: 'sleep', stallAtMs: 5 });
-  assert.equal(r2.error?.issues.map((i) => i.path), [['stallForMs']]);
+  assert.equal(
+    r2.error?.issues.map((i) => i.path),
+    [['stallForMs']],
+  );
 });
 
 test.run();

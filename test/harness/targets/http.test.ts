@@ -35,7 +35,13 @@ test.after(async () => {
 const it = (n: number) => ({ vu: 1, iteration: n, intendedStartMs: 0, signal: new AbortController().signal });
 async function target(config: object): Promise<Target> {
   const t = create(schema.parse({ type: 'http', ...config }));
-  await t.setup({ metrics: new FakeRegistry(), now: () => 0, rng: new Rng(1), signal: new AbortController().signal, tags: {} });
+  await t.setup({
+    metrics: new FakeRegistry(),
+    now: () => 0,
+    rng: new Rng(1),
+    signal: new AbortController().signal,
+    tags: {},
+  });
   return t;
 }
 
@@ -85,7 +91,9 @@ test('an open-model run against a local server records status sub-metrics and er
     name: 'http-open',
     target: { type: 'http', url: `${base}/status/500` },
     // maxVUs = every planned iteration: none can be dropped however slow a busy machine makes the server
-    executors: { main: { executor: 'constant-arrival-rate', rate: 50, duration: '1s', preAllocatedVUs: 5, maxVUs: 50 } },
+    executors: {
+      main: { executor: 'constant-arrival-rate', rate: 50, duration: '1s', preAllocatedVUs: 5, maxVUs: 50 },
+    },
     thresholds: { 'latency{status:500}': ['count>0'], errors: ['rate>0.99'] },
   });
   assert.is((s.metrics.iterations as CounterData).count, 50);

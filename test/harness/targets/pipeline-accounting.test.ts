@@ -14,7 +14,15 @@ test('every produced id ends decided, dead-lettered or missing; second results a
   assert.is(l.outstanding, 2);
   const acc = l.finish(1234);
   assert.equal(
-    { produced: acc.produced, decided: acc.decided, dead: acc.deadLettered, missing: acc.missing, dup: acc.duplicates, foreign: acc.foreign, malformed: acc.malformedProduced },
+    {
+      produced: acc.produced,
+      decided: acc.decided,
+      dead: acc.deadLettered,
+      missing: acc.missing,
+      dup: acc.duplicates,
+      foreign: acc.foreign,
+      malformed: acc.malformedProduced,
+    },
     { produced: 4, decided: 1, dead: 1, missing: 2, dup: 2, foreign: 1, malformed: 1 },
   );
   assert.equal(acc.missingSample.sort(), ['b', 'd']);

@@ -27,7 +27,8 @@ test('the smoke scenario runs the pipeline end to end with 0 missing and the tal
   const e2e = summary.metrics.e2e_latency as TrendData;
   // the smoke's 2 s warm-up is left out of the figures
   assert.ok(e2e.count > 0 && e2e.count <= acc.decided, `e2e samples ${e2e.count} of ${acc.decided}`);
-  for (const stage of ['stage_queue', 'stage_features', 'stage_inference', 'stage_sink']) assert.ok((summary.metrics[stage] as TrendData).count > 0, stage);
+  for (const stage of ['stage_queue', 'stage_features', 'stage_inference', 'stage_sink'])
+    assert.ok((summary.metrics[stage] as TrendData).count > 0, stage);
   assert.is((summary.metrics.events_missing as CounterData).count, 0);
   assert.ok(acc.aggregatedEvents > 0, 'windows flushed at the end reach processed-events');
   // thresholds are evaluated; the latency one depends on machine load, so only the
@@ -44,8 +45,16 @@ test('with the model server stopped and a processor killed mid-run, decisions co
     name: 'faults',
     seed: 3,
     services: embedded,
-    target: { type: 'pipeline', processors: 2, partitions: 4, drainTimeout: '15s', faults: { stopModelServerAt: '1s', killProcessorAt: '1500ms' } },
-    executors: { main: { executor: 'constant-arrival-rate', rate: 150, duration: '3s', preAllocatedVUs: 20, maxVUs: 200 } },
+    target: {
+      type: 'pipeline',
+      processors: 2,
+      partitions: 4,
+      drainTimeout: '15s',
+      faults: { stopModelServerAt: '1s', killProcessorAt: '1500ms' },
+    },
+    executors: {
+      main: { executor: 'constant-arrival-rate', rate: 150, duration: '3s', preAllocatedVUs: 20, maxVUs: 200 },
+    },
   });
   const summary = await runScenario(s);
   const acc = summary.extra?.accounting as Accounting;
@@ -61,8 +70,18 @@ test('processors as child processes: one is SIGKILLed mid-run and the survivor s
     name: 'children',
     seed: 4,
     services: embedded,
-    target: { type: 'pipeline', processors: 2, processorMode: 'child', partitions: 4, malformedShare: 0.02, drainTimeout: '20s', faults: { killProcessorAt: '1s' } },
-    executors: { main: { executor: 'constant-arrival-rate', rate: 100, duration: '2500ms', preAllocatedVUs: 20, maxVUs: 200 } },
+    target: {
+      type: 'pipeline',
+      processors: 2,
+      processorMode: 'child',
+      partitions: 4,
+      malformedShare: 0.02,
+      drainTimeout: '20s',
+      faults: { killProcessorAt: '1s' },
+    },
+    executors: {
+      main: { executor: 'constant-arrival-rate', rate: 100, duration: '2500ms', preAllocatedVUs: 20, maxVUs: 200 },
+    },
   });
   const summary = await runScenario(s);
   const acc = summary.extra?.accounting as Accounting;
@@ -74,12 +93,26 @@ test('processors as child processes: one is SIGKILLed mid-run and the survivor s
 });
 
 test('pipeline target options are validated with their paths', () => {
-  const bad = () => validateScenario({
-    name: 'x',
-    target: { type: 'pipeline', processors: 1, malformedShare: 2, routes: 'v1:90', faults: { killProcessorAt: '1s' }, colour: 'red' },
-    executors: { main: { executor: 'constant-vus', duration: '1s' } },
-  });
-  const e = (() => { try { bad(); } catch (x) { return x as PipelabError; } })();
+  const bad = () =>
+    validateScenario({
+      name: 'x',
+      target: {
+        type: 'pipeline',
+        processors: 1,
+        malformedShare: 2,
+        routes: 'v1:90',
+        faults: { killProcessorAt: '1s' },
+        colour: 'red',
+      },
+      executors: { main: { executor: 'constant-vus', duration: '1s' } },
+    });
+  const e = (() => {
+    try {
+      bad();
+    } catch (x) {
+      return x as PipelabError;
+    }
+  })();
   assert.instance(e, PipelabError);
   const paths = (e!.issues ?? []).map((i) => i.path).join(' ');
   assert.match(paths, '/target');

@@ -34,7 +34,12 @@ test('valid forms compile: strings, objects, tag filters, windows', () => {
 
 test('every invalid form is reported with its path and message, all at once', () => {
   const r = compileThresholds({
-    latency: ['p99<500', 'avg<5', { threshold: 'rate<', abortOnFail: 'yes', delayAbortEval: '10' } as never, 42 as never],
+    latency: [
+      'p99<500',
+      'avg<5',
+      { threshold: 'rate<', abortOnFail: 'yes', delayAbortEval: '10' } as never,
+      42 as never,
+    ],
     'lat{}': ['avg<1'],
     errors: 'rate<0.01' as never,
     iterations: [{ threshold: 'count>1', abortsOnFail: true } as never, { abortOnFail: true } as never],
@@ -55,23 +60,39 @@ test('every invalid form is reported with its path and message, all at once', ()
     ['/thresholds/win/0', /whole number of seconds/],
   ];
   for (const [path, re] of expect) {
-    assert.ok(r.issues.some((i) => i.path === path && re.test(i.message)), `missing ${path} ${re}; got:\n${got.join('\n')}`);
+    assert.ok(
+      r.issues.some((i) => i.path === path && re.test(i.message)),
+      `missing ${path} ${re}; got:\n${got.join('\n')}`,
+    );
   }
   assert.is(r.issues.length, expect.length, got.join('\n'));
 });
 
 test('aggregations that do not fit the metric type are rejected, listing the allowed ones', () => {
-  const r = compileThresholds({ errors: ['p(99)<5'], iterations: ['avg<3'] }, { metricTypes: { errors: 'rate', iterations: 'counter' } });
+  const r = compileThresholds(
+    { errors: ['p(99)<5'], iterations: ['avg<3'] },
+    { metricTypes: { errors: 'rate', iterations: 'counter' } },
+  );
   assert.is(r.ok, false);
   if (r.ok) return;
-  assert.equal(r.issues.map((i) => i.path), ['/thresholds/errors/0', '/thresholds/iterations/0']);
-  assert.match(r.issues[0]!.message, /"p\(99\)" is not an aggregation of rate metric "errors": rate metrics allow rate/);
+  assert.equal(
+    r.issues.map((i) => i.path),
+    ['/thresholds/errors/0', '/thresholds/iterations/0'],
+  );
+  assert.match(
+    r.issues[0]!.message,
+    /"p\(99\)" is not an aggregation of rate metric "errors": rate metrics allow rate/,
+  );
   assert.match(r.issues[1]!.message, /counter metrics allow count, rate/);
   // without known types it compiles; prepare() finds the mismatch once the registry knows the type
   const t = compile({ errors: ['p(99)<5'] });
   const g = reg();
   g.rate('errors');
-  assert.throws(() => t.prepare(g), (e: unknown) => e instanceof PipelabError && e.code === 'THRESHOLD_SYNTAX' && e.issues[0]!.path === '/thresholds/errors/0');
+  assert.throws(
+    () => t.prepare(g),
+    (e: unknown) =>
+      e instanceof PipelabError && e.code === 'THRESHOLD_SYNTAX' && e.issues[0]!.path === '/thresholds/errors/0',
+  );
 });
 
 test('compileThresholdsOrThrow raises THRESHOLD_SYNTAX with exit code 104 and every issue', () => {
@@ -92,11 +113,24 @@ test('each trend aggregation reads the right figure', () => {
   const lat = r.trend('latency');
   for (let i = 1; i <= 1000; i++) lat.add(i, 0); // 1..1000 ms
   const t = compile({
-    latency: ['avg==500.5', 'min==1', 'max==1000', 'med<=500.5', 'p(90)<=900.5', 'p(99.99)>999', 'p(25)<251', 'count===1000'],
+    latency: [
+      'avg==500.5',
+      'min==1',
+      'max==1000',
+      'med<=500.5',
+      'p(90)<=900.5',
+      'p(99.99)>999',
+      'p(25)<251',
+      'count===1000',
+    ],
   });
   t.prepare(r);
   const res = t.final(r, 1000);
-  assert.equal(res.map((x) => x.ok), [true, true, true, true, true, true, true, true], JSON.stringify(res));
+  assert.equal(
+    res.map((x) => x.ok),
+    [true, true, true, true, true, true, true, true],
+    JSON.stringify(res),
+  );
   assert.is(res[0]!.observed.avg, 500.5);
   assert.ok(Math.abs(res[6]!.observed['p(25)']! - 250) <= 0.25);
 });
@@ -104,7 +138,17 @@ test('each trend aggregation reads the right figure', () => {
 test('each operator compares as written', () => {
   const r = reg();
   r.counter('n').add(10, 0);
-  const exprs = ['count<10', 'count<=10', 'count>10', 'count>=10', 'count==10', 'count===10', 'count!=10', 'count<11', 'count>9'];
+  const exprs = [
+    'count<10',
+    'count<=10',
+    'count>10',
+    'count>=10',
+    'count==10',
+    'count===10',
+    'count!=10',
+    'count<11',
+    'count>9',
+  ];
   const t = compile({ n: exprs });
   t.prepare(r);
   assert.equal(
@@ -115,17 +159,26 @@ test('each operator compares as written', () => {
 
 test('counter rate, rate and gauge aggregations', () => {
   const r = reg(1000);
-  const it = r.counter('iterations'), err = r.rate('errors'), vus = r.gauge('vus');
+  const it = r.counter('iterations'),
+    err = r.rate('errors'),
+    vus = r.gauge('vus');
   for (let t = 0; t < 5000; t += 10) {
     it.add(1, t);
     err.add(t % 100 === 0, t);
   }
   vus.set(4, 1500);
   vus.set(8, 2500);
-  const c = compile({ iterations: ['count==400', 'rate==100'], errors: ['rate==0.1'], vus: ['value==8', 'min==4', 'max==8'] });
+  const c = compile({
+    iterations: ['count==400', 'rate==100'],
+    errors: ['rate==0.1'],
+    vus: ['value==8', 'min==4', 'max==8'],
+  });
   c.prepare(r);
   const res = c.final(r, 5000);
-  assert.ok(res.every((x) => x.ok), JSON.stringify(res));
+  assert.ok(
+    res.every((x) => x.ok),
+    JSON.stringify(res),
+  );
 });
 
 test('metrics without samples: counts evaluate as 0, percentiles fail with NaN and a note', () => {
@@ -160,7 +213,10 @@ test('tag-filtered thresholds see only matching samples', () => {
 
 test('abortOnFail waits for delayAbortEval, then check() returns the failing threshold', () => {
   const r = reg();
-  const t = compile({ errors: [{ threshold: 'rate<0.1', abortOnFail: true, delayAbortEval: '5s' }], latency: ['p(99)<1'] });
+  const t = compile({
+    errors: [{ threshold: 'rate<0.1', abortOnFail: true, delayAbortEval: '5s' }],
+    latency: ['p(99)<1'],
+  });
   t.prepare(r);
   const err = r.rate('errors');
   const lat = r.trend('latency');

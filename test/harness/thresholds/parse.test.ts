@@ -63,7 +63,10 @@ test('k6 durations', () => {
 
 test('metric keys with tag filters', () => {
   assert.equal(ok(parseMetricKey('latency')), { name: 'latency', filter: {} });
-  assert.equal(ok(parseMetricKey('latency{status:200,scenario:a}')), { name: 'latency', filter: { status: '200', scenario: 'a' } });
+  assert.equal(ok(parseMetricKey('latency{status:200,scenario:a}')), {
+    name: 'latency',
+    filter: { status: '200', scenario: 'a' },
+  });
   assert.equal(ok(parseMetricKey('latency{ url : http://x/y }')), { name: 'latency', filter: { url: 'http://x/y' } });
   assert.match(bad(parseMetricKey('latency{}')), /empty tag filter/);
   assert.match(bad(parseMetricKey('latency{status}')), /write tag:value/);

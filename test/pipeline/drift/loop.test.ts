@@ -14,14 +14,32 @@ const EMPTY = { user_transaction_count_1h: 0, user_avg_transaction_amount_24h: 0
 function rows(seed: number, n: number, shiftFrom: number): ScoringInput[] {
   const r = new Rng(seed);
   return Array.from({ length: n }, (_, i) => ({
-    transaction: { id: `t${i}`, userId: `u${i % 97}`, deviceId: 'd', merchantId: 'm', currency: 'EUR', country: 'DE', channel: 'online', eventTime: i,
-      amount: Math.exp(3.5 + 0.8 * r.normal() + (i >= shiftFrom ? 1 : 0)), isFraud: r.bernoulli(0.1) },
+    transaction: {
+      id: `t${i}`,
+      userId: `u${i % 97}`,
+      deviceId: 'd',
+      merchantId: 'm',
+      currency: 'EUR',
+      country: 'DE',
+      channel: 'online',
+      eventTime: i,
+      amount: Math.exp(3.5 + 0.8 * r.normal() + (i >= shiftFrom ? 1 : 0)),
+      isFraud: r.bernoulli(0.1),
+    },
     features: EMPTY,
   }));
 }
 /** a scorer with a known quality: noise, or the label itself (AUC 1) */
-const noise = (version: string): LoopModel => ({ version, threshold: 0.5, predict: (xs) => xs.map((x) => (Number(x.transaction.id.slice(1)) * 7919 % 1000) / 1000) });
-const oracle = (version: string): LoopModel => ({ version, threshold: 0.5, predict: (xs) => xs.map((x) => (x.transaction.isFraud ? 0.9 : 0.1)) });
+const noise = (version: string): LoopModel => ({
+  version,
+  threshold: 0.5,
+  predict: (xs) => xs.map((x) => ((Number(x.transaction.id.slice(1)) * 7919) % 1000) / 1000),
+});
+const oracle = (version: string): LoopModel => ({
+  version,
+  threshold: 0.5,
+  predict: (xs) => xs.map((x) => (x.transaction.isFraud ? 0.9 : 0.1)),
+});
 
 async function runLoop(candidate: (v: string) => LoopModel) {
   let t = 0;
@@ -52,7 +70,13 @@ test('the loop detects the drift, retrains, rolls out 90/10 and promotes a candi
   assert.equal(kinds, ['detection', 'retrain-start', 'retrain-end', 'candidate-rollout', 'evaluation', 'promotion']);
   assert.ok(report.timeline[0]!.t >= 1000, 'detection after the onset');
   assert.equal(added, ['drift-1']);
-  assert.equal(routes, [[{ version: 'v1', weight: 90 }, { version: 'drift-1', weight: 10 }], [{ version: 'drift-1', weight: 100 }]]);
+  assert.equal(routes, [
+    [
+      { version: 'v1', weight: 90 },
+      { version: 'drift-1', weight: 10 },
+    ],
+    [{ version: 'drift-1', weight: 100 }],
+  ]);
   assert.is(report.incumbent, 'drift-1');
   assert.is(report.lastEvaluation!.candidate, 1);
   assert.ok(report.lastEvaluation!.incumbent < 0.7);
@@ -69,7 +93,9 @@ test('the loop rolls back a candidate that does not beat the incumbent', async (
 });
 
 test('a failed retraining is on the timeline and the loop goes back to watching', async () => {
-  const { report, routes } = await runLoop(() => { throw new Error('out of memory'); });
+  const { report, routes } = await runLoop(() => {
+    throw new Error('out of memory');
+  });
   assert.equal(report.timeline.map((e) => e.kind).slice(0, 3), ['detection', 'retrain-start', 'retrain-failed']);
   assert.is(report.state, 'watching');
   assert.equal(routes, []);

@@ -6,7 +6,10 @@ import { DriftMonitor, type DriftAlert } from '../../../pipeline/drift/monitor.t
 /** lognormal amounts (log-mean 3.5, sd 0.8), shifted by `shift` in log space from index `at` */
 function stream(seed: number, n: number, at = Infinity, shift = 1): { amount: number; score: number }[] {
   const r = new Rng(seed);
-  return Array.from({ length: n }, (_, i) => ({ amount: Math.exp(3.5 + 0.8 * r.normal() + (i >= at ? shift : 0)), score: r.next() * 0.1 }));
+  return Array.from({ length: n }, (_, i) => ({
+    amount: Math.exp(3.5 + 0.8 * r.normal() + (i >= at ? shift : 0)),
+    score: r.next() * 0.1,
+  }));
 }
 
 test('the monitor detects a sudden shift of the amount after its onset, confirmed by KS', () => {
@@ -14,7 +17,9 @@ test('the monitor detects a sudden shift of the amount after its onset, confirme
     const m = new DriftMonitor({ detector });
     const xs = stream(7, 6000, 3000);
     let alert: DriftAlert | undefined;
-    xs.forEach((x, i) => { alert = m.observe(x, i) ?? alert; });
+    xs.forEach((x, i) => {
+      alert = m.observe(x, i) ?? alert;
+    });
     assert.ok(alert, `${detector} raised no alert`);
     assert.is(alert!.signal, 'amount');
     assert.ok(alert!.t >= 3000 && alert!.t < 4000, `${detector} alert at ${alert!.t}`);
@@ -26,7 +31,8 @@ test('the monitor detects a sudden shift of the amount after its onset, confirme
 test('the monitor raises no alert on a stationary stream', () => {
   for (const seed of [1, 2, 3]) {
     const m = new DriftMonitor();
-    for (const [i, x] of stream(seed, 20000).entries()) assert.is(m.observe(x, i), undefined, `seed ${seed}: alert at ${i}`);
+    for (const [i, x] of stream(seed, 20000).entries())
+      assert.is(m.observe(x, i), undefined, `seed ${seed}: alert at ${i}`);
     assert.is(m.stats().alerts, 0);
   }
 });

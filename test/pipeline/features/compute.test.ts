@@ -3,10 +3,19 @@ import * as assert from 'uvu/assert';
 import { FeatureComputer } from '../../../pipeline/features/compute.ts';
 import type { TransactionInput } from '../../../pipeline/types.ts';
 
-const MIN = 60_000, HOUR = 60 * MIN;
+const MIN = 60_000,
+  HOUR = 60 * MIN;
 let n = 0;
 const tx = (userId: string, t: number, amount: number, deviceId = 'd1'): TransactionInput => ({
-  id: `t${n++}`, userId, deviceId, merchantId: 'm', amount, currency: 'EUR', country: 'DE', channel: 'pos', eventTime: t,
+  id: `t${n++}`,
+  userId,
+  deviceId,
+  merchantId: 'm',
+  amount,
+  currency: 'EUR',
+  country: 'DE',
+  channel: 'pos',
+  eventTime: t,
 });
 
 test('the 1 h count slides: transactions older than an hour stop counting', () => {

@@ -5,11 +5,18 @@ import { Registry } from 'prom-client';
 import { recordLookupsInto } from '../../../pipeline/features/store.ts';
 import { createRegistry } from '../../../harness/metrics/index.ts';
 
-const f = (n: number) => ({ user_transaction_count_1h: n, user_avg_transaction_amount_24h: 10 * n, user_device_risk_score: 0.1 });
+const f = (n: number) => ({
+  user_transaction_count_1h: n,
+  user_avg_transaction_amount_24h: 10 * n,
+  user_device_risk_score: 0.1,
+});
 
 test('getMany returns features in order and undefined for unknown users', async () => {
   const s = new MemoryFeatureStore();
-  await s.putMany([{ userId: 'a', features: f(1) }, { userId: 'b', features: f(2) }]);
+  await s.putMany([
+    { userId: 'a', features: f(1) },
+    { userId: 'b', features: f(2) },
+  ]);
   const got = await s.getMany(['b', 'x', 'a']);
   assert.equal(got, [f(2), undefined, f(1)]);
   assert.equal(s.stats().hits, 2);
@@ -20,7 +27,10 @@ test('getMany returns features in order and undefined for unknown users', async 
 test('a key expires after its TTL on the virtual clock, and a write restarts the TTL', async () => {
   let now = 0;
   const s = new MemoryFeatureStore({ clock: () => now, ttlMs: 3_600_000 });
-  await s.putMany([{ userId: 'a', features: f(1) }, { userId: 'b', features: f(1) }]);
+  await s.putMany([
+    { userId: 'a', features: f(1) },
+    { userId: 'b', features: f(1) },
+  ]);
   now = 3_000_000;
   await s.putMany([{ userId: 'b', features: f(2) }]);
   now = 3_599_999;

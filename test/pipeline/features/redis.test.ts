@@ -5,7 +5,11 @@ import { startLocalRedis, type LocalRedis } from '../../../harness/services/loca
 import { RedisFeatureStore } from '../../../pipeline/features/redis.ts';
 import { FeatureUpdater } from '../../../pipeline/features/updater.ts';
 
-const f = (n: number) => ({ user_transaction_count_1h: n, user_avg_transaction_amount_24h: 12.5 * n, user_device_risk_score: 0.25 });
+const f = (n: number) => ({
+  user_transaction_count_1h: n,
+  user_avg_transaction_amount_24h: 12.5 * n,
+  user_device_risk_score: 0.25,
+});
 
 if (haveTool('redis-server')) {
   let redis: LocalRedis;
@@ -19,7 +23,10 @@ if (haveTool('redis-server')) {
   test('features round-trip through Redis hashes keyed user_features:<userId> with a TTL', async () => {
     const s = await RedisFeatureStore.connect({ url: redis.url });
     try {
-      await s.putMany([{ userId: 'u1', features: f(3) }, { userId: 'u2', features: f(4) }]);
+      await s.putMany([
+        { userId: 'u1', features: f(3) },
+        { userId: 'u2', features: f(4) },
+      ]);
       assert.equal(await s.getMany(['u1', 'nobody', 'u2']), [f(3), undefined, f(4)]);
       assert.equal(await s.client.hget('user_features:u1', 'user_transaction_count_1h'), '3');
       const ttl = await s.client.ttl('user_features:u1');

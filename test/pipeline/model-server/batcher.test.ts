@@ -15,7 +15,7 @@ function virtualTimers() {
     timers,
     advance(ms: number) {
       now += ms;
-      for (const [id, t] of [...pending].sort((a, b) => a[1].at - b[1].at)) if (t.at <= now) (pending.delete(id), t.fn());
+      for (const [id, t] of [...pending].sort((a, b) => a[1].at - b[1].at)) if (t.at <= now) pending.delete(id), t.fn();
     },
     get pending() {
       return pending.size;
@@ -27,7 +27,11 @@ const tick = () => new Promise((r) => setImmediate(r));
 test('a full batch of 32 flushes at once, without waiting', async () => {
   const vt = virtualTimers();
   const sizes: string[] = [];
-  const b = new MicroBatcher<number, number>({ timers: vt.timers, run: (xs) => xs.map((x) => x * 2), onBatch: (n, why) => sizes.push(`${n}:${why}`) });
+  const b = new MicroBatcher<number, number>({
+    timers: vt.timers,
+    run: (xs) => xs.map((x) => x * 2),
+    onBatch: (n, why) => sizes.push(`${n}:${why}`),
+  });
   const out = Promise.all(Array.from({ length: 32 }, (_, i) => b.submit(i)));
   assert.equal(sizes, ['32:full']);
   assert.equal((await out).slice(0, 3), [0, 2, 4]);
@@ -37,7 +41,12 @@ test('a full batch of 32 flushes at once, without waiting', async () => {
 test('100 requests form batches of at most 32, the remainder flushes on max wait', async () => {
   const vt = virtualTimers();
   const sizes: string[] = [];
-  const b = new MicroBatcher<number, number>({ timers: vt.timers, maxWaitMs: 5, run: (xs) => xs, onBatch: (n, why) => sizes.push(`${n}:${why}`) });
+  const b = new MicroBatcher<number, number>({
+    timers: vt.timers,
+    maxWaitMs: 5,
+    run: (xs) => xs,
+    onBatch: (n, why) => sizes.push(`${n}:${why}`),
+  });
   const all = Promise.all(Array.from({ length: 100 }, (_, i) => b.submit(i)));
   assert.equal(sizes, ['32:full', '32:full', '32:full']);
   vt.advance(4);
@@ -45,7 +54,10 @@ test('100 requests form batches of at most 32, the remainder flushes on max wait
   vt.advance(1);
   assert.equal(sizes, ['32:full', '32:full', '32:full', '4:wait']);
   const out = await all;
-  assert.equal(out, Array.from({ length: 100 }, (_, i) => i));
+  assert.equal(
+    out,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
 });
 
 test('a single request is not held longer than max wait', async () => {
@@ -62,7 +74,12 @@ test('a single request is not held longer than max wait', async () => {
 test('the max wait counts from the oldest request, not the newest', async () => {
   const vt = virtualTimers();
   const sizes: number[] = [];
-  const b = new MicroBatcher<number, number>({ timers: vt.timers, maxWaitMs: 5, run: (xs) => xs, onBatch: (n) => sizes.push(n) });
+  const b = new MicroBatcher<number, number>({
+    timers: vt.timers,
+    maxWaitMs: 5,
+    run: (xs) => xs,
+    onBatch: (n) => sizes.push(n),
+  });
   void b.submit(1);
   vt.advance(3);
   void b.submit(2);
@@ -73,7 +90,10 @@ test('the max wait counts from the oldest request, not the newest', async () => 
 test('a failing batch rejects every request in it', async () => {
   const b = new MicroBatcher<number, number>({ maxBatch: 2, run: () => Promise.reject(new Error('boom')) });
   const rs = await Promise.allSettled([b.submit(1), b.submit(2)]);
-  assert.equal(rs.map((r) => r.status), ['rejected', 'rejected']);
+  assert.equal(
+    rs.map((r) => r.status),
+    ['rejected', 'rejected'],
+  );
 });
 
 test.run();

@@ -9,11 +9,24 @@ function setup() {
   const timers: Timers = { setTimeout: (fn) => (timeouts.push(fn), timeouts.length), clearTimeout: () => {} };
   const changes: string[] = [];
   const b = new CircuitBreaker({
-    windowSize: 10, minCalls: 4, failureRateThreshold: 0.5, slowCallMs: 100, slowCallRateThreshold: 0.5, timeoutMs: 1000, resetTimeoutMs: 5000, halfOpenCalls: 2,
-    clock: () => now, timers,
+    windowSize: 10,
+    minCalls: 4,
+    failureRateThreshold: 0.5,
+    slowCallMs: 100,
+    slowCallRateThreshold: 0.5,
+    timeoutMs: 1000,
+    resetTimeoutMs: 5000,
+    halfOpenCalls: 2,
+    clock: () => now,
+    timers,
     onStateChange: (f: BreakerState, t: BreakerState) => changes.push(`${f}->${t}`),
   });
-  return { b, changes, advance: (ms: number) => (now += ms), fireTimeouts: () => timeouts.splice(0).forEach((f) => f()) };
+  return {
+    b,
+    changes,
+    advance: (ms: number) => (now += ms),
+    fireTimeouts: () => timeouts.splice(0).forEach((f) => f()),
+  };
 }
 const ok = () => Promise.resolve('model');
 const fail = () => Promise.reject(new Error('down'));

@@ -11,7 +11,11 @@ test('a 90/10 split over 20 000 users lands within 1.5 points of its weights', (
 });
 
 test('a three-way split follows its weights', () => {
-  const r = new AbRouter([{ version: 'a', weight: 1 }, { version: 'b', weight: 1 }, { version: 'c', weight: 2 }]);
+  const r = new AbRouter([
+    { version: 'a', weight: 1 },
+    { version: 'b', weight: 1 },
+    { version: 'c', weight: 2 },
+  ]);
   const counts: Record<string, number> = { a: 0, b: 0, c: 0 };
   for (let i = 0; i < 20_000; i++) counts[r.route(`u${i}`)]!++;
   assert.ok(Math.abs(counts.c! / 20_000 - 0.5) < 0.02);

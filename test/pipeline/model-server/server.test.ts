@@ -6,10 +6,16 @@ import { instance, tinyModel } from '../../helpers/fraud-model.ts';
 
 let server: ModelServer;
 test.before(async () => {
-  const models = new Map([['v1', await tinyModel('v1', 1)], ['v2', await tinyModel('v2', 7)]]);
+  const models = new Map([
+    ['v1', await tinyModel('v1', 1)],
+    ['v2', await tinyModel('v2', 7)],
+  ]);
   server = await startModelServer({
     models,
-    routes: [{ version: 'v1', weight: 80 }, { version: 'v2', weight: 20 }],
+    routes: [
+      { version: 'v1', weight: 80 },
+      { version: 'v2', weight: 20 },
+    ],
     bodyLimitBytes: 64 * 1024,
     // slow calls never trip it here: a loaded CI machine must not open the breaker before the fault test
     breaker: { minCalls: 2, windowSize: 4, timeoutMs: 30_000, slowCallMs: 30_000, resetTimeoutMs: 600_000 },
@@ -20,7 +26,11 @@ test.after(async () => {
 });
 
 async function post(body: unknown, raw?: string) {
-  const res = await request(server.url + '/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+  const res = await request(server.url + '/predict', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: raw ?? JSON.stringify(body),
+  });
   return { status: res.statusCode, json: (await res.body.json()) as any };
 }
 
@@ -38,7 +48,10 @@ test('many instances in one request come back in order, both versions serving', 
   const xs = Array.from({ length: 200 }, (_, i) => instance(i));
   const { status, json } = await post({ instances: xs });
   assert.is(status, 200);
-  assert.equal(json.predictions.map((p: any) => p.id), xs.map((x) => x.transaction.id));
+  assert.equal(
+    json.predictions.map((p: any) => p.id),
+    xs.map((x) => x.transaction.id),
+  );
   const versions = new Set(json.predictions.map((p: any) => p.modelVersion));
   assert.equal([...versions].sort(), ['v1', 'v2']);
 });
@@ -96,7 +109,10 @@ test('when the model fails, the rules answer and the breaker opens', async () =>
 });
 
 test('a model slower than the breaker timeout is answered by the rules (reason: timeout)', async () => {
-  const slow = await startModelServer({ models: new Map([['v1', await tinyModel('v1')]]), breaker: { timeoutMs: 50, minCalls: 100 } });
+  const slow = await startModelServer({
+    models: new Map([['v1', await tinyModel('v1')]]),
+    breaker: { timeoutMs: 50, minCalls: 100 },
+  });
   try {
     slow.faults.delayMs = 300;
     const [p] = await slow.predict([instance(1)]);
@@ -122,7 +138,10 @@ function parsePrometheus(text: string): Map<string, number> {
       }
       continue;
     }
-    m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
+    m =
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(
+        line,
+      );
     assert.ok(m, `not a Prometheus sample line: ${line}`);
     const base = m![1]!.replace(/_(bucket|sum|count)$/, '');
     assert.ok(types.has(m![1]!) || types.has(base), `sample before its TYPE: ${line}`);
@@ -144,7 +163,7 @@ test('/metrics is Prometheus text with requests, batch sizes, inference latency,
   assert.ok((s.get('pipelab_model_predictions_total{source="rules",version="v1"}') ?? 0) >= 1);
 });
 
-test('a version added at run time serves once routed, and setRoutes moves users at once (the drift loop\'s rollout)', async () => {
+test("a version added at run time serves once routed, and setRoutes moves users at once (the drift loop's rollout)", async () => {
   const s = await startModelServer({ models: new Map([['v1', await tinyModel('v1', 1)]]) });
   try {
     assert.throws(() => s.setRoutes([{ version: 'v9', weight: 1 }]), /not loaded/);
@@ -158,10 +177,16 @@ test('a version added at run time serves once routed, and setRoutes moves users 
       return by;
     };
     assert.equal(await count(), { v1: 200 });
-    s.setRoutes([{ version: 'v1', weight: 90 }, { version: 'v9', weight: 10 }]);
+    s.setRoutes([
+      { version: 'v1', weight: 90 },
+      { version: 'v9', weight: 10 },
+    ]);
     const split = await count();
     assert.ok(split.v9! > 5 && split.v9! < 40, JSON.stringify(split));
-    assert.equal(s.routes(), [{ version: 'v1', weight: 90 }, { version: 'v9', weight: 10 }]);
+    assert.equal(s.routes(), [
+      { version: 'v1', weight: 90 },
+      { version: 'v9', weight: 10 },
+    ]);
     s.setRoutes([{ version: 'v9', weight: 100 }]);
     assert.equal(await count(), { v9: 200 });
   } finally {

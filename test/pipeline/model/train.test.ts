@@ -21,7 +21,11 @@ test('training is deterministic for a seed: same weights, same predictions', asy
   assert.equal(Array.from(a.model.predict(heldOut.slice(0, 500))), Array.from(b.model.predict(heldOut.slice(0, 500))));
   assert.equal(a.metrics, b.metrics);
   const c = await trainFraudModel(data, { ...opts, seed: 6 });
-  assert.not.equal(Array.from(a.model.predict(heldOut.slice(0, 50))), Array.from(c.model.predict(heldOut.slice(0, 50))), 'another seed trains another model');
+  assert.not.equal(
+    Array.from(a.model.predict(heldOut.slice(0, 50))),
+    Array.from(c.model.predict(heldOut.slice(0, 50))),
+    'another seed trains another model',
+  );
   b.model.dispose();
   c.model.dispose();
   await saveModelArtefacts(dir, a.model.model, a.metrics);
@@ -30,7 +34,10 @@ test('training is deterministic for a seed: same weights, same predictions', asy
 
 test('the model beats chance on held-out generated data (AUC > 0.8)', async () => {
   const m = await loadFraudModel(join(dir, 't1'));
-  const auc = rocAuc(m.predict(heldOut), heldOut.map((r) => r.label));
+  const auc = rocAuc(
+    m.predict(heldOut),
+    heldOut.map((r) => r.label),
+  );
   assert.ok(auc > 0.8, `held-out AUC ${auc}`);
 });
 
@@ -38,7 +45,10 @@ test('artefacts are model.json + weights.bin + metrics.json and load back to the
   assert.equal(readdirSync(join(dir, 't1')).sort(), ['metrics.json', 'model.json', 'weights.bin']);
   const fresh = await trainFraudModel(data, opts);
   const loaded = (await loadFraudModels(dir)).get('t1')!;
-  assert.equal(Array.from(loaded.predict(heldOut.slice(0, 200))), Array.from(fresh.model.predict(heldOut.slice(0, 200))));
+  assert.equal(
+    Array.from(loaded.predict(heldOut.slice(0, 200))),
+    Array.from(fresh.model.predict(heldOut.slice(0, 200))),
+  );
   assert.is(loaded.threshold, fresh.metrics.threshold);
   assert.is(fresh.metrics.data.count, 12_000);
   assert.ok(fresh.metrics.precision >= 0 && fresh.metrics.recall >= 0 && fresh.metrics.auc > 0.5);
@@ -50,7 +60,12 @@ test('the committed v1 and v2 artefacts load and score', async () => {
   assert.equal([...models.keys()], ['v1', 'v2']);
   for (const m of models.values()) {
     const s = m.predict(heldOut.slice(0, 1000));
-    assert.ok(rocAuc(s, heldOut.slice(0, 1000).map((r) => r.label)) > 0.7);
+    assert.ok(
+      rocAuc(
+        s,
+        heldOut.slice(0, 1000).map((r) => r.label),
+      ) > 0.7,
+    );
   }
 });
 

@@ -23,7 +23,14 @@ const stubScorer = (onCall?: (n: number) => Promise<void> | void): Scorer => {
   return {
     async predict(instances) {
       await onCall?.(++calls);
-      return instances.map((x) => ({ id: x.transaction.id, score: 0.1, fraud: false, source: 'model' as const, modelVersion: 'stub', threshold: 0.5 }));
+      return instances.map((x) => ({
+        id: x.transaction.id,
+        score: 0.1,
+        fraud: false,
+        source: 'model' as const,
+        modelVersion: 'stub',
+        threshold: 0.5,
+      }));
     },
   };
 };
@@ -36,12 +43,31 @@ async function env(partitions = 4) {
 }
 
 function processor(broker: Broker, model: Scorer, o: Partial<ConstructorParameters<typeof StreamProcessor>[0]> = {}) {
-  return new StreamProcessor({ brokers: broker.bootstrap, store: new MemoryFeatureStore(), model, compression: 'none', sessionTimeoutMs: 1500, heartbeatIntervalMs: 100, rebalanceTimeoutMs: 1500, lagEveryMs: 0, ...o });
+  return new StreamProcessor({
+    brokers: broker.bootstrap,
+    store: new MemoryFeatureStore(),
+    model,
+    compression: 'none',
+    sessionTimeoutMs: 1500,
+    heartbeatIntervalMs: 100,
+    rebalanceTimeoutMs: 1500,
+    lagEveryMs: 0,
+    ...o,
+  });
 }
 
 /** a results consumer feeding a ledger */
-async function watch(kafka: InstanceType<typeof Kafka>, ledger: EventLedger, seen: { dead: Array<Record<string, string | undefined>>; results: number }): Promise<Consumer> {
-  const c = kafka.consumer({ groupId: `watch-${Math.random()}`, maxWaitTimeInMs: 20, sessionTimeout: 1500, heartbeatInterval: 100 });
+async function watch(
+  kafka: InstanceType<typeof Kafka>,
+  ledger: EventLedger,
+  seen: { dead: Array<Record<string, string | undefined>>; results: number },
+): Promise<Consumer> {
+  const c = kafka.consumer({
+    groupId: `watch-${Math.random()}`,
+    maxWaitTimeInMs: 20,
+    sessionTimeout: 1500,
+    heartbeatInterval: 100,
+  });
   await c.connect();
   await c.subscribe({ topics: [TOPICS.fraudDecisions, TOPICS.deadLetter], fromBeginning: true });
   await c.run({
@@ -50,7 +76,12 @@ async function watch(kafka: InstanceType<typeof Kafka>, ledger: EventLedger, see
       seen.results++;
       if (topic === TOPICS.deadLetter) {
         const reason = header(message.headers, H.reason) ?? '?';
-        seen.dead.push({ id, reason, detail: header(message.headers, H.detail), offset: header(message.headers, H.sourceOffset) });
+        seen.dead.push({
+          id,
+          reason,
+          detail: header(message.headers, H.detail),
+          offset: header(message.headers, H.sourceOffset),
+        });
         ledger.deadLettered(id, reason);
       } else ledger.decided(id, 'model', 'stub');
     },
@@ -79,10 +110,20 @@ test('a malformed event ends in dead-letter with its reason; valid ones get deci
       { id: 'ok-1', value: transactionToJson(a!) },
       { id: 'bad-json', value: '{"id": "x", "amount": 1' },
       { id: 'bad-schema', value: transactionToJson({ ...b!, amount: -5 }) },
-      { id: 'bad-channel', value: transactionToJson(b!).replace('"channel":"' + b!.channel, '"channel":"carrier-pigeon') },
+      {
+        id: 'bad-channel',
+        value: transactionToJson(b!).replace('"channel":"' + b!.channel, '"channel":"carrier-pigeon'),
+      },
     ];
     for (const m of msgs) ledger.produced(m.id, m.id.startsWith('bad'));
-    await producer.send({ topic: TOPICS.transactions, messages: msgs.map((m) => ({ key: 'u', value: m.value, headers: { [H.eventId]: m.id, [H.sentMs]: String(Date.now()) } })) });
+    await producer.send({
+      topic: TOPICS.transactions,
+      messages: msgs.map((m) => ({
+        key: 'u',
+        value: m.value,
+        headers: { [H.eventId]: m.id, [H.sentMs]: String(Date.now()) },
+      })),
+    });
     await until(() => ledger.outstanding === 0);
     const acc = ledger.finish(0);
     assert.is(acc.missing, 0);
@@ -122,9 +163,19 @@ test('windows close on the watermark to processed-events; an event beyond the al
     await producer.connect();
     const [base] = createTransactionStream({ seed: 4 }).take(1);
     const T = 1_800_000_000_000 - (1_800_000_000_000 % 60_000);
-    const at = (id: string, t: number, amount: number) => ({ key: 'u1', value: transactionToJson({ ...base!, id, userId: 'u1', eventTime: t, amount }), headers: { [H.eventId]: id } });
+    const at = (id: string, t: number, amount: number) => ({
+      key: 'u1',
+      value: transactionToJson({ ...base!, id, userId: 'u1', eventTime: t, amount }),
+      headers: { [H.eventId]: id },
+    });
     // one at a time, so each is its own chunk and the watermark moves between them
-    const sends = [at('a', T + 1_000, 10), at('b', T + 30_000, 20), at('c', T + 75_000, 1), at('late', T + 5_000, 99), at('d', T + 140_000, 1)];
+    const sends = [
+      at('a', T + 1_000, 10),
+      at('b', T + 30_000, 20),
+      at('c', T + 75_000, 1),
+      at('late', T + 5_000, 99),
+      at('d', T + 140_000, 1),
+    ];
     for (const m of sends) {
       ledger.produced(m.headers[H.eventId], false);
       await producer.send({ topic: TOPICS.transactions, messages: [m] });
@@ -132,10 +183,19 @@ test('windows close on the watermark to processed-events; an event beyond the al
     }
     await until(() => aggregates.length >= 2);
     assert.is(ledger.finish(0).missing, 0);
-    assert.equal(seen.dead.map((d) => [d.id, d.reason]), [['late', 'late']]);
+    assert.equal(
+      seen.dead.map((d) => [d.id, d.reason]),
+      [['late', 'late']],
+    );
     assert.match(seen.dead[0]?.detail ?? '', /watermark/);
     // watermark after c = T+65s closes [T, T+60s): a + b; after d = T+130s closes [T+60s, T+120s): c
-    assert.equal(aggregates.map((a) => [a.windowStart - T, a.count, a.sum]), [[0, 2, 30], [60_000, 1, 1]]);
+    assert.equal(
+      aggregates.map((a) => [a.windowStart - T, a.count, a.sum]),
+      [
+        [0, 2, 30],
+        [60_000, 1, 1],
+      ],
+    );
     assert.is(p.stats().late, 1);
     assert.is(p.stats().windowsClosed, 2);
   } finally {
@@ -152,13 +212,17 @@ test('a processor killed mid-chunk loses nothing: the survivor takes over and re
   let victim: StreamProcessor | undefined;
   let killed = false;
   // the victim dies while scoring its third chunk: that chunk's results are written but its offsets never resolve
-  const a = processor(broker, stubScorer(async (n) => {
-    if (n === 3 && !killed) {
-      killed = true;
-      void victim!.kill();
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }), { id: 'victim', chunkSize: 50 });
+  const a = processor(
+    broker,
+    stubScorer(async (n) => {
+      if (n === 3 && !killed) {
+        killed = true;
+        void victim!.kill();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }),
+    { id: 'victim', chunkSize: 50 },
+  );
   victim = a;
   const b = processor(broker, stubScorer(), { id: 'survivor', chunkSize: 50 });
   const ledger = new EventLedger();
@@ -172,8 +236,13 @@ test('a processor killed mid-chunk loses nothing: the survivor takes over and re
     await producer.connect();
     const txs = createTransactionStream({ seed: 9, users: { count: 300, zipf: 1 } }).take(N);
     for (const t of txs) ledger.produced(t.id, false);
-    const messages = txs.map((t, i) => ({ key: t.userId, value: i % 100 === 7 ? 'not json' : transactionToJson(t), headers: { [H.eventId]: t.id } }));
-    for (let i = 0; i < N; i += 200) await producer.send({ topic: TOPICS.transactions, messages: messages.slice(i, i + 200) });
+    const messages = txs.map((t, i) => ({
+      key: t.userId,
+      value: i % 100 === 7 ? 'not json' : transactionToJson(t),
+      headers: { [H.eventId]: t.id },
+    }));
+    for (let i = 0; i < N; i += 200)
+      await producer.send({ topic: TOPICS.transactions, messages: messages.slice(i, i + 200) });
     await until(() => killed);
     await b.start();
     await until(() => ledger.outstanding === 0, 20_000);
@@ -203,12 +272,19 @@ test('without a lag function the group lag comes from admin offsets and is expor
     counter: (n: string) => ({ add: (v: number) => rec(n)(v) }),
     gauge: (n: string) => ({ set: (v: number) => rec(n)(v) }),
   };
-  const p = processor(broker, stubScorer(() => new Promise((r) => setTimeout(r, 30))), { lagEveryMs: 50, metrics, chunkSize: 20 });
+  const p = processor(
+    broker,
+    stubScorer(() => new Promise((r) => setTimeout(r, 30))),
+    { lagEveryMs: 50, metrics, chunkSize: 20 },
+  );
   const producer = kafka.producer();
   try {
     await producer.connect();
     const txs = createTransactionStream({ seed: 8 }).take(300);
-    await producer.send({ topic: TOPICS.transactions, messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })) });
+    await producer.send({
+      topic: TOPICS.transactions,
+      messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })),
+    });
     await p.start();
     await until(() => p.stats().decisions === 300);
     await until(() => (recorded.get('processor_lag') ?? []).length >= 3 && p.stats().lag === 0, 5000);
@@ -216,8 +292,17 @@ test('without a lag function the group lag comes from admin offsets and is expor
     assert.ok(lags.length >= 3, `lag samples ${lags.length}`);
     assert.ok(Math.max(...lags) > 0 && lags.every((x) => x >= 0 && x <= 300), lags.join(','));
     assert.is(p.stats().lag, 0);
-    assert.is((recorded.get('processor_decisions') ?? []).reduce((a, b) => a + b, 0), 300);
-    for (const n of ['processor_stage_features', 'processor_stage_inference', 'processor_stage_sink', 'processor_in_flight']) assert.ok(recorded.has(n), n);
+    assert.is(
+      (recorded.get('processor_decisions') ?? []).reduce((a, b) => a + b, 0),
+      300,
+    );
+    for (const n of [
+      'processor_stage_features',
+      'processor_stage_inference',
+      'processor_stage_sink',
+      'processor_in_flight',
+    ])
+      assert.ok(recorded.has(n), n);
   } finally {
     await producer.disconnect();
     await p.stop();
@@ -227,7 +312,11 @@ test('without a lag function the group lag comes from admin offsets and is expor
 
 test('backpressure pauses partitions when in-flight records pass the bound, and everything still ends', async () => {
   const { broker, kafka } = await env(4);
-  const p = processor(broker, stubScorer(() => new Promise((r) => setTimeout(r, 5))), { maxInFlight: 20, chunkSize: 10, concurrency: 4 });
+  const p = processor(
+    broker,
+    stubScorer(() => new Promise((r) => setTimeout(r, 5))),
+    { maxInFlight: 20, chunkSize: 10, concurrency: 4 },
+  );
   const ledger = new EventLedger();
   const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
   const producer = kafka.producer();
@@ -236,7 +325,10 @@ test('backpressure pauses partitions when in-flight records pass the bound, and 
     await producer.connect();
     const txs = createTransactionStream({ seed: 5, users: { count: 100, zipf: 1 } }).take(400);
     for (const t of txs) ledger.produced(t.id, false);
-    await producer.send({ topic: TOPICS.transactions, messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })) });
+    await producer.send({
+      topic: TOPICS.transactions,
+      messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })),
+    });
     w = await watch(kafka, ledger, seen);
     await p.start();
     await until(() => ledger.outstanding === 0);

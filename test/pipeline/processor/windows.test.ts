@@ -43,7 +43,10 @@ test('events later than the allowed lateness are reported late and counted, neve
   assert.is(w.add('u2', 30_000, 100, false), 'late');
   assert.is(w.late, 2);
   assert.is(w.add('u1', 5 * MIN, 3, false), 'ok'); // [5m, 10m) is open
-  assert.equal(w.flush().map((a) => [a.userId, a.windowStart, a.count, a.sum]), [['u1', 5 * MIN, 2, 4]]);
+  assert.equal(
+    w.flush().map((a) => [a.userId, a.windowStart, a.count, a.sum]),
+    [['u1', 5 * MIN, 2, 4]],
+  );
 });
 
 test('flush closes every open window at the end of input', () => {

@@ -7,7 +7,11 @@ import kafkajs from 'kafkajs';
 const { Kafka, logLevel } = kafkajs;
 
 test('pipelab broker --brokers 3 --port 0 serves metadata and stops cleanly on SIGINT', async () => {
-  const child = spawn(process.execPath, ['bin/pipelab.js', 'broker', '--port', '0', '--brokers', '3', '--partitions', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['bin/pipelab.js', 'broker', '--port', '0', '--brokers', '3', '--partitions', '4'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   try {
@@ -15,7 +19,10 @@ test('pipelab broker --brokers 3 --port 0 serves metadata and stops cleanly on S
       const t = setTimeout(() => reject(new Error(`no bootstrap line: ${out}`)), 20_000);
       child.stdout.on('data', () => {
         const m = /bootstrap (\S+)/.exec(out);
-        if (m) { clearTimeout(t); resolve(m[1]!.split(',')); }
+        if (m) {
+          clearTimeout(t);
+          resolve(m[1]!.split(','));
+        }
       });
     });
     assert.is(bootstrap.length, 3);
@@ -39,7 +46,9 @@ test('pipelab broker --brokers 3 --port 0 serves metadata and stops cleanly on S
 });
 
 test('a bad --brokers value exits 104 with a hint and no stack trace', async () => {
-  const child = spawn(process.execPath, ['bin/pipelab.js', 'broker', '--brokers', 'many'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/pipelab.js', 'broker', '--brokers', 'many'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const code = await new Promise<number | null>((r) => child.on('close', r));

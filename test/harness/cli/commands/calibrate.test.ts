@@ -17,7 +17,14 @@ const dir = mkdtempSync(join(tmpdir(), 'pipelab-calibrate-'));
 
 function liveLike(rate: number, file: string): string {
   const s = simulate({ durationMs: 3000, warmupMs: 500, arrivals: { kind: 'constant', rate } });
-  const live = { ...s, services: { kafka: { mode: 'embedded' } }, config: { target: { type: 'pipeline', processors: 2, partitions: 6 }, executors: { main: { executor: 'constant-arrival-rate', rate, duration: '3s' } } } };
+  const live = {
+    ...s,
+    services: { kafka: { mode: 'embedded' } },
+    config: {
+      target: { type: 'pipeline', processors: 2, partitions: 6 },
+      executors: { main: { executor: 'constant-arrival-rate', rate, duration: '3s' } },
+    },
+  };
   const p = join(dir, file);
   writeFileSync(p, JSON.stringify(live));
   return p;
@@ -29,7 +36,18 @@ const b = liveLike(400, 'b.json');
 test('prints predicted p50/p99/throughput beside the measured run with relative errors and the assumptions', () => {
   const r = run(a, '--measured', b);
   assert.is(r.status, 0, r.stderr);
-  for (const w of ['predicted', 'measured', 'rel. error', 'p50', 'p99', 'throughput', 'assumptions:', '2 processor(s)', '6 partitions']) assert.match(r.stdout, w);
+  for (const w of [
+    'predicted',
+    'measured',
+    'rel. error',
+    'p50',
+    'p99',
+    'throughput',
+    'assumptions:',
+    '2 processor(s)',
+    '6 partitions',
+  ])
+    assert.match(r.stdout, w);
   assert.match(r.stdout, /^400 +p50/m);
 });
 

@@ -17,13 +17,25 @@ function cli(...args: string[]): { code: number; out: string; err: string } {
 
 const rng = new Rng(11);
 const rows = (n: number, shift: number): string =>
-  'amount,country\n' + Array.from({ length: n }, () => `${rng.normal(50 + shift, 10).toFixed(3)},${rng.pick(['FR', 'DE', 'US'])}`).join('\n') + '\n';
+  'amount,country\n' +
+  Array.from({ length: n }, () => `${rng.normal(50 + shift, 10).toFixed(3)},${rng.pick(['FR', 'DE', 'US'])}`).join(
+    '\n',
+  ) +
+  '\n';
 writeFileSync(join(dir, 'ref.csv'), rows(500, 0));
 writeFileSync(join(dir, 'cur.csv'), rows(400, 15));
-writeFileSync(join(dir, 'cur.jsonl'), readFileSync(join(dir, 'cur.csv'), 'utf8').trim().split('\n').slice(1).map((l) => {
-  const [a, c] = l.split(',');
-  return JSON.stringify({ amount: Number(a), country: c });
-}).join('\n') + '\n');
+writeFileSync(
+  join(dir, 'cur.jsonl'),
+  readFileSync(join(dir, 'cur.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => {
+      const [a, c] = l.split(',');
+      return JSON.stringify({ amount: Number(a), country: c });
+    })
+    .join('\n') + '\n',
+);
 
 test('compare prints a per-column table and the dataset verdict', () => {
   const r = cli('drift', 'compare', join(dir, 'ref.csv'), join(dir, 'cur.csv'));
@@ -37,13 +49,34 @@ test('compare --json is stable JSON; CSV and JSON lines give the same numbers', 
   const a = JSON.parse(cli('drift', 'compare', join(dir, 'ref.csv'), join(dir, 'cur.csv'), '--json').out);
   const b = JSON.parse(cli('drift', 'compare', join(dir, 'ref.csv'), join(dir, 'cur.jsonl'), '--json').out);
   assert.equal(Object.keys(a), ['reference', 'current', 'method', 'columns', 'dataset']);
-  assert.equal(Object.keys(a.columns[0]), ['column', 'kind', 'method', 'statistic', 'pvalue', 'threshold', 'drift', 'detail']);
+  assert.equal(Object.keys(a.columns[0]), [
+    'column',
+    'kind',
+    'method',
+    'statistic',
+    'pvalue',
+    'threshold',
+    'drift',
+    'detail',
+  ]);
   assert.equal(a.columns, b.columns);
   assert.is(a.columns[0].drift, true);
 });
 
 test('compare --method psi --columns amount uses PSI on that column only', () => {
-  const r = JSON.parse(cli('drift', 'compare', join(dir, 'ref.csv'), join(dir, 'cur.csv'), '--method', 'psi', '--columns', 'amount', '--json').out);
+  const r = JSON.parse(
+    cli(
+      'drift',
+      'compare',
+      join(dir, 'ref.csv'),
+      join(dir, 'cur.csv'),
+      '--method',
+      'psi',
+      '--columns',
+      'amount',
+      '--json',
+    ).out,
+  );
   assert.is(r.columns.length, 1);
   assert.is(r.columns[0].method, 'psi');
   assert.is(r.columns[0].pvalue, null);

@@ -14,7 +14,12 @@ const tmp = mkdtempSync(join(tmpdir(), 'pipelab-export-'));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function cli(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const noStack = (s: string) => assert.not.match(s, /\n\s+at .+:\d+:\d+/, 'no stack trace');

@@ -13,7 +13,11 @@ const dir = mkdtempSync(join(tmpdir(), 'pipelab-generate-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/pipelab.js', 'generate', ...args], { cwd: root, encoding: 'buffer', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['bin/pipelab.js', 'generate', ...args], {
+    cwd: root,
+    encoding: 'buffer',
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
 }
 
@@ -29,15 +33,24 @@ test('JSON lines on stdout are the library stream, and repeatable', () => {
 });
 
 test('an Avro container file written with --out decodes to the same events, byte-identical per seed', async () => {
-  const f1 = join(dir, 'a.avro'), f2 = join(dir, 'b.avro');
+  const f1 = join(dir, 'a.avro'),
+    f2 = join(dir, 'b.avro');
   for (const f of [f1, f2]) assert.is(cli('user-events', '-n', '300', '-f', 'avro', '-o', f, '--seed', 'x').code, 0);
   assert.equal(readFileSync(f1), readFileSync(f2));
   const got: unknown[] = [];
   await new Promise<void>((resolve, reject) =>
-    avro.createFileDecoder(f1).on('data', (d: object) => got.push({ ...d })).on('end', resolve).on('error', reject),
+    avro
+      .createFileDecoder(f1)
+      .on('data', (d: object) => got.push({ ...d }))
+      .on('end', resolve)
+      .on('error', reject),
   );
   assert.is(got.length, 300);
-  const stdout = cli('user-events', '-n', '300', '--seed', 'x').stdout.toString().trimEnd().split('\n').map((l) => JSON.parse(l));
+  const stdout = cli('user-events', '-n', '300', '--seed', 'x')
+    .stdout.toString()
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(got, stdout);
 });
 
@@ -68,7 +81,11 @@ test('an unknown generator exits 104 listing the known ones', () => {
 test('--start, --arrivals constant and --rate set the event times', () => {
   const r = cli('user-events', '-n', '5', '--start', '2026-03-01T00:00:00Z', '--arrivals', 'constant', '--rate', '100');
   assert.is(r.code, 0, r.stderr);
-  const times = r.stdout.toString().trimEnd().split('\n').map((l) => JSON.parse(l).eventTime);
+  const times = r.stdout
+    .toString()
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l).eventTime);
   const t0 = Date.parse('2026-03-01T00:00:00Z');
   assert.equal(times, [t0, t0 + 10, t0 + 20, t0 + 30, t0 + 40]);
 });
@@ -83,7 +100,8 @@ test('a transactions-only flag on user-events exits 104 naming the flag', () => 
 test('--help lists the generators and the flags', () => {
   const r = spawnSync(process.execPath, ['bin/pipelab.js', 'generate', '--help'], { cwd: root, encoding: 'utf8' });
   assert.is(r.status, 0);
-  for (const s of ['transactions', 'user-events', '--count', '--format', '--fraud-rate', '--zipf']) assert.match(r.stdout, s);
+  for (const s of ['transactions', 'user-events', '--count', '--format', '--fraud-rate', '--zipf'])
+    assert.match(r.stdout, s);
 });
 
 test.run();

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'pipelab-cli-model-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/pipelab.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['bin/pipelab.js', ...args], { encoding: 'utf8', timeout: 120_000 });
 
 test('`pipelab model train` writes a version folder and prints its metrics', () => {
   const r = cli('model', 'train', 'vt', '--count', '3000', '--epochs', '2', '--seed', '3', '--out', dir);

@@ -33,7 +33,24 @@ test('`pipelab process` consumes transactions and writes decisions, then stops o
   registerKafkajsCodecs(); // the processor writes lz4 by default
   const broker = await startBroker({ minSessionTimeoutMs: 100 });
   const kafka = new kafkajs.Kafka({ brokers: broker.bootstrap, logLevel: kafkajs.logLevel.NOTHING });
-  const child = spawn(process.execPath, [CLI, 'process', '--kafka', broker.bootstrap.join(','), '--redis-mode', 'embedded', '--partitions', '2', '--stats', '0', '--session-timeout', '1500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'process',
+      '--kafka',
+      broker.bootstrap.join(','),
+      '--redis-mode',
+      'embedded',
+      '--partitions',
+      '2',
+      '--stats',
+      '0',
+      '--session-timeout',
+      '1500',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -42,7 +59,8 @@ test('`pipelab process` consumes transactions and writes decisions, then stops o
   const consumer = kafka.consumer({ groupId: 'w', maxWaitTimeInMs: 20, sessionTimeout: 3000, heartbeatInterval: 100 });
   try {
     const t0 = Date.now();
-    while (!/consuming transactions/.test(out) && child.exitCode === null && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+    while (!/consuming transactions/.test(out) && child.exitCode === null && Date.now() - t0 < 30_000)
+      await new Promise((r) => setTimeout(r, 50));
     assert.match(out, /kafka: external/);
     assert.match(out, /processor .* consuming transactions from 127\.0\.0\.1:\d+ \(group pipelab-processor\)/);
     const seen = new Set<string>();
@@ -51,7 +69,10 @@ test('`pipelab process` consumes transactions and writes decisions, then stops o
     await consumer.run({ eachMessage: async ({ message }) => void seen.add(header(message.headers, H.eventId)!) });
     await producer.connect();
     const txs = createTransactionStream({ seed: 11 }).take(50);
-    await producer.send({ topic: TOPICS.transactions, messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })) });
+    await producer.send({
+      topic: TOPICS.transactions,
+      messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })),
+    });
     const t1 = Date.now();
     while (seen.size < 50 && Date.now() - t1 < 20_000) await new Promise((r) => setTimeout(r, 50));
     assert.is(seen.size, 50, out);

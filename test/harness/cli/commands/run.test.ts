@@ -30,7 +30,13 @@ test('pipelab run on the spike scenario writes every standard report file plus t
   const r = cli(['run', 'scenarios/autoscale-spike.ts', '--duration', '4m30s', '--out', spike, '--quiet']);
   assert.is(r.code, 99, r.err + r.out);
   noStack(r.err);
-  for (const f of ['summary.json', 'summary.md', 'junit.xml', 'report.html', ...CHARTS.flatMap((c) => [`charts/${c}.svg`, `charts/${c}.png`])]) {
+  for (const f of [
+    'summary.json',
+    'summary.md',
+    'junit.xml',
+    'report.html',
+    ...CHARTS.flatMap((c) => [`charts/${c}.svg`, `charts/${c}.png`]),
+  ]) {
     assert.ok(existsSync(join(spike, f)) && statSync(join(spike, f)).size > 100, f);
   }
   const s = JSON.parse(readFileSync(join(spike, 'summary.json'), 'utf8'));
@@ -47,12 +53,14 @@ test('pipelab run on the spike scenario writes every standard report file plus t
 test("the spike report's scale-out table shows the seed table's delays: 60 s (CPU), 20 s (cache), 30 s (lag), 45 s (model)", () => {
   const md = readFileSync(join(spike, 'summary.md'), 'utf8');
   const rows = md.split('\n').filter((l) => /^\| (consumers|modelServers|featureStore) \| \d+ → \d+ \|/.test(l));
-  const delay = (group: string, metric: string) => rows.filter((l) => l.startsWith(`| ${group} `) && l.includes(`| ${metric} |`)).map((l) => l.split('|')[5]!.trim());
+  const delay = (group: string, metric: string) =>
+    rows.filter((l) => l.startsWith(`| ${group} `) && l.includes(`| ${metric} |`)).map((l) => l.split('|')[5]!.trim());
   assert.equal([...new Set(delay('consumers', 'cpu'))], ['60 s'], rows.join('\n'));
   assert.equal([...new Set(delay('featureStore', 'cache_miss_pct'))], ['20 s']);
   assert.equal([...new Set(delay('consumers', 'consumer_lag'))], ['30 s']);
   assert.equal([...new Set(delay('modelServers', 'model_response_ms'))], ['45 s']);
-  for (const w of ['SLO-violation minutes', 'time to recover', 'cost per hour', 'cost per million events']) assert.match(md, w);
+  for (const w of ['SLO-violation minutes', 'time to recover', 'cost per hour', 'cost per million events'])
+    assert.match(md, w);
   const html = readFileSync(join(spike, 'report.html'), 'utf8');
   assert.match(html, '<table id="scale-outs">');
   assert.match(html, 'id="chart-sim-replicas"');
@@ -71,7 +79,14 @@ test('a bad simulation scenario exits 104 before anything runs, naming every fie
     const r = cli([cmd, 'test/fixtures/scenarios/sim-bad.ts', ...(cmd === 'run' ? ['--out', join(tmp, 'bad')] : [])]);
     assert.is(r.code, 104, r.err);
     noStack(r.err);
-    for (const w of ['/partitions', '/modelServer/batchSize', '/thresholds/e2e_latency/0', '/thresholds/latency', 'hint:']) assert.match(r.err, w);
+    for (const w of [
+      '/partitions',
+      '/modelServer/batchSize',
+      '/thresholds/e2e_latency/0',
+      '/thresholds/latency',
+      'hint:',
+    ])
+      assert.match(r.err, w);
     assert.not.ok(existsSync(join(tmp, 'bad')));
   }
   const rate = cli(['run', 'scenarios/autoscale-spike.ts', '--rate', '100']);
@@ -82,7 +97,8 @@ test('a bad simulation scenario exits 104 before anything runs, naming every fie
 test('diurnal validates (the plan names the model and the autoscalers) and runs with a short duration', () => {
   const v = cli(['validate', 'scenarios/diurnal.ts']);
   assert.is(v.code, 0, v.err);
-  for (const w of ['simulation scenario diurnal is valid', 'simulated time: 24h', 'KEDA', 'modelServers']) assert.match(v.out, w);
+  for (const w of ['simulation scenario diurnal is valid', 'simulated time: 24h', 'KEDA', 'modelServers'])
+    assert.match(v.out, w);
   const out = join(tmp, 'diurnal');
   const r = cli(['run', 'scenarios/diurnal.ts', '--duration', '3m', '--out', out, '--quiet']);
   assert.is(r.code, 0, r.err + r.out);

@@ -8,7 +8,8 @@ const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'sim', 'que
 test('pipelab sim queue prints simulated and analytic figures side by side', () => {
   const r = run('--model', 'mmc', '--lambda', '40', '--mu', '10', '--servers', '5', '--events', '20000');
   assert.is(r.status, 0, r.stderr);
-  for (const w of ['mean wait', 'mean response', 'P(wait)', 'utilisation', 'simulated', 'analytic', 'rel. error']) assert.match(r.stdout, w);
+  for (const w of ['mean wait', 'mean response', 'P(wait)', 'utilisation', 'simulated', 'analytic', 'rel. error'])
+    assert.match(r.stdout, w);
 });
 
 test('--json gives both figure sets and the relative errors', () => {

@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import { Hpa, type HpaSpec } from '../../../../harness/sim/autoscale/hpa.ts';
 import type { PodSample } from '../../../../harness/sim/autoscale/types.ts';
 
-const cpu = (target: number): HpaSpec['metrics'][number] => ({ type: 'Resource', name: 'cpu', target: { type: 'Utilization', value: target } });
+const cpu = (target: number): HpaSpec['metrics'][number] => ({
+  type: 'Resource',
+  name: 'cpu',
+  target: { type: 'Utilization', value: target },
+});
 const pods = (ready: (number | undefined)[], notReady = 0): PodSample[] => [
   ...ready.map((v) => ({ ready: true, values: { cpu: v } })),
   ...Array.from({ length: notReady }, () => ({ ready: false, values: {} })),
@@ -18,7 +22,11 @@ test('inside the ±0.1 tolerance band nothing changes; just outside it the ceili
 });
 
 test('a per-direction tolerance (KEP-4951) widens only its side of the band', () => {
-  const h = new Hpa({ maxReplicas: 20, metrics: [cpu(50)], behavior: { scaleUp: { tolerance: 0 }, scaleDown: { tolerance: 0.5, stabilizationWindowSeconds: 0 } } });
+  const h = new Hpa({
+    maxReplicas: 20,
+    metrics: [cpu(50)],
+    behavior: { scaleUp: { tolerance: 0 }, scaleDown: { tolerance: 0.5, stabilizationWindowSeconds: 0 } },
+  });
   assert.is(h.decide({ nowMs: 0, currentReplicas: 4, pods: even(4, 52) }).final, 5); // ratio 1.04 > 1 + 0
   assert.is(h.decide({ nowMs: 15_000, currentReplicas: 5, pods: even(5, 30) }).final, 5); // ratio 0.6 ≥ 1 − 0.5
 });
@@ -27,7 +35,10 @@ test('the ceiling is guarded against floating-point noise', () => {
   const h = new Hpa({ maxReplicas: 20, metrics: [cpu(70)] });
   // 10 pods × 0.7·10/0.7 would be 10.000000000000002 → 11 without the guard; ratio 1.43 → ceil(14.2857)
   assert.is(h.decide({ nowMs: 0, currentReplicas: 10, pods: even(10, 100) }).final, 15);
-  const e = new Hpa({ maxReplicas: 20, metrics: [{ type: 'External', name: 'q', target: { type: 'AverageValue', value: 0.1 } }] });
+  const e = new Hpa({
+    maxReplicas: 20,
+    metrics: [{ type: 'External', name: 'q', target: { type: 'AverageValue', value: 0.1 } }],
+  });
   assert.is(e.decide({ nowMs: 0, currentReplicas: 1, pods: [], external: { q: 0.7 } }).final, 4); // legacy cap max(2,4)
   assert.is(e.decide({ nowMs: 15_000, currentReplicas: 4, pods: [], external: { q: 0.7 } }).recommendation, 7); // 0.7/0.1 = 7.000000000000001
 });
@@ -64,22 +75,46 @@ test('selectPolicy Min takes the smaller limit and Disabled blocks the direction
   const off = new Hpa({ maxReplicas: 100, metrics: [cpu(10)], behavior: { scaleUp: { selectPolicy: 'Disabled' } } });
   assert.is(off.decide({ nowMs: 0, currentReplicas: 2, pods: even(2, 100) }).final, 2);
   const downMin = new Hpa({
-    maxReplicas: 100, metrics: [cpu(50)],
-    behavior: { scaleDown: { stabilizationWindowSeconds: 0, selectPolicy: 'Min', policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }, { type: 'Percent', value: 50, periodSeconds: 60 }] } },
+    maxReplicas: 100,
+    metrics: [cpu(50)],
+    behavior: {
+      scaleDown: {
+        stabilizationWindowSeconds: 0,
+        selectPolicy: 'Min',
+        policies: [
+          { type: 'Pods', value: 1, periodSeconds: 60 },
+          { type: 'Percent', value: 50, periodSeconds: 60 },
+        ],
+      },
+    },
   });
   assert.is(downMin.decide({ nowMs: 0, currentReplicas: 10, pods: even(10, 5) }).final, 9); // Min change: max(9, 5)
   assert.is(downMin.decide({ nowMs: 30_000, currentReplicas: 9, pods: even(9, 5) }).final, 9); // period start 10 → 9 already used
   const downMax = new Hpa({
-    maxReplicas: 100, metrics: [cpu(50)],
-    behavior: { scaleDown: { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }, { type: 'Percent', value: 50, periodSeconds: 60 }] } },
+    maxReplicas: 100,
+    metrics: [cpu(50)],
+    behavior: {
+      scaleDown: {
+        stabilizationWindowSeconds: 0,
+        policies: [
+          { type: 'Pods', value: 1, periodSeconds: 60 },
+          { type: 'Percent', value: 50, periodSeconds: 60 },
+        ],
+      },
+    },
   });
   assert.is(downMax.decide({ nowMs: 0, currentReplicas: 10, pods: even(10, 5) }).final, 5); // Max change: min(9, 5)
 });
 
 test('behavior scale-up stabilization takes the minimum recommendation in its window', () => {
-  const h = new Hpa({ maxReplicas: 100, metrics: [cpu(50)], behavior: { scaleUp: { stabilizationWindowSeconds: 60 } } });
+  const h = new Hpa({
+    maxReplicas: 100,
+    metrics: [cpu(50)],
+    behavior: { scaleUp: { stabilizationWindowSeconds: 60 } },
+  });
   assert.is(h.decide({ nowMs: 0, currentReplicas: 4, pods: even(4, 50) }).final, 4);
-  for (const t of [15_000, 30_000, 45_000]) assert.is(h.decide({ nowMs: t, currentReplicas: 4, pods: even(4, 100) }).final, 4);
+  for (const t of [15_000, 30_000, 45_000])
+    assert.is(h.decide({ nowMs: t, currentReplicas: 4, pods: even(4, 100) }).final, 4);
   const d = h.decide({ nowMs: 60_000, currentReplicas: 4, pods: even(4, 100) }); // t=0 (4) leaves the window
   assert.is(d.stabilized, 8);
   assert.is(d.final, 8);
@@ -114,7 +149,11 @@ test('pods with a missing metric count as at-target on scale-down and 0 on scale
 });
 
 test('with several metrics the largest proposal wins; a missing metric blocks a scale-down', () => {
-  const h = new Hpa({ maxReplicas: 20, downscaleStabilizationMs: 0, metrics: [cpu(50), { type: 'External', name: 'lag', target: { type: 'AverageValue', value: 100 } }] });
+  const h = new Hpa({
+    maxReplicas: 20,
+    downscaleStabilizationMs: 0,
+    metrics: [cpu(50), { type: 'External', name: 'lag', target: { type: 'AverageValue', value: 100 } }],
+  });
   const d = h.decide({ nowMs: 0, currentReplicas: 4, pods: even(4, 50), external: { lag: 700 } });
   assert.is(d.recommendation, 7);
   assert.equal(d.metrics, { cpu: 50, lag: 700 });
@@ -136,19 +175,41 @@ test('every decision is logged with its inputs and a reason', () => {
   h.decide({ nowMs: 0, currentReplicas: 1, pods: even(1, 500) });
   assert.is(h.log.length, 1);
   const d = h.log[0]!;
-  assert.equal({ ...d, reason: undefined }, { timeMs: 0, controller: 'cpu-hpa', target: 'processors', metrics: { cpu: 500 }, current: 1, recommendation: 10, stabilized: 10, final: 4, reason: undefined, metric: 'cpu' });
+  assert.equal(
+    { ...d, reason: undefined },
+    {
+      timeMs: 0,
+      controller: 'cpu-hpa',
+      target: 'processors',
+      metrics: { cpu: 500 },
+      current: 1,
+      recommendation: 10,
+      stabilized: 10,
+      final: 4,
+      reason: undefined,
+      metric: 'cpu',
+    },
+  );
   assert.match(d.reason, /scale-up limit/);
 });
 
 test('with behavior but no scale-down window, the controller flag (downscaleStabilizationMs) applies', () => {
-  const h = new Hpa({ maxReplicas: 100, metrics: [cpu(50)], behavior: { scaleUp: {} }, downscaleStabilizationMs: 30_000 });
+  const h = new Hpa({
+    maxReplicas: 100,
+    metrics: [cpu(50)],
+    behavior: { scaleUp: {} },
+    downscaleStabilizationMs: 30_000,
+  });
   assert.is(h.decide({ nowMs: 0, currentReplicas: 8, pods: even(8, 50) }).final, 8);
   assert.is(h.decide({ nowMs: 15_000, currentReplicas: 8, pods: even(8, 25) }).final, 8);
   assert.is(h.decide({ nowMs: 30_000, currentReplicas: 8, pods: even(8, 25) }).final, 4);
 });
 
 test('an Object metric with a Value target scales by ratio × ready pods', () => {
-  const h = new Hpa({ maxReplicas: 20, metrics: [{ type: 'Object', name: 'miss', target: { type: 'Value', value: 15 } }] });
+  const h = new Hpa({
+    maxReplicas: 20,
+    metrics: [{ type: 'Object', name: 'miss', target: { type: 'Value', value: 15 } }],
+  });
   // 30 % misses vs 15 %: ratio 2 × 3 ready pods (1 not ready) = 6
   assert.is(h.decide({ nowMs: 0, currentReplicas: 4, pods: pods([1, 1, 1], 1), external: { miss: 30 } }).final, 6);
 });

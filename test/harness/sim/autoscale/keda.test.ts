@@ -33,7 +33,10 @@ test('allowIdleConsumers lifts the cap; limitToPartitionsWithLag caps at partiti
 });
 
 test('a partition with no committed offset counts 1 under latest and its log end under earliest', () => {
-  const p: KafkaPartitionOffsets[] = [{ latest: 70, committed: null }, { latest: 5, committed: 5 }];
+  const p: KafkaPartitionOffsets[] = [
+    { latest: 70, committed: null },
+    { latest: 5, committed: 5 },
+  ];
   assert.is(kafkaTotalLag(p).rawLag, 1);
   assert.is(kafkaTotalLag(p, { offsetResetPolicy: 'earliest' }).rawLag, 70);
   assert.is(kafkaTotalLag(p, { scaleToZeroOnInvalidOffset: true }).rawLag, 0);

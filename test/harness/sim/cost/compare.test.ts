@@ -5,11 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { simulate } from '../../../../harness/sim/simulate.ts';
-import { compareRow, formatCompareTable, sloViolationMinutes, compareChartSpec } from '../../../../harness/sim/cost/compare.ts';
+import {
+  compareRow,
+  formatCompareTable,
+  sloViolationMinutes,
+  compareChartSpec,
+} from '../../../../harness/sim/cost/compare.ts';
 import { loadCatalogue } from '../../../../harness/sim/cost/catalogue.ts';
 
 const cat = loadCatalogue();
-const run = (rate: number, name: string) => simulate({ name, durationMs: 20_000, seed: 1, arrivals: { kind: 'poisson', rate }, slo: { p99Ms: 50 } });
+const run = (rate: number, name: string) =>
+  simulate({ name, durationMs: 20_000, seed: 1, arrivals: { kind: 'poisson', rate }, slo: { p99Ms: 50 } });
 
 test('rows carry p99, throughput, cost and SLO minutes; the table lists every run', () => {
   const a = compareRow('a', run(1000, 'a'), { catalogue: cat, sloP99Ms: 50 });
@@ -25,9 +31,15 @@ test('rows carry p99, throughput, cost and SLO minutes; the table lists every ru
 });
 
 test('the comparison chart spec has one bar per run in the given order and the SLO rule', () => {
-  const rows = [compareRow('b-run', run(1000, 'b'), { catalogue: cat, sloP99Ms: 50 }), compareRow('a-run', run(2000, 'a'), { catalogue: cat, sloP99Ms: 50 })];
+  const rows = [
+    compareRow('b-run', run(1000, 'b'), { catalogue: cat, sloP99Ms: 50 }),
+    compareRow('a-run', run(2000, 'a'), { catalogue: cat, sloP99Ms: 50 }),
+  ];
   const spec = compareChartSpec(rows) as { data: { values: { run: string }[] }; hconcat: unknown[] };
-  assert.equal(spec.data.values.map((v) => v.run), ['b-run', 'a-run']);
+  assert.equal(
+    spec.data.values.map((v) => v.run),
+    ['b-run', 'a-run'],
+  );
   assert.is(spec.hconcat.length, 2);
   assert.match(JSON.stringify(spec), /"slo":50/);
 });
@@ -45,10 +57,17 @@ test('pipelab compare prints the table for files and run directories, and refuse
     writeFileSync(join(dir, 'run-a', 'summary.json'), JSON.stringify(run(1000, 'a')));
     writeFileSync(join(dir, 'b.json'), JSON.stringify(run(2000, 'b')));
     const bin = new URL('../../../../bin/pipelab.js', import.meta.url).pathname;
-    const ok = spawnSync(process.execPath, [bin, 'compare', join(dir, 'run-a'), join(dir, 'b.json'), '--json', '--chart', join(dir, 'c.svg')], { encoding: 'utf8' });
+    const ok = spawnSync(
+      process.execPath,
+      [bin, 'compare', join(dir, 'run-a'), join(dir, 'b.json'), '--json', '--chart', join(dir, 'c.svg')],
+      { encoding: 'utf8' },
+    );
     assert.is(ok.status, 0, ok.stderr);
     const rows = JSON.parse(ok.stdout);
-    assert.equal(rows.map((r: { label: string }) => r.label), ['a (run-a)', 'b (b)']);
+    assert.equal(
+      rows.map((r: { label: string }) => r.label),
+      ['a (run-a)', 'b (b)'],
+    );
     assert.match(readFileSync(join(dir, 'c.svg'), 'utf8'), /^<svg/);
     const bad = spawnSync(process.execPath, [bin, 'compare', join(dir, 'b.json')], { encoding: 'utf8' });
     assert.is(bad.status, 104);

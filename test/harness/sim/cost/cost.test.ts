@@ -5,8 +5,18 @@ import { configCost, runCost } from '../../../../harness/sim/cost/cost.ts';
 import { PipelabError } from '../../../../errors.ts';
 import type { RunSummary } from '../../../../results/types.ts';
 
-const cat = parseCatalogue({ currency: 'USD', instances: { small: { vcpu: 2, memoryGiB: 4, onDemand: 0.1, spot: 0.03 }, big: { vcpu: 8, memoryGiB: 32, onDemand: 0.4, reserved: 0.25 } } });
-const spec = { consumers: { instance: 'small' }, modelServers: { instance: 'big', pricing: 'reserved' as const }, featureStore: { instance: 'small', pricing: 'spot' as const, instancesPerReplica: 0.5 } };
+const cat = parseCatalogue({
+  currency: 'USD',
+  instances: {
+    small: { vcpu: 2, memoryGiB: 4, onDemand: 0.1, spot: 0.03 },
+    big: { vcpu: 8, memoryGiB: 32, onDemand: 0.4, reserved: 0.25 },
+  },
+});
+const spec = {
+  consumers: { instance: 'small' },
+  modelServers: { instance: 'big', pricing: 'reserved' as const },
+  featureStore: { instance: 'small', pricing: 'spot' as const, instancesPerReplica: 0.5 },
+};
 
 test('the shipped example catalogue loads and prices its instances', () => {
   const c = loadCatalogue();
@@ -42,7 +52,10 @@ test('spot and reserved fall back to on-demand when the catalogue has no such pr
 });
 
 test('an unknown instance type or a broken catalogue is a PipelabError with the path', () => {
-  assert.throws(() => hourlyPrice(cat, 'huge'), (e: unknown) => e instanceof PipelabError && /huge/.test(e.message));
+  assert.throws(
+    () => hourlyPrice(cat, 'huge'),
+    (e: unknown) => e instanceof PipelabError && /huge/.test(e.message),
+  );
   try {
     parseCatalogue({ instances: { x: { vcpu: 2, memoryGiB: 4 } } });
     assert.unreachable();

@@ -23,7 +23,15 @@ test('thresholds: KS drifts at p ≤ 0.05, distances at ≥ 0.1', () => {
 });
 
 test('dataset drift when the drifted share reaches 0.5', () => {
-  const col = (drift: boolean) => ({ column: 'c', kind: 'numeric' as const, method: 'ks' as const, statistic: 0, pvalue: 0, threshold: 0.05, drift });
+  const col = (drift: boolean) => ({
+    column: 'c',
+    kind: 'numeric' as const,
+    method: 'ks' as const,
+    statistic: 0,
+    pvalue: 0,
+    threshold: 0.05,
+    drift,
+  });
   assert.ok(datasetDrift([col(true), col(false)]).datasetDrift);
   assert.not.ok(datasetDrift([col(true), col(false), col(false)]).datasetDrift);
   assert.not.ok(datasetDrift([]).datasetDrift);

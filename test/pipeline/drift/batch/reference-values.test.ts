@@ -31,7 +31,8 @@ test('ks_2samp statistic and p-value match scipy, exact and asymptotic, with tie
 });
 
 test('kstwo.sf matches scipy across its sub-algorithms', () => {
-  for (const c of ref.kstwoSf as Array<{ n: number; d: number; sf: number }>) near(kolmogorovSf(c.n, c.d), c.sf, `kstwo n=${c.n} d=${c.d}`);
+  for (const c of ref.kstwoSf as Array<{ n: number; d: number; sf: number }>)
+    near(kolmogorovSf(c.n, c.d), c.sf, `kstwo n=${c.n} d=${c.d}`);
 });
 
 test('Wasserstein-1 raw and Evidently-normed match scipy', () => {
@@ -44,7 +45,8 @@ test('Wasserstein-1 raw and Evidently-normed match scipy', () => {
 
 test('PSI with Evidently sturges bins and with reference deciles matches numpy', () => {
   for (const c of ref.psi as Array<Pair & { evidently: number; quantile10: number; evidentlyBins: number }>) {
-    const x = sample(c.a), y = sample(c.b);
+    const x = sample(c.a),
+      y = sample(c.b);
     const e = psi(x, y, { binning: 'evidently', numeric: true });
     assert.is(e.shares.reference.length, c.evidentlyBins, `bins ${c.a.seed}`);
     near(e.statistic, c.evidently, `psi evidently ${c.a.seed}`);
@@ -70,7 +72,8 @@ test('chi-square statistic and p-value match scipy.stats.chisquare as Evidently 
 });
 
 test('chi-square survival and the normal CDF match scipy deep in the tails', () => {
-  for (const c of ref.chi2Sf as Array<{ x: number; df: number; sf: number }>) near(chi2Sf(c.x, c.df), c.sf, `chi2.sf(${c.x}, ${c.df})`);
+  for (const c of ref.chi2Sf as Array<{ x: number; df: number; sf: number }>)
+    near(chi2Sf(c.x, c.df), c.sf, `chi2.sf(${c.x}, ${c.df})`);
   for (const c of ref.normCdf as Array<{ x: number; cdf: number }>) near(normalCdf(c.x), c.cdf, `norm.cdf(${c.x})`);
 });
 

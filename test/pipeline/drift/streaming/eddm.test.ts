@@ -23,7 +23,9 @@ test('hand-worked: the level is (mean + 2·sd of error gaps) over its maximum, r
   for (let i = 0; i < 400; i++) xs.push(i % 10 === 9 ? 1 : 0);
   for (let i = 0; i < 200; i++) xs.push(1);
   const gaps: number[] = [];
-  let last = 0, max = -1, expected = -1;
+  let last = 0,
+    max = -1,
+    expected = -1;
   xs.forEach((x, i) => {
     const n = i + 1;
     if (x !== 1 || expected >= 0) return;

@@ -16,8 +16,14 @@ test('hand-worked: 0, 0, 10 with λ = 1, δ = 0, α = 1 drifts on the third valu
 test("hand-worked: a drop is caught by the 'down' side and ignored by 'up'", () => {
   const xs = [10, 10, 0];
   // deviations 0, 0, −20/3 → S⁻ = 0, 0, −6.67; max S⁻ = 0 (it starts at −1) → 6.67 > 1
-  assert.equal(driftIndices(new PageHinkley({ minInstances: 1, threshold: 1, delta: 0, alpha: 1, mode: 'down' }), xs), [2]);
-  assert.equal(driftIndices(new PageHinkley({ minInstances: 1, threshold: 1, delta: 0, alpha: 1, mode: 'up' }), xs), []);
+  assert.equal(
+    driftIndices(new PageHinkley({ minInstances: 1, threshold: 1, delta: 0, alpha: 1, mode: 'down' }), xs),
+    [2],
+  );
+  assert.equal(
+    driftIndices(new PageHinkley({ minInstances: 1, threshold: 1, delta: 0, alpha: 1, mode: 'up' }), xs),
+    [],
+  );
 });
 
 test('nothing is flagged before min_instances observations', () => {
