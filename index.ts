@@ -47,8 +47,8 @@ export {
   compileThresholdsOrThrow,
   parseExpression,
   parseMetricKey,
-  parseDuration,
 } from './harness/thresholds/index.ts';
+export { parseDuration, parseDurationResult, formatDuration } from './results/duration.ts';
 export type { CompiledThresholds, ThresholdsConfig, ThresholdSpec } from './harness/thresholds/api.ts';
 // --- generators: seeded event streams, arrival processes, key skew, drift, serialisation ---
 export { createArrivals, parseArrivalSpec, ArrivalSpecSchema, ARRIVAL_KINDS } from './generators/arrivals.ts';
@@ -218,7 +218,6 @@ export {
   loadScenario,
   validateScenario,
   planScenario,
-  formatDuration,
 } from './harness/scenario/index.ts';
 export type {
   Scenario,

@@ -7,7 +7,7 @@ import { PipelabError } from '../../errors.ts';
 import type { Issue } from '../../errors.ts';
 import { RESOLUTION_ORDER } from '../services/types.ts';
 import type { ScenarioOverrides } from '../runner/api.ts';
-import { tryParseDuration } from '../scenario/duration.ts';
+import { tryParseDuration } from '../../results/duration.ts';
 
 export interface RunFlags {
   seed?: string;

@@ -4,7 +4,7 @@
  * i · timeUnit/rate. Latency is measured from that due time.
  */
 import { z } from 'zod';
-import { parseDuration } from '../scenario/duration.ts';
+import { parseDuration } from '../../results/duration.ts';
 import { positiveDuration, positiveInt, positiveNumber, strictObject } from '../scenario/fields.ts';
 import { type ArrivalPlan, runArrivals } from './common.ts';
 import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';

@@ -3,7 +3,7 @@
  * the next iteration starts when the previous one ends, so a slow target slows the load).
  */
 import { z } from 'zod';
-import { parseDuration } from '../scenario/duration.ts';
+import { parseDuration } from '../../results/duration.ts';
 import { positiveDuration, positiveInt, strictObject } from '../scenario/fields.ts';
 import { runVus, type VuPlan } from './common.ts';
 import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';

@@ -3,7 +3,7 @@
  * the executor ends when all are done or after `maxDuration`.
  */
 import { z } from 'zod';
-import { parseDuration } from '../scenario/duration.ts';
+import { parseDuration } from '../../results/duration.ts';
 import { positiveDuration, positiveInt, strictObject } from '../scenario/fields.ts';
 import { runVus, type VuPlan } from './common.ts';
 import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';

@@ -5,7 +5,7 @@
  * ramps from r0 to r1 over d: N(t) = r0·t + (r1 − r0)·t²/(2d), solved for t.
  */
 import { z } from 'zod';
-import { parseDuration } from '../scenario/duration.ts';
+import { parseDuration } from '../../results/duration.ts';
 import { duration, nonNegativeNumber, positiveDuration, positiveInt, strictObject } from '../scenario/fields.ts';
 import { type ArrivalPlan, runArrivals } from './common.ts';
 import { vuBounds } from './constant-arrival-rate.ts';

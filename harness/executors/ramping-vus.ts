@@ -5,7 +5,7 @@
  * interrupted after `gracefulRampDown`.
  */
 import { z } from 'zod';
-import { parseDuration } from '../scenario/duration.ts';
+import { parseDuration } from '../../results/duration.ts';
 import { duration, nonNegativeInt, strictObject } from '../scenario/fields.ts';
 import { runVus, type VuPlan, type VuStep } from './common.ts';
 import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';

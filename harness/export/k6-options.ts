@@ -18,7 +18,7 @@ import { PipelabError } from '../../errors.ts';
 import type { ExecutorConfig } from '../executors/index.ts';
 import { vuBounds } from '../executors/constant-arrival-rate.ts';
 import type { Scenario } from '../scenario/index.ts';
-import { formatDuration, parseDuration } from '../scenario/duration.ts';
+import { formatDuration, parseDuration } from '../../results/duration.ts';
 import { parseExpression, parseMetricKey } from '../thresholds/index.ts';
 import type { ThresholdSpec } from '../thresholds/api.ts';
 import type { Config as HttpConfig } from '../targets/http.ts';

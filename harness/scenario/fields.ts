@@ -3,7 +3,7 @@
  * scenario file: they say what was expected, and strict objects list the allowed fields.
  */
 import { z } from 'zod';
-import { tryParseDuration } from './duration.ts';
+import { tryParseDuration } from '../../results/duration.ts';
 
 const got = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v;

@@ -15,4 +15,3 @@ export {
 export type { Scenario, ScenarioPlan } from './load.ts';
 export { scenarioSchema, executorSchema, targetSchema } from './schema.ts';
 export type { ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './schema.ts';
-export { parseDuration, formatDuration, tryParseDuration } from './duration.ts';

@@ -14,7 +14,7 @@ import type { BasePlan } from '../executors/types.ts';
 import type { ScenarioOverrides } from '../runner/api.ts';
 import { TARGET_TYPES, type TargetConfig } from '../targets/index.ts';
 import type { CompiledThresholds, ThresholdsConfig } from '../thresholds/api.ts';
-import { formatDuration, parseDuration, tryParseDuration } from './duration.ts';
+import { formatDuration, parseDuration, tryParseDuration } from '../../results/duration.ts';
 import { scenarioSchema, type ScenarioInput } from './schema.ts';
 import { compileThresholds } from './thresholds.ts';
 

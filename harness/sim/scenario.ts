@@ -14,7 +14,7 @@ import { loadCatalogue, hourlyPrice, type Catalogue } from './cost/catalogue.ts'
 import { runCost, DEFAULT_COST_SPEC, type CostSpec } from './cost/cost.ts';
 import type { RunSummary, MetricType } from '../../results/types.ts';
 import type { ScenarioOverrides } from '../runner/api.ts';
-import { tryParseDuration } from '../scenario/duration.ts';
+import { tryParseDuration } from '../../results/duration.ts';
 import { scenarioUrl } from '../scenario/load.ts';
 import { validateScenario, type Scenario } from '../scenario/load.ts';
 import type { ThresholdsConfig } from '../thresholds/api.ts';

@@ -21,7 +21,7 @@ import { KedaKafkaScaler, type KafkaPartitionOffsets } from '../sim/autoscale/ke
 import type { ScaleDecision } from '../sim/autoscale/types.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import { duration, enumOf, positiveDuration, positiveInt, strictObject } from '../scenario/fields.ts';
-import { parseDuration } from '../scenario/duration.ts';
+import { parseDuration } from '../../results/duration.ts';
 
 export const autoscaleSchema = strictObject({
   /** 'keda': KEDA's Kafka scaler; 'seed': the seed table's rule "consumer lag > 10,000 → consumers" */

@@ -26,7 +26,7 @@ import {
   strictObject,
   nonNegativeNumber,
 } from '../scenario/fields.ts';
-import { parseDuration } from '../scenario/duration.ts';
+import { parseDuration } from '../../results/duration.ts';
 import { registerKafkajsCodecs } from '../../broker/codecs.ts';
 import { resolveServices, servicesRequestFrom, openFeatureStore, type ResolvedServices } from '../services/index.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';

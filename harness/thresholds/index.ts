@@ -17,12 +17,12 @@
 import { PipelabError, type Issue } from '../../errors.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import { percentileFromEncoded } from '../metrics/hdr.ts';
+import { parseDurationResult } from '../../results/duration.ts';
 import type { MetricData, MetricType, ThresholdResult } from '../../results/types.ts';
 import type { CompiledThresholds, ThresholdSpec, ThresholdsConfig } from './api.ts';
 import {
   aggregationAllowed,
   allowedText,
-  parseDuration,
   parseExpression,
   parseMetricKey,
   pointer,
@@ -31,7 +31,7 @@ import {
   type ParsedExpression,
 } from './parse.ts';
 
-export { parseExpression, parseMetricKey, parseDuration, AGGREGATIONS_BY_TYPE } from './parse.ts';
+export { parseExpression, parseMetricKey, AGGREGATIONS_BY_TYPE } from './parse.ts';
 export type { ParsedExpression, ParsedKey, Aggregation, Operator } from './parse.ts';
 
 /** extra seconds of per-second histograms kept beyond the window, so a late check() loses nothing */
@@ -165,7 +165,7 @@ function normalizeSpec(
   if (spec.delayAbortEval !== undefined) {
     const d =
       typeof spec.delayAbortEval === 'string'
-        ? parseDuration(spec.delayAbortEval)
+        ? parseDurationResult(spec.delayAbortEval)
         : ({ ok: false, message: 'delayAbortEval must be a duration string like 10s or 1m30s' } as const);
     if (!d.ok) {
       issues.push({ path: `${path}/delayAbortEval`, message: d.message });

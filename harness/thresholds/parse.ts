@@ -15,7 +15,8 @@
  *   operator     := '<=' | '>=' | '===' | '==' | '!=' | '<' | '>'
  *   number       := [ '-' ] digits [ '.' digits ]
  *   window       := 'in' ws+ 'every' ws+ duration ws+ 'window'   (a whole number of seconds ≥ 1)
- *   duration     := ( number unit )+  with unit 'ms' | 's' | 'm' | 'h'  (k6 style: '10s', '1m30s')
+ *   duration     := ( number unit )+  with unit 'ms' | 's' | 'm' | 'h'  (k6 style: '10s', '1m30s';
+ *                   the one grammar of results/duration.ts)
  *
  * Aggregations allowed per metric type (k6):
  *   trend   avg | min | max | med | p(N) | count
@@ -24,6 +25,7 @@
  *   gauge   value | min | max
  */
 import type { Issue } from '../../errors.ts';
+import { parseDurationResult } from '../../results/duration.ts';
 import type { MetricType } from '../../results/types.ts';
 
 export type Aggregation =
@@ -98,25 +100,6 @@ export function parseMetricKey(key: string): Result<ParsedKey> {
   return { ok: true, value: { name, filter } };
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** k6 duration string ('10s', '1m30s', '500ms', '1.5h') → ms */
-export function parseDuration(text: string): Result<number> {
-  const t = text.trim();
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
-  let ms = 0;
-  let pos = 0;
-  while (pos < t.length) {
-    re.lastIndex = pos;
-    const m = re.exec(t);
-    if (!m) return { ok: false, message: `"${text}" is not a duration: write e.g. 500ms, 10s, 1m30s, 2h` };
-    ms += Number(m[1]) * UNIT_MS[m[2]!]!;
-    pos = re.lastIndex;
-  }
-  if (pos === 0) return { ok: false, message: `"${text}" is not a duration: write e.g. 500ms, 10s, 1m30s, 2h` };
-  return { ok: true, value: ms };
-}
-
 const EXPR_RE =
   /^\s*([A-Za-z_][A-Za-z0-9_.]*(?:\(\s*[^)]*\))?)\s*(===|==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?:\s+in\s+every\s+(\S+)\s+window)?\s*$/;
 
@@ -141,7 +124,7 @@ export function parseExpression(text: string): Result<ParsedExpression> {
     value: Number(m[3]),
   };
   if (m[4] !== undefined) {
-    const d = parseDuration(m[4]);
+    const d = parseDurationResult(m[4]);
     if (!d.ok) return d;
     if (d.value < 1000 || d.value % 1000 !== 0) {
       return { ok: false, message: `window "${m[4]}" must be a whole number of seconds, at least 1s (e.g. 10s, 1m)` };

@@ -15,7 +15,7 @@ import { addServiceOptions, parseOverrides } from '../flags.ts';
 import type { RunFlags } from '../flags.ts';
 import type { ScenarioOverrides } from '../../runner/api.ts';
 import type { SimulationScenario } from '../../sim/scenario.ts';
-import { formatDuration } from '../../scenario/index.ts';
+import { formatDuration } from '../../../results/duration.ts';
 import { ProgressPrinter } from '../progress.ts';
 
 interface RunOptions extends RunFlags {

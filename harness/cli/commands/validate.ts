@@ -6,7 +6,8 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Scenario, ScenarioPlan } from '../../scenario/index.ts';
-import { formatDuration, loadScenario, planScenario } from '../../scenario/index.ts';
+import { formatDuration } from '../../../results/duration.ts';
+import { loadScenario, planScenario } from '../../scenario/index.ts';
 import { addServiceOptions, parseOverrides } from '../flags.ts';
 import type { SimulationScenario } from '../../sim/scenario.ts';
 import { resolveConfig } from '../../sim/config.ts';

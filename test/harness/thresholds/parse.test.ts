@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseDuration, parseExpression, parseMetricKey, pointer } from '../../../harness/thresholds/parse.ts';
+import { parseExpression, parseMetricKey, pointer } from '../../../harness/thresholds/parse.ts';
 
 function ok<T>(r: { ok: true; value: T } | { ok: false; message: string }): T {
   if (!r.ok) throw new Error(`expected ok, got: ${r.message}`);
@@ -51,14 +51,9 @@ test('bad expressions are rejected with a message naming the fix', () => {
   assert.match(bad(parseExpression('avg<5 in 10s')), /in every 10s window/);
 });
 
-test('k6 durations', () => {
-  assert.is(ok(parseDuration('10s')), 10_000);
-  assert.is(ok(parseDuration('1m30s')), 90_000);
-  assert.is(ok(parseDuration('500ms')), 500);
-  assert.is(ok(parseDuration('1.5h')), 5_400_000);
-  assert.match(bad(parseDuration('10')), /not a duration/);
-  assert.match(bad(parseDuration('10 s')), /not a duration/);
-  assert.match(bad(parseDuration('')), /not a duration/);
+test('a window takes the shared duration grammar (results/duration.ts)', () => {
+  assert.is(ok(parseExpression('avg<5 in every 1m30s window')).windowSeconds, 90);
+  assert.match(bad(parseExpression('avg<5 in every 10 window')), /"10" is not a duration/);
 });
 
 test('metric keys with tag filters', () => {
