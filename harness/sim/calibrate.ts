@@ -19,6 +19,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { PipelabError } from '../../errors.ts';
+import { tryParseDuration } from '../../results/duration.ts';
 import type { CounterData, RunSummary, TrendData } from '../../results/types.ts';
 import { Rng } from '../../generators/rng.ts';
 import { empiricalFromSummary, sampler, type ServiceTimeSpec } from './dist.ts';
@@ -109,12 +110,10 @@ export function liveRate(summary: RunSummary): number {
   return it?.rate ?? 0;
 }
 
+/** an executor's timeUnit in seconds (k6's default, 1 s, when absent or not a duration) */
 function unitSeconds(u: string | undefined): number {
-  if (!u) return 1;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(u);
-  if (!m) return 1;
-  const v = Number(m[1]);
-  return m[2] === 'ms' ? v / 1000 : m[2] === 's' ? v : m[2] === 'm' ? v * 60 : v * 3600;
+  const ms = u === undefined ? undefined : tryParseDuration(u);
+  return ms !== undefined && ms > 0 ? ms / 1000 : 1;
 }
 
 /** p50/p99/mean of e2e_latency and decided events/s of a live pipeline run */

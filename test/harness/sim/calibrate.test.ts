@@ -11,6 +11,7 @@ import {
   calibrate,
   compareWithMeasured,
   formatCalibrationTable,
+  liveRate,
   measuredFigures,
   predict,
 } from '../../../harness/sim/calibrate.ts';
@@ -55,6 +56,27 @@ test('a run calibrated at 200/s predicts the throughput of a live run at 400/s w
     predict(cal, { rate: 400, durationMs: 5000, warmupMs: 1000 }).p99,
     predict(cal, { rate: 400, durationMs: 5000, warmupMs: 1000 }).p99,
   );
+});
+
+test('liveRate reads an executor timeUnit with the shared duration grammar: 90 per 1m30s is 1/s', () => {
+  const withUnits = (...units: (string | undefined)[]) =>
+    ({
+      config: {
+        executors: Object.fromEntries(
+          units.map((timeUnit, i) => [
+            `e${i}`,
+            { executor: 'constant-arrival-rate', rate: 90, ...(timeUnit ? { timeUnit } : {}) },
+          ]),
+        ),
+      },
+      metrics: {},
+    }) as unknown as RunSummary;
+  // a compound unit was read as 1 s before (90/s): the calibration then simulated 90× the live load
+  assert.is(liveRate(withUnits('1m30s')), 1);
+  assert.is(liveRate(withUnits('1m')), 1.5);
+  assert.is(liveRate(withUnits('500ms')), 180);
+  assert.is(liveRate(withUnits(undefined)), 90);
+  assert.is(liveRate(withUnits('1m30s', '1s')), 91);
 });
 
 test('a simulated run or a run without the pipeline target is refused with a hint', () => {
