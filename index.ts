@@ -23,20 +23,18 @@ export type {
 } from './broker/index.ts';
 export { registerKafkajsCodecs } from './broker/codecs.ts';
 // --- metrics & thresholds (harness/metrics, harness/thresholds): HDR registry, encoded-histogram helpers
+export { createRegistry, startSystemSampler, subMetricKey } from './harness/metrics/index.ts';
 export {
-  createRegistry,
   mergeEncoded,
   decodeHistogram,
   percentileFromEncoded,
   trendFromEncoded,
   encodeValues,
-  startSystemSampler,
-  subMetricKey,
-} from './harness/metrics/index.ts';
+} from './results/hdr.ts';
+export type { DecodedHistogram } from './results/hdr.ts';
 export type {
   Registry,
   RegistryOptions,
-  DecodedHistogram,
   MetricsRegistry,
   Tags,
   SystemPoint,

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createRegistry } from '../harness/metrics/registry.ts';
-import { HDR_DIGITS } from '../harness/metrics/hdr.ts';
+import { HDR_DIGITS } from '../results/hdr.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const N = quick ? 500_000 : 5_000_000;

@@ -1,32 +1,15 @@
 /**
- * Decodes an encoded HDR histogram (summary.json `hdr`, µs values) into a bucketed latency
- * distribution for charts and notebooks. Log-spaced buckets, because latency spans decades and
+ * A bucketed latency distribution of an encoded HDR histogram (summary.json `hdr`, decoded by
+ * results/hdr.ts) for charts and notebooks. Log-spaced buckets, because latency spans decades and
  * the tail is what a reader looks for.
  */
-import * as hdr from 'hdr-histogram-js';
-import type { JsHistogram } from 'hdr-histogram-js';
+import { decodeValues } from '../results/hdr.ts';
 
 export interface LatencyBucket {
   /** bucket bounds in ms, [lo, hi) */
   lo: number;
   hi: number;
   count: number;
-}
-
-/** every distinct recorded value (ms, at HDR's resolution) with its count, ascending */
-export function decodeValues(encoded: string): { valueMs: number; count: number }[] {
-  if (!encoded) return [];
-  const h = hdr.decodeFromCompressedBase64(encoded) as unknown as JsHistogram;
-  const out: { valueMs: number; count: number }[] = [];
-  const it = h.recordedValuesIterator;
-  it.reset();
-  while (it.hasNext()) {
-    const v = it.next();
-    if (v.countAddedInThisIterationStep > 0)
-      out.push({ valueMs: h.medianEquivalentValue(v.valueIteratedTo) / 1000, count: v.countAddedInThisIterationStep });
-  }
-  h.destroy();
-  return out;
 }
 
 /** `buckets` log-spaced buckets covering [min, max] of the recorded values; empty histogram → [] */

@@ -26,7 +26,8 @@ export { simReportData, simMarkdown, simHtml, formatSimReport, recoveryOf, fmtSi
 export type { SimReportData, SimReportOptions, ScaleOutRow } from './sim.ts';
 export { formatConsoleSummary } from './console.ts';
 export type { ConsoleOptions } from './console.ts';
-export { latencyBuckets, decodeValues } from './histogram.ts';
+export { latencyBuckets } from './histogram.ts';
+export { decodeValues } from '../results/hdr.ts';
 export type { LatencyBucket } from './histogram.ts';
 export { renderSvg, renderPng } from './render.ts';
 export { timeSeriesColumns } from './timeseries.ts';

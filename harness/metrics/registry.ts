@@ -13,7 +13,7 @@
 import { PipelabError } from '../../errors.ts';
 import type { MetricData, MetricType, TimePoint, TimePointValue } from '../../results/types.ts';
 import type { CounterMetric, GaugeMetric, MetricsRegistry, RateMetric, Tags, TrendMetric } from './api.ts';
-import type { HdrBuild } from './hdr.ts';
+import type { HdrBuild } from '../../results/hdr.ts';
 import { CounterState, GaugeState, RateState, TrendState, type MetricState, type WarmupMode } from './states.ts';
 
 export interface RegistryOptions {

@@ -9,7 +9,8 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import type { CounterData, GaugeData, MetricData, MetricType, RateData, TimePointValue } from '../../results/types.ts';
-import { addMoments, emptyMoments, newHistogram, toMicros, trendData, type HdrBuild, type Moments } from './hdr.ts';
+import { newHistogram, toMicros, type HdrBuild } from '../../results/hdr.ts';
+import { addMoments, emptyMoments, trendData, type Moments } from './moments.ts';
 
 /** how a closing second relates to the warm-up: all before it, all after it, or straddling it */
 export type WarmupMode = 'before' | 'after' | 'straddle';

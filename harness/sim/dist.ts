@@ -6,9 +6,9 @@
  * microseconds) and samples from its recorded distribution: that is how a live run calibrates the
  * simulator.
  */
-import * as hdr from 'hdr-histogram-js';
 import type { Rng } from '../../generators/rng.ts';
 import { PipelabError } from '../../errors.ts';
+import { decodeValues } from '../../results/hdr.ts';
 
 export type ServiceTimeSpec =
   | { type: 'deterministic'; ms: number }
@@ -60,36 +60,31 @@ export function sampler(spec: ServiceTimeSpec, path = '/serviceTime'): Sampler {
 }
 
 /**
- * Samples a histogram by inverse CDF over its recorded buckets: one uniform draw, a binary
- * search over cumulative counts, the bucket's median-equivalent value. Memory is the number of
+ * Samples a histogram by inverse CDF over its recorded values (results/hdr.ts decodeValues):
+ * one uniform draw, a binary search over cumulative counts, the bucket's median-equivalent value. Memory is the number of
  * distinct buckets (a few thousand at most for 3 significant digits).
  */
 function empirical(encoded: string, path: string): Sampler {
-  let h: hdr.Histogram;
+  let recorded: { valueMs: number; count: number }[];
   try {
-    h = hdr.decodeFromCompressedBase64(encoded);
+    if (!encoded) throw new TypeError('no histogram');
+    recorded = decodeValues(encoded);
   } catch (e) {
     throw new PipelabError('INVALID_ARGUMENT', `${path}/hdr is not an encoded HDR histogram`, {
       cause: e,
       hint: 'pass TrendData.hdr from a summary.json (hdr-histogram-js encodeIntoCompressedBase64)',
     });
   }
-  const js = h as unknown as hdr.JsHistogram;
   const values: number[] = [];
   const cum: number[] = [];
   let total = 0,
     sum = 0;
-  const it = js.recordedValuesIterator;
-  it.reset();
-  while (it.hasNext()) {
-    const v = it.next();
-    const ms = js.medianEquivalentValue(v.valueIteratedTo) / 1000;
-    total += v.countAtValueIteratedTo;
-    sum += ms * v.countAtValueIteratedTo;
-    values.push(ms);
+  for (const { valueMs, count } of recorded) {
+    total += count;
+    sum += valueMs * count;
+    values.push(valueMs);
     cum.push(total);
   }
-  h.destroy();
   if (total === 0) throw bad(`${path}/hdr`, 'the histogram is empty: record at least one value');
   const vs = Float64Array.from(values),
     cs = Float64Array.from(cum);

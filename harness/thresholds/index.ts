@@ -16,7 +16,7 @@
  */
 import { PipelabError, type Issue } from '../../errors.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
-import { percentileFromEncoded } from '../metrics/hdr.ts';
+import { percentileFromEncoded } from '../../results/hdr.ts';
 import { parseDurationResult } from '../../results/duration.ts';
 import type { MetricData, MetricType, ThresholdResult } from '../../results/types.ts';
 import type { CompiledThresholds, ThresholdSpec, ThresholdsConfig } from './api.ts';

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../../generators/rng.ts';
 import { createRegistry, type Registry } from '../../../harness/metrics/registry.ts';
-import { decodeHistogram, mergeEncoded, toMicros } from '../../../harness/metrics/hdr.ts';
+import { decodeHistogram, mergeEncoded, toMicros } from '../../../results/hdr.ts';
 import type { CounterData, GaugeData, RateData, TimePointValue, TrendData } from '../../../results/types.ts';
 
 const open: Registry[] = [];

@@ -1,6 +1,9 @@
 /**
- * HDR histogram helpers over hdr-histogram-js: one place that knows the unit (integer µs), the
- * range (1 µs .. 1 h, values above clamp to 1 h) and the precision (3 significant digits).
+ * The HDR codec of the data contract (summary.json `hdr`: hdr-histogram-js
+ * encodeIntoCompressedBase64 of integer µs): one place that knows the unit (integer µs), the
+ * range (1 µs .. 1 h, values above clamp to 1 h) and the precision (3 significant digits), and
+ * the one encode / decode / merge / percentiles / recorded values every reader uses (metrics
+ * registry, thresholds, reports, the simulator's empirical distributions, calibration).
  *
  * Two builds of the same library: the WASM build records ~3-4x faster (bench/metrics.ts) and is
  * what the registry records into; its histograms live in WebAssembly memory and must be
@@ -8,8 +11,8 @@
  * percentiles, merging encoded histograms in reports and the simulator) uses it.
  */
 import * as hdr from 'hdr-histogram-js';
-import type { Histogram } from 'hdr-histogram-js';
-import type { TrendData } from '../../results/types.ts';
+import type { Histogram, JsHistogram } from 'hdr-histogram-js';
+import type { TrendData } from './types.ts';
 
 /** 1 hour in µs: the highest value we keep; larger values are recorded as this */
 export const HDR_MAX_US = 3_600_000_000;
@@ -136,47 +139,22 @@ function recordedBuckets(h: Histogram): { fromMs: number; toMs: number; count: n
   return out;
 }
 
-/** exact running figures kept beside a histogram (HDR rounds min/max/mean to 0.1 %) */
-export interface Moments {
-  count: number;
-  sum: number;
-  sumSq: number;
-  min: number;
-  max: number;
-}
-export const emptyMoments = (): Moments => ({ count: 0, sum: 0, sumSq: 0, min: Infinity, max: -Infinity });
-export function addMoments(into: Moments, from: Moments): void {
-  into.count += from.count;
-  into.sum += from.sum;
-  into.sumSq += from.sumSq;
-  if (from.min < into.min) into.min = from.min;
-  if (from.max > into.max) into.max = from.max;
-}
-
 /**
- * TrendData from a histogram plus exact moments (ms). Empty trends report count 0 and zeros
- * (JSON has no NaN); thresholds treat count 0 as "no data".
+ * Every distinct recorded value (ms, the median-equivalent value of its HDR bucket) with its
+ * count, ascending: what charts bucket and the simulator samples from. '' (no histogram) → [].
  */
-export function trendData(h: Histogram, m: Moments): TrendData {
-  const n = m.count;
-  const p = (q: number) => (n === 0 ? 0 : h.getValueAtPercentile(q) / 1000);
-  const mean = n === 0 ? 0 : m.sum / n;
-  const variance = n === 0 ? 0 : Math.max(0, m.sumSq / n - mean * mean);
-  return {
-    type: 'trend',
-    unit: 'ms',
-    count: n,
-    min: n === 0 ? 0 : m.min,
-    max: n === 0 ? 0 : m.max,
-    mean,
-    stdev: Math.sqrt(variance),
-    p50: p(50),
-    p90: p(90),
-    p95: p(95),
-    p99: p(99),
-    'p99.9': p(99.9),
-    hdr: encodeHistogram(h),
-  };
+export function decodeValues(encoded: string): { valueMs: number; count: number }[] {
+  if (!encoded) return [];
+  const h = decodeToHistogram(encoded) as unknown as JsHistogram;
+  const out: { valueMs: number; count: number }[] = [];
+  const it = h.recordedValuesIterator;
+  it.reset();
+  while (it.hasNext()) {
+    const v = it.next();
+    if (v.countAddedInThisIterationStep > 0)
+      out.push({ valueMs: h.medianEquivalentValue(v.valueIteratedTo) / 1000, count: v.countAddedInThisIterationStep });
+  }
+  return out;
 }
 
 /** TrendData from an encoded histogram alone (min/max/mean at HDR precision) */

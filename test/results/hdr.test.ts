@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Rng } from '../../../generators/rng.ts';
-import type { MergeEncoded } from '../../../harness/metrics/api.ts';
+import * as hdr from 'hdr-histogram-js';
+import { Rng } from '../../generators/rng.ts';
+import type { MergeEncoded } from '../../harness/metrics/api.ts';
 import {
   decodeHistogram,
   encodeValues,
@@ -10,7 +11,8 @@ import {
   toMicros,
   trendFromEncoded,
   HDR_MAX_US,
-} from '../../../harness/metrics/hdr.ts';
+  decodeValues,
+} from '../../results/hdr.ts';
 
 /** nearest-rank percentile of a sorted list (what HDR's getValueAtPercentile approximates) */
 function brute(sorted: number[], p: number): number {
@@ -80,6 +82,38 @@ test('buckets cover every recorded value exactly once', () => {
     2000,
   );
   for (let i = 1; i < b.length; i++) assert.ok(b[i]!.fromMs >= b[i - 1]!.fromMs);
+});
+
+test('decodeValues gives every recorded value in ms with its count, ascending; no histogram gives []', () => {
+  const v = decodeValues(encodeValues([1, 1, 5, 0.25]));
+  assert.equal(
+    v.map((x) => [Math.round(x.valueMs * 100) / 100, x.count]),
+    [
+      [0.25, 1],
+      [1, 2],
+      [5, 1],
+    ],
+  );
+  assert.equal(decodeValues(''), []);
+  assert.equal(decodeValues(encodeValues([])), []);
+  assert.throws(() => decodeValues('not-base64!'));
+});
+
+test('percentileFromEncoded and decodeValues read a histogram another hdr-histogram-js writer encoded', () => {
+  // a fixed-range (not auto-resizing) histogram, as other tools write them
+  const h = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  for (const us of [1000, 1000, 5000]) h.recordValue(us);
+  const enc = hdr.encodeIntoCompressedBase64(h);
+  assert.is(percentileFromEncoded(enc, 50), 1);
+  assert.is(Math.round(percentileFromEncoded(enc, 100)), 5);
+  assert.equal(
+    decodeValues(enc).map((x) => x.count),
+    [2, 1],
+  );
 });
 
 test.run();
