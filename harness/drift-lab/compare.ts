@@ -7,6 +7,7 @@
 import { PipelabError } from '../../errors.ts';
 import { columnDrift, datasetDrift, type ColumnDrift, type DriftMethod } from '../../pipeline/drift/batch/evidently.ts';
 import type { PsiBinning } from '../../pipeline/drift/batch/psi.ts';
+import { textTable } from '../../results/table.ts';
 import { columnData, readTable, type Table } from './tabular.ts';
 
 export type CompareMethod = 'auto' | Exclude<DriftMethod, 'z'>;
@@ -154,26 +155,21 @@ export function formatCompareReport(r: CompareReport): string {
         : Math.abs(v) !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e6)
           ? v.toExponential(3)
           : v.toFixed(4);
-  const rows = [
-    ['column', 'type', 'method', 'statistic', 'p-value', 'threshold', 'drift'],
-    ...r.columns.map((c) => [
-      c.column,
-      c.kind,
-      METHOD_LABEL[c.method],
-      g(c.statistic),
-      g(c.pvalue),
-      String(c.threshold),
-      c.drift ? 'DRIFT' : 'no',
-    ]),
+  const lines = [
+    textTable(
+      ['column', 'type', 'method', 'statistic', 'p-value', 'threshold', 'drift'],
+      r.columns.map((c) => [
+        c.column,
+        c.kind,
+        METHOD_LABEL[c.method],
+        g(c.statistic),
+        g(c.pvalue),
+        String(c.threshold),
+        c.drift ? 'DRIFT' : 'no',
+      ]),
+      { rule: true },
+    ),
   ];
-  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((x) => (x[i] as string).length)));
-  const lines = rows.map((x) =>
-    x
-      .map((cell, i) => cell.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd(),
-  );
-  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   lines.push('');
   lines.push(
     `reference: ${r.reference.file} (${r.reference.rows} rows)   current: ${r.current.file} (${r.current.rows} rows)`,

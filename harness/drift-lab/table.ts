@@ -1,4 +1,5 @@
 /** The comparison table of an evaluation, as aligned text or Markdown (pure). */
+import { textTable } from '../../results/table.ts';
 import type { DetectorStreamResult } from './evaluate.ts';
 
 const fmt = (v: number | null, digits = 1): string =>
@@ -37,18 +38,10 @@ export function tableRows(results: DetectorStreamResult[]): string[][] {
 }
 
 export function formatTable(results: DetectorStreamResult[], style: 'text' | 'markdown' = 'text'): string {
-  const rows = [TABLE_COLUMNS as unknown as string[], ...tableRows(results)];
+  const rows = tableRows(results);
   if (style === 'markdown') {
-    const line = (r: string[]): string => `| ${r.join(' | ')} |`;
-    return [line(rows[0] as string[]), line(TABLE_COLUMNS.map(() => '---')), ...rows.slice(1).map(line)].join('\n');
+    const line = (r: readonly string[]): string => `| ${r.join(' | ')} |`;
+    return [line(TABLE_COLUMNS), line(TABLE_COLUMNS.map(() => '---')), ...rows.map(line)].join('\n');
   }
-  const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, c) => cell.padEnd(widths[c] as number))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return textTable(TABLE_COLUMNS, rows);
 }

@@ -20,6 +20,7 @@
 import { PipelabError } from '../../errors.ts';
 import { tryParseDuration } from '../../results/duration.ts';
 import { encodeValues } from '../../results/hdr.ts';
+import { textTable } from '../../results/table.ts';
 import type { CounterData, RunSummary, TrendData } from '../../results/types.ts';
 import { Rng } from '../../generators/rng.ts';
 import { empiricalFromSummary, sampler, type ServiceTimeSpec } from './dist.ts';
@@ -353,8 +354,11 @@ export function formatCalibrationTable(
       ]);
     }
   }
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((x, i) => (i < 2 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join('  ');
-  lines.push(line(head), ...rows.map(line), '', 'assumptions:', ...calibration.notes.map((n) => `- ${n}`));
+  lines.push(
+    textTable(head, rows, { align: ['left', 'left', 'right', 'right', 'right'] }),
+    '',
+    'assumptions:',
+    ...calibration.notes.map((n) => `- ${n}`),
+  );
   return lines.join('\n');
 }

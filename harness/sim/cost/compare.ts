@@ -2,6 +2,7 @@
  * Side-by-side comparison of runs (live or simulated): p50/p99, throughput, cost per hour and per
  * million events, SLO-violation minutes. Reads only RunSummary data.
  */
+import { textTable, type Align } from '../../../results/table.ts';
 import type { RunSummary, TimePointValue } from '../../../results/types.ts';
 import type { Catalogue } from './catalogue.ts';
 import { runCost, DEFAULT_COST_SPEC, type CostSpec } from './cost.ts';
@@ -57,6 +58,9 @@ export function compareRow(
   };
 }
 
+/** run and mode read left to right, the figures right-aligned */
+const NUMBERS_AFTER_TWO_LABELS: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'];
+
 export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string {
   const cur = currency === 'USD' ? '$' : currency + ' ';
   const f = (x: number | null, d: number, pre = '') => (x === null ? '—' : pre + x.toFixed(d));
@@ -80,10 +84,7 @@ export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string
     f(r.costPerMillionEvents, 4, cur),
     f(r.sloViolationMinutes, 1),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return textTable(header, body, { align: NUMBERS_AFTER_TWO_LABELS, rule: true });
 }
 
 /**
