@@ -4,8 +4,6 @@
  * Every node serves the same state; only partition leadership differs per node.
  */
 import { createHash } from 'node:crypto';
-import { ALL_APIS, checkRegistry } from './apis/index.ts';
-import type { Api } from './apis/types.ts';
 import { Groups, realTimers, type Timers } from './groups.ts';
 import { Offsets } from './offsets.ts';
 import { Producers } from './producers.ts';
@@ -69,8 +67,6 @@ export interface TopicSpec {
 }
 
 export class Cluster {
-  readonly apis: Api[] = checkRegistry(ALL_APIS);
-  readonly apiByKey = new Map<number, Api>(this.apis.map((a) => [a.key, a]));
   readonly topics: Topics;
   readonly groups: Groups;
   readonly offsets = new Offsets();

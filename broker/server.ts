@@ -8,6 +8,7 @@ import net from 'node:net';
 import { ProtocolError, Reader } from './protocol/reader.ts';
 import { API_VERSIONS_KEY, frameResponse, readRequestHeader } from './protocol/frame.ts';
 import { apiVersionsBody } from './apis/18-api-versions.ts';
+import { API_BY_KEY, APIS } from './apis/index.ts';
 import type { ApiContext } from './apis/types.ts';
 import type { Cluster, NodeInfo } from './cluster.ts';
 import type { Writer } from './protocol/writer.ts';
@@ -105,7 +106,7 @@ export class Connection {
     this.cluster.frameTap?.(frame);
     const r = new Reader(frame);
     const header = readRequestHeader(r);
-    const api = this.cluster.apiByKey.get(header.apiKey);
+    const api = API_BY_KEY.get(header.apiKey);
     if (!api) throw new ProtocolError(`unknown api key ${header.apiKey}`);
     const slot: Slot = { done: false, out: null };
     this.slots.push(slot);
@@ -115,13 +116,14 @@ export class Connection {
       if (header.apiKey !== API_VERSIONS_KEY)
         throw new ProtocolError(`unsupported version ${header.apiVersion} of ${api.name}`);
       // a v0 body with UNSUPPORTED_VERSION and the full list: the client retries with a lower version
-      this.finish(slot, frameResponse(header.correlationId, false, apiVersionsBody(c.apis, 0, 35).toBuffers()));
+      this.finish(slot, frameResponse(header.correlationId, false, apiVersionsBody(APIS, 0, 35).toBuffers()));
       return;
     }
     const flexible = header.apiVersion >= api.flexibleFrom;
     if (flexible) r.tags();
     const ctx: ApiContext = {
       cluster: c,
+      apis: APIS,
       node: this.node.id,
       header,
       version: header.apiVersion,

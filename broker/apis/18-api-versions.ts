@@ -10,7 +10,7 @@
 import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
-export function apiVersionsBody(apis: Api[], version: number, errorCode: number): Writer {
+export function apiVersionsBody(apis: readonly Api[], version: number, errorCode: number): Writer {
   const w = new Writer();
   w.int16(errorCode);
   if (version >= 3) {
@@ -39,6 +39,6 @@ export const api: Api = {
       r.compactString();
       r.tags();
     }
-    return apiVersionsBody(ctx.cluster.apis, ctx.version, ctx.forcedError ?? ERR.NONE);
+    return apiVersionsBody(ctx.apis, ctx.version, ctx.forcedError ?? ERR.NONE);
   },
 };

@@ -1,6 +1,7 @@
 /**
  * The registry: every API module, by key. ApiVersions is built from this list; a duplicate key
- * or an inverted range fails at broker start (checkRegistry).
+ * or an inverted range fails as soon as the broker is loaded (checkRegistry). The registry lives
+ * here, not on the Cluster, so cluster state does not import its own request handlers (a cycle).
  */
 import { api as produce } from './00-produce.ts';
 import { api as fetch } from './01-fetch.ts';
@@ -56,3 +57,7 @@ export function checkRegistry(apis: Api[]): Api[] {
   }
   return [...apis].sort((a, b) => a.key - b.key);
 }
+
+/** The checked registry the server dispatches on, sorted by key. */
+export const APIS: readonly Api[] = checkRegistry(ALL_APIS);
+export const API_BY_KEY: ReadonlyMap<number, Api> = new Map(APIS.map((a) => [a.key, a]));

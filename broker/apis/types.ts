@@ -6,6 +6,8 @@ import type { Cluster } from '../cluster.ts';
 
 export interface ApiContext {
   cluster: Cluster;
+  /** every API this broker serves, sorted by key (ApiVersions lists them) */
+  apis: readonly Api[];
   /** id of the broker node the request arrived at */
   node: number;
   header: RequestHeader;
