@@ -1,31 +1,8 @@
 /**
- * Bookkeeping for fraud episodes in the transactions stream: the events an episode scheduled for
- * later (a min-heap on due time), and the chance that a fresh arrival slot starts an episode so
- * that the labelled fraction comes out at `fraudRate`.
+ * Fraud episodes in the transactions stream: the chance that a fresh arrival slot starts an
+ * episode so that the labelled fraction comes out at `fraudRate`. (The events an episode schedules
+ * for later wait in transactions.ts's PendingHeap, typed by the transaction's own fields.)
  */
-import type { Channel, FraudPattern } from './transactions.ts';
-import { MinHeap } from './heap.ts';
-
-/** a fraud event waiting for its due time */
-export interface Pending {
-  due: number;
-  order: number;
-  userId: string;
-  deviceId: string;
-  merchantId: string;
-  amount: number;
-  country: number;
-  channel: Channel;
-  pattern: FraudPattern;
-}
-
-/** min-heap on (due, order): ties keep scheduling order, so output is deterministic */
-export class PendingHeap extends MinHeap<Pending> {
-  constructor() {
-    super((a, b) => a.due < b.due || (a.due === b.due && a.order < b.order));
-  }
-}
-
 /**
  * Per pattern i (card-testing, account-takeover, geo-velocity) an episode yields F_i fraud events
  * in T_i slots (geo-velocity adds its normal payment at home). With a share x of fresh slots each

@@ -25,7 +25,8 @@ import { COUNTRIES, COUNTRY_CODES, farCountries } from './geo.ts';
 import { MerchantPopulation, UserPopulation } from './population.ts';
 import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';
-import { episodeStartProbability, PendingHeap, type Pending } from './fraud-episodes.ts';
+import { episodeStartProbability } from './fraud-episodes.ts';
+import { MinHeap } from './heap.ts';
 
 export const FRAUD_PATTERNS = ['none', 'card-testing', 'account-takeover', 'geo-velocity'] as const;
 export type FraudPattern = (typeof FRAUD_PATTERNS)[number];
@@ -48,6 +49,26 @@ export interface Transaction {
   eventTime: number;
   isFraud: boolean;
   fraudPattern: FraudPattern;
+}
+
+/** a fraud event waiting for its due time */
+interface Pending {
+  due: number;
+  order: number;
+  userId: string;
+  deviceId: string;
+  merchantId: string;
+  amount: number;
+  country: number;
+  channel: Channel;
+  pattern: FraudPattern;
+}
+
+/** min-heap on (due, order): ties keep scheduling order, so output is deterministic */
+class PendingHeap extends MinHeap<Pending> {
+  constructor() {
+    super((a, b) => a.due < b.due || (a.due === b.due && a.order < b.order));
+  }
 }
 
 /** the sampling parameters drifts may change (paths like `cardTesting.maxAmount`) */
