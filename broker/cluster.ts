@@ -53,6 +53,8 @@ export interface HookAction {
   drop?: boolean;
 }
 
+/** a hook returns an action, or nothing to let the request through (a plain `() => {}` hook) */
+// biome-ignore lint/suspicious/noConfusingVoidType: `void` (not `undefined`) lets hooks written as statement bodies type-check
 export type ControlFn = (req: RequestInfo) => HookAction | void | Promise<HookAction | void>;
 
 export interface Hook {

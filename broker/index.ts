@@ -169,7 +169,7 @@ function validate(o: BrokerOptions): void {
   const r = OptionsSchema.safeParse(o);
   if (r.success) return;
   const issues = r.error.issues.map((i) => ({
-    path: '/options' + i.path.map((p) => `/${String(p)}`).join(''),
+    path: `/options${i.path.map((p) => `/${String(p)}`).join('')}`,
     message: i.message,
   }));
   throw new PipelabError('INVALID_ARGUMENT', 'invalid broker options', {

@@ -10,9 +10,15 @@ export class Offsets {
 
   commit(group: string, topic: string, partition: number, c: Committed): void {
     let g = this.groups.get(group);
-    if (!g) this.groups.set(group, (g = new Map()));
+    if (!g) {
+      g = new Map();
+      this.groups.set(group, g);
+    }
     let t = g.get(topic);
-    if (!t) g.set(topic, (t = new Map()));
+    if (!t) {
+      t = new Map();
+      g.set(topic, t);
+    }
     t.set(partition, c);
   }
 

@@ -65,7 +65,10 @@ export class Producers {
     if (pid < 0) return;
     const k = this.key(pid, topic, partition);
     let s = this.states.get(k);
-    if (!s || epoch > s.epoch) this.states.set(k, (s = { epoch, ranges: [] }));
+    if (!s || epoch > s.epoch) {
+      s = { epoch, ranges: [] };
+      this.states.set(k, s);
+    }
     s.ranges.push({ first: baseSequence, last: baseSequence + count - 1, baseOffset });
     if (s.ranges.length > KEEP) s.ranges.shift();
   }

@@ -8,7 +8,7 @@
  * acks=0 gets no response at all. Exactly one v2 batch per partition (AK ProduceRequest
  * validateRecords); batches are validated (length, magic, CRC, codec, count) and stored raw.
  */
-import { BatchError, parseBatchHeader } from '../protocol/record-batch.ts';
+import { BatchError, parseBatchHeader, type BatchHeader } from '../protocol/record-batch.ts';
 import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
 
@@ -52,7 +52,7 @@ export const api: Api = {
           if (!t || !p) return res(ERR.UNKNOWN_TOPIC_OR_PARTITION);
           if (p.leader !== ctx.node) return res(ERR.NOT_LEADER_OR_FOLLOWER);
           if (!records || records.length === 0) return res(ERR.CORRUPT_MESSAGE);
-          let h;
+          let h: BatchHeader;
           try {
             h = parseBatchHeader(records, 0, c.options.checkCrc);
             if (h.size !== records.length) throw new BatchError('exactly one record batch per partition is allowed');

@@ -6,7 +6,7 @@
  * Flexible responses get the tag byte, except ApiVersions (its response header is always v0 so
  * a client can parse it before it knows the broker's versions).
  */
-import { Reader } from './reader.ts';
+import type { Reader } from './reader.ts';
 
 export interface RequestHeader {
   apiKey: number;
