@@ -109,7 +109,11 @@ export function createArrivals(input: ArrivalSpecInput | ArrivalSpec, rng: Rng):
       };
       // a linear piece is bounded by its larger end
       return thinned(spec, rng, rateAt, (t, out) => {
-        if (t >= end) return void ((out.max = to), (out.until = Infinity));
+        if (t >= end) {
+          out.max = to;
+          out.until = Infinity;
+          return;
+        }
         const a = startMs + Math.floor((t - startMs) / win) * win;
         out.until = Math.min(end, a + win);
         out.max = Math.max(rateAt(a), rateAt(out.until));
@@ -233,7 +237,10 @@ function mmpp(spec: Bursty, rng: Rng): Arrivals {
         const end = switches[cur] as number;
         const r = rateOf(cur);
         const cand = r > 0 ? t + events.exponential(r / 1000) : Infinity;
-        if (cand < end) return (t = cand);
+        if (cand < end) {
+          t = cand;
+          return t;
+        }
         t = end;
         cur++;
       }

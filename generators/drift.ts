@@ -82,7 +82,7 @@ export function describeParams(p: Params): string {
   const all = paramPaths(p);
   const maps = all.filter((x) => x.kind === 'map').map((x) => x.path);
   return all
-    .filter((x) => x.kind === 'map' || !maps.some((m) => x.path.startsWith(m + '.')))
+    .filter((x) => x.kind === 'map' || !maps.some((m) => x.path.startsWith(`${m}.`)))
     .map((x) => {
       if (x.kind === 'number') return x.path;
       const node = x.path.split('.').reduce<Params>((n, k) => n[k] as Params, p);

@@ -74,7 +74,7 @@ class Population {
     else if (method === 'rejection-inversion') this.ranks = createZipf(o.size, o.zipf, method);
     else {
       const w = new Float64Array(o.size);
-      for (let r = 1; r <= o.size; r++) w[this.indexOfRank(r)] = Math.pow(r, -o.zipf);
+      for (let r = 1; r <= o.size; r++) w[this.indexOfRank(r)] = r ** -o.zipf;
       this.byIndex = new AliasTable(w);
     }
   }
@@ -92,7 +92,12 @@ class Population {
   id(i: number): string {
     const c = this.ids;
     if (c === undefined) return this.prefix + i;
-    return c[i] ?? (c[i] = this.prefix + i);
+    let id = c[i];
+    if (id === undefined) {
+      id = this.prefix + i;
+      c[i] = id;
+    }
+    return id;
   }
   indexOfRank(rank: number): number {
     return ((rank - 1) * this.prime) % this.size;
@@ -156,8 +161,15 @@ export class UserPopulation extends Population {
   usualDevice(i: number, rng: Rng): string {
     const n = this.deviceCount(i);
     const u = rng.next();
-    if (n === 1 || u < 0.7) return this.primary[i] ?? (this.primary[i] = 'd' + i + '-0');
-    return 'd' + i + '-' + (1 + ((((u - 0.7) / 0.3) * (n - 1)) | 0));
+    if (n === 1 || u < 0.7) {
+      let id = this.primary[i];
+      if (id === undefined) {
+        id = `d${i}-0`;
+        this.primary[i] = id;
+      }
+      return id;
+    }
+    return `d${i}-${1 + ((((u - 0.7) / 0.3) * (n - 1)) | 0)}`;
   }
 }
 

@@ -19,6 +19,14 @@ import {
 } from './serialize.ts';
 import { TRANSACTION_AVSC, USER_EVENT_AVSC } from './schemas/index.ts';
 
+/**
+ * An entry of some event type. The registry holds entries of different event types; `unknown`
+ * would not do, since toJson takes the event (GeneratorEntry<Transaction> is not a
+ * GeneratorEntry<unknown>). Callers that know the name narrow the type themselves.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: an existential "entry of some event type", see above
+type AnyGeneratorEntry = GeneratorEntry<any>;
+
 export interface GeneratorEntry<T = unknown> {
   name: string;
   description: string;
@@ -57,7 +65,7 @@ const userEvents: GeneratorEntry<UserEvent> = {
   avroSchema: USER_EVENT_AVSC,
 };
 
-export const GENERATORS: Readonly<Record<string, GeneratorEntry<any>>> = {
+export const GENERATORS: Readonly<Record<string, AnyGeneratorEntry>> = {
   transactions,
   'user-events': userEvents,
 };
@@ -66,7 +74,7 @@ export function generatorNames(): string[] {
   return Object.keys(GENERATORS);
 }
 
-export function getGenerator(name: string): GeneratorEntry<any> {
+export function getGenerator(name: string): AnyGeneratorEntry {
   const g = Object.hasOwn(GENERATORS, name) ? GENERATORS[name] : undefined;
   if (!g) {
     throw new PipelabError('UNKNOWN_GENERATOR', `unknown generator '${name}'`, {
@@ -77,6 +85,6 @@ export function getGenerator(name: string): GeneratorEntry<any> {
 }
 
 /** look up `name` and build its stream from `config` */
-export function createGenerator(name: string, config?: unknown): EventStream<any> {
+export function createGenerator(name: string, config?: unknown): ReturnType<AnyGeneratorEntry['create']> {
   return getGenerator(name).create(config);
 }

@@ -15,10 +15,11 @@ import { PipelabError } from '../errors.ts';
 import { Rng } from './rng.ts';
 
 /** characters JSON must escape (plus lone surrogates, which JSON.stringify escapes since ES2019) */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: JSON escapes them
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function str(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
 /**
@@ -32,8 +33,8 @@ export function jsonMoney(x: number): string {
   if (c / 100 !== x || c < 0 || c >= 1e15) return JSON.stringify(x);
   const whole = Math.floor(c / 100),
     frac = c - whole * 100;
-  if (frac === 0) return '' + whole;
-  if (frac % 10 === 0) return whole + '.' + frac / 10;
+  if (frac === 0) return `${whole}`;
+  if (frac % 10 === 0) return `${whole}.${frac / 10}`;
   return whole + (frac < 10 ? '.0' : '.') + frac;
 }
 
@@ -44,8 +45,11 @@ let msHighStr = '';
 export function jsonMillis(t: number): string {
   if (!Number.isInteger(t) || t < 1e6 || t >= 1e15) return JSON.stringify(t);
   const hi = Math.floor(t / 1e6);
-  if (hi !== msHigh) (msHigh = hi), (msHighStr = '' + hi);
-  return msHighStr + ('' + (t - hi * 1e6 + 1e6)).slice(1);
+  if (hi !== msHigh) {
+    msHigh = hi;
+    msHighStr = `${hi}`;
+  }
+  return msHighStr + `${t - hi * 1e6 + 1e6}`.slice(1);
 }
 
 export function transactionToJson(t: Transaction): string {

@@ -45,7 +45,7 @@ export function mergeParams<P extends Params>(base: P, overrides: unknown, prefi
           for (const seg of path) n = n[seg] as Params;
           n[k] = v;
         }
-      } else if (kind === 'map' || [...known.keys()].some((kp) => kp.startsWith(key + '.'))) walk(v, p);
+      } else if (kind === 'map' || [...known.keys()].some((kp) => kp.startsWith(`${key}.`))) walk(v, p);
       else
         issues.push({
           path: where,

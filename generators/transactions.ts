@@ -213,7 +213,7 @@ export class TransactionStream implements EventStream<Transaction> {
     this.rAmount = root.fork('amounts');
     this.rPick = root.fork('picks');
     this.rFraud = root.fork('fraud');
-    this.idPrefix = 't' + this.seed.toString(36) + '-';
+    this.idPrefix = `t${this.seed.toString(36)}-`;
   }
 
   get drifts(): readonly DriftTruth[] {
@@ -311,7 +311,7 @@ export class TransactionStream implements EventStream<Transaction> {
       const fx = COUNTRIES[home]!.fxPerUsd;
       const base = {
         userId: users.id(u),
-        deviceId: 'x' + ep,
+        deviceId: `x${ep}`,
         merchantId: this.merchants.id(this.merchants.sampleUniform(r)),
         country: home,
         channel: 'online' as const,
@@ -320,8 +320,12 @@ export class TransactionStream implements EventStream<Transaction> {
       const n = this.intBetween(ct.burstMin, ct.burstMax);
       const amount = () => round2(r.uniform(ct.minAmount, ct.maxAmount) * fx);
       let due = t;
-      for (let k = 1; k < n; k++)
-        this.schedule({ ...base, amount: amount(), due: (due += r.exponential(1 / ct.gapMeanMs)) });
+      for (let k = 1; k < n; k++) {
+        // draw order matters for the seeded stream: the amount, then the gap
+        const a = amount();
+        due += r.exponential(1 / ct.gapMeanMs);
+        this.schedule({ ...base, amount: a, due });
+      }
       return this.emitPending({ ...base, amount: amount(), due: t, order: -1 }, id, t);
     }
     if (kind === 1) {
@@ -333,7 +337,7 @@ export class TransactionStream implements EventStream<Transaction> {
       const median = Math.exp(users.spendMu(u) + p.amount.muShift);
       const base = {
         userId: users.id(u),
-        deviceId: 'x' + ep,
+        deviceId: `x${ep}`,
         country: home,
         channel: (r.next() < 0.5 ? 'online' : 'mobile') as Channel,
         pattern: 'account-takeover' as const,
@@ -347,7 +351,10 @@ export class TransactionStream implements EventStream<Transaction> {
       });
       let due = t;
       const first = one(t);
-      for (let k = 1; k < n; k++) this.schedule(one((due += r.exponential(1 / a.gapMeanMs))));
+      for (let k = 1; k < n; k++) {
+        due += r.exponential(1 / a.gapMeanMs);
+        this.schedule(one(due));
+      }
       return this.emitPending({ ...first, order: -1 }, id, t);
     }
     // geo-velocity: a normal payment at home now, the same card far away soon after

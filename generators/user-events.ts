@@ -177,8 +177,8 @@ export class UserEventStream implements EventStream<UserEvent> {
     this.rStep = root.fork('steps');
     this.rProduct = root.fork('products');
     this.target = cfg.concurrentSessions;
-    this.idPrefix = 'e' + this.seed.toString(36) + '-';
-    this.sessionPrefix = 's' + this.seed.toString(36) + '-';
+    this.idPrefix = `e${this.seed.toString(36)}-`;
+    this.sessionPrefix = `s${this.seed.toString(36)}-`;
     this.deviceSeed = root.fork('devices').seed;
   }
 

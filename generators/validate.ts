@@ -9,7 +9,7 @@ import { PipelabError, type Issue } from '../errors.ts';
 
 export function zodIssues(err: z.ZodError, prefix = ''): Issue[] {
   return err.issues.map((i) => ({
-    path: prefix + (i.path.length ? '/' + i.path.map(String).join('/') : ''),
+    path: prefix + (i.path.length ? `/${i.path.map(String).join('/')}` : ''),
     message: i.message,
   }));
 }

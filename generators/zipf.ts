@@ -31,7 +31,7 @@ export const ZIPF_ALIAS_MAX = 1 << 20;
 export function zipfPmf(n: number, s: number): Float64Array {
   const p = new Float64Array(n + 1);
   let h = 0;
-  for (let k = 1; k <= n; k++) h += p[k] = Math.pow(k, -s);
+  for (let k = 1; k <= n; k++) h += p[k] = k ** -s;
   for (let k = 1; k <= n; k++) p[k] = (p[k] as number) / h;
   return p;
 }
@@ -46,13 +46,15 @@ export class AliasTable {
   /** [2i] = probability of keeping column i, [2i + 1] = its alias */
   private readonly table: Float64Array;
   constructor(weights: ArrayLike<number>) {
-    const n = (this.size = weights.length);
+    const n = weights.length;
+    this.size = n;
     if (n < 1) throw new RangeError('alias table: no outcomes');
     let total = 0;
     for (let i = 0; i < n; i++) total += weights[i] as number;
     if (!(total > 0) || !Number.isFinite(total))
       throw new RangeError('alias table: weights must be finite, ≥ 0, with a positive sum');
-    const t = (this.table = new Float64Array(2 * n));
+    const t = new Float64Array(2 * n);
+    this.table = t;
     const scaled = new Float64Array(n);
     const small = new Int32Array(n);
     const large = new Int32Array(n);

@@ -23,7 +23,7 @@ export function categoricalDriftStream(opts: CategoricalStreamOptions): Categori
   };
   check(opts.weights, 'weights');
   const drifts = [...(opts.drifts ?? [])].sort((a, b) => a.at - b.at);
-  drifts.forEach((d, i) => check(d.weights, `drifts[${i}].weights`));
+  for (const [i, d] of drifts.entries()) check(d.weights, `drifts[${i}].weights`);
   const truths: DriftGroundTruth[] = drifts.map((d, i) =>
     sigmoidTruth(
       d.at,
