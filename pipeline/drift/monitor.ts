@@ -162,7 +162,10 @@ export class DriftMonitor {
       if (!alarm && left % every !== 0) continue;
       const ks = ks2samp(w.reference, w.recentValues());
       if (!(ks.pvalue < this.options.pvalue)) {
-        if (left <= 0) this.s.unconfirmed++, (w.pendingUntil = 0);
+        if (left <= 0) {
+          this.s.unconfirmed++;
+          w.pendingUntil = 0;
+        }
         continue;
       }
       w.pendingUntil = 0;

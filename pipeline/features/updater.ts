@@ -21,7 +21,7 @@ export class FeatureUpdater {
     const feats = txs.map((t) => this.computer.update(t));
     // last write per user wins within the batch (the store holds the newest state)
     const latest = new Map<string, UserFeatures>();
-    txs.forEach((t, i) => latest.set(t.userId, feats[i] as UserFeatures));
+    for (let i = 0; i < txs.length; i++) latest.set(txs[i]!.userId, feats[i] as UserFeatures);
     await this.store.putMany([...latest].map(([userId, features]) => ({ userId, features })));
     return feats;
   }

@@ -73,7 +73,7 @@ export class MicroBatcher<I, O> {
         const out = await this.opts.run(batch.map((p) => p.item));
         if (out.length !== batch.length)
           throw new Error(`batch returned ${out.length} results for ${batch.length} inputs`);
-        batch.forEach((p, i) => p.resolve(out[i] as O));
+        for (let i = 0; i < batch.length; i++) batch[i]!.resolve(out[i] as O);
       } catch (e) {
         for (const p of batch) p.reject(e);
       }

@@ -68,7 +68,10 @@ export class CircuitBreaker {
     const from = this.st;
     this.st = s;
     if (s === 'open') this.openedAt = this.clock();
-    if (s === 'half-open') (this.trials = 0), (this.trialOk = 0);
+    if (s === 'half-open') {
+      this.trials = 0;
+      this.trialOk = 0;
+    }
     if (s === 'closed') this.window = [];
     this.opts.onStateChange?.(from, s);
   }
@@ -87,7 +90,10 @@ export class CircuitBreaker {
     if (outcome === 1) this.counts.failures++;
     if (outcome === 2) this.counts.slow++;
     if (this.st === 'half-open') {
-      if (outcome !== 0) return this.to('open');
+      if (outcome !== 0) {
+        this.to('open');
+        return;
+      }
       if (++this.trialOk >= this.o.halfOpenCalls) this.to('closed');
       return;
     }

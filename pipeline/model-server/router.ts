@@ -27,7 +27,10 @@ export class AbRouter {
     if (weights.length === 0 || !(total > 0))
       throw new RangeError('A/B routing needs at least one version with a positive weight');
     let acc = 0;
-    this.cuts = weights.map((w) => ({ version: w.version, upTo: (acc += Math.max(0, w.weight) / total) }));
+    this.cuts = weights.map((w) => {
+      acc += Math.max(0, w.weight) / total;
+      return { version: w.version, upTo: acc };
+    });
   }
 
   route(userId: string): string {

@@ -57,6 +57,6 @@ export function parsePredictBody(
     };
   return {
     ok: false,
-    issues: r.error.issues.map((i) => ({ path: '/' + i.path.map(String).join('/'), message: i.message })),
+    issues: r.error.issues.map((i) => ({ path: `/${i.path.map(String).join('/')}`, message: i.message })),
   };
 }

@@ -53,7 +53,10 @@ function concat(w: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   const total = w.reduce((n, b) => n + b.byteLength, 0);
   const out = new Uint8Array(total);
   let at = 0;
-  for (const b of w) out.set(new Uint8Array(b), at), (at += b.byteLength);
+  for (const b of w) {
+    out.set(new Uint8Array(b), at);
+    at += b.byteLength;
+  }
   return out;
 }
 
@@ -70,14 +73,14 @@ export async function saveModelArtefacts(dir: string, model: tf.LayersModel, met
         modelTopology: a.modelTopology,
         weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
       };
-      writeFileSync(join(out, 'model.json'), JSON.stringify(manifest) + '\n');
+      writeFileSync(join(out, 'model.json'), `${JSON.stringify(manifest)}\n`);
       writeFileSync(join(out, 'weights.bin'), weights);
       return {
         modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength },
       };
     }),
   );
-  writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+  writeFileSync(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   return out;
 }
 

@@ -10,7 +10,6 @@
  * far out of range at serving time (the model scored every live transaction ~0).
  */
 import type { ScoringInput } from '../types.ts';
-import { eventTimeMs } from '../types.ts';
 
 export interface FeatureSpec {
   channels: string[];

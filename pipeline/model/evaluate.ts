@@ -9,7 +9,11 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<boolean | nu
     let j = i;
     while (j + 1 < n && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
     const avgRank = (i + j) / 2 + 1; // ties share the mean rank
-    for (let k = i; k <= j; k++) if (labels[idx[k]!]) pos++, (rankSumPos += avgRank);
+    for (let k = i; k <= j; k++) {
+      if (!labels[idx[k]!]) continue;
+      pos++;
+      rankSumPos += avgRank;
+    }
     i = j + 1;
   }
   const neg = n - pos;
@@ -66,7 +70,10 @@ export function bestF1Threshold(scores: ArrayLike<number>, labels: ArrayLike<boo
     // only cut between distinct scores
     if (k + 1 < n && scores[idx[k + 1]!] === scores[idx[k]!]) continue;
     const f1 = (2 * tp) / (tp + fp + pos);
-    if (f1 > bestF1) (bestF1 = f1), (bestT = scores[idx[k]!]!);
+    if (f1 > bestF1) {
+      bestF1 = f1;
+      bestT = scores[idx[k]!]!;
+    }
   }
   return atThreshold(scores, labels, Math.floor(bestT * 1e4) / 1e4);
 }

@@ -243,7 +243,10 @@ export class StreamProcessor {
   private windowsFor(topic: string, partition: number): TumblingWindows {
     const k = `${topic}/${partition}`;
     let w = this.windows.get(k);
-    if (!w) this.windows.set(k, (w = new TumblingWindows(this.o.windows)));
+    if (!w) {
+      w = new TumblingWindows(this.o.windows);
+      this.windows.set(k, w);
+    }
     return w;
   }
 

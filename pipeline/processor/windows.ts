@@ -70,9 +70,15 @@ export class TumblingWindows {
     }
     if (eventTime > this.maxEventTime) this.maxEventTime = eventTime;
     let users = this.open.get(end);
-    if (!users) this.open.set(end, (users = new Map()));
+    if (!users) {
+      users = new Map();
+      this.open.set(end, users);
+    }
     let w = users.get(userId);
-    if (!w) users.set(userId, (w = { userId, start, count: 0, sum: 0, fraudCount: 0 }));
+    if (!w) {
+      w = { userId, start, count: 0, sum: 0, fraudCount: 0 };
+      users.set(userId, w);
+    }
     w.count++;
     w.sum += amount;
     if (fraud) w.fraudCount++;

@@ -20,10 +20,9 @@ const PI4 = Math.PI ** 4;
 const PI6 = Math.PI ** 6;
 const SQRT2PI = Math.sqrt(2 * Math.PI);
 const LOG_2PI = Math.log(2 * Math.PI);
-const STIRLING_COEFFS = [
-  -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
-  -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
-];
+// B_2k / (2k(2k − 1)) for k = 8 … 1 (Bernoulli numbers), highest order first for Horner's scheme;
+// each quotient is correctly rounded, the same double as its 20-digit decimal expansion
+const STIRLING_COEFFS = [-3617 / 122400, 1 / 156, -691 / 360360, 1 / 1188, -1 / 1680, 1 / 1260, -1 / 360, 1 / 12];
 
 const clip = (p: number): number => Math.min(1, Math.max(0, p));
 

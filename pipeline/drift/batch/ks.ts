@@ -43,7 +43,7 @@ export function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
   while (i < n1 || j < n2) {
     const ai = i < n1 ? (a[i] as number) : Infinity;
     const bj = j < n2 ? (b[j] as number) : Infinity;
-    const v = ai <= bj ? ai : bj;
+    const v = Math.min(ai, bj);
     while (i < n1 && (a[i] as number) <= v) i++;
     while (j < n2 && (b[j] as number) <= v) j++;
     const diff = i / n1 - j / n2;
@@ -51,7 +51,7 @@ export function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
     if (diff < minS) minS = diff;
   }
   const minD = Math.min(Math.max(-minS, 0), 1);
-  return minD > maxS ? minD : maxS;
+  return Math.max(minD, maxS);
 }
 
 /** P(D ≥ h/n) for n1 = n2 = n: 2·Σ(−1)^(k−1) C(2n, n−kh)/C(2n, n) by Horner's scheme */

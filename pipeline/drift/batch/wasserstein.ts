@@ -19,7 +19,7 @@ export function wasserstein1(u: ArrayLike<number>, v: ArrayLike<number>): number
   while (i < nu || j < nv) {
     const ai = i < nu ? (a[i] as number) : Infinity;
     const bj = j < nv ? (b[j] as number) : Infinity;
-    const x = ai <= bj ? ai : bj;
+    const x = Math.min(ai, bj);
     sum += Math.abs(i / nu - j / nv) * (x - prev);
     prev = x;
     if (ai <= bj) i++;

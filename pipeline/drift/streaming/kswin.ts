@@ -218,7 +218,7 @@ export class Kswin implements StreamingDetector {
     while (i < k || j < k) {
       const av = i < k ? (a[i] as number) : Infinity;
       const bv = j < k ? (b[j] as number) : Infinity;
-      const v = av <= bv ? av : bv;
+      const v = Math.min(av, bv);
       while (i < k && (a[i] as number) <= v) i++;
       while (j < k && (b[j] as number) <= v) j++;
       const d = i > j ? i - j : j - i;
