@@ -119,7 +119,7 @@ export type DetectorConfig = EvaluateConfig['detectors'][number];
 export function parseEvaluateConfig(input: unknown, source = 'config'): EvaluateConfig {
   const r = evaluateConfigSchema.safeParse(input);
   if (r.success) return r.data;
-  const issues: Issue[] = r.error.issues.map((i) => ({ path: '/' + i.path.map(String).join('/'), message: i.message }));
+  const issues: Issue[] = r.error.issues.map((i) => ({ path: `/${i.path.map(String).join('/')}`, message: i.message }));
   throw new PipelabError('INVALID_SCENARIO', `invalid drift evaluation config in ${source}`, {
     issues,
     hint: 'see docs/drift.md ("pipelab drift evaluate") for the config fields and an example',

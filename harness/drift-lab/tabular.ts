@@ -121,7 +121,7 @@ export function readTable(file: string): Table {
         'every row needs one field per column (quote fields that contain commas)',
       );
     const o: Record<string, unknown> = {};
-    header.forEach((h, c) => (o[h] = r[c]));
+    for (let c = 0; c < header.length; c++) o[header[c]!] = r[c];
     return o;
   });
   return { file, columns: header, rows };

@@ -33,7 +33,7 @@ const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** a JSON value as a JavaScript literal: bare keys where possible, short objects on one line */
 export function jsLiteral(v: unknown, indent = ''): string {
   if (v === null || typeof v !== 'object') return lit(v);
-  const inner = indent + '  ';
+  const inner = `${indent}  `;
   const entries = Array.isArray(v)
     ? v.map((x) => jsLiteral(x, inner))
     : Object.entries(v).map(([k, x]) => `${IDENT.test(k) ? k : lit(k)}: ${jsLiteral(x, inner)}`);

@@ -14,7 +14,7 @@ import { PipelabError } from '../../errors.ts';
 import type { MetricData, MetricType, TimePoint, TimePointValue } from '../../results/types.ts';
 import type { CounterMetric, GaugeMetric, MetricsRegistry, RateMetric, Tags, TrendMetric } from './api.ts';
 import type { HdrBuild } from '../../results/hdr.ts';
-import { CounterState, GaugeState, RateState, TrendState, type MetricState, type WarmupMode } from './states.ts';
+import { CounterState, GaugeState, RateState, TrendState, type WarmupMode } from './states.ts';
 
 export interface RegistryOptions {
   /**
@@ -163,7 +163,10 @@ class RegistryImpl implements Registry {
     const key = subMetricKey(name, filter);
     if (Object.keys(filter).length === 0) return name;
     let m = this.tracked.get(name);
-    if (!m) this.tracked.set(name, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      this.tracked.set(name, m);
+    }
     if (m.has(key)) return key;
     m.set(key, { ...filter });
     const e = this.entries.get(name);

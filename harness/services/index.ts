@@ -37,10 +37,18 @@ export async function resolveServices(req: ServicesRequest): Promise<ResolvedSer
     },
   };
   try {
-    if (req.kafka) started.push((out.kafka = await resolveKafka(req.kafka === true ? {} : req.kafka)));
-    if (req.redis) started.push((out.redis = await resolveRedis(req.redis === true ? {} : req.redis)));
-    if (req.modelServer)
-      started.push((out.modelServer = await resolveModelServer(req.modelServer === true ? {} : req.modelServer)));
+    if (req.kafka) {
+      out.kafka = await resolveKafka(req.kafka === true ? {} : req.kafka);
+      started.push(out.kafka);
+    }
+    if (req.redis) {
+      out.redis = await resolveRedis(req.redis === true ? {} : req.redis);
+      started.push(out.redis);
+    }
+    if (req.modelServer) {
+      out.modelServer = await resolveModelServer(req.modelServer === true ? {} : req.modelServer);
+      started.push(out.modelServer);
+    }
   } catch (e) {
     await out.close();
     throw e;

@@ -63,8 +63,14 @@ export async function startLocalRedis(
     ready = await new Promise<boolean>((res) => {
       const s = connect(port, '127.0.0.1');
       s.once('connect', () => s.write('PING\r\n'));
-      s.once('data', (d) => (s.destroy(), res(d.toString().startsWith('+PONG'))));
-      s.once('error', () => (s.destroy(), res(false)));
+      s.once('data', (d) => {
+        s.destroy();
+        res(d.toString().startsWith('+PONG'));
+      });
+      s.once('error', () => {
+        s.destroy();
+        res(false);
+      });
     });
     if (!ready) await new Promise((r) => setTimeout(r, 25));
   }

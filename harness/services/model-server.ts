@@ -56,11 +56,17 @@ export async function startLocalModelServer(
     const onData = (d: Buffer) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) clearTimeout(timer), resolve(m[1]);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (d) => (out += d));
-    child.once('exit', () => (clearTimeout(timer), resolve(undefined)));
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
   });
   if (!url) {
     child.kill('SIGKILL');

@@ -104,7 +104,7 @@ export class EventQueue {
       let m = c0;
       let mt = time[c0]!,
         ms = seq[c0]!;
-      const end = c0 + 4 < n ? c0 + 4 : n;
+      const end = Math.min(c0 + 4, n);
       for (let c = c0 + 1; c < end; c++) {
         const ct = time[c]!;
         if (ct < mt || (ct === mt && seq[c]! < ms)) {

@@ -81,7 +81,7 @@ export function validateQueueOptions(o: QueueSimOptions): Required<QueueSimOptio
         hint:
           model === 'mmc'
             ? `lower --lambda below ${servers * o.mu}, raise --mu above ${(o.lambda / servers).toFixed(3)}, or use --servers ${need} or more`
-            : `lower --lambda below ${o.mu} or raise --mu above ${o.lambda}${model === 'mm1' ? ' (or use --model mmc with --servers ' + need + ')' : ''}`,
+            : `lower --lambda below ${o.mu} or raise --mu above ${o.lambda}${model === 'mm1' ? ` (or use --model mmc with --servers ${need})` : ''}`,
       },
     );
   }
