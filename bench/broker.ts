@@ -235,7 +235,7 @@ async function main(): Promise<void> {
         for (const size of sizes) {
           const n = N(size) * (QUICK ? 10 : 1);
           const file = join(dir, `in-${size}`);
-          writeFileSync(file, ('x'.repeat(size - 1) + '\n').repeat(n));
+          writeFileSync(file, `${'x'.repeat(size - 1)}\n`.repeat(n));
           writeFileSync(join(dir, 'empty'), 'x\n');
           const topic = `kcat-${size}`;
           const before = await ask(child);

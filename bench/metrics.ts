@@ -42,7 +42,8 @@ const VALS = new Float64Array(1 << 16);
 }
 const MASK = VALS.length - 1;
 
-function time(label: string, fn: (n: number) => void): number {
+/** best of three: ns per call of fn's inner loop over N values */
+function time(fn: (n: number) => void): number {
   fn(Math.min(N, 200_000)); // warm the JIT
   let best = Infinity;
   for (let r = 0; r < 3; r++) {
@@ -58,7 +59,7 @@ function registryNs(build: 'wasm' | 'js'): number {
   const lat = reg.trend('latency');
   // 10 k values per virtual second, so the per-second close (percentiles for the time-series
   // point, folding into the total) is part of the cost
-  const ns = time(build, (n) => {
+  const ns = time((n) => {
     for (let i = 0; i < n; i++) lat.add(VALS[i & MASK]! / 1000, i / 10);
   });
   reg.close();
@@ -87,19 +88,19 @@ const nodeH = createHistogram({ lowest: 1, highest: 3_600_000_000, figures: HDR_
 const results: [string, number][] = [];
 results.push([
   'node perf_hooks.createHistogram().record (baseline)',
-  time('node', (n) => {
+  time((n) => {
     for (let i = 0; i < n; i++) nodeH.record(VALS[i & MASK]!);
   }),
 ]);
 results.push([
   'hdr-histogram-js WASM recordValue',
-  time('wasm', (n) => {
+  time((n) => {
     for (let i = 0; i < n; i++) wasmH.recordValue(VALS[i & MASK]!);
   }),
 ]);
 results.push([
   'hdr-histogram-js JS recordValue',
-  time('js', (n) => {
+  time((n) => {
     for (let i = 0; i < n; i++) jsH.recordValue(VALS[i & MASK]!);
   }),
 ]);

@@ -51,7 +51,7 @@ const body = JSON.stringify({
 
 async function load(url: string, opts: { overallRate?: number; duration?: number } = {}) {
   const r = await autocannon({
-    url: url + '/predict',
+    url: `${url}/predict`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
@@ -85,7 +85,10 @@ const rowsPerSec = (batch: number) => {
   for (let i = 0; i < 50; i++) model.predict(rows); // warm-up
   const t0 = performance.now();
   let n = 0;
-  while (performance.now() - t0 < (quick ? 500 : 2000)) model.predict(rows), (n += batch);
+  while (performance.now() - t0 < (quick ? 500 : 2000)) {
+    model.predict(rows);
+    n += batch;
+  }
   return n / ((performance.now() - t0) / 1000);
 };
 const raw1 = rowsPerSec(1),

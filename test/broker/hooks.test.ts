@@ -26,9 +26,11 @@ test.after(async () => {
 
 test('an injected retriable error code is seen by the client, which retries and succeeds', async () => {
   let injected = 0;
-  const hook = broker.control(PRODUCE, () =>
-    injected < 2 ? (injected++, { errorCode: 6 /* NOT_LEADER_OR_FOLLOWER */ }) : undefined,
-  );
+  const hook = broker.control(PRODUCE, () => {
+    if (injected >= 2) return undefined;
+    injected++;
+    return { errorCode: 6 /* NOT_LEADER_OR_FOLLOWER */ };
+  });
   const p = kafka.producer();
   await p.connect();
   const res = await p.send({ topic: 'hooked', messages: [{ value: 'x' }] });
@@ -67,7 +69,11 @@ test('a closed Fetch connection makes the consumer reconnect and carry on', asyn
   await p.connect();
   await p.send({ topic: 'closing', messages: Array.from({ length: 10 }, (_, i) => ({ value: `c${i}` })) });
   let closes = 0;
-  const hook = broker.control(FETCH, () => (closes < 2 ? (closes++, { close: true }) : undefined));
+  const hook = broker.control(FETCH, () => {
+    if (closes >= 2) return undefined;
+    closes++;
+    return { close: true };
+  });
   const c = kafka.consumer({ groupId: 'g-close', sessionTimeout: 3000, heartbeatInterval: 200, maxWaitTimeInMs: 100 });
   await c.connect();
   await c.subscribe({ topic: 'closing', fromBeginning: true });

@@ -27,7 +27,7 @@ function kcat(args: string[], input?: string): Promise<{ code: number | null; ou
   });
 }
 
-const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}-${i}`).join('\n') + '\n';
+const lines = (n: number, tag: string) => `${Array.from({ length: n }, (_, i) => `${tag}-${i}`).join('\n')}\n`;
 
 test.before(async () => {
   if (ok) broker = await startBroker();
@@ -73,7 +73,7 @@ test('two kcat -G members in one group on a 4-partition topic together read ever
   broker.createTopic('kg4', { partitions: 4 });
   await kcat(
     ['-P', '-t', 'kg4', '-p', '-1', '-K', ':'],
-    Array.from({ length: 400 }, (_, i) => `${i}:r${i}`).join('\n') + '\n',
+    `${Array.from({ length: 400 }, (_, i) => `${i}:r${i}`).join('\n')}\n`,
   );
   const member = () =>
     kcat(['-G', 'kg4-group', '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-e', '-q', 'kg4']);

@@ -8,7 +8,8 @@ import { startBroker, type Broker } from '../../broker/index.ts';
 
 const P = Promise as unknown as { withResolvers?: () => unknown };
 P.withResolvers ??= () => {
-  let resolve, reject;
+  let resolve: unknown;
+  let reject: unknown;
   const promise = new Promise((a, b) => {
     resolve = a;
     reject = b;

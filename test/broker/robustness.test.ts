@@ -147,7 +147,10 @@ test('100,000 random and mutated frames close connections but never crash the br
       sock.emit('data', frame.subarray(cut));
     } else sock.emit('data', frame);
     // a changed size field leaves the connection waiting for bytes that never come: a new client
-    if (kind === 3 && !sock.destroyed) sock.destroy(), closed--;
+    if (kind === 3 && !sock.destroyed) {
+      sock.destroy();
+      closed--;
+    }
     if (sock.destroyed) {
       closed++;
       sock = new FakeSocket();
@@ -174,7 +177,7 @@ test('a negative, oversized or truncated frame on TCP closes only that connectio
     Buffer.from('ffffffff00', 'hex'),
     Buffer.from('7fffffff', 'hex'),
     Buffer.from('0000000a0012', 'hex'),
-    Buffer.from('00000010' + '0012000000000001ffff00'.padEnd(32, '0'), 'hex'),
+    Buffer.from(`00000010${'0012000000000001ffff00'.padEnd(32, '0')}`, 'hex'),
   ];
   const results = await Promise.all(
     sends.map(

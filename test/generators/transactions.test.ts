@@ -12,7 +12,7 @@ const byCode = (code: string) => COUNTRIES.find((c) => c.code === code)!;
 function digest(cfg: TransactionConfigInput, n: number): string {
   const s = new TransactionStream(cfg);
   const h = createHash('sha256');
-  for (let i = 0; i < n; i++) h.update(transactionToJson(s.next()) + '\n');
+  for (let i = 0; i < n; i++) h.update(`${transactionToJson(s.next())}\n`);
   return h.digest('hex');
 }
 
@@ -68,7 +68,10 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
   for (const x of xs) {
     const k = key(x);
     let a = m.get(k);
-    if (!a) m.set(k, (a = []));
+    if (!a) {
+      a = [];
+      m.set(k, a);
+    }
     a.push(x);
   }
   return m;
@@ -79,7 +82,7 @@ test('card-testing events are tiny, bursty per card and come from one attacker d
   const ct = ev.filter((e) => e.fraudPattern === 'card-testing');
   assert.ok(ct.length > 1000);
   for (const e of ct) assert.ok(e.amount / fx(e.currency) <= 2.01 && e.channel === 'online', JSON.stringify(e));
-  const bursts = groupBy(ct, (e) => e.userId + '/' + e.deviceId);
+  const bursts = groupBy(ct, (e) => `${e.userId}/${e.deviceId}`);
   let bursty = 0;
   for (const b of bursts.values()) {
     // ≥ 5 tries within a couple of minutes, always the same merchant
@@ -110,10 +113,16 @@ test('account takeover uses a device the user never used and an unusually large 
       assert.ok(e.deviceId.startsWith('x'));
     } else if (!e.isFraud) {
       let s = seen.get(e.userId);
-      if (!s) seen.set(e.userId, (s = new Set()));
+      if (!s) {
+        s = new Set();
+        seen.set(e.userId, s);
+      }
       s.add(e.deviceId);
       let a = amounts.get(e.userId);
-      if (!a) amounts.set(e.userId, (a = []));
+      if (!a) {
+        a = [];
+        amounts.set(e.userId, a);
+      }
       a.push(usd);
     }
   }
@@ -126,7 +135,10 @@ test('geo-velocity puts the same user in far-apart countries within an hour', ()
   let n = 0;
   for (const e of ev) {
     let h = history.get(e.userId);
-    if (!h) history.set(e.userId, (h = []));
+    if (!h) {
+      h = [];
+      history.set(e.userId, h);
+    }
     if (e.fraudPattern === 'geo-velocity') {
       // the card was used ≥ 3000 km away within the hour before (normally the victim at home)
       const far = h.some(

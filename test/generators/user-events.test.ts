@@ -8,7 +8,7 @@ import { driftProbability } from '../../generators/drift.ts';
 function digest(seed: number): string {
   const s = new UserEventStream({ seed });
   const h = createHash('sha256');
-  for (let i = 0; i < 10_000; i++) h.update(userEventToJson(s.next()) + '\n');
+  for (let i = 0; i < 10_000; i++) h.update(`${userEventToJson(s.next())}\n`);
   return h.digest('hex');
 }
 
@@ -22,7 +22,10 @@ test('sessions follow the chain: start with login or view, purchase only after c
   const sessions = new Map<string, UserEvent[]>();
   for (const e of ev) {
     let s = sessions.get(e.sessionId);
-    if (!s) sessions.set(e.sessionId, (s = []));
+    if (!s) {
+      s = [];
+      sessions.set(e.sessionId, s);
+    }
     s.push(e);
   }
   let purchases = 0;
@@ -31,7 +34,10 @@ test('sessions follow the chain: start with login or view, purchase only after c
     assert.is(new Set(s.map((e) => e.userId)).size, 1);
     assert.is(new Set(s.map((e) => e.device)).size, 1);
     for (let i = 1; i < s.length; i++) {
-      if (s[i]!.type === 'purchase') assert.is(s[i - 1]!.type, 'checkout'), purchases++;
+      if (s[i]!.type === 'purchase') {
+        assert.is(s[i - 1]!.type, 'checkout');
+        purchases++;
+      }
       assert.is.not(s[i - 1]!.type, 'logout');
     }
   }

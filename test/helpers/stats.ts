@@ -30,12 +30,17 @@ export function chiSquare(
     o += (observed[i] as number) ?? 0;
     e += (probs[i] as number) * total;
     if (e >= minExpected) {
-      os.push(o), es.push(e);
-      (o = 0), (e = 0);
+      os.push(o);
+      es.push(e);
+      o = 0;
+      e = 0;
     }
   }
   // a remainder that expects too little joins the last bin
-  if (os.length) (os[os.length - 1]! += o), (es[es.length - 1]! += e);
+  if (os.length) {
+    os[os.length - 1]! += o;
+    es[es.length - 1]! += e;
+  }
   let stat = 0;
   for (let i = 0; i < os.length; i++) stat += (os[i]! - es[i]!) ** 2 / es[i]!;
   const bins = os.length;

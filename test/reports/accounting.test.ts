@@ -55,7 +55,7 @@ test('the HTML report has the accounting table and marks missing events', () => 
 test('the console summary ends with the tally', () => {
   const text = formatConsoleSummary(withAccounting(), { color: false });
   assert.match(text, 'EVENT ACCOUNTING');
-  assert.match(text, /missing\.+: 2 \(0\.10 %\)  e\.g\. t1-a, t1-b/);
+  assert.match(text, /missing\.+: 2 \(0\.10 %\) {2}e\.g\. t1-a, t1-b/);
   assert.not.match(formatConsoleSummary(loadFixture(), { color: false }), 'EVENT ACCOUNTING');
 });
 

@@ -106,7 +106,7 @@ test('sub-metrics work for counters, rates and gauges, and track() may come afte
   assert.is((s[kg] as GaugeData).value, 5);
   assert.is((s.vus as GaugeData).value, 9);
   assert.equal(
-    r.list().map((x) => x.name + ':' + x.type),
+    r.list().map((x) => `${x.name}:${x.type}`),
     ['iterations:counter', 'errors:rate', 'vus:gauge'],
   );
 });

@@ -8,7 +8,7 @@ import { instance } from '../../helpers/fraud-model.ts';
 
 const env = { PATH: process.env.PATH, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 const predict = async (url: string) => {
-  const res = await request(url + '/predict', {
+  const res = await request(`${url}/predict`, {
     method: 'POST',
     body: JSON.stringify(instance(1)),
     headers: { 'content-type': 'application/json' },
@@ -41,7 +41,7 @@ test('local mode runs `pipelab serve-model` as its own process, stopped on close
   } finally {
     await s.close();
   }
-  await request(s.connection.url + '/healthz').then(
+  await request(`${s.connection.url}/healthz`).then(
     () => assert.unreachable('still running'),
     () => {},
   );

@@ -53,7 +53,12 @@ test('fn gets the iteration, a seeded rng, the run clock, metrics and tags', asy
   assert.is(seen.now, 25);
   assert.equal(seen.tags, { run: 'x' });
   assert.is(m.sum('custom'), 1);
-  const again = await setup({ type: 'function', fn: async (c: { rng: Rng }) => void (seen.r2 = c.rng.next()) });
+  const again = await setup({
+    type: 'function',
+    fn: async (c: { rng: Rng }) => {
+      seen.r2 = c.rng.next();
+    },
+  });
   await again.t.iterate(it(0));
   assert.is(seen.r2, seen.r);
 });

@@ -293,7 +293,7 @@ test('a windowed abortOnFail threshold aborts on the first failing window', () =
   const r = reg();
   const t = compile({ latency: [{ threshold: 'max<1000 in every 5s window', abortOnFail: true }] });
   t.prepare(r);
-  let res;
+  let res: ReturnType<typeof t.check> | undefined;
   const lat = r.trend('latency');
   for (let now = 0; now < 60_000 && !res; now += 10) {
     lat.add(now >= 20_000 && now < 21_000 ? 3000 : 10, now);

@@ -48,7 +48,10 @@ async function runLoop(candidate: (v: string) => LoopModel) {
   const loop = new DriftLoop({
     incumbent: noise('v1'),
     host: { addVersion: (v) => added.push(v), setRoutes: (r) => routes.push(r) },
-    train: async (txs, v) => (assert.is(txs.length, 300), candidate(v)),
+    train: async (txs, v) => {
+      assert.is(txs.length, 300);
+      return candidate(v);
+    },
     now: () => t,
     monitor: { referenceSize: 500, recentSize: 200 },
     trainRows: 300,

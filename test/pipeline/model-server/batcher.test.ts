@@ -8,14 +8,21 @@ function virtualTimers() {
   let seq = 0;
   const pending = new Map<number, { at: number; fn: () => void }>();
   const timers: Timers = {
-    setTimeout: (fn, ms) => (pending.set(++seq, { at: now + ms, fn }), seq),
+    setTimeout: (fn, ms) => {
+      pending.set(++seq, { at: now + ms, fn });
+      return seq;
+    },
     clearTimeout: (h) => void pending.delete(h as number),
   };
   return {
     timers,
     advance(ms: number) {
       now += ms;
-      for (const [id, t] of [...pending].sort((a, b) => a[1].at - b[1].at)) if (t.at <= now) pending.delete(id), t.fn();
+      for (const [id, t] of [...pending].sort((a, b) => a[1].at - b[1].at)) {
+        if (t.at > now) continue;
+        pending.delete(id);
+        t.fn();
+      }
     },
     get pending() {
       return pending.size;
@@ -64,7 +71,10 @@ test('a single request is not held longer than max wait', async () => {
   const vt = virtualTimers();
   const b = new MicroBatcher<number, string>({ timers: vt.timers, maxWaitMs: 5, run: (xs) => xs.map(String) });
   let done = false;
-  const p = b.submit(7).then((v) => ((done = true), v));
+  const p = b.submit(7).then((v) => {
+    done = true;
+    return v;
+  });
   await tick();
   assert.is(done, false);
   vt.advance(5);

@@ -6,7 +6,7 @@ import type { Timers } from '../../../pipeline/model-server/batcher.ts';
 function setup() {
   let now = 0;
   const timeouts: (() => void)[] = [];
-  const timers: Timers = { setTimeout: (fn) => (timeouts.push(fn), timeouts.length), clearTimeout: () => {} };
+  const timers: Timers = { setTimeout: (fn) => timeouts.push(fn), clearTimeout: () => {} };
   const changes: string[] = [];
   const b = new CircuitBreaker({
     windowSize: 10,
@@ -25,7 +25,9 @@ function setup() {
     b,
     changes,
     advance: (ms: number) => (now += ms),
-    fireTimeouts: () => timeouts.splice(0).forEach((f) => f()),
+    fireTimeouts: () => {
+      for (const f of timeouts.splice(0)) f();
+    },
   };
 }
 const ok = () => Promise.resolve('model');
@@ -38,7 +40,10 @@ test('failures open the breaker; while open the fallback answers without calling
   for (let i = 0; i < 2; i++) assert.is((await b.exec(fail, rules)).value, 'rules');
   assert.is(b.state, 'open');
   let called = false;
-  const r = await b.exec(() => ((called = true), ok()), rules);
+  const r = await b.exec(() => {
+    called = true;
+    return ok();
+  }, rules);
   assert.equal([r.value, r.fallback, called], ['rules', true, false]);
   assert.equal(changes, ['closed->open']);
 });

@@ -26,7 +26,7 @@ test.after(async () => {
 });
 
 async function post(body: unknown, raw?: string) {
-  const res = await request(server.url + '/predict', {
+  const res = await request(`${server.url}/predict`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: raw ?? JSON.stringify(body),
@@ -83,12 +83,12 @@ test('a body over the limit is a 413', async () => {
 });
 
 test('unknown routes are 404 and GET /predict is 405', async () => {
-  assert.is((await request(server.url + '/nope')).statusCode, 404);
-  assert.is((await request(server.url + '/predict')).statusCode, 405);
+  assert.is((await request(`${server.url}/nope`)).statusCode, 404);
+  assert.is((await request(`${server.url}/predict`)).statusCode, 405);
 });
 
 test('/healthz lists versions, routes and breaker states', async () => {
-  const res = await request(server.url + '/healthz');
+  const res = await request(`${server.url}/healthz`);
   const j = (await res.body.json()) as any;
   assert.is(res.statusCode, 200);
   assert.equal(j.versions, ['v1', 'v2']);
@@ -151,7 +151,7 @@ function parsePrometheus(text: string): Map<string, number> {
 }
 
 test('/metrics is Prometheus text with requests, batch sizes, inference latency, breaker state and fallbacks', async () => {
-  const res = await request(server.url + '/metrics');
+  const res = await request(`${server.url}/metrics`);
   assert.match(String(res.headers['content-type']), /text\/plain/);
   const s = parsePrometheus(await res.body.text());
   assert.ok((s.get('pipelab_model_requests_total{route="/predict",status="200"}') ?? 0) >= 2);

@@ -112,7 +112,7 @@ test('a malformed event ends in dead-letter with its reason; valid ones get deci
       { id: 'bad-schema', value: transactionToJson({ ...b!, amount: -5 }) },
       {
         id: 'bad-channel',
-        value: transactionToJson(b!).replace('"channel":"' + b!.channel, '"channel":"carrier-pigeon'),
+        value: transactionToJson(b!).replace(`"channel":"${b!.channel}`, '"channel":"carrier-pigeon'),
       },
     ];
     for (const m of msgs) ledger.produced(m.id, m.id.startsWith('bad'));
