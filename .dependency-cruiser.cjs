@@ -208,7 +208,11 @@ const forbidden = [
     comment:
       'Source ships to users, who do not get our devDependencies: runtime imports from source go to "dependencies" (or to optional peers, loaded lazily).',
     from: { path: SOURCE },
-    to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only', 'npm-peer'], pathNot: '^node_modules/@types/' },
+    to: {
+      dependencyTypes: ['npm-dev'],
+      dependencyTypesNot: ['type-only', 'npm-peer'],
+      pathNot: '^node_modules/@types/',
+    },
   },
   {
     name: 'optional-peers-lazily',
