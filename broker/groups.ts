@@ -41,7 +41,7 @@ export const realTimers: Timers = {
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
-export interface Protocol {
+interface Protocol {
   name: string;
   metadata: Buffer;
 }

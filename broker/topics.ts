@@ -62,7 +62,7 @@ export class TopicError extends Error {
 }
 
 /** Parses topic configs into a LogConfig; throws TopicError(40 INVALID_CONFIG) naming the key. */
-export function logConfigFrom(configs: Record<string, string>, base: LogConfig = DEFAULT_LOG_CONFIG): LogConfig {
+function logConfigFrom(configs: Record<string, string>, base: LogConfig = DEFAULT_LOG_CONFIG): LogConfig {
   const out = { ...base };
   for (const [k, v] of Object.entries(configs)) {
     const field = CONFIG_KEYS[k];

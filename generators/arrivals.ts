@@ -24,12 +24,12 @@ const posRate = z.number().finite().positive();
 const ms = z.number().finite().nonnegative();
 const startMs = z.number().finite().default(0);
 
-export const ConstantArrivalsSchema = z.strictObject({ kind: z.literal('constant'), rate: posRate, startMs });
-export const PoissonArrivalsSchema = z.strictObject({ kind: z.literal('poisson'), rate: posRate, startMs });
-export const RampArrivalsSchema = z
+const ConstantArrivalsSchema = z.strictObject({ kind: z.literal('constant'), rate: posRate, startMs });
+const PoissonArrivalsSchema = z.strictObject({ kind: z.literal('poisson'), rate: posRate, startMs });
+const RampArrivalsSchema = z
   .strictObject({ kind: z.literal('ramp'), from: rate, to: rate, durationMs: z.number().finite().positive(), startMs })
   .refine((s) => s.from > 0 || s.to > 0, { message: 'from or to must be > 0', path: ['to'] });
-export const SpikeArrivalsSchema = z.strictObject({
+const SpikeArrivalsSchema = z.strictObject({
   kind: z.literal('spike'),
   base: posRate,
   peak: posRate,
@@ -37,7 +37,7 @@ export const SpikeArrivalsSchema = z.strictObject({
   durationMs: z.number().finite().positive(),
   startMs,
 });
-export const DiurnalArrivalsSchema = z.strictObject({
+const DiurnalArrivalsSchema = z.strictObject({
   kind: z.literal('diurnal'),
   mean: posRate,
   amplitude: z.number().min(0).max(1).default(0.5),
@@ -46,7 +46,7 @@ export const DiurnalArrivalsSchema = z.strictObject({
   peakAtMs: ms.default(0),
   startMs,
 });
-export const BurstyArrivalsSchema = z.strictObject({
+const BurstyArrivalsSchema = z.strictObject({
   kind: z.literal('bursty'),
   low: rate,
   high: posRate,

@@ -78,7 +78,7 @@ export function paramPaths(p: Params, prefix = ''): Array<{ path: string; kind: 
 }
 
 /** a short listing for error messages: `amount.muShift, travelRate, channelWeights{online,pos,…}` */
-export function describeParams(p: Params): string {
+function describeParams(p: Params): string {
   const all = paramPaths(p);
   const maps = all.filter((x) => x.kind === 'map').map((x) => x.path);
   return all

@@ -4,7 +4,7 @@
  * shares (compression, key = user id).
  */
 import kafkajs from 'kafkajs';
-import type { Admin, Kafka, Producer, ProducerConfig } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 // kafkajs is CommonJS: its enums are reached through the default export in ESM
 const { CompressionTypes } = kafkajs;
@@ -104,9 +104,4 @@ export function compressionType(c: Compression): number {
     case 'lz4':
       return CompressionTypes.LZ4;
   }
-}
-
-/** producer defaults for the pipeline: idempotent off (acks -1 through kafkajs retries) */
-export function pipelineProducer(kafka: Kafka, config: ProducerConfig = {}): Producer {
-  return kafka.producer({ allowAutoTopicCreation: false, ...config });
 }

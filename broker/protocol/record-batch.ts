@@ -11,7 +11,7 @@
 import { crc32c } from './crc32c.ts';
 import { Reader } from './reader.ts';
 
-export const BATCH_HEADER_SIZE = 61;
+const BATCH_HEADER_SIZE = 61;
 
 export interface BatchHeader {
   /** total bytes of this batch (length field + 12) */
@@ -31,7 +31,7 @@ export class BatchError extends Error {
 }
 
 /** compression codec in attributes bits 0-2: 0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd */
-export const codecOf = (attributes: number): number => attributes & 0x07;
+const codecOf = (attributes: number): number => attributes & 0x07;
 
 /** Reads and validates the header of the batch starting at `at`; throws BatchError if invalid. */
 export function parseBatchHeader(buf: Buffer, at = 0, checkCrc = true): BatchHeader {

@@ -78,7 +78,7 @@ function transitionsOf(
   return Array.from({ length: k }, (_, i) => ({ position: Math.round(((i + 1) * n) / (k + 1)), width }));
 }
 
-export function streamName(s: StreamConfig, i: number): string {
+function streamName(s: StreamConfig, i: number): string {
   return s.name ?? `${s.type}-${i}`;
 }
 

@@ -103,8 +103,7 @@ export function servicesRequestFrom(
   });
 }
 
-export { resolveService, isResolvableMode } from './resolve.ts';
-export { resolveKafka, kafkaSpec, parseBootstrap, KAFKA_IMAGE, type KafkaConnection } from './kafka.ts';
+export { resolveService } from './resolve.ts';
 export { resolveRedis, openFeatureStore, redisSpec, type RedisConnection } from './redis.ts';
 export {
   resolveModelServer,
@@ -114,14 +113,11 @@ export {
   type ModelServerSetup,
 } from './model-server.ts';
 export { probeContainerRuntime } from './container.ts';
-export { startLocalRedis, type LocalRedis } from './local-redis.ts';
-export { freePort } from './ports.ts';
+export { startLocalRedis } from './local-redis.ts';
 export {
   RESOLUTION_ORDER,
-  toServiceInfo,
   type ResolvableMode,
   type ResolveOptions,
   type ResolvedService,
   type ServiceSpec,
-  type Started,
 } from './types.ts';

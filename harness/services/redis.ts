@@ -16,7 +16,7 @@ export interface RedisConnection {
   url?: string;
 }
 
-export const REDIS_IMAGE = 'redis:7-alpine';
+const REDIS_IMAGE = 'redis:7-alpine';
 
 export const redisSpec: ServiceSpec<RedisConnection> = {
   name: 'redis',

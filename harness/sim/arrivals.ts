@@ -13,7 +13,7 @@ export interface ArrivalProcess {
   rateAt(tMs: number): number;
 }
 
-export function isArrivalProcess(a: unknown): a is ArrivalProcess {
+function isArrivalProcess(a: unknown): a is ArrivalProcess {
   return typeof (a as ArrivalProcess)?.next === 'function' && typeof (a as ArrivalProcess)?.rateAt === 'function';
 }
 

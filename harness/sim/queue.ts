@@ -47,7 +47,7 @@ export interface QueueSimResult {
 const ARRIVAL = 0,
   DEPARTURE = 1;
 
-export function validateQueueOptions(o: QueueSimOptions): Required<QueueSimOptions> {
+function validateQueueOptions(o: QueueSimOptions): Required<QueueSimOptions> {
   const issues: { path: string; message: string }[] = [];
   const model = o.model;
   if (model !== 'mm1' && model !== 'mmc' && model !== 'md1')

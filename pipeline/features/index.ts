@@ -1,4 +1,4 @@
-export { FeatureComputer, type FeatureComputerOptions } from './compute.ts';
+export { FeatureComputer } from './compute.ts';
 export { MemoryFeatureStore, type MemoryFeatureStoreOptions } from './memory.ts';
 export { RedisFeatureStore, type RedisFeatureStoreOptions } from './redis.ts';
 export {

@@ -1,7 +1,7 @@
-export { MicroBatcher, realTimers, type MicroBatcherOptions, type Timers } from './batcher.ts';
+export { MicroBatcher } from './batcher.ts';
 export { CircuitBreaker, BREAKER_DEFAULTS, type BreakerOptions, type BreakerState } from './breaker.ts';
 export { ModelClient, CLIENT_FALLBACK_VERSION, type ModelClientOptions } from './client.ts';
-export { AbRouter, parseWeights, stableUnit, type RouteWeight } from './router.ts';
+export { AbRouter, parseWeights, type RouteWeight } from './router.ts';
 export { ruleScore, RULES_THRESHOLD } from './rules.ts';
 export {
   startModelServer,
@@ -11,4 +11,4 @@ export {
   type ModelFaults,
   type Prediction,
 } from './server.ts';
-export { parsePredictBody, MAX_INSTANCES } from './validate.ts';
+export { parsePredictBody } from './validate.ts';

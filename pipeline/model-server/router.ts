@@ -9,7 +9,7 @@ export interface RouteWeight {
   weight: number;
 }
 
-export function stableUnit(key: string): number {
+function stableUnit(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   h ^= h >>> 16;

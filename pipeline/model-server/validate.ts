@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ScoringInput } from '../types.ts';
 
-export const MAX_INSTANCES = 1024;
+const MAX_INSTANCES = 1024;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const transaction = z.object({

@@ -19,7 +19,7 @@ export interface FeatureSpec {
   std: number[];
 }
 
-export const NUMERIC_COLUMNS = [
+const NUMERIC_COLUMNS = [
   'log_amount',
   'log_count_1h',
   'log_avg_amount_24h',

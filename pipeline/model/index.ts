@@ -1,5 +1,5 @@
 export { initBackend } from './backend.ts';
-export { fitSpec, encodeRows, inputWidth, columnNames, type FeatureSpec } from './encode.ts';
+export { fitSpec, encodeRows, type FeatureSpec } from './encode.ts';
 export { rocAuc, atThreshold, bestF1Threshold } from './evaluate.ts';
 export { FraudModel } from './inference.ts';
 export { trainFraudModel, withFeatures, type TrainOptions, type TrainResult } from './train.ts';

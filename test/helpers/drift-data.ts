@@ -11,7 +11,7 @@ export interface SampleSpec {
   scale: number;
 }
 
-export function lcg(seed: number): () => number {
+function lcg(seed: number): () => number {
   let s = seed % 2 ** 31;
   return () => {
     s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;

@@ -4,7 +4,7 @@ import { inputWidth, type FeatureSpec } from '../../pipeline/model/encode.ts';
 import { FraudModel } from '../../pipeline/model/inference.ts';
 import type { ScoringInput } from '../../pipeline/types.ts';
 
-export const TINY_SPEC: FeatureSpec = {
+const TINY_SPEC: FeatureSpec = {
   channels: ['online', 'pos'],
   countries: ['DE', 'US'],
   mean: [0, 0, 0, 0, 0, 0, 0],

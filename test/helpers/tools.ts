@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-export const INSTALL_SCRIPT = '.ci/install-tools.sh';
+const INSTALL_SCRIPT = '.ci/install-tools.sh';
 
 function found(cmd: string, args: string[]): boolean {
   const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 20_000 });

@@ -80,7 +80,7 @@ function hasMoreDistinctThan(x: ArrayLike<number | string>, limit: number): bool
 }
 
 /** Evidently's empty-bin rule: 0.0001, or min(non-zero)/1e6 when that minimum is ≤ 0.0001 */
-export function fillZeroShares(p: number[]): number[] {
+function fillZeroShares(p: number[]): number[] {
   let min = Infinity;
   for (const v of p) if (v !== 0 && v < min) min = v;
   const fill = min <= 0.0001 ? min / 1e6 : 0.0001;
@@ -137,7 +137,7 @@ export function evidentlyShares(
 }
 
 /** numpy.quantile(sorted, q) with the default 'linear' method */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   const pos = q * (n - 1);
   const lo = Math.floor(pos);

@@ -24,7 +24,7 @@ export function chiSquareGoodnessOfFit(observed: readonly number[], expected: re
   return { statistic: stat, pvalue: chi2Sf(stat, df), df };
 }
 
-export function countCategories(
+function countCategories(
   reference: ArrayLike<number | string>,
   current: ArrayLike<number | string>,
 ): { keys: Array<number | string>; ref: number[]; cur: number[] } {

@@ -46,7 +46,7 @@ export interface ColumnDrift {
   detail?: Record<string, number | string>;
 }
 
-export function uniqueCount(a: ArrayLike<unknown>, b: ArrayLike<unknown>): number {
+function uniqueCount(a: ArrayLike<unknown>, b: ArrayLike<unknown>): number {
   const s = new Set<unknown>();
   for (let i = 0; i < a.length; i++) s.add(a[i]);
   for (let i = 0; i < b.length; i++) s.add(b[i]);

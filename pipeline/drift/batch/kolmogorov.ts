@@ -50,7 +50,7 @@ function matmul(a: Float64Array, b: Float64Array, m: number): Float64Array {
 }
 
 /** Durbin's matrix: CDF P(D_n ≤ d) as the k-th diagonal entry of (n!/n^n)·H^n */
-export function kolmogorovCdfDurbin(n: number, d: number): number {
+function kolmogorovCdfDurbin(n: number, d: number): number {
   if (d >= 1) return 1;
   const nd = n * d;
   if (nd <= 0.5) return 0;
@@ -106,7 +106,7 @@ export function kolmogorovCdfDurbin(n: number, d: number): number {
 }
 
 /** Pelz–Good (1976) asymptotic CDF P(D_n ≤ x) */
-export function kolmogorovCdfPelzGood(n: number, x: number): number {
+function kolmogorovCdfPelzGood(n: number, x: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const z = Math.sqrt(n) * x;

@@ -32,7 +32,7 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
 }
 
 /** D = sup |F1 − F2| for two sorted samples (a merge walk: O(n1 + n2)) */
-export function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
+function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
   const n1 = a.length,
     n2 = b.length;
   let i = 0,
