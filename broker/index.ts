@@ -17,8 +17,15 @@ import { NodeServer } from './server.ts';
 
 export type { ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './cluster.ts';
 
-/** internal: the shared state behind a Broker handle (tests and the bench reach it through this) */
-export const CLUSTER = Symbol('pipelab.broker.cluster');
+/** the shared state behind each Broker handle; kept off the handle so it is no part of the public type */
+const clusters = new WeakMap<Broker, Cluster>();
+
+/** internal: the cluster state behind a Broker handle (tests reach it through this; not in pipelab/broker) */
+export function clusterOf(broker: Broker): Cluster {
+  const c = clusters.get(broker);
+  if (!c) throw new Error('not a handle returned by startBroker');
+  return c;
+}
 
 export interface BrokerOptions {
   /** number of broker nodes in the cluster (default 1) */
@@ -114,7 +121,6 @@ export interface Broker {
   /** runs retention now; returns bytes freed */
   enforceRetention(): number;
   close(): Promise<void>;
-  readonly [CLUSTER]: Cluster;
 }
 
 const DEFAULTS = {
@@ -245,8 +251,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   };
 
   let closed = false;
-  return {
-    [CLUSTER]: cluster,
+  const broker: Broker = {
     get bootstrap() {
       return cluster.liveNodes().map((n) => `${n.host}:${n.port}`);
     },
@@ -331,4 +336,6 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       await Promise.all(servers.map((s) => s.stop()));
     },
   };
+  clusters.set(broker, cluster);
+  return broker;
 }

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs from 'kafkajs';
-import { CLUSTER, startBroker } from '../../broker/index.ts';
+import { clusterOf, startBroker } from '../../broker/index.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = kafkajs;
@@ -59,7 +59,7 @@ test('the broker coordinating the group stops mid-stream; the kafkajs producer a
     const producer = kafka.producer({ retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 500 } });
     await producer.connect();
     // stop the node that coordinates the group: both partition leadership and the coordinator move
-    const victim = broker[CLUSTER].coordinatorFor('g-failover')!.id;
+    const victim = clusterOf(broker).coordinatorFor('g-failover')!.id;
     let stopped = false;
     for (let i = 0; i < total; i += 40) {
       if (i >= total / 2 && !stopped) {

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
 import kafkajs from 'kafkajs';
-import { CLUSTER, startBroker, type Broker } from '../../broker/index.ts';
+import { clusterOf, startBroker, type Broker } from '../../broker/index.ts';
 import { Connection } from '../../broker/server.ts';
 import { Rng } from '../../generators/rng.ts';
 
@@ -94,7 +94,7 @@ class FakeSocket extends EventEmitter {
 /** kafkajs's real request frames, recorded at the broker while it works normally */
 async function recordFrames(): Promise<Buffer[]> {
   const frames: Buffer[] = [];
-  broker[CLUSTER].frameTap = (body) => {
+  clusterOf(broker).frameTap = (body) => {
     const f = Buffer.alloc(4 + body.length);
     f.writeInt32BE(body.length, 0);
     body.copy(f, 4);
@@ -111,7 +111,7 @@ async function recordFrames(): Promise<Buffer[]> {
   await admin.describeGroups(['g-rec']);
   await admin.deleteTopics({ topics: ['rec'] });
   await admin.disconnect();
-  broker[CLUSTER].frameTap = undefined;
+  clusterOf(broker).frameTap = undefined;
   return frames;
 }
 
@@ -122,7 +122,7 @@ test('100,000 random and mutated frames close connections but never crash the br
   const int = (n: number) => Math.floor(rng.next() * n);
   let sock = new FakeSocket();
   // @ts-expect-error the fake socket has what Connection uses
-  new Connection(sock, broker[CLUSTER], { id: 0, bindHost: '127.0.0.1', host: '127.0.0.1', port: 0, alive: true });
+  new Connection(sock, clusterOf(broker), { id: 0, bindHost: '127.0.0.1', host: '127.0.0.1', port: 0, alive: true });
   let closed = 0;
   for (let i = 0; i < 100_000; i++) {
     let frame: Buffer;
@@ -155,7 +155,13 @@ test('100,000 random and mutated frames close connections but never crash the br
       closed++;
       sock = new FakeSocket();
       // @ts-expect-error as above
-      new Connection(sock, broker[CLUSTER], { id: 0, bindHost: '127.0.0.1', host: '127.0.0.1', port: 0, alive: true });
+      new Connection(sock, clusterOf(broker), {
+        id: 0,
+        bindHost: '127.0.0.1',
+        host: '127.0.0.1',
+        port: 0,
+        alive: true,
+      });
     }
   }
   await new Promise((r) => setTimeout(r, 100));
