@@ -1,6 +1,5 @@
 /**
  * Report writers: everything here reads a RunSummary (summary.json) and nothing else.
- * `writeReport(summary, outDir)` is the ReportWriter of harness/runner/api.ts.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -8,7 +8,6 @@
  *   const scenario = await loadScenario('scenarios/smoke.ts', { seed: 7, duration: '10s' });
  *   const summary = await runScenario(scenario, { signal, onProgress });
  */
-import type { RunSummary } from '../../results/types.ts';
 
 /** CLI / API overrides applied on top of the file (they are recorded in summary.config) */
 export interface ScenarioOverrides {
@@ -42,10 +41,4 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** called about once a second */
   onProgress?: (p: Progress) => void;
-}
-
-/** What the runner needs from the report writer (reports/). */
-export interface ReportWriter {
-  /** writes summary.json, summary.md, junit.xml, report.html and charts; returns the files written */
-  (summary: RunSummary, outDir: string): Promise<string[]>;
 }

@@ -33,7 +33,7 @@ import { createTarget } from '../targets/index.ts';
 import { version } from '../../results/version.ts';
 import type { Progress, RunOptions } from './api.ts';
 
-export type { Progress, RunOptions, ScenarioOverrides, ReportWriter } from './api.ts';
+export type { Progress, RunOptions, ScenarioOverrides } from './api.ts';
 
 export interface RunnerOptions extends RunOptions {
   /** run time source; tests pass a VirtualClock (default: the real clock) */
