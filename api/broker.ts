@@ -1,0 +1,20 @@
+/**
+ * pipelab/broker: the embedded Kafka-protocol broker. `startBroker({ brokers, ... })` returns
+ * the bootstrap list, lag and stats, and fault hooks (`control(apiKey, fn)`); real clients
+ * (kafkajs, @platformatic/kafka, librdkafka) talk to it unchanged. `registerKafkajsCodecs()`
+ * adds the Snappy and LZ4 codecs kafkajs lacks.
+ */
+export { startBroker } from '../broker/index.ts';
+export type {
+  Broker,
+  BrokerOptions,
+  BrokerStats,
+  GroupLag,
+  PartitionLag,
+  ControlFn,
+  Hook,
+  HookAction,
+  RequestInfo,
+  TopicSpec,
+} from '../broker/index.ts';
+export { registerKafkajsCodecs } from '../broker/codecs.ts';

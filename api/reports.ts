@@ -1,0 +1,27 @@
+/**
+ * pipelab/reports: report sections for particular kinds of run, beside the everyday report API
+ * of 'pipelab' (writeReport, the format* writers, chartSpecs, renderSvg): a simulated run's
+ * analysis (scale-outs, reaction, SLO minutes, recovery, cost) with its text, Markdown, HTML and
+ * charts, and the pipeline drift loop's section and timeline.
+ */
+export {
+  simReportData,
+  formatSimReport,
+  simMarkdown,
+  simHtml,
+  recoveryOf,
+  simChartSpecs,
+  simTimelineSpec,
+  replicaTimelineSpec,
+  lagOverTimeSpec,
+} from '../reports/index.ts';
+export type { SimReportData, SimReportOptions, ScaleOutRow } from '../reports/index.ts';
+export {
+  driftLoopData,
+  driftLoopRows,
+  driftLoopHeadline,
+  driftLoopMarkdown,
+  driftLoopHtml,
+  driftLoopTimelineSpec,
+  type DriftLoopSummaryData,
+} from '../reports/drift-loop.ts';

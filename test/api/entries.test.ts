@@ -1,0 +1,94 @@
+/**
+ * The public entries (index.ts and api/*.ts, package.json "exports"), imported the way users do:
+ * through the package name, as ES modules (tsx, scenario files, the CLI) and as CommonJS from the
+ * bundle notebooks load (dist/, built by bin/build-cjs.js, required by plain node without tsx).
+ * Each entry must work (test/fixtures/api-smoke.cjs makes one real call through it), expose the
+ * same names in both builds, keep the root small, keep internals out and give every name one home.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const require = createRequire(import.meta.url);
+const { ENTRIES, smoke } = require('../fixtures/api-smoke.cjs') as {
+  ENTRIES: string[];
+  smoke: (load: (specifier: string) => Promise<Record<string, unknown>>) => Promise<Result>;
+};
+interface Result {
+  names: Record<string, string[]>;
+  figures: Record<string, Record<string, unknown>>;
+}
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, Record<string, string>>;
+  typesVersions: Record<string, Record<string, string[]>>;
+};
+const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.');
+
+let esm: Result;
+
+test('package.json lists the same entries in "exports", "typesVersions" and this test', () => {
+  assert.equal(
+    subpaths.map((s) => s.slice(2)),
+    ENTRIES.filter((e) => e !== 'pipelab'),
+  );
+  const tv = pkg.typesVersions['*']!;
+  for (const s of subpaths) assert.equal(tv[s.slice(2)], [pkg.exports[s]!.types], `typesVersions of ${s}`);
+});
+
+test('every entry works as an ES module imported by package name', async () => {
+  esm = await smoke((s) => import(s));
+  assert.is(esm.figures.pipelab!.durationMs, 90_000);
+  assert.is(esm.figures.pipelab!.sameErrorClass, true);
+  assert.is(esm.figures.broker!.nodes, 1);
+  assert.is(esm.figures.pipeline!.count, 3);
+  assert.is(esm.figures.engine!.ok, true);
+  assert.ok((esm.figures.sim!.generated as number) > 0);
+  assert.is(esm.figures.sim!.mm1Wait, 0.5);
+  assert.is(esm.figures.drift!.ks, 0);
+  assert.match(esm.figures.reports!.firstLine as string, /^# simulation/);
+  assert.is(esm.figures.k6!.executor, 'constant-arrival-rate');
+});
+
+test('every entry works from the CommonJS bundle, with the same names and figures', () => {
+  const b = spawnSync(process.execPath, [join(root, 'bin', 'build-cjs.js'), '--quiet'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.is(b.status, 0, b.stderr);
+  // plain node (no tsx): what tslab does with `import { x } from 'pipelab/sim'`
+  const script =
+    "require('./test/fixtures/api-smoke.cjs').smoke(async (s) => require(s))" +
+    '.then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });';
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const cjs = JSON.parse(r.stdout) as Result;
+  assert.equal(cjs.names, esm.names);
+  assert.equal(cjs.figures, esm.figures);
+});
+
+test('the root entry stays small: at most 60 runtime names', () => {
+  assert.ok(esm.names.pipelab!.length <= 60, `${esm.names.pipelab!.length} names`);
+});
+
+test('every runtime name has one home (no name exported by two entries)', () => {
+  const home = new Map<string, string>();
+  for (const [entry, names] of Object.entries(esm.names)) {
+    for (const n of names) {
+      assert.not.ok(home.has(n), `${n} is exported by both ${home.get(n)} and ${entry}`);
+      home.set(n, entry);
+    }
+  }
+});
+
+test('internals stay unexported', () => {
+  const all = new Set(Object.values(esm.names).flat());
+  for (const n of ['EventQueue', 'lgamma', 'erfc', 'partitionOf', 'epochNow', 'CLUSTER', 'AliasTable', 'fmtSimTime'])
+    assert.not.ok(all.has(n), `${n} is exported`);
+});
+
+test.run();
