@@ -11,24 +11,7 @@
  */
 
 // --- drifting streams with ground truth
-export type * from '../generators/drift/types.ts';
-export { seaConcept, SEA_THRESHOLDS } from '../generators/drift/sea.ts';
-export { staggerConcept } from '../generators/drift/stagger.ts';
-export { agrawalConcept, AGRAWAL_FEATURES } from '../generators/drift/agrawal.ts';
-export { hyperplaneConcept, hyperplaneStream, type HyperplaneOptions } from '../generators/drift/hyperplane.ts';
-export {
-  conceptDriftStream,
-  errorStream,
-  type ConceptDriftOptions,
-} from '../generators/drift/concept-drift-stream.ts';
-export {
-  numericDriftStream,
-  type NumericDrift,
-  type NumericStreamOptions,
-  type NormalParams,
-} from '../generators/drift/univariate.ts';
-export { categoricalDriftStream, type CategoricalStreamOptions } from '../generators/drift/categorical.ts';
-export { labelDriftStream, type LabelDriftOptions } from '../generators/drift/label.ts';
+export * from '../generators/drift/index.ts';
 
 // --- batch statistics
 export {

@@ -1,6 +1,5 @@
 /** Drifting synthetic streams with ground truth (pure: seeded Rng, no I/O). */
 export type * from './types.ts';
-export { sigmoidProbability, sigmoidTruth } from './sigmoid.ts';
 export { seaConcept, SEA_THRESHOLDS } from './sea.ts';
 export { staggerConcept } from './stagger.ts';
 export { agrawalConcept, AGRAWAL_FEATURES } from './agrawal.ts';
