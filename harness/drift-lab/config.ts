@@ -101,7 +101,7 @@ const detectorSchema = z.union([
   }),
 ]);
 
-export const evaluateConfigSchema = z.object({
+const evaluateConfigSchema = z.object({
   seed: z.number().int().nonnegative().default(EVALUATE_DEFAULTS.seed),
   /** seeded repetitions of every stream */
   runs: z.number().int().positive().default(EVALUATE_DEFAULTS.runs),

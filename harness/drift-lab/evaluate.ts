@@ -83,7 +83,7 @@ function streamName(s: StreamConfig, i: number): string {
 }
 
 /** build one run of a configured stream: the values a detector sees and the truth */
-export function realiseStream(s: StreamConfig, seed: number): Realised {
+function realiseStream(s: StreamConfig, seed: number): Realised {
   switch (s.type) {
     case 'numeric': {
       const r = numericDriftStream({

@@ -1,14 +1,13 @@
 /** The drift lab (harness side): evaluation of detectors and the two-file drift check. */
-export { evaluateDetectors, realiseStream, type EvaluationResult, type DetectorStreamResult } from './evaluate.ts';
+export { evaluateDetectors, type EvaluationResult, type DetectorStreamResult } from './evaluate.ts';
 export {
   parseEvaluateConfig,
-  evaluateConfigSchema,
   EVALUATE_DEFAULTS,
   type EvaluateConfig,
   type EvaluateConfigInput,
 } from './config.ts';
 export * as driftMetrics from './metrics.ts';
-export { formatTable, tableRows } from './table.ts';
+export { formatTable } from './table.ts';
 export { delayVsFalseAlarmsSpec, streamWithAlarmsSpec, type VegaLiteSpec } from './charts.ts';
 export {
   compareFiles,
@@ -20,4 +19,4 @@ export {
   type CompareOptions,
   type CompareMethod,
 } from './compare.ts';
-export { readTable, parseCsv, type Table } from './tabular.ts';
+export { readTable, type Table } from './tabular.ts';

@@ -1,6 +1,6 @@
 /**
  * Service resolution for the pipeline's external components. `resolveServices` resolves each
- * requested one and `servicesInfo` gives RunSummary.services; `serviceOptionsFrom` maps CLI
+ * requested one (its `info()` gives RunSummary.services); `serviceOptionsFrom` maps CLI
  * flags (`--redis`, `--redis-mode`, `--model-server`, `--model-server-mode`) to options.
  */
 import type { ServiceInfo } from '../../results/types.ts';
@@ -56,10 +56,6 @@ export async function resolveServices(req: ServicesRequest): Promise<ResolvedSer
   return out;
 }
 
-export function servicesInfo(services: ResolvedService[]): Record<string, ServiceInfo> {
-  return Object.fromEntries(services.map((s) => [s.name, toServiceInfo(s)]));
-}
-
 /** CLI flags → resolve options (flags win over PIPELAB_* env, which resolveService reads) */
 export function serviceOptionsFrom(flags: {
   kafka?: string;
@@ -108,12 +104,9 @@ export { resolveRedis, openFeatureStore, redisSpec, type RedisConnection } from 
 export {
   resolveModelServer,
   modelServerSpec,
-  startLocalModelServer,
   type ModelServerConnection,
   type ModelServerSetup,
 } from './model-server.ts';
-export { probeContainerRuntime } from './container.ts';
-export { startLocalRedis } from './local-redis.ts';
 export {
   RESOLUTION_ORDER,
   type ResolvableMode,

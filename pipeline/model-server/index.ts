@@ -11,4 +11,3 @@ export {
   type ModelFaults,
   type Prediction,
 } from './server.ts';
-export { parsePredictBody } from './validate.ts';

@@ -1,8 +1,8 @@
 export { initBackend } from './backend.ts';
-export { fitSpec, encodeRows, type FeatureSpec } from './encode.ts';
+export type { FeatureSpec } from './encode.ts';
 export { rocAuc, atThreshold, bestF1Threshold } from './evaluate.ts';
 export { FraudModel } from './inference.ts';
-export { trainFraudModel, withFeatures, type TrainOptions, type TrainResult } from './train.ts';
+export { trainFraudModel, type TrainOptions, type TrainResult } from './train.ts';
 export {
   PACKAGE_MODELS_DIR,
   saveModelArtefacts,

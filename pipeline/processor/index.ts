@@ -493,5 +493,4 @@ export class StreamProcessor {
 
 export { TumblingWindows, WINDOW_DEFAULTS, type WindowAggregate, type WindowOptions } from './windows.ts';
 export { RecentIds } from './dedup.ts';
-export { validateTransaction, type Validated } from './validate.ts';
-export { H as PIPELINE_HEADERS, epochNow, header } from './headers.ts';
+export { H as PIPELINE_HEADERS, header } from './headers.ts';

@@ -38,7 +38,7 @@ function cli(args: string[], opts: { allowExit?: number[] } = {}): string {
 }
 
 /** what may differ between two runs of the same seeded command */
-export function normalize(text: string, tmp: string): string {
+function normalize(text: string, tmp: string): string {
   return text
     .split(tmp)
     .join('<tmp>')

@@ -82,7 +82,7 @@ export const HPA_DEFAULTS = {
  * window left unset takes the controller's --horizontal-pod-autoscaler-downscale-stabilization
  * (300 s), as the controller does.
  */
-export function defaultBehavior(
+function defaultBehavior(
   b: HpaBehavior,
   downscaleStabilizationMs: number = HPA_DEFAULTS.downscaleStabilizationMs,
 ): Required<Record<'scaleUp' | 'scaleDown', Required<Omit<HpaScalingRules, 'tolerance'>> & { tolerance?: number }>> {

@@ -62,7 +62,7 @@ export interface KafkaLag {
   capped: boolean;
 }
 
-export function partitionLag(
+function partitionLag(
   p: KafkaPartitionOffsets,
   o: Pick<typeof KEDA_KAFKA_DEFAULTS, 'offsetResetPolicy' | 'scaleToZeroOnInvalidOffset'>,
 ): number {

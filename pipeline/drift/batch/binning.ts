@@ -32,7 +32,7 @@ function minMax(a: ArrayLike<number>, b: ArrayLike<number>): [number, number] {
 }
 
 /** numpy.histogram_bin_edges(concat(a, b), bins='sturges') */
-export function sturgesEdges(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+function sturgesEdges(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   let [first, last] = minMax(a, b);
   if (first === last) {
     first -= 0.5;
@@ -51,7 +51,7 @@ export function sturgesEdges(a: ArrayLike<number>, b: ArrayLike<number>): number
 }
 
 /** numpy.histogram counts for uniform edges (same index arithmetic and edge corrections) */
-export function histogramCounts(x: ArrayLike<number>, edges: number[]): number[] {
+function histogramCounts(x: ArrayLike<number>, edges: number[]): number[] {
   const n = edges.length - 1;
   const first = edges[0] as number,
     last = edges[n] as number;

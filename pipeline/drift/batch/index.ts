@@ -1,13 +1,12 @@
 /** Batch drift statistics: one reference window against one current window. */
 export { ks2samp, ksExactPvalue, KS_MAX_AUTO_N, type KsResult, type KsMethod } from './ks.ts';
-export { kolmogorovSf, smirnovSf } from './kolmogorov.ts';
-export { wasserstein1, wassersteinNormed, stdDdof0, type WassersteinResult } from './wasserstein.ts';
+export { kolmogorovSf } from './kolmogorov.ts';
+export { wasserstein1, wassersteinNormed, type WassersteinResult } from './wasserstein.ts';
 export { psi, psiFromShares, type PsiResult, type PsiBinning } from './psi.ts';
 export { jensenShannon, jensenShannonDistance, type JsResult } from './jensen-shannon.ts';
 export { chiSquare, chiSquareGoodnessOfFit, type ChiSquareResult } from './chisquare.ts';
 export { proportionsZTest, type ZTestResult } from './ztest.ts';
-export { evidentlyShares, quantileShares, sturgesEdges, histogramCounts, type Shares } from './binning.ts';
-export { chi2Sf, normalCdf, gammaincc, lgamma, erfc } from './special.ts';
+export type { Shares } from './binning.ts';
 export {
   columnDrift,
   datasetDrift,

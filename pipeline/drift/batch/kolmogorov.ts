@@ -162,7 +162,7 @@ function kolmogorovCdfPelzGood(n: number, x: number): number {
  * x·Σ_{j=0}^{⌊n(1−x)⌋} C(n,j)(1−x−j/n)^(n−j)(x+j/n)^(j−1), each term in logs
  * (scipy.special.smirnov sums the same terms in double-double arithmetic).
  */
-export function smirnovSf(n: number, x: number): number {
+function smirnovSf(n: number, x: number): number {
   if (!(n > 0 && x >= 0 && x <= 1)) return NaN;
   if (n === 1) return x;
   if (x === 0) return 1;

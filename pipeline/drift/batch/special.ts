@@ -82,7 +82,7 @@ function gammaQContinuedFraction(a: number, x: number): number {
 }
 
 /** regularized upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a) (scipy.special.gammaincc) */
-export function gammaincc(a: number, x: number): number {
+function gammaincc(a: number, x: number): number {
   if (Number.isNaN(a) || Number.isNaN(x)) return NaN;
   if (x <= 0) return 1;
   if (x === Infinity) return 0;
@@ -96,7 +96,7 @@ export function chi2Sf(x: number, df: number): number {
 }
 
 /** erfc(x) = Q(½, x²) for x ≥ 0; 2 − erfc(−x) below */
-export function erfc(x: number): number {
+function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x < 0) return 2 - erfc(-x);
   if (x < 0.5) return 1 - erf(x);
