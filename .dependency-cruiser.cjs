@@ -9,7 +9,17 @@ const under = (...prefixes) =>
   `^(${prefixes.map((p) => (/[.](ts|json)$/.test(p) ? `${p.replace('.', '[.]')}$` : `${p}/`)).join('|')})`;
 
 // Everything that ships as pipelab's source (the layer folders and root files).
-const SOURCE = under('errors.ts', 'index.ts', 'results', 'generators', 'broker', 'pipeline', 'harness', 'reports');
+const SOURCE = under(
+  'errors.ts',
+  'index.ts',
+  'api',
+  'results',
+  'generators',
+  'broker',
+  'pipeline',
+  'harness',
+  'reports',
+);
 // Our own modules anywhere in the repo (imports of npm packages and node: builtins never match).
 const OURS = '^(?!node_modules/)[^:]+$';
 
