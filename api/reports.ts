@@ -9,13 +9,13 @@ export {
   formatSimReport,
   simMarkdown,
   simHtml,
-  recoveryOf,
   simChartSpecs,
   simTimelineSpec,
   replicaTimelineSpec,
   lagOverTimeSpec,
 } from '../reports/index.ts';
 export type { SimReportData, SimReportOptions, ScaleOutRow } from '../reports/index.ts';
+export { recoveryOf } from '../results/slo.ts';
 export {
   driftLoopData,
   driftLoopRows,

@@ -66,9 +66,9 @@ export {
   compareRow,
   formatCompareTable,
   compareChartSpec,
-  sloViolationMinutes,
   type CompareRow,
 } from '../harness/sim/cost/compare.ts';
+export { sloViolationMinutes } from '../results/slo.ts';
 
 // --- calibration: a simulator config from a live pipeline run, predictions of other rates
 export {

@@ -5,6 +5,7 @@
  */
 import type { RunSummary, TimePointValue } from '../results/types.ts';
 import type { ChartOptions, ChartSpec } from './charts.ts';
+import { DEFAULT_SLO_P99_MS } from '../results/slo.ts';
 import { CHART_FONT, chartBase } from './charts.ts';
 import { simData } from './sim.ts';
 
@@ -155,7 +156,7 @@ export function simChartSpecs(summary: RunSummary, o: ChartOptions = {}): Record
  * axis in seconds. The report writes the same data as charts/sim-replicas and charts/sim-lag.
  */
 export function simTimelineSpec(summary: RunSummary, opts: { font?: string; width?: number } = {}): ChartSpec {
-  const slo = simData(summary)?.sloP99Ms ?? 500;
+  const slo = simData(summary)?.sloP99Ms ?? DEFAULT_SLO_P99_MS;
   const pts = summary.timeseries.points;
   const num = (v: unknown, k: 'value' | 'p99'): number | null => {
     const n = (v as TimePointValue | undefined)?.[k];

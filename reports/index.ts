@@ -21,7 +21,7 @@ export {
 } from './charts.ts';
 export type { ChartSpec, ChartOptions } from './charts.ts';
 export { replicaTimelineSpec, lagOverTimeSpec, simChartSpecs, simTimelineSpec } from './charts-sim.ts';
-export { simReportData, simMarkdown, simHtml, formatSimReport, recoveryOf, fmtSimTime } from './sim.ts';
+export { simReportData, simMarkdown, simHtml, formatSimReport, fmtSimTime } from './sim.ts';
 export type { SimReportData, SimReportOptions, ScaleOutRow } from './sim.ts';
 export { formatConsoleSummary } from './console.ts';
 export type { ConsoleOptions } from './console.ts';

@@ -1,14 +1,16 @@
 /**
- * The analysis of a simulated run, once, for every reader: the standard report (summary.md and
- * report.html sections), the notebooks' capacity report (`formatSimReport`) and the simulator
- * itself (`recoveryOf`, which it writes into `extra.sim`). Reads a RunSummary's `extra.sim`
+ * The report of a simulated run, once, for every reader: the standard report (summary.md and
+ * report.html sections) and the notebooks' capacity report (`formatSimReport`). The SLO
+ * analysis itself (violation minutes, recovery) is results/slo.ts, which the simulator writes
+ * into `extra.sim`. Reads a RunSummary's `extra.sim`
  * (written by the simulator) and its metrics and time series, nothing else: the replica
  * timeline, how long each scale-out took from decision to ready replicas, the reaction to a load
  * change, peak lag, p99, SLO-violation minutes, time to recover, and cost. `simReportData` gives
  * it as data; `simMarkdown` / `simHtml` are the sections summary.md and report.html add when the
  * summary has `extra.sim` (live reports are unchanged).
  */
-import type { RunSummary, TimePointValue, TrendData } from '../results/types.ts';
+import { recoveryOf } from '../results/slo.ts';
+import type { RunSummary, TrendData } from '../results/types.ts';
 import { xmlEscape as esc } from './junit.ts';
 
 /** the parts of `extra.sim` the report reads (the simulator's SimExtra, harness/sim/simulate.ts) */
@@ -85,42 +87,6 @@ export interface SimReportData {
 export function simData(summary: RunSummary): SimSummaryData | undefined {
   const x = summary.extra?.sim as SimSummaryData | undefined;
   return x && Array.isArray(x.replicaTimeline) ? x : undefined;
-}
-
-/**
- * Time to recover: from the first SLO-violating point (p99 > slo, after the warm-up) until p99
- * stays within the SLO for a whole minute (or to the end of the run, if that is sooner).
- * null when p99 never broke the SLO; recovered false when it had not recovered by the end
- * (the time then runs to the last violating point). The simulator stores this in `extra.sim`.
- */
-export function recoveryOf(
-  summary: Pick<RunSummary, 'timeseries' | 'warmupMs'>,
-  slo: number,
-): { timeToRecoverMs: number | null; recovered: boolean } {
-  const pts = summary.timeseries.points;
-  const bad = (p: (typeof pts)[number]) => {
-    const v = p.e2e_latency as TimePointValue | undefined;
-    return v !== undefined && (v.count ?? 0) > 0 && (v.p99 ?? 0) > slo;
-  };
-  let firstBad = -1,
-    lastBad = -1;
-  for (const p of pts) {
-    if (p.t >= summary.warmupMs && bad(p)) {
-      if (firstBad < 0) firstBad = p.t;
-      lastBad = p.t;
-    }
-  }
-  if (firstBad < 0) return { timeToRecoverMs: null, recovered: true };
-  let okSince = -1;
-  for (const p of pts) {
-    if (p.t <= firstBad) continue;
-    if (bad(p)) okSince = -1;
-    else if (okSince < 0) okSince = p.t;
-    if (okSince >= 0 && p.t + summary.timeseries.intervalMs - okSince >= 60_000) break;
-  }
-  return okSince >= 0
-    ? { timeToRecoverMs: okSince - firstBad, recovered: true }
-    : { timeToRecoverMs: lastBad + summary.timeseries.intervalMs - firstBad, recovered: false };
 }
 
 /** what a caller may supply that the summary lacks (a plain `simulate()` result has no cost or load change) */

@@ -4,6 +4,7 @@
  * and validation that reports every problem with its path.
  */
 import { PipelabError, type Issue } from '../../errors.ts';
+import { DEFAULT_SLO_P99_MS } from '../../results/slo.ts';
 import type { KedaKafkaOptions } from './autoscale/keda.ts';
 import type { ScalingPolicy } from './autoscale/policies.ts';
 import type { ArrivalSpecInput } from '../../generators/arrivals.ts';
@@ -114,7 +115,7 @@ export const PIPELINE_DEFAULTS = {
     startupDelayMs: 45_000,
   },
   sink: { write: { type: 'exponential', meanMs: 1 } as ServiceTimeSpec },
-  slo: { p99Ms: 500 },
+  slo: { p99Ms: DEFAULT_SLO_P99_MS },
   stageHistograms: true,
   maxDecisions: 5000,
 };

@@ -68,7 +68,6 @@ export interface ModelOutput {
   backlog: number;
   inFlight: number;
   maxLag: number;
-  sloViolationSeconds: number;
   replicaTimeline: ReplicaChange[];
   /** replica-seconds per group over the whole run (for cost) */
   replicaSeconds: Record<GroupName, number>;
@@ -701,11 +700,6 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
   const metrics = reg.snapshot(closeAt);
   const thresholdResults = hooks.thresholds?.final(reg, closeAt) ?? [];
   reg.close();
-  let sloSec = 0;
-  for (const p of points) {
-    const v = p.e2e_latency as { count?: number; p99?: number } | undefined;
-    if (p.t >= warm && v && (v.count ?? 0) > 0 && (v.p99 ?? 0) > cfg.slo.p99Ms) sloSec++;
-  }
   return {
     metrics,
     points,
@@ -716,7 +710,6 @@ export function runModel(cfg: ResolvedConfig, hooks: ModelHooks = {}): ModelOutp
     backlog,
     inFlight: generated - processed - backlog,
     maxLag,
-    sloViolationSeconds: sloSec,
     replicaTimeline: timeline,
     replicaSeconds,
     decisions,

@@ -8,10 +8,10 @@
  */
 import type { RunSummary, ServiceInfo, TimePoint, TimePointValue } from '../../results/types.ts';
 import { SUMMARY_SCHEMA } from '../../results/types.ts';
+import { recoveryOf, sloViolationMinutes } from '../../results/slo.ts';
 import { version } from '../../results/version.ts';
 import { resolveConfig, type PipelineSimConfig, type ResolvedConfig } from './config.ts';
 import { runModel, type ModelOutput } from './model.ts';
-import { recoveryOf } from '../../reports/sim.ts';
 import type { CompiledThresholds } from '../thresholds/api.ts';
 import type { CostBreakdown } from './cost/cost.ts';
 
@@ -109,7 +109,12 @@ export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}):
     inFlight: out.inFlight,
     maxLag: out.maxLag,
     sloP99Ms: cfg.slo.p99Ms,
-    sloViolationMinutes: out.sloViolationSeconds / 60,
+    // counted on the per-second points, before any downsampling of the series
+    sloViolationMinutes:
+      sloViolationMinutes(
+        { timeseries: { intervalMs: 1000, points: out.points }, warmupMs: cfg.warmupMs },
+        cfg.slo.p99Ms,
+      ) ?? 0,
     timeToRecoverMs: null,
     recovered: true,
     replicaTimeline: out.replicaTimeline,

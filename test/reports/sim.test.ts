@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunSummary } from '../../results/types.ts';
-import { fmtSimTime, formatSimReport, recoveryOf, simHtml, simMarkdown, simReportData } from '../../reports/sim.ts';
+import { fmtSimTime, formatSimReport, simHtml, simMarkdown, simReportData } from '../../reports/sim.ts';
+import { recoveryOf } from '../../results/slo.ts';
 import { loadCatalogue } from '../../harness/sim/cost/catalogue.ts';
 import { runCost, DEFAULT_COST_SPEC } from '../../harness/sim/cost/cost.ts';
 import { formatHtml } from '../../reports/html.ts';

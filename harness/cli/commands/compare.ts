@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
+import { DEFAULT_SLO_P99_MS } from '../../../results/slo.ts';
 import type { RunSummary } from '../../../results/types.ts';
 import { loadCatalogue } from '../../sim/cost/catalogue.ts';
 import { compareChartSpec, compareRow, formatCompareTable } from '../../sim/cost/compare.ts';
@@ -51,7 +52,7 @@ export function register(program: Command): void {
     .description('compare runs side by side: p99, throughput, cost, SLO-violation minutes')
     .argument('<runs...>', 'two or more summary.json files or run directories')
     .option('--json', 'print rows as JSON')
-    .option('--slo-p99 <ms>', 'p99 SLO for violation minutes', '500')
+    .option('--slo-p99 <ms>', 'p99 SLO for violation minutes', String(DEFAULT_SLO_P99_MS))
     .option('--catalogue <file>', 'instance catalogue JSON (default: harness/sim/cost/catalogue.json, example prices)')
     .option('--cost <file>', 'cost spec JSON: { "<group>": { "instance": "c6i.xlarge", "pricing": "spot" } }')
     .option('--chart <file>', 'also write a chart (p99 and cost per million events per run) as .svg or .png')

@@ -3,7 +3,8 @@
  * million events, SLO-violation minutes. Reads only RunSummary data.
  */
 import { textTable, type Align } from '../../../results/table.ts';
-import type { RunSummary, TimePointValue } from '../../../results/types.ts';
+import { DEFAULT_SLO_P99_MS, SLO_LATENCY_KEYS, sloViolationMinutes } from '../../../results/slo.ts';
+import type { RunSummary } from '../../../results/types.ts';
 import type { Catalogue } from './catalogue.ts';
 import { runCost, DEFAULT_COST_SPEC, type CostSpec } from './cost.ts';
 
@@ -21,27 +22,13 @@ export interface CompareRow {
   sloP99Ms: number;
 }
 
-const LATENCY_KEYS = ['e2e_latency', 'latency'];
-
-export function sloViolationMinutes(summary: RunSummary, p99Ms: number): number | null {
-  const key = LATENCY_KEYS.find((k) => summary.timeseries.points.some((p) => typeof p[k] === 'object'));
-  if (!key) return null;
-  let secs = 0;
-  for (const p of summary.timeseries.points) {
-    if (p.t < summary.warmupMs) continue;
-    const v = p[key] as TimePointValue | undefined;
-    if (v && (v.count ?? 1) > 0 && (v.p99 ?? 0) > p99Ms) secs += summary.timeseries.intervalMs / 1000;
-  }
-  return secs / 60;
-}
-
 export function compareRow(
   label: string,
   summary: RunSummary,
   opts: { catalogue: Catalogue; costSpec?: CostSpec; sloP99Ms?: number },
 ): CompareRow {
-  const slo = opts.sloP99Ms ?? 500;
-  const lat = LATENCY_KEYS.map((k) => summary.metrics[k]).find((m) => m?.type === 'trend');
+  const slo = opts.sloP99Ms ?? DEFAULT_SLO_P99_MS;
+  const lat = SLO_LATENCY_KEYS.map((k) => summary.metrics[k]).find((m) => m?.type === 'trend');
   const thr = ['events_processed', 'iterations'].map((k) => summary.metrics[k]).find((m) => m?.type === 'counter');
   const cost = runCost(summary, opts.catalogue, opts.costSpec ?? DEFAULT_COST_SPEC);
   const modes = [...new Set(Object.values(summary.services).map((s) => s.mode))];
@@ -72,7 +59,7 @@ export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string
     'events/s',
     `${cur}/h`,
     `${cur}/M events`,
-    `SLO min (p99>${rows[0]?.sloP99Ms ?? 500}ms)`,
+    `SLO min (p99>${rows[0]?.sloP99Ms ?? DEFAULT_SLO_P99_MS}ms)`,
   ];
   const body = rows.map((r) => [
     r.label,
@@ -98,7 +85,7 @@ export function compareChartSpec(rows: CompareRow[], opts: { font?: string } = {
     cost: r.costPerMillionEvents,
     withinSlo: r.p99Ms !== null && r.p99Ms < r.sloP99Ms,
   }));
-  const slo = rows[0]?.sloP99Ms ?? 500;
+  const slo = rows[0]?.sloP99Ms ?? DEFAULT_SLO_P99_MS;
   const bar = (field: string, title: string) => ({
     width: 260,
     height: 220,
