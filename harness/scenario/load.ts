@@ -325,8 +325,19 @@ export function scenarioUrl(absPath: string): string {
   return `${pathToFileURL(absPath).href}?pipelab-scenario`;
 }
 
-/** import a scenario file (.ts/.js, default export), validate it and apply overrides */
-export async function loadScenario(file: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
+export interface ImportScenarioOptions {
+  /** a scenario file of the expected kind, named in the hint when the file is missing */
+  example: string;
+  /** when set, a file without a default export is refused with this hint */
+  noDefaultHint?: string;
+}
+
+/**
+ * Import a scenario file (.ts/.js) once: the one loader behind live and simulation scenarios.
+ * A missing file is SCENARIO_NOT_FOUND naming the scenario files beside it; a file that throws
+ * while loading is INVALID_SCENARIO with the first lines of its error.
+ */
+export async function importScenarioFile(file: string, opts: ImportScenarioOptions): Promise<{ default?: unknown }> {
   const abs = resolve(file);
   if (!existsSync(abs) || !statSync(abs).isFile()) {
     const dir = dirname(abs);
@@ -339,7 +350,7 @@ export async function loadScenario(file: string, overrides: ScenarioOverrides = 
       /* directory missing too */
     }
     throw new PipelabError('SCENARIO_NOT_FOUND', `scenario file not found: ${file}`, {
-      hint: known ? `scenario files in ${dir}: ${known}` : 'give the path of a scenario file, e.g. scenarios/smoke.ts',
+      hint: known ? `scenario files in ${dir}: ${known}` : `give the path of a scenario file, e.g. ${opts.example}`,
     });
   }
   let mod: { default?: unknown };
@@ -353,11 +364,22 @@ export async function loadScenario(file: string, overrides: ScenarioOverrides = 
       hint: 'fix the error in the file (a syntax error or a failing import); `npx tsc --noEmit` shows type errors too',
     });
   }
-  if (mod.default === undefined) {
+  if (opts.noDefaultHint !== undefined && mod.default === undefined)
     throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} has no default export`, {
-      hint: `end it with: export default defineScenario({ name: '${basename(file).replace(/\.[^.]+$/, '')}', target: {...}, executors: {...} })`,
+      hint: opts.noDefaultHint,
     });
-  }
+  return mod;
+}
+
+/** `export default ...` as a scenario file of this name would end */
+export const scenarioFileStem = (file: string): string => basename(file).replace(/\.[^.]+$/, '');
+
+/** import a scenario file (.ts/.js, default export), validate it and apply overrides */
+export async function loadScenario(file: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
+  const mod = await importScenarioFile(file, {
+    example: 'scenarios/smoke.ts',
+    noDefaultHint: `end it with: export default defineScenario({ name: '${scenarioFileStem(file)}', target: {...}, executors: {...} })`,
+  });
   return validateScenario(mod.default, overrides, file);
 }
 

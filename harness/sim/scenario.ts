@@ -6,8 +6,6 @@
  * from a live scenario and run the simulator instead of load executors. The run evaluates the
  * thresholds on the simulator's metrics registry and returns a standard RunSummary.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
 import { Rng, toSeed } from '../../generators/rng.ts';
 import { PipelabError, type Issue } from '../../errors.ts';
 import { loadCatalogue, hourlyPrice, type Catalogue } from './cost/catalogue.ts';
@@ -15,8 +13,7 @@ import { runCost, DEFAULT_COST_SPEC, type CostSpec } from './cost/cost.ts';
 import type { RunSummary, MetricType } from '../../results/types.ts';
 import type { ScenarioOverrides } from '../runner/api.ts';
 import { tryParseDuration } from '../../results/duration.ts';
-import { scenarioUrl } from '../scenario/load.ts';
-import { validateScenario, type Scenario } from '../scenario/load.ts';
+import { importScenarioFile, scenarioFileStem, validateScenario, type Scenario } from '../scenario/load.ts';
 import type { ThresholdsConfig } from '../thresholds/api.ts';
 import { compileThresholds, parseMetricKey } from '../thresholds/index.ts';
 import { toArrivalProcess } from './arrivals.ts';
@@ -279,45 +276,12 @@ function costIssues(cost: unknown, cat: Catalogue): Issue[] {
 
 /** import a simulation scenario file and validate it with the overrides applied */
 export async function loadSimulation(file: string, overrides: SimulationOverrides = {}): Promise<SimulationScenario> {
-  const mod = await importScenarioFile(file);
+  const mod = await importScenarioFile(file, { example: EXAMPLE });
   return validateSimulation(mod.default, overrides, file);
 }
 
-async function importScenarioFile(file: string): Promise<{ default?: unknown }> {
-  const abs = resolve(file);
-  if (!existsSync(abs) || !statSync(abs).isFile()) {
-    let known = '';
-    try {
-      known = readdirSync(dirname(abs))
-        .filter((f) => /\.(ts|js|mjs)$/.test(f))
-        .join(', ');
-    } catch {
-      /* directory missing too */
-    }
-    throw new PipelabError('SCENARIO_NOT_FOUND', `scenario file not found: ${file}`, {
-      hint: known
-        ? `scenario files in ${dirname(abs)}: ${known}`
-        : 'give the path of a scenario file, e.g. scenarios/autoscale-spike.ts',
-    });
-  }
-  try {
-    return (await import(scenarioUrl(abs))) as { default?: unknown };
-  } catch (e) {
-    throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} could not be loaded`, {
-      cause: e,
-      issues: [
-        {
-          path: '/',
-          message: String((e as Error)?.message ?? e)
-            .split('\n')
-            .slice(0, 3)
-            .join(' '),
-        },
-      ],
-      hint: 'fix the error in the file (a syntax error or a failing import); `npx tsc --noEmit` shows type errors too',
-    });
-  }
-}
+/** a simulation scenario of this repository, named when a file is missing */
+const EXAMPLE = 'scenarios/autoscale-spike.ts';
 
 export type AnyScenario = { kind: 'live'; scenario: Scenario } | { kind: 'simulation'; scenario: SimulationScenario };
 
@@ -328,12 +292,10 @@ export type AnyScenario = { kind: 'live'; scenario: Scenario } | { kind: 'simula
  * fail under tsx for files outside a package, hence one import for both checks.)
  */
 export async function loadAnyScenario(file: string, overrides: ScenarioOverrides = {}): Promise<AnyScenario> {
-  const mod = await importScenarioFile(file);
-  if (mod.default === undefined) {
-    throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} has no default export`, {
-      hint: `end it with: export default defineScenario({ name: '${basename(file).replace(/\.[^.]+$/, '')}', target: {...}, executors: {...} }), or defineSimulation({...}) for a simulation`,
-    });
-  }
+  const mod = await importScenarioFile(file, {
+    example: EXAMPLE,
+    noDefaultHint: `end it with: export default defineScenario({ name: '${scenarioFileStem(file)}', target: {...}, executors: {...} }), or defineSimulation({...}) for a simulation`,
+  });
   if (isSimulationScenario(mod.default))
     return { kind: 'simulation', scenario: validateSimulation(mod.default, overrides, file) };
   return { kind: 'live', scenario: validateScenario(mod.default, overrides, file) };
@@ -346,7 +308,7 @@ export async function loadAnyScenario(file: string, overrides: ScenarioOverrides
  */
 export async function scenarioKind(file: string): Promise<'simulation' | 'live'> {
   try {
-    const mod = await importScenarioFile(file);
+    const mod = await importScenarioFile(file, { example: EXAMPLE });
     return isSimulationScenario(mod.default) ? 'simulation' : 'live';
   } catch {
     return 'live';

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PipelabError } from '../../../errors.ts';
 import { configOf, loadScenario, planScenario, validateScenario } from '../../../harness/scenario/index.ts';
+import { importScenarioFile } from '../../../harness/scenario/load.ts';
+import { loadAnyScenario, loadSimulation } from '../../../harness/sim/scenario.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pipelab-scenario-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -238,6 +240,41 @@ test('a file without a default export says how to write one', async () => {
   const e = await failureAsync(() => loadScenario(p));
   assert.match(e.message, /no default export/);
   assert.match(e.hint ?? '', /export default defineScenario/);
+});
+
+test('live and simulation scenarios go through one file loader: the same errors for the same mistakes', async () => {
+  const broken = file('broken-any.ts', `export default { name: 'x', ,, \n`);
+  const nodefault = file('nodefault-any.ts', `export const x = 1;\n`);
+  for (const load of [loadScenario, loadAnyScenario, loadSimulation]) {
+    const missing = await failureAsync(() => load(join(dir, 'missing.ts')));
+    assert.is(missing.code, 'SCENARIO_NOT_FOUND');
+    assert.match(missing.hint ?? '', /scenario files in .*broken-any\.ts/);
+    const b = await failureAsync(() => load(broken));
+    assert.is(b.code, 'INVALID_SCENARIO');
+    assert.match(b.message, /broken-any\.ts could not be loaded/);
+    assert.is(b.issues.length, 1);
+  }
+  // the loaders that need a default export say how to write one (the simulation one names both kinds)
+  assert.match(
+    (await failureAsync(() => loadScenario(nodefault))).hint ?? '',
+    /defineScenario\(\{ name: 'nodefault-any'/,
+  );
+  assert.match((await failureAsync(() => loadAnyScenario(nodefault))).hint ?? '', /or defineSimulation/);
+});
+
+test('importScenarioFile names the example when the folder is missing, and checks the default export only when asked', async () => {
+  const e = await failureAsync(() =>
+    importScenarioFile(join(dir, 'no-such-dir', 'x.ts'), { example: 'scenarios/smoke.ts' }),
+  );
+  assert.is(e.code, 'SCENARIO_NOT_FOUND');
+  assert.match(e.hint ?? '', /e\.g\. scenarios\/smoke\.ts/);
+  const p = file('named-only.ts', `export const x = 42;\n`);
+  const mod = (await importScenarioFile(p, { example: 'scenarios/smoke.ts' })) as { default?: unknown; x?: number };
+  assert.is(mod.default, undefined);
+  assert.is(mod.x, 42);
+  const n = await failureAsync(() => importScenarioFile(p, { example: 'e.ts', noDefaultHint: 'write one' }));
+  assert.is(n.code, 'INVALID_SCENARIO');
+  assert.is(n.hint, 'write one');
 });
 
 test('an invalid file lists its problems with the file name', async () => {
