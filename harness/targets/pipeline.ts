@@ -44,6 +44,7 @@ import { createTransactionStream, type TransactionStream } from '../../generator
 import { transactionToJson } from '../../generators/serialize.ts';
 import type { Rng } from '../../generators/rng.ts';
 import { startDriftLoop, type DriftLoopHandle } from './pipeline-drift.ts';
+import { withDefaults } from '../../results/defaults.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -179,7 +180,7 @@ interface Pending {
 }
 
 export function create(c: Config): PipelineTarget {
-  const o = { ...PIPELINE_TARGET_DEFAULTS, ...stripUndefined(c) };
+  const o = withDefaults(PIPELINE_TARGET_DEFAULTS, c);
   const drainTimeoutMs = c.drainTimeout ? parseDuration(c.drainTimeout) : PIPELINE_TARGET_DEFAULTS.drainTimeoutMs;
   const ledger = new EventLedger();
   const handles: PipelineTarget['handles'] = { processors: [], children: [], ledger };
@@ -552,8 +553,4 @@ export function create(c: Config): PipelineTarget {
   };
   let brokerStats: Record<string, number> | undefined;
   return target;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -24,6 +24,7 @@ import type { RouteWeight } from '../model-server/router.ts';
 import { rocAuc } from '../model/evaluate.ts';
 import type { ScoringInput, TransactionInput } from '../types.ts';
 import { DriftMonitor, type DriftAlert, type DriftMonitorOptions, type MonitorStats } from './monitor.ts';
+import { withDefaults } from '../../results/defaults.ts';
 
 /** what the loop needs of a model: FraudModel fits */
 export interface LoopModel {
@@ -131,10 +132,7 @@ export class DriftLoop {
   private pending: Promise<void> = Promise.resolve();
 
   constructor(opts: DriftLoopOptions) {
-    this.o = {
-      ...DRIFT_LOOP_DEFAULTS,
-      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
-    } as DriftLoop['o'];
+    this.o = withDefaults(DRIFT_LOOP_DEFAULTS, opts);
     if (!(this.o.candidateWeight > 0 && this.o.candidateWeight < 100))
       throw new RangeError('candidateWeight must be in (0, 100)');
     this.incumbent = opts.incumbent;

@@ -17,6 +17,7 @@
 import { ks2samp } from './batch/ks.ts';
 import { createDetector, type DetectorName } from './streaming/index.ts';
 import type { StreamingDetector } from './streaming/types.ts';
+import { withDefaults } from '../../results/defaults.ts';
 
 export type MonitorSignal = 'amount' | 'score';
 
@@ -113,10 +114,7 @@ export class DriftMonitor {
   private readonly s: MonitorStats = { observations: 0, alarms: 0, unconfirmed: 0, alerts: 0 };
 
   constructor(opts: DriftMonitorOptions = {}) {
-    this.options = {
-      ...DRIFT_MONITOR_DEFAULTS,
-      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
-    } as DriftMonitor['options'];
+    this.options = withDefaults(DRIFT_MONITOR_DEFAULTS, opts);
     const o = this.options;
     if (o.signals.length === 0) throw new RangeError('DriftMonitor needs at least one signal');
     if (!(o.referenceSize >= 10 && o.recentSize >= 10))

@@ -8,6 +8,7 @@
  * injectable for virtual-time tests.
  */
 import { realTimers, type Timers } from './batcher.ts';
+import { withDefaults } from '../../results/defaults.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -50,10 +51,7 @@ export class CircuitBreaker {
   readonly counts = { calls: 0, failures: 0, slow: 0, timeouts: 0, rejected: 0, fallbacks: 0 };
 
   constructor(private readonly opts: BreakerOptions = {}) {
-    this.o = {
-      ...BREAKER_DEFAULTS,
-      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
-    } as typeof BREAKER_DEFAULTS;
+    this.o = withDefaults(BREAKER_DEFAULTS, opts);
     this.clock = opts.clock ?? (() => performance.now());
     this.timers = opts.timers ?? realTimers;
   }

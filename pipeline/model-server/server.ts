@@ -18,6 +18,7 @@ import { createServerMetrics, type ServerMetrics } from './metrics.ts';
 import { AbRouter, type RouteWeight } from './router.ts';
 import { RULES_THRESHOLD, ruleScore } from './rules.ts';
 import { parsePredictBody, type ValidationIssue } from './validate.ts';
+import { withDefaults } from '../../results/defaults.ts';
 
 export interface Prediction {
   id: string;
@@ -109,10 +110,7 @@ function rulesPrediction(x: ScoringInput, version: string): Prediction {
 }
 
 export async function startModelServer(opts: ModelServerOptions): Promise<ModelServer> {
-  const o = {
-    ...MODEL_SERVER_DEFAULTS,
-    ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
-  } as ModelServerOptions & typeof MODEL_SERVER_DEFAULTS;
+  const o = withDefaults(MODEL_SERVER_DEFAULTS, opts);
   // a copy: addVersion extends it without touching the caller's map
   const models = new Map(typeof o.models === 'string' ? await loadFraudModels(o.models) : o.models);
   const versions = [...models.keys()].sort();
