@@ -59,10 +59,6 @@ const KNOWN = [
     to: '^harness/(scenario|executors|runner|targets)$',
     owner: 'split',
   },
-  // dedup: the simulator returns data, the CLI renders it (simulate.ts stops importing reports/sim.ts)
-  { rule: 'only-cli-imports-reports', from: '^harness/sim/simulate[.]ts$', to: '^reports/sim[.]ts$', owner: 'dedup' },
-  // dedup: one scenario-file import (sim/scenario.ts vs scenario/load.ts)
-  { rule: 'sim-stays-offline', from: '^harness/sim/scenario[.]ts$', to: '^harness/runner/api[.]ts$', owner: 'dedup' },
   // lint, once dedup has landed its chart changes: the shared chart frame moves out of charts.ts
   {
     rule: 'no-circular',

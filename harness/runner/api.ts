@@ -8,17 +8,9 @@
  *   const scenario = await loadScenario('scenarios/smoke.ts', { seed: 7, duration: '10s' });
  *   const summary = await runScenario(scenario, { signal, onProgress });
  */
+import type { ScenarioOverrides } from '../scenario/load.ts';
 
-/** CLI / API overrides applied on top of the file (they are recorded in summary.config) */
-export interface ScenarioOverrides {
-  seed?: number | string;
-  /** k6 duration string ('30s', '2m', '1h30m') applied to every executor that has a duration */
-  duration?: string;
-  /** iterations per second for arrival-rate executors (scales ramping stages proportionally) */
-  rate?: number;
-  /** service overrides, e.g. { kafka: 'localhost:9092', redis: 'redis://...' } */
-  services?: Record<string, string>;
-}
+export type { ScenarioOverrides };
 
 export interface Progress {
   phase: 'warmup' | 'steady' | 'stopping';

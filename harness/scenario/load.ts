@@ -11,7 +11,6 @@ import { toSeed } from '../../generators/rng.ts';
 import { PipelabError, type ErrorCode, type Issue } from '../../errors.ts';
 import { EXECUTOR_TYPES, planExecutor, type ExecutorConfig } from '../executors/index.ts';
 import type { BasePlan } from '../executors/types.ts';
-import type { ScenarioOverrides } from '../runner/api.ts';
 import { TARGET_TYPES, type TargetConfig } from '../targets/index.ts';
 import type { CompiledThresholds, ThresholdsConfig } from '../thresholds/api.ts';
 import { formatDuration, parseDuration, tryParseDuration } from '../../results/duration.ts';
@@ -19,6 +18,17 @@ import { scenarioSchema, type ScenarioInput } from './schema.ts';
 import { compileThresholds } from './thresholds.ts';
 
 export const DEFAULT_SEED = 1;
+
+/** CLI / API overrides applied on top of a scenario file (seed, duration, rate, services; recorded in summary.config) */
+export interface ScenarioOverrides {
+  seed?: number | string;
+  /** k6 duration string ('30s', '2m', '1h30m') applied to every executor that has a duration */
+  duration?: string;
+  /** iterations per second for arrival-rate executors (scales ramping stages proportionally) */
+  rate?: number;
+  /** service overrides, e.g. { kafka: 'localhost:9092', redis: 'redis://...' } */
+  services?: Record<string, string>;
+}
 
 /** a validated scenario with defaults and overrides applied */
 export interface Scenario {

@@ -11,9 +11,14 @@ import { PipelabError, type Issue } from '../../errors.ts';
 import { loadCatalogue, hourlyPrice, type Catalogue } from './cost/catalogue.ts';
 import { runCost, DEFAULT_COST_SPEC, type CostSpec } from './cost/cost.ts';
 import type { RunSummary, MetricType } from '../../results/types.ts';
-import type { ScenarioOverrides } from '../runner/api.ts';
 import { tryParseDuration } from '../../results/duration.ts';
-import { importScenarioFile, scenarioFileStem, validateScenario, type Scenario } from '../scenario/load.ts';
+import {
+  importScenarioFile,
+  scenarioFileStem,
+  validateScenario,
+  type Scenario,
+  type ScenarioOverrides,
+} from '../scenario/load.ts';
 import type { ThresholdsConfig } from '../thresholds/api.ts';
 import { compileThresholds, parseMetricKey } from '../thresholds/index.ts';
 import { toArrivalProcess } from './arrivals.ts';
