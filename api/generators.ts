@@ -9,8 +9,8 @@ export { createArrivals, parseArrivalSpec, ArrivalSpecSchema, ARRIVAL_KINDS } fr
 export type { Arrivals, ArrivalSpec, ArrivalSpecInput } from '../generators/arrivals.ts';
 export { createZipf, zipfPmf } from '../generators/zipf.ts';
 export type { ZipfSampler, ZipfMethod } from '../generators/zipf.ts';
-export { DriftSchedule, DriftSpecSchema } from '../generators/drift.ts';
-export type { DriftSpec, DriftSpecInput, DriftTruth, Params as DriftParams } from '../generators/drift.ts';
+export { DriftSchedule, DriftSpecSchema } from '../generators/drift-hooks.ts';
+export type { DriftSpec, DriftSpecInput, DriftTruth, Params as DriftParams } from '../generators/drift-hooks.ts';
 export { UserPopulation, MerchantPopulation } from '../generators/population.ts';
 export { COUNTRIES, distanceKm } from '../generators/geo.ts';
 export type { Country } from '../generators/geo.ts';

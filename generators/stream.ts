@@ -1,7 +1,7 @@
 /** What every generator returns: a seeded, deterministic stream of events with its drift truth. */
 import { z } from 'zod';
-import type { DriftTruth, Params } from './drift.ts';
-import { paramPaths } from './drift.ts';
+import type { DriftTruth, Params } from './drift-hooks.ts';
+import { paramPaths } from './drift-hooks.ts';
 import type { Issue } from '../errors.ts';
 import { PipelabError } from '../errors.ts';
 

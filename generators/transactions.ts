@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import { Rng, toSeed } from './rng.ts';
 import { ArrivalSpecSchema, createArrivals, type Arrivals } from './arrivals.ts';
-import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift.ts';
+import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift-hooks.ts';
 import { COUNTRIES, COUNTRY_CODES, farCountries } from './geo.ts';
 import { MerchantPopulation, UserPopulation } from './population.ts';
 import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { Rng, toSeed } from './rng.ts';
 import { ArrivalSpecSchema, createArrivals, type Arrivals } from './arrivals.ts';
-import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift.ts';
+import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift-hooks.ts';
 import { hashUniform, MerchantPopulation, UserPopulation } from './population.ts';
 import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { PipelabError, type Issue } from '../../errors.ts';
-import { DriftSpecSchema } from '../../generators/drift.ts';
+import { DriftSpecSchema } from '../../generators/drift-hooks.ts';
 
 export const EVALUATE_DEFAULTS = { seed: 1, runs: 10, deltaMax: 1000, deltaPre: 0 } as const;
 

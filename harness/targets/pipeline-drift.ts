@@ -7,7 +7,7 @@
  */
 import type { MetricsRegistry } from '../metrics/api.ts';
 import { PipelabError } from '../../errors.ts';
-import type { DriftTruth } from '../../generators/drift.ts';
+import type { DriftTruth } from '../../generators/drift-hooks.ts';
 import { DriftLoop, type DriftLoopReport, type LoopModel } from '../../pipeline/drift/loop.ts';
 import { fraudRetrainer } from '../../pipeline/drift/retrain.ts';
 import type { ModelServer } from '../../pipeline/model-server/server.ts';

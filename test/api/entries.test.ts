@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -89,6 +89,25 @@ test('internals stay unexported', () => {
   const all = new Set(Object.values(esm.names).flat());
   for (const n of ['EventQueue', 'lgamma', 'erfc', 'partitionOf', 'epochNow', 'CLUSTER', 'AliasTable', 'fmtSimTime'])
     assert.not.ok(all.has(n), `${n} is exported`);
+});
+
+// tslab keeps a notebook's earlier cells as declarations that name types by extension-less path
+// (`import("../generators/drift").NumericStream`); with generators/drift.ts beside generators/drift/
+// that path resolved to the file, the type became `any`, and 02-drift-lab failed to type-check.
+test('no source module shares its name with a folder beside it', () => {
+  const clashes: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+      if (['node_modules', 'dist', '.git', 'test'].includes(e.name)) continue;
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (existsSync(join(root, `${rel}.ts`)) && statSync(join(root, `${rel}.ts`)).isFile()) clashes.push(rel);
+        walk(rel);
+      }
+    }
+  };
+  walk('');
+  assert.equal(clashes, [], `rename the module or the folder: ${clashes.join(', ')}`);
 });
 
 test.run();

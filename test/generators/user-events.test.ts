@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { UserEventStream, USER_EVENT_TYPES, type UserEvent } from '../../generators/user-events.ts';
 import { userEventToJson } from '../../generators/serialize.ts';
-import { driftProbability } from '../../generators/drift.ts';
+import { driftProbability } from '../../generators/drift-hooks.ts';
 
 function digest(seed: number): string {
   const s = new UserEventStream({ seed });

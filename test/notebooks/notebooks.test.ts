@@ -75,6 +75,9 @@ if (haveTool('jupyter', ['nbconvert', '--version'], 'jupyter nbconvert')) {
           '--to',
           'notebook',
           '--execute',
+          // run every cell and keep its error in the output notebook, so a failure below names the
+          // cell's own error (a type error, an exception) rather than nbconvert's Python traceback
+          '--allow-errors',
           '--ExecutePreprocessor.timeout=120',
           '--ExecutePreprocessor.kernel_name=tslab',
           '--output-dir',
@@ -91,12 +94,20 @@ if (haveTool('jupyter', ['nbconvert', '--version'], 'jupyter nbconvert')) {
       assert.is(r.status, 0, `nbconvert failed for ${nb}:\n${tail}`);
       const done = JSON.parse(readFileSync(join(out, nb), 'utf8')) as Notebook;
       const outputs = done.cells.flatMap((c) => c.outputs ?? []);
-      const errors = outputs.filter((o) => o.output_type === 'error');
-      assert.is(errors.length, 0, errors.map((e) => `${e.ename}: ${e.evalue}`).join('\n'));
+      const stderrOf = (o: Output): string => [o.text].flat().join('');
+      const errors = done.cells.flatMap((c) =>
+        (c.outputs ?? [])
+          .filter((o) => o.output_type === 'error')
+          .map((e) => {
+            const diagnostics = (c.outputs ?? []).filter((o) => o.name === 'stderr').map(stderrOf);
+            return `${e.ename}: ${e.evalue}\n${diagnostics.join('')}in the cell:\n${[c.source].flat().join('')}`;
+          }),
+      );
+      assert.is(errors.length, 0, errors.join('\n\n'));
       // tslab prints TypeScript diagnostics to stderr rather than raising; treat them as failures
       const stderr = outputs
         .filter((o) => o.output_type === 'stream' && o.name === 'stderr')
-        .map((o) => [o.text].flat().join(''))
+        .map(stderrOf)
         .join('');
       assert.not.match(stderr, /^\d+:\d+ - /m, stderr);
       if (nb === '01-quickstart.ipynb' || nb === '02-drift-lab.ipynb') {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../generators/rng.ts';
-import { DriftSchedule, driftProbability, type Params } from '../../generators/drift.ts';
+import { DriftSchedule, driftProbability, type Params } from '../../generators/drift-hooks.ts';
 import { TransactionStream } from '../../generators/transactions.ts';
 import { transactionToJson } from '../../generators/serialize.ts';
 import { COUNTRIES } from '../../generators/geo.ts';
