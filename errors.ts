@@ -11,7 +11,7 @@ export const EXIT_CODES = {
   OK: 0,
   /** some threshold failed at the end of the run (k6: ThresholdsHaveFailed) */
   THRESHOLDS_FAILED: 99,
-  /** a threshold with abortOnFail stopped the run (k6: ThresholdHaveFailedAndAborted... 108 in k6 is "aborted by threshold") */
+  /** a threshold with abortOnFail stopped the run (k6's code for ThresholdsHaveFailed with abortOnFail) */
   ABORTED_BY_THRESHOLD: 108,
   /** the user stopped the run (Ctrl-C); the report is still written (k6 uses 105 for external abort) */
   ABORTED_BY_USER: 105,
@@ -36,7 +36,9 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   | 'CONTAINER_RUNTIME_MISSING'
   /** the scenario cannot be exported to that format (e.g. a non-http target to k6) */
-  | 'UNSUPPORTED_EXPORT';
+  | 'UNSUPPORTED_EXPORT'
+  /** a feature needs an optional peer dependency (TensorFlow.js, testcontainers) that is not installed */
+  | 'OPTIONAL_DEPENDENCY_MISSING';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   INVALID_SCENARIO: EXIT_CODES.INVALID_INPUT,
@@ -51,6 +53,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   SERVICE_UNAVAILABLE: EXIT_CODES.SERVICE_UNAVAILABLE,
   CONTAINER_RUNTIME_MISSING: EXIT_CODES.SERVICE_UNAVAILABLE,
   UNSUPPORTED_EXPORT: EXIT_CODES.INVALID_INPUT,
+  OPTIONAL_DEPENDENCY_MISSING: EXIT_CODES.INVALID_INPUT,
 };
 
 /** One problem found while validating input, with the path where it was found. */
@@ -89,4 +92,27 @@ export class PipelabError extends Error {
 
 export function isPipelabError(e: unknown): e is PipelabError {
   return e instanceof PipelabError;
+}
+
+/**
+ * Loads an optional peer dependency (package.json peerDependenciesMeta: TensorFlow.js for the
+ * reference model, testcontainers for container mode). Most installs leave them out, so source
+ * never imports them statically: `load` is the caller's own `() => import('pkg')` (a literal
+ * specifier, so bundlers and dependency-cruiser see it), and a package that is not installed, or
+ * that fails to load, becomes a PipelabError naming the package and how to add it.
+ */
+export async function importOptional<T>(pkg: string, feature: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    const missing =
+      (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || (e as { code?: string }).code === 'MODULE_NOT_FOUND';
+    throw new PipelabError(
+      'OPTIONAL_DEPENDENCY_MISSING',
+      missing
+        ? `${feature} needs ${pkg} (an optional peer dependency of pipelab), which is not installed`
+        : `${feature} needs ${pkg} (an optional peer dependency of pipelab), which failed to load: ${(e as Error).message}`,
+      { hint: `npm install ${pkg}   (docs/install.md lists the optional parts and their versions)`, cause: e },
+    );
+  }
 }

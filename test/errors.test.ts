@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EXIT_CODES, PipelabError, isPipelabError } from '../errors.ts';
+import { EXIT_CODES, PipelabError, importOptional, isPipelabError } from '../errors.ts';
 
 test('bad-input codes exit 104 and service codes 106, as the exit-code table says', () => {
   assert.is(new PipelabError('INVALID_SCENARIO', 'x').exitCode, EXIT_CODES.INVALID_INPUT);
@@ -31,6 +31,22 @@ test('format() names every issue with its path, then the hint, and no stack', ()
 test('the cause is kept for debugging', () => {
   const cause = new Error('ECONNREFUSED');
   assert.is(new PipelabError('SERVICE_UNAVAILABLE', 'no redis', { cause }).cause, cause);
+});
+
+test('importOptional: a missing optional package is a PipelabError naming it, a present one loads', async () => {
+  const mod = await importOptional('node:path', 'joining paths', () => import('node:path'));
+  assert.is(typeof mod.join, 'function');
+  try {
+    const missing = 'no-such-pkg-pipelab'; // a package that does not exist, on purpose
+    await importOptional(missing, 'the feature', () => import(missing));
+    assert.unreachable('should have thrown');
+  } catch (e) {
+    assert.ok(isPipelabError(e), String(e));
+    assert.is((e as PipelabError).code, 'OPTIONAL_DEPENDENCY_MISSING');
+    assert.is((e as PipelabError).exitCode, 104);
+    assert.match((e as PipelabError).message, /the feature needs no-such-pkg-pipelab/);
+    assert.match((e as PipelabError).hint ?? '', /npm install no-such-pkg-pipelab/);
+  }
 });
 
 test.run();

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { PipelabError } from '../../errors.ts';
+import { importOptional, PipelabError } from '../../errors.ts';
 
 export interface RuntimeProbe {
   ok: boolean;
@@ -91,7 +91,11 @@ export async function startContainer(
   port: number,
   env: Record<string, string> = {},
 ): Promise<{ host: string; port: number; stop(): Promise<void> }> {
-  const { GenericContainer } = await import('testcontainers');
+  const { GenericContainer } = await importOptional(
+    'testcontainers',
+    `container mode (${image})`,
+    () => import('testcontainers'),
+  );
   const c = await new GenericContainer(image).withExposedPorts(port).withEnvironment(env).start();
   return { host: c.getHost(), port: c.getMappedPort(port), stop: async () => void (await c.stop()) };
 }

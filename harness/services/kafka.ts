@@ -6,7 +6,7 @@
  * Every mode hands the pipeline the same thing: a bootstrap list for kafkajs.
  */
 import type { Broker, BrokerOptions } from '../../broker/index.ts';
-import { PipelabError } from '../../errors.ts';
+import { importOptional, PipelabError } from '../../errors.ts';
 import { freePort } from './ports.ts';
 import { resolveService } from './resolve.ts';
 import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';
@@ -73,7 +73,11 @@ export function kafkaSpec(embedded: BrokerOptions = {}): ServiceSpec<KafkaConnec
  * (not a random mapping found after start) and advertised as localhost:<port>.
  */
 async function startKafkaContainer(): Promise<{ bootstrap: string; stop(): Promise<void> }> {
-  const { GenericContainer, Wait } = await import('testcontainers');
+  const { GenericContainer, Wait } = await importOptional(
+    'testcontainers',
+    'Kafka in a container (--kafka-mode container)',
+    () => import('testcontainers'),
+  );
   const hostPort = await freePort();
   const c = await new GenericContainer(KAFKA_IMAGE)
     .withExposedPorts({ container: 9092, host: hostPort })

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 
 import { join } from 'node:path';
 import { shippedPath } from '../paths.ts';
 import { PipelabError } from '../../errors.ts';
-import { initBackend, tf } from './backend.ts';
+import { initBackend, tfjs, type Tf } from './backend.ts';
 import type { FeatureSpec } from './encode.ts';
 import { FraudModel } from './inference.ts';
 
@@ -60,7 +60,8 @@ function concat(w: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   return out;
 }
 
-export async function saveModelArtefacts(dir: string, model: tf.LayersModel, metrics: ModelMetrics): Promise<string> {
+export async function saveModelArtefacts(dir: string, model: Tf.LayersModel, metrics: ModelMetrics): Promise<string> {
+  const tf = tfjs();
   const out = join(dir, metrics.version);
   mkdirSync(out, { recursive: true });
   await model.save(
@@ -93,7 +94,7 @@ export async function loadFraudModel(versionDir: string): Promise<FraudModel> {
   await initBackend();
   let manifest: {
     modelTopology: object;
-    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+    weightsManifest: { paths: string[]; weights: Tf.io.WeightsManifestEntry[] }[];
   };
   let metrics: ModelMetrics;
   try {
@@ -113,6 +114,7 @@ export async function loadFraudModel(versionDir: string): Promise<FraudModel> {
   const bin = manifest.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(join(versionDir, p)));
   const buf = Buffer.concat(bin);
   const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  const tf = tfjs();
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs, weightData }),
   );

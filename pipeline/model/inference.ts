@@ -4,13 +4,13 @@
  * fast: ~0.12 ms overhead per call regardless of rows, see DESIGN.md ceilings).
  */
 import type { ScoringInput } from '../types.ts';
-import { tf } from './backend.ts';
+import { tfjs, type Tf } from './backend.ts';
 import { encodeRows, inputWidth, type FeatureSpec } from './encode.ts';
 
 export class FraudModel {
   constructor(
     readonly version: string,
-    readonly model: tf.LayersModel,
+    readonly model: Tf.LayersModel,
     readonly spec: FeatureSpec,
     /** score ≥ threshold → fraud */
     readonly threshold: number,
@@ -20,8 +20,9 @@ export class FraudModel {
   predict(rows: readonly ScoringInput[]): Float32Array {
     if (rows.length === 0) return new Float32Array(0);
     const x = encodeRows(rows, this.spec);
+    const tf = tfjs();
     return tf.tidy(() => {
-      const out = this.model.predict(tf.tensor2d(x, [rows.length, inputWidth(this.spec)])) as tf.Tensor;
+      const out = this.model.predict(tf.tensor2d(x, [rows.length, inputWidth(this.spec)])) as Tf.Tensor;
       return out.dataSync() as Float32Array;
     });
   }

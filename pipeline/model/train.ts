@@ -14,7 +14,7 @@
 import { Rng } from '../../generators/rng.ts';
 import { FeatureComputer } from '../features/compute.ts';
 import type { ScoringInput, TransactionInput } from '../types.ts';
-import { initBackend, tf } from './backend.ts';
+import { initBackend, tfjs } from './backend.ts';
 import { columnNames, encodeRows, fitSpec, inputWidth } from './encode.ts';
 import { atThreshold, bestF1Threshold, rocAuc } from './evaluate.ts';
 import { FraudModel } from './inference.ts';
@@ -55,6 +55,7 @@ export async function trainFraudModel(
   opts: TrainOptions,
 ): Promise<TrainResult> {
   const backend = await initBackend();
+  const tf = tfjs();
   const epochs = opts.epochs ?? 12;
   const batchSize = opts.batchSize ?? 256;
   const hidden = opts.hidden ?? [32, 16];
@@ -75,7 +76,7 @@ export async function trainFraudModel(
   const rng = new Rng(opts.seed).fork('train');
   const seedOf = (i: number) => rng.fork(`layer${i}`).nextU32();
   const model = tf.sequential();
-  hidden.forEach((units, i) =>
+  for (const [i, units] of hidden.entries())
     model.add(
       tf.layers.dense({
         units,
@@ -84,8 +85,7 @@ export async function trainFraudModel(
         kernelInitializer: tf.initializers.heNormal({ seed: seedOf(i) }),
         biasInitializer: 'zeros',
       }),
-    ),
-  );
+    );
   model.add(
     tf.layers.dense({
       units: 1,

@@ -1,5 +1,5 @@
 /** A tiny untrained fraud model and valid scoring inputs, for model-server tests (no training). */
-import { initBackend, tf } from '../../pipeline/model/backend.ts';
+import { initBackend, tfjs } from '../../pipeline/model/backend.ts';
 import { inputWidth, type FeatureSpec } from '../../pipeline/model/encode.ts';
 import { FraudModel } from '../../pipeline/model/inference.ts';
 import type { ScoringInput } from '../../pipeline/types.ts';
@@ -13,6 +13,7 @@ const TINY_SPEC: FeatureSpec = {
 
 export async function tinyModel(version: string, seed = 1): Promise<FraudModel> {
   await initBackend('wasm', () => {});
+  const tf = tfjs();
   const m = tf.sequential();
   m.add(
     tf.layers.dense({
