@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cpus } from 'node:os';
+import { parseUvuSummary } from './uvu-summary.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -29,6 +30,7 @@ const files = find(join(root, 'test'))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
   .sort();
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the ANSI colour codes this strips
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 let passed = 0,
   failed = 0,
@@ -53,20 +55,16 @@ function runFile(file) {
     child.on('close', (code) => {
       clearTimeout(timer);
       const text = strip(out);
-      const num = (label) => {
-        const m = text.match(new RegExp(`${label}:\\s+(\\d+)`, 'g'));
-        if (!m) return null;
-        return m.map((x) => Number(x.split(/:\s+/)[1])).reduce((a, b) => a + b, 0);
-      };
-      const total = num('Total'),
-        ok = num('Passed'),
-        skip = num('Skipped') ?? 0;
-      let p = ok ?? 0;
-      let f = total === null ? 0 : total - (ok ?? 0) - skip;
+      const summary = parseUvuSummary(text);
+      const p = summary.passed;
+      const skip = summary.skipped;
+      let f = summary.failed;
       // a crash, a timeout or a failing exit with no failed test still fails the file
       if (code !== 0 && f === 0) f = 1;
-      if (total === null && code === 0)
-        (f = 1), (out += '\n[run-tests] no uvu summary printed: did the file call test.run()?\n');
+      if (!summary.found && code === 0) {
+        f = 1;
+        out += '\n[run-tests] no uvu summary printed: did the file call test.run()?\n';
+      }
       passed += p;
       failed += f;
       skipped += skip;
@@ -83,7 +81,7 @@ function runFile(file) {
         console.log(
           out
             .split('\n')
-            .map((l) => '    ' + l)
+            .map((l) => `    ${l}`)
             .join('\n'),
         );
       resolve();
