@@ -23,7 +23,20 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/validate.ts'),
 ];
 
+/**
+ * `pipelab … | head`: once the reader has gone, a write to stdout fails with EPIPE, which Node
+ * raises as an unhandled 'error' event (a stack trace). Like other Unix tools, stop quietly.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(process.exitCode ?? EXIT_CODES.OK);
+    });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = new Command('pipelab')
     .description('Test harness and notebook lab for real-time AI data pipelines')
     .version(version, '-V, --version')
@@ -41,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_CODES.INVALID_INPUT;
     }
     if (isPipelabError(e)) {
-      process.stderr.write(e.format() + '\n');
+      process.stderr.write(`${e.format()}\n`);
       return e.exitCode;
     }
     process.stderr.write(`pipelab: internal error (a bug: please report it)\n${(e as Error)?.stack ?? e}\n`);

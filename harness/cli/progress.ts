@@ -79,7 +79,7 @@ export class ProgressPrinter {
   note(text: string): void {
     if (this.tty && this.drawn) this.stream.write('\r\x1b[2K');
     this.drawn = false;
-    this.stream.write(text.endsWith('\n') ? text : text + '\n');
+    this.stream.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   /** leave the last progress line in place and move to a fresh line */

@@ -3,21 +3,8 @@
  * tool (kcat, kafkajs, librdkafka apps) can point at it. Binds 127.0.0.1 unless --host is given.
  */
 import type { Command } from 'commander';
-import { PipelabError } from '../../../errors.ts';
 import { startBroker } from '../../../broker/index.ts';
-
-function intOption(name: string, min: number, max: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new PipelabError(
-        'INVALID_ARGUMENT',
-        `--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`,
-        { hint: `for example --${name} ${min === 0 ? 9092 : min}` },
-      );
-    return n;
-  };
-}
+import { numberOption } from '../numbers.ts';
 
 export function register(program: Command): void {
   program
@@ -26,13 +13,13 @@ export function register(program: Command): void {
     .option(
       '-p, --port <port>',
       'port of the first broker node (0 = a free port); further nodes take the next ports',
-      intOption('port', 0, 65535),
+      numberOption('--port', { int: true, min: 0, max: 65535, example: 9092 }),
       9092,
     )
     .option(
       '-b, --brokers <n>',
       'number of broker nodes in the cluster (1 or 3 are typical)',
-      intOption('brokers', 1, 16),
+      numberOption('--brokers', { int: true, min: 1, max: 16 }),
       1,
     )
     .option(
@@ -44,12 +31,17 @@ export function register(program: Command): void {
       '--advertised-host <address>',
       "address clients are told to connect to (default: --host; for 0.0.0.0, this machine's first external IPv4 address)",
     )
-    .option('--partitions <n>', 'partitions of auto-created topics', intOption('partitions', 1, 10_000), 1)
+    .option(
+      '--partitions <n>',
+      'partitions of auto-created topics',
+      numberOption('--partitions', { int: true, min: 1, max: 10_000 }),
+      1,
+    )
     .option('--no-auto-create', 'do not create unknown topics on Metadata requests')
     .option(
       '--stats <seconds>',
       'print stored bytes and request counts every n seconds (0 = never)',
-      intOption('stats', 0, 3600),
+      numberOption('--stats', { int: true, min: 0, max: 3600 }),
       0,
     )
     .addHelpText(

@@ -5,7 +5,6 @@
  * --measured, the measured figures of that run sit beside the prediction with relative errors.
  */
 import type { Command } from 'commander';
-import { PipelabError } from '../../../errors.ts';
 import {
   calibrate,
   compareWithMeasured,
@@ -14,6 +13,7 @@ import {
   predict,
 } from '../../sim/calibrate.ts';
 import { loadSummary } from './compare.ts';
+import { parseOptionalNumberFlag } from '../numbers.ts';
 
 export function register(program: Command): void {
   program
@@ -31,21 +31,16 @@ export function register(program: Command): void {
     )
     .action(
       (run: string, opts: { rate?: string; measured?: string; duration?: string; seed?: string; json?: boolean }) => {
-        const num = (v: string | undefined, flag: string): number | undefined => {
-          if (v === undefined) return undefined;
-          const n = Number(v);
-          if (!(n > 0) || !Number.isFinite(n))
-            throw new PipelabError('INVALID_ARGUMENT', `${flag} must be a positive number, got ${JSON.stringify(v)}`, {
-              hint: `e.g. ${flag} 2000`,
-            });
-          return n;
-        };
         const cal = calibrate(loadSummary(run).summary);
         const other = opts.measured ? loadSummary(opts.measured).summary : undefined;
         const measured = other ? measuredFigures(other) : undefined;
-        const rate = num(opts.rate, '--rate') ?? measured?.rate ?? cal.source.rate;
-        const durationMs = num(opts.duration, '--duration') ?? other?.durationMs;
-        const seed = num(opts.seed, '--seed');
+        const rate =
+          parseOptionalNumberFlag('--rate', opts.rate, { positive: true, example: 2000 }) ??
+          measured?.rate ??
+          cal.source.rate;
+        const durationMs =
+          parseOptionalNumberFlag('--duration', opts.duration, { positive: true, example: 60000 }) ?? other?.durationMs;
+        const seed = parseOptionalNumberFlag('--seed', opts.seed, { positive: true, example: 7 });
         const prediction = predict(cal, {
           rate,
           ...(durationMs !== undefined ? { durationMs } : {}),
@@ -56,7 +51,7 @@ export function register(program: Command): void {
         if (opts.json) {
           const { summary: _s, ...pred } = prediction;
           process.stdout.write(
-            JSON.stringify(
+            `${JSON.stringify(
               {
                 source: cal.source,
                 calibrationRun: cal.measured,
@@ -68,11 +63,11 @@ export function register(program: Command): void {
               },
               null,
               2,
-            ) + '\n',
+            )}\n`,
           );
           return;
         }
-        process.stdout.write(formatCalibrationTable(cal, [{ prediction, ...(measured ? { measured } : {}) }]) + '\n');
+        process.stdout.write(`${formatCalibrationTable(cal, [{ prediction, ...(measured ? { measured } : {}) }])}\n`);
         if (measured && Math.abs(measured.rate - rate) > 1e-9)
           process.stdout.write(`note: predicted at ${rate}/s, the measured run ran at ${measured.rate}/s\n`);
       },

@@ -11,8 +11,9 @@ import { DEFAULT_SLO_P99_MS } from '../../../results/slo.ts';
 import type { RunSummary } from '../../../results/types.ts';
 import { loadCatalogue } from '../../sim/cost/catalogue.ts';
 import { compareChartSpec, compareRow, formatCompareTable } from '../../sim/cost/compare.ts';
-import { writeFileSync } from 'node:fs';
 import { DEFAULT_COST_SPEC, type CostSpec } from '../../sim/cost/cost.ts';
+import { parseNumberFlag } from '../numbers.ts';
+import { writeOutputFile } from '../output.ts';
 
 function readJson(path: string, what: string): unknown {
   try {
@@ -69,13 +70,7 @@ export function register(program: Command): void {
           throw new PipelabError('INVALID_ARGUMENT', 'compare needs at least two runs', {
             hint: 'pipelab compare <summary-a.json> <summary-b.json> ...',
           });
-        const slo = Number(opts.sloP99);
-        if (!(slo > 0))
-          throw new PipelabError(
-            'INVALID_ARGUMENT',
-            `--slo-p99 must be a positive number of ms, got ${JSON.stringify(opts.sloP99)}`,
-            { hint: 'e.g. --slo-p99 500' },
-          );
+        const slo = parseNumberFlag('--slo-p99', opts.sloP99, { positive: true, example: 500 });
         const catalogue = loadCatalogue(opts.catalogue);
         const costSpec = opts.cost ? (readJson(opts.cost, 'cost spec') as CostSpec) : DEFAULT_COST_SPEC;
         const rows = runs.map((r) => {
@@ -83,7 +78,7 @@ export function register(program: Command): void {
           return compareRow(label, summary, { catalogue, costSpec, sloP99Ms: slo });
         });
         process.stdout.write(
-          (opts.json ? JSON.stringify(rows, null, 2) : formatCompareTable(rows, catalogue.currency)) + '\n',
+          `${opts.json ? JSON.stringify(rows, null, 2) : formatCompareTable(rows, catalogue.currency)}\n`,
         );
         if (opts.chart) {
           if (!/\.(svg|png)$/i.test(opts.chart))
@@ -96,7 +91,11 @@ export function register(program: Command): void {
           const { renderSvg, renderPng } = await import('../../../reports/index.ts');
           const spec = compareChartSpec(rows) as unknown as Parameters<typeof renderSvg>[0];
           const svg = await renderSvg(spec);
-          writeFileSync(opts.chart, opts.chart.toLowerCase().endsWith('.png') ? await renderPng(svg) : svg);
+          writeOutputFile(
+            '--chart',
+            opts.chart,
+            opts.chart.toLowerCase().endsWith('.png') ? await renderPng(svg) : svg,
+          );
           if (!opts.json) process.stdout.write(`chart: ${opts.chart}\n`);
         }
       },

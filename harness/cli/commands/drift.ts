@@ -1,10 +1,3 @@
-/**
- * `pipelab drift`: the drift lab from the command line.
- *   pipelab drift compare <reference> <current> [--method ...] [--columns a,b] [--json]
- *   pipelab drift evaluate <config.json|config.ts> [--json] [--markdown] [--chart <file>]
- * Both call the public API (compareFiles, evaluateDetectors); output is only printing.
- */
-import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
@@ -20,6 +13,8 @@ import {
 import { evaluateDetectors } from '../../drift-lab/evaluate.ts';
 import { formatTable } from '../../drift-lab/table.ts';
 import { delayVsFalseAlarmsSpec } from '../../drift-lab/charts.ts';
+import { parseNumberFlag, parseOptionalNumberFlag } from '../numbers.ts';
+import { writeOutputFile } from '../output.ts';
 
 async function loadConfig(file: string): Promise<unknown> {
   const path = resolve(file);
@@ -47,7 +42,20 @@ export function register(program: Command): void {
   const drift = program
     .command('drift')
     .description('drift lab: compare two datasets, or evaluate streaming drift detectors on synthetic streams');
+  registerCompare(drift);
+  registerEvaluate(drift);
+}
 
+interface CompareFlags {
+  method: string;
+  columns?: string;
+  threshold?: string;
+  psiBinning: string;
+  driftShare: string;
+  json?: boolean;
+}
+
+function registerCompare(drift: Command): void {
   drift
     .command('compare')
     .description(
@@ -73,57 +81,10 @@ export function register(program: Command): void {
       'after',
       '\nExit code 0 either way; use --json and read dataset.drift to gate a pipeline.\nExample: pipelab drift compare ref.csv cur.csv --columns amount,country --json',
     )
-    .action(
-      (
-        reference: string,
-        current: string,
-        o: {
-          method: string;
-          columns?: string;
-          threshold?: string;
-          psiBinning: string;
-          driftShare: string;
-          json?: boolean;
-        },
-      ) => {
-        if (!COMPARE_METHODS.includes(o.method as CompareMethod)) {
-          throw new PipelabError('INVALID_ARGUMENT', `--method: unknown method '${o.method}'`, {
-            hint: `use one of ${COMPARE_METHODS.join(', ')}`,
-          });
-        }
-        if (o.psiBinning !== 'evidently' && o.psiBinning !== 'quantile') {
-          throw new PipelabError('INVALID_ARGUMENT', `--psi-binning: unknown binning '${o.psiBinning}'`, {
-            hint: 'use evidently or quantile',
-          });
-        }
-        const num = (flag: string, v: string | undefined): number | undefined => {
-          if (v === undefined) return undefined;
-          const n = Number(v);
-          if (!Number.isFinite(n))
-            throw new PipelabError('INVALID_ARGUMENT', `${flag}: '${v}' is not a number`, {
-              hint: `e.g. ${flag} 0.05`,
-            });
-          return n;
-        };
-        const threshold = num('--threshold', o.threshold);
-        const report = compareFiles(reference, current, {
-          method: o.method as CompareMethod,
-          ...(o.columns
-            ? {
-                columns: o.columns
-                  .split(',')
-                  .map((c) => c.trim())
-                  .filter(Boolean),
-              }
-            : {}),
-          ...(threshold !== undefined ? { threshold } : {}),
-          driftShare: num('--drift-share', o.driftShare) as number,
-          psiBinning: o.psiBinning,
-        });
-        process.stdout.write((o.json ? compareReportJson(report) : formatCompareReport(report)) + '\n');
-      },
-    );
+    .action((reference: string, current: string, o: CompareFlags) => compareCommand(reference, current, o));
+}
 
+function registerEvaluate(drift: Command): void {
   drift
     .command('evaluate')
     .description(
@@ -139,7 +100,7 @@ export function register(program: Command): void {
     )
     .action(async (file: string, o: { json?: boolean; markdown?: boolean; chart?: string }) => {
       const input = await loadConfig(file);
-      let result;
+      let result: ReturnType<typeof evaluateDetectors>;
       try {
         result = evaluateDetectors(input);
       } catch (e) {
@@ -150,8 +111,38 @@ export function register(program: Command): void {
           });
         throw e;
       }
-      if (o.chart) writeFileSync(o.chart, JSON.stringify(delayVsFalseAlarmsSpec(result.results), null, 2) + '\n');
-      if (o.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      else process.stdout.write(formatTable(result.results, o.markdown ? 'markdown' : 'text') + '\n');
+      if (o.chart)
+        writeOutputFile('--chart', o.chart, `${JSON.stringify(delayVsFalseAlarmsSpec(result.results), null, 2)}\n`);
+      if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else process.stdout.write(`${formatTable(result.results, o.markdown ? 'markdown' : 'text')}\n`);
     });
+}
+
+function compareCommand(reference: string, current: string, o: CompareFlags): void {
+  if (!COMPARE_METHODS.includes(o.method as CompareMethod)) {
+    throw new PipelabError('INVALID_ARGUMENT', `--method: unknown method '${o.method}'`, {
+      hint: `use one of ${COMPARE_METHODS.join(', ')}`,
+    });
+  }
+  if (o.psiBinning !== 'evidently' && o.psiBinning !== 'quantile') {
+    throw new PipelabError('INVALID_ARGUMENT', `--psi-binning: unknown binning '${o.psiBinning}'`, {
+      hint: 'use evidently or quantile',
+    });
+  }
+  const threshold = parseOptionalNumberFlag('--threshold', o.threshold, { example: 0.05 });
+  const report = compareFiles(reference, current, {
+    method: o.method as CompareMethod,
+    ...(o.columns
+      ? {
+          columns: o.columns
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+    driftShare: parseNumberFlag('--drift-share', o.driftShare, { min: 0, max: 1, example: 0.5 }),
+    psiBinning: o.psiBinning,
+  });
+  process.stdout.write(`${o.json ? compareReportJson(report) : formatCompareReport(report)}\n`);
 }

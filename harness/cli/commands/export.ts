@@ -1,16 +1,10 @@
-/**
- * `pipelab export k6 <scenario>`: write the scenario as a k6 script (options.scenarios from the
- * executors, options.thresholds from the thresholds, an HTTP request with a status check), for
- * running the same load with k6 elsewhere. `--ts` writes TypeScript typed with @types/k6 plus
- * the esbuild bundle k6 runs. What has no k6 equivalent is listed on stderr. See docs/k6.md.
- */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
 import { bundleK6Script, k6Script } from '../../export/k6-script.ts';
 import { loadScenario } from '../../scenario/index.ts';
 import { parseOverrides } from '../flags.ts';
+import { writeOutputFile } from '../output.ts';
 
 const EXAMPLES = `
 Examples:
@@ -49,7 +43,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: ExportFlags) => {
       const scenario = await loadScenario(file, parseOverrides({ duration: opts.duration, rate: opts.rate }));
       const k6 = k6Script(scenario, { typescript: opts.ts === true });
-      for (const w of k6.warnings) process.stderr.write(w + '\n');
+      for (const w of k6.warnings) process.stderr.write(`${w}\n`);
       if (!opts.ts) {
         if (opts.out === undefined) process.stdout.write(k6.script);
         else write(opts.out, k6.script);
@@ -74,7 +68,6 @@ export function register(program: Command): void {
 }
 
 function write(path: string, text: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, text);
+  writeOutputFile('--out', path, text);
   process.stderr.write(`wrote ${path}\n`);
 }

@@ -11,6 +11,8 @@ import { PipelabError, type Issue } from '../../../errors.ts';
 import { GENERATORS, generatorNames, getGenerator } from '../../../generators/registry.ts';
 import { ARRIVAL_KINDS } from '../../../generators/arrivals.ts';
 import { avroSyncMarker } from '../../../generators/serialize.ts';
+import { parseNumberFlag } from '../numbers.ts';
+import { prepareOutputFile } from '../output.ts';
 
 const FORMATS = ['json', 'avro'] as const;
 const CODECS = ['null', 'deflate'] as const;
@@ -46,20 +48,6 @@ function invalid(flag: string, message: string, hint?: string): PipelabError {
     issues: [{ path: flag, message }],
     ...(hint ? { hint } : {}),
   });
-}
-
-function number(flag: string, v: string, opts: { int?: boolean; min?: number; max?: number } = {}): number {
-  const n = Number(v);
-  const range = `${opts.int ? 'an integer' : 'a number'}${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}${opts.max !== undefined ? ` and ≤ ${opts.max}` : ''}`;
-  if (
-    v.trim() === '' ||
-    !Number.isFinite(n) ||
-    (opts.int && !Number.isInteger(n)) ||
-    (opts.min !== undefined && n < opts.min) ||
-    (opts.max !== undefined && n > opts.max)
-  )
-    throw invalid(flag, `expected ${range}, got '${v}'`);
-  return n;
 }
 
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
@@ -99,22 +87,27 @@ function readConfig(v: string): Record<string, unknown> {
 /** build the generator config from the flags (flags override --config) */
 export function configFromFlags(name: string, f: Flags): Record<string, unknown> {
   const cfg: Record<string, unknown> = f.config ? readConfig(f.config) : {};
-  if (f.seed !== undefined) cfg.seed = /^\d+$/.test(f.seed) ? number('--seed', f.seed, { int: true, min: 0 }) : f.seed;
+  if (f.seed !== undefined)
+    cfg.seed = /^\d+$/.test(f.seed) ? parseNumberFlag('--seed', f.seed, { int: true, min: 0 }) : f.seed;
   if (f.fraudRate !== undefined) {
     if (name !== 'transactions')
       throw invalid('--fraud-rate', `applies to the transactions generator only, not '${name}'`);
-    cfg.fraudRate = number('--fraud-rate', f.fraudRate, { min: 0, max: 0.5 });
+    cfg.fraudRate = parseNumberFlag('--fraud-rate', f.fraudRate, { min: 0, max: 0.5, example: 0.02 });
   }
   if (f.zipf !== undefined || f.users !== undefined) {
     const users = { ...((cfg.users as object | undefined) ?? {}) } as Record<string, unknown>;
-    if (f.zipf !== undefined) users.zipf = number('--zipf', f.zipf, { min: 0, max: 10 });
-    if (f.users !== undefined) users.count = number('--users', f.users, { int: true, min: 1, max: 10_000_000 });
+    if (f.zipf !== undefined) users.zipf = parseNumberFlag('--zipf', f.zipf, { min: 0, max: 10, example: 1.1 });
+    if (f.users !== undefined)
+      users.count = parseNumberFlag('--users', f.users, { int: true, min: 1, max: 10_000_000, example: 10000 });
     cfg.users = users;
   }
   if (f.arrivals !== undefined || f.rate !== undefined) {
     const kind =
       f.arrivals === undefined ? 'poisson' : oneOf('--arrivals', f.arrivals, ['constant', 'poisson'] as const);
-    cfg.arrivals = { kind, rate: f.rate === undefined ? 1000 : number('--rate', f.rate, { min: Number.MIN_VALUE }) };
+    cfg.arrivals = {
+      kind,
+      rate: f.rate === undefined ? 1000 : parseNumberFlag('--rate', f.rate, { positive: true, example: 1000 }),
+    };
   }
   if (f.start !== undefined) {
     const ms = /^\d+$/.test(f.start) ? Number(f.start) : Date.parse(f.start);
@@ -128,7 +121,7 @@ const isEpipe = (e: unknown): boolean => (e as NodeJS.ErrnoException)?.code === 
 
 export async function generate(name: string, f: Flags, stdout: Writable = process.stdout): Promise<number> {
   const gen = getGenerator(name);
-  const count = number('--count', f.count, { int: true, min: 0 });
+  const count = parseNumberFlag('--count', f.count, { int: true, min: 0, example: 1000 });
   const format = oneOf('--format', f.format, FORMATS);
   const codec = oneOf('--codec', f.codec, CODECS);
   const config = configFromFlags(name, f);
@@ -145,7 +138,7 @@ export async function generate(name: string, f: Flags, stdout: Writable = proces
     const flag = FLAG_OF[path];
     return flag && given[flag] ? flag : `--config ${path}`;
   };
-  let stream;
+  let stream: ReturnType<typeof gen.create>;
   try {
     stream = gen.create(config);
   } catch (e) {
@@ -159,7 +152,7 @@ export async function generate(name: string, f: Flags, stdout: Writable = proces
     }
     throw e;
   }
-  const out: Writable = f.out ? createWriteStream(f.out) : stdout;
+  const out: Writable = f.out ? createWriteStream(prepareOutputFile('--out', f.out)) : stdout;
   if (f.out) await once(out, 'open');
   // a closed pipe (`| head`) ends the run quietly
   let closed = false;
@@ -177,7 +170,7 @@ export async function generate(name: string, f: Flags, stdout: Writable = proces
   if (format === 'json') {
     let buf = '';
     for (let i = 0; i < count && !closed; i++) {
-      buf += gen.toJson(stream.next()) + '\n';
+      buf += `${gen.toJson(stream.next())}\n`;
       if (buf.length >= 1 << 16) {
         await write(buf);
         buf = '';

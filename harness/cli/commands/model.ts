@@ -11,6 +11,8 @@ import type { ModelMetrics } from '../../../pipeline/model/artefacts.ts';
 // subcommands (and --help) stay fast.
 
 import { shippedPath } from '../../../pipeline/paths.ts';
+import { parseOptionalNumberFlag } from '../numbers.ts';
+import { prepareOutputDir } from '../output.ts';
 
 /** the package's models/fraud (the same folder PACKAGE_MODELS_DIR names, without loading tfjs) */
 export const DEFAULT_MODELS_DIR = shippedPath(import.meta.url, 'models/fraud');
@@ -21,32 +23,6 @@ export const VERSION_PRESETS: Record<string, { seed: number; fraudRate: number; 
   v1: { seed: 1, fraudRate: 0.02 },
   v2: { seed: 2, fraudRate: 0.03, fraudMix: { cardTesting: 1, accountTakeover: 3, geoVelocity: 1 } },
 };
-
-function num(
-  flag: string,
-  v: string | undefined,
-  d: number,
-  o: { int?: boolean; min?: number; max?: number } = {},
-): number {
-  if (v === undefined) return d;
-  const n = Number(v);
-  if (
-    v.trim() === '' ||
-    !Number.isFinite(n) ||
-    (o.int && !Number.isInteger(n)) ||
-    (o.min !== undefined && n < o.min) ||
-    (o.max !== undefined && n > o.max)
-  ) {
-    throw new PipelabError(
-      'INVALID_ARGUMENT',
-      `invalid ${flag}: expected ${o.int ? 'an integer' : 'a number'}${o.min !== undefined ? ` ≥ ${o.min}` : ''}${o.max !== undefined ? ` ≤ ${o.max}` : ''}, got '${v}'`,
-      {
-        issues: [{ path: flag, message: `got '${v}'` }],
-      },
-    );
-  }
-  return n;
-}
 
 function parseMix(v: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -116,17 +92,18 @@ export function register(program: Command): void {
           throw new PipelabError('INVALID_ARGUMENT', `invalid version '${o.version}'`, {
             hint: 'use a folder-safe name like v1, v3 or 2026-11-26',
           });
+        prepareOutputDir('--out', o.out);
         const { TRAINING_DATA_DEFAULTS, trainingTransactions } = await import('../../../pipeline/model/data.ts');
         const { trainFraudModel } = await import('../../../pipeline/model/train.ts');
         const { saveModelArtefacts } = await import('../../../pipeline/model/artefacts.ts');
         const preset = VERSION_PRESETS[o.version];
         const seed = o.seed !== undefined ? toSeed(o.seed) : (preset?.seed ?? 1);
-        const count = num('--count', o.count, 40000, { int: true, min: 1000, max: 5_000_000 });
-        const epochs = num('--epochs', o.epochs, 12, { int: true, min: 1, max: 1000 });
-        const fraudRate = num('--fraud-rate', o.fraudRate, preset?.fraudRate ?? TRAINING_DATA_DEFAULTS.fraudRate, {
-          min: 0.001,
-          max: 0.5,
-        });
+        const count = parseOptionalNumberFlag('--count', o.count, { int: true, min: 1000, max: 5_000_000 }) ?? 40000;
+        const epochs = parseOptionalNumberFlag('--epochs', o.epochs, { int: true, min: 1, max: 1000 }) ?? 12;
+        const fraudRate =
+          parseOptionalNumberFlag('--fraud-rate', o.fraudRate, { min: 0.001, max: 0.5 }) ??
+          preset?.fraudRate ??
+          TRAINING_DATA_DEFAULTS.fraudRate;
         const fraudMix = o.fraudMix ? parseMix(o.fraudMix) : preset?.fraudMix;
         const txs = trainingTransactions({ seed, count, fraudRate, fraudMix });
         // the threshold and the metrics come from separate streams (other seeds, same settings):
@@ -147,7 +124,7 @@ export function register(program: Command): void {
         });
         const dir = await saveModelArtefacts(o.out, m.model, metrics);
         m.dispose();
-        process.stdout.write(formatMetrics(metrics) + `\n  saved to ${dir}\n`);
+        process.stdout.write(`${formatMetrics(metrics)}\n  saved to ${dir}\n`);
       },
     );
   model
@@ -162,6 +139,6 @@ export function register(program: Command): void {
         throw new PipelabError('INVALID_INPUT_FILE', `no model versions in ${o.models}`, {
           hint: 'run `pipelab model train`',
         });
-      for (const v of vs) process.stdout.write(formatMetrics(readModelMetrics(join(o.models, v))) + '\n');
+      for (const v of vs) process.stdout.write(`${formatMetrics(readModelMetrics(join(o.models, v)))}\n`);
     });
 }

@@ -6,18 +6,9 @@
  * stops gracefully (windows flushed, offsets committed) on SIGINT/SIGTERM.
  */
 import { Option, type Command } from 'commander';
-import { PipelabError } from '../../../errors.ts';
+import { parseNumberFlag } from '../numbers.ts';
 
 const COMPRESSIONS = ['lz4', 'snappy', 'gzip', 'none'] as const;
-
-function int(flag: string, v: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: expected an integer in [${min}, ${max}], got '${v}'`, {
-      issues: [{ path: flag, message: `got '${v}'` }],
-    });
-  return n;
-}
 
 interface Flags {
   kafka?: string;
@@ -34,12 +25,28 @@ interface Flags {
   partitions?: string;
 }
 
-export function register(program: Command): void {
-  program
-    .command('process')
-    .description(
-      'run the stream processor (consumer group on transactions → features → model → fraud-decisions, windows → processed-events, invalid → dead-letter)',
-    )
+interface Settings {
+  instances: number;
+  statsEvery: number;
+  sessionTimeoutMs: number;
+  partitions: number | undefined;
+}
+
+function parseSettings(o: Flags): Settings {
+  return {
+    instances: parseNumberFlag('--instances', o.instances, { int: true, min: 1, max: 64 }),
+    statsEvery: parseNumberFlag('--stats', o.stats, { int: true, min: 0, max: 86_400 }),
+    sessionTimeoutMs: parseNumberFlag('--session-timeout', o.sessionTimeout, { int: true, min: 100, max: 3_600_000 }),
+    partitions:
+      o.partitions !== undefined
+        ? parseNumberFlag('--partitions', o.partitions, { int: true, min: 1, max: 10_000 })
+        : undefined,
+  };
+}
+
+/** the service flags (each also read from its PIPELAB_* environment variable) */
+function addServiceOptions(cmd: Command): Command {
+  return cmd
     .addOption(
       new Option(
         '--kafka <bootstrap>',
@@ -65,7 +72,16 @@ export function register(program: Command): void {
       new Option('--model-server-mode <mode>', 'force a mode: external|local|embedded').env(
         'PIPELAB_MODEL_SERVER_MODE',
       ),
-    )
+    );
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('process')
+    .description(
+      'run the stream processor (consumer group on transactions → features → model → fraud-decisions, windows → processed-events, invalid → dead-letter)',
+    );
+  addServiceOptions(cmd)
     .option('--group <id>', 'consumer group id', 'pipelab-processor')
     .option('--instances <n>', 'processor instances in this process (one group)', '1')
     .option(
@@ -82,88 +98,96 @@ export function register(program: Command): void {
       'after',
       '\nExamples:\n  pipelab process --kafka localhost:9092 --redis redis://localhost:6379 --model-server http://localhost:8500\n  pipelab process --kafka kafka-1:29092,kafka-2:29092,kafka-3:29092 --instances 2',
     )
-    .action(async (o: Flags) => {
-      const instances = int('--instances', o.instances, 1, 64);
-      const statsEvery = int('--stats', o.stats, 0, 86_400);
-      const sessionTimeoutMs = int('--session-timeout', o.sessionTimeout, 100, 3_600_000);
-      const partitions = o.partitions !== undefined ? int('--partitions', o.partitions, 1, 10_000) : undefined;
-      const [
-        { resolveServices, serviceOptionsFrom, openFeatureStore },
-        { registerKafkajsCodecs },
-        kafkajs,
-        { ensureTopics },
-        { StreamProcessor, RecentIds },
-        { ModelClient },
-      ] = await Promise.all([
-        import('../../services/index.ts'),
-        import('../../../broker/codecs.ts'),
-        import('kafkajs'),
-        import('../../../pipeline/topics.ts'),
-        import('../../../pipeline/processor/index.ts'),
-        import('../../../pipeline/model-server/client.ts'),
-      ]);
-      registerKafkajsCodecs();
-      const req = serviceOptionsFrom(o);
-      const services = await resolveServices({ kafka: req.kafka, redis: req.redis, modelServer: req.modelServer });
-      const stop = new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
-      try {
-        const brokers = services.kafka!.connection.brokers;
-        const embedded = services.kafka!.connection.broker;
-        const kafka = new kafkajs.default.Kafka({
-          clientId: 'pipelab-process',
+    .action(async (o: Flags) => runProcessors(o, parseSettings(o)));
+}
+
+async function loadModules() {
+  const [services, codecs, kafkajs, topics, processor, client] = await Promise.all([
+    import('../../services/index.ts'),
+    import('../../../broker/codecs.ts'),
+    import('kafkajs'),
+    import('../../../pipeline/topics.ts'),
+    import('../../../pipeline/processor/index.ts'),
+    import('../../../pipeline/model-server/client.ts'),
+  ]);
+  return { services, codecs, kafkajs: kafkajs.default, topics, processor, client };
+}
+type Modules = Awaited<ReturnType<typeof loadModules>>;
+type Processor = InstanceType<Modules['processor']['StreamProcessor']>;
+
+async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
+  const m = await loadModules();
+  m.codecs.registerKafkajsCodecs();
+  const req = m.services.serviceOptionsFrom(o);
+  const services = await m.services.resolveServices({
+    kafka: req.kafka,
+    redis: req.redis,
+    modelServer: req.modelServer,
+  });
+  const stop = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  try {
+    const brokers = services.kafka!.connection.brokers;
+    const embedded = services.kafka!.connection.broker;
+    const kafka = new m.kafkajs.Kafka({ clientId: 'pipelab-process', brokers, logLevel: m.kafkajs.logLevel.ERROR });
+    await m.topics.ensureTopics(kafka, cfg.partitions ? { partitions: cfg.partitions } : {});
+    const store = await m.services.openFeatureStore(services.redis!.connection);
+    const model = new m.client.ModelClient({ urls: [services.modelServer!.connection.url] });
+    const dedup = new m.processor.RecentIds();
+    const { sessionTimeoutMs } = cfg;
+    const procs = Array.from(
+      { length: cfg.instances },
+      (_, i) =>
+        new m.processor.StreamProcessor({
           brokers,
-          logLevel: kafkajs.default.logLevel.ERROR,
-        });
-        await ensureTopics(kafka, partitions ? { partitions } : {});
-        const store = await openFeatureStore(services.redis!.connection);
-        const model = new ModelClient({ urls: [services.modelServer!.connection.url] });
-        const dedup = new RecentIds();
-        const procs = Array.from(
-          { length: instances },
-          (_, i) =>
-            new StreamProcessor({
-              brokers,
-              store,
-              model,
-              dedup,
-              groupId: o.group,
-              compression: o.compression,
-              id: `processor-${process.pid}-${i + 1}`,
-              lag: embedded ? () => embedded.lag(o.group).total : undefined,
-              lagEveryMs: i === 0 ? 1000 : 0,
-              sessionTimeoutMs,
-              heartbeatIntervalMs: Math.max(50, Math.min(1000, Math.floor(sessionTimeoutMs / 10))),
-              rebalanceTimeoutMs: Math.max(sessionTimeoutMs, 3000),
-            }),
-        );
-        await Promise.all(procs.map((p) => p.start()));
-        for (const [name, info] of Object.entries(services.info()))
-          process.stdout.write(`${name}: ${info.mode} (${info.detail ?? ''})\n`);
-        process.stdout.write(
-          `processor ${procs.map((p) => p.id).join(', ')} consuming transactions from ${brokers.join(',')} (group ${o.group})\n`,
-        );
-        let last = 0;
-        const timer =
-          statsEvery > 0
-            ? setInterval(() => {
-                const s = procs.map((p) => p.stats());
-                const records = s.reduce((a, x) => a + x.records, 0);
-                process.stdout.write(
-                  `records=${records} (+${((records - last) / statsEvery).toFixed(0)}/s) decisions=${s.reduce((a, x) => a + x.decisions, 0)} dead-letters=${s.reduce((a, x) => a + x.deadLetters, 0)} late=${s.reduce((a, x) => a + x.late, 0)} duplicates=${s.reduce((a, x) => a + x.duplicates, 0)} lag=${s[0]?.lag ?? 0}\n`,
-                );
-                last = records;
-              }, statsEvery * 1000)
-            : undefined;
-        await stop;
-        clearInterval(timer);
-        await Promise.all(procs.map((p) => p.stop()));
-        await model.close();
-        await store.close();
-      } finally {
-        await services.close();
-      }
-    });
+          store,
+          model,
+          dedup,
+          groupId: o.group,
+          compression: o.compression,
+          id: `processor-${process.pid}-${i + 1}`,
+          lag: embedded ? () => embedded.lag(o.group).total : undefined,
+          lagEveryMs: i === 0 ? 1000 : 0,
+          sessionTimeoutMs,
+          heartbeatIntervalMs: Math.max(50, Math.min(1000, Math.floor(sessionTimeoutMs / 10))),
+          rebalanceTimeoutMs: Math.max(sessionTimeoutMs, 3000),
+        }),
+    );
+    await Promise.all(procs.map((p) => p.start()));
+    for (const [name, info] of Object.entries(services.info()))
+      process.stdout.write(`${name}: ${info.mode} (${info.detail ?? ''})\n`);
+    process.stdout.write(
+      `processor ${procs.map((p) => p.id).join(', ')} consuming transactions from ${brokers.join(',')} (group ${o.group})\n`,
+    );
+    const timer = printStats(procs, cfg.statsEvery);
+    await stop;
+    clearInterval(timer);
+    await Promise.all(procs.map((p) => p.stop()));
+    await model.close();
+    await store.close();
+  } finally {
+    await services.close();
+  }
+}
+
+/** every `every` seconds: records (and their rate), decisions, dead letters, late, duplicates, lag */
+function printStats(procs: Processor[], every: number): NodeJS.Timeout | undefined {
+  if (every <= 0) return undefined;
+  let last = 0;
+  const sum = (
+    k: 'records' | 'decisions' | 'deadLetters' | 'late' | 'duplicates',
+    s: ReturnType<Processor['stats']>[],
+  ) => s.reduce((a, x) => a + x[k], 0);
+  return setInterval(() => {
+    const s = procs.map((p) => p.stats());
+    const records = sum('records', s);
+    process.stdout.write(
+      `records=${records} (+${((records - last) / every).toFixed(0)}/s) decisions=${sum('decisions', s)} ` +
+        `dead-letters=${sum('deadLetters', s)} late=${sum('late', s)} duplicates=${sum('duplicates', s)} ` +
+        `lag=${s[0]?.lag ?? 0}\n`,
+    );
+    last = records;
+  }, every * 1000);
 }

@@ -1,12 +1,3 @@
-/**
- * `pipelab run <scenario>`: load and validate the scenario (bad input exits 104 before any load
- * starts), run it with live progress, write the report, print the k6-like summary, and exit with
- * exitCodeFor(summary): 0 ok, 99 thresholds failed, 108 aborted by a threshold, 105 Ctrl-C.
- * Ctrl-C once stops the run cleanly (in-flight iterations finish, the report is still written);
- * twice exits at once. A simulation scenario (defineSimulation) runs the simulator instead, with
- * the same validation, thresholds, report and exit codes.
- */
-import { Option } from 'commander';
 import type { Command } from 'commander';
 import { EXIT_CODES } from '../../../errors.ts';
 import { exitCodeFor, runScenario } from '../../runner/index.ts';
@@ -15,8 +6,10 @@ import { addServiceOptions, parseOverrides } from '../flags.ts';
 import type { RunFlags } from '../flags.ts';
 import type { ScenarioOverrides } from '../../runner/api.ts';
 import type { SimulationScenario } from '../../sim/scenario.ts';
+import type { RunSummary } from '../../../results/types.ts';
 import { formatDuration } from '../../../results/duration.ts';
 import { ProgressPrinter } from '../progress.ts';
+import { prepareOutputDir } from '../output.ts';
 
 interface RunOptions extends RunFlags {
   out?: string;
@@ -28,7 +21,7 @@ const EXAMPLES = `
 Examples:
   $ pipelab run scenarios/smoke.ts
   $ pipelab run scenarios/smoke.ts --duration 30s --rate 2000 --seed 42
-  $ pipelab run scenarios/fraud.ts --kafka localhost:9092 --redis redis://127.0.0.1:6379
+  $ pipelab run scenarios/smoke.ts --kafka localhost:9092 --redis redis://127.0.0.1:6379
   $ pipelab run scenarios/smoke.ts --out /tmp/report --quiet
   $ pipelab run scenarios/autoscale-spike.ts --duration 5m   (a simulation scenario: simulated time)
 
@@ -68,6 +61,7 @@ async function runSimulationCommand(
   scenario: SimulationScenario,
   sim: typeof import('../../sim/scenario.ts'),
 ): Promise<number> {
+  if (opts.report && opts.out) prepareOutputDir('--out', opts.out);
   const stderr = process.stderr;
   const total = scenario.durationMs;
   let nextTenth = 1;
@@ -99,7 +93,7 @@ async function runSimulationCommand(
     dir = opts.out ?? scenario.report?.outDir ?? defaultReportDir(summary);
     await writeReport(summary, dir);
   }
-  process.stdout.write(formatConsoleSummary(summary) + '\n');
+  process.stdout.write(`${formatConsoleSummary(summary)}\n`);
   if (dir) process.stdout.write(`  report: ${dir}\n\n`);
   return exitCodeFor(summary);
 }
@@ -112,6 +106,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
   const loaded = await sim.loadAnyScenario(file, overrides);
   if (loaded.kind === 'simulation') return runSimulationCommand(file, opts, overrides, loaded.scenario, sim);
   const scenario = loaded.scenario;
+  if (opts.report && opts.out) prepareOutputDir('--out', opts.out);
 
   const stderr = process.stderr;
   const progress = opts.quiet ? undefined : new ProgressPrinter({ stream: stderr });
@@ -122,7 +117,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     if (presses === 1) {
       const msg = 'stopping: letting in-flight iterations finish, then writing the report (Ctrl-C again to quit now)';
       if (progress) progress.note(msg);
-      else stderr.write(msg + '\n');
+      else stderr.write(`${msg}\n`);
       ac.abort(new Error('interrupted (SIGINT)'));
     } else {
       stderr.write('\nquit at once: the report is missing or incomplete\n');
@@ -132,7 +127,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
   process.on('SIGINT', onSigint);
   // the handler stays until the report is written: a second Ctrl-C while writing also quits at once
   try {
-    let summary;
+    let summary: RunSummary;
     try {
       summary = await runScenario(scenario, {
         signal: ac.signal,
@@ -146,7 +141,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
       dir = opts.out ?? defaultReportDir(summary);
       await writeReport(summary, dir);
     }
-    process.stdout.write(formatConsoleSummary(summary) + '\n');
+    process.stdout.write(`${formatConsoleSummary(summary)}\n`);
     if (dir) process.stdout.write(`  report: ${dir}\n\n`);
     return exitCodeFor(summary);
   } finally {

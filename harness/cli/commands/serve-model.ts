@@ -8,15 +8,7 @@ import { parseWeights } from '../../../pipeline/model-server/router.ts';
 // MODEL_SERVER_DEFAULTS are repeated here so --help doesn't load tfjs (server.ts is imported in the action)
 const MODEL_SERVER_DEFAULTS = { host: '127.0.0.1', batchSize: 32, maxWaitMs: 5, bodyLimitBytes: 1 << 20 };
 import { DEFAULT_MODELS_DIR } from './model.ts';
-
-function int(flag: string, v: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new PipelabError('INVALID_ARGUMENT', `invalid ${flag}: expected an integer in [${min}, ${max}], got '${v}'`, {
-      issues: [{ path: flag, message: `got '${v}'` }],
-    });
-  return n;
-}
+import { parseNumberFlag } from '../numbers.ts';
 
 export function register(program: Command): void {
   program
@@ -49,7 +41,7 @@ export function register(program: Command): void {
         maxWaitMs: string;
         bodyLimit: string;
       }) => {
-        let routes;
+        let routes: ReturnType<typeof parseWeights> | undefined;
         try {
           routes = o.routes ? parseWeights(o.routes) : undefined;
         } catch (e) {
@@ -58,16 +50,16 @@ export function register(program: Command): void {
           });
         }
         const { startModelServer } = await import('../../../pipeline/model-server/server.ts');
-        let server;
+        let server: Awaited<ReturnType<typeof startModelServer>>;
         try {
           server = await startModelServer({
             models: o.models ?? DEFAULT_MODELS_DIR,
             routes,
-            port: int('--port', o.port, 0, 65535),
+            port: parseNumberFlag('--port', o.port, { int: true, min: 0, max: 65535 }),
             host: o.host,
-            batchSize: int('--batch-size', o.batchSize, 1, 4096),
-            maxWaitMs: int('--max-wait-ms', o.maxWaitMs, 0, 10_000),
-            bodyLimitBytes: int('--body-limit', o.bodyLimit, 1024, 1 << 30),
+            batchSize: parseNumberFlag('--batch-size', o.batchSize, { int: true, min: 1, max: 4096 }),
+            maxWaitMs: parseNumberFlag('--max-wait-ms', o.maxWaitMs, { int: true, min: 0, max: 10_000 }),
+            bodyLimitBytes: parseNumberFlag('--body-limit', o.bodyLimit, { int: true, min: 1024, max: 1 << 30 }),
             defaultMetrics: true,
           });
         } catch (e) {

@@ -4,19 +4,9 @@
  * engine is right before trusting it with a pipeline.
  */
 import type { Command } from 'commander';
-import { PipelabError } from '../../../errors.ts';
 import { simulateQueue, type QueueSimResult } from '../../sim/queue.ts';
 import type { QueueFigures, QueueModel } from '../../sim/theory.ts';
-
-function num(flag: string, v: string): number {
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x)) {
-    throw new PipelabError('INVALID_ARGUMENT', `${flag} must be a number, got ${JSON.stringify(v)}`, {
-      hint: `e.g. ${flag} 10`,
-    });
-  }
-  return x;
-}
+import { parseNumberFlag } from '../numbers.ts';
 
 export function formatQueueResult(r: QueueSimResult): string {
   const rows: [string, keyof QueueFigures, (x: number) => string][] = [
@@ -34,7 +24,7 @@ export function formatQueueResult(r: QueueSimResult): string {
   ];
   for (const [label, key, f] of rows) {
     lines.push(
-      `${label.padEnd(16)}${f(r.simulated[key]).padStart(14)}${f(r.analytic[key]).padStart(14)}${((r.relativeError[key] * 100).toFixed(2) + ' %').padStart(12)}`,
+      `${label.padEnd(16)}${f(r.simulated[key]).padStart(14)}${f(r.analytic[key]).padStart(14)}${(`${(r.relativeError[key] * 100).toFixed(2)} %`).padStart(12)}`,
     );
   }
   lines.push('');
@@ -82,13 +72,13 @@ export function register(program: Command): void {
       }) => {
         const r = simulateQueue({
           model: opts.model as QueueModel,
-          lambda: num('--lambda', opts.lambda),
-          mu: num('--mu', opts.mu),
-          servers: num('--servers', opts.servers),
-          events: num('--events', opts.events),
-          seed: num('--seed', opts.seed),
+          lambda: parseNumberFlag('--lambda', opts.lambda, { positive: true, example: 0.8 }),
+          mu: parseNumberFlag('--mu', opts.mu, { positive: true, example: 1 }),
+          servers: parseNumberFlag('--servers', opts.servers, { int: true, min: 1 }),
+          events: parseNumberFlag('--events', opts.events, { int: true, min: 1, example: 100000 }),
+          seed: parseNumberFlag('--seed', opts.seed, { int: true, min: 0, example: 7 }),
         });
-        process.stdout.write((opts.json ? JSON.stringify(r, null, 2) : formatQueueResult(r)) + '\n');
+        process.stdout.write(`${opts.json ? JSON.stringify(r, null, 2) : formatQueueResult(r)}\n`);
       },
     );
 

@@ -1,13 +1,7 @@
-/**
- * `pipelab validate <scenario>`: load and validate a scenario without applying any load, then
- * print the resolved plan (each executor's schedule and expected iterations, the thresholds,
- * services). Exit 0 when valid, 104 with every problem listed when not.
- */
-import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Scenario, ScenarioPlan } from '../../scenario/index.ts';
 import { formatDuration } from '../../../results/duration.ts';
-import { loadScenario, planScenario } from '../../scenario/index.ts';
+import { planScenario } from '../../scenario/index.ts';
 import { addServiceOptions, parseOverrides } from '../flags.ts';
 import type { SimulationScenario } from '../../sim/scenario.ts';
 import { resolveConfig } from '../../sim/config.ts';
@@ -77,7 +71,7 @@ export function formatSimulationPlan(s: SimulationScenario, file?: string): stri
       out.push(
         `  ${metric}: ${typeof spec === 'string' ? spec : spec.threshold + (spec.abortOnFail ? ' (abortOnFail)' : '')}`,
       );
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** the human-readable plan `validate` prints */
@@ -115,5 +109,5 @@ export function formatPlan(s: Scenario, plan: ScenarioPlan): string {
         );
     }
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

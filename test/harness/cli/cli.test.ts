@@ -165,7 +165,10 @@ function background(args: string[]) {
       if (io.stderr.includes(marker)) return resolve();
       const t = setTimeout(() => reject(new Error(`"${marker}" not seen within 30 s:\n${io.stderr}`)), 30_000);
       child.stderr.on('data', () => {
-        if (io.stderr.includes(marker)) clearTimeout(t), resolve();
+        if (io.stderr.includes(marker)) {
+          clearTimeout(t);
+          resolve();
+        }
       });
     });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -65,7 +65,7 @@ test('--json gives the prediction and the comparison rows; --rate without --meas
 test('a bad rate and a missing file exit 104 with a hint and no stack trace', () => {
   const r = run(a, '--rate', 'fast');
   assert.is(r.status, 104);
-  assert.match(r.stderr, /--rate must be a positive number/);
+  assert.match(r.stderr, /invalid --rate: expected a number > 0/);
   const m = run(join(dir, 'nope.json'));
   assert.is(m.status, 104);
   assert.match(m.stderr, /no such file/);

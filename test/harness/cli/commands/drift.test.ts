@@ -26,7 +26,7 @@ writeFileSync(join(dir, 'ref.csv'), rows(500, 0));
 writeFileSync(join(dir, 'cur.csv'), rows(400, 15));
 writeFileSync(
   join(dir, 'cur.jsonl'),
-  readFileSync(join(dir, 'cur.csv'), 'utf8')
+  `${readFileSync(join(dir, 'cur.csv'), 'utf8')
     .trim()
     .split('\n')
     .slice(1)
@@ -34,7 +34,7 @@ writeFileSync(
       const [a, c] = l.split(',');
       return JSON.stringify({ amount: Number(a), country: c });
     })
-    .join('\n') + '\n',
+    .join('\n')}\n`,
 );
 
 test('compare prints a per-column table and the dataset verdict', () => {

@@ -31,7 +31,7 @@ test('an unstable load exits 104 with the flag and a fix, and no stack trace', (
 test('a non-numeric flag is named in the error', () => {
   const r = run('--model', 'mm1', '--lambda', 'fast', '--mu', '10');
   assert.is(r.status, 104);
-  assert.match(r.stderr, /--lambda must be a number/);
+  assert.match(r.stderr, /invalid --lambda: expected a number > 0/);
 });
 
 test.run();
