@@ -11,7 +11,7 @@ import { SUMMARY_SCHEMA } from '../../results/types.ts';
 import { recoveryOf, sloViolationMinutes } from '../../results/slo.ts';
 import { version } from '../../results/version.ts';
 import { resolveConfig, type PipelineSimConfig, type ResolvedConfig } from './config.ts';
-import { runModel, type ModelOutput } from './model.ts';
+import { runModel, type ModelOutput } from './model/index.ts';
 import type { CompiledThresholds } from '../thresholds/api.ts';
 import type { CostBreakdown } from './cost/cost.ts';
 
