@@ -31,9 +31,21 @@ function tryConnect(
   });
 }
 
+/** the sockets testcontainers itself looks for: rootful Docker, rootless Docker, Docker Desktop, Podman */
+export function socketCandidates(env: NodeJS.ProcessEnv): string[] {
+  const home = env.HOME ?? '';
+  const xdg = env.XDG_RUNTIME_DIR;
+  return [
+    '/var/run/docker.sock',
+    ...(xdg ? [`${xdg}/docker.sock`, `${xdg}/podman/podman.sock`] : []),
+    ...(home ? [`${home}/.docker/run/docker.sock`, `${home}/.docker/desktop/docker.sock`] : []),
+  ];
+}
+
 export async function probeContainerRuntime(
   env: NodeJS.ProcessEnv = process.env,
   timeoutMs = 500,
+  candidates: string[] = socketCandidates(env),
 ): Promise<RuntimeProbe> {
   const host = env.DOCKER_HOST;
   if (host) {
@@ -48,14 +60,6 @@ export async function probeContainerRuntime(
     const r = await tryConnect({ host: m[1] as string, port: Number(m[2] ?? 2375) }, timeoutMs);
     return r === true ? { ok: true, endpoint: host } : { ok: false, endpoint: host, reason: r };
   }
-  // the sockets testcontainers itself looks for: rootful Docker, rootless Docker, Docker Desktop, Podman
-  const home = env.HOME ?? '';
-  const xdg = env.XDG_RUNTIME_DIR;
-  const candidates = [
-    '/var/run/docker.sock',
-    ...(xdg ? [`${xdg}/docker.sock`, `${xdg}/podman/podman.sock`] : []),
-    ...(home ? [`${home}/.docker/run/docker.sock`, `${home}/.docker/desktop/docker.sock`] : []),
-  ];
   const present = candidates.filter((p) => existsSync(p));
   if (present.length === 0)
     return {

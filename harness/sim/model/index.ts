@@ -103,6 +103,10 @@ function handle(m: ModelEvents, kind: number, d: number): void {
 function output(m: ModelEvents, popped: number, peak: number): ModelOutput {
   let backlog = 0;
   for (let p = 0; p < m.P; p++) backlog += m.pTime[p]!.size;
+  // counted where records are, not derived from generated − processed − backlog, so the test of
+  // generated = processed + inFlight + backlog checks the model's bookkeeping
+  let inFlight = 0;
+  for (let c = 0; c < m.CM; c++) inFlight += m.inFlight[c]!;
   const closeAt = Math.ceil(m.end / 1000) * 1000;
   const points = m.reg.timeseries(closeAt);
   const metrics = m.reg.snapshot(closeAt);
@@ -117,7 +121,7 @@ function output(m: ModelEvents, popped: number, peak: number): ModelOutput {
     generated: m.generated,
     processed: m.processed,
     backlog,
-    inFlight: m.generated - m.processed - backlog,
+    inFlight,
     maxLag: m.maxLag,
     replicaTimeline: m.timeline,
     replicaSeconds: m.replicaSeconds,
