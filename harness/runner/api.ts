@@ -1,6 +1,6 @@
 /**
  * CONTRACT between the engine (scenario schema + loader, executors, targets, runner) and its
- * callers (CLI, notebooks, simulator, later the pipeline scenarios).
+ * callers (the CLI, notebooks, and scenario files that run other scenarios).
  *
  *   import { defineScenario } from 'pipelab';
  *   export default defineScenario({ name: 'smoke', target: {...}, executors: {...}, thresholds: {...} });
