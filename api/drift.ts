@@ -70,7 +70,6 @@ export {
   type DetectorStreamResult,
   type EvaluateConfig,
   type EvaluateConfigInput,
-  type VegaLiteSpec,
   type CompareReport,
   type CompareOptions,
   type CompareMethod,

@@ -4,9 +4,10 @@
  * chartSpecs (charts.ts) adds them as charts/sim-replicas and charts/sim-lag.
  */
 import type { RunSummary, TimePointValue } from '../results/types.ts';
-import type { ChartOptions, ChartSpec } from './charts.ts';
+import type { ChartOptions, ChartSpec } from './chart-base.ts';
 import { DEFAULT_SLO_P99_MS } from '../results/slo.ts';
-import { CHART_FONT, chartBase } from './charts.ts';
+import { chartBase } from './chart-base.ts';
+import { chartFrame } from '../results/chart-frame.ts';
 import { simData } from './sim.ts';
 
 /** the time unit of the x axis: seconds, or minutes / hours for long simulated runs (a day in seconds is unreadable) */
@@ -155,7 +156,7 @@ export function simChartSpecs(summary: RunSummary, o: ChartOptions = {}): Record
  * series' replicas_<group> gauges), consumer lag, and p99 (log) against the SLO, sharing a time
  * axis in seconds. The report writes the same data as charts/sim-replicas and charts/sim-lag.
  */
-export function simTimelineSpec(summary: RunSummary, opts: { font?: string; width?: number } = {}): ChartSpec {
+export function simTimelineSpec(summary: RunSummary, opts: { width?: number } = {}): ChartSpec {
   const slo = simData(summary)?.sloP99Ms ?? DEFAULT_SLO_P99_MS;
   const pts = summary.timeseries.points;
   const num = (v: unknown, k: 'value' | 'p99'): number | null => {
@@ -176,9 +177,7 @@ export function simTimelineSpec(summary: RunSummary, opts: { font?: string; widt
   const width = opts.width ?? 640;
   const X = { field: 't', type: 'quantitative', title: 'simulated time (s)' };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `${summary.scenario.name}: replicas, lag and p99 over time`,
-    config: { font: opts.font ?? CHART_FONT },
+    ...chartFrame(`${summary.scenario.name}: replicas, lag and p99 over time`),
     vconcat: [
       {
         width,

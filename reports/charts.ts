@@ -3,39 +3,11 @@
  * HTML report, the SVG/PNG files and notebooks all draw the same charts from the same data.
  * Render them with reports/render.ts (`renderSvg`, `renderPng`).
  */
-import type { TopLevelSpec } from 'vega-lite';
+import { chartBase, type ChartOptions, type ChartSpec } from './chart-base.ts';
 import type { RunSummary, TimePoint, TimePointValue } from '../results/types.ts';
 import { latencyBuckets } from './histogram.ts';
 import { simChartSpecs } from './charts-sim.ts';
 import { driftLoopTimelineSpec } from './drift-loop.ts';
-
-export type ChartSpec = TopLevelSpec;
-
-/** the font every chart uses; Debian's fonts-dejavu-core provides it for server-side rendering */
-export const CHART_FONT = 'DejaVu Sans';
-
-export interface ChartOptions {
-  /** trend metric to draw (default `e2e_latency` when the run observed end-to-end results — the
-   * pipeline target and simulated runs — else `latency`) */
-  metric?: string;
-  width?: number;
-  height?: number;
-}
-
-/** the frame every chart shares: schema, title, size, white background, the chart font */
-export const chartBase = (title: string, o: ChartOptions) => ({
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title,
-  width: o.width ?? 640,
-  height: o.height ?? 240,
-  background: 'white',
-  config: {
-    font: CHART_FONT,
-    axis: { labelFont: CHART_FONT, titleFont: CHART_FONT },
-    legend: { labelFont: CHART_FONT, titleFont: CHART_FONT },
-    title: { font: CHART_FONT },
-  },
-});
 
 function field(p: TimePoint, metric: string): TimePointValue | undefined {
   const v = p[metric];

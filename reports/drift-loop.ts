@@ -5,8 +5,8 @@
  * runs without the loop get nothing ('' / {}).
  */
 import type { RunSummary } from '../results/types.ts';
-import type { ChartOptions, ChartSpec } from './charts.ts';
-import { chartBase } from './charts.ts';
+import type { ChartOptions, ChartSpec } from './chart-base.ts';
+import { chartBase } from './chart-base.ts';
 import { xmlEscape as esc } from './junit.ts';
 
 /** the parts of `extra.driftLoop` the report reads (DriftLoopReport) */

@@ -17,9 +17,8 @@ export {
   latencyHistogramSpec,
   latencyOverTimeSpec,
   throughputSpec,
-  CHART_FONT,
 } from './charts.ts';
-export type { ChartSpec, ChartOptions } from './charts.ts';
+export { CHART_FONT, type ChartSpec, type ChartOptions } from './chart-base.ts';
 export { replicaTimelineSpec, lagOverTimeSpec, simChartSpecs, simTimelineSpec } from './charts-sim.ts';
 export { simReportData, simMarkdown, simHtml, formatSimReport, fmtSimTime } from './sim.ts';
 export type { SimReportData, SimReportOptions, ScaleOutRow } from './sim.ts';

@@ -4,8 +4,8 @@
  * (tslab notebooks, dist/pipelab.cjs) cannot require(); so they are loaded lazily with a dynamic
  * import() here, never at module top level.
  */
-import type { ChartSpec } from './charts.ts';
-import { CHART_FONT } from './charts.ts';
+import type { ChartSpec } from './chart-base.ts';
+import { CHART_FONT } from './chart-base.ts';
 
 /** SVG text of a vega-lite spec; fonts are named, not embedded (DejaVu Sans) */
 export async function renderSvg(spec: ChartSpec): Promise<string> {

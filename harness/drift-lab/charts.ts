@@ -2,16 +2,10 @@
  * Vega-lite specs for the drift lab (pure functions of evaluation results): detection delay
  * against false alarms, one point per detector × stream — lower-left is better.
  */
+import { chartFrame, type ChartSpec } from '../../results/chart-frame.ts';
 import type { DetectorStreamResult } from './evaluate.ts';
 
-export interface VegaLiteSpec {
-  $schema: string;
-  [key: string]: unknown;
-}
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-
-export function delayVsFalseAlarmsSpec(results: DetectorStreamResult[], opts: { title?: string } = {}): VegaLiteSpec {
+export function delayVsFalseAlarmsSpec(results: DetectorStreamResult[], opts: { title?: string } = {}): ChartSpec {
   const values = results
     .filter((r) => r.applicable && r.delayMean !== null)
     .map((r) => ({
@@ -22,10 +16,7 @@ export function delayVsFalseAlarmsSpec(results: DetectorStreamResult[], opts: { 
       missedRate: r.missedDetectionRate ?? 0,
     }));
   return {
-    $schema: SCHEMA,
-    title: opts.title ?? 'Detection delay vs false alarms',
-    width: 480,
-    height: 320,
+    ...chartFrame(opts.title ?? 'Detection delay vs false alarms', { width: 480, height: 320 }),
     data: { values },
     mark: { type: 'point', filled: true, size: 90 },
     encoding: {
@@ -55,15 +46,12 @@ export function streamWithAlarmsSpec(
   onsets: number[],
   alarms: number[],
   opts: { title?: string; maxPoints?: number } = {},
-): VegaLiteSpec {
+): ChartSpec {
   const step = Math.max(1, Math.ceil(values.length / (opts.maxPoints ?? 2000)));
   const points: Array<{ t: number; value: number }> = [];
   for (let i = 0; i < values.length; i += step) points.push({ t: i, value: values[i] as number });
   return {
-    $schema: SCHEMA,
-    title: opts.title ?? 'Stream, drift onsets and alarms',
-    width: 640,
-    height: 240,
+    ...chartFrame(opts.title ?? 'Stream, drift onsets and alarms', { width: 640, height: 240 }),
     layer: [
       {
         data: { values: points },

@@ -8,7 +8,7 @@ export {
 } from './config.ts';
 export * as driftMetrics from './metrics.ts';
 export { formatTable } from './table.ts';
-export { delayVsFalseAlarmsSpec, streamWithAlarmsSpec, type VegaLiteSpec } from './charts.ts';
+export { delayVsFalseAlarmsSpec, streamWithAlarmsSpec } from './charts.ts';
 export {
   compareFiles,
   compareTables,

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CHART_FONT } from '../../reports/chart-base.ts';
 import {
-  CHART_FONT,
   chartSpecs,
   errorsSpec,
   latencyHistogramSpec,

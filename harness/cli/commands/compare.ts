@@ -89,7 +89,7 @@ export function register(program: Command): void {
             );
           // reports are loaded only when asked: vega is a heavy import
           const { renderSvg, renderPng } = await import('../../../reports/index.ts');
-          const spec = compareChartSpec(rows) as unknown as Parameters<typeof renderSvg>[0];
+          const spec = compareChartSpec(rows);
           const svg = await renderSvg(spec);
           writeOutputFile(
             '--chart',

@@ -2,6 +2,7 @@
  * Side-by-side comparison of runs (live or simulated): p50/p99, throughput, cost per hour and per
  * million events, SLO-violation minutes. Reads only RunSummary data.
  */
+import { chartFrame, type ChartSpec } from '../../../results/chart-frame.ts';
 import { textTable, type Align } from '../../../results/table.ts';
 import { DEFAULT_SLO_P99_MS, SLO_LATENCY_KEYS, sloViolationMinutes } from '../../../results/slo.ts';
 import type { RunSummary } from '../../../results/types.ts';
@@ -78,7 +79,7 @@ export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string
  * A vega-lite spec comparing runs: p99 (with the SLO as a rule) and cost per million events side
  * by side, one bar per run. Plain data; render it with reports' renderSvg / renderPng.
  */
-export function compareChartSpec(rows: CompareRow[], opts: { font?: string } = {}): Record<string, unknown> {
+export function compareChartSpec(rows: CompareRow[]): ChartSpec {
   const values = rows.map((r) => ({
     run: r.label,
     p99: r.p99Ms,
@@ -91,13 +92,13 @@ export function compareChartSpec(rows: CompareRow[], opts: { font?: string } = {
     height: 220,
     layer: [
       {
-        mark: 'bar',
+        mark: 'bar' as const,
         encoding: {
-          x: { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelAngle: -30 } },
-          y: { field, type: 'quantitative', title },
+          x: { field: 'run', type: 'nominal' as const, title: null, sort: null, axis: { labelAngle: -30 } },
+          y: { field, type: 'quantitative' as const, title },
           color: {
             field: 'withinSlo',
-            type: 'nominal',
+            type: 'nominal' as const,
             title: `p99 < ${slo} ms`,
             scale: { domain: [true, false], range: ['#4c9a2a', '#c0392b'] },
           },
@@ -107,17 +108,15 @@ export function compareChartSpec(rows: CompareRow[], opts: { font?: string } = {
         ? [
             {
               data: { values: [{ slo }] },
-              mark: { type: 'rule', strokeDash: [4, 4] },
-              encoding: { y: { field: 'slo', type: 'quantitative' } },
+              mark: { type: 'rule' as const, strokeDash: [4, 4] },
+              encoding: { y: { field: 'slo', type: 'quantitative' as const } },
             },
           ]
         : []),
     ],
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: 'Runs compared',
-    config: { font: opts.font ?? 'DejaVu Sans' },
+    ...chartFrame('Runs compared'),
     data: { values },
     hconcat: [bar('p99', 'p99 ms'), bar('cost', '$ per million events (example prices)')],
   };
