@@ -35,7 +35,7 @@ function loadChangeLayer(summary: RunSummary) {
 }
 
 /** above this many scale decisions the replica chart draws no markers */
-export const MAX_MARKED_DECISIONS = 200;
+const MAX_MARKED_DECISIONS = 200;
 
 /**
  * Replicas per group over time (solid steps: replicas asked for; dashed: ready), with each scale

@@ -30,7 +30,7 @@ export function driftLoopData(summary: RunSummary): DriftLoopSummaryData | undef
 }
 
 /** the timeline's steps in loop order (the chart's rows, top to bottom) */
-export const LOOP_STEPS = [
+const LOOP_STEPS = [
   'baseline',
   'drift-onset',
   'detection',

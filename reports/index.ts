@@ -20,16 +20,11 @@ export {
 } from './charts.ts';
 export { CHART_FONT, type ChartSpec, type ChartOptions } from './chart-base.ts';
 export { replicaTimelineSpec, lagOverTimeSpec, simChartSpecs, simTimelineSpec } from './charts-sim.ts';
-export { simReportData, simMarkdown, simHtml, formatSimReport, fmtSimTime } from './sim.ts';
+export { simReportData, simMarkdown, simHtml, formatSimReport } from './sim.ts';
 export type { SimReportData, SimReportOptions, ScaleOutRow } from './sim.ts';
 export { formatConsoleSummary } from './console.ts';
 export type { ConsoleOptions } from './console.ts';
-export { latencyBuckets } from './histogram.ts';
-export { decodeValues } from '../results/hdr.ts';
-export type { LatencyBucket } from './histogram.ts';
 export { renderSvg, renderPng } from './render.ts';
-export { timeSeriesColumns } from './timeseries.ts';
-export type { TimeSeriesColumns, TimeSeriesOptions } from './timeseries.ts';
 export { formatJson, formatJunit, formatMarkdown, formatHtml };
 
 export interface WriteReportOptions {

@@ -184,7 +184,7 @@ const money = (c: string, v: number | null | undefined, d = 2) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : `${c === 'USD' ? '$' : c + ' '}${v.toFixed(d)}`;
 
 /** the headline rows: [label, value] */
-export function simHeadline(d: SimReportData): [string, string][] {
+function simHeadline(d: SimReportData): [string, string][] {
   const rows: [string, string][] = [
     ['SLO', `p99 < ${d.sloP99Ms} ms`],
     ['SLO-violation minutes', d.sloViolationMinutes.toFixed(1)],
@@ -220,18 +220,9 @@ export function simHeadline(d: SimReportData): [string, string][] {
   return rows;
 }
 
-export const SCALE_OUT_COLUMNS = [
-  'group',
-  'replicas',
-  'decided at',
-  'ready at',
-  'delay',
-  'driving metric',
-  'value',
-  'why',
-];
+const SCALE_OUT_COLUMNS = ['group', 'replicas', 'decided at', 'ready at', 'delay', 'driving metric', 'value', 'why'];
 
-export function scaleOutCells(o: ScaleOutRow): string[] {
+function scaleOutCells(o: ScaleOutRow): string[] {
   return [
     o.group,
     `${o.from} → ${o.to}`,
@@ -245,7 +236,7 @@ export function scaleOutCells(o: ScaleOutRow): string[] {
 }
 
 /** at most this many scale-out rows in a report (the rest are in summary.json) */
-export const MAX_SCALE_OUT_ROWS = 60;
+const MAX_SCALE_OUT_ROWS = 60;
 
 const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

@@ -22,7 +22,7 @@ export type HdrBuild = 'wasm' | 'js';
 
 let wasmReady = false;
 /** load the WASM module once (synchronous: the module is embedded in the package) */
-export function ensureWasm(): boolean {
+function ensureWasm(): boolean {
   if (wasmReady) return true;
   try {
     hdr.initWebAssemblySync();
@@ -57,7 +57,7 @@ export function encodeHistogram(h: Histogram): string {
 }
 
 /** decode into a JS-build histogram (no cleanup needed) */
-export function decodeToHistogram(encoded: string): Histogram {
+function decodeToHistogram(encoded: string): Histogram {
   return hdr.decodeFromCompressedBase64(encoded, 32, false);
 }
 
@@ -72,7 +72,7 @@ export function mergeEncoded(encoded: string[]): string {
 }
 
 /** value at percentile p (0..100) in ms; NaN when the histogram is empty */
-export function percentileMs(h: Histogram, p: number): number {
+function percentileMs(h: Histogram, p: number): number {
   if (h.totalCount === 0) return NaN;
   return h.getValueAtPercentile(p) / 1000;
 }
@@ -98,7 +98,7 @@ export function decodeHistogram(encoded: string): DecodedHistogram {
 }
 
 /** wrap a JS-build histogram (µs) as a DecodedHistogram (ms) */
-export function wrap(h: Histogram): DecodedHistogram {
+function wrap(h: Histogram): DecodedHistogram {
   const empty = h.totalCount === 0;
   return {
     count: h.totalCount,

@@ -5,7 +5,7 @@ import type { DetectorStreamResult } from './evaluate.ts';
 const fmt = (v: number | null, digits = 1): string =>
   v === null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
 
-export const TABLE_COLUMNS = [
+const TABLE_COLUMNS = [
   'stream',
   'detector',
   'detected',
@@ -18,7 +18,7 @@ export const TABLE_COLUMNS = [
   'MTR',
 ] as const;
 
-export function tableRows(results: DetectorStreamResult[]): string[][] {
+function tableRows(results: DetectorStreamResult[]): string[][] {
   return results.map((r) =>
     r.applicable
       ? [

@@ -15,7 +15,7 @@ import { addMoments, emptyMoments, trendData, type Moments } from './moments.ts'
 /** how a closing second relates to the warm-up: all before it, all after it, or straddling it */
 export type WarmupMode = 'before' | 'after' | 'straddle';
 
-export interface MetricState {
+interface MetricState {
   readonly key: string;
   readonly type: MetricType;
   /** close the current second; returns its time-series value */

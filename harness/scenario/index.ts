@@ -6,12 +6,8 @@ export {
   defineScenario,
   loadScenario,
   validateScenario,
-  applyOverrides,
   planScenario,
   configOf,
-  thresholdsOf,
-  DEFAULT_SEED,
 } from './load.ts';
 export type { Scenario, ScenarioPlan } from './load.ts';
-export { scenarioSchema, executorSchema, targetSchema } from './schema.ts';
 export type { ScenarioInput, ExecutorConfigInput, TargetConfigInput } from './schema.ts';

@@ -17,7 +17,7 @@ import { formatDuration, parseDuration, tryParseDuration } from '../../results/d
 import { scenarioSchema, type ScenarioInput } from './schema.ts';
 import { compileThresholds } from './thresholds.ts';
 
-export const DEFAULT_SEED = 1;
+const DEFAULT_SEED = 1;
 
 /** CLI / API overrides applied on top of a scenario file (seed, duration, rate, services; recorded in summary.config) */
 export interface ScenarioOverrides {
@@ -331,7 +331,7 @@ export function planScenario(s: Scenario): ScenarioPlan {
  * (harness/cli/resolve-pipelab.mjs), which loads it as an ES module even where the folder's
  * package.json says CommonJS; elsewhere (tests, notebooks) the query changes nothing.
  */
-export function scenarioUrl(absPath: string): string {
+function scenarioUrl(absPath: string): string {
   return `${pathToFileURL(absPath).href}?pipelab-scenario`;
 }
 

@@ -12,13 +12,13 @@ const executorSchemas = Object.values(executors).map((e) => e.schema) as unknown
   ...(typeof executors)[ExecutorType]['schema'][],
 ];
 export const executorSchema = z.discriminatedUnion('executor', executorSchemas);
-export const targetSchema = z.discriminatedUnion('type', [
+const targetSchema = z.discriminatedUnion('type', [
   targets.function.schema,
   targets.http.schema,
   targets.pipeline.schema,
 ]);
 
-export const thresholdSpecSchema = z.union(
+const thresholdSpecSchema = z.union(
   [
     z.string(),
     strictObject({
@@ -29,7 +29,7 @@ export const thresholdSpecSchema = z.union(
   ],
   { error: 'expected a threshold string such as "p(99)<500" or { threshold, abortOnFail, delayAbortEval }' },
 );
-export const thresholdsSchema = z.record(
+const thresholdsSchema = z.record(
   z.string(),
   z.array(thresholdSpecSchema, { error: 'expected an array of thresholds, e.g. ["p(99)<500"]' }),
   { error: 'expected an object: metric name → array of thresholds' },
@@ -70,6 +70,5 @@ export const scenarioSchema = strictObject({
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
-export type ScenarioParsed = z.output<typeof scenarioSchema>;
 export type ExecutorConfigInput = z.input<typeof executorSchema>;
 export type TargetConfigInput = z.input<typeof targetSchema>;

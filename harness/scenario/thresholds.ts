@@ -7,7 +7,7 @@ import { compileThresholds as compile } from '../thresholds/index.ts';
 import type { CompileThresholds } from '../thresholds/api.ts';
 import type { MetricType } from '../../results/types.ts';
 
-export const BUILTIN_METRICS: Record<string, MetricType> = {
+const BUILTIN_METRICS: Record<string, MetricType> = {
   latency: 'trend',
   iterations: 'counter',
   errors: 'rate',

@@ -31,8 +31,7 @@ import {
   type ParsedExpression,
 } from './parse.ts';
 
-export { parseExpression, parseMetricKey, AGGREGATIONS_BY_TYPE } from './parse.ts';
-export type { ParsedExpression, ParsedKey, Aggregation, Operator } from './parse.ts';
+export { parseExpression, parseMetricKey } from './parse.ts';
 
 /** extra seconds of per-second histograms kept beyond the window, so a late check() loses nothing */
 const WINDOW_SLACK_SECONDS = 30;
@@ -334,11 +333,7 @@ function typesOf(registry: MetricsRegistry): Map<string, MetricType> {
 }
 
 /** the figure an aggregation reads from a metric's data; NaN (with a note) when there is none */
-export function observe(
-  data: MetricData | undefined,
-  a: Aggregation,
-  type?: MetricType,
-): { value: number; note?: string } {
+function observe(data: MetricData | undefined, a: Aggregation, type?: MetricType): { value: number; note?: string } {
   if (type && !aggregationAllowed(a, type))
     return { value: NaN, note: `not an aggregation of a ${type} metric: ${allowedText(type)}` };
   if (!data) {
@@ -401,7 +396,7 @@ function trendPercentile(d: Extract<MetricData, { type: 'trend' }>, p: number): 
   return percentileFromEncoded(d.hdr, p);
 }
 
-export function compare(observed: number, op: Operator, limit: number): boolean {
+function compare(observed: number, op: Operator, limit: number): boolean {
   if (Number.isNaN(observed)) return false;
   switch (op) {
     case '<':

@@ -24,7 +24,6 @@
  *   rate    rate                    (share of true samples)
  *   gauge   value | min | max
  */
-import type { Issue } from '../../errors.ts';
 import { parseDurationResult } from '../../results/duration.ts';
 import type { MetricType } from '../../results/types.ts';
 
@@ -48,7 +47,7 @@ export interface ParsedKey {
   filter: Record<string, string>;
 }
 
-export const AGGREGATIONS_BY_TYPE: Record<MetricType, readonly string[]> = {
+const AGGREGATIONS_BY_TYPE: Record<MetricType, readonly string[]> = {
   trend: ['avg', 'min', 'max', 'med', 'p(N)', 'count'],
   counter: ['count', 'rate'],
   rate: ['rate'],
@@ -160,5 +159,3 @@ function parseAggregation(text: string): Result<Aggregation> {
 export function pointer(...segments: (string | number)[]): string {
   return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }
-
-export type { Issue };

@@ -9,19 +9,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-const require = createRequire(import.meta.url);
-const { ENTRIES, smoke } = require('../fixtures/api-smoke.cjs') as {
-  ENTRIES: string[];
-  smoke: (load: (specifier: string) => Promise<Record<string, unknown>>) => Promise<Result>;
-};
-interface Result {
-  names: Record<string, string[]>;
-  figures: Record<string, Record<string, unknown>>;
-}
+const { ENTRIES, smoke } = await import('../fixtures/api-smoke.cjs');
+type Result = import('../fixtures/api-smoke.cjs').SmokeResult;
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   exports: Record<string, Record<string, string>>;

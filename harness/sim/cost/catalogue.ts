@@ -9,14 +9,14 @@ import { PipelabError } from '../../../errors.ts';
 // imported, not read via import.meta.url: the public API must also load as CommonJS (tslab)
 import shipped from './catalogue.json';
 
-export const InstanceSchema = z.object({
+const InstanceSchema = z.object({
   vcpu: z.number().positive(),
   memoryGiB: z.number().positive(),
   onDemand: z.number().nonnegative(),
   spot: z.number().nonnegative().optional(),
   reserved: z.number().nonnegative().optional(),
 });
-export const CatalogueSchema = z.object({
+const CatalogueSchema = z.object({
   $comment: z.string().optional(),
   currency: z.string().default('USD'),
   instances: z.record(z.string(), InstanceSchema),

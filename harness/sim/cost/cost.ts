@@ -8,7 +8,7 @@ import { PipelabError } from '../../../errors.ts';
 import type { RunSummary } from '../../../results/types.ts';
 import { hourlyPrice, type Catalogue, type Pricing } from './catalogue.ts';
 
-export interface GroupCost {
+interface GroupCost {
   instance: string;
   pricing?: Pricing;
   /** instances per replica (a replica needing half a node: 0.5) */
@@ -71,7 +71,7 @@ export function configCost(
 }
 
 /** replica-seconds per group of a run, or undefined when the summary does not carry them */
-export function replicaSecondsOf(summary: RunSummary): Record<string, number> | undefined {
+function replicaSecondsOf(summary: RunSummary): Record<string, number> | undefined {
   const sim = (summary.extra?.sim as { replicaSeconds?: Record<string, number> } | undefined)?.replicaSeconds;
   if (sim) return sim;
   const r = summary.extra?.replicas as Record<string, number> | undefined;
@@ -79,7 +79,7 @@ export function replicaSecondsOf(summary: RunSummary): Record<string, number> | 
   return undefined;
 }
 
-export function processedEvents(summary: RunSummary): number {
+function processedEvents(summary: RunSummary): number {
   for (const k of ['events_processed', 'iterations']) {
     const m = summary.metrics[k];
     if (m?.type === 'counter') return m.count;
