@@ -128,9 +128,9 @@ export {
   create as createPipelineTarget,
   PIPELINE_TARGET_DEFAULTS,
   type PipelineTarget,
-} from '../harness/targets/pipeline.ts';
+} from '../harness/targets/pipeline/index.ts';
 export type { PipelineTargetConfig } from '../harness/targets/index.ts';
-export { EventLedger, type Accounting } from '../harness/targets/pipeline-accounting.ts';
+export { EventLedger, type Accounting } from '../harness/targets/pipeline/accounting.ts';
 export {
   LiveAutoscaler,
   autoscaleSchema,
@@ -138,4 +138,4 @@ export {
   type AutoscaleConfig,
   type ScalableGroup,
   type LiveAutoscaleLog,
-} from '../harness/targets/pipeline-autoscale.ts';
+} from '../harness/targets/pipeline/autoscale.ts';

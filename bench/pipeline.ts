@@ -16,7 +16,7 @@ import { startBroker } from '../broker/index.ts';
 import { registerKafkajsCodecs } from '../broker/codecs.ts';
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';
-import type { Accounting } from '../harness/targets/pipeline-accounting.ts';
+import type { Accounting } from '../harness/targets/pipeline/accounting.ts';
 import type { TrendData } from '../results/types.ts';
 import { transactionToJson } from '../generators/serialize.ts';
 import { createTransactionStream } from '../generators/transactions.ts';

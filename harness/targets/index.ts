@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import * as fn from './function.ts';
 import * as http from './http.ts';
-import * as pipeline from './pipeline.ts';
+import * as pipeline from './pipeline/index.ts';
 import type { Target } from './api.ts';
 
 export const targets = {
@@ -20,7 +20,7 @@ export type TargetConfig = z.output<(typeof targets)[TargetType]['schema']>;
 export type FunctionTargetConfig = z.input<typeof fn.schema>;
 export type HttpTargetConfig = z.input<typeof http.schema>;
 export type PipelineTargetConfig = z.input<typeof pipeline.schema>;
-export type { PipelineTarget } from './pipeline.ts';
+export type { PipelineTarget } from './pipeline/index.ts';
 export type { FunctionIterationContext, FunctionTargetFn } from './function.ts';
 export type { HttpTarget } from './http.ts';
 

@@ -19,6 +19,7 @@ import { AbRouter, type RouteWeight } from './router.ts';
 import { RULES_THRESHOLD, ruleScore } from './rules.ts';
 import { parsePredictBody, type ValidationIssue } from './validate.ts';
 import { withDefaults } from '../../results/defaults.ts';
+import { PipelabError } from '../../errors.ts';
 
 export interface Prediction {
   id: string;
@@ -122,7 +123,13 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   const checkRoutes = (rs: RouteWeight[]) => {
     for (const r of rs)
       if (!models.has(r.version))
-        throw new RangeError(`route names version "${r.version}", which is not loaded (have ${versions.join(', ')})`);
+        throw new PipelabError(
+          'INVALID_ARGUMENT',
+          `model route names version "${r.version}", which is not loaded (have ${versions.join(', ')})`,
+          {
+            hint: `route to loaded versions only (${versions.join(', ')}): target.routes in a scenario, --routes for serve-model`,
+          },
+        );
   };
   checkRoutes(routes);
   let router = new AbRouter(routes);

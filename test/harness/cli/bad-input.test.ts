@@ -18,6 +18,16 @@ writeFileSync(aFile, 'not a folder\n');
 writeFileSync(join(tmp, 'syntax.ts'), 'export default {\n');
 writeFileSync(join(tmp, 'no-default.ts'), 'export const x = 1;\n');
 writeFileSync(join(tmp, 'bad.json'), '{ "not json');
+// a scenario whose A/B routes name a model version the model server does not have
+writeFileSync(
+  join(tmp, 'unknown-version.ts'),
+  `export default {
+  name: 'unknown-version',
+  target: { type: 'pipeline', processors: 1, routes: 'v1=50,v9=50' },
+  executors: { main: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 2 } },
+};
+`,
+);
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface Case {
@@ -55,6 +65,7 @@ const CASES: Case[] = [
     names: /\/nonexistent\/models/,
   },
   { args: ['model', 'train', 'bad/version'], code: 104, names: /bad\/version/ },
+  { args: ['run', join(tmp, 'unknown-version.ts'), '--out', join(tmp, 'uv')], code: 104, names: /version "v9"/ },
   { args: ['run', Q, '--kafka-mode', 'nosuch'], code: 104, names: /--kafka-mode/ },
   // flags and numbers
   { args: ['run', Q, '--bogus-flag'], code: 104, names: /--bogus-flag/ },

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EventLedger } from '../../../harness/targets/pipeline-accounting.ts';
+import { EventLedger } from '../../../harness/targets/pipeline/accounting.ts';
 
 test('every produced id ends decided, dead-lettered or missing; second results are duplicates', () => {
   const l = new EventLedger();

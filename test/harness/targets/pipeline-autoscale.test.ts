@@ -5,11 +5,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LiveAutoscaler, type ScalableGroup } from '../../../harness/targets/pipeline-autoscale.ts';
+import { LiveAutoscaler, type ScalableGroup } from '../../../harness/targets/pipeline/autoscale.ts';
 import type { KafkaPartitionOffsets } from '../../../harness/sim/autoscale/keda.ts';
 import { runScenario } from '../../../harness/runner/index.ts';
 import { validateScenario } from '../../../harness/scenario/index.ts';
-import type { Accounting } from '../../../harness/targets/pipeline-accounting.ts';
+import type { Accounting } from '../../../harness/targets/pipeline/accounting.ts';
 import { PipelabError } from '../../../errors.ts';
 
 function fakeGroup(lag: () => number, partitions = 4): ScalableGroup & { n: number; added: number; removed: number } {

@@ -7,9 +7,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runScenario, exitCodeFor } from '../../../harness/runner/index.ts';
 import { loadScenario, validateScenario } from '../../../harness/scenario/index.ts';
-import type { Accounting } from '../../../harness/targets/pipeline-accounting.ts';
+import type { Accounting } from '../../../harness/targets/pipeline/accounting.ts';
 import type { CounterData, TrendData } from '../../../results/types.ts';
 import { PipelabError } from '../../../errors.ts';
+import { startModelServer } from '../../../pipeline/model-server/server.ts';
+import { PACKAGE_MODELS_DIR } from '../../../pipeline/model/artefacts.ts';
 
 const embedded = { 'redis-mode': 'embedded' };
 
@@ -63,6 +65,27 @@ test('with the model server stopped and a processor killed mid-run, decisions co
   assert.ok((acc.bySource.rules ?? 0) > 0, `rules answered after the stop: ${JSON.stringify(acc.bySource)}`);
   assert.ok((acc.bySource.model ?? 0) > 0, 'the model answered before it');
   assert.is((summary.metrics.faults as CounterData).count, 2);
+});
+
+test('stopModelServerAt with an external model server fails at setup, before any load, naming the fault', async () => {
+  const server = await startModelServer({ models: PACKAGE_MODELS_DIR, port: 0 });
+  try {
+    const s = validateScenario({
+      name: 'external-fault',
+      services: { ...embedded, 'model-server': server.url },
+      target: { type: 'pipeline', processors: 1, faults: { stopModelServerAt: '1s' } },
+      executors: { main: { executor: 'constant-arrival-rate', rate: 10, duration: '1s', preAllocatedVUs: 2 } },
+    });
+    const e = await runScenario(s).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.instance(e, PipelabError);
+    assert.is((e as PipelabError).code, 'INVALID_SCENARIO');
+    assert.match((e as PipelabError).message, /stopModelServerAt cannot stop an external model server/);
+  } finally {
+    await server.close();
+  }
 });
 
 test('processors as child processes: one is SIGKILLed mid-run and the survivor still ends every event', async () => {

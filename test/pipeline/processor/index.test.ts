@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import kafkajs from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import { startBroker, type Broker } from '../../../broker/index.ts';
-import { EventLedger } from '../../../harness/targets/pipeline-accounting.ts';
+import { EventLedger } from '../../../harness/targets/pipeline/accounting.ts';
 import { MemoryFeatureStore } from '../../../pipeline/features/memory.ts';
 import { StreamProcessor, PIPELINE_HEADERS as H, header, type Scorer } from '../../../pipeline/processor/index.ts';
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';

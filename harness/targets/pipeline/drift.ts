@@ -5,14 +5,14 @@
  * produced, and counts `drift_alerts` / `model_rollouts` / `model_promotions` / `model_rollbacks`
  * in the run's metrics so thresholds can check the loop.
  */
-import type { MetricsRegistry } from '../metrics/api.ts';
-import { PipelabError } from '../../errors.ts';
-import type { DriftTruth } from '../../generators/drift-hooks.ts';
-import { DriftLoop, type DriftLoopReport, type LoopModel } from '../../pipeline/drift/loop.ts';
-import { fraudRetrainer } from '../../pipeline/drift/retrain.ts';
-import type { ModelServer } from '../../pipeline/model-server/server.ts';
-import type { FraudModel } from '../../pipeline/model/inference.ts';
-import type { Scorer } from '../../pipeline/processor/index.ts';
+import type { MetricsRegistry } from '../../metrics/api.ts';
+import { PipelabError } from '../../../errors.ts';
+import type { DriftTruth } from '../../../generators/drift-hooks.ts';
+import { DriftLoop, type DriftLoopReport } from '../../../pipeline/drift/loop.ts';
+import { fraudRetrainer } from '../../../pipeline/drift/retrain.ts';
+import type { ModelServer } from '../../../pipeline/model-server/server.ts';
+import type { FraudModel } from '../../../pipeline/model/inference.ts';
+import type { Scorer } from '../../../pipeline/processor/index.ts';
 
 export interface DriftLoopConfig {
   detector?: 'adwin' | 'page-hinkley';
@@ -113,5 +113,3 @@ export function startDriftLoop(
     report: () => loop.report(),
   };
 }
-
-export type { LoopModel };

@@ -4,8 +4,8 @@
  * broker and model server, and a killed processor is a real SIGKILL, not a simulated one.
  */
 import { spawn } from 'node:child_process';
-import { shippedPath } from '../../pipeline/paths.ts';
-import { PipelabError } from '../../errors.ts';
+import { shippedPath } from '../../../pipeline/paths.ts';
+import { PipelabError } from '../../../errors.ts';
 
 const CLI = shippedPath(import.meta.url, 'bin/pipelab.js');
 
@@ -63,10 +63,16 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
     const timer = setTimeout(() => resolve(false), o.startTimeoutMs ?? 30_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d;
-      if (/ consuming transactions /.test(out)) clearTimeout(timer), resolve(true);
+      if (/ consuming transactions /.test(out)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
     });
     child.stderr.on('data', (d: Buffer) => (out += d));
-    child.once('exit', () => (clearTimeout(timer), resolve(false)));
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
   if (!ready) {
     child.kill('SIGKILL');

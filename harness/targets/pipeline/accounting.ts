@@ -62,7 +62,10 @@ export class EventLedger {
     this.state.set(id, PENDING);
     this.pending++;
     this.a.produced++;
-    if (malformed) this.a.malformedProduced++, this.malformed.add(id);
+    if (malformed) {
+      this.a.malformedProduced++;
+      this.malformed.add(id);
+    }
   }
   /** the broker never acknowledged it: not produced, so neither pending nor missing */
   produceFailed(id: string): void {

@@ -15,13 +15,13 @@
  *   scale-in stops the newest instances gracefully (they commit and flush their windows), so
  *   nothing is lost. Each decision that wanted a change, with its inputs, is logged.
  */
-import { z } from 'zod';
-import { Hpa } from '../sim/autoscale/hpa.ts';
-import { KedaKafkaScaler, type KafkaPartitionOffsets } from '../sim/autoscale/keda.ts';
-import type { ScaleDecision } from '../sim/autoscale/types.ts';
-import type { MetricsRegistry } from '../metrics/api.ts';
-import { duration, enumOf, positiveDuration, positiveInt, strictObject } from '../scenario/fields.ts';
-import { parseDuration } from '../../results/duration.ts';
+import type { z } from 'zod';
+import { Hpa } from '../../sim/autoscale/hpa.ts';
+import { KedaKafkaScaler, type KafkaPartitionOffsets } from '../../sim/autoscale/keda.ts';
+import type { ScaleDecision } from '../../sim/autoscale/types.ts';
+import type { MetricsRegistry } from '../../metrics/api.ts';
+import { duration, enumOf, positiveDuration, positiveInt, strictObject } from '../../scenario/fields.ts';
+import { parseDuration } from '../../../results/duration.ts';
 
 export const autoscaleSchema = strictObject({
   /** 'keda': KEDA's Kafka scaler; 'seed': the seed table's rule "consumer lag > 10,000 → consumers" */
@@ -84,7 +84,7 @@ export class LiveAutoscaler {
   private lastPollMs = -Infinity;
 
   constructor(
-    private readonly cfg: AutoscaleConfig,
+    cfg: AutoscaleConfig,
     private readonly group: ScalableGroup,
     private readonly clock: { now(): number; metrics?: MetricsRegistry },
     partitions: number,

@@ -1,0 +1,80 @@
+/**
+ * The stream processors the target runs: `pipelab process` children (processorMode 'child') or
+ * in-process StreamProcessor instances of one consumer group, sharing a dedup set so a partition
+ * that moves between instances is not decided twice.
+ */
+import type { Broker } from '../../../broker/index.ts';
+import type { ModelClient } from '../../../pipeline/model-server/client.ts';
+import type { FeatureStore } from '../../../pipeline/features/store.ts';
+import { RecentIds, StreamProcessor } from '../../../pipeline/processor/index.ts';
+import { parseDuration } from '../../../results/duration.ts';
+import type { ResolvedServices } from '../../services/index.ts';
+import type { TargetContext } from '../api.ts';
+import { startChildProcessor, type ChildProcessor } from './children.ts';
+import type { DriftLoopHandle } from './drift.ts';
+import type { Config, PIPELINE_TARGET_DEFAULTS } from './schema.ts';
+
+export const PROCESSOR_GROUP = 'pipelab-processor';
+
+type Options = typeof PIPELINE_TARGET_DEFAULTS & Config;
+
+/** starts `o.processors` children; if any fails the started ones are returned for teardown, then it throws */
+export async function startChildren(
+  o: Options,
+  services: ResolvedServices,
+  embedded: boolean,
+  into: ChildProcessor[],
+): Promise<void> {
+  const started = await Promise.allSettled(
+    Array.from({ length: o.processors }, () =>
+      startChildProcessor({
+        brokers: services.kafka!.connection.brokers,
+        modelServerUrl: services.modelServer!.connection.url,
+        redisUrl: services.redis!.connection.url,
+        group: PROCESSOR_GROUP,
+        compression: o.compression,
+        sessionTimeoutMs: embedded ? 3000 : undefined,
+      }),
+    ),
+  );
+  for (const r of started) if (r.status === 'fulfilled') into.push(r.value);
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+export interface ProcessorDeps {
+  brokers: string[];
+  store: FeatureStore;
+  model: ModelClient;
+  drift: DriftLoopHandle | undefined;
+  embedded: Broker | undefined;
+  tc: TargetContext;
+}
+
+/** a factory of in-process instances: instance i is `processor-<i+1>`; only the first samples the group's lag */
+export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i: number) => StreamProcessor {
+  const { brokers, store, model, drift, embedded, tc } = deps;
+  const dedup = new RecentIds();
+  return (i) =>
+    new StreamProcessor({
+      brokers,
+      store,
+      model: drift ? drift.tap(model) : model,
+      groupId: PROCESSOR_GROUP,
+      id: `processor-${i + 1}`,
+      compression: o.compression,
+      dedup,
+      windows: {
+        sizeMs: c.window ? parseDuration(c.window) : undefined,
+        allowedLatenessMs: c.allowedLateness ? parseDuration(c.allowedLateness) : undefined,
+      },
+      maxInFlight: o.maxInFlight,
+      metrics: tc.metrics,
+      now: () => tc.now(),
+      lag: embedded ? () => embedded.lag(PROCESSOR_GROUP).total : undefined,
+      // only the first instance samples lag (it is the group's, not the instance's)
+      lagEveryMs: i === 0 ? 1000 : 0,
+      sessionTimeoutMs: embedded ? 3000 : undefined,
+      heartbeatIntervalMs: embedded ? 300 : undefined,
+    });
+}

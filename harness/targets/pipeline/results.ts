@@ -1,0 +1,71 @@
+/**
+ * The results consumer's side of the pipeline target: every record on fraud-decisions,
+ * dead-letter and processed-events is matched to the event it came from (the ledger) and measured
+ * when observed — `e2e_latency` = observed − intended send time, the stage timings from the
+ * processor's headers, decisions and dead letters by reason.
+ */
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { H, epochNow, header, numHeader } from '../../../pipeline/processor/headers.ts';
+import { TOPICS } from '../../../pipeline/topics.ts';
+import type { MetricsRegistry } from '../../metrics/api.ts';
+import type { EventLedger } from './accounting.ts';
+
+/** an eachBatch handler recording into the ledger and the registry; `now` is the run's clock */
+export function resultsHandler(
+  ledger: EventLedger,
+  metrics: () => MetricsRegistry,
+  now: () => number,
+): (payload: EachBatchPayload) => Promise<void> {
+  return async ({ batch, resolveOffset, heartbeat }) => {
+    const observed = epochNow();
+    const t = now();
+    const m = metrics();
+    for (const msg of batch.messages) {
+      if (batch.topic === TOPICS.processedEvents) aggregate(ledger, msg);
+      else if (batch.topic === TOPICS.deadLetter) deadLetter(ledger, m, msg, t);
+      else decision(ledger, m, msg, t, observed);
+    }
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) resolveOffset(last.offset);
+    await heartbeat();
+  };
+}
+
+function aggregate(ledger: EventLedger, msg: KafkaMessage): void {
+  try {
+    ledger.aggregate((JSON.parse(msg.value?.toString('utf8') ?? '{}') as { count?: number }).count ?? 0);
+  } catch {
+    /* an aggregate we cannot read is not an event */
+  }
+}
+
+function deadLetter(ledger: EventLedger, m: MetricsRegistry, msg: KafkaMessage, t: number): void {
+  const id = header(msg.headers, H.eventId);
+  if (id === undefined) return;
+  const reason = header(msg.headers, H.reason) ?? 'unknown';
+  if (ledger.deadLettered(id, reason)) m.counter('dead_letters').add(1, t, { reason });
+}
+
+/** a fraud decision: counted once per event, with its end-to-end and per-stage latencies */
+function decision(ledger: EventLedger, m: MetricsRegistry, msg: KafkaMessage, t: number, observed: number): void {
+  const id = header(msg.headers, H.eventId);
+  if (id === undefined) return;
+  let d: { source?: string; modelVersion?: string } = {};
+  try {
+    d = JSON.parse(msg.value?.toString('utf8') ?? '{}') as typeof d;
+  } catch {
+    /* counted, without its source */
+  }
+  if (!ledger.decided(id, d.source ?? 'unknown', d.modelVersion ?? 'unknown')) return;
+  m.counter('decisions').add(1, t, { source: d.source ?? 'unknown', model_version: d.modelVersion ?? 'unknown' });
+  const sent = numHeader(msg.headers, H.sentMs);
+  if (sent !== undefined) m.trend('e2e_latency').add(Math.max(0, observed - sent), t);
+  const recv = numHeader(msg.headers, H.receivedMs);
+  if (recv !== undefined && sent !== undefined) m.trend('stage_queue').add(Math.max(0, recv - sent), t);
+  const f = numHeader(msg.headers, H.featuresMs);
+  if (f !== undefined) m.trend('stage_features').add(f, t);
+  const inf = numHeader(msg.headers, H.inferenceMs);
+  if (inf !== undefined) m.trend('stage_inference').add(inf, t);
+  const sink = numHeader(msg.headers, H.sinkMs);
+  if (sink !== undefined) m.trend('stage_sink').add(Math.max(0, observed - sink), t);
+}

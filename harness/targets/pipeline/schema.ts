@@ -1,0 +1,148 @@
+/**
+ * The `pipeline` target's scenario block (validated before any load starts), its defaults, and
+ * the handle tests and notebooks get back from createPipelineTarget.
+ */
+import { z } from 'zod';
+import type { Compression } from '../../../pipeline/topics.ts';
+import type { StreamProcessor } from '../../../pipeline/processor/index.ts';
+import {
+  enumOf,
+  nonNegativeInt,
+  positiveDuration,
+  duration,
+  positiveInt,
+  probability,
+  strictObject,
+  nonNegativeNumber,
+} from '../../scenario/fields.ts';
+import type { ResolvedServices } from '../../services/index.ts';
+import type { Target } from '../api.ts';
+import type { EventLedger } from './accounting.ts';
+import { autoscaleSchema } from './autoscale.ts';
+import type { ChildProcessor } from './children.ts';
+
+const COMPRESSIONS = ['lz4', 'snappy', 'gzip', 'none'] as const;
+
+export const schema = strictObject({
+  type: z.literal('pipeline'),
+  /** stream processor instances started in this process (one consumer group); 0 = they run elsewhere */
+  processors: nonNegativeInt().optional(),
+  /** 'in-process' (default): processors share this process; 'child': each is a `pipelab process` child (other cores, a kill is a real SIGKILL) */
+  processorMode: enumOf(['in-process', 'child'] as const).optional(),
+  /** partitions of the pipeline's topics when this run creates them (default: the declared 12) */
+  partitions: positiveInt().optional(),
+  compression: enumOf(COMPRESSIONS).optional(),
+  /** share of produced events that are deliberately malformed (exercises dead-letter) */
+  malformedShare: probability().optional(),
+  /** generated user population */
+  users: positiveInt().optional(),
+  fraudRate: probability().optional(),
+  /** model A/B routes for an embedded/local model server, e.g. 'v1=90,v2=10' */
+  routes: z
+    .string()
+    .regex(/^\s*[\w.-]+=\d+(\.\d+)?(\s*,\s*[\w.-]+=\d+(\.\d+)?)*\s*$/, {
+      error: 'expected version=weight pairs, e.g. "v1=90,v2=10"',
+    })
+    .optional(),
+  modelBatchSize: positiveInt().optional(),
+  modelMaxWaitMs: nonNegativeNumber().optional(),
+  /** tumbling window size and allowed lateness (defaults 5m, 1m) */
+  window: positiveDuration().optional(),
+  allowedLateness: duration().optional(),
+  /** how long teardown waits for outstanding results before counting them missing (default 15s) */
+  drainTimeout: positiveDuration().optional(),
+  /** producer linger: records gathered into one send (default 2 ms) */
+  lingerMs: nonNegativeNumber().optional(),
+  /** records fetched but unacknowledged before a processor pauses partitions */
+  maxInFlight: positiveInt().optional(),
+  /** sampling-parameter overrides of the transaction generator (its `params`, docs/generators.md) */
+  params: z.record(z.string(), z.unknown()).optional(),
+  /** drifts injected into the generated transactions (the generator's drift specs, docs/generators.md) */
+  drifts: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** the drift → retrain → A/B → promote loop (docs/drift.md; embedded model server only) */
+  driftLoop: strictObject({
+    detector: enumOf(['adwin', 'page-hinkley'] as const).optional(),
+    signals: z
+      .array(enumOf(['amount', 'score'] as const))
+      .min(1)
+      .optional(),
+    referenceSize: positiveInt().optional(),
+    recentSize: positiveInt().optional(),
+    pvalue: probability().optional(),
+    baselineRows: positiveInt().optional(),
+    trainRows: positiveInt().optional(),
+    evalRows: positiveInt().optional(),
+    epochs: positiveInt().optional(),
+    candidateWeight: z.number().gt(0).lt(100).optional(),
+    minAucGain: z.number().optional(),
+  }).optional(),
+  faults: strictObject({
+    /** stop the model server at this run time (decisions continue via rules) */
+    stopModelServerAt: duration().optional(),
+    /** kill one processor instance (no commit, no window flush) at this run time; needs processors ≥ 2 */
+    killProcessorAt: duration().optional(),
+  }).optional(),
+  /** live autoscaling of the in-process processors on the embedded broker's lag (pipeline-autoscale.ts) */
+  autoscale: autoscaleSchema.optional(),
+}).superRefine((c, ctx) => {
+  if (c.faults?.killProcessorAt !== undefined && (c.processors ?? 1) < 2) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['faults', 'killProcessorAt'],
+      message: 'needs processors ≥ 2 (the survivors take over the partitions)',
+    });
+  }
+  if (c.driftLoop && ((c.processors ?? 1) < 1 || c.processorMode === 'child')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['driftLoop'],
+      message:
+        'needs in-process processors (processors ≥ 1, processorMode in-process): the loop watches what they score',
+    });
+  }
+  if (c.faults?.stopModelServerAt !== undefined && (c.processors ?? 1) < 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['faults', 'stopModelServerAt'],
+      message: 'needs in-process processors (processors ≥ 1)',
+    });
+  }
+  if (c.autoscale && ((c.processors ?? 1) < 1 || c.processorMode === 'child')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['autoscale'],
+      message: 'scales in-process processors: needs processors ≥ 1 and processorMode "in-process"',
+    });
+  }
+  if (
+    c.autoscale &&
+    c.autoscale.min !== undefined &&
+    c.autoscale.max !== undefined &&
+    c.autoscale.min > c.autoscale.max
+  ) {
+    ctx.addIssue({ code: 'custom', path: ['autoscale', 'max'], message: `must be ≥ min (${c.autoscale.min})` });
+  }
+});
+export type Config = z.output<typeof schema>;
+
+export const PIPELINE_TARGET_DEFAULTS = {
+  processors: 1,
+  processorMode: 'in-process' as 'in-process' | 'child',
+  compression: 'lz4' as Compression,
+  malformedShare: 0,
+  users: 10_000,
+  drainTimeoutMs: 15_000,
+  lingerMs: 2,
+};
+
+export interface PipelineTarget extends Target {
+  /** after setup: the resolved services, processors and accounting so far (tests, notebooks) */
+  readonly handles: {
+    services?: ResolvedServices;
+    processors: StreamProcessor[];
+    children: ChildProcessor[];
+    ledger: EventLedger;
+  };
+  stopModelServer(): Promise<void>;
+  killProcessor(index?: number): Promise<void>;
+}

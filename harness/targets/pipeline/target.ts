@@ -1,0 +1,350 @@
+/**
+ * The pipeline target's life cycle: setup resolves the services and starts the processors, the
+ * producer and the results consumer; each iteration produces one generated transaction; teardown
+ * drains (every produced id decided or dead-lettered, up to drainTimeout) and closes the books.
+ * The pieces live beside it: schema.ts, produce.ts, results.ts, processors.ts, faults in this file.
+ */
+import kafkajs from 'kafkajs';
+import type { Consumer, Kafka, Message } from 'kafkajs';
+import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
+import { PipelabError } from '../../../errors.ts';
+import type { Rng } from '../../../generators/rng.ts';
+import { transactionToJson } from '../../../generators/serialize.ts';
+import { createTransactionStream, type TransactionStream } from '../../../generators/transactions.ts';
+import type { FeatureStore } from '../../../pipeline/features/store.ts';
+import { ModelClient } from '../../../pipeline/model-server/client.ts';
+import { parseWeights } from '../../../pipeline/model-server/router.ts';
+import { H, epochNow } from '../../../pipeline/processor/headers.ts';
+import type { ProcessorStats, StreamProcessor } from '../../../pipeline/processor/index.ts';
+import { TOPICS, compressionType, ensureTopics } from '../../../pipeline/topics.ts';
+import { withDefaults } from '../../../results/defaults.ts';
+import { parseDuration } from '../../../results/duration.ts';
+import type { ServiceInfo } from '../../../results/types.ts';
+import type { MetricsRegistry } from '../../metrics/api.ts';
+import { openFeatureStore, resolveServices, servicesRequestFrom, type ResolvedServices } from '../../services/index.ts';
+import type { IterationContext, IterationOutcome, TargetContext } from '../api.ts';
+import { EventLedger, type Accounting } from './accounting.ts';
+import { LiveAutoscaler } from './autoscale.ts';
+import { startDriftLoop, type DriftLoopHandle } from './drift.ts';
+import { PROCESSOR_GROUP, processorFactory, startChildren } from './processors.ts';
+import { ProduceBuffer } from './produce.ts';
+import { resultsHandler } from './results.ts';
+import { PIPELINE_TARGET_DEFAULTS, type Config, type PipelineTarget } from './schema.ts';
+
+const { Kafka: KafkaClient, logLevel } = kafkajs;
+
+export class PipelineTargetRun implements PipelineTarget {
+  readonly kind = 'pipeline';
+  private readonly o: typeof PIPELINE_TARGET_DEFAULTS & Config;
+  private readonly drainTimeoutMs: number;
+  private readonly ledger = new EventLedger();
+  readonly handles: PipelineTarget['handles'] = { processors: [], children: [], ledger: this.ledger };
+  private ctx: TargetContext | undefined;
+  private metrics: MetricsRegistry | undefined;
+  private rng: Rng | undefined;
+  private gen: TransactionStream | undefined;
+  private readonly out: ProduceBuffer;
+  private results: Consumer | undefined;
+  private store: FeatureStore | undefined;
+  private model: ModelClient | undefined;
+  private serviceInfo: Record<string, ServiceInfo> = {};
+  private accounting: Accounting | undefined;
+  private processorStats: ProcessorStats[] = [];
+  private brokerStats: Record<string, number> | undefined;
+  private modelStopped = false;
+  private faultsArmed = false;
+  private lastIterNow = 0;
+  private seq = 0;
+  private readonly faultTimers: Promise<void>[] = [];
+  private readonly faultAbort = new AbortController();
+  private drift: DriftLoopHandle | undefined;
+  private autoscaler: LiveAutoscaler | undefined;
+  private readonly retired: StreamProcessor[] = [];
+
+  constructor(private readonly c: Config) {
+    this.o = withDefaults(PIPELINE_TARGET_DEFAULTS, c);
+    this.drainTimeoutMs = c.drainTimeout ? parseDuration(c.drainTimeout) : PIPELINE_TARGET_DEFAULTS.drainTimeoutMs;
+    this.out = new ProduceBuffer(compressionType(this.o.compression), this.o.lingerMs);
+  }
+
+  async setup(tc: TargetContext): Promise<void> {
+    const { o, c } = this;
+    this.ctx = tc;
+    this.metrics = tc.metrics;
+    this.rng = tc.rng.fork('target:pipeline');
+    registerKafkajsCodecs();
+    this.gen = createTransactionStream({
+      seed: this.rng.fork('transactions').seed,
+      users: { count: o.users, zipf: 1.1 },
+      ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}),
+      ...(c.params ? { params: c.params as never } : {}),
+      ...(c.drifts ? { drifts: c.drifts as never } : {}),
+    });
+    const req = servicesRequestFrom(tc.services);
+    const routes = o.routes ? parseWeights(o.routes) : undefined;
+    const services = await resolveServices({
+      kafka: {
+        ...(req.kafka === true ? {} : req.kafka),
+        embedded: { defaultPartitions: o.partitions ?? 12, minSessionTimeoutMs: 1000 },
+      },
+      redis: req.redis ?? true,
+      modelServer: {
+        ...(req.modelServer === true ? {} : req.modelServer),
+        setup: { routes, batchSize: o.modelBatchSize, maxWaitMs: o.modelMaxWaitMs },
+      },
+    });
+    this.handles.services = services;
+    this.serviceInfo = services.info();
+    try {
+      await this.start(services, tc);
+    } catch (e) {
+      await this.teardown().catch(() => {});
+      throw e;
+    }
+  }
+
+  /** topics, stores, processors, producer, results consumer and the autoscaler, in that order */
+  private async start(services: ResolvedServices, tc: TargetContext): Promise<void> {
+    const { o, c, handles } = this;
+    if (c.faults?.stopModelServerAt !== undefined && services.modelServer!.mode === 'external')
+      throw new PipelabError(
+        'INVALID_SCENARIO',
+        'target.faults.stopModelServerAt cannot stop an external model server',
+        {
+          hint: 'run the model server pipelab starts (drop --model-server / PIPELAB_MODEL_SERVER), or remove the fault',
+        },
+      );
+    const brokers = services.kafka!.connection.brokers;
+    const kafka = new KafkaClient({
+      clientId: 'pipelab-target',
+      brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8, initialRetryTime: 100 },
+    });
+    await ensureTopics(kafka, o.partitions ? { partitions: o.partitions } : {});
+    const store = await openFeatureStore(services.redis!.connection);
+    this.store = store;
+    const model = new ModelClient({ urls: [services.modelServer!.connection.url], breaker: { resetTimeoutMs: 1000 } });
+    this.model = model;
+    if (c.driftLoop)
+      this.drift = startDriftLoop(c.driftLoop, {
+        server: services.modelServer!.connection.server,
+        metrics: tc.metrics,
+        now: () => tc.now(),
+        drifts: this.gen!.drifts,
+      });
+    const embedded = services.kafka!.connection.broker;
+    if (o.processorMode === 'child') await startChildren(o, services, !!embedded, handles.children);
+    const make = processorFactory(o, c, { brokers, store, model, drift: this.drift, embedded, tc });
+    let instances = 0;
+    for (; o.processorMode === 'in-process' && instances < o.processors; instances++)
+      handles.processors.push(make(instances));
+    await Promise.all(handles.processors.map((p) => p.start()));
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    this.out.producer = producer;
+    await producer.connect();
+    await this.startResults(kafka, !!embedded);
+    if (c.autoscale) this.startAutoscaler(services, tc, () => make(instances++));
+  }
+
+  private async startResults(kafka: Kafka, embedded: boolean): Promise<void> {
+    const results = kafka.consumer({
+      groupId: `pipelab-results-${process.pid}-${Date.now()}`,
+      maxWaitTimeInMs: 20,
+      sessionTimeout: embedded ? 3000 : 10_000,
+      heartbeatInterval: embedded ? 300 : 1000,
+    });
+    this.results = results;
+    await results.connect();
+    await results.subscribe({
+      topics: [TOPICS.fraudDecisions, TOPICS.deadLetter, TOPICS.processedEvents],
+      fromBeginning: false,
+    });
+    const joined = new Promise<void>((r) => results.on(results.events.GROUP_JOIN, () => r()));
+    const eachBatch = resultsHandler(
+      this.ledger,
+      () => this.metrics as MetricsRegistry,
+      () => (this.ctx ? this.ctx.now() : 0),
+    );
+    await results.run({ eachBatch, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 3 });
+    await joined;
+  }
+
+  private startAutoscaler(services: ResolvedServices, tc: TargetContext, make: () => StreamProcessor): void {
+    const embedded = services.kafka!.connection.broker;
+    if (!embedded)
+      throw new PipelabError(
+        'INVALID_SCENARIO',
+        'target.autoscale needs the embedded broker (it reads the group lag from it)',
+        {
+          hint: 'drop --kafka / PIPELAB_KAFKA for this scenario, or remove target.autoscale',
+        },
+      );
+    const handles = this.handles;
+    this.autoscaler = new LiveAutoscaler(
+      this.c.autoscale!,
+      {
+        replicas: () => handles.processors.length,
+        lag: () =>
+          embedded
+            .lag(PROCESSOR_GROUP)
+            .partitions.filter((p) => p.topic === TOPICS.transactions)
+            .map((p) => ({ latest: p.highWatermark, committed: p.committed < 0 ? null : p.committed })),
+        add: async () => {
+          const p = make();
+          handles.processors.push(p);
+          await p.start();
+        },
+        remove: async () => {
+          const p = handles.processors.pop();
+          if (!p) return;
+          this.retired.push(p);
+          await p.stop();
+        },
+      },
+      { now: () => tc.now(), metrics: tc.metrics },
+      this.o.partitions ?? 12,
+    );
+    this.autoscaler.start();
+  }
+
+  iterate(it: IterationContext): Promise<IterationOutcome> {
+    const tc = this.ctx as TargetContext;
+    const now = tc.now();
+    this.lastIterNow = now;
+    if (!this.faultsArmed) this.armFaults();
+    // the intended send time as epoch: now minus how late this iteration starts
+    const sent = epochNow() - (now - it.intendedStartMs);
+    const tx = (this.gen as TransactionStream).next();
+    this.drift?.generated(now);
+    tx.eventTime = Math.floor(sent);
+    const r = this.rng as Rng;
+    const malformed = this.o.malformedShare > 0 && r.bernoulli(this.o.malformedShare);
+    let value: string;
+    if (!malformed) value = transactionToJson(tx);
+    else if (this.seq % 2 === 0)
+      value = transactionToJson(tx).slice(0, 40); // truncated JSON
+    else value = transactionToJson({ ...tx, amount: -1 }); // schema: a negative amount
+    this.seq++;
+    this.ledger.produced(tx.id, malformed);
+    const msg: Message = { key: tx.userId, value, headers: { [H.eventId]: tx.id, [H.sentMs]: sent.toFixed(3) } };
+    return this.out.send(msg).then((ok) => {
+      if (!ok) this.ledger.produceFailed(tx.id);
+      return { ok };
+    });
+  }
+
+  async teardown(): Promise<void> {
+    const { handles, ledger } = this;
+    this.faultAbort.abort();
+    await this.autoscaler?.stop();
+    await Promise.all(this.faultTimers);
+    await this.drift?.idle();
+    this.out.flush();
+    const t0 = performance.now();
+    // drain: wait for every produced id to end (decided or dead-lettered)
+    while (ledger.outstanding > 0 && performance.now() - t0 < this.drainTimeoutMs && this.results)
+      await new Promise((r) => setTimeout(r, 50));
+    // processors stop gracefully: open windows close (aggregates written) before the books close
+    await Promise.all([
+      ...handles.processors.map((p) => p.stop().catch(() => {})),
+      ...handles.children.map((c) => c.stop().catch(() => {})),
+    ]);
+    if (this.results && (handles.processors.length || handles.children.length))
+      await new Promise((r) => setTimeout(r, 300));
+    this.processorStats = [...handles.processors, ...this.retired].map((p) => p.stats());
+    const accounting = ledger.finish(performance.now() - t0);
+    this.accounting = accounting;
+    if (this.metrics) {
+      this.metrics.counter('events_missing').add(accounting.missing, this.lastIterNow);
+      this.metrics.counter('events_duplicated').add(accounting.duplicates, this.lastIterNow);
+    }
+    await this.closeClients();
+  }
+
+  private async closeClients(): Promise<void> {
+    await this.results?.disconnect().catch(() => {});
+    await this.out.producer?.disconnect().catch(() => {});
+    await this.model?.close().catch(() => {});
+    await this.store?.close().catch(() => {});
+    const embedded = this.handles.services?.kafka?.connection.broker;
+    if (embedded) {
+      const s = embedded.stats();
+      this.brokerStats = {
+        recordsProduced: s.recordsProduced,
+        storedBytes: s.storedBytes,
+        internalErrors: s.internalErrors,
+      };
+    } else this.brokerStats = undefined;
+    await this.handles.services?.close();
+    this.results = undefined;
+    this.out.producer = undefined;
+  }
+
+  services(): Record<string, ServiceInfo> {
+    return this.serviceInfo;
+  }
+
+  extra(): Record<string, unknown> {
+    return {
+      accounting: this.accounting ?? this.ledger.snapshot(),
+      processors: this.processorStats,
+      ...(this.modelStopped ? { faults: { modelServerStopped: true } } : {}),
+      ...(this.brokerStats ? { broker: this.brokerStats } : {}),
+      ...(this.autoscaler ? { autoscale: this.autoscaler.log } : {}),
+      ...(this.drift ? { driftLoop: this.drift.report() } : {}),
+    };
+  }
+
+  async stopModelServer(): Promise<void> {
+    const ms = this.handles.services?.modelServer;
+    if (!ms || this.modelStopped) return;
+    if (ms.mode === 'external')
+      throw new PipelabError('INVALID_SCENARIO', 'cannot stop an external model server', {
+        hint: 'stopModelServer() stops a model server pipelab runs (embedded, local or container)',
+      });
+    this.modelStopped = true;
+    await ms.close();
+    this.metrics?.counter('faults').add(1, this.ctx?.now() ?? 0, { fault: 'model_server_stopped' });
+  }
+
+  async killProcessor(index = 0): Promise<void> {
+    const p = this.handles.processors[index] ?? this.handles.children[index];
+    if (!p) return;
+    await p.kill();
+    this.metrics?.counter('faults').add(1, this.ctx?.now() ?? 0, { fault: 'processor_killed' });
+  }
+
+  /** the scenario's faults, timed on the run's clock from the first iteration */
+  private armFaults(): void {
+    this.faultsArmed = true;
+    const tc = this.ctx as TargetContext;
+    const signal = this.faultAbort.signal;
+    const at = (d: string | undefined, fn: () => Promise<void>): void => {
+      if (d === undefined) return;
+      const ms = parseDuration(d);
+      const sleep = tc.sleep ?? abortableSleep;
+      this.faultTimers.push(
+        sleep(Math.max(0, ms - tc.now()), signal)
+          .then(() => (signal.aborted ? undefined : fn()))
+          .catch(() => {}),
+      );
+    };
+    at(this.c.faults?.stopModelServerAt, () => this.stopModelServer());
+    at(this.c.faults?.killProcessorAt, () => this.killProcessor(0));
+  }
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((r) => {
+    const h = setTimeout(r, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(h);
+        r();
+      },
+      { once: true },
+    );
+  });
+}
