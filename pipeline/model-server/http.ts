@@ -1,0 +1,115 @@
+/**
+ * The model server's HTTP surface: POST /predict (body limit, JSON and schema checks with the
+ * failing field named), GET /healthz (versions, routes, breaker states), GET /metrics
+ * (Prometheus). Every answer is counted by route and status.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { BREAKER_STATE_VALUE } from './breaker.ts';
+import type { ServerMetrics } from './metrics.ts';
+import type { ModelPool } from './pool.ts';
+import { parsePredictBody, type ValidationIssue } from './validate.ts';
+
+export interface HttpOptions {
+  bodyLimitBytes: number;
+  batchSize: number;
+  maxWaitMs: number;
+}
+
+export function modelServerHandler(pool: ModelPool, metrics: ServerMetrics, o: HttpOptions): RequestListener {
+  const send = (res: ServerResponse, status: number, body: unknown, route: string, type = 'application/json') => {
+    metrics.requests.inc({ route, status: String(status) });
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const error = (
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    route: string,
+    issues: ValidationIssue[] = [],
+  ) => send(res, status, { error: { code, message, issues } }, route);
+
+  const handlePredict = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await readBody(req, o.bodyLimitBytes);
+    if (typeof body === 'string') return error(res, 413, 'BODY_TOO_LARGE', body, '/predict');
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      return error(res, 400, 'INVALID_JSON', `body is not valid JSON: ${(e as Error).message}`, '/predict');
+    }
+    const parsed = parsePredictBody(json);
+    if (!parsed.ok) {
+      const first = parsed.issues[0]!;
+      const more = parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : '';
+      return error(
+        res,
+        400,
+        'INVALID_INPUT',
+        `invalid ${first.path}: ${first.message}${more}`,
+        '/predict',
+        parsed.issues,
+      );
+    }
+    const end = metrics.requestSeconds.startTimer();
+    const predictions = await pool.predict(parsed.instances);
+    end();
+    send(res, 200, { predictions }, '/predict');
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, path: string | undefined) => {
+    if (path === '/predict') {
+      if (req.method !== 'POST') return error(res, 405, 'METHOD_NOT_ALLOWED', 'use POST /predict', '/predict');
+      return handlePredict(req, res);
+    }
+    if (path === '/healthz') {
+      const states = Object.fromEntries([...pool.breakers].map(([v, b]) => [v, b.state]));
+      const { versions, routes } = pool;
+      const health = {
+        status: 'ok',
+        versions,
+        routes,
+        breakers: states,
+        batchSize: o.batchSize,
+        maxWaitMs: o.maxWaitMs,
+      };
+      return send(res, 200, health, '/healthz');
+    }
+    if (path === '/metrics') {
+      for (const [v, b] of pool.breakers) metrics.breakerState.set({ version: v }, BREAKER_STATE_VALUE[b.state]);
+      return send(res, 200, await metrics.registry.metrics(), '/metrics', metrics.registry.contentType);
+    }
+    const have = '(have POST /predict, GET /healthz, GET /metrics)';
+    return error(res, 404, 'NOT_FOUND', `no route ${req.method} ${path} ${have}`, 'other');
+  };
+
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    route(req, res, path).catch((e) => {
+      if (!res.headersSent) error(res, 500, 'INTERNAL', (e as Error).message, 'other');
+      else res.destroy();
+    });
+  };
+}
+
+/** the request body, or the 413 message when it exceeds the limit (declared or streamed) */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | string> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limit) {
+    req.resume();
+    return `request body of ${declared} bytes exceeds the limit of ${limit} bytes`;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > limit) {
+      req.resume();
+      return `request body exceeds the limit of ${limit} bytes`;
+    }
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks);
+}
