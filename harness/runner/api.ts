@@ -33,4 +33,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** called about once a second */
   onProgress?: (p: Progress) => void;
+  /** simulation scenarios: called after each simulated second (t = simulated ms since the start) */
+  onSimulatedTick?: (tMs: number) => void;
+  /** the scenario's file, recorded in summary.scenario.file (a Scenario from loadScenario carries its own) */
+  file?: string;
 }

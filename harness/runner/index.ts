@@ -8,17 +8,9 @@
 import { Rng } from '../../generators/rng.ts';
 import { RealClock, type Clock } from '../executors/clock.ts';
 import { EXIT_CODES } from '../../errors.ts';
-import { runExecutor } from '../executors/index.ts';
-import { newLiveStats, type LiveStats } from '../executors/types.ts';
-import { createRegistry } from '../metrics/index.ts';
+import { createRegistry, type Registry } from '../metrics/index.ts';
 import { startSystemSampler } from '../metrics/system.ts';
-import {
-  SUMMARY_SCHEMA,
-  type ExecutorResult,
-  type RunSummary,
-  type ServiceInfo,
-  type ThresholdResult,
-} from '../../results/types.ts';
+import { SUMMARY_SCHEMA, type ExecutorResult, type RunSummary, type ServiceInfo } from '../../results/types.ts';
 import {
   configOf,
   planScenario,
@@ -28,10 +20,14 @@ import {
   type Scenario,
 } from '../scenario/load.ts';
 import type { ScenarioInput } from '../scenario/schema.ts';
-import type { HttpTarget } from '../targets/http.ts';
+import { isSimulationScenario, runSimulation, validateSimulation, type SimulationScenario } from '../sim/scenario.ts';
+import type { CompiledThresholds } from '../thresholds/api.ts';
+import type { Target, TargetContext } from '../targets/api.ts';
 import { createTarget } from '../targets/index.ts';
 import { version } from '../../results/version.ts';
-import type { Progress, RunOptions } from './api.ts';
+import type { RunOptions } from './api.ts';
+import { startExecutors } from './executors.ts';
+import { superviseRun } from './ticks.ts';
 
 export type { Progress, RunOptions, ScenarioOverrides } from './api.ts';
 
@@ -46,14 +42,21 @@ function isScenario(x: Scenario | ScenarioInput): x is Scenario {
   return typeof (x as Scenario).warmupMs === 'number' && typeof (x as Scenario).overrides === 'object';
 }
 
-export async function runScenario(input: Scenario | ScenarioInput, options: RunnerOptions = {}): Promise<RunSummary> {
+/**
+ * Run a scenario: a live one (defineScenario, loadScenario) against its target, or a simulated
+ * one (defineSimulation) through the discrete-event model. Both return the same RunSummary shape
+ * and the CLI's `pipelab run` goes through here for both.
+ */
+export async function runScenario(
+  input: Scenario | ScenarioInput | SimulationScenario,
+  options: RunnerOptions = {},
+): Promise<RunSummary> {
+  if (isSimulationScenario(input)) return runSimulated(input, options);
   const scenario = isScenario(input)
     ? applyOverrides(input, options.overrides ?? {})
-    : validateScenario(input, options.overrides);
-  const plan = planScenario(scenario);
+    : validateScenario(input as ScenarioInput, options.overrides);
   const thresholds = thresholdsOf(scenario);
   const clock = options.clock ?? new RealClock();
-  const tickMs = options.tickMs ?? 1000;
   const registry = createRegistry({ warmupMs: scenario.warmupMs });
   registry.setWarmup(scenario.warmupMs);
   registry.retainWindow(1);
@@ -68,11 +71,10 @@ export async function runScenario(input: Scenario | ScenarioInput, options: Runn
   };
 
   const target = createTarget(scenario.target);
-  const rng = new Rng(scenario.seed);
-  const targetCtx = {
+  const targetCtx: TargetContext = {
     metrics: registry,
     now: () => clock.now(),
-    rng,
+    rng: new Rng(scenario.seed),
     signal: stop.signal,
     tags: scenario.tags,
     sleep: (ms: number, signal?: AbortSignal) => clock.delay(ms, signal),
@@ -92,148 +94,46 @@ export async function runScenario(input: Scenario | ScenarioInput, options: Runn
   try {
     if (options.signal?.aborted) onSignal();
     options.signal?.addEventListener('abort', onSignal, { once: true });
-
-    let seq = 0;
-    const nextIteration = (): number => seq++;
-    const lives: LiveStats[] = [];
-    const results: ExecutorResult[] = [];
-    const running = Object.entries(scenario.executors).map(async ([name, config], idx) => {
-      const p = plan.executors[idx]!;
-      const live = newLiveStats();
-      lives.push(live);
-      const tags = { ...scenario.tags, ...(config.tags ?? {}), executor: name };
-      const empty: ExecutorResult = {
-        name,
-        type: config.executor,
-        scheduled: 0,
-        completed: 0,
-        dropped: 0,
-        maxSchedulerLagMs: 0,
-      };
-      if (p.startMs > clock.now()) await clock.sleepUntil(p.startMs, stop.signal);
-      if (stop.signal.aborted) return void results.push(empty);
-      try {
-        const drive = (target as HttpTarget).drive;
-        if (drive && config.executor === 'constant-vus') {
-          live.vus = config.vus ?? 1;
-          const r = await drive({
-            connections: live.vus,
-            durationMs: p.durationMs,
-            ctx: targetCtx,
-            tags,
-            signal: stop.signal,
-          });
-          live.vus = 0;
-          results.push({ ...empty, scheduled: r.requests, completed: r.requests });
-        } else {
-          results.push(
-            await runExecutor({
-              name,
-              config,
-              clock,
-              target,
-              metrics: registry,
-              tags,
-              signal: stop.signal,
-              nextIteration,
-              live,
-            }),
-          );
-        }
-      } catch (e) {
-        abort('error', `executor ${name} failed: ${(e as Error)?.message ?? e}`);
-        results.push(empty);
-      }
+    const plan = planScenario(scenario);
+    const run = startExecutors({
+      scenario,
+      plan,
+      clock,
+      target,
+      targetCtx,
+      registry,
+      stop: stop.signal,
+      abort: (reason) => abort('error', reason),
     });
-    let done = false;
-    const all = Promise.all(running).then(() => {
-      done = true;
+    const endMs = await superviseRun({
+      scenario,
+      plan,
+      clock,
+      tickMs: options.tickMs ?? 1000,
+      registry,
+      thresholds,
+      lives: run.lives,
+      all: run.all,
+      stop: stop.signal,
+      abortByThreshold: (reason) => abort('threshold', reason),
+      onProgress: options.onProgress,
     });
-
-    // once a second: the vus gauge, threshold checks (abortOnFail), progress
-    const vusGauge = registry.gauge('vus');
-    let lastIterations = 0;
-    let lastTick = 0;
-    const sum = (k: keyof LiveStats): number => lives.reduce((a, l) => a + l[k], 0);
-    vusGauge.set(0, 0);
-    while (!done) {
-      const wake = new AbortController();
-      await Promise.race([clock.sleepUntil(lastTick + tickMs, wake.signal), all]);
-      wake.abort();
-      if (done) break;
-      const now = clock.now();
-      vusGauge.set(sum('vus'), now);
-      if (!stop.signal.aborted) {
-        const failed = thresholds.check(registry, now);
-        if (failed) abort('threshold', `threshold ${failed.metric}: ${failed.expression} failed (abortOnFail)`);
-      }
-      if (options.onProgress) {
-        const iterations = sum('iterations');
-        const win = registry.window('latency', now, 1);
-        const progress: Progress = {
-          phase:
-            stop.signal.aborted || now >= plan.totalMs ? 'stopping' : now < scenario.warmupMs ? 'warmup' : 'steady',
-          elapsedMs: now,
-          totalMs: plan.totalMs,
-          iterations,
-          errors: sum('errors'),
-          ratePerSec: ((iterations - lastIterations) * 1000) / Math.max(1, now - lastTick),
-          p99Ms: win && win.type === 'trend' ? win.p99 : 0,
-          vus: sum('vus'),
-          dropped: sum('dropped'),
-        };
-        lastIterations = iterations;
-        options.onProgress(progress);
-      }
-      lastTick = now;
-    }
     options.signal?.removeEventListener('abort', onSignal);
-    const endMs = clock.now();
-    vusGauge.set(0, endMs);
-
-    let teardownError: string | undefined;
-    try {
-      tornDown = true;
-      await target.teardown();
-    } catch (e) {
-      teardownError = (e as Error)?.message ?? String(e);
-    }
-    const services: Record<string, ServiceInfo> = { ...target.services() };
-    const extra = { ...(target.extra?.() ?? {}), ...(teardownError ? { teardownError } : {}) };
-
+    tornDown = true;
+    const ended = await endTarget(target);
     // the sampler records gauges into the registry: stop it before the figures are read and the registry closed
     const systemSummary = system.stop();
-    const metrics = registry.snapshot(endMs);
-    const timeseries = registry.timeseries(endMs);
-    const thresholdResults: ThresholdResult[] = thresholds.final(registry, endMs);
-    registry.close();
-    const order = Object.keys(scenario.executors);
-    results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-
-    return {
-      schema: SUMMARY_SCHEMA,
-      harness: { name: 'pipelab', version, node: process.version },
-      scenario: {
-        name: scenario.name,
-        ...(scenario.file !== undefined ? { file: scenario.file } : {}),
-        ...(scenario.description !== undefined ? { description: scenario.description } : {}),
-        tags: scenario.tags,
-      },
-      seed: scenario.seed,
-      config: configOf(scenario),
-      services,
-      startedAt: new Date(startedAtEpoch).toISOString(),
-      endedAt: new Date(startedAtEpoch + endMs).toISOString(),
-      durationMs: endMs,
-      warmupMs: scenario.warmupMs,
-      ...(aborted ? { aborted } : {}),
-      metrics,
-      timeseries: { intervalMs: 1000, points: timeseries },
-      thresholds: thresholdResults,
-      executors: results,
+    return summaryOf({
+      scenario,
+      registry,
+      thresholds,
+      endMs,
+      startedAtEpoch,
+      aborted,
       system: systemSummary,
-      ...(Object.keys(extra).length ? { extra } : {}),
-    };
+      results: run.results,
+      ...ended,
+    });
   } finally {
     // both idempotent: on an unexpected error nothing keeps running or holding WASM memory
     system.stop();
@@ -242,6 +142,84 @@ export async function runScenario(input: Scenario | ScenarioInput, options: Runn
     stop.abort();
     if (!tornDown) await target.teardown().catch(() => undefined);
   }
+}
+
+/** teardown (its error is reported in extra.teardownError, not thrown), then what the target reports */
+async function endTarget(
+  target: Target,
+): Promise<{ services: Record<string, ServiceInfo>; extra: Record<string, unknown> }> {
+  let teardownError: string | undefined;
+  try {
+    await target.teardown();
+  } catch (e) {
+    teardownError = (e as Error)?.message ?? String(e);
+  }
+  const services: Record<string, ServiceInfo> = { ...target.services() };
+  const extra = { ...(target.extra?.() ?? {}), ...(teardownError ? { teardownError } : {}) };
+  return { services, extra };
+}
+
+interface SummaryParts {
+  scenario: Scenario;
+  registry: Registry;
+  thresholds: CompiledThresholds;
+  endMs: number;
+  startedAtEpoch: number;
+  aborted: RunSummary['aborted'];
+  system: RunSummary['system'];
+  results: ExecutorResult[];
+  services: Record<string, ServiceInfo>;
+  extra: Record<string, unknown>;
+}
+
+/** reads the registry's figures and closes it */
+function summaryOf(p: SummaryParts): RunSummary {
+  const { scenario, registry, endMs, startedAtEpoch, aborted, extra } = p;
+  const metrics = registry.snapshot(endMs);
+  const timeseries = registry.timeseries(endMs);
+  const thresholdResults = p.thresholds.final(registry, endMs);
+  registry.close();
+  const order = Object.keys(scenario.executors);
+  const results = [...p.results].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  return {
+    schema: SUMMARY_SCHEMA,
+    harness: { name: 'pipelab', version, node: process.version },
+    scenario: {
+      name: scenario.name,
+      ...(scenario.file !== undefined ? { file: scenario.file } : {}),
+      ...(scenario.description !== undefined ? { description: scenario.description } : {}),
+      tags: scenario.tags,
+    },
+    seed: scenario.seed,
+    config: configOf(scenario),
+    services: p.services,
+    startedAt: new Date(startedAtEpoch).toISOString(),
+    endedAt: new Date(startedAtEpoch + endMs).toISOString(),
+    durationMs: endMs,
+    warmupMs: scenario.warmupMs,
+    ...(aborted ? { aborted } : {}),
+    metrics,
+    timeseries: { intervalMs: 1000, points: timeseries },
+    thresholds: thresholdResults,
+    executors: results,
+    system: p.system,
+    ...(Object.keys(extra).length ? { extra } : {}),
+  };
+}
+
+/**
+ * A simulation scenario: validated (overrides applied), simulated with its thresholds on the
+ * simulated registry, costed. Starts now on the wall clock; the figures depend only on the seed.
+ */
+function runSimulated(input: SimulationScenario, options: RunnerOptions): RunSummary {
+  const overrides = options.overrides ?? {};
+  const scenario = validateSimulation(input, overrides, options.file);
+  return runSimulation(scenario, {
+    overrides,
+    ...(options.file !== undefined ? { file: options.file } : {}),
+    startedAt: new Date().toISOString(),
+    onTick: options.onSimulatedTick,
+  });
 }
 
 /** k6-compatible process exit code for a finished run (EXIT_CODES) */

@@ -59,7 +59,6 @@ async function runSimulationCommand(
   opts: RunOptions,
   overrides: ScenarioOverrides,
   scenario: SimulationScenario,
-  sim: typeof import('../../sim/scenario.ts'),
 ): Promise<number> {
   if (opts.report && opts.out) prepareOutputDir('--out', opts.out);
   const stderr = process.stderr;
@@ -70,11 +69,11 @@ async function runSimulationCommand(
       `simulating ${scenario.name}: ${formatDuration(total)} of simulated time (seed ${scenario.seed ?? 1})\n`,
     );
   const wall = performance.now();
-  const summary = sim.runSimulation(scenario, {
+  // through runScenario, as notebooks and scripts run it: one path for both kinds of scenario
+  const summary = await runScenario(scenario, {
     file,
     overrides,
-    startedAt: new Date().toISOString(),
-    onTick: opts.quiet
+    onSimulatedTick: opts.quiet
       ? undefined
       : (t) => {
           if (t < (nextTenth * total) / 10) return;
@@ -104,7 +103,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
   // default export says whether it is a live scenario or a simulation (defineSimulation)
   const sim = await import('../../sim/scenario.ts');
   const loaded = await sim.loadAnyScenario(file, overrides);
-  if (loaded.kind === 'simulation') return runSimulationCommand(file, opts, overrides, loaded.scenario, sim);
+  if (loaded.kind === 'simulation') return runSimulationCommand(file, opts, overrides, loaded.scenario);
   const scenario = loaded.scenario;
   if (opts.report && opts.out) prepareOutputDir('--out', opts.out);
 

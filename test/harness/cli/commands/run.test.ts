@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exitCodeFor, runScenario } from '../../../../harness/runner/index.ts';
+import { loadAnyScenario, type SimulationScenario } from '../../../../harness/sim/scenario.ts';
 
 const root = new URL('../../../..', import.meta.url).pathname;
 const bin = join(root, 'bin', 'pipelab.js');
@@ -48,6 +50,22 @@ test('pipelab run on the spike scenario writes every standard report file plus t
   assert.ok(p99.observed['p(99)'] > 500);
   assert.match(r.out, "✗ 'p(99)<500'");
   assert.match(readFileSync(join(spike, 'junit.xml'), 'utf8'), '<failure');
+});
+
+test('runScenario on the same simulation scenario returns the summary the CLI wrote (but for the wall-clock start)', async () => {
+  const loaded = await loadAnyScenario('scenarios/autoscale-spike.ts', { duration: '4m30s' });
+  assert.is(loaded.kind, 'simulation');
+  const ticks: number[] = [];
+  const summary = await runScenario(loaded.scenario as SimulationScenario, {
+    file: 'scenarios/autoscale-spike.ts',
+    overrides: { duration: '4m30s' },
+    onSimulatedTick: (t) => ticks.push(t),
+  });
+  const cliSummary = JSON.parse(readFileSync(join(spike, 'summary.json'), 'utf8'));
+  const wallClock = (x: Record<string, unknown>) => ({ ...x, startedAt: undefined, endedAt: undefined });
+  assert.equal(wallClock(JSON.parse(JSON.stringify(summary))), wallClock(cliSummary));
+  assert.is(ticks.length, 270);
+  assert.is(exitCodeFor(summary), 99);
 });
 
 test("the spike report's scale-out table shows the seed table's delays: 60 s (CPU), 20 s (cache), 30 s (lag), 45 s (model)", () => {
