@@ -47,51 +47,6 @@ const layer = (name, from, allowed, comment) => ({
   to: { path: OURS, pathNot: under(...allowed, 'package.json'), dependencyTypesNot: ['core'] },
 });
 
-// KNOWN VIOLATIONS: imports that break a rule today and are being fixed by another helper of
-// issue 10. Each is reported as a warning (so `npm run lint` passes) under the rule's own name.
-// Remove an entry when its fix lands; the list is empty when the issue is done.
-//   rule: the rule name below; from/to: regexes of the two ends (folders for folder rules).
-const KNOWN = [
-  // split breaks the folder cycles scenario ↔ executors, scenario ↔ runner (and targets → scenario)
-  {
-    rule: 'no-folder-cycles',
-    from: '^harness/(scenario|executors|runner|targets)$',
-    to: '^harness/(scenario|executors|runner|targets)$',
-    owner: 'split',
-  },
-];
-
-const asList = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
-/**
- * Applies KNOWN to a rule: the rule keeps failing on everything except the known (from, to)
- * pairs, and a warning rule of the same name reports exactly those pairs.
- */
-const withKnown = (rule) => {
-  const known = KNOWN.filter((k) => k.rule === rule.name);
-  if (known.length === 0) return [rule];
-  const froms = [...new Set(known.map((k) => k.from))];
-  const knownTo = (from) => known.filter((k) => k.from === from).map((k) => k.to);
-  const comment = (k) => `KNOWN VIOLATION, fixed by helper "${k.owner}" (issue 10). ${rule.comment}`;
-  return [
-    // everyone else
-    { ...rule, from: { ...rule.from, pathNot: [...asList(rule.from.pathNot), ...froms] } },
-    // a known module or folder importing anything but its known target still fails
-    ...froms.map((from) => ({
-      ...rule,
-      from: { ...rule.from, path: from },
-      to: { ...rule.to, pathNot: [...asList(rule.to.pathNot), ...knownTo(from)] },
-    })),
-    ...known.map((k) => ({
-      ...rule,
-      severity: 'warn',
-      comment: comment(k),
-      from: { ...rule.from, path: k.from },
-      to: { ...rule.to, path: k.to },
-    })),
-  ];
-};
-
 const forbidden = [
   layer(
     'errors-imports-nothing',
@@ -240,7 +195,7 @@ const forbidden = [
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
-  forbidden: forbidden.flatMap(withKnown),
+  forbidden,
   options: {
     doNotFollow: { path: ['node_modules'] },
     exclude: { path: ['^dist/', '^coverage/'] },

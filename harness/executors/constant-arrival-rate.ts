@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../../results/duration.ts';
-import { positiveDuration, positiveInt, positiveNumber, strictObject } from '../scenario/fields.ts';
+import { positiveDuration, positiveInt, positiveNumber, strictObject } from '../config/fields.ts';
 import { type ArrivalPlan, runArrivals } from './common.ts';
 import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../../results/duration.ts';
-import { positiveDuration, positiveInt, strictObject } from '../scenario/fields.ts';
+import { positiveDuration, positiveInt, strictObject } from '../config/fields.ts';
 import { runVus, type VuPlan } from './common.ts';
 import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../../results/duration.ts';
-import { duration, nonNegativeNumber, positiveDuration, positiveInt, strictObject } from '../scenario/fields.ts';
+import { duration, nonNegativeNumber, positiveDuration, positiveInt, strictObject } from '../config/fields.ts';
 import { type ArrivalPlan, runArrivals } from './common.ts';
 import { vuBounds } from './constant-arrival-rate.ts';
 import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';

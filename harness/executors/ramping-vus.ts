@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../../results/duration.ts';
-import { duration, nonNegativeInt, strictObject } from '../scenario/fields.ts';
+import { duration, nonNegativeInt, strictObject } from '../config/fields.ts';
 import { runVus, type VuPlan, type VuStep } from './common.ts';
 import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';
 

@@ -7,7 +7,7 @@ import type { Clock } from './clock.ts';
 import type { MetricsRegistry, Tags } from '../metrics/api.ts';
 import type { ExecutorResult } from '../../results/types.ts';
 import type { Target } from '../targets/api.ts';
-import { duration, tags } from '../scenario/fields.ts';
+import { duration, tags } from '../config/fields.ts';
 
 /** options every executor accepts (k6 scenario options) */
 export const commonShape = {

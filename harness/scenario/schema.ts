@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { executors, type ExecutorType } from '../executors/index.ts';
 import { targets } from '../targets/index.ts';
-import { duration, nonEmptyString, strictObject, tags } from './fields.ts';
+import { duration, nonEmptyString, strictObject, tags } from '../config/fields.ts';
 
 const executorSchemas = Object.values(executors).map((e) => e.schema) as unknown as [
   (typeof executors)[ExecutorType]['schema'],

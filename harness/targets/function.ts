@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Rng } from '../../generators/rng.ts';
 import type { MetricsRegistry, Tags } from '../metrics/api.ts';
 import type { ServiceInfo } from '../../results/types.ts';
-import { enumOf, nonEmptyString, nonNegativeNumber, probability, strictObject } from '../scenario/fields.ts';
+import { enumOf, nonEmptyString, nonNegativeNumber, probability, strictObject } from '../config/fields.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';
 
 /** what a scenario's `fn` receives for each iteration */

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { Pool } from 'undici';
 import type { ServiceInfo } from '../../results/types.ts';
-import { enumOf, positiveDuration, positiveInt, strictObject } from '../scenario/fields.ts';
+import { enumOf, positiveDuration, positiveInt, strictObject } from '../config/fields.ts';
 import { parseDuration } from '../../results/duration.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';
 

@@ -20,7 +20,7 @@ import { Hpa } from '../../sim/autoscale/hpa.ts';
 import { KedaKafkaScaler, type KafkaPartitionOffsets } from '../../sim/autoscale/keda.ts';
 import type { ScaleDecision } from '../../sim/autoscale/types.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
-import { duration, enumOf, positiveDuration, positiveInt, strictObject } from '../../scenario/fields.ts';
+import { duration, enumOf, positiveDuration, positiveInt, strictObject } from '../../config/fields.ts';
 import { parseDuration } from '../../../results/duration.ts';
 
 export const autoscaleSchema = strictObject({

@@ -14,7 +14,7 @@ import {
   probability,
   strictObject,
   nonNegativeNumber,
-} from '../../scenario/fields.ts';
+} from '../../config/fields.ts';
 import type { ResolvedServices } from '../../services/index.ts';
 import type { Target } from '../api.ts';
 import type { EventLedger } from './accounting.ts';
