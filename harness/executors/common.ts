@@ -1,6 +1,6 @@
 /**
  * Runtime shared by the executors: recording an iteration, the open-model (arrival-rate)
- * scheduler and the closed-model VU loops. Executor files only plan; they run through here.
+ * scheduler (closed.ts has the closed-model VU loops). Executor files only plan; they run through here.
  */
 import type { CounterMetric, GaugeMetric, RateMetric, Tags, TrendMetric } from '../metrics/api.ts';
 import type { ExecutorResult } from '../../results/types.ts';
@@ -9,13 +9,9 @@ import { setMaxListeners } from 'node:events';
 import type { Clock } from './clock.ts';
 import type { BasePlan, ExecutorContext, LiveStats } from './types.ts';
 
-const FAILED: IterationOutcome = { ok: false };
+export const FAILED: IterationOutcome = { ok: false };
 /** at most this many iterations are started per scheduler wake-up before yielding to completions and I/O */
 const MAX_BATCH = 2048;
-/** closed-model VUs yield to the event loop every this many iterations (a target that never awaits I/O would starve timers) */
-const YIELD_EVERY = 64;
-/** consecutive iterations that took no clock time before a closed-model executor gives up (virtual clock + a target that never sleeps) */
-const MAX_ZERO_TIME_ITERATIONS = 100_000;
 
 /** an AbortController whose signal many in-flight iterations may listen to at once */
 export function sharedController(): AbortController {
@@ -73,7 +69,7 @@ export class Recorder {
 }
 
 /** waits until `busy()` is 0 or `graceMs` has passed; returns how many were still in flight */
-async function drain(
+export async function drain(
   clock: Clock,
   busy: () => number,
   onIdle: (cb: (() => void) | undefined) => void,
@@ -187,176 +183,4 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
   if (interrupted > 0) hard.abort();
   live.busy -= busy;
   return { name: ctx.name, type: plan.type, scheduled: i, completed, dropped, maxSchedulerLagMs: maxLag };
-}
-
-/** VU count over time for the closed model: `vus` VUs from `atMs` (offset from executor start) */
-export interface VuStep {
-  atMs: number;
-  vus: number;
-}
-
-export interface VuPlan extends BasePlan {
-  model: 'closed';
-  /** VU count changes; the first step is at 0 */
-  curve: VuStep[];
-  /** ramping-vus: how long a VU above the target may finish its iteration */
-  gracefulRampDownMs: number;
-  /** per-vu-iterations: iterations each VU runs (undefined: loop until the end) */
-  iterationsPerVu?: number;
-}
-
-/**
- * Closed model (k6 constant-vus, ramping-vus, per-vu-iterations): each VU loops one iteration
- * after another; latency is measured from the iteration's actual start. A slow target slows the
- * load (which is what hides stalls: compare the open model above).
- */
-export async function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promise<ExecutorResult> {
-  const { clock, target, signal } = ctx;
-  const live = ctx.live;
-  const rec = new Recorder(ctx, live);
-  const start = plan.startMs;
-  const end = start + plan.durationMs;
-  const stopAll = sharedController();
-  const onOuter = (): void => stopAll.abort();
-  signal.addEventListener('abort', onOuter, { once: true });
-
-  interface Vu {
-    id: number;
-    running: boolean;
-    /** iteration in flight (-1 none) */
-    current: number;
-    hard: AbortController;
-    loop?: Promise<void>;
-  }
-  const vus: Vu[] = [];
-  let wanted = 0;
-  let busy = 0,
-    started = 0,
-    completed = 0,
-    zeroTime = 0;
-  let failure: unknown;
-  let finished = false;
-  let idleCb: (() => void) | undefined;
-  const interruptedIts = new Set<number>();
-
-  const keepGoing = (vu: Vu, n: number): boolean =>
-    !stopAll.signal.aborted &&
-    vu.id <= wanted &&
-    clock.now() < end &&
-    (plan.iterationsPerVu === undefined || n < plan.iterationsPerVu);
-
-  const loop = async (vu: Vu): Promise<void> => {
-    let n = 0;
-    while (keepGoing(vu, n)) {
-      const t0 = clock.now();
-      const iteration = ctx.nextIteration();
-      vu.current = iteration;
-      busy++;
-      live.busy++;
-      started++;
-      let outcome: IterationOutcome;
-      try {
-        outcome =
-          (await callTarget(target, { vu: vu.id, iteration, intendedStartMs: t0, signal: vu.hard.signal })) ?? FAILED;
-      } catch {
-        outcome = FAILED;
-      }
-      // an interrupted iteration may end after its VU was restarted: leave the new one's state alone
-      if (finished || interruptedIts.has(iteration)) return;
-      vu.current = -1;
-      busy--;
-      live.busy--;
-      completed++;
-      const t1 = clock.now();
-      // on a virtual clock, a target that never sleeps takes no time: the loop would never end
-      if (t1 === t0) {
-        if (++zeroTime > MAX_ZERO_TIME_ITERATIONS) {
-          throw new Error(
-            `${MAX_ZERO_TIME_ITERATIONS} iterations in a row took no time on this clock: with a virtual clock, targets must spend time through ctx.sleep`,
-          );
-        }
-      } else zeroTime = 0;
-      rec.complete(t1 - t0, t1, outcome);
-      n++;
-      if (busy === 0 && idleCb) idleCb();
-      if (n % YIELD_EVERY === 0) await clock.yield();
-    }
-    vu.running = false;
-  };
-
-  const setWanted = (n: number): void => {
-    const now = clock.now();
-    const down = n < wanted;
-    wanted = n;
-    for (let id = 1; id <= n; id++) {
-      let vu = vus[id - 1];
-      if (!vu) {
-        vu = { id, running: false, current: -1, hard: sharedController() };
-        vus.push(vu);
-      }
-      if (!vu.running) {
-        vu.running = true;
-        vu.loop = loop(vu).catch((e: unknown) => {
-          failure ??= e;
-          vu.running = false;
-          stopAll.abort();
-        });
-      }
-    }
-    rec.vus(n, now);
-    if (down && plan.gracefulRampDownMs >= 0) {
-      // VUs above the target finish their iteration; past gracefulRampDown it is interrupted
-      for (const vu of vus.slice(n)) {
-        if (vu.current < 0) continue;
-        const it = vu.current;
-        void clock.sleep(plan.gracefulRampDownMs, stopAll.signal).then(() => {
-          if (vu.current === it && vu.id > wanted && !finished) {
-            interruptedIts.add(it);
-            busy--;
-            live.busy--;
-            vu.current = -1;
-            vu.running = false;
-            vu.hard.abort();
-            vu.hard = sharedController();
-            if (busy === 0 && idleCb) idleCb();
-          }
-        });
-      }
-    }
-  };
-
-  // walk the VU curve
-  for (const step of plan.curve) {
-    const at = start + step.atMs;
-    if (at >= end) break;
-    if (at > clock.now()) await clock.sleepUntil(at, stopAll.signal);
-    if (stopAll.signal.aborted) break;
-    setWanted(step.vus);
-  }
-  // wait for the scheduled part to end (or every VU to run out of iterations)
-  const allDone = (): boolean => vus.every((v) => !v.running);
-  while (!stopAll.signal.aborted && clock.now() < end && !allDone()) {
-    const until = Math.min(end, clock.now() + 1000);
-    const wake = new AbortController();
-    await Promise.race([
-      clock.sleepUntil(until, AbortSignal.any([stopAll.signal, wake.signal])),
-      Promise.all(vus.map((v) => v.loop)),
-    ]);
-    wake.abort(); // drop the sleeper so a virtual clock does not jump ahead to it
-  }
-  stopAll.abort();
-  signal.removeEventListener('abort', onOuter);
-
-  const interrupted = await drain(
-    clock,
-    () => busy,
-    (cb) => (idleCb = cb),
-    plan.gracefulStopMs,
-  );
-  finished = true;
-  if (interrupted > 0) for (const v of vus) v.hard.abort();
-  live.busy -= busy;
-  rec.vus(0, clock.now());
-  if (failure !== undefined) throw failure;
-  return { name: ctx.name, type: plan.type, scheduled: started, completed, dropped: 0, maxSchedulerLagMs: 0 };
 }

@@ -8,31 +8,31 @@ import * as rampingArrivalRate from './ramping-arrival-rate.ts';
 import * as constantVus from './constant-vus.ts';
 import * as rampingVus from './ramping-vus.ts';
 import * as perVuIterations from './per-vu-iterations.ts';
-import type { BasePlan, ExecutorContext } from './types.ts';
+import type { BasePlan, ExecutorContext, ExecutorModule } from './types.ts';
 import type { ExecutorResult } from '../../results/types.ts';
 
+/** checks that a module has the executor contract (type, model, schema, plan, run) */
+const contract = <S extends z.ZodType, P extends BasePlan>(m: ExecutorModule<S, P>) => m;
+
 export const executors = {
-  'constant-arrival-rate': constantArrivalRate,
-  'ramping-arrival-rate': rampingArrivalRate,
-  'constant-vus': constantVus,
-  'ramping-vus': rampingVus,
-  'per-vu-iterations': perVuIterations,
+  'constant-arrival-rate': contract(constantArrivalRate),
+  'ramping-arrival-rate': contract(rampingArrivalRate),
+  'constant-vus': contract(constantVus),
+  'ramping-vus': contract(rampingVus),
+  'per-vu-iterations': contract(perVuIterations),
 } as const;
 
 export type ExecutorType = keyof typeof executors;
 export const EXECUTOR_TYPES = Object.keys(executors) as ExecutorType[];
 
-export type ConstantArrivalRateConfig = z.input<typeof constantArrivalRate.schema>;
-export type RampingArrivalRateConfig = z.input<typeof rampingArrivalRate.schema>;
-export type ConstantVusConfig = z.input<typeof constantVus.schema>;
-export type RampingVusConfig = z.input<typeof rampingVus.schema>;
-export type PerVuIterationsConfig = z.input<typeof perVuIterations.schema>;
+type SchemaOf<K extends ExecutorType> = (typeof executors)[K]['schema'];
+export type ConstantArrivalRateConfig = z.input<SchemaOf<'constant-arrival-rate'>>;
+export type RampingArrivalRateConfig = z.input<SchemaOf<'ramping-arrival-rate'>>;
+export type ConstantVusConfig = z.input<SchemaOf<'constant-vus'>>;
+export type RampingVusConfig = z.input<SchemaOf<'ramping-vus'>>;
+export type PerVuIterationsConfig = z.input<SchemaOf<'per-vu-iterations'>>;
 
 export type ExecutorConfig = z.output<(typeof executors)[ExecutorType]['schema']>;
-
-export function isExecutorType(t: unknown): t is ExecutorType {
-  return typeof t === 'string' && Object.hasOwn(executors, t);
-}
 
 /** plan any validated executor config */
 export function planExecutor(c: ExecutorConfig): BasePlan {
@@ -48,5 +48,6 @@ export function runExecutor(ctx: ExecutorContext<ExecutorConfig>): Promise<Execu
 }
 
 export { VirtualClock, RealClock, type Clock } from './clock.ts';
-export type { ExecutorContext, BasePlan, LiveStats } from './types.ts';
-export type { ArrivalPlan, VuPlan, VuStep } from './common.ts';
+export type { ExecutorContext, BasePlan } from './types.ts';
+export type { ArrivalPlan } from './common.ts';
+export type { VuPlan } from './closed.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../../results/duration.ts';
 import { positiveDuration, positiveInt, strictObject } from '../config/fields.ts';
-import { runVus, type VuPlan } from './common.ts';
+import { runVus, type VuPlan } from './closed.ts';
 import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';
 
 export const type = 'per-vu-iterations';

@@ -14,7 +14,7 @@ import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';
 export const type = 'ramping-arrival-rate';
 export const model = 'open';
 
-export const rateStage = strictObject({ target: nonNegativeNumber(), duration: duration() });
+const rateStage = strictObject({ target: nonNegativeNumber(), duration: duration() });
 
 export const schema = strictObject({
   executor: z.literal(type),
@@ -34,7 +34,7 @@ export const schema = strictObject({
 export type Config = z.output<typeof schema>;
 
 /** one stage in per-ms rates, with the cumulative iteration count at its start */
-export interface RateSegment {
+interface RateSegment {
   startMs: number;
   durationMs: number;
   /** iterations per second at the start and end of the segment */

@@ -7,13 +7,13 @@
 import { z } from 'zod';
 import { parseDuration } from '../../results/duration.ts';
 import { duration, nonNegativeInt, strictObject } from '../config/fields.ts';
-import { runVus, type VuPlan, type VuStep } from './common.ts';
+import { runVus, type VuPlan, type VuStep } from './closed.ts';
 import { COMMON_DEFAULTS, commonShape, type ExecutorContext } from './types.ts';
 
 export const type = 'ramping-vus';
 export const model = 'closed';
 
-export const vuStage = strictObject({ target: nonNegativeInt(), duration: duration() });
+const vuStage = strictObject({ target: nonNegativeInt(), duration: duration() });
 
 export const schema = strictObject({
   executor: z.literal(type),

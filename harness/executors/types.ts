@@ -2,7 +2,7 @@
  * What every executor module exports (k6's split: a validated config that can *plan* without
  * running, and a runtime): `type`, `model`, its zod `schema`, a pure `plan(config)` and `run(ctx)`.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Clock } from './clock.ts';
 import type { MetricsRegistry, Tags } from '../metrics/api.ts';
 import type { ExecutorResult } from '../../results/types.ts';

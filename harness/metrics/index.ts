@@ -4,6 +4,6 @@
  */
 export { createRegistry, subMetricKey } from './registry.ts';
 export type { Registry, RegistryOptions } from './registry.ts';
-export { startSystemSampler, emptySystemSummary } from './system.ts';
-export type { SystemSampler, SystemSamplerOptions, SystemPoint, SystemSummary } from './system.ts';
+export { startSystemSampler } from './system.ts';
+export type { SystemSampler, SystemPoint } from './system.ts';
 export type * from './api.ts';

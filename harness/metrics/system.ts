@@ -11,7 +11,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { RunSummary } from '../../results/types.ts';
 import type { MetricsRegistry } from './api.ts';
 
-export type SystemSummary = RunSummary['system'];
+type SystemSummary = RunSummary['system'];
 
 export interface SystemPoint {
   /** ms since the sampler started (or the nowMs given to sample) */

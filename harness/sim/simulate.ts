@@ -12,6 +12,7 @@ import { recoveryOf, sloViolationMinutes } from '../../results/slo.ts';
 import { version } from '../../results/version.ts';
 import { resolveConfig, type PipelineSimConfig, type ResolvedConfig } from './config.ts';
 import { runModel, type ModelOutput } from './model/index.ts';
+import { emptySystemSummary } from '../metrics/system.ts';
 import type { CompiledThresholds } from '../thresholds/api.ts';
 import type { CostBreakdown } from './cost/cost.ts';
 
@@ -165,12 +166,7 @@ export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}):
       },
     ],
     // not measured for simulated runs (they would make the output depend on the machine)
-    system: {
-      cpuPercent: { mean: 0, max: 0 },
-      rssMb: { mean: 0, max: 0 },
-      heapUsedMb: { mean: 0, max: 0 },
-      eventLoopDelayMs: { p50: 0, p99: 0, max: 0 },
-    },
+    system: emptySystemSummary(),
     extra: { sim: extra },
   };
 }

@@ -26,7 +26,7 @@ export interface FunctionIterationContext extends IterationContext {
 }
 export type FunctionTargetFn = (ctx: FunctionIterationContext) => unknown;
 
-export const BUILTINS = ['noop', 'sleep'] as const;
+const BUILTINS = ['noop', 'sleep'] as const;
 
 export const schema = strictObject({
   type: z.literal('function'),

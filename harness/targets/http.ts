@@ -16,7 +16,7 @@ import { parseDuration } from '../../results/duration.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';
 
 /** every default of the http target, in one place */
-export const DEFAULTS = {
+const DEFAULTS = {
   engine: 'undici',
   connections: 100,
   pipelining: 1,
@@ -24,8 +24,8 @@ export const DEFAULTS = {
   keepAliveTimeoutMs: 30_000,
 } as const;
 
-export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-export const ENGINES = ['undici', 'autocannon'] as const;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const ENGINES = ['undici', 'autocannon'] as const;
 
 export const schema = strictObject({
   type: z.literal('http'),
@@ -62,7 +62,7 @@ function requestBody(c: Config): { body?: string; headers: Record<string, string
   return { body: JSON.stringify(c.body), headers };
 }
 
-export interface AutocannonDrive {
+interface AutocannonDrive {
   /** how many connections (the executor's vus) */
   connections: number;
   durationMs: number;

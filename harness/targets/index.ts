@@ -20,13 +20,7 @@ export type TargetConfig = z.output<(typeof targets)[TargetType]['schema']>;
 export type FunctionTargetConfig = z.input<typeof fn.schema>;
 export type HttpTargetConfig = z.input<typeof http.schema>;
 export type PipelineTargetConfig = z.input<typeof pipeline.schema>;
-export type { PipelineTarget } from './pipeline/index.ts';
 export type { FunctionIterationContext, FunctionTargetFn } from './function.ts';
-export type { HttpTarget } from './http.ts';
-
-export function isTargetType(t: unknown): t is TargetType {
-  return typeof t === 'string' && Object.hasOwn(targets, t);
-}
 
 export function createTarget(c: TargetConfig): Target {
   switch (c.type) {
