@@ -42,7 +42,7 @@ export function latencyOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): 
   const values: { t: number; percentile: string; ms: number }[] = [];
   for (const p of summary.timeseries.points) {
     const v = field(p, metric);
-    if (!v || !v.count) continue;
+    if (!v?.count) continue;
     for (const k of ['p50', 'p90', 'p99'] as const)
       if (v[k] !== undefined) values.push({ t: sec(p), percentile: k, ms: v[k]! });
   }

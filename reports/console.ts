@@ -39,7 +39,10 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions =
     out.push(c.bold('  THRESHOLDS'), '');
     let last = '';
     for (const t of s.thresholds) {
-      if (t.metric !== last) out.push(`    ${t.metric}`), (last = t.metric);
+      if (t.metric !== last) {
+        out.push(`    ${t.metric}`);
+        last = t.metric;
+      }
       const mark = t.ok ? c.green('✓') : c.red('✗');
       const extra = t.failedWindow
         ? `  (first failing window ${fmtMs(t.failedWindow[0])}–${fmtMs(t.failedWindow[1])})`

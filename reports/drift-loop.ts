@@ -50,7 +50,7 @@ const auc = (x: number | null | undefined) =>
 export function driftLoopRows(summary: RunSummary): [string, string, string, string][] {
   const d = driftLoopData(summary);
   if (!d) return [];
-  return d.timeline.map((e) => [(e.t / 1000).toFixed(2) + ' s', e.kind, e.version ?? '', e.detail]);
+  return d.timeline.map((e) => [`${(e.t / 1000).toFixed(2)} s`, e.kind, e.version ?? '', e.detail]);
 }
 
 /** headline: detection delay and AUC before / after */

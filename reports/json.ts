@@ -46,5 +46,5 @@ function sortKeys(v: unknown, order: string[]): unknown {
 
 /** summary.json text (2-space indent, trailing newline) */
 export function formatJson(summary: RunSummary): string {
-  return JSON.stringify(sortKeys(summary, TOP_ORDER), null, 2) + '\n';
+  return `${JSON.stringify(sortKeys(summary, TOP_ORDER), null, 2)}\n`;
 }

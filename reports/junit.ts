@@ -10,7 +10,7 @@ import { fmtObserved } from './format.ts';
 export function xmlEscape(s: string): string {
   return (
     s
-      // eslint-disable-next-line no-control-regex
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML 1.0 forbids, removed on purpose
       .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
@@ -44,7 +44,7 @@ export function formatJunit(summary: RunSummary): string {
   for (const t of summary.thresholds) {
     const name = `${t.metric}: ${t.expression}`;
     const observed = fmtObserved(t.metric, t.observed, summary);
-    const head = `    <testcase classname="${a(suite + '.thresholds')}" name="${a(name)}" time="0">`;
+    const head = `    <testcase classname="${a(`${suite}.thresholds`)}" name="${a(name)}" time="0">`;
     if (t.ok) {
       lines.push(`${head}`, `      <system-out>${a(`observed ${observed}`)}</system-out>`, '    </testcase>');
       continue;

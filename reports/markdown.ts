@@ -141,7 +141,7 @@ export function formatMarkdown(summary: RunSummary): string {
     '',
   );
 
-  const errs = s.metrics['errors'];
+  const errs = s.metrics.errors;
   if (errs?.type === 'rate') out.push(`Errors: ${fmtPct(errs.rate)} of iterations (${fmtNum(errs.passes)}).`, '');
   out.push('To repeat this run: the exact resolved config is `config` in summary.json, with the seed above.', '');
   return out.join('\n');

@@ -181,7 +181,7 @@ const fmtValue = (v: number | null | undefined): string =>
       ? Math.round(v).toLocaleString('en-US')
       : Number(v.toPrecision(3)).toString();
 const money = (c: string, v: number | null | undefined, d = 2) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${c === 'USD' ? '$' : c + ' '}${v.toFixed(d)}`;
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${c === 'USD' ? '$' : `${c} `}${v.toFixed(d)}`;
 
 /** the headline rows: [label, value] */
 function simHeadline(d: SimReportData): [string, string][] {

@@ -49,7 +49,7 @@ export function newHistogram(build: HdrBuild = 'js'): Histogram {
 /** ms (float) → integer µs within the histogram range */
 export function toMicros(valueMs: number): number {
   const us = Math.round(valueMs * 1000);
-  return us < 0 ? 0 : us > HDR_MAX_US ? HDR_MAX_US : us;
+  return us < 0 ? 0 : Math.min(us, HDR_MAX_US);
 }
 
 export function encodeHistogram(h: Histogram): string {

@@ -139,7 +139,7 @@ export class VirtualClock implements Clock {
       return;
     }
     let s = this.heap.pop();
-    while (s && s.done) s = this.heap.pop();
+    while (s?.done) s = this.heap.pop();
     if (!s) {
       this.pumping = false;
       return;

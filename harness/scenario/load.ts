@@ -54,7 +54,7 @@ export function defineScenario(input: ScenarioInput): ScenarioInput {
   return input;
 }
 
-const pointer = (path: readonly PropertyKey[]): string => '/' + path.map(String).join('/');
+const pointer = (path: readonly PropertyKey[]): string => `/${path.map(String).join('/')}`;
 
 interface Collected {
   issues: Issue[];

@@ -120,7 +120,7 @@ function unitSeconds(u: string | undefined): number {
 /** p50/p99/mean of e2e_latency and decided events/s of a live pipeline run */
 export function measuredFigures(summary: RunSummary): MeasuredFigures {
   const e2e = summary.metrics.e2e_latency as TrendData | undefined;
-  if (!e2e || e2e.type !== 'trend' || !e2e.count) throw notPipeline(summary, 'it has no e2e_latency samples');
+  if (e2e?.type !== 'trend' || !e2e.count) throw notPipeline(summary, 'it has no e2e_latency samples');
   const decisions = summary.metrics.decisions as CounterData | undefined;
   const dead = summary.metrics.dead_letters as CounterData | undefined;
   return {
@@ -174,7 +174,7 @@ export function calibrate(summary: RunSummary, options: CalibrateOptions = {}): 
     throw notPipeline(summary, 'it is a simulated run');
   const cfg = summary.config as { target?: LiveTarget } | undefined;
   const t = cfg?.target;
-  if (!t || t.type !== 'pipeline')
+  if (t?.type !== 'pipeline')
     throw notPipeline(summary, `its target is ${t?.type ? `"${t.type}"` : 'missing'}, not "pipeline"`);
   const processors = t.processors ?? 1;
   if (processors < 1)

@@ -126,7 +126,7 @@ export function empiricalFromSummary(
   metric: string,
 ): ServiceTimeSpec {
   const m = summary.metrics[metric];
-  if (!m || m.type !== 'trend' || !m.hdr || !m.count) {
+  if (m?.type !== 'trend' || !m.hdr || !m.count) {
     const trends = Object.entries(summary.metrics)
       .filter(([, v]) => v.type === 'trend' && v.count)
       .map(([k]) => k);

@@ -272,7 +272,7 @@ function costIssues(cost: unknown, cat: Catalogue): Issue[] {
     } catch (e) {
       issues.push({
         path: `/cost/${g}`,
-        message: (e as Error).message + ` (known: ${Object.keys(cat.instances).join(', ')})`,
+        message: `${(e as Error).message} (known: ${Object.keys(cat.instances).join(', ')})`,
       });
     }
   }

@@ -14,6 +14,7 @@ import type { ServiceInfo } from '../../results/types.ts';
 import { enumOf, positiveDuration, positiveInt, strictObject } from '../config/fields.ts';
 import { parseDuration } from '../../results/duration.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';
+import { driveAutocannon, type AutocannonDrive } from './http-autocannon.ts';
 
 /** every default of the http target, in one place */
 const DEFAULTS = {
@@ -49,7 +50,10 @@ export type Config = z.output<typeof schema>;
 const tagCache = new Map<number, { status: string }>();
 function statusTags(code: number): { status: string } {
   let t = tagCache.get(code);
-  if (!t) tagCache.set(code, (t = { status: String(code) }));
+  if (!t) {
+    t = { status: String(code) };
+    tagCache.set(code, t);
+  }
   return t;
 }
 
@@ -60,16 +64,6 @@ function requestBody(c: Config): { body?: string; headers: Record<string, string
   if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
     headers['content-type'] = 'application/json';
   return { body: JSON.stringify(c.body), headers };
-}
-
-interface AutocannonDrive {
-  /** how many connections (the executor's vus) */
-  connections: number;
-  durationMs: number;
-  ctx: TargetContext;
-  /** tags for the samples (scenario + executor) */
-  tags: Readonly<Record<string, string>>;
-  signal: AbortSignal;
 }
 
 export interface HttpTarget extends Target {
@@ -129,77 +123,15 @@ export function create(c: Config): HttpTarget {
     },
   };
 
-  if (c.engine === 'autocannon') {
+  if (c.engine === 'autocannon')
     target.drive = async (d) => {
-      // loaded only when this engine is used (types: ./autocannon.d.ts)
-      const { default: autocannon } = await import('autocannon');
-      const tc = ctx ?? d.ctx;
-      const latency = tc.metrics.trend('latency');
-      const iterations = tc.metrics.counter('iterations');
-      const errors = tc.metrics.rate('errors');
-      const tagged = new Map<number, Record<string, string>>();
-      const tagsFor = (s: number): Record<string, string> => {
-        let t = tagged.get(s);
-        if (!t) tagged.set(s, (t = { ...d.tags, status: String(s) }));
-        return t;
-      };
-      const errTags = { ...d.tags, status: '0', error: 'request' };
-      const instance = autocannon({
-        url: c.url,
-        method,
-        headers,
-        body,
-        connections: c.connections ?? d.connections,
-        pipelining: c.pipelining ?? DEFAULTS.pipelining,
-        duration: Math.max(1, Math.round(d.durationMs / 1000)),
-        timeout: Math.max(1, Math.round(timeoutMs / 1000)),
-      });
-      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-        const now = tc.now();
-        const t = tagsFor(statusCode);
-        latency.add(responseTime, now, t);
-        iterations.add(1, now, t);
-        errors.add(!isOk(statusCode), now, t);
-      });
-      instance.on('reqError', () => {
-        const now = tc.now();
-        iterations.add(1, now, errTags);
-        errors.add(true, now, errTags);
-      });
-      const onAbort = (): void => instance.stop();
-      d.signal.addEventListener('abort', onAbort, { once: true });
-      const result = await new Promise<AutocannonResult>((resolve, reject) => {
-        instance.on('done', (r) => resolve(r as AutocannonResult));
-        instance.on('error', reject);
-      }).finally(() => d.signal.removeEventListener('abort', onAbort));
-      lastResult = {
-        requests: result.requests?.total,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        non2xx: result.non2xx,
-        latency: result.latency,
-        throughput: result.throughput,
-        connections: result.connections,
-        pipelining: result.pipelining,
-      };
-      return {
-        requests: result.requests?.total ?? 0,
-        errors: result.errors ?? 0,
-        non2xx: result.non2xx ?? 0,
-        timeouts: result.timeouts ?? 0,
-      };
+      const r = await driveAutocannon(
+        { url: c.url, method, headers, body, pipelining: c.pipelining ?? DEFAULTS.pipelining, timeoutMs, isOk },
+        { ...d, connections: c.connections ?? d.connections },
+        ctx ?? d.ctx,
+      );
+      lastResult = r.details;
+      return r.counts;
     };
-  }
   return target;
-}
-
-interface AutocannonResult {
-  requests?: { total: number };
-  errors?: number;
-  timeouts?: number;
-  non2xx?: number;
-  latency?: unknown;
-  throughput?: unknown;
-  connections?: number;
-  pipelining?: number;
 }

@@ -157,5 +157,5 @@ function parseAggregation(text: string): Result<Aggregation> {
 
 /** JSON-pointer escaping for a path segment (RFC 6901) */
 export function pointer(...segments: (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }

@@ -50,7 +50,7 @@ export function compareRow(
 const NUMBERS_AFTER_TWO_LABELS: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'];
 
 export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string {
-  const cur = currency === 'USD' ? '$' : currency + ' ';
+  const cur = currency === 'USD' ? '$' : `${currency} `;
   const f = (x: number | null, d: number, pre = '') => (x === null ? '—' : pre + x.toFixed(d));
   const header = [
     'run',
