@@ -4,7 +4,8 @@
  * Every node serves the same state; only partition leadership differs per node.
  */
 import { createHash } from 'node:crypto';
-import { Groups, realTimers, type Timers } from './groups.ts';
+import { realTimers, type Timers } from './group-types.ts';
+import { Groups } from './groups.ts';
 import { Offsets } from './offsets.ts';
 import { Producers } from './producers.ts';
 import { DEFAULT_LOG_CONFIG, Topics, type Topic } from './topics.ts';

@@ -11,97 +11,17 @@
  * Timers are injected so the state machine runs on a virtual clock in tests.
  */
 import { randomUUID } from 'node:crypto';
-
-export const E = {
-  NONE: 0,
-  ILLEGAL_GENERATION: 22,
-  INCONSISTENT_GROUP_PROTOCOL: 23,
-  INVALID_GROUP_ID: 24,
-  UNKNOWN_MEMBER_ID: 25,
-  INVALID_SESSION_TIMEOUT: 26,
-  REBALANCE_IN_PROGRESS: 27,
-  NON_EMPTY_GROUP: 68,
-  GROUP_ID_NOT_FOUND: 69,
-  MEMBER_ID_REQUIRED: 79,
-} as const;
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
-
-interface Protocol {
-  name: string;
-  metadata: Buffer;
-}
-
-export interface JoinResult {
-  errorCode: number;
-  generationId: number;
-  protocolName: string;
-  leader: string;
-  memberId: string;
-  members: Array<{ memberId: string; groupInstanceId: string | null; metadata: Buffer }>;
-}
-
-interface Member {
-  id: string;
-  instanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  protocolType: string;
-  protocols: Protocol[];
-  assignment: Buffer;
-  joined: boolean;
-  onJoin?: (r: JoinResult) => void;
-  onSync?: (code: number, assignment: Buffer) => void;
-  sessionTimer?: unknown;
-}
-
-export interface Group {
-  id: string;
-  state: GroupState;
-  protocolType: string;
-  protocolName: string;
-  generation: number;
-  leader: string;
-  members: Map<string, Member>;
-  pending: Map<string, unknown>;
-  rebalanceTimer?: unknown;
-  syncTimer?: unknown;
-}
-
-export interface JoinRequest {
-  groupId: string;
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  protocolType: string;
-  protocols: Protocol[];
-  /** v4+: an unknown member must first fetch its id (MEMBER_ID_REQUIRED) */
-  requireKnownMemberId: boolean;
-}
-
-export interface GroupOptions {
-  minSessionTimeoutMs: number;
-  maxSessionTimeoutMs: number;
-}
+import {
+  E,
+  realTimers,
+  type Group,
+  type GroupState,
+  type GroupOptions,
+  type JoinRequest,
+  type JoinResult,
+  type Member,
+  type Timers,
+} from './group-types.ts';
 
 /** an empty ConsumerMemberAssignment (version 0, no topics, empty user data) */
 const EMPTY_CONSUMER_ASSIGNMENT = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);

@@ -12,7 +12,7 @@ import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
 import { PipelabError } from '../errors.ts';
 import { Cluster, type ClusterOptions, type ControlFn, type Hook, type TopicSpec } from './cluster.ts';
-import type { Timers } from './groups.ts';
+import type { Timers } from './group-types.ts';
 import { NodeServer } from './server.ts';
 
 export type { ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './cluster.ts';
@@ -222,21 +222,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     cluster.nodes.push(info);
     servers.push(new NodeServer(info, cluster));
   }
-  try {
-    for (const s of servers) await s.start();
-  } catch (e) {
-    for (const s of servers) await s.stop();
-    cluster.close();
-    const err = e as NodeJS.ErrnoException;
-    throw new PipelabError(
-      'SERVICE_UNAVAILABLE',
-      `broker could not listen on ${o.host}:${o.port} (${err.code ?? err.message})`,
-      {
-        cause: e,
-        hint: err.code === 'EADDRINUSE' ? 'pick another --port, or 0 for a free one' : 'check the --host address',
-      },
-    );
-  }
+  await listenAll(servers, cluster, o.host, o.port);
   for (const t of o.topics ?? []) cluster.createTopic(t.name, t);
   const timer = o.retentionCheckMs > 0 ? setInterval(() => cluster.enforceRetention(), o.retentionCheckMs) : undefined;
   timer?.unref();
@@ -260,60 +246,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       cluster.createTopic(name, spec);
     },
     deleteTopic: (name) => cluster.deleteTopic(name),
-    lag(group) {
-      const byTopic = new Set(cluster.offsets.entries(group).map((e) => e.topic));
-      const partitions: PartitionLag[] = [];
-      for (const name of byTopic) {
-        const t = cluster.topics.get(name);
-        if (!t) continue;
-        for (const p of t.partitions) {
-          const committed = cluster.offsets.get(group, name, p.index)?.offset ?? -1;
-          const from = committed < 0 ? p.log.logStart : Math.max(committed, p.log.logStart);
-          partitions.push({
-            topic: name,
-            partition: p.index,
-            committed,
-            highWatermark: p.log.hwm,
-            lag: Math.max(0, p.log.hwm - from),
-          });
-        }
-      }
-      return { group, total: partitions.reduce((s, p) => s + p.lag, 0), partitions };
-    },
-    stats() {
-      let partitions = 0,
-        storedBytes = 0,
-        batches = 0;
-      for (const t of cluster.topics.all())
-        for (const p of t.partitions) {
-          partitions++;
-          storedBytes += p.log.bytes;
-          batches += p.log.batchCount;
-        }
-      const m = process.memoryUsage();
-      return {
-        nodes: servers.map((s) => ({
-          id: s.info.id,
-          host: s.info.host,
-          port: s.info.port,
-          alive: s.info.alive,
-          connections: s.connections,
-        })),
-        topics: cluster.topics.size,
-        partitions,
-        storedBytes,
-        batches,
-        recordsProduced: cluster.counters.records,
-        bytesProduced: cluster.counters.producedBytes,
-        bytesFetched: cluster.counters.fetchedBytes,
-        malformedFrames: cluster.counters.malformedFrames,
-        internalErrors: cluster.counters.internalErrors,
-        lastInternalError: cluster.counters.lastInternalError,
-        requests: Object.fromEntries(cluster.counters.requests),
-        groups: cluster.groups.all().map((g) => ({ id: g.id, state: g.state, members: g.members.size })),
-        memory: { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers },
-      };
-    },
+    lag: (group) => groupLag(cluster, group),
+    stats: () => brokerStats(cluster, servers),
     async stopBroker(id) {
       const s = node(id);
       if (!s.info.alive) return;
@@ -338,4 +272,80 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   };
   clusters.set(broker, cluster);
   return broker;
+}
+
+/** every node listens, or none does: a failure stops the started ones and names the address */
+async function listenAll(servers: NodeServer[], cluster: Cluster, host: string, port: number): Promise<void> {
+  try {
+    for (const s of servers) await s.start();
+  } catch (e) {
+    for (const s of servers) await s.stop();
+    cluster.close();
+    const err = e as NodeJS.ErrnoException;
+    throw new PipelabError(
+      'SERVICE_UNAVAILABLE',
+      `broker could not listen on ${host}:${port} (${err.code ?? err.message})`,
+      {
+        cause: e,
+        hint: err.code === 'EADDRINUSE' ? 'pick another --port, or 0 for a free one' : 'check the --host address',
+      },
+    );
+  }
+}
+
+/** a group's committed offsets against each partition's high watermark (from the log start when nothing is committed) */
+function groupLag(cluster: Cluster, group: string): GroupLag {
+  const byTopic = new Set(cluster.offsets.entries(group).map((e) => e.topic));
+  const partitions: PartitionLag[] = [];
+  for (const name of byTopic) {
+    const t = cluster.topics.get(name);
+    if (!t) continue;
+    for (const p of t.partitions) {
+      const committed = cluster.offsets.get(group, name, p.index)?.offset ?? -1;
+      const from = committed < 0 ? p.log.logStart : Math.max(committed, p.log.logStart);
+      partitions.push({
+        topic: name,
+        partition: p.index,
+        committed,
+        highWatermark: p.log.hwm,
+        lag: Math.max(0, p.log.hwm - from),
+      });
+    }
+  }
+  return { group, total: partitions.reduce((s, p) => s + p.lag, 0), partitions };
+}
+
+function brokerStats(cluster: Cluster, servers: NodeServer[]): BrokerStats {
+  let partitions = 0,
+    storedBytes = 0,
+    batches = 0;
+  for (const t of cluster.topics.all())
+    for (const p of t.partitions) {
+      partitions++;
+      storedBytes += p.log.bytes;
+      batches += p.log.batchCount;
+    }
+  const m = process.memoryUsage();
+  return {
+    nodes: servers.map((s) => ({
+      id: s.info.id,
+      host: s.info.host,
+      port: s.info.port,
+      alive: s.info.alive,
+      connections: s.connections,
+    })),
+    topics: cluster.topics.size,
+    partitions,
+    storedBytes,
+    batches,
+    recordsProduced: cluster.counters.records,
+    bytesProduced: cluster.counters.producedBytes,
+    bytesFetched: cluster.counters.fetchedBytes,
+    malformedFrames: cluster.counters.malformedFrames,
+    internalErrors: cluster.counters.internalErrors,
+    lastInternalError: cluster.counters.lastInternalError,
+    requests: Object.fromEntries(cluster.counters.requests),
+    groups: cluster.groups.all().map((g) => ({ id: g.id, state: g.state, members: g.members.size })),
+    memory: { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers },
+  };
 }

@@ -1,7 +1,8 @@
 /** The group coordinator state machine on a virtual clock. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { E, Groups, type JoinRequest, type Timers } from '../../broker/groups.ts';
+import { E, type JoinRequest, type Timers } from '../../broker/group-types.ts';
+import { Groups } from '../../broker/groups.ts';
 
 class VirtualTimers implements Timers {
   now = 0;
