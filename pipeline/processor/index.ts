@@ -20,90 +20,27 @@
  */
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
-import type { FeatureStore } from '../features/store.ts';
 import { FeatureUpdater } from '../features/updater.ts';
 import type { Prediction } from '../model-server/server.ts';
-import { compressionType, TOPICS, type Compression } from '../topics.ts';
-import type { ScoringInput, UserFeatures } from '../types.ts';
+import { compressionType, TOPICS } from '../topics.ts';
+import type { UserFeatures } from '../types.ts';
 import { EMPTY_FEATURES } from '../types.ts';
 import { RecentIds } from './dedup.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
+import { aggregateMessage, decisionMessage, deadLetterMessage, type ChunkTimings } from './messages.ts';
+import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from './options.ts';
 import { validateTransaction } from './validate.ts';
-import { TumblingWindows, type WindowAggregate, type WindowOptions } from './windows.ts';
+import { TumblingWindows, type WindowAggregate } from './windows.ts';
 import type { Transaction } from '../../generators/transactions.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
-/** what the processor needs from a metrics registry (harness/metrics fits) */
-export interface ProcessorMetrics {
-  trend(name: string): { add(ms: number, nowMs: number): void };
-  counter(name: string): { add(n: number, nowMs: number): void };
-  gauge(name: string): { set(v: number, nowMs: number): void };
-}
-
-export interface Scorer {
-  predict(instances: ScoringInput[]): Promise<Prediction[]>;
-}
-
-export interface ProcessorOptions {
-  brokers: string[];
-  store: FeatureStore;
-  model: Scorer;
-  groupId?: string;
-  /** instance name (client id, and the `pipelab-processor` header) */
-  id?: string;
-  compression?: Compression;
-  windows?: WindowOptions;
-  /** records fetched but not yet acknowledged before partitions are paused (default 20 000) */
-  maxInFlight?: number;
-  /** records per processing chunk within a fetched batch (default 1000) */
-  chunkSize?: number;
-  /** partitions processed concurrently by this instance (default 6) */
-  concurrency?: number;
-  /** ids already written (default: this instance's own, 200 000 ids) */
-  dedup?: RecentIds;
-  sessionTimeoutMs?: number;
-  heartbeatIntervalMs?: number;
-  rebalanceTimeoutMs?: number;
-  metrics?: ProcessorMetrics;
-  /** run time for metrics (ms since run start); default ms since the processor was created */
-  now?: () => number;
-  /** consumer lag of the group (embedded: broker.lag(group).total); default: admin offsets */
-  lag?: () => number | Promise<number>;
-  /** how often lag is sampled (default 1000 ms; 0 = never) */
-  lagEveryMs?: number;
-  /** kafkajs log level (default NOTHING: kafkajs logs recoverable rebalances as errors; the processor's own stats and metrics say what happened) */
-  logLevel?: number;
-}
-
-export interface ProcessorStats {
+/** a record of the chunk that passed validation */
+interface Valid {
+  tx: Transaction;
+  msg: KafkaMessage;
   id: string;
-  records: number;
-  decisions: number;
-  deadLetters: number;
-  late: number;
-  duplicates: number;
-  windowsClosed: number;
-  openWindows: number;
-  pauses: number;
-  inFlight: number;
-  lag: number;
-  batches: number;
-  modelSources: Record<string, number>;
-  modelVersions: Record<string, number>;
 }
-
-export const PROCESSOR_DEFAULTS = {
-  groupId: 'pipelab-processor',
-  compression: 'lz4' as Compression,
-  maxInFlight: 20_000,
-  chunkSize: 1000,
-  concurrency: 6,
-  sessionTimeoutMs: 10_000,
-  heartbeatIntervalMs: 1000,
-  rebalanceTimeoutMs: 10_000,
-  lagEveryMs: 1000,
-};
 
 let instanceSeq = 0;
 
@@ -215,7 +152,9 @@ export class StreamProcessor {
         .sendBatch({
           acks: -1,
           compression: compressionType(this.o.compression),
-          topicMessages: [{ topic: TOPICS.processedEvents, messages: closing.map((a) => this.aggregateMessage(a)) }],
+          topicMessages: [
+            { topic: TOPICS.processedEvents, messages: closing.map((a) => aggregateMessage(this.id, a)) },
+          ],
         })
         .catch(() => {});
       this.s.windowsClosed += closing.length;
@@ -326,20 +265,7 @@ export class StreamProcessor {
     const received = epochNow();
     const tNow = this.now();
     const m = this.o.metrics;
-    const dead: Message[] = [];
-    const valid: { tx: Transaction; msg: KafkaMessage; id: string }[] = [];
-    let dups = 0;
-    for (const msg of messages) {
-      const hid = header(msg.headers, H.eventId);
-      const v = validateTransaction(msg.value);
-      const id = hid ?? (v.ok ? v.tx.id : `${topic}/${partition}/${msg.offset}`);
-      if (this.dedup.has(id)) {
-        dups++;
-        continue;
-      }
-      if (!v.ok) dead.push(this.deadLetter(topic, partition, msg, id, v.reason, v.detail, received));
-      else valid.push({ tx: v.tx, msg, id });
-    }
+    const { valid, dead, dups } = this.sortChunk(topic, partition, messages, received);
     this.s.records += messages.length;
     if (dups) {
       this.s.duplicates += dups;
@@ -347,74 +273,17 @@ export class StreamProcessor {
     }
     const sent = numHeader(messages[0]?.headers, H.sentMs);
     if (sent !== undefined) m?.trend('processor_stage_queue').add(Math.max(0, received - sent), tNow);
-
-    // features: look up the stored state (hit rate, lookup latency), then fold the chunk in
-    const tf = performance.now();
-    let feats: UserFeatures[] = [];
-    if (valid.length) {
-      await this.o.store.getMany(valid.map((x) => x.tx.userId));
-      feats = await this.updater.ingest(valid.map((x) => x.tx));
-    }
-    const featuresMs = performance.now() - tf;
-
-    // inference: one call for the chunk; the client splits it and the server micro-batches
-    const ti = performance.now();
-    const preds = valid.length
-      ? await this.o.model.predict(valid.map((x, i) => ({ transaction: x.tx, features: feats[i] ?? EMPTY_FEATURES })))
-      : [];
-    const inferenceMs = performance.now() - ti;
-
-    // windows: per partition, event time; beyond the allowed lateness → dead-letter 'late'
+    const { preds, featuresMs, inferenceMs } = await this.score(valid);
+    const timings = { featuresMs, inferenceMs, sinkMs: epochNow() };
     const w = this.windowsFor(topic, partition);
-    const decisions: Message[] = [];
-    const sinkMs = epochNow();
-    let late = 0;
-    valid.forEach((x, i) => {
-      const pred = preds[i] as Prediction;
-      if (w.add(x.tx.userId, x.tx.eventTime, x.tx.amount, pred.fraud) === 'late') {
-        late++;
-        dead.push(
-          this.deadLetter(
-            topic,
-            partition,
-            x.msg,
-            x.id,
-            'late',
-            `event time ${x.tx.eventTime} is before the watermark ${w.watermark} (window ${w.windowStart(x.tx.eventTime)} closed)`,
-            received,
-          ),
-        );
-        return;
-      }
-      this.s.modelSources[pred.source] = (this.s.modelSources[pred.source] ?? 0) + 1;
-      this.s.modelVersions[pred.modelVersion] = (this.s.modelVersions[pred.modelVersion] ?? 0) + 1;
-      decisions.push({
-        key: x.tx.userId,
-        value: JSON.stringify({
-          eventId: x.id,
-          userId: x.tx.userId,
-          amount: x.tx.amount,
-          eventTime: x.tx.eventTime,
-          score: pred.score,
-          fraud: pred.fraud,
-          threshold: pred.threshold,
-          source: pred.source,
-          modelVersion: pred.modelVersion,
-        }),
-        headers: this.carry(x.msg, x.id, received, {
-          [H.featuresMs]: featuresMs.toFixed(3),
-          [H.inferenceMs]: inferenceMs.toFixed(3),
-          [H.sinkMs]: sinkMs.toFixed(3),
-        }),
-      });
-    });
+    const { decisions, late } = this.decide(w, { topic, partition, received }, valid, preds, timings, dead);
     const closed = w.closeReady();
 
     const topicMessages: TopicMessages[] = [];
     if (decisions.length) topicMessages.push({ topic: TOPICS.fraudDecisions, messages: decisions });
     if (dead.length) topicMessages.push({ topic: TOPICS.deadLetter, messages: dead });
     if (closed.length)
-      topicMessages.push({ topic: TOPICS.processedEvents, messages: closed.map((a) => this.aggregateMessage(a)) });
+      topicMessages.push({ topic: TOPICS.processedEvents, messages: closed.map((a) => aggregateMessage(this.id, a)) });
     const ts = performance.now();
     if (topicMessages.length)
       await (this.producer as Producer).sendBatch({
@@ -431,66 +300,90 @@ export class StreamProcessor {
     this.s.deadLetters += dead.length;
     this.s.late += late;
     this.s.windowsClosed += closed.length;
-    if (m) {
-      const t = this.now();
-      m.counter('processor_records').add(messages.length, t);
-      if (decisions.length) m.counter('processor_decisions').add(decisions.length, t);
-      if (dead.length) m.counter('processor_dead_letters').add(dead.length, t);
-      if (late) m.counter('processor_late_events').add(late, t);
-      if (closed.length) m.counter('processor_windows_closed').add(closed.length, t);
-      if (valid.length) {
-        m.trend('processor_stage_features').add(featuresMs, t);
-        m.trend('processor_stage_inference').add(inferenceMs, t);
-      }
-      if (topicMessages.length) m.trend('processor_stage_sink').add(sinkAck, t);
+    if (!m) return;
+    const t = this.now();
+    m.counter('processor_records').add(messages.length, t);
+    if (decisions.length) m.counter('processor_decisions').add(decisions.length, t);
+    if (dead.length) m.counter('processor_dead_letters').add(dead.length, t);
+    if (late) m.counter('processor_late_events').add(late, t);
+    if (closed.length) m.counter('processor_windows_closed').add(closed.length, t);
+    if (valid.length) {
+      m.trend('processor_stage_features').add(featuresMs, t);
+      m.trend('processor_stage_inference').add(inferenceMs, t);
     }
+    if (topicMessages.length) m.trend('processor_stage_sink').add(sinkAck, t);
   }
 
-  private carry(
-    msg: KafkaMessage,
-    id: string,
-    received: number,
-    extra: Record<string, string>,
-  ): Record<string, string> {
-    const h: Record<string, string> = {
-      [H.eventId]: id,
-      [H.receivedMs]: received.toFixed(3),
-      [H.processor]: this.id,
-      ...extra,
-    };
-    const sent = header(msg.headers, H.sentMs);
-    if (sent !== undefined) h[H.sentMs] = sent;
-    return h;
+  /** valid transactions, dead letters for invalid ones, and how many were already written (skipped) */
+  private sortChunk(topic: string, partition: number, messages: KafkaMessage[], received: number) {
+    const dead: Message[] = [];
+    const valid: Valid[] = [];
+    let dups = 0;
+    for (const msg of messages) {
+      const hid = header(msg.headers, H.eventId);
+      const v = validateTransaction(msg.value);
+      const id = hid ?? (v.ok ? v.tx.id : `${topic}/${partition}/${msg.offset}`);
+      if (this.dedup.has(id)) {
+        dups++;
+        continue;
+      }
+      if (!v.ok) dead.push(deadLetterMessage(this.id, { topic, partition, msg, id, received }, v.reason, v.detail));
+      else valid.push({ tx: v.tx, msg, id });
+    }
+    return { valid, dead, dups };
   }
 
-  private deadLetter(
-    topic: string,
-    partition: number,
-    msg: KafkaMessage,
-    id: string,
-    reason: string,
-    detail: string,
-    received: number,
-  ): Message {
-    return {
-      key: msg.key,
-      value: msg.value,
-      headers: this.carry(msg, id, received, {
-        [H.reason]: reason,
-        [H.detail]: detail.slice(0, 500),
-        [H.sourceTopic]: topic,
-        [H.sourcePartition]: String(partition),
-        [H.sourceOffset]: msg.offset,
-        [H.sinkMs]: epochNow().toFixed(3),
-      }),
-    };
+  /** features (look up the stored state, then fold the chunk in), then one inference call for the chunk */
+  private async score(valid: Valid[]): Promise<{ preds: Prediction[]; featuresMs: number; inferenceMs: number }> {
+    const tf = performance.now();
+    let feats: UserFeatures[] = [];
+    if (valid.length) {
+      await this.o.store.getMany(valid.map((x) => x.tx.userId));
+      feats = await this.updater.ingest(valid.map((x) => x.tx));
+    }
+    const featuresMs = performance.now() - tf;
+    // the client splits the chunk and the server micro-batches it
+    const ti = performance.now();
+    const preds = valid.length
+      ? await this.o.model.predict(valid.map((x, i) => ({ transaction: x.tx, features: feats[i] ?? EMPTY_FEATURES })))
+      : [];
+    return { preds, featuresMs, inferenceMs: performance.now() - ti };
   }
 
-  private aggregateMessage(a: WindowAggregate): Message {
-    return { key: a.userId, value: JSON.stringify(a), headers: { [H.processor]: this.id } };
+  /** windows by event time; beyond the allowed lateness → dead-letter 'late', else a decision */
+  private decide(
+    w: TumblingWindows,
+    at: { topic: string; partition: number; received: number },
+    valid: Valid[],
+    preds: Prediction[],
+    timings: ChunkTimings,
+    dead: Message[],
+  ): { decisions: Message[]; late: number } {
+    const decisions: Message[] = [];
+    let late = 0;
+    valid.forEach((x, i) => {
+      const pred = preds[i] as Prediction;
+      if (w.add(x.tx.userId, x.tx.eventTime, x.tx.amount, pred.fraud) === 'late') {
+        late++;
+        const detail = `event time ${x.tx.eventTime} is before the watermark ${w.watermark} (window ${w.windowStart(x.tx.eventTime)} closed)`;
+        dead.push(deadLetterMessage(this.id, { ...at, msg: x.msg, id: x.id }, 'late', detail));
+        return;
+      }
+      this.s.modelSources[pred.source] = (this.s.modelSources[pred.source] ?? 0) + 1;
+      this.s.modelVersions[pred.modelVersion] = (this.s.modelVersions[pred.modelVersion] ?? 0) + 1;
+      decisions.push(decisionMessage(this.id, x, pred, at.received, timings));
+    });
+    return { decisions, late };
   }
 }
 
+export {
+  PROCESSOR_DEFAULTS,
+  type ProcessorMetrics,
+  type ProcessorOptions,
+  type ProcessorStats,
+  type Scorer,
+} from './options.ts';
 export { TumblingWindows, WINDOW_DEFAULTS, type WindowAggregate, type WindowOptions } from './windows.ts';
 export { RecentIds } from './dedup.ts';
 export { H as PIPELINE_HEADERS, header } from './headers.ts';

@@ -1,0 +1,80 @@
+/**
+ * What a StreamProcessor is given (brokers, feature store, model client, group, windows,
+ * backpressure limits, an optional metrics registry) and the counters it reports.
+ */
+import type { FeatureStore } from '../features/store.ts';
+import type { Prediction } from '../model-server/server.ts';
+import type { Compression } from '../topics.ts';
+import type { ScoringInput } from '../types.ts';
+import type { RecentIds } from './dedup.ts';
+import type { WindowOptions } from './windows.ts';
+/** what the processor needs from a metrics registry (harness/metrics fits) */
+export interface ProcessorMetrics {
+  trend(name: string): { add(ms: number, nowMs: number): void };
+  counter(name: string): { add(n: number, nowMs: number): void };
+  gauge(name: string): { set(v: number, nowMs: number): void };
+}
+
+export interface Scorer {
+  predict(instances: ScoringInput[]): Promise<Prediction[]>;
+}
+
+export interface ProcessorOptions {
+  brokers: string[];
+  store: FeatureStore;
+  model: Scorer;
+  groupId?: string;
+  /** instance name (client id, and the `pipelab-processor` header) */
+  id?: string;
+  compression?: Compression;
+  windows?: WindowOptions;
+  /** records fetched but not yet acknowledged before partitions are paused (default 20 000) */
+  maxInFlight?: number;
+  /** records per processing chunk within a fetched batch (default 1000) */
+  chunkSize?: number;
+  /** partitions processed concurrently by this instance (default 6) */
+  concurrency?: number;
+  /** ids already written (default: this instance's own, 200 000 ids) */
+  dedup?: RecentIds;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
+  metrics?: ProcessorMetrics;
+  /** run time for metrics (ms since run start); default ms since the processor was created */
+  now?: () => number;
+  /** consumer lag of the group (embedded: broker.lag(group).total); default: admin offsets */
+  lag?: () => number | Promise<number>;
+  /** how often lag is sampled (default 1000 ms; 0 = never) */
+  lagEveryMs?: number;
+  /** kafkajs log level (default NOTHING: kafkajs logs recoverable rebalances as errors; the processor's own stats and metrics say what happened) */
+  logLevel?: number;
+}
+
+export interface ProcessorStats {
+  id: string;
+  records: number;
+  decisions: number;
+  deadLetters: number;
+  late: number;
+  duplicates: number;
+  windowsClosed: number;
+  openWindows: number;
+  pauses: number;
+  inFlight: number;
+  lag: number;
+  batches: number;
+  modelSources: Record<string, number>;
+  modelVersions: Record<string, number>;
+}
+
+export const PROCESSOR_DEFAULTS = {
+  groupId: 'pipelab-processor',
+  compression: 'lz4' as Compression,
+  maxInFlight: 20_000,
+  chunkSize: 1000,
+  concurrency: 6,
+  sessionTimeoutMs: 10_000,
+  heartbeatIntervalMs: 1000,
+  rebalanceTimeoutMs: 10_000,
+  lagEveryMs: 1000,
+};
