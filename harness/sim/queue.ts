@@ -170,18 +170,7 @@ export function simulateQueue(options: QueueSimOptions): QueueSimResult {
   const theory = analytic(o.model, lambda, mu, c);
   const rel = {} as Record<keyof QueueFigures, number>;
   for (const k of Object.keys(theory) as (keyof QueueFigures)[]) rel[k] = (simulated[k] - theory[k]) / theory[k];
-
-  // batch means: each batch's mean wait, their spread → a 95 % t interval (t_{0.975, 19} ≈ 2.093)
-  let bm = 0;
-  const means = Array.from(batchSums, (s) => s / perBatch);
-  for (const m of means) bm += m;
-  bm /= means.length;
-  let v = 0;
-  for (const m of means) v += (m - bm) ** 2;
-  v /= means.length - 1;
-  const tq = o.batches === 20 ? 2.093 : 1.96;
-  const halfWidth = tq * Math.sqrt(v / means.length);
-
+  const halfWidth = batchMeansHalfWidth(batchSums, perBatch);
   const lambdaHat = N / T;
   const lambdaW = lambdaHat * (allResp / N);
   return {
@@ -198,4 +187,17 @@ export function simulateQueue(options: QueueSimOptions): QueueSimResult {
     little: { L: area / T, lambdaW, relativeError: (area / T - lambdaW) / lambdaW },
     eventsProcessed: popped,
   };
+}
+
+/** batch means: each batch's mean wait, their spread → a 95 % t interval (t_{0.975, 19} ≈ 2.093) */
+function batchMeansHalfWidth(batchSums: Float64Array, perBatch: number): number {
+  let bm = 0;
+  const means = Array.from(batchSums, (s) => s / perBatch);
+  for (const m of means) bm += m;
+  bm /= means.length;
+  let v = 0;
+  for (const m of means) v += (m - bm) ** 2;
+  v /= means.length - 1;
+  const tq = means.length === 20 ? 2.093 : 1.96;
+  return tq * Math.sqrt(v / means.length);
 }

@@ -17,56 +17,11 @@
  *    recommendations in their windows; rate policies (Pods / Percent per period, selectPolicy
  *    Max / Min / Disabled) limit the change relative to the count at the start of each period.
  */
-import type { PodSample, ScaleDecision } from './types.ts';
+import type { ScaleDecision } from './types.ts';
+import { metricProposal } from './hpa-proposal.ts';
+import type { HpaBehavior, HpaInput, HpaScalingRules, HpaSpec } from './hpa-types.ts';
 
-export interface HpaPolicy {
-  type: 'Pods' | 'Percent';
-  value: number;
-  periodSeconds: number;
-}
-export interface HpaScalingRules {
-  stabilizationWindowSeconds?: number;
-  selectPolicy?: 'Max' | 'Min' | 'Disabled';
-  policies?: HpaPolicy[];
-  /** KEP-4951 per-direction tolerance (defaults to the controller's tolerance) */
-  tolerance?: number;
-}
-export interface HpaBehavior {
-  scaleUp?: HpaScalingRules;
-  scaleDown?: HpaScalingRules;
-}
-
-export type HpaMetric =
-  /** per-pod metrics (Resource CPU utilisation %, or a Pods metric), averaged over ready pods */
-  | { type: 'Resource' | 'Pods'; name: string; target: { type: 'Utilization' | 'AverageValue'; value: number } }
-  /** one value for the whole target (e.g. total consumer lag) */
-  | { type: 'External' | 'Object'; name: string; target: { type: 'AverageValue' | 'Value'; value: number } };
-
-export interface HpaSpec {
-  name?: string;
-  /** the scaled group's name, for the decision log */
-  target?: string;
-  minReplicas?: number;
-  maxReplicas: number;
-  metrics: HpaMetric[];
-  behavior?: HpaBehavior;
-  /** --horizontal-pod-autoscaler-tolerance (0.1) */
-  tolerance?: number;
-  /** --horizontal-pod-autoscaler-sync-period (15 s) */
-  syncPeriodMs?: number;
-  /** --horizontal-pod-autoscaler-downscale-stabilization, legacy path only (300 s) */
-  downscaleStabilizationMs?: number;
-}
-
-export interface HpaInput {
-  nowMs: number;
-  /** spec.replicas of the scale target */
-  currentReplicas: number;
-  /** the target's pods (per-pod metrics and readiness) */
-  pods: PodSample[];
-  /** External/Object metric values by name (undefined = could not be read) */
-  external?: Record<string, number | undefined>;
-}
+export type { HpaBehavior, HpaInput, HpaMetric, HpaPolicy, HpaScalingRules, HpaSpec } from './hpa-types.ts';
 
 export const HPA_DEFAULTS = {
   minReplicas: 1,
@@ -105,16 +60,6 @@ function defaultBehavior(
   };
 }
 
-// Ceil with a guard against floating-point noise (e.g. 0.7 × 10 / 0.7 = 10.000000000000002).
-const ceil = (x: number): number => Math.ceil(x - 1e-9);
-
-interface Proposal {
-  replicas: number;
-  value: number | null;
-  reason: string;
-  valid: boolean;
-}
-
 export class Hpa {
   readonly spec: HpaSpec;
   readonly name: string;
@@ -141,124 +86,6 @@ export class Hpa {
 
   private inBand(ratio: number): boolean {
     return ratio <= 1 + this.tol(true) && ratio >= 1 - this.tol(false);
-  }
-
-  /** one metric's proposal (step 1) */
-  private proposal(m: HpaMetric, input: HpaInput): Proposal {
-    const current = input.currentReplicas;
-    if (m.type === 'External' || m.type === 'Object') {
-      const v = input.external?.[m.name];
-      if (v === undefined || !Number.isFinite(v))
-        return { replicas: current, value: null, reason: `${m.name}: metric missing`, valid: false };
-      if (m.target.type === 'AverageValue') {
-        const ratio = current > 0 ? v / (m.target.value * current) : Infinity;
-        if (current > 0 && this.inBand(ratio))
-          return {
-            replicas: current,
-            value: v,
-            reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`,
-            valid: true,
-          };
-        return {
-          replicas: ceil(v / m.target.value),
-          value: v,
-          reason: `${m.name}: ceil(${v} / ${m.target.value})`,
-          valid: true,
-        };
-      }
-      const ready = input.pods.filter((p) => p.ready).length;
-      const ratio = v / m.target.value;
-      // at zero replicas (minReplicas 0) the ratio alone decides, without tolerance
-      if (current === 0)
-        return {
-          replicas: ceil(ratio),
-          value: v,
-          reason: `${m.name}: ceil(${ratio.toFixed(3)}) from zero`,
-          valid: true,
-        };
-      if (this.inBand(ratio))
-        return {
-          replicas: current,
-          value: v,
-          reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`,
-          valid: true,
-        };
-      return {
-        replicas: ceil(ratio * ready),
-        value: v,
-        reason: `${m.name}: ceil(${ratio.toFixed(3)} × ${ready} ready)`,
-        valid: true,
-      };
-    }
-    // per-pod metric
-    const target = m.target.value;
-    const readyVals: number[] = [];
-    let missing = 0,
-      unready = 0;
-    for (const p of input.pods) {
-      if (!p.ready) {
-        unready++;
-        continue;
-      }
-      const v = p.values[m.name];
-      if (v === undefined || !Number.isFinite(v)) missing++;
-      else readyVals.push(v);
-    }
-    if (readyVals.length === 0)
-      return { replicas: current, value: null, reason: `${m.name}: no ready pod reports it`, valid: false };
-    let sum = 0;
-    for (const v of readyVals) sum += v;
-    const avg = sum / readyVals.length;
-    const ratio = avg / target;
-    const readyCount = readyVals.length + missing;
-    const rebalanceUnready = unready > 0 && ratio > 1;
-    if (!rebalanceUnready && missing === 0) {
-      if (this.inBand(ratio))
-        return {
-          replicas: current,
-          value: avg,
-          reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`,
-          valid: true,
-        };
-      return {
-        replicas: ceil(ratio * readyCount),
-        value: avg,
-        reason: `${m.name}: ceil(${ratio.toFixed(3)} × ${readyCount} ready)`,
-        valid: true,
-      };
-    }
-    // fill in missing pods (at target on scale-down, 0 on scale-up) and not-ready pods (0, scale-up only)
-    let n = readyVals.length;
-    let total = sum;
-    if (missing > 0) {
-      total += ratio < 1 ? missing * target : 0;
-      n += missing;
-    }
-    if (rebalanceUnready) n += unready;
-    const newRatio = total / (n * target);
-    if (this.inBand(newRatio) || (ratio < 1 && newRatio > 1) || (ratio > 1 && newRatio < 1)) {
-      return {
-        replicas: current,
-        value: avg,
-        reason: `${m.name}: ratio ${ratio.toFixed(3)} → ${newRatio.toFixed(3)} after counting ${missing} missing / ${rebalanceUnready ? unready : 0} not-ready pods: no change`,
-        valid: true,
-      };
-    }
-    const r = ceil(newRatio * n);
-    if ((newRatio < 1 && r > current) || (newRatio > 1 && r < current)) {
-      return {
-        replicas: current,
-        value: avg,
-        reason: `${m.name}: recomputed ${r} would move against the metric: no change`,
-        valid: true,
-      };
-    }
-    return {
-      replicas: r,
-      value: avg,
-      reason: `${m.name}: ceil(${newRatio.toFixed(3)} × ${n} pods incl. missing/not-ready)`,
-      valid: true,
-    };
   }
 
   /**
@@ -303,7 +130,7 @@ export class Hpa {
       invalid = 0,
       bestMetric: string | undefined;
     for (const m of this.spec.metrics) {
-      const p = this.proposal(m, input);
+      const p = metricProposal(m, input, (ratio) => this.inBand(ratio));
       metrics[m.name] = p.value;
       if (!p.valid) {
         invalid++;
