@@ -19,6 +19,7 @@ import { columnNames, encodeRows, fitSpec, inputWidth } from './encode.ts';
 import { atThreshold, bestF1Threshold, rocAuc } from './evaluate.ts';
 import { FraudModel } from './inference.ts';
 import type { ModelMetrics } from './artefacts.ts';
+import { PipelabError } from '../../errors.ts';
 
 export interface TrainOptions {
   version: string;
@@ -50,6 +51,10 @@ export function withFeatures(txs: Iterable<TransactionInput>): (ScoringInput & {
   return out;
 }
 
+type Row = ScoringInput & { label: boolean };
+type Tf = ReturnType<typeof tfjs>;
+type Sequential = ReturnType<Tf['sequential']>;
+
 export async function trainFraudModel(
   transactions: Iterable<TransactionInput>,
   opts: TrainOptions,
@@ -60,20 +65,77 @@ export async function trainFraudModel(
   const batchSize = opts.batchSize ?? 256;
   const hidden = opts.hidden ?? [32, 16];
   const rows = withFeatures(transactions);
-  // held-out parts come from their own streams when given, else from the tail of this one
-  const nVal = opts.validation ? 0 : Math.floor(rows.length * 0.15);
-  const nTest = opts.test ? 0 : Math.floor(rows.length * 0.15);
-  const nTrain = rows.length - nVal - nTest;
-  const train = rows.slice(0, nTrain);
-  const val = opts.validation ? withFeatures(opts.validation) : rows.slice(nTrain, nTrain + nVal);
-  const test = opts.test ? withFeatures(opts.test) : rows.slice(nTrain + nVal);
+  const { train, val, test } = splitRows(rows, opts);
   const positives = train.filter((r) => r.label).length;
   if (positives === 0 || positives === train.length)
-    throw new Error(`training data needs both classes (got ${positives} fraud of ${train.length})`);
+    throw new PipelabError(
+      'INVALID_ARGUMENT',
+      `training data needs both classes (got ${positives} fraud of ${train.length} transactions)`,
+      { hint: 'train on more transactions, or a fraud rate between 0 and 1 (exclusive)' },
+    );
 
   const spec = fitSpec(train);
   const width = inputWidth(spec);
   const rng = new Rng(opts.seed).fork('train');
+  const model = buildNetwork(tf, width, hidden, rng, opts.learningRate ?? 0.003);
+  const fit = { epochs, batchSize, width, log: opts.log };
+  const finalLoss = await fitEpochs(tf, model, encodeRows(train, spec), train, positives, rng, fit);
+
+  const fm = new FraudModel(opts.version, model, spec, 0.5);
+  const vScores = fm.predict(val);
+  const chosen = bestF1Threshold(
+    vScores,
+    val.map((r) => r.label),
+  );
+  const tScores = fm.predict(test);
+  const tLabels = test.map((r) => r.label);
+  const at = atThreshold(tScores, tLabels, chosen.threshold);
+  const rate = (rs: Row[]) => round(rs.filter((r) => r.label).length / Math.max(1, rs.length));
+  const metrics: ModelMetrics = {
+    version: opts.version,
+    auc: round(rocAuc(tScores, tLabels)),
+    threshold: chosen.threshold,
+    precision: round(at.precision),
+    recall: round(at.recall),
+    f1: round(at.f1),
+    data: {
+      ...opts.data,
+      count: rows.length,
+      fraudRate: rate(rows),
+      testFraudRate: rate(test),
+      train: train.length,
+      validation: val.length,
+      validationFraudRate: rate(val),
+      test: test.length,
+    },
+    training: {
+      seed: opts.seed,
+      epochs,
+      batchSize,
+      layers: [width, ...hidden, 1],
+      backend,
+      finalLoss: round(finalLoss),
+    },
+    featureSpec: spec,
+    columns: columnNames(spec),
+  };
+  return { model: new FraudModel(opts.version, model, spec, chosen.threshold), metrics };
+}
+
+/** held-out parts come from their own streams when given, else from the tail of this one (15 % + 15 %) */
+function splitRows(rows: Row[], opts: TrainOptions): { train: Row[]; val: Row[]; test: Row[] } {
+  const nVal = opts.validation ? 0 : Math.floor(rows.length * 0.15);
+  const nTest = opts.test ? 0 : Math.floor(rows.length * 0.15);
+  const nTrain = rows.length - nVal - nTest;
+  return {
+    train: rows.slice(0, nTrain),
+    val: opts.validation ? withFeatures(opts.validation) : rows.slice(nTrain, nTrain + nVal),
+    test: opts.test ? withFeatures(opts.test) : rows.slice(nTrain + nVal),
+  };
+}
+
+/** the MLP: ReLU hidden layers (He init) and a sigmoid output (Glorot), seeded per layer */
+function buildNetwork(tf: Tf, width: number, hidden: number[], rng: Rng, learningRate: number): Sequential {
   const seedOf = (i: number) => rng.fork(`layer${i}`).nextU32();
   const model = tf.sequential();
   for (const [i, units] of hidden.entries())
@@ -93,15 +155,27 @@ export async function trainFraudModel(
       kernelInitializer: tf.initializers.glorotUniform({ seed: seedOf(hidden.length) }),
     }),
   );
-  model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 0.003), loss: 'binaryCrossentropy' });
+  model.compile({ optimizer: tf.train.adam(learningRate), loss: 'binaryCrossentropy' });
+  return model;
+}
 
-  const xAll = encodeRows(train, spec);
+/** one fit per epoch on a shuffle drawn from our Rng (tfjs's shuffle is off); returns the last loss */
+async function fitEpochs(
+  tf: Tf,
+  model: Sequential,
+  xAll: Float32Array,
+  train: Row[],
+  positives: number,
+  rng: Rng,
+  o: { epochs: number; batchSize: number; width: number; log?: (msg: string) => void },
+): Promise<number> {
+  const { width } = o;
   const yAll = Float32Array.from(train, (r) => (r.label ? 1 : 0));
   // class weight: fraud is rare; weigh positives up to a quarter of the data's mass (capped)
   const posWeight = Math.min(50, (train.length - positives) / positives / 4);
   const order = Array.from({ length: train.length }, (_, i) => i);
-  let finalLoss = NaN;
-  for (let e = 0; e < epochs; e++) {
+  let finalLoss = Number.NaN;
+  for (let e = 0; e < o.epochs; e++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = rng.int(i + 1);
       [order[i], order[j]] = [order[j]!, order[i]!];
@@ -116,54 +190,16 @@ export async function trainFraudModel(
       yt = tf.tensor2d(y, [train.length, 1]);
     const h = await model.fit(xt, yt, {
       epochs: 1,
-      batchSize,
+      batchSize: o.batchSize,
       shuffle: false,
       verbose: 0,
       classWeight: { 0: 1, 1: Math.max(1, posWeight) },
     });
     tf.dispose([xt, yt]);
     finalLoss = h.history.loss?.[0] as number;
-    opts.log?.(`epoch ${e + 1}/${epochs} loss ${finalLoss.toFixed(4)}`);
+    o.log?.(`epoch ${e + 1}/${o.epochs} loss ${finalLoss.toFixed(4)}`);
   }
-
-  const fm = new FraudModel(opts.version, model, spec, 0.5);
-  const vScores = fm.predict(val);
-  const chosen = bestF1Threshold(
-    vScores,
-    val.map((r) => r.label),
-  );
-  const tScores = fm.predict(test);
-  const tLabels = test.map((r) => r.label);
-  const at = atThreshold(tScores, tLabels, chosen.threshold);
-  const metrics: ModelMetrics = {
-    version: opts.version,
-    auc: round(rocAuc(tScores, tLabels)),
-    threshold: chosen.threshold,
-    precision: round(at.precision),
-    recall: round(at.recall),
-    f1: round(at.f1),
-    data: {
-      ...opts.data,
-      count: rows.length,
-      fraudRate: round(rows.filter((r) => r.label).length / Math.max(1, rows.length)),
-      testFraudRate: round(test.filter((r) => r.label).length / Math.max(1, test.length)),
-      train: train.length,
-      validation: val.length,
-      validationFraudRate: round(val.filter((r) => r.label).length / Math.max(1, val.length)),
-      test: test.length,
-    },
-    training: {
-      seed: opts.seed,
-      epochs,
-      batchSize,
-      layers: [width, ...hidden, 1],
-      backend,
-      finalLoss: round(finalLoss),
-    },
-    featureSpec: spec,
-    columns: columnNames(spec),
-  };
-  return { model: new FraudModel(opts.version, model, spec, chosen.threshold), metrics };
+  return finalLoss;
 }
 
 function round(x: number): number {
