@@ -51,6 +51,42 @@ export interface SystemSampler {
 
 const MB = 1024 * 1024;
 
+/**
+ * Event-loop delay: one monitor reset at every sample (per-point figures) and one never reset
+ * (the summary); Node can't add an ELD histogram into another, so two cheap monitors it is.
+ */
+function eventLoopMonitors(): { eld?: IntervalHistogram; eldTotal?: IntervalHistogram } {
+  try {
+    const eld = monitorEventLoopDelay({ resolution: 10 });
+    const eldTotal = monitorEventLoopDelay({ resolution: 10 });
+    eld.enable();
+    eldTotal.enable();
+    return { eld, eldTotal };
+  } catch {
+    return {};
+  }
+}
+
+interface Aggregate {
+  n: number;
+  cpuSum: number;
+  cpuMax: number;
+  rssSum: number;
+  rssMax: number;
+  heapSum: number;
+  heapMax: number;
+}
+
+function accumulate(agg: Aggregate, p: SystemPoint): void {
+  agg.n++;
+  agg.cpuSum += p.cpuPercent;
+  agg.cpuMax = Math.max(agg.cpuMax, p.cpuPercent);
+  agg.rssSum += p.rssMb;
+  agg.rssMax = Math.max(agg.rssMax, p.rssMb);
+  agg.heapSum += p.heapUsedMb;
+  agg.heapMax = Math.max(agg.heapMax, p.heapUsedMb);
+}
+
 export function startSystemSampler(opts: SystemSamplerOptions = {}): SystemSampler {
   const intervalMs = opts.intervalMs ?? 1000;
   const hrNow = opts.hrNow ?? (() => performance.now());
@@ -59,18 +95,7 @@ export function startSystemSampler(opts: SystemSamplerOptions = {}): SystemSampl
   const cpuUsage = opts.cpuUsage ?? ((prev?: NodeJS.CpuUsage) => process.cpuUsage(prev));
   const memoryUsage = opts.memoryUsage ?? (() => process.memoryUsage());
 
-  // event-loop delay: one monitor reset at every sample (per-point figures) and one never reset
-  // (the summary); Node can't add an ELD histogram into another, so two cheap monitors it is
-  let eld: IntervalHistogram | undefined;
-  let eldTotal: IntervalHistogram | undefined;
-  try {
-    eld = monitorEventLoopDelay({ resolution: 10 });
-    eldTotal = monitorEventLoopDelay({ resolution: 10 });
-    eld.enable();
-    eldTotal.enable();
-  } catch {
-    eld = eldTotal = undefined;
-  }
+  const { eld, eldTotal } = eventLoopMonitors();
 
   const gauges = opts.registry
     ? {
@@ -82,7 +107,7 @@ export function startSystemSampler(opts: SystemSamplerOptions = {}): SystemSampl
     : undefined;
 
   const pts: SystemPoint[] = [];
-  const agg = { n: 0, cpuSum: 0, cpuMax: 0, rssSum: 0, rssMax: 0, heapSum: 0, heapMax: 0 };
+  const agg: Aggregate = { n: 0, cpuSum: 0, cpuMax: 0, rssSum: 0, rssMax: 0, heapSum: 0, heapMax: 0 };
   let lastCpu = cpuUsage();
   let lastHr = hrNow();
   let stopped = false;
@@ -111,13 +136,7 @@ export function startSystemSampler(opts: SystemSamplerOptions = {}): SystemSampl
       eventLoopDelayMs: delay,
     };
     pts.push(p);
-    agg.n++;
-    agg.cpuSum += p.cpuPercent;
-    agg.cpuMax = Math.max(agg.cpuMax, p.cpuPercent);
-    agg.rssSum += p.rssMb;
-    agg.rssMax = Math.max(agg.rssMax, p.rssMb);
-    agg.heapSum += p.heapUsedMb;
-    agg.heapMax = Math.max(agg.heapMax, p.heapUsedMb);
+    accumulate(agg, p);
     if (gauges) {
       gauges.cpu.set(p.cpuPercent, p.t);
       gauges.rss.set(p.rssMb, p.t);

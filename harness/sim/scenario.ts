@@ -148,9 +148,38 @@ export function validateSimulation(
   if (s.autoscaling !== undefined) issues.push(...autoscalingIssues(s.autoscaling));
   if (s.cost !== undefined) issues.push(...costIssues(s.cost, loadCatalogue()));
 
-  // overrides, as for live scenarios (--seed, --duration); --rate has no meaning here
-  const argIssues: Issue[] = [];
   const out = { ...(s as unknown as SimulationScenario) };
+  const argIssues = applySimOverrides(out, overrides);
+  if (s.durationMs !== undefined && s.arrivals !== undefined) {
+    try {
+      resolveConfig(out);
+    } catch (e) {
+      if (e instanceof PipelabError) issues.push(...e.issues);
+      else throw e;
+    }
+  }
+  if (issues.length) {
+    throw new PipelabError(
+      'INVALID_SCENARIO',
+      `${where} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'})`,
+      {
+        issues,
+        hint: 'fix the fields listed above; the model config is described in docs/simulation.md',
+      },
+    );
+  }
+  if (argIssues.length)
+    throw new PipelabError(
+      'INVALID_ARGUMENT',
+      `invalid override${argIssues.length > 1 ? 's' : ''} for simulation scenario ${out.name}`,
+      { issues: argIssues, hint: 'check --seed and --duration (--rate does not apply to simulations)' },
+    );
+  return out;
+}
+
+/** overrides, as for live scenarios (--seed, --duration), applied to `out`; --rate has no meaning here */
+function applySimOverrides(out: SimulationScenario, overrides: SimulationOverrides): Issue[] {
+  const argIssues: Issue[] = [];
   if (overrides.seed !== undefined) {
     if (
       typeof overrides.seed === 'number'
@@ -179,31 +208,7 @@ export function validateSimulation(
     // a shortened run keeps a warm-up that fits: a tenth of the new duration at most
     if ((out.warmupMs ?? 0) >= durationMs) out.warmupMs = Math.floor(durationMs / 10);
   }
-  if (s.durationMs !== undefined && s.arrivals !== undefined) {
-    try {
-      resolveConfig(out);
-    } catch (e) {
-      if (e instanceof PipelabError) issues.push(...e.issues);
-      else throw e;
-    }
-  }
-  if (issues.length) {
-    throw new PipelabError(
-      'INVALID_SCENARIO',
-      `${where} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'})`,
-      {
-        issues,
-        hint: 'fix the fields listed above; the model config is described in docs/simulation.md',
-      },
-    );
-  }
-  if (argIssues.length)
-    throw new PipelabError(
-      'INVALID_ARGUMENT',
-      `invalid override${argIssues.length > 1 ? 's' : ''} for simulation scenario ${out.name}`,
-      { issues: argIssues, hint: 'check --seed and --duration (--rate does not apply to simulations)' },
-    );
-  return out;
+  return argIssues;
 }
 
 const SCALED_GROUPS = ['consumers', 'processors', 'modelServers', 'featureStore'];
