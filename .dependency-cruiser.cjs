@@ -76,7 +76,8 @@ const forbidden = [
     'pipeline-layer',
     '^pipeline/',
     ['pipeline', 'generators', 'results', 'errors.ts'],
-    'The reference pipeline is the system under test: it receives its connections (broker address, stores) and never imports harness/, broker/ or reports/.',
+    'The reference pipeline is the system under test: it receives its connections (broker address, ' +
+      'stores) and never imports harness/, broker/ or reports/.',
   ),
   layer(
     'reports-layer',
@@ -94,7 +95,8 @@ const forbidden = [
     name: 'only-cli-imports-reports',
     severity: 'error',
     comment:
-      'harness/cli is the composition root: it alone wires reports to runs. Elsewhere in the harness, return results and let the CLI render them.',
+      'harness/cli is the composition root: it alone wires reports to runs. Elsewhere in the harness, ' +
+      'return results and let the CLI render them.',
     from: { path: '^harness/', pathNot: '^harness/cli/' },
     to: { path: '^reports/' },
   },
@@ -102,7 +104,8 @@ const forbidden = [
     name: 'sim-stays-offline',
     severity: 'error',
     comment:
-      'harness/sim (simulator, autoscalers, cost, calibration) computes from configs and results; it never drives live targets, services, the runner, the CLI or exporters.',
+      'harness/sim (simulator, autoscalers, cost, calibration) computes from configs and results; it ' +
+      'never drives live targets, services, the runner, the CLI or exporters.',
     from: { path: '^harness/sim/' },
     to: { path: '^harness/(targets|services|runner|cli|export)/' },
   },
@@ -120,7 +123,8 @@ const forbidden = [
     name: 'no-entry-imports',
     severity: 'error',
     comment:
-      'index.ts and the subpath entry files are the public API for users; source modules import the module that defines a name, never an entry file (that would make cycles and hide the real dependency).',
+      'index.ts and the subpath entry files are the public API for users; source modules import the ' +
+      'module that defines a name, never an entry file (that would make cycles and hide the real dependency).',
     from: { path: SOURCE },
     to: { path: ENTRY },
   },
@@ -136,7 +140,8 @@ const forbidden = [
     name: 'no-circular',
     severity: 'error',
     comment:
-      'Module cycles make load order fragile and hide which module owns what; break them by moving the shared piece down.',
+      'Module cycles make load order fragile and hide which module owns what; break them by moving the ' +
+      'shared piece down.',
     from: {},
     to: { circular: true },
   },
@@ -145,7 +150,8 @@ const forbidden = [
     severity: 'error',
     scope: 'folder',
     comment:
-      'Folders form a hierarchy of responsibilities (scenario → executors, not both ways); a folder cycle means a responsibility is split across two folders.',
+      'Folders form a hierarchy of responsibilities (scenario → executors, not both ways); a folder cycle ' +
+      'means a responsibility is split across two folders.',
     from: {},
     to: { circular: true },
   },
@@ -160,7 +166,8 @@ const forbidden = [
     name: 'not-to-dev-dep',
     severity: 'error',
     comment:
-      'Source ships to users, who do not get our devDependencies: runtime imports from source go to "dependencies" (or to optional peers, loaded lazily).',
+      'Source ships to users, who do not get our devDependencies: runtime imports from source go to ' +
+      '"dependencies" (or to optional peers, loaded lazily).',
     from: { path: SOURCE },
     to: {
       dependencyTypes: ['npm-dev'],
@@ -172,7 +179,8 @@ const forbidden = [
     name: 'optional-peers-lazily',
     severity: 'error',
     comment:
-      'Optional peer dependencies (TensorFlow.js, testcontainers, arquero) are absent from most installs: source loads them with a dynamic import() that turns a missing package into a PipelabError naming it. A static import would fail at load time for every user.',
+      'Optional peer dependencies (TensorFlow.js, testcontainers, arquero) are absent from most installs: ' +
+      'source loads them with a dynamic import() that turns a missing package into a PipelabError naming it. A static import would fail at load time for every user.',
     from: { path: SOURCE },
     to: { dependencyTypes: ['npm-peer'], dependencyTypesNot: ['type-only'], dynamic: false },
   },
@@ -180,7 +188,8 @@ const forbidden = [
     name: 'no-non-package-json',
     severity: 'error',
     comment:
-      'Every npm package we import is declared in package.json. (dependency-cruiser also tags an optional peer that is a devDependency here as npm-no-pkg: a declared peer passes.)',
+      'Every npm package we import is declared in package.json. (dependency-cruiser also tags an optional ' +
+      'peer that is a devDependency here as npm-no-pkg: a declared peer passes.)',
     from: {},
     to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'], dependencyTypesNot: ['npm-peer'] },
   },

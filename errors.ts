@@ -111,7 +111,8 @@ export async function importOptional<T>(pkg: string, feature: string, load: () =
       'OPTIONAL_DEPENDENCY_MISSING',
       missing
         ? `${feature} needs ${pkg} (an optional peer dependency of pipelab), which is not installed`
-        : `${feature} needs ${pkg} (an optional peer dependency of pipelab), which failed to load: ${(e as Error).message}`,
+        : `${feature} needs ${pkg} (an optional peer dependency of pipelab), which failed to load: ` +
+            `${(e as Error).message}`,
       { hint: `npm install ${pkg}   (docs/install.md lists the optional parts and their versions)`, cause: e },
     );
   }

@@ -191,7 +191,8 @@ async function main(): Promise<void> {
   const sizes = [100, 1024];
   const N = (size: number) => (QUICK ? (size === 100 ? 20_000 : 5_000) : size === 100 ? 1_000_000 : 200_000);
   console.log(
-    `broker bench${QUICK ? ' (--quick: short runs, figures are indicative only)' : ''}; ${PARTITIONS} partitions; machine may be shared`,
+    `broker bench${QUICK ? ' (--quick: short runs, figures are indicative only)' : ''}; ${PARTITIONS} ` +
+      `partitions; machine may be shared`,
   );
   const child = fork(new URL(import.meta.url).pathname, ['--serve'], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
@@ -222,7 +223,8 @@ async function main(): Promise<void> {
       }
       const consume = await kafkajsConsume(bootstrap[0]!, `kjs-${size}`, n);
       rows.push(
-        `kafkajs produce ${size} B: ${fmt(produce, size)}; against the do-nothing sink ${fmt(sinkRate, size)}; ratio ${((produce / sinkRate) * 100).toFixed(0)} % (target >= 80 %)`,
+        `kafkajs produce ${size} B: ${fmt(produce, size)}; against the do-nothing sink ` +
+          `${fmt(sinkRate, size)}; ratio ${((produce / sinkRate) * 100).toFixed(0)} % (target >= 80 %)`,
       );
       rows.push(
         `  broker CPU during kafkajs produce: ${(((cpuMs / n) * 1e6) / 1000).toFixed(2)} s per million records`,
@@ -274,7 +276,8 @@ async function main(): Promise<void> {
           ]);
           const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
           rows.push(
-            `kcat produce ${size} B: ${fmt(n / pSecs, size)}${size === 100 ? ' (target >= 300k/s)' : ''}; broker CPU ${(((cpuMs / n) * 1e6) / 1000).toFixed(2)} s per million`,
+            `kcat produce ${size} B: ${fmt(n / pSecs, size)}${size === 100 ? ' (target >= 300k/s)' : ''}; ` +
+              `broker CPU ${(((cpuMs / n) * 1e6) / 1000).toFixed(2)} s per million`,
           );
           // kcat's own start-up, metadata and end-of-partition detection, timed reading from the end of a one-record topic
           await run('kcat', ['-P', '-b', bootstrap[0]!, '-t', `${topic}-empty`], file.replace(/in-\d+$/, 'empty'));
@@ -292,7 +295,8 @@ async function main(): Promise<void> {
             'fetch.wait.max.ms=20',
           ]);
           rows.push(
-            `kcat consume ${size} B: ${fmt(n / cSecs, size)}${size === 100 ? ' (target >= 500k/s)' : ''}; ${fmt(n / Math.max(1e-3, cSecs - idle), size)} without kcat's ${(idle * 1000).toFixed(0)} ms start-up/EOF time (timed on a topic with nothing to read)`,
+            `kcat consume ${size} B: ${fmt(n / cSecs, size)}${size === 100 ? ' (target >= 500k/s)' : ''}; ` +
+              `${fmt(n / Math.max(1e-3, cSecs - idle), size)} without kcat's ${(idle * 1000).toFixed(0)} ms start-up/EOF time (timed on a topic with nothing to read)`,
           );
         }
       } finally {
@@ -301,7 +305,8 @@ async function main(): Promise<void> {
     } else rows.push('kcat not found: kcat figures skipped');
     const u = await ask(child);
     rows.push(
-      `broker memory: stored ${(u.stored / 1e6).toFixed(1)} MB; heap+buffers grew ${(u.memGrowth / 1e6).toFixed(1)} MB = ${(u.memGrowth / u.stored).toFixed(2)} x stored (target <= 1.2 x + constant); rss ${(u.rss / 1e6).toFixed(0)} MB`,
+      `broker memory: stored ${(u.stored / 1e6).toFixed(1)} MB; heap+buffers grew ` +
+        `${(u.memGrowth / 1e6).toFixed(1)} MB = ${(u.memGrowth / u.stored).toFixed(2)} x stored (target <= 1.2 x + constant); rss ${(u.rss / 1e6).toFixed(0)} MB`,
     );
   } finally {
     child.send({ cmd: 'stop' });

@@ -79,9 +79,11 @@ for (const run of runs.slice(1)) {
 console.log(formatCalibrationTable(cal, rows));
 if (n) {
   console.log(
-    `\nmean |relative error| over p50/p99/throughput: simulator ${((100 * simErr) / n).toFixed(1)} %, naive "nothing changes" ${((100 * naiveErr) / n).toFixed(1)} %, ratio naive/simulator ${(naiveErr / Math.max(simErr, 1e-9)).toFixed(2)}×`,
+    `\nmean |relative error| over p50/p99/throughput: simulator ${((100 * simErr) / n).toFixed(1)} %, ` +
+      `naive "nothing changes" ${((100 * naiveErr) / n).toFixed(1)} %, ratio naive/simulator ${(naiveErr / Math.max(simErr, 1e-9)).toFixed(2)}×`,
   );
 }
 console.log(
-  `(${processors} processor(s), ${seconds} s per rate${quick ? ', --quick' : ''}; on a shared machine the live figures carry the load of everything else running)`,
+  `(${processors} processor(s), ${seconds} s per rate${quick ? ', --quick' : ''}; on a shared machine the ` +
+    `live figures carry the load of everything else running)`,
 );

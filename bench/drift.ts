@@ -62,7 +62,8 @@ for (const [name, data, target] of detectors) {
   });
   const rate = N / secs;
   console.log(
-    `${name.padEnd(19)} ${(rate / 1e6).toFixed(2).padStart(8)}  ${(rate / loopRate).toFixed(3).padStart(7)}   ≥ ${target / 1e6} M ${rate >= target ? 'ok' : 'BELOW'}  (${alarms} alarms)`,
+    `${name.padEnd(19)} ${(rate / 1e6).toFixed(2).padStart(8)}  ` +
+      `${(rate / loopRate).toFixed(3).padStart(7)}   ≥ ${target / 1e6} M ${rate >= target ? 'ok' : 'BELOW'}  (${alarms} alarms)`,
   );
 }
 
@@ -91,7 +92,8 @@ for (const [label, fn] of batch) {
   fn(); // warm-up
   const secs = time(fn);
   console.log(
-    `${label.padEnd(34)} ${(secs * 1000).toFixed(0).padStart(6)}  ${(secs / sortSecs).toFixed(2).padStart(6)}   ${secs < 1 ? 'ok' : 'SLOW'}`,
+    `${label.padEnd(34)} ${(secs * 1000).toFixed(0).padStart(6)}  ` +
+      `${(secs / sortSecs).toFixed(2).padStart(6)}   ${secs < 1 ? 'ok' : 'SLOW'}`,
   );
 }
 if (sink === 42) console.log('');

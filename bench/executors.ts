@@ -110,7 +110,8 @@ const ceil = await ceiling();
 console.log(`baseline ceiling (back-to-back calls + recording, no scheduling): ${fmt(ceil)} iterations/s`);
 console.log('');
 console.log(
-  'rate/s    scheduled  completed  achieved/s  achieved/scheduled  on time(≤1ms)  dropped  maxSchedulerLag  headroom(ceiling/rate)',
+  'rate/s    scheduled  completed  achieved/s  achieved/scheduled  on time(≤1ms)  dropped  ' +
+    'maxSchedulerLag  headroom(ceiling/rate)',
 );
 let ok50 = false;
 for (const rate of rates) {
@@ -120,16 +121,19 @@ for (const rate of rates) {
   const ratio = r.inWindow / r.expected;
   if (rate === 50_000) ok50 = Math.abs(1 - ratio) <= 0.01 && r.completed === r.expected;
   console.log(
-    `${fmt(rate).padEnd(9)} ${fmt(r.expected).padStart(9)}  ${fmt(r.completed).padStart(9)}  ${fmt(achieved).padStart(10)}  ${fmt(ratio, 4).padStart(18)}  ${fmt(r.onTime / r.expected, 4).padStart(13)}  ${fmt(r.dropped).padStart(7)}  ${(`${fmt(r.lag, 2)} ms`).padStart(15)}  ${fmt(ceil / rate, 1)}x`,
+    `${fmt(rate).padEnd(9)} ${fmt(r.expected).padStart(9)}  ${fmt(r.completed).padStart(9)}  ` +
+      `${fmt(achieved).padStart(10)}  ${fmt(ratio, 4).padStart(18)}  ${fmt(r.onTime / r.expected, 4).padStart(13)}  ${fmt(r.dropped).padStart(7)}  ${(`${fmt(r.lag, 2)} ms`).padStart(15)}  ${fmt(ceil / rate, 1)}x`,
   );
 }
 const naiveRate = 50_000;
 const nv = await naive(naiveRate, secondsPerRate);
 console.log(
-  `\nbaseline naive scheduler (one setTimeout per iteration) at ${fmt(naiveRate)}/s: achieved/scheduled ${fmt(nv.inWindow, 4)}, on time(≤1ms) ${fmt(nv.onTime, 4)}`,
+  `\nbaseline naive scheduler (one setTimeout per iteration) at ${fmt(naiveRate)}/s: achieved/scheduled ` +
+    `${fmt(nv.inWindow, 4)}, on time(≤1ms) ${fmt(nv.onTime, 4)}`,
 );
 console.log(
-  `target: achieved within 1 % of scheduled at 50k/s: ${ok50 ? 'met' : 'NOT met'} (figures on a shared machine are pessimistic)`,
+  `target: achieved within 1 % of scheduled at 50k/s: ${ok50 ? 'met' : 'NOT met'} (figures on a shared ` +
+    `machine are pessimistic)`,
 );
 
 // memory over a run at 10k/s
@@ -163,9 +167,11 @@ await runScenario(
 const mid = Math.floor(rss.length / 2);
 console.log(`\nmemory of a ${memorySeconds} s run at 10k/s (${fmt(memorySeconds * 10_000)} iterations):`);
 console.log(
-  `  RSS MB   start ${fmt(rss[0]!, 1)}  middle ${fmt(rss[mid]!, 1)}  end ${fmt(rss.at(-1)!, 1)}  max ${fmt(Math.max(...rss), 1)}`,
+  `  RSS MB   start ${fmt(rss[0]!, 1)}  middle ${fmt(rss[mid]!, 1)}  end ${fmt(rss.at(-1)!, 1)}  max ` +
+    `${fmt(Math.max(...rss), 1)}`,
 );
 console.log(
-  `  heap MB  start ${fmt(heap[0]!, 1)}  middle ${fmt(heap[mid]!, 1)}  end ${fmt(heap.at(-1)!, 1)}  max ${fmt(Math.max(...heap), 1)}`,
+  `  heap MB  start ${fmt(heap[0]!, 1)}  middle ${fmt(heap[mid]!, 1)}  end ${fmt(heap.at(-1)!, 1)}  max ` +
+    `${fmt(Math.max(...heap), 1)}`,
 );
 console.log(`  end/middle RSS ratio ${fmt(rss.at(-1)! / rss[mid]!, 3)} (flat ≈ 1: histograms, never raw samples)`);

@@ -98,18 +98,22 @@ try {
   const rbSingle = haveRb ? redisBenchmark(redis.port, 1, 1) : undefined;
 
   console.log(
-    `feature store: ${USERS} users, getMany of ${BATCH} ids, ${CONCURRENCY} in flight, ${SECONDS} s${quick ? ' (--quick)' : ''}`,
+    `feature store: ${USERS} users, getMany of ${BATCH} ids, ${CONCURRENCY} in flight, ${SECONDS} ` +
+      `s${quick ? ' (--quick)' : ''}`,
   );
   console.log(
-    `  redis (ioredis, pipelined HMGET): ${f(redisRate)} lookups/s (hit rate ${(hit * 100).toFixed(1)} %)  target ≥ 50,000: ${redisRate >= 50_000 ? 'OK' : 'BELOW TARGET'}`,
+    `  redis (ioredis, pipelined HMGET): ${f(redisRate)} lookups/s (hit rate ${(hit * 100).toFixed(1)} %) ` +
+      ` target ≥ 50,000: ${redisRate >= 50_000 ? 'OK' : 'BELOW TARGET'}`,
   );
   console.log(`  in-memory:                        ${f(memRate)} lookups/s`);
   if (haveRb) {
     console.log(
-      `  baseline redis-benchmark GET, 50 clients, pipeline 16: ${f(rbPipelined)} req/s → ours is ${rbPipelined ? (redisRate / rbPipelined).toFixed(2) : 'n/a'}×`,
+      `  baseline redis-benchmark GET, 50 clients, pipeline 16: ${f(rbPipelined)} req/s → ours is ` +
+        `${rbPipelined ? (redisRate / rbPipelined).toFixed(2) : 'n/a'}×`,
     );
     console.log(
-      `  baseline redis-benchmark GET, 1 client, no pipeline:   ${f(rbSingle)} req/s → ours is ${rbSingle ? (redisRate / rbSingle).toFixed(2) : 'n/a'}×`,
+      `  baseline redis-benchmark GET, 1 client, no pipeline:   ${f(rbSingle)} req/s → ours is ` +
+        `${rbSingle ? (redisRate / rbSingle).toFixed(2) : 'n/a'}×`,
     );
   } else console.log('  baseline: redis-benchmark not on PATH (install redis-tools via .ci/install-tools.sh)');
 } finally {

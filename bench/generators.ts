@@ -112,7 +112,8 @@ const w = Math.max(...cases.map((c) => c.label.length));
 console.log(`  ${''.padEnd(w)}  ${'wall'.padStart(10)}  ${'cpu'.padStart(10)}  ratio`);
 for (const c of cases)
   console.log(
-    `  ${c.label.padEnd(w)}  ${fmt(c.wall).padStart(10)}  ${fmt(c.cpu).padStart(10)}  ×${(c.cpu / base.cpu).toFixed(2)}`,
+    `  ${c.label.padEnd(w)}  ${fmt(c.wall).padStart(10)}  ${fmt(c.cpu).padStart(10)}  ` +
+      `×${(c.cpu / base.cpu).toFixed(2)}`,
   );
 const jsonRate = cases[5]!.cpu,
   avroRate = cases[6]!.cpu;
@@ -139,9 +140,11 @@ runAll(zcases);
 console.log('\nZipf sampler cost per draw (CPU time)');
 for (const c of zcases)
   console.log(
-    `  ${c.label.padEnd(40)}  ${(1e9 / c.cpu).toFixed(1).padStart(6)} ns  ×${(zcases[0]!.cpu / c.cpu).toFixed(1)} of rng.next`,
+    `  ${c.label.padEnd(40)}  ${(1e9 / c.cpu).toFixed(1).padStart(6)} ns  ` +
+      `×${(zcases[0]!.cpu / c.cpu).toFixed(1)} of rng.next`,
   );
 console.log(
-  `\ntargets (CPU time): JSON ${jsonRate >= 500_000 ? 'met' : 'NOT met'} (${fmt(jsonRate)}), Avro toBuffer ${avroRate >= 1_000_000 ? 'met' : 'NOT met'} (${fmt(avroRate)})${quick ? '  [--quick: rough figures]' : ''}`,
+  `\ntargets (CPU time): JSON ${jsonRate >= 500_000 ? 'met' : 'NOT met'} (${fmt(jsonRate)}), Avro ` +
+    `toBuffer ${avroRate >= 1_000_000 ? 'met' : 'NOT met'} (${fmt(avroRate)})${quick ? '  [--quick: rough figures]' : ''}`,
 );
 if (sink === 42) console.log('');

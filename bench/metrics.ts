@@ -122,7 +122,8 @@ for (const [label, ns] of results) {
 }
 const regNs = results.find(([l]) => l.startsWith('registry trend.add (wasm'))![1];
 console.log(
-  `  target ≤ 100 ns per recorded value through the registry: ${regNs <= 100 ? 'met' : 'NOT met'} (${regNs.toFixed(1)} ns)`,
+  `  target ≤ 100 ns per recorded value through the registry: ${regNs <= 100 ? 'met' : 'NOT met'} ` +
+    `(${regNs.toFixed(1)} ns)`,
 );
 
 // ---- memory of a long run on virtual time
@@ -166,19 +167,22 @@ console.log(
   }
   const wall = (performance.now() - t0) / 1000;
   console.log(
-    `\nMemory of a ${RUN_MINUTES}-minute run at ${RATE.toLocaleString('en')} values/s on virtual time (${i.toLocaleString('en')} latency values + counter + rate, 1 tracked sub-metric, 40 s window ring; ${wall.toFixed(1)} s wall)`,
+    `\nMemory of a ${RUN_MINUTES}-minute run at ${RATE.toLocaleString('en')} values/s on virtual time ` +
+      `(${i.toLocaleString('en')} latency values + counter + rate, 1 tracked sub-metric, 40 s window ring; ${wall.toFixed(1)} s wall)`,
   );
   console.log('  minute   heap growth MB   external MB (WASM)   RSS MB   time-series points');
   for (const r of rows) {
     console.log(
-      `  ${String(r.minute).padStart(6)}   ${r.heapMb.toFixed(2).padStart(14)}   ${r.extMb.toFixed(1).padStart(18)}   ${r.rssMb.toFixed(1).padStart(6)}   ${String(r.points).padStart(18)}`,
+      `  ${String(r.minute).padStart(6)}   ${r.heapMb.toFixed(2).padStart(14)}   ` +
+        `${r.extMb.toFixed(1).padStart(18)}   ${r.rssMb.toFixed(1).padStart(6)}   ${String(r.points).padStart(18)}`,
     );
   }
   const first = rows[0]!,
     last = rows[rows.length - 1]!;
   const perMinute = (last.heapMb - first.heapMb) / Math.max(1, last.minute - first.minute);
   console.log(
-    `  heap growth after minute 1: ${perMinute.toFixed(3)} MB/minute (the time series: one small point per second) — raw samples would be ${((RATE * 60 * 8) / 2 ** 20).toFixed(1)} MB/minute`,
+    `  heap growth after minute 1: ${perMinute.toFixed(3)} MB/minute (the time series: one small point ` +
+      `per second) — raw samples would be ${((RATE * 60 * 8) / 2 ** 20).toFixed(1)} MB/minute`,
   );
   reg.close();
 }

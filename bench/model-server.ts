@@ -119,14 +119,16 @@ const b1 = results[1]!,
 console.log(`model server, ${CONNECTIONS} connections, ${DURATION} s per run${quick ? ' (--quick)' : ''}`);
 console.log(`  baseline trivial node:http server:  ${f(baseline.rps)} req/s (HTTP ceiling on this machine)`);
 console.log(
-  `  baseline raw tfjs (v1, in process): batch 1 ${f(raw1)} rows/s, batch 32 ${f(raw32)} rows/s (${(raw32 / raw1).toFixed(1)}×)`,
+  `  baseline raw tfjs (v1, in process): batch 1 ${f(raw1)} rows/s, batch 32 ${f(raw32)} rows/s ` +
+    `(${(raw32 / raw1).toFixed(1)}×)`,
 );
 for (const [bs, r] of [
   [1, b1],
   [32, b32],
 ] as const) {
   console.log(
-    `  batch ${String(bs).padStart(2)}: max ${f(r.max.rps)} req/s (p99 ${r.max.p99} ms, errors ${r.max.errors});  at 70 % (${f(r.max.rps * 0.7)} req/s): p50 ${r.at70.p50} ms, p99 ${r.at70.p99} ms`,
+    `  batch ${String(bs).padStart(2)}: max ${f(r.max.rps)} req/s (p99 ${r.max.p99} ms, errors ` +
+      `${r.max.errors});  at 70 % (${f(r.max.rps * 0.7)} req/s): p50 ${r.at70.p50} ms, p99 ${r.at70.p99} ms`,
   );
 }
 const ratio = b32.max.rps / Math.max(1, b1.max.rps);

@@ -129,7 +129,8 @@ async function baseline(n: number): Promise<number> {
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 1 : 0) : '-');
 console.log(
-  `pipeline end to end on embedded defaults (${processors} processors ${processorMode === 'child' ? 'as child processes' : 'in process'}, ${seconds}s per rate${quick ? ', --quick' : ''})`,
+  `pipeline end to end on embedded defaults (${processors} processors ` +
+    `${processorMode === 'child' ? 'as child processes' : 'in process'}, ${seconds}s per rate${quick ? ', --quick' : ''})`,
 );
 console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  duplicates');
 // one unreported run first: JIT, tfjs wasm and kafkajs warm up outside the figures
@@ -140,7 +141,8 @@ for (const rate of rates) {
   const r = await pipelineAt(rate);
   rows.push(r);
   console.log(
-    `${String(rate).padStart(6)}  ${fmt(r.decidedPerSec).padStart(9)}  ${fmt(r.p50).padStart(10)}  ${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ${String(r.duplicates).padStart(10)}`,
+    `${String(rate).padStart(6)}  ${fmt(r.decidedPerSec).padStart(9)}  ${fmt(r.p50).padStart(10)}  ` +
+      `${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ${String(r.duplicates).padStart(10)}`,
   );
   if (knee === undefined && (r.p99 > 500 || r.drainMs > 1000 || r.missing > 0)) knee = rate;
 }
@@ -160,12 +162,14 @@ const half = knee !== undefined ? knee / 2 : undefined;
 if (half !== undefined) {
   const near = rows.filter((r) => r.rate <= half).pop();
   console.log(
-    `at half the knee (~${half}/s): ${near ? `rate ${near.rate}/s p99 ${fmt(near.p99)} ms (target < 500)` : 'no measured rate at or below it'}`,
+    `at half the knee (~${half}/s): ` +
+      `${near ? `rate ${near.rate}/s p99 ${fmt(near.p99)} ms (target < 500)` : 'no measured rate at or below it'}`,
   );
 }
 console.log(`baseline: kafkajs produce → consume through the embedded broker, no processing: ${fmt(base)} records/s`);
 console.log(
-  `ratio pipeline / baseline: ${((sustained.length ? best : peak) / base).toFixed(2)} (${sustained.length ? 'best sustained' : 'peak'} / baseline)`,
+  `ratio pipeline / baseline: ${((sustained.length ? best : peak) / base).toFixed(2)} ` +
+    `(${sustained.length ? 'best sustained' : 'peak'} / baseline)`,
 );
 console.log('note: the machine is shared; figures under contention are lower than on a quiet machine');
 process.exit(0);

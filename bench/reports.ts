@@ -35,7 +35,8 @@ async function time(label: string, fn: () => Promise<unknown> | unknown): Promis
 
 try {
   console.log(
-    `reports bench: ${reps} repetitions each, fixture summary with ${summary.timeseries.points.length} points${quick ? ' (--quick)' : ''}`,
+    `reports bench: ${reps} repetitions each, fixture summary with ${summary.timeseries.points.length} ` +
+      `points${quick ? ' (--quick)' : ''}`,
   );
   const base = await time('baseline: JSON.stringify + write', () =>
     writeFileSync(join(dir, 'b.json'), JSON.stringify(summary, null, 2)),
@@ -54,10 +55,12 @@ try {
   const png = await time('1 chart: SVG → PNG (resvg, 2×)', () => renderPng(oneSvg));
   const all = await time('writeReport (everything)', () => writeReport(summary, join(dir, 'full')));
   console.log(
-    `\nratio text writers / baseline: ${(text / base).toFixed(1)}×; full report / baseline: ${(all / base).toFixed(0)}×`,
+    `\nratio text writers / baseline: ${(text / base).toFixed(1)}×; full report / baseline: ` +
+      `${(all / base).toFixed(0)}×`,
   );
   console.log(
-    `chart rendering dominates: SVG ${svg.toFixed(0)} ms + PNG ~${(4 * png).toFixed(0)} ms of ${all.toFixed(0)} ms (timed separately; a shared machine adds noise)`,
+    `chart rendering dominates: SVG ${svg.toFixed(0)} ms + PNG ~${(4 * png).toFixed(0)} ms of ` +
+      `${all.toFixed(0)} ms (timed separately; a shared machine adds noise)`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -75,7 +75,8 @@ export function replicaTimelineSpec(summary: RunSummary, o: ChartOptions = {}): 
   const marked = marks.length <= MAX_MARKED_DECISIONS;
   return {
     ...chartBase(
-      `replicas per group (solid: asked for, dashed: ready; ${marked ? '▲▼ scale decisions' : `${marks.length} scale decisions, too many to mark`})`,
+      `replicas per group (solid: asked for, dashed: ready; ` +
+        `${marked ? '▲▼ scale decisions' : `${marks.length} scale decisions, too many to mark`})`,
       o,
     ),
     layer: [

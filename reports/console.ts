@@ -28,7 +28,8 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions =
   const out: string[] = [];
   out.push(
     '',
-    `  scenario: ${c.bold(s.scenario.name)}   seed: ${s.seed}   duration: ${fmtMs(s.durationMs)} (warm-up ${fmtMs(s.warmupMs)})`,
+    `  scenario: ${c.bold(s.scenario.name)}   seed: ${s.seed}   duration: ${fmtMs(s.durationMs)} (warm-up ` +
+      `${fmtMs(s.warmupMs)})`,
   );
   const svc = serviceLines(s);
   if (svc.length) out.push(`  services: ${svc.join(', ')}`);
@@ -75,7 +76,8 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions =
     out.push(c.bold('  EVENT ACCOUNTING'), '');
     for (const [k, v, note] of acc)
       out.push(
-        `    ${k.padEnd(28, '.')}: ${k === 'missing' && !v.startsWith('0') ? c.red(v) : c.cyan(v)}${note ? `  ${note}` : ''}`,
+        `    ${k.padEnd(28, '.')}: ` +
+          `${k === 'missing' && !v.startsWith('0') ? c.red(v) : c.cyan(v)}${note ? `  ${note}` : ''}`,
       );
     out.push('');
   }

@@ -69,7 +69,8 @@ export function driftLoopHeadline(summary: RunSummary): [string, string][] {
     const e = d.lastEvaluation;
     out.push([
       'AUC after the drift: incumbent / candidate',
-      `${auc(e.incumbent)} / ${auc(e.candidate)} (${e.candidateVersion}${e.promoted ? ', promoted' : ', not promoted'})`,
+      `${auc(e.incumbent)} / ${auc(e.candidate)} ` +
+        `(${e.candidateVersion}${e.promoted ? ', promoted' : ', not promoted'})`,
     ]);
   }
   out.push(['serving at the end', d.incumbent]);

@@ -54,7 +54,8 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
   const acc = accountingRows(s);
   if (acc.length) {
     parts.push(
-      '<h2>Event accounting</h2><p>Every produced event id ends as decided, dead-lettered or missing.</p><table><tr><th></th><th>events</th><th></th></tr>',
+      '<h2>Event accounting</h2><p>Every produced event id ends as decided, dead-lettered or ' +
+        'missing.</p><table><tr><th></th><th>events</th><th></th></tr>',
     );
     parts.push(
       rows(
@@ -95,7 +96,8 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
 
   const names = sortedMetricNames(s.metrics);
   parts.push(
-    '<h2>Trends (ms)</h2><table><tr><th>metric</th><th>count</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>',
+    '<h2>Trends ' +
+      '(ms)</h2><table><tr><th>metric</th><th>count</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>',
   );
   parts.push(
     rows(
@@ -126,7 +128,8 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
   );
 
   parts.push(
-    '<h2>Executors</h2><table><tr><th>executor</th><th>type</th><th>scheduled</th><th>completed</th><th>dropped</th><th>max scheduler lag</th></tr>',
+    '<h2>Executors</h2><table><tr><th>executor</th><th>type</th><th>scheduled</th><th>completed</th><th>dropped</th><th>max ' +
+      'scheduler lag</th></tr>',
   );
   parts.push(
     rows(
@@ -151,7 +154,8 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
       [td('heap used (MB)'), td(y.heapUsedMb.mean.toFixed(1), true), td(y.heapUsedMb.max.toFixed(1), true)],
     ]),
     '</table>',
-    `<p>Event-loop delay: p50 ${fmtMs(y.eventLoopDelayMs.p50)}, p99 ${fmtMs(y.eventLoopDelayMs.p99)}, max ${fmtMs(y.eventLoopDelayMs.max)}.</p>`,
+    `<p>Event-loop delay: p50 ${fmtMs(y.eventLoopDelayMs.p50)}, p99 ${fmtMs(y.eventLoopDelayMs.p99)}, max ` +
+      `${fmtMs(y.eventLoopDelayMs.max)}.</p>`,
   );
 
   parts.push('<h2>Resolved config</h2>', `<pre>${esc(JSON.stringify(s.config, null, 2) ?? 'null')}</pre>`);

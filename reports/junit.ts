@@ -28,7 +28,8 @@ export function formatJunit(summary: RunSummary): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="pipelab" tests="${summary.thresholds.length}" failures="${failures}" errors="0" time="${secs}">`,
-    `  <testsuite name="${a(suite)}" tests="${summary.thresholds.length}" failures="${failures}" errors="0" skipped="0" time="${secs}" timestamp="${a(summary.startedAt.replace(/Z$/, ''))}">`,
+    `  <testsuite name="${a(suite)}" tests="${summary.thresholds.length}" failures="${failures}" ` +
+      `errors="0" skipped="0" time="${secs}" timestamp="${a(summary.startedAt.replace(/Z$/, ''))}">`,
     '    <properties>',
     `      <property name="seed" value="${a(summary.seed)}"/>`,
     `      <property name="harness.version" value="${a(summary.harness.version)}"/>`,

@@ -70,7 +70,8 @@ export function formatMarkdown(summary: RunSummary): string {
         .filter(Boolean)
         .join('; ');
       out.push(
-        `| ${t.ok ? '✓' : '✗'} | ${cell(t.metric)} | \`${cell(t.expression)}\` | ${cell(fmtObserved(t.metric, t.observed, s))} | ${cell(notes)} |`,
+        `| ${t.ok ? '✓' : '✗'} | ${cell(t.metric)} | \`${cell(t.expression)}\` | ` +
+          `${cell(fmtObserved(t.metric, t.observed, s))} | ${cell(notes)} |`,
       );
     }
     out.push('');
@@ -96,7 +97,8 @@ export function formatMarkdown(summary: RunSummary): string {
       const m = s.metrics[n] as TrendData;
       const f = (x: number) => fmtNum(Number(x.toFixed(3)));
       out.push(
-        `| ${cell(n)} | ${fmtNum(m.count)} | ${f(m.mean)} | ${f(m.p50)} | ${f(m.p90)} | ${f(m.p95)} | ${f(m.p99)} | ${f(m['p99.9'])} | ${f(m.max)} |`,
+        `| ${cell(n)} | ${fmtNum(m.count)} | ${f(m.mean)} | ${f(m.p50)} | ${f(m.p90)} | ${f(m.p95)} | ` +
+          `${f(m.p99)} | ${f(m['p99.9'])} | ${f(m.max)} |`,
       );
     }
     out.push('');
@@ -119,7 +121,8 @@ export function formatMarkdown(summary: RunSummary): string {
   );
   for (const e of s.executors)
     out.push(
-      `| ${cell(e.name)} | ${e.type} | ${fmtNum(e.scheduled)} | ${fmtNum(e.completed)} | ${fmtNum(e.dropped)} | ${fmtMs(e.maxSchedulerLagMs)} |`,
+      `| ${cell(e.name)} | ${e.type} | ${fmtNum(e.scheduled)} | ${fmtNum(e.completed)} | ` +
+        `${fmtNum(e.dropped)} | ${fmtMs(e.maxSchedulerLagMs)} |`,
     );
   const dropped = s.executors.reduce((a, e) => a + e.dropped, 0);
   out.push(
@@ -137,7 +140,8 @@ export function formatMarkdown(summary: RunSummary): string {
   out.push(`| heap used (MB) | ${y.heapUsedMb.mean.toFixed(1)} | ${y.heapUsedMb.max.toFixed(1)} |`);
   out.push(
     '',
-    `Event-loop delay: p50 ${fmtMs(y.eventLoopDelayMs.p50)}, p99 ${fmtMs(y.eventLoopDelayMs.p99)}, max ${fmtMs(y.eventLoopDelayMs.max)}.`,
+    `Event-loop delay: p50 ${fmtMs(y.eventLoopDelayMs.p50)}, p99 ${fmtMs(y.eventLoopDelayMs.p99)}, max ` +
+      `${fmtMs(y.eventLoopDelayMs.max)}.`,
     '',
   );
 

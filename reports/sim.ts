@@ -283,7 +283,8 @@ export function formatSimReport(summary: RunSummary, opts: SimReportOptions = {}
     out.push(`| ${fmtSimTime(e.t)} | ${md(e.group)} | ${e.replicas} | ${e.ready} |`);
   if (d.timeline.length > MAX_SCALE_OUT_ROWS)
     out.push(
-      `| … ${d.timeline.length - MAX_SCALE_OUT_ROWS} more changes (summary.json extra.sim.replicaTimeline, charts/sim-replicas) | | | |`,
+      `| … ${d.timeline.length - MAX_SCALE_OUT_ROWS} more changes (summary.json ` +
+        `extra.sim.replicaTimeline, charts/sim-replicas) | | | |`,
     );
   return out.join('\n');
 }

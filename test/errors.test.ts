@@ -21,7 +21,8 @@ test('format() names every issue with its path, then the hint, and no stack', ()
   const text = e.format();
   assert.is(
     text,
-    'error: scenario s is invalid\n  /executors/main/rate: expected a positive number\n  /: root problem\nhint: fix the fields above',
+    'error: scenario s is invalid\n  /executors/main/rate: expected a positive number\n  /: root ' +
+      'problem\nhint: fix the fields above',
   );
   assert.not.match(text, /at .*\.ts:\d+/);
   assert.ok(isPipelabError(e));

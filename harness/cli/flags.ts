@@ -101,7 +101,9 @@ export function parseOverrides(flags: RunFlags): ScenarioOverrides {
     if (ms === undefined || ms <= 0)
       issues.push({
         path: '--duration',
-        message: `${JSON.stringify(flags.duration)} is not a positive duration: use <number><unit> with units ms, s, m, h, e.g. --duration 30s or 1m30s`,
+        message:
+          `${JSON.stringify(flags.duration)} is not a positive duration: use <number><unit> with ` +
+          `units ms, s, m, h, e.g. --duration 30s or 1m30s`,
       });
     else o.duration = flags.duration.trim();
   }

@@ -175,7 +175,8 @@ export function formatCompareReport(r: CompareReport): string {
     `reference: ${r.reference.file} (${r.reference.rows} rows)   current: ${r.current.file} (${r.current.rows} rows)`,
   );
   lines.push(
-    `dataset drift: ${r.datasetDrift ? 'YES' : 'no'} — ${r.driftedColumns} of ${r.columns.length} columns drifted (share ${r.share.toFixed(2)}, threshold ${r.driftShare})`,
+    `dataset drift: ${r.datasetDrift ? 'YES' : 'no'} — ${r.driftedColumns} of ${r.columns.length} columns ` +
+      `drifted (share ${r.share.toFixed(2)}, threshold ${r.driftShare})`,
   );
   return lines.join('\n');
 }

@@ -173,7 +173,8 @@ class ClosedRun {
     }
     if (++this.zeroTime > MAX_ZERO_TIME_ITERATIONS)
       throw new Error(
-        `${MAX_ZERO_TIME_ITERATIONS} iterations in a row took no time on this clock: with a virtual clock, targets must spend time through ctx.sleep`,
+        `${MAX_ZERO_TIME_ITERATIONS} iterations in a row took no time on this clock: with a virtual ` +
+          `clock, targets must spend time through ctx.sleep`,
       );
   }
 

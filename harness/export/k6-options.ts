@@ -234,7 +234,9 @@ function k6Thresholds(config: Record<string, ThresholdSpec[]>, dropped: K6Droppe
         dropped.push({
           path,
           what,
-          why: `k6 computes only ${K6_AGGREGATIONS[metric]!.map((a) => (a === 'p' ? 'p(N)' : a)).join(', ')} for ${metric}`,
+          why:
+            `k6 computes only ` +
+            `${K6_AGGREGATIONS[metric]!.map((a) => (a === 'p' ? 'p(N)' : a)).join(', ')} for ${metric}`,
         });
         return;
       }

@@ -75,7 +75,8 @@ export function k6Script(s: Scenario, opts: K6ScriptOptions = {}): K6Script {
   out.push(`// pipelab scenario "${s.name}"${s.description ? `: ${s.description.replace(/\s+/g, ' ')}` : ''}`);
   out.push(
     ts
-      ? '// Bundle for k6 with esbuild (`pipelab export k6 <scenario> --ts` writes the .js beside it), then `k6 run <file>.js`.'
+      ? '// Bundle for k6 with esbuild (`pipelab export k6 <scenario> --ts` writes the .js beside it), ' +
+          'then `k6 run <file>.js`.'
       : '// Run with `k6 run <this file>`; `-e PIPELAB_HTTP_URL=...` points it at another URL.',
   );
   out.push(`import { check } from 'k6';`, `import http from 'k6/http';`);
@@ -95,7 +96,8 @@ export function k6Script(s: Scenario, opts: K6ScriptOptions = {}): K6Script {
   );
   out.push(`const url = __ENV.${K6_URL_ENV} || ${lit(target.url)};`);
   out.push(
-    `const params = ${jsLiteral({ ...(Object.keys(headers).length ? { headers } : {}), timeout: target.timeout ?? '10s' })};`,
+    `const params = ` +
+      `${jsLiteral({ ...(Object.keys(headers).length ? { headers } : {}), timeout: target.timeout ?? '10s' })};`,
     '',
   );
   const okExpr = `(r.status >= 200 && r.status < 300)${ok.length ? ` || ${lit(ok)}.includes(r.status)` : ''}`;

@@ -121,7 +121,9 @@ export function validateScenario(input: unknown, overrides: ScenarioOverrides = 
   if ((input as { kind?: unknown } | null)?.kind === 'simulation') {
     // a defineSimulation file has no target or executors: say what it is instead of listing them as missing
     throw new PipelabError('INVALID_SCENARIO', `${where} is a simulation scenario (defineSimulation), not a live one`, {
-      hint: 'run it with `pipelab run`, or load it with loadSimulation / loadAnyScenario and runSimulation (docs/simulation.md)',
+      hint:
+        'run it with `pipelab run`, or load it with loadSimulation / loadAnyScenario and ' +
+        'runSimulation (docs/simulation.md)',
     });
   }
   const parsed = scenarioSchema.safeParse(input);
@@ -198,7 +200,9 @@ function crossChecks(d: z.output<typeof scenarioSchema>): Issue[] {
       if (e.executor !== 'constant-vus') {
         issues.push({
           path: `/executors/${name}/executor`,
-          message: `the autocannon engine drives a closed model: use "constant-vus" (vus = connections), or engine "undici" for ${e.executor}`,
+          message:
+            `the autocannon engine drives a closed model: use "constant-vus" (vus = connections), ` +
+            `or engine "undici" for ${e.executor}`,
         });
       }
     }
@@ -246,7 +250,8 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
         issues.push({
           path: '/overrides/rate',
           message:
-            'this scenario has no arrival-rate executor (constant-arrival-rate or ramping-arrival-rate) to apply a rate to',
+            'this scenario has no arrival-rate executor (constant-arrival-rate or ramping-arrival-rate) ' +
+            'to apply a rate to',
         });
     }
   }
@@ -388,7 +393,9 @@ export const scenarioFileStem = (file: string): string => basename(file).replace
 export async function loadScenario(file: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
   const mod = await importScenarioFile(file, {
     example: 'scenarios/smoke.ts',
-    noDefaultHint: `end it with: export default defineScenario({ name: '${scenarioFileStem(file)}', target: {...}, executors: {...} })`,
+    noDefaultHint:
+      `end it with: export default defineScenario({ name: '${scenarioFileStem(file)}', ` +
+      `target: {...}, executors: {...} })`,
   });
   return validateScenario(mod.default, overrides, file);
 }

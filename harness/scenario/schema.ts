@@ -61,7 +61,8 @@ export const scenarioSchema = strictObject({
     )
     .refine((r) => Object.keys(r).length > 0, {
       error:
-        'define at least one executor, e.g. { main: { executor: "constant-arrival-rate", rate: 100, duration: "10s" } }',
+        'define at least one executor, e.g. { main: { executor: "constant-arrival-rate", rate: 100, ' +
+        'duration: "10s" } }',
     }),
   thresholds: thresholdsSchema.optional(),
   /** service overrides (`kafka`, `redis`, ...), the same as --kafka etc. */

@@ -79,9 +79,12 @@ export async function probeContainerRuntime(
 export function containerRuntimeMissing(name: string, probe: RuntimeProbe): PipelabError {
   return new PipelabError(
     'CONTAINER_RUNTIME_MISSING',
-    `${name}: container mode needs a container engine, and none answers (no container runtime at ${probe.endpoint}: ${probe.reason})`,
+    `${name}: container mode needs a container engine, and none answers (no container runtime at ` +
+      `${probe.endpoint}: ${probe.reason})`,
     {
-      hint: `start Docker (or set DOCKER_HOST), or pick another mode: --${name}-mode local|embedded, or --${name} <url> for an external one`,
+      hint:
+        `start Docker (or set DOCKER_HOST), or pick another mode: --${name}-mode local|embedded, or ` +
+        `--${name} <url> for an external one`,
     },
   );
 }

@@ -138,7 +138,9 @@ function notPipeline(summary: RunSummary, why: string): PipelabError {
     'INVALID_ARGUMENT',
     `run "${summary.scenario?.name ?? '?'}" cannot calibrate the simulator: ${why}`,
     {
-      hint: 'calibrate from the summary.json of a live run of the pipeline target (e.g. pipelab run scenarios/smoke.ts), not a simulated one',
+      hint:
+        'calibrate from the summary.json of a live run of the pipeline target (e.g. pipelab run ' +
+        'scenarios/smoke.ts), not a simulated one',
     },
   );
 }
@@ -204,11 +206,14 @@ export function calibrate(summary: RunSummary, options: CalibrateOptions = {}): 
     users,
   };
   const notes = [
-    `transport (stage_queue, mean ${fmt(mean('stage_queue'))} ms) replayed as a pure delay; it includes the calibration run's own queueing at ${fmt(measured.rate)}/s, so calibrate at a low rate`,
-    `processing: ${processors} processor(s) × ${concurrency} batch workers, each taking up to ${source.chunkSize} waiting records per chunk; chunk time = features (mean ${fmt(mean('stage_features'))} ms) + inference (mean ${fmt(mean('stage_inference'))} ms), independent of chunk size${options.perItemMs ? ` plus ${options.perItemMs} ms per record` : ''}`,
+    `transport (stage_queue, mean ${fmt(mean('stage_queue'))} ms) replayed as a pure delay; it includes ` +
+      `the calibration run's own queueing at ${fmt(measured.rate)}/s, so calibrate at a low rate`,
+    `processing: ${processors} processor(s) × ${concurrency} batch workers, each taking up to ` +
+      `${source.chunkSize} waiting records per chunk; chunk time = features (mean ${fmt(mean('stage_features'))} ms) + inference (mean ${fmt(mean('stage_inference'))} ms), independent of chunk size${options.perItemMs ? ` plus ${options.perItemMs} ms per record` : ''}`,
     `sink (stage_sink, mean ${fmt(mean('stage_sink'))} ms) replayed as a pure delay`,
     source.processorMode === 'in-process'
-      ? 'in-process processors share one event loop with the load generator, broker and model server: CPU contention at high rates is not modelled'
+      ? 'in-process processors share one event loop with the load generator, broker and model server: CPU ' +
+        'contention at high rates is not modelled'
       : 'child processors: each has its own event loop; the shared broker and model server are not modelled as queues',
   ];
   const sim: Calibration['sim'] = {
@@ -330,7 +335,8 @@ export function formatCalibrationTable(
 ): string {
   const s = calibration.source;
   const lines = [
-    `calibrated on "${s.scenario}" at ${fmt(s.rate)}/s (${s.processors} processor(s), ${s.processorMode}, ${s.partitions} partitions): measured p50 ${fmt(calibration.measured.p50)} ms, p99 ${fmt(calibration.measured.p99)} ms, ${fmt(calibration.measured.throughput)}/s`,
+    `calibrated on "${s.scenario}" at ${fmt(s.rate)}/s (${s.processors} processor(s), ${s.processorMode}, ` +
+      `${s.partitions} partitions): measured p50 ${fmt(calibration.measured.p50)} ms, p99 ${fmt(calibration.measured.p99)} ms, ${fmt(calibration.measured.throughput)}/s`,
     '',
   ];
   const head = ['rate/s', 'figure', 'predicted', 'measured', 'rel. error'];

@@ -54,7 +54,8 @@ export function sampler(spec: ServiceTimeSpec, path = '/serviceTime'): Sampler {
     default:
       throw bad(
         `${path}/type`,
-        `unknown distribution ${JSON.stringify((spec as { type: unknown }).type)}; use deterministic, exponential, lognormal or empirical`,
+        `unknown distribution ${JSON.stringify((spec as { type: unknown }).type)}; use deterministic, ` +
+          `exponential, lognormal or empirical`,
       );
   }
 }

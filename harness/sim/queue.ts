@@ -75,13 +75,16 @@ function validateQueueOptions(o: QueueSimOptions): Required<QueueSimOptions> {
     const need = Math.floor(o.lambda / o.mu) + 1;
     throw new PipelabError(
       'INVALID_ARGUMENT',
-      `unstable queue: --lambda ${o.lambda} ≥ --servers × --mu = ${servers * o.mu} (utilisation ${(o.lambda / (servers * o.mu)).toFixed(2)} ≥ 1), so the queue grows without bound and has no steady state`,
+      `unstable queue: --lambda ${o.lambda} ≥ --servers × --mu = ${servers * o.mu} (utilisation ` +
+        `${(o.lambda / (servers * o.mu)).toFixed(2)} ≥ 1), so the queue grows without bound and has no steady state`,
       {
         issues: [{ path: '--lambda', message: `must be below ${servers * o.mu}` }],
         hint:
           model === 'mmc'
-            ? `lower --lambda below ${servers * o.mu}, raise --mu above ${(o.lambda / servers).toFixed(3)}, or use --servers ${need} or more`
-            : `lower --lambda below ${o.mu} or raise --mu above ${o.lambda}${model === 'mm1' ? ` (or use --model mmc with --servers ${need})` : ''}`,
+            ? `lower --lambda below ${servers * o.mu}, raise --mu above ` +
+              `${(o.lambda / servers).toFixed(3)}, or use --servers ${need} or more`
+            : `lower --lambda below ${o.mu} or raise --mu above ` +
+              `${o.lambda}${model === 'mm1' ? ` (or use --model mmc with --servers ${need})` : ''}`,
       },
     );
   }

@@ -111,7 +111,9 @@ export function validateSimulation(
   const where = file ? `simulation scenario ${file}` : 'simulation scenario';
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
     throw new PipelabError('INVALID_SCENARIO', `${where} is not an object`, {
-      hint: "export default defineSimulation({ name: 'x', durationMs: 60_000, arrivals: { kind: 'poisson', rate: 1000 } })",
+      hint:
+        "export default defineSimulation({ name: 'x', durationMs: 60_000, arrivals: { kind: " +
+        "'poisson', rate: 1000 } })",
     });
   }
   const s = input as Record<string, unknown>;
@@ -225,7 +227,9 @@ function autoscalingIssues(a: unknown): Issue[] {
     if (!SCALED_GROUPS.includes(String(p?.group)))
       issues.push({
         path: `/autoscaling/policies/${i}/group`,
-        message: `${JSON.stringify(p?.group)} is not a group of the model (one of ${SCALED_GROUPS.join(', ')}; processors scale the consumers)`,
+        message:
+          `${JSON.stringify(p?.group)} is not a group of the model (one of ` +
+          `${SCALED_GROUPS.join(', ')}; processors scale the consumers)`,
       });
     else if (keda !== undefined && (p.group === 'consumers' || p.group === 'processors'))
       issues.push({
@@ -255,7 +259,8 @@ function thresholdIssues(config: ThresholdsConfig): Issue[] {
       if (k.ok && !(k.value.name in SIM_METRIC_TYPES))
         issues.push({
           path: `/thresholds/${key}`,
-          message: `a simulated run has no metric "${k.value.name}" (known: ${Object.keys(SIM_METRIC_TYPES).join(', ')})`,
+          message:
+            `a simulated run has no metric "${k.value.name}" (known: ` + `${Object.keys(SIM_METRIC_TYPES).join(', ')})`,
         });
     }
   }
@@ -304,7 +309,9 @@ export type AnyScenario = { kind: 'live'; scenario: Scenario } | { kind: 'simula
 export async function loadAnyScenario(file: string, overrides: ScenarioOverrides = {}): Promise<AnyScenario> {
   const mod = await importScenarioFile(file, {
     example: EXAMPLE,
-    noDefaultHint: `end it with: export default defineScenario({ name: '${scenarioFileStem(file)}', target: {...}, executors: {...} }), or defineSimulation({...}) for a simulation`,
+    noDefaultHint:
+      `end it with: export default defineScenario({ name: '${scenarioFileStem(file)}', ` +
+      `target: {...}, executors: {...} }), or defineSimulation({...}) for a simulation`,
   });
   if (isSimulationScenario(mod.default))
     return { kind: 'simulation', scenario: validateSimulation(mod.default, overrides, file) };

@@ -125,7 +125,9 @@ export function compileThresholdsOrThrow(config: ThresholdsConfig, opts?: Compil
       `invalid thresholds (${r.issues.length} problem${r.issues.length > 1 ? 's' : ''})`,
       {
         issues: r.issues,
-        hint: "write thresholds like k6: { latency: ['p(99)<500', 'p(99)<800 in every 10s window'], errors: ['rate<0.01'] } (see docs/thresholds.md)",
+        hint:
+          "write thresholds like k6: { latency: ['p(99)<500', 'p(99)<800 in every 10s window'], " +
+          "errors: ['rate<0.01'] } (see docs/thresholds.md)",
       },
     );
   }
@@ -296,7 +298,8 @@ class Compiled implements CompiledThresholds {
       const measuredMs = nowMs - (registry.warmupMs ?? 0);
       notes.push(
         measuredMs < t.parsed.windowSeconds * 1000
-          ? `the measured run is shorter than one ${t.parsed.windowSeconds}s window: evaluated over the whole measured run`
+          ? `the measured run is shorter than one ${t.parsed.windowSeconds}s window: evaluated over the ` +
+              `whole measured run`
           : `no ${t.parsed.windowSeconds}s window had samples: evaluated over the whole measured run`,
       );
     }

@@ -111,7 +111,9 @@ export function parseExpression(text: string): Result<ParsedExpression> {
     const hint = /\bin\b/.test(text) ? ' (windows are written "<aggregation><op><number> in every 10s window")' : '';
     return {
       ok: false,
-      message: `cannot parse "${text}": write <aggregation> <operator> <number>, e.g. p(99)<500, with aggregation one of ${ALL_AGGREGATIONS.join(', ')} and operator one of < <= > >= == === !=${hint}`,
+      message:
+        `cannot parse "${text}": write <aggregation> <operator> <number>, e.g. p(99)<500, with ` +
+        `aggregation one of ${ALL_AGGREGATIONS.join(', ')} and operator one of < <= > >= == === !=${hint}`,
     };
   }
   const agg = parseAggregation(m[1]!);

@@ -177,7 +177,9 @@ export class DriftLoop {
           this.emit({
             t,
             kind: 'detection',
-            detail: `${alert.detector} alarm on ${alert.signal}, confirmed by KS (D ${alert.statistic.toFixed(3)}, p ${alert.pvalue.toExponential(2)})`,
+            detail:
+              `${alert.detector} alarm on ${alert.signal}, confirmed by KS (D ` +
+              `${alert.statistic.toFixed(3)}, p ${alert.pvalue.toExponential(2)})`,
           });
           this.st = 'collecting';
           this.buf = [];
@@ -245,7 +247,9 @@ export class DriftLoop {
         this.emit({
           t: this.o.now(),
           kind: 'baseline',
-          detail: `${model.version} trained on the first ${rows.length} labelled transactions (${rows.filter((t) => t.isFraud).length} fraud) takes 100 % from ${this.incumbent.version}`,
+          detail:
+            `${model.version} trained on the first ${rows.length} labelled transactions ` +
+            `(${rows.filter((t) => t.isFraud).length} fraud) takes 100 % from ${this.incumbent.version}`,
           version: model.version,
         });
         this.incumbent = model;
@@ -311,7 +315,9 @@ export class DriftLoop {
     this.emit({
       t: this.o.now(),
       kind: 'evaluation',
-      detail: `${rows.length} labelled transactions after the rollout (${fraud} fraud): AUC ${this.incumbent.version} ${fmt(aucInc)}, ${cand.version} ${fmt(aucCand)}`,
+      detail:
+        `${rows.length} labelled transactions after the rollout (${fraud} fraud): AUC ` +
+        `${this.incumbent.version} ${fmt(aucInc)}, ${cand.version} ${fmt(aucCand)}`,
       version: cand.version,
       auc,
     });
@@ -332,7 +338,9 @@ export class DriftLoop {
       this.emit({
         t: this.o.now(),
         kind: 'rollback',
-        detail: `${this.incumbent.version} keeps 100 % (${cand.version} AUC ${fmt(aucCand)} does not beat ${fmt(aucInc)} + ${this.o.minAucGain})`,
+        detail:
+          `${this.incumbent.version} keeps 100 % (${cand.version} AUC ${fmt(aucCand)} does not beat ` +
+          `${fmt(aucInc)} + ${this.o.minAucGain})`,
         version: cand.version,
         auc,
       });

@@ -59,7 +59,9 @@ export class RedisFeatureStore implements FeatureStore {
     } catch (e) {
       client.disconnect();
       throw new PipelabError('SERVICE_UNAVAILABLE', `cannot reach Redis at ${opts.url}: ${(e as Error).message}`, {
-        hint: 'check the URL (--redis / PIPELAB_REDIS) or leave it unset to use a local redis-server or the in-memory store',
+        hint:
+          'check the URL (--redis / PIPELAB_REDIS) or leave it unset to use a local redis-server or ' +
+          'the in-memory store',
         cause: e,
       });
     }

@@ -105,7 +105,9 @@ export async function loadFraudModel(versionDir: string): Promise<FraudModel> {
       'INVALID_INPUT_FILE',
       `cannot read model artefacts in ${versionDir}: ${(e as Error).message}`,
       {
-        hint: 'a version folder holds model.json, weights.bin and metrics.json; rebuild with `pipelab model train --version <v>`',
+        hint:
+          'a version folder holds model.json, weights.bin and metrics.json; rebuild with `pipelab ' +
+          'model train --version <v>`',
         cause: e,
       },
     );

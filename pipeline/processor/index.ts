@@ -365,7 +365,9 @@ export class StreamProcessor {
       const pred = preds[i] as Prediction;
       if (w.add(x.tx.userId, x.tx.eventTime, x.tx.amount, pred.fraud) === 'late') {
         late++;
-        const detail = `event time ${x.tx.eventTime} is before the watermark ${w.watermark} (window ${w.windowStart(x.tx.eventTime)} closed)`;
+        const detail =
+          `event time ${x.tx.eventTime} is before the watermark ${w.watermark} (window ` +
+          `${w.windowStart(x.tx.eventTime)} closed)`;
         dead.push(deadLetterMessage(this.id, { ...at, msg: x.msg, id: x.id }, 'late', detail));
         return;
       }

@@ -45,15 +45,19 @@ test('the drift-loop section shows the delay, AUC before/after and one row per s
   assert.match(driftLoopHtml(withLoop), 'id="drift-loop-timeline"');
 });
 
-test('the timeline chart has the onset as a rule and every step as a point (report.html: test/scenarios/drift.test.ts)', () => {
-  const spec = driftLoopTimelineSpec(withLoop) as unknown as {
-    layer: { mark: { type: string }; data: { values: unknown[] } }[];
-  };
-  assert.equal(
-    spec.layer.map((l) => l.mark.type),
-    ['rule', 'point', 'text'],
-  );
-  assert.is(spec.layer[1]!.data.values.length, 4);
-});
+test(
+  'the timeline chart has the onset as a rule and every step as a point (report.html: ' +
+    'test/scenarios/drift.test.ts)',
+  () => {
+    const spec = driftLoopTimelineSpec(withLoop) as unknown as {
+      layer: { mark: { type: string }; data: { values: unknown[] } }[];
+    };
+    assert.equal(
+      spec.layer.map((l) => l.mark.type),
+      ['rule', 'point', 'text'],
+    );
+    assert.is(spec.layer[1]!.data.values.length, 4);
+  },
+);
 
 test.run();

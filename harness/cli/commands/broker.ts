@@ -29,7 +29,8 @@ export function register(program: Command): void {
     )
     .option(
       '--advertised-host <address>',
-      "address clients are told to connect to (default: --host; for 0.0.0.0, this machine's first external IPv4 address)",
+      "address clients are told to connect to (default: --host; for 0.0.0.0, this machine's first " +
+        'external IPv4 address)',
     )
     .option(
       '--partitions <n>',
@@ -46,7 +47,8 @@ export function register(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  pipelab broker                       # 127.0.0.1:9092\n  pipelab broker --brokers 3 --port 0  # three nodes on free ports\n  kcat -b 127.0.0.1:9092 -L            # then point any Kafka tool at it\n',
+      '\nExamples:\n  pipelab broker                       # 127.0.0.1:9092\n  pipelab broker --brokers 3 ' +
+        '--port 0  # three nodes on free ports\n  kcat -b 127.0.0.1:9092 -L            # then point any Kafka tool at it\n',
     )
     .action(
       async (opts: {
@@ -75,7 +77,8 @@ export function register(program: Command): void {
             ? setInterval(() => {
                 const s = broker.stats();
                 process.stdout.write(
-                  `topics ${s.topics} partitions ${s.partitions} stored ${s.storedBytes} B records ${s.recordsProduced} rss ${s.memory.rss} B\n`,
+                  `topics ${s.topics} partitions ${s.partitions} stored ${s.storedBytes} B records ` +
+                    `${s.recordsProduced} rss ${s.memory.rss} B\n`,
                 );
               }, opts.stats * 1000)
             : undefined;

@@ -59,7 +59,8 @@ export function register(program: Command): void {
     .option('--chart <file>', 'also write a chart (p99 and cost per million events per run) as .svg or .png')
     .addHelpText(
       'after',
-      '\nCost needs replica-hours: simulated runs carry them; a live run shows — unless its summary has extra.replicas.\nExample:\n  pipelab compare reports/out/spike-a reports/out/spike-b --slo-p99 250',
+      '\nCost needs replica-hours: simulated runs carry them; a live run shows — unless its summary has ' +
+        'extra.replicas.\nExample:\n  pipelab compare reports/out/spike-a reports/out/spike-b --slo-p99 250',
     )
     .action(
       async (

@@ -29,7 +29,8 @@ async function loadConfig(file: string): Promise<unknown> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new PipelabError(
       'INVALID_INPUT_FILE',
-      `${file}: ${code === 'ENOENT' || code === 'ERR_MODULE_NOT_FOUND' ? 'no such file' : `cannot load the config (${(e as Error).message})`}`,
+      `${file}: ` +
+        `${code === 'ENOENT' || code === 'ERR_MODULE_NOT_FOUND' ? 'no such file' : `cannot load the config (${(e as Error).message})`}`,
       {
         hint: 'give a JSON file, or a .ts file whose default export is the config (see docs/drift.md)',
         cause: e,
@@ -59,7 +60,8 @@ function registerCompare(drift: Command): void {
   drift
     .command('compare')
     .description(
-      "per-column drift between a reference and a current dataset (CSV with a header, or JSON lines), with Evidently's defaults",
+      'per-column drift between a reference and a current dataset (CSV with a header, or JSON lines), ' +
+        "with Evidently's defaults",
     )
     .argument('<reference>', 'reference data: .csv or .jsonl')
     .argument('<current>', 'current data: .csv or .jsonl')
@@ -79,7 +81,8 @@ function registerCompare(drift: Command): void {
     .option('--json', 'print a stable machine-readable report')
     .addHelpText(
       'after',
-      '\nExit code 0 either way; use --json and read dataset.drift to gate a pipeline.\nExample: pipelab drift compare ref.csv cur.csv --columns amount,country --json',
+      '\nExit code 0 either way; use --json and read dataset.drift to gate a pipeline.\nExample: pipelab ' +
+        'drift compare ref.csv cur.csv --columns amount,country --json',
     )
     .action((reference: string, current: string, o: CompareFlags) => compareCommand(reference, current, o));
 }
@@ -96,7 +99,8 @@ function registerEvaluate(drift: Command): void {
     .option('--chart <file>', 'also write the vega-lite spec (delay vs false alarms) to this file')
     .addHelpText(
       'after',
-      '\nExample config:\n  {"runs": 10, "streams": [{"type": "numeric", "n": 5000, "drifts": [{"shape": "sudden", "at": 2500, "mean": 1}]}],\n   "detectors": ["adwin", "page-hinkley", "kswin"]}',
+      '\nExample config:\n  {"runs": 10, "streams": [{"type": "numeric", "n": 5000, "drifts": [{"shape": ' +
+        '"sudden", "at": 2500, "mean": 1}]}],\n   "detectors": ["adwin", "page-hinkley", "kswin"]}',
     )
     .action(async (file: string, o: { json?: boolean; markdown?: boolean; chart?: string }) => {
       const input = await loadConfig(file);

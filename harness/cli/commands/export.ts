@@ -55,7 +55,9 @@ export function register(program: Command): void {
           issues: [
             {
               path: '--out',
-              message: `with --ts, --out names the bundled JavaScript file and must end in .js, got ${JSON.stringify(opts.out)}`,
+              message:
+                `with --ts, --out names the bundled JavaScript file and must end in .js, got ` +
+                `${JSON.stringify(opts.out)}`,
             },
           ],
           hint: 'e.g. --ts --out k6/script.js (writes k6/script.ts and k6/script.js)',

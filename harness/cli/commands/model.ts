@@ -41,10 +41,14 @@ function parseMix(v: string): Record<string, number> {
 
 export function formatMetrics(m: ModelMetrics): string {
   return [
-    `${m.version}: AUC ${m.auc.toFixed(3)}  threshold ${m.threshold}  precision ${m.precision.toFixed(3)}  recall ${m.recall.toFixed(3)}  F1 ${m.f1.toFixed(3)}`,
-    `  data: ${m.data.generator} seed ${m.data.seed}, ${m.data.count} transactions (${(m.data.fraudRate * 100).toFixed(2)} % fraud), trained on ${m.data.train}; ` +
-      `threshold from ${m.data.validation}${m.data.validationSeed !== undefined ? ` (seed ${m.data.validationSeed})` : ''}, metrics on ${m.data.test} held-out transactions${m.data.testSeed !== undefined ? ` (seed ${m.data.testSeed})` : ''}`,
-    `  model: ${m.training.layers.join('-')} MLP, ${m.training.epochs} epochs, seed ${m.training.seed}, backend ${m.training.backend}, final loss ${m.training.finalLoss}`,
+    `${m.version}: AUC ${m.auc.toFixed(3)}  threshold ${m.threshold}  precision ${m.precision.toFixed(3)} ` +
+      ` recall ${m.recall.toFixed(3)}  F1 ${m.f1.toFixed(3)}`,
+    `  data: ${m.data.generator} seed ${m.data.seed}, ${m.data.count} transactions ` +
+      `(${(m.data.fraudRate * 100).toFixed(2)} % fraud), trained on ${m.data.train}; ` +
+      `threshold from ` +
+      `${m.data.validation}${m.data.validationSeed !== undefined ? ` (seed ${m.data.validationSeed})` : ''}, metrics on ${m.data.test} held-out transactions${m.data.testSeed !== undefined ? ` (seed ${m.data.testSeed})` : ''}`,
+    `  model: ${m.training.layers.join('-')} MLP, ${m.training.epochs} epochs, seed ${m.training.seed}, ` +
+      `backend ${m.training.backend}, final loss ${m.training.finalLoss}`,
   ].join('\n');
 }
 
@@ -56,14 +60,16 @@ export function register(program: Command): void {
     .command('train')
     .argument('[version]', 'artefact version folder name (v1 and v2 have presets for seed and fraud mix)')
     .description(
-      'train the fraud classifier on generated transactions and save a versioned artefact (model.json, weights.bin, metrics.json)',
+      'train the fraud classifier on generated transactions and save a versioned artefact (model.json, ' +
+        'weights.bin, metrics.json)',
     )
     // not --version: the root program owns that flag (commander parses it before the subcommand)
     .option('--model-version <v>', 'same as the [version] argument', 'v1')
     .option('--seed <s>', 'seed for the data and the training (default: the version preset, else 1)')
     .option(
       '--count <n>',
-      'generated transactions to train on; the threshold and the metrics come from two separate streams of 30 % that size',
+      'generated transactions to train on; the threshold and the metrics come from two separate streams ' +
+        'of 30 % that size',
       '40000',
     )
     .option('--epochs <n>', 'training epochs', '12')
@@ -72,7 +78,8 @@ export function register(program: Command): void {
     .option('--out <dir>', `folder holding the version folders ${DEFAULT_MODELS_HELP}`)
     .addHelpText(
       'after',
-      '\nExamples:\n  pipelab model train                 # rebuilds models/fraud/v1\n  pipelab model train v2              # v2: other seed, fraud mix heavy on account takeover\n  pipelab model train v3 --seed 7 --count 20000 --out /tmp/models',
+      '\nExamples:\n  pipelab model train                 # rebuilds models/fraud/v1\n  pipelab model ' +
+        'train v2              # v2: other seed, fraud mix heavy on account takeover\n  pipelab model train v3 --seed 7 --count 20000 --out /tmp/models',
     )
     .action(
       async (

@@ -79,7 +79,8 @@ export function register(program: Command): void {
   const cmd = program
     .command('process')
     .description(
-      'run the stream processor (consumer group on transactions → features → model → fraud-decisions, windows → processed-events, invalid → dead-letter)',
+      'run the stream processor (consumer group on transactions → features → model → fraud-decisions, ' +
+        'windows → processed-events, invalid → dead-letter)',
     );
   addServiceOptions(cmd)
     .option('--group <id>', 'consumer group id', 'pipelab-processor')
@@ -96,7 +97,8 @@ export function register(program: Command): void {
     .option('--stats <seconds>', 'print throughput, lag and counts every N seconds (0 = never)', '10')
     .addHelpText(
       'after',
-      '\nExamples:\n  pipelab process --kafka localhost:9092 --redis redis://localhost:6379 --model-server http://localhost:8500\n  pipelab process --kafka kafka-1:29092,kafka-2:29092,kafka-3:29092 --instances 2',
+      '\nExamples:\n  pipelab process --kafka localhost:9092 --redis redis://localhost:6379 ' +
+        '--model-server http://localhost:8500\n  pipelab process --kafka kafka-1:29092,kafka-2:29092,kafka-3:29092 --instances 2',
     )
     .action(async (o: Flags) => runProcessors(o, parseSettings(o)));
 }
@@ -159,7 +161,8 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
     for (const [name, info] of Object.entries(services.info()))
       process.stdout.write(`${name}: ${info.mode} (${info.detail ?? ''})\n`);
     process.stdout.write(
-      `processor ${procs.map((p) => p.id).join(', ')} consuming transactions from ${brokers.join(',')} (group ${o.group})\n`,
+      `processor ${procs.map((p) => p.id).join(', ')} consuming transactions from ${brokers.join(',')} ` +
+        `(group ${o.group})\n`,
     );
     const timer = printStats(procs, cfg.statsEvery);
     await stop;

@@ -85,7 +85,8 @@ async function runSimulationCommand(
   });
   if (!opts.quiet)
     stderr.write(
-      `simulated ${formatDuration(summary.durationMs)} in ${((performance.now() - wall) / 1000).toFixed(1)} s of wall time\n`,
+      `simulated ${formatDuration(summary.durationMs)} in ` +
+        `${((performance.now() - wall) / 1000).toFixed(1)} s of wall time\n`,
     );
   let dir: string | undefined;
   if (opts.report) {

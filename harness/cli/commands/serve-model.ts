@@ -14,7 +14,8 @@ export function register(program: Command): void {
   program
     .command('serve-model')
     .description(
-      'run the fraud model server (HTTP: POST /predict, GET /healthz, GET /metrics) with micro-batching, A/B routing and a rules fallback',
+      'run the fraud model server (HTTP: POST /predict, GET /healthz, GET /metrics) with micro-batching, ' +
+        'A/B routing and a rules fallback',
     )
     .option('--port <n>', 'port to listen on (0 = any free port)', '8501')
     .option('--host <h>', 'address to bind', MODEL_SERVER_DEFAULTS.host)

@@ -16,7 +16,9 @@ export function formatQueueResult(r: QueueSimResult): string {
     ['utilisation', 'utilisation', (x) => x.toFixed(5)],
     ['mean in system', 'meanInSystem', (x) => x.toPrecision(5)],
   ];
-  const head = `${r.model.toUpperCase()}  λ=${r.lambda}  μ=${r.mu}  servers=${r.servers}  customers=${r.customers}  seed=${r.seed}`;
+  const head =
+    `${r.model.toUpperCase()}  λ=${r.lambda}  μ=${r.mu}  servers=${r.servers}  ` +
+    `customers=${r.customers}  seed=${r.seed}`;
   const lines = [
     head,
     '',
@@ -29,10 +31,12 @@ export function formatQueueResult(r: QueueSimResult): string {
   }
   lines.push('');
   lines.push(
-    `mean wait 95 % batch-means interval: ± ${r.meanWaitHalfWidth95.toPrecision(3)} (${((r.meanWaitHalfWidth95 / r.analytic.meanWait) * 100).toFixed(2)} % of analytic)`,
+    `mean wait 95 % batch-means interval: ± ${r.meanWaitHalfWidth95.toPrecision(3)} ` +
+      `(${((r.meanWaitHalfWidth95 / r.analytic.meanWait) * 100).toFixed(2)} % of analytic)`,
   );
   lines.push(
-    `Little's law: L = ${r.little.L.toPrecision(6)}, λ·W = ${r.little.lambdaW.toPrecision(6)} (rel. error ${r.little.relativeError.toExponential(1)})`,
+    `Little's law: L = ${r.little.L.toPrecision(6)}, λ·W = ${r.little.lambdaW.toPrecision(6)} (rel. error ` +
+      `${r.little.relativeError.toExponential(1)})`,
   );
   lines.push('times are in the unit λ and μ are per (e.g. seconds)');
   return lines.join('\n');
@@ -42,12 +46,14 @@ export function register(program: Command): void {
   const sim = program
     .command('sim')
     .description(
-      'discrete-event simulation self-check against queueing theory (pipeline simulation scenarios run with `pipelab run`)',
+      'discrete-event simulation self-check against queueing theory (pipeline simulation scenarios run ' +
+        'with `pipelab run`)',
     );
   sim
     .command('queue')
     .description(
-      'simulate a single queue and compare with the closed-form result (M/M/1, M/M/c Erlang C, M/D/1 Pollaczek–Khinchine)',
+      'simulate a single queue and compare with the closed-form result (M/M/1, M/M/c Erlang C, M/D/1 ' +
+        'Pollaczek–Khinchine)',
     )
     .requiredOption('--model <model>', 'mm1 | mmc | md1')
     .requiredOption('--lambda <rate>', 'arrival rate λ (per time unit)')
@@ -58,7 +64,8 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  pipelab sim queue --model mmc --lambda 40 --mu 10 --servers 5\n  (40 arrivals/s, 5 servers each serving 10/s: utilisation 0.8)',
+      '\nExample:\n  pipelab sim queue --model mmc --lambda 40 --mu 10 --servers 5\n  (40 arrivals/s, 5 ' +
+        'servers each serving 10/s: utilisation 0.8)',
     )
     .action(
       (opts: {

@@ -55,7 +55,8 @@ export function formatSimulationPlan(s: SimulationScenario, file?: string): stri
   const a = s.arrivals as unknown as Record<string, unknown>;
   out.push(`  arrivals: ${typeof a.next === 'function' ? 'custom ArrivalProcess' : JSON.stringify(a)}`);
   out.push(
-    `  partitions: ${r.partitions}; consumers ${r.consumers.replicas} (max ${r.consumers.maxReplicas}, ${r.consumers.cores} cores each), model servers ${r.modelServer.replicas} (max ${r.modelServer.maxReplicas}, batches of ${r.modelServer.batchSize}), feature store ${r.featureStore.replicas} (max ${r.featureStore.maxReplicas})`,
+    `  partitions: ${r.partitions}; consumers ${r.consumers.replicas} (max ${r.consumers.maxReplicas}, ` +
+      `${r.consumers.cores} cores each), model servers ${r.modelServer.replicas} (max ${r.modelServer.maxReplicas}, batches of ${r.modelServer.batchSize}), feature store ${r.featureStore.replicas} (max ${r.featureStore.maxReplicas})`,
   );
   const pol = s.autoscaling?.policies ?? [];
   const scalers = [
@@ -90,7 +91,8 @@ export function formatPlan(s: Scenario, plan: ScenarioPlan): string {
       `    starts at ${fmtMs(p.startMs)}, runs ${fmtMs(p.durationMs)}, graceful stop ${fmtMs(p.gracefulStopMs)}`,
     );
     out.push(
-      `    expected iterations: ${p.expectedIterations === undefined ? 'depends on the target (closed model)' : Math.round(p.expectedIterations).toLocaleString('en-US')}`,
+      `    expected iterations: ` +
+        `${p.expectedIterations === undefined ? 'depends on the target (closed model)' : Math.round(p.expectedIterations).toLocaleString('en-US')}`,
     );
     out.push(`    max VUs: ${p.maxVUs}`);
   }
@@ -105,7 +107,8 @@ export function formatPlan(s: Scenario, plan: ScenarioPlan): string {
       if (typeof spec === 'string') out.push(`  ${metric}: ${spec}`);
       else
         out.push(
-          `  ${metric}: ${spec.threshold}${spec.abortOnFail ? ` (abortOnFail${spec.delayAbortEval ? `, after ${spec.delayAbortEval}` : ''})` : ''}`,
+          `  ${metric}: ` +
+            `${spec.threshold}${spec.abortOnFail ? ` (abortOnFail${spec.delayAbortEval ? `, after ${spec.delayAbortEval}` : ''})` : ''}`,
         );
     }
   }

@@ -120,7 +120,9 @@ function podProposal(m: HpaMetric, input: HpaInput, inBand: InBand): Proposal {
     return {
       replicas: current,
       value: avg,
-      reason: `${m.name}: ratio ${ratio.toFixed(3)} → ${newRatio.toFixed(3)} after counting ${missing} missing / ${rebalanceUnready ? unready : 0} not-ready pods: no change`,
+      reason:
+        `${m.name}: ratio ${ratio.toFixed(3)} → ${newRatio.toFixed(3)} after counting ${missing} ` +
+        `missing / ${rebalanceUnready ? unready : 0} not-ready pods: no change`,
       valid: true,
     };
   }

@@ -171,7 +171,8 @@ export class Hpa {
     this.recommendations.push({ t: now, r: rec });
     let reason =
       stabilized !== rec
-        ? `${why}; stabilized to ${stabilized}, the highest recommendation of the last ${window / 1000} s (downscale stabilization)`
+        ? `${why}; stabilized to ${stabilized}, the highest recommendation of the last ${window / 1000} s ` +
+          `(downscale stabilization)`
         : why;
     const upLimit = Math.max(HPA_DEFAULTS.scaleUpLimitFactor * current, HPA_DEFAULTS.scaleUpLimitMinimum);
     let final = stabilized;

@@ -140,7 +140,9 @@ export class KedaKafkaScaler {
         final = 0;
         reason = `inactive for ≥ cooldownPeriod ${o.cooldownPeriodMs / 1000} s: scale to zero`;
       } else
-        reason = `inactive, waiting for cooldownPeriod (${((o.cooldownPeriodMs - (nowMs - this.lastActiveMs)) / 1000).toFixed(0)} s left)`;
+        reason =
+          `inactive, waiting for cooldownPeriod ` +
+          `(${((o.cooldownPeriodMs - (nowMs - this.lastActiveMs)) / 1000).toFixed(0)} s left)`;
     } else reason = active ? 'active: the HPA decides between 1 and max' : 'inactive at minReplicaCount';
     const d: ScaleDecision = {
       timeMs: nowMs,

@@ -33,7 +33,9 @@ export function parseCatalogue(data: unknown, source = 'catalogue'): Catalogue {
   if (!r.success) {
     throw new PipelabError('INVALID_INPUT_FILE', `${source} is not a valid instance catalogue`, {
       issues: r.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message })),
-      hint: 'each instance needs vcpu, memoryGiB and onDemand ($/h); spot and reserved are optional (see harness/sim/cost/catalogue.json)',
+      hint:
+        'each instance needs vcpu, memoryGiB and onDemand ($/h); spot and reserved are optional (see ' +
+        'harness/sim/cost/catalogue.json)',
     });
   }
   return r.data;

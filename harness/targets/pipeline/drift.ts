@@ -105,7 +105,8 @@ export function startDriftLoop(
       if (ds)
         loop.mark(
           'drift-onset',
-          `generator drift at event ${produced - 1}: ${ds.map((d) => `${d.param} ${d.op ?? 'set'} ${JSON.stringify(d.value)}`).join('; ')}`,
+          `generator drift at event ${produced - 1}: ` +
+            `${ds.map((d) => `${d.param} ${d.op ?? 'set'} ${JSON.stringify(d.value)}`).join('; ')}`,
           nowMs,
         );
     },

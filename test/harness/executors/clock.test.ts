@@ -17,19 +17,22 @@ test('the virtual clock wakes sleepers in time order and jumps straight to each'
   ]);
 });
 
-test('sleepers due at the same instant wake in the order they were registered, each finishing its work first', async () => {
-  const c = new VirtualClock();
-  const log: string[] = [];
-  const chain = async (name: string) => {
-    await c.sleepUntil(50);
-    log.push(`${name} woke`);
-    await Promise.resolve();
-    await Promise.resolve();
-    log.push(`${name} done`);
-  };
-  await Promise.all([chain('first'), chain('second')]);
-  assert.equal(log, ['first woke', 'first done', 'second woke', 'second done']);
-});
+test(
+  'sleepers due at the same instant wake in the order they were registered, each finishing its work ' + 'first',
+  async () => {
+    const c = new VirtualClock();
+    const log: string[] = [];
+    const chain = async (name: string) => {
+      await c.sleepUntil(50);
+      log.push(`${name} woke`);
+      await Promise.resolve();
+      await Promise.resolve();
+      log.push(`${name} done`);
+    };
+    await Promise.all([chain('first'), chain('second')]);
+    assert.equal(log, ['first woke', 'first done', 'second woke', 'second done']);
+  },
+);
 
 test('an aborted sleep resolves at once and does not move virtual time', async () => {
   const c = new VirtualClock();

@@ -36,14 +36,17 @@ test('the open model keeps its schedule while the target stalls (more VUs, same 
   assert.ok(Math.max(...metrics.values('vus_executor')) >= 195);
 });
 
-test('an open-model run without enough VUs during a stall reports dropped iterations instead of hiding them', async () => {
-  const { result, metrics } = await runOn(
-    { executor: 'constant-arrival-rate', rate: 200, duration: '10s', preAllocatedVUs: 10, maxVUs: 20 },
-    stalling,
-  );
-  assert.ok(result.dropped >= 150, `dropped ${result.dropped}`);
-  assert.is(metrics.sum('dropped_iterations'), result.dropped);
-  assert.is(result.completed + result.dropped, 2000);
-});
+test(
+  'an open-model run without enough VUs during a stall reports dropped iterations instead of hiding ' + 'them',
+  async () => {
+    const { result, metrics } = await runOn(
+      { executor: 'constant-arrival-rate', rate: 200, duration: '10s', preAllocatedVUs: 10, maxVUs: 20 },
+      stalling,
+    );
+    assert.ok(result.dropped >= 150, `dropped ${result.dropped}`);
+    assert.is(metrics.sum('dropped_iterations'), result.dropped);
+    assert.is(result.completed + result.dropped, 2000);
+  },
+);
 
 test.run();

@@ -23,46 +23,49 @@ const base = {
 const vrun = (input: object, opts: Parameters<typeof runScenario>[1] = {}) =>
   runScenario(input as Parameters<typeof runScenario>[0], { clock: new VirtualClock(), ...opts });
 
-test('a run returns a complete summary: schema, version, seed, config, services, metrics, time series, executors', async () => {
-  const progress: Progress[] = [];
-  const s = await vrun(
-    { ...base, seed: 42, thresholds: { latency: ['p(99)<50'], errors: ['rate<0.01'] } },
-    { onProgress: (p) => progress.push(p) },
-  );
-  assert.is(s.schema, SUMMARY_SCHEMA);
-  assert.equal(s.harness, { name: 'pipelab', version, node: process.version });
-  assert.is(s.seed, 42);
-  assert.equal(s.scenario, { name: 'runner-test', tags: { team: 'core' } });
-  assert.equal((s.config as { executors: unknown }).executors, base.executors);
-  assert.equal(s.services, { target: { mode: 'embedded', detail: 'builtin sleep' } });
-  assert.is(s.durationMs, 5000);
-  assert.is((s.metrics.iterations as CounterData).count, 500);
-  // HDR keeps 3 significant digits
-  assert.ok(Math.abs((s.metrics.latency as TrendData).p99 - 10) < 0.02);
-  assert.is((s.metrics.errors as RateData).rate, 0);
-  assert.equal(s.executors, [
-    { name: 'main', type: 'constant-arrival-rate', scheduled: 500, completed: 500, dropped: 0, maxSchedulerLagMs: 0 },
-  ]);
-  assert.is(s.timeseries.intervalMs, 1000);
-  assert.ok(s.timeseries.points.length >= 4);
-  assert.equal(
-    s.thresholds.map((t) => t.ok),
-    [true, true],
-  );
-  assert.is(s.aborted, undefined);
-  assert.is(exitCodeFor(s), 0);
-  assert.ok(Date.parse(s.endedAt) - Date.parse(s.startedAt) === 5000);
-  // about once a second
-  assert.equal(
-    progress.map((p) => p.elapsedMs),
-    [1000, 2000, 3000, 4000, 5000],
-  );
-  assert.is(progress[4]?.phase, 'stopping');
-  assert.is(progress[1]?.iterations, 199);
-  assert.is(progress[1]?.phase, 'steady');
-  assert.is(progress[0]?.totalMs, 5000);
-  assert.ok(JSON.parse(JSON.stringify(s)));
-});
+test(
+  'a run returns a complete summary: schema, version, seed, config, services, metrics, time series, ' + 'executors',
+  async () => {
+    const progress: Progress[] = [];
+    const s = await vrun(
+      { ...base, seed: 42, thresholds: { latency: ['p(99)<50'], errors: ['rate<0.01'] } },
+      { onProgress: (p) => progress.push(p) },
+    );
+    assert.is(s.schema, SUMMARY_SCHEMA);
+    assert.equal(s.harness, { name: 'pipelab', version, node: process.version });
+    assert.is(s.seed, 42);
+    assert.equal(s.scenario, { name: 'runner-test', tags: { team: 'core' } });
+    assert.equal((s.config as { executors: unknown }).executors, base.executors);
+    assert.equal(s.services, { target: { mode: 'embedded', detail: 'builtin sleep' } });
+    assert.is(s.durationMs, 5000);
+    assert.is((s.metrics.iterations as CounterData).count, 500);
+    // HDR keeps 3 significant digits
+    assert.ok(Math.abs((s.metrics.latency as TrendData).p99 - 10) < 0.02);
+    assert.is((s.metrics.errors as RateData).rate, 0);
+    assert.equal(s.executors, [
+      { name: 'main', type: 'constant-arrival-rate', scheduled: 500, completed: 500, dropped: 0, maxSchedulerLagMs: 0 },
+    ]);
+    assert.is(s.timeseries.intervalMs, 1000);
+    assert.ok(s.timeseries.points.length >= 4);
+    assert.equal(
+      s.thresholds.map((t) => t.ok),
+      [true, true],
+    );
+    assert.is(s.aborted, undefined);
+    assert.is(exitCodeFor(s), 0);
+    assert.ok(Date.parse(s.endedAt) - Date.parse(s.startedAt) === 5000);
+    // about once a second
+    assert.equal(
+      progress.map((p) => p.elapsedMs),
+      [1000, 2000, 3000, 4000, 5000],
+    );
+    assert.is(progress[4]?.phase, 'stopping');
+    assert.is(progress[1]?.iterations, 199);
+    assert.is(progress[1]?.phase, 'steady');
+    assert.is(progress[0]?.totalMs, 5000);
+    assert.ok(JSON.parse(JSON.stringify(s)));
+  },
+);
 
 test('a failed threshold gives exit code 99 without aborting', async () => {
   const s = await vrun({ ...base, thresholds: { latency: ['p(99)<5'] } });
@@ -87,26 +90,29 @@ test('an abortOnFail threshold stops the run early: aborted.by threshold, exit c
   assert.is(exitCodeFor(s), 108);
 });
 
-test('an abort signal stops starting iterations, lets in-flight ones finish and still returns a summary (exit 105)', async () => {
-  const clock = new VirtualClock();
-  const ac = new AbortController();
-  void clock.sleepUntil(2500).then(() => ac.abort());
-  const s = await runScenario(
-    {
-      ...base,
-      target: { type: 'function', builtin: 'sleep', ms: 300 },
-      executors: { main: { executor: 'constant-arrival-rate', rate: 10, duration: '60s' } },
-    } as never,
-    { clock, signal: ac.signal },
-  );
-  assert.is(s.aborted?.by, 'signal');
-  assert.is(s.aborted?.atMs, 2500);
-  // iterations due at 0..2400 ms (25) all finished (the abort lands before the 2500 ms arrival); the last ends at 2700
-  assert.is(s.executors[0]?.scheduled, 25);
-  assert.is(s.executors[0]?.completed, 25);
-  assert.is(s.durationMs, 2700);
-  assert.is(exitCodeFor(s), 105);
-});
+test(
+  'an abort signal stops starting iterations, lets in-flight ones finish and still returns a summary ' + '(exit 105)',
+  async () => {
+    const clock = new VirtualClock();
+    const ac = new AbortController();
+    void clock.sleepUntil(2500).then(() => ac.abort());
+    const s = await runScenario(
+      {
+        ...base,
+        target: { type: 'function', builtin: 'sleep', ms: 300 },
+        executors: { main: { executor: 'constant-arrival-rate', rate: 10, duration: '60s' } },
+      } as never,
+      { clock, signal: ac.signal },
+    );
+    assert.is(s.aborted?.by, 'signal');
+    assert.is(s.aborted?.atMs, 2500);
+    // iterations due at 0..2400 ms (25) all finished (the abort lands before the 2500 ms arrival); the last ends at 2700
+    assert.is(s.executors[0]?.scheduled, 25);
+    assert.is(s.executors[0]?.completed, 25);
+    assert.is(s.durationMs, 2700);
+    assert.is(exitCodeFor(s), 105);
+  },
+);
 
 test('executors run concurrently from their startTime, each tagged with its name', async () => {
   const s = await vrun({

@@ -211,7 +211,8 @@ test('configOf shows functions as [function] and keeps the rest', () => {
 test('loadScenario imports a .ts file, validates its default export and applies overrides', async () => {
   const p = file(
     'good.ts',
-    `import { defineScenario } from '${indexUrl}';\nexport default defineScenario({ name: 'good', target: { type: 'function', fn: async (ctx) => { await ctx.sleep(1); } }, executors: { main: { executor: 'constant-vus', vus: 2, duration: '3s' } } });\n`,
+    `import { defineScenario } from '${indexUrl}';\nexport default defineScenario({ name: 'good', target: ` +
+      `{ type: 'function', fn: async (ctx) => { await ctx.sleep(1); } }, executors: { main: { executor: 'constant-vus', vus: 2, duration: '3s' } } });\n`,
   );
   const s = await loadScenario(p, { seed: 9, duration: '1s' });
   assert.is(s.name, 'good');
@@ -262,25 +263,29 @@ test('live and simulation scenarios go through one file loader: the same errors 
   assert.match((await failureAsync(() => loadAnyScenario(nodefault))).hint ?? '', /or defineSimulation/);
 });
 
-test('importScenarioFile names the example when the folder is missing, and checks the default export only when asked', async () => {
-  const e = await failureAsync(() =>
-    importScenarioFile(join(dir, 'no-such-dir', 'x.ts'), { example: 'scenarios/smoke.ts' }),
-  );
-  assert.is(e.code, 'SCENARIO_NOT_FOUND');
-  assert.match(e.hint ?? '', /e\.g\. scenarios\/smoke\.ts/);
-  const p = file('named-only.ts', `export const x = 42;\n`);
-  const mod = (await importScenarioFile(p, { example: 'scenarios/smoke.ts' })) as { default?: unknown; x?: number };
-  assert.is(mod.default, undefined);
-  assert.is(mod.x, 42);
-  const n = await failureAsync(() => importScenarioFile(p, { example: 'e.ts', noDefaultHint: 'write one' }));
-  assert.is(n.code, 'INVALID_SCENARIO');
-  assert.is(n.hint, 'write one');
-});
+test(
+  'importScenarioFile names the example when the folder is missing, and checks the default export only ' + 'when asked',
+  async () => {
+    const e = await failureAsync(() =>
+      importScenarioFile(join(dir, 'no-such-dir', 'x.ts'), { example: 'scenarios/smoke.ts' }),
+    );
+    assert.is(e.code, 'SCENARIO_NOT_FOUND');
+    assert.match(e.hint ?? '', /e\.g\. scenarios\/smoke\.ts/);
+    const p = file('named-only.ts', `export const x = 42;\n`);
+    const mod = (await importScenarioFile(p, { example: 'scenarios/smoke.ts' })) as { default?: unknown; x?: number };
+    assert.is(mod.default, undefined);
+    assert.is(mod.x, 42);
+    const n = await failureAsync(() => importScenarioFile(p, { example: 'e.ts', noDefaultHint: 'write one' }));
+    assert.is(n.code, 'INVALID_SCENARIO');
+    assert.is(n.hint, 'write one');
+  },
+);
 
 test('an invalid file lists its problems with the file name', async () => {
   const p = file(
     'invalid.ts',
-    `export default { name: 'x', target: { type: 'function', builtin: 'noop' }, executors: { main: { executor: 'constant-vus', vus: 0, duration: '1s' } } };\n`,
+    `export default { name: 'x', target: { type: 'function', builtin: 'noop' }, executors: { main: { ` +
+      `executor: 'constant-vus', vus: 0, duration: '1s' } } };\n`,
   );
   const e = await failureAsync(() => loadScenario(p));
   assert.match(e.message, /invalid\.ts is invalid \(1 problem\)/);

@@ -79,16 +79,19 @@ test('forced local mode is refused: there is no Kafka binary to run', async () =
   assert.match((e as Error).message, /kafka: local mode unavailable/);
 });
 
-test("the runner's overrides carry --kafka and --kafka-mode, and the mode is recorded in the services info", async () => {
-  const r = servicesRequestFrom({ kafka: 'k:9092', 'kafka-mode': 'external' });
-  assert.equal(r.kafka, { url: 'k:9092', mode: 'external' });
-  const s = await resolveServices({ kafka: { env } });
-  try {
-    assert.is(s.info().kafka?.mode, 'embedded');
-    assert.match(s.info().kafka?.detail ?? '', /embedded broker \(1 node\) at 127\.0\.0\.1:/);
-  } finally {
-    await s.close();
-  }
-});
+test(
+  "the runner's overrides carry --kafka and --kafka-mode, and the mode is recorded in the services " + 'info',
+  async () => {
+    const r = servicesRequestFrom({ kafka: 'k:9092', 'kafka-mode': 'external' });
+    assert.equal(r.kafka, { url: 'k:9092', mode: 'external' });
+    const s = await resolveServices({ kafka: { env } });
+    try {
+      assert.is(s.info().kafka?.mode, 'embedded');
+      assert.match(s.info().kafka?.detail ?? '', /embedded broker \(1 node\) at 127\.0\.0\.1:/);
+    } finally {
+      await s.close();
+    }
+  },
+);
 
 test.run();

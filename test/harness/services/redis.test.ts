@@ -5,30 +5,33 @@ import { openFeatureStore, resolveRedis } from '../../../harness/services/redis.
 
 const noDocker = { PATH: process.env.PATH, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 
-test('with nothing given and no container engine, Redis resolves to a local redis-server (or embedded without one)', async () => {
-  const r = await resolveRedis({ env: noDocker });
-  try {
-    assert.ok(
-      r.skipped.some((s) => s.startsWith('container: no container runtime')),
-      r.skipped.join('; '),
-    );
-    if (haveTool('redis-server')) {
-      assert.is(r.mode, 'local');
-      const store = await openFeatureStore(r.connection);
-      await store.putMany([
-        {
-          userId: 'x',
-          features: { user_transaction_count_1h: 1, user_avg_transaction_amount_24h: 2, user_device_risk_score: 0 },
-        },
-      ]);
-      assert.is((await store.get('x'))?.user_avg_transaction_amount_24h, 2);
-      assert.is(store.kind, 'redis');
-      await store.close();
-    } else assert.is(r.mode, 'embedded');
-  } finally {
-    await r.close();
-  }
-});
+test(
+  'with nothing given and no container engine, Redis resolves to a local redis-server (or embedded ' + 'without one)',
+  async () => {
+    const r = await resolveRedis({ env: noDocker });
+    try {
+      assert.ok(
+        r.skipped.some((s) => s.startsWith('container: no container runtime')),
+        r.skipped.join('; '),
+      );
+      if (haveTool('redis-server')) {
+        assert.is(r.mode, 'local');
+        const store = await openFeatureStore(r.connection);
+        await store.putMany([
+          {
+            userId: 'x',
+            features: { user_transaction_count_1h: 1, user_avg_transaction_amount_24h: 2, user_device_risk_score: 0 },
+          },
+        ]);
+        assert.is((await store.get('x'))?.user_avg_transaction_amount_24h, 2);
+        assert.is(store.kind, 'redis');
+        await store.close();
+      } else assert.is(r.mode, 'embedded');
+    } finally {
+      await r.close();
+    }
+  },
+);
 
 test('forcing embedded gives the in-memory store', async () => {
   const r = await resolveRedis({ mode: 'embedded', env: noDocker });

@@ -34,29 +34,33 @@ async function live(rate: number): Promise<RunSummary> {
   );
 }
 
-test('a run calibrated at 200/s predicts the throughput of a live run at 400/s within 25 % and reports p50/p99 errors', async () => {
-  const a = await live(200);
-  const b = await live(400);
-  const cal = calibrate(a);
-  assert.is(cal.source.rate, 200);
-  assert.is(cal.source.processors, 1);
-  assert.is(cal.source.partitions, 4);
-  assert.is(cal.sim.modelServer?.replicas, 6);
-  assert.is(cal.sim.consumers?.process?.type, 'empirical');
-  const m = measuredFigures(b);
-  assert.is(m.rate, 400);
-  const p = predict(cal, { rate: m.rate, durationMs: b.durationMs, warmupMs: b.warmupMs });
-  const rows = compareWithMeasured(p, m);
-  console.log(formatCalibrationTable(cal, [{ prediction: p, measured: m }]));
-  const tp = rows.find((r) => r.figure === 'throughput')!;
-  assert.ok(Math.abs(tp.relError) < 0.25, `throughput predicted ${tp.predicted} vs measured ${tp.measured}`);
-  assert.ok(p.p50 > 0 && p.p99 >= p.p50, `p50 ${p.p50} p99 ${p.p99}`);
-  // the same calibration and seed give the same prediction
-  assert.is(
-    predict(cal, { rate: 400, durationMs: 5000, warmupMs: 1000 }).p99,
-    predict(cal, { rate: 400, durationMs: 5000, warmupMs: 1000 }).p99,
-  );
-});
+test(
+  'a run calibrated at 200/s predicts the throughput of a live run at 400/s within 25 % and reports ' +
+    'p50/p99 errors',
+  async () => {
+    const a = await live(200);
+    const b = await live(400);
+    const cal = calibrate(a);
+    assert.is(cal.source.rate, 200);
+    assert.is(cal.source.processors, 1);
+    assert.is(cal.source.partitions, 4);
+    assert.is(cal.sim.modelServer?.replicas, 6);
+    assert.is(cal.sim.consumers?.process?.type, 'empirical');
+    const m = measuredFigures(b);
+    assert.is(m.rate, 400);
+    const p = predict(cal, { rate: m.rate, durationMs: b.durationMs, warmupMs: b.warmupMs });
+    const rows = compareWithMeasured(p, m);
+    console.log(formatCalibrationTable(cal, [{ prediction: p, measured: m }]));
+    const tp = rows.find((r) => r.figure === 'throughput')!;
+    assert.ok(Math.abs(tp.relError) < 0.25, `throughput predicted ${tp.predicted} vs measured ${tp.measured}`);
+    assert.ok(p.p50 > 0 && p.p99 >= p.p50, `p50 ${p.p50} p99 ${p.p99}`);
+    // the same calibration and seed give the same prediction
+    assert.is(
+      predict(cal, { rate: 400, durationMs: 5000, warmupMs: 1000 }).p99,
+      predict(cal, { rate: 400, durationMs: 5000, warmupMs: 1000 }).p99,
+    );
+  },
+);
 
 test('liveRate reads an executor timeUnit with the shared duration grammar: 90 per 1m30s is 1/s', () => {
   const withUnits = (...units: (string | undefined)[]) =>

@@ -12,14 +12,21 @@ for (const [model, lambda, mu, servers] of [
   ['mmc', 30, 10, 5],
   ['md1', 6, 10, 1],
 ] as const) {
-  test(`${model} (λ=${lambda}, μ=${mu}, c=${servers}): simulated mean wait, P(wait) and mean response are within 1 % of the formula`, () => {
-    const r = simulateQueue({ model, lambda, mu, servers, events: N, seed: 1 });
-    for (const k of ['meanWait', 'pWait', 'meanResponse', 'utilisation'] as const) {
-      assert.ok(Math.abs(r.relativeError[k]) < 0.01, `${k}: simulated ${r.simulated[k]} vs analytic ${r.analytic[k]}`);
-    }
-    // the analytic value lies inside the simulation's own confidence interval (up to a margin)
-    assert.ok(Math.abs(r.simulated.meanWait - r.analytic.meanWait) < 2 * r.meanWaitHalfWidth95);
-  });
+  test(
+    `${model} (λ=${lambda}, μ=${mu}, c=${servers}): simulated mean wait, P(wait) and mean response are ` +
+      `within 1 % of the formula`,
+    () => {
+      const r = simulateQueue({ model, lambda, mu, servers, events: N, seed: 1 });
+      for (const k of ['meanWait', 'pWait', 'meanResponse', 'utilisation'] as const) {
+        assert.ok(
+          Math.abs(r.relativeError[k]) < 0.01,
+          `${k}: simulated ${r.simulated[k]} vs analytic ${r.analytic[k]}`,
+        );
+      }
+      // the analytic value lies inside the simulation's own confidence interval (up to a margin)
+      assert.ok(Math.abs(r.simulated.meanWait - r.analytic.meanWait) < 2 * r.meanWaitHalfWidth95);
+    },
+  );
 }
 
 test("Little's law holds: time-average number in system equals observed λ × mean response", () => {

@@ -35,26 +35,30 @@ function fakeGroup(lag: () => number, partitions = 4): ScalableGroup & { n: numb
   return g;
 }
 
-test('the seed policy scales out on lag above 10,000 per instance, logs the decision with its input, and stays within max', async () => {
-  let lag = 35_000,
-    now = 0;
-  const g = fakeGroup(() => lag);
-  const a = new LiveAutoscaler({ policy: 'seed', max: 3, downscaleStabilization: '0s' }, g, { now: () => now }, 4);
-  await a.tick();
-  assert.is(g.n, 3, 'ceil(35 000 / 10 000) = 4, capped at max 3');
-  const d = a.log.decisions[0]!;
-  assert.is(d.metrics.consumer_lag, 35_000);
-  assert.is(d.current, 1);
-  assert.is(d.applied, 3);
-  lag = 0;
-  now = 2000;
-  await a.tick();
-  assert.is(g.n, 1, 'no lag: back to min 1');
-  assert.equal(
-    a.log.replicaTimeline.map((p) => p.replicas),
-    [3, 1],
-  );
-});
+test(
+  'the seed policy scales out on lag above 10,000 per instance, logs the decision with its input, and ' +
+    'stays within max',
+  async () => {
+    let lag = 35_000,
+      now = 0;
+    const g = fakeGroup(() => lag);
+    const a = new LiveAutoscaler({ policy: 'seed', max: 3, downscaleStabilization: '0s' }, g, { now: () => now }, 4);
+    await a.tick();
+    assert.is(g.n, 3, 'ceil(35 000 / 10 000) = 4, capped at max 3');
+    const d = a.log.decisions[0]!;
+    assert.is(d.metrics.consumer_lag, 35_000);
+    assert.is(d.current, 1);
+    assert.is(d.applied, 3);
+    lag = 0;
+    now = 2000;
+    await a.tick();
+    assert.is(g.n, 1, 'no lag: back to min 1');
+    assert.equal(
+      a.log.replicaTimeline.map((p) => p.replicas),
+      [3, 1],
+    );
+  },
+);
 
 test('KEDA caps the lag at partitions × threshold and a steady sync is counted, not logged', async () => {
   let lag = 0,
@@ -76,43 +80,46 @@ test('KEDA caps the lag at partitions × threshold and a steady sync is counted,
   );
 });
 
-test('a live run under a small lag threshold scales the processors out, logs the decisions and loses nothing', async () => {
-  const s = validateScenario({
-    name: 'autoscale-live',
-    seed: 5,
-    services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
-    target: {
-      type: 'pipeline',
-      processors: 1,
-      partitions: 4,
-      drainTimeout: '20s',
-      autoscale: { policy: 'keda', lagThreshold: 2, max: 3, syncPeriod: '1s', pollingInterval: '1s' },
-    },
-    executors: {
-      main: { executor: 'constant-arrival-rate', rate: 400, duration: '6s', preAllocatedVUs: 50, maxVUs: 500 },
-    },
-  });
-  const summary = await runScenario(s);
-  const acc = summary.extra?.accounting as Accounting;
-  const log = summary.extra?.autoscale as {
-    decisions: Array<{ metrics: Record<string, number | null>; applied: number; current: number }>;
-    maxReplicas: number;
-    replicaTimeline: unknown[];
-    errors: string[];
-  };
-  assert.is(acc.missing, 0, `missing ${acc.missing}`);
-  assert.is(acc.decided + acc.deadLettered, acc.produced);
-  assert.equal(log.errors, []);
-  assert.ok(log.maxReplicas >= 2, `scaled out: ${JSON.stringify(log.replicaTimeline)}`);
-  const out = log.decisions.find((d) => d.applied > d.current)!;
-  assert.ok(out && typeof out.metrics.kafka_lag === 'number', JSON.stringify(log.decisions));
-  assert.ok(
-    summary.timeseries.points.some((p) => p.replicas_processors !== undefined),
-    'replicas in the time series',
-  );
-  const stats = summary.extra?.processors as unknown[];
-  assert.ok(stats.length >= 2, 'every instance that ran reports its stats');
-});
+test(
+  'a live run under a small lag threshold scales the processors out, logs the decisions and loses ' + 'nothing',
+  async () => {
+    const s = validateScenario({
+      name: 'autoscale-live',
+      seed: 5,
+      services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
+      target: {
+        type: 'pipeline',
+        processors: 1,
+        partitions: 4,
+        drainTimeout: '20s',
+        autoscale: { policy: 'keda', lagThreshold: 2, max: 3, syncPeriod: '1s', pollingInterval: '1s' },
+      },
+      executors: {
+        main: { executor: 'constant-arrival-rate', rate: 400, duration: '6s', preAllocatedVUs: 50, maxVUs: 500 },
+      },
+    });
+    const summary = await runScenario(s);
+    const acc = summary.extra?.accounting as Accounting;
+    const log = summary.extra?.autoscale as {
+      decisions: Array<{ metrics: Record<string, number | null>; applied: number; current: number }>;
+      maxReplicas: number;
+      replicaTimeline: unknown[];
+      errors: string[];
+    };
+    assert.is(acc.missing, 0, `missing ${acc.missing}`);
+    assert.is(acc.decided + acc.deadLettered, acc.produced);
+    assert.equal(log.errors, []);
+    assert.ok(log.maxReplicas >= 2, `scaled out: ${JSON.stringify(log.replicaTimeline)}`);
+    const out = log.decisions.find((d) => d.applied > d.current)!;
+    assert.ok(out && typeof out.metrics.kafka_lag === 'number', JSON.stringify(log.decisions));
+    assert.ok(
+      summary.timeseries.points.some((p) => p.replicas_processors !== undefined),
+      'replicas in the time series',
+    );
+    const stats = summary.extra?.processors as unknown[];
+    assert.ok(stats.length >= 2, 'every instance that ran reports its stats');
+  },
+);
 
 test('autoscale refuses child processors, with the path of the field', () => {
   assert.throws(

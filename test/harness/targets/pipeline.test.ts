@@ -42,30 +42,33 @@ test('the smoke scenario runs the pipeline end to end with 0 missing and the tal
   assert.ok([0, 99].includes(exitCodeFor(summary)), JSON.stringify(summary.thresholds));
 });
 
-test('with the model server stopped and a processor killed mid-run, decisions continue via rules and nothing is lost', async () => {
-  const s = validateScenario({
-    name: 'faults',
-    seed: 3,
-    services: embedded,
-    target: {
-      type: 'pipeline',
-      processors: 2,
-      partitions: 4,
-      drainTimeout: '15s',
-      faults: { stopModelServerAt: '1s', killProcessorAt: '1500ms' },
-    },
-    executors: {
-      main: { executor: 'constant-arrival-rate', rate: 150, duration: '3s', preAllocatedVUs: 20, maxVUs: 200 },
-    },
-  });
-  const summary = await runScenario(s);
-  const acc = summary.extra?.accounting as Accounting;
-  assert.is(acc.missing, 0, `missing ${acc.missing}: ${acc.missingSample.join(',')}`);
-  assert.is(acc.decided + acc.deadLettered, acc.produced);
-  assert.ok((acc.bySource.rules ?? 0) > 0, `rules answered after the stop: ${JSON.stringify(acc.bySource)}`);
-  assert.ok((acc.bySource.model ?? 0) > 0, 'the model answered before it');
-  assert.is((summary.metrics.faults as CounterData).count, 2);
-});
+test(
+  'with the model server stopped and a processor killed mid-run, decisions continue via rules and ' + 'nothing is lost',
+  async () => {
+    const s = validateScenario({
+      name: 'faults',
+      seed: 3,
+      services: embedded,
+      target: {
+        type: 'pipeline',
+        processors: 2,
+        partitions: 4,
+        drainTimeout: '15s',
+        faults: { stopModelServerAt: '1s', killProcessorAt: '1500ms' },
+      },
+      executors: {
+        main: { executor: 'constant-arrival-rate', rate: 150, duration: '3s', preAllocatedVUs: 20, maxVUs: 200 },
+      },
+    });
+    const summary = await runScenario(s);
+    const acc = summary.extra?.accounting as Accounting;
+    assert.is(acc.missing, 0, `missing ${acc.missing}: ${acc.missingSample.join(',')}`);
+    assert.is(acc.decided + acc.deadLettered, acc.produced);
+    assert.ok((acc.bySource.rules ?? 0) > 0, `rules answered after the stop: ${JSON.stringify(acc.bySource)}`);
+    assert.ok((acc.bySource.model ?? 0) > 0, 'the model answered before it');
+    assert.is((summary.metrics.faults as CounterData).count, 2);
+  },
+);
 
 test('stopModelServerAt with an external model server fails at setup, before any load, naming the fault', async () => {
   const server = await startModelServer({ models: PACKAGE_MODELS_DIR, port: 0 });

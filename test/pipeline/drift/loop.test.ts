@@ -67,24 +67,27 @@ async function runLoop(candidate: (v: string) => LoopModel) {
   return { loop, routes, added, report: loop.report() };
 }
 
-test('the loop detects the drift, retrains, rolls out 90/10 and promotes a candidate that beats the incumbent', async () => {
-  const { routes, added, report } = await runLoop(oracle);
-  const kinds = report.timeline.map((e) => e.kind);
-  assert.equal(kinds, ['detection', 'retrain-start', 'retrain-end', 'candidate-rollout', 'evaluation', 'promotion']);
-  assert.ok(report.timeline[0]!.t >= 1000, 'detection after the onset');
-  assert.equal(added, ['drift-1']);
-  assert.equal(routes, [
-    [
-      { version: 'v1', weight: 90 },
-      { version: 'drift-1', weight: 10 },
-    ],
-    [{ version: 'drift-1', weight: 100 }],
-  ]);
-  assert.is(report.incumbent, 'drift-1');
-  assert.is(report.lastEvaluation!.candidate, 1);
-  assert.ok(report.lastEvaluation!.incumbent < 0.7);
-  assert.ok(report.lastEvaluation!.promoted);
-});
+test(
+  'the loop detects the drift, retrains, rolls out 90/10 and promotes a candidate that beats the ' + 'incumbent',
+  async () => {
+    const { routes, added, report } = await runLoop(oracle);
+    const kinds = report.timeline.map((e) => e.kind);
+    assert.equal(kinds, ['detection', 'retrain-start', 'retrain-end', 'candidate-rollout', 'evaluation', 'promotion']);
+    assert.ok(report.timeline[0]!.t >= 1000, 'detection after the onset');
+    assert.equal(added, ['drift-1']);
+    assert.equal(routes, [
+      [
+        { version: 'v1', weight: 90 },
+        { version: 'drift-1', weight: 10 },
+      ],
+      [{ version: 'drift-1', weight: 100 }],
+    ]);
+    assert.is(report.incumbent, 'drift-1');
+    assert.is(report.lastEvaluation!.candidate, 1);
+    assert.ok(report.lastEvaluation!.incumbent < 0.7);
+    assert.ok(report.lastEvaluation!.promoted);
+  },
+);
 
 test('the loop rolls back a candidate that does not beat the incumbent', async () => {
   const { routes, report } = await runLoop(noise);

@@ -150,48 +150,54 @@ function parsePrometheus(text: string): Map<string, number> {
   return samples;
 }
 
-test('/metrics is Prometheus text with requests, batch sizes, inference latency, breaker state and fallbacks', async () => {
-  const res = await request(`${server.url}/metrics`);
-  assert.match(String(res.headers['content-type']), /text\/plain/);
-  const s = parsePrometheus(await res.body.text());
-  assert.ok((s.get('pipelab_model_requests_total{route="/predict",status="200"}') ?? 0) >= 2);
-  assert.ok((s.get('pipelab_model_batch_size_count{version="v1"}') ?? 0) >= 1);
-  assert.ok((s.get('pipelab_model_batch_size_bucket{le="32",version="v1"}') ?? 0) >= 1);
-  assert.ok(s.has('pipelab_model_inference_seconds_sum{version="v1"}'));
-  assert.is(s.get('pipelab_model_breaker_state{version="v1"}'), 2);
-  assert.ok((s.get('pipelab_model_fallbacks_total{version="v1",reason="error"}') ?? 0) >= 1);
-  assert.ok((s.get('pipelab_model_predictions_total{source="rules",version="v1"}') ?? 0) >= 1);
-});
+test(
+  '/metrics is Prometheus text with requests, batch sizes, inference latency, breaker state and ' + 'fallbacks',
+  async () => {
+    const res = await request(`${server.url}/metrics`);
+    assert.match(String(res.headers['content-type']), /text\/plain/);
+    const s = parsePrometheus(await res.body.text());
+    assert.ok((s.get('pipelab_model_requests_total{route="/predict",status="200"}') ?? 0) >= 2);
+    assert.ok((s.get('pipelab_model_batch_size_count{version="v1"}') ?? 0) >= 1);
+    assert.ok((s.get('pipelab_model_batch_size_bucket{le="32",version="v1"}') ?? 0) >= 1);
+    assert.ok(s.has('pipelab_model_inference_seconds_sum{version="v1"}'));
+    assert.is(s.get('pipelab_model_breaker_state{version="v1"}'), 2);
+    assert.ok((s.get('pipelab_model_fallbacks_total{version="v1",reason="error"}') ?? 0) >= 1);
+    assert.ok((s.get('pipelab_model_predictions_total{source="rules",version="v1"}') ?? 0) >= 1);
+  },
+);
 
-test("a version added at run time serves once routed, and setRoutes moves users at once (the drift loop's rollout)", async () => {
-  const s = await startModelServer({ models: new Map([['v1', await tinyModel('v1', 1)]]) });
-  try {
-    assert.throws(() => s.setRoutes([{ version: 'v9', weight: 1 }]), /not loaded/);
-    s.addVersion('v9', await tinyModel('v9', 3));
-    assert.equal(s.versions, ['v1', 'v9']);
-    assert.throws(() => s.addVersion('v9', s.model('v9')!), /already loaded/);
-    const users = Array.from({ length: 200 }, (_, i) => instance(i));
-    const count = async () => {
-      const by: Record<string, number> = {};
-      for (const p of await s.predict(users)) by[p.modelVersion] = (by[p.modelVersion] ?? 0) + 1;
-      return by;
-    };
-    assert.equal(await count(), { v1: 200 });
-    s.setRoutes([
-      { version: 'v1', weight: 90 },
-      { version: 'v9', weight: 10 },
-    ]);
-    const split = await count();
-    assert.ok(split.v9! > 5 && split.v9! < 40, JSON.stringify(split));
-    assert.equal(s.routes(), [
-      { version: 'v1', weight: 90 },
-      { version: 'v9', weight: 10 },
-    ]);
-    s.setRoutes([{ version: 'v9', weight: 100 }]);
-    assert.equal(await count(), { v9: 200 });
-  } finally {
-    await s.close();
-  }
-});
+test(
+  "a version added at run time serves once routed, and setRoutes moves users at once (the drift loop's " + 'rollout)',
+  async () => {
+    const s = await startModelServer({ models: new Map([['v1', await tinyModel('v1', 1)]]) });
+    try {
+      assert.throws(() => s.setRoutes([{ version: 'v9', weight: 1 }]), /not loaded/);
+      s.addVersion('v9', await tinyModel('v9', 3));
+      assert.equal(s.versions, ['v1', 'v9']);
+      assert.throws(() => s.addVersion('v9', s.model('v9')!), /already loaded/);
+      const users = Array.from({ length: 200 }, (_, i) => instance(i));
+      const count = async () => {
+        const by: Record<string, number> = {};
+        for (const p of await s.predict(users)) by[p.modelVersion] = (by[p.modelVersion] ?? 0) + 1;
+        return by;
+      };
+      assert.equal(await count(), { v1: 200 });
+      s.setRoutes([
+        { version: 'v1', weight: 90 },
+        { version: 'v9', weight: 10 },
+      ]);
+      const split = await count();
+      assert.ok(split.v9! > 5 && split.v9! < 40, JSON.stringify(split));
+      assert.equal(s.routes(), [
+        { version: 'v1', weight: 90 },
+        { version: 'v9', weight: 10 },
+      ]);
+      s.setRoutes([{ version: 'v9', weight: 100 }]);
+      assert.equal(await count(), { v9: 200 });
+    } finally {
+      await s.close();
+    }
+  },
+);
 
 test.run();

@@ -145,170 +145,182 @@ test('a malformed event ends in dead-letter with its reason; valid ones get deci
   }
 });
 
-test('windows close on the watermark to processed-events; an event beyond the allowed lateness is dead-lettered as late', async () => {
-  const { broker, kafka } = await env(1);
-  const p = processor(broker, stubScorer(), { windows: { sizeMs: 60_000, allowedLatenessMs: 10_000 } });
-  const ledger = new EventLedger();
-  const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
-  const producer = kafka.producer();
-  const aggregates: Array<{ userId: string; windowStart: number; count: number; sum: number }> = [];
-  const agg = kafka.consumer({ groupId: 'agg', maxWaitTimeInMs: 20 });
-  let w: Consumer | undefined;
-  try {
-    await p.start();
-    w = await watch(kafka, ledger, seen);
-    await agg.connect();
-    await agg.subscribe({ topic: TOPICS.processedEvents, fromBeginning: true });
-    await agg.run({ eachMessage: async ({ message }) => void aggregates.push(JSON.parse(message.value!.toString())) });
-    await producer.connect();
-    const [base] = createTransactionStream({ seed: 4 }).take(1);
-    const T = 1_800_000_000_000 - (1_800_000_000_000 % 60_000);
-    const at = (id: string, t: number, amount: number) => ({
-      key: 'u1',
-      value: transactionToJson({ ...base!, id, userId: 'u1', eventTime: t, amount }),
-      headers: { [H.eventId]: id },
-    });
-    // one at a time, so each is its own chunk and the watermark moves between them
-    const sends = [
-      at('a', T + 1_000, 10),
-      at('b', T + 30_000, 20),
-      at('c', T + 75_000, 1),
-      at('late', T + 5_000, 99),
-      at('d', T + 140_000, 1),
-    ];
-    for (const m of sends) {
-      ledger.produced(m.headers[H.eventId], false);
-      await producer.send({ topic: TOPICS.transactions, messages: [m] });
-      await until(() => seen.results >= sends.indexOf(m) + 1);
-    }
-    await until(() => aggregates.length >= 2);
-    assert.is(ledger.finish(0).missing, 0);
-    assert.equal(
-      seen.dead.map((d) => [d.id, d.reason]),
-      [['late', 'late']],
-    );
-    assert.match(seen.dead[0]?.detail ?? '', /watermark/);
-    // watermark after c = T+65s closes [T, T+60s): a + b; after d = T+130s closes [T+60s, T+120s): c
-    assert.equal(
-      aggregates.map((a) => [a.windowStart - T, a.count, a.sum]),
-      [
-        [0, 2, 30],
-        [60_000, 1, 1],
-      ],
-    );
-    assert.is(p.stats().late, 1);
-    assert.is(p.stats().windowsClosed, 2);
-  } finally {
-    await w?.disconnect();
-    await agg.disconnect();
-    await producer.disconnect();
-    await p.stop();
-    await broker.close();
-  }
-});
-
-test('a processor killed mid-chunk loses nothing: the survivor takes over and redelivery shows as duplicates', async () => {
-  const { broker, kafka } = await env(4);
-  let victim: StreamProcessor | undefined;
-  let killed = false;
-  // the victim dies while scoring its third chunk: that chunk's results are written but its offsets never resolve
-  const a = processor(
-    broker,
-    stubScorer(async (n) => {
-      if (n === 3 && !killed) {
-        killed = true;
-        void victim!.kill();
-        await new Promise((r) => setTimeout(r, 20));
+test(
+  'windows close on the watermark to processed-events; an event beyond the allowed lateness is ' +
+    'dead-lettered as late',
+  async () => {
+    const { broker, kafka } = await env(1);
+    const p = processor(broker, stubScorer(), { windows: { sizeMs: 60_000, allowedLatenessMs: 10_000 } });
+    const ledger = new EventLedger();
+    const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
+    const producer = kafka.producer();
+    const aggregates: Array<{ userId: string; windowStart: number; count: number; sum: number }> = [];
+    const agg = kafka.consumer({ groupId: 'agg', maxWaitTimeInMs: 20 });
+    let w: Consumer | undefined;
+    try {
+      await p.start();
+      w = await watch(kafka, ledger, seen);
+      await agg.connect();
+      await agg.subscribe({ topic: TOPICS.processedEvents, fromBeginning: true });
+      await agg.run({
+        eachMessage: async ({ message }) => void aggregates.push(JSON.parse(message.value!.toString())),
+      });
+      await producer.connect();
+      const [base] = createTransactionStream({ seed: 4 }).take(1);
+      const T = 1_800_000_000_000 - (1_800_000_000_000 % 60_000);
+      const at = (id: string, t: number, amount: number) => ({
+        key: 'u1',
+        value: transactionToJson({ ...base!, id, userId: 'u1', eventTime: t, amount }),
+        headers: { [H.eventId]: id },
+      });
+      // one at a time, so each is its own chunk and the watermark moves between them
+      const sends = [
+        at('a', T + 1_000, 10),
+        at('b', T + 30_000, 20),
+        at('c', T + 75_000, 1),
+        at('late', T + 5_000, 99),
+        at('d', T + 140_000, 1),
+      ];
+      for (const m of sends) {
+        ledger.produced(m.headers[H.eventId], false);
+        await producer.send({ topic: TOPICS.transactions, messages: [m] });
+        await until(() => seen.results >= sends.indexOf(m) + 1);
       }
-    }),
-    { id: 'victim', chunkSize: 50 },
-  );
-  victim = a;
-  const b = processor(broker, stubScorer(), { id: 'survivor', chunkSize: 50 });
-  const ledger = new EventLedger();
-  const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
-  const producer = kafka.producer();
-  let w: Consumer | undefined;
-  const N = 1200;
-  try {
-    await a.start();
-    w = await watch(kafka, ledger, seen);
-    await producer.connect();
-    const txs = createTransactionStream({ seed: 9, users: { count: 300, zipf: 1 } }).take(N);
-    for (const t of txs) ledger.produced(t.id, false);
-    const messages = txs.map((t, i) => ({
-      key: t.userId,
-      value: i % 100 === 7 ? 'not json' : transactionToJson(t),
-      headers: { [H.eventId]: t.id },
-    }));
-    for (let i = 0; i < N; i += 200)
-      await producer.send({ topic: TOPICS.transactions, messages: messages.slice(i, i + 200) });
-    await until(() => killed);
-    await b.start();
-    await until(() => ledger.outstanding === 0, 20_000);
-    const acc = ledger.finish(0);
-    assert.ok(killed, 'the victim was killed');
-    assert.is(acc.missing, 0, `missing: ${acc.missingSample.join(',')}`);
-    assert.is(acc.decided + acc.deadLettered, N);
-    assert.is(acc.deadLettered, N / 100);
-    assert.ok(acc.duplicates >= 1, `the killed chunk was redelivered (duplicates ${acc.duplicates})`);
-    assert.is(seen.results, acc.decided + acc.deadLettered + acc.duplicates);
-    assert.ok(b.stats().records > 0);
-  } finally {
-    await w?.disconnect();
-    await producer.disconnect();
-    await b.stop();
-    await a.kill();
-    await broker.close();
-  }
-});
+      await until(() => aggregates.length >= 2);
+      assert.is(ledger.finish(0).missing, 0);
+      assert.equal(
+        seen.dead.map((d) => [d.id, d.reason]),
+        [['late', 'late']],
+      );
+      assert.match(seen.dead[0]?.detail ?? '', /watermark/);
+      // watermark after c = T+65s closes [T, T+60s): a + b; after d = T+130s closes [T+60s, T+120s): c
+      assert.equal(
+        aggregates.map((a) => [a.windowStart - T, a.count, a.sum]),
+        [
+          [0, 2, 30],
+          [60_000, 1, 1],
+        ],
+      );
+      assert.is(p.stats().late, 1);
+      assert.is(p.stats().windowsClosed, 2);
+    } finally {
+      await w?.disconnect();
+      await agg.disconnect();
+      await producer.disconnect();
+      await p.stop();
+      await broker.close();
+    }
+  },
+);
 
-test('without a lag function the group lag comes from admin offsets and is exported with the other metrics', async () => {
-  const { broker, kafka } = await env(2);
-  const recorded = new Map<string, number[]>();
-  const rec = (name: string) => (v: number) => void (recorded.get(name) ?? recorded.set(name, []).get(name)!).push(v);
-  const metrics = {
-    trend: (n: string) => ({ add: (v: number) => rec(n)(v) }),
-    counter: (n: string) => ({ add: (v: number) => rec(n)(v) }),
-    gauge: (n: string) => ({ set: (v: number) => rec(n)(v) }),
-  };
-  const p = processor(
-    broker,
-    stubScorer(() => new Promise((r) => setTimeout(r, 30))),
-    { lagEveryMs: 50, metrics, chunkSize: 20 },
-  );
-  const producer = kafka.producer();
-  try {
-    await producer.connect();
-    const txs = createTransactionStream({ seed: 8 }).take(300);
-    await producer.send({
-      topic: TOPICS.transactions,
-      messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })),
-    });
-    await p.start();
-    await until(() => p.stats().decisions === 300);
-    await until(() => (recorded.get('processor_lag') ?? []).length >= 3 && p.stats().lag === 0, 5000);
-    const lags = recorded.get('processor_lag') ?? [];
-    assert.ok(lags.length >= 3, `lag samples ${lags.length}`);
-    assert.ok(Math.max(...lags) > 0 && lags.every((x) => x >= 0 && x <= 300), lags.join(','));
-    assert.is(p.stats().lag, 0);
-    assert.is(
-      (recorded.get('processor_decisions') ?? []).reduce((a, b) => a + b, 0),
-      300,
+test(
+  'a processor killed mid-chunk loses nothing: the survivor takes over and redelivery shows as ' + 'duplicates',
+  async () => {
+    const { broker, kafka } = await env(4);
+    let victim: StreamProcessor | undefined;
+    let killed = false;
+    // the victim dies while scoring its third chunk: that chunk's results are written but its offsets never resolve
+    const a = processor(
+      broker,
+      stubScorer(async (n) => {
+        if (n === 3 && !killed) {
+          killed = true;
+          void victim!.kill();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }),
+      { id: 'victim', chunkSize: 50 },
     );
-    for (const n of [
-      'processor_stage_features',
-      'processor_stage_inference',
-      'processor_stage_sink',
-      'processor_in_flight',
-    ])
-      assert.ok(recorded.has(n), n);
-  } finally {
-    await producer.disconnect();
-    await p.stop();
-    await broker.close();
-  }
-});
+    victim = a;
+    const b = processor(broker, stubScorer(), { id: 'survivor', chunkSize: 50 });
+    const ledger = new EventLedger();
+    const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
+    const producer = kafka.producer();
+    let w: Consumer | undefined;
+    const N = 1200;
+    try {
+      await a.start();
+      w = await watch(kafka, ledger, seen);
+      await producer.connect();
+      const txs = createTransactionStream({ seed: 9, users: { count: 300, zipf: 1 } }).take(N);
+      for (const t of txs) ledger.produced(t.id, false);
+      const messages = txs.map((t, i) => ({
+        key: t.userId,
+        value: i % 100 === 7 ? 'not json' : transactionToJson(t),
+        headers: { [H.eventId]: t.id },
+      }));
+      for (let i = 0; i < N; i += 200)
+        await producer.send({ topic: TOPICS.transactions, messages: messages.slice(i, i + 200) });
+      await until(() => killed);
+      await b.start();
+      await until(() => ledger.outstanding === 0, 20_000);
+      const acc = ledger.finish(0);
+      assert.ok(killed, 'the victim was killed');
+      assert.is(acc.missing, 0, `missing: ${acc.missingSample.join(',')}`);
+      assert.is(acc.decided + acc.deadLettered, N);
+      assert.is(acc.deadLettered, N / 100);
+      assert.ok(acc.duplicates >= 1, `the killed chunk was redelivered (duplicates ${acc.duplicates})`);
+      assert.is(seen.results, acc.decided + acc.deadLettered + acc.duplicates);
+      assert.ok(b.stats().records > 0);
+    } finally {
+      await w?.disconnect();
+      await producer.disconnect();
+      await b.stop();
+      await a.kill();
+      await broker.close();
+    }
+  },
+);
+
+test(
+  'without a lag function the group lag comes from admin offsets and is exported with the other ' + 'metrics',
+  async () => {
+    const { broker, kafka } = await env(2);
+    const recorded = new Map<string, number[]>();
+    const rec = (name: string) => (v: number) => void (recorded.get(name) ?? recorded.set(name, []).get(name)!).push(v);
+    const metrics = {
+      trend: (n: string) => ({ add: (v: number) => rec(n)(v) }),
+      counter: (n: string) => ({ add: (v: number) => rec(n)(v) }),
+      gauge: (n: string) => ({ set: (v: number) => rec(n)(v) }),
+    };
+    const p = processor(
+      broker,
+      stubScorer(() => new Promise((r) => setTimeout(r, 30))),
+      { lagEveryMs: 50, metrics, chunkSize: 20 },
+    );
+    const producer = kafka.producer();
+    try {
+      await producer.connect();
+      const txs = createTransactionStream({ seed: 8 }).take(300);
+      await producer.send({
+        topic: TOPICS.transactions,
+        messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })),
+      });
+      await p.start();
+      await until(() => p.stats().decisions === 300);
+      await until(() => (recorded.get('processor_lag') ?? []).length >= 3 && p.stats().lag === 0, 5000);
+      const lags = recorded.get('processor_lag') ?? [];
+      assert.ok(lags.length >= 3, `lag samples ${lags.length}`);
+      assert.ok(Math.max(...lags) > 0 && lags.every((x) => x >= 0 && x <= 300), lags.join(','));
+      assert.is(p.stats().lag, 0);
+      assert.is(
+        (recorded.get('processor_decisions') ?? []).reduce((a, b) => a + b, 0),
+        300,
+      );
+      for (const n of [
+        'processor_stage_features',
+        'processor_stage_inference',
+        'processor_stage_sink',
+        'processor_in_flight',
+      ])
+        assert.ok(recorded.has(n), n);
+    } finally {
+      await producer.disconnect();
+      await p.stop();
+      await broker.close();
+    }
+  },
+);
 
 test('backpressure pauses partitions when in-flight records pass the bound, and everything still ends', async () => {
   const { broker, kafka } = await env(4);

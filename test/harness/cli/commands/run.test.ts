@@ -27,63 +27,76 @@ const noStack = (s: string) => assert.not.match(s, /\n\s+at .+:\d+:\d+/, 'no sta
 const CHARTS = ['latency-percentiles', 'latency-histogram', 'throughput', 'errors', 'sim-replicas', 'sim-lag'];
 const spike = join(tmp, 'spike');
 
-test('pipelab run on the spike scenario writes every standard report file plus the simulation charts, and fails its p99 threshold (99)', () => {
-  // 4.5 simulated minutes: the spike (at 2 min) and every scale-out of the seed table
-  const r = cli(['run', 'scenarios/autoscale-spike.ts', '--duration', '4m30s', '--out', spike, '--quiet']);
-  assert.is(r.code, 99, r.err + r.out);
-  noStack(r.err);
-  for (const f of [
-    'summary.json',
-    'summary.md',
-    'junit.xml',
-    'report.html',
-    ...CHARTS.flatMap((c) => [`charts/${c}.svg`, `charts/${c}.png`]),
-  ]) {
-    assert.ok(existsSync(join(spike, f)) && statSync(join(spike, f)).size > 100, f);
-  }
-  const s = JSON.parse(readFileSync(join(spike, 'summary.json'), 'utf8'));
-  assert.is(s.schema, 'pipelab.summary/v1');
-  assert.is(s.durationMs, 270_000);
-  assert.is(s.scenario.file, 'scenarios/autoscale-spike.ts');
-  const p99 = s.thresholds.find((t: { expression: string }) => t.expression === 'p(99)<500');
-  assert.is(p99.ok, false);
-  assert.ok(p99.observed['p(99)'] > 500);
-  assert.match(r.out, "✗ 'p(99)<500'");
-  assert.match(readFileSync(join(spike, 'junit.xml'), 'utf8'), '<failure');
-});
+test(
+  'pipelab run on the spike scenario writes every standard report file plus the simulation charts, and ' +
+    'fails its p99 threshold (99)',
+  () => {
+    // 4.5 simulated minutes: the spike (at 2 min) and every scale-out of the seed table
+    const r = cli(['run', 'scenarios/autoscale-spike.ts', '--duration', '4m30s', '--out', spike, '--quiet']);
+    assert.is(r.code, 99, r.err + r.out);
+    noStack(r.err);
+    for (const f of [
+      'summary.json',
+      'summary.md',
+      'junit.xml',
+      'report.html',
+      ...CHARTS.flatMap((c) => [`charts/${c}.svg`, `charts/${c}.png`]),
+    ]) {
+      assert.ok(existsSync(join(spike, f)) && statSync(join(spike, f)).size > 100, f);
+    }
+    const s = JSON.parse(readFileSync(join(spike, 'summary.json'), 'utf8'));
+    assert.is(s.schema, 'pipelab.summary/v1');
+    assert.is(s.durationMs, 270_000);
+    assert.is(s.scenario.file, 'scenarios/autoscale-spike.ts');
+    const p99 = s.thresholds.find((t: { expression: string }) => t.expression === 'p(99)<500');
+    assert.is(p99.ok, false);
+    assert.ok(p99.observed['p(99)'] > 500);
+    assert.match(r.out, "✗ 'p(99)<500'");
+    assert.match(readFileSync(join(spike, 'junit.xml'), 'utf8'), '<failure');
+  },
+);
 
-test('runScenario on the same simulation scenario returns the summary the CLI wrote (but for the wall-clock start)', async () => {
-  const loaded = await loadAnyScenario('scenarios/autoscale-spike.ts', { duration: '4m30s' });
-  assert.is(loaded.kind, 'simulation');
-  const ticks: number[] = [];
-  const summary = await runScenario(loaded.scenario as SimulationScenario, {
-    file: 'scenarios/autoscale-spike.ts',
-    overrides: { duration: '4m30s' },
-    onSimulatedTick: (t) => ticks.push(t),
-  });
-  const cliSummary = JSON.parse(readFileSync(join(spike, 'summary.json'), 'utf8'));
-  const wallClock = (x: Record<string, unknown>) => ({ ...x, startedAt: undefined, endedAt: undefined });
-  assert.equal(wallClock(JSON.parse(JSON.stringify(summary))), wallClock(cliSummary));
-  assert.is(ticks.length, 270);
-  assert.is(exitCodeFor(summary), 99);
-});
+test(
+  'runScenario on the same simulation scenario returns the summary the CLI wrote (but for the ' + 'wall-clock start)',
+  async () => {
+    const loaded = await loadAnyScenario('scenarios/autoscale-spike.ts', { duration: '4m30s' });
+    assert.is(loaded.kind, 'simulation');
+    const ticks: number[] = [];
+    const summary = await runScenario(loaded.scenario as SimulationScenario, {
+      file: 'scenarios/autoscale-spike.ts',
+      overrides: { duration: '4m30s' },
+      onSimulatedTick: (t) => ticks.push(t),
+    });
+    const cliSummary = JSON.parse(readFileSync(join(spike, 'summary.json'), 'utf8'));
+    const wallClock = (x: Record<string, unknown>) => ({ ...x, startedAt: undefined, endedAt: undefined });
+    assert.equal(wallClock(JSON.parse(JSON.stringify(summary))), wallClock(cliSummary));
+    assert.is(ticks.length, 270);
+    assert.is(exitCodeFor(summary), 99);
+  },
+);
 
-test("the spike report's scale-out table shows the seed table's delays: 60 s (CPU), 20 s (cache), 30 s (lag), 45 s (model)", () => {
-  const md = readFileSync(join(spike, 'summary.md'), 'utf8');
-  const rows = md.split('\n').filter((l) => /^\| (consumers|modelServers|featureStore) \| \d+ → \d+ \|/.test(l));
-  const delay = (group: string, metric: string) =>
-    rows.filter((l) => l.startsWith(`| ${group} `) && l.includes(`| ${metric} |`)).map((l) => l.split('|')[5]!.trim());
-  assert.equal([...new Set(delay('consumers', 'cpu'))], ['60 s'], rows.join('\n'));
-  assert.equal([...new Set(delay('featureStore', 'cache_miss_pct'))], ['20 s']);
-  assert.equal([...new Set(delay('consumers', 'consumer_lag'))], ['30 s']);
-  assert.equal([...new Set(delay('modelServers', 'model_response_ms'))], ['45 s']);
-  for (const w of ['SLO-violation minutes', 'time to recover', 'cost per hour', 'cost per million events'])
-    assert.match(md, w);
-  const html = readFileSync(join(spike, 'report.html'), 'utf8');
-  assert.match(html, '<table id="scale-outs">');
-  assert.match(html, 'id="chart-sim-replicas"');
-  assert.match(html, 'id="chart-sim-lag"');
-});
+test(
+  "the spike report's scale-out table shows the seed table's delays: 60 s (CPU), 20 s (cache), 30 s " +
+    '(lag), 45 s (model)',
+  () => {
+    const md = readFileSync(join(spike, 'summary.md'), 'utf8');
+    const rows = md.split('\n').filter((l) => /^\| (consumers|modelServers|featureStore) \| \d+ → \d+ \|/.test(l));
+    const delay = (group: string, metric: string) =>
+      rows
+        .filter((l) => l.startsWith(`| ${group} `) && l.includes(`| ${metric} |`))
+        .map((l) => l.split('|')[5]!.trim());
+    assert.equal([...new Set(delay('consumers', 'cpu'))], ['60 s'], rows.join('\n'));
+    assert.equal([...new Set(delay('featureStore', 'cache_miss_pct'))], ['20 s']);
+    assert.equal([...new Set(delay('consumers', 'consumer_lag'))], ['30 s']);
+    assert.equal([...new Set(delay('modelServers', 'model_response_ms'))], ['45 s']);
+    for (const w of ['SLO-violation minutes', 'time to recover', 'cost per hour', 'cost per million events'])
+      assert.match(md, w);
+    const html = readFileSync(join(spike, 'report.html'), 'utf8');
+    assert.match(html, '<table id="scale-outs">');
+    assert.match(html, 'id="chart-sim-replicas"');
+    assert.match(html, 'id="chart-sim-lag"');
+  },
+);
 
 test('before the spike the same scenario passes its thresholds (exit 0), and --no-report writes nothing', () => {
   const r = cli(['run', 'scenarios/autoscale-spike.ts', '--duration', '30s', '--no-report', '--quiet']);
