@@ -180,7 +180,8 @@ const forbidden = [
     severity: 'error',
     comment:
       'Optional peer dependencies (TensorFlow.js, testcontainers, arquero) are absent from most installs: ' +
-      'source loads them with a dynamic import() that turns a missing package into a PipelabError naming it. A static import would fail at load time for every user.',
+      'source loads them with a dynamic import() that turns a missing package into a PipelabError naming ' +
+      'it. A static import would fail at load time for every user.',
     from: { path: SOURCE },
     to: { dependencyTypes: ['npm-peer'], dependencyTypesNot: ['type-only'], dynamic: false },
   },

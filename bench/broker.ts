@@ -296,7 +296,8 @@ async function main(): Promise<void> {
           ]);
           rows.push(
             `kcat consume ${size} B: ${fmt(n / cSecs, size)}${size === 100 ? ' (target >= 500k/s)' : ''}; ` +
-              `${fmt(n / Math.max(1e-3, cSecs - idle), size)} without kcat's ${(idle * 1000).toFixed(0)} ms start-up/EOF time (timed on a topic with nothing to read)`,
+              `${fmt(n / Math.max(1e-3, cSecs - idle), size)} without kcat's ${(idle * 1000).toFixed(0)} ` +
+              `ms start-up/EOF time (timed on a topic with nothing to read)`,
           );
         }
       } finally {
@@ -306,7 +307,8 @@ async function main(): Promise<void> {
     const u = await ask(child);
     rows.push(
       `broker memory: stored ${(u.stored / 1e6).toFixed(1)} MB; heap+buffers grew ` +
-        `${(u.memGrowth / 1e6).toFixed(1)} MB = ${(u.memGrowth / u.stored).toFixed(2)} x stored (target <= 1.2 x + constant); rss ${(u.rss / 1e6).toFixed(0)} MB`,
+        `${(u.memGrowth / 1e6).toFixed(1)} MB = ${(u.memGrowth / u.stored).toFixed(2)} x stored (target ` +
+        `<= 1.2 x + constant); rss ${(u.rss / 1e6).toFixed(0)} MB`,
     );
   } finally {
     child.send({ cmd: 'stop' });

@@ -80,7 +80,8 @@ console.log(formatCalibrationTable(cal, rows));
 if (n) {
   console.log(
     `\nmean |relative error| over p50/p99/throughput: simulator ${((100 * simErr) / n).toFixed(1)} %, ` +
-      `naive "nothing changes" ${((100 * naiveErr) / n).toFixed(1)} %, ratio naive/simulator ${(naiveErr / Math.max(simErr, 1e-9)).toFixed(2)}×`,
+      `naive "nothing changes" ${((100 * naiveErr) / n).toFixed(1)} %, ratio naive/simulator ` +
+      `${(naiveErr / Math.max(simErr, 1e-9)).toFixed(2)}×`,
   );
 }
 console.log(

@@ -63,7 +63,8 @@ for (const [name, data, target] of detectors) {
   const rate = N / secs;
   console.log(
     `${name.padEnd(19)} ${(rate / 1e6).toFixed(2).padStart(8)}  ` +
-      `${(rate / loopRate).toFixed(3).padStart(7)}   ≥ ${target / 1e6} M ${rate >= target ? 'ok' : 'BELOW'}  (${alarms} alarms)`,
+      `${(rate / loopRate).toFixed(3).padStart(7)}   ≥ ${target / 1e6} M ` +
+      `${rate >= target ? 'ok' : 'BELOW'}  (${alarms} alarms)`,
   );
 }
 

@@ -122,7 +122,9 @@ for (const rate of rates) {
   if (rate === 50_000) ok50 = Math.abs(1 - ratio) <= 0.01 && r.completed === r.expected;
   console.log(
     `${fmt(rate).padEnd(9)} ${fmt(r.expected).padStart(9)}  ${fmt(r.completed).padStart(9)}  ` +
-      `${fmt(achieved).padStart(10)}  ${fmt(ratio, 4).padStart(18)}  ${fmt(r.onTime / r.expected, 4).padStart(13)}  ${fmt(r.dropped).padStart(7)}  ${(`${fmt(r.lag, 2)} ms`).padStart(15)}  ${fmt(ceil / rate, 1)}x`,
+      `${fmt(achieved).padStart(10)}  ${fmt(ratio, 4).padStart(18)}  ` +
+      `${fmt(r.onTime / r.expected, 4).padStart(13)}  ${fmt(r.dropped).padStart(7)}  ` +
+      `${(`${fmt(r.lag, 2)} ms`).padStart(15)}  ${fmt(ceil / rate, 1)}x`,
   );
 }
 const naiveRate = 50_000;

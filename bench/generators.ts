@@ -145,6 +145,7 @@ for (const c of zcases)
   );
 console.log(
   `\ntargets (CPU time): JSON ${jsonRate >= 500_000 ? 'met' : 'NOT met'} (${fmt(jsonRate)}), Avro ` +
-    `toBuffer ${avroRate >= 1_000_000 ? 'met' : 'NOT met'} (${fmt(avroRate)})${quick ? '  [--quick: rough figures]' : ''}`,
+    `toBuffer ${avroRate >= 1_000_000 ? 'met' : 'NOT met'} (${fmt(avroRate)})` +
+    `${quick ? '  [--quick: rough figures]' : ''}`,
 );
 if (sink === 42) console.log('');

@@ -168,7 +168,8 @@ console.log(
   const wall = (performance.now() - t0) / 1000;
   console.log(
     `\nMemory of a ${RUN_MINUTES}-minute run at ${RATE.toLocaleString('en')} values/s on virtual time ` +
-      `(${i.toLocaleString('en')} latency values + counter + rate, 1 tracked sub-metric, 40 s window ring; ${wall.toFixed(1)} s wall)`,
+      `(${i.toLocaleString('en')} latency values + counter + rate, 1 tracked sub-metric, 40 s window ` +
+      `ring; ${wall.toFixed(1)} s wall)`,
   );
   console.log('  minute   heap growth MB   external MB (WASM)   RSS MB   time-series points');
   for (const r of rows) {

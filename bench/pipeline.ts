@@ -130,7 +130,8 @@ async function baseline(n: number): Promise<number> {
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 1 : 0) : '-');
 console.log(
   `pipeline end to end on embedded defaults (${processors} processors ` +
-    `${processorMode === 'child' ? 'as child processes' : 'in process'}, ${seconds}s per rate${quick ? ', --quick' : ''})`,
+    `${processorMode === 'child' ? 'as child processes' : 'in process'}, ${seconds}s per rate` +
+    `${quick ? ', --quick' : ''})`,
 );
 console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  duplicates');
 // one unreported run first: JIT, tfjs wasm and kafkajs warm up outside the figures
@@ -142,7 +143,8 @@ for (const rate of rates) {
   rows.push(r);
   console.log(
     `${String(rate).padStart(6)}  ${fmt(r.decidedPerSec).padStart(9)}  ${fmt(r.p50).padStart(10)}  ` +
-      `${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ${String(r.duplicates).padStart(10)}`,
+      `${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ` +
+      `${String(r.duplicates).padStart(10)}`,
   );
   if (knee === undefined && (r.p99 > 500 || r.drainMs > 1000 || r.missing > 0)) knee = rate;
 }

@@ -84,12 +84,14 @@ for (const stages of [true, false]) {
   const hourS = (50_000 * 3600) / recps;
   console.log(
     `pipeline 50k/s, ${dur / 1000} s simulated, stage histograms ${stages ? 'on ' : 'off'}: ${fmt(evps)} ` +
-      `engine events/s (${(evps / base).toFixed(2)} × baseline), ${fmt(recps)} pipeline events/s; 1 h of 50k events/s ≈ ${(hourS / 60).toFixed(1)} min wall`,
+      `engine events/s (${(evps / base).toFixed(2)} × baseline), ${fmt(recps)} pipeline events/s; 1 h of ` +
+      `50k events/s ≈ ${(hourS / 60).toFixed(1)} min wall`,
   );
   // CPU time is what a shared machine cannot steal: the rate per CPU-second is the figure to compare
   console.log(
     `  per CPU-second: ${fmt(x.events / cpuS)} engine events, ${fmt(x.generated / cpuS)} pipeline events; ` +
-      `1 h of 50k events/s ≈ ${((50_000 * 3600) / (x.generated / cpuS) / 60).toFixed(1)} CPU-min (wall ${s.toFixed(1)} s vs CPU ${cpuS.toFixed(1)} s)`,
+      `1 h of 50k events/s ≈ ${((50_000 * 3600) / (x.generated / cpuS) / 60).toFixed(1)} CPU-min (wall ` +
+      `${s.toFixed(1)} s vs CPU ${cpuS.toFixed(1)} s)`,
   );
 }
 
@@ -105,7 +107,8 @@ for (const stages of [true, false]) {
       const m = process.memoryUsage();
       mem.push(
         `${t / 60_000} min: heap ${((m.heapUsed - before.heapUsed) / 1048576).toFixed(1)} MB, ` +
-          `arrayBuffers ${((m.arrayBuffers - before.arrayBuffers) / 1048576).toFixed(1)} MB, rss ${(m.rss / 1048576).toFixed(0)} MB`,
+          `arrayBuffers ${((m.arrayBuffers - before.arrayBuffers) / 1048576).toFixed(1)} MB, rss ` +
+          `${(m.rss / 1048576).toFixed(0)} MB`,
       );
     },
   });

@@ -114,5 +114,6 @@ if (!ok) {
 if (!process.argv.includes('--quiet'))
   console.log(
     `built dist/bundle.cjs and ${list.length} entries ` +
-      `(${list.map((e) => e.cjs.slice(dist.length + 1)).join(', ')}) in ${Date.now() - t0} ms; node_modules/pipelab -> ..`,
+      `(${list.map((e) => e.cjs.slice(dist.length + 1)).join(', ')}) in ${Date.now() - t0} ms; ` +
+      `node_modules/pipelab -> ..`,
   );

@@ -27,7 +27,8 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
     ? `<p class="fail">aborted by ${esc(s.aborted.by)} at ${fmtMs(s.aborted.atMs)}: ${esc(s.aborted.reason)}</p>`
     : failed
       ? `<p class="fail">${failed} of ${s.thresholds.length} thresholds failed</p>`
-      : `<p class="ok">${s.thresholds.length ? `all ${s.thresholds.length} thresholds passed` : 'no thresholds defined'}</p>`;
+      : `<p class="ok">` +
+        `${s.thresholds.length ? `all ${s.thresholds.length} thresholds passed` : 'no thresholds defined'}</p>`;
 
   const parts: string[] = [];
   parts.push(

@@ -37,7 +37,9 @@ export function defaultReportDir(summary: RunSummary, root = join('reports', 'ou
   const d = new Date(summary.startedAt);
   const ts = Number.isNaN(d.getTime()) ? new Date() : d;
   const p = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${ts.getUTCFullYear()}${p(ts.getUTCMonth() + 1)}${p(ts.getUTCDate())}-${p(ts.getUTCHours())}${p(ts.getUTCMinutes())}${p(ts.getUTCSeconds())}`;
+  const stamp =
+    `${ts.getUTCFullYear()}${p(ts.getUTCMonth() + 1)}${p(ts.getUTCDate())}-` +
+    `${p(ts.getUTCHours())}${p(ts.getUTCMinutes())}${p(ts.getUTCSeconds())}`;
   const safe = summary.scenario.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'run';
   return join(root, `${safe}-${stamp}`);
 }

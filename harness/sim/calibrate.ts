@@ -209,7 +209,9 @@ export function calibrate(summary: RunSummary, options: CalibrateOptions = {}): 
     `transport (stage_queue, mean ${fmt(mean('stage_queue'))} ms) replayed as a pure delay; it includes ` +
       `the calibration run's own queueing at ${fmt(measured.rate)}/s, so calibrate at a low rate`,
     `processing: ${processors} processor(s) × ${concurrency} batch workers, each taking up to ` +
-      `${source.chunkSize} waiting records per chunk; chunk time = features (mean ${fmt(mean('stage_features'))} ms) + inference (mean ${fmt(mean('stage_inference'))} ms), independent of chunk size${options.perItemMs ? ` plus ${options.perItemMs} ms per record` : ''}`,
+      `${source.chunkSize} waiting records per chunk; chunk time = features (mean ` +
+      `${fmt(mean('stage_features'))} ms) + inference (mean ${fmt(mean('stage_inference'))} ms), ` +
+      `independent of chunk size${options.perItemMs ? ` plus ${options.perItemMs} ms per record` : ''}`,
     `sink (stage_sink, mean ${fmt(mean('stage_sink'))} ms) replayed as a pure delay`,
     source.processorMode === 'in-process'
       ? 'in-process processors share one event loop with the load generator, broker and model server: CPU ' +
@@ -336,7 +338,8 @@ export function formatCalibrationTable(
   const s = calibration.source;
   const lines = [
     `calibrated on "${s.scenario}" at ${fmt(s.rate)}/s (${s.processors} processor(s), ${s.processorMode}, ` +
-      `${s.partitions} partitions): measured p50 ${fmt(calibration.measured.p50)} ms, p99 ${fmt(calibration.measured.p99)} ms, ${fmt(calibration.measured.throughput)}/s`,
+      `${s.partitions} partitions): measured p50 ${fmt(calibration.measured.p50)} ms, p99 ` +
+      `${fmt(calibration.measured.p99)} ms, ${fmt(calibration.measured.throughput)}/s`,
     '',
   ];
   const head = ['rate/s', 'figure', 'predicted', 'measured', 'rel. error'];

@@ -48,7 +48,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  pipelab broker                       # 127.0.0.1:9092\n  pipelab broker --brokers 3 ' +
-        '--port 0  # three nodes on free ports\n  kcat -b 127.0.0.1:9092 -L            # then point any Kafka tool at it\n',
+        '--port 0  # three nodes on free ports\n  kcat -b 127.0.0.1:9092 -L            # then point any ' +
+        'Kafka tool at it\n',
     )
     .action(
       async (opts: {

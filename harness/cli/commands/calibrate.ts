@@ -28,7 +28,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExample:\n  pipelab run scenarios/smoke.ts --rate 200 --out /tmp/a\n  pipelab run ' +
-        'scenarios/smoke.ts --rate 400 --out /tmp/b\n  pipelab calibrate /tmp/a --measured /tmp/b\nSee docs/simulation.md, "Calibration", for how the stages are modelled and the known gaps.',
+        'scenarios/smoke.ts --rate 400 --out /tmp/b\n  pipelab calibrate /tmp/a --measured /tmp/b\nSee ' +
+        'docs/simulation.md, "Calibration", for how the stages are modelled and the known gaps.',
     )
     .action(
       (run: string, opts: { rate?: string; measured?: string; duration?: string; seed?: string; json?: boolean }) => {

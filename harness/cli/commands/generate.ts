@@ -224,7 +224,9 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `\nGenerators:\n${list}\n\nArrival kinds for --config: ${ARRIVAL_KINDS.join(', ')}.\n\nExamples:\n  ` +
-        `pipelab generate transactions -n 5 --seed 7\n  pipelab generate transactions -n 100000 -f avro -o tx.avro --fraud-rate 0.02\n  pipelab generate user-events -n 1000 --config '{"drifts":[{"param":"deviceWeights","value":{"mobile":90},"onset":500}]}'\n  See docs/generators.md.\n`,
+        `pipelab generate transactions -n 5 --seed 7\n  pipelab generate transactions -n 100000 -f avro ` +
+        `-o tx.avro --fraud-rate 0.02\n  pipelab generate user-events -n 1000 --config ` +
+        `'{"drifts":[{"param":"deviceWeights","value":{"mobile":90},"onset":500}]}'\n  See docs/generators.md.\n`,
     )
     .action(async (name: string, flags: Flags) => {
       process.exitCode = await generate(name, flags);

@@ -46,7 +46,9 @@ export function formatMetrics(m: ModelMetrics): string {
     `  data: ${m.data.generator} seed ${m.data.seed}, ${m.data.count} transactions ` +
       `(${(m.data.fraudRate * 100).toFixed(2)} % fraud), trained on ${m.data.train}; ` +
       `threshold from ` +
-      `${m.data.validation}${m.data.validationSeed !== undefined ? ` (seed ${m.data.validationSeed})` : ''}, metrics on ${m.data.test} held-out transactions${m.data.testSeed !== undefined ? ` (seed ${m.data.testSeed})` : ''}`,
+      `${m.data.validation}` +
+      `${m.data.validationSeed !== undefined ? ` (seed ${m.data.validationSeed})` : ''}, metrics on ` +
+      `${m.data.test} held-out transactions${m.data.testSeed !== undefined ? ` (seed ${m.data.testSeed})` : ''}`,
     `  model: ${m.training.layers.join('-')} MLP, ${m.training.epochs} epochs, seed ${m.training.seed}, ` +
       `backend ${m.training.backend}, final loss ${m.training.finalLoss}`,
   ].join('\n');
@@ -79,7 +81,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  pipelab model train                 # rebuilds models/fraud/v1\n  pipelab model ' +
-        'train v2              # v2: other seed, fraud mix heavy on account takeover\n  pipelab model train v3 --seed 7 --count 20000 --out /tmp/models',
+        'train v2              # v2: other seed, fraud mix heavy on account takeover\n  pipelab model ' +
+        'train v3 --seed 7 --count 20000 --out /tmp/models',
     )
     .action(
       async (

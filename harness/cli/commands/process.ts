@@ -98,7 +98,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  pipelab process --kafka localhost:9092 --redis redis://localhost:6379 ' +
-        '--model-server http://localhost:8500\n  pipelab process --kafka kafka-1:29092,kafka-2:29092,kafka-3:29092 --instances 2',
+        '--model-server http://localhost:8500\n  pipelab process --kafka ' +
+        'kafka-1:29092,kafka-2:29092,kafka-3:29092 --instances 2',
     )
     .action(async (o: Flags) => runProcessors(o, parseSettings(o)));
 }

@@ -26,7 +26,8 @@ export function formatQueueResult(r: QueueSimResult): string {
   ];
   for (const [label, key, f] of rows) {
     lines.push(
-      `${label.padEnd(16)}${f(r.simulated[key]).padStart(14)}${f(r.analytic[key]).padStart(14)}${(`${(r.relativeError[key] * 100).toFixed(2)} %`).padStart(12)}`,
+      `${label.padEnd(16)}${f(r.simulated[key]).padStart(14)}${f(r.analytic[key]).padStart(14)}` +
+        `${(`${(r.relativeError[key] * 100).toFixed(2)} %`).padStart(12)}`,
     );
   }
   lines.push('');

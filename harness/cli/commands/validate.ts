@@ -56,7 +56,9 @@ export function formatSimulationPlan(s: SimulationScenario, file?: string): stri
   out.push(`  arrivals: ${typeof a.next === 'function' ? 'custom ArrivalProcess' : JSON.stringify(a)}`);
   out.push(
     `  partitions: ${r.partitions}; consumers ${r.consumers.replicas} (max ${r.consumers.maxReplicas}, ` +
-      `${r.consumers.cores} cores each), model servers ${r.modelServer.replicas} (max ${r.modelServer.maxReplicas}, batches of ${r.modelServer.batchSize}), feature store ${r.featureStore.replicas} (max ${r.featureStore.maxReplicas})`,
+      `${r.consumers.cores} cores each), model servers ${r.modelServer.replicas} (max ` +
+      `${r.modelServer.maxReplicas}, batches of ${r.modelServer.batchSize}), feature store ` +
+      `${r.featureStore.replicas} (max ${r.featureStore.maxReplicas})`,
   );
   const pol = s.autoscaling?.policies ?? [];
   const scalers = [
@@ -97,7 +99,8 @@ export function formatPlan(s: Scenario, plan: ScenarioPlan): string {
     out.push(`    max VUs: ${p.maxVUs}`);
   }
   const expected = plan.executors.every((p) => p.expectedIterations !== undefined)
-    ? `, ${Math.round(plan.executors.reduce((a, p) => a + (p.expectedIterations ?? 0), 0)).toLocaleString('en-US')} iterations expected`
+    ? `, ${Math.round(plan.executors.reduce((a, p) => a + (p.expectedIterations ?? 0), 0)).toLocaleString('en-US')}` +
+      ` iterations expected`
     : '';
   out.push('', `total: ${fmtMs(plan.totalMs)} scheduled (at most ${fmtMs(plan.maxMs)} with graceful stops)${expected}`);
   const th = Object.entries(s.thresholds);
@@ -108,7 +111,8 @@ export function formatPlan(s: Scenario, plan: ScenarioPlan): string {
       else
         out.push(
           `  ${metric}: ` +
-            `${spec.threshold}${spec.abortOnFail ? ` (abortOnFail${spec.delayAbortEval ? `, after ${spec.delayAbortEval}` : ''})` : ''}`,
+            `${spec.threshold}` +
+            `${spec.abortOnFail ? ` (abortOnFail${spec.delayAbortEval ? `, after ${spec.delayAbortEval}` : ''})` : ''}`,
         );
     }
   }

@@ -212,7 +212,8 @@ test('loadScenario imports a .ts file, validates its default export and applies 
   const p = file(
     'good.ts',
     `import { defineScenario } from '${indexUrl}';\nexport default defineScenario({ name: 'good', target: ` +
-      `{ type: 'function', fn: async (ctx) => { await ctx.sleep(1); } }, executors: { main: { executor: 'constant-vus', vus: 2, duration: '3s' } } });\n`,
+      `{ type: 'function', fn: async (ctx) => { await ctx.sleep(1); } }, executors: { main: { executor: ` +
+      `'constant-vus', vus: 2, duration: '3s' } } });\n`,
   );
   const s = await loadScenario(p, { seed: 9, duration: '1s' });
   assert.is(s.name, 'good');
