@@ -116,7 +116,10 @@ const forbidden = [
     from: { path: '^generators/' },
     to: {
       dependencyTypes: ['core'],
-      path: '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|cluster|readline|os|process)$',
+      path: [
+        '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls)$',
+        '^(node:)?(worker_threads|cluster|readline|os|process)$',
+      ],
     },
   },
   {

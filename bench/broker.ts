@@ -279,7 +279,8 @@ async function main(): Promise<void> {
             `kcat produce ${size} B: ${fmt(n / pSecs, size)}${size === 100 ? ' (target >= 300k/s)' : ''}; ` +
               `broker CPU ${(((cpuMs / n) * 1e6) / 1000).toFixed(2)} s per million`,
           );
-          // kcat's own start-up, metadata and end-of-partition detection, timed reading from the end of a one-record topic
+          // kcat's own start-up, metadata and end-of-partition detection, timed reading from the end of a one-record
+          // topic
           await run('kcat', ['-P', '-b', bootstrap[0]!, '-t', `${topic}-empty`], file.replace(/in-\d+$/, 'empty'));
           const idle = await run('kcat', [
             '-C',

@@ -70,7 +70,10 @@ async function load(url: string, opts: { overallRate?: number; duration?: number
 
 /** a trivial node:http server in its own process (like the model server), answering at once */
 async function trivialServer() {
-  const code = `const s=require('node:http').createServer((q,r)=>{q.resume();q.on('end',()=>r.end('{"predictions":[]}'))});s.listen(0,'127.0.0.1',()=>console.log('port',s.address().port))`;
+  const code = [
+    `const s=require('node:http').createServer((q,r)=>{q.resume();q.on('end',()=>r.end('{"predictions":[]}'))});`,
+    `s.listen(0,'127.0.0.1',()=>console.log('port',s.address().port))`,
+  ].join('');
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) =>
     child.stdout.once('data', (d) => resolve(Number(/port (\d+)/.exec(String(d))?.[1]))),

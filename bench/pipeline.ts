@@ -152,7 +152,9 @@ const sustained = rows.filter((r) => r.p99 <= 500 && r.missing === 0 && r.drainM
 const best = sustained.length ? Math.max(...sustained.map((r) => r.decidedPerSec)) : 0;
 const base = await baseline(quick ? 20_000 : 100_000);
 console.log(
-  `knee: ${knee !== undefined ? `${knee}/s (first rate with p99 > 500 ms, a backlog > 1 s at the end, or missing events)` : `above ${rates[rates.length - 1]}/s (not reached)`}`,
+  knee !== undefined
+    ? `knee: ${knee}/s (first rate with p99 > 500 ms, a backlog > 1 s at the end, or missing events)`
+    : `knee: above ${rates[rates.length - 1]}/s (not reached)`,
 );
 const peak = Math.max(...rows.map((r) => r.decidedPerSec));
 console.log(

@@ -55,7 +55,8 @@ export interface HookAction {
 }
 
 /** a hook returns an action, or nothing to let the request through (a plain `() => {}` hook) */
-// biome-ignore lint/suspicious/noConfusingVoidType: `void` (not `undefined`) lets hooks written as statement bodies type-check
+// `void` (not `undefined`) lets hooks written as statement bodies type-check
+// biome-ignore lint/suspicious/noConfusingVoidType: see above
 export type ControlFn = (req: RequestInfo) => HookAction | void | Promise<HookAction | void>;
 
 export interface Hook {

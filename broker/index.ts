@@ -293,7 +293,9 @@ async function listenAll(servers: NodeServer[], cluster: Cluster, host: string, 
   }
 }
 
-/** a group's committed offsets against each partition's high watermark (from the log start when nothing is committed) */
+/**
+ * a group's committed offsets against each partition's high watermark (from the log start when nothing is committed)
+ */
 function groupLag(cluster: Cluster, group: string): GroupLag {
   const byTopic = new Set(cluster.offsets.entries(group).map((e) => e.topic));
   const partitions: PartitionLag[] = [];

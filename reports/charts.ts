@@ -82,7 +82,10 @@ export function latencyHistogramSpec(summary: RunSummary, o: ChartOptions = {}):
   } as ChartSpec;
 }
 
-/** completed iterations per second (a simulated run: processed events), and dropped iterations (the executor fell behind) */
+/**
+ * completed iterations per second (a simulated run: processed events), and dropped iterations (the executor fell
+ * behind)
+ */
 export function throughputSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
   const perSec = 1000 / (summary.timeseries.intervalMs || 1000);
   const values: { t: number; series: string; perSec: number }[] = [];

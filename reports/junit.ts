@@ -10,7 +10,8 @@ import { fmtObserved } from './format.ts';
 export function xmlEscape(s: string): string {
   return (
     s
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML 1.0 forbids, removed on purpose
+      // these are the control characters XML 1.0 forbids: removed on purpose
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: see above
       .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')

@@ -35,7 +35,9 @@ export interface TrendData extends Percentiles {
   max: number;
   mean: number;
   stdev: number;
-  /** HDR histogram (µs values), hdr-histogram-js encodeIntoCompressedBase64; decode, merge and read with results/hdr.ts */
+  /**
+   * HDR histogram (µs values), hdr-histogram-js encodeIntoCompressedBase64; decode, merge and read with results/hdr.ts
+   */
   hdr: string;
 }
 

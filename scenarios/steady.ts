@@ -3,7 +3,8 @@
  * p99 < 500 ms (alert at 80 %: 400 ms, reported as its own threshold) and error rate < 1 %,
  * with nothing lost. Embedded defaults, or real services:
  *   npx pipelab run scenarios/steady.ts
- *   npx pipelab run scenarios/steady.ts --kafka localhost:9092,localhost:9093,localhost:9094 --redis redis://localhost:6379
+ *   npx pipelab run scenarios/steady.ts \
+ *     --kafka localhost:9092,localhost:9093,localhost:9094 --redis redis://localhost:6379
  */
 import { defineScenario } from 'pipelab';
 

@@ -33,7 +33,11 @@ const fmtP99 = (ms: number) =>
 export function progressLine(p: Progress): string {
   const total = p.totalMs > 0 ? `/${fmtDur(p.totalMs)}` : '';
   const phase = p.phase === 'steady' ? '' : ` ${p.phase}`;
-  return `${fmtDur(p.elapsedMs)}${total}${phase}  iters=${p.iterations.toLocaleString('en-US')}  rate=${p.ratePerSec.toFixed(0)}/s  p99=${fmtP99(p.p99Ms)}  errors=${p.errors}  vus=${p.vus}  dropped=${p.dropped}`;
+  const iters = p.iterations.toLocaleString('en-US');
+  return (
+    `${fmtDur(p.elapsedMs)}${total}${phase}  iters=${iters}  rate=${p.ratePerSec.toFixed(0)}/s  ` +
+    `p99=${fmtP99(p.p99Ms)}  errors=${p.errors}  vus=${p.vus}  dropped=${p.dropped}`
+  );
 }
 
 /** a 20-cell bar for elapsed/total, or an empty string when the total is unknown */
@@ -41,7 +45,9 @@ export function progressBar(p: Progress, width = 20): string {
   if (!(p.totalMs > 0)) return '';
   const share = Math.min(1, Math.max(0, p.elapsedMs / p.totalMs));
   const full = Math.round(share * width);
-  return `[${'='.repeat(Math.max(0, full - 1))}${full > 0 ? (full === width ? '=' : '>') : ''}${' '.repeat(width - full)}] ${String(Math.round(share * 100)).padStart(3)}% `;
+  const head = full > 0 ? (full === width ? '=' : '>') : '';
+  const bar = `${'='.repeat(Math.max(0, full - 1))}${head}${' '.repeat(width - full)}`;
+  return `[${bar}] ${String(Math.round(share * 100)).padStart(3)}% `;
 }
 
 export class ProgressPrinter {

@@ -59,8 +59,10 @@ export function strictObject<S extends z.core.$ZodLooseShape>(shape: S) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (i) => {
-      if (i.code === 'unrecognized_keys')
-        return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed})`;
+      if (i.code === 'unrecognized_keys') {
+        const names = i.keys.map((k) => `"${k}"`).join(', ');
+        return `unknown field${i.keys.length > 1 ? 's' : ''} ${names} (allowed: ${allowed})`;
+      }
       if (i.code === 'invalid_type') return `expected an object, got ${got(i.input)}`;
       return undefined;
     },

@@ -8,9 +8,15 @@ import type { IterationOutcome } from '../targets/api.ts';
 import { FAILED, Recorder, callTarget, drain, sharedController } from './common.ts';
 import type { BasePlan, ExecutorContext } from './types.ts';
 
-/** closed-model VUs yield to the event loop every this many iterations (a target that never awaits I/O would starve timers) */
+/**
+ * closed-model VUs yield to the event loop every this many iterations (a target that never awaits I/O would starve
+ * timers)
+ */
 const YIELD_EVERY = 64;
-/** consecutive iterations that took no clock time before a closed-model executor gives up (virtual clock + a target that never sleeps) */
+/**
+ * consecutive iterations that took no clock time before a closed-model executor gives up (virtual clock + a target that
+ * never sleeps)
+ */
 const MAX_ZERO_TIME_ITERATIONS = 100_000;
 
 /** VU count over time for the closed model: `vus` VUs from `atMs` (offset from executor start) */

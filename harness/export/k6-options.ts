@@ -250,8 +250,9 @@ function k6Thresholds(config: Record<string, ThresholdSpec[]>, dropped: K6Droppe
               ...(spec.abortOnFail !== undefined ? { abortOnFail: spec.abortOnFail } : {}),
               ...(spec.delayAbortEval !== undefined ? { delayAbortEval: dur(spec.delayAbortEval) } : {}),
             };
-      out[k6Key] ??= [];
-      out[k6Key].push(t);
+      const list = out[k6Key] ?? [];
+      list.push(t);
+      out[k6Key] = list;
     });
   }
   return out;

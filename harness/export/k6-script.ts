@@ -134,5 +134,6 @@ export async function bundleK6Script(tsSource: string, resolveDir = process.cwd(
     legalComments: 'inline',
     logLevel: 'silent',
   });
-  return `// Bundled by esbuild from the TypeScript beside it (pipelab export k6 --ts): do not edit.\n${r.outputFiles[0]!.text}`;
+  const banner = '// Bundled by esbuild from the TypeScript beside it (pipelab export k6 --ts): do not edit.';
+  return `${banner}\n${r.outputFiles[0]!.text}`;
 }

@@ -29,7 +29,10 @@ export interface Progress {
 
 export interface RunOptions {
   overrides?: ScenarioOverrides;
-  /** aborting ends the run cleanly: in-flight iterations finish or time out, summary still returned with aborted.by='signal' */
+  /**
+   * aborting ends the run cleanly: in-flight iterations finish or time out, summary still returned with
+   * aborted.by='signal'
+   */
   signal?: AbortSignal;
   /** called about once a second */
   onProgress?: (p: Progress) => void;

@@ -19,7 +19,9 @@ import { compileThresholds } from './thresholds.ts';
 
 const DEFAULT_SEED = 1;
 
-/** CLI / API overrides applied on top of a scenario file (seed, duration, rate, services; recorded in summary.config) */
+/**
+ * CLI / API overrides applied on top of a scenario file (seed, duration, rate, services; recorded in summary.config)
+ */
 export interface ScenarioOverrides {
   seed?: number | string;
   /** k6 duration string ('30s', '2m', '1h30m') applied to every executor that has a duration */

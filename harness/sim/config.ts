@@ -18,11 +18,17 @@ export interface PipelineSimConfig {
   durationMs: number;
   /** the first part of the run kept out of the summary figures (still in the time series) */
   warmupMs?: number;
-  /** an arrival spec of generators/arrivals.ts ({ kind: 'poisson', rate: 1000 }, spike, diurnal...), or any ArrivalProcess */
+  /**
+   * an arrival spec of generators/arrivals.ts ({ kind: 'poisson', rate: 1000 }, spike, diurnal...), or any
+   * ArrivalProcess
+   */
   arrivals: ArrivalSpecInput | ArrivalProcess;
   keys?: { count?: number; zipfS?: number };
   partitions?: number;
-  /** `dispatch`: records start in partition order (per-key order of starts); `strict`: at most one record per key in flight */
+  /**
+   * `dispatch`: records start in partition order (per-key order of starts); `strict`: at most one record per key in
+   * flight
+   */
   keyOrdering?: 'dispatch' | 'strict';
   consumers?: {
     replicas?: number;

@@ -62,7 +62,8 @@ export function sampler(spec: ServiceTimeSpec, path = '/serviceTime'): Sampler {
 
 /**
  * Samples a histogram by inverse CDF over its recorded values (results/hdr.ts decodeValues):
- * one uniform draw, a binary search over cumulative counts, the bucket's median-equivalent value. Memory is the number of
+ * one uniform draw, a binary search over cumulative counts, the bucket's median-equivalent value. Memory is the number
+ * of
  * distinct buckets (a few thousand at most for 3 significant digits).
  */
 function empirical(encoded: string, path: string): Sampler {

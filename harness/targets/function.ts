@@ -2,7 +2,8 @@
  * `function` target: an in-process async function from the scenario file, or a built-in
  * behaviour for demos and tests:
  *   target: { type: 'function', fn: async (ctx) => { ... } }
- *   target: { type: 'function', builtin: 'sleep', ms: 5, jitterMs: 2, errorRate: 0.01, stallAtMs: 3000, stallForMs: 1000 }
+ *   target: { type: 'function', builtin: 'sleep', ms: 5, jitterMs: 2, errorRate: 0.01,
+ *             stallAtMs: 3000, stallForMs: 1000 }
  *   target: { type: 'function', builtin: 'noop' }
  * `fn` may return nothing (ok), a boolean (ok or not) or an IterationOutcome; a throw is a
  * failed iteration. Randomness comes from ctx.rng (seeded by the scenario seed).

@@ -99,8 +99,11 @@ export function parseMetricKey(key: string): Result<ParsedKey> {
   return { ok: true, value: { name, filter } };
 }
 
-const EXPR_RE =
-  /^\s*([A-Za-z_][A-Za-z0-9_.]*(?:\(\s*[^)]*\))?)\s*(===|==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?:\s+in\s+every\s+(\S+)\s+window)?\s*$/;
+// aggregation(args)? operator number, then an optional `in every <duration> window`
+const EXPR_RE = new RegExp(
+  String.raw`^\s*([A-Za-z_][A-Za-z0-9_.]*(?:\(\s*[^)]*\))?)\s*(===|==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)` +
+    String.raw`(?:\s+in\s+every\s+(\S+)\s+window)?\s*$`,
+);
 
 export function parseExpression(text: string): Result<ParsedExpression> {
   if (typeof text !== 'string' || text.trim() === '') {

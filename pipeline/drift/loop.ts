@@ -105,7 +105,9 @@ export interface DriftLoopReport {
     recentSize: number;
     pvalue: number;
   };
-  /** incumbent's AUC on the monitor's first reference window (before the drift), scored in process as the evaluation is */
+  /**
+   * incumbent's AUC on the monitor's first reference window (before the drift), scored in process as the evaluation is
+   */
   aucReference: number | null;
   /** the last evaluation: incumbent vs candidate on the same rows */
   lastEvaluation: { incumbent: number; candidate: number; candidateVersion: string; promoted: boolean } | null;
@@ -189,7 +191,8 @@ export class DriftLoop {
         if (this.st === 'collecting' && this.buf.length >= this.o.trainRows) this.startTraining();
         else if (this.st === 'evaluating' && this.buf.length >= this.o.evalRows) this.evaluate();
       }
-      // 'training' (and the baseline's training): rows pass by; the candidate is evaluated on rows that arrive after its rollout
+      // 'training' (and the baseline's training): rows pass by; the candidate is evaluated on rows that arrive after
+      // its rollout
     }
   }
 

@@ -46,7 +46,10 @@ export interface ProcessorOptions {
   lag?: () => number | Promise<number>;
   /** how often lag is sampled (default 1000 ms; 0 = never) */
   lagEveryMs?: number;
-  /** kafkajs log level (default NOTHING: kafkajs logs recoverable rebalances as errors; the processor's own stats and metrics say what happened) */
+  /**
+   * kafkajs log level (default NOTHING: kafkajs logs recoverable rebalances as errors; the processor's own stats and
+   * metrics say what happened)
+   */
   logLevel?: number;
 }
 

@@ -8,6 +8,7 @@ import {
   latencyOverTimeSpec,
   throughputSpec,
 } from '../../reports/charts.ts';
+import type { MetricData } from '../../results/types.ts';
 import { loadFixture } from './fixture.ts';
 
 type Values = Record<string, unknown>[];
@@ -32,7 +33,7 @@ test('latency over time has p50, p90 and p99 for every second with samples', () 
 test('a run that observed end-to-end results charts e2e_latency, not the produce latency', () => {
   const s = loadFixture();
   const e2e = structuredClone(s);
-  e2e.metrics.e2e_latency = { ...s.metrics.latency!, max: 4321 } as typeof s.metrics.latency;
+  e2e.metrics.e2e_latency = { ...s.metrics.latency!, max: 4321 } as MetricData;
   e2e.timeseries.points = s.timeseries.points.map((p) => ({
     ...p,
     e2e_latency: { ...(p.latency as object), p99: 999 },

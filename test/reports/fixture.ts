@@ -7,7 +7,10 @@ export function loadFixture(): RunSummary {
   return JSON.parse(readFileSync(new URL('../fixtures/summary.json', import.meta.url), 'utf8')) as RunSummary;
 }
 
-/** a 150 s simulated spike: 1 consumer cannot keep up, the lag rule adds consumers after a 10 s start-up (SLO p99 200 ms, load change at 20 s) */
+/**
+ * a 150 s simulated spike: 1 consumer cannot keep up, the lag rule adds consumers after a 10 s start-up (SLO p99 200
+ * ms, load change at 20 s)
+ */
 export function simulatedSpike(): RunSummary {
   return simulate({
     name: 'mini-spike',

@@ -29,8 +29,9 @@ async function loadConfig(file: string): Promise<unknown> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new PipelabError(
       'INVALID_INPUT_FILE',
-      `${file}: ` +
-        `${code === 'ENOENT' || code === 'ERR_MODULE_NOT_FOUND' ? 'no such file' : `cannot load the config (${(e as Error).message})`}`,
+      code === 'ENOENT' || code === 'ERR_MODULE_NOT_FOUND'
+        ? `${file}: no such file`
+        : `${file}: cannot load the config (${(e as Error).message})`,
       {
         hint: 'give a JSON file, or a .ts file whose default export is the config (see docs/drift.md)',
         cause: e,

@@ -90,5 +90,6 @@ export function register(program: Command): void {
       },
     );
 
-  // `pipelab sim run` is gone: simulation scenarios run with `pipelab run <file>` (same report, thresholds and exit codes)
+  // `pipelab sim run` is gone: simulation scenarios run with `pipelab run <file>` (same report, thresholds and exit
+  // codes)
 }

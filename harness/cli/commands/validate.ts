@@ -11,7 +11,7 @@ const EXAMPLES = `
 Examples:
   $ pipelab validate scenarios/smoke.ts
   $ pipelab validate scenarios/smoke.ts --duration 2m --rate 5000   (the plan with run overrides)
-  $ pipelab validate scenarios/diurnal.ts                            (a simulation scenario: the model it would simulate)
+  $ pipelab validate scenarios/diurnal.ts                            (a simulation: the model it would run)
 
 Exit codes: 0 valid, 104 invalid (every problem is listed with its path, e.g. /executors/main/rate).`;
 
@@ -93,8 +93,11 @@ export function formatPlan(s: Scenario, plan: ScenarioPlan): string {
       `    starts at ${fmtMs(p.startMs)}, runs ${fmtMs(p.durationMs)}, graceful stop ${fmtMs(p.gracefulStopMs)}`,
     );
     out.push(
-      `    expected iterations: ` +
-        `${p.expectedIterations === undefined ? 'depends on the target (closed model)' : Math.round(p.expectedIterations).toLocaleString('en-US')}`,
+      `    expected iterations: ${
+        p.expectedIterations === undefined
+          ? 'depends on the target (closed model)'
+          : Math.round(p.expectedIterations).toLocaleString('en-US')
+      }`,
     );
     out.push(`    max VUs: ${p.maxVUs}`);
   }

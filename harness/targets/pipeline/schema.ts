@@ -27,7 +27,10 @@ export const schema = strictObject({
   type: z.literal('pipeline'),
   /** stream processor instances started in this process (one consumer group); 0 = they run elsewhere */
   processors: nonNegativeInt().optional(),
-  /** 'in-process' (default): processors share this process; 'child': each is a `pipelab process` child (other cores, a kill is a real SIGKILL) */
+  /**
+   * 'in-process' (default): processors share this process; 'child': each is a `pipelab process` child (other cores, a
+   * kill is a real SIGKILL)
+   */
   processorMode: enumOf(['in-process', 'child'] as const).optional(),
   /** partitions of the pipeline's topics when this run creates them (default: the declared 12) */
   partitions: positiveInt().optional(),

@@ -24,7 +24,9 @@ writeFileSync(
   `export default {
   name: 'unknown-version',
   target: { type: 'pipeline', processors: 1, routes: 'v1=50,v9=50' },
-  executors: { main: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 2 } },
+  executors: {
+    main: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 2 },
+  },
 };
 `,
 );

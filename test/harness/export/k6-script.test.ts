@@ -55,14 +55,20 @@ interface Evaluated {
   expected: unknown[];
 }
 
-/** bundle the JavaScript k6 would load, with k6 and k6/http replaced by recording stubs, and run its default function once */
+/**
+ * bundle the JavaScript k6 would load, with k6 and k6/http replaced by recording stubs, and run its default function
+ * once
+ */
 async function evaluate(js: string, name: string, status = 200): Promise<Evaluated> {
   const stubs: Record<string, string> = {
     k6:
       `export function check(v, sets) { const r = {}; for (const [k, f] of Object.entries(sets)) r[k] = ` +
       `f(v); globalThis.__k6.checks.push(r); return Object.values(r).every(Boolean); }`,
     'k6/http': `export default {
-      request(method, url, body, params) { globalThis.__k6.calls.push({ method, url, body, params }); return { status: globalThis.__k6.status }; },
+      request(method, url, body, params) {
+        globalThis.__k6.calls.push({ method, url, body, params });
+        return { status: globalThis.__k6.status };
+      },
       expectedStatuses(...a) { return a; },
       setResponseCallback(cb) { globalThis.__k6.expected.push(cb); },
     };`,

@@ -106,7 +106,8 @@ test(
     );
     assert.is(s.aborted?.by, 'signal');
     assert.is(s.aborted?.atMs, 2500);
-    // iterations due at 0..2400 ms (25) all finished (the abort lands before the 2500 ms arrival); the last ends at 2700
+    // iterations due at 0..2400 ms (25) all finished (the abort lands before the 2500 ms arrival); the last ends at
+    // 2700
     assert.is(s.executors[0]?.scheduled, 25);
     assert.is(s.executors[0]?.completed, 25);
     assert.is(s.durationMs, 2700);

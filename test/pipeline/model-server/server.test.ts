@@ -4,6 +4,12 @@ import { request } from 'undici';
 import { startModelServer, type ModelServer } from '../../../pipeline/model-server/server.ts';
 import { instance, tinyModel } from '../../helpers/fraud-model.ts';
 
+// a Prometheus text-format sample: name, optional {labels}, value
+const PROM_SAMPLE = new RegExp(
+  String.raw`^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?` +
+    String.raw` (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$`,
+);
+
 let server: ModelServer;
 test.before(async () => {
   const models = new Map([
@@ -138,10 +144,7 @@ function parsePrometheus(text: string): Map<string, number> {
       }
       continue;
     }
-    m =
-      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(
-        line,
-      );
+    m = PROM_SAMPLE.exec(line);
     assert.ok(m, `not a Prometheus sample line: ${line}`);
     const base = m![1]!.replace(/_(bucket|sum|count)$/, '');
     assert.ok(types.has(m![1]!) || types.has(base), `sample before its TYPE: ${line}`);

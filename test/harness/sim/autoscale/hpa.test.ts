@@ -40,7 +40,8 @@ test('the ceiling is guarded against floating-point noise', () => {
     metrics: [{ type: 'External', name: 'q', target: { type: 'AverageValue', value: 0.1 } }],
   });
   assert.is(e.decide({ nowMs: 0, currentReplicas: 1, pods: [], external: { q: 0.7 } }).final, 4); // legacy cap max(2,4)
-  assert.is(e.decide({ nowMs: 15_000, currentReplicas: 4, pods: [], external: { q: 0.7 } }).recommendation, 7); // 0.7/0.1 = 7.000000000000001
+  // 0.7/0.1 = 7.000000000000001
+  assert.is(e.decide({ nowMs: 15_000, currentReplicas: 4, pods: [], external: { q: 0.7 } }).recommendation, 7);
 });
 
 test('without behavior, scale-up is capped at max(2 × current, 4) and at maxReplicas', () => {
@@ -89,7 +90,8 @@ test('selectPolicy Min takes the smaller limit and Disabled blocks the direction
     },
   });
   assert.is(downMin.decide({ nowMs: 0, currentReplicas: 10, pods: even(10, 5) }).final, 9); // Min change: max(9, 5)
-  assert.is(downMin.decide({ nowMs: 30_000, currentReplicas: 9, pods: even(9, 5) }).final, 9); // period start 10 → 9 already used
+  // period start 10 → 9 already used
+  assert.is(downMin.decide({ nowMs: 30_000, currentReplicas: 9, pods: even(9, 5) }).final, 9);
   const downMax = new Hpa({
     maxReplicas: 100,
     metrics: [cpu(50)],
@@ -124,7 +126,8 @@ test('behavior scale-down stabilization keeps the maximum recommendation of the 
   const h = new Hpa({ maxReplicas: 100, metrics: [cpu(50)], behavior: {} });
   assert.is(h.decide({ nowMs: 0, currentReplicas: 8, pods: even(8, 50) }).final, 8);
   assert.is(h.decide({ nowMs: 290_000, currentReplicas: 8, pods: even(8, 25) }).final, 8);
-  assert.is(h.decide({ nowMs: 300_000, currentReplicas: 8, pods: even(8, 25) }).final, 4); // t=0 is no longer after the cutoff
+  // t=0 is no longer after the cutoff
+  assert.is(h.decide({ nowMs: 300_000, currentReplicas: 8, pods: even(8, 25) }).final, 4);
 });
 
 test('not-ready pods count as 0 on scale-up, and no change when that lands in the band or flips direction', () => {

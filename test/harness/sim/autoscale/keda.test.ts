@@ -22,7 +22,8 @@ test("KEDA's integer division lets the HPA overshoot the partitions by one", () 
   const lag = kafkaTotalLag(p);
   assert.is(lag.totalLag, 125);
   assert.not.ok(lag.capped);
-  assert.is(new KedaKafkaScaler().sync(0, 8, p)!.final, 13); // from 8 replicas (at 12 the ratio 1.04 is inside the tolerance)
+  // from 8 replicas (at 12 the ratio 1.04 is inside the tolerance)
+  assert.is(new KedaKafkaScaler().sync(0, 8, p)!.final, 13);
 });
 
 test('allowIdleConsumers lifts the cap; limitToPartitionsWithLag caps at partitions that have lag', () => {

@@ -50,7 +50,8 @@ test('no test runs (and no drift) before the window is full', () => {
 test('the sliding sorted segments give the same p-values as sampling and sorting from scratch', () => {
   // a naive KSWIN: keep the window as an array, sample with the same draws, run ks2samp
   const src = new Rng(5);
-  const xs = Array.from({ length: 3000 }, (_, i) => Math.round(src.normal(i > 1500 ? 0.8 : 0, 1) * 4) / 4); // ties on purpose
+  // ties on purpose
+  const xs = Array.from({ length: 3000 }, (_, i) => Math.round(src.normal(i > 1500 ? 0.8 : 0, 1) * 4) / 4);
   const det = new Kswin({ seed: 3, rng: (s) => new PythonRandom(s) });
   let draws = new PythonRandom(3);
   let win: number[] = [];
