@@ -51,3 +51,14 @@ export interface ScoringInput {
   transaction: TransactionInput;
   features: UserFeatures;
 }
+
+/** the model server's answer for one transaction (the model's, or the rules' when it fell back) */
+export interface Prediction {
+  id: string;
+  score: number;
+  fraud: boolean;
+  source: 'model' | 'rules';
+  /** the version the user is routed to (also set when the rules answered for it) */
+  modelVersion: string;
+  threshold: number;
+}

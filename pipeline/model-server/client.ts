@@ -7,10 +7,9 @@
  * decisions continue while the model tier is down.
  */
 import { Pool } from 'undici';
-import type { ScoringInput } from '../types.ts';
+import type { Prediction, ScoringInput } from '../types.ts';
 import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
-import { RULES_THRESHOLD, ruleScore } from './rules.ts';
-import type { Prediction } from './server.ts';
+import { rulesPrediction } from './rules.ts';
 
 export interface ModelClientOptions {
   /** replica base URLs, e.g. ['http://127.0.0.1:8501'] */
@@ -113,17 +112,7 @@ export class ModelClient {
       this.counts.errors++;
     }
     this.counts.fallbacks++;
-    return instances.map((x) => {
-      const score = ruleScore(x);
-      return {
-        id: x.transaction.id,
-        score,
-        fraud: score >= RULES_THRESHOLD,
-        source: 'rules',
-        modelVersion: CLIENT_FALLBACK_VERSION,
-        threshold: RULES_THRESHOLD,
-      };
-    });
+    return instances.map((x) => rulesPrediction(x, CLIENT_FALLBACK_VERSION));
   }
 
   /** breaker state per replica URL */

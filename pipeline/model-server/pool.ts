@@ -4,23 +4,13 @@
  * when the model fails or is too slow. `predict` is the path /predict takes.
  */
 import type { FraudModel } from '../model/inference.ts';
-import type { ScoringInput } from '../types.ts';
+import type { Prediction, ScoringInput } from '../types.ts';
 import { PipelabError } from '../../errors.ts';
 import { MicroBatcher, type Timers } from './batcher.ts';
 import { BREAKER_STATE_VALUE, CircuitBreaker, type BreakerOptions } from './breaker.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { AbRouter, type RouteWeight } from './router.ts';
-import { RULES_THRESHOLD, ruleScore } from './rules.ts';
-
-export interface Prediction {
-  id: string;
-  score: number;
-  fraud: boolean;
-  source: 'model' | 'rules';
-  /** the version the user is routed to (also set when the rules answered for it) */
-  modelVersion: string;
-  threshold: number;
-}
+import { rulesPrediction } from './rules.ts';
 
 export interface ModelFaults {
   /** extra latency added to every inference batch (ms) */
@@ -51,18 +41,6 @@ const WARMUP_ROW: ScoringInput = {
   },
   features: { user_transaction_count_1h: 1, user_avg_transaction_amount_24h: 10, user_device_risk_score: 0 },
 };
-
-function rulesPrediction(x: ScoringInput, version: string): Prediction {
-  const score = ruleScore(x);
-  return {
-    id: x.transaction.id,
-    score,
-    fraud: score >= RULES_THRESHOLD,
-    source: 'rules',
-    modelVersion: version,
-    threshold: RULES_THRESHOLD,
-  };
-}
 
 export class ModelPool {
   /** sorted; the same array grows as versions are added */

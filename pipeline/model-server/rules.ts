@@ -4,7 +4,7 @@
  * ≥ RULES_THRESHOLD is a fraud decision. Deliberately conservative: rules catch the blatant
  * patterns (bursts, new device with a large amount, far above the user's usual amount).
  */
-import type { ScoringInput } from '../types.ts';
+import type { Prediction, ScoringInput } from '../types.ts';
 
 export const RULES_THRESHOLD = 0.5;
 
@@ -18,4 +18,17 @@ export function ruleScore({ transaction: t, features: f }: ScoringInput): number
   if (avg > 0 && t.amount > 5 * avg) s += 0.3; // far above the usual amount
   if (t.amount >= 2000) s += 0.15;
   return Math.min(1, s);
+}
+
+/** the rules' answer in the model server's shape, for the user's routed version (or the client's fallback name) */
+export function rulesPrediction(x: ScoringInput, version: string): Prediction {
+  const score = ruleScore(x);
+  return {
+    id: x.transaction.id,
+    score,
+    fraud: score >= RULES_THRESHOLD,
+    source: 'rules',
+    modelVersion: version,
+    threshold: RULES_THRESHOLD,
+  };
 }

@@ -16,11 +16,13 @@ import type { Timers } from './batcher.ts';
 import type { BreakerOptions, CircuitBreaker } from './breaker.ts';
 import { modelServerHandler } from './http.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics.ts';
-import { ModelPool, type ModelFaults, type Prediction } from './pool.ts';
+import type { Prediction } from '../types.ts';
+import { ModelPool, type ModelFaults } from './pool.ts';
 import type { RouteWeight } from './router.ts';
 import { withDefaults } from '../../results/defaults.ts';
 
-export type { ModelFaults, Prediction } from './pool.ts';
+export type { ModelFaults } from './pool.ts';
+export type { Prediction } from '../types.ts';
 
 export interface ModelServerOptions {
   /** loaded models by version, or a folder of version folders (models/fraud) */
