@@ -15,6 +15,26 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function formatMarkdown(summary: RunSummary): string {
   const s = summary;
   const out: string[] = [];
+  headerMd(s, out);
+  servicesMd(s, out);
+  thresholdsMd(s, out);
+  // simulated runs: SLO minutes, recovery, cost and the scale-out table ('' for live runs)
+  const sim = simMarkdown(s);
+  if (sim) out.push(sim);
+  // runs with the drift loop: its timeline and AUC before/after ('' otherwise)
+  const loop = driftLoopMarkdown(s);
+  if (loop) out.push(loop);
+
+  metricsMd(s, out);
+  executorsMd(s, out);
+  const errs = s.metrics.errors;
+  if (errs?.type === 'rate') out.push(`Errors: ${fmtPct(errs.rate)} of iterations (${fmtNum(errs.passes)}).`, '');
+  out.push('To repeat this run: the exact resolved config is `config` in summary.json, with the seed above.', '');
+  return out.join('\n');
+}
+
+/** title, verdict, and the run's identity: file, seed, times, harness, tags */
+function headerMd(s: RunSummary, out: string[]): void {
   const failed = s.thresholds.filter((t) => !t.ok).length;
   out.push(`# pipelab run: ${s.scenario.name}`, '');
   if (s.scenario.description) out.push(s.scenario.description, '');
@@ -37,7 +57,10 @@ export function formatMarkdown(summary: RunSummary): string {
     .join(', ');
   if (tags) out.push(`| tags | ${cell(tags)} |`);
   out.push('');
+}
 
+/** how each service ran, and the event accounting when the target keeps one */
+function servicesMd(s: RunSummary, out: string[]): void {
   out.push('## Services', '', '| service | mode | detail |', '|---|---|---|');
   for (const [k, v] of Object.entries(s.services)) out.push(`| ${cell(k)} | ${v.mode} | ${cell(v.detail ?? '')} |`);
   if (Object.keys(s.services).length === 0) out.push('| (none) | | |');
@@ -56,7 +79,10 @@ export function formatMarkdown(summary: RunSummary): string {
     for (const [k, v, note] of acc) out.push(`| ${cell(k)} | ${cell(v)} | ${cell(note)} |`);
     out.push('');
   }
+}
 
+/** every threshold with what it was checked against */
+function thresholdsMd(s: RunSummary, out: string[]): void {
   out.push('## Thresholds', '');
   if (s.thresholds.length === 0) out.push('No thresholds defined.', '');
   else {
@@ -76,14 +102,10 @@ export function formatMarkdown(summary: RunSummary): string {
     }
     out.push('');
   }
+}
 
-  // simulated runs: SLO minutes, recovery, cost and the scale-out table ('' for live runs)
-  const sim = simMarkdown(s);
-  if (sim) out.push(sim);
-  // runs with the drift loop: its timeline and AUC before/after ('' otherwise)
-  const loop = driftLoopMarkdown(s);
-  if (loop) out.push(loop);
-
+/** trends with their percentiles, then every other metric with its one value */
+function metricsMd(s: RunSummary, out: string[]): void {
   const names = sortedMetricNames(s.metrics);
   const trends = names.filter((n) => s.metrics[n]!.type === 'trend');
   out.push('## Latency and other trends (ms)', '');
@@ -112,7 +134,10 @@ export function formatMarkdown(summary: RunSummary): string {
     }
     out.push('');
   }
+}
 
+/** what each executor scheduled, completed and dropped; the harness process's own load */
+function executorsMd(s: RunSummary, out: string[]): void {
   out.push(
     '## Executors',
     '',
@@ -144,9 +169,4 @@ export function formatMarkdown(summary: RunSummary): string {
       `${fmtMs(y.eventLoopDelayMs.max)}.`,
     '',
   );
-
-  const errs = s.metrics.errors;
-  if (errs?.type === 'rate') out.push(`Errors: ${fmtPct(errs.rate)} of iterations (${fmtNum(errs.passes)}).`, '');
-  out.push('To repeat this run: the exact resolved config is `config` in summary.json, with the seed above.', '');
-  return out.join('\n');
 }

@@ -205,19 +205,7 @@ export function calibrate(summary: RunSummary, options: CalibrateOptions = {}): 
     ...(t.modelBatchSize !== undefined ? { modelBatchSize: t.modelBatchSize } : {}),
     users,
   };
-  const notes = [
-    `transport (stage_queue, mean ${fmt(mean('stage_queue'))} ms) replayed as a pure delay; it includes ` +
-      `the calibration run's own queueing at ${fmt(measured.rate)}/s, so calibrate at a low rate`,
-    `processing: ${processors} processor(s) × ${concurrency} batch workers, each taking up to ` +
-      `${source.chunkSize} waiting records per chunk; chunk time = features (mean ` +
-      `${fmt(mean('stage_features'))} ms) + inference (mean ${fmt(mean('stage_inference'))} ms), ` +
-      `independent of chunk size${options.perItemMs ? ` plus ${options.perItemMs} ms per record` : ''}`,
-    `sink (stage_sink, mean ${fmt(mean('stage_sink'))} ms) replayed as a pure delay`,
-    source.processorMode === 'in-process'
-      ? 'in-process processors share one event loop with the load generator, broker and model server: CPU ' +
-        'contention at high rates is not modelled'
-      : 'child processors: each has its own event loop; the shared broker and model server are not modelled as queues',
-  ];
+  const notes = calibrationNotes(source, measured.rate, mean, options.perItemMs);
   const sim: Calibration['sim'] = {
     name: `calibrated:${source.scenario}`,
     seed: summary.seed ?? 1,
@@ -268,6 +256,28 @@ export function calibrate(summary: RunSummary, options: CalibrateOptions = {}): 
       batch: batch.mean,
     },
   };
+}
+
+/** what the calibrated model replays and what it leaves out, for the report */
+function calibrationNotes(
+  source: CalibrationSource,
+  rate: number,
+  mean: (metric: string) => number,
+  perItemMs: number | undefined,
+): string[] {
+  return [
+    `transport (stage_queue, mean ${fmt(mean('stage_queue'))} ms) replayed as a pure delay; it includes ` +
+      `the calibration run's own queueing at ${fmt(rate)}/s, so calibrate at a low rate`,
+    `processing: ${source.processors} processor(s) × ${source.concurrency} batch workers, each taking up to ` +
+      `${source.chunkSize} waiting records per chunk; chunk time = features (mean ` +
+      `${fmt(mean('stage_features'))} ms) + inference (mean ${fmt(mean('stage_inference'))} ms), ` +
+      `independent of chunk size${perItemMs ? ` plus ${perItemMs} ms per record` : ''}`,
+    `sink (stage_sink, mean ${fmt(mean('stage_sink'))} ms) replayed as a pure delay`,
+    source.processorMode === 'in-process'
+      ? 'in-process processors share one event loop with the load generator, broker and model server: CPU ' +
+        'contention at high rates is not modelled'
+      : 'child processors: each has its own event loop; the shared broker and model server are not modelled as queues',
+  ];
 }
 
 export interface PredictOptions {
