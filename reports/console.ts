@@ -11,6 +11,7 @@ import {
   describeScalar,
   fmtMs,
   fmtObserved,
+  saturationWarning,
   serviceLines,
   sortedMetricNames,
   trendCells,
@@ -34,6 +35,8 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions =
   const svc = serviceLines(s);
   if (svc.length) out.push(`  services: ${svc.join(', ')}`);
   if (s.aborted) out.push(c.yellow(`  aborted by ${s.aborted.by} at ${fmtMs(s.aborted.atMs)}: ${s.aborted.reason}`));
+  const saturated = saturationWarning(s);
+  if (saturated) out.push(c.yellow(`  ${saturated}`));
   out.push('');
 
   if (s.thresholds.length) {

@@ -72,3 +72,16 @@ export function describeScalar(m: Exclude<MetricData, TrendData>): string {
 export function serviceLines(summary: RunSummary): string[] {
   return Object.entries(summary.services).map(([k, s]) => `${k}: ${s.mode}${s.detail ? ` (${s.detail})` : ''}`);
 }
+
+/**
+ * The warning every report puts at the top when the load generator was the bottleneck, or
+ * undefined when it was not (or the run is simulated).
+ */
+export function saturationWarning(s: RunSummary): string | undefined {
+  const g = s.loadGenerator;
+  if (!g?.saturated) return undefined;
+  return (
+    'load generator saturated: pipelab itself was a bottleneck, so latency and throughput measure it as ' +
+    `much as the system under test (${g.reasons.join('; ')})`
+  );
+}

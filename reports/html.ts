@@ -5,7 +5,7 @@
  */
 import { accountingRows } from './accounting.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
-import { describeScalar, fmtMs, fmtNum, fmtObserved, sortedMetricNames } from './format.ts';
+import { describeScalar, fmtMs, fmtNum, fmtObserved, saturationWarning, sortedMetricNames } from './format.ts';
 import { xmlEscape as esc } from './junit.ts';
 import { simHtml } from './sim.ts';
 import { driftLoopHtml } from './drift-loop.ts';
@@ -51,6 +51,7 @@ ${parts.filter(Boolean).join('\n')}
 
 /** title, verdict, and the run's identity: seed, times, file, harness, services */
 function headerSection(s: RunSummary): string[] {
+  const saturated = saturationWarning(s);
   const failed = s.thresholds.filter((t) => !t.ok).length;
   const verdict = s.aborted
     ? `<p class="fail">aborted by ${esc(s.aborted.by)} at ${fmtMs(s.aborted.atMs)}: ${esc(s.aborted.reason)}</p>`
@@ -62,6 +63,7 @@ function headerSection(s: RunSummary): string[] {
     `<h1>pipelab run: ${esc(s.scenario.name)}</h1>`,
     s.scenario.description ? `<p>${esc(s.scenario.description)}</p>` : '',
     verdict,
+    saturated ? `<p class="fail">${esc(saturated)}</p>` : '',
     '<table>',
     rows([
       [td('seed'), td(s.seed)],

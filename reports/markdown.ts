@@ -5,7 +5,7 @@
  */
 import type { RunSummary, TrendData } from '../results/types.ts';
 import { accountingRows } from './accounting.ts';
-import { describeScalar, fmtMs, fmtNum, fmtObserved, fmtPct, sortedMetricNames } from './format.ts';
+import { describeScalar, fmtMs, fmtNum, fmtObserved, fmtPct, saturationWarning, sortedMetricNames } from './format.ts';
 import { simMarkdown } from './sim.ts';
 import { driftLoopMarkdown } from './drift-loop.ts';
 
@@ -46,6 +46,8 @@ function headerMd(s: RunSummary, out: string[]): void {
         ? `all ${s.thresholds.length} thresholds passed`
         : 'no thresholds defined';
   out.push(`Result: ${verdict}`, '');
+  const saturated = saturationWarning(s);
+  if (saturated) out.push(`**Warning**: ${saturated}.`, '');
   out.push('| | |', '|---|---|');
   out.push(`| scenario | ${cell(s.scenario.name)}${s.scenario.file ? ` (\`${cell(s.scenario.file)}\`)` : ''} |`);
   out.push(`| seed | ${s.seed} |`);

@@ -141,6 +141,28 @@ export interface RunSummary {
     heapUsedMb: { mean: number; max: number };
     eventLoopDelayMs: { p50: number; p99: number; max: number };
   };
+  /**
+   * live runs: whether pipelab itself (the load generator) was the bottleneck, and why. When it
+   * was, the figures measure pipelab as much as the system under test.
+   */
+  loadGenerator?: LoadGeneratorReport;
   /** free-form extras from targets (e.g. pipeline accounting tally, broker stats) */
   extra?: Record<string, unknown>;
+}
+
+/** the load generator's own headroom over a live run (results/saturation.ts decides `saturated`) */
+export interface LoadGeneratorReport {
+  saturated: boolean;
+  /** one sentence per limit crossed, naming the figure and the fix; empty when not saturated */
+  reasons: string[];
+  /** share of the run the event loop was busy (0..1, performance.eventLoopUtilization) */
+  eventLoopUtilization: number;
+  /** event-loop delay p99 over the run, ms */
+  eventLoopDelayP99Ms: number;
+  /** pipelab process CPU, % of one core, mean over the run */
+  cpuPercent: number;
+  /** the largest lag of an open-model scheduler behind its plan, ms */
+  maxSchedulerLagMs: number;
+  /** iterations that could not start on time because no VU was free */
+  droppedIterations: number;
 }

@@ -10,7 +10,13 @@ import { RealClock, type Clock } from '../executors/clock.ts';
 import { EXIT_CODES } from '../../errors.ts';
 import { createRegistry, type Registry } from '../metrics/index.ts';
 import { startSystemSampler } from '../metrics/system.ts';
-import { SUMMARY_SCHEMA, type ExecutorResult, type RunSummary, type ServiceInfo } from '../../results/types.ts';
+import {
+  SUMMARY_SCHEMA,
+  type ExecutorResult,
+  type LoadGeneratorReport,
+  type RunSummary,
+  type ServiceInfo,
+} from '../../results/types.ts';
 import {
   configOf,
   planScenario,
@@ -25,6 +31,7 @@ import type { CompiledThresholds } from '../thresholds/api.ts';
 import type { Target, TargetContext } from '../targets/api.ts';
 import { createTarget } from '../targets/index.ts';
 import { version } from '../../results/version.ts';
+import { assessLoadGenerator, SATURATED_METRIC } from '../../results/saturation.ts';
 import type { RunOptions } from './api.ts';
 import { startExecutors } from './executors.ts';
 import { superviseRun } from './ticks.ts';
@@ -95,6 +102,7 @@ export async function runScenario(
     if (options.signal?.aborted) onSignal();
     options.signal?.addEventListener('abort', onSignal, { once: true });
     const plan = planScenario(scenario);
+    const elu0 = performance.eventLoopUtilization();
     const run = startExecutors({
       scenario,
       plan,
@@ -118,11 +126,25 @@ export async function runScenario(
       abortByThreshold: (reason) => abort('threshold', reason),
       onProgress: options.onProgress,
     });
+    const elu = performance.eventLoopUtilization(elu0).utilization;
     options.signal?.removeEventListener('abort', onSignal);
     tornDown = true;
     const ended = await endTarget(target);
     // the sampler records gauges into the registry: stop it before the figures are read and the registry closed
     const systemSummary = system.stop();
+    // the generator's headroom means something on the real clock only (a virtual run has none to measure)
+    const loadGenerator =
+      clock instanceof RealClock
+        ? assessLoadGenerator({
+            eventLoopUtilization: elu,
+            eventLoopDelayP99Ms: systemSummary.eventLoopDelayMs.p99,
+            cpuPercent: systemSummary.cpuPercent.mean,
+            maxSchedulerLagMs: Math.max(0, ...run.results.map((r) => r.maxSchedulerLagMs)),
+            droppedIterations: run.results.reduce((a, r) => a + r.dropped, 0),
+          })
+        : undefined;
+    // a threshold can fail the run on it: load_generator_saturated: ['value==0']
+    if (loadGenerator) registry.gauge(SATURATED_METRIC).set(loadGenerator.saturated ? 1 : 0, endMs);
     return summaryOf({
       scenario,
       registry,
@@ -131,6 +153,7 @@ export async function runScenario(
       startedAtEpoch,
       aborted,
       system: systemSummary,
+      loadGenerator,
       results: run.results,
       ...ended,
     });
@@ -167,6 +190,7 @@ interface SummaryParts {
   startedAtEpoch: number;
   aborted: RunSummary['aborted'];
   system: RunSummary['system'];
+  loadGenerator: LoadGeneratorReport | undefined;
   results: ExecutorResult[];
   services: Record<string, ServiceInfo>;
   extra: Record<string, unknown>;
@@ -203,6 +227,7 @@ function summaryOf(p: SummaryParts): RunSummary {
     thresholds: thresholdResults,
     executors: results,
     system: p.system,
+    ...(p.loadGenerator ? { loadGenerator: p.loadGenerator } : {}),
     ...(Object.keys(extra).length ? { extra } : {}),
   };
 }

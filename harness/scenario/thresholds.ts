@@ -13,6 +13,8 @@ const BUILTIN_METRICS: Record<string, MetricType> = {
   errors: 'rate',
   dropped_iterations: 'counter',
   vus: 'gauge',
+  // set by the runner at the end of a live run (results/saturation.ts)
+  load_generator_saturated: 'gauge',
 };
 
 export const compileThresholds: CompileThresholds = (config) => compile(config, { metricTypes: BUILTIN_METRICS });
