@@ -161,8 +161,10 @@ export interface LoadGeneratorReport {
   eventLoopDelayP99Ms: number;
   /** pipelab process CPU, % of one core, mean over the run */
   cpuPercent: number;
-  /** the largest lag of an open-model scheduler behind its plan, ms */
+  /** the largest lag of an open-model scheduler behind its plan, ms (warm-up included) */
   maxSchedulerLagMs: number;
+  /** p99 of how late open-model iterations started against their plan after the warm-up, ms (0: none) */
+  schedulerLagP99Ms: number;
   /** iterations that could not start on time because no VU was free */
   droppedIterations: number;
 }

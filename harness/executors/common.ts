@@ -35,6 +35,9 @@ export class Recorder {
   private readonly errors: RateMetric;
   private readonly droppedIterations: CounterMetric;
   private readonly vusGauge: GaugeMetric;
+  private lag: TrendMetric | undefined;
+
+  private readonly metrics: ExecutorContext<unknown>['metrics'];
 
   constructor(
     ctx: ExecutorContext<unknown>,
@@ -46,6 +49,7 @@ export class Recorder {
     this.errors = ctx.metrics.rate('errors');
     this.droppedIterations = ctx.metrics.counter('dropped_iterations');
     this.vusGauge = ctx.metrics.gauge('vus_executor');
+    this.metrics = ctx.metrics;
   }
 
   complete(latencyMs: number, endMs: number, outcome: IterationOutcome): void {
@@ -55,6 +59,13 @@ export class Recorder {
     this.errors.add(!outcome.ok, endMs, tags);
     this.live.iterations++;
     if (!outcome.ok) this.live.errors++;
+  }
+
+  /** open model: how late an iteration started against its plan (the generator's own delay) */
+  schedulerLag(lagMs: number, nowMs: number): void {
+    // created on first use, so closed-model runs carry no empty scheduler_lag
+    this.lag ??= this.metrics.trend('scheduler_lag');
+    this.lag.add(lagMs, nowMs, this.tags);
   }
 
   drop(nowMs: number): void {
@@ -154,6 +165,7 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
     while (due <= now) {
       const lag = now - due;
       if (lag > maxLag) maxLag = lag;
+      rec.schedulerLag(lag, now);
       if (freeVus.length > 0) startOne(due);
       else if (allocated < maxVUs) {
         allocated++;

@@ -140,6 +140,7 @@ export async function runScenario(
             eventLoopDelayP99Ms: systemSummary.eventLoopDelayMs.p99,
             cpuPercent: systemSummary.cpuPercent.mean,
             maxSchedulerLagMs: Math.max(0, ...run.results.map((r) => r.maxSchedulerLagMs)),
+            schedulerLagP99Ms: lagP99(registry, endMs),
             droppedIterations: run.results.reduce((a, r) => a + r.dropped, 0),
           })
         : undefined;
@@ -254,4 +255,10 @@ export function exitCodeFor(summary: RunSummary): number {
   if (summary.aborted?.by === 'error') return EXIT_CODES.INTERNAL;
   if (summary.thresholds.some((t) => !t.ok)) return EXIT_CODES.THRESHOLDS_FAILED;
   return EXIT_CODES.OK;
+}
+
+/** p99 of the open-model start lag after the warm-up (scheduler_lag, all executors), 0 when none */
+function lagP99(registry: Registry, endMs: number): number {
+  const t = registry.snapshot(endMs).scheduler_lag;
+  return t?.type === 'trend' && t.count > 0 ? t.p99 : 0;
 }
