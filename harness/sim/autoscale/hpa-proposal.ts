@@ -17,6 +17,11 @@ export interface Proposal {
 
 type InBand = (ratio: number) => boolean;
 
+/** inside the tolerance band the metric proposes the current count */
+function inTolerance(m: HpaMetric, ratio: number, current: number, value: number): Proposal {
+  return { replicas: current, value, reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`, valid: true };
+}
+
 export function metricProposal(m: HpaMetric, input: HpaInput, inBand: InBand): Proposal {
   return m.type === 'External' || m.type === 'Object'
     ? externalProposal(m, input, inBand)
@@ -30,13 +35,7 @@ function externalProposal(m: HpaMetric, input: HpaInput, inBand: InBand): Propos
     return { replicas: current, value: null, reason: `${m.name}: metric missing`, valid: false };
   if (m.target.type === 'AverageValue') {
     const ratio = current > 0 ? v / (m.target.value * current) : Infinity;
-    if (current > 0 && inBand(ratio))
-      return {
-        replicas: current,
-        value: v,
-        reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`,
-        valid: true,
-      };
+    if (current > 0 && inBand(ratio)) return inTolerance(m, ratio, current, v);
     return {
       replicas: ceil(v / m.target.value),
       value: v,
@@ -54,13 +53,7 @@ function externalProposal(m: HpaMetric, input: HpaInput, inBand: InBand): Propos
       reason: `${m.name}: ceil(${ratio.toFixed(3)}) from zero`,
       valid: true,
     };
-  if (inBand(ratio))
-    return {
-      replicas: current,
-      value: v,
-      reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`,
-      valid: true,
-    };
+  if (inBand(ratio)) return inTolerance(m, ratio, current, v);
   return {
     replicas: ceil(ratio * ready),
     value: v,
@@ -93,13 +86,7 @@ function podProposal(m: HpaMetric, input: HpaInput, inBand: InBand): Proposal {
   const readyCount = readyVals.length + missing;
   const rebalanceUnready = unready > 0 && ratio > 1;
   if (!rebalanceUnready && missing === 0) {
-    if (inBand(ratio))
-      return {
-        replicas: current,
-        value: avg,
-        reason: `${m.name}: ratio ${ratio.toFixed(3)} within tolerance`,
-        valid: true,
-      };
+    if (inBand(ratio)) return inTolerance(m, ratio, current, avg);
     return {
       replicas: ceil(ratio * readyCount),
       value: avg,
