@@ -132,20 +132,7 @@ export async function runScenario(
     const ended = await endTarget(target);
     // the sampler records gauges into the registry: stop it before the figures are read and the registry closed
     const systemSummary = system.stop();
-    // the generator's headroom means something on the real clock only (a virtual run has none to measure)
-    const loadGenerator =
-      clock instanceof RealClock
-        ? assessLoadGenerator({
-            eventLoopUtilization: elu,
-            eventLoopDelayP99Ms: systemSummary.eventLoopDelayMs.p99,
-            cpuPercent: systemSummary.cpuPercent.mean,
-            maxSchedulerLagMs: Math.max(0, ...run.results.map((r) => r.maxSchedulerLagMs)),
-            schedulerLagP99Ms: lagP99(registry, endMs),
-            droppedIterations: run.results.reduce((a, r) => a + r.dropped, 0),
-          })
-        : undefined;
-    // a threshold can fail the run on it: load_generator_saturated: ['value==0']
-    if (loadGenerator) registry.gauge(SATURATED_METRIC).set(loadGenerator.saturated ? 1 : 0, endMs);
+    const loadGenerator = generatorReport(clock, elu, systemSummary, run.results, registry, endMs);
     return summaryOf({
       scenario,
       registry,
@@ -261,4 +248,29 @@ export function exitCodeFor(summary: RunSummary): number {
 function lagP99(registry: Registry, endMs: number): number {
   const t = registry.snapshot(endMs).scheduler_lag;
   return t?.type === 'trend' && t.count > 0 ? t.p99 : 0;
+}
+
+/**
+ * The load generator's headroom (real clock only: a virtual run has none to measure). Also sets
+ * the gauge a threshold can fail the run on: load_generator_saturated: ['value==0'].
+ */
+function generatorReport(
+  clock: Clock,
+  elu: number,
+  system: RunSummary['system'],
+  results: ExecutorResult[],
+  registry: Registry,
+  endMs: number,
+): LoadGeneratorReport | undefined {
+  if (!(clock instanceof RealClock)) return undefined;
+  const report = assessLoadGenerator({
+    eventLoopUtilization: elu,
+    eventLoopDelayP99Ms: system.eventLoopDelayMs.p99,
+    cpuPercent: system.cpuPercent.mean,
+    maxSchedulerLagMs: Math.max(0, ...results.map((r) => r.maxSchedulerLagMs)),
+    schedulerLagP99Ms: lagP99(registry, endMs),
+    droppedIterations: results.reduce((a, r) => a + r.dropped, 0),
+  });
+  registry.gauge(SATURATED_METRIC).set(report.saturated ? 1 : 0, endMs);
+  return report;
 }
