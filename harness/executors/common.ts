@@ -20,6 +20,13 @@ export function sharedController(): AbortController {
   return c;
 }
 
+/** what a settled iteration promise carried: its outcome, or FAILED for a rejection or nothing */
+function asOutcome(o: unknown): IterationOutcome {
+  return o !== null && typeof o === 'object' && typeof (o as IterationOutcome).ok === 'boolean'
+    ? (o as IterationOutcome)
+    : FAILED;
+}
+
 export function callTarget(target: Target, it: IterationContext): Promise<IterationOutcome> {
   try {
     return target.iterate(it);
@@ -52,13 +59,25 @@ export class Recorder {
     this.metrics = ctx.metrics;
   }
 
+  /** executor tags merged with a target's tags, by the target's tags object (targets reuse them, e.g. per status) */
+  private readonly merged = new WeakMap<Tags, Tags>();
+
   complete(latencyMs: number, endMs: number, outcome: IterationOutcome): void {
-    const tags = outcome.tags ? { ...this.tags, ...outcome.tags } : this.tags;
+    const tags = outcome.tags ? this.withTags(outcome.tags) : this.tags;
     this.latency.add(latencyMs, endMs, tags);
     this.iterations.add(1, endMs, tags);
     this.errors.add(!outcome.ok, endMs, tags);
     this.live.iterations++;
     if (!outcome.ok) this.live.errors++;
+  }
+
+  private withTags(extra: Tags): Tags {
+    let t = this.merged.get(extra);
+    if (!t) {
+      t = { ...this.tags, ...extra };
+      this.merged.set(extra, t);
+    }
+    return t;
   }
 
   /** open model: how late an iteration started against its plan (the generator's own delay) */
@@ -132,25 +151,30 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
   let finished = false;
   let idleCb: (() => void) | undefined;
 
+  const fast = target.iterateCallback?.bind(target);
   const startOne = (intended: number): void => {
     const vu = freeVus.pop() as number;
     busy++;
     live.busy++;
     const it: IterationContext = { vu, iteration: ctx.nextIteration(), intendedStartMs: intended, signal: hard.signal };
-    const done = (outcome: IterationOutcome): void => {
+    // one handler for both settlements (a rejection's value is no outcome): one closure per iteration, not three
+    const done = (o: unknown): void => {
       if (finished) return; // interrupted after gracefulStop: not counted
       busy--;
       live.busy--;
       freeVus.push(vu);
       completed++;
       const end = clock.now();
-      rec.complete(end - intended, end, outcome);
+      rec.complete(end - intended, end, asOutcome(o));
       if (busy === 0 && idleCb) idleCb();
     };
-    callTarget(target, it).then(
-      (o) => done(o ?? FAILED),
-      () => done(FAILED),
-    );
+    if (fast) {
+      try {
+        fast(it, done);
+      } catch {
+        done(FAILED);
+      }
+    } else callTarget(target, it).then(done, done);
   };
 
   while (i < total && !signal.aborted) {

@@ -47,6 +47,11 @@ export interface Target {
   setup(ctx: TargetContext): Promise<void>;
   /** one unit of work; a thrown error counts as a failed iteration */
   iterate(it: IterationContext): Promise<IterationOutcome>;
+  /**
+   * Optional fast path for the open model, the same work as iterate() without a promise: start
+   * the iteration and call `done` exactly once with its outcome. A throw counts as a failure.
+   */
+  iterateCallback?(it: IterationContext, done: (o: IterationOutcome) => void): void;
   /** flush / wait for in-flight results (e.g. end-to-end observations), then release resources */
   teardown(): Promise<void>;
   /** mode of each external component this target used, for the report */
