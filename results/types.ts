@@ -165,6 +165,12 @@ export interface LoadGeneratorReport {
   maxSchedulerLagMs: number;
   /** p99 of how late open-model iterations started against their plan after the warm-up, ms (0: none) */
   schedulerLagP99Ms: number;
-  /** iterations that could not start on time because no VU was free */
+  /** iterations that could not start on time because no VU was free, after the warm-up */
   droppedIterations: number;
+  /**
+   * p99 of how long requests waited for a free connection before going on the wire, after the
+   * warm-up, ms (http target's raw engine: http_req_blocked; 0 where not measured). Not a reason on
+   * its own: a slow server fills the connections too; it says where the latency was spent.
+   */
+  connectionWaitP99Ms: number;
 }

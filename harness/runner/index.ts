@@ -14,6 +14,7 @@ import {
   SUMMARY_SCHEMA,
   type ExecutorResult,
   type LoadGeneratorReport,
+  type MetricData,
   type RunSummary,
   type ServiceInfo,
 } from '../../results/types.ts';
@@ -244,9 +245,9 @@ export function exitCodeFor(summary: RunSummary): number {
   return EXIT_CODES.OK;
 }
 
-/** p99 of the open-model start lag after the warm-up (scheduler_lag, all executors), 0 when none */
-function lagP99(registry: Registry, endMs: number): number {
-  const t = registry.snapshot(endMs).scheduler_lag;
+/** p99 of a trend after the warm-up (scheduler_lag, http_req_blocked: all executors), 0 when none */
+function p99Of(snapshot: Record<string, MetricData>, name: string): number {
+  const t = snapshot[name];
   return t?.type === 'trend' && t.count > 0 ? t.p99 : 0;
 }
 
@@ -263,13 +264,16 @@ function generatorReport(
   endMs: number,
 ): LoadGeneratorReport | undefined {
   if (!(clock instanceof RealClock)) return undefined;
+  const snap = registry.snapshot(endMs);
+  const dropped = snap.dropped_iterations;
   const report = assessLoadGenerator({
     eventLoopUtilization: elu,
     eventLoopDelayP99Ms: system.eventLoopDelayMs.p99,
     cpuPercent: system.cpuPercent.mean,
     maxSchedulerLagMs: Math.max(0, ...results.map((r) => r.maxSchedulerLagMs)),
-    schedulerLagP99Ms: lagP99(registry, endMs),
-    droppedIterations: results.reduce((a, r) => a + r.dropped, 0),
+    schedulerLagP99Ms: p99Of(snap, 'scheduler_lag'),
+    droppedIterations: dropped?.type === 'counter' ? dropped.count : 0,
+    connectionWaitP99Ms: p99Of(snap, 'http_req_blocked'),
   });
   registry.gauge(SATURATED_METRIC).set(report.saturated ? 1 : 0, endMs);
   return report;

@@ -17,6 +17,7 @@ const comfortable = {
   maxSchedulerLagMs: 600, // one late start (e.g. start-up): no reason on its own
   schedulerLagP99Ms: 3,
   droppedIterations: 0,
+  connectionWaitP99Ms: 0,
 };
 
 test('a comfortable run is not saturated and keeps its figures', () => {
