@@ -10,6 +10,7 @@ PKGS=(
   jupyter-nbconvert python3-nbconvert python3-ipykernel jupyter-client python3-nbclient  # tslab notebooks
   fonts-dejavu-core         # text in SVG -> PNG chart rendering
   docker-compose            # validates docker-compose.yml without an engine (config -q)
+  wrk                       # bench/http.ts: the HTTP ceiling beside autocannon
 )
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

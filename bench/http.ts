@@ -1,0 +1,202 @@
+/**
+ * HTTP load-driver ceiling: pipelab beside wrk and autocannon against one trivial keep-alive
+ * node:http server in its own process, each driver in its own process, the same run.
+ *
+ *   npx tsx bench/http.ts            8 s per driver (the open-model runs add a 2 s warm-up)
+ *   npx tsx bench/http.ts --quick    3 s per driver
+ *
+ * Rows: wrk -t1 -c50 (when installed: .ci/install-tools.sh), autocannon -c 50 and -c 200 (its
+ * closed-loop rate is the better of the two), pipelab's closed model (constant-vus 50) on the raw
+ * and undici engines, and pipelab's open model (200 connections; the rate ramped over the warm-up,
+ * then constant): at 85 % of autocannon's rate — achieved/scheduled, dropped, p99 — then offered
+ * 90 %, 100 % and 110 %: its ceiling is the most it achieved.
+ * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up.
+ * Targets: open-model ceiling ≥ 90 % of autocannon; at 85 %: ≥ 99 % of the schedule, 0 dropped,
+ * p99 < 50 ms. The server's CPU per row shows who was the bottleneck.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
+const SECONDS = quick ? 3 : 8;
+const WARMUP = 2;
+/**
+ * the open model's connections: at ~1 ms scheduler wake-ups each sends a burst of ~100 requests,
+ * and a connection carries one at a time, so it needs more connections than a closed loop that
+ * refills each connection the moment its response arrives
+ */
+const OPEN_CONNECTIONS = 200;
+const root = new URL('..', import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), 'pipelab-bench-http-'));
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+const SERVER = `
+const http = require('node:http');
+const s = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }); res.end('ok'); });
+s.keepAliveTimeout = 60000;
+s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+
+const server = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(`${d}`))));
+const url = `http://127.0.0.1:${port}/`;
+
+/** the server process's CPU seconds so far (/proc; 0 where there is none) */
+function serverCpu(): number {
+  try {
+    const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+interface Row {
+  driver: string;
+  rate: number;
+  serverCpu: number;
+  note?: string;
+}
+const rows: Row[] = [];
+
+async function measure(driver: string, run: () => Promise<{ rate: number; note?: string }>): Promise<number> {
+  const c0 = serverCpu();
+  const t0 = performance.now();
+  const r = await run();
+  const cpu = (serverCpu() - c0) / ((performance.now() - t0) / 1000);
+  rows.push({ driver, rate: r.rate, serverCpu: cpu, ...(r.note ? { note: r.note } : {}) });
+  console.log(`  ${driver}: ${fmt(r.rate)} req/s${r.note ? `  (${r.note})` : ''}`);
+  return r.rate;
+}
+
+const hasWrk = !spawnSync('wrk', ['--version']).error;
+function wrk(): Promise<{ rate: number }> {
+  const out = spawnSync('wrk', ['-t1', '-c50', `-d${SECONDS}s`, url], { encoding: 'utf8' }).stdout;
+  return Promise.resolve({ rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0) });
+}
+
+function autocannon(connections: number): Promise<{ rate: number }> {
+  const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+  const args = [bin, '-c', String(connections), '-d', String(SECONDS), '--json', url];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const j = JSON.parse(r.stdout) as { requests: { total: number }; duration: number };
+  return Promise.resolve({ rate: j.requests.total / j.duration });
+}
+
+interface Summary {
+  durationMs: number;
+  metrics: Record<string, { count?: number; p99?: number }>;
+  loadGenerator?: { saturated: boolean; reasons: string[]; eventLoopUtilization: number };
+}
+
+/** one `pipelab run` in its own process; the figures after the warm-up */
+function pipelab(target: object, executor: object): Summary {
+  const file = join(work, `s${rows.length}.ts`);
+  writeFileSync(
+    file,
+    `export default ${JSON.stringify({ name: 'bench-http', warmup: `${WARMUP}s`, target, executors: { main: executor } })};`,
+  );
+  const out = join(work, `out${rows.length}`);
+  const r = spawnSync(process.execPath, [join(root, 'bin/pipelab.js'), 'run', file, '-q', '-o', out], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`pipelab run failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+}
+
+const closed = (engine: string) =>
+  Promise.resolve(
+    (() => {
+      const s = pipelab(
+        { type: 'http', url, engine, connections: 50 },
+        { executor: 'constant-vus', vus: 50, duration: `${SECONDS + WARMUP}s` },
+      );
+      return { rate: (s.metrics.iterations?.count ?? 0) / SECONDS };
+    })(),
+  );
+
+interface Open {
+  achieved: number;
+  ofSchedule: number;
+  dropped: number;
+  p99: number;
+  saturated: boolean;
+}
+function open(rate: number): Open {
+  const s = pipelab(
+    { type: 'http', url, connections: OPEN_CONNECTIONS },
+    {
+      // ramped over the warm-up (as k6 users ramp): a cold process (JIT, first allocations) that
+      // starts at full rate builds a backlog in its first second that a server at 85 % load then
+      // takes seconds to drain
+      executor: 'ramping-arrival-rate',
+      startRate: 0,
+      stages: [
+        { duration: `${WARMUP}s`, target: Math.round(rate) },
+        { duration: `${SECONDS}s`, target: Math.round(rate) },
+      ],
+      preAllocatedVUs: 1000,
+      maxVUs: 20_000,
+    },
+  );
+  const done = s.metrics.iterations?.count ?? 0;
+  const dropped = s.metrics.dropped_iterations?.count ?? 0;
+  return {
+    achieved: done / SECONDS,
+    // the share of the iterations due after the warm-up that were not dropped
+    ofSchedule: 1 - dropped / (Math.round(rate) * SECONDS),
+    dropped,
+    p99: s.metrics.latency?.p99 ?? Number.NaN,
+    saturated: s.loadGenerator?.saturated ?? false,
+  };
+}
+
+console.log(`HTTP driver ceiling (${quick ? 'quick' : 'full'}: ${SECONDS} s per driver; node ${process.version})`);
+try {
+  if (hasWrk) await measure('wrk -t1 -c50', wrk);
+  else console.log('  wrk: not installed (bash .ci/install-tools.sh installs it)');
+  // autocannon's closed-loop rate: the better of 50 and the open model's connection count
+  const ac = Math.max(
+    await measure('autocannon -c 50', () => autocannon(50)),
+    await measure(`autocannon -c ${OPEN_CONNECTIONS}`, () => autocannon(OPEN_CONNECTIONS)),
+  );
+  await measure('pipelab closed, constant-vus 50, raw', () => closed('raw'));
+  await measure('pipelab closed, constant-vus 50, undici', () => closed('undici'));
+  // first, while the server is fresh (the overload rows below leave it with a grown heap)
+  const at85 = open(ac * 0.85);
+  let ceiling = 0;
+  for (const share of [0.9, 1, 1.1]) {
+    const o = await measure(`pipelab open model, offered ${fmt(share * 100)} % of autocannon`, () => {
+      const r = open(ac * share);
+      return Promise.resolve({
+        rate: r.achieved,
+        note: `${fmt(r.ofSchedule * 100, 1)} % of schedule, ${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms`,
+      });
+    });
+    ceiling = Math.max(ceiling, o);
+  }
+  console.log('');
+  console.log('driver'.padEnd(56), 'req/s'.padStart(9), '  server CPU', '  vs autocannon');
+  for (const r of rows)
+    console.log(
+      r.driver.padEnd(56),
+      fmt(r.rate).padStart(9),
+      `${fmt(r.serverCpu * 100)} %`.padStart(12),
+      `${fmt(r.rate / ac, 2)}x`.padStart(15),
+    );
+  const ok1 = ceiling >= 0.9 * ac;
+  const ok2 = at85.ofSchedule >= 0.99 && at85.dropped === 0 && at85.p99 < 50;
+  console.log(
+    `\nopen-model ceiling ${fmt(ceiling)} req/s = ${fmt(ceiling / ac, 2)}x autocannon (target ≥ 0.90x): ${ok1 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `at 85 % of autocannon (${fmt(ac * 0.85)}/s): ${fmt(at85.ofSchedule * 100, 2)} % of the schedule, ` +
+      `${fmt(at85.dropped)} dropped, p99 ${fmt(at85.p99, 1)} ms, generator ${at85.saturated ? 'SATURATED' : 'not saturated'} ` +
+      `(target ≥ 99 %, 0, < 50 ms): ${ok2 ? 'met' : 'NOT met'}`,
+  );
+} finally {
+  server.kill();
+  rmSync(work, { recursive: true, force: true });
+}
