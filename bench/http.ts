@@ -35,7 +35,10 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDig
 
 const SERVER = `
 const http = require('node:http');
-const s = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }); res.end('ok'); });
+const s = http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+  res.end('ok');
+});
 s.keepAliveTimeout = 60000;
 s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
 
@@ -96,7 +99,12 @@ function pipelab(target: object, executor: object): Summary {
   const file = join(work, `s${rows.length}.ts`);
   writeFileSync(
     file,
-    `export default ${JSON.stringify({ name: 'bench-http', warmup: `${WARMUP}s`, target, executors: { main: executor } })};`,
+    `export default ${JSON.stringify({
+      name: 'bench-http',
+      warmup: `${WARMUP}s`,
+      target,
+      executors: { main: executor },
+    })};`,
   );
   const out = join(work, `out${rows.length}`);
   const r = spawnSync(process.execPath, [join(root, 'bin/pipelab.js'), 'run', file, '-q', '-o', out], {
@@ -189,11 +197,13 @@ try {
   const ok1 = ceiling >= 0.9 * ac;
   const ok2 = at85.ofSchedule >= 0.99 && at85.dropped === 0 && at85.p99 < 50;
   console.log(
-    `\nopen-model ceiling ${fmt(ceiling)} req/s = ${fmt(ceiling / ac, 2)}x autocannon (target ≥ 0.90x): ${ok1 ? 'met' : 'NOT met'}`,
+    `\nopen-model ceiling ${fmt(ceiling)} req/s = ${fmt(ceiling / ac, 2)}x autocannon ` +
+      `(target ≥ 0.90x): ${ok1 ? 'met' : 'NOT met'}`,
   );
   console.log(
     `at 85 % of autocannon (${fmt(ac * 0.85)}/s): ${fmt(at85.ofSchedule * 100, 2)} % of the schedule, ` +
-      `${fmt(at85.dropped)} dropped, p99 ${fmt(at85.p99, 1)} ms, generator ${at85.saturated ? 'SATURATED' : 'not saturated'} ` +
+      `${fmt(at85.dropped)} dropped, p99 ${fmt(at85.p99, 1)} ms, ` +
+      `generator ${at85.saturated ? 'SATURATED' : 'not saturated'} ` +
       `(target ≥ 99 %, 0, < 50 ms): ${ok2 ? 'met' : 'NOT met'}`,
   );
 } finally {

@@ -101,7 +101,8 @@ test('keep-alive: Content-Length bodies, many requests on one connection, status
 
 test('chunked bodies with extensions and trailers, and responses split one byte at a time', async () => {
   const chunked =
-    'HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0a\r\n0123456789\r\n0\r\nx-t: 1\r\n\r\n';
+    'HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n' +
+    '5;ext=1\r\nhello\r\n0a\r\n0123456789\r\n0\r\nx-t: 1\r\n\r\n';
   const s = await scripted((_n, sock) => {
     const bytes = Buffer.from(chunked);
     for (let i = 0; i < bytes.length; i++) sock.write(bytes.subarray(i, i + 1));
