@@ -119,6 +119,13 @@ export interface RunSummary {
   harness: { name: 'pipelab'; version: string; node: string };
   scenario: { name: string; file?: string; description?: string; tags: Record<string, string> };
   seed: number;
+  /**
+   * present when this run was one share of a scenario (k6 execution segments): which share and the
+   * whole partition; `pipelab merge` joins such runs
+   */
+  executionSegment?: { segment: string; sequence: string };
+  /** `pipelab merge` (or `--workers`): the runs joined into this summary, each with its segment */
+  merged?: { label: string; segment: string }[];
   /** the resolved scenario config (after CLI overrides), so a run can be repeated */
   config: unknown;
   services: Record<string, ServiceInfo>;

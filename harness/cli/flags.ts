@@ -13,6 +13,8 @@ export interface RunFlags {
   seed?: string;
   duration?: string;
   rate?: string;
+  executionSegment?: string;
+  executionSegmentSequence?: string;
   kafka?: string;
   redis?: string;
   modelServer?: string;
@@ -25,7 +27,7 @@ export interface RunFlags {
  * The service flags of `run` and `validate` (DESIGN.md "Service modes"): an address makes the
  * service external; a mode forces one step of external → container → local → embedded.
  */
-const SERVICE_FLAGS = [
+export const SERVICE_FLAGS = [
   {
     key: 'kafka',
     flag: '--kafka',
@@ -116,6 +118,9 @@ export function parseOverrides(flags: RunFlags): ScenarioOverrides {
       });
     else o.rate = r;
   }
+  // checked when applied (ExecutionSegment names the flag and the fix)
+  if (flags.executionSegment !== undefined) o.executionSegment = flags.executionSegment;
+  if (flags.executionSegmentSequence !== undefined) o.executionSegmentSequence = flags.executionSegmentSequence;
   const services: Record<string, string> = {};
   for (const f of SERVICE_FLAGS) {
     const v = flags[f.key]?.trim();

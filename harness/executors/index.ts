@@ -10,6 +10,9 @@ import * as rampingVus from './ramping-vus.ts';
 import * as perVuIterations from './per-vu-iterations.ts';
 import type { BasePlan, ExecutorContext, ExecutorModule } from './types.ts';
 import type { ExecutorResult } from '../../results/types.ts';
+import { runArrivals, type ArrivalPlan } from './common.ts';
+import { runVus, type VuPlan } from './closed.ts';
+import type { ExecutionSegment } from './segment.ts';
 
 /** checks that a module has the executor contract (type, model, schema, plan, run) */
 const contract = <S extends z.ZodType, P extends BasePlan>(m: ExecutorModule<S, P>) => m;
@@ -41,10 +44,38 @@ export function planExecutor(c: ExecutorConfig): BasePlan {
 }
 
 export function runExecutor(ctx: ExecutorContext<ExecutorConfig>): Promise<ExecutorResult> {
+  const seg = ctx.segment;
+  if (seg) {
+    const plan = planExecutor(ctx.config);
+    return plan.model === 'open'
+      ? runArrivals(ctx, segmentArrivals(plan as ArrivalPlan, seg))
+      : runVus(ctx, segmentVus(plan as VuPlan, seg));
+  }
   const m = executors[ctx.config.executor] as unknown as {
     run(ctx: ExecutorContext<ExecutorConfig>): Promise<ExecutorResult>;
   };
   return m.run(ctx);
+}
+
+/** this segment's part of an open-model plan: its iterations at their global planned times */
+export function segmentArrivals(plan: ArrivalPlan, seg: ExecutionSegment): ArrivalPlan {
+  const pre = Math.max(1, seg.count(plan.preAllocatedVUs));
+  return {
+    ...plan,
+    expectedIterations: seg.count(plan.expectedIterations),
+    preAllocatedVUs: pre,
+    maxVUs: Math.max(pre, seg.count(plan.maxVUs)),
+    timeOf: (k) => plan.timeOf(seg.nth(k)),
+  };
+}
+
+/** this segment's part of a closed-model plan: its share of the VUs at every step */
+export function segmentVus(plan: VuPlan, seg: ExecutionSegment): VuPlan {
+  return {
+    ...plan,
+    curve: plan.curve.map((s) => ({ ...s, vus: seg.count(s.vus) })),
+    maxVUs: seg.count(plan.maxVUs),
+  };
 }
 
 export { VirtualClock, RealClock, type Clock } from './clock.ts';

@@ -2,6 +2,7 @@
  * What every executor module exports (k6's split: a validated config that can *plan* without
  * running, and a runtime): `type`, `model`, its zod `schema`, a pure `plan(config)` and `run(ctx)`.
  */
+import type { ExecutionSegment } from './segment.ts';
 import type { z } from 'zod';
 import type { Clock } from './clock.ts';
 import type { MetricsRegistry, Tags } from '../metrics/api.ts';
@@ -59,6 +60,8 @@ export interface ExecutorContext<C> {
   /** global iteration numbers shared by every executor of the run */
   nextIteration: () => number;
   live: LiveStats;
+  /** this process's share of the work (k6 execution segments); the whole when absent */
+  segment?: ExecutionSegment;
 }
 
 export interface ExecutorModule<S extends z.ZodType = z.ZodType, P extends BasePlan = BasePlan> {

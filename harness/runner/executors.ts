@@ -56,12 +56,23 @@ export function startExecutors(d: ExecutorsDeps): ExecutorsRun {
     try {
       const drive = (target as HttpTarget).drive;
       if (drive && config.executor === 'constant-vus') {
-        live.vus = config.vus ?? 1;
+        live.vus = scenario.segment ? scenario.segment.count(config.vus ?? 1) : (config.vus ?? 1);
         const r = await drive({ connections: live.vus, durationMs: p.durationMs, ctx: targetCtx, tags, signal: stop });
         live.vus = 0;
         results.push({ ...empty, scheduled: r.requests, completed: r.requests });
       } else {
-        const ctx = { name, config, clock, target, metrics: registry, tags, signal: stop, nextIteration, live };
+        const ctx = {
+          name,
+          config,
+          clock,
+          target,
+          metrics: registry,
+          tags,
+          signal: stop,
+          nextIteration,
+          live,
+          ...(scenario.segment ? { segment: scenario.segment } : {}),
+        };
         results.push(await runExecutor(ctx));
       }
     } catch (e) {

@@ -204,6 +204,9 @@ function summaryOf(p: SummaryParts): RunSummary {
       tags: scenario.tags,
     },
     seed: scenario.seed,
+    ...(scenario.segment
+      ? { executionSegment: { segment: scenario.segment.segment, sequence: scenario.segment.sequence } }
+      : {}),
     config: configOf(scenario),
     services: p.services,
     startedAt: new Date(startedAtEpoch).toISOString(),

@@ -11,6 +11,7 @@ import { toSeed } from '../../generators/rng.ts';
 import { PipelabError, type ErrorCode, type Issue } from '../../errors.ts';
 import { EXECUTOR_TYPES, planExecutor, type ExecutorConfig } from '../executors/index.ts';
 import type { BasePlan } from '../executors/types.ts';
+import { ExecutionSegment } from '../executors/segment.ts';
 import { TARGET_TYPES, type TargetConfig } from '../targets/index.ts';
 import type { CompiledThresholds, ThresholdsConfig } from '../thresholds/api.ts';
 import { formatDuration, parseDuration, tryParseDuration } from '../../results/duration.ts';
@@ -30,6 +31,10 @@ export interface ScenarioOverrides {
   rate?: number;
   /** service overrides, e.g. { kafka: 'localhost:9092', redis: 'redis://...' } */
   services?: Record<string, string>;
+  /** this process's share of the work, k6's `--execution-segment` ('0:1/4') */
+  executionSegment?: string;
+  /** the whole partition, k6's `--execution-segment-sequence` ('0,1/4,1/2,3/4,1') */
+  executionSegmentSequence?: string;
 }
 
 /** a validated scenario with defaults and overrides applied */
@@ -49,6 +54,10 @@ export interface Scenario {
   report: { outDir?: string };
   /** the overrides that were applied (recorded in summary.config) */
   overrides: ScenarioOverrides;
+  /** processes `pipelab run` spreads the executors over (`--workers` overrides it) */
+  workers?: number;
+  /** this process's share of the work when segmented (executionSegment override) */
+  segment?: ExecutionSegment;
 }
 
 /** types a scenario file: returns its argument (k6-style `export default defineScenario({...})`) */
@@ -183,6 +192,7 @@ export function validateScenario(input: unknown, overrides: ScenarioOverrides = 
     thresholds: d.thresholds ?? {},
     services: d.services ?? {},
     report: d.report ?? {},
+    ...(d.workers !== undefined ? { workers: d.workers } : {}),
     overrides: {},
   };
   return applyOverrides(scenario, overrides);
@@ -258,11 +268,19 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
     }
   }
   if (o.services) Object.assign(out.services, o.services);
+  const seg = out.overrides;
+  if (seg.executionSegmentSequence !== undefined && seg.executionSegment === undefined)
+    issues.push({
+      path: '/overrides/executionSegmentSequence',
+      message: 'a sequence needs --execution-segment too (which step of it this process runs)',
+    });
+  else if (seg.executionSegment !== undefined)
+    out.segment = new ExecutionSegment(seg.executionSegment, seg.executionSegmentSequence);
   if (issues.length)
     throw new PipelabError(
       'INVALID_ARGUMENT',
       `invalid override${issues.length > 1 ? 's' : ''} for scenario ${s.name}`,
-      { issues, hint: 'check --seed, --duration and --rate' },
+      { issues, hint: 'check --seed, --duration, --rate and --execution-segment(-sequence)' },
     );
   return out;
 }
@@ -411,6 +429,6 @@ export function configOf(s: Scenario): unknown {
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
-  const { file: _file, ...rest } = s;
+  const { file: _file, segment: _segment, ...rest } = s;
   return walk(rest);
 }
