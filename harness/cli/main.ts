@@ -15,6 +15,7 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/drift.ts'),
   () => import('./commands/export.ts'),
   () => import('./commands/generate.ts'),
+  () => import('./commands/merge.ts'),
   () => import('./commands/model.ts'),
   () => import('./commands/process.ts'),
   () => import('./commands/run.ts'),

@@ -13,6 +13,7 @@
  * Aggregations: trend avg|min|max|med|p(N)|count; counter count|rate; rate rate; gauge value|min|max.
  * Operators: < <= > >= == === !=.
  */
+import type { MetricData } from '../../results/types.ts';
 import type { Issue } from '../../errors.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import type { ThresholdResult } from '../../results/types.ts';
@@ -31,6 +32,8 @@ export interface CompiledThresholds {
   check(registry: MetricsRegistry, nowMs: number): ThresholdResult | undefined;
   /** evaluate everything at the end of the run */
   final(registry: MetricsRegistry, nowMs: number): ThresholdResult[];
+  /** evaluate on finished figures (merged runs); windowed thresholds from each run's own results */
+  evaluate(metrics: Record<string, MetricData>, parts: ThresholdResult[][]): ThresholdResult[];
 }
 
 /** parse and validate; every problem is reported with its path (/thresholds/latency/0) */

@@ -16,7 +16,7 @@
  */
 import { PipelabError, type Issue } from '../../errors.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
-import { percentileFromEncoded } from '../../results/hdr.ts';
+import { subMetricKey } from '../metrics/registry.ts';
 import { parseDurationResult } from '../../results/duration.ts';
 import type { MetricData, MetricType, ThresholdResult } from '../../results/types.ts';
 import type { CompiledThresholds, ThresholdSpec, ThresholdsConfig } from './api.ts';
@@ -26,10 +26,9 @@ import {
   parseExpression,
   parseMetricKey,
   pointer,
-  type Aggregation,
-  type Operator,
   type ParsedExpression,
 } from './parse.ts';
+import { compare, observe, worse } from './observe.ts';
 
 export { parseExpression, parseMetricKey } from './parse.ts';
 
@@ -249,6 +248,36 @@ class Compiled implements CompiledThresholds {
     return undefined;
   }
 
+  /**
+   * Judged on finished figures (`pipelab merge`): each threshold on `metrics`; a windowed one
+   * cannot be re-walked without per-second histograms, so it passes only if it passed in every
+   * run in `parts` (the runs' own results, matched by metric and expression), and says so.
+   */
+  evaluate(metrics: Record<string, MetricData>, parts: ThresholdResult[][]): ThresholdResult[] {
+    return this.list.map((t) => {
+      const base = { metric: t.key, expression: t.expression, abortOnFail: t.abortOnFail };
+      const agg = t.parsed.aggregationText;
+      if (t.parsed.windowSeconds) {
+        const own = parts.map((p) => p.find((r) => r.metric === t.key && r.expression === t.expression));
+        const failed = own.filter((r) => r && !r.ok).length;
+        return {
+          ...base,
+          ok: failed === 0 && own.every(Boolean),
+          observed: { [agg]: Math.max(...own.map((r) => r?.observed[agg] ?? Number.NaN)) },
+          note: `windowed: judged in each merged run (${failed} of ${parts.length} failed), not on the merged data`,
+        };
+      }
+      const key = Object.keys(t.filter).length ? subMetricKey(t.name, t.filter) : t.name;
+      const o = observe(metrics[key], t.parsed.aggregation);
+      return {
+        ...base,
+        ok: compare(o.value, t.parsed.op, t.parsed.value),
+        observed: { [agg]: o.value },
+        ...(o.note ? { note: o.note } : {}),
+      };
+    });
+  }
+
   final(registry: MetricsRegistry, nowMs: number): ThresholdResult[] {
     const endSec = Math.floor(nowMs / 1000);
     for (const t of this.list) if (t.parsed.windowSeconds) this.walkWindows(t, registry, endSec);
@@ -333,94 +362,4 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 function typesOf(registry: MetricsRegistry): Map<string, MetricType> {
   return new Map(registry.list().map((m) => [m.name, m.type]));
-}
-
-/** the figure an aggregation reads from a metric's data; NaN (with a note) when there is none */
-function observe(data: MetricData | undefined, a: Aggregation, type?: MetricType): { value: number; note?: string } {
-  if (type && !aggregationAllowed(a, type))
-    return { value: NaN, note: `not an aggregation of a ${type} metric: ${allowedText(type)}` };
-  if (!data) {
-    if (a.kind === 'count' || a.kind === 'rate')
-      return { value: 0, note: 'the metric received no samples: evaluated as 0' };
-    return { value: NaN, note: 'the metric received no samples' };
-  }
-  switch (data.type) {
-    case 'trend': {
-      if (a.kind === 'count') return { value: data.count };
-      if (data.count === 0) return { value: NaN, note: 'no samples in the measured window' };
-      switch (a.kind) {
-        case 'avg':
-          return { value: data.mean };
-        case 'min':
-          return { value: data.min };
-        case 'max':
-          return { value: data.max };
-        case 'med':
-          return { value: data.p50 };
-        case 'p':
-          return { value: trendPercentile(data, a.p) };
-      }
-      break;
-    }
-    case 'counter':
-      if (a.kind === 'count') return { value: data.count };
-      if (a.kind === 'rate') return { value: data.rate };
-      break;
-    case 'rate':
-      if (a.kind === 'rate') {
-        if (data.passes + data.fails === 0) return { value: 0, note: 'no samples: evaluated as 0' };
-        return { value: data.rate };
-      }
-      break;
-    case 'gauge':
-      if (a.kind === 'value') return { value: data.value };
-      if (a.kind === 'min') return { value: data.min };
-      if (a.kind === 'max') return { value: data.max };
-      break;
-  }
-  return { value: NaN, note: `not an aggregation of a ${data.type} metric: ${allowedText(data.type)}` };
-}
-
-function trendPercentile(d: Extract<MetricData, { type: 'trend' }>, p: number): number {
-  switch (p) {
-    case 50:
-      return d.p50;
-    case 90:
-      return d.p90;
-    case 95:
-      return d.p95;
-    case 99:
-      return d.p99;
-    case 99.9:
-      return d['p99.9'];
-    case 100:
-      return d.max;
-  }
-  return percentileFromEncoded(d.hdr, p);
-}
-
-function compare(observed: number, op: Operator, limit: number): boolean {
-  if (Number.isNaN(observed)) return false;
-  switch (op) {
-    case '<':
-      return observed < limit;
-    case '<=':
-      return observed <= limit;
-    case '>':
-      return observed > limit;
-    case '>=':
-      return observed >= limit;
-    case '==':
-    case '===':
-      return observed === limit;
-    case '!=':
-      return observed !== limit;
-  }
-}
-
-/** is a further from passing than b, for this operator? (the "worst window" shown when all pass) */
-function worse(a: number, b: number, op: Operator): boolean {
-  if (op === '<' || op === '<=') return a > b;
-  if (op === '>' || op === '>=') return a < b;
-  return false;
 }
