@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { executors, type ExecutorType } from '../executors/index.ts';
 import { targets } from '../targets/index.ts';
-import { duration, nonEmptyString, strictObject, tags } from '../config/fields.ts';
+import { duration, nonEmptyString, strictObject, tags, positiveInt } from '../config/fields.ts';
 
 const executorSchemas = Object.values(executors).map((e) => e.schema) as unknown as [
   (typeof executors)[ExecutorType]['schema'],
@@ -68,6 +68,8 @@ export const scenarioSchema = strictObject({
   /** service overrides (`kafka`, `redis`, ...), the same as --kafka etc. */
   services: z.record(z.string(), z.string()).optional(),
   report: strictObject({ outDir: z.string().min(1).optional() }).optional(),
+  /** `pipelab run` spreads the executors over this many processes, each an execution segment (--workers) */
+  workers: positiveInt().optional(),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

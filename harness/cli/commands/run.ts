@@ -10,11 +10,13 @@ import type { RunSummary } from '../../../results/types.ts';
 import { formatDuration } from '../../../results/duration.ts';
 import { ProgressPrinter } from '../progress.ts';
 import { prepareOutputDir } from '../output.ts';
+import { runWorkers, workerCount } from '../workers.ts';
 
 interface RunOptions extends RunFlags {
   out?: string;
   quiet?: boolean;
   report: boolean;
+  workers?: string;
 }
 
 const EXAMPLES = `
@@ -23,6 +25,7 @@ Examples:
   $ pipelab run scenarios/smoke.ts --duration 30s --rate 2000 --seed 42
   $ pipelab run scenarios/smoke.ts --kafka localhost:9092 --redis redis://127.0.0.1:6379
   $ pipelab run scenarios/smoke.ts --out /tmp/report --quiet
+  $ pipelab run scenarios/http-example.ts --workers 2   (two processes, one merged report)
   $ pipelab run scenarios/autoscale-spike.ts --duration 5m   (a simulation scenario: simulated time)
 
 Exit codes: 0 ok, 99 thresholds failed, 108 aborted by a threshold (abortOnFail),
@@ -38,6 +41,12 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for every random stream (integer ≥ 0 or a word); same seed, same load')
     .option('--duration <d>', 'override every executor duration (k6 form: 500ms, 30s, 2m, 1h30m)')
     .option('--rate <r>', 'override arrival-rate executors: iterations per second (ramps scale proportionally)')
+    .option('--workers <n>', 'spread the executors over n processes, each a share of the load; one merged report')
+    .option(
+      '--execution-segment <seg>',
+      "run only this share of the load, k6's form: 0:1/4, 1/4:1/2 (see pipelab merge)",
+    )
+    .option('--execution-segment-sequence <seq>', 'every share of the partition: 0,1/4,1/2,3/4,1')
     .option('-q, --quiet', 'no progress output while running')
     .option('--no-report', 'do not write report files (the summary is still printed)')
     .addHelpText('after', EXAMPLES)
@@ -106,7 +115,9 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
   const loaded = await sim.loadAnyScenario(file, overrides);
   if (loaded.kind === 'simulation') return runSimulationCommand(file, opts, overrides, loaded.scenario);
   const scenario = loaded.scenario;
+  const workers = workerCount(opts.workers, scenario);
   if (opts.report && opts.out) prepareOutputDir('--out', opts.out);
+  if (workers > 1) return runWorkers(file, scenario, workers, opts);
 
   const stderr = process.stderr;
   const progress = opts.quiet ? undefined : new ProgressPrinter({ stream: stderr });
