@@ -12,7 +12,9 @@
  * 90 %, 100 % and 110 %: its ceiling is the most it achieved.
  * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up.
  * Targets: open-model ceiling ≥ 90 % of autocannon; at 85 %: ≥ 99 % of the schedule, 0 dropped,
- * p99 < 50 ms. The server's CPU per row shows who was the bottleneck.
+ * p99 < 50 ms. The server's CPU per row shows who was the bottleneck. Scaling rows run the closed
+ * and open loads on --workers 2 (merged). PIPELAB_BENCH_HTTP_MEMORY_S=600 adds the 10-minute run at
+ * 80 % of the ceiling with RSS and heap at its start, middle and end.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,8 @@ import { join } from 'node:path';
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const SECONDS = quick ? 3 : 8;
 const WARMUP = 2;
+/** PIPELAB_BENCH_HTTP_MEMORY_S=600: also a 10-minute open-model run at 80 % of the ceiling, memory over time */
+const MEMORY_SECONDS = Number(process.env.PIPELAB_BENCH_HTTP_MEMORY_S ?? 0);
 /**
  * the open model's connections: at ~1 ms scheduler wake-ups each sends a burst of ~100 requests,
  * and a connection carries one at a time, so it needs more connections than a closed loop that
@@ -91,11 +95,12 @@ function autocannon(connections: number): Promise<{ rate: number }> {
 interface Summary {
   durationMs: number;
   metrics: Record<string, { count?: number; p99?: number }>;
+  timeseries: { points: Record<string, number | { value?: number }>[] };
   loadGenerator?: { saturated: boolean; reasons: string[]; eventLoopUtilization: number };
 }
 
 /** one `pipelab run` in its own process; the figures after the warm-up */
-function pipelab(target: object, executor: object): Summary {
+function pipelab(target: object, executor: object, extra: string[] = []): Summary {
   const file = join(work, `s${rows.length}.ts`);
   writeFileSync(
     file,
@@ -107,19 +112,20 @@ function pipelab(target: object, executor: object): Summary {
     })};`,
   );
   const out = join(work, `out${rows.length}`);
-  const r = spawnSync(process.execPath, [join(root, 'bin/pipelab.js'), 'run', file, '-q', '-o', out], {
+  const r = spawnSync(process.execPath, [join(root, 'bin/pipelab.js'), 'run', file, '-q', '-o', out, ...extra], {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`pipelab run failed (${r.status}): ${r.stderr}`);
   return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
 }
 
-const closed = (engine: string) =>
+const closed = (engine: string, extra: string[] = []) =>
   Promise.resolve(
     (() => {
       const s = pipelab(
         { type: 'http', url, engine, connections: 50 },
         { executor: 'constant-vus', vus: 50, duration: `${SECONDS + WARMUP}s` },
+        extra,
       );
       return { rate: (s.metrics.iterations?.count ?? 0) / SECONDS };
     })(),
@@ -132,8 +138,8 @@ interface Open {
   p99: number;
   saturated: boolean;
 }
-function open(rate: number): Open {
-  const s = pipelab(
+function openRun(rate: number, seconds: number, extra: string[] = []): Summary {
+  return pipelab(
     { type: 'http', url, connections: OPEN_CONNECTIONS },
     {
       // ramped over the warm-up (as k6 users ramp): a cold process (JIT, first allocations) that
@@ -143,12 +149,17 @@ function open(rate: number): Open {
       startRate: 0,
       stages: [
         { duration: `${WARMUP}s`, target: Math.round(rate) },
-        { duration: `${SECONDS}s`, target: Math.round(rate) },
+        { duration: `${seconds}s`, target: Math.round(rate) },
       ],
       preAllocatedVUs: 1000,
       maxVUs: 20_000,
     },
+    extra,
   );
+}
+
+function open(rate: number, extra: string[] = []): Open {
+  const s = openRun(rate, SECONDS, extra);
   const done = s.metrics.iterations?.count ?? 0;
   const dropped = s.metrics.dropped_iterations?.count ?? 0;
   return {
@@ -159,6 +170,32 @@ function open(rate: number): Open {
     p99: s.metrics.latency?.p99 ?? Number.NaN,
     saturated: s.loadGenerator?.saturated ?? false,
   };
+}
+
+/** RSS and heap over a long open-model run (the run's own per-second system gauges) */
+function memory(rate: number): void {
+  const s = openRun(rate, MEMORY_SECONDS);
+  const series = (name: string) =>
+    s.timeseries.points
+      .map((p) => (p[name] as { value?: number } | undefined)?.value ?? Number.NaN)
+      .filter(Number.isFinite);
+  console.log(`\nmemory over ${MEMORY_SECONDS} s at ${fmt(rate)}/s (80 % of the open-model ceiling):`);
+  for (const [label, name] of [
+    ['RSS MB ', 'system_rss_mb'],
+    ['heap MB', 'system_heap_used_mb'],
+  ] as const) {
+    const v = series(name);
+    const mid = v[Math.floor(v.length / 2)] ?? Number.NaN;
+    console.log(
+      `  ${label}  start ${fmt(v[0] ?? Number.NaN, 1)}  middle ${fmt(mid, 1)}  ` +
+        `end ${fmt(v.at(-1) ?? Number.NaN, 1)}  ` +
+        `max ${fmt(Math.max(...v), 1)}  end/middle ${fmt((v.at(-1) ?? Number.NaN) / mid, 3)}`,
+    );
+  }
+  console.log(
+    `  p99 ${fmt(s.metrics.latency?.p99 ?? Number.NaN, 1)} ms, ` +
+      `dropped ${fmt(s.metrics.dropped_iterations?.count ?? 0)}`,
+  );
 }
 
 console.log(`HTTP driver ceiling (${quick ? 'quick' : 'full'}: ${SECONDS} s per driver; node ${process.version})`);
@@ -185,6 +222,12 @@ try {
     });
     ceiling = Math.max(ceiling, o);
   }
+  // scaling: the same loads over two processes (--workers 2, merged)
+  await measure('pipelab closed, constant-vus 50, raw, --workers 2', () => closed('raw', ['--workers', '2']));
+  await measure('pipelab open model, offered 100 %, --workers 2', () => {
+    const r = open(ac, ['--workers', '2']);
+    return Promise.resolve({ rate: r.achieved, note: `${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms` });
+  });
   console.log('');
   console.log('driver'.padEnd(56), 'req/s'.padStart(9), '  server CPU', '  vs autocannon');
   for (const r of rows)
@@ -206,6 +249,7 @@ try {
       `generator ${at85.saturated ? 'SATURATED' : 'not saturated'} ` +
       `(target ≥ 99 %, 0, < 50 ms): ${ok2 ? 'met' : 'NOT met'}`,
   );
+  if (MEMORY_SECONDS > 0) memory(ceiling * 0.8);
 } finally {
   server.kill();
   rmSync(work, { recursive: true, force: true });

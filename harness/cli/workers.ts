@@ -43,7 +43,9 @@ export function workerCount(flag: string | undefined, scenario: Scenario): numbe
       'INVALID_ARGUMENT',
       `--workers ${n}: the ${scenario.target.type} target cannot be shared between processes`,
       {
-        hint: `each worker would start its own ${scenario.target.type} services; workers run the http and function targets`,
+        hint:
+          `each worker would start its own ${scenario.target.type} services; ` +
+          'workers run the http and function targets',
       },
     );
   return n;

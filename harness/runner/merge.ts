@@ -57,7 +57,8 @@ function checkShares(runs: { label: string; summary: RunSummary }[]): ExecutionS
       );
     if (summary.scenario.name !== first!.summary.scenario.name || sameness(summary) !== sameness(first!.summary))
       throw refuse(
-        `${label} ran a different scenario than ${first!.label} (${summary.scenario.name} vs ${first!.summary.scenario.name}, or its config differs)`,
+        `${label} ran a different scenario than ${first!.label} ` +
+          `(${summary.scenario.name} vs ${first!.summary.scenario.name}, or its config differs)`,
         'merge only the segments of one scenario run with the same file, flags and overrides',
       );
     if (e.sequence !== first!.summary.executionSegment?.sequence)
@@ -71,7 +72,8 @@ function checkShares(runs: { label: string; summary: RunSummary }[]): ExecutionS
   for (let i = 1; i < segs.length; i++)
     if (segs[i]!.seg.from < segs[i - 1]!.seg.to)
       throw refuse(
-        `segments overlap: ${segs[i - 1]!.label} (${segs[i - 1]!.seg.segment}) and ${segs[i]!.label} (${segs[i]!.seg.segment})`,
+        `segments overlap: ${segs[i - 1]!.label} (${segs[i - 1]!.seg.segment}) ` +
+          `and ${segs[i]!.label} (${segs[i]!.seg.segment})`,
         'merge each segment once (the same run twice, or runs of two different partitions?)',
       );
   return segs.map((s) => s.seg);
