@@ -13,8 +13,8 @@ import { loadSummary } from './compare.ts';
 
 const EXAMPLES = `
 Examples:
-  $ pipelab run scenarios/x.ts --execution-segment 0:1/2 --execution-segment-sequence 0,1/2,1 -o out/a
-  $ pipelab run scenarios/x.ts --execution-segment 1/2:1 --execution-segment-sequence 0,1/2,1 -o out/b
+  $ pipelab run scenarios/http-example.ts --execution-segment 0:1/2 --execution-segment-sequence 0,1/2,1 -o out/a
+  $ pipelab run scenarios/http-example.ts --execution-segment 1/2:1 --execution-segment-sequence 0,1/2,1 -o out/b
   $ pipelab merge out/a out/b --out out/all
 
 Refuses runs of different scenarios (name or config), different seeds or sequences, overlapping
