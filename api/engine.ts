@@ -24,6 +24,9 @@ export type {
   TargetConfig,
   FunctionTargetConfig,
   HttpTargetConfig,
+  KafkaTargetConfig,
+  KafkaEventContext,
+  KafkaEventFunction,
   FunctionIterationContext,
   FunctionTargetFn,
 } from '../harness/targets/index.ts';

@@ -15,6 +15,7 @@ export const executorSchema = z.discriminatedUnion('executor', executorSchemas);
 const targetSchema = z.discriminatedUnion('type', [
   targets.function.schema,
   targets.http.schema,
+  targets.kafka.schema,
   targets.pipeline.schema,
 ]);
 

@@ -5,12 +5,14 @@
 import type { z } from 'zod';
 import * as fn from './function.ts';
 import * as http from './http.ts';
+import * as kafka from './kafka/index.ts';
 import * as pipeline from './pipeline/index.ts';
 import type { Target } from './api.ts';
 
 export const targets = {
   function: fn,
   http,
+  kafka,
   pipeline,
 } as const;
 
@@ -19,8 +21,10 @@ export const TARGET_TYPES = Object.keys(targets) as TargetType[];
 export type TargetConfig = z.output<(typeof targets)[TargetType]['schema']>;
 export type FunctionTargetConfig = z.input<typeof fn.schema>;
 export type HttpTargetConfig = z.input<typeof http.schema>;
+export type KafkaTargetConfig = z.input<typeof kafka.schema>;
 export type PipelineTargetConfig = z.input<typeof pipeline.schema>;
 export type { FunctionIterationContext, FunctionTargetFn } from './function.ts';
+export type { EventContext as KafkaEventContext, EventFunction as KafkaEventFunction } from './kafka/schema.ts';
 
 export function createTarget(c: TargetConfig): Target {
   switch (c.type) {
@@ -28,6 +32,8 @@ export function createTarget(c: TargetConfig): Target {
       return fn.create(c);
     case 'http':
       return http.create(c);
+    case 'kafka':
+      return kafka.create(c);
     case 'pipeline':
       return pipeline.create(c);
   }

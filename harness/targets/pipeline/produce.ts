@@ -1,7 +1,8 @@
 /**
- * The target's producer side: iterations hand their record to a buffer, sent as one acks=all
- * batch to the transactions topic when 500 are waiting or `lingerMs` after the first (as a Kafka
- * producer's linger.ms); each iteration learns whether the broker acknowledged its record.
+ * The producer side of the pipeline and kafka targets: iterations hand their record to a buffer,
+ * sent as one acks=all batch to the topic (the pipeline's transactions by default) when 500 are
+ * waiting or `lingerMs` after the first (as a Kafka producer's linger.ms); each iteration learns
+ * whether the broker acknowledged its record.
  */
 import type { Message, Producer } from 'kafkajs';
 import { TOPICS } from '../../../pipeline/topics.ts';
@@ -21,6 +22,7 @@ export class ProduceBuffer {
   constructor(
     private readonly compression: number,
     private readonly lingerMs: number,
+    private readonly topic: string = TOPICS.transactions,
   ) {}
 
   /** resolves true once the broker acknowledged the record, false if the send failed */
@@ -42,7 +44,7 @@ export class ProduceBuffer {
     this.buffer = [];
     this.producer
       .send({
-        topic: TOPICS.transactions,
+        topic: this.topic,
         acks: -1,
         compression: this.compression,
         messages: batch.map((p) => p.msg),

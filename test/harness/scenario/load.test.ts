@@ -112,7 +112,7 @@ test('an unknown executor lists the known ones (UNKNOWN_EXECUTOR)', () => {
 test('an unknown target type lists the known ones (UNKNOWN_TARGET)', () => {
   const e = failure(() => validateScenario({ ...valid, target: { type: 'grpc' } }));
   assert.is(e.code, 'UNKNOWN_TARGET');
-  assert.match(e.issues[0]?.message ?? '', /unknown target type "grpc" \(known: function, http, pipeline\)/);
+  assert.match(e.issues[0]?.message ?? '', /unknown target type "grpc" \(known: function, http, kafka, pipeline\)/);
 });
 
 test('missing required fields are reported each at their path', () => {

@@ -1,0 +1,134 @@
+/**
+ * The kafka target's parts without a system under test: the books (matched, duplicates, foreign,
+ * unreadable, missing, failed sends), the events (seeded, ids, keys, formats), scenario validation,
+ * and a run on the embedded broker with nothing consuming.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import avro from 'avsc';
+import { PipelabError } from '../../../errors.ts';
+import { Rng } from '../../../generators/rng.ts';
+import { runScenario } from '../../../harness/runner/index.ts';
+import { validateScenario } from '../../../harness/scenario/load.ts';
+import { eventSource, getPath } from '../../../harness/targets/kafka/events.ts';
+import { KafkaLedger } from '../../../harness/targets/kafka/ledger.ts';
+import { schema } from '../../../harness/targets/kafka/schema.ts';
+import type { CounterData, TrendData } from '../../../results/types.ts';
+
+test('the books: each event once per results topic; duplicates, foreign, unreadable, missing, failed', () => {
+  const l = new KafkaLedger(['a', 'b']);
+  for (const id of ['e1', 'e2', 'e3', 'e4']) l.produce(id, 1000);
+  l.failed('e4');
+  assert.is(l.outstanding, 6);
+  assert.is(l.result(0, 'e1'), 1000);
+  assert.is(l.result(0, 'e1'), undefined, 'duplicate');
+  assert.is(l.result(1, 'e1'), 1000, 'the same event on the other topic is its own match');
+  assert.is(l.result(0, 'zz'), undefined, 'foreign');
+  assert.is(l.result(1, undefined), undefined, 'unreadable');
+  assert.is(l.result(0, 'e2'), 1000);
+  assert.is(l.outstanding, 3);
+  const a = l.finish(12);
+  assert.equal([a.produced, a.produceFailed, a.matched, a.missing, a.duplicates, a.foreign], [3, 1, 3, 3, 1, 1]);
+  assert.equal(a.byTopic.a!.missingSample, ['e3']);
+  assert.equal(a.byTopic.b!.missingSample.sort(), ['e2', 'e3']);
+  assert.is(a.byTopic.b!.unreadable, 1);
+});
+
+const produce = (p: object) => schema.parse({ type: 'kafka', produce: { topic: 't', ...p } }).produce;
+
+test('events: seeded (same seed, same bytes), ids kept or assigned, keys from a field', () => {
+  const a = eventSource(produce({ generator: 'transactions', key: 'userId' }), new Rng(7));
+  const b = eventSource(produce({ generator: 'transactions', key: 'userId' }), new Rng(7));
+  const ea = [0, 1, 2].map((i) => a(i, 1_700_000_000_000));
+  const eb = [0, 1, 2].map((i) => b(i, 1_700_000_000_000));
+  assert.equal(ea, eb);
+  const v = JSON.parse(String(ea[0]!.value));
+  assert.is(ea[0]!.id, v.id);
+  assert.is(ea[0]!.key, v.userId);
+  assert.is(v.eventTime, 1_700_000_000_000, 'event time is the intended send time');
+
+  const fn = eventSource(
+    produce({
+      generator: ({ index }: { index: number }) => ({ n: index, user: { id: `u${index % 3}` } }),
+      key: 'user.id',
+      idField: 'orderId',
+    }),
+    new Rng(1),
+  );
+  const e = fn(4, 0);
+  const body = JSON.parse(String(e.value));
+  assert.is(body.orderId, e.id, 'an id is assigned in idField when the event lacks one');
+  assert.is(e.key, 'u1');
+  const s = eventSource(produce({ generator: () => 'plain text', format: 'string' }), new Rng(1))(0, 0);
+  assert.is(s.value, 'plain text');
+  assert.is(s.key, s.id);
+  assert.is(getPath({ a: { b: [1, 2] } }, ['a', 'b', '1']), 2);
+});
+
+test('avro: built-in schemas, or the given one; a function without a schema is refused', () => {
+  const t = eventSource(produce({ generator: 'user-events', format: 'avro' }), new Rng(3))(0, 5);
+  assert.ok(Buffer.isBuffer(t.value));
+  const avsc = {
+    type: 'record',
+    name: 'Order',
+    fields: [
+      { name: 'id', type: 'string' },
+      { name: 'n', type: 'int' },
+    ],
+  };
+  const o = eventSource(
+    produce({ generator: ({ index }: { index: number }) => ({ n: index }), format: 'avro', schema: avsc }),
+    new Rng(1),
+  )(9, 0);
+  assert.equal({ ...avro.Type.forSchema(avsc as avro.Schema).fromBuffer(o.value as Buffer) }, { id: o.id, n: 9 });
+  for (const [p, re] of [
+    [{ generator: () => ({}), format: 'avro' }, /target.produce.schema: .*needs the events' Avro schema/],
+    [{ generator: 'transactions', format: 'string' }, /target.produce.format/],
+    [{ generator: () => ({}), format: 'avro', schema: '/no/such.avsc' }, /not a usable Avro schema/],
+  ] as const) {
+    try {
+      eventSource(produce(p), new Rng(1));
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, PipelabError);
+      assert.match((e as Error).message, re);
+    }
+  }
+});
+
+test('a bad kafka block is refused with every field named by its path', () => {
+  try {
+    validateScenario({
+      name: 'k',
+      target: {
+        type: 'kafka',
+        produce: { topic: '', generator: 'orders', format: 'xml' },
+        results: [{ topic: 'x', correlate: { column: 'id' } }],
+      },
+      executors: { main: { executor: 'constant-vus', vus: 1, duration: '1s' } },
+    });
+    assert.unreachable();
+  } catch (e) {
+    const paths = (e as PipelabError).issues.map((i) => i.path);
+    assert.equal(paths, [
+      '/target/produce/topic',
+      '/target/produce/generator',
+      '/target/produce/format',
+      '/target/results/0/correlate',
+    ]);
+  }
+});
+
+test('on the embedded broker with nothing downstream: every event produced and acknowledged', async () => {
+  const s = await runScenario({
+    name: 'kafka-embedded',
+    target: { type: 'kafka', produce: { topic: 'solo', generator: 'transactions', partitions: 2 } },
+    executors: { main: { executor: 'per-vu-iterations', vus: 2, iterations: 25 } },
+  });
+  assert.is((s.metrics.iterations as CounterData).count, 50);
+  assert.is((s.metrics.produce_latency as TrendData).count, 50);
+  assert.equal(s.extra?.topicsCreated, ['solo']);
+  assert.is(s.services.kafka?.mode, 'embedded');
+});
+
+test.run();
