@@ -1,6 +1,6 @@
 /**
- * The event-accounting tally of a pipeline run (summary.extra.accounting, written by the
- * `pipeline` target) as table rows for the Markdown and HTML reports. Reads result data only;
+ * The event-accounting tally of a pipeline or kafka run (summary.extra.accounting, written by
+ * the `pipeline` and `kafka` targets) as table rows for the Markdown and HTML reports. Reads result data only;
  * anything not shaped like a tally gives no rows.
  */
 import type { RunSummary } from '../results/types.ts';
@@ -16,6 +16,33 @@ const counts = (v: unknown): string =>
         .join(', ')
     : '';
 
+type Row = [string, string, string];
+
+/** the kafka target's tally: each produced event expected once on every results topic */
+function kafkaRows(a: Tally, row: (label: string, key: string, note?: string) => Row): Row[] {
+  const byTopic = (a.byTopic ?? {}) as Record<string, Tally>;
+  const perTopic = (k: string) =>
+    Object.entries(byTopic)
+      .map(([t, v]) => `${t} ${fmtNum(num(v[k]) ?? 0)}`)
+      .join(', ');
+  const sample = Object.values(byTopic).flatMap((v) => (v.missingSample as string[] | undefined) ?? []);
+  const rows: Row[] = [
+    ['produced', fmtNum(num(a.produced) ?? 0), 'acknowledged by the broker'],
+    row('matched', 'matched', perTopic('matched')),
+    row(
+      'missing',
+      'missing',
+      (num(a.missing) ?? 0) > 0
+        ? `e.g. ${sample.slice(0, 3).join(', ')}`
+        : `after a drain of ${fmtNum(num(a.drainMs) ?? 0)} ms`,
+    ),
+    row('duplicates', 'duplicates', 'a second result for an event already matched'),
+  ];
+  if (num(a.foreign)) rows.push(['foreign results', fmtNum(num(a.foreign) ?? 0), 'ids this run did not produce']);
+  if (num(a.produceFailed)) rows.push(row('produce failed', 'produceFailed', 'never reached the broker'));
+  return rows;
+}
+
 /** [label, value, note] rows, or [] when the run has no accounting */
 export function accountingRows(s: RunSummary): Array<[string, string, string]> {
   const a = (s.extra as Record<string, unknown> | undefined)?.accounting as Tally | undefined;
@@ -27,6 +54,7 @@ export function accountingRows(s: RunSummary): Array<[string, string, string]> {
     fmtNum(num(a[key]) ?? 0) + pct(num(a[key]) ?? 0),
     note,
   ];
+  if (num(a.matched) !== undefined) return kafkaRows(a, row);
   const rows: Array<[string, string, string]> = [
     ['produced', fmtNum(produced), `${fmtNum(num(a.malformedProduced) ?? 0)} deliberately malformed`],
     row('decided', 'decided', counts(a.bySource)),
@@ -51,4 +79,12 @@ export function accountingRows(s: RunSummary): Array<[string, string, string]> {
       `covering ${fmtNum(num(a.aggregatedEvents) ?? 0)} events`,
     ]);
   return rows;
+}
+
+/** the sentence above the accounting table: what "accounted for" means for this run's target */
+export function accountingLead(s: RunSummary): string {
+  const a = (s.extra as Record<string, unknown> | undefined)?.accounting as Tally | undefined;
+  return a && num(a.matched) !== undefined
+    ? 'Every produced event is expected once on every results topic: matched, or missing after the drain.'
+    : 'Every produced event id ends as decided, dead-lettered or missing.';
 }

@@ -3,7 +3,7 @@
  * rendered server-side, then the same tables as summary.md. Opening it offline, attaching it to
  * a CI run or mailing it all work.
  */
-import { accountingRows } from './accounting.ts';
+import { accountingLead, accountingRows } from './accounting.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, saturationWarning, sortedMetricNames } from './format.ts';
 import { xmlEscape as esc } from './junit.ts';
@@ -84,8 +84,7 @@ function accountingSection(s: RunSummary): string[] {
   const acc = accountingRows(s);
   if (!acc.length) return [];
   return [
-    '<h2>Event accounting</h2><p>Every produced event id ends as decided, dead-lettered or ' +
-      'missing.</p><table><tr><th></th><th>events</th><th></th></tr>',
+    `<h2>Event accounting</h2><p>${esc(accountingLead(s))}</p><table><tr><th></th><th>events</th><th></th></tr>`,
     rows(
       acc.map(([k, v, note]) => [
         td(k),

@@ -4,7 +4,7 @@
  * iterations, system load). Reads the RunSummary only.
  */
 import type { RunSummary, TrendData } from '../results/types.ts';
-import { accountingRows } from './accounting.ts';
+import { accountingLead, accountingRows } from './accounting.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, fmtPct, saturationWarning, sortedMetricNames } from './format.ts';
 import { simMarkdown } from './sim.ts';
 import { driftLoopMarkdown } from './drift-loop.ts';
@@ -70,14 +70,7 @@ function servicesMd(s: RunSummary, out: string[]): void {
 
   const acc = accountingRows(s);
   if (acc.length) {
-    out.push(
-      '## Event accounting',
-      '',
-      'Every produced event id ends as decided, dead-lettered or missing.',
-      '',
-      '| | events | |',
-      '|---|---:|---|',
-    );
+    out.push('## Event accounting', '', accountingLead(s), '', '| | events | |', '|---|---:|---|');
     for (const [k, v, note] of acc) out.push(`| ${cell(k)} | ${cell(v)} | ${cell(note)} |`);
     out.push('');
   }
