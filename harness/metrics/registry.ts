@@ -43,6 +43,8 @@ interface Entry {
   type: MetricType;
   state: AnyState;
   subs: Sub[];
+  /** the handle trend()/counter()/rate()/gauge() return, made once: callers may ask per sample */
+  handle?: TrendMetric | CounterMetric | RateMetric | GaugeMetric;
 }
 
 // WASM histograms are freed when a registry is garbage-collected without close()
@@ -82,8 +84,9 @@ class RegistryImpl implements Registry {
 
   trend(name: string): TrendMetric {
     const e = this.entry(name, 'trend');
+    if (e.handle) return e.handle as TrendMetric;
     const st = e.state as TrendState;
-    return {
+    const handle: TrendMetric = {
       name,
       add: (valueMs, nowMs, tags) => {
         if (this.closed || !Number.isFinite(valueMs)) return;
@@ -94,12 +97,15 @@ class RegistryImpl implements Registry {
           for (const s of e.subs) if (matches(tags, s.filter)) (s.state as TrendState).add(valueMs, post);
       },
     };
+    e.handle = handle;
+    return handle;
   }
 
   counter(name: string): CounterMetric {
     const e = this.entry(name, 'counter');
+    if (e.handle) return e.handle as CounterMetric;
     const st = e.state as CounterState;
-    return {
+    const handle: CounterMetric = {
       name,
       add: (n, nowMs, tags) => {
         if (this.closed || !Number.isFinite(n)) return;
@@ -110,12 +116,15 @@ class RegistryImpl implements Registry {
           for (const s of e.subs) if (matches(tags, s.filter)) (s.state as CounterState).add(n, post);
       },
     };
+    e.handle = handle;
+    return handle;
   }
 
   rate(name: string): RateMetric {
     const e = this.entry(name, 'rate');
+    if (e.handle) return e.handle as RateMetric;
     const st = e.state as RateState;
-    return {
+    const handle: RateMetric = {
       name,
       add: (sample, nowMs, tags) => {
         if (this.closed) return;
@@ -127,12 +136,15 @@ class RegistryImpl implements Registry {
           for (const s of e.subs) if (matches(tags, s.filter)) (s.state as RateState).add(b, post);
       },
     };
+    e.handle = handle;
+    return handle;
   }
 
   gauge(name: string): GaugeMetric {
     const e = this.entry(name, 'gauge');
+    if (e.handle) return e.handle as GaugeMetric;
     const st = e.state as GaugeState;
-    return {
+    const handle: GaugeMetric = {
       name,
       set: (value, nowMs, tags) => {
         if (this.closed || !Number.isFinite(value)) return;
@@ -143,6 +155,8 @@ class RegistryImpl implements Registry {
           for (const s of e.subs) if (matches(tags, s.filter)) (s.state as GaugeState).set(value, post);
       },
     };
+    e.handle = handle;
+    return handle;
   }
 
   get warmupMs(): number {
