@@ -77,7 +77,7 @@ export function resultsHandler(d: ResultsDeps): (payload: EachBatchPayload) => P
       {
         i,
         read: correlator(s.correlate),
-        checks: checksOf(s.topic, s.expect),
+        checks: checksOf(s.topic, s.expect).map(([name, test]) => [{ check: name }, test] as const),
         tags: { topic: s.topic },
         warned: false,
       },
@@ -90,6 +90,7 @@ export function resultsHandler(d: ResultsDeps): (payload: EachBatchPayload) => P
       const t = d.now();
       const m = d.metrics();
       const e2e = m.trend('e2e_latency');
+      const checks = m.rate('checks');
       for (const msg of batch.messages) {
         let parsed: unknown;
         let done = false;
@@ -102,7 +103,7 @@ export function resultsHandler(d: ResultsDeps): (payload: EachBatchPayload) => P
         };
         const sent = d.ledger.result(spec.i, spec.read(msg, value));
         if (sent !== undefined) e2e.add(Math.max(0, observed - sent), t, spec.tags);
-        for (const [name, test] of spec.checks) m.rate('checks').add(test(value()), t, { check: name });
+        for (const [tags, test] of spec.checks) checks.add(test(value()), t, tags);
       }
       const seen = d.ledger.seen(spec.i);
       if (!spec.warned && seen.matched === 0 && seen.results >= 100) {

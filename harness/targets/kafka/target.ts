@@ -8,14 +8,14 @@ import kafkajs from 'kafkajs';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
 import { PipelabError } from '../../../errors.ts';
-import { H, epochNow } from '../../../pipeline/processor/headers.ts';
-import { compressionType } from '../../../pipeline/topics.ts';
+import { epochNow } from '../../../pipeline/processor/headers.ts';
 import { parseDuration } from '../../../results/duration.ts';
 import type { ServiceInfo } from '../../../results/types.ts';
+import type { TrendMetric } from '../../metrics/api.ts';
 import { resolveServices, servicesRequestFrom, type ResolvedServices } from '../../services/index.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from '../api.ts';
-import { ProduceBuffer } from '../pipeline/produce.ts';
 import { eventSource, type Produced } from './events.ts';
+import { openProducer, type RecordProducer } from './producer.ts';
 import { LagWatcher, type LagReport } from './lag.ts';
 import { KafkaLedger, type KafkaAccounting } from './ledger.ts';
 import { resultsHandler } from './results.ts';
@@ -34,7 +34,7 @@ export class KafkaTarget implements Target {
   readonly kind = 'kafka';
   private readonly drainTimeoutMs: number;
   private readonly ledger: KafkaLedger;
-  private readonly out: ProduceBuffer;
+  private out: RecordProducer | undefined;
   private ctx: TargetContext | undefined;
   private next: ((index: number, sent: number) => Produced) | undefined;
   private resolved: ResolvedServices | undefined;
@@ -47,22 +47,26 @@ export class KafkaTarget implements Target {
   private readonly warnings: string[] = [];
   private topicsCreated: string[] = [];
   private index = 0;
+  private produceLatency: TrendMetric | undefined;
   private lastNow = 0;
-  private readonly headers: Record<string, string>;
+  private readonly headers: Record<string, string> | undefined;
+  /** headers that carry the event id: those results rules correlate by */
+  private readonly idHeaders: string[];
+  private readonly matching: boolean;
 
   constructor(private readonly c: Config) {
     this.drainTimeoutMs = c.drainTimeout ? parseDuration(c.drainTimeout) : KAFKA_TARGET_DEFAULTS.drainTimeoutMs;
     this.ledger = new KafkaLedger((c.results ?? []).map((r) => r.topic));
-    this.out = new ProduceBuffer(
-      compressionType('none'),
-      c.produce.lingerMs ?? KAFKA_TARGET_DEFAULTS.lingerMs,
-      c.produce.topic,
-    );
-    this.headers = { ...(c.produce.headers ?? {}) };
+    this.matching = (c.results?.length ?? 0) > 0;
+    this.headers = c.produce.headers && Object.keys(c.produce.headers).length ? { ...c.produce.headers } : undefined;
+    this.idHeaders = [
+      ...new Set((c.results ?? []).flatMap((r) => ('header' in r.correlate ? [r.correlate.header] : []))),
+    ];
   }
 
   async setup(tc: TargetContext): Promise<void> {
     this.ctx = tc;
+    this.produceLatency = tc.metrics.trend('produce_latency');
     // the produce block is checked (formats, schemas) before anything connects
     this.next = eventSource(this.c.produce, tc.rng.fork('target:kafka'));
     registerKafkajsCodecs();
@@ -88,9 +92,13 @@ export class KafkaTarget implements Target {
         });
       });
       await this.createTopics(partitions);
-      const producer = kafka.producer({ allowAutoTopicCreation: false });
-      this.out.producer = producer;
-      await producer.connect();
+      this.out = await openProducer({
+        client: this.c.produce.client ?? KAFKA_TARGET_DEFAULTS.client,
+        brokers: this.resolved.kafka!.connection.brokers,
+        topic: this.c.produce.topic,
+        lingerMs: this.c.produce.lingerMs ?? KAFKA_TARGET_DEFAULTS.lingerMs,
+        kafkajs: () => kafka.producer({ allowAutoTopicCreation: false }),
+      });
       if (this.c.results?.length) await this.startResults(kafka);
       if (this.c.lag) {
         this.lag = new LagWatcher(this.admin, this.c.lag.group, this.c.produce.topic, tc.metrics, () => tc.now());
@@ -157,18 +165,27 @@ export class KafkaTarget implements Target {
     } catch (err) {
       return Promise.reject(err);
     }
-    this.ledger.produce(e.id, sent);
-    const headers = { ...this.headers, [H.eventId]: e.id, [H.sentMs]: sent.toFixed(3) };
-    const produceLatency = tc.metrics.trend('produce_latency');
-    return this.out.send({ key: e.key, value: e.value, headers }).then((ok) => {
-      if (!ok) this.ledger.failed(e.id);
-      else produceLatency.add(tc.now() - it.intendedStartMs, tc.now());
-      return { ok };
-    });
+    // no results topics: nothing to match, so no books to keep (lag mode, or producing only)
+    if (this.matching) this.ledger.produce(e.id, sent);
+    // the system under test knows nothing of pipelab's headers: only the user's, plus the id in
+    // the header a results rule correlates by (the system is expected to carry it over)
+    let headers: Record<string, string> | undefined = this.headers;
+    if (this.idHeaders.length) {
+      headers = { ...this.headers };
+      for (const h of this.idHeaders) headers[h] = e.id;
+    }
+    const produceLatency = this.produceLatency as TrendMetric;
+    return (this.out as RecordProducer)
+      .send({ key: e.key, value: e.value, ...(headers ? { headers } : {}) })
+      .then((ok) => {
+        if (!ok && this.matching) this.ledger.failed(e.id);
+        else produceLatency.add(tc.now() - it.intendedStartMs, tc.now());
+        return { ok };
+      });
   }
 
   async teardown(): Promise<void> {
-    this.out.flush();
+    this.out?.flush();
     const t0 = performance.now();
     while (this.ledger.outstanding > 0 && this.results && performance.now() - t0 < this.drainTimeoutMs)
       await new Promise((r) => setTimeout(r, 50));
@@ -187,11 +204,11 @@ export class KafkaTarget implements Target {
     }
     this.lag?.stop();
     await this.results?.disconnect().catch(() => {});
-    await this.out.producer?.disconnect().catch(() => {});
+    await this.out?.close();
     await this.admin?.disconnect().catch(() => {});
     await this.resolved?.close();
     this.results = undefined;
-    this.out.producer = undefined;
+    this.out = undefined;
     this.admin = undefined;
   }
 

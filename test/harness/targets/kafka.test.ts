@@ -13,7 +13,7 @@ import { validateScenario } from '../../../harness/scenario/load.ts';
 import { eventSource, getPath } from '../../../harness/targets/kafka/events.ts';
 import { KafkaLedger } from '../../../harness/targets/kafka/ledger.ts';
 import { schema } from '../../../harness/targets/kafka/schema.ts';
-import type { CounterData, TrendData } from '../../../results/types.ts';
+import type { CounterData, RateData, TrendData } from '../../../results/types.ts';
 
 test('the books: each event once per results topic; duplicates, foreign, unreadable, missing, failed', () => {
   const l = new KafkaLedger(['a', 'b']);
@@ -119,16 +119,18 @@ test('a bad kafka block is refused with every field named by its path', () => {
   }
 });
 
-test('on the embedded broker with nothing downstream: every event produced and acknowledged', async () => {
-  const s = await runScenario({
-    name: 'kafka-embedded',
-    target: { type: 'kafka', produce: { topic: 'solo', generator: 'transactions', partitions: 2 } },
-    executors: { main: { executor: 'per-vu-iterations', vus: 2, iterations: 25 } },
+for (const client of ['platformatic', 'kafkajs'] as const)
+  test(`${client}: on the embedded broker with nothing downstream, every event produced and acknowledged`, async () => {
+    const s = await runScenario({
+      name: 'kafka-embedded',
+      target: { type: 'kafka', produce: { topic: `solo-${client}`, generator: 'transactions', partitions: 2, client } },
+      executors: { main: { executor: 'per-vu-iterations', vus: 2, iterations: 25 } },
+    });
+    assert.is((s.metrics.iterations as CounterData).count, 50);
+    assert.is((s.metrics.errors as RateData).passes, 0, 'no failed sends');
+    assert.is((s.metrics.produce_latency as TrendData).count, 50);
+    assert.equal(s.extra?.topicsCreated, [`solo-${client}`]);
+    assert.is(s.services.kafka?.mode, 'embedded');
   });
-  assert.is((s.metrics.iterations as CounterData).count, 50);
-  assert.is((s.metrics.produce_latency as TrendData).count, 50);
-  assert.equal(s.extra?.topicsCreated, ['solo']);
-  assert.is(s.services.kafka?.mode, 'embedded');
-});
 
 test.run();
