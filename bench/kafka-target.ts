@@ -163,9 +163,8 @@ try {
   const kjs = await bareKafkajs('bench-bare');
   console.log(`  bare kafkajs producer          ${fmt(kjs).padStart(9)} records/s`);
   const plt = await barePlatformatic('bench-plt');
-  console.log(
-    `  bare @platformatic/kafka       ${typeof plt === 'number' ? `${fmt(plt).padStart(9)} records/s  (${fmt(plt / kjs, 2)}x kafkajs)` : plt}`,
-  );
+  const pltText = typeof plt === 'number' ? `${fmt(plt).padStart(9)} records/s  (${fmt(plt / kjs, 2)}x kafkajs)` : plt;
+  console.log(`  bare @platformatic/kafka       ${pltText}`);
   const t = await target('bench-target');
   console.log(`  kafka target (events/s)        ${fmt(t).padStart(9)} records/s  (${fmt(t / kjs, 2)}x kafkajs)`);
   const us = await matching();

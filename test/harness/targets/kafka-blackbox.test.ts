@@ -65,7 +65,8 @@ if (hasKcat)
     // kcat -P sends what it read when its input ends: the consumer stops after the 200 events
     const sut = spawn('sh', [
       '-c',
-      `kcat -b ${bootstrap} -C -t orders-a -o beginning -u -q -c 200 -f '%s\\n' | kcat -b ${bootstrap} -P -t orders-a-copy`,
+      `kcat -b ${bootstrap} -C -t orders-a -o beginning -u -q -c 200 -f '%s\\n' | ` +
+        `kcat -b ${bootstrap} -P -t orders-a-copy`,
     ]);
     children.push(sut);
     const s = await run(
