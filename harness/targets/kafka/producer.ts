@@ -12,7 +12,7 @@
 import type { Message, Producer as KafkajsProducer } from 'kafkajs';
 import { ProduceBuffer } from '../pipeline/produce.ts';
 
-export interface ProducedRecord {
+interface ProducedRecord {
   key: string;
   value: Buffer | string;
   headers?: Record<string, string>;
