@@ -38,27 +38,28 @@ export function getPath(v: unknown, path: readonly string[]): unknown {
 const bad = (path: string, message: string, hint: string) =>
   new PipelabError('INVALID_SCENARIO', `target.produce.${path}: ${message}`, { hint });
 
-function avroTypeOf(p: Config['produce']): avro.Type {
-  if (p.schema === undefined) {
-    if (p.generator === 'transactions') return transactionAvroType;
-    if (p.generator === 'user-events') return userEventAvroType;
-    throw bad(
-      'schema',
-      "format 'avro' with a function generator needs the events' Avro schema",
-      'give schema: an .avsc path or the schema object',
-    );
-  }
-  let s: unknown = p.schema;
+/** an Avro type from a schema object or an .avsc path; `where` names the field in errors */
+export function loadAvroType(schema: string | Record<string, unknown>, where: string): avro.Type {
+  let s: unknown = schema;
   try {
     if (typeof s === 'string') s = JSON.parse(readFileSync(s, 'utf8'));
     return avro.Type.forSchema(s as avro.Schema);
   } catch (e) {
-    throw bad(
-      'schema',
-      `not a usable Avro schema: ${(e as Error).message}`,
-      'give a valid .avsc (JSON) file or object',
-    );
+    throw new PipelabError('INVALID_SCENARIO', `${where}: not a usable Avro schema: ${(e as Error).message}`, {
+      hint: 'give a valid .avsc (JSON) file or object',
+    });
   }
+}
+
+function avroTypeOf(p: Config['produce']): avro.Type {
+  if (p.schema !== undefined) return loadAvroType(p.schema, 'target.produce.schema');
+  if (p.generator === 'transactions') return transactionAvroType;
+  if (p.generator === 'user-events') return userEventAvroType;
+  throw bad(
+    'schema',
+    "format 'avro' with a function generator needs the events' Avro schema",
+    'give schema: an .avsc path or the schema object',
+  );
 }
 
 /** checks the produce block beyond its shape (before any load) and returns the event source */

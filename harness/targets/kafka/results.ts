@@ -7,7 +7,8 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { epochNow } from '../../../pipeline/processor/headers.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
-import { getPath } from './events.ts';
+import { PipelabError } from '../../../errors.ts';
+import { getPath, loadAvroType } from './events.ts';
 import type { KafkaLedger } from './ledger.ts';
 import type { Config, Correlate, FieldRule } from './schema.ts';
 
@@ -51,14 +52,36 @@ function passes(v: unknown, rule: FieldRule): boolean {
   return true;
 }
 
-const parse = (msg: KafkaMessage): unknown => {
-  if (!msg.value) return undefined;
-  try {
-    return JSON.parse(msg.value.toString('utf8'));
-  } catch {
-    return undefined;
+/** how a topic's result values are read: JSON, or Avro binary with the topic's schema */
+export function decoderOf(s: ResultSpec, i: number): (msg: KafkaMessage) => unknown {
+  if (s.format === 'avro') {
+    if (s.schema === undefined)
+      throw new PipelabError(
+        'INVALID_SCENARIO',
+        `target.results.${i}.schema: format 'avro' needs the results' schema`,
+        {
+          hint: 'give schema: an .avsc path or the schema object',
+        },
+      );
+    const type = loadAvroType(s.schema, `target.results.${i}.schema`);
+    return (msg) => {
+      if (!msg.value) return undefined;
+      try {
+        return type.fromBuffer(msg.value);
+      } catch {
+        return undefined;
+      }
+    };
   }
-};
+  return (msg) => {
+    if (!msg.value) return undefined;
+    try {
+      return JSON.parse(msg.value.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+}
 
 export interface ResultsDeps {
   ledger: KafkaLedger;
@@ -77,6 +100,7 @@ export function resultsHandler(d: ResultsDeps): (payload: EachBatchPayload) => P
       {
         i,
         read: correlator(s.correlate),
+        decode: decoderOf(s, i),
         checks: checksOf(s.topic, s.expect).map(([name, test]) => [{ check: name }, test] as const),
         tags: { topic: s.topic },
         warned: false,
@@ -96,7 +120,7 @@ export function resultsHandler(d: ResultsDeps): (payload: EachBatchPayload) => P
         let done = false;
         const value = () => {
           if (!done) {
-            parsed = parse(msg);
+            parsed = spec.decode(msg);
             done = true;
           }
           return parsed;

@@ -97,6 +97,10 @@ export const schema = strictObject({
       strictObject({
         topic: nonEmptyString(),
         correlate,
+        /** how result values are read for field rules and checks: JSON (default) or Avro binary with `schema` */
+        format: enumOf(['json', 'avro'] as const).optional(),
+        /** the results' Avro schema (object or .avsc path), for format 'avro' */
+        schema: z.union([nonEmptyString(), z.record(z.string(), z.unknown())]).optional(),
         /** partitions of this topic when this run creates it (default: produce.partitions) */
         partitions: positiveInt().optional(),
         /** checks on each result: a predicate, or field rules by dotted path */

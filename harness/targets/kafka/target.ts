@@ -18,7 +18,7 @@ import { eventSource, type Produced } from './events.ts';
 import { openProducer, type RecordProducer } from './producer.ts';
 import { LagWatcher, type LagReport } from './lag.ts';
 import { KafkaLedger, type KafkaAccounting } from './ledger.ts';
-import { resultsHandler } from './results.ts';
+import { decoderOf, resultsHandler } from './results.ts';
 import { KAFKA_TARGET_DEFAULTS, type Config } from './schema.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
@@ -69,6 +69,7 @@ export class KafkaTarget implements Target {
     this.produceLatency = tc.metrics.trend('produce_latency');
     // the produce block is checked (formats, schemas) before anything connects
     this.next = eventSource(this.c.produce, tc.rng.fork('target:kafka'));
+    (this.c.results ?? []).forEach(decoderOf);
     registerKafkajsCodecs();
     const req = servicesRequestFrom(tc.services);
     const partitions = this.c.produce.partitions ?? KAFKA_TARGET_DEFAULTS.partitions;

@@ -12,6 +12,8 @@ import { runScenario } from '../../../harness/runner/index.ts';
 import { validateScenario } from '../../../harness/scenario/load.ts';
 import { eventSource, getPath } from '../../../harness/targets/kafka/events.ts';
 import { KafkaLedger } from '../../../harness/targets/kafka/ledger.ts';
+import { decoderOf, resultsHandler } from '../../../harness/targets/kafka/results.ts';
+import { createRegistry } from '../../../harness/metrics/index.ts';
 import { schema } from '../../../harness/targets/kafka/schema.ts';
 import type { CounterData, RateData, TrendData } from '../../../results/types.ts';
 
@@ -94,6 +96,50 @@ test('avro: built-in schemas, or the given one; a function without a schema is r
       assert.match((e as Error).message, re);
     }
   }
+});
+
+test('results in Avro: decoded with their schema, matched by a field, checked', async () => {
+  const avsc = {
+    type: 'record',
+    name: 'Scored',
+    fields: [
+      { name: 'orderId', type: 'string' },
+      { name: 'score', type: 'double' },
+    ],
+  };
+  const type = avro.Type.forSchema(avsc as avro.Schema);
+  const ledger = new KafkaLedger(['scored']);
+  ledger.produce('o1', Date.now());
+  ledger.produce('o2', Date.now());
+  const registry = createRegistry();
+  const handle = resultsHandler({
+    ledger,
+    specs: [
+      { topic: 'scored', correlate: { field: 'orderId' }, format: 'avro', schema: avsc, expect: { score: { max: 1 } } },
+    ],
+    metrics: () => registry,
+    now: () => 0,
+    warn: () => {},
+  });
+  const msg = (v: object) => ({
+    key: null,
+    value: type.toBuffer(v),
+    headers: {},
+    offset: '0',
+    timestamp: '0',
+    attributes: 0,
+  });
+  await handle({
+    batch: { topic: 'scored', messages: [msg({ orderId: 'o1', score: 0.5 }), msg({ orderId: 'o2', score: 3 })] },
+    resolveOffset: () => {},
+    heartbeat: async () => {},
+  } as never);
+  const a = ledger.finish(0);
+  assert.equal([a.matched, a.missing], [2, 0]);
+  const checks = registry.snapshot(1).checks as RateData;
+  assert.equal([checks.passes, checks.fails], [1, 1]);
+  registry.close();
+  assert.throws(() => decoderOf({ topic: 'x', correlate: { key: true }, format: 'avro' }, 0), /results.0.schema/);
 });
 
 test('a bad kafka block is refused with every field named by its path', () => {
