@@ -15,7 +15,7 @@ import type { TrendMetric } from '../../metrics/api.ts';
 import { resolveServices, servicesRequestFrom, type ResolvedServices } from '../../services/index.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from '../api.ts';
 import { eventSource, type Produced } from './events.ts';
-import { openProducer, type RecordProducer } from './producer.ts';
+import { openProducer, type RecordProducer } from '../producers.ts';
 import { LagWatcher, type LagReport } from './lag.ts';
 import { KafkaLedger, type KafkaAccounting } from './ledger.ts';
 import { decoderOf, resultsHandler } from './results.ts';

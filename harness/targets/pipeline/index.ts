@@ -12,7 +12,7 @@
  * the ledger goes to `extra.accounting`.
  *
  * schema.ts: the scenario block and defaults; target.ts: setup, iterate, teardown, faults;
- * produce.ts, results.ts, processors.ts: the producer, the results consumer, the processors;
+ * ../producers.ts, results.ts, processors.ts: the producer, the results consumer, the processors;
  * accounting.ts, autoscale.ts, children.ts, drift.ts: the ledger, live autoscaling, child
  * processes and the drift loop.
  */

@@ -35,6 +35,8 @@ export const schema = strictObject({
   /** partitions of the pipeline's topics when this run creates them (default: the declared 12) */
   partitions: positiveInt().optional(),
   compression: enumOf(COMPRESSIONS).optional(),
+  /** the client producing the transactions: @platformatic/kafka (default, faster by measurement) or kafkajs */
+  producerClient: enumOf(['platformatic', 'kafkajs'] as const).optional(),
   /** share of produced events that are deliberately malformed (exercises dead-letter) */
   malformedShare: probability().optional(),
   /** generated user population */
@@ -136,6 +138,7 @@ export const PIPELINE_TARGET_DEFAULTS = {
   users: 10_000,
   drainTimeoutMs: 15_000,
   lingerMs: 2,
+  producerClient: 'platformatic' as 'platformatic' | 'kafkajs',
 };
 
 export interface PipelineTarget extends Target {

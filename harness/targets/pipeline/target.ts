@@ -2,10 +2,10 @@
  * The pipeline target's life cycle: setup resolves the services and starts the processors, the
  * producer and the results consumer; each iteration produces one generated transaction; teardown
  * drains (every produced id decided or dead-lettered, up to drainTimeout) and closes the books.
- * The pieces live beside it: schema.ts, produce.ts, results.ts, processors.ts, faults in this file.
+ * The pieces live beside it: schema.ts, results.ts, processors.ts (the producer: ../producers.ts), faults here.
  */
 import kafkajs from 'kafkajs';
-import type { Consumer, Kafka, Message } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
 import { PipelabError } from '../../../errors.ts';
 import type { Rng } from '../../../generators/rng.ts';
@@ -16,7 +16,7 @@ import { ModelClient } from '../../../pipeline/model-server/client.ts';
 import { parseWeights } from '../../../pipeline/model-server/router.ts';
 import { H, epochNow } from '../../../pipeline/processor/headers.ts';
 import type { ProcessorStats, StreamProcessor } from '../../../pipeline/processor/index.ts';
-import { TOPICS, compressionType, ensureTopics } from '../../../pipeline/topics.ts';
+import { TOPICS, ensureTopics } from '../../../pipeline/topics.ts';
 import { withDefaults } from '../../../results/defaults.ts';
 import { parseDuration } from '../../../results/duration.ts';
 import type { ServiceInfo } from '../../../results/types.ts';
@@ -27,7 +27,7 @@ import { EventLedger, type Accounting } from './accounting.ts';
 import { LiveAutoscaler } from './autoscale.ts';
 import { startDriftLoop, type DriftLoopHandle } from './drift.ts';
 import { PROCESSOR_GROUP, processorFactory, startChildren } from './processors.ts';
-import { ProduceBuffer } from './produce.ts';
+import { openProducer, type RecordProducer } from '../producers.ts';
 import { resultsHandler } from './results.ts';
 import { PIPELINE_TARGET_DEFAULTS, type Config, type PipelineTarget } from './schema.ts';
 
@@ -43,7 +43,7 @@ export class PipelineTargetRun implements PipelineTarget {
   private metrics: MetricsRegistry | undefined;
   private rng: Rng | undefined;
   private gen: TransactionStream | undefined;
-  private readonly out: ProduceBuffer;
+  private out: RecordProducer | undefined;
   private results: Consumer | undefined;
   private store: FeatureStore | undefined;
   private model: ModelClient | undefined;
@@ -64,7 +64,6 @@ export class PipelineTargetRun implements PipelineTarget {
   constructor(private readonly c: Config) {
     this.o = withDefaults(PIPELINE_TARGET_DEFAULTS, c);
     this.drainTimeoutMs = c.drainTimeout ? parseDuration(c.drainTimeout) : PIPELINE_TARGET_DEFAULTS.drainTimeoutMs;
-    this.out = new ProduceBuffer(compressionType(this.o.compression), this.o.lingerMs);
   }
 
   async setup(tc: TargetContext): Promise<void> {
@@ -140,9 +139,14 @@ export class PipelineTargetRun implements PipelineTarget {
     for (; o.processorMode === 'in-process' && instances < o.processors; instances++)
       handles.processors.push(make(instances));
     await Promise.all(handles.processors.map((p) => p.start()));
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
-    this.out.producer = producer;
-    await producer.connect();
+    this.out = await openProducer({
+      client: o.producerClient,
+      brokers,
+      topic: TOPICS.transactions,
+      lingerMs: o.lingerMs,
+      compression: o.compression,
+      kafkajs: () => kafka.producer({ allowAutoTopicCreation: false }),
+    });
     await this.startResults(kafka, !!embedded);
     if (c.autoscale) this.startAutoscaler(services, tc, () => make(instances++));
   }
@@ -227,8 +231,8 @@ export class PipelineTargetRun implements PipelineTarget {
     else value = transactionToJson({ ...tx, amount: -1 }); // schema: a negative amount
     this.seq++;
     this.ledger.produced(tx.id, malformed);
-    const msg: Message = { key: tx.userId, value, headers: { [H.eventId]: tx.id, [H.sentMs]: sent.toFixed(3) } };
-    return this.out.send(msg).then((ok) => {
+    const msg = { key: tx.userId, value, headers: { [H.eventId]: tx.id, [H.sentMs]: sent.toFixed(3) } };
+    return (this.out as RecordProducer).send(msg).then((ok) => {
       if (!ok) this.ledger.produceFailed(tx.id);
       return { ok };
     });
@@ -240,7 +244,7 @@ export class PipelineTargetRun implements PipelineTarget {
     await this.autoscaler?.stop();
     await Promise.all(this.faultTimers);
     await this.drift?.idle();
-    this.out.flush();
+    this.out?.flush();
     const t0 = performance.now();
     // drain: wait for every produced id to end (decided or dead-lettered)
     while (ledger.outstanding > 0 && performance.now() - t0 < this.drainTimeoutMs && this.results)
@@ -264,7 +268,7 @@ export class PipelineTargetRun implements PipelineTarget {
 
   private async closeClients(): Promise<void> {
     await this.results?.disconnect().catch(() => {});
-    await this.out.producer?.disconnect().catch(() => {});
+    await this.out?.close();
     await this.model?.close().catch(() => {});
     await this.store?.close().catch(() => {});
     const embedded = this.handles.services?.kafka?.connection.broker;
@@ -278,7 +282,7 @@ export class PipelineTargetRun implements PipelineTarget {
     } else this.brokerStats = undefined;
     await this.handles.services?.close();
     this.results = undefined;
-    this.out.producer = undefined;
+    this.out = undefined;
   }
 
   services(): Record<string, ServiceInfo> {

@@ -1,16 +1,16 @@
 /**
- * The kafka target's producing clients, behind one buffer interface: iterations hand their record
- * over and learn whether the broker acknowledged it (acks=all), records gathered into one send
- * when 500 wait or `lingerMs` after the first, as a producer's linger.ms.
+ * The producing clients of the kafka and pipeline targets, behind one buffer interface: iterations
+ * hand their record over and learn whether the broker acknowledged it (acks=all), records gathered
+ * into one send when 500 wait or `lingerMs` after the first, as a producer's linger.ms.
  *
  * - 'platformatic' (default): @platformatic/kafka, chosen by measurement — bench/kafka-target.ts
  *   drives both clients bare against one broker: 262k records/s against kafkajs's 141k on this
  *   machine, so the target spends its time on events, not on encoding. It declares Node >= 22; on
  *   Node 20 it lacks only Promise.withResolvers (ES2024), provided below when missing.
- * - 'kafkajs': the client the pipeline target and its compatibility tests use.
+ * - 'kafkajs': the client the stream processor uses, kept for compatibility (tested on both).
  */
 import type { Message, Producer as KafkajsProducer } from 'kafkajs';
-import { ProduceBuffer } from '../pipeline/produce.ts';
+import { type Compression, compressionType } from '../../pipeline/topics.ts';
 
 interface ProducedRecord {
   key: string;
@@ -26,6 +26,58 @@ export interface RecordProducer {
 }
 
 const MAX_BATCH = 500;
+
+interface KafkajsPending {
+  msg: Message;
+  resolve(ok: boolean): void;
+}
+
+/** kafkajs: records batched into one acks=all send */
+class KafkajsBuffer {
+  private buffer: KafkajsPending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  producer: KafkajsProducer | undefined;
+
+  constructor(
+    private readonly compression: number,
+    private readonly lingerMs: number,
+    private readonly topic: string,
+  ) {}
+
+  /** resolves true once the broker acknowledged the record, false if the send failed */
+  send(msg: Message): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.buffer.push({ msg, resolve });
+      if (this.buffer.length >= MAX_BATCH) {
+        if (this.timer) clearTimeout(this.timer);
+        this.flush();
+      } else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
+    });
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.buffer.length || !this.producer) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.producer
+      .send({
+        topic: this.topic,
+        acks: -1,
+        compression: this.compression,
+        messages: batch.map((p) => p.msg),
+      })
+      .then(
+        () => {
+          for (const p of batch) p.resolve(true);
+        },
+        () => {
+          for (const p of batch) p.resolve(false);
+        },
+      );
+  }
+}
 
 /** @platformatic/kafka needs Promise.withResolvers (Node >= 22); Node 20 gets this equivalent */
 function shimWithResolvers(): void {
@@ -50,7 +102,7 @@ interface Pending {
 }
 
 type PlatformaticProducer = {
-  send(o: { messages: unknown[]; acks: number }): Promise<unknown>;
+  send(o: { messages: unknown[]; acks: number; compression?: string }): Promise<unknown>;
   close(): Promise<void>;
 };
 
@@ -62,6 +114,7 @@ class PlatformaticBuffer implements RecordProducer {
     private readonly producer: PlatformaticProducer,
     private readonly topic: string,
     private readonly lingerMs: number,
+    private readonly compression: Compression,
   ) {}
 
   send(r: ProducedRecord): Promise<boolean> {
@@ -78,7 +131,12 @@ class PlatformaticBuffer implements RecordProducer {
     if (!this.buffer.length) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.producer.send({ messages: batch, acks: -1 }).then(
+    const send = {
+      messages: batch,
+      acks: -1,
+      ...(this.compression === 'none' ? {} : { compression: this.compression }),
+    };
+    this.producer.send(send).then(
       () => {
         for (const p of batch) p.resolve(true);
       },
@@ -102,10 +160,13 @@ export async function openProducer(o: {
   brokers: string[];
   topic: string;
   lingerMs: number;
+  /** record batch compression (default none) */
+  compression?: Compression;
   kafkajs: () => KafkajsProducer;
 }): Promise<RecordProducer> {
+  const compression = o.compression ?? 'none';
   if (o.client === 'kafkajs') {
-    const buf = new ProduceBuffer(0, o.lingerMs, o.topic);
+    const buf = new KafkajsBuffer(compressionType(compression), o.lingerMs, o.topic);
     const producer = o.kafkajs();
     await producer.connect();
     buf.producer = producer;
@@ -126,5 +187,5 @@ export async function openProducer(o: {
     serializers: { key: toBuffer, value: toBuffer, headerKey: toBuffer, headerValue: toBuffer },
   });
   await producer.metadata({ topics: [o.topic] });
-  return new PlatformaticBuffer(producer as unknown as PlatformaticProducer, o.topic, o.lingerMs);
+  return new PlatformaticBuffer(producer as unknown as PlatformaticProducer, o.topic, o.lingerMs, compression);
 }
