@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process';
 import kafkajs, { type KafkaMessage } from 'kafkajs';
 import { createRegistry } from '../harness/metrics/index.ts';
 import { runScenario } from '../harness/runner/index.ts';
+import { shimWithResolvers } from '../harness/targets/producers.ts';
 import { KafkaLedger } from '../harness/targets/kafka/ledger.ts';
 import { resultsHandler } from '../harness/targets/kafka/results.ts';
 import { transactionToJson } from '../generators/serialize.ts';
@@ -79,16 +80,7 @@ async function bareKafkajs(topic: string): Promise<number> {
 }
 
 async function barePlatformatic(topic: string): Promise<number | string> {
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  P.withResolvers ??= () => {
-    let resolve: unknown;
-    let reject: unknown;
-    const promise = new Promise((a, b) => {
-      resolve = a;
-      reject = b;
-    });
-    return { promise, resolve, reject };
-  };
+  shimWithResolvers();
   try {
     const pk = await import('@platformatic/kafka');
     const p = new pk.Producer({ clientId: 'bench', bootstrapBrokers: [bootstrap], serializers: pk.stringSerializers });

@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PipelabError } from '../../errors.ts';
-import { defaultReportDir, formatConsoleSummary, writeReport } from '../../reports/index.ts';
-import { exitCodeFor } from '../runner/index.ts';
 import { mergeRuns } from '../runner/merge.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { loadSummary } from './commands/compare.ts';
+import { reportAndExitCode } from './finish.ts';
 import { SERVICE_FLAGS, type RunFlags } from './flags.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/pipelab.js', import.meta.url));
@@ -118,14 +117,7 @@ export async function runWorkers(file: string, scenario: Scenario, n: number, op
       return failed.code;
     }
     const summary = mergeRuns(workers.map((w) => ({ ...loadSummary(w.dir), label: w.label })));
-    let dir: string | undefined;
-    if (opts.report) {
-      dir = opts.out ?? defaultReportDir(summary);
-      await writeReport(summary, dir);
-    }
-    process.stdout.write(`${formatConsoleSummary(summary)}\n`);
-    if (dir) process.stdout.write(`  report: ${dir}\n\n`);
-    return exitCodeFor(summary);
+    return await reportAndExitCode(summary, opts);
   } finally {
     process.off('SIGINT', onSigint);
     rmSync(tmp, { recursive: true, force: true });

@@ -80,7 +80,7 @@ class KafkajsBuffer {
 }
 
 /** @platformatic/kafka needs Promise.withResolvers (Node >= 22); Node 20 gets this equivalent */
-function shimWithResolvers(): void {
+export function shimWithResolvers(): void {
   const P = Promise as unknown as { withResolvers?: () => unknown };
   P.withResolvers ??= () => {
     let resolve: unknown;

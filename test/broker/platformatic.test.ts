@@ -5,17 +5,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startBroker, type Broker } from '../../broker/index.ts';
+import { shimWithResolvers } from '../../harness/targets/producers.ts';
 
-const P = Promise as unknown as { withResolvers?: () => unknown };
-P.withResolvers ??= () => {
-  let resolve: unknown;
-  let reject: unknown;
-  const promise = new Promise((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
-};
+shimWithResolvers();
 const pk = await import('@platformatic/kafka');
 
 let broker: Broker;

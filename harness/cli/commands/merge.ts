@@ -5,9 +5,9 @@
  * re-evaluated on the merged figures; exit code as for `pipelab run` (99 when a threshold fails).
  */
 import type { Command } from 'commander';
-import { defaultReportDir, formatConsoleSummary, writeReport } from '../../../reports/index.ts';
-import { exitCodeFor } from '../../runner/index.ts';
+import { defaultReportDir } from '../../../reports/index.ts';
 import { mergeRuns } from '../../runner/merge.ts';
+import { reportAndExitCode } from '../finish.ts';
 import { prepareOutputDir } from '../output.ts';
 import { loadSummary } from './compare.ts';
 
@@ -31,14 +31,7 @@ export function register(program: Command): void {
     .action(async (runs: string[], opts: { out?: string; report: boolean }) => {
       // read and check everything before writing anything
       const summary = mergeRuns(runs.map(loadSummary));
-      let dir: string | undefined;
-      if (opts.report) {
-        dir = opts.out ?? defaultReportDir(summary);
-        prepareOutputDir('--out', dir);
-        await writeReport(summary, dir);
-      }
-      process.stdout.write(`${formatConsoleSummary(summary)}\n`);
-      if (dir) process.stdout.write(`  report: ${dir}\n\n`);
-      process.exitCode = exitCodeFor(summary);
+      if (opts.report) prepareOutputDir('--out', opts.out ?? defaultReportDir(summary));
+      process.exitCode = await reportAndExitCode(summary, opts);
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT_CODES } from '../../../errors.ts';
-import { exitCodeFor, runScenario } from '../../runner/index.ts';
-import { defaultReportDir, formatConsoleSummary, writeReport } from '../../../reports/index.ts';
+import { runScenario } from '../../runner/index.ts';
+import { defaultReportDir } from '../../../reports/index.ts';
 import { addServiceOptions, parseOverrides } from '../flags.ts';
 import type { RunFlags } from '../flags.ts';
 import type { ScenarioOverrides } from '../../runner/api.ts';
@@ -9,6 +9,7 @@ import type { SimulationScenario } from '../../sim/scenario.ts';
 import type { RunSummary } from '../../../results/types.ts';
 import { formatDuration } from '../../../results/duration.ts';
 import { ProgressPrinter } from '../progress.ts';
+import { reportAndExitCode } from '../finish.ts';
 import { prepareOutputDir } from '../output.ts';
 import { runWorkers, workerCount } from '../workers.ts';
 
@@ -97,14 +98,7 @@ async function runSimulationCommand(
       `simulated ${formatDuration(summary.durationMs)} in ` +
         `${((performance.now() - wall) / 1000).toFixed(1)} s of wall time\n`,
     );
-  let dir: string | undefined;
-  if (opts.report) {
-    dir = opts.out ?? scenario.report?.outDir ?? defaultReportDir(summary);
-    await writeReport(summary, dir);
-  }
-  process.stdout.write(`${formatConsoleSummary(summary)}\n`);
-  if (dir) process.stdout.write(`  report: ${dir}\n\n`);
-  return exitCodeFor(summary);
+  return reportAndExitCode(summary, opts, () => scenario.report?.outDir ?? defaultReportDir(summary));
 }
 
 export async function runCommand(file: string, opts: RunOptions): Promise<number> {
@@ -147,14 +141,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     } finally {
       progress?.done();
     }
-    let dir: string | undefined;
-    if (opts.report) {
-      dir = opts.out ?? defaultReportDir(summary);
-      await writeReport(summary, dir);
-    }
-    process.stdout.write(`${formatConsoleSummary(summary)}\n`);
-    if (dir) process.stdout.write(`  report: ${dir}\n\n`);
-    return exitCodeFor(summary);
+    return await reportAndExitCode(summary, opts);
   } finally {
     process.off('SIGINT', onSigint);
   }
