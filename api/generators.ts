@@ -2,7 +2,8 @@
  * pipelab/generators: pure, seeded event streams (same seed → same bytes): the seeded RNG,
  * arrival processes, Zipf key skew, drifting parameters, user and merchant populations,
  * transactions and user events, their JSON and Avro codecs, and the registry by name.
- * Drifting streams with ground truth for detector studies are in pipelab/drift.
+ * Drifting streams with ground truth for detector studies are in pipelab/drift. Your own events:
+ * compileSpec(spec).create({ seed }) from a declarative spec or a function (docs/event-specs.md).
  */
 export { Rng, toSeed } from '../generators/rng.ts';
 export { createArrivals, parseArrivalSpec, ArrivalSpecSchema, ARRIVAL_KINDS } from '../generators/arrivals.ts';
@@ -60,3 +61,22 @@ export {
 export { TRANSACTION_AVSC, USER_EVENT_AVSC } from '../generators/schemas/index.ts';
 export { GENERATORS, getGenerator, createGenerator, generatorNames } from '../generators/registry.ts';
 export type { GeneratorEntry } from '../generators/registry.ts';
+export { compileSpec, defineEventSpec, SpecStream } from '../generators/spec/compile.ts';
+export type { CompiledSpec, SpecStreamOptions } from '../generators/spec/compile.ts';
+export type {
+  EventSpec,
+  StreamSpec,
+  FieldSpec,
+  NumberField,
+  Distribution,
+  EntitySpec,
+  StateMachineSpec,
+  StateSpec,
+  DisorderSpec,
+  DuplicatesSpec,
+  EventFunction,
+  SpecContext,
+  SpecRecord,
+  SpecTruth,
+  StreamTruth,
+} from '../generators/spec/types.ts';

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import { PipelabError, type Issue } from '../errors.ts';
 
-function zodIssues(err: z.ZodError, prefix = ''): Issue[] {
+export function zodIssues(err: z.ZodError, prefix = ''): Issue[] {
   return err.issues.map((i) => ({
     path: prefix + (i.path.length ? `/${i.path.map(String).join('/')}` : ''),
     message: i.message,
