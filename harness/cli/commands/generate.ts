@@ -13,6 +13,7 @@ import { ARRIVAL_KINDS } from '../../../generators/arrivals.ts';
 import { avroSyncMarker } from '../../../generators/serialize.ts';
 import { parseNumberFlag } from '../numbers.ts';
 import { prepareOutputFile } from '../output.ts';
+import { loadSpecFile } from '../spec-file.ts';
 
 const FORMATS = ['json', 'avro'] as const;
 const CODECS = ['null', 'deflate'] as const;
@@ -30,6 +31,8 @@ interface Flags {
   start?: string;
   config?: string;
   codec: string;
+  spec?: string;
+  truth?: string;
 }
 
 /** config path → the flag that set it, so validation errors name what the user typed */
@@ -121,6 +124,7 @@ const isEpipe = (e: unknown): boolean => (e as NodeJS.ErrnoException)?.code === 
 
 export async function generate(name: string, f: Flags, stdout: Writable = process.stdout): Promise<number> {
   const gen = getGenerator(name);
+  if (f.truth !== undefined) throw invalid('--truth', 'applies to --spec only (built-in generators keep no disorder)');
   const count = parseNumberFlag('--count', f.count, { int: true, min: 0, example: 1000 });
   const format = oneOf('--format', f.format, FORMATS);
   const codec = oneOf('--codec', f.codec, CODECS);
@@ -152,39 +156,25 @@ export async function generate(name: string, f: Flags, stdout: Writable = proces
     }
     throw e;
   }
-  const out: Writable = f.out ? createWriteStream(prepareOutputFile('--out', f.out)) : stdout;
-  if (f.out) await once(out, 'open');
-  // a closed pipe (`| head`) ends the run quietly
-  let closed = false;
-  out.on('error', (e) => {
-    if (isEpipe(e)) closed = true;
-  });
-  const write = async (chunk: string): Promise<void> => {
-    try {
-      if (!out.write(chunk)) await once(out, 'drain');
-    } catch (e) {
-      if (!isEpipe(e)) throw e;
-      closed = true;
-    }
-  };
+  const out = await openOutput(f.out, stdout);
   if (format === 'json') {
     let buf = '';
-    for (let i = 0; i < count && !closed; i++) {
+    for (let i = 0; i < count && !out.closed; i++) {
       buf += `${gen.toJson(stream.next())}\n`;
       if (buf.length >= 1 << 16) {
-        await write(buf);
+        await out.write(buf);
         buf = '';
       }
     }
-    if (buf && !closed) await write(buf);
+    if (buf && !out.closed) await out.write(buf);
   } else {
     const enc = new avro.streams.BlockEncoder(gen.avroType, { codec, syncMarker: avroSyncMarker(stream.seed) });
     enc.on('data', (chunk: Buffer) => {
-      if (!closed && !out.write(chunk)) enc.pause();
+      if (!out.closed && !out.stream.write(chunk)) enc.pause();
     });
-    out.on('drain', () => enc.resume());
+    out.stream.on('drain', () => enc.resume());
     try {
-      for (let i = 0; i < count && !closed; i++) {
+      for (let i = 0; i < count && !out.closed; i++) {
         if (!enc.write(stream.next())) await once(enc, 'drain');
       }
       enc.end();
@@ -193,11 +183,102 @@ export async function generate(name: string, f: Flags, stdout: Writable = proces
       if (!isEpipe(e)) throw e;
     }
   }
-  if (f.out) {
-    out.end();
-    await once(out, 'finish');
-    process.stderr.write(`wrote ${count} ${name} events (${format}) to ${f.out}\n`);
+  await out.end();
+  if (f.out) process.stderr.write(`wrote ${count} ${name} events (${format}) to ${f.out}\n`);
+  return 0;
+}
+
+interface Output {
+  stream: Writable;
+  /** a closed pipe (`| head`) ends the run quietly */
+  readonly closed: boolean;
+  write(chunk: string): Promise<void>;
+  end(): Promise<void>;
+}
+
+/** stdout, or the file of a flag (checked first); writes wait for drain, EPIPE ends quietly */
+async function openOutput(file: string | undefined, stdout: Writable, flag = '--out'): Promise<Output> {
+  const stream: Writable = file ? createWriteStream(prepareOutputFile(flag, file)) : stdout;
+  if (file) await once(stream, 'open');
+  const o = {
+    stream,
+    closed: false,
+    async write(chunk: string): Promise<void> {
+      try {
+        if (!stream.write(chunk)) await once(stream, 'drain');
+      } catch (e) {
+        if (!isEpipe(e)) throw e;
+        o.closed = true;
+      }
+    },
+    async end(): Promise<void> {
+      if (!file) return;
+      stream.end();
+      await once(stream, 'finish');
+    },
+  };
+  stream.on('error', (e) => {
+    if (isEpipe(e)) o.closed = true;
+  });
+  return o;
+}
+
+/** flags of the built-in generators that mean nothing to a spec */
+const BUILTIN_ONLY = [
+  ['fraudRate', '--fraud-rate'],
+  ['zipf', '--zipf'],
+  ['users', '--users'],
+  ['config', '--config'],
+] as const;
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+
+/** `pipelab generate --spec FILE`: the user's events as JSON lines, with their ground truth */
+export async function generateSpec(
+  name: string | undefined,
+  f: Flags,
+  stdout: Writable = process.stdout,
+): Promise<number> {
+  const file = f.spec!;
+  if (name !== undefined)
+    throw invalid('--spec', `give a generator name or --spec, not both (got '${name}' and --spec ${file})`);
+  for (const [key, flag] of BUILTIN_ONLY)
+    if (f[key] !== undefined) throw invalid(flag, 'applies to the built-in generators, not to --spec');
+  if (f.format !== 'json')
+    throw invalid('--format', `a --spec writes JSON lines, not '${f.format}'`, 'drop --format (or use --format json)');
+  const count = parseNumberFlag('--count', f.count, { int: true, min: 0, example: 1000 });
+  const cfg = configFromFlags('spec', { ...f, config: undefined });
+  const compiled = await loadSpecFile(file);
+  const stream = compiled.create({
+    ...(cfg.seed === undefined ? {} : { seed: cfg.seed as number | string }),
+    ...(cfg.startMs === undefined ? {} : { startMs: cfg.startMs as number }),
+    ...(cfg.arrivals === undefined ? {} : { arrivals: cfg.arrivals as { kind: 'poisson'; rate: number } }),
+  });
+  const out = await openOutput(f.out, stdout);
+  const truth = f.truth ? await openOutput(f.truth, stdout, '--truth') : undefined;
+  let buf = '',
+    tb = '';
+  for (let i = 0; i < count && !out.closed; i++) {
+    buf += `${stream.toJson(stream.next())}\n`;
+    if (truth) tb += `${JSON.stringify(stream.last)}\n`;
+    if (buf.length >= 1 << 16) {
+      await out.write(buf);
+      buf = '';
+      if (truth) await truth.write(tb);
+      tb = '';
+    }
   }
+  if (buf && !out.closed) await out.write(buf);
+  if (truth && tb) await truth.write(tb);
+  await out.end();
+  await truth?.end();
+  const t = stream.truth();
+  if (f.out) process.stderr.write(`wrote ${t.events} events of ${file} (json) to ${f.out}\n`);
+  if (t.late || t.duplicates)
+    process.stderr.write(
+      `ground truth: ${t.late} late (mean lag ${secs(t.meanLagMs)}, max ${secs(t.maxLagMs)}), ` +
+        `${t.outOfOrder} out of order, ${t.duplicates} duplicates${f.truth ? ` (per event: ${f.truth})` : ''}\n`,
+    );
   return 0;
 }
 
@@ -208,7 +289,7 @@ export function register(program: Command): void {
   program
     .command('generate')
     .description('write seeded synthetic events (same seed and flags → the same bytes)')
-    .argument('<generator>', `one of: ${generatorNames().join(', ')}`)
+    .argument('[generator]', `one of: ${generatorNames().join(', ')} (or --spec FILE)`)
     .option('-n, --count <n>', 'number of events', '10')
     .option('-f, --format <format>', `${FORMATS.join(' | ')} (JSON lines, or an Avro object container file)`, 'json')
     .option('-s, --seed <seed>', 'seed: an integer or any string (default 1)')
@@ -221,14 +302,24 @@ export function register(program: Command): void {
     .option('--start <time>', 'time of the first event: epoch ms or ISO date (default 2026-01-01T00:00:00Z)')
     .option('--config <json>', 'full generator config as JSON or @file.json (drifts, params, arrivals), flags win')
     .option('--codec <codec>', `avro block codec: ${CODECS.join(' | ')}`, 'null')
+    .option(
+      '--spec <file>',
+      'your own events: an event spec (.json, or .ts/.js exporting one); see docs/event-specs.md',
+    )
+    .option('--truth <file>', "with --spec: each event's ground truth as JSON lines (lag, out of order, duplicate)")
     .addHelpText(
       'after',
       `\nGenerators:\n${list}\n\nArrival kinds for --config: ${ARRIVAL_KINDS.join(', ')}.\n\nExamples:\n  ` +
         `pipelab generate transactions -n 5 --seed 7\n  pipelab generate transactions -n 100000 -f avro ` +
         `-o tx.avro --fraud-rate 0.02\n  pipelab generate user-events -n 1000 --config ` +
-        `'{"drifts":[{"param":"deviceWeights","value":{"mobile":90},"onset":500}]}'\n  See docs/generators.md.\n`,
+        `'{"drifts":[{"param":"deviceWeights","value":{"mobile":90},"onset":500}]}'\n  ` +
+        `pipelab generate --spec scenarios/specs/shop.json -n 1000 --truth truth.jsonl\n  ` +
+        `See docs/generators.md and docs/event-specs.md.\n`,
     )
-    .action(async (name: string, flags: Flags) => {
-      process.exitCode = await generate(name, flags);
+    .action(async (name: string | undefined, flags: Flags) => {
+      if (flags.spec !== undefined) process.exitCode = await generateSpec(name, flags);
+      else if (name === undefined)
+        throw invalid('<generator>', `give a generator (${generatorNames().join(', ')}) or --spec FILE`);
+      else process.exitCode = await generate(name, flags);
     });
 }

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import avro from 'avsc';
@@ -102,6 +102,71 @@ test('--help lists the generators and the flags', () => {
   assert.is(r.status, 0);
   for (const s of ['transactions', 'user-events', '--count', '--format', '--fraud-rate', '--zipf'])
     assert.match(r.stdout, s);
+});
+
+// --spec: the user's own events
+
+test('--spec FILE writes the spec stream as JSON lines: the library bytes, repeatable, seeded', async () => {
+  const { compileSpec } = await import('../../../../generators/spec/compile.ts');
+  const spec = JSON.parse(readFileSync(join(root, 'scenarios/specs/shop.json'), 'utf8'));
+  const a = cli('--spec', 'scenarios/specs/shop.json', '-n', '400', '--seed', '5');
+  assert.is(a.code, 0, a.stderr);
+  const s = compileSpec(spec).create({ seed: 5 });
+  let want = '';
+  for (let i = 0; i < 400; i++) want += `${s.toJson(s.next())}\n`;
+  assert.is(a.stdout.toString(), want);
+  assert.equal(cli('--spec', 'scenarios/specs/shop.json', '-n', '400', '--seed', '5').stdout, a.stdout);
+  assert.not.equal(cli('--spec', 'scenarios/specs/shop.json', '-n', '400', '--seed', '6').stdout, a.stdout);
+});
+
+test('--spec takes a TypeScript module; --truth writes each event’s ground truth', () => {
+  const truth = join(dir, 'truth.jsonl');
+  const r = cli('--spec', 'scenarios/specs/clicks.ts', '-n', '3000', '--truth', truth, '--rate', '100');
+  assert.is(r.code, 0, r.stderr);
+  const events = r.stdout.toString().trimEnd().split('\n');
+  const rows = readFileSync(truth, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.is(events.length, 3000);
+  assert.is(rows.length, 3000);
+  const late = rows.filter((x) => x.lagMs > 0);
+  assert.ok(late.length > 0 && late.every((x) => x.stream === 'clicks'));
+  for (const x of late) assert.is(JSON.parse(events[x.index]!).at, x.eventTime);
+  assert.match(r.stderr, `ground truth: ${late.length} late`);
+});
+
+test('a bad spec exits 104 naming each bad field by its path, nothing written', () => {
+  const f = join(dir, 'bad.json');
+  writeFileSync(f, JSON.stringify({ fields: { a: { type: 'normal', mean: 1 }, b: { type: 'nope' } } }));
+  const out = join(dir, 'never.jsonl');
+  const r = cli('--spec', f, '-o', out);
+  assert.is(r.code, 104);
+  assert.match(r.stderr, 'invalid event spec');
+  assert.match(r.stderr, '/fields/a/sd: expected a number');
+  assert.match(r.stderr, '/fields/b/type: expected one of');
+  assert.not.ok(existsSync(out));
+  writeFileSync(f, '{ "fields": ');
+  assert.is(cli('--spec', f).code, 104);
+  assert.is(cli('--spec', join(dir, 'missing.json')).code, 104);
+  assert.is(cli('--spec', join(dir, 'spec.yaml')).code, 104);
+});
+
+test('--spec refuses a generator name, built-in-only flags and Avro; --truth needs --spec', () => {
+  const spec = 'scenarios/specs/shop.json';
+  const cases: [string[], string][] = [
+    [['transactions', '--spec', spec], 'not both'],
+    [['--spec', spec, '--fraud-rate', '0.1'], '--fraud-rate'],
+    [['--spec', spec, '--config', '{}'], '--config'],
+    [['--spec', spec, '-f', 'avro'], '--format'],
+    [['transactions', '--truth', join(dir, 't.jsonl')], '--truth'],
+    [[], '--spec FILE'],
+  ];
+  for (const [args, word] of cases) {
+    const r = cli(...args);
+    assert.is(r.code, 104, args.join(' '));
+    assert.match(r.stderr, word);
+  }
 });
 
 test.run();
