@@ -143,7 +143,7 @@ test('a bad spec exits 104 naming each bad field by its path, nothing written', 
   const r = cli('--spec', f, '-o', out);
   assert.is(r.code, 104);
   assert.match(r.stderr, 'invalid event spec');
-  assert.match(r.stderr, '/fields/a/sd: expected a number');
+  assert.match(r.stderr, '/fields/a/sd: missing: expected a number');
   assert.match(r.stderr, '/fields/b/type: expected one of');
   assert.not.ok(existsSync(out));
   writeFileSync(f, '{ "fields": ');
