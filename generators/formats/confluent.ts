@@ -44,27 +44,41 @@ export interface ConfluentOptions {
   fetch?: (id: number) => Promise<avro.Type>;
 }
 
-export interface ConfluentSerializer extends Serializer {
-  readonly schemaId: number;
+export interface ConfluentReader {
+  /** reads a framed value whose writer schema is known (else a PipelabError: use decodeAsync) */
+  decode(buf: Buffer): unknown;
+  /** as decode; first fetches a writer schema it has not seen */
+  decodeAsync(buf: Buffer): Promise<unknown>;
   /** the writer schema ids decode can read without a fetch */
   knownIds(): number[];
 }
 
-/** Avro in Confluent's framing; values written with another known schema are resolved into `type` */
-export function confluentSerializer(o: ConfluentOptions): ConfluentSerializer {
-  const { id, type, fetch } = o;
+export interface ConfluentSerializer extends Serializer, ConfluentReader {
+  readonly schemaId: number;
+}
+
+/**
+ * Reads Confluent-framed Avro: each writer schema (by id, fetched once) is read as is, or resolved
+ * into `type` when one is given (a reader schema: values of older or newer versions come out in
+ * its shape).
+ */
+export function confluentReader(o: {
+  type?: avro.Type;
+  where?: Where;
+  fetch?: (id: number) => Promise<avro.Type>;
+  known?: ReadonlyArray<[number, avro.Type]>;
+}): ConfluentReader {
   const where = o.where ?? DEFAULT_WHERE;
-  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff)
-    throw new PipelabError('INVALID_ARGUMENT', `schema id ${id} is not a 32-bit unsigned integer`, {
-      hint: 'registry ids are integers from 0 to 4294967295',
-    });
-  // per writer id: how to read it (the same type, or a resolver from the writer into ours)
-  const readers = new Map<number, avro.Resolver | null>([[id, null]]);
-  let pool = Buffer.allocUnsafe(4096);
+  // per writer id: the type that reads it and, when it differs from the writer, the resolver
+  const readers = new Map<number, { type: avro.Type; resolver?: avro.Resolver }>();
   const addWriter = (wid: number, writer: avro.Type): void => {
     if (readers.has(wid)) return;
+    const reader = o.type ?? writer;
     try {
-      readers.set(wid, type.equals(writer) ? null : type.createResolver(writer));
+      readers.set(
+        wid,
+        reader.equals(writer) ? { type: reader } : { type: reader, resolver: reader.createResolver(writer) },
+      );
     } catch (e) {
       throw new PipelabError(
         'INVALID_ARGUMENT',
@@ -74,15 +88,29 @@ export function confluentSerializer(o: ConfluentOptions): ConfluentSerializer {
       );
     }
   };
+  for (const [wid, t] of o.known ?? []) addWriter(wid, t);
   const read = (wid: number, body: Buffer): unknown => {
-    const r = readers.get(wid);
+    const r = readers.get(wid)!;
     try {
-      return r ? type.fromBuffer(body, r) : type.fromBuffer(body);
+      return r.resolver ? r.type.fromBuffer(body, r.resolver) : r.type.fromBuffer(body);
     } catch (e) {
       throw readError(where, e);
     }
   };
   const decode = (buf: Buffer): unknown => {
+    // the hot path reads the header in place (no { id, body } object per value)
+    const r =
+      buf.length >= CONFLUENT_HEADER_BYTES && buf[0] === MAGIC_BYTE ? readers.get(buf.readUInt32BE(1)) : undefined;
+    if (r && !r.resolver) {
+      try {
+        // decode at an offset: a subarray per value would cost more than the header
+        const out = r.type.decode(buf, CONFLUENT_HEADER_BYTES);
+        if (out.offset === buf.length) return out.value;
+      } catch (e) {
+        throw readError(where, e);
+      }
+      // truncated or trailing bytes: fromBuffer below says which
+    }
     const { id: wid, body } = unframeConfluent(buf);
     if (!readers.has(wid))
       throw new PipelabError('INVALID_ARGUMENT', `schema id ${wid} is not known to this serializer`, {
@@ -91,9 +119,33 @@ export function confluentSerializer(o: ConfluentOptions): ConfluentSerializer {
     return read(wid, body);
   };
   return {
+    knownIds: () => [...readers.keys()],
+    decode,
+    async decodeAsync(buf) {
+      const { id: wid, body } = unframeConfluent(buf);
+      if (!readers.has(wid)) {
+        if (!o.fetch) return decode(buf);
+        addWriter(wid, await o.fetch(wid));
+      }
+      return read(wid, body);
+    },
+  };
+}
+
+/** Avro in Confluent's framing; values written with another known schema are resolved into `type` */
+export function confluentSerializer(o: ConfluentOptions): ConfluentSerializer {
+  const { id, type } = o;
+  const where = o.where ?? DEFAULT_WHERE;
+  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff)
+    throw new PipelabError('INVALID_ARGUMENT', `schema id ${id} is not a 32-bit unsigned integer`, {
+      hint: 'registry ids are integers from 0 to 4294967295',
+    });
+  const reader = confluentReader({ type, where, fetch: o.fetch, known: [[id, type]] });
+  let pool = Buffer.allocUnsafe(4096);
+  return {
     format: 'avro-confluent',
     schemaId: id,
-    knownIds: () => [...readers.keys()],
+    ...reader,
     encode(value) {
       let end: number;
       try {
@@ -110,15 +162,6 @@ export function confluentSerializer(o: ConfluentOptions): ConfluentSerializer {
       const out = Buffer.allocUnsafe(end);
       pool.copy(out, 0, 0, end);
       return out;
-    },
-    decode,
-    async decodeAsync(buf) {
-      const { id: wid, body } = unframeConfluent(buf);
-      if (!readers.has(wid)) {
-        if (!fetch) return decode(buf);
-        addWriter(wid, await fetch(wid));
-      }
-      return read(wid, body);
     },
   };
 }

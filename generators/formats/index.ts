@@ -9,8 +9,10 @@ export { jsonSerializer, stringSerializer } from './text.ts';
 export { avroSerializer, avroTypeOf, BUILTIN_AVRO } from './avro.ts';
 export {
   confluentSerializer,
+  confluentReader,
   frameConfluent,
   unframeConfluent,
   type ConfluentOptions,
   type ConfluentSerializer,
+  type ConfluentReader,
 } from './confluent.ts';

@@ -15,7 +15,8 @@ import { PipelabError } from '../../errors.ts';
 import {
   avroSerializer,
   avroTypeOf,
-  BUILTIN_AVRO,
+  type ConfluentReader,
+  confluentReader,
   confluentSerializer,
   FORMATS,
   type Format,
@@ -29,8 +30,8 @@ import { type RegistryRef, registryClient, resolveSchemaId, writerType } from '.
 export interface SerializerOptions {
   format: Format;
   /**
-   * avro and avro-confluent: the schema, as an .avsc path or the schema object (or 'transactions' /
-   * 'user-events' for a built-in generator's). avro-confluent without one: the subject's latest.
+   * avro and avro-confluent: the schema, as an .avsc path or the schema object. avro-confluent
+   * without one: the subject's latest.
    */
   schema?: string | object;
   /** avro-confluent: the schema registry (a real one, or `pipelab broker --schema-registry-port`) */
@@ -65,7 +66,9 @@ export async function createSerializer(o: SerializerOptions): Promise<Serializer
 async function confluent(o: SerializerOptions, where: Where, parent: string): Promise<Serializer> {
   if (!o.registry?.url)
     throw new PipelabError(where.code, `${parent}registry: format 'avro-confluent' needs a schema registry URL`, {
-      hint: 'pass --schema-registry URL (or PIPELAB_SCHEMA_REGISTRY); `pipelab broker --schema-registry-port 8081` serves one',
+      hint:
+        'pass --schema-registry URL (or PIPELAB_SCHEMA_REGISTRY); ' +
+        '`pipelab broker --schema-registry-port 8081` serves one',
     });
   if (!o.subject)
     throw new PipelabError(where.code, `${parent}subject: format 'avro-confluent' needs a subject`, {
@@ -88,9 +91,23 @@ async function confluent(o: SerializerOptions, where: Where, parent: string): Pr
   });
 }
 
-/** a schema from an .avsc path, a built-in generator's name or an object: its JSON and its avsc Type */
+/**
+ * A reader of Confluent-framed values from the registry's ids alone (each writer schema fetched
+ * once), resolved into `schema` when one is given: for consuming what another producer wrote.
+ */
+export function createConfluentReader(o: {
+  registry: RegistryRef;
+  schema?: string | object;
+  where?: Partial<Where>;
+}): ConfluentReader {
+  const where: Where = { field: o.where?.field ?? 'schema', code: o.where?.code ?? 'INVALID_ARGUMENT' };
+  const client = registryClient(o.registry);
+  const type = o.schema === undefined ? undefined : loadAvroSchema(o.schema, where).type;
+  return confluentReader({ type, where, fetch: (id) => writerType(client, o.registry, id, where) });
+}
+
+/** a schema from an .avsc path or an object: its JSON and its avsc Type */
 export function loadAvroSchema(schema: string | object, where: Where): { json: object; type: avro.Type } {
-  if (typeof schema === 'string' && BUILTIN_AVRO[schema]) return BUILTIN_AVRO[schema]!;
   let json: unknown = schema;
   if (typeof schema === 'string') {
     let text: string;

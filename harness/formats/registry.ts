@@ -26,7 +26,9 @@ function registryError(url: string, doing: string, e: unknown, where: Where): Pi
   const message = (err.message ?? String(e)).replace(CLIENT_PREFIX, '').replace(/^Error, status \d+: /, '');
   if (NETWORK.test(message) || (err.status !== undefined && err.status >= 500))
     return new PipelabError('SERVICE_UNAVAILABLE', `schema registry at ${url} unreachable (${doing}): ${message}`, {
-      hint: 'check --schema-registry (or PIPELAB_SCHEMA_REGISTRY); `pipelab broker --schema-registry-port 8081` serves one',
+      hint:
+        'check --schema-registry (or PIPELAB_SCHEMA_REGISTRY); ' +
+        '`pipelab broker --schema-registry-port 8081` serves one',
       cause: e,
     });
   if (err.status === 401 || err.status === 403)

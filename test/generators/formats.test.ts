@@ -133,6 +133,8 @@ test('confluent wire format: magic byte 0, 4-byte big-endian id, Avro body', () 
   // encoding many values in a row reuses a scratch buffer: every output stays its own
   const many = Array.from({ length: 100 }, (_, i) => c.encode({ ...order, id: `o-${i}`.repeat(i + 1) }));
   for (const [i, b] of many.entries()) assert.is((c.decode(b) as { id: string }).id, `o-${i}`.repeat(i + 1));
+  assert.match(thrown(() => c.decode(bytes.subarray(0, bytes.length - 2))).message, /bytes are not a value/);
+  assert.match(thrown(() => c.decode(Buffer.concat([bytes, Buffer.from([7])]))).message, /bytes are not a value/);
   assert.match(thrown(() => c.decode(Buffer.from([1, 0, 0, 0, 1, 0]))).message, /magic byte 1 \(expected 0\)/);
   assert.match(thrown(() => c.decode(Buffer.from([0, 0]))).message, /shorter than the 5-byte header/);
   assert.match(thrown(() => c.decode(frameConfluent(9, Buffer.alloc(1)))).message, /schema id 9 is not known/);

@@ -8,6 +8,7 @@ import { startSchemaRegistry, type SchemaRegistry } from '../../broker/schema-re
 import { PipelabError } from '../../errors.ts';
 import { createSerializer } from '../../harness/formats/index.ts';
 import { freePort } from '../../harness/services/ports.ts';
+import { TRANSACTION_AVSC } from '../../generators/schemas/index.ts';
 import { TransactionStream } from '../../generators/transactions.ts';
 
 const ORDER = {
@@ -104,7 +105,7 @@ test('avro-confluent: registers once, frames with the id, round-trips through th
   // the built-in generators' schemas by name
   const tx = await createSerializer({
     format: 'avro-confluent',
-    schema: 'transactions',
+    schema: TRANSACTION_AVSC,
     registry: { url: registry.url },
     subject: 'tx-value',
   });
