@@ -2,8 +2,7 @@
  * pipelab/broker: the embedded Kafka-protocol broker. `startBroker({ brokers, ... })` returns
  * the bootstrap list, lag and stats, and fault hooks (`control(apiKey, fn)`); real clients
  * (kafkajs, @platformatic/kafka, librdkafka) talk to it unchanged. `registerKafkajsCodecs()`
- * adds the Snappy and LZ4 codecs kafkajs lacks. `startSchemaRegistry()` (or `startBroker({ schemaRegistry:
- * true })`) serves a minimal Confluent Schema Registry API.
+ * adds the Snappy and LZ4 codecs kafkajs lacks.
  */
 export { startBroker } from '../broker/index.ts';
 export type {
@@ -19,9 +18,3 @@ export type {
   TopicSpec,
 } from '../broker/index.ts';
 export { registerKafkajsCodecs } from '../broker/codecs.ts';
-export { startSchemaRegistry } from '../broker/schema-registry/index.ts';
-export type {
-  SchemaRegistry,
-  SchemaRegistryOptions,
-  CompatibilityLevel,
-} from '../broker/schema-registry/index.ts';

@@ -14,7 +14,6 @@ import { PipelabError } from '../errors.ts';
 import { Cluster, type ClusterOptions, type ControlFn, type Hook, type TopicSpec } from './cluster.ts';
 import type { Timers } from './group-types.ts';
 import { NodeServer } from './server.ts';
-import { startSchemaRegistry, type SchemaRegistry } from './schema-registry/index.ts';
 
 export type { ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './cluster.ts';
 
@@ -64,8 +63,6 @@ export interface BrokerOptions {
   now?: () => number;
   /** timers for the group coordinator (default real timers) */
   timers?: Timers;
-  /** also serve a minimal Confluent Schema Registry API (true: on a free port); see docs/formats.md */
-  schemaRegistry?: boolean | { port?: number };
 }
 
 export interface PartitionLag {
@@ -123,8 +120,6 @@ export interface Broker {
   control(apiKey: number, fn: ControlFn): Hook;
   /** runs retention now; returns bytes freed */
   enforceRetention(): number;
-  /** the embedded schema registry (its `url`), when started with `schemaRegistry` */
-  readonly schemaRegistry: SchemaRegistry | undefined;
   close(): Promise<void>;
 }
 
@@ -173,7 +168,6 @@ const OptionsSchema = z
     retentionCheckMs: int(0, 2 ** 31 - 1),
     now: z.custom<() => number>((v) => typeof v === 'function').optional(),
     timers: z.custom<Timers>((v) => typeof v === 'object' && v !== null).optional(),
-    schemaRegistry: z.union([z.boolean(), z.object({ port: int(0, 65535) }).strict()]).optional(),
   })
   .strict();
 
@@ -229,13 +223,6 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     servers.push(new NodeServer(info, cluster));
   }
   await listenAll(servers, cluster, o.host, o.port);
-  const registry = await startRegistry(o.schemaRegistry, o.host, o.advertisedHost ?? advertise(o.host)).catch(
-    async (e) => {
-      await Promise.all(servers.map((s) => s.stop()));
-      cluster.close();
-      throw e;
-    },
-  );
   for (const t of o.topics ?? []) cluster.createTopic(t.name, t);
   const timer = o.retentionCheckMs > 0 ? setInterval(() => cluster.enforceRetention(), o.retentionCheckMs) : undefined;
   timer?.unref();
@@ -275,26 +262,16 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     },
     control: (apiKey, fn) => cluster.addHook(apiKey, fn),
     enforceRetention: () => cluster.enforceRetention(),
-    schemaRegistry: registry,
     async close() {
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
       cluster.close();
-      await Promise.all([...servers.map((s) => s.stop()), registry?.close()]);
+      await Promise.all(servers.map((s) => s.stop()));
     },
   };
   clusters.set(broker, cluster);
   return broker;
-}
-
-function startRegistry(
-  opt: BrokerOptions['schemaRegistry'],
-  host: string,
-  advertisedHost: string,
-): Promise<SchemaRegistry | undefined> {
-  if (!opt) return Promise.resolve(undefined);
-  return startSchemaRegistry({ host, advertisedHost, port: opt === true ? 0 : (opt.port ?? 0) });
 }
 
 /** every node listens, or none does: a failure stops the started ones and names the address */
