@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../generators/rng.ts';
-import { createZipf, zipfPmf, type ZipfMethod } from '../../generators/zipf.ts';
+import { AliasTable, createZipf, zipfPmf, type ZipfMethod } from '../../generators/zipf.ts';
 import { chiSquare } from '../helpers/stats.ts';
 
 function histogram(n: number, s: number, method: ZipfMethod, draws: number, seed: number): Float64Array {
@@ -59,6 +59,57 @@ test('bad parameters throw', () => {
   assert.throws(() => createZipf(0, 1));
   assert.throws(() => createZipf(10, -1));
   assert.throws(() => createZipf(10, NaN));
+});
+
+/** Vose's table with float64 thresholds, as AliasTable built it before columns were packed */
+function referenceAlias(weights: number[]): { draw: (u: number) => number; prob: Float64Array } {
+  const n = weights.length;
+  const total = weights.reduce((a, b) => a + b, 0);
+  const prob = new Float64Array(n);
+  const alias = Int32Array.from({ length: n }, (_, i) => i);
+  const scaled = weights.map((w) => (w / total) * n);
+  const small: number[] = [],
+    large: number[] = [];
+  for (let i = 0; i < n; i++) (scaled[i]! < 1 ? small : large).push(i);
+  while (small.length && large.length) {
+    const l = small.pop()!,
+      g = large.pop()!;
+    prob[l] = scaled[l]!;
+    alias[l] = g;
+    scaled[g] = scaled[g]! + scaled[l]! - 1;
+    (scaled[g]! < 1 ? small : large).push(g);
+  }
+  for (const i of [...large, ...small]) prob[i] = 1;
+  const draw = (u: number) => {
+    const x = u * n;
+    const i = x | 0;
+    return x - i < prob[i]! ? i : alias[i]!;
+  };
+  return { draw, prob };
+}
+
+test('the packed alias table draws what the float64 table draws, near its thresholds too', () => {
+  const r = new Rng(21);
+  for (const n of [1, 3, 17, 1000]) {
+    const weights = Array.from({ length: n }, () => r.lognormal(0, 2));
+    const table = new AliasTable(weights);
+    const { draw: ref, prob } = referenceAlias(weights);
+    let u = 0;
+    const src = { next: () => u };
+    for (let k = 0; k < 50_000; k++) {
+      u = r.next();
+      assert.is(table.sample(src), ref(u));
+    }
+    // fractions a hair either side of each column's float64 threshold, where float32 cannot decide
+    let near = 0;
+    for (let i = 0; i < n; i++)
+      for (const eps of [0, 2 ** -45, -(2 ** -45), 2 ** -30, -(2 ** -30), 2 ** -25, -(2 ** -25), 2 ** -23]) {
+        u = Math.min(Math.max((i + prob[i]! + eps) / n, 0), 1 - 2 ** -53);
+        if (u * n - i !== prob[i]) near++;
+        assert.is(table.sample(src), ref(u), `column ${i}, threshold ${prob[i]} + ${eps}`);
+      }
+    assert.ok(near > 0);
+  }
 });
 
 test.run();
