@@ -27,6 +27,7 @@ import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stre
 import { parseOrThrow } from './validate.ts';
 import { episodeStartProbability } from './fraud-episodes.ts';
 import { MinHeap } from './heap.ts';
+import { SeqIds } from './digits.ts';
 
 export const FRAUD_PATTERNS = ['none', 'card-testing', 'account-takeover', 'geo-velocity'] as const;
 export type FraudPattern = (typeof FRAUD_PATTERNS)[number];
@@ -177,7 +178,7 @@ export class TransactionStream implements EventStream<Transaction> {
   private readonly rPick: Rng;
   private readonly rFraud: Rng;
   private readonly pending = new PendingHeap();
-  private readonly idPrefix: string;
+  private readonly ids: SeqIds;
   private seq = 0;
   private episodes = 0;
   private scheduled = 0;
@@ -213,7 +214,7 @@ export class TransactionStream implements EventStream<Transaction> {
     this.rAmount = root.fork('amounts');
     this.rPick = root.fork('picks');
     this.rFraud = root.fork('fraud');
-    this.idPrefix = `t${this.seed.toString(36)}-`;
+    this.ids = new SeqIds(`t${this.seed.toString(36)}-`);
   }
 
   get drifts(): readonly DriftTruth[] {
@@ -232,7 +233,7 @@ export class TransactionStream implements EventStream<Transaction> {
     const t = Math.floor(this.arrivals.next());
     if (t === Infinity) throw arrivalsEnded(seq);
     const c = this.drift.at(seq, t);
-    const id = this.idPrefix + seq;
+    const id = this.ids.id(seq);
     const h = this.pending.items;
     if (h.length > 0 && h[0]!.due <= t) return this.emitPending(this.pending.pop()!, id, t);
     if (c.q > 0 && this.rFraud.next() < c.q) return this.startEpisode(c, id, t);
@@ -287,7 +288,19 @@ export class TransactionStream implements EventStream<Transaction> {
   }
 
   private schedule(p: Omit<Pending, 'order'>): void {
-    this.pending.push({ ...p, order: this.scheduled++ });
+    // one shape for every pending event (spreads of differently built objects would make the
+    // heap's reads of `due` megamorphic)
+    this.pending.push({
+      due: p.due,
+      order: this.scheduled++,
+      userId: p.userId,
+      deviceId: p.deviceId,
+      merchantId: p.merchantId,
+      amount: p.amount,
+      country: p.country,
+      channel: p.channel,
+      pattern: p.pattern,
+    });
   }
 
   private intBetween(lo: number, hi: number): number {

@@ -15,6 +15,7 @@ import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift-hooks.t
 import { hashUniform, MerchantPopulation, UserPopulation } from './population.ts';
 import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';
+import { SeqIds } from './digits.ts';
 
 export const USER_EVENT_TYPES = [
   'login',
@@ -146,8 +147,8 @@ export class UserEventStream implements EventStream<UserEvent> {
   private readonly rProduct: Rng;
   private readonly open: Session[] = [];
   private readonly target: number;
-  private readonly idPrefix: string;
-  private readonly sessionPrefix: string;
+  private readonly ids: SeqIds;
+  private readonly sessionIds: SeqIds;
   private readonly deviceSeed: number;
   private seq = 0;
   private sessions = 0;
@@ -177,8 +178,8 @@ export class UserEventStream implements EventStream<UserEvent> {
     this.rStep = root.fork('steps');
     this.rProduct = root.fork('products');
     this.target = cfg.concurrentSessions;
-    this.idPrefix = `e${this.seed.toString(36)}-`;
-    this.sessionPrefix = `s${this.seed.toString(36)}-`;
+    this.ids = new SeqIds(`e${this.seed.toString(36)}-`);
+    this.sessionIds = new SeqIds(`s${this.seed.toString(36)}-`);
     this.deviceSeed = root.fork('devices').seed;
   }
 
@@ -207,7 +208,7 @@ export class UserEventStream implements EventStream<UserEvent> {
         // a new session: the user's device type is theirs (hashed), drawn from the current mix
         const user = this.users.sampleActive(this.rUser);
         const s: Session = {
-          id: this.sessionPrefix + this.sessions++,
+          id: this.sessionIds.id(this.sessions++),
           user,
           state: pick(c.start, r.next()),
           device: DEVICE_TYPES[pick(c.device, hashUniform(this.deviceSeed, user, 1))]!,
@@ -259,7 +260,7 @@ export class UserEventStream implements EventStream<UserEvent> {
   private event(s: Session, seq: number, t: number): UserEvent {
     const type = STATES[s.state] as UserEventType;
     return {
-      id: this.idPrefix + seq,
+      id: this.ids.id(seq),
       userId: this.users.id(s.user),
       sessionId: s.id,
       type,
