@@ -4,6 +4,7 @@
  * or changing one field leaves every other field's values as they were.
  */
 import { AliasTable } from '../zipf.ts';
+import { SeqIds } from '../digits.ts';
 import type { MerchantPopulation } from '../population.ts';
 import type { Rng } from '../rng.ts';
 import { type Ctx, type EventStore, readPath } from './context.ts';
@@ -99,7 +100,12 @@ function sequence(f: Extract<Spec, { type: 'sequence' }>): Compiled {
       json: plain(Number.isInteger(start) && Number.isInteger(step) ? { kind: 'int' } : { kind: 'num' }),
     };
   const prefix = f.prefix;
-  return { make: (c) => prefix + at(c), json: plain({ kind: jsonSafe(prefix) ? 'safe-str' : 'str' }) };
+  const json = plain({ kind: jsonSafe(prefix) ? 'safe-str' : 'str' });
+  if (Number.isInteger(start) && start >= 0 && Number.isInteger(step) && step >= 0) {
+    const ids = new SeqIds(prefix);
+    return { make: (c) => ids.id(at(c) as number), json };
+  }
+  return { make: (c) => prefix + at(c), json };
 }
 
 function timestamp(f: Extract<Spec, { type: 'timestamp' }>, r: Rng): Compiled {
