@@ -1,17 +1,25 @@
 /**
- * Generator throughput: events/s for building + serialising transactions (JSON, Avro), against a
- * plain JSON.stringify of the same pre-built objects measured in this run (the baseline), and
- * the Zipf samplers' cost per draw against one rng.next().
- *   npx tsx bench/generators.ts            (≈ 15 s)
- *   npx tsx bench/generators.ts --quick    (≈ 3 s; or PIPELAB_BENCH_QUICK=1)
- * Figures are per core (single thread). Targets (issue #3): ≥ 500k events/s JSON, ≥ 1M Avro.
+ * Generator throughput: events/s for building + serialising transactions (JSON, Avro) and a
+ * 10-field event spec (JSON), each beside JSON.stringify of the same events pre-built, measured
+ * in this run (the baseline), and the Zipf samplers' cost per draw against one rng.next().
+ *   npx tsx bench/generators.ts            (≈ 40 s)
+ *   npx tsx bench/generators.ts --quick    (≈ 8 s; or PIPELAB_BENCH_QUICK=1)
+ * Figures are per core (single thread, CPU time). Targets: build + JSON ≥ 1M events/s for
+ * transactions and for the spec, build + Avro ≥ 1M for transactions.
+ *
+ * The pre-built events are parsed back from their JSON (equal objects: JSON.stringify gives the
+ * same bytes) rather than kept from the generator: 100k objects kept alive from the generator's
+ * own allocation sites make V8 pretenure those sites, and every event built afterwards in this
+ * process is then allocated in old space (≈ 2× slower to build, GC-bound), which no producer that
+ * sends and drops its events sees.
  */
 import { TransactionStream, type Transaction } from '../generators/transactions.ts';
 import { UserEventStream } from '../generators/user-events.ts';
 import { transactionAvroType, transactionToJson, userEventToJson } from '../generators/serialize.ts';
 import { createZipf } from '../generators/zipf.ts';
 import { Rng } from '../generators/rng.ts';
-
+import { compileSpec } from '../generators/spec/compile.ts';
+import type { EventSpec } from '../generators/spec/types.ts';
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const BUDGET_MS = quick ? 100 : 500;
 const ROUNDS = quick ? 3 : 5;
@@ -60,12 +68,37 @@ function runAll(cases: Case[]): void {
 const mk = (label: string, fn: (n: number) => void): Case => ({ label, fn, n: 0, wall: 0, cpu: 0 });
 const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M/s` : `${(x / 1e3).toFixed(0)} k/s`);
 
-// pre-built objects for the baselines
-const pre: Transaction[] = new TransactionStream({ seed: 1 }).take(100_000);
+/** 10 fields, the kinds a user spec mixes: ids, hot keys, money, choices, ints, time, scores, flags */
+const SPEC: EventSpec = {
+  entities: { users: { count: 100_000, zipf: 1.1, prefix: 'u' } },
+  fields: {
+    id: { type: 'uuid' },
+    userId: { type: 'key', entity: 'users' },
+    amount: { type: 'lognormal', mu: 3.5, sigma: 0.8, round: 2, min: 0.01 },
+    currency: { type: 'choice', values: { EUR: 5, USD: 4, GBP: 1 } },
+    status: { type: 'choice', values: ['paid', 'pending', 'failed'], weights: [90, 8, 2] },
+    quantity: { type: 'int', min: 1, max: 10 },
+    eventTime: { type: 'timestamp' },
+    score: { type: 'normal', mean: 0.5, sd: 0.15, min: 0, max: 1, round: 3 },
+    channel: { type: 'choice', values: ['web', 'app', 'pos'] },
+    flagged: { type: 'boolean', p: 0.02 },
+  },
+};
+const spec = compileSpec(SPEC);
+
+// pre-built objects for the baselines, parsed back from their JSON (see the header)
+const PRE = 100_000;
+const pre: Transaction[] = [];
+const tx0 = new TransactionStream({ seed: 1 });
+for (let i = 0; i < PRE; i++) pre.push(JSON.parse(transactionToJson(tx0.next())) as Transaction);
+const preSpec: unknown[] = [];
+const s0 = spec.create({ seed: 1 });
+for (let i = 0; i < PRE; i++) preSpec.push(JSON.parse(s0.toJson(s0.next())));
 const preN = pre.length;
 const streams = Array.from({ length: 8 }, (_, i) => new TransactionStream({ seed: 2 + i }));
 const big = Buffer.alloc(1 << 20);
 const u = new UserEventStream({ seed: 7 });
+const specStreams = [spec.create({ seed: 2 }), spec.create({ seed: 3 }), spec.create({ seed: 4 })];
 const cases = [
   mk('JSON.stringify of pre-built transactions (baseline)', (n) => {
     for (let i = 0; i < n; i++) sink += JSON.stringify(pre[i % preN]).length;
@@ -84,7 +117,7 @@ const cases = [
     const s = streams[1]!;
     for (let i = 0; i < n; i++) sink += JSON.stringify(s.next()).length;
   }),
-  mk('build + transactionToJson  (target ≥ 500k/s)', (n) => {
+  mk('build + transactionToJson  (target ≥ 1M/s)', (n) => {
     const s = streams[2]!;
     for (let i = 0; i < n; i++) sink += transactionToJson(s.next()).length;
   }),
@@ -105,18 +138,41 @@ const cases = [
     for (let i = 0; i < n; i++) sink += userEventToJson(u.next()).length;
   }),
 ];
-runAll(cases);
-const base = cases[0]!;
-console.log('generator throughput, one thread; ratio = CPU-time rate / the JSON.stringify baseline of this run');
-const w = Math.max(...cases.map((c) => c.label.length));
-console.log(`  ${''.padEnd(w)}  ${'wall'.padStart(10)}  ${'cpu'.padStart(10)}  ratio`);
-for (const c of cases)
-  console.log(
-    `  ${c.label.padEnd(w)}  ${fmt(c.wall).padStart(10)}  ${fmt(c.cpu).padStart(10)}  ` +
-      `×${(c.cpu / base.cpu).toFixed(2)}`,
-  );
+const specCases = [
+  mk('JSON.stringify of pre-built spec events (baseline)', (n) => {
+    for (let i = 0; i < n; i++) sink += JSON.stringify(preSpec[i % PRE]).length;
+  }),
+  mk('build spec events (no serialisation)', (n) => {
+    const s = specStreams[0]!;
+    for (let i = 0; i < n; i++) sink += s.next() === null ? 0 : 1;
+  }),
+  mk('build + JSON.stringify', (n) => {
+    const s = specStreams[1]!;
+    for (let i = 0; i < n; i++) sink += JSON.stringify(s.next()).length;
+  }),
+  mk('build + spec toJson  (target ≥ 1M/s)', (n) => {
+    const s = specStreams[2]!;
+    for (let i = 0; i < n; i++) sink += s.toJson(s.next()).length;
+  }),
+];
+runAll([...cases, ...specCases]);
+/** one table: each rate beside its baseline (the first row) */
+function table(title: string, rows: Case[]): void {
+  const base = rows[0]!;
+  console.log(title);
+  const w = Math.max(...rows.map((c) => c.label.length));
+  console.log(`  ${''.padEnd(w)}  ${'wall'.padStart(10)}  ${'cpu'.padStart(10)}  ratio`);
+  for (const c of rows)
+    console.log(
+      `  ${c.label.padEnd(w)}  ${fmt(c.wall).padStart(10)}  ${fmt(c.cpu).padStart(10)}  ` +
+        `×${(c.cpu / base.cpu).toFixed(2)}`,
+    );
+}
+table('transactions, one thread; ratio = CPU-time rate / the JSON.stringify baseline of this run', cases);
+table('\na 10-field event spec (docs/event-specs.md), one thread; ratio as above', specCases);
 const jsonRate = cases[5]!.cpu,
-  avroRate = cases[6]!.cpu;
+  avroRate = cases[6]!.cpu,
+  specRate = specCases[3]!.cpu;
 
 // Zipf: ns per draw, against rng.next() alone
 const r = new Rng(9);
@@ -143,9 +199,9 @@ for (const c of zcases)
     `  ${c.label.padEnd(40)}  ${(1e9 / c.cpu).toFixed(1).padStart(6)} ns  ` +
       `×${(zcases[0]!.cpu / c.cpu).toFixed(1)} of rng.next`,
   );
+const met = (x: number) => `${x >= 1_000_000 ? 'met' : 'NOT met'} (${fmt(x)})`;
 console.log(
-  `\ntargets (CPU time): JSON ${jsonRate >= 500_000 ? 'met' : 'NOT met'} (${fmt(jsonRate)}), Avro ` +
-    `toBuffer ${avroRate >= 1_000_000 ? 'met' : 'NOT met'} (${fmt(avroRate)})` +
-    `${quick ? '  [--quick: rough figures]' : ''}`,
+  `\ntargets (CPU time, ≥ 1M/s): transactions JSON ${met(jsonRate)}, Avro toBuffer ${met(avroRate)}, ` +
+    `spec JSON ${met(specRate)}${quick ? '  [--quick: rough figures]' : ''}`,
 );
 if (sink === 42) console.log('');
