@@ -16,5 +16,6 @@ export type {
   HookAction,
   RequestInfo,
   TopicSpec,
+  CompactionResult,
 } from '../broker/index.ts';
 export { registerKafkajsCodecs } from '../broker/codecs.ts';

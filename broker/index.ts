@@ -12,10 +12,12 @@ import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
 import { PipelabError } from '../errors.ts';
 import { Cluster, type ClusterOptions, type ControlFn, type Hook, type TopicSpec } from './cluster.ts';
+import { compactTopics, type CompactionResult } from './compaction.ts';
 import type { Timers } from './group-types.ts';
 import { NodeServer } from './server.ts';
 
 export type { ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './cluster.ts';
+export type { CompactionResult } from './compaction.ts';
 
 /** the shared state behind each Broker handle; kept off the handle so it is no part of the public type */
 const clusters = new WeakMap<Broker, Cluster>();
@@ -57,7 +59,10 @@ export interface BrokerOptions {
   maxSessionTimeoutMs?: number;
   /** upper bound on a Fetch long-poll (default 30 s) */
   maxFetchWaitMs?: number;
-  /** how often retention runs besides on every append (default 1 s; 0 = only on append) */
+  /**
+   * how often retention, compaction (partitions past min.cleanable.dirty.ratio) and transaction
+   * timeouts run besides on every append (default 1 s; 0 = only on append)
+   */
   retentionCheckMs?: number;
   /** clock for log timestamps and retention (default Date.now) */
   now?: () => number;
@@ -120,6 +125,8 @@ export interface Broker {
   control(apiKey: number, fn: ControlFn): Hook;
   /** runs retention now; returns bytes freed */
   enforceRetention(): number;
+  /** a compaction pass over every partition of every cleanup.policy=compact topic, now */
+  compact(): CompactionResult;
   close(): Promise<void>;
 }
 
@@ -224,7 +231,11 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   }
   await listenAll(servers, cluster, o.host, o.port);
   for (const t of o.topics ?? []) cluster.createTopic(t.name, t);
-  const timer = o.retentionCheckMs > 0 ? setInterval(() => cluster.enforceRetention(), o.retentionCheckMs) : undefined;
+  const periodic = () => {
+    cluster.enforceRetention();
+    compactTopics(cluster.topics.all(), cluster.now());
+  };
+  const timer = o.retentionCheckMs > 0 ? setInterval(periodic, o.retentionCheckMs) : undefined;
   timer?.unref();
 
   const node = (id: number): NodeServer => {
@@ -262,6 +273,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     },
     control: (apiKey, fn) => cluster.addHook(apiKey, fn),
     enforceRetention: () => cluster.enforceRetention(),
+    compact: () => compactTopics(cluster.topics.all(), cluster.now(), true),
     async close() {
       if (closed) return;
       closed = true;

@@ -125,6 +125,45 @@ export class PartitionLog {
     return undefined;
   }
 
+  /** every stored batch whose last offset is below `upTo`, oldest first (compaction reads these) */
+  *batchesBelow(upTo: number): Generator<{ batch: Buffer; base: number; last: number; maxTs: number }> {
+    for (const seg of this.segments)
+      for (let i = 0; i < seg.batches.length; i++) {
+        if (seg.lasts[i]! >= upTo) return;
+        yield { batch: seg.batches[i]!, base: seg.bases[i]!, last: seg.lasts[i]!, maxTs: seg.maxTs[i]! };
+      }
+  }
+
+  /**
+   * Compaction's hook: each batch whose last offset is below `upTo` is replaced by what `fn`
+   * returns (itself, a smaller batch with the same offsets, or null to drop it). Offsets never
+   * move; the log start and high-water mark stay. Returns the bytes freed.
+   */
+  rewriteBelow(upTo: number, fn: (batch: Buffer, base: number) => Buffer | null): number {
+    let freed = 0;
+    for (const seg of this.segments) {
+      for (let i = 0; i < seg.batches.length; i++) {
+        if (seg.lasts[i]! >= upTo) break;
+        const old = seg.batches[i]!;
+        const next = fn(old, seg.bases[i]!);
+        if (next === old) continue;
+        const delta = old.length - (next?.length ?? 0);
+        seg.bytes -= delta;
+        freed += delta;
+        if (next) seg.batches[i] = next;
+        else {
+          for (const a of [seg.bases, seg.lasts, seg.maxTs, seg.batches]) a.splice(i, 1);
+          this.batchCount--;
+          i--;
+        }
+      }
+    }
+    // an emptied segment would break the search by first base offset; the active one may stay empty
+    this.segments = this.segments.filter((s, i) => s.batches.length > 0 || i === this.segments.length - 1);
+    this.bytes -= freed;
+    return freed;
+  }
+
   /** Drops expired or excess segments; returns how many bytes were freed. */
   enforceRetention(now = this.now()): number {
     const { retentionMs, retentionBytes } = this.config;

@@ -4,6 +4,7 @@
  * replica is live any live node leads (state is shared in-process, so no data is lost).
  */
 import { randomBytes } from 'node:crypto';
+import { parseCompactionConfig } from './compaction-config.ts';
 import { PartitionLog, type LogConfig } from './log.ts';
 
 export interface Partition {
@@ -46,6 +47,7 @@ const ACCEPTED = new Set([
   'unclean.leader.election.enable',
   'min.compaction.lag.ms',
   'delete.retention.ms',
+  'min.cleanable.dirty.ratio',
   'message.downconversion.enable',
   'flush.ms',
   'flush.messages',
@@ -74,6 +76,10 @@ function logConfigFrom(configs: Record<string, string>, base: LogConfig = DEFAUL
     if (!Number.isInteger(n) || n < -1) throw new TopicError(40, `topic config ${k}=${v} must be an integer >= -1`);
     out[field] = n;
   }
+  // compaction configs (compaction.ts); a compact-only topic keeps its data regardless of age and size
+  const compaction = parseCompactionConfig(configs);
+  if (typeof compaction === 'string') throw new TopicError(40, compaction);
+  if (!compaction.delete) Object.assign(out, { retentionMs: -1, retentionBytes: -1 });
   return out;
 }
 

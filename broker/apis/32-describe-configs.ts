@@ -9,6 +9,7 @@
  * Topics report the configs this broker acts on (set ones as DYNAMIC_TOPIC_CONFIG = 1, the
  * rest as DEFAULT_CONFIG = 5); brokers report none.
  */
+import { COMPACTION_DEFAULTS } from '../compaction-config.ts';
 import { DEFAULT_LOG_CONFIG } from '../topics.ts';
 import { Writer } from '../protocol/writer.ts';
 import { ERR, type Api } from './types.ts';
@@ -20,7 +21,7 @@ const DEFAULTS: Record<string, string> = {
   'segment.ms': String(DEFAULT_LOG_CONFIG.segmentMs),
   'segment.bytes': String(DEFAULT_LOG_CONFIG.segmentBytes),
   'max.message.bytes': String(DEFAULT_LOG_CONFIG.maxMessageBytes),
-  'cleanup.policy': 'delete',
+  ...COMPACTION_DEFAULTS,
 };
 
 export const api: Api = {
