@@ -162,7 +162,7 @@ test('configs: cleanup.policy, delete.retention.ms and min.cleanable.dirty.ratio
   }
 });
 
-test('kafkajs: CreateTopics with compact, DescribeConfigs shows it, a compacted topic reads back from the start', async () => {
+test('kafkajs: CreateTopics with compact, DescribeConfigs shows it, a compacted topic reads back', async () => {
   let now = Date.now();
   const broker = await startBroker({ retentionCheckMs: 0, now: () => now });
   const kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING });
