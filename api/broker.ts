@@ -2,7 +2,7 @@
  * pipelab/broker: the embedded Kafka-protocol broker. `startBroker({ brokers, ... })` returns
  * the bootstrap list, lag and stats, and fault hooks (`control(apiKey, fn)`); real clients
  * (kafkajs, @platformatic/kafka, librdkafka) talk to it unchanged. `registerKafkajsCodecs()`
- * adds the Snappy and LZ4 codecs kafkajs lacks.
+ * adds the Snappy and LZ4 codecs kafkajs lacks. TLS, SASL and ACLs: `tls`, `sasl`, `acls` (docs/security.md).
  */
 export { startBroker } from '../broker/index.ts';
 export type {
@@ -17,5 +17,8 @@ export type {
   RequestInfo,
   TopicSpec,
   CompactionResult,
+  SecurityOptions,
+  SaslMechanismName,
+  AclRule,
 } from '../broker/index.ts';
 export { registerKafkajsCodecs } from '../broker/codecs.ts';

@@ -15,9 +15,12 @@ import { Cluster, type ClusterOptions, type ControlFn, type Hook, type TopicSpec
 import { compactTopics, type CompactionResult } from './compaction.ts';
 import type { Timers } from './group-types.ts';
 import { NodeServer } from './server.ts';
+import { exposureWarning, listenerSecurity, type SecurityOptions, securitySchema } from './auth/options.ts';
 
 export type { ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './cluster.ts';
 export type { CompactionResult } from './compaction.ts';
+export type { SecurityOptions, SaslMechanismName } from './auth/options.ts';
+export type { AclRule } from './auth/acl.ts';
 
 /** the shared state behind each Broker handle; kept off the handle so it is no part of the public type */
 const clusters = new WeakMap<Broker, Cluster>();
@@ -29,7 +32,8 @@ export function clusterOf(broker: Broker): Cluster {
   return c;
 }
 
-export interface BrokerOptions {
+/** security (tls, sasl, acls, aclFile): see SecurityOptions and docs/security.md */
+export interface BrokerOptions extends SecurityOptions {
   /** number of broker nodes in the cluster (default 1) */
   brokers?: number;
   /** address to bind and advertise (default 127.0.0.1; other addresses only when asked) */
@@ -68,6 +72,8 @@ export interface BrokerOptions {
   now?: () => number;
   /** timers for the group coordinator (default real timers) */
   timers?: Timers;
+  /** where the warning for a non-loopback listener without TLS and SASL goes (default process.emitWarning) */
+  onWarning?: (message: string) => void;
 }
 
 export interface PartitionLag {
@@ -175,6 +181,8 @@ const OptionsSchema = z
     retentionCheckMs: int(0, 2 ** 31 - 1),
     now: z.custom<() => number>((v) => typeof v === 'function').optional(),
     timers: z.custom<Timers>((v) => typeof v === 'object' && v !== null).optional(),
+    onWarning: z.custom<(m: string) => void>((v) => typeof v === 'function').optional(),
+    ...securitySchema,
   })
   .strict();
 
@@ -216,6 +224,9 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     maxSessionTimeoutMs: o.maxSessionTimeoutMs,
     maxFetchWaitMs: o.maxFetchWaitMs,
   };
+  const security = listenerSecurity(o);
+  const warning = exposureWarning(o.host, security);
+  if (warning) (o.onWarning ?? ((m: string) => process.emitWarning(m)))(warning);
   const cluster = new Cluster(opts, o.now ?? Date.now, o.timers);
   const servers: NodeServer[] = [];
   for (let id = 0; id < o.brokers; id++) {
@@ -227,7 +238,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       alive: true,
     };
     cluster.nodes.push(info);
-    servers.push(new NodeServer(info, cluster));
+    servers.push(new NodeServer(info, cluster, security));
   }
   await listenAll(servers, cluster, o.host, o.port);
   for (const t of o.topics ?? []) cluster.createTopic(t.name, t);

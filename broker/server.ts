@@ -4,7 +4,7 @@
  * request order (kafka-python checks correlation ids). A malformed, unknown or oversized frame
  * closes that client's connection only; nothing a client sends can throw out of here.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import { ProtocolError, Reader } from './protocol/reader.ts';
 import { API_VERSIONS_KEY, frameResponse, readRequestHeader } from './protocol/frame.ts';
 import { apiVersionsBody } from './apis/18-api-versions.ts';
@@ -12,6 +12,8 @@ import { API_BY_KEY, APIS } from './apis/index.ts';
 import type { ApiContext } from './apis/types.ts';
 import type { Cluster, NodeInfo } from './cluster.ts';
 import type { Writer } from './protocol/writer.ts';
+import { createListener, type ListenerSecurity, sessionFor } from './auth/listener.ts';
+import type { Session } from './auth/session.ts';
 
 interface Slot {
   done: boolean;
@@ -26,12 +28,15 @@ export class Connection {
   private readonly slots: Slot[] = [];
   private gate: Promise<void> = Promise.resolve();
   private dead = false;
+  private readonly session: Session;
 
   constructor(
     private readonly socket: net.Socket,
     private readonly cluster: Cluster,
     private readonly node: NodeInfo,
+    security: ListenerSecurity = {},
   ) {
+    this.session = sessionFor(socket, security);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => {
       try {
@@ -108,6 +113,11 @@ export class Connection {
     const header = readRequestHeader(r);
     const api = API_BY_KEY.get(header.apiKey);
     if (!api) throw new ProtocolError(`unknown api key ${header.apiKey}`);
+    // before SASL authentication only ApiVersions, SaslHandshake and SaslAuthenticate are served
+    if (!this.session.allows(api.key)) {
+      this.destroy();
+      return;
+    }
     const slot: Slot = { done: false, out: null };
     this.slots.push(slot);
     const c = this.cluster;
@@ -128,6 +138,7 @@ export class Connection {
       header,
       version: header.apiVersion,
       clientHost: this.socket.remoteAddress ?? '',
+      session: this.session,
     };
     const respond = (w: Writer | null) => {
       if (w === null) return this.finish(slot, null);
@@ -187,6 +198,10 @@ export class Connection {
       for (const b of s.out) this.socket.write(b);
     }
     if (corked) this.socket.uncork();
+    if (this.session.closeAfterReply && this.slots.length === 0) {
+      this.dead = true;
+      this.socket.end();
+    }
   }
 
   destroy(): void {
@@ -202,6 +217,7 @@ export class NodeServer {
   constructor(
     readonly info: NodeInfo,
     private readonly cluster: Cluster,
+    private readonly security: ListenerSecurity = {},
   ) {}
 
   get connections(): number {
@@ -209,8 +225,8 @@ export class NodeServer {
   }
 
   async start(): Promise<void> {
-    const server = net.createServer((socket) => {
-      const conn = new Connection(socket, this.cluster, this.info);
+    const server = createListener(this.security, (socket) => {
+      const conn = new Connection(socket, this.cluster, this.info, this.security);
       this.conns.add(conn);
       socket.on('close', () => this.conns.delete(conn));
     });

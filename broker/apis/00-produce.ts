@@ -48,6 +48,8 @@ export const api: Api = {
             logStart: p?.log.logStart ?? -1,
           });
           if (ctx.forcedError !== undefined) return res(ctx.forcedError);
+          const denied = ctx.session?.deny('topic', name, 'write');
+          if (denied) return res(denied);
           if (acks !== 0 && acks !== 1 && acks !== -1) return res(ERR.INVALID_REQUIRED_ACKS);
           if (!t || !p) return res(ERR.UNKNOWN_TOPIC_OR_PARTITION);
           if (p.leader !== ctx.node) return res(ERR.NOT_LEADER_OR_FOLLOWER);

@@ -40,6 +40,8 @@ function collect(ctx: ApiContext, wants: Want[], maxBytes: number) {
           bytes: 0,
         };
         if (ctx.forcedError !== undefined) return { ...base, error: ctx.forcedError };
+        const denied = ctx.session?.deny('topic', topic, 'read');
+        if (denied) return { ...base, error: denied };
         if (!p) return { ...base, error: ERR.UNKNOWN_TOPIC_OR_PARTITION };
         if (p.leader !== ctx.node) return { ...base, error: ERR.NOT_LEADER_OR_FOLLOWER };
         if (offset < p.log.logStart || offset > p.log.hwm) return { ...base, error: ERR.OFFSET_OUT_OF_RANGE };

@@ -39,7 +39,9 @@ export const api: Api = {
         let error: number = ERR.NONE,
           timestamp = -1,
           offset = -1;
+        const denied = ctx.session?.deny('topic', name, 'describe');
         if (ctx.forcedError !== undefined) error = ctx.forcedError;
+        else if (denied) error = denied;
         else if (!p) error = ERR.UNKNOWN_TOPIC_OR_PARTITION;
         else if (p.leader !== ctx.node) error = ERR.NOT_LEADER_OR_FOLLOWER;
         else if (ts === -1) offset = p.log.hwm;

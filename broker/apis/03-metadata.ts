@@ -44,11 +44,15 @@ export const api: Api = {
     }
     if (flex) r.tags();
 
-    const requested = names === null ? c.topics.all().map((t) => t.name) : names.filter((n): n is string => n !== null);
+    // listing every topic shows only those the principal may describe; a named one it may not is an error
+    const all = () => c.topics.all().filter((t) => !ctx.session?.deny('topic', t.name, 'describe'));
+    const requested = names === null ? all().map((t) => t.name) : names.filter((n): n is string => n !== null);
     const topics = requested.map((name) => {
-      let t = c.topics.get(name);
-      let error: number = ERR.NONE;
-      if (!t && autoCreate && c.options.autoCreateTopics && ctx.forcedError === undefined) {
+      const denied = ctx.session?.deny('topic', name, 'describe') ?? 0;
+      let t = denied ? undefined : c.topics.get(name);
+      let error: number = denied;
+      const mayCreate = !denied && !ctx.session?.deny('topic', name, 'create');
+      if (!t && mayCreate && autoCreate && c.options.autoCreateTopics && ctx.forcedError === undefined) {
         try {
           t = c.createTopic(name, { partitions: c.options.defaultPartitions });
         } catch {

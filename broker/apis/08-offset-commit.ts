@@ -31,13 +31,14 @@ export const api: Api = {
         return { index, offset, leaderEpoch, metadata: r.nullableString() };
       }),
     }));
+    ctx.forcedError ??= ctx.session?.deny('group', groupId, 'read') || undefined;
     const groupError = ctx.forcedError ?? c.groups.checkCommit(groupId, generation, memberId);
     const w = new Writer();
     if (v >= 3) w.int32(0);
     w.array(topics, (w, { name, parts }) => {
       w.string(name);
       w.array(parts, (w, p) => {
-        let error = groupError;
+        let error = groupError || (ctx.session?.deny('topic', name, 'read') ?? 0);
         if (error === ERR.NONE) {
           if (!c.topics.get(name)?.partitions[p.index]) error = ERR.UNKNOWN_TOPIC_OR_PARTITION;
           else

@@ -19,6 +19,7 @@ export const api: Api = {
     const v = ctx.version,
       c = ctx.cluster;
     const groupId = r.string();
+    ctx.forcedError ??= ctx.session?.deny('group', groupId, 'describe') || undefined;
     let topics = r.nullableArray((r) => ({ name: r.string(), parts: r.array((r) => r.int32()) }));
     if (topics === null) {
       const byTopic = new Map<string, number[]>();

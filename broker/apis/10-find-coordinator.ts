@@ -16,8 +16,11 @@ export const api: Api = {
   flexibleFrom: Infinity,
   handle(r, ctx) {
     const key = r.string();
-    if (ctx.version >= 1) r.int8();
+    const keyType = ctx.version >= 1 ? r.int8() : 0;
     const node = ctx.cluster.coordinatorFor(key);
+    // key type 0 (v1+) or v0 is a group; a transaction coordinator lookup is not checked here
+    if (ctx.version === 0 || keyType === 0)
+      ctx.forcedError ??= ctx.session?.deny('group', key, 'describe') || undefined;
     const error = ctx.forcedError ?? (node ? ERR.NONE : 15) /* COORDINATOR_NOT_AVAILABLE */;
     const w = new Writer();
     if (ctx.version >= 1) w.int32(0);

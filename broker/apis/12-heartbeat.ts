@@ -17,6 +17,7 @@ export const api: Api = {
     const generation = r.int32();
     const memberId = r.string();
     if (ctx.version >= 3) r.nullableString();
+    ctx.forcedError ??= ctx.session?.deny('group', groupId, 'read') || undefined;
     const error = ctx.forcedError ?? ctx.cluster.groups.heartbeat(groupId, generation, memberId);
     const w = new Writer();
     if (ctx.version >= 1) w.int32(0);

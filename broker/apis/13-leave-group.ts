@@ -22,6 +22,7 @@ export const api: Api = {
       v >= 3
         ? r.array((r) => ({ memberId: r.string(), instanceId: r.nullableString() }))
         : [{ memberId: r.string(), instanceId: null }];
+    ctx.forcedError ??= ctx.session?.deny('group', groupId, 'read') || undefined;
     const results = members.map((m) => ({ ...m, error: ctx.forcedError ?? groups.leave(groupId, m.memberId) }));
     const w = new Writer();
     if (v >= 1) w.int32(0);

@@ -20,6 +20,7 @@ export const api: Api = {
     const memberId = r.string();
     if (ctx.version >= 3) r.nullableString();
     const assignments = r.array((r) => ({ memberId: r.string(), assignment: Buffer.from(r.bytes()) }));
+    ctx.forcedError ??= ctx.session?.deny('group', groupId, 'read') || undefined;
     const res =
       ctx.forcedError !== undefined
         ? { errorCode: ctx.forcedError, assignment: Buffer.alloc(0) }

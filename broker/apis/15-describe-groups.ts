@@ -20,7 +20,7 @@ export const api: Api = {
     if (ctx.version >= 1) w.int32(0);
     w.array(ids, (w, id) => {
       const d = ctx.cluster.groups.describe(id);
-      w.int16(ctx.forcedError ?? ERR.NONE)
+      w.int16(ctx.forcedError ?? (ctx.session?.deny('group', id, 'describe') || ERR.NONE))
         .string(id)
         .string(d.state)
         .string(d.protocolType)

@@ -21,6 +21,7 @@ export const api: Api = {
         .map((g) => g.id),
       ...c.offsets.groupIds(),
     ]);
+    for (const id of ids) if (ctx.session?.deny('group', id, 'describe')) ids.delete(id);
     const w = new Writer();
     if (ctx.version >= 1) w.int32(0);
     w.int16(ctx.forcedError ?? ERR.NONE);

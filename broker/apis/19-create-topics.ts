@@ -30,6 +30,8 @@ export const api: Api = {
     const validateOnly = v >= 1 ? r.bool() : false;
     const results = topics.map((t) => {
       if (ctx.forcedError !== undefined) return { name: t.name, error: ctx.forcedError, message: null };
+      const denied = ctx.session?.deny('topic', t.name, 'create');
+      if (denied) return { name: t.name, error: denied, message: 'Authorization failed.' };
       try {
         const configs: Record<string, string> = {};
         for (const cfg of t.configs) if (cfg.value !== null) configs[cfg.name] = cfg.value;

@@ -18,7 +18,9 @@ export const api: Api = {
     const w = new Writer();
     if (ctx.version >= 1) w.int32(0);
     w.array(names, (w, name) => {
-      const error = ctx.forcedError ?? (ctx.cluster.deleteTopic(name) ? ERR.NONE : ERR.UNKNOWN_TOPIC_OR_PARTITION);
+      const denied = ctx.session?.deny('topic', name, 'delete');
+      const error =
+        ctx.forcedError ?? (denied || (ctx.cluster.deleteTopic(name) ? ERR.NONE : ERR.UNKNOWN_TOPIC_OR_PARTITION));
       w.string(name).int16(error);
     });
     return w;

@@ -37,7 +37,9 @@ export const api: Api = {
     const w = new Writer().int32(0);
     w.array(resources, (w, res) => {
       const topic = res.type === TOPIC ? ctx.cluster.topics.get(res.name) : undefined;
-      const error = ctx.forcedError ?? (res.type === TOPIC && !topic ? ERR.UNKNOWN_TOPIC_OR_PARTITION : ERR.NONE);
+      const denied = res.type === TOPIC ? ctx.session?.deny('topic', res.name, 'describe') : 0;
+      const error =
+        ctx.forcedError ?? (denied || (res.type === TOPIC && !topic ? ERR.UNKNOWN_TOPIC_OR_PARTITION : ERR.NONE));
       const entries =
         topic && error === ERR.NONE
           ? Object.entries({ ...DEFAULTS, ...topic.configs })

@@ -17,7 +17,7 @@ export const api: Api = {
     const c = ctx.cluster;
     const w = new Writer().int32(0);
     w.array(ids, (w, id) => {
-      let error = ctx.forcedError ?? c.groups.delete(id);
+      let error = ctx.forcedError ?? (ctx.session?.deny('group', id, 'delete') || c.groups.delete(id));
       if (error === 69 && c.offsets.has(id)) error = ERR.NONE;
       if (error === ERR.NONE) c.offsets.deleteGroup(id);
       w.string(id).int16(error);

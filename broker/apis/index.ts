@@ -16,11 +16,13 @@ import { api as leaveGroup } from './13-leave-group.ts';
 import { api as syncGroup } from './14-sync-group.ts';
 import { api as describeGroups } from './15-describe-groups.ts';
 import { api as listGroups } from './16-list-groups.ts';
+import { api as saslHandshake } from './17-sasl-handshake.ts';
 import { api as apiVersions } from './18-api-versions.ts';
 import { api as createTopics } from './19-create-topics.ts';
 import { api as deleteTopics } from './20-delete-topics.ts';
 import { api as initProducerId } from './22-init-producer-id.ts';
 import { api as describeConfigs } from './32-describe-configs.ts';
+import { api as saslAuthenticate } from './36-sasl-authenticate.ts';
 import { api as deleteGroups } from './42-delete-groups.ts';
 import type { Api } from './types.ts';
 
@@ -38,11 +40,13 @@ export const ALL_APIS: Api[] = [
   syncGroup,
   describeGroups,
   listGroups,
+  saslHandshake,
   apiVersions,
   createTopics,
   deleteTopics,
   initProducerId,
   describeConfigs,
+  saslAuthenticate,
   deleteGroups,
 ];
 

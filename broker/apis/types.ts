@@ -3,6 +3,7 @@ import type { Reader } from '../protocol/reader.ts';
 import type { Writer } from '../protocol/writer.ts';
 import type { RequestHeader } from '../protocol/frame.ts';
 import type { Cluster } from '../cluster.ts';
+import type { Session } from '../auth/session.ts';
 
 export interface ApiContext {
   cluster: Cluster;
@@ -13,6 +14,8 @@ export interface ApiContext {
   header: RequestHeader;
   version: number;
   clientHost: string;
+  /** the connection's authentication state and ACL check (absent only in tests that build a context by hand) */
+  session?: Session;
   /** set by a fault hook: answer every entry with this error code instead of doing the work */
   forcedError?: number;
 }

@@ -5,9 +5,15 @@
 import type { Command } from 'commander';
 import { startBroker } from '../../../broker/index.ts';
 import { numberOption } from '../numbers.ts';
+import {
+  addBrokerSecurityFlags,
+  type BrokerSecurityFlags,
+  brokerSecurityOptions,
+  securityProtocol,
+} from '../security-flags.ts';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('broker')
     .description('run the embedded Kafka-protocol broker until Ctrl-C (prints the bootstrap address)')
     .option(
@@ -44,24 +50,31 @@ export function register(program: Command): void {
       'print stored bytes and request counts every n seconds (0 = never)',
       numberOption('--stats', { int: true, min: 0, max: 3600 }),
       0,
-    )
+    );
+  addBrokerSecurityFlags(cmd)
     .addHelpText(
       'after',
       '\nExamples:\n  pipelab broker                       # 127.0.0.1:9092\n  pipelab broker --brokers 3 ' +
         '--port 0  # three nodes on free ports\n  kcat -b 127.0.0.1:9092 -L            # then point any ' +
-        'Kafka tool at it\n',
+        'Kafka tool at it\n' +
+        '  pipelab broker --tls-cert s.pem --tls-key s.key --sasl scram-sha-512 --user alice:secret  # SASL_SSL\n',
     )
     .action(
-      async (opts: {
-        port: number;
-        brokers: number;
-        host: string;
-        advertisedHost?: string;
-        partitions: number;
-        autoCreate: boolean;
-        stats: number;
-      }) => {
+      async (
+        opts: {
+          port: number;
+          brokers: number;
+          host: string;
+          advertisedHost?: string;
+          partitions: number;
+          autoCreate: boolean;
+          stats: number;
+        } & BrokerSecurityFlags,
+      ) => {
+        const security = brokerSecurityOptions(opts);
         const broker = await startBroker({
+          ...security,
+          onWarning: (m) => process.stdout.write(`warning: ${m}\n`),
           port: opts.port,
           brokers: opts.brokers,
           host: opts.host,
@@ -69,9 +82,11 @@ export function register(program: Command): void {
           defaultPartitions: opts.partitions,
           autoCreateTopics: opts.autoCreate,
         });
-        process.stdout.write(`pipelab broker: ${opts.brokers} node(s), bootstrap ${broker.bootstrap.join(',')}\n`);
-        if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1')
-          process.stdout.write(`warning: listening on ${opts.host}, not loopback only; there is no authentication\n`);
+        const protocol = securityProtocol(security);
+        process.stdout.write(
+          `pipelab broker: ${opts.brokers} node(s), bootstrap ${broker.bootstrap.join(',')}` +
+            `${protocol === 'PLAINTEXT' ? '' : ` (${protocol})`}\n`,
+        );
         process.stdout.write('press Ctrl-C to stop\n');
         const timer =
           opts.stats > 0

@@ -1,0 +1,89 @@
+/** librdkafka (Debian's kcat) against the TLS + SASL broker: SASL_SSL with SCRAM and PLAIN, mutual TLS. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { startBroker, type Broker } from '../../broker/index.ts';
+import { haveOpenssl, makeCerts, type TestCerts } from '../helpers/certs.ts';
+import { haveTool } from '../helpers/tools.ts';
+
+const ok = haveTool('kcat', ['-V']) && haveOpenssl();
+let certs: TestCerts;
+let saslSsl: Broker, mtls: Broker;
+
+function kcat(b: Broker, conf: string[], args: string[], input?: string) {
+  const x = conf.flatMap((c) => ['-X', c]);
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
+    const p = spawn('kcat', ['-b', b.bootstrap.join(','), ...x, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '',
+      err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    const t = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`kcat ${args.join(' ')} timed out: ${err}`));
+    }, 20_000);
+    p.on('close', (code) => {
+      clearTimeout(t);
+      resolve({ code, out, err });
+    });
+    p.stdin.end(input ?? '');
+  });
+}
+
+const sasl = (mechanism: string, user: string, password: string) => [
+  'security.protocol=SASL_SSL',
+  `sasl.mechanisms=${mechanism}`,
+  `sasl.username=${user}`,
+  `sasl.password=${password}`,
+  `ssl.ca.location=${certs.ca}`,
+];
+
+test.before(async () => {
+  if (!ok) return;
+  certs = makeCerts();
+  const tls = { certFile: certs.serverCert, keyFile: certs.serverKey };
+  saslSsl = await startBroker({ tls, sasl: { users: { alice: 'al1ce', bob: 'b0b' } } });
+  mtls = await startBroker({ tls: { ...tls, caFile: certs.ca } });
+});
+test.after(async () => {
+  await saslSsl?.close();
+  await mtls?.close();
+  certs?.cleanup();
+});
+
+for (const mechanism of ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN']) {
+  test(`kcat SASL_SSL ${mechanism}: produce then consume; a wrong password gets no metadata`, async () => {
+    if (!ok) return;
+    const topic = `kc-${mechanism.toLowerCase()}`;
+    const conf = sasl(mechanism, 'alice', 'al1ce');
+    const p = await kcat(saslSsl, conf, ['-P', '-t', topic], 'one\ntwo\nthree\n');
+    assert.is(p.code, 0, p.err);
+    const c = await kcat(saslSsl, conf, ['-C', '-t', topic, '-o', 'beginning', '-e', '-q']);
+    assert.is(c.code, 0, c.err);
+    assert.equal(c.out.trim().split('\n'), ['one', 'two', 'three']);
+    const bad = await kcat(
+      saslSsl,
+      [...sasl(mechanism, 'alice', 'wrong'), 'socket.timeout.ms=3000'],
+      ['-L', '-m', '3'],
+    );
+    assert.is.not(bad.code, 0);
+    assert.match(bad.err, /Authentication|SASL/i);
+  });
+}
+
+test('kcat mutual TLS: with the client certificate it lists topics; without one it cannot', async () => {
+  if (!ok) return;
+  mtls.createTopic('mtls-topic', { partitions: 2 });
+  const base = ['security.protocol=SSL', `ssl.ca.location=${certs.ca}`];
+  const good = await kcat(
+    mtls,
+    [...base, `ssl.certificate.location=${certs.clientCert}`, `ssl.key.location=${certs.clientKey}`],
+    ['-L', '-t', 'mtls-topic'],
+  );
+  assert.is(good.code, 0, good.err);
+  assert.match(good.out, /topic "mtls-topic" with 2 partitions/);
+  const none = await kcat(mtls, [...base, 'socket.timeout.ms=3000'], ['-L', '-m', '3']);
+  assert.is.not(none.code, 0);
+});
+
+test.run();
