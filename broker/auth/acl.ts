@@ -64,7 +64,9 @@ export function parseAclRule(text: string, where: string): AclRule {
   const [permission, principal, operation, resource, name] = parts;
   const bad = (why: string) =>
     new PipelabError('INVALID_ARGUMENT', `${where}: ${why} in ACL rule "${text.trim()}"`, {
-      hint: 'an ACL rule reads: allow|deny PRINCIPAL OPERATION topic|group NAME, e.g. "allow User:alice write topic orders"',
+      hint:
+        'an ACL rule reads: allow|deny PRINCIPAL OPERATION topic|group NAME, ' +
+        'e.g. "allow User:alice write topic orders"',
     });
   if (parts.length !== 5) return fail(bad('expected 5 words'));
   if (permission !== 'allow' && permission !== 'deny') return fail(bad(`"${permission}" is not allow or deny`));

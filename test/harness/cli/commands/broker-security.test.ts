@@ -1,4 +1,4 @@
-/** `pipelab broker` with TLS, SASL and ACL flags: a SASL_SSL broker real clients authenticate to; bad flags exit 104. */
+/** `pipelab broker` with TLS, SASL and ACL flags: a SASL_SSL broker real clients use; bad flags exit 104. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
@@ -27,7 +27,7 @@ function run(args: string[]) {
   return { child, closed, out: () => out, err: () => err };
 }
 
-test('pipelab broker --tls-cert --tls-key --sasl --user --acl: SASL_SSL, authenticated writes, an ACL deny', async () => {
+test('pipelab broker --tls-cert --tls-key --sasl --user --acl-file: SASL_SSL, writes, an ACL deny', async () => {
   if (!ok) return;
   const acl = join(certs.dir, 'acl.txt');
   writeFileSync(acl, '# bob may only read\nallow User:alice all topic *\nallow User:bob read topic *\n');
