@@ -8,8 +8,9 @@ import type { Issue } from '../../errors.ts';
 import { RESOLUTION_ORDER } from '../services/types.ts';
 import type { ScenarioOverrides } from '../runner/api.ts';
 import { tryParseDuration } from '../../results/duration.ts';
+import { addKafkaClientFlags, type KafkaClientFlags, kafkaClientOverrides } from './security-flags.ts';
 
-export interface RunFlags {
+export interface RunFlags extends KafkaClientFlags {
   seed?: string;
   duration?: string;
   rate?: string;
@@ -81,7 +82,7 @@ export const SERVICE_FLAGS = [
 /** adds the service flags (each also read from its PIPELAB_* environment variable) */
 export function addServiceOptions(cmd: Command): Command {
   for (const f of SERVICE_FLAGS) cmd.addOption(new Option(`${f.flag} ${f.arg}`, f.what).env(f.env));
-  return cmd;
+  return addKafkaClientFlags(cmd);
 }
 
 /** turns raw flag strings into ScenarioOverrides, or throws one PipelabError listing every bad flag */
@@ -133,6 +134,7 @@ export function parseOverrides(flags: RunFlags): ScenarioOverrides {
       });
     } else services[f.flag.slice(2)] = v;
   }
+  Object.assign(services, kafkaClientOverrides(flags));
   if (Object.keys(services).length) o.services = services;
   if (issues.length) {
     throw new PipelabError(

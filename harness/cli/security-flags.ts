@@ -73,3 +73,38 @@ export function securityProtocol(o: BrokerOptions): string {
   if (o.tls) return o.sasl ? 'SASL_SSL' : 'SSL';
   return o.sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
 }
+
+/** the Kafka client security flags of run, validate and process (env PIPELAB_KAFKA_SASL etc. read when absent) */
+export interface KafkaClientFlags {
+  kafkaSasl?: string;
+  kafkaPasswordFile?: string;
+  kafkaTls?: boolean;
+  kafkaCa?: string;
+  kafkaCert?: string;
+  kafkaKey?: string;
+}
+
+export function addKafkaClientFlags(cmd: Command): Command {
+  return cmd
+    .option(
+      '--kafka-sasl <mech:user[:password]>',
+      'SASL for Kafka clients: plain|scram-sha-256|scram-sha-512:USER:PASSWORD',
+    )
+    .option('--kafka-password-file <file>', 'the SASL password, read from a file (kept out of ps and shell history)')
+    .option('--kafka-tls', 'connect to Kafka over TLS (system CAs unless --kafka-ca)')
+    .option('--kafka-ca <file>', 'PEM CA bundle to verify the Kafka brokers (implies --kafka-tls)')
+    .option('--kafka-cert <file>', 'PEM client certificate for mutual TLS (with --kafka-key)')
+    .option('--kafka-key <file>', 'PEM key of --kafka-cert');
+}
+
+/** the flags as service overrides (kebab keys, as ScenarioOverrides.services carries them) */
+export function kafkaClientOverrides(f: KafkaClientFlags): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (f.kafkaSasl !== undefined) out['kafka-sasl'] = f.kafkaSasl;
+  if (f.kafkaPasswordFile !== undefined) out['kafka-password-file'] = f.kafkaPasswordFile;
+  if (f.kafkaTls) out['kafka-tls'] = 'true';
+  if (f.kafkaCa !== undefined) out['kafka-ca'] = f.kafkaCa;
+  if (f.kafkaCert !== undefined) out['kafka-cert'] = f.kafkaCert;
+  if (f.kafkaKey !== undefined) out['kafka-key'] = f.kafkaKey;
+  return out;
+}

@@ -8,12 +8,14 @@ import { PipelabError } from '../../errors.ts';
 import { resolveModelServer, type ModelServerConnection, type ModelServerSetup } from './model-server.ts';
 import { resolveRedis, type RedisConnection } from './redis.ts';
 import { resolveKafka, type KafkaConnection } from './kafka.ts';
+import { kafkaSecurityFrom } from './kafka-security.ts';
+import type { KafkaClientSecurity } from '../../pipeline/kafka-security.ts';
 import type { BrokerOptions } from '../../broker/index.ts';
 import { isResolvableMode } from './resolve.ts';
 import { toServiceInfo, type ResolveOptions, type ResolvedService } from './types.ts';
 
 export interface ServicesRequest {
-  kafka?: (ResolveOptions & { embedded?: BrokerOptions }) | true;
+  kafka?: (ResolveOptions & { embedded?: BrokerOptions; security?: KafkaClientSecurity }) | true;
   redis?: ResolveOptions | true;
   modelServer?: (ResolveOptions & { setup?: ModelServerSetup }) | true;
 }
@@ -64,6 +66,8 @@ export function serviceOptionsFrom(flags: {
   redisMode?: string;
   modelServer?: string;
   modelServerMode?: string;
+  /** Kafka client security as override keys (`kafka-sasl`, `kafka-tls`, ...; see kafka-security.ts) */
+  kafkaSecurity?: Readonly<Record<string, string | boolean | undefined>>;
 }): Pick<ServicesRequest, 'kafka' | 'redis' | 'modelServer'> {
   const mode = (flag: string, v: string | undefined) => {
     if (v === undefined) return undefined;
@@ -74,7 +78,11 @@ export function serviceOptionsFrom(flags: {
     return v;
   };
   return {
-    kafka: { url: flags.kafka, mode: mode('--kafka-mode', flags.kafkaMode) },
+    kafka: {
+      url: flags.kafka,
+      mode: mode('--kafka-mode', flags.kafkaMode),
+      security: kafkaSecurityFrom(flags.kafkaSecurity ?? {}),
+    },
     redis: { url: flags.redis, mode: mode('--redis-mode', flags.redisMode) },
     modelServer: { url: flags.modelServer, mode: mode('--model-server-mode', flags.modelServerMode) },
   };
@@ -96,6 +104,7 @@ export function servicesRequestFrom(
     redisMode: get('redis-mode', 'redisMode'),
     modelServer: get('model-server', 'modelServer'),
     modelServerMode: get('model-server-mode', 'modelServerMode'),
+    kafkaSecurity: overrides,
   });
 }
 

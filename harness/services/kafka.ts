@@ -6,6 +6,7 @@
  * Every mode hands the pipeline the same thing: a bootstrap list for kafkajs.
  */
 import type { Broker, BrokerOptions } from '../../broker/index.ts';
+import { type KafkaClientSecurity, securityProtocolOf } from '../../pipeline/kafka-security.ts';
 import { importOptional, PipelabError } from '../../errors.ts';
 import { freePort } from './ports.ts';
 import { resolveService } from './resolve.ts';
@@ -15,6 +16,11 @@ export interface KafkaConnection {
   brokers: string[];
   /** the embedded broker, when that is what runs (undefined otherwise): lag(), stats(), fault hooks, stopBroker */
   broker?: Broker;
+  /**
+   * TLS/SASL of an external cluster (--kafka-sasl, --kafka-tls, ...); the embedded broker and the
+   * container are PLAINTEXT
+   */
+  security?: KafkaClientSecurity;
 }
 
 export const KAFKA_IMAGE = 'apache/kafka:3.9.1';
@@ -35,13 +41,14 @@ export function parseBootstrap(url: string): string[] {
   return list;
 }
 
-export function kafkaSpec(embedded: BrokerOptions = {}): ServiceSpec<KafkaConnection> {
+export function kafkaSpec(embedded: BrokerOptions = {}, security?: KafkaClientSecurity): ServiceSpec<KafkaConnection> {
   return {
     name: 'kafka',
     envVar: 'PIPELAB_KAFKA',
     async external(url) {
       const brokers = parseBootstrap(url);
-      return { detail: brokers.join(','), connection: { brokers }, close: async () => {} };
+      const detail = security ? `${brokers.join(',')} (${securityProtocolOf(security)})` : brokers.join(',');
+      return { detail, connection: { brokers, security }, close: async () => {} };
     },
     container: {
       available: async () => true,
@@ -101,7 +108,7 @@ async function startKafkaContainer(): Promise<{ bootstrap: string; stop(): Promi
 }
 
 export function resolveKafka(
-  opts: ResolveOptions & { embedded?: BrokerOptions } = {},
+  opts: ResolveOptions & { embedded?: BrokerOptions; security?: KafkaClientSecurity } = {},
 ): Promise<ResolvedService<KafkaConnection>> {
-  return resolveService(kafkaSpec(opts.embedded), opts);
+  return resolveService(kafkaSpec(opts.embedded, opts.security), opts);
 }

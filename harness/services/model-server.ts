@@ -17,6 +17,14 @@ export interface ModelServerConnection {
   url: string;
   /** embedded mode only: the in-process server (runtime versions and routes, e.g. the drift loop) */
   server?: import('../../pipeline/model-server/server.ts').ModelServer;
+  /** bearer token of an external server that requires one (PIPELAB_MODEL_SERVER_TOKEN) */
+  token?: string;
+}
+
+/** the bearer token for an external model server, from PIPELAB_MODEL_SERVER_TOKEN (unset or empty = none) */
+function modelServerToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const t = env.PIPELAB_MODEL_SERVER_TOKEN?.trim();
+  return t ? t : undefined;
 }
 
 export interface ModelServerSetup {
@@ -104,7 +112,7 @@ export function modelServerSpec(
         throw new PipelabError('SERVICE_UNAVAILABLE', `model server at ${url} is not healthy: ${h}`, {
           hint: 'check --model-server / PIPELAB_MODEL_SERVER, or leave it unset to start one',
         });
-      return { detail: url, connection: { url }, close: async () => {} };
+      return { detail: url, connection: { url, token: modelServerToken() }, close: async () => {} };
     },
     local: {
       available: async () =>

@@ -10,6 +10,7 @@
  * - 'kafkajs': the client the stream processor uses, kept for compatibility (tested on both).
  */
 import type { Message, Producer as KafkajsProducer } from 'kafkajs';
+import { type KafkaClientSecurity, platformaticSecurity } from '../../pipeline/kafka-security.ts';
 import { type Compression, compressionType } from '../../pipeline/topics.ts';
 
 interface ProducedRecord {
@@ -158,6 +159,8 @@ const toBuffer = (v?: Buffer | string) => (v === undefined || Buffer.isBuffer(v)
 export async function openProducer(o: {
   client: 'platformatic' | 'kafkajs';
   brokers: string[];
+  /** TLS/SASL for the platformatic client (the kafkajs factory carries its own) */
+  security?: KafkaClientSecurity;
   topic: string;
   lingerMs: number;
   /** record batch compression (default none) */
@@ -185,6 +188,7 @@ export async function openProducer(o: {
     clientId: 'pipelab-kafka-target',
     bootstrapBrokers: o.brokers,
     serializers: { key: toBuffer, value: toBuffer, headerKey: toBuffer, headerValue: toBuffer },
+    ...platformaticSecurity(o.security),
   });
   await producer.metadata({ topics: [o.topic] });
   return new PlatformaticBuffer(producer as unknown as PlatformaticProducer, o.topic, o.lingerMs, compression);

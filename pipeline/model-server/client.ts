@@ -18,6 +18,8 @@ export interface ModelClientOptions {
   /** connections per replica (default 16) */
   connections?: number;
   breaker?: BreakerOptions;
+  /** bearer token the server requires (serve-model --token-file, PIPELAB_MODEL_SERVER_TOKEN) */
+  token?: string;
 }
 
 interface Replica {
@@ -36,10 +38,13 @@ export class ModelClient {
   private rr = 0;
   readonly strategy: 'round-robin' | 'least-pending';
   readonly counts = { requests: 0, fallbacks: 0, errors: 0 };
+  private readonly headers: Record<string, string>;
 
   constructor(opts: ModelClientOptions) {
     if (opts.urls.length === 0) throw new RangeError('ModelClient needs at least one replica URL');
     this.strategy = opts.strategy ?? 'least-pending';
+    this.headers = { 'content-type': 'application/json' };
+    if (opts.token) this.headers.authorization = `Bearer ${opts.token}`;
     this.replicas = opts.urls.map((url) => ({
       url,
       pool: new Pool(url, { connections: opts.connections ?? 16, pipelining: 1 }),
@@ -66,7 +71,7 @@ export class ModelClient {
       const res = await r.pool.request({
         path: '/predict',
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: this.headers,
         body: JSON.stringify({ instances }),
       });
       const body = (await res.body.json()) as { predictions?: Prediction[]; error?: { message: string } };

@@ -3,6 +3,7 @@
  * failing field named), GET /healthz (versions, routes, breaker states), GET /metrics
  * (Prometheus). Every answer is counted by route and status.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { BREAKER_STATE_VALUE } from './breaker.ts';
 import type { ServerMetrics } from './metrics.ts';
@@ -13,6 +14,18 @@ export interface HttpOptions {
   bodyLimitBytes: number;
   batchSize: number;
   maxWaitMs: number;
+  /**
+   * when set, POST /predict and GET /metrics need `Authorization: Bearer <token>` (GET /healthz
+   * stays open for probes)
+   */
+  token?: string;
+}
+
+/** a constant-time check of the bearer token (digests, so lengths do not leak either) */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer (.+)$/.exec(header ?? '');
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return m !== null && timingSafeEqual(digest(m[1]!), digest(token));
 }
 
 export function modelServerHandler(pool: ModelPool, metrics: ServerMetrics, o: HttpOptions): RequestListener {
@@ -60,6 +73,10 @@ export function modelServerHandler(pool: ModelPool, metrics: ServerMetrics, o: H
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse, path: string | undefined) => {
+    if (o.token !== undefined && path !== '/healthz' && !bearerMatches(req.headers.authorization, o.token)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return error(res, 401, 'UNAUTHORIZED', 'a valid bearer token is required', path === '/predict' ? path : 'other');
+    }
     if (path === '/predict') {
       if (req.method !== 'POST') return error(res, 405, 'METHOD_NOT_ALLOWED', 'use POST /predict', '/predict');
       return handlePredict(req, res);

@@ -39,6 +39,8 @@ export interface ModelServerOptions {
   timers?: Timers;
   /** also export Node process metrics on /metrics */
   defaultMetrics?: boolean;
+  /** require `Authorization: Bearer <token>` on /predict and /metrics (default: none) */
+  token?: string;
 }
 
 export interface ModelServer {

@@ -21,6 +21,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
 import { FeatureUpdater } from '../features/updater.ts';
+import { kafkajsSecurity } from '../kafka-security.ts';
 import type { Prediction } from '../model-server/server.ts';
 import { compressionType, TOPICS } from '../topics.ts';
 import type { UserFeatures } from '../types.ts';
@@ -71,6 +72,7 @@ export class StreamProcessor {
       brokers: opts.brokers,
       logLevel: opts.logLevel ?? logLevel.NOTHING,
       retry: { retries: 8, initialRetryTime: 100 },
+      ...kafkajsSecurity(opts.security),
     });
     this.updater = new FeatureUpdater(opts.store);
     this.dedup = opts.dedup ?? new RecentIds();

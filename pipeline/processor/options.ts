@@ -3,6 +3,7 @@
  * backpressure limits, an optional metrics registry) and the counters it reports.
  */
 import type { FeatureStore } from '../features/store.ts';
+import type { KafkaClientSecurity } from '../kafka-security.ts';
 import type { Prediction } from '../model-server/server.ts';
 import type { Compression } from '../topics.ts';
 import type { ScoringInput } from '../types.ts';
@@ -21,6 +22,8 @@ export interface Scorer {
 
 export interface ProcessorOptions {
   brokers: string[];
+  /** TLS/SASL for a secured cluster (default PLAINTEXT) */
+  security?: KafkaClientSecurity;
   store: FeatureStore;
   model: Scorer;
   groupId?: string;

@@ -7,10 +7,11 @@
  */
 import { Option, type Command } from 'commander';
 import { parseNumberFlag } from '../numbers.ts';
+import { addKafkaClientFlags, type KafkaClientFlags, kafkaClientOverrides } from '../security-flags.ts';
 
 const COMPRESSIONS = ['lz4', 'snappy', 'gzip', 'none'] as const;
 
-interface Flags {
+interface Flags extends KafkaClientFlags {
   kafka?: string;
   kafkaMode?: string;
   redis?: string;
@@ -82,7 +83,7 @@ export function register(program: Command): void {
       'run the stream processor (consumer group on transactions → features → model → fraud-decisions, ' +
         'windows → processed-events, invalid → dead-letter)',
     );
-  addServiceOptions(cmd)
+  addKafkaClientFlags(addServiceOptions(cmd))
     .option('--group <id>', 'consumer group id', 'pipelab-processor')
     .option('--instances <n>', 'processor instances in this process (one group)', '1')
     .option(
@@ -105,15 +106,18 @@ export function register(program: Command): void {
 }
 
 async function loadModules() {
-  const [services, codecs, kafkajs, topics, processor, client] = await Promise.all([
+  const [services, codecs, kafkajs, topics, processor, client, security, sec] = await Promise.all([
     import('../../services/index.ts'),
     import('../../../broker/codecs.ts'),
     import('kafkajs'),
     import('../../../pipeline/topics.ts'),
     import('../../../pipeline/processor/index.ts'),
     import('../../../pipeline/model-server/client.ts'),
+    import('../../../pipeline/kafka-security.ts'),
+    import('../../services/kafka-security.ts'),
   ]);
-  return { services, codecs, kafkajs: kafkajs.default, topics, processor, client };
+  const connectError = sec.kafkaConnectError;
+  return { services, codecs, kafkajs: kafkajs.default, topics, processor, client, security, connectError };
 }
 type Modules = Awaited<ReturnType<typeof loadModules>>;
 type Processor = InstanceType<Modules['processor']['StreamProcessor']>;
@@ -121,7 +125,7 @@ type Processor = InstanceType<Modules['processor']['StreamProcessor']>;
 async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
   const m = await loadModules();
   m.codecs.registerKafkajsCodecs();
-  const req = m.services.serviceOptionsFrom(o);
+  const req = m.services.serviceOptionsFrom({ ...o, kafkaSecurity: kafkaClientOverrides(o) });
   const services = await m.services.resolveServices({
     kafka: req.kafka,
     redis: req.redis,
@@ -132,12 +136,19 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
     process.once('SIGTERM', () => resolve());
   });
   try {
-    const brokers = services.kafka!.connection.brokers;
-    const embedded = services.kafka!.connection.broker;
-    const kafka = new m.kafkajs.Kafka({ clientId: 'pipelab-process', brokers, logLevel: m.kafkajs.logLevel.ERROR });
-    await m.topics.ensureTopics(kafka, cfg.partitions ? { partitions: cfg.partitions } : {});
+    const { brokers, security, broker: embedded } = services.kafka!.connection;
+    const kafka = new m.kafkajs.Kafka({
+      clientId: 'pipelab-process',
+      brokers,
+      logLevel: m.kafkajs.logLevel.ERROR,
+      ...m.security.kafkajsSecurity(security),
+    });
+    await m.topics.ensureTopics(kafka, cfg.partitions ? { partitions: cfg.partitions } : {}).catch((e: unknown) => {
+      throw m.connectError(e, brokers, security);
+    });
     const store = await m.services.openFeatureStore(services.redis!.connection);
-    const model = new m.client.ModelClient({ urls: [services.modelServer!.connection.url] });
+    const { url, token } = services.modelServer!.connection;
+    const model = new m.client.ModelClient({ urls: [url], token });
     const dedup = new m.processor.RecentIds();
     const { sessionTimeoutMs } = cfg;
     const procs = Array.from(
@@ -145,6 +156,7 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
       (_, i) =>
         new m.processor.StreamProcessor({
           brokers,
+          security,
           store,
           model,
           dedup,

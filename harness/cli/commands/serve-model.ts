@@ -2,6 +2,7 @@
  * `pipelab serve-model`: the model server as its own process (so a scenario can run N replicas
  * on N cores). Prints `model server listening on <url>` once ready; stops on SIGINT/SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
 import { parseWeights } from '../../../pipeline/model-server/router.ts';
@@ -28,6 +29,10 @@ export function register(program: Command): void {
       String(MODEL_SERVER_DEFAULTS.maxWaitMs),
     )
     .option('--body-limit <bytes>', 'max request body size (413 above)', String(MODEL_SERVER_DEFAULTS.bodyLimitBytes))
+    .option(
+      '--token-file <file>',
+      "require Authorization: Bearer <the file's token> on /predict and /metrics (env PIPELAB_MODEL_SERVER_TOKEN)",
+    )
     .addHelpText(
       'after',
       '\nExample:\n  pipelab serve-model --port 8501 --routes v1=90,v2=10\n  curl -s localhost:8501/healthz',
@@ -41,7 +46,9 @@ export function register(program: Command): void {
         batchSize: string;
         maxWaitMs: string;
         bodyLimit: string;
+        tokenFile?: string;
       }) => {
+        const token = readToken(o.tokenFile);
         let routes: ReturnType<typeof parseWeights> | undefined;
         try {
           routes = o.routes ? parseWeights(o.routes) : undefined;
@@ -62,6 +69,7 @@ export function register(program: Command): void {
             maxWaitMs: parseNumberFlag('--max-wait-ms', o.maxWaitMs, { int: true, min: 0, max: 10_000 }),
             bodyLimitBytes: parseNumberFlag('--body-limit', o.bodyLimit, { int: true, min: 1024, max: 1 << 30 }),
             defaultMetrics: true,
+            token,
           });
         } catch (e) {
           if (e instanceof RangeError)
@@ -74,7 +82,10 @@ export function register(program: Command): void {
             });
           throw e;
         }
-        process.stdout.write(`model server listening on ${server.url} (versions ${server.versions.join(', ')})\n`);
+        process.stdout.write(
+          `model server listening on ${server.url} (versions ${server.versions.join(', ')})` +
+            `${token ? ', bearer token required' : ''}\n`,
+        );
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGINT', stop);
@@ -83,4 +94,26 @@ export function register(program: Command): void {
         await server.close();
       },
     );
+}
+
+/** the bearer token from --token-file, else PIPELAB_MODEL_SERVER_TOKEN; undefined = no token */
+function readToken(file: string | undefined): string | undefined {
+  if (file === undefined) return process.env.PIPELAB_MODEL_SERVER_TOKEN?.trim() || undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new PipelabError(
+      'INVALID_ARGUMENT',
+      `--token-file: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`,
+      {
+        hint: '--token-file takes the path of a file holding the bearer token',
+      },
+    );
+  }
+  if (text === '')
+    throw new PipelabError('INVALID_ARGUMENT', `--token-file: ${file} is empty`, {
+      hint: 'put the bearer token in the file (e.g. openssl rand -hex 32 > token)',
+    });
+  return text;
 }

@@ -7,8 +7,9 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
-import { PipelabError } from '../../../errors.ts';
+import { kafkajsSecurity } from '../../../pipeline/kafka-security.ts';
 import { epochNow } from '../../../pipeline/processor/headers.ts';
+import { kafkaConnectError } from '../../services/kafka-security.ts';
 import { parseDuration } from '../../../results/duration.ts';
 import type { ServiceInfo } from '../../../results/types.ts';
 import type { TrendMetric } from '../../metrics/api.ts';
@@ -22,13 +23,6 @@ import { decoderOf, resultsHandler } from './results.ts';
 import { KAFKA_TARGET_DEFAULTS, type Config } from './schema.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
-
-/** the root of a kafkajs error chain (ECONNREFUSED, ...), not its retry wrapper */
-function cause(e: Error): string {
-  let c: Error = e;
-  while ((c as { cause?: Error }).cause) c = (c as { cause?: Error }).cause as Error;
-  return c.message;
-}
 
 export class KafkaTarget implements Target {
   readonly kind = 'kafka';
@@ -78,24 +72,26 @@ export class KafkaTarget implements Target {
     });
     this.serviceInfo = this.resolved.info();
     try {
+      const { brokers, security } = this.resolved.kafka!.connection;
       const kafka = new KafkaClient({
         clientId: 'pipelab-kafka-target',
-        brokers: this.resolved.kafka!.connection.brokers,
+        brokers,
         logLevel: logLevel.NOTHING,
         retry: { retries: 8, initialRetryTime: 100 },
+        ...kafkajsSecurity(security),
       });
       this.admin = kafka.admin();
-      await this.admin.connect().catch((e: Error) => {
-        const brokers = this.resolved!.kafka!.connection.brokers.join(',');
-        throw new PipelabError('SERVICE_UNAVAILABLE', `cannot reach Kafka at ${brokers}: ${cause(e)}`, {
-          hint: 'check --kafka / PIPELAB_KAFKA (host:port of a broker), or drop it to use the embedded broker',
-          cause: e,
+      // connect only opens a socket: listing topics is the first request an authorization can refuse
+      await this.admin
+        .connect()
+        .then(() => this.createTopics(partitions))
+        .catch((e: Error) => {
+          throw kafkaConnectError(e, brokers, security);
         });
-      });
-      await this.createTopics(partitions);
       this.out = await openProducer({
         client: this.c.produce.client ?? KAFKA_TARGET_DEFAULTS.client,
-        brokers: this.resolved.kafka!.connection.brokers,
+        brokers,
+        security,
         topic: this.c.produce.topic,
         lingerMs: this.c.produce.lingerMs ?? KAFKA_TARGET_DEFAULTS.lingerMs,
         kafkajs: () => kafka.producer({ allowAutoTopicCreation: false }),

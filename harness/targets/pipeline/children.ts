@@ -6,6 +6,8 @@
 import { spawn } from 'node:child_process';
 import { shippedPath } from '../../../pipeline/paths.ts';
 import { PipelabError } from '../../../errors.ts';
+import type { KafkaClientSecurity } from '../../../pipeline/kafka-security.ts';
+import { CHILD_SECURITY_ENV } from '../../services/kafka-security.ts';
 
 const CLI = shippedPath(import.meta.url, 'bin/pipelab.js');
 
@@ -19,6 +21,8 @@ export interface ChildProcessor {
 
 export interface ChildProcessorOptions {
   brokers: string[];
+  /** handed over in the child's environment (readable by this user only, unlike argv in ps) */
+  security?: KafkaClientSecurity;
   modelServerUrl: string;
   /** Redis URL; undefined = the child keeps its own in-memory feature store */
   redisUrl?: string;
@@ -56,6 +60,7 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
     'PIPELAB_MODEL_SERVER_MODE',
   ])
     delete env[k];
+  if (o.security) env[CHILD_SECURITY_ENV] = JSON.stringify(o.security);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let out = '';

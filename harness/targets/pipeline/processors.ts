@@ -4,6 +4,7 @@
  * that moves between instances is not decided twice.
  */
 import type { Broker } from '../../../broker/index.ts';
+import type { KafkaClientSecurity } from '../../../pipeline/kafka-security.ts';
 import type { ModelClient } from '../../../pipeline/model-server/client.ts';
 import type { FeatureStore } from '../../../pipeline/features/store.ts';
 import { RecentIds, StreamProcessor } from '../../../pipeline/processor/index.ts';
@@ -29,6 +30,7 @@ export async function startChildren(
     Array.from({ length: o.processors }, () =>
       startChildProcessor({
         brokers: services.kafka!.connection.brokers,
+        security: services.kafka!.connection.security,
         modelServerUrl: services.modelServer!.connection.url,
         redisUrl: services.redis!.connection.url,
         group: PROCESSOR_GROUP,
@@ -44,6 +46,7 @@ export async function startChildren(
 
 export interface ProcessorDeps {
   brokers: string[];
+  security?: KafkaClientSecurity;
   store: FeatureStore;
   model: ModelClient;
   drift: DriftLoopHandle | undefined;
@@ -53,11 +56,12 @@ export interface ProcessorDeps {
 
 /** a factory of in-process instances: instance i is `processor-<i+1>`; only the first samples the group's lag */
 export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i: number) => StreamProcessor {
-  const { brokers, store, model, drift, embedded, tc } = deps;
+  const { brokers, security, store, model, drift, embedded, tc } = deps;
   const dedup = new RecentIds();
   return (i) =>
     new StreamProcessor({
       brokers,
+      security,
       store,
       model: drift ? drift.tap(model) : model,
       groupId: PROCESSOR_GROUP,

@@ -14,7 +14,9 @@ import { createTransactionStream, type TransactionStream } from '../../../genera
 import type { FeatureStore } from '../../../pipeline/features/store.ts';
 import { ModelClient } from '../../../pipeline/model-server/client.ts';
 import { parseWeights } from '../../../pipeline/model-server/router.ts';
+import { kafkajsSecurity } from '../../../pipeline/kafka-security.ts';
 import { H, epochNow } from '../../../pipeline/processor/headers.ts';
+import { kafkaConnectError } from '../../services/kafka-security.ts';
 import type { ProcessorStats, StreamProcessor } from '../../../pipeline/processor/index.ts';
 import { TOPICS, ensureTopics } from '../../../pipeline/topics.ts';
 import { withDefaults } from '../../../results/defaults.ts';
@@ -113,17 +115,21 @@ export class PipelineTargetRun implements PipelineTarget {
           hint: 'run the model server pipelab starts (drop --model-server / PIPELAB_MODEL_SERVER), or remove the fault',
         },
       );
-    const brokers = services.kafka!.connection.brokers;
+    const { brokers, security } = services.kafka!.connection;
     const kafka = new KafkaClient({
       clientId: 'pipelab-target',
       brokers,
       logLevel: logLevel.NOTHING,
       retry: { retries: 8, initialRetryTime: 100 },
+      ...kafkajsSecurity(security),
     });
-    await ensureTopics(kafka, o.partitions ? { partitions: o.partitions } : {});
+    await ensureTopics(kafka, o.partitions ? { partitions: o.partitions } : {}).catch((e: unknown) => {
+      throw e instanceof PipelabError ? e : kafkaConnectError(e, brokers, security);
+    });
     const store = await openFeatureStore(services.redis!.connection);
     this.store = store;
-    const model = new ModelClient({ urls: [services.modelServer!.connection.url], breaker: { resetTimeoutMs: 1000 } });
+    const { url, token } = services.modelServer!.connection;
+    const model = new ModelClient({ urls: [url], token, breaker: { resetTimeoutMs: 1000 } });
     this.model = model;
     if (c.driftLoop)
       this.drift = startDriftLoop(c.driftLoop, {
@@ -134,7 +140,7 @@ export class PipelineTargetRun implements PipelineTarget {
       });
     const embedded = services.kafka!.connection.broker;
     if (o.processorMode === 'child') await startChildren(o, services, !!embedded, handles.children);
-    const make = processorFactory(o, c, { brokers, store, model, drift: this.drift, embedded, tc });
+    const make = processorFactory(o, c, { brokers, security, store, model, drift: this.drift, embedded, tc });
     let instances = 0;
     for (; o.processorMode === 'in-process' && instances < o.processors; instances++)
       handles.processors.push(make(instances));
@@ -142,6 +148,7 @@ export class PipelineTargetRun implements PipelineTarget {
     this.out = await openProducer({
       client: o.producerClient,
       brokers,
+      security,
       topic: TOPICS.transactions,
       lingerMs: o.lingerMs,
       compression: o.compression,
