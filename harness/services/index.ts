@@ -77,12 +77,9 @@ export function serviceOptionsFrom(flags: {
       });
     return v;
   };
+  const security = kafkaSecurityFrom(flags.kafkaSecurity ?? {});
   return {
-    kafka: {
-      url: flags.kafka,
-      mode: mode('--kafka-mode', flags.kafkaMode),
-      security: kafkaSecurityFrom(flags.kafkaSecurity ?? {}),
-    },
+    kafka: { url: flags.kafka, mode: mode('--kafka-mode', flags.kafkaMode), ...(security ? { security } : {}) },
     redis: { url: flags.redis, mode: mode('--redis-mode', flags.redisMode) },
     modelServer: { url: flags.modelServer, mode: mode('--model-server-mode', flags.modelServerMode) },
   };
