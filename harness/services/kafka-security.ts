@@ -49,14 +49,18 @@ function parseSasl(spec: string, passwordFile: string | undefined): KafkaClientS
   const mechanism = mech?.trim().toLowerCase() as KafkaSaslMechanism;
   if (!MECHS.includes(mechanism) || !user)
     throw new PipelabError('INVALID_ARGUMENT', '--kafka-sasl: expected MECHANISM:USER[:PASSWORD]', {
-      hint: `--kafka-sasl takes ${MECHS.join('|')}:USER:PASSWORD, e.g. scram-sha-512:alice:s3cret, or MECHANISM:USER with --kafka-password-file`,
+      hint:
+        `--kafka-sasl takes ${MECHS.join('|')}:USER:PASSWORD, e.g. scram-sha-512:alice:s3cret, ` +
+        'or MECHANISM:USER with --kafka-password-file',
     });
   let password = rest.join(':');
   if (passwordFile !== undefined)
     password = readText(passwordFile, '--kafka-password-file', 'a file holding the password').replace(/\r?\n$/, '');
   if (password === '')
     throw new PipelabError('INVALID_ARGUMENT', '--kafka-sasl: no password', {
-      hint: 'give it as MECHANISM:USER:PASSWORD, or (better: kept out of ps and shell history) --kafka-password-file FILE',
+      hint:
+        'give it as MECHANISM:USER:PASSWORD, or (better: kept out of ps and shell history) ' +
+        '--kafka-password-file FILE',
     });
   return { mechanism, username: user, password };
 }
@@ -126,7 +130,8 @@ export function kafkaConnectError(
         cause: e,
         hint: security?.sasl
           ? 'check --kafka-sasl (mechanism and user), the password (--kafka-password-file) and --kafka-tls / --kafka-ca'
-          : 'the cluster needs credentials or TLS: give --kafka-sasl MECHANISM:USER with --kafka-password-file, and --kafka-tls or --kafka-ca',
+          : 'the cluster needs credentials or TLS: give --kafka-sasl MECHANISM:USER with ' +
+            '--kafka-password-file, and --kafka-tls or --kafka-ca',
       },
     );
   return new PipelabError('SERVICE_UNAVAILABLE', `cannot reach Kafka at ${where}: ${root.message}`, {

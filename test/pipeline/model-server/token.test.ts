@@ -1,4 +1,4 @@
-/** The model server's optional bearer token: /predict and /metrics need it, /healthz stays open; the client sends it. */
+/** The model server's optional bearer token: /predict and /metrics need it, /healthz is open; the client sends it. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { request } from 'undici';

@@ -108,7 +108,7 @@ test('a processor with its own SCRAM principal over TLS turns every transaction 
   assert.is(offsets, 30);
 });
 
-test('a principal that may only read gets its decision writes refused (nothing lands on the decisions topic)', async () => {
+test('a principal that may only read gets its decision writes refused (nothing lands on the decisions)', async () => {
   if (!ok) return;
   const before = broker.stats().recordsProduced;
   const p = processor(as('readonly', 'r'), 'readonly-proc');
