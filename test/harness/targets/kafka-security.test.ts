@@ -83,6 +83,14 @@ test('client settings: flags win over env, TLS implied by a CA, bad paths and sp
   assert.equal(s?.sasl, { mechanism: 'scram-sha-256', username: 'u', password: 'p:w' });
   assert.match(s?.tls?.ca ?? '', /BEGIN CERTIFICATE/);
   assert.is(kafkaSecurityFrom({}, {}), undefined);
+  // a processor child inherits its parent's settings as JSON in the environment; its own flags win
+  const inherited = { sasl: { mechanism: 'plain' as const, username: 'p', password: 'q' } };
+  assert.equal(kafkaSecurityFrom({}, { PIPELAB_KAFKA_CLIENT_SECURITY: JSON.stringify(inherited) }), inherited);
+  assert.equal(
+    kafkaSecurityFrom({ 'kafka-sasl': 'plain:own:pw' }, { PIPELAB_KAFKA_CLIENT_SECURITY: JSON.stringify(inherited) })
+      ?.sasl?.username,
+    'own',
+  );
   const cases: Array<[Record<string, string>, RegExp]> = [
     [{ 'kafka-ca': join(certs.dir, 'missing.pem') }, /--kafka-ca/],
     [{ 'kafka-sasl': 'gssapi:u:p' }, /--kafka-sasl/],
