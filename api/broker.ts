@@ -3,6 +3,7 @@
  * the bootstrap list, lag and stats, and fault hooks (`control(apiKey, fn)`); real clients
  * (kafkajs, @platformatic/kafka, librdkafka) talk to it unchanged. `registerKafkajsCodecs()`
  * adds the Snappy and LZ4 codecs kafkajs lacks. TLS, SASL and ACLs: `tls`, `sasl`, `acls` (docs/security.md).
+ * `startSchemaRegistry()` (or `startBroker({ schemaRegistry: true })`) serves a minimal Confluent Schema Registry API.
  */
 export { startBroker } from '../broker/index.ts';
 export type {
@@ -22,3 +23,9 @@ export type {
   AclRule,
 } from '../broker/index.ts';
 export { registerKafkajsCodecs } from '../broker/codecs.ts';
+export { startSchemaRegistry } from '../broker/schema-registry/index.ts';
+export type {
+  SchemaRegistry,
+  SchemaRegistryOptions,
+  CompatibilityLevel,
+} from '../broker/schema-registry/index.ts';

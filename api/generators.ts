@@ -1,7 +1,8 @@
 /**
  * pipelab/generators: pure, seeded event streams (same seed → same bytes): the seeded RNG,
  * arrival processes, Zipf key skew, drifting parameters, user and merchant populations,
- * transactions and user events, their JSON and Avro codecs, and the registry by name.
+ * transactions and user events, their JSON and Avro codecs, the registry by name, and the wire
+ * formats (`createSerializer`: json, avro, avro-confluent through a schema registry, string).
  * Drifting streams with ground truth for detector studies are in pipelab/drift. Your own events:
  * compileSpec(spec).create({ seed }) from a declarative spec or a function (docs/event-specs.md).
  */
@@ -60,6 +61,18 @@ export {
 } from '../generators/serialize.ts';
 export { TRANSACTION_AVSC, USER_EVENT_AVSC } from '../generators/schemas/index.ts';
 export { GENERATORS, getGenerator, createGenerator, generatorNames } from '../generators/registry.ts';
+export {
+  FORMATS,
+  jsonSerializer,
+  stringSerializer,
+  avroSerializer,
+  confluentSerializer,
+  frameConfluent,
+  unframeConfluent,
+} from '../generators/formats/index.ts';
+export type { Format, Serializer, ConfluentOptions, ConfluentSerializer } from '../generators/formats/index.ts';
+export { createSerializer } from '../harness/formats/index.ts';
+export type { SerializerOptions, RegistryRef } from '../harness/formats/index.ts';
 export type { GeneratorEntry } from '../generators/registry.ts';
 export { compileSpec, defineEventSpec, SpecStream } from '../generators/spec/compile.ts';
 export type { CompiledSpec, SpecStreamOptions } from '../generators/spec/compile.ts';

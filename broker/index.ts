@@ -16,6 +16,7 @@ import { compactTopics, type CompactionResult } from './compaction.ts';
 import type { Timers } from './group-types.ts';
 import { NodeServer } from './server.ts';
 import { exposureWarning, listenerSecurity, type SecurityOptions, securitySchema } from './auth/options.ts';
+import { startSchemaRegistry, type SchemaRegistry } from './schema-registry/index.ts';
 
 export type { ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './cluster.ts';
 export type { CompactionResult } from './compaction.ts';
@@ -74,6 +75,8 @@ export interface BrokerOptions extends SecurityOptions {
   timers?: Timers;
   /** where the warning for a non-loopback listener without TLS and SASL goes (default process.emitWarning) */
   onWarning?: (message: string) => void;
+  /** also serve a minimal Confluent Schema Registry API (true: on a free port); see docs/formats.md */
+  schemaRegistry?: boolean | { port?: number };
 }
 
 export interface PartitionLag {
@@ -133,6 +136,8 @@ export interface Broker {
   enforceRetention(): number;
   /** a compaction pass over every partition of every cleanup.policy=compact topic, now */
   compact(): CompactionResult;
+  /** the embedded schema registry (its `url`), when started with `schemaRegistry` */
+  readonly schemaRegistry: SchemaRegistry | undefined;
   close(): Promise<void>;
 }
 
@@ -183,6 +188,7 @@ const OptionsSchema = z
     timers: z.custom<Timers>((v) => typeof v === 'object' && v !== null).optional(),
     onWarning: z.custom<(m: string) => void>((v) => typeof v === 'function').optional(),
     ...securitySchema,
+    schemaRegistry: z.union([z.boolean(), z.object({ port: int(0, 65535) }).strict()]).optional(),
   })
   .strict();
 
@@ -241,6 +247,13 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     servers.push(new NodeServer(info, cluster, security));
   }
   await listenAll(servers, cluster, o.host, o.port);
+  const registry = await startRegistry(o.schemaRegistry, o.host, o.advertisedHost ?? advertise(o.host)).catch(
+    async (e) => {
+      await Promise.all(servers.map((s) => s.stop()));
+      cluster.close();
+      throw e;
+    },
+  );
   for (const t of o.topics ?? []) cluster.createTopic(t.name, t);
   const periodic = () => {
     cluster.enforceRetention();
@@ -285,16 +298,26 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     control: (apiKey, fn) => cluster.addHook(apiKey, fn),
     enforceRetention: () => cluster.enforceRetention(),
     compact: () => compactTopics(cluster.topics.all(), cluster.now(), true),
+    schemaRegistry: registry,
     async close() {
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
       cluster.close();
-      await Promise.all(servers.map((s) => s.stop()));
+      await Promise.all([...servers.map((s) => s.stop()), registry?.close()]);
     },
   };
   clusters.set(broker, cluster);
   return broker;
+}
+
+function startRegistry(
+  opt: BrokerOptions['schemaRegistry'],
+  host: string,
+  advertisedHost: string,
+): Promise<SchemaRegistry | undefined> {
+  if (!opt) return Promise.resolve(undefined);
+  return startSchemaRegistry({ host, advertisedHost, port: opt === true ? 0 : (opt.port ?? 0) });
 }
 
 /** every node listens, or none does: a failure stops the started ones and names the address */

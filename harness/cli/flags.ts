@@ -22,6 +22,7 @@ export interface RunFlags extends KafkaClientFlags {
   kafkaMode?: string;
   redisMode?: string;
   modelServerMode?: string;
+  schemaRegistry?: string;
 }
 
 /**
@@ -52,6 +53,14 @@ export const SERVICE_FLAGS = [
     arg: '<url>',
     what: 'use this model server (http://host:port) instead of the in-process one',
     example: 'a URL, e.g. --model-server http://127.0.0.1:8500',
+  },
+  {
+    key: 'schemaRegistry',
+    flag: '--schema-registry',
+    env: 'PIPELAB_SCHEMA_REGISTRY',
+    arg: '<url>',
+    what: "the schema registry of the kafka target's avro-confluent format (default: the embedded broker's)",
+    example: 'a URL, e.g. --schema-registry http://127.0.0.1:8081',
   },
   {
     key: 'kafkaMode',

@@ -46,6 +46,11 @@ export function register(program: Command): void {
     )
     .option('--no-auto-create', 'do not create unknown topics on Metadata requests')
     .option(
+      '--schema-registry-port <port>',
+      'also serve a minimal Confluent Schema Registry API on this port (0 = a free port; see docs/formats.md)',
+      numberOption('--schema-registry-port', { int: true, min: 0, max: 65535, example: 8081 }),
+    )
+    .option(
       '--stats <seconds>',
       'print stored bytes and request counts every n seconds (0 = never)',
       numberOption('--stats', { int: true, min: 0, max: 3600 }),
@@ -57,7 +62,8 @@ export function register(program: Command): void {
       '\nExamples:\n  pipelab broker                       # 127.0.0.1:9092\n  pipelab broker --brokers 3 ' +
         '--port 0  # three nodes on free ports\n  kcat -b 127.0.0.1:9092 -L            # then point any ' +
         'Kafka tool at it\n' +
-        '  pipelab broker --tls-cert s.pem --tls-key s.key --sasl scram-sha-512 --user alice:secret  # SASL_SSL\n',
+        '  pipelab broker --tls-cert s.pem --tls-key s.key --sasl scram-sha-512 --user alice:secret  # SASL_SSL\n' +
+        '  pipelab broker --schema-registry-port 8081  # and a schema registry on http://127.0.0.1:8081\n',
     )
     .action(
       async (
@@ -69,6 +75,7 @@ export function register(program: Command): void {
           partitions: number;
           autoCreate: boolean;
           stats: number;
+          schemaRegistryPort?: number;
         } & BrokerSecurityFlags,
       ) => {
         const security = brokerSecurityOptions(opts);
@@ -81,12 +88,14 @@ export function register(program: Command): void {
           advertisedHost: opts.advertisedHost,
           defaultPartitions: opts.partitions,
           autoCreateTopics: opts.autoCreate,
+          schemaRegistry: opts.schemaRegistryPort === undefined ? undefined : { port: opts.schemaRegistryPort },
         });
         const protocol = securityProtocol(security);
         process.stdout.write(
           `pipelab broker: ${opts.brokers} node(s), bootstrap ${broker.bootstrap.join(',')}` +
             `${protocol === 'PLAINTEXT' ? '' : ` (${protocol})`}\n`,
         );
+        if (broker.schemaRegistry) process.stdout.write(`schema registry: ${broker.schemaRegistry.url}\n`);
         process.stdout.write('press Ctrl-C to stop\n');
         const timer =
           opts.stats > 0

@@ -1,18 +1,14 @@
 /**
  * The kafka target's events: where each comes from (a built-in generator or the scenario's
  * function), its id (set when the event lacks one), its key, and its bytes (JSON, a string as is,
- * or Avro binary).
+ * Avro binary, or Avro in Confluent's wire format through a schema registry).
  */
-import { readFileSync } from 'node:fs';
-import avro from 'avsc';
+import type avro from 'avsc';
 import { PipelabError } from '../../../errors.ts';
+import { avroSerializer, BUILTIN_AVRO, type Serializer, type Where } from '../../../generators/formats/index.ts';
 import type { Rng } from '../../../generators/rng.ts';
-import {
-  transactionAvroType,
-  transactionToJson,
-  userEventAvroType,
-  userEventToJson,
-} from '../../../generators/serialize.ts';
+import { transactionToJson, userEventToJson } from '../../../generators/serialize.ts';
+import { createSerializer, loadAvroSchema } from '../../formats/index.ts';
 import type { Transaction } from '../../../generators/transactions.ts';
 import type { UserEvent } from '../../../generators/user-events.ts';
 import { createTransactionStream } from '../../../generators/transactions.ts';
@@ -38,32 +34,38 @@ export function getPath(v: unknown, path: readonly string[]): unknown {
 const bad = (path: string, message: string, hint: string) =>
   new PipelabError('INVALID_SCENARIO', `target.produce.${path}: ${message}`, { hint });
 
-/** an Avro type from a schema object or an .avsc path; `where` names the field in errors */
-export function loadAvroType(schema: string | Record<string, unknown>, where: string): avro.Type {
-  let s: unknown = schema;
-  try {
-    if (typeof s === 'string') s = JSON.parse(readFileSync(s, 'utf8'));
-    return avro.Type.forSchema(s as avro.Schema);
-  } catch (e) {
-    throw new PipelabError('INVALID_SCENARIO', `${where}: not a usable Avro schema: ${(e as Error).message}`, {
-      hint: 'give a valid .avsc (JSON) file or object',
-    });
-  }
+const PRODUCE_SCHEMA: Where = { field: 'target.produce.schema', code: 'INVALID_SCENARIO' };
+
+/** the produce block's Avro schema: the given one, a built-in generator's, or none (a function without one) */
+function localAvro(p: Config['produce']): { json: object; type: avro.Type } | undefined {
+  if (p.schema !== undefined) return loadAvroSchema(p.schema, PRODUCE_SCHEMA);
+  return typeof p.generator === 'string' ? BUILTIN_AVRO[p.generator] : undefined;
 }
 
-function avroTypeOf(p: Config['produce']): avro.Type {
-  if (p.schema !== undefined) return loadAvroType(p.schema, 'target.produce.schema');
-  if (p.generator === 'transactions') return transactionAvroType;
-  if (p.generator === 'user-events') return userEventAvroType;
-  throw bad(
-    'schema',
-    "format 'avro' with a function generator needs the events' Avro schema",
-    'give schema: an .avsc path or the schema object',
-  );
+/**
+ * The avro-confluent serializer of the produce block: its schema looked up or registered under
+ * `subject` (default '<topic>-value'), or without a schema the subject's latest.
+ */
+export function produceSerializer(p: Config['produce'], registryUrl: string): Promise<Serializer> {
+  return createSerializer({
+    format: 'avro-confluent',
+    schema: localAvro(p)?.json,
+    registry: { url: registryUrl },
+    subject: p.subject ?? `${p.topic}-value`,
+    where: PRODUCE_SCHEMA,
+  });
 }
 
-/** checks the produce block beyond its shape (before any load) and returns the event source */
-export function eventSource(p: Config['produce'], rng: Rng): (index: number, sentEpochMs: number) => Produced {
+/**
+ * Checks the produce block beyond its shape (before any load) and returns the event source.
+ * avro-confluent needs its registry serializer (produceSerializer); without one the source only
+ * checks the block.
+ */
+export function eventSource(
+  p: Config['produce'],
+  rng: Rng,
+  serializer?: Serializer,
+): (index: number, sentEpochMs: number) => Produced {
   const format = p.format ?? KAFKA_TARGET_DEFAULTS.format;
   const idField = p.idField ?? KAFKA_TARGET_DEFAULTS.idField;
   if (format === 'string' && typeof p.generator !== 'function')
@@ -72,7 +74,7 @@ export function eventSource(p: Config['produce'], rng: Rng): (index: number, sen
       `'string' sends a function's string events as they are; ${p.generator} makes objects`,
       "use format 'json' or 'avro'",
     );
-  const enc = encoder(p, format);
+  const enc = encoder(p, format, serializer);
   const next = generatorOf(p.generator, rng);
   const keyPath = p.key?.split('.');
   const runTag = rng.fork('ids').nextU32().toString(36);
@@ -91,21 +93,23 @@ export function eventSource(p: Config['produce'], rng: Rng): (index: number, sen
 }
 
 /** the event's bytes: built-in generators use the same writers as `pipelab generate` */
-function encoder(p: Config['produce'], format: string): (e: unknown) => Buffer | string {
+function encoder(p: Config['produce'], format: string, serializer?: Serializer): (e: unknown) => Buffer | string {
   if (format === 'avro') {
-    const type = avroTypeOf(p);
-    return (e) => {
-      try {
-        return type.toBuffer(e);
-      } catch (err) {
-        throw new PipelabError(
-          'INVALID_SCENARIO',
-          `an event does not match its Avro schema: ${(err as Error).message}`,
-          {
-            hint: 'make the generator return values of the schema (names, types, no missing fields)',
-          },
-        );
-      }
+    const local = localAvro(p);
+    if (!local)
+      throw bad(
+        'schema',
+        "format 'avro' with a function generator needs the events' Avro schema",
+        'give schema: an .avsc path or the schema object',
+      );
+    const ser = avroSerializer(local.type, PRODUCE_SCHEMA);
+    return (e) => ser.encode(e);
+  }
+  if (format === 'avro-confluent') {
+    localAvro(p); // a bad schema fails here, before anything connects
+    if (serializer) return (e) => serializer.encode(e);
+    return () => {
+      throw new Error('kafka target: avro-confluent events before the registry serializer was made');
     };
   }
   if (p.generator === 'transactions') return (e) => transactionToJson(e as Transaction);

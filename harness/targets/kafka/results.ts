@@ -8,7 +8,9 @@ import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { epochNow } from '../../../pipeline/processor/headers.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
 import { PipelabError } from '../../../errors.ts';
-import { getPath, loadAvroType } from './events.ts';
+import { avroSerializer, type ConfluentReader, type Where } from '../../../generators/formats/index.ts';
+import { createConfluentReader, loadAvroSchema } from '../../formats/index.ts';
+import { getPath } from './events.ts';
 import type { KafkaLedger } from './ledger.ts';
 import type { Config, Correlate, FieldRule } from './schema.ts';
 
@@ -52,34 +54,60 @@ function passes(v: unknown, rule: FieldRule): boolean {
   return true;
 }
 
-/** how a topic's result values are read: JSON, or Avro binary with the topic's schema */
-export function decoderOf(s: ResultSpec, i: number): (msg: KafkaMessage) => unknown {
-  if (s.format === 'avro') {
-    if (s.schema === undefined)
-      throw new PipelabError(
-        'INVALID_SCENARIO',
-        `target.results.${i}.schema: format 'avro' needs the results' schema`,
-        {
-          hint: 'give schema: an .avsc path or the schema object',
-        },
-      );
-    const type = loadAvroType(s.schema, `target.results.${i}.schema`);
-    return (msg) => {
-      if (!msg.value) return undefined;
-      try {
-        return type.fromBuffer(msg.value);
-      } catch {
-        return undefined;
-      }
-    };
-  }
-  return (msg) => {
+export interface Decoder {
+  /** the record's value (undefined when it cannot be read) */
+  decode(msg: KafkaMessage): unknown;
+  /** avro-confluent: fetches the writer schemas of a batch that are not known yet */
+  prepare?(messages: KafkaMessage[]): Promise<void>;
+}
+
+const quiet =
+  (read: (b: Buffer) => unknown) =>
+  (msg: KafkaMessage): unknown => {
     if (!msg.value) return undefined;
     try {
-      return JSON.parse(msg.value.toString('utf8'));
+      return read(msg.value);
     } catch {
       return undefined;
     }
+  };
+
+/**
+ * How a topic's result values are read: JSON, Avro binary with the topic's schema, or
+ * avro-confluent (the writer schema of each id from the registry, read into `schema` when given).
+ * Without `registryUrl` an avro-confluent topic is only checked (setup, before anything connects).
+ */
+export function decoderOf(s: ResultSpec, i: number, registryUrl?: string): Decoder {
+  const where: Where = { field: `target.results.${i}.schema`, code: 'INVALID_SCENARIO' };
+  if (s.format === 'avro') {
+    if (s.schema === undefined)
+      throw new PipelabError('INVALID_SCENARIO', `${where.field}: format 'avro' needs the results' schema`, {
+        hint: 'give schema: an .avsc path or the schema object',
+      });
+    const ser = avroSerializer(loadAvroSchema(s.schema, where).type, where);
+    return { decode: quiet(ser.decode) };
+  }
+  if (s.format === 'avro-confluent') {
+    if (s.schema !== undefined) loadAvroSchema(s.schema, where);
+    if (registryUrl === undefined) return { decode: () => undefined };
+    return confluentDecoder(createConfluentReader({ registry: { url: registryUrl }, schema: s.schema, where }));
+  }
+  return { decode: quiet((b) => JSON.parse(b.toString('utf8'))) };
+}
+
+function confluentDecoder(reader: ConfluentReader): Decoder {
+  const known = new Set(reader.knownIds());
+  return {
+    decode: quiet(reader.decode),
+    async prepare(messages) {
+      for (const m of messages) {
+        const v = m.value;
+        if (!v || v.length < 5 || v[0] !== 0 || known.has(v.readUInt32BE(1))) continue;
+        known.add(v.readUInt32BE(1));
+        // an id the registry does not have, or a schema ours cannot read, leaves its results unreadable
+        await reader.decodeAsync(v).catch(() => {});
+      }
+    },
   };
 }
 
@@ -90,6 +118,8 @@ export interface ResultsDeps {
   now: () => number;
   /** a correlation rule that matches nothing: said once per topic */
   warn: (message: string) => void;
+  /** each topic's decoder, by index of `specs` (default: decoderOf without a registry) */
+  decoders?: Decoder[];
 }
 
 /** an eachBatch handler for every results topic */
@@ -100,7 +130,7 @@ export function resultsHandler(d: ResultsDeps): (payload: EachBatchPayload) => P
       {
         i,
         read: correlator(s.correlate),
-        decode: decoderOf(s, i),
+        decoder: d.decoders?.[i] ?? decoderOf(s, i),
         checks: checksOf(s.topic, s.expect).map(([name, test]) => [{ check: name }, test] as const),
         tags: { topic: s.topic },
         warned: false,
@@ -115,12 +145,13 @@ export function resultsHandler(d: ResultsDeps): (payload: EachBatchPayload) => P
       const m = d.metrics();
       const e2e = m.trend('e2e_latency');
       const checks = m.rate('checks');
+      if (spec.decoder.prepare) await spec.decoder.prepare(batch.messages);
       for (const msg of batch.messages) {
         let parsed: unknown;
         let done = false;
         const value = () => {
           if (!done) {
-            parsed = spec.decode(msg);
+            parsed = spec.decoder.decode(msg);
             done = true;
           }
           return parsed;

@@ -33,7 +33,7 @@ export interface EventContext {
 }
 export type EventFunction = (ctx: EventContext) => unknown;
 
-const FORMATS = ['json', 'string', 'avro'] as const;
+const FORMATS = ['json', 'string', 'avro', 'avro-confluent'] as const;
 const BUILTIN_GENERATORS = ['transactions', 'user-events'] as const;
 
 /** a rule on one field of a result: a value it must equal, values it may take, or bounds */
@@ -76,10 +76,15 @@ export const schema = strictObject({
       ],
       { error: "expected 'transactions', 'user-events' or a function (ctx) => event" },
     ),
-    /** json (default), string (a string event as is), avro (binary; a built-in generator's schema or `schema`) */
+    /**
+     * json (default), string (a string event as is), avro (binary; a built-in generator's schema or
+     * `schema`), avro-confluent (Confluent's wire format through a schema registry; docs/formats.md)
+     */
     format: enumOf(FORMATS).optional(),
-    /** an Avro schema (object or .avsc path) for format 'avro' with a function generator */
+    /** an Avro schema (object or .avsc path) for format 'avro' / 'avro-confluent' with a function generator */
     schema: z.union([nonEmptyString(), z.record(z.string(), z.unknown())]).optional(),
+    /** avro-confluent: the registry subject (default '<topic>-value', Confluent's naming) */
+    subject: nonEmptyString().optional(),
     /** the event's id field (set when the event lacks it); default 'id' */
     idField: nonEmptyString().optional(),
     /** the event field that becomes the record key (default: the id) */
@@ -97,9 +102,12 @@ export const schema = strictObject({
       strictObject({
         topic: nonEmptyString(),
         correlate,
-        /** how result values are read for field rules and checks: JSON (default) or Avro binary with `schema` */
-        format: enumOf(['json', 'avro'] as const).optional(),
-        /** the results' Avro schema (object or .avsc path), for format 'avro' */
+        /**
+         * how result values are read for field rules and checks: JSON (default), Avro binary with
+         * `schema`, or avro-confluent (each writer schema fetched from the registry by its id)
+         */
+        format: enumOf(['json', 'avro', 'avro-confluent'] as const).optional(),
+        /** the results' Avro schema (object or .avsc path): needed for 'avro'; for 'avro-confluent', read into it */
         schema: z.union([nonEmptyString(), z.record(z.string(), z.unknown())]).optional(),
         /** partitions of this topic when this run creates it (default: produce.partitions) */
         partitions: positiveInt().optional(),

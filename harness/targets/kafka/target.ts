@@ -7,6 +7,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
+import { PipelabError } from '../../../errors.ts';
 import { kafkajsSecurity } from '../../../pipeline/kafka-security.ts';
 import { epochNow } from '../../../pipeline/processor/headers.ts';
 import { kafkaConnectError } from '../../services/kafka-security.ts';
@@ -15,7 +16,7 @@ import type { ServiceInfo } from '../../../results/types.ts';
 import type { TrendMetric } from '../../metrics/api.ts';
 import { resolveServices, servicesRequestFrom, type ResolvedServices } from '../../services/index.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from '../api.ts';
-import { eventSource, type Produced } from './events.ts';
+import { eventSource, type Produced, produceSerializer } from './events.ts';
 import { openProducer, type RecordProducer } from '../producers.ts';
 import { LagWatcher, type LagReport } from './lag.ts';
 import { KafkaLedger, type KafkaAccounting } from './ledger.ts';
@@ -47,6 +48,8 @@ export class KafkaTarget implements Target {
   /** headers that carry the event id: those results rules correlate by */
   private readonly idHeaders: string[];
   private readonly matching: boolean;
+  /** the schema registry of avro-confluent topics */
+  private registryUrl: string | undefined;
 
   constructor(private readonly c: Config) {
     this.drainTimeoutMs = c.drainTimeout ? parseDuration(c.drainTimeout) : KAFKA_TARGET_DEFAULTS.drainTimeoutMs;
@@ -63,16 +66,28 @@ export class KafkaTarget implements Target {
     this.produceLatency = tc.metrics.trend('produce_latency');
     // the produce block is checked (formats, schemas) before anything connects
     this.next = eventSource(this.c.produce, tc.rng.fork('target:kafka'));
-    (this.c.results ?? []).forEach(decoderOf);
+    for (const [i, s] of (this.c.results ?? []).entries()) decoderOf(s, i);
     registerKafkajsCodecs();
     const req = servicesRequestFrom(tc.services);
     const partitions = this.c.produce.partitions ?? KAFKA_TARGET_DEFAULTS.partitions;
+    const registryFlag = tc.services?.['schema-registry'] || process.env.PIPELAB_SCHEMA_REGISTRY || undefined;
+    const wantsRegistry = [this.c.produce.format, ...(this.c.results ?? []).map((r) => r.format)].includes(
+      'avro-confluent',
+    );
     this.resolved = await resolveServices({
-      kafka: { ...(req.kafka === true ? {} : req.kafka), embedded: { defaultPartitions: partitions } },
+      kafka: {
+        ...(req.kafka === true ? {} : req.kafka),
+        // avro-confluent without --schema-registry: the embedded broker serves one
+        embedded: {
+          defaultPartitions: partitions,
+          ...(wantsRegistry && !registryFlag ? { schemaRegistry: true } : {}),
+        },
+      },
     });
     this.serviceInfo = this.resolved.info();
     try {
       const { brokers, security } = this.resolved.kafka!.connection;
+      if (wantsRegistry) await this.useRegistry(registryFlag, tc.rng.fork('target:kafka'));
       const kafka = new KafkaClient({
         clientId: 'pipelab-kafka-target',
         brokers,
@@ -107,6 +122,31 @@ export class KafkaTarget implements Target {
     }
   }
 
+  /**
+   * avro-confluent: the registry is --schema-registry (PIPELAB_SCHEMA_REGISTRY), else the embedded
+   * broker's; the produce schema is looked up or registered before any load.
+   */
+  private async useRegistry(flag: string | undefined, rng: TargetContext['rng']): Promise<void> {
+    const url = flag ?? this.resolved?.kafka?.connection.broker?.schemaRegistry?.url;
+    if (!url)
+      throw new PipelabError(
+        'INVALID_ARGUMENT',
+        "format 'avro-confluent' needs a schema registry: --schema-registry URL (or PIPELAB_SCHEMA_REGISTRY)",
+        {
+          hint:
+            'the embedded broker brings its own, an external Kafka does not; ' +
+            '`pipelab broker --schema-registry-port 8081` serves one beside the broker',
+        },
+      );
+    this.registryUrl = url;
+    this.serviceInfo['schema-registry'] = {
+      mode: flag ? 'external' : 'embedded',
+      detail: flag ? url : `embedded schema registry at ${url}`,
+    };
+    if (this.c.produce.format === 'avro-confluent')
+      this.next = eventSource(this.c.produce, rng, await produceSerializer(this.c.produce, url));
+  }
+
   /** missing topics are created with the configured partitions, and the run says which */
   private async createTopics(partitions: number): Promise<void> {
     const admin = this.admin!;
@@ -139,6 +179,7 @@ export class KafkaTarget implements Target {
     const eachBatch = resultsHandler({
       ledger: this.ledger,
       specs: this.c.results!,
+      decoders: this.c.results!.map((s, i) => decoderOf(s, i, this.registryUrl)),
       metrics: () => tc.metrics,
       now: () => tc.now(),
       warn: (m) => {

@@ -83,10 +83,31 @@ test('avro: built-in schemas, or the given one; a function without a schema is r
     new Rng(1),
   )(9, 0);
   assert.equal({ ...avro.Type.forSchema(avsc as avro.Schema).fromBuffer(o.value as Buffer) }, { id: o.id, n: 9 });
+  // an event that does not fit the schema is named by the path of the bad field
+  const misfit = eventSource(produce({ generator: () => ({ n: 'nine' }), format: 'avro', schema: avsc }), new Rng(1));
+  try {
+    misfit(0, 0);
+    assert.unreachable();
+  } catch (e) {
+    assert.equal((e as PipelabError).issues, [{ path: 'n', message: 'expected int, got string "nine"' }]);
+    assert.match((e as Error).message, /does not match the Avro schema of target\.produce\.schema: n: expected int/);
+  }
   for (const [p, re] of [
     [{ generator: () => ({}), format: 'avro' }, /target.produce.schema: .*needs the events' Avro schema/],
     [{ generator: 'transactions', format: 'string' }, /target.produce.format/],
-    [{ generator: () => ({}), format: 'avro', schema: '/no/such.avsc' }, /not a usable Avro schema/],
+    [
+      { generator: () => ({}), format: 'avro', schema: '/no/such.avsc' },
+      /target.produce.schema: cannot read \/no\/such.avsc: ENOENT/,
+    ],
+    [
+      {
+        generator: () => ({}),
+        format: 'avro',
+        schema: { type: 'record', name: 'R', fields: [{ name: 'a', type: 'strng' }] },
+      },
+      /target.produce.schema.fields.0.type: not a usable Avro schema: unknown type name 'strng' \(field 'a'\)/,
+    ],
+    [{ generator: () => ({}), format: 'avro-confluent', schema: { type: 'nope' } }, /target.produce.schema.type/],
   ] as const) {
     try {
       eventSource(produce(p), new Rng(1));
