@@ -13,6 +13,8 @@ import type { Transaction } from '../../../generators/transactions.ts';
 import type { UserEvent } from '../../../generators/user-events.ts';
 import { createTransactionStream } from '../../../generators/transactions.ts';
 import { createUserEventStream } from '../../../generators/user-events.ts';
+import { type CompiledSpec, compileSpec, type SpecStream } from '../../../generators/spec/compile.ts';
+import type { EventSpec, SpecTruth } from '../../../generators/spec/types.ts';
 import { KAFKA_TARGET_DEFAULTS, type Config, type EventFunction } from './schema.ts';
 
 export interface Produced {
@@ -20,6 +22,22 @@ export interface Produced {
   key: string;
   value: Buffer | string;
 }
+
+/** where the target's events come from */
+export interface EventSource {
+  next(index: number, sentEpochMs: number): Produced;
+  /** an event spec's ground truth so far (late, out of order, duplicates); undefined for other generators */
+  truth(): SpecTruth | undefined;
+}
+
+/** the generator's events, and for a spec its JSON writer and ground truth */
+interface Generator {
+  next(index: number, sent: number): unknown;
+  spec?: SpecStream;
+}
+
+const genName = (g: Config['produce']['generator']): string =>
+  typeof g === 'string' ? g : typeof g === 'function' ? 'a function' : 'an event spec';
 
 /** a dotted path into an object ('order.id'); undefined when any step is missing */
 export function getPath(v: unknown, path: readonly string[]): unknown {
@@ -61,34 +79,45 @@ export function produceSerializer(p: Config['produce'], registryUrl: string): Pr
  * avro-confluent needs its registry serializer (produceSerializer); without one the source only
  * checks the block.
  */
-export function eventSource(
-  p: Config['produce'],
-  rng: Rng,
-  serializer?: Serializer,
-): (index: number, sentEpochMs: number) => Produced {
+export function eventSource(p: Config['produce'], rng: Rng, serializer?: Serializer): EventSource {
   const format = p.format ?? KAFKA_TARGET_DEFAULTS.format;
   const idField = p.idField ?? KAFKA_TARGET_DEFAULTS.idField;
   if (format === 'string' && typeof p.generator !== 'function')
     throw bad(
       'format',
-      `'string' sends a function's string events as they are; ${p.generator} makes objects`,
+      `'string' sends a function's string events as they are; ${genName(p.generator)} makes objects`,
       "use format 'json' or 'avro'",
     );
+  const gen = generatorOf(p.generator, rng);
   const enc = encoder(p, format, serializer);
-  const next = generatorOf(p.generator, rng);
+  // a spec's generated JSON writer knows its own fields only: an event given an id here is
+  // written by JSON.stringify (same bytes for the fields it has)
+  const spec = format === 'json' ? gen.spec : undefined;
+  const given = new WeakSet<object>(); // a spec's duplicates are the same objects, ids given once
   const keyPath = p.key?.split('.');
   const runTag = rng.fork('ids').nextU32().toString(36);
-  return (index, sent) => {
-    const e = next(index, sent);
-    let id: string;
-    if (e !== null && typeof e === 'object') {
-      const rec = e as Record<string, unknown>;
-      const own = rec[idField];
-      if (own === undefined || own === null || own === '') rec[idField] = id = `${runTag}-${index}`;
-      else id = String(own);
-    } else id = `${runTag}-${index}`;
-    const k = keyPath ? getPath(e, keyPath) : id;
-    return { id, key: k === undefined || k === null ? id : String(k), value: enc(e) };
+  return {
+    next: (index, sent) => {
+      const e = gen.next(index, sent);
+      let id: string;
+      let own = true;
+      if (e !== null && typeof e === 'object') {
+        const rec = e as Record<string, unknown>;
+        const have = rec[idField];
+        own = !(have === undefined || have === null || have === '');
+        if (own) {
+          id = String(have);
+          if (spec && given.has(rec)) own = false;
+        } else {
+          rec[idField] = id = `${runTag}-${index}`;
+          if (spec) given.add(rec);
+        }
+      } else id = `${runTag}-${index}`;
+      const k = keyPath ? getPath(e, keyPath) : id;
+      const value = spec && own ? spec.toJson(e) : enc(e);
+      return { id, key: k === undefined || k === null ? id : String(k), value };
+    },
+    truth: () => gen.spec?.truth(),
   };
 }
 
@@ -99,7 +128,7 @@ function encoder(p: Config['produce'], format: string, serializer?: Serializer):
     if (!local)
       throw bad(
         'schema',
-        "format 'avro' with a function generator needs the events' Avro schema",
+        `format 'avro' with ${genName(p.generator)} as generator needs the events' Avro schema`,
         'give schema: an .avsc path or the schema object',
       );
     const ser = avroSerializer(local.type, PRODUCE_SCHEMA);
@@ -117,25 +146,39 @@ function encoder(p: Config['produce'], format: string, serializer?: Serializer):
   return (e) => (typeof e === 'string' ? e : JSON.stringify(e));
 }
 
-function generatorOf(g: Config['produce']['generator'], rng: Rng): (index: number, sent: number) => unknown {
+function generatorOf(g: Config['produce']['generator'], rng: Rng): Generator {
   if (typeof g === 'function') {
     const fn: EventFunction = g;
     const r = rng.fork('events');
-    return (index, now) => fn({ rng: r, index, now });
+    return { next: (index, now) => fn({ rng: r, index, now }) };
+  }
+  if (typeof g === 'object') {
+    // checked here, before anything connects: every bad field named by its path
+    const compiled: CompiledSpec =
+      typeof (g as CompiledSpec).create === 'function'
+        ? (g as CompiledSpec)
+        : compileSpec(g as EventSpec, { prefix: '/target/produce/generator' });
+    const spec = compiled.create({ seed: rng.fork('spec').seed });
+    // the load test's intended send time is the spec's send time; disorder lags event time behind it
+    return { next: (_i, sent) => spec.next(sent), spec };
   }
   const seed = rng.fork(g).seed;
   if (g === 'transactions') {
     const s = createTransactionStream({ seed });
-    return (_i, sent) => {
-      const t = s.next();
-      t.eventTime = Math.floor(sent);
-      return t;
+    return {
+      next: (_i, sent) => {
+        const t = s.next();
+        t.eventTime = Math.floor(sent);
+        return t;
+      },
     };
   }
   const s = createUserEventStream({ seed });
-  return (_i, sent) => {
-    const u = s.next();
-    u.eventTime = Math.floor(sent);
-    return u;
+  return {
+    next: (_i, sent) => {
+      const u = s.next();
+      u.eventTime = Math.floor(sent);
+      return u;
+    },
   };
 }

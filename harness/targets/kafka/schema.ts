@@ -13,6 +13,8 @@
  */
 import { z } from 'zod';
 import type { Rng } from '../../../generators/rng.ts';
+import type { CompiledSpec } from '../../../generators/spec/compile.ts';
+import type { EventSpec } from '../../../generators/spec/types.ts';
 import {
   enumOf,
   nonEmptyString,
@@ -35,6 +37,8 @@ export type EventFunction = (ctx: EventContext) => unknown;
 
 const FORMATS = ['json', 'string', 'avro', 'avro-confluent'] as const;
 const BUILTIN_GENERATORS = ['transactions', 'user-events'] as const;
+const GENERATOR_ERROR =
+  "expected 'transactions', 'user-events', an event spec ({ fields } or { streams }) or a function (ctx) => event";
 
 /** a rule on one field of a result: a value it must equal, values it may take, or bounds */
 const fieldRule = z.union(
@@ -66,15 +70,19 @@ export const schema = strictObject({
   type: z.literal('kafka'),
   produce: strictObject({
     topic: nonEmptyString(),
-    /** 'transactions', 'user-events', or a function (ctx) => event */
+    /**
+     * 'transactions', 'user-events', an event spec (docs/event-specs.md; checked field by field
+     * before any load), a compiled spec (compileSpec), or a function (ctx) => event
+     */
     generator: z.union(
       [
         enumOf(BUILTIN_GENERATORS),
-        z.custom<EventFunction>((v) => typeof v === 'function', {
-          error: "expected 'transactions', 'user-events' or a function (ctx) => event",
+        z.custom<EventFunction>((v) => typeof v === 'function', { error: GENERATOR_ERROR }),
+        z.custom<EventSpec | CompiledSpec>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), {
+          error: GENERATOR_ERROR,
         }),
       ],
-      { error: "expected 'transactions', 'user-events' or a function (ctx) => event" },
+      { error: GENERATOR_ERROR },
     ),
     /**
      * json (default), string (a string event as is), avro (binary; a built-in generator's schema or

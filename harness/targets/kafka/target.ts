@@ -16,7 +16,7 @@ import type { ServiceInfo } from '../../../results/types.ts';
 import type { TrendMetric } from '../../metrics/api.ts';
 import { resolveServices, servicesRequestFrom, type ResolvedServices } from '../../services/index.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from '../api.ts';
-import { eventSource, type Produced, produceSerializer } from './events.ts';
+import { type EventSource, eventSource, type Produced, produceSerializer } from './events.ts';
 import { openProducer, type RecordProducer } from '../producers.ts';
 import { LagWatcher, type LagReport } from './lag.ts';
 import { KafkaLedger, type KafkaAccounting } from './ledger.ts';
@@ -31,7 +31,7 @@ export class KafkaTarget implements Target {
   private readonly ledger: KafkaLedger;
   private out: RecordProducer | undefined;
   private ctx: TargetContext | undefined;
-  private next: ((index: number, sent: number) => Produced) | undefined;
+  private source: EventSource | undefined;
   private resolved: ResolvedServices | undefined;
   private serviceInfo: Record<string, ServiceInfo> = {};
   private results: Consumer | undefined;
@@ -65,7 +65,7 @@ export class KafkaTarget implements Target {
     this.ctx = tc;
     this.produceLatency = tc.metrics.trend('produce_latency');
     // the produce block is checked (formats, schemas) before anything connects
-    this.next = eventSource(this.c.produce, tc.rng.fork('target:kafka'));
+    this.source = eventSource(this.c.produce, tc.rng.fork('target:kafka'));
     for (const [i, s] of (this.c.results ?? []).entries()) decoderOf(s, i);
     registerKafkajsCodecs();
     const req = servicesRequestFrom(tc.services);
@@ -144,7 +144,7 @@ export class KafkaTarget implements Target {
       detail: flag ? url : `embedded schema registry at ${url}`,
     };
     if (this.c.produce.format === 'avro-confluent')
-      this.next = eventSource(this.c.produce, rng, await produceSerializer(this.c.produce, url));
+      this.source = eventSource(this.c.produce, rng, await produceSerializer(this.c.produce, url));
   }
 
   /** missing topics are created with the configured partitions, and the run says which */
@@ -199,7 +199,7 @@ export class KafkaTarget implements Target {
     const sent = epochNow() - (now - it.intendedStartMs);
     let e: Produced;
     try {
-      e = (this.next as (i: number, s: number) => Produced)(this.index++, sent);
+      e = (this.source as EventSource).next(this.index++, sent);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -255,7 +255,10 @@ export class KafkaTarget implements Target {
   }
 
   extra(): Record<string, unknown> {
+    const truth = this.source?.truth();
     return {
+      // an event spec's ground truth: what the system under test was sent late, out of order, twice
+      ...(truth ? { truth } : {}),
       ...(this.accounting ? { accounting: this.accounting } : {}),
       ...(this.lagReport ? { lag: this.lagReport } : {}),
       ...(this.topicsCreated.length ? { topicsCreated: this.topicsCreated } : {}),

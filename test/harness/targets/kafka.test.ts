@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import avro from 'avsc';
 import { PipelabError } from '../../../errors.ts';
 import { Rng } from '../../../generators/rng.ts';
+import { defineEventSpec } from '../../../generators/spec/compile.ts';
 import { runScenario } from '../../../harness/runner/index.ts';
 import { validateScenario } from '../../../harness/scenario/load.ts';
 import { eventSource, getPath } from '../../../harness/targets/kafka/events.ts';
@@ -41,8 +42,8 @@ const produce = (p: object) => schema.parse({ type: 'kafka', produce: { topic: '
 test('events: seeded (same seed, same bytes), ids kept or assigned, keys from a field', () => {
   const a = eventSource(produce({ generator: 'transactions', key: 'userId' }), new Rng(7));
   const b = eventSource(produce({ generator: 'transactions', key: 'userId' }), new Rng(7));
-  const ea = [0, 1, 2].map((i) => a(i, 1_700_000_000_000));
-  const eb = [0, 1, 2].map((i) => b(i, 1_700_000_000_000));
+  const ea = [0, 1, 2].map((i) => a.next(i, 1_700_000_000_000));
+  const eb = [0, 1, 2].map((i) => b.next(i, 1_700_000_000_000));
   assert.equal(ea, eb);
   const v = JSON.parse(String(ea[0]!.value));
   assert.is(ea[0]!.id, v.id);
@@ -57,18 +58,60 @@ test('events: seeded (same seed, same bytes), ids kept or assigned, keys from a 
     }),
     new Rng(1),
   );
-  const e = fn(4, 0);
+  const e = fn.next(4, 0);
   const body = JSON.parse(String(e.value));
   assert.is(body.orderId, e.id, 'an id is assigned in idField when the event lacks one');
   assert.is(e.key, 'u1');
-  const s = eventSource(produce({ generator: () => 'plain text', format: 'string' }), new Rng(1))(0, 0);
+  const s = eventSource(produce({ generator: () => 'plain text', format: 'string' }), new Rng(1)).next(0, 0);
   assert.is(s.value, 'plain text');
   assert.is(s.key, s.id);
   assert.is(getPath({ a: { b: [1, 2] } }, ['a', 'b', '1']), 2);
 });
 
+const shop = defineEventSpec({
+  fields: {
+    orderId: { type: 'uuid' },
+    ts: { type: 'timestamp' },
+    user: { type: 'key', entity: { count: 50, zipf: 1, prefix: 'u-' } },
+    amount: { type: 'lognormal', mu: 3, sigma: 1, round: 2 },
+  },
+  disorder: { share: 0.3, lag: { type: 'exponential', mean: 2000 } },
+  duplicates: { share: 0.2, delay: { type: 'uniform', min: 1, max: 5 } },
+});
+
+test('an event spec as generator: seeded, its own JSON bytes, ids kept or given, ground truth', () => {
+  const events = (p: object) => {
+    const src = eventSource(produce({ generator: shop, ...p }), new Rng(5));
+    return { src, out: Array.from({ length: 400 }, (_, i) => src.next(i, 1_700_000_000_000 + i * 10)) };
+  };
+  const a = events({ idField: 'orderId', key: 'user' });
+  assert.equal(a.out, events({ idField: 'orderId', key: 'user' }).out, 'same seed, same events and bytes');
+  const first = JSON.parse(String(a.out[0]!.value));
+  assert.is(a.out[0]!.id, first.orderId, "the spec's own id field is the id");
+  assert.is(a.out[0]!.key, first.user);
+  for (const e of a.out) assert.is(String(e.value), JSON.stringify(JSON.parse(String(e.value))));
+  const t = a.src.truth()!;
+  assert.is(t.events, 400);
+  assert.ok(t.duplicates > 40 && t.duplicates < 120, `duplicates ${t.duplicates} of 400 at 20 %`);
+  assert.ok(t.late > 60 && t.late < 180, `late ${t.late} of ~320 originals at 30 %`);
+  const ids = a.out.map((e) => e.id);
+  assert.is(ids.length - new Set(ids).size, t.duplicates, 'a duplicate is resent with the same id');
+  // no id field in the spec: one is given, written into the bytes, and kept by the duplicates
+  const b = events({});
+  for (const e of b.out) assert.is(JSON.parse(String(e.value)).id, e.id);
+  assert.is(b.out.length - new Set(b.out.map((e) => e.id)).size, b.src.truth()!.duplicates);
+  // a bad spec field is named by its path before anything connects
+  try {
+    eventSource(produce({ generator: { fields: { n: { type: 'normal', mean: 1, sd: -1 } } } }), new Rng(1));
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, PipelabError);
+    assert.match(JSON.stringify((e as PipelabError).issues), /\/target\/produce\/generator\/fields\/n/);
+  }
+});
+
 test('avro: built-in schemas, or the given one; a function without a schema is refused', () => {
-  const t = eventSource(produce({ generator: 'user-events', format: 'avro' }), new Rng(3))(0, 5);
+  const t = eventSource(produce({ generator: 'user-events', format: 'avro' }), new Rng(3)).next(0, 5);
   assert.ok(Buffer.isBuffer(t.value));
   const avsc = {
     type: 'record',
@@ -81,12 +124,12 @@ test('avro: built-in schemas, or the given one; a function without a schema is r
   const o = eventSource(
     produce({ generator: ({ index }: { index: number }) => ({ n: index }), format: 'avro', schema: avsc }),
     new Rng(1),
-  )(9, 0);
+  ).next(9, 0);
   assert.equal({ ...avro.Type.forSchema(avsc as avro.Schema).fromBuffer(o.value as Buffer) }, { id: o.id, n: 9 });
   // an event that does not fit the schema is named by the path of the bad field
   const misfit = eventSource(produce({ generator: () => ({ n: 'nine' }), format: 'avro', schema: avsc }), new Rng(1));
   try {
-    misfit(0, 0);
+    misfit.next(0, 0);
     assert.unreachable();
   } catch (e) {
     assert.equal((e as PipelabError).issues, [{ path: 'n', message: 'expected int, got string "nine"' }]);
@@ -199,5 +242,17 @@ for (const client of ['platformatic', 'kafkajs'] as const)
     assert.equal(s.extra?.topicsCreated, [`solo-${client}`]);
     assert.is(s.services.kafka?.mode, 'embedded');
   });
+
+test('an event spec on the embedded broker: every event sent, its ground truth in the summary', async () => {
+  const s = await runScenario({
+    name: 'kafka-spec',
+    target: { type: 'kafka', produce: { topic: 'solo-spec', generator: shop, key: 'user', partitions: 2 } },
+    executors: { main: { executor: 'per-vu-iterations', vus: 2, iterations: 30 } },
+  });
+  assert.is((s.metrics.errors as RateData).passes, 0, 'no failed sends');
+  const truth = s.extra?.truth as { events: number; duplicates: number; late: number };
+  assert.is(truth.events, 60);
+  assert.ok(truth.late > 0 && truth.duplicates > 0, JSON.stringify(truth));
+});
 
 test.run();
