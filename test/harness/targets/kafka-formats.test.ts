@@ -106,10 +106,11 @@ test('a scorer on @kafkajs/confluent-schema-registry reads the events and writes
     );
     const a = s.extra?.accounting as KafkaAccounting;
     assert.equal([a.produced, a.matched, a.missing, a.foreign], [20, 20, 0, 0]);
-    assert.is((s.metrics.checks as RateData).passes, 20, 'every decoded result checked');
+    // the scorer is at least once: a redelivery after a rebalance writes a result twice, checked too
+    assert.is((s.metrics.checks as RateData).passes, 20 + a.duplicates, 'every decoded result checked');
     assert.equal(s.services['schema-registry'], { mode: 'external', detail: url });
     const orderId = await registry.getLatestSchemaId('orders-sr-value');
-    assert.is(framed.length, 40);
+    assert.ok(framed.length >= 40, `${framed.length / 2} orders read`);
     for (let i = 0; i < framed.length; i += 2) assert.equal([framed[i], framed[i + 1]], [0, orderId]);
   } finally {
     await consumer.disconnect();
