@@ -1,0 +1,64 @@
+/**
+ * The pipeline target against a SASL_SSL broker with ACLs, processors as child processes: the
+ * producer, the results consumer, the topic admin and the children (which get the settings in
+ * their environment) all authenticate, and every event is accounted for.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startBroker, type Broker } from '../../../broker/index.ts';
+import { runScenario } from '../../../harness/runner/index.ts';
+import { validateScenario } from '../../../harness/scenario/index.ts';
+import type { Accounting } from '../../../harness/targets/pipeline/accounting.ts';
+import { haveOpenssl, makeCerts, type TestCerts } from '../../helpers/certs.ts';
+
+const ok = haveOpenssl();
+let certs: TestCerts;
+let broker: Broker;
+test.before(async () => {
+  if (!ok) return;
+  certs = makeCerts();
+  broker = await startBroker({
+    tls: { certFile: certs.serverCert, keyFile: certs.serverKey },
+    sasl: { mechanisms: ['scram-sha-512'], users: { pipe: 'p1pe-pw' } },
+    acls: ['allow User:pipe all topic *', 'allow User:pipe all group *'],
+  });
+});
+test.after(async () => {
+  await broker?.close();
+  certs?.cleanup();
+});
+
+test('pipeline target, child processors, SASL_SSL: every event ends as a decision or a dead letter', async () => {
+  if (!ok) return;
+  const s = validateScenario({
+    name: 'pipeline-sasl-ssl',
+    seed: 5,
+    services: {
+      kafka: broker.bootstrap.join(','),
+      'kafka-sasl': 'scram-sha-512:pipe:p1pe-pw',
+      'kafka-ca': certs.ca,
+      'redis-mode': 'embedded',
+    },
+    target: {
+      type: 'pipeline',
+      processors: 1,
+      processorMode: 'child',
+      partitions: 2,
+      malformedShare: 0.02,
+      drainTimeout: '30s',
+    },
+    executors: {
+      main: { executor: 'constant-arrival-rate', rate: 50, duration: '2s', preAllocatedVUs: 20, maxVUs: 200 },
+    },
+  });
+  const summary = await runScenario(s);
+  const acc = summary.extra?.accounting as Accounting;
+  assert.ok(acc.produced >= 80, `produced ${acc.produced}`);
+  assert.is(acc.missing, 0, `missing ${acc.missing}`);
+  assert.is(acc.decided + acc.deadLettered, acc.produced);
+  assert.match(summary.services.kafka?.detail ?? '', /SASL_SSL/);
+  // producer, admin, results consumer and the child's clients each authenticated
+  assert.ok((broker.stats().requests.SaslAuthenticate ?? 0) >= 8);
+});
+
+test.run();
