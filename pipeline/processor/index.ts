@@ -26,12 +26,13 @@ import type { Prediction } from '../model-server/server.ts';
 import { compressionType, TOPICS } from '../topics.ts';
 import type { UserFeatures } from '../types.ts';
 import { EMPTY_FEATURES } from '../types.ts';
+import { behaviourAggregateMessage, behaviourChunk } from './behaviour.ts';
 import { RecentIds } from './dedup.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
 import { aggregateMessage, decisionMessage, deadLetterMessage, type ChunkTimings } from './messages.ts';
 import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from './options.ts';
 import { validateTransaction } from './validate.ts';
-import { TumblingWindows, type WindowAggregate } from './windows.ts';
+import { TumblingWindows } from './windows.ts';
 import type { Transaction } from '../../generators/transactions.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
@@ -82,6 +83,7 @@ export class StreamProcessor {
       decisions: 0,
       deadLetters: 0,
       late: 0,
+      ...(opts.userEvents ? { userEvents: 0 } : {}),
       duplicates: 0,
       windowsClosed: 0,
       openWindows: 0,
@@ -123,7 +125,8 @@ export class StreamProcessor {
     });
     await this.producer.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [TOPICS.transactions], fromBeginning: true });
+    const topics = o.userEvents ? [TOPICS.transactions, TOPICS.userEvents] : [TOPICS.transactions];
+    await this.consumer.subscribe({ topics, fromBeginning: true });
     this.running = true;
     await this.consumer.run({
       eachBatchAutoResolve: false,
@@ -147,16 +150,18 @@ export class StreamProcessor {
     this.running = false;
     clearInterval(this.lagTimer);
     await this.consumer?.stop();
-    const closing: WindowAggregate[] = [];
-    for (const w of this.windows.values()) closing.push(...w.flush());
+    const closing: Message[] = [];
+    for (const [k, w] of this.windows) {
+      const user = k.startsWith(`${TOPICS.userEvents}/`);
+      for (const a of w.flush())
+        closing.push(user ? behaviourAggregateMessage(this.id, a) : aggregateMessage(this.id, a));
+    }
     if (closing.length && this.producer) {
       await this.producer
         .sendBatch({
           acks: -1,
           compression: compressionType(this.o.compression),
-          topicMessages: [
-            { topic: TOPICS.processedEvents, messages: closing.map((a) => aggregateMessage(this.id, a)) },
-          ],
+          topicMessages: [{ topic: TOPICS.processedEvents, messages: closing }],
         })
         .catch(() => {});
       this.s.windowsClosed += closing.length;
@@ -245,7 +250,8 @@ export class StreamProcessor {
       for (let i = 0; i < n; i += this.o.chunkSize) {
         if (!p.isRunning() || p.isStale() || this.killed) break;
         const chunk = batch.messages.slice(i, i + this.o.chunkSize);
-        await this.processChunk(batch.topic, batch.partition, chunk);
+        if (batch.topic === TOPICS.userEvents) await this.processUserEvents(batch.partition, chunk);
+        else await this.processChunk(batch.topic, batch.partition, chunk);
         // a kill between the sink ack and here leaves the chunk unresolved: it is redelivered
         if (this.killed) break;
         p.resolveOffset(chunk[chunk.length - 1]!.offset);
@@ -314,6 +320,37 @@ export class StreamProcessor {
       m.trend('processor_stage_inference').add(inferenceMs, t);
     }
     if (topicMessages.length) m.trend('processor_stage_sink').add(sinkAck, t);
+  }
+
+  /** user events into their partition's windows (behaviour.ts); late and invalid ones dead-lettered */
+  private async processUserEvents(partition: number, messages: KafkaMessage[]): Promise<void> {
+    const topic = TOPICS.userEvents;
+    const w = this.windowsFor(topic, partition);
+    const c = behaviourChunk(this.id, w, { topic, partition, received: epochNow() }, messages, this.dedup);
+    const topicMessages: TopicMessages[] = [];
+    if (c.dead.length) topicMessages.push({ topic: TOPICS.deadLetter, messages: c.dead });
+    if (c.closed.length) topicMessages.push({ topic: TOPICS.processedEvents, messages: c.closed });
+    if (topicMessages.length)
+      await (this.producer as Producer).sendBatch({
+        acks: -1,
+        compression: compressionType(this.o.compression),
+        topicMessages,
+      });
+    for (const id of c.ids) this.dedup.add(id);
+    const s = this.s;
+    s.records += messages.length;
+    s.userEvents = (s.userEvents ?? 0) + c.accepted;
+    s.deadLetters += c.dead.length;
+    s.late += c.late;
+    s.duplicates += c.dups;
+    s.windowsClosed += c.closed.length;
+    const m = this.o.metrics;
+    if (!m) return;
+    const t = this.now();
+    m.counter('processor_records').add(messages.length, t);
+    if (c.dead.length) m.counter('processor_dead_letters').add(c.dead.length, t);
+    if (c.late) m.counter('processor_late_events').add(c.late, t);
+    if (c.closed.length) m.counter('processor_windows_closed').add(c.closed.length, t);
   }
 
   /** valid transactions, dead letters for invalid ones, and how many were already written (skipped) */

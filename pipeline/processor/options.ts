@@ -31,6 +31,8 @@ export interface ProcessorOptions {
   id?: string;
   compression?: Compression;
   windows?: WindowOptions;
+  /** also consume `user-events` into per-user windows (behaviour.ts); off by default */
+  userEvents?: boolean;
   /** records fetched but not yet acknowledged before partitions are paused (default 20 000) */
   maxInFlight?: number;
   /** records per processing chunk within a fetched batch (default 1000) */
@@ -62,6 +64,8 @@ export interface ProcessorStats {
   decisions: number;
   deadLetters: number;
   late: number;
+  /** user events counted in a window (with userEvents on) */
+  userEvents?: number;
   duplicates: number;
   windowsClosed: number;
   openWindows: number;

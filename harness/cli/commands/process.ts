@@ -6,6 +6,8 @@
  * stops gracefully (windows flushed, offsets committed) on SIGINT/SIGTERM.
  */
 import { Option, type Command } from 'commander';
+import { PipelabError } from '../../../errors.ts';
+import { parseDuration } from '../../../results/duration.ts';
 import { parseNumberFlag } from '../numbers.ts';
 import { addKafkaClientFlags, type KafkaClientFlags, kafkaClientOverrides } from '../security-flags.ts';
 
@@ -24,6 +26,9 @@ interface Flags extends KafkaClientFlags {
   compression: (typeof COMPRESSIONS)[number];
   stats: string;
   partitions?: string;
+  userEvents?: boolean;
+  window?: string;
+  allowedLateness?: string;
 }
 
 interface Settings {
@@ -31,6 +36,7 @@ interface Settings {
   statsEvery: number;
   sessionTimeoutMs: number;
   partitions: number | undefined;
+  windows: { sizeMs?: number; allowedLatenessMs?: number };
 }
 
 function parseSettings(o: Flags): Settings {
@@ -42,7 +48,27 @@ function parseSettings(o: Flags): Settings {
       o.partitions !== undefined
         ? parseNumberFlag('--partitions', o.partitions, { int: true, min: 1, max: 10_000 })
         : undefined,
+    windows: {
+      ...(o.window === undefined ? {} : { sizeMs: durationFlag('--window', o.window, false) }),
+      ...(o.allowedLateness === undefined
+        ? {}
+        : { allowedLatenessMs: durationFlag('--allowed-lateness', o.allowedLateness, true) }),
+    },
   };
+}
+
+function durationFlag(flag: string, v: string, zeroOk: boolean): number {
+  let ms = Number.NaN;
+  try {
+    ms = parseDuration(v);
+  } catch {
+    /* reported below */
+  }
+  if (!(ms > 0 || (zeroOk && ms === 0)))
+    throw new PipelabError('INVALID_ARGUMENT', `${flag} ${v}: expected a duration such as 5m, 90s or 500ms`, {
+      hint: `give ${flag} a duration${zeroOk ? ' (0 allowed)' : ' above 0'}`,
+    });
+  return ms;
 }
 
 /** the service flags (each also read from its PIPELAB_* environment variable) */
@@ -96,6 +122,9 @@ export function register(program: Command): void {
     )
     .option('--partitions <n>', 'partitions of the topics if this process creates them (default: the declared 12)')
     .option('--stats <seconds>', 'print throughput, lag and counts every N seconds (0 = never)', '10')
+    .option('--user-events', 'also window user-events per user into processed-events (late ones → dead-letter)')
+    .option('--window <duration>', 'tumbling window size (default 5m)')
+    .option('--allowed-lateness <duration>', 'how late an event may arrive and still count in its window (default 1m)')
     .addHelpText(
       'after',
       '\nExamples:\n  pipelab process --kafka localhost:9092 --redis redis://localhost:6379 ' +
@@ -162,6 +191,8 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
           dedup,
           groupId: o.group,
           compression: o.compression,
+          windows: cfg.windows,
+          ...(o.userEvents ? { userEvents: true } : {}),
           id: `processor-${process.pid}-${i + 1}`,
           lag: embedded ? () => embedded.lag(o.group).total : undefined,
           lagEveryMs: i === 0 ? 1000 : 0,

@@ -30,6 +30,10 @@ export interface ChildProcessorOptions {
   compression: string;
   sessionTimeoutMs?: number;
   startTimeoutMs?: number;
+  /** window size and allowed lateness (--window, --allowed-lateness), and the user-behaviour step */
+  window?: string;
+  allowedLateness?: string;
+  userEvents?: boolean;
 }
 
 export async function startChildProcessor(o: ChildProcessorOptions): Promise<ChildProcessor> {
@@ -48,6 +52,9 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
     '0',
   ];
   if (o.sessionTimeoutMs !== undefined) args.push('--session-timeout', String(o.sessionTimeoutMs));
+  if (o.window !== undefined) args.push('--window', o.window);
+  if (o.allowedLateness !== undefined) args.push('--allowed-lateness', o.allowedLateness);
+  if (o.userEvents) args.push('--user-events');
   if (o.redisUrl) args.push('--redis', o.redisUrl);
   else args.push('--redis-mode', 'embedded');
   const env = { ...process.env };
