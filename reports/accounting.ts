@@ -78,6 +78,26 @@ export function accountingRows(s: RunSummary): Array<[string, string, string]> {
       fmtNum(num(a.windowsObserved) ?? 0),
       `covering ${fmtNum(num(a.aggregatedEvents) ?? 0)} events`,
     ]);
+  rows.push(...userEventRows(a.userEvents as Tally | undefined));
+  return rows;
+}
+
+/** the user-behaviour step's books (pipeline target with userEvents): windows, late, ground truth */
+function userEventRows(u: Tally | undefined): Row[] {
+  if (!u || typeof u !== 'object' || num(u.produced) === undefined) return [];
+  const n = (k: string) => fmtNum(num(u[k]) ?? 0);
+  const t = u.truth as Tally | undefined;
+  const truth = t
+    ? `sent ${fmtNum(num(t.late) ?? 0)} late (${fmtNum(num(t.beyondLateness) ?? 0)} beyond the allowed lateness, ` +
+      `max ${fmtNum(num(t.maxLagMs) ?? 0)} ms), ${fmtNum(num(t.outOfOrder) ?? 0)} out of order`
+    : 'none sent late';
+  const rows: Row[] = [
+    ['user events produced', n('produced'), truth],
+    ['user events in windows', n('windowed'), `${n('windowsObserved')} user-behaviour window aggregates`],
+    ['user events dead-lettered', n('deadLettered'), counts(u.deadLetterReasons)],
+    ['user events missing', n('missing'), 'neither in a window nor dead-lettered'],
+  ];
+  if (num(u.excess)) rows.push(['user events counted twice', n('excess'), 'in windows or dead letters once too often']);
   return rows;
 }
 

@@ -3,6 +3,7 @@
  * event id ends as decided, dead-lettered or missing; a second result for an id that already
  * ended is a duplicate. "Nothing lost" is checked, not assumed.
  */
+import type { UserEventsAccounting } from './user-events.ts';
 export interface Accounting {
   /** records the broker acknowledged (ids given to produced() minus failed sends) */
   produced: number;
@@ -26,6 +27,8 @@ export interface Accounting {
   /** decisions by model source (model | rules) and by model version */
   bySource: Record<string, number>;
   byModelVersion: Record<string, number>;
+  /** the user-behaviour feed's books (target.userEvents): windowed, dead-lettered (late), missing, ground truth */
+  userEvents?: UserEventsAccounting;
   /** some missing ids, for debugging */
   missingSample: string[];
   drainMs: number;

@@ -22,6 +22,7 @@ type Options = typeof PIPELINE_TARGET_DEFAULTS & Config;
 /** starts `o.processors` children; if any fails the started ones are returned for teardown, then it throws */
 export async function startChildren(
   o: Options,
+  c: Config,
   services: ResolvedServices,
   embedded: boolean,
   into: ChildProcessor[],
@@ -36,6 +37,9 @@ export async function startChildren(
         group: PROCESSOR_GROUP,
         compression: o.compression,
         sessionTimeoutMs: embedded ? 3000 : undefined,
+        window: c.window,
+        allowedLateness: c.allowedLateness,
+        userEvents: !!c.userEvents,
       }),
     ),
   );
@@ -73,6 +77,7 @@ export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i
         allowedLatenessMs: c.allowedLateness ? parseDuration(c.allowedLateness) : undefined,
       },
       maxInFlight: o.maxInFlight,
+      ...(c.userEvents ? { userEvents: true } : {}),
       metrics: tc.metrics,
       now: () => tc.now(),
       lag: embedded ? () => embedded.lag(PROCESSOR_GROUP).total : undefined,

@@ -10,19 +10,26 @@ import { TOPICS } from '../../../pipeline/topics.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
 import type { EventLedger } from './accounting.ts';
 
+/** the books of the user-behaviour feed (user-events.ts), when the run sends user events */
+export interface BehaviourBooks {
+  aggregate(events: number): void;
+  deadLettered(id: string, reason: string): boolean;
+}
+
 /** an eachBatch handler recording into the ledger and the registry; `now` is the run's clock */
 export function resultsHandler(
   ledger: EventLedger,
   metrics: () => MetricsRegistry,
   now: () => number,
+  behaviour?: BehaviourBooks,
 ): (payload: EachBatchPayload) => Promise<void> {
   return async ({ batch, resolveOffset, heartbeat }) => {
     const observed = epochNow();
     const t = now();
     const m = metrics();
     for (const msg of batch.messages) {
-      if (batch.topic === TOPICS.processedEvents) aggregate(ledger, msg);
-      else if (batch.topic === TOPICS.deadLetter) deadLetter(ledger, m, msg, t);
+      if (batch.topic === TOPICS.processedEvents) aggregate(ledger, msg, behaviour);
+      else if (batch.topic === TOPICS.deadLetter) deadLetter(ledger, m, msg, t, behaviour);
       else decision(ledger, m, msg, t, observed);
     }
     const last = batch.messages[batch.messages.length - 1];
@@ -31,19 +38,29 @@ export function resultsHandler(
   };
 }
 
-function aggregate(ledger: EventLedger, msg: KafkaMessage): void {
+function aggregate(ledger: EventLedger, msg: KafkaMessage, behaviour: BehaviourBooks | undefined): void {
   try {
-    ledger.aggregate((JSON.parse(msg.value?.toString('utf8') ?? '{}') as { count?: number }).count ?? 0);
+    const a = JSON.parse(msg.value?.toString('utf8') ?? '{}') as { count?: number; kind?: string; events?: number };
+    if (a.kind === 'user-behaviour') behaviour?.aggregate(a.events ?? 0);
+    else ledger.aggregate(a.count ?? 0);
   } catch {
     /* an aggregate we cannot read is not an event */
   }
 }
 
-function deadLetter(ledger: EventLedger, m: MetricsRegistry, msg: KafkaMessage, t: number): void {
+function deadLetter(
+  ledger: EventLedger,
+  m: MetricsRegistry,
+  msg: KafkaMessage,
+  t: number,
+  behaviour: BehaviourBooks | undefined,
+): void {
   const id = header(msg.headers, H.eventId);
   if (id === undefined) return;
   const reason = header(msg.headers, H.reason) ?? 'unknown';
-  if (ledger.deadLettered(id, reason)) m.counter('dead_letters').add(1, t, { reason });
+  const user = behaviour && header(msg.headers, H.sourceTopic) === TOPICS.userEvents;
+  if (user ? behaviour.deadLettered(id, reason) : ledger.deadLettered(id, reason))
+    m.counter('dead_letters').add(1, t, { reason });
 }
 
 /** a fraud decision: counted once per event, with its end-to-end and per-stage latencies */

@@ -19,6 +19,7 @@ import type { ResolvedServices } from '../../services/index.ts';
 import type { Target } from '../api.ts';
 import type { EventLedger } from './accounting.ts';
 import { autoscaleSchema } from './autoscale.ts';
+import { userEventsSchema } from './user-events.ts';
 import type { ChildProcessor } from './children.ts';
 
 const COMPRESSIONS = ['lz4', 'snappy', 'gzip', 'none'] as const;
@@ -51,6 +52,11 @@ export const schema = strictObject({
     .optional(),
   modelBatchSize: positiveInt().optional(),
   modelMaxWaitMs: nonNegativeNumber().optional(),
+  /**
+   * the user-behaviour step: `share` of the iterations send a user event (sessions) to user-events instead of a
+   * transaction, windowed per user by the processors; `disorder` makes some late (docs/pipeline.md)
+   */
+  userEvents: userEventsSchema.optional(),
   /** tumbling window size and allowed lateness (defaults 5m, 1m) */
   window: positiveDuration().optional(),
   allowedLateness: duration().optional(),

@@ -17,7 +17,7 @@ import { parseWeights } from '../../../pipeline/model-server/router.ts';
 import { kafkajsSecurity } from '../../../pipeline/kafka-security.ts';
 import { H, epochNow } from '../../../pipeline/processor/headers.ts';
 import { kafkaConnectError } from '../../services/kafka-security.ts';
-import type { ProcessorStats, StreamProcessor } from '../../../pipeline/processor/index.ts';
+import { type ProcessorStats, type StreamProcessor, WINDOW_DEFAULTS } from '../../../pipeline/processor/index.ts';
 import { TOPICS, ensureTopics } from '../../../pipeline/topics.ts';
 import { withDefaults } from '../../../results/defaults.ts';
 import { parseDuration } from '../../../results/duration.ts';
@@ -31,6 +31,7 @@ import { startDriftLoop, type DriftLoopHandle } from './drift.ts';
 import { PROCESSOR_GROUP, processorFactory, startChildren } from './processors.ts';
 import { openProducer, type RecordProducer } from '../producers.ts';
 import { resultsHandler } from './results.ts';
+import { UserEventsFeed } from './user-events.ts';
 import { PIPELINE_TARGET_DEFAULTS, type Config, type PipelineTarget } from './schema.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
@@ -46,6 +47,9 @@ export class PipelineTargetRun implements PipelineTarget {
   private rng: Rng | undefined;
   private gen: TransactionStream | undefined;
   private out: RecordProducer | undefined;
+  /** the user-behaviour feed and its producer (target.userEvents) */
+  private feed: UserEventsFeed | undefined;
+  private userOut: RecordProducer | undefined;
   private results: Consumer | undefined;
   private store: FeatureStore | undefined;
   private model: ModelClient | undefined;
@@ -139,21 +143,30 @@ export class PipelineTargetRun implements PipelineTarget {
         drifts: this.gen!.drifts,
       });
     const embedded = services.kafka!.connection.broker;
-    if (o.processorMode === 'child') await startChildren(o, services, !!embedded, handles.children);
+    if (o.processorMode === 'child') await startChildren(o, c, services, !!embedded, handles.children);
     const make = processorFactory(o, c, { brokers, security, store, model, drift: this.drift, embedded, tc });
     let instances = 0;
     for (; o.processorMode === 'in-process' && instances < o.processors; instances++)
       handles.processors.push(make(instances));
     await Promise.all(handles.processors.map((p) => p.start()));
-    this.out = await openProducer({
-      client: o.producerClient,
-      brokers,
-      security,
-      topic: TOPICS.transactions,
-      lingerMs: o.lingerMs,
-      compression: o.compression,
-      kafkajs: () => kafka.producer({ allowAutoTopicCreation: false }),
-    });
+    const producer = (topic: string) =>
+      openProducer({
+        client: o.producerClient,
+        brokers,
+        security,
+        topic,
+        lingerMs: o.lingerMs,
+        compression: o.compression,
+        kafkajs: () => kafka.producer({ allowAutoTopicCreation: false }),
+      });
+    this.out = await producer(TOPICS.transactions);
+    if (c.userEvents) {
+      const allowedLatenessMs = c.allowedLateness
+        ? parseDuration(c.allowedLateness)
+        : WINDOW_DEFAULTS.allowedLatenessMs;
+      this.feed = new UserEventsFeed(c.userEvents, this.rng as Rng, { users: o.users, allowedLatenessMs });
+      this.userOut = await producer(TOPICS.userEvents);
+    }
     await this.startResults(kafka, !!embedded);
     if (c.autoscale) this.startAutoscaler(services, tc, () => make(instances++));
   }
@@ -176,6 +189,7 @@ export class PipelineTargetRun implements PipelineTarget {
       this.ledger,
       () => this.metrics as MetricsRegistry,
       () => (this.ctx ? this.ctx.now() : 0),
+      this.feed,
     );
     await results.run({ eachBatch, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 3 });
     await joined;
@@ -226,6 +240,7 @@ export class PipelineTargetRun implements PipelineTarget {
     if (!this.faultsArmed) this.armFaults();
     // the intended send time as epoch: now minus how late this iteration starts
     const sent = epochNow() - (now - it.intendedStartMs);
+    if (this.feed?.turn()) return this.feed.send(this.userOut as RecordProducer, sent);
     const tx = (this.gen as TransactionStream).next();
     this.drift?.generated(now);
     tx.eventTime = Math.floor(sent);
@@ -252,6 +267,7 @@ export class PipelineTargetRun implements PipelineTarget {
     await Promise.all(this.faultTimers);
     await this.drift?.idle();
     this.out?.flush();
+    this.userOut?.flush();
     const t0 = performance.now();
     // drain: wait for every produced id to end (decided or dead-lettered)
     while (ledger.outstanding > 0 && performance.now() - t0 < this.drainTimeoutMs && this.results)
@@ -263,11 +279,17 @@ export class PipelineTargetRun implements PipelineTarget {
     ]);
     if (this.results && (handles.processors.length || handles.children.length))
       await new Promise((r) => setTimeout(r, 300));
+    // user events end in window aggregates, most written when the processors stop: wait for them
+    while (this.feed && this.feed.outstanding > 0 && performance.now() - t0 < this.drainTimeoutMs && this.results)
+      await new Promise((r) => setTimeout(r, 50));
     this.processorStats = [...handles.processors, ...this.retired].map((p) => p.stats());
     const accounting = ledger.finish(performance.now() - t0);
+    if (this.feed) accounting.userEvents = this.feed.finish();
     this.accounting = accounting;
     if (this.metrics) {
-      this.metrics.counter('events_missing').add(accounting.missing, this.lastIterNow);
+      // user events count too: each must end in a window or a dead letter
+      const missing = accounting.missing + (accounting.userEvents?.missing ?? 0);
+      this.metrics.counter('events_missing').add(missing, this.lastIterNow);
       this.metrics.counter('events_duplicated').add(accounting.duplicates, this.lastIterNow);
     }
     await this.closeClients();
@@ -276,6 +298,7 @@ export class PipelineTargetRun implements PipelineTarget {
   private async closeClients(): Promise<void> {
     await this.results?.disconnect().catch(() => {});
     await this.out?.close();
+    await this.userOut?.close();
     await this.model?.close().catch(() => {});
     await this.store?.close().catch(() => {});
     const embedded = this.handles.services?.kafka?.connection.broker;

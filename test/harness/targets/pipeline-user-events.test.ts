@@ -1,0 +1,61 @@
+/**
+ * The user-behaviour step end to end on embedded services: user events beside transactions,
+ * windowed per user by the processor, late ones dead-lettered — every user event ends in a window
+ * aggregate or a dead letter, and the windows drop only events the generator sent beyond the
+ * allowed lateness (its ground truth). In process and with a child processor.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runScenario } from '../../../harness/runner/index.ts';
+import { loadScenario, validateScenario } from '../../../harness/scenario/index.ts';
+import type { Accounting } from '../../../harness/targets/pipeline/accounting.ts';
+import type { CounterData } from '../../../results/types.ts';
+import { formatMarkdown } from '../../../reports/markdown.ts';
+import type { PipelabError } from '../../../errors.ts';
+
+const embedded = { 'redis-mode': 'embedded' };
+
+for (const mode of ['in-process', 'child'] as const)
+  test(`${mode}: every user event in a window or dead-lettered 'late'; drops only beyond the lateness`, async () => {
+    const s = await loadScenario('scenarios/user-behaviour.ts', { duration: '4s', rate: 150, services: embedded });
+    const target = s.target as Record<string, unknown>;
+    target.processorMode = mode;
+    // a lag of 12 s always lands behind a 1 s window's watermark once newer events arrived
+    target.window = '1s';
+    target.allowedLateness = '500ms';
+    target.userEvents = { share: 0.4, disorder: { share: 0.2, lag: { type: 'const', value: 12_000 } } };
+    const summary = await runScenario(s);
+    const acc = summary.extra?.accounting as Accounting;
+    const u = acc.userEvents!;
+    assert.ok(u.produced > 100, `user events ${u.produced}`);
+    assert.is(u.missing, 0);
+    assert.is(u.excess, 0);
+    assert.is(u.windowed + u.deadLettered, u.produced);
+    assert.ok(u.windowsObserved > 0);
+    const late = u.deadLetterReasons.late ?? 0;
+    const t = u.truth!;
+    assert.is(t.events, u.produced + u.produceFailed);
+    assert.ok(t.beyondLateness > 10, JSON.stringify(t));
+    assert.ok(late > 0 && late <= t.beyondLateness, `late ${late} of ${t.beyondLateness} sent beyond the lateness`);
+    assert.is(acc.missing, 0, 'the transactions beside them still all end');
+    assert.is((summary.metrics.events_missing as CounterData).count, 0);
+    const md = formatMarkdown(summary);
+    assert.match(md, /user events in windows/);
+    assert.match(md, /beyond the allowed lateness/);
+  });
+
+test('userEvents is validated with its paths', () => {
+  try {
+    validateScenario({
+      name: 'u',
+      target: { type: 'pipeline', userEvents: { share: 2, disorder: { share: 0.1, lag: { type: 'poisson' } } } },
+      executors: { main: { executor: 'constant-vus', duration: '1s' } },
+    });
+    assert.unreachable();
+  } catch (e) {
+    const paths = (e as PipelabError).issues.map((i) => i.path);
+    assert.equal(paths, ['/target/userEvents/share', '/target/userEvents/disorder/lag/type']);
+  }
+});
+
+test.run();
