@@ -125,7 +125,8 @@ export function kafkaConnectError(
   if (isKafkaAuthError(e))
     return new PipelabError(
       'SERVICE_UNAVAILABLE',
-      `Kafka at ${where} refused the connection (${securityProtocolOf(security)}): ${root.message}`,
+      `Kafka at ${where} refused the connection (${securityProtocolOf(security)}` +
+        `${security?.sasl ? `, ${security.sasl.mechanism} as user '${security.sasl.username}'` : ''}): ${root.message}`,
       {
         cause: e,
         hint: security?.sasl

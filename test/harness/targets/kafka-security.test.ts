@@ -69,6 +69,7 @@ test('the password from a file (PLAIN); a wrong one is a 106 naming --kafka-sasl
   assert.instance(err, PipelabError);
   assert.is((err as PipelabError).exitCode, 106);
   assert.match((err as PipelabError).hint ?? '', /--kafka-sasl/);
+  assert.match((err as PipelabError).message, /scram-sha-512 as user 'loader'/i, 'the mechanism and user named');
   assert.not.match(`${(err as PipelabError).message} ${(err as PipelabError).hint}`, /nope/);
 });
 
