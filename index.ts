@@ -31,7 +31,14 @@ export { enableTypeScript } from './harness/scenario/typescript.ts';
 
 // --- run them
 export { runScenario, exitCodeFor } from './harness/runner/index.ts';
-export type { RunnerOptions, RunOptions, Progress, ScenarioOverrides } from './harness/runner/index.ts';
+export type {
+  LiveTick,
+  RunnerOptions,
+  RunObserver,
+  RunOptions,
+  Progress,
+  ScenarioOverrides,
+} from './harness/runner/index.ts';
 
 // --- read results: the summary.json contract, encoded HDR histograms, durations, per-second series
 export type * from './results/types.ts';

@@ -11,12 +11,15 @@ export async function reportAndExitCode(
   summary: RunSummary,
   opts: { report: boolean; out?: string | undefined },
   defaultDir: () => string = () => defaultReportDir(summary),
+  /** after the report is written (dir undefined with --no-report): the live dashboard's turn */
+  afterReport?: (dir: string | undefined) => Promise<void>,
 ): Promise<number> {
   let dir: string | undefined;
   if (opts.report) {
     dir = opts.out ?? defaultDir();
     await writeReport(summary, dir);
   }
+  await afterReport?.(dir);
   process.stdout.write(`${formatConsoleSummary(summary)}\n`);
   if (dir) process.stdout.write(`  report: ${dir}\n\n`);
   return exitCodeFor(summary);

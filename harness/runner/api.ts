@@ -8,6 +8,7 @@
  *   const scenario = await loadScenario('scenarios/smoke.ts', { seed: 7, duration: '10s' });
  *   const summary = await runScenario(scenario, { signal, onProgress });
  */
+import type { MetricType, TimePoint } from '../../results/types.ts';
 import type { ScenarioOverrides } from '../scenario/load.ts';
 
 export type { ScenarioOverrides };
@@ -27,6 +28,24 @@ export interface Progress {
   dropped: number;
 }
 
+/** what a live observer learns once a second */
+export interface LiveTick {
+  progress: Progress;
+  /** the per-second points completed since the last tick (the shape of summary.timeseries.points) */
+  points: TimePoint[];
+  /** every metric registered so far and its type */
+  metrics: { name: string; type: MetricType }[];
+}
+
+/**
+ * A live consumer of a running scenario's figures (the CLI's dashboard and Prometheus endpoint):
+ * told once what runs, then about once a second what happened. Must not throw or block.
+ */
+export interface RunObserver {
+  start?(info: { scenario: string; seed: number; totalMs: number; warmupMs: number }): void;
+  tick(t: LiveTick): void;
+}
+
 export interface RunOptions {
   overrides?: ScenarioOverrides;
   /**
@@ -36,6 +55,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** called about once a second */
   onProgress?: (p: Progress) => void;
+  /** live runs: observers of the figures, about once a second (see RunObserver) */
+  observers?: RunObserver[];
   /** simulation scenarios: called after each simulated second (t = simulated ms since the start) */
   onSimulatedTick?: (tMs: number) => void;
   /** the scenario's file, recorded in summary.scenario.file (a Scenario from loadScenario carries its own) */

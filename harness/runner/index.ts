@@ -37,7 +37,7 @@ import type { RunOptions } from './api.ts';
 import { startExecutors } from './executors.ts';
 import { superviseRun } from './ticks.ts';
 
-export type { Progress, RunOptions, ScenarioOverrides } from './api.ts';
+export type { LiveTick, Progress, RunObserver, RunOptions, ScenarioOverrides } from './api.ts';
 
 export interface RunnerOptions extends RunOptions {
   /** run time source; tests pass a VirtualClock (default: the real clock) */
@@ -126,6 +126,7 @@ export async function runScenario(
       stop: stop.signal,
       abortByThreshold: (reason) => abort('threshold', reason),
       onProgress: options.onProgress,
+      observers: options.observers,
     });
     const elu = performance.eventLoopUtilization(elu0).utilization;
     options.signal?.removeEventListener('abort', onSignal);

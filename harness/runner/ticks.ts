@@ -7,7 +7,7 @@ import type { LiveStats } from '../executors/types.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import type { Scenario, ScenarioPlan } from '../scenario/load.ts';
 import type { CompiledThresholds } from '../thresholds/api.ts';
-import type { Progress } from './api.ts';
+import type { Progress, RunObserver } from './api.ts';
 
 export interface TickDeps {
   scenario: Scenario;
@@ -22,6 +22,7 @@ export interface TickDeps {
   stop: AbortSignal;
   abortByThreshold: (reason: string) => void;
   onProgress?: (p: Progress) => void;
+  observers?: RunObserver[];
 }
 
 /** returns when every executor has ended; the vus gauge reads 0 from then */
@@ -34,6 +35,14 @@ export async function superviseRun(d: TickDeps): Promise<number> {
   const vusGauge = registry.gauge('vus');
   let lastIterations = 0;
   let lastTick = 0;
+  let sentPoints = 0;
+  for (const o of d.observers ?? [])
+    o.start?.({
+      scenario: d.scenario.name,
+      seed: d.scenario.seed,
+      totalMs: d.plan.totalMs,
+      warmupMs: d.scenario.warmupMs,
+    });
   const sum = (k: keyof LiveStats): number => lives.reduce((a, l) => a + l[k], 0);
   vusGauge.set(0, 0);
   while (!done) {
@@ -47,21 +56,17 @@ export async function superviseRun(d: TickDeps): Promise<number> {
       const failed = d.thresholds.check(registry, now);
       if (failed) d.abortByThreshold(`threshold ${failed.metric}: ${failed.expression} failed (abortOnFail)`);
     }
-    if (d.onProgress) {
+    const observers = d.observers ?? [];
+    if (d.onProgress || observers.length) {
       const iterations = sum('iterations');
-      const win = registry.window('latency', now, 1);
-      const { plan, scenario } = d;
-      d.onProgress({
-        phase: stop.aborted || now >= plan.totalMs ? 'stopping' : now < scenario.warmupMs ? 'warmup' : 'steady',
-        elapsedMs: now,
-        totalMs: plan.totalMs,
-        iterations,
-        errors: sum('errors'),
-        ratePerSec: ((iterations - lastIterations) * 1000) / Math.max(1, now - lastTick),
-        p99Ms: win && win.type === 'trend' ? win.p99 : 0,
-        vus: sum('vus'),
-        dropped: sum('dropped'),
-      });
+      const progress = progressOf(d, now, iterations, lastIterations, lastTick);
+      d.onProgress?.(progress);
+      if (observers.length) {
+        const all = registry.timeseries(now);
+        const tick = { progress, points: all.slice(sentPoints), metrics: registry.list() };
+        sentPoints = all.length;
+        for (const o of observers) o.tick(tick);
+      }
       lastIterations = iterations;
     }
     lastTick = now;
@@ -69,4 +74,21 @@ export async function superviseRun(d: TickDeps): Promise<number> {
   const endMs = clock.now();
   vusGauge.set(0, endMs);
   return endMs;
+}
+
+function progressOf(d: TickDeps, now: number, iterations: number, lastIterations: number, lastTick: number): Progress {
+  const sum = (k: keyof LiveStats): number => d.lives.reduce((a, l) => a + l[k], 0);
+  const win = d.registry.window('latency', now, 1);
+  const { plan, scenario, stop } = d;
+  return {
+    phase: stop.aborted || now >= plan.totalMs ? 'stopping' : now < scenario.warmupMs ? 'warmup' : 'steady',
+    elapsedMs: now,
+    totalMs: plan.totalMs,
+    iterations,
+    errors: sum('errors'),
+    ratePerSec: ((iterations - lastIterations) * 1000) / Math.max(1, now - lastTick),
+    p99Ms: win && win.type === 'trend' ? win.p99 : 0,
+    vus: sum('vus'),
+    dropped: sum('dropped'),
+  };
 }

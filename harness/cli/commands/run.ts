@@ -12,8 +12,10 @@ import { ProgressPrinter } from '../progress.ts';
 import { reportAndExitCode } from '../finish.ts';
 import { prepareOutputDir } from '../output.ts';
 import { runWorkers, workerCount } from '../workers.ts';
+import { checkLiveFlags, startLive, type LiveFlags } from '../live/index.ts';
+import { PipelabError } from '../../../errors.ts';
 
-interface RunOptions extends RunFlags {
+interface RunOptions extends RunFlags, LiveFlags {
   out?: string;
   quiet?: boolean;
   report: boolean;
@@ -28,6 +30,8 @@ Examples:
   $ pipelab run scenarios/smoke.ts --out /tmp/report --quiet
   $ pipelab run scenarios/http-example.ts --workers 2   (two processes, one merged report)
   $ pipelab run scenarios/autoscale-spike.ts --duration 5m   (a simulation scenario: simulated time)
+  $ pipelab run scenarios/steady.ts --dashboard   (live charts at http://127.0.0.1:5665, then the report)
+  $ pipelab run scenarios/steady.ts --metrics-port 9464   (Prometheus scrapes http://127.0.0.1:9464/metrics)
 
 Exit codes: 0 ok, 99 thresholds failed, 108 aborted by a threshold (abortOnFail),
 105 stopped with Ctrl-C (report still written), 104 invalid scenario or flag, 106 service unavailable.
@@ -49,6 +53,11 @@ export function register(program: Command): void {
     )
     .option('--execution-segment-sequence <seq>', 'every share of the partition: 0,1/4,1/2,3/4,1')
     .option('-q, --quiet', 'no progress output while running')
+    .option('--dashboard', 'serve live charts on loopback while running (never waits for a browser); then the report')
+    .option('--dashboard-port <port>', 'port of --dashboard (default 5665; 0: any free port)')
+    .option('--dashboard-export <file>', 'at the end, save the dashboard with the whole run as one offline HTML file')
+    .option('--metrics-port <port>', "expose the run's metrics in Prometheus text format at /metrics on this port")
+    .option('--metrics-host <addr>', 'address --metrics-port listens on (default 127.0.0.1; 0.0.0.0 for a container)')
     .option('--no-report', 'do not write report files (the summary is still printed)')
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts: RunOptions) => {
@@ -72,6 +81,8 @@ async function runSimulationCommand(
 ): Promise<number> {
   if (opts.report && opts.out) prepareOutputDir('--out', opts.out);
   const stderr = process.stderr;
+  // a simulation has no live seconds to show: the dashboard opens on the final report
+  const live = await startLive(opts, (line) => stderr.write(`${line}\n`));
   const total = scenario.durationMs;
   let nextTenth = 1;
   if (!opts.quiet)
@@ -98,7 +109,16 @@ async function runSimulationCommand(
       `simulated ${formatDuration(summary.durationMs)} in ` +
         `${((performance.now() - wall) / 1000).toFixed(1)} s of wall time\n`,
     );
-  return reportAndExitCode(summary, opts, () => scenario.report?.outDir ?? defaultReportDir(summary));
+  try {
+    return await reportAndExitCode(
+      summary,
+      opts,
+      () => scenario.report?.outDir ?? defaultReportDir(summary),
+      (dir) => live.finish(summary, dir),
+    );
+  } finally {
+    await live.close();
+  }
 }
 
 export async function runCommand(file: string, opts: RunOptions): Promise<number> {
@@ -110,11 +130,17 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
   if (loaded.kind === 'simulation') return runSimulationCommand(file, opts, overrides, loaded.scenario);
   const scenario = loaded.scenario;
   const workers = workerCount(opts.workers, scenario);
+  checkLiveFlags(opts);
+  if (workers > 1 && (opts.dashboard || opts.dashboardExport || opts.metricsPort !== undefined))
+    throw new PipelabError('INVALID_ARGUMENT', '--dashboard and --metrics-port watch a run in one process', {
+      hint: 'drop --workers to watch the run live, or drop --dashboard/--dashboard-export/--metrics-port',
+    });
   if (opts.report && opts.out) prepareOutputDir('--out', opts.out);
   if (workers > 1) return runWorkers(file, scenario, workers, opts);
 
   const stderr = process.stderr;
   const progress = opts.quiet ? undefined : new ProgressPrinter({ stream: stderr });
+  const live = await startLive(opts, (line) => (progress ? progress.note(line) : stderr.write(`${line}\n`)));
   const ac = new AbortController();
   let presses = 0;
   const onSigint = () => {
@@ -137,12 +163,14 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
       summary = await runScenario(scenario, {
         signal: ac.signal,
         onProgress: progress ? (p) => progress.update(p) : undefined,
+        observers: live.observers,
       });
     } finally {
       progress?.done();
     }
-    return await reportAndExitCode(summary, opts);
+    return await reportAndExitCode(summary, opts, undefined, (dir) => live.finish(summary, dir));
   } finally {
     process.off('SIGINT', onSigint);
+    await live.close();
   }
 }
