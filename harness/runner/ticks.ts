@@ -56,23 +56,20 @@ export async function superviseRun(d: TickDeps): Promise<number> {
       const failed = d.thresholds.check(registry, now);
       if (failed) d.abortByThreshold(`threshold ${failed.metric}: ${failed.expression} failed (abortOnFail)`);
     }
-    const observers = d.observers ?? [];
-    if (d.onProgress || observers.length) {
+    if (d.onProgress || d.observers?.length) {
       const iterations = sum('iterations');
       const progress = progressOf(d, now, iterations, lastIterations, lastTick);
       d.onProgress?.(progress);
-      if (observers.length) {
-        const all = registry.timeseries(now);
-        const tick = { progress, points: all.slice(sentPoints), metrics: registry.list() };
-        sentPoints = all.length;
-        for (const o of observers) o.tick(tick);
-      }
+      sentPoints = tellObservers(d, progress, sentPoints);
       lastIterations = iterations;
     }
     lastTick = now;
   }
   const endMs = clock.now();
   vusGauge.set(0, endMs);
+  // the seconds since the last tick: observers see every second the summary will hold
+  if (d.observers?.length)
+    tellObservers(d, progressOf(d, endMs, sum('iterations'), lastIterations, lastTick), sentPoints);
   return endMs;
 }
 
@@ -91,4 +88,14 @@ function progressOf(d: TickDeps, now: number, iterations: number, lastIterations
     vus: sum('vus'),
     dropped: sum('dropped'),
   };
+}
+
+/** hands observers the points completed since `sent`; returns the new count sent */
+function tellObservers(d: TickDeps, progress: Progress, sent: number): number {
+  const observers = d.observers ?? [];
+  if (!observers.length) return sent;
+  const all = d.registry.timeseries(progress.elapsedMs);
+  const tick = { progress, points: all.slice(sent), metrics: d.registry.list() };
+  for (const o of observers) o.tick(tick);
+  return all.length;
 }

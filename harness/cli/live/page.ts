@@ -23,10 +23,11 @@ h1{font-size:1.4rem;margin-bottom:.3rem}#status{font-variant-numeric:tabular-num
 #bar{height:6px;background:#eee;margin:.5rem 0 1rem}#bar>div{height:6px;background:#4c78a8;width:0}
 #charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:1rem}
 figure{margin:0;border:1px solid #ddd;padding:.5rem}figcaption{font-weight:bold;font-size:.95rem}
-svg text{font-size:11px;fill:#555}.empty{fill:#888;font-size:13px}.ended{color:#1a7f37}`;
+figure svg{width:100%;height:auto}svg text{font-size:11px;fill:#555}.empty{fill:#888;font-size:13px}
+.ended{color:#1a7f37}`;
 
 /** [chart id, title, unit, series: [label, metric key, field]]; errors/s is derived (count × share) */
-export const DASHBOARD_CHARTS: [string, string, string, [string, string, string][]][] = [
+const DASHBOARD_CHARTS: [string, string, string, [string, string, string][]][] = [
   [
     'throughput',
     'Throughput',
@@ -81,7 +82,13 @@ const SCRIPT = `
   const $ = (id) => document.getElementById(id);
   const fmt = (v) => (v >= 1e6 ? (v / 1e6).toFixed(1) + 'M' : v >= 1e4 ? (v / 1e3).toFixed(0) + 'k'
     : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-  const sec = (ms) => { const s = Math.round(ms / 1000); return s >= 60 ? Math.floor(s / 60) + 'm' + String(s % 60).padStart(2, '0') + 's' : s + 's'; };
+  const sec = (ms) => {
+    const s = Math.round(ms / 1000);
+    return s >= 60 ? Math.floor(s / 60) + 'm' + String(s % 60).padStart(2, '0') + 's' : s + 's';
+  };
+  // one SVG element as text: el('line', { x1: 0 }) or el('text', { x: 1 }, 'label')
+  const el = (tag, attrs, text) => '<' + tag + Object.entries(attrs).map(([k, v]) => ' ' + k + '="' + v + '"').join('')
+    + (text === undefined ? '/>' : '>' + text + '</' + tag + '>');
   function value(p, key, field) {
     const v = p[key];
     if (!v || typeof v !== 'object') return undefined;
@@ -99,33 +106,39 @@ const SCRIPT = `
   function chart(spec) {
     const [id, title, unit, series] = spec;
     const pts = S.points;
-    const lines = series.map(([label, key, field]) => ({ label, xs: pts.map((p) => [p.t, value(p, key, field)]).filter((d) => d[1] !== undefined) }))
+    const lines = series
+      .map(([label, key, field]) => ({ label, xs: pts.map((p) => [p.t, value(p, key, field)]) }))
+      .map((s) => ({ label: s.label, xs: s.xs.filter((d) => d[1] !== undefined) }))
       .filter((s) => s.xs.length > 0);
     const n = lines.reduce((a, s) => a + s.xs.length, 0);
     const tMax = Math.max(S.info ? S.info.totalMs : 0, pts.length ? pts[pts.length - 1].t + 1000 : 0, 1000);
     const yMax = nice(Math.max(0, ...lines.flatMap((s) => s.xs.map((d) => d[1]))));
-    const x = (t) => L + ((W - L - R) * t) / tMax, y = (v) => H - B - ((H - T - B) * v) / yMax;
-    let svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + W + ' ' + H + '" width="' + W + '" height="' + H + '" role="img">';
+    const x = (t) => (L + ((W - L - R) * t) / tMax).toFixed(1);
+    const y = (v) => (H - B - ((H - T - B) * v) / yMax).toFixed(1);
+    let svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + W + ' ' + H + '" width="' + W + '" height="'
+      + H + '" role="img">';
     if (S.info && S.info.warmupMs > 0)
-      svg += '<rect class="warmup" x="' + L + '" y="' + T + '" width="' + (x(S.info.warmupMs) - L).toFixed(1) + '" height="' + (H - T - B) + '" fill="#f2f2f2"/>';
+      svg += el('rect', { class: 'warmup', x: L, y: T, width: x(S.info.warmupMs) - L, height: H - T - B,
+        fill: '#f2f2f2' });
     for (let i = 0; i <= 4; i++) {
-      const v = (yMax * i) / 4, yy = y(v).toFixed(1);
-      svg += '<line x1="' + L + '" x2="' + (W - R) + '" y1="' + yy + '" y2="' + yy + '" stroke="#e5e5e5"/>';
-      svg += '<text x="' + (L - 4) + '" y="' + (+yy + 4) + '" text-anchor="end">' + fmt(v) + '</text>';
+      const v = (yMax * i) / 4;
+      svg += el('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: '#e5e5e5' });
+      svg += el('text', { x: L - 4, y: +y(v) + 4, 'text-anchor': 'end' }, fmt(v));
     }
-    for (let i = 0; i <= 5; i++) {
-      const t = (tMax * i) / 5;
-      svg += '<text x="' + x(t).toFixed(1) + '" y="' + (H - 8) + '" text-anchor="middle">' + sec(t) + '</text>';
-    }
+    for (let i = 0; i <= 5; i++)
+      svg += el('text', { x: x((tMax * i) / 5), y: H - 8, 'text-anchor': 'middle' }, sec((tMax * i) / 5));
     lines.forEach((s, i) => {
-      const d = s.xs.map((p, j) => (j ? 'L' : 'M') + x(p[0] + 500).toFixed(1) + ',' + y(p[1]).toFixed(1)).join('');
       const c = COLORS[i % COLORS.length];
-      svg += '<path class="mark" d="' + d + '" fill="none" stroke="' + c + '" stroke-width="1.6"/>';
-      if (s.xs.length === 1) svg += '<circle class="mark" cx="' + x(s.xs[0][0] + 500).toFixed(1) + '" cy="' + y(s.xs[0][1]).toFixed(1) + '" r="2.5" fill="' + c + '"/>';
-      svg += '<text x="' + (L + 8 + i * 86) + '" y="' + (T + 10) + '" fill="' + c + '" style="fill:' + c + '">&#9632; ' + s.label + '</text>';
+      // each second's figure drawn at the middle of its second
+      const d = s.xs.map((p, j) => (j ? 'L' : 'M') + x(p[0] + 500) + ',' + y(p[1])).join('');
+      svg += el('path', { class: 'mark', d, fill: 'none', stroke: c, 'stroke-width': 1.6 });
+      const [t0, v0] = s.xs[0];
+      if (s.xs.length === 1) svg += el('circle', { class: 'mark', cx: x(t0 + 500), cy: y(v0), r: 2.5, fill: c });
+      svg += el('text', { x: L + 8 + i * 86, y: T + 10, style: 'fill:' + c }, '&#9632; ' + s.label);
     });
-    if (!n) svg += '<text class="empty" x="' + (W / 2) + '" y="' + (H / 2) + '" text-anchor="middle">' +
-      (pts.length ? 'nothing to show: this run records none of these figures' : 'waiting for the first second…') + '</text>';
+    const why = pts.length ? 'nothing to show: this run records none of these figures'
+      : 'waiting for the first second…';
+    if (!n) svg += el('text', { class: 'empty', x: W / 2, y: H / 2, 'text-anchor': 'middle' }, why);
     svg += '</svg>';
     let fig = $('chart-' + id);
     if (!fig) {
@@ -141,13 +154,16 @@ const SCRIPT = `
     $('title').textContent = 'pipelab: ' + (i ? i.scenario + ' (seed ' + i.seed + ')' : 'waiting for the run');
     const total = i && i.totalMs > 0 ? i.totalMs : 0;
     const el = p ? p.elapsedMs : 0;
-    $('bar').firstElementChild.style.width = (total ? Math.min(100, (100 * el) / total) : 0) + '%';
+    const last = S.points.length ? S.points[S.points.length - 1].t + 1000 : el;
+    $('bar').firstElementChild.style.width = (S.ended ? 100 : total ? Math.min(100, (100 * el) / total) : 0) + '%';
     const st = $('status');
     st.className = S.ended ? 'ended' : '';
-    st.textContent = S.ended ? 'run ended after ' + sec(el) + ': the report follows'
-      : p ? sec(el) + (total ? ' / ' + sec(total) : '') + '  ' + p.phase + '  iterations ' + p.iterations.toLocaleString('en-US') +
-        '  rate ' + p.ratePerSec.toFixed(0) + '/s  p99 ' + fmt(p.p99Ms) + ' ms  errors ' + p.errors + '  vus ' + p.vus + '  dropped ' + p.dropped
-      : 'waiting for the first second…';
+    const ended = 'run ended after ' + sec(Math.max(el, last))
+      + (S.live ? ': the report follows' : ' (the full report: report.html)');
+    const running = p && [sec(el) + (total ? ' / ' + sec(total) : ''), p.phase,
+      'iterations ' + p.iterations.toLocaleString('en-US'), 'rate ' + p.ratePerSec.toFixed(0) + '/s',
+      'p99 ' + fmt(p.p99Ms) + ' ms', 'errors ' + p.errors, 'vus ' + p.vus, 'dropped ' + p.dropped].join('  ');
+    st.textContent = S.ended ? ended : running || 'waiting for the first second…';
   }
   function render() { header(); for (const c of CHARTS) chart(c); }
   function showReport(html) {

@@ -57,7 +57,9 @@ export class PrometheusExporter implements RunObserver {
 
   tick(t: LiveTick): void {
     this.elapsed.set(t.progress.elapsedMs / 1000);
-    const types = new Map(t.metrics.map((m) => [m.name, m.type]));
+    const types = new Map(t.metrics.filter((m) => !m.name.includes('{')).map((m) => [m.name, m.type]));
+    // every family from the tick its metric is registered in; values as its seconds complete
+    for (const [name, type] of types) this.record(name, type, { t: 0, [name]: { count: 0 } });
     for (const p of t.points) for (const [name, type] of types) this.record(name, type, p);
   }
 
@@ -81,8 +83,9 @@ export class PrometheusExporter implements RunObserver {
       c.inc({ outcome: 'false' }, n - yes);
     } else {
       this.counter(`${base}_samples_total`, `pipelab trend ${name}: samples`).inc(v.count ?? 0);
-      if (!v.count) return;
+      // the family exists from the trend's first second; its quantiles from its first sample
       const g = this.gauge(`${base}_seconds`, `pipelab trend ${name} over the last second`, ['quantile']);
+      if (!v.count) return;
       for (const [q, k] of QUANTILES) {
         const x = v[k];
         if (typeof x === 'number') g.set({ quantile: q }, x / 1000);
