@@ -12,6 +12,7 @@ PKGS=(
   fonts-dejavu-core         # text in SVG -> PNG chart rendering
   docker-compose            # validates docker-compose.yml without an engine (config -q)
   wrk                       # bench/http.ts: the HTTP ceiling beside autocannon
+  chromium                  # test/browser: report.html and the live dashboard in a real browser (playwright-core)
 )
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -78,9 +78,9 @@ const SCRIPT = `
   const S = JSON.parse(document.getElementById('state').textContent);
   const CHARTS = JSON.parse(document.getElementById('charts-spec').textContent);
   const COLORS = ['#4c78a8', '#e45756', '#f58518', '#54a24b', '#b279a2', '#72b7b2'];
-  const W = 540, H = 220, L = 52, R = 10, T = 10, B = 28;
+  const W = 540, H = 230, L = 52, R = 10, T = 26, B = 28;
   const $ = (id) => document.getElementById(id);
-  const fmt = (v) => (v >= 1e6 ? (v / 1e6).toFixed(1) + 'M' : v >= 1e4 ? (v / 1e3).toFixed(0) + 'k'
+  const fmt = (v) => (v === 0 ? '0' : v >= 1e6 ? (v / 1e6).toFixed(1) + 'M' : v >= 1e4 ? (v / 1e3).toFixed(0) + 'k'
     : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
   const sec = (ms) => {
     const s = Math.round(ms / 1000);
@@ -120,13 +120,15 @@ const SCRIPT = `
     if (S.info && S.info.warmupMs > 0)
       svg += el('rect', { class: 'warmup', x: L, y: T, width: x(S.info.warmupMs) - L, height: H - T - B,
         fill: '#f2f2f2' });
-    for (let i = 0; i <= 4; i++) {
-      const v = (yMax * i) / 4;
+    for (let i = 0; i <= 5; i++) {
+      const v = (yMax * i) / 5;
       svg += el('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: '#e5e5e5' });
       svg += el('text', { x: L - 4, y: +y(v) + 4, 'text-anchor': 'end' }, fmt(v));
     }
-    for (let i = 0; i <= 5; i++)
-      svg += el('text', { x: x((tMax * i) / 5), y: H - 8, 'text-anchor': 'middle' }, sec((tMax * i) / 5));
+    // time ticks on whole seconds, minutes or hours: at most 8 of them
+    const step = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].find((s) => tMax / (s * 1000) <= 8) || 7200;
+    for (let t = 0; t <= tMax; t += step * 1000)
+      svg += el('text', { x: x(t), y: H - 8, 'text-anchor': 'middle' }, sec(t));
     lines.forEach((s, i) => {
       const c = COLORS[i % COLORS.length];
       // each second's figure drawn at the middle of its second
@@ -134,7 +136,7 @@ const SCRIPT = `
       svg += el('path', { class: 'mark', d, fill: 'none', stroke: c, 'stroke-width': 1.6 });
       const [t0, v0] = s.xs[0];
       if (s.xs.length === 1) svg += el('circle', { class: 'mark', cx: x(t0 + 500), cy: y(v0), r: 2.5, fill: c });
-      svg += el('text', { x: L + 8 + i * 86, y: T + 10, style: 'fill:' + c }, '&#9632; ' + s.label);
+      svg += el('text', { x: L + i * 86, y: 14, style: 'fill:' + c }, '&#9632; ' + s.label);
     });
     const why = pts.length ? 'nothing to show: this run records none of these figures'
       : 'waiting for the first second…';
