@@ -64,7 +64,9 @@ test('the live dashboard of a pipeline run: no console errors, charts change, th
   if (!ok) return;
   const out = join(dir, 'run');
   const exported = join(ARTEFACTS, 'dashboard-export.html');
-  const args = ['run', 'scenarios/smoke.ts', '--duration', '8s', '--rate', '100', '--out', out];
+  // long enough that seconds of load remain after a slow pipeline setup on a loaded machine (the
+  // run's clock starts before the target's setup, so setup time is taken from the executors' time)
+  const args = ['run', 'scenarios/smoke.ts', '--duration', '15s', '--rate', '100', '--out', out];
   const child = spawn(
     process.execPath,
     ['bin/pipelab.js', ...args, '--dashboard', '--dashboard-port', '0', '--dashboard-export', exported],
