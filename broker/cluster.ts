@@ -8,7 +8,7 @@ import { realTimers, type Timers } from './group-types.ts';
 import { Groups } from './groups.ts';
 import { Offsets } from './offsets.ts';
 import { Producers } from './producers.ts';
-import { DEFAULT_LOG_CONFIG, Topics, type Topic } from './topics.ts';
+import { DEFAULT_LOG_CONFIG, Topics, type Partition, type Topic } from './topics.ts';
 
 export interface ClusterOptions {
   autoCreateTopics: boolean;
@@ -63,6 +63,25 @@ export interface Hook {
   remove(): void;
 }
 
+/**
+ * What a node of a replicated cluster (one OS process per node, broker/replication/) plugs in:
+ * the produce, fetch and topic-creation paths call these when set; a single node has none.
+ */
+export interface ReplicationHooks {
+  /** an error code refusing a produce before it is appended (19 NOT_ENOUGH_REPLICAS), or 0 */
+  checkProduce(p: Partition, acks: number): number;
+  /** a batch was appended on the leader (the high watermark may move: a sole in-sync replica) */
+  appended(p: Partition): void;
+  /** resolves with 0 once the high watermark passes `end`, or with the error to answer (6, 7, 20) */
+  awaitReplicated(p: Partition, end: number, timeoutMs: number): Promise<number>;
+  /** a follower's Fetch (replica_id >= 0) at `offset`: its log end */
+  onReplicaFetch(replicaId: number, topic: string, p: Partition, offset: number): void;
+  /** creates a topic through the controller (answers at once with the agreed assignment) */
+  createTopic(name: string, spec: TopicSpec): Topic;
+  /** the controller's node id, for Metadata */
+  controllerId(): number;
+}
+
 export interface TopicSpec {
   partitions?: number;
   replicationFactor?: number;
@@ -88,6 +107,8 @@ export class Cluster {
   };
   /** test hook: sees every request frame body before it is handled (the fuzz test records them) */
   frameTap: ((frame: Buffer) => void) | undefined;
+  /** set in each node process of a replicated cluster (broker/replication/) */
+  replication: ReplicationHooks | undefined;
   closed = false;
   private closeResolve!: () => void;
   /** resolves when the cluster shuts down (ends long-polls) */
@@ -116,6 +137,7 @@ export class Cluster {
   }
 
   createTopic(name: string, spec: TopicSpec = {}): Topic {
+    if (this.replication) return this.replication.createTopic(name, spec);
     const all = this.nodes.map((n) => n.id);
     const live = this.liveNodes().map((n) => n.id);
     return this.topics.create(

@@ -43,7 +43,10 @@ function floorIndex(a: number[], x: number): number {
 export class PartitionLog {
   private segments: Segment[] = [];
   logStart = 0;
+  /** log end offset: the next offset to assign (the high watermark too, unless replicated) */
   hwm = 0;
+  /** replicated clusters: the high watermark (min log end over the ISR); consumers read below it */
+  replicaHw: number | undefined;
   bytes = 0;
   batchCount = 0;
   private readonly waiters = new Set<() => void>();
@@ -91,10 +94,10 @@ export class PartitionLog {
    * Whole batches starting with the one containing `offset`, up to `maxBytes` (the first batch
    * always, even if larger: KIP-74).
    */
-  read(offset: number, maxBytes: number): { batches: Buffer[]; bytes: number } {
+  read(offset: number, maxBytes: number, end = this.hwm): { batches: Buffer[]; bytes: number } {
     const out: Buffer[] = [];
     let bytes = 0;
-    if (offset >= this.hwm || offset < this.logStart) return { batches: out, bytes };
+    if (offset >= end || offset < this.logStart) return { batches: out, bytes };
     const firstBases = this.segments.map((s) => s.bases[0] ?? Infinity);
     let si = Math.max(0, floorIndex(firstBases, offset));
     let bi = Math.max(0, floorIndex(this.segments[si]!.bases, offset));
@@ -102,6 +105,7 @@ export class PartitionLog {
       const seg = this.segments[si]!;
       for (; bi < seg.batches.length; bi++) {
         if (seg.lasts[bi]! < offset) continue;
+        if (seg.bases[bi]! >= end) return { batches: out, bytes };
         const b = seg.batches[bi]!;
         if (out.length > 0 && bytes + b.length > maxBytes) return { batches: out, bytes };
         out.push(b);
@@ -109,6 +113,32 @@ export class PartitionLog {
       }
     }
     return { batches: out, bytes };
+  }
+
+  /** what consumers may read up to: the high watermark */
+  get visibleEnd(): number {
+    return this.replicaHw ?? this.hwm;
+  }
+
+  /** replicated clusters: drops every batch at or after `offset` (a follower's divergent suffix) */
+  truncateTo(offset: number): void {
+    while (this.segments.length > 0) {
+      const seg = this.segments.at(-1)!;
+      while (seg.batches.length > 0 && seg.bases.at(-1)! >= offset) {
+        const b = seg.batches.pop()!;
+        seg.bases.pop();
+        seg.lasts.pop();
+        seg.maxTs.pop();
+        seg.bytes -= b.length;
+        this.bytes -= b.length;
+        this.batchCount--;
+      }
+      if (seg.batches.length > 0 || this.segments.length === 1) break;
+      this.segments.pop();
+    }
+    const last = this.segments.at(-1);
+    this.hwm = Math.max(this.logStart, last?.lasts.length ? last.lasts.at(-1)! + 1 : this.logStart);
+    if (this.replicaHw !== undefined) this.replicaHw = Math.min(this.replicaHw, this.hwm);
   }
 
   /** ListOffsets by timestamp: the first offset whose record timestamp is >= ts */

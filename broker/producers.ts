@@ -22,10 +22,27 @@ export type SequenceCheck =
 
 export class Producers {
   private nextId = 1000;
+  private idStep = 1;
   private readonly states = new Map<string, State>();
 
   allocate(): { producerId: number; epoch: number } {
-    return { producerId: this.nextId++, epoch: 0 };
+    const producerId = this.nextId;
+    this.nextId += this.idStep;
+    return { producerId, epoch: 0 };
+  }
+
+  /** replicated clusters: each node hands out ids from its own sequence (start, start + step, ...) */
+  allocateFrom(start: number, step: number): void {
+    this.nextId = start;
+    this.idStep = step;
+  }
+
+  /** replicated clusters: forgets the sequence ranges of batches a follower truncated */
+  truncate(topic: string, partition: number, offset: number): void {
+    for (const [k, s] of this.states) {
+      const [, t, p] = k.split('\0');
+      if (t === topic && Number(p) === partition) s.ranges = s.ranges.filter((r) => r.baseOffset < offset);
+    }
   }
 
   private key(pid: number, topic: string, partition: number): string {

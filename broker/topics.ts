@@ -13,6 +13,8 @@ export interface Partition {
   leader: number;
   leaderEpoch: number;
   log: PartitionLog;
+  /** replicated clusters: the in-sync replicas (set by the controller); otherwise the live replicas */
+  isr?: number[];
 }
 
 export interface Topic {
@@ -143,6 +145,12 @@ export class Topics {
     this.byId.set(topic.id.toString('hex'), topic);
     this.electLeaders(liveNodes);
     return topic;
+  }
+
+  /** replicated clusters: registers a topic built elsewhere (the controller's assignment) */
+  put(topic: Topic): void {
+    this.byName.set(topic.name, topic);
+    this.byId.set(topic.id.toString('hex'), topic);
   }
 
   delete(name: string): boolean {

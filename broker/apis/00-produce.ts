@@ -10,6 +10,7 @@
  */
 import { BatchError, parseBatchHeader, type BatchHeader } from '../protocol/record-batch.ts';
 import { Writer } from '../protocol/writer.ts';
+import type { Partition } from '../topics.ts';
 import { ERR, type Api } from './types.ts';
 
 interface PartResult {
@@ -30,7 +31,9 @@ export const api: Api = {
       c = ctx.cluster;
     r.nullableString();
     const acks = r.int16();
-    r.int32();
+    const timeoutMs = r.int32();
+    // replicated clusters: acks=-1 answers once the high watermark passes each batch (the ISR holds it)
+    const waits: Array<{ part: PartResult; p: Partition; end: number }> = [];
     const topics = r.array((r) => ({
       name: r.string(),
       parts: r.array((r) => ({ index: r.int32(), records: r.nullableBytes() })),
@@ -63,27 +66,44 @@ export const api: Api = {
             throw e;
           }
           if (h.size > p.log.config.maxMessageBytes) return res(ERR.MESSAGE_TOO_LARGE);
+          const refused = c.replication?.checkProduce(p, acks);
+          if (refused) return res(refused);
           const seq = c.producers.check(h.producerId, h.producerEpoch, name, index, h.baseSequence, h.count);
-          if (seq.kind === 'duplicate') return res(ERR.NONE, seq.baseOffset);
+          const wait = (r: PartResult) => {
+            if (acks === -1 && c.replication) waits.push({ part: r, p, end: r.baseOffset + h.count });
+            return r;
+          };
+          if (seq.kind === 'duplicate') return wait(res(ERR.NONE, seq.baseOffset));
           if (seq.kind === 'error') return res(seq.code);
           const base = p.log.append(records, h, p.leaderEpoch);
+          c.replication?.appended(p);
           c.producers.record(h.producerId, h.producerEpoch, name, index, h.baseSequence, h.count, base);
           c.counters.records += h.count;
           c.counters.producedBytes += h.size;
-          return res(ERR.NONE, base);
+          return wait(res(ERR.NONE, base));
         }),
       };
     });
     if (acks === 0) return null;
-    const w = new Writer();
-    w.array(results, (w, t) => {
-      w.string(t.name);
-      w.array(t.parts, (w, p) => {
-        w.int32(p.index).int16(p.error).int64(p.baseOffset).int64(-1);
-        if (v >= 5) w.int64(p.logStart);
+    const write = (): Writer => {
+      const w = new Writer();
+      w.array(results, (w, t) => {
+        w.string(t.name);
+        w.array(t.parts, (w, p) => {
+          w.int32(p.index).int16(p.error).int64(p.baseOffset).int64(-1);
+          if (v >= 5) w.int64(p.logStart);
+        });
       });
-    });
-    w.int32(0);
-    return w;
+      w.int32(0);
+      return w;
+    };
+    const repl = c.replication;
+    if (!repl || waits.length === 0) return write();
+    return Promise.all(
+      waits.map(async ({ part, p, end }) => {
+        const error = await repl.awaitReplicated(p, end, timeoutMs);
+        if (error) part.error = error;
+      }),
+    ).then(write);
   },
 };

@@ -23,7 +23,8 @@ interface Want {
   parts: Array<{ partition: number; offset: number; maxBytes: number }>;
 }
 
-function collect(ctx: ApiContext, wants: Want[], maxBytes: number) {
+/** replicaId >= 0: a follower's fetch (replicated clusters), which reads to the log end, not the HWM */
+function collect(ctx: ApiContext, wants: Want[], maxBytes: number, replicaId = -1) {
   const c = ctx.cluster;
   let total = 0;
   const out = wants.map(({ topic, parts }) => {
@@ -34,7 +35,7 @@ function collect(ctx: ApiContext, wants: Want[], maxBytes: number) {
         const p: Partition | undefined = t?.partitions[partition];
         const base = {
           partition,
-          hwm: p?.log.hwm ?? -1,
+          hwm: p?.log.visibleEnd ?? -1,
           logStart: p?.log.logStart ?? -1,
           batches: [] as Buffer[],
           bytes: 0,
@@ -44,9 +45,12 @@ function collect(ctx: ApiContext, wants: Want[], maxBytes: number) {
         if (denied) return { ...base, error: denied };
         if (!p) return { ...base, error: ERR.UNKNOWN_TOPIC_OR_PARTITION };
         if (p.leader !== ctx.node) return { ...base, error: ERR.NOT_LEADER_OR_FOLLOWER };
-        if (offset < p.log.logStart || offset > p.log.hwm) return { ...base, error: ERR.OFFSET_OUT_OF_RANGE };
+        const end = replicaId >= 0 ? p.log.hwm : p.log.visibleEnd;
+        if (offset < p.log.logStart || offset > end) return { ...base, error: ERR.OFFSET_OUT_OF_RANGE };
+        if (replicaId >= 0) c.replication?.onReplicaFetch(replicaId, topic, p, offset);
         const budget = Math.min(pmax, Math.max(0, maxBytes - total));
-        const { batches, bytes } = total > 0 && budget === 0 ? { batches: [], bytes: 0 } : p.log.read(offset, budget);
+        const { batches, bytes } =
+          total > 0 && budget === 0 ? { batches: [], bytes: 0 } : p.log.read(offset, budget, end);
         total += bytes;
         return { ...base, error: ERR.NONE, batches, bytes };
       }),
@@ -64,7 +68,7 @@ export const api: Api = {
   async handle(r, ctx) {
     const v = ctx.version,
       c = ctx.cluster;
-    r.int32();
+    const replicaId = r.int32();
     const maxWait = r.int32();
     const minBytes = r.int32();
     const maxBytes = r.int32();
@@ -90,7 +94,7 @@ export const api: Api = {
       });
     if (v >= 11) r.string();
 
-    let res = collect(ctx, wants, maxBytes);
+    let res = collect(ctx, wants, maxBytes, replicaId);
     const hasError = res.out.some((t) => t.parts.some((p) => p.error !== ERR.NONE));
     if (res.total < Math.max(1, minBytes) && maxWait > 0 && !hasError && !c.closed) {
       // long-poll: wake on the first append to any requested partition, or at max_wait_ms
@@ -111,7 +115,7 @@ export const api: Api = {
       ]);
       clearTimeout(timer);
       for (const w of waits) w.cancel();
-      res = collect(ctx, wants, maxBytes);
+      res = collect(ctx, wants, maxBytes, replicaId);
     }
 
     const w = new Writer();

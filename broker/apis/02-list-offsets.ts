@@ -44,7 +44,7 @@ export const api: Api = {
         else if (denied) error = denied;
         else if (!p) error = ERR.UNKNOWN_TOPIC_OR_PARTITION;
         else if (p.leader !== ctx.node) error = ERR.NOT_LEADER_OR_FOLLOWER;
-        else if (ts === -1) offset = p.log.hwm;
+        else if (ts === -1) offset = p.log.visibleEnd;
         else if (ts === -2) offset = p.log.logStart;
         else {
           const found = p.log.offsetForTimestamp(ts);

@@ -78,7 +78,7 @@ export const api: Api = {
       if (flex) w.tags();
     });
     if (v >= 2) nstr(c.clusterId);
-    if (v >= 1) w.int32(live[0]?.id ?? -1);
+    if (v >= 1) w.int32(c.replication?.controllerId() ?? live[0]?.id ?? -1);
     const liveIds = new Set(live.map((n) => n.id));
     arr(topics, (w, { name, t, error }) => {
       w.int16(error);
@@ -86,9 +86,11 @@ export const api: Api = {
       if (v >= 10) w.raw(t?.id ?? ZERO_UUID);
       if (v >= 1) w.bool(false);
       arr(t && error === ERR.NONE ? t.partitions : [], (w, p) => {
-        w.int16(ERR.NONE).int32(p.index).int32(p.leader);
+        w.int16(p.leader < 0 ? ERR.LEADER_NOT_AVAILABLE : ERR.NONE)
+          .int32(p.index)
+          .int32(p.leader);
         if (v >= 7) w.int32(p.leaderEpoch);
-        const isr = p.replicas.filter((id) => liveIds.has(id));
+        const isr = p.isr ?? p.replicas.filter((id) => liveIds.has(id));
         arr(p.replicas, (w, id) => w.int32(id));
         arr(isr.length ? isr : [p.leader], (w, id) => w.int32(id));
         if (v >= 5)

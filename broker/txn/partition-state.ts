@@ -23,8 +23,8 @@ const states = new WeakMap<PartitionLog, PartTxn>();
 /** LSO = the first offset of any open transaction, or the high-water mark when none is open */
 export function lastStableOffset(log: PartitionLog): number {
   const s = states.get(log);
-  if (!s || s.open.size === 0) return log.hwm;
-  let lso = log.hwm;
+  if (!s || s.open.size === 0) return log.visibleEnd;
+  let lso = log.visibleEnd;
   for (const first of s.open.values()) if (first < lso) lso = first;
   return lso;
 }
