@@ -21,6 +21,10 @@ export type {
   SecurityOptions,
   SaslMechanismName,
   AclRule,
+  BrokerNode,
+  ClusterView,
+  NodeStatus,
+  ReplicatedOptions,
 } from '../broker/index.ts';
 export { registerKafkajsCodecs } from '../broker/codecs.ts';
 export { startSchemaRegistry } from '../broker/schema-registry/index.ts';

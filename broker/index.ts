@@ -14,6 +14,8 @@ import { PipelabError } from '../errors.ts';
 import { Cluster, type ClusterOptions, type ControlFn, type Hook, type TopicSpec } from './cluster.ts';
 import { compactTopics, type CompactionResult } from './compaction.ts';
 import type { Timers } from './group-types.ts';
+import { REPLICATED_DEFAULTS, type ReplicatedOptions, replicatedSchema } from './replication/options.ts';
+import { type ReplicatedCluster, replicatedHandle, spawnCluster } from './replication/spawn.ts';
 import { NodeServer } from './server.ts';
 import { exposureWarning, listenerSecurity, type SecurityOptions, securitySchema } from './auth/options.ts';
 import { startSchemaRegistry, type SchemaRegistry } from './schema-registry/index.ts';
@@ -22,6 +24,8 @@ export type { ControlFn, Hook, HookAction, RequestInfo, TopicSpec } from './clus
 export type { CompactionResult } from './compaction.ts';
 export type { SecurityOptions, SaslMechanismName } from './auth/options.ts';
 export type { AclRule } from './auth/acl.ts';
+export type { BrokerNode, ClusterView, NodeStatus } from './replication/spawn.ts';
+export type { ReplicatedOptions } from './replication/options.ts';
 
 /** the shared state behind each Broker handle; kept off the handle so it is no part of the public type */
 const clusters = new WeakMap<Broker, Cluster>();
@@ -34,8 +38,8 @@ export function clusterOf(broker: Broker): Cluster {
 }
 
 /** security (tls, sasl, acls, aclFile): see SecurityOptions and docs/security.md */
-export interface BrokerOptions extends SecurityOptions {
-  /** number of broker nodes in the cluster (default 1) */
+export interface BrokerOptions extends SecurityOptions, ReplicatedOptions {
+  /** number of broker nodes in the cluster (default 1; more: see ReplicatedOptions) */
   brokers?: number;
   /** address to bind and advertise (default 127.0.0.1; other addresses only when asked) */
   host?: string;
@@ -118,7 +122,8 @@ export interface Broker {
   /** `host:port` of every live node, for a client's `brokers` option */
   readonly bootstrap: string[];
   readonly clusterId: string;
-  createTopic(name: string, spec?: TopicSpec): void;
+  /** replicated clusters return a promise that resolves once every node knows the topic */
+  createTopic(name: string, spec?: TopicSpec): void | Promise<void>;
   deleteTopic(name: string): boolean;
   /** consumer lag of a group per partition (committed offset vs high-water mark) */
   lag(group: string): GroupLag;
@@ -139,6 +144,10 @@ export interface Broker {
   /** the embedded schema registry (its `url`), when started with `schemaRegistry` */
   readonly schemaRegistry: SchemaRegistry | undefined;
   close(): Promise<void>;
+  /** replicated clusters (brokers > 1, processes): one handle per node process, by id */
+  readonly nodes?: readonly import('./replication/spawn.ts').BrokerNode[];
+  /** replicated clusters: the controller's newest state (leaders, ISRs, live nodes), and a wait for a condition */
+  readonly replication?: Pick<ReplicatedCluster, 'view' | 'until'>;
 }
 
 const DEFAULTS = {
@@ -154,6 +163,7 @@ const DEFAULTS = {
   maxSessionTimeoutMs: 30 * 60_000,
   maxFetchWaitMs: 30_000,
   retentionCheckMs: 1000,
+  ...REPLICATED_DEFAULTS,
 };
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max).optional();
@@ -161,6 +171,7 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max).opt
 const OptionsSchema = z
   .object({
     brokers: int(1, 16),
+    ...replicatedSchema,
     host: z.string().min(1).optional(),
     advertisedHost: z.string().min(1).optional(),
     port: int(0, 65535),
@@ -233,6 +244,13 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const security = listenerSecurity(o);
   const warning = exposureWarning(o.host, security);
   if (warning) (o.onWarning ?? ((m: string) => process.emitWarning(m)))(warning);
+  if (o.brokers > 1 && o.processes) {
+    if (security.tls || security.sasl || security.acl)
+      throw new PipelabError('INVALID_ARGUMENT', 'TLS, SASL and ACLs are not yet served by the replicated cluster', {
+        hint: 'drop tls/sasl/acls, or run the nodes in one process with processes: false (--in-process)',
+      });
+    return replicatedBroker(o, opts);
+  }
   const cluster = new Cluster(opts, o.now ?? Date.now, o.timers);
   const servers: NodeServer[] = [];
   for (let id = 0; id < o.brokers; id++) {
@@ -320,6 +338,26 @@ function startRegistry(
   return startSchemaRegistry({ host, advertisedHost, port: opt === true ? 0 : (opt.port ?? 0) });
 }
 
+/** brokers > 1 with processes: one OS process per node (broker/replication/) behind the same handle */
+async function replicatedBroker(o: typeof DEFAULTS & BrokerOptions, opts: ClusterOptions): Promise<Broker> {
+  const c = await spawnCluster({ ...o, advertisedHost: o.advertisedHost ?? advertise(o.host), cluster: opts });
+  for (const t of o.topics ?? []) await c.createTopic(t.name, t);
+  // the counters live in the node processes: an empty cluster's stats, with the nodes and topics of the view
+  const stats = () => {
+    const empty = new Cluster(opts);
+    const s = brokerStats(empty, []);
+    empty.close();
+    return { ...s, ...c.stats() };
+  };
+  const registry = await startRegistry(o.schemaRegistry, o.host, o.advertisedHost ?? advertise(o.host)).catch(
+    async (e) => {
+      await c.close();
+      throw e;
+    },
+  );
+  return replicatedHandle(c, opts.clusterId, stats, registry);
+}
+
 /** every node listens, or none does: a failure stops the started ones and names the address */
 async function listenAll(servers: NodeServer[], cluster: Cluster, host: string, port: number): Promise<void> {
   try {
@@ -355,8 +393,8 @@ function groupLag(cluster: Cluster, group: string): GroupLag {
         topic: name,
         partition: p.index,
         committed,
-        highWatermark: p.log.hwm,
-        lag: Math.max(0, p.log.hwm - from),
+        highWatermark: p.log.visibleEnd,
+        lag: Math.max(0, p.log.visibleEnd - from),
       });
     }
   }

@@ -1,4 +1,8 @@
-/** Several in-process brokers as one cluster: leadership spread, failover, restart with data. */
+/**
+ * Several brokers as one cluster: leadership spread (one process per node), and failover and
+ * restart with data on the in-process cluster (processes: false, one shared state; the
+ * replicated cluster's failures are in replication.test.ts).
+ */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs from 'kafkajs';
@@ -35,7 +39,7 @@ test(
   'the broker coordinating the group stops mid-stream; the kafkajs producer and consumer fail over and ' +
     'lose no record',
   async () => {
-    const broker = await startBroker({ brokers: 3, minSessionTimeoutMs: 1000 });
+    const broker = await startBroker({ brokers: 3, processes: false, minSessionTimeoutMs: 1000 });
     try {
       const kafka = new Kafka({
         brokers: broker.bootstrap,

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { startBroker } from '../../../broker/index.ts';
+import { PipelabError } from '../../../errors.ts';
 import { numberOption } from '../numbers.ts';
 import {
   addBrokerSecurityFlags,
@@ -46,6 +47,20 @@ export function register(program: Command): void {
     )
     .option('--no-auto-create', 'do not create unknown topics on Metadata requests')
     .option(
+      '--replication-factor <n>',
+      'replication factor of auto-created topics (at most --brokers)',
+      numberOption('--replication-factor', { int: true, min: 1, max: 16 }),
+      1,
+    )
+    .option(
+      '--min-insync-replicas <n>',
+      'with --brokers > 1: acks=all is refused (NOT_ENOUGH_REPLICAS) while fewer replicas are in sync',
+      numberOption('--min-insync-replicas', { int: true, min: 1, max: 16 }),
+      1,
+    )
+    .option('--unclean-leader-election', 'with --brokers > 1: elect an out-of-sync replica when no in-sync one lives')
+    .option('--in-process', 'with --brokers > 1: all nodes in this process over one shared state (no replication)')
+    .option(
       '--schema-registry-port <port>',
       'also serve a minimal Confluent Schema Registry API on this port (0 = a free port; see docs/formats.md)',
       numberOption('--schema-registry-port', { int: true, min: 0, max: 65535, example: 8081 }),
@@ -65,56 +80,69 @@ export function register(program: Command): void {
         '  pipelab broker --tls-cert s.pem --tls-key s.key --sasl scram-sha-512 --user alice:secret  # SASL_SSL\n' +
         '  pipelab broker --schema-registry-port 8081  # and a schema registry on http://127.0.0.1:8081\n',
     )
-    .action(
-      async (
-        opts: {
-          port: number;
-          brokers: number;
-          host: string;
-          advertisedHost?: string;
-          partitions: number;
-          autoCreate: boolean;
-          stats: number;
-          schemaRegistryPort?: number;
-        } & BrokerSecurityFlags,
-      ) => {
-        const security = brokerSecurityOptions(opts);
-        const broker = await startBroker({
-          ...security,
-          onWarning: (m) => process.stdout.write(`warning: ${m}\n`),
-          port: opts.port,
-          brokers: opts.brokers,
-          host: opts.host,
-          advertisedHost: opts.advertisedHost,
-          defaultPartitions: opts.partitions,
-          autoCreateTopics: opts.autoCreate,
-          schemaRegistry: opts.schemaRegistryPort === undefined ? undefined : { port: opts.schemaRegistryPort },
-        });
-        const protocol = securityProtocol(security);
-        process.stdout.write(
-          `pipelab broker: ${opts.brokers} node(s), bootstrap ${broker.bootstrap.join(',')}` +
-            `${protocol === 'PLAINTEXT' ? '' : ` (${protocol})`}\n`,
-        );
-        if (broker.schemaRegistry) process.stdout.write(`schema registry: ${broker.schemaRegistry.url}\n`);
-        process.stdout.write('press Ctrl-C to stop\n');
-        const timer =
-          opts.stats > 0
-            ? setInterval(() => {
-                const s = broker.stats();
-                process.stdout.write(
-                  `topics ${s.topics} partitions ${s.partitions} stored ${s.storedBytes} B records ` +
-                    `${s.recordsProduced} rss ${s.memory.rss} B\n`,
-                );
-              }, opts.stats * 1000)
-            : undefined;
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
-        if (timer) clearInterval(timer);
-        await broker.close();
-        process.stdout.write('pipelab broker: stopped\n');
-      },
-    );
+    .action(run);
+}
+
+interface BrokerFlags extends BrokerSecurityFlags {
+  port: number;
+  brokers: number;
+  host: string;
+  advertisedHost?: string;
+  partitions: number;
+  autoCreate: boolean;
+  stats: number;
+  schemaRegistryPort?: number;
+  replicationFactor: number;
+  minInsyncReplicas: number;
+  uncleanLeaderElection?: boolean;
+  inProcess?: boolean;
+}
+
+async function run(opts: BrokerFlags): Promise<void> {
+  if (opts.replicationFactor > opts.brokers)
+    throw new PipelabError('INVALID_ARGUMENT', `--replication-factor ${opts.replicationFactor} > --brokers`, {
+      hint: `pass --replication-factor at most ${opts.brokers}, or more --brokers`,
+    });
+  const security = brokerSecurityOptions(opts);
+  const broker = await startBroker({
+    ...security,
+    onWarning: (m) => process.stdout.write(`warning: ${m}\n`),
+    port: opts.port,
+    brokers: opts.brokers,
+    host: opts.host,
+    advertisedHost: opts.advertisedHost,
+    defaultPartitions: opts.partitions,
+    autoCreateTopics: opts.autoCreate,
+    schemaRegistry: opts.schemaRegistryPort === undefined ? undefined : { port: opts.schemaRegistryPort },
+    defaultReplicationFactor: opts.replicationFactor,
+    minInsyncReplicas: opts.minInsyncReplicas,
+    uncleanLeaderElection: opts.uncleanLeaderElection === true,
+    processes: opts.inProcess !== true,
+  });
+  const protocol = securityProtocol(security);
+  process.stdout.write(
+    `pipelab broker: ${opts.brokers} node(s), bootstrap ${broker.bootstrap.join(',')}` +
+      `${protocol === 'PLAINTEXT' ? '' : ` (${protocol})`}\n`,
+  );
+  for (const n of broker.nodes ?? []) process.stdout.write(`node ${n.id} ${n.host}:${n.port} pid ${n.pid}\n`);
+  if (broker.schemaRegistry) process.stdout.write(`schema registry: ${broker.schemaRegistry.url}\n`);
+  process.stdout.write('press Ctrl-C to stop\n');
+  const timer =
+    opts.stats > 0
+      ? setInterval(() => {
+          const s = broker.stats();
+          process.stdout.write(
+            `topics ${s.topics} partitions ${s.partitions} stored ${s.storedBytes} B records ` +
+              `${s.recordsProduced} rss ${s.memory.rss} B\n`,
+          );
+        }, opts.stats * 1000)
+      : undefined;
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  if (timer) clearInterval(timer);
+  await broker.close();
+  process.stdout.write('pipelab broker: stopped\n');
 }

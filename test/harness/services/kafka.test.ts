@@ -47,7 +47,7 @@ test('with no address and 3 nodes asked for, the embedded cluster comes with its
   try {
     assert.is(k.connection.brokers.length, 3);
     assert.match(k.detail, /embedded broker \(3 nodes\)/);
-    k.connection.broker!.createTopic('svc');
+    await k.connection.broker!.createTopic('svc');
     assert.is(k.connection.broker!.stats().topics, 1);
   } finally {
     await k.close();

@@ -1,0 +1,40 @@
+/**
+ * The entry of one node process of a replicated cluster (forked by spawn.ts with the tsx loader).
+ * Talks to its parent over the IPC channel:
+ *   parent → node: { t: 'peers', peers } | { t: 'create', req, name, spec }
+ *   node → parent: { t: 'ready', port, controlPort } | { t: 'view', view } | { t: 'created', req, error }
+ * SIGTERM is a controlled shutdown (leadership handed over first); losing the parent ends the node.
+ */
+import { type NodeConfig, type PeerInfo, ReplicaNode } from './node.ts';
+
+const send = (m: object) => {
+  if (process.connected) process.send?.(m);
+};
+
+async function main(): Promise<void> {
+  const cfg = JSON.parse(process.env.PIPELAB_BROKER_NODE ?? '{}') as NodeConfig;
+  const node = new ReplicaNode(cfg);
+  node.onView = (view) => send({ t: 'view', view });
+  const { port, controlPort } = await node.start();
+  let stopping = false;
+  const stop = async (clean: boolean) => {
+    if (stopping) return;
+    stopping = true;
+    if (clean) await node.shutdown();
+    else await node.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop(true));
+  process.on('SIGINT', () => void stop(true));
+  process.on('disconnect', () => void stop(false));
+  process.on('message', (m: { t: string; peers?: PeerInfo[]; req?: number; name?: string; spec?: object }) => {
+    if (m.t === 'peers') node.setPeers(m.peers ?? []);
+    else if (m.t === 'create') send({ t: 'created', req: m.req, error: node.createTopic(m.name ?? '', m.spec ?? {}) });
+  });
+  send({ t: 'ready', port, controlPort });
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`pipelab broker node: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
