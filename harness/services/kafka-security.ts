@@ -6,6 +6,8 @@
  * Files are read here, so a bad path is a PipelabError naming the flag before anything connects.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { PipelabError } from '../../errors.ts';
 import {
   isKafkaAuthError,
@@ -138,5 +140,42 @@ export function kafkaConnectError(
   return new PipelabError('SERVICE_UNAVAILABLE', `cannot reach Kafka at ${where}: ${root.message}`, {
     cause: e,
     hint: 'check --kafka / PIPELAB_KAFKA (host:port of a broker), or drop it to use the embedded broker',
+  });
+}
+
+/**
+ * With TLS on, one handshake with the first bootstrap broker before any client starts: kafkajs
+ * retries a certificate it cannot verify as if it were a network blip (tens of seconds), so an
+ * unverifiable certificate is reported here, at once. Other failures are left to the clients.
+ */
+export async function checkKafkaTls(brokers: string[], security: KafkaClientSecurity | undefined): Promise<void> {
+  if (!security?.tls || brokers.length === 0) return;
+  const first = brokers[0]!;
+  const at = first.lastIndexOf(':');
+  const host = first.slice(0, at).replace(/^\[|\]$/g, '');
+  const port = Number(first.slice(at + 1));
+  const t = security.tls;
+  const failure = await new Promise<Error | undefined>((resolve) => {
+    const s = tlsConnect({
+      host,
+      port,
+      servername: isIP(host) ? undefined : host,
+      ...(t.ca ? { ca: [t.ca] } : {}),
+      ...(t.cert ? { cert: t.cert, key: t.key } : {}),
+    });
+    const done = (e?: Error) => {
+      s.destroy();
+      resolve(e);
+    };
+    s.setTimeout(5000, () => done());
+    s.once('secureConnect', () => done());
+    s.once('error', (e) => done(e));
+  });
+  if (!failure || !isKafkaAuthError(failure)) return;
+  throw new PipelabError('SERVICE_UNAVAILABLE', `TLS handshake with Kafka at ${first} failed: ${failure.message}`, {
+    cause: failure,
+    hint: t.ca
+      ? 'the broker certificate is not signed by --kafka-ca, or its name does not match the --kafka address'
+      : 'the broker certificate is not trusted by the system CAs: give its CA bundle with --kafka-ca FILE',
   });
 }

@@ -9,6 +9,7 @@ import type { Broker, BrokerOptions } from '../../broker/index.ts';
 import { type KafkaClientSecurity, securityProtocolOf } from '../../pipeline/kafka-security.ts';
 import { importOptional, PipelabError } from '../../errors.ts';
 import { freePort } from './ports.ts';
+import { checkKafkaTls } from './kafka-security.ts';
 import { resolveService } from './resolve.ts';
 import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';
 
@@ -47,6 +48,7 @@ export function kafkaSpec(embedded: BrokerOptions = {}, security?: KafkaClientSe
     envVar: 'PIPELAB_KAFKA',
     async external(url) {
       const brokers = parseBootstrap(url);
+      await checkKafkaTls(brokers, security);
       const detail = security ? `${brokers.join(',')} (${securityProtocolOf(security)})` : brokers.join(',');
       return { detail, connection: { brokers, security }, close: async () => {} };
     },

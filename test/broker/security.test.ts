@@ -147,6 +147,30 @@ test('SSL only, and mutual TLS: a certificate from the trusted CA connects, none
   }
 });
 
+test('under mutual TLS without SASL the principal is the certificate CN, and ACLs apply to it', async () => {
+  if (!ok) return;
+  const b = await broker({
+    tls: { ...tlsFiles(), caFile: certs.ca },
+    acls: ['allow User:alice all topic alice-*', 'allow User:alice describe topic *'],
+  });
+  b.createTopic('alice-1');
+  b.createTopic('bob-1');
+  const ssl = {
+    ca: [readFileSync(certs.ca)],
+    cert: readFileSync(certs.clientCert),
+    key: readFileSync(certs.clientKey),
+  };
+  const p = kafkajs(b, undefined, ssl).producer();
+  await p.connect();
+  await p.send({ topic: 'alice-1', messages: [{ value: 'ok' }] });
+  const err = await p.send({ topic: 'bob-1', messages: [{ value: 'no' }] }).then(
+    () => null,
+    (e: Error & { type?: string }) => e,
+  );
+  await p.disconnect();
+  assert.is(err?.type, 'TOPIC_AUTHORIZATION_FAILED');
+});
+
 test('@platformatic/kafka SASL_SSL with SCRAM-SHA-512 and PLAIN; a wrong password is refused', async () => {
   if (!ok) return;
   const b = await broker({ tls: tlsFiles(), sasl: { mechanisms: ['plain', 'scram-sha-512'], users } });

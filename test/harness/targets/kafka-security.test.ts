@@ -73,6 +73,19 @@ test('the password from a file (PLAIN); a wrong one is a 106 naming --kafka-sasl
   assert.not.match(`${(err as PipelabError).message} ${(err as PipelabError).hint}`, /nope/);
 });
 
+test('a broker certificate the client cannot verify (system CAs only) is a 106 naming --kafka-ca', async () => {
+  if (!ok) return;
+  const err = await runScenario(
+    scenario('sec-ca', 'kafkajs', { 'kafka-sasl': 'scram-sha-512:loader:l0ad-pw', 'kafka-tls': 'true' }),
+  ).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.instance(err, PipelabError);
+  assert.is((err as PipelabError).exitCode, 106);
+  assert.match((err as PipelabError).hint ?? '', /--kafka-ca/);
+});
+
 test('client settings: flags win over env, TLS implied by a CA, bad paths and specs are 104 naming the flag', () => {
   if (!ok) return;
   const env = { PIPELAB_KAFKA_SASL: 'plain:envuser:envpw', PIPELAB_KAFKA_TLS: '1' };
