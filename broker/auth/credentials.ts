@@ -51,12 +51,13 @@ export class UserStore {
     return this.users.size;
   }
 
-  add(name: string, password: string): void {
+  /** `salt` only for test vectors; each user and hash gets a random one otherwise */
+  add(name: string, password: string, salt?: Buffer): void {
     this.users.set(name, {
       plainDigest: createHash('sha256').update(password).digest(),
       scram: {
-        sha256: scramCredential('sha256', password, this.iterations),
-        sha512: scramCredential('sha512', password, this.iterations),
+        sha256: scramCredential('sha256', password, this.iterations, salt),
+        sha512: scramCredential('sha512', password, this.iterations, salt),
       },
     });
   }

@@ -3,8 +3,11 @@
  * client-first → server-first (nonce, salt, iterations) → client-final (proof) → server-final
  * (signature). No channel binding (gs2 header `n,,`), as Kafka clients send.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { h, hmac, type ScramHash, type UserStore } from './credentials.ts';
+
+/** salts for unknown users: stable per name (as a real user's), so repeated tries cannot tell them apart */
+const FAKE_SALT_KEY = randomBytes(32);
 
 export type Step = { ok: true; reply: Buffer; done: boolean; user?: string } | { ok: false; reason: string };
 
@@ -38,6 +41,8 @@ export class ScramServer {
   constructor(
     private readonly hash: ScramHash,
     private readonly users: UserStore,
+    /** the server's part of the nonce (a test gives RFC 7677's) */
+    private readonly serverNonce: () => string = () => randomBytes(18).toString('base64'),
   ) {}
 
   step(token: Buffer): Step {
@@ -58,9 +63,9 @@ export class ScramServer {
     this.user = unescapeName(user);
     const cred = this.users.scram(this.user, this.hash);
     // an unknown user still gets a (random) challenge, so usernames cannot be probed
-    const salt = cred?.salt ?? randomBytes(16);
+    const salt = cred?.salt ?? createHmac('sha256', FAKE_SALT_KEY).update(this.user).digest().subarray(0, 16);
     const iterations = cred?.iterations ?? 4096;
-    this.nonce = cnonce + randomBytes(18).toString('base64');
+    this.nonce = cnonce + this.serverNonce();
     this.serverFirst = `r=${this.nonce},s=${salt.toString('base64')},i=${iterations}`;
     this.state = 'final';
     return { ok: true, reply: Buffer.from(this.serverFirst), done: false };
