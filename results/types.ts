@@ -144,8 +144,12 @@ export interface RunSummary {
   /** process CPU (%, of one core), RSS/heap (MB), event-loop delay (ms) sampled during the run */
   system: {
     cpuPercent: { mean: number; max: number };
-    rssMb: { mean: number; max: number };
-    heapUsedMb: { mean: number; max: number };
+    /**
+     * growthPerMin: the least-squares slope of the samples over the measured window (after the
+     * warm-up), MB per minute; present on live runs with at least a minute of samples there
+     */
+    rssMb: { mean: number; max: number; growthPerMin?: number };
+    heapUsedMb: { mean: number; max: number; growthPerMin?: number };
     eventLoopDelayMs: { p50: number; p99: number; max: number };
   };
   /**

@@ -10,6 +10,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { RunSummary } from '../../results/types.ts';
 import type { MetricsRegistry } from './api.ts';
+import { withGrowth } from './memory.ts';
 
 type SystemSummary = RunSummary['system'];
 
@@ -30,13 +31,18 @@ export interface SystemSamplerOptions {
   timer?: boolean;
   /** run clock in ms (default: ms since start) */
   now?: () => number;
-  /** also record gauges system_cpu_percent, system_rss_mb, system_heap_used_mb, system_event_loop_delay_ms */
+  /**
+   * also record gauges system_cpu_percent, system_rss_mb, system_heap_used_mb, system_event_loop_delay_ms, and at
+   * stop rss_growth_mb_per_min and heap_growth_mb_per_min (memory.ts)
+   */
   registry?: MetricsRegistry;
   /** injectable readers (tests) */
   cpuUsage?: (prev?: NodeJS.CpuUsage) => NodeJS.CpuUsage;
   memoryUsage?: () => { rss: number; heapUsed: number };
   /** hrtime in ms for the CPU % denominator (default performance.now) */
   hrNow?: () => number;
+  /** the measured window starts here (the warm-up's end, run-clock ms): memory growth is fitted from it */
+  measureFromMs?: number;
 }
 
 export interface SystemSampler {
@@ -174,7 +180,7 @@ export function startSystemSampler(opts: SystemSamplerOptions = {}): SystemSampl
       if (opts.timer !== false) sample();
       eld?.disable();
       eldTotal?.disable();
-      final = summary();
+      final = withGrowth(summary(), pts, opts.measureFromMs ?? 0, opts.registry);
       return final;
     },
   };

@@ -96,7 +96,7 @@ export async function runScenario(
   }
 
   const startedAtEpoch = Date.now();
-  const system = startSystemSampler({ registry, now: () => clock.now() });
+  const system = startSystemSampler({ registry, now: () => clock.now(), measureFromMs: scenario.warmupMs });
   const onSignal = (): void => abort('signal', 'stopped by the user (interrupt)');
   let tornDown = false;
   try {

@@ -15,6 +15,9 @@ const BUILTIN_METRICS: Record<string, MetricType> = {
   vus: 'gauge',
   // set by the runner at the end of a live run (results/saturation.ts)
   load_generator_saturated: 'gauge',
+  // set when the sampler stops, on live runs with a measured window of a minute or more (metrics/memory.ts)
+  rss_growth_mb_per_min: 'gauge',
+  heap_growth_mb_per_min: 'gauge',
 };
 
 export const compileThresholds: CompileThresholds = (config) => compile(config, { metricTypes: BUILTIN_METRICS });
