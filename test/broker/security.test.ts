@@ -108,6 +108,36 @@ test('SASL_PLAINTEXT: a client that skips SASL is disconnected before any topic 
   );
 });
 
+test('an in-process cluster of 3 nodes serves SASL on every node (leaders spread over them)', async () => {
+  if (!ok) return;
+  const b = await broker({ brokers: 3, processes: false, sasl: { mechanisms: ['scram-sha-256'], users } });
+  b.createTopic('spread', { partitions: 3 });
+  const k = kafkajs(b, { mechanism: 'scram-sha-256', username: 'alice', password: users.alice });
+  const p = k.producer();
+  await p.connect();
+  await p.send({ topic: 'spread', messages: [0, 1, 2].map((i) => ({ partition: i, value: `v${i}` })) });
+  await p.disconnect();
+  const admin = k.admin();
+  await admin.connect();
+  const offs = await admin.fetchTopicOffsets('spread');
+  await admin.disconnect();
+  assert.equal(
+    offs.map((o) => o.high),
+    ['1', '1', '1'],
+  );
+  assert.ok((b.stats().requests.SaslAuthenticate ?? 0) >= 3, 'a session on each node');
+});
+
+test('replicated node processes refuse TLS/SASL/ACLs for now, with a hint naming --in-process', async () => {
+  if (!ok) return;
+  const e = await startBroker({ brokers: 2, sasl: { users } }).then(
+    (x) => x.close().then(() => null),
+    (e: unknown) => e,
+  );
+  assert.instance(e, PipelabError);
+  assert.match((e as PipelabError).hint ?? '', /--in-process/);
+});
+
 test('a mechanism the broker does not enable is refused', async () => {
   if (!ok) return;
   const b = await broker({ sasl: { mechanisms: ['scram-sha-256'], users } });
