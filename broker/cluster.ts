@@ -158,12 +158,19 @@ export class Cluster {
     return true;
   }
 
-  /** group state is shared, so any live node coordinates; spread groups by a stable hash */
+  /**
+   * Groups spread by a stable hash over all nodes; when that node is down, the next live one
+   * coordinates. A node failing moves only its own groups (in a replicated cluster each node
+   * keeps its own group state, so moving a group restarts it).
+   */
   coordinatorFor(key: string): NodeInfo | undefined {
-    const live = this.liveNodes();
-    if (live.length === 0) return undefined;
+    if (this.liveNodes().length === 0) return undefined;
     const h = createHash('md5').update(key).digest().readUInt32BE(0);
-    return live[h % live.length];
+    for (let i = 0; i < this.nodes.length; i++) {
+      const n = this.nodes[(h + i) % this.nodes.length]!;
+      if (n.alive) return n;
+    }
+    return undefined;
   }
 
   setAlive(id: number, alive: boolean): void {

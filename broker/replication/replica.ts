@@ -37,6 +37,7 @@ interface Led {
   followers: Map<number, FollowerProgress>;
   /** the ISR change asked of the controller, not yet in the state */
   asked: string;
+  askedAt: number;
 }
 
 interface Waiter {
@@ -220,7 +221,7 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     const followers = new Map<number, FollowerProgress>();
     for (const r of p.replicas)
       if (r !== this.me) followers.set(r, { leo: -1, lastFetchMs: now, leoAtLastFetch: 0, lastCaughtUpMs: now });
-    this.led.set(p, { f, followers, asked: '' });
+    this.led.set(p, { f, followers, asked: '', askedAt: 0 });
     p.log.replicaHw ??= 0;
     this.advanceHw(p);
   }
@@ -291,8 +292,10 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
 
   private askIsr(led: Led, isr: number[]): void {
     const key = isr.join(',');
-    if (led.asked === key) return;
+    // asked already: again only after a while (the controller may have refused: a node not yet alive to it)
+    if (led.asked === key && Date.now() - led.askedAt < 500) return;
     led.asked = key;
+    led.askedAt = Date.now();
     const { p, topic, index } = led.f;
     this.toController({ t: 'isr', topic, partition: index, leaderEpoch: p.leaderEpoch, isr });
   }

@@ -8,6 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import kafkajs from 'kafkajs';
 import type { Broker } from '../../broker/index.ts';
 import {
   check,
@@ -21,6 +22,8 @@ import {
   TOPIC,
   victim,
 } from './replication-run.ts';
+
+const { Kafka, logLevel } = kafkajs;
 
 const cases: Array<[Fault, Target]> = [
   ['clean_shutdown', 'leader'],
@@ -54,6 +57,8 @@ for (const [fault, target] of cases)
         );
         if (target === 'controller') assert.is.not(view.controller, id);
       }
+      // a bounced node (a new incarnation, empty log) catches up and is back in every ISR
+      if (fault.endsWith('bounce')) await broker.replication!.until((v) => v.isr[TOPIC]!.every((i) => i.length === 3));
       const r = check(d, await consumeAll(broker));
       assert.ok(r.acked > 0, 'some values were acknowledged');
       assert.equal(r.lost, [], 'acknowledged values lost');
@@ -62,6 +67,29 @@ for (const [fault, target] of cases)
       await broker.close();
     }
   });
+
+test('min.insync.replicas 2 with one replica left: acks=all is refused (NOT_ENOUGH_REPLICAS), acks=1 accepted', async () => {
+  const broker = await startCluster();
+  try {
+    const leader = leaderOf(broker, 0);
+    const others = [0, 1, 2].filter((n) => n !== leader);
+    for (const n of others) await broker.nodes![n]!.kill();
+    await broker.replication!.until((v) => v.isr[TOPIC]![0]!.join() === String(leader));
+    const kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+    const producer = kafka.producer({ retry: { retries: 0 } });
+    await producer.connect();
+    const send = (acks: number) => producer.send({ topic: TOPIC, acks, messages: [{ partition: 0, value: 'x' }] });
+    const refused = await send(-1).then(
+      () => 'accepted',
+      (e: { type?: string; cause?: { type?: string } }) => e.type ?? e.cause?.type ?? String(e),
+    );
+    await send(1);
+    await producer.disconnect();
+    assert.is(refused, 'NOT_ENOUGH_REPLICAS');
+  } finally {
+    await broker.close();
+  }
+});
 
 /** followers of partition 0 paused until they leave its ISR; the leader then acks alone */
 async function isolateLeader(broker: Broker): Promise<{ leader: number; followers: number[] }> {
