@@ -68,7 +68,7 @@ for (const [fault, target] of cases)
     }
   });
 
-test('min.insync.replicas 2 with one replica left: acks=all is refused (NOT_ENOUGH_REPLICAS), acks=1 accepted', async () => {
+test('min ISR 2, one replica left: acks=all refused with NOT_ENOUGH_REPLICAS, acks=1 accepted', async () => {
   const broker = await startCluster();
   try {
     const leader = leaderOf(broker, 0);
