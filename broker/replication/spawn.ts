@@ -237,7 +237,7 @@ class NodeProc implements BrokerNode {
     await this.kill();
     await this.launch();
     this.peers(this.owner.peerList());
-    await this.owner.until((v) => v.alive.includes(this.id) && this.view !== undefined, 15_000);
+    await this.owner.until((v) => v.alive.includes(this.id) && this.view !== undefined, 30_000);
   }
 }
 
@@ -276,7 +276,7 @@ class Spawned implements ReplicatedCluster {
     for (const w of [...this.waiters]) w();
   }
 
-  until(pred: (v: ClusterView) => boolean, timeoutMs = 15_000): Promise<void> {
+  until(pred: (v: ClusterView) => boolean, timeoutMs = 30_000): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const v = this.view();
