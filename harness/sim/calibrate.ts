@@ -26,6 +26,7 @@ import { Rng } from '../../generators/rng.ts';
 import { empiricalFromSummary, sampler, type ServiceTimeSpec } from './dist.ts';
 import type { PipelineSimConfig } from './config.ts';
 import { simulate } from './simulate.ts';
+import { extrapolationNote, type Interval, replicate } from './uncertainty.ts';
 import { PROCESSOR_DEFAULTS } from '../../pipeline/processor/index.ts';
 
 export interface CalibrationSource {
@@ -83,8 +84,12 @@ export interface Prediction {
   p99: number;
   mean: number;
   throughput: number;
-  /** the simulated run, for reports and charts */
+  /** the simulated run, for reports and charts (the first replication's) */
   summary: RunSummary;
+  /** with replications > 1: 95 % confidence intervals of the figures over the seeds (uncertainty.ts) */
+  interval?: Interval;
+  /** set when the rate is outside the calibrated range: the prediction extrapolates */
+  extrapolation?: string;
 }
 
 interface LiveTarget {
@@ -287,6 +292,8 @@ export interface PredictOptions {
   durationMs?: number;
   warmupMs?: number;
   seed?: number;
+  /** simulate this many seeds (seed, seed + 1, …) and give each figure's mean and 95 % interval (default 1) */
+  replications?: number;
 }
 
 export function predict(calibration: Calibration, options: PredictOptions): Prediction {
@@ -294,6 +301,17 @@ export function predict(calibration: Calibration, options: PredictOptions): Pred
     throw new PipelabError('INVALID_ARGUMENT', `rate must be a positive number of events/s, got ${options.rate}`, {
       hint: 'e.g. --rate 2000',
     });
+  const n = options.replications ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new PipelabError('INVALID_ARGUMENT', `replications must be a whole number from 1 to 100, got ${n}`, {
+      hint: 'e.g. --replications 5 (each is one simulated run)',
+    });
+  const extrapolation = extrapolationNote(calibration.source.rate, options.rate);
+  const p = n > 1 ? replicate((o) => predictOnce(calibration, o), options, n) : predictOnce(calibration, options);
+  return extrapolation ? { ...p, extrapolation } : p;
+}
+
+function predictOnce(calibration: Calibration, options: PredictOptions): Prediction {
   const durationMs = options.durationMs ?? calibration.source.durationMs;
   const warmupMs = Math.min(options.warmupMs ?? calibration.source.warmupMs, durationMs / 2);
   const summary = simulate({
@@ -364,17 +382,22 @@ export function formatCalibrationTable(
     for (const [f, v] of figs) {
       const c = cmp?.find((r) => r.figure === f);
       const unit = f === 'throughput' ? '/s' : ' ms';
+      const iv = f === 'mean' ? undefined : prediction.interval?.[f];
       rows.push([
         fmt(prediction.rate),
         f,
-        fmt(v) + unit,
+        fmt(v) + unit + (iv ? ` (${fmt(iv[0])}–${fmt(iv[1])})` : ''),
         c ? fmt(c.measured) + unit : '—',
         c ? `${c.relError >= 0 ? '+' : ''}${(c.relError * 100).toFixed(1)} %` : '—',
       ]);
     }
   }
+  const notes = predictions.flatMap(({ prediction: p }) => (p.extrapolation ? [`- ${p.extrapolation}`] : []));
+  const reps = predictions[0]?.prediction.interval?.replications;
   lines.push(
     textTable(head, rows, { align: ['left', 'left', 'right', 'right', 'right'] }),
+    ...(reps ? [`(predicted: mean of ${reps} seeds, 95 % interval in brackets)`] : []),
+    ...(notes.length ? ['', 'extrapolating:', ...notes] : []),
     '',
     'assumptions:',
     ...calibration.notes.map((n) => `- ${n}`),

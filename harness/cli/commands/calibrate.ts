@@ -15,6 +15,15 @@ import {
 import { loadSummary } from './compare.ts';
 import { parseOptionalNumberFlag } from '../numbers.ts';
 
+interface Opts {
+  rate?: string;
+  measured?: string;
+  duration?: string;
+  seed?: string;
+  replications?: string;
+  json?: boolean;
+}
+
 export function register(program: Command): void {
   program
     .command('calibrate')
@@ -24,54 +33,61 @@ export function register(program: Command): void {
     .option('--measured <run>', 'a second live run to compare the prediction with (its rate is the default --rate)')
     .option('--duration <ms>', "simulated duration in ms (default: the compared run's, else the calibration run's)")
     .option('--seed <n>', 'simulator seed')
+    .option('--replications <n>', 'simulate n seeds: each figure as a mean with its 95 % interval (default 1)')
     .option('--json', 'print calibration summary, prediction and comparison as JSON')
     .addHelpText(
       'after',
       '\nExample:\n  pipelab run scenarios/smoke.ts --rate 200 --out /tmp/a\n  pipelab run ' +
-        'scenarios/smoke.ts --rate 400 --out /tmp/b\n  pipelab calibrate /tmp/a --measured /tmp/b\nSee ' +
+        'scenarios/smoke.ts --rate 400 --out /tmp/b\n  pipelab calibrate /tmp/a --measured /tmp/b ' +
+        '--replications 5\nSee ' +
         'docs/simulation.md, "Calibration", for how the stages are modelled and the known gaps.',
     )
-    .action(
-      (run: string, opts: { rate?: string; measured?: string; duration?: string; seed?: string; json?: boolean }) => {
-        const cal = calibrate(loadSummary(run).summary);
-        const other = opts.measured ? loadSummary(opts.measured).summary : undefined;
-        const measured = other ? measuredFigures(other) : undefined;
-        const rate =
-          parseOptionalNumberFlag('--rate', opts.rate, { positive: true, example: 2000 }) ??
-          measured?.rate ??
-          cal.source.rate;
-        const durationMs =
-          parseOptionalNumberFlag('--duration', opts.duration, { positive: true, example: 60000 }) ?? other?.durationMs;
-        const seed = parseOptionalNumberFlag('--seed', opts.seed, { positive: true, example: 7 });
-        const prediction = predict(cal, {
-          rate,
-          ...(durationMs !== undefined ? { durationMs } : {}),
-          ...(other ? { warmupMs: other.warmupMs } : {}),
-          ...(seed !== undefined ? { seed } : {}),
-        });
-        // a measured run at another rate than the prediction is still shown, but the rates say so
-        if (opts.json) {
-          const { summary: _s, ...pred } = prediction;
-          process.stdout.write(
-            `${JSON.stringify(
-              {
-                source: cal.source,
-                calibrationRun: cal.measured,
-                stages: cal.stages,
-                notes: cal.notes,
-                prediction: pred,
-                measured: measured ?? null,
-                comparison: measured ? compareWithMeasured(prediction, measured) : null,
-              },
-              null,
-              2,
-            )}\n`,
-          );
-          return;
-        }
-        process.stdout.write(`${formatCalibrationTable(cal, [{ prediction, ...(measured ? { measured } : {}) }])}\n`);
-        if (measured && Math.abs(measured.rate - rate) > 1e-9)
-          process.stdout.write(`note: predicted at ${rate}/s, the measured run ran at ${measured.rate}/s\n`);
-      },
-    );
+    .action((run: string, opts: Opts) => {
+      const cal = calibrate(loadSummary(run).summary);
+      const other = opts.measured ? loadSummary(opts.measured).summary : undefined;
+      const measured = other ? measuredFigures(other) : undefined;
+      const rate =
+        parseOptionalNumberFlag('--rate', opts.rate, { positive: true, example: 2000 }) ??
+        measured?.rate ??
+        cal.source.rate;
+      const durationMs =
+        parseOptionalNumberFlag('--duration', opts.duration, { positive: true, example: 60000 }) ?? other?.durationMs;
+      const seed = parseOptionalNumberFlag('--seed', opts.seed, { positive: true, example: 7 });
+      const replications = parseOptionalNumberFlag('--replications', opts.replications, {
+        int: true,
+        min: 1,
+        max: 100,
+        example: 5,
+      });
+      const prediction = predict(cal, {
+        rate,
+        ...(durationMs !== undefined ? { durationMs } : {}),
+        ...(other ? { warmupMs: other.warmupMs } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(replications !== undefined ? { replications } : {}),
+      });
+      // a measured run at another rate than the prediction is still shown, but the rates say so
+      if (opts.json) {
+        const { summary: _s, ...pred } = prediction;
+        process.stdout.write(
+          `${JSON.stringify(
+            {
+              source: cal.source,
+              calibrationRun: cal.measured,
+              stages: cal.stages,
+              notes: cal.notes,
+              prediction: pred,
+              measured: measured ?? null,
+              comparison: measured ? compareWithMeasured(prediction, measured) : null,
+            },
+            null,
+            2,
+          )}\n`,
+        );
+        return;
+      }
+      process.stdout.write(`${formatCalibrationTable(cal, [{ prediction, ...(measured ? { measured } : {}) }])}\n`);
+      if (measured && Math.abs(measured.rate - rate) > 1e-9)
+        process.stdout.write(`note: predicted at ${rate}/s, the measured run ran at ${measured.rate}/s\n`);
+    });
 }
