@@ -40,6 +40,12 @@ export type {
   ScenarioOverrides,
 } from './harness/runner/index.ts';
 
+// --- capacity: the highest arrival rate that meets an SLO (`pipelab capacity`), and its report
+// (the search on any probe function: pipelab/engine; the report's parts: pipelab/reports)
+export { findCapacity, type CapacityOptions } from './harness/capacity/find.ts';
+export { writeCapacityReport } from './reports/capacity.ts';
+export type * from './results/capacity.ts';
+
 // --- read results: the summary.json contract, encoded HDR histograms, durations, per-second series
 export type * from './results/types.ts';
 export {

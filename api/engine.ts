@@ -49,3 +49,12 @@ export {
 } from '../harness/thresholds/index.ts';
 export { parseDurationResult, type DurationResult } from '../results/duration.ts';
 export type { CompiledThresholds } from '../harness/thresholds/api.ts';
+// capacity search on any probe function (findCapacity in 'pipelab' probes scenarios with it)
+export {
+  searchCapacity,
+  roundRate,
+  type ProbeFn,
+  type ProbeOutcome,
+  type SearchOptions,
+} from '../harness/capacity/search.ts';
+export { judgeProbe, parseSlo, backlogSlope, DEFAULT_CRITERIA, type Slo } from '../harness/capacity/judge.ts';

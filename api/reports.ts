@@ -25,3 +25,10 @@ export {
   driftLoopTimelineSpec,
   type DriftLoopSummaryData,
 } from '../reports/drift-loop.ts';
+export {
+  capacityMarkdown,
+  capacityHtml,
+  capacityChartSpecs,
+  capacityLatencySpec,
+  capacityThroughputSpec,
+} from '../reports/capacity.ts';

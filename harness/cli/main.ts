@@ -11,6 +11,7 @@ import { version } from '../../results/version.ts';
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/broker.ts'),
   () => import('./commands/calibrate.ts'),
+  () => import('./commands/capacity.ts'),
   () => import('./commands/compare.ts'),
   () => import('./commands/drift.ts'),
   () => import('./commands/export.ts'),
