@@ -22,6 +22,8 @@ export const DEFAULT_COST_SPEC: CostSpec = {
   consumers: { instance: 'c6i.xlarge' },
   modelServers: { instance: 'c6i.2xlarge' },
   featureStore: { instance: 'r6i.large' },
+  // live pipeline runs also report their broker nodes (simulated runs have no broker group)
+  brokers: { instance: 'm6i.large' },
 };
 
 export interface CostBreakdown {
@@ -75,7 +77,23 @@ function replicaSecondsOf(summary: RunSummary): Record<string, number> | undefin
   const sim = (summary.extra?.sim as { replicaSeconds?: Record<string, number> } | undefined)?.replicaSeconds;
   if (sim) return sim;
   const r = summary.extra?.replicas as Record<string, number> | undefined;
-  if (r) return Object.fromEntries(Object.entries(r).map(([g, n]) => [g, (n * summary.durationMs) / 1000]));
+  if (r) {
+    const out = Object.fromEntries(Object.entries(r).map(([g, n]) => [g, (n * summary.durationMs) / 1000]));
+    // an autoscaled live pipeline run: its processors over time, from the replicas_processors gauge
+    const step = (summary.timeseries?.intervalMs || 1000) / 1000;
+    const gauge = (summary.timeseries?.points ?? []).map((p) => (p.replicas_processors as { value?: number })?.value);
+    if ('consumers' in out && gauge.some((v) => v !== undefined)) {
+      // a gauge holds its value between the seconds it was set in
+      let last = r.consumers ?? 0;
+      let seconds = 0;
+      for (const v of gauge) {
+        last = v ?? last;
+        seconds += last * step;
+      }
+      out.consumers = seconds;
+    }
+    return out;
+  }
   return undefined;
 }
 

@@ -32,6 +32,7 @@ import { PROCESSOR_GROUP, processorFactory, startChildren } from './processors.t
 import { openProducer, type RecordProducer } from '../producers.ts';
 import { resultsHandler } from './results.ts';
 import { UserEventsFeed } from './user-events.ts';
+import { pipelineResources } from './resources.ts';
 import { PIPELINE_TARGET_DEFAULTS, type Config, type PipelineTarget } from './schema.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
@@ -57,6 +58,7 @@ export class PipelineTargetRun implements PipelineTarget {
   private accounting: Accounting | undefined;
   private processorStats: ProcessorStats[] = [];
   private brokerStats: Record<string, number> | undefined;
+  private brokerList: readonly string[] = [];
   private modelStopped = false;
   private faultsArmed = false;
   private lastIterNow = 0;
@@ -120,6 +122,7 @@ export class PipelineTargetRun implements PipelineTarget {
         },
       );
     const { brokers, security } = services.kafka!.connection;
+    this.brokerList = brokers;
     const kafka = new KafkaClient({
       clientId: 'pipelab-target',
       brokers,
@@ -327,6 +330,7 @@ export class PipelineTargetRun implements PipelineTarget {
       ...(this.brokerStats ? { broker: this.brokerStats } : {}),
       ...(this.autoscaler ? { autoscale: this.autoscaler.log } : {}),
       ...(this.drift ? { driftLoop: this.drift.report() } : {}),
+      ...pipelineResources(this.o, this.brokerList, this.serviceInfo),
     };
   }
 
