@@ -32,3 +32,14 @@ export {
   capacityLatencySpec,
   capacityThroughputSpec,
 } from '../reports/capacity.ts';
+export {
+  writeCompareReport,
+  compareMarkdown,
+  compareHtml,
+  compareChartSpecs,
+  compareLatencySpec,
+  compareDistributionSpec,
+  compareThroughputSpec,
+  compareFiguresSpec,
+  type LabelledRun,
+} from '../reports/compare.ts';

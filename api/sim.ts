@@ -69,6 +69,16 @@ export {
   type CompareRow,
 } from '../harness/sim/cost/compare.ts';
 export { sloViolationMinutes } from '../results/slo.ts';
+// verdicts of runs against a baseline (`pipelab compare --out`, --fail-on worse): better, worse or the same
+// within noise
+export { compareReport, perSecond, COMPARE_FIGURES, type CompareInput } from '../harness/sim/cost/verdict.ts';
+export type {
+  CompareReport,
+  CompareFigures,
+  CompareFigure,
+  FigureVerdict,
+  Verdict,
+} from '../results/compare.ts';
 
 // --- calibration: a simulator config from a live pipeline run, predictions of other rates
 export {

@@ -11,7 +11,10 @@ export type CapacityFailure = 'slo' | 'backlog' | 'dropped' | 'throughput' | 'lo
 
 /** what a probe is checked against besides the SLO (defaults in harness/capacity/judge.ts) */
 export interface CapacityCriteria {
-  /** the backlog (offered − completed, or the consumer lag) may grow by at most this share of the offered rate per second */
+  /**
+   * the backlog (offered − completed, or the consumer lag) may grow by at most this share of the
+   * offered rate per second
+   */
   maxBacklogGrowth: number;
   /** completed per second over offered per second must be at least this */
   minThroughputRatio: number;
@@ -22,7 +25,10 @@ export interface CapacityCriteria {
 export interface CapacityProbe {
   /** 1, 2, … in the order they ran */
   index: number;
-  /** ramp: exponential steps up (or down) to bracket the edge; bisect: halving the bracket; confirm: a repeat at the answer */
+  /**
+   * ramp: exponential steps up (or down) to bracket the edge; bisect: halving the bracket;
+   * confirm: a repeat at the answer
+   */
   phase: 'ramp' | 'bisect' | 'confirm';
   /** offered arrival rate, per second */
   rate: number;

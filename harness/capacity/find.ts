@@ -196,7 +196,8 @@ function resultOf(found: Awaited<ReturnType<typeof searchCapacity>>, head: Head)
     cap === null
       ? `No rate met ${head.slo.expression} (down to ${probes[probes.length - 1]?.rate}/s).${why}`
       : `${cap}/s is the highest offered rate that met ${head.slo.metric} ${head.slo.expression} with no growing ` +
-        `backlog, nothing lost and an unsaturated load generator (passed ${at.length} probe${at.length === 1 ? '' : 's'} at that rate)` +
+        `backlog, nothing lost and an unsaturated load generator ` +
+        `(passed ${at.length} probe${at.length === 1 ? '' : 's'} at that rate)` +
         `${stable ? `; stable within ${pct}` : `; not stable (${limitedBy})`}.${why}` +
         (limitedBy === 'load-generator'
           ? ' The load generator, not the system, failed first: the true capacity may be higher (use --workers).'

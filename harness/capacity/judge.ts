@@ -132,14 +132,16 @@ export function judgeProbe(
   if (backlog > criteria.maxBacklogGrowth * rate)
     fail(
       'backlog',
-      `backlog grows ${backlog.toFixed(1)}/s (limit ${(criteria.maxBacklogGrowth * 100).toFixed(0)} % of the offered rate)`,
+      `backlog grows ${backlog.toFixed(1)}/s ` +
+        `(limit ${(criteria.maxBacklogGrowth * 100).toFixed(0)} % of the offered rate)`,
     );
   if (dropped > 0)
     fail('dropped', `${dropped} iterations dropped (no free VU: the system is slower than the rate needs)`);
   if (achieved < criteria.minThroughputRatio * rate)
     fail(
       'throughput',
-      `achieved ${achieved.toFixed(1)}/s of ${rate}/s offered (below ${(criteria.minThroughputRatio * 100).toFixed(0)} %)`,
+      `achieved ${achieved.toFixed(1)}/s of ${rate}/s offered ` +
+        `(below ${(criteria.minThroughputRatio * 100).toFixed(0)} %)`,
     );
   if (lost > 0) fail('lost', `${lost} events lost (events_missing)`);
   if (errors > criteria.maxErrorRate)
