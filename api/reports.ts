@@ -43,3 +43,17 @@ export {
   compareFiguresSpec,
   type LabelledRun,
 } from '../reports/compare.ts';
+// where the time went and what went wrong: stage breakdown, response-time ranges, errors by reason
+export {
+  stageBreakdownSpec,
+  responseRangesSpec,
+  responseRanges,
+  errorReasons,
+  errorsByReasonValues,
+  recordedStages,
+  STAGES,
+  breakdownMarkdown,
+  breakdownHtml,
+  type ResponseRanges,
+} from '../reports/breakdown.ts';
+export { emptyChart } from '../reports/chart-empty.ts';

@@ -8,6 +8,8 @@ import type { RunSummary, TimePoint, TimePointValue } from '../results/types.ts'
 import { latencyBuckets } from './histogram.ts';
 import { simChartSpecs } from './charts-sim.ts';
 import { driftLoopTimelineSpec } from './drift-loop.ts';
+import { emptyChart } from './chart-empty.ts';
+import { errorsByReasonValues, responseRangesSpec, stageBreakdownSpec } from './breakdown.ts';
 
 function field(p: TimePoint, metric: string): TimePointValue | undefined {
   const v = p[metric];
@@ -46,6 +48,7 @@ export function latencyOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): 
     for (const k of ['p50', 'p90', 'p99'] as const)
       if (v[k] !== undefined) values.push({ t: sec(p), percentile: k, ms: v[k]! });
   }
+  if (!values.length) return emptyChart(`${metric}: percentiles per second (ms)`, `no ${metric} was recorded`, o);
   return {
     ...chartBase(`${metric}: percentiles per second (ms)`, o),
     layer: [
@@ -68,6 +71,7 @@ export function latencyHistogramSpec(summary: RunSummary, o: ChartOptions = {}):
   const metric = trendOf(summary, o);
   const m = summary.metrics[metric];
   const values = m?.type === 'trend' ? latencyBuckets(m.hdr) : [];
+  if (!values.length) return emptyChart(`${metric}: distribution (log buckets)`, `no ${metric} was recorded`, o);
   return {
     ...chartBase(`${metric}: distribution (log buckets)`, o),
     data: { values },
@@ -117,34 +121,29 @@ export function throughputSpec(summary: RunSummary, o: ChartOptions = {}): Chart
   } as ChartSpec;
 }
 
-/**
- * failed iterations in one interval: `errors` is a Rate metric, whose points carry the number of
- * samples (`count`) and the share that were true, i.e. failed (`value`); a Counter has `count` only
- */
-function failedIn(v: TimePointValue | undefined): number {
-  if (!v?.count) return 0;
-  return v.value === undefined ? v.count : Math.round(v.count * v.value);
-}
-
-/** failed iterations per second */
+/** failed iterations, dropped iterations and dead letters per second, stacked by reason */
 export function errorsSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
-  const w = (summary.timeseries.intervalMs || 1000) / 1000;
-  const values = summary.timeseries.points.map((p) => ({
-    t: sec(p),
-    t2: sec(p) + w * 0.9,
-    errors: failedIn(field(p, 'errors')),
-  }));
+  const values = errorsByReasonValues(summary);
+  const title = 'errors per second, by reason';
+  if (!values.length) return emptyChart(title, 'no errors: nothing failed, was dropped or dead-lettered', o);
+  const domain = ['failed iterations', 'dropped iterations', 'dead letters'];
   return {
-    ...chartBase('errors per second', o),
+    ...chartBase(title, o),
     layer: [
       ...warmupLayer(summary),
       {
         data: { values },
-        mark: { type: 'rect', color: '#e45756' },
+        mark: { type: 'rect' },
         encoding: {
           x: { field: 't', type: 'quantitative', title: 'time since start (s)' },
           x2: { field: 't2' },
-          y: { field: 'errors', type: 'quantitative', title: 'failed iterations' },
+          y: { field: 'count', type: 'quantitative', stack: 'zero', title: 'per second' },
+          color: {
+            field: 'reason',
+            type: 'nominal',
+            title: null,
+            scale: { domain, range: ['#e45756', '#f58518', '#b279a2'] },
+          },
         },
       },
     ],
@@ -161,8 +160,12 @@ export function chartSpecs(summary: RunSummary, o: ChartOptions = {}): Record<st
     'latency-histogram': latencyHistogramSpec(summary, o),
     throughput: throughputSpec(summary, o),
     errors: errorsSpec(summary, o),
+    'response-ranges': responseRangesSpec(summary, o),
     ...simChartSpecs(summary, o),
   };
+  // runs that recorded stage latencies (pipeline, simulated) add the per-stage breakdown
+  const stages = stageBreakdownSpec(summary, o);
+  if (stages) specs.stages = stages;
   // a run with the drift loop (extra.driftLoop) adds its timeline
   const loop = driftLoopTimelineSpec(summary, o);
   if (loop) specs['drift-loop'] = loop;

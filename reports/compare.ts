@@ -229,8 +229,9 @@ export function compareHtml(r: CompareReport, charts: Record<string, string>): s
   const figures = Object.entries(charts).map(
     ([name, svg]) => `<figure class="chart" id="chart-${esc(name)}">${svg.replace(/^<\?xml[^>]*>/, '')}</figure>`,
   );
+  const title = esc(r.runs.map((x) => x.label).join(' vs '));
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>pipelab compare: ${esc(r.runs.map((x) => x.label).join(' vs '))}</title>
+<html lang="en"><head><meta charset="utf-8"><title>pipelab compare: ${title}</title>
 <style>${CSS}</style></head>
 <body>
 <h1>Runs compared</h1>

@@ -9,6 +9,7 @@ import { describeScalar, fmtMs, fmtNum, fmtObserved, saturationWarning, sortedMe
 import { xmlEscape as esc } from './junit.ts';
 import { simHtml } from './sim.ts';
 import { driftLoopHtml } from './drift-loop.ts';
+import { breakdownHtml } from './breakdown.ts';
 
 const CSS = `
 body{font-family:'DejaVu Sans',system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
@@ -30,6 +31,7 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
     ...thresholdsSection(s),
     simHtml(s), // simulated runs only ('' for live runs)
     driftLoopHtml(s), // runs with the drift loop only
+    breakdownHtml(s), // response-time ranges, errors by reason
     '<h2>Charts</h2>',
   ];
   for (const [name, svg] of Object.entries(charts))

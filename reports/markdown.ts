@@ -8,6 +8,7 @@ import { accountingLead, accountingRows } from './accounting.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, fmtPct, saturationWarning, sortedMetricNames } from './format.ts';
 import { simMarkdown } from './sim.ts';
 import { driftLoopMarkdown } from './drift-loop.ts';
+import { breakdownMarkdown } from './breakdown.ts';
 
 /** escape what would break a Markdown table cell */
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -26,6 +27,8 @@ export function formatMarkdown(summary: RunSummary): string {
   if (loop) out.push(loop);
 
   metricsMd(s, out);
+  // response-time ranges, errors by reason
+  out.push(breakdownMarkdown(s));
   executorsMd(s, out);
   const errs = s.metrics.errors;
   if (errs?.type === 'rate') out.push(`Errors: ${fmtPct(errs.rate)} of iterations (${fmtNum(errs.passes)}).`, '');

@@ -87,6 +87,7 @@ test('chartSpecs adds the simulation charts only for a simulated run, and they r
     'latency-histogram',
     'throughput',
     'errors',
+    'response-ranges',
   ]);
   const specs = chartSpecs(simulated());
   assert.equal(Object.keys(specs), [
@@ -94,6 +95,7 @@ test('chartSpecs adds the simulation charts only for a simulated run, and they r
     'latency-histogram',
     'throughput',
     'errors',
+    'response-ranges',
     'sim-replicas',
     'sim-lag',
   ]);

@@ -1,3 +1,4 @@
+import { renderSvg } from '../../reports/render.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CHART_FONT } from '../../reports/chart-base.ts';
@@ -55,7 +56,7 @@ test('the histogram is decoded from the HDR data and accounts for every sample',
   assert.is(total, (s.metrics.latency as { count: number }).count);
 });
 
-test('throughput is iterations per second and dropped per second; errors per second', () => {
+test('throughput is iterations per second and dropped per second; errors per second by reason', () => {
   const s = loadFixture();
   const t = data(throughputSpec(s));
   assert.equal(
@@ -66,26 +67,44 @@ test('throughput is iterations per second and dropped per second; errors per sec
     ],
   );
   const e = data(errorsSpec(s));
-  assert.is(e.length, s.timeseries.points.length);
-  // errors is a Rate: failed = samples × share
+  // errors is a Rate: failed = samples × share; dropped iterations are a reason of their own
   const p7 = s.timeseries.points[7]!.errors as { count: number; value: number };
-  assert.is(e[7]!.errors, Math.round(p7.count * p7.value));
+  const at7 = Object.fromEntries(e.filter((x) => x.t === 7).map((x) => [x.reason, x.count]));
+  assert.equal(at7, { 'failed iterations': Math.round(p7.count * p7.value), 'dropped iterations': 15 });
   assert.ok(
-    (e[7]!.errors as number) > 5 && (e[7]!.errors as number) < p7.count,
+    (at7['failed iterations'] as number) > 5 && (at7['failed iterations'] as number) < p7.count,
     'the stall second has some, not all, failures',
   );
+  // only seconds with something to show carry a bar
+  assert.ok(e.every((x) => (x.count as number) > 0));
 });
 
-test('every chart names the chart font and the set has four charts', () => {
+test('every chart names the chart font and the set has five charts', () => {
   const specs = chartSpecs(loadFixture());
-  assert.equal(Object.keys(specs), ['latency-percentiles', 'latency-histogram', 'throughput', 'errors']);
+  assert.equal(Object.keys(specs), [
+    'latency-percentiles',
+    'latency-histogram',
+    'throughput',
+    'errors',
+    'response-ranges',
+  ]);
   for (const spec of Object.values(specs)) assert.is((spec as { config: { font: string } }).config.font, CHART_FONT);
 });
 
-test('a summary without samples still gives valid, empty charts', () => {
+test('a chart with nothing to show says so, with no axes', async () => {
   const s = { ...loadFixture(), metrics: {}, timeseries: { intervalMs: 1000, points: [] } };
-  assert.is(data(latencyHistogramSpec(s)).length, 0);
-  assert.is(data(latencyOverTimeSpec(s)).length, 0);
+  for (const spec of [latencyHistogramSpec(s), latencyOverTimeSpec(s), errorsSpec(s)]) {
+    const svg = await renderSvg(spec);
+    assert.match(svg, /no (latency was recorded|errors: nothing failed)/);
+    assert.not.match(svg, /0\.000000|aria-roledescription="axis"/);
+  }
+  // a run whose seconds all had zero errors: the errors chart says so instead of an axis at 0.000000
+  const clean = loadFixture();
+  for (const p of clean.timeseries.points) {
+    p.errors = { count: 200, value: 0 };
+    p.dropped_iterations = { count: 0 };
+  }
+  assert.match(await renderSvg(errorsSpec(clean)), 'no errors: nothing failed, was dropped or dead-lettered');
 });
 
 test.run();

@@ -9,7 +9,7 @@ import { loadFixture } from './fixture.ts';
 const dir = mkdtempSync(join(tmpdir(), 'pipelab-report-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-const CHARTS = ['latency-percentiles', 'latency-histogram', 'throughput', 'errors'];
+const CHARTS = ['latency-percentiles', 'latency-histogram', 'throughput', 'errors', 'response-ranges'];
 
 test('writeReport writes every report file and returns their paths', async () => {
   const files = await writeReport(loadFixture(), dir);
@@ -76,7 +76,7 @@ test('a run that recorded nothing (aborted at once) still gets a full report', a
     warmupMs: 0,
   };
   const files = await writeReport(s, join(dir, 'empty'));
-  assert.is(files.length, 12);
+  assert.is(files.length, 4 + CHARTS.length * 2);
   assert.match(readFileSync(join(dir, 'empty', 'summary.md'), 'utf8'), 'No trend metrics recorded.');
 });
 
