@@ -180,9 +180,9 @@ export function breakdownHtml(s: RunSummary): string {
   const reasons = errorReasons(s);
   out.push('<h2>Errors by reason</h2>');
   if (!reasons.length) out.push('<p>No errors: no failed, dropped, dead-lettered or lost event.</p>');
-  else
-    out.push(
-      `<table><tr><th>reason</th><th>count</th></tr>${reasons.map((x) => tr([x.reason, fmtNum(x.count)])).join('')}</table>`,
-    );
+  else {
+    const body = reasons.map((x) => tr([x.reason, fmtNum(x.count)])).join('');
+    out.push(`<table><tr><th>reason</th><th>count</th></tr>${body}</table>`);
+  }
   return out.join('\n');
 }
