@@ -200,7 +200,7 @@ function resultOf(found: Awaited<ReturnType<typeof searchCapacity>>, head: Head)
         `(passed ${at.length} probe${at.length === 1 ? '' : 's'} at that rate)` +
         `${stable ? `; stable within ${pct}` : `; not stable (${limitedBy})`}.${why}` +
         (limitedBy === 'load-generator'
-          ? ' The load generator, not the system, failed first: the true capacity may be higher (use --workers).'
+          ? ' The load generator, not the system, failed first: the true capacity may be higher.'
           : '');
   return {
     ...head,
