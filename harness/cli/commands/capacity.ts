@@ -113,11 +113,18 @@ async function capacityCommand(file: string, opts: CapacityFlags): Promise<numbe
   process.once('SIGINT', onSigint);
   if (!opts.quiet) stderr.write(`capacity search: ${file} under ${opts.slo}\n`);
   try {
-    const r = await findCapacity(file, {
-      ...options,
-      signal: ac.signal,
-      onProbe: opts.quiet ? undefined : (p) => stderr.write(progressLine(p)),
-    });
+    let r: Awaited<ReturnType<typeof findCapacity>>;
+    try {
+      r = await findCapacity(file, {
+        ...options,
+        signal: ac.signal,
+        onProbe: opts.quiet ? undefined : (p) => stderr.write(progressLine(p)),
+      });
+    } catch (e) {
+      if (!ac.signal.aborted) throw e;
+      stderr.write('capacity search stopped (Ctrl-C): no answer, no report\n');
+      return EXIT_CODES.ABORTED_BY_USER;
+    }
     const dir =
       opts.out ?? join('reports', 'out', `capacity-${r.scenario.name.replace(/[^A-Za-z0-9._-]+/g, '_')}-${stamp()}`);
     const { writeCapacityReport } = await import('../../../reports/capacity.ts');
