@@ -45,7 +45,7 @@ Examples:
 
 Writes capacity.json, capacity.md, capacity.html into --out (default reports/out/capacity-<scenario>-<time>).
 Exit codes: 0 a capacity was found, 99 no rate met the SLO, 104 invalid scenario or flag,
-106 service unavailable.`;
+106 service unavailable, 105 stopped with Ctrl-C.`;
 
 function progressLine(p: CapacityProbe): string {
   const fig = p.observed === null ? 'no samples' : `${p.observed.toFixed(1)} ms`;
