@@ -24,7 +24,7 @@ export function pipelineResources(
   const resources: PipelineResources = {
     processors: o.processors,
     processorMode: o.processorMode,
-    modelServers: services.modelServer ? 1 : 0,
+    modelServers: services['model-server'] || services.modelServer ? 1 : 0,
     brokerNodes: brokers.length,
     featureStore: services.redis?.mode ?? 'none',
   };
