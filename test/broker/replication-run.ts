@@ -11,7 +11,7 @@ import { startBroker, type Broker, type BrokerOptions } from '../../broker/index
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = kafkajs;
 
-export type Fault = 'clean_shutdown' | 'hard_shutdown' | 'clean_bounce' | 'hard_bounce';
+export type Fault = 'clean_shutdown' | 'hard_shutdown' | 'clean_bounce' | 'hard_bounce' | 'pause';
 export type Target = 'leader' | 'controller';
 
 export const TOPIC = 'repl';
@@ -62,9 +62,16 @@ export function victim(broker: Broker, target: Target): number {
   return target === 'leader' ? leaderOf(broker, 0) : broker.replication!.view()!.controller;
 }
 
-/** applies one fault to node `id`; a bounce stops (or kills) it and starts it again */
+/** applies one fault to node `id`; a bounce stops (or kills) it and starts it again; pause is SIGSTOP, SIGCONT */
 export async function inject(broker: Broker, fault: Fault, id: number): Promise<void> {
   const node = broker.nodes![id]!;
+  if (fault === 'pause') {
+    // SIGSTOP until the others declare it dead and move on; on SIGCONT it must step down and catch up
+    node.pause();
+    await broker.replication!.until((v) => !v.alive.includes(id));
+    node.resume();
+    return;
+  }
   if (fault === 'clean_shutdown' || fault === 'clean_bounce') await node.stop();
   else await node.kill();
   if (fault === 'clean_bounce' || fault === 'hard_bounce') await node.restart();

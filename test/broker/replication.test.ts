@@ -34,6 +34,9 @@ const cases: Array<[Fault, Target]> = [
   ['hard_shutdown', 'controller'],
   ['clean_bounce', 'controller'],
   ['hard_bounce', 'controller'],
+  // beyond Kafka's matrix: a frozen process (SIGSTOP) that wakes up as a stale leader or controller
+  ['pause', 'leader'],
+  ['pause', 'controller'],
 ];
 
 for (const [fault, target] of cases)
@@ -58,7 +61,8 @@ for (const [fault, target] of cases)
         if (target === 'controller') assert.is.not(view.controller, id);
       }
       // a bounced node (a new incarnation, empty log) catches up and is back in every ISR
-      if (fault.endsWith('bounce')) await broker.replication!.until((v) => v.isr[TOPIC]!.every((i) => i.length === 3));
+      if (fault.endsWith('bounce') || fault === 'pause')
+        await broker.replication!.until((v) => v.isr[TOPIC]!.every((i) => i.length === 3));
       const r = check(d, await consumeAll(broker));
       assert.ok(r.acked > 0, 'some values were acknowledged');
       assert.equal(r.lost, [], 'acknowledged values lost');
