@@ -89,6 +89,11 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 export function exposureWarning(host: string, security: ListenerSecurity): string | undefined {
   if (LOOPBACK.has(host) || host.startsWith('127.')) return undefined;
   const missing = [security.tls ? '' : 'TLS', security.sasl ? '' : 'SASL'].filter(Boolean);
+  if (missing.length === 1 && security.sasl?.mechanisms.includes('PLAIN'))
+    return (
+      `broker listens on ${host} with SASL PLAIN but without TLS: passwords cross the network in clear ` +
+      '(give --tls-cert/--tls-key, or --sasl scram-sha-512)'
+    );
   if (missing.length === 0) return undefined;
   return (
     `broker listens on ${host}, not loopback only, without ${missing.join(' or ')}: ` +

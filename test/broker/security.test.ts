@@ -278,6 +278,8 @@ test('a listener off loopback without TLS and SASL warns; with both it does not'
   assert.match(warnings[0]!, /without TLS or SASL/);
   await broker({ host: '0.0.0.0', tls: tlsFiles(), sasl: { users }, onWarning: (m) => warnings.push(m) });
   assert.is(warnings.length, 1);
+  await broker({ host: '0.0.0.0', sasl: { mechanisms: ['plain'], users }, onWarning: (m) => warnings.push(m) });
+  assert.match(warnings[1] ?? '', /PLAIN but without TLS: passwords cross the network in clear/);
 });
 
 test.run();
