@@ -6,6 +6,7 @@ set -euo pipefail
 PKGS=(
   kcat                      # librdkafka client: embedded-broker compatibility tests and bench
   openssl                   # test certificates for the TLS/SASL broker tests (made at test time)
+  python3-confluent-kafka   # librdkafka's transactional API: embedded-broker transaction tests
   redis-server redis-tools  # real feature store tests (pipeline)
   python3-scipy python3-numpy  # reference statistics fixtures for the drift lab
   jupyter-nbconvert python3-nbconvert python3-ipykernel jupyter-client python3-nbclient  # tslab notebooks

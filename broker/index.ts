@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { PipelabError } from '../errors.ts';
 import { Cluster, type ClusterOptions, type ControlFn, type Hook, type TopicSpec } from './cluster.ts';
 import { compactTopics, type CompactionResult } from './compaction.ts';
+import { txnsOf } from './txn/coordinator.ts';
 import type { Timers } from './group-types.ts';
 import { REPLICATED_DEFAULTS, type ReplicatedOptions, replicatedSchema } from './replication/options.ts';
 import { type ReplicatedCluster, replicatedHandle, spawnCluster } from './replication/spawn.ts';
@@ -276,6 +277,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const periodic = () => {
     cluster.enforceRetention();
     compactTopics(cluster.topics.all(), cluster.now());
+    txnsOf(cluster).expire();
   };
   const timer = o.retentionCheckMs > 0 ? setInterval(periodic, o.retentionCheckMs) : undefined;
   timer?.unref();

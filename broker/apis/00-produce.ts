@@ -11,6 +11,7 @@
 import { BatchError, parseBatchHeader, type BatchHeader } from '../protocol/record-batch.ts';
 import { Writer } from '../protocol/writer.ts';
 import type { Partition } from '../topics.ts';
+import { produceAppended, produceCheck } from '../txn/coordinator.ts';
 import { ERR, type Api } from './types.ts';
 
 interface PartResult {
@@ -68,6 +69,8 @@ export const api: Api = {
           if (h.size > p.log.config.maxMessageBytes) return res(ERR.MESSAGE_TOO_LARGE);
           const refused = c.replication?.checkProduce(p, acks);
           if (refused) return res(refused);
+          const txnError = produceCheck(c, h, name, index);
+          if (txnError !== ERR.NONE) return res(txnError);
           const seq = c.producers.check(h.producerId, h.producerEpoch, name, index, h.baseSequence, h.count);
           const wait = (r: PartResult) => {
             if (acks === -1 && c.replication) waits.push({ part: r, p, end: r.baseOffset + h.count });
@@ -77,6 +80,7 @@ export const api: Api = {
           if (seq.kind === 'error') return res(seq.code);
           const base = p.log.append(records, h, p.leaderEpoch);
           c.replication?.appended(p);
+          produceAppended(p.log, h, base);
           c.producers.record(h.producerId, h.producerEpoch, name, index, h.baseSequence, h.count, base);
           c.counters.records += h.count;
           c.counters.producedBytes += h.size;

@@ -10,12 +10,15 @@
  *     last_stable_offset INT64, log_start_offset INT64 (v5+),
  *     aborted_transactions NULLABLE [producer_id INT64, first_offset INT64],
  *     preferred_read_replica INT32 (v11+), records RECORDS]]
+ * isolation_level 1 (read_committed) stops at the last stable offset and returns aborted_transactions.
  * Whole stored batches from the one containing fetch_offset (KIP-74: the first even if too big);
  * records are never null (librdkafka rejects that); session_id is always 0 (no fetch sessions).
  * With less than min_bytes available the request waits for an append, up to max_wait_ms.
  */
 import { Writer } from '../protocol/writer.ts';
 import type { Partition } from '../topics.ts';
+import { committedRead } from '../txn/fetch.ts';
+import { lastStableOffset, type AbortedTxn } from '../txn/partition-state.ts';
 import { ERR, type Api, type ApiContext } from './types.ts';
 
 interface Want {
@@ -23,8 +26,11 @@ interface Want {
   parts: Array<{ partition: number; offset: number; maxBytes: number }>;
 }
 
-/** replicaId >= 0: a follower's fetch (replicated clusters), which reads to the log end, not the HWM */
-function collect(ctx: ApiContext, wants: Want[], maxBytes: number, replicaId = -1) {
+/**
+ * replicaId >= 0: a follower's fetch (replicated clusters), which reads to the log end, not the HWM;
+ * readCommitted (isolation_level 1) stops at the last stable offset
+ */
+function collect(ctx: ApiContext, wants: Want[], maxBytes: number, replicaId = -1, readCommitted = false) {
   const c = ctx.cluster;
   let total = 0;
   const out = wants.map(({ topic, parts }) => {
@@ -36,6 +42,8 @@ function collect(ctx: ApiContext, wants: Want[], maxBytes: number, replicaId = -
         const base = {
           partition,
           hwm: p?.log.visibleEnd ?? -1,
+          lso: p ? lastStableOffset(p.log) : -1,
+          aborted: null as AbortedTxn[] | null,
           logStart: p?.log.logStart ?? -1,
           batches: [] as Buffer[],
           bytes: 0,
@@ -49,10 +57,12 @@ function collect(ctx: ApiContext, wants: Want[], maxBytes: number, replicaId = -
         if (offset < p.log.logStart || offset > end) return { ...base, error: ERR.OFFSET_OUT_OF_RANGE };
         if (replicaId >= 0) c.replication?.onReplicaFetch(replicaId, topic, p, offset);
         const budget = Math.min(pmax, Math.max(0, maxBytes - total));
-        const { batches, bytes } =
-          total > 0 && budget === 0 ? { batches: [], bytes: 0 } : p.log.read(offset, budget, end);
-        total += bytes;
-        return { ...base, error: ERR.NONE, batches, bytes };
+        let got = total > 0 && budget === 0 ? { batches: [], bytes: 0 } : p.log.read(offset, budget, end);
+        // read_committed stops at the last stable offset and lists the aborted transactions (txn/fetch.ts)
+        const committed = readCommitted && replicaId < 0 ? committedRead(p.log, offset, got) : undefined;
+        if (committed) got = committed;
+        total += got.bytes;
+        return { ...base, error: ERR.NONE, ...got, aborted: committed?.aborted ?? null };
       }),
     };
   });
@@ -72,7 +82,7 @@ export const api: Api = {
     const maxWait = r.int32();
     const minBytes = r.int32();
     const maxBytes = r.int32();
-    r.int8();
+    const readCommitted = r.int8() === 1;
     if (v >= 7) {
       r.int32();
       r.int32();
@@ -94,7 +104,7 @@ export const api: Api = {
       });
     if (v >= 11) r.string();
 
-    let res = collect(ctx, wants, maxBytes, replicaId);
+    let res = collect(ctx, wants, maxBytes, replicaId, readCommitted);
     const hasError = res.out.some((t) => t.parts.some((p) => p.error !== ERR.NONE));
     if (res.total < Math.max(1, minBytes) && maxWait > 0 && !hasError && !c.closed) {
       // long-poll: wake on the first append to any requested partition, or at max_wait_ms
@@ -115,7 +125,7 @@ export const api: Api = {
       ]);
       clearTimeout(timer);
       for (const w of waits) w.cancel();
-      res = collect(ctx, wants, maxBytes, replicaId);
+      res = collect(ctx, wants, maxBytes, replicaId, readCommitted);
     }
 
     const w = new Writer();
@@ -124,9 +134,11 @@ export const api: Api = {
     w.array(res.out, (w, t) => {
       w.string(t.topic);
       w.array(t.parts, (w, p) => {
-        w.int32(p.partition).int16(p.error).int64(p.hwm).int64(p.hwm);
+        w.int32(p.partition).int16(p.error).int64(p.hwm).int64(p.lso);
         if (v >= 5) w.int64(p.logStart);
-        w.int32(0);
+        w.array(p.aborted ?? [], (w, a) => {
+          w.int64(a.producerId).int64(a.firstOffset);
+        });
         if (v >= 11) w.int32(-1);
         w.int32(p.bytes);
         for (const b of p.batches) w.raw(b);

@@ -4,10 +4,12 @@
  *   topics [name STRING, partitions [partition_index INT32, current_leader_epoch INT32 (v4+), timestamp INT64]]
  * Response: throttle_time_ms INT32 (v2+), topics [name STRING, partitions [partition_index INT32,
  *   error_code INT16, timestamp INT64, offset INT64, leader_epoch INT32 (v4+)]]
- * timestamp -1 = latest (high-water mark), -2 = earliest (log start), otherwise the first record
+ * timestamp -1 = latest (high-water mark; the last stable offset for isolation_level 1),
+ * -2 = earliest (log start), otherwise the first record
  * with a timestamp >= it (offset -1 when there is none).
  */
 import { Writer } from '../protocol/writer.ts';
+import { lastStableOffset } from '../txn/partition-state.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
@@ -20,7 +22,7 @@ export const api: Api = {
     const v = ctx.version,
       c = ctx.cluster;
     r.int32();
-    if (v >= 2) r.int8();
+    const readCommitted = v >= 2 && r.int8() === 1;
     const topics = r.array((r) => ({
       name: r.string(),
       parts: r.array((r) => {
@@ -44,7 +46,7 @@ export const api: Api = {
         else if (denied) error = denied;
         else if (!p) error = ERR.UNKNOWN_TOPIC_OR_PARTITION;
         else if (p.leader !== ctx.node) error = ERR.NOT_LEADER_OR_FOLLOWER;
-        else if (ts === -1) offset = p.log.visibleEnd;
+        else if (ts === -1) offset = readCommitted ? lastStableOffset(p.log) : p.log.visibleEnd;
         else if (ts === -2) offset = p.log.logStart;
         else {
           const found = p.log.offsetForTimestamp(ts);

@@ -2,9 +2,11 @@
  * InitProducerId (key 22), v0–1 (none flexible).
  * Request: transactional_id NULLABLE_STRING, transaction_timeout_ms INT32
  * Response: throttle_time_ms INT32, error_code INT16, producer_id INT64, producer_epoch INT16
- * Idempotent producers only; transactions are not supported.
+ * A null transactional_id gets a fresh producer id (idempotence); a transactional id goes to the
+ * transaction coordinator (txn/coordinator.ts: epochs, fencing).
  */
 import { Writer } from '../protocol/writer.ts';
+import { txnsOf } from '../txn/coordinator.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
@@ -14,10 +16,14 @@ export const api: Api = {
   max: 1,
   flexibleFrom: Infinity,
   handle(r, ctx) {
-    r.nullableString();
-    r.int32();
+    const txid = r.nullableString();
+    const timeoutMs = r.int32();
     const w = new Writer().int32(0);
     if (ctx.forcedError !== undefined) return w.int16(ctx.forcedError).int64(-1).int16(-1);
+    if (txid !== null) {
+      const t = txnsOf(ctx.cluster).initProducerId(txid, timeoutMs);
+      return w.int16(t.error).int64(t.producerId).int16(t.epoch);
+    }
     const { producerId, epoch } = ctx.cluster.producers.allocate();
     return w.int16(ERR.NONE).int64(producerId).int16(epoch);
   },

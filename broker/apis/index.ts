@@ -21,6 +21,10 @@ import { api as apiVersions } from './18-api-versions.ts';
 import { api as createTopics } from './19-create-topics.ts';
 import { api as deleteTopics } from './20-delete-topics.ts';
 import { api as initProducerId } from './22-init-producer-id.ts';
+import { api as addPartitionsToTxn } from './24-add-partitions-to-txn.ts';
+import { api as addOffsetsToTxn } from './25-add-offsets-to-txn.ts';
+import { api as endTxn } from './26-end-txn.ts';
+import { api as txnOffsetCommit } from './28-txn-offset-commit.ts';
 import { api as describeConfigs } from './32-describe-configs.ts';
 import { api as saslAuthenticate } from './36-sasl-authenticate.ts';
 import { api as deleteGroups } from './42-delete-groups.ts';
@@ -45,6 +49,10 @@ export const ALL_APIS: Api[] = [
   createTopics,
   deleteTopics,
   initProducerId,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  txnOffsetCommit,
   describeConfigs,
   saslAuthenticate,
   deleteGroups,

@@ -6,7 +6,7 @@
  */
 import type { PartitionLog } from '../log.ts';
 
-interface AbortedTxn {
+export interface AbortedTxn {
   producerId: number;
   firstOffset: number;
   /** offset of the abort marker */
@@ -20,6 +20,15 @@ interface PartTxn {
 
 const states = new WeakMap<PartitionLog, PartTxn>();
 
+function stateOf(log: PartitionLog): PartTxn {
+  let s = states.get(log);
+  if (!s) {
+    s = { open: new Map(), aborted: [] };
+    states.set(log, s);
+  }
+  return s;
+}
+
 /** LSO = the first offset of any open transaction, or the high-water mark when none is open */
 export function lastStableOffset(log: PartitionLog): number {
   const s = states.get(log);
@@ -27,6 +36,29 @@ export function lastStableOffset(log: PartitionLog): number {
   let lso = log.visibleEnd;
   for (const first of s.open.values()) if (first < lso) lso = first;
   return lso;
+}
+
+/** a transactional batch of `producerId` was appended at `base` */
+export function noteTransactionalAppend(log: PartitionLog, producerId: number, base: number): void {
+  const s = stateOf(log);
+  if (!s.open.has(producerId)) s.open.set(producerId, base);
+}
+
+/** the producer's transaction on this partition ended with a marker at `markerOffset` */
+export function noteMarker(log: PartitionLog, producerId: number, commit: boolean, markerOffset: number): void {
+  const s = stateOf(log);
+  const first = s.open.get(producerId);
+  s.open.delete(producerId);
+  if (!commit && first !== undefined) s.aborted.push({ producerId, firstOffset: first, lastOffset: markerOffset });
+}
+
+/** aborted transactions overlapping [from, to): marker at or after `from`, first offset before `to` */
+export function abortedBetween(log: PartitionLog, from: number, to: number): AbortedTxn[] {
+  const s = states.get(log);
+  if (!s || s.aborted.length === 0) return [];
+  // entries wholly below the log start can never be fetched again
+  while (s.aborted.length > 0 && s.aborted[0]!.lastOffset < log.logStart) s.aborted.shift();
+  return s.aborted.filter((a) => a.lastOffset >= from && a.firstOffset < to);
 }
 
 /** is the record at `offset` of `producerId` part of an aborted transaction */

@@ -1,0 +1,38 @@
+/**
+ * AddPartitionsToTxn (key 24), v0–1 (none flexible; v4+ is the batched broker form).
+ * Request: transactional_id STRING, producer_id INT64, producer_epoch INT16,
+ *   topics [name STRING, partitions [INT32]]
+ * Response: throttle_time_ms INT32, results [name STRING, results [partition_index INT32, error_code INT16]]
+ * The first Add* of a transaction starts it (and its timeout); see txn/coordinator.ts.
+ */
+import { Writer } from '../protocol/writer.ts';
+import { txnsOf } from '../txn/coordinator.ts';
+import type { Api } from './types.ts';
+
+export const api: Api = {
+  key: 24,
+  name: 'AddPartitionsToTxn',
+  min: 0,
+  max: 1,
+  flexibleFrom: Infinity,
+  handle(r, ctx) {
+    const id = r.string();
+    const producerId = r.int64();
+    const epoch = r.int16();
+    const topics = r.array((r) => ({ name: r.string(), parts: r.array((r) => r.int32()) }));
+    const flat = topics.flatMap((t) => t.parts.map((partition) => ({ topic: t.name, partition })));
+    const errors =
+      ctx.forcedError !== undefined
+        ? flat.map(() => ctx.forcedError!)
+        : txnsOf(ctx.cluster).addPartitions(id, producerId, epoch, flat);
+    let i = 0;
+    const w = new Writer().int32(0);
+    w.array(topics, (w, t) => {
+      w.string(t.name);
+      w.array(t.parts, (w, p) => {
+        w.int32(p).int16(errors[i++]!);
+      });
+    });
+    return w;
+  },
+};
