@@ -6,7 +6,10 @@
  * (windows.ts), aggregates to `processed-events` when a window closes; events later than the
  * allowed lateness go to dead-letter with reason 'late' and are counted.
  *
- * At-least-once: a chunk's offsets are resolved only after the producer send that carries its
+ * Exactly-once (`guarantee: 'exactly-once'`, exactly-once.ts): a chunk's results and its offset
+ * are written in one Kafka transaction; downstream read_committed consumers see them once.
+ *
+ * At-least-once (default): a chunk's offsets are resolved only after the producer send that carries its
  * results is acknowledged (acks -1), and kafkajs commits only resolved offsets. A crash between
  * send and commit redelivers the chunk; the sink is idempotent by event id within an instance
  * (RecentIds: already-written ids are skipped and counted as duplicates; share one RecentIds
@@ -31,6 +34,7 @@ import { RecentIds } from './dedup.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
 import { aggregateMessage, decisionMessage, deadLetterMessage, type ChunkTimings } from './messages.ts';
 import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from './options.ts';
+import { TransactionalSink } from './exactly-once.ts';
 import { validateTransaction } from './validate.ts';
 import { TumblingWindows } from './windows.ts';
 import type { Transaction } from '../../generators/transactions.ts';
@@ -63,6 +67,8 @@ export class StreamProcessor {
   private killed = false;
   private running = false;
   private readonly s: ProcessorStats;
+  /** the transactional sink when the guarantee is exactly-once */
+  private readonly eos?: TransactionalSink;
 
   constructor(opts: ProcessorOptions) {
     this.o = { ...PROCESSOR_DEFAULTS, ...opts };
@@ -77,6 +83,8 @@ export class StreamProcessor {
     });
     this.updater = new FeatureUpdater(opts.store);
     this.dedup = opts.dedup ?? new RecentIds();
+    if (this.o.guarantee === 'exactly-once')
+      this.eos = new TransactionalSink(this.kafka, this.groupId, this.o.compression);
     this.s = {
       id: this.id,
       records: 0,
@@ -130,8 +138,9 @@ export class StreamProcessor {
     this.running = true;
     await this.consumer.run({
       eachBatchAutoResolve: false,
-      autoCommit: true,
-      autoCommitInterval: 500,
+      // exactly-once commits offsets inside each chunk's transaction, never on its own
+      autoCommit: !this.eos,
+      autoCommitInterval: this.eos ? null : 500,
       partitionsConsumedConcurrently: o.concurrency,
       eachBatch: (p) => this.onBatch(p),
     });
@@ -168,6 +177,7 @@ export class StreamProcessor {
     }
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
+    await this.eos?.close();
     await this.admin?.disconnect().catch(() => {});
   }
 
@@ -183,6 +193,7 @@ export class StreamProcessor {
     clearInterval(this.lagTimer);
     await this.consumer?.disconnect().catch(() => {});
     await this.producer?.disconnect().catch(() => {});
+    await this.eos?.close();
     await this.admin?.disconnect().catch(() => {});
   }
 
@@ -259,7 +270,7 @@ export class StreamProcessor {
         left -= chunk.length;
         await p.heartbeat();
       }
-      if (!this.killed) await p.commitOffsetsIfNecessary();
+      if (!this.killed && !this.eos) await p.commitOffsetsIfNecessary();
     } finally {
       this.s.inFlight -= left;
       if (this.s.inFlight <= this.o.maxInFlight / 2 && this.paused.size) {
@@ -269,7 +280,9 @@ export class StreamProcessor {
     }
   }
 
-  private async processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+  private async processChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<void> {
+    const nextOffset = Number(chunk[chunk.length - 1]!.offset) + 1;
+    const messages = this.eos ? await this.eos.fresh(topic, partition, chunk) : chunk;
     const received = epochNow();
     const tNow = this.now();
     const m = this.o.metrics;
@@ -293,14 +306,15 @@ export class StreamProcessor {
     if (closed.length)
       topicMessages.push({ topic: TOPICS.processedEvents, messages: closed.map((a) => aggregateMessage(this.id, a)) });
     const ts = performance.now();
-    if (topicMessages.length)
+    if (this.eos) await this.eos.commit(topic, partition, topicMessages, nextOffset);
+    else if (topicMessages.length)
       await (this.producer as Producer).sendBatch({
         acks: -1,
         compression: compressionType(this.o.compression),
         topicMessages,
       });
     const sinkAck = performance.now() - ts;
-    // written and acknowledged: from now on a redelivery of these ids is a duplicate
+    // written and acknowledged (committed, under exactly-once): from now on a redelivery of these ids is a duplicate
     for (const x of valid) this.dedup.add(x.id);
     for (const d of dead) this.dedup.add(header(d.headers as never, H.eventId) as string);
 

@@ -8,6 +8,7 @@ import type { Prediction } from '../model-server/server.ts';
 import type { Compression } from '../topics.ts';
 import type { ScoringInput } from '../types.ts';
 import type { RecentIds } from './dedup.ts';
+import type { Guarantee } from './exactly-once.ts';
 import type { WindowOptions } from './windows.ts';
 /** what the processor needs from a metrics registry (harness/metrics fits) */
 export interface ProcessorMetrics {
@@ -30,6 +31,11 @@ export interface ProcessorOptions {
   /** instance name (client id, and the `pipelab-processor` header) */
   id?: string;
   compression?: Compression;
+  /**
+   * 'at-least-once' (default): results acknowledged, then offsets committed (a crash redelivers a chunk);
+   * 'exactly-once': results and offsets in one Kafka transaction per chunk (exactly-once.ts)
+   */
+  guarantee?: Guarantee;
   windows?: WindowOptions;
   /** also consume `user-events` into per-user windows (behaviour.ts); off by default */
   userEvents?: boolean;

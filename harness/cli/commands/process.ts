@@ -12,6 +12,7 @@ import { parseNumberFlag } from '../numbers.ts';
 import { addKafkaClientFlags, type KafkaClientFlags, kafkaClientOverrides } from '../security-flags.ts';
 
 const COMPRESSIONS = ['lz4', 'snappy', 'gzip', 'none'] as const;
+const GUARANTEES = ['at-least-once', 'exactly-once'] as const;
 
 interface Flags extends KafkaClientFlags {
   kafka?: string;
@@ -24,6 +25,7 @@ interface Flags extends KafkaClientFlags {
   instances: string;
   sessionTimeout: string;
   compression: (typeof COMPRESSIONS)[number];
+  guarantee: (typeof GUARANTEES)[number];
   stats: string;
   partitions?: string;
   userEvents?: boolean;
@@ -120,6 +122,14 @@ export function register(program: Command): void {
     .addOption(
       new Option('--compression <codec>', 'compression of the records it writes').choices(COMPRESSIONS).default('lz4'),
     )
+    .addOption(
+      new Option(
+        '--guarantee <g>',
+        "exactly-once: each chunk's results and offsets in one Kafka transaction (downstream reads committed)",
+      )
+        .choices(GUARANTEES)
+        .default('at-least-once'),
+    )
     .option('--partitions <n>', 'partitions of the topics if this process creates them (default: the declared 12)')
     .option('--stats <seconds>', 'print throughput, lag and counts every N seconds (0 = never)', '10')
     .option('--user-events', 'also window user-events per user into processed-events (late ones → dead-letter)')
@@ -193,6 +203,7 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
           compression: o.compression,
           windows: cfg.windows,
           ...(o.userEvents ? { userEvents: true } : {}),
+          guarantee: o.guarantee,
           id: `processor-${process.pid}-${i + 1}`,
           lag: embedded ? () => embedded.lag(o.group).total : undefined,
           lagEveryMs: i === 0 ? 1000 : 0,
@@ -206,7 +217,7 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
       process.stdout.write(`${name}: ${info.mode} (${info.detail ?? ''})\n`);
     process.stdout.write(
       `processor ${procs.map((p) => p.id).join(', ')} consuming transactions from ${brokers.join(',')} ` +
-        `(group ${o.group})\n`,
+        `(group ${o.group}${o.guarantee === 'exactly-once' ? ', exactly-once' : ''})\n`,
     );
     const timer = printStats(procs, cfg.statsEvery);
     await stop;

@@ -28,6 +28,7 @@ export interface ChildProcessorOptions {
   redisUrl?: string;
   group: string;
   compression: string;
+  guarantee?: string;
   sessionTimeoutMs?: number;
   startTimeoutMs?: number;
   /** window size and allowed lateness (--window, --allowed-lateness), and the user-behaviour step */
@@ -51,6 +52,7 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
     '--stats',
     '0',
   ];
+  if (o.guarantee) args.push('--guarantee', o.guarantee);
   if (o.sessionTimeoutMs !== undefined) args.push('--session-timeout', String(o.sessionTimeoutMs));
   if (o.window !== undefined) args.push('--window', o.window);
   if (o.allowedLateness !== undefined) args.push('--allowed-lateness', o.allowedLateness);

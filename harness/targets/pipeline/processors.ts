@@ -36,6 +36,7 @@ export async function startChildren(
         redisUrl: services.redis!.connection.url,
         group: PROCESSOR_GROUP,
         compression: o.compression,
+        guarantee: o.guarantee,
         sessionTimeoutMs: embedded ? 3000 : undefined,
         window: c.window,
         allowedLateness: c.allowedLateness,
@@ -71,6 +72,7 @@ export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i
       groupId: PROCESSOR_GROUP,
       id: `processor-${i + 1}`,
       compression: o.compression,
+      guarantee: o.guarantee,
       dedup,
       windows: {
         sizeMs: c.window ? parseDuration(c.window) : undefined,

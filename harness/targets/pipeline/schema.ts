@@ -36,6 +36,11 @@ export const schema = strictObject({
   /** partitions of the pipeline's topics when this run creates them (default: the declared 12) */
   partitions: positiveInt().optional(),
   compression: enumOf(COMPRESSIONS).optional(),
+  /**
+   * 'at-least-once' (default): a crash redelivers a chunk (duplicates counted); 'exactly-once': each chunk's
+   * results and consumed offsets in one Kafka transaction, downstream reads committed (docs/pipeline.md)
+   */
+  guarantee: enumOf(['at-least-once', 'exactly-once'] as const).optional(),
   /** the client producing the transactions: @platformatic/kafka (default, faster by measurement) or kafkajs */
   producerClient: enumOf(['platformatic', 'kafkajs'] as const).optional(),
   /** share of produced events that are deliberately malformed (exercises dead-letter) */
@@ -145,6 +150,7 @@ export const PIPELINE_TARGET_DEFAULTS = {
   drainTimeoutMs: 15_000,
   lingerMs: 2,
   producerClient: 'platformatic' as 'platformatic' | 'kafkajs',
+  guarantee: 'at-least-once' as 'at-least-once' | 'exactly-once',
 };
 
 export interface PipelineTarget extends Target {

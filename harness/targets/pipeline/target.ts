@@ -177,6 +177,8 @@ export class PipelineTargetRun implements PipelineTarget {
   private async startResults(kafka: Kafka, embedded: boolean): Promise<void> {
     const results = kafka.consumer({
       groupId: `pipelab-results-${process.pid}-${Date.now()}`,
+      // read_committed: under exactly-once only committed results count (aborted ones never show)
+      readUncommitted: false,
       maxWaitTimeInMs: 20,
       sessionTimeout: embedded ? 3000 : 10_000,
       heartbeatInterval: embedded ? 300 : 1000,

@@ -1,0 +1,122 @@
+/**
+ * guarantee 'exactly-once' through the embedded broker's transactions with real kafkajs clients:
+ * a processor killed mid-chunk loses nothing and a read_committed consumer of its outputs sees no
+ * duplicate (the same kill under at-least-once shows duplicates: processor/index.test.ts); the
+ * group offsets advance only with committed transactions. The model is a stub scorer.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import kafkajs, { type Consumer } from 'kafkajs';
+import { startBroker } from '../../../broker/index.ts';
+import { transactionToJson } from '../../../generators/serialize.ts';
+import { createTransactionStream } from '../../../generators/transactions.ts';
+import { EventLedger } from '../../../harness/targets/pipeline/accounting.ts';
+import { MemoryFeatureStore } from '../../../pipeline/features/memory.ts';
+import { header, PIPELINE_HEADERS as H, StreamProcessor, type Scorer } from '../../../pipeline/processor/index.ts';
+import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
+
+const { Kafka, logLevel } = kafkajs;
+
+const scorer = (onCall?: (n: number) => Promise<void>): Scorer => {
+  let calls = 0;
+  return {
+    async predict(instances) {
+      await onCall?.(++calls);
+      return instances.map((x) => ({
+        id: x.transaction.id,
+        score: 0.1,
+        fraud: false,
+        source: 'model' as const,
+        modelVersion: 'stub',
+        threshold: 0.5,
+      }));
+    },
+  };
+};
+
+async function until(cond: () => boolean, ms = 20_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond() && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 25));
+}
+
+test('exactly-once: a processor killed mid-chunk; read_committed downstream sees every event once', async () => {
+  const broker = await startBroker({ minSessionTimeoutMs: 100 });
+  const kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING });
+  await ensureTopics(kafka, { partitions: 4 });
+  const mk = (id: string, model: Scorer) =>
+    new StreamProcessor({
+      brokers: broker.bootstrap,
+      store: new MemoryFeatureStore(),
+      model,
+      compression: 'none',
+      guarantee: 'exactly-once',
+      id,
+      chunkSize: 50,
+      sessionTimeoutMs: 1500,
+      heartbeatIntervalMs: 100,
+      rebalanceTimeoutMs: 1500,
+      lagEveryMs: 0,
+    });
+  let killed = false;
+  // the victim dies while scoring its third chunk, before that chunk's transaction commits
+  const victim: StreamProcessor = mk(
+    'victim',
+    scorer(async (n) => {
+      if (n === 3 && !killed) {
+        killed = true;
+        void victim.kill();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }),
+  );
+  const survivor = mk('survivor', scorer());
+  const ledger = new EventLedger();
+  let results = 0;
+  // read_committed, explicitly (kafkajs's default too)
+  const watcher: Consumer = kafka.consumer({ groupId: 'eos-watch', maxWaitTimeInMs: 20, readUncommitted: false });
+  const producer = kafka.producer();
+  const N = 1200;
+  try {
+    await victim.start();
+    await watcher.connect();
+    await watcher.subscribe({ topics: [TOPICS.fraudDecisions, TOPICS.deadLetter], fromBeginning: true });
+    await watcher.run({
+      eachMessage: async ({ topic, message }) => {
+        results++;
+        const id = header(message.headers, H.eventId) as string;
+        if (topic === TOPICS.deadLetter) ledger.deadLettered(id, header(message.headers, H.reason) ?? '?');
+        else ledger.decided(id, 'model', 'stub');
+      },
+    });
+    await producer.connect();
+    const txs = createTransactionStream({ seed: 9, users: { count: 300, zipf: 1 } }).take(N);
+    for (const t of txs) ledger.produced(t.id, false);
+    const messages = txs.map((t, i) => ({
+      key: t.userId,
+      value: i % 100 === 7 ? 'not json' : transactionToJson(t),
+      headers: { [H.eventId]: t.id },
+    }));
+    for (let i = 0; i < N; i += 200)
+      await producer.send({ topic: TOPICS.transactions, messages: messages.slice(i, i + 200) });
+    await until(() => killed);
+    await survivor.start();
+    await until(() => ledger.outstanding === 0);
+    const acc = ledger.finish(0);
+    assert.ok(killed, 'the victim was killed');
+    assert.is(acc.missing, 0, `missing: ${acc.missingSample.join(',')}`);
+    assert.is(acc.duplicates, 0, 'read_committed sees each result once');
+    assert.is(acc.decided + acc.deadLettered, N);
+    assert.is(results, N);
+    const lag = broker.lag('pipelab-processor');
+    assert.is(lag.total, 0, 'the transactions committed every consumed offset');
+    assert.ok(survivor.stats().records > 0);
+  } finally {
+    await watcher.disconnect();
+    await producer.disconnect();
+    await survivor.stop();
+    await victim.kill();
+    await broker.close();
+  }
+});
+
+test.run();
