@@ -21,9 +21,12 @@ export const api: Api = {
     const epoch = r.int16();
     const topics = r.array((r) => ({ name: r.string(), parts: r.array((r) => r.int32()) }));
     const flat = topics.flatMap((t) => t.parts.map((partition) => ({ topic: t.name, partition })));
+    // ACLs: writing to every partition of the transaction (TOPIC_AUTHORIZATION_FAILED otherwise)
+    const denied = flat.map((p) => ctx.session?.deny('topic', p.topic, 'write') ?? 0);
+    ctx.forcedError ??= denied.find((d) => d !== 0);
     const errors =
       ctx.forcedError !== undefined
-        ? flat.map(() => ctx.forcedError!)
+        ? flat.map((_, i) => denied[i] || (denied.some(Boolean) ? 55 : ctx.forcedError!)) // 55 OPERATION_NOT_ATTEMPTED
         : txnsOf(ctx.cluster).addPartitions(id, producerId, epoch, flat);
     let i = 0;
     const w = new Writer().int32(0);

@@ -19,6 +19,7 @@ export const api: Api = {
     const producerId = r.int64();
     const epoch = r.int16();
     const group = r.string();
+    ctx.forcedError ??= ctx.session?.deny('group', group, 'read') || undefined;
     const error = ctx.forcedError ?? txnsOf(ctx.cluster).addOffsets(id, producerId, epoch, group);
     return new Writer().int32(0).int16(error);
   },

@@ -32,6 +32,7 @@ export const api: Api = {
         return { partition, offset, leaderEpoch, metadata: r.nullableString() };
       }),
     }));
+    ctx.forcedError ??= ctx.session?.deny('group', group, 'read') || undefined;
     const known = (topic: string, partition: number) => !!c.topics.get(topic)?.partitions[partition];
     const offsets: PendingOffset[] = topics.flatMap((t) =>
       t.parts.filter((p) => known(t.name, p.partition)).map((p) => ({ topic: t.name, ...p })),

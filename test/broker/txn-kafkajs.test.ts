@@ -187,4 +187,30 @@ test('a transaction open past its timeout is aborted (virtual clock), and its pr
   assert.equal(await readAll(topic, false, (v) => v.length >= 1), ['plain']);
 });
 
+test('ACLs: a transaction writing to a topic it may not write to fails with TOPIC_AUTHORIZATION_FAILED', async () => {
+  const b = await startBroker({
+    retentionCheckMs: 0,
+    acls: ['allow * all topic open-*', 'allow * describe topic *', 'allow * all group *'],
+    topics: [{ name: 'open-tx' }, { name: 'closed-tx' }],
+  });
+  const k = new Kafka({ brokers: b.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+  const p = k.producer({ transactionalId: 'acl-tx', idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
+  try {
+    await p.connect();
+    const ok = await p.transaction();
+    await ok.send({ topic: 'open-tx', messages: [{ value: 'fine' }] });
+    await ok.commit();
+    const tx = await p.transaction();
+    const err = await tx.send({ topic: 'closed-tx', messages: [{ value: 'no' }] }).then(
+      () => undefined,
+      (e: Error & { type?: string }) => e,
+    );
+    assert.match(String(err?.type ?? err), /TOPIC_AUTHORIZATION_FAILED/);
+    await tx.abort().catch(() => {});
+  } finally {
+    await p.disconnect().catch(() => {});
+    await b.close();
+  }
+});
+
 test.run();
