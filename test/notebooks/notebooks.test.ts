@@ -25,8 +25,23 @@ interface Output {
   data?: Record<string, unknown>;
 }
 interface Notebook {
-  cells: { cell_type: string; source: string | string[]; outputs?: Output[] }[];
+  cells: { cell_type: string; source: string | string[]; outputs?: Output[]; metadata?: { execution?: object } }[];
 }
+
+// needs no Jupyter: it reads the files as committed
+test('every notebook is committed executed: each code cell ran, and its charts and tables are stored', () => {
+  for (const nb of notebooks) {
+    const stored = JSON.parse(readFileSync(join(root, 'notebooks', nb), 'utf8')) as Notebook;
+    const code = stored.cells.filter((c) => c.cell_type === 'code');
+    // tslab leaves execution_count null; nbclient records each executed cell's timing
+    const unrun = code.filter((c) => !c.metadata?.execution).length;
+    assert.is(unrun, 0, `${nb}: ${unrun} of ${code.length} code cells stored unexecuted (run npm run notebooks)`);
+    const rich = code.flatMap((c) => (c.outputs ?? []).flatMap((o) => Object.keys(o.data ?? {})));
+    assert.ok(rich.length > 0, `${nb}: no outputs stored (run npm run notebooks)`);
+    const errors = code.flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === 'error'));
+    assert.is(errors.length, 0, `${nb}: stored with an error output`);
+  }
+});
 
 if (haveTool('jupyter', ['nbconvert', '--version'], 'jupyter nbconvert')) {
   const tmp = mkdtempSync(join(tmpdir(), 'pipelab-nb-'));
