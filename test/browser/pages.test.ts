@@ -2,12 +2,12 @@
  * Every page a user opens, in a real browser (Debian's chromium via playwright-core): the live
  * dashboard of `pipelab run --dashboard` during a real pipeline run (it loads without console
  * errors, its charts change while the run goes, it turns into the report at the end), its
- * offline export, and report.html (every chart drawn with data marks, every table present).
+ * offline export, report.html and compare.html (every chart drawn with marks, every table present).
  * Screenshots: reports/out/browser-tests/ (printed).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,17 +28,25 @@ test.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** sections of report.html that hold no table by design */
+/** sections of report.html and compare.html that hold no table by design */
 const NO_TABLE = new Set(['Charts', 'Resolved config', 'Extra']);
 
-/** report.html: no console errors, every chart has data marks, every section its table */
-async function checkReport(page: Page, errors: string[], name: string): Promise<void> {
+/**
+ * a report page: no console errors, every chart has marks (an empty chart's are the text saying
+ * so), every section its table, and the sections named are there
+ */
+async function checkReport(
+  page: Page,
+  errors: string[],
+  name: string,
+  expected = ['Thresholds', 'Trends (ms)', 'Executors'],
+): Promise<void> {
   const { charts, sections } = await pageContents(page);
-  assert.ok(Object.keys(charts).length >= 4, `charts: ${Object.keys(charts)}`);
+  assert.ok(Object.keys(charts).length >= 3, `charts: ${Object.keys(charts)}`);
   for (const [id, marks] of Object.entries(charts)) assert.ok(marks > 0, `${name}: ${id} has no data marks`);
   for (const [h, tables] of Object.entries(sections))
     if (!NO_TABLE.has(h)) assert.ok(tables > 0, `${name}: section "${h}" has no table`);
-  for (const h of ['Thresholds', 'Trends (ms)', 'Executors']) assert.ok(h in sections, `${name}: no section ${h}`);
+  for (const h of expected) assert.ok(h in sections, `${name}: no section ${h}`);
   assert.equal(errors, [], `${name}: console errors`);
 }
 
@@ -122,6 +130,22 @@ test('report.html of a summary from file: every chart drawn, every table present
   await page.goto(pathToFileURL(join(out, 'report.html')).href);
   await checkReport(page, errors, 'report.html (fixture)');
   await screenshot(page, 'report-fixture');
+});
+
+test('compare.html of two runs: every chart drawn, every table present', async () => {
+  if (!ok) return;
+  const summary = JSON.parse(readFileSync('test/fixtures/summary.json', 'utf8'));
+  await writeReport(summary, join(dir, 'a'), { charts: false });
+  await writeReport({ ...summary, seed: summary.seed + 1 }, join(dir, 'b'), { charts: false });
+  const out = join(dir, 'compare');
+  const r = spawnSync(process.execPath, ['bin/pipelab.js', 'compare', join(dir, 'a'), join(dir, 'b'), '--out', out], {
+    encoding: 'utf8',
+  });
+  assert.ok(r.status === 0 || r.status === 99, `compare exit ${r.status}: ${r.stderr}`);
+  const { page, errors } = await watchedPage(browser);
+  await page.goto(pathToFileURL(join(out, 'compare.html')).href);
+  await checkReport(page, errors, 'compare.html', ['Verdicts against the baseline']);
+  await screenshot(page, 'compare');
 });
 
 test.run();

@@ -45,7 +45,11 @@ export async function watchedPage(browser: Browser): Promise<{ page: Page; error
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    // the dashboard closes its event stream itself when the run ends: an abort, not a failure
+    if (!(why === 'net::ERR_ABORTED' && r.url().endsWith('/events'))) errors.push(`request failed: ${r.url()} ${why}`);
+  });
   return { page, errors };
 }
 
