@@ -58,6 +58,37 @@ export class RealClock implements Clock {
   }
 }
 
+/**
+ * The run's real clock, which starts when the load can: it reads 0 while the target sets up
+ * (starting a broker, processors, a model server can take seconds) and runs from 0 after
+ * start(). Executors schedule from 0, so setup time is never taken out of the load window nor
+ * counted as late iterations; samples taken during setup fall in the first second (the
+ * warm-up, when there is one). Timer waits (delay, sleep) work before start.
+ */
+export class RunClock implements Clock {
+  private real: RealClock | undefined;
+  private readonly timers = new RealClock();
+  start(): void {
+    this.real ??= new RealClock();
+  }
+  now(): number {
+    return this.real ? this.real.now() : 0;
+  }
+  sleepUntil(t: number, signal?: AbortSignal): Promise<void> {
+    // before start the run's time stands at 0: a wait for t > 0 lasts t from now
+    return this.real ? this.real.sleepUntil(t, signal) : this.timers.delay(t, signal);
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.real ? this.real.sleep(ms, signal) : this.timers.delay(ms, signal);
+  }
+  yield(): Promise<void> {
+    return immediate();
+  }
+  delay(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.timers.delay(ms, signal);
+  }
+}
+
 function timer(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (!signal) {

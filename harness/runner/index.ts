@@ -6,7 +6,7 @@
  * returns the full RunSummary (summary.json).
  */
 import { Rng } from '../../generators/rng.ts';
-import { RealClock, type Clock } from '../executors/clock.ts';
+import { type Clock, RealClock, RunClock } from '../executors/clock.ts';
 import { EXIT_CODES } from '../../errors.ts';
 import { createRegistry, type Registry } from '../metrics/index.ts';
 import { startSystemSampler } from '../metrics/system.ts';
@@ -64,7 +64,9 @@ export async function runScenario(
     ? applyOverrides(input, options.overrides ?? {})
     : validateScenario(input as ScenarioInput, options.overrides);
   const thresholds = thresholdsOf(scenario);
-  const clock = options.clock ?? new RealClock();
+  // a real clock starts once the target is set up: setup time is not load time
+  const runClock = options.clock ? undefined : new RunClock();
+  const clock = options.clock ?? (runClock as RunClock);
   const registry = createRegistry({ warmupMs: scenario.warmupMs });
   registry.setWarmup(scenario.warmupMs);
   registry.retainWindow(1);
@@ -94,6 +96,7 @@ export async function runScenario(
     registry.close();
     throw e;
   }
+  runClock?.start();
 
   const startedAtEpoch = Date.now();
   const system = startSystemSampler({ registry, now: () => clock.now(), measureFromMs: scenario.warmupMs });
@@ -267,7 +270,7 @@ function generatorReport(
   registry: Registry,
   endMs: number,
 ): LoadGeneratorReport | undefined {
-  if (!(clock instanceof RealClock)) return undefined;
+  if (!(clock instanceof RealClock || clock instanceof RunClock)) return undefined;
   const snap = registry.snapshot(endMs);
   const dropped = snap.dropped_iterations;
   const report = assessLoadGenerator({
