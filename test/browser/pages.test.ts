@@ -72,8 +72,7 @@ test('the live dashboard of a pipeline run: no console errors, charts change, th
   if (!ok) return;
   const out = join(dir, 'run');
   const exported = join(ARTEFACTS, 'dashboard-export.html');
-  // long enough that seconds of load remain after a slow pipeline setup on a loaded machine (the
-  // run's clock starts before the target's setup, so setup time is taken from the executors' time)
+  // long enough for the dashboard to see seconds of load after the 2 s warm-up on a loaded machine
   const args = ['run', 'scenarios/smoke.ts', '--duration', '15s', '--rate', '100', '--out', out];
   const child = spawn(
     process.execPath,
@@ -92,6 +91,10 @@ test('the live dashboard of a pipeline run: no console errors, charts change, th
     const first = await drawn(page, 'throughput');
     // the next second arrives over the event stream, without a reload
     await page.waitForFunction(`Number(document.getElementById('chart-throughput')?.dataset.points) > ${first}`, null, {
+      timeout: 60_000,
+    });
+    // latency has points once a second of the measured run has closed (the smoke's 2 s warm-up first)
+    await page.waitForFunction(`Number(document.getElementById('chart-latency')?.dataset.points) > 0`, null, {
       timeout: 60_000,
     });
     assert.ok((await drawn(page, 'latency')) > 0, 'latency percentiles drawn');
