@@ -3,6 +3,7 @@
  * aligned line (trends: avg/min/med/max/p(90)/p(95)/p(99)). Colours only when asked (the CLI asks
  * when stdout is a TTY), via picocolors.
  */
+import { redactSummary } from '../results/redact.ts';
 import pc from 'picocolors';
 import type { RunSummary, TrendData } from '../results/types.ts';
 import { accountingRows } from './accounting.ts';
@@ -22,7 +23,8 @@ export interface ConsoleOptions {
   color?: boolean;
 }
 
-export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions = {}): string {
+export function formatConsoleSummary(input: RunSummary, opts: ConsoleOptions = {}): string {
+  const summary = redactSummary(input);
   const color = opts.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
   const c = pc.createColors(color);
   const s = summary;

@@ -3,6 +3,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { redactSummary } from '../results/redact.ts';
 import type { RunSummary } from '../results/types.ts';
 import { chartSpecs } from './charts.ts';
 import { formatHtml } from './html.ts';
@@ -48,11 +49,9 @@ export function defaultReportDir(summary: RunSummary, root = join('reports', 'ou
  * Writes summary.json, summary.md, junit.xml, report.html and charts/<name>.svg|png into outDir
  * (created if needed). Returns the paths written, summary.json first.
  */
-export async function writeReport(
-  summary: RunSummary,
-  outDir: string,
-  opts: WriteReportOptions = {},
-): Promise<string[]> {
+export async function writeReport(input: RunSummary, outDir: string, opts: WriteReportOptions = {}): Promise<string[]> {
+  // a summary built by hand or by an older pipelab may still hold a secret: none is written
+  const summary = redactSummary(input);
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   const put = async (name: string, data: string | Buffer) => {

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, isPipelabError } from '../../errors.ts';
 import { version } from '../../results/version.ts';
+import { redactCliOutput } from './redact-output.ts';
 
 // Subcommands (one line each; keep sorted).
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
@@ -39,6 +40,7 @@ function exitQuietlyOnClosedPipe(): void {
 
 export async function main(argv: string[]): Promise<number> {
   exitQuietlyOnClosedPipe();
+  redactCliOutput(argv);
   const program = new Command('pipelab')
     .description('Test harness and notebook lab for real-time AI data pipelines')
     .version(version, '-V, --version')

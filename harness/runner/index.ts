@@ -32,6 +32,7 @@ import type { CompiledThresholds } from '../thresholds/api.ts';
 import type { Target, TargetContext } from '../targets/api.ts';
 import { createTarget } from '../targets/index.ts';
 import { version } from '../../results/version.ts';
+import { redactSummary } from '../../results/redact.ts';
 import { assessLoadGenerator, SATURATED_METRIC } from '../../results/saturation.ts';
 import type { RunOptions } from './api.ts';
 import { startExecutors } from './executors.ts';
@@ -198,7 +199,8 @@ function summaryOf(p: SummaryParts): RunSummary {
   registry.close();
   const order = Object.keys(scenario.executors);
   const results = [...p.results].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-  return {
+  // settings and service details may carry credentials (a Redis URL with a password): never in a summary
+  return redactSummary({
     schema: SUMMARY_SCHEMA,
     harness: { name: 'pipelab', version, node: process.version },
     scenario: {
@@ -225,7 +227,7 @@ function summaryOf(p: SummaryParts): RunSummary {
     system: p.system,
     ...(p.loadGenerator ? { loadGenerator: p.loadGenerator } : {}),
     ...(Object.keys(extra).length ? { extra } : {}),
-  };
+  } satisfies RunSummary);
 }
 
 /**

@@ -12,6 +12,7 @@ import type { RouteWeight } from '../../pipeline/model-server/router.ts';
 import { PACKAGE_MODELS_DIR } from '../../pipeline/model/artefacts.ts';
 import { resolveService } from './resolve.ts';
 import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';
+import { redactUrl } from '../../results/redact.ts';
 
 export interface ModelServerConnection {
   url: string;
@@ -109,7 +110,7 @@ export function modelServerSpec(
     async external(url) {
       const h = await healthy(url);
       if (h !== true)
-        throw new PipelabError('SERVICE_UNAVAILABLE', `model server at ${url} is not healthy: ${h}`, {
+        throw new PipelabError('SERVICE_UNAVAILABLE', `model server at ${redactUrl(url)} is not healthy: ${h}`, {
           hint: 'check --model-server / PIPELAB_MODEL_SERVER, or leave it unset to start one',
         });
       return { detail: url, connection: { url, token: modelServerToken() }, close: async () => {} };

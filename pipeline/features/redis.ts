@@ -16,6 +16,7 @@ import {
   type FeatureStoreOptions,
   type FeatureStoreStats,
 } from './store.ts';
+import { redactUrl } from '../../results/redact.ts';
 
 export interface RedisFeatureStoreOptions extends FeatureStoreOptions {
   /** redis://host:port[/db]; ignored when `client` is given */
@@ -58,12 +59,16 @@ export class RedisFeatureStore implements FeatureStore {
       await client.ping();
     } catch (e) {
       client.disconnect();
-      throw new PipelabError('SERVICE_UNAVAILABLE', `cannot reach Redis at ${opts.url}: ${(e as Error).message}`, {
-        hint:
-          'check the URL (--redis / PIPELAB_REDIS) or leave it unset to use a local redis-server or ' +
-          'the in-memory store',
-        cause: e,
-      });
+      throw new PipelabError(
+        'SERVICE_UNAVAILABLE',
+        `cannot reach Redis at ${redactUrl(opts.url)}: ${(e as Error).message}`,
+        {
+          hint:
+            'check the URL (--redis / PIPELAB_REDIS) or leave it unset to use a local redis-server or ' +
+            'the in-memory store',
+          cause: e,
+        },
+      );
     }
     return new RedisFeatureStore(client, true, opts);
   }

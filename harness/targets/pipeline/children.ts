@@ -57,8 +57,7 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
   if (o.window !== undefined) args.push('--window', o.window);
   if (o.allowedLateness !== undefined) args.push('--allowed-lateness', o.allowedLateness);
   if (o.userEvents) args.push('--user-events');
-  if (o.redisUrl) args.push('--redis', o.redisUrl);
-  else args.push('--redis-mode', 'embedded');
+  if (!o.redisUrl) args.push('--redis-mode', 'embedded');
   const env = { ...process.env };
   for (const k of [
     'PIPELAB_KAFKA',
@@ -70,6 +69,8 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
   ])
     delete env[k];
   if (o.security) env[CHILD_SECURITY_ENV] = JSON.stringify(o.security);
+  // by environment, not argv: a Redis password on a command line is readable by every user of the machine (ps)
+  if (o.redisUrl) env.PIPELAB_REDIS = o.redisUrl;
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let out = '';
