@@ -19,8 +19,10 @@ const REDACTED = '***';
 /** scheme://userinfo@ — the userinfo is what gets redacted */
 const URL_USERINFO = /\b([a-z][a-z0-9+._-]*:\/\/)([^\s/@:?#'"<>]*)(?::([^\s/@?#'"<>]*))?@/gi;
 /** secret query parameters of a URL (or of a form body written into a message) */
-const SECRET_PARAM =
-  /([?&;](?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|auth|api_key|apikey|key|sig|signature|client_secret)=)([^&\s#'"<>]*)/gi;
+const SECRET_PARAM_NAMES =
+  'password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|auth|api_key|apikey|key|sig|signature|' +
+  'client_secret';
+const SECRET_PARAM = new RegExp(`([?&;](?:${SECRET_PARAM_NAMES})=)([^&\\s#'"<>]*)`, 'gi');
 /** keys whose string values are secrets */
 const SECRET_KEY = /passw(?:or)?d|^pass$|pwd|secret|token|sasl|^auth|authori[sz]ation|credential|api[-_]?key|bearer/i;
 /** …unless the key names where the secret is kept, not the secret */
