@@ -5,6 +5,7 @@
  */
 import type { RunSummary, TrendData } from '../results/types.ts';
 import { accountingLead, accountingRows } from './accounting.ts';
+import { piiMarkdown } from './pii.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, fmtPct, saturationWarning, sortedMetricNames } from './format.ts';
 import { simMarkdown } from './sim.ts';
 import { driftLoopMarkdown } from './drift-loop.ts';
@@ -77,6 +78,7 @@ function servicesMd(s: RunSummary, out: string[]): void {
     for (const [k, v, note] of acc) out.push(`| ${cell(k)} | ${cell(v)} | ${cell(note)} |`);
     out.push('');
   }
+  out.push(...piiMarkdown(s));
 }
 
 /** every threshold with what it was checked against */

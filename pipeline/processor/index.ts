@@ -23,8 +23,11 @@
  */
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
+import { TRANSACTION_PII } from '../../generators/schemas/pii.ts';
 import { FeatureUpdater } from '../features/updater.ts';
 import { kafkajsSecurity } from '../kafka-security.ts';
+import { AUDIT_TOPIC, chunkAudit } from '../pii/audit.ts';
+import { PiiCipher } from '../pii/cipher.ts';
 import type { Prediction } from '../model-server/server.ts';
 import { compressionType, TOPICS } from '../topics.ts';
 import type { UserFeatures } from '../types.ts';
@@ -69,6 +72,9 @@ export class StreamProcessor {
   private readonly s: ProcessorStats;
   /** the transactional sink when the guarantee is exactly-once */
   private readonly eos?: TransactionalSink;
+  private readonly pii: PiiCipher | undefined;
+  /** the audit principal, when auditing is on */
+  private readonly auditAs: string | undefined;
 
   constructor(opts: ProcessorOptions) {
     this.o = { ...PROCESSOR_DEFAULTS, ...opts };
@@ -85,6 +91,12 @@ export class StreamProcessor {
     this.dedup = opts.dedup ?? new RecentIds();
     if (this.o.guarantee === 'exactly-once')
       this.eos = new TransactionalSink(this.kafka, this.groupId, this.o.compression);
+    this.pii = opts.pii ? new PiiCipher(opts.pii.keys, opts.pii.fields ?? TRANSACTION_PII) : undefined;
+    this.auditAs = opts.audit
+      ? typeof opts.audit === 'object'
+        ? opts.audit.principal
+        : `processor:${this.id}`
+      : undefined;
     this.s = {
       id: this.id,
       records: 0,
@@ -132,6 +144,7 @@ export class StreamProcessor {
       allowAutoTopicCreation: false,
     });
     await this.producer.connect();
+    if (this.auditAs) await this.createAuditTopic();
     await this.consumer.connect();
     const topics = o.userEvents ? [TOPICS.transactions, TOPICS.userEvents] : [TOPICS.transactions];
     await this.consumer.subscribe({ topics, fromBeginning: true });
@@ -195,6 +208,18 @@ export class StreamProcessor {
     await this.producer?.disconnect().catch(() => {});
     await this.eos?.close();
     await this.admin?.disconnect().catch(() => {});
+  }
+
+  /** the audit topic, created when missing (an existing one is kept as it is) */
+  private async createAuditTopic(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const have = await admin.listTopics();
+      if (!have.includes(AUDIT_TOPIC)) await admin.createTopics({ topics: [{ topic: AUDIT_TOPIC, numPartitions: 1 }] });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private windowsFor(topic: string, partition: number): TumblingWindows {
@@ -305,6 +330,14 @@ export class StreamProcessor {
     if (dead.length) topicMessages.push({ topic: TOPICS.deadLetter, messages: dead });
     if (closed.length)
       topicMessages.push({ topic: TOPICS.processedEvents, messages: closed.map((a) => aggregateMessage(this.id, a)) });
+    if (this.auditAs) {
+      const audit = chunkAudit(
+        this.auditAs,
+        valid.map((x) => x.tx.userId),
+        topicMessages,
+      );
+      if (audit.length) topicMessages.push({ topic: AUDIT_TOPIC, messages: audit });
+    }
     const ts = performance.now();
     if (this.eos) await this.eos.commit(topic, partition, topicMessages, nextOffset);
     else if (topicMessages.length)
@@ -380,7 +413,8 @@ export class StreamProcessor {
         dups++;
         continue;
       }
-      if (!v.ok) dead.push(deadLetterMessage(this.id, { topic, partition, msg, id, received }, v.reason, v.detail));
+      if (!v.ok)
+        dead.push(deadLetterMessage(this.id, { topic, partition, msg, id, received }, v.reason, v.detail, this.pii));
       else valid.push({ tx: v.tx, msg, id });
     }
     return { valid, dead, dups };
@@ -421,12 +455,12 @@ export class StreamProcessor {
         const detail =
           `event time ${x.tx.eventTime} is before the watermark ${w.watermark} (window ` +
           `${w.windowStart(x.tx.eventTime)} closed)`;
-        dead.push(deadLetterMessage(this.id, { ...at, msg: x.msg, id: x.id }, 'late', detail));
+        dead.push(deadLetterMessage(this.id, { ...at, msg: x.msg, id: x.id }, 'late', detail, this.pii));
         return;
       }
       this.s.modelSources[pred.source] = (this.s.modelSources[pred.source] ?? 0) + 1;
       this.s.modelVersions[pred.modelVersion] = (this.s.modelVersions[pred.modelVersion] ?? 0) + 1;
-      decisions.push(decisionMessage(this.id, x, pred, at.received, timings));
+      decisions.push(decisionMessage(this.id, x, pred, at.received, timings, this.pii));
     });
     return { decisions, late };
   }

@@ -7,6 +7,7 @@
 import type { KafkaMessage, Message } from 'kafkajs';
 import type { Transaction } from '../../generators/transactions.ts';
 import type { Prediction } from '../model-server/server.ts';
+import { PII_HEADERS, WHOLE_VALUE, type PiiCipher } from '../pii/cipher.ts';
 import { epochNow, H, header } from './headers.ts';
 import type { WindowAggregate } from './windows.ts';
 
@@ -37,11 +38,19 @@ export interface DeadLetterOrigin {
   received: number;
 }
 
-export function deadLetterMessage(processorId: string, o: DeadLetterOrigin, reason: string, detail: string): Message {
+export function deadLetterMessage(
+  processorId: string,
+  o: DeadLetterOrigin,
+  reason: string,
+  detail: string,
+  pii?: PiiCipher,
+): Message {
+  const sealed = pii ? sealDeadLetter(pii, o.msg.value) : undefined;
   return {
     key: o.msg.key,
-    value: o.msg.value,
+    value: sealed ? sealed.value : o.msg.value,
     headers: carryHeaders(processorId, o.msg, o.id, o.received, {
+      ...(sealed ? sealed.headers : {}),
       [H.reason]: reason,
       [H.detail]: detail.slice(0, 500),
       [H.sourceTopic]: o.topic,
@@ -49,6 +58,29 @@ export function deadLetterMessage(processorId: string, o: DeadLetterOrigin, reas
       [H.sourceOffset]: o.msg.offset,
       [H.sinkMs]: epochNow().toFixed(3),
     }),
+  };
+}
+
+/**
+ * A dead letter's value with its PII encrypted: a JSON object field by field; anything else
+ * (malformed JSON, not an object) as a whole under the field name `*`, since nobody can tell
+ * which part of it is personal.
+ */
+function sealDeadLetter(pii: PiiCipher, raw: Buffer | null): { value: string; headers: Record<string, string> } {
+  const text = raw ? raw.toString('utf8') : '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+  const { value, encrypted } = isObject
+    ? pii.encryptObject(parsed as Record<string, unknown>)
+    : { value: { [WHOLE_VALUE]: pii.encrypt(WHOLE_VALUE, text) }, encrypted: [WHOLE_VALUE] };
+  return {
+    value: JSON.stringify(value),
+    headers: { [PII_HEADERS.keyId]: pii.keyId, [PII_HEADERS.fields]: encrypted.join(',') },
   };
 }
 
@@ -65,7 +97,11 @@ export function decisionMessage(
   pred: Prediction,
   received: number,
   t: ChunkTimings,
+  pii?: PiiCipher,
 ): Message {
+  // with PII encryption on, a decision also carries the transaction's PII fields, encrypted, for
+  // whoever investigates it with the key
+  const sealed = pii ? pii.encryptObject(piiOf(x.tx, pii)) : undefined;
   return {
     key: x.tx.userId,
     value: JSON.stringify({
@@ -78,13 +114,23 @@ export function decisionMessage(
       threshold: pred.threshold,
       source: pred.source,
       modelVersion: pred.modelVersion,
+      ...sealed?.value,
     }),
     headers: carryHeaders(processorId, x.msg, x.id, received, {
+      ...(sealed
+        ? { [PII_HEADERS.keyId]: (pii as PiiCipher).keyId, [PII_HEADERS.fields]: sealed.encrypted.join(',') }
+        : {}),
       [H.featuresMs]: t.featuresMs.toFixed(3),
       [H.inferenceMs]: t.inferenceMs.toFixed(3),
       [H.sinkMs]: t.sinkMs.toFixed(3),
     }),
   };
+}
+
+function piiOf(tx: Transaction, pii: PiiCipher): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const f in pii.fields) o[f] = (tx as unknown as Record<string, unknown>)[f];
+  return o;
 }
 
 export function aggregateMessage(processorId: string, a: WindowAggregate): Message {

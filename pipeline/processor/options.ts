@@ -2,8 +2,10 @@
  * What a StreamProcessor is given (brokers, feature store, model client, group, windows,
  * backpressure limits, an optional metrics registry) and the counters it reports.
  */
+import type { PiiFields } from '../../generators/schemas/pii.ts';
 import type { FeatureStore } from '../features/store.ts';
 import type { KafkaClientSecurity } from '../kafka-security.ts';
+import type { PiiKeyring } from '../pii/keys.ts';
 import type { Prediction } from '../model-server/server.ts';
 import type { Compression } from '../topics.ts';
 import type { ScoringInput } from '../types.ts';
@@ -62,6 +64,13 @@ export interface ProcessorOptions {
    * metrics say what happened)
    */
   logLevel?: number;
+  /**
+   * field-level encryption of personal data (off when absent): decisions and dead letters carry
+   * the PII fields encrypted with the keyring's active key, its id in a header
+   */
+  pii?: { keys: PiiKeyring; fields?: PiiFields };
+  /** an audit record per data access to `pipelab-audit` (off when absent); principal default `processor:<id>` */
+  audit?: boolean | { principal: string };
 }
 
 export interface ProcessorStats {

@@ -31,6 +31,8 @@ interface Flags extends KafkaClientFlags {
   userEvents?: boolean;
   window?: string;
   allowedLateness?: string;
+  piiKeyFile?: string;
+  audit?: boolean;
 }
 
 interface Settings {
@@ -131,6 +133,15 @@ export function register(program: Command): void {
         .default('at-least-once'),
     )
     .option('--partitions <n>', 'partitions of the topics if this process creates them (default: the declared 12)')
+    .addOption(
+      new Option(
+        '--pii-key-file <file>',
+        'encrypt the PII fields of decisions and dead letters (AES-256-GCM) with the last key of this file ' +
+          '(or the keys in PIPELAB_PII_KEY); implies --audit',
+      ).env('PIPELAB_PII_KEY_FILE'),
+    )
+    .option('--audit', 'write an audit record per data access to the pipelab-audit topic (default: with PII keys)')
+    .option('--no-audit', 'no audit records, even with PII keys')
     .option('--stats <seconds>', 'print throughput, lag and counts every N seconds (0 = never)', '10')
     .option('--user-events', 'also window user-events per user into processed-events (late ones → dead-letter)')
     .option('--window <duration>', 'tumbling window size (default 5m)')
@@ -145,7 +156,7 @@ export function register(program: Command): void {
 }
 
 async function loadModules() {
-  const [services, codecs, kafkajs, topics, processor, client, security, sec] = await Promise.all([
+  const [services, codecs, kafkajs, topics, processor, client, security, sec, pii] = await Promise.all([
     import('../../services/index.ts'),
     import('../../../broker/codecs.ts'),
     import('kafkajs'),
@@ -154,9 +165,10 @@ async function loadModules() {
     import('../../../pipeline/model-server/client.ts'),
     import('../../../pipeline/kafka-security.ts'),
     import('../../services/kafka-security.ts'),
+    import('../../../pipeline/pii/keys.ts'),
   ]);
   const connectError = sec.kafkaConnectError;
-  return { services, codecs, kafkajs: kafkajs.default, topics, processor, client, security, connectError };
+  return { services, codecs, kafkajs: kafkajs.default, topics, processor, client, security, connectError, pii };
 }
 type Modules = Awaited<ReturnType<typeof loadModules>>;
 type Processor = InstanceType<Modules['processor']['StreamProcessor']>;
@@ -164,6 +176,8 @@ type Processor = InstanceType<Modules['processor']['StreamProcessor']>;
 async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
   const m = await loadModules();
   m.codecs.registerKafkajsCodecs();
+  // before any service starts: a bad key file is bad input (104) with nothing run
+  const keys = m.pii.loadPiiKeys({ file: o.piiKeyFile });
   const req = m.services.serviceOptionsFrom({ ...o, kafkaSecurity: kafkaClientOverrides(o) });
   const services = await m.services.resolveServices({
     kafka: req.kafka,
@@ -210,11 +224,15 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
           sessionTimeoutMs,
           heartbeatIntervalMs: Math.max(50, Math.min(1000, Math.floor(sessionTimeoutMs / 10))),
           rebalanceTimeoutMs: Math.max(sessionTimeoutMs, 3000),
+          ...(keys ? { pii: { keys } } : {}),
+          ...((o.audit ?? !!keys) ? { audit: true } : {}),
         }),
     );
     await Promise.all(procs.map((p) => p.start()));
     for (const [name, info] of Object.entries(services.info()))
       process.stdout.write(`${name}: ${info.mode} (${info.detail ?? ''})\n`);
+    if (keys) process.stdout.write(`pii: encrypting deviceId, country with key ${keys.active.id}\n`);
+    if (o.audit ?? !!keys) process.stdout.write('audit: one record per data access to pipelab-audit\n');
     process.stdout.write(
       `processor ${procs.map((p) => p.id).join(', ')} consuming transactions from ${brokers.join(',')} ` +
         `(group ${o.group}${o.guarantee === 'exactly-once' ? ', exactly-once' : ''})\n`,

@@ -35,6 +35,8 @@ export interface ChildProcessorOptions {
   window?: string;
   allowedLateness?: string;
   userEvents?: boolean;
+  /** PII encryption: the key file (else the child reads PIPELAB_PII_KEY like this process), audit records */
+  pii?: { keyFile?: string | undefined; audit: boolean } | undefined;
 }
 
 export async function startChildProcessor(o: ChildProcessorOptions): Promise<ChildProcessor> {
@@ -58,6 +60,8 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
   if (o.allowedLateness !== undefined) args.push('--allowed-lateness', o.allowedLateness);
   if (o.userEvents) args.push('--user-events');
   if (!o.redisUrl) args.push('--redis-mode', 'embedded');
+  if (o.pii?.keyFile) args.push('--pii-key-file', o.pii.keyFile);
+  args.push(o.pii?.audit ? '--audit' : '--no-audit');
   const env = { ...process.env };
   for (const k of [
     'PIPELAB_KAFKA',
@@ -71,6 +75,8 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
   if (o.security) env[CHILD_SECURITY_ENV] = JSON.stringify(o.security);
   // by environment, not argv: a Redis password on a command line is readable by every user of the machine (ps)
   if (o.redisUrl) env.PIPELAB_REDIS = o.redisUrl;
+  // PII is on in a child exactly when the target's pii option is
+  if (!o.pii) for (const k of ['PIPELAB_PII_KEY', 'PIPELAB_PII_KEY_FILE']) delete env[k];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let out = '';

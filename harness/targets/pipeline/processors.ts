@@ -7,6 +7,7 @@ import type { Broker } from '../../../broker/index.ts';
 import type { KafkaClientSecurity } from '../../../pipeline/kafka-security.ts';
 import type { ModelClient } from '../../../pipeline/model-server/client.ts';
 import type { FeatureStore } from '../../../pipeline/features/store.ts';
+import type { PiiKeyring } from '../../../pipeline/pii/keys.ts';
 import { RecentIds, StreamProcessor } from '../../../pipeline/processor/index.ts';
 import { parseDuration } from '../../../results/duration.ts';
 import type { ResolvedServices } from '../../services/index.ts';
@@ -26,6 +27,7 @@ export async function startChildren(
   services: ResolvedServices,
   embedded: boolean,
   into: ChildProcessor[],
+  pii: { keyFile?: string | undefined; audit: boolean } | undefined,
 ): Promise<void> {
   const started = await Promise.allSettled(
     Array.from({ length: o.processors }, () =>
@@ -41,6 +43,7 @@ export async function startChildren(
         window: c.window,
         allowedLateness: c.allowedLateness,
         userEvents: !!c.userEvents,
+        pii,
       }),
     ),
   );
@@ -57,11 +60,12 @@ export interface ProcessorDeps {
   drift: DriftLoopHandle | undefined;
   embedded: Broker | undefined;
   tc: TargetContext;
+  pii: { keys: PiiKeyring; audit: boolean } | undefined;
 }
 
 /** a factory of in-process instances: instance i is `processor-<i+1>`; only the first samples the group's lag */
 export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i: number) => StreamProcessor {
-  const { brokers, security, store, model, drift, embedded, tc } = deps;
+  const { brokers, security, store, model, drift, embedded, tc, pii } = deps;
   const dedup = new RecentIds();
   return (i) =>
     new StreamProcessor({
@@ -87,5 +91,6 @@ export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i
       lagEveryMs: i === 0 ? 1000 : 0,
       sessionTimeoutMs: embedded ? 3000 : undefined,
       heartbeatIntervalMs: embedded ? 300 : undefined,
+      ...(pii ? { pii: { keys: pii.keys }, audit: pii.audit } : {}),
     });
 }

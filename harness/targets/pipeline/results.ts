@@ -9,6 +9,7 @@ import { H, epochNow, header, numHeader } from '../../../pipeline/processor/head
 import { TOPICS } from '../../../pipeline/topics.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
 import type { EventLedger } from './accounting.ts';
+import type { DeadLetterSamples } from './pii.ts';
 
 /** the books of the user-behaviour feed (user-events.ts), when the run sends user events */
 export interface BehaviourBooks {
@@ -22,6 +23,7 @@ export function resultsHandler(
   metrics: () => MetricsRegistry,
   now: () => number,
   behaviour?: BehaviourBooks,
+  samples?: DeadLetterSamples,
 ): (payload: EachBatchPayload) => Promise<void> {
   return async ({ batch, resolveOffset, heartbeat }) => {
     const observed = epochNow();
@@ -29,8 +31,10 @@ export function resultsHandler(
     const m = metrics();
     for (const msg of batch.messages) {
       if (batch.topic === TOPICS.processedEvents) aggregate(ledger, msg, behaviour);
-      else if (batch.topic === TOPICS.deadLetter) deadLetter(ledger, m, msg, t, behaviour);
-      else decision(ledger, m, msg, t, observed);
+      else if (batch.topic === TOPICS.deadLetter) {
+        deadLetter(ledger, m, msg, t, behaviour);
+        samples?.keep(msg);
+      } else decision(ledger, m, msg, t, observed);
     }
     const last = batch.messages[batch.messages.length - 1];
     if (last) resolveOffset(last.offset);

@@ -100,6 +100,12 @@ export const schema = strictObject({
   }).optional(),
   /** live autoscaling of the in-process processors on the embedded broker's lag (pipeline-autoscale.ts) */
   autoscale: autoscaleSchema.optional(),
+  /**
+   * PII protection (docs/security.md): the processors encrypt the PII fields of decisions and dead letters with the
+   * last key of `keyFile` (else the keys in PIPELAB_PII_KEY) and write an audit record per data access (`audit`,
+   * default true); the report's dead-letter samples show them masked
+   */
+  pii: strictObject({ keyFile: z.string().min(1).optional(), audit: z.boolean().optional() }).optional(),
 }).superRefine((c, ctx) => {
   if (c.faults?.killProcessorAt !== undefined && (c.processors ?? 1) < 2) {
     ctx.addIssue({

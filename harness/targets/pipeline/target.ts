@@ -11,6 +11,7 @@ import { PipelabError } from '../../../errors.ts';
 import type { Rng } from '../../../generators/rng.ts';
 import { transactionToJson } from '../../../generators/serialize.ts';
 import { createTransactionStream, type TransactionStream } from '../../../generators/transactions.ts';
+import { TRANSACTION_PII } from '../../../generators/schemas/pii.ts';
 import type { FeatureStore } from '../../../pipeline/features/store.ts';
 import { ModelClient } from '../../../pipeline/model-server/client.ts';
 import { parseWeights } from '../../../pipeline/model-server/router.ts';
@@ -33,6 +34,7 @@ import { openProducer, type RecordProducer } from '../producers.ts';
 import { resultsHandler } from './results.ts';
 import { UserEventsFeed } from './user-events.ts';
 import { pipelineResources } from './resources.ts';
+import { DeadLetterSamples, targetPii, type TargetPii } from './pii.ts';
 import { PIPELINE_TARGET_DEFAULTS, type Config, type PipelineTarget } from './schema.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
@@ -68,6 +70,8 @@ export class PipelineTargetRun implements PipelineTarget {
   private drift: DriftLoopHandle | undefined;
   private autoscaler: LiveAutoscaler | undefined;
   private readonly retired: StreamProcessor[] = [];
+  private pii: TargetPii | undefined;
+  private piiSamples: DeadLetterSamples | undefined;
 
   constructor(private readonly c: Config) {
     this.o = withDefaults(PIPELINE_TARGET_DEFAULTS, c);
@@ -80,6 +84,9 @@ export class PipelineTargetRun implements PipelineTarget {
     this.metrics = tc.metrics;
     this.rng = tc.rng.fork('target:pipeline');
     registerKafkajsCodecs();
+    // a bad or missing key is bad input: found before any service starts
+    this.pii = targetPii(c);
+    this.piiSamples = this.pii ? new DeadLetterSamples() : undefined;
     this.gen = createTransactionStream({
       seed: this.rng.fork('transactions').seed,
       users: { count: o.users, zipf: 1.1 },
@@ -146,8 +153,17 @@ export class PipelineTargetRun implements PipelineTarget {
         drifts: this.gen!.drifts,
       });
     const embedded = services.kafka!.connection.broker;
-    if (o.processorMode === 'child') await startChildren(o, c, services, !!embedded, handles.children);
-    const make = processorFactory(o, c, { brokers, security, store, model, drift: this.drift, embedded, tc });
+    const pii = this.pii;
+    if (o.processorMode === 'child')
+      await startChildren(
+        o,
+        c,
+        services,
+        !!embedded,
+        handles.children,
+        pii && { keyFile: pii.keyFile, audit: pii.audit },
+      );
+    const make = processorFactory(o, c, { brokers, security, store, model, drift: this.drift, embedded, tc, pii });
     let instances = 0;
     for (; o.processorMode === 'in-process' && instances < o.processors; instances++)
       handles.processors.push(make(instances));
@@ -195,6 +211,7 @@ export class PipelineTargetRun implements PipelineTarget {
       () => this.metrics as MetricsRegistry,
       () => (this.ctx ? this.ctx.now() : 0),
       this.feed,
+      this.piiSamples,
     );
     await results.run({ eachBatch, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 3 });
     await joined;
@@ -333,6 +350,16 @@ export class PipelineTargetRun implements PipelineTarget {
       ...(this.autoscaler ? { autoscale: this.autoscaler.log } : {}),
       ...(this.drift ? { driftLoop: this.drift.report() } : {}),
       ...pipelineResources(this.o, this.brokerList, this.serviceInfo),
+      ...(this.pii
+        ? {
+            pii: {
+              keyId: this.pii.keys.active.id,
+              fields: Object.keys(TRANSACTION_PII),
+              audit: this.pii.audit,
+              deadLetterSamples: this.piiSamples?.items ?? [],
+            },
+          }
+        : {}),
     };
   }
 

@@ -1,0 +1,68 @@
+/**
+ * The audit trail: one record per access to a user's data, on the `pipelab-audit` topic, keyed
+ * by the user id: what was done, to which user (key), when, by which principal, and for PII the
+ * key id and fields. Written in the same acknowledged batch as the data it describes, so an
+ * access without its audit record (or the reverse) does not happen short of a partial batch.
+ */
+import type { Message } from 'kafkajs';
+
+export const AUDIT_TOPIC = 'pipelab-audit';
+
+export type AuditAction =
+  /** the features of a user were read and updated (feature store) */
+  | 'features.read-write'
+  /** a user's PII fields were encrypted into a record of `topic` */
+  | 'pii.encrypt'
+  /** `pipelab forget`: the user's data was deleted */
+  | 'forget';
+
+export interface AuditEvent {
+  what: AuditAction;
+  /** the user id (the key of every pipeline topic) */
+  key: string;
+  /** ISO time */
+  at: string;
+  principal: string;
+  topic?: string;
+  eventId?: string;
+  keyId?: string;
+  fields?: string[];
+  detail?: string;
+}
+
+export function auditMessage(e: AuditEvent): Message {
+  return { key: e.key, value: JSON.stringify(e) };
+}
+
+/**
+ * A processed chunk's audit records: one `features.read-write` per user whose features were read
+ * and updated, one `pii.encrypt` per written record whose PII was encrypted (its headers say so).
+ */
+export function chunkAudit(
+  principal: string,
+  users: Iterable<string>,
+  written: { topic: string; messages: Message[] }[],
+): Message[] {
+  const at = new Date().toISOString();
+  const out: Message[] = [];
+  for (const key of new Set(users)) out.push(auditMessage({ what: 'features.read-write', key, at, principal }));
+  for (const { topic, messages } of written)
+    for (const m of messages) {
+      const h = (m.headers ?? {}) as Record<string, string | undefined>;
+      const keyId = h['pipelab-pii-key-id'];
+      if (!keyId) continue;
+      out.push(
+        auditMessage({
+          what: 'pii.encrypt',
+          key: m.key === null || m.key === undefined ? '' : String(m.key),
+          at,
+          principal,
+          topic,
+          ...(h['pipelab-event-id'] ? { eventId: h['pipelab-event-id'] } : {}),
+          keyId,
+          fields: (h['pipelab-pii-fields'] ?? '').split(','),
+        }),
+      );
+    }
+  return out;
+}
