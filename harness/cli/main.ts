@@ -16,6 +16,7 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/compare.ts'),
   () => import('./commands/drift.ts'),
   () => import('./commands/export.ts'),
+  () => import('./commands/forget.ts'),
   () => import('./commands/generate.ts'),
   () => import('./commands/merge.ts'),
   () => import('./commands/model.ts'),

@@ -72,6 +72,12 @@ export class MemoryFeatureStore implements FeatureStore {
   }
 
   /** drop expired keys (entries are in write order, which is expiry order) */
+  async deleteMany(userIds: readonly string[]): Promise<number> {
+    let n = 0;
+    for (const u of userIds) if (this.data.delete(featureKey(u))) n++;
+    return n;
+  }
+
   sweep(): number {
     this.writesSinceSweep = 0;
     const now = this.clock();

@@ -109,6 +109,11 @@ export class RedisFeatureStore implements FeatureStore {
     return out;
   }
 
+  async deleteMany(userIds: readonly string[]): Promise<number> {
+    if (userIds.length === 0) return 0;
+    return this.client.del(...userIds.map(featureKey));
+  }
+
   async get(userId: string): Promise<UserFeatures | undefined> {
     return (await this.getMany([userId]))[0];
   }

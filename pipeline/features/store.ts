@@ -37,6 +37,8 @@ export interface FeatureStore {
   /** features for each user id in order; undefined for a miss (absent or expired) */
   getMany(userIds: readonly string[]): Promise<(UserFeatures | undefined)[]>;
   get(userId: string): Promise<UserFeatures | undefined>;
+  /** removes the users' features (`pipelab forget`); resolves to how many users had any */
+  deleteMany(userIds: readonly string[]): Promise<number>;
   stats(): FeatureStoreStats;
   close(): Promise<void>;
 }

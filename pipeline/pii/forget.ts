@@ -1,0 +1,205 @@
+/**
+ * The right to be forgotten for one user (`pipelab forget <userId>`): tombstones for the user's
+ * key on every compacted topic (in each partition the key was found in), deletion of the user's
+ * features from the feature store, an audit record, then a check that reads every topic again
+ * and says what about the user is still readable, and why:
+ * - a compacted topic keeps the tombstone (a key, no data) for delete.retention.ms, and removes
+ *   the user's older records at its next compaction pass; records in batches a broker cannot
+ *   rewrite (the embedded broker keeps lz4/snappy/zstd batches whole) stay;
+ * - a topic that is not compacted keeps every record until retention.ms expires it: a tombstone
+ *   there erases nothing, so none is written, and the check names the topic and its retention;
+ * - a record keyed by someone else that mentions the user (`"<userId>"` in its value) is found
+ *   and counted, and no tombstone can remove it.
+ * The audit topic is read like the others but kept: it is the record that the user's data was
+ * accessed and forgotten.
+ *
+ * Pipeline components receive their connections: the caller hands over a kafkajs client and the
+ * feature store.
+ */
+import type { Admin, Kafka } from 'kafkajs';
+import type { FeatureStore } from '../features/store.ts';
+import { AUDIT_TOPIC, auditMessage } from './audit.ts';
+
+export interface TopicForget {
+  topic: string;
+  /** cleanup.policy includes compact */
+  compacted: boolean;
+  /** retention.ms of a topic that is not compacted (when its records expire), if any */
+  retentionMs?: number;
+  /** records keyed by the user with a value, before */
+  before: number;
+  /** tombstones written (one per partition holding the key) */
+  tombstones: number;
+  /** records still readable after: keyed by the user with a value, or mentioning the user */
+  remaining: number;
+  /** of `remaining`, records keyed by someone else that mention the user */
+  mentions: number;
+  /** tombstones for the user's key still in the log (no data; removed after delete.retention.ms) */
+  tombstonesLeft: number;
+}
+
+export interface ForgetReport {
+  userId: string;
+  topics: TopicForget[];
+  /** features deleted: users that had any (0 or 1), or undefined without a store */
+  featureStore?: { kind: string; deleted: number; remaining: boolean };
+  /** nothing readable about the user remains outside the audit trail */
+  forgotten: boolean;
+}
+
+export interface ForgetOptions {
+  kafka: Kafka;
+  userId: string;
+  store?: FeatureStore;
+  /** who asked (audit principal; default 'pipelab-forget') */
+  principal?: string;
+  /** how long to wait for compaction to remove the user's records (default 0: check once) */
+  waitMs?: number;
+  /** runs a compaction pass now (the embedded broker's broker.compact()), if the caller can */
+  compact?: () => unknown;
+}
+
+interface Scan {
+  keyed: number;
+  tombstones: number;
+  mentions: number;
+  partitions: Set<number>;
+}
+
+let scanSeq = 0;
+
+/** every record of `topic` up to its current end: the user's keyed records, tombstones and mentions */
+async function scanTopic(kafka: Kafka, admin: Admin, topic: string, userId: string): Promise<Scan> {
+  const scan: Scan = { keyed: 0, tombstones: 0, mentions: 0, partitions: new Set() };
+  const ends = (await admin.fetchTopicOffsets(topic)).filter((p) => Number(p.high) > Number(p.low));
+  if (ends.length === 0) return scan;
+  const left = new Map(ends.map((p) => [p.partition, Number(p.high) - 1]));
+  const quoted = JSON.stringify(userId);
+  const c = kafka.consumer({ groupId: `pipelab-forget-${process.pid}-${++scanSeq}`, maxWaitTimeInMs: 50 });
+  await c.connect();
+  try {
+    await c.subscribe({ topic, fromBeginning: true });
+    let progress = Date.now();
+    await c.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          const key = m.key?.toString('utf8');
+          if (key === userId) {
+            scan.partitions.add(batch.partition);
+            if (m.value === null) scan.tombstones++;
+            else scan.keyed++;
+          } else if (m.value?.includes(quoted)) scan.mentions++;
+        }
+        const end = left.get(batch.partition);
+        if (end !== undefined && Number(batch.lastOffset()) >= end) left.delete(batch.partition);
+        progress = Date.now();
+      },
+    });
+    // the end of every partition, or 3 s without a record (a gap left by compaction at the end)
+    while (left.size && Date.now() - progress < 3000) await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    await c.disconnect();
+  }
+  return scan;
+}
+
+async function topicConfigs(admin: Admin, topics: string[]): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  if (!topics.length) return out;
+  const r = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: 2, name })),
+  });
+  for (const res of r.resources)
+    out.set(res.resourceName, Object.fromEntries(res.configEntries.map((e) => [e.configName, e.configValue])));
+  return out;
+}
+
+/** tombstones on compacted topics, features deleted, an audit record; then the check */
+export async function forgetUser(o: ForgetOptions): Promise<ForgetReport> {
+  const admin = o.kafka.admin();
+  await admin.connect();
+  const producer = o.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    // audited first: the request is on record even if what follows fails
+    await writeAudit(admin, producer, o);
+    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__')).sort();
+    const configs = await topicConfigs(admin, topics);
+    const compacted = (t: string) => (configs.get(t)?.['cleanup.policy'] ?? 'delete').includes('compact');
+    const results: TopicForget[] = [];
+    for (const topic of topics) {
+      const s = await scanTopic(o.kafka, admin, topic, o.userId);
+      const tombstones = compacted(topic) && topic !== AUDIT_TOPIC ? [...s.partitions] : [];
+      if (tombstones.length)
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: tombstones.map((partition) => ({ key: o.userId, value: null, partition })),
+        });
+      const retention = Number(configs.get(topic)?.['retention.ms']);
+      results.push({
+        topic,
+        compacted: compacted(topic),
+        ...(!compacted(topic) && Number.isFinite(retention) ? { retentionMs: retention } : {}),
+        before: s.keyed,
+        tombstones: tombstones.length,
+        remaining: s.keyed + s.mentions,
+        mentions: s.mentions,
+        tombstonesLeft: s.tombstones + tombstones.length,
+      });
+    }
+    const featureStore = o.store ? await forgetFeatures(o.store, o.userId) : undefined;
+    await check(o, admin, results);
+    const readable = results.some((r) => r.topic !== AUDIT_TOPIC && r.remaining > 0);
+    return {
+      userId: o.userId,
+      topics: results,
+      ...(featureStore ? { featureStore } : {}),
+      forgotten: !readable && !featureStore?.remaining,
+    };
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
+  }
+}
+
+async function forgetFeatures(store: FeatureStore, userId: string) {
+  const deleted = await store.deleteMany([userId]);
+  return { kind: store.kind, deleted, remaining: (await store.get(userId)) !== undefined };
+}
+
+async function writeAudit(admin: Admin, producer: ReturnType<Kafka['producer']>, o: ForgetOptions): Promise<void> {
+  if (!(await admin.listTopics()).includes(AUDIT_TOPIC))
+    await admin.createTopics({ topics: [{ topic: AUDIT_TOPIC, numPartitions: 1 }] }).catch(() => {});
+  await producer.send({
+    topic: AUDIT_TOPIC,
+    acks: -1,
+    messages: [
+      auditMessage({
+        what: 'forget',
+        key: o.userId,
+        at: new Date().toISOString(),
+        principal: o.principal ?? 'pipelab-forget',
+      }),
+    ],
+  });
+}
+
+/** re-reads every topic (compacted ones until clean or `waitMs` passed) and fills in what remains */
+async function check(o: ForgetOptions, admin: Admin, results: TopicForget[]): Promise<void> {
+  const deadline = Date.now() + (o.waitMs ?? 0);
+  for (;;) {
+    await o.compact?.();
+    for (const r of results) {
+      const s = await scanTopic(o.kafka, admin, r.topic, o.userId);
+      r.remaining = s.keyed + s.mentions;
+      r.mentions = s.mentions;
+      r.tombstonesLeft = s.tombstones;
+    }
+    const waiting = results.some((r) => r.compacted && r.topic !== AUDIT_TOPIC && r.remaining > r.mentions);
+    if (!waiting || Date.now() >= deadline) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
