@@ -60,6 +60,7 @@ export {
   userEventAvroType,
 } from '../generators/serialize.ts';
 export { TRANSACTION_AVSC, USER_EVENT_AVSC } from '../generators/schemas/index.ts';
+export { TRANSACTION_PII, USER_EVENT_PII, type PiiFields, type PiiKind } from '../generators/schemas/pii.ts';
 export { GENERATORS, getGenerator, createGenerator, generatorNames } from '../generators/registry.ts';
 export {
   FORMATS,

@@ -139,3 +139,8 @@ export {
   type ScalableGroup,
   type LiveAutoscaleLog,
 } from '../harness/targets/pipeline/autoscale.ts';
+export { PiiCipher, PII_HEADERS, PII_PREFIX } from '../pipeline/pii/cipher.ts';
+export { loadPiiKeys, parsePiiKeys, type PiiKey, type PiiKeyring } from '../pipeline/pii/keys.ts';
+export { maskObject, maskValue } from '../pipeline/pii/mask.ts';
+export { AUDIT_TOPIC, type AuditAction, type AuditEvent } from '../pipeline/pii/audit.ts';
+export { forgetUser, type ForgetOptions, type ForgetReport, type TopicForget } from '../pipeline/pii/forget.ts';

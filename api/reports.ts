@@ -57,3 +57,4 @@ export {
   type ResponseRanges,
 } from '../reports/breakdown.ts';
 export { emptyChart } from '../reports/chart-empty.ts';
+export { redactSummary, redactText, redactUrl, redactValue, registerSecret } from '../results/redact.ts';
