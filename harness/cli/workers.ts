@@ -56,17 +56,22 @@ interface WorkerOptions extends RunFlags {
   report: boolean;
 }
 
-/** the flags every worker repeats: the overrides and service choices of this command line */
-function passThrough(opts: WorkerOptions): string[] {
+/**
+ * What every worker repeats of this command line: the overrides as flags, the service choices as
+ * their PIPELAB_* variables (a service URL may hold a password, and a command line is readable by
+ * every user of the machine)
+ */
+function passThrough(opts: WorkerOptions): { args: string[]; env: NodeJS.ProcessEnv } {
   const args: string[] = [];
   if (opts.seed !== undefined) args.push('--seed', opts.seed);
   if (opts.duration !== undefined) args.push('--duration', opts.duration);
   if (opts.rate !== undefined) args.push('--rate', opts.rate);
+  const env = { ...process.env };
   for (const f of SERVICE_FLAGS) {
     const v = opts[f.key];
-    if (v !== undefined) args.push(f.flag, v);
+    if (v !== undefined) env[f.env] = v;
   }
-  return args;
+  return { args, env };
 }
 
 interface Worker {
@@ -76,11 +81,20 @@ interface Worker {
   stderr: string;
 }
 
-function startWorker(file: string, i: number, n: number, dir: string, extra: string[]): Promise<Worker> {
+function startWorker(
+  file: string,
+  i: number,
+  n: number,
+  dir: string,
+  extra: { args: string[]; env: NodeJS.ProcessEnv },
+): Promise<Worker> {
   const seq = Array.from({ length: n + 1 }, (_, k) => (k === 0 ? '0' : k === n ? '1' : `${k}/${n}`)).join(',');
   const segment = `${i === 0 ? '0' : `${i}/${n}`}:${i + 1 === n ? '1' : `${i + 1}/${n}`}`;
   const args = [BIN, 'run', file, '--execution-segment', segment, '--execution-segment-sequence', seq];
-  const child = spawn(process.execPath, [...args, '-q', '-o', dir, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...args, '-q', '-o', dir, ...extra.args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: extra.env,
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
