@@ -23,8 +23,9 @@ const SECRET_PARAM_NAMES =
   'password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|auth|api_key|apikey|key|sig|signature|' +
   'client_secret';
 const SECRET_PARAM = new RegExp(`([?&;](?:${SECRET_PARAM_NAMES})=)([^&\\s#'"<>]*)`, 'gi');
-/** keys whose string values are secrets */
-const SECRET_KEY = /passw(?:or)?d|^pass$|pwd|secret|token|sasl|^auth|authori[sz]ation|credential|api[-_]?key|bearer/i;
+/** keys whose string values are secrets: the key ends with a word naming one (kafkaPassword, x-api-key, sasl) */
+const SECRET_KEY =
+  /(?:passw(?:or)?d|^pass|pwd|secret|token|sasl|auth|authori[sz]ation|credentials?|apikey|bearer|privatekey)$/i;
 /** …unless the key names where the secret is kept, not the secret */
 const NOT_SECRET_KEY = /(?:file|path|dir|mode|mechanism|kind|type|header|source|env)$/i;
 

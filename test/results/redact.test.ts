@@ -47,7 +47,16 @@ test('keys: secret names are redacted (SASL keeps mechanism and user), file path
     'auth',
   ])
     assert.ok(isSecretKey(k), k);
-  for (const k of ['passwordFile', 'kafka-password-file', 'piiKeyFile', 'redisMode', 'user', 'url'])
+  for (const k of [
+    'passwordFile',
+    'kafka-password-file',
+    'piiKeyFile',
+    'redisMode',
+    'user',
+    'url',
+    'tokenizer',
+    'author',
+  ])
     assert.not.ok(isSecretKey(k), k);
   const v = redactValue({
     kafka: { sasl: 'scram-sha-512:svc:pw', passwordFile: '/run/pw' },
