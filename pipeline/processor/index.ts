@@ -216,7 +216,11 @@ export class StreamProcessor {
     await admin.connect();
     try {
       const have = await admin.listTopics();
-      if (!have.includes(AUDIT_TOPIC)) await admin.createTopics({ topics: [{ topic: AUDIT_TOPIC, numPartitions: 1 }] });
+      // instances starting at once race to create it: losing the race is fine
+      if (!have.includes(AUDIT_TOPIC))
+        await admin.createTopics({ topics: [{ topic: AUDIT_TOPIC, numPartitions: 1 }] }).catch(async (e: Error) => {
+          if (!(await admin.listTopics()).includes(AUDIT_TOPIC)) throw e;
+        });
     } finally {
       await admin.disconnect();
     }
