@@ -70,7 +70,23 @@ export function registerSecretsIn(name: string, value: string | undefined): void
     if (sasl) registerSecret(sasl[1]);
   }
   for (const m of value.matchAll(/(?:^|[\s,/])([^\s,/@:]*):([^\s,/@]+)@/g)) registerSecret(m[2]);
+  // settings handed over as JSON (a child's PIPELAB_KAFKA_CLIENT_SECURITY): the strings under secret keys
+  if (value.startsWith('{')) registerJsonSecrets(value);
+  if (value.includes('PRIVATE KEY-----')) registerSecret(value);
   for (const m of value.matchAll(SECRET_PARAM)) registerSecret(decodeSafe(m[2] ?? ''));
+}
+
+function registerJsonSecrets(text: string): void {
+  const walk = (v: unknown, key: string): void => {
+    if (typeof v === 'string') {
+      if (isSecretKey(key) || v.includes('PRIVATE KEY-----')) registerSecret(v);
+    } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  try {
+    walk(JSON.parse(text), '');
+  } catch {
+    // not JSON after all: the other rules apply
+  }
 }
 
 function decodeSafe(s: string): string {

@@ -15,6 +15,7 @@ import {
   type KafkaSaslMechanism,
   securityProtocolOf,
 } from '../../pipeline/kafka-security.ts';
+import { registerSecret } from '../../results/redact.ts';
 
 /** the service-override keys (kebab case, as `--kafka-sasl` → `kafka-sasl`) and their env variables */
 const KAFKA_SECURITY_KEYS = {
@@ -58,6 +59,8 @@ function parseSasl(spec: string, passwordFile: string | undefined): KafkaClientS
   let password = rest.join(':');
   if (passwordFile !== undefined)
     password = readText(passwordFile, '--kafka-password-file', 'a file holding the password').replace(/\r?\n$/, '');
+  // from here on the password is redacted wherever pipelab writes it (results/redact.ts)
+  registerSecret(password);
   if (password === '')
     throw new PipelabError('INVALID_ARGUMENT', '--kafka-sasl: no password', {
       hint:
@@ -106,7 +109,7 @@ export function kafkaSecurityFrom(
     out.tls = {};
     if (ca !== undefined) out.tls.ca = readText(ca, '--kafka-ca', 'a PEM CA bundle');
     if (cert !== undefined) out.tls.cert = readText(cert, '--kafka-cert', 'a PEM client certificate');
-    if (key !== undefined) out.tls.key = readText(key, '--kafka-key', 'the PEM key of --kafka-cert');
+    if (key !== undefined) out.tls.key = registerSecret(readText(key, '--kafka-key', 'the PEM key of --kafka-cert'));
   }
   if (sasl !== undefined) out.sasl = parseSasl(sasl, passwordFile);
   return out.tls || out.sasl ? out : undefined;

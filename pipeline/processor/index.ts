@@ -95,7 +95,9 @@ export class StreamProcessor {
     this.auditAs = opts.audit
       ? typeof opts.audit === 'object'
         ? opts.audit.principal
-        : `processor:${this.id}`
+        : opts.security?.sasl
+          ? `User:${opts.security.sasl.username}`
+          : `processor:${this.id}`
       : undefined;
     this.s = {
       id: this.id,

@@ -69,7 +69,10 @@ export interface ProcessorOptions {
    * the PII fields encrypted with the keyring's active key, its id in a header
    */
   pii?: { keys: PiiKeyring; fields?: PiiFields };
-  /** an audit record per data access to `pipelab-audit` (off when absent); principal default `processor:<id>` */
+  /**
+   * an audit record per data access to `pipelab-audit` (off when absent); the principal defaults to the SASL user
+   * (`User:<name>`, as Kafka names it), else `processor:<id>`
+   */
   audit?: boolean | { principal: string };
 }
 

@@ -10,6 +10,7 @@ import { parseWeights } from '../../../pipeline/model-server/router.ts';
 const MODEL_SERVER_DEFAULTS = { host: '127.0.0.1', batchSize: 32, maxWaitMs: 5, bodyLimitBytes: 1 << 20 };
 import { DEFAULT_MODELS_DIR } from './model.ts';
 import { parseNumberFlag } from '../numbers.ts';
+import { registerSecret } from '../../../results/redact.ts';
 
 export function register(program: Command): void {
   program
@@ -115,5 +116,6 @@ function readToken(file: string | undefined): string | undefined {
     throw new PipelabError('INVALID_ARGUMENT', `--token-file: ${file} is empty`, {
       hint: 'put the bearer token in the file (e.g. openssl rand -hex 32 > token)',
     });
+  registerSecret(text);
   return text;
 }

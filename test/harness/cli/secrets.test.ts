@@ -10,6 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
+import { startBroker } from '../../../broker/index.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ const S = {
   descriptionQuery: 'DescQueryTok-aa01',
   tag: 'TagTok-61c2',
   servicePassword: 'ServiceQueryPw-8b8b',
+  saslFile: 'SaslFilePw-77c3',
   serviceUrl: 'ServiceUrlPw-4d4d',
 };
 
@@ -172,6 +174,39 @@ test('a wrong Redis password fails with 106 and the message names the URL withou
   assert.match(r.stderr, `redis://alice:***@127.0.0.1:${port}`);
   assert.not.ok((r.stderr + r.stdout).includes(wrong), r.stderr);
   assertNoSecret('stderr', r.stderr);
+});
+
+test('against a SASL broker: the password from --kafka-password-file is used and written nowhere', async () => {
+  if (!enabled) return;
+  const broker = await startBroker({
+    minSessionTimeoutMs: 100,
+    sasl: { mechanisms: ['scram-sha-512'], users: { svc: S.saslFile } },
+  });
+  const pwFile = join(tmp, 'kafka.pw');
+  writeFileSync(pwFile, `${S.saslFile}\n`);
+  const out = join(tmp, 'report-sasl');
+  const args = [
+    ...['run', scenarioFile, '--kafka', broker.bootstrap.join(',')],
+    ...['--kafka-sasl', 'scram-sha-512:svc', '--kafka-password-file', pwFile],
+    ...['--redis', `redis://alice:${S.flagRedis}@127.0.0.1:${port}`, '--out', out],
+  ];
+  const { PIPELAB_KAFKA_SASL: _drop, ...rest } = env;
+  // async: the broker answers from this process's event loop
+  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const ch = spawn(process.execPath, [bin, ...args], { cwd: root, env: rest });
+    let stdout = '';
+    let stderr = '';
+    ch.stdout.on('data', (d) => (stdout += d));
+    ch.stderr.on('data', (d) => (stderr += d));
+    ch.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+  await broker.close();
+  assert.is(r.status, 0, r.stderr + r.stdout);
+  assertNoSecret('stdout', r.stdout);
+  assertNoSecret('stderr', r.stderr);
+  for (const f of filesUnder(out)) assertNoSecret(f, readFileSync(f).toString('latin1'));
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  assert.is(s.services.kafka.mode, 'external');
 });
 
 test.run();
