@@ -4,7 +4,8 @@
  * key id and fields. Written in the same acknowledged batch as the data it describes, so an
  * access without its audit record (or the reverse) does not happen short of a partial batch.
  */
-import type { Message } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
+import type { KafkaClientSecurity } from '../kafka-security.ts';
 
 export const AUDIT_TOPIC = 'pipelab-audit';
 
@@ -65,4 +66,33 @@ export function chunkAudit(
       );
     }
   return out;
+}
+
+/**
+ * Who the audit records name: the one given, else the client's SASL user as Kafka names it
+ * (`User:<name>`), else `processor:<id>`; undefined when auditing is off.
+ */
+export function auditPrincipal(
+  audit: boolean | { principal: string } | undefined,
+  security: KafkaClientSecurity | undefined,
+  id: string,
+): string | undefined {
+  if (!audit) return undefined;
+  if (typeof audit === 'object') return audit.principal;
+  return security?.sasl ? `User:${security.sasl.username}` : `processor:${id}`;
+}
+
+/** the audit topic, created when missing (an existing one is kept as it is) */
+export async function ensureAuditTopic(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    // instances starting at once race to create it: losing the race is fine
+    if (!(await admin.listTopics()).includes(AUDIT_TOPIC))
+      await admin.createTopics({ topics: [{ topic: AUDIT_TOPIC, numPartitions: 1 }] }).catch(async (e: Error) => {
+        if (!(await admin.listTopics()).includes(AUDIT_TOPIC)) throw e;
+      });
+  } finally {
+    await admin.disconnect();
+  }
 }

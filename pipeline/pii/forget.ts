@@ -18,7 +18,7 @@
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { FeatureStore } from '../features/store.ts';
-import { AUDIT_TOPIC, auditMessage } from './audit.ts';
+import { AUDIT_TOPIC, auditMessage, ensureAuditTopic } from './audit.ts';
 
 export interface TopicForget {
   topic: string;
@@ -124,7 +124,7 @@ export async function forgetUser(o: ForgetOptions): Promise<ForgetReport> {
   await producer.connect();
   try {
     // audited first: the request is on record even if what follows fails
-    await writeAudit(admin, producer, o);
+    await writeAudit(producer, o);
     const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__')).sort();
     const configs = await topicConfigs(admin, topics);
     const compacted = (t: string) => (configs.get(t)?.['cleanup.policy'] ?? 'delete').includes('compact');
@@ -170,9 +170,8 @@ async function forgetFeatures(store: FeatureStore, userId: string) {
   return { kind: store.kind, deleted, remaining: (await store.get(userId)) !== undefined };
 }
 
-async function writeAudit(admin: Admin, producer: ReturnType<Kafka['producer']>, o: ForgetOptions): Promise<void> {
-  if (!(await admin.listTopics()).includes(AUDIT_TOPIC))
-    await admin.createTopics({ topics: [{ topic: AUDIT_TOPIC, numPartitions: 1 }] }).catch(() => {});
+async function writeAudit(producer: ReturnType<Kafka['producer']>, o: ForgetOptions): Promise<void> {
+  await ensureAuditTopic(o.kafka);
   await producer.send({
     topic: AUDIT_TOPIC,
     acks: -1,

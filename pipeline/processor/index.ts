@@ -26,7 +26,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, P
 import { TRANSACTION_PII } from '../../generators/schemas/pii.ts';
 import { FeatureUpdater } from '../features/updater.ts';
 import { kafkajsSecurity } from '../kafka-security.ts';
-import { AUDIT_TOPIC, chunkAudit } from '../pii/audit.ts';
+import { AUDIT_TOPIC, auditPrincipal, chunkAudit, ensureAuditTopic } from '../pii/audit.ts';
 import { PiiCipher } from '../pii/cipher.ts';
 import type { Prediction } from '../model-server/server.ts';
 import { compressionType, TOPICS } from '../topics.ts';
@@ -92,13 +92,7 @@ export class StreamProcessor {
     if (this.o.guarantee === 'exactly-once')
       this.eos = new TransactionalSink(this.kafka, this.groupId, this.o.compression);
     this.pii = opts.pii ? new PiiCipher(opts.pii.keys, opts.pii.fields ?? TRANSACTION_PII) : undefined;
-    this.auditAs = opts.audit
-      ? typeof opts.audit === 'object'
-        ? opts.audit.principal
-        : opts.security?.sasl
-          ? `User:${opts.security.sasl.username}`
-          : `processor:${this.id}`
-      : undefined;
+    this.auditAs = auditPrincipal(opts.audit, opts.security, this.id);
     this.s = {
       id: this.id,
       records: 0,
@@ -146,7 +140,7 @@ export class StreamProcessor {
       allowAutoTopicCreation: false,
     });
     await this.producer.connect();
-    if (this.auditAs) await this.createAuditTopic();
+    if (this.auditAs) await ensureAuditTopic(this.kafka);
     await this.consumer.connect();
     const topics = o.userEvents ? [TOPICS.transactions, TOPICS.userEvents] : [TOPICS.transactions];
     await this.consumer.subscribe({ topics, fromBeginning: true });
@@ -210,22 +204,6 @@ export class StreamProcessor {
     await this.producer?.disconnect().catch(() => {});
     await this.eos?.close();
     await this.admin?.disconnect().catch(() => {});
-  }
-
-  /** the audit topic, created when missing (an existing one is kept as it is) */
-  private async createAuditTopic(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const have = await admin.listTopics();
-      // instances starting at once race to create it: losing the race is fine
-      if (!have.includes(AUDIT_TOPIC))
-        await admin.createTopics({ topics: [{ topic: AUDIT_TOPIC, numPartitions: 1 }] }).catch(async (e: Error) => {
-          if (!(await admin.listTopics()).includes(AUDIT_TOPIC)) throw e;
-        });
-    } finally {
-      await admin.disconnect();
-    }
   }
 
   private windowsFor(topic: string, partition: number): TumblingWindows {
