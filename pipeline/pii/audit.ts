@@ -5,7 +5,17 @@
  * access without its audit record (or the reverse) does not happen short of a partial batch.
  */
 import type { Kafka, Message } from 'kafkajs';
+import { TRANSACTION_PII, type PiiFields } from '../../generators/schemas/pii.ts';
 import type { KafkaClientSecurity } from '../kafka-security.ts';
+import { PiiCipher } from './cipher.ts';
+import type { PiiKeyring } from './keys.ts';
+
+/** the PII options of a processor (ProcessorOptions' pii, audit and security) */
+interface ProcessorPiiOptions {
+  pii?: { keys: PiiKeyring; fields?: PiiFields } | undefined;
+  audit?: boolean | { principal: string } | undefined;
+  security?: KafkaClientSecurity | undefined;
+}
 
 export const AUDIT_TOPIC = 'pipelab-audit';
 
@@ -94,5 +104,32 @@ export async function ensureAuditTopic(kafka: Kafka): Promise<void> {
       });
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** a processor's PII protection: the cipher (when keys are given) and the audit trail (when on) */
+export class PiiPolicy {
+  readonly cipher: PiiCipher | undefined;
+  readonly principal: string | undefined;
+
+  constructor(o: Pick<ProcessorPiiOptions, 'pii' | 'audit' | 'security'>, id: string) {
+    this.cipher = o.pii ? new PiiCipher(o.pii.keys, o.pii.fields ?? TRANSACTION_PII) : undefined;
+    this.principal = auditPrincipal(o.audit, o.security, id);
+  }
+
+  /** creates the audit topic when auditing and it is missing */
+  async start(kafka: Kafka): Promise<void> {
+    if (this.principal) await ensureAuditTopic(kafka);
+  }
+
+  /** adds a chunk's audit records (when auditing) to what the chunk writes */
+  audit(topicMessages: { topic: string; messages: Message[] }[], valid: readonly { tx: { userId: string } }[]): void {
+    if (!this.principal) return;
+    const audit = chunkAudit(
+      this.principal,
+      valid.map((x) => x.tx.userId),
+      topicMessages,
+    );
+    if (audit.length) topicMessages.push({ topic: AUDIT_TOPIC, messages: audit });
   }
 }

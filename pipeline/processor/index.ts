@@ -23,11 +23,9 @@
  */
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
-import { TRANSACTION_PII } from '../../generators/schemas/pii.ts';
 import { FeatureUpdater } from '../features/updater.ts';
 import { kafkajsSecurity } from '../kafka-security.ts';
-import { AUDIT_TOPIC, auditPrincipal, chunkAudit, ensureAuditTopic } from '../pii/audit.ts';
-import { PiiCipher } from '../pii/cipher.ts';
+import { PiiPolicy } from '../pii/audit.ts';
 import type { Prediction } from '../model-server/server.ts';
 import { compressionType, TOPICS } from '../topics.ts';
 import type { UserFeatures } from '../types.ts';
@@ -72,9 +70,7 @@ export class StreamProcessor {
   private readonly s: ProcessorStats;
   /** the transactional sink when the guarantee is exactly-once */
   private readonly eos?: TransactionalSink;
-  private readonly pii: PiiCipher | undefined;
-  /** the audit principal, when auditing is on */
-  private readonly auditAs: string | undefined;
+  private readonly privacy: PiiPolicy;
 
   constructor(opts: ProcessorOptions) {
     this.o = { ...PROCESSOR_DEFAULTS, ...opts };
@@ -91,8 +87,7 @@ export class StreamProcessor {
     this.dedup = opts.dedup ?? new RecentIds();
     if (this.o.guarantee === 'exactly-once')
       this.eos = new TransactionalSink(this.kafka, this.groupId, this.o.compression);
-    this.pii = opts.pii ? new PiiCipher(opts.pii.keys, opts.pii.fields ?? TRANSACTION_PII) : undefined;
-    this.auditAs = auditPrincipal(opts.audit, opts.security, this.id);
+    this.privacy = new PiiPolicy(opts, this.id);
     this.s = {
       id: this.id,
       records: 0,
@@ -139,8 +134,7 @@ export class StreamProcessor {
       maxWaitTimeInMs: 50,
       allowAutoTopicCreation: false,
     });
-    await this.producer.connect();
-    if (this.auditAs) await ensureAuditTopic(this.kafka);
+    await Promise.all([this.producer.connect(), this.privacy.start(this.kafka)]);
     await this.consumer.connect();
     const topics = o.userEvents ? [TOPICS.transactions, TOPICS.userEvents] : [TOPICS.transactions];
     await this.consumer.subscribe({ topics, fromBeginning: true });
@@ -314,14 +308,7 @@ export class StreamProcessor {
     if (dead.length) topicMessages.push({ topic: TOPICS.deadLetter, messages: dead });
     if (closed.length)
       topicMessages.push({ topic: TOPICS.processedEvents, messages: closed.map((a) => aggregateMessage(this.id, a)) });
-    if (this.auditAs) {
-      const audit = chunkAudit(
-        this.auditAs,
-        valid.map((x) => x.tx.userId),
-        topicMessages,
-      );
-      if (audit.length) topicMessages.push({ topic: AUDIT_TOPIC, messages: audit });
-    }
+    this.privacy.audit(topicMessages, valid);
     const ts = performance.now();
     if (this.eos) await this.eos.commit(topic, partition, topicMessages, nextOffset);
     else if (topicMessages.length)
@@ -389,6 +376,7 @@ export class StreamProcessor {
     const dead: Message[] = [];
     const valid: Valid[] = [];
     let dups = 0;
+    const c = this.privacy.cipher;
     for (const msg of messages) {
       const hid = header(msg.headers, H.eventId);
       const v = validateTransaction(msg.value);
@@ -397,8 +385,7 @@ export class StreamProcessor {
         dups++;
         continue;
       }
-      if (!v.ok)
-        dead.push(deadLetterMessage(this.id, { topic, partition, msg, id, received }, v.reason, v.detail, this.pii));
+      if (!v.ok) dead.push(deadLetterMessage(this.id, { topic, partition, msg, id, received }, v.reason, v.detail, c));
       else valid.push({ tx: v.tx, msg, id });
     }
     return { valid, dead, dups };
@@ -439,12 +426,12 @@ export class StreamProcessor {
         const detail =
           `event time ${x.tx.eventTime} is before the watermark ${w.watermark} (window ` +
           `${w.windowStart(x.tx.eventTime)} closed)`;
-        dead.push(deadLetterMessage(this.id, { ...at, msg: x.msg, id: x.id }, 'late', detail, this.pii));
+        dead.push(deadLetterMessage(this.id, { ...at, msg: x.msg, id: x.id }, 'late', detail, this.privacy.cipher));
         return;
       }
       this.s.modelSources[pred.source] = (this.s.modelSources[pred.source] ?? 0) + 1;
       this.s.modelVersions[pred.modelVersion] = (this.s.modelVersions[pred.modelVersion] ?? 0) + 1;
-      decisions.push(decisionMessage(this.id, x, pred, at.received, timings, this.pii));
+      decisions.push(decisionMessage(this.id, x, pred, at.received, timings, this.privacy.cipher));
     });
     return { decisions, late };
   }
