@@ -49,7 +49,7 @@ export function auditMessage(e: AuditEvent): Message {
  * A processed chunk's audit records: one `features.read-write` per user whose features were read
  * and updated, one `pii.encrypt` per written record whose PII was encrypted (its headers say so).
  */
-export function chunkAudit(
+function chunkAudit(
   principal: string,
   users: Iterable<string>,
   written: { topic: string; messages: Message[] }[],
@@ -82,7 +82,7 @@ export function chunkAudit(
  * Who the audit records name: the one given, else the client's SASL user as Kafka names it
  * (`User:<name>`), else `processor:<id>`; undefined when auditing is off.
  */
-export function auditPrincipal(
+function auditPrincipal(
   audit: boolean | { principal: string } | undefined,
   security: KafkaClientSecurity | undefined,
   id: string,
