@@ -19,6 +19,8 @@ export const EXIT_CODES = {
   INVALID_INPUT: 104,
   /** a service (broker, Redis, container engine, model server) could not be reached or started */
   SERVICE_UNAVAILABLE: 106,
+  /** the run finished but its books did not close (the target's teardown failed; k6: 107, a script exception) */
+  INCOMPLETE: 107,
   /** a bug in pipelab itself */
   INTERNAL: 1,
 } as const;

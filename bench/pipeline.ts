@@ -72,7 +72,7 @@ async function pipelineAt(rate: number): Promise<Row> {
     decidedPerSec: acc.decided / (summary.durationMs / 1000),
     p50: e2e?.p50 ?? NaN,
     p99: e2e?.p99 ?? NaN,
-    missing: acc.missing,
+    missing: acc.missing ?? NaN,
     duplicates: acc.duplicates,
     produced: acc.produced,
   };

@@ -54,18 +54,23 @@ export function accountingRows(s: RunSummary): Array<[string, string, string]> {
     fmtNum(num(a[key]) ?? 0) + pct(num(a[key]) ?? 0),
     note,
   ];
-  if (num(a.matched) !== undefined) return kafkaRows(a, row);
+  const incomplete: Row[] =
+    typeof a.incomplete === 'string' ? [['INCOMPLETE', 'partial figures', a.incomplete as string]] : [];
+  if (num(a.matched) !== undefined) return [...incomplete, ...kafkaRows(a, row)];
   const rows: Array<[string, string, string]> = [
+    ...incomplete,
     ['produced', fmtNum(produced), `${fmtNum(num(a.malformedProduced) ?? 0)} deliberately malformed`],
     row('decided', 'decided', counts(a.bySource)),
     row('dead-lettered', 'deadLettered', counts(a.deadLetterReasons)),
-    row(
-      'missing',
-      'missing',
-      (num(a.missing) ?? 0) > 0
-        ? `e.g. ${(a.missingSample as string[] | undefined)?.slice(0, 3).join(', ') ?? ''}`
-        : `after a drain of ${fmtNum(num(a.drainMs) ?? 0)} ms`,
-    ),
+    a.missing === null
+      ? ['missing', 'unknown', 'the books never closed']
+      : row(
+          'missing',
+          'missing',
+          (num(a.missing) ?? 0) > 0
+            ? `e.g. ${(a.missingSample as string[] | undefined)?.slice(0, 3).join(', ') ?? ''}`
+            : `after a drain of ${fmtNum(num(a.drainMs) ?? 0)} ms`,
+        ),
     row('duplicates', 'duplicates', 'results for an id that had already ended'),
   ];
   if (num(a.produceFailed)) rows.push(row('produce failed', 'produceFailed', 'never reached the broker'));

@@ -5,6 +5,7 @@
  */
 import { chartBase, type ChartOptions, type ChartSpec } from './chart-base.ts';
 import type { RunSummary, TimePoint, TimePointValue } from '../results/types.ts';
+import { faultBandLayers } from './faults.ts';
 import { latencyBuckets } from './histogram.ts';
 import { simChartSpecs } from './charts-sim.ts';
 import { driftLoopTimelineSpec } from './drift-loop.ts';
@@ -26,10 +27,15 @@ const trendOf = (summary: RunSummary, o: ChartOptions): string =>
 /** seconds since run start, for the x axis */
 const sec = (p: TimePoint) => p.t / 1000;
 
-/** warm-up shown as a shaded band so a reader knows those seconds are not in the figures */
+/**
+ * warm-up shown as a shaded band so a reader knows those seconds are not in the figures; the
+ * scenario's faults as labelled bands where they were active
+ */
 function warmupLayer(summary: RunSummary) {
-  if (!summary.warmupMs) return [];
+  const faults = faultBandLayers(summary);
+  if (!summary.warmupMs) return faults;
   return [
+    ...faults,
     {
       data: { values: [{ from: 0, to: summary.warmupMs / 1000, label: 'warm-up' }] },
       mark: { type: 'rect' as const, color: '#eeeeee' },

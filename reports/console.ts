@@ -7,6 +7,7 @@ import { redactSummary } from '../results/redact.ts';
 import pc from 'picocolors';
 import type { RunSummary, TrendData } from '../results/types.ts';
 import { accountingRows } from './accounting.ts';
+import { deliveryRows, faultRows } from './faults.ts';
 import {
   TREND_COLUMNS,
   describeScalar,
@@ -37,6 +38,7 @@ export function formatConsoleSummary(input: RunSummary, opts: ConsoleOptions = {
   const svc = serviceLines(s);
   if (svc.length) out.push(`  services: ${svc.join(', ')}`);
   if (s.aborted) out.push(c.yellow(`  aborted by ${s.aborted.by} at ${fmtMs(s.aborted.atMs)}: ${s.aborted.reason}`));
+  if (s.incomplete) out.push(c.red(`  INCOMPLETE: ${s.incomplete.reason} (the figures are partial)`));
   const saturated = saturationWarning(s);
   if (saturated) out.push(c.yellow(`  ${saturated}`));
   out.push('');
@@ -84,6 +86,15 @@ export function formatConsoleSummary(input: RunSummary, opts: ConsoleOptions = {
         `    ${k.padEnd(28, '.')}: ` +
           `${k === 'missing' && !v.startsWith('0') ? c.red(v) : c.cyan(v)}${note ? `  ${note}` : ''}`,
       );
+    out.push('');
+  }
+  for (const [title, rows] of [
+    ['DELIVERY CHECKS', deliveryRows(s)],
+    ['FAULTS', faultRows(s)],
+  ] as const) {
+    if (!rows.length) continue;
+    out.push(c.bold(`  ${title}`), '');
+    for (const [k, v, note] of rows) out.push(`    ${k.padEnd(28, '.')}: ${c.cyan(v)}${note ? `  ${note}` : ''}`);
     out.push('');
   }
   if (failed) out.push(c.red(`  ✗ ${failed} of ${s.thresholds.length} thresholds failed`), '');

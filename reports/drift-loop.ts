@@ -6,6 +6,7 @@
  */
 import type { RunSummary } from '../results/types.ts';
 import type { ChartOptions, ChartSpec } from './chart-base.ts';
+import { faultBandLayers } from './faults.ts';
 import { chartBase } from './chart-base.ts';
 import { xmlEscape as esc } from './junit.ts';
 
@@ -126,6 +127,7 @@ export function driftLoopTimelineSpec(summary: RunSummary, o: ChartOptions = {})
   return {
     ...chartBase('Drift loop: onset, detection, retraining, rollout, promotion', { ...o, height: o.height ?? 220 }),
     layer: [
+      ...faultBandLayers(summary),
       ...(onsets.length
         ? [
             {

@@ -4,6 +4,7 @@
  * a CI run or mailing it all work.
  */
 import { accountingLead, accountingRows } from './accounting.ts';
+import { deliveryRows, faultRows } from './faults.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, saturationWarning, sortedMetricNames } from './format.ts';
 import { xmlEscape as esc } from './junit.ts';
@@ -28,6 +29,7 @@ export function formatHtml(summary: RunSummary, charts: Record<string, string>):
   const parts: string[] = [
     ...headerSection(s),
     ...accountingSection(s),
+    ...faultsSection(s),
     ...thresholdsSection(s),
     simHtml(s), // simulated runs only ('' for live runs)
     driftLoopHtml(s), // runs with the drift loop only
@@ -65,6 +67,7 @@ function headerSection(s: RunSummary): string[] {
     `<h1>pipelab run: ${esc(s.scenario.name)}</h1>`,
     s.scenario.description ? `<p>${esc(s.scenario.description)}</p>` : '',
     verdict,
+    s.incomplete ? `<p class="fail">Incomplete: ${esc(s.incomplete.reason)}. The figures are partial.</p>` : '',
     saturated ? `<p class="fail">${esc(saturated)}</p>` : '',
     '<table>',
     rows([
@@ -96,6 +99,19 @@ function accountingSection(s: RunSummary): string[] {
     ),
     '</table>',
   ];
+}
+
+/** the delivery checkers' findings and the fault timeline, when the run has them */
+function faultsSection(s: RunSummary): string[] {
+  const out: string[] = [];
+  for (const [title, list] of [
+    ['Delivery checks', deliveryRows(s)],
+    ['Faults', faultRows(s)],
+  ] as const) {
+    if (!list.length) continue;
+    out.push(`<h2>${title}</h2><table>`, rows(list.map(([k, v, note]) => [td(k), td(v, true), td(note)])), '</table>');
+  }
+  return out;
 }
 
 function thresholdsSection(s: RunSummary): string[] {

@@ -24,13 +24,15 @@ export function xmlEscape(s: string): string {
 export function formatJunit(summary: RunSummary): string {
   const a = (s: string | number) => xmlEscape(String(s));
   const failures = summary.thresholds.filter((t) => !t.ok).length;
+  const errors = summary.incomplete ? 1 : 0;
+  const tests = summary.thresholds.length + errors;
   const secs = (summary.durationMs / 1000).toFixed(3);
   const suite = `pipelab.${summary.scenario.name}`;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="pipelab" tests="${summary.thresholds.length}" failures="${failures}" errors="0" time="${secs}">`,
-    `  <testsuite name="${a(suite)}" tests="${summary.thresholds.length}" failures="${failures}" ` +
-      `errors="0" skipped="0" time="${secs}" timestamp="${a(summary.startedAt.replace(/Z$/, ''))}">`,
+    `<testsuites name="pipelab" tests="${tests}" failures="${failures}" errors="${errors}" time="${secs}">`,
+    `  <testsuite name="${a(suite)}" tests="${tests}" failures="${failures}" ` +
+      `errors="${errors}" skipped="0" time="${secs}" timestamp="${a(summary.startedAt.replace(/Z$/, ''))}">`,
     '    <properties>',
     `      <property name="seed" value="${a(summary.seed)}"/>`,
     `      <property name="harness.version" value="${a(summary.harness.version)}"/>`,
@@ -59,6 +61,14 @@ export function formatJunit(summary: RunSummary): string {
     lines.push(
       head,
       `      <failure message="${a(`observed ${observed}`)}" type="threshold">${a(details.join('\n'))}</failure>`,
+      '    </testcase>',
+    );
+  }
+  if (summary.incomplete) {
+    const why = a(summary.incomplete.reason);
+    lines.push(
+      `    <testcase classname="${a(`${suite}.run`)}" name="accounting complete" time="0">`,
+      `      <error message="${why}" type="incomplete">${why}</error>`,
       '    </testcase>',
     );
   }

@@ -6,6 +6,7 @@
 import type { RunSummary, TrendData } from '../results/types.ts';
 import { accountingLead, accountingRows } from './accounting.ts';
 import { piiMarkdown } from './pii.ts';
+import { deliveryRows, faultRows } from './faults.ts';
 import { describeScalar, fmtMs, fmtNum, fmtObserved, fmtPct, saturationWarning, sortedMetricNames } from './format.ts';
 import { simMarkdown } from './sim.ts';
 import { driftLoopMarkdown } from './drift-loop.ts';
@@ -27,6 +28,7 @@ export function formatMarkdown(summary: RunSummary): string {
   const loop = driftLoopMarkdown(s);
   if (loop) out.push(loop);
 
+  faultsMd(s, out);
   metricsMd(s, out);
   // response-time ranges, errors by reason
   out.push(breakdownMarkdown(s));
@@ -35,6 +37,19 @@ export function formatMarkdown(summary: RunSummary): string {
   if (errs?.type === 'rate') out.push(`Errors: ${fmtPct(errs.rate)} of iterations (${fmtNum(errs.passes)}).`, '');
   out.push('To repeat this run: the exact resolved config is `config` in summary.json, with the seed above.', '');
   return out.join('\n');
+}
+
+/** the delivery checkers' findings and the fault timeline, when the run has them */
+function faultsMd(s: RunSummary, out: string[]): void {
+  for (const [title, rows] of [
+    ['Delivery checks', deliveryRows(s)],
+    ['Faults', faultRows(s)],
+  ] as const) {
+    if (!rows.length) continue;
+    out.push(`## ${title}`, '', '| | | |', '|---|---:|---|');
+    for (const [k, v, note] of rows) out.push(`| ${cell(k)} | ${cell(v)} | ${cell(note)} |`);
+    out.push('');
+  }
 }
 
 /** title, verdict, and the run's identity: file, seed, times, harness, tags */
@@ -50,6 +65,7 @@ function headerMd(s: RunSummary, out: string[]): void {
         ? `all ${s.thresholds.length} thresholds passed`
         : 'no thresholds defined';
   out.push(`Result: ${verdict}`, '');
+  if (s.incomplete) out.push(`**Incomplete**: ${s.incomplete.reason}. The figures are partial.`, '');
   const saturated = saturationWarning(s);
   if (saturated) out.push(`**Warning**: ${saturated}.`, '');
   out.push('| | |', '|---|---|');

@@ -134,6 +134,13 @@ export interface RunSummary {
   endedAt: string;
   durationMs: number;
   warmupMs: number;
+  /**
+   * set when the run's books could not close (the target's teardown failed): the figures are
+   * partial, the accounting says `incomplete`, every report shows it and the run exits 107
+   */
+  incomplete?: { reason: string };
+  /** the scenario's fault timeline as it happened (docs/faults.md) */
+  faults?: FaultRecord[];
   /** why the run ended early, if it did */
   aborted?: { by: 'threshold' | 'signal' | 'error'; reason: string; atMs: number };
   /** key: metric name, or name{tag:value,...} for tagged sub-metrics (k6 style) */
@@ -184,4 +191,32 @@ export interface LoadGeneratorReport {
    * its own: a slow server fills the connections too; it says where the latency was spent.
    */
   connectionWaitP99Ms: number;
+}
+
+/** one fault of the scenario's timeline as it happened (ms since the run start) */
+export interface FaultRecord {
+  /** its index in the scenario's `faults` */
+  index: number;
+  kind: string;
+  target: string;
+  /** short label drawn on the charts, e.g. "latency 200ms → redis" */
+  label: string;
+  /** planned start and duration (ms) */
+  atMs: number;
+  durationMs?: number;
+  /** when it took effect and when it was lifted (absent: never started / lasted to the end) */
+  startedMs?: number;
+  endedMs?: number;
+  /** what it hit: a pid, a proxy and its connections, the processors bounced */
+  hit: string[];
+  /** why it could not be applied or lifted, if it could not */
+  error?: string;
+  /** what it did to the latency SLO (results/faults.ts) */
+  impact?: {
+    sloP99Ms: number;
+    p99DuringMs: number | null;
+    minutesOverSla: number;
+    timeToRecoverMs: number | null;
+    recovered: boolean;
+  };
 }

@@ -13,6 +13,7 @@ import { startSystemSampler } from '../metrics/system.ts';
 import {
   SUMMARY_SCHEMA,
   type ExecutorResult,
+  type FaultRecord,
   type LoadGeneratorReport,
   type MetricData,
   type RunSummary,
@@ -31,6 +32,8 @@ import { isSimulationScenario, runSimulation, validateSimulation, type Simulatio
 import type { CompiledThresholds } from '../thresholds/api.ts';
 import type { Target, TargetContext } from '../targets/api.ts';
 import { createTarget } from '../targets/index.ts';
+import { runFaults, type RunFaults } from '../faults/run.ts';
+import { withImpact } from '../../results/faults.ts';
 import { version } from '../../results/version.ts';
 import { redactSummary } from '../../results/redact.ts';
 import { assessLoadGenerator, SATURATED_METRIC } from '../../results/saturation.ts';
@@ -82,6 +85,7 @@ export async function runScenario(
   };
 
   const target = createTarget(scenario.target);
+  const faults = runFaults(scenario.faults, { clock, metrics: registry, seed: scenario.seed });
   const targetCtx: TargetContext = {
     metrics: registry,
     now: () => clock.now(),
@@ -90,13 +94,9 @@ export async function runScenario(
     tags: scenario.tags,
     sleep: (ms: number, signal?: AbortSignal) => clock.delay(ms, signal),
     services: scenario.services,
+    proxy: faults.proxy,
   };
-  try {
-    await target.setup(targetCtx);
-  } catch (e) {
-    registry.close();
-    throw e;
-  }
+  await setUp(target, targetCtx, faults, scenario.target.type, registry);
   runClock?.start();
 
   const startedAtEpoch = Date.now();
@@ -108,6 +108,7 @@ export async function runScenario(
     options.signal?.addEventListener('abort', onSignal, { once: true });
     const plan = planScenario(scenario);
     const elu0 = performance.eventLoopUtilization();
+    faults.start();
     const run = startExecutors({
       scenario,
       plan,
@@ -135,6 +136,7 @@ export async function runScenario(
     const elu = performance.eventLoopUtilization(elu0).utilization;
     options.signal?.removeEventListener('abort', onSignal);
     tornDown = true;
+    const faultRecords = await faults.stop();
     const ended = await endTarget(target);
     // the sampler records gauges into the registry: stop it before the figures are read and the registry closed
     const systemSummary = system.stop();
@@ -149,6 +151,7 @@ export async function runScenario(
       system: systemSummary,
       loadGenerator,
       results: run.results,
+      faults: faultRecords,
       ...ended,
     });
   } finally {
@@ -157,14 +160,47 @@ export async function runScenario(
     registry.close();
     options.signal?.removeEventListener('abort', onSignal);
     stop.abort();
+    if (!tornDown) await faults.stop().catch(() => undefined);
     if (!tornDown) await target.teardown().catch(() => undefined);
+    await faults.close();
   }
 }
 
-/** teardown (its error is reported in extra.teardownError, not thrown), then what the target reports */
-async function endTarget(
+/** the target's setup, then the faults checked against it; on a failure nothing is left running */
+async function setUp(
   target: Target,
-): Promise<{ services: Record<string, ServiceInfo>; extra: Record<string, unknown> }> {
+  ctx: TargetContext,
+  faults: RunFaults,
+  targetType: string,
+  registry: Registry,
+): Promise<void> {
+  try {
+    await target.setup(ctx);
+  } catch (e) {
+    registry.close();
+    await faults.close();
+    throw e;
+  }
+  try {
+    await faults.ready(target, targetType);
+  } catch (e) {
+    await target.teardown().catch(() => undefined);
+    registry.close();
+    await faults.close();
+    throw e;
+  }
+}
+
+/**
+ * teardown (its error is reported in extra.teardownError, not thrown), then what the target
+ * reports. A teardown error leaves the books open: the run is marked incomplete, and so is its
+ * accounting, whatever the target managed to tally.
+ */
+async function endTarget(target: Target): Promise<{
+  services: Record<string, ServiceInfo>;
+  extra: Record<string, unknown>;
+  incomplete?: { reason: string };
+}> {
   let teardownError: string | undefined;
   try {
     await target.teardown();
@@ -172,8 +208,13 @@ async function endTarget(
     teardownError = (e as Error)?.message ?? String(e);
   }
   const services: Record<string, ServiceInfo> = { ...target.services() };
-  const extra = { ...(target.extra?.() ?? {}), ...(teardownError ? { teardownError } : {}) };
-  return { services, extra };
+  const extra: Record<string, unknown> = { ...(target.extra?.() ?? {}), ...(teardownError ? { teardownError } : {}) };
+  if (teardownError === undefined) return { services, extra };
+  const reason = `the target's teardown failed: ${teardownError}`;
+  const acc = extra.accounting;
+  if (acc && typeof acc === 'object')
+    extra.accounting = { ...acc, incomplete: (acc as { incomplete?: string }).incomplete ?? reason };
+  return { services, extra, incomplete: { reason } };
 }
 
 interface SummaryParts {
@@ -188,6 +229,8 @@ interface SummaryParts {
   results: ExecutorResult[];
   services: Record<string, ServiceInfo>;
   extra: Record<string, unknown>;
+  incomplete?: { reason: string };
+  faults: FaultRecord[] | undefined;
 }
 
 /** reads the registry's figures and closes it */
@@ -219,6 +262,15 @@ function summaryOf(p: SummaryParts): RunSummary {
     endedAt: new Date(startedAtEpoch + endMs).toISOString(),
     durationMs: endMs,
     warmupMs: scenario.warmupMs,
+    ...(p.incomplete ? { incomplete: p.incomplete } : {}),
+    ...(p.faults
+      ? {
+          faults: withImpact(p.faults, {
+            timeseries: { intervalMs: 1000, points: timeseries },
+            warmupMs: scenario.warmupMs,
+          }),
+        }
+      : {}),
     ...(aborted ? { aborted } : {}),
     metrics,
     timeseries: { intervalMs: 1000, points: timeseries },
@@ -250,6 +302,7 @@ export function exitCodeFor(summary: RunSummary): number {
   if (summary.aborted?.by === 'threshold') return EXIT_CODES.ABORTED_BY_THRESHOLD;
   if (summary.aborted?.by === 'signal') return EXIT_CODES.ABORTED_BY_USER;
   if (summary.aborted?.by === 'error') return EXIT_CODES.INTERNAL;
+  if (summary.incomplete) return EXIT_CODES.INCOMPLETE;
   if (summary.thresholds.some((t) => !t.ok)) return EXIT_CODES.THRESHOLDS_FAILED;
   return EXIT_CODES.OK;
 }

@@ -12,6 +12,8 @@ import { PipelabError, type ErrorCode, type Issue } from '../../errors.ts';
 import { EXECUTOR_TYPES, planExecutor, type ExecutorConfig } from '../executors/index.ts';
 import type { BasePlan } from '../executors/types.ts';
 import { ExecutionSegment } from '../executors/segment.ts';
+import { FAULT_KINDS, type FaultSpec } from '../faults/schema.ts';
+import { checkFaultsFit } from '../faults/fit.ts';
 import { TARGET_TYPES, type TargetConfig } from '../targets/index.ts';
 import type { CompiledThresholds, ThresholdsConfig } from '../thresholds/api.ts';
 import { formatDuration, parseDuration, tryParseDuration } from '../../results/duration.ts';
@@ -52,6 +54,8 @@ export interface Scenario {
   thresholds: ThresholdsConfig;
   services: Record<string, string>;
   report: { outDir?: string };
+  /** the fault timeline (docs/faults.md); [] when none */
+  faults: FaultSpec[];
   /** the overrides that were applied (recorded in summary.config) */
   overrides: ScenarioOverrides;
   /** processes `pipelab run` spreads the executors over (`--workers` overrides it) */
@@ -85,6 +89,16 @@ function collect(error: z.ZodError): Collected {
     ) {
       const disc = (i as unknown as { discriminator: string }).discriminator;
       const value = valueAt(lastInput, i.path);
+      if (disc === 'kind') {
+        issues.push({
+          path: path.endsWith('/kind') ? path : `${path}/kind`,
+          message:
+            value === undefined
+              ? `missing "kind" (one of: ${FAULT_KINDS.join(', ')})`
+              : `unknown fault kind ${JSON.stringify(value)} (known: ${FAULT_KINDS.join(', ')})`,
+        });
+        continue;
+      }
       if (disc === 'executor') {
         if (code === 'INVALID_SCENARIO') code = 'UNKNOWN_EXECUTOR';
         issues.push({
@@ -192,6 +206,7 @@ export function validateScenario(input: unknown, overrides: ScenarioOverrides = 
     thresholds: d.thresholds ?? {},
     services: d.services ?? {},
     report: d.report ?? {},
+    faults: d.faults ?? [],
     ...(d.workers !== undefined ? { workers: d.workers } : {}),
     overrides: {},
   };
@@ -206,7 +221,7 @@ function hintFor(code: ErrorCode): string {
 
 /** rules that span fields */
 function crossChecks(d: z.output<typeof scenarioSchema>): Issue[] {
-  const issues: Issue[] = [];
+  const issues: Issue[] = [...checkFaultsFit(d.faults ?? [], d.target.type)];
   if (d.target.type === 'http' && d.target.engine === 'autocannon') {
     for (const [name, e] of Object.entries(d.executors)) {
       if (e.executor !== 'constant-vus') {

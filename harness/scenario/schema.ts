@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { executors, type ExecutorType } from '../executors/index.ts';
+import { faultsSchema } from '../faults/schema.ts';
 import { targets } from '../targets/index.ts';
 import { duration, nonEmptyString, strictObject, tags, positiveInt } from '../config/fields.ts';
 
@@ -69,6 +70,8 @@ export const scenarioSchema = strictObject({
   /** service overrides (`kafka`, `redis`, ...), the same as --kafka etc. */
   services: z.record(z.string(), z.string()).optional(),
   report: strictObject({ outDir: z.string().min(1).optional() }).optional(),
+  /** what goes wrong during the run, and when (docs/faults.md) */
+  faults: faultsSchema.optional(),
   /** `pipelab run` spreads the executors over this many processes, each an execution segment (--workers) */
   workers: positiveInt().optional(),
 });

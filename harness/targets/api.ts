@@ -23,6 +23,12 @@ export interface TargetContext {
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
   /** service overrides from the CLI/API (`--kafka`, `services: {...}`), for targets that resolve services */
   services?: Readonly<Record<string, string>>;
+  /**
+   * the address to use for a service the target resolved (`kafka`, `redis`, `model-server`,
+   * `http`): a fault proxy's in front of it when a scenario fault names that service, else the
+   * address itself (harness/faults). Optional: contexts built outside the runner lack it.
+   */
+  proxy?(service: string, upstream: { host: string; port: number }): Promise<{ host: string; port: number }>;
 }
 
 export interface IterationContext {

@@ -37,6 +37,10 @@ export const schema = strictObject({
     .custom<FunctionTargetFn>((v) => typeof v === 'function', { error: 'expected a function (async (ctx) => { ... })' })
     .optional(),
   builtin: enumOf(BUILTINS).optional(),
+  /** run once after the load (k6's teardown): a throw marks the run incomplete (exit 107) */
+  teardown: z
+    .custom<() => unknown>((v) => typeof v === 'function', { error: 'expected a function (async () => { ... })' })
+    .optional(),
   /** builtin 'sleep': base service time */
   ms: nonNegativeNumber().optional(),
   /** builtin 'sleep': extra uniform random time in [0, jitterMs) */
@@ -130,7 +134,9 @@ export function create(c: Config): Target {
       rng = tc.rng.fork('target:function');
     },
     iterate,
-    async teardown() {},
+    async teardown() {
+      await c.teardown?.();
+    },
     services(): Record<string, ServiceInfo> {
       return {
         target: {

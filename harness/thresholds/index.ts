@@ -268,7 +268,7 @@ class Compiled implements CompiledThresholds {
         };
       }
       const key = Object.keys(t.filter).length ? subMetricKey(t.name, t.filter) : t.name;
-      const o = observe(metrics[key], t.parsed.aggregation);
+      const o = observe(metrics[key], t.parsed.aggregation, undefined, t.name);
       return {
         ...base,
         ok: compare(o.value, t.parsed.op, t.parsed.value),
@@ -315,7 +315,7 @@ class Compiled implements CompiledThresholds {
       };
     }
     const s = snap ?? registry.snapshot(nowMs);
-    const o = observe(s[t.regKey], t.parsed.aggregation, typesOf(registry).get(t.name));
+    const o = observe(s[t.regKey], t.parsed.aggregation, typesOf(registry).get(t.name), t.name);
     const r: ThresholdResult = {
       ...base,
       ok: compare(o.value, t.parsed.op, t.parsed.value),

@@ -3,6 +3,7 @@
  * registry's snapshot and windows) and by `pipelab merge` (on merged summary metrics).
  */
 import { percentileFromEncoded } from '../../results/hdr.ts';
+import { ACCOUNTING_METRICS } from '../../results/delivery.ts';
 import type { MetricData, MetricType } from '../../results/types.ts';
 import { aggregationAllowed, allowedText, type Aggregation, type Operator } from './parse.ts';
 
@@ -11,9 +12,12 @@ export function observe(
   data: MetricData | undefined,
   a: Aggregation,
   type?: MetricType,
+  name?: string,
 ): { value: number; note?: string } {
   if (type && !aggregationAllowed(a, type))
     return { value: NaN, note: `not an aggregation of a ${type} metric: ${allowedText(type)}` };
+  if (!data && name !== undefined && ACCOUNTING_METRICS.has(name))
+    return { value: NaN, note: 'no samples: the books never closed (the accounting is incomplete), not 0' };
   if (!data) {
     if (a.kind === 'count' || a.kind === 'rate')
       return { value: 0, note: 'the metric received no samples: evaluated as 0' };

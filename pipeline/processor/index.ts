@@ -21,6 +21,8 @@
  * and the model client. Metrics go to a structurally typed registry (the harness's works) so the
  * pipeline does not import the harness.
  */
+import { Socket, connect, isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
 import { FeatureUpdater } from '../features/updater.ts';
@@ -67,6 +69,7 @@ export class StreamProcessor {
   private lagTimer?: NodeJS.Timeout;
   private killed = false;
   private running = false;
+  private readonly sockets = new Set<Socket>();
   private readonly s: ProcessorStats;
   /** the transactional sink when the guarantee is exactly-once */
   private readonly eos?: TransactionalSink;
@@ -82,6 +85,21 @@ export class StreamProcessor {
       logLevel: opts.logLevel ?? logLevel.NOTHING,
       retry: { retries: 8, initialRetryTime: 100 },
       ...kafkajsSecurity(opts.security),
+      // every connection goes through here so kill() can cut them all at once, as a dying process would
+      socketFactory: ({ host, port, ssl, onConnect }) => {
+        if (this.killed) {
+          const dead = new Socket();
+          process.nextTick(() => dead.destroy(new Error(`${this.id} has crashed`)));
+          return dead;
+        }
+        const socket = ssl
+          ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+          : connect({ host, port }, onConnect);
+        socket.setKeepAlive(true, 60_000);
+        this.sockets.add(socket);
+        socket.once('close', () => this.sockets.delete(socket));
+        return socket;
+      },
     });
     this.updater = new FeatureUpdater(opts.store);
     this.dedup = opts.dedup ?? new RecentIds();
@@ -133,6 +151,8 @@ export class StreamProcessor {
       rebalanceTimeout: o.rebalanceTimeoutMs ?? PROCESSOR_DEFAULTS.rebalanceTimeoutMs,
       maxWaitTimeInMs: 50,
       allowAutoTopicCreation: false,
+      // after kill() the consumer must not come back: its connections fail and it stays down
+      retry: { retries: 8, initialRetryTime: 100, restartOnFailure: async () => !this.killed },
     });
     await Promise.all([this.producer.connect(), this.privacy.start(this.kafka)]);
     await this.consumer.connect();
@@ -185,19 +205,28 @@ export class StreamProcessor {
   }
 
   /**
-   * A crash, as near as one process can fake it: the chunk in progress stops before its offsets
-   * are resolved (its results may already be written: redelivery makes duplicates, which the
-   * sinks count), nothing more is committed, open windows are lost, and the member leaves.
+   * A crash: every connection of this instance is cut at once, as when its process dies. The
+   * chunk in progress stops before its offsets are resolved (its results may already be written:
+   * redelivery makes duplicates, which the sinks count), nothing more is committed, open windows
+   * are lost, and the member does not leave the group: the coordinator finds out when its session
+   * times out, and only then hands its partitions to the survivors. New connections fail, so the
+   * consumer does not come back. For a clean departure use stop().
    */
   async kill(): Promise<void> {
     if (!this.running) return;
     this.killed = true;
     this.running = false;
     clearInterval(this.lagTimer);
-    await this.consumer?.disconnect().catch(() => {});
-    await this.producer?.disconnect().catch(() => {});
-    await this.eos?.close();
-    await this.admin?.disconnect().catch(() => {});
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    // let the clients wind down their loops and timers: every request, LeaveGroup included, now
+    // fails at the socket, so the coordinator still hears nothing from this member
+    await Promise.allSettled([
+      this.consumer?.disconnect(),
+      this.producer?.disconnect(),
+      this.admin?.disconnect(),
+      this.eos?.close(),
+    ]);
   }
 
   private windowsFor(topic: string, partition: number): TumblingWindows {
@@ -431,7 +460,7 @@ export class StreamProcessor {
       }
       this.s.modelSources[pred.source] = (this.s.modelSources[pred.source] ?? 0) + 1;
       this.s.modelVersions[pred.modelVersion] = (this.s.modelVersions[pred.modelVersion] ?? 0) + 1;
-      decisions.push(decisionMessage(this.id, x, pred, at.received, timings, this.privacy.cipher));
+      decisions.push(decisionMessage(this.id, x, pred, at.received, timings, this.privacy.cipher, at.partition));
     });
     return { decisions, late };
   }

@@ -98,6 +98,7 @@ export function decisionMessage(
   received: number,
   t: ChunkTimings,
   pii?: PiiCipher,
+  partition?: number,
 ): Message {
   // with PII encryption on, a decision also carries the transaction's PII fields, encrypted, for
   // whoever investigates it with the key
@@ -123,6 +124,8 @@ export function decisionMessage(
       [H.featuresMs]: t.featuresMs.toFixed(3),
       [H.inferenceMs]: t.inferenceMs.toFixed(3),
       [H.sinkMs]: t.sinkMs.toFixed(3),
+      // where the transaction was read: the delivery checker's per-partition offset checks
+      ...(partition === undefined ? {} : { [H.sourcePartition]: String(partition), [H.sourceOffset]: x.msg.offset }),
     }),
   };
 }

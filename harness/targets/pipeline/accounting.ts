@@ -1,9 +1,15 @@
 /**
  * Event accounting for the pipeline target (DESIGN.md "Measuring honestly"): every produced
  * event id ends as decided, dead-lettered or missing; a second result for an id that already
- * ended is a duplicate. "Nothing lost" is checked, not assumed.
+ * ended is a duplicate. "Nothing lost" is checked, not assumed. The delivery checker beside it
+ * (harness/checkers) sees the same sends, acknowledgements and observations and adds lost, unseen,
+ * per-key order and per-partition offset findings. Until the books close `missing` is null, and a
+ * run whose teardown failed says its accounting is `incomplete` rather than showing 0 missing.
  */
 import type { UserEventsAccounting } from './user-events.ts';
+import { DeliveryChecker, type SourcePosition } from '../../checkers/delivery.ts';
+import type { DeliveryReport } from '../../../results/delivery.ts';
+
 export interface Accounting {
   /** records the broker acknowledged (ids given to produced() minus failed sends) */
   produced: number;
@@ -15,8 +21,10 @@ export interface Accounting {
   deadLettered: number;
   /** dead letters by reason header (malformed-json, schema, late, ...) */
   deadLetterReasons: Record<string, number>;
-  /** produced ids with no result after the drain timeout */
-  missing: number;
+  /** produced ids with no result after the drain timeout; null until the books close */
+  missing: number | null;
+  /** set when the books could not close (teardown failed): why; the figures are then partial */
+  incomplete?: string;
   /** results for an id that had already ended */
   duplicates: number;
   /** results whose id this run never produced (an earlier run's records on a reused cluster) */
@@ -39,6 +47,8 @@ const PENDING = 0,
   DEAD = 2;
 
 export class EventLedger {
+  readonly delivery = new DeliveryChecker();
+  private deliveryReport: DeliveryReport | undefined;
   private readonly state = new Map<string, number>();
   private pending = 0;
   private readonly malformed = new Set<string>();
@@ -49,7 +59,7 @@ export class EventLedger {
     decided: 0,
     deadLettered: 0,
     deadLetterReasons: {},
-    missing: 0,
+    missing: null,
     duplicates: 0,
     foreign: 0,
     aggregatedEvents: 0,
@@ -60,8 +70,9 @@ export class EventLedger {
     drainMs: 0,
   };
 
-  produced(id: string, malformed: boolean): void {
+  produced(id: string, malformed: boolean, key = ''): void {
     if (this.state.has(id)) return;
+    this.delivery.send(id, key);
     this.state.set(id, PENDING);
     this.pending++;
     this.a.produced++;
@@ -72,6 +83,7 @@ export class EventLedger {
   }
   /** the broker never acknowledged it: not produced, so neither pending nor missing */
   produceFailed(id: string): void {
+    this.delivery.failed(id);
     if (this.state.get(id) !== PENDING) return;
     this.state.delete(id);
     this.pending--;
@@ -80,15 +92,22 @@ export class EventLedger {
     if (this.malformed.delete(id)) this.a.malformedProduced--;
   }
 
-  /** true when this is the id's first result */
-  decided(id: string, source: string, version: string): boolean {
+  /** the broker acknowledged the send */
+  acked(id: string): void {
+    this.delivery.acked(id);
+  }
+
+  /** true when this is the id's first result; `at`: its source partition and offset */
+  decided(id: string, source: string, version: string, at?: SourcePosition): boolean {
+    this.delivery.observed(id, at);
     if (!this.end(id, DECIDED)) return false;
     this.a.decided++;
     this.a.bySource[source] = (this.a.bySource[source] ?? 0) + 1;
     this.a.byModelVersion[version] = (this.a.byModelVersion[version] ?? 0) + 1;
     return true;
   }
-  deadLettered(id: string, reason: string): boolean {
+  deadLettered(id: string, reason: string, at?: SourcePosition): boolean {
+    this.delivery.observed(id, at);
     if (!this.end(id, DEAD)) return false;
     this.a.deadLettered++;
     this.a.deadLetterReasons[reason] = (this.a.deadLetterReasons[reason] ?? 0) + 1;
@@ -124,7 +143,18 @@ export class EventLedger {
     this.a.missing = this.pending;
     this.a.missingSample = [];
     if (this.pending) for (const [id, s] of this.state) if (s === PENDING && this.a.missingSample.push(id) >= 10) break;
+    this.deliveryReport = this.delivery.finish();
     return this.snapshot();
+  }
+
+  /** the delivery checker's findings once the books closed (undefined before) */
+  get report(): DeliveryReport | undefined {
+    return this.deliveryReport;
+  }
+
+  /** the books could not close: the tally so far, marked incomplete, with missing unknown */
+  incomplete(reason: string): Accounting {
+    return { ...this.snapshot(), missing: null, incomplete: reason };
   }
 
   snapshot(): Accounting {

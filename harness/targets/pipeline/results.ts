@@ -8,6 +8,7 @@ import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { H, epochNow, header, numHeader } from '../../../pipeline/processor/headers.ts';
 import { TOPICS } from '../../../pipeline/topics.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
+import type { SourcePosition } from '../../checkers/delivery.ts';
 import type { EventLedger } from './accounting.ts';
 import type { DeadLetterSamples } from './pii.ts';
 
@@ -63,7 +64,7 @@ function deadLetter(
   if (id === undefined) return;
   const reason = header(msg.headers, H.reason) ?? 'unknown';
   const user = behaviour && header(msg.headers, H.sourceTopic) === TOPICS.userEvents;
-  if (user ? behaviour.deadLettered(id, reason) : ledger.deadLettered(id, reason))
+  if (user ? behaviour.deadLettered(id, reason) : ledger.deadLettered(id, reason, sourceOf(msg)))
     m.counter('dead_letters').add(1, t, { reason });
 }
 
@@ -77,7 +78,7 @@ function decision(ledger: EventLedger, m: MetricsRegistry, msg: KafkaMessage, t:
   } catch {
     /* counted, without its source */
   }
-  if (!ledger.decided(id, d.source ?? 'unknown', d.modelVersion ?? 'unknown')) return;
+  if (!ledger.decided(id, d.source ?? 'unknown', d.modelVersion ?? 'unknown', sourceOf(msg))) return;
   m.counter('decisions').add(1, t, { source: d.source ?? 'unknown', model_version: d.modelVersion ?? 'unknown' });
   const sent = numHeader(msg.headers, H.sentMs);
   if (sent !== undefined) m.trend('e2e_latency').add(Math.max(0, observed - sent), t);
@@ -89,4 +90,11 @@ function decision(ledger: EventLedger, m: MetricsRegistry, msg: KafkaMessage, t:
   if (inf !== undefined) m.trend('stage_inference').add(inf, t);
   const sink = numHeader(msg.headers, H.sinkMs);
   if (sink !== undefined) m.trend('stage_sink').add(Math.max(0, observed - sink), t);
+}
+
+/** the transaction's partition and offset, from the headers the processor copies onto every result */
+function sourceOf(msg: KafkaMessage): SourcePosition | undefined {
+  const partition = numHeader(msg.headers, H.sourcePartition);
+  const offset = numHeader(msg.headers, H.sourceOffset);
+  return partition === undefined || offset === undefined ? undefined : { partition, offset };
 }

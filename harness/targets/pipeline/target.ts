@@ -26,6 +26,7 @@ import type { ServiceInfo } from '../../../results/types.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
 import { openFeatureStore, resolveServices, servicesRequestFrom, type ResolvedServices } from '../../services/index.ts';
 import type { IterationContext, IterationOutcome, TargetContext } from '../api.ts';
+import { recordDelivery } from '../../checkers/metrics.ts';
 import { EventLedger, type Accounting } from './accounting.ts';
 import { LiveAutoscaler } from './autoscale.ts';
 import { startDriftLoop, type DriftLoopHandle } from './drift.ts';
@@ -274,10 +275,11 @@ export class PipelineTargetRun implements PipelineTarget {
       value = transactionToJson(tx).slice(0, 40); // truncated JSON
     else value = transactionToJson({ ...tx, amount: -1 }); // schema: a negative amount
     this.seq++;
-    this.ledger.produced(tx.id, malformed);
+    this.ledger.produced(tx.id, malformed, tx.userId);
     const msg = { key: tx.userId, value, headers: { [H.eventId]: tx.id, [H.sentMs]: sent.toFixed(3) } };
     return (this.out as RecordProducer).send(msg).then((ok) => {
-      if (!ok) this.ledger.produceFailed(tx.id);
+      if (ok) this.ledger.acked(tx.id);
+      else this.ledger.produceFailed(tx.id);
       return { ok };
     });
   }
@@ -310,9 +312,10 @@ export class PipelineTargetRun implements PipelineTarget {
     this.accounting = accounting;
     if (this.metrics) {
       // user events count too: each must end in a window or a dead letter
-      const missing = accounting.missing + (accounting.userEvents?.missing ?? 0);
+      const missing = (accounting.missing ?? 0) + (accounting.userEvents?.missing ?? 0);
       this.metrics.counter('events_missing').add(missing, this.lastIterNow);
       this.metrics.counter('events_duplicated').add(accounting.duplicates, this.lastIterNow);
+      recordDelivery(this.metrics, ledger.report, this.lastIterNow);
     }
     await this.closeClients();
   }
@@ -342,8 +345,11 @@ export class PipelineTargetRun implements PipelineTarget {
   }
 
   extra(): Record<string, unknown> {
+    const report = this.ledger.report;
     return {
-      accounting: this.accounting ?? this.ledger.snapshot(),
+      // books not closed: teardown failed before finish(), so nothing here may read as "0 missing"
+      accounting: this.accounting ?? this.ledger.incomplete('the teardown did not finish: the books never closed'),
+      ...(report ? { delivery: report } : {}),
       processors: this.processorStats,
       ...(this.modelStopped ? { faults: { modelServerStopped: true } } : {}),
       ...(this.brokerStats ? { broker: this.brokerStats } : {}),

@@ -1,0 +1,66 @@
+/**
+ * The fault proxies of a run. A target hands each service address it resolves to `proxy()`; when
+ * a network fault names that service, the address that comes back is a FaultProxy's in front of
+ * it (one per upstream address), otherwise the address itself. Faults on a `host:port` get a
+ * proxy of their own, listening where the fault says (`listen`) for the system under test to use.
+ */
+import { FaultProxy, type Address } from './proxy.ts';
+import { isToxic } from './fit.ts';
+import { HOST_PORT, type FaultSpec } from './schema.ts';
+
+export function parseHostPort(s: string): Address {
+  const i = s.lastIndexOf(':');
+  return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(s.slice(i + 1)) };
+}
+
+export class ProxyHub {
+  private readonly byService = new Map<string, FaultProxy[]>();
+  private readonly wanted = new Set<string>();
+  private seq = 0;
+
+  constructor(
+    private readonly faults: readonly FaultSpec[],
+    private readonly seed = 1,
+  ) {
+    for (const f of faults) if (isToxic(f)) this.wanted.add(f.target);
+  }
+
+  /** the address a target should use for `service` at `upstream` */
+  async proxy(service: string, upstream: Address): Promise<Address> {
+    if (!this.wanted.has(service)) return upstream;
+    const list = this.byService.get(service) ?? [];
+    const same = list.find((p) => p.upstream.host === upstream.host && p.upstream.port === upstream.port);
+    if (same) return same.listening;
+    const p = new FaultProxy({ upstream, name: service, seed: this.seed + ++this.seq });
+    const a = await p.start();
+    list.push(p);
+    this.byService.set(service, list);
+    return a;
+  }
+
+  /** proxies of `host:port` targets, listening where their fault says (or on a free port) */
+  async startStandalone(): Promise<void> {
+    for (const f of this.faults) {
+      if (!isToxic(f) || !HOST_PORT.test(f.target) || this.byService.has(f.target)) continue;
+      const listen = f.listen ? parseHostPort(f.listen) : undefined;
+      const p = new FaultProxy({
+        upstream: parseHostPort(f.target),
+        name: f.target,
+        seed: this.seed + ++this.seq,
+        ...(listen ? { listen } : {}),
+      });
+      await p.start();
+      this.byService.set(f.target, [p]);
+    }
+  }
+
+  /** the proxies in front of a service (empty: the target never routed it through one) */
+  proxiesOf(service: string): FaultProxy[] {
+    return this.byService.get(service) ?? [];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.byService.values()].flat().map((p) => p.close()));
+    this.byService.clear();
+  }
+}
