@@ -9,7 +9,7 @@ import type { FaultRecord, RunSummary, TimePointValue } from './types.ts';
 
 type Series = Pick<RunSummary, 'timeseries' | 'warmupMs'>;
 
-export interface FaultImpact {
+interface FaultImpact {
   /** the p99 SLO judged against, ms */
   sloP99Ms: number;
   /** the worst per-second p99 of the SLO latency while the fault was active (null: no samples then) */
@@ -26,7 +26,7 @@ export function withImpact(records: FaultRecord[], s: Series, sloP99Ms = DEFAULT
   return records.map((r) => (r.startedMs === undefined ? r : { ...r, impact: faultImpact(r, s, sloP99Ms) }));
 }
 
-export function faultImpact(r: FaultRecord, s: Series, sloP99Ms = DEFAULT_SLO_P99_MS): FaultImpact {
+function faultImpact(r: FaultRecord, s: Series, sloP99Ms = DEFAULT_SLO_P99_MS): FaultImpact {
   const pts = s.timeseries.points;
   const step = s.timeseries.intervalMs || 1000;
   const key = sloLatencyKey(pts);

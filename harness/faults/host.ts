@@ -22,7 +22,7 @@ export interface ProcessHandle {
 }
 
 /** the model server's fault hooks (slow: an added delay per request; erroring: a share answered 503) */
-export interface ModelServerFaults {
+interface ModelServerFaults {
   readonly label: string;
   slow(delayMs: (() => number) | undefined): void;
   erroring(share: number | undefined): void;

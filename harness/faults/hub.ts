@@ -8,7 +8,7 @@ import { FaultProxy, type Address } from './proxy.ts';
 import { isToxic } from './fit.ts';
 import { HOST_PORT, type FaultSpec } from './schema.ts';
 
-export function parseHostPort(s: string): Address {
+function parseHostPort(s: string): Address {
   const i = s.lastIndexOf(':');
   return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(s.slice(i + 1)) };
 }

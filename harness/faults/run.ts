@@ -6,13 +6,12 @@
  */
 import { Rng } from '../../generators/rng.ts';
 import type { FaultRecord } from '../../results/types.ts';
-import type { Clock } from '../executors/clock.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import type { FaultHost } from './host.ts';
 import { ProxyHub } from './hub.ts';
 import type { Address } from './proxy.ts';
 import type { FaultSpec } from './schema.ts';
-import { FaultTimeline } from './timeline.ts';
+import { FaultTimeline, type FaultClock } from './timeline.ts';
 
 export interface RunFaults {
   /** TargetContext.proxy: the address to use for a service (a fault proxy's when a fault names it) */
@@ -28,7 +27,7 @@ export interface RunFaults {
 
 export function runFaults(
   faults: readonly FaultSpec[],
-  d: { clock: Clock; metrics: MetricsRegistry; seed: number },
+  d: { clock: FaultClock; metrics: MetricsRegistry; seed: number },
 ): RunFaults {
   const hub = new ProxyHub(faults, d.seed);
   const timeline = faults.length

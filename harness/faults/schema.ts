@@ -30,18 +30,16 @@ export const TOXIC_KINDS = [
   'limit_data',
   'down',
 ] as const;
-export const PROCESS_KINDS = ['kill', 'stop', 'pause', 'restart'] as const;
-export const SERVICE_KINDS = ['slow', 'erroring', 'flush'] as const;
-export const CONSUMER_KINDS = ['bounce'] as const;
+const PROCESS_KINDS = ['kill', 'stop', 'pause', 'restart'] as const;
+const SERVICE_KINDS = ['slow', 'erroring', 'flush'] as const;
+const CONSUMER_KINDS = ['bounce'] as const;
 export const FAULT_KINDS = [...TOXIC_KINDS, ...PROCESS_KINDS, ...SERVICE_KINDS, ...CONSUMER_KINDS] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
 export type ToxicKind = (typeof TOXIC_KINDS)[number];
 export type ProcessKind = (typeof PROCESS_KINDS)[number];
 
 /** services a network fault can sit in front of (or any `host:port`) */
-export const NETWORK_TARGETS = ['kafka', 'redis', 'model-server', 'http'] as const;
-export type NetworkService = (typeof NETWORK_TARGETS)[number];
-export const PROCESS_TARGETS = ['processor', 'model-server', 'redis', 'broker'] as const;
+const NETWORK_TARGETS = ['kafka', 'redis', 'model-server', 'http'] as const;
+const PROCESS_TARGETS = ['processor', 'model-server', 'redis', 'broker'] as const;
 export type ProcessTarget = (typeof PROCESS_TARGETS)[number];
 
 export const HOST_PORT = /^[A-Za-z0-9_.:[\]-]+:\d{1,5}$/;
@@ -82,7 +80,7 @@ const processFault = <K extends ProcessKind>(kind: K) =>
     instance: nonNegativeInt().optional(),
   });
 
-export const faultSchema = z.discriminatedUnion('kind', [
+const faultSchema = z.discriminatedUnion('kind', [
   /** latency ± jitter ms added to the data */
   toxic('latency', { latency: nonNegativeNumber(), jitter: nonNegativeNumber().optional() }),
   /** at most `rate` KB/s */

@@ -9,7 +9,6 @@ import { PipelabError, type Issue } from '../../errors.ts';
 import type { Rng } from '../../generators/rng.ts';
 import { parseDuration } from '../../results/duration.ts';
 import type { FaultRecord } from '../../results/types.ts';
-import type { Clock } from '../executors/clock.ts';
 import type { MetricsRegistry } from '../metrics/api.ts';
 import { isToxic } from './fit.ts';
 import type { FaultHost, ProcessHandle } from './host.ts';
@@ -18,6 +17,13 @@ import { faultLabel } from './label.ts';
 import type { FaultSpec, ToxicSpec } from './schema.ts';
 
 type Lift = () => Promise<void>;
+
+/** the part of the run's clock the timeline uses (harness/executors' Clock fits) */
+export interface FaultClock {
+  now(): number;
+  sleepUntil(t: number, signal?: AbortSignal): Promise<void>;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
 
 /** why a network fault on this service cannot be applied when the target never proxied it */
 const NOT_PROXIED: Record<string, string> = {
@@ -36,7 +42,7 @@ export class FaultTimeline {
 
   constructor(
     private readonly faults: readonly FaultSpec[],
-    private readonly d: { clock: Clock; metrics: MetricsRegistry; hub: ProxyHub; rng: Rng },
+    private readonly d: { clock: FaultClock; metrics: MetricsRegistry; hub: ProxyHub; rng: Rng },
   ) {
     this.records = faults.map((f, index) => ({
       index,
@@ -82,7 +88,9 @@ export class FaultTimeline {
     if (f.kind === 'pause' && Array.isArray(got) && !got[0]?.pause)
       return {
         field: 'kind',
-        message: `${got[0]?.label ?? f.target} runs in this process and cannot be frozen; use processorMode "child" or a local service`,
+        message:
+          `${got[0]?.label ?? f.target} runs in this process and cannot be frozen; ` +
+          'use processorMode "child" or a local service',
       };
     return undefined;
   }

@@ -85,17 +85,9 @@ export async function runScenario(
   };
 
   const target = createTarget(scenario.target);
-  const faults = runFaults(scenario.faults, { clock, metrics: registry, seed: scenario.seed });
-  const targetCtx: TargetContext = {
-    metrics: registry,
-    now: () => clock.now(),
-    rng: new Rng(scenario.seed),
-    signal: stop.signal,
-    tags: scenario.tags,
-    sleep: (ms: number, signal?: AbortSignal) => clock.delay(ms, signal),
-    services: scenario.services,
-    proxy: faults.proxy,
-  };
+  const live = followClock(() => clock);
+  const faults = runFaults(scenario.faults, { clock: live, metrics: registry, seed: scenario.seed });
+  const targetCtx = contextOf(scenario, live, registry, stop.signal, faults);
   await setUp(target, targetCtx, faults, scenario.target.type, registry);
   runClock?.start();
 
@@ -164,6 +156,36 @@ export async function runScenario(
     if (!tornDown) await target.teardown().catch(() => undefined);
     await faults.close();
   }
+}
+
+function contextOf(
+  scenario: Scenario,
+  clock: Clock,
+  registry: Registry,
+  signal: AbortSignal,
+  faults: RunFaults,
+): TargetContext {
+  return {
+    metrics: registry,
+    now: () => clock.now(),
+    rng: new Rng(scenario.seed),
+    signal,
+    tags: scenario.tags,
+    sleep: (ms: number, s?: AbortSignal) => clock.delay(ms, s),
+    services: scenario.services,
+    proxy: faults.proxy,
+  };
+}
+
+/** a Clock that always reads the run's current clock (it is re-based after the target's setup) */
+function followClock(current: () => Clock): Clock {
+  return {
+    now: () => current().now(),
+    sleepUntil: (t, signal) => current().sleepUntil(t, signal),
+    sleep: (ms, signal) => current().sleep(ms, signal),
+    yield: () => current().yield(),
+    delay: (ms, signal) => current().delay(ms, signal),
+  };
 }
 
 /** the target's setup, then the faults checked against it; on a failure nothing is left running */

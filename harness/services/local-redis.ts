@@ -13,6 +13,8 @@ export interface LocalRedis {
   url: string;
   port: number;
   pid: number;
+  /** resolves once redis-server has exited */
+  exited: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startLocalRedis(
     url: `redis://127.0.0.1:${port}`,
     port,
     pid: child.pid as number,
+    exited,
     close: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

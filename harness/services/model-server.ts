@@ -10,6 +10,7 @@ import { request } from 'undici';
 import { PipelabError } from '../../errors.ts';
 import type { RouteWeight } from '../../pipeline/model-server/router.ts';
 import { PACKAGE_MODELS_DIR } from '../../pipeline/model/artefacts.ts';
+import { ManagedProcess } from './managed.ts';
 import { resolveService } from './resolve.ts';
 import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';
 import { redactUrl } from '../../results/redact.ts';
@@ -20,6 +21,8 @@ export interface ModelServerConnection {
   server?: import('../../pipeline/model-server/server.ts').ModelServer;
   /** bearer token of an external server that requires one (PIPELAB_MODEL_SERVER_TOKEN) */
   token?: string;
+  /** local mode: the `pipelab serve-model` process (fault timeline: signals, restart on the same port) */
+  process?: ManagedProcess;
 }
 
 /** the bearer token for an external model server, from PIPELAB_MODEL_SERVER_TOKEN (unset or empty = none) */
@@ -52,8 +55,9 @@ async function healthy(url: string, timeoutMs = 2000): Promise<string | true> {
 export async function startLocalModelServer(
   setup: ModelServerSetup = {},
   startTimeoutMs = 30_000,
-): Promise<{ url: string; pid: number; close(): Promise<void> }> {
-  const args = [CLI, 'serve-model', '--port', '0', '--models', setup.models ?? PACKAGE_MODELS_DIR];
+  port = 0,
+): Promise<{ url: string; pid: number; exited: Promise<void>; close(): Promise<void> }> {
+  const args = [CLI, 'serve-model', '--port', String(port), '--models', setup.models ?? PACKAGE_MODELS_DIR];
   if (setup.routes) args.push('--routes', setup.routes.map((r) => `${r.version}=${r.weight}`).join(','));
   if (setup.batchSize !== undefined) args.push('--batch-size', String(setup.batchSize));
   if (setup.maxWaitMs !== undefined) args.push('--max-wait-ms', String(setup.maxWaitMs));
@@ -88,6 +92,7 @@ export async function startLocalModelServer(
   return {
     url,
     pid: child.pid as number,
+    exited,
     close: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
@@ -122,7 +127,13 @@ export function modelServerSpec(
           : true,
       async start() {
         const s = await startLocalModelServer(setup);
-        return { detail: `pipelab serve-model pid ${s.pid} at ${s.url}`, connection: { url: s.url }, close: s.close };
+        const port = Number(new URL(s.url).port);
+        const proc = new ManagedProcess(s, () => startLocalModelServer(setup, 30_000, port));
+        return {
+          detail: `pipelab serve-model pid ${s.pid} at ${s.url}`,
+          connection: { url: s.url, process: proc },
+          close: () => proc.close(),
+        };
       },
     },
     async embedded() {

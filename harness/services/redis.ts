@@ -8,12 +8,15 @@ import { RedisFeatureStore } from '../../pipeline/features/redis.ts';
 import type { FeatureStore, FeatureStoreOptions } from '../../pipeline/features/store.ts';
 import { startContainer } from './container.ts';
 import { redisServerOnPath, startLocalRedis } from './local-redis.ts';
+import { ManagedProcess } from './managed.ts';
 import { resolveService } from './resolve.ts';
 import type { ResolveOptions, ResolvedService, ServiceSpec } from './types.ts';
 
 /** `url` undefined = embedded (in-memory store) */
 export interface RedisConnection {
   url?: string;
+  /** local mode: the redis-server process (fault timeline: signals, restart on the same port) */
+  process?: ManagedProcess;
 }
 
 const REDIS_IMAGE = 'redis:7-alpine';
@@ -36,7 +39,12 @@ export const redisSpec: ServiceSpec<RedisConnection> = {
     available: async () => redisServerOnPath(),
     async start() {
       const r = await startLocalRedis();
-      return { detail: `redis-server pid ${r.pid} at ${r.url}`, connection: { url: r.url }, close: r.close };
+      const proc = new ManagedProcess(r, () => startLocalRedis({ port: r.port }));
+      return {
+        detail: `redis-server pid ${r.pid} at ${r.url}`,
+        connection: { url: r.url, process: proc },
+        close: () => proc.close(),
+      };
     },
   },
   async embedded() {

@@ -94,6 +94,11 @@ export class MemoryFeatureStore implements FeatureStore {
     return this.meter.stats();
   }
 
+  /** forget every key: a cold cache (the fault timeline's `flush`) */
+  async flush(): Promise<void> {
+    this.data.clear();
+  }
+
   async close(): Promise<void> {
     this.data.clear();
   }

@@ -44,8 +44,24 @@ export function modelServerHandler(pool: ModelPool, metrics: ServerMetrics, o: H
     issues: ValidationIssue[] = [],
   ) => send(res, status, { error: { code, message, issues } }, route);
 
+  // injected faults (the harness's fault timeline): a share of requests refused, an added delay
+  let errorDebt = 0;
+  const faulted = async (res: ServerResponse): Promise<boolean> => {
+    const f = pool.faults;
+    if (f.errorShare > 0) errorDebt += f.errorShare;
+    if (errorDebt >= 1) {
+      errorDebt -= 1;
+      error(res, 503, 'FAULT_INJECTED', 'the model server is erroring (fault injected)', '/predict');
+      return true;
+    }
+    const d = f.delay?.() ?? 0;
+    if (d > 0) await new Promise((r) => setTimeout(r, d));
+    return false;
+  };
+
   const handlePredict = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req, o.bodyLimitBytes);
+    if (await faulted(res)) return;
     if (typeof body === 'string') return error(res, 413, 'BODY_TOO_LARGE', body, '/predict');
     let json: unknown;
     try {

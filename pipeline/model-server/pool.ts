@@ -17,6 +17,10 @@ export interface ModelFaults {
   delayMs: number;
   /** every inference batch throws */
   fail: boolean;
+  /** extra latency per /predict request, drawn per request (ms); a slow server, not a slow model */
+  delay?: () => number;
+  /** share of /predict requests answered 503 (every 1/share-th, evenly spread) */
+  errorShare: number;
 }
 
 export interface PoolOptions {
@@ -45,7 +49,7 @@ const WARMUP_ROW: ScoringInput = {
 export class ModelPool {
   /** sorted; the same array grows as versions are added */
   readonly versions: string[];
-  readonly faults: ModelFaults = { delayMs: 0, fail: false };
+  readonly faults: ModelFaults = { delayMs: 0, fail: false, errorShare: 0 };
   readonly breakers = new Map<string, CircuitBreaker>();
   readonly batchers = new Map<string, MicroBatcher<ScoringInput, number>>();
   private router: AbRouter;

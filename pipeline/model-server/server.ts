@@ -60,6 +60,9 @@ export interface ModelServer {
   addVersion(version: string, model: FraudModel): void;
   /** change the A/B weights at run time (every named version must be loaded); users re-hash at once */
   setRoutes(routes: RouteWeight[]): void;
+  /** stop listening and drop every connection, models kept (an outage); up() listens again on the same port */
+  down(): Promise<void>;
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,8 +99,21 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     routes: () => pool.routes.map((r) => ({ ...r })),
     addVersion: (v, model) => pool.addVersion(v, model),
     setRoutes: (rs) => pool.setRoutes(rs),
+    down: async () => {
+      if (!server.listening) return;
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+    up: async () => {
+      if (server.listening) return;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, o.host, () => resolve());
+      });
+    },
     close: async () => {
       for (const b of pool.batchers.values()) b.drain();
+      if (!server.listening) return;
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

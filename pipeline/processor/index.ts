@@ -70,6 +70,7 @@ export class StreamProcessor {
   private killed = false;
   private running = false;
   private readonly sockets = new Set<Socket>();
+  private winding: Promise<unknown> | undefined;
   private readonly s: ProcessorStats;
   /** the transactional sink when the guarantee is exactly-once */
   private readonly eos?: TransactionalSink;
@@ -219,14 +220,20 @@ export class StreamProcessor {
     clearInterval(this.lagTimer);
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
-    // let the clients wind down their loops and timers: every request, LeaveGroup included, now
-    // fails at the socket, so the coordinator still hears nothing from this member
-    await Promise.allSettled([
+    // the clients wind down their loops and timers in the background (a dead process would not
+    // wait for them): every request, LeaveGroup included, now fails at the socket, so the
+    // coordinator still hears nothing from this member
+    this.winding = Promise.allSettled([
       this.consumer?.disconnect(),
       this.producer?.disconnect(),
       this.admin?.disconnect(),
       this.eos?.close(),
     ]);
+  }
+
+  /** after kill(): resolves once the crashed clients have given up (tests that must leave nothing behind) */
+  wound(): Promise<unknown> {
+    return this.winding ?? Promise.resolve();
   }
 
   private windowsFor(topic: string, partition: number): TumblingWindows {

@@ -17,6 +17,8 @@ export interface ChildProcessor {
   stop(graceMs?: number): Promise<void>;
   /** a crash: SIGKILL, nothing committed or flushed */
   kill(): Promise<void>;
+  /** any other signal (SIGSTOP, SIGCONT for a pause) */
+  signal(sig: NodeJS.Signals): void;
 }
 
 export interface ChildProcessorOptions {
@@ -111,6 +113,7 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
     pid: child.pid as number,
     async stop(graceMs = 10_000) {
       if (!alive()) return;
+      child.kill('SIGCONT'); // a paused child would not act on SIGTERM
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
@@ -120,6 +123,9 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
       if (!alive()) return;
       child.kill('SIGKILL');
       await exited;
+    },
+    signal(sig) {
+      if (alive()) child.kill(sig);
     },
   };
 }

@@ -10,7 +10,6 @@ import type { FeatureStore } from '../../../pipeline/features/store.ts';
 import type { PiiKeyring } from '../../../pipeline/pii/keys.ts';
 import { RecentIds, StreamProcessor } from '../../../pipeline/processor/index.ts';
 import { parseDuration } from '../../../results/duration.ts';
-import type { ResolvedServices } from '../../services/index.ts';
 import type { TargetContext } from '../api.ts';
 import { startChildProcessor, type ChildProcessor } from './children.ts';
 import type { DriftLoopHandle } from './drift.ts';
@@ -20,32 +19,44 @@ export const PROCESSOR_GROUP = 'pipelab-processor';
 
 type Options = typeof PIPELINE_TARGET_DEFAULTS & Config;
 
+/** where a child processor connects (the fault proxies' addresses when faults name those services) */
+export interface ChildEndpoints {
+  brokers: string[];
+  security?: KafkaClientSecurity;
+  modelServerUrl: string;
+  redisUrl: string | undefined;
+}
+
+/** one child processor of the group (also a replacement after a fault took one down) */
+export function startChild(
+  o: Options,
+  at: ChildEndpoints,
+  embedded: boolean,
+  pii?: { keyFile?: string | undefined; audit: boolean },
+): Promise<ChildProcessor> {
+  return startChildProcessor({
+    ...at,
+    group: PROCESSOR_GROUP,
+    compression: o.compression,
+    guarantee: o.guarantee,
+    sessionTimeoutMs: embedded ? 3000 : undefined,
+    window: o.window,
+    allowedLateness: o.allowedLateness,
+    userEvents: !!o.userEvents,
+    pii,
+  });
+}
+
 /** starts `o.processors` children; if any fails the started ones are returned for teardown, then it throws */
 export async function startChildren(
   o: Options,
-  c: Config,
-  services: ResolvedServices,
+  at: ChildEndpoints,
   embedded: boolean,
   into: ChildProcessor[],
   pii: { keyFile?: string | undefined; audit: boolean } | undefined,
 ): Promise<void> {
   const started = await Promise.allSettled(
-    Array.from({ length: o.processors }, () =>
-      startChildProcessor({
-        brokers: services.kafka!.connection.brokers,
-        security: services.kafka!.connection.security,
-        modelServerUrl: services.modelServer!.connection.url,
-        redisUrl: services.redis!.connection.url,
-        group: PROCESSOR_GROUP,
-        compression: o.compression,
-        guarantee: o.guarantee,
-        sessionTimeoutMs: embedded ? 3000 : undefined,
-        window: c.window,
-        allowedLateness: c.allowedLateness,
-        userEvents: !!c.userEvents,
-        pii,
-      }),
-    ),
+    Array.from({ length: o.processors }, () => startChild(o, at, embedded, pii)),
   );
   for (const r of started) if (r.status === 'fulfilled') into.push(r.value);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -30,7 +30,9 @@ import { recordDelivery } from '../../checkers/metrics.ts';
 import { EventLedger, type Accounting } from './accounting.ts';
 import { LiveAutoscaler } from './autoscale.ts';
 import { startDriftLoop, type DriftLoopHandle } from './drift.ts';
-import { PROCESSOR_GROUP, processorFactory, startChildren } from './processors.ts';
+import type { FaultHost } from '../../faults/host.ts';
+import { endpointsOf, pipelineFaultHost } from './faults.ts';
+import { PROCESSOR_GROUP, processorFactory, startChild, startChildren, type ChildEndpoints } from './processors.ts';
 import { openProducer, type RecordProducer } from '../producers.ts';
 import { resultsHandler } from './results.ts';
 import { UserEventsFeed } from './user-events.ts';
@@ -73,6 +75,10 @@ export class PipelineTargetRun implements PipelineTarget {
   private readonly retired: StreamProcessor[] = [];
   private pii: TargetPii | undefined;
   private piiSamples: DeadLetterSamples | undefined;
+  private instances = 0;
+  private make: (() => StreamProcessor) | undefined;
+  private endpoints: ChildEndpoints | undefined;
+  private childPii: { keyFile?: string | undefined; audit: boolean } | undefined;
 
   constructor(private readonly c: Config) {
     this.o = withDefaults(PIPELINE_TARGET_DEFAULTS, c);
@@ -141,10 +147,12 @@ export class PipelineTargetRun implements PipelineTarget {
     await ensureTopics(kafka, o.partitions ? { partitions: o.partitions } : {}).catch((e: unknown) => {
       throw e instanceof PipelabError ? e : kafkaConnectError(e, brokers, security);
     });
-    const store = await openFeatureStore(services.redis!.connection);
+    const at = await endpointsOf(services, tc);
+    this.endpoints = at;
+    const store = await openFeatureStore({ ...services.redis!.connection, url: at.redisUrl });
     this.store = store;
-    const { url, token } = services.modelServer!.connection;
-    const model = new ModelClient({ urls: [url], token, breaker: { resetTimeoutMs: 1000 } });
+    const { token } = services.modelServer!.connection;
+    const model = new ModelClient({ urls: [at.modelServerUrl], token, breaker: { resetTimeoutMs: 1000 } });
     this.model = model;
     if (c.driftLoop)
       this.drift = startDriftLoop(c.driftLoop, {
@@ -155,19 +163,12 @@ export class PipelineTargetRun implements PipelineTarget {
       });
     const embedded = services.kafka!.connection.broker;
     const pii = this.pii;
-    if (o.processorMode === 'child')
-      await startChildren(
-        o,
-        c,
-        services,
-        !!embedded,
-        handles.children,
-        pii && { keyFile: pii.keyFile, audit: pii.audit },
-      );
+    this.childPii = pii && { keyFile: pii.keyFile, audit: pii.audit };
+    if (o.processorMode === 'child') await startChildren(o, at, !!embedded, handles.children, this.childPii);
     const make = processorFactory(o, c, { brokers, security, store, model, drift: this.drift, embedded, tc, pii });
-    let instances = 0;
-    for (; o.processorMode === 'in-process' && instances < o.processors; instances++)
-      handles.processors.push(make(instances));
+    this.make = () => make(this.instances++);
+    for (; o.processorMode === 'in-process' && this.instances < o.processors; this.instances++)
+      handles.processors.push(make(this.instances));
     await Promise.all(handles.processors.map((p) => p.start()));
     const producer = (topic: string) =>
       openProducer({
@@ -188,7 +189,7 @@ export class PipelineTargetRun implements PipelineTarget {
       this.userOut = await producer(TOPICS.userEvents);
     }
     await this.startResults(kafka, !!embedded);
-    if (c.autoscale) this.startAutoscaler(services, tc, () => make(instances++));
+    if (c.autoscale) this.startAutoscaler(services, tc, () => make(this.instances++));
   }
 
   private async startResults(kafka: Kafka, embedded: boolean): Promise<void> {
@@ -342,6 +343,20 @@ export class PipelineTargetRun implements PipelineTarget {
 
   services(): Record<string, ServiceInfo> {
     return this.serviceInfo;
+  }
+
+  /** what the scenario's fault timeline can hit in this run (faults.ts) */
+  faultHost(): FaultHost {
+    const { handles, retired } = this;
+    return pipelineFaultHost({
+      handles,
+      services: handles.services as ResolvedServices,
+      store: () => this.store,
+      newProcessor: () => (this.make as () => StreamProcessor)(),
+      retire: (p) => retired.push(p),
+      newChild: () =>
+        startChild(this.o, this.endpoints as ChildEndpoints, !!handles.services?.kafka?.connection.broker),
+    });
   }
 
   extra(): Record<string, unknown> {

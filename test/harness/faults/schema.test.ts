@@ -83,10 +83,11 @@ test('faults on parts the target type does not have are refused', () => {
     ],
     fn,
   );
+  const none = 'to put a fault proxy in front of (it resolves: nothing; or name a host:port)';
   assert.equal(p.issues, [
-    '/faults/0/target: the function target has no redis to put a fault proxy in front of (it resolves: nothing; or name a host:port)',
+    `/faults/0/target: the function target has no redis ${none}`,
     '/faults/1/kind: a kill fault acts on the reference pipeline\'s parts: it needs target type "pipeline"',
-    '/faults/3/target: the function target has no http to put a fault proxy in front of (it resolves: nothing; or name a host:port)',
+    `/faults/3/target: the function target has no http ${none}`,
     '/faults/3/listen: only for a host:port target (pipelab places the proxy of a service it resolves itself)',
   ]);
 });

@@ -1,0 +1,185 @@
+/**
+ * What the fault timeline (harness/faults) can hit in a pipeline run: the processors (children:
+ * real signals; in-process: a crash or a graceful stop, never a freeze), the model server
+ * (embedded: an outage of its listener, slow and erroring hooks; local: its process), Redis
+ * (local redis-server: its process; any: flushed) and the consumer group (bounces). Redis and the
+ * model server are reached through the run's fault proxies when a network fault names them.
+ */
+import { Redis } from 'ioredis';
+import type { FeatureStore } from '../../../pipeline/features/store.ts';
+import type { StreamProcessor } from '../../../pipeline/processor/index.ts';
+import type { ConsumerGroupFaults, FaultHost, ProcessHandle } from '../../faults/host.ts';
+import type { ProcessTarget } from '../../faults/schema.ts';
+import type { ManagedProcess } from '../../services/managed.ts';
+import type { ResolvedServices } from '../../services/index.ts';
+import type { TargetContext } from '../api.ts';
+import type { ChildProcessor } from './children.ts';
+import type { ChildEndpoints } from './processors.ts';
+
+/** Redis and model-server URLs as the pipeline should use them: through a fault proxy when one is wanted */
+export async function endpointsOf(services: ResolvedServices, tc: TargetContext): Promise<ChildEndpoints> {
+  const via = async (service: string, url: string | undefined): Promise<string | undefined> => {
+    if (!url || !tc.proxy) return url;
+    const u = new URL(url);
+    const port = Number(u.port || (u.protocol === 'https:' ? 443 : u.protocol === 'redis:' ? 6379 : 80));
+    const a = await tc.proxy(service, { host: u.hostname.replace(/^\[|\]$/g, ''), port });
+    u.hostname = a.host;
+    u.port = String(a.port);
+    return u.toString().replace(/\/$/, '');
+  };
+  return {
+    brokers: services.kafka!.connection.brokers,
+    security: services.kafka!.connection.security,
+    redisUrl: await via('redis', services.redis!.connection.url),
+    modelServerUrl: (await via('model-server', services.modelServer!.connection.url)) as string,
+  };
+}
+
+export interface PipelineParts {
+  handles: { processors: StreamProcessor[]; children: ChildProcessor[] };
+  services: ResolvedServices;
+  store(): FeatureStore | undefined;
+  newProcessor(): StreamProcessor;
+  retire(p: StreamProcessor): void;
+  newChild(): Promise<ChildProcessor>;
+}
+
+const BROKER_NODES =
+  'broker node faults need the replicated cluster (one OS process per node), which is not available yet; ' +
+  'for now fault the processors, Redis or the model server';
+
+export function pipelineFaultHost(p: PipelineParts): FaultHost {
+  return {
+    processes: (t) => processes(p, t),
+    modelServer() {
+      const server = p.services.modelServer?.connection.server;
+      if (!server)
+        return `the model server runs in ${p.services.modelServer?.mode ?? 'no'} mode: slow and erroring need the embedded one (--model-server-mode embedded); a network fault on model-server works in every mode`;
+      return {
+        label: `in-process model server :${server.port}`,
+        slow: (d) => {
+          server.faults.delay = d;
+        },
+        erroring: (share) => {
+          server.faults.errorShare = share ?? 0;
+        },
+      };
+    },
+    redis() {
+      const url = p.services.redis?.connection.url;
+      if (url)
+        return {
+          label: `redis ${p.services.redis!.mode} ${url} (FLUSHALL)`,
+          flush: async () => {
+            const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+            try {
+              await c.connect();
+              await c.flushall();
+            } finally {
+              c.disconnect();
+            }
+          },
+        };
+      const store = p.store() as (FeatureStore & { flush?: () => Promise<void> }) | undefined;
+      if (!store?.flush) return 'no feature store to flush';
+      return { label: 'in-memory feature store', flush: () => (store.flush as () => Promise<void>)() };
+    },
+    consumers: () => consumers(p),
+  };
+}
+
+function processes(p: PipelineParts, t: ProcessTarget): ProcessHandle[] | string {
+  switch (t) {
+    case 'broker':
+      return BROKER_NODES;
+    case 'processor':
+      if (p.handles.children.length) return p.handles.children.map((_, i) => childHandle(p, i));
+      if (p.handles.processors.length) return p.handles.processors.map((_, i) => inProcessHandle(p, i));
+      return 'this run starts no processors (processors: 0)';
+    case 'model-server': {
+      const ms = p.services.modelServer;
+      if (ms?.connection.process) return [managedHandle('pipelab serve-model', ms.connection.process)];
+      const server = ms?.connection.server;
+      if (!server)
+        return `the model server is ${ms?.mode ?? 'not'} started by pipelab here (${ms?.mode}): it cannot be signalled; use a network fault on model-server`;
+      return [
+        {
+          label: `in-process model server :${server.port} (closed, not signalled)`,
+          kill: () => server.down(),
+          stop: () => server.down(),
+          start: () => server.up(),
+        },
+      ];
+    }
+    case 'redis': {
+      const r = p.services.redis;
+      if (r?.connection.process) return [managedHandle('redis-server', r.connection.process)];
+      return r?.connection.url
+        ? `Redis is ${r.mode} here: pipelab did not start it, so it cannot signal it; use a network fault on redis`
+        : 'Redis is the in-memory feature store here: process faults need a local redis-server (--redis-mode local)';
+    }
+  }
+}
+
+function managedHandle(name: string, proc: ManagedProcess): ProcessHandle {
+  return {
+    label: `${name} pid ${proc.pid}`,
+    kill: () => proc.end('SIGKILL'),
+    stop: () => proc.end('SIGTERM'),
+    pause: async () => proc.signal('SIGSTOP'),
+    resume: async () => proc.signal('SIGCONT'),
+    start: () => proc.restart(),
+  };
+}
+
+function childHandle(p: PipelineParts, i: number): ProcessHandle {
+  const c = p.handles.children[i] as ChildProcessor;
+  return {
+    label: `child processor pid ${c.pid}`,
+    kill: () => c.kill(),
+    stop: () => c.stop(),
+    pause: async () => c.signal('SIGSTOP'),
+    resume: async () => c.signal('SIGCONT'),
+    start: async () => {
+      p.handles.children[i] = await p.newChild();
+    },
+  };
+}
+
+function inProcessHandle(p: PipelineParts, i: number): ProcessHandle {
+  const cur = p.handles.processors[i] as StreamProcessor;
+  return {
+    label: `in-process ${cur.id}`,
+    kill: () => cur.kill(),
+    stop: () => cur.stop(),
+    start: async () => {
+      p.retire(cur);
+      const n = p.newProcessor();
+      p.handles.processors[i] = n;
+      await n.start();
+    },
+  };
+}
+
+function consumers(p: PipelineParts): ConsumerGroupFaults | string {
+  const list = (): ProcessHandle[] | string => processes(p, 'processor');
+  const first = list();
+  if (typeof first === 'string') return first;
+  const out = async (h: ProcessHandle, mode: 'clean' | 'hard') => (mode === 'clean' ? h.stop() : h.kill());
+  return {
+    label: `${first.length} processor(s) of the group`,
+    size: () => (list() as ProcessHandle[]).length,
+    async bounce(i, mode) {
+      const h = (list() as ProcessHandle[])[i] as ProcessHandle;
+      await out(h, mode);
+      await h.start();
+      return `${mode} bounce of ${h.label}`;
+    },
+    async bounceAll(mode) {
+      const hs = list() as ProcessHandle[];
+      await Promise.all(hs.map((h) => out(h, mode)));
+      await Promise.all(hs.map((h) => h.start()));
+      return `${mode} bounce of ${hs.map((h) => h.label).join(', ')}`;
+    },
+  };
+}
