@@ -54,7 +54,10 @@ export function pipelineFaultHost(p: PipelineParts): FaultHost {
     modelServer() {
       const server = p.services.modelServer?.connection.server;
       if (!server)
-        return `the model server runs in ${p.services.modelServer?.mode ?? 'no'} mode: slow and erroring need the embedded one (--model-server-mode embedded); a network fault on model-server works in every mode`;
+        return (
+          `the model server runs in ${p.services.modelServer?.mode ?? 'no'} mode: slow and erroring need the ` +
+          'embedded one (--model-server-mode embedded); a network fault on model-server works in every mode'
+        );
       return {
         label: `in-process model server :${server.port}`,
         slow: (d) => {
@@ -101,7 +104,10 @@ function processes(p: PipelineParts, t: ProcessTarget): ProcessHandle[] | string
       if (ms?.connection.process) return [managedHandle('pipelab serve-model', ms.connection.process)];
       const server = ms?.connection.server;
       if (!server)
-        return `the model server is ${ms?.mode ?? 'not'} started by pipelab here (${ms?.mode}): it cannot be signalled; use a network fault on model-server`;
+        return (
+          `the model server is ${ms?.mode ?? 'not started'} here, not started by pipelab: it cannot be signalled; ` +
+          'use a network fault on model-server'
+        );
       return [
         {
           label: `in-process model server :${server.port} (closed, not signalled)`,
