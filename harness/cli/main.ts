@@ -21,6 +21,7 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import('./commands/merge.ts'),
   () => import('./commands/model.ts'),
   () => import('./commands/process.ts'),
+  () => import('./commands/proxy.ts'),
   () => import('./commands/run.ts'),
   () => import('./commands/serve-model.ts'),
   () => import('./commands/sim.ts'),

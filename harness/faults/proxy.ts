@@ -285,7 +285,7 @@ export class FaultProxy {
     this.enabled = on;
     if (!on)
       for (const c of [...this.conns]) {
-        this.stats.refused++;
+        if (!c.closed) this.stats.refused++;
         c.destroy();
       }
   }
