@@ -4,7 +4,7 @@
  * time chart draws where a fault was active. Reads result data only.
  */
 import type { DeliveryReport } from '../results/delivery.ts';
-import type { RunSummary } from '../results/types.ts';
+import type { FaultRecord, RunSummary } from '../results/types.ts';
 import { fmtMs, fmtNum } from './format.ts';
 
 type Row = [string, string, string];
@@ -36,12 +36,21 @@ export function deliveryRows(s: RunSummary): Row[] {
 const span = (a?: number, b?: number): string =>
   a === undefined ? 'never started' : `${fmtMs(a)} → ${b === undefined ? 'end' : fmtMs(b)}`;
 
-/** [label, when, what it hit] per fault, or [] when the scenario had none */
+/** the SLA impact of a fault in one phrase */
+function impactOf(f: FaultRecord): string {
+  const i = f.impact;
+  if (!i) return '';
+  const p99 = i.p99DuringMs === null ? 'no samples' : fmtMs(i.p99DuringMs);
+  const rec = i.recovered ? `recovered ${fmtMs(i.timeToRecoverMs ?? 0)} after` : 'not recovered by the end';
+  return ` — p99 during ${p99}, ${i.minutesOverSla.toFixed(2)} min over the ${fmtMs(i.sloP99Ms)} SLA, ${rec}`;
+}
+
+/** [label, when, what it hit and its SLA impact] per fault, or [] when the scenario had none */
 export function faultRows(s: RunSummary): Row[] {
   return (s.faults ?? []).map((f) => [
     `#${f.index} ${f.label}`,
     span(f.startedMs, f.endedMs),
-    f.error ? `error: ${f.error}` : f.hit.join('; '),
+    f.error ? `error: ${f.error}` : `${f.hit.join('; ')}${impactOf(f)}`,
   ]);
 }
 

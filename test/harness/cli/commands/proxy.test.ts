@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 
 const root = new URL('../../../..', import.meta.url).pathname;
@@ -48,9 +48,11 @@ test('forwards through limit_data, goes down on SIGUSR1, reports on SIGINT', asy
     assert.ok(m, out);
     const via = Number(m![1]);
     const got = await new Promise<string>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port: via }, () => s.write('abcdef'));
+      const s: Socket = connect({ host: '127.0.0.1', port: via }, () => s.write('abcdef'));
       let text = '';
-      s.on('data', (d) => (text += d));
+      s.on('data', (d: Buffer) => {
+        text += d.toString();
+      });
       s.on('close', () => resolve(text));
       s.on('error', () => {});
     });
