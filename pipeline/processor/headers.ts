@@ -24,6 +24,8 @@ export const H = {
   sourceTopic: 'pipelab-source-topic',
   sourcePartition: 'pipelab-source-partition',
   sourceOffset: 'pipelab-source-offset',
+  /** dead-letter: the input's size in bytes when its value was cut to DLQ_VALUE_MAX */
+  truncated: 'pipelab-dlq-truncated',
   /** processor instance that wrote the result */
   processor: 'pipelab-processor',
 } as const;

@@ -35,7 +35,7 @@ import { EMPTY_FEATURES } from '../types.ts';
 import { behaviourAggregateMessage, behaviourChunk } from './behaviour.ts';
 import { RecentIds } from './dedup.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
-import { aggregateMessage, decisionMessage, deadLetterMessage, type ChunkTimings } from './messages.ts';
+import { aggregateMessage, decisionMessage, deadLetterMessage, sinkBatches, type ChunkTimings } from './messages.ts';
 import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from './options.ts';
 import { TransactionalSink } from './exactly-once.ts';
 import { validateTransaction } from './validate.ts';
@@ -347,12 +347,13 @@ export class StreamProcessor {
     this.privacy.audit(topicMessages, valid);
     const ts = performance.now();
     if (this.eos) await this.eos.commit(topic, partition, topicMessages, nextOffset);
-    else if (topicMessages.length)
-      await (this.producer as Producer).sendBatch({
-        acks: -1,
-        compression: compressionType(this.o.compression),
-        topicMessages,
-      });
+    else
+      for (const part of sinkBatches(topicMessages))
+        await (this.producer as Producer).sendBatch({
+          acks: -1,
+          compression: compressionType(this.o.compression),
+          topicMessages: part,
+        });
     const sinkAck = performance.now() - ts;
     // written and acknowledged (committed, under exactly-once): from now on a redelivery of these ids is a duplicate
     for (const x of valid) this.dedup.add(x.id);

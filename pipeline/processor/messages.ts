@@ -4,7 +4,7 @@
  * carries the event id, the receive time and the processor id, and the producer's send time
  * when the input had one, so the results consumer can measure each stage.
  */
-import type { KafkaMessage, Message } from 'kafkajs';
+import type { KafkaMessage, Message, TopicMessages } from 'kafkajs';
 import type { Transaction } from '../../generators/transactions.ts';
 import type { Prediction } from '../model-server/server.ts';
 import { PII_HEADERS, WHOLE_VALUE, type PiiCipher } from '../pii/cipher.ts';
@@ -38,6 +38,9 @@ export interface DeadLetterOrigin {
   received: number;
 }
 
+/** a dead letter carries at most this much of its input (a too-large record is cut; its size is in a header) */
+export const DLQ_VALUE_MAX = 16 * 1024;
+
 export function deadLetterMessage(
   processorId: string,
   o: DeadLetterOrigin,
@@ -45,10 +48,13 @@ export function deadLetterMessage(
   detail: string,
   pii?: PiiCipher,
 ): Message {
-  const sealed = pii ? sealDeadLetter(pii, o.msg.value) : undefined;
+  const v = o.msg.value;
+  const cut = v !== null && v.length > DLQ_VALUE_MAX;
+  const kept = cut ? v.subarray(0, DLQ_VALUE_MAX) : v;
+  const sealed = pii ? sealDeadLetter(pii, kept) : undefined;
   return {
     key: o.msg.key,
-    value: sealed ? sealed.value : o.msg.value,
+    value: sealed ? sealed.value : kept,
     headers: carryHeaders(processorId, o.msg, o.id, o.received, {
       ...(sealed ? sealed.headers : {}),
       [H.reason]: reason,
@@ -57,6 +63,7 @@ export function deadLetterMessage(
       [H.sourcePartition]: String(o.partition),
       [H.sourceOffset]: o.msg.offset,
       [H.sinkMs]: epochNow().toFixed(3),
+      ...(cut ? { [H.truncated]: String(v.length) } : {}),
     }),
   };
 }
@@ -139,3 +146,43 @@ function piiOf(tx: Transaction, pii: PiiCipher): Record<string, unknown> {
 export function aggregateMessage(processorId: string, a: WindowAggregate): Message {
   return { key: a.userId, value: JSON.stringify(a), headers: { [H.processor]: processorId } };
 }
+
+/** what one sendBatch may carry: well under the broker's 1 MiB record-batch limit (max.message.bytes) */
+const SINK_BATCH_BYTES = 512 * 1024;
+
+/**
+ * The chunk's results in sends of at most SINK_BATCH_BYTES, so a chunk of large records (dead
+ * letters carry the input) never makes a batch the broker refuses as too large, which would stop
+ * the partition for good. Usually one send.
+ */
+export function sinkBatches(all: TopicMessages[]): TopicMessages[][] {
+  const out: TopicMessages[][] = [];
+  let cur: TopicMessages[] = [];
+  let bytes = 0;
+  for (const tm of all) {
+    let msgs: Message[] = [];
+    for (const m of tm.messages) {
+      const size = 64 + sizeOf(m.key) + sizeOf(m.value) + headerBytes(m.headers);
+      if (bytes + size > SINK_BATCH_BYTES && bytes > 0) {
+        if (msgs.length) cur.push({ topic: tm.topic, messages: msgs });
+        out.push(cur);
+        cur = [];
+        msgs = [];
+        bytes = 0;
+      }
+      msgs.push(m);
+      bytes += size;
+    }
+    if (msgs.length) cur.push({ topic: tm.topic, messages: msgs });
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+const sizeOf = (v: unknown): number =>
+  typeof v === 'string' ? Buffer.byteLength(v) : Buffer.isBuffer(v) ? v.length : 0;
+const headerBytes = (h: Message['headers']): number => {
+  let n = 0;
+  if (h) for (const [k, v] of Object.entries(h)) n += k.length + sizeOf(v);
+  return n;
+};
