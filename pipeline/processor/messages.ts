@@ -39,7 +39,7 @@ export interface DeadLetterOrigin {
 }
 
 /** a dead letter carries at most this much of its input (a too-large record is cut; its size is in a header) */
-export const DLQ_VALUE_MAX = 16 * 1024;
+const DLQ_VALUE_MAX = 16 * 1024;
 
 export function deadLetterMessage(
   processorId: string,

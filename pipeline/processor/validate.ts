@@ -13,7 +13,7 @@ import type { Transaction } from '../../generators/transactions.ts';
 export type Validated = { ok: true; tx: Transaction } | { ok: false; reason: string; detail: string };
 
 /** a record larger than this is not a transaction (and would be costly to parse and store) */
-export const MAX_RECORD_BYTES = 64 * 1024;
+const MAX_RECORD_BYTES = 64 * 1024;
 /** ids and other strings of a transaction longer than this are refused (they become Redis keys) */
 const MAX_STRING = 256;
 

@@ -59,7 +59,8 @@ test('a processor SIGKILLed mid-batch: the group takes over, 0 lost, duplicates 
 });
 
 const redis = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-const redisTitle = `Redis down, then back empty: the pipeline catches up, 0 lost${redis ? '' : ' (no redis-server: skipped)'}`;
+const redisTitle =
+  'Redis down, then back empty: the pipeline catches up, 0 lost' + (redis ? '' : ' (no redis-server: skipped)');
 test(redisTitle, async () => {
   if (!redis) return;
   const s = await runScenario(await shortened('scenarios/fault-redis-down.ts'));

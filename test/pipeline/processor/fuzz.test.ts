@@ -146,8 +146,10 @@ test('through a real processor: every one dead-lettered once with its reason, no
     store: new MemoryFeatureStore(),
     model: scorer,
     compression: 'none',
-    sessionTimeoutMs: 1500,
-    heartbeatIntervalMs: 100,
+    // a session long enough that a busy machine cannot expire it: any redelivery then means a crash
+    sessionTimeoutMs: 30_000,
+    rebalanceTimeoutMs: 30_000,
+    heartbeatIntervalMs: 1000,
     id: 'fuzzed',
   });
   const seen = new Map<string, string>();
