@@ -21,8 +21,6 @@
  * and the model client. Metrics go to a structurally typed registry (the harness's works) so the
  * pipeline does not import the harness.
  */
-import { Socket, connect, isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
 import { FeatureUpdater } from '../features/updater.ts';
@@ -34,6 +32,7 @@ import type { UserFeatures } from '../types.ts';
 import { EMPTY_FEATURES } from '../types.ts';
 import { behaviourAggregateMessage, behaviourChunk } from './behaviour.ts';
 import { RecentIds } from './dedup.ts';
+import { CrashableSockets } from './sockets.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
 import { aggregateMessage, decisionMessage, deadLetterMessage, sinkBatches, type ChunkTimings } from './messages.ts';
 import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from './options.ts';
@@ -69,8 +68,7 @@ export class StreamProcessor {
   private lagTimer?: NodeJS.Timeout;
   private killed = false;
   private running = false;
-  private readonly sockets = new Set<Socket>();
-  private winding: Promise<unknown> | undefined;
+  private readonly sockets: CrashableSockets;
   private readonly s: ProcessorStats;
   /** the transactional sink when the guarantee is exactly-once */
   private readonly eos?: TransactionalSink;
@@ -80,6 +78,7 @@ export class StreamProcessor {
     this.o = { ...PROCESSOR_DEFAULTS, ...opts };
     this.id = opts.id ?? `processor-${process.pid}-${++instanceSeq}`;
     this.groupId = this.o.groupId ?? PROCESSOR_DEFAULTS.groupId;
+    this.sockets = new CrashableSockets(this.id);
     this.kafka = new KafkaClient({
       clientId: this.id,
       brokers: opts.brokers,
@@ -87,20 +86,7 @@ export class StreamProcessor {
       retry: { retries: 8, initialRetryTime: 100 },
       ...kafkajsSecurity(opts.security),
       // every connection goes through here so kill() can cut them all at once, as a dying process would
-      socketFactory: ({ host, port, ssl, onConnect }) => {
-        if (this.killed) {
-          const dead = new Socket();
-          process.nextTick(() => dead.destroy(new Error(`${this.id} has crashed`)));
-          return dead;
-        }
-        const socket = ssl
-          ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
-          : connect({ host, port }, onConnect);
-        socket.setKeepAlive(true, 60_000);
-        this.sockets.add(socket);
-        socket.once('close', () => this.sockets.delete(socket));
-        return socket;
-      },
+      socketFactory: this.sockets.factory,
     });
     this.updater = new FeatureUpdater(opts.store);
     this.dedup = opts.dedup ?? new RecentIds();
@@ -218,22 +204,16 @@ export class StreamProcessor {
     this.killed = true;
     this.running = false;
     clearInterval(this.lagTimer);
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
+    this.sockets.cut();
     // the clients wind down their loops and timers in the background (a dead process would not
     // wait for them): every request, LeaveGroup included, now fails at the socket, so the
     // coordinator still hears nothing from this member
-    this.winding = Promise.allSettled([
+    void Promise.allSettled([
       this.consumer?.disconnect(),
       this.producer?.disconnect(),
       this.admin?.disconnect(),
       this.eos?.close(),
     ]);
-  }
-
-  /** after kill(): resolves once the crashed clients have given up (tests that must leave nothing behind) */
-  wound(): Promise<unknown> {
-    return this.winding ?? Promise.resolve();
   }
 
   private windowsFor(topic: string, partition: number): TumblingWindows {
