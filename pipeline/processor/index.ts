@@ -32,6 +32,7 @@ import type { UserFeatures } from '../types.ts';
 import { EMPTY_FEATURES } from '../types.ts';
 import { behaviourAggregateMessage, behaviourChunk } from './behaviour.ts';
 import { RecentIds } from './dedup.ts';
+import { groupLag } from './lag.ts';
 import { CrashableSockets } from './sockets.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
 import { aggregateMessage, decisionMessage, deadLetterMessage, sinkBatches, type ChunkTimings } from './messages.ts';
@@ -192,12 +193,10 @@ export class StreamProcessor {
   }
 
   /**
-   * A crash: every connection of this instance is cut at once, as when its process dies. The
-   * chunk in progress stops before its offsets are resolved (its results may already be written:
-   * redelivery makes duplicates, which the sinks count), nothing more is committed, open windows
-   * are lost, and the member does not leave the group: the coordinator finds out when its session
-   * times out, and only then hands its partitions to the survivors. New connections fail, so the
-   * consumer does not come back. For a clean departure use stop().
+   * A crash: every connection cut at once, as when the process dies. The chunk in progress stops
+   * before its offsets resolve (results already written come back as duplicates), nothing more is
+   * committed, open windows are lost, and no LeaveGroup is sent: the group finds out when the
+   * session times out. For a clean departure use stop().
    */
   async kill(): Promise<void> {
     if (!this.running) return;
@@ -205,9 +204,7 @@ export class StreamProcessor {
     this.running = false;
     clearInterval(this.lagTimer);
     this.sockets.cut();
-    // the clients wind down their loops and timers in the background (a dead process would not
-    // wait for them): every request, LeaveGroup included, now fails at the socket, so the
-    // coordinator still hears nothing from this member
+    // the clients wind down in the background; every request, LeaveGroup included, fails at the socket
     void Promise.allSettled([
       this.consumer?.disconnect(),
       this.producer?.disconnect(),
@@ -244,22 +241,13 @@ export class StreamProcessor {
   }
 
   private admin?: Admin;
-
   private async adminLag(): Promise<number> {
     if (!this.admin) {
       const admin = this.kafka.admin();
       await admin.connect();
       this.admin = admin;
     }
-    const [committed] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [TOPICS.transactions] });
-    const ends = await this.admin.fetchTopicOffsets(TOPICS.transactions);
-    const c = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    let total = 0;
-    for (const e of ends) {
-      const at = c.get(e.partition) ?? -1;
-      total += Math.max(0, Number(e.high) - Math.max(at, Number(e.low)));
-    }
-    return total;
+    return groupLag(this.admin, this.groupId);
   }
 
   private async onBatch(p: EachBatchPayload): Promise<void> {
