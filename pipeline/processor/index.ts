@@ -192,12 +192,7 @@ export class StreamProcessor {
     await this.admin?.disconnect().catch(() => {});
   }
 
-  /**
-   * A crash: every connection cut at once, as when the process dies. The chunk in progress stops
-   * before its offsets resolve (results already written come back as duplicates), nothing more is
-   * committed, open windows are lost, and no LeaveGroup is sent: the group finds out when the
-   * session times out. For a clean departure use stop().
-   */
+  /** A crash: every connection cut at once (sockets.ts), nothing more committed, no LeaveGroup. */
   async kill(): Promise<void> {
     if (!this.running) return;
     this.killed = true;
@@ -205,12 +200,8 @@ export class StreamProcessor {
     clearInterval(this.lagTimer);
     this.sockets.cut();
     // the clients wind down in the background; every request, LeaveGroup included, fails at the socket
-    void Promise.allSettled([
-      this.consumer?.disconnect(),
-      this.producer?.disconnect(),
-      this.admin?.disconnect(),
-      this.eos?.close(),
-    ]);
+    const clients = [this.consumer?.disconnect(), this.producer?.disconnect(), this.admin?.disconnect()];
+    void Promise.allSettled([...clients, this.eos?.close()]);
   }
 
   private windowsFor(topic: string, partition: number): TumblingWindows {

@@ -1,7 +1,9 @@
 /**
- * The processor's connections, all made here (kafkajs `socketFactory`), so a crash can cut every
- * one at once as a dying process would: after cut(), new connections fail at once and the
- * clients cannot reach the broker again (no commit, no LeaveGroup).
+ * The processor's connections, all made here (kafkajs `socketFactory`), so a crash (kill()) can
+ * cut every one at once as a dying process would: after cut(), new connections fail at once and
+ * the clients cannot reach the broker again. The chunk in progress stops before its offsets
+ * resolve (results already written come back as duplicates), nothing more is committed, open
+ * windows are lost, and no LeaveGroup is sent: the group finds out when the session times out.
  */
 import { Socket, connect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
