@@ -225,13 +225,9 @@ function advertise(host: string): string {
   return '127.0.0.1';
 }
 
-export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
-  validate(options);
-  const o = {
-    ...DEFAULTS,
-    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-  } as typeof DEFAULTS & BrokerOptions;
-  const opts: ClusterOptions = {
+/** what the cluster state needs of the options (the same for one process or one per node) */
+function clusterOptions(o: typeof DEFAULTS & BrokerOptions): ClusterOptions {
+  return {
     autoCreateTopics: o.autoCreateTopics,
     defaultPartitions: o.defaultPartitions,
     defaultReplicationFactor: o.defaultReplicationFactor,
@@ -242,6 +238,15 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     maxSessionTimeoutMs: o.maxSessionTimeoutMs,
     maxFetchWaitMs: o.maxFetchWaitMs,
   };
+}
+
+export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
+  validate(options);
+  const o = {
+    ...DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as typeof DEFAULTS & BrokerOptions;
+  const opts = clusterOptions(o);
   const security = listenerSecurity(o);
   const warning = exposureWarning(o.host, security);
   if (warning) (o.onWarning ?? ((m: string) => process.emitWarning(m)))(warning);
