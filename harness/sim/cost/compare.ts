@@ -5,23 +5,13 @@
 import { chartFrame, type ChartSpec } from '../../../results/chart-frame.ts';
 import { textTable, type Align } from '../../../results/table.ts';
 import { DEFAULT_SLO_P99_MS, SLO_LATENCY_KEYS, sloViolationMinutes } from '../../../results/slo.ts';
+import type { CompareFigures } from '../../../results/compare.ts';
 import type { RunSummary } from '../../../results/types.ts';
 import type { Catalogue } from './catalogue.ts';
 import { runCost, DEFAULT_COST_SPEC, type CostSpec } from './cost.ts';
 
-export interface CompareRow {
-  label: string;
-  mode: string;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  /** processed events per second over the measured window */
-  throughput: number | null;
-  costPerHour: number | null;
-  costPerMillionEvents: number | null;
-  /** seconds whose p99 exceeded the SLO, in minutes */
-  sloViolationMinutes: number | null;
-  sloP99Ms: number;
-}
+/** one run's figures: the row `pipelab compare` prints, and compare.json's per-run entry */
+export type CompareRow = CompareFigures;
 
 export function compareRow(
   label: string,
