@@ -33,7 +33,9 @@ export class CrashableSockets {
   /** every connection destroyed, and no new one will connect */
   cut(): void {
     this.dead = true;
-    for (const s of this.open) s.destroy();
+    // with an error: kafkajs listens for 'error' and 'end', not 'close', and a socket destroyed
+    // silently left its requests pending and their queues polling forever (the process never exited)
+    for (const s of this.open) s.destroy(new Error(`${this.name} has crashed`));
     this.open.clear();
   }
 }
