@@ -6,6 +6,7 @@
  */
 import { PipelabError } from '../../errors.ts';
 import type { CapacityCriteria, CapacityFailure } from '../../results/capacity.ts';
+import { slope } from '../../results/slope.ts';
 import type { RunSummary, TimePoint, TimePointValue } from '../../results/types.ts';
 import { compare, observe } from '../thresholds/observe.ts';
 import { parseExpression, type ParsedExpression } from '../thresholds/parse.ts';
@@ -50,20 +51,7 @@ export function sloMetric(slo: Slo, s: RunSummary): string {
 const val = (p: TimePoint, k: string): TimePointValue | undefined =>
   typeof p[k] === 'object' ? (p[k] as TimePointValue) : undefined;
 
-/** least-squares slope of y over x (per unit of x); 0 with fewer than 3 points */
-export function slope(xs: number[], ys: number[]): number {
-  const n = xs.length;
-  if (n < 3) return 0;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-  }
-  return sxx === 0 ? 0 : sxy / sxx;
-}
+export { slope };
 
 /**
  * Backlog growth, events per second, over the measured seconds of the load (after the warm-up,

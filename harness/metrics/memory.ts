@@ -4,6 +4,7 @@
  * ['value<2']`). A leak shows as a steady positive slope; GC's sawtooth averages out over a window
  * of many cycles, so the figure needs a minute of samples at least and is left out below that.
  */
+import { slope } from '../../results/slope.ts';
 import type { RunSummary } from '../../results/types.ts';
 import type { MetricsRegistry } from './api.ts';
 
@@ -18,24 +19,7 @@ interface Point {
 
 /** least-squares slope of y over t (ms), per minute */
 export function slopePerMinute(ts: readonly number[], ys: readonly number[]): number {
-  const n = ts.length;
-  if (n < 2) return 0;
-  let mt = 0,
-    my = 0;
-  for (let i = 0; i < n; i++) {
-    mt += ts[i]!;
-    my += ys[i]!;
-  }
-  mt /= n;
-  my /= n;
-  let sxy = 0,
-    sxx = 0;
-  for (let i = 0; i < n; i++) {
-    const dt = ts[i]! - mt;
-    sxy += dt * (ys[i]! - my);
-    sxx += dt * dt;
-  }
-  return sxx > 0 ? (sxy / sxx) * 60_000 : 0;
+  return slope(ts, ys) * 60_000;
 }
 
 /** the summary with growthPerMin on RSS and heap, and their gauges, when the window is long enough */
