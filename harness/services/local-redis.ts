@@ -24,7 +24,13 @@ export function redisServerOnPath(bin = 'redis-server'): string | true {
 }
 
 export async function startLocalRedis(
-  opts: { bin?: string; port?: number; startTimeoutMs?: number } = {},
+  opts: {
+    bin?: string;
+    port?: number;
+    startTimeoutMs?: number;
+    /** more redis-server arguments after the defaults, e.g. ACL users (`--user alice on >pw ~* +@all`) or TLS */
+    extraArgs?: string[];
+  } = {},
 ): Promise<LocalRedis> {
   const bin = opts.bin ?? 'redis-server';
   const port = opts.port ?? (await freePort());
@@ -46,6 +52,7 @@ export async function startLocalRedis(
       'yes',
       '--loglevel',
       'warning',
+      ...(opts.extraArgs ?? []),
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,7 +64,7 @@ export async function startLocalRedis(
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
 
-  // ready when the port accepts a PING
+  // ready when the port answers a PING (NOAUTH when the default user is off: up all the same)
   const { connect } = await import('node:net');
   const deadline = Date.now() + (opts.startTimeoutMs ?? 5000);
   let ready = false;
@@ -67,7 +74,7 @@ export async function startLocalRedis(
       s.once('connect', () => s.write('PING\r\n'));
       s.once('data', (d) => {
         s.destroy();
-        res(d.toString().startsWith('+PONG'));
+        res(/^(\+PONG|-NOAUTH)/.test(d.toString()));
       });
       s.once('error', () => {
         s.destroy();

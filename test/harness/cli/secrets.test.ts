@@ -14,8 +14,7 @@ import { startBroker } from '../../../broker/index.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort } from '../../../harness/services/ports.ts';
+import { type LocalRedis, startLocalRedis } from '../../../harness/services/local-redis.ts';
 import { haveTool } from '../../helpers/tools.ts';
 
 const root = new URL('../../..', import.meta.url).pathname;
@@ -39,54 +38,18 @@ const S = {
 const REDIS_SERVER = 'redis-server';
 const enabled = haveTool(REDIS_SERVER);
 let port = 0;
-let redis: ReturnType<typeof spawn> | undefined;
+let redis: LocalRedis | undefined;
 
 test.before(async () => {
   if (!enabled) return;
-  port = await freePort();
   // an ACL user with a password, and the default user locked out: the run must authenticate
-  redis = spawn(
-    REDIS_SERVER,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      tmp,
-      '--user',
-      'default',
-      'off',
-      '--user',
-      'alice',
-      'on',
-      `>${S.flagRedis}`,
-      '~*',
-      '&*',
-      '+@all',
-    ],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 100; i++) {
-    const c = new Redis({ port, host: '127.0.0.1', username: 'alice', password: S.flagRedis, lazyConnect: true });
-    c.on('error', () => {});
-    const ok = await c.connect().then(
-      () => true,
-      () => false,
-    );
-    c.disconnect();
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('redis-server did not start');
+  const acl = ['--user', 'default', 'off', '--user', 'alice', 'on', `>${S.flagRedis}`, '~*', '&*', '+@all'];
+  redis = await startLocalRedis({ extraArgs: acl });
+  port = redis.port;
 });
 
-test.after(() => {
-  redis?.kill('SIGKILL');
+test.after(async () => {
+  await redis?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -5,10 +5,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { PipelabError } from '../../../errors.ts';
+import { type LocalRedis, startLocalRedis } from '../../../harness/services/local-redis.ts';
 import { freePort } from '../../../harness/services/ports.ts';
 import { RedisFeatureStore } from '../../../pipeline/features/redis.ts';
 import { EMPTY_FEATURES } from '../../../pipeline/types.ts';
@@ -26,42 +26,25 @@ function redisHasTls(): boolean {
 }
 const tlsBuilt = ok && redisHasTls();
 let certs: TestCerts;
-let server: ChildProcess | undefined;
+let server: LocalRedis | undefined;
 let port = 0,
   tlsPort = 0;
-
-async function listening(p: number): Promise<void> {
-  for (let i = 0; i < 250; i++) {
-    const up = await new Promise<boolean>((res) => {
-      const s = connect(p, '127.0.0.1', () => {
-        s.destroy();
-        res(true);
-      });
-      s.on('error', () => res(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`redis-server did not listen on ${p}`);
-}
 
 test.before(async () => {
   if (!ok) return;
   certs = makeCerts();
-  port = await freePort();
   tlsPort = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  args.push('--user', 'default', 'off', '--user', 'features', 'on', '>f3at-pw', '~*', '+@all');
+  const args = ['--user', 'default', 'off', '--user', 'features', 'on', '>f3at-pw', '~*', '+@all'];
   if (tlsBuilt) {
     args.push('--tls-port', String(tlsPort), '--tls-cert-file', certs.serverCert, '--tls-key-file', certs.serverKey);
     args.push('--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no');
   } else console.log('NOTICE: redis-server without TLS support: the rediss:// case is skipped');
-  server = spawn('redis-server', args, { stdio: 'ignore' });
-  await listening(port);
-  if (tlsBuilt) await listening(tlsPort);
+  // redis-server binds every listener before it answers: the TLS port is up once PING is answered
+  server = await startLocalRedis({ extraArgs: args });
+  port = server.port;
 });
-test.after(() => {
-  server?.kill('SIGKILL');
+test.after(async () => {
+  await server?.close();
   certs?.cleanup();
 });
 
