@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import avro from 'avsc';
-import { PipelabError } from '../../errors.ts';
 import {
   avroSerializer,
   avroTypeOf,
@@ -14,6 +13,7 @@ import {
 } from '../../generators/formats/index.ts';
 import { transactionToAvro } from '../../generators/serialize.ts';
 import { TransactionStream } from '../../generators/transactions.ts';
+import { thrown } from '../helpers/errors.ts';
 
 const ORDER = {
   type: 'record',
@@ -31,16 +31,6 @@ const ORDER = {
 const order = { id: 'o-1', amount: 12.5, items: [{ sku: 'a' }, { sku: 'b' }] };
 /** avsc reads records as instances of generated classes: compare their plain data */
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
-
-function thrown(fn: () => unknown): PipelabError {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, PipelabError);
-    return e as PipelabError;
-  }
-  throw new Error('expected a PipelabError');
-}
 
 test('json and string round-trip; what they cannot carry is named', () => {
   const j = jsonSerializer();

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SchemaRegistry as Client } from '@kafkajs/confluent-schema-registry';
 import { startSchemaRegistry, type SchemaRegistry } from '../../broker/schema-registry/index.ts';
-import { PipelabError } from '../../errors.ts';
 import { createSerializer } from '../../harness/formats/index.ts';
 import { freePort } from '../../harness/services/ports.ts';
 import { TRANSACTION_AVSC } from '../../generators/schemas/index.ts';
 import { TransactionStream } from '../../generators/transactions.ts';
+import { rejected } from '../helpers/errors.ts';
 
 const ORDER = {
   type: 'record',
@@ -36,16 +36,6 @@ test.after.each(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function rejects(p: Promise<unknown>): Promise<PipelabError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, PipelabError);
-    return e as PipelabError;
-  }
-  throw new Error('expected a PipelabError');
-}
-
 test('json, string and avro (an .avsc path) through one interface', async () => {
   const path = join(dir, 'order.avsc');
   writeFileSync(path, JSON.stringify(ORDER));
@@ -55,10 +45,10 @@ test('json, string and avro (an .avsc path) through one interface', async () => 
   assert.equal(json.decode(json.encode(order)), order);
   const str = await createSerializer({ format: 'string' });
   assert.is(str.decode(str.encode('x,y')), 'x,y');
-  const e = await rejects(createSerializer({ format: 'avro', schema: join(dir, 'missing.avsc') }));
+  const e = await rejected(createSerializer({ format: 'avro', schema: join(dir, 'missing.avsc') }));
   assert.match(e.message, /^schema: cannot read .*missing\.avsc: ENOENT/);
   writeFileSync(join(dir, 'bad.avsc'), '{"type": "record", "name": "X", "fields": [{"name": "a", "type": "strin"}]}');
-  const bad = await rejects(
+  const bad = await rejected(
     createSerializer({
       format: 'avro',
       schema: join(dir, 'bad.avsc'),
@@ -69,10 +59,10 @@ test('json, string and avro (an .avsc path) through one interface', async () => 
   assert.match(bad.message, /^target\.produce\.schema\.fields\.0\.type: .*unknown type name 'strin' \(field 'a'\)/);
   writeFileSync(join(dir, 'notjson.avsc'), '{ type: record }');
   assert.match(
-    (await rejects(createSerializer({ format: 'avro', schema: join(dir, 'notjson.avsc') }))).message,
+    (await rejected(createSerializer({ format: 'avro', schema: join(dir, 'notjson.avsc') }))).message,
     /is not JSON/,
   );
-  assert.match((await rejects(createSerializer({ format: 'xml' as 'json' }))).message, /'xml' is not a format/);
+  assert.match((await rejected(createSerializer({ format: 'xml' as 'json' }))).message, /'xml' is not a format/);
 });
 
 test('avro-confluent: registers once, frames with the id, round-trips through the embedded registry', async () => {
@@ -144,7 +134,7 @@ test("registry errors carry the registry message; compatibility is the registry 
   const opts = { format: 'avro-confluent' as const, registry: { url: registry.url }, subject: 'orders-value' };
   await createSerializer({ ...opts, schema: ORDER });
   const incompatible = { ...ORDER, fields: [...ORDER.fields, { name: 'channel', type: 'string' }] };
-  const e = await rejects(
+  const e = await rejected(
     createSerializer({
       ...opts,
       schema: incompatible,
@@ -162,27 +152,27 @@ test("registry errors carry the registry message; compatibility is the registry 
   });
   const s = await createSerializer({ ...opts, schema: incompatible });
   assert.is(s.schemaId, 2);
-  const unknown = await rejects(createSerializer({ ...opts, subject: 'nope-value' }));
+  const unknown = await rejected(createSerializer({ ...opts, subject: 'nope-value' }));
   assert.match(unknown.message, /Subject 'nope-value' not found/);
-  const noReg = await rejects(createSerializer({ format: 'avro-confluent', schema: ORDER, subject: 'x' }));
+  const noReg = await rejected(createSerializer({ format: 'avro-confluent', schema: ORDER, subject: 'x' }));
   assert.match(noReg.message, /needs a schema registry URL/);
   assert.match(noReg.hint ?? '', /--schema-registry/);
   assert.match(
-    (await rejects(createSerializer({ ...opts, schema: ORDER, autoRegister: false, subject: 'fresh-value' }))).message,
+    (await rejected(createSerializer({ ...opts, schema: ORDER, autoRegister: false, subject: 'fresh-value' }))).message,
     /not registered under 'fresh-value'/,
   );
 });
 
 test('an unreachable registry is exit 106 naming the URL', async () => {
   const url = `http://127.0.0.1:${await freePort()}`;
-  const e = await rejects(
+  const e = await rejected(
     createSerializer({ format: 'avro-confluent', schema: ORDER, registry: { url }, subject: 'orders-value' }),
   );
   assert.is(e.code, 'SERVICE_UNAVAILABLE');
   assert.is(e.exitCode, 106);
   assert.ok(e.message.includes(`schema registry at ${url} unreachable`), e.message);
   assert.match(e.message, /ECONNREFUSED/);
-  const notUrl = await rejects(
+  const notUrl = await rejected(
     createSerializer({ format: 'avro-confluent', schema: ORDER, registry: { url: 'localhost 8081' }, subject: 'x' }),
   );
   assert.match(notUrl.message, /is not a URL/);

@@ -1,17 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseOverrides } from '../../../harness/cli/flags.ts';
-import { PipelabError } from '../../../errors.ts';
+import { thrown } from '../../helpers/errors.ts';
 
-function problems(flags: Parameters<typeof parseOverrides>[0]): PipelabError {
-  try {
-    parseOverrides(flags);
-  } catch (e) {
-    assert.instance(e, PipelabError);
-    return e as PipelabError;
-  }
-  throw new Error('expected a PipelabError');
-}
+const problems = (flags: Parameters<typeof parseOverrides>[0]) => thrown(() => parseOverrides(flags));
 
 test('good flags become overrides', () => {
   assert.equal(

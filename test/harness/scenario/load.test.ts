@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PipelabError } from '../../../errors.ts';
+import type { PipelabError } from '../../../errors.ts';
 import { configOf, loadScenario, planScenario, validateScenario } from '../../../harness/scenario/index.ts';
 import { importScenarioFile } from '../../../harness/scenario/load.ts';
 import { loadAnyScenario, loadSimulation } from '../../../harness/sim/scenario.ts';
+import { rejected, thrown } from '../../helpers/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pipelab-scenario-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,25 +25,6 @@ const valid = {
   executors: { main: { executor: 'constant-arrival-rate', rate: 10, duration: '5s' } },
 };
 
-/** the PipelabError a call throws (fails the test if it does not throw one) */
-function failure(fn: () => unknown): PipelabError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PipelabError) return e;
-    throw e;
-  }
-  throw new Error('expected a PipelabError');
-}
-async function failureAsync(fn: () => Promise<unknown>): Promise<PipelabError> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof PipelabError) return e;
-    throw e;
-  }
-  throw new Error('expected a PipelabError');
-}
 const paths = (e: PipelabError) => e.issues.map((i) => i.path);
 
 test('a valid scenario resolves with defaults (seed 1, no warm-up, no thresholds)', () => {
@@ -54,7 +36,7 @@ test('a valid scenario resolves with defaults (seed 1, no warm-up, no thresholds
 });
 
 test('every problem is listed with its path, not just the first', () => {
-  const e = failure(() =>
+  const e = thrown(() =>
     validateScenario({
       name: 'bad',
       warmup: 'soon',
@@ -78,14 +60,14 @@ test('every problem is listed with its path, not just the first', () => {
 });
 
 test('a wrong type names what was expected and what was given', () => {
-  const e = failure(() =>
+  const e = thrown(() =>
     validateScenario({ ...valid, executors: { main: { executor: 'constant-vus', vus: '10', duration: '1s' } } }),
   );
   assert.equal(e.issues, [{ path: '/executors/main/vus', message: 'expected a positive integer, got "10"' }]);
 });
 
 test('a bad enum value lists the allowed values', () => {
-  const e = failure(() =>
+  const e = thrown(() =>
     validateScenario({ ...valid, target: { type: 'http', url: 'http://127.0.0.1:1/', method: 'FETCH' } }),
   );
   assert.equal(paths(e), ['/target/method']);
@@ -96,7 +78,7 @@ test('a bad enum value lists the allowed values', () => {
 });
 
 test('an unknown executor lists the known ones (UNKNOWN_EXECUTOR)', () => {
-  const e = failure(() =>
+  const e = thrown(() =>
     validateScenario({ ...valid, executors: { main: { executor: 'shared-iterations', vus: 1 } } }),
   );
   assert.is(e.code, 'UNKNOWN_EXECUTOR');
@@ -110,35 +92,35 @@ test('an unknown executor lists the known ones (UNKNOWN_EXECUTOR)', () => {
 });
 
 test('an unknown target type lists the known ones (UNKNOWN_TARGET)', () => {
-  const e = failure(() => validateScenario({ ...valid, target: { type: 'grpc' } }));
+  const e = thrown(() => validateScenario({ ...valid, target: { type: 'grpc' } }));
   assert.is(e.code, 'UNKNOWN_TARGET');
   assert.match(e.issues[0]?.message ?? '', /unknown target type "grpc" \(known: function, http, kafka, pipeline\)/);
 });
 
 test('missing required fields are reported each at their path', () => {
-  const e = failure(() => validateScenario({ executors: { main: { executor: 'constant-arrival-rate' } } }));
+  const e = thrown(() => validateScenario({ executors: { main: { executor: 'constant-arrival-rate' } } }));
   assert.equal(paths(e).sort(), ['/executors/main/duration', '/executors/main/rate', '/name', '/target']);
   assert.ok(e.issues.every((i) => i.message === 'required'));
 });
 
 test('a bad threshold fails at validation with its path, alongside other problems', () => {
-  const e = failure(() => validateScenario({ ...valid, thresholds: { latency: ['p(99)<<500'], errors: ['p(99)<5'] } }));
+  const e = thrown(() => validateScenario({ ...valid, thresholds: { latency: ['p(99)<<500'], errors: ['p(99)<5'] } }));
   assert.is(e.code, 'INVALID_SCENARIO');
   assert.equal(paths(e).sort(), ['/thresholds/errors/0', '/thresholds/latency/0']);
-  const e2 = failure(() => validateScenario({ ...valid, name: '', thresholds: { latency: ['p(99)<<500'] } }));
+  const e2 = thrown(() => validateScenario({ ...valid, name: '', thresholds: { latency: ['p(99)<<500'] } }));
   assert.equal(paths(e2).sort(), ['/name', '/thresholds/latency/0']);
 });
 
 test('the function target needs exactly one of fn and builtin', () => {
-  const e = failure(() => validateScenario({ ...valid, target: { type: 'function' } }));
+  const e = thrown(() => validateScenario({ ...valid, target: { type: 'function' } }));
   assert.equal(paths(e), ['/target']);
   assert.match(e.issues[0]?.message ?? '', /give either "fn".*or "builtin"/);
-  const e2 = failure(() => validateScenario({ ...valid, target: { type: 'function', fn: 'not a function' } }));
+  const e2 = thrown(() => validateScenario({ ...valid, target: { type: 'function', fn: 'not a function' } }));
   assert.match(e2.issues[0]?.message ?? '', /expected a function/);
 });
 
 test('the autocannon engine only accepts constant-vus executors', () => {
-  const e = failure(() =>
+  const e = thrown(() =>
     validateScenario({ ...valid, target: { type: 'http', url: 'http://127.0.0.1:1/', engine: 'autocannon' } }),
   );
   assert.equal(paths(e), ['/executors/main/executor']);
@@ -191,7 +173,7 @@ test('overrides set seed, duration (stages scaled), rate (ramping peaks scaled) 
 });
 
 test('bad overrides are INVALID_ARGUMENT with every problem', () => {
-  const e = failure(() =>
+  const e = thrown(() =>
     validateScenario(
       { ...valid, executors: { m: { executor: 'constant-vus', duration: '1s' } } },
       { duration: 'forever', rate: 5 },
@@ -225,14 +207,14 @@ test('loadScenario imports a .ts file, validates its default export and applies 
 
 test('a missing file is SCENARIO_NOT_FOUND and names the scenario files beside it', async () => {
   file('other.ts', 'export default {};\n');
-  const e = await failureAsync(() => loadScenario(join(dir, 'nope.ts')));
+  const e = await rejected(() => loadScenario(join(dir, 'nope.ts')));
   assert.is(e.code, 'SCENARIO_NOT_FOUND');
   assert.match(e.hint ?? '', /other\.ts/);
 });
 
 test('a file with a syntax error is INVALID_SCENARIO, not a crash', async () => {
   const p = file('broken.ts', `export default { name: 'x', executors: { ,, } \n`);
-  const e = await failureAsync(() => loadScenario(p));
+  const e = await rejected(() => loadScenario(p));
   assert.is(e.code, 'INVALID_SCENARIO');
   assert.match(e.message, /could not be loaded/);
   assert.is(e.issues.length, 1);
@@ -240,7 +222,7 @@ test('a file with a syntax error is INVALID_SCENARIO, not a crash', async () => 
 
 test('a file without a default export says how to write one', async () => {
   const p = file('nodefault.ts', `export const scenario = {};\n`);
-  const e = await failureAsync(() => loadScenario(p));
+  const e = await rejected(() => loadScenario(p));
   assert.match(e.message, /no default export/);
   assert.match(e.hint ?? '', /export default defineScenario/);
 });
@@ -249,26 +231,23 @@ test('live and simulation scenarios go through one file loader: the same errors 
   const broken = file('broken-any.ts', `export default { name: 'x', ,, \n`);
   const nodefault = file('nodefault-any.ts', `export const x = 1;\n`);
   for (const load of [loadScenario, loadAnyScenario, loadSimulation]) {
-    const missing = await failureAsync(() => load(join(dir, 'missing.ts')));
+    const missing = await rejected(() => load(join(dir, 'missing.ts')));
     assert.is(missing.code, 'SCENARIO_NOT_FOUND');
     assert.match(missing.hint ?? '', /scenario files in .*broken-any\.ts/);
-    const b = await failureAsync(() => load(broken));
+    const b = await rejected(() => load(broken));
     assert.is(b.code, 'INVALID_SCENARIO');
     assert.match(b.message, /broken-any\.ts could not be loaded/);
     assert.is(b.issues.length, 1);
   }
   // the loaders that need a default export say how to write one (the simulation one names both kinds)
-  assert.match(
-    (await failureAsync(() => loadScenario(nodefault))).hint ?? '',
-    /defineScenario\(\{ name: 'nodefault-any'/,
-  );
-  assert.match((await failureAsync(() => loadAnyScenario(nodefault))).hint ?? '', /or defineSimulation/);
+  assert.match((await rejected(() => loadScenario(nodefault))).hint ?? '', /defineScenario\(\{ name: 'nodefault-any'/);
+  assert.match((await rejected(() => loadAnyScenario(nodefault))).hint ?? '', /or defineSimulation/);
 });
 
 test(
   'importScenarioFile names the example when the folder is missing, and checks the default export only ' + 'when asked',
   async () => {
-    const e = await failureAsync(() =>
+    const e = await rejected(() =>
       importScenarioFile(join(dir, 'no-such-dir', 'x.ts'), { example: 'scenarios/smoke.ts' }),
     );
     assert.is(e.code, 'SCENARIO_NOT_FOUND');
@@ -277,7 +256,7 @@ test(
     const mod = (await importScenarioFile(p, { example: 'scenarios/smoke.ts' })) as { default?: unknown; x?: number };
     assert.is(mod.default, undefined);
     assert.is(mod.x, 42);
-    const n = await failureAsync(() => importScenarioFile(p, { example: 'e.ts', noDefaultHint: 'write one' }));
+    const n = await rejected(() => importScenarioFile(p, { example: 'e.ts', noDefaultHint: 'write one' }));
     assert.is(n.code, 'INVALID_SCENARIO');
     assert.is(n.hint, 'write one');
   },
@@ -289,7 +268,7 @@ test('an invalid file lists its problems with the file name', async () => {
     `export default { name: 'x', target: { type: 'function', builtin: 'noop' }, executors: { main: { ` +
       `executor: 'constant-vus', vus: 0, duration: '1s' } } };\n`,
   );
-  const e = await failureAsync(() => loadScenario(p));
+  const e = await rejected(() => loadScenario(p));
   assert.match(e.message, /invalid\.ts is invalid \(1 problem\)/);
   assert.equal(paths(e), ['/executors/main/vus']);
 });

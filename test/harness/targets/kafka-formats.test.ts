@@ -9,12 +9,12 @@ import * as assert from 'uvu/assert';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import kafkajs from 'kafkajs';
 import { startBroker, type Broker } from '../../../broker/index.ts';
-import { PipelabError } from '../../../errors.ts';
 import { runScenario } from '../../../harness/runner/index.ts';
 import { freePort } from '../../../harness/services/ports.ts';
 import type { ScenarioInput } from '../../../harness/scenario/schema.ts';
 import type { KafkaAccounting } from '../../../harness/targets/kafka/ledger.ts';
 import type { CounterData, RateData, RunSummary } from '../../../results/types.ts';
+import { rejected } from '../../helpers/errors.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const ORDER = {
@@ -51,16 +51,6 @@ const run = (target: object, services: Record<string, string> | undefined, itera
     executors: { main: { executor: 'per-vu-iterations', vus: 2, iterations: iterations / 2 } },
     ...(services ? { services } : {}),
   } as ScenarioInput);
-
-async function rejects(p: Promise<unknown>): Promise<PipelabError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, PipelabError);
-    return e as PipelabError;
-  }
-  throw new Error('expected a PipelabError');
-}
 
 test('a scorer on @kafkajs/confluent-schema-registry reads the events and writes results the same way', async () => {
   for (const t of ['orders-sr', 'orders-sr-scored']) broker.createTopic(t, { partitions: 3 });
@@ -135,11 +125,11 @@ test('an external Kafka without a registry is refused (104); an unreachable regi
   const saved = process.env.PIPELAB_SCHEMA_REGISTRY;
   delete process.env.PIPELAB_SCHEMA_REGISTRY;
   try {
-    const none = await rejects(run(target, { kafka: broker.bootstrap[0]! }));
+    const none = await rejected(run(target, { kafka: broker.bootstrap[0]! }));
     assert.is(none.exitCode, 104);
     assert.match(none.message, /needs a schema registry: --schema-registry URL/);
     const url = `http://127.0.0.1:${await freePort()}`;
-    const down = await rejects(run(target, { kafka: broker.bootstrap[0]!, 'schema-registry': url }));
+    const down = await rejected(run(target, { kafka: broker.bootstrap[0]!, 'schema-registry': url }));
     assert.is(down.exitCode, 106);
     assert.ok(down.message.includes(`schema registry at ${url} unreachable`), down.message);
   } finally {
@@ -150,7 +140,7 @@ test('an external Kafka without a registry is refused (104); an unreachable regi
 test('a schema the registry refuses as incompatible fails the setup with its message', async () => {
   const url = broker.schemaRegistry!.url;
   const evolved = { ...ORDER, fields: [...ORDER.fields, { name: 'channel', type: 'string' }] };
-  const e = await rejects(
+  const e = await rejected(
     run(
       {
         type: 'kafka',
