@@ -3,6 +3,7 @@
  * events carries an event time `lag` ms before its send time — late and out-of-order events —
  * and the ground truth is kept: how many were late, out of order, and by how much.
  */
+import { LagTally } from './lag-tally.ts';
 import type { Rng } from './rng.ts';
 import { type Sampler, sampler } from './spec/numbers.ts';
 import type { DisorderSpec } from './spec/types.ts';
@@ -22,8 +23,8 @@ export interface DisorderTruth {
 export class Disorder {
   private readonly lag: Sampler;
   private readonly r: Rng;
-  private maxEventTime = -Infinity;
-  private readonly t = { events: 0, late: 0, outOfOrder: 0, beyondLateness: 0, maxLagMs: 0, lagSum: 0 };
+  private readonly t = new LagTally();
+  private beyondLateness = 0;
 
   /** `allowedLatenessMs`: lags above it are counted apart (beyondLateness) */
   constructor(
@@ -37,26 +38,16 @@ export class Disorder {
 
   /** the event time of an event sent at `sendTime` (epoch ms) */
   eventTime(sendTime: number): number {
-    const t = this.t;
-    let et = Math.floor(sendTime);
-    if (this.spec.share > 0 && this.r.next() < this.spec.share) {
-      const lag = Math.max(0, Math.round(this.lag()));
-      if (lag > 0) {
-        et -= lag;
-        t.late++;
-        t.lagSum += lag;
-        if (lag > t.maxLagMs) t.maxLagMs = lag;
-        if (lag > this.allowedLatenessMs) t.beyondLateness++;
-      }
-    }
-    t.events++;
-    if (et < this.maxEventTime) t.outOfOrder++;
-    else this.maxEventTime = et;
-    return et;
+    const sent = Math.floor(sendTime);
+    let lag = 0;
+    if (this.spec.share > 0 && this.r.next() < this.spec.share) lag = Math.max(0, Math.round(this.lag()));
+    if (lag > this.allowedLatenessMs) this.beyondLateness++;
+    this.t.add(sent - lag, lag);
+    return sent - lag;
   }
 
   truth(): DisorderTruth {
-    const { lagSum, ...t } = this.t;
-    return { ...t, meanLagMs: t.late ? lagSum / t.late : 0 };
+    const { events, late, outOfOrder, maxLagMs, meanLagMs } = this.t.truth();
+    return { events, late, outOfOrder, beyondLateness: this.beyondLateness, maxLagMs, meanLagMs };
   }
 }

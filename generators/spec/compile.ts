@@ -15,7 +15,7 @@ import { MinHeap } from '../heap.ts';
 import { Rng, toSeed } from '../rng.ts';
 import { arrivalsEnded, type EventStream } from '../stream.ts';
 import { compileStream, type Runtime, type Shared } from './streams.ts';
-import type { EventFunction, EventSpec, SpecRecord, SpecTruth, StreamTruth } from './types.ts';
+import type { EventFunction, EventSpec, SpecRecord, SpecTruth } from './types.ts';
 import { type StreamEntry, streamEntries, validateSpec } from './validate.ts';
 
 interface Pending {
@@ -180,15 +180,7 @@ export class SpecStream implements EventStream<unknown> {
 
   /** the disorder and duplicates emitted so far, overall and per stream */
   truth(): SpecTruth {
-    const one = (t: Runtime['truth']): StreamTruth => ({
-      events: t.events,
-      duplicates: t.duplicates,
-      late: t.late,
-      outOfOrder: t.outOfOrder,
-      maxLagMs: t.maxLagMs,
-      meanLagMs: t.late ? t.lagSum / t.late : 0,
-    });
-    const streams = Object.fromEntries(this.rt.map((s) => [s.name, one(s.truth)]));
+    const streams = Object.fromEntries(this.rt.map((s) => [s.name, s.truth.truth()]));
     const sum = (k: 'events' | 'duplicates' | 'late' | 'outOfOrder' | 'lagSum') =>
       this.rt.reduce((a, s) => a + s.truth[k], 0);
     const late = sum('late');
@@ -212,18 +204,8 @@ export class SpecStream implements EventStream<unknown> {
 
   private record(s: Runtime, index: number, sendTime: number, eventTime: number, duplicate: boolean): void {
     this.emitted = index + 1;
-    const t = s.truth;
     const lag = sendTime - eventTime;
-    const ooo = eventTime < t.maxEventTime;
-    if (!ooo) t.maxEventTime = eventTime;
-    t.events++;
-    if (duplicate) t.duplicates++;
-    else if (lag > 0) {
-      t.late++;
-      t.lagSum += lag;
-      if (lag > t.maxLagMs) t.maxLagMs = lag;
-    }
-    if (ooo) t.outOfOrder++;
+    const ooo = s.truth.add(eventTime, lag, duplicate);
     const l = this.last;
     l.stream = s.name;
     l.index = index;

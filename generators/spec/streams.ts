@@ -3,6 +3,7 @@
  * user's function), where lookups read from, and its share of disorder and duplicates.
  */
 import { PipelabError } from '../../errors.ts';
+import { LagTally } from '../lag-tally.ts';
 import { MerchantPopulation } from '../population.ts';
 import type { Rng } from '../rng.ts';
 import { type Ctx, EventStore, newCtx, readPath } from './context.ts';
@@ -10,7 +11,7 @@ import { type Compiled, compileField, type FieldEnv } from './fields.ts';
 import { type JsonField, jsonAny, jsonSafe, objectBuilder, objectWriter } from './json.ts';
 import { Machine } from './machine.ts';
 import { type Sampler, sampler } from './numbers.ts';
-import type { EntitySpec, EventSpec, FieldSpec, StreamTruth } from './types.ts';
+import type { EntitySpec, EventSpec, FieldSpec } from './types.ts';
 import type { StreamEntry } from './validate.ts';
 
 /** what every stream of one spec instance shares */
@@ -42,7 +43,7 @@ export interface Runtime {
   writer: (e: unknown) => string;
   disorder: { share: number; lag: Sampler; r: Rng } | undefined;
   duplicates: { share: number; delay: Sampler; r: Rng } | undefined;
-  truth: StreamTruth & { lagSum: number; maxEventTime: number };
+  truth: LagTally;
 }
 
 /** a population: a declared entity (shared by every field that names it) or an inline one */
@@ -219,16 +220,7 @@ export function compileStream(e: StreamEntry, sh: Shared): Runtime {
       delay: sampler(e.duplicates.delay ?? { type: 'exponential', mean: 1000 }, r.fork('duplicates:delay')),
       r: r.fork('duplicates'),
     },
-    truth: {
-      events: 0,
-      duplicates: 0,
-      late: 0,
-      outOfOrder: 0,
-      maxLagMs: 0,
-      meanLagMs: 0,
-      lagSum: 0,
-      maxEventTime: -Infinity,
-    },
+    truth: new LagTally(),
   };
   if (typeof e.spec.generate === 'function') functionStream(rt, e, sh, r);
   else declarativeStream(rt, e, sh, r);
