@@ -10,25 +10,22 @@ import { z } from 'zod';
 import { Disorder, type DisorderTruth } from '../../../generators/disorder.ts';
 import type { Rng } from '../../../generators/rng.ts';
 import { userEventToJson } from '../../../generators/serialize.ts';
+import { Checker } from '../../../generators/spec/check.ts';
+import type { Distribution } from '../../../generators/spec/types.ts';
+import { checkDistribution } from '../../../generators/spec/validate-fields.ts';
 import { createUserEventStream, type UserEventStream } from '../../../generators/user-events.ts';
 import { H } from '../../../pipeline/processor/headers.ts';
-import { nonNegativeNumber, positiveNumber, probability, strictObject } from '../../config/fields.ts';
+import { probability, strictObject } from '../../config/fields.ts';
 import type { IterationOutcome } from '../api.ts';
 import type { RecordProducer } from '../producers.ts';
 
-const bound = { min: z.number().optional(), max: z.number().optional() };
-/** a lag distribution in ms, as event specs write them (docs/event-specs.md) */
-const distribution = z.discriminatedUnion(
-  'type',
-  [
-    strictObject({ type: z.literal('const'), value: nonNegativeNumber() }),
-    strictObject({ type: z.literal('uniform'), min: z.number(), max: z.number() }),
-    strictObject({ type: z.literal('normal'), mean: z.number(), sd: nonNegativeNumber(), ...bound }),
-    strictObject({ type: z.literal('lognormal'), mu: z.number(), sigma: nonNegativeNumber(), ...bound }),
-    strictObject({ type: z.literal('exponential'), mean: positiveNumber(), ...bound }),
-  ],
-  { error: "expected { type: 'const' | 'uniform' | 'normal' | 'lognormal' | 'exponential', … } (ms)" },
-);
+/** a lag distribution in ms, checked by the event specs' own validator (docs/event-specs.md) */
+const distribution = z.custom<Distribution>().superRefine((v, ctx) => {
+  const c = new Checker();
+  checkDistribution(c, v, '');
+  for (const i of c.issues)
+    ctx.addIssue({ code: 'custom', path: i.path.split('/').filter(Boolean), message: i.message });
+});
 
 export const userEventsSchema = strictObject({
   /** share of iterations that send a user event instead of a transaction (0–1) */

@@ -12,6 +12,7 @@ import type { Accounting } from '../../../harness/targets/pipeline/accounting.ts
 import type { CounterData } from '../../../results/types.ts';
 import { formatMarkdown } from '../../../reports/markdown.ts';
 import type { PipelabError } from '../../../errors.ts';
+import { thrown } from '../../helpers/errors.ts';
 
 const embedded = { 'redis-mode': 'embedded' };
 
@@ -56,6 +57,19 @@ test('userEvents is validated with its paths', () => {
     const paths = (e as PipelabError).issues.map((i) => i.path);
     assert.equal(paths, ['/target/userEvents/share', '/target/userEvents/disorder/lag/type']);
   }
+  // the lag is checked as event specs check it: bounds in order, as in docs/event-specs.md
+  const lag = { type: 'exponential', mean: 100, min: 50, max: 10 };
+  const e = thrown(() =>
+    validateScenario({
+      name: 'u',
+      target: { type: 'pipeline', userEvents: { share: 0.5, disorder: { share: 0.1, lag } } },
+      executors: { main: { executor: 'constant-vus', duration: '1s' } },
+    }),
+  );
+  assert.equal(
+    e.issues.map((i) => `${i.path}: ${i.message}`),
+    ['/target/userEvents/disorder/lag/max: expected ≥ min (50), got 10'],
+  );
 });
 
 test.run();
