@@ -22,7 +22,8 @@ const URL_USERINFO = /\b([a-z][a-z0-9+._-]*:\/\/)([^\s/@:?#'"<>]*)(?::([^\s/@?#'
 const SECRET_PARAM_NAMES =
   'password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|auth|api_key|apikey|key|sig|signature|' +
   'client_secret';
-const SECRET_PARAM = new RegExp(`([?&;](?:${SECRET_PARAM_NAMES})=)([^&\\s#'"<>]*)`, 'gi');
+// an empty value (`?token=`) holds no secret and stays as it is
+const SECRET_PARAM = new RegExp(`([?&;](?:${SECRET_PARAM_NAMES})=)([^&\\s#'"<>]+)`, 'gi');
 /** keys whose string values are secrets: the key ends with a word naming one (kafkaPassword, x-api-key, sasl) */
 const SECRET_KEY =
   /(?:passw(?:or)?d|^pass|pwd|secret|token|sasl|auth|authori[sz]ation|credentials?|apikey|bearer|privatekey)$/i;
@@ -96,6 +97,12 @@ function decodeSafe(s: string): string {
     return s;
   }
 }
+
+/** whether a URL query parameter of this name holds a secret (`token`, `api_key`, …) */
+export function isSecretParam(name: string): boolean {
+  return SECRET_PARAM_NAME.test(name);
+}
+const SECRET_PARAM_NAME = new RegExp(`^(?:${SECRET_PARAM_NAMES})$`, 'i');
 
 export function isSecretKey(key: string): boolean {
   const k = key.replace(/[-_]/g, '');

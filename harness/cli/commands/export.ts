@@ -44,6 +44,10 @@ export function register(program: Command): void {
       const scenario = await loadScenario(file, parseOverrides({ duration: opts.duration, rate: opts.rate }));
       const k6 = k6Script(scenario, { typescript: opts.ts === true });
       for (const w of k6.warnings) process.stderr.write(`${w}\n`);
+      if (k6.env.length)
+        process.stderr.write(
+          `the script reads its secrets from the environment: k6 run -e ${k6.env.join('=... -e ')}=...\n`,
+        );
       if (!opts.ts) {
         if (opts.out === undefined) process.stdout.write(k6.script);
         else write(opts.out, k6.script);
