@@ -9,6 +9,7 @@ import { PipelabError } from '../../errors.ts';
 import { EventQueue } from './heap.ts';
 import { NumberFifo } from './ring.ts';
 import { analytic, type QueueFigures, type QueueModel } from './theory.ts';
+import { meanInterval } from './uncertainty.ts';
 
 export interface QueueSimOptions {
   model: QueueModel;
@@ -192,15 +193,8 @@ export function simulateQueue(options: QueueSimOptions): QueueSimResult {
   };
 }
 
-/** batch means: each batch's mean wait, their spread → a 95 % t interval (t_{0.975, 19} ≈ 2.093) */
+/** batch means: each batch's mean wait, their spread → a 95 % t interval's half width */
 function batchMeansHalfWidth(batchSums: Float64Array, perBatch: number): number {
-  let bm = 0;
-  const means = Array.from(batchSums, (s) => s / perBatch);
-  for (const m of means) bm += m;
-  bm /= means.length;
-  let v = 0;
-  for (const m of means) v += (m - bm) ** 2;
-  v /= means.length - 1;
-  const tq = means.length === 20 ? 2.093 : 1.96;
-  return tq * Math.sqrt(v / means.length);
+  const { mean, hi } = meanInterval(Array.from(batchSums, (s) => s / perBatch));
+  return hi - mean;
 }
