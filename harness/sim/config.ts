@@ -10,6 +10,7 @@ import type { ScalingPolicy } from './autoscale/policies.ts';
 import type { ArrivalSpecInput } from '../../generators/arrivals.ts';
 import type { ArrivalProcess } from './arrivals.ts';
 import type { ServiceTimeSpec } from './dist.ts';
+import type { CpuDemand, HostSpec } from './model/cpu.ts';
 
 export interface PipelineSimConfig {
   name?: string;
@@ -65,6 +66,14 @@ export interface PipelineSimConfig {
     startupDelayMs?: number;
   };
   sink?: { write?: ServiceTimeSpec };
+  /**
+   * CPU as a resource (model/cpu.ts): named hosts with N cores, shared by processor sharing among
+   * the components placed on them with `cpu`. Without them, components take no CPU time of a host
+   * (the consumers' `cores` still limit records processed in parallel).
+   */
+  hosts?: Record<string, HostSpec>;
+  /** where each component runs and the CPU it takes per record / per batch (a host of `hosts`) */
+  cpu?: { consumers?: CpuDemand; modelServer?: CpuDemand; sink?: CpuDemand };
   autoscaling?: {
     /** HPA policies per group (e.g. seedPolicies()); several on one group merge into one HPA (max wins) */
     policies?: ScalingPolicy[];
@@ -198,10 +207,37 @@ export function resolveConfig(c: PipelineSimConfig): ResolvedConfig {
       path: '/seriesIntervalMs',
       message: `must be a whole number of seconds in ms (1000, 60000, ...), got ${r.seriesIntervalMs}`,
     });
+  issues.push(...cpuIssues(r));
   if (issues.length)
     throw new PipelabError('INVALID_SCENARIO', 'invalid pipeline simulation config', {
       issues,
       hint: 'fix the fields listed; defaults are in PIPELINE_DEFAULTS',
     });
   return r;
+}
+
+/** hosts with whole cores ≥ 1; every cpu demand on a known host with non-negative costs */
+function cpuIssues(r: ResolvedConfig): Issue[] {
+  const issues: Issue[] = [];
+  const hosts = r.hosts ?? {};
+  for (const [name, h] of Object.entries(hosts))
+    if (!Number.isInteger(h?.cores) || h.cores < 1)
+      issues.push({ path: `/hosts/${name}/cores`, message: `must be a whole number ≥ 1, got ${h?.cores}` });
+  for (const [name, h] of Object.entries(hosts))
+    if (h?.discipline !== undefined && h.discipline !== 'ps' && h.discipline !== 'fifo')
+      issues.push({ path: `/hosts/${name}/discipline`, message: `must be ps or fifo, got ${h.discipline}` });
+  for (const [comp, d] of Object.entries(r.cpu ?? {})) {
+    if (d === undefined) continue;
+    if (!(d.host in hosts))
+      issues.push({
+        path: `/cpu/${comp}/host`,
+        message: `unknown host "${d.host}" (declared in /hosts: ${Object.keys(hosts).join(', ') || 'none'})`,
+      });
+    for (const k of ['perRecordMs', 'perBatchMs'] as const) {
+      const v = d[k];
+      if (v !== undefined && (!(v >= 0) || !Number.isFinite(v)))
+        issues.push({ path: `/cpu/${comp}/${k}`, message: `must be a number ≥ 0, got ${v}` });
+    }
+  }
+  return issues;
 }

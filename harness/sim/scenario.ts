@@ -91,6 +91,8 @@ const FIELDS = [
   'featureStore',
   'modelServer',
   'sink',
+  'hosts',
+  'cpu',
   'autoscaling',
   'slo',
   'seriesIntervalMs',

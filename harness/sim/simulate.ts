@@ -44,6 +44,8 @@ export interface SimExtra {
   events: number;
   peakPendingEvents: number;
   modelBatches: ModelOutput['modelBatches'];
+  /** CPU hosts (config `hosts`): cores, utilisation over the run, jobs served */
+  hosts?: ModelOutput['hosts'];
 }
 
 export interface SimulateOptions {
@@ -126,6 +128,7 @@ export function simulate(config: PipelineSimConfig, opts: SimulateOptions = {}):
     events: out.eventsProcessed,
     peakPendingEvents: out.peakPendingEvents,
     modelBatches: out.modelBatches,
+    ...(out.hosts ? { hosts: out.hosts } : {}),
   };
   const timeseries = {
     intervalMs: cfg.seriesIntervalMs ?? 1000,

@@ -67,7 +67,7 @@ export class ModelEvents extends ModelStations {
       this.modelN++;
       if (this.hInf) this.hInf.add(dt, now);
       stage[s] = now;
-      this.q.push(now + this.sSink.sample(this.rSink), SINK_DONE, s);
+      this.cpuHosts.run(this.hostSink, now, this.cpuSink, this.sSink.sample(this.rSink), SINK_DONE, s);
     }
     this.mBusy[r] = 0;
     this.modelChange(now, -1);

@@ -97,6 +97,9 @@ function handle(m: ModelEvents, kind: number, d: number): void {
     case K.KEDA_POLL:
       m.onKedaPoll(d);
       break;
+    case K.HOST_DONE:
+      m.cpuHosts.onDone(m.now, d);
+      break;
   }
 }
 
@@ -131,5 +134,6 @@ function output(m: ModelEvents, popped: number, peak: number): ModelOutput {
     eventsProcessed: popped,
     peakPendingEvents: peak,
     modelBatches: { count: batches, meanSize: batches ? batchItems / batches : 0, full: fullBatches },
+    ...(m.cpuHosts.size ? { hosts: m.cpuHosts.figures(m.end) } : {}),
   };
 }

@@ -16,6 +16,8 @@ import { NumberFifo } from '../ring.ts';
 import { buildGroups, type Groups, type GroupName, type ReplicaChange } from './groups.ts';
 import type { ModelHooks, ModelOutput } from './types.ts';
 import { RecordSlots } from './slots.ts';
+import { CpuHosts } from './cpu.ts';
+import { HOST_DONE } from './types.ts';
 
 type Trend = ReturnType<MetricsRegistry['trend']>;
 
@@ -64,6 +66,16 @@ export class ModelState {
   readonly completed: Float64Array;
   readonly keyBusy: Uint8Array;
   readonly slots = new RecordSlots();
+
+  // --- CPU hosts (cpu.ts): the host index of each component (−1: takes no host CPU) and its costs
+  readonly cpuHosts: CpuHosts;
+  readonly hCons: number;
+  readonly hModel: number;
+  readonly hostSink: number;
+  readonly cpuCons: number;
+  readonly cpuModelBatch: number;
+  readonly cpuModelRecord: number;
+  readonly cpuSink: number;
 
   // --- consumers
   readonly CM: number;
@@ -159,6 +171,16 @@ export class ModelState {
     this.strict = cfg.keyOrdering === 'strict';
     this.end = cfg.durationMs;
     this.g = buildGroups(cfg);
+    this.cpuHosts = new CpuHosts(cfg.hosts, this.q, HOST_DONE);
+    const cpu = cfg.cpu ?? {};
+    const at = (d: { host: string } | undefined) => (d ? this.cpuHosts.index(d.host) : -1);
+    this.hCons = at(cpu.consumers);
+    this.hModel = at(cpu.modelServer);
+    this.hostSink = at(cpu.sink);
+    this.cpuCons = cpu.consumers?.perRecordMs ?? 0;
+    this.cpuModelBatch = cpu.modelServer?.perBatchMs ?? 0;
+    this.cpuModelRecord = cpu.modelServer?.perRecordMs ?? 0;
+    this.cpuSink = cpu.sink?.perRecordMs ?? 0;
 
     for (let p = 0; p < this.P; p++) {
       this.pTime.push(new NumberFifo(64));

@@ -33,7 +33,8 @@ export class ModelStations extends ModelState {
   startCpu(c: number, s: number): void {
     this.busyCores[c]!++;
     this.cpuChange(this.now, 1);
-    this.q.push(this.now + this.sProc.sample(this.rProc), CPU_DONE, s);
+    const delay = this.sProc.sample(this.rProc);
+    this.cpuHosts.run(this.hCons, this.now, this.cpuCons, delay, CPU_DONE, s);
   }
 
   /** consumer c fetches from its partitions, round-robin, while it has room in flight */
@@ -113,7 +114,12 @@ export class ModelStations extends ModelState {
       if (n === B) this.fullBatches++;
       this.mBusy[r] = 1;
       this.modelChange(this.now, 1);
-      this.q.push(this.now + this.sBatch.sample(this.rModel) + M.perItemMs * n, BATCH_DONE, r);
+      if (this.hModel < 0) this.q.push(this.now + this.sBatch.sample(this.rModel) + M.perItemMs * n, BATCH_DONE, r);
+      else {
+        const delay = this.sBatch.sample(this.rModel) + M.perItemMs * n;
+        const work = this.cpuModelBatch + this.cpuModelRecord * n;
+        this.cpuHosts.run(this.hModel, this.now, work, delay, BATCH_DONE, r);
+      }
     }
     if (modelQ.size > 0) {
       const due = stage[modelQ.peek()]! + M.maxWaitMs;

@@ -2,6 +2,7 @@
 import type { MetricData, ThresholdResult, TimePoint } from '../../../results/types.ts';
 import type { CompiledThresholds } from '../../thresholds/api.ts';
 import type { ScaleDecision } from '../autoscale/types.ts';
+import type { HostFigures } from './cpu.ts';
 import type { GroupName, ReplicaChange } from './groups.ts';
 
 export interface ModelOutput {
@@ -28,6 +29,8 @@ export interface ModelOutput {
   peakPendingEvents: number;
   /** micro-batches run by the model servers */
   modelBatches: { count: number; meanSize: number; full: number };
+  /** per CPU host (only when the config declares hosts) */
+  hosts?: Record<string, HostFigures>;
 }
 
 export interface ModelHooks {
@@ -50,3 +53,5 @@ export const POD_READY = 8;
 export const SYNC = 9;
 export const KEDA_POLL = 10;
 export const END = 11;
+/** a CPU host's next job completion (cpu.ts; data: version × 128 + host) */
+export const HOST_DONE = 12;
