@@ -106,6 +106,7 @@ export function transactionToJson(t: Transaction): string {
       (t.isFraud ? 'true' : 'false') +
       ',"fraudPattern":' +
       str(t.fraudPattern) +
+      piiJson(t) +
       '}'
     );
   }
@@ -132,8 +133,20 @@ export function transactionToJson(t: Transaction): string {
     (t.isFraud ? 'true' : 'false') +
     ',"fraudPattern":"' +
     t.fraudPattern +
-    '"}'
+    '"' +
+    piiJson(t) +
+    '}'
   );
+}
+
+/** the PII fields of a transaction generated with `pii: true` (generators/pii.ts), else '' */
+function piiJson(t: Transaction): string {
+  if (t.cardNumber === undefined && t.email === undefined && t.ipAddress === undefined) return '';
+  let out = '';
+  if (t.cardNumber !== undefined) out += `,"cardNumber":${str(t.cardNumber)}`;
+  if (t.email !== undefined) out += `,"email":${str(t.email)}`;
+  if (t.ipAddress !== undefined) out += `,"ipAddress":${str(t.ipAddress)}`;
+  return out;
 }
 
 export function userEventToJson(e: UserEvent): string {
@@ -202,6 +215,8 @@ export function transactionFromJson(line: string): Transaction {
   expect(o, 'transaction', 'isFraud', 'boolean');
   expect(o, 'transaction', 'channel', 'string', CHANNELS);
   expect(o, 'transaction', 'fraudPattern', 'string', FRAUD_PATTERNS);
+  for (const k of ['cardNumber', 'email', 'ipAddress'] as const)
+    if (o[k] !== undefined) expect(o, 'transaction', k, 'string');
   return o as unknown as Transaction;
 }
 

@@ -28,6 +28,7 @@ import { parseOrThrow } from './validate.ts';
 import { episodeStartProbability } from './fraud-episodes.ts';
 import { MinHeap } from './heap.ts';
 import { SeqIds } from './digits.ts';
+import { TransactionPiiDraw } from './pii.ts';
 
 export const FRAUD_PATTERNS = ['none', 'card-testing', 'account-takeover', 'geo-velocity'] as const;
 export type FraudPattern = (typeof FRAUD_PATTERNS)[number];
@@ -50,6 +51,10 @@ export interface Transaction {
   eventTime: number;
   isFraud: boolean;
   fraudPattern: FraudPattern;
+  /** with PII generation on (`pii: true`, generators/pii.ts): the card, the user's e-mail, the device's IP */
+  cardNumber?: string;
+  email?: string;
+  ipAddress?: string;
 }
 
 /** a fraud event waiting for its due time */
@@ -121,6 +126,8 @@ export const TransactionConfigSchema = z.strictObject({
   /** overrides of defaultTransactionParams() (deep, partial) */
   params: z.record(z.string(), z.unknown()).optional(),
   drifts: z.array(DriftSpecSchema).default([]),
+  /** add cardNumber, email and ipAddress to every transaction (generators/pii.ts); off by default */
+  pii: z.boolean().optional(),
 });
 export type TransactionConfigInput = z.input<typeof TransactionConfigSchema>;
 export type TransactionConfig = z.output<typeof TransactionConfigSchema>;
@@ -179,6 +186,7 @@ export class TransactionStream implements EventStream<Transaction> {
   private readonly rFraud: Rng;
   private readonly pending = new PendingHeap();
   private readonly ids: SeqIds;
+  private readonly pii: TransactionPiiDraw | undefined;
   private seq = 0;
   private episodes = 0;
   private scheduled = 0;
@@ -215,6 +223,7 @@ export class TransactionStream implements EventStream<Transaction> {
     this.rPick = root.fork('picks');
     this.rFraud = root.fork('fraud');
     this.ids = new SeqIds(`t${this.seed.toString(36)}-`);
+    this.pii = cfg.pii ? new TransactionPiiDraw(this.seed) : undefined;
   }
 
   get drifts(): readonly DriftTruth[] {
@@ -229,6 +238,11 @@ export class TransactionStream implements EventStream<Transaction> {
   }
 
   next(): Transaction {
+    const tx = this.draw();
+    return this.pii ? this.pii.decorate(tx) : tx;
+  }
+
+  private draw(): Transaction {
     const seq = this.seq++;
     const t = Math.floor(this.arrivals.next());
     if (t === Infinity) throw arrivalsEnded(seq);

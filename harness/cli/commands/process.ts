@@ -7,6 +7,7 @@
  */
 import { Option, type Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
+import { TRANSACTION_PII } from '../../../generators/schemas/pii.ts';
 import { parseDuration } from '../../../results/duration.ts';
 import { parseNumberFlag } from '../numbers.ts';
 import { addKafkaClientFlags, type KafkaClientFlags, kafkaClientOverrides } from '../security-flags.ts';
@@ -231,7 +232,8 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
     await Promise.all(procs.map((p) => p.start()));
     for (const [name, info] of Object.entries(services.info()))
       process.stdout.write(`${name}: ${info.mode} (${info.detail ?? ''})\n`);
-    if (keys) process.stdout.write(`pii: encrypting deviceId, country with key ${keys.active.id}\n`);
+    if (keys)
+      process.stdout.write(`pii: encrypting ${Object.keys(TRANSACTION_PII).join(', ')} with key ${keys.active.id}\n`);
     if (o.audit ?? !!keys) process.stdout.write('audit: one record per data access to pipelab-audit\n');
     process.stdout.write(
       `processor ${procs.map((p) => p.id).join(', ')} consuming transactions from ${brokers.join(',')} ` +

@@ -100,6 +100,8 @@ export class PipelineTargetRun implements PipelineTarget {
       ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}),
       ...(c.params ? { params: c.params as never } : {}),
       ...(c.drifts ? { drifts: c.drifts as never } : {}),
+      // with PII protection on, the transactions carry a card number, an e-mail and an IP address too
+      ...(this.pii ? { pii: true } : {}),
     });
     const req = servicesRequestFrom(tc.services);
     const routes = o.routes ? parseWeights(o.routes) : undefined;
