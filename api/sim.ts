@@ -95,3 +95,5 @@ export {
   type MeasuredFigures,
   type ComparisonRow,
 } from '../harness/sim/calibrate.ts';
+export { calibrateRuns, type RampCalibration, type RampFit } from '../harness/sim/calibrate-fit.ts';
+export type { CpuDemand, HostSpec, HostFigures } from '../harness/sim/model/cpu.ts';

@@ -1,90 +1,134 @@
 /**
- * Predicted vs measured: live runs of the reference pipeline at two or three rates (embedded
- * services), the simulator calibrated on the first, predictions of the others
- * (`npx tsx bench/calibration.ts [--quick] [--rates 1000,2000,4000] [--seconds 5] [--processors 1]`).
- * Prints p50, p99, throughput predicted and measured with relative errors.
- * Baseline in the same run: the naive prediction "latency stays what the calibration run
- * measured, throughput = the rate"; the ratio is the naive mean |error| over the simulator's
- * (> 1: the simulator predicts better than assuming nothing changes).
+ * Predicted vs measured, the validation protocol of docs/simulation.md ("Calibration on a ramp"):
+ * per processor mode (in process, child processors), live runs of the reference pipeline on a
+ * low-rate ramp and at the rates to predict (embedded services), all in this one run; the
+ * simulator calibrated on the ramp (calibrateRuns) predicts the other rates; the table gives
+ * p50, p99 and throughput predicted and measured, the knee (the rate where p50 reaches 4× its
+ * unloaded value) predicted and measured, and the mean |error| below the knee against the naive
+ * baseline "latency stays what the top of the ramp measured, throughput = the rate".
+ *
+ *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 250,500,1000,2000]
+ *     [--rates 2500,3000,3500,4000,6000] [--seconds 6] [--save <dir>]
+ *
+ * On a shared machine, run it under `flock /work/coord/cpu.lock` and say how shared it was.
  */
-import { runScenario } from '../harness/runner/index.ts';
-import { validateScenario } from '../harness/scenario/index.ts';
-import {
-  calibrate,
-  compareWithMeasured,
-  formatCalibrationTable,
-  measuredFigures,
-  predict,
-  type MeasuredFigures,
-  type Prediction,
-} from '../harness/sim/calibrate.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { calibrateRuns, type RampCalibration } from '../harness/sim/calibrate-fit.ts';
+import { measuredFigures, predict, type MeasuredFigures } from '../harness/sim/calibrate.ts';
+import { textTable } from '../results/table.ts';
 import type { RunSummary } from '../results/types.ts';
+import { liveRun } from './calibration-live.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const rates = (arg('--rates') ?? (quick ? '500,1000' : '1000,2000,4000')).split(',').map(Number);
+const nums = (s: string) => s.split(',').map(Number);
+const modes = (arg('--modes') ?? 'in-process,child').split(',') as Array<'in-process' | 'child'>;
+const ramp = nums(arg('--ramp') ?? (quick ? '250,500' : '250,500,1000,2000'));
+const rates = nums(arg('--rates') ?? (quick ? '1000' : '2500,3000,3500,4000,6000'));
 const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
-const processors = Number(arg('--processors') ?? 1);
+const save = arg('--save');
+/** the knee: the rate at which p50 reaches this multiple of its unloaded (lowest-rate) value */
+const KNEE_FACTOR = 4;
 
-async function live(rate: number): Promise<RunSummary> {
-  return runScenario(
-    validateScenario({
-      name: `bench-calibration-${rate}`,
-      seed: 1,
-      warmup: '1s',
-      services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
-      target: { type: 'pipeline', processors, drainTimeout: '20s' },
-      executors: {
-        main: {
-          executor: 'constant-arrival-rate',
-          rate,
-          duration: `${seconds}s`,
-          preAllocatedVUs: Math.min(2000, rate),
-          maxVUs: Math.max(5000, rate * 2),
-        },
-      },
+/** the rate where ys (p50 at rising rates) crosses y, interpolated linearly in log p50 */
+function crossing(xs: number[], ys: number[], y: number): number | undefined {
+  for (let i = 1; i < xs.length; i++)
+    if (ys[i]! >= y && ys[i - 1]! < y) {
+      const f = (Math.log(y) - Math.log(ys[i - 1]!)) / (Math.log(ys[i]!) - Math.log(ys[i - 1]!));
+      return xs[i - 1]! + f * (xs[i]! - xs[i - 1]!);
+    }
+  return undefined;
+}
+
+/** the predicted knee: bisection on the predicted p50 between the ramp's top and 4× the highest rate */
+function predictedKnee(cal: RampCalibration, y: number, durationMs: number, warmupMs: number): number | undefined {
+  const p50 = (rate: number) => predict(cal, { rate, durationMs, warmupMs }).p50;
+  let lo = cal.fit.rates[0]!,
+    hi = 4 * Math.max(...rates);
+  if (p50(lo) >= y || p50(hi) < y) return undefined;
+  for (let i = 0; i < 14; i++) {
+    const mid = (lo + hi) / 2;
+    if (p50(mid) >= y) hi = mid;
+    else lo = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
+const f0 = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+async function validate(mode: 'in-process' | 'child'): Promise<void> {
+  const runs = new Map<number, RunSummary>();
+  for (const rate of [...ramp, ...rates]) {
+    process.stderr.write(`${mode}: live run at ${rate}/s for ${seconds}s...\n`);
+    const s = await liveRun({ rate, seconds, processors: 1, mode });
+    runs.set(rate, s);
+    if (save) {
+      mkdirSync(`${save}/${mode}`, { recursive: true });
+      writeFileSync(`${save}/${mode}/${rate}.json`, JSON.stringify(s));
+    }
+  }
+  const cal = calibrateRuns(ramp.map((r) => runs.get(r)!));
+  const top = measuredFigures(runs.get(ramp[ramp.length - 1]!)!);
+  const base = measuredFigures(runs.get(ramp[0]!)!);
+  const all = [...ramp, ...rates].map((r) => measuredFigures(runs.get(r)!));
+  const measuredKnee = crossing(
+    all.map((m) => m.rate),
+    all.map((m) => m.p50),
+    KNEE_FACTOR * base.p50,
+  );
+  const first = runs.get(rates[0]!)!;
+  const knee = predictedKnee(cal, KNEE_FACTOR * base.p50, Math.max(first.durationMs, 10_000), first.warmupMs);
+  const rows: string[][] = [];
+  const errs = { sim: [] as number[], naive: [] as number[] };
+  for (const rate of rates) {
+    const s = runs.get(rate)!;
+    const m: MeasuredFigures = measuredFigures(s);
+    const p = predict(cal, { rate: m.rate, durationMs: Math.max(s.durationMs, 10_000), warmupMs: s.warmupMs });
+    const below = measuredKnee === undefined || rate < measuredKnee;
+    for (const [fig, pv, mv, nv] of [
+      ['p50', p.p50, m.p50, top.p50],
+      ['p99', p.p99, m.p99, top.p99],
+      ['throughput', p.throughput, m.throughput, m.rate],
+    ] as const) {
+      const e = (pv - mv) / mv;
+      rows.push([String(rate), fig, f0(pv), f0(mv), pct(e), pct((nv - mv) / mv), below ? 'below' : 'beyond']);
+      if (below) {
+        errs.sim.push(Math.abs(e));
+        errs.naive.push(Math.abs((nv - mv) / mv));
+      }
+    }
+  }
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
+  console.log(`\n## ${mode}: calibrated on ${ramp.join(', ')}/s (${seconds} s each)`);
+  for (const n of cal.notes) console.log(`- ${n}`);
+  console.log(
+    textTable(['rate/s', 'figure', 'predicted', 'measured', 'error', 'naive error', 'knee'], rows, {
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
     }),
   );
-}
-
-const runs: RunSummary[] = [];
-for (const r of rates) {
-  process.stderr.write(`live run at ${r}/s for ${seconds}s...\n`);
-  runs.push(await live(r));
-}
-const cal = calibrate(runs[0]!);
-const rows: Array<{ prediction: Prediction; measured: MeasuredFigures }> = [];
-let simErr = 0,
-  naiveErr = 0,
-  n = 0;
-for (const run of runs.slice(1)) {
-  const measured = measuredFigures(run);
-  const prediction = predict(cal, {
-    rate: measured.rate,
-    durationMs: Math.max(run.durationMs, 10_000),
-    warmupMs: run.warmupMs,
-  });
-  rows.push({ prediction, measured });
-  for (const c of compareWithMeasured(prediction, measured)) {
-    if (c.figure === 'mean') continue;
-    const naive = c.figure === 'p50' ? cal.measured.p50 : c.figure === 'p99' ? cal.measured.p99 : measured.rate;
-    simErr += Math.abs(c.relError);
-    naiveErr += Math.abs((naive - c.measured) / c.measured);
-    n++;
-  }
-}
-console.log(formatCalibrationTable(cal, rows));
-if (n) {
+  const kneeErr = knee !== undefined && measuredKnee !== undefined ? pct(knee / measuredKnee - 1) : '—';
   console.log(
-    `\nmean |relative error| over p50/p99/throughput: simulator ${((100 * simErr) / n).toFixed(1)} %, ` +
-      `naive "nothing changes" ${((100 * naiveErr) / n).toFixed(1)} %, ratio naive/simulator ` +
-      `${(naiveErr / Math.max(simErr, 1e-9)).toFixed(2)}×`,
+    `knee (p50 = ${KNEE_FACTOR}× the ${ramp[0]}/s run's ${f0(base.p50)} ms): predicted ${
+      knee ? f0(knee) : '—'
+    }/s, measured ${measuredKnee ? f0(measuredKnee) : '—'}/s (${kneeErr})`,
+  );
+  const sim = mean(errs.sim),
+    naive = mean(errs.naive);
+  console.log(
+    `below the knee: mean |error| simulator ${(100 * sim).toFixed(1)} %, naive ${(100 * naive).toFixed(1)} %, ` +
+      `ratio ${(naive / sim).toFixed(2)}×`,
   );
 }
+
+const load0 = (await import('node:os')).loadavg();
+for (const mode of modes) await validate(mode);
+const load1 = (await import('node:os')).loadavg();
 console.log(
-  `(${processors} processor(s), ${seconds} s per rate${quick ? ', --quick' : ''}; on a shared machine the ` +
-    `live figures carry the load of everything else running)`,
+  `\nload average before ${load0.map((x) => x.toFixed(1)).join(' ')}, after ${load1
+    .map((x) => x.toFixed(1))
+    .join(' ')} (2 cores; other sessions were running)`,
 );

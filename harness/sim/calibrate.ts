@@ -65,6 +65,8 @@ export interface Calibration {
   sim: Omit<PipelineSimConfig, 'arrivals' | 'durationMs'>;
   /** assumptions made for this run, in words */
   notes: string[];
+  /** the model at a given rate, when stage delays depend on the load (a ramp calibration, calibrate-fit.ts) */
+  atRate?: (rate: number) => Omit<PipelineSimConfig, 'arrivals' | 'durationMs'>;
 }
 
 export interface CalibrateOptions {
@@ -315,7 +317,7 @@ function predictOnce(calibration: Calibration, options: PredictOptions): Predict
   const durationMs = options.durationMs ?? calibration.source.durationMs;
   const warmupMs = Math.min(options.warmupMs ?? calibration.source.warmupMs, durationMs / 2);
   const summary = simulate({
-    ...calibration.sim,
+    ...(calibration.atRate?.(options.rate) ?? calibration.sim),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     name: `${calibration.sim.name}@${options.rate}/s`,
     durationMs,

@@ -12,6 +12,7 @@ import {
   measuredFigures,
   predict,
 } from '../../sim/calibrate.ts';
+import { calibrateRuns } from '../../sim/calibrate-fit.ts';
 import { loadSummary } from './compare.ts';
 import { parseOptionalNumberFlag } from '../numbers.ts';
 
@@ -28,7 +29,11 @@ export function register(program: Command): void {
   program
     .command('calibrate')
     .description('calibrate the simulator from a live pipeline run and predict p50/p99/throughput at another rate')
-    .argument('<run>', 'summary.json of a live pipeline run, or its run directory')
+    .argument(
+      '<runs...>',
+      'summary.json of a live pipeline run, or its run directory; several runs at different rates (a ramp) ' +
+        'fit fixed and per-record costs, CPU and load-dependent transport instead of replaying one run',
+    )
     .option('--rate <events/s>', "rate to predict (default: the --measured run's rate, else the calibration run's)")
     .option('--measured <run>', 'a second live run to compare the prediction with (its rate is the default --rate)')
     .option('--duration <ms>', "simulated duration in ms (default: the compared run's, else the calibration run's)")
@@ -39,11 +44,12 @@ export function register(program: Command): void {
       'after',
       '\nExample:\n  pipelab run scenarios/smoke.ts --rate 200 --out /tmp/a\n  pipelab run ' +
         'scenarios/smoke.ts --rate 400 --out /tmp/b\n  pipelab calibrate /tmp/a --measured /tmp/b ' +
-        '--replications 5\nSee ' +
+        '--replications 5\n  pipelab calibrate /tmp/r250 /tmp/r500 /tmp/r1000 --rate 3000   # a ramp\nSee ' +
         'docs/simulation.md, "Calibration", for how the stages are modelled and the known gaps.',
     )
-    .action((run: string, opts: Opts) => {
-      const cal = calibrate(loadSummary(run).summary);
+    .action((runs: string[], opts: Opts) => {
+      const summaries = runs.map((r) => loadSummary(r).summary);
+      const cal = summaries.length > 1 ? calibrateRuns(summaries) : calibrate(summaries[0]!);
       const other = opts.measured ? loadSummary(opts.measured).summary : undefined;
       const measured = other ? measuredFigures(other) : undefined;
       const rate =
@@ -76,6 +82,7 @@ export function register(program: Command): void {
               calibrationRun: cal.measured,
               stages: cal.stages,
               notes: cal.notes,
+              ...('fit' in cal ? { fit: cal.fit } : {}),
               prediction: pred,
               measured: measured ?? null,
               comparison: measured ? compareWithMeasured(prediction, measured) : null,

@@ -62,6 +62,20 @@ test('--json gives the prediction and the comparison rows; --rate without --meas
   assert.match(r.stdout, /—/);
 });
 
+test('runs at several rates calibrate on the ramp: the fitted costs are in the assumptions and --json', () => {
+  const c = liveLike(300, 'c.json');
+  const r = run(a, c, b, '--rate', '800');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /calibrated on 3 runs at 200, 300, 400\/s/);
+  assert.match(r.stdout, /^800 +p50/m);
+  const j = JSON.parse(run(a, c, b, '--rate', '800', '--json').stdout);
+  assert.equal(j.fit.rates, [200, 300, 400]);
+  assert.ok(j.fit.mainCpuPerRecordMs > 0);
+  const same = run(a, a, '--rate', '800');
+  assert.is(same.status, 104);
+  assert.match(same.stderr, /two or more different rates/);
+});
+
 test('a bad rate and a missing file exit 104 with a hint and no stack trace', () => {
   const r = run(a, '--rate', 'fast');
   assert.is(r.status, 104);

@@ -1,0 +1,342 @@
+/**
+ * Calibration on several live runs at different rates (a ramp): costs separated instead of one
+ * run's histograms replayed.
+ *
+ * The model (docs/simulation.md, "Calibration on a ramp"): the processes become CPU hosts
+ * (model/cpu.ts) — in process one host of one core (the event loop that runs the load generator,
+ * the broker, the processors, the model server and the results consumer), with child processors
+ * one more host per processor. Every record takes CPU on them: in transport (producer, broker,
+ * fetch), in its chunk (a fixed cost per chunk plus a cost per record) and in the sink (the
+ * decision's produce and the results consumer). Co-located work shares the core, so every stage
+ * slows down together as the load grows, and chunks grow, as they do live.
+ *
+ * What is fitted, from which figures:
+ * - the waits that are not CPU (producer linger, fetch wait, the model server's batching window,
+ *   the sink's acknowledgement): the lowest-rate run's stage histograms, where the CPU is idle;
+ * - the chunk's cost per record: least squares of the processors' per-chunk time
+ *   (processor_stage_features + processor_stage_inference) on the mean chunk size of each run;
+ * - CPU per record of the processors in child mode: least squares of their CPU time
+ *   (`extra.cpu.childrenMs`, per-process CPU of the reaped children) on the records they handled;
+ * - the per-record CPU of everything else on the main host: the value whose simulated p50 and
+ *   mean at the ramp's rates best match the measured ones (least squares of log errors over a
+ *   grid, then golden-section refinement). It absorbs the share of a core this process really
+ *   gets on a shared machine (work measured in wall time, not CPU time).
+ */
+import { PipelabError } from '../../errors.ts';
+import type { CounterData, RunSummary, TrendData } from '../../results/types.ts';
+import { type Calibration, type CalibrateOptions, calibrate, measuredFigures } from './calibrate.ts';
+import { simulate } from './simulate.ts';
+import type { ServiceTimeSpec } from './dist.ts';
+import { decodeValues, encodeValues } from '../../results/hdr.ts';
+
+export interface RampFit {
+  /** the runs' rates, lowest first; the lowest gives the non-CPU waits */
+  rates: number[];
+  /** mean transport delay (stage_queue) = transportMs[0] + transportMs[1] × rate (least squares over the runs) */
+  transportMs: [number, number];
+  /** mean sink delay (stage_sink) = sinkMs[0] + sinkMs[1] × rate */
+  sinkMs: [number, number];
+  /** the share of the measured transport and sink slopes kept (the rest is the modelled CPU queueing) */
+  slopeShare?: number;
+  /** the lowest rate: its stage histograms are stretched by line(rate) / line(baseRate) */
+  baseRate: number;
+  /** per-chunk time = chunkFixedMs + chunkPerRecordMs × records in the chunk (least squares over the runs) */
+  chunkFixedMs: number;
+  chunkPerRecordMs: number;
+  /** CPU ms per record of the child processors (their CPU time over records), when measured */
+  processorCpuPerRecordMs?: number;
+  /** fitted CPU ms per record on the main host, transport + sink (split evenly) */
+  mainCpuPerRecordMs: number;
+  /** where mainCpuPerRecordMs comes from: the event-loop utilisation line, else the latency fit */
+  mainCpuFrom: 'event-loop utilisation' | 'latency fit';
+  /** the main event loop's utilisation = background + perRecordMs × rate / 1000 (least squares over the runs) */
+  eventLoop?: { background: number; perRecordMs: number };
+  /** root mean square of the log errors (p50 over the runs) at the fit */
+  rmsLogError: number;
+}
+
+export interface RampCalibration extends Calibration {
+  fit: RampFit;
+}
+
+interface RunPoint {
+  summary: RunSummary;
+  rate: number;
+  queueMs: number;
+  sinkMs: number;
+  p50: number;
+  mean: number;
+  chunkSize: number;
+  chunkMs: number;
+  records: number;
+}
+
+function point(summary: RunSummary): RunPoint {
+  const m = measuredFigures(summary);
+  const t = (k: string) => summary.metrics[k] as TrendData | undefined;
+  const feat = t('processor_stage_features'),
+    inf = t('processor_stage_inference');
+  const records = ((summary.metrics.processor_records as CounterData | undefined)?.count ?? 0) || m.samples;
+  const chunks = feat?.count ?? 0;
+  return {
+    summary,
+    rate: m.rate,
+    queueMs: t('stage_queue')?.p50 ?? 0,
+    sinkMs: t('stage_sink')?.p50 ?? 0,
+    p50: m.p50,
+    mean: m.mean,
+    chunkSize: chunks > 0 ? Math.max(1, records / chunks) : 1,
+    chunkMs: (feat?.mean ?? 0) + (inf?.mean ?? 0),
+    records,
+  };
+}
+
+/** least-squares line y = a + b·x */
+export function leastSquares(xs: readonly number[], ys: readonly number[]): { a: number; b: number } {
+  const n = xs.length;
+  const mx = xs.reduce((s, x) => s + x, 0) / n,
+    my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0,
+    sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  const b = sxx > 0 ? sxy / sxx : 0;
+  return { a: my - b * mx, b };
+}
+
+type Costs = Omit<RampFit, 'rmsLogError' | 'rates' | 'mainCpuFrom' | 'eventLoop'>;
+
+/** an empirical spec with every value multiplied by k (a stage delay at another load) */
+function scaled(spec: ServiceTimeSpec, k: number): ServiceTimeSpec {
+  if (spec.type !== 'empirical' || Math.abs(k - 1) < 1e-9) return spec;
+  const values: number[] = [];
+  for (const { valueMs, count } of decodeValues(spec.hdr)) for (let i = 0; i < count; i++) values.push(valueMs * k);
+  return { type: 'empirical', hdr: encodeValues(values) };
+}
+
+/** the load-dependent line at `rate`, as a factor on the lowest-rate run's mean (never below 1/4) */
+function factor(line: [number, number], rate: number, baseMean: number): number {
+  return baseMean > 0 ? Math.max(0.25, (line[0] + line[1] * rate) / baseMean) : 1;
+}
+
+/**
+ * The calibrated model at `rate`: transport and sink delays stretched along their fitted lines,
+ * the chunk's per-record time as model-server perItemMs, the CPU on hosts (in process one fifo
+ * core; child processors one more host).
+ */
+function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] {
+  const child = base.source.processorMode === 'child';
+  const procHost = child ? 'processors' : 'main';
+  const procCpu = child ? (f.processorCpuPerRecordMs ?? 0) : 0;
+  const c = base.sim.consumers!,
+    k = base.sim.sink!;
+  return {
+    ...base.sim,
+    consumers: {
+      ...c,
+      process: scaled(c.process!, factor(f.transportMs, rate, f.transportMs[0] + f.transportMs[1] * f.baseRate)),
+    },
+    modelServer: { ...base.sim.modelServer, perItemMs: f.chunkPerRecordMs },
+    sink: { write: scaled(k.write!, factor(f.sinkMs, rate, f.sinkMs[0] + f.sinkMs[1] * f.baseRate)) },
+    hosts: {
+      main: { cores: 1, discipline: 'fifo' },
+      ...(child ? { processors: { cores: base.source.processors, discipline: 'fifo' } } : {}),
+    },
+    cpu: child
+      ? {
+          consumers: { host: 'main', perRecordMs: f.mainCpuPerRecordMs / 2 },
+          ...(procCpu > 0 ? { modelServer: { host: procHost, perRecordMs: procCpu } } : {}),
+          sink: { host: 'main', perRecordMs: f.mainCpuPerRecordMs / 2 },
+        }
+      : // one event loop: a record's work is done in its chunk's callbacks, as lumpy as it is live
+        { modelServer: { host: 'main', perRecordMs: f.mainCpuPerRecordMs } },
+  };
+}
+
+function logError(base: Calibration, f: Costs, points: RunPoint[]): number {
+  let s = 0;
+  for (const p of points) {
+    const r = simulate({
+      ...modelAt(base, f, p.rate),
+      durationMs: p.summary.durationMs,
+      warmupMs: Math.min(p.summary.warmupMs, p.summary.durationMs / 2),
+      arrivals: { kind: 'constant', rate: p.rate },
+      stageHistograms: false,
+    });
+    const e = r.metrics.e2e_latency as TrendData;
+    s += Math.log(Math.max(1e-6, e.p50) / p.p50) ** 2;
+  }
+  return Math.sqrt(s / points.length);
+}
+
+/** golden-section search for the minimum of err on [lo, hi] */
+function golden(err: (x: number) => number, lo: number, hi: number, iters: number): { x: number; e: number } {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let x1 = hi - g * (hi - lo),
+    x2 = lo + g * (hi - lo);
+  let e1 = err(x1),
+    e2 = err(x2);
+  for (let i = 0; i < iters; i++) {
+    if (e1 <= e2) {
+      hi = x2;
+      x2 = x1;
+      e2 = e1;
+      x1 = hi - g * (hi - lo);
+      e1 = err(x1);
+    } else {
+      lo = x1;
+      x1 = x2;
+      e1 = e2;
+      x2 = lo + g * (hi - lo);
+      e2 = err(x2);
+    }
+  }
+  return e1 <= e2 ? { x: x1, e: e1 } : { x: x2, e: e2 };
+}
+
+/** the per-record main-host CPU minimising the log error: a log grid, then golden section around the best */
+function fitMainCpu(err: (w: number) => number): { w: number; e: number } {
+  const grid = Array.from({ length: 16 }, (_, i) => 0.005 * 2 ** (i / 2)); // 0.005 … 0.9 ms
+  let best = 0;
+  const es = grid.map(err);
+  for (let i = 1; i < grid.length; i++) if (es[i]! < es[best]!) best = i;
+  const g = golden(err, grid[Math.max(0, best - 1)]!, grid[Math.min(grid.length - 1, best + 1)]!, 10);
+  return g.e < es[best]! ? { w: g.x, e: g.e } : { w: grid[best]!, e: es[best]! };
+}
+
+/**
+ * The main event loop's work per record, in wall time: its utilisation over each run's executor span
+ * (loadGenerator.eventLoopUtilization) on the rate is a line a + b·rate; the background a (timers,
+ * fetch polling, and on a shared machine the time this process waits for a core) leaves 1 − a of
+ * the loop, so the work per record on a dedicated loop is b / (1 − a): the loop is full at
+ * (1 − a) / b records/s, and so is the model's.
+ */
+function eventLoopFit(points: RunPoint[]): { w: number; a: number; b: number } | undefined {
+  const xs: number[] = [],
+    ys: number[] = [];
+  for (const p of points) {
+    const u = p.summary.loadGenerator?.eventLoopUtilization;
+    if (typeof u !== 'number' || !(u > 0)) continue;
+    xs.push(p.rate / 1000);
+    ys.push(u);
+  }
+  if (xs.length < 2) return undefined;
+  const { a, b } = leastSquares(xs, ys);
+  if (!(b > 0) || !(a < 1)) return undefined;
+  return { w: b / (1 - Math.max(0, a)), a, b };
+}
+
+/** CPU ms per record of the child processors: their CPU time against the records, over the runs */
+function processorCpu(points: RunPoint[]): number | undefined {
+  const xs: number[] = [],
+    ys: number[] = [];
+  for (const p of points) {
+    const cpu = (p.summary.extra as { cpu?: { childrenMs?: number } } | undefined)?.cpu;
+    if (!cpu?.childrenMs) continue;
+    // the whole run's records (warm-up included), as the CPU time covers the whole run
+    xs.push(p.rate * (p.summary.durationMs / 1000));
+    ys.push(cpu.childrenMs);
+  }
+  if (xs.length < 2) return undefined;
+  const { b } = leastSquares(xs, ys);
+  return b > 0 ? b : undefined;
+}
+
+export function calibrateRuns(summaries: RunSummary[], options: CalibrateOptions = {}): RampCalibration {
+  if (summaries.length < 2)
+    throw new PipelabError('INVALID_ARGUMENT', `a ramp calibration needs two or more runs, got ${summaries.length}`, {
+      hint:
+        'pass live runs of the same pipeline at different rates, e.g. ' +
+        'pipelab calibrate /tmp/r250 /tmp/r500 /tmp/r1000',
+    });
+  const points = summaries.map(point).sort((a, b) => a.rate - b.rate);
+  const rates = points.map((p) => p.rate);
+  if (new Set(rates).size < 2)
+    throw new PipelabError(
+      'INVALID_ARGUMENT',
+      `the runs must be at two or more different rates, got ${rates.join(', ')}`,
+      {
+        hint: 'run the same scenario with --rate at e.g. 250, 500, 1000',
+      },
+    );
+  const base = calibrate(points[0]!.summary, options);
+  const line = leastSquares(
+    points.map((p) => p.chunkSize),
+    points.map((p) => p.chunkMs),
+  );
+  const chunkPerRecordMs = Math.max(0, line.b);
+  const processorCpuPerRecordMs = base.source.processorMode === 'child' ? processorCpu(points) : undefined;
+  const rs = points.map((p) => p.rate);
+  const lineOf = (ys: number[]): [number, number] => {
+    const l = leastSquares(rs, ys);
+    return [l.a, Math.max(0, l.b)];
+  };
+  const partial = {
+    baseRate: rs[0]!,
+    transportMs: lineOf(points.map((p) => p.queueMs)),
+    sinkMs: lineOf(points.map((p) => p.sinkMs)),
+    chunkFixedMs: line.a,
+    chunkPerRecordMs,
+    ...(processorCpuPerRecordMs !== undefined ? { processorCpuPerRecordMs } : {}),
+  };
+  const err = (w: number) => logError(base, { ...partial, mainCpuPerRecordMs: w }, points);
+  const elu = eventLoopFit(points);
+  const cpu = elu ? { w: elu.w, e: err(elu.w) } : fitMainCpu(err);
+  // the measured stage lines include the CPU queueing the hosts now model: keep the share of their
+  // slopes (0…1) that best matches the runs, so the load's effect is not counted twice
+  const slopes = (k: number) => ({
+    ...partial,
+    transportMs: [partial.transportMs[0], partial.transportMs[1] * k] as [number, number],
+    sinkMs: [partial.sinkMs[0], partial.sinkMs[1] * k] as [number, number],
+    mainCpuPerRecordMs: cpu.w,
+  });
+  const share = golden((k) => logError(base, slopes(k), points), 0, 1, 8);
+  const best = share.e < cpu.e ? { w: cpu.w, e: share.e, k: share.x } : { w: cpu.w, e: cpu.e, k: 1 };
+  Object.assign(partial, { slopeShare: best.k, ...slopes(best.k) });
+  const fit: RampFit = {
+    rates,
+    ...partial,
+    slopeShare: best.k,
+    mainCpuPerRecordMs: best.w,
+    mainCpuFrom: elu ? 'event-loop utilisation' : 'latency fit',
+    ...(elu ? { eventLoop: { background: elu.a, perRecordMs: elu.b } } : {}),
+    rmsLogError: best.e,
+  };
+  return {
+    ...base,
+    sim: modelAt(base, fit, rates[rates.length - 1]!),
+    atRate: (rate) => modelAt(base, fit, rate),
+    fit,
+    source: { ...base.source, rate: rates[rates.length - 1]! },
+    notes: rampNotes(base, fit),
+  };
+}
+
+function rampNotes(base: Calibration, f: RampFit): string[] {
+  const child = base.source.processorMode === 'child';
+  const r = (x: number) => (x >= 1 ? x.toFixed(2) : x.toPrecision(2));
+  const measuredCpu = f.processorCpuPerRecordMs !== undefined ? ' (their CPU time over records)' : ' (not measured)';
+  const line = (l: [number, number]) => `${r(l[0])} ms + ${r(l[1] * 1000)} ms per 1000/s`;
+  const elu = f.eventLoop
+    ? `the event loop's utilisation ${r(f.eventLoop.background)} + ${r(f.eventLoop.perRecordMs)} ms × rate ` +
+      `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record on the ${r(1 - f.eventLoop.background)} of the ` +
+      'loop left by the background'
+    : `fitted to the runs' p50: ${r(f.mainCpuPerRecordMs)} ms per record`;
+  return [
+    `calibrated on ${f.rates.length} runs at ${f.rates.join(', ')}/s; waits that are not CPU (linger, fetch wait, ` +
+      `batching window, acks) from the ${f.rates[0]}/s run's stage histograms, stretched with the load: transport ` +
+      `p50 ${line(f.transportMs)}, sink p50 ${line(f.sinkMs)} (least squares; ${Math.round(
+        100 * (f.slopeShare ?? 1),
+      )} % of the measured slopes kept, the rest is the modelled CPU queueing)`,
+    `chunk time = ${r(f.chunkFixedMs)} ms + ${r(f.chunkPerRecordMs)} ms per record (least squares over the runs)`,
+    child
+      ? `processors: ${base.source.processors} child process(es) on one fifo host; CPU ${r(
+          f.processorCpuPerRecordMs ?? 0,
+        )} ms per record${measuredCpu}; ` +
+        `main process (load generator, broker, model server, results): one fifo core, transport + sink CPU from ${elu}`
+      : `one fifo core (the event loop) runs everything, a record's CPU inside its chunk's work: ${elu}`,
+    `rms log error of the p50 over the calibration runs: ${f.rmsLogError.toFixed(3)}`,
+  ];
+}

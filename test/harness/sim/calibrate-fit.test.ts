@@ -1,0 +1,85 @@
+/**
+ * Calibration on a ramp (harness/sim/calibrate-fit.ts) on summaries shaped like live pipeline
+ * runs (simulated runs relabelled as live, with the figures a live run records added: the event
+ * loop's utilisation, the child processors' CPU time). No live run here: the fit is checked
+ * against lines it must recover exactly, and the prediction against the capacity they imply.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { calibrateRuns, leastSquares } from '../../../harness/sim/calibrate-fit.ts';
+import { predict } from '../../../harness/sim/calibrate.ts';
+import { simulate } from '../../../harness/sim/simulate.ts';
+import type { RunSummary } from '../../../results/types.ts';
+import { PipelabError } from '../../../errors.ts';
+
+/** a "live" run at `rate`: event-loop utilisation 0.3 + 0.2 per 1000/s; children's CPU 0.05 ms per record + 400 ms */
+function liveLike(rate: number, mode: 'in-process' | 'child'): RunSummary {
+  const s = simulate({ seed: rate, durationMs: 4000, warmupMs: 1000, arrivals: { kind: 'constant', rate } });
+  return {
+    ...s,
+    services: { kafka: { mode: 'embedded' } },
+    config: {
+      target: { type: 'pipeline', processors: 1, partitions: 12, processorMode: mode },
+      executors: { main: { executor: 'constant-arrival-rate', rate, duration: '4s' } },
+    },
+    loadGenerator: {
+      saturated: false,
+      reasons: [],
+      eventLoopUtilization: 0.3 + (0.2 * rate) / 1000,
+      eventLoopDelayP99Ms: 0,
+      cpuPercent: 0,
+      maxSchedulerLagMs: 0,
+      schedulerLagP99Ms: 0,
+      droppedIterations: 0,
+      connectionWaitP99Ms: 0,
+    },
+    extra: { cpu: { mainMs: 0, childrenMs: 400 + 0.05 * rate * 4, wallMs: 5000 } },
+  } as RunSummary;
+}
+
+test('least squares recovers a line', () => {
+  const { a, b } = leastSquares([1, 2, 3, 4], [3.5, 5.5, 7.5, 9.5]);
+  assert.ok(Math.abs(a - 1.5) < 1e-12 && Math.abs(b - 2) < 1e-12, `${a} ${b}`);
+});
+
+test('in process: the event loop line gives the work per record b / (1 − a), and the model saturates there', () => {
+  const cal = calibrateRuns([300, 150, 600].map((r) => liveLike(r, 'in-process')));
+  assert.equal(cal.fit.rates, [150, 300, 600]);
+  assert.is(cal.fit.mainCpuFrom, 'event-loop utilisation');
+  assert.ok(Math.abs(cal.fit.eventLoop!.background - 0.3) < 1e-9);
+  assert.ok(Math.abs(cal.fit.eventLoop!.perRecordMs - 0.2) < 1e-9);
+  // 0.2 ms per record on the 70 % of the loop left: 0.2857 ms, full at 3500/s
+  assert.ok(Math.abs(cal.fit.mainCpuPerRecordMs - 0.2 / 0.7) < 1e-9, `${cal.fit.mainCpuPerRecordMs}`);
+  assert.equal(cal.sim.hosts, { main: { cores: 1, discipline: 'fifo' } });
+  assert.is(cal.sim.cpu?.modelServer?.host, 'main');
+  const below = predict(cal, { rate: 2000, durationMs: 5000, warmupMs: 1000 });
+  const beyond = predict(cal, { rate: 5000, durationMs: 5000, warmupMs: 1000 });
+  assert.ok(below.throughput > 0.95 * 2000, `${below.throughput}`);
+  assert.ok(beyond.throughput < 0.8 * 5000, `beyond the knee ${beyond.throughput}`);
+  assert.ok(beyond.p50 > 5 * below.p50, `p50 ${below.p50} → ${beyond.p50}`);
+  // deterministic per seed
+  assert.is(predict(cal, { rate: 2000, durationMs: 5000, warmupMs: 1000 }).p99, below.p99);
+});
+
+test('child processors: their CPU time over records gives the processors host its CPU per record', () => {
+  const cal = calibrateRuns([150, 300, 600].map((r) => liveLike(r, 'child')));
+  assert.ok(Math.abs(cal.fit.processorCpuPerRecordMs! - 0.05) < 1e-9, `${cal.fit.processorCpuPerRecordMs}`);
+  assert.equal(Object.keys(cal.sim.hosts ?? {}), ['main', 'processors']);
+  assert.is(cal.sim.cpu?.modelServer?.host, 'processors');
+  assert.is(cal.sim.cpu?.modelServer?.perRecordMs, cal.fit.processorCpuPerRecordMs);
+  assert.match(cal.notes.join('\n'), /their CPU time over records/);
+});
+
+test('one run, or runs at one rate, are refused with the fix', () => {
+  for (const runs of [[liveLike(200, 'in-process')], [liveLike(200, 'in-process'), liveLike(200, 'in-process')]]) {
+    try {
+      calibrateRuns(runs);
+      assert.unreachable('accepted');
+    } catch (e) {
+      assert.instance(e, PipelabError);
+      assert.match((e as PipelabError).hint ?? '', /rate/);
+    }
+  }
+});
+
+test.run();
