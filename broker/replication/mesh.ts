@@ -18,6 +18,8 @@ export interface PeerAddress {
   id: number;
   host: string;
   controlPort: number;
+  /** where the control port listens when the Kafka address (host) is advertised elsewhere */
+  controlHost?: string;
 }
 
 export interface MeshEvents {
@@ -130,7 +132,7 @@ export class Mesh {
 
   private connect(peer: Peer): void {
     if (this.closed) return;
-    const s = net.connect({ host: peer.addr.host, port: peer.addr.controlPort });
+    const s = net.connect({ host: peer.addr.controlHost ?? peer.addr.host, port: peer.addr.controlPort });
     peer.out = s;
     s.setNoDelay(true);
     s.on('connect', () => {

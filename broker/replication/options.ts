@@ -17,6 +17,16 @@ export interface ReplicatedOptions {
   nodeHeartbeatMs?: number;
   /** replicated clusters: the silence after which a node is dead (default 2000) */
   nodeSessionMs?: number;
+  /**
+   * replicated clusters: the address node `id` advertises (Metadata, replica fetches) given the
+   * one it listens on, e.g. a fault proxy's in front of it; called once per node, before peers meet
+   */
+  advertise?: (id: number, bound: NodeAddress) => Promise<NodeAddress>;
+}
+
+export interface NodeAddress {
+  host: string;
+  port: number;
 }
 
 export const REPLICATED_DEFAULTS = {
@@ -37,4 +47,5 @@ export const replicatedSchema = {
   replicaLagMs: int(10, 2 ** 31 - 1),
   nodeHeartbeatMs: int(10, 60_000),
   nodeSessionMs: int(50, 2 ** 31 - 1),
+  advertise: z.custom<ReplicatedOptions['advertise']>((v) => typeof v === 'function').optional(),
 };

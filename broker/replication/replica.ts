@@ -162,10 +162,9 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
         this.c.nodes.push(info);
         this.c.nodes.sort((a, b) => a.id - b.id);
       }
-      if (n.id !== this.me) {
-        info.host = n.host;
-        info.port = n.port;
-      }
+      // the address the node advertises (its own too: it may be a fault proxy in front of it)
+      info.host = n.host;
+      info.port = n.port;
       info.alive = n.id === this.me || n.alive;
     }
     for (const [name, ts] of Object.entries(s.topics)) this.applyTopic(name, ts);

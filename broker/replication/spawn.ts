@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PipelabError } from '../../errors.ts';
 import type { ClusterOptions, TopicSpec } from '../cluster.ts';
 import type { NodeConfig, NodeView, PeerInfo } from './node.ts';
+import type { NodeAddress, ReplicatedOptions } from './options.ts';
 
 export interface ReplicationOptions {
   brokers: number;
@@ -28,6 +29,7 @@ export interface ReplicationOptions {
   replicaLagMs: number;
   nodeHeartbeatMs: number;
   nodeSessionMs: number;
+  advertise?: ReplicatedOptions['advertise'];
 }
 
 export type NodeStatus = 'running' | 'paused' | 'stopped';
@@ -38,7 +40,10 @@ export interface BrokerNode {
   /** pid of the node's current process (the last one, once stopped) */
   readonly pid: number;
   readonly host: string;
+  /** the port it listens on */
   readonly port: number;
+  /** the address it advertises (a fault proxy's with the `advertise` option; else host:port) */
+  readonly advertised: NodeAddress;
   readonly status: NodeStatus;
   /** SIGKILL: a crash, nothing handed over; resolves when the process is gone */
   kill(): Promise<void>;
@@ -133,6 +138,7 @@ class NodeProc implements BrokerNode {
   controlPort = 0;
   status: NodeStatus = 'stopped';
   view: ClusterView | undefined;
+  private address: NodeAddress | undefined;
   private exited: Promise<void> = Promise.resolve();
   private readonly replies = new Map<number, (error: string | undefined) => void>();
   private req = 0;
@@ -184,7 +190,7 @@ class NodeProc implements BrokerNode {
           this.port = m.port!;
           this.controlPort = m.controlPort!;
           this.status = 'running';
-          resolve();
+          this.advertiseOnce().then(resolve, reject);
         } else if (m.t === 'view') {
           this.view = m.view;
           this.owner.onView();
@@ -196,6 +202,16 @@ class NodeProc implements BrokerNode {
       });
     });
     await ready;
+  }
+
+  get advertised(): NodeAddress {
+    return this.address ?? { host: this.host, port: this.port };
+  }
+
+  /** the first start asks the `advertise` option where this node is to be reached (a restart keeps its ports) */
+  private async advertiseOnce(): Promise<void> {
+    const fn = this.owner.o.advertise;
+    if (fn && !this.address) this.address = await fn(this.id, { host: this.host, port: this.port });
   }
 
   peers(list: PeerInfo[]): void {
@@ -259,11 +275,12 @@ class Spawned implements ReplicatedCluster {
   }
 
   peerList(): PeerInfo[] {
-    return this.nodes.map((n) => ({ id: n.id, host: n.host, port: n.port, controlPort: n.controlPort }));
+    // peers reach each other's Kafka listener where it is advertised (through a fault proxy too); control is direct
+    return this.nodes.map((n) => ({ id: n.id, ...n.advertised, controlPort: n.controlPort, controlHost: n.host }));
   }
 
   bootstrap(): string[] {
-    return this.nodes.filter((n) => n.status !== 'stopped').map((n) => `${n.host}:${n.port}`);
+    return this.nodes.filter((n) => n.status !== 'stopped').map((n) => `${n.advertised.host}:${n.advertised.port}`);
   }
 
   view(): ClusterView | undefined {

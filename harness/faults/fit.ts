@@ -32,7 +32,13 @@ export function checkFaultsFit(faults: readonly FaultSpec[], targetType: string)
         );
       if (f.listen !== undefined && !hostPort)
         at('listen', 'only for a host:port target (pipelab places the proxy of a service it resolves itself)');
+      if (f.instance !== undefined && f.target !== 'kafka')
+        at('instance', 'only for target kafka (the broker node whose proxy gets the toxic)');
       return;
+    }
+    if ('role' in f && f.role !== undefined) {
+      if (f.target !== 'broker') at('role', 'only for target broker (the node in that role when the fault starts)');
+      if (f.instance !== undefined) at('instance', 'give either role or instance, not both');
     }
     if (targetType !== 'pipeline')
       at('kind', `a ${f.kind} fault acts on the reference pipeline's parts: it needs target type "pipeline"`);

@@ -4,7 +4,7 @@
  * each method returns the handles, or a sentence saying why there are none (then the fault is
  * refused before any load starts, with that sentence).
  */
-import type { ProcessTarget } from './schema.ts';
+import type { BrokerRole, ProcessTarget } from './schema.ts';
 
 /** one process (or in-process component) of the system under test */
 export interface ProcessHandle {
@@ -44,4 +44,9 @@ export interface FaultHost {
   modelServer(): ModelServerFaults | string;
   redis(): { readonly label: string; flush(): Promise<void> } | string;
   consumers(): ConsumerGroupFaults | string;
+  /**
+   * the broker node (an index into processes('broker')) in this role now: the leader of the input
+   * topic's partition 0, or the controller; a sentence when there is none. Absent: no roles.
+   */
+  brokerRole?(role: BrokerRole): { node: number; what: string } | string;
 }

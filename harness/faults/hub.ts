@@ -15,6 +15,8 @@ function parseHostPort(s: string): Address {
 
 export class ProxyHub {
   private readonly byService = new Map<string, FaultProxy[]>();
+  /** which instance of its service each proxy stands in front of (a broker node's id) */
+  private readonly instances = new Map<FaultProxy, number>();
   private readonly wanted = new Set<string>();
   private seq = 0;
 
@@ -25,15 +27,17 @@ export class ProxyHub {
     for (const f of faults) if (isToxic(f)) this.wanted.add(f.target);
   }
 
-  /** the address a target should use for `service` at `upstream` */
-  async proxy(service: string, upstream: Address): Promise<Address> {
+  /** the address a target should use for `service` (its node `instance`, when it has several) at `upstream` */
+  async proxy(service: string, upstream: Address, instance?: number): Promise<Address> {
     if (!this.wanted.has(service)) return upstream;
     const list = this.byService.get(service) ?? [];
     const same = list.find((p) => p.upstream.host === upstream.host && p.upstream.port === upstream.port);
     if (same) return same.listening;
-    const p = new FaultProxy({ upstream, name: service, seed: this.seed + ++this.seq });
+    const name = instance === undefined ? service : `${service}#${instance}`;
+    const p = new FaultProxy({ upstream, name, seed: this.seed + ++this.seq });
     const a = await p.start();
     list.push(p);
+    if (instance !== undefined) this.instances.set(p, instance);
     this.byService.set(service, list);
     return a;
   }
@@ -54,9 +58,10 @@ export class ProxyHub {
     }
   }
 
-  /** the proxies in front of a service (empty: the target never routed it through one) */
-  proxiesOf(service: string): FaultProxy[] {
-    return this.byService.get(service) ?? [];
+  /** the proxies in front of a service, or of one instance of it (empty: the target never routed it through one) */
+  proxiesOf(service: string, instance?: number): FaultProxy[] {
+    const all = this.byService.get(service) ?? [];
+    return instance === undefined ? all : all.filter((p) => this.instances.get(p) === instance);
   }
 
   async close(): Promise<void> {

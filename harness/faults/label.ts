@@ -5,7 +5,9 @@ export function faultLabel(f: FaultSpec): string {
   const dir = 'stream' in f && f.stream === 'upstream' ? ' ↑' : '';
   const share =
     'toxicity' in f && f.toxicity !== undefined && f.toxicity < 1 ? ` ${Math.round(f.toxicity * 100)}%` : '';
-  const on = `${f.target}${'instance' in f && f.instance ? `#${f.instance}` : ''}`;
+  const role = 'role' in f && f.role ? ` ${f.role}` : '';
+  const inst = 'instance' in f && f.instance !== undefined && (f.instance || f.target === 'kafka');
+  const on = `${f.target}${role}${inst ? `#${f.instance}` : ''}`;
   switch (f.kind) {
     case 'latency':
       return `latency ${f.latency}${f.jitter ? `±${f.jitter}` : ''}ms${dir}${share} → ${on}`;

@@ -15,7 +15,7 @@ import { FaultTimeline, type FaultClock } from './timeline.ts';
 
 export interface RunFaults {
   /** TargetContext.proxy: the address to use for a service (a fault proxy's when a fault names it) */
-  proxy(service: string, upstream: Address): Promise<Address>;
+  proxy(service: string, upstream: Address, instance?: number): Promise<Address>;
   /** after the target's setup: standalone proxies up, every fault checked (throws PipelabError) */
   ready(target: object, targetType: string): Promise<void>;
   /** with the load */
@@ -34,7 +34,7 @@ export function runFaults(
     ? new FaultTimeline(faults, { clock: d.clock, metrics: d.metrics, hub, rng: new Rng(d.seed).fork('faults') })
     : undefined;
   return {
-    proxy: (service, upstream) => hub.proxy(service, upstream),
+    proxy: (service, upstream, instance) => hub.proxy(service, upstream, instance),
     async ready(target, targetType) {
       if (!timeline) return;
       await hub.startStandalone();

@@ -41,6 +41,8 @@ export type ProcessKind = (typeof PROCESS_KINDS)[number];
 const NETWORK_TARGETS = ['kafka', 'redis', 'model-server', 'http'] as const;
 const PROCESS_TARGETS = ['processor', 'model-server', 'redis', 'broker'] as const;
 export type ProcessTarget = (typeof PROCESS_TARGETS)[number];
+const BROKER_ROLES = ['leader', 'controller'] as const;
+export type BrokerRole = (typeof BROKER_ROLES)[number];
 
 export const HOST_PORT = /^[A-Za-z0-9_.:[\]-]+:\d{1,5}$/;
 
@@ -65,7 +67,11 @@ const network = {
   /** share of connections the toxic applies to (default 1) */
   toxicity: probability().optional(),
   /** host:port targets only: where the proxy listens (the system under test must connect there) */
-  listen: z.string().regex(HOST_PORT, { error: 'expected host:port, e.g. "127.0.0.1:16379"' }).optional(),
+  listen: z
+    .string()
+    .regex(HOST_PORT, { error: 'expected host:port, e.g. "127.0.0.1:16379"' })
+    .optional() /** kafka only: the broker node (id) whose proxy gets the toxic; default every node */,
+  instance: nonNegativeInt().optional(),
 };
 
 const toxic = <K extends ToxicKind, S extends z.core.$ZodLooseShape>(kind: K, attrs: S) =>
@@ -78,6 +84,8 @@ const processFault = <K extends ProcessKind>(kind: K) =>
     target: enumOf(PROCESS_TARGETS),
     /** which instance (processor index, broker node id); default 0 */
     instance: nonNegativeInt().optional(),
+    /** broker only, instead of instance: the node in this role when the fault starts (leader: input partition 0's) */
+    role: enumOf(BROKER_ROLES).optional(),
   });
 
 const faultSchema = z.discriminatedUnion('kind', [

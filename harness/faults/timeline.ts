@@ -14,7 +14,7 @@ import { isToxic } from './fit.ts';
 import type { FaultHost, ProcessHandle } from './host.ts';
 import type { ProxyHub } from './hub.ts';
 import { faultLabel } from './label.ts';
-import type { FaultSpec, ToxicSpec } from './schema.ts';
+import type { FaultSpec, ProcessKind, ToxicSpec } from './schema.ts';
 
 type Lift = () => Promise<void>;
 
@@ -28,8 +28,9 @@ export interface FaultClock {
 /** why a network fault on this service cannot be applied when the target never proxied it */
 const NOT_PROXIED: Record<string, string> = {
   kafka:
-    'network faults on kafka need each broker node to advertise its fault proxy address; the embedded broker ' +
-    'cannot yet (that comes with the replicated process-per-node cluster)',
+    'network faults on kafka need each broker node to advertise its fault proxy address: the replicated embedded ' +
+    'cluster does (target.brokers ≥ 2 on the pipeline target); the single in-process node and an external ' +
+    'cluster do not',
 };
 
 export class FaultTimeline {
@@ -75,6 +76,10 @@ export class FaultTimeline {
     host: FaultHost | undefined,
     type: string,
   ): { field: string; message: string } | undefined {
+    if (isToxic(f) && f.instance !== undefined && this.d.hub.proxiesOf(f.target).length > 0)
+      return this.d.hub.proxiesOf(f.target, f.instance).length
+        ? undefined
+        : { field: 'instance', message: `no ${f.target} node ${f.instance} behind a fault proxy in this run` };
     if (isToxic(f))
       return this.d.hub.proxiesOf(f.target).length
         ? undefined
@@ -103,6 +108,10 @@ export class FaultTimeline {
       case 'restart': {
         const all = host.processes(f.target);
         if (typeof all === 'string') return all;
+        if (f.role) {
+          const who = host.brokerRole ? host.brokerRole(f.role) : `this run's ${f.target} has no ${f.role}`;
+          return typeof who === 'string' ? who : [all[who.node]];
+        }
         const i = f.instance ?? 0;
         return all[i] ? [all[i]] : `instance ${i} does not exist (${f.target}: ${all.length} instance(s), from 0)`;
       }
@@ -169,7 +178,7 @@ export class FaultTimeline {
       case 'stop':
       case 'pause':
       case 'restart':
-        return this.process(f, (host.processes(f.target) as ProcessHandle[])[f.instance ?? 0]!, r);
+        return this.process(f, this.processHandle(f, host, r), r);
       case 'slow': {
         const ms = host.modelServer() as Exclude<ReturnType<FaultHost['modelServer']>, string>;
         ms.slow(this.delaySampler(f));
@@ -198,6 +207,16 @@ export class FaultTimeline {
     }
   }
 
+  /** the process a process fault hits: by instance, or whichever broker node has the role now */
+  private processHandle(f: FaultSpec & { kind: ProcessKind }, host: FaultHost, r: FaultRecord): ProcessHandle {
+    const all = host.processes(f.target) as ProcessHandle[];
+    if (!f.role) return all[f.instance ?? 0]!;
+    const who = host.brokerRole?.(f.role);
+    if (!who || typeof who === 'string') throw new Error(who ?? `no broker ${f.role}`);
+    r.hit.push(who.what);
+    return all[who.node]!;
+  }
+
   private async process(
     f: FaultSpec & { kind: 'kill' | 'stop' | 'pause' | 'restart' },
     h: ProcessHandle,
@@ -220,7 +239,7 @@ export class FaultTimeline {
   }
 
   private toxic(f: ToxicSpec, r: FaultRecord): Lift {
-    const proxies = this.d.hub.proxiesOf(f.target);
+    const proxies = this.d.hub.proxiesOf(f.target, f.instance);
     const undo: Array<() => void> = [];
     for (const p of proxies) {
       r.hit.push(
@@ -231,7 +250,18 @@ export class FaultTimeline {
         undo.push(() => p.setEnabled(true));
         continue;
       }
-      const { kind, at: _a, duration: _d, label: _l, target: _t, stream, toxicity, listen: _li, ...attrs } = f;
+      const {
+        kind,
+        at: _a,
+        duration: _d,
+        label: _l,
+        target: _t,
+        stream,
+        toxicity,
+        listen: _li,
+        instance: _i,
+        ...attrs
+      } = f;
       const id = p.addToxic({
         kind,
         stream: stream ?? 'downstream',

@@ -26,9 +26,14 @@ export interface TargetContext {
   /**
    * the address to use for a service the target resolved (`kafka`, `redis`, `model-server`,
    * `http`): a fault proxy's in front of it when a scenario fault names that service, else the
-   * address itself (harness/faults). Optional: contexts built outside the runner lack it.
+   * address itself (harness/faults); `instance` tells one node of a service from another (a broker
+   * node's id). Optional: contexts built outside the runner lack it.
    */
-  proxy?(service: string, upstream: { host: string; port: number }): Promise<{ host: string; port: number }>;
+  proxy?(
+    service: string,
+    upstream: { host: string; port: number },
+    instance?: number,
+  ): Promise<{ host: string; port: number }>;
 }
 
 export interface IterationContext {

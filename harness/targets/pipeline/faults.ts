@@ -15,6 +15,7 @@ import type { ResolvedServices } from '../../services/index.ts';
 import type { TargetContext } from '../api.ts';
 import type { ChildProcessor } from './children.ts';
 import type { ChildEndpoints } from './processors.ts';
+import { brokerHandles, brokerRole } from './cluster.ts';
 
 /** Redis and model-server URLs as the pipeline should use them: through a fault proxy when one is wanted */
 export async function endpointsOf(services: ResolvedServices, tc: TargetContext): Promise<ChildEndpoints> {
@@ -43,10 +44,6 @@ export interface PipelineParts {
   retire(p: StreamProcessor): void;
   newChild(): Promise<ChildProcessor>;
 }
-
-const BROKER_NODES =
-  'broker node faults need the replicated cluster (one OS process per node), which is not available yet; ' +
-  'for now fault the processors, Redis or the model server';
 
 export function pipelineFaultHost(p: PipelineParts): FaultHost {
   return {
@@ -88,13 +85,14 @@ export function pipelineFaultHost(p: PipelineParts): FaultHost {
       return { label: 'in-memory feature store', flush: () => (store.flush as () => Promise<void>)() };
     },
     consumers: () => consumers(p),
+    brokerRole: (role) => brokerRole(p.services, role),
   };
 }
 
 function processes(p: PipelineParts, t: ProcessTarget): ProcessHandle[] | string {
   switch (t) {
     case 'broker':
-      return BROKER_NODES;
+      return brokerHandles(p.services);
     case 'processor':
       if (p.handles.children.length) return p.handles.children.map((_, i) => childHandle(p, i));
       if (p.handles.processors.length) return p.handles.processors.map((_, i) => inProcessHandle(p, i));

@@ -97,7 +97,8 @@ export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i
       ...(c.userEvents ? { userEvents: true } : {}),
       metrics: tc.metrics,
       now: () => tc.now(),
-      lag: embedded ? () => embedded.lag(PROCESSOR_GROUP).total : undefined,
+      // the replicated cluster's groups live in its node processes: no lag from here
+      lag: embedded && !embedded.replication ? () => embedded.lag(PROCESSOR_GROUP).total : undefined,
       // only the first instance samples lag (it is the group's, not the instance's)
       lagEveryMs: i === 0 ? 1000 : 0,
       sessionTimeoutMs: embedded ? 3000 : undefined,

@@ -33,6 +33,14 @@ export const schema = strictObject({
    * kill is a real SIGKILL)
    */
   processorMode: enumOf(['in-process', 'child'] as const).optional(),
+  /**
+   * broker nodes of the embedded Kafka (default 1, in process); 2 or more: the replicated cluster, one OS process
+   * per node, replication factor min(3, brokers), so broker faults (kill, role: leader/controller) and kafka network
+   * faults apply (docs/faults.md)
+   */
+  brokers: z.number().int().min(1).max(16).optional(),
+  /** with brokers ≥ 2: the cluster's min.insync.replicas (default min(2, brokers)) */
+  minInsyncReplicas: positiveInt().optional(),
   /** partitions of the pipeline's topics when this run creates them (default: the declared 12) */
   partitions: positiveInt().optional(),
   compression: enumOf(COMPRESSIONS).optional(),
@@ -129,6 +137,18 @@ export const schema = strictObject({
       message: 'needs in-process processors (processors ≥ 1)',
     });
   }
+  if (c.autoscale && (c.brokers ?? 1) > 1)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['autoscale'],
+      message: 'reads the group lag from the in-process broker: not with brokers ≥ 2',
+    });
+  if (c.minInsyncReplicas !== undefined && c.minInsyncReplicas > Math.min(3, c.brokers ?? 1))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['minInsyncReplicas'],
+      message: `must be ≤ the replication factor min(3, brokers) = ${Math.min(3, c.brokers ?? 1)}`,
+    });
   if (c.autoscale && ((c.processors ?? 1) < 1 || c.processorMode === 'child')) {
     ctx.addIssue({
       code: 'custom',

@@ -37,6 +37,7 @@ import { openProducer, type RecordProducer } from '../producers.ts';
 import { resultsHandler } from './results.ts';
 import { UserEventsFeed } from './user-events.ts';
 import { pipelineResources } from './resources.ts';
+import { checkClusterMode, clusterOptions } from './cluster.ts';
 import { DeadLetterSamples, targetPii, type TargetPii } from './pii.ts';
 import { PIPELINE_TARGET_DEFAULTS, type Config, type PipelineTarget } from './schema.ts';
 
@@ -108,7 +109,7 @@ export class PipelineTargetRun implements PipelineTarget {
     const services = await resolveServices({
       kafka: {
         ...(req.kafka === true ? {} : req.kafka),
-        embedded: { defaultPartitions: o.partitions ?? 12, minSessionTimeoutMs: 1000 },
+        embedded: { defaultPartitions: o.partitions ?? 12, minSessionTimeoutMs: 1000, ...clusterOptions(c, tc) },
       },
       redis: req.redis ?? true,
       modelServer: {
@@ -137,6 +138,7 @@ export class PipelineTargetRun implements PipelineTarget {
           hint: 'run the model server pipelab starts (drop --model-server / PIPELAB_MODEL_SERVER), or remove the fault',
         },
       );
+    checkClusterMode(c.brokers, services);
     const { brokers, security } = services.kafka!.connection;
     this.brokerList = brokers;
     const kafka = new KafkaClient({
@@ -330,7 +332,7 @@ export class PipelineTargetRun implements PipelineTarget {
     await this.model?.close().catch(() => {});
     await this.store?.close().catch(() => {});
     const embedded = this.handles.services?.kafka?.connection.broker;
-    if (embedded) {
+    if (embedded && !embedded.replication) {
       const s = embedded.stats();
       this.brokerStats = {
         recordsProduced: s.recordsProduced,
