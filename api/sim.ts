@@ -97,3 +97,11 @@ export {
 } from '../harness/sim/calibrate.ts';
 export { calibrateRuns, type RampCalibration, type RampFit } from '../harness/sim/calibrate-fit.ts';
 export type { CpuDemand, HostSpec, HostFigures } from '../harness/sim/model/cpu.ts';
+// --- capacity sweep: one configuration at rising rates, the knee and what saturates first
+export {
+  capacitySweep,
+  sweepAt,
+  type SweepRow,
+  type SweepResult,
+  type SweepOptions,
+} from '../harness/sim/sweep.ts';

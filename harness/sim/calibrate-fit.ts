@@ -85,8 +85,13 @@ function point(summary: RunSummary): RunPoint {
     sinkMs: t('stage_sink')?.p50 ?? 0,
     p50: m.p50,
     mean: m.mean,
+    // child processors record their per-chunk metrics in their own process: the per-record view
+    // (every record carries its chunk's time) and a chunk size of one stand in
     chunkSize: chunks > 0 ? Math.max(1, records / chunks) : 1,
-    chunkMs: (feat?.mean ?? 0) + (inf?.mean ?? 0),
+    chunkMs:
+      chunks > 0
+        ? (feat?.mean ?? 0) + (inf?.mean ?? 0)
+        : (t('stage_features')?.mean ?? 0) + (t('stage_inference')?.mean ?? 0),
     records,
   };
 }
