@@ -89,19 +89,43 @@ export class RunClock implements Clock {
   }
 }
 
+/**
+ * the timers sleeping on each signal: one abort listener per signal, not one added and removed per
+ * sleep (an open-model scheduler sleeps about a thousand times a second on the run's one signal)
+ */
+const sleepers = new WeakMap<AbortSignal, Set<() => void>>();
+
+function sleepersOf(signal: AbortSignal): Set<() => void> {
+  let set = sleepers.get(signal);
+  if (!set) {
+    const s = new Set<() => void>();
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const wake of [...s]) wake();
+      },
+      { once: true },
+    );
+    sleepers.set(signal, s);
+    set = s;
+  }
+  return set;
+}
+
 function timer(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (!signal) {
       setTimeout(resolve, ms);
       return;
     }
+    const set = sleepersOf(signal);
     const done = (): void => {
       clearTimeout(h);
-      signal.removeEventListener('abort', done);
+      set.delete(done);
       resolve();
     };
     const h = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    set.add(done);
   });
 }
 

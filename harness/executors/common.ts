@@ -62,6 +62,9 @@ export class Recorder {
   /** executor tags merged with a target's tags, by the target's tags object (targets reuse them, e.g. per status) */
   private readonly merged = new WeakMap<Tags, Tags>();
 
+  private lastExtra: Tags | undefined;
+  private lastMerged: Tags = {};
+
   complete(latencyMs: number, endMs: number, outcome: IterationOutcome): void {
     const tags = outcome.tags ? this.withTags(outcome.tags) : this.tags;
     this.latency.add(latencyMs, endMs, tags);
@@ -72,11 +75,15 @@ export class Recorder {
   }
 
   private withTags(extra: Tags): Tags {
+    // most outcomes in a row carry the same tags object (one per status)
+    if (extra === this.lastExtra) return this.lastMerged;
     let t = this.merged.get(extra);
     if (!t) {
       t = { ...this.tags, ...extra };
       this.merged.set(extra, t);
     }
+    this.lastExtra = extra;
+    this.lastMerged = t;
     return t;
   }
 
@@ -114,6 +121,14 @@ export async function drain(
   return busy();
 }
 
+/** one open-model VU: its current iteration's intended start, its reused context and completion handler */
+interface VuSlot {
+  vu: number;
+  intended: number;
+  it: IterationContext;
+  done: (o: unknown) => void;
+}
+
 export interface ArrivalPlan extends BasePlan {
   model: 'open';
   expectedIterations: number;
@@ -138,11 +153,6 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
   const start = plan.startMs;
   const total = plan.expectedIterations;
   const maxVUs = plan.maxVUs;
-  const freeVus: number[] = [];
-  let allocated = plan.preAllocatedVUs;
-  for (let v = allocated; v >= 1; v--) freeVus.push(v);
-  rec.vus(allocated, clock.now());
-
   let busy = 0,
     completed = 0,
     dropped = 0,
@@ -151,30 +161,52 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
   let finished = false;
   let idleCb: (() => void) | undefined;
 
+  // a VU runs one iteration at a time, so its completion handler and (fast path) its context are
+  // made once per VU and reused: no closure and no context object per iteration
+  const slot = (vu: number): VuSlot => {
+    const s: VuSlot = {
+      vu,
+      intended: 0,
+      it: { vu, iteration: 0, intendedStartMs: 0, signal: hard.signal },
+      // one handler for both settlements (a rejection's value is no outcome)
+      done: (o: unknown): void => {
+        if (finished) return; // interrupted after gracefulStop: not counted
+        busy--;
+        live.busy--;
+        completed++;
+        const end = clock.now();
+        rec.complete(end - s.intended, end, asOutcome(o));
+        freeVus.push(s);
+        if (busy === 0 && idleCb) idleCb();
+      },
+    };
+    return s;
+  };
+  const freeVus: VuSlot[] = [];
+  let allocated = plan.preAllocatedVUs;
+  for (let v = allocated; v >= 1; v--) freeVus.push(slot(v));
+  rec.vus(allocated, clock.now());
+
   const fast = target.iterateCallback?.bind(target);
   const startOne = (intended: number): void => {
-    const vu = freeVus.pop() as number;
+    const s = freeVus.pop() as VuSlot;
     busy++;
     live.busy++;
-    const it: IterationContext = { vu, iteration: ctx.nextIteration(), intendedStartMs: intended, signal: hard.signal };
-    // one handler for both settlements (a rejection's value is no outcome): one closure per iteration, not three
-    const done = (o: unknown): void => {
-      if (finished) return; // interrupted after gracefulStop: not counted
-      busy--;
-      live.busy--;
-      freeVus.push(vu);
-      completed++;
-      const end = clock.now();
-      rec.complete(end - intended, end, asOutcome(o));
-      if (busy === 0 && idleCb) idleCb();
-    };
+    s.intended = intended;
+    const iteration = ctx.nextIteration();
     if (fast) {
+      const it = s.it;
+      it.iteration = iteration;
+      it.intendedStartMs = intended;
       try {
-        fast(it, done);
+        fast(it, s.done);
       } catch {
-        done(FAILED);
+        s.done(FAILED);
       }
-    } else callTarget(target, it).then(done, done);
+    } else {
+      const it: IterationContext = { vu: s.vu, iteration, intendedStartMs: intended, signal: hard.signal };
+      callTarget(target, it).then(s.done, s.done);
+    }
   };
 
   while (i < total && !signal.aborted) {
@@ -193,7 +225,7 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
       if (freeVus.length > 0) startOne(due);
       else if (allocated < maxVUs) {
         allocated++;
-        freeVus.push(allocated);
+        freeVus.push(slot(allocated));
         rec.vus(allocated, now);
         startOne(due);
       } else {

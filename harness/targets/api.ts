@@ -61,6 +61,7 @@ export interface Target {
   /**
    * Optional fast path for the open model, the same work as iterate() without a promise: start
    * the iteration and call `done` exactly once with its outcome. A throw counts as a failure.
+   * `it` and `done` belong to the VU and are reused for its next iteration: keep neither after `done`.
    */
   iterateCallback?(it: IterationContext, done: (o: IterationOutcome) => void): void;
   /** flush / wait for in-flight results (e.g. end-to-end observations), then release resources */

@@ -12,8 +12,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
-/** what one request ended with: a status (0 on a network error) and, on error, its code */
-export type RawDone = (status: number, error: string | undefined, blockedMs: number) => void;
+/**
+ * what one request ended with: a status (0 on a network error) and, on error, its code; `token` is
+ * what send() was given with it (one handler for every request, no closure per request)
+ */
+export type RawDone = (status: number, error: string | undefined, blockedMs: number, token: unknown) => void;
 
 export interface RawOptions {
   url: URL;
@@ -80,9 +83,13 @@ function parseHead(text: string, isHead: boolean): Framing | undefined {
 
 interface Pending {
   done: RawDone;
+  token: unknown;
   sentAt: number;
   blockedMs: number;
 }
+
+/** bytes read per socket read (plain sockets read into one buffer per pool, parsed before the next read) */
+const READ_BUFFER = 64 * 1024;
 
 /** one keep-alive connection and its response parser */
 class Conn {
@@ -104,16 +111,22 @@ class Conn {
   ) {
     const port = Number(o.url.port) || (o.url.protocol === 'https:' ? 443 : 80);
     const host = o.url.hostname.replace(/^\[|\]$/g, '');
-    this.socket =
-      o.url.protocol === 'https:'
-        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host })
-        : net.connect({ host, port });
+    if (o.url.protocol === 'https:') {
+      this.socket = tls.connect({ host, port, servername: net.isIP(host) ? undefined : host });
+      this.socket.on('data', (b: Buffer) => this.onData(b, b.length));
+    } else {
+      // reads land in the pool's one buffer and are parsed at once: no Buffer and no stream push per read
+      const callback = (n: number, b: Uint8Array): boolean => {
+        this.onData(b as Buffer, n);
+        return true;
+      };
+      this.socket = net.connect({ host, port, onread: { buffer: pool.readBuffer, callback } });
+    }
     this.socket.setNoDelay(true);
     this.socket.on(o.url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
       this.connected = true;
       this.pool.connected(this);
     });
-    this.socket.on('data', (b: Buffer) => this.onData(b));
     this.socket.on('error', (e: NodeJS.ErrnoException) => this.fail(e.code ?? e.name ?? 'error'));
     this.socket.on('close', () => this.fail(this.state === State.UntilClose ? undefined : 'ECONNRESET'));
   }
@@ -125,27 +138,28 @@ class Conn {
     this.socket.destroy();
     if (code === undefined) {
       const p = this.inFlight.shift();
-      if (p) p.done(this.status, undefined, p.blockedMs);
+      if (p) p.done(this.status, undefined, p.blockedMs, p.token);
     }
     const failed = this.inFlight.splice(0);
-    for (const p of failed) p.done(0, code ?? 'ECONNRESET', p.blockedMs);
+    for (const p of failed) p.done(0, code ?? 'ECONNRESET', p.blockedMs, p.token);
     this.pool.lost(this);
   }
 
-  private onData(b: Buffer): void {
+  /** parses b[0, len) (b may be the pool's read buffer: nothing of it is kept without a copy) */
+  private onData(b: Buffer, len: number): void {
     let i = 0;
-    while (i < b.length && !this.dead) {
+    while (i < len && !this.dead) {
       if (this.inFlight.length === 0) {
         this.fail('UNEXPECTED_RESPONSE');
         return;
       }
       switch (this.state) {
         case State.Head:
-          i = this.readHead(b, i);
+          i = this.readHead(b, i, len);
           break;
         case State.Body:
         case State.ChunkData: {
-          const n = Math.min(this.remaining, b.length - i);
+          const n = Math.min(this.remaining, len - i);
           this.remaining -= n;
           i += n;
           if (this.remaining > 0) break;
@@ -156,7 +170,7 @@ class Conn {
         case State.ChunkSize:
         case State.ChunkEnd:
         case State.Trailers:
-          i = this.readChunkLine(b, i);
+          i = this.readChunkLine(b.subarray(0, len), i);
           break;
         case State.UntilClose:
           return;
@@ -165,20 +179,27 @@ class Conn {
   }
 
   /** accumulates the head until its blank line, then reads status and framing */
-  private readHead(b: Buffer, i: number): number {
-    const buf = this.head ? Buffer.concat([this.head, b.subarray(i)]) : b.subarray(i);
-    const end = buf.indexOf(CRLFCRLF);
+  private readHead(b: Buffer, i: number, len: number): number {
+    // the common case, a whole head in this read: found in place (the buffer may hold stale bytes past len)
+    let buf = b;
+    let start = i;
+    let end = this.head ? -1 : b.indexOf(CRLFCRLF, i);
+    if (end < 0 || end + 4 > len) {
+      buf = this.head ? Buffer.concat([this.head, b.subarray(i, len)]) : b.subarray(i, len);
+      start = 0;
+      end = buf.indexOf(CRLFCRLF);
+    }
     if (end < 0) {
       if (buf.length > MAX_HEAD) this.fail('HEADERS_TOO_LARGE');
       else this.head = Buffer.from(buf);
-      return b.length;
+      return len;
     }
-    const consumed = end + 4 - (this.head?.length ?? 0);
+    const consumed = end + 4 - start - (this.head?.length ?? 0);
     this.head = undefined;
-    const f = this.pool.framing(buf, end);
+    const f = this.pool.framing(buf, start, end);
     if (!f) {
       this.fail('INVALID_RESPONSE');
-      return b.length;
+      return len;
     }
     if (f.status < 200) return i + consumed; // 1xx: the real response follows
     this.status = f.status;
@@ -222,7 +243,7 @@ class Conn {
   private finish(): void {
     const p = this.inFlight.shift();
     this.state = State.Head;
-    if (p) p.done(this.status, undefined, p.blockedMs);
+    if (p) p.done(this.status, undefined, p.blockedMs, p.token);
     if (this.closeAfter) this.fail('ECONNRESET');
     else this.pool.freed(this);
   }
@@ -235,7 +256,9 @@ export class RawPool {
   private readonly conns = new Set<Conn>();
   /** connected connections with room for another request */
   private readonly ready: Conn[] = [];
-  private readonly waiting: { done: RawDone; at: number }[] = [];
+  private readonly waiting: { done: RawDone; token: unknown; at: number }[] = [];
+  /** what every plain connection of this pool reads into */
+  readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER);
   private waitHead = 0;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
@@ -276,33 +299,35 @@ export class RawPool {
     clearTimeout(timer);
   }
 
-  /** the framing of the head in buf[0, end), from the last head when the bytes are the same */
-  framing(buf: Buffer, end: number): Framing | undefined {
+  /** the framing of the head in buf[start, end), from the last head when the bytes are the same */
+  framing(buf: Buffer, start: number, end: number): Framing | undefined {
     const last = this.lastHead;
-    if (last && last.length === end && buf.compare(last, 0, end, 0, end) === 0) return this.lastFraming;
-    const f = parseHead(buf.toString('latin1', 0, end), this.isHead);
-    this.lastHead = Buffer.from(buf.subarray(0, end));
+    const n = end - start;
+    if (last && last.length === n && buf.compare(last, 0, n, start, end) === 0) return this.lastFraming;
+    const f = parseHead(buf.toString('latin1', start, end), this.isHead);
+    this.lastHead = Buffer.from(buf.subarray(start, end));
     this.lastFraming = f;
     return f;
   }
 
-  send(done: RawDone): void {
+  /** sends the request; `done` gets its result (and `token`) once */
+  send(done: RawDone, token?: unknown): void {
     if (this.closed) {
-      done(0, 'CLOSED', 0);
+      done(0, 'CLOSED', 0, token);
       return;
     }
     const c = this.ready.pop();
     if (c) {
       c.inReady = false;
-      this.write(c, done, 0);
+      this.write(c, done, token, 0);
       return;
     }
-    this.waiting.push({ done, at: this.o.now() });
+    this.waiting.push({ done, token, at: this.o.now() });
     if (this.conns.size < this.o.connections) this.conns.add(new Conn(this, this.o));
   }
 
-  private write(c: Conn, done: RawDone, blockedMs: number): void {
-    c.inFlight.push({ done, sentAt: this.o.now(), blockedMs });
+  private write(c: Conn, done: RawDone, token: unknown, blockedMs: number): void {
+    c.inFlight.push({ done, token, sentAt: this.o.now(), blockedMs });
     c.socket.write(this.request);
     this.markReady(c);
   }
@@ -334,7 +359,7 @@ export class RawPool {
         this.waitHead = 0;
       }
       this.unmarkReady(c);
-      this.write(c, w.done, this.o.now() - w.at);
+      this.write(c, w.done, w.token, this.o.now() - w.at);
     }
     this.markReady(c);
   }
@@ -350,7 +375,7 @@ export class RawPool {
       this.waitHead = 0;
       this.waiting.length = 0;
       const now = this.o.now();
-      for (const w of waiting) w.done(0, 'ECONNREFUSED', now - w.at);
+      for (const w of waiting) w.done(0, 'ECONNREFUSED', now - w.at, w.token);
       return;
     }
     if (this.waitHead < this.waiting.length && this.conns.size < this.o.connections)
@@ -369,7 +394,7 @@ export class RawPool {
     clearInterval(this.timer);
     const waiting = this.waiting.splice(this.waitHead);
     this.waiting.length = 0;
-    for (const w of waiting) w.done(0, code, 0);
+    for (const w of waiting) w.done(0, code, 0, w.token);
     for (const c of [...this.conns]) c.fail(code);
   }
 

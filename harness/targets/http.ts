@@ -149,12 +149,13 @@ function rawEngine(c: Config, url: URL, req: ReturnType<typeof requestBody> & { 
     timeoutMs: parseDuration(c.timeout ?? DEFAULTS.timeout),
     now: tc.now,
   });
+  // one handler for every request, the iteration's callback passed along as the token: no closure per request
+  const onResult = (status: number, error: string | undefined, blockedMs: number, done: unknown): void => {
+    blocked.add(blockedMs, tc.now(), tags);
+    (done as (o: IterationOutcome) => void)(error === undefined ? outcomeOf(status) : errorOutcome(error));
+  };
   const engine: Engine & { warm(): Promise<void> } = {
-    send: (done) =>
-      pool.send((status, error, blockedMs) => {
-        blocked.add(blockedMs, tc.now(), tags);
-        done(error === undefined ? outcomeOf(status) : errorOutcome(error));
-      }),
+    send: (done) => pool.send(onResult, done),
     destroy: () => pool.destroy(),
     close: () => pool.close(),
     warm: () => pool.warm(Math.min(5000, parseDuration(c.timeout ?? DEFAULTS.timeout))),

@@ -115,6 +115,21 @@ test('chunked bodies with extensions and trailers, and responses split one byte 
   await s.close();
 });
 
+test('a head split across reads is not completed from bytes an earlier read left in the read buffer', async () => {
+  const later = 'HTTP/1.1 404 Not Found\r\ncontent-length: 2\r\n\r\nno';
+  const s = await scripted((n, sock) => {
+    if (n === 0) return ok('hello', 'x-pad: 0123456789\r\n');
+    sock.write(later.slice(0, 10));
+    setTimeout(() => sock.write(later.slice(10)), 30);
+    return undefined;
+  });
+  const p = pool(s.url);
+  assert.equal(await outcome(p), { status: 200, error: undefined });
+  assert.equal(await outcome(p), { status: 404, error: undefined });
+  await p.close();
+  await s.close();
+});
+
 test('HEAD, 204 and 304 have no body; 1xx responses are skipped', async () => {
   const s = await scripted(
     (n) =>
