@@ -14,7 +14,7 @@
  * Targets: open-model ceiling ≥ 90 % of autocannon; at 85 %: ≥ 99 % of the schedule, 0 dropped,
  * p99 < 50 ms. The server's CPU per row shows who was the bottleneck. Scaling rows run the closed
  * and open loads on --workers 2 (merged). PIPELAB_BENCH_HTTP_MEMORY_S=600 adds the 10-minute run at
- * 80 % of the ceiling with RSS and heap at its start, middle and end.
+ * 80 % of the ceiling with RSS and heap at its start, middle and end, and their growth in MB/min.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,6 +97,7 @@ interface Summary {
   metrics: Record<string, { count?: number; p99?: number }>;
   timeseries: { points: Record<string, number | { value?: number }>[] };
   loadGenerator?: { saturated: boolean; reasons: string[]; eventLoopUtilization: number };
+  system?: { rssMb?: { growthPerMin?: number }; heapUsedMb?: { growthPerMin?: number } };
 }
 
 /** one `pipelab run` in its own process; the figures after the warm-up */
@@ -192,6 +193,11 @@ function memory(rate: number): void {
         `max ${fmt(Math.max(...v), 1)}  end/middle ${fmt((v.at(-1) ?? Number.NaN) / mid, 3)}`,
     );
   }
+  // the least-squares slope over the measured window (harness/metrics/memory.ts): flat is ~0
+  console.log(
+    `  growth (least squares over the window): RSS ${fmt(s.system?.rssMb?.growthPerMin ?? Number.NaN, 2)} MB/min, ` +
+      `heap ${fmt(s.system?.heapUsedMb?.growthPerMin ?? Number.NaN, 2)} MB/min`,
+  );
   console.log(
     `  p99 ${fmt(s.metrics.latency?.p99 ?? Number.NaN, 1)} ms, ` +
       `dropped ${fmt(s.metrics.dropped_iterations?.count ?? 0)}`,

@@ -98,8 +98,23 @@ interface Pending {
   topic: string;
   key: string;
   value: Buffer | string;
-  headers: Record<string, string> | undefined;
+  headers: Map<Buffer, string> | undefined;
   resolve(ok: boolean): void;
+}
+
+/** header names as bytes, made once: a record's headers go to the client as a Map of them */
+const headerNames = new Map<string, Buffer>();
+function headerMap(h: Record<string, string>): Map<Buffer, string> {
+  const m = new Map<Buffer, string>();
+  for (const k in h) {
+    let name = headerNames.get(k);
+    if (!name) {
+      name = Buffer.from(k);
+      if (headerNames.size < 1024) headerNames.set(k, name);
+    }
+    m.set(name, h[k] as string);
+  }
+  return m;
 }
 
 type PlatformaticProducer = {
@@ -120,7 +135,9 @@ class PlatformaticBuffer implements RecordProducer {
 
   send(r: ProducedRecord): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
-      this.buffer.push({ topic: this.topic, key: r.key, value: r.value, headers: r.headers, resolve });
+      // a Map is used as it is (an object would be copied into one, and each name encoded, per record)
+      const headers = r.headers ? headerMap(r.headers) : undefined;
+      this.buffer.push({ topic: this.topic, key: r.key, value: r.value, headers, resolve });
       if (this.buffer.length >= MAX_BATCH) this.flush();
       else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
     });
