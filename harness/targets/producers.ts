@@ -12,6 +12,7 @@
 import type { Message, Producer as KafkajsProducer } from 'kafkajs';
 import { type KafkaClientSecurity, platformaticSecurity } from '../../pipeline/kafka-security.ts';
 import { type Compression, compressionType } from '../../pipeline/topics.ts';
+import type { IterationOutcome } from './api.ts';
 
 interface ProducedRecord {
   key: string;
@@ -20,7 +21,10 @@ interface ProducedRecord {
 }
 
 export interface RecordProducer {
-  /** resolves true once the broker acknowledged the record, false if the send failed */
+  /**
+   * resolves true once the broker acknowledged the record, false if the send failed; the records
+   * of one batch share one promise (see BatchAcks)
+   */
   send(r: ProducedRecord): Promise<boolean>;
   flush(): void;
   close(): Promise<void>;
@@ -28,14 +32,18 @@ export interface RecordProducer {
 
 const MAX_BATCH = 500;
 
-interface KafkajsPending {
-  msg: Message;
-  resolve(ok: boolean): void;
+/** one batch being gathered: its records' promise, settled when the batch's send is */
+class Gathering<T> {
+  readonly records: T[] = [];
+  resolve!: (ok: boolean) => void;
+  readonly done = new Promise<boolean>((r) => {
+    this.resolve = r;
+  });
 }
 
 /** kafkajs: records batched into one acks=all send */
 class KafkajsBuffer {
-  private buffer: KafkajsPending[] = [];
+  private batch = new Gathering<Message>();
   private timer: NodeJS.Timeout | undefined;
   producer: KafkajsProducer | undefined;
 
@@ -47,36 +55,23 @@ class KafkajsBuffer {
 
   /** resolves true once the broker acknowledged the record, false if the send failed */
   send(msg: Message): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      this.buffer.push({ msg, resolve });
-      if (this.buffer.length >= MAX_BATCH) {
-        if (this.timer) clearTimeout(this.timer);
-        this.flush();
-      } else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
-    });
+    const b = this.batch;
+    b.records.push(msg);
+    if (b.records.length >= MAX_BATCH) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
+    return b.done;
   }
 
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.buffer.length || !this.producer) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.producer
-      .send({
-        topic: this.topic,
-        acks: -1,
-        compression: this.compression,
-        messages: batch.map((p) => p.msg),
-      })
-      .then(
-        () => {
-          for (const p of batch) p.resolve(true);
-        },
-        () => {
-          for (const p of batch) p.resolve(false);
-        },
-      );
+    if (!this.batch.records.length || !this.producer) return;
+    const b = this.batch;
+    this.batch = new Gathering();
+    this.producer.send({ topic: this.topic, acks: -1, compression: this.compression, messages: b.records }).then(
+      () => b.resolve(true),
+      () => b.resolve(false),
+    );
   }
 }
 
@@ -99,7 +94,6 @@ interface Pending {
   key: string;
   value: Buffer | string;
   headers: Map<Buffer, string> | undefined;
-  resolve(ok: boolean): void;
 }
 
 /** header names as bytes, made once: a record's headers go to the client as a Map of them */
@@ -123,7 +117,7 @@ type PlatformaticProducer = {
 };
 
 class PlatformaticBuffer implements RecordProducer {
-  private buffer: Pending[] = [];
+  private batch = new Gathering<Pending>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -134,39 +128,69 @@ class PlatformaticBuffer implements RecordProducer {
   ) {}
 
   send(r: ProducedRecord): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      // a Map is used as it is (an object would be copied into one, and each name encoded, per record)
-      const headers = r.headers ? headerMap(r.headers) : undefined;
-      this.buffer.push({ topic: this.topic, key: r.key, value: r.value, headers, resolve });
-      if (this.buffer.length >= MAX_BATCH) this.flush();
-      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
-    });
+    // a Map is used as it is (an object would be copied into one, and each name encoded, per record)
+    const headers = r.headers ? headerMap(r.headers) : undefined;
+    const b = this.batch;
+    b.records.push({ topic: this.topic, key: r.key, value: r.value, headers });
+    if (b.records.length >= MAX_BATCH) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
+    return b.done;
   }
 
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.buffer.length) return;
-    const batch = this.buffer;
-    this.buffer = [];
+    if (!this.batch.records.length) return;
+    const b = this.batch;
+    this.batch = new Gathering();
     const send = {
-      messages: batch,
+      messages: b.records,
       acks: -1,
       ...(this.compression === 'none' ? {} : { compression: this.compression }),
     };
     this.producer.send(send).then(
-      () => {
-        for (const p of batch) p.resolve(true);
-      },
-      () => {
-        for (const p of batch) p.resolve(false);
-      },
+      () => b.resolve(true),
+      () => b.resolve(false),
     );
   }
 
   async close(): Promise<void> {
     this.flush();
     await this.producer.close().catch(() => {});
+  }
+}
+
+const OK: IterationOutcome = Object.freeze({ ok: true });
+const NOT_OK: IterationOutcome = Object.freeze({ ok: false });
+
+/**
+ * A target's iterations over batched sends: the records of one batch share their outcome promise,
+ * and `settle(ids, sentAt, ok)` runs once per batch over what each record was tracked with (its
+ * event id, its intended send time) — no promise and no closure per record.
+ */
+export class BatchAcks {
+  private last: Promise<boolean> | undefined;
+  private ids: string[] = [];
+  private at: number[] = [];
+  private outcome: Promise<IterationOutcome> = Promise.resolve(NOT_OK);
+
+  constructor(private readonly settle: (ids: string[], at: number[], ok: boolean) => void) {}
+
+  track(sent: Promise<boolean>, id: string, at = 0): Promise<IterationOutcome> {
+    if (sent !== this.last) {
+      const ids: string[] = [];
+      const ats: number[] = [];
+      this.last = sent;
+      this.ids = ids;
+      this.at = ats;
+      this.outcome = sent.then((ok) => {
+        this.settle(ids, ats, ok);
+        return ok ? OK : NOT_OK;
+      });
+    }
+    this.ids.push(id);
+    this.at.push(at);
+    return this.outcome;
   }
 }
 

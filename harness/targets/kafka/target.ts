@@ -17,7 +17,7 @@ import type { TrendMetric } from '../../metrics/api.ts';
 import { resolveServices, servicesRequestFrom, type ResolvedServices } from '../../services/index.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from '../api.ts';
 import { type EventSource, eventSource, type Produced, produceSerializer } from './events.ts';
-import { openProducer, type RecordProducer } from '../producers.ts';
+import { BatchAcks, openProducer, type RecordProducer } from '../producers.ts';
 import { LagWatcher, type LagReport } from './lag.ts';
 import { KafkaLedger, type KafkaAccounting } from './ledger.ts';
 import { decoderOf, resultsHandler } from './results.ts';
@@ -45,6 +45,17 @@ export class KafkaTarget implements Target {
   private produceLatency: TrendMetric | undefined;
   private lastNow = 0;
   private readonly headers: Record<string, string> | undefined;
+  /** per batch: failed sends leave the books, acknowledged ones give their produce latency */
+  private readonly acks = new BatchAcks((ids, at, ok) => {
+    const tc = this.ctx as TargetContext;
+    if (!ok && this.matching) {
+      for (const id of ids) this.ledger.failed(id);
+      return;
+    }
+    const now = tc.now();
+    const produceLatency = this.produceLatency as TrendMetric;
+    for (const t of at) produceLatency.add(now - t, now);
+  });
   /** headers that carry the event id: those results rules correlate by */
   private readonly idHeaders: string[];
   private readonly matching: boolean;
@@ -212,14 +223,8 @@ export class KafkaTarget implements Target {
       headers = { ...this.headers };
       for (const h of this.idHeaders) headers[h] = e.id;
     }
-    const produceLatency = this.produceLatency as TrendMetric;
-    return (this.out as RecordProducer)
-      .send({ key: e.key, value: e.value, ...(headers ? { headers } : {}) })
-      .then((ok) => {
-        if (!ok && this.matching) this.ledger.failed(e.id);
-        else produceLatency.add(tc.now() - it.intendedStartMs, tc.now());
-        return { ok };
-      });
+    const record = headers ? { key: e.key, value: e.value, headers } : { key: e.key, value: e.value };
+    return this.acks.track((this.out as RecordProducer).send(record), e.id, it.intendedStartMs);
   }
 
   async teardown(): Promise<void> {

@@ -33,7 +33,7 @@ import { startDriftLoop, type DriftLoopHandle } from './drift.ts';
 import type { FaultHost } from '../../faults/host.ts';
 import { endpointsOf, pipelineFaultHost } from './faults.ts';
 import { PROCESSOR_GROUP, processorFactory, startChild, startChildren, type ChildEndpoints } from './processors.ts';
-import { openProducer, type RecordProducer } from '../producers.ts';
+import { BatchAcks, openProducer, type RecordProducer } from '../producers.ts';
 import { resultsHandler } from './results.ts';
 import { UserEventsFeed } from './user-events.ts';
 import { pipelineResources } from './resources.ts';
@@ -48,6 +48,10 @@ export class PipelineTargetRun implements PipelineTarget {
   private readonly o: typeof PIPELINE_TARGET_DEFAULTS & Config;
   private readonly drainTimeoutMs: number;
   private readonly ledger = new EventLedger();
+  private readonly acks = new BatchAcks((ids, _at, ok) => {
+    if (ok) for (const id of ids) this.ledger.acked(id);
+    else for (const id of ids) this.ledger.produceFailed(id);
+  });
   readonly handles: PipelineTarget['handles'] = { processors: [], children: [], ledger: this.ledger };
   private ctx: TargetContext | undefined;
   private metrics: MetricsRegistry | undefined;
@@ -282,11 +286,7 @@ export class PipelineTargetRun implements PipelineTarget {
     this.seq++;
     this.ledger.produced(tx.id, malformed, tx.userId);
     const msg = { key: tx.userId, value, headers: { [H.eventId]: tx.id, [H.sentMs]: sent.toFixed(3) } };
-    return (this.out as RecordProducer).send(msg).then((ok) => {
-      if (ok) this.ledger.acked(tx.id);
-      else this.ledger.produceFailed(tx.id);
-      return { ok };
-    });
+    return this.acks.track((this.out as RecordProducer).send(msg), tx.id);
   }
 
   async teardown(): Promise<void> {
