@@ -8,11 +8,11 @@
  * baseline "latency stays what the top of the ramp measured, throughput = the rate".
  *
  *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 250,500,1000,2000]
- *     [--rates 2500,3000,3500,4000,6000] [--seconds 6] [--save <dir>]
+ *     [--rates 2500,3000,3500,4000,6000] [--seconds 6] [--save <dir>] [--from <dir saved before>]
  *
  * On a shared machine, run it under `flock /work/coord/cpu.lock` and say how shared it was.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { calibrateRuns, type RampCalibration } from '../harness/sim/calibrate-fit.ts';
 import { measuredFigures, predict, type MeasuredFigures } from '../harness/sim/calibrate.ts';
 import { textTable } from '../results/table.ts';
@@ -30,6 +30,8 @@ const ramp = nums(arg('--ramp') ?? (quick ? '250,500' : '250,500,1000,2000'));
 const rates = nums(arg('--rates') ?? (quick ? '1000' : '2500,3000,3500,4000,6000'));
 const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
 const save = arg('--save');
+/** re-evaluate runs saved with --save (<dir>/<mode>/<rate>.json) instead of running live */
+const from = arg('--from');
 /** the knee: the rate at which p50 reaches this multiple of its unloaded (lowest-rate) value */
 const KNEE_FACTOR = 4;
 
@@ -63,6 +65,10 @@ const f0 = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 async function validate(mode: 'in-process' | 'child'): Promise<void> {
   const runs = new Map<number, RunSummary>();
   for (const rate of [...ramp, ...rates]) {
+    if (from) {
+      runs.set(rate, JSON.parse(readFileSync(`${from}/${mode}/${rate}.json`, 'utf8')) as RunSummary);
+      continue;
+    }
     process.stderr.write(`${mode}: live run at ${rate}/s for ${seconds}s...\n`);
     const s = await liveRun({ rate, seconds, processors: 1, mode });
     runs.set(rate, s);

@@ -47,6 +47,8 @@ export interface RampFit {
   processorCpuPerRecordMs?: number;
   /** fitted CPU ms per record on the main host, transport + sink (split evenly) */
   mainCpuPerRecordMs: number;
+  /** its standard error (the event-loop line's residuals, delta method); predictions with replications draw from it */
+  mainCpuSe?: number;
   /** where mainCpuPerRecordMs comes from: the event-loop utilisation line, else the latency fit */
   mainCpuFrom: 'event-loop utilisation' | 'latency fit';
   /** the main event loop's utilisation = background + perRecordMs × rate / 1000 (least squares over the runs) */
@@ -111,7 +113,7 @@ export function leastSquares(xs: readonly number[], ys: readonly number[]): { a:
   return { a: my - b * mx, b };
 }
 
-type Costs = Omit<RampFit, 'rmsLogError' | 'rates' | 'mainCpuFrom' | 'eventLoop'>;
+type Costs = Omit<RampFit, 'rmsLogError' | 'rates' | 'mainCpuFrom' | 'eventLoop' | 'mainCpuSe'>;
 
 /** an empirical spec with every value multiplied by k (a stage delay at another load) */
 function scaled(spec: ServiceTimeSpec, k: number): ServiceTimeSpec {
@@ -218,7 +220,7 @@ function fitMainCpu(err: (w: number) => number): { w: number; e: number } {
  * the loop, so the work per record on a dedicated loop is b / (1 − a): the loop is full at
  * (1 − a) / b records/s, and so is the model's.
  */
-function eventLoopFit(points: RunPoint[]): { w: number; a: number; b: number } | undefined {
+function eventLoopFit(points: RunPoint[]): { w: number; a: number; b: number; se: number } | undefined {
   const xs: number[] = [],
     ys: number[] = [];
   for (const p of points) {
@@ -230,7 +232,23 @@ function eventLoopFit(points: RunPoint[]): { w: number; a: number; b: number } |
   if (xs.length < 2) return undefined;
   const { a, b } = leastSquares(xs, ys);
   if (!(b > 0) || !(a < 1)) return undefined;
-  return { w: b / (1 - Math.max(0, a)), a, b };
+  const bg = Math.max(0, a);
+  return { w: b / (1 - bg), a, b, se: wStandardError(xs, ys, a, b, bg) };
+}
+
+/** standard error of w = b / (1 − a) from the line's residuals (delta method; 0 with two runs) */
+function wStandardError(xs: number[], ys: number[], a: number, b: number, bg: number): number {
+  const n = xs.length;
+  if (n < 3) return 0;
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  const s2 = ys.reduce((s, y, i) => s + (y - a - b * xs[i]!) ** 2, 0) / (n - 2);
+  const vb = s2 / sxx,
+    va = s2 * (1 / n + (mx * mx) / sxx),
+    cab = (-mx * s2) / sxx;
+  const gb = 1 / (1 - bg),
+    ga = bg === a ? b / (1 - bg) ** 2 : 0;
+  return Math.sqrt(Math.max(0, gb * gb * vb + ga * ga * va + 2 * gb * ga * cab));
 }
 
 /** CPU ms per record of the child processors: their CPU time against the records, over the runs */
@@ -306,13 +324,19 @@ export function calibrateRuns(summaries: RunSummary[], options: CalibrateOptions
     slopeShare: best.k,
     mainCpuPerRecordMs: best.w,
     mainCpuFrom: elu ? 'event-loop utilisation' : 'latency fit',
+    ...(elu ? { mainCpuSe: elu.se } : {}),
     ...(elu ? { eventLoop: { background: elu.a, perRecordMs: elu.b } } : {}),
     rmsLogError: best.e,
   };
   return {
     ...base,
     sim: modelAt(base, fit, rates[rates.length - 1]!),
-    atRate: (rate) => modelAt(base, fit, rate),
+    atRate: (rate, z) =>
+      modelAt(
+        base,
+        z ? { ...fit, mainCpuPerRecordMs: Math.max(0, fit.mainCpuPerRecordMs + z * (fit.mainCpuSe ?? 0)) } : fit,
+        rate,
+      ),
     fit,
     source: { ...base.source, rate: rates[rates.length - 1]! },
     notes: rampNotes(base, fit),

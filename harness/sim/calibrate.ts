@@ -65,8 +65,12 @@ export interface Calibration {
   sim: Omit<PipelineSimConfig, 'arrivals' | 'durationMs'>;
   /** assumptions made for this run, in words */
   notes: string[];
-  /** the model at a given rate, when stage delays depend on the load (a ramp calibration, calibrate-fit.ts) */
-  atRate?: (rate: number) => Omit<PipelineSimConfig, 'arrivals' | 'durationMs'>;
+  /**
+   * the model at a given rate, when stage delays depend on the load (a ramp calibration,
+   * calibrate-fit.ts); `z`, a standard normal draw, moves the fitted costs by z standard errors
+   * (replications draw one each, so their interval includes the calibration's sampling error)
+   */
+  atRate?: (rate: number, z?: number) => Omit<PipelineSimConfig, 'arrivals' | 'durationMs'>;
 }
 
 export interface CalibrateOptions {
@@ -309,15 +313,18 @@ export function predict(calibration: Calibration, options: PredictOptions): Pred
       hint: 'e.g. --replications 5 (each is one simulated run)',
     });
   const extrapolation = extrapolationNote(calibration.source.rate, options.rate);
-  const p = n > 1 ? replicate((o) => predictOnce(calibration, o), options, n) : predictOnce(calibration, options);
+  // each replication also draws the calibration's fitted costs from their sampling distribution
+  const z = (seed: number | undefined) => new Rng(seed ?? 1).fork('calibration').normal();
+  const p =
+    n > 1 ? replicate((o) => predictOnce(calibration, o, z(o.seed)), options, n) : predictOnce(calibration, options);
   return extrapolation ? { ...p, extrapolation } : p;
 }
 
-function predictOnce(calibration: Calibration, options: PredictOptions): Prediction {
+function predictOnce(calibration: Calibration, options: PredictOptions, z?: number): Prediction {
   const durationMs = options.durationMs ?? calibration.source.durationMs;
   const warmupMs = Math.min(options.warmupMs ?? calibration.source.warmupMs, durationMs / 2);
   const summary = simulate({
-    ...(calibration.atRate?.(options.rate) ?? calibration.sim),
+    ...(calibration.atRate?.(options.rate, z) ?? calibration.sim),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     name: `${calibration.sim.name}@${options.rate}/s`,
     durationMs,

@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { calibrateRuns, leastSquares } from '../../../harness/sim/calibrate-fit.ts';
-import { predict } from '../../../harness/sim/calibrate.ts';
+import { type Calibration, predict } from '../../../harness/sim/calibrate.ts';
 import { simulate } from '../../../harness/sim/simulate.ts';
 import type { RunSummary } from '../../../results/types.ts';
 import { PipelabError } from '../../../errors.ts';
@@ -59,6 +59,24 @@ test('in process: the event loop line gives the work per record b / (1 − a), a
   assert.ok(beyond.p50 > 5 * below.p50, `p50 ${below.p50} → ${beyond.p50}`);
   // deterministic per seed
   assert.is(predict(cal, { rate: 2000, durationMs: 5000, warmupMs: 1000 }).p99, below.p99);
+});
+
+test("the fit's sampling error goes into the replications' interval", () => {
+  const exact = calibrateRuns([150, 300, 600].map((r) => liveLike(r, 'in-process')));
+  assert.ok(exact.fit.mainCpuSe! < 1e-9); // a perfect line: no sampling error
+  const noisy = [150, 300, 450, 600].map((r, i) => {
+    const s = liveLike(r, 'in-process');
+    s.loadGenerator!.eventLoopUtilization += i % 2 ? 0.03 : -0.03;
+    return s;
+  });
+  const cal = calibrateRuns(noisy);
+  assert.ok(cal.fit.mainCpuSe! > 0.01, `se ${cal.fit.mainCpuSe}`);
+  const o = { rate: 3000, durationMs: 4000, warmupMs: 1000, replications: 4 };
+  const wide = predict(cal, o).interval!;
+  // the same calibration with its costs held at the estimate: the seeds' spread only
+  const held: Calibration = { ...cal, atRate: (rate) => cal.atRate!(rate) };
+  const narrow = predict(held, o).interval!;
+  assert.ok(wide.p50[1] - wide.p50[0] > narrow.p50[1] - narrow.p50[0], `${wide.p50} vs ${narrow.p50}`);
 });
 
 test('child processors: their CPU time over records gives the processors host its CPU per record', () => {
