@@ -139,7 +139,18 @@ export {
   type ScalableGroup,
   type LiveAutoscaleLog,
 } from '../harness/targets/pipeline/autoscale.ts';
-export { PiiCipher, PII_HEADERS, PII_PREFIX } from '../pipeline/pii/cipher.ts';
+export {
+  openField,
+  openObject,
+  PiiCipher,
+  PII_HEADERS,
+  PII_PREFIX,
+  type PiiSealer,
+  sealField,
+  sealObject,
+  type SubjectKey,
+} from '../pipeline/pii/cipher.ts';
+export { KEYS_TOPIC, UserKeyVault } from '../pipeline/pii/vault.ts';
 export { loadPiiKeys, parsePiiKeys, type PiiKey, type PiiKeyring } from '../pipeline/pii/keys.ts';
 export { maskObject, maskValue } from '../pipeline/pii/mask.ts';
 export { AUDIT_TOPIC, type AuditAction, type AuditEvent } from '../pipeline/pii/audit.ts';

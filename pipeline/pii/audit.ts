@@ -4,11 +4,12 @@
  * key id and fields. Written in the same acknowledged batch as the data it describes, so an
  * access without its audit record (or the reverse) does not happen short of a partial batch.
  */
-import type { Kafka, Message } from 'kafkajs';
+import type { Kafka, KafkaMessage, Message } from 'kafkajs';
 import { TRANSACTION_PII, type PiiFields } from '../../generators/schemas/pii.ts';
 import type { KafkaClientSecurity } from '../kafka-security.ts';
-import { PiiCipher } from './cipher.ts';
+import { openObject, PII_HEADERS } from './cipher.ts';
 import type { PiiKeyring } from './keys.ts';
+import { UserKeyVault } from './vault.ts';
 
 /** the PII options of a processor (ProcessorOptions' pii, audit and security) */
 interface ProcessorPiiOptions {
@@ -107,19 +108,69 @@ export async function ensureAuditTopic(kafka: Kafka): Promise<void> {
   }
 }
 
-/** a processor's PII protection: the cipher (when keys are given) and the audit trail (when on) */
+/**
+ * A processor's PII protection: per-user data keys (when keys are given: crypto-shredding,
+ * vault.ts) and the audit trail (when on).
+ */
 export class PiiPolicy {
-  readonly cipher: PiiCipher | undefined;
+  readonly cipher: UserKeyVault | undefined;
   readonly principal: string | undefined;
+  /** input records whose PII is under a key that is unknown or destroyed (a forgotten user) */
+  private readonly sealed = new WeakSet<KafkaMessage>();
 
   constructor(o: Pick<ProcessorPiiOptions, 'pii' | 'audit' | 'security'>, id: string) {
-    this.cipher = o.pii ? new PiiCipher(o.pii.keys, o.pii.fields ?? TRANSACTION_PII) : undefined;
+    this.cipher = o.pii ? new UserKeyVault(o.pii.keys, o.pii.fields ?? TRANSACTION_PII) : undefined;
     this.principal = auditPrincipal(o.audit, o.security, id);
   }
 
-  /** creates the audit topic when auditing and it is missing */
+  /** creates the audit topic when auditing and it is missing; loads the users' data keys */
   async start(kafka: Kafka): Promise<void> {
     if (this.principal) await ensureAuditTopic(kafka);
+    await this.cipher?.start(kafka);
+  }
+
+  async stop(): Promise<void> {
+    await this.cipher?.stop();
+  }
+
+  /**
+   * Input records encrypted at the source (a PII key id header) decrypted in place, so features
+   * see the real values; a record whose key is gone stays sealed and `unreadable` says why.
+   */
+  async open(messages: KafkaMessage[]): Promise<void> {
+    const v = this.cipher;
+    if (!v) return;
+    for (const m of messages) {
+      const keyId = m.headers?.[PII_HEADERS.keyId]?.toString();
+      if (!keyId || !m.value) continue;
+      const user = m.key?.toString('utf8') ?? '';
+      let o: Record<string, unknown>;
+      try {
+        o = JSON.parse(m.value.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        continue; // not JSON: dead-lettered by validation, sealed whole
+      }
+      let opened = false;
+      try {
+        opened = !!(await v.findKey(user, keyId)) && openObject(v, user, o, keyId);
+      } catch {
+        // a ciphertext that does not open (tampered, or moved from another field)
+      }
+      if (opened) m.value = Buffer.from(JSON.stringify(o));
+      else this.sealed.add(m);
+    }
+  }
+
+  /** the dead-letter verdict for an input record whose PII cannot be decrypted, else undefined */
+  unreadable(m: KafkaMessage): { ok: false; reason: string; detail: string } | undefined {
+    if (!this.sealed.has(m)) return undefined;
+    const keyId = m.headers?.[PII_HEADERS.keyId]?.toString();
+    return { ok: false, reason: 'pii-key-unknown', detail: `PII key ${keyId} is unknown or destroyed (forgotten)` };
+  }
+
+  /** publishes the data keys made for this chunk before the records encrypted under them */
+  async flush(): Promise<void> {
+    await this.cipher?.flush();
   }
 
   /** adds a chunk's audit records (when auditing) to what the chunk writes */

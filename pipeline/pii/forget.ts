@@ -1,8 +1,14 @@
 /**
- * The right to be forgotten for one user (`pipelab forget <userId>`): tombstones for the user's
- * key on every compacted topic (in each partition the key was found in), deletion of the user's
- * features from the feature store, an audit record, then a check that reads every topic again
- * and says what about the user is still readable, and why:
+ * The right to be forgotten for one user (`pipelab forget <userId>`): the user's data key
+ * destroyed (a tombstone on the compacted key topic `pipelab-pii-keys`: crypto-shredding,
+ * vault.ts), tombstones for the user's key on every other compacted topic (in each partition the
+ * key was found in), deletion of the user's features from the feature store, an audit record,
+ * then a check that reads every topic again and says what about the user is still readable, and
+ * why. A record is readable when a PII field of it (TRANSACTION_PII, USER_EVENT_PII, or `*`, a
+ * value sealed whole) is in clear, or sealed under a key that still exists (the master key, or a
+ * data key of the user still on the key topic); one whose PII is sealed under the user's destroyed
+ * data key is shredded; one without PII fields (amounts, scores under the user id) is a
+ * pseudonymous remainder, reported but not personal data once the key is gone:
  * - a compacted topic keeps the tombstone (a key, no data) for delete.retention.ms, and removes
  *   the user's older records at its next compaction pass; records in batches a broker cannot
  *   rewrite (the embedded broker keeps lz4/snappy/zstd batches whole) stay;
@@ -16,9 +22,12 @@
  * Pipeline components receive their connections: the caller hands over a kafkajs client and the
  * feature store.
  */
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { TRANSACTION_PII, USER_EVENT_PII } from '../../generators/schemas/pii.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { AUDIT_TOPIC, auditMessage, ensureAuditTopic } from './audit.ts';
+import { PII_HEADERS, PII_PREFIX, WHOLE_VALUE } from './cipher.ts';
+import { DEK_PREFIX, KEYS_TOPIC } from './vault.ts';
 
 export interface TopicForget {
   topic: string;
@@ -30,8 +39,12 @@ export interface TopicForget {
   before: number;
   /** tombstones written (one per partition holding the key) */
   tombstones: number;
-  /** records still readable after: keyed by the user with a value, or mentioning the user */
+  /** records still readable after: keyed by the user with PII readable, or mentioning the user */
   remaining: number;
+  /** records keyed by the user whose PII is sealed under the user's destroyed data key */
+  shredded: number;
+  /** records keyed by the user without PII fields (pseudonymous: amounts, scores under the user id) */
+  pseudonymous: number;
   /** of `remaining`, records keyed by someone else that mention the user */
   mentions: number;
   /** tombstones for the user's key still in the log (no data; removed after delete.retention.ms) */
@@ -61,16 +74,77 @@ export interface ForgetOptions {
 
 interface Scan {
   keyed: number;
+  readable: number;
+  shredded: number;
+  pseudonymous: number;
   tombstones: number;
   mentions: number;
   partitions: Set<number>;
+  /** on the key topic: the user's data key ids still readable there */
+  deks: Set<string>;
+}
+
+const PII_FIELD_NAMES = [...new Set([...Object.keys(TRANSACTION_PII), ...Object.keys(USER_EVENT_PII), WHOLE_VALUE])];
+/** `"field":` then the value's first characters: sealed values start with "pii: */
+const PII_FIELD = new RegExp(
+  `"(?:${PII_FIELD_NAMES.map((f) => f.replace(/[*]/g, '\\*')).join('|')})":\\s*("?)(.{0,4})`,
+  'g',
+);
+
+function headerText(h: IHeaders | undefined, k: string): string | undefined {
+  const v = h?.[k];
+  return v === undefined ? undefined : String(v);
+}
+
+/**
+ * What a record of the user's tells: 'readable' (a PII field in clear, or sealed under a key that
+ * still exists), 'shredded' (PII sealed only under a data key of the user that is gone) or
+ * 'pseudonymous' (no PII field). Read from the text, so a truncated value is judged too.
+ */
+export function classifyRecord(
+  m: Pick<KafkaMessage, 'value' | 'headers'>,
+  liveDeks: ReadonlySet<string>,
+): 'readable' | 'shredded' | 'pseudonymous' {
+  const text = m.value?.toString('utf8') ?? '';
+  let sealed = false;
+  for (const f of text.matchAll(PII_FIELD)) {
+    if (f[1] === '"' && f[2] === PII_PREFIX) sealed = true;
+    else return 'readable';
+  }
+  if (!sealed) return 'pseudonymous';
+  const keyId = headerText(m.headers, PII_HEADERS.keyId) ?? '';
+  return keyId.startsWith(DEK_PREFIX) && !liveDeks.has(keyId) ? 'shredded' : 'readable';
+}
+
+/** the data key id of a key-topic record ('?' when unreadable: still counted as a live key) */
+function dekOf(v: Buffer): string {
+  try {
+    return String((JSON.parse(v.toString('utf8')) as { dek?: unknown }).dek);
+  } catch {
+    return '?';
+  }
 }
 
 let scanSeq = 0;
 
 /** every record of `topic` up to its current end: the user's keyed records, tombstones and mentions */
-async function scanTopic(kafka: Kafka, admin: Admin, topic: string, userId: string): Promise<Scan> {
-  const scan: Scan = { keyed: 0, tombstones: 0, mentions: 0, partitions: new Set() };
+async function scanTopic(
+  kafka: Kafka,
+  admin: Admin,
+  topic: string,
+  userId: string,
+  liveDeks: ReadonlySet<string> = new Set(),
+): Promise<Scan> {
+  const scan: Scan = {
+    keyed: 0,
+    readable: 0,
+    shredded: 0,
+    pseudonymous: 0,
+    tombstones: 0,
+    mentions: 0,
+    partitions: new Set(),
+    deks: new Set(),
+  };
   const ends = (await admin.fetchTopicOffsets(topic)).filter((p) => Number(p.high) > Number(p.low));
   if (ends.length === 0) return scan;
   const left = new Map(ends.map((p) => [p.partition, Number(p.high) - 1]));
@@ -88,7 +162,11 @@ async function scanTopic(kafka: Kafka, admin: Admin, topic: string, userId: stri
           if (key === userId) {
             scan.partitions.add(batch.partition);
             if (m.value === null) scan.tombstones++;
-            else scan.keyed++;
+            else {
+              scan.keyed++;
+              if (topic === KEYS_TOPIC) scan.deks.add(dekOf(m.value));
+              else scan[classifyRecord(m, liveDeks)]++;
+            }
           } else if (m.value?.includes(quoted)) scan.mentions++;
         }
         const end = left.get(batch.partition);
@@ -116,7 +194,7 @@ async function topicConfigs(admin: Admin, topics: string[]): Promise<Map<string,
   return out;
 }
 
-/** tombstones on compacted topics, features deleted, an audit record; then the check */
+/** the user's data key destroyed, tombstones on compacted topics, features deleted, an audit record; then the check */
 export async function forgetUser(o: ForgetOptions): Promise<ForgetReport> {
   const admin = o.kafka.admin();
   await admin.connect();
@@ -131,12 +209,13 @@ export async function forgetUser(o: ForgetOptions): Promise<ForgetReport> {
     const results: TopicForget[] = [];
     for (const topic of topics) {
       const s = await scanTopic(o.kafka, admin, topic, o.userId);
-      const tombstones = compacted(topic) && topic !== AUDIT_TOPIC ? [...s.partitions] : [];
-      if (tombstones.length)
+      // the data key is destroyed whatever the scan found (one partition; a tombstone costs nothing)
+      const parts = topic === KEYS_TOPIC ? [0] : compacted(topic) && topic !== AUDIT_TOPIC ? [...s.partitions] : [];
+      if (parts.length)
         await producer.send({
           topic,
           acks: -1,
-          messages: tombstones.map((partition) => ({ key: o.userId, value: null, partition })),
+          messages: parts.map((partition) => ({ key: o.userId, value: null, partition })),
         });
       const retention = Number(configs.get(topic)?.['retention.ms']);
       results.push({
@@ -144,10 +223,12 @@ export async function forgetUser(o: ForgetOptions): Promise<ForgetReport> {
         compacted: compacted(topic),
         ...(!compacted(topic) && Number.isFinite(retention) ? { retentionMs: retention } : {}),
         before: s.keyed,
-        tombstones: tombstones.length,
-        remaining: s.keyed + s.mentions,
+        tombstones: parts.length,
+        remaining: topic === AUDIT_TOPIC ? s.keyed : s.readable + s.mentions,
+        shredded: s.shredded,
+        pseudonymous: s.pseudonymous,
         mentions: s.mentions,
-        tombstonesLeft: s.tombstones + tombstones.length,
+        tombstonesLeft: s.tombstones + parts.length,
       });
     }
     const featureStore = o.store ? await forgetFeatures(o.store, o.userId) : undefined;
@@ -186,14 +267,23 @@ async function writeAudit(producer: ReturnType<Kafka['producer']>, o: ForgetOpti
   });
 }
 
-/** re-reads every topic (compacted ones until clean or `waitMs` passed) and fills in what remains */
+/**
+ * Re-reads every topic (compacted ones until clean or `waitMs` passed): the key topic first (which
+ * of the user's data keys are still readable), then the others, judged against those keys.
+ */
 async function check(o: ForgetOptions, admin: Admin, results: TopicForget[]): Promise<void> {
   const deadline = Date.now() + (o.waitMs ?? 0);
+  const order = [...results].sort((a, b) => Number(b.topic === KEYS_TOPIC) - Number(a.topic === KEYS_TOPIC));
   for (;;) {
     await o.compact?.();
-    for (const r of results) {
-      const s = await scanTopic(o.kafka, admin, r.topic, o.userId);
-      r.remaining = s.keyed + s.mentions;
+    let live = new Set<string>();
+    for (const r of order) {
+      const s = await scanTopic(o.kafka, admin, r.topic, o.userId, live);
+      if (r.topic === KEYS_TOPIC) live = s.deks;
+      // the audit trail is kept whole; the key topic's records are the user's data keys
+      r.remaining = r.topic === AUDIT_TOPIC || r.topic === KEYS_TOPIC ? s.keyed : s.readable + s.mentions;
+      r.shredded = s.shredded;
+      r.pseudonymous = s.pseudonymous;
       r.mentions = s.mentions;
       r.tombstonesLeft = s.tombstones;
     }

@@ -189,7 +189,7 @@ export class StreamProcessor {
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     await this.eos?.close();
-    await this.admin?.disconnect().catch(() => {});
+    await Promise.all([this.admin?.disconnect().catch(() => {}), this.privacy.stop()]);
   }
 
   /** A crash: every connection cut at once (sockets.ts), nothing more committed, no LeaveGroup. */
@@ -201,7 +201,7 @@ export class StreamProcessor {
     this.sockets.cut();
     // the clients wind down in the background; every request, LeaveGroup included, fails at the socket
     const clients = [this.consumer?.disconnect(), this.producer?.disconnect(), this.admin?.disconnect()];
-    void Promise.allSettled([...clients, this.eos?.close()]);
+    void Promise.allSettled([...clients, this.eos?.close(), this.privacy.stop()]);
   }
 
   private windowsFor(topic: string, partition: number): TumblingWindows {
@@ -281,6 +281,7 @@ export class StreamProcessor {
   private async processChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<void> {
     const nextOffset = Number(chunk[chunk.length - 1]!.offset) + 1;
     const messages = this.eos ? await this.eos.fresh(topic, partition, chunk) : chunk;
+    await this.privacy.open(messages);
     const received = epochNow();
     const tNow = this.now();
     const m = this.o.metrics;
@@ -305,6 +306,7 @@ export class StreamProcessor {
       topicMessages.push({ topic: TOPICS.processedEvents, messages: closed.map((a) => aggregateMessage(this.id, a)) });
     this.privacy.audit(topicMessages, valid);
     const ts = performance.now();
+    await this.privacy.flush();
     if (this.eos) await this.eos.commit(topic, partition, topicMessages, nextOffset);
     else
       for (const part of sinkBatches(topicMessages))
@@ -375,7 +377,7 @@ export class StreamProcessor {
     const c = this.privacy.cipher;
     for (const msg of messages) {
       const hid = header(msg.headers, H.eventId);
-      const v = validateTransaction(msg.value);
+      const v = this.privacy.unreadable(msg) ?? validateTransaction(msg.value);
       const id = hid ?? (v.ok ? v.tx.id : `${topic}/${partition}/${msg.offset}`);
       if (this.dedup.has(id)) {
         dups++;

@@ -7,7 +7,7 @@
 import type { KafkaMessage, Message, TopicMessages } from 'kafkajs';
 import type { Transaction } from '../../generators/transactions.ts';
 import type { Prediction } from '../model-server/server.ts';
-import { PII_HEADERS, WHOLE_VALUE, type PiiCipher } from '../pii/cipher.ts';
+import { PII_HEADERS, sealObject, WHOLE_VALUE, type PiiSealer } from '../pii/cipher.ts';
 import { epochNow, H, header } from './headers.ts';
 import type { WindowAggregate } from './windows.ts';
 
@@ -46,12 +46,17 @@ export function deadLetterMessage(
   o: DeadLetterOrigin,
   reason: string,
   detail: string,
-  pii?: PiiCipher,
+  pii?: PiiSealer,
 ): Message {
   const v = o.msg.value;
   const cut = v !== null && v.length > DLQ_VALUE_MAX;
   const kept = cut ? v.subarray(0, DLQ_VALUE_MAX) : v;
-  const sealed = pii ? sealDeadLetter(pii, kept) : undefined;
+  // a record sealed under a destroyed key (a forgotten user) stays as it is: nothing to re-seal, no new key
+  const sealed = !pii
+    ? undefined
+    : reason === 'pii-key-unknown'
+      ? { value: kept?.toString('utf8') ?? '', headers: piiHeadersOf(o.msg) }
+      : sealDeadLetter(pii, o.msg.key?.toString('utf8') ?? '', kept);
   return {
     key: o.msg.key,
     value: sealed ? sealed.value : kept,
@@ -68,12 +73,25 @@ export function deadLetterMessage(
   };
 }
 
+function piiHeadersOf(msg: KafkaMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of [PII_HEADERS.keyId, PII_HEADERS.fields]) {
+    const v = header(msg.headers, k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
 /**
  * A dead letter's value with its PII encrypted: a JSON object field by field; anything else
  * (malformed JSON, not an object) as a whole under the field name `*`, since nobody can tell
  * which part of it is personal.
  */
-function sealDeadLetter(pii: PiiCipher, raw: Buffer | null): { value: string; headers: Record<string, string> } {
+function sealDeadLetter(
+  pii: PiiSealer,
+  subject: string,
+  raw: Buffer | null,
+): { value: string; headers: Record<string, string> } {
   const text = raw ? raw.toString('utf8') : '';
   let parsed: unknown;
   try {
@@ -82,14 +100,19 @@ function sealDeadLetter(pii: PiiCipher, raw: Buffer | null): { value: string; he
     parsed = undefined;
   }
   const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
-  const { value, encrypted } = isObject
-    ? pii.encryptObject(parsed as Record<string, unknown>)
-    : { value: { [WHOLE_VALUE]: pii.encrypt(WHOLE_VALUE, text) }, encrypted: [WHOLE_VALUE] };
+  const { value, encrypted, keyId } = sealObject(
+    isObject ? pii : { ...WHOLE, keyFor: (u) => pii.keyFor(u) },
+    subject,
+    isObject ? (parsed as Record<string, unknown>) : { [WHOLE_VALUE]: text },
+  );
   return {
     value: JSON.stringify(value),
-    headers: { [PII_HEADERS.keyId]: pii.keyId, [PII_HEADERS.fields]: encrypted.join(',') },
+    headers: { [PII_HEADERS.keyId]: keyId, [PII_HEADERS.fields]: encrypted.join(',') },
   };
 }
+
+/** a value that is not a JSON object is sealed whole, as the one field `*` */
+const WHOLE = { fields: { [WHOLE_VALUE]: 'device-id' } as const, keyById: () => undefined };
 
 /** stage timings of the chunk a decision belongs to, ms (sinkMs: epoch ms when it was handed to the producer) */
 export interface ChunkTimings {
@@ -104,12 +127,12 @@ export function decisionMessage(
   pred: Prediction,
   received: number,
   t: ChunkTimings,
-  pii?: PiiCipher,
+  pii?: PiiSealer,
   partition?: number,
 ): Message {
   // with PII encryption on, a decision also carries the transaction's PII fields, encrypted, for
   // whoever investigates it with the key
-  const sealed = pii ? pii.encryptObject(piiOf(x.tx, pii)) : undefined;
+  const sealed = pii ? sealObject(pii, x.tx.userId, piiOf(x.tx, pii)) : undefined;
   return {
     key: x.tx.userId,
     value: JSON.stringify({
@@ -125,9 +148,7 @@ export function decisionMessage(
       ...sealed?.value,
     }),
     headers: carryHeaders(processorId, x.msg, x.id, received, {
-      ...(sealed
-        ? { [PII_HEADERS.keyId]: (pii as PiiCipher).keyId, [PII_HEADERS.fields]: sealed.encrypted.join(',') }
-        : {}),
+      ...(sealed ? { [PII_HEADERS.keyId]: sealed.keyId, [PII_HEADERS.fields]: sealed.encrypted.join(',') } : {}),
       [H.featuresMs]: t.featuresMs.toFixed(3),
       [H.inferenceMs]: t.inferenceMs.toFixed(3),
       [H.sinkMs]: t.sinkMs.toFixed(3),
@@ -137,7 +158,7 @@ export function decisionMessage(
   };
 }
 
-function piiOf(tx: Transaction, pii: PiiCipher): Record<string, unknown> {
+function piiOf(tx: Transaction, pii: PiiSealer): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const f in pii.fields) o[f] = (tx as unknown as Record<string, unknown>)[f];
   return o;

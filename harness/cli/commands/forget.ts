@@ -25,6 +25,10 @@ function topicLine(r: TopicForget): string {
   if (r.tombstones) what.push(`${r.tombstones} tombstone(s) written`);
   let after: string;
   if (r.topic === 'pipelab-audit') after = `${r.remaining} kept: the audit trail`;
+  else if (r.topic === 'pipelab-pii-keys')
+    after = r.remaining
+      ? `the user's data key still readable (${r.remaining} record(s)): not compacted yet (--wait)`
+      : "the user's data key destroyed: their encrypted PII is unreadable everywhere";
   else if (r.remaining === 0) after = 'nothing readable left';
   else if (!r.compacted)
     after =
@@ -35,7 +39,10 @@ function topicLine(r: TopicForget): string {
       `${r.remaining} still readable` +
       (r.mentions ? ` (${r.mentions} keyed by others that mention the user)` : '') +
       (r.remaining > r.mentions ? ': not compacted yet (--wait), or in batches the broker keeps whole' : '');
-  return `${head}  ${what.join(', ')} → ${after}`;
+  const rest: string[] = [];
+  if (r.shredded) rest.push(`${r.shredded} shredded (PII under the destroyed key)`);
+  if (r.pseudonymous) rest.push(`${r.pseudonymous} without PII (pseudonymous)`);
+  return `${head}  ${what.join(', ')} → ${after}${rest.length ? `; ${rest.join(', ')}` : ''}`;
 }
 
 export function formatForget(rep: ForgetReport): string {
@@ -62,8 +69,9 @@ export function register(program: Command): void {
   program
     .command('forget')
     .description(
-      "the right to be forgotten: tombstones for a user's key on compacted topics, the user's features " +
-        'deleted, an audit record, and a check of what is still readable',
+      "the right to be forgotten: the user's data key destroyed (crypto-shredding), tombstones for the " +
+        "user's key on compacted topics, the user's features deleted, an audit record, and a check of " +
+        'what is still readable',
     )
     .argument('<userId>', 'the user id (the key of the pipeline topics)')
     .option('--kafka <bootstrap>', 'the Kafka holding the data, host:port[,host:port] (env PIPELAB_KAFKA)')

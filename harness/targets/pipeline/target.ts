@@ -11,7 +11,6 @@ import { PipelabError } from '../../../errors.ts';
 import type { Rng } from '../../../generators/rng.ts';
 import { transactionToJson } from '../../../generators/serialize.ts';
 import { createTransactionStream, type TransactionStream } from '../../../generators/transactions.ts';
-import { TRANSACTION_PII } from '../../../generators/schemas/pii.ts';
 import type { FeatureStore } from '../../../pipeline/features/store.ts';
 import { ModelClient } from '../../../pipeline/model-server/client.ts';
 import { parseWeights } from '../../../pipeline/model-server/router.ts';
@@ -38,7 +37,7 @@ import { resultsHandler } from './results.ts';
 import { UserEventsFeed } from './user-events.ts';
 import { pipelineResources } from './resources.ts';
 import { checkClusterMode, clusterOptions } from './cluster.ts';
-import { DeadLetterSamples, targetPii, type TargetPii } from './pii.ts';
+import { DeadLetterSamples, piiExtra, sendSealed, SourceSealer, targetPii, type TargetPii } from './pii.ts';
 import { PIPELINE_TARGET_DEFAULTS, type Config, type PipelineTarget } from './schema.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
@@ -80,6 +79,7 @@ export class PipelineTargetRun implements PipelineTarget {
   private readonly retired: StreamProcessor[] = [];
   private pii: TargetPii | undefined;
   private piiSamples: DeadLetterSamples | undefined;
+  private source: SourceSealer | undefined;
   private instances = 0;
   private make: (() => StreamProcessor) | undefined;
   private endpoints: ChildEndpoints | undefined;
@@ -105,8 +105,7 @@ export class PipelineTargetRun implements PipelineTarget {
       ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}),
       ...(c.params ? { params: c.params as never } : {}),
       ...(c.drifts ? { drifts: c.drifts as never } : {}),
-      // with PII protection on, the transactions carry a card number, an e-mail and an IP address too
-      ...(this.pii ? { pii: true } : {}),
+      ...(this.pii ? { pii: true } : {}), // card number, e-mail and IP address too
     });
     const req = servicesRequestFrom(tc.services);
     const routes = o.routes ? parseWeights(o.routes) : undefined;
@@ -171,6 +170,7 @@ export class PipelineTargetRun implements PipelineTarget {
       });
     const embedded = services.kafka!.connection.broker;
     const pii = this.pii;
+    this.source = pii && (await SourceSealer.open(pii.keys, kafka));
     this.childPii = pii && { keyFile: pii.keyFile, audit: pii.audit };
     if (o.processorMode === 'child') await startChildren(o, at, !!embedded, handles.children, this.childPii);
     const make = processorFactory(o, c, { brokers, security, store, model, drift: this.drift, embedded, tc, pii });
@@ -273,9 +273,11 @@ export class PipelineTargetRun implements PipelineTarget {
     // the intended send time as epoch: now minus how late this iteration starts
     const sent = epochNow() - (now - it.intendedStartMs);
     if (this.feed?.turn()) return this.feed.send(this.userOut as RecordProducer, sent);
-    const tx = (this.gen as TransactionStream).next();
+    const plain = (this.gen as TransactionStream).next();
     this.drift?.generated(now);
-    tx.eventTime = Math.floor(sent);
+    plain.eventTime = Math.floor(sent);
+    const sealed = this.source?.seal(plain); // target.pii: PII encrypted under the user's data key
+    const tx = sealed?.tx ?? plain;
     const r = this.rng as Rng;
     const malformed = this.o.malformedShare > 0 && r.bernoulli(this.o.malformedShare);
     let value: string;
@@ -285,8 +287,8 @@ export class PipelineTargetRun implements PipelineTarget {
     else value = transactionToJson({ ...tx, amount: -1 }); // schema: a negative amount
     this.seq++;
     this.ledger.produced(tx.id, malformed, tx.userId);
-    const msg = { key: tx.userId, value, headers: { [H.eventId]: tx.id, [H.sentMs]: sent.toFixed(3) } };
-    return this.acks.track((this.out as RecordProducer).send(msg), tx.id);
+    const headers = { [H.eventId]: tx.id, [H.sentMs]: sent.toFixed(3), ...sealed?.headers };
+    return this.acks.track(sendSealed(this.out as RecordProducer, { key: tx.userId, value, headers }, sealed), tx.id);
   }
 
   async teardown(): Promise<void> {
@@ -327,6 +329,7 @@ export class PipelineTargetRun implements PipelineTarget {
 
   private async closeClients(): Promise<void> {
     await this.results?.disconnect().catch(() => {});
+    await this.source?.stop();
     await this.out?.close();
     await this.userOut?.close();
     await this.model?.close().catch(() => {});
@@ -375,16 +378,7 @@ export class PipelineTargetRun implements PipelineTarget {
       ...(this.autoscaler ? { autoscale: this.autoscaler.log } : {}),
       ...(this.drift ? { driftLoop: this.drift.report() } : {}),
       ...pipelineResources(this.o, this.brokerList, this.serviceInfo),
-      ...(this.pii
-        ? {
-            pii: {
-              keyId: this.pii.keys.active.id,
-              fields: Object.keys(TRANSACTION_PII),
-              audit: this.pii.audit,
-              deadLetterSamples: this.piiSamples?.items ?? [],
-            },
-          }
-        : {}),
+      ...piiExtra(this.pii, this.piiSamples),
     };
   }
 

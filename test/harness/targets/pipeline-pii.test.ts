@@ -1,6 +1,7 @@
 /**
- * target.pii end to end through `pipelab run`: child processors (`pipelab process --pii-key-file`)
- * encrypt the PII of dead letters; the report's dead-letter samples show them masked in
+ * target.pii end to end through `pipelab run`: the harness seals each transaction's PII (card,
+ * e-mail, IP, device, country) under its user's data key at the source, child processors
+ * (`pipelab process --pii-key-file`) decrypt it and seal the PII of dead letters again; the report's dead-letter samples show them masked in
  * summary.json, summary.md and report.html, and no generated device id appears in any report
  * file; a missing key is bad input (104) before anything runs.
  */
@@ -50,24 +51,26 @@ test('child processors encrypt dead letters; the report shows masked samples and
   assert.is(r.status, 0, r.stderr + r.stdout);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   const pii = s.extra.pii;
-  assert.is(pii.keyId, 'k7');
-  assert.equal(pii.fields, ['deviceId', 'country']);
+  assert.is(pii.keyId, 'k7', "the master key that wraps the users' data keys");
+  assert.equal(pii.fields, ['deviceId', 'country', 'cardNumber', 'email', 'ipAddress']);
   assert.is(pii.audit, true);
   assert.ok(pii.deadLetterSamples.length > 0, 'samples');
   for (const x of pii.deadLetterSamples) {
-    assert.is(x.keyId, 'k7');
+    assert.match(x.keyId, /^dek-[0-9a-f]{12}$/, "sealed under the user's data key");
     const v = x.value as Record<string, unknown>;
     const shown = JSON.stringify(v);
+    const enc = `[encrypted ${x.keyId}]`;
     // every sample's PII (field by field, or the whole malformed value) is shown as encrypted, never as text
-    assert.ok(v.deviceId === '[encrypted k7]' || v['*'] === '[encrypted k7]', shown);
-    if ('country' in v) assert.is(v.country, '[encrypted k7]');
+    assert.ok(v.deviceId === enc || v['*'] === enc, shown);
+    for (const f of ['country', 'cardNumber', 'email', 'ipAddress']) if (f in v) assert.is(v[f], enc, f);
   }
   assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), '## PII protection');
-  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), '[encrypted k7]');
+  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), '[encrypted dek-');
   // device ids of the generated users look like d<base36>: none is in any report file
   for (const f of filesUnder(out)) {
     const text = readFileSync(f).toString('latin1');
     assert.not.match(text, /"deviceId":\s*"d[0-9a-z]/, f);
+    assert.not.match(text, /400000\d{10}|@example\.(com|org|net)|@mail\.example/, `${f}: card or e-mail`);
   }
 });
 
