@@ -286,7 +286,7 @@ function calibrationNotes(
     `sink (stage_sink, mean ${fmt(mean('stage_sink'))} ms) replayed as a pure delay`,
     source.processorMode === 'in-process'
       ? 'in-process processors share one event loop with the load generator, broker and model server: CPU ' +
-        'contention at high rates is not modelled'
+        'contention at high rates is not modelled from one run (pass several runs at different rates: a ramp)'
       : 'child processors: each has its own event loop; the shared broker and model server are not modelled as queues',
   ];
 }
