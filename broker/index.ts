@@ -18,6 +18,7 @@ import type { Timers } from './group-types.ts';
 import { REPLICATED_DEFAULTS, type ReplicatedOptions, replicatedSchema } from './replication/options.ts';
 import { type ReplicatedCluster, replicatedHandle, spawnCluster } from './replication/spawn.ts';
 import { NodeServer } from './server.ts';
+import { nodeSecurity } from './auth/forward.ts';
 import { exposureWarning, listenerSecurity, type SecurityOptions, securitySchema } from './auth/options.ts';
 import { startSchemaRegistry, type SchemaRegistry } from './schema-registry/index.ts';
 
@@ -250,13 +251,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const security = listenerSecurity(o);
   const warning = exposureWarning(o.host, security);
   if (warning) (o.onWarning ?? ((m: string) => process.emitWarning(m)))(warning);
-  if (o.brokers > 1 && o.processes) {
-    if (security.tls || security.sasl || security.acl)
-      throw new PipelabError('INVALID_ARGUMENT', 'TLS, SASL and ACLs are not yet served by the replicated cluster', {
-        hint: 'drop tls/sasl/acls, or run the nodes in one process with processes: false (--in-process)',
-      });
-    return replicatedBroker(o, opts);
-  }
+  // replicated node processes serve the same listener security (broker/auth/forward.ts)
+  if (o.brokers > 1 && o.processes) return replicatedBroker(o, opts, nodeSecurity(o, security));
   const cluster = new Cluster(opts, o.now ?? Date.now, o.timers);
   const servers: NodeServer[] = [];
   for (let id = 0; id < o.brokers; id++) {
@@ -346,8 +342,13 @@ function startRegistry(
 }
 
 /** brokers > 1 with processes: one OS process per node (broker/replication/) behind the same handle */
-async function replicatedBroker(o: typeof DEFAULTS & BrokerOptions, opts: ClusterOptions): Promise<Broker> {
-  const c = await spawnCluster({ ...o, advertisedHost: o.advertisedHost ?? advertise(o.host), cluster: opts });
+async function replicatedBroker(
+  o: typeof DEFAULTS & BrokerOptions,
+  opts: ClusterOptions,
+  security: SecurityOptions | undefined,
+): Promise<Broker> {
+  const advertisedHost = o.advertisedHost ?? advertise(o.host);
+  const c = await spawnCluster({ ...o, advertisedHost, cluster: opts, ...(security ? { security } : {}) });
   for (const t of o.topics ?? []) await c.createTopic(t.name, t);
   // the counters live in the node processes: an empty cluster's stats, with the nodes and topics of the view
   const stats = () => {

@@ -2,7 +2,7 @@
  * The entry of one node process of a replicated cluster (forked by spawn.ts with the tsx loader).
  * Talks to its parent over the IPC channel:
  *   parent → node: { t: 'peers', peers } | { t: 'create', req, name, spec }
- *   node → parent: { t: 'ready', port, controlPort } | { t: 'view', view } | { t: 'created', req, error }
+ *   node → parent: { t: 'ready', port, controlPort, replicaPort? } | { t: 'view', view } | { t: 'created', req, error }
  * SIGTERM is a controlled shutdown (leadership handed over first); losing the parent ends the node.
  */
 import { type NodeConfig, type PeerInfo, ReplicaNode } from './node.ts';
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const cfg = JSON.parse(process.env.PIPELAB_BROKER_NODE ?? '{}') as NodeConfig;
   const node = new ReplicaNode(cfg);
   node.onView = (view) => send({ t: 'view', view });
-  const { port, controlPort } = await node.start();
+  const { port, controlPort, replicaPort } = await node.start();
   let stopping = false;
   const stop = async (clean: boolean) => {
     if (stopping) return;
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     if (m.t === 'peers') node.setPeers(m.peers ?? []);
     else if (m.t === 'create') send({ t: 'created', req: m.req, error: node.createTopic(m.name ?? '', m.spec ?? {}) });
   });
-  send({ t: 'ready', port, controlPort });
+  send({ t: 'ready', port, controlPort, replicaPort });
 }
 
 main().catch((e: unknown) => {

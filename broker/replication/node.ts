@@ -8,6 +8,7 @@
  * to nodes dying or returning, to ISR changes leaders ask for, to topic creation and to controlled
  * shutdowns, and sends the whole state to every node after each change.
  */
+import { listenerSecurity, type SecurityOptions } from '../auth/options.ts';
 import { Cluster, type ClusterOptions, type NodeInfo } from '../cluster.ts';
 import { NodeServer } from '../server.ts';
 import { TopicError } from '../topics.ts';
@@ -35,10 +36,16 @@ export interface NodeConfig extends ReplicaConfig, ControllerConfig {
   retentionCheckMs: number;
   heartbeatMs: number;
   sessionMs: number;
+  /** the client listener's TLS/SASL/ACLs (startBroker's options); replicas then use an internal loopback listener */
+  security?: SecurityOptions;
+  /** the internal listener's port (0: any; kept across restarts) */
+  replicaPort?: number;
 }
 
 export interface PeerInfo extends PeerAddress {
   port: number;
+  /** the internal loopback listener replica fetches use when the client listener is secured */
+  replicaPort?: number;
 }
 
 /** what a node tells its parent after each state it applies */
@@ -51,11 +58,15 @@ export interface NodeView {
   isr: Record<string, number[][]>;
 }
 
+const LOOPBACK = '127.0.0.1';
+
 export class ReplicaNode {
   readonly cluster: Cluster;
   readonly replicas: ReplicaManager;
   readonly mesh: Mesh;
   private readonly server: NodeServer;
+  /** with a secured client listener: plaintext on loopback, for the other nodes' replica fetches */
+  private readonly internal: NodeServer | undefined;
   private state: ClusterState = emptyState([]);
   private known = { controller: -1, controllerEpoch: 0 };
   private readonly startedAt = Date.now();
@@ -66,7 +77,13 @@ export class ReplicaNode {
     this.cluster = new Cluster(cfg.cluster);
     const info: NodeInfo = { id: cfg.id, bindHost: cfg.host, host: cfg.advertisedHost, port: cfg.port, alive: true };
     this.cluster.nodes.push(info);
-    this.server = new NodeServer(info, this.cluster);
+    const security = listenerSecurity(cfg.security ?? {});
+    this.server = new NodeServer(info, this.cluster, security);
+    if (security.tls || security.sasl || security.acl)
+      this.internal = new NodeServer(
+        { ...info, bindHost: LOOPBACK, host: LOOPBACK, port: cfg.replicaPort ?? 0 },
+        this.cluster,
+      );
     this.replicas = new ReplicaManager(this.cluster, cfg.id, cfg, (m) => this.toController(m));
     this.cluster.replication = this.replicas;
     // producer ids unique across nodes and restarts: time-based start, one residue per node
@@ -85,14 +102,20 @@ export class ReplicaNode {
     return this.state.controller === this.cfg.id;
   }
 
-  async start(): Promise<{ port: number; controlPort: number }> {
+  async start(): Promise<{ port: number; controlPort: number; replicaPort?: number }> {
     await this.server.start();
-    const controlPort = await this.mesh.listen(this.cfg.host, this.cfg.controlPort);
+    await this.internal?.start();
+    // secured: the control mesh, unauthenticated, stays on loopback too
+    const controlPort = await this.mesh.listen(this.internal ? LOOPBACK : this.cfg.host, this.cfg.controlPort);
     if (this.cfg.retentionCheckMs > 0) {
       this.retention = setInterval(() => this.cluster.enforceRetention(), this.cfg.retentionCheckMs);
       this.retention.unref();
     }
-    return { port: this.server.info.port, controlPort };
+    return {
+      port: this.server.info.port,
+      controlPort,
+      ...(this.internal ? { replicaPort: this.internal.info.port } : {}),
+    };
   }
 
   setPeers(peers: PeerInfo[]): void {
@@ -101,6 +124,8 @@ export class ReplicaNode {
         peers.map((p) => ({ id: p.id, host: p.host, port: p.port, alive: p.id === this.cfg.id, incarnation: '' })),
       );
     this.mesh.setPeers(peers);
+    for (const p of peers)
+      if (p.replicaPort) this.replicas.replicaAddresses.set(p.id, { host: LOOPBACK, port: p.replicaPort });
     const t = setInterval(() => this.maybeTakeOver(), this.cfg.heartbeatMs);
     t.unref();
   }
@@ -236,5 +261,6 @@ export class ReplicaNode {
     this.cluster.close();
     await this.mesh.close();
     await this.server.stop();
+    await this.internal?.stop();
   }
 }

@@ -48,6 +48,8 @@ interface Waiter {
 
 export class ReplicaManager implements ReplicationHooks, FetcherHost {
   state: ClusterState | undefined;
+  /** where to fetch from each leader when its client listener is secured: its internal loopback listener */
+  readonly replicaAddresses = new Map<number, { host: string; port: number }>();
   private readonly led = new Map<Partition, Led>();
   private readonly following = new Map<Partition, number>();
   private readonly fetchers = new Map<number, Fetcher>();
@@ -319,6 +321,8 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
   // ---- follower (FetcherHost) ----
 
   address(leader: number): { host: string; port: number } | undefined {
+    const internal = this.replicaAddresses.get(leader);
+    if (internal) return internal;
     const n = this.state?.nodes.find((x) => x.id === leader);
     return n ? { host: n.host, port: n.port } : undefined;
   }

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PipelabError } from '../../errors.ts';
+import type { SecurityOptions } from '../auth/options.ts';
 import type { ClusterOptions, TopicSpec } from '../cluster.ts';
 import type { NodeConfig, NodeView, PeerInfo } from './node.ts';
 import type { NodeAddress, ReplicatedOptions } from './options.ts';
@@ -30,6 +31,8 @@ export interface ReplicationOptions {
   nodeHeartbeatMs: number;
   nodeSessionMs: number;
   advertise?: ReplicatedOptions['advertise'];
+  /** TLS/SASL/ACLs of every node's client listener (replicas and control stay on loopback, plaintext) */
+  security?: SecurityOptions;
 }
 
 export type NodeStatus = 'running' | 'paused' | 'stopped';
@@ -136,6 +139,7 @@ class NodeProc implements BrokerNode {
   pid = 0;
   port: number;
   controlPort = 0;
+  replicaPort = 0;
   status: NodeStatus = 'stopped';
   view: ClusterView | undefined;
   private address: NodeAddress | undefined;
@@ -167,6 +171,7 @@ class NodeProc implements BrokerNode {
       replicaLagMs: o.replicaLagMs,
       heartbeatMs: o.nodeHeartbeatMs,
       sessionMs: o.nodeSessionMs,
+      ...(o.security ? { security: o.security, replicaPort: this.replicaPort } : {}),
     };
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
     const child = fork(nodeMain(), [], {
@@ -185,21 +190,25 @@ class NodeProc implements BrokerNode {
     );
     const ready = new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`broker node ${this.id} exited (${code}) before it listened`)));
-      child.on('message', (m: { t: string; port?: number; controlPort?: number; view?: ClusterView }) => {
-        if (m.t === 'ready') {
-          this.port = m.port!;
-          this.controlPort = m.controlPort!;
-          this.status = 'running';
-          this.advertiseOnce().then(resolve, reject);
-        } else if (m.t === 'view') {
-          this.view = m.view;
-          this.owner.onView();
-        } else if (m.t === 'created') {
-          const r = m as unknown as { req: number; error?: string };
-          this.replies.get(r.req)?.(r.error);
-          this.replies.delete(r.req);
-        }
-      });
+      child.on(
+        'message',
+        (m: { t: string; port?: number; controlPort?: number; replicaPort?: number; view?: ClusterView }) => {
+          if (m.t === 'ready') {
+            this.port = m.port!;
+            this.controlPort = m.controlPort!;
+            this.replicaPort = m.replicaPort ?? 0;
+            this.status = 'running';
+            this.advertiseOnce().then(resolve, reject);
+          } else if (m.t === 'view') {
+            this.view = m.view;
+            this.owner.onView();
+          } else if (m.t === 'created') {
+            const r = m as unknown as { req: number; error?: string };
+            this.replies.get(r.req)?.(r.error);
+            this.replies.delete(r.req);
+          }
+        },
+      );
     });
     await ready;
   }
@@ -276,7 +285,15 @@ class Spawned implements ReplicatedCluster {
 
   peerList(): PeerInfo[] {
     // peers reach each other's Kafka listener where it is advertised (through a fault proxy too); control is direct
-    return this.nodes.map((n) => ({ id: n.id, ...n.advertised, controlPort: n.controlPort, controlHost: n.host }));
+    // secured: replica fetches and control go to the nodes' loopback listeners (never through a proxy)
+    const secured = this.o.security !== undefined;
+    return this.nodes.map((n) => ({
+      id: n.id,
+      ...n.advertised,
+      controlPort: n.controlPort,
+      controlHost: secured ? '127.0.0.1' : n.host,
+      ...(secured ? { replicaPort: n.replicaPort } : {}),
+    }));
   }
 
   bootstrap(): string[] {

@@ -128,16 +128,6 @@ test('an in-process cluster of 3 nodes serves SASL on every node (leaders spread
   assert.ok((b.stats().requests.SaslAuthenticate ?? 0) >= 3, 'a session on each node');
 });
 
-test('replicated node processes refuse TLS/SASL/ACLs for now, with a hint naming --in-process', async () => {
-  if (!ok) return;
-  const e = await startBroker({ brokers: 2, sasl: { users } }).then(
-    (x) => x.close().then(() => null),
-    (e: unknown) => e,
-  );
-  assert.instance(e, PipelabError);
-  assert.match((e as PipelabError).hint ?? '', /--in-process/);
-});
-
 test('a mechanism the broker does not enable is refused', async () => {
   if (!ok) return;
   const b = await broker({ sasl: { mechanisms: ['scram-sha-256'], users } });
