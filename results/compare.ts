@@ -19,6 +19,8 @@ export interface CompareFigures {
   /** seconds whose p99 exceeded the SLO, in minutes */
   sloViolationMinutes: number | null;
   sloP99Ms: number;
+  /** a prediction's 95 % interval of p99 (a calibrated prediction with replications), drawn as a band */
+  p99Band?: [number, number];
 }
 
 export type CompareFigure = 'p50' | 'p99' | 'throughput' | 'costPerMillionEvents' | 'sloViolationMinutes' | 'errorRate';

@@ -25,7 +25,7 @@ import type { CounterData, RunSummary, TrendData } from '../../results/types.ts'
 import { Rng } from '../../generators/rng.ts';
 import { empiricalFromSummary, sampler, type ServiceTimeSpec } from './dist.ts';
 import type { PipelineSimConfig } from './config.ts';
-import { simulate } from './simulate.ts';
+import { type SimExtra, simulate } from './simulate.ts';
 import { extrapolationNote, type Interval, replicate } from './uncertainty.ts';
 import { PROCESSOR_DEFAULTS } from '../../pipeline/processor/index.ts';
 
@@ -317,7 +317,16 @@ export function predict(calibration: Calibration, options: PredictOptions): Pred
   const z = (seed: number | undefined) => new Rng(seed ?? 1).fork('calibration').normal();
   const p =
     n > 1 ? replicate((o) => predictOnce(calibration, o, z(o.seed)), options, n) : predictOnce(calibration, options);
-  return extrapolation ? { ...p, extrapolation } : p;
+  // the interval travels with the simulated summary, so reports and pipelab compare can draw it
+  const withBand = p.interval ? { ...p, summary: withPrediction(p.summary, p.interval) } : p;
+  return extrapolation ? { ...withBand, extrapolation } : withBand;
+}
+
+function withPrediction(summary: RunSummary, iv: Interval): RunSummary {
+  const extra = summary.extra as { sim?: SimExtra } | undefined;
+  if (!extra?.sim) return summary;
+  const prediction = { replications: iv.replications, p50: iv.p50, p99: iv.p99, throughput: iv.throughput };
+  return { ...summary, extra: { ...extra, sim: { ...extra.sim, prediction } } };
 }
 
 function predictOnce(calibration: Calibration, options: PredictOptions, z?: number): Prediction {

@@ -44,6 +44,8 @@ export interface SimExtra {
   events: number;
   peakPendingEvents: number;
   modelBatches: ModelOutput['modelBatches'];
+  /** a calibrated prediction with replications: the figures' 95 % intervals (calibrate.ts), for bands */
+  prediction?: { replications: number; p50: [number, number]; p99: [number, number]; throughput: [number, number] };
   /** CPU hosts (config `hosts`): cores, utilisation over the run, jobs served */
   hosts?: ModelOutput['hosts'];
 }

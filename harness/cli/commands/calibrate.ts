@@ -4,6 +4,7 @@
  * histograms, processors and partitions from its config) and predict another rate; with
  * --measured, the measured figures of that run sit beside the prediction with relative errors.
  */
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   calibrate,
@@ -23,6 +24,7 @@ interface Opts {
   seed?: string;
   replications?: string;
   json?: boolean;
+  out?: string;
 }
 
 export function register(program: Command): void {
@@ -40,6 +42,10 @@ export function register(program: Command): void {
     .option('--seed <n>', 'simulator seed')
     .option('--replications <n>', 'simulate n seeds: each figure as a mean with its 95 % interval (default 1)')
     .option('--json', 'print calibration summary, prediction and comparison as JSON')
+    .option(
+      '--out <file>',
+      'write the predicted run as a summary.json (with --replications its 95 % intervals: pipelab compare draws them)',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  pipelab run scenarios/smoke.ts --rate 200 --out /tmp/a\n  pipelab run ' +
@@ -72,6 +78,7 @@ export function register(program: Command): void {
         ...(seed !== undefined ? { seed } : {}),
         ...(replications !== undefined ? { replications } : {}),
       });
+      if (opts.out) writeFileSync(opts.out, `${JSON.stringify(prediction.summary, null, 2)}\n`);
       // a measured run at another rate than the prediction is still shown, but the rates say so
       if (opts.json) {
         const { summary: _s, ...pred } = prediction;

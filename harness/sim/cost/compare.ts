@@ -23,6 +23,8 @@ export function compareRow(
   const thr = ['events_processed', 'iterations'].map((k) => summary.metrics[k]).find((m) => m?.type === 'counter');
   const cost = runCost(summary, opts.catalogue, opts.costSpec ?? DEFAULT_COST_SPEC);
   const modes = [...new Set(Object.values(summary.services).map((s) => s.mode))];
+  const band = (summary.extra as { sim?: { prediction?: { p99?: [number, number] } } } | undefined)?.sim?.prediction
+    ?.p99;
   return {
     label,
     mode: modes.join('/') || 'none',
@@ -33,6 +35,7 @@ export function compareRow(
     costPerMillionEvents: cost && Number.isFinite(cost.perMillionEvents) ? cost.perMillionEvents : null,
     sloViolationMinutes: sloViolationMinutes(summary, slo),
     sloP99Ms: slo,
+    ...(band ? { p99Band: band } : {}),
   };
 }
 
@@ -56,7 +59,7 @@ export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string
     r.label,
     r.mode,
     f(r.p50Ms, 1),
-    f(r.p99Ms, 1),
+    f(r.p99Ms, 1) + (r.p99Band ? ` (${r.p99Band[0].toFixed(1)}–${r.p99Band[1].toFixed(1)})` : ''),
     f(r.throughput, 0),
     f(r.costPerHour, 2, cur),
     f(r.costPerMillionEvents, 4, cur),
@@ -66,8 +69,9 @@ export function formatCompareTable(rows: CompareRow[], currency = 'USD'): string
 }
 
 /**
- * A vega-lite spec comparing runs: p99 (with the SLO as a rule) and cost per million events side
- * by side, one bar per run. Plain data; render it with reports' renderSvg / renderPng.
+ * A vega-lite spec comparing runs: p99 (with the SLO as a rule, and a prediction's 95 % interval
+ * as a band) and cost per million events side by side, one bar per run. Plain data; render it
+ * with reports' renderSvg / renderPng.
  */
 export function compareChartSpec(rows: CompareRow[]): ChartSpec {
   const values = rows.map((r) => ({
@@ -75,7 +79,9 @@ export function compareChartSpec(rows: CompareRow[]): ChartSpec {
     p99: r.p99Ms,
     cost: r.costPerMillionEvents,
     withinSlo: r.p99Ms !== null && r.p99Ms < r.sloP99Ms,
+    ...(r.p99Band ? { p99Lo: r.p99Band[0], p99Hi: r.p99Band[1] } : {}),
   }));
+  const banded = rows.some((r) => r.p99Band);
   const slo = rows[0]?.sloP99Ms ?? DEFAULT_SLO_P99_MS;
   const bar = (field: string, title: string) => ({
     width: 260,
@@ -94,6 +100,19 @@ export function compareChartSpec(rows: CompareRow[]): ChartSpec {
           },
         },
       },
+      // a prediction's 95 % interval as a band across its bar
+      ...(field === 'p99' && banded
+        ? [
+            {
+              mark: { type: 'rule' as const, strokeWidth: 2, color: '#222' },
+              encoding: {
+                x: { field: 'run', type: 'nominal' as const, sort: null },
+                y: { field: 'p99Lo', type: 'quantitative' as const },
+                y2: { field: 'p99Hi' },
+              },
+            },
+          ]
+        : []),
       ...(field === 'p99'
         ? [
             {

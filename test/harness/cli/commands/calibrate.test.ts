@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulate } from '../../../../harness/sim/simulate.ts';
@@ -74,6 +74,18 @@ test('runs at several rates calibrate on the ramp: the fitted costs are in the a
   const same = run(a, a, '--rate', '800');
   assert.is(same.status, 104);
   assert.match(same.stderr, /two or more different rates/);
+});
+
+test('--out writes the prediction; with replications pipelab compare shows its p99 band', () => {
+  const out = join(dir, 'predicted.json');
+  const r = run(a, '--rate', '400', '--replications', '3', '--out', out);
+  assert.is(r.status, 0, r.stderr);
+  const predicted = JSON.parse(readFileSync(out, 'utf8'));
+  const band = predicted.extra.sim.prediction.p99 as [number, number];
+  assert.ok(band[0] <= band[1], JSON.stringify(band));
+  const c = spawnSync(process.execPath, [bin, 'compare', b, out], { encoding: 'utf8' });
+  assert.is(c.status, 0, c.stderr);
+  assert.match(c.stdout, `(${band[0].toFixed(1)}–${band[1].toFixed(1)})`);
 });
 
 test('a bad rate and a missing file exit 104 with a hint and no stack trace', () => {

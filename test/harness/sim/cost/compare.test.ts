@@ -39,6 +39,29 @@ test('the comparison chart spec has one bar per run in the given order and the S
   assert.match(JSON.stringify(spec), /"slo":50/);
 });
 
+test("a prediction's p99 interval is a band: in the row, the table and across its bar in the chart", () => {
+  const plain = run(1000, 'measured');
+  const sim = (plain.extra as { sim: Record<string, unknown> }).sim;
+  const predicted = {
+    ...plain,
+    extra: {
+      sim: { ...sim, prediction: { replications: 5, p50: [1, 2], p99: [8.25, 12.5], throughput: [990, 1010] } },
+    },
+  };
+  const rows = [
+    compareRow('measured', plain, { catalogue: cat, sloP99Ms: 50 }),
+    compareRow('predicted', predicted, { catalogue: cat, sloP99Ms: 50 }),
+  ];
+  assert.is(rows[0]!.p99Band, undefined);
+  assert.equal(rows[1]!.p99Band, [8.25, 12.5]);
+  assert.match(formatCompareTable(rows), '(8.3–12.5)');
+  const spec = JSON.stringify(compareChartSpec(rows));
+  assert.match(spec, /"y2":\{"field":"p99Hi"\}/);
+  assert.match(spec, /"p99Lo":8.25/);
+  // without a band, no band layer
+  assert.not.match(JSON.stringify(compareChartSpec([rows[0]!])), /p99Hi/);
+});
+
 test('the SLO-minutes column counts the seconds whose p99 is above the SLO', () => {
   const s = run(1000, 'x');
   assert.is(compareRow('x', s, { catalogue: cat, sloP99Ms: 1e9 }).sloViolationMinutes, 0);
