@@ -83,8 +83,29 @@ export function accountingRows(s: RunSummary): Array<[string, string, string]> {
       fmtNum(num(a.windowsObserved) ?? 0),
       `covering ${fmtNum(num(a.aggregatedEvents) ?? 0)} events`,
     ]);
+  rows.push(...windowRows(a.windows as Tally | undefined));
   rows.push(...userEventRows(a.userEvents as Tally | undefined));
+  const g = (s.extra as Record<string, unknown>).guarantee;
+  if (typeof g === 'string') rows.unshift(['guarantee', g, guaranteeNote(g)]);
   return rows;
+}
+
+function guaranteeNote(g: string): string {
+  return g === 'exactly-once'
+    ? "each chunk's results, offsets and window state in one transaction; results read committed"
+    : 'results acknowledged, then offsets committed: a crash redelivers (duplicates counted)';
+}
+
+/** the transaction windows against the ground truth of the decided transactions */
+function windowRows(w: Tally | undefined): Row[] {
+  if (!w || typeof w !== 'object' || num(w.windows) === undefined) return [];
+  const n = (k: string) => fmtNum(num(w[k]) ?? 0);
+  const off = num(w.mismatched) ?? 0;
+  const note = off
+    ? `${n('mismatched')} windows off: ${n('over')} events counted twice, ${n('under')} missing; ` +
+      `e.g. ${((w.sample as string[] | undefined) ?? []).slice(0, 2).join(', ')}`
+    : `every window equals the ground truth (${n('events')} events in ${n('windows')} windows)`;
+  return [['window counts exact', w.exact === true ? 'yes' : 'no', note]];
 }
 
 /** the user-behaviour step's books (pipeline target with userEvents): windows, late, ground truth */

@@ -6,8 +6,9 @@
  * (windows.ts), aggregates to `processed-events` when a window closes; events later than the
  * allowed lateness go to dead-letter with reason 'late' and are counted.
  *
- * Exactly-once (`guarantee: 'exactly-once'`, exactly-once.ts): a chunk's results and its offset
- * are written in one Kafka transaction; downstream read_committed consumers see them once.
+ * Exactly-once (`guarantee: 'exactly-once'`, exactly-once.ts): a chunk's results, its offset and its
+ * partition's changed windows are written in one Kafka transaction. Window and dedup state is checkpointed to
+ * a compacted changelog and restored before a partition's first batch after a start or a rebalance (state/).
  *
  * At-least-once (default): a chunk's offsets are resolved only after the producer send that carries its
  * results is acknowledged (acks -1), and kafkajs commits only resolved offsets. A crash between
@@ -39,7 +40,7 @@ import { aggregateMessage, decisionMessage, deadLetterMessage, sinkBatches, type
 import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from './options.ts';
 import { TransactionalSink } from './exactly-once.ts';
 import { validateTransaction } from './validate.ts';
-import { TumblingWindows } from './windows.ts';
+import { ProcessorState, type PartitionState } from './state/store.ts';
 import type { Transaction } from '../../generators/transactions.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
@@ -63,7 +64,7 @@ export class StreamProcessor {
   private producer?: Producer;
   private readonly updater: FeatureUpdater;
   private readonly dedup: RecentIds;
-  private readonly windows = new Map<string, TumblingWindows>();
+  private readonly state: ProcessorState;
   private readonly paused = new Map<string, () => void>();
   private readonly t0 = performance.now();
   private lagTimer?: NodeJS.Timeout;
@@ -94,6 +95,7 @@ export class StreamProcessor {
     if (this.o.guarantee === 'exactly-once')
       this.eos = new TransactionalSink(this.kafka, this.groupId, this.o.compression);
     this.privacy = new PiiPolicy(opts, this.id);
+    this.state = new ProcessorState(this.kafka, { ...this.o, groupId: this.groupId, dedup: this.dedup });
     this.s = {
       id: this.id,
       records: 0,
@@ -118,11 +120,10 @@ export class StreamProcessor {
   }
 
   stats(): ProcessorStats {
-    let open = 0;
-    for (const w of this.windows.values()) open += w.openWindows();
     return {
       ...this.s,
-      openWindows: open,
+      openWindows: this.state.openWindows(),
+      state: { ...this.state.counts },
       modelSources: { ...this.s.modelSources },
       modelVersions: { ...this.s.modelVersions },
     };
@@ -145,6 +146,8 @@ export class StreamProcessor {
     await Promise.all([this.producer.connect(), this.privacy.start(this.kafka)]);
     await this.consumer.connect();
     const topics = o.userEvents ? [TOPICS.transactions, TOPICS.userEvents] : [TOPICS.transactions];
+    await this.state.start(await this.adminClient(), topics);
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.state.assigned(e.payload.memberAssignment));
     await this.consumer.subscribe({ topics, fromBeginning: true });
     this.running = true;
     await this.consumer.run({
@@ -170,22 +173,12 @@ export class StreamProcessor {
     this.running = false;
     clearInterval(this.lagTimer);
     await this.consumer?.stop();
-    const closing: Message[] = [];
-    for (const [k, w] of this.windows) {
-      const user = k.startsWith(`${TOPICS.userEvents}/`);
-      for (const a of w.flush())
-        closing.push(user ? behaviourAggregateMessage(this.id, a) : aggregateMessage(this.id, a));
-    }
-    if (closing.length && this.producer) {
-      await this.producer
-        .sendBatch({
-          acks: -1,
-          compression: compressionType(this.o.compression),
-          topicMessages: [{ topic: TOPICS.processedEvents, messages: closing }],
-        })
-        .catch(() => {});
-      this.s.windowsClosed += closing.length;
-    }
+    const { closed, out } = this.state.flushAll((t, a) =>
+      t === TOPICS.userEvents ? behaviourAggregateMessage(this.id, a) : aggregateMessage(this.id, a),
+    );
+    // closing windows (and their tombstones in the changelog) are written, not committed with offsets
+    if (out.length) await this.send(out).catch(() => {});
+    this.s.windowsClosed += closed;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     await this.eos?.close();
@@ -204,14 +197,9 @@ export class StreamProcessor {
     void Promise.allSettled([...clients, this.eos?.close(), this.privacy.stop()]);
   }
 
-  private windowsFor(topic: string, partition: number): TumblingWindows {
-    const k = `${topic}/${partition}`;
-    let w = this.windows.get(k);
-    if (!w) {
-      w = new TumblingWindows(this.o.windows);
-      this.windows.set(k, w);
-    }
-    return w;
+  private send(topicMessages: TopicMessages[]) {
+    const compression = compressionType(this.o.compression);
+    return (this.producer as Producer).sendBatch({ acks: -1, compression, topicMessages });
   }
 
   private lagBusy = false;
@@ -232,22 +220,31 @@ export class StreamProcessor {
   }
 
   private admin?: Admin;
-  private async adminLag(): Promise<number> {
+  private async adminClient(): Promise<Admin> {
     if (!this.admin) {
       const admin = this.kafka.admin();
       await admin.connect();
       this.admin = admin;
     }
-    return groupLag(this.admin, this.groupId);
+    return this.admin;
+  }
+  private async adminLag(): Promise<number> {
+    return groupLag(await this.adminClient(), this.groupId);
   }
 
   private async onBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     const n = batch.messages.length;
     if (n === 0) return;
+    const { topic, partition } = batch;
+    // the partition's state first (restored after a start or a rebalance); undefined: sought back to its checkpoint
+    const fence = this.eos ? () => (this.eos as TransactionalSink).fresh(topic, partition, []) : undefined;
+    const seek = (offset: string) => this.consumer?.seek({ topic, partition, offset });
+    const st = await this.state.prepare(topic, partition, batch.messages[0]!.offset, seek, fence);
+    if (!st || this.killed) return;
     this.s.batches++;
     this.s.inFlight += n;
-    const key = `${batch.topic}/${batch.partition}`;
+    const key = `${topic}/${partition}`;
     if (this.s.inFlight > this.o.maxInFlight && !this.paused.has(key)) {
       this.paused.set(key, p.pause());
       this.s.pauses++;
@@ -259,8 +256,8 @@ export class StreamProcessor {
       for (let i = 0; i < n; i += this.o.chunkSize) {
         if (!p.isRunning() || p.isStale() || this.killed) break;
         const chunk = batch.messages.slice(i, i + this.o.chunkSize);
-        if (batch.topic === TOPICS.userEvents) await this.processUserEvents(batch.partition, chunk);
-        else await this.processChunk(batch.topic, batch.partition, chunk);
+        if (topic === TOPICS.userEvents) await this.processUserEvents(st, partition, chunk);
+        else await this.processChunk(st, topic, partition, chunk);
         // a kill between the sink ack and here leaves the chunk unresolved: it is redelivered
         if (this.killed) break;
         p.resolveOffset(chunk[chunk.length - 1]!.offset);
@@ -278,14 +275,14 @@ export class StreamProcessor {
     }
   }
 
-  private async processChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<void> {
+  private async processChunk(st: PartitionState, topic: string, partition: number, chunk: KafkaMessage[]) {
     const nextOffset = Number(chunk[chunk.length - 1]!.offset) + 1;
     const messages = this.eos ? await this.eos.fresh(topic, partition, chunk) : chunk;
     await this.privacy.open(messages);
     const received = epochNow();
     const tNow = this.now();
     const m = this.o.metrics;
-    const { valid, dead, dups } = this.sortChunk(topic, partition, messages, received);
+    const { valid, dead, dups } = this.sortChunk(st, topic, partition, messages, received);
     this.s.records += messages.length;
     if (dups) {
       this.s.duplicates += dups;
@@ -295,7 +292,7 @@ export class StreamProcessor {
     if (sent !== undefined) m?.trend('processor_stage_queue').add(Math.max(0, received - sent), tNow);
     const { preds, featuresMs, inferenceMs } = await this.score(valid);
     const timings = { featuresMs, inferenceMs, sinkMs: epochNow() };
-    const w = this.windowsFor(topic, partition);
+    const w = st.windows;
     const { decisions, late } = this.decide(w, { topic, partition, received }, valid, preds, timings, dead);
     const closed = w.closeReady();
 
@@ -307,18 +304,12 @@ export class StreamProcessor {
     this.privacy.audit(topicMessages, valid);
     const ts = performance.now();
     await this.privacy.flush();
-    if (this.eos) await this.eos.commit(topic, partition, topicMessages, nextOffset);
-    else
-      for (const part of sinkBatches(topicMessages))
-        await (this.producer as Producer).sendBatch({
-          acks: -1,
-          compression: compressionType(this.o.compression),
-          topicMessages: part,
-        });
+    await this.sink(st, topic, partition, topicMessages, nextOffset);
     const sinkAck = performance.now() - ts;
     // written and acknowledged (committed, under exactly-once): from now on a redelivery of these ids is a duplicate
-    for (const x of valid) this.dedup.add(x.id);
-    for (const d of dead) this.dedup.add(header(d.headers as never, H.eventId) as string);
+    const ids = valid.map((x) => x.id);
+    for (const d of dead) ids.push(header(d.headers as never, H.eventId) as string);
+    this.state.written(st, ids);
 
     this.s.decisions += decisions.length;
     this.s.deadLetters += dead.length;
@@ -338,21 +329,33 @@ export class StreamProcessor {
     if (topicMessages.length) m.trend('processor_stage_sink').add(sinkAck, t);
   }
 
+  /**
+   * a chunk's results (and a due checkpoint of its partition's state) out: in one transaction with the
+   * offset under exactly-once, else sent with acks -1. A failed sink drops the partition's state: the
+   * chunk comes again, to the state restored from the changelog
+   */
+  private async sink(st: PartitionState, topic: string, partition: number, out: TopicMessages[], next: number) {
+    const c = this.state.due(st, next) ? this.state.checkpoint(topic, partition, st, next) : undefined;
+    if (c) out.push(c);
+    try {
+      if (this.eos) await this.eos.commit(topic, partition, out, next);
+      else for (const part of sinkBatches(out)) await this.send(part);
+    } catch (e) {
+      this.state.drop(topic, partition);
+      throw e;
+    }
+  }
+
   /** user events into their partition's windows (behaviour.ts); late and invalid ones dead-lettered */
-  private async processUserEvents(partition: number, messages: KafkaMessage[]): Promise<void> {
+  private async processUserEvents(st: PartitionState, partition: number, messages: KafkaMessage[]) {
     const topic = TOPICS.userEvents;
-    const w = this.windowsFor(topic, partition);
-    const c = behaviourChunk(this.id, w, { topic, partition, received: epochNow() }, messages, this.dedup);
+    const fresh = this.eos ? await this.eos.fresh(topic, partition, messages) : messages;
+    const c = behaviourChunk(this.id, st.windows, { topic, partition, received: epochNow() }, fresh, this.dedup);
     const topicMessages: TopicMessages[] = [];
     if (c.dead.length) topicMessages.push({ topic: TOPICS.deadLetter, messages: c.dead });
     if (c.closed.length) topicMessages.push({ topic: TOPICS.processedEvents, messages: c.closed });
-    if (topicMessages.length)
-      await (this.producer as Producer).sendBatch({
-        acks: -1,
-        compression: compressionType(this.o.compression),
-        topicMessages,
-      });
-    for (const id of c.ids) this.dedup.add(id);
+    await this.sink(st, topic, partition, topicMessages, Number(messages[messages.length - 1]!.offset) + 1);
+    this.state.written(st, c.ids);
     const s = this.s;
     s.records += messages.length;
     s.userEvents = (s.userEvents ?? 0) + c.accepted;
@@ -370,7 +373,7 @@ export class StreamProcessor {
   }
 
   /** valid transactions, dead letters for invalid ones, and how many were already written (skipped) */
-  private sortChunk(topic: string, partition: number, messages: KafkaMessage[], received: number) {
+  private sortChunk(st: PartitionState, topic: string, partition: number, messages: KafkaMessage[], received: number) {
     const dead: Message[] = [];
     const valid: Valid[] = [];
     let dups = 0;
@@ -379,7 +382,7 @@ export class StreamProcessor {
       const hid = header(msg.headers, H.eventId);
       const v = this.privacy.unreadable(msg) ?? validateTransaction(msg.value);
       const id = hid ?? (v.ok ? v.tx.id : `${topic}/${partition}/${msg.offset}`);
-      if (this.dedup.has(id)) {
+      if (this.state.isDuplicate(st, msg.offset, id)) {
         dups++;
         continue;
       }
@@ -408,7 +411,7 @@ export class StreamProcessor {
 
   /** windows by event time; beyond the allowed lateness → dead-letter 'late', else a decision */
   private decide(
-    w: TumblingWindows,
+    w: PartitionState['windows'],
     at: { topic: string; partition: number; received: number },
     valid: Valid[],
     preds: Prediction[],

@@ -12,6 +12,7 @@ import type { ScoringInput } from '../types.ts';
 import type { RecentIds } from './dedup.ts';
 import type { Guarantee } from './exactly-once.ts';
 import type { WindowOptions } from './windows.ts';
+import type { StateStats } from './state/store.ts';
 /** what the processor needs from a metrics registry (harness/metrics fits) */
 export interface ProcessorMetrics {
   trend(name: string): { add(ms: number, nowMs: number): void };
@@ -38,6 +39,11 @@ export interface ProcessorOptions {
    * 'exactly-once': results and offsets in one Kafka transaction per chunk (exactly-once.ts)
    */
   guarantee?: Guarantee;
+  /**
+   * how often window and dedup state is checkpointed to the changelog (state/store.ts; default 5000 ms). Under
+   * exactly-once the windows go with every transaction and the interval paces the dedup ids
+   */
+  checkpointIntervalMs?: number;
   windows?: WindowOptions;
   /** also consume `user-events` into per-user windows (behaviour.ts); off by default */
   userEvents?: boolean;
@@ -93,6 +99,8 @@ export interface ProcessorStats {
   batches: number;
   modelSources: Record<string, number>;
   modelVersions: Record<string, number>;
+  /** checkpoints written, partitions restored, windows restored, seeks back to a checkpoint */
+  state?: StateStats;
 }
 
 export const PROCESSOR_DEFAULTS = {

@@ -28,7 +28,8 @@ export interface WindowOptions {
 
 export const WINDOW_DEFAULTS = { sizeMs: 300_000, allowedLatenessMs: 60_000 };
 
-interface Open {
+/** an open window's running aggregate */
+export interface Open {
   userId: string;
   start: number;
   count: number;
@@ -93,6 +94,27 @@ export class TumblingWindows {
   /** end of input (shutdown, drain): close every open window, as Flink's final watermark does */
   flush(): WindowAggregate[] {
     return this.closeUpTo(Infinity);
+  }
+
+  /** an open window's running aggregate (undefined once closed): what a checkpoint writes */
+  entry(userId: string, end: number): Readonly<Open> | undefined {
+    return this.open.get(end)?.get(userId);
+  }
+
+  /** the newest event time seen (the watermark's base), for a checkpoint */
+  get maxEventTimeSeen(): number {
+    return this.maxEventTime;
+  }
+
+  /** restores a checkpoint: open windows by end time and the newest event time seen */
+  load(windows: Iterable<{ end: number; w: Open }>, maxEventTime: number): void {
+    this.open.clear();
+    this.maxEventTime = maxEventTime;
+    for (const { end, w } of windows) {
+      const users = this.open.get(end) ?? new Map<string, Open>();
+      this.open.set(end, users);
+      users.set(w.userId, { ...w });
+    }
   }
 
   openWindows(): number {

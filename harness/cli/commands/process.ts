@@ -32,6 +32,7 @@ interface Flags extends KafkaClientFlags {
   userEvents?: boolean;
   window?: string;
   allowedLateness?: string;
+  checkpointInterval?: string;
   piiKeyFile?: string;
   audit?: boolean;
 }
@@ -42,6 +43,7 @@ interface Settings {
   sessionTimeoutMs: number;
   partitions: number | undefined;
   windows: { sizeMs?: number; allowedLatenessMs?: number };
+  checkpointIntervalMs: number | undefined;
 }
 
 function parseSettings(o: Flags): Settings {
@@ -59,6 +61,10 @@ function parseSettings(o: Flags): Settings {
         ? {}
         : { allowedLatenessMs: durationFlag('--allowed-lateness', o.allowedLateness, true) }),
     },
+    checkpointIntervalMs:
+      o.checkpointInterval === undefined
+        ? undefined
+        : durationFlag('--checkpoint-interval', o.checkpointInterval, true),
   };
 }
 
@@ -132,6 +138,10 @@ export function register(program: Command): void {
       )
         .choices(GUARANTEES)
         .default('at-least-once'),
+    )
+    .option(
+      '--checkpoint-interval <duration>',
+      'how often window and dedup state goes to the changelog topic (default 5s; exactly-once: windows every chunk)',
     )
     .option('--partitions <n>', 'partitions of the topics if this process creates them (default: the declared 12)')
     .addOption(
@@ -217,6 +227,7 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
           groupId: o.group,
           compression: o.compression,
           windows: cfg.windows,
+          checkpointIntervalMs: cfg.checkpointIntervalMs,
           ...(o.userEvents ? { userEvents: true } : {}),
           guarantee: o.guarantee,
           id: `processor-${process.pid}-${i + 1}`,

@@ -7,6 +7,7 @@
  * run whose teardown failed says its accounting is `incomplete` rather than showing 0 missing.
  */
 import type { UserEventsAccounting } from './user-events.ts';
+import type { WindowBooks, WindowCheck } from './window-books.ts';
 import { DeliveryChecker, type SourcePosition } from '../../checkers/delivery.ts';
 import type { DeliveryReport } from '../../../results/delivery.ts';
 
@@ -32,6 +33,8 @@ export interface Accounting {
   /** events counted in the window aggregates observed on processed-events */
   aggregatedEvents: number;
   windowsObserved: number;
+  /** the transaction windows against the ground truth of the decided transactions (window-books.ts) */
+  windows?: WindowCheck;
   /** decisions by model source (model | rules) and by model version */
   bySource: Record<string, number>;
   byModelVersion: Record<string, number>;
@@ -42,12 +45,20 @@ export interface Accounting {
   drainMs: number;
 }
 
+/** what a decision says of its transaction: the user and event time that place it in a window */
+export interface DecidedTx {
+  userId: string;
+  eventTime: number;
+}
+
 const PENDING = 0,
   DECIDED = 1,
   DEAD = 2;
 
 export class EventLedger {
   readonly delivery = new DeliveryChecker();
+  /** per (user, window) truth and observed counts, when the run knows its window size */
+  windows?: WindowBooks;
   private deliveryReport: DeliveryReport | undefined;
   private readonly state = new Map<string, number>();
   private pending = 0;
@@ -98,9 +109,10 @@ export class EventLedger {
   }
 
   /** true when this is the id's first result; `at`: its source partition and offset */
-  decided(id: string, source: string, version: string, at?: SourcePosition): boolean {
+  decided(id: string, source: string, version: string, at?: SourcePosition, tx?: DecidedTx): boolean {
     this.delivery.observed(id, at);
     if (!this.end(id, DECIDED)) return false;
+    if (tx) this.windows?.decided(tx.userId, tx.eventTime);
     this.a.decided++;
     this.a.bySource[source] = (this.a.bySource[source] ?? 0) + 1;
     this.a.byModelVersion[version] = (this.a.byModelVersion[version] ?? 0) + 1;
@@ -113,7 +125,8 @@ export class EventLedger {
     this.a.deadLetterReasons[reason] = (this.a.deadLetterReasons[reason] ?? 0) + 1;
     return true;
   }
-  aggregate(count: number): void {
+  aggregate(count: number, w?: { userId: string; windowStart: number }): void {
+    if (w) this.windows?.observed(w.userId, w.windowStart, count);
     this.a.windowsObserved++;
     this.a.aggregatedEvents += count;
   }
@@ -144,6 +157,7 @@ export class EventLedger {
     this.a.missingSample = [];
     if (this.pending) for (const [id, s] of this.state) if (s === PENDING && this.a.missingSample.push(id) >= 10) break;
     this.deliveryReport = this.delivery.finish();
+    if (this.windows) this.a.windows = this.windows.finish();
     return this.snapshot();
   }
 

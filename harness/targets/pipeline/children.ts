@@ -36,6 +36,8 @@ export interface ChildProcessorOptions {
   /** window size and allowed lateness (--window, --allowed-lateness), and the user-behaviour step */
   window?: string;
   allowedLateness?: string;
+  /** --checkpoint-interval */
+  checkpointInterval?: string;
   userEvents?: boolean;
   /** PII encryption: the key file (else the child reads PIPELAB_PII_KEY like this process), audit records */
   pii?: { keyFile?: string | undefined; audit: boolean } | undefined;
@@ -60,6 +62,7 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
   if (o.sessionTimeoutMs !== undefined) args.push('--session-timeout', String(o.sessionTimeoutMs));
   if (o.window !== undefined) args.push('--window', o.window);
   if (o.allowedLateness !== undefined) args.push('--allowed-lateness', o.allowedLateness);
+  if (o.checkpointInterval !== undefined) args.push('--checkpoint-interval', o.checkpointInterval);
   if (o.userEvents) args.push('--user-events');
   if (!o.redisUrl) args.push('--redis-mode', 'embedded');
   if (o.pii?.keyFile) args.push('--pii-key-file', o.pii.keyFile);

@@ -42,6 +42,7 @@ export function startChild(
     sessionTimeoutMs: embedded ? 3000 : undefined,
     window: o.window,
     allowedLateness: o.allowedLateness,
+    checkpointInterval: o.checkpointInterval,
     userEvents: !!o.userEvents,
     pii,
   });
@@ -93,6 +94,7 @@ export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i
         sizeMs: c.window ? parseDuration(c.window) : undefined,
         allowedLatenessMs: c.allowedLateness ? parseDuration(c.allowedLateness) : undefined,
       },
+      checkpointIntervalMs: c.checkpointInterval === undefined ? undefined : parseDuration(c.checkpointInterval),
       maxInFlight: o.maxInFlight,
       ...(c.userEvents ? { userEvents: true } : {}),
       metrics: tc.metrics,

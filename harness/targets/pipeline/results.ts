@@ -9,7 +9,7 @@ import { H, epochNow, header, numHeader } from '../../../pipeline/processor/head
 import { TOPICS } from '../../../pipeline/topics.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
 import type { SourcePosition } from '../../checkers/delivery.ts';
-import type { EventLedger } from './accounting.ts';
+import type { DecidedTx, EventLedger } from './accounting.ts';
 import type { DeadLetterSamples } from './pii.ts';
 
 /** the books of the user-behaviour feed (user-events.ts), when the run sends user events */
@@ -45,9 +45,19 @@ export function resultsHandler(
 
 function aggregate(ledger: EventLedger, msg: KafkaMessage, behaviour: BehaviourBooks | undefined): void {
   try {
-    const a = JSON.parse(msg.value?.toString('utf8') ?? '{}') as { count?: number; kind?: string; events?: number };
+    const a = JSON.parse(msg.value?.toString('utf8') ?? '{}') as {
+      count?: number;
+      kind?: string;
+      events?: number;
+      userId?: string;
+      windowStart?: number;
+    };
     if (a.kind === 'user-behaviour') behaviour?.aggregate(a.events ?? 0);
-    else ledger.aggregate(a.count ?? 0);
+    else {
+      const { userId, windowStart } = a;
+      const w = typeof userId === 'string' && typeof windowStart === 'number' ? { userId, windowStart } : undefined;
+      ledger.aggregate(a.count ?? 0, w);
+    }
   } catch {
     /* an aggregate we cannot read is not an event */
   }
@@ -72,13 +82,14 @@ function deadLetter(
 function decision(ledger: EventLedger, m: MetricsRegistry, msg: KafkaMessage, t: number, observed: number): void {
   const id = header(msg.headers, H.eventId);
   if (id === undefined) return;
-  let d: { source?: string; modelVersion?: string } = {};
+  let d: { source?: string; modelVersion?: string; userId?: string; eventTime?: number } = {};
   try {
     d = JSON.parse(msg.value?.toString('utf8') ?? '{}') as typeof d;
   } catch {
     /* counted, without its source */
   }
-  if (!ledger.decided(id, d.source ?? 'unknown', d.modelVersion ?? 'unknown', sourceOf(msg))) return;
+  const tx = typeof d.userId === 'string' && typeof d.eventTime === 'number' ? (d as DecidedTx) : undefined;
+  if (!ledger.decided(id, d.source ?? 'unknown', d.modelVersion ?? 'unknown', sourceOf(msg), tx)) return;
   m.counter('decisions').add(1, t, { source: d.source ?? 'unknown', model_version: d.modelVersion ?? 'unknown' });
   const sent = numHeader(msg.headers, H.sentMs);
   if (sent !== undefined) m.trend('e2e_latency').add(Math.max(0, observed - sent), t);

@@ -73,6 +73,8 @@ export const schema = strictObject({
   /** tumbling window size and allowed lateness (defaults 5m, 1m) */
   window: positiveDuration().optional(),
   allowedLateness: duration().optional(),
+  /** how often the processors checkpoint window and dedup state to their changelog (default 5s; docs/pipeline.md) */
+  checkpointInterval: duration().optional(),
   /** how long teardown waits for outstanding results before counting them missing (default 15s) */
   drainTimeout: positiveDuration().optional(),
   /** producer linger: records gathered into one send (default 2 ms) */

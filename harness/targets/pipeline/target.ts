@@ -26,6 +26,7 @@ import type { MetricsRegistry } from '../../metrics/api.ts';
 import { openFeatureStore, resolveServices, servicesRequestFrom, type ResolvedServices } from '../../services/index.ts';
 import type { IterationContext, IterationOutcome, TargetContext } from '../api.ts';
 import { recordDelivery } from '../../checkers/metrics.ts';
+import { WindowBooks } from './window-books.ts';
 import { EventLedger, type Accounting } from './accounting.ts';
 import { LiveAutoscaler } from './autoscale.ts';
 import { startDriftLoop, type DriftLoopHandle } from './drift.ts';
@@ -196,6 +197,7 @@ export class PipelineTargetRun implements PipelineTarget {
       this.feed = new UserEventsFeed(c.userEvents, this.rng as Rng, { users: o.users, allowedLatenessMs });
       this.userOut = await producer(TOPICS.userEvents);
     }
+    this.ledger.windows = new WindowBooks(c.window ? parseDuration(c.window) : WINDOW_DEFAULTS.sizeMs);
     await this.startResults(kafka, !!embedded);
     if (c.autoscale) this.startAutoscaler(services, tc, () => make(this.instances++));
   }
@@ -308,8 +310,10 @@ export class PipelineTargetRun implements PipelineTarget {
       ...handles.processors.map((p) => p.stop().catch(() => {})),
       ...handles.children.map((c) => c.stop().catch(() => {})),
     ]);
+    const tStop = performance.now();
     if (this.results && (handles.processors.length || handles.children.length))
-      await new Promise((r) => setTimeout(r, 300));
+      do await new Promise((r) => setTimeout(r, 300));
+      while (ledger.windows?.short && performance.now() - tStop < 3000); // the closing windows arrive
     // user events end in window aggregates, most written when the processors stop: wait for them
     while (this.feed && this.feed.outstanding > 0 && performance.now() - t0 < this.drainTimeoutMs && this.results)
       await new Promise((r) => setTimeout(r, 50));
@@ -322,6 +326,7 @@ export class PipelineTargetRun implements PipelineTarget {
       const missing = (accounting.missing ?? 0) + (accounting.userEvents?.missing ?? 0);
       this.metrics.counter('events_missing').add(missing, this.lastIterNow);
       this.metrics.counter('events_duplicated').add(accounting.duplicates, this.lastIterNow);
+      if (accounting.windows) this.metrics.counter('windows_off').add(accounting.windows.mismatched, this.lastIterNow);
       recordDelivery(this.metrics, ledger.report, this.lastIterNow);
     }
     await this.closeClients();
@@ -372,6 +377,7 @@ export class PipelineTargetRun implements PipelineTarget {
       // books not closed: teardown failed before finish(), so nothing here may read as "0 missing"
       accounting: this.accounting ?? this.ledger.incomplete('the teardown did not finish: the books never closed'),
       ...(report ? { delivery: report } : {}),
+      guarantee: this.o.guarantee,
       processors: this.processorStats,
       ...(this.modelStopped ? { faults: { modelServerStopped: true } } : {}),
       ...(this.brokerStats ? { broker: this.brokerStats } : {}),
