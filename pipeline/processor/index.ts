@@ -18,9 +18,7 @@
  * `maxInFlight` the partition that pushed it over is paused (consumer.pause) and every paused
  * partition resumes once in-flight work drains below half.
  *
- * Pipeline components never resolve services: the caller hands over brokers, the feature store
- * and the model client. Metrics go to a structurally typed registry (the harness's works) so the
- * pipeline does not import the harness.
+ * The caller hands over brokers, feature store and model client; metrics go to a structurally typed registry.
  */
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
