@@ -10,8 +10,9 @@ import type { Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
 import type { ForgetReport, TopicForget } from '../../../pipeline/pii/forget.ts';
 import { formatDuration, tryParseDuration } from '../../../results/duration.ts';
+import { addKafkaClientFlags, type KafkaClientFlags, kafkaClientOverrides } from '../security-flags.ts';
 
-interface Flags {
+interface Flags extends KafkaClientFlags {
   kafka?: string;
   redis?: string;
   wait: string;
@@ -66,7 +67,7 @@ export function formatForget(rep: ForgetReport): string {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('forget')
     .description(
       "the right to be forgotten: the user's data key destroyed (crypto-shredding), tombstones for the " +
@@ -78,10 +79,11 @@ export function register(program: Command): void {
     .option('--redis <url>', 'the feature store Redis (env PIPELAB_REDIS)')
     .option('--wait <duration>', 'how long to wait for compaction to remove the records', '0s')
     .option('--principal <name>', 'who asks (the audit record names them)', 'pipelab-forget')
-    .option('--json', 'print the report as JSON')
-    .action(async (userId: string, o: Flags) => {
-      process.exitCode = await forget(userId, o);
-    });
+    .option('--json', 'print the report as JSON');
+  // a secured cluster: --kafka-sasl, --kafka-password-file, --kafka-tls, --kafka-ca, … as for run
+  addKafkaClientFlags(cmd).action(async (userId: string, o: Flags) => {
+    process.exitCode = await forget(userId, o);
+  });
 }
 
 async function forget(userId: string, o: Flags): Promise<number> {
@@ -95,12 +97,16 @@ async function forget(userId: string, o: Flags): Promise<number> {
     throw new PipelabError('INVALID_ARGUMENT', `--wait ${JSON.stringify(o.wait)}: expected a duration`, {
       hint: 'e.g. --wait 30s',
     });
-  const [{ default: kafkajs }, { forgetUser }, { openFeatureStore }, { registerKafkajsCodecs }] = await Promise.all([
-    import('kafkajs'),
-    import('../../../pipeline/pii/forget.ts'),
-    import('../../services/redis.ts'),
-    import('../../../broker/codecs.ts'),
-  ]);
+  const [{ default: kafkajs }, { forgetUser }, { openFeatureStore }, { registerKafkajsCodecs }, sec, client] =
+    await Promise.all([
+      import('kafkajs'),
+      import('../../../pipeline/pii/forget.ts'),
+      import('../../services/redis.ts'),
+      import('../../../broker/codecs.ts'),
+      import('../../services/kafka-security.ts'),
+      import('../../../pipeline/kafka-security.ts'),
+    ]);
+  const security = sec.kafkaSecurityFrom(kafkaClientOverrides(o));
   registerKafkajsCodecs();
   const redis = o.redis ?? process.env.PIPELAB_REDIS;
   const store = redis ? await openFeatureStore({ url: redis }) : undefined;
@@ -109,6 +115,7 @@ async function forget(userId: string, o: Flags): Promise<number> {
     brokers: bootstrap.split(','),
     logLevel: kafkajs.logLevel.NOTHING,
     retry: { retries: 3, initialRetryTime: 200 },
+    ...client.kafkajsSecurity(security),
   });
   try {
     const rep = await forgetUser({ kafka, userId, waitMs, principal: o.principal, ...(store ? { store } : {}) }).catch(

@@ -10,6 +10,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { startBroker } from '../../../broker/index.ts';
@@ -167,6 +169,33 @@ test('a user only on compacted topics is forgotten; the CLI says so per topic an
     );
     assert.match(r1.stdout, 'NOT forgotten');
   } finally {
+    await broker.close();
+  }
+});
+
+test('the CLI speaks SASL to a secured cluster (--kafka-sasl, --kafka-password-file); a wrong password is 106', async () => {
+  const broker = await startBroker({ sasl: { mechanisms: ['scram-sha-512'], users: { dpo: 'dpo-secret-7' } } });
+  const dir = mkdtempSync(join(tmpdir(), 'pipelab-forget-'));
+  try {
+    const run = (pw: string) =>
+      new Promise<{ status: number | null; out: string }>((resolve) => {
+        writeFileSync(join(dir, 'pw'), pw);
+        const args = [join(root, 'bin', 'pipelab.js'), 'forget', 'u9', '--kafka', broker.bootstrap[0]!];
+        args.push('--kafka-sasl', 'scram-sha-512:dpo', '--kafka-password-file', join(dir, 'pw'));
+        const ch = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+        let out = '';
+        ch.stdout.on('data', (d) => (out += d));
+        ch.stderr.on('data', (d) => (out += d));
+        ch.on('close', (status) => resolve({ status, out }));
+      });
+    const good = await run('dpo-secret-7');
+    assert.is(good.status, 0, good.out);
+    assert.match(good.out, 'forgotten: nothing readable about u9 remains');
+    const bad = await run('wrong-password');
+    assert.is(bad.status, 106, bad.out);
+    assert.not.match(bad.out, 'wrong-password');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
     await broker.close();
   }
 });
