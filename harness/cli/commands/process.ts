@@ -244,7 +244,10 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
     for (const [name, info] of Object.entries(services.info()))
       process.stdout.write(`${name}: ${info.mode} (${info.detail ?? ''})\n`);
     if (keys)
-      process.stdout.write(`pii: encrypting ${Object.keys(TRANSACTION_PII).join(', ')} with key ${keys.active.id}\n`);
+      process.stdout.write(
+        `pii: encrypting ${Object.keys(TRANSACTION_PII).join(', ')} under per-user data keys ` +
+          `(pipelab-pii-keys, wrapped by ${keys.active.id})\n`,
+      );
     if (o.audit ?? !!keys) process.stdout.write('audit: one record per data access to pipelab-audit\n');
     process.stdout.write(
       `processor ${procs.map((p) => p.id).join(', ')} consuming transactions from ${brokers.join(',')} ` +
