@@ -124,7 +124,7 @@ async function main(): Promise<void> {
       );
     ratios.push(
       `  ${rate}/s: throughput x${(e.tput / a.tput).toFixed(2)}, e2e p99 x${(e.p99 / a.p99).toFixed(2)} ` +
-        `(+${f0(e.p99 - a.p99)} ms), p50 x${(e.p50 / a.p50).toFixed(2)}`,
+        `(${e.p99 >= a.p99 ? '+' : '-'}${f0(Math.abs(e.p99 - a.p99))} ms), p50 x${(e.p50 / a.p50).toFixed(2)}`,
     );
   }
   console.log('\nexactly-once / at-least-once (medians):');
