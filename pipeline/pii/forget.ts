@@ -80,6 +80,8 @@ interface Scan {
   tombstones: number;
   mentions: number;
   partitions: Set<number>;
+  /** `partition\0key` of every key of the user's seen (the id itself, or a composite key holding it) */
+  keys: Set<string>;
   /** on the key topic: the user's data key ids still readable there */
   deks: Set<string>;
 }
@@ -125,6 +127,14 @@ function dekOf(v: Buffer): string {
   }
 }
 
+/**
+ * A key of the user's: the user id, or a composite key with it as one part (`w|<windowEnd>|u7`,
+ * a processor changelog's window; parts split at `|`, `:` or `/`)
+ */
+function ownKey(key: string, userId: string): boolean {
+  return key === userId || (key.includes(userId) && key.split(/[|:/]/).includes(userId));
+}
+
 let scanSeq = 0;
 
 /** every record of `topic` up to its current end: the user's keyed records, tombstones and mentions */
@@ -143,6 +153,7 @@ async function scanTopic(
     tombstones: 0,
     mentions: 0,
     partitions: new Set(),
+    keys: new Set(),
     deks: new Set(),
   };
   const ends = (await admin.fetchTopicOffsets(topic)).filter((p) => Number(p.high) > Number(p.low));
@@ -159,8 +170,9 @@ async function scanTopic(
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
           const key = m.key?.toString('utf8');
-          if (key === userId) {
+          if (key !== undefined && ownKey(key, userId)) {
             scan.partitions.add(batch.partition);
+            scan.keys.add(`${batch.partition}\0${key}`);
             if (m.value === null) scan.tombstones++;
             else {
               scan.keyed++;
@@ -210,13 +222,13 @@ export async function forgetUser(o: ForgetOptions): Promise<ForgetReport> {
     for (const topic of topics) {
       const s = await scanTopic(o.kafka, admin, topic, o.userId);
       // the data key is destroyed whatever the scan found (one partition; a tombstone costs nothing)
-      const parts = topic === KEYS_TOPIC ? [0] : compacted(topic) && topic !== AUDIT_TOPIC ? [...s.partitions] : [];
-      if (parts.length)
-        await producer.send({
-          topic,
-          acks: -1,
-          messages: parts.map((partition) => ({ key: o.userId, value: null, partition })),
-        });
+      const parts =
+        topic === KEYS_TOPIC
+          ? [{ partition: 0, key: o.userId }]
+          : compacted(topic) && topic !== AUDIT_TOPIC
+            ? [...s.keys].map((pk) => ({ partition: Number(pk.split('\0')[0]), key: pk.split('\0')[1] as string }))
+            : [];
+      if (parts.length) await producer.send({ topic, acks: -1, messages: parts.map((t) => ({ ...t, value: null })) });
       const retention = Number(configs.get(topic)?.['retention.ms']);
       results.push({
         topic,
