@@ -73,7 +73,7 @@ async function readAll(k: Kafka, n: number): Promise<string[]> {
 
 const values = Array.from({ length: 30 }, (_, i) => `v${String(i).padStart(2, '0')}`);
 
-test('SASL_SSL SCRAM-SHA-512 on 3 node processes: acks=all with the whole ISR (every follower fetched), read', async () => {
+test('SASL_SSL SCRAM-SHA-512, 3 node processes: acks=all with the whole ISR (each follower fetched)', async () => {
   if (!ok) return;
   const p = client('alice').producer({ idempotent: true });
   await p.connect();

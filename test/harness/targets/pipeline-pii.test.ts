@@ -2,8 +2,8 @@
  * target.pii end to end through `pipelab run`: the harness seals each transaction's PII (card,
  * e-mail, IP, device, country) under its user's data key at the source, child processors
  * (`pipelab process --pii-key-file`) decrypt it and seal the PII of dead letters again; the
- * report's dead-letter samples show them masked in summary.json, summary.md and report.html, and no generated device id appears in any report
- * file; a missing key is bad input (104) before anything runs.
+ * report's dead-letter samples show them masked in summary.json, summary.md and report.html, and
+ * no generated device id appears in any report file; a missing key is bad input (104) before anything runs.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -173,7 +173,7 @@ test('a user only on compacted topics is forgotten; the CLI says so per topic an
   }
 });
 
-test('the CLI speaks SASL to a secured cluster (--kafka-sasl, --kafka-password-file); wrong password: 106', async () => {
+test('the CLI speaks SASL to a secured cluster (--kafka-sasl, --kafka-password-file); bad password 106', async () => {
   const broker = await startBroker({ sasl: { mechanisms: ['scram-sha-512'], users: { dpo: 'dpo-secret-7' } } });
   const dir = mkdtempSync(join(tmpdir(), 'pipelab-forget-'));
   try {

@@ -175,7 +175,7 @@ test('decisions and dead letters: PII encrypted field by field under the user ke
   );
 });
 
-test('after a master key rotation new users get keys wrapped by it, old users keep theirs; wrong master fails', async () => {
+test('after a master key rotation new users get keys under it, old ones keep theirs; bad master fails', async () => {
   const broker = await startBroker({ minSessionTimeoutMs: 100 });
   try {
     const a = txs.filter((t) => t.userId === txs[0]!.userId);
