@@ -103,7 +103,7 @@ function headerText(h: IHeaders | undefined, k: string): string | undefined {
  * still exists), 'shredded' (PII sealed only under a data key of the user that is gone) or
  * 'pseudonymous' (no PII field). Read from the text, so a truncated value is judged too.
  */
-export function classifyRecord(
+function classifyRecord(
   m: Pick<KafkaMessage, 'value' | 'headers'>,
   liveDeks: ReadonlySet<string>,
 ): 'readable' | 'shredded' | 'pseudonymous' {

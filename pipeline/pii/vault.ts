@@ -30,7 +30,7 @@ import type { PiiSealer, SubjectKey } from './cipher.ts';
 export const KEYS_TOPIC = 'pipelab-pii-keys';
 
 /** the key topic's configs: compacted soon after a tombstone, tombstones kept a minute */
-export const KEYS_TOPIC_CONFIG: Readonly<Record<string, string>> = {
+const KEYS_TOPIC_CONFIG: Readonly<Record<string, string>> = {
   'cleanup.policy': 'compact',
   'min.cleanable.dirty.ratio': '0.01',
   'segment.ms': '60000',
@@ -51,7 +51,7 @@ export interface KeyRecord {
 
 const aad = (user: string, dek: string) => Buffer.from(`pipelab-dek\0${user}\0${dek}`);
 
-export function wrapKey(master: { id: string; key: Buffer }, user: string, dek: string, key: Buffer): KeyRecord {
+function wrapKey(master: { id: string; key: Buffer }, user: string, dek: string, key: Buffer): KeyRecord {
   const iv = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', master.key, iv);
   c.setAAD(aad(user, dek));
@@ -59,7 +59,7 @@ export function wrapKey(master: { id: string; key: Buffer }, user: string, dek: 
   return { user, dek, kek: master.id, wrapped: Buffer.concat([iv, ct, c.getAuthTag()]).toString('base64url') };
 }
 
-export function unwrapKey(keys: PiiKeyring, r: KeyRecord): Buffer | undefined {
+function unwrapKey(keys: PiiKeyring, r: KeyRecord): Buffer | undefined {
   const kek = keys.byId.get(r.kek);
   if (!kek) return undefined;
   const raw = Buffer.from(r.wrapped, 'base64url');
@@ -74,7 +74,7 @@ export function unwrapKey(keys: PiiKeyring, r: KeyRecord): Buffer | undefined {
 }
 
 /** creates the key topic (compacted) when missing; instances racing to create it is fine */
-export async function ensureKeysTopic(kafka: Kafka): Promise<void> {
+async function ensureKeysTopic(kafka: Kafka): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
