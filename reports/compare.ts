@@ -147,12 +147,14 @@ const FIGURE_NAMES: Record<FigureVerdict['figure'], string> = {
   errorRate: 'error rate',
 };
 
+/** four significant figures at most d decimals, trailing decimal zeros dropped (never an integer's own zeros) */
 const num = (x: number | null, d = 3) =>
   x === null
     ? '—'
     : Number(x.toPrecision(4))
         .toFixed(d)
-        .replace(/\.?0+$/, '');
+        .replace(/(\.\d*?)0+$/, '$1')
+        .replace(/\.$/, '');
 
 function runRows(r: CompareReport): string[][] {
   const cur = r.currency === 'USD' ? '$' : `${r.currency} `;
