@@ -54,7 +54,8 @@ function problemsOf(file) {
       .map((o) => [o.text].flat().join(''))
       .join('');
     const errors = outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`);
-    if (/^\d+:\d+ - /m.test(stderr)) errors.push(stderr.trim());
+    // a TypeScript diagnostic, or an exception the cell threw (tslab prints its stack to stderr, no error output)
+    if (/^\d+:\d+ - /m.test(stderr) || /^\s+at .*(evalmachine|\(|:\d+:\d+)/m.test(stderr)) errors.push(stderr.trim());
     for (const e of errors) problems.push(`${e}\n  in the cell:\n${[cell.source].flat().join('')}`);
   }
   return problems;

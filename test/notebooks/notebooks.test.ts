@@ -16,6 +16,9 @@ const notebooks = readdirSync(join(root, 'notebooks'))
   .filter((f) => f.endsWith('.ipynb'))
   .sort();
 
+/** a stack frame of an exception a cell threw (tslab prints it to stderr: `    at evalmachine.<anonymous>:3:9`) */
+const THROWN = /^\s+at .*(evalmachine|\(|:\d+:\d+)/m;
+
 interface Output {
   output_type: string;
   name?: string;
@@ -40,6 +43,10 @@ test('every notebook is committed executed: each code cell ran, and its charts a
     assert.ok(rich.length > 0, `${nb}: no outputs stored (run npm run notebooks)`);
     const errors = code.flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === 'error'));
     assert.is(errors.length, 0, `${nb}: stored with an error output`);
+    const thrown = code.flatMap((c) =>
+      (c.outputs ?? []).filter((o) => o.name === 'stderr' && THROWN.test([o.text].flat().join(''))),
+    );
+    assert.is(thrown.length, 0, `${nb}: stored with a cell that threw (its stack is on stderr)`);
   }
 });
 
@@ -119,12 +126,15 @@ if (haveTool('jupyter', ['nbconvert', '--version'], 'jupyter nbconvert')) {
           }),
       );
       assert.is(errors.length, 0, errors.join('\n\n'));
-      // tslab prints TypeScript diagnostics to stderr rather than raising; treat them as failures
+      // tslab prints TypeScript diagnostics to stderr rather than raising; treat them as failures. A cell that
+      // throws is no error output either: tslab prints the exception and its stack to stderr and skips the
+      // remaining cells, so a V8 stack frame on stderr fails the notebook too
       const stderr = outputs
         .filter((o) => o.output_type === 'stream' && o.name === 'stderr')
         .map(stderrOf)
         .join('');
       assert.not.match(stderr, /^\d+:\d+ - /m, stderr);
+      assert.not.match(stderr, THROWN, stderr);
       if (nb === '01-quickstart.ipynb' || nb === '02-drift-lab.ipynb') {
         const rich = outputs.flatMap((o) => Object.keys(o.data ?? {}));
         assert.ok(
