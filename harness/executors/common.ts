@@ -138,62 +138,68 @@ export interface ArrivalPlan extends BasePlan {
 }
 
 /**
- * Open model (k6 arrival-rate executors, wrk2's corrected latency): iteration i starts at its
- * planned time whether or not earlier ones finished; its latency is measured from that intended
- * time, so a stalled target shows up in the percentiles instead of silently slowing the load.
- * Each wake-up starts every iteration already due (a batch per tick, no timer per iteration).
- * A free VU runs it; with none free a new VU is added up to maxVUs (VUs cost nothing to create
- * here, unlike k6, so the iteration runs on it), beyond that it is dropped (dropped_iterations).
+ * The open model's VUs. A VU runs one iteration at a time, so its completion handler and (fast
+ * path) its context are made once per VU and reused: no closure and no context object per
+ * iteration. Free VUs wait on a stack; busy and completed are counted here.
  */
-export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPlan): Promise<ExecutorResult> {
-  const { clock, target, signal } = ctx;
-  const live = ctx.live;
-  const rec = new Recorder(ctx, live);
-  const hard = sharedController();
-  const start = plan.startMs;
-  const total = plan.expectedIterations;
-  const maxVUs = plan.maxVUs;
-  let busy = 0,
-    completed = 0,
-    dropped = 0,
-    maxLag = 0,
-    i = 0;
-  let finished = false;
-  let idleCb: (() => void) | undefined;
+class ArrivalVus {
+  busy = 0;
+  completed = 0;
+  /** set after gracefulStop: iterations still running then are interrupted, not counted */
+  finished = false;
+  idleCb: (() => void) | undefined;
+  readonly free: VuSlot[] = [];
+  allocated = 0;
+  private readonly fast: Target['iterateCallback'];
 
-  // a VU runs one iteration at a time, so its completion handler and (fast path) its context are
-  // made once per VU and reused: no closure and no context object per iteration
-  const slot = (vu: number): VuSlot => {
+  constructor(
+    private readonly ctx: ExecutorContext<unknown>,
+    private readonly rec: Recorder,
+    private readonly signal: AbortSignal,
+    preAllocated: number,
+  ) {
+    this.fast = ctx.target.iterateCallback?.bind(ctx.target);
+    this.allocated = preAllocated;
+    for (let v = preAllocated; v >= 1; v--) this.free.push(this.slot(v));
+    rec.vus(preAllocated, ctx.clock.now());
+  }
+
+  private slot(vu: number): VuSlot {
+    const { clock, live } = this.ctx;
     const s: VuSlot = {
       vu,
       intended: 0,
-      it: { vu, iteration: 0, intendedStartMs: 0, signal: hard.signal },
+      it: { vu, iteration: 0, intendedStartMs: 0, signal: this.signal },
       // one handler for both settlements (a rejection's value is no outcome)
       done: (o: unknown): void => {
-        if (finished) return; // interrupted after gracefulStop: not counted
-        busy--;
+        if (this.finished) return;
+        this.busy--;
         live.busy--;
-        completed++;
+        this.completed++;
         const end = clock.now();
-        rec.complete(end - s.intended, end, asOutcome(o));
-        freeVus.push(s);
-        if (busy === 0 && idleCb) idleCb();
+        this.rec.complete(end - s.intended, end, asOutcome(o));
+        this.free.push(s);
+        if (this.busy === 0 && this.idleCb) this.idleCb();
       },
     };
     return s;
-  };
-  const freeVus: VuSlot[] = [];
-  let allocated = plan.preAllocatedVUs;
-  for (let v = allocated; v >= 1; v--) freeVus.push(slot(v));
-  rec.vus(allocated, clock.now());
+  }
 
-  const fast = target.iterateCallback?.bind(target);
-  const startOne = (intended: number): void => {
-    const s = freeVus.pop() as VuSlot;
-    busy++;
-    live.busy++;
+  /** one more VU (below maxVUs: the caller checks) */
+  add(now: number): void {
+    this.allocated++;
+    this.free.push(this.slot(this.allocated));
+    this.rec.vus(this.allocated, now);
+  }
+
+  /** the iteration intended at `intended` on a free VU (the caller checks there is one) */
+  start(intended: number): void {
+    const s = this.free.pop() as VuSlot;
+    this.busy++;
+    this.ctx.live.busy++;
     s.intended = intended;
-    const iteration = ctx.nextIteration();
+    const iteration = this.ctx.nextIteration();
+    const fast = this.fast;
     if (fast) {
       const it = s.it;
       it.iteration = iteration;
@@ -204,10 +210,32 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
         s.done(FAILED);
       }
     } else {
-      const it: IterationContext = { vu: s.vu, iteration, intendedStartMs: intended, signal: hard.signal };
-      callTarget(target, it).then(s.done, s.done);
+      const it: IterationContext = { vu: s.vu, iteration, intendedStartMs: intended, signal: this.signal };
+      callTarget(this.ctx.target, it).then(s.done, s.done);
     }
-  };
+  }
+}
+
+/**
+ * Open model (k6 arrival-rate executors, wrk2's corrected latency): iteration i starts at its
+ * planned time whether or not earlier ones finished; its latency is measured from that intended
+ * time, so a stalled target shows up in the percentiles instead of silently slowing the load.
+ * Each wake-up starts every iteration already due (a batch per tick, no timer per iteration).
+ * A free VU runs it; with none free a new VU is added up to maxVUs (VUs cost nothing to create
+ * here, unlike k6, so the iteration runs on it), beyond that it is dropped (dropped_iterations).
+ */
+export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPlan): Promise<ExecutorResult> {
+  const { clock, signal } = ctx;
+  const rec = new Recorder(ctx, ctx.live);
+  const hard = sharedController();
+  const start = plan.startMs;
+  const total = plan.expectedIterations;
+  const maxVUs = plan.maxVUs;
+  const vus = new ArrivalVus(ctx, rec, hard.signal, plan.preAllocatedVUs);
+  const free = vus.free;
+  let dropped = 0,
+    maxLag = 0,
+    i = 0;
 
   while (i < total && !signal.aborted) {
     let now = clock.now();
@@ -222,12 +250,10 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
       const lag = now - due;
       if (lag > maxLag) maxLag = lag;
       rec.schedulerLag(lag, now);
-      if (freeVus.length > 0) startOne(due);
-      else if (allocated < maxVUs) {
-        allocated++;
-        freeVus.push(slot(allocated));
-        rec.vus(allocated, now);
-        startOne(due);
+      if (free.length > 0) vus.start(due);
+      else if (vus.allocated < maxVUs) {
+        vus.add(now);
+        vus.start(due);
       } else {
         dropped++;
         rec.drop(now);
@@ -243,12 +269,19 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
   if (!signal.aborted && clock.now() < end) await clock.sleepUntil(end, signal);
   const interrupted = await drain(
     clock,
-    () => busy,
-    (cb) => (idleCb = cb),
+    () => vus.busy,
+    (cb) => (vus.idleCb = cb),
     plan.gracefulStopMs,
   );
-  finished = true;
+  vus.finished = true;
   if (interrupted > 0) hard.abort();
-  live.busy -= busy;
-  return { name: ctx.name, type: plan.type, scheduled: i, completed, dropped, maxSchedulerLagMs: maxLag };
+  ctx.live.busy -= vus.busy;
+  return {
+    name: ctx.name,
+    type: plan.type,
+    scheduled: i,
+    completed: vus.completed,
+    dropped,
+    maxSchedulerLagMs: maxLag,
+  };
 }
