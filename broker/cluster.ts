@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { realTimers, type Timers } from './group-types.ts';
 import { Groups } from './groups.ts';
-import { Offsets } from './offsets.ts';
+import { type Committed, Offsets } from './offsets.ts';
 import { Producers } from './producers.ts';
 import { DEFAULT_LOG_CONFIG, Topics, type Partition, type Topic } from './topics.ts';
 
@@ -80,6 +80,13 @@ export interface ReplicationHooks {
   createTopic(name: string, spec: TopicSpec): Topic;
   /** the controller's node id, for Metadata */
   controllerId(): number;
+  /** the node coordinating a group: the leader of its __consumer_offsets partition */
+  coordinatorFor?(key: string): NodeInfo | undefined;
+  /** replicates a group's commits (already applied here); resolves with 0 or the error to answer */
+  commitOffsets?(
+    group: string,
+    entries: Array<{ topic: string; partition: number; committed: Committed }>,
+  ): Promise<number>;
 }
 
 export interface TopicSpec {
@@ -164,6 +171,7 @@ export class Cluster {
    * keeps its own group state, so moving a group restarts it).
    */
   coordinatorFor(key: string): NodeInfo | undefined {
+    if (this.replication?.coordinatorFor) return this.replication.coordinatorFor(key);
     if (this.liveNodes().length === 0) return undefined;
     const h = createHash('md5').update(key).digest().readUInt32BE(0);
     for (let i = 0; i < this.nodes.length; i++) {

@@ -33,24 +33,36 @@ export const api: Api = {
     }));
     ctx.forcedError ??= ctx.session?.deny('group', groupId, 'read') || undefined;
     const groupError = ctx.forcedError ?? c.groups.checkCommit(groupId, generation, memberId);
-    const w = new Writer();
-    if (v >= 3) w.int32(0);
-    w.array(topics, (w, { name, parts }) => {
-      w.string(name);
-      w.array(parts, (w, p) => {
+    const committed: Parameters<NonNullable<NonNullable<typeof c.replication>['commitOffsets']>>[1] = [];
+    const errors = topics.map(({ name, parts }) =>
+      parts.map((p) => {
         let error = groupError || (ctx.session?.deny('topic', name, 'read') ?? 0);
         if (error === ERR.NONE) {
           if (!c.topics.get(name)?.partitions[p.index]) error = ERR.UNKNOWN_TOPIC_OR_PARTITION;
-          else
-            c.offsets.commit(groupId, name, p.index, {
-              offset: p.offset,
-              leaderEpoch: p.leaderEpoch,
-              metadata: p.metadata,
-            });
+          else {
+            const entry = { offset: p.offset, leaderEpoch: p.leaderEpoch, metadata: p.metadata };
+            c.offsets.commit(groupId, name, p.index, entry);
+            committed.push({ topic: name, partition: p.index, committed: entry });
+          }
         }
-        w.int32(p.index).int16(error);
-      });
-    });
-    return w;
+        return error;
+      }),
+    );
+    const respond = (replicated: number) => {
+      const w = new Writer();
+      if (v >= 3) w.int32(0);
+      w.array(
+        topics.map((t, ti) => ({ name: t.name, parts: t.parts.map((p, pi) => [p.index, errors[ti]![pi]!] as const) })),
+        (w, { name, parts }) => {
+          w.string(name);
+          w.array(parts, (w, [index, error]) => w.int32(index).int16(error || replicated));
+        },
+      );
+      return w;
+    };
+    // a replicated cluster answers once the commits are in __consumer_offsets on every in-sync replica
+    const replicate = c.replication?.commitOffsets;
+    if (replicate && committed.length) return replicate.call(c.replication, groupId, committed).then(respond);
+    return respond(ERR.NONE);
   },
 };

@@ -23,6 +23,7 @@ import {
   shutdownNode,
 } from './controller.ts';
 import { Mesh, type PeerAddress } from './mesh.ts';
+import { OFFSETS_PARTITIONS, OFFSETS_TOPIC } from './offsets-log.ts';
 import { type ReplicaConfig, ReplicaManager } from './replica.ts';
 
 export interface NodeConfig extends ReplicaConfig, ControllerConfig {
@@ -207,6 +208,9 @@ export class ReplicaNode {
       if (this.mesh.alive(n.id)) nodeUp(s, n.id, this.mesh.incarnationOf(n.id), this.cfg);
       else nodeDown(s, n.id, this.cfg);
     }
+    // groups' committed offsets live in an ordinary replicated topic (offsets-log.ts)
+    const rf = Math.min(3, s.nodes.length);
+    createTopic(s, this.cluster.clusterId, OFFSETS_TOPIC, OFFSETS_PARTITIONS, rf, { 'min.insync.replicas': '1' });
     this.publish();
   }
 

@@ -13,7 +13,8 @@
  * batch headers it appends, so a retry the new leader already holds is a duplicate, not a copy.
  */
 import { parseBatchHeader } from '../protocol/record-batch.ts';
-import type { Cluster, ReplicationHooks, TopicSpec } from '../cluster.ts';
+import type { Cluster, NodeInfo, ReplicationHooks, TopicSpec } from '../cluster.ts';
+import { applyCommits, encodeCommits, OFFSETS_TOPIC, type OffsetEntry, offsetsPartitionFor } from './offsets-log.ts';
 import type { Partition, Topic } from '../topics.ts';
 import { assign, type ClusterState, type PartitionState, type TopicState, topicId } from './controller.ts';
 import { Fetcher, type FetcherHost, type Followed } from './fetcher.ts';
@@ -129,6 +130,26 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     const isr = p.isr ?? [];
     if (!isr.includes(replicaId) && offset >= (p.log.replicaHw ?? 0)) this.askIsr(led, [...isr, replicaId]);
     this.advanceHw(p);
+  }
+
+  // ---- groups: committed offsets in __consumer_offsets (offsets-log.ts) ----
+
+  coordinatorFor(key: string): NodeInfo | undefined {
+    const p = this.c.topics.get(OFFSETS_TOPIC)?.partitions[offsetsPartitionFor(key)];
+    if (!p || p.leader < 0) return undefined;
+    return this.c.nodes.find((n) => n.id === p.leader && n.alive);
+  }
+
+  async commitOffsets(group: string, entries: OffsetEntry[]): Promise<number> {
+    const p = this.c.topics.get(OFFSETS_TOPIC)?.partitions[offsetsPartitionFor(group)];
+    if (!p || !this.led.has(p)) return 16; // NOT_COORDINATOR: the client finds the coordinator again
+    const batch = encodeCommits(group, entries, Date.now());
+    const h = parseBatchHeader(batch, 0, false);
+    const base = p.log.append(batch, h, p.leaderEpoch);
+    this.appended(p);
+    const error = await this.awaitReplicated(p, base + h.count, 5000);
+    // leadership moved meanwhile: NOT_COORDINATOR; not on enough replicas in time: COORDINATOR_NOT_AVAILABLE
+    return error === 0 ? 0 : error === 6 ? 16 : 15;
   }
 
   createTopic(name: string, spec: TopicSpec): Topic {
@@ -333,6 +354,8 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     const base = f.p.log.append(batch, h, batch.readInt32BE(12));
     this.c.producers.record(h.producerId, h.producerEpoch, f.topic, f.index, h.baseSequence, h.count, base);
     this.c.counters.records += h.count;
+    // the group commits this node will serve if it becomes their coordinator
+    if (f.topic === OFFSETS_TOPIC) applyCommits(batch, this.c.offsets);
   }
 
   setFollowerHw(f: Followed, leaderHw: number): void {

@@ -77,4 +77,13 @@ test('model server slow, then down: the rules decide meanwhile, 0 lost', async (
   assert.ok((acc.bySource.model ?? 0) > 0, JSON.stringify(acc.bySource));
 });
 
+test('a broker leader SIGKILLed in a 3-node cluster, back with an empty log: 0 lost, duplicates counted', async () => {
+  const s = await runScenario(await shortened('scenarios/fault-broker-leader-kill.ts'));
+  assertFaultsRan(s);
+  assert.match(s.faults![0]!.hit.join(' | '), /^leader of transactions\[0\]: node \d \| broker node \d pid \d+$/);
+  const { acc, d } = assertNothingLost(s);
+  assert.is(acc.duplicates, d.duplicated, 'the ledger and the checker agree on duplicates');
+  assert.is(d.unseen, 0, 'acks=all with idempotence: every send acknowledged');
+});
+
 test.run();

@@ -26,11 +26,18 @@ export function resultsHandler(
   behaviour?: BehaviourBooks,
   samples?: DeadLetterSamples,
 ): (payload: EachBatchPayload) => Promise<void> {
+  const read = new Map<string, bigint>();
   return async ({ batch, resolveOffset, heartbeat }) => {
     const observed = epochNow();
     const t = now();
     const m = metrics();
+    // the observer re-reading records it already saw (its group rebalanced and resumed from an older commit) is
+    // not the pipeline writing a result twice: a result partition is read in order, so anything at or below the
+    // highest offset seen was seen
+    const tp = `${batch.topic}/${batch.partition}`;
+    const seen = read.get(tp) ?? -1n;
     for (const msg of batch.messages) {
+      if (BigInt(msg.offset) <= seen) continue;
       if (batch.topic === TOPICS.processedEvents) aggregate(ledger, msg, behaviour);
       else if (batch.topic === TOPICS.deadLetter) {
         deadLetter(ledger, m, msg, t, behaviour);
@@ -38,7 +45,10 @@ export function resultsHandler(
       } else decision(ledger, m, msg, t, observed);
     }
     const last = batch.messages[batch.messages.length - 1];
-    if (last) resolveOffset(last.offset);
+    if (last) {
+      if (BigInt(last.offset) > seen) read.set(tp, BigInt(last.offset));
+      resolveOffset(last.offset);
+    }
     await heartbeat();
   };
 }

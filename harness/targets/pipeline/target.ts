@@ -215,7 +215,9 @@ export class PipelineTargetRun implements PipelineTarget {
     await results.connect();
     await results.subscribe({
       topics: [TOPICS.fraudDecisions, TOPICS.deadLetter, TOPICS.processedEvents],
-      fromBeginning: false,
+      // the embedded broker's topics are this run's: a partition the group never committed (its coordinator moved
+      // early) is read from its start, not skipped to the end; re-reads are dropped by the handler (results.ts)
+      fromBeginning: embedded,
     });
     const joined = new Promise<void>((r) => results.on(results.events.GROUP_JOIN, () => r()));
     const eachBatch = resultsHandler(
