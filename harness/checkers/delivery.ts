@@ -23,13 +23,19 @@ interface Sent {
 export interface SourcePosition {
   partition: number;
   offset: number;
+  /**
+   * the ordered stream it was observed on (a result topic's partition, e.g. "fraud-decisions/3"). Results of one
+   * source partition may be spread over several result partitions (a producer whose partitioner differs from the
+   * source's), and those are read concurrently: offsets are only required to rise within one stream
+   */
+  via?: string;
 }
 
 export class DeliveryChecker {
   private readonly sent = new Map<string, Sent>();
   private readonly keySeq = new Map<string, number>();
   private readonly lastSeenSeq = new Map<string, number>();
-  private readonly lastOffset = new Map<number, number>();
+  private readonly lastOffset = new Map<string, number>();
   private readonly offsets = new Map<number, number[]>();
   private r: DeliveryReport = {
     acked: 0,
@@ -85,12 +91,17 @@ export class DeliveryChecker {
   }
 
   private position(id: string, at: SourcePosition): void {
-    const last = this.lastOffset.get(at.partition);
+    const stream = `${at.via ?? ''}|${at.partition}`;
+    const last = this.lastOffset.get(stream);
     if (last !== undefined && at.offset <= last) {
       this.r.nonMonotonicOffsets++;
-      sample(this.r.samples.nonMonotonicOffsets, `${id}: partition ${at.partition} offset ${at.offset} after ${last}`);
+      const via = at.via ? ` (read from ${at.via})` : '';
+      sample(
+        this.r.samples.nonMonotonicOffsets,
+        `${id}: partition ${at.partition} offset ${at.offset} after ${last}${via}`,
+      );
     }
-    this.lastOffset.set(at.partition, Math.max(last ?? -1, at.offset));
+    this.lastOffset.set(stream, Math.max(last ?? -1, at.offset));
     const list = this.offsets.get(at.partition);
     if (list) list.push(at.offset);
     else this.offsets.set(at.partition, [at.offset]);

@@ -40,9 +40,9 @@ export function resultsHandler(
       if (BigInt(msg.offset) <= seen) continue;
       if (batch.topic === TOPICS.processedEvents) aggregate(ledger, msg, behaviour);
       else if (batch.topic === TOPICS.deadLetter) {
-        deadLetter(ledger, m, msg, t, behaviour);
+        deadLetter(ledger, m, msg, t, behaviour, tp);
         samples?.keep(msg);
-      } else decision(ledger, m, msg, t, observed);
+      } else decision(ledger, m, msg, t, observed, tp);
     }
     const last = batch.messages[batch.messages.length - 1];
     if (last) {
@@ -79,17 +79,25 @@ function deadLetter(
   msg: KafkaMessage,
   t: number,
   behaviour: BehaviourBooks | undefined,
+  via: string,
 ): void {
   const id = header(msg.headers, H.eventId);
   if (id === undefined) return;
   const reason = header(msg.headers, H.reason) ?? 'unknown';
   const user = behaviour && header(msg.headers, H.sourceTopic) === TOPICS.userEvents;
-  if (user ? behaviour.deadLettered(id, reason) : ledger.deadLettered(id, reason, sourceOf(msg)))
+  if (user ? behaviour.deadLettered(id, reason) : ledger.deadLettered(id, reason, sourceOf(msg, via)))
     m.counter('dead_letters').add(1, t, { reason });
 }
 
 /** a fraud decision: counted once per event, with its end-to-end and per-stage latencies */
-function decision(ledger: EventLedger, m: MetricsRegistry, msg: KafkaMessage, t: number, observed: number): void {
+function decision(
+  ledger: EventLedger,
+  m: MetricsRegistry,
+  msg: KafkaMessage,
+  t: number,
+  observed: number,
+  via: string,
+): void {
   const id = header(msg.headers, H.eventId);
   if (id === undefined) return;
   let d: { source?: string; modelVersion?: string; userId?: string; eventTime?: number } = {};
@@ -99,7 +107,7 @@ function decision(ledger: EventLedger, m: MetricsRegistry, msg: KafkaMessage, t:
     /* counted, without its source */
   }
   const tx = typeof d.userId === 'string' && typeof d.eventTime === 'number' ? (d as DecidedTx) : undefined;
-  if (!ledger.decided(id, d.source ?? 'unknown', d.modelVersion ?? 'unknown', sourceOf(msg), tx)) return;
+  if (!ledger.decided(id, d.source ?? 'unknown', d.modelVersion ?? 'unknown', sourceOf(msg, via), tx)) return;
   m.counter('decisions').add(1, t, { source: d.source ?? 'unknown', model_version: d.modelVersion ?? 'unknown' });
   const sent = numHeader(msg.headers, H.sentMs);
   if (sent !== undefined) m.trend('e2e_latency').add(Math.max(0, observed - sent), t);
@@ -114,8 +122,8 @@ function decision(ledger: EventLedger, m: MetricsRegistry, msg: KafkaMessage, t:
 }
 
 /** the transaction's partition and offset, from the headers the processor copies onto every result */
-function sourceOf(msg: KafkaMessage): SourcePosition | undefined {
+function sourceOf(msg: KafkaMessage, via: string): SourcePosition | undefined {
   const partition = numHeader(msg.headers, H.sourcePartition);
   const offset = numHeader(msg.headers, H.sourceOffset);
-  return partition === undefined || offset === undefined ? undefined : { partition, offset };
+  return partition === undefined || offset === undefined ? undefined : { partition, offset, via };
 }

@@ -55,4 +55,21 @@ test('offset gaps and non-monotonic offsets per source partition', () => {
   assert.equal(r.samples.offsetGaps, ['partition 0: 12..12', 'partition 0: 14..14']);
 });
 
+test('results of one source partition read from two result partitions: interleaving is not a redelivery', () => {
+  const c = new DeliveryChecker();
+  const at = (offset: number, via: string) => ({ partition: 0, offset, via });
+  for (const id of ['a', 'b', 'c', 'd', 'e']) c.send(id, id);
+  // the source partition's events were spread over decisions/0 and decisions/1, read concurrently
+  c.observed('b', at(1, 'decisions/1'));
+  c.observed('a', at(0, 'decisions/0'));
+  c.observed('d', at(3, 'decisions/1'));
+  c.observed('c', at(2, 'decisions/0'));
+  // a real redelivery: decisions/0 goes back to an offset below what it already carried
+  c.observed('e', at(1, 'decisions/0'));
+  const r = c.finish();
+  assert.is(r.nonMonotonicOffsets, 1);
+  assert.equal(r.samples.nonMonotonicOffsets, ['e: partition 0 offset 1 after 2 (read from decisions/0)']);
+  assert.is(r.offsetGaps, 0, 'gaps are judged over every stream of the partition together');
+});
+
 test.run();
