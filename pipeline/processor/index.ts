@@ -31,6 +31,7 @@ import type { UserFeatures } from '../types.ts';
 import { EMPTY_FEATURES } from '../types.ts';
 import { behaviourAggregateMessage, behaviourChunk } from './behaviour.ts';
 import { RecentIds } from './dedup.ts';
+import { CompleteSender } from './complete-send.ts';
 import { groupLag } from './lag.ts';
 import { CrashableSockets } from './sockets.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
@@ -62,6 +63,7 @@ export class StreamProcessor {
   private producer?: Producer;
   private readonly updater: FeatureUpdater;
   private readonly dedup: RecentIds;
+  private readonly sender = new CompleteSender(); // re-sends what kafkajs left out when a leader moved
   private readonly state: ProcessorState;
   private readonly paused = new Map<string, () => void>();
   private readonly t0 = performance.now();
@@ -130,7 +132,7 @@ export class StreamProcessor {
   /** join the group and start consuming `transactions` (resolves once the consumer runs) */
   async start(): Promise<void> {
     const o = this.o;
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: this.sender.partitioner });
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: o.sessionTimeoutMs ?? PROCESSOR_DEFAULTS.sessionTimeoutMs,
@@ -197,7 +199,7 @@ export class StreamProcessor {
 
   private send(topicMessages: TopicMessages[]) {
     const compression = compressionType(this.o.compression);
-    return (this.producer as Producer).sendBatch({ acks: -1, compression, topicMessages });
+    return this.sender.send(this.producer as Producer, { acks: -1, compression, topicMessages });
   }
 
   private lagBusy = false;
