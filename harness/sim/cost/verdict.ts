@@ -10,7 +10,10 @@
  * of per-second 0/1 indicators, so their noise is 2 · √(n_A·s_A² + n_B·s_B²) / 60; cost per
  * million events moves with the throughput, so its noise is the throughput's relative standard
  * error carried over to each run's cost. Per-second values are autocorrelated, so this noise is
- * a lower bound: a "worse" on a short run deserves a second look before it blocks a merge.
+ * a lower bound: a "worse" on a short run deserves a second look before it blocks a merge. A
+ * figure that does not vary from second to second (the throughput of a constant-arrival-rate
+ * executor) has no spread at all: a difference within half a percent of the larger value is
+ * rounding, not a change, and is judged the same too.
  */
 import type { CompareFigure, CompareFigures, CompareReport, FigureVerdict, Verdict } from '../../../results/compare.ts';
 import { COMPARE_SCHEMA } from '../../../results/compare.ts';
@@ -92,8 +95,12 @@ function noiseOf(f: CompareFigure, a: Spread, b: Spread, va: number, vb: number)
   return 2 * Math.sqrt(se2(a) + se2(b));
 }
 
-function judge(f: CompareFigure, delta: number, noise: number): Verdict {
-  if (Math.abs(delta) <= noise) return 'same';
+/** differences within this share of the larger value are the same (rounding, measured durations) */
+const RESOLUTION = 0.005;
+
+function judge(f: CompareFigure, a: number, b: number, noise: number): Verdict {
+  const delta = b - a;
+  if (Math.abs(delta) <= Math.max(noise, RESOLUTION * Math.max(Math.abs(a), Math.abs(b)))) return 'same';
   return delta < 0 === LOWER_IS_BETTER[f] ? 'better' : 'worse';
 }
 
@@ -143,7 +150,7 @@ export function compareReport(
         value: b,
         delta,
         noise,
-        verdict: judge(f, delta, noise),
+        verdict: judge(f, a, b, noise),
       });
     }
   const report: CompareReport = {

@@ -46,6 +46,28 @@ test('another seed of the same configuration is the same within noise on every f
   assert.is(r.baseline, 'a');
 });
 
+test('a figure without spread (constant-arrival-rate throughput) differing by rounding is the same', () => {
+  const a = run(1000, 1);
+  const flat = (s: RunSummary, perSec: number): RunSummary => ({
+    ...s,
+    timeseries: {
+      ...s.timeseries,
+      points: s.timeseries.points.map((p) => ({
+        ...p,
+        iterations: { count: perSec },
+        events_processed: { count: perSec },
+      })),
+    },
+  });
+  const base = input('a', flat(a, 200));
+  const next = input('b', flat(a, 200));
+  next.row = { ...next.row, throughput: base.row.throughput! - 0.01 };
+  const v = verdictsOf(compareReport([base, next], { sloP99Ms: SLO, currency: 'USD' }));
+  assert.is(v.throughput, 'same');
+  next.row = { ...next.row, throughput: base.row.throughput! * 0.9 };
+  assert.is(verdictsOf(compareReport([base, next], { sloP99Ms: SLO, currency: 'USD' })).throughput, 'worse');
+});
+
 test('a slower service is worse on latency, better baseline is judged against it', () => {
   const r = compareReport([input('fast', run(1000, 1)), input('slow', run(1000, 1, 0.9))], {
     sloP99Ms: SLO,
