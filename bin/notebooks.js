@@ -61,11 +61,13 @@ function problemsOf(file) {
   return problems;
 }
 
-function executeAll() {
+/** every notebook, or those whose name contains one of `only` (`npm run notebooks -- 04 drift`) */
+function executeAll(only) {
   const dir = join(root, 'notebooks');
   const notebooks = readdirSync(dir)
-    .filter((f) => f.endsWith('.ipynb'))
+    .filter((f) => f.endsWith('.ipynb') && (only.length === 0 || only.some((o) => f.includes(o))))
     .sort();
+  if (notebooks.length === 0) fail(`no notebook in notebooks/ matches ${only.join(', ')}`);
   let failed = 0;
   for (const nb of notebooks) {
     process.stderr.write(`executing ${nb}\n`);
@@ -90,11 +92,11 @@ function executeAll() {
 const mode = process.argv[2];
 if (mode === 'execute') {
   setUp();
-  executeAll();
+  executeAll(process.argv.slice(3));
 } else if (mode === 'open') {
   setUp();
   const ui = ['notebook', 'lab'].find((c) => spawnSync('jupyter', [c, '--version'], { stdio: 'ignore' }).status === 0);
   if (!ui) fail('no notebook UI: apt-get install jupyter-notebook (or pip install notebook), then run this again');
   process.stderr.write(`kernel tslab installed in ${prefix}; opening jupyter ${ui} on notebooks/\n`);
   process.exitCode = run('jupyter', [ui, join(root, 'notebooks')]).status ?? 1;
-} else fail('usage: node bin/notebooks.js execute|open');
+} else fail('usage: node bin/notebooks.js execute [name…] | open');
