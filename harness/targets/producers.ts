@@ -229,6 +229,9 @@ export async function openProducer(o: {
     clientId: 'pipelab-kafka-target',
     bootstrapBrokers: o.brokers,
     serializers: { key: toBuffer, value: toBuffer, headerKey: toBuffer, headerValue: toBuffer },
+    // Kafka's (and kafkajs's) key → partition: murmur2 & 0x7fffffff. Its default (murmur2 >>> 0) sends
+    // about half the keys to another partition than a Java or kafkajs producer of the same key would
+    partitioner: pk.compatibilityPartitioner,
     ...platformaticSecurity(o.security),
   });
   await producer.metadata({ topics: [o.topic] });

@@ -1,10 +1,13 @@
 /**
  * BatchAcks: the iterations of one producer batch share one outcome, and the batch settles its
- * records' books once, with every record's id and intended send time in send order.
+ * records' books once, with every record's id and intended send time in send order. Both
+ * producing clients put a key on the same partition (Kafka's murmur2 partitioner).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BatchAcks } from '../../../harness/targets/producers.ts';
+import kafkajs from 'kafkajs';
+import { startBroker } from '../../../broker/index.ts';
+import { BatchAcks, openProducer } from '../../../harness/targets/producers.ts';
 
 function deferred(): { promise: Promise<boolean>; resolve: (ok: boolean) => void } {
   let resolve!: (ok: boolean) => void;
@@ -35,6 +38,40 @@ test('records of one batch share one outcome; each batch settles once with its i
       { ids: ['c'], at: [3], ok: false },
     ],
   );
+});
+
+test('platformatic and kafkajs producers send a key to the same partition, as a Java producer would', async () => {
+  const broker = await startBroker({ defaultPartitions: 12 });
+  const kafka = new kafkajs.Kafka({ brokers: broker.bootstrap, logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const counts: Record<string, number[]> = {};
+    for (const client of ['platformatic', 'kafkajs'] as const) {
+      const topic = `keys-${client}`;
+      await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
+      const p = await openProducer({
+        client,
+        brokers: broker.bootstrap,
+        topic,
+        lingerMs: 1,
+        kafkajs: () => kafka.producer(),
+      });
+      // 300 keys, each sent as many times as its number: per-partition counts tell the key mapping apart
+      const sends: Promise<boolean>[] = [];
+      for (let k = 1; k <= 300; k++)
+        for (let n = 0; n < (k % 7) + 1; n++) sends.push(p.send({ key: `u${k}`, value: 'x' }));
+      p.flush();
+      assert.ok((await Promise.all(sends)).every(Boolean));
+      await p.close();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      counts[client] = offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
+    }
+    assert.equal(counts.platformatic, counts.kafkajs);
+  } finally {
+    await admin.disconnect();
+    await broker.close();
+  }
 });
 
 test.run();
