@@ -338,8 +338,11 @@ class Spawned implements ReplicatedCluster {
     await this.until(() => running().every((n) => n.view?.leaders[name] !== undefined));
   }
 
+  /** internal topics (__consumer_offsets) left out, as Kafka's tools list topics by default */
   stats() {
-    const leaders = Object.values(this.view()?.leaders ?? {});
+    const leaders = Object.entries(this.view()?.leaders ?? {})
+      .filter(([name]) => !name.startsWith('__'))
+      .map(([, l]) => l);
     return {
       nodes: this.nodes.map((n) => ({
         id: n.id,
