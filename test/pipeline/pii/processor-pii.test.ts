@@ -17,29 +17,19 @@ import { openField, PII_HEADERS } from '../../../pipeline/pii/cipher.ts';
 import { KEYS_TOPIC, UserKeyVault } from '../../../pipeline/pii/vault.ts';
 import { parsePiiKeys } from '../../../pipeline/pii/keys.ts';
 import { maskObject } from '../../../pipeline/pii/mask.ts';
-import { header, StreamProcessor, type Scorer } from '../../../pipeline/processor/index.ts';
+import { header, StreamProcessor } from '../../../pipeline/processor/index.ts';
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
 import { createTransactionStream, type Transaction } from '../../../generators/transactions.ts';
 import { transactionToJson } from '../../../generators/serialize.ts';
 import { TRANSACTION_PII } from '../../../generators/schemas/pii.ts';
+import { stubScorer } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
 const K1 = `k1 ${'11'.repeat(32)}`;
 const K2 = `k2 ${'22'.repeat(32)}`;
 
-const scorer: Scorer = {
-  async predict(instances) {
-    return instances.map((x) => ({
-      id: x.transaction.id,
-      score: 0.1,
-      fraud: false,
-      source: 'model' as const,
-      modelVersion: 'stub',
-      threshold: 0.5,
-    }));
-  },
-};
+const scorer = stubScorer();
 
 /** reads every record of `topics` until `n` have arrived */
 async function readAll(kafka: InstanceType<typeof Kafka>, topics: string[], n: number) {

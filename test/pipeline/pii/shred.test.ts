@@ -27,25 +27,15 @@ import { forgetUser } from '../../../pipeline/pii/forget.ts';
 import { parsePiiKeys } from '../../../pipeline/pii/keys.ts';
 import { KEYS_TOPIC, UserKeyVault } from '../../../pipeline/pii/vault.ts';
 import { H } from '../../../pipeline/processor/headers.ts';
-import { header, StreamProcessor, type Scorer } from '../../../pipeline/processor/index.ts';
+import { header, StreamProcessor } from '../../../pipeline/processor/index.ts';
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
+import { stubScorer } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const root = new URL('../../..', import.meta.url).pathname;
 const KEYS = parsePiiKeys(`k1 ${'5a'.repeat(32)}`, 'test');
 
-const scorer: Scorer = {
-  async predict(instances) {
-    return instances.map((x) => ({
-      id: x.transaction.id,
-      score: 0.1,
-      fraud: false,
-      source: 'model' as const,
-      modelVersion: 'stub',
-      threshold: 0.5,
-    }));
-  },
-};
+const scorer = stubScorer();
 
 type K = InstanceType<typeof Kafka>;
 

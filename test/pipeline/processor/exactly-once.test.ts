@@ -14,30 +14,9 @@ import { EventLedger } from '../../../harness/targets/pipeline/accounting.ts';
 import { MemoryFeatureStore } from '../../../pipeline/features/memory.ts';
 import { header, PIPELINE_HEADERS as H, StreamProcessor, type Scorer } from '../../../pipeline/processor/index.ts';
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
+import { stubScorer, until } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
-
-const scorer = (onCall?: (n: number) => Promise<void>): Scorer => {
-  let calls = 0;
-  return {
-    async predict(instances) {
-      await onCall?.(++calls);
-      return instances.map((x) => ({
-        id: x.transaction.id,
-        score: 0.1,
-        fraud: false,
-        source: 'model' as const,
-        modelVersion: 'stub',
-        threshold: 0.5,
-      }));
-    },
-  };
-};
-
-async function until(cond: () => boolean, ms = 20_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond() && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 25));
-}
 
 test('exactly-once: a processor killed mid-chunk; read_committed downstream sees every event once', async () => {
   const broker = await startBroker({ minSessionTimeoutMs: 100 });
@@ -61,7 +40,7 @@ test('exactly-once: a processor killed mid-chunk; read_committed downstream sees
   // the victim dies while scoring its third chunk, before that chunk's transaction commits
   const victim: StreamProcessor = mk(
     'victim',
-    scorer(async (n) => {
+    stubScorer(async (n) => {
       if (n === 3 && !killed) {
         killed = true;
         void victim.kill();
@@ -69,7 +48,7 @@ test('exactly-once: a processor killed mid-chunk; read_committed downstream sees
       }
     }),
   );
-  const survivor = mk('survivor', scorer());
+  const survivor = mk('survivor', stubScorer());
   const ledger = new EventLedger();
   let results = 0;
   // read_committed, explicitly (kafkajs's default too)

@@ -15,25 +15,9 @@ import { StreamProcessor, PIPELINE_HEADERS as H, header, type Scorer } from '../
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
 import { createTransactionStream } from '../../../generators/transactions.ts';
 import { transactionToJson } from '../../../generators/serialize.ts';
+import { stubScorer, until } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
-
-const stubScorer = (onCall?: (n: number) => Promise<void> | void): Scorer => {
-  let calls = 0;
-  return {
-    async predict(instances) {
-      await onCall?.(++calls);
-      return instances.map((x) => ({
-        id: x.transaction.id,
-        score: 0.1,
-        fraud: false,
-        source: 'model' as const,
-        modelVersion: 'stub',
-        threshold: 0.5,
-      }));
-    },
-  };
-};
 
 async function env(partitions = 4) {
   const broker = await startBroker({ minSessionTimeoutMs: 100 });
@@ -87,11 +71,6 @@ async function watch(
     },
   });
   return c;
-}
-
-async function until(cond: () => boolean, ms = 15_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond() && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 25));
 }
 
 test('a malformed event ends in dead-letter with its reason; valid ones get decisions with their headers', async () => {

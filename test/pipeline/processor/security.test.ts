@@ -12,27 +12,17 @@ import { createTransactionStream } from '../../../generators/transactions.ts';
 import { transactionToJson } from '../../../generators/serialize.ts';
 import { MemoryFeatureStore } from '../../../pipeline/features/memory.ts';
 import { type KafkaClientSecurity, kafkajsSecurity } from '../../../pipeline/kafka-security.ts';
-import { StreamProcessor, type Scorer } from '../../../pipeline/processor/index.ts';
+import { StreamProcessor } from '../../../pipeline/processor/index.ts';
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
 import { haveOpenssl, makeCerts, type TestCerts } from '../../helpers/certs.ts';
+import { stubScorer } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const ok = haveOpenssl();
 let certs: TestCerts;
 let broker: Broker;
 
-const scorer: Scorer = {
-  async predict(xs) {
-    return xs.map((x) => ({
-      id: x.transaction.id,
-      score: 0.1,
-      fraud: false,
-      source: 'model' as const,
-      modelVersion: 'stub',
-      threshold: 0.5,
-    }));
-  },
-};
+const scorer = stubScorer();
 
 const as = (username: string, password: string): KafkaClientSecurity => ({
   tls: { ca: readFileSync(certs.ca, 'utf8') },

@@ -18,6 +18,7 @@ import { decodeSnapshot, dedupRecord, metaRecord, windowRecord } from '../../../
 import { TrackedWindows } from '../../../pipeline/processor/state/tracked.ts';
 import type { Guarantee } from '../../../pipeline/processor/exactly-once.ts';
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
+import { stubScorer, until } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const DAY = 86_400_000;
@@ -61,28 +62,6 @@ test('tracked windows: changed windows as aggregates, closed ones as tombstones;
   ]);
 });
 
-const stub = (onCall?: (n: number) => Promise<void>): Scorer => {
-  let calls = 0;
-  return {
-    async predict(instances) {
-      await onCall?.(++calls);
-      return instances.map((x) => ({
-        id: x.transaction.id,
-        score: 0.1,
-        fraud: false,
-        source: 'model' as const,
-        modelVersion: 'stub',
-        threshold: 0.5,
-      }));
-    },
-  };
-};
-
-async function until(cond: () => boolean, ms = 20_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond() && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 25));
-}
-
 interface Outcome {
   decided: number;
   duplicates: number;
@@ -115,7 +94,7 @@ async function killMidWindow(guarantee: Guarantee): Promise<Outcome> {
   let killed = false;
   const victim: StreamProcessor = mk(
     'victim',
-    stub(async (n) => {
+    stubScorer(async (n) => {
       if (n === 10 && !killed) {
         killed = true;
         void victim.kill();
@@ -123,7 +102,7 @@ async function killMidWindow(guarantee: Guarantee): Promise<Outcome> {
       }
     }),
   );
-  const survivor = mk('survivor', stub());
+  const survivor = mk('survivor', stubScorer());
   const N = 1200;
   const txs = createTransactionStream({ seed: 9, users: { count: 300, zipf: 1 } }).take(N);
   const truth = new Map<string, number>();
