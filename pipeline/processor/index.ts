@@ -16,9 +16,8 @@
  * (RecentIds: already-written ids are skipped and counted as duplicates; share one RecentIds
  * between in-process instances to dedup across them). Backpressure: when records in flight pass
  * `maxInFlight` the partition that pushed it over is paused (consumer.pause) and every paused
- * partition resumes once in-flight work drains below half.
- *
- * The caller hands over brokers, feature store and model client; metrics go to a structurally typed registry.
+ * partition resumes once in-flight work drains below half. The caller hands over brokers, feature
+ * store and model client; metrics go to a structurally typed registry.
  */
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
