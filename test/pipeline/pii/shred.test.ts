@@ -29,28 +29,13 @@ import { KEYS_TOPIC, UserKeyVault } from '../../../pipeline/pii/vault.ts';
 import { H } from '../../../pipeline/processor/headers.ts';
 import { header, StreamProcessor } from '../../../pipeline/processor/index.ts';
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
-import { stubScorer } from '../../helpers/processor.ts';
+import { readAll, stubScorer } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const root = new URL('../../..', import.meta.url).pathname;
 const KEYS = parsePiiKeys(`k1 ${'5a'.repeat(32)}`, 'test');
 
 const scorer = stubScorer();
-
-type K = InstanceType<typeof Kafka>;
-
-/** every record of `topics` (all users), waiting until `until` holds or 15 s passed */
-async function readAll(kafka: K, topics: string[], until: (got: { topic: string; m: KafkaMessage }[]) => boolean) {
-  const got: { topic: string; m: KafkaMessage }[] = [];
-  const c = kafka.consumer({ groupId: `read-${Math.random()}`, maxWaitTimeInMs: 20 });
-  await c.connect();
-  await c.subscribe({ topics, fromBeginning: true });
-  await c.run({ eachMessage: async ({ topic, message }) => void got.push({ topic, m: message }) });
-  const t0 = Date.now();
-  while (!until(got) && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 25));
-  await c.disconnect();
-  return got;
-}
 
 const cli = (bootstrap: string, user: string) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
