@@ -8,13 +8,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs, { type Consumer } from 'kafkajs';
 import { startBroker } from '../../../broker/index.ts';
-import { transactionToJson } from '../../../generators/serialize.ts';
-import { createTransactionStream } from '../../../generators/transactions.ts';
 import { EventLedger } from '../../../harness/targets/pipeline/accounting.ts';
 import { MemoryFeatureStore } from '../../../pipeline/features/memory.ts';
 import { header, PIPELINE_HEADERS as H, StreamProcessor, type Scorer } from '../../../pipeline/processor/index.ts';
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
-import { stubScorer, until } from '../../helpers/processor.ts';
+import { crashOnCall, seededTransactions, sendTransactions, stubScorer, until } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -36,18 +34,8 @@ test('exactly-once: a processor killed mid-chunk; read_committed downstream sees
       rebalanceTimeoutMs: 1500,
       lagEveryMs: 0,
     });
-  let killed = false;
   // the victim dies while scoring its third chunk, before that chunk's transaction commits
-  const victim: StreamProcessor = mk(
-    'victim',
-    stubScorer(async (n) => {
-      if (n === 3 && !killed) {
-        killed = true;
-        void victim.kill();
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }),
-  );
+  const { victim, killed } = crashOnCall(3, (model) => mk('victim', model));
   const survivor = mk('survivor', stubScorer());
   const ledger = new EventLedger();
   let results = 0;
@@ -68,20 +56,14 @@ test('exactly-once: a processor killed mid-chunk; read_committed downstream sees
       },
     });
     await producer.connect();
-    const txs = createTransactionStream({ seed: 9, users: { count: 300, zipf: 1 } }).take(N);
+    const txs = seededTransactions(N);
     for (const t of txs) ledger.produced(t.id, false);
-    const messages = txs.map((t, i) => ({
-      key: t.userId,
-      value: i % 100 === 7 ? 'not json' : transactionToJson(t),
-      headers: { [H.eventId]: t.id },
-    }));
-    for (let i = 0; i < N; i += 200)
-      await producer.send({ topic: TOPICS.transactions, messages: messages.slice(i, i + 200) });
-    await until(() => killed);
+    await sendTransactions(producer, txs);
+    await until(killed);
     await survivor.start();
     await until(() => ledger.outstanding === 0);
     const acc = ledger.finish(0);
-    assert.ok(killed, 'the victim was killed');
+    assert.ok(killed(), 'the victim was killed');
     assert.is(acc.missing, 0, `missing: ${acc.missingSample.join(',')}`);
     assert.is(acc.duplicates, 0, 'read_committed sees each result once');
     assert.is(acc.decided + acc.deadLettered, N);

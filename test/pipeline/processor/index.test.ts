@@ -15,7 +15,7 @@ import { StreamProcessor, PIPELINE_HEADERS as H, header, type Scorer } from '../
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
 import { createTransactionStream } from '../../../generators/transactions.ts';
 import { transactionToJson } from '../../../generators/serialize.ts';
-import { stubScorer, until } from '../../helpers/processor.ts';
+import { crashOnCall, seededTransactions, sendTransactions, stubScorer, until } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -196,23 +196,10 @@ test(
   'a processor killed mid-chunk loses nothing: the survivor takes over and redelivery shows as ' + 'duplicates',
   async () => {
     const { broker, kafka } = await env(4);
-    let victim: StreamProcessor | undefined;
-    let killed = false;
     // the victim crashes while scoring its twelfth chunk (partitions run concurrently, so about the
     // third of each batch): the chunks before it in those batches were written and resolved but not
     // yet committed (a batch commits at its end), so they come back
-    const a = processor(
-      broker,
-      stubScorer(async (n) => {
-        if (n === 12 && !killed) {
-          killed = true;
-          void victim!.kill();
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }),
-      { id: 'victim', chunkSize: 10 },
-    );
-    victim = a;
+    const { victim: a, killed } = crashOnCall(12, (model) => processor(broker, model, { id: 'victim', chunkSize: 10 }));
     const b = processor(broker, stubScorer(), { id: 'survivor', chunkSize: 50 });
     const ledger = new EventLedger();
     const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
@@ -223,16 +210,10 @@ test(
       await a.start();
       w = await watch(kafka, ledger, seen);
       await producer.connect();
-      const txs = createTransactionStream({ seed: 9, users: { count: 300, zipf: 1 } }).take(N);
+      const txs = seededTransactions(N);
       for (const t of txs) ledger.produced(t.id, false);
-      const messages = txs.map((t, i) => ({
-        key: t.userId,
-        value: i % 100 === 7 ? 'not json' : transactionToJson(t),
-        headers: { [H.eventId]: t.id },
-      }));
-      for (let i = 0; i < N; i += 200)
-        await producer.send({ topic: TOPICS.transactions, messages: messages.slice(i, i + 200) });
-      await until(() => killed);
+      await sendTransactions(producer, txs);
+      await until(killed);
       // a crash sends no LeaveGroup: the coordinator still counts the victim until its session times out
       const admin = kafka.admin();
       await admin.connect();
@@ -245,7 +226,7 @@ test(
       await b.start();
       await until(() => ledger.outstanding === 0, 20_000);
       const acc = ledger.finish(0);
-      assert.ok(killed, 'the victim was killed');
+      assert.ok(killed(), 'the victim was killed');
       assert.is(acc.missing, 0, `missing: ${acc.missingSample.join(',')}`);
       assert.is(acc.decided + acc.deadLettered, N);
       assert.is(acc.deadLettered, N / 100);

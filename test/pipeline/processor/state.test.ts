@@ -10,15 +10,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs, { type Consumer } from 'kafkajs';
 import { startBroker } from '../../../broker/index.ts';
-import { transactionToJson } from '../../../generators/serialize.ts';
-import { createTransactionStream } from '../../../generators/transactions.ts';
 import { MemoryFeatureStore } from '../../../pipeline/features/memory.ts';
 import { header, PIPELINE_HEADERS as H, StreamProcessor, type Scorer } from '../../../pipeline/processor/index.ts';
 import { decodeSnapshot, dedupRecord, metaRecord, windowRecord } from '../../../pipeline/processor/state/changelog.ts';
 import { TrackedWindows } from '../../../pipeline/processor/state/tracked.ts';
 import type { Guarantee } from '../../../pipeline/processor/exactly-once.ts';
 import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
-import { stubScorer, until } from '../../helpers/processor.ts';
+import { crashOnCall, seededTransactions, sendTransactions, stubScorer, until } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const DAY = 86_400_000;
@@ -91,20 +89,10 @@ async function killMidWindow(guarantee: Guarantee): Promise<Outcome> {
       rebalanceTimeoutMs: 1500,
       lagEveryMs: 0,
     });
-  let killed = false;
-  const victim: StreamProcessor = mk(
-    'victim',
-    stubScorer(async (n) => {
-      if (n === 10 && !killed) {
-        killed = true;
-        void victim.kill();
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }),
-  );
+  const { victim, killed } = crashOnCall(10, (model) => mk('victim', model));
   const survivor = mk('survivor', stubScorer());
   const N = 1200;
-  const txs = createTransactionStream({ seed: 9, users: { count: 300, zipf: 1 } }).take(N);
+  const txs = seededTransactions(N);
   const truth = new Map<string, number>();
   const windowOf = (userId: string, t: number) => `${userId}/${Math.floor(t / DAY) * DAY}`;
   for (const t of txs)
@@ -132,10 +120,8 @@ async function killMidWindow(guarantee: Guarantee): Promise<Outcome> {
       },
     });
     await producer.connect();
-    const messages = txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } }));
-    for (let i = 0; i < N; i += 200)
-      await producer.send({ topic: TOPICS.transactions, messages: messages.slice(i, i + 200) });
-    await until(() => killed);
+    await sendTransactions(producer, txs, false);
+    await until(killed);
     await survivor.start();
     await until(() => seen.size === N);
     const restoredWindows = survivor.stats().state?.restoredWindows ?? 0;
