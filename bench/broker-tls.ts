@@ -11,13 +11,14 @@
  *
  * Certificates are made with openssl into a temp dir and removed afterwards.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { haveOpenssl, makeCerts } from '../test/helpers/certs.ts';
 import { haveTool } from '../test/helpers/tools.ts';
+import { kcatSecurity, timeKcat } from './kcat.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = kafkajs;
@@ -39,27 +40,6 @@ function cpuMs(child: ChildProcess): Promise<number> {
       resolve((u.user + u.system) / 1000);
     });
     child.send({ cmd: 'cpu' });
-  });
-}
-
-function kcatConf(mode: Mode, ca: string): string[] {
-  const x: string[] = [];
-  if (mode !== 'PLAINTEXT') x.push(`security.protocol=${mode}`, `ssl.ca.location=${ca}`);
-  if (mode === 'SASL_SSL')
-    x.push('sasl.mechanisms=SCRAM-SHA-512', `sasl.username=${USER}`, `sasl.password=${PASSWORD}`);
-  return x.flatMap((c) => ['-X', c]);
-}
-
-function run(args: string[], stdinFile?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const p = spawn('kcat', args, { stdio: [stdinFile ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr!.on('data', (d) => (err += d));
-    if (stdinFile) createReadStream(stdinFile).pipe(p.stdin!);
-    p.on('close', (code) =>
-      code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`kcat exited ${code}: ${err}`)),
-    );
   });
 }
 
@@ -130,14 +110,14 @@ async function main(): Promise<void> {
         for (const mode of MODES) {
           const b = best[mode];
           const topic = `kc-${size}-${mode}-${round}`;
-          const conf = kcatConf(mode, certs.ca);
+          const conf = kcatSecurity(mode, certs.ca, USER, PASSWORD);
           const c0 = await cpuMs(child);
-          const p = await run(
+          const p = await timeKcat(
             ['-P', '-b', bootstrap[mode], '-t', topic, ...conf, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000'],
             file,
           );
           const c1 = await cpuMs(child);
-          const c = await run(['-C', '-b', bootstrap[mode], '-t', topic, '-o', 'beginning', '-e', '-q', ...conf]);
+          const c = await timeKcat(['-C', '-b', bootstrap[mode], '-t', topic, '-o', 'beginning', '-e', '-q', ...conf]);
           b.kcatProduce = Math.max(b.kcatProduce, n / p);
           b.kcatConsume = Math.max(b.kcatConsume, n / c);
           b.kcatCpuPerM = Math.min(b.kcatCpuPerM, (((c1 - c0) / n) * 1e6) / 1000);

@@ -7,13 +7,13 @@
  *
  *   npx tsx bench/replicated-tls.ts [--quick] [--records N] [--rounds N]
  */
-import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Broker, startBroker } from '../broker/index.ts';
 import { haveOpenssl, makeCerts } from '../test/helpers/certs.ts';
 import { haveTool } from '../test/helpers/tools.ts';
+import { kcatSecurity, timeKcat } from './kcat.ts';
 
 const QUICK = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const arg = (name: string) => {
@@ -27,19 +27,6 @@ const MODES = ['PLAINTEXT', 'SASL_SSL'] as const;
 type Mode = (typeof MODES)[number];
 const USER = 'bench';
 const PASSWORD = 'bench-pw-1';
-
-function kcat(args: string[], stdinFile?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const p = spawn('kcat', args, { stdio: [stdinFile ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr!.on('data', (d) => (err += d));
-    if (stdinFile) createReadStream(stdinFile).pipe(p.stdin!);
-    p.on('close', (code) =>
-      code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`kcat exited ${code}: ${err}`)),
-    );
-  });
-}
 
 async function main(): Promise<void> {
   if (!haveTool('kcat', ['-V']) || !haveOpenssl()) {
@@ -57,17 +44,7 @@ async function main(): Promise<void> {
       tls: { certFile: certs.serverCert, keyFile: certs.serverKey },
       sasl: { mechanisms: ['scram-sha-512'], users: { [USER]: PASSWORD } },
     });
-    const conf = (m: Mode) =>
-      (m === 'PLAINTEXT'
-        ? []
-        : [
-            'security.protocol=SASL_SSL',
-            `ssl.ca.location=${certs.ca}`,
-            'sasl.mechanisms=SCRAM-SHA-512',
-            `sasl.username=${USER}`,
-            `sasl.password=${PASSWORD}`,
-          ]
-      ).flatMap((c) => ['-X', c]);
+    const conf = (m: Mode) => kcatSecurity(m, certs.ca, USER, PASSWORD);
     const file = join(dir, 'in');
     writeFileSync(file, `${'x'.repeat(SIZE - 1)}\n`.repeat(N));
     const best = Object.fromEntries(MODES.map((m) => [m, { produce: 0, consume: 0, rounds: [] as number[] }]));
@@ -76,7 +53,7 @@ async function main(): Promise<void> {
         const topic = `t-${r}`;
         await clusters[m].createTopic(topic, { partitions: 3, replicationFactor: 3 });
         const b = clusters[m].bootstrap.join(',');
-        const p = await kcat(
+        const p = await timeKcat(
           [
             '-P',
             '-b',
@@ -93,7 +70,7 @@ async function main(): Promise<void> {
           ],
           file,
         );
-        const c = await kcat(['-C', '-b', b, '-t', topic, '-o', 'beginning', '-e', '-q', ...conf(m)]);
+        const c = await timeKcat(['-C', '-b', b, '-t', topic, '-o', 'beginning', '-e', '-q', ...conf(m)]);
         const x = best[m]!;
         x.rounds.push(Math.round(N / p));
         x.produce = Math.max(x.produce, N / p);
