@@ -6,6 +6,7 @@
  * Group state is shared by every node, so any live node can coordinate; we spread groups by hash.
  */
 import { Writer } from '../protocol/writer.ts';
+import { replicatedTxnsOf } from '../txn/replicated.ts';
 import { ERR, type Api } from './types.ts';
 
 export const api: Api = {
@@ -17,7 +18,9 @@ export const api: Api = {
   handle(r, ctx) {
     const key = r.string();
     const keyType = ctx.version >= 1 ? r.int8() : 0;
-    const node = ctx.cluster.coordinatorFor(key);
+    // transactions on a replicated cluster: the leader of the id's __transaction_state partition
+    const txns = keyType === 1 ? replicatedTxnsOf(ctx.cluster) : undefined;
+    const node = txns ? txns.coordinatorFor(key) : ctx.cluster.coordinatorFor(key);
     // key type 0 (v1+) or v0 is a group; a transaction coordinator lookup is not checked here
     if (ctx.version === 0 || keyType === 0)
       ctx.forcedError ??= ctx.session?.deny('group', key, 'describe') || undefined;

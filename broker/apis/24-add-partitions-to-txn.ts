@@ -7,6 +7,7 @@
  */
 import { Writer } from '../protocol/writer.ts';
 import { txnsOf } from '../txn/coordinator.ts';
+import { replicatedTxnsOf } from '../txn/replicated.ts';
 import type { Api } from './types.ts';
 
 export const api: Api = {
@@ -24,18 +25,25 @@ export const api: Api = {
     // ACLs: writing to every partition of the transaction (TOPIC_AUTHORIZATION_FAILED otherwise)
     const denied = flat.map((p) => ctx.session?.deny('topic', p.topic, 'write') ?? 0);
     ctx.forcedError ??= denied.find((d) => d !== 0);
-    const errors =
-      ctx.forcedError !== undefined
-        ? flat.map((_, i) => denied[i] || (denied.some(Boolean) ? 55 : ctx.forcedError!)) // 55 OPERATION_NOT_ATTEMPTED
-        : txnsOf(ctx.cluster).addPartitions(id, producerId, epoch, flat);
-    let i = 0;
-    const w = new Writer().int32(0);
-    w.array(topics, (w, t) => {
-      w.string(t.name);
-      w.array(t.parts, (w, p) => {
-        w.int32(p).int16(errors[i++]!);
-      });
-    });
-    return w;
+    const rt = replicatedTxnsOf(ctx.cluster);
+    if (ctx.forcedError !== undefined)
+      return respond(
+        topics,
+        flat.map((_, i) => denied[i] || (denied.some(Boolean) ? 55 : ctx.forcedError!)), // 55 OPERATION_NOT_ATTEMPTED
+      );
+    if (rt) return rt.addPartitions(id, producerId, epoch, flat).then((errors) => respond(topics, errors));
+    return respond(topics, txnsOf(ctx.cluster).addPartitions(id, producerId, epoch, flat));
   },
 };
+
+function respond(topics: Array<{ name: string; parts: number[] }>, errors: number[]): Writer {
+  let i = 0;
+  const w = new Writer().int32(0);
+  w.array(topics, (w, t) => {
+    w.string(t.name);
+    w.array(t.parts, (w, p) => {
+      w.int32(p).int16(errors[i++]!);
+    });
+  });
+  return w;
+}

@@ -7,6 +7,7 @@
  */
 import { Writer } from '../protocol/writer.ts';
 import { txnsOf } from '../txn/coordinator.ts';
+import { replicatedTxnsOf } from '../txn/replicated.ts';
 import type { Api } from './types.ts';
 
 export const api: Api = {
@@ -20,6 +21,9 @@ export const api: Api = {
     const producerId = r.int64();
     const epoch = r.int16();
     const commit = r.bool();
+    const rt = replicatedTxnsOf(ctx.cluster);
+    if (rt && ctx.forcedError === undefined)
+      return rt.endTxn(id, producerId, epoch, commit).then((error) => new Writer().int32(0).int16(error));
     const error = ctx.forcedError ?? txnsOf(ctx.cluster).endTxn(id, producerId, epoch, commit);
     return new Writer().int32(0).int16(error);
   },

@@ -4,10 +4,12 @@
  *   topics [name STRING, partitions [partition_index INT32, committed_offset INT64,
  *   committed_leader_epoch INT32 (v2+), committed_metadata NULLABLE_STRING]]
  * Response: throttle_time_ms INT32, topics [name STRING, partitions [partition_index INT32, error_code INT16]]
- * The offsets are held by the transaction and committed to the group only when it commits.
+ * The offsets are held by the transaction and committed to the group only when it commits (on a
+ * replicated cluster: records in __consumer_offsets that the commit marker materialises).
  */
 import { Writer } from '../protocol/writer.ts';
 import { TXN_ERR, txnsOf, type PendingOffset } from '../txn/coordinator.ts';
+import { replicatedTxnsOf } from '../txn/replicated.ts';
 import type { Api } from './types.ts';
 
 export const api: Api = {
@@ -37,15 +39,25 @@ export const api: Api = {
     const offsets: PendingOffset[] = topics.flatMap((t) =>
       t.parts.filter((p) => known(t.name, p.partition)).map((p) => ({ topic: t.name, ...p })),
     );
-    const error = ctx.forcedError ?? txnsOf(c).txnOffsetCommit(id, group, producerId, epoch, offsets);
-    const w = new Writer().int32(0);
-    w.array(topics, (w, t) => {
-      w.string(t.name);
-      w.array(t.parts, (w, p) => {
-        const e = error === TXN_ERR.NONE && !known(t.name, p.partition) ? TXN_ERR.UNKNOWN_TOPIC_OR_PARTITION : error;
-        w.int32(p.partition).int16(e);
-      });
-    });
-    return w;
+    const rt = replicatedTxnsOf(c);
+    if (rt && ctx.forcedError === undefined)
+      return rt.txnOffsetCommit(group, producerId, epoch, offsets).then((e) => respond(topics, e, known));
+    return respond(topics, ctx.forcedError ?? txnsOf(c).txnOffsetCommit(id, group, producerId, epoch, offsets), known);
   },
 };
+
+function respond(
+  topics: Array<{ name: string; parts: Array<{ partition: number }> }>,
+  error: number,
+  known: (topic: string, partition: number) => boolean,
+): Writer {
+  const w = new Writer().int32(0);
+  w.array(topics, (w, t) => {
+    w.string(t.name);
+    w.array(t.parts, (w, p) => {
+      const e = error === TXN_ERR.NONE && !known(t.name, p.partition) ? TXN_ERR.UNKNOWN_TOPIC_OR_PARTITION : error;
+      w.int32(p.partition).int16(e);
+    });
+  });
+  return w;
+}

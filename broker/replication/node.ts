@@ -23,8 +23,10 @@ import {
   shutdownNode,
 } from './controller.ts';
 import { Mesh, type PeerAddress } from './mesh.ts';
-import { OFFSETS_PARTITIONS, OFFSETS_TOPIC } from './offsets-log.ts';
+import { encodeCommits, OFFSETS_PARTITIONS, OFFSETS_TOPIC, offsetsPartitionFor } from './offsets-log.ts';
 import { type ReplicaConfig, ReplicaManager } from './replica.ts';
+import { TXN_PARTITIONS, TXN_TOPIC } from '../txn/txn-log.ts';
+import { type ReplicatedTxns, startReplicatedTxns } from '../txn/replicated.ts';
 
 export interface NodeConfig extends ReplicaConfig, ControllerConfig {
   id: number;
@@ -65,6 +67,8 @@ export class ReplicaNode {
   readonly cluster: Cluster;
   readonly replicas: ReplicaManager;
   readonly mesh: Mesh;
+  /** the transaction coordinator of the __transaction_state partitions this node leads */
+  readonly txns: ReplicatedTxns;
   private readonly server: NodeServer;
   /** with a secured client listener: plaintext on loopback, for the other nodes' replica fetches */
   private readonly internal: NodeServer | undefined;
@@ -97,6 +101,11 @@ export class ReplicaNode {
       },
     });
     this.mesh.beat = () => ({ controller: this.state.controller, controllerEpoch: this.state.controllerEpoch });
+    this.txns = startReplicatedTxns(this.cluster, this.replicas, (id, m) => this.mesh.send(id, m), {
+      topic: OFFSETS_TOPIC,
+      partitionFor: offsetsPartitionFor,
+      encode: encodeCommits,
+    });
   }
 
   get isController(): boolean {
@@ -148,6 +157,7 @@ export class ReplicaNode {
       this.onState(m.state as ClusterState);
       return;
     }
+    if (this.txns.markers.onMessage(from, m)) return;
     if (!this.isController) return;
     const s = this.state;
     let changed = false;
@@ -211,6 +221,8 @@ export class ReplicaNode {
     // groups' committed offsets live in an ordinary replicated topic (offsets-log.ts)
     const rf = Math.min(3, s.nodes.length);
     createTopic(s, this.cluster.clusterId, OFFSETS_TOPIC, OFFSETS_PARTITIONS, rf, { 'min.insync.replicas': '1' });
+    // and transactions' states in another (txn-log.ts)
+    createTopic(s, this.cluster.clusterId, TXN_TOPIC, TXN_PARTITIONS, rf, { 'min.insync.replicas': '1' });
     this.publish();
   }
 
@@ -261,6 +273,7 @@ export class ReplicaNode {
 
   async close(): Promise<void> {
     if (this.retention) clearInterval(this.retention);
+    this.txns.close();
     this.replicas.close();
     this.cluster.close();
     await this.mesh.close();

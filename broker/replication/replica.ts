@@ -18,6 +18,9 @@ import { applyCommits, encodeCommits, OFFSETS_TOPIC, type OffsetEntry, offsetsPa
 import type { Partition, Topic } from '../topics.ts';
 import { assign, type ClusterState, type PartitionState, type TopicState, topicId } from './controller.ts';
 import { Fetcher, type FetcherHost, type Followed } from './fetcher.ts';
+import { rebuildTxnState } from '../txn/partition-state.ts';
+import { isControl, isTransactional } from '../txn/records.ts';
+import { txnBatchAppended } from '../txn/txn-offsets.ts';
 
 export interface ReplicaConfig {
   /** cluster default of `min.insync.replicas` (a topic config overrides it) */
@@ -57,6 +60,8 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
   private readonly waiters = new Map<Partition, Waiter[]>();
   private readonly names = new Map<Partition, Followed>();
   private readonly timer: NodeJS.Timeout;
+  /** transactions (broker/txn/replicated.ts): this node became or stopped being a partition's leader */
+  onLeadership: (topic: string, index: number, p: Partition, leads: boolean) => void = () => {};
 
   constructor(
     private readonly c: Cluster,
@@ -130,6 +135,11 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     const isr = p.isr ?? [];
     if (!isr.includes(replicaId) && offset >= (p.log.replicaHw ?? 0)) this.askIsr(led, [...isr, replicaId]);
     this.advanceHw(p);
+  }
+
+  /** this node leads the partition (transactions: coordinator checks and marker writes) */
+  leads(p: Partition): boolean {
+    return this.led.has(p);
   }
 
   // ---- groups: committed offsets in __consumer_offsets (offsets-log.ts) ----
@@ -246,6 +256,7 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     this.led.set(p, { f, followers, asked: '', askedAt: 0 });
     p.log.replicaHw ??= 0;
     this.advanceHw(p);
+    this.onLeadership(f.topic, f.index, p, true);
   }
 
   private becomeFollower(f: Followed, leader: number): void {
@@ -258,6 +269,8 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     p.log.truncateTo(hw);
     p.log.replicaHw = hw;
     this.c.producers.truncate(f.topic, f.index, hw);
+    rebuildTxnState(p.log);
+    this.onLeadership(f.topic, f.index, p, false);
     p.log.wake();
     if (leader < 0 || !p.replicas.includes(this.me)) return;
     this.following.set(p, leader);
@@ -352,10 +365,14 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     if (this.following.get(f.p) === undefined) return;
     const h = parseBatchHeader(batch, 0, false);
     const base = f.p.log.append(batch, h, batch.readInt32BE(12));
-    this.c.producers.record(h.producerId, h.producerEpoch, f.topic, f.index, h.baseSequence, h.count, base);
+    // transaction markers carry no sequence (the producer's sequences go on across them)
+    if (!isControl(batch))
+      this.c.producers.record(h.producerId, h.producerEpoch, f.topic, f.index, h.baseSequence, h.count, base);
     this.c.counters.records += h.count;
+    // open/aborted transactions, and transactional offsets pending their marker (broker/txn/)
+    txnBatchAppended(this.c, f.p, batch, base, f.topic === OFFSETS_TOPIC);
     // the group commits this node will serve if it becomes their coordinator
-    if (f.topic === OFFSETS_TOPIC) applyCommits(batch, this.c.offsets);
+    if (f.topic === OFFSETS_TOPIC && !isTransactional(batch)) applyCommits(batch, this.c.offsets);
   }
 
   setFollowerHw(f: Followed, leaderHw: number): void {
@@ -367,6 +384,7 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     if (error === 1 && leaderHw >= 0 && f.p.log.hwm > leaderHw) {
       f.p.log.truncateTo(leaderHw);
       this.c.producers.truncate(f.topic, f.index, leaderHw);
+      rebuildTxnState(f.p.log);
     }
   }
 }

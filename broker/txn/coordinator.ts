@@ -237,7 +237,9 @@ export function produceCheck(
   topic: string,
   partition: number,
 ): number {
-  if (h.producerId < 0) return TXN_ERR.NONE;
+  // a replicated cluster's partition leader is rarely the transaction's coordinator: epochs are
+  // checked per partition (producers.ts), the transaction's partitions by its coordinator
+  if (h.producerId < 0 || c.replication) return TXN_ERR.NONE;
   return txnsOf(c).checkProduce(h.producerId, h.producerEpoch, (h.attributes & TRANSACTIONAL) !== 0, topic, partition);
 }
 

@@ -11,7 +11,7 @@ import { noteMarker } from './partition-state.ts';
 
 const CONTROL_TRANSACTIONAL = 0x30;
 
-function markerBatch(producerId: number, epoch: number, commit: boolean, now: number): Buffer {
+export function markerBatch(producerId: number, epoch: number, commit: boolean, now: number): Buffer {
   const key = Buffer.alloc(4);
   key.writeInt16BE(commit ? 1 : 0, 2);
   const value = Buffer.alloc(6);

@@ -5,6 +5,7 @@
  * Kept beside the log (keyed by it) so the log itself stays transaction-agnostic.
  */
 import type { PartitionLog } from '../log.ts';
+import { isControl, isTransactional, markerCommits, producerIdOf } from './records.ts';
 
 export interface AbortedTxn {
   producerId: number;
@@ -66,4 +67,23 @@ export function isAborted(log: PartitionLog, producerId: number, offset: number)
   const s = states.get(log);
   if (!s) return false;
   return s.aborted.some((a) => a.producerId === producerId && a.firstOffset <= offset && offset < a.lastOffset);
+}
+
+/** a follower appended `batch` at `base`: the same notes the leader made when it was written */
+export function noteReplicatedBatch(log: PartitionLog, batch: Buffer, base: number): void {
+  if (!isTransactional(batch)) return;
+  const commit = markerCommits(batch);
+  if (commit === undefined) {
+    if (!isControl(batch)) noteTransactionalAppend(log, producerIdOf(batch), base);
+  } else noteMarker(log, producerIdOf(batch), commit, base);
+}
+
+/** after a truncation (a follower's divergent suffix dropped): the notes again, from the log itself */
+export function rebuildTxnState(log: PartitionLog): void {
+  const s = states.get(log);
+  if (!s) return;
+  s.open.clear();
+  s.aborted.length = 0;
+  for (const b of log.read(log.logStart, Number.MAX_SAFE_INTEGER, log.hwm).batches)
+    noteReplicatedBatch(log, b, Number(b.readBigInt64BE(0)));
 }
