@@ -1,22 +1,27 @@
 /**
  * Predicted vs measured, the validation protocol of docs/simulation.md ("Calibration on a ramp"):
  * per processor mode (in process, child processors), live runs of the reference pipeline on a
- * low-rate ramp and at the rates to predict (embedded services), all in this one run; the
- * simulator calibrated on the ramp (calibrateRuns) predicts the other rates; the table gives
- * p50, p99 and throughput predicted and measured, the knee (the rate where p50 reaches 4× its
- * unloaded value) predicted and measured, and the mean |error| below the knee against the naive
+ * low-rate ramp, then at rising rates until the knee is passed (embedded services), all in this
+ * one run; the simulator calibrated on the ramp (calibrateRuns) predicts the other rates; the
+ * table gives p50, p99 and throughput predicted and measured, the knee predicted and measured (one
+ * rule for both curves, `knee` below), and the mean |error| below the knee against the naive
  * baseline "latency stays what the top of the ramp measured, throughput = the rate".
  *
  *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 250,500,1000,2000]
- *     [--rates 2500,3000,3500,4000,6000] [--seconds 6] [--save <dir>] [--from <dir saved before>]
+ *     [--rates auto | 3000,4500,…] [--seconds 6] [--save <dir>] [--from <dir saved before>]
  *
- * On a shared machine, run it under `flock /work/coord/cpu.lock` and say how shared it was.
+ * `--rates auto` (the default): from 1.5× the ramp's top, × 1.4 per run, until two runs are
+ * beyond the knee (or 8 runs), then one run halfway (geometrically) between the last rate below
+ * the knee and the first beyond, so the rising part just under the knee is measured too.
+ * On a shared machine, run it under `flock /work/coord/cpu.lock`: every row gives the 1-minute
+ * load average when its live run started.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { calibrateRuns, type RampCalibration } from '../harness/sim/calibrate-fit.ts';
-import { measuredFigures, predict, type MeasuredFigures } from '../harness/sim/calibrate.ts';
+import { measuredFigures, predict } from '../harness/sim/calibrate.ts';
 import { textTable } from '../results/table.ts';
-import type { RunSummary } from '../results/types.ts';
+import type { RunSummary, TrendData } from '../results/types.ts';
 import { liveRun } from './calibration-live.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
@@ -27,114 +32,208 @@ const arg = (flag: string): string | undefined => {
 const nums = (s: string) => s.split(',').map(Number);
 const modes = (arg('--modes') ?? 'in-process,child').split(',') as Array<'in-process' | 'child'>;
 const ramp = nums(arg('--ramp') ?? (quick ? '250,500' : '250,500,1000,2000'));
-const rates = nums(arg('--rates') ?? (quick ? '1000' : '2500,3000,3500,4000,6000'));
+const ratesArg = arg('--rates') ?? (quick ? '1000' : 'auto');
 const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
 const save = arg('--save');
 /** re-evaluate runs saved with --save (<dir>/<mode>/<rate>.json) instead of running live */
 const from = arg('--from');
 /** the knee: the rate at which p50 reaches this multiple of its unloaded (lowest-rate) value */
 const KNEE_FACTOR = 4;
+const AUTO_STEP = 1.4;
+const AUTO_MAX_RUNS = 8;
 
-/** the rate where ys (p50 at rising rates) crosses y, interpolated linearly in log p50 */
-function crossing(xs: number[], ys: number[], y: number): number | undefined {
-  for (let i = 1; i < xs.length; i++)
-    if (ys[i]! >= y && ys[i - 1]! < y) {
-      const f = (Math.log(y) - Math.log(ys[i - 1]!)) / (Math.log(ys[i]!) - Math.log(ys[i - 1]!));
-      return xs[i - 1]! + f * (xs[i]! - xs[i - 1]!);
-    }
-  return undefined;
-}
-
-/** the predicted knee: bisection on the predicted p50 between the ramp's top and 4× the highest rate */
-function predictedKnee(cal: RampCalibration, y: number, durationMs: number, warmupMs: number): number | undefined {
-  const p50 = (rate: number) => predict(cal, { rate, durationMs, warmupMs }).p50;
-  let lo = cal.fit.rates[0]!,
-    hi = 4 * Math.max(...rates);
-  if (p50(lo) >= y || p50(hi) < y) return undefined;
-  for (let i = 0; i < 14; i++) {
-    const mid = (lo + hi) / 2;
-    if (p50(mid) >= y) hi = mid;
-    else lo = mid;
-  }
-  return (lo + hi) / 2;
+/**
+ * The knee of a p50 curve (rates rising): the rate from which on p50 stays at or above `y`,
+ * interpolated linearly in log p50 between the last rate below y and the next. The last crossing,
+ * not the first: on a shared machine one run can jump above y and the next fall back, and the
+ * knee is where the latency stays up. Undefined when the curve ends below y.
+ */
+export function knee(xs: number[], ys: number[], y: number): number | undefined {
+  const n = xs.length;
+  if (n === 0 || ys[n - 1]! < y) return undefined;
+  let i = n - 1;
+  while (i > 0 && ys[i - 1]! >= y) i--;
+  if (i === 0) return xs[0];
+  const f = (Math.log(y) - Math.log(ys[i - 1]!)) / (Math.log(ys[i]!) - Math.log(ys[i - 1]!));
+  return xs[i - 1]! + f * (xs[i]! - xs[i - 1]!);
 }
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
 const f0 = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const load1 = () => loadavg()[0]!;
 
-async function validate(mode: 'in-process' | 'child'): Promise<void> {
-  const runs = new Map<number, RunSummary>();
-  for (const rate of [...ramp, ...rates]) {
-    if (from) {
-      runs.set(rate, JSON.parse(readFileSync(`${from}/${mode}/${rate}.json`, 'utf8')) as RunSummary);
-      continue;
-    }
-    process.stderr.write(`${mode}: live run at ${rate}/s for ${seconds}s...\n`);
-    const s = await liveRun({ rate, seconds, processors: 1, mode });
-    runs.set(rate, s);
-    if (save) {
-      mkdirSync(`${save}/${mode}`, { recursive: true });
-      writeFileSync(`${save}/${mode}/${rate}.json`, JSON.stringify(s));
+interface Live {
+  summary: RunSummary;
+  load: number;
+}
+
+async function runAt(mode: 'in-process' | 'child', rate: number): Promise<Live> {
+  const load = load1();
+  process.stderr.write(`${mode}: live run at ${rate}/s for ${seconds}s (load average ${load.toFixed(1)})...\n`);
+  const s = await liveRun({ rate, seconds, processors: 1, mode });
+  const summary = { ...s, extra: { ...(s.extra ?? {}), loadavg: load } };
+  if (save) {
+    mkdirSync(`${save}/${mode}`, { recursive: true });
+    writeFileSync(`${save}/${mode}/${rate}.json`, JSON.stringify(summary));
+  }
+  return { summary, load };
+}
+
+function loadSaved(mode: string): Map<number, Live> {
+  const runs = new Map<number, Live>();
+  for (const f of readdirSync(`${from}/${mode}`).filter((x) => x.endsWith('.json'))) {
+    const summary = JSON.parse(readFileSync(`${from}/${mode}/${f}`, 'utf8')) as RunSummary;
+    const load = (summary.extra as { loadavg?: number } | undefined)?.loadavg ?? Number.NaN;
+    runs.set(Number(f.replace('.json', '')), { summary, load });
+  }
+  return runs;
+}
+
+/** the live runs of one mode: the ramp, then fixed rates or the automatic climb past the knee */
+async function liveRuns(mode: 'in-process' | 'child'): Promise<Map<number, Live>> {
+  if (from) return loadSaved(mode);
+  const runs = new Map<number, Live>();
+  for (const r of ramp) runs.set(r, await runAt(mode, r));
+  if (ratesArg !== 'auto') {
+    for (const r of nums(ratesArg)) runs.set(r, await runAt(mode, r));
+    return runs;
+  }
+  const y = KNEE_FACTOR * unloaded(ramp.map((r) => measuredFigures(runs.get(r)!.summary).p50));
+  const p50 = (r: number) => measuredFigures(runs.get(r)!.summary).p50;
+  let rate = 1.5 * ramp[ramp.length - 1]!,
+    beyond = 0,
+    lastBelow = ramp[ramp.length - 1]!,
+    firstBeyond: number | undefined;
+  for (let k = 0; k < AUTO_MAX_RUNS && beyond < 2; k++, rate *= AUTO_STEP) {
+    const r = Math.round(rate / 100) * 100;
+    runs.set(r, await runAt(mode, r));
+    if (p50(r) >= y) {
+      beyond++;
+      firstBeyond ??= r;
+    } else {
+      beyond = 0;
+      firstBeyond = undefined;
+      lastBelow = r;
     }
   }
-  const cal = calibrateRuns(ramp.map((r) => runs.get(r)!));
-  const top = measuredFigures(runs.get(ramp[ramp.length - 1]!)!);
-  const base = measuredFigures(runs.get(ramp[0]!)!);
-  const all = [...ramp, ...rates].map((r) => measuredFigures(runs.get(r)!));
-  const measuredKnee = crossing(
-    all.map((m) => m.rate),
-    all.map((m) => m.p50),
-    KNEE_FACTOR * base.p50,
+  if (firstBeyond !== undefined) {
+    const mid = Math.round(Math.sqrt(lastBelow * firstBeyond) / 100) * 100;
+    if (!runs.has(mid)) runs.set(mid, await runAt(mode, mid));
+  }
+  return runs;
+}
+
+/** the predicted knee by the same rule, on the predicted p50 at the live rates (and on up the same steps if needed) */
+function predictedKnee(p50At: (rate: number) => number, rates: number[]): { knee: number | undefined; base: number } {
+  const xs = [...rates],
+    ys = xs.map(p50At);
+  const y = KNEE_FACTOR * unloaded(ys.slice(0, ramp.length));
+  while (ys[ys.length - 1]! < y && xs[xs.length - 1]! < 2 * rates[rates.length - 1]!) {
+    xs.push(xs[xs.length - 1]! * AUTO_STEP);
+    ys.push(p50At(xs[xs.length - 1]!));
+  }
+  return { knee: knee(xs, ys, y), base: y / KNEE_FACTOR };
+}
+
+/** the unloaded p50: the lowest of the ramp's (one run's p50 on a shared machine can be far off) */
+const unloaded = (p50s: number[]) => Math.min(...p50s);
+
+async function validate(mode: 'in-process' | 'child'): Promise<void> {
+  const runs = await liveRuns(mode);
+  const all = [...runs.keys()].sort((a, b) => a - b);
+  const tested = all.filter((r) => !ramp.includes(r));
+  const fig = (r: number) => measuredFigures(runs.get(r)!.summary);
+  const cal = calibrateRuns(ramp.map((r) => runs.get(r)!.summary));
+  const top = fig(ramp[ramp.length - 1]!);
+  const base = unloaded(ramp.map((r) => fig(r).p50));
+  const measuredKnee = knee(
+    all.map((r) => fig(r).rate),
+    all.map((r) => fig(r).p50),
+    KNEE_FACTOR * base,
   );
-  const first = runs.get(rates[0]!)!;
-  const knee = predictedKnee(cal, KNEE_FACTOR * base.p50, Math.max(first.durationMs, 10_000), first.warmupMs);
+  const first = runs.get(tested[0] ?? ramp[0]!)!.summary;
+  const durationMs = Math.max(first.durationMs, 10_000);
+  const at = (rate: number) => predict(cal, { rate, durationMs, warmupMs: first.warmupMs });
+  const pk = predictedKnee((r) => at(r).p50, all);
   const rows: string[][] = [];
   const errs = { sim: [] as number[], naive: [] as number[] };
-  for (const rate of rates) {
-    const s = runs.get(rate)!;
-    const m: MeasuredFigures = measuredFigures(s);
-    const p = predict(cal, { rate: m.rate, durationMs: Math.max(s.durationMs, 10_000), warmupMs: s.warmupMs });
-    const below = measuredKnee === undefined || rate < measuredKnee;
-    for (const [fig, pv, mv, nv] of [
+  for (const rate of tested) {
+    const m = fig(rate);
+    const p = at(m.rate);
+    const below = measuredKnee === undefined || m.rate < measuredKnee;
+    for (const [name, pv, mv, nv] of [
       ['p50', p.p50, m.p50, top.p50],
       ['p99', p.p99, m.p99, top.p99],
       ['throughput', p.throughput, m.throughput, m.rate],
     ] as const) {
       const e = (pv - mv) / mv;
-      rows.push([String(rate), fig, f0(pv), f0(mv), pct(e), pct((nv - mv) / mv), below ? 'below' : 'beyond']);
+      const load = runs.get(rate)!.load;
+      rows.push(
+        [String(rate), name, f0(pv), f0(mv), pct(e), pct((nv - mv) / mv), below ? 'below' : 'beyond'].concat(
+          name === 'p50' ? [Number.isFinite(load) ? load.toFixed(1) : '?'] : [''],
+        ),
+      );
       if (below) {
         errs.sim.push(Math.abs(e));
         errs.naive.push(Math.abs((nv - mv) / mv));
       }
     }
   }
+  report(mode, cal, rows, { measuredKnee, predicted: pk, base }, errs);
+  console.log(stagesAt(ramp[0]!, runs.get(ramp[0]!)!.summary, at(ramp[0]!).summary));
+}
+
+function report(
+  mode: string,
+  cal: RampCalibration,
+  rows: string[][],
+  k: { measuredKnee: number | undefined; predicted: { knee: number | undefined; base: number }; base: number },
+  errs: { sim: number[]; naive: number[] },
+): void {
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
   console.log(`\n## ${mode}: calibrated on ${ramp.join(', ')}/s (${seconds} s each)`);
   for (const n of cal.notes) console.log(`- ${n}`);
   console.log(
-    textTable(['rate/s', 'figure', 'predicted', 'measured', 'error', 'naive error', 'knee'], rows, {
-      align: ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+    textTable(['rate/s', 'figure', 'predicted', 'measured', 'error', 'naive error', 'knee', 'load'], rows, {
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right'],
     }),
   );
-  const kneeErr = knee !== undefined && measuredKnee !== undefined ? pct(knee / measuredKnee - 1) : '—';
+  const { measuredKnee } = k,
+    pk = k.predicted.knee;
+  const kneeErr = pk !== undefined && measuredKnee !== undefined ? pct(pk / measuredKnee - 1) : '—';
   console.log(
-    `knee (p50 = ${KNEE_FACTOR}× the ${ramp[0]}/s run's ${f0(base.p50)} ms): predicted ${
-      knee ? f0(knee) : '—'
-    }/s, measured ${measuredKnee ? f0(measuredKnee) : '—'}/s (${kneeErr})`,
+    `knee (p50 = ${KNEE_FACTOR}× the ramp's lowest p50, from where it stays up): ` +
+      `predicted ${pk ? f0(pk) : '—'}/s (base ${f0(k.predicted.base)} ms), ` +
+      `measured ${measuredKnee ? f0(measuredKnee) : '—'}/s (base ${f0(k.base)} ms): ${kneeErr}`,
   );
   const sim = mean(errs.sim),
     naive = mean(errs.naive);
   console.log(
-    `below the knee: mean |error| simulator ${(100 * sim).toFixed(1)} %, naive ${(100 * naive).toFixed(1)} %, ` +
-      `ratio ${(naive / sim).toFixed(2)}×`,
+    `below the knee (${errs.sim.length / 3} rates): mean |error| simulator ${(100 * sim).toFixed(1)} %, ` +
+      `naive ${(100 * naive).toFixed(1)} %, ratio ${(naive / sim).toFixed(2)}×`,
   );
 }
 
-const load0 = (await import('node:os')).loadavg();
+/**
+ * Where the unloaded latency goes, measured and simulated: at the ramp's lowest rate the p50 is
+ * transport (linger, fetch wait), the chunk and the sink, and the model must have it in its delay
+ * lines, not in CPU queueing (the simulated chunk includes its wait for the event loop).
+ */
+function stagesAt(rate: number, live: RunSummary, sim: RunSummary): string {
+  const p = (s: RunSummary, k: string) => (s.metrics[k] as TrendData | undefined)?.p50 ?? Number.NaN;
+  const chunk = p(live, 'stage_features') + p(live, 'stage_inference');
+  return (
+    `at ${rate}/s, p50 of transport / chunk / sink: measured ${f0(p(live, 'stage_queue'))} / ${f0(chunk)} / ` +
+    `${f0(p(live, 'stage_sink'))} ms, simulated ${f0(p(sim, 'stage_process'))} / ${f0(p(sim, 'stage_inference'))} / ` +
+    `${f0(p(sim, 'stage_sink'))} ms (the simulated chunk includes its wait for the CPU)`
+  );
+}
+
+const t0 = performance.now();
+const l0 = loadavg();
 for (const mode of modes) await validate(mode);
-const load1 = (await import('node:os')).loadavg();
+const l1 = loadavg();
 console.log(
-  `\nload average before ${load0.map((x) => x.toFixed(1)).join(' ')}, after ${load1
-    .map((x) => x.toFixed(1))
-    .join(' ')} (2 cores; other sessions were running)`,
+  `\nload average before ${l0.map((x) => x.toFixed(1)).join(' ')}, after ${l1.map((x) => x.toFixed(1)).join(' ')} ` +
+    `(2 cores); ${((performance.now() - t0) / 1000).toFixed(0)} s in all`,
 );

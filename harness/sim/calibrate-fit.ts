@@ -28,6 +28,7 @@ import { type Calibration, type CalibrateOptions, calibrate, measuredFigures } f
 import { simulate } from './simulate.ts';
 import type { ServiceTimeSpec } from './dist.ts';
 import { decodeValues, encodeValues } from '../../results/hdr.ts';
+import type { Rng } from '../../generators/rng.ts';
 
 export interface RampFit {
   /** the runs' rates, lowest first; the lowest gives the non-CPU waits */
@@ -36,6 +37,9 @@ export interface RampFit {
   transportMs: [number, number];
   /** mean sink delay (stage_sink) = sinkMs[0] + sinkMs[1] × rate */
   sinkMs: [number, number];
+  /** standard errors of the two lines' slopes (their residuals; 0 with two runs): replications draw from them */
+  transportSlopeSe?: number;
+  sinkSlopeSe?: number;
   /** the share of the measured transport and sink slopes kept (the rest is the modelled CPU queueing) */
   slopeShare?: number;
   /** the lowest rate: its stage histograms are stretched by line(rate) / line(baseRate) */
@@ -215,10 +219,13 @@ function fitMainCpu(err: (w: number) => number): { w: number; e: number } {
 
 /**
  * The main event loop's work per record, in wall time: its utilisation over each run's executor span
- * (loadGenerator.eventLoopUtilization) on the rate is a line a + b·rate; the background a (timers,
- * fetch polling, and on a shared machine the time this process waits for a core) leaves 1 − a of
- * the loop, so the work per record on a dedicated loop is b / (1 − a): the loop is full at
- * (1 − a) / b records/s, and so is the model's.
+ * (loadGenerator.eventLoopUtilization) on the rate is a line a + b·rate, and the slope b is the
+ * loop's time per record. The background a (timers, fetch polling, the harness's own ticks) is
+ * elastic: live, the utilisation reaches 0.9–1 well below the knee while the latency stays flat
+ * (polling gives way when records keep the loop busy, and chunks grow), so it is not a queue the
+ * records wait in: only the per-record slope is service demand, and the loop is full at 1 / b
+ * records/s. (Charging b / (1 − a), the background as lost capacity, predicted latency growing
+ * from a third of the knee on: docs/simulation.md, "Calibration on a ramp".)
  */
 function eventLoopFit(points: RunPoint[]): { w: number; a: number; b: number; se: number } | undefined {
   const xs: number[] = [],
@@ -232,23 +239,17 @@ function eventLoopFit(points: RunPoint[]): { w: number; a: number; b: number; se
   if (xs.length < 2) return undefined;
   const { a, b } = leastSquares(xs, ys);
   if (!(b > 0) || !(a < 1)) return undefined;
-  const bg = Math.max(0, a);
-  return { w: b / (1 - bg), a, b, se: wStandardError(xs, ys, a, b, bg) };
+  return { w: b, a, b, se: slopeStandardError(xs, ys, a, b) };
 }
 
-/** standard error of w = b / (1 − a) from the line's residuals (delta method; 0 with two runs) */
-function wStandardError(xs: number[], ys: number[], a: number, b: number, bg: number): number {
+/** standard error of the slope b from the line's residuals (0 with two runs) */
+function slopeStandardError(xs: number[], ys: number[], a: number, b: number): number {
   const n = xs.length;
   if (n < 3) return 0;
   const mx = xs.reduce((s, x) => s + x, 0) / n;
   const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
   const s2 = ys.reduce((s, y, i) => s + (y - a - b * xs[i]!) ** 2, 0) / (n - 2);
-  const vb = s2 / sxx,
-    va = s2 * (1 / n + (mx * mx) / sxx),
-    cab = (-mx * s2) / sxx;
-  const gb = 1 / (1 - bg),
-    ga = bg === a ? b / (1 - bg) ** 2 : 0;
-  return Math.sqrt(Math.max(0, gb * gb * vb + ga * ga * va + 2 * gb * ga * cab));
+  return Math.sqrt(Math.max(0, s2 / sxx));
 }
 
 /** CPU ms per record of the child processors: their CPU time against the records, over the runs */
@@ -318,9 +319,15 @@ export function calibrateRuns(summaries: RunSummary[], options: CalibrateOptions
   const share = golden((k) => logError(base, slopes(k), points), 0, 1, 8);
   const best = share.e < cpu.e ? { w: cpu.w, e: share.e, k: share.x } : { w: cpu.w, e: cpu.e, k: 1 };
   Object.assign(partial, { slopeShare: best.k, ...slopes(best.k) });
+  const se = (ys: number[]) => {
+    const l = leastSquares(rs, ys);
+    return slopeStandardError(rs, ys, l.a, l.b);
+  };
   const fit: RampFit = {
     rates,
     ...partial,
+    transportSlopeSe: se(points.map((p) => p.queueMs)),
+    sinkSlopeSe: se(points.map((p) => p.sinkMs)),
     slopeShare: best.k,
     mainCpuPerRecordMs: best.w,
     mainCpuFrom: elu ? 'event-loop utilisation' : 'latency fit',
@@ -331,16 +338,67 @@ export function calibrateRuns(summaries: RunSummary[], options: CalibrateOptions
   return {
     ...base,
     sim: modelAt(base, fit, rates[rates.length - 1]!),
-    atRate: (rate, z) =>
-      modelAt(
-        base,
-        z ? { ...fit, mainCpuPerRecordMs: Math.max(0, fit.mainCpuPerRecordMs + z * (fit.mainCpuSe ?? 0)) } : fit,
-        rate,
-      ),
+    atRate: (rate, draw) => {
+      if (!draw) return modelAt(base, fit, rate);
+      const d = drawn(base, fit, draw);
+      return modelAt(d.base, d.fit, rate);
+    },
     fit,
     source: { ...base.source, rate: rates[rates.length - 1]! },
     notes: rampNotes(base, fit),
   };
+}
+
+/**
+ * One draw of the calibration's sampling error (a replication's): the per-record CPU and the
+ * transport and sink slopes moved by standard normal draws of their standard errors (the slopes
+ * at the share kept), and the transport and sink histograms of the lowest-rate run resampled
+ * with replacement (a bootstrap: as many values as they hold), so the interval includes how far
+ * one finite calibration run could be from its pipeline's true delays.
+ */
+function drawn(base: Calibration, fit: RampFit, rng: Rng): { base: Calibration; fit: RampFit } {
+  const k = fit.slopeShare ?? 1;
+  const line = (l: [number, number], se = 0): [number, number] => [l[0], Math.max(0, l[1] + rng.normal() * k * se)];
+  const w = fit.mainCpuPerRecordMs;
+  const f: RampFit = {
+    ...fit,
+    mainCpuPerRecordMs: Math.max(0.1 * w, w + rng.normal() * (fit.mainCpuSe ?? 0)),
+    transportMs: line(fit.transportMs, fit.transportSlopeSe),
+    sinkMs: line(fit.sinkMs, fit.sinkSlopeSe),
+  };
+  const c = base.sim.consumers!,
+    sink = base.sim.sink!;
+  const sim = {
+    ...base.sim,
+    consumers: { ...c, process: bootstrap(c.process!, rng) },
+    sink: { ...sink, write: bootstrap(sink.write!, rng) },
+  };
+  return { base: { ...base, sim }, fit: f };
+}
+
+/** a bootstrap resample of an empirical spec: as many values as it holds, drawn with replacement */
+function bootstrap(spec: ServiceTimeSpec, rng: Rng): ServiceTimeSpec {
+  if (spec.type !== 'empirical') return spec;
+  const bins = decodeValues(spec.hdr);
+  const cum: number[] = [];
+  let total = 0;
+  for (const b of bins) {
+    total += b.count;
+    cum.push(total);
+  }
+  const values = new Float64Array(total);
+  for (let i = 0; i < total; i++) {
+    const u = rng.int(total);
+    let lo = 0,
+      hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    values[i] = bins[lo]!.valueMs;
+  }
+  return { type: 'empirical', hdr: encodeValues(values) };
 }
 
 function rampNotes(base: Calibration, f: RampFit): string[] {
@@ -350,8 +408,9 @@ function rampNotes(base: Calibration, f: RampFit): string[] {
   const line = (l: [number, number]) => `${r(l[0])} ms + ${r(l[1] * 1000)} ms per 1000/s`;
   const elu = f.eventLoop
     ? `the event loop's utilisation ${r(f.eventLoop.background)} + ${r(f.eventLoop.perRecordMs)} ms × rate ` +
-      `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record on the ${r(1 - f.eventLoop.background)} of the ` +
-      'loop left by the background'
+      `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
+      `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s ` +
+      `(the background ${r(f.eventLoop.background)} is elastic polling, not a queue the records wait in)`
     : `fitted to the runs' p50: ${r(f.mainCpuPerRecordMs)} ms per record`;
   return [
     `calibrated on ${f.rates.length} runs at ${f.rates.join(', ')}/s; waits that are not CPU (linger, fetch wait, ` +

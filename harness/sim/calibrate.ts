@@ -67,10 +67,11 @@ export interface Calibration {
   notes: string[];
   /**
    * the model at a given rate, when stage delays depend on the load (a ramp calibration,
-   * calibrate-fit.ts); `z`, a standard normal draw, moves the fitted costs by z standard errors
-   * (replications draw one each, so their interval includes the calibration's sampling error)
+   * calibrate-fit.ts); with `draw`, the calibration's own sampling error is drawn: the fitted
+   * costs move by standard normal draws of their standard errors and the measured histograms are
+   * resampled (a bootstrap), one draw per replication, so their interval includes it
    */
-  atRate?: (rate: number, z?: number) => Omit<PipelineSimConfig, 'arrivals' | 'durationMs'>;
+  atRate?: (rate: number, draw?: Rng) => Omit<PipelineSimConfig, 'arrivals' | 'durationMs'>;
 }
 
 export interface CalibrateOptions {
@@ -314,9 +315,9 @@ export function predict(calibration: Calibration, options: PredictOptions): Pred
     });
   const extrapolation = extrapolationNote(calibration.source.rate, options.rate);
   // each replication also draws the calibration's fitted costs from their sampling distribution
-  const z = (seed: number | undefined) => new Rng(seed ?? 1).fork('calibration').normal();
+  const draw = (seed: number | undefined) => new Rng(seed ?? 1).fork('calibration');
   const p =
-    n > 1 ? replicate((o) => predictOnce(calibration, o, z(o.seed)), options, n) : predictOnce(calibration, options);
+    n > 1 ? replicate((o) => predictOnce(calibration, o, draw(o.seed)), options, n) : predictOnce(calibration, options);
   // the interval travels with the simulated summary, so reports and pipelab compare can draw it
   const withBand = p.interval ? { ...p, summary: withPrediction(p.summary, p.interval) } : p;
   return extrapolation ? { ...withBand, extrapolation } : withBand;
@@ -329,11 +330,11 @@ function withPrediction(summary: RunSummary, iv: Interval): RunSummary {
   return { ...summary, extra: { ...extra, sim: { ...extra.sim, prediction } } };
 }
 
-function predictOnce(calibration: Calibration, options: PredictOptions, z?: number): Prediction {
+function predictOnce(calibration: Calibration, options: PredictOptions, draw?: Rng): Prediction {
   const durationMs = options.durationMs ?? calibration.source.durationMs;
   const warmupMs = Math.min(options.warmupMs ?? calibration.source.warmupMs, durationMs / 2);
   const summary = simulate({
-    ...(calibration.atRate?.(options.rate, z) ?? calibration.sim),
+    ...(calibration.atRate?.(options.rate, draw) ?? calibration.sim),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     name: `${calibration.sim.name}@${options.rate}/s`,
     durationMs,
