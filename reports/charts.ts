@@ -8,6 +8,7 @@ import type { RunSummary, TimePoint, TimePointValue } from '../results/types.ts'
 import { faultBandLayers } from './faults.ts';
 import { latencyBuckets } from './histogram.ts';
 import { simChartSpecs } from './charts-sim.ts';
+import { simData } from './sim.ts';
 import { driftLoopTimelineSpec } from './drift-loop.ts';
 import { emptyChart } from './chart-empty.ts';
 import { errorsByReasonValues, responseRangesSpec, stageBreakdownSpec } from './breakdown.ts';
@@ -44,6 +45,32 @@ function warmupLayer(summary: RunSummary) {
   ];
 }
 
+/**
+ * a calibrated prediction's 95 % intervals of p50 and p99 (with replications: extra.sim.prediction)
+ * as shaded horizontal bands behind the per-second lines, so a reader sees how far the prediction
+ * itself may be off (the seeds and the calibration's sampling error)
+ */
+function predictionBandLayer(summary: RunSummary, metric: string) {
+  const b = simData(summary)?.prediction;
+  if (!b || metric !== 'e2e_latency') return [];
+  const of = `95 % interval, ${b.replications} replications`;
+  // one layer per band with a fixed colour: the lines' colour scale (percentile) stays their own
+  return (
+    [
+      ['p50', b.p50, '#4c78a8'],
+      ['p99', b.p99, '#e45756'],
+    ] as const
+  ).map(([p, [lo, hi], color]) => ({
+    data: { values: [{ band: `predicted ${p} (${of})`, lo, hi }] },
+    mark: { type: 'rect' as const, color, opacity: 0.15 },
+    encoding: {
+      y: { field: 'lo', type: 'quantitative' as const },
+      y2: { field: 'hi' },
+      tooltip: [{ field: 'band' }, { field: 'lo' }, { field: 'hi' }],
+    },
+  }));
+}
+
 /** p50/p90/p99 (and max) of a trend metric per second: one line each */
 export function latencyOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): ChartSpec {
   const metric = trendOf(summary, o);
@@ -55,10 +82,13 @@ export function latencyOverTimeSpec(summary: RunSummary, o: ChartOptions = {}): 
       if (v[k] !== undefined) values.push({ t: sec(p), percentile: k, ms: v[k]! });
   }
   if (!values.length) return emptyChart(`${metric}: percentiles per second (ms)`, `no ${metric} was recorded`, o);
+  const bands = predictionBandLayer(summary, metric);
+  const shaded = bands.length ? '; shaded: the predicted p50 and p99, 95 % intervals' : '';
   return {
-    ...chartBase(`${metric}: percentiles per second (ms)`, o),
+    ...chartBase(`${metric}: percentiles per second (ms)${shaded}`, o),
     layer: [
       ...warmupLayer(summary),
+      ...bands,
       {
         data: { values },
         mark: { type: 'line', point: true },

@@ -35,6 +35,8 @@ export interface SimSummaryData {
   processed: number;
   rebalances: number;
   loadChangeAtMs?: number;
+  /** a calibrated prediction with replications: 95 % intervals over the seeds and the calibration's draws */
+  prediction?: PredictionBands;
   cost?: {
     currency: string;
     perHour: number;
@@ -42,6 +44,14 @@ export interface SimSummaryData {
     perMillionEvents: number | null;
     perGroupPerHour: Record<string, number>;
   };
+}
+
+/** the 95 % intervals of a prediction (harness/sim/calibrate.ts), drawn as bands */
+interface PredictionBands {
+  replications: number;
+  p50: [number, number];
+  p99: [number, number];
+  throughput: [number, number];
 }
 
 export interface ScaleOutRow {
@@ -82,6 +92,7 @@ export interface SimReportData {
   timeline: SimSummaryData['replicaTimeline'];
   decisions: SimSummaryData['decisions'];
   cost?: SimSummaryData['cost'];
+  prediction?: PredictionBands;
 }
 
 export function simData(summary: RunSummary): SimSummaryData | undefined {
@@ -160,6 +171,7 @@ export function simReportData(summary: RunSummary, opts: SimReportOptions = {}):
     timeline: tl,
     decisions: x.decisions,
     ...(cost ? { cost } : {}),
+    ...(x.prediction ? { prediction: x.prediction } : {}),
   };
 }
 
@@ -185,7 +197,8 @@ const money = (c: string, v: number | null | undefined, d = 2) =>
 
 /** the headline rows: [label, value] */
 function simHeadline(d: SimReportData): [string, string][] {
-  const rows: [string, string][] = [
+  const rows: [string, string][] = [...predictionRows(d.prediction)];
+  rows.push(
     ['SLO', `p99 < ${d.sloP99Ms} ms`],
     ['SLO-violation minutes', d.sloViolationMinutes.toFixed(1)],
     [
@@ -203,7 +216,7 @@ function simHeadline(d: SimReportData): [string, string][] {
         .join(', '),
     ],
     ['rebalances', String(d.rebalances)],
-  ];
+  );
   if (d.cost) {
     const c = d.cost;
     rows.push([
@@ -218,6 +231,18 @@ function simHeadline(d: SimReportData): [string, string][] {
   for (const [g, ms] of Object.entries(d.reactionMs))
     rows.push([`first ${g} scale-out after the load change`, ms === null ? 'none' : fmtSimTime(ms)]);
   return rows;
+}
+
+/** a prediction's intervals as headline rows (none without replications) */
+function predictionRows(b: PredictionBands | undefined): [string, string][] {
+  if (!b) return [];
+  const range = ([lo, hi]: [number, number], unit: string) => `${fmtValue(lo)}–${fmtValue(hi)}${unit}`;
+  const of = `95 % interval, ${b.replications} replications`;
+  return [
+    [`predicted p50 (${of})`, range(b.p50, ' ms')],
+    [`predicted p99 (${of})`, range(b.p99, ' ms')],
+    [`predicted throughput (${of})`, range(b.throughput, '/s')],
+  ];
 }
 
 const SCALE_OUT_COLUMNS = ['group', 'replicas', 'decided at', 'ready at', 'delay', 'driving metric', 'value', 'why'];

@@ -8,6 +8,8 @@ import { runCost, DEFAULT_COST_SPEC } from '../../harness/sim/cost/cost.ts';
 import { formatHtml } from '../../reports/html.ts';
 import { formatMarkdown } from '../../reports/markdown.ts';
 import { loadFixture, simulatedSpike } from './fixture.ts';
+import { latencyOverTimeSpec } from '../../reports/charts.ts';
+import { renderSvg } from '../../reports/render.ts';
 
 /** a live fixture with a hand-written extra.sim: a 20 s and a 45 s scale-out, and a scale-in */
 function simulated(): RunSummary {
@@ -177,6 +179,30 @@ test('the capacity report has the headline figures, the scale-outs, the timeline
   ])
     assert.match(r, h);
   assert.match(r, /\| consumers \| 1 → /);
+});
+
+test("a prediction's intervals: rows in summary.md and report.html, bands behind the latency lines", async () => {
+  const x = spike.extra!.sim as object;
+  const prediction = { replications: 5, p50: [30.5, 34.25], p99: [180, 260], throughput: [2990, 3010] };
+  const s = { ...spike, extra: { ...spike.extra, sim: { ...x, prediction } } } as RunSummary;
+  const md = formatMarkdown(s);
+  assert.match(md, '| predicted p50 (95 % interval, 5 replications) | 30.5–34.3 ms |');
+  assert.match(md, '| predicted p99 (95 % interval, 5 replications) | 180–260 ms |');
+  assert.match(md, '| predicted throughput (95 % interval, 5 replications) | 2,990–3,010/s |');
+  assert.match(formatHtml(s, {}), '<td>predicted p99 (95 % interval, 5 replications)</td><td>180–260 ms</td>');
+  const spec = latencyOverTimeSpec(s) as { layer: { data: { values: { lo?: number; hi?: number }[] } }[] };
+  const bands = spec.layer.flatMap((l) => l.data.values).filter((v) => v.lo !== undefined);
+  assert.equal(
+    bands.map((v) => [v.lo, v.hi]),
+    [
+      [30.5, 34.25],
+      [180, 260],
+    ],
+  );
+  assert.match(await renderSvg(spec as never), 'predicted p99');
+  // without replications: no rows, no bands
+  assert.not.match(formatMarkdown(spike), 'predicted p50');
+  assert.is((latencyOverTimeSpec(spike) as { layer: unknown[] }).layer.length, spec.layer.length - 2);
 });
 
 test('a live run (no extra.sim) is refused by the capacity report', () => {
