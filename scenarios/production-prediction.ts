@@ -13,6 +13,9 @@
  * - model server: 2 ms per batch + 0.056 ms per record (the chunk time's per-record slope);
  * - brokers: 0.12 ms CPU per record (what is left of the event loop's 0.29 ms per record once the
  *   processors' and the model's shares are taken out: produce, replication ×3, fetch, decisions).
+ *   That 0.29 ms is the previous fit's b / (1 − a); the slope-only fit now in calibrate-fit.ts
+ *   charges b alone (0.055–0.11 ms on this machine), so this broker cost is pessimistic until it
+ *   is re-derived from a quiet validation (docs/simulation.md, "Calibration on a ramp").
  *   npx pipelab run scenarios/production-prediction.ts        (~1 min of wall time)
  */
 import { defineSimulation, seedPolicies } from 'pipelab';
