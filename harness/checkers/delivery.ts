@@ -6,18 +6,17 @@
  * violations, offset gaps and non-monotonic offsets per partition, with samples.
  */
 import type { DeliveryReport } from '../../results/delivery.ts';
+import { Column, IdSlots, InFlight, OffsetBits } from './compact.ts';
 
 const SAMPLE = 10;
-const ACKED = 1,
-  FAILED = 2;
-
-interface Sent {
-  key: string;
-  /** send order within the key */
-  seq: number;
-  ack: number;
-  seen: number;
-}
+/** an event's flags: sent; its outcome (acked or failed, 2 bits); times seen, 0, 1 or 2+ (2 bits) */
+const SENT = 1,
+  ACKED = 2,
+  FAILED = 4,
+  OUTCOME = ACKED | FAILED,
+  SEEN_ONE = 8,
+  SEEN_MANY = 16,
+  SEEN = SEEN_ONE | SEEN_MANY;
 
 /** where an observed event came from: its partition and offset in the source topic */
 export interface SourcePosition {
@@ -32,11 +31,21 @@ export interface SourcePosition {
 }
 
 export class DeliveryChecker {
-  private readonly sent = new Map<string, Sent>();
-  private readonly keySeq = new Map<string, number>();
-  private readonly lastSeenSeq = new Map<string, number>();
+  /**
+   * The books per event (compact.ts): one byte of flags, kept for the run (a soak of millions of
+   * events keeps them all), and until its first observation the key (an index into keys) and the
+   * send order within the key, which only the order check needs
+   */
+  private readonly ids = new IdSlots();
+  private readonly flags = new Column((n) => new Uint8Array(n));
+  private readonly inFlight = new InFlight();
+  private readonly keyIndex = new Map<string, number>();
+  private readonly keys: string[] = [];
+  /** per key index: sends so far, and the highest send order observed */
+  private readonly keySeq: number[] = [];
+  private readonly lastSeenSeq: number[] = [];
   private readonly lastOffset = new Map<string, number>();
-  private readonly offsets = new Map<number, number[]>();
+  private readonly offsets = new Map<number, OffsetBits>();
   private r: DeliveryReport = {
     acked: 0,
     lost: 0,
@@ -52,42 +61,63 @@ export class DeliveryChecker {
 
   /** a send was attempted (before its outcome is known: an observation may beat the ack) */
   send(id: string, key: string): void {
-    if (this.sent.has(id)) return;
-    const seq = (this.keySeq.get(key) ?? 0) + 1;
-    this.keySeq.set(key, seq);
-    this.sent.set(id, { key, seq, ack: 0, seen: 0 });
+    const slot = this.ids.add(id);
+    if (this.flags.get(slot) & SENT) return;
+    let k = this.keyIndex.get(key);
+    if (k === undefined) {
+      k = this.keys.push(key) - 1;
+      this.keyIndex.set(key, k);
+      this.keySeq.push(0);
+      this.lastSeenSeq.push(0);
+    }
+    const seq = ++this.keySeq[k]!;
+    this.flags.set(slot, SENT);
+    this.inFlight.set(slot, k, seq);
   }
   acked(id: string): void {
-    const s = this.sent.get(id);
-    if (s && s.ack === 0) {
-      s.ack = ACKED;
-      this.r.acked++;
-    }
+    const slot = this.sentSlot(id);
+    if (slot === undefined) return;
+    const f = this.flags.get(slot);
+    if (f & OUTCOME) return;
+    this.flags.set(slot, f | ACKED);
+    this.r.acked++;
   }
   failed(id: string): void {
-    const s = this.sent.get(id);
-    if (s && s.ack === 0) s.ack = FAILED;
+    const slot = this.sentSlot(id);
+    if (slot === undefined) return;
+    const f = this.flags.get(slot);
+    if (!(f & OUTCOME)) this.flags.set(slot, f | FAILED);
   }
 
   /** an observation downstream; `at` is the event's source position when the result carries it */
   observed(id: string, at?: SourcePosition): void {
     if (at) this.position(id, at);
-    const s = this.sent.get(id);
-    if (!s) {
+    const slot = this.sentSlot(id);
+    if (slot === undefined) {
       this.r.unexpected++;
       return;
     }
-    s.seen++;
-    if (s.seen > 1) {
+    const f = this.flags.get(slot);
+    if (f & SEEN) {
+      this.flags.set(slot, (f & ~SEEN) | SEEN_MANY);
       this.r.duplicated++;
       sample(this.r.samples.duplicated, id);
       return;
     }
-    const last = this.lastSeenSeq.get(s.key) ?? 0;
-    if (s.seq < last) {
+    this.flags.set(slot, f | SEEN_ONE);
+    const [k, seq] = this.inFlight.get(slot);
+    this.inFlight.release(slot);
+    const last = this.lastSeenSeq[k]!;
+    if (seq < last) {
       this.r.orderViolations++;
-      sample(this.r.samples.orderViolations, `${id} (key ${s.key}: #${s.seq} after #${last})`);
-    } else this.lastSeenSeq.set(s.key, s.seq);
+      sample(this.r.samples.orderViolations, `${id} (key ${this.keys[k]}: #${seq} after #${last})`);
+    } else this.lastSeenSeq[k] = seq;
+  }
+
+  /** the slot of an id this checker was told was sent, else undefined */
+  private sentSlot(id: string): number | undefined {
+    const slot = this.ids.find(id);
+    return slot !== undefined && this.flags.get(slot) & SENT ? slot : undefined;
   }
 
   private position(id: string, at: SourcePosition): void {
@@ -102,34 +132,41 @@ export class DeliveryChecker {
       );
     }
     this.lastOffset.set(stream, Math.max(last ?? -1, at.offset));
-    const list = this.offsets.get(at.partition);
-    if (list) list.push(at.offset);
-    else this.offsets.set(at.partition, [at.offset]);
+    let bits = this.offsets.get(at.partition);
+    if (!bits) {
+      bits = new OffsetBits();
+      this.offsets.set(at.partition, bits);
+    }
+    bits.add(at.offset);
   }
 
   /** close the books: acknowledged and never seen is lost; never acknowledged and never seen is unseen */
   finish(): DeliveryReport {
     const r = structuredClone(this.r);
-    for (const [id, s] of this.sent) {
-      if (s.seen > 0) {
-        if (s.ack !== ACKED) r.recovered++;
+    for (const slot of this.ids.slots()) {
+      const f = this.flags.get(slot);
+      if (!(f & SENT)) continue;
+      if (f & SEEN) {
+        if (!(f & ACKED)) r.recovered++;
         continue;
       }
-      if (s.ack === ACKED) {
+      if (f & ACKED) {
         r.lost++;
-        sample(r.samples.lost, id);
+        sample(r.samples.lost, this.ids.idOf(slot));
       } else {
         r.unseen++;
-        sample(r.samples.unseen, id);
+        sample(r.samples.unseen, this.ids.idOf(slot));
       }
     }
-    for (const [p, list] of this.offsets) {
-      const sorted = Float64Array.from(list).sort();
-      for (let i = 1; i < sorted.length; i++) {
-        const hole = sorted[i]! - sorted[i - 1]! - 1;
-        if (hole <= 0) continue;
-        r.offsetGaps += hole;
-        sample(r.samples.offsetGaps, `partition ${p}: ${sorted[i - 1]! + 1}..${sorted[i]! - 1}`);
+    for (const [p, bits] of this.offsets) {
+      let prev: number | undefined;
+      for (const o of bits.distinct()) {
+        const hole = prev === undefined ? 0 : o - prev - 1;
+        if (hole > 0) {
+          r.offsetGaps += hole;
+          sample(r.samples.offsetGaps, `partition ${p}: ${prev! + 1}..${o - 1}`);
+        }
+        prev = o;
       }
     }
     return r;

@@ -9,6 +9,7 @@
 import type { UserEventsAccounting } from './user-events.ts';
 import type { WindowBooks, WindowCheck } from './window-books.ts';
 import { DeliveryChecker, type SourcePosition } from '../../checkers/delivery.ts';
+import { Column, IdSlots } from '../../checkers/compact.ts';
 import type { DeliveryReport } from '../../../results/delivery.ts';
 
 export interface Accounting {
@@ -51,18 +52,22 @@ export interface DecidedTx {
   eventTime: number;
 }
 
-const PENDING = 0,
-  DECIDED = 1,
-  DEAD = 2;
+/** an event's state (0: never produced, or its send failed) and a flag for the malformed ones */
+const PENDING = 1,
+  DECIDED = 2,
+  DEAD = 3,
+  STATE = 3,
+  MALFORMED = 4;
 
 export class EventLedger {
   readonly delivery = new DeliveryChecker();
   /** per (user, window) truth and observed counts, when the run knows its window size */
   windows?: WindowBooks;
   private deliveryReport: DeliveryReport | undefined;
-  private readonly state = new Map<string, number>();
+  /** one byte per event, found by its id's number (compact.ts): a soak keeps millions */
+  private readonly ids = new IdSlots();
+  private readonly state = new Column((n) => new Uint8Array(n));
   private pending = 0;
-  private readonly malformed = new Set<string>();
   private readonly a: Accounting = {
     produced: 0,
     malformedProduced: 0,
@@ -82,25 +87,25 @@ export class EventLedger {
   };
 
   produced(id: string, malformed: boolean, key = ''): void {
-    if (this.state.has(id)) return;
+    const slot = this.ids.add(id);
+    if (this.state.get(slot)) return;
     this.delivery.send(id, key);
-    this.state.set(id, PENDING);
+    this.state.set(slot, malformed ? PENDING | MALFORMED : PENDING);
     this.pending++;
     this.a.produced++;
-    if (malformed) {
-      this.a.malformedProduced++;
-      this.malformed.add(id);
-    }
+    if (malformed) this.a.malformedProduced++;
   }
   /** the broker never acknowledged it: not produced, so neither pending nor missing */
   produceFailed(id: string): void {
     this.delivery.failed(id);
-    if (this.state.get(id) !== PENDING) return;
-    this.state.delete(id);
+    const slot = this.ids.find(id);
+    const s = slot === undefined ? 0 : this.state.get(slot);
+    if ((s & STATE) !== PENDING) return;
+    this.state.set(slot!, 0);
     this.pending--;
     this.a.produced--;
     this.a.produceFailed++;
-    if (this.malformed.delete(id)) this.a.malformedProduced--;
+    if (s & MALFORMED) this.a.malformedProduced--;
   }
 
   /** the broker acknowledged the send */
@@ -132,16 +137,17 @@ export class EventLedger {
   }
 
   private end(id: string, to: number): boolean {
-    const s = this.state.get(id);
-    if (s === undefined) {
+    const slot = this.ids.find(id);
+    const s = slot === undefined ? 0 : this.state.get(slot);
+    if (!s) {
       this.a.foreign++;
       return false;
     }
-    if (s !== PENDING) {
+    if ((s & STATE) !== PENDING) {
       this.a.duplicates++;
       return false;
     }
-    this.state.set(id, to);
+    this.state.set(slot!, (s & MALFORMED) | to);
     this.pending--;
     return true;
   }
@@ -155,7 +161,9 @@ export class EventLedger {
     this.a.drainMs = Math.round(drainMs);
     this.a.missing = this.pending;
     this.a.missingSample = [];
-    if (this.pending) for (const [id, s] of this.state) if (s === PENDING && this.a.missingSample.push(id) >= 10) break;
+    if (this.pending)
+      for (const slot of this.ids.slots())
+        if ((this.state.get(slot) & STATE) === PENDING && this.a.missingSample.push(this.ids.idOf(slot)) >= 10) break;
     this.deliveryReport = this.delivery.finish();
     if (this.windows) this.a.windows = this.windows.finish();
     return this.snapshot();
