@@ -107,7 +107,10 @@ export class PartitionLog {
     seg.maxTs.push(h.maxTimestamp);
     seg.batches.push(copy);
     seg.bytes += h.size;
-    if (h.maxTimestamp > seg.newestTs) seg.newestTs = h.maxTimestamp;
+    // retention ages a segment by its newest record; a batch without timestamps (-1) by when it came, as
+    // Kafka falls back to the segment file's modification time (else it would be dropped at once)
+    const ts = h.maxTimestamp >= 0 ? h.maxTimestamp : now;
+    if (ts > seg.newestTs) seg.newestTs = ts;
     this.bytes += h.size;
     this.batchCount++;
     this.hwm = base + h.lastOffsetDelta + 1;

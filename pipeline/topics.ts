@@ -48,13 +48,22 @@ export interface EnsureTopicsResult {
 }
 
 /**
+ * retention.ms of `ms` for a topic, and segment.ms a quarter of it (at least a second): retention
+ * drops whole segments, so records live between `ms` and `ms` + a segment. A segment.ms of days
+ * (the default) would keep every record of a run in its one active segment, whatever retention.ms says.
+ */
+export function retentionConfigs(ms: number): Record<string, string> {
+  return { 'retention.ms': String(ms), 'segment.ms': String(Math.max(1000, Math.floor(ms / 4))) };
+}
+
+/**
  * Create every topic that does not exist yet (existing ones are left as they are, so this is
  * safe to run from every processor and target). `partitions` overrides the declared count
- * (tests use fewer).
+ * (tests use fewer); `retentionMs` the declared retention of every topic (retentionConfigs).
  */
 export async function ensureTopics(
   kafka: Kafka,
-  opts: { partitions?: number; admin?: Admin } = {},
+  opts: { partitions?: number; retentionMs?: number; admin?: Admin } = {},
 ): Promise<EnsureTopicsResult> {
   const admin = opts.admin ?? kafka.admin();
   if (!opts.admin) await admin.connect();
@@ -72,7 +81,10 @@ export async function ensureTopics(
             topic: t.name,
             numPartitions: opts.partitions ?? t.partitions,
             replicationFactor: rf,
-            configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
+            configEntries: Object.entries({
+              ...t.configs,
+              ...(opts.retentionMs !== undefined ? retentionConfigs(opts.retentionMs) : {}),
+            }).map(([name, value]) => ({ name, value })),
           })),
         })
         .catch(async (e: Error) => {

@@ -101,6 +101,17 @@ test('retention.ms drops segments whose newest record is older than the limit', 
   assert.equal(log.read(2, 1 << 20).batches, []);
 });
 
+test('a batch without timestamps (-1) is aged from its append, not dropped at once', () => {
+  const { log, append, tick } = setup({ retentionMs: 1000, segmentMs: 100 });
+  append(1, -1);
+  log.enforceRetention();
+  assert.is(log.logStart, 0);
+  tick(1100);
+  append(1);
+  log.enforceRetention();
+  assert.is(log.logStart, 1);
+});
+
 test('retention.bytes drops the oldest closed segments and keeps the active one', () => {
   const { log, append } = setup({ retentionBytes: 1, segmentBytes: 1 });
   append(1);

@@ -3,7 +3,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs from 'kafkajs';
 import { startBroker } from '../../broker/index.ts';
-import { ensureTopics, replicationFor, TOPIC_CONFIG, TOPICS, compressionType } from '../../pipeline/topics.ts';
+import {
+  ensureTopics,
+  replicationFor,
+  retentionConfigs,
+  TOPIC_CONFIG,
+  TOPICS,
+  compressionType,
+} from '../../pipeline/topics.ts';
 
 const { Kafka, logLevel, CompressionTypes, ConfigResourceTypes } = kafkajs;
 
@@ -83,6 +90,41 @@ test('processors starting at once may race to create the topics: every caller su
     const rs = await Promise.all([1, 2, 3].map(() => ensureTopics(kafka, { partitions: 2 })));
     assert.is(rs.reduce((n, r) => n + r.created.length, 0) >= 5, true);
   } finally {
+    await broker.close();
+  }
+});
+
+test('a retention override expires old records on the embedded broker; retention.ms alone keeps them', async () => {
+  let skew = 0; // a virtual time ahead of the real clock: the broker's and the records' timestamps
+  const broker = await startBroker({ autoCreateTopics: false, retentionCheckMs: 0, now: () => Date.now() + skew });
+  const kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const producer = kafka.producer();
+  try {
+    assert.equal(retentionConfigs(60_000), { 'retention.ms': '60000', 'segment.ms': '15000' });
+    await ensureTopics(kafka, { partitions: 1, retentionMs: 60_000 });
+    await admin.connect();
+    // what a run gets from retention.ms without segment.ms: one active segment, never rolled
+    await admin.createTopics({
+      topics: [{ topic: 'only-retention', configEntries: [{ name: 'retention.ms', value: '60000' }] }],
+    });
+    await producer.connect();
+    for (const step of [0, 20_000, 20_000]) {
+      skew += step;
+      for (const topic of [TOPICS.fraudDecisions, 'only-retention'])
+        await producer.send({
+          topic,
+          messages: Array.from({ length: 10 }, (_, i) => ({ value: `r${i}`, timestamp: String(Date.now() + skew) })),
+        });
+    }
+    skew += 50_000; // the three sends are now 90, 70 and 50 s old
+    assert.ok(broker.enforceRetention() > 0);
+    const low = async (topic: string) => (await admin.fetchTopicOffsets(topic))[0]!.low;
+    assert.is(await low(TOPICS.fraudDecisions), '20', 'the two segments older than a minute went');
+    assert.is(await low('only-retention'), '0', 'the active segment keeps everything');
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
     await broker.close();
   }
 });

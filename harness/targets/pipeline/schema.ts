@@ -43,6 +43,11 @@ export const schema = strictObject({
   minInsyncReplicas: positiveInt().optional(),
   /** partitions of the pipeline's topics when this run creates them (default: the declared 12) */
   partitions: positiveInt().optional(),
+  /**
+   * how long the pipeline's topics keep records when this run creates them (retention.ms, with segment.ms a quarter
+   * of it so old segments roll and go): a soak's broker log then stops growing (default: the declared 1–7 days)
+   */
+  retention: positiveDuration().optional(),
   compression: enumOf(COMPRESSIONS).optional(),
   /**
    * 'at-least-once' (default): a crash redelivers a chunk (duplicates counted); 'exactly-once': each chunk's

@@ -152,7 +152,9 @@ export class PipelineTargetRun implements PipelineTarget {
       retry: { retries: 8, initialRetryTime: 100 },
       ...kafkajsSecurity(security),
     });
-    await ensureTopics(kafka, o.partitions ? { partitions: o.partitions } : {}).catch((e: unknown) => {
+    const topics = { ...(o.partitions ? { partitions: o.partitions } : {}) };
+    if (c.retention) Object.assign(topics, { retentionMs: parseDuration(c.retention) });
+    await ensureTopics(kafka, topics).catch((e: unknown) => {
       throw e instanceof PipelabError ? e : kafkaConnectError(e, brokers, security);
     });
     const at = await endpointsOf(services, tc);

@@ -77,6 +77,14 @@ test('a bad enum value lists the allowed values', () => {
   );
 });
 
+test('the retention of the pipeline target is a positive duration, checked with the rest', () => {
+  for (const retention of ['soon', '0s', 120])
+    assert.equal(paths(thrown(() => validateScenario({ ...valid, target: { type: 'pipeline', retention } }))), [
+      '/target/retention',
+    ]);
+  assert.not.throws(() => validateScenario({ ...valid, target: { type: 'pipeline', retention: '2m' } }));
+});
+
 test('an unknown executor lists the known ones (UNKNOWN_EXECUTOR)', () => {
   const e = thrown(() =>
     validateScenario({ ...valid, executors: { main: { executor: 'shared-iterations', vus: 1 } } }),
