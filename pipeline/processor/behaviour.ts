@@ -8,7 +8,6 @@
  */
 import type { KafkaMessage, Message } from 'kafkajs';
 import { USER_EVENT_TYPES } from '../../generators/user-events.ts';
-import type { RecentIds } from './dedup.ts';
 import { H, header } from './headers.ts';
 import { deadLetterMessage } from './messages.ts';
 import type { TumblingWindows, WindowAggregate } from './windows.ts';
@@ -80,14 +79,14 @@ export function behaviourChunk(
   w: TumblingWindows,
   at: { topic: string; partition: number; received: number },
   messages: KafkaMessage[],
-  dedup: RecentIds,
+  isDuplicate: (offset: string, id: string) => boolean,
 ): BehaviourChunk {
   const out: BehaviourChunk = { accepted: 0, late: 0, dead: [], closed: [], dups: 0, ids: [] };
   for (const msg of messages) {
     const v = validateUserEvent(msg.value);
     const id =
       header(msg.headers, H.eventId) ?? (v.ok && v.e.id ? v.e.id : `${at.topic}/${at.partition}/${msg.offset}`);
-    if (dedup.has(id)) {
+    if (isDuplicate(msg.offset, id)) {
       out.dups++;
       continue;
     }

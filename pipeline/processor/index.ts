@@ -12,9 +12,10 @@
  *
  * At-least-once (default): a chunk's offsets are resolved only after the producer send that carries its
  * results is acknowledged (acks -1), and kafkajs commits only resolved offsets. A crash between
- * send and commit redelivers the chunk; the sink is idempotent by event id within an instance
- * (RecentIds: already-written ids are skipped and counted as duplicates; share one RecentIds
- * between in-process instances to dedup across them). Backpressure: when records in flight pass
+ * send and commit redelivers the chunk; the sink is idempotent by event id within a partition's
+ * state (ids it wrote are skipped and counted as duplicates; an id written by an earlier owner
+ * after the checkpoint this one restored is processed again, so its window counts it).
+ * Backpressure: when records in flight pass
  * `maxInFlight` the partition that pushed it over is paused (consumer.pause) and every paused
  * partition resumes once in-flight work drains below half. The caller hands over brokers, feature
  * store and model client; metrics go to a structurally typed registry.
@@ -29,7 +30,6 @@ import { compressionType, TOPICS } from '../topics.ts';
 import type { UserFeatures } from '../types.ts';
 import { EMPTY_FEATURES } from '../types.ts';
 import { behaviourAggregateMessage, behaviourChunk } from './behaviour.ts';
-import { RecentIds } from './dedup.ts';
 import { CompleteSender } from './complete-send.ts';
 import { groupLag } from './lag.ts';
 import { CrashableSockets } from './sockets.ts';
@@ -61,7 +61,6 @@ export class StreamProcessor {
   private consumer?: Consumer;
   private producer?: Producer;
   private readonly updater: FeatureUpdater;
-  private readonly dedup: RecentIds;
   private readonly sender = new CompleteSender(); // re-sends what kafkajs left out when a leader moved
   private readonly state: ProcessorState;
   private readonly paused = new Map<string, () => void>();
@@ -90,11 +89,10 @@ export class StreamProcessor {
       socketFactory: this.sockets.factory,
     });
     this.updater = new FeatureUpdater(opts.store);
-    this.dedup = opts.dedup ?? new RecentIds();
     if (this.o.guarantee === 'exactly-once')
       this.eos = new TransactionalSink(this.kafka, this.groupId, this.o.compression);
     this.privacy = new PiiPolicy(opts, this.id);
-    this.state = new ProcessorState(this.kafka, { ...this.o, groupId: this.groupId, dedup: this.dedup });
+    this.state = new ProcessorState(this.kafka, { ...this.o, groupId: this.groupId });
     this.s = {
       id: this.id,
       records: 0,
@@ -349,7 +347,8 @@ export class StreamProcessor {
   private async processUserEvents(st: PartitionState, partition: number, messages: KafkaMessage[]) {
     const topic = TOPICS.userEvents;
     const fresh = this.eos ? await this.eos.fresh(topic, partition, messages) : messages;
-    const c = behaviourChunk(this.id, st.windows, { topic, partition, received: epochNow() }, fresh, this.dedup);
+    const at = { topic, partition, received: epochNow() };
+    const c = behaviourChunk(this.id, st.windows, at, fresh, (offset, id) => this.state.isDuplicate(st, offset, id));
     const topicMessages: TopicMessages[] = [];
     if (c.dead.length) topicMessages.push({ topic: TOPICS.deadLetter, messages: c.dead });
     if (c.closed.length) topicMessages.push({ topic: TOPICS.processedEvents, messages: c.closed });

@@ -9,7 +9,6 @@ import type { PiiKeyring } from '../pii/keys.ts';
 import type { Prediction } from '../model-server/server.ts';
 import type { Compression } from '../topics.ts';
 import type { ScoringInput } from '../types.ts';
-import type { RecentIds } from './dedup.ts';
 import type { Guarantee } from './exactly-once.ts';
 import type { WindowOptions } from './windows.ts';
 import type { StateStats } from './state/store.ts';
@@ -53,8 +52,6 @@ export interface ProcessorOptions {
   chunkSize?: number;
   /** partitions processed concurrently by this instance (default 6) */
   concurrency?: number;
-  /** ids already written (default: this instance's own, 200 000 ids) */
-  dedup?: RecentIds;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   rebalanceTimeoutMs?: number;

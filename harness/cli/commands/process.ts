@@ -213,7 +213,6 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
     const store = await m.services.openFeatureStore(services.redis!.connection);
     const { url, token } = services.modelServer!.connection;
     const model = new m.client.ModelClient({ urls: [url], token });
-    const dedup = new m.processor.RecentIds();
     const { sessionTimeoutMs } = cfg;
     const procs = Array.from(
       { length: cfg.instances },
@@ -223,7 +222,6 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
           security,
           store,
           model,
-          dedup,
           groupId: o.group,
           compression: o.compression,
           windows: cfg.windows,

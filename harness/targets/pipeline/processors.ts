@@ -1,14 +1,13 @@
 /**
  * The stream processors the target runs: `pipelab process` children (processorMode 'child') or
- * in-process StreamProcessor instances of one consumer group, sharing a dedup set so a partition
- * that moves between instances is not decided twice.
+ * in-process StreamProcessor instances of one consumer group.
  */
 import type { Broker } from '../../../broker/index.ts';
 import type { KafkaClientSecurity } from '../../../pipeline/kafka-security.ts';
 import type { ModelClient } from '../../../pipeline/model-server/client.ts';
 import type { FeatureStore } from '../../../pipeline/features/store.ts';
 import type { PiiKeyring } from '../../../pipeline/pii/keys.ts';
-import { RecentIds, StreamProcessor } from '../../../pipeline/processor/index.ts';
+import { StreamProcessor } from '../../../pipeline/processor/index.ts';
 import { parseDuration } from '../../../results/duration.ts';
 import type { TargetContext } from '../api.ts';
 import { startChildProcessor, type ChildProcessor } from './children.ts';
@@ -78,7 +77,6 @@ export interface ProcessorDeps {
 /** a factory of in-process instances: instance i is `processor-<i+1>`; only the first samples the group's lag */
 export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i: number) => StreamProcessor {
   const { brokers, security, store, model, drift, embedded, tc, pii } = deps;
-  const dedup = new RecentIds();
   return (i) =>
     new StreamProcessor({
       brokers,
@@ -89,7 +87,6 @@ export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i
       id: `processor-${i + 1}`,
       compression: o.compression,
       guarantee: o.guarantee,
-      dedup,
       windows: {
         sizeMs: c.window ? parseDuration(c.window) : undefined,
         allowedLatenessMs: c.allowedLateness ? parseDuration(c.allowedLateness) : undefined,

@@ -16,7 +16,7 @@
  */
 import type { Admin, Kafka, Message, TopicMessages } from 'kafkajs';
 import { TOPICS } from '../../topics.ts';
-import type { RecentIds } from '../dedup.ts';
+import { RecentIds } from '../dedup.ts';
 import type { Guarantee } from '../exactly-once.ts';
 import type { WindowAggregate, WindowOptions } from '../windows.ts';
 import { ensureChangelog, decodeSnapshot, dedupRecord, lastSegment, metaRecord, windowRecord } from './changelog.ts';
@@ -24,6 +24,8 @@ import { readChangelog, type ChangelogRecords } from './restore.ts';
 import { TrackedWindows } from './tracked.ts';
 
 const CHECKPOINT_INTERVAL_MS = 5000;
+/** ids a partition's state remembers: at 1 000 events/s per partition, 20 s of redeliveries */
+const SEEN_PER_PARTITION = 20_000;
 
 export interface StateOptions {
   groupId: string;
@@ -31,11 +33,18 @@ export interface StateOptions {
   /** at-least-once checkpoint interval, and exactly-once's for the dedup ids (default 5000 ms) */
   checkpointIntervalMs?: number;
   windows?: WindowOptions;
-  dedup: RecentIds;
 }
 
 export interface PartitionState {
   readonly windows: TrackedWindows;
+  /**
+   * the ids this state reflects (restored with its checkpoint, written since): a redelivery of one
+   * is a duplicate, skipped. Kept per partition state, not per processor: an id that another owner
+   * (or this processor, before a failed sink dropped the state) wrote after the checkpoint this
+   * state restored is not in its windows, so it must be processed again (a duplicate decision,
+   * counted downstream) rather than skipped (a window short of its events)
+   */
+  readonly seen: RecentIds;
   /** dedup ids written since the last checkpoint */
   ids: string[];
   /** the last dedup segment written */
@@ -128,9 +137,10 @@ export class ProcessorState {
     const snap = decodeSnapshot(records);
     const windows = new TrackedWindows(this.o.windows);
     windows.load(snap.windows, snap.maxEventTime);
-    for (const id of snap.ids) this.o.dedup.add(id);
+    const seen = new RecentIds(SEEN_PER_PARTITION);
+    for (const id of snap.ids) seen.add(id);
     const seq = lastSegment(records);
-    const s: PartitionState = { windows, ids: [], seq, at: -Infinity, replayUntil: -1, next: snap.offset ?? 0 };
+    const s: PartitionState = { windows, seen, ids: [], seq, at: -Infinity, replayUntil: -1, next: snap.offset ?? 0 };
     this.parts.set(`${topic}/${partition}`, s);
     this.counts.restores++;
     this.counts.restoredWindows += snap.windows.length;
@@ -139,14 +149,14 @@ export class ProcessorState {
 
   /** ids written (acknowledged, or committed under exactly-once): a redelivery of them is a duplicate */
   written(s: PartitionState, ids: string[]): void {
-    for (const id of ids) this.o.dedup.add(id);
+    for (const id of ids) s.seen.add(id);
     for (const id of ids) s.ids.push(id);
     if (s.ids.length > 2 * 10_000) s.ids.splice(0, s.ids.length - 10_000);
   }
 
   /** is this record one the partition already wrote (skip it)? Not while replaying after a restore */
   isDuplicate(s: PartitionState, offset: string, id: string): boolean {
-    return Number(offset) >= s.replayUntil && this.o.dedup.has(id);
+    return Number(offset) >= s.replayUntil && s.seen.has(id);
   }
 
   /**

@@ -54,7 +54,7 @@ test('a chunk: counted in windows, late past the lateness, invalid, duplicates; 
     w,
     at,
     [ev('a', 'u1', 1_000), ev('b', 'u1', 2_000, 'purchase'), ev('c', 'u2', 9_500), msg('{bad', 'd')],
-    dedup,
+    (_offset, id) => dedup.has(id),
   );
   assert.equal([first.accepted, first.late, first.dead.length, first.dups, first.closed.length], [3, 0, 1, 0, 0]);
   assert.equal(reasons(first), ['malformed-json']);
@@ -65,7 +65,7 @@ test('a chunk: counted in windows, late past the lateness, invalid, duplicates; 
     w,
     at,
     [ev('a', 'u1', 1_000), ev('e', 'u1', 12_500), ev('f', 'u3', 5_000)],
-    dedup,
+    (_offset, id) => dedup.has(id),
   );
   assert.equal([second.accepted, second.late, second.dups], [1, 1, 1]);
   assert.equal(reasons(second), ['late']);
