@@ -8,11 +8,15 @@
  * baseline "latency stays what the top of the ramp measured, throughput = the rate".
  *
  *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 250,500,1000,2000]
- *     [--rates auto | 3000,4500,…] [--seconds 6] [--save <dir>] [--from <dir saved before>]
+ *     [--rates auto | 3000,4500,…] [--seconds 6] [--background elastic,capacity]
+ *     [--save <dir>] [--from <dir saved before>]
  *
  * `--rates auto` (the default): from 1.5× the ramp's top, × 1.4 per run, until two runs are
  * beyond the knee (or 8 runs), then one run halfway (geometrically) between the last rate below
  * the knee and the first beyond, so the rising part just under the knee is measured too.
+ * `--background`: the event loop's background (the utilisation line's intercept) as elastic
+ * polling (the records' work is the slope) and/or as lost capacity (b / (1 − a) per record); both
+ * by default, one table each from the same live runs.
  * On a shared machine, run it under `flock /work/coord/cpu.lock`: every row gives the 1-minute
  * load average when its live run started.
  */
@@ -37,6 +41,8 @@ const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
 const save = arg('--save');
 /** re-evaluate runs saved with --save (<dir>/<mode>/<rate>.json) instead of running live */
 const from = arg('--from');
+/** how the event loop's background is treated (calibrate-fit.ts RampOptions): each gets its table */
+const backgrounds = (arg('--background') ?? 'elastic,capacity').split(',') as Array<'elastic' | 'capacity'>;
 /** the knee: the rate at which p50 reaches this multiple of its unloaded (lowest-rate) value */
 const KNEE_FACTOR = 4;
 const AUTO_STEP = 1.4;
@@ -138,12 +144,22 @@ function predictedKnee(p50At: (rate: number) => number, rates: number[]): { knee
 /** the unloaded p50: the lowest of the ramp's (one run's p50 on a shared machine can be far off) */
 const unloaded = (p50s: number[]) => Math.min(...p50s);
 
+type Background = 'elastic' | 'capacity';
+
+/** one mode's live runs, evaluated with each treatment of the event loop's background */
 async function validate(mode: 'in-process' | 'child'): Promise<void> {
   const runs = await liveRuns(mode);
+  for (const bg of backgrounds) evaluate(mode, runs, bg);
+}
+
+function evaluate(mode: 'in-process' | 'child', runs: Map<number, Live>, background: Background): void {
   const all = [...runs.keys()].sort((a, b) => a - b);
   const tested = all.filter((r) => !ramp.includes(r));
   const fig = (r: number) => measuredFigures(runs.get(r)!.summary);
-  const cal = calibrateRuns(ramp.map((r) => runs.get(r)!.summary));
+  const cal = calibrateRuns(
+    ramp.map((r) => runs.get(r)!.summary),
+    { background },
+  );
   const top = fig(ramp[ramp.length - 1]!);
   const base = unloaded(ramp.map((r) => fig(r).p50));
   const measuredKnee = knee(
@@ -179,7 +195,7 @@ async function validate(mode: 'in-process' | 'child'): Promise<void> {
       }
     }
   }
-  report(mode, cal, rows, { measuredKnee, predicted: pk, base }, errs);
+  report(`${mode}, background ${background}`, cal, rows, { measuredKnee, predicted: pk, base }, errs);
   console.log(stagesAt(ramp[0]!, runs.get(ramp[0]!)!.summary, at(ramp[0]!).summary));
 }
 

@@ -56,13 +56,23 @@ export interface RampFit {
   /** where mainCpuPerRecordMs comes from: the event-loop utilisation line, else the latency fit */
   mainCpuFrom: 'event-loop utilisation' | 'latency fit';
   /** the main event loop's utilisation = background + perRecordMs × rate / 1000 (least squares over the runs) */
-  eventLoop?: { background: number; perRecordMs: number };
+  eventLoop?: { background: number; perRecordMs: number; treated: 'elastic' | 'capacity' };
   /** root mean square of the log errors (p50 over the runs) at the fit */
   rmsLogError: number;
 }
 
 export interface RampCalibration extends Calibration {
   fit: RampFit;
+}
+
+export interface RampOptions extends CalibrateOptions {
+  /**
+   * the event loop's background (the utilisation line's intercept a), in process: `elastic`
+   * (default) — polling that gives way, the records' work is the slope b and the loop is full at
+   * 1 / b; `capacity` — work the loop cannot shed, b / (1 − a) per record, full at (1 − a) / b
+   * (the fit before this option; bench/calibration.ts prints both, for the validation to decide)
+   */
+  background?: 'elastic' | 'capacity';
 }
 
 interface RunPoint {
@@ -227,7 +237,10 @@ function fitMainCpu(err: (w: number) => number): { w: number; e: number } {
  * records/s. (Charging b / (1 − a), the background as lost capacity, predicted latency growing
  * from a third of the knee on: docs/simulation.md, "Calibration on a ramp".)
  */
-function eventLoopFit(points: RunPoint[]): { w: number; a: number; b: number; se: number } | undefined {
+function eventLoopFit(
+  points: RunPoint[],
+  capacity = false,
+): { w: number; a: number; b: number; se: number } | undefined {
   const xs: number[] = [],
     ys: number[] = [];
   for (const p of points) {
@@ -239,7 +252,9 @@ function eventLoopFit(points: RunPoint[]): { w: number; a: number; b: number; se
   if (xs.length < 2) return undefined;
   const { a, b } = leastSquares(xs, ys);
   if (!(b > 0) || !(a < 1)) return undefined;
-  return { w: b, a, b, se: slopeStandardError(xs, ys, a, b) };
+  // as lost capacity: b / (1 − a) per record (its error: the slope's, scaled; a's own is left out)
+  const k = capacity ? 1 / (1 - Math.max(0, a)) : 1;
+  return { w: b * k, a, b, se: k * slopeStandardError(xs, ys, a, b) };
 }
 
 /** standard error of the slope b from the line's residuals (0 with two runs) */
@@ -268,7 +283,7 @@ function processorCpu(points: RunPoint[]): number | undefined {
   return b > 0 ? b : undefined;
 }
 
-export function calibrateRuns(summaries: RunSummary[], options: CalibrateOptions = {}): RampCalibration {
+export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}): RampCalibration {
   if (summaries.length < 2)
     throw new PipelabError('INVALID_ARGUMENT', `a ramp calibration needs two or more runs, got ${summaries.length}`, {
       hint:
@@ -306,7 +321,7 @@ export function calibrateRuns(summaries: RunSummary[], options: CalibrateOptions
     ...(processorCpuPerRecordMs !== undefined ? { processorCpuPerRecordMs } : {}),
   };
   const err = (w: number) => logError(base, { ...partial, mainCpuPerRecordMs: w }, points);
-  const elu = eventLoopFit(points);
+  const elu = eventLoopFit(points, options.background === 'capacity');
   const cpu = elu ? { w: elu.w, e: err(elu.w) } : fitMainCpu(err);
   // the measured stage lines include the CPU queueing the hosts now model: keep the share of their
   // slopes (0…1) that best matches the runs, so the load's effect is not counted twice
@@ -332,7 +347,7 @@ export function calibrateRuns(summaries: RunSummary[], options: CalibrateOptions
     mainCpuPerRecordMs: best.w,
     mainCpuFrom: elu ? 'event-loop utilisation' : 'latency fit',
     ...(elu ? { mainCpuSe: elu.se } : {}),
-    ...(elu ? { eventLoop: { background: elu.a, perRecordMs: elu.b } } : {}),
+    ...(elu ? { eventLoop: { background: elu.a, perRecordMs: elu.b, treated: options.background ?? 'elastic' } } : {}),
     rmsLogError: best.e,
   };
   return {
@@ -410,7 +425,9 @@ function rampNotes(base: Calibration, f: RampFit): string[] {
     ? `the event loop's utilisation ${r(f.eventLoop.background)} + ${r(f.eventLoop.perRecordMs)} ms × rate ` +
       `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
       `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s ` +
-      `(the background ${r(f.eventLoop.background)} is elastic polling, not a queue the records wait in)`
+      (f.eventLoop.treated === 'elastic'
+        ? `(the background ${r(f.eventLoop.background)} is elastic polling, not a queue the records wait in)`
+        : `(the background ${r(f.eventLoop.background)} taken as lost capacity: b / (1 − a) per record)`)
     : `fitted to the runs' p50: ${r(f.mainCpuPerRecordMs)} ms per record`;
   return [
     `calibrated on ${f.rates.length} runs at ${f.rates.join(', ')}/s; waits that are not CPU (linger, fetch wait, ` +

@@ -61,6 +61,19 @@ test("in process: the event loop line's slope b is the work per record, the back
   assert.is(predict(cal, { rate: 2000, durationMs: 5000, warmupMs: 1000 }).p99, below.p99);
 });
 
+test('in process, background as lost capacity: b / (1 − a) per record, full at (1 − a) / b', () => {
+  const cal = calibrateRuns(
+    [150, 300, 600].map((r) => liveLike(r, 'in-process')),
+    { background: 'capacity' },
+  );
+  // 0.2 ms per record on the 70 % of the loop left: 0.2857 ms, full at 3500/s
+  assert.ok(Math.abs(cal.fit.mainCpuPerRecordMs - 0.2 / 0.7) < 1e-9, `${cal.fit.mainCpuPerRecordMs}`);
+  assert.is(cal.fit.eventLoop!.treated, 'capacity');
+  assert.match(cal.notes.join('\n'), /lost capacity/);
+  const beyond = predict(cal, { rate: 4500, durationMs: 5000, warmupMs: 1000 });
+  assert.ok(beyond.throughput < 0.85 * 4500, `beyond the knee ${beyond.throughput}`);
+});
+
 test("the fit's sampling error goes into the replications' interval", () => {
   const exact = calibrateRuns([150, 300, 600].map((r) => liveLike(r, 'in-process')));
   assert.ok(exact.fit.mainCpuSe! < 1e-9); // a perfect line: no sampling error
