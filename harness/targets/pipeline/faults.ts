@@ -136,33 +136,64 @@ function managedHandle(name: string, proc: ManagedProcess): ProcessHandle {
   };
 }
 
-function childHandle(p: PipelineParts, i: number): ProcessHandle {
-  const c = p.handles.children[i] as ChildProcessor;
+/**
+ * The processor slots a fault took down, per run (keyed by its handles): a start brings an instance
+ * back only when it is down, once. Faults overlap (a stop whose duration outlasts the start of a
+ * rolling bounce): each handle acts on the slot's current instance, and the second start of the
+ * same outage does nothing, so no instance is started twice and left running past the teardown.
+ */
+const downSlots = new WeakMap<PipelineParts['handles'], Set<number>>();
+
+function slotHandle<P>(
+  p: PipelineParts,
+  list: P[],
+  i: number,
+  o: { label: (x: P) => string; kill(x: P): Promise<void>; stop(x: P): Promise<void>; restart(old: P): Promise<void> },
+): ProcessHandle & { cur: () => P } {
+  const down = downSlots.get(p.handles) ?? downSlots.set(p.handles, new Set()).get(p.handles)!;
+  const cur = () => list[i] as P;
   return {
-    label: `child processor pid ${c.pid}`,
-    kill: () => c.kill(),
-    stop: () => c.stop(),
-    pause: async () => c.signal('SIGSTOP'),
-    resume: async () => c.signal('SIGCONT'),
+    cur,
+    label: o.label(cur()),
+    kill: () => {
+      down.add(i);
+      return o.kill(cur());
+    },
+    stop: () => {
+      down.add(i);
+      return o.stop(cur());
+    },
     start: async () => {
-      p.handles.children[i] = await p.newChild();
+      if (!down.delete(i)) return; // running: never taken down, or already brought back
+      await o.restart(cur());
     },
   };
 }
 
+function childHandle(p: PipelineParts, i: number): ProcessHandle {
+  const h = slotHandle(p, p.handles.children, i, {
+    label: (c) => `child processor pid ${c.pid}`,
+    kill: (c) => c.kill(),
+    stop: (c) => c.stop(),
+    restart: async () => {
+      p.handles.children[i] = await p.newChild();
+    },
+  });
+  return { ...h, pause: async () => h.cur().signal('SIGSTOP'), resume: async () => h.cur().signal('SIGCONT') };
+}
+
 function inProcessHandle(p: PipelineParts, i: number): ProcessHandle {
-  const cur = p.handles.processors[i] as StreamProcessor;
-  return {
-    label: `in-process ${cur.id}`,
-    kill: () => cur.kill(),
-    stop: () => cur.stop(),
-    start: async () => {
-      p.retire(cur);
+  return slotHandle(p, p.handles.processors, i, {
+    label: (x) => `in-process ${x.id}`,
+    kill: (x) => x.kill(),
+    stop: (x) => x.stop(),
+    restart: async (old) => {
+      p.retire(old);
       const n = p.newProcessor();
       p.handles.processors[i] = n;
       await n.start();
     },
-  };
+  });
 }
 
 function consumers(p: PipelineParts): ConsumerGroupFaults | string {
