@@ -7,13 +7,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
-import kafkajs from 'kafkajs';
 import { clusterOf, startBroker, type Broker } from '../../broker/index.ts';
 import { Connection } from '../../broker/server.ts';
 import { Rng } from '../../generators/rng.ts';
-
-process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-const { Kafka, logLevel } = kafkajs;
+import { fuzzFrame, recordFrames, roundTrip as roundTripAt } from '../helpers/fuzz-frames.ts';
 
 let broker: Broker;
 const crashes: unknown[] = [];
@@ -30,45 +27,7 @@ test.after(async () => {
   process.off('unhandledRejection', onCrash);
 });
 
-function client(clientId: string) {
-  return new Kafka({
-    clientId,
-    brokers: broker.bootstrap,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 5, initialRetryTime: 50 },
-  });
-}
-
-async function roundTrip(topic: string, n = 20): Promise<string[]> {
-  const kafka = client(`rt-${topic}`);
-  const p = kafka.producer();
-  await p.connect();
-  await p.send({ topic, messages: Array.from({ length: n }, (_, i) => ({ value: `${topic}-${i}` })) });
-  await p.disconnect();
-  const c = kafka.consumer({
-    groupId: `g-${topic}`,
-    sessionTimeout: 3000,
-    heartbeatInterval: 200,
-    maxWaitTimeInMs: 100,
-  });
-  await c.connect();
-  await c.subscribe({ topic, fromBeginning: true });
-  const got: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`round trip got ${got.length}/${n}`)), 15_000);
-    void c.run({
-      eachMessage: async ({ message }) => {
-        got.push(message.value!.toString());
-        if (got.length === n) {
-          clearTimeout(t);
-          resolve();
-        }
-      },
-    });
-  });
-  await c.disconnect();
-  return got;
-}
+const roundTrip = (topic: string, n?: number) => roundTripAt(broker.bootstrap, topic, n);
 
 /** a socket that records what the broker writes and whether it closed the connection */
 class FakeSocket extends EventEmitter {
@@ -91,32 +50,8 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-/** kafkajs's real request frames, recorded at the broker while it works normally */
-async function recordFrames(): Promise<Buffer[]> {
-  const frames: Buffer[] = [];
-  clusterOf(broker).frameTap = (body) => {
-    const f = Buffer.alloc(4 + body.length);
-    f.writeInt32BE(body.length, 0);
-    body.copy(f, 4);
-    frames.push(f);
-  };
-  const kafka = client('rec');
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'rec', numPartitions: 2 }] });
-  await roundTrip('rec', 5);
-  await admin.fetchTopicOffsets('rec');
-  await admin.fetchOffsets({ groupId: 'g-rec', topics: ['rec'] });
-  await admin.listGroups();
-  await admin.describeGroups(['g-rec']);
-  await admin.deleteTopics({ topics: ['rec'] });
-  await admin.disconnect();
-  clusterOf(broker).frameTap = undefined;
-  return frames;
-}
-
 test('100,000 random and mutated frames close connections but never crash the broker', async () => {
-  const seeds = await recordFrames();
+  const seeds = await recordFrames(broker);
   assert.ok(seeds.length >= 3, `recorded ${seeds.length} frames`);
   const rng = new Rng(2026);
   const int = (n: number) => Math.floor(rng.next() * n);
@@ -125,21 +60,7 @@ test('100,000 random and mutated frames close connections but never crash the br
   new Connection(sock, clusterOf(broker), { id: 0, bindHost: '127.0.0.1', host: '127.0.0.1', port: 0, alive: true });
   let closed = 0;
   for (let i = 0; i < 100_000; i++) {
-    let frame: Buffer;
-    const kind = i % 4;
-    if (kind === 0) {
-      // random body behind a valid size
-      const body = Buffer.alloc(8 + int(64));
-      for (let j = 0; j < body.length; j++) body[j] = int(256);
-      if (i % 8 === 0) body.writeInt16BE(int(50), 0);
-      frame = Buffer.concat([Buffer.alloc(4), body]);
-      frame.writeInt32BE(body.length, 0);
-    } else {
-      // a real frame with 1-4 bytes changed (never the size field unless kind 3)
-      frame = Buffer.from(seeds[int(seeds.length)]!);
-      const flips = 1 + int(4);
-      for (let f = 0; f < flips; f++) frame[(kind === 3 ? 0 : 4) + int(frame.length - (kind === 3 ? 0 : 4))] = int(256);
-    }
+    const { frame, resized } = fuzzFrame(rng, i, seeds);
     // deliver in one or two chunks
     if (i % 5 === 0 && frame.length > 2) {
       const cut = 1 + int(frame.length - 1);
@@ -147,7 +68,7 @@ test('100,000 random and mutated frames close connections but never crash the br
       sock.emit('data', frame.subarray(cut));
     } else sock.emit('data', frame);
     // a changed size field leaves the connection waiting for bytes that never come: a new client
-    if (kind === 3 && !sock.destroyed) {
+    if (resized && !sock.destroyed) {
       sock.destroy();
       closed--;
     }
