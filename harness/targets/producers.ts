@@ -6,13 +6,21 @@
  * - 'platformatic' (default): @platformatic/kafka, chosen by measurement — bench/kafka-target.ts
  *   drives both clients bare against one broker: 262k records/s against kafkajs's 141k on this
  *   machine, so the target spends its time on events, not on encoding. It declares Node >= 22; on
- *   Node 20 it lacks only Promise.withResolvers (ES2024), provided below when missing.
+ *   Node 20 it lacks only Promise.withResolvers (ES2024), provided by pipeline/platformatic.ts.
  * - 'kafkajs': the client the stream processor uses, kept for compatibility (tested on both).
  */
 import type { Message, Producer as KafkajsProducer } from 'kafkajs';
-import { type KafkaClientSecurity, platformaticSecurity } from '../../pipeline/kafka-security.ts';
+import type { KafkaClientSecurity } from '../../pipeline/kafka-security.ts';
+import {
+  headerMap,
+  type PlatformaticProducer,
+  type PlatformaticRecord,
+  platformaticProducer,
+} from '../../pipeline/platformatic.ts';
 import { type Compression, compressionType } from '../../pipeline/topics.ts';
 import type { IterationOutcome } from './api.ts';
+
+export { shimWithResolvers } from '../../pipeline/platformatic.ts';
 
 interface ProducedRecord {
   key: string;
@@ -75,49 +83,8 @@ class KafkajsBuffer {
   }
 }
 
-/** @platformatic/kafka needs Promise.withResolvers (Node >= 22); Node 20 gets this equivalent */
-export function shimWithResolvers(): void {
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  P.withResolvers ??= () => {
-    let resolve: unknown;
-    let reject: unknown;
-    const promise = new Promise((a, b) => {
-      resolve = a;
-      reject = b;
-    });
-    return { promise, resolve, reject };
-  };
-}
-
-interface Pending {
-  topic: string;
-  key: string;
-  value: Buffer | string;
-  headers: Map<Buffer, string> | undefined;
-}
-
-/** header names as bytes, made once: a record's headers go to the client as a Map of them */
-const headerNames = new Map<string, Buffer>();
-function headerMap(h: Record<string, string>): Map<Buffer, string> {
-  const m = new Map<Buffer, string>();
-  for (const k in h) {
-    let name = headerNames.get(k);
-    if (!name) {
-      name = Buffer.from(k);
-      if (headerNames.size < 1024) headerNames.set(k, name);
-    }
-    m.set(name, h[k] as string);
-  }
-  return m;
-}
-
-type PlatformaticProducer = {
-  send(o: { messages: unknown[]; acks: number; compression?: string }): Promise<unknown>;
-  close(): Promise<void>;
-};
-
 class PlatformaticBuffer implements RecordProducer {
-  private batch = new Gathering<Pending>();
+  private batch = new Gathering<PlatformaticRecord>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -194,8 +161,6 @@ export class BatchAcks {
   }
 }
 
-const toBuffer = (v?: Buffer | string) => (v === undefined || Buffer.isBuffer(v) ? v : Buffer.from(v));
-
 /** a producing client for `topic`, connected (metadata fetched) so a bad address fails here */
 export async function openProducer(o: {
   client: 'platformatic' | 'kafkajs';
@@ -223,17 +188,11 @@ export async function openProducer(o: {
       },
     };
   }
-  shimWithResolvers();
-  const pk = await import('@platformatic/kafka');
-  const producer = new pk.Producer({
+  const producer = await platformaticProducer({
     clientId: 'pipelab-kafka-target',
-    bootstrapBrokers: o.brokers,
-    serializers: { key: toBuffer, value: toBuffer, headerKey: toBuffer, headerValue: toBuffer },
-    // Kafka's (and kafkajs's) key → partition: murmur2 & 0x7fffffff. Its default (murmur2 >>> 0) sends
-    // about half the keys to another partition than a Java or kafkajs producer of the same key would
-    partitioner: pk.compatibilityPartitioner,
-    ...platformaticSecurity(o.security),
+    brokers: o.brokers,
+    security: o.security,
   });
   await producer.metadata({ topics: [o.topic] });
-  return new PlatformaticBuffer(producer as unknown as PlatformaticProducer, o.topic, o.lingerMs, compression);
+  return new PlatformaticBuffer(producer, o.topic, o.lingerMs, compression);
 }

@@ -31,24 +31,18 @@ import type { UserFeatures } from '../types.ts';
 import { EMPTY_FEATURES } from '../types.ts';
 import { behaviourAggregateMessage, behaviourChunk } from './behaviour.ts';
 import { CompleteSender } from './complete-send.ts';
+import { PlatformaticSender } from './platformatic-send.ts';
 import { groupLag } from './lag.ts';
 import { CrashableSockets } from './sockets.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
-import { aggregateMessage, decisionMessage, deadLetterMessage, sinkBatches, type ChunkTimings } from './messages.ts';
+import { aggregateMessage, decisionMessage, deadLetterMessage, sinkBatches } from './messages.ts';
+import type { ChunkTimings, Valid } from './messages.ts';
 import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from './options.ts';
 import { TransactionalSink } from './exactly-once.ts';
 import { validateTransaction } from './validate.ts';
 import { ProcessorState, type PartitionState } from './state/store.ts';
-import type { Transaction } from '../../generators/transactions.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
-
-/** a record of the chunk that passed validation */
-interface Valid {
-  tx: Transaction;
-  msg: KafkaMessage;
-  id: string;
-}
 
 let instanceSeq = 0;
 
@@ -62,6 +56,7 @@ export class StreamProcessor {
   private producer?: Producer;
   private readonly updater: FeatureUpdater;
   private readonly sender = new CompleteSender(); // re-sends what kafkajs left out when a leader moved
+  private readonly fast?: PlatformaticSender; // results through @platformatic/kafka unless producerClient 'kafkajs'
   private readonly state: ProcessorState;
   private readonly paused = new Map<string, () => void>();
   private readonly t0 = performance.now();
@@ -89,6 +84,7 @@ export class StreamProcessor {
       socketFactory: this.sockets.factory,
     });
     this.updater = new FeatureUpdater(opts.store);
+    if (opts.producerClient !== 'kafkajs') this.fast = new PlatformaticSender(this.o.compression);
     if (this.o.guarantee === 'exactly-once')
       this.eos = new TransactionalSink(this.kafka, this.groupId, this.o.compression);
     this.privacy = new PiiPolicy(opts, this.id);
@@ -129,7 +125,8 @@ export class StreamProcessor {
   /** join the group and start consuming `transactions` (resolves once the consumer runs) */
   async start(): Promise<void> {
     const o = this.o;
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: this.sender.partitioner });
+    const createPartitioner = this.sender.partitioner;
+    if (!this.fast) this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner });
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: o.sessionTimeoutMs ?? PROCESSOR_DEFAULTS.sessionTimeoutMs,
@@ -140,7 +137,9 @@ export class StreamProcessor {
       // after kill() the consumer must not come back: its connections fail and it stays down
       retry: { retries: 8, initialRetryTime: 100, restartOnFailure: async () => !this.killed },
     });
-    await Promise.all([this.producer.connect(), this.privacy.start(this.kafka)]);
+    const client = { clientId: this.id, brokers: o.brokers, security: o.security };
+    const out = this.fast ? this.fast.connect(client, [TOPICS.transactions]) : this.producer?.connect();
+    await Promise.all([out, this.privacy.start(this.kafka)]);
     await this.consumer.connect();
     const topics = o.userEvents ? [TOPICS.transactions, TOPICS.userEvents] : [TOPICS.transactions];
     await this.state.start(await this.adminClient(), topics);
@@ -177,7 +176,7 @@ export class StreamProcessor {
     if (out.length) await this.send(out).catch(() => {});
     this.s.windowsClosed += closed;
     await this.consumer?.disconnect();
-    await this.producer?.disconnect();
+    await Promise.all([this.producer?.disconnect(), this.fast?.close()]);
     await this.eos?.close();
     await Promise.all([this.admin?.disconnect().catch(() => {}), this.privacy.stop()]);
   }
@@ -191,10 +190,11 @@ export class StreamProcessor {
     this.sockets.cut();
     // the clients wind down in the background; every request, LeaveGroup included, fails at the socket
     const clients = [this.consumer?.disconnect(), this.producer?.disconnect(), this.admin?.disconnect()];
-    void Promise.allSettled([...clients, this.eos?.close(), this.privacy.stop()]);
+    void Promise.allSettled([...clients, this.fast?.close(true), this.eos?.close(), this.privacy.stop()]);
   }
 
   private send(topicMessages: TopicMessages[]) {
+    if (this.fast) return this.fast.send(topicMessages);
     const compression = compressionType(this.o.compression);
     return this.sender.send(this.producer as Producer, { acks: -1, compression, topicMessages });
   }

@@ -121,9 +121,16 @@ export interface ChunkTimings {
   sinkMs: number;
 }
 
+/** a record of the chunk that passed validation */
+export interface Valid {
+  tx: Transaction;
+  msg: KafkaMessage;
+  id: string;
+}
+
 export function decisionMessage(
   processorId: string,
-  x: { tx: Transaction; msg: KafkaMessage; id: string },
+  x: Valid,
   pred: Prediction,
   received: number,
   t: ChunkTimings,

@@ -34,6 +34,11 @@ export interface ProcessorOptions {
   id?: string;
   compression?: Compression;
   /**
+   * the client writing results outside transactions: 'platformatic' (default, @platformatic/kafka, about twice
+   * kafkajs's produce rate by measurement: bench/pipeline.ts) or 'kafkajs' (CompleteSender re-sends what it left out)
+   */
+  producerClient?: 'platformatic' | 'kafkajs';
+  /**
    * 'at-least-once' (default): results acknowledged, then offsets committed (a crash redelivers a chunk);
    * 'exactly-once': results and offsets in one Kafka transaction per chunk (exactly-once.ts)
    */

@@ -86,7 +86,8 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let out = '';
   const ready = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), o.startTimeoutMs ?? 30_000);
+    // a child compiles the CLI through tsx and loads both Kafka clients: over 30 s on two cores shared by six agents
+    const timer = setTimeout(() => resolve(false), o.startTimeoutMs ?? 60_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d;
       if (/ consuming transactions /.test(out)) {

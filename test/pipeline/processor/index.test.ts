@@ -73,56 +73,58 @@ async function watch(
   return c;
 }
 
-test('a malformed event ends in dead-letter with its reason; valid ones get decisions with their headers', async () => {
-  const { broker, kafka } = await env(2);
-  const p = processor(broker, stubScorer());
-  const ledger = new EventLedger();
-  const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
-  const producer = kafka.producer();
-  let w: Consumer | undefined;
-  try {
-    await p.start();
-    w = await watch(kafka, ledger, seen);
-    await producer.connect();
-    const [a, b] = createTransactionStream({ seed: 3 }).take(2);
-    const msgs = [
-      { id: 'ok-1', value: transactionToJson(a!) },
-      { id: 'bad-json', value: '{"id": "x", "amount": 1' },
-      { id: 'bad-schema', value: transactionToJson({ ...b!, amount: -5 }) },
-      {
-        id: 'bad-channel',
-        value: transactionToJson(b!).replace(`"channel":"${b!.channel}`, '"channel":"carrier-pigeon'),
-      },
-    ];
-    for (const m of msgs) ledger.produced(m.id, m.id.startsWith('bad'));
-    await producer.send({
-      topic: TOPICS.transactions,
-      messages: msgs.map((m) => ({
-        key: 'u',
-        value: m.value,
-        headers: { [H.eventId]: m.id, [H.sentMs]: String(Date.now()) },
-      })),
-    });
-    await until(() => ledger.outstanding === 0);
-    const acc = ledger.finish(0);
-    assert.is(acc.missing, 0);
-    assert.is(acc.decided, 1);
-    assert.is(acc.deadLettered, 3);
-    const byId = Object.fromEntries(seen.dead.map((d) => [d.id, d]));
-    assert.is(byId['bad-json']?.reason, 'malformed-json');
-    assert.is(byId['bad-schema']?.reason, 'schema');
-    assert.match(byId['bad-schema']?.detail ?? '', /amount/);
-    assert.is(byId['bad-channel']?.reason, 'schema');
-    assert.match(byId['bad-channel']?.detail ?? '', /channel/);
-    assert.ok(byId['bad-json']?.offset !== undefined, 'source offset carried');
-    assert.is(p.stats().deadLetters, 3);
-  } finally {
-    await w?.disconnect();
-    await producer.disconnect();
-    await p.stop();
-    await broker.close();
-  }
-});
+// both result writers: @platformatic/kafka (the default) and kafkajs (producerClient 'kafkajs', with CompleteSender)
+for (const producerClient of ['platformatic', 'kafkajs'] as const)
+  test(`a malformed event ends in dead-letter with its reason; valid ones decided (${producerClient})`, async () => {
+    const { broker, kafka } = await env(2);
+    const p = processor(broker, stubScorer(), { producerClient });
+    const ledger = new EventLedger();
+    const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
+    const producer = kafka.producer();
+    let w: Consumer | undefined;
+    try {
+      await p.start();
+      w = await watch(kafka, ledger, seen);
+      await producer.connect();
+      const [a, b] = createTransactionStream({ seed: 3 }).take(2);
+      const msgs = [
+        { id: 'ok-1', value: transactionToJson(a!) },
+        { id: 'bad-json', value: '{"id": "x", "amount": 1' },
+        { id: 'bad-schema', value: transactionToJson({ ...b!, amount: -5 }) },
+        {
+          id: 'bad-channel',
+          value: transactionToJson(b!).replace(`"channel":"${b!.channel}`, '"channel":"carrier-pigeon'),
+        },
+      ];
+      for (const m of msgs) ledger.produced(m.id, m.id.startsWith('bad'));
+      await producer.send({
+        topic: TOPICS.transactions,
+        messages: msgs.map((m) => ({
+          key: 'u',
+          value: m.value,
+          headers: { [H.eventId]: m.id, [H.sentMs]: String(Date.now()) },
+        })),
+      });
+      await until(() => ledger.outstanding === 0);
+      const acc = ledger.finish(0);
+      assert.is(acc.missing, 0);
+      assert.is(acc.decided, 1);
+      assert.is(acc.deadLettered, 3);
+      const byId = Object.fromEntries(seen.dead.map((d) => [d.id, d]));
+      assert.is(byId['bad-json']?.reason, 'malformed-json');
+      assert.is(byId['bad-schema']?.reason, 'schema');
+      assert.match(byId['bad-schema']?.detail ?? '', /amount/);
+      assert.is(byId['bad-channel']?.reason, 'schema');
+      assert.match(byId['bad-channel']?.detail ?? '', /channel/);
+      assert.ok(byId['bad-json']?.offset !== undefined, 'source offset carried');
+      assert.is(p.stats().deadLetters, 3);
+    } finally {
+      await w?.disconnect();
+      await producer.disconnect();
+      await p.stop();
+      await broker.close();
+    }
+  });
 
 test(
   'windows close on the watermark to processed-events; an event beyond the allowed lateness is ' +
