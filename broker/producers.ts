@@ -90,6 +90,16 @@ export class Producers {
     if (s.ranges.length > KEEP) s.ranges.shift();
   }
 
+  /**
+   * a transaction marker of the producer at `epoch` (replicated clusters): a newer epoch than the
+   * partition knew (the coordinator fenced a zombie) refuses the older one's batches from now on
+   */
+  marker(pid: number, epoch: number, topic: string, partition: number): void {
+    const k = this.key(pid, topic, partition);
+    const s = this.states.get(k);
+    if (!s || epoch > s.epoch) this.states.set(k, { epoch, ranges: [] });
+  }
+
   deleteTopic(topic: string): void {
     for (const k of this.states.keys()) if (k.split('\0')[1] === topic) this.states.delete(k);
   }

@@ -365,9 +365,9 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     if (this.following.get(f.p) === undefined) return;
     const h = parseBatchHeader(batch, 0, false);
     const base = f.p.log.append(batch, h, batch.readInt32BE(12));
-    // transaction markers carry no sequence (the producer's sequences go on across them)
-    if (!isControl(batch))
-      this.c.producers.record(h.producerId, h.producerEpoch, f.topic, f.index, h.baseSequence, h.count, base);
+    // markers carry no sequence (the producer's go on across them), but a new epoch: a fenced zombie's is refused
+    if (isControl(batch)) this.c.producers.marker(h.producerId, h.producerEpoch, f.topic, f.index);
+    else this.c.producers.record(h.producerId, h.producerEpoch, f.topic, f.index, h.baseSequence, h.count, base);
     this.c.counters.records += h.count;
     // open/aborted transactions, and transactional offsets pending their marker (broker/txn/)
     txnBatchAppended(this.c, f.p, batch, base, f.topic === OFFSETS_TOPIC);

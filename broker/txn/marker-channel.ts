@@ -13,6 +13,7 @@ import type { Cluster } from '../cluster.ts';
 import { parseBatchHeader } from '../protocol/record-batch.ts';
 import type { Partition } from '../topics.ts';
 import { markerBatch } from './markers.ts';
+import { isControl } from './records.ts';
 import { type OffsetsLog, txnBatchAppended } from './txn-offsets.ts';
 
 export interface TxnHost {
@@ -39,6 +40,8 @@ export async function appendHere(c: Cluster, host: TxnHost, topic: string, p: Pa
   if (!host.leads(p)) return { error: 6, base: -1 };
   const h = parseBatchHeader(batch, 0, false);
   const base = p.log.append(batch, h, p.leaderEpoch);
+  // a marker's epoch fences the producer's older ones on this partition (Kafka's way)
+  if (isControl(batch)) c.producers.marker(h.producerId, h.producerEpoch, topic, p.index);
   host.appended(p);
   txnBatchAppended(c, p, batch, base, topic === host.offsets.topic);
   return { error: await host.awaitReplicated(p, base + h.count, REPLICATE_MS), base };

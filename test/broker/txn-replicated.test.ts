@@ -175,15 +175,24 @@ test('after a coordinator death a new instance of the producer fences the old an
   const zombie = txProducer(broker, id);
   await zombie.connect();
   const open = await zombie.transaction();
-  await open.send({ topic: 'rtx-fence', messages: msgs('z', 6) });
+  const to = (partition: number, tag: string) => msgs(tag, 6).map((m) => ({ ...m, partition }));
+  // the zombie writes to partition 0, its successor to partition 1 only: partition 0 learns the new epoch
+  // from the abort marker alone
+  await open.send({ topic: 'rtx-fence', messages: to(0, 'z') });
   const victim = coordinatorOf(broker, id);
   await broker.nodes![victim]!.kill();
   await broker.replication!.until((v) => v.leaders[TXN_TOPIC]![txnPartitionFor(id)] !== victim);
   const fresh = txProducer(broker, id);
   await fresh.connect();
   const tx = await fresh.transaction();
-  await tx.send({ topic: 'rtx-fence', messages: msgs('f', 6) });
+  await tx.send({ topic: 'rtx-fence', messages: to(1, 'f') });
   await tx.commit();
+  // the abort markers carried the new epoch: the zombie's writes to those partitions are refused too
+  let refused = false;
+  await open.send({ topic: 'rtx-fence', messages: to(0, 'y') }).catch(() => {
+    refused = true;
+  });
+  assert.ok(refused, "the zombie's produce is refused");
   let fenced = false;
   await open.commit().catch(() => {
     fenced = true;
