@@ -105,26 +105,31 @@ export async function produce(
   const out: Delivery = opts.into ?? { acked: new Set(), failed: 0 };
   const tag = `${Date.now().toString(36)}-`;
   let sent = 0;
-  for (let round = 0; round < opts.rounds; round++) {
-    if (round === Math.floor(opts.rounds / 2)) await opts.midway?.();
-    await Promise.all(
-      (opts.partitions ?? [0, 1, 2]).map(async (partition) => {
-        const values = Array.from({ length: opts.perRound }, () => `${tag}${sent++}`);
-        try {
-          await producer.send({
-            topic: TOPIC,
-            acks: opts.acks,
-            timeout: 3000,
-            messages: values.map((value) => ({ partition, value })),
-          });
-          for (const v of values) out.acked.add(v);
-        } catch {
-          out.failed += values.length;
-        }
-      }),
-    );
+  // a fault that throws midway (a node not back in time) must not leave the client connected: its
+  // sockets and retries would keep the test process alive after the suite ends
+  try {
+    for (let round = 0; round < opts.rounds; round++) {
+      if (round === Math.floor(opts.rounds / 2)) await opts.midway?.();
+      await Promise.all(
+        (opts.partitions ?? [0, 1, 2]).map(async (partition) => {
+          const values = Array.from({ length: opts.perRound }, () => `${tag}${sent++}`);
+          try {
+            await producer.send({
+              topic: TOPIC,
+              acks: opts.acks,
+              timeout: 3000,
+              messages: values.map((value) => ({ partition, value })),
+            });
+            for (const v of values) out.acked.add(v);
+          } catch {
+            out.failed += values.length;
+          }
+        }),
+      );
+    }
+  } finally {
+    await producer.disconnect();
   }
-  await producer.disconnect();
   return out;
 }
 
@@ -145,20 +150,23 @@ export async function consumeAll(broker: Broker): Promise<string[]> {
     maxWaitTimeInMs: 100,
   });
   await consumer.connect();
-  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`consumed ${values.length} of ${want}`)), 30_000);
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        values.push(message.value!.toString());
-        if (values.length >= want) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
+  try {
+    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`consumed ${values.length} of ${want}`)), 30_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          values.push(message.value!.toString());
+          if (values.length >= want) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
     });
-  });
-  await consumer.disconnect();
+  } finally {
+    await consumer.disconnect();
+  }
   return values;
 }
 
