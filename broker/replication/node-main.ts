@@ -7,8 +7,10 @@
  */
 import { type NodeConfig, type PeerInfo, ReplicaNode } from './node.ts';
 
+// the parent may die between the check and the write: the callback takes the EPIPE that would
+// otherwise crash this node with a stack trace ('disconnect' then ends it quietly)
 const send = (m: object) => {
-  if (process.connected) process.send?.(m);
+  if (process.connected) process.send?.(m, undefined, undefined, () => {});
 };
 
 async function main(): Promise<void> {
