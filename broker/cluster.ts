@@ -82,6 +82,8 @@ export interface ReplicationHooks {
   controllerId(): number;
   /** the node coordinating a group: the leader of its __consumer_offsets partition */
   coordinatorFor?(key: string): NodeInfo | undefined;
+  /** does this node coordinate the group (lead its __consumer_offsets partition)? */
+  coordinates?(group: string): boolean;
   /** replicates a group's commits (already applied here); resolves with 0 or the error to answer */
   commitOffsets?(
     group: string,
@@ -170,6 +172,11 @@ export class Cluster {
    * coordinates. A node failing moves only its own groups (in a replicated cluster each node
    * keeps its own group state, so moving a group restarts it).
    */
+  /** 16 NOT_COORDINATOR when another node of a replicated cluster coordinates the group, else 0 */
+  notCoordinator(group: string): number {
+    return this.replication?.coordinates && !this.replication.coordinates(group) ? 16 : 0;
+  }
+
   coordinatorFor(key: string): NodeInfo | undefined {
     if (this.replication?.coordinatorFor) return this.replication.coordinatorFor(key);
     if (this.liveNodes().length === 0) return undefined;

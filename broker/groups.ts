@@ -8,6 +8,13 @@
  * - Session timers reset on join/sync/heartbeat/commit; on expiry the member is removed.
  * - Offset commits are accepted in Empty, PreparingRebalance and Stable (kafkajs commits while
  *   rebalancing), refused with 27 in CompletingRebalance.
+ * - A known member rejoining a Stable group with its subscription unchanged, not the leader, gets
+ *   the current generation back without a rebalance (Kafka's follower rejoin; a client that lost
+ *   its coordinator rejoins so).
+ * - `store` (a replicated cluster's node sets it): each completed generation, emptiness and
+ *   deletion is written to __consumer_offsets (group-records.ts) and SyncGroup is answered once it
+ *   is replicated; `restore`/`unload` move a group in and out when this node gains or loses its
+ *   coordination.
  * Timers are injected so the state machine runs on a virtual clock in tests.
  */
 import { randomUUID } from 'node:crypto';
@@ -28,6 +35,8 @@ const EMPTY_CONSUMER_ASSIGNMENT = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 
 export class Groups {
   private readonly groups = new Map<string, Group>();
+  /** persists a group's completed generation, or its deletion (null); resolves with 0 or the error to answer */
+  store: ((id: string, g: Group | null) => Promise<number>) | undefined;
 
   constructor(
     private readonly opts: GroupOptions,
@@ -108,6 +117,17 @@ export class Groups {
       m.onJoin = undefined;
       old({ errorCode: E.UNKNOWN_MEMBER_ID, generationId: -1, protocolName: '', leader: '', memberId, members: [] });
     }
+    if (g.state === 'Stable' && memberId !== g.leader && this.sameSubscription(g, m, req)) {
+      this.touch(g, m);
+      return Promise.resolve({
+        errorCode: E.NONE,
+        generationId: g.generation,
+        protocolName: g.protocolName,
+        leader: g.leader,
+        memberId,
+        members: [],
+      });
+    }
     m.sessionTimeoutMs = req.sessionTimeoutMs;
     m.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
     m.protocolType = req.protocolType;
@@ -150,11 +170,15 @@ export class Groups {
       for (const mem of g.members.values()) mem.assignment = Buffer.from(byId.get(mem.id) ?? empty);
       this.clearTimer(g, 'syncTimer');
       g.state = 'Stable';
-      for (const mem of g.members.values()) {
-        const cb = mem.onSync;
-        mem.onSync = undefined;
-        cb?.(E.NONE, mem.assignment);
-      }
+      const answer = (code: number) => {
+        for (const mem of g.members.values()) {
+          const cb = mem.onSync;
+          mem.onSync = undefined;
+          cb?.(code, code ? Buffer.alloc(0) : mem.assignment);
+        }
+      };
+      if (this.store) void this.store(g.id, g).then(answer);
+      else answer(E.NONE);
     }
     return p;
   }
@@ -201,6 +225,7 @@ export class Groups {
     if (!g) return E.GROUP_ID_NOT_FOUND;
     if (g.members.size > 0) return E.NON_EMPTY_GROUP;
     this.groups.delete(groupId);
+    void this.store?.(groupId, null);
     return E.NONE;
   }
 
@@ -236,26 +261,44 @@ export class Groups {
 
   /** stops every timer (broker shutdown) and answers held requests */
   close(): void {
-    for (const g of this.groups.values()) {
-      this.clearTimer(g, 'rebalanceTimer');
-      this.clearTimer(g, 'syncTimer');
-      for (const t of g.pending.values()) this.timers.clearTimeout(t);
-      for (const m of g.members.values()) {
-        this.timers.clearTimeout(m.sessionTimer);
-        m.onJoin?.({
-          errorCode: E.REBALANCE_IN_PROGRESS,
-          generationId: -1,
-          protocolName: '',
-          leader: '',
-          memberId: m.id,
-          members: [],
-        });
-        m.onSync?.(E.REBALANCE_IN_PROGRESS, Buffer.alloc(0));
-      }
+    for (const g of this.groups.values()) this.stop(g, E.REBALANCE_IN_PROGRESS);
+  }
+
+  /** takes over a group this node now coordinates (read from __consumer_offsets): sessions start now */
+  restore(g: Group): void {
+    this.unload(g.id);
+    this.groups.set(g.id, g);
+    for (const m of g.members.values()) this.touch(g, m);
+  }
+
+  /** forgets a group another node now coordinates; its held requests are answered NOT_COORDINATOR */
+  unload(id: string): void {
+    const g = this.groups.get(id);
+    if (!g) return;
+    this.groups.delete(id);
+    this.stop(g, E.NOT_COORDINATOR);
+  }
+
+  private stop(g: Group, code: number): void {
+    this.clearTimer(g, 'rebalanceTimer');
+    this.clearTimer(g, 'syncTimer');
+    for (const t of g.pending.values()) this.timers.clearTimeout(t);
+    for (const m of g.members.values()) {
+      this.timers.clearTimeout(m.sessionTimer);
+      m.onJoin?.({ errorCode: code, generationId: -1, protocolName: '', leader: '', memberId: m.id, members: [] });
+      m.onSync?.(code, Buffer.alloc(0));
+      m.onJoin = m.onSync = undefined;
     }
   }
 
   // ---- internals ----
+
+  /** the rejoin asks for the same protocol type and, for the elected protocol, the same metadata */
+  private sameSubscription(g: Group, m: Member, req: JoinRequest): boolean {
+    const now = req.protocols.find((p) => p.name === g.protocolName);
+    const had = m.protocols.find((p) => p.name === g.protocolName);
+    return req.protocolType === g.protocolType && !!now && !!had && now.metadata.equals(had.metadata);
+  }
 
   private supportedByAll(g: Group, protocol: string): boolean {
     for (const m of g.members.values()) if (!m.protocols.some((p) => p.name === protocol)) return false;
@@ -311,6 +354,7 @@ export class Groups {
       g.state = 'Empty';
       g.leader = '';
       g.protocolName = '';
+      void this.store?.(g.id, g);
       return;
     }
     if (!g.members.has(g.leader)) g.leader = g.members.keys().next().value!;
@@ -391,6 +435,7 @@ export class Groups {
       g.generation++;
       g.state = 'Empty';
       g.leader = '';
+      void this.store?.(g.id, g);
     } else {
       this.prepareRebalance(g);
     }

@@ -32,6 +32,7 @@ export const api: Api = {
       }),
     }));
     ctx.forcedError ??= ctx.session?.deny('group', groupId, 'read') || undefined;
+    ctx.forcedError ??= ctx.cluster.notCoordinator(groupId) || undefined;
     const groupError = ctx.forcedError ?? c.groups.checkCommit(groupId, generation, memberId);
     const committed: Parameters<NonNullable<NonNullable<typeof c.replication>['commitOffsets']>>[1] = [];
     const errors = topics.map(({ name, parts }) =>

@@ -20,6 +20,7 @@ export const api: Api = {
       c = ctx.cluster;
     const groupId = r.string();
     ctx.forcedError ??= ctx.session?.deny('group', groupId, 'describe') || undefined;
+    ctx.forcedError ??= ctx.cluster.notCoordinator(groupId) || undefined;
     let topics = r.nullableArray((r) => ({ name: r.string(), parts: r.array((r) => r.int32()) }));
     if (topics === null) {
       const byTopic = new Map<string, number[]>();

@@ -25,6 +25,7 @@ export const api: Api = {
     const protocolType = r.string();
     const protocols = r.array((r) => ({ name: r.string(), metadata: Buffer.from(r.bytes()) }));
     ctx.forcedError ??= ctx.session?.deny('group', groupId, 'read') || undefined;
+    ctx.forcedError ??= ctx.cluster.notCoordinator(groupId) || undefined;
     const res =
       ctx.forcedError !== undefined
         ? { errorCode: ctx.forcedError, generationId: -1, protocolName: '', leader: '', memberId, members: [] }

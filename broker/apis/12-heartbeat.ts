@@ -18,6 +18,7 @@ export const api: Api = {
     const memberId = r.string();
     if (ctx.version >= 3) r.nullableString();
     ctx.forcedError ??= ctx.session?.deny('group', groupId, 'read') || undefined;
+    ctx.forcedError ??= ctx.cluster.notCoordinator(groupId) || undefined;
     const error = ctx.forcedError ?? ctx.cluster.groups.heartbeat(groupId, generation, memberId);
     const w = new Writer();
     if (ctx.version >= 1) w.int32(0);

@@ -23,7 +23,14 @@ export const api: Api = {
         ? r.array((r) => ({ memberId: r.string(), instanceId: r.nullableString() }))
         : [{ memberId: r.string(), instanceId: null }];
     ctx.forcedError ??= ctx.session?.deny('group', groupId, 'read') || undefined;
-    const results = members.map((m) => ({ ...m, error: ctx.forcedError ?? groups.leave(groupId, m.memberId) }));
+    // another node of a replicated cluster coordinates the group: nothing to leave here, and Kafka's
+    // NOT_COORDINATOR would fail kafkajs's disconnect (it does not retry a LeaveGroup); the
+    // coordinator drops the member when its session expires
+    const elsewhere = ctx.cluster.notCoordinator(groupId) !== 0;
+    const results = members.map((m) => ({
+      ...m,
+      error: ctx.forcedError ?? (elsewhere ? ERR.NONE : groups.leave(groupId, m.memberId)),
+    }));
     const w = new Writer();
     if (v >= 1) w.int32(0);
     if (v >= 3) {

@@ -21,6 +21,7 @@ export const api: Api = {
     if (ctx.version >= 3) r.nullableString();
     const assignments = r.array((r) => ({ memberId: r.string(), assignment: Buffer.from(r.bytes()) }));
     ctx.forcedError ??= ctx.session?.deny('group', groupId, 'read') || undefined;
+    ctx.forcedError ??= ctx.cluster.notCoordinator(groupId) || undefined;
     const res =
       ctx.forcedError !== undefined
         ? { errorCode: ctx.forcedError, assignment: Buffer.alloc(0) }

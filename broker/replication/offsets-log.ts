@@ -7,7 +7,12 @@
  * elected leader when the coordinator dies already knows every acknowledged commit: the group's
  * members rejoin there and resume from their committed offsets (not from their reset policy).
  *
- * Record: key = JSON [group, topic, partition], value = JSON { offset, leaderEpoch, metadata }.
+ * Offset record: key = JSON [group, topic, partition], value = JSON { offset, leaderEpoch, metadata }.
+ * Group record (Kafka's key version 2, GroupMetadataManager): key = JSON [group] (one element: the
+ * shape tells the two apart), value = the group's last completed generation (group-records.ts),
+ * written when SyncGroup completes it and when the group becomes empty; a null value (tombstone)
+ * when it is deleted. Followers keep the latest per group; the node elected leader of the
+ * partition loads them, so members heartbeating with that generation carry on without a rebalance.
  */
 import { createHash } from 'node:crypto';
 import type { Committed, Offsets } from '../offsets.ts';
@@ -59,8 +64,21 @@ function bytes(b: Buffer, at: { i: number }): Buffer | null {
   return out;
 }
 
-/** applies the commits of one replicated batch (anything else in the partition is skipped) */
-export function applyCommits(batch: Buffer, offsets: Offsets): number {
+/** one batch with a group's metadata record (null: a tombstone, the group was deleted) */
+export function encodeGroupRecord(group: string, value: object | null, now: number): Buffer {
+  const v = value === null ? null : Buffer.from(JSON.stringify(value));
+  return encodeBatch([{ key: Buffer.from(JSON.stringify([group])), value: v, timestamp: now }], { now });
+}
+
+/**
+ * applies the commits of one replicated batch and hands its group records to `onGroup`
+ * (anything else in the partition is skipped)
+ */
+export function applyCommits(
+  batch: Buffer,
+  offsets: Offsets,
+  onGroup?: (group: string, value: unknown) => void,
+): number {
   const h = parseBatchHeader(batch, 0, false);
   if ((batch.readInt16BE(21) & 0x07) !== 0) return 0; // compressed: not ours
   const at = { i: 61 }; // past the v2 batch header
@@ -75,8 +93,14 @@ export function applyCommits(batch: Buffer, offsets: Offsets): number {
       const key = bytes(batch, at);
       const value = bytes(batch, at);
       at.i = end;
-      if (!key || !value) continue;
-      const [group, topic, partition] = JSON.parse(key.toString()) as [string, string, number];
+      if (!key) continue;
+      const k = JSON.parse(key.toString()) as [string, string, number] | [string];
+      if (k.length === 1) {
+        onGroup?.(k[0], value ? JSON.parse(value.toString()) : null);
+        continue;
+      }
+      if (!value) continue;
+      const [group, topic, partition] = k;
       offsets.commit(group, topic, partition, JSON.parse(value.toString()) as Committed);
       applied++;
     }

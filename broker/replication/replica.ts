@@ -14,7 +14,17 @@
  */
 import { parseBatchHeader } from '../protocol/record-batch.ts';
 import type { Cluster, NodeInfo, ReplicationHooks, TopicSpec } from '../cluster.ts';
-import { applyCommits, encodeCommits, OFFSETS_TOPIC, type OffsetEntry, offsetsPartitionFor } from './offsets-log.ts';
+import {
+  applyCommits,
+  encodeCommits,
+  encodeGroupRecord,
+  OFFSETS_TOPIC,
+  type OffsetEntry,
+  offsetsPartitionFor,
+} from './offsets-log.ts';
+import { groupRecord } from '../group-records.ts';
+import type { Group } from '../group-types.ts';
+import { GroupLog } from './group-log.ts';
 import type { Partition, Topic } from '../topics.ts';
 import { assign, type ClusterState, type PartitionState, type TopicState, topicId } from './controller.ts';
 import { Fetcher, type FetcherHost, type Followed } from './fetcher.ts';
@@ -62,6 +72,8 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
   private readonly timer: NodeJS.Timeout;
   /** transactions (broker/txn/replicated.ts): this node became or stopped being a partition's leader */
   onLeadership: (topic: string, index: number, p: Partition, leads: boolean) => void = () => {};
+  /** group membership records of __consumer_offsets (group-log.ts) */
+  private readonly groupLog: GroupLog;
 
   constructor(
     private readonly c: Cluster,
@@ -72,6 +84,8 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
   ) {
     this.timer = setInterval(() => this.checkIsr(), Math.max(50, cfg.replicaLagMs / 2));
     this.timer.unref();
+    this.groupLog = new GroupLog(c.groups);
+    c.groups.store = (id, g) => this.storeGroup(id, g);
   }
 
   close(): void {
@@ -150,10 +164,27 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     return this.c.nodes.find((n) => n.id === p.leader && n.alive);
   }
 
-  async commitOffsets(group: string, entries: OffsetEntry[]): Promise<number> {
+  /** does this node coordinate the group (lead its __consumer_offsets partition)? */
+  coordinates(group: string): boolean {
+    const p = this.c.topics.get(OFFSETS_TOPIC)?.partitions[offsetsPartitionFor(group)];
+    return !!p && this.led.has(p);
+  }
+
+  commitOffsets(group: string, entries: OffsetEntry[]): Promise<number> {
+    return this.appendOffsets(group, encodeCommits(group, entries, Date.now()));
+  }
+
+  /** a group's completed generation, emptiness or deletion, replicated as commits are */
+  private storeGroup(id: string, g: Group | null): Promise<number> {
+    const value = g ? groupRecord(g) : null;
+    const stored = this.appendOffsets(id, encodeGroupRecord(id, value, Date.now()));
+    this.groupLog.remember(id, value);
+    return stored;
+  }
+
+  private async appendOffsets(group: string, batch: Buffer): Promise<number> {
     const p = this.c.topics.get(OFFSETS_TOPIC)?.partitions[offsetsPartitionFor(group)];
     if (!p || !this.led.has(p)) return 16; // NOT_COORDINATOR: the client finds the coordinator again
-    const batch = encodeCommits(group, entries, Date.now());
     const h = parseBatchHeader(batch, 0, false);
     const base = p.log.append(batch, h, p.leaderEpoch);
     this.appended(p);
@@ -257,12 +288,14 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     p.log.replicaHw ??= 0;
     this.advanceHw(p);
     this.onLeadership(f.topic, f.index, p, true);
+    if (f.topic === OFFSETS_TOPIC) this.groupLog.takeOver(f.index);
   }
 
   private becomeFollower(f: Followed, leader: number): void {
     const { p } = f;
     this.led.delete(p);
     this.failWaiters(p, 6);
+    if (f.topic === OFFSETS_TOPIC) this.groupLog.resign(f.index);
     this.stopFollowing(p);
     // the suffix past the high watermark may differ from the new leader's: drop it and fetch again
     const hw = Math.min(p.log.replicaHw ?? 0, p.log.hwm);
@@ -372,7 +405,8 @@ export class ReplicaManager implements ReplicationHooks, FetcherHost {
     // open/aborted transactions, and transactional offsets pending their marker (broker/txn/)
     txnBatchAppended(this.c, f.p, batch, base, f.topic === OFFSETS_TOPIC);
     // the group commits this node will serve if it becomes their coordinator
-    if (f.topic === OFFSETS_TOPIC && !isTransactional(batch)) applyCommits(batch, this.c.offsets);
+    if (f.topic === OFFSETS_TOPIC && !isTransactional(batch))
+      applyCommits(batch, this.c.offsets, (g, v) => this.groupLog.remember(g, v));
   }
 
   setFollowerHw(f: Followed, leaderHw: number): void {
