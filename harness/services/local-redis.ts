@@ -62,6 +62,11 @@ export async function startLocalRedis(
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // redis-server does not notice its parent's end: a process that exits without close() (a failed
+  // test, an uncaught error) takes it along instead of leaving an orphan on the port
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
+  void exited.then(() => process.off('exit', orphan));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
 
   // ready when the port answers a PING (NOAUTH when the default user is off: up all the same)
