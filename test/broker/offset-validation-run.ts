@@ -1,0 +1,203 @@
+/**
+ * Kafka's OffsetValidationTest (tests/kafkatest/tests/client/consumer_test.py), scaled to
+ * seconds on the replicated cluster: members of one group are librdkafka consumers (Debian's
+ * kcat -G, one OS process each, auto-commit), so a clean shutdown is SIGTERM (kcat closes the
+ * consumer: final commit, LeaveGroup) and a hard one is SIGKILL (no commit, no leave: the group
+ * finds out by session timeout). Each member counts its rebalances (librdkafka's "assigned"
+ * callbacks) and the offsets it consumed; the checks compare them with the committed offsets.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import kafkajs from 'kafkajs';
+import type { Broker } from '../../broker/index.ts';
+import { until } from '../helpers/processor.ts';
+import { TOPIC } from './replication-run.ts';
+
+const GROUP = 'offset-validation';
+export const PARTITIONS = [0, 1, 2];
+
+/** what every member of a case consumed, per partition: offsets seen (with repeats) */
+export class Consumed {
+  readonly offsets = new Map<number, number[]>();
+  add(partition: number, offset: number): void {
+    const list = this.offsets.get(partition) ?? [];
+    this.offsets.set(partition, list);
+    list.push(offset);
+  }
+  /** the position a consumer that read all of it would have: highest offset consumed + 1 (0: none) */
+  position(partition: number): number {
+    const list = this.offsets.get(partition) ?? [];
+    return list.length ? Math.max(...list) + 1 : 0;
+  }
+  /** offsets below `end` never consumed */
+  missing(partition: number, end: number): number[] {
+    const seen = new Set(this.offsets.get(partition) ?? []);
+    const out: number[] = [];
+    for (let o = 0; o < end; o++) if (!seen.has(o)) out.push(o);
+    return out;
+  }
+  duplicates(): number {
+    let n = 0;
+    for (const list of this.offsets.values()) n += list.length - new Set(list).size;
+    return n;
+  }
+  total(): number {
+    let n = 0;
+    for (const list of this.offsets.values()) n += list.length;
+    return n;
+  }
+}
+
+/** one group member: a kcat -G process, restartable */
+export class Member {
+  private proc: ChildProcess | undefined;
+  /** rebalances this member went through (one per assignment it received) */
+  rebalances = 0;
+  /** the partitions librdkafka last assigned to it */
+  assignment: number[] = [];
+  /** processes started */
+  starts = 0;
+  private err = '';
+  /** exits nobody asked for (kcat ending on its own), with their code */
+  readonly exits: string[] = [];
+  private closed: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly name: string,
+    private readonly broker: Broker,
+    private readonly consumed: Consumed,
+    /** short, so that a hard-killed member is found out within the case; long enough to ride out a coordinator move */
+    private readonly sessionTimeoutMs = 2000,
+  ) {}
+
+  get running(): boolean {
+    return this.proc !== undefined;
+  }
+
+  start(): void {
+    const args = [
+      '-b',
+      this.broker.bootstrap.join(','),
+      '-G',
+      GROUP,
+      '-u',
+      '-f',
+      '%p %o\\n',
+      '-X',
+      'auto.offset.reset=earliest',
+      '-X',
+      `session.timeout.ms=${this.sessionTimeoutMs}`,
+      '-X',
+      'heartbeat.interval.ms=200',
+      '-X',
+      'auto.commit.interval.ms=200',
+      '-X',
+      `client.id=${this.name}`,
+      // kcat ends when librdkafka reports every broker down: keep a connection to each node and
+      // reconnect to a restarted one soon, so a rolling broker bounce never leaves it with none
+      '-X',
+      'enable.sparse.connections=false',
+      '-X',
+      'reconnect.backoff.max.ms=300',
+      ...(process.env.OV_DEBUG ? ['-d', 'cgrp'] : []),
+      TOPIC,
+    ];
+    const p = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = p;
+    this.starts++;
+    this.closed = new Promise<void>((resolve) =>
+      p.once('close', (code, signal) => {
+        if (this.proc === p) {
+          this.exits.push(`${code ?? signal}`);
+          this.proc = undefined;
+          this.assignment = [];
+        }
+        resolve();
+      }),
+    );
+    let line = '';
+    p.stdout!.on('data', (d: Buffer) => {
+      const lines = (line + d.toString()).split('\n');
+      line = lines.pop()!;
+      for (const l of lines) {
+        const [part, off] = l.split(' ').map(Number);
+        if (Number.isInteger(part) && Number.isInteger(off)) this.consumed.add(part!, off!);
+      }
+    });
+    p.stderr!.on('data', (d: Buffer) => {
+      const s = d.toString();
+      this.err = (this.err + s).slice(-4000);
+      if (process.env.OV_DEBUG) process.stderr.write(`[${this.name}] ${s}`);
+      for (const l of s.split('\n')) {
+        if (/rebalanced .*revoked:/.test(l)) this.assignment = [];
+        if (!/rebalanced .*assigned:/.test(l)) continue;
+        this.rebalances++;
+        this.assignment = [...l.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+      }
+    });
+  }
+
+  /** stops the member: SIGTERM (clean: final commit and LeaveGroup) or SIGKILL (hard); resolves once it exited */
+  async stop(how: 'clean' | 'hard'): Promise<void> {
+    const p = this.proc;
+    if (!p) return;
+    this.proc = undefined;
+    this.assignment = [];
+    p.kill(how === 'clean' ? 'SIGTERM' : 'SIGKILL');
+    await this.closed;
+  }
+
+  stderr(): string {
+    return this.err;
+  }
+}
+
+function client(broker: Broker) {
+  return new kafkajs.Kafka({
+    brokers: broker.bootstrap,
+    logLevel: kafkajs.logLevel.NOTHING,
+    retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 300 },
+  });
+}
+
+/** the group's committed offset per partition (-1: none), as its coordinator answers OffsetFetch */
+export async function committed(broker: Broker): Promise<Map<number, number>> {
+  const admin = client(broker).admin();
+  await admin.connect();
+  try {
+    const [t] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
+    return new Map(t!.partitions.map((p) => [p.partition, Number(p.offset)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** each partition's log end offset */
+export async function ends(broker: Broker): Promise<Map<number, number>> {
+  const admin = client(broker).admin();
+  await admin.connect();
+  try {
+    return new Map((await admin.fetchTopicOffsets(TOPIC)).map((p) => [p.partition, Number(p.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** waits until the members consumed up to each partition's end */
+export async function drained(broker: Broker, consumed: Consumed): Promise<Map<number, number>> {
+  const end = await ends(broker);
+  await until(() => PARTITIONS.every((p) => consumed.position(p) >= end.get(p)!), 30_000);
+  return end;
+}
+
+/**
+ * waits until `members` each rebalanced since `since` and the running members of the group
+ * (`all`) hold every partition, each exactly once, each member some
+ */
+export async function stable(members: Member[], since: Map<Member, number>, all = members): Promise<void> {
+  await until(() => {
+    if (!members.every((m) => m.rebalances > (since.get(m) ?? 0))) return false;
+    const running = all.filter((m) => m.running);
+    const held = running.flatMap((m) => m.assignment).sort();
+    return running.every((m) => m.assignment.length > 0) && held.join() === PARTITIONS.join();
+  }, 30_000);
+}
