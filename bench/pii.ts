@@ -22,9 +22,10 @@ import { MemoryFeatureStore } from '../pipeline/features/memory.ts';
 import { PII_HEADERS, sealObject } from '../pipeline/pii/cipher.ts';
 import { parsePiiKeys } from '../pipeline/pii/keys.ts';
 import { UserKeyVault } from '../pipeline/pii/vault.ts';
-import { StreamProcessor, type Scorer } from '../pipeline/processor/index.ts';
+import { StreamProcessor } from '../pipeline/processor/index.ts';
 import { decisionMessage } from '../pipeline/processor/messages.ts';
 import { ensureTopics, TOPICS } from '../pipeline/topics.ts';
+import { stubScorer } from '../test/helpers/processor.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const at = process.argv.indexOf('--events');
@@ -33,18 +34,7 @@ const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || (qu
 const keys = parsePiiKeys(`k1 ${'5a'.repeat(32)}`, 'bench');
 const { Kafka, logLevel } = kafkajs;
 
-const scorer: Scorer = {
-  async predict(xs) {
-    return xs.map((x) => ({
-      id: x.transaction.id,
-      score: 0.1,
-      fraud: false,
-      source: 'model' as const,
-      modelVersion: 'stub',
-      threshold: 0.5,
-    }));
-  },
-};
+const scorer = stubScorer();
 
 type Mode = 'off' | 'pii' | 'pii+source' | 'pii+source+audit';
 const MODES: Mode[] = ['off', 'pii', 'pii+source', 'pii+source+audit'];

@@ -1,8 +1,9 @@
 /**
  * The idempotent sink's memory: event ids already written, bounded (oldest forgotten first).
- * A JS Set keeps insertion order, so evicting the oldest is O(1); at the default 200 000 ids
- * (~20 MB) a redelivery after a rebalance or a retried batch is well inside the window.
- * Share one instance between in-process processors to dedup across them.
+ * A JS Set keeps insertion order, so evicting the oldest is O(1). Each input partition's state
+ * holds one (state/store.ts, 20 000 ids): a redelivery after a retried batch is well inside it.
+ * Not shared between processors: ids another owner wrote after the checkpoint a state restored
+ * are not in its windows, so they must be processed again, not skipped.
  */
 export class RecentIds {
   private readonly ids = new Set<string>();
