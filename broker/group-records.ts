@@ -8,18 +8,16 @@
  */
 import type { Group, Member } from './group-types.ts';
 
-interface MemberRecord {
-  id: string;
-  instanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
+/** a member as its record keeps it: the coordinator's fields, its subscription and assignment as text */
+type MemberRecord = Pick<
+  Member,
+  'id' | 'instanceId' | 'clientId' | 'clientHost' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs'
+> & {
   /** base64 of the elected protocol's metadata (the member's subscription) */
   metadata: string;
   /** base64 of the assignment the leader gave it */
   assignment: string;
-}
+};
 
 export interface GroupRecord {
   protocolType: string;
