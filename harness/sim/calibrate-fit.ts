@@ -44,6 +44,11 @@ export interface RampFit {
   slopeShare?: number;
   /** the lowest rate: its stage histograms are stretched by line(rate) / line(baseRate) */
   baseRate: number;
+  /**
+   * the highest rate of the ramp: beyond it the transport and sink lines hold their value there
+   * (not extrapolated: the waits are bounded, and the ramp shows them level off; calibrateRuns)
+   */
+  topRate: number;
   /** per-chunk time = chunkFixedMs + chunkPerRecordMs × records in the chunk (least squares over the runs) */
   chunkFixedMs: number;
   chunkPerRecordMs: number;
@@ -137,10 +142,21 @@ function scaled(spec: ServiceTimeSpec, k: number): ServiceTimeSpec {
   return { type: 'empirical', hdr: encodeValues(values) };
 }
 
-/** the load-dependent line at `rate`, as a factor on the lowest-rate run's mean (never below 1/4) */
-function factor(line: [number, number], rate: number, baseMean: number): number {
-  return baseMean > 0 ? Math.max(0.25, (line[0] + line[1] * rate) / baseMean) : 1;
+/**
+ * The load-dependent line at `rate`, as a factor on the lowest-rate run's mean (never below 1/4),
+ * held at its value at `top` beyond it. Why not extrapolated: the waits it carries (producer
+ * linger, the wait for the consumer's next fetch, the sink's acknowledgement) grow while the
+ * processor's fetch cycle fills up and are bounded once it is busy all the time (linger 2 ms, fetch
+ * wait ≤ 50 ms, one chunk's time); on the quiet ramp of this machine transport p50 went 10.7, 10.7,
+ * 21.4, 22.1 ms at 250, 500, 1000, 2000/s and the chunks per second 181, 297, 309, 377, and live
+ * it stayed at 20–31 ms up to 7000/s. Latency that grows beyond the ramp is the CPU model's.
+ */
+function factor(line: [number, number], rate: number, baseMean: number, top: number): number {
+  const r = Math.min(rate, top);
+  return baseMean > 0 ? Math.max(0.25, (line[0] + line[1] * r) / baseMean) : 1;
 }
+
+const lineAt = (l: [number, number], rate: number) => l[0] + l[1] * rate;
 
 /**
  * The calibrated model at `rate`: transport and sink delays stretched along their fitted lines,
@@ -157,10 +173,10 @@ function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] 
     ...base.sim,
     consumers: {
       ...c,
-      process: scaled(c.process!, factor(f.transportMs, rate, f.transportMs[0] + f.transportMs[1] * f.baseRate)),
+      process: scaled(c.process!, factor(f.transportMs, rate, lineAt(f.transportMs, f.baseRate), f.topRate)),
     },
     modelServer: { ...base.sim.modelServer, perItemMs: f.chunkPerRecordMs },
-    sink: { write: scaled(k.write!, factor(f.sinkMs, rate, f.sinkMs[0] + f.sinkMs[1] * f.baseRate)) },
+    sink: { write: scaled(k.write!, factor(f.sinkMs, rate, lineAt(f.sinkMs, f.baseRate), f.topRate)) },
     hosts: {
       main: { cores: 1, discipline: 'fifo' },
       ...(child ? { processors: { cores: base.source.processors, discipline: 'fifo' } } : {}),
@@ -314,6 +330,7 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
   };
   const partial = {
     baseRate: rs[0]!,
+    topRate: rs[rs.length - 1]!,
     transportMs: lineOf(points.map((p) => p.queueMs)),
     sinkMs: lineOf(points.map((p) => p.sinkMs)),
     chunkFixedMs: line.a,
@@ -420,7 +437,8 @@ function rampNotes(base: Calibration, f: RampFit): string[] {
   const child = base.source.processorMode === 'child';
   const r = (x: number) => (x >= 1 ? x.toFixed(2) : x.toPrecision(2));
   const measuredCpu = f.processorCpuPerRecordMs !== undefined ? ' (their CPU time over records)' : ' (not measured)';
-  const line = (l: [number, number]) => `${r(l[0])} ms + ${r(l[1] * 1000)} ms per 1000/s`;
+  const line = (l: [number, number]) =>
+    `${r(l[0])} ms + ${r(l[1] * 1000)} ms per 1000/s (held at ${r(lineAt(l, f.topRate))} ms beyond ${f.topRate}/s)`;
   const elu = f.eventLoop
     ? `the event loop's utilisation ${r(f.eventLoop.background)} + ${r(f.eventLoop.perRecordMs)} ms × rate ` +
       `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +

@@ -9,7 +9,9 @@ import * as assert from 'uvu/assert';
 import { calibrateRuns, leastSquares } from '../../../harness/sim/calibrate-fit.ts';
 import { type Calibration, predict } from '../../../harness/sim/calibrate.ts';
 import { simulate } from '../../../harness/sim/simulate.ts';
-import type { RunSummary } from '../../../results/types.ts';
+import type { RunSummary, TrendData } from '../../../results/types.ts';
+import { decodeValues } from '../../../results/hdr.ts';
+import type { ServiceTimeSpec } from '../../../harness/sim/dist.ts';
 import { PipelabError } from '../../../errors.ts';
 
 /** a "live" run at `rate`: event-loop utilisation 0.3 + 0.2 per 1000/s; children's CPU 0.05 ms per record + 400 ms */
@@ -35,6 +37,18 @@ function liveLike(rate: number, mode: 'in-process' | 'child'): RunSummary {
     },
     extra: { cpu: { mainMs: 0, childrenMs: 400 + 0.05 * rate * 4, wallMs: 5000 } },
   } as RunSummary;
+}
+
+/** the mean of an empirical spec's values */
+function sampleMean(spec: ServiceTimeSpec): number {
+  assert.is(spec.type, 'empirical');
+  let n = 0,
+    sum = 0;
+  for (const { valueMs, count } of decodeValues((spec as { hdr: string }).hdr)) {
+    n += count;
+    sum += valueMs * count;
+  }
+  return sum / n;
 }
 
 test('least squares recovers a line', () => {
@@ -102,6 +116,26 @@ test("the measured histograms' own sampling error: a bootstrap per replication w
   const wide = predict(cal, o).interval!;
   const narrow = predict({ ...cal, atRate: (rate) => cal.atRate!(rate) }, o).interval!;
   assert.ok(wide.p50[1] - wide.p50[0] > narrow.p50[1] - narrow.p50[0], `${wide.p50} vs ${narrow.p50}`);
+});
+
+test("the transport and sink lines hold their value at the ramp's top: beyond it the growth is the CPU model's", () => {
+  const runs = [150, 300, 600].map((r) => {
+    const s = liveLike(r, 'in-process');
+    // a transport histogram that is not all zeros (the simulated stage_queue is the wait before the consumers)
+    s.metrics.stage_queue = { ...(s.metrics.stage_process as TrendData), p50: 5 + 0.02 * r }; // 8, 11, 17 ms
+    return s;
+  });
+  const cal = calibrateRuns(runs);
+  assert.is(cal.fit.topRate, 600);
+  const transport = (rate: number) => sampleMean(cal.atRate!(rate).consumers!.process!);
+  // along the line (at the share of its slope kept) within the ramp, then level
+  const [a, b] = cal.fit.transportMs;
+  assert.ok(b > 0, `slope ${b}`);
+  const ratio = transport(600) / transport(150);
+  assert.ok(Math.abs(ratio - (a + 600 * b) / (a + 150 * b)) < 0.01, `${ratio}`);
+  assert.is(transport(2400), transport(600));
+  assert.is(transport(600_000), transport(600));
+  assert.match(cal.notes.join('\n'), /held at [\d.]+ ms beyond 600\/s/);
 });
 
 test('child processors: their CPU time over records gives the processors host its CPU per record', () => {
