@@ -152,11 +152,13 @@ export interface RunSummary {
   system: {
     cpuPercent: { mean: number; max: number };
     /**
-     * growthPerMin: the least-squares slope of the samples over the measured window (after the
-     * warm-up), MB per minute; present on live runs with at least a minute of samples there
+     * growthPerMin: the least-squares slope over the measured window (after the warm-up), MB per
+     * minute; present on live runs with at least a minute of samples there. RSS is fitted on the
+     * samples; the heap on the old generation after each major GC ('after-major-gc'), or on the
+     * samples when the window held fewer than 4 major GCs ('samples'): growthBasis says which
      */
     rssMb: { mean: number; max: number; growthPerMin?: number };
-    heapUsedMb: { mean: number; max: number; growthPerMin?: number };
+    heapUsedMb: { mean: number; max: number; growthPerMin?: number; growthBasis?: 'after-major-gc' | 'samples' };
     eventLoopDelayMs: { p50: number; p99: number; max: number };
   };
   /**

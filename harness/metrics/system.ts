@@ -10,7 +10,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { RunSummary } from '../../results/types.ts';
 import type { MetricsRegistry } from './api.ts';
-import { withGrowth } from './memory.ts';
+import { type HeapFloorPoint, type MajorGcObserver, observeMajorGc, withGrowth } from './memory.ts';
 
 type SystemSummary = RunSummary['system'];
 
@@ -43,6 +43,11 @@ export interface SystemSamplerOptions {
   hrNow?: () => number;
   /** the measured window starts here (the warm-up's end, run-clock ms): memory growth is fitted from it */
   measureFromMs?: number;
+  /**
+   * the heap's floor after each major GC, for the heap growth (memory.ts); default: perf_hooks 'gc'
+   * entries when memoryUsage is not injected, none when it is (tests inject both or neither)
+   */
+  observeMajorGc?: MajorGcObserver | false;
 }
 
 export interface SystemSampler {
@@ -113,6 +118,9 @@ export function startSystemSampler(opts: SystemSamplerOptions = {}): SystemSampl
     : undefined;
 
   const pts: SystemPoint[] = [];
+  const floor: HeapFloorPoint[] = [];
+  const observe = opts.observeMajorGc ?? (opts.memoryUsage ? false : observeMajorGc);
+  const unobserve = observe ? observe((heapMb, nowMs) => floor.push({ t: nowMs ?? now(), heapMb })) : undefined;
   const agg: Aggregate = { n: 0, cpuSum: 0, cpuMax: 0, rssSum: 0, rssMax: 0, heapSum: 0, heapMax: 0 };
   let lastCpu = cpuUsage();
   let lastHr = hrNow();
@@ -180,7 +188,8 @@ export function startSystemSampler(opts: SystemSamplerOptions = {}): SystemSampl
       if (opts.timer !== false) sample();
       eld?.disable();
       eldTotal?.disable();
-      final = withGrowth(summary(), pts, opts.measureFromMs ?? 0, opts.registry);
+      unobserve?.();
+      final = withGrowth(summary(), pts, opts.measureFromMs ?? 0, opts.registry, floor);
       return final;
     },
   };
