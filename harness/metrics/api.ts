@@ -62,8 +62,18 @@ export interface MetricsRegistry {
    */
   window(key: string, endMs: number, seconds: number): MetricData | undefined;
   retainWindow(seconds: number): void;
-  /** completed 1-second points so far (closes seconds up to nowMs) */
+  /**
+   * completed points so far (closes seconds up to nowMs): one a second, or one per intervalMs once
+   * a bounded series has merged its points (RegistryOptions.maxPoints)
+   */
   timeseries(nowMs: number): TimePoint[];
+  /** ms per timeseries() point (1000 when absent) */
+  readonly intervalMs?: number;
+  /**
+   * the one-second points of seconds ≥ fromSec completed by nowMs, whatever intervalMs is (the last
+   * two minutes at most): what live observers are handed each tick
+   */
+  secondsSince?(nowMs: number, fromSec: number): TimePoint[];
 }
 
 /** merge encoded HDR histograms (from several workers, or several seconds) */

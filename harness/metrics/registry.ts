@@ -14,7 +14,13 @@ import { PipelabError } from '../../errors.ts';
 import type { MetricData, MetricType, TimePoint, TimePointValue } from '../../results/types.ts';
 import type { CounterMetric, GaugeMetric, MetricsRegistry, RateMetric, Tags, TrendMetric } from './api.ts';
 import type { HdrBuild } from '../../results/hdr.ts';
+import { Series } from './series.ts';
 import { CounterState, GaugeState, RateState, TrendState, type WarmupMode } from './states.ts';
+
+/** the last one-second points kept as they are, for secondsSince() (live observers) */
+const RECENT_SECONDS = 120;
+/** an even number of points no run reaches: the unbounded default */
+const UNBOUNDED = 2 ** 52;
 
 export interface RegistryOptions {
   /**
@@ -24,12 +30,20 @@ export interface RegistryOptions {
   hdr?: HdrBuild;
   /** warm-up in ms (same as setWarmup) */
   warmupMs?: number;
+  /**
+   * the most points the time series keeps (an even number): past it, neighbouring points merge in
+   * pairs and `intervalMs` doubles (./series.ts), so a long run's series stops growing. Default:
+   * unbounded, one point per second (consumers that read points without intervalMs)
+   */
+  maxPoints?: number;
 }
 
 /** the registry plus cleanup: WASM histograms live outside the JS heap, so close() frees them */
 export interface Registry extends MetricsRegistry {
   /** free HDR memory; the registry must not be used afterwards. Safe to call twice. */
   close(): void;
+  /** ms per time-series point: 1000, doubled each time a bounded series (maxPoints) fills */
+  readonly intervalMs: number;
 }
 
 type AnyState = TrendState | CounterState | RateState | GaugeState;
@@ -73,11 +87,18 @@ class RegistryImpl implements Registry {
   private warmup = 0;
   private retainSeconds = 0;
   private curSec = 0;
-  private readonly points: TimePoint[] = [];
+  private readonly series: Series;
+  /** the last RECENT_SECONDS one-second points (ring), whatever the series' interval */
+  private readonly recent: TimePoint[] = [];
   private closed = false;
 
   constructor(opts: RegistryOptions) {
     this.build = opts.hdr ?? 'wasm';
+    if (opts.maxPoints !== undefined && (!Number.isInteger(opts.maxPoints) || opts.maxPoints < 2 || opts.maxPoints % 2))
+      throw new PipelabError('INVALID_ARGUMENT', `maxPoints must be an even integer ≥ 2, got ${opts.maxPoints}`, {
+        hint: 'e.g. maxPoints: 2048 (34 minutes at one point a second before points merge)',
+      });
+    this.series = new Series(opts.maxPoints ?? UNBOUNDED);
     this.setWarmup(opts.warmupMs ?? 0);
     finalizer.register(this, this.held, this);
   }
@@ -225,7 +246,20 @@ class RegistryImpl implements Registry {
   timeseries(nowMs: number): TimePoint[] {
     this.assertOpen('timeseries');
     this.tick(nowMs);
-    return this.points.slice();
+    return this.series.points(this.order.map((s) => s.key));
+  }
+
+  get intervalMs(): number {
+    return this.series.intervalMs;
+  }
+
+  secondsSince(nowMs: number, fromSec: number): TimePoint[] {
+    this.assertOpen('secondsSince');
+    this.tick(nowMs);
+    const from = Math.max(fromSec, this.curSec - this.recent.length);
+    const out: TimePoint[] = [];
+    for (let sec = from; sec < this.curSec; sec++) out.push(this.recent[sec % RECENT_SECONDS]!);
+    return out;
   }
 
   close(): void {
@@ -308,11 +342,15 @@ class RegistryImpl implements Registry {
     while (this.curSec < sec) {
       const mode = this.mode(this.curSec);
       const point: TimePoint = { t: this.curSec * 1000 };
+      const values: { key: string; type: MetricType; value: TimePointValue }[] = [];
       for (const s of this.order) {
         const v: TimePointValue = s.close(this.curSec, mode);
         point[s.key] = v;
+        values.push({ key: s.key, type: s.type, value: v });
       }
-      this.points.push(point);
+      this.series.push(values);
+      if (this.recent.length < RECENT_SECONDS) this.recent.push(point);
+      else this.recent[this.curSec % RECENT_SECONDS] = point;
       this.curSec++;
     }
     this.applyDirect();

@@ -41,6 +41,9 @@ import type { RunOptions } from './api.ts';
 import { startExecutors } from './executors.ts';
 import { superviseRun } from './ticks.ts';
 
+/** the most points a run's time series keeps: 34 minutes a second apart, then merged in pairs */
+const TIMESERIES_MAX_POINTS = 2048;
+
 export type { LiveTick, Progress, RunObserver, RunOptions, ScenarioOverrides } from './api.ts';
 
 export interface RunnerOptions extends RunOptions {
@@ -71,7 +74,7 @@ export async function runScenario(
   // a real clock starts once the target is set up: setup time is not load time
   const runClock = options.clock ? undefined : new RunClock();
   const clock = options.clock ?? (runClock as RunClock);
-  const registry = createRegistry({ warmupMs: scenario.warmupMs });
+  const registry = createRegistry({ warmupMs: scenario.warmupMs, maxPoints: TIMESERIES_MAX_POINTS });
   registry.setWarmup(scenario.warmupMs);
   registry.retainWindow(1);
   thresholds.prepare(registry);
@@ -259,7 +262,7 @@ interface SummaryParts {
 function summaryOf(p: SummaryParts): RunSummary {
   const { scenario, registry, endMs, startedAtEpoch, aborted, extra } = p;
   const metrics = registry.snapshot(endMs);
-  const timeseries = registry.timeseries(endMs);
+  const timeseries = { intervalMs: registry.intervalMs, points: registry.timeseries(endMs) };
   const thresholdResults = p.thresholds.final(registry, endMs);
   registry.close();
   const order = Object.keys(scenario.executors);
@@ -288,14 +291,14 @@ function summaryOf(p: SummaryParts): RunSummary {
     ...(p.faults
       ? {
           faults: withImpact(p.faults, {
-            timeseries: { intervalMs: 1000, points: timeseries },
+            timeseries,
             warmupMs: scenario.warmupMs,
           }),
         }
       : {}),
     ...(aborted ? { aborted } : {}),
     metrics,
-    timeseries: { intervalMs: 1000, points: timeseries },
+    timeseries,
     thresholds: thresholdResults,
     executors: results,
     system: p.system,

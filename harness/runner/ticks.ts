@@ -90,12 +90,15 @@ function progressOf(d: TickDeps, now: number, iterations: number, lastIterations
   };
 }
 
-/** hands observers the points completed since `sent`; returns the new count sent */
+/** hands observers the one-second points from second `sent` on; returns the next second to send */
 function tellObservers(d: TickDeps, progress: Progress, sent: number): number {
   const observers = d.observers ?? [];
   if (!observers.length) return sent;
-  const all = d.registry.timeseries(progress.elapsedMs);
-  const tick = { progress, points: all.slice(sent), metrics: d.registry.list() };
+  // one-second points whatever the summary's interval, and only the new ones (no copy of the run)
+  const points = d.registry.secondsSince
+    ? d.registry.secondsSince(progress.elapsedMs, sent)
+    : d.registry.timeseries(progress.elapsedMs).slice(sent);
+  const tick = { progress, points, metrics: d.registry.list() };
   for (const o of observers) o.tick(tick);
-  return all.length;
+  return points.length ? points[points.length - 1]!.t / 1000 + 1 : sent;
 }
