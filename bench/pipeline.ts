@@ -5,10 +5,12 @@
  * For each rate: the smoke pipeline (embedded broker, in-memory feature store, in-process model
  * server, stream processors in this process) under constant-arrival-rate for a few seconds;
  * reports decided events/s over the run, e2e p50/p99 from the intended send time, missing and
- * duplicates. The knee is the first rate whose p99 passes 500 ms, that falls behind (more than a
+ * duplicates, and this process's CPU per decided event (the whole run, set-up included: compare
+ * like with like). The knee is the first rate whose p99 passes 500 ms, that falls behind (more than a
  * second of backlog left when the load stops), or that loses events.
  * Baseline in the same run: kafkajs produce → consume round trip through the same embedded
- * broker with no processing (events/s), as a ratio to the pipeline's best sustained rate.
+ * broker with no processing (events/s), as a ratio to the pipeline's best sustained rate
+ * (`--no-baseline` leaves it out, e.g. under `node --cpu-prof`, so the profile is the pipeline's).
  * Target (issue #5): ≥ 10k events/s end to end, p99 < 500 ms at half the knee.
  */
 import kafkajs from 'kafkajs';
@@ -40,6 +42,8 @@ interface Row {
   missing: number;
   duplicates: number;
   produced: number;
+  /** this process's CPU (user + system) per decided event, µs: generator, broker, processors, model server */
+  cpuUs: number;
 }
 
 async function pipelineAt(rate: number): Promise<Row> {
@@ -60,7 +64,9 @@ async function pipelineAt(rate: number): Promise<Row> {
     },
   });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const summary = await runScenario(s);
+  const cpu = process.cpuUsage(cpu0);
   const wall = (performance.now() - t0) / 1000;
   const acc = summary.extra?.accounting as Accounting;
   const e2e = summary.metrics.e2e_latency as TrendData | undefined;
@@ -75,6 +81,7 @@ async function pipelineAt(rate: number): Promise<Row> {
     missing: acc.missing ?? NaN,
     duplicates: acc.duplicates,
     produced: acc.produced,
+    cpuUs: (cpu.user + cpu.system) / Math.max(1, acc.decided),
   };
 }
 
@@ -133,7 +140,7 @@ console.log(
     `${processorMode === 'child' ? 'as child processes' : 'in process'}, ${seconds}s per rate` +
     `${quick ? ', --quick' : ''})`,
 );
-console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  duplicates');
+console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  duplicates  cpu µs/event');
 // one unreported run first: JIT, tfjs wasm and kafkajs warm up outside the figures
 await pipelineAt(Math.min(500, rates[0] ?? 500));
 const rows: Row[] = [];
@@ -144,13 +151,13 @@ for (const rate of rates) {
   console.log(
     `${String(rate).padStart(6)}  ${fmt(r.decidedPerSec).padStart(9)}  ${fmt(r.p50).padStart(10)}  ` +
       `${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ` +
-      `${String(r.duplicates).padStart(10)}`,
+      `${String(r.duplicates).padStart(10)}  ${fmt(r.cpuUs).padStart(12)}`,
   );
   if (knee === undefined && (r.p99 > 500 || r.drainMs > 1000 || r.missing > 0)) knee = rate;
 }
 const sustained = rows.filter((r) => r.p99 <= 500 && r.missing === 0 && r.drainMs <= 1000);
 const best = sustained.length ? Math.max(...sustained.map((r) => r.decidedPerSec)) : 0;
-const base = await baseline(quick ? 20_000 : 100_000);
+const base = process.argv.includes('--no-baseline') ? NaN : await baseline(quick ? 20_000 : 100_000);
 console.log(
   knee !== undefined
     ? `knee: ${knee}/s (first rate with p99 > 500 ms, a backlog > 1 s at the end, or missing events)`

@@ -24,10 +24,12 @@ export interface MicroBatcherOptions<I, O> {
   onBatch?(size: number, reason: 'full' | 'wait'): void;
 }
 
+/** called once per item: with its output, or with ok false and the batch's error */
+export type Settle<O> = (ok: boolean, out: O | undefined, err?: unknown) => void;
+
 interface Pending<I, O> {
   item: I;
-  resolve(o: O): void;
-  reject(e: unknown): void;
+  settle: Settle<O>;
 }
 
 export class MicroBatcher<I, O> {
@@ -49,11 +51,14 @@ export class MicroBatcher<I, O> {
   }
 
   submit(item: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush('full');
-      else if (this.timer === undefined) this.timer = this.timers.setTimeout(() => this.flush('wait'), this.maxWaitMs);
-    });
+    return new Promise<O>((resolve, reject) => this.push(item, (ok, o, e) => (ok ? resolve(o as O) : reject(e))));
+  }
+
+  /** queue an item; `settle` is called once with its output (no promise per item, for the server's hot path) */
+  push(item: I, settle: Settle<O>): void {
+    this.queue.push({ item, settle });
+    if (this.queue.length >= this.maxBatch) this.flush('full');
+    else if (this.timer === undefined) this.timer = this.timers.setTimeout(() => this.flush('wait'), this.maxWaitMs);
   }
 
   private flush(reason: 'full' | 'wait'): void {
@@ -73,9 +78,9 @@ export class MicroBatcher<I, O> {
         const out = await this.opts.run(batch.map((p) => p.item));
         if (out.length !== batch.length)
           throw new Error(`batch returned ${out.length} results for ${batch.length} inputs`);
-        for (let i = 0; i < batch.length; i++) batch[i]!.resolve(out[i] as O);
+        for (let i = 0; i < batch.length; i++) batch[i]!.settle(true, out[i] as O);
       } catch (e) {
-        for (const p of batch) p.reject(e);
+        for (const p of batch) p.settle(false, undefined, e);
       }
     })();
   }

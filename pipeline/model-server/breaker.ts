@@ -139,6 +139,85 @@ export class CircuitBreaker {
       this.timers.clearTimeout(timer);
     }
   }
+
+  /**
+   * n calls through the breaker at once with one timer for all of them: each is admitted, counted
+   * and recorded as n concurrent exec() calls would be (the fallback answers a rejected, failed or
+   * timed-out one), without a timer, a race and promises per call. `start(i, settle)` begins call
+   * i; its first settle counts. Resolves with every call's answer once all are in or the timer fires.
+   */
+  execMany<T>(
+    n: number,
+    start: (i: number, settle: (ok: boolean, value?: T) => void) => void,
+    fallback: (i: number, why: 'open' | 'error' | 'timeout') => T,
+  ): Promise<T[]> {
+    const out = new Array<T>(n);
+    const done = new Uint8Array(n);
+    let waiting = 0;
+    let starting = true;
+    let timer: unknown;
+    let resolve!: (v: T[]) => void;
+    const all = new Promise<T[]>((r) => (resolve = r));
+    const t0 = this.clock();
+    const settle = (i: number, ok: boolean, value?: T) => {
+      if (done[i]) return;
+      done[i] = 1;
+      if (ok) {
+        this.record(this.clock() - t0 >= this.o.slowCallMs ? 2 : 0);
+        out[i] = value as T;
+      } else {
+        this.record(1);
+        this.counts.fallbacks++;
+        out[i] = fallback(i, 'error');
+      }
+      if (--waiting === 0 && !starting) {
+        this.timers.clearTimeout(timer);
+        resolve(out);
+      }
+    };
+    for (let i = 0; i < n; i++) {
+      this.counts.calls++;
+      if (!this.admit()) {
+        this.counts.rejected++;
+        this.counts.fallbacks++;
+        out[i] = fallback(i, 'open');
+        done[i] = 1;
+        continue;
+      }
+      waiting++;
+      if (timer === undefined)
+        timer = this.timers.setTimeout(() => this.expire(out, done, fallback, resolve), this.o.timeoutMs);
+      try {
+        start(i, (ok, v) => settle(i, ok, v));
+      } catch {
+        settle(i, false);
+      }
+    }
+    starting = false;
+    if (waiting === 0) {
+      if (timer !== undefined) this.timers.clearTimeout(timer);
+      resolve(out);
+    }
+    return all;
+  }
+
+  /** execMany's timer: every call still out is abandoned, counted as a timeout and answered by the fallback */
+  private expire<T>(
+    out: T[],
+    done: Uint8Array,
+    fallback: (i: number, why: 'timeout') => T,
+    resolve: (v: T[]) => void,
+  ): void {
+    for (let i = 0; i < done.length; i++) {
+      if (done[i]) continue;
+      done[i] = 1;
+      this.counts.timeouts++;
+      this.record(1);
+      this.counts.fallbacks++;
+      out[i] = fallback(i, 'timeout');
+    }
+    resolve(out);
+  }
 }
 
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };

@@ -80,8 +80,30 @@ export class ModelPool {
     return this.models.get(version);
   }
 
-  predict(xs: ScoringInput[]): Promise<Prediction[]> {
-    return Promise.all(xs.map((x) => this.predictOne(x)));
+  async predict(xs: ScoringInput[]): Promise<Prediction[]> {
+    // rows grouped by routed version (one group unless A/B routes split the request)
+    const groups = new Map<string, number[]>();
+    for (let i = 0; i < xs.length; i++) {
+      const v = this.router.route(xs[i]!.transaction.userId);
+      const g = groups.get(v);
+      if (g) g.push(i);
+      else groups.set(v, [i]);
+    }
+    if (groups.size === 1) {
+      const [v] = groups.keys();
+      return this.predictGroup(v as string, xs);
+    }
+    const out = new Array<Prediction>(xs.length);
+    await Promise.all(
+      [...groups].map(async ([v, idx]) => {
+        const ps = await this.predictGroup(
+          v,
+          idx.map((i) => xs[i]!),
+        );
+        for (let k = 0; k < idx.length; k++) out[idx[k]!] = ps[k]!;
+      }),
+    );
+    return out;
   }
 
   addVersion(v: string, model: FraudModel): void {
@@ -145,27 +167,43 @@ export class ModelPool {
     );
   }
 
-  private async predictOne(x: ScoringInput): Promise<Prediction> {
-    const v = this.router.route(x.transaction.userId);
+  /**
+   * one version's share of a request: its rows into the version's batcher, through its breaker as
+   * one group (one timer for the group, each row still its own call); counters once per label
+   */
+  private async predictGroup(v: string, xs: ScoringInput[]): Promise<Prediction[]> {
     const model = this.models.get(v)!;
-    const r = await this.breakers.get(v)!.exec(
-      async () => {
-        const score = await this.batchers.get(v)!.submit(x);
-        return {
-          id: x.transaction.id,
-          score,
-          fraud: score >= model.threshold,
-          source: 'model',
-          modelVersion: v,
-          threshold: model.threshold,
-        } satisfies Prediction;
+    const batcher = this.batchers.get(v)!;
+    const why = { open: 0, error: 0, timeout: 0 };
+    const out = await this.breakers.get(v)!.execMany<Prediction>(
+      xs.length,
+      (i, settle) => {
+        const x = xs[i]!;
+        batcher.push(x, (ok, score) => {
+          if (!ok) return settle(false);
+          const s = score as number;
+          settle(true, {
+            id: x.transaction.id,
+            score: s,
+            fraud: s >= model.threshold,
+            source: 'model',
+            modelVersion: v,
+            threshold: model.threshold,
+          });
+        });
       },
-      (why) => {
-        this.metrics.fallbacks.inc({ version: v, reason: why });
-        return rulesPrediction(x, v);
+      (i, reason) => {
+        why[reason]++;
+        return rulesPrediction(xs[i]!, v);
       },
     );
-    this.metrics.predictions.inc({ source: r.value.source, version: v });
-    return r.value;
+    let rules = 0;
+    for (const reason of ['open', 'error', 'timeout'] as const) {
+      if (why[reason]) this.metrics.fallbacks.inc({ version: v, reason }, why[reason]);
+      rules += why[reason];
+    }
+    if (rules) this.metrics.predictions.inc({ source: 'rules', version: v }, rules);
+    if (out.length > rules) this.metrics.predictions.inc({ source: 'model', version: v }, out.length - rules);
+    return out;
   }
 }

@@ -92,4 +92,54 @@ test('a call past the timeout is answered by the fallback and counts as failed',
   assert.is(b.counts.failures, 1);
 });
 
+test('execMany: each call of a group is its own call; one timer answers the late ones', async () => {
+  const { b, fireTimeouts } = setup();
+  const settles: ((ok: boolean, v?: string) => void)[] = [];
+  const p = b.execMany<string>(
+    4,
+    (i, settle) => {
+      if (i === 0) settle(true, 'model');
+      else if (i === 1) settle(false);
+      else settles.push(settle);
+    },
+    (i, why) => `rules:${i}:${why}`,
+  );
+  settles[0]!(true, 'model');
+  fireTimeouts();
+  settles[1]!(true, 'too late'); // after the timer: ignored
+  assert.equal(await p, ['model', 'rules:1:error', 'model', 'rules:3:timeout']);
+  assert.equal(b.counts, { calls: 4, failures: 2, slow: 0, timeouts: 1, rejected: 0, fallbacks: 2 });
+  assert.is(b.state, 'open', '2 of 4 failed: the failure rate reached 0.5 with minCalls 4');
+});
+
+test('execMany: while open every call is rejected without starting; half-open admits only the trials', async () => {
+  const { b, advance } = setup();
+  for (let i = 0; i < 4; i++) await b.exec(fail, rules);
+  let started = 0;
+  // answers come later, as the batcher's do: the group's calls are in flight together
+  const start = (_i: number, settle: (ok: boolean, v?: string) => void) => {
+    started++;
+    queueMicrotask(() => settle(true, 'model'));
+  };
+  assert.equal(await b.execMany(3, start, (_i, why) => why), ['open', 'open', 'open']);
+  assert.is(started, 0);
+  advance(5000);
+  assert.equal(await b.execMany(3, start, (_i, why) => why), ['model', 'model', 'open']);
+  assert.equal([started, b.state], [2, 'closed']);
+});
+
+test('execMany: a start that throws is that call failing', async () => {
+  const { b } = setup();
+  const out = await b.execMany<string>(
+    2,
+    (i, settle) => {
+      if (i === 0) throw new Error('boom');
+      settle(true, 'model');
+    },
+    (_i, why) => `rules:${why}`,
+  );
+  assert.equal(out, ['rules:error', 'model']);
+  assert.is(b.counts.failures, 1);
+});
+
 test.run();
