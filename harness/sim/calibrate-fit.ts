@@ -28,7 +28,7 @@ import { type Calibration, type CalibrateOptions, calibrate, measuredFigures } f
 import { simulate } from './simulate.ts';
 import type { ServiceTimeSpec } from './dist.ts';
 import { decodeValues, encodeValues } from '../../results/hdr.ts';
-import type { Rng } from '../../generators/rng.ts';
+import { drawn } from './calibrate-draw.ts';
 
 export interface RampFit {
   /** the runs' rates, lowest first; the lowest gives the non-CPU waits */
@@ -52,6 +52,13 @@ export interface RampFit {
   /** per-chunk time = chunkFixedMs + chunkPerRecordMs × records in the chunk (least squares over the runs) */
   chunkFixedMs: number;
   chunkPerRecordMs: number;
+  /** standard error of the chunk line's slope (0 with two runs, or when every run's chunk size is 1) */
+  chunkSlopeSe?: number;
+  /**
+   * chunks measured at the lowest rate (child processors: its records, the per-record view): the
+   * size of the chunk histogram's bootstrap (calibrate-draw.ts)
+   */
+  chunkSamples?: number;
   /** CPU ms per record of the child processors (their CPU time over records), when measured */
   processorCpuPerRecordMs?: number;
   /** fitted CPU ms per record on the main host, transport + sink (split evenly) */
@@ -89,6 +96,8 @@ interface RunPoint {
   mean: number;
   chunkSize: number;
   chunkMs: number;
+  /** chunks measured (processor_stage_features), else records (the per-record view of child processors) */
+  chunks: number;
   records: number;
 }
 
@@ -109,6 +118,7 @@ function point(summary: RunSummary): RunPoint {
     // child processors record their per-chunk metrics in their own process: the per-record view
     // (every record carries its chunk's time) and a chunk size of one stand in
     chunkSize: chunks > 0 ? Math.max(1, records / chunks) : 1,
+    chunks: chunks > 0 ? chunks : (t('stage_features')?.count ?? 0),
     chunkMs:
       chunks > 0
         ? (feat?.mean ?? 0) + (inf?.mean ?? 0)
@@ -279,6 +289,7 @@ function slopeStandardError(xs: number[], ys: number[], a: number, b: number): n
   if (n < 3) return 0;
   const mx = xs.reduce((s, x) => s + x, 0) / n;
   const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  if (!(sxx > 0)) return 0; // one x for all runs: no slope was fitted (leastSquares gives 0)
   const s2 = ys.reduce((s, y, i) => s + (y - a - b * xs[i]!) ** 2, 0) / (n - 2);
   return Math.sqrt(Math.max(0, s2 / sxx));
 }
@@ -355,9 +366,13 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     const l = leastSquares(rs, ys);
     return slopeStandardError(rs, ys, l.a, l.b);
   };
+  const sizes = points.map((p) => p.chunkSize),
+    chunkMs = points.map((p) => p.chunkMs);
   const fit: RampFit = {
     rates,
     ...partial,
+    chunkSlopeSe: slopeStandardError(sizes, chunkMs, line.a, line.b),
+    ...(points[0]!.chunks > 0 ? { chunkSamples: points[0]!.chunks } : {}),
     transportSlopeSe: se(points.map((p) => p.queueMs)),
     sinkSlopeSe: se(points.map((p) => p.sinkMs)),
     slopeShare: best.k,
@@ -379,58 +394,6 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     source: { ...base.source, rate: rates[rates.length - 1]! },
     notes: rampNotes(base, fit),
   };
-}
-
-/**
- * One draw of the calibration's sampling error (a replication's): the per-record CPU and the
- * transport and sink slopes moved by standard normal draws of their standard errors (the slopes
- * at the share kept), and the transport and sink histograms of the lowest-rate run resampled
- * with replacement (a bootstrap: as many values as they hold), so the interval includes how far
- * one finite calibration run could be from its pipeline's true delays.
- */
-function drawn(base: Calibration, fit: RampFit, rng: Rng): { base: Calibration; fit: RampFit } {
-  const k = fit.slopeShare ?? 1;
-  const line = (l: [number, number], se = 0): [number, number] => [l[0], Math.max(0, l[1] + rng.normal() * k * se)];
-  const w = fit.mainCpuPerRecordMs;
-  const f: RampFit = {
-    ...fit,
-    mainCpuPerRecordMs: Math.max(0.1 * w, w + rng.normal() * (fit.mainCpuSe ?? 0)),
-    transportMs: line(fit.transportMs, fit.transportSlopeSe),
-    sinkMs: line(fit.sinkMs, fit.sinkSlopeSe),
-  };
-  const c = base.sim.consumers!,
-    sink = base.sim.sink!;
-  const sim = {
-    ...base.sim,
-    consumers: { ...c, process: bootstrap(c.process!, rng) },
-    sink: { ...sink, write: bootstrap(sink.write!, rng) },
-  };
-  return { base: { ...base, sim }, fit: f };
-}
-
-/** a bootstrap resample of an empirical spec: as many values as it holds, drawn with replacement */
-function bootstrap(spec: ServiceTimeSpec, rng: Rng): ServiceTimeSpec {
-  if (spec.type !== 'empirical') return spec;
-  const bins = decodeValues(spec.hdr);
-  const cum: number[] = [];
-  let total = 0;
-  for (const b of bins) {
-    total += b.count;
-    cum.push(total);
-  }
-  const values = new Float64Array(total);
-  for (let i = 0; i < total; i++) {
-    const u = rng.int(total);
-    let lo = 0,
-      hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cum[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
-    values[i] = bins[lo]!.valueMs;
-  }
-  return { type: 'empirical', hdr: encodeValues(values) };
 }
 
 function rampNotes(base: Calibration, f: RampFit): string[] {

@@ -13,6 +13,7 @@ import type { RunSummary, TrendData } from '../../../results/types.ts';
 import { decodeValues } from '../../../results/hdr.ts';
 import type { ServiceTimeSpec } from '../../../harness/sim/dist.ts';
 import { PipelabError } from '../../../errors.ts';
+import { Rng } from '../../../generators/rng.ts';
 
 /** a "live" run at `rate`: event-loop utilisation 0.3 + 0.2 per 1000/s; children's CPU 0.05 ms per record + 400 ms */
 function liveLike(rate: number, mode: 'in-process' | 'child'): RunSummary {
@@ -136,6 +137,38 @@ test("the transport and sink lines hold their value at the ramp's top: beyond it
   assert.is(transport(2400), transport(600));
   assert.is(transport(600_000), transport(600));
   assert.match(cal.notes.join('\n'), /held at [\d.]+ ms beyond 600\/s/);
+});
+
+test("the chunk line's sampling error: each draw moves its slope and resamples the chunk histogram", () => {
+  // in process, per-chunk metrics: 100 chunks per run of 2, 4, 6, 8 records, chunk time 3 ms + 0.5 ms per
+  // record, off its line by ±0.5 ms
+  const runs = [150, 300, 450, 600].map((r, i) => {
+    const s = liveLike(r, 'in-process');
+    const f = s.metrics.stage_features as TrendData;
+    s.metrics.processor_stage_features = { ...f, count: 100, mean: 1 };
+    s.metrics.processor_stage_inference = { ...f, count: 100, mean: 2 + 0.5 * (i + 1) * 2 + (i % 2 ? 0.5 : -0.5) };
+    s.metrics.processor_records = { type: 'counter', count: 200 * (i + 1), rate: r };
+    return s;
+  });
+  const cal = calibrateRuns(runs);
+  // 0.5 ms per record by construction, the alternating noise tilts the fit to 0.6
+  assert.ok(Math.abs(cal.fit.chunkPerRecordMs - 0.6) < 1e-9, `${cal.fit.chunkPerRecordMs}`);
+  assert.ok(cal.fit.chunkSlopeSe! > 0.05, `se ${cal.fit.chunkSlopeSe}`);
+  assert.is(cal.fit.chunkSamples, 100);
+  const held = cal.atRate!(600);
+  assert.is(held.modelServer!.perItemMs, cal.fit.chunkPerRecordMs);
+  const a = cal.atRate!(600, new Rng(1)),
+    b = cal.atRate!(600, new Rng(2));
+  assert.is.not(a.modelServer!.perItemMs, b.modelServer!.perItemMs);
+  assert.is.not(a.modelServer!.perItemMs, held.modelServer!.perItemMs);
+  const hdr = (m: typeof a) => (m.modelServer!.batch as { hdr: string }).hdr;
+  assert.is.not(hdr(a), hdr(b));
+  // the bootstrap holds as many values as chunks were measured at the lowest rate
+  const n = decodeValues(hdr(a)).reduce((t, v) => t + v.count, 0);
+  assert.is(n, 100);
+  // child processors report no chunks: one chunk size, no slope, so no slope error
+  const child = calibrateRuns([150, 300, 600].map((r) => liveLike(r, 'child')));
+  assert.is(child.fit.chunkSlopeSe, 0);
 });
 
 test('child processors: their CPU time over records gives the processors host its CPU per record', () => {

@@ -1,0 +1,83 @@
+/**
+ * The ramp calibration's own sampling error (calibrate-fit.ts), one draw per replication: the
+ * fitted costs move by standard normal draws of their standard errors and the lowest-rate run's
+ * histograms are resampled with replacement (a bootstrap), so a prediction's interval includes how
+ * far one finite calibration could be from its pipeline's true costs and delays.
+ */
+import type { Calibration } from './calibrate.ts';
+import type { ServiceTimeSpec } from './dist.ts';
+import { decodeValues, encodeValues } from '../../results/hdr.ts';
+import type { Rng } from '../../generators/rng.ts';
+
+/** the fitted costs a draw moves (calibrate-fit.ts RampFit) */
+export interface DrawnCosts {
+  mainCpuPerRecordMs: number;
+  mainCpuSe?: number;
+  transportMs: [number, number];
+  sinkMs: [number, number];
+  transportSlopeSe?: number;
+  sinkSlopeSe?: number;
+  slopeShare?: number;
+  chunkPerRecordMs: number;
+  /** standard error of the chunk line's slope (its residuals; 0 with two runs or one chunk size) */
+  chunkSlopeSe?: number;
+  /** the values the chunk histogram was measured from (chunks of the lowest-rate run): the bootstrap's size */
+  chunkSamples?: number;
+}
+
+/**
+ * One draw: the per-record CPU, the transport and sink slopes (at the share kept) and the chunk's
+ * per-record slope moved by normal draws of their standard errors; the transport and sink
+ * histograms of the lowest-rate run resampled (as many values as they hold), and the chunk's
+ * histogram (features + inference, built from many draws of the two) resampled with as many
+ * values as chunks were measured.
+ */
+export function drawn<F extends DrawnCosts>(base: Calibration, fit: F, rng: Rng): { base: Calibration; fit: F } {
+  const k = fit.slopeShare ?? 1;
+  const line = (l: [number, number], se = 0): [number, number] => [l[0], Math.max(0, l[1] + rng.normal() * k * se)];
+  const w = fit.mainCpuPerRecordMs;
+  const f: F = {
+    ...fit,
+    mainCpuPerRecordMs: Math.max(0.1 * w, w + rng.normal() * (fit.mainCpuSe ?? 0)),
+    transportMs: line(fit.transportMs, fit.transportSlopeSe),
+    sinkMs: line(fit.sinkMs, fit.sinkSlopeSe),
+  };
+  const c = base.sim.consumers!,
+    sink = base.sim.sink!;
+  const sim = {
+    ...base.sim,
+    consumers: { ...c, process: bootstrap(c.process!, rng) },
+    sink: { ...sink, write: bootstrap(sink.write!, rng) },
+  };
+  // drawn after the others, so the draws above stay what they were for a given seed
+  if (fit.chunkSlopeSe) f.chunkPerRecordMs = Math.max(0, fit.chunkPerRecordMs + rng.normal() * fit.chunkSlopeSe);
+  const m = base.sim.modelServer;
+  if (fit.chunkSamples && m?.batch) sim.modelServer = { ...m, batch: bootstrap(m.batch, rng, fit.chunkSamples) };
+  return { base: { ...base, sim }, fit: f };
+}
+
+/** a bootstrap resample of an empirical spec: `n` values (default: as many as it holds), drawn with replacement */
+function bootstrap(spec: ServiceTimeSpec, rng: Rng, n?: number): ServiceTimeSpec {
+  if (spec.type !== 'empirical') return spec;
+  const bins = decodeValues(spec.hdr);
+  const cum: number[] = [];
+  let total = 0;
+  for (const b of bins) {
+    total += b.count;
+    cum.push(total);
+  }
+  const size = Math.max(1, Math.round(n ?? total));
+  const values = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const u = rng.int(total);
+    let lo = 0,
+      hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    values[i] = bins[lo]!.valueMs;
+  }
+  return { type: 'empirical', hdr: encodeValues(values) };
+}
