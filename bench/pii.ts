@@ -23,7 +23,7 @@ import { PII_HEADERS, sealObject } from '../pipeline/pii/cipher.ts';
 import { parsePiiKeys } from '../pipeline/pii/keys.ts';
 import { UserKeyVault } from '../pipeline/pii/vault.ts';
 import { StreamProcessor } from '../pipeline/processor/index.ts';
-import { decisionMessage } from '../pipeline/processor/messages.ts';
+import { chunkHeaders, decisionMessage } from '../pipeline/processor/messages.ts';
 import { ensureTopics, TOPICS } from '../pipeline/topics.ts';
 import { stubScorer } from '../test/helpers/processor.ts';
 
@@ -98,7 +98,8 @@ function perRecord(): { plainNs: number; sealedNs: number; sourceNs: number } {
   };
   const decide = (c: UserKeyVault | undefined) =>
     time(() => {
-      for (const tx of txs) decisionMessage('p', { tx, msg: { headers: {} } as never, id: tx.id }, pred, 1, t, c);
+      for (const tx of txs)
+        decisionMessage({ tx, msg: { headers: {} } as never, id: tx.id }, pred, chunkHeaders('p', 1, t), c);
     });
   const seal = () =>
     time(() => {

@@ -3,6 +3,10 @@
  *   { "transaction": {...}, "features": {...} }                  one instance
  *   { "instances": [ { "transaction": {...}, "features": {...} }, ... ] }   up to MAX_INSTANCES
  * Every problem is reported with its path (e.g. `/instances/3/transaction/amount`).
+ * A body of well-formed instances (numeric event times) is accepted by a direct check first, which
+ * accepts only what the schema accepts: zod's per-field parse cost several µs per row on the
+ * pipeline's hot path. Anything else goes through zod, which names the problems. Unknown fields
+ * are ignored either way (the schema strips them; the direct check leaves them unread).
  */
 import { z } from 'zod';
 import type { ScoringInput } from '../types.ts';
@@ -44,9 +48,42 @@ export interface ValidationIssue {
   message: string;
 }
 
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const text = (x: unknown) => typeof x === 'string' && x.length > 0;
+const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** true only for an instance the schema accepts as it is (numeric event time) */
+function plainInstance(x: unknown): x is ScoringInput {
+  if (!isObject(x)) return false;
+  const t = x.transaction;
+  const f = x.features;
+  if (!isObject(t) || !isObject(f)) return false;
+  if (!(text(t.id) && text(t.userId) && text(t.deviceId) && text(t.merchantId))) return false;
+  if (!(text(t.currency) && text(t.country) && text(t.channel))) return false;
+  if (!(num(t.amount) && t.amount >= 0 && num(t.eventTime))) return false;
+  if (t.isFraud !== undefined && typeof t.isFraud !== 'boolean') return false;
+  if (t.fraudPattern != null && typeof t.fraudPattern !== 'string') return false;
+  const c = f.user_transaction_count_1h;
+  const a = f.user_avg_transaction_amount_24h;
+  const r = f.user_device_risk_score;
+  return num(c) && c >= 0 && num(a) && a >= 0 && num(r) && r >= 0 && r <= 1;
+}
+
+/** the instances of a body the schema accepts as it is, else undefined (zod decides) */
+function plainBody(json: unknown): ScoringInput[] | undefined {
+  if (!isObject(json)) return undefined;
+  if (!('instances' in json)) return plainInstance(json) ? [json] : undefined;
+  const xs = json.instances;
+  if (!Array.isArray(xs) || xs.length < 1 || xs.length > MAX_INSTANCES) return undefined;
+  for (const x of xs) if (!plainInstance(x)) return undefined;
+  return xs as ScoringInput[];
+}
+
 export function parsePredictBody(
   json: unknown,
 ): { ok: true; instances: ScoringInput[] } | { ok: false; issues: ValidationIssue[] } {
+  const plain = plainBody(json);
+  if (plain) return { ok: true, instances: plain };
   // pick the branch by shape so errors name the fields of the form the caller meant
   const schema = json && typeof json === 'object' && 'instances' in json ? body.options[0] : instance;
   const r = schema.safeParse(json);

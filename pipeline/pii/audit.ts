@@ -60,9 +60,11 @@ function chunkAudit(
   for (const key of new Set(users)) out.push(auditMessage({ what: 'features.read-write', key, at, principal }));
   for (const { topic, messages } of written)
     for (const m of messages) {
-      const h = (m.headers ?? {}) as Record<string, string | undefined>;
-      const keyId = h['pipelab-pii-key-id'];
+      const h = (m.headers ?? {}) as Record<string, string | Buffer | undefined>;
+      const keyId = h['pipelab-pii-key-id']?.toString();
       if (!keyId) continue;
+      // a decision passes its input's id header on as it came: a Buffer
+      const eventId = h['pipelab-event-id']?.toString();
       out.push(
         auditMessage({
           what: 'pii.encrypt',
@@ -70,9 +72,9 @@ function chunkAudit(
           at,
           principal,
           topic,
-          ...(h['pipelab-event-id'] ? { eventId: h['pipelab-event-id'] } : {}),
+          ...(eventId ? { eventId } : {}),
           keyId,
-          fields: (h['pipelab-pii-fields'] ?? '').split(','),
+          fields: (h['pipelab-pii-fields']?.toString() ?? '').split(','),
         }),
       );
     }

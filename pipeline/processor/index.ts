@@ -35,7 +35,7 @@ import { PlatformaticSender } from './platformatic-send.ts';
 import { groupLag } from './lag.ts';
 import { CrashableSockets } from './sockets.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
-import { aggregateMessage, decisionMessage, deadLetterMessage, sinkBatches } from './messages.ts';
+import { aggregateMessage, chunkHeaders, decisionMessage, deadLetterMessage, sinkBatches } from './messages.ts';
 import type { ChunkTimings, Valid } from './messages.ts';
 import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from './options.ts';
 import { TransactionalSink } from './exactly-once.ts';
@@ -418,6 +418,7 @@ export class StreamProcessor {
   ): { decisions: Message[]; late: number } {
     const decisions: Message[] = [];
     let late = 0;
+    const shared = chunkHeaders(this.id, at.received, timings, at.partition);
     valid.forEach((x, i) => {
       const pred = preds[i] as Prediction;
       if (w.add(x.tx.userId, x.tx.eventTime, x.tx.amount, pred.fraud) === 'late') {
@@ -430,7 +431,7 @@ export class StreamProcessor {
       }
       this.s.modelSources[pred.source] = (this.s.modelSources[pred.source] ?? 0) + 1;
       this.s.modelVersions[pred.modelVersion] = (this.s.modelVersions[pred.modelVersion] ?? 0) + 1;
-      decisions.push(decisionMessage(this.id, x, pred, at.received, timings, this.privacy.cipher, at.partition));
+      decisions.push(decisionMessage(x, pred, shared, this.privacy.cipher));
     });
     return { decisions, late };
   }

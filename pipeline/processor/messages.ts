@@ -29,6 +29,38 @@ function carryHeaders(
   return h;
 }
 
+/**
+ * The headers every decision of a chunk shares, encoded once per chunk: the producing client sends
+ * a Buffer as it is, where each string would be encoded per record (nine headers a decision).
+ */
+export interface ChunkHeaders {
+  received: Buffer;
+  processor: Buffer;
+  featuresMs: Buffer;
+  inferenceMs: Buffer;
+  sinkMs: Buffer;
+  partition?: Buffer;
+}
+
+export function chunkHeaders(processorId: string, received: number, t: ChunkTimings, partition?: number): ChunkHeaders {
+  const c: ChunkHeaders = {
+    received: Buffer.from(received.toFixed(3)),
+    processor: Buffer.from(processorId),
+    featuresMs: Buffer.from(t.featuresMs.toFixed(3)),
+    inferenceMs: Buffer.from(t.inferenceMs.toFixed(3)),
+    sinkMs: Buffer.from(t.sinkMs.toFixed(3)),
+  };
+  if (partition !== undefined) c.partition = Buffer.from(String(partition));
+  return c;
+}
+
+/** a header of the input as it came (a Buffer from the consumer is passed on, not decoded and encoded again) */
+function raw(msg: KafkaMessage, name: string): Buffer | string | undefined {
+  const v = msg.headers?.[name];
+  if (Buffer.isBuffer(v) || typeof v === 'string') return v;
+  return header(msg.headers, name);
+}
+
 /** where a record came from and why it was not decided */
 export interface DeadLetterOrigin {
   topic: string;
@@ -125,21 +157,35 @@ export interface ChunkTimings {
 export interface Valid {
   tx: Transaction;
   msg: KafkaMessage;
+  /** the event id: the input's id header when it has one (decisionMessage passes that header on as it came) */
   id: string;
 }
 
-export function decisionMessage(
-  processorId: string,
-  x: Valid,
-  pred: Prediction,
-  received: number,
-  t: ChunkTimings,
-  pii?: PiiSealer,
-  partition?: number,
-): Message {
+/** a decision; `shared`: its chunk's headers (chunkHeaders) */
+export function decisionMessage(x: Valid, pred: Prediction, shared: ChunkHeaders, pii?: PiiSealer): Message {
   // with PII encryption on, a decision also carries the transaction's PII fields, encrypted, for
   // whoever investigates it with the key
   const sealed = pii ? sealObject(pii, x.tx.userId, piiOf(x.tx, pii)) : undefined;
+  const h: Record<string, Buffer | string> = {
+    // the input's id header as it came: a Valid's id is that header's when there is one (sortChunk)
+    [H.eventId]: raw(x.msg, H.eventId) ?? x.id,
+    [H.receivedMs]: shared.received,
+    [H.processor]: shared.processor,
+  };
+  if (sealed) {
+    h[PII_HEADERS.keyId] = sealed.keyId;
+    h[PII_HEADERS.fields] = sealed.encrypted.join(',');
+  }
+  h[H.featuresMs] = shared.featuresMs;
+  h[H.inferenceMs] = shared.inferenceMs;
+  h[H.sinkMs] = shared.sinkMs;
+  // where the transaction was read: the delivery checker's per-partition offset checks
+  if (shared.partition) {
+    h[H.sourcePartition] = shared.partition;
+    h[H.sourceOffset] = x.msg.offset;
+  }
+  const sent = raw(x.msg, H.sentMs);
+  if (sent !== undefined) h[H.sentMs] = sent;
   return {
     key: x.tx.userId,
     value: JSON.stringify({
@@ -154,14 +200,7 @@ export function decisionMessage(
       modelVersion: pred.modelVersion,
       ...sealed?.value,
     }),
-    headers: carryHeaders(processorId, x.msg, x.id, received, {
-      ...(sealed ? { [PII_HEADERS.keyId]: sealed.keyId, [PII_HEADERS.fields]: sealed.encrypted.join(',') } : {}),
-      [H.featuresMs]: t.featuresMs.toFixed(3),
-      [H.inferenceMs]: t.inferenceMs.toFixed(3),
-      [H.sinkMs]: t.sinkMs.toFixed(3),
-      // where the transaction was read: the delivery checker's per-partition offset checks
-      ...(partition === undefined ? {} : { [H.sourcePartition]: String(partition), [H.sourceOffset]: x.msg.offset }),
-    }),
+    headers: h,
   };
 }
 

@@ -146,16 +146,21 @@ export function resultsHandler(d: ResultsDeps): (payload: EachBatchPayload) => P
       const e2e = m.trend('e2e_latency');
       const checks = m.rate('checks');
       if (spec.decoder.prepare) await spec.decoder.prepare(batch.messages);
-      for (const msg of batch.messages) {
-        let parsed: unknown;
-        let done = false;
-        const value = () => {
-          if (!done) {
-            parsed = spec.decoder.decode(msg);
-            done = true;
-          }
-          return parsed;
-        };
+      // the current message's value, decoded at most once and only when a rule or a check reads it: one
+      // closure per batch (a closure per result cost as much as the ledger's lookup)
+      let msg: KafkaMessage;
+      let parsed: unknown;
+      let done = false;
+      const value = () => {
+        if (!done) {
+          parsed = spec.decoder.decode(msg);
+          done = true;
+        }
+        return parsed;
+      };
+      for (msg of batch.messages) {
+        parsed = undefined;
+        done = false;
         const sent = d.ledger.result(spec.i, spec.read(msg, value));
         if (sent !== undefined) e2e.add(Math.max(0, observed - sent), t, spec.tags);
         for (const [tags, test] of spec.checks) checks.add(test(value()), t, tags);
