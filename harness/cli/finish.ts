@@ -5,7 +5,7 @@
  */
 import { defaultReportDir, formatConsoleSummary, writeReport } from '../../reports/index.ts';
 import type { RunSummary } from '../../results/types.ts';
-import { exitCodeFor } from '../runner/index.ts';
+import { exitCodeFor } from '../../results/exit-code.ts';
 
 export async function reportAndExitCode(
   summary: RunSummary,

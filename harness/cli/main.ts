@@ -8,25 +8,36 @@ import { EXIT_CODES, isPipelabError } from '../../errors.ts';
 import { version } from '../../results/version.ts';
 import { redactCliOutput } from './redact-output.ts';
 
-// Subcommands (one line each; keep sorted).
-const commands: Array<() => Promise<{ register(p: Command): void }>> = [
-  () => import('./commands/broker.ts'),
-  () => import('./commands/calibrate.ts'),
-  () => import('./commands/capacity.ts'),
-  () => import('./commands/compare.ts'),
-  () => import('./commands/drift.ts'),
-  () => import('./commands/export.ts'),
-  () => import('./commands/forget.ts'),
-  () => import('./commands/generate.ts'),
-  () => import('./commands/merge.ts'),
-  () => import('./commands/model.ts'),
-  () => import('./commands/process.ts'),
-  () => import('./commands/proxy.ts'),
-  () => import('./commands/run.ts'),
-  () => import('./commands/serve-model.ts'),
-  () => import('./commands/sim.ts'),
-  () => import('./commands/validate.ts'),
-];
+// Subcommands by name (one line each; keep sorted). `pipelab <name> …` loads only that module:
+// each pulls in its own dependencies (the runner, the broker, the simulator), so loading all of
+// them cost every invocation about a second; `pipelab --help` and unknown names load them all.
+const commands: Record<string, () => Promise<{ register(p: Command): void }>> = {
+  broker: () => import('./commands/broker.ts'),
+  calibrate: () => import('./commands/calibrate.ts'),
+  capacity: () => import('./commands/capacity.ts'),
+  compare: () => import('./commands/compare.ts'),
+  drift: () => import('./commands/drift.ts'),
+  export: () => import('./commands/export.ts'),
+  forget: () => import('./commands/forget.ts'),
+  generate: () => import('./commands/generate.ts'),
+  merge: () => import('./commands/merge.ts'),
+  model: () => import('./commands/model.ts'),
+  process: () => import('./commands/process.ts'),
+  proxy: () => import('./commands/proxy.ts'),
+  run: () => import('./commands/run.ts'),
+  'serve-model': () => import('./commands/serve-model.ts'),
+  sim: () => import('./commands/sim.ts'),
+  validate: () => import('./commands/validate.ts'),
+};
+
+/** the modules to load for argv: the named command's alone, or all of them (root help, a typo) */
+function commandsFor(argv: string[]): Array<() => Promise<{ register(p: Command): void }>> {
+  const first = argv[0];
+  if (first !== undefined && Object.hasOwn(commands, first)) return [commands[first]!];
+  // `pipelab help run` prints run's help: load run
+  if (first === 'help' && argv[1] !== undefined && Object.hasOwn(commands, argv[1])) return [commands[argv[1]]!];
+  return Object.values(commands);
+}
 
 /**
  * `pipelab … | head`: once the reader has gone, a write to stdout fails with EPIPE, which Node
@@ -48,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const load of commands) (await load()).register(program);
+  for (const load of commandsFor(argv)) (await load()).register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.OK;

@@ -7,7 +7,6 @@
  */
 import { Rng } from '../../generators/rng.ts';
 import { type Clock, RealClock, RunClock } from '../executors/clock.ts';
-import { EXIT_CODES } from '../../errors.ts';
 import { createRegistry, type Registry } from '../metrics/index.ts';
 import { startSystemSampler } from '../metrics/system.ts';
 import {
@@ -39,6 +38,8 @@ import { redactSummary } from '../../results/redact.ts';
 import { assessLoadGenerator, SATURATED_METRIC } from '../../results/saturation.ts';
 import type { RunOptions } from './api.ts';
 import { startExecutors } from './executors.ts';
+
+export { exitCodeFor } from '../../results/exit-code.ts';
 import { superviseRun } from './ticks.ts';
 
 /** the most points a run's time series keeps: 34 minutes a second apart, then merged in pairs */
@@ -320,16 +321,6 @@ function runSimulated(input: SimulationScenario, options: RunnerOptions): RunSum
     startedAt: new Date().toISOString(),
     onTick: options.onSimulatedTick,
   });
-}
-
-/** k6-compatible process exit code for a finished run (EXIT_CODES) */
-export function exitCodeFor(summary: RunSummary): number {
-  if (summary.aborted?.by === 'threshold') return EXIT_CODES.ABORTED_BY_THRESHOLD;
-  if (summary.aborted?.by === 'signal') return EXIT_CODES.ABORTED_BY_USER;
-  if (summary.aborted?.by === 'error') return EXIT_CODES.INTERNAL;
-  if (summary.incomplete) return EXIT_CODES.INCOMPLETE;
-  if (summary.thresholds.some((t) => !t.ok)) return EXIT_CODES.THRESHOLDS_FAILED;
-  return EXIT_CODES.OK;
 }
 
 /** p99 of a trend after the warm-up (scheduler_lag, http_req_blocked: all executors), 0 when none */

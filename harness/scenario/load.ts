@@ -14,7 +14,7 @@ import type { BasePlan } from '../executors/types.ts';
 import { ExecutionSegment } from '../executors/segment.ts';
 import { FAULT_KINDS, type FaultSpec } from '../faults/schema.ts';
 import { checkFaultsFit } from '../faults/fit.ts';
-import { TARGET_TYPES, type TargetConfig } from '../targets/index.ts';
+import { TARGET_TYPES, type TargetConfig } from '../targets/schemas.ts';
 import type { CompiledThresholds, ThresholdsConfig } from '../thresholds/api.ts';
 import { formatDuration, parseDuration, tryParseDuration } from '../../results/duration.ts';
 import { scenarioSchema, type ScenarioInput } from './schema.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { executors, type ExecutorType } from '../executors/index.ts';
 import { faultsSchema } from '../faults/schema.ts';
-import { targets } from '../targets/index.ts';
+import { targetSchemas } from '../targets/schemas.ts';
 import { duration, nonEmptyString, strictObject, tags, positiveInt } from '../config/fields.ts';
 
 const executorSchemas = Object.values(executors).map((e) => e.schema) as unknown as [
@@ -14,10 +14,10 @@ const executorSchemas = Object.values(executors).map((e) => e.schema) as unknown
 ];
 export const executorSchema = z.discriminatedUnion('executor', executorSchemas);
 const targetSchema = z.discriminatedUnion('type', [
-  targets.function.schema,
-  targets.http.schema,
-  targets.kafka.schema,
-  targets.pipeline.schema,
+  targetSchemas.function,
+  targetSchemas.http,
+  targetSchemas.kafka,
+  targetSchemas.pipeline,
 ]);
 
 const thresholdSpecSchema = z.union(

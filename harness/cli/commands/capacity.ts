@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { EXIT_CODES } from '../../../errors.ts';
 import { toSeed } from '../../../generators/rng.ts';
 import type { CapacityProbe } from '../../../results/capacity.ts';
-import { findCapacity } from '../../capacity/find.ts';
+import type { findCapacity } from '../../capacity/find.ts';
 import { addServiceOptions, parseOverrides, type RunFlags } from '../flags.ts';
 import { parseNumberFlag } from '../numbers.ts';
 import { prepareOutputDir } from '../output.ts';
@@ -107,6 +107,8 @@ async function capacityCommand(file: string, opts: CapacityFlags): Promise<numbe
     services: o.services,
   };
   if (opts.out) prepareOutputDir('--out', opts.out);
+  // the search runs the scenario: load the runner only once the flags are valid
+  const { findCapacity: find } = await import('../../capacity/find.ts');
   const stderr = process.stderr;
   const ac = new AbortController();
   const onSigint = () => ac.abort(new Error('interrupted (SIGINT)'));
@@ -115,7 +117,7 @@ async function capacityCommand(file: string, opts: CapacityFlags): Promise<numbe
   try {
     let r: Awaited<ReturnType<typeof findCapacity>>;
     try {
-      r = await findCapacity(file, {
+      r = await find(file, {
         ...options,
         signal: ac.signal,
         onProbe: opts.quiet ? undefined : (p) => stderr.write(progressLine(p)),
