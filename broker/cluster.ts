@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { realTimers, type Timers } from './group-types.ts';
 import { Groups } from './groups.ts';
 import { type Committed, Offsets } from './offsets.ts';
+import { newListenerCounters } from './listener-counters.ts';
 import { Producers } from './producers.ts';
 import { DEFAULT_LOG_CONFIG, Topics, type Partition, type Topic } from './topics.ts';
 
@@ -111,6 +112,8 @@ export class Cluster {
     fetchedBytes: 0,
     malformedFrames: 0,
     internalErrors: 0,
+    /** what the client listeners read (server.ts): see ListenerCounters */
+    listener: newListenerCounters(),
     lastInternalError: '',
     requests: new Map<string, number>(),
   };

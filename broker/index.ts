@@ -18,6 +18,7 @@ import type { Timers } from './group-types.ts';
 import { REPLICATED_DEFAULTS, type ReplicatedOptions, replicatedSchema } from './replication/options.ts';
 import { type ReplicatedCluster, replicatedHandle, spawnCluster } from './replication/spawn.ts';
 import { NodeServer } from './server.ts';
+import { type ListenerCounters, snapshotListener } from './listener-counters.ts';
 import { nodeSecurity } from './auth/forward.ts';
 import { exposureWarning, listenerSecurity, type SecurityOptions, securitySchema } from './auth/options.ts';
 import { startSchemaRegistry, type SchemaRegistry } from './schema-registry/index.ts';
@@ -116,6 +117,8 @@ export interface BrokerStats {
   internalErrors: number;
   lastInternalError: string;
   requests: Record<string, number>;
+  /** connections, and each frame's fate: handled, rejected by reason, cut short (listener-counters.ts) */
+  listener: ListenerCounters;
   groups: Array<{ id: string; state: string; members: number }>;
   memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
 }
@@ -149,7 +152,7 @@ export interface Broker {
   /** replicated clusters (brokers > 1, processes): one handle per node process, by id */
   readonly nodes?: readonly import('./replication/spawn.ts').BrokerNode[];
   /** replicated clusters: the controller's newest state (leaders, ISRs, live nodes), and a wait for a condition */
-  readonly replication?: Pick<ReplicatedCluster, 'view' | 'until'>;
+  readonly replication?: Pick<ReplicatedCluster, 'view' | 'until' | 'counters'>;
 }
 
 const DEFAULTS = {
@@ -439,6 +442,7 @@ function brokerStats(cluster: Cluster, servers: NodeServer[]): BrokerStats {
     internalErrors: cluster.counters.internalErrors,
     lastInternalError: cluster.counters.lastInternalError,
     requests: Object.fromEntries(cluster.counters.requests),
+    listener: snapshotListener(cluster.counters.listener),
     groups: cluster.groups.all().map((g) => ({ id: g.id, state: g.state, members: g.members.size })),
     memory: { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers },
   };

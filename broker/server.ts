@@ -14,6 +14,26 @@ import type { Cluster, NodeInfo } from './cluster.ts';
 import type { Writer } from './protocol/writer.ts';
 import { createListener, type ListenerSecurity, sessionFor } from './auth/listener.ts';
 import type { Session } from './auth/session.ts';
+import type { RejectReason } from './listener-counters.ts';
+
+/** a frame refused before its api's handler saw it, with the reason the listener counts */
+class Refused extends ProtocolError {
+  constructor(
+    readonly reason: RejectReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** runs a parse step whose ProtocolError refuses the frame for `reason` */
+function refusing<T>(reason: RejectReason, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw e instanceof ProtocolError && !(e instanceof Refused) ? new Refused(reason, e.message) : e;
+  }
+}
 
 interface Slot {
   done: boolean;
@@ -28,6 +48,8 @@ export class Connection {
   private readonly slots: Slot[] = [];
   private gate: Promise<void> = Promise.resolve();
   private dead = false;
+  /** the broker closed the connection (a refused frame, a bug, a stop), not the client */
+  private closedHere = false;
   private readonly session: Session;
 
   constructor(
@@ -50,18 +72,27 @@ export class Connection {
     });
     socket.on('close', () => {
       this.dead = true;
+      if (this.closedHere) return;
+      // the client left mid-frame: after its size field, or inside it
+      const l = this.cluster.counters.listener;
+      if (this.need >= 0 || this.have > 0) l.incomplete++;
+      if (this.need < 0 && this.have > 0) l.frames++;
     });
+    cluster.counters.listener.connections++;
   }
 
   private fail(e: unknown): void {
-    // a client's bad bytes are counted; anything else is a broker bug, kept for stats()
-    if (e instanceof ProtocolError) this.cluster.counters.malformedFrames++;
-    else {
+    // a client's bad bytes are counted once per connection (a handler may refuse a body after an
+    // earlier frame closed it); anything else is a broker bug, kept for stats()
+    if (e instanceof ProtocolError) {
+      if (this.dead) return;
+      this.cluster.counters.malformedFrames++;
+      this.cluster.counters.listener.rejected[e instanceof Refused ? e.reason : 'body']++;
+    } else {
       this.cluster.counters.internalErrors++;
       this.cluster.counters.lastInternalError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     }
-    this.dead = true;
-    this.socket.destroy();
+    this.destroy();
   }
 
   private take(n: number): Buffer {
@@ -95,8 +126,9 @@ export class Connection {
       if (this.need < 0) {
         if (this.have < 4) return;
         const size = this.take(4).readInt32BE(0);
+        this.cluster.counters.listener.frames++;
         if (size < 8 || size > this.cluster.options.maxFrameBytes)
-          throw new ProtocolError(`frame size ${size} out of range`);
+          throw new Refused('size', `frame size ${size} out of range`);
         this.need = size;
       }
       if (this.have < this.need) return;
@@ -110,11 +142,12 @@ export class Connection {
   private onFrame(frame: Buffer): void {
     this.cluster.frameTap?.(frame);
     const r = new Reader(frame);
-    const header = readRequestHeader(r);
+    const header = refusing('header', () => readRequestHeader(r));
     const api = API_BY_KEY.get(header.apiKey);
-    if (!api) throw new ProtocolError(`unknown api key ${header.apiKey}`);
+    if (!api) throw new Refused('apiKey', `unknown api key ${header.apiKey}`);
     // before SASL authentication only ApiVersions, SaslHandshake and SaslAuthenticate are served
     if (!this.session.allows(api.key)) {
+      this.cluster.counters.listener.rejected.unauthenticated++;
       this.destroy();
       return;
     }
@@ -124,13 +157,15 @@ export class Connection {
     c.counters.requests.set(api.name, (c.counters.requests.get(api.name) ?? 0) + 1);
     if (header.apiVersion < api.min || header.apiVersion > api.max) {
       if (header.apiKey !== API_VERSIONS_KEY)
-        throw new ProtocolError(`unsupported version ${header.apiVersion} of ${api.name}`);
+        throw new Refused('apiVersion', `unsupported version ${header.apiVersion} of ${api.name}`);
+      c.counters.listener.handled++;
       // a v0 body with UNSUPPORTED_VERSION and the full list: the client retries with a lower version
       this.finish(slot, frameResponse(header.correlationId, false, apiVersionsBody(APIS, 0, 35).toBuffers()));
       return;
     }
     const flexible = header.apiVersion >= api.flexibleFrom;
-    if (flexible) r.tags();
+    if (flexible) refusing('header', () => r.tags());
+    c.counters.listener.handled++;
     const ctx: ApiContext = {
       cluster: c,
       apis: APIS,
@@ -170,8 +205,7 @@ export class Connection {
         if (action.delayMs) await new Promise((res) => setTimeout(res, action.delayMs));
         if (this.dead) return;
         if (action.close) {
-          this.dead = true;
-          this.socket.destroy();
+          this.destroy();
           return;
         }
         if (action.drop) return;
@@ -200,12 +234,14 @@ export class Connection {
     if (corked) this.socket.uncork();
     if (this.session.closeAfterReply && this.slots.length === 0) {
       this.dead = true;
+      this.closedHere = true;
       this.socket.end();
     }
   }
 
   destroy(): void {
     this.dead = true;
+    this.closedHere = true;
     this.socket.destroy();
   }
 }

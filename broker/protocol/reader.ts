@@ -3,6 +3,8 @@
  * ProtocolError on a short or malformed frame; the connection layer turns that into a closed
  * connection for that client only. Grammar: https://kafka.apache.org/protocol#protocol_types
  */
+import { isUtf8 } from 'node:buffer';
+
 export class ProtocolError extends Error {
   override name = 'ProtocolError';
 }
@@ -84,8 +86,10 @@ export class Reader {
     throw new ProtocolError('varlong longer than 10 bytes');
   }
 
+  /** Kafka strings are UTF-8: other bytes would decode to U+FFFD, which re-encodes longer (3 bytes each) */
   private str(len: number): string {
     const at = this.need(len);
+    if (!isUtf8(this.buf.subarray(at, at + len))) throw new ProtocolError(`string of ${len} bytes is not UTF-8`);
     return this.buf.toString('utf8', at, at + len);
   }
 

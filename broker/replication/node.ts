@@ -10,6 +10,7 @@
  */
 import { listenerSecurity, type SecurityOptions } from '../auth/options.ts';
 import { Cluster, type ClusterOptions, type NodeInfo } from '../cluster.ts';
+import { type NodeCounters, snapshotListener } from '../listener-counters.ts';
 import { NodeServer } from '../server.ts';
 import { TopicError } from '../topics.ts';
 import {
@@ -242,6 +243,20 @@ export class ReplicaNode {
       leaders: Object.fromEntries(Object.entries(s.topics).map(([k, t]) => [k, t.partitions.map((p) => p.leader)])),
       isr: Object.fromEntries(Object.entries(s.topics).map(([k, t]) => [k, t.partitions.map((p) => p.isr)])),
     });
+  }
+
+  /** this process's listener and request counters (the internal replica listener's included) */
+  counters(): NodeCounters {
+    const c = this.cluster.counters;
+    return {
+      id: this.cfg.id,
+      pid: process.pid,
+      listener: snapshotListener(c.listener),
+      malformedFrames: c.malformedFrames,
+      internalErrors: c.internalErrors,
+      lastInternalError: c.lastInternalError,
+      requests: Object.fromEntries(c.requests),
+    };
   }
 
   /** creates a topic (through the controller); returns an error message, or undefined */

@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PipelabError } from '../../errors.ts';
 import type { SecurityOptions } from '../auth/options.ts';
 import type { ClusterOptions, TopicSpec } from '../cluster.ts';
+import { type ListenerCounters, newListenerCounters, type NodeCounters } from '../listener-counters.ts';
 import type { NodeConfig, NodeView, PeerInfo } from './node.ts';
 import type { NodeAddress, ReplicatedOptions } from './options.ts';
 
@@ -74,11 +75,16 @@ export interface ReplicatedCluster {
   /** resolves when `pred` holds for the newest view (rejects after timeoutMs) */
   until(pred: (v: ClusterView) => boolean, timeoutMs?: number): Promise<void>;
   createTopic(name: string, spec: TopicSpec): Promise<void>;
-  /** what the parent knows without asking the nodes: node states, topics and partitions */
+  /** each running node's counters, asked now (frames handled and rejected by reason, requests, errors) */
+  counters(): Promise<NodeCounters[]>;
+  /**
+   * node states, topics and partitions from the view; the counters summed over what each running
+   * node last reported (every second, or when counters() asked), since its process started
+   */
   stats(): { nodes: Array<{ id: number; host: string; port: number; alive: boolean; connections: number }> } & {
     topics: number;
     partitions: number;
-  };
+  } & Omit<NodeCounters, 'id' | 'pid'>;
   close(): Promise<void>;
 }
 
@@ -115,7 +121,7 @@ export function replicatedHandle<S, R extends { close(): Promise<void> }>(
       await Promise.all([c.close(), schemaRegistry?.close()]);
     },
     nodes: c.nodes as readonly BrokerNode[],
-    replication: { view: () => c.view(), until: c.until.bind(c) },
+    replication: { view: () => c.view(), until: c.until.bind(c), counters: () => c.counters() },
   };
 }
 
@@ -142,9 +148,12 @@ class NodeProc implements BrokerNode {
   replicaPort = 0;
   status: NodeStatus = 'stopped';
   view: ClusterView | undefined;
+  /** what the current process last reported */
+  reported: NodeCounters | undefined;
   private address: NodeAddress | undefined;
   private exited: Promise<void> = Promise.resolve();
   private readonly replies = new Map<number, (error: string | undefined) => void>();
+  private readonly asked = new Map<number, (c: NodeCounters | undefined) => void>();
   private req = 0;
 
   constructor(
@@ -182,9 +191,12 @@ class NodeProc implements BrokerNode {
     this.child = child;
     this.pid = child.pid ?? 0;
     this.view = undefined;
+    this.reported = undefined;
     this.exited = new Promise((res) =>
       child.once('exit', () => {
         if (this.child === child) this.status = 'stopped';
+        for (const ask of this.asked.values()) ask(this.reported);
+        this.asked.clear();
         res();
       }),
     );
@@ -202,6 +214,12 @@ class NodeProc implements BrokerNode {
           } else if (m.t === 'view') {
             this.view = m.view;
             this.owner.onView();
+          } else if (m.t === 'counters') {
+            const r = m as unknown as { req?: number; counters: NodeCounters };
+            this.reported = r.counters;
+            if (r.req === undefined) return;
+            this.asked.get(r.req)?.(r.counters);
+            this.asked.delete(r.req);
           } else if (m.t === 'created') {
             const r = m as unknown as { req: number; error?: string };
             this.replies.get(r.req)?.(r.error);
@@ -232,6 +250,16 @@ class NodeProc implements BrokerNode {
     return new Promise((res) => {
       this.replies.set(req, res);
       this.child?.send({ t: 'create', req, name, spec });
+    });
+  }
+
+  /** the process's counters now (its last report, if it exits first) */
+  counters(): Promise<NodeCounters | undefined> {
+    if (this.status === 'stopped' || !this.child) return Promise.resolve(undefined);
+    const req = ++this.req;
+    return new Promise((res) => {
+      this.asked.set(req, res);
+      this.child?.send({ t: 'counters', req });
     });
   }
 
@@ -338,6 +366,11 @@ class Spawned implements ReplicatedCluster {
     await this.until(() => running().every((n) => n.view?.leaders[name] !== undefined));
   }
 
+  async counters(): Promise<NodeCounters[]> {
+    const all = await Promise.all(this.nodes.map((n) => n.counters()));
+    return all.filter((c): c is NodeCounters => c !== undefined);
+  }
+
   /** internal topics (__consumer_offsets) left out, as Kafka's tools list topics by default */
   stats() {
     const leaders = Object.entries(this.view()?.leaders ?? {})
@@ -353,12 +386,38 @@ class Spawned implements ReplicatedCluster {
       })),
       topics: leaders.length,
       partitions: leaders.flat().length,
+      ...sumCounters(this.nodes.filter((n) => n.status !== 'stopped').map((n) => n.reported)),
     };
   }
 
   async close(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.kill()));
   }
+}
+
+function sumCounters(all: Array<NodeCounters | undefined>): Omit<NodeCounters, 'id' | 'pid'> {
+  const listener: ListenerCounters = newListenerCounters();
+  const out = {
+    listener,
+    malformedFrames: 0,
+    internalErrors: 0,
+    lastInternalError: '',
+    requests: {} as Record<string, number>,
+  };
+  for (const c of all) {
+    if (!c) continue;
+    const l = c.listener;
+    listener.connections += l.connections;
+    listener.frames += l.frames;
+    listener.handled += l.handled;
+    listener.incomplete += l.incomplete;
+    for (const k of Object.keys(l.rejected) as Array<keyof typeof l.rejected>) listener.rejected[k] += l.rejected[k];
+    out.malformedFrames += c.malformedFrames;
+    out.internalErrors += c.internalErrors;
+    if (c.lastInternalError) out.lastInternalError = `node ${c.id}: ${c.lastInternalError}`;
+    for (const [k, v] of Object.entries(c.requests)) out.requests[k] = (out.requests[k] ?? 0) + v;
+  }
+  return out;
 }
 
 export async function spawnCluster(o: ReplicationOptions): Promise<ReplicatedCluster> {

@@ -5,8 +5,10 @@
  * reach deep into every handler; the rest is garbage behind a valid size, unknown api keys and
  * versions, and changed size fields (truncated frames, huge and negative lengths).
  */
+import { EventEmitter } from 'node:events';
 import kafkajs from 'kafkajs';
 import { clusterOf, type Broker } from '../../broker/index.ts';
+import { Connection } from '../../broker/server.ts';
 import type { Rng } from '../../generators/rng.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -97,4 +99,34 @@ export function fuzzFrame(rng: Rng, i: number, seeds: readonly Buffer[]): { fram
   const from = kind === 3 ? 0 : 4;
   for (let f = 1 + int(4); f > 0; f--) frame[from + int(frame.length - from)] = int(256);
   return { frame, resized: kind === 3 };
+}
+
+/** a socket that records what the broker writes and whether it closed the connection */
+export class FakeSocket extends EventEmitter {
+  destroyed = false;
+  written = 0;
+  remoteAddress = '127.0.0.1';
+  setNoDelay() {
+    return this;
+  }
+  cork() {}
+  uncork() {}
+  write(b: Buffer) {
+    this.written += b.length;
+    return true;
+  }
+  destroy() {
+    this.destroyed = true;
+    this.emit('close');
+    return this;
+  }
+}
+
+/** a broker connection over a FakeSocket: frames go in with `emit('data', frame)` */
+export function fakeConnection(broker: Broker): FakeSocket {
+  const sock = new FakeSocket();
+  const node = { id: 0, bindHost: '127.0.0.1', host: '127.0.0.1', port: 0, alive: true };
+  // @ts-expect-error the fake socket has what Connection uses
+  new Connection(sock, clusterOf(broker), node);
+  return sock;
 }
