@@ -9,20 +9,30 @@ import type { ServiceTimeSpec } from './dist.ts';
 import { decodeValues, encodeValues } from '../../results/hdr.ts';
 import type { Rng } from '../../generators/rng.ts';
 
-/** the fitted costs a draw moves (calibrate-fit.ts RampFit) */
+/** the fitted costs a draw moves (calibrate-fit.ts RampFit extends this) */
 export interface DrawnCosts {
-  mainCpuPerRecordMs: number;
-  mainCpuSe?: number;
+  /** mean transport delay (stage_queue) = transportMs[0] + transportMs[1] × rate (least squares over the runs) */
   transportMs: [number, number];
+  /** mean sink delay (stage_sink) = sinkMs[0] + sinkMs[1] × rate */
   sinkMs: [number, number];
+  /** standard errors of the two lines' slopes (their residuals; 0 with two runs): replications draw from them */
   transportSlopeSe?: number;
   sinkSlopeSe?: number;
+  /** the share of the measured transport and sink slopes kept (the rest is the modelled CPU queueing) */
   slopeShare?: number;
+  /** per-chunk time = chunkFixedMs + chunkPerRecordMs × records in the chunk (calibrate-fit.ts) */
   chunkPerRecordMs: number;
-  /** standard error of the chunk line's slope (its residuals; 0 with two runs or one chunk size) */
+  /** standard error of the chunk line's slope (0 with two runs, or when every run's chunk size is 1) */
   chunkSlopeSe?: number;
-  /** the values the chunk histogram was measured from (chunks of the lowest-rate run): the bootstrap's size */
+  /**
+   * chunks measured at the lowest rate (child processors: its records, the per-record view): the
+   * size of the chunk histogram's bootstrap
+   */
   chunkSamples?: number;
+  /** fitted CPU ms per record on the main host, transport + sink (split evenly) */
+  mainCpuPerRecordMs: number;
+  /** its standard error (the event-loop line's residuals, delta method); predictions with replications draw from it */
+  mainCpuSe?: number;
 }
 
 /**

@@ -28,20 +28,11 @@ import { type Calibration, type CalibrateOptions, calibrate, measuredFigures } f
 import { simulate } from './simulate.ts';
 import type { ServiceTimeSpec } from './dist.ts';
 import { decodeValues, encodeValues } from '../../results/hdr.ts';
-import { drawn } from './calibrate-draw.ts';
+import { type DrawnCosts, drawn } from './calibrate-draw.ts';
 
-export interface RampFit {
+export interface RampFit extends DrawnCosts {
   /** the runs' rates, lowest first; the lowest gives the non-CPU waits */
   rates: number[];
-  /** mean transport delay (stage_queue) = transportMs[0] + transportMs[1] × rate (least squares over the runs) */
-  transportMs: [number, number];
-  /** mean sink delay (stage_sink) = sinkMs[0] + sinkMs[1] × rate */
-  sinkMs: [number, number];
-  /** standard errors of the two lines' slopes (their residuals; 0 with two runs): replications draw from them */
-  transportSlopeSe?: number;
-  sinkSlopeSe?: number;
-  /** the share of the measured transport and sink slopes kept (the rest is the modelled CPU queueing) */
-  slopeShare?: number;
   /** the lowest rate: its stage histograms are stretched by line(rate) / line(baseRate) */
   baseRate: number;
   /**
@@ -51,20 +42,8 @@ export interface RampFit {
   topRate: number;
   /** per-chunk time = chunkFixedMs + chunkPerRecordMs × records in the chunk (least squares over the runs) */
   chunkFixedMs: number;
-  chunkPerRecordMs: number;
-  /** standard error of the chunk line's slope (0 with two runs, or when every run's chunk size is 1) */
-  chunkSlopeSe?: number;
-  /**
-   * chunks measured at the lowest rate (child processors: its records, the per-record view): the
-   * size of the chunk histogram's bootstrap (calibrate-draw.ts)
-   */
-  chunkSamples?: number;
   /** CPU ms per record of the child processors (their CPU time over records), when measured */
   processorCpuPerRecordMs?: number;
-  /** fitted CPU ms per record on the main host, transport + sink (split evenly) */
-  mainCpuPerRecordMs: number;
-  /** its standard error (the event-loop line's residuals, delta method); predictions with replications draw from it */
-  mainCpuSe?: number;
   /** where mainCpuPerRecordMs comes from: the event-loop utilisation line, else the latency fit */
   mainCpuFrom: 'event-loop utilisation' | 'latency fit';
   /** the main event loop's utilisation = background + perRecordMs × rate / 1000 (least squares over the runs) */

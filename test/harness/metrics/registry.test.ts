@@ -1,19 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../../generators/rng.ts';
-import { createRegistry, type Registry } from '../../../harness/metrics/registry.ts';
+import { createRegistry } from '../../../harness/metrics/registry.ts';
+import { closingRegistries } from '../../helpers/registry.ts';
 import { decodeHistogram, mergeEncoded, toMicros } from '../../../results/hdr.ts';
 import type { CounterData, GaugeData, RateData, TimePointValue, TrendData } from '../../../results/types.ts';
 
-const open: Registry[] = [];
-function reg(opts?: Parameters<typeof createRegistry>[0]): Registry {
-  const r = createRegistry(opts);
-  open.push(r);
-  return r;
-}
-test.after.each(() => {
-  for (const r of open.splice(0)) r.close();
-});
+const reg = closingRegistries(test);
 
 function brute(sorted: number[], p: number): number {
   return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;

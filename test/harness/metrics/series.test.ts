@@ -8,17 +8,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../../generators/rng.ts';
 import { createRegistry, type Registry } from '../../../harness/metrics/registry.ts';
+import { closingRegistries } from '../../helpers/registry.ts';
 import type { TimePoint, TimePointValue } from '../../../results/types.ts';
 
-const open: Registry[] = [];
-function reg(opts?: Parameters<typeof createRegistry>[0]): Registry {
-  const r = createRegistry(opts);
-  open.push(r);
-  return r;
-}
-test.after.each(() => {
-  for (const r of open.splice(0)) r.close();
-});
+const reg = closingRegistries(test);
 
 /**
  * `seconds` of every metric type, seeded: a trend, a counter, a rate, a gauge, a sub-metric, and a

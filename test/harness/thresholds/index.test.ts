@@ -1,19 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRegistry, type Registry } from '../../../harness/metrics/registry.ts';
+import type { Registry } from '../../../harness/metrics/registry.ts';
+import { closingRegistries } from '../../helpers/registry.ts';
 import { compileThresholds, compileThresholdsOrThrow } from '../../../harness/thresholds/index.ts';
 import type { ThresholdsConfig } from '../../../harness/thresholds/api.ts';
 import { PipelabError } from '../../../errors.ts';
 
-const open: Registry[] = [];
-function reg(warmupMs = 0): Registry {
-  const r = createRegistry({ warmupMs });
-  open.push(r);
-  return r;
-}
-test.after.each(() => {
-  for (const r of open.splice(0)) r.close();
-});
+const registry = closingRegistries(test);
+const reg = (warmupMs = 0): Registry => registry({ warmupMs });
 
 function compile(c: ThresholdsConfig) {
   const r = compileThresholds(c);
