@@ -201,3 +201,15 @@ export async function stable(members: Member[], since: Map<Member, number>, all 
     return running.every((m) => m.assignment.length > 0) && held.join() === PARTITIONS.join();
   }, 30_000);
 }
+
+/**
+ * waits for all of `work` (a production and the faults running beside it) to end, then throws the
+ * first failure: each has a handler from the start, so one failing while another is still
+ * awaited fails the case instead of ending the test process on an unhandled rejection, and none
+ * is left running into the next case
+ */
+export async function together(...work: Array<Promise<unknown>>): Promise<void> {
+  const ended = await Promise.allSettled(work);
+  const failed = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

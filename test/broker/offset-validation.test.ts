@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Broker } from '../../broker/index.ts';
 import { haveTool } from '../helpers/tools.ts';
-import { committed, Consumed, drained, ends, Member, PARTITIONS, stable } from './offset-validation-run.ts';
+import { committed, Consumed, drained, ends, Member, PARTITIONS, stable, together } from './offset-validation-run.ts';
 import { produce, startCluster } from './replication-run.ts';
 
 const ok = haveTool('kcat', ['-V']);
@@ -50,9 +50,8 @@ async function compare(
   return rows;
 }
 
-/** the end of every case: the producer done, everything consumed, members stopped cleanly one by one */
-async function finish(c: Case, producing: Promise<unknown>, name: string): Promise<void> {
-  await producing;
+/** the end of every case (the producer done): everything consumed, members stopped cleanly one by one */
+async function finish(c: Case, name: string): Promise<void> {
   const end = await drained(c.broker, c.consumed);
   for (const m of c.members) await m.stop('clean');
   const rows = await compare(c, `${name}, all stopped cleanly at the end`);
@@ -80,20 +79,23 @@ for (const how of ['hard'] as Array<'clean' | 'hard'>)
       const c = await begin(3);
       try {
         const producing = produce(c.broker, { acks: -1, idempotent: true, rounds: 30, perRound: 10 });
-        await drained(c.broker, c.consumed).catch(() => undefined);
-        const groups = mode === 'all' ? [c.members] : c.members.map((m) => [m]);
-        for (const bounced of groups) {
-          for (const m of bounced) await m.stop(how);
-          const rows = await compare(c, `${name}, after stopping ${bounced.map((m) => m.name).join(',')}`);
-          if (mode === 'all' || how === 'hard')
-            for (const r of rows)
-              if (how === 'clean') assert.is(r.committed, r.position, `p${r.partition}: committed = position`);
-              else assert.ok(r.committed <= r.position, `p${r.partition}: committed ${r.committed} ≤ ${r.position}`);
-          const before = counts(bounced);
-          for (const m of bounced) m.start();
-          await stable(bounced, before, c.members);
-        }
-        await finish(c, producing, name);
+        const bouncing = (async () => {
+          await drained(c.broker, c.consumed).catch(() => undefined);
+          const groups = mode === 'all' ? [c.members] : c.members.map((m) => [m]);
+          for (const bounced of groups) {
+            for (const m of bounced) await m.stop(how);
+            const rows = await compare(c, `${name}, after stopping ${bounced.map((m) => m.name).join(',')}`);
+            if (mode === 'all' || how === 'hard')
+              for (const r of rows)
+                if (how === 'clean') assert.is(r.committed, r.position, `p${r.partition}: committed = position`);
+                else assert.ok(r.committed <= r.position, `p${r.partition}: committed ${r.committed} ≤ ${r.position}`);
+            const before = counts(bounced);
+            for (const m of bounced) m.start();
+            await stable(bounced, before, c.members);
+          }
+        })();
+        await together(producing, bouncing);
+        await finish(c, name);
         for (const m of c.members) assert.equal(m.exits, [], `${m.name} ended on its own`);
       } finally {
         for (const m of c.members) await m.stop('hard');
@@ -108,14 +110,18 @@ test('OffsetValidationTest rolling broker bounce: the coordinator moves, no memb
   const c = await begin(2, 10_000);
   try {
     const before = counts(c.members);
+    // the first node goes while the producer connects: produce() must ride that out
     const producing = produce(c.broker, { acks: -1, idempotent: true, rounds: 30, perRound: 10 });
-    for (const node of c.broker.nodes!) {
-      await node.stop();
-      await node.restart();
-      // the node is back in every ISR before the next goes (as a rolling restart waits)
-      await c.broker.replication!.until((v) => Object.values(v.isr).every((t) => t.every((isr) => isr.length === 3)));
-    }
-    await finish(c, producing, name);
+    const bouncing = (async () => {
+      for (const node of c.broker.nodes!) {
+        await node.stop();
+        await node.restart();
+        // the node is back in every ISR before the next goes (as a rolling restart waits)
+        await c.broker.replication!.until((v) => Object.values(v.isr).every((t) => t.every((isr) => isr.length === 3)));
+      }
+    })();
+    await together(producing, bouncing);
+    await finish(c, name);
     for (const m of c.members) assert.equal(m.exits, [], `${m.name} ended on its own`);
     for (const m of c.members) assert.is(m.rebalances, before.get(m), `${m.name}: no rebalance (${m.stderr()})`);
     const end = await ends(c.broker);

@@ -5,7 +5,7 @@
  * a fresh consumer reads every partition to its end. The checker compares what the producer saw
  * acknowledged with what was consumed: lost (acked, never consumed) and duplicated values.
  */
-import kafkajs from 'kafkajs';
+import kafkajs, { type Producer } from 'kafkajs';
 import { startBroker, type Broker, type BrokerOptions } from '../../broker/index.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -101,13 +101,13 @@ export async function produce(
     maxInFlightRequests: opts.idempotent ? 1 : undefined,
     retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 300 },
   });
-  await producer.connect();
   const out: Delivery = opts.into ?? { acked: new Set(), failed: 0 };
   const tag = `${Date.now().toString(36)}-`;
   let sent = 0;
   // a fault that throws midway (a node not back in time) must not leave the client connected: its
   // sockets and retries would keep the test process alive after the suite ends
   try {
+    await connect(producer);
     for (let round = 0; round < opts.rounds; round++) {
       if (round === Math.floor(opts.rounds / 2)) await opts.midway?.();
       await Promise.all(
@@ -131,6 +131,24 @@ export async function produce(
     await producer.disconnect();
   }
   return out;
+}
+
+/**
+ * connects a producer while a node may be going away: kafkajs gives up on the first connection
+ * error inside connect() (its metadata refresh and its InitProducerId pass anything but a Kafka
+ * error code straight up, where a send would retry), so a node stopped during connect() failed the
+ * whole production with a raw `Closed connection` or `read ECONNRESET`; up to `attempts` tries
+ */
+async function connect(producer: Producer, attempts = 20): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await producer.connect();
+      return;
+    } catch (e) {
+      if (i >= attempts || (e as { retriable?: boolean }).retriable !== true) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** reads every partition from the beginning to its current end with a fresh group */
