@@ -1,6 +1,8 @@
 /**
  * Kafka's OffsetValidationTest on the replicated cluster (3 node processes, RF 3), with three
  * librdkafka members (offset-validation-run.ts) consuming while a kafkajs producer writes:
+ * - consumer bounce, clean (SIGTERM: final commit, LeaveGroup), all at once: committed = consumed
+ *   right after the stop; clean rolling: in the end committed = consumed, nothing skipped;
  * - consumer bounce, hard (SIGKILL), all members at once or one after the other: after the kill
  *   the committed offsets are at most the positions consumed; in the end every produced offset
  *   was consumed (at least once) and, the members stopped cleanly, committed = consumed;
@@ -69,20 +71,28 @@ async function finish(c: Case, name: string): Promise<void> {
   );
 }
 
-// the clean bounce (SIGTERM) cases are not in yet: kcat's output lacked p0's offset 0 that its
-// final commit covered (committed 1, consumed 0), to be explained before they can judge the broker
-for (const how of ['hard'] as Array<'clean' | 'hard'>)
+// A clean stop (SIGTERM) is taken while the producer is idle and the members have read all of it:
+// kcat drops a record that rd_kafka_consumer_poll returns after SIGTERM (consume_cb returns when
+// !conf.run) although librdkafka already stored its offset at poll, so its final commit covered a
+// record it never printed (seen as p0 committed 1, consumed 0). A hard stop needs no pause.
+for (const how of ['clean', 'hard'] as Array<'clean' | 'hard'>)
   for (const mode of ['all', 'rolling'] as const)
     test(`OffsetValidationTest consumer bounce (${how}, ${mode}): committed vs consumed`, async () => {
       if (!ok) return;
       const name = `consumer bounce ${how} ${mode}`;
       const c = await begin(3);
       try {
-        const producing = produce(c.broker, { acks: -1, idempotent: true, rounds: 30, perRound: 10 });
+        const rounds = how === 'clean' ? 10 : 30;
+        const more = () => produce(c.broker, { acks: -1, idempotent: true, rounds, perRound: 10 });
+        const producing = how === 'clean' ? Promise.resolve() : more();
         const bouncing = (async () => {
           await drained(c.broker, c.consumed).catch(() => undefined);
           const groups = mode === 'all' ? [c.members] : c.members.map((m) => [m]);
           for (const bounced of groups) {
+            if (how === 'clean') {
+              await more();
+              await drained(c.broker, c.consumed);
+            }
             for (const m of bounced) await m.stop(how);
             const rows = await compare(c, `${name}, after stopping ${bounced.map((m) => m.name).join(',')}`);
             if (mode === 'all' || how === 'hard')
