@@ -11,7 +11,10 @@ import { redactCliOutput } from './redact-output.ts';
 // Subcommands by name (one line each; keep sorted). `pipelab <name> …` loads only that module:
 // each pulls in its own dependencies (the runner, the broker, the simulator), so loading all of
 // them cost every invocation about a second; `pipelab --help` and unknown names load them all.
-const commands: Record<string, () => Promise<{ register(p: Command): void }>> = {
+/** a command module, loaded on demand */
+type LoadCommand = () => Promise<{ register(p: Command): void }>;
+
+const commands: Record<string, LoadCommand> = {
   broker: () => import('./commands/broker.ts'),
   calibrate: () => import('./commands/calibrate.ts'),
   capacity: () => import('./commands/capacity.ts'),
@@ -31,7 +34,7 @@ const commands: Record<string, () => Promise<{ register(p: Command): void }>> = 
 };
 
 /** the modules to load for argv: the named command's alone, or all of them (root help, a typo) */
-function commandsFor(argv: string[]): Array<() => Promise<{ register(p: Command): void }>> {
+function commandsFor(argv: string[]): LoadCommand[] {
   const first = argv[0];
   if (first !== undefined && Object.hasOwn(commands, first)) return [commands[first]!];
   // `pipelab help run` prints run's help: load run

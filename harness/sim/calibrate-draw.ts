@@ -5,8 +5,8 @@
  * far one finite calibration could be from its pipeline's true costs and delays.
  */
 import type { Calibration } from './calibrate.ts';
-import type { ServiceTimeSpec } from './dist.ts';
-import { decodeValues, encodeValues } from '../../results/hdr.ts';
+import { empirical, type ServiceTimeSpec } from './dist.ts';
+import { encodeValues } from '../../results/hdr.ts';
 import type { Rng } from '../../generators/rng.ts';
 
 /** the fitted costs a draw moves (calibrate-fit.ts RampFit extends this) */
@@ -69,25 +69,9 @@ export function drawn<F extends DrawnCosts>(base: Calibration, fit: F, rng: Rng)
 /** a bootstrap resample of an empirical spec: `n` values (default: as many as it holds), drawn with replacement */
 function bootstrap(spec: ServiceTimeSpec, rng: Rng, n?: number): ServiceTimeSpec {
   if (spec.type !== 'empirical') return spec;
-  const bins = decodeValues(spec.hdr);
-  const cum: number[] = [];
-  let total = 0;
-  for (const b of bins) {
-    total += b.count;
-    cum.push(total);
-  }
-  const size = Math.max(1, Math.round(n ?? total));
+  const from = empirical(spec.hdr);
+  const size = Math.max(1, Math.round(n ?? from.count));
   const values = new Float64Array(size);
-  for (let i = 0; i < size; i++) {
-    const u = rng.int(total);
-    let lo = 0,
-      hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cum[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
-    values[i] = bins[lo]!.valueMs;
-  }
+  for (let i = 0; i < size; i++) values[i] = from.sample(rng);
   return { type: 'empirical', hdr: encodeValues(values) };
 }

@@ -62,11 +62,11 @@ export function sampler(spec: ServiceTimeSpec, path = '/serviceTime'): Sampler {
 
 /**
  * Samples a histogram by inverse CDF over its recorded values (results/hdr.ts decodeValues):
- * one uniform draw, a binary search over cumulative counts, the bucket's median-equivalent value. Memory is the number
- * of
- * distinct buckets (a few thousand at most for 3 significant digits).
+ * one uniform draw, a binary search over cumulative counts, the bucket's median-equivalent value.
+ * Memory is the number of distinct buckets (a few thousand at most for 3 significant digits).
+ * `count` is how many values the histogram recorded (a bootstrap draws as many: calibrate-draw.ts).
  */
-function empirical(encoded: string, path: string): Sampler {
+export function empirical(encoded: string, path = '/hdr'): Sampler & { count: number } {
   let recorded: { valueMs: number; count: number }[];
   try {
     if (!encoded) throw new TypeError('no histogram');
@@ -92,6 +92,7 @@ function empirical(encoded: string, path: string): Sampler {
     cs = Float64Array.from(cum);
   return {
     mean: sum / total,
+    count: total,
     sample(rng) {
       const u = rng.next() * total;
       let lo = 0,

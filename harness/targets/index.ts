@@ -11,9 +11,7 @@ import * as pipeline from './pipeline/index.ts';
 import type { Target } from './api.ts';
 import type { TargetConfig } from './schemas.ts';
 
-export type { TargetConfig };
-
-export { TARGET_TYPES, type TargetType } from './schemas.ts';
+export { TARGET_TYPES, type TargetConfig, type TargetType } from './schemas.ts';
 export type FunctionTargetConfig = z.input<typeof fn.schema>;
 export type HttpTargetConfig = z.input<typeof http.schema>;
 export type KafkaTargetConfig = z.input<typeof kafka.schema>;
