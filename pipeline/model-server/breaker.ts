@@ -105,39 +105,26 @@ export class CircuitBreaker {
     if (failed >= this.o.failureRateThreshold || slow >= this.o.slowCallRateThreshold) this.to('open');
   }
 
-  /** run fn through the breaker; the fallback answers when open, on error or on timeout */
+  /** run fn through the breaker; the fallback answers when open, on error or on timeout (execMany of one) */
   async exec<T>(
     fn: () => Promise<T>,
     fallback: (why: 'open' | 'error' | 'timeout') => T,
   ): Promise<{ value: T; fallback: boolean }> {
-    this.counts.calls++;
-    if (!this.admit()) {
-      this.counts.rejected++;
-      this.counts.fallbacks++;
-      return { value: fallback('open'), fallback: true };
-    }
-    const t0 = this.clock();
-    let timer: unknown;
-    const timeout = new Promise<'timeout'>(
-      (r) => (timer = this.timers.setTimeout(() => r('timeout'), this.o.timeoutMs)),
+    let fellBack = false;
+    const [value] = await this.execMany<T>(
+      1,
+      (_, settle) => {
+        fn().then(
+          (v) => settle(true, v),
+          () => settle(false),
+        );
+      },
+      (_, why) => {
+        fellBack = true;
+        return fallback(why);
+      },
     );
-    try {
-      const r = await Promise.race([fn().then((v) => ({ v })), timeout]);
-      if (r === 'timeout') {
-        this.counts.timeouts++;
-        this.record(1);
-        this.counts.fallbacks++;
-        return { value: fallback('timeout'), fallback: true };
-      }
-      this.record(this.clock() - t0 >= this.o.slowCallMs ? 2 : 0);
-      return { value: r.v, fallback: false };
-    } catch {
-      this.record(1);
-      this.counts.fallbacks++;
-      return { value: fallback('error'), fallback: true };
-    } finally {
-      this.timers.clearTimeout(timer);
-    }
+    return { value: value as T, fallback: fellBack };
   }
 
   /**
