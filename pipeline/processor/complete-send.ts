@@ -30,8 +30,9 @@ export class CompleteSender {
     };
   };
 
+  /** `producer`: a producer made with this partitioner, or a transaction of one */
   async send(
-    producer: Producer,
+    producer: Pick<Producer, 'sendBatch'>,
     batch: ProducerBatch & { topicMessages: NonNullable<ProducerBatch['topicMessages']> },
   ) {
     let topicMessages = batch.topicMessages;

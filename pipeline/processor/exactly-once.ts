@@ -10,6 +10,7 @@
  */
 import type { Kafka, KafkaMessage, Producer, TopicMessages } from 'kafkajs';
 import { compressionType, type Compression } from '../topics.ts';
+import { CompleteSender } from './complete-send.ts';
 
 export type Guarantee = 'at-least-once' | 'exactly-once';
 
@@ -23,6 +24,12 @@ export class TransactionalSink {
   private readonly sinks = new Map<string, Promise<PartitionSink>>();
   /** chunks committed, and chunks whose transaction failed (aborted, or fenced by a new owner) */
   readonly counts = { committed: 0, failed: 0 };
+  /**
+   * kafkajs can leave a partition out of a send spanning several brokers when its leader moves (a
+   * broker killed): the transaction would then commit its offset without those records, e.g. a
+   * checkpoint missing from the changelog. What it leaves out is sent again inside the transaction
+   */
+  private readonly sender = new CompleteSender();
 
   constructor(
     private readonly kafka: Kafka,
@@ -36,6 +43,7 @@ export class TransactionalSink {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: this.sender.partitioner,
     });
     await producer.connect();
     // kafkajs sends the transactional InitProducerId at the first transaction(): that fences the previous owner
@@ -75,7 +83,7 @@ export class TransactionalSink {
     const tx = await producer.transaction();
     try {
       if (topicMessages.length)
-        await tx.sendBatch({ acks: -1, compression: compressionType(this.compression), topicMessages });
+        await this.sender.send(tx, { acks: -1, compression: compressionType(this.compression), topicMessages });
       await tx.sendOffsets({
         consumerGroupId: this.groupId,
         topics: [{ topic, partitions: [{ partition, offset: String(nextOffset) }] }],
