@@ -29,7 +29,7 @@ import type { Prediction } from '../model-server/server.ts';
 import { compressionType, TOPICS } from '../topics.ts';
 import type { UserFeatures } from '../types.ts';
 import { EMPTY_FEATURES } from '../types.ts';
-import { behaviourAggregateMessage, behaviourChunk } from './behaviour.ts';
+import { behaviourChunk } from './behaviour.ts';
 import { CompleteSender } from './complete-send.ts';
 import { PlatformaticSender } from './platformatic-send.ts';
 import { groupLag } from './lag.ts';
@@ -41,6 +41,7 @@ import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from '
 import { TransactionalSink } from './exactly-once.ts';
 import { validateTransaction } from './validate.ts';
 import { ProcessorState, type PartitionState } from './state/store.ts';
+import { closeWindows } from './state/end.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -143,7 +144,9 @@ export class StreamProcessor {
     await this.consumer.connect();
     const topics = o.userEvents ? [TOPICS.transactions, TOPICS.userEvents] : [TOPICS.transactions];
     await this.state.start(await this.adminClient(), topics);
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.state.assigned(e.payload.memberAssignment));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) =>
+      this.state.assigned(e.payload.memberAssignment, e.payload.memberId),
+    );
     await this.consumer.subscribe({ topics, fromBeginning: true });
     this.running = true;
     await this.consumer.run({
@@ -168,13 +171,10 @@ export class StreamProcessor {
     if (!this.running) return;
     this.running = false;
     clearInterval(this.lagTimer);
+    const owned = this.state.owned();
     await this.consumer?.stop();
-    const { closed, out } = this.state.flushAll((t, a) =>
-      t === TOPICS.userEvents ? behaviourAggregateMessage(this.id, a) : aggregateMessage(this.id, a),
-    );
-    // closing windows (and their tombstones in the changelog) are written, not committed with offsets
-    if (out.length) await this.send(out).catch(() => {});
-    this.s.windowsClosed += closed;
+    const out = { eos: this.eos, send: (m: TopicMessages[]) => this.send(m), owned };
+    this.s.windowsClosed += await closeWindows(this.state, this.id, out);
     await this.consumer?.disconnect();
     await Promise.all([this.producer?.disconnect(), this.fast?.close()]);
     await this.eos?.close();
@@ -206,7 +206,7 @@ export class StreamProcessor {
     if (this.lagBusy || !this.running) return;
     this.lagBusy = true;
     try {
-      const lag = this.o.lag ? await this.o.lag() : await this.adminLag();
+      const lag = this.o.lag ? await this.o.lag() : await groupLag(await this.adminClient(), this.groupId);
       this.s.lag = lag;
       this.o.metrics?.gauge('processor_lag').set(lag, this.now());
     } catch {
@@ -224,9 +224,6 @@ export class StreamProcessor {
       this.admin = admin;
     }
     return this.admin;
-  }
-  private async adminLag(): Promise<number> {
-    return groupLag(await this.adminClient(), this.groupId);
   }
 
   private async onBatch(p: EachBatchPayload): Promise<void> {

@@ -24,6 +24,7 @@ import { readChangelog, type ChangelogRecords } from './restore.ts';
 import { TrackedWindows } from './tracked.ts';
 
 const CHECKPOINT_INTERVAL_MS = 5000;
+type Aggregate = (topic: string, a: WindowAggregate) => Message;
 /** ids a partition's state remembers: at 1 000 events/s per partition, 20 s of redeliveries */
 const SEEN_PER_PARTITION = 20_000;
 
@@ -65,6 +66,8 @@ export interface StateStats {
   replays: number;
   /** why a changelog could not be set up (state then lives in memory only, as without checkpoints) */
   off?: string;
+  /** exactly-once, at the stop: partitions whose open windows could not be closed (every try failed) */
+  unclosed?: number;
 }
 
 export class ProcessorState {
@@ -73,6 +76,8 @@ export class ProcessorState {
   private readonly parts = new Map<string, PartitionState>();
   private readonly loading = new Map<string, Promise<{ s: PartitionState; offset?: number }>>();
   private readonly changelogs = new Map<string, string>();
+  private memberId?: string;
+  private assignment: Record<string, number[]> = {};
 
   constructor(
     private readonly kafka: Kafka,
@@ -95,12 +100,28 @@ export class ProcessorState {
       }
   }
 
-  /** a rebalance: the state of partitions no longer assigned is dropped (their next owner restores it) */
-  assigned(assignment: Record<string, number[]>): void {
+  /**
+   * a rebalance: the state of partitions no longer assigned is dropped (their next owner restores
+   * it). A new member id means the group had removed this member (its session expired, e.g. while
+   * a commit hung on a dead coordinator) and others may have processed any of its partitions
+   * since: every state is dropped (Kafka's onPartitionsLost), as the ones kept would be stale.
+   */
+  assigned(assignment: Record<string, number[]>, memberId?: string): void {
+    if (memberId !== undefined && this.memberId !== undefined && memberId !== this.memberId) this.parts.clear();
+    this.memberId = memberId ?? this.memberId;
+    this.assignment = assignment;
     for (const k of [...this.parts.keys()]) {
       const [topic, p] = splitKey(k);
       if (!assignment[topic]?.includes(p)) this.parts.delete(k);
     }
+  }
+
+  /** the partitions whose windows this processor closes at the end: the ones it holds state of or was last assigned */
+  owned(): Array<[string, number]> {
+    const keys = new Set(this.parts.keys());
+    for (const [topic, ps] of Object.entries(this.assignment))
+      if (this.changelogs.has(topic)) for (const p of ps) keys.add(`${topic}/${p}`);
+    return [...keys].map(splitKey);
   }
 
   /** forgets the partition's state (a failed sink): the next batch restores it from the changelog */
@@ -213,21 +234,28 @@ export class ProcessorState {
   }
 
   /** end of input (graceful stop): every open window closes; its aggregate and the changelog's tombstones */
-  flushAll(aggregate: (topic: string, a: WindowAggregate) => Message): { closed: number; out: TopicMessages[] } {
+  flushAll(aggregate: Aggregate): { closed: number; out: TopicMessages[] } {
     const by = new Map<string, Message[]>();
-    const put = (topic: string, ms: Message[]) => by.set(topic, [...(by.get(topic) ?? []), ...ms]);
     let closed = 0;
     for (const [k, s] of this.parts) {
       const [topic, partition] = splitKey(k);
-      const aggregates = s.windows.flush().map((a) => aggregate(topic, a));
-      closed += aggregates.length;
-      put(TOPICS.processedEvents, aggregates);
-      s.at = -Infinity;
-      const c = this.checkpoint(topic, partition, s, s.next);
-      if (c) put(c.topic, c.messages);
+      const f = this.flush(topic, partition, s, aggregate);
+      closed += f.closed;
+      for (const { topic: t, messages } of f.out) by.set(t, [...(by.get(t) ?? []), ...messages]);
     }
-    const out = [...by].filter(([, ms]) => ms.length).map(([topic, messages]) => ({ topic, messages }));
+    const out = [...by].map(([topic, messages]) => ({ topic, messages }));
     return { closed, out };
+  }
+
+  /** one partition's part of flushAll: its open windows' aggregates and the changelog records that close them */
+  flush(topic: string, partition: number, s: PartitionState, aggregate: Aggregate) {
+    const aggregates = s.windows.flush().map((a) => aggregate(topic, a));
+    s.at = -Infinity;
+    const c = this.checkpoint(topic, partition, s, s.next);
+    const out: TopicMessages[] = [];
+    if (aggregates.length) out.push({ topic: TOPICS.processedEvents, messages: aggregates });
+    if (c?.messages.length) out.push(c);
+    return { closed: aggregates.length, out };
   }
 
   openWindows(): number {
