@@ -59,6 +59,11 @@ export async function platformaticProducer(o: {
   clientId: string;
   brokers: string[];
   security?: KafkaClientSecurity;
+  /**
+   * Kafka's idempotent producer (a producer id, a sequence per partition: a batch retried after a
+   * leader change is written once). The client then sends one request at a time per broker
+   */
+  idempotent?: boolean;
 }): Promise<PlatformaticProducer> {
   shimWithResolvers();
   const pk = await import('@platformatic/kafka');
@@ -69,6 +74,8 @@ export async function platformaticProducer(o: {
     // Kafka's (and kafkajs's) key → partition: murmur2 & 0x7fffffff. Its default (murmur2 >>> 0) sends
     // about half the keys to another partition than a Java or kafkajs producer of the same key would
     partitioner: pk.compatibilityPartitioner,
+    // idempotent, the client would retry without end (its default when retries ≤ 1): 3 as otherwise, then it fails
+    ...(o.idempotent ? { idempotent: true, retries: 3 } : {}),
     ...platformaticSecurity(o.security),
   });
   return producer as unknown as PlatformaticProducer;

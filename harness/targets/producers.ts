@@ -53,13 +53,17 @@ class Gathering<T> {
 class KafkajsBuffer {
   private batch = new Gathering<Message>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly sends = new Sends();
   producer: KafkajsProducer | undefined;
 
   constructor(
     private readonly compression: number,
     private readonly lingerMs: number,
     private readonly topic: string,
-  ) {}
+    serial: boolean,
+  ) {
+    this.sends.serial = serial;
+  }
 
   /** resolves true once the broker acknowledged the record, false if the send failed */
   send(msg: Message): Promise<boolean> {
@@ -76,23 +80,50 @@ class KafkajsBuffer {
     if (!this.batch.records.length || !this.producer) return;
     const b = this.batch;
     this.batch = new Gathering();
-    this.producer.send({ topic: this.topic, acks: -1, compression: this.compression, messages: b.records }).then(
-      () => b.resolve(true),
-      () => b.resolve(false),
+    const producer = this.producer;
+    this.sends.run(b, () =>
+      producer.send({ topic: this.topic, acks: -1, compression: this.compression, messages: b.records }),
     );
+  }
+}
+
+/**
+ * How a buffer's batches go out: each as soon as it is cut, or (serial) each after the one before
+ * settled. An idempotent producer needs serial: its clients number a batch's records when it is
+ * handed over, and when a partition's leader dies every batch waiting on it is retried on its own,
+ * in any order; the broker knows only the last 5 batches of a producer per partition, so the retry
+ * of an older one that was written before the leader died reads as out of order, and the client
+ * writes it again under a new producer id (@platformatic/kafka's recovery): a duplicate
+ */
+class Sends {
+  serial = false;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run(b: Gathering<unknown>, send: () => Promise<unknown>): void {
+    const go = () =>
+      send().then(
+        () => b.resolve(true),
+        () => b.resolve(false),
+      );
+    if (this.serial) this.tail = this.tail.then(go);
+    else void go();
   }
 }
 
 class PlatformaticBuffer implements RecordProducer {
   private batch = new Gathering<PlatformaticRecord>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly sends = new Sends();
 
   constructor(
     private readonly producer: PlatformaticProducer,
     private readonly topic: string,
     private readonly lingerMs: number,
     private readonly compression: Compression,
-  ) {}
+    serial: boolean,
+  ) {
+    this.sends.serial = serial;
+  }
 
   send(r: ProducedRecord): Promise<boolean> {
     // a Map is used as it is (an object would be copied into one, and each name encoded, per record)
@@ -115,10 +146,7 @@ class PlatformaticBuffer implements RecordProducer {
       acks: -1,
       ...(this.compression === 'none' ? {} : { compression: this.compression }),
     };
-    this.producer.send(send).then(
-      () => b.resolve(true),
-      () => b.resolve(false),
-    );
+    this.sends.run(b, () => this.producer.send(send));
   }
 
   async close(): Promise<void> {
@@ -171,12 +199,18 @@ export async function openProducer(o: {
   lingerMs: number;
   /** record batch compression (default none) */
   compression?: Compression;
-  kafkajs: () => KafkajsProducer;
+  /**
+   * Kafka's idempotent producer: a batch retried after a leader change is written once; batches go
+   * out one at a time (Sends)
+   */
+  idempotent?: boolean;
+  /** the kafkajs client's producer, made with the options given (idempotence) */
+  kafkajs: (idempotence: { idempotent?: boolean; maxInFlightRequests?: number }) => KafkajsProducer;
 }): Promise<RecordProducer> {
   const compression = o.compression ?? 'none';
   if (o.client === 'kafkajs') {
-    const buf = new KafkajsBuffer(compressionType(compression), o.lingerMs, o.topic);
-    const producer = o.kafkajs();
+    const buf = new KafkajsBuffer(compressionType(compression), o.lingerMs, o.topic, !!o.idempotent);
+    const producer = o.kafkajs(o.idempotent ? { idempotent: true, maxInFlightRequests: 1 } : {});
     await producer.connect();
     buf.producer = producer;
     return {
@@ -192,7 +226,8 @@ export async function openProducer(o: {
     clientId: 'pipelab-kafka-target',
     brokers: o.brokers,
     security: o.security,
+    idempotent: o.idempotent,
   });
   await producer.metadata({ topics: [o.topic] });
-  return new PlatformaticBuffer(producer, o.topic, o.lingerMs, compression);
+  return new PlatformaticBuffer(producer, o.topic, o.lingerMs, compression, !!o.idempotent);
 }

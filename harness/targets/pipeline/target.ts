@@ -189,7 +189,8 @@ export class PipelineTargetRun implements PipelineTarget {
         topic,
         lingerMs: o.lingerMs,
         compression: o.compression,
-        kafkajs: () => kafka.producer({ allowAutoTopicCreation: false }),
+        idempotent: o.guarantee === 'exactly-once', // exactly-once starts at the source: no event written twice
+        kafkajs: (idempotence) => kafka.producer({ allowAutoTopicCreation: false, ...idempotence }),
       });
     this.out = await producer(TOPICS.transactions);
     if (c.userEvents) {

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs from 'kafkajs';
-import { startBroker } from '../../../broker/index.ts';
+import { clusterOf, startBroker } from '../../../broker/index.ts';
 import { BatchAcks, openProducer } from '../../../harness/targets/producers.ts';
 
 function deferred(): { promise: Promise<boolean>; resolve: (ok: boolean) => void } {
@@ -68,6 +68,49 @@ test('platformatic and kafkajs producers send a key to the same partition, as a 
       counts[client] = offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
     }
     assert.equal(counts.platformatic, counts.kafkajs);
+  } finally {
+    await admin.disconnect();
+    await broker.close();
+  }
+});
+
+test('idempotent producers (exactly-once runs): every batch carries a producer id, the sequences run on', async () => {
+  const broker = await startBroker();
+  const kafka = new kafkajs.Kafka({ brokers: broker.bootstrap, logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    for (const client of ['platformatic', 'kafkajs'] as const) {
+      const topic = `idem-${client}`;
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      const p = await openProducer({
+        client,
+        brokers: broker.bootstrap,
+        topic,
+        lingerMs: 1,
+        idempotent: true,
+        kafkajs: (idempotence) => kafka.producer(idempotence),
+      });
+      // five batches cut back to back
+      const sends: Promise<boolean>[] = [];
+      for (let b = 0; b < 5; b++) {
+        for (let n = 0; n <= b; n++) sends.push(p.send({ key: 'k', value: `${b}.${n}` }));
+        p.flush();
+      }
+      assert.ok((await Promise.all(sends)).every(Boolean));
+      await p.close();
+      const log = clusterOf(broker).topics.get(topic)!.partitions[0]!.log;
+      const batches = log.read(0, 1 << 20).batches;
+      const pids = new Set(batches.map((b) => b.readBigInt64BE(43)));
+      assert.is(pids.size, 1, `${client}: one producer id`);
+      assert.ok([...pids][0]! >= 0n, `${client}: the batches carry a producer id (idempotent)`);
+      let next = 0;
+      for (const b of batches) {
+        assert.is(b.readInt32BE(53), next, `${client}: sequences run on`);
+        next += b.readInt32BE(57);
+      }
+      assert.is(next, 15);
+    }
   } finally {
     await admin.disconnect();
     await broker.close();
