@@ -44,8 +44,11 @@ export interface RampFit extends DrawnCosts {
   chunkFixedMs: number;
   /** CPU ms per record of the child processors (their CPU time over records), when measured */
   processorCpuPerRecordMs?: number;
-  /** where mainCpuPerRecordMs comes from: the event-loop utilisation line, else the latency fit */
-  mainCpuFrom: 'event-loop utilisation' | 'latency fit';
+  /**
+   * where mainCpuPerRecordMs comes from: in child mode the main process's CPU time over records
+   * (`extra.cpu.mainMs`), else the event-loop utilisation line, else the latency fit
+   */
+  mainCpuFrom: 'main process CPU time' | 'event-loop utilisation' | 'latency fit';
   /** the main event loop's utilisation = background + perRecordMs × rate / 1000 (least squares over the runs) */
   eventLoop?: { background: number; perRecordMs: number; treated: 'elastic' | 'capacity' };
   /** root mean square of the log errors (p50 over the runs) at the fit */
@@ -273,20 +276,23 @@ function slopeStandardError(xs: number[], ys: number[], a: number, b: number): n
   return Math.sqrt(Math.max(0, s2 / sxx));
 }
 
-/** CPU ms per record of the child processors: their CPU time against the records, over the runs */
-function processorCpu(points: RunPoint[]): number | undefined {
+/**
+ * CPU ms per record of one process over the runs: its CPU time (`extra.cpu.childrenMs` for the
+ * child processors, `extra.cpu.mainMs` for the main process) against the records, least squares
+ */
+function processCpu(points: RunPoint[], key: 'childrenMs' | 'mainMs'): { w: number; se: number } | undefined {
   const xs: number[] = [],
     ys: number[] = [];
   for (const p of points) {
-    const cpu = (p.summary.extra as { cpu?: { childrenMs?: number } } | undefined)?.cpu;
-    if (!cpu?.childrenMs) continue;
+    const ms = (p.summary.extra as { cpu?: Record<string, number | undefined> } | undefined)?.cpu?.[key];
+    if (!ms) continue;
     // the whole run's records (warm-up included), as the CPU time covers the whole run
     xs.push(p.rate * (p.summary.durationMs / 1000));
-    ys.push(cpu.childrenMs);
+    ys.push(ms);
   }
   if (xs.length < 2) return undefined;
-  const { b } = leastSquares(xs, ys);
-  return b > 0 ? b : undefined;
+  const { a, b } = leastSquares(xs, ys);
+  return b > 0 ? { w: b, se: slopeStandardError(xs, ys, a, b) } : undefined;
 }
 
 export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}): RampCalibration {
@@ -312,7 +318,8 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     points.map((p) => p.chunkMs),
   );
   const chunkPerRecordMs = Math.max(0, line.b);
-  const processorCpuPerRecordMs = base.source.processorMode === 'child' ? processorCpu(points) : undefined;
+  const processorCpuPerRecordMs =
+    base.source.processorMode === 'child' ? processCpu(points, 'childrenMs')?.w : undefined;
   const rs = points.map((p) => p.rate);
   const lineOf = (ys: number[]): [number, number] => {
     const l = leastSquares(rs, ys);
@@ -329,7 +336,12 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
   };
   const err = (w: number) => logError(base, { ...partial, mainCpuPerRecordMs: w }, points);
   const elu = eventLoopFit(points, options.background === 'capacity');
-  const cpu = elu ? { w: elu.w, e: err(elu.w) } : fitMainCpu(err);
+  // child mode: the main process's own CPU time per record, where measured, rather than its loop's
+  // utilisation slope (busy time that is not CPU: on the quiet sitting calib-quiet2 the slope was
+  // 0.15 ms, knee −30 %; the CPU time's 0.11 ms, knee −5 %; docs/simulation.md, known gaps)
+  const mainCpu = base.source.processorMode === 'child' ? processCpu(points, 'mainMs') : undefined;
+  const measured = mainCpu ?? elu;
+  const cpu = measured ? { w: measured.w, e: err(measured.w) } : fitMainCpu(err);
   // the measured stage lines include the CPU queueing the hosts now model: keep the share of their
   // slopes (0…1) that best matches the runs, so the load's effect is not counted twice
   const slopes = (k: number) => ({
@@ -356,8 +368,8 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     sinkSlopeSe: se(points.map((p) => p.sinkMs)),
     slopeShare: best.k,
     mainCpuPerRecordMs: best.w,
-    mainCpuFrom: elu ? 'event-loop utilisation' : 'latency fit',
-    ...(elu ? { mainCpuSe: elu.se } : {}),
+    mainCpuFrom: mainCpu ? 'main process CPU time' : elu ? 'event-loop utilisation' : 'latency fit',
+    ...(measured ? { mainCpuSe: measured.se } : {}),
     ...(elu ? { eventLoop: { background: elu.a, perRecordMs: elu.b, treated: options.background ?? 'elastic' } } : {}),
     rmsLogError: best.e,
   };
@@ -381,14 +393,18 @@ function rampNotes(base: Calibration, f: RampFit): string[] {
   const measuredCpu = f.processorCpuPerRecordMs !== undefined ? ' (their CPU time over records)' : ' (not measured)';
   const line = (l: [number, number]) =>
     `${r(l[0])} ms + ${r(l[1] * 1000)} ms per 1000/s (held at ${r(lineAt(l, f.topRate))} ms beyond ${f.topRate}/s)`;
-  const elu = f.eventLoop
-    ? `the event loop's utilisation ${r(f.eventLoop.background)} + ${r(f.eventLoop.perRecordMs)} ms × rate ` +
-      `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
-      `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s ` +
-      (f.eventLoop.treated === 'elastic'
-        ? `(the background ${r(f.eventLoop.background)} is elastic polling, not a queue the records wait in)`
-        : `(the background ${r(f.eventLoop.background)} taken as lost capacity: b / (1 − a) per record)`)
-    : `fitted to the runs' p50: ${r(f.mainCpuPerRecordMs)} ms per record`;
+  const elu =
+    f.mainCpuFrom === 'main process CPU time'
+      ? `its CPU time over records (least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
+        `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s`
+      : f.eventLoop
+        ? `the event loop's utilisation ${r(f.eventLoop.background)} + ${r(f.eventLoop.perRecordMs)} ms × rate ` +
+          `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
+          `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s ` +
+          (f.eventLoop.treated === 'elastic'
+            ? `(the background ${r(f.eventLoop.background)} is elastic polling, not a queue the records wait in)`
+            : `(the background ${r(f.eventLoop.background)} taken as lost capacity: b / (1 − a) per record)`)
+        : `fitted to the runs' p50: ${r(f.mainCpuPerRecordMs)} ms per record`;
   return [
     `calibrated on ${f.rates.length} runs at ${f.rates.join(', ')}/s; waits that are not CPU (linger, fetch wait, ` +
       `batching window, acks) from the ${f.rates[0]}/s run's stage histograms, stretched with the load: transport ` +

@@ -180,6 +180,25 @@ test('child processors: their CPU time over records gives the processors host it
   assert.match(cal.notes.join('\n'), /their CPU time over records/);
 });
 
+test("child processors: the main process's CPU time over records, not its loop's utilisation, is its CPU", () => {
+  // the main loop's utilisation says 0.2 ms per record (it also counts the waits on the children's answers);
+  // its CPU time says 0.08 ms per record (+ 1500 ms of start-up and polling)
+  const runs = [150, 300, 600].map((r) => {
+    const s = liveLike(r, 'child');
+    (s.extra as { cpu: { mainMs: number } }).cpu.mainMs = 1500 + 0.08 * r * 4;
+    return s;
+  });
+  const cal = calibrateRuns(runs);
+  assert.is(cal.fit.mainCpuFrom, 'main process CPU time');
+  assert.ok(Math.abs(cal.fit.mainCpuPerRecordMs - 0.08) < 1e-9, `${cal.fit.mainCpuPerRecordMs}`);
+  assert.ok(cal.fit.mainCpuSe! < 1e-9); // a perfect line
+  assert.is(cal.sim.cpu?.consumers?.host, 'main');
+  assert.is(cal.sim.cpu!.consumers!.perRecordMs! + cal.sim.cpu!.sink!.perRecordMs!, cal.fit.mainCpuPerRecordMs);
+  assert.match(cal.notes.join('\n'), /full at 12500\/s/);
+  // without it (mainMs not measured): the loop's line, as in process
+  assert.is(calibrateRuns([150, 300, 600].map((r) => liveLike(r, 'child'))).fit.mainCpuFrom, 'event-loop utilisation');
+});
+
 test('one run, or runs at one rate, are refused with the fix', () => {
   for (const runs of [[liveLike(200, 'in-process')], [liveLike(200, 'in-process'), liveLike(200, 'in-process')]]) {
     try {
