@@ -9,7 +9,8 @@
  *   Node 20 it lacks only Promise.withResolvers (ES2024), provided by pipeline/platformatic.ts.
  * - 'kafkajs': the client the stream processor uses, kept for compatibility (tested on both).
  */
-import type { Message, Producer as KafkajsProducer } from 'kafkajs';
+import type { Message, Producer as KafkajsProducer, ProducerConfig } from 'kafkajs';
+import { CompleteSender } from '../../pipeline/processor/complete-send.ts';
 import type { KafkaClientSecurity } from '../../pipeline/kafka-security.ts';
 import {
   headerMap,
@@ -49,11 +50,15 @@ class Gathering<T> {
   });
 }
 
-/** kafkajs: records batched into one acks=all send */
+/**
+ * kafkajs: records batched into one acks=all send, through CompleteSender (a send spanning several
+ * brokers can otherwise lose a partition whose leader moved: acknowledged, never written)
+ */
 class KafkajsBuffer {
   private batch = new Gathering<Message>();
   private timer: NodeJS.Timeout | undefined;
   private readonly sends = new Sends();
+  readonly sender = new CompleteSender();
   producer: KafkajsProducer | undefined;
 
   constructor(
@@ -81,9 +86,8 @@ class KafkajsBuffer {
     const b = this.batch;
     this.batch = new Gathering();
     const producer = this.producer;
-    this.sends.run(b, () =>
-      producer.send({ topic: this.topic, acks: -1, compression: this.compression, messages: b.records }),
-    );
+    const topicMessages = [{ topic: this.topic, messages: b.records }];
+    this.sends.run(b, () => this.sender.send(producer, { acks: -1, compression: this.compression, topicMessages }));
   }
 }
 
@@ -204,13 +208,14 @@ export async function openProducer(o: {
    * out one at a time (Sends)
    */
   idempotent?: boolean;
-  /** the kafkajs client's producer, made with the options given (idempotence) */
-  kafkajs: (idempotence: { idempotent?: boolean; maxInFlightRequests?: number }) => KafkajsProducer;
+  /** the kafkajs client's producer, made with the options given (idempotence, the partitioner) */
+  kafkajs: (given: Pick<ProducerConfig, 'idempotent' | 'maxInFlightRequests' | 'createPartitioner'>) => KafkajsProducer;
 }): Promise<RecordProducer> {
   const compression = o.compression ?? 'none';
   if (o.client === 'kafkajs') {
     const buf = new KafkajsBuffer(compressionType(compression), o.lingerMs, o.topic, !!o.idempotent);
-    const producer = o.kafkajs(o.idempotent ? { idempotent: true, maxInFlightRequests: 1 } : {});
+    const idempotence = o.idempotent ? { idempotent: true, maxInFlightRequests: 1 } : {};
+    const producer = o.kafkajs({ ...idempotence, createPartitioner: buf.sender.partitioner });
     await producer.connect();
     buf.producer = producer;
     return {

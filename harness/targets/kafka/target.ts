@@ -120,7 +120,7 @@ export class KafkaTarget implements Target {
         security,
         topic: this.c.produce.topic,
         lingerMs: this.c.produce.lingerMs ?? KAFKA_TARGET_DEFAULTS.lingerMs,
-        kafkajs: () => kafka.producer({ allowAutoTopicCreation: false }),
+        kafkajs: (given) => kafka.producer({ allowAutoTopicCreation: false, ...given }),
       });
       if (this.c.results?.length) await this.startResults(kafka);
       if (this.c.lag) {

@@ -190,7 +190,7 @@ export class PipelineTargetRun implements PipelineTarget {
         lingerMs: o.lingerMs,
         compression: o.compression,
         idempotent: o.guarantee === 'exactly-once', // exactly-once starts at the source: no event written twice
-        kafkajs: (idempotence) => kafka.producer({ allowAutoTopicCreation: false, ...idempotence }),
+        kafkajs: (given) => kafka.producer({ allowAutoTopicCreation: false, ...given }),
       });
     this.out = await producer(TOPICS.transactions);
     if (c.userEvents) {

@@ -55,7 +55,7 @@ test('platformatic and kafkajs producers send a key to the same partition, as a 
         brokers: broker.bootstrap,
         topic,
         lingerMs: 1,
-        kafkajs: () => kafka.producer(),
+        kafkajs: (given) => kafka.producer(given),
       });
       // 300 keys, each sent as many times as its number: per-partition counts tell the key mapping apart
       const sends: Promise<boolean>[] = [];
@@ -89,7 +89,7 @@ test('idempotent producers (exactly-once runs): every batch carries a producer i
         topic,
         lingerMs: 1,
         idempotent: true,
-        kafkajs: (idempotence) => kafka.producer(idempotence),
+        kafkajs: (given) => kafka.producer(given),
       });
       // five batches cut back to back
       const sends: Promise<boolean>[] = [];
