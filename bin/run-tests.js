@@ -13,6 +13,13 @@ import { parseUvuSummary } from './uvu-summary.js';
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
 const FILE_TIMEOUT_MS = Number(process.env.PIPELAB_TEST_TIMEOUT_MS ?? 600_000);
+/**
+ * after uvu printed its summary, how long a file may take to exit before it is ended: clients of a
+ * broker a test closed (kafkajs retry timers, reconnect backoffs) can keep a process alive for tens
+ * of seconds after its last test, which is suite time and nothing else
+ */
+const LINGER_MS = Number(process.env.PIPELAB_TEST_LINGER_MS ?? 3000);
+const SUMMARY = /Total:\s+\d+\s+Passed:\s+\d+\s+Skipped:\s+\d+\s+Duration:\s+[\d.]+ms/;
 const concurrency = Number(process.env.PIPELAB_TEST_JOBS ?? Math.max(1, Math.min(2, cpus().length)));
 
 function find(dir) {
@@ -34,7 +41,8 @@ const files = find(join(root, 'test'))
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 let passed = 0,
   failed = 0,
-  skipped = 0;
+  skipped = 0,
+  ended = 0;
 const started = Date.now();
 
 function runFile(file) {
@@ -46,14 +54,33 @@ function runFile(file) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    let linger;
+    let lingered = false;
+    let after = 0;
+    const take = (d) => {
+      out += d;
+      // uvu's summary (Total, Passed, Skipped, Duration) is its last word: the tests are over, unless
+      // more output follows (more suites of the file), which waits for the next summary
+      clearTimeout(linger);
+      if (!SUMMARY.test(strip(out.slice(Math.max(after, out.length - 600))))) return;
+      after = out.length;
+      linger = setTimeout(() => {
+        lingered = true;
+        child.kill('SIGKILL');
+      }, LINGER_MS);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
     const timer = setTimeout(() => {
       out += `\n[run-tests] ${file} exceeded ${FILE_TIMEOUT_MS} ms: killed\n`;
       child.kill('SIGKILL');
     }, FILE_TIMEOUT_MS);
-    child.on('close', (code) => {
+    child.on('close', (exitCode) => {
       clearTimeout(timer);
+      clearTimeout(linger);
+      if (lingered) ended++;
+      // ended after its summary: its tests decided the outcome (the summary's failures)
+      const code = lingered ? 0 : exitCode;
       const text = strip(out);
       const summary = parseUvuSummary(text);
       const p = summary.passed;
@@ -95,6 +122,7 @@ await Promise.all(
     while (queue.length) await runFile(queue.shift());
   }),
 );
-console.log(`\n${files.length} test files in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+const endedNote = ended ? ` (${ended} ended ${LINGER_MS / 1000} s after their summary, still alive)` : '';
+console.log(`\n${files.length} test files in ${((Date.now() - started) / 1000).toFixed(1)}s${endedNote}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || files.length === 0 ? 1 : 0);

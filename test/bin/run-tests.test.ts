@@ -29,4 +29,16 @@ test('totals of several suites in one file add up; no summary is reported as not
   });
 });
 
+test('a file still alive after its summary is ended and counted by that summary', () => {
+  const r = spawnSync(process.execPath, [join(root, 'bin/run-tests.js'), 'fixtures/linger/'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', PIPELAB_TEST_LINGER_MS: '200' },
+  });
+  assert.is(r.status, 0, r.stdout);
+  assert.match(r.stdout, /^ok {3}test\/fixtures\/linger\/linger\.test\.ts {2}1 passed, 0 failed/m);
+  assert.match(r.stdout, /\(1 ended 0\.2 s after their summary, still alive\)/);
+  assert.match(r.stdout, /^1 passed, 0 failed$/m);
+});
+
 test.run();
