@@ -41,9 +41,15 @@ export class DeliveryChecker {
   private readonly inFlight = new InFlight();
   private readonly keyIndex = new Map<string, number>();
   private readonly keys: string[] = [];
-  /** per key index: sends so far, and the highest send order observed */
+  /** per key index: sends so far */
   private readonly keySeq: number[] = [];
-  private readonly lastSeenSeq: number[] = [];
+  /**
+   * per result topic (the stream's name without its partition; '' when the observation says
+   * none), per key index: the highest send order observed there. Kafka orders a key's records
+   * within one topic's partition only: a key's dead letters and its decisions are two topics,
+   * read side by side, so a dead letter read after a later decision is no violation
+   */
+  private readonly lastSeenSeq = new Map<string, number[]>();
   private readonly lastOffset = new Map<string, number>();
   private readonly offsets = new Map<number, OffsetBits>();
   private r: DeliveryReport = {
@@ -68,7 +74,6 @@ export class DeliveryChecker {
       k = this.keys.push(key) - 1;
       this.keyIndex.set(key, k);
       this.keySeq.push(0);
-      this.lastSeenSeq.push(0);
     }
     const seq = ++this.keySeq[k]!;
     this.flags.set(slot, SENT);
@@ -107,11 +112,17 @@ export class DeliveryChecker {
     this.flags.set(slot, f | SEEN_ONE);
     const [k, seq] = this.inFlight.get(slot);
     this.inFlight.release(slot);
-    const last = this.lastSeenSeq[k]!;
+    const topic = at?.via ? at.via.slice(0, at.via.lastIndexOf('/')) : '';
+    let seen = this.lastSeenSeq.get(topic);
+    if (!seen) {
+      seen = [];
+      this.lastSeenSeq.set(topic, seen);
+    }
+    const last = seen[k] ?? 0;
     if (seq < last) {
       this.r.orderViolations++;
       sample(this.r.samples.orderViolations, `${id} (key ${this.keys[k]}: #${seq} after #${last})`);
-    } else this.lastSeenSeq[k] = seq;
+    } else seen[k] = seq;
   }
 
   /** the slot of an id this checker was told was sent, else undefined */

@@ -72,11 +72,13 @@ class MapDeliveryChecker {
       sample(this.r.samples.duplicated, id);
       return;
     }
-    const last = this.lastSeenSeq.get(s.key) ?? 0;
+    // per key within each result topic (the stream without its partition)
+    const k = `${at?.via ? at.via.slice(0, at.via.lastIndexOf('/')) : ''}|${s.key}`;
+    const last = this.lastSeenSeq.get(k) ?? 0;
     if (s.seq < last) {
       this.r.orderViolations++;
       sample(this.r.samples.orderViolations, `${id} (key ${s.key}: #${s.seq} after #${last})`);
-    } else this.lastSeenSeq.set(s.key, s.seq);
+    } else this.lastSeenSeq.set(k, s.seq);
   }
 
   private position(id: string, at: SourcePosition): void {

@@ -39,6 +39,21 @@ test('per-key order: a later send observed before an earlier one of the same key
   assert.match(r.samples.orderViolations[0]!, /u1-1 \(key u1: #1 after #2\)/);
 });
 
+test('per-key order holds within each result topic: a dead letter read after a later decision is no violation', () => {
+  const c = new DeliveryChecker();
+  for (const id of ['u1-1', 'u1-2', 'u1-3', 'u1-4']) c.send(id, 'u1');
+  // u1-1 is malformed: its dead letter is read after u1-2's decision, from another topic
+  c.observed('u1-2', { partition: 0, offset: 1, via: 'fraud-decisions/3' });
+  c.observed('u1-1', { partition: 0, offset: 0, via: 'dead-letter/0' });
+  assert.is(c.finish().orderViolations, 0);
+  // within one topic the order is judged as before: u1-3 read after u1-4
+  c.observed('u1-4', { partition: 0, offset: 3, via: 'fraud-decisions/3' });
+  c.observed('u1-3', { partition: 0, offset: 2, via: 'fraud-decisions/3' });
+  const r = c.finish();
+  assert.is(r.orderViolations, 1);
+  assert.match(r.samples.orderViolations[0]!, /u1-3 \(key u1: #3 after #4\)/);
+});
+
 test('offset gaps and non-monotonic offsets per source partition', () => {
   const c = new DeliveryChecker();
   const at = (partition: number, offset: number) => ({ partition, offset });
