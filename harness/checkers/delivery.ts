@@ -50,6 +50,8 @@ export class DeliveryChecker {
    * read side by side, so a dead letter read after a later decision is no violation
    */
   private readonly lastSeenSeq = new Map<string, number[]>();
+  /** a stream name (e.g. "fraud-decisions/3") → its topic's lastSeenSeq array: no string cut per event */
+  private readonly seenByStream = new Map<string, number[]>();
   private readonly lastOffset = new Map<string, number>();
   private readonly offsets = new Map<number, OffsetBits>();
   private r: DeliveryReport = {
@@ -112,17 +114,26 @@ export class DeliveryChecker {
     this.flags.set(slot, f | SEEN_ONE);
     const [k, seq] = this.inFlight.get(slot);
     this.inFlight.release(slot);
-    const topic = at?.via ? at.via.slice(0, at.via.lastIndexOf('/')) : '';
-    let seen = this.lastSeenSeq.get(topic);
-    if (!seen) {
-      seen = [];
-      this.lastSeenSeq.set(topic, seen);
-    }
+    const seen = this.seenOn(at?.via ?? '');
     const last = seen[k] ?? 0;
     if (seq < last) {
       this.r.orderViolations++;
       sample(this.r.samples.orderViolations, `${id} (key ${this.keys[k]}: #${seq} after #${last})`);
     } else seen[k] = seq;
+  }
+
+  /** the per-key highest send order observed on the topic of `stream` */
+  private seenOn(stream: string): number[] {
+    let seen = this.seenByStream.get(stream);
+    if (seen) return seen;
+    const topic = stream.slice(0, Math.max(0, stream.lastIndexOf('/')));
+    seen = this.lastSeenSeq.get(topic);
+    if (!seen) {
+      seen = [];
+      this.lastSeenSeq.set(topic, seen);
+    }
+    this.seenByStream.set(stream, seen);
+    return seen;
   }
 
   /** the slot of an id this checker was told was sent, else undefined */

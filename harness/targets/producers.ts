@@ -57,7 +57,7 @@ class Gathering<T> {
 class KafkajsBuffer {
   private batch = new Gathering<Message>();
   private timer: NodeJS.Timeout | undefined;
-  private readonly sends = new Sends();
+  private readonly sends: Sends;
   readonly sender = new CompleteSender();
   producer: KafkajsProducer | undefined;
 
@@ -67,7 +67,7 @@ class KafkajsBuffer {
     private readonly topic: string,
     serial: boolean,
   ) {
-    this.sends.serial = serial;
+    this.sends = new Sends(serial);
   }
 
   /** resolves true once the broker acknowledged the record, false if the send failed */
@@ -100,7 +100,7 @@ class KafkajsBuffer {
  * writes it again under a new producer id (@platformatic/kafka's recovery): a duplicate
  */
 class Sends {
-  serial = false;
+  constructor(private readonly serial: boolean) {}
   private tail: Promise<unknown> = Promise.resolve();
 
   run(b: Gathering<unknown>, send: () => Promise<unknown>): void {
@@ -117,7 +117,7 @@ class Sends {
 class PlatformaticBuffer implements RecordProducer {
   private batch = new Gathering<PlatformaticRecord>();
   private timer: NodeJS.Timeout | undefined;
-  private readonly sends = new Sends();
+  private readonly sends: Sends;
 
   constructor(
     private readonly producer: PlatformaticProducer,
@@ -126,7 +126,7 @@ class PlatformaticBuffer implements RecordProducer {
     private readonly compression: Compression,
     serial: boolean,
   ) {
-    this.sends.serial = serial;
+    this.sends = new Sends(serial);
   }
 
   send(r: ProducedRecord): Promise<boolean> {

@@ -9,17 +9,14 @@
  * close from there. The partitions a processor was assigned but never restored (no batch came
  * since the rebalance) are restored the same way: their open windows are in the changelog only.
  */
-import type { Message, TopicMessages } from 'kafkajs';
+import type { TopicMessages } from 'kafkajs';
 import type { TransactionalSink } from '../exactly-once.ts';
-import type { WindowAggregate } from '../windows.ts';
 import { TOPICS } from '../../topics.ts';
 import { behaviourAggregateMessage } from '../behaviour.ts';
 import { aggregateMessage } from '../messages.ts';
-import type { ProcessorState } from './store.ts';
+import type { Aggregate, ProcessorState } from './store.ts';
 
 const TRIES = 3;
-
-type Aggregate = (topic: string, a: WindowAggregate) => Message;
 
 /** a closed window's record: transactions' aggregates, or user behaviour's (behaviour.ts) */
 const aggregateOf =

@@ -24,7 +24,8 @@ import { readChangelog, type ChangelogRecords } from './restore.ts';
 import { TrackedWindows } from './tracked.ts';
 
 const CHECKPOINT_INTERVAL_MS = 5000;
-type Aggregate = (topic: string, a: WindowAggregate) => Message;
+/** a closed window's record (the processor's aggregate message for the topic) */
+export type Aggregate = (topic: string, a: WindowAggregate) => Message;
 /** ids a partition's state remembers: at 1 000 events/s per partition, 20 s of redeliveries */
 const SEEN_PER_PARTITION = 20_000;
 
