@@ -5,14 +5,18 @@
  * it: superseded records go, as do records of aborted transactions; a tombstone (null value)
  * stays until delete.retention.ms after the pass that first cleaned it. Offsets never change, so
  * consumers see gaps, as on Kafka. Rewritten batches keep their base offset, last offset delta,
- * producer fields and timestamps; they are stored uncompressed. Batches compressed with snappy,
- * lz4 or zstd are kept whole (their keys are not read), so their records are never removed.
+ * producer fields and timestamps; they are stored uncompressed. gzip and lz4 batches are read (lz4
+ * is the reference pipeline's codec, its processors' changelogs included: kept whole, a soak's
+ * changelog grew by its every checkpoint); batches compressed with snappy or zstd, or an lz4 frame
+ * that does not decode, are kept whole (their keys are not read), so their records are never removed.
  * Simplified from Kafka: the active segment is cleaned too (the clean point bounds the pass), and
  * the dirty ratio is the share of bytes appended since the previous pass.
  */
 import { gunzipSync } from 'node:zlib';
+import { decompressFrameSync } from 'lz4-napi';
 import { parseCompactionConfig } from './compaction-config.ts';
 import type { PartitionLog } from './log.ts';
+import { decodeLz4Frame } from './lz4-frame.ts';
 import { crc32c } from './protocol/crc32c.ts';
 import { Reader } from './protocol/reader.ts';
 import type { Topic } from './topics.ts';
@@ -20,6 +24,7 @@ import { isAborted, lastStableOffset } from './txn/partition-state.ts';
 
 const HEADER = 61;
 const GZIP = 1;
+const LZ4 = 3;
 const TRANSACTIONAL = 0x10;
 const CONTROL = 0x20;
 
@@ -52,9 +57,8 @@ interface Rec {
 
 /** the records of a batch, or undefined when its codec is not one we read (kept whole) */
 function recordsOf(batch: Buffer, base: number): { data: Buffer; recs: Rec[] } | undefined {
-  const codec = batch.readInt16BE(21) & 0x07;
-  if (codec !== 0 && codec !== GZIP) return undefined;
-  const data = codec === GZIP ? gunzipSync(batch.subarray(HEADER)) : batch.subarray(HEADER);
+  const data = decompressed(batch);
+  if (!data) return undefined;
   const r = new Reader(data);
   const recs: Rec[] = [];
   const count = batch.readInt32BE(57);
@@ -73,6 +77,29 @@ function recordsOf(batch: Buffer, base: number): { data: Buffer; recs: Rec[] } |
     r.offset = end;
   }
   return { data, recs };
+}
+
+/** the records section of a batch, decompressed (gzip, lz4), or undefined for a codec not read */
+function decompressed(batch: Buffer): Buffer | undefined {
+  const codec = batch.readInt16BE(21) & 0x07;
+  const body = batch.subarray(HEADER);
+  if (codec === 0) return body;
+  try {
+    if (codec === GZIP) return gunzipSync(body);
+    if (codec === LZ4) return lz4(body);
+  } catch {
+    // a frame this broker cannot read is kept whole, as before
+  }
+  return undefined;
+}
+
+/** an lz4 frame: the JavaScript decoder (small frames, no thread hop), lz4-napi for what it does not handle */
+function lz4(frame: Buffer): Buffer {
+  try {
+    return decodeLz4Frame(frame);
+  } catch {
+    return decompressFrameSync(frame);
+  }
 }
 
 const isControl = (batch: Buffer) => (batch.readInt16BE(21) & CONTROL) !== 0;

@@ -51,6 +51,21 @@ class Segment {
     this.used += size;
     return out;
   }
+
+  /**
+   * Every batch copied into fresh chunks, after compaction replaced or dropped some: the chunks
+   * held the removed records' bytes too, and a surviving batch (a subarray) kept its whole chunk
+   * alive, so a compacted log freed nothing (Kafka's cleaner likewise writes new segment files).
+   * Rebuilt batches, allocated from Node's shared pool, move here as well.
+   */
+  repack(): void {
+    this.chunk = undefined;
+    this.used = 0;
+    for (let i = 0; i < this.batches.length; i++) {
+      const b = this.batches[i]!;
+      this.batches[i] = this.copy(b, b.length);
+    }
+  }
 }
 
 /** index of the last element <= x in a sorted array, or -1 */
@@ -201,11 +216,13 @@ export class PartitionLog {
   rewriteBelow(upTo: number, fn: (batch: Buffer, base: number) => Buffer | null): number {
     let freed = 0;
     for (const seg of this.segments) {
+      let changed = false;
       for (let i = 0; i < seg.batches.length; i++) {
         if (seg.lasts[i]! >= upTo) break;
         const old = seg.batches[i]!;
         const next = fn(old, seg.bases[i]!);
         if (next === old) continue;
+        changed = true;
         const delta = old.length - (next?.length ?? 0);
         seg.bytes -= delta;
         freed += delta;
@@ -216,6 +233,7 @@ export class PartitionLog {
           i--;
         }
       }
+      if (changed) seg.repack();
     }
     // an emptied segment would break the search by first base offset; the active one may stay empty
     this.segments = this.segments.filter((s, i) => s.batches.length > 0 || i === this.segments.length - 1);

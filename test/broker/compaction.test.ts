@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gzipSync } from 'node:zlib';
 import kafkajs from 'kafkajs';
+import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
 import { compactLog, compactTopics, dirtyRatio, type CompactionResult } from '../../broker/compaction.ts';
 import { clusterOf, startBroker } from '../../broker/index.ts';
 import { PartitionLog } from '../../broker/log.ts';
@@ -37,7 +38,13 @@ function setup() {
 /** [offset, key, value] of every record left, decoded from the stored (uncompressed) batches */
 function contents(log: PartitionLog): Array<[number, string, string | null]> {
   const out: Array<[number, string, string | null]> = [];
-  for (const { batch, base } of log.batchesBelow(Infinity)) {
+  for (const stored of log.batchesBelow(Infinity)) {
+    const { base } = stored;
+    // an lz4 batch compaction did not need to rewrite is stored as it came
+    const batch =
+      (stored.batch.readInt16BE(21) & 7) === 3
+        ? Buffer.concat([stored.batch.subarray(0, 61), decompressFrameSync(stored.batch.subarray(61))])
+        : stored.batch;
     let at = 61;
     const varint = () => {
       let u = 0,
@@ -65,7 +72,7 @@ function contents(log: PartitionLog): Array<[number, string, string | null]> {
       assert.is(hc, 0);
       out.push([offset, key, value]);
     }
-    assert.is(crc32c(batch.subarray(21)), batch.readUInt32BE(17), 'rewritten batches carry a valid CRC');
+    assert.is(crc32c(stored.batch.subarray(21)), stored.batch.readUInt32BE(17), 'rewritten batches carry a valid CRC');
   }
   return out;
 }
@@ -137,6 +144,65 @@ test('gzip batches are read and rewritten uncompressed; the dirty ratio counts b
   put([['k', 'newer']]);
   assert.ok(dirtyRatio(log) > 0 && dirtyRatio(log) < 1);
 });
+
+/** a batch of these records with its records section compressed by lz4 (Kafka's codec 3: an LZ4 frame) */
+function lz4Batch(records: SimpleRecord[]): Buffer {
+  const recs = encodeBatch(records);
+  const b = Buffer.concat([recs.subarray(0, 61), compressFrameSync(recs.subarray(61))]);
+  b.writeInt32BE(b.length - 12, 8);
+  b.writeInt16BE(3, 21);
+  b.writeUInt32BE(crc32c(b.subarray(21)), 17);
+  return b;
+}
+
+test('lz4 batches are read and rewritten uncompressed (a processor changelog written with lz4 is compacted)', () => {
+  const { log, put, pass } = setup();
+  const b = lz4Batch([
+    { key: Buffer.from('w|1|u1'), value: Buffer.from('{"count":1}') },
+    { key: Buffer.from('meta'), value: Buffer.from('{"offset":1}') },
+    { key: Buffer.from('d|0'), value: Buffer.from('["t1"]') },
+  ]);
+  log.append(b, parseBatchHeader(b), 0);
+  const c = lz4Batch([{ key: Buffer.from('w|1|u1'), value: null }]);
+  log.append(c, parseBatchHeader(c), 0);
+  put([['meta', '{"offset":2}']]);
+  assert.is(pass().recordsRemoved, 2);
+  assert.equal(contents(log), [
+    [2, 'd|0', '["t1"]'],
+    [3, 'w|1|u1', null],
+    [4, 'meta', '{"offset":2}'],
+  ]);
+  const codecs = [...log.batchesBelow(Infinity)].map(({ batch }) => batch.readInt16BE(21) & 7);
+  assert.equal(codecs, [0, 3, 0], 'the rewritten batch is stored uncompressed; the one kept whole stays lz4');
+});
+
+test('a compacted log holds about its own bytes: surviving batches move out of the arena chunks they pinned', () => {
+  const { log, put, pass } = setup();
+  const value = 'v'.repeat(200);
+  // 2,000 batches rewriting the same 20 keys: ~0.5 MB appended into the segment's chunks
+  for (let i = 0; i < 2000; i++) put([[`k${i % 20}`, `${i}${value}`]]);
+  const before = held(log);
+  assert.ok(before > 400_000, `appended ${before} B`);
+  pass();
+  assert.is(log.batchCount, 20);
+  const after = held(log);
+  // the 20 batches left take ~5 KB; their chunks were up to 256 KiB each before they were repacked
+  assert.ok(after <= Math.max(16 * 1024, 2 * log.bytes), `the log holds ${after} B for ${log.bytes} B of batches`);
+  put([['k0', 'next']]);
+  assert.equal(contents(log).at(-1), [2000, 'k0', 'next'], 'appends go on after a repack');
+});
+
+/** bytes of the distinct buffers (arena chunks, pool slabs) the log's batches keep alive */
+function held(log: PartitionLog): number {
+  const seen = new Set<ArrayBufferLike>();
+  let n = 0;
+  for (const { batch } of log.batchesBelow(Infinity)) {
+    if (seen.has(batch.buffer)) continue;
+    seen.add(batch.buffer);
+    n += batch.buffer.byteLength;
+  }
+  return n;
+}
 
 test('configs: cleanup.policy, delete.retention.ms and min.cleanable.dirty.ratio are checked', async () => {
   const broker = await startBroker({ retentionCheckMs: 0 });
