@@ -9,7 +9,7 @@
  *
  *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 250,500,1000,2000]
  *     [--rates auto | 3000,4500,…] [--seconds 6] [--background elastic,capacity]
- *     [--save <dir>] [--from <dir saved before>]
+ *     [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125]
  *
  * `--rates auto` (the default): from 1.5× the ramp's top, × 1.4 per run, until two runs are
  * beyond the knee (or 8 runs), then one run halfway (geometrically) between the last rate below
@@ -17,8 +17,11 @@
  * `--background`: the event loop's background (the utilisation line's intercept) as elastic
  * polling (the records' work is the slope) and/or as lost capacity (b / (1 − a) per record); both
  * by default, one table each from the same live runs.
+ * `--main-cpu`: what-if re-scores — the main host's CPU per record (ms) set to each value instead
+ * of the fitted one, one table each: which value would have put the knee where it was measured, and
+ * what the errors below the knee are then (docs/simulation.md, known gaps).
  * On a shared machine, run it under `flock /work/coord/cpu.lock`: every row gives the 1-minute
- * load average when its live run started.
+ * load average when its live run started, and the live run's event-loop utilisation (`loop`).
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -43,6 +46,8 @@ const save = arg('--save');
 const from = arg('--from');
 /** how the event loop's background is treated (calibrate-fit.ts RampOptions): each gets its table */
 const backgrounds = (arg('--background') ?? 'elastic,capacity').split(',') as Array<'elastic' | 'capacity'>;
+/** what-if: the main host's CPU per record fixed at each of these values (ms), one table each */
+const mainCpus = arg('--main-cpu') ? nums(arg('--main-cpu')!) : [];
 /** the knee: the rate at which p50 reaches this multiple of its unloaded (lowest-rate) value */
 const KNEE_FACTOR = 4;
 const AUTO_STEP = 1.4;
@@ -157,9 +162,15 @@ type Background = 'elastic' | 'capacity';
 async function validate(mode: 'in-process' | 'child'): Promise<void> {
   const runs = await liveRuns(mode);
   for (const bg of backgrounds) evaluate(mode, runs, bg);
+  for (const w of mainCpus) evaluate(mode, runs, 'elastic', w);
 }
 
-function evaluate(mode: 'in-process' | 'child', runs: Map<number, Live>, background: Background): void {
+function evaluate(
+  mode: 'in-process' | 'child',
+  runs: Map<number, Live>,
+  background: Background,
+  mainCpu?: number,
+): void {
   const all = [...runs.keys()].sort((a, b) => a - b);
   const tested = all.filter((r) => !ramp.includes(r));
   const fig = (r: number) => measuredFigures(runs.get(r)!.summary);
@@ -167,6 +178,8 @@ function evaluate(mode: 'in-process' | 'child', runs: Map<number, Live>, backgro
     ramp.map((r) => runs.get(r)!.summary),
     { background },
   );
+  // what-if: the fit reads its costs when it builds each rate's model, so this sets every prediction's
+  if (mainCpu !== undefined) cal.fit.mainCpuPerRecordMs = mainCpu;
   const top = fig(ramp[ramp.length - 1]!);
   const base = unloaded(ramp.map((r) => fig(r).p50));
   const measuredKnee = knee(
@@ -191,9 +204,12 @@ function evaluate(mode: 'in-process' | 'child', runs: Map<number, Live>, backgro
     ] as const) {
       const e = (pv - mv) / mv;
       const load = runs.get(rate)!.load;
+      const loop = runs.get(rate)!.summary.loadGenerator?.eventLoopUtilization;
       rows.push(
         [String(rate), name, f0(pv), f0(mv), pct(e), pct((nv - mv) / mv), below ? 'below' : 'beyond'].concat(
-          name === 'p50' ? [Number.isFinite(load) ? load.toFixed(1) : '?'] : [''],
+          name === 'p50'
+            ? [Number.isFinite(load) ? load.toFixed(1) : '?', typeof loop === 'number' ? loop.toFixed(2) : '?']
+            : ['', ''],
         ),
       );
       if (below) {
@@ -202,7 +218,8 @@ function evaluate(mode: 'in-process' | 'child', runs: Map<number, Live>, backgro
       }
     }
   }
-  report(`${mode}, background ${background}`, cal, rows, { measuredKnee, predicted: pk, base }, errs);
+  const what = mainCpu === undefined ? `background ${background}` : `what-if: main host ${mainCpu} ms CPU per record`;
+  report(`${mode}, ${what}`, cal, rows, { measuredKnee, predicted: pk, base }, errs);
   console.log(stagesAt(ramp[0]!, runs.get(ramp[0]!)!.summary, at(ramp[0]!).summary));
 }
 
@@ -217,8 +234,8 @@ function report(
   console.log(`\n## ${mode}: calibrated on ${ramp.join(', ')}/s (${seconds} s each)`);
   for (const n of cal.notes) console.log(`- ${n}`);
   console.log(
-    textTable(['rate/s', 'figure', 'predicted', 'measured', 'error', 'naive error', 'knee', 'load'], rows, {
-      align: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right'],
+    textTable(['rate/s', 'figure', 'predicted', 'measured', 'error', 'naive error', 'knee', 'load', 'loop'], rows, {
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
     }),
   );
   const { measuredKnee } = k,
