@@ -249,6 +249,8 @@ export class Connection {
 export class NodeServer {
   private server: net.Server | undefined;
   private readonly conns = new Set<Connection>();
+  /** hold(): connections accepted meanwhile, not read until open() */
+  private held: net.Socket[] | undefined;
 
   constructor(
     readonly info: NodeInfo,
@@ -260,11 +262,36 @@ export class NodeServer {
     return this.conns.size;
   }
 
+  /**
+   * Until open(), connections are accepted but nothing they send is read: a replicated node
+   * holds its clients until it has the controller's state (as Kafka enables request processing
+   * only once a broker has caught up with the cluster's metadata), so none is told that an
+   * existing topic is unknown. The port is bound meanwhile: clients wait instead of failing.
+   */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  open(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const s of held) if (!s.destroyed) s.resume();
+  }
+
   async start(): Promise<void> {
     const server = createListener(this.security, (socket) => {
+      const held = this.held;
+      if (held) {
+        socket.pause();
+        held.push(socket);
+      }
       const conn = new Connection(socket, this.cluster, this.info, this.security);
       this.conns.add(conn);
-      socket.on('close', () => this.conns.delete(conn));
+      socket.on('close', () => {
+        this.conns.delete(conn);
+        const i = held?.indexOf(socket) ?? -1;
+        if (i >= 0) held?.splice(i, 1);
+      });
     });
     server.on('error', () => {
       /* per-socket errors are handled on the socket */

@@ -7,6 +7,10 @@
  * a controller epoch above any seen; nodes apply only states of the newest controller. It reacts
  * to nodes dying or returning, to ISR changes leaders ask for, to topic creation and to controlled
  * shutdowns, and sends the whole state to every node after each change.
+ *
+ * A node holds its clients (connections accepted, not read) until it has applied a controller's
+ * state, received or its own as controller: before that its topic list is empty, and a restarted
+ * node would tell clients an existing topic is unknown, or auto-create it on its own.
  */
 import { listenerSecurity, type SecurityOptions } from '../auth/options.ts';
 import { Cluster, type ClusterOptions, type NodeInfo } from '../cluster.ts';
@@ -77,6 +81,8 @@ export class ReplicaNode {
   private known = { controller: -1, controllerEpoch: 0 };
   private readonly startedAt = Date.now();
   private retention: NodeJS.Timeout | undefined;
+  /** applied a controller's state (received, or its own as controller): its listeners serve from then on */
+  private synced = false;
   onView: (v: NodeView) => void = () => {};
 
   constructor(readonly cfg: NodeConfig) {
@@ -90,6 +96,9 @@ export class ReplicaNode {
         { ...info, bindHost: LOOPBACK, host: LOOPBACK, port: cfg.replicaPort ?? 0 },
         this.cluster,
       );
+    // an empty topic list is not the cluster's: clients wait for the first state (apply())
+    this.server.hold();
+    this.internal?.hold();
     this.replicas = new ReplicaManager(this.cluster, cfg.id, cfg, (m) => this.toController(m));
     this.cluster.replication = this.replicas;
     // producer ids unique across nodes and restarts: time-based start, one residue per node
@@ -235,6 +244,11 @@ export class ReplicaNode {
 
   private apply(): void {
     this.replicas.applyState(structuredClone(this.state));
+    if (!this.synced) {
+      this.synced = true;
+      this.server.open();
+      this.internal?.open();
+    }
     const s = this.state;
     this.onView({
       controller: s.controller,
