@@ -32,6 +32,7 @@ import { EMPTY_FEATURES } from '../types.ts';
 import { behaviourChunk } from './behaviour.ts';
 import { CompleteSender } from './complete-send.ts';
 import { PlatformaticSender } from './platformatic-send.ts';
+import { keepAlive } from './keep-alive.ts';
 import { groupLag } from './lag.ts';
 import { CrashableSockets } from './sockets.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
@@ -246,6 +247,7 @@ export class StreamProcessor {
     }
     this.o.metrics?.gauge('processor_in_flight').set(this.s.inFlight, this.now());
     let left = n;
+    const stopBeats = keepAlive(p, this.o, () => this.killed);
     try {
       for (let i = 0; i < n; i += this.o.chunkSize) {
         if (!p.isRunning() || p.isStale() || this.killed) break;
@@ -261,6 +263,7 @@ export class StreamProcessor {
       }
       if (!this.killed && !this.eos) await p.commitOffsetsIfNecessary();
     } finally {
+      stopBeats();
       this.s.inFlight -= left;
       if (this.s.inFlight <= this.o.maxInFlight / 2 && this.paused.size) {
         for (const resume of this.paused.values()) resume();

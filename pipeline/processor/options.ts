@@ -59,6 +59,8 @@ export interface ProcessorOptions {
   concurrency?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** how long one fetched batch is processed under heartbeats (default 300 000: Kafka's max.poll.interval.ms) */
+  maxPollIntervalMs?: number;
   rebalanceTimeoutMs?: number;
   metrics?: ProcessorMetrics;
   /** run time for metrics (ms since run start); default ms since the processor was created */
@@ -113,6 +115,7 @@ export const PROCESSOR_DEFAULTS = {
   concurrency: 6,
   sessionTimeoutMs: 10_000,
   heartbeatIntervalMs: 1000,
+  maxPollIntervalMs: 300_000,
   rebalanceTimeoutMs: 10_000,
   lagEveryMs: 1000,
 };

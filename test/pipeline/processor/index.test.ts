@@ -328,4 +328,42 @@ test('backpressure pauses partitions when in-flight records pass the bound, and 
   }
 });
 
+test(
+  'a chunk that waits on a slow dependency past the session timeout keeps its partitions (heartbeats ' +
+    'while it waits): no rebalance, no event processed twice',
+  async () => {
+    const { broker, kafka } = await env(1);
+    // the second chunk's scoring stalls for 3 session timeouts (Redis down, a slow model server)
+    const p = processor(
+      broker,
+      stubScorer((call) => (call === 2 ? new Promise((r) => setTimeout(r, 4500)) : undefined)),
+      { chunkSize: 50 },
+    );
+    const ledger = new EventLedger();
+    const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
+    const producer = kafka.producer();
+    let w: Consumer | undefined;
+    const N = 200;
+    try {
+      await producer.connect();
+      const txs = seededTransactions(N);
+      for (const t of txs) ledger.produced(t.id, false);
+      await sendTransactions(producer, txs, false);
+      w = await watch(kafka, ledger, seen);
+      await p.start();
+      await until(() => ledger.outstanding === 0);
+      const acc = ledger.finish(0);
+      assert.is(acc.missing, 0);
+      assert.is(acc.duplicates, 0, 'a lapsed session hands the batch to a rejoin, which processes it again');
+      assert.is(seen.results, N);
+      assert.is(p.stats().duplicates, 0);
+    } finally {
+      await w?.disconnect();
+      await producer.disconnect();
+      await p.stop();
+      await broker.close();
+    }
+  },
+);
+
 test.run();
