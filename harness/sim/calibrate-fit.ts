@@ -78,7 +78,7 @@ interface RunPoint {
   mean: number;
   chunkSize: number;
   chunkMs: number;
-  /** chunks measured (processor_stage_features), else records (the per-record view of child processors) */
+  /** chunks measured (processor_stage_features), else the model server's calls in the measured window, else records */
   chunks: number;
   records: number;
 }
@@ -90,6 +90,7 @@ function point(summary: RunSummary): RunPoint {
     inf = t('processor_stage_inference');
   const records = ((summary.metrics.processor_records as CounterData | undefined)?.count ?? 0) || m.samples;
   const chunks = feat?.count ?? 0;
+  const calls = modelCalls(summary);
   return {
     summary,
     rate: m.rate,
@@ -98,15 +99,34 @@ function point(summary: RunSummary): RunPoint {
     p50: m.p50,
     mean: m.mean,
     // child processors record their per-chunk metrics in their own process: the per-record view
-    // (every record carries its chunk's time) and a chunk size of one stand in
-    chunkSize: chunks > 0 ? Math.max(1, records / chunks) : 1,
-    chunks: chunks > 0 ? chunks : (t('stage_features')?.count ?? 0),
+    // (every record carries its chunk's time) stands in for the chunk's time, and the embedded
+    // model server's calls (one per chunk) give the chunks; without them a chunk size of one
+    chunkSize: chunks > 0 ? Math.max(1, records / chunks) : calls ? Math.max(1, calls.records / calls.chunks) : 1,
+    chunks:
+      chunks > 0
+        ? chunks
+        : calls
+          ? Math.round((calls.chunks * m.samples) / calls.records)
+          : (t('stage_features')?.count ?? 0),
     chunkMs:
       chunks > 0
         ? (feat?.mean ?? 0) + (inf?.mean ?? 0)
         : (t('stage_features')?.mean ?? 0) + (t('stage_inference')?.mean ?? 0),
     records,
   };
+}
+
+/**
+ * The run's chunks as the embedded model server counted them (`extra.modelServer.predictRequests`,
+ * one call per chunk) with the records decided over the same run (`extra.accounting.decided`)
+ */
+function modelCalls(summary: RunSummary): { chunks: number; records: number } | undefined {
+  const x = summary.extra as
+    | { modelServer?: { predictRequests?: number }; accounting?: { decided?: number } }
+    | undefined;
+  const chunks = x?.modelServer?.predictRequests ?? 0,
+    records = x?.accounting?.decided ?? 0;
+  return chunks > 0 && records > 0 ? { chunks, records } : undefined;
 }
 
 /** least-squares line y = a + b·x */

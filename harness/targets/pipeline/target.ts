@@ -37,6 +37,7 @@ import { BatchAcks, openProducer, type RecordProducer } from '../producers.ts';
 import { resultsHandler } from './results.ts';
 import { UserEventsFeed } from './user-events.ts';
 import { pipelineResources } from './resources.ts';
+import { type ServiceCounts, serviceCounts } from './service-counts.ts';
 import { checkClusterMode, clusterOptions } from './cluster.ts';
 import { DeadLetterSamples, piiExtra, sendSealed, SourceSealer, targetPii, type TargetPii } from './pii.ts';
 import { PIPELINE_TARGET_DEFAULTS, type Config, type PipelineTarget } from './schema.ts';
@@ -67,7 +68,7 @@ export class PipelineTargetRun implements PipelineTarget {
   private serviceInfo: Record<string, ServiceInfo> = {};
   private accounting: Accounting | undefined;
   private processorStats: ProcessorStats[] = [];
-  private brokerStats: Record<string, number> | undefined;
+  private serviceCounts: ServiceCounts = {};
   private brokerList: readonly string[] = [];
   private modelStopped = false;
   private faultsArmed = false;
@@ -344,15 +345,7 @@ export class PipelineTargetRun implements PipelineTarget {
     await this.userOut?.close();
     await this.model?.close().catch(() => {});
     await this.store?.close().catch(() => {});
-    const embedded = this.handles.services?.kafka?.connection.broker;
-    if (embedded && !embedded.replication) {
-      const s = embedded.stats();
-      this.brokerStats = {
-        recordsProduced: s.recordsProduced,
-        storedBytes: s.storedBytes,
-        internalErrors: s.internalErrors,
-      };
-    } else this.brokerStats = undefined;
+    this.serviceCounts = await serviceCounts(this.handles.services).catch(() => ({}));
     await this.handles.services?.close();
     this.results = undefined;
     this.out = undefined;
@@ -385,7 +378,7 @@ export class PipelineTargetRun implements PipelineTarget {
       guarantee: this.o.guarantee,
       processors: this.processorStats,
       ...(this.modelStopped ? { faults: { modelServerStopped: true } } : {}),
-      ...(this.brokerStats ? { broker: this.brokerStats } : {}),
+      ...this.serviceCounts,
       ...(this.autoscaler ? { autoscale: this.autoscaler.log } : {}),
       ...(this.drift ? { driftLoop: this.drift.report() } : {}),
       ...pipelineResources(this.o, this.brokerList, this.serviceInfo),

@@ -171,6 +171,27 @@ test("the chunk line's sampling error: each draw moves its slope and resamples t
   assert.is(child.fit.chunkSlopeSe, 0);
 });
 
+test("child processors: the model server's calls give their chunks, so the chunk line has its sizes", () => {
+  // every record carries its chunk's time (3 ms + 0.5 ms per record); chunks of 2, 4, 6, 8 records,
+  // counted by the embedded model server over the run (one call per chunk) against the records decided
+  const runs = [150, 300, 450, 600].map((r, i) => {
+    const s = liveLike(r, 'child');
+    const f = s.metrics.stage_features as TrendData;
+    s.metrics.stage_features = { ...f, mean: 1 };
+    s.metrics.stage_inference = { ...f, mean: 2 + 0.5 * 2 * (i + 1) };
+    const decided = r * 5;
+    Object.assign(s.extra!, { modelServer: { predictRequests: decided / (2 * (i + 1)) }, accounting: { decided } });
+    return s;
+  });
+  const cal = calibrateRuns(runs);
+  assert.ok(Math.abs(cal.fit.chunkPerRecordMs - 0.5) < 1e-9, `${cal.fit.chunkPerRecordMs}`);
+  assert.ok(Math.abs(cal.fit.chunkFixedMs - 3) < 1e-9, `${cal.fit.chunkFixedMs}`);
+  assert.is(cal.atRate!(600).modelServer!.perItemMs, cal.fit.chunkPerRecordMs);
+  // the bootstrap's size: the lowest-rate run's chunks within its measured window, not its records
+  const records = (runs[0]!.metrics.e2e_latency as TrendData).count;
+  assert.is(cal.fit.chunkSamples, Math.round(records / 2));
+});
+
 test('child processors: their CPU time over records gives the processors host its CPU per record', () => {
   const cal = calibrateRuns([150, 300, 600].map((r) => liveLike(r, 'child')));
   assert.ok(Math.abs(cal.fit.processorCpuPerRecordMs! - 0.05) < 1e-9, `${cal.fit.processorCpuPerRecordMs}`);

@@ -33,6 +33,17 @@ test('the smoke scenario runs the pipeline end to end with 0 missing and the tal
     assert.ok((summary.metrics[stage] as TrendData).count > 0, stage);
   assert.is((summary.metrics.events_missing as CounterData).count, 0);
   assert.ok(acc.aggregatedEvents > 0, 'windows flushed at the end reach processed-events');
+  // what the embedded services counted (service-counts.ts): every chunk makes one model call
+  const counts = summary.extra as {
+    broker?: { requestsHandled: number };
+    modelServer?: { predictRequests: number };
+    processors: Array<{ batches: number }>;
+  };
+  const chunks = counts.processors.reduce((a, p) => a + p.batches, 0);
+  assert.ok((counts.broker?.requestsHandled ?? 0) > 0, `broker requests ${counts.broker?.requestsHandled}`);
+  // a call retried after a timeout (a loaded machine) counts twice: no upper bound here
+  const calls = counts.modelServer?.predictRequests ?? 0;
+  assert.ok(calls > 0 && chunks > 0, `model calls ${calls}, chunks ${chunks}`);
   // thresholds are evaluated; the latency one depends on machine load, so only the
   // load-independent ones are asserted (never assert timings in tests)
   const byExpr = new Map(summary.thresholds.map((t) => [`${t.metric} ${t.expression}`, t]));
@@ -116,6 +127,9 @@ test('processors as child processes: one is SIGKILLed mid-run and the survivor s
   assert.is(acc.decided + acc.deadLettered, acc.produced);
   assert.is(acc.deadLettered, acc.malformedProduced);
   assert.is((summary.metrics.faults as CounterData).count, 1);
+  // the children's chunks, which their own metrics keep in their processes, as the model calls they made
+  const calls = (summary.extra?.modelServer as { predictRequests: number } | undefined)?.predictRequests ?? 0;
+  assert.ok(calls > 0, `model calls ${calls}`);
 });
 
 test('pipeline target options are validated with their paths', () => {
