@@ -8,9 +8,9 @@
  * - Session timers reset on join/sync/heartbeat/commit; on expiry the member is removed.
  * - Offset commits are accepted in Empty, PreparingRebalance and Stable (kafkajs commits while
  *   rebalancing), refused with 27 in CompletingRebalance.
- * - A known member rejoining a Stable group with its subscription unchanged, not the leader, gets
- *   the current generation back without a rebalance (Kafka's follower rejoin; a client that lost
- *   its coordinator rejoins so).
+ * - A known member rejoining with its subscription unchanged gets the current generation back
+ *   without a rebalance: in Stable a follower (Kafka's follower rejoin; a client that lost its
+ *   coordinator rejoins so), in CompletingRebalance any member, the leader with the members.
  * - `store` (a replicated cluster's node sets it): each completed generation, emptiness and
  *   deletion is written to __consumer_offsets (group-records.ts) and SyncGroup is answered once it
  *   is replicated; `restore`/`unload` move a group in and out when this node gains or loses its
@@ -117,7 +117,9 @@ export class Groups {
       m.onJoin = undefined;
       old({ errorCode: E.UNKNOWN_MEMBER_ID, generationId: -1, protocolName: '', leader: '', memberId, members: [] });
     }
-    if (g.state === 'Stable' && memberId !== g.leader && this.sameSubscription(g, m, req)) {
+    // Kafka: an unchanged rejoin gets its generation back, but the leader's in Stable rebalances (topics may change)
+    const completing = g.state === 'CompletingRebalance';
+    if ((completing || (g.state === 'Stable' && memberId !== g.leader)) && this.sameSubscription(g, m, req)) {
       this.touch(g, m);
       return Promise.resolve({
         errorCode: E.NONE,
@@ -125,7 +127,7 @@ export class Groups {
         protocolName: g.protocolName,
         leader: g.leader,
         memberId,
-        members: [],
+        members: completing && memberId === g.leader ? this.leaderView(g) : [],
       });
     }
     m.sessionTimeoutMs = req.sessionTimeoutMs;
@@ -341,6 +343,15 @@ export class Groups {
     }, timeout);
   }
 
+  /** the leader's JoinGroup answer: each member's metadata for the chosen protocol */
+  private leaderView(g: Group) {
+    return [...g.members.values()].map((m) => ({
+      memberId: m.id,
+      groupInstanceId: m.instanceId,
+      metadata: m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0),
+    }));
+  }
+
   private maybeCompleteJoin(g: Group): void {
     if (g.state !== 'PreparingRebalance') return;
     for (const m of g.members.values()) if (!m.joined) return;
@@ -360,11 +371,7 @@ export class Groups {
     if (!g.members.has(g.leader)) g.leader = g.members.keys().next().value!;
     g.protocolName = this.electProtocol(g);
     g.state = 'CompletingRebalance';
-    const leaderView = [...g.members.values()].map((m) => ({
-      memberId: m.id,
-      groupInstanceId: m.instanceId,
-      metadata: m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0),
-    }));
+    const leaderView = this.leaderView(g);
     let timeout = 0;
     for (const m of g.members.values()) {
       timeout = Math.max(timeout, m.rebalanceTimeoutMs || m.sessionTimeoutMs);

@@ -100,6 +100,28 @@ test('a second member triggers a rebalance that holds joins until every member r
   assert.is((await bSync).assignment.toString(), 'B');
 });
 
+test('a rejoin while the group awaits its assignments gets its generation back (Kafka), no rebalance', async () => {
+  const { groups } = setup();
+  const a = await joinNew(groups);
+  await groups.join(req(a));
+  await groups.sync('g', 1, a, []);
+  const b = await joinNew(groups);
+  const bJoin = groups.join(req(b));
+  await groups.join(req(a));
+  await bJoin;
+  assert.is(groups.get('g')!.state, 'CompletingRebalance');
+  // kafkajs rejoins from several paths at once (a fetcher finding a moved leader, its heartbeat)
+  const again = await groups.join(req(b));
+  assert.equal([again.errorCode, again.generationId, again.members.length], [E.NONE, 2, 0]);
+  const leader = await groups.join(req(a));
+  assert.equal([leader.generationId, leader.leader, leader.members.length], [2, a, 2]);
+  assert.is(groups.get('g')!.state, 'CompletingRebalance');
+  // a changed subscription still rebalances
+  void groups.join(req(b, { protocols: [{ name: 'range', metadata: Buffer.from('other') }] }));
+  await Promise.resolve();
+  assert.is(groups.get('g')!.state, 'PreparingRebalance');
+});
+
 test('a member that stops heartbeating expires after its session timeout and the group rebalances', async () => {
   const { groups, timers } = setup();
   const a = await joinNew(groups);
