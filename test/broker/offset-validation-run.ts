@@ -12,7 +12,6 @@ import type { Broker } from '../../broker/index.ts';
 import { until } from '../helpers/processor.ts';
 import { TOPIC } from './replication-run.ts';
 
-const GROUP = 'offset-validation';
 export const PARTITIONS = [0, 1, 2];
 
 /** what every member of a case consumed, per partition: offsets seen (with repeats) */
@@ -47,8 +46,38 @@ export class Consumed {
   }
 }
 
+export const GROUP = 'offset-validation';
+
+/** one member of the group, in its own OS process, restartable: librdkafka (Member) or kafkajs (KafkajsMember) */
+export interface GroupMember {
+  readonly name: string;
+  readonly running: boolean;
+  /** rebalances this member went through (one per assignment it received) */
+  readonly rebalances: number;
+  /** the partitions it was last assigned ([] while stopped or rebalancing) */
+  readonly assignment: number[];
+  /** processes started */
+  readonly starts: number;
+  /** exits nobody asked for, with their code */
+  readonly exits: string[];
+  /** records it consumed past its last commit and dropped while running (kafkajs rejoining), to be read again */
+  readonly dropped: number;
+  start(): void;
+  /** clean: the client's own close (final commit, LeaveGroup); hard: SIGKILL. Resolves once it exited */
+  stop(how: 'clean' | 'hard'): Promise<void>;
+  /** the process's last stderr */
+  stderr(): string;
+}
+
+export type MemberFactory = (
+  name: string,
+  broker: Broker,
+  consumed: Consumed,
+  sessionTimeoutMs?: number,
+) => GroupMember;
+
 /** one group member: a kcat -G process, restartable */
-export class Member {
+export class Member implements GroupMember {
   private proc: ChildProcess | undefined;
   /** rebalances this member went through (one per assignment it received) */
   rebalances = 0;
@@ -60,6 +89,8 @@ export class Member {
   /** exits nobody asked for (kcat ending on its own), with their code */
   readonly exits: string[] = [];
   private closed: Promise<void> = Promise.resolve();
+  /** librdkafka keeps its position across a rebalance */
+  readonly dropped = 0;
 
   constructor(
     readonly name: string,
@@ -193,7 +224,7 @@ export async function drained(broker: Broker, consumed: Consumed): Promise<Map<n
  * waits until `members` each rebalanced since `since` and the running members of the group
  * (`all`) hold every partition, each exactly once, each member some
  */
-export async function stable(members: Member[], since: Map<Member, number>, all = members): Promise<void> {
+export async function stable(members: GroupMember[], since: Map<GroupMember, number>, all = members): Promise<void> {
   await until(() => {
     if (!members.every((m) => m.rebalances > (since.get(m) ?? 0))) return false;
     const running = all.filter((m) => m.running);
