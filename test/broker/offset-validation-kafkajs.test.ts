@@ -19,7 +19,9 @@ offsetValidationCases(
   (members, before) => {
     const r = unexplainedRebalances(members as KafkajsMember[], before);
     // a new generation neither the leader's own rejoin nor a dropped member explains shows in
-    // some runs (3 of 7 on the loaded machine, both members rejoining for REBALANCE_IN_PROGRESS):
+    // some runs (2 of 13 since 13e9251): right after the leader's own rejoin (a moved leader),
+    // both rejoin for REBALANCE_IN_PROGRESS. Likely kafkajs's echo (its heartbeat saw the
+    // rebalance its own rejoin began, and the leader rejoins again once that one completed):
     // printed, not yet judged (see the comment above)
     return { fail: r.dropped, note: r.generations };
   },
