@@ -2,10 +2,14 @@
 // Runs every test/**/*.test.ts in its own Node process (isolation: a suite that leaks a socket
 // can't hang the others), two at a time (this machine has 2 cores), and ends with the plain line
 // `N passed, N failed` that CI reads (uvu prints its own totals per file only).
+// Longest files first, so the two slots finish together instead of one starting a 3-minute file
+// near the end: by each file's seconds in the last run here (.test-durations.json, git-ignored,
+// written at the end of every run), else in test/durations.json (committed: the slow files of a
+// full run, for a fresh clone), else 0; ties alphabetical.
 //   npm test                 all suites
 //   npm test -- broker sim   only files whose path contains one of the words
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cpus } from 'node:os';
 import { parseUvuSummary } from './uvu-summary.js';
@@ -32,10 +36,23 @@ function find(dir) {
   return out;
 }
 
+const LAST_RUN = join(root, '.test-durations.json');
+const readSeconds = (p) => {
+  try {
+    return JSON.parse(readFileSync(p, 'utf8'));
+  } catch {
+    return {};
+  }
+};
+const lastRun = readSeconds(LAST_RUN);
+const expected = { ...readSeconds(join(root, 'test', 'durations.json')), ...lastRun };
 const files = find(join(root, 'test'))
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
-  .sort();
+  .sort()
+  .sort((a, b) => (expected[b] ?? 0) - (expected[a] ?? 0));
+/** this run's seconds per file, merged into LAST_RUN at the end */
+const seconds = {};
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the ANSI colour codes this strips
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -96,6 +113,7 @@ function runFile(file) {
       failed += f;
       skipped += skip;
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      seconds[file] = Number(secs);
       const notices = text
         .split('\n')
         .filter((l) => l.startsWith('NOTICE'))
@@ -122,6 +140,13 @@ await Promise.all(
     while (queue.length) await runFile(queue.shift());
   }),
 );
+try {
+  // through a rename: a run beside this one (a test of the runner) reads a whole file or none
+  writeFileSync(`${LAST_RUN}.${process.pid}`, `${JSON.stringify({ ...lastRun, ...seconds }, null, 1)}\n`);
+  renameSync(`${LAST_RUN}.${process.pid}`, LAST_RUN);
+} catch {
+  // a read-only checkout: the next run orders by test/durations.json
+}
 const endedNote = ended ? ` (${ended} ended ${LINGER_MS / 1000} s after their summary, still alive)` : '';
 console.log(`\n${files.length} test files in ${((Date.now() - started) / 1000).toFixed(1)}s${endedNote}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
