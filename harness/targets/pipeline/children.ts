@@ -82,7 +82,9 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
   if (o.redisUrl) env.PIPELAB_REDIS = o.redisUrl;
   // PII is on in a child exactly when the target's pii option is
   if (!o.pii) for (const k of ['PIPELAB_PII_KEY', 'PIPELAB_PII_KEY_FILE']) delete env[k];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  // the young generation the CLI runs with (bin/pipelab.js's --max-semi-space-size), for the same reason
+  const young = process.execArgv.filter((a) => a.startsWith('--max-semi-space-size'));
+  const child = spawn(process.execPath, [...young, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let out = '';
   const ready = await new Promise<boolean>((resolve) => {
