@@ -183,7 +183,9 @@ for (const rate of rates) {
   );
   if (knee === undefined && (r.p99 > 500 || r.drainMs > 1000 || r.missing > 0)) knee = rate;
 }
-const sustained = rows.filter((r) => r.p99 <= 500 && r.missing === 0 && r.drainMs <= 1000);
+// below the knee only: a rate above one that failed can pass on a lucky 6 s (a quiet sitting passed
+// 14,500/s at p99 407 ms after 13,500/s failed at 763 ms), which is no rate the pipeline sustains
+const sustained = knee === undefined ? rows : rows.slice(0, rates.indexOf(knee));
 const best = sustained.length ? Math.max(...sustained.map((r) => r.decidedPerSec)) : 0;
 const base = process.argv.includes('--no-baseline') ? NaN : await baseline(quick ? 20_000 : 100_000);
 console.log(
