@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Broker } from '../../broker/index.ts';
-import { type Consumed, GROUP, type GroupMember } from './offset-validation-run.ts';
+import { type Consumed, follow, GROUP, type GroupMember } from './offset-validation-run.ts';
 import { TOPIC } from './replication-run.ts';
 
 const MEMBER = fileURLToPath(new URL('./offset-validation-member.ts', import.meta.url));
@@ -30,7 +30,8 @@ export interface Join {
 }
 
 export class KafkajsMember implements GroupMember {
-  private proc: ChildProcess | undefined;
+  /** the running process (follow() clears it on an exit nobody asked for) */
+  proc: ChildProcess | undefined;
   readonly joins: Join[] = [];
   /** GROUP_JOIN events; `rebalances` counts those that joined a new generation */
   joinEvents = 0;
@@ -72,22 +73,7 @@ export class KafkajsMember implements GroupMember {
     this.proc = p;
     this.starts++;
     this.why = ['start'];
-    this.closed = new Promise<void>((resolve) =>
-      p.once('close', (code, signal) => {
-        if (this.proc === p) {
-          this.exits.push(`${code ?? signal}`);
-          this.proc = undefined;
-          this.assignment = [];
-        }
-        resolve();
-      }),
-    );
-    let rest = '';
-    p.stdout!.on('data', (d: Buffer) => {
-      const lines = (rest + d.toString()).split('\n');
-      rest = lines.pop()!;
-      for (const l of lines) this.line(l, p);
-    });
+    this.closed = follow(p, this, (l) => this.line(l, p));
     p.stderr!.on('data', (d: Buffer) => {
       this.err = (this.err + d.toString()).slice(-4000);
       if (process.env.OV_DEBUG) process.stderr.write(`[${this.name}] ${d.toString()}`);

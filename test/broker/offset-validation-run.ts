@@ -77,8 +77,36 @@ export type MemberFactory = (
 ) => GroupMember;
 
 /** one group member: a kcat -G process, restartable */
+/**
+ * A member process's stdout, line by line, and its end: an exit while it is still the member's
+ * process (nobody stopped it) is recorded with its code or signal and clears the assignment.
+ */
+export function follow(
+  p: ChildProcess,
+  m: { proc: ChildProcess | undefined; exits: string[]; assignment: number[] },
+  line: (l: string) => void,
+): Promise<void> {
+  let rest = '';
+  p.stdout!.on('data', (d: Buffer) => {
+    const lines = (rest + d.toString()).split('\n');
+    rest = lines.pop()!;
+    for (const l of lines) line(l);
+  });
+  return new Promise<void>((resolve) =>
+    p.once('close', (code, signal) => {
+      if (m.proc === p) {
+        m.exits.push(`${code ?? signal}`);
+        m.proc = undefined;
+        m.assignment = [];
+      }
+      resolve();
+    }),
+  );
+}
+
 export class Member implements GroupMember {
-  private proc: ChildProcess | undefined;
+  /** the running process (follow() clears it on an exit nobody asked for) */
+  proc: ChildProcess | undefined;
   /** rebalances this member went through (one per assignment it received) */
   rebalances = 0;
   /** the partitions librdkafka last assigned to it */
@@ -135,24 +163,9 @@ export class Member implements GroupMember {
     const p = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = p;
     this.starts++;
-    this.closed = new Promise<void>((resolve) =>
-      p.once('close', (code, signal) => {
-        if (this.proc === p) {
-          this.exits.push(`${code ?? signal}`);
-          this.proc = undefined;
-          this.assignment = [];
-        }
-        resolve();
-      }),
-    );
-    let line = '';
-    p.stdout!.on('data', (d: Buffer) => {
-      const lines = (line + d.toString()).split('\n');
-      line = lines.pop()!;
-      for (const l of lines) {
-        const [part, off] = l.split(' ').map(Number);
-        if (Number.isInteger(part) && Number.isInteger(off)) this.consumed.add(part!, off!);
-      }
+    this.closed = follow(p, this, (l) => {
+      const [part, off] = l.split(' ').map(Number);
+      if (Number.isInteger(part) && Number.isInteger(off)) this.consumed.add(part!, off!);
     });
     p.stderr!.on('data', (d: Buffer) => {
       const s = d.toString();
