@@ -121,14 +121,7 @@ export class Groups {
     const completing = g.state === 'CompletingRebalance';
     if ((completing || (g.state === 'Stable' && memberId !== g.leader)) && this.sameSubscription(g, m, req)) {
       this.touch(g, m);
-      return Promise.resolve({
-        errorCode: E.NONE,
-        generationId: g.generation,
-        protocolName: g.protocolName,
-        leader: g.leader,
-        memberId,
-        members: completing && memberId === g.leader ? this.leaderView(g) : [],
-      });
+      return Promise.resolve(this.joined(g, memberId));
     }
     m.sessionTimeoutMs = req.sessionTimeoutMs;
     m.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
@@ -343,13 +336,18 @@ export class Groups {
     }, timeout);
   }
 
-  /** the leader's JoinGroup answer: each member's metadata for the chosen protocol */
-  private leaderView(g: Group) {
-    return [...g.members.values()].map((m) => ({
-      memberId: m.id,
-      groupInstanceId: m.instanceId,
-      metadata: m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0),
-    }));
+  /** a member's JoinGroup answer in the current generation; the leader's lists each member's metadata */
+  private joined(g: Group, memberId: string): JoinResult {
+    const members =
+      memberId !== g.leader
+        ? []
+        : [...g.members.values()].map((m) => ({
+            memberId: m.id,
+            groupInstanceId: m.instanceId,
+            metadata: m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0),
+          }));
+    const { generation: generationId, protocolName, leader } = g;
+    return { errorCode: E.NONE, generationId, protocolName, leader, memberId, members };
   }
 
   private maybeCompleteJoin(g: Group): void {
@@ -371,20 +369,12 @@ export class Groups {
     if (!g.members.has(g.leader)) g.leader = g.members.keys().next().value!;
     g.protocolName = this.electProtocol(g);
     g.state = 'CompletingRebalance';
-    const leaderView = this.leaderView(g);
     let timeout = 0;
     for (const m of g.members.values()) {
       timeout = Math.max(timeout, m.rebalanceTimeoutMs || m.sessionTimeoutMs);
       const cb = m.onJoin;
       m.onJoin = undefined;
-      cb?.({
-        errorCode: E.NONE,
-        generationId: g.generation,
-        protocolName: g.protocolName,
-        leader: g.leader,
-        memberId: m.id,
-        members: m.id === g.leader ? leaderView : [],
-      });
+      cb?.(this.joined(g, m.id));
     }
     // members that never sync (leader gone quiet) are removed and the group rebalances again
     const gen = g.generation;
