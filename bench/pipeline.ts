@@ -19,8 +19,8 @@
  * records, encoded results) across a few scavenges: with V8's default 16 MB semi-space its profile
  * spent 18.8 % in the collector and 12.1 % at 64 MB, 170 → 140 µs of CPU per decided event at
  * 7,500/s (the same hour, shared machine).
- * Hosting the pipeline in a process of one's own (`pipelab process`), pass the same flag to node
- * (NODE_OPTIONS=--max-semi-space-size=64).
+ * The `pipelab` command runs with the same flag (bin/pipelab.js); a process of one's own hosting the
+ * pipeline wants it too (NODE_OPTIONS=--max-semi-space-size=64).
  */
 import { spawnSync } from 'node:child_process';
 import type { Accounting } from '../harness/targets/pipeline/accounting.ts';
