@@ -86,6 +86,21 @@ function dropSystem(text: string): string {
     .replace(/(cpu|rss|heap|event.loop)[^\n]*\d[^\n]*/gi, '<system line>');
 }
 
+/**
+ * `pipelab validate a.ts b.ts …` prints each file's plan (what `pipelab validate a.ts` alone
+ * prints) with a blank line between: back to one text per file, each starting at its
+ * "… is valid (scenarios/…)" line
+ */
+function eachPlan(text: string, files: number): string[] {
+  const starts = [...text.matchAll(/^(?:simulation )?scenario \S+ is valid \(scenarios\/[^)\n]+\)$/gm)].map(
+    (m) => m.index,
+  );
+  if (starts.length !== files || starts[0] !== 0)
+    throw new Error(`pipelab validate of ${files} scenarios printed ${starts.length} plans:\n${text}`);
+  // each plan ends with its own newline; the blank line before the next plan is the separator
+  return starts.map((at, i) => text.slice(at, i + 1 < starts.length ? starts[i + 1]! - 1 : text.length));
+}
+
 export function collect(only?: string[]): Output[] {
   const tmp = mkdtempSync(join(tmpdir(), 'pipelab-net-'));
   const out: Output[] = [];
@@ -147,11 +162,11 @@ export function collect(only?: string[]): Output[] {
     for (const [name, args] of queues)
       if (want(name)) out.push({ name, text: normalize(cli(['sim', 'queue', ...args]), tmp) });
     if (want('validate')) {
-      for (const f of readdirSync(join(root, 'scenarios'))
+      const files = readdirSync(join(root, 'scenarios'))
         .filter((n) => n.endsWith('.ts'))
-        .sort()) {
-        out.push({ name: `validate/${f}`, text: normalize(cli(['validate', `scenarios/${f}`]), tmp) });
-      }
+        .sort();
+      const plans = eachPlan(cli(['validate', ...files.map((f) => `scenarios/${f}`)]), files.length);
+      for (const [i, f] of files.entries()) out.push({ name: `validate/${f}`, text: normalize(plans[i]!, tmp) });
     }
     if (want('k6'))
       out.push({

@@ -10,30 +10,34 @@ import type { RunFlags } from '../flags.ts';
 const EXAMPLES = `
 Examples:
   $ pipelab validate scenarios/smoke.ts
+  $ pipelab validate scenarios/*.ts                                  (each plan in turn, a blank line between)
   $ pipelab validate scenarios/smoke.ts --duration 2m --rate 5000   (the plan with run overrides)
   $ pipelab validate scenarios/diurnal.ts                            (a simulation: the model it would run)
 
-Exit codes: 0 valid, 104 invalid (every problem is listed with its path, e.g. /executors/main/rate).`;
+Exit codes: 0 valid, 104 invalid (every problem is listed with its path, e.g. /executors/main/rate;
+with several files, the first invalid one stops the check after the plans of those before it).`;
 
 export function register(program: Command): void {
   const cmd = program
     .command('validate')
     .description('check a scenario and print what it would do, without running it')
-    .argument('<scenario>', 'scenario file (TypeScript), e.g. scenarios/smoke.ts')
+    .argument('<scenarios...>', 'scenario files (TypeScript), e.g. scenarios/smoke.ts')
     .option('--seed <n>', 'as for run: seed override')
     .option('--duration <d>', 'as for run: duration override (30s, 2m, 1h30m)')
     .option('--rate <r>', 'as for run: arrival rate override (iterations per second)')
     .addHelpText('after', EXAMPLES)
-    .action(async (file: string, opts: RunFlags) => {
+    .action(async (files: string[], opts: RunFlags) => {
       const overrides = parseOverrides(opts);
-      const loaded = await (await import('../../sim/scenario.ts')).loadAnyScenario(file, overrides);
-      if (loaded.kind === 'simulation') {
-        process.stdout.write(formatSimulationPlan(loaded.scenario, file));
-        process.exitCode = 0;
-        return;
+      const loadAnyScenario = (await import('../../sim/scenario.ts')).loadAnyScenario;
+      for (const [i, file] of files.entries()) {
+        // one process for many files: loading the library once is most of a check's time
+        const loaded = await loadAnyScenario(file, overrides);
+        const plan =
+          loaded.kind === 'simulation'
+            ? formatSimulationPlan(loaded.scenario, file)
+            : formatPlan(loaded.scenario, planScenario(loaded.scenario));
+        process.stdout.write(i === 0 ? plan : `\n${plan}`);
       }
-      const scenario = loaded.scenario;
-      process.stdout.write(formatPlan(scenario, planScenario(scenario)));
       process.exitCode = 0;
     });
   // --kafka, --redis, --model-server and their --*-mode, each also from PIPELAB_* (flags.ts)

@@ -43,8 +43,8 @@ test('--help lists the commands, and each command has help with examples', () =>
     assert.is(r.code, 0, r.err);
     assert.match(r.out, 'Examples:');
     assert.match(r.out, `pipelab ${c} scenarios/`);
+    if (c === 'run') assert.match(r.out, '--duration <d>');
   }
-  assert.match(cli(['run', '--help']).out, '--duration <d>');
 });
 
 test('validate prints the resolved plan of a good scenario and exits 0', () => {
@@ -75,6 +75,16 @@ test('validate of a bad scenario exits 104 naming every bad field, without a sta
   ])
     assert.match(r.err, field);
   assert.match(r.err, 'constant-arrival-rate', 'the unknown executor error lists the known ones');
+  noStack(r.err);
+});
+
+test('validate of several files prints each plan in turn and stops at the first invalid one', () => {
+  const r = cli(['validate', fixture('ok.ts'), fixture('ok.ts'), fixture('bad.ts'), fixture('nope.ts')]);
+  assert.is(r.code, 104, r.out + r.err);
+  assert.is(r.out.split(/^scenario cli-ok is valid/m).length, 3, r.out);
+  assert.match(r.out, /[^\n]\n\nscenario cli-ok/, 'a blank line between plans');
+  assert.match(r.err, '/executors/steady/rate');
+  assert.not.match(r.err, 'nope.ts', 'nothing checked after the invalid file');
   noStack(r.err);
 });
 
