@@ -7,6 +7,7 @@ import { ALL_APIS, checkRegistry } from '../../broker/apis/index.ts';
 import { encodeBatch } from '../../broker/protocol/record-batch.ts';
 import type { Reader } from '../../broker/protocol/reader.ts';
 import type { Writer } from '../../broker/protocol/writer.ts';
+import { metadataRequest, readMetadata } from '../helpers/metadata.ts';
 import { RawClient } from './raw-client.ts';
 
 let broker: Broker;
@@ -97,111 +98,44 @@ test('the registry refuses a duplicate key and an inverted range', () => {
   assert.throws(() => checkRegistry([{ ...ALL_APIS[0]!, min: 5, max: 2 }]), /inverted/);
 });
 
-function readMetadataV1Topics(r: Reader) {
-  r.array((r) => {
-    r.int32();
-    r.string();
-    r.int32();
-    r.nullableString();
-  });
-  r.int32();
-  return r.array((r) => ({
-    error: r.int16(),
-    name: r.string(),
-    internal: r.bool(),
-    parts: r.array((r) => {
-      const e = r.int16();
-      const p = r.int32();
-      r.int32();
-      r.array((r) => r.int32());
-      r.array((r) => r.int32());
-      return [e, p];
-    }),
-  }));
-}
-
 test('Metadata v1 with a null topic list returns every topic; v0 with an empty list does too', async () => {
   broker.createTopic('m1', { partitions: 2 });
-  const r1 = (await c.send(3, 1, (w) => {
-    w.int32(-1);
-  }))!;
-  assert.ok(readMetadataV1Topics(r1).some((t) => t.name === 'm1' && t.parts.length === 2));
-  const r0 = (await c.send(3, 0, (w) => {
-    w.int32(0);
-  }))!;
-  r0.array((r) => {
-    r.int32();
-    r.string();
-    r.int32();
-  });
-  assert.ok(
-    r0
-      .array((r) => {
-        r.int16();
-        const n = r.string();
-        r.array((r) => {
-          r.int16();
-          r.int32();
-          r.int32();
-          r.array((r) => r.int32());
-          r.array((r) => r.int32());
-        });
-        return n;
-      })
-      .includes('m1'),
-  );
+  for (const version of [1, 0]) {
+    const r = readMetadata((await c.send(3, version, metadataRequest(version, null)))!, version);
+    assert.ok(
+      r.topics.some((t) => t.name === 'm1' && t.partitions.length === 2),
+      `v${version} lists m1 and its 2 partitions`,
+    );
+  }
+});
+
+test('Metadata v0-v10 each decode to the last byte, with the fields of their version', async () => {
+  for (let version = 0; version <= 10; version++) {
+    const r = readMetadata(
+      (await c.send(3, version, metadataRequest(version, ['m1']), { flexible: version >= 9 }))!,
+      version,
+    );
+    const [t] = r.topics;
+    assert.is(t?.name, 'm1', `v${version}`);
+    assert.equal(
+      t!.partitions.map((p) => [p.error, p.partition, p.leader]),
+      [
+        [0, 0, 0],
+        [0, 1, 0],
+      ],
+      `v${version}`,
+    );
+    assert.is(r.controller, version >= 1 ? 0 : undefined, `v${version} controller`);
+    assert.is(typeof r.clusterId, version >= 2 ? 'string' : 'undefined', `v${version} cluster id`);
+    assert.is(t!.partitions[0]!.leaderEpoch !== undefined, version >= 7, `v${version} leader epoch`);
+  }
 });
 
 test('Metadata v10 is flexible and carries a non-zero topic id', async () => {
-  const r = (await c.send(
-    3,
-    10,
-    (w) => {
-      w.compactArray(['m1'], (w, n) => {
-        w.raw(Buffer.alloc(16)).compactNullableString(n).tags();
-      })
-        .bool(false)
-        .bool(false)
-        .bool(false)
-        .tags();
-    },
-    { flexible: true },
-  ))!;
-  r.tags(); // response header tag byte
-  r.int32();
-  r.compactArray((r) => {
-    r.int32();
-    r.compactString();
-    r.int32();
-    r.compactNullableString();
-    r.tags();
-  });
-  assert.ok(r.compactNullableString());
-  r.int32();
-  const topics = r.compactArray((r) => {
-    const error = r.int16();
-    const name = r.compactString();
-    const id = r.uuid();
-    r.bool();
-    r.compactArray((r) => {
-      r.int16();
-      r.int32();
-      r.int32();
-      r.int32();
-      r.compactArray((r) => r.int32());
-      r.compactArray((r) => r.int32());
-      r.compactArray((r) => r.int32());
-      r.tags();
-    });
-    r.int32();
-    r.tags();
-    return { error, name, id };
-  });
-  r.int32();
-  r.tags();
-  assert.is(r.remaining, 0);
-  assert.is(topics[0]!.name, 'm1');
-  assert.not.ok(topics[0]!.id.equals(Buffer.alloc(16)));
+  const r = readMetadata((await c.send(3, 10, metadataRequest(10, ['m1'], false), { flexible: true }))!, 10);
+  assert.ok(r.clusterId);
+  assert.is(r.topics[0]!.name, 'm1');
+  assert.not.ok(r.topics[0]!.id!.equals(Buffer.alloc(16)));
 });
 
 function produceBody(topic: string, batch: Buffer, acks = 1) {
@@ -398,18 +332,10 @@ test('a broker advertises advertisedHost in Metadata while binding host', async 
     const port = b.bootstrap[0]!.split(':')[1];
     assert.is(b.bootstrap[0], `kafka.example:${port}`);
     const raw = await RawClient.connect(`127.0.0.1:${port}`);
-    const r = (await raw.send(3, 1, (w) => {
-      w.int32(0);
-    }))!;
+    const r = readMetadata((await raw.send(3, 1, metadataRequest(1, []))!)!, 1);
     raw.close();
     assert.equal(
-      r.array((r) => {
-        r.int32();
-        const h = r.string();
-        r.int32();
-        r.nullableString();
-        return h;
-      }),
+      r.brokers.map((b) => b.host),
       ['kafka.example'],
     );
   } finally {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type NodeConfig, type NodeView, type PeerInfo, ReplicaNode } from '../../broker/replication/node.ts';
-import type { Reader } from '../../broker/protocol/reader.ts';
+import { metadataRequest, readMetadata } from '../helpers/metadata.ts';
 import { RawClient } from './raw-client.ts';
 
 const HOST = '127.0.0.1';
@@ -73,37 +73,14 @@ function watch(node: ReplicaNode) {
   };
 }
 
-/** Metadata v4 (topics, allow_auto_topic_creation) */
-function metadata(c: RawClient, topics: string[] | null): Promise<Reader> {
-  return c.send(3, 4, (w) => {
-    if (topics === null) w.int32(-1);
-    else w.array(topics, (w, t) => w.string(t));
-    w.bool(true);
-  })!;
-}
-
-function readTopics(r: Reader) {
-  r.int32();
-  r.array((r) => {
-    r.int32();
-    r.string();
-    r.int32();
-    r.nullableString();
-  });
-  r.nullableString();
-  r.int32();
-  return r.array((r) => ({
-    error: r.int16(),
-    name: r.string(),
-    internal: r.bool(),
-    leaders: r.array((r) => {
-      r.int16();
-      r.int32();
-      const leader = r.int32();
-      r.array((r) => r.int32());
-      r.array((r) => r.int32());
-      return leader;
-    }),
+/** Metadata v4 (topics, allow_auto_topic_creation): each topic's error, name, internal flag and partition leaders */
+async function metadata(c: RawClient, topics: string[] | null) {
+  const r = readMetadata((await c.send(3, 4, metadataRequest(4, topics)))!, 4);
+  return r.topics.map((t) => ({
+    error: t.error,
+    name: t.name,
+    internal: t.internal,
+    leaders: t.partitions.map((p) => p.leader),
   }));
 }
 
@@ -128,12 +105,12 @@ test('a restarted node holds Metadata until it has the controller state, then an
     raw = await RawClient.connect(`${HOST}:${addrs[2]!.port}`);
     let answeredEarly = false;
     let leadersThen: number[] | undefined;
-    const named = metadata(raw, [TOPIC]).then((r) => {
+    const named = metadata(raw, [TOPIC]).then((topics) => {
       answeredEarly = restarted!.view === undefined;
       leadersThen = restarted!.view?.leaders[TOPIC];
-      return readTopics(r);
+      return topics;
     });
-    const all = metadata(raw, null).then(readTopics);
+    const all = metadata(raw, null);
     // no peers, so no controller state can reach it: whatever it answered now came from an empty topic list
     await settle(300);
     assert.not.ok(answeredEarly, 'answered Metadata before it had the controller state');
@@ -161,7 +138,7 @@ test('a node alone still comes up: it becomes controller and serves what it held
   const { port, controlPort } = await n.node.start();
   const raw = await RawClient.connect(`${HOST}:${port}`);
   try {
-    const held = metadata(raw, ['alone']).then(readTopics);
+    const held = metadata(raw, ['alone']);
     n.node.setPeers([{ id: 0, host: HOST, port, controlPort }]);
     const [topic] = await held;
     assert.ok(n.node.isController);
