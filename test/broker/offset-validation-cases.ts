@@ -126,7 +126,7 @@ async function finish(c: Case, name: string): Promise<void> {
 
 /**
  * the rebalances since `before` that the client's own behaviour does not explain (a broker's
- * doing): `fail` fails the case, `note` is printed (what is not yet told apart reliably)
+ * doing): `fail` fails the case, `note` is printed (what the client's own behaviour explained)
  */
 export type Unexplained = (
   members: GroupMember[],
@@ -225,7 +225,7 @@ export function offsetValidationCases(
       const unexpected = unexplained(c.members, before);
       console.log(
         `  ${name}: rebalance events during the bounce ${joins.join('/')}, unexpected ${unexpected.fail.length}` +
-          unexpected.note.map((n) => `; not explained: ${n}`).join(''),
+          unexpected.note.map((n) => `; ${n}`).join(''),
       );
       await finish(c, name);
       assert.equal(unexpected.fail, [], 'no unexpected rebalance');

@@ -12,6 +12,10 @@
  *   g <generation>              the generation of the assignment received (SyncGroup)
  *   j <p>,<p>,… <member id> leader|follower   GROUP_JOIN, with this assignment
  *   u <records>                 at a rejoin: records consumed past the last commit (kafkajs drops them)
+ *   e <api> <error> own|other   a Heartbeat or OffsetCommit answered with an error kafkajs rejoins for
+ *                               (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, NOT_COORDINATOR): own when
+ *                               it was sent while this member's own rejoin was under way (after a w
+ *                               line, before the next j), other when sent in a settled generation
  *   r                           REBALANCING: the assignment is about to be revoked
  */
 import kafkajs from 'kafkajs';
@@ -42,9 +46,41 @@ function reason(message: string, error: string): string {
   if (message.startsWith('The coordinator is not aware')) return 'unknown';
   return /not the correct coordinator/.test(error) ? 'coordinator' : 'rebalance';
 }
-const logCreator = () => (e: { log: { message: string; generationId?: number; error?: string } }) => {
+/**
+ * kafkajs's fetchers keep heartbeating and committing while one of them rejoins (a moved partition
+ * leader): those requests are tagged at send, so an error they meet can be told apart as the
+ * rebalance this member's own rejoin began (own) or one begun by someone else (other)
+ */
+const REBALANCING = new Map([
+  ['The group is rebalancing, so a rejoin is needed', 'REBALANCE_IN_PROGRESS'],
+  ['Specified group generation id is not valid', 'ILLEGAL_GENERATION'],
+  ['This is not the correct coordinator for this group', 'NOT_COORDINATOR'],
+]);
+const TAGGED = /^(Request|Response) (Heartbeat|OffsetCommit)\(/;
+const sent = new Map<string, 'own' | 'other'>();
+let rejoining = false;
+interface Log {
+  message: string;
+  generationId?: number;
+  error?: string;
+  broker?: string;
+  correlationId?: number;
+}
+function tag(log: Log): void {
+  const m = TAGGED.exec(log.message);
+  if (!m) return;
+  const key = `${log.broker}|${log.correlationId}`;
+  if (m[1] === 'Request') return void sent.set(key, rejoining ? 'own' : 'other');
+  const when = sent.get(key);
+  sent.delete(key); // kafkajs logs an error response twice (error and debug levels)
+  const type = REBALANCING.get(log.error ?? '');
+  if (when && type) out(`e ${m[2]} ${type} ${when}`);
+}
+const logCreator = () => (e: { log: Log }) => {
+  tag(e.log);
   if (e.log.message === 'Received assignment') out(`g ${e.log.generationId}`);
   else if (REJOINS.has(e.log.message)) {
+    rejoining = true;
     out(`w ${reason(e.log.message, e.log.error ?? '')} ${e.log.error}`);
     // a rejoin drops what was consumed and not committed: it is fetched again from the committed offsets
     out(`u ${uncommitted()}`);
@@ -77,6 +113,7 @@ const consumer = kafka.consumer({
   retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 300 },
 });
 consumer.on(consumer.events.GROUP_JOIN, (e) => {
+  rejoining = false;
   const p = e.payload;
   out(`j ${(p.memberAssignment[cfg.topic] ?? []).join(',')} ${p.memberId} ${p.isLeader ? 'leader' : 'follower'}`);
 });
