@@ -10,13 +10,15 @@ export const H = {
   eventId: 'pipelab-event-id',
   /** when the event was meant to be sent (the scenario's intended start) */
   sentMs: 'pipelab-sent-ms',
-  /** when the processor started on the record's batch */
+  /**
+   * a decision's stage times, one header for the four (stageValue): when the processor started on the
+   * record's chunk (epoch ms), the chunk's feature lookup + update time (ms), its inference time (ms), and
+   * when the processor handed the result to its producer (epoch ms), comma-separated
+   */
+  stageMs: 'pipelab-stage-ms',
+  /** dead letter: when the processor started on the record's chunk */
   receivedMs: 'pipelab-received-ms',
-  /** feature lookup + update time of the record's chunk (ms) */
-  featuresMs: 'pipelab-features-ms',
-  /** inference time of the record's chunk (ms) */
-  inferenceMs: 'pipelab-inference-ms',
-  /** when the processor handed the result to its producer */
+  /** dead letter: when the processor handed it to its producer */
   sinkMs: 'pipelab-sink-ms',
   /** dead-letter: why (malformed-json, schema, empty, late) and details */
   reason: 'pipelab-dlq-reason',
@@ -46,4 +48,27 @@ export function numHeader(h: IHeaders | undefined, name: string): number | undef
   if (s === undefined) return undefined;
   const n = Number(s);
   return Number.isFinite(n) ? n : undefined;
+}
+
+/** a decision's stage times as its H.stageMs header carries them */
+export interface StageTimes {
+  receivedMs: number;
+  featuresMs: number;
+  inferenceMs: number;
+  sinkMs: number;
+}
+
+export function stageValue(received: number, t: Omit<StageTimes, 'receivedMs'>): string {
+  return `${received.toFixed(3)},${t.featuresMs.toFixed(3)},${t.inferenceMs.toFixed(3)},${t.sinkMs.toFixed(3)}`;
+}
+
+/** the H.stageMs header read back; undefined when it is missing or not four finite numbers */
+export function stageTimes(h: IHeaders | undefined): StageTimes | undefined {
+  const s = header(h, H.stageMs);
+  if (s === undefined) return undefined;
+  const parts = s.split(',');
+  if (parts.length !== 4 || parts.includes('')) return undefined;
+  const [r, f, i, k] = parts.map(Number) as [number, number, number, number];
+  if (!(Number.isFinite(r) && Number.isFinite(f) && Number.isFinite(i) && Number.isFinite(k))) return undefined;
+  return { receivedMs: r, featuresMs: f, inferenceMs: i, sinkMs: k };
 }

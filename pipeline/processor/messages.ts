@@ -8,7 +8,7 @@ import type { KafkaMessage, Message, TopicMessages } from 'kafkajs';
 import type { Transaction } from '../../generators/transactions.ts';
 import type { Prediction } from '../model-server/server.ts';
 import { PII_HEADERS, sealObject, WHOLE_VALUE, type PiiSealer } from '../pii/cipher.ts';
-import { epochNow, H, header } from './headers.ts';
+import { epochNow, H, header, stageValue } from './headers.ts';
 import type { WindowAggregate } from './windows.ts';
 
 function carryHeaders(
@@ -31,24 +31,19 @@ function carryHeaders(
 
 /**
  * The headers every decision of a chunk shares, encoded once per chunk: the producing client sends
- * a Buffer as it is, where each string would be encoded per record (nine headers a decision).
+ * a Buffer as it is, where each string would be encoded per record (six headers a decision).
  */
 export interface ChunkHeaders {
-  received: Buffer;
   processor: Buffer;
-  featuresMs: Buffer;
-  inferenceMs: Buffer;
-  sinkMs: Buffer;
+  /** H.stageMs: received, features, inference and sink times in one header */
+  stage: Buffer;
   partition?: Buffer;
 }
 
 export function chunkHeaders(processorId: string, received: number, t: ChunkTimings, partition?: number): ChunkHeaders {
   const c: ChunkHeaders = {
-    received: Buffer.from(received.toFixed(3)),
     processor: Buffer.from(processorId),
-    featuresMs: Buffer.from(t.featuresMs.toFixed(3)),
-    inferenceMs: Buffer.from(t.inferenceMs.toFixed(3)),
-    sinkMs: Buffer.from(t.sinkMs.toFixed(3)),
+    stage: Buffer.from(stageValue(received, t)),
   };
   if (partition !== undefined) c.partition = Buffer.from(String(partition));
   return c;
@@ -169,16 +164,13 @@ export function decisionMessage(x: Valid, pred: Prediction, shared: ChunkHeaders
   const h: Record<string, Buffer | string> = {
     // the input's id header as it came: a Valid's id is that header's when there is one (sortChunk)
     [H.eventId]: raw(x.msg, H.eventId) ?? x.id,
-    [H.receivedMs]: shared.received,
     [H.processor]: shared.processor,
+    [H.stageMs]: shared.stage,
   };
   if (sealed) {
     h[PII_HEADERS.keyId] = sealed.keyId;
     h[PII_HEADERS.fields] = sealed.encrypted.join(',');
   }
-  h[H.featuresMs] = shared.featuresMs;
-  h[H.inferenceMs] = shared.inferenceMs;
-  h[H.sinkMs] = shared.sinkMs;
   // where the transaction was read: the delivery checker's per-partition offset checks
   if (shared.partition) {
     h[H.sourcePartition] = shared.partition;

@@ -5,7 +5,7 @@
  * processor's headers, decisions and dead letters by reason.
  */
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { H, epochNow, header, numHeader } from '../../../pipeline/processor/headers.ts';
+import { H, epochNow, header, numHeader, stageTimes } from '../../../pipeline/processor/headers.ts';
 import { TOPICS } from '../../../pipeline/topics.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
 import type { SourcePosition } from '../../checkers/delivery.ts';
@@ -111,14 +111,12 @@ function decision(
   m.counter('decisions').add(1, t, { source: d.source ?? 'unknown', model_version: d.modelVersion ?? 'unknown' });
   const sent = numHeader(msg.headers, H.sentMs);
   if (sent !== undefined) m.trend('e2e_latency').add(Math.max(0, observed - sent), t);
-  const recv = numHeader(msg.headers, H.receivedMs);
-  if (recv !== undefined && sent !== undefined) m.trend('stage_queue').add(Math.max(0, recv - sent), t);
-  const f = numHeader(msg.headers, H.featuresMs);
-  if (f !== undefined) m.trend('stage_features').add(f, t);
-  const inf = numHeader(msg.headers, H.inferenceMs);
-  if (inf !== undefined) m.trend('stage_inference').add(inf, t);
-  const sink = numHeader(msg.headers, H.sinkMs);
-  if (sink !== undefined) m.trend('stage_sink').add(Math.max(0, observed - sink), t);
+  const stage = stageTimes(msg.headers);
+  if (!stage) return;
+  if (sent !== undefined) m.trend('stage_queue').add(Math.max(0, stage.receivedMs - sent), t);
+  m.trend('stage_features').add(stage.featuresMs, t);
+  m.trend('stage_inference').add(stage.inferenceMs, t);
+  m.trend('stage_sink').add(Math.max(0, observed - stage.sinkMs), t);
 }
 
 /** the transaction's partition and offset, from the headers the processor copies onto every result */
