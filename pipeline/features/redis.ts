@@ -4,7 +4,7 @@
  * reads are HMGET per key in one pipeline. A key with no fields is a miss. The store is given a
  * connection (URL or an ioredis client) by whoever starts it; it never resolves services.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { PipelabError } from '../../errors.ts';
 import type { UserFeatures } from '../types.ts';
 import { FEATURE_NAMES } from '../types.ts';
@@ -47,6 +47,8 @@ export class RedisFeatureStore implements FeatureStore {
       throw new PipelabError('INVALID_ARGUMENT', 'RedisFeatureStore needs a url or a client', {
         hint: 'pass { url: "redis://127.0.0.1:6379" }',
       });
+    // ioredis loads with the first connection: every process importing 'pipelab' paid for it
+    const { Redis } = await import('ioredis');
     const client = new Redis(opts.url, {
       lazyConnect: true,
       maxRetriesPerRequest: 2,

@@ -5,7 +5,6 @@
  * (local redis-server: its process; any: flushed) and the consumer group (bounces). Redis and the
  * model server are reached through the run's fault proxies when a network fault names them.
  */
-import { Redis } from 'ioredis';
 import type { FeatureStore } from '../../../pipeline/features/store.ts';
 import type { StreamProcessor } from '../../../pipeline/processor/index.ts';
 import type { ConsumerGroupFaults, FaultHost, ProcessHandle } from '../../faults/host.ts';
@@ -71,6 +70,7 @@ export function pipelineFaultHost(p: PipelineParts): FaultHost {
         return {
           label: `redis ${p.services.redis!.mode} ${url} (FLUSHALL)`,
           flush: async () => {
+            const { Redis } = await import('ioredis'); // at the fault, not with the library
             const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
             try {
               await c.connect();
