@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { shippedPath } from '../../pipeline/paths.ts';
-import { request } from 'undici';
 import { PipelabError } from '../../errors.ts';
 import type { RouteWeight } from '../../pipeline/model-server/router.ts';
 import { PACKAGE_MODELS_DIR } from '../../pipeline/model/artefacts.ts';
@@ -43,6 +42,7 @@ const CLI = shippedPath(import.meta.url, 'bin/pipelab.js');
 
 async function healthy(url: string, timeoutMs = 2000): Promise<string | true> {
   try {
+    const { request } = await import('undici'); // at the first check, not with the library
     const res = await request(new URL('/healthz', url), { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     await res.body.text();
     return res.statusCode === 200 ? true : `GET /healthz answered ${res.statusCode}`;

@@ -12,7 +12,8 @@
  *   owns the loop (connections = vus, pipelining, duration) and every response it reports is
  *   folded into the registry (latency, iterations, errors with status tags).
  */
-import { Pool, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import type { ServiceInfo } from '../../results/types.ts';
 import { parseDuration } from '../../results/duration.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from './api.ts';
@@ -75,7 +76,11 @@ interface Engine {
   close(): Promise<void>;
 }
 
+const require = createRequire(import.meta.url);
+
 function undiciEngine(c: Config, url: URL, req: ReturnType<typeof requestBody> & { method: string }): Engine {
+  // undici loads with the first undici engine: every process importing 'pipelab' paid for it
+  const { Pool } = require('undici') as typeof import('undici');
   const timeoutMs = parseDuration(c.timeout ?? DEFAULTS.timeout);
   const isOk = okStatus(c);
   const pool = new Pool(url.origin, {

@@ -6,7 +6,8 @@
  * same rules the server falls back to (`source: 'rules'`, modelVersion 'client-fallback'), so
  * decisions continue while the model tier is down.
  */
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Pool } from 'undici';
 import type { Prediction, ScoringInput } from '../types.ts';
 import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
 import { rulesPrediction } from './rules.ts';
@@ -30,6 +31,7 @@ interface Replica {
 }
 
 export const CLIENT_FALLBACK_VERSION = 'client-fallback';
+const require = createRequire(import.meta.url);
 /** instances per HTTP request (the server takes up to 1024 and 1 MiB; ~350 bytes each) */
 const CHUNK = 512;
 
@@ -45,6 +47,8 @@ export class ModelClient {
     this.strategy = opts.strategy ?? 'least-pending';
     this.headers = { 'content-type': 'application/json' };
     if (opts.token) this.headers.authorization = `Bearer ${opts.token}`;
+    // undici loads with the first client, not with the library (110 modules every process paid for)
+    const { Pool } = require('undici') as typeof import('undici');
     this.replicas = opts.urls.map((url) => ({
       url,
       pool: new Pool(url, { connections: opts.connections ?? 16, pipelining: 1 }),
