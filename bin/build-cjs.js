@@ -16,7 +16,8 @@
 //
 // It also links node_modules/pipelab -> .. so tslab's type checker (TypeScript "node10" module
 // resolution, which ignores "exports" and self-references) finds the package and its types
-// (package.json "types" for the root, "typesVersions" for the subpaths). See docs/notebooks.md.
+// (package.json "types" for the root, "typesVersions" for the subpaths): the declaration files
+// bin/build-types.js emits into dist/types/ (skipped when fresh). See docs/notebooks.md.
 import { build } from 'esbuild';
 import {
   lstatSync,
@@ -29,6 +30,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { buildTypes } from './build-types.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const t0 = Date.now();
@@ -111,9 +113,17 @@ if (!ok) {
     if (e.code !== 'EEXIST') throw e; // another build beside this one made the same link
   }
 }
+let types;
+try {
+  types = await buildTypes(root);
+} catch (e) {
+  process.stderr.write(`build-cjs: ${e.message}\n`);
+  process.exit(1);
+}
 if (!process.argv.includes('--quiet'))
   console.log(
     `built dist/bundle.cjs and ${list.length} entries ` +
-      `(${list.map((e) => e.cjs.slice(dist.length + 1)).join(', ')}) in ${Date.now() - t0} ms; ` +
-      `node_modules/pipelab -> ..`,
+      `(${list.map((e) => e.cjs.slice(dist.length + 1)).join(', ')}), ` +
+      `${types.built ? `${types.files} declaration files in dist/types/` : 'dist/types/ (up to date)'} ` +
+      `in ${Date.now() - t0} ms; node_modules/pipelab -> ..`,
   );

@@ -18,7 +18,10 @@ type Result = import('../fixtures/api-smoke.cjs').SmokeResult;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   exports: Record<string, Record<string, string>>;
   typesVersions: Record<string, Record<string, string[]>>;
+  types: string;
 };
+/** the declaration file bin/build-types.js emits for an entry's .ts source: what tslab (node10) reads */
+const declarationOf = (source: string) => source.replace(/^\.\//, './dist/types/').replace(/\.ts$/, '.d.ts');
 const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.');
 
 let esm: Result;
@@ -29,7 +32,9 @@ test('package.json lists the same entries in "exports", "typesVersions" and this
     ENTRIES.filter((e) => e !== 'pipelab'),
   );
   const tv = pkg.typesVersions['*']!;
-  for (const s of subpaths) assert.equal(tv[s.slice(2)], [pkg.exports[s]!.types], `typesVersions of ${s}`);
+  for (const s of subpaths)
+    assert.equal(tv[s.slice(2)], [declarationOf(pkg.exports[s]!.types!)], `typesVersions of ${s}`);
+  assert.is(pkg.types, declarationOf(pkg.exports['.']!.types!));
 });
 
 test('every entry works as an ES module imported by package name', async () => {
@@ -52,6 +57,8 @@ test('every entry works from the CommonJS bundle, with the same names and figure
     encoding: 'utf8',
   });
   assert.is(b.status, 0, b.stderr);
+  for (const d of [pkg.types, ...Object.values(pkg.typesVersions['*']!).flat()])
+    assert.ok(existsSync(join(root, d)), `${d} built`);
   // plain node (no tsx): what tslab does with `import { x } from 'pipelab/sim'`
   const script =
     "require('./test/fixtures/api-smoke.cjs').smoke(async (s) => require(s))" +

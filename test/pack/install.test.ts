@@ -36,8 +36,10 @@ test('npm pack ships the sources, the CommonJS build and the models, not the tes
   assert.is(r.status, 0, show(r));
   const [info] = JSON.parse(r.stdout) as { filename: string; files: { path: string }[] }[];
   const paths = info!.files.map((f) => f.path);
-  for (const p of ['index.ts', 'dist/pipelab.cjs', 'dist/bundle.cjs', 'bin/pipelab.js', 'package.json'])
-    assert.ok(paths.includes(p), `${p} is in the tarball`);
+  const shipped = ['index.ts', 'dist/pipelab.cjs', 'dist/bundle.cjs', 'bin/pipelab.js', 'package.json'];
+  // the declarations package.json "types"/"typesVersions" name (tslab types notebook cells by them)
+  shipped.push('dist/types/index.d.ts', 'dist/types/api/sim.d.ts');
+  for (const p of shipped) assert.ok(paths.includes(p), `${p} is in the tarball`);
   assert.ok(
     paths.some((p) => p.startsWith('models/')),
     'the reference model artefacts ship',
