@@ -19,6 +19,7 @@
  *   r                           REBALANCING: the assignment is about to be revoked
  */
 import kafkajs from 'kafkajs';
+import { watchStarvation } from './offset-validation-watchdog.ts';
 
 interface MemberConfig {
   brokers: string[];
@@ -127,9 +128,12 @@ consumer.on(consumer.events.CRASH, (e) => {
 });
 
 let stopping = false;
+// kafkajs can spin forever in disconnect(): the watchdog ends the process then (see its file)
+const stopAsked = watchStarvation();
 process.on('SIGTERM', () => {
   if (stopping) return;
   stopping = true;
+  stopAsked();
   consumer.disconnect().then(
     () => process.exit(0),
     (e: unknown) => {
