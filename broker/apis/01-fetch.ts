@@ -116,14 +116,16 @@ export const api: Api = {
       );
       const deadline = Math.min(maxWait, c.options.maxFetchWaitMs);
       let timer: NodeJS.Timeout | undefined;
+      let leave = (): void => {};
       await Promise.race([
         ...waits.map((w) => w.promise),
         new Promise<void>((res) => {
           timer = setTimeout(res, deadline);
+          leave = c.onClose(res);
         }),
-        c.closing,
       ]);
       clearTimeout(timer);
+      leave();
       for (const w of waits) w.cancel();
       res = collect(ctx, wants, maxBytes, replicaId, readCommitted);
     }

@@ -1,7 +1,7 @@
 /** Protocol-level checks with a raw client: ApiVersions, Metadata shapes, idempotence, acks=0, long-poll. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startBroker, type Broker } from '../../broker/index.ts';
+import { clusterOf, startBroker, type Broker } from '../../broker/index.ts';
 import { PipelabError } from '../../errors.ts';
 import { ALL_APIS, checkRegistry } from '../../broker/apis/index.ts';
 import { encodeBatch } from '../../broker/protocol/record-batch.ts';
@@ -241,8 +241,12 @@ test('a Fetch at the high-water mark waits for the next append (long-poll) and r
   });
   await new Promise((r) => setTimeout(r, 50));
   assert.not.ok(answered, 'still waiting for data');
+  // the waiting Fetch listens for the broker's close, and stops listening once answered: a
+  // listener (or a promise reaction) left behind per long-poll stays for the broker's lifetime
+  assert.is(clusterOf(broker).closeListenerCount, 1);
   await c.send(0, 7, produceBody('poll', encodeBatch([{ value: Buffer.from('wake') }], { now: Date.now() })));
   const r = await pending;
+  assert.is(clusterOf(broker).closeListenerCount, 0);
   r.int32();
   assert.is(r.int16(), 0);
   r.int32();
