@@ -73,6 +73,8 @@ interface UserState {
   /** event times of recent first-seen devices (bounded by DEVICE_HISTORY) */
   newDeviceTimes: number[];
   lastSeenMs: number;
+  /** the input partition the user's events came from (a stream processor's tag; see retainParts) */
+  part?: string;
 }
 
 export interface FeatureComputerOptions {
@@ -94,8 +96,11 @@ export class FeatureComputer {
     return this.users.size;
   }
 
-  /** fold one transaction into the user's state and return the user's features after it */
-  update(tx: TransactionInput): UserFeatures {
+  /**
+   * fold one transaction into the user's state and return the user's features after it; `part` tags
+   * the user with the input partition it came from, so retainParts can drop it when that partition moves
+   */
+  update(tx: TransactionInput, part?: string): UserFeatures {
     const t = eventTimeMs(tx);
     let s = this.users.get(tx.userId);
     if (!s) {
@@ -109,6 +114,7 @@ export class FeatureComputer {
       this.users.set(tx.userId, s);
     }
     s.lastSeenMs = Math.max(s.lastSeenMs, t);
+    if (part !== undefined) s.part = part;
     s.count1h.add(t, 1);
     s.amount24h.add(t, tx.amount);
     const risk = this.deviceRisk(s, tx.userId, tx.deviceId, t);
@@ -158,6 +164,22 @@ export class FeatureComputer {
       if (oldest !== undefined) this.deviceUsers.delete(oldest);
     }
     return us.length;
+  }
+
+  /**
+   * a rebalance took partitions away: forget the users tagged with a partition not in `keep`. Their
+   * next owner computes their features from its own state; kept here they would only be stale (the
+   * events in between go elsewhere) and, until the 24 h idle eviction, one more user state per user
+   * each time partitions move (up to 2x the users in a soak). Untagged users are kept.
+   */
+  retainParts(keep: ReadonlySet<string>): number {
+    let n = 0;
+    for (const [u, s] of this.users)
+      if (s.part !== undefined && !keep.has(s.part)) {
+        this.users.delete(u);
+        n++;
+      }
+    return n;
   }
 
   /** forget users idle for more than 24 h at event time nowMs; returns how many were dropped */

@@ -16,9 +16,12 @@ export class FeatureUpdater {
     this.computer = computer ?? new FeatureComputer();
   }
 
-  /** update state and the store for a batch; returns each transaction's features, in order */
-  async ingest(txs: readonly TransactionInput[]): Promise<UserFeatures[]> {
-    const feats = txs.map((t) => this.computer.update(t));
+  /**
+   * update state and the store for a batch; returns each transaction's features, in order. `part`: the
+   * input partition the batch came from (FeatureComputer.retainParts)
+   */
+  async ingest(txs: readonly TransactionInput[], part?: string): Promise<UserFeatures[]> {
+    const feats = txs.map((t) => this.computer.update(t, part));
     // last write per user wins within the batch (the store holds the newest state)
     const latest = new Map<string, UserFeatures>();
     for (let i = 0; i < txs.length; i++) latest.set(txs[i]!.userId, feats[i] as UserFeatures);

@@ -14,11 +14,11 @@
  * results is acknowledged (acks -1), and kafkajs commits only resolved offsets. A crash between
  * send and commit redelivers the chunk; the sink is idempotent by event id within a partition's
  * state (ids it wrote are skipped and counted as duplicates; an id written by an earlier owner
- * after the checkpoint this one restored is processed again, so its window counts it).
- * Backpressure: when records in flight pass
- * `maxInFlight` the partition that pushed it over is paused (consumer.pause) and every paused
- * partition resumes once in-flight work drains below half. The caller hands over brokers, feature
- * store and model client; metrics go to a structurally typed registry.
+ * after the checkpoint this one restored is processed again, so its window counts it). A rebalance
+ * drops the windows, dedup ids and features of the partitions it took away (their next owner has them).
+ * Backpressure: when records in flight pass `maxInFlight` the partition that pushed it over is paused
+ * (consumer.pause); every paused partition resumes once in-flight work drains below half. The caller hands
+ * over brokers, feature store and model client; metrics go to a structurally typed registry.
  */
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
@@ -47,6 +47,7 @@ import { closeWindows } from './state/end.ts';
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
 let instanceSeq = 0;
+type Scored = { preds: Prediction[]; featuresMs: number; inferenceMs: number };
 
 export class StreamProcessor {
   readonly id: string;
@@ -118,6 +119,7 @@ export class StreamProcessor {
     return {
       ...this.s,
       openWindows: this.state.openWindows(),
+      featureUsers: this.updater.computer.userCount,
       state: { ...this.state.counts },
       modelSources: { ...this.s.modelSources },
       modelVersions: { ...this.s.modelVersions },
@@ -146,7 +148,7 @@ export class StreamProcessor {
     const topics = o.userEvents ? [TOPICS.transactions, TOPICS.userEvents] : [TOPICS.transactions];
     await this.state.start(await this.adminClient(), topics);
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) =>
-      this.state.assigned(e.payload.memberAssignment, e.payload.memberId),
+      this.updater.computer.retainParts(this.state.assigned(e.payload.memberAssignment, e.payload.memberId)),
     );
     await this.consumer.subscribe({ topics, fromBeginning: true });
     this.running = true;
@@ -164,10 +166,7 @@ export class StreamProcessor {
     }
   }
 
-  /**
-   * Graceful stop: finish the batch in progress, close every open window (end of input: the
-   * aggregates are written), commit, leave the group.
-   */
+  /** Graceful stop: finish the batch in progress, close every open window (end of input), commit, leave the group */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -287,7 +286,7 @@ export class StreamProcessor {
     }
     const sent = numHeader(messages[0]?.headers, H.sentMs);
     if (sent !== undefined) m?.trend('processor_stage_queue').add(Math.max(0, received - sent), tNow);
-    const { preds, featuresMs, inferenceMs } = await this.score(valid);
+    const { preds, featuresMs, inferenceMs } = await this.score(valid, `${topic}/${partition}`);
     const timings = { featuresMs, inferenceMs, sinkMs: epochNow() };
     const w = st.windows;
     const { decisions, late } = this.decide(w, { topic, partition, received }, valid, preds, timings, dead);
@@ -391,12 +390,13 @@ export class StreamProcessor {
   }
 
   /** features (look up the stored state, then fold the chunk in), then one inference call for the chunk */
-  private async score(valid: Valid[]): Promise<{ preds: Prediction[]; featuresMs: number; inferenceMs: number }> {
+  private async score(valid: Valid[], part: string): Promise<Scored> {
     const tf = performance.now();
     let feats: UserFeatures[] = [];
     if (valid.length) {
       await this.o.store.getMany(valid.map((x) => x.tx.userId));
-      feats = await this.updater.ingest(valid.map((x) => x.tx));
+      const txs = valid.map((x) => x.tx);
+      feats = await this.updater.ingest(txs, part);
     }
     const featuresMs = performance.now() - tf;
     // the client splits the chunk and the server micro-batches it

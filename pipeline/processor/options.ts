@@ -97,6 +97,8 @@ export interface ProcessorStats {
   duplicates: number;
   windowsClosed: number;
   openWindows: number;
+  /** users whose features this processor holds (those of its partitions' events) */
+  featureUsers?: number;
   pauses: number;
   inFlight: number;
   lag: number;

@@ -106,15 +106,15 @@ export class ProcessorState {
    * it). A new member id means the group had removed this member (its session expired, e.g. while
    * a commit hung on a dead coordinator) and others may have processed any of its partitions
    * since: every state is dropped (Kafka's onPartitionsLost), as the ones kept would be stale.
+   * Returns the assigned partitions' keys (`topic/partition`).
    */
-  assigned(assignment: Record<string, number[]>, memberId?: string): void {
+  assigned(assignment: Record<string, number[]>, memberId?: string): Set<string> {
     if (memberId !== undefined && this.memberId !== undefined && memberId !== this.memberId) this.parts.clear();
     this.memberId = memberId ?? this.memberId;
     this.assignment = assignment;
-    for (const k of [...this.parts.keys()]) {
-      const [topic, p] = splitKey(k);
-      if (!assignment[topic]?.includes(p)) this.parts.delete(k);
-    }
+    const keys = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)));
+    for (const k of [...this.parts.keys()]) if (!keys.has(k)) this.parts.delete(k);
+    return keys;
   }
 
   /** the partitions whose windows this processor closes at the end: the ones it holds state of or was last assigned */

@@ -64,4 +64,17 @@ test('idle users are evicted after a day', () => {
   assert.is(fc.userCount, 1);
 });
 
+test('users of partitions no longer kept are forgotten; untagged users stay', () => {
+  const fc = new FeatureComputer();
+  fc.update(tx('a', 0, 10), 'transactions/0');
+  fc.update(tx('b', 0, 10), 'transactions/1');
+  fc.update(tx('c', 0, 10), 'transactions/1');
+  fc.update(tx('d', 0, 10));
+  assert.is(fc.retainParts(new Set(['transactions/0'])), 2);
+  assert.is(fc.userCount, 2);
+  // a forgotten user starts again from nothing: one transaction in its last hour
+  assert.is(fc.update(tx('b', MIN, 10), 'transactions/1').user_transaction_count_1h, 1);
+  assert.is(fc.update(tx('a', MIN, 10), 'transactions/0').user_transaction_count_1h, 2);
+});
+
 test.run();

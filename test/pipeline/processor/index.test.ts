@@ -295,6 +295,34 @@ test(
   },
 );
 
+test('a rebalance drops the features of users whose partitions moved away: one processor holds each user', async () => {
+  const { broker, kafka } = await env(4);
+  const a = processor(broker, stubScorer(), { id: 'first' });
+  const b = processor(broker, stubScorer(), { id: 'second' });
+  const producer = kafka.producer();
+  const txs = seededTransactions(1200);
+  const users = (t: typeof txs) => new Set(t.map((x) => x.userId)).size;
+  try {
+    await a.start();
+    await producer.connect();
+    await sendTransactions(producer, txs.slice(0, 600), false);
+    await until(() => a.stats().decisions >= 600);
+    assert.is(a.stats().featureUsers, users(txs.slice(0, 600)), 'the only member holds every user');
+    // b joins: each takes two of the four partitions, and a keeps the users of its two only
+    await b.start();
+    await sendTransactions(producer, txs.slice(600), false);
+    await until(() => a.stats().decisions + b.stats().decisions >= 1200 && b.stats().decisions > 0);
+    const [fa, fb] = [a.stats().featureUsers ?? 0, b.stats().featureUsers ?? 0];
+    assert.ok(fb > 0, 'the new member holds the users of its partitions');
+    assert.ok(fa < users(txs.slice(0, 600)), `a dropped the users of the partitions it lost (holds ${fa})`);
+    assert.ok(fa + fb <= users(txs), `no user held twice: ${fa} + ${fb} of ${users(txs)} users`);
+  } finally {
+    await producer.disconnect();
+    await Promise.all([a.stop(), b.stop()]);
+    await broker.close();
+  }
+});
+
 test('backpressure pauses partitions when in-flight records pass the bound, and everything still ends', async () => {
   const { broker, kafka } = await env(4);
   const p = processor(
