@@ -29,9 +29,18 @@ export interface TickDeps {
 export async function superviseRun(d: TickDeps): Promise<number> {
   const { clock, registry, lives, stop } = d;
   let done = false;
-  const all = d.all.then(() => {
-    done = true;
-  });
+  let failure: { e: unknown } | undefined;
+  // the executors' end wakes the tick's sleep: raced each tick, `all` (which settles only at the end)
+  // kept a reaction per tick for the whole run
+  const ended = new AbortController();
+  d.all
+    .catch((e: unknown) => {
+      failure = { e };
+    })
+    .finally(() => {
+      done = true;
+      ended.abort();
+    });
   const vusGauge = registry.gauge('vus');
   let lastIterations = 0;
   let lastTick = 0;
@@ -46,9 +55,7 @@ export async function superviseRun(d: TickDeps): Promise<number> {
   const sum = (k: keyof LiveStats): number => lives.reduce((a, l) => a + l[k], 0);
   vusGauge.set(0, 0);
   while (!done) {
-    const wake = new AbortController();
-    await Promise.race([clock.sleepUntil(lastTick + d.tickMs, wake.signal), all]);
-    wake.abort();
+    await clock.sleepUntil(lastTick + d.tickMs, ended.signal);
     if (done) break;
     const now = clock.now();
     vusGauge.set(sum('vus'), now);
@@ -65,6 +72,7 @@ export async function superviseRun(d: TickDeps): Promise<number> {
     }
     lastTick = now;
   }
+  if (failure) throw failure.e;
   const endMs = clock.now();
   vusGauge.set(0, endMs);
   // the seconds since the last tick: observers see every second the summary will hold
