@@ -41,7 +41,6 @@ interface Vu {
   /** iteration in flight (-1 none) */
   current: number;
   hard: AbortController;
-  loop?: Promise<void>;
 }
 
 export function runVus(ctx: ExecutorContext<unknown>, plan: VuPlan): Promise<ExecutorResult> {
@@ -62,6 +61,8 @@ class ClosedRun {
   private finished = false;
   private idleCb: (() => void) | undefined;
   private readonly interruptedIts = new Set<number>();
+  /** aborted when every VU has stopped: ends waitScheduled's sleep */
+  private wake = sharedController();
 
   constructor(
     private readonly ctx: ExecutorContext<unknown>,
@@ -110,20 +111,31 @@ class ClosedRun {
     }
   }
 
-  /** until the scheduled part ends (or every VU ran out of iterations) */
+  /**
+   * until the scheduled part ends (or every VU ran out of iterations): one sleep, which the stop or
+   * the last VU to stop ends (vuStopped). It raced a Promise.all of the VU loops every second, and each
+   * left a reaction on every loop until the loops ended: with 500 VUs, 500 more a second for the run
+   */
   private async waitScheduled(): Promise<void> {
     const { clock } = this.ctx;
-    const { stopAll, vus } = this;
-    const allDone = (): boolean => vus.every((v) => !v.running);
-    while (!stopAll.signal.aborted && clock.now() < this.end && !allDone()) {
-      const until = Math.min(this.end, clock.now() + 1000);
-      const wake = new AbortController();
-      await Promise.race([
-        clock.sleepUntil(until, AbortSignal.any([stopAll.signal, wake.signal])),
-        Promise.all(vus.map((v) => v.loop)),
-      ]);
-      wake.abort(); // drop the sleeper so a virtual clock does not jump ahead to it
+    const { stopAll } = this;
+    const onStop = (): void => this.wake.abort();
+    stopAll.signal.addEventListener('abort', onStop, { once: true });
+    while (!stopAll.signal.aborted && clock.now() < this.end && !this.allStopped()) {
+      // a wake from VUs that stopped before a later curve step started others
+      if (this.wake.signal.aborted) this.wake = sharedController();
+      // aborting drops the sleeper, so a virtual clock does not jump ahead to it
+      await clock.sleepUntil(this.end, this.wake.signal);
     }
+    stopAll.signal.removeEventListener('abort', onStop);
+  }
+
+  private allStopped(): boolean {
+    return this.vus.every((v) => !v.running);
+  }
+
+  private vuStopped(): void {
+    if (this.allStopped()) this.wake.abort();
   }
 
   private keepGoing(vu: Vu, n: number): boolean {
@@ -169,6 +181,7 @@ class ClosedRun {
       if (n % YIELD_EVERY === 0) await clock.yield();
     }
     vu.running = false;
+    this.vuStopped();
   }
 
   /** on a virtual clock, a target that never sleeps takes no time: the loop would never end */
@@ -197,10 +210,11 @@ class ClosedRun {
       if (!vu.running) {
         const v = vu;
         v.running = true;
-        v.loop = this.loop(v).catch((e: unknown) => {
+        void this.loop(v).catch((e: unknown) => {
           this.failure ??= e;
           v.running = false;
           this.stopAll.abort();
+          this.vuStopped();
         });
       }
     }
@@ -224,6 +238,7 @@ class ClosedRun {
           vu.hard.abort();
           vu.hard = sharedController();
           if (this.busy === 0 && this.idleCb) this.idleCb();
+          this.vuStopped();
         }
       });
     }

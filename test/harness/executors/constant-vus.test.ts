@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { plan, schema } from '../../../harness/executors/constant-vus.ts';
@@ -47,6 +48,22 @@ test('on a virtual clock, a target that never takes time fails the executor inst
   } catch (e) {
     assert.match((e as Error).message, /took no time on this clock/);
   }
+});
+
+test('waiting out the run adds nothing a second: 50 VUs for an hour, in 20-minute iterations', async () => {
+  // the wait raced a Promise.all of every VU's loop each second, each kept by the loops until they ended
+  let promises = 0;
+  const hook = createHook({ init: (_id, type) => void (type === 'PROMISE' && promises++) }).enable();
+  try {
+    const { result } = await runOn(
+      { executor: 'constant-vus', vus: 50, duration: '1h' },
+      { type: 'function', builtin: 'sleep', ms: 1_200_000 },
+    );
+    assert.is(result.completed, 150);
+  } finally {
+    hook.disable();
+  }
+  assert.ok(promises < 150 * 20, `promises created: ${promises} (one second's Promise.all alone makes 100)`);
 });
 
 test.run();
