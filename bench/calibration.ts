@@ -9,7 +9,7 @@
  *
  *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 250,500,1000,2000]
  *     [--rates auto | 3000,4500,…] [--seconds 6] [--background elastic,capacity]
- *     [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125]
+ *     [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125] [--semi-space 64]
  *
  * `--rates auto` (the default): from 1.5× the ramp's top, × 1.4 per run, until two runs are
  * beyond the knee (or 8 runs), then one run halfway (geometrically) between the last rate below
@@ -23,13 +23,38 @@
  * On a shared machine, run it under `flock /work/coord/cpu.lock`: every row gives the 1-minute
  * load average when its live run started, and the live run's event-loop utilisation (`loop`).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { calibrateRuns, type RampCalibration } from '../harness/sim/calibrate-fit.ts';
-import { measuredFigures, predict } from '../harness/sim/calibrate.ts';
-import { textTable } from '../results/table.ts';
+import type { RampCalibration } from '../harness/sim/calibrate-fit.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
-import { liveRun } from './calibration-live.ts';
+
+// The live runs are the system users run: `pipelab` starts node with --max-semi-space-size=64
+// (bin/pipelab.js, as bench/pipeline.ts does), and its young generation changes the CPU per record
+// (bench/pipeline.ts: 170 -> 140 us per decided event at 7,500/s). A calibration measured without it
+// predicts another system, so the bench re-executes itself with the flag in NODE_OPTIONS (the child
+// processors get it too) unless one was given; `--semi-space 0` keeps V8's default.
+const semiArg = process.argv.indexOf('--semi-space');
+const semiSpace = semiArg >= 0 ? Number(process.argv[semiArg + 1]) : 64;
+if (!(Number.isInteger(semiSpace) && semiSpace >= 0)) {
+  console.error(`--semi-space must be a whole number of MB (0: V8's default), not ${process.argv[semiArg + 1]}`);
+  process.exit(104);
+}
+const semiGiven = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].some((a) =>
+  a.startsWith('--max-semi-space-size'),
+);
+if (semiSpace > 0 && !semiGiven) {
+  const NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=${semiSpace}`.trim();
+  const args = [...process.execArgv, ...process.argv.slice(1)];
+  process.exit(
+    spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS } }).status ?? 1,
+  );
+}
+// loaded after the re-execution above, in the process that runs
+const { calibrateRuns } = await import('../harness/sim/calibrate-fit.ts');
+const { measuredFigures, predict } = await import('../harness/sim/calibrate.ts');
+const { textTable } = await import('../results/table.ts');
+const { liveRun } = await import('./calibration-live.ts');
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const arg = (flag: string): string | undefined => {
@@ -275,5 +300,6 @@ for (const mode of modes) await validate(mode);
 const l1 = loadavg();
 console.log(
   `\nload average before ${l0.map((x) => x.toFixed(1)).join(' ')}, after ${l1.map((x) => x.toFixed(1)).join(' ')} ` +
-    `(2 cores); ${((performance.now() - t0) / 1000).toFixed(0)} s in all`,
+    `(2 cores); ${((performance.now() - t0) / 1000).toFixed(0)} s in all; ` +
+    `NODE_OPTIONS ${process.env.NODE_OPTIONS || '(none)'}`,
 );
