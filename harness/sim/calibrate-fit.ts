@@ -29,6 +29,9 @@ import { simulate } from './simulate.ts';
 import type { ServiceTimeSpec } from './dist.ts';
 import { decodeValues, encodeValues } from '../../results/hdr.ts';
 import { type DrawnCosts, drawn } from './calibrate-draw.ts';
+import { eventLoopFit, leastSquares, mainCpuTwoWay, processCpu, slopeStandardError } from './calibrate-cpu.ts';
+
+export { leastSquares } from './calibrate-cpu.ts';
 
 export interface RampFit extends DrawnCosts {
   /** the runs' rates, lowest first; the lowest gives the non-CPU waits */
@@ -48,7 +51,17 @@ export interface RampFit extends DrawnCosts {
    * where mainCpuPerRecordMs comes from: in child mode the main process's CPU time over records
    * (`extra.cpu.mainMs`), else the event-loop utilisation line, else the latency fit
    */
-  mainCpuFrom: 'main process CPU time' | 'event-loop utilisation' | 'latency fit';
+  mainCpuFrom:
+    | 'main process CPU time per record and request'
+    | 'main process CPU time'
+    | 'event-loop utilisation'
+    | 'latency fit';
+  /**
+   * child mode, where the runs counted the main process's requests: its CPU per request (broker
+   * requests and /predict calls) beside mainCpuPerRecordMs, and the requests' rate as a line on the
+   * rate (held at topRate's value beyond it); calibrate-cpu.ts mainCpuTwoWay
+   */
+  mainCpuPerRequest?: { ms: number; requestsPerSec: [number, number] };
   /** the main event loop's utilisation = background + perRecordMs × rate / 1000 (least squares over the runs) */
   eventLoop?: { background: number; perRecordMs: number; treated: 'elastic' | 'capacity' };
   /** root mean square of the log errors (p50 over the runs) at the fit */
@@ -129,21 +142,6 @@ function modelCalls(summary: RunSummary): { chunks: number; records: number } | 
   return chunks > 0 && records > 0 ? { chunks, records } : undefined;
 }
 
-/** least-squares line y = a + b·x */
-export function leastSquares(xs: readonly number[], ys: readonly number[]): { a: number; b: number } {
-  const n = xs.length;
-  const mx = xs.reduce((s, x) => s + x, 0) / n,
-    my = ys.reduce((s, y) => s + y, 0) / n;
-  let sxy = 0,
-    sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-  }
-  const b = sxx > 0 ? sxy / sxx : 0;
-  return { a: my - b * mx, b };
-}
-
 type Costs = Omit<RampFit, 'rmsLogError' | 'rates' | 'mainCpuFrom' | 'eventLoop' | 'mainCpuSe'>;
 
 /** an empirical spec with every value multiplied by k (a stage delay at another load) */
@@ -181,6 +179,9 @@ function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] 
   const procCpu = child ? (f.processorCpuPerRecordMs ?? 0) : 0;
   const c = base.sim.consumers!,
     k = base.sim.sink!;
+  // the main host's CPU per record at this rate: its own, plus its requests' spread over the records
+  const q = f.mainCpuPerRequest;
+  const mainMs = f.mainCpuPerRecordMs + (q ? (q.ms * lineAt(q.requestsPerSec, Math.min(rate, f.topRate))) / rate : 0);
   return {
     ...base.sim,
     consumers: {
@@ -195,9 +196,9 @@ function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] 
     },
     cpu: child
       ? {
-          consumers: { host: 'main', perRecordMs: f.mainCpuPerRecordMs / 2 },
+          consumers: { host: 'main', perRecordMs: mainMs / 2 },
           ...(procCpu > 0 ? { modelServer: { host: procHost, perRecordMs: procCpu } } : {}),
-          sink: { host: 'main', perRecordMs: f.mainCpuPerRecordMs / 2 },
+          sink: { host: 'main', perRecordMs: mainMs / 2 },
         }
       : // one event loop: a record's work is done in its chunk's callbacks, as lumpy as it is live
         { modelServer: { host: 'main', perRecordMs: f.mainCpuPerRecordMs } },
@@ -255,66 +256,6 @@ function fitMainCpu(err: (w: number) => number): { w: number; e: number } {
   return g.e < es[best]! ? { w: g.x, e: g.e } : { w: grid[best]!, e: es[best]! };
 }
 
-/**
- * The main event loop's work per record, in wall time: its utilisation over each run's executor span
- * (loadGenerator.eventLoopUtilization) on the rate is a line a + b·rate, and the slope b is the
- * loop's time per record. The background a (timers, fetch polling, the harness's own ticks) is
- * elastic: live, the utilisation reaches 0.9–1 well below the knee while the latency stays flat
- * (polling gives way when records keep the loop busy, and chunks grow), so it is not a queue the
- * records wait in: only the per-record slope is service demand, and the loop is full at 1 / b
- * records/s. (Charging b / (1 − a), the background as lost capacity, predicted latency growing
- * from a third of the knee on: docs/simulation.md, "Calibration on a ramp".)
- */
-function eventLoopFit(
-  points: RunPoint[],
-  capacity = false,
-): { w: number; a: number; b: number; se: number } | undefined {
-  const xs: number[] = [],
-    ys: number[] = [];
-  for (const p of points) {
-    const u = p.summary.loadGenerator?.eventLoopUtilization;
-    if (typeof u !== 'number' || !(u > 0)) continue;
-    xs.push(p.rate / 1000);
-    ys.push(u);
-  }
-  if (xs.length < 2) return undefined;
-  const { a, b } = leastSquares(xs, ys);
-  if (!(b > 0) || !(a < 1)) return undefined;
-  // as lost capacity: b / (1 − a) per record (its error: the slope's, scaled; a's own is left out)
-  const k = capacity ? 1 / (1 - Math.max(0, a)) : 1;
-  return { w: b * k, a, b, se: k * slopeStandardError(xs, ys, a, b) };
-}
-
-/** standard error of the slope b from the line's residuals (0 with two runs) */
-function slopeStandardError(xs: number[], ys: number[], a: number, b: number): number {
-  const n = xs.length;
-  if (n < 3) return 0;
-  const mx = xs.reduce((s, x) => s + x, 0) / n;
-  const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
-  if (!(sxx > 0)) return 0; // one x for all runs: no slope was fitted (leastSquares gives 0)
-  const s2 = ys.reduce((s, y, i) => s + (y - a - b * xs[i]!) ** 2, 0) / (n - 2);
-  return Math.sqrt(Math.max(0, s2 / sxx));
-}
-
-/**
- * CPU ms per record of one process over the runs: its CPU time (`extra.cpu.childrenMs` for the
- * child processors, `extra.cpu.mainMs` for the main process) against the records, least squares
- */
-function processCpu(points: RunPoint[], key: 'childrenMs' | 'mainMs'): { w: number; se: number } | undefined {
-  const xs: number[] = [],
-    ys: number[] = [];
-  for (const p of points) {
-    const ms = (p.summary.extra as { cpu?: Record<string, number | undefined> } | undefined)?.cpu?.[key];
-    if (!ms) continue;
-    // the whole run's records (warm-up included), as the CPU time covers the whole run
-    xs.push(p.rate * (p.summary.durationMs / 1000));
-    ys.push(ms);
-  }
-  if (xs.length < 2) return undefined;
-  const { a, b } = leastSquares(xs, ys);
-  return b > 0 ? { w: b, se: slopeStandardError(xs, ys, a, b) } : undefined;
-}
-
 export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}): RampCalibration {
   if (summaries.length < 2)
     throw new PipelabError('INVALID_ARGUMENT', `a ramp calibration needs two or more runs, got ${summaries.length}`, {
@@ -353,13 +294,18 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     chunkFixedMs: line.a,
     chunkPerRecordMs,
     ...(processorCpuPerRecordMs !== undefined ? { processorCpuPerRecordMs } : {}),
-  };
+  } as Omit<Costs, 'mainCpuPerRecordMs' | 'slopeShare'>;
+  const child = base.source.processorMode === 'child';
+  // child mode: the main process's CPU per record and per request where the runs counted its
+  // requests (calibrate-cpu.ts mainCpuTwoWay), else per record only
+  const twoWay = child ? mainCpuTwoWay(points) : undefined;
+  if (twoWay) partial.mainCpuPerRequest = { ms: twoWay.perRequestMs, requestsPerSec: twoWay.requestsPerSec };
   const err = (w: number) => logError(base, { ...partial, mainCpuPerRecordMs: w }, points);
   const elu = eventLoopFit(points, options.background === 'capacity');
   // child mode: the main process's own CPU time per record, where measured, rather than its loop's
   // utilisation slope (busy time that is not CPU: on the quiet sitting calib-quiet2 the slope was
   // 0.15 ms, knee −30 %; the CPU time's 0.11 ms, knee −5 %; docs/simulation.md, known gaps)
-  const mainCpu = base.source.processorMode === 'child' ? processCpu(points, 'mainMs') : undefined;
+  const mainCpu = twoWay ? { w: twoWay.perRecordMs, se: twoWay.se } : child ? processCpu(points, 'mainMs') : undefined;
   const measured = mainCpu ?? elu;
   const cpu = measured ? { w: measured.w, e: err(measured.w) } : fitMainCpu(err);
   // the measured stage lines include the CPU queueing the hosts now model: keep the share of their
@@ -388,7 +334,13 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     sinkSlopeSe: se(points.map((p) => p.sinkMs)),
     slopeShare: best.k,
     mainCpuPerRecordMs: best.w,
-    mainCpuFrom: mainCpu ? 'main process CPU time' : elu ? 'event-loop utilisation' : 'latency fit',
+    mainCpuFrom: twoWay
+      ? 'main process CPU time per record and request'
+      : mainCpu
+        ? 'main process CPU time'
+        : elu
+          ? 'event-loop utilisation'
+          : 'latency fit',
     ...(measured ? { mainCpuSe: measured.se } : {}),
     ...(elu ? { eventLoop: { background: elu.a, perRecordMs: elu.b, treated: options.background ?? 'elastic' } } : {}),
     rmsLogError: best.e,
@@ -413,8 +365,13 @@ function rampNotes(base: Calibration, f: RampFit): string[] {
   const measuredCpu = f.processorCpuPerRecordMs !== undefined ? ' (their CPU time over records)' : ' (not measured)';
   const line = (l: [number, number]) =>
     `${r(l[0])} ms + ${r(l[1] * 1000)} ms per 1000/s (held at ${r(lineAt(l, f.topRate))} ms beyond ${f.topRate}/s)`;
-  const elu =
-    f.mainCpuFrom === 'main process CPU time'
+  const q = f.mainCpuPerRequest;
+  const elu = q
+    ? `its CPU time on records and requests (least squares): ${r(f.mainCpuPerRecordMs)} ms per record + ` +
+      `${r(q.ms)} ms per request (broker requests and /predict calls: ${r(q.requestsPerSec[0])}/s + ` +
+      `${r(q.requestsPerSec[1])} per record/s, held at ${Math.round(lineAt(q.requestsPerSec, f.topRate))}/s beyond ` +
+      `${f.topRate}/s), full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s less the requests' share`
+    : f.mainCpuFrom === 'main process CPU time'
       ? `its CPU time over records (least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
         `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s`
       : f.eventLoop

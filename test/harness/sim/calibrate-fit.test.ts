@@ -220,6 +220,45 @@ test("child processors: the main process's CPU time over records, not its loop's
   assert.is(calibrateRuns([150, 300, 600].map((r) => liveLike(r, 'child'))).fit.mainCpuFrom, 'event-loop utilisation');
 });
 
+test("child processors: the main process's CPU per record and per request, where it counted its requests", () => {
+  // CPU = 1500 ms + 0.03 ms per record + 0.2 ms per request; the requests' rate grows slower than the records'
+  // (batches fill), 60·√rate per second, so the two counts can be told apart
+  const rates = [150, 300, 600, 1200];
+  const runs = rates.map((r) => {
+    const s = liveLike(r, 'child');
+    const seconds = s.durationMs / 1000,
+      predict = Math.round(10 * Math.sqrt(r) * seconds);
+    const requests = 60 * Math.sqrt(r) * seconds;
+    Object.assign(s.extra!, {
+      cpu: { mainMs: 1500 + 0.03 * r * seconds + 0.2 * requests, childrenMs: 400, wallMs: 5000 },
+      broker: { requestsHandled: requests - predict },
+      modelServer: { predictRequests: predict },
+    });
+    return s;
+  });
+  const cal = calibrateRuns(runs);
+  assert.is(cal.fit.mainCpuFrom, 'main process CPU time per record and request');
+  assert.ok(Math.abs(cal.fit.mainCpuPerRecordMs - 0.03) < 1e-6, `${cal.fit.mainCpuPerRecordMs}`);
+  const q = cal.fit.mainCpuPerRequest!;
+  assert.ok(Math.abs(q.ms - 0.2) < 1e-6, `${q.ms}`);
+  // beyond the ramp the requests' rate holds at its line's value at the top: their CPU spreads over more records
+  const at = (rate: number) => {
+    const c = cal.atRate!(rate).cpu!;
+    return c.consumers!.perRecordMs! + c.sink!.perRecordMs!;
+  };
+  const top = q.requestsPerSec[0] + q.requestsPerSec[1] * 1200;
+  assert.ok(Math.abs(at(4800) - (0.03 + (0.2 * top) / 4800)) < 1e-9, `${at(4800)}`);
+  assert.ok(at(4800) < at(1200));
+  assert.match(cal.notes.join('\n'), /ms per request/);
+  // requests growing as the records do (a line through the origin): not separable, the per-record line then
+  runs.forEach((s, i) => {
+    const x = s.extra as { broker: { requestsHandled: number }; modelServer: { predictRequests: number } };
+    x.broker.requestsHandled = 0.5 * (s.durationMs / 1000) * rates[i]!;
+    x.modelServer.predictRequests = 0;
+  });
+  assert.is(calibrateRuns(runs).fit.mainCpuFrom, 'main process CPU time');
+});
+
 test('one run, or runs at one rate, are refused with the fix', () => {
   for (const runs of [[liveLike(200, 'in-process')], [liveLike(200, 'in-process'), liveLike(200, 'in-process')]]) {
     try {

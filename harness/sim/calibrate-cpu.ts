@@ -1,0 +1,164 @@
+/**
+ * The CPU lines of a ramp calibration (calibrate-fit.ts): least squares of a process's CPU time or
+ * its event loop's utilisation on what the runs handled.
+ */
+import type { RunSummary } from '../../results/types.ts';
+
+/** least-squares line y = a + b·x */
+export function leastSquares(xs: readonly number[], ys: readonly number[]): { a: number; b: number } {
+  const n = xs.length;
+  const mx = xs.reduce((s, x) => s + x, 0) / n,
+    my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0,
+    sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  const b = sxx > 0 ? sxy / sxx : 0;
+  return { a: my - b * mx, b };
+}
+
+/** standard error of the slope b from the line's residuals (0 with two runs) */
+export function slopeStandardError(xs: number[], ys: number[], a: number, b: number): number {
+  const n = xs.length;
+  if (n < 3) return 0;
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  if (!(sxx > 0)) return 0; // one x for all runs: no slope was fitted (leastSquares gives 0)
+  const s2 = ys.reduce((s, y, i) => s + (y - a - b * xs[i]!) ** 2, 0) / (n - 2);
+  return Math.sqrt(Math.max(0, s2 / sxx));
+}
+
+interface CpuRun {
+  summary: RunSummary;
+  rate: number;
+}
+
+const cpuMs = (s: RunSummary, key: 'childrenMs' | 'mainMs') =>
+  (s.extra as { cpu?: Record<string, number | undefined> } | undefined)?.cpu?.[key];
+
+/** the whole run's records (warm-up included), as the CPU time covers the whole run */
+const runRecords = (p: CpuRun) => p.rate * (p.summary.durationMs / 1000);
+
+/**
+ * The requests the main process served over the run: the broker's (`extra.broker.requestsHandled`:
+ * produce, fetch, commits, heartbeats, the child processors' included) and the embedded model
+ * server's /predict calls (`extra.modelServer.predictRequests`, one per chunk). Undefined when the
+ * run did not count them.
+ */
+function mainRequests(s: RunSummary): number | undefined {
+  const x = s.extra as
+    | { broker?: { requestsHandled?: number }; modelServer?: { predictRequests?: number } }
+    | undefined;
+  const broker = x?.broker?.requestsHandled;
+  return typeof broker === 'number' && broker > 0 ? broker + (x?.modelServer?.predictRequests ?? 0) : undefined;
+}
+
+/**
+ * CPU ms per record of one process over the runs: its CPU time (`extra.cpu.childrenMs` for the
+ * child processors, `extra.cpu.mainMs` for the main process) against the records, least squares
+ */
+export function processCpu(points: CpuRun[], key: 'childrenMs' | 'mainMs'): { w: number; se: number } | undefined {
+  const xs: number[] = [],
+    ys: number[] = [];
+  for (const p of points) {
+    const ms = cpuMs(p.summary, key);
+    if (!ms) continue;
+    xs.push(runRecords(p));
+    ys.push(ms);
+  }
+  if (xs.length < 2) return undefined;
+  const { a, b } = leastSquares(xs, ys);
+  return b > 0 ? { w: b, se: slopeStandardError(xs, ys, a, b) } : undefined;
+}
+
+/**
+ * The main process's CPU as work per record and per request (child mode): CPU time = c + a ×
+ * records + b × requests. Requests do not grow with the records: a produce request carries all
+ * that its linger gathered, a fetch all that arrived since the last, a /predict call a chunk, and
+ * their rate levels off once the batches fill; a per-record line through the ramp, where they
+ * still grow, charges their work to the records and runs out of CPU far too early (calib-quiet3:
+ * 0.20 ms per record, full at 4,956/s, knee −41 %). a is the slope of the CPU on the records at a
+ * fixed request count, b of the CPU on the requests at fixed records (two-variable least squares
+ * after centring); with fewer than three runs counting requests, or a fit that gives a cost ≤ 0
+ * (the two counts too alike over the ramp to be told apart), undefined — the per-record line then.
+ * The requests' rate is a line on the rate, held at the ramp's top beyond it (as the transport
+ * line: the batches it counts are bounded, calibrate-fit.ts `factor`).
+ */
+export function mainCpuTwoWay(
+  points: CpuRun[],
+): { perRecordMs: number; perRequestMs: number; requestsPerSec: [number, number]; se: number } | undefined {
+  const rows: Array<{ x1: number; x2: number; y: number; rate: number; reqPerSec: number }> = [];
+  for (const p of points) {
+    const ms = cpuMs(p.summary, 'mainMs'),
+      req = mainRequests(p.summary);
+    if (!ms || req === undefined) continue;
+    rows.push({ x1: runRecords(p), x2: req, y: ms, rate: p.rate, reqPerSec: req / (p.summary.durationMs / 1000) });
+  }
+  const n = rows.length;
+  if (n < 3) return undefined;
+  const mean = (f: (r: (typeof rows)[0]) => number) => rows.reduce((s, r) => s + f(r), 0) / n;
+  const m1 = mean((r) => r.x1),
+    m2 = mean((r) => r.x2),
+    my = mean((r) => r.y);
+  let s11 = 0,
+    s22 = 0,
+    s12 = 0,
+    s1y = 0,
+    s2y = 0;
+  for (const r of rows) {
+    const d1 = r.x1 - m1,
+      d2 = r.x2 - m2,
+      dy = r.y - my;
+    s11 += d1 * d1;
+    s22 += d2 * d2;
+    s12 += d1 * d2;
+    s1y += d1 * dy;
+    s2y += d2 * dy;
+  }
+  const det = s11 * s22 - s12 * s12;
+  if (!(det > 1e-9 * s11 * s22)) return undefined;
+  const a = (s22 * s1y - s12 * s2y) / det,
+    b = (s11 * s2y - s12 * s1y) / det;
+  if (!(a > 0) || !(b > 0)) return undefined;
+  const c = my - a * m1 - b * m2;
+  const rss = rows.reduce((s, r) => s + (r.y - c - a * r.x1 - b * r.x2) ** 2, 0);
+  // the per-record cost's standard error: σ² × (XᵀX)⁻¹ for a (0 with three runs: no residual left)
+  const se = n > 3 ? Math.sqrt(Math.max(0, (rss / (n - 3)) * (s22 / det))) : 0;
+  const l = leastSquares(
+    rows.map((r) => r.rate),
+    rows.map((r) => r.reqPerSec),
+  );
+  return { perRecordMs: a, perRequestMs: b, requestsPerSec: [l.a, Math.max(0, l.b)], se };
+}
+
+/**
+ * The main event loop's work per record, in wall time: its utilisation over each run's executor span
+ * (loadGenerator.eventLoopUtilization) on the rate is a line a + b·rate, and the slope b is the
+ * loop's time per record. The background a (timers, fetch polling, the harness's own ticks) is
+ * elastic: live, the utilisation reaches 0.9–1 well below the knee while the latency stays flat
+ * (polling gives way when records keep the loop busy, and chunks grow), so it is not a queue the
+ * records wait in: only the per-record slope is service demand, and the loop is full at 1 / b
+ * records/s. (Charging b / (1 − a), the background as lost capacity, predicted latency growing
+ * from a third of the knee on: docs/simulation.md, "Calibration on a ramp".)
+ */
+export function eventLoopFit(
+  points: CpuRun[],
+  capacity = false,
+): { w: number; a: number; b: number; se: number } | undefined {
+  const xs: number[] = [],
+    ys: number[] = [];
+  for (const p of points) {
+    const u = p.summary.loadGenerator?.eventLoopUtilization;
+    if (typeof u !== 'number' || !(u > 0)) continue;
+    xs.push(p.rate / 1000);
+    ys.push(u);
+  }
+  if (xs.length < 2) return undefined;
+  const { a, b } = leastSquares(xs, ys);
+  if (!(b > 0) || !(a < 1)) return undefined;
+  // as lost capacity: b / (1 − a) per record (its error: the slope's, scaled; a's own is left out)
+  const k = capacity ? 1 / (1 - Math.max(0, a)) : 1;
+  return { w: b * k, a, b, se: k * slopeStandardError(xs, ys, a, b) };
+}
