@@ -14,6 +14,7 @@ import { DEVICE_TYPES, USER_EVENT_TYPES, type UserEvent } from './user-events.ts
 import { PipelabError } from '../errors.ts';
 import { Rng } from './rng.ts';
 import { PAD3 } from './digits.ts';
+import { avroEncoder } from './formats/avro-slab.ts';
 
 /** characters JSON must escape (plus lone surrogates, which JSON.stringify escapes since ES2019) */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: JSON escapes them
@@ -234,14 +235,18 @@ export function userEventFromJson(line: string): UserEvent {
 export const transactionAvroType = avro.Type.forSchema(TRANSACTION_AVSC as unknown as avro.Schema);
 export const userEventAvroType = avro.Type.forSchema(USER_EVENT_AVSC as unknown as avro.Schema);
 
+const encodeTransaction = avroEncoder(transactionAvroType);
+const encodeUserEvent = avroEncoder(userEventAvroType);
+
+/** Avro binary of a transaction: the bytes of avsc's toBuffer, a view into a shared slab (formats/avro-slab.ts) */
 export function transactionToAvro(t: Transaction): Buffer {
-  return transactionAvroType.toBuffer(t);
+  return encodeTransaction(t);
 }
 export function transactionFromAvro(buf: Buffer): Transaction {
   return transactionAvroType.fromBuffer(buf) as Transaction;
 }
 export function userEventToAvro(e: UserEvent): Buffer {
-  return userEventAvroType.toBuffer(e);
+  return encodeUserEvent(e);
 }
 export function userEventFromAvro(buf: Buffer): UserEvent {
   return userEventAvroType.fromBuffer(buf) as UserEvent;

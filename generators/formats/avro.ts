@@ -7,6 +7,7 @@ import avro from 'avsc';
 import { PipelabError, type Issue } from '../../errors.ts';
 import { TRANSACTION_AVSC, USER_EVENT_AVSC } from '../schemas/index.ts';
 import { transactionAvroType, userEventAvroType } from '../serialize.ts';
+import { avroEncoder } from './avro-slab.ts';
 import { kindOf } from './text.ts';
 import { DEFAULT_WHERE, type Serializer, type Where } from './types.ts';
 
@@ -167,11 +168,12 @@ export function avroSerializer(type: avro.Type, where: Where = DEFAULT_WHERE): S
       throw readError(where, e);
     }
   };
+  const toBuffer = avroEncoder(type);
   return {
     format: 'avro',
     encode(value) {
       try {
-        return type.toBuffer(value);
+        return toBuffer(value);
       } catch (e) {
         throw valueError(type, value, where, e);
       }

@@ -1,0 +1,48 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import avro from 'avsc';
+import { avroEncoder } from '../../generators/formats/avro-slab.ts';
+import { transactionAvroType, transactionToAvro } from '../../generators/serialize.ts';
+import { TransactionStream } from '../../generators/transactions.ts';
+
+test("the slab encoder gives avsc's toBuffer bytes, and a value keeps them after later ones", () => {
+  const txs = new TransactionStream({ seed: 5, fraudRate: 0.1 }).take(20_000);
+  // every buffer kept until the end: a later value written over an earlier one would show here
+  const bufs = txs.map((t) => transactionToAvro(t));
+  const slabs = new Set(bufs.map((b) => b.buffer));
+  assert.ok(slabs.size > 10, `20,000 values span many 64 KiB slabs (${slabs.size})`);
+  for (let i = 0; i < txs.length; i++) assert.ok(bufs[i]!.equals(transactionAvroType.toBuffer(txs[i])), `value ${i}`);
+});
+
+test('a value larger than a slab gets a slab of its own; the values after it are whole', () => {
+  const type = avro.Type.forSchema({ type: 'record', name: 'R', fields: [{ name: 's', type: 'string' }] });
+  const enc = avroEncoder(type);
+  const small = enc({ s: 'a' });
+  const big = enc({ s: 'x'.repeat(200_000) });
+  const after = [enc({ s: 'b' }), enc({ s: 'c'.repeat(70_000) }), enc({ s: 'd' })];
+  assert.ok(small.equals(type.toBuffer({ s: 'a' })));
+  assert.ok(big.equals(type.toBuffer({ s: 'x'.repeat(200_000) })));
+  assert.equal(
+    after.map((b) => (type.fromBuffer(b) as { s: string }).s.length),
+    [1, 70_000, 1],
+  );
+});
+
+test('a value that does not match the schema throws as toBuffer does and leaves the next value whole', () => {
+  const type = avro.Type.forSchema({
+    type: 'record',
+    name: 'R',
+    fields: [
+      { name: 'a', type: 'string' },
+      { name: 'n', type: 'long' },
+    ],
+  });
+  const enc = avroEncoder(type);
+  const bad = { a: 'half written', n: 'not a number' };
+  assert.throws(() => type.toBuffer(bad));
+  assert.throws(() => enc(bad));
+  const ok = enc({ a: 'z', n: 7 });
+  assert.equal(type.fromBuffer(ok), type.fromBuffer(type.toBuffer({ a: 'z', n: 7 })));
+});
+
+test.run();
