@@ -84,17 +84,31 @@ export function processCpu(points: CpuRun[], key: 'childrenMs' | 'mainMs'): { w:
  * after centring); with fewer than three runs counting requests, or a fit that gives a cost ≤ 0
  * (the two counts too alike over the ramp to be told apart), undefined — the per-record line then.
  * The requests' rate is a line on the rate, held at the ramp's top beyond it (as the transport
- * line: the batches it counts are bounded, calibrate-fit.ts `factor`).
+ * line: the batches it counts are bounded, calibrate-fit.ts `factor`). In process the simulator
+ * charges the requests per chunk instead (requestsPerCall per /predict call, one call per chunk):
+ * the requests go with the chunks (4.2–4.4 per call on calib-s64's ramp, up to 9,700/s), and the
+ * simulated chunks grow with the load as the live ones do, so the work per record shrinks as live.
  */
-export function mainCpuTwoWay(
-  points: CpuRun[],
-): { perRecordMs: number; perRequestMs: number; requestsPerSec: [number, number]; se: number } | undefined {
+export function mainCpuTwoWay(points: CpuRun[]):
+  | {
+      perRecordMs: number;
+      perRequestMs: number;
+      requestsPerSec: [number, number];
+      /** requests per /predict call over the ramp (Σ requests / Σ calls), when the calls were counted */
+      requestsPerCall?: number;
+      se: number;
+    }
+  | undefined {
   const rows: Array<{ x1: number; x2: number; y: number; rate: number; reqPerSec: number }> = [];
+  let calls = 0,
+    requests = 0;
   for (const p of points) {
     const ms = cpuMs(p.summary, 'mainMs'),
       req = mainRequests(p.summary);
     if (!ms || req === undefined) continue;
     rows.push({ x1: runRecords(p), x2: req, y: ms, rate: p.rate, reqPerSec: req / (p.summary.durationMs / 1000) });
+    calls += (p.summary.extra as { modelServer?: { predictRequests?: number } }).modelServer?.predictRequests ?? 0;
+    requests += req;
   }
   const n = rows.length;
   if (n < 3) return undefined;
@@ -130,7 +144,13 @@ export function mainCpuTwoWay(
     rows.map((r) => r.rate),
     rows.map((r) => r.reqPerSec),
   );
-  return { perRecordMs: a, perRequestMs: b, requestsPerSec: [l.a, Math.max(0, l.b)], se };
+  return {
+    perRecordMs: a,
+    perRequestMs: b,
+    requestsPerSec: [l.a, Math.max(0, l.b)],
+    ...(calls > 0 ? { requestsPerCall: requests / calls } : {}),
+    se,
+  };
 }
 
 /**

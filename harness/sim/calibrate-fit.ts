@@ -45,6 +45,17 @@ export interface RampFit extends DrawnCosts {
   topRate: number;
   /** per-chunk time = chunkFixedMs + chunkPerRecordMs × records in the chunk (least squares over the runs) */
   chunkFixedMs: number;
+  /**
+   * the chunk line's measured slope (wall ms per record in a chunk); chunkPerRecordMs is what is left
+   * of it once the CPU per record the chunk's host is charged (the children's in child mode, the
+   * event loop's in process) is taken out, as the simulated chunk does that CPU on its host besides
+   */
+  chunkSlopeMs?: number;
+  /**
+   * in process, where the runs counted the main process's requests: its CPU per model-server call
+   * (chunk), the per-request CPU × requests per call (calibrate-cpu.ts mainCpuTwoWay)
+   */
+  mainCpuPerChunkMs?: number;
   /** CPU ms per record of the child processors (their CPU time over records), when measured */
   processorCpuPerRecordMs?: number;
   /**
@@ -142,7 +153,7 @@ function modelCalls(summary: RunSummary): { chunks: number; records: number } | 
   return chunks > 0 && records > 0 ? { chunks, records } : undefined;
 }
 
-type Costs = Omit<RampFit, 'rmsLogError' | 'rates' | 'mainCpuFrom' | 'eventLoop' | 'mainCpuSe'>;
+type Costs = Omit<RampFit, 'rmsLogError' | 'rates' | 'mainCpuFrom' | 'eventLoop' | 'mainCpuSe' | 'chunkSlopeMs'>;
 
 /** an empirical spec with every value multiplied by k (a stage delay at another load) */
 function scaled(spec: ServiceTimeSpec, k: number): ServiceTimeSpec {
@@ -201,7 +212,13 @@ function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] 
           sink: { host: 'main', perRecordMs: mainMs / 2 },
         }
       : // one event loop: a record's work is done in its chunk's callbacks, as lumpy as it is live
-        { modelServer: { host: 'main', perRecordMs: f.mainCpuPerRecordMs } },
+        {
+          modelServer: {
+            host: 'main',
+            perRecordMs: f.mainCpuPerRecordMs,
+            ...(f.mainCpuPerChunkMs ? { perBatchMs: f.mainCpuPerChunkMs } : {}),
+          },
+        },
   };
 }
 
@@ -256,6 +273,27 @@ function fitMainCpu(err: (w: number) => number): { w: number; e: number } {
   return g.e < es[best]! ? { w: g.x, e: g.e } : { w: grid[best]!, e: es[best]! };
 }
 
+/**
+ * The main host's measured CPU: where the runs counted the main process's requests, its CPU time
+ * per record and per request (calibrate-cpu.ts mainCpuTwoWay: in child mode the requests' rate
+ * spread over the records, in process their CPU per chunk); else in child mode its CPU time per
+ * record, in process the event loop's utilisation line. Child mode prefers the CPU time to the
+ * loop's utilisation slope (busy time that is not CPU: on the quiet sitting calib-quiet2 the slope
+ * was 0.15 ms, knee −30 %; the CPU time's 0.11 ms, knee −5 %; docs/simulation.md, known gaps).
+ */
+function mainCpuOf(points: RunPoint[], child: boolean, options: RampOptions) {
+  const twoWay = mainCpuTwoWay(points);
+  const perChunk = !child && twoWay?.requestsPerCall ? twoWay.perRequestMs * twoWay.requestsPerCall : undefined;
+  const elu = eventLoopFit(points, options.background === 'capacity');
+  const mainCpu =
+    twoWay && (child || perChunk)
+      ? { w: twoWay.perRecordMs, se: twoWay.se }
+      : child
+        ? processCpu(points, 'mainMs')
+        : undefined;
+  return { twoWay: child || perChunk ? twoWay : undefined, perChunk, elu, mainCpu, measured: mainCpu ?? elu };
+}
+
 export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}): RampCalibration {
   if (summaries.length < 2)
     throw new PipelabError('INVALID_ARGUMENT', `a ramp calibration needs two or more runs, got ${summaries.length}`, {
@@ -278,9 +316,14 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     points.map((p) => p.chunkSize),
     points.map((p) => p.chunkMs),
   );
-  const chunkPerRecordMs = Math.max(0, line.b);
-  const processorCpuPerRecordMs =
-    base.source.processorMode === 'child' ? processCpu(points, 'childrenMs')?.w : undefined;
+  const child = base.source.processorMode === 'child';
+  const processorCpuPerRecordMs = child ? processCpu(points, 'childrenMs')?.w : undefined;
+  const { twoWay, perChunk, elu, mainCpu, measured } = mainCpuOf(points, child, options);
+  // the chunk's measured time includes the CPU its host is charged per record (the children's, or
+  // the event loop's in process), which the simulated chunk does on that host besides its delay:
+  // only the rest of the slope is delay (the wait for the model server, for the loop's other work)
+  const chunkHostCpu = child ? (processorCpuPerRecordMs ?? 0) : (measured?.w ?? 0);
+  const chunkPerRecordMs = Math.max(0, line.b - chunkHostCpu);
   const rs = points.map((p) => p.rate);
   const lineOf = (ys: number[]): [number, number] => {
     const l = leastSquares(rs, ys);
@@ -294,19 +337,10 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     chunkFixedMs: line.a,
     chunkPerRecordMs,
     ...(processorCpuPerRecordMs !== undefined ? { processorCpuPerRecordMs } : {}),
+    ...(perChunk ? { mainCpuPerChunkMs: perChunk } : {}),
   } as Omit<Costs, 'mainCpuPerRecordMs' | 'slopeShare'>;
-  const child = base.source.processorMode === 'child';
-  // child mode: the main process's CPU per record and per request where the runs counted its
-  // requests (calibrate-cpu.ts mainCpuTwoWay), else per record only
-  const twoWay = child ? mainCpuTwoWay(points) : undefined;
-  if (twoWay) partial.mainCpuPerRequest = { ms: twoWay.perRequestMs, requestsPerSec: twoWay.requestsPerSec };
+  if (twoWay && child) partial.mainCpuPerRequest = { ms: twoWay.perRequestMs, requestsPerSec: twoWay.requestsPerSec };
   const err = (w: number) => logError(base, { ...partial, mainCpuPerRecordMs: w }, points);
-  const elu = eventLoopFit(points, options.background === 'capacity');
-  // child mode: the main process's own CPU time per record, where measured, rather than its loop's
-  // utilisation slope (busy time that is not CPU: on the quiet sitting calib-quiet2 the slope was
-  // 0.15 ms, knee −30 %; the CPU time's 0.11 ms, knee −5 %; docs/simulation.md, known gaps)
-  const mainCpu = twoWay ? { w: twoWay.perRecordMs, se: twoWay.se } : child ? processCpu(points, 'mainMs') : undefined;
-  const measured = mainCpu ?? elu;
   const cpu = measured ? { w: measured.w, e: err(measured.w) } : fitMainCpu(err);
   // the measured stage lines include the CPU queueing the hosts now model: keep the share of their
   // slopes (0…1) that best matches the runs, so the load's effect is not counted twice
@@ -328,19 +362,21 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
   const fit: RampFit = {
     rates,
     ...partial,
+    chunkSlopeMs: line.b,
     chunkSlopeSe: slopeStandardError(sizes, chunkMs, line.a, line.b),
     ...(points[0]!.chunks > 0 ? { chunkSamples: points[0]!.chunks } : {}),
     transportSlopeSe: se(points.map((p) => p.queueMs)),
     sinkSlopeSe: se(points.map((p) => p.sinkMs)),
     slopeShare: best.k,
     mainCpuPerRecordMs: best.w,
-    mainCpuFrom: twoWay
-      ? 'main process CPU time per record and request'
-      : mainCpu
-        ? 'main process CPU time'
-        : elu
-          ? 'event-loop utilisation'
-          : 'latency fit',
+    mainCpuFrom:
+      twoWay && (child || perChunk)
+        ? 'main process CPU time per record and request'
+        : mainCpu
+          ? 'main process CPU time'
+          : elu
+            ? 'event-loop utilisation'
+            : 'latency fit',
     ...(measured ? { mainCpuSe: measured.se } : {}),
     ...(elu ? { eventLoop: { background: elu.a, perRecordMs: elu.b, treated: options.background ?? 'elastic' } } : {}),
     rmsLogError: best.e,
@@ -371,24 +407,28 @@ function rampNotes(base: Calibration, f: RampFit): string[] {
       `${r(q.ms)} ms per request (broker requests and /predict calls: ${r(q.requestsPerSec[0])}/s + ` +
       `${r(q.requestsPerSec[1])} per record/s, held at ${Math.round(lineAt(q.requestsPerSec, f.topRate))}/s beyond ` +
       `${f.topRate}/s), full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s less the requests' share`
-    : f.mainCpuFrom === 'main process CPU time'
-      ? `its CPU time over records (least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
-        `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s`
-      : f.eventLoop
-        ? `the event loop's utilisation ${r(f.eventLoop.background)} + ${r(f.eventLoop.perRecordMs)} ms × rate ` +
-          `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
-          `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s ` +
-          (f.eventLoop.treated === 'elastic'
-            ? `(the background ${r(f.eventLoop.background)} is elastic polling, not a queue the records wait in)`
-            : `(the background ${r(f.eventLoop.background)} taken as lost capacity: b / (1 − a) per record)`)
-        : `fitted to the runs' p50: ${r(f.mainCpuPerRecordMs)} ms per record`;
+    : f.mainCpuPerChunkMs
+      ? `its CPU time on records and requests (least squares): ${r(f.mainCpuPerRecordMs)} ms per record + ` +
+        `${r(f.mainCpuPerChunkMs)} ms per chunk (its requests: broker requests and /predict calls)`
+      : f.mainCpuFrom === 'main process CPU time'
+        ? `its CPU time over records (least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
+          `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s`
+        : f.eventLoop
+          ? `the event loop's utilisation ${r(f.eventLoop.background)} + ${r(f.eventLoop.perRecordMs)} ms × rate ` +
+            `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
+            `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s ` +
+            (f.eventLoop.treated === 'elastic'
+              ? `(the background ${r(f.eventLoop.background)} is elastic polling, not a queue the records wait in)`
+              : `(the background ${r(f.eventLoop.background)} taken as lost capacity: b / (1 − a) per record)`)
+          : `fitted to the runs' p50: ${r(f.mainCpuPerRecordMs)} ms per record`;
   return [
     `calibrated on ${f.rates.length} runs at ${f.rates.join(', ')}/s; waits that are not CPU (linger, fetch wait, ` +
       `batching window, acks) from the ${f.rates[0]}/s run's stage histograms, stretched with the load: transport ` +
       `p50 ${line(f.transportMs)}, sink p50 ${line(f.sinkMs)} (least squares; ${Math.round(
         100 * (f.slopeShare ?? 1),
       )} % of the measured slopes kept, the rest is the modelled CPU queueing)`,
-    `chunk time = ${r(f.chunkFixedMs)} ms + ${r(f.chunkPerRecordMs)} ms per record (least squares over the runs)`,
+    `chunk time = ${r(f.chunkFixedMs)} ms + ${r(f.chunkSlopeMs ?? f.chunkPerRecordMs)} ms per record (least squares ` +
+      `over the runs), of which ${r(f.chunkPerRecordMs)} ms delay and the rest the CPU its host is charged`,
     child
       ? `processors: ${base.source.processors} child process(es) on one fifo host; CPU ${r(
           f.processorCpuPerRecordMs ?? 0,

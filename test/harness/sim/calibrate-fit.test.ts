@@ -151,8 +151,10 @@ test("the chunk line's sampling error: each draw moves its slope and resamples t
     return s;
   });
   const cal = calibrateRuns(runs);
-  // 0.5 ms per record by construction, the alternating noise tilts the fit to 0.6
-  assert.ok(Math.abs(cal.fit.chunkPerRecordMs - 0.6) < 1e-9, `${cal.fit.chunkPerRecordMs}`);
+  // 0.5 ms per record by construction, the alternating noise tilts the fit to 0.6, of which the event
+  // loop's 0.2 ms per record is CPU on the main host: 0.4 ms is delay
+  assert.ok(Math.abs(cal.fit.chunkSlopeMs! - 0.6) < 1e-9, `${cal.fit.chunkSlopeMs}`);
+  assert.ok(Math.abs(cal.fit.chunkPerRecordMs - 0.4) < 1e-9, `${cal.fit.chunkPerRecordMs}`);
   assert.ok(cal.fit.chunkSlopeSe! > 0.05, `se ${cal.fit.chunkSlopeSe}`);
   assert.is(cal.fit.chunkSamples, 100);
   const held = cal.atRate!(600);
@@ -172,19 +174,23 @@ test("the chunk line's sampling error: each draw moves its slope and resamples t
 });
 
 test("child processors: the model server's calls give their chunks, so the chunk line has its sizes", () => {
-  // every record carries its chunk's time (3 ms + 0.5 ms per record); chunks of 2, 4, 6, 8 records,
-  // counted by the embedded model server over the run (one call per chunk) against the records decided
+  // every record carries its chunk's time (3 ms + 0.55 ms per record: 0.5 ms waiting, 0.05 ms the child's
+  // CPU, liveLike); chunks of 2, 4, 6, 8 records, counted by the embedded model server over the run (one
+  // call per chunk) against the records decided
   const runs = [150, 300, 450, 600].map((r, i) => {
     const s = liveLike(r, 'child');
     const f = s.metrics.stage_features as TrendData;
     s.metrics.stage_features = { ...f, mean: 1 };
-    s.metrics.stage_inference = { ...f, mean: 2 + 0.5 * 2 * (i + 1) };
+    s.metrics.stage_inference = { ...f, mean: 2 + 0.55 * 2 * (i + 1) };
     const decided = r * 5;
     Object.assign(s.extra!, { modelServer: { predictRequests: decided / (2 * (i + 1)) }, accounting: { decided } });
     return s;
   });
   const cal = calibrateRuns(runs);
+  // the child's CPU is done on the processors' host: the chunk's delay is the rest of the slope
+  assert.ok(Math.abs(cal.fit.chunkSlopeMs! - 0.55) < 1e-9, `${cal.fit.chunkSlopeMs}`);
   assert.ok(Math.abs(cal.fit.chunkPerRecordMs - 0.5) < 1e-9, `${cal.fit.chunkPerRecordMs}`);
+  assert.is(cal.atRate!(600).cpu!.modelServer!.perRecordMs, cal.fit.processorCpuPerRecordMs);
   assert.ok(Math.abs(cal.fit.chunkFixedMs - 3) < 1e-9, `${cal.fit.chunkFixedMs}`);
   assert.is(cal.atRate!(600).modelServer!.perItemMs, cal.fit.chunkPerRecordMs);
   // the bootstrap's size: the lowest-rate run's chunks within its measured window, not its records
@@ -257,6 +263,40 @@ test("child processors: the main process's CPU per record and per request, where
     x.modelServer.predictRequests = 0;
   });
   assert.is(calibrateRuns(runs).fit.mainCpuFrom, 'main process CPU time');
+});
+
+test("in process: the loop's CPU per record and per chunk, where the run counted the main process's requests", () => {
+  // CPU = 1500 ms + 0.03 ms per record + 0.2 ms per request; 4 requests (produce, fetch, commit,
+  // /predict) go with each chunk, and the chunks' rate grows slower than the records' (10·√rate per
+  // second: chunks fill), so the two counts can be told apart; chunk time 3 ms + 0.13 ms per record,
+  // of which the loop's 0.03 ms per record is CPU on the main host
+  const runs = [150, 300, 600, 1200].map((r) => {
+    const s = liveLike(r, 'in-process');
+    const seconds = s.durationMs / 1000,
+      calls = 10 * Math.sqrt(r) * seconds;
+    const f = s.metrics.stage_features as TrendData;
+    s.metrics.processor_stage_features = { ...f, count: calls, mean: 1 };
+    s.metrics.processor_stage_inference = { ...f, count: calls, mean: 2 + (0.13 * r * seconds) / calls };
+    s.metrics.processor_records = { type: 'counter', count: r * seconds, rate: r };
+    Object.assign(s.extra!, {
+      cpu: { mainMs: 1500 + 0.03 * r * seconds + 0.2 * 4 * calls, childrenMs: 0, wallMs: 5000 },
+      broker: { requestsHandled: 3 * calls },
+      modelServer: { predictRequests: calls },
+    });
+    return s;
+  });
+  const cal = calibrateRuns(runs);
+  assert.is(cal.fit.mainCpuFrom, 'main process CPU time per record and request');
+  assert.ok(Math.abs(cal.fit.mainCpuPerRecordMs - 0.03) < 1e-6, `${cal.fit.mainCpuPerRecordMs}`);
+  assert.ok(Math.abs(cal.fit.mainCpuPerChunkMs! - 0.8) < 1e-6, `${cal.fit.mainCpuPerChunkMs}`);
+  const m = cal.atRate!(4800).cpu!.modelServer!;
+  assert.equal([m.host, m.perRecordMs, m.perBatchMs], ['main', cal.fit.mainCpuPerRecordMs, cal.fit.mainCpuPerChunkMs]);
+  assert.ok(Math.abs(cal.fit.chunkSlopeMs! - 0.13) < 1e-9, `${cal.fit.chunkSlopeMs}`);
+  assert.ok(Math.abs(cal.fit.chunkPerRecordMs - 0.1) < 1e-6, `${cal.fit.chunkPerRecordMs}`);
+  assert.match(cal.notes.join('\n'), /ms per chunk/);
+  // the ramp's top is predicted below the knee with the per-chunk CPU on the loop
+  const below = predict(cal, { rate: 1200, durationMs: 4000, warmupMs: 1000 });
+  assert.ok(below.throughput > 0.95 * 1200, `${below.throughput}`);
 });
 
 test('one run, or runs at one rate, are refused with the fix', () => {
