@@ -33,20 +33,6 @@ const REPORT_FILES = [
 ];
 const noStack = (s: string) => assert.not.match(s, /\n\s+at .+:\d+:\d+/, 'no stack trace');
 
-test('--help lists the commands, and each command has help with examples', () => {
-  const top = cli(['--help']);
-  assert.is(top.code, 0);
-  assert.match(top.out, 'run');
-  assert.match(top.out, 'validate');
-  for (const c of ['run', 'validate']) {
-    const r = cli([c, '--help']);
-    assert.is(r.code, 0, r.err);
-    assert.match(r.out, 'Examples:');
-    assert.match(r.out, `pipelab ${c} scenarios/`);
-    if (c === 'run') assert.match(r.out, '--duration <d>');
-  }
-});
-
 test('validate prints the resolved plan of a good scenario and exits 0', () => {
   const r = cli(['validate', fixture('ok.ts')]);
   assert.is(r.code, 0, r.err);

@@ -1,6 +1,7 @@
 /**
- * Every command's --help: it prints, and every file of this repository it names as an example
- * (scenarios/…, harness/…, docs/…) exists (a stale example once pointed at scenarios/fraud.ts).
+ * Every command's --help: it prints, the top one lists the commands, run and validate show
+ * examples, and every file of this repository a help names as an example (scenarios/…, harness/…,
+ * docs/…) exists (a stale example once pointed at scenarios/fraud.ts).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -24,7 +25,7 @@ const commandsOf = (text: string): string[] =>
     .map((m) => m[1]!)
     .filter((c) => c !== 'help');
 
-test('every --help example names files that exist', () => {
+test('every --help prints, run and validate show examples, every example file exists', () => {
   const texts = new Map<string, string>();
   const walk = (args: string[]): void => {
     const text = help(args);
@@ -33,6 +34,16 @@ test('every --help example names files that exist', () => {
   };
   walk([]);
   assert.ok(texts.size >= 15, `found ${texts.size} help texts: ${[...texts.keys()].join(', ')}`);
+  // (one walk for these too: each help is a process, ~1.7 CPU-s, and cli.test.ts spawned three again)
+  assert.match(texts.get('')!, 'run');
+  assert.match(texts.get('')!, 'validate');
+  for (const c of ['run', 'validate']) {
+    const text = texts.get(c);
+    assert.ok(text, `pipelab ${c} --help not reached from the top help`);
+    assert.match(text, 'Examples:');
+    assert.match(text, `pipelab ${c} scenarios/`);
+  }
+  assert.match(texts.get('run')!, '--duration <d>');
   const missing: string[] = [];
   for (const [cmd, text] of texts)
     for (const m of text.matchAll(/\b(?:scenarios|harness|docs|notebooks)\/[\w./-]*\w\.\w+/g))
