@@ -61,7 +61,13 @@ export interface MetricsRegistry {
    * asked for via `retainWindow`, so memory stays flat.
    */
   window(key: string, endMs: number, seconds: number): MetricData | undefined;
-  retainWindow(seconds: number): void;
+  /**
+   * keep the last `seconds` seconds for window(): of the metric `key` only (a windowed threshold's
+   * metric), or of every metric without a key. Each retained second of a trend is an HDR histogram
+   * in WebAssembly memory (tens of KB once it has seen long latencies, and WebAssembly memory never
+   * shrinks): a 60 s window kept for every trend held ~65 MB in a soak, for the one metric it reads.
+   */
+  retainWindow(seconds: number, key?: string): void;
   /**
    * completed points so far (closes seconds up to nowMs): one a second, or one per intervalMs once
    * a bounded series has merged its points (RegistryOptions.maxPoints)

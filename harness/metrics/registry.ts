@@ -86,6 +86,8 @@ class RegistryImpl implements Registry {
   private readonly held = { states: [] as AnyState[] };
   private warmup = 0;
   private retainSeconds = 0;
+  /** per-metric retention (retainWindow with a key): only the metrics a windowed threshold reads */
+  private retainKeys = new Map<string, number>();
   private curSec = 0;
   private readonly series: Series;
   /** the last RECENT_SECONDS one-second points (ring), whatever the series' interval */
@@ -236,11 +238,17 @@ class RegistryImpl implements Registry {
     return s.window(toSec - seconds, toSec, Math.ceil(this.warmup / 1000));
   }
 
-  retainWindow(seconds: number): void {
+  retainWindow(seconds: number, key?: string): void {
     const n = Math.ceil(seconds);
-    if (n <= this.retainSeconds) return;
-    this.retainSeconds = n;
-    for (const s of this.order) s.setRetention(n);
+    if (key === undefined) {
+      if (n <= this.retainSeconds) return;
+      this.retainSeconds = n;
+      for (const s of this.order) s.setRetention(n);
+      return;
+    }
+    if (n <= (this.retainKeys.get(key) ?? 0)) return;
+    this.retainKeys.set(key, n);
+    for (const s of this.order) if (s.key === key) s.setRetention(n);
   }
 
   timeseries(nowMs: number): TimePoint[] {
@@ -316,7 +324,8 @@ class RegistryImpl implements Registry {
           : type === 'rate'
             ? new RateState(key)
             : new GaugeState(key);
-    if (this.retainSeconds) s.setRetention(this.retainSeconds);
+    const keep = Math.max(this.retainSeconds, this.retainKeys.get(key) ?? 0);
+    if (keep) s.setRetention(keep);
     s.direct = this.mode(this.curSec) === 'straddle';
     return s;
   }

@@ -210,7 +210,7 @@ class Compiled implements CompiledThresholds {
     const issues: Issue[] = [];
     for (const t of this.list) {
       t.regKey = Object.keys(t.filter).length ? registry.track(t.name, t.filter) : t.name;
-      if (t.parsed.windowSeconds) registry.retainWindow(t.parsed.windowSeconds + WINDOW_SLACK_SECONDS);
+      if (t.parsed.windowSeconds) registry.retainWindow(t.parsed.windowSeconds + WINDOW_SLACK_SECONDS, t.regKey);
       const type = types.get(t.name);
       if (type && !aggregationAllowed(t.parsed.aggregation, type))
         issues.push({ path: t.path, message: typeMessage(t.parsed, t.name, type) });

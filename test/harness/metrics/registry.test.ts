@@ -217,6 +217,31 @@ test('window() leaves out warm-up seconds, rounding the warm-up up to a whole se
   assert.equal([s.passes, s.fails], [0, 25]);
 });
 
+test('a window kept for one metric: the other trends hold no per-second histograms', () => {
+  const r = reg({ hdr: 'js' });
+  r.retainWindow(90, 'e2e');
+  const names = ['e2e', ...Array.from({ length: 20 }, (_, i) => `stage_${i}`)];
+  const trends = names.map((n) => r.trend(n));
+  for (let s = 0; s < 200; s++) for (const t of trends) t.add(5 + (s % 7), s * 1000 + 1);
+  r.timeseries(200_000);
+  const states = (r as unknown as { order: { key: string; all: unknown[] }[] }).order;
+  const of = new Map(states.map((x) => [x.key, x.all.length]));
+  // e2e: current + total + 90 retained (+ 1 scratch); the others current + total
+  assert.ok(of.get('e2e')! >= 90 && of.get('e2e')! <= 93, `e2e holds ${of.get('e2e')}`);
+  for (const n of names.slice(1)) assert.ok(of.get(n)! <= 2, `${n} holds ${of.get(n)} histograms`);
+  assert.is((r.window('e2e', 200_000, 60) as TrendData).count, 60);
+  // a metric first seen after the call gets the retention when it is named, not otherwise
+  r.retainWindow(5, 'late');
+  const late = r.trend('late');
+  const other = r.trend('other');
+  for (let s = 200; s < 210; s++) {
+    late.add(1, s * 1000 + 1);
+    other.add(1, s * 1000 + 1);
+  }
+  assert.is((r.window('late', 210_000, 5) as TrendData).count, 5);
+  assert.is((r.window('other', 210_000, 5) as TrendData).count, 0);
+});
+
 test('retention stays bounded over a long run: histograms are reused, not piled up', () => {
   const r = reg({ hdr: 'js' });
   r.retainWindow(4);
