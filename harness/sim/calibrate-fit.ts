@@ -369,14 +369,14 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     sinkSlopeSe: se(points.map((p) => p.sinkMs)),
     slopeShare: best.k,
     mainCpuPerRecordMs: best.w,
-    mainCpuFrom:
-      twoWay && (child || perChunk)
-        ? 'main process CPU time per record and request'
-        : mainCpu
-          ? 'main process CPU time'
-          : elu
-            ? 'event-loop utilisation'
-            : 'latency fit',
+    // mainCpuOf returns twoWay only where it was used (child mode, or a per-chunk cost in process)
+    mainCpuFrom: twoWay
+      ? 'main process CPU time per record and request'
+      : mainCpu
+        ? 'main process CPU time'
+        : elu
+          ? 'event-loop utilisation'
+          : 'latency fit',
     ...(measured ? { mainCpuSe: measured.se } : {}),
     ...(elu ? { eventLoop: { background: elu.a, perRecordMs: elu.b, treated: options.background ?? 'elastic' } } : {}),
     rmsLogError: best.e,
