@@ -248,7 +248,7 @@ class RegistryImpl implements Registry {
     }
     if (n <= (this.retainKeys.get(key) ?? 0)) return;
     this.retainKeys.set(key, n);
-    for (const s of this.order) if (s.key === key) s.setRetention(n);
+    this.order.find((s) => s.key === key)?.setRetention(n);
   }
 
   timeseries(nowMs: number): TimePoint[] {

@@ -77,7 +77,6 @@ export async function runScenario(
   const clock = options.clock ?? (runClock as RunClock);
   const registry = createRegistry({ warmupMs: scenario.warmupMs, maxPoints: TIMESERIES_MAX_POINTS });
   registry.setWarmup(scenario.warmupMs);
-  registry.retainWindow(1, 'latency'); // the ticks' last-second latency (ticks.ts)
   thresholds.prepare(registry);
 
   const stop = new AbortController();

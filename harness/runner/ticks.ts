@@ -25,9 +25,13 @@ export interface TickDeps {
   observers?: RunObserver[];
 }
 
+/** the seconds of latency a tick's progress reads (its p99): the registry keeps them, no more */
+const PROGRESS_WINDOW_S = 1;
+
 /** returns when every executor has ended; the vus gauge reads 0 from then */
 export async function superviseRun(d: TickDeps): Promise<number> {
   const { clock, registry, lives, stop } = d;
+  registry.retainWindow(PROGRESS_WINDOW_S, 'latency');
   let done = false;
   let failure: { e: unknown } | undefined;
   // the executors' end wakes the tick's sleep: raced each tick, `all` (which settles only at the end)
@@ -83,7 +87,7 @@ export async function superviseRun(d: TickDeps): Promise<number> {
 
 function progressOf(d: TickDeps, now: number, iterations: number, lastIterations: number, lastTick: number): Progress {
   const sum = (k: keyof LiveStats): number => d.lives.reduce((a, l) => a + l[k], 0);
-  const win = d.registry.window('latency', now, 1);
+  const win = d.registry.window('latency', now, PROGRESS_WINDOW_S);
   const { plan, scenario, stop } = d;
   return {
     phase: stop.aborted || now >= plan.totalMs ? 'stopping' : now < scenario.warmupMs ? 'warmup' : 'steady',

@@ -62,6 +62,8 @@ test(
     assert.is(progress[4]?.phase, 'stopping');
     assert.is(progress[1]?.iterations, 199);
     assert.is(progress[1]?.phase, 'steady');
+    // each tick's p99 is the last second's latency: the supervisor keeps that second for it
+    assert.ok(Math.abs((progress[2]?.p99Ms ?? 0) - 10) < 0.02, `tick p99 ${progress[2]?.p99Ms}`);
     assert.is(progress[0]?.totalMs, 5000);
     assert.ok(JSON.parse(JSON.stringify(s)));
   },

@@ -23,7 +23,7 @@ class Counted extends Promise<number> {
 }
 
 function deps(clock: VirtualClock, all: Promise<unknown>, ticks: number[]): TickDeps {
-  const registry = { gauge: () => ({ set: () => {} }), window: () => undefined };
+  const registry = { gauge: () => ({ set: () => {} }), window: () => undefined, retainWindow: () => {} };
   return {
     scenario: { name: 't', seed: 1, warmupMs: 0 },
     plan: { totalMs: 600_000 },
