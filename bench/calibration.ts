@@ -7,8 +7,8 @@
  * rule for both curves, `knee` below), and the mean |error| below the knee against the naive
  * baseline "latency stays what the top of the ramp measured, throughput = the rate".
  *
- *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 250,500,1000,2000]
- *     [--rates auto | 3000,4500,…] [--seconds 6] [--background elastic,capacity]
+ *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 50,100,250,500,1000,2000]
+ *     [--rates auto | 3000,4500,…] [--seconds 6] [--warmup-seconds 12] [--background elastic,capacity]
  *     [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125] [--semi-space 64]
  *
  * `--rates auto` (the default): from 1.5× the ramp's top, × 1.4 per run, until two runs are
@@ -17,6 +17,8 @@
  * `--background`: the event loop's background (the utilisation line's intercept) as elastic
  * polling (the records' work is the slope) and/or as lost capacity (b / (1 − a) per record); both
  * by default, one table each from the same live runs.
+ * `--warmup-seconds` (12): an unkept run at the ramp's top rate before the first mode's ramp, so
+ * the first kept run does not carry the process's start-up (each run prints its CPU per request).
  * `--main-cpu`: what-if re-scores — the main host's CPU per record (ms) set to each value instead
  * of the fitted one, one table each: which value would have put the knee where it was measured, and
  * what the errors below the knee are then (docs/simulation.md, known gaps).
@@ -28,6 +30,14 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { RampCalibration } from '../harness/sim/calibrate-fit.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  // the usage is this file's header comment: print it rather than start a live run
+  const src = readFileSync(new URL(import.meta.url), 'utf8');
+  const head = src.slice(src.indexOf('/**') + 3, src.indexOf('*/'));
+  console.log(head.replace(/^ \* ?/gm, '').trim());
+  process.exit(0);
+}
 
 // The live runs are the system users run: `pipelab` starts node with --max-semi-space-size=64
 // (bin/pipelab.js, as bench/pipeline.ts does), and its young generation changes the CPU per record
@@ -63,9 +73,14 @@ const arg = (flag: string): string | undefined => {
 };
 const nums = (s: string) => s.split(',').map(Number);
 const modes = (arg('--modes') ?? 'in-process,child').split(',') as Array<'in-process' | 'child'>;
-const ramp = nums(arg('--ramp') ?? (quick ? '250,500' : '250,500,1000,2000'));
+// the ramp starts where the chunks still grow with the rate (below 500/s on this machine): from
+// there on the requests per run level off, and the process's CPU on records and requests
+// (calibrate-cpu.ts mainCpuTwoWay) cannot tell a per-request cost from the background
+const ramp = nums(arg('--ramp') ?? (quick ? '250,500' : '50,100,250,500,1000,2000'));
 const ratesArg = arg('--rates') ?? (quick ? '1000' : 'auto');
 const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
+/** the unkept warm-up before the first mode's ramp: seconds at the ramp's top rate */
+const warmupSeconds = Number(arg('--warmup-seconds') ?? (quick ? 2 : 12));
 const save = arg('--save');
 /** re-evaluate runs saved with --save (<dir>/<mode>/<rate>.json) instead of running live */
 const from = arg('--from');
@@ -108,6 +123,7 @@ async function runAt(mode: 'in-process' | 'child', rate: number): Promise<Live> 
   process.stderr.write(`${mode}: live run at ${rate}/s for ${seconds}s (load average ${load.toFixed(1)})...\n`);
   const s = await liveRun({ rate, seconds, processors: 1, mode });
   const summary = { ...s, extra: { ...(s.extra ?? {}), loadavg: load } };
+  cpuLine(summary);
   if (save) {
     mkdirSync(`${save}/${mode}`, { recursive: true });
     writeFileSync(`${save}/${mode}/${rate}.json`, JSON.stringify(summary));
@@ -125,6 +141,24 @@ function loadSaved(mode: string): Map<number, Live> {
   return runs;
 }
 
+/** a run's CPU figures on stderr: whether the warm-up was long enough shows as the first kept run's CPU per request */
+function cpuLine(s: RunSummary): void {
+  const x = s.extra as
+    | {
+        cpu?: { mainMs?: number; childrenMs?: number };
+        broker?: { requestsHandled?: number };
+        modelServer?: { predictRequests?: number };
+      }
+    | undefined;
+  const main = x?.cpu?.mainMs ?? Number.NaN,
+    req = (x?.broker?.requestsHandled ?? 0) + (x?.modelServer?.predictRequests ?? 0);
+  process.stderr.write(
+    `  CPU main ${(main / 1000).toFixed(2)} s, children ${((x?.cpu?.childrenMs ?? 0) / 1000).toFixed(2)} s; ` +
+      `requests ${req} (${x?.modelServer?.predictRequests ?? 0} /predict): ` +
+      `${req > 0 ? (main / req).toFixed(3) : '?'} ms CPU per request\n`,
+  );
+}
+
 let warmedUp = false;
 
 /** the live runs of one mode: the ramp, then fixed rates or the automatic climb past the knee */
@@ -133,8 +167,15 @@ async function liveRuns(mode: 'in-process' | 'child'): Promise<Map<number, Live>
   const runs = new Map<number, Live>();
   // the process's first run also carries its one-off start-up (module loading, compilation): 6.8 s
   // of main-process CPU at 250/s against 2.8 s at 500/s, which turned the CPU-time line's slope
-  // negative (calibrate-fit.ts falls back to the loop's utilisation then); a short run, not kept
-  if (!warmedUp) await liveRun({ rate: ramp[0]!, seconds: 2, processors: 1, mode });
+  // negative (calibrate-fit.ts falls back to the loop's utilisation then). One 2 s run at the
+  // ramp's lowest rate was too short: the first kept in-process run still took more CPU than the
+  // next two (calib-sim5: 4.8, 4.3, 4.1 s at 250, 500, 1000/s). So an unkept run at the ramp's top
+  // rate, long enough for the hot paths to be compiled (the bench prints each run's CPU per request)
+  if (!warmedUp && warmupSeconds > 0) {
+    const top = ramp[ramp.length - 1]!;
+    process.stderr.write(`${mode}: warm-up at ${top}/s for ${warmupSeconds}s (not kept)...\n`);
+    cpuLine(await liveRun({ rate: top, seconds: warmupSeconds, processors: 1, mode }));
+  }
   warmedUp = true;
   for (const r of ramp) runs.set(r, await runAt(mode, r));
   if (ratesArg !== 'auto') {
