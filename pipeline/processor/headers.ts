@@ -13,7 +13,8 @@ export const H = {
   /**
    * a decision's stage times, one header for the four (stageValue): when the processor started on the
    * record's chunk (epoch ms), the chunk's feature lookup + update time (ms), its inference time (ms), and
-   * when the processor handed the result to its producer (epoch ms), comma-separated
+   * when the processor handed the result to its producer (epoch ms), comma-separated; then the chunk's
+   * size (the records scored together), so a run can fit chunk time on size within itself
    */
   stageMs: 'pipelab-stage-ms',
   /** dead letter: when the processor started on the record's chunk */
@@ -56,19 +57,23 @@ export interface StageTimes {
   featuresMs: number;
   inferenceMs: number;
   sinkMs: number;
+  /** the chunk's size: records scored together (absent in headers written before it was carried) */
+  records?: number;
 }
 
 export function stageValue(received: number, t: Omit<StageTimes, 'receivedMs'>): string {
-  return `${received.toFixed(3)},${t.featuresMs.toFixed(3)},${t.inferenceMs.toFixed(3)},${t.sinkMs.toFixed(3)}`;
+  const v = `${received.toFixed(3)},${t.featuresMs.toFixed(3)},${t.inferenceMs.toFixed(3)},${t.sinkMs.toFixed(3)}`;
+  return t.records === undefined ? v : `${v},${t.records}`;
 }
 
-/** the H.stageMs header read back; undefined when it is missing or not four finite numbers */
+/** the H.stageMs header read back; undefined when it is missing or not four (or five: the size) finite numbers */
 export function stageTimes(h: IHeaders | undefined): StageTimes | undefined {
   const s = header(h, H.stageMs);
   if (s === undefined) return undefined;
   const parts = s.split(',');
-  if (parts.length !== 4 || parts.includes('')) return undefined;
-  const [r, f, i, k] = parts.map(Number) as [number, number, number, number];
+  if ((parts.length !== 4 && parts.length !== 5) || parts.includes('')) return undefined;
+  const [r, f, i, k, n] = parts.map(Number) as [number, number, number, number, number | undefined];
   if (!(Number.isFinite(r) && Number.isFinite(f) && Number.isFinite(i) && Number.isFinite(k))) return undefined;
-  return { receivedMs: r, featuresMs: f, inferenceMs: i, sinkMs: k };
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1)) return undefined;
+  return { receivedMs: r, featuresMs: f, inferenceMs: i, sinkMs: k, ...(n !== undefined ? { records: n } : {}) };
 }

@@ -287,7 +287,7 @@ export class StreamProcessor {
     const sent = numHeader(messages[0]?.headers, H.sentMs);
     if (sent !== undefined) m?.trend('processor_stage_queue').add(Math.max(0, received - sent), tNow);
     const { preds, featuresMs, inferenceMs } = await this.score(valid, `${topic}/${partition}`);
-    const timings = { featuresMs, inferenceMs, sinkMs: epochNow() };
+    const timings = { featuresMs, inferenceMs, sinkMs: epochNow(), records: valid.length };
     const w = st.windows;
     const { decisions, late } = this.decide(w, { topic, partition, received }, valid, preds, timings, dead);
     const closed = w.closeReady();

@@ -146,6 +146,8 @@ export interface ChunkTimings {
   featuresMs: number;
   inferenceMs: number;
   sinkMs: number;
+  /** the chunk's size: the records scored together (one model call) */
+  records?: number;
 }
 
 /** a record of the chunk that passed validation */

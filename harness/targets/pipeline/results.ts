@@ -18,6 +18,32 @@ export interface BehaviourBooks {
   deadLettered(id: string, reason: string): boolean;
 }
 
+/**
+ * The decisions' chunk time (features + inference) by chunk size, per power-of-two size class (1,
+ * 2–3, 4–7, …), over the whole run: the pairs a calibration needs to fit a chunk's time on its size
+ * within one run (harness/sim/calibrate-chunk.ts), where one mean per run mixes the size with the
+ * load. Every record carries its chunk's size and time, so a class's figures are over records.
+ */
+export class ChunkSizes {
+  private readonly classes = new Map<number, { records: number; sumN: number; sumMs: number }>();
+
+  add(records: number, chunkMs: number): void {
+    const k = Math.floor(Math.log2(records));
+    const c = this.classes.get(k) ?? { records: 0, sumN: 0, sumMs: 0 };
+    c.records++;
+    c.sumN += records;
+    c.sumMs += chunkMs;
+    this.classes.set(k, c);
+  }
+
+  /** per class, smallest first: the records, their mean chunk size and mean chunk time (ms) */
+  report(): Array<{ n: number; records: number; chunkMs: number }> {
+    return [...this.classes.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, c]) => ({ n: c.sumN / c.records, records: c.records, chunkMs: c.sumMs / c.records }));
+  }
+}
+
 /** an eachBatch handler recording into the ledger and the registry; `now` is the run's clock */
 export function resultsHandler(
   ledger: EventLedger,
@@ -25,6 +51,7 @@ export function resultsHandler(
   now: () => number,
   behaviour?: BehaviourBooks,
   samples?: DeadLetterSamples,
+  sizes?: ChunkSizes,
 ): (payload: EachBatchPayload) => Promise<void> {
   const read = new Map<string, bigint>();
   return async ({ batch, resolveOffset, heartbeat }) => {
@@ -42,7 +69,7 @@ export function resultsHandler(
       else if (batch.topic === TOPICS.deadLetter) {
         deadLetter(ledger, m, msg, t, behaviour, tp);
         samples?.keep(msg);
-      } else decision(ledger, m, msg, t, observed, tp);
+      } else decision(ledger, m, msg, t, observed, tp, sizes);
     }
     const last = batch.messages[batch.messages.length - 1];
     if (last) {
@@ -97,6 +124,7 @@ function decision(
   t: number,
   observed: number,
   via: string,
+  sizes?: ChunkSizes,
 ): void {
   const id = header(msg.headers, H.eventId);
   if (id === undefined) return;
@@ -116,6 +144,7 @@ function decision(
   if (sent !== undefined) m.trend('stage_queue').add(Math.max(0, stage.receivedMs - sent), t);
   m.trend('stage_features').add(stage.featuresMs, t);
   m.trend('stage_inference').add(stage.inferenceMs, t);
+  if (stage.records !== undefined) sizes?.add(stage.records, stage.featuresMs + stage.inferenceMs);
   m.trend('stage_sink').add(Math.max(0, observed - stage.sinkMs), t);
 }
 

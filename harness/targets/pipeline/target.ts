@@ -34,7 +34,7 @@ import type { FaultHost } from '../../faults/host.ts';
 import { endpointsOf, pipelineFaultHost } from './faults.ts';
 import { PROCESSOR_GROUP, processorFactory, startChild, startChildren, type ChildEndpoints } from './processors.ts';
 import { BatchAcks, openProducer, type RecordProducer } from '../producers.ts';
-import { resultsHandler } from './results.ts';
+import { ChunkSizes, resultsHandler } from './results.ts';
 import { UserEventsFeed } from './user-events.ts';
 import { pipelineResources } from './resources.ts';
 import { type ServiceCounts, serviceCounts } from './service-counts.ts';
@@ -49,6 +49,8 @@ export class PipelineTargetRun implements PipelineTarget {
   private readonly o: typeof PIPELINE_TARGET_DEFAULTS & Config;
   private readonly drainTimeoutMs: number;
   private readonly ledger = new EventLedger();
+  /** decisions' chunk time by chunk size (extra.chunkClasses), for the calibration's chunk line */
+  private readonly chunkSizes = new ChunkSizes();
   private readonly acks = new BatchAcks((ids, _at, ok) => {
     if (ok) for (const id of ids) this.ledger.acked(id);
     else for (const id of ids) this.ledger.produceFailed(id);
@@ -230,6 +232,7 @@ export class PipelineTargetRun implements PipelineTarget {
       () => (this.ctx ? this.ctx.now() : 0),
       this.feed,
       this.piiSamples,
+      this.chunkSizes,
     );
     await results.run({ eachBatch, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 3 });
     await joined;
@@ -379,6 +382,7 @@ export class PipelineTargetRun implements PipelineTarget {
       processors: this.processorStats,
       ...(this.modelStopped ? { faults: { modelServerStopped: true } } : {}),
       ...this.serviceCounts,
+      chunkClasses: this.chunkSizes.report(),
       ...(this.autoscaler ? { autoscale: this.autoscaler.log } : {}),
       ...(this.drift ? { driftLoop: this.drift.report() } : {}),
       ...pipelineResources(this.o, this.brokerList, this.serviceInfo),

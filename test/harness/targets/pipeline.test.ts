@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { runScenario, exitCodeFor } from '../../../harness/runner/index.ts';
 import { loadScenario, validateScenario } from '../../../harness/scenario/index.ts';
 import type { Accounting } from '../../../harness/targets/pipeline/accounting.ts';
-import type { CounterData, TrendData } from '../../../results/types.ts';
+import type { CounterData, RunSummary, TrendData } from '../../../results/types.ts';
 import { PipelabError } from '../../../errors.ts';
 import { startModelServer } from '../../../pipeline/model-server/server.ts';
 import { PACKAGE_MODELS_DIR } from '../../../pipeline/model/artefacts.ts';
@@ -44,6 +44,8 @@ test('the smoke scenario runs the pipeline end to end with 0 missing and the tal
   // a call retried after a timeout (a loaded machine) counts twice: no upper bound here
   const calls = counts.modelServer?.predictRequests ?? 0;
   assert.ok(calls > 0 && chunks > 0, `model calls ${calls}, chunks ${chunks}`);
+  // every decision's chunk size and time, by size class (the calibration's within-run chunk line)
+  assertChunkClasses(summary, acc.decided);
   // thresholds are evaluated; the latency one depends on machine load, so only the
   // load-independent ones are asserted (never assert timings in tests)
   const byExpr = new Map(summary.thresholds.map((t) => [`${t.metric} ${t.expression}`, t]));
@@ -130,7 +132,24 @@ test('processors as child processes: one is SIGKILLed mid-run and the survivor s
   // the children's chunks, which their own metrics keep in their processes, as the model calls they made
   const calls = (summary.extra?.modelServer as { predictRequests: number } | undefined)?.predictRequests ?? 0;
   assert.ok(calls > 0, `model calls ${calls}`);
+  // the children's chunk sizes reach this process in the decisions' stage header
+  assertChunkClasses(summary, acc.decided);
 });
+
+/** extra.chunkClasses: power-of-two size classes, smallest first, counting each decided record once */
+function assertChunkClasses(summary: RunSummary, decided: number): void {
+  const classes = summary.extra?.chunkClasses as Array<{ n: number; records: number; chunkMs: number }>;
+  assert.ok(classes.length > 0, 'no chunk classes');
+  assert.is(
+    classes.reduce((a, c) => a + c.records, 0),
+    decided,
+  );
+  classes.forEach((c, i) => {
+    assert.ok(c.n >= 1 && c.chunkMs > 0, JSON.stringify(c));
+    const below = classes[i - 1];
+    if (below) assert.ok(Math.floor(Math.log2(c.n)) > Math.floor(Math.log2(below.n)), JSON.stringify(classes));
+  });
+}
 
 test('pipeline target options are validated with their paths', () => {
   const bad = () =>

@@ -36,10 +36,28 @@ test("a decision carries its chunk's four stage times in pipelab-stage-ms, and t
   assert.is(header(h, H.sourceOffset), '42');
 });
 
+test("the chunk's size rides as a fifth field; a header of four (written before it) still reads", () => {
+  const shared = chunkHeaders('proc-1', 1000.5, { featuresMs: 1.5, inferenceMs: 2.25, sinkMs: 1010, records: 7 });
+  assert.is(shared.stage.toString(), '1000.500,1.500,2.250,1010.000,7');
+  assert.equal(stageTimes({ [H.stageMs]: shared.stage }), {
+    receivedMs: 1000.5,
+    featuresMs: 1.5,
+    inferenceMs: 2.25,
+    sinkMs: 1010,
+    records: 7,
+  });
+  assert.equal(stageTimes({ [H.stageMs]: Buffer.from('1,2,3,4') }), {
+    receivedMs: 1,
+    featuresMs: 2,
+    inferenceMs: 3,
+    sinkMs: 4,
+  });
+});
+
 test('a stage header missing or not four numbers reads as none (no stage trends; the decision still counts)', () => {
   assert.is(stageTimes(undefined), undefined);
   assert.is(stageTimes({}), undefined);
-  for (const bad of ['1,2,3', '1,2,3,4,5', '1,x,3,4', '', '1,2,,4'])
+  for (const bad of ['1,2,3', '1,2,3,4,5,6', '1,2,3,4,0', '1,2,3,4,2.5', '1,x,3,4', '', '1,2,,4'])
     assert.is(stageTimes({ [H.stageMs]: Buffer.from(bad) }), undefined, bad);
 });
 
