@@ -30,6 +30,7 @@ import type { ServiceTimeSpec } from './dist.ts';
 import { decodeValues, encodeValues } from '../../results/hdr.ts';
 import { type DrawnCosts, drawn } from './calibrate-draw.ts';
 import { eventLoopFit, leastSquares, mainCpuTwoWay, processCpu, slopeStandardError } from './calibrate-cpu.ts';
+import { chunkLine } from './calibrate-chunk.ts';
 
 export { leastSquares } from './calibrate-cpu.ts';
 
@@ -51,6 +52,8 @@ export interface RampFit extends DrawnCosts {
    * event loop's in process) is taken out, as the simulated chunk does that CPU on its host besides
    */
   chunkSlopeMs?: number;
+  /** where the chunk line comes from: each run's chunks by size (within runs), or one mean per run */
+  chunkLineFrom?: 'within runs' | 'across runs';
   /**
    * in process, where the runs counted the main process's requests: its CPU per model-server call
    * (chunk), the per-request CPU × requests per call (calibrate-cpu.ts mainCpuTwoWay)
@@ -153,7 +156,10 @@ function modelCalls(summary: RunSummary): { chunks: number; records: number } | 
   return chunks > 0 && records > 0 ? { chunks, records } : undefined;
 }
 
-type Costs = Omit<RampFit, 'rmsLogError' | 'rates' | 'mainCpuFrom' | 'eventLoop' | 'mainCpuSe' | 'chunkSlopeMs'>;
+type Costs = Omit<
+  RampFit,
+  'rmsLogError' | 'rates' | 'mainCpuFrom' | 'eventLoop' | 'mainCpuSe' | 'chunkSlopeMs' | 'chunkLineFrom'
+>;
 
 /** an empirical spec with every value multiplied by k (a stage delay at another load) */
 function scaled(spec: ServiceTimeSpec, k: number): ServiceTimeSpec {
@@ -312,7 +318,9 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
       },
     );
   const base = calibrate(points[0]!.summary, options);
-  const line = leastSquares(
+  // within runs where they reported their chunks by size (extra.chunkClasses), else one mean per run
+  const line = chunkLine(
+    points.map((p) => p.summary),
     points.map((p) => p.chunkSize),
     points.map((p) => p.chunkMs),
   );
@@ -357,13 +365,12 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     const l = leastSquares(rs, ys);
     return slopeStandardError(rs, ys, l.a, l.b);
   };
-  const sizes = points.map((p) => p.chunkSize),
-    chunkMs = points.map((p) => p.chunkMs);
   const fit: RampFit = {
     rates,
     ...partial,
     chunkSlopeMs: line.b,
-    chunkSlopeSe: slopeStandardError(sizes, chunkMs, line.a, line.b),
+    chunkSlopeSe: line.se,
+    chunkLineFrom: line.from,
     ...(points[0]!.chunks > 0 ? { chunkSamples: points[0]!.chunks } : {}),
     transportSlopeSe: se(points.map((p) => p.queueMs)),
     sinkSlopeSe: se(points.map((p) => p.sinkMs)),
@@ -428,7 +435,8 @@ function rampNotes(base: Calibration, f: RampFit): string[] {
         100 * (f.slopeShare ?? 1),
       )} % of the measured slopes kept, the rest is the modelled CPU queueing)`,
     `chunk time = ${r(f.chunkFixedMs)} ms + ${r(f.chunkSlopeMs ?? f.chunkPerRecordMs)} ms per record (least squares ` +
-      `over the runs), of which ${r(f.chunkPerRecordMs)} ms delay and the rest the CPU its host is charged`,
+      (f.chunkLineFrom === 'within runs' ? 'within each run, on its chunks by size' : "over the runs' means") +
+      `), of which ${r(f.chunkPerRecordMs)} ms delay and the rest the CPU its host is charged`,
     child
       ? `processors: ${base.source.processors} child process(es) on one fifo host; CPU ${r(
           f.processorCpuPerRecordMs ?? 0,

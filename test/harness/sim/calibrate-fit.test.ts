@@ -299,6 +299,37 @@ test("in process: the loop's CPU per record and per chunk, where the run counted
   assert.ok(below.throughput > 0.95 * 1200, `${below.throughput}`);
 });
 
+test('the chunk line within each run, where the runs reported chunks by size: the load stays out of its slope', () => {
+  // within a run a chunk takes 3 ms + 0.1 ms per record, plus a wait that grows with the load (2 ms
+  // per 1000/s), and the chunks grow with the rate: one mean per run would read the wait as size
+  // (the runs' means lie on 3 + 0.1·n + 2·rate/1000 with n = 2 + rate/100: a slope of 0.3)
+  const runs = [150, 300, 600, 1200].map((r) => {
+    const s = liveLike(r, 'in-process');
+    const seconds = s.durationMs / 1000,
+      n = 2 + r / 100,
+      wait = (2 * r) / 1000;
+    const f = s.metrics.stage_features as TrendData;
+    s.metrics.processor_stage_features = { ...f, count: (r * seconds) / n, mean: 1 };
+    s.metrics.processor_stage_inference = { ...f, count: (r * seconds) / n, mean: 2 + 0.1 * n + wait };
+    s.metrics.processor_records = { type: 'counter', count: r * seconds, rate: r };
+    // its chunks by size class: half the records in chunks of n/2, half in chunks of 3n/2
+    const records = r * seconds;
+    Object.assign(s.extra!, {
+      chunkClasses: [0.5, 1.5].map((k) => ({ n: k * n, records: records / 2, chunkMs: 3 + 0.1 * k * n + wait })),
+    });
+    return s;
+  });
+  const cal = calibrateRuns(runs);
+  assert.is(cal.fit.chunkLineFrom, 'within runs');
+  assert.ok(Math.abs(cal.fit.chunkSlopeMs! - 0.1) < 1e-9, `${cal.fit.chunkSlopeMs}`);
+  assert.match(cal.notes.join('\n'), /within each run/);
+  // the same runs without their classes: the runs' means, whose slope carries the load
+  for (const s of runs) delete (s.extra as { chunkClasses?: unknown }).chunkClasses;
+  const across = calibrateRuns(runs).fit;
+  assert.is(across.chunkLineFrom, 'across runs');
+  assert.ok(Math.abs(across.chunkSlopeMs! - 0.3) < 1e-6, `${across.chunkSlopeMs}`);
+});
+
 test('one run, or runs at one rate, are refused with the fix', () => {
   for (const runs of [[liveLike(200, 'in-process')], [liveLike(200, 'in-process'), liveLike(200, 'in-process')]]) {
     try {
