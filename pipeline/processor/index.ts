@@ -137,6 +137,7 @@ export class StreamProcessor {
       heartbeatInterval: o.heartbeatIntervalMs ?? PROCESSOR_DEFAULTS.heartbeatIntervalMs,
       rebalanceTimeout: o.rebalanceTimeoutMs ?? PROCESSOR_DEFAULTS.rebalanceTimeoutMs,
       maxWaitTimeInMs: 50,
+      maxBytesPerPartition: o.maxBytesPerPartition,
       allowAutoTopicCreation: false,
       // after kill() the consumer must not come back: its connections fail and it stays down
       retry: { retries: 8, initialRetryTime: 100, restartOnFailure: async () => !this.killed },

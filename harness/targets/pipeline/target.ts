@@ -214,6 +214,9 @@ export class PipelineTargetRun implements PipelineTarget {
       // read_committed: under exactly-once only committed results count (aborted ones never show)
       readUncommitted: false,
       maxWaitTimeInMs: 20,
+      // at most 1 MiB (~2,500 results) a fetch, not kafkajs's 10: a late observer then leaves its backlog in the
+      // broker instead of decoding up to 10 MiB of results into the heap at once, beside the pipeline it measures
+      maxBytes: 1024 * 1024,
       sessionTimeout: embedded ? 3000 : 10_000,
       heartbeatInterval: embedded ? 300 : 1000,
     });
