@@ -31,6 +31,7 @@ import { decodeValues, encodeValues } from '../../results/hdr.ts';
 import { type DrawnCosts, drawn } from './calibrate-draw.ts';
 import { eventLoopFit, leastSquares, mainCpuTwoWay, processCpu, slopeStandardError } from './calibrate-cpu.ts';
 import { chunkLine } from './calibrate-chunk.ts';
+import { pooledDelays } from './calibrate-pool.ts';
 
 export { leastSquares } from './calibrate-cpu.ts';
 
@@ -348,6 +349,7 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     ...(perChunk ? { mainCpuPerChunkMs: perChunk } : {}),
   } as Omit<Costs, 'mainCpuPerRecordMs' | 'slopeShare'>;
   if (twoWay && child) partial.mainCpuPerRequest = { ms: twoWay.perRequestMs, requestsPerSec: twoWay.requestsPerSec };
+  base.sim = pooledDelays(base.sim, points); // the delays' shape from every run (calibrate-pool.ts)
   const err = (w: number) => logError(base, { ...partial, mainCpuPerRecordMs: w }, points);
   const cpu = measured ? { w: measured.w, e: err(measured.w) } : fitMainCpu(err);
   // the measured stage lines include the CPU queueing the hosts now model: keep the share of their

@@ -330,6 +330,19 @@ test('the chunk line within each run, where the runs reported chunks by size: th
   assert.ok(Math.abs(across.chunkSlopeMs! - 0.3) < 1e-6, `${across.chunkSlopeMs}`);
 });
 
+test("the transport and sink delays' shape comes from every run of the ramp, not the lowest rate's alone", () => {
+  const runs = [150, 300, 600].map((r) => {
+    const s = liveLike(r, 'in-process');
+    s.metrics.stage_queue = s.metrics.stage_process!; // the simulated queue stage is 0: give it a shape
+    return s;
+  });
+  const cal = calibrateRuns(runs);
+  const count = (spec: ServiceTimeSpec) => decodeValues((spec as { hdr: string }).hdr).reduce((n, v) => n + v.count, 0);
+  const sum = (k: string) => runs.reduce((n, s) => n + (s.metrics[k] as TrendData).count, 0);
+  assert.is(count(cal.atRate!(300).consumers!.process!), sum('stage_queue'));
+  assert.is(count(cal.atRate!(300).sink!.write!), sum('stage_sink'));
+});
+
 test('one run, or runs at one rate, are refused with the fix', () => {
   for (const runs of [[liveLike(200, 'in-process')], [liveLike(200, 'in-process'), liveLike(200, 'in-process')]]) {
     try {
