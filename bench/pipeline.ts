@@ -41,7 +41,9 @@ const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const rates = (arg('--rates') ?? (quick ? '1000,5000' : '1000,2500,5000,7500,10000,12500,15000')).split(',').map(Number);
+const rates = (arg('--rates') ?? (quick ? '1000,5000' : '1000,2500,5000,7500,10000,12500,15000'))
+  .split(',')
+  .map(Number);
 const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
 const warmSeconds = Number(arg('--warm-seconds') ?? (quick ? 2 : 4));
 const processors = Number(arg('--processors') ?? 2);
