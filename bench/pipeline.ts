@@ -227,7 +227,8 @@ console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  dupli
 // failed at p99 2,200 ms first and 15,000/s passed at 406 ms right after (17:07 UTC)
 const warm = await pipelineAt(rates[0] ?? 500, warmSeconds);
 console.log(
-  `(warm-up, not counted: ${rates[0]}/s for ${warmSeconds}s, decided ${fmt(warm.decidedPerSec)}/s, p99 ${fmt(warm.p99)} ms)`,
+  `(warm-up, not counted: ${rates[0]}/s for ${warmSeconds}s, ` +
+    `decided ${fmt(warm.decidedPerSec)}/s, p99 ${fmt(warm.p99)} ms)`,
 );
 const withBaseline = !process.argv.includes('--no-baseline');
 const baselineN = quick ? 20_000 : 100_000;
