@@ -8,6 +8,7 @@
  * Bytes are what stays reachable after a full GC (heap used + array buffers), divided by the
  * events; a soak at 2,500/s for 30 minutes keeps 4.5M events. Target: ≤ 32 B per event.
  */
+import './help.ts';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { EventLedger } from '../harness/targets/pipeline/accounting.ts';

@@ -9,6 +9,7 @@
  *   npx tsx bench/broker-replication.ts           200k records per kcat case, 60k per kafkajs case
  *   npx tsx bench/broker-replication.ts --quick   a short run to see it works
  */
+import './help.ts';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

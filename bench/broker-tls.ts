@@ -11,6 +11,7 @@
  *
  * Certificates are made with openssl into a temp dir and removed afterwards.
  */
+import './help.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

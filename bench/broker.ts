@@ -10,6 +10,7 @@
  * Targets (issue #4): kcat produce >= 300k/s and consume >= 500k/s of 100 B records; kafkajs
  * >= 80 % of its rate against the sink; broker memory <= 1.2 x stored bytes + a constant.
  */
+import './help.ts';
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import net from 'node:net';

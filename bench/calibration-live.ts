@@ -6,6 +6,7 @@
  * The CPU figures go into the summary as `extra.cpu` {mainMs, childrenMs, wallMs}, which
  * calibrateRuns() reads (harness/sim/calibrate-fit.ts).
  */
+import './help.ts';
 import { readFileSync } from 'node:fs';
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';

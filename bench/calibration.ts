@@ -22,22 +22,16 @@
  * `--main-cpu`: what-if re-scores — the main host's CPU per record (ms) set to each value instead
  * of the fitted one, one table each: which value would have put the knee where it was measured, and
  * what the errors below the knee are then (docs/simulation.md, known gaps).
- * On a shared machine, run it under `flock /work/coord/cpu.lock`: every row gives the 1-minute
- * load average when its live run started, and the live run's event-loop utilisation (`loop`).
+ * On a shared machine, keep other work off it while it runs (one `flock` around every job): every
+ * row gives the 1-minute load average when its live run started, and the live run's event-loop
+ * utilisation (`loop`).
  */
+import './help.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { RampCalibration } from '../harness/sim/calibrate-fit.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
-
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  // the usage is this file's header comment: print it rather than start a live run
-  const src = readFileSync(new URL(import.meta.url), 'utf8');
-  const head = src.slice(src.indexOf('/**') + 3, src.indexOf('*/'));
-  console.log(head.replace(/^ \* ?/gm, '').trim());
-  process.exit(0);
-}
 
 // The live runs are the system users run: `pipelab` starts node with --max-semi-space-size=64
 // (bin/pipelab.js, as bench/pipeline.ts does), and its young generation changes the CPU per record

@@ -6,6 +6,7 @@
  *   npx tsx bench/drift.ts            full run
  *   npx tsx bench/drift.ts --quick    10× smaller, to see it works (PIPELAB_BENCH_QUICK=1 too)
  */
+import './help.ts';
 import { Rng } from '../generators/rng.ts';
 import { createDetector, type DetectorName } from '../pipeline/drift/streaming/index.ts';
 import { ks2samp } from '../pipeline/drift/batch/ks.ts';

@@ -12,6 +12,7 @@
  *   npx tsx bench/eos.ts --quick               rates 1000,8000, 3 s, 1 round (or PIPELAB_BENCH_QUICK=1)
  *   npx tsx bench/eos.ts --rates 2000 --seconds 10 --rounds 3 --processors 2
  */
+import './help.ts';
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';
 import type { Accounting } from '../harness/targets/pipeline/accounting.ts';

@@ -14,6 +14,7 @@
  *   PIPELAB_BENCH_MEMORY_S=600 npx tsx bench/executors.ts   the issue's 10-minute memory run
  * Target: achieved within 1 % of scheduled at 50k/s.
  */
+import './help.ts';
 import { performance } from 'node:perf_hooks';
 import { createRegistry } from '../harness/metrics/index.ts';
 import { runScenario } from '../harness/runner/index.ts';

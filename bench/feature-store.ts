@@ -6,6 +6,7 @@
  * pipeline 16, and one unpipelined client), when redis-benchmark is on PATH.
  * Target (issue #5): ≥ 50k lookups/s on Redis, pipelined.
  */
+import './help.ts';
 import { spawnSync } from 'node:child_process';
 import { startLocalRedis } from '../harness/services/local-redis.ts';
 import { MemoryFeatureStore } from '../pipeline/features/memory.ts';

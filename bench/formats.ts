@@ -7,6 +7,7 @@
  *   npx tsx bench/formats.ts --quick    (≈ 3 s; or PIPELAB_BENCH_QUICK=1)
  * Figures are per core (one thread), by this process's CPU time (steadier on a shared machine).
  */
+import './help.ts';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { startSchemaRegistry } from '../broker/schema-registry/index.ts';
 import type { Serializer } from '../generators/formats/index.ts';

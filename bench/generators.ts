@@ -14,6 +14,7 @@
  * process is then allocated in old space (≈ 2× slower to build, GC-bound), which no producer that
  * sends and drops its events sees.
  */
+import './help.ts';
 import { TransactionStream, type Transaction } from '../generators/transactions.ts';
 import { UserEventStream } from '../generators/user-events.ts';
 import { transactionAvroType, transactionToAvro, transactionToJson, userEventToJson } from '../generators/serialize.ts';

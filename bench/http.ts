@@ -18,6 +18,7 @@
  * it runs against a light node:net responder (a fresh process), so the rate holds for its length
  * and the figures are the driver's, and prints the rate it achieved per minute.
  */
+import './help.ts';
 import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

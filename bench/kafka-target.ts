@@ -17,6 +17,7 @@
  * not clients. The medians are reported, with the bench process's CPU µs per record.
  * Targets (issues "Bring your own pipeline", "Load driver"): target ≥ 80 % of bare kafkajs; matching ≤ 2 µs.
  */
+import './help.ts';
 import { spawn } from 'node:child_process';
 import kafkajs, { type KafkaMessage } from 'kafkajs';
 import { createRegistry } from '../harness/metrics/index.ts';

@@ -2,6 +2,7 @@
  * kcat (librdkafka's CLI) as the benches' reference client: one timed run, and the -X settings of a
  * security protocol. Shared by bench/broker-tls.ts (single node) and bench/replicated-tls.ts.
  */
+import './help.ts';
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 

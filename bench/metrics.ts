@@ -13,6 +13,7 @@
  *    storage (only one small time-series point per second).
  * Target: ≤ 100 ns per recorded value.
  */
+import './help.ts';
 import * as hdr from 'hdr-histogram-js';
 import { spawnSync } from 'node:child_process';
 import { createHistogram } from 'node:perf_hooks';

@@ -8,6 +8,7 @@
  * ceiling of this machine) and raw in-process tfjs rows/s at batch 1 and 32 (the model ceiling).
  * Targets (issue #5): batch 32 ≥ 3× the throughput of batch 1; p99 < 100 ms at 70 % of its max.
  */
+import './help.ts';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { startLocalModelServer } from '../harness/services/model-server.ts';

@@ -13,6 +13,7 @@
  *    under the user's data key (AES-256-GCM, node:crypto), and sealing a transaction at the
  *    source, ns per record.
  */
+import './help.ts';
 import kafkajs from 'kafkajs';
 import { startBroker } from '../broker/index.ts';
 import { transactionToJson } from '../generators/serialize.ts';

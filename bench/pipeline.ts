@@ -31,6 +31,7 @@
  * The `pipelab` command runs with the same flag (bin/pipelab.js); a process of one's own hosting the
  * pipeline wants it too (NODE_OPTIONS=--max-semi-space-size=64).
  */
+import './help.ts';
 import { spawnSync } from 'node:child_process';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { Accounting } from '../harness/targets/pipeline/accounting.ts';

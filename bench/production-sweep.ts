@@ -7,6 +7,7 @@
  * brokers, which no rule scales, are the limit.
  *   npx tsx bench/production-sweep.ts [--quick]
  */
+import './help.ts';
 import scenario from '../scenarios/production-prediction.ts';
 import { loadCatalogue } from '../harness/sim/cost/catalogue.ts';
 import { configCost } from '../harness/sim/cost/cost.ts';

@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/replicated-tls.ts [--quick] [--records N] [--rounds N]
  */
+import './help.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

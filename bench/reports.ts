@@ -4,6 +4,7 @@
  * measured in the same run: plain `JSON.stringify` + write of the same summary.
  *   npx tsx bench/reports.ts [--quick]
  */
+import './help.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,6 +6,7 @@
  *   npx tsx bench/sim.ts            full (≈ 1–2 min)
  *   npx tsx bench/sim.ts --quick    a few seconds (or PIPELAB_BENCH_QUICK=1)
  */
+import './help.ts';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { EventQueue } from '../harness/sim/heap.ts';

@@ -8,6 +8,7 @@
  *   npx tsx bench/txn.ts            200k records per producer
  *   npx tsx bench/txn.ts --quick    20k (or PIPELAB_BENCH_QUICK=1)
  */
+import './help.ts';
 import { fork } from 'node:child_process';
 import kafkajs from 'kafkajs';
 
