@@ -182,3 +182,38 @@ export function eventLoopFit(
   const k = capacity ? 1 / (1 - Math.max(0, a)) : 1;
   return { w: b * k, a, b, se: k * slopeStandardError(xs, ys, a, b) };
 }
+
+/** golden-section search for the minimum of err on [lo, hi] */
+export function golden(err: (x: number) => number, lo: number, hi: number, iters: number): { x: number; e: number } {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let x1 = hi - g * (hi - lo),
+    x2 = lo + g * (hi - lo);
+  let e1 = err(x1),
+    e2 = err(x2);
+  for (let i = 0; i < iters; i++) {
+    if (e1 <= e2) {
+      hi = x2;
+      x2 = x1;
+      e2 = e1;
+      x1 = hi - g * (hi - lo);
+      e1 = err(x1);
+    } else {
+      lo = x1;
+      x1 = x2;
+      e1 = e2;
+      x2 = lo + g * (hi - lo);
+      e2 = err(x2);
+    }
+  }
+  return e1 <= e2 ? { x: x1, e: e1 } : { x: x2, e: e2 };
+}
+
+/** the per-record main-host CPU minimising the log error: a log grid, then golden section around the best */
+export function fitMainCpu(err: (w: number) => number): { w: number; e: number } {
+  const grid = Array.from({ length: 16 }, (_, i) => 0.005 * 2 ** (i / 2)); // 0.005 … 0.9 ms
+  let best = 0;
+  const es = grid.map(err);
+  for (let i = 1; i < grid.length; i++) if (es[i]! < es[best]!) best = i;
+  const g = golden(err, grid[Math.max(0, best - 1)]!, grid[Math.min(grid.length - 1, best + 1)]!, 10);
+  return g.e < es[best]! ? { w: g.x, e: g.e } : { w: grid[best]!, e: es[best]! };
+}

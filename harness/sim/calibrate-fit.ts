@@ -29,7 +29,15 @@ import { simulate } from './simulate.ts';
 import type { ServiceTimeSpec } from './dist.ts';
 import { decodeValues, encodeValues } from '../../results/hdr.ts';
 import { type DrawnCosts, drawn } from './calibrate-draw.ts';
-import { eventLoopFit, leastSquares, mainCpuTwoWay, processCpu, slopeStandardError } from './calibrate-cpu.ts';
+import {
+  eventLoopFit,
+  fitMainCpu,
+  golden,
+  leastSquares,
+  mainCpuTwoWay,
+  processCpu,
+  slopeStandardError,
+} from './calibrate-cpu.ts';
 import { chunkLine } from './calibrate-chunk.ts';
 import { pooledDelays } from './calibrate-pool.ts';
 
@@ -245,41 +253,6 @@ function logError(base: Calibration, f: Costs, points: RunPoint[]): number {
   return Math.sqrt(s / points.length);
 }
 
-/** golden-section search for the minimum of err on [lo, hi] */
-function golden(err: (x: number) => number, lo: number, hi: number, iters: number): { x: number; e: number } {
-  const g = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - g * (hi - lo),
-    x2 = lo + g * (hi - lo);
-  let e1 = err(x1),
-    e2 = err(x2);
-  for (let i = 0; i < iters; i++) {
-    if (e1 <= e2) {
-      hi = x2;
-      x2 = x1;
-      e2 = e1;
-      x1 = hi - g * (hi - lo);
-      e1 = err(x1);
-    } else {
-      lo = x1;
-      x1 = x2;
-      e1 = e2;
-      x2 = lo + g * (hi - lo);
-      e2 = err(x2);
-    }
-  }
-  return e1 <= e2 ? { x: x1, e: e1 } : { x: x2, e: e2 };
-}
-
-/** the per-record main-host CPU minimising the log error: a log grid, then golden section around the best */
-function fitMainCpu(err: (w: number) => number): { w: number; e: number } {
-  const grid = Array.from({ length: 16 }, (_, i) => 0.005 * 2 ** (i / 2)); // 0.005 … 0.9 ms
-  let best = 0;
-  const es = grid.map(err);
-  for (let i = 1; i < grid.length; i++) if (es[i]! < es[best]!) best = i;
-  const g = golden(err, grid[Math.max(0, best - 1)]!, grid[Math.min(grid.length - 1, best + 1)]!, 10);
-  return g.e < es[best]! ? { w: g.x, e: g.e } : { w: grid[best]!, e: es[best]! };
-}
-
 /**
  * The main host's measured CPU: where the runs counted the main process's requests, its CPU time
  * per record and per request (calibrate-cpu.ts mainCpuTwoWay: in child mode the requests' rate
@@ -301,7 +274,8 @@ function mainCpuOf(points: RunPoint[], child: boolean, options: RampOptions) {
   return { twoWay: child || perChunk ? twoWay : undefined, perChunk, elu, mainCpu, measured: mainCpu ?? elu };
 }
 
-export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}): RampCalibration {
+/** the runs as points, lowest rate first: two or more runs at two or more rates, or a clear error */
+function rampPoints(summaries: RunSummary[]): RunPoint[] {
   if (summaries.length < 2)
     throw new PipelabError('INVALID_ARGUMENT', `a ramp calibration needs two or more runs, got ${summaries.length}`, {
       hint:
@@ -318,6 +292,12 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
         hint: 'run the same scenario with --rate at e.g. 250, 500, 1000',
       },
     );
+  return points;
+}
+
+export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}): RampCalibration {
+  const points = rampPoints(summaries);
+  const rates = points.map((p) => p.rate);
   const base = calibrate(points[0]!.summary, options);
   // within runs where they reported their chunks by size (extra.chunkClasses), else one mean per run
   const line = chunkLine(

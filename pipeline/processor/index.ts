@@ -161,10 +161,8 @@ export class StreamProcessor {
       partitionsConsumedConcurrently: o.concurrency,
       eachBatch: (p) => this.onBatch(p),
     });
-    if ((o.lagEveryMs ?? PROCESSOR_DEFAULTS.lagEveryMs) > 0) {
-      this.lagTimer = setInterval(() => void this.sampleLag(), o.lagEveryMs ?? PROCESSOR_DEFAULTS.lagEveryMs);
-      this.lagTimer.unref();
-    }
+    const lagEveryMs = o.lagEveryMs ?? PROCESSOR_DEFAULTS.lagEveryMs;
+    if (lagEveryMs > 0) this.lagTimer = setInterval(() => void this.sampleLag(), lagEveryMs).unref();
   }
 
   /** Graceful stop: finish the batch in progress, close every open window (end of input), commit, leave the group */
