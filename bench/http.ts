@@ -216,10 +216,11 @@ function perMinuteRates(s: Summary): number[] {
   for (const p of s.timeseries.points) {
     const t = (p.t as number) - WARMUP * 1000;
     if (t < 0) continue;
-    const m = minutes.get(Math.floor(t / 60_000)) ?? { n: 0, ms: 0 };
+    const minute = Math.floor(t / 60_000);
+    const m = minutes.get(minute) ?? { n: 0, ms: 0 };
     m.n += (p.iterations as { count?: number } | undefined)?.count ?? 0;
     m.ms += interval;
-    minutes.set(Math.floor(t / 60_000), m);
+    minutes.set(minute, m);
   }
   return [...minutes.values()].map((m) => (m.n * 1000) / m.ms);
 }
@@ -233,12 +234,14 @@ async function memory(rate: number): Promise<void> {
   const c0 = serverCpu(light.proc.pid);
   const t0 = performance.now();
   let s: Summary;
+  let lightCpu: number;
   try {
     s = openRun(rate, MEMORY_SECONDS, [], light.url);
+    // read while the process is alive: once killed, its /proc entry goes when it is reaped
+    lightCpu = (serverCpu(light.proc.pid) - c0) / ((performance.now() - t0) / 1000);
   } finally {
     light.proc.kill();
   }
-  const lightCpu = (serverCpu(light.proc.pid) - c0) / ((performance.now() - t0) / 1000);
   const series = (name: string) =>
     s.timeseries.points
       .map((p) => (p[name] as { value?: number } | undefined)?.value ?? Number.NaN)
