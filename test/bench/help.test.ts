@@ -31,7 +31,10 @@ test('bench/pipeline.ts --help prints its usage and exits 0 without running', ()
   assert.is(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.match(lines[0] ?? '', /^End-to-end throughput and latency of the reference pipeline/);
-  assert.ok(lines.some((l) => l.includes('--rates')), 'the usage names its flags');
+  assert.ok(
+    lines.some((l) => l.includes('--rates')),
+    'the usage names its flags',
+  );
   assert.not.match(r.stdout, /rate\/s\s+decided\/s/, 'no measurement table');
   assert.not.match(r.stdout, /^\s*\*/m, 'the comment markers are stripped');
 });

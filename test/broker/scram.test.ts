@@ -42,7 +42,7 @@ test('a wrong proof, a wrong nonce, an unknown user and a replayed final are ref
   assert.ok(first.ok, 'an unknown user still gets a challenge');
   const again = new ScramServer('sha256', store(), () => SERVER_NONCE).step(Buffer.from('n,,n=nobody,r=abc'));
   assert.is(first.ok && first.reply.toString(), again.ok && again.reply.toString(), 'with a stable salt');
-  assert.not.ok(stranger.step(Buffer.from('c=biws,r=abc' + SERVER_NONCE + ',p=AAAA')).ok);
+  assert.not.ok(stranger.step(Buffer.from(`c=biws,r=abc${SERVER_NONCE},p=AAAA`)).ok);
   const done = new ScramServer('sha256', store(), () => SERVER_NONCE);
   done.step(Buffer.from(CLIENT_FIRST));
   assert.ok(done.step(Buffer.from(CLIENT_FINAL)).ok);

@@ -55,8 +55,8 @@ function assertNothingLost(s: RunSummary): { acc: Accounting; d: DeliveryReport 
 // run of the same shortened scenario serves both
 
 const redis = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-const redisTitle =
-  'Redis down, then back empty: the pipeline catches up, 0 lost' + (redis ? '' : ' (no redis-server: skipped)');
+const redisSkipped = redis ? '' : ' (no redis-server: skipped)';
+const redisTitle = `Redis down, then back empty: the pipeline catches up, 0 lost${redisSkipped}`;
 test(redisTitle, async () => {
   if (!redis) return;
   const s = await runScenario(await shortened('scenarios/fault-redis-down.ts'));
