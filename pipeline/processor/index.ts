@@ -43,6 +43,7 @@ import { TransactionalSink } from './exactly-once.ts';
 import { validateTransaction } from './validate.ts';
 import { ProcessorState, type PartitionState } from './state/store.ts';
 import { closeWindows } from './state/end.ts';
+import { withDefaults } from '../../results/defaults.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -73,7 +74,8 @@ export class StreamProcessor {
   private readonly privacy: PiiPolicy;
 
   constructor(opts: ProcessorOptions) {
-    this.o = { ...PROCESSOR_DEFAULTS, ...opts };
+    // an option given as undefined (the harness passes `maxInFlight: o.maxInFlight` unset) keeps its default
+    this.o = withDefaults(PROCESSOR_DEFAULTS, opts);
     this.id = opts.id ?? `processor-${process.pid}-${++instanceSeq}`;
     this.groupId = this.o.groupId ?? PROCESSOR_DEFAULTS.groupId;
     this.sockets = new CrashableSockets(this.id);

@@ -356,6 +356,36 @@ test('backpressure pauses partitions when in-flight records pass the bound, and 
   }
 });
 
+test('options given as undefined keep their defaults (chunk size, in-flight bound): every event decided', async () => {
+  // the harness passes `maxInFlight: o.maxInFlight` whether or not a scenario set it; a spread over the defaults
+  // made that undefined, so backpressure never paused, and an undefined chunkSize sliced every batch to nothing
+  const { broker, kafka } = await env(2);
+  const p = processor(broker, stubScorer(), { chunkSize: undefined, maxInFlight: undefined });
+  const ledger = new EventLedger();
+  const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
+  const producer = kafka.producer();
+  let w: Consumer | undefined;
+  try {
+    await producer.connect();
+    const txs = createTransactionStream({ seed: 9, users: { count: 20, zipf: 1 } }).take(50);
+    for (const t of txs) ledger.produced(t.id, false);
+    await producer.send({
+      topic: TOPICS.transactions,
+      messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })),
+    });
+    w = await watch(kafka, ledger, seen);
+    await p.start();
+    await until(() => ledger.outstanding === 0, 10_000);
+    assert.is(ledger.finish(0).missing, 0);
+    assert.is(p.stats().decisions, 50);
+  } finally {
+    await w?.disconnect();
+    await producer.disconnect();
+    await p.stop();
+    await broker.close();
+  }
+});
+
 test(
   'a chunk that waits on a slow dependency past the session timeout keeps its partitions (heartbeats ' +
     'while it waits): no rebalance, no event processed twice',
