@@ -13,6 +13,7 @@
  */
 import { Hpa, type HpaSpec } from './hpa.ts';
 import type { ScaleDecision } from './types.ts';
+import { withDefaults } from '../../../results/defaults.ts';
 
 export interface KafkaPartitionOffsets {
   /** log end offset */
@@ -75,7 +76,7 @@ function partitionLag(
 
 /** the scaler's metric: total lag over partitions, capped as KEDA caps it */
 export function kafkaTotalLag(partitions: KafkaPartitionOffsets[], options: KedaKafkaOptions = {}): KafkaLag {
-  const o = { ...KEDA_KAFKA_DEFAULTS, ...options };
+  const o = withDefaults(KEDA_KAFKA_DEFAULTS, options);
   let raw = 0,
     withLag = 0;
   for (const p of partitions) {
@@ -104,7 +105,7 @@ export class KedaKafkaScaler {
   private lastActiveMs = -Infinity;
 
   constructor(options: KedaKafkaOptions = {}) {
-    this.options = { ...KEDA_KAFKA_DEFAULTS, ...options };
+    this.options = withDefaults(KEDA_KAFKA_DEFAULTS, options);
     this.name = options.name ?? 'keda-kafka';
     const o = this.options;
     this.hpa = new Hpa({

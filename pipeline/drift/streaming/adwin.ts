@@ -10,6 +10,7 @@
  * Memory: O(max_buckets · log(width)).
  */
 import type { StreamingDetector } from './types.ts';
+import { withDefaults } from '../../../results/defaults.ts';
 
 export interface AdwinOptions {
   delta?: number;
@@ -63,7 +64,7 @@ export class Adwin implements StreamingDetector {
   nDetections = 0;
 
   constructor(opts: AdwinOptions = {}) {
-    this.opts = { ...ADWIN_DEFAULTS, ...opts };
+    this.opts = withDefaults(ADWIN_DEFAULTS, opts) as Required<typeof opts>;
     this.reset();
   }
 

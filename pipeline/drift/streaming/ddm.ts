@@ -5,6 +5,7 @@
  * p + s > p_min + 2·s_min, drift when > p_min + 3·s_min. Constant memory.
  */
 import type { StreamingDetector } from './types.ts';
+import { withDefaults } from '../../../results/defaults.ts';
 
 export interface DdmOptions {
   warmStart?: number;
@@ -27,7 +28,7 @@ export class Ddm implements StreamingDetector {
   private warning = false;
 
   constructor(opts: DdmOptions = {}) {
-    this.opts = { ...DDM_DEFAULTS, ...opts };
+    this.opts = withDefaults(DDM_DEFAULTS, opts) as Required<typeof opts>;
   }
   get driftDetected(): boolean {
     return this.drift;

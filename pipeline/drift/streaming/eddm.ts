@@ -6,6 +6,7 @@
  * Checks happen only on errors. Constant memory.
  */
 import { RunningVar, type StreamingDetector } from './types.ts';
+import { withDefaults } from '../../../results/defaults.ts';
 
 export interface EddmOptions {
   warmStart?: number;
@@ -27,7 +28,7 @@ export class Eddm implements StreamingDetector {
   private warning = false;
 
   constructor(opts: EddmOptions = {}) {
-    this.opts = { ...EDDM_DEFAULTS, ...opts };
+    this.opts = withDefaults(EDDM_DEFAULTS, opts) as Required<typeof opts>;
     if (this.opts.alpha < this.opts.beta) throw new RangeError('EDDM: alpha must be ≥ beta');
   }
   get driftDetected(): boolean {

@@ -7,6 +7,7 @@
  * Constant memory.
  */
 import type { StreamingDetector } from './types.ts';
+import { withDefaults } from '../../../results/defaults.ts';
 
 export interface HddmAOptions {
   driftConfidence?: number;
@@ -38,7 +39,7 @@ export class HddmA implements StreamingDetector {
   private readonly log2Warning: number;
 
   constructor(opts: HddmAOptions = {}) {
-    this.opts = { ...HDDM_A_DEFAULTS, ...opts };
+    this.opts = withDefaults(HDDM_A_DEFAULTS, opts) as Required<typeof opts>;
     this.logInvDrift = Math.log(1 / this.opts.driftConfidence);
     this.log2Drift = Math.log(2 / this.opts.driftConfidence);
     this.log2Warning = Math.log(2 / this.opts.warningConfidence);

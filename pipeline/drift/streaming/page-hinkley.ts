@@ -6,6 +6,7 @@
  * Constant memory.
  */
 import { RunningMean, type StreamingDetector } from './types.ts';
+import { withDefaults } from '../../../results/defaults.ts';
 
 export interface PageHinkleyOptions {
   minInstances?: number;
@@ -34,7 +35,7 @@ export class PageHinkley implements StreamingDetector {
   private drift = false;
 
   constructor(opts: PageHinkleyOptions = {}) {
-    this.opts = { ...PAGE_HINKLEY_DEFAULTS, ...opts };
+    this.opts = withDefaults(PAGE_HINKLEY_DEFAULTS, opts) as Required<typeof opts>;
   }
   get driftDetected(): boolean {
     return this.drift;

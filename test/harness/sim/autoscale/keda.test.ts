@@ -1,6 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KedaKafkaScaler, kafkaTotalLag, type KafkaPartitionOffsets } from '../../../../harness/sim/autoscale/keda.ts';
+import {
+  KEDA_KAFKA_DEFAULTS,
+  KedaKafkaScaler,
+  kafkaTotalLag,
+  type KafkaPartitionOffsets,
+} from '../../../../harness/sim/autoscale/keda.ts';
 
 const parts = (lags: number[]): KafkaPartitionOffsets[] => lags.map((l) => ({ latest: 1000 + l, committed: 1000 }));
 
@@ -55,6 +60,15 @@ test('activation scales from zero above activationLagThreshold, and back to zero
 
 test('the HPA does not act while KEDA holds the target at zero', () => {
   assert.is(new KedaKafkaScaler().sync(0, 0, parts([1000])), undefined);
+});
+
+test('options given as undefined keep their defaults (lag threshold, cap, replica bounds)', () => {
+  const unset = Object.fromEntries(Object.keys(KEDA_KAFKA_DEFAULTS).map((k) => [k, undefined]));
+  const p = parts(Array(12).fill(1000));
+  assert.equal(kafkaTotalLag(p, unset), kafkaTotalLag(p));
+  const k = new KedaKafkaScaler(unset);
+  assert.equal(k.options, new KedaKafkaScaler().options);
+  assert.is(k.sync(0, 1, p)!.final, 4);
 });
 
 test.run();
