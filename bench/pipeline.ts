@@ -1,7 +1,9 @@
 /**
  * End-to-end throughput and latency of the reference pipeline on embedded defaults
  * (`npx tsx bench/pipeline.ts [--quick] [--rates 1000,2500,5000,10000] [--seconds 5]
- * [--processors 2] [--processor-mode in-process|child] [--semi-space 64] [--warm-seconds 4] [--series]`).
+ * [--processors 2] [--processor-mode in-process|child] [--model-server main|thread] [--semi-space 64]
+ * [--warm-seconds 4] [--series]`). --model-server thread: the embedded model server on a worker thread of its own
+ * (target.modelServerThread), not on the main thread with everything else.
  * Before the counted rates, one run at the first rate for --warm-seconds (2 with --quick), not counted and
  * printed as such: JIT, tfjs wasm, kafkajs and the young generation warm up there, so the first counted rate
  * is not decided cold. Every rate prints this process's GC pauses (perf_hooks 'gc': count, total, longest);
@@ -49,6 +51,11 @@ const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
 const warmSeconds = Number(arg('--warm-seconds') ?? (quick ? 2 : 4));
 const processors = Number(arg('--processors') ?? 2);
 const processorMode = (arg('--processor-mode') ?? 'in-process') as 'in-process' | 'child';
+const modelServer = arg('--model-server') ?? 'main';
+if (modelServer !== 'main' && modelServer !== 'thread') {
+  console.error(`--model-server must be main or thread (where the embedded model server runs), not ${modelServer}`);
+  process.exit(104);
+}
 const showSeries = process.argv.includes('--series');
 const semiSpace = Number(arg('--semi-space') ?? 64);
 if (!Number.isInteger(semiSpace) || semiSpace < 0) {
@@ -109,7 +116,13 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
     seed: 1,
     warmup: '1s',
     services: { 'redis-mode': 'embedded', 'model-server-mode': 'embedded' },
-    target: { type: 'pipeline', processors, processorMode, drainTimeout: '20s' },
+    target: {
+      type: 'pipeline',
+      processors,
+      processorMode,
+      drainTimeout: '20s',
+      modelServerThread: modelServer === 'thread',
+    },
     executors: {
       main: {
         executor: 'constant-arrival-rate',
@@ -219,7 +232,9 @@ async function baseline(n: number): Promise<number> {
 
 console.log(
   `pipeline end to end on embedded defaults (${processors} processors ` +
-    `${processorMode === 'child' ? 'as child processes' : 'in process'}, ${seconds}s per rate` +
+    `${processorMode === 'child' ? 'as child processes' : 'in process'}, ` +
+    `model server ${modelServer === 'thread' ? 'on a thread of its own' : 'on the main thread'}, ` +
+    `${seconds}s per rate` +
     `${quick ? ', --quick' : ''}, ${given ?? "V8's default semi-space"})`,
 );
 console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  duplicates  cpu µs/event  gc pauses');

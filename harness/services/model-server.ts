@@ -16,8 +16,10 @@ import { redactUrl } from '../../results/redact.ts';
 
 export interface ModelServerConnection {
   url: string;
-  /** embedded mode only: the in-process server (runtime versions and routes, e.g. the drift loop) */
+  /** embedded mode on this thread: the server's objects (runtime versions and routes, e.g. the drift loop) */
   server?: import('../../pipeline/model-server/server.ts').ModelServer;
+  /** embedded mode on a worker thread of its own (setup.thread): its outage, fault and count controls */
+  thread?: import('../../pipeline/model-server/thread.ts').ModelServerThread;
   /** bearer token of an external server that requires one (PIPELAB_MODEL_SERVER_TOKEN) */
   token?: string;
   /** local mode: the `pipelab serve-model` process (fault timeline: signals, restart on the same port) */
@@ -36,6 +38,11 @@ export interface ModelServerSetup {
   routes?: RouteWeight[];
   batchSize?: number;
   maxWaitMs?: number;
+  /**
+   * embedded mode: run the server on a worker thread of its own (another core, the same HTTP interface on
+   * loopback) instead of on the event loop of the process's main thread; default false
+   */
+  thread?: boolean;
 }
 
 const CLI = shippedPath(import.meta.url, 'bin/pipelab.js');
@@ -137,6 +144,20 @@ export function modelServerSpec(
       },
     },
     async embedded() {
+      if (setup.thread) {
+        const { startModelServerThread } = await import('../../pipeline/model-server/thread.ts');
+        const s = await startModelServerThread({
+          models: setup.models ?? PACKAGE_MODELS_DIR,
+          routes: setup.routes,
+          batchSize: setup.batchSize,
+          maxWaitMs: setup.maxWaitMs,
+        });
+        return {
+          detail: `in-process on worker thread ${s.threadId} at ${s.url} (versions ${s.versions.join(', ')})`,
+          connection: { url: s.url, thread: s },
+          close: s.close,
+        };
+      }
       const { startModelServer } = await import('../../pipeline/model-server/server.ts');
       const s = await startModelServer({
         models: setup.models ?? PACKAGE_MODELS_DIR,

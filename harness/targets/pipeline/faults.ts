@@ -1,7 +1,7 @@
 /**
  * What the fault timeline (harness/faults) can hit in a pipeline run: the processors (children:
  * real signals; in-process: a crash or a graceful stop, never a freeze), the model server
- * (embedded: an outage of its listener, slow and erroring hooks; local: its process), Redis
+ * (embedded, on this thread or its own: an outage of its listener, slow and erroring hooks; local: its process), Redis
  * (local redis-server: its process; any: flushed) and the consumer group (bounces). Redis and the
  * model server are reached through the run's fault proxies when a network fault names them.
  */
@@ -48,7 +48,13 @@ export function pipelineFaultHost(p: PipelineParts): FaultHost {
   return {
     processes: (t) => processes(p, t),
     modelServer() {
-      const server = p.services.modelServer?.connection.server;
+      const { server, thread } = p.services.modelServer?.connection ?? {};
+      if (thread)
+        return {
+          label: `model server thread ${thread.threadId} :${thread.port}`,
+          slow: (d) => thread.slow(d),
+          erroring: (share) => thread.erroring(share),
+        };
       if (!server)
         return (
           `the model server runs in ${p.services.modelServer?.mode ?? 'no'} mode: slow and erroring need the ` +
@@ -100,15 +106,17 @@ function processes(p: PipelineParts, t: ProcessTarget): ProcessHandle[] | string
     case 'model-server': {
       const ms = p.services.modelServer;
       if (ms?.connection.process) return [managedHandle('pipelab serve-model', ms.connection.process)];
-      const server = ms?.connection.server;
+      const { server: here, thread } = ms?.connection ?? {};
+      const server = here ?? thread;
       if (!server)
         return (
           `the model server is ${ms?.mode ?? 'not started'} here, not started by pipelab: it cannot be signalled; ` +
           'use a network fault on model-server'
         );
+      const where = thread ? `model server thread ${thread.threadId}` : 'in-process model server';
       return [
         {
-          label: `in-process model server :${server.port} (closed, not signalled)`,
+          label: `${where} :${server.port} (closed, not signalled)`,
           kill: () => server.down(),
           stop: () => server.down(),
           start: () => server.up(),

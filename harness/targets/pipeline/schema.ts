@@ -68,6 +68,12 @@ export const schema = strictObject({
       error: 'expected version=weight pairs, e.g. "v1=90,v2=10"',
     })
     .optional(),
+  /**
+   * the embedded model server on a worker thread of its own (another core; the same HTTP interface on loopback, as a
+   * model server of its own would be) instead of this process's main thread; not with driftLoop, which changes the
+   * server's versions and routes through its objects (docs/pipeline.md)
+   */
+  modelServerThread: z.boolean().optional(),
   modelBatchSize: positiveInt().optional(),
   modelMaxWaitMs: nonNegativeNumber().optional(),
   /**
@@ -137,6 +143,12 @@ export const schema = strictObject({
         'needs in-process processors (processors ≥ 1, processorMode in-process): the loop watches what they score',
     });
   }
+  if (c.driftLoop && c.modelServerThread)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['modelServerThread'],
+      message: 'not with driftLoop: the loop adds versions and changes routes through the server on this thread',
+    });
   if (c.faults?.stopModelServerAt !== undefined && (c.processors ?? 1) < 1) {
     ctx.addIssue({
       code: 'custom',

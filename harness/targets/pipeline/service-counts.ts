@@ -1,7 +1,7 @@
 /**
  * What the embedded services did in a run, counted where they run (this process): the broker's
- * records and frames, the model server's /predict calls. Read once at the end, before the services
- * close, into `extra.broker` and `extra.modelServer`.
+ * records and frames, the model server's /predict calls (on its worker thread: asked by message).
+ * Read once at the end, before the services close, into `extra.broker` and `extra.modelServer`.
  *
  * Why the calibration wants them (docs/simulation.md, known gaps): the main process's work is per
  * request as much as per record (a produce or fetch request, a model call per chunk), and as the
@@ -29,6 +29,8 @@ export async function serviceCounts(services: ResolvedServices | undefined): Pro
       requestsHandled: s.listener.handled,
     };
   }
+  const thread = services?.modelServer?.connection.thread;
+  if (thread) out.modelServer = { predictRequests: await thread.predictRequests() };
   const model = services?.modelServer?.connection.server;
   if (model) {
     const { values } = await model.metrics.requests.get();

@@ -121,7 +121,7 @@ export class PipelineTargetRun implements PipelineTarget {
       redis: req.redis ?? true,
       modelServer: {
         ...(req.modelServer === true ? {} : req.modelServer),
-        setup: { routes, batchSize: o.modelBatchSize, maxWaitMs: o.modelMaxWaitMs },
+        setup: { routes, batchSize: o.modelBatchSize, maxWaitMs: o.modelMaxWaitMs, thread: o.modelServerThread },
       },
     });
     this.handles.services = services;
