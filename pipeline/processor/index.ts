@@ -74,7 +74,6 @@ export class StreamProcessor {
   private readonly privacy: PiiPolicy;
 
   constructor(opts: ProcessorOptions) {
-    // an option given as undefined (the harness passes `maxInFlight: o.maxInFlight` unset) keeps its default
     this.o = withDefaults(PROCESSOR_DEFAULTS, opts);
     this.id = opts.id ?? `processor-${process.pid}-${++instanceSeq}`;
     this.groupId = this.o.groupId ?? PROCESSOR_DEFAULTS.groupId;
