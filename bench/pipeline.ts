@@ -2,8 +2,9 @@
  * End-to-end throughput and latency of the reference pipeline on embedded defaults
  * (`npx tsx bench/pipeline.ts [--quick] [--rates 1000,2500,5000,10000] [--seconds 5]
  * [--processors 2] [--processor-mode in-process|child] [--model-server main|thread] [--semi-space 64]
- * [--warm-seconds 4] [--series]`). --model-server thread: the embedded model server on a worker thread of its own
- * (target.modelServerThread), not on the main thread with everything else.
+ * [--warm-seconds 4] [--series]`). --model-server: where the embedded model server runs, on the main thread with
+ * everything else (`main`, the pipeline target's default) or on a worker thread of its own (`thread`,
+ * target.modelServerThread).
  * Before the counted rates, one run at the first rate for --warm-seconds (2 with --quick), not counted and
  * printed as such: JIT, tfjs wasm, kafkajs and the young generation warm up there, so the first counted rate
  * is not decided cold. Every rate prints this process's GC pauses (perf_hooks 'gc': count, total, longest);
@@ -160,11 +161,13 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
       1,
       sum((p) => p.batches),
     );
+  const threadMs = (summary.extra?.modelServer as { threadActiveMs?: number } | undefined)?.threadActiveMs;
   const stages =
     `stage p99 ms: queue ${stage('stage_queue')}, features ${stage('stage_features')}, ` +
     `inference ${stage('stage_inference')}, sink→observed ${stage('stage_sink')}; processors: ` +
     `${sum((p) => p.batches)} batches of ${fmt(perBatch)} records, ` +
-    `${sum((p) => p.pauses)} pauses`;
+    `${sum((p) => p.pauses)} pauses` +
+    (threadMs === undefined ? '' : `; model server thread busy ${fmt(threadMs)} ms`);
   return {
     stages,
     rate,

@@ -42,6 +42,11 @@ export interface ModelServerThread {
   erroring(share: number | undefined): void;
   /** /predict requests answered so far, any status (after close: up to the close) */
   predictRequests(): Promise<number>;
+  /**
+   * how long the thread's event loop has been busy since it started, ms (its event-loop utilisation's active time:
+   * the model server's own CPU, apart from the main thread's; after close: up to the close)
+   */
+  activeMs(): number;
   /** stop listening and drop every connection (an outage); up() listens again on the same port */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -136,8 +141,10 @@ export async function startModelServerThread(o: ModelServerThreadOptions): Promi
     throw e;
   });
   let closing: Promise<void> | undefined;
-  /** the /predict count when the thread closed (a stopped server's count still reads) */
+  /** the /predict count and busy time when the thread closed (a stopped server's still read) */
   let closedCount = 0;
+  let closedActiveMs: number | undefined;
+  const active = () => closedActiveMs ?? worker.performance.eventLoopUtilization().active;
   return {
     url: started.url,
     port: started.port,
@@ -154,6 +161,7 @@ export async function startModelServerThread(o: ModelServerThreadOptions): Promi
       if (closing) return closing.then(() => closedCount);
       return (await ask({ op: 'predictRequests' })) ?? 0;
     },
+    activeMs: active,
     down: async () => {
       await ask({ op: 'down' });
     },
@@ -163,6 +171,7 @@ export async function startModelServerThread(o: ModelServerThreadOptions): Promi
     close: () => {
       closing ??= (async () => {
         closedCount = (await ask({ op: 'predictRequests' }).catch(() => 0)) ?? 0;
+        closedActiveMs = active();
         await ask({ op: 'close' }).catch(() => undefined);
         await worker.terminate();
       })();

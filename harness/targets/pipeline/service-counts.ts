@@ -13,7 +13,8 @@ import type { ResolvedServices } from '../../services/index.ts';
 
 export interface ServiceCounts {
   broker?: { recordsProduced: number; storedBytes: number; internalErrors: number; requestsHandled: number };
-  modelServer?: { predictRequests: number };
+  /** threadActiveMs: on a thread of its own, its event loop's busy time (not in the main thread's CPU) */
+  modelServer?: { predictRequests: number; threadActiveMs?: number };
 }
 
 export async function serviceCounts(services: ResolvedServices | undefined): Promise<ServiceCounts> {
@@ -30,7 +31,11 @@ export async function serviceCounts(services: ResolvedServices | undefined): Pro
     };
   }
   const thread = services?.modelServer?.connection.thread;
-  if (thread) out.modelServer = { predictRequests: await thread.predictRequests() };
+  if (thread)
+    out.modelServer = {
+      predictRequests: await thread.predictRequests(),
+      threadActiveMs: Math.round(thread.activeMs()),
+    };
   const model = services?.modelServer?.connection.server;
   if (model) {
     const { values } = await model.metrics.requests.get();

@@ -40,8 +40,9 @@ test('the model server on a thread: faults reach it, every event ends, its calls
   }
   assert.ok((acc.bySource.rules ?? 0) > 0, `rules decided while the thread refused: ${JSON.stringify(acc.bySource)}`);
   assert.ok((acc.bySource.model ?? 0) > 0, `the model decided the rest: ${JSON.stringify(acc.bySource)}`);
-  const calls = (summary.extra as { modelServer?: { predictRequests: number } }).modelServer?.predictRequests ?? 0;
-  assert.ok(calls > 0, `the thread counted ${calls} /predict calls`);
+  const ms = (summary.extra as { modelServer?: { predictRequests: number; threadActiveMs?: number } }).modelServer;
+  assert.ok((ms?.predictRequests ?? 0) > 0, `the thread counted ${ms?.predictRequests} /predict calls`);
+  assert.ok((ms?.threadActiveMs ?? 0) > 0, `the thread was busy ${ms?.threadActiveMs} ms`);
 });
 
 test('modelServerThread does not go with driftLoop (the loop needs the server on this thread)', () => {

@@ -70,7 +70,7 @@ test('slow: each request waits a delay drawn here, in blocks; lifted, requests a
   assert.is((await post(thread.url, instance(3))).status, 200);
 });
 
-test('down refuses connections, up listens again on the same port; the count reads after close', async () => {
+test('down refuses connections, up listens again on the same port; count and busy time read after close', async () => {
   await thread.down();
   const refused = await post(thread.url, instance(4)).then(
     () => 'answered',
@@ -82,8 +82,11 @@ test('down refuses connections, up listens again on the same port; the count rea
   // 200, 503 and 200, 200 after the slow fault, 200 after up (the one held by the delay is not answered yet)
   const before = await thread.predictRequests();
   assert.ok(before >= 5, `counted ${before}`);
+  const busy = thread.activeMs();
+  assert.ok(busy > 0, `busy ${busy} ms`);
   await thread.close();
   assert.is(await thread.predictRequests(), before);
+  assert.ok(thread.activeMs() >= busy, 'its busy time still reads after close');
   await thread.close(); // again: nothing
 });
 
