@@ -217,3 +217,24 @@ export function fitMainCpu(err: (w: number) => number): { w: number; e: number }
   const g = golden(err, grid[Math.max(0, best - 1)]!, grid[Math.min(grid.length - 1, best + 1)]!, 10);
   return g.e < es[best]! ? { w: g.x, e: g.e } : { w: grid[best]!, e: es[best]! };
 }
+
+/** the highest utilisation loopStretch counts: beyond it (past the knee) the stretch is held */
+const RHO_CAP = 0.95;
+
+/**
+ * Beyond the ramp's top, the factor on the transport and sink delays: their waits (the consumer's
+ * next fetch, the produce and the results consumer's turn) are turns of event loops that the
+ * records keep busier as the rate grows, so they stretch as a processor-sharing sojourn does,
+ * (1 − ρ_top) / (1 − ρ), ρ the busiest loop's utilisation by the records' fitted CPU
+ * (`cpuPerRecordMs(rate)`: ms per record on each host, its cores). At or below the top: 1 (the
+ * delay lines fitted over the ramp hold the load's effect there).
+ */
+export function loopStretch(
+  rate: number,
+  top: number,
+  hosts: Array<{ msPerRecord: (rate: number) => number; cores: number }>,
+): number {
+  if (!(rate > top) || hosts.length === 0) return 1;
+  const rho = (r: number) => Math.min(RHO_CAP, Math.max(...hosts.map((h) => (r * h.msPerRecord(r)) / 1000 / h.cores)));
+  return (1 - rho(top)) / (1 - rho(rate));
+}

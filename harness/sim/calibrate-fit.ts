@@ -27,19 +27,19 @@ import type { CounterData, RunSummary, TrendData } from '../../results/types.ts'
 import { type Calibration, type CalibrateOptions, calibrate, measuredFigures } from './calibrate.ts';
 import { simulate } from './simulate.ts';
 import type { ServiceTimeSpec } from './dist.ts';
-import { decodeValues, encodeValues } from '../../results/hdr.ts';
 import { type DrawnCosts, drawn } from './calibrate-draw.ts';
 import {
   eventLoopFit,
   fitMainCpu,
   golden,
   leastSquares,
+  loopStretch,
   mainCpuTwoWay,
   processCpu,
   slopeStandardError,
 } from './calibrate-cpu.ts';
 import { chunkLine } from './calibrate-chunk.ts';
-import { pooledDelays } from './calibrate-pool.ts';
+import { pooledDelays, scaledMerge } from './calibrate-pool.ts';
 
 export { leastSquares } from './calibrate-cpu.ts';
 
@@ -173,9 +173,8 @@ type Costs = Omit<
 /** an empirical spec with every value multiplied by k (a stage delay at another load) */
 function scaled(spec: ServiceTimeSpec, k: number): ServiceTimeSpec {
   if (spec.type !== 'empirical' || Math.abs(k - 1) < 1e-9) return spec;
-  const values: number[] = [];
-  for (const { valueMs, count } of decodeValues(spec.hdr)) for (let i = 0; i < count; i++) values.push(valueMs * k);
-  return { type: 'empirical', hdr: encodeValues(values) };
+  const hdr = scaledMerge([{ hdr: spec.hdr, k }]);
+  return hdr ? { type: 'empirical', hdr } : spec;
 }
 
 /**
@@ -207,15 +206,20 @@ function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] 
     k = base.sim.sink!;
   // the main host's CPU per record at this rate: its own, plus its requests' spread over the records
   const q = f.mainCpuPerRequest;
-  const mainMs = f.mainCpuPerRecordMs + (q ? (q.ms * lineAt(q.requestsPerSec, Math.min(rate, f.topRate))) / rate : 0);
+  const mainAt = (r: number) =>
+    f.mainCpuPerRecordMs + (q ? (q.ms * lineAt(q.requestsPerSec, Math.min(r, f.topRate))) / r : 0);
+  const mainMs = mainAt(rate);
+  const loops = [{ msPerRecord: mainAt, cores: 1 }];
+  if (procCpu > 0) loops.push({ msPerRecord: () => procCpu, cores: base.source.processors });
+  const stretch = loopStretch(rate, f.topRate, loops);
   return {
     ...base.sim,
     consumers: {
       ...c,
-      process: scaled(c.process!, factor(f.transportMs, rate, lineAt(f.transportMs, f.baseRate), f.topRate)),
+      process: scaled(c.process!, stretch * factor(f.transportMs, rate, lineAt(f.transportMs, f.baseRate), f.topRate)),
     },
     modelServer: { ...base.sim.modelServer, perItemMs: f.chunkPerRecordMs },
-    sink: { write: scaled(k.write!, factor(f.sinkMs, rate, lineAt(f.sinkMs, f.baseRate), f.topRate)) },
+    sink: { write: scaled(k.write!, stretch * factor(f.sinkMs, rate, lineAt(f.sinkMs, f.baseRate), f.topRate)) },
     hosts: {
       main: { cores: 1, discipline: 'fifo' },
       ...(child ? { processors: { cores: base.source.processors, discipline: 'fifo' } } : {}),

@@ -11,7 +11,7 @@
  * 1.3 ms high on calib-sim6, whose transport steps from 9 to 18 ms between 500 and 1,000/s.
  */
 import type { RunSummary, TrendData } from '../../results/types.ts';
-import { decodeValues, encodeValues } from '../../results/hdr.ts';
+import { decodeValues, encodeHistogram, newHistogram, toMicros } from '../../results/hdr.ts';
 import type { ServiceTimeSpec } from './dist.ts';
 import type { Calibration } from './calibrate.ts';
 
@@ -27,6 +27,21 @@ export function pooledDelays(sim: Calibration['sim'], runs: Array<{ summary: Run
 }
 
 /**
+ * Encoded histograms merged, each one's values multiplied by its factor k: every recorded value
+ * (its bucket's median-equivalent) goes in once with its count, so the work is bounded by the
+ * buckets, not the records (a long run holds millions). Undefined when nothing was recorded.
+ */
+export function scaledMerge(parts: Array<{ hdr: string; k: number }>): string | undefined {
+  const h = newHistogram('js');
+  for (const { hdr, k } of parts)
+    for (const { valueMs, count } of decodeValues(hdr)) {
+      const v = valueMs * k;
+      if (Number.isFinite(v)) h.recordValueWithCount(toMicros(v), count);
+    }
+  return h.totalCount > 0 ? encodeHistogram(h) : undefined;
+}
+
+/**
  * A stage's histogram (`stage_queue`, `stage_sink`) pooled over the runs (the first is the
  * lowest-rate one), each run's values multiplied by the first run's p50 over its own; undefined
  * when the first run has no p50 of the stage.
@@ -35,12 +50,11 @@ export function pooledStage(runs: Array<{ summary: RunSummary }>, key: string): 
   const p50 = (s: RunSummary) => (s.metrics[key] as TrendData | undefined)?.p50 ?? 0;
   const base = runs[0] ? p50(runs[0].summary) : 0;
   if (!(base > 0)) return undefined;
-  const values: number[] = [];
+  const parts: Array<{ hdr: string; k: number }> = [];
   for (const { summary } of runs) {
     const t = summary.metrics[key] as TrendData | undefined;
-    if (!t?.hdr || !(t.count > 0) || !(t.p50 > 0)) continue;
-    const k = base / t.p50;
-    for (const { valueMs, count } of decodeValues(t.hdr)) for (let i = 0; i < count; i++) values.push(valueMs * k);
+    if (t?.hdr && t.count > 0 && t.p50 > 0) parts.push({ hdr: t.hdr, k: base / t.p50 });
   }
-  return values.length ? { type: 'empirical', hdr: encodeValues(values) } : undefined;
+  const hdr = scaledMerge(parts);
+  return hdr ? { type: 'empirical', hdr } : undefined;
 }

@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { calibrateRuns, leastSquares } from '../../../harness/sim/calibrate-fit.ts';
+import { loopStretch } from '../../../harness/sim/calibrate-cpu.ts';
 import { type Calibration, predict } from '../../../harness/sim/calibrate.ts';
 import { simulate } from '../../../harness/sim/simulate.ts';
 import type { RunSummary, TrendData } from '../../../results/types.ts';
@@ -119,7 +120,7 @@ test("the measured histograms' own sampling error: a bootstrap per replication w
   assert.ok(wide.p50[1] - wide.p50[0] > narrow.p50[1] - narrow.p50[0], `${wide.p50} vs ${narrow.p50}`);
 });
 
-test("the transport and sink lines hold their value at the ramp's top: beyond it the growth is the CPU model's", () => {
+test("the transport and sink lines hold their value at the ramp's top, stretched beyond it as the loop fills", () => {
   const runs = [150, 300, 600].map((r) => {
     const s = liveLike(r, 'in-process');
     // a transport histogram that is not all zeros (the simulated stage_queue is the wait before the consumers)
@@ -134,9 +135,32 @@ test("the transport and sink lines hold their value at the ramp's top: beyond it
   assert.ok(b > 0, `slope ${b}`);
   const ratio = transport(600) / transport(150);
   assert.ok(Math.abs(ratio - (a + 600 * b) / (a + 150 * b)) < 0.01, `${ratio}`);
-  assert.is(transport(2400), transport(600));
-  assert.is(transport(600_000), transport(600));
+  // beyond the top: the held value × (1 − ρ(top)) / (1 − ρ), ρ the records' share of the loop (held at 0.95)
+  const w = cal.fit.mainCpuPerRecordMs;
+  const rho = (r: number) => Math.min(0.95, (r * w) / 1000);
+  assert.ok(rho(600) > 0 && rho(600) < 0.95, `loop at the top ${rho(600)}`);
+  for (const r of [1200, 2400, 600_000]) {
+    const want = (1 - rho(600)) / (1 - rho(r));
+    assert.ok(
+      Math.abs(transport(r) / transport(600) / want - 1) < 0.01,
+      `${r}/s: ${transport(r) / transport(600)} vs ${want}`,
+    );
+  }
+  assert.ok(transport(1200) > transport(600));
   assert.match(cal.notes.join('\n'), /held at [\d.]+ ms beyond 600\/s/);
+});
+
+test("loopStretch: 1 up to the top, then the busiest loop's processor-sharing factor, held past 0.95", () => {
+  const loop = (ms: number, cores = 1) => ({ msPerRecord: () => ms, cores });
+  assert.is(loopStretch(1000, 2000, [loop(0.1)]), 1);
+  assert.is(loopStretch(2000, 2000, [loop(0.1)]), 1);
+  assert.is(loopStretch(3000, 2000, []), 1);
+  // ρ 0.2 at the top, 0.5 at 5000/s: (1 − 0.2) / (1 − 0.5)
+  assert.ok(Math.abs(loopStretch(5000, 2000, [loop(0.1)]) - 1.6) < 1e-9);
+  // the busiest of two hosts sets it; two cores halve a host's utilisation
+  assert.ok(Math.abs(loopStretch(5000, 2000, [loop(0.05), loop(0.2, 2)]) - 1.6) < 1e-9);
+  // beyond the knee, held at ρ 0.95
+  assert.ok(Math.abs(loopStretch(1e6, 2000, [loop(0.1)]) - 0.8 / 0.05) < 1e-9);
 });
 
 test("the chunk line's sampling error: each draw moves its slope and resamples the chunk histogram", () => {

@@ -1,7 +1,7 @@
 /** The delay lines' shape pooled over a ramp's runs (harness/sim/calibrate-pool.ts). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pooledStage } from '../../../harness/sim/calibrate-pool.ts';
+import { pooledStage, scaledMerge } from '../../../harness/sim/calibrate-pool.ts';
 import { decodeValues, encodeValues } from '../../../results/hdr.ts';
 import type { RunSummary, TrendData } from '../../../results/types.ts';
 
@@ -38,6 +38,34 @@ test("every run's records give the shape, at the lowest-rate run's p50", () => {
   // the lowest-rate run alone: its p99 is the stall
   const alone = pooledStage([run(low, 4)], 'stage_queue') as { hdr: string };
   assert.ok(quantile(alone, 0.995) > 29, `${quantile(alone, 0.995)}`);
+});
+
+test('pooled bucket by bucket: the histogram of every record scaled one by one, its size bounded by buckets', () => {
+  const low = [...Array.from({ length: 297 }, () => 4), 30, 30, 30];
+  const top = Array.from({ length: 6000 }, (_, i) => (i % 100 === 99 ? 48 : 24 + (i % 7) * 0.5));
+  const pooled = pooledStage([run(low, 4), run(top, 24)], 'stage_queue') as { hdr: string };
+  // what the pooling did before: every record's value scaled, then encoded
+  const expanded: number[] = [];
+  for (const [values, k] of [
+    [low, 1],
+    [top, 4 / 24],
+  ] as const)
+    for (const { valueMs, count } of decodeValues(encodeValues(values)))
+      for (let i = 0; i < count; i++) expanded.push(valueMs * k);
+  assert.equal(decodeValues(pooled.hdr), decodeValues(encodeValues(expanded)));
+  // six million records at a few distinct values: counts carried, not records listed
+  const big = scaledMerge([
+    { hdr: pooled.hdr, k: 2 },
+    { hdr: encodeValues([5]), k: 1 },
+  ]) as string;
+  const many = scaledMerge(Array.from({ length: 1000 }, () => ({ hdr: big, k: 1 }))) as string;
+  const vs = decodeValues(many);
+  assert.is(
+    vs.reduce((s, v) => s + v.count, 0),
+    1000 * (6300 + 1),
+  );
+  assert.ok(vs.length < 50, `${vs.length} buckets`);
+  assert.is(scaledMerge([]), undefined);
 });
 
 test('no p50 in the lowest-rate run: nothing to scale to', () => {
