@@ -13,8 +13,11 @@
  * server, stream processors in this process) under constant-arrival-rate for a few seconds;
  * reports decided events/s over the run, e2e p50/p99 from the intended send time, missing and
  * duplicates, and this process's CPU per decided event (the whole run, set-up included: compare
- * like with like). The default rates step 2,500/s from 5,000 to 15,000: with no 12,500 a pipeline that held
- * 12,500/s but not 15,000 was reported at 10,000 (a ratio of 0.25 where it held 0.31, 18:24 UTC).
+ * like with like). The default rates step 2,500/s from 2,500 to 10,000 and 1,250/s from there to 15,000, where
+ * the knee lies: one step is the ratio's resolution, and with 2,500 it was 0.07 of a ~35k baseline (10,000 or
+ * 12,500: 0.27 or 0.34), so a pipeline that held 11,250/s but not 12,500 was reported at 10,000. With no 12,500 a
+ * pipeline that held 12,500/s but not 15,000 was reported at 10,000 (a ratio of 0.25 where it held 0.31, 18:24 UTC).
+ * Each rate is a trial of its own: more of them near the knee is also more chances to fail below it.
  * The knee is the first rate whose p99 passes 500 ms, that falls behind (more than a
  * second of backlog left when the load stops), or that loses events.
  * Baseline in the same run: kafkajs produce → consume round trip through the same embedded
@@ -45,7 +48,7 @@ const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const rates = (arg('--rates') ?? (quick ? '1000,5000' : '1000,2500,5000,7500,10000,12500,15000'))
+const rates = (arg('--rates') ?? (quick ? '1000,5000' : '1000,2500,5000,7500,10000,11250,12500,13750,15000'))
   .split(',')
   .map(Number);
 const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
