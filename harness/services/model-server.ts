@@ -144,14 +144,15 @@ export function modelServerSpec(
       },
     },
     async embedded() {
+      const o = {
+        models: setup.models ?? PACKAGE_MODELS_DIR,
+        routes: setup.routes,
+        batchSize: setup.batchSize,
+        maxWaitMs: setup.maxWaitMs,
+      };
       if (setup.thread) {
         const { startModelServerThread } = await import('../../pipeline/model-server/thread.ts');
-        const s = await startModelServerThread({
-          models: setup.models ?? PACKAGE_MODELS_DIR,
-          routes: setup.routes,
-          batchSize: setup.batchSize,
-          maxWaitMs: setup.maxWaitMs,
-        });
+        const s = await startModelServerThread(o);
         return {
           detail: `in-process on worker thread ${s.threadId} at ${s.url} (versions ${s.versions.join(', ')})`,
           connection: { url: s.url, thread: s },
@@ -159,12 +160,7 @@ export function modelServerSpec(
         };
       }
       const { startModelServer } = await import('../../pipeline/model-server/server.ts');
-      const s = await startModelServer({
-        models: setup.models ?? PACKAGE_MODELS_DIR,
-        routes: setup.routes,
-        batchSize: setup.batchSize,
-        maxWaitMs: setup.maxWaitMs,
-      });
+      const s = await startModelServer(o);
       return {
         detail: `in-process at ${s.url} (versions ${s.versions.join(', ')})`,
         connection: { url: s.url, server: s },

@@ -323,67 +323,65 @@ test('a rebalance drops the features of users whose partitions moved away: one p
   }
 });
 
-test('backpressure pauses partitions when in-flight records pass the bound, and everything still ends', async () => {
-  const { broker, kafka } = await env(4);
-  const p = processor(
-    broker,
-    stubScorer(() => new Promise((r) => setTimeout(r, 5))),
-    { maxInFlight: 20, chunkSize: 10, concurrency: 4 },
-  );
+/**
+ * sends `count` transactions, starts the processor and waits until every one is decided or dead-lettered (or `ms`
+ * passed); then asserts none is missing, runs `check` and tears everything down
+ */
+async function decideAll(
+  partitions: number,
+  make: (broker: Broker) => StreamProcessor,
+  txs: { seed: number; users: number; count: number },
+  check: (p: StreamProcessor) => void,
+): Promise<void> {
+  const { broker, kafka } = await env(partitions);
+  const p = make(broker);
   const ledger = new EventLedger();
   const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
   const producer = kafka.producer();
   let w: Consumer | undefined;
   try {
     await producer.connect();
-    const txs = createTransactionStream({ seed: 5, users: { count: 100, zipf: 1 } }).take(400);
-    for (const t of txs) ledger.produced(t.id, false);
+    const sent = createTransactionStream({ seed: txs.seed, users: { count: txs.users, zipf: 1 } }).take(txs.count);
+    for (const t of sent) ledger.produced(t.id, false);
     await producer.send({
       topic: TOPICS.transactions,
-      messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })),
+      messages: sent.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })),
     });
     w = await watch(kafka, ledger, seen);
     await p.start();
     await until(() => ledger.outstanding === 0);
     assert.is(ledger.finish(0).missing, 0);
-    assert.ok(p.stats().pauses > 0, 'paused at least once');
-    assert.is(p.stats().inFlight, 0);
+    check(p);
   } finally {
     await w?.disconnect();
     await producer.disconnect();
     await p.stop();
     await broker.close();
   }
+}
+
+test('backpressure pauses partitions when in-flight records pass the bound, and everything still ends', async () => {
+  const slow = stubScorer(() => new Promise((r) => setTimeout(r, 5)));
+  await decideAll(
+    4,
+    (broker) => processor(broker, slow, { maxInFlight: 20, chunkSize: 10, concurrency: 4 }),
+    { seed: 5, users: 100, count: 400 },
+    (p) => {
+      assert.ok(p.stats().pauses > 0, 'paused at least once');
+      assert.is(p.stats().inFlight, 0);
+    },
+  );
 });
 
 test('options given as undefined keep their defaults (chunk size, in-flight bound): every event decided', async () => {
   // the harness passes `maxInFlight: o.maxInFlight` whether or not a scenario set it; a spread over the defaults
   // made that undefined, so backpressure never paused, and an undefined chunkSize sliced every batch to nothing
-  const { broker, kafka } = await env(2);
-  const p = processor(broker, stubScorer(), { chunkSize: undefined, maxInFlight: undefined });
-  const ledger = new EventLedger();
-  const seen = { dead: [] as Array<Record<string, string | undefined>>, results: 0 };
-  const producer = kafka.producer();
-  let w: Consumer | undefined;
-  try {
-    await producer.connect();
-    const txs = createTransactionStream({ seed: 9, users: { count: 20, zipf: 1 } }).take(50);
-    for (const t of txs) ledger.produced(t.id, false);
-    await producer.send({
-      topic: TOPICS.transactions,
-      messages: txs.map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { [H.eventId]: t.id } })),
-    });
-    w = await watch(kafka, ledger, seen);
-    await p.start();
-    await until(() => ledger.outstanding === 0, 10_000);
-    assert.is(ledger.finish(0).missing, 0);
-    assert.is(p.stats().decisions, 50);
-  } finally {
-    await w?.disconnect();
-    await producer.disconnect();
-    await p.stop();
-    await broker.close();
-  }
+  await decideAll(
+    2,
+    (broker) => processor(broker, stubScorer(), { chunkSize: undefined, maxInFlight: undefined }),
+    { seed: 9, users: 20, count: 50 },
+    (p) => assert.is(p.stats().decisions, 50),
+  );
 });
 
 test(
