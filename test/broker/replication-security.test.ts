@@ -21,12 +21,22 @@ const TOPIC = 'secured';
 
 test.before(async () => {
   if (!ok) return;
+  // uvu fails every test of a file whose before hook throws without printing why: say it here
+  await setUp().catch((e: unknown) => {
+    console.error('replication-security set-up failed:', e);
+    throw e;
+  });
+});
+
+async function setUp(): Promise<void> {
   certs = makeCerts();
   broker = await startBroker({
     brokers: 3,
     port: 0,
-    nodeHeartbeatMs: 50,
-    nodeSessionMs: 600,
+    // the other replicated suites' 100 / 1000 ms, with room: at 50 / 600 a node process stalled 0.6 s by the whole
+    // suite's load (TLS and tsx start-up, 2 cores) can be taken for dead while the cluster forms
+    nodeHeartbeatMs: 100,
+    nodeSessionMs: 2000,
     replicaLagMs: 2000,
     minInsyncReplicas: 2,
     tls: { certFile: certs.serverCert, keyFile: certs.serverKey },
@@ -41,7 +51,7 @@ test.before(async () => {
     onWarning: () => {},
   });
   await broker.createTopic(TOPIC, { partitions: 3, replicationFactor: 3 });
-});
+}
 test.after(async () => {
   await broker?.close();
   certs?.cleanup();
