@@ -39,6 +39,7 @@ import { epochNow, H, header, numHeader } from './headers.ts';
 import { aggregateMessage, chunkHeaders, decisionMessage, deadLetterMessage, sinkBatches } from './messages.ts';
 import type { ChunkTimings, Valid } from './messages.ts';
 import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from './options.ts';
+import type { ResolvedProcessorOptions } from './options.ts';
 import { TransactionalSink } from './exactly-once.ts';
 import { validateTransaction } from './validate.ts';
 import { ProcessorState, type PartitionState } from './state/store.ts';
@@ -53,8 +54,7 @@ type Scored = { preds: Prediction[]; featuresMs: number; inferenceMs: number };
 export class StreamProcessor {
   readonly id: string;
   readonly groupId: string;
-  private readonly o: Required<Pick<ProcessorOptions, 'maxInFlight' | 'chunkSize' | 'concurrency' | 'compression'>> &
-    ProcessorOptions;
+  private readonly o: ResolvedProcessorOptions;
   private readonly kafka: Kafka;
   private consumer?: Consumer;
   private producer?: Producer;
@@ -76,7 +76,7 @@ export class StreamProcessor {
   constructor(opts: ProcessorOptions) {
     this.o = withDefaults(PROCESSOR_DEFAULTS, opts);
     this.id = opts.id ?? `processor-${process.pid}-${++instanceSeq}`;
-    this.groupId = this.o.groupId ?? PROCESSOR_DEFAULTS.groupId;
+    this.groupId = this.o.groupId;
     this.sockets = new CrashableSockets(this.id);
     this.kafka = new KafkaClient({
       clientId: this.id,
@@ -134,9 +134,9 @@ export class StreamProcessor {
     if (!this.fast) this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner });
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
-      sessionTimeout: o.sessionTimeoutMs ?? PROCESSOR_DEFAULTS.sessionTimeoutMs,
-      heartbeatInterval: o.heartbeatIntervalMs ?? PROCESSOR_DEFAULTS.heartbeatIntervalMs,
-      rebalanceTimeout: o.rebalanceTimeoutMs ?? PROCESSOR_DEFAULTS.rebalanceTimeoutMs,
+      sessionTimeout: o.sessionTimeoutMs,
+      heartbeatInterval: o.heartbeatIntervalMs,
+      rebalanceTimeout: o.rebalanceTimeoutMs,
       maxWaitTimeInMs: 50,
       maxBytesPerPartition: o.maxBytesPerPartition,
       allowAutoTopicCreation: false,
@@ -162,8 +162,7 @@ export class StreamProcessor {
       partitionsConsumedConcurrently: o.concurrency,
       eachBatch: (p) => this.onBatch(p),
     });
-    const lagEveryMs = o.lagEveryMs ?? PROCESSOR_DEFAULTS.lagEveryMs;
-    if (lagEveryMs > 0) this.lagTimer = setInterval(() => void this.sampleLag(), lagEveryMs).unref();
+    if (o.lagEveryMs > 0) this.lagTimer = setInterval(() => void this.sampleLag(), o.lagEveryMs).unref();
   }
 
   /** Graceful stop: finish the batch in progress, close every open window (end of input), commit, leave the group */

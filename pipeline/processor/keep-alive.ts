@@ -9,7 +9,7 @@
  * processor still hands its partitions over.
  */
 
-import { PROCESSOR_DEFAULTS, type ProcessorOptions } from './options.ts';
+import type { ResolvedProcessorOptions } from './options.ts';
 
 /**
  * heartbeat the batch's group every interval until the returned function is called; rebalance errors end it quietly.
@@ -17,18 +17,18 @@ import { PROCESSOR_DEFAULTS, type ProcessorOptions } from './options.ts';
  */
 export function keepAlive(
   batch: { heartbeat(): Promise<void> },
-  o: Pick<ProcessorOptions, 'heartbeatIntervalMs' | 'maxPollIntervalMs'>,
+  o: Pick<ResolvedProcessorOptions, 'heartbeatIntervalMs' | 'maxPollIntervalMs'>,
   stopped: () => boolean,
 ): () => void {
   const started = Date.now();
-  const maxMs = o.maxPollIntervalMs ?? PROCESSOR_DEFAULTS.maxPollIntervalMs;
+  const maxMs = o.maxPollIntervalMs;
   let done = false;
   const timer = setInterval(() => {
     if (done || stopped() || Date.now() - started >= maxMs) return stop();
     // a rebalance in progress or a lost member id: the batch handler's own heartbeat after the chunk
     // meets the same error and hands the batch back to kafkajs, which rejoins
     batch.heartbeat().catch(stop);
-  }, o.heartbeatIntervalMs ?? PROCESSOR_DEFAULTS.heartbeatIntervalMs);
+  }, o.heartbeatIntervalMs);
   timer.unref?.();
   function stop(): void {
     done = true;

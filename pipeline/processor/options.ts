@@ -11,6 +11,7 @@ import type { Compression } from '../topics.ts';
 import type { ScoringInput } from '../types.ts';
 import type { Guarantee } from './exactly-once.ts';
 import type { WindowOptions } from './windows.ts';
+import type { WithDefaults } from '../../results/defaults.ts';
 import type { StateStats } from './state/store.ts';
 /** what the processor needs from a metrics registry (harness/metrics fits) */
 export interface ProcessorMetrics {
@@ -116,6 +117,9 @@ export interface ProcessorStats {
   /** checkpoints written, partitions restored, windows restored, seeks back to a checkpoint */
   state?: StateStats;
 }
+
+/** the options as the processor reads them: each default in place of an option left unset (withDefaults) */
+export type ResolvedProcessorOptions = WithDefaults<typeof PROCESSOR_DEFAULTS, ProcessorOptions>;
 
 export const PROCESSOR_DEFAULTS = {
   groupId: 'pipelab-processor',
