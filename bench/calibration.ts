@@ -124,8 +124,11 @@ export function liveThroughput(s: RunSummary): number {
   return pts.reduce((a, p) => a + ((p.decisions as { count?: number } | undefined)?.count ?? 0), 0) / secs;
 }
 
+/** 1 − decided / offered: the knee's measure, one definition for the predicted and the live curve */
+const deficit = (decidedPerSec: number, rate: number) => Math.max(0, 1 - decidedPerSec / rate);
+
 /** 1 − decided / offered within the load window: below the knee the records still in flight at the end (~1 %) */
-export const liveDeficit = (s: RunSummary, rate: number) => Math.max(0, 1 - liveThroughput(s) / rate);
+export const liveDeficit = (s: RunSummary, rate: number) => deficit(liveThroughput(s), rate);
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
 const f0 = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -274,15 +277,14 @@ function evaluate(
     if (!memo.has(rate)) memo.set(rate, predict(cal, { rate, durationMs, warmupMs: first.warmupMs }));
     return memo.get(rate)!;
   };
-  const pk = predictedKnee((r) => Math.max(0, 1 - at(r).throughput / r), all);
+  const pk = predictedKnee((r) => deficit(at(r).throughput, r), all);
   const rows: string[][] = [];
   const errs = { sim: [] as number[], naive: [] as number[], by: { p50: [], p99: [], throughput: [] } as Errs };
   for (const rate of tested) {
     const m = { ...fig(rate), throughput: liveThroughput(runs.get(rate)!.summary) };
     const p = at(m.rate);
     const below = measuredKnee === undefined || m.rate < measuredKnee;
-    const liveBehind = liveDeficit(runs.get(rate)!.summary, rate);
-    const deficits = `${pct(-Math.max(0, 1 - p.throughput / m.rate))} / ${pct(-liveBehind)}`;
+    const deficits = `${pct(-deficit(p.throughput, m.rate))} / ${pct(-deficit(m.throughput, rate))}`;
     for (const [name, pv, mv, nv] of [
       ['p50', p.p50, m.p50, top.p50],
       ['p99', p.p99, m.p99, top.p99],
