@@ -9,11 +9,16 @@
  *
  *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 50,100,…,3000,4200]
  *     [--rates auto | 3000,4500,…] [--seconds 6] [--warmup-seconds 12] [--background elastic,capacity]
- *     [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125] [--semi-space 64]
+ *     [--repeat 1] [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125] [--semi-space 64]
  *
  * `--rates auto` (the default): from 1.3× the ramp's top, × 1.3 per run, up to the first run that
  * falls behind (or 8 runs), then one run halfway (geometrically) between the last rate that kept up
  * and the first that did not, so the knee is bracketed within about 14 %.
+ * `--repeat n`: every rate above the ramp is measured n times (n − 1 more passes over them, in
+ * rising order, after the climb); the table compares with the median of the n runs and gives their
+ * range, the live knee is taken on the median backlog growth, and a line says how far single runs
+ * are from their median: the live side's own noise, what a perfect model would still score
+ * against one run.
  * `--background`: the event loop's background (the utilisation line's intercept) as elastic
  * polling (the records' work is the slope) and/or as lost capacity (b / (1 − a) per record); both
  * by default, one table each from the same live runs.
@@ -59,6 +64,9 @@ const { calibrateRuns } = await import('../harness/sim/calibrate-fit.ts');
 const { measuredFigures, predict } = await import('../harness/sim/calibrate.ts');
 const { textTable } = await import('../results/table.ts');
 const { liveRun } = await import('./calibration-live.ts');
+const { deficit, GOALS, KNEE_DEFICIT, knee, liveDeficit, liveThroughput, median } = await import(
+  './calibration-measures.ts'
+);
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const arg = (flag: string): string | undefined => {
@@ -78,57 +86,21 @@ const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
 /** the unkept warm-up before the first mode's ramp: seconds at the ramp's top rate */
 const warmupSeconds = Number(arg('--warmup-seconds') ?? (quick ? 2 : 12));
 const save = arg('--save');
+/** live runs per rate above the ramp: the table compares with their median */
+const repeat = Number(arg('--repeat') ?? 1);
+if (!(Number.isInteger(repeat) && repeat >= 1)) {
+  console.error(`--repeat must be a whole number ≥ 1, not ${arg('--repeat')}`);
+  process.exit(104);
+}
 /** re-evaluate runs saved with --save (<dir>/<mode>/<rate>.json) instead of running live */
 const from = arg('--from');
 /** how the event loop's background is treated (calibrate-fit.ts RampOptions): each gets its table */
 const backgrounds = (arg('--background') ?? 'elastic,capacity').split(',') as Array<'elastic' | 'capacity'>;
 /** what-if: the main host's CPU per record fixed at each of these values (ms), one table each */
 const mainCpus = arg('--main-cpu') ? nums(arg('--main-cpu')!) : [];
-/**
- * The knee: the rate from which the pipeline no longer keeps up, i.e. its backlog grows by more than
- * this share of the offered rate (decided within the load window < (1 − KNEE_DEFICIT) × offered).
- * It was "p50 at 4× the unloaded p50", which falls where latency leaves its plateau (50–60 ms here),
- * far below saturation, on a metastable curve: the same rate gave p50 47 ms or 124 ms in two quiet
- * sittings half an hour apart, and that rule put the live in-process knee at 4.2k–11.7k/s between
- * sittings while throughput held up to 11.5k–16.1k/s in every one (docs/simulation.md).
- */
-const KNEE_DEFICIT = 0.05;
+
 const AUTO_STEP = 1.3;
 const AUTO_MAX_RUNS = 8;
-
-/**
- * The knee of a deficit curve (rates rising; deficit = 1 − decided/offered): the rate from which on
- * the deficit stays at or above `y`, interpolated linearly between the last rate below y and the
- * next. The last crossing, not the first: one stall can make a run fall behind and the next keep up,
- * and the knee is where the backlog keeps growing. Undefined when the curve ends below y.
- */
-export function knee(xs: number[], ys: number[], y: number): number | undefined {
-  const n = xs.length;
-  if (n === 0 || ys[n - 1]! < y) return undefined;
-  let i = n - 1;
-  while (i > 0 && ys[i - 1]! >= y) i--;
-  if (i === 0) return xs[0];
-  const f = (y - ys[i - 1]!) / (ys[i]! - ys[i - 1]!);
-  return xs[i - 1]! + f * (xs[i]! - xs[i - 1]!);
-}
-
-/**
- * A live run's throughput within its load window: the records decided in the timeseries' whole
- * seconds before the executor stopped, per second. The summary's `decisions` rate also counts the
- * drain afterwards (up to 20 s), which made a run that fell behind look faster than offered (10,536/s
- * at 9,200/s); the model counts what finished within its window, so this is the comparable figure.
- */
-export function liveThroughput(s: RunSummary): number {
-  const secs = Math.floor(s.durationMs / 1000);
-  const pts = (s.timeseries?.points ?? []).filter((p) => p.t < secs * 1000);
-  return pts.reduce((a, p) => a + ((p.decisions as { count?: number } | undefined)?.count ?? 0), 0) / secs;
-}
-
-/** 1 − decided / offered: the knee's measure, one definition for the predicted and the live curve */
-const deficit = (decidedPerSec: number, rate: number) => Math.max(0, 1 - decidedPerSec / rate);
-
-/** 1 − decided / offered within the load window: below the knee the records still in flight at the end (~1 %) */
-export const liveDeficit = (s: RunSummary, rate: number) => deficit(liveThroughput(s), rate);
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
 const f0 = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -137,9 +109,14 @@ const load1 = () => loadavg()[0]!;
 interface Live {
   summary: RunSummary;
   load: number;
+  /** the repeats at this rate (`--repeat`), in the order they ran */
+  again: Live[];
 }
 
-async function runAt(mode: 'in-process' | 'child', rate: number): Promise<Live> {
+/** the runs at one rate: the first and its repeats */
+const lives = (l: Live) => [l, ...l.again];
+
+async function runAt(mode: 'in-process' | 'child', rate: number, k = 1): Promise<Live> {
   const load = load1();
   process.stderr.write(`${mode}: live run at ${rate}/s for ${seconds}s (load average ${load.toFixed(1)})...\n`);
   const s = await liveRun({ rate, seconds, processors: 1, mode });
@@ -147,17 +124,24 @@ async function runAt(mode: 'in-process' | 'child', rate: number): Promise<Live> 
   cpuLine(summary);
   if (save) {
     mkdirSync(`${save}/${mode}`, { recursive: true });
-    writeFileSync(`${save}/${mode}/${rate}.json`, JSON.stringify(summary));
+    writeFileSync(`${save}/${mode}/${rate}${k > 1 ? `-${k}` : ''}.json`, JSON.stringify(summary));
   }
-  return { summary, load };
+  return { summary, load, again: [] };
 }
 
 function loadSaved(mode: string): Map<number, Live> {
   const runs = new Map<number, Live>();
-  for (const f of readdirSync(`${from}/${mode}`).filter((x) => x.endsWith('.json'))) {
+  // <rate>.json, then its repeats <rate>-<k>.json in the order they ran
+  const files = readdirSync(`${from}/${mode}`)
+    .filter((x) => x.endsWith('.json'))
+    .map((f) => ({ f, rate: Number(f.split(/[-.]/)[0]), k: Number(f.match(/-(\d+)\.json$/)?.[1] ?? 1) }))
+    .sort((a, b) => a.rate - b.rate || a.k - b.k);
+  for (const { f, rate, k } of files) {
     const summary = JSON.parse(readFileSync(`${from}/${mode}/${f}`, 'utf8')) as RunSummary;
     const load = (summary.extra as { loadavg?: number } | undefined)?.loadavg ?? Number.NaN;
-    runs.set(Number(f.replace('.json', '')), { summary, load });
+    const live = { summary, load, again: [] };
+    if (k === 1) runs.set(rate, live);
+    else runs.get(rate)?.again.push(live);
   }
   return runs;
 }
@@ -201,7 +185,7 @@ async function liveRuns(mode: 'in-process' | 'child'): Promise<Map<number, Live>
   for (const r of ramp) runs.set(r, await runAt(mode, r));
   if (ratesArg !== 'auto') {
     for (const r of nums(ratesArg)) runs.set(r, await runAt(mode, r));
-    return runs;
+    return repeatRuns(mode, runs);
   }
   const behind = (r: number) => liveDeficit(runs.get(r)!.summary, r) >= KNEE_DEFICIT;
   let rate = AUTO_STEP * ramp[ramp.length - 1]!,
@@ -219,6 +203,13 @@ async function liveRuns(mode: 'in-process' | 'child'): Promise<Map<number, Live>
     const mid = Math.round(Math.sqrt(lastBelow * firstBeyond) / 100) * 100;
     if (!runs.has(mid)) runs.set(mid, await runAt(mode, mid));
   }
+  return repeatRuns(mode, runs);
+}
+
+/** `--repeat`: n − 1 more passes over the rates above the ramp, each in rising order */
+async function repeatRuns(mode: 'in-process' | 'child', runs: Map<number, Live>): Promise<Map<number, Live>> {
+  const tested = [...runs.keys()].filter((r) => !ramp.includes(r)).sort((a, b) => a - b);
+  for (let k = 2; k <= repeat; k++) for (const r of tested) runs.get(r)!.again.push(await runAt(mode, r, k));
   return runs;
 }
 
@@ -245,9 +236,25 @@ async function validate(mode: 'in-process' | 'child'): Promise<void> {
   for (const w of mainCpus) evaluate(mode, runs, 'elastic', w);
 }
 
-/** the goals of issue 17 item 3 below the knee: |error| of each figure at most this */
-const GOALS = { p50: 0.15, p99: 0.25, throughput: 0.05 } as const;
 type Figure = keyof typeof GOALS;
+
+/**
+ * The live figures at one rate: each the median of its runs (one unless `--repeat`), with the
+ * runs' range and each run's relative deviation from the median (the live side's own noise)
+ */
+function liveAt(l: Live, rate: number) {
+  const per = (f: (s: RunSummary) => number) => {
+    const xs = lives(l).map((x) => f(x.summary));
+    const m = median(xs);
+    return { m, lo: Math.min(...xs), hi: Math.max(...xs), dev: xs.length > 1 ? xs.map((x) => (x - m) / m) : [] };
+  };
+  return {
+    p50: per((s) => measuredFigures(s).p50),
+    p99: per((s) => measuredFigures(s).p99),
+    throughput: per(liveThroughput),
+    deficit: median(lives(l).map((x) => liveDeficit(x.summary, rate))),
+  };
+}
 
 function evaluate(
   mode: 'in-process' | 'child',
@@ -257,17 +264,16 @@ function evaluate(
 ): void {
   const all = [...runs.keys()].sort((a, b) => a - b);
   const tested = all.filter((r) => !ramp.includes(r));
-  const fig = (r: number) => measuredFigures(runs.get(r)!.summary);
   const cal = calibrateRuns(
     ramp.map((r) => runs.get(r)!.summary),
     { background },
   );
   // what-if: the fit reads its costs when it builds each rate's model, so this sets every prediction's
   if (mainCpu !== undefined) cal.fit.mainCpuPerRecordMs = mainCpu;
-  const top = fig(ramp[ramp.length - 1]!);
+  const top = measuredFigures(runs.get(ramp[ramp.length - 1]!)!.summary);
   const measuredKnee = knee(
-    all.map((r) => fig(r).rate),
-    all.map((r) => liveDeficit(runs.get(r)!.summary, r)),
+    all,
+    all.map((r) => liveAt(runs.get(r)!, r).deficit),
     KNEE_DEFICIT,
   );
   const first = runs.get(tested[0] ?? ramp[0]!)!.summary;
@@ -280,43 +286,65 @@ function evaluate(
   const pk = predictedKnee((r) => deficit(at(r).throughput, r), all);
   const rows: string[][] = [];
   const errs = { sim: [] as number[], naive: [] as number[], by: { p50: [], p99: [], throughput: [] } as Errs };
+  const noise: Errs = { p50: [], p99: [], throughput: [] };
   for (const rate of tested) {
-    const m = { ...fig(rate), throughput: liveThroughput(runs.get(rate)!.summary) };
-    const p = at(m.rate);
-    const below = measuredKnee === undefined || m.rate < measuredKnee;
-    const deficits = `${pct(-deficit(p.throughput, m.rate))} / ${pct(-deficit(m.throughput, rate))}`;
-    for (const [name, pv, mv, nv] of [
-      ['p50', p.p50, m.p50, top.p50],
-      ['p99', p.p99, m.p99, top.p99],
-      ['throughput', p.throughput, m.throughput, m.rate],
+    const m = liveAt(runs.get(rate)!, rate);
+    const p = at(rate);
+    const below = measuredKnee === undefined || rate < measuredKnee;
+    const deficits = `${pct(-deficit(p.throughput, rate))} / ${pct(-m.deficit)}`;
+    for (const [name, pv, nv] of [
+      ['p50', p.p50, top.p50],
+      ['p99', p.p99, top.p99],
+      ['throughput', p.throughput, rate],
     ] as const) {
+      const { m: mv, lo, hi, dev } = m[name];
       const e = (pv - mv) / mv;
       const load = runs.get(rate)!.load;
       const loop = runs.get(rate)!.summary.loadGenerator?.eventLoopUtilization;
       rows.push(
-        [String(rate), name, f0(pv), f0(mv), pct(e), pct((nv - mv) / mv), below ? 'below' : 'beyond'].concat(
-          name === 'p50'
-            ? [
-                Number.isFinite(load) ? load.toFixed(1) : '?',
-                typeof loop === 'number' ? loop.toFixed(2) : '?',
-                deficits,
-              ]
-            : ['', '', ''],
-        ),
+        [String(rate), name, f0(pv), dev.length ? `${f0(mv)} (${f0(lo)}–${f0(hi)})` : f0(mv)]
+          .concat([pct(e), pct((nv - mv) / mv), below ? 'below' : 'beyond'])
+          .concat(
+            name === 'p50'
+              ? [
+                  Number.isFinite(load) ? load.toFixed(1) : '?',
+                  typeof loop === 'number' ? loop.toFixed(2) : '?',
+                  deficits,
+                ]
+              : ['', '', ''],
+          ),
       );
       if (below) {
         errs.sim.push(Math.abs(e));
         errs.naive.push(Math.abs((nv - mv) / mv));
         errs.by[name].push(e);
+        noise[name].push(...dev);
       }
     }
   }
   const what = mainCpu === undefined ? `background ${background}` : `what-if: main host ${mainCpu} ms CPU per record`;
   report(`${mode}, ${what}`, cal, rows, { measuredKnee, predicted: pk }, errs);
+  if (noise.p50.length) console.log(noiseLine(noise));
   console.log(stagesAt(ramp[0]!, runs.get(ramp[0]!)!.summary, at(ramp[0]!).summary));
 }
 
 type Errs = Record<Figure, number[]>;
+
+/**
+ * `--repeat`: how far single live runs are from their rate's median below the knee, per figure:
+ * the mean |deviation| and how many runs are within the goal of it (a model that predicted the
+ * median exactly would score that against one run)
+ */
+function noiseLine(dev: Errs): string {
+  const one = (f: Figure) => {
+    const xs = dev[f],
+      ok = xs.filter((d) => Math.abs(d) <= GOALS[f]).length;
+    const mean = xs.reduce((a, d) => a + Math.abs(d), 0) / xs.length;
+    return `${f} ${(100 * mean).toFixed(1)} % (${ok}/${xs.length} within ${100 * GOALS[f]} %)`;
+  };
+  const figures = (['p50', 'p99', 'throughput'] as const).map(one).join(', ');
+  return `live runs against their rate's median below the knee (repeats): mean |deviation| ${figures}`;
+}
 
 function report(
   mode: string,

@@ -1,0 +1,60 @@
+/**
+ * The live side's measures of the calibration bench (bench/calibration.ts): the knee's rule and a
+ * live run's throughput within its load window, shared by the predicted and the live curve.
+ */
+import './help.ts';
+import type { RunSummary } from '../results/types.ts';
+
+/**
+ * The knee: the rate from which the pipeline no longer keeps up, i.e. its backlog grows by more than
+ * this share of the offered rate (decided within the load window < (1 − KNEE_DEFICIT) × offered).
+ * It was "p50 at 4× the unloaded p50", which falls where latency leaves its plateau (50–60 ms here),
+ * far below saturation, on a metastable curve: the same rate gave p50 47 ms or 124 ms in two quiet
+ * sittings half an hour apart, and that rule put the live in-process knee at 4.2k–11.7k/s between
+ * sittings while throughput held up to 11.5k–16.1k/s in every one (docs/simulation.md).
+ */
+export const KNEE_DEFICIT = 0.05;
+
+/** the goals of issue 17 item 3 below the knee: |error| of each figure at most this */
+export const GOALS = { p50: 0.15, p99: 0.25, throughput: 0.05 } as const;
+
+/**
+ * The knee of a deficit curve (rates rising; deficit = 1 − decided/offered): the rate from which on
+ * the deficit stays at or above `y`, interpolated linearly between the last rate below y and the
+ * next. The last crossing, not the first: one stall can make a run fall behind and the next keep up,
+ * and the knee is where the backlog keeps growing. Undefined when the curve ends below y.
+ */
+export function knee(xs: number[], ys: number[], y: number): number | undefined {
+  const n = xs.length;
+  if (n === 0 || ys[n - 1]! < y) return undefined;
+  let i = n - 1;
+  while (i > 0 && ys[i - 1]! >= y) i--;
+  if (i === 0) return xs[0];
+  const f = (y - ys[i - 1]!) / (ys[i]! - ys[i - 1]!);
+  return xs[i - 1]! + f * (xs[i]! - xs[i - 1]!);
+}
+
+/**
+ * A live run's throughput within its load window: the records decided in the timeseries' whole
+ * seconds before the executor stopped, per second. The summary's `decisions` rate also counts the
+ * drain afterwards (up to 20 s), which made a run that fell behind look faster than offered (10,536/s
+ * at 9,200/s); the model counts what finished within its window, so this is the comparable figure.
+ */
+export function liveThroughput(s: RunSummary): number {
+  const secs = Math.floor(s.durationMs / 1000);
+  const pts = (s.timeseries?.points ?? []).filter((p) => p.t < secs * 1000);
+  return pts.reduce((a, p) => a + ((p.decisions as { count?: number } | undefined)?.count ?? 0), 0) / secs;
+}
+
+/** 1 − decided / offered: the knee's measure, one definition for the predicted and the live curve */
+export const deficit = (decidedPerSec: number, rate: number) => Math.max(0, 1 - decidedPerSec / rate);
+
+/** 1 − decided / offered within the load window: below the knee the records still in flight at the end (~1 %) */
+export const liveDeficit = (s: RunSummary, rate: number) => deficit(liveThroughput(s), rate);
+
+/** the median of a non-empty list */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b),
+    m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
