@@ -4,10 +4,14 @@
  * process's (process.cpuUsage) and, with child processors, the children's (their user + system
  * time, read from /proc/self/stat's cutime + cstime once they have exited and been reaped).
  * The CPU figures go into the summary as `extra.cpu` {mainMs, childrenMs, wallMs}, which
- * calibrateRuns() reads (harness/sim/calibrate-fit.ts).
+ * calibrateRuns() reads (harness/sim/calibrate-fit.ts). The children's reaped time includes their
+ * start-up (4–6 s a run, more than a 6 s run's work at 2,000/s), so their CPU within the load window
+ * is measured too, `childrenWindowMs` (and `mainWindowMs`): this process and its children are sampled
+ * every 200 ms (process.cpuUsage, /proc/<pid>/stat of each child), interpolated at the executors'
+ * start (`startedAt`) and end (+ `durationMs`).
  */
 import './help.ts';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';
 import type { RunSummary } from '../results/types.ts';
@@ -32,10 +36,61 @@ function childrenCpuMs(): number {
   }
 }
 
+/** this process's children (their pids), from /proc/self/task/<tid>/children */
+function childPids(): number[] {
+  try {
+    return readdirSync('/proc/self/task').flatMap((t) =>
+      readFileSync(`/proc/self/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** a live process's CPU time (user + system) in ms, 0 once it is gone */
+function pidCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime: fields 14 and 15
+  } catch {
+    return 0;
+  }
+}
+
+interface CpuSample {
+  t: number;
+  main: number;
+  children: number;
+}
+
+const sampleCpu = (): CpuSample => {
+  const c = process.cpuUsage();
+  return {
+    t: Date.now(),
+    main: (c.user + c.system) / 1000,
+    children: childPids().reduce((a, p) => a + pidCpuMs(p), 0),
+  };
+};
+
+/** CPU of this process and of its live children between two epoch times, linear between samples */
+export function windowCpu(samples: CpuSample[], from: number, to: number): { mainMs: number; childrenMs: number } {
+  const at = (t: number, k: 'main' | 'children') => {
+    const i = samples.findIndex((s) => s.t >= t);
+    if (i <= 0) return samples[i < 0 ? samples.length - 1 : 0]![k];
+    const a = samples[i - 1]!,
+      b = samples[i]!;
+    return a[k] + ((b[k] - a[k]) * (t - a.t)) / Math.max(1, b.t - a.t);
+  };
+  return { mainMs: at(to, 'main') - at(from, 'main'), childrenMs: at(to, 'children') - at(from, 'children') };
+}
+
 export async function liveRun(o: LiveOptions): Promise<RunSummary> {
   const c0 = process.cpuUsage();
   const k0 = childrenCpuMs();
   const w0 = performance.now();
+  const samples: CpuSample[] = [sampleCpu()];
+  const timer = setInterval(() => samples.push(sampleCpu()), 200);
   const summary = await runScenario(
     validateScenario({
       name: `bench-calibration-${o.mode}-${o.rate}`,
@@ -60,11 +115,16 @@ export async function liveRun(o: LiveOptions): Promise<RunSummary> {
       },
     }),
   );
+  clearInterval(timer);
   const c = process.cpuUsage(c0);
+  const start = Date.parse(summary.startedAt);
+  const win = windowCpu(samples, start, start + summary.durationMs);
   const cpu = {
     mainMs: (c.user + c.system) / 1000,
     childrenMs: Math.max(0, childrenCpuMs() - k0),
     wallMs: performance.now() - w0,
+    mainWindowMs: win.mainMs,
+    ...(o.mode === 'child' ? { childrenWindowMs: win.childrenMs } : {}),
   };
   return { ...summary, extra: { ...(summary.extra ?? {}), cpu } };
 }

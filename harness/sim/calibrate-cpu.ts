@@ -35,8 +35,17 @@ interface CpuRun {
   rate: number;
 }
 
-const cpuMs = (s: RunSummary, key: 'childrenMs' | 'mainMs') =>
-  (s.extra as { cpu?: Record<string, number | undefined> } | undefined)?.cpu?.[key];
+/**
+ * A process's CPU time over a run. The children's within the load window where the run measured it
+ * (`childrenWindowMs`, bench/calibration-live.ts): their reaped time (`childrenMs`) includes their
+ * start-up, 4–6 s a run against ~2 s of work at 4,200/s, and its noise between runs (±0.5 s) set
+ * their per-record line (0.015–0.15 ms over four sittings). The window holds the run's records
+ * exactly (rate × duration). The main process's stays the whole run's, as its request counts are.
+ */
+const cpuMs = (s: RunSummary, key: 'childrenMs' | 'mainMs') => {
+  const cpu = (s.extra as { cpu?: Record<string, number | undefined> } | undefined)?.cpu;
+  return key === 'childrenMs' ? (cpu?.childrenWindowMs ?? cpu?.childrenMs) : cpu?.mainMs;
+};
 
 /** the whole run's records (warm-up included), as the CPU time covers the whole run */
 const runRecords = (p: CpuRun) => p.rate * (p.summary.durationMs / 1000);
@@ -56,8 +65,8 @@ function mainRequests(s: RunSummary): number | undefined {
 }
 
 /**
- * CPU ms per record of one process over the runs: its CPU time (`extra.cpu.childrenMs` for the
- * child processors, `extra.cpu.mainMs` for the main process) against the records, least squares
+ * CPU ms per record of one process over the runs: its CPU time (`extra.cpu.childrenWindowMs` or
+ * `childrenMs` for the child processors, `extra.cpu.mainMs` for the main process) against the records, least squares
  */
 export function processCpu(points: CpuRun[], key: 'childrenMs' | 'mainMs'): { w: number; se: number } | undefined {
   const xs: number[] = [],

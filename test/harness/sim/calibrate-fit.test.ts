@@ -231,6 +231,22 @@ test('child processors: their CPU time over records gives the processors host it
   assert.match(cal.notes.join('\n'), /their CPU time over records/);
 });
 
+test('child processors: their CPU within the load window, where measured, not their reaped time with start-up', () => {
+  // reaped time: a start-up that varies by run (4.4–5.6 s) over 0.05 ms per record; window: 0.08 ms per record
+  const runs = [150, 300, 600, 1200].map((r, i) => {
+    const s = liveLike(r, 'child');
+    const cpu = { mainMs: 0, childrenMs: [5600, 4400, 5200, 4800][i]! + 0.05 * r * 4, wallMs: 5000 };
+    return { ...s, extra: { cpu: { ...cpu, childrenWindowMs: 120 + 0.08 * r * 4 } } } as RunSummary;
+  });
+  const cal = calibrateRuns(runs);
+  assert.ok(Math.abs(cal.fit.processorCpuPerRecordMs! - 0.08) < 1e-9, `${cal.fit.processorCpuPerRecordMs}`);
+  const reaped = calibrateRuns(
+    runs.map((s) => ({ ...s, extra: { cpu: { ...(s.extra!.cpu as object), childrenWindowMs: undefined } } })),
+  );
+  // on the reaped time the start-ups' spread (1.2 s) outweighs the work (0.2 s): the slope comes out ≤ 0, no cost
+  assert.is(reaped.fit.processorCpuPerRecordMs, undefined);
+});
+
 test("child processors: the main process's CPU time over records, not its loop's utilisation, is its CPU", () => {
   // the main loop's utilisation says 0.2 ms per record (it also counts the waits on the children's answers);
   // its CPU time says 0.08 ms per record (+ 1500 ms of start-up and polling)
