@@ -65,9 +65,9 @@ class KafkajsBuffer {
     private readonly compression: number,
     private readonly lingerMs: number,
     private readonly topic: string,
-    serial: boolean,
+    private readonly idempotent: boolean,
   ) {
-    this.sends = new Sends(serial);
+    this.sends = new Sends(idempotent);
   }
 
   /** resolves true once the broker acknowledged the record, false if the send failed */
@@ -87,7 +87,12 @@ class KafkajsBuffer {
     this.batch = new Gathering();
     const producer = this.producer;
     const topicMessages = [{ topic: this.topic, messages: b.records }];
-    this.sends.run(b, () => this.sender.send(producer, { acks: -1, compression: this.compression, topicMessages }));
+    const batch = { acks: -1, compression: this.compression, topicMessages };
+    // idempotent: one send per partition, or kafkajs's retry can write a partition twice (complete-send.ts); the
+    // partition count is the one kafkajs gave the partitioner for an earlier batch (the first goes out whole)
+    this.sends.run(b, () =>
+      this.idempotent ? this.sender.sendPerPartition(producer, batch) : this.sender.send(producer, batch),
+    );
   }
 }
 

@@ -27,9 +27,12 @@ export class TransactionalSink {
   /**
    * kafkajs can leave a partition out of a send spanning several brokers when its leader moves (a
    * broker killed): the transaction would then commit its offset without those records, e.g. a
-   * checkpoint missing from the changelog. What it leaves out is sent again inside the transaction
+   * checkpoint missing from the changelog. What it leaves out is sent again inside the transaction.
+   * And its retry can write a partition twice (complete-send.ts): each partition goes out on its own
    */
   private readonly sender = new CompleteSender();
+  /** the output topics' partition counts (sendPerPartition places each result itself) */
+  private readonly partitionCounts = new Map<string, Promise<number>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -59,6 +62,29 @@ export class TransactionalSink {
     }
   }
 
+  /** a topic's partition count, from the cluster's metadata (read once; read again after a failure or a 0) */
+  private partitionsOf = (topic: string): Promise<number> => {
+    let n = this.partitionCounts.get(topic);
+    if (!n) {
+      n = (async () => {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+          return topics[0]?.partitions.length ?? 0;
+        } finally {
+          await admin.disconnect();
+        }
+      })();
+      this.partitionCounts.set(topic, n);
+      n.then(
+        (count) => count > 0 || this.partitionCounts.delete(topic),
+        () => this.partitionCounts.delete(topic),
+      );
+    }
+    return n;
+  };
+
   private sinkFor(topic: string, partition: number): Promise<PartitionSink> {
     const k = `${topic}/${partition}`;
     let s = this.sinks.get(k);
@@ -83,7 +109,11 @@ export class TransactionalSink {
     const tx = await producer.transaction();
     try {
       if (topicMessages.length)
-        await this.sender.send(tx, { acks: -1, compression: compressionType(this.compression), topicMessages });
+        await this.sender.sendPerPartition(
+          tx,
+          { acks: -1, compression: compressionType(this.compression), topicMessages },
+          this.partitionsOf,
+        );
       await tx.sendOffsets({
         consumerGroupId: this.groupId,
         topics: [{ topic, partitions: [{ partition, offset: String(nextOffset) }] }],
