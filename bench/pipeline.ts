@@ -1,10 +1,10 @@
 /**
  * End-to-end throughput and latency of the reference pipeline on embedded defaults
  * (`npx tsx bench/pipeline.ts [--quick] [--rates 1000,2500,5000,10000] [--seconds 5]
- * [--processors 2] [--processor-mode in-process|child] [--model-server main|thread] [--semi-space 64]
- * [--warm-seconds 4] [--series]`). --model-server: where the embedded model server runs, on the main thread with
- * everything else (`main`, the pipeline target's default) or on a worker thread of its own (`thread`,
- * target.modelServerThread).
+ * [--processors 2] [--processor-mode in-process|child] [--model-server main|thread] [--observer main|thread]
+ * [--semi-space 64] [--warm-seconds 4] [--series]`). --model-server: where the embedded model server runs, on the main
+ * thread with everything else (`main`, the pipeline target's default) or on a worker thread of its own (`thread`,
+ * target.modelServerThread); --observer: the same for the results observer (target.observerThread).
  * Before the counted rates, one run at the first rate for --warm-seconds (2 with --quick), not counted and
  * printed as such: JIT, tfjs wasm, kafkajs and the young generation warm up there, so the first counted rate
  * is not decided cold. Every rate prints this process's GC pauses (perf_hooks 'gc': count, total, longest);
@@ -58,6 +58,11 @@ const processorMode = (arg('--processor-mode') ?? 'in-process') as 'in-process' 
 const modelServer = arg('--model-server') ?? 'main';
 if (modelServer !== 'main' && modelServer !== 'thread') {
   console.error(`--model-server must be main or thread (where the embedded model server runs), not ${modelServer}`);
+  process.exit(104);
+}
+const observer = arg('--observer') ?? 'main';
+if (observer !== 'main' && observer !== 'thread') {
+  console.error(`--observer must be main or thread (where the results observer runs), not ${observer}`);
   process.exit(104);
 }
 const showSeries = process.argv.includes('--series');
@@ -126,6 +131,7 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
       processorMode,
       drainTimeout: '20s',
       modelServerThread: modelServer === 'thread',
+      observerThread: observer === 'thread',
     },
     executors: {
       main: {
@@ -240,6 +246,7 @@ console.log(
   `pipeline end to end on embedded defaults (${processors} processors ` +
     `${processorMode === 'child' ? 'as child processes' : 'in process'}, ` +
     `model server ${modelServer === 'thread' ? 'on a thread of its own' : 'on the main thread'}, ` +
+    `observer ${observer === 'thread' ? 'on a thread of its own' : 'on the main thread'}, ` +
     `${seconds}s per rate` +
     `${quick ? ', --quick' : ''}, ${given ?? "V8's default semi-space"})`,
 );

@@ -11,12 +11,8 @@
  * (down/up), the slow and erroring faults, the /predict count and close. Runtime versions and
  * routes (the drift loop) need the in-process server's objects: use startModelServer for those.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { PipelabError } from '../../errors.ts';
+import { tsWorker } from '../ts-worker.ts';
 import type { RouteWeight } from './router.ts';
 
 export interface ModelServerThreadOptions {
@@ -72,34 +68,9 @@ export type ThreadReply =
 /** delays drawn per block for the slow fault (the thread asks for the next block when a quarter is left) */
 const DELAY_BLOCK = 1024;
 
-/** thread-main.ts from the sources or from dist/ of an installed package (dist/bundle.cjs is one file) */
-function threadMain(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; ) {
-    const here = join(dir, 'thread-main.ts');
-    if (existsSync(here)) return here;
-    const shipped = join(dir, 'pipeline', 'model-server', 'thread-main.ts');
-    if (existsSync(shipped)) return shipped;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('pipeline/model-server/thread-main.ts not found beside the pipelab package');
-    dir = up;
-  }
-}
-
-/** tsx's ESM API (tsx/esm/api's import condition), as a file URL */
-function tsxEsmApi(): string {
-  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
-  const exports = JSON.parse(readFileSync(pkg, 'utf8')).exports['./esm/api'];
-  return pathToFileURL(join(dirname(pkg), exports.import.default ?? exports.import)).href;
-}
-
 export async function startModelServerThread(o: ModelServerThreadOptions): Promise<ModelServerThread> {
-  // the thread loads TypeScript whatever loaded this module (tsx, or the CommonJS bundle): it registers tsx's hooks
-  // by its API, then imports thread-main.ts. Node 20 applies neither the parent's hooks nor an execArgv `--import`
-  // to a worker's main module, and tsx's loader registers on the main thread only
-  const main = pathToFileURL(threadMain()).href;
-  const api = JSON.stringify(tsxEsmApi());
-  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${JSON.stringify(main)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: o });
+  // the thread loads TypeScript whatever loaded this module (tsx, or the CommonJS bundle): ts-worker.ts
+  const worker = tsWorker(import.meta.url, 'pipeline/model-server/thread-main.ts', o);
   const pending = new Map<number, { resolve: (v: number | undefined) => void; reject: (e: Error) => void }>();
   let sampler: (() => number) | undefined;
   let seq = 0;

@@ -3,7 +3,7 @@
  * the dead-letter samples the report shows — their PII fields masked (`[encrypted k1]`), never
  * the values, encrypted or not.
  */
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { PipelabError } from '../../../errors.ts';
 import { TRANSACTION_PII } from '../../../generators/schemas/pii.ts';
 import type { Transaction } from '../../../generators/transactions.ts';
@@ -12,7 +12,7 @@ import { UserKeyVault } from '../../../pipeline/pii/vault.ts';
 import type { RecordProducer } from '../producers.ts';
 import { loadPiiKeys, type PiiKeyring } from '../../../pipeline/pii/keys.ts';
 import { maskObject, maskValue } from '../../../pipeline/pii/mask.ts';
-import { H, header } from '../../../pipeline/processor/headers.ts';
+import { H } from '../../../pipeline/processor/headers.ts';
 import type { Config } from './schema.ts';
 
 export interface TargetPii {
@@ -107,10 +107,10 @@ export class DeadLetterSamples {
   readonly items: DeadLetterSample[] = [];
   constructor(private readonly max = 5) {}
 
-  keep(msg: KafkaMessage): void {
+  /** a dead letter's headers (as text) and value */
+  keep(headers: Record<string, string>, text: string): void {
     if (this.items.length >= this.max) return;
-    const keyId = header(msg.headers, PII_HEADERS.keyId);
-    const text = msg.value?.toString('utf8') ?? '';
+    const keyId = headers[PII_HEADERS.keyId];
     let value: unknown;
     try {
       const v = JSON.parse(text) as unknown;
@@ -121,6 +121,6 @@ export class DeadLetterSamples {
     } catch {
       value = maskValue(text, keyId);
     }
-    this.items.push({ eventId: header(msg.headers, H.eventId), reason: header(msg.headers, H.reason), keyId, value });
+    this.items.push({ eventId: headers[H.eventId], reason: headers[H.reason], keyId, value });
   }
 }

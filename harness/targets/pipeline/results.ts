@@ -3,9 +3,12 @@
  * dead-letter and processed-events is matched to the event it came from (the ledger) and measured
  * when observed — `e2e_latency` = observed − intended send time, the stage timings from the
  * processor's headers, decisions and dead letters by reason.
+ *
+ * In two steps, so the first can run on a thread of its own (observer.ts): readBatch turns a fetched batch into
+ * plain observations (headers and JSON read, re-reads dropped) and applyBatch books them (ledger, metrics).
  */
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { H, epochNow, header, numHeader, stageTimes } from '../../../pipeline/processor/headers.ts';
+import type { Batch, IHeaders, KafkaMessage } from 'kafkajs';
+import { H, epochNow, header, numHeader, type StageTimes, stageTimes } from '../../../pipeline/processor/headers.ts';
 import { TOPICS } from '../../../pipeline/topics.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
 import type { SourcePosition } from '../../checkers/delivery.ts';
@@ -13,7 +16,7 @@ import type { DecidedTx, EventLedger } from './accounting.ts';
 import type { DeadLetterSamples } from './pii.ts';
 
 /** the books of the user-behaviour feed (user-events.ts), when the run sends user events */
-export interface BehaviourBooks {
+interface BehaviourBooks {
   aggregate(events: number): void;
   deadLettered(id: string, reason: string): boolean;
 }
@@ -44,113 +47,202 @@ export class ChunkSizes {
   }
 }
 
-/** an eachBatch handler recording into the ledger and the registry; `now` is the run's clock */
-export function resultsHandler(
-  ledger: EventLedger,
-  metrics: () => MetricsRegistry,
-  now: () => number,
-  behaviour?: BehaviourBooks,
-  samples?: DeadLetterSamples,
-  sizes?: ChunkSizes,
-): (payload: EachBatchPayload) => Promise<void> {
-  const read = new Map<string, bigint>();
-  return async ({ batch, resolveOffset, heartbeat }) => {
-    const observed = epochNow();
-    const t = now();
-    const m = metrics();
-    // the observer re-reading records it already saw (its group rebalanced and resumed from an older commit) is
-    // not the pipeline writing a result twice: a result partition is read in order, so anything at or below the
-    // highest offset seen was seen
-    const tp = `${batch.topic}/${batch.partition}`;
-    const seen = read.get(tp) ?? -1n;
-    for (const msg of batch.messages) {
-      if (BigInt(msg.offset) <= seen) continue;
-      if (batch.topic === TOPICS.processedEvents) aggregate(ledger, msg, behaviour);
-      else if (batch.topic === TOPICS.deadLetter) {
-        deadLetter(ledger, m, msg, t, behaviour, tp);
-        samples?.keep(msg);
-      } else decision(ledger, m, msg, t, observed, tp, sizes);
-    }
-    const last = batch.messages[batch.messages.length - 1];
-    if (last) {
-      if (BigInt(last.offset) > seen) read.set(tp, BigInt(last.offset));
-      resolveOffset(last.offset);
-    }
-    await heartbeat();
-  };
+/** a window aggregate (processed-events), as much of it as the books read */
+interface AggregateSeen {
+  kind: 'aggregate';
+  count?: number;
+  /** 'user-behaviour' for the user-events feed's windows */
+  of?: string;
+  events?: number;
+  userId?: string;
+  windowStart?: number;
 }
 
-function aggregate(ledger: EventLedger, msg: KafkaMessage, behaviour: BehaviourBooks | undefined): void {
+/** a dead letter: its event, why, and whether it was a user event; `sample` when the run keeps samples (pii) */
+interface DeadSeen {
+  kind: 'dead';
+  id: string;
+  reason: string;
+  user: boolean;
+  at?: SourcePosition | undefined;
+  sample?: { headers: Record<string, string>; value: string };
+}
+
+/** a fraud decision: what its value and headers say */
+interface DecisionSeen {
+  kind: 'decision';
+  id: string;
+  source: string;
+  version: string;
+  tx?: DecidedTx | undefined;
+  sent?: number | undefined;
+  stage?: StageTimes | undefined;
+  at?: SourcePosition | undefined;
+}
+
+type Observation = AggregateSeen | DeadSeen | DecisionSeen;
+
+/** one fetched batch's observations: plain data (it crosses a thread), `observed` the epoch ms it arrived */
+export interface ObservedBatch {
+  via: string;
+  observed: number;
+  items: Observation[];
+}
+
+/**
+ * A batch read: its records as observations, those at or below `seen`'s offset for the partition dropped. The
+ * observer re-reading records it already saw (its group rebalanced and resumed from an older commit) is not the
+ * pipeline writing a result twice: a result partition is read in order, so anything at or below the highest offset
+ * seen was seen. `samples`: dead letters carry what DeadLetterSamples keeps.
+ */
+export function readBatch(batch: Batch, seen: Map<string, bigint>, samples: boolean): ObservedBatch {
+  const observed = epochNow();
+  const via = `${batch.topic}/${batch.partition}`;
+  const last = seen.get(via) ?? -1n;
+  const items: Observation[] = [];
+  for (const msg of batch.messages) {
+    if (BigInt(msg.offset) <= last) continue;
+    const o =
+      batch.topic === TOPICS.processedEvents
+        ? readAggregate(msg)
+        : batch.topic === TOPICS.deadLetter
+          ? readDeadLetter(msg, samples)
+          : readDecision(msg);
+    if (o) items.push(o);
+  }
+  const end = batch.messages[batch.messages.length - 1];
+  if (end && BigInt(end.offset) > last) seen.set(via, BigInt(end.offset));
+  return { via, observed, items };
+}
+
+/** where the books of a run are: the ledger, the registry and the run's clock, and the optional books beside */
+export interface ResultsBooks {
+  ledger: EventLedger;
+  metrics: () => MetricsRegistry;
+  now: () => number;
+  behaviour?: BehaviourBooks | undefined;
+  samples?: DeadLetterSamples | undefined;
+  sizes?: ChunkSizes | undefined;
+}
+
+/** a batch's observations into the books */
+export function applyBatch(b: ObservedBatch, books: ResultsBooks): void {
+  const t = books.now();
+  const m = books.metrics();
+  for (const o of b.items)
+    if (o.kind === 'aggregate') applyAggregate(books, o);
+    else if (o.kind === 'dead') applyDeadLetter(books, m, o, t, b.via);
+    else applyDecision(books, m, o, t, b.observed, b.via);
+}
+
+function readAggregate(msg: KafkaMessage): AggregateSeen | undefined {
   try {
-    const a = JSON.parse(msg.value?.toString('utf8') ?? '{}') as {
-      count?: number;
-      kind?: string;
-      events?: number;
-      userId?: string;
-      windowStart?: number;
+    const a = JSON.parse(msg.value?.toString('utf8') ?? '{}') as Record<string, unknown>;
+    const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+    return {
+      kind: 'aggregate',
+      count: num(a.count),
+      of: typeof a.kind === 'string' ? a.kind : undefined,
+      events: num(a.events),
+      userId: typeof a.userId === 'string' ? a.userId : undefined,
+      windowStart: num(a.windowStart),
     };
-    if (a.kind === 'user-behaviour') behaviour?.aggregate(a.events ?? 0);
-    else {
-      const { userId, windowStart } = a;
-      const w = typeof userId === 'string' && typeof windowStart === 'number' ? { userId, windowStart } : undefined;
-      ledger.aggregate(a.count ?? 0, w);
-    }
   } catch {
-    /* an aggregate we cannot read is not an event */
+    return undefined; // an aggregate we cannot read is not an event
   }
 }
 
-function deadLetter(
-  ledger: EventLedger,
-  m: MetricsRegistry,
-  msg: KafkaMessage,
-  t: number,
-  behaviour: BehaviourBooks | undefined,
-  via: string,
-): void {
-  const id = header(msg.headers, H.eventId);
-  if (id === undefined) return;
-  const reason = header(msg.headers, H.reason) ?? 'unknown';
-  const user = behaviour && header(msg.headers, H.sourceTopic) === TOPICS.userEvents;
-  if (user ? behaviour.deadLettered(id, reason) : ledger.deadLettered(id, reason, sourceOf(msg, via)))
-    m.counter('dead_letters').add(1, t, { reason });
+function applyAggregate(books: ResultsBooks, a: AggregateSeen): void {
+  if (a.of === 'user-behaviour') books.behaviour?.aggregate(a.events ?? 0);
+  else {
+    const { userId, windowStart } = a;
+    const w = userId !== undefined && windowStart !== undefined ? { userId, windowStart } : undefined;
+    books.ledger.aggregate(a.count ?? 0, w);
+  }
 }
 
-/** a fraud decision: counted once per event, with its end-to-end and per-stage latencies */
-function decision(
-  ledger: EventLedger,
-  m: MetricsRegistry,
-  msg: KafkaMessage,
-  t: number,
-  observed: number,
-  via: string,
-  sizes?: ChunkSizes,
-): void {
+function readDeadLetter(msg: KafkaMessage, samples: boolean): DeadSeen | undefined {
   const id = header(msg.headers, H.eventId);
-  if (id === undefined) return;
+  if (id === undefined) return undefined;
+  const d: DeadSeen = {
+    kind: 'dead',
+    id,
+    reason: header(msg.headers, H.reason) ?? 'unknown',
+    user: header(msg.headers, H.sourceTopic) === TOPICS.userEvents,
+    at: positionOf(msg.headers),
+  };
+  if (samples) d.sample = { headers: textHeaders(msg.headers), value: msg.value?.toString('utf8') ?? '' };
+  return d;
+}
+
+function applyDeadLetter(books: ResultsBooks, m: MetricsRegistry, d: DeadSeen, t: number, via: string): void {
+  if (d.sample) books.samples?.keep(d.sample.headers, d.sample.value);
+  const { behaviour, ledger } = books;
+  const user = behaviour && d.user;
+  if (d.at) d.at.via = via;
+  if (user ? behaviour.deadLettered(d.id, d.reason) : ledger.deadLettered(d.id, d.reason, d.at))
+    m.counter('dead_letters').add(1, t, { reason: d.reason });
+}
+
+function readDecision(msg: KafkaMessage): DecisionSeen | undefined {
+  const id = header(msg.headers, H.eventId);
+  if (id === undefined) return undefined;
   let d: { source?: string; modelVersion?: string; userId?: string; eventTime?: number } = {};
   try {
     d = JSON.parse(msg.value?.toString('utf8') ?? '{}') as typeof d;
   } catch {
     /* counted, without its source */
   }
-  const tx = typeof d.userId === 'string' && typeof d.eventTime === 'number' ? (d as DecidedTx) : undefined;
-  if (!ledger.decided(id, d.source ?? 'unknown', d.modelVersion ?? 'unknown', sourceOf(msg, via), tx)) return;
-  m.counter('decisions').add(1, t, { source: d.source ?? 'unknown', model_version: d.modelVersion ?? 'unknown' });
-  const sent = numHeader(msg.headers, H.sentMs);
+  return {
+    kind: 'decision',
+    id,
+    source: d.source ?? 'unknown',
+    version: d.modelVersion ?? 'unknown',
+    tx:
+      typeof d.userId === 'string' && typeof d.eventTime === 'number'
+        ? { userId: d.userId, eventTime: d.eventTime }
+        : undefined,
+    sent: numHeader(msg.headers, H.sentMs),
+    stage: stageTimes(msg.headers),
+    at: positionOf(msg.headers),
+  };
+}
+
+/** a fraud decision: counted once per event, with its end-to-end and per-stage latencies */
+function applyDecision(
+  books: ResultsBooks,
+  m: MetricsRegistry,
+  d: DecisionSeen,
+  t: number,
+  observed: number,
+  via: string,
+): void {
+  if (d.at) d.at.via = via;
+  if (!books.ledger.decided(d.id, d.source, d.version, d.at, d.tx)) return;
+  m.counter('decisions').add(1, t, { source: d.source, model_version: d.version });
+  const { sent, stage } = d;
   if (sent !== undefined) m.trend('e2e_latency').add(Math.max(0, observed - sent), t);
-  const stage = stageTimes(msg.headers);
   if (!stage) return;
   if (sent !== undefined) m.trend('stage_queue').add(Math.max(0, stage.receivedMs - sent), t);
   m.trend('stage_features').add(stage.featuresMs, t);
   m.trend('stage_inference').add(stage.inferenceMs, t);
-  if (stage.records !== undefined) sizes?.add(stage.records, stage.featuresMs + stage.inferenceMs);
+  if (stage.records !== undefined) books.sizes?.add(stage.records, stage.featuresMs + stage.inferenceMs);
   m.trend('stage_sink').add(Math.max(0, observed - stage.sinkMs), t);
 }
 
 /** the transaction's partition and offset, from the headers the processor copies onto every result */
-function sourceOf(msg: KafkaMessage, via: string): SourcePosition | undefined {
-  const partition = numHeader(msg.headers, H.sourcePartition);
-  const offset = numHeader(msg.headers, H.sourceOffset);
-  return partition === undefined || offset === undefined ? undefined : { partition, offset, via };
+function positionOf(h: IHeaders | undefined): SourcePosition | undefined {
+  const partition = numHeader(h, H.sourcePartition);
+  const offset = numHeader(h, H.sourceOffset);
+  return partition === undefined || offset === undefined ? undefined : { partition, offset };
+}
+
+/** a record's headers as text (the first value of a repeated one) */
+function textHeaders(h: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(h ?? {})) {
+    const v = header(h, k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }

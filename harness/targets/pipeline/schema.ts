@@ -74,6 +74,12 @@ export const schema = strictObject({
    * server's versions and routes through its objects (docs/pipeline.md)
    */
   modelServerThread: z.boolean().optional(),
+  /**
+   * the results observer (the consumer of the pipeline's outputs that books and times every event) on a worker
+   * thread of its own, so it neither queues behind nor slows the pipeline it measures on the main thread (default
+   * false: on the main thread; docs/pipeline.md)
+   */
+  observerThread: z.boolean().optional(),
   modelBatchSize: positiveInt().optional(),
   modelMaxWaitMs: nonNegativeNumber().optional(),
   /**
@@ -196,6 +202,7 @@ export const PIPELINE_TARGET_DEFAULTS = {
   lingerMs: 2,
   producerClient: 'platformatic' as 'platformatic' | 'kafkajs',
   guarantee: 'at-least-once' as 'at-least-once' | 'exactly-once',
+  observerThread: false,
 };
 
 export interface PipelineTarget extends Target {

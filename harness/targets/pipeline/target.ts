@@ -5,7 +5,7 @@
  * The pieces live beside it: schema.ts, results.ts, processors.ts (the producer: ../producers.ts), faults here.
  */
 import kafkajs from 'kafkajs';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
 import { PipelabError } from '../../../errors.ts';
 import type { Rng } from '../../../generators/rng.ts';
@@ -34,7 +34,8 @@ import type { FaultHost } from '../../faults/host.ts';
 import { endpointsOf, pipelineFaultHost } from './faults.ts';
 import { PROCESSOR_GROUP, processorFactory, startChild, startChildren, type ChildEndpoints } from './processors.ts';
 import { BatchAcks, openProducer, type RecordProducer } from '../producers.ts';
-import { ChunkSizes, resultsHandler } from './results.ts';
+import { ChunkSizes } from './results.ts';
+import { type Observer, observeHere, observeOnThread } from './observer.ts';
 import { UserEventsFeed } from './user-events.ts';
 import { pipelineResources } from './resources.ts';
 import { type ServiceCounts, serviceCounts } from './service-counts.ts';
@@ -64,7 +65,8 @@ export class PipelineTargetRun implements PipelineTarget {
   /** the user-behaviour feed and its producer (target.userEvents) */
   private feed: UserEventsFeed | undefined;
   private userOut: RecordProducer | undefined;
-  private results: Consumer | undefined;
+  /** the results observer (observer.ts) */
+  private results: Observer | undefined;
   private store: FeatureStore | undefined;
   private model: ModelClient | undefined;
   private serviceInfo: Record<string, ServiceInfo> = {};
@@ -204,41 +206,23 @@ export class PipelineTargetRun implements PipelineTarget {
       this.userOut = await producer(TOPICS.userEvents);
     }
     this.ledger.windows = new WindowBooks(c.window ? parseDuration(c.window) : WINDOW_DEFAULTS.sizeMs);
-    await this.startResults(kafka, !!embedded);
+    await this.startResults(kafka, !!embedded, services);
     if (c.autoscale) this.startAutoscaler(services, tc, () => make(this.instances++));
   }
 
-  private async startResults(kafka: Kafka, embedded: boolean): Promise<void> {
-    const results = kafka.consumer({
-      groupId: `pipelab-results-${process.pid}-${Date.now()}`,
-      // read_committed: under exactly-once only committed results count (aborted ones never show)
-      readUncommitted: false,
-      maxWaitTimeInMs: 20,
-      // at most 1 MiB (~2,500 results) a fetch, not kafkajs's 10: a late observer then leaves its backlog in the
-      // broker instead of decoding up to 10 MiB of results into the heap at once, beside the pipeline it measures
-      maxBytes: 1024 * 1024,
-      sessionTimeout: embedded ? 3000 : 10_000,
-      heartbeatInterval: embedded ? 300 : 1000,
-    });
-    this.results = results;
-    await results.connect();
-    await results.subscribe({
-      topics: [TOPICS.fraudDecisions, TOPICS.deadLetter, TOPICS.processedEvents],
-      // the embedded broker's topics are this run's: a partition the group never committed (its coordinator moved
-      // early) is read from its start, not skipped to the end; re-reads are dropped by the handler (results.ts)
-      fromBeginning: embedded,
-    });
-    const joined = new Promise<void>((r) => results.on(results.events.GROUP_JOIN, () => r()));
-    const eachBatch = resultsHandler(
-      this.ledger,
-      () => this.metrics as MetricsRegistry,
-      () => (this.ctx ? this.ctx.now() : 0),
-      this.feed,
-      this.piiSamples,
-      this.chunkSizes,
-    );
-    await results.run({ eachBatch, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 3 });
-    await joined;
+  private async startResults(kafka: Kafka, embedded: boolean, services: ResolvedServices): Promise<void> {
+    const books = {
+      ledger: this.ledger,
+      metrics: () => this.metrics as MetricsRegistry,
+      now: () => (this.ctx ? this.ctx.now() : 0),
+      behaviour: this.feed,
+      samples: this.piiSamples,
+      sizes: this.chunkSizes,
+    };
+    const { brokers, security } = services.kafka!.connection;
+    this.results = this.o.observerThread
+      ? await observeOnThread({ brokers, security, embedded }, books)
+      : await observeHere(kafka, embedded, books);
   }
 
   private startAutoscaler(services: ResolvedServices, tc: TargetContext, make: () => StreamProcessor): void {
@@ -345,7 +329,7 @@ export class PipelineTargetRun implements PipelineTarget {
   }
 
   private async closeClients(): Promise<void> {
-    await this.results?.disconnect().catch(() => {});
+    await this.results?.stop();
     await this.source?.stop();
     await this.out?.close();
     await this.userOut?.close();
