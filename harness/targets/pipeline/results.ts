@@ -84,7 +84,6 @@ type Observation = AggregateSeen | DeadSeen | DecisionSeen;
 
 /** one fetched batch's observations: plain data (it crosses a thread), `observed` the epoch ms it arrived */
 export interface ObservedBatch {
-  via: string;
   observed: number;
   items: Observation[];
 }
@@ -106,13 +105,13 @@ export function readBatch(batch: Batch, seen: Map<string, bigint>, samples: bool
       batch.topic === TOPICS.processedEvents
         ? readAggregate(msg)
         : batch.topic === TOPICS.deadLetter
-          ? readDeadLetter(msg, samples)
-          : readDecision(msg);
+          ? readDeadLetter(msg, samples, via)
+          : readDecision(msg, via);
     if (o) items.push(o);
   }
   const end = batch.messages[batch.messages.length - 1];
   if (end && BigInt(end.offset) > last) seen.set(via, BigInt(end.offset));
-  return { via, observed, items };
+  return { observed, items };
 }
 
 /** where the books of a run are: the ledger, the registry and the run's clock, and the optional books beside */
@@ -131,8 +130,8 @@ export function applyBatch(b: ObservedBatch, books: ResultsBooks): void {
   const m = books.metrics();
   for (const o of b.items)
     if (o.kind === 'aggregate') applyAggregate(books, o);
-    else if (o.kind === 'dead') applyDeadLetter(books, m, o, t, b.via);
-    else applyDecision(books, m, o, t, b.observed, b.via);
+    else if (o.kind === 'dead') applyDeadLetter(books, m, o, t);
+    else applyDecision(books, m, o, t, b.observed);
 }
 
 function readAggregate(msg: KafkaMessage): AggregateSeen | undefined {
@@ -161,7 +160,7 @@ function applyAggregate(books: ResultsBooks, a: AggregateSeen): void {
   }
 }
 
-function readDeadLetter(msg: KafkaMessage, samples: boolean): DeadSeen | undefined {
+function readDeadLetter(msg: KafkaMessage, samples: boolean, via: string): DeadSeen | undefined {
   const id = header(msg.headers, H.eventId);
   if (id === undefined) return undefined;
   const d: DeadSeen = {
@@ -169,22 +168,21 @@ function readDeadLetter(msg: KafkaMessage, samples: boolean): DeadSeen | undefin
     id,
     reason: header(msg.headers, H.reason) ?? 'unknown',
     user: header(msg.headers, H.sourceTopic) === TOPICS.userEvents,
-    at: positionOf(msg.headers),
+    at: positionOf(msg.headers, via),
   };
   if (samples) d.sample = { headers: textHeaders(msg.headers), value: msg.value?.toString('utf8') ?? '' };
   return d;
 }
 
-function applyDeadLetter(books: ResultsBooks, m: MetricsRegistry, d: DeadSeen, t: number, via: string): void {
+function applyDeadLetter(books: ResultsBooks, m: MetricsRegistry, d: DeadSeen, t: number): void {
   if (d.sample) books.samples?.keep(d.sample.headers, d.sample.value);
   const { behaviour, ledger } = books;
   const user = behaviour && d.user;
-  if (d.at) d.at.via = via;
   if (user ? behaviour.deadLettered(d.id, d.reason) : ledger.deadLettered(d.id, d.reason, d.at))
     m.counter('dead_letters').add(1, t, { reason: d.reason });
 }
 
-function readDecision(msg: KafkaMessage): DecisionSeen | undefined {
+function readDecision(msg: KafkaMessage, via: string): DecisionSeen | undefined {
   const id = header(msg.headers, H.eventId);
   if (id === undefined) return undefined;
   let d: { source?: string; modelVersion?: string; userId?: string; eventTime?: number } = {};
@@ -204,20 +202,12 @@ function readDecision(msg: KafkaMessage): DecisionSeen | undefined {
         : undefined,
     sent: numHeader(msg.headers, H.sentMs),
     stage: stageTimes(msg.headers),
-    at: positionOf(msg.headers),
+    at: positionOf(msg.headers, via),
   };
 }
 
 /** a fraud decision: counted once per event, with its end-to-end and per-stage latencies */
-function applyDecision(
-  books: ResultsBooks,
-  m: MetricsRegistry,
-  d: DecisionSeen,
-  t: number,
-  observed: number,
-  via: string,
-): void {
-  if (d.at) d.at.via = via;
+function applyDecision(books: ResultsBooks, m: MetricsRegistry, d: DecisionSeen, t: number, observed: number): void {
   if (!books.ledger.decided(d.id, d.source, d.version, d.at, d.tx)) return;
   m.counter('decisions').add(1, t, { source: d.source, model_version: d.version });
   const { sent, stage } = d;
@@ -230,11 +220,14 @@ function applyDecision(
   m.trend('stage_sink').add(Math.max(0, observed - stage.sinkMs), t);
 }
 
-/** the transaction's partition and offset, from the headers the processor copies onto every result */
-function positionOf(h: IHeaders | undefined): SourcePosition | undefined {
+/**
+ * the transaction's partition and offset, from the headers the processor copies onto every result, and `via`: the
+ * result partition it was read from
+ */
+function positionOf(h: IHeaders | undefined, via: string): SourcePosition | undefined {
   const partition = numHeader(h, H.sourcePartition);
   const offset = numHeader(h, H.sourceOffset);
-  return partition === undefined || offset === undefined ? undefined : { partition, offset };
+  return partition === undefined || offset === undefined ? undefined : { partition, offset, via };
 }
 
 /** a record's headers as text (the first value of a repeated one) */
