@@ -12,6 +12,7 @@
  */
 import './help.ts';
 import { readdirSync, readFileSync } from 'node:fs';
+import { procCpuMs } from './proc-cpu.ts';
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';
 import type { RunSummary } from '../results/types.ts';
@@ -24,18 +25,6 @@ export interface LiveOptions {
   partitions?: number;
 }
 
-/** children's CPU time (user + system) in ms, of the children this process has reaped */
-function childrenCpuMs(): number {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // after the name: state is field 3; cutime and cstime are fields 16 and 17 (1-based) → 13, 14 here
-    return ((Number(f[13]) + Number(f[14])) * 1000) / 100; // clock ticks at USER_HZ 100
-  } catch {
-    return 0;
-  }
-}
-
 /** this process's children (their pids), from /proc/self/task/<tid>/children */
 function childPids(): number[] {
   try {
@@ -44,17 +33,6 @@ function childPids(): number[] {
     );
   } catch {
     return [];
-  }
-}
-
-/** a live process's CPU time (user + system) in ms, 0 once it is gone */
-function pidCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime: fields 14 and 15
-  } catch {
-    return 0;
   }
 }
 
@@ -69,7 +47,7 @@ const sampleCpu = (): CpuSample => {
   return {
     t: Date.now(),
     main: (c.user + c.system) / 1000,
-    children: childPids().reduce((a, p) => a + pidCpuMs(p), 0),
+    children: childPids().reduce((a, p) => a + procCpuMs(p), 0),
   };
 };
 
@@ -87,7 +65,7 @@ export function windowCpu(samples: CpuSample[], from: number, to: number): { mai
 
 export async function liveRun(o: LiveOptions): Promise<RunSummary> {
   const c0 = process.cpuUsage();
-  const k0 = childrenCpuMs();
+  const k0 = procCpuMs('self', true);
   const w0 = performance.now();
   const samples: CpuSample[] = [sampleCpu()];
   const timer = setInterval(() => samples.push(sampleCpu()), 200);
@@ -121,7 +99,7 @@ export async function liveRun(o: LiveOptions): Promise<RunSummary> {
   const win = windowCpu(samples, start, start + summary.durationMs);
   const cpu = {
     mainMs: (c.user + c.system) / 1000,
-    childrenMs: Math.max(0, childrenCpuMs() - k0),
+    childrenMs: Math.max(0, procCpuMs('self', true) - k0),
     wallMs: performance.now() - w0,
     mainWindowMs: win.mainMs,
     ...(o.mode === 'child' ? { childrenWindowMs: win.childrenMs } : {}),

@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { procCpuMs } from './proc-cpu.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const SECONDS = quick ? 3 : 8;
@@ -87,14 +88,7 @@ async function startServer(code: string): Promise<{ proc: ChildProcessByStdio<nu
 const { proc: server, url } = await startServer(SERVER);
 
 /** a server process's CPU seconds so far (/proc; 0 where there is none) */
-function serverCpu(pid = server.pid): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
+const serverCpu = (pid = server.pid): number => (pid === undefined ? 0 : procCpuMs(pid) / 1000);
 
 interface Row {
   driver: string;
