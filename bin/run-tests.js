@@ -62,6 +62,24 @@ let passed = 0,
   ended = 0;
 const started = Date.now();
 
+/**
+ * CPU seconds of this runner's reaped children and their descendants (cutime + cstime of
+ * /proc/self/stat), or NaN off Linux. Read when a file's process exits, the increase since the last
+ * read is that file's CPU, its own and its children's (brokers, CLI runs): beside its wall seconds it
+ * says whether a slow file computes or waits. Two files reaped in the same tick share one figure.
+ */
+const TICKS = 100;
+function reapedCpuSeconds() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) / TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+let lastReaped = reapedCpuSeconds();
+
 function runFile(file) {
   return new Promise((resolve) => {
     const t0 = Date.now();
@@ -92,6 +110,12 @@ function runFile(file) {
       out += `\n[run-tests] ${file} exceeded ${FILE_TIMEOUT_MS} ms: killed\n`;
       child.kill('SIGKILL');
     }, FILE_TIMEOUT_MS);
+    let cpu = Number.NaN;
+    child.on('exit', () => {
+      const now = reapedCpuSeconds();
+      cpu = now - lastReaped;
+      lastReaped = now;
+    });
     child.on('close', (exitCode) => {
       clearTimeout(timer);
       clearTimeout(linger);
@@ -114,12 +138,13 @@ function runFile(file) {
       skipped += skip;
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
       seconds[file] = Number(secs);
+      const took = `${secs}s${Number.isFinite(cpu) ? `, cpu ${cpu.toFixed(1)}s` : ''}`;
       const notices = text
         .split('\n')
         .filter((l) => l.startsWith('NOTICE'))
         .join('\n');
       console.log(
-        `${f ? 'FAIL' : 'ok  '} ${file}  ${p} passed, ${f} failed${skip ? `, ${skip} skipped` : ''}  (${secs}s)`,
+        `${f ? 'FAIL' : 'ok  '} ${file}  ${p} passed, ${f} failed${skip ? `, ${skip} skipped` : ''}  (${took})`,
       );
       if (notices) console.log(notices);
       if (f)
