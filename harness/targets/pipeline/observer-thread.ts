@@ -3,10 +3,7 @@
  * on this thread's event loop; each batch read here (results.ts readBatch: headers, JSON, re-reads
  * dropped) and posted as plain observations to the thread that books them.
  */
-import kafkajs from 'kafkajs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
-import { kafkajsSecurity } from '../../../pipeline/kafka-security.ts';
 import { type ObserverReply, type ObserverThreadData, openResultsConsumer } from './observer.ts';
 import { readBatch } from './results.ts';
 
@@ -15,24 +12,11 @@ const reply = (m: ObserverReply) => parent.postMessage(m);
 const o = workerData as ObserverThreadData;
 
 try {
-  registerKafkajsCodecs();
-  const kafka = new kafkajs.Kafka({
-    clientId: 'pipelab-results',
-    brokers: o.brokers,
-    logLevel: kafkajs.logLevel.NOTHING,
-    retry: { retries: 8, initialRetryTime: 100 },
-    ...kafkajsSecurity(o.security),
-  });
   const seen = new Map<string, bigint>();
-  const consumer = await openResultsConsumer(kafka, o.embedded, (b) =>
-    reply({ type: 'batch', batch: readBatch(b, seen, o.samples) }),
-  );
+  const consumer = await openResultsConsumer(o, (b) => reply({ type: 'batch', batch: readBatch(b, seen, o.samples) }));
   parent.on('message', (m: unknown) => {
     if (m !== 'stop') return;
-    void consumer
-      .disconnect()
-      .catch(() => {})
-      .then(() => reply({ type: 'stopped' }));
+    void consumer.stop().then(() => reply({ type: 'stopped' }));
   });
   reply({ type: 'ready' });
 } catch (e) {

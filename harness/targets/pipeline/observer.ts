@@ -12,18 +12,29 @@
  * would see it; only the booking (ledger, metrics) stays. It costs CPU elsewhere (the thread's own
  * loop and the messages): no clear win on a 2-core machine, so it is opt-in (docs/pipeline.md).
  */
-import type { Batch, Consumer, Kafka } from 'kafkajs';
+import kafkajs, { type Kafka } from 'kafkajs';
+import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
 import { PipelabError } from '../../../errors.ts';
-import type { KafkaClientSecurity } from '../../../pipeline/kafka-security.ts';
+import { type KafkaClientSecurity, kafkajsSecurity } from '../../../pipeline/kafka-security.ts';
+import { type ConsumedBatch, platformaticBatches } from '../../../pipeline/platformatic-consumer.ts';
 import { TOPICS } from '../../../pipeline/topics.ts';
 import { tsWorker } from '../../../pipeline/ts-worker.ts';
 import { applyBatch, type ObservedBatch, readBatch, type ResultsBooks } from './results.ts';
 
-/** the observer thread's start-up data */
-export interface ObserverThreadData {
+/** the client the observer consumes with (target.observerClient) */
+export type ObserverClient = 'platformatic' | 'kafkajs';
+
+/** where the results are and how to read them */
+export interface ResultsSource {
+  /** default 'kafkajs' */
+  client?: ObserverClient | undefined;
   brokers: string[];
   security?: KafkaClientSecurity | undefined;
   embedded: boolean;
+}
+
+/** the observer thread's start-up data */
+export interface ObserverThreadData extends ResultsSource {
   /** dead letters carry what DeadLetterSamples keeps (target.pii) */
   samples: boolean;
 }
@@ -40,33 +51,56 @@ export interface Observer {
   stop(): Promise<void>;
 }
 
+const RESULT_TOPICS = [TOPICS.fraudDecisions, TOPICS.deadLetter, TOPICS.processedEvents];
+
+/** the results consumer's settings, either client */
+const settings = (embedded: boolean) => ({
+  groupId: `pipelab-results-${process.pid}-${Date.now()}`,
+  maxWaitTime: 20,
+  // at most 1 MiB (~2,500 results) a fetch, not kafkajs's 10: a late observer then leaves its backlog in the
+  // broker instead of decoding up to 10 MiB of results into the heap at once, beside the pipeline it measures
+  maxBytes: 1024 * 1024,
+  sessionTimeout: embedded ? 3000 : 10_000,
+  heartbeatInterval: embedded ? 300 : 1000,
+});
+
 /**
- * The results consumer, running: `onBatch` gets each fetched batch, whose last offset is then resolved. Resolves
- * once the group was joined.
+ * The results consumer, running (`kafka`: the kafkajs client to use, else one is made): `onBatch` gets each fetched
+ * batch of one partition. Resolves once the group was joined, with its stop (every batch fetched before is handed
+ * on when it resolves). read_committed: under exactly-once only committed results count (aborted ones never show).
+ * The embedded broker's topics are this run's: a partition the group never committed (its coordinator moved early)
+ * is read from its start, not skipped to the end; re-reads are dropped by readBatch (results.ts).
  */
 export async function openResultsConsumer(
-  kafka: Kafka,
-  embedded: boolean,
-  onBatch: (batch: Batch) => void,
-): Promise<Consumer> {
+  o: ResultsSource & { kafka?: Kafka | undefined },
+  onBatch: (batch: ConsumedBatch) => void,
+): Promise<Observer> {
+  const s = settings(o.embedded);
+  if (o.client === 'platformatic') {
+    const c = await platformaticBatches(
+      {
+        ...s,
+        ...o,
+        clientId: 'pipelab-results',
+        topics: RESULT_TOPICS,
+        fromBeginning: o.embedded,
+        readCommitted: true,
+      },
+      onBatch,
+    );
+    return { stop: () => c.close() };
+  }
+  const kafka = o.kafka ?? kafkajsClient(o);
   const results = kafka.consumer({
-    groupId: `pipelab-results-${process.pid}-${Date.now()}`,
-    // read_committed: under exactly-once only committed results count (aborted ones never show)
+    groupId: s.groupId,
     readUncommitted: false,
-    maxWaitTimeInMs: 20,
-    // at most 1 MiB (~2,500 results) a fetch, not kafkajs's 10: a late observer then leaves its backlog in the
-    // broker instead of decoding up to 10 MiB of results into the heap at once, beside the pipeline it measures
-    maxBytes: 1024 * 1024,
-    sessionTimeout: embedded ? 3000 : 10_000,
-    heartbeatInterval: embedded ? 300 : 1000,
+    maxWaitTimeInMs: s.maxWaitTime,
+    maxBytes: s.maxBytes,
+    sessionTimeout: s.sessionTimeout,
+    heartbeatInterval: s.heartbeatInterval,
   });
   await results.connect();
-  await results.subscribe({
-    topics: [TOPICS.fraudDecisions, TOPICS.deadLetter, TOPICS.processedEvents],
-    // the embedded broker's topics are this run's: a partition the group never committed (its coordinator moved
-    // early) is read from its start, not skipped to the end; re-reads are dropped by readBatch (results.ts)
-    fromBeginning: embedded,
-  });
+  await results.subscribe({ topics: RESULT_TOPICS, fromBeginning: o.embedded });
   const joined = new Promise<void>((r) => results.on(results.events.GROUP_JOIN, () => r()));
   await results.run({
     eachBatchAutoResolve: false,
@@ -79,19 +113,29 @@ export async function openResultsConsumer(
     },
   });
   await joined;
-  return results;
+  return { stop: () => results.disconnect().catch(() => {}) };
 }
 
-/** the observer on this thread, through `kafka` */
-export async function observeHere(kafka: Kafka, embedded: boolean, books: ResultsBooks): Promise<Observer> {
+function kafkajsClient(o: ResultsSource): Kafka {
+  registerKafkajsCodecs();
+  return new kafkajs.Kafka({
+    clientId: 'pipelab-results',
+    brokers: o.brokers,
+    logLevel: kafkajs.logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100 },
+    ...kafkajsSecurity(o.security),
+  });
+}
+
+/** the observer on this thread (through `kafka` when it consumes with kafkajs) */
+export async function observeHere(o: ResultsSource & { kafka?: Kafka }, books: ResultsBooks): Promise<Observer> {
   const seen = new Map<string, bigint>();
   const samples = !!books.samples;
-  const c = await openResultsConsumer(kafka, embedded, (b) => applyBatch(readBatch(b, seen, samples), books));
-  return { stop: () => c.disconnect().catch(() => {}) };
+  return openResultsConsumer(o, (b) => applyBatch(readBatch(b, seen, samples), books));
 }
 
 /** the observer on a worker thread of its own (observer-thread.ts) */
-export async function observeOnThread(o: Omit<ObserverThreadData, 'samples'>, books: ResultsBooks): Promise<Observer> {
+export async function observeOnThread(o: ResultsSource, books: ResultsBooks): Promise<Observer> {
   const data: ObserverThreadData = { ...o, samples: !!books.samples };
   const worker = tsWorker(import.meta.url, 'harness/targets/pipeline/observer-thread.ts', data);
   let stopped: () => void = () => {};

@@ -7,8 +7,9 @@
  * In two steps, so the first can run on a thread of its own (observer.ts): readBatch turns a fetched batch into
  * plain observations (headers and JSON read, re-reads dropped) and applyBatch books them (ledger, metrics).
  */
-import type { Batch, IHeaders, KafkaMessage } from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
 import { H, epochNow, header, numHeader, type StageTimes, stageTimes } from '../../../pipeline/processor/headers.ts';
+import type { ConsumedBatch, ConsumedRecord } from '../../../pipeline/platformatic-consumer.ts';
 import { TOPICS } from '../../../pipeline/topics.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
 import type { SourcePosition } from '../../checkers/delivery.ts';
@@ -89,12 +90,13 @@ export interface ObservedBatch {
 }
 
 /**
- * A batch read: its records as observations, those at or below `seen`'s offset for the partition dropped. The
- * observer re-reading records it already saw (its group rebalanced and resumed from an older commit) is not the
- * pipeline writing a result twice: a result partition is read in order, so anything at or below the highest offset
- * seen was seen. `samples`: dead letters carry what DeadLetterSamples keeps.
+ * A batch read (kafkajs's, or @platformatic/kafka's records of one fetch and partition: platformatic-consumer.ts):
+ * its records as observations, those at or below `seen`'s offset for the partition dropped. The observer re-reading
+ * records it already saw (its group rebalanced and resumed from an older commit) is not the pipeline writing a
+ * result twice: a result partition is read in order, so anything at or below the highest offset seen was seen.
+ * `samples`: dead letters carry what DeadLetterSamples keeps.
  */
-export function readBatch(batch: Batch, seen: Map<string, bigint>, samples: boolean): ObservedBatch {
+export function readBatch(batch: ConsumedBatch, seen: Map<string, bigint>, samples: boolean): ObservedBatch {
   const observed = epochNow();
   const via = `${batch.topic}/${batch.partition}`;
   const last = seen.get(via) ?? -1n;
@@ -134,7 +136,7 @@ export function applyBatch(b: ObservedBatch, books: ResultsBooks): void {
     else applyDecision(books, m, o, t, b.observed);
 }
 
-function readAggregate(msg: KafkaMessage): AggregateSeen | undefined {
+function readAggregate(msg: ConsumedRecord): AggregateSeen | undefined {
   try {
     const a = JSON.parse(msg.value?.toString('utf8') ?? '{}') as Record<string, unknown>;
     const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -160,7 +162,7 @@ function applyAggregate(books: ResultsBooks, a: AggregateSeen): void {
   }
 }
 
-function readDeadLetter(msg: KafkaMessage, samples: boolean, via: string): DeadSeen | undefined {
+function readDeadLetter(msg: ConsumedRecord, samples: boolean, via: string): DeadSeen | undefined {
   const id = header(msg.headers, H.eventId);
   if (id === undefined) return undefined;
   const d: DeadSeen = {
@@ -182,7 +184,7 @@ function applyDeadLetter(books: ResultsBooks, m: MetricsRegistry, d: DeadSeen, t
     m.counter('dead_letters').add(1, t, { reason: d.reason });
 }
 
-function readDecision(msg: KafkaMessage, via: string): DecisionSeen | undefined {
+function readDecision(msg: ConsumedRecord, via: string): DecisionSeen | undefined {
   const id = header(msg.headers, H.eventId);
   if (id === undefined) return undefined;
   let d: { source?: string; modelVersion?: string; userId?: string; eventTime?: number } = {};

@@ -80,6 +80,8 @@ export const schema = strictObject({
    * false: on the main thread; docs/pipeline.md)
    */
   observerThread: z.boolean().optional(),
+  /** the client the results observer consumes with: kafkajs (default) or @platformatic/kafka (docs/pipeline.md) */
+  observerClient: enumOf(['platformatic', 'kafkajs'] as const).optional(),
   modelBatchSize: positiveInt().optional(),
   modelMaxWaitMs: nonNegativeNumber().optional(),
   /**
@@ -203,6 +205,7 @@ export const PIPELINE_TARGET_DEFAULTS = {
   producerClient: 'platformatic' as 'platformatic' | 'kafkajs',
   guarantee: 'at-least-once' as 'at-least-once' | 'exactly-once',
   observerThread: false,
+  observerClient: 'kafkajs' as 'platformatic' | 'kafkajs',
 };
 
 export interface PipelineTarget extends Target {

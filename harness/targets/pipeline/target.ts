@@ -220,9 +220,10 @@ export class PipelineTargetRun implements PipelineTarget {
       sizes: this.chunkSizes,
     };
     const { brokers, security } = services.kafka!.connection;
+    const from = { client: this.o.observerClient, brokers, security, embedded };
     this.results = this.o.observerThread
-      ? await observeOnThread({ brokers, security, embedded }, books)
-      : await observeHere(kafka, embedded, books);
+      ? await observeOnThread(from, books)
+      : await observeHere({ ...from, kafka }, books);
   }
 
   private startAutoscaler(services: ResolvedServices, tc: TargetContext, make: () => StreamProcessor): void {
