@@ -18,17 +18,27 @@ interface Encoder {
 }
 
 /**
- * below this many bytes a frame is decoded here, in JavaScript: lz4-napi's async call costs
- * 8–13 µs in thread-pool hops and allocations, more than the work on the few records a batch
- * holds at moderate rates (it was the reference pipeline's top cost); larger frames go to the
- * pool. Compression stays on the pool (on this thread it cost the event loop more than it saved).
+ * Every frame is decoded here, in JavaScript, on the calling thread: kafkajs decodes a fetch response's record
+ * batches one after another, awaiting each codec call, so a decompression that goes to lz4-napi's thread pool costs
+ * the consumer one event-loop turn per batch. That turn is cheap on an idle loop and tens of milliseconds on a busy
+ * one: a results consumer behind a busy pipeline read the processors' result batches (over 8 KiB once the chunks
+ * grew, which is when it had fallen behind) at one loop turn each, its fetches took 0.2-1.6 s and it never caught
+ * up (bench/pipeline.ts at 12,500 events/s: 6 of 6 runs p99 1.8-4.5 s with frames >= 8 KiB on the pool, 1 of 6
+ * over 500 ms with all of them here). The decoder here is also the cheaper one in CPU (a 16 KiB frame of 400
+ * results: 158 µs against lz4-napi's 397 µs synchronous). lz4-napi decodes what it refuses (legacy frames, a
+ * dictionary id). Compression stays on the pool (on this thread it cost the event loop more than it saved).
  */
-const SMALL_FRAME = 8 * 1024;
+function decompress(buffer: Buffer): Buffer | Promise<Buffer> {
+  try {
+    return decodeLz4Frame(buffer);
+  } catch {
+    return decompressFrame(buffer);
+  }
+}
 
 const lz4Codec = () => ({
   compress: async (encoder: Encoder): Promise<Buffer> => compressFrame(encoder.buffer),
-  decompress: async (buffer: Buffer): Promise<Buffer> =>
-    buffer.length < SMALL_FRAME ? decodeLz4Frame(buffer) : decompressFrame(buffer),
+  decompress: async (buffer: Buffer): Promise<Buffer> => decompress(buffer),
 });
 
 let registered = false;

@@ -1,10 +1,10 @@
 /**
- * LZ4 frame decoding in JavaScript, for the small frames Kafka batches carry (a few records each at
- * the reference pipeline's rates). lz4-napi's decompressFrame costs 8–10 µs per call on such
- * frames (a thread-pool hop, and a block-sized buffer allocated each time); decoding them here
- * takes a fraction of that and allocates only the output. Checksums are not verified: Kafka's
- * batch CRC-32C already covers the compressed bytes. Frames this decoder does not handle
- * (dictionary ids, linked blocks over 64 KiB of history are fine; legacy frames are not) throw.
+ * LZ4 frame decoding in JavaScript, for the frames Kafka batches carry, small or large (kafkajs's lz4 codec and
+ * compaction decode every frame here). lz4-napi's decompressFrame costs 8–10 µs per call on a few-record frame (a
+ * thread-pool hop, and a block-sized buffer allocated each time), more in CPU than this on larger ones too, and its
+ * async call costs a kafkajs consumer one event-loop turn per batch (codecs.ts); decoding here allocates only the
+ * output. Checksums are not verified: Kafka's batch CRC-32C already covers the compressed bytes. Frames this decoder
+ * does not handle (dictionary ids, legacy frames; linked blocks over 64 KiB of history are fine) throw.
  */
 
 const MAGIC = 0x184d2204;
