@@ -23,6 +23,8 @@ export interface LiveOptions {
   processors: number;
   mode: 'in-process' | 'child';
   partitions?: number;
+  /** the source producer's linger (the target's lingerMs; default 2 ms) */
+  lingerMs?: number;
 }
 
 /** this process's children (their pids), from /proc/self/task/<tid>/children */
@@ -81,6 +83,7 @@ export async function liveRun(o: LiveOptions): Promise<RunSummary> {
         processorMode: o.mode,
         drainTimeout: '20s',
         ...(o.partitions ? { partitions: o.partitions } : {}),
+        ...(o.lingerMs !== undefined ? { lingerMs: o.lingerMs } : {}),
       },
       executors: {
         main: {

@@ -10,6 +10,7 @@
  *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 50,100,…,3000,4200]
  *     [--rates auto | 3000,4500,…] [--seconds 6] [--warmup-seconds 12] [--background elastic,capacity]
  *     [--repeat 1] [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125] [--semi-space 64]
+ *     [--design 4200/p2/l20,2000/p2/l20 | none] [--cpu-runs batching | all]
  *
  * `--rates auto` (the default): from 1.3× the ramp's top, × 1.3 per run, up to the first run that
  * falls behind (or 8 runs), then one run halfway (geometrically) between the last rate that kept up
@@ -19,6 +20,11 @@
  * range, the live knee is taken on the median backlog growth, and a line says how far single runs
  * are from their median: the live side's own noise, what a perfect model would still score
  * against one run.
+ * `--design`: after the ramp, runs at some of its rates with other partitions (`p`) and producer
+ * linger (`l`, ms): more records per request and per chunk at the same records, so the CPU fit can
+ * tell per-record from per-request and per-chunk work (on the ramp alone they grow together); they
+ * enter the CPU fits only (calibrate-cpu.ts designRuns). Default 4200/p2/l20,2000/p2/l20 (none with --quick).
+ * `--cpu-runs all`: beside them, every ramp run in the CPU fits, not only those that batch.
  * `--background`: the event loop's background (the utilisation line's intercept) as elastic
  * polling (the records' work is the slope) and/or as lost capacity (b / (1 − a) per record); both
  * by default, one table each from the same live runs.
@@ -33,7 +39,7 @@
  */
 import './help.ts';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { RampCalibration } from '../harness/sim/calibrate-fit.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
@@ -98,6 +104,18 @@ const from = arg('--from');
 const backgrounds = (arg('--background') ?? 'elastic,capacity').split(',') as Array<'elastic' | 'capacity'>;
 /** what-if: the main host's CPU per record fixed at each of these values (ms), one table each */
 const mainCpus = arg('--main-cpu') ? nums(arg('--main-cpu')!) : [];
+/** beside the design runs, the ramp's runs the CPU fits take (calibrate-fit.ts RampOptions.cpuRuns) */
+const cpuRuns = (arg('--cpu-runs') ?? 'batching') as 'batching' | 'all';
+/** `--design`: rate/p<partitions>/l<linger ms> runs for the CPU fit only */
+const designArg = arg('--design') ?? (quick ? 'none' : '4200/p2/l20,2000/p2/l20');
+const design = (designArg === 'none' ? [] : designArg.split(',')).map((d) => {
+  const m = d.match(/^(\d+)\/p(\d+)\/l(\d+(?:\.\d+)?)$/);
+  if (!m) {
+    console.error(`--design takes rate/p<partitions>/l<linger ms>, e.g. 4200/p2/l20, or none; not ${d}`);
+    process.exit(104);
+  }
+  return { rate: Number(m[1]), partitions: Number(m[2]), lingerMs: Number(m[3]) };
+});
 
 const AUTO_STEP = 1.3;
 const AUTO_MAX_RUNS = 8;
@@ -113,24 +131,44 @@ interface Live {
   again: Live[];
 }
 
+/** per mode, the design runs (`--design`): the CPU fit's only */
+const designRunsOf = new Map<string, RunSummary[]>();
+
 /** the runs at one rate: the first and its repeats */
 const lives = (l: Live) => [l, ...l.again];
 
-async function runAt(mode: 'in-process' | 'child', rate: number, k = 1): Promise<Live> {
+async function runAt(
+  mode: 'in-process' | 'child',
+  rate: number,
+  k = 1,
+  d?: { partitions: number; lingerMs: number },
+): Promise<Live> {
   const load = load1();
-  process.stderr.write(`${mode}: live run at ${rate}/s for ${seconds}s (load average ${load.toFixed(1)})...\n`);
-  const s = await liveRun({ rate, seconds, processors: 1, mode });
+  const how = d ? ` with ${d.partitions} partitions, linger ${d.lingerMs} ms (CPU fit only)` : '';
+  process.stderr.write(`${mode}: live run at ${rate}/s${how} for ${seconds}s (load average ${load.toFixed(1)})...\n`);
+  const s = await liveRun({ rate, seconds, processors: 1, mode, ...d });
   const summary = { ...s, extra: { ...(s.extra ?? {}), loadavg: load } };
   cpuLine(summary);
   if (save) {
-    mkdirSync(`${save}/${mode}`, { recursive: true });
-    writeFileSync(`${save}/${mode}/${rate}${k > 1 ? `-${k}` : ''}.json`, JSON.stringify(summary));
+    const dir = `${save}/${mode}${d ? '/design' : ''}`;
+    mkdirSync(dir, { recursive: true });
+    const name = d ? `${rate}-p${d.partitions}-l${d.lingerMs}` : `${rate}${k > 1 ? `-${k}` : ''}`;
+    writeFileSync(`${dir}/${name}.json`, JSON.stringify(summary));
   }
   return { summary, load, again: [] };
 }
 
 function loadSaved(mode: string): Map<number, Live> {
   const runs = new Map<number, Live>();
+  const dir = `${from}/${mode}/design`;
+  designRunsOf.set(
+    mode,
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as RunSummary)
+      : [],
+  );
   // <rate>.json, then its repeats <rate>-<k>.json in the order they ran
   const files = readdirSync(`${from}/${mode}`)
     .filter((x) => x.endsWith('.json'))
@@ -183,6 +221,9 @@ async function liveRuns(mode: 'in-process' | 'child'): Promise<Map<number, Live>
   }
   warmedUp = true;
   for (const r of ramp) runs.set(r, await runAt(mode, r));
+  const designed: RunSummary[] = [];
+  for (const d of design) designed.push((await runAt(mode, d.rate, 1, d)).summary);
+  designRunsOf.set(mode, designed);
   if (ratesArg !== 'auto') {
     for (const r of nums(ratesArg)) runs.set(r, await runAt(mode, r));
     return repeatRuns(mode, runs);
@@ -264,10 +305,10 @@ function evaluate(
 ): void {
   const all = [...runs.keys()].sort((a, b) => a - b);
   const tested = all.filter((r) => !ramp.includes(r));
-  const cal = calibrateRuns(
-    ramp.map((r) => runs.get(r)!.summary),
-    { background },
-  );
+  const cal = calibrateRuns([...ramp.map((r) => runs.get(r)!.summary), ...(designRunsOf.get(mode) ?? [])], {
+    background,
+    cpuRuns,
+  });
   // what-if: the fit reads its costs when it builds each rate's model, so this sets every prediction's
   if (mainCpu !== undefined) cal.fit.mainCpuPerRecordMs = mainCpu;
   const top = measuredFigures(runs.get(ramp[ramp.length - 1]!)!.summary);

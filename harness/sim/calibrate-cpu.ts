@@ -82,6 +82,63 @@ export function processCpu(points: CpuRun[], key: 'childrenMs' | 'mainMs'): { w:
   return b > 0 ? { w: b, se: slopeStandardError(xs, ys, a, b) } : undefined;
 }
 
+/** the target's settings that set how many records a request and a chunk carry at a given rate */
+function requestSettings(s: RunSummary): string {
+  const t = ((s.config as { target?: unknown } | undefined)?.target ?? {}) as {
+    partitions?: number;
+    lingerMs?: number;
+  };
+  return `${t.partitions ?? 12} partitions, linger ${t.lingerMs ?? 2} ms`;
+}
+
+/**
+ * The runs split into the ramp (the partitions and linger most of them share: the system
+ * predicted) and the design runs (other partitions or linger, e.g. 2 partitions and 20 ms linger
+ * at the ramp's top rate: more records per request and per chunk at the same records). On a ramp
+ * alone the records and the requests grow together (the chunks and batches fill as the rate
+ * grows), and the CPU fit cannot tell a per-record from a per-request cost (docs/simulation.md,
+ * known gaps); the design runs vary one at a fixed other. They enter the CPU fits only: their
+ * delays and chunks are another system's.
+ */
+export function designRuns(summaries: RunSummary[]): { ramp: RunSummary[]; design: RunSummary[] } {
+  const count = new Map<string, number>();
+  for (const s of summaries) count.set(requestSettings(s), (count.get(requestSettings(s)) ?? 0) + 1);
+  let main = '';
+  for (const [k, n] of count) if (n > (count.get(main) ?? 0)) main = k;
+  return {
+    ramp: summaries.filter((s) => requestSettings(s) === main),
+    design: summaries.filter((s) => requestSettings(s) !== main),
+  };
+}
+
+/** the embedded model server's /predict calls over a run (one per chunk), undefined where not counted */
+const predictCalls = (s: RunSummary) =>
+  (s.extra as { modelServer?: { predictRequests?: number } } | undefined)?.modelServer?.predictRequests || undefined;
+
+/** records per chunk from which a run counts as batching (batchingRuns) */
+const BATCHED = 2;
+
+/**
+ * The runs the CPU lines' coefficients are fitted on: those whose chunks hold 2 records or more on
+ * average (records over /predict calls; a run that did not count its calls counts as batching), all
+ * of them when fewer than three do; only beside design runs (designRuns): without them the batching
+ * runs' records and requests are too alike to be told apart (re-scored without design runs,
+ * calib-sim17 in process 0.12 ms per record, knee −35 %; calib-sim19 child 0.13 ms, −83 %). Below
+ * that the pipeline does not batch: every record is a chunk, a produce and a fetch of its own, the
+ * requests are polls that carry little, and their CPU is not the loaded one's — 1.1 ms of the main
+ * process's CPU per request at 50/s against 0.4 ms at 2,000/s (calib-sim20 in process), so a line
+ * through them bends the per-record cost: 0.049 ms per record on calib-sim20's whole ramp with its
+ * design runs, 0.077 ms from 1,000/s up (its live knee said 0.076); on calib-sim21 0.11 and 0.12 ms
+ * (1/knee 0.105). `cpuRuns: 'all'` (calibrate-fit.ts) keeps every run.
+ */
+function batchingRuns<T extends { p: CpuRun }>(rows: T[]): T[] {
+  const batching = rows.filter((r) => {
+    const calls = predictCalls(r.p.summary);
+    return calls === undefined || runRecords(r.p) / calls >= BATCHED;
+  });
+  return batching.length >= 3 ? batching : rows;
+}
+
 /**
  * The main process's CPU as work per record and per request (child mode): CPU time = c + a ×
  * records + b × requests. Requests do not grow with the records: a produce request carries all
@@ -98,7 +155,11 @@ export function processCpu(points: CpuRun[], key: 'childrenMs' | 'mainMs'): { w:
  * the requests go with the chunks (4.2–4.4 per call on calib-s64's ramp, up to 9,700/s), and the
  * simulated chunks grow with the load as the live ones do, so the work per record shrinks as live.
  */
-export function mainCpuTwoWay(points: CpuRun[]):
+export function mainCpuTwoWay(
+  points: CpuRun[],
+  design: CpuRun[] = [],
+  batching = true,
+):
   | {
       perRecordMs: number;
       perRequestMs: number;
@@ -108,17 +169,43 @@ export function mainCpuTwoWay(points: CpuRun[]):
       se: number;
     }
   | undefined {
-  const rows: Array<{ x1: number; x2: number; y: number; rate: number; reqPerSec: number }> = [];
-  let calls = 0,
-    requests = 0;
-  for (const p of points) {
-    const ms = cpuMs(p.summary, 'mainMs'),
-      req = mainRequests(p.summary);
-    if (!ms || req === undefined) continue;
-    rows.push({ x1: runRecords(p), x2: req, y: ms, rate: p.rate, reqPerSec: req / (p.summary.durationMs / 1000) });
-    calls += (p.summary.extra as { modelServer?: { predictRequests?: number } }).modelServer?.predictRequests ?? 0;
-    requests += req;
-  }
+  const counted = (ps: CpuRun[]) =>
+    ps.flatMap((p) => {
+      const ms = cpuMs(p.summary, 'mainMs'),
+        req = mainRequests(p.summary);
+      return ms && req !== undefined ? [{ p, x1: runRecords(p), x2: req, y: ms }] : [];
+    });
+  const rows = counted(points);
+  if (rows.length < 3) return undefined;
+  // the coefficients from the runs that batch, and the design runs (other partitions or linger: more
+  // records per request at the same rate); the requests' rate and per call are the batching ramp
+  // runs', the predicted system's
+  const fitted = design.length && batching ? batchingRuns(rows) : rows;
+  const fit = twoVariableFit([...fitted, ...counted(design)]);
+  if (!fit) return undefined;
+  const l = leastSquares(
+    rows.map((r) => r.p.rate),
+    rows.map((r) => r.x2 / (r.p.summary.durationMs / 1000)),
+  );
+  const calls = fitted.reduce((n, r) => n + (predictCalls(r.p.summary) ?? 0), 0),
+    requests = fitted.reduce((n, r) => n + r.x2, 0);
+  return {
+    perRecordMs: fit.a,
+    perRequestMs: fit.b,
+    requestsPerSec: [l.a, Math.max(0, l.b)],
+    ...(calls > 0 ? { requestsPerCall: requests / calls } : {}),
+    se: fit.se,
+  };
+}
+
+/**
+ * y = c + a·x1 + b·x2 by least squares (two variables, after centring): a and b with a's standard
+ * error (σ² × (XᵀX)⁻¹; 0 with three rows: no residual left); undefined with fewer than three rows,
+ * when x1 and x2 are too alike over the rows to be told apart, or when a cost comes out ≤ 0
+ */
+export function twoVariableFit(
+  rows: Array<{ x1: number; x2: number; y: number }>,
+): { a: number; b: number; c: number; se: number } | undefined {
   const n = rows.length;
   if (n < 3) return undefined;
   const mean = (f: (r: (typeof rows)[0]) => number) => rows.reduce((s, r) => s + f(r), 0) / n;
@@ -147,19 +234,32 @@ export function mainCpuTwoWay(points: CpuRun[]):
   if (!(a > 0) || !(b > 0)) return undefined;
   const c = my - a * m1 - b * m2;
   const rss = rows.reduce((s, r) => s + (r.y - c - a * r.x1 - b * r.x2) ** 2, 0);
-  // the per-record cost's standard error: σ² × (XᵀX)⁻¹ for a (0 with three runs: no residual left)
-  const se = n > 3 ? Math.sqrt(Math.max(0, (rss / (n - 3)) * (s22 / det))) : 0;
-  const l = leastSquares(
-    rows.map((r) => r.rate),
-    rows.map((r) => r.reqPerSec),
-  );
-  return {
-    perRecordMs: a,
-    perRequestMs: b,
-    requestsPerSec: [l.a, Math.max(0, l.b)],
-    ...(calls > 0 ? { requestsPerCall: requests / calls } : {}),
-    se,
-  };
+  return { a, b, c, se: n > 3 ? Math.sqrt(Math.max(0, (rss / (n - 3)) * (s22 / det))) : 0 };
+}
+
+/**
+ * The child processors' CPU as work per record and per chunk: their CPU time within the load window
+ * = c + a × records + d × chunks (the embedded model server's /predict calls, one per chunk). On
+ * the ramp alone the chunks grow with the records up to ~1,000/s and level off, and the children's
+ * CPU grows less than linearly at low rates (1.8, 2.7, 3.4 s at 50, 100, 250/s, then 4.4 s at
+ * 4,200/s on calib-sim17): the chunks' share. Runs at the same rate with fewer partitions or more
+ * linger (`design`) have bigger chunks at the same records, so the two costs can be told apart.
+ * Undefined where the runs did not count chunks or the two costs cannot be told apart (≤ 0).
+ */
+export function childrenCpuTwoWay(
+  points: CpuRun[],
+  design: CpuRun[] = [],
+  batching = true,
+): { perRecordMs: number; perChunkMs: number; se: number } | undefined {
+  const counted = (ps: CpuRun[]) =>
+    ps.flatMap((p) => {
+      const ms = cpuMs(p.summary, 'childrenMs'),
+        calls = predictCalls(p.summary);
+      return ms && calls ? [{ p, x1: runRecords(p), x2: calls, y: ms }] : [];
+    });
+  const ramp = counted(points);
+  const fit = twoVariableFit([...(design.length && batching ? batchingRuns(ramp) : ramp), ...counted(design)]);
+  return fit && { perRecordMs: fit.a, perChunkMs: fit.b, se: fit.se };
 }
 
 /**

@@ -75,3 +75,61 @@ function bootstrap(spec: ServiceTimeSpec, rng: Rng, n?: number): ServiceTimeSpec
   for (let i = 0; i < size; i++) values[i] = from.sample(rng);
   return { type: 'empirical', hdr: encodeValues(values) };
 }
+
+export interface RampFit extends DrawnCosts {
+  /** the runs' rates, lowest first; the lowest gives the non-CPU waits */
+  rates: number[];
+  /** the lowest rate: its stage histograms are stretched by line(rate) / line(baseRate) */
+  baseRate: number;
+  /**
+   * the highest rate of the ramp: beyond it the transport and sink lines hold their value there
+   * (not extrapolated: the waits are bounded, and the ramp shows them level off; calibrateRuns)
+   */
+  topRate: number;
+  /** per-chunk time = chunkFixedMs + chunkPerRecordMs × records in the chunk (least squares over the runs) */
+  chunkFixedMs: number;
+  /**
+   * the chunk line's measured slope (wall ms per record in a chunk); chunkPerRecordMs is what is left
+   * of it once the CPU per record the chunk's host is charged (the children's in child mode, the
+   * event loop's in process) is taken out, as the simulated chunk does that CPU on its host besides
+   */
+  chunkSlopeMs?: number;
+  /** where the chunk line comes from: each run's chunks by size (within runs), or one mean per run */
+  chunkLineFrom?: 'within runs' | 'across runs';
+  /**
+   * in process, where the runs counted the main process's requests: its CPU per model-server call
+   * (chunk), the per-request CPU × requests per call (calibrate-cpu.ts mainCpuTwoWay)
+   */
+  mainCpuPerChunkMs?: number;
+  /** CPU ms per record of the child processors (their CPU time over records), when measured */
+  processorCpuPerRecordMs?: number;
+  /**
+   * CPU ms per chunk of the child processors, where their CPU was fitted on records and chunks
+   * (calibrate-cpu.ts childrenCpuTwoWay); processorCpuPerRecordMs is then that fit's per-record cost
+   */
+  processorCpuPerChunkMs?: number;
+  /**
+   * runs at the ramp's rates with other partitions or linger (more records per request and chunk):
+   * they entered the CPU fits only (designRuns), not the delay or chunk lines
+   */
+  designRuns?: number;
+  /**
+   * where mainCpuPerRecordMs comes from: in child mode the main process's CPU time over records
+   * (`extra.cpu.mainMs`), else the event-loop utilisation line, else the latency fit
+   */
+  mainCpuFrom:
+    | 'main process CPU time per record and request'
+    | 'main process CPU time'
+    | 'event-loop utilisation'
+    | 'latency fit';
+  /**
+   * child mode, where the runs counted the main process's requests: its CPU per request (broker
+   * requests and /predict calls) beside mainCpuPerRecordMs, and the requests' rate as a line on the
+   * rate (held at topRate's value beyond it); calibrate-cpu.ts mainCpuTwoWay
+   */
+  mainCpuPerRequest?: { ms: number; requestsPerSec: [number, number] };
+  /** the main event loop's utilisation = background + perRecordMs × rate / 1000 (least squares over the runs) */
+  eventLoop?: { background: number; perRecordMs: number; treated: 'elastic' | 'capacity' };
+  /** root mean square of the log errors (p50 over the runs) at the fit */
+  rmsLogError: number;
+}

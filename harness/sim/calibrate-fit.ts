@@ -27,8 +27,10 @@ import type { CounterData, RunSummary, TrendData } from '../../results/types.ts'
 import { type Calibration, type CalibrateOptions, calibrate, measuredFigures } from './calibrate.ts';
 import { simulate } from './simulate.ts';
 import type { ServiceTimeSpec } from './dist.ts';
-import { type DrawnCosts, drawn } from './calibrate-draw.ts';
+import { drawn, type RampFit } from './calibrate-draw.ts';
 import {
+  childrenCpuTwoWay,
+  designRuns,
   eventLoopFit,
   fitMainCpu,
   golden,
@@ -40,56 +42,10 @@ import {
 } from './calibrate-cpu.ts';
 import { chunkLine } from './calibrate-chunk.ts';
 import { pooledDelays, scaledMerge } from './calibrate-pool.ts';
+import { rampNotes } from './calibrate-notes.ts';
 
 export { leastSquares } from './calibrate-cpu.ts';
-
-export interface RampFit extends DrawnCosts {
-  /** the runs' rates, lowest first; the lowest gives the non-CPU waits */
-  rates: number[];
-  /** the lowest rate: its stage histograms are stretched by line(rate) / line(baseRate) */
-  baseRate: number;
-  /**
-   * the highest rate of the ramp: beyond it the transport and sink lines hold their value there
-   * (not extrapolated: the waits are bounded, and the ramp shows them level off; calibrateRuns)
-   */
-  topRate: number;
-  /** per-chunk time = chunkFixedMs + chunkPerRecordMs × records in the chunk (least squares over the runs) */
-  chunkFixedMs: number;
-  /**
-   * the chunk line's measured slope (wall ms per record in a chunk); chunkPerRecordMs is what is left
-   * of it once the CPU per record the chunk's host is charged (the children's in child mode, the
-   * event loop's in process) is taken out, as the simulated chunk does that CPU on its host besides
-   */
-  chunkSlopeMs?: number;
-  /** where the chunk line comes from: each run's chunks by size (within runs), or one mean per run */
-  chunkLineFrom?: 'within runs' | 'across runs';
-  /**
-   * in process, where the runs counted the main process's requests: its CPU per model-server call
-   * (chunk), the per-request CPU × requests per call (calibrate-cpu.ts mainCpuTwoWay)
-   */
-  mainCpuPerChunkMs?: number;
-  /** CPU ms per record of the child processors (their CPU time over records), when measured */
-  processorCpuPerRecordMs?: number;
-  /**
-   * where mainCpuPerRecordMs comes from: in child mode the main process's CPU time over records
-   * (`extra.cpu.mainMs`), else the event-loop utilisation line, else the latency fit
-   */
-  mainCpuFrom:
-    | 'main process CPU time per record and request'
-    | 'main process CPU time'
-    | 'event-loop utilisation'
-    | 'latency fit';
-  /**
-   * child mode, where the runs counted the main process's requests: its CPU per request (broker
-   * requests and /predict calls) beside mainCpuPerRecordMs, and the requests' rate as a line on the
-   * rate (held at topRate's value beyond it); calibrate-cpu.ts mainCpuTwoWay
-   */
-  mainCpuPerRequest?: { ms: number; requestsPerSec: [number, number] };
-  /** the main event loop's utilisation = background + perRecordMs × rate / 1000 (least squares over the runs) */
-  eventLoop?: { background: number; perRecordMs: number; treated: 'elastic' | 'capacity' };
-  /** root mean square of the log errors (p50 over the runs) at the fit */
-  rmsLogError: number;
-}
+export type { RampFit } from './calibrate-draw.ts';
 
 export interface RampCalibration extends Calibration {
   fit: RampFit;
@@ -103,6 +59,11 @@ export interface RampOptions extends CalibrateOptions {
    * (the fit before this option; bench/calibration.ts prints both, for the validation to decide)
    */
   background?: 'elastic' | 'capacity';
+  /**
+   * beside design runs, the ramp's runs the CPU fits take: `batching` (default) those whose chunks
+   * hold 2 records or more (calibrate-cpu.ts batchingRuns), `all` every one
+   */
+  cpuRuns?: 'batching' | 'all';
 }
 
 interface RunPoint {
@@ -167,7 +128,7 @@ function modelCalls(summary: RunSummary): { chunks: number; records: number } | 
 
 type Costs = Omit<
   RampFit,
-  'rmsLogError' | 'rates' | 'mainCpuFrom' | 'eventLoop' | 'mainCpuSe' | 'chunkSlopeMs' | 'chunkLineFrom'
+  'rmsLogError' | 'rates' | 'mainCpuFrom' | 'eventLoop' | 'mainCpuSe' | 'chunkSlopeMs' | 'chunkLineFrom' | 'designRuns'
 >;
 
 /** an empirical spec with every value multiplied by k (a stage delay at another load) */
@@ -227,7 +188,15 @@ function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] 
     cpu: child
       ? {
           consumers: { host: 'main', perRecordMs: mainMs / 2 },
-          ...(procCpu > 0 ? { modelServer: { host: procHost, perRecordMs: procCpu } } : {}),
+          ...(procCpu > 0
+            ? {
+                modelServer: {
+                  host: procHost,
+                  perRecordMs: procCpu,
+                  ...(f.processorCpuPerChunkMs ? { perBatchMs: f.processorCpuPerChunkMs } : {}),
+                },
+              }
+            : {}),
           sink: { host: 'main', perRecordMs: mainMs / 2 },
         }
       : // one event loop: a record's work is done in its chunk's callbacks, as lumpy as it is live
@@ -265,8 +234,8 @@ function logError(base: Calibration, f: Costs, points: RunPoint[]): number {
  * loop's utilisation slope (busy time that is not CPU: on the quiet sitting calib-quiet2 the slope
  * was 0.15 ms, knee −30 %; the CPU time's 0.11 ms, knee −5 %; docs/simulation.md, known gaps).
  */
-function mainCpuOf(points: RunPoint[], child: boolean, options: RampOptions) {
-  const twoWay = mainCpuTwoWay(points);
+function mainCpuOf(points: RunPoint[], child: boolean, options: RampOptions, design: RunPoint[]) {
+  const twoWay = mainCpuTwoWay(points, design, options.cpuRuns !== 'all');
   const perChunk = !child && twoWay?.requestsPerCall ? twoWay.perRequestMs * twoWay.requestsPerCall : undefined;
   const elu = eventLoopFit(points, options.background === 'capacity');
   const mainCpu =
@@ -300,7 +269,10 @@ function rampPoints(summaries: RunSummary[]): RunPoint[] {
 }
 
 export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}): RampCalibration {
-  const points = rampPoints(summaries);
+  // runs with other partitions or linger than the lowest-rate run's: the CPU fits' design only
+  const split = designRuns(summaries);
+  const points = rampPoints(split.ramp);
+  const design = split.design.map(point);
   const rates = points.map((p) => p.rate);
   const base = calibrate(points[0]!.summary, options);
   // within runs where they reported their chunks by size (extra.chunkClasses), else one mean per run
@@ -310,8 +282,9 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     points.map((p) => p.chunkMs),
   );
   const child = base.source.processorMode === 'child';
-  const processorCpuPerRecordMs = child ? processCpu(points, 'childrenMs')?.w : undefined;
-  const { twoWay, perChunk, elu, mainCpu, measured } = mainCpuOf(points, child, options);
+  const children = child ? childrenCpuTwoWay(points, design, options.cpuRuns !== 'all') : undefined;
+  const processorCpuPerRecordMs = child ? (children?.perRecordMs ?? processCpu(points, 'childrenMs')?.w) : undefined;
+  const { twoWay, perChunk, elu, mainCpu, measured } = mainCpuOf(points, child, options, design);
   // the chunk's measured time includes the CPU its host is charged per record (the children's, or
   // the event loop's in process), which the simulated chunk does on that host besides its delay:
   // only the rest of the slope is delay (the wait for the model server, for the loop's other work)
@@ -330,6 +303,7 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     chunkFixedMs: line.a,
     chunkPerRecordMs,
     ...(processorCpuPerRecordMs !== undefined ? { processorCpuPerRecordMs } : {}),
+    ...(children ? { processorCpuPerChunkMs: children.perChunkMs } : {}),
     ...(perChunk ? { mainCpuPerChunkMs: perChunk } : {}),
   } as Omit<Costs, 'mainCpuPerRecordMs' | 'slopeShare'>;
   if (twoWay && child) partial.mainCpuPerRequest = { ms: twoWay.perRequestMs, requestsPerSec: twoWay.requestsPerSec };
@@ -354,6 +328,7 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
   const fit: RampFit = {
     rates,
     ...partial,
+    ...(design.length ? { designRuns: design.length } : {}),
     chunkSlopeMs: line.b,
     chunkSlopeSe: line.se,
     chunkLineFrom: line.from,
@@ -386,49 +361,4 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     source: { ...base.source, rate: rates[rates.length - 1]! },
     notes: rampNotes(base, fit),
   };
-}
-
-function rampNotes(base: Calibration, f: RampFit): string[] {
-  const child = base.source.processorMode === 'child';
-  const r = (x: number) => (x >= 1 ? x.toFixed(2) : x.toPrecision(2));
-  const measuredCpu = f.processorCpuPerRecordMs !== undefined ? ' (their CPU time over records)' : ' (not measured)';
-  const line = (l: [number, number]) =>
-    `${r(l[0])} ms + ${r(l[1] * 1000)} ms per 1000/s (held at ${r(lineAt(l, f.topRate))} ms beyond ${f.topRate}/s)`;
-  const q = f.mainCpuPerRequest;
-  const elu = q
-    ? `its CPU time on records and requests (least squares): ${r(f.mainCpuPerRecordMs)} ms per record + ` +
-      `${r(q.ms)} ms per request (broker requests and /predict calls: ${r(q.requestsPerSec[0])}/s + ` +
-      `${r(q.requestsPerSec[1])} per record/s, held at ${Math.round(lineAt(q.requestsPerSec, f.topRate))}/s beyond ` +
-      `${f.topRate}/s), full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s less the requests' share`
-    : f.mainCpuPerChunkMs
-      ? `its CPU time on records and requests (least squares): ${r(f.mainCpuPerRecordMs)} ms per record + ` +
-        `${r(f.mainCpuPerChunkMs)} ms per chunk (its requests: broker requests and /predict calls)`
-      : f.mainCpuFrom === 'main process CPU time'
-        ? `its CPU time over records (least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
-          `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s`
-        : f.eventLoop
-          ? `the event loop's utilisation ${r(f.eventLoop.background)} + ${r(f.eventLoop.perRecordMs)} ms × rate ` +
-            `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
-            `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s ` +
-            (f.eventLoop.treated === 'elastic'
-              ? `(the background ${r(f.eventLoop.background)} is elastic polling, not a queue the records wait in)`
-              : `(the background ${r(f.eventLoop.background)} taken as lost capacity: b / (1 − a) per record)`)
-          : `fitted to the runs' p50: ${r(f.mainCpuPerRecordMs)} ms per record`;
-  return [
-    `calibrated on ${f.rates.length} runs at ${f.rates.join(', ')}/s; waits that are not CPU (linger, fetch wait, ` +
-      `batching window, acks) from the ${f.rates[0]}/s run's stage histograms, stretched with the load: transport ` +
-      `p50 ${line(f.transportMs)}, sink p50 ${line(f.sinkMs)} (least squares; ${Math.round(
-        100 * (f.slopeShare ?? 1),
-      )} % of the measured slopes kept, the rest is the modelled CPU queueing)`,
-    `chunk time = ${r(f.chunkFixedMs)} ms + ${r(f.chunkSlopeMs ?? f.chunkPerRecordMs)} ms per record (least squares ` +
-      (f.chunkLineFrom === 'within runs' ? 'within each run, on its chunks by size' : "over the runs' means") +
-      `), of which ${r(f.chunkPerRecordMs)} ms delay and the rest the CPU its host is charged`,
-    child
-      ? `processors: ${base.source.processors} child process(es) on one fifo host; CPU ${r(
-          f.processorCpuPerRecordMs ?? 0,
-        )} ms per record${measuredCpu}; ` +
-        `main process (load generator, broker, model server, results): one fifo core, transport + sink CPU from ${elu}`
-      : `one fifo core (the event loop) runs everything, a record's CPU inside its chunk's work: ${elu}`,
-    `rms log error of the p50 over the calibration runs: ${f.rmsLogError.toFixed(3)}`,
-  ];
 }

@@ -9,37 +9,12 @@ import * as assert from 'uvu/assert';
 import { calibrateRuns, leastSquares } from '../../../harness/sim/calibrate-fit.ts';
 import { loopStretch } from '../../../harness/sim/calibrate-cpu.ts';
 import { type Calibration, predict } from '../../../harness/sim/calibrate.ts';
-import { simulate } from '../../../harness/sim/simulate.ts';
 import type { RunSummary, TrendData } from '../../../results/types.ts';
 import { decodeValues } from '../../../results/hdr.ts';
 import type { ServiceTimeSpec } from '../../../harness/sim/dist.ts';
 import { PipelabError } from '../../../errors.ts';
+import { liveLike } from './live-like.ts';
 import { Rng } from '../../../generators/rng.ts';
-
-/** a "live" run at `rate`: event-loop utilisation 0.3 + 0.2 per 1000/s; children's CPU 0.05 ms per record + 400 ms */
-function liveLike(rate: number, mode: 'in-process' | 'child'): RunSummary {
-  const s = simulate({ seed: rate, durationMs: 4000, warmupMs: 1000, arrivals: { kind: 'constant', rate } });
-  return {
-    ...s,
-    services: { kafka: { mode: 'embedded' } },
-    config: {
-      target: { type: 'pipeline', processors: 1, partitions: 12, processorMode: mode },
-      executors: { main: { executor: 'constant-arrival-rate', rate, duration: '4s' } },
-    },
-    loadGenerator: {
-      saturated: false,
-      reasons: [],
-      eventLoopUtilization: 0.3 + (0.2 * rate) / 1000,
-      eventLoopDelayP99Ms: 0,
-      cpuPercent: 0,
-      maxSchedulerLagMs: 0,
-      schedulerLagP99Ms: 0,
-      droppedIterations: 0,
-      connectionWaitP99Ms: 0,
-    },
-    extra: { cpu: { mainMs: 0, childrenMs: 400 + 0.05 * rate * 4, wallMs: 5000 } },
-  } as RunSummary;
-}
 
 /** the mean of an empirical spec's values */
 function sampleMean(spec: ServiceTimeSpec): number {
