@@ -3,6 +3,22 @@
  * epoch-ms times change only in their last digits from one event to the next, so the digits
  * above the last three are formatted once per thousand and the last three come from a table.
  */
+import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A run's mark in a generator's ids. Ids are numbered from the seed (`t<seed>-<n>`), so two runs of
+ * one seed send the same ids; a broker and a pipeline that outlive a run (a Kafka of one's own, a
+ * processor deduplicating by id from its changelog) then take the second run's events for
+ * redeliveries of the first's and drop every one. The pipeline target marks its ids with a fresh
+ * scope (newIdScope) whenever its Kafka is not the run's own embedded broker.
+ */
+export const ID_SCOPE = z.string().regex(/^[0-9a-z]{1,16}$/, 'lower-case letters and digits, 1-16 of them');
+
+/** a scope no other run has drawn (32 random bits, base 36) */
+export function newIdScope(): string {
+  return randomBytes(4).readUInt32BE(0).toString(36);
+}
 
 /** '000' … '999' */
 export const PAD3: readonly string[] = Array.from({ length: 1000 }, (_, i) => `${i}`.padStart(3, '0'));

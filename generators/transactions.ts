@@ -27,7 +27,7 @@ import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stre
 import { parseOrThrow } from './validate.ts';
 import { episodeStartProbability } from './fraud-episodes.ts';
 import { MinHeap } from './heap.ts';
-import { SeqIds } from './digits.ts';
+import { ID_SCOPE, SeqIds } from './digits.ts';
 import { TransactionPiiDraw } from './pii.ts';
 
 export const FRAUD_PATTERNS = ['none', 'card-testing', 'account-takeover', 'geo-velocity'] as const;
@@ -128,6 +128,8 @@ export const TransactionConfigSchema = z.strictObject({
   drifts: z.array(DriftSpecSchema).default([]),
   /** add cardNumber, email and ipAddress to every transaction (generators/pii.ts); off by default */
   pii: z.boolean().optional(),
+  /** a run's mark in every id (`t<seed>.<idScope>-<n>`, else `t<seed>-<n>`): see generators/digits.ts ID_SCOPE */
+  idScope: ID_SCOPE.optional(),
 });
 export type TransactionConfigInput = z.input<typeof TransactionConfigSchema>;
 export type TransactionConfig = z.output<typeof TransactionConfigSchema>;
@@ -222,7 +224,7 @@ export class TransactionStream implements EventStream<Transaction> {
     this.rAmount = root.fork('amounts');
     this.rPick = root.fork('picks');
     this.rFraud = root.fork('fraud');
-    this.ids = new SeqIds(`t${this.seed.toString(36)}-`);
+    this.ids = new SeqIds(`t${this.seed.toString(36)}${cfg.idScope ? `.${cfg.idScope}` : ''}-`);
     this.pii = cfg.pii ? new TransactionPiiDraw(this.seed) : undefined;
   }
 

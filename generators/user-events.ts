@@ -15,7 +15,7 @@ import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift-hooks.t
 import { hashUniform, MerchantPopulation, UserPopulation } from './population.ts';
 import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';
-import { SeqIds } from './digits.ts';
+import { ID_SCOPE, SeqIds } from './digits.ts';
 
 export const USER_EVENT_TYPES = [
   'login',
@@ -97,6 +97,8 @@ export const UserEventConfigSchema = z.strictObject({
   arrivals: ArrivalSpecSchema.default({ kind: 'poisson', rate: 1000, startMs: 0 }),
   params: z.record(z.string(), z.unknown()).optional(),
   drifts: z.array(DriftSpecSchema).default([]),
+  /** a run's mark in every event and session id (`e<seed>.<idScope>-<n>`): generators/digits.ts ID_SCOPE */
+  idScope: ID_SCOPE.optional(),
 });
 export type UserEventConfigInput = z.input<typeof UserEventConfigSchema>;
 
@@ -178,8 +180,9 @@ export class UserEventStream implements EventStream<UserEvent> {
     this.rStep = root.fork('steps');
     this.rProduct = root.fork('products');
     this.target = cfg.concurrentSessions;
-    this.ids = new SeqIds(`e${this.seed.toString(36)}-`);
-    this.sessionIds = new SeqIds(`s${this.seed.toString(36)}-`);
+    const scope = cfg.idScope ? `.${cfg.idScope}` : '';
+    this.ids = new SeqIds(`e${this.seed.toString(36)}${scope}-`);
+    this.sessionIds = new SeqIds(`s${this.seed.toString(36)}${scope}-`);
     this.deviceSeed = root.fork('devices').seed;
   }
 

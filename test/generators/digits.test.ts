@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PAD3, SeqIds } from '../../generators/digits.ts';
+import { ID_SCOPE, newIdScope, PAD3, SeqIds } from '../../generators/digits.ts';
 import { Rng } from '../../generators/rng.ts';
 
 test('PAD3 holds 000 … 999', () => {
@@ -20,6 +20,12 @@ test('sequential ids equal prefix + n, in order and in any order', () => {
     assert.is(any.id(n), `${n}`);
   }
   for (const n of [999, 1000, 1001, 999_999, 1_000_000, 2 ** 53 - 1]) assert.is(any.id(n), `${n}`);
+});
+
+test('newIdScope: a valid scope, a fresh one each call', () => {
+  const scopes = Array.from({ length: 50 }, () => newIdScope());
+  for (const s of scopes) assert.ok(ID_SCOPE.safeParse(s).success, s);
+  assert.is(new Set(scopes).size, 50);
 });
 
 test.run();

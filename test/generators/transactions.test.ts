@@ -208,4 +208,28 @@ test('bad config is rejected with every bad path named', () => {
   }
 });
 
+test('idScope marks every id and nothing else; without it the ids are as before; a bad one names its field', () => {
+  const take = (cfg: TransactionConfigInput) => {
+    const s = new TransactionStream({ seed: 7, ...cfg });
+    return Array.from({ length: 1200 }, () => s.next());
+  };
+  const plain = take({});
+  const scoped = take({ idScope: 'k3x9' });
+  assert.is(plain[0]!.id, 't7-0');
+  assert.is(plain[1100]!.id, 't7-1100');
+  assert.is(scoped[0]!.id, 't7.k3x9-0');
+  assert.is(scoped[1100]!.id, 't7.k3x9-1100');
+  // the same events otherwise
+  assert.equal(
+    scoped.map((t) => ({ ...t, id: '' })),
+    plain.map((t) => ({ ...t, id: '' })),
+  );
+  try {
+    new TransactionStream({ idScope: 'Bad-Scope' });
+    assert.unreachable();
+  } catch (e) {
+    assert.is((e as PipelabError).issues[0]!.path, '/idScope');
+  }
+});
+
 test.run();

@@ -79,7 +79,8 @@ export function produceSerializer(p: Config['produce'], registryUrl: string): Pr
  * avro-confluent needs its registry serializer (produceSerializer); without one the source only
  * checks the block.
  */
-export function eventSource(p: Config['produce'], rng: Rng, serializer?: Serializer): EventSource {
+/** idScope: this run's mark in the built-in generators' ids and in the ids given here (generators/digits.ts) */
+export function eventSource(p: Config['produce'], rng: Rng, serializer?: Serializer, idScope?: string): EventSource {
   const format = p.format ?? KAFKA_TARGET_DEFAULTS.format;
   const idField = p.idField ?? KAFKA_TARGET_DEFAULTS.idField;
   if (format === 'string' && typeof p.generator !== 'function')
@@ -88,14 +89,14 @@ export function eventSource(p: Config['produce'], rng: Rng, serializer?: Seriali
       `'string' sends a function's string events as they are; ${genName(p.generator)} makes objects`,
       "use format 'json' or 'avro'",
     );
-  const gen = generatorOf(p.generator, rng);
+  const gen = generatorOf(p.generator, rng, idScope);
   const enc = encoder(p, format, serializer);
   // a spec's generated JSON writer knows its own fields only: an event given an id here is
   // written by JSON.stringify (same bytes for the fields it has)
   const spec = format === 'json' ? gen.spec : undefined;
   const given = new WeakSet<object>(); // a spec's duplicates are the same objects, ids given once
   const keyPath = p.key?.split('.');
-  const runTag = rng.fork('ids').nextU32().toString(36);
+  const runTag = rng.fork('ids').nextU32().toString(36) + (idScope ? `.${idScope}` : '');
   return {
     next: (index, sent) => {
       const e = gen.next(index, sent);
@@ -146,7 +147,7 @@ function encoder(p: Config['produce'], format: string, serializer?: Serializer):
   return (e) => (typeof e === 'string' ? e : JSON.stringify(e));
 }
 
-function generatorOf(g: Config['produce']['generator'], rng: Rng): Generator {
+function generatorOf(g: Config['produce']['generator'], rng: Rng, idScope?: string): Generator {
   if (typeof g === 'function') {
     const fn: EventFunction = g;
     const r = rng.fork('events');
@@ -164,7 +165,7 @@ function generatorOf(g: Config['produce']['generator'], rng: Rng): Generator {
   }
   const seed = rng.fork(g).seed;
   if (g === 'transactions') {
-    const s = createTransactionStream({ seed });
+    const s = createTransactionStream({ seed, ...(idScope ? { idScope } : {}) });
     return {
       next: (_i, sent) => {
         const t = s.next();
@@ -173,7 +174,7 @@ function generatorOf(g: Config['produce']['generator'], rng: Rng): Generator {
       },
     };
   }
-  const s = createUserEventStream({ seed });
+  const s = createUserEventStream({ seed, ...(idScope ? { idScope } : {}) });
   return {
     next: (_i, sent) => {
       const u = s.next();

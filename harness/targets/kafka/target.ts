@@ -16,6 +16,7 @@ import type { ServiceInfo } from '../../../results/types.ts';
 import type { TrendMetric } from '../../metrics/api.ts';
 import { resolveServices, servicesRequestFrom, type ResolvedServices } from '../../services/index.ts';
 import type { IterationContext, IterationOutcome, Target, TargetContext } from '../api.ts';
+import { newIdScope } from '../../../generators/digits.ts';
 import { type EventSource, eventSource, type Produced, produceSerializer } from './events.ts';
 import { BatchAcks, openProducer, type RecordProducer } from '../producers.ts';
 import { LagWatcher, type LagReport } from './lag.ts';
@@ -32,6 +33,8 @@ export class KafkaTarget implements Target {
   private out: RecordProducer | undefined;
   private ctx: TargetContext | undefined;
   private source: EventSource | undefined;
+  /** this run's mark in the events' ids, when the Kafka is not the run's own (generators/digits.ts) */
+  private idScope: string | undefined;
   private resolved: ResolvedServices | undefined;
   private serviceInfo: Record<string, ServiceInfo> = {};
   private results: Consumer | undefined;
@@ -96,6 +99,12 @@ export class KafkaTarget implements Target {
       },
     });
     this.serviceInfo = this.resolved.info();
+    // a Kafka that outlives the run (and the system behind it) has seen earlier runs' events: the built-in generators'
+    // ids get this run's scope, or a second run of the same seed sends ids a deduplicating pipeline drops
+    if (!this.resolved.kafka!.connection.broker) {
+      this.idScope = newIdScope();
+      this.source = eventSource(this.c.produce, tc.rng.fork('target:kafka'), undefined, this.idScope);
+    }
     try {
       const { brokers, security } = this.resolved.kafka!.connection;
       if (wantsRegistry) await this.useRegistry(registryFlag, tc.rng.fork('target:kafka'));
@@ -155,7 +164,7 @@ export class KafkaTarget implements Target {
       detail: flag ? url : `embedded schema registry at ${url}`,
     };
     if (this.c.produce.format === 'avro-confluent')
-      this.source = eventSource(this.c.produce, rng, await produceSerializer(this.c.produce, url));
+      this.source = eventSource(this.c.produce, rng, await produceSerializer(this.c.produce, url), this.idScope);
   }
 
   /** missing topics are created with the configured partitions, and the run says which */

@@ -10,6 +10,7 @@ import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
 import { PipelabError } from '../../../errors.ts';
 import type { Rng } from '../../../generators/rng.ts';
 import { transactionToJson } from '../../../generators/serialize.ts';
+import { newIdScope } from '../../../generators/digits.ts';
 import { createTransactionStream, type TransactionStream } from '../../../generators/transactions.ts';
 import type { FeatureStore } from '../../../pipeline/features/store.ts';
 import { ModelClient } from '../../../pipeline/model-server/client.ts';
@@ -105,14 +106,7 @@ export class PipelineTargetRun implements PipelineTarget {
     // a bad or missing key is bad input: found before any service starts
     this.pii = targetPii(c);
     this.piiSamples = this.pii ? new DeadLetterSamples() : undefined;
-    this.gen = createTransactionStream({
-      seed: this.rng.fork('transactions').seed,
-      users: { count: o.users, zipf: 1.1 },
-      ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}),
-      ...(c.params ? { params: c.params as never } : {}),
-      ...(c.drifts ? { drifts: c.drifts as never } : {}),
-      ...(this.pii ? { pii: true } : {}), // card number, e-mail and IP address too
-    });
+    this.gen = this.transactions();
     const req = servicesRequestFrom(tc.services);
     const routes = o.routes ? parseWeights(o.routes) : undefined;
     const services = await resolveServices({
@@ -136,6 +130,20 @@ export class PipelineTargetRun implements PipelineTarget {
     }
   }
 
+  /** the events (bad params or drifts are found here, before any service starts) */
+  private transactions(idScope?: string): TransactionStream {
+    const { o, c } = this;
+    return createTransactionStream({
+      seed: (this.rng as Rng).fork('transactions').seed,
+      users: { count: o.users, zipf: 1.1 },
+      ...(o.fraudRate !== undefined ? { fraudRate: o.fraudRate } : {}),
+      ...(c.params ? { params: c.params as never } : {}),
+      ...(c.drifts ? { drifts: c.drifts as never } : {}),
+      ...(this.pii ? { pii: true } : {}), // card number, e-mail and IP address too
+      ...(idScope ? { idScope } : {}),
+    });
+  }
+
   /** topics, stores, processors, producer, results consumer and the autoscaler, in that order */
   private async start(services: ResolvedServices, tc: TargetContext): Promise<void> {
     const { o, c, handles } = this;
@@ -148,6 +156,10 @@ export class PipelineTargetRun implements PipelineTarget {
         },
       );
     checkClusterMode(c.brokers, services);
+    // a Kafka that outlives the run holds earlier runs' events and the processors' dedup state: this run's ids get a
+    // scope of their own, or a second run of the same seed is taken for redeliveries of the first and dropped
+    const idScope = services.kafka!.connection.broker ? undefined : newIdScope();
+    if (idScope) this.gen = this.transactions(idScope);
     const { brokers, security } = services.kafka!.connection;
     this.brokerList = brokers;
     const kafka = new KafkaClient({
@@ -202,7 +214,7 @@ export class PipelineTargetRun implements PipelineTarget {
       const allowedLatenessMs = c.allowedLateness
         ? parseDuration(c.allowedLateness)
         : WINDOW_DEFAULTS.allowedLatenessMs;
-      this.feed = new UserEventsFeed(c.userEvents, this.rng as Rng, { users: o.users, allowedLatenessMs });
+      this.feed = new UserEventsFeed(c.userEvents, this.rng as Rng, { users: o.users, allowedLatenessMs, idScope });
       this.userOut = await producer(TOPICS.userEvents);
     }
     this.ledger.windows = new WindowBooks(c.window ? parseDuration(c.window) : WINDOW_DEFAULTS.sizeMs);

@@ -69,9 +69,14 @@ export class UserEventsFeed {
   constructor(
     readonly c: UserEventsConfig,
     rng: Rng,
-    o: { users: number; allowedLatenessMs: number },
+    o: { users: number; allowedLatenessMs: number; idScope?: string | undefined },
   ) {
-    this.gen = createUserEventStream({ seed: rng.fork('user-events').seed, users: { count: o.users, zipf: 1.1 } });
+    const users = { count: o.users, zipf: 1.1 };
+    this.gen = createUserEventStream({
+      seed: rng.fork('user-events').seed,
+      users,
+      ...(o.idScope ? { idScope: o.idScope } : {}),
+    });
     this.pick = rng.fork('user-events-share');
     this.disorder = c.disorder ? new Disorder(c.disorder, rng.fork('user-events'), o.allowedLatenessMs) : undefined;
   }

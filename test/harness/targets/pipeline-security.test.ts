@@ -17,7 +17,8 @@ let broker: Broker;
 test.before(() => {
   if (ok) certs = makeCerts();
 });
-// a broker of its own for each run: a second run on the first one's broker missed every event (kafkajs twice too)
+// a broker of its own for each run, whose stats count that run's authentications (the ids of a second run of one
+// seed on one broker: test/harness/targets/rerun.test.ts)
 test.before.each(async () => {
   if (!ok) return;
   broker = await startBroker({
