@@ -12,7 +12,8 @@
  * Certificates are made with openssl into a temp dir and removed afterwards.
  */
 import './help.ts';
-import { fork, type ChildProcess } from 'node:child_process';
+import { serveChild } from './serve-child.ts';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,11 +89,8 @@ async function main(): Promise<void> {
   if (!haveTool('kcat', ['-V']) || !haveOpenssl()) return;
   const certs = makeCerts();
   const dir = mkdtempSync(join(tmpdir(), 'pipelab-bench-tls-'));
-  const child = fork(new URL(import.meta.url).pathname, ['--serve', certs.serverCert, certs.serverKey], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const { bootstrap } = await new Promise<Ready>((r) => child.once('message', (m) => r(m as Ready)));
+  const { child, ready } = await serveChild<Ready>(import.meta.url, ['--serve', certs.serverCert, certs.serverKey]);
+  const { bootstrap } = ready;
   const rounds = QUICK ? 1 : 3;
   console.log(
     `broker TLS bench${QUICK ? ' (--quick: figures indicative only)' : ''}; ${PARTITIONS} partitions, ` +

@@ -11,7 +11,8 @@
  * >= 80 % of its rate against the sink; broker memory <= 1.2 x stored bytes + a constant.
  */
 import './help.ts';
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { serveChild } from './serve-child.ts';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import net from 'node:net';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -195,13 +196,12 @@ async function main(): Promise<void> {
     `broker bench${QUICK ? ' (--quick: short runs, figures are indicative only)' : ''}; ${PARTITIONS} ` +
       `partitions; machine may be shared`,
   );
-  const child = fork(new URL(import.meta.url).pathname, ['--serve'], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const { bootstrap, sink: sinkBootstrap } = await new Promise<{ bootstrap: string[]; sink: string }>((r) =>
-    child.once('message', (m) => r(m as { bootstrap: string[]; sink: string })),
+  const { child, ready } = await serveChild<{ bootstrap: string[]; sink: string }>(
+    import.meta.url,
+    ['--serve'],
+    ['--expose-gc'],
   );
+  const { bootstrap, sink: sinkBootstrap } = ready;
   const sink = { bootstrap: sinkBootstrap };
   const rows: string[] = [];
   try {

@@ -14,7 +14,7 @@
  *   --clients kafkajs,platformatic               which clients (default both; one alone, e.g. to profile it)
  */
 import './help.ts';
-import { fork } from 'node:child_process';
+import { serveChild } from './serve-child.ts';
 import kafkajs from 'kafkajs';
 import { type ObserverClient, openResultsConsumer } from '../harness/targets/pipeline/observer.ts';
 import { readBatch } from '../harness/targets/pipeline/results.ts';
@@ -113,13 +113,8 @@ async function consume(client: ObserverClient, brokers: string[]): Promise<{ rat
 }
 
 async function main(): Promise<void> {
-  const child = fork(new URL(import.meta.url).pathname, ['--serve'], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const { bootstrap } = await new Promise<{ bootstrap: string[] }>((r) =>
-    child.once('message', (m) => r(m as { bootstrap: string[] })),
-  );
+  const { child, ready } = await serveChild<{ bootstrap: string[] }>(import.meta.url, ['--serve']);
+  const { bootstrap } = ready;
   try {
     await write(bootstrap);
     console.log(

@@ -9,7 +9,7 @@
  *   npx tsx bench/txn.ts --quick    20k (or PIPELAB_BENCH_QUICK=1)
  */
 import './help.ts';
-import { fork } from 'node:child_process';
+import { serveChild } from './serve-child.ts';
 import kafkajs from 'kafkajs';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -79,13 +79,8 @@ async function consume(bootstrap: string[], topic: string, readUncommitted: bool
 const k = (r: number) => `${(r / 1000).toFixed(1)}k/s`;
 
 async function main(): Promise<void> {
-  const child = fork(new URL(import.meta.url).pathname, ['--serve'], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const { bootstrap } = await new Promise<{ bootstrap: string[] }>((r) =>
-    child.once('message', (m) => r(m as { bootstrap: string[] })),
-  );
+  const { child, ready } = await serveChild<{ bootstrap: string[] }>(import.meta.url, ['--serve']);
+  const { bootstrap } = ready;
   try {
     console.log(`transactions bench${QUICK ? ' (--quick)' : ''}: kafkajs, ${N} records of 100 B, sends of ${BATCH}`);
     // warm kafkajs and the broker up on both paths first
