@@ -14,6 +14,7 @@
  *   --clients kafkajs,platformatic               which clients (default both; one alone, e.g. to profile it)
  */
 import './help.ts';
+import { median } from './calibration-measures.ts';
 import { serveChild } from './serve-child.ts';
 import kafkajs from 'kafkajs';
 import { type ObserverClient, openResultsConsumer } from '../harness/targets/pipeline/observer.ts';
@@ -127,14 +128,13 @@ async function main(): Promise<void> {
     // three rounds taking turns, the order flipped each round: the machine may be shared
     for (let round = 0; round < 3; round++)
       for (const c of round % 2 ? [...clients].reverse() : clients) runs[c]!.push(await consume(c, bootstrap));
-    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     for (const c of clients) {
       const r = runs[c]!;
       const rates = r.map((x) => `${(x.rate / 1000).toFixed(1)}k`).join(' ');
       const cpus = r.map((x) => x.cpuUs.toFixed(2)).join(' ');
       console.log(
-        `${c.padEnd(12)} records/s ${rates} (median ${(med(r.map((x) => x.rate)) / 1000).toFixed(1)}k)  ` +
-          `CPU µs/record ${cpus} (median ${med(r.map((x) => x.cpuUs)).toFixed(2)})`,
+        `${c.padEnd(12)} records/s ${rates} (median ${(median(r.map((x) => x.rate)) / 1000).toFixed(1)}k)  ` +
+          `CPU µs/record ${cpus} (median ${median(r.map((x) => x.cpuUs)).toFixed(2)})`,
       );
     }
   } finally {

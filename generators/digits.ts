@@ -20,6 +20,9 @@ export function newIdScope(): string {
   return randomBytes(4).readUInt32BE(0).toString(36);
 }
 
+/** the prefix SeqIds numbers from: `<head>-`, or with a scope `<head>.<scope>-` */
+export const scopedPrefix = (head: string, scope?: string): string => `${head}${scope ? `.${scope}` : ''}-`;
+
 /** '000' … '999' */
 export const PAD3: readonly string[] = Array.from({ length: 1000 }, (_, i) => `${i}`.padStart(3, '0'));
 

@@ -27,7 +27,7 @@ import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stre
 import { parseOrThrow } from './validate.ts';
 import { episodeStartProbability } from './fraud-episodes.ts';
 import { MinHeap } from './heap.ts';
-import { ID_SCOPE, SeqIds } from './digits.ts';
+import { ID_SCOPE, SeqIds, scopedPrefix } from './digits.ts';
 import { TransactionPiiDraw } from './pii.ts';
 
 export const FRAUD_PATTERNS = ['none', 'card-testing', 'account-takeover', 'geo-velocity'] as const;
@@ -224,7 +224,7 @@ export class TransactionStream implements EventStream<Transaction> {
     this.rAmount = root.fork('amounts');
     this.rPick = root.fork('picks');
     this.rFraud = root.fork('fraud');
-    this.ids = new SeqIds(`t${this.seed.toString(36)}${cfg.idScope ? `.${cfg.idScope}` : ''}-`);
+    this.ids = new SeqIds(scopedPrefix(`t${this.seed.toString(36)}`, cfg.idScope));
     this.pii = cfg.pii ? new TransactionPiiDraw(this.seed) : undefined;
   }
 

@@ -15,7 +15,7 @@ import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift-hooks.t
 import { hashUniform, MerchantPopulation, UserPopulation } from './population.ts';
 import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';
-import { ID_SCOPE, SeqIds } from './digits.ts';
+import { ID_SCOPE, SeqIds, scopedPrefix } from './digits.ts';
 
 export const USER_EVENT_TYPES = [
   'login',
@@ -180,9 +180,8 @@ export class UserEventStream implements EventStream<UserEvent> {
     this.rStep = root.fork('steps');
     this.rProduct = root.fork('products');
     this.target = cfg.concurrentSessions;
-    const scope = cfg.idScope ? `.${cfg.idScope}` : '';
-    this.ids = new SeqIds(`e${this.seed.toString(36)}${scope}-`);
-    this.sessionIds = new SeqIds(`s${this.seed.toString(36)}${scope}-`);
+    this.ids = new SeqIds(scopedPrefix(`e${this.seed.toString(36)}`, cfg.idScope));
+    this.sessionIds = new SeqIds(scopedPrefix(`s${this.seed.toString(36)}`, cfg.idScope));
     this.deviceSeed = root.fork('devices').seed;
   }
 

@@ -11,6 +11,7 @@ import { transactionToJson, userEventToJson } from '../../../generators/serializ
 import { createSerializer, loadAvroSchema } from '../../formats/index.ts';
 import type { Transaction } from '../../../generators/transactions.ts';
 import type { UserEvent } from '../../../generators/user-events.ts';
+import { scopedPrefix } from '../../../generators/digits.ts';
 import { createTransactionStream } from '../../../generators/transactions.ts';
 import { createUserEventStream } from '../../../generators/user-events.ts';
 import { type CompiledSpec, compileSpec, type SpecStream } from '../../../generators/spec/compile.ts';
@@ -96,7 +97,7 @@ export function eventSource(p: Config['produce'], rng: Rng, serializer?: Seriali
   const spec = format === 'json' ? gen.spec : undefined;
   const given = new WeakSet<object>(); // a spec's duplicates are the same objects, ids given once
   const keyPath = p.key?.split('.');
-  const runTag = rng.fork('ids').nextU32().toString(36) + (idScope ? `.${idScope}` : '');
+  const idPrefix = scopedPrefix(rng.fork('ids').nextU32().toString(36), idScope);
   return {
     next: (index, sent) => {
       const e = gen.next(index, sent);
@@ -110,10 +111,10 @@ export function eventSource(p: Config['produce'], rng: Rng, serializer?: Seriali
           id = String(have);
           if (spec && given.has(rec)) own = false;
         } else {
-          rec[idField] = id = `${runTag}-${index}`;
+          rec[idField] = id = `${idPrefix}${index}`;
           if (spec) given.add(rec);
         }
-      } else id = `${runTag}-${index}`;
+      } else id = `${idPrefix}${index}`;
       const k = keyPath ? getPath(e, keyPath) : id;
       const value = spec && own ? spec.toJson(e) : enc(e);
       return { id, key: k === undefined || k === null ? id : String(k), value };
