@@ -244,7 +244,25 @@ async function liveRuns(mode: 'in-process' | 'child'): Promise<Map<number, Live>
     const mid = Math.round(Math.sqrt(lastBelow * firstBeyond) / 100) * 100;
     if (!runs.has(mid)) runs.set(mid, await runAt(mode, mid));
   }
-  return repeatRuns(mode, runs);
+  return climbOn(mode, await repeatRuns(mode, runs));
+}
+
+/**
+ * With `--repeat`, the climb stops at the first single run that falls behind; where the median of
+ * that rate's runs kept up there is no live knee (calib-sim22 in process: 8,619 and 9,108/s decided
+ * at 9,200/s, the highest rate climbed). Then on by AUTO_STEP, each rate measured `repeat` times,
+ * until the median falls behind (at most 3 more rates).
+ */
+async function climbOn(mode: 'in-process' | 'child', runs: Map<number, Live>): Promise<Map<number, Live>> {
+  const medianBehind = (r: number) => median(lives(runs.get(r)!).map((x) => liveDeficit(x.summary, r))) >= KNEE_DEFICIT;
+  let top = Math.max(...runs.keys());
+  for (let k = 0; k < 3 && repeat > 1 && !medianBehind(top); k++) {
+    top = Math.round((top * AUTO_STEP) / 100) * 100;
+    const live = await runAt(mode, top);
+    for (let j = 2; j <= repeat; j++) live.again.push(await runAt(mode, top, j));
+    runs.set(top, live);
+  }
+  return runs;
 }
 
 /** `--repeat`: n − 1 more passes over the rates above the ramp, each in rising order */

@@ -347,3 +347,31 @@ export function loopStretch(
   const rho = (r: number) => Math.min(RHO_CAP, Math.max(...hosts.map((h) => (r * h.msPerRecord(r)) / 1000 / h.cores)));
   return (1 - rho(top)) / (1 - rho(rate));
 }
+
+/**
+ * In process, how much CPU the process gets through per second of its event loop's busy time: its
+ * CPU time within the load window (`extra.cpu.mainWindowMs`) over the loop's busy time there (the
+ * executors' span × `loadGenerator.eventLoopUtilization`), summed over the runs that batch (records
+ * per /predict call ≥ 2, design runs included). Above 1 where V8's and libuv's helper threads (GC,
+ * compilation, the thread pool) work beside the loop: the process's CPU time, which the per-record
+ * and per-chunk costs are fitted on, is then not all the loop's, and the loop is full at that many
+ * times the records the fitted costs say. Live, with the loop full (utilisation 1.00) the process
+ * used 1.08–1.21 cores (calib-sim17–22, the runs above the ramp). At least 1; undefined with fewer
+ * than two such runs.
+ */
+export function loopCapacity(summaries: RunSummary[]): number | undefined {
+  let cpu = 0,
+    busy = 0,
+    n = 0;
+  for (const s of summaries) {
+    const win = (s.extra as { cpu?: { mainWindowMs?: number } } | undefined)?.cpu?.mainWindowMs;
+    const u = s.loadGenerator?.eventLoopUtilization;
+    const calls = predictCalls(s);
+    const records = (s.extra as { accounting?: { decided?: number } } | undefined)?.accounting?.decided ?? 0;
+    if (!(win && win > 0) || typeof u !== 'number' || !(u > 0) || !calls || records / calls < BATCHED) continue;
+    cpu += win;
+    busy += u * s.durationMs;
+    n++;
+  }
+  return n >= 2 && busy > 0 ? Math.max(1, cpu / busy) : undefined;
+}

@@ -101,6 +101,12 @@ export interface RampFit extends DrawnCosts {
    * (chunk), the per-request CPU × requests per call (calibrate-cpu.ts mainCpuTwoWay)
    */
   mainCpuPerChunkMs?: number;
+  /**
+   * in process, where the CPU was fitted on the process's CPU time: the CPU it gets through per
+   * second of its event loop's busy time (≥ 1, helper threads beside the loop; calibrate-cpu.ts
+   * loopCapacity); the loop's work per record and per chunk is the fitted CPU over it
+   */
+  mainLoopCapacity?: number;
   /** CPU ms per record of the child processors (their CPU time over records), when measured */
   processorCpuPerRecordMs?: number;
   /**

@@ -35,6 +35,7 @@ import {
   fitMainCpu,
   golden,
   leastSquares,
+  loopCapacity,
   loopStretch,
   mainCpuTwoWay,
   processCpu,
@@ -170,7 +171,10 @@ function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] 
   const mainAt = (r: number) =>
     f.mainCpuPerRecordMs + (q ? (q.ms * lineAt(q.requestsPerSec, Math.min(r, f.topRate))) / r : 0);
   const mainMs = mainAt(rate);
-  const loops = [{ msPerRecord: mainAt, cores: 1 }];
+  // in process the costs are the process's CPU time, of which the helper threads do a share beside
+  // the loop (calibrate-cpu.ts loopCapacity): the loop's own is that much less
+  const cap = child ? 1 : (f.mainLoopCapacity ?? 1);
+  const loops = [{ msPerRecord: mainAt, cores: cap }];
   if (procCpu > 0) loops.push({ msPerRecord: () => procCpu, cores: base.source.processors });
   const stretch = loopStretch(rate, f.topRate, loops);
   return {
@@ -203,8 +207,8 @@ function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] 
         {
           modelServer: {
             host: 'main',
-            perRecordMs: f.mainCpuPerRecordMs,
-            ...(f.mainCpuPerChunkMs ? { perBatchMs: f.mainCpuPerChunkMs } : {}),
+            perRecordMs: f.mainCpuPerRecordMs / cap,
+            ...(f.mainCpuPerChunkMs ? { perBatchMs: f.mainCpuPerChunkMs / cap } : {}),
           },
         },
   };
@@ -305,6 +309,7 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     ...(processorCpuPerRecordMs !== undefined ? { processorCpuPerRecordMs } : {}),
     ...(children ? { processorCpuPerChunkMs: children.perChunkMs } : {}),
     ...(perChunk ? { mainCpuPerChunkMs: perChunk } : {}),
+    ...(!child && mainCpu ? { mainLoopCapacity: loopCapacity([...split.ramp, ...split.design]) ?? 1 } : {}),
   } as Omit<Costs, 'mainCpuPerRecordMs' | 'slopeShare'>;
   if (twoWay && child) partial.mainCpuPerRequest = { ms: twoWay.perRequestMs, requestsPerSec: twoWay.requestsPerSec };
   base.sim = pooledDelays(base.sim, points); // the delays' shape from every run (calibrate-pool.ts)

@@ -6,6 +6,13 @@ import type { RampFit } from './calibrate-draw.ts';
 
 const lineAt = (l: [number, number], rate: number) => l[0] + l[1] * rate;
 
+/** the in-process loop's share of the process's CPU, in words (calibrate-cpu.ts loopCapacity) */
+const capacity = (c: number | undefined) =>
+  c !== undefined && c > 1
+    ? `; the process's CPU is ${c.toFixed(2)} × its loop's busy time (helper threads beside the loop), ` +
+      'so the loop does the fitted costs over that'
+    : '';
+
 export function rampNotes(base: Calibration, f: RampFit): string[] {
   const child = base.source.processorMode === 'child';
   const r = (x: number) => (x >= 1 ? x.toFixed(2) : x.toPrecision(2));
@@ -25,10 +32,12 @@ export function rampNotes(base: Calibration, f: RampFit): string[] {
       `${f.topRate}/s), full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s less the requests' share`
     : f.mainCpuPerChunkMs
       ? `its CPU time on records and requests (least squares): ${r(f.mainCpuPerRecordMs)} ms per record + ` +
-        `${r(f.mainCpuPerChunkMs)} ms per chunk (its requests: broker requests and /predict calls)`
+        `${r(f.mainCpuPerChunkMs)} ms per chunk (its requests: broker requests and /predict calls)` +
+        capacity(f.mainLoopCapacity)
       : f.mainCpuFrom === 'main process CPU time'
         ? `its CPU time over records (least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
-          `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s`
+          `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s` +
+          capacity(f.mainLoopCapacity)
         : f.eventLoop
           ? `the event loop's utilisation ${r(f.eventLoop.background)} + ${r(f.eventLoop.perRecordMs)} ms × rate ` +
             `(least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +

@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { calibrateRuns } from '../../../harness/sim/calibrate-fit.ts';
-import { designRuns, twoVariableFit } from '../../../harness/sim/calibrate-cpu.ts';
+import { designRuns, loopCapacity, twoVariableFit } from '../../../harness/sim/calibrate-cpu.ts';
 import type { RunSummary, TrendData } from '../../../results/types.ts';
 import { liveLike } from './live-like.ts';
 
@@ -116,6 +116,42 @@ test("beside design runs, ramp runs that do not batch (a record a chunk) stay ou
   });
   const bent = twoVariableFit(all);
   assert.ok(!bent || Math.abs(bent.a - 0.06) > 0.005, `through all runs: ${bent?.a} ms per record`);
+});
+
+/** the run's process CPU within the load window at `k` × its loop's busy time, its chunks decided */
+function withWindow(s: RunSummary, k: number): RunSummary {
+  const x = s.extra as { cpu: Record<string, number>; modelServer?: { predictRequests: number } };
+  x.cpu.mainWindowMs = k * s.loadGenerator!.eventLoopUtilization * s.durationMs;
+  Object.assign(s.extra!, { accounting: { decided: (measuredRate(s) * s.durationMs) / 1000 } });
+  return s;
+}
+
+test('loopCapacity: the process CPU per loop busy time over the runs that batch, at least 1', () => {
+  const runs = [600, 1200].map((r) => withWindow(inProcess(r, 2), 1.2));
+  assert.ok(Math.abs(loopCapacity(runs)! - 1.2) < 1e-9, `${loopCapacity(runs)}`);
+  // a run of one record a chunk (polls, start-up) stays out; one run alone says nothing
+  assert.ok(Math.abs(loopCapacity([...runs, withWindow(inProcess(50, 1), 3)])! - 1.2) < 1e-9);
+  assert.is(loopCapacity(runs.slice(0, 1)), undefined);
+  // no run without its window's CPU (calib-sim16 and earlier)
+  assert.is(loopCapacity([600, 1200].map((r) => inProcess(r, 2))), undefined);
+  // busy time that is not CPU (the loop waiting for a core) does not shrink the loop
+  assert.is(loopCapacity([600, 1200].map((r) => withWindow(inProcess(r, 2), 0.9))), 1);
+});
+
+test("in process: the loop does the process's fitted CPU over its capacity (helper threads beside it)", () => {
+  const runs = [
+    ...[150, 300, 600, 1200].map((r) => inProcess(r, 2)),
+    inProcess(600, 5, 2, 20),
+    inProcess(1200, 5, 2, 20),
+  ].map((s) => withWindow(s, 1.25));
+  const cal = calibrateRuns(runs);
+  assert.ok(Math.abs(cal.fit.mainLoopCapacity! - 1.25) < 1e-9, `${cal.fit.mainLoopCapacity}`);
+  // the process's costs stay as fitted (0.06 ms per record, 0.75 per chunk); the loop does 1/1.25 of them
+  assert.ok(Math.abs(cal.fit.mainCpuPerRecordMs - 0.06) < 1e-6, `${cal.fit.mainCpuPerRecordMs}`);
+  const m = cal.atRate!(2400).cpu!.modelServer!;
+  assert.ok(Math.abs(m.perRecordMs! - 0.06 / 1.25) < 1e-9, `${m.perRecordMs}`);
+  assert.ok(Math.abs(m.perBatchMs! - 0.75 / 1.25) < 1e-6, `${m.perBatchMs}`);
+  assert.match(cal.notes.join('\n'), /the process's CPU is 1\.25 × its loop's busy time/);
 });
 
 test.run();
