@@ -154,11 +154,21 @@ function batchingRuns<T extends { p: CpuRun }>(rows: T[]): T[] {
  * charges the requests per chunk instead (requestsPerCall per /predict call, one call per chunk):
  * the requests go with the chunks (4.2–4.4 per call on calib-s64's ramp, up to 9,700/s), and the
  * simulated chunks grow with the load as the live ones do, so the work per record shrinks as live.
+ * `contrasts` (in process): the two costs from the design's contrasts where it has them
+ * (contrastFit), the least squares over every run otherwise. Within the ramp the requests move by
+ * ±30 % from run to run at rates that differ by 1,000/s or more, and the least squares over ramp
+ * and design runs together took them for the records' cost: 0.015 ms per record on calib-sim23
+ * (no predicted knee; live 14,135/s), where its design runs alone, ~3,500 requests each at 2,000
+ * and 4,200/s, say 0.060. Re-scored on calib-sim20–23: knee −22.6, −2.0, (none live), +20.6 %
+ * against −1.8, −8.0, (none), no predicted knee. Not in child mode, where the requests' rate is
+ * held at the ramp's top beyond it (an upper bound) and their cost, read this way 0.20–0.34 ms,
+ * fills the main process early (knee −50, −9, −39 % on calib-sim20–22).
  */
 export function mainCpuTwoWay(
   points: CpuRun[],
   design: CpuRun[] = [],
   batching = true,
+  contrasts = false,
 ):
   | {
       perRecordMs: number;
@@ -181,7 +191,9 @@ export function mainCpuTwoWay(
   // records per request at the same rate); the requests' rate and per call are the batching ramp
   // runs', the predicted system's
   const fitted = design.length && batching ? batchingRuns(rows) : rows;
-  const fit = twoVariableFit([...fitted, ...counted(design)]);
+  const plain = twoVariableFit([...fitted, ...counted(design)]);
+  const contrast = contrasts ? contrastFit(rows, counted(design)) : undefined;
+  const fit = contrast ? { ...contrast, se: plain?.se ?? 0 } : plain;
   if (!fit) return undefined;
   const l = leastSquares(
     rows.map((r) => r.p.rate),
@@ -196,6 +208,39 @@ export function mainCpuTwoWay(
     ...(calls > 0 ? { requestsPerCall: requests / calls } : {}),
     se: fit.se,
   };
+}
+
+interface CostRow {
+  p: CpuRun;
+  x1: number;
+  x2: number;
+  y: number;
+}
+
+/**
+ * The two costs from the design's contrasts: b from a ramp run and a design run at the same rate
+ * (the same records, other requests or chunks), a from the design runs at two or more rates (their
+ * settings alike: other records at about the same requests), each corrected by the other (a few
+ * rounds). Undefined with fewer than two design runs matched by rate on the ramp, or a cost ≤ 0.
+ */
+export function contrastFit(ramp: CostRow[], design: CostRow[]): { a: number; b: number } | undefined {
+  const pairs = design.flatMap((d) => {
+    const r = ramp.find((x) => x.p.rate === d.p.rate);
+    return r && r.x2 !== d.x2 ? [{ r, d }] : [];
+  });
+  if (pairs.length < 2 || new Set(design.map((d) => d.p.rate)).size < 2) return undefined;
+  let a = 0,
+    b = 0;
+  for (let i = 0; i < 20; i++) {
+    b =
+      pairs.reduce((s, { r, d }) => s + (r.y - d.y) - a * (r.x1 - d.x1), 0) /
+      pairs.reduce((s, { r, d }) => s + (r.x2 - d.x2), 0);
+    a = leastSquares(
+      design.map((d) => d.x1),
+      design.map((d) => d.y - b * d.x2),
+    ).b;
+  }
+  return a > 0 && b > 0 ? { a, b } : undefined;
 }
 
 /**

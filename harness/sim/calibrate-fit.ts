@@ -239,7 +239,7 @@ function logError(base: Calibration, f: Costs, points: RunPoint[]): number {
  * was 0.15 ms, knee −30 %; the CPU time's 0.11 ms, knee −5 %; docs/simulation.md, known gaps).
  */
 function mainCpuOf(points: RunPoint[], child: boolean, options: RampOptions, design: RunPoint[]) {
-  const twoWay = mainCpuTwoWay(points, design, options.cpuRuns !== 'all');
+  const twoWay = mainCpuTwoWay(points, design, options.cpuRuns !== 'all', !child);
   const perChunk = !child && twoWay?.requestsPerCall ? twoWay.perRequestMs * twoWay.requestsPerCall : undefined;
   const elu = eventLoopFit(points, options.background === 'capacity');
   const mainCpu =

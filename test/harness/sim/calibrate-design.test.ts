@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { calibrateRuns } from '../../../harness/sim/calibrate-fit.ts';
-import { designRuns, loopCapacity, twoVariableFit } from '../../../harness/sim/calibrate-cpu.ts';
+import { contrastFit, designRuns, loopCapacity, twoVariableFit } from '../../../harness/sim/calibrate-cpu.ts';
 import type { RunSummary, TrendData } from '../../../results/types.ts';
 import { liveLike } from './live-like.ts';
 
@@ -152,6 +152,40 @@ test("in process: the loop does the process's fitted CPU over its capacity (help
   assert.ok(Math.abs(m.perRecordMs! - 0.06 / 1.25) < 1e-9, `${m.perRecordMs}`);
   assert.ok(Math.abs(m.perBatchMs! - 0.75 / 1.25) < 1e-6, `${m.perBatchMs}`);
   assert.match(cal.notes.join('\n'), /the process's CPU is 1\.25 × its loop's busy time/);
+});
+
+test('in process: the per-record cost from the design contrasts, where the ramp requests wander', () => {
+  // 0.06 ms per record + 0.15 ms per request; the ramp's requests per chunk move from run to run
+  // (5, 7, 4, 6 a chunk of 2 at 1,000–4,200/s: the broker's 4 plus polls), the design runs 5 a chunk of 5
+  const ramp = [1000, 2000, 3000, 4200].map((r, i) => {
+    const s = inProcess(r, 2);
+    const x = s.extra as { cpu: { mainMs: number }; broker: { requestsHandled: number } };
+    const calls = (r * s.durationMs) / 1000 / 2,
+      perCall = [5, 7, 4, 6][i]!;
+    x.broker.requestsHandled = (perCall - 1) * calls;
+    x.cpu.mainMs = 1500 + 0.06 * 2 * calls + 0.15 * perCall * calls;
+    return s;
+  });
+  // the ramp's background moves too (other polls): +1,000 ms at 3,000/s
+  (ramp[2]!.extra as { cpu: { mainMs: number } }).cpu.mainMs += 1000;
+  const runs = [...ramp, inProcess(2000, 5, 2, 20), inProcess(4200, 5, 2, 20)];
+  const cal = calibrateRuns(runs);
+  assert.is(cal.fit.mainCpuFrom, 'main process CPU time per record and request');
+  assert.ok(Math.abs(cal.fit.mainCpuPerRecordMs - 0.06) < 1e-6, `${cal.fit.mainCpuPerRecordMs}`);
+  // the least squares over all of them takes part of the requests' cost for the records'
+  const rows = runs.map((s) => {
+    const x = s.extra as { cpu: { mainMs: number }; broker: { requestsHandled: number } };
+    const calls = (s.extra as { modelServer: { predictRequests: number } }).modelServer.predictRequests;
+    return { x1: (s.durationMs / 1000) * measuredRate(s), x2: x.broker.requestsHandled + calls, y: x.cpu.mainMs };
+  });
+  const plain = twoVariableFit(rows);
+  assert.ok(!plain || Math.abs(plain.a - 0.06) > 0.005, `least squares: ${plain?.a} ms per record`);
+  // one design rate is not a contrast of records
+  const one = contrastFit(
+    rows.slice(0, 5).map((r, i) => ({ ...r, p: { summary: runs[i]!, rate: measuredRate(runs[i]!) } })),
+    rows.slice(4, 5).map((r) => ({ ...r, p: { summary: runs[4]!, rate: 2000 } })),
+  );
+  assert.is(one, undefined);
 });
 
 test.run();
