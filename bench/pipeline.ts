@@ -7,7 +7,8 @@
  * target.modelServerThread); --observer: the same for the results observer (target.observerThread).
  * Before the counted rates, one run at the first rate for --warm-seconds (2 with --quick), not counted and
  * printed as such: JIT, tfjs wasm, kafkajs and the young generation warm up there, so the first counted rate
- * is not decided cold. Every rate prints this process's GC pauses (perf_hooks 'gc': count, total, longest);
+ * is not decided cold. Every rate prints this process's GC pauses (perf_hooks 'gc': count, total, longest, and the
+ * major ones: mark-compact, count and total);
  * --series adds each stage's p99, the processors' fetched batches, and the e2e p99 and decisions per second.
  * For each rate: the smoke pipeline (embedded broker, in-memory feature store, in-process model
  * server, stream processors in this process) under constant-arrival-rate for a few seconds;
@@ -39,7 +40,7 @@
  */
 import './help.ts';
 import { spawnSync } from 'node:child_process';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import type { Accounting } from '../harness/targets/pipeline/accounting.ts';
 import type { TrendData } from '../results/types.ts';
 
@@ -106,7 +107,7 @@ interface Row {
   /** this process's CPU (user + system) per decided event, µs: generator, broker, processors, model server */
   cpuUs: number;
   /** this process's garbage collection during the run: pauses, their total and the longest, ms */
-  gc: { count: number; totalMs: number; maxMs: number };
+  gc: { count: number; totalMs: number; maxMs: number; majorCount: number; majorMs: number };
   /** per second of the run: e2e p99 (ms) and decisions observed (`--series`) */
   series: { t: number; p99: number; count: number }[];
   /** `--series`: p99 of each stage (ms), and the processors' fetched batches and pauses */
@@ -114,9 +115,11 @@ interface Row {
 }
 
 /** the collector's pauses in this process (perf_hooks 'gc' entries), collected between reset() calls */
-const gcPauses: number[] = [];
+const GC_MAJOR = perfConstants.NODE_PERFORMANCE_GC_MAJOR;
+const gcPauses: { ms: number; major: boolean }[] = [];
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcPauses.push(e.duration);
+  for (const e of list.getEntries())
+    gcPauses.push({ ms: e.duration, major: (e as { detail?: { kind?: number } }).detail?.kind === GC_MAJOR });
 }).observe({ entryTypes: ['gc'] });
 
 async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
@@ -147,10 +150,20 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
   gcPauses.length = 0;
   const summary = await runScenario(s);
   const cpu = process.cpuUsage(cpu0);
-  const gc = { count: gcPauses.length, totalMs: 0, maxMs: 0 };
-  for (const d of gcPauses) {
+  const gc = {
+    count: gcPauses.length,
+    totalMs: 0,
+    maxMs: 0,
+    majorCount: 0,
+    majorMs: 0,
+  };
+  for (const { ms: d, major } of gcPauses) {
     gc.totalMs += d;
     gc.maxMs = Math.max(gc.maxMs, d);
+    if (major) {
+      gc.majorCount++;
+      gc.majorMs += d;
+    }
   }
   const acc = summary.extra?.accounting as Accounting;
   const e2e = summary.metrics.e2e_latency as TrendData | undefined;
@@ -274,7 +287,8 @@ for (const [i, rate] of rates.entries()) {
     `${String(rate).padStart(6)}  ${fmt(r.decidedPerSec).padStart(9)}  ${fmt(r.p50).padStart(10)}  ` +
       `${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ` +
       `${String(r.duplicates).padStart(10)}  ${fmt(r.cpuUs).padStart(12)}  ` +
-      `${r.gc.count} gc ${fmt(r.gc.totalMs)} ms, longest ${fmt(r.gc.maxMs)}`,
+      `${r.gc.count} gc ${fmt(r.gc.totalMs)} ms, longest ${fmt(r.gc.maxMs)}, ` +
+      `major ${r.gc.majorCount} ${fmt(r.gc.majorMs)} ms`,
   );
   if (showSeries) {
     const perSecond = r.series.map((x) => `${x.t / 1000}:${fmt(x.p99)}/${x.count}`).join(' ');
