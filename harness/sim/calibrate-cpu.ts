@@ -177,6 +177,8 @@ export function mainCpuTwoWay(
       /** requests per /predict call over the ramp (Σ requests / Σ calls), when the calls were counted */
       requestsPerCall?: number;
       se: number;
+      /** how the two costs were read: the design runs' contrasts (contrastFit) or least squares over the runs */
+      by: 'design contrasts' | 'least squares';
     }
   | undefined {
   const counted = (ps: CpuRun[]) =>
@@ -207,6 +209,7 @@ export function mainCpuTwoWay(
     requestsPerSec: [l.a, Math.max(0, l.b)],
     ...(calls > 0 ? { requestsPerCall: requests / calls } : {}),
     se: fit.se,
+    by: contrast ? 'design contrasts' : 'least squares',
   };
 }
 

@@ -101,6 +101,8 @@ export interface RampFit extends DrawnCosts {
    * (chunk), the per-request CPU × requests per call (calibrate-cpu.ts mainCpuTwoWay)
    */
   mainCpuPerChunkMs?: number;
+  /** in process, how its per-record and per-chunk costs were read (calibrate-cpu.ts mainCpuTwoWay) */
+  mainCpuBy?: 'design contrasts' | 'least squares';
   /**
    * in process, where the CPU was fitted on the process's CPU time: the CPU it gets through per
    * second of its event loop's busy time (≥ 1, helper threads beside the loop; calibrate-cpu.ts

@@ -308,7 +308,7 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     chunkPerRecordMs,
     ...(processorCpuPerRecordMs !== undefined ? { processorCpuPerRecordMs } : {}),
     ...(children ? { processorCpuPerChunkMs: children.perChunkMs } : {}),
-    ...(perChunk ? { mainCpuPerChunkMs: perChunk } : {}),
+    ...(perChunk ? { mainCpuPerChunkMs: perChunk, mainCpuBy: twoWay!.by } : {}),
     ...(!child && mainCpu ? { mainLoopCapacity: loopCapacity([...split.ramp, ...split.design]) ?? 1 } : {}),
   } as Omit<Costs, 'mainCpuPerRecordMs' | 'slopeShare'>;
   if (twoWay && child) partial.mainCpuPerRequest = { ms: twoWay.perRequestMs, requestsPerSec: twoWay.requestsPerSec };

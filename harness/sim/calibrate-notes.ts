@@ -31,7 +31,8 @@ export function rampNotes(base: Calibration, f: RampFit): string[] {
       `${r(q.requestsPerSec[1])} per record/s, held at ${Math.round(lineAt(q.requestsPerSec, f.topRate))}/s beyond ` +
       `${f.topRate}/s), full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s less the requests' share`
     : f.mainCpuPerChunkMs
-      ? `its CPU time on records and requests (least squares): ${r(f.mainCpuPerRecordMs)} ms per record + ` +
+      ? `its CPU time on records and requests (${f.mainCpuBy ?? 'least squares'}): ${r(f.mainCpuPerRecordMs)} ms ` +
+        'per record + ' +
         `${r(f.mainCpuPerChunkMs)} ms per chunk (its requests: broker requests and /predict calls)` +
         capacity(f.mainLoopCapacity)
       : f.mainCpuFrom === 'main process CPU time'

@@ -172,6 +172,8 @@ test('in process: the per-record cost from the design contrasts, where the ramp 
   const cal = calibrateRuns(runs);
   assert.is(cal.fit.mainCpuFrom, 'main process CPU time per record and request');
   assert.ok(Math.abs(cal.fit.mainCpuPerRecordMs - 0.06) < 1e-6, `${cal.fit.mainCpuPerRecordMs}`);
+  assert.is(cal.fit.mainCpuBy, 'design contrasts');
+  assert.match(cal.notes.join('\n'), /its CPU time on records and requests \(design contrasts\)/);
   // the least squares over all of them takes part of the requests' cost for the records'
   const rows = runs.map((s) => {
     const x = s.extra as { cpu: { mainMs: number }; broker: { requestsHandled: number } };
