@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, isPipelabError } from '../../errors.ts';
 import { version } from '../../results/version.ts';
+import { setUserModuleLoader } from '../scenario/typescript.ts';
 import { redactCliOutput } from './redact-output.ts';
 
 // Subcommands by name (one line each; keep sorted). `pipelab <name> …` loads only that module:
@@ -54,7 +55,13 @@ function exitQuietlyOnClosedPipe(): void {
     });
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs `pipelab <argv>`; returns the exit code. `userModuleLoader`: what to run before the first
+ * user module is imported (bin/pipelab.js, from the prebuilt bundle: register the loader hooks;
+ * see harness/scenario/typescript.ts).
+ */
+export async function main(argv: string[], userModuleLoader?: () => Promise<void>): Promise<number> {
+  if (userModuleLoader) setUserModuleLoader(userModuleLoader);
   exitQuietlyOnClosedPipe();
   redactCliOutput(argv);
   const program = new Command('pipelab')
@@ -81,6 +88,3 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_CODES.INTERNAL;
   }
 }
-
-const code = await main(process.argv.slice(2));
-process.exitCode = code;

@@ -9,6 +9,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PipelabError } from '../../errors.ts';
 import { type CompiledSpec, compileSpec } from '../../generators/spec/compile.ts';
+import { importUserModule } from '../scenario/typescript.ts';
 
 const MODULES = ['.ts', '.mts', '.js', '.mjs'];
 
@@ -36,7 +37,7 @@ async function readSpec(file: string): Promise<unknown> {
   }
   let mod: { default?: unknown; spec?: unknown };
   try {
-    mod = (await import(pathToFileURL(abs).href)) as typeof mod;
+    mod = (await importUserModule(pathToFileURL(abs).href)) as typeof mod;
   } catch (e) {
     const msg = ((e as Error).message ?? String(e)).split('\n').slice(0, 3).join(' ');
     throw unreadable(file, `the module failed to load (${msg})`, 'fix the error in the file', e);

@@ -5,7 +5,6 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { toSeed } from '../../generators/rng.ts';
 import { PipelabError, type ErrorCode, type Issue } from '../../errors.ts';
@@ -19,6 +18,7 @@ import type { CompiledThresholds, ThresholdsConfig } from '../thresholds/api.ts'
 import { formatDuration, parseDuration, tryParseDuration } from '../../results/duration.ts';
 import { scenarioSchema, type ScenarioInput } from './schema.ts';
 import { compileThresholds } from './thresholds.ts';
+import { importUserModule, scenarioUrl } from './typescript.ts';
 
 const DEFAULT_SEED = 1;
 
@@ -366,15 +366,6 @@ export function planScenario(s: Scenario): ScenarioPlan {
   };
 }
 
-/**
- * The URL a scenario file is imported by. The query marks it for the CLI's resolve hook
- * (harness/cli/resolve-pipelab.mjs), which loads it as an ES module even where the folder's
- * package.json says CommonJS; elsewhere (tests, notebooks) the query changes nothing.
- */
-function scenarioUrl(absPath: string): string {
-  return `${pathToFileURL(absPath).href}?pipelab-scenario`;
-}
-
 export interface ImportScenarioOptions {
   /** a scenario file of the expected kind, named in the hint when the file is missing */
   example: string;
@@ -405,7 +396,7 @@ export async function importScenarioFile(file: string, opts: ImportScenarioOptio
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(scenarioUrl(abs))) as { default?: unknown };
+    mod = (await importUserModule(scenarioUrl(abs))) as { default?: unknown };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new PipelabError('INVALID_SCENARIO', `scenario file ${file} could not be loaded`, {

@@ -19,12 +19,12 @@ const app = join(tmp, 'app');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function run(cmd: string, args: string[], cwd: string, timeout = 300_000): SpawnSyncReturns<string> {
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, {
     cwd,
     encoding: 'utf8',
-    timeout,
-    env: { ...process.env, FORCE_COLOR: '0', npm_config_update_notifier: 'false' },
+    timeout: 300_000,
+    env: { ...process.env, FORCE_COLOR: '0', npm_config_update_notifier: 'false', ...env },
   });
 }
 const show = (r: SpawnSyncReturns<string>): string => `exit ${r.status}\n${r.stdout}\n${r.stderr}`.slice(-4000);
@@ -39,6 +39,12 @@ test('npm pack ships the sources, the CommonJS build and the models, not the tes
   const shipped = ['index.ts', 'dist/pipelab.cjs', 'dist/bundle.cjs', 'bin/pipelab.js', 'package.json'];
   // the declarations package.json "types"/"typesVersions" name (tslab types notebook cells by them)
   shipped.push('dist/types/index.d.ts', 'dist/types/api/sim.d.ts');
+  // the CLI's bundle (bin/build-cli.js): its manifest, and one build of it, not every old one
+  shipped.push('dist/cli/manifest.json');
+  const builds = new Set(
+    paths.filter((p) => p.startsWith('dist/cli/') && p.endsWith('.mjs')).map((p) => p.split('/')[2]),
+  );
+  assert.is(builds.size, 1, [...builds].join(', '));
   for (const p of shipped) assert.ok(paths.includes(p), `${p} is in the tarball`);
   assert.ok(
     paths.some((p) => p.startsWith('models/')),
@@ -75,8 +81,12 @@ export default defineScenario({
 });
 `,
   );
-  const r = run('npx', ['--no-install', 'pipelab', 'run', 'scenario.ts', '--out', 'out'], app);
+  const r = run('npx', ['--no-install', 'pipelab', 'run', 'scenario.ts', '--out', 'out'], app, {
+    PIPELAB_CLI_DEBUG: '1',
+  });
   assert.is(r.status, 0, show(r));
+  // installed files all carry npm's one date: the bundle is judged fresh by content
+  assert.match(r.stderr, /pipelab: running the bundle /, show(r));
   const summary = JSON.parse(readFileSync(join(app, 'out', 'summary.json'), 'utf8'));
   assert.is(summary.scenario.name, 'installed');
   assert.is(summary.metrics.iterations.count, 40);

@@ -15,13 +15,14 @@ import { formatTable } from '../../drift-lab/table.ts';
 import { delayVsFalseAlarmsSpec } from '../../drift-lab/charts.ts';
 import { parseNumberFlag, parseOptionalNumberFlag } from '../numbers.ts';
 import { writeOutputFile } from '../output.ts';
+import { importUserModule } from '../../scenario/typescript.ts';
 
 async function loadConfig(file: string): Promise<unknown> {
   const path = resolve(file);
   const ext = extname(path).toLowerCase();
   try {
     if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
-      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown; config?: unknown };
+      const mod = (await importUserModule(pathToFileURL(path).href)) as { default?: unknown; config?: unknown };
       return mod.default ?? mod.config;
     }
     return JSON.parse(readFileSync(path, 'utf8'));

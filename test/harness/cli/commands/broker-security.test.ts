@@ -77,7 +77,7 @@ test('a missing --tls-cert file exits 104 naming the flag; --user without --sasl
   const a = run(['--tls-cert', join(certs.dir, 'nope.pem'), '--tls-key', certs.serverKey]);
   assert.is(await a.closed, 104);
   assert.match(a.err(), /--tls-cert/);
-  assert.not.match(a.err(), /at .*\.ts:\d+/);
+  assert.not.match(a.err(), /at .*\.(ts|mjs):\d+/);
   const c = run(['--user', 'alice:pw']);
   assert.is(await c.closed, 104);
   assert.match(c.err(), /--sasl/);

@@ -54,7 +54,7 @@ test('a bad --brokers value exits 104 with a hint and no stack trace', async () 
   const code = await new Promise<number | null>((r) => child.on('close', r));
   assert.is(code, 104);
   assert.match(err, /invalid --brokers: expected an integer in \[1, 16\]/);
-  assert.not.match(err, /at .*\.ts:\d+/);
+  assert.not.match(err, /at .*\.(ts|mjs):\d+/);
 });
 
 test.run();

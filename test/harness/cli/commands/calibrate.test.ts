@@ -95,7 +95,7 @@ test('a bad rate and a missing file exit 104 with a hint and no stack trace', ()
   const m = run(join(dir, 'nope.json'));
   assert.is(m.status, 104);
   assert.match(m.stderr, /no such file/);
-  assert.not.match(m.stderr, /at .*\.ts:\d+/);
+  assert.not.match(m.stderr, /at .*\.(ts|mjs):\d+/);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -31,7 +31,7 @@ test('a bad flag value exits 104 with a message naming the flag and no stack', (
   const r = cli('model', 'train', '--count', 'lots', '--out', dir);
   assert.is(r.status, 104);
   assert.match(r.stderr, /invalid --count/);
-  assert.not.match(r.stderr, /at .*\.ts:\d+/);
+  assert.not.match(r.stderr, /at .*\.(ts|mjs):\d+/);
 });
 
 test('serve-model with a route to a missing version exits 104', () => {

@@ -20,7 +20,7 @@ test('a bad --toxic exits 104 naming the spec and the allowed values', () => {
   assert.is(r.status, 104, r.stderr);
   assert.match(r.stderr, /--toxic latency:latency=-5: latency: expected a number ≥ 0/);
   assert.match(r.stderr, /--toxic explode/);
-  assert.not.match(r.stderr, /at .*\.ts:\d+/);
+  assert.not.match(r.stderr, /at .*\.(ts|mjs):\d+/);
 });
 
 test('forwards through limit_data, goes down on SIGUSR1, reports on SIGINT', async () => {

@@ -25,7 +25,7 @@ test('an unstable load exits 104 with the flag and a fix, and no stack trace', (
   assert.is(r.status, 104);
   assert.match(r.stderr, /--lambda/);
   assert.match(r.stderr, /hint:/);
-  assert.not.match(r.stderr, /at .*\.ts:\d+/);
+  assert.not.match(r.stderr, /at .*\.(ts|mjs):\d+/);
 });
 
 test('a non-numeric flag is named in the error', () => {
