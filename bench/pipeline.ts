@@ -9,7 +9,10 @@
  * printed as such: JIT, tfjs wasm, kafkajs and the young generation warm up there, so the first counted rate
  * is not decided cold. Every rate prints this process's GC pauses (perf_hooks 'gc': count, total, longest, and the
  * major ones: mark-compact, count and total);
- * --series adds each stage's p99, the processors' fetched batches, and the e2e p99 and decisions per second.
+ * --series adds each stage's p99, the processors' fetched batches, this thread's event-loop delay (p99 and the
+ * longest: how long a ready callback waited) and the e2e p99 and decisions per second.
+ * Every rate and every baseline run also prints the other processes' CPU meanwhile (cores, from /proc/stat less
+ * this process's own): a neighbour's work outside the machine lock is the likeliest reason one trial runs slow.
  * For each rate: the smoke pipeline (embedded broker, in-memory feature store, in-process model
  * server, stream processors in this process) under constant-arrival-rate for a few seconds;
  * reports decided events/s over the run, e2e p50/p99 from the intended send time, missing and
@@ -40,7 +43,8 @@
  */
 import './help.ts';
 import { spawnSync } from 'node:child_process';
-import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import type { Accounting } from '../harness/targets/pipeline/accounting.ts';
 import type { TrendData } from '../results/types.ts';
 
@@ -106,6 +110,8 @@ interface Row {
   produced: number;
   /** this process's CPU (user + system) per decided event, µs: generator, broker, processors, model server */
   cpuUs: number;
+  /** the other processes' CPU during the run (cores; /proc/stat's busy time less this process's), NaN without it */
+  othersCores: number;
   /** this process's garbage collection during the run: pauses, their total and the longest, ms */
   gc: { count: number; totalMs: number; maxMs: number; majorCount: number; majorMs: number };
   /** per second of the run: e2e p99 (ms) and decisions observed (`--series`) */
@@ -147,9 +153,20 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
     },
   });
   const cpu0 = process.cpuUsage();
+  const machine0 = machineBusyUs();
+  const wall0 = performance.now();
   gcPauses.length = 0;
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const summary = await runScenario(s);
+  loopDelay.disable();
   const cpu = process.cpuUsage(cpu0);
+  const machine1 = machineBusyUs();
+  // CPU the other processes on the machine used meanwhile (cores): the machine's busy time less this process's
+  const othersCores =
+    machine0 === undefined || machine1 === undefined
+      ? NaN
+      : Math.max(0, machine1 - machine0 - cpu.user - cpu.system) / 1000 / (performance.now() - wall0);
   const gc = {
     count: gcPauses.length,
     totalMs: 0,
@@ -188,7 +205,8 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
     `stage p99 ms: queue ${stage('stage_queue')}, features ${stage('stage_features')}, ` +
     `inference ${stage('stage_inference')}, sink→observed ${stage('stage_sink')}; processors: ` +
     `${sum((p) => p.batches)} batches of ${fmt(perBatch)} records, ` +
-    `${sum((p) => p.pauses)} pauses` +
+    `${sum((p) => p.pauses)} pauses; event loop delay p99 ${fmt(loopDelay.percentile(99) / 1e6)} ms, ` +
+    `max ${fmt(loopDelay.max / 1e6)}` +
     (threadMs === undefined ? '' : `; model server thread busy ${fmt(threadMs)} ms`);
   return {
     stages,
@@ -201,10 +219,28 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
     duplicates: acc.duplicates,
     produced: acc.produced,
     cpuUs: (cpu.user + cpu.system) / Math.max(1, acc.decided),
+    othersCores,
     gc,
     series,
   };
 }
+
+/**
+ * the machine's busy CPU time so far (µs, all cores: /proc/stat's user, nice, system, irq, softirq, steal), or
+ * undefined where there is no /proc/stat. Neighbours' work is the likeliest reason a trial runs slow: a pipeline
+ * that held 11,250/s at p99 170 ms fell behind at 10,000/s for three trials in a row, each a fresh pipeline
+ */
+function machineBusyUs(): number | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').slice(0, 200).split('\n')[0]!.trim().split(/\s+/).map(Number);
+    const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = f;
+    return ((user + nice + system + irq + softirq + steal) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on every Linux that matters here (getconf CLK_TCK) */
+const CLOCK_TICKS = 100;
 
 /** kafkajs → embedded broker → kafkajs, nothing in between: records/s for n records */
 async function baseline(n: number): Promise<number> {
@@ -234,6 +270,8 @@ async function baseline(n: number): Promise<number> {
     .take(n)
     .map((t) => ({ key: t.userId, value: transactionToJson(t), headers: { 'pipelab-event-id': t.id } }));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const machine0 = machineBusyUs();
   const sends: Promise<unknown>[] = [];
   for (let i = 0; i < n; i += 500) {
     sends.push(
@@ -248,7 +286,12 @@ async function baseline(n: number): Promise<number> {
   }
   await Promise.all(sends);
   await all;
-  const rate = n / ((performance.now() - t0) / 1000);
+  const wallMs = performance.now() - t0;
+  const rate = n / (wallMs / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const machine1 = machineBusyUs();
+  if (machine0 !== undefined && machine1 !== undefined)
+    baseOthers.push(Math.max(0, machine1 - machine0 - cpu.user - cpu.system) / 1000 / wallMs);
   await consumer.disconnect();
   await producer.disconnect();
   await broker.close();
@@ -270,12 +313,14 @@ console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  dupli
 const warm = await pipelineAt(rates[0] ?? 500, warmSeconds);
 console.log(
   `(warm-up, not counted: ${rates[0]}/s for ${warmSeconds}s, ` +
-    `decided ${fmt(warm.decidedPerSec)}/s, p99 ${fmt(warm.p99)} ms)`,
+    `decided ${fmt(warm.decidedPerSec)}/s, p99 ${fmt(warm.p99)} ms; others ${warm.othersCores.toFixed(2)} cores)`,
 );
 const withBaseline = !process.argv.includes('--no-baseline');
 const baselineN = quick ? 20_000 : 100_000;
 // the baseline's runs, interleaved with the pipeline's rates (median of the three in the ratio)
 const bases: number[] = [];
+/** the other processes' CPU (cores) during each baseline run */
+const baseOthers: number[] = [];
 if (withBaseline) bases.push(await baseline(baselineN));
 const rows: Row[] = [];
 let knee: number | undefined;
@@ -288,7 +333,7 @@ for (const [i, rate] of rates.entries()) {
       `${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ` +
       `${String(r.duplicates).padStart(10)}  ${fmt(r.cpuUs).padStart(12)}  ` +
       `${r.gc.count} gc ${fmt(r.gc.totalMs)} ms, longest ${fmt(r.gc.maxMs)}, ` +
-      `major ${r.gc.majorCount} ${fmt(r.gc.majorMs)} ms`,
+      `major ${r.gc.majorCount} ${fmt(r.gc.majorMs)} ms; others ${r.othersCores.toFixed(2)} cores`,
   );
   if (showSeries) {
     const perSecond = r.series.map((x) => `${x.t / 1000}:${fmt(x.p99)}/${x.count}`).join(' ');
@@ -324,7 +369,8 @@ if (half !== undefined) {
 }
 console.log(
   `baseline: kafkajs produce → consume through the embedded broker, no processing: ${fmt(base)} records/s ` +
-    `(the median of 3 runs; before, between and after the rates: ${bases.map(fmt).join(', ')})`,
+    `(the median of 3 runs; before, between and after the rates: ${bases.map(fmt).join(', ')}; ` +
+    `others' CPU meanwhile ${baseOthers.map((c) => c.toFixed(2)).join(', ') || '-'} cores)`,
 );
 console.log(
   `ratio pipeline / baseline: ${((sustained.length ? best : peak) / base).toFixed(2)} ` +
