@@ -4,6 +4,7 @@
  */
 import './help.ts';
 import type { RunSummary } from '../results/types.ts';
+import { LOOP_FULL, loopFullLine } from '../harness/sim/calibrate-cycle.ts';
 
 /**
  * The knee: the rate from which the pipeline no longer keeps up, i.e. its backlog grows by more than
@@ -57,4 +58,33 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b),
     m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The full event loop read from the live runs (harness/sim/calibrate-cycle.ts): over the runs that
+ * kept up with their loop full, where the requests per second and 1 / fetch cycle reach zero (the
+ * rate the records alone would fill the loop at), and the same from the ramp's such runs only
+ * (what a calibration that ramps into the full loop would see); docs/simulation.md, known gaps.
+ */
+export function loopFullNote(runs: Array<{ rate: number; summary: RunSummary }>, ramp: number[]): string {
+  const kept = runs.filter((r) => liveDeficit(r.summary, r.rate) < KNEE_DEFICIT);
+  const say = (label: string, rs: typeof runs) => {
+    const l = loopFullLine(rs);
+    if (!l) return `${label}: fewer than two rates`;
+    const k = (x: number | undefined) => (x === undefined ? '—' : `${Math.round(x)}/s`);
+    const [a, b] = l.requestsPerSec;
+    const cycle = l.cycle ? `${l.cycle.fixedMs.toFixed(1)} ms / (1 − rate / ${k(l.cycle.zeroAt)})` : 'not lengthening';
+    return (
+      `${label} (${l.rates.length} runs, ${Math.min(...l.rates)}–${Math.max(...l.rates)}/s): requests/s ` +
+      `${a.toFixed(0)} ${b < 0 ? '−' : '+'} ${Math.abs(b).toFixed(3)} × rate, zero at ${k(l.requestsZeroAt)}; ` +
+      `fetch cycle ${cycle}`
+    );
+  };
+  return (
+    `loop full (utilisation ≥ ${LOOP_FULL}) in the runs that kept up: ${say('live', kept)}; ` +
+    say(
+      "the ramp's rates alone",
+      kept.filter((r) => ramp.includes(r.rate)),
+    )
+  );
 }

@@ -10,7 +10,7 @@
  *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 50,100,…,3000,4200]
  *     [--rates auto | 3000,4500,…] [--seconds 6] [--warmup-seconds 12] [--background elastic,capacity]
  *     [--repeat 1] [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125] [--semi-space 64]
- *     [--design 4200/p2/l20,2000/p2/l20 | none] [--cpu-runs batching | all]
+ *     [--design 4200/p2/l20,2000/p2/l20 | none] [--cpu-runs batching | all] [--loop-full]
  *
  * `--rates auto` (the default): from 1.3× the ramp's top, × 1.3 per run, up to the first run that
  * falls behind (or 8 runs), then one run halfway (geometrically) between the last rate that kept up
@@ -25,6 +25,10 @@
  * tell per-record from per-request and per-chunk work (on the ramp alone they grow together); they
  * enter the CPU fits only (calibrate-cpu.ts designRuns). Default 4200/p2/l20,2000/p2/l20 (none with --quick).
  * `--cpu-runs all`: beside them, every ramp run in the CPU fits, not only those that batch.
+ * `--loop-full`: in process, the CPU per record read on the ramp's runs whose event loop was full
+ * (a ramp into it, e.g. up to 7,100/s), the design runs' background off the loop's capacity
+ * (calibrate-cycle.ts loopFullCost). Every table ends with the full loop's lines read from the live
+ * runs that kept up (requests per second and fetch cycle, and where they reach zero).
  * `--background`: the event loop's background (the utilisation line's intercept) as elastic
  * polling (the records' work is the slope) and/or as lost capacity (b / (1 − a) per record); both
  * by default, one table each from the same live runs.
@@ -70,7 +74,7 @@ const { calibrateRuns } = await import('../harness/sim/calibrate-fit.ts');
 const { measuredFigures, predict } = await import('../harness/sim/calibrate.ts');
 const { textTable } = await import('../results/table.ts');
 const { liveRun } = await import('./calibration-live.ts');
-const { deficit, GOALS, KNEE_DEFICIT, knee, liveDeficit, liveThroughput, median } = await import(
+const { deficit, GOALS, KNEE_DEFICIT, knee, liveDeficit, liveThroughput, loopFullNote, median } = await import(
   './calibration-measures.ts'
 );
 
@@ -106,6 +110,8 @@ const backgrounds = (arg('--background') ?? 'elastic,capacity').split(',') as Ar
 const mainCpus = arg('--main-cpu') ? nums(arg('--main-cpu')!) : [];
 /** beside the design runs, the ramp's runs the CPU fits take (calibrate-fit.ts RampOptions.cpuRuns) */
 const cpuRuns = (arg('--cpu-runs') ?? 'batching') as 'batching' | 'all';
+/** in process, the CPU per record from the ramp's runs with the loop full (calibrate-fit.ts RampOptions.loopFull) */
+const loopFull = process.argv.includes('--loop-full');
 /** `--design`: rate/p<partitions>/l<linger ms> runs for the CPU fit only */
 const designArg = arg('--design') ?? (quick ? 'none' : '4200/p2/l20,2000/p2/l20');
 const design = (designArg === 'none' ? [] : designArg.split(',')).map((d) => {
@@ -326,6 +332,7 @@ function evaluate(
   const cal = calibrateRuns([...ramp.map((r) => runs.get(r)!.summary), ...(designRunsOf.get(mode) ?? [])], {
     background,
     cpuRuns,
+    loopFull,
   });
   // what-if: the fit reads its costs when it builds each rate's model, so this sets every prediction's
   if (mainCpu !== undefined) cal.fit.mainCpuPerRecordMs = mainCpu;
@@ -385,6 +392,8 @@ function evaluate(
   report(`${mode}, ${what}`, cal, rows, { measuredKnee, predicted: pk }, errs);
   if (noise.p50.length) console.log(noiseLine(noise));
   console.log(stagesAt(ramp[0]!, runs.get(ramp[0]!)!.summary, at(ramp[0]!).summary));
+  const every = all.flatMap((r) => lives(runs.get(r)!).map((l) => ({ rate: r, summary: l.summary })));
+  console.log(loopFullNote(every, ramp));
 }
 
 type Errs = Record<Figure, number[]>;

@@ -109,6 +109,12 @@ export interface RampFit extends DrawnCosts {
    * loopCapacity); the loop's work per record and per chunk is the fitted CPU over it
    */
   mainLoopCapacity?: number;
+  /**
+   * in process, where ramp runs had their loop full: the CPU per record read there (runs), the
+   * design runs' background (cores, taken off mainLoopCapacity) and the contrasts' own per-record
+   * CPU it replaced (calibrate-cycle.ts loopFullCost)
+   */
+  loopFull?: { runs: number; backgroundCores: number; contrastMs: number };
   /** CPU ms per record of the child processors (their CPU time over records), when measured */
   processorCpuPerRecordMs?: number;
   /**

@@ -44,6 +44,7 @@ import {
 import { chunkLine } from './calibrate-chunk.ts';
 import { pooledDelays, scaledMerge } from './calibrate-pool.ts';
 import { rampNotes } from './calibrate-notes.ts';
+import { loopFullCost } from './calibrate-cycle.ts';
 
 export { leastSquares } from './calibrate-cpu.ts';
 export type { RampFit } from './calibrate-draw.ts';
@@ -65,6 +66,14 @@ export interface RampOptions extends CalibrateOptions {
    * hold 2 records or more (calibrate-cpu.ts batchingRuns), `all` every one
    */
   cpuRuns?: 'batching' | 'all';
+  /**
+   * in process, where ramp runs have their event loop full and design runs gave the contrasts: the
+   * CPU per record read on those runs, the design runs' background off the loop's capacity
+   * (calibrate-cycle.ts loopFullCost). Off by default: re-scored with ramps into the full loop it
+   * moved the in-process knee within 5 % on calib-sim23 and 24 and 13–25 % low on calib-sim20 and 21,
+   * and p50 overshoots near the model's knee (docs/simulation.md, known gaps)
+   */
+  loopFull?: boolean;
 }
 
 interface RunPoint {
@@ -248,8 +257,25 @@ function mainCpuOf(points: RunPoint[], child: boolean, options: RampOptions, des
       : child
         ? processCpu(points, 'mainMs')
         : undefined;
-  return { twoWay: child || perChunk ? twoWay : undefined, perChunk, elu, mainCpu, measured: mainCpu ?? elu };
+  const measured = mainCpu ?? elu;
+  // in process, with options.loopFull: the CPU per record read where the ramp's loop was full
+  const f =
+    !child && perChunk && twoWay?.by === 'design contrasts' && options.loopFull
+      ? loopFullCost(points, design, twoWay)
+      : undefined;
+  return {
+    twoWay: child || perChunk ? twoWay : undefined,
+    perChunk,
+    elu,
+    mainCpu,
+    measured: f ? { w: f.perRecordMs, se: measured?.se ?? 0 } : measured,
+    full: f && { runs: f.runs, backgroundCores: f.backgroundCores, contrastMs: twoWay!.perRecordMs },
+  };
 }
+
+/** in process, the loop's capacity (calibrate-cpu.ts loopCapacity) less the background a full loop leaves */
+const capacityOf = (runs: RunSummary[], full: RampFit['loopFull']) =>
+  Math.max(0.1, (loopCapacity(runs) ?? 1) - (full?.backgroundCores ?? 0));
 
 /** the runs as points, lowest rate first: two or more runs at two or more rates, or a clear error */
 function rampPoints(summaries: RunSummary[]): RunPoint[] {
@@ -288,7 +314,7 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
   const child = base.source.processorMode === 'child';
   const children = child ? childrenCpuTwoWay(points, design, options.cpuRuns !== 'all') : undefined;
   const processorCpuPerRecordMs = child ? (children?.perRecordMs ?? processCpu(points, 'childrenMs')?.w) : undefined;
-  const { twoWay, perChunk, elu, mainCpu, measured } = mainCpuOf(points, child, options, design);
+  const { twoWay, perChunk, elu, mainCpu, measured, full } = mainCpuOf(points, child, options, design);
   // the chunk's measured time includes the CPU its host is charged per record (the children's, or
   // the event loop's in process), which the simulated chunk does on that host besides its delay:
   // only the rest of the slope is delay (the wait for the model server, for the loop's other work)
@@ -309,7 +335,8 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     ...(processorCpuPerRecordMs !== undefined ? { processorCpuPerRecordMs } : {}),
     ...(children ? { processorCpuPerChunkMs: children.perChunkMs } : {}),
     ...(perChunk ? { mainCpuPerChunkMs: perChunk, mainCpuBy: twoWay!.by } : {}),
-    ...(!child && mainCpu ? { mainLoopCapacity: loopCapacity([...split.ramp, ...split.design]) ?? 1 } : {}),
+    ...(!child && mainCpu ? { mainLoopCapacity: capacityOf([...split.ramp, ...split.design], full) } : {}),
+    ...(full ? { loopFull: full } : {}),
   } as Omit<Costs, 'mainCpuPerRecordMs' | 'slopeShare'>;
   if (twoWay && child) partial.mainCpuPerRequest = { ms: twoWay.perRequestMs, requestsPerSec: twoWay.requestsPerSec };
   base.sim = pooledDelays(base.sim, points); // the delays' shape from every run (calibrate-pool.ts)

@@ -34,7 +34,11 @@ export function rampNotes(base: Calibration, f: RampFit): string[] {
       ? `its CPU time on records and requests (${f.mainCpuBy ?? 'least squares'}): ${r(f.mainCpuPerRecordMs)} ms ` +
         'per record + ' +
         `${r(f.mainCpuPerChunkMs)} ms per chunk (its requests: broker requests and /predict calls)` +
-        capacity(f.mainLoopCapacity)
+        (f.loopFull
+          ? `; the CPU per record from the ${f.loopFull.runs} ramp run(s) with the loop full (the contrasts said ` +
+            `${r(f.loopFull.contrastMs)} ms), the loop's capacity ${r(f.mainLoopCapacity ?? 1)} of its CPU after ` +
+            `the design runs' background of ${r(f.loopFull.backgroundCores)} core`
+          : capacity(f.mainLoopCapacity))
       : f.mainCpuFrom === 'main process CPU time'
         ? `its CPU time over records (least squares): ${r(f.mainCpuPerRecordMs)} ms per record, ` +
           `full at ${Math.round(1000 / f.mainCpuPerRecordMs)}/s` +
