@@ -95,6 +95,9 @@ if (haveTool('jupyter', ['nbconvert', '--version'], 'jupyter nbconvert')) {
     // a killed run leaves nothing in /tmp
     TMPDIR: join(tmp, 'tmp'),
     FORCE_COLOR: '0',
+    // the parameter cell of 04 and 05: every cell runs, the long simulations and ramps shorter
+    // (04's spike over 2 simulated minutes instead of 6, 05's ramps 2 s instead of 5)
+    PIPELAB_NOTEBOOK_QUICK: '1',
   };
   // the prefix goes however this process ends: after the tests, on a crash, on a signal (which
   // would otherwise end it without 'exit'; run-notebooks.ts kills the kernels first)
