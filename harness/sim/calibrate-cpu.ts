@@ -48,7 +48,7 @@ const cpuMs = (s: RunSummary, key: 'childrenMs' | 'mainMs') => {
 };
 
 /** the whole run's records (warm-up included), as the CPU time covers the whole run */
-const runRecords = (p: CpuRun) => p.rate * (p.summary.durationMs / 1000);
+export const runRecords = (p: CpuRun) => p.rate * (p.summary.durationMs / 1000);
 
 /**
  * The requests the main process served over the run: the broker's (`extra.broker.requestsHandled`:

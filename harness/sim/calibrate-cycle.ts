@@ -11,7 +11,7 @@
  * below K, where the cycle's fluctuations make the backlog grow.
  */
 import type { RunSummary } from '../../results/types.ts';
-import { leastSquares } from './calibrate-cpu.ts';
+import { leastSquares, runRecords } from './calibrate-cpu.ts';
 
 /** the loop utilisation from which a run counts as full */
 export const LOOP_FULL = 0.95;
@@ -29,6 +29,14 @@ export interface LoopFullLine {
   cycle?: { fixedMs: number; zeroAt: number };
 }
 
+/** the main process's requests over a run (broker requests and /predict calls) */
+const requestsOf = (s: RunSummary) => {
+  const x = s.extra as
+    | { broker?: { requestsHandled?: number }; modelServer?: { predictRequests?: number } }
+    | undefined;
+  return (x?.broker?.requestsHandled ?? 0) + (x?.modelServer?.predictRequests ?? 0);
+};
+
 interface Counted {
   rate: number;
   requestsPerSec: number;
@@ -38,14 +46,8 @@ interface Counted {
 /** a run's requests per second and fetch cycle, undefined where it did not count them or its loop was not full */
 function counted(rate: number, s: RunSummary, minLoop: number): Counted | undefined {
   const u = s.loadGenerator?.eventLoopUtilization;
-  const x = s.extra as
-    | {
-        broker?: { requestsHandled?: number };
-        modelServer?: { predictRequests?: number };
-        accounting?: { decided?: number };
-      }
-    | undefined;
-  const requests = (x?.broker?.requestsHandled ?? 0) + (x?.modelServer?.predictRequests ?? 0);
+  const x = s.extra as { modelServer?: { predictRequests?: number }; accounting?: { decided?: number } } | undefined;
+  const requests = requestsOf(s);
   if (typeof u !== 'number' || u < minLoop || !(requests > 0) || !(rate > 0) || !(s.durationMs > 0)) return undefined;
   // chunks: the processor's own count where it ran in this process, else the model server's calls
   const count = (k: string) => (s.metrics[k] as { count?: number } | undefined)?.count;
@@ -94,14 +96,6 @@ type Run = { rate: number; summary: RunSummary };
 const cpuOf = (s: RunSummary): { mainMs?: number; wallMs?: number } =>
   (s.extra as { cpu?: { mainMs?: number; wallMs?: number } } | undefined)?.cpu ?? {};
 
-/** the main process's requests over a run (broker requests and /predict calls) */
-const requestsOf = (s: RunSummary) => {
-  const x = s.extra as
-    | { broker?: { requestsHandled?: number }; modelServer?: { predictRequests?: number } }
-    | undefined;
-  return (x?.broker?.requestsHandled ?? 0) + (x?.modelServer?.predictRequests ?? 0);
-};
-
 /**
  * In process, the CPU per record where the event loop is full. The design runs' contrasts read the
  * CPU per record (a) and per request (r) at rates where the loop still has room, and there polling
@@ -121,10 +115,9 @@ export function loopFullCost(
   minLoop = LOOP_FULL,
 ): { perRecordMs: number; backgroundCores: number; runs: number } | undefined {
   const { perRecordMs: a, perRequestMs: r } = contrast;
-  const records = (p: Run) => p.rate * (p.summary.durationMs / 1000);
   const bg = design.flatMap((d) => {
     const { mainMs, wallMs } = cpuOf(d.summary);
-    return mainMs && wallMs ? [(mainMs - a * records(d) - r * requestsOf(d.summary)) / wallMs] : [];
+    return mainMs && wallMs ? [(mainMs - a * runRecords(d) - r * requestsOf(d.summary)) / wallMs] : [];
   });
   if (!bg.length) return undefined;
   const backgroundCores = Math.max(0, bg.reduce((s, x) => s + x, 0) / bg.length);
@@ -136,7 +129,7 @@ export function loopFullCost(
     const { mainMs, wallMs } = cpuOf(p.summary);
     if (typeof u !== 'number' || u < minLoop || !mainMs || !wallMs) continue;
     work += mainMs - backgroundCores * wallMs - r * requestsOf(p.summary);
-    n += records(p);
+    n += runRecords(p);
     runs++;
   }
   return runs > 0 && work > 0 ? { perRecordMs: work / n, backgroundCores, runs } : undefined;
