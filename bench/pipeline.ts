@@ -12,7 +12,7 @@
  * --series adds each stage's p99, the processors' fetched batches, this thread's event-loop delay (p99 and the
  * longest: how long a ready callback waited) and the e2e p99 and decisions per second.
  * Every rate and every baseline run also prints the other processes' CPU meanwhile (cores, from /proc/stat less
- * this process's own): a neighbour's work outside the machine lock is the likeliest reason one trial runs slow.
+ * this process's own): a neighbour's work outside the machine lock is one reason a trial runs slow.
  * For each rate: the smoke pipeline (embedded broker, in-memory feature store, in-process model
  * server, stream processors in this process) under constant-arrival-rate for a few seconds;
  * reports decided events/s over the run, e2e p50/p99 from the intended send time, missing and
@@ -161,12 +161,7 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
   const summary = await runScenario(s);
   loopDelay.disable();
   const cpu = process.cpuUsage(cpu0);
-  const machine1 = machineBusyUs();
-  // CPU the other processes on the machine used meanwhile (cores): the machine's busy time less this process's
-  const othersCores =
-    machine0 === undefined || machine1 === undefined
-      ? NaN
-      : Math.max(0, machine1 - machine0 - cpu.user - cpu.system) / 1000 / (performance.now() - wall0);
+  const othersCores = othersSince(machine0, cpu, performance.now() - wall0);
   const gc = {
     count: gcPauses.length,
     totalMs: 0,
@@ -227,8 +222,8 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
 
 /**
  * the machine's busy CPU time so far (µs, all cores: /proc/stat's user, nice, system, irq, softirq, steal), or
- * undefined where there is no /proc/stat. Neighbours' work is the likeliest reason a trial runs slow: a pipeline
- * that held 11,250/s at p99 170 ms fell behind at 10,000/s for three trials in a row, each a fresh pipeline
+ * undefined where there is no /proc/stat. Neighbours' work is one reason a trial runs slow (work outside the machine
+ * lock took 1.2 cores twice on 2026-12-06), though not the only one: trials failed beside 0.01-0.04 cores too
  */
 function machineBusyUs(): number | undefined {
   try {
@@ -241,6 +236,16 @@ function machineBusyUs(): number | undefined {
 }
 /** USER_HZ: 100 on every Linux that matters here (getconf CLK_TCK) */
 const CLOCK_TICKS = 100;
+
+/**
+ * the other processes' CPU since `machine0` (cores over `wallMs`): the machine's busy time less this process's
+ * `cpu` (process.cpuUsage since then); NaN without /proc/stat
+ */
+function othersSince(machine0: number | undefined, cpu: NodeJS.CpuUsage, wallMs: number): number {
+  const machine1 = machineBusyUs();
+  if (machine0 === undefined || machine1 === undefined) return NaN;
+  return Math.max(0, machine1 - machine0 - cpu.user - cpu.system) / 1000 / wallMs;
+}
 
 /** kafkajs → embedded broker → kafkajs, nothing in between: records/s for n records */
 async function baseline(n: number): Promise<number> {
@@ -288,10 +293,8 @@ async function baseline(n: number): Promise<number> {
   await all;
   const wallMs = performance.now() - t0;
   const rate = n / (wallMs / 1000);
-  const cpu = process.cpuUsage(cpu0);
-  const machine1 = machineBusyUs();
-  if (machine0 !== undefined && machine1 !== undefined)
-    baseOthers.push(Math.max(0, machine1 - machine0 - cpu.user - cpu.system) / 1000 / wallMs);
+  const others = othersSince(machine0, process.cpuUsage(cpu0), wallMs);
+  if (!Number.isNaN(others)) baseOthers.push(others);
   await consumer.disconnect();
   await producer.disconnect();
   await broker.close();
