@@ -92,7 +92,9 @@ export class PartitionLog {
   replicaHw: number | undefined;
   bytes = 0;
   batchCount = 0;
-  private readonly waiters = new Set<() => void>();
+  /** bytes ever appended (never lowered by retention or truncation): a parked Fetch's count of what came */
+  appended = 0;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     public config: LogConfig,
@@ -128,6 +130,7 @@ export class PartitionLog {
     if (ts > seg.newestTs) seg.newestTs = ts;
     this.bytes += h.size;
     this.batchCount++;
+    this.appended += h.size;
     this.hwm = base + h.lastOffsetDelta + 1;
     this.enforceRetention(now);
     this.wake();
@@ -261,26 +264,19 @@ export class PartitionLog {
     return freed;
   }
 
-  /** resolves when a batch is appended (or `wake` is called at shutdown) */
-  waitForData(): { promise: Promise<void>; cancel: () => void } {
-    let done!: () => void;
-    const promise = new Promise<void>((res) => {
-      done = res;
-    });
-    this.waiters.add(done);
-    return {
-      promise,
-      cancel: () => {
-        this.waiters.delete(done);
-        done();
-      },
+  /**
+   * Calls `fn` after every append (and every `wake`: a replicated high watermark moving, shutdown) until
+   * the returned function is called. A parked Fetch listens on each partition it asked for.
+   */
+  listen(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => {
+      this.listeners.delete(fn);
     };
   }
 
   wake(): void {
-    if (this.waiters.size === 0) return;
-    const ws = [...this.waiters];
-    this.waiters.clear();
-    for (const w of ws) w();
+    if (this.listeners.size === 0) return;
+    for (const fn of [...this.listeners]) fn();
   }
 }

@@ -13,8 +13,11 @@
  * isolation_level 1 (read_committed) stops at the last stable offset and returns aborted_transactions.
  * Whole stored batches from the one containing fetch_offset (KIP-74: the first even if too big);
  * records are never null (librdkafka rejects that); session_id is always 0 (no fetch sessions).
- * With less than min_bytes available the request waits for an append, up to max_wait_ms.
+ * With less than min_bytes available the request is parked, as Kafka's delayed fetch, until appends to its
+ * partitions bring what it could return to min_bytes, or max_wait_ms (capped by maxFetchWaitMs) passes.
  */
+import type { Cluster } from '../cluster.ts';
+import type { PartitionLog } from '../log.ts';
 import { Writer } from '../protocol/writer.ts';
 import type { Partition } from '../topics.ts';
 import { committedRead } from '../txn/fetch.ts';
@@ -69,6 +72,69 @@ function collect(ctx: ApiContext, wants: Want[], maxBytes: number, replicaId = -
   return { out, total };
 }
 
+type Collected = ReturnType<typeof collect>;
+
+function failed(res: Collected): boolean {
+  return res.out.some((t) => t.parts.some((p) => p.error !== ERR.NONE));
+}
+
+/**
+ * Kafka's delayed fetch: waits until the request could return `need` bytes, or `waitMs` passes, or the
+ * broker closes. Appends to its partitions add their sizes to an estimate (an upper bound: a partition's
+ * budget, the high watermark of a replicated log and read_committed's last stable offset can hold some
+ * back), and the request is collected again only once the estimate reaches `need`, or after a wake that
+ * appended nothing (a replicated high watermark moved, a topic went). So an append costs a sum, not a
+ * read of the whole response. Resolves with the collection that satisfied it (or failed), else undefined
+ * (the caller collects what is there).
+ */
+function park(
+  c: Cluster,
+  logs: PartitionLog[],
+  have: number,
+  need: number,
+  waitMs: number,
+  again: () => Collected,
+): Promise<Collected | undefined> {
+  return new Promise((resolve) => {
+    const seen = logs.map((l) => l.appended);
+    let estimate = have;
+    let queued = false;
+    let done = false;
+    const finish = (res?: Collected): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      leave();
+      for (const stop of stops) stop();
+      resolve(res);
+    };
+    // after the appending request's turn, as the promise this replaced: its other state is settled by then
+    const check = (): void => {
+      queued = false;
+      if (done) return;
+      let added = 0;
+      for (let i = 0; i < logs.length; i++) {
+        added += logs[i]!.appended - seen[i]!;
+        seen[i] = logs[i]!.appended;
+      }
+      estimate += added;
+      if (added > 0 && estimate < need) return;
+      const res = again();
+      if (res.total >= need || failed(res)) finish(res);
+      else estimate = res.total;
+    };
+    const stops = logs.map((l) =>
+      l.listen(() => {
+        if (queued) return;
+        queued = true;
+        queueMicrotask(check);
+      }),
+    );
+    const timer = setTimeout(() => finish(), waitMs);
+    const leave = c.onClose(() => finish());
+  });
+}
+
 export const api: Api = {
   key: 1,
   name: 'Fetch',
@@ -104,30 +170,15 @@ export const api: Api = {
       });
     if (v >= 11) r.string();
 
-    let res = collect(ctx, wants, maxBytes, replicaId, readCommitted);
-    const hasError = res.out.some((t) => t.parts.some((p) => p.error !== ERR.NONE));
-    if (res.total < Math.max(1, minBytes) && maxWait > 0 && !hasError && !c.closed) {
-      // long-poll: wake on the first append to any requested partition, or at max_wait_ms
-      const waits = wants.flatMap(({ topic, parts }) =>
-        parts.flatMap(({ partition }) => {
-          const log = c.topics.get(topic)?.partitions[partition]?.log;
-          return log ? [log.waitForData()] : [];
-        }),
+    const again = () => collect(ctx, wants, maxBytes, replicaId, readCommitted);
+    let res = again();
+    const need = Math.max(1, minBytes);
+    if (res.total < need && maxWait > 0 && !failed(res) && !c.closed) {
+      const logs = wants.flatMap(({ topic, parts }) =>
+        parts.flatMap(({ partition }) => c.topics.get(topic)?.partitions[partition]?.log ?? []),
       );
-      const deadline = Math.min(maxWait, c.options.maxFetchWaitMs);
-      let timer: NodeJS.Timeout | undefined;
-      let leave = (): void => {};
-      await Promise.race([
-        ...waits.map((w) => w.promise),
-        new Promise<void>((res) => {
-          timer = setTimeout(res, deadline);
-          leave = c.onClose(res);
-        }),
-      ]);
-      clearTimeout(timer);
-      leave();
-      for (const w of waits) w.cancel();
-      res = collect(ctx, wants, maxBytes, replicaId, readCommitted);
+      const waitMs = Math.min(maxWait, c.options.maxFetchWaitMs);
+      res = (await park(c, logs, res.total, need, waitMs, again)) ?? again();
     }
 
     const w = new Writer();

@@ -5,10 +5,9 @@ import { clusterOf, startBroker, type Broker } from '../../broker/index.ts';
 import { PipelabError } from '../../errors.ts';
 import { ALL_APIS, checkRegistry } from '../../broker/apis/index.ts';
 import { encodeBatch } from '../../broker/protocol/record-batch.ts';
-import type { Reader } from '../../broker/protocol/reader.ts';
-import type { Writer } from '../../broker/protocol/writer.ts';
 import { metadataRequest, readMetadata } from '../helpers/metadata.ts';
 import { RawClient } from './raw-client.ts';
+import { fetchBody, produceBody, readFetch, readProduce } from './raw-requests.ts';
 
 let broker: Broker;
 let c: RawClient;
@@ -138,33 +137,6 @@ test('Metadata v10 is flexible and carries a non-zero topic id', async () => {
   assert.not.ok(r.topics[0]!.id!.equals(Buffer.alloc(16)));
 });
 
-function produceBody(topic: string, batch: Buffer, acks = 1) {
-  return (w: Writer) => {
-    w.nullableString(null)
-      .int16(acks)
-      .int32(1000)
-      .array([0], (w) => {
-        w.string(topic).array([0], (w) => {
-          w.int32(0).bytes(batch);
-        });
-      });
-  };
-}
-function readProduce(r: Reader) {
-  const t = r.array((r) => {
-    r.string();
-    return r.array((r) => {
-      r.int32();
-      const error = r.int16();
-      const base = r.int64();
-      r.int64();
-      r.int64();
-      return { error, base };
-    });
-  });
-  return t[0]![0]!;
-}
-
 test('an idempotent retry returns the original offset; a sequence gap gets error 45', async () => {
   broker.createTopic('idem-raw');
   const pid = 77;
@@ -216,25 +188,7 @@ test('acks=0 gets no reply, and the next reply still matches its own request', a
 test('a Fetch at the high-water mark waits for the next append (long-poll) and returns it', async () => {
   broker.createTopic('poll');
   const fetcher = await RawClient.connect(broker.bootstrap[0]!);
-  const pending = fetcher.send(1, 11, (w) => {
-    w.int32(-1)
-      .int32(5000)
-      .int32(1)
-      .int32(1 << 20)
-      .int8(0)
-      .int32(0)
-      .int32(-1);
-    w.array(['poll'], (w, t) => {
-      w.string(t).array([0], (w) => {
-        w.int32(0)
-          .int32(-1)
-          .int64(0)
-          .int64(-1)
-          .int32(1 << 20);
-      });
-    });
-    w.array([], () => {}).string('');
-  })!;
+  const pending = fetcher.send(1, 11, fetchBody('poll', 5000, 1))!;
   let answered = false;
   void pending.then(() => {
     answered = true;
@@ -245,31 +199,13 @@ test('a Fetch at the high-water mark waits for the next append (long-poll) and r
   // listener (or a promise reaction) left behind per long-poll stays for the broker's lifetime
   assert.is(clusterOf(broker).closeListenerCount, 1);
   await c.send(0, 7, produceBody('poll', encodeBatch([{ value: Buffer.from('wake') }], { now: Date.now() })));
-  const r = await pending;
+  const got = readFetch(await pending);
   assert.is(clusterOf(broker).closeListenerCount, 0);
-  r.int32();
-  assert.is(r.int16(), 0);
-  r.int32();
-  const parts = r.array((r) => {
-    r.string();
-    return r.array((r) => {
-      r.int32();
-      const e = r.int16();
-      const hwm = r.int64();
-      r.int64();
-      r.int64();
-      r.nullableArray((r) => {
-        r.int64();
-        r.int64();
-      });
-      r.int32();
-      return { e, hwm, records: r.bytes() };
-    });
-  });
   fetcher.close();
-  assert.is(parts[0]![0]!.e, 0);
-  assert.is(parts[0]![0]!.hwm, 1);
-  assert.ok(parts[0]![0]!.records.includes(Buffer.from('wake')));
+  assert.is(got.top, 0);
+  assert.is(got.error, 0);
+  assert.is(got.hwm, 1);
+  assert.ok(got.records.includes(Buffer.from('wake')));
 });
 
 test('broker.lag reports committed offsets against the high-water mark', async () => {

@@ -130,16 +130,21 @@ test('segment.ms rolls a new segment; a young segment is not dropped by time', (
   assert.is(log.logStart, 0);
 });
 
-test('a long-poll waiter wakes on append', async () => {
+test('a listener hears every append until it stops listening, and appended counts their bytes', () => {
   const { log, append } = setup();
-  const w = log.waitForData();
-  let woke = false;
-  void w.promise.then(() => {
-    woke = true;
+  let heard = 0;
+  const stop = log.listen(() => {
+    heard++;
   });
   append(1);
-  await Promise.resolve();
-  assert.ok(woke);
+  append(1);
+  assert.is(heard, 2);
+  const bytes = log.appended;
+  assert.ok(bytes > 0);
+  stop();
+  append(1);
+  assert.is(heard, 2);
+  assert.ok(log.appended > bytes);
 });
 
 test.run();
