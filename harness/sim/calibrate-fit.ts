@@ -69,9 +69,10 @@ export interface RampOptions extends CalibrateOptions {
   /**
    * in process, where ramp runs have their event loop full and design runs gave the contrasts: the
    * CPU per record read on those runs, the design runs' background off the loop's capacity
-   * (calibrate-cycle.ts loopFullCost). Off by default: re-scored with ramps into the full loop it
-   * moved the in-process knee within 5 % on calib-sim23 and 24 and 13–25 % low on calib-sim20 and 21,
-   * and p50 overshoots near the model's knee (docs/simulation.md, known gaps)
+   * (calibrate-cycle.ts loopFullCost), and the transport delay not stretched beyond the ramp (the
+   * chunk station's queue on the loop is that wait: modelAt). Off by default: re-scored with ramps
+   * into the full loop it moved the in-process knee within 5 % on calib-sim23 and 24 and 13–25 % low
+   * on calib-sim20 and 21 (docs/simulation.md, known gaps)
    */
   loopFull?: boolean;
 }
@@ -186,11 +187,22 @@ function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] 
   const loops = [{ msPerRecord: mainAt, cores: cap }];
   if (procCpu > 0) loops.push({ msPerRecord: () => procCpu, cores: base.source.processors });
   const stretch = loopStretch(rate, f.topRate, loops);
+  // With the loop full (f.loopFull, in process) the records' cost fills the model's loop where it
+  // fills live, and the chunk station queues on it: a free worker takes everything waiting, so the
+  // model's cycle lengthens by itself as F / (1 − rate / K). That queue is the wait for the
+  // consumer's next fetch, which live is in transport; stretching transport as well counted the
+  // same wait twice (p50 +113 % at 13,700/s on calib-sim24, +138 % at 10,500/s on calib-sim26).
+  // The sink's wait (the results consumer's turn on the loop) has no station in the model: it keeps
+  // the stretch.
+  const transportStretch = !child && f.loopFull ? 1 : stretch;
   return {
     ...base.sim,
     consumers: {
       ...c,
-      process: scaled(c.process!, stretch * factor(f.transportMs, rate, lineAt(f.transportMs, f.baseRate), f.topRate)),
+      process: scaled(
+        c.process!,
+        transportStretch * factor(f.transportMs, rate, lineAt(f.transportMs, f.baseRate), f.topRate),
+      ),
     },
     modelServer: { ...base.sim.modelServer, perItemMs: f.chunkPerRecordMs },
     sink: { write: scaled(k.write!, stretch * factor(f.sinkMs, rate, lineAt(f.sinkMs, f.baseRate), f.topRate)) },

@@ -8,6 +8,8 @@ import * as assert from 'uvu/assert';
 import { loopFullCost, loopFullLine } from '../../../harness/sim/calibrate-cycle.ts';
 import { calibrateRuns } from '../../../harness/sim/calibrate-fit.ts';
 import type { RunSummary, TrendData } from '../../../results/types.ts';
+import { percentileFromEncoded } from '../../../results/hdr.ts';
+import type { ServiceTimeSpec } from '../../../harness/sim/dist.ts';
 import { liveLike } from './live-like.ts';
 
 const DURATION_MS = 6000;
@@ -129,6 +131,24 @@ test('calibrateRuns in process, loopFull: a ramp into the full loop takes its CP
   assert.is(own.fit.loopFull, undefined);
   assert.ok(Math.abs(own.fit.mainCpuPerRecordMs - 0.06) < 1e-3, `${own.fit.mainCpuPerRecordMs}`);
   assert.ok(Math.abs(own.fit.mainLoopCapacity! - cal.fit.mainLoopCapacity! - 0.3) < 1e-6);
+});
+
+test('calibrateRuns, loopFull: beyond the ramp transport is held (the loop station queues), the sink stretched', () => {
+  const ramp = [...[150, 300, 600, 1200].map((r) => live(r, 0.06, 0.5)), ...[3000, 3600].map((r) => live(r, 0.1, 1))];
+  const design = [600, 1200].map((r) => live(r, 0.06, 0.5, true));
+  const p50 = (spec: ServiceTimeSpec | undefined) => {
+    assert.is(spec?.type, 'empirical');
+    return percentileFromEncoded((spec as { hdr: string }).hdr, 50);
+  };
+  const full = calibrateRuns([...ramp, ...design], { loopFull: true });
+  const own = calibrateRuns([...ramp, ...design]);
+  const transport = (c: typeof full, r: number) => p50(c.atRate!(r).consumers!.process);
+  const sink = (c: typeof full, r: number) => p50(c.atRate!(r).sink!.write);
+  // the model's loop at 6,000/s: 0.1 ms per record on a loop of capacity < 1, well into its stretch
+  assert.ok(sink(full, 6000) > 1.5 * sink(full, 3600), `sink ${sink(full, 3600)} → ${sink(full, 6000)}`);
+  assert.is(transport(full, 6000), transport(full, 3600));
+  // without it both are stretched, as before
+  assert.ok(transport(own, 6000) > 1.2 * transport(own, 3600), `${transport(own, 3600)} → ${transport(own, 6000)}`);
 });
 
 test.run();
