@@ -19,18 +19,10 @@
 // (package.json "types" for the root, "typesVersions" for the subpaths): the declaration files
 // bin/build-types.js emits into dist/types/ (skipped when fresh). See docs/notebooks.md.
 import { build } from 'esbuild';
-import {
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTypes } from './build-types.js';
+import { writeAtomic } from './write-atomic.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const t0 = Date.now();
@@ -46,16 +38,6 @@ function entries() {
       throw new Error(`package.json exports["${subpath}"] needs a .ts source and a require: ./dist/*.cjs`);
     return { subpath, source: join(root, source), cjs: join(root, cjs), key: `entry${i}` };
   });
-}
-
-/**
- * Writes through a temporary file and a rename, so a reader (a notebook, a test running beside
- * another that rebuilds) sees the old file or the new one, never half of one.
- */
-function writeAtomic(path, data) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 const list = entries();

@@ -27,10 +27,11 @@
 // bin/cli-bundle.js for the check).
 //   node bin/build-cli.js [--quiet] [--if-stale] [--prune]
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI_DIST, changedInput, MANIFEST, readManifest, sha1 } from './cli-bundle.js';
+import { writeAtomic } from './write-atomic.js';
 
 const KEEP_OLD_MS = 24 * 3600_000;
 
@@ -77,13 +78,6 @@ function sourcesPlugin(root, outdir, inputs) {
       });
     },
   };
-}
-
-function writeAtomic(path, data) {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 /** builds the bundle (unless `ifStale` and it is fresh); returns what it did */

@@ -12,8 +12,9 @@
 // the files it wrote; the next build with none of them newer than the stamp and every output
 // present does nothing (~50 ms instead of ~20 CPU seconds). Each file is written through a rename,
 // so a kernel reading the declarations beside a rebuild sees whole files.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { writeAtomic } from './write-atomic.js';
 
 const OUT = join('dist', 'types');
 const STAMP = join('node_modules', '.cache', 'pipelab-types.json');
@@ -39,13 +40,6 @@ function fresh(root) {
   } catch {
     return false; // an input is gone
   }
-}
-
-function writeAtomic(path, data) {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 /**

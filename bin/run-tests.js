@@ -11,11 +11,12 @@
 //   npm test                 all suites
 //   npm test -- broker sim   only files whose path contains one of the words
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cpus } from 'node:os';
 import { buildCli } from './build-cli.js';
 import { parseUvuSummary } from './uvu-summary.js';
+import { writeAtomic } from './write-atomic.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -175,9 +176,8 @@ await Promise.all(
   }),
 );
 try {
-  // through a rename: a run beside this one (a test of the runner) reads a whole file or none
-  writeFileSync(`${LAST_RUN}.${process.pid}`, `${JSON.stringify({ ...lastRun, ...seconds }, null, 1)}\n`);
-  renameSync(`${LAST_RUN}.${process.pid}`, LAST_RUN);
+  // atomically: a run beside this one (a test of the runner) reads a whole file or none
+  writeAtomic(LAST_RUN, `${JSON.stringify({ ...lastRun, ...seconds }, null, 1)}\n`);
 } catch {
   // a read-only checkout: the next run orders by test/durations.json
 }
