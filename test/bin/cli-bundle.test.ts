@@ -6,13 +6,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error: plain JavaScript module of bin/, no type declarations
 import { buildCli } from '../../bin/build-cli.js';
 // @ts-expect-error: plain JavaScript module of bin/, no type declarations
-import { cliBundle, MANIFEST, sha1 } from '../../bin/cli-bundle.js';
+import { changedInput, cliBundle, MANIFEST, readManifest, sha1 } from '../../bin/cli-bundle.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'pipelab-cli-bundle-'));
@@ -45,6 +45,53 @@ test('a bundle whose sources are unchanged runs; a touched but identical source 
   assert.ok(b.entries.pipelab.endsWith('/dist/cli/b1/pipelab.mjs'));
   utimesSync(join(dir, 'a.ts'), new Date(2001, 1, 1), new Date(2001, 1, 1)); // a checkout, npm's extraction
   assert.ok(cliBundle(dir).main, 'same content, other mtime: still fresh');
+});
+
+/** the mtime the manifest of `dir` records for `file` */
+const recorded = (dir: string, file: string): number =>
+  JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')).inputs[file][1];
+
+test('mtimes that moved, the content unchanged, are written back: the next start stats, not hashes', () => {
+  const dir = fakeCheckout('refresh');
+  const before = recorded(dir, 'b.ts');
+  const old = new Date(2001, 1, 1);
+  utimesSync(join(dir, 'a.ts'), old, old); // npm's extraction dates every file of a package alike
+  assert.ok(cliBundle(dir).main);
+  assert.is(recorded(dir, 'a.ts'), statSync(join(dir, 'a.ts')).mtimeMs, 'the new mtime is recorded');
+  assert.is(recorded(dir, 'b.ts'), before, 'an unmoved input keeps its entry');
+  // an edit after the refresh is still caught
+  writeFileSync(join(dir, 'a.ts'), 'export const a = 9;\n');
+  assert.is(cliBundle(dir).why, `a.ts changed since ${MANIFEST} was built`);
+});
+
+test('an mtime of the last seconds is not recorded: a rewrite within the same timestamp could keep it', () => {
+  const dir = fakeCheckout('racy');
+  const old = new Date(2001, 1, 1);
+  utimesSync(join(dir, 'b.ts'), old, old);
+  writeFileSync(join(dir, 'a.ts'), 'export const a = 1;\n'); // same content, mtime now
+  assert.ok(cliBundle(dir).main);
+  assert.is.not(recorded(dir, 'a.ts'), statSync(join(dir, 'a.ts')).mtimeMs, 'too recent to record');
+  assert.is(recorded(dir, 'b.ts'), statSync(join(dir, 'b.ts')).mtimeMs, 'an old one is');
+});
+
+test('no write-back where the manifest cannot be written, or was rebuilt since it was read', () => {
+  const dir = fakeCheckout('unwritable');
+  const text = readFileSync(join(dir, MANIFEST), 'utf8');
+  const old = new Date(2001, 1, 1);
+  utimesSync(join(dir, 'a.ts'), old, old);
+  // the write fails (running as root, a read-only mode would not stop it): a folder where the
+  // temporary file goes; still fresh, nothing thrown, the manifest as it was
+  const tmpName = join(dir, `${MANIFEST}.${process.pid}.tmp`);
+  mkdirSync(tmpName);
+  assert.ok(cliBundle(dir).main);
+  assert.is(readFileSync(join(dir, MANIFEST), 'utf8'), text);
+  rmSync(tmpName, { recursive: true });
+  // a build replaced the manifest after this reader read it: the build's manifest stays
+  const read = readManifest(dir);
+  const rebuilt = `${JSON.stringify({ ...read, dir: 'b2' })}\n`;
+  writeFileSync(join(dir, MANIFEST), rebuilt);
+  assert.is(changedInput(dir, read), undefined);
+  assert.is(readFileSync(join(dir, MANIFEST), 'utf8'), rebuilt);
 });
 
 test('an edited, resized or deleted source, or no manifest, makes the sources run', () => {

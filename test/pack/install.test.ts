@@ -9,7 +9,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -87,6 +96,21 @@ export default defineScenario({
   assert.is(r.status, 0, show(r));
   // installed files all carry npm's one date: the bundle is judged fresh by content
   assert.match(r.stderr, /pipelab: running the bundle /, show(r));
+  // and their mtimes are written back to its manifest, once they are a second old (the 1 s run
+  // above), so the next start compares mtimes instead of hashing every input
+  const again = run('npx', ['--no-install', 'pipelab', '--version'], app);
+  assert.is(again.status, 0, show(again));
+  const installed = join(app, 'node_modules', 'pipelab');
+  const { inputs } = JSON.parse(readFileSync(join(installed, 'dist', 'cli', 'manifest.json'), 'utf8')) as {
+    inputs: Record<string, [number, number, string]>;
+  };
+  const stale = Object.entries(inputs).filter(([f, [, mtimeMs]]) => statSync(join(installed, f)).mtimeMs !== mtimeMs);
+  assert.equal(
+    stale.map(([f]) => f),
+    [],
+    'every input of the manifest records its installed mtime',
+  );
+  assert.ok(Object.keys(inputs).length > 100, `${Object.keys(inputs).length} inputs`);
   const summary = JSON.parse(readFileSync(join(app, 'out', 'summary.json'), 'utf8'));
   assert.is(summary.scenario.name, 'installed');
   assert.is(summary.metrics.iterations.count, 40);
