@@ -2,7 +2,10 @@
  * End-to-end throughput and latency of the reference pipeline on embedded defaults
  * (`npx tsx bench/pipeline.ts [--quick] [--rates 1000,2500,5000,10000] [--seconds 5]
  * [--processors 2] [--processor-mode in-process|child] [--model-server main|thread] [--observer main|thread]
- * [--semi-space 64] [--warm-seconds 4] [--series]`). --model-server: where the embedded model server runs, on the main
+ * [--semi-space 64] [--warm-seconds 4] [--series] [--fetch-min-bytes N] [--fetch-max-wait MS]`).
+ * --fetch-min-bytes / --fetch-max-wait: the processors' and the observer's fetch min bytes and wait
+ * (target.fetchMinBytes, fetchMaxWaitMs; unset: 64 KiB and 20 ms; `--fetch-min-bytes 1` is the spinning loop of
+ * before). --model-server: where the embedded model server runs, on the main
  * thread with everything else (`main`, the pipeline target's default) or on a worker thread of its own (`thread`,
  * target.modelServerThread); --observer: the same for the results observer (target.observerThread).
  * Before the counted rates, one run at the first rate for --warm-seconds (2 with --quick), not counted and
@@ -71,6 +74,8 @@ if (observer !== 'main' && observer !== 'thread') {
   process.exit(104);
 }
 const showSeries = process.argv.includes('--series');
+const fetchMinBytes = arg('--fetch-min-bytes') === undefined ? undefined : Number(arg('--fetch-min-bytes'));
+const fetchMaxWaitMs = arg('--fetch-max-wait') === undefined ? undefined : Number(arg('--fetch-max-wait'));
 const semiSpace = Number(arg('--semi-space') ?? 64);
 if (!Number.isInteger(semiSpace) || semiSpace < 0) {
   console.error(`--semi-space must be a whole number of MB (0: V8's default), not ${arg('--semi-space')}`);
@@ -110,6 +115,8 @@ interface Row {
   produced: number;
   /** this process's CPU (user + system) per decided event, µs: generator, broker, processors, model server */
   cpuUs: number;
+  /** the main thread's event-loop utilisation over the run (set-up and drain included), 0-1 */
+  loopBusy: number;
   /** the other processes' CPU during the run (cores; /proc/stat's busy time less this process's), NaN without it */
   othersCores: number;
   /** this process's garbage collection during the run: pauses, their total and the longest, ms */
@@ -141,6 +148,8 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
       drainTimeout: '20s',
       modelServerThread: modelServer === 'thread',
       observerThread: observer === 'thread',
+      fetchMinBytes,
+      fetchMaxWaitMs,
     },
     executors: {
       main: {
@@ -158,7 +167,9 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
   gcPauses.length = 0;
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  const elu0 = performance.eventLoopUtilization();
   const summary = await runScenario(s);
+  const loopBusy = performance.eventLoopUtilization(elu0).utilization;
   loopDelay.disable();
   const cpu = process.cpuUsage(cpu0);
   const othersCores = othersSince(machine0, cpu, performance.now() - wall0);
@@ -214,6 +225,7 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
     duplicates: acc.duplicates,
     produced: acc.produced,
     cpuUs: (cpu.user + cpu.system) / Math.max(1, acc.decided),
+    loopBusy,
     othersCores,
     gc,
     series,
@@ -306,7 +318,7 @@ console.log(
     `${processorMode === 'child' ? 'as child processes' : 'in process'}, ` +
     `model server ${modelServer === 'thread' ? 'on a thread of its own' : 'on the main thread'}, ` +
     `observer ${observer === 'thread' ? 'on a thread of its own' : 'on the main thread'}, ` +
-    `${seconds}s per rate` +
+    `${seconds}s per rate, fetch min bytes ${fetchMinBytes ?? 'default'} wait ${fetchMaxWaitMs ?? 'default'} ms` +
     `${quick ? ', --quick' : ''}, ${given ?? "V8's default semi-space"})`,
 );
 console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  duplicates  cpu µs/event  gc pauses');
@@ -336,7 +348,8 @@ for (const [i, rate] of rates.entries()) {
       `${fmt(r.p99).padStart(10)}  ${String(r.drainMs).padStart(8)}  ${String(r.missing).padStart(7)}  ` +
       `${String(r.duplicates).padStart(10)}  ${fmt(r.cpuUs).padStart(12)}  ` +
       `${r.gc.count} gc ${fmt(r.gc.totalMs)} ms, longest ${fmt(r.gc.maxMs)}, ` +
-      `major ${r.gc.majorCount} ${fmt(r.gc.majorMs)} ms; others ${r.othersCores.toFixed(2)} cores`,
+      `major ${r.gc.majorCount} ${fmt(r.gc.majorMs)} ms; loop ${r.loopBusy.toFixed(2)}; ` +
+      `others ${r.othersCores.toFixed(2)} cores`,
   );
   if (showSeries) {
     const perSecond = r.series.map((x) => `${x.t / 1000}:${fmt(x.p99)}/${x.count}`).join(' ');

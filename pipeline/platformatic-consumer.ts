@@ -39,6 +39,8 @@ export interface BatchConsumerOptions {
   /** read_committed: only committed transactions' records (Kafka's isolation level 1) */
   readCommitted: boolean;
   maxWaitTime: number;
+  /** bytes a fetch waits for, up to maxWaitTime (1: the first record answers it) */
+  minBytes: number;
   maxBytes: number;
   sessionTimeout: number;
   heartbeatInterval: number;
@@ -115,7 +117,7 @@ export async function platformaticBatches(
         : pk.FetchIsolationLevels.READ_UNCOMMITTED,
       maxWaitTime: o.maxWaitTime,
       maxBytes: o.maxBytes,
-      minBytes: 1,
+      minBytes: o.minBytes,
       autocommit: true,
     });
     if (closing) return void (await s.close().catch(() => {}));

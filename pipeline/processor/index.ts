@@ -137,7 +137,8 @@ export class StreamProcessor {
       sessionTimeout: o.sessionTimeoutMs,
       heartbeatInterval: o.heartbeatIntervalMs,
       rebalanceTimeout: o.rebalanceTimeoutMs,
-      maxWaitTimeInMs: 50,
+      maxWaitTimeInMs: o.fetchMaxWaitMs,
+      minBytes: o.fetchMinBytes,
       maxBytesPerPartition: o.maxBytesPerPartition,
       allowAutoTopicCreation: false,
       // after kill() the consumer must not come back: its connections fail and it stays down

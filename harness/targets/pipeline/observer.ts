@@ -17,6 +17,7 @@ import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
 import { PipelabError } from '../../../errors.ts';
 import { type KafkaClientSecurity, kafkajsSecurity } from '../../../pipeline/kafka-security.ts';
 import { type ConsumedBatch, platformaticBatches } from '../../../pipeline/platformatic-consumer.ts';
+import { PROCESSOR_DEFAULTS } from '../../../pipeline/processor/options.ts';
 import { TOPICS } from '../../../pipeline/topics.ts';
 import { tsWorker } from '../../../pipeline/ts-worker.ts';
 import { applyBatch, type ObservedBatch, readBatch, type ResultsBooks } from './results.ts';
@@ -31,6 +32,9 @@ export interface ResultsSource {
   brokers: string[];
   security?: KafkaClientSecurity | undefined;
   embedded: boolean;
+  /** bytes a results fetch waits for (default 64 KiB) and for how long at most (default 20 ms): target.fetchMinBytes */
+  fetchMinBytes?: number | undefined;
+  fetchMaxWaitMs?: number | undefined;
 }
 
 /** the observer thread's start-up data */
@@ -54,9 +58,11 @@ export interface Observer {
 const RESULT_TOPICS = [TOPICS.fraudDecisions, TOPICS.deadLetter, TOPICS.processedEvents];
 
 /** the results consumer's settings, either client */
-const settings = (embedded: boolean) => ({
+const settings = ({ embedded, fetchMinBytes, fetchMaxWaitMs }: ResultsSource) => ({
   groupId: `pipelab-results-${process.pid}-${Date.now()}`,
-  maxWaitTime: 20,
+  maxWaitTime: fetchMaxWaitMs ?? 20,
+  // as the processors' (PROCESSOR_DEFAULTS): a results fetch answered at the first record made the observer spin too
+  minBytes: fetchMinBytes ?? PROCESSOR_DEFAULTS.fetchMinBytes,
   // at most 1 MiB (~2,500 results) a fetch, not kafkajs's 10: a late observer then leaves its backlog in the
   // broker instead of decoding up to 10 MiB of results into the heap at once, beside the pipeline it measures
   maxBytes: 1024 * 1024,
@@ -75,7 +81,7 @@ export async function openResultsConsumer(
   o: ResultsSource & { kafka?: Kafka | undefined },
   onBatch: (batch: ConsumedBatch) => void,
 ): Promise<Observer> {
-  const s = settings(o.embedded);
+  const s = settings(o);
   if (o.client === 'platformatic') {
     const c = await platformaticBatches(
       {
@@ -95,6 +101,7 @@ export async function openResultsConsumer(
     groupId: s.groupId,
     readUncommitted: false,
     maxWaitTimeInMs: s.maxWaitTime,
+    minBytes: s.minBytes,
     maxBytes: s.maxBytes,
     sessionTimeout: s.sessionTimeout,
     heartbeatInterval: s.heartbeatInterval,

@@ -93,6 +93,8 @@ export function processorFactory(o: Options, c: Config, deps: ProcessorDeps): (i
       },
       checkpointIntervalMs: c.checkpointInterval === undefined ? undefined : parseDuration(c.checkpointInterval),
       maxInFlight: o.maxInFlight,
+      fetchMinBytes: o.fetchMinBytes,
+      fetchMaxWaitMs: o.fetchMaxWaitMs,
       ...(c.userEvents ? { userEvents: true } : {}),
       metrics: tc.metrics,
       now: () => tc.now(),

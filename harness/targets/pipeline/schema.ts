@@ -100,6 +100,12 @@ export const schema = strictObject({
   lingerMs: nonNegativeNumber().optional(),
   /** records fetched but unacknowledged before a processor pauses partitions */
   maxInFlight: positiveInt().optional(),
+  /**
+   * bytes a fetch of the in-process processors and of the results observer waits for (default 64 KiB), and for how
+   * long at most (default 20 ms); docs/pipeline.md, "Fetch min bytes"
+   */
+  fetchMinBytes: positiveInt().optional(),
+  fetchMaxWaitMs: positiveInt().optional(),
   /** sampling-parameter overrides of the transaction generator (its `params`, docs/generators.md) */
   params: z.record(z.string(), z.unknown()).optional(),
   /** drifts injected into the generated transactions (the generator's drift specs, docs/generators.md) */

@@ -232,7 +232,8 @@ export class PipelineTargetRun implements PipelineTarget {
       sizes: this.chunkSizes,
     };
     const { brokers, security } = services.kafka!.connection;
-    const from = { client: this.o.observerClient, brokers, security, embedded };
+    const { fetchMinBytes, fetchMaxWaitMs } = this.o;
+    const from = { client: this.o.observerClient, brokers, security, embedded, fetchMinBytes, fetchMaxWaitMs };
     this.results = this.o.observerThread
       ? await observeOnThread(from, books)
       : await observeHere({ ...from, kafka }, books);

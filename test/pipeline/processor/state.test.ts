@@ -92,6 +92,10 @@ async function killMidWindow(guarantee: Guarantee, o: { checkpointIntervalMs?: n
       heartbeatIntervalMs: 100,
       rebalanceTimeoutMs: 1500,
       lagEveryMs: 0,
+      // fetches answered at the first record (the default until 2026-12-06): the kill at the tenth chunk then comes
+      // between decisions sent and their offsets committed, which the at-least-once test needs to see a replay; with
+      // 64 KiB fetches no decision was replayed (every window still counted)
+      fetchMinBytes: 1,
     });
   const { victim, killed } = crashOnCall(10, (model) => mk('victim', model));
   const survivor = mk('survivor', stubScorer());
