@@ -60,8 +60,8 @@ const RESULT_TOPICS = [TOPICS.fraudDecisions, TOPICS.deadLetter, TOPICS.processe
 /** the results consumer's settings, either client */
 const settings = ({ embedded, fetchMinBytes, fetchMaxWaitMs }: ResultsSource) => ({
   groupId: `pipelab-results-${process.pid}-${Date.now()}`,
-  maxWaitTime: fetchMaxWaitMs ?? 20,
   // as the processors' (PROCESSOR_DEFAULTS): a results fetch answered at the first record made the observer spin too
+  maxWaitTime: fetchMaxWaitMs ?? PROCESSOR_DEFAULTS.fetchMaxWaitMs,
   minBytes: fetchMinBytes ?? PROCESSOR_DEFAULTS.fetchMinBytes,
   // at most 1 MiB (~2,500 results) a fetch, not kafkajs's 10: a late observer then leaves its backlog in the
   // broker instead of decoding up to 10 MiB of results into the heap at once, beside the pipeline it measures
