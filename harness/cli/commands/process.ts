@@ -8,6 +8,7 @@
 import { Option, type Command } from 'commander';
 import { PipelabError } from '../../../errors.ts';
 import { TRANSACTION_PII } from '../../../generators/schemas/pii.ts';
+import { PROCESSOR_DEFAULTS } from '../../../pipeline/processor/options.ts';
 import { parseDuration } from '../../../results/duration.ts';
 import { parseNumberFlag } from '../numbers.ts';
 import { addKafkaClientFlags, type KafkaClientFlags, kafkaClientOverrides } from '../security-flags.ts';
@@ -35,6 +36,9 @@ interface Flags extends KafkaClientFlags {
   checkpointInterval?: string;
   piiKeyFile?: string;
   audit?: boolean;
+  fetchMinBytes?: string;
+  fetchMaxWait?: string;
+  maxInFlight?: string;
 }
 
 interface Settings {
@@ -44,6 +48,13 @@ interface Settings {
   partitions: number | undefined;
   windows: { sizeMs?: number; allowedLatenessMs?: number };
   checkpointIntervalMs: number | undefined;
+  /** fetch min bytes, max wait and records in flight: unset keeps the processor's defaults (PROCESSOR_DEFAULTS) */
+  fetch: { fetchMinBytes?: number; fetchMaxWaitMs?: number; maxInFlight?: number };
+}
+
+/** an optional whole-number flag ≥ 1 (as the pipeline target's schema takes it): undefined when not given */
+function optionalInt(flag: string, v: string | undefined): number | undefined {
+  return v === undefined ? undefined : parseNumberFlag(flag, v, { int: true, min: 1 });
 }
 
 function parseSettings(o: Flags): Settings {
@@ -65,6 +76,11 @@ function parseSettings(o: Flags): Settings {
       o.checkpointInterval === undefined
         ? undefined
         : durationFlag('--checkpoint-interval', o.checkpointInterval, true),
+    fetch: {
+      fetchMinBytes: optionalInt('--fetch-min-bytes', o.fetchMinBytes),
+      fetchMaxWaitMs: optionalInt('--fetch-max-wait', o.fetchMaxWait),
+      maxInFlight: optionalInt('--max-in-flight', o.maxInFlight),
+    },
   };
 }
 
@@ -157,6 +173,18 @@ export function register(program: Command): void {
     .option('--user-events', 'also window user-events per user into processed-events (late ones → dead-letter)')
     .option('--window <duration>', 'tumbling window size (default 5m)')
     .option('--allowed-lateness <duration>', 'how late an event may arrive and still count in its window (default 1m)')
+    .option(
+      '--fetch-min-bytes <bytes>',
+      `bytes a fetch waits for before the broker answers (default ${PROCESSOR_DEFAULTS.fetchMinBytes})`,
+    )
+    .option(
+      '--fetch-max-wait <ms>',
+      `how long a fetch waits at most for those bytes (default ${PROCESSOR_DEFAULTS.fetchMaxWaitMs})`,
+    )
+    .option(
+      '--max-in-flight <n>',
+      `records fetched and not yet acknowledged before partitions pause (default ${PROCESSOR_DEFAULTS.maxInFlight})`,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  pipelab process --kafka localhost:9092 --redis redis://localhost:6379 ' +
@@ -231,6 +259,7 @@ async function runProcessors(o: Flags, cfg: Settings): Promise<void> {
           id: `processor-${process.pid}-${i + 1}`,
           lag: embedded ? () => embedded.lag(o.group).total : undefined,
           lagEveryMs: i === 0 ? 1000 : 0,
+          ...cfg.fetch,
           sessionTimeoutMs,
           heartbeatIntervalMs: Math.max(50, Math.min(1000, Math.floor(sessionTimeoutMs / 10))),
           rebalanceTimeoutMs: Math.max(sessionTimeoutMs, 3000),

@@ -39,13 +39,17 @@ export interface ChildProcessorOptions {
   /** --checkpoint-interval */
   checkpointInterval?: string;
   userEvents?: boolean;
+  /** --fetch-min-bytes, --fetch-max-wait, --max-in-flight (unset: the processor's defaults) */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
+  maxInFlight?: number;
   /** PII encryption: the key file (else the child reads PIPELAB_PII_KEY like this process), audit records */
   pii?: { keyFile?: string | undefined; audit: boolean } | undefined;
 }
 
-export async function startChildProcessor(o: ChildProcessorOptions): Promise<ChildProcessor> {
+/** the `pipelab process` argv (after the CLI's path) a child is started with */
+export function childProcessArgs(o: ChildProcessorOptions): string[] {
   const args = [
-    CLI,
     'process',
     '--kafka',
     o.brokers.join(','),
@@ -64,9 +68,17 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
   if (o.allowedLateness !== undefined) args.push('--allowed-lateness', o.allowedLateness);
   if (o.checkpointInterval !== undefined) args.push('--checkpoint-interval', o.checkpointInterval);
   if (o.userEvents) args.push('--user-events');
+  if (o.fetchMinBytes !== undefined) args.push('--fetch-min-bytes', String(o.fetchMinBytes));
+  if (o.fetchMaxWaitMs !== undefined) args.push('--fetch-max-wait', String(o.fetchMaxWaitMs));
+  if (o.maxInFlight !== undefined) args.push('--max-in-flight', String(o.maxInFlight));
   if (!o.redisUrl) args.push('--redis-mode', 'embedded');
   if (o.pii?.keyFile) args.push('--pii-key-file', o.pii.keyFile);
   args.push(o.pii?.audit ? '--audit' : '--no-audit');
+  return args;
+}
+
+export async function startChildProcessor(o: ChildProcessorOptions): Promise<ChildProcessor> {
+  const args = [CLI, ...childProcessArgs(o)];
   const env = { ...process.env };
   for (const k of [
     'PIPELAB_KAFKA',

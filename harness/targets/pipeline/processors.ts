@@ -10,7 +10,7 @@ import type { PiiKeyring } from '../../../pipeline/pii/keys.ts';
 import { StreamProcessor } from '../../../pipeline/processor/index.ts';
 import { parseDuration } from '../../../results/duration.ts';
 import type { TargetContext } from '../api.ts';
-import { startChildProcessor, type ChildProcessor } from './children.ts';
+import { startChildProcessor, type ChildProcessor, type ChildProcessorOptions } from './children.ts';
 import type { DriftLoopHandle } from './drift.ts';
 import type { Config, PIPELINE_TARGET_DEFAULTS } from './schema.ts';
 
@@ -33,7 +33,17 @@ export function startChild(
   embedded: boolean,
   pii?: { keyFile?: string | undefined; audit: boolean },
 ): Promise<ChildProcessor> {
-  return startChildProcessor({
+  return startChildProcessor(childOptions(o, at, embedded, pii));
+}
+
+/** what a child processor is started with: the target's options that `pipelab process` takes as flags */
+export function childOptions(
+  o: Options,
+  at: ChildEndpoints,
+  embedded: boolean,
+  pii?: { keyFile?: string | undefined; audit: boolean },
+): ChildProcessorOptions {
+  return {
     ...at,
     group: PROCESSOR_GROUP,
     compression: o.compression,
@@ -43,8 +53,11 @@ export function startChild(
     allowedLateness: o.allowedLateness,
     checkpointInterval: o.checkpointInterval,
     userEvents: !!o.userEvents,
+    fetchMinBytes: o.fetchMinBytes,
+    fetchMaxWaitMs: o.fetchMaxWaitMs,
+    maxInFlight: o.maxInFlight,
     pii,
-  });
+  };
 }
 
 /** starts `o.processors` children; if any fails the started ones are returned for teardown, then it throws */

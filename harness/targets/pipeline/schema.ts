@@ -101,8 +101,8 @@ export const schema = strictObject({
   /** records fetched but unacknowledged before a processor pauses partitions */
   maxInFlight: positiveInt().optional(),
   /**
-   * bytes a fetch of the in-process processors and of the results observer waits for (default 64 KiB), and for how
-   * long at most (default 20 ms); docs/pipeline.md, "Fetch min bytes"
+   * bytes a fetch of the processors (in process or child: `pipelab process --fetch-min-bytes`) and of the results
+   * observer waits for (default 64 KiB), and for how long at most (default 20 ms); docs/pipeline.md, "Fetch min bytes"
    */
   fetchMinBytes: positiveInt().optional(),
   fetchMaxWaitMs: positiveInt().optional(),

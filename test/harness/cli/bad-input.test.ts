@@ -83,6 +83,8 @@ const CASES: Case[] = [
   { args: ['broker', '--port', '70000'], code: 104, names: /--port/ },
   { args: ['compare', 'a', 'b', '--slo-p99', '0'], code: 104, names: /--slo-p99/ },
   { args: ['process', '--instances', '0'], code: 104, names: /--instances/ },
+  { args: ['process', '--fetch-min-bytes', '0'], code: 104, names: /--fetch-min-bytes/ },
+  { args: ['process', '--fetch-max-wait', '2.5'], code: 104, names: /--fetch-max-wait/ },
   // addresses and URLs
   { args: ['run', 'scenarios/smoke.ts', '--kafka', 'not-a-host:port'], code: 104, names: /not-a-host:port/ },
   { args: ['process', '--kafka', 'bad:://'], code: 104, names: /bad::\/\// },

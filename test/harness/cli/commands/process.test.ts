@@ -13,6 +13,9 @@ import { PIPELINE_HEADERS as H, header } from '../../../../pipeline/processor/in
 import { TOPICS } from '../../../../pipeline/topics.ts';
 import { createTransactionStream } from '../../../../generators/transactions.ts';
 import { transactionToJson } from '../../../../generators/serialize.ts';
+import { childProcessArgs } from '../../../../harness/targets/pipeline/children.ts';
+import { childOptions } from '../../../../harness/targets/pipeline/processors.ts';
+import { PIPELINE_TARGET_DEFAULTS } from '../../../../harness/targets/pipeline/schema.ts';
 
 const CLI = 'bin/pipelab.js';
 
@@ -27,6 +30,24 @@ test('every flag docker-compose.yml gives the stream processor is an option of `
   const help = spawnSync(process.execPath, [CLI, 'process', '--help'], { encoding: 'utf8' });
   assert.is(help.status, 0, help.stderr);
   for (const f of flags) assert.match(help.stdout, `${f} <`, f);
+});
+
+test("child mode hands the target's fetch and in-flight options to `pipelab process`, and it takes them", () => {
+  const at = { brokers: ['127.0.0.1:9092'], modelServerUrl: 'http://127.0.0.1:8500', redisUrl: undefined };
+  type Options = Parameters<typeof childOptions>[0];
+  const set = { ...PIPELINE_TARGET_DEFAULTS, fetchMinBytes: 1, fetchMaxWaitMs: 5, maxInFlight: 300 } as Options;
+  const args = childProcessArgs(childOptions(set, at, true));
+  const after = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  assert.is(after('--fetch-min-bytes'), '1');
+  assert.is(after('--fetch-max-wait'), '5');
+  assert.is(after('--max-in-flight'), '300');
+  // unset in the target: the child keeps the processor's defaults
+  const plain = childProcessArgs(childOptions({ ...PIPELINE_TARGET_DEFAULTS } as Options, at, true));
+  for (const f of ['--fetch-min-bytes', '--fetch-max-wait', '--max-in-flight']) assert.not.ok(plain.includes(f), f);
+  // every flag a child can be given is one `pipelab process` takes
+  const help = spawnSync(process.execPath, [CLI, 'process', '--help'], { encoding: 'utf8' });
+  assert.is(help.status, 0, help.stderr);
+  for (const f of args.filter((a) => a.startsWith('--'))) assert.match(help.stdout, new RegExp(`${f}\\b`), f);
 });
 
 test('`pipelab process` consumes transactions and writes decisions, then stops on SIGTERM', async () => {
