@@ -30,7 +30,7 @@ import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI_DIST, changedInput, MANIFEST, readManifest, sha1 } from './cli-bundle.js';
+import { CLI_DIST, changedInputOrRefresh, MANIFEST, readManifest, sha1 } from './cli-bundle.js';
 import { writeAtomic } from './write-atomic.js';
 
 const KEEP_OLD_MS = 24 * 3600_000;
@@ -83,7 +83,8 @@ function sourcesPlugin(root, outdir, inputs) {
 /** builds the bundle (unless `ifStale` and it is fresh); returns what it did */
 export async function buildCli(root, { ifStale = false, prune = false } = {}) {
   const old = readManifest(root);
-  if (ifStale && old?.version === 1 && changedInput(root, old) === undefined) return { built: false, dir: old.dir };
+  if (ifStale && old?.version === 1 && changedInputOrRefresh(root, old) === undefined)
+    return { built: false, dir: old.dir };
   const { points, entries } = entryPoints(root);
   const inputs = {};
   for (const f of ['package.json', 'tsconfig.json', join('bin', 'build-cli.js'), join('bin', 'cli-bundle.js')])

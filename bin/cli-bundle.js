@@ -47,9 +47,10 @@ export const sha1 = (data) => createHash('sha1').update(data).digest('hex');
 
 /**
  * The first input of `manifest` that changed since it was built, or undefined when none did; then
- * the mtimes of inputs that matched by content only are written back (see above).
+ * (and only then) the mtimes of inputs that matched by content only are written back to the manifest
+ * (see above): a check that may write, hence the name.
  */
-export function changedInput(root, manifest) {
+export function changedInputOrRefresh(root, manifest) {
   let moved = 0;
   const now = Date.now();
   for (const [file, entry] of Object.entries(manifest.inputs)) {
@@ -92,7 +93,7 @@ function refreshManifest(root, manifest) {
 export function cliBundle(root) {
   const m = readManifest(root);
   if (m?.version !== 1) return { why: `no ${MANIFEST} (npm test or node bin/build-cli.js builds it)` };
-  const changed = changedInput(root, m);
+  const changed = changedInputOrRefresh(root, m);
   if (changed !== undefined) return { why: `${changed} changed since ${MANIFEST} was built` };
   const dir = join(root, CLI_DIST, m.dir);
   const url = (f) => pathToFileURL(join(dir, f)).href;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 // @ts-expect-error: plain JavaScript module of bin/, no type declarations
 import { buildCli } from '../../bin/build-cli.js';
 // @ts-expect-error: plain JavaScript module of bin/, no type declarations
-import { changedInput, cliBundle, MANIFEST, readManifest, sha1 } from '../../bin/cli-bundle.js';
+import { changedInputOrRefresh, cliBundle, MANIFEST, readManifest, sha1 } from '../../bin/cli-bundle.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'pipelab-cli-bundle-'));
@@ -90,7 +90,7 @@ test('no write-back where the manifest cannot be written, or was rebuilt since i
   const read = readManifest(dir);
   const rebuilt = `${JSON.stringify({ ...read, dir: 'b2' })}\n`;
   writeFileSync(join(dir, MANIFEST), rebuilt);
-  assert.is(changedInput(dir, read), undefined);
+  assert.is(changedInputOrRefresh(dir, read), undefined);
   assert.is(readFileSync(join(dir, MANIFEST), 'utf8'), rebuilt);
 });
 
