@@ -13,7 +13,9 @@
  * is not decided cold. Every rate prints this process's GC pauses (perf_hooks 'gc': count, total, longest, and the
  * major ones: mark-compact, count and total);
  * --series adds each stage's p99, the processors' fetched batches, this thread's event-loop delay (p99 and the
- * longest: how long a ready callback waited) and the e2e p99 and decisions per second.
+ * longest: how long a ready callback waited), the JoinGroup requests the broker served (a rebalance adds to the
+ * members' first joins), the e2e p99 and decisions per second, and per second the longest event-loop delay, the heap
+ * used and the major GC pauses (ms): a stall shows as which of them it coincides with.
  * Every rate and every baseline run also prints the other processes' CPU meanwhile (cores, from /proc/stat less
  * this process's own): a neighbour's work outside the machine lock is one reason a trial runs slow.
  * For each rate: the smoke pipeline (embedded broker, in-memory feature store, in-process model
@@ -125,15 +127,49 @@ interface Row {
   series: { t: number; p99: number; count: number }[];
   /** `--series`: p99 of each stage (ms), and the processors' fetched batches and pauses */
   stages: string;
+  /** per second of the run (`--series`): this thread's longest event-loop delay, heap used after, major GC (ms) */
+  perSecond: string;
 }
 
 /** the collector's pauses in this process (perf_hooks 'gc' entries), collected between reset() calls */
 const GC_MAJOR = perfConstants.NODE_PERFORMANCE_GC_MAJOR;
-const gcPauses: { ms: number; major: boolean }[] = [];
+const gcPauses: { ms: number; major: boolean; at: number }[] = [];
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries())
-    gcPauses.push({ ms: e.duration, major: (e as { detail?: { kind?: number } }).detail?.kind === GC_MAJOR });
+  for (const e of list.getEntries()) {
+    const major = (e as { detail?: { kind?: number } }).detail?.kind === GC_MAJOR;
+    gcPauses.push({ ms: e.duration, major, at: performance.timeOrigin + e.startTime });
+  }
 }).observe({ entryTypes: ['gc'] });
+
+/**
+ * `--series`: each second's longest event-loop delay (ms) and heap used at its end (MB), sampled from the
+ * trial's start (set-up included); `line` prints the ones of the run (from its startedAt), with that second's
+ * major GC pauses (ms): a stall of a second shows as which of the three it coincides with
+ */
+function perSecondSampler() {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const samples: { at: number; loopMax: number; heapMB: number }[] = [];
+  const timer = setInterval(() => {
+    samples.push({ at: Date.now(), loopMax: loop.max / 1e6, heapMB: process.memoryUsage().heapUsed / 2 ** 20 });
+    loop.reset();
+  }, 1000);
+  return {
+    line(startedAt: number): string {
+      clearInterval(timer);
+      loop.disable();
+      const major = (from: number) =>
+        gcPauses.filter((g) => g.major && g.at >= from && g.at < from + 1000).reduce((a, g) => a + g.ms, 0);
+      return samples
+        .filter((x) => x.at > startedAt)
+        .map(
+          (x) =>
+            `${Math.round((x.at - startedAt) / 1000)}:${fmt(x.loopMax)}/${fmt(x.heapMB)}/${fmt(major(x.at - 1000))}`,
+        )
+        .join(' ');
+    },
+  };
+}
 
 async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
   const s = validateScenario({
@@ -167,6 +203,7 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
   gcPauses.length = 0;
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  const sampler = showSeries ? perSecondSampler() : undefined;
   const elu0 = performance.eventLoopUtilization();
   const summary = await runScenario(s);
   const loopBusy = performance.eventLoopUtilization(elu0).utilization;
@@ -207,15 +244,18 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
       sum((p) => p.batches),
     );
   const threadMs = (summary.extra?.modelServer as { threadActiveMs?: number } | undefined)?.threadActiveMs;
+  const joins = (summary.extra?.broker as { joins?: number } | undefined)?.joins;
   const stages =
     `stage p99 ms: queue ${stage('stage_queue')}, features ${stage('stage_features')}, ` +
     `inference ${stage('stage_inference')}, sink→observed ${stage('stage_sink')}; processors: ` +
     `${sum((p) => p.batches)} batches of ${fmt(perBatch)} records, ` +
     `${sum((p) => p.pauses)} pauses; event loop delay p99 ${fmt(loopDelay.percentile(99) / 1e6)} ms, ` +
     `max ${fmt(loopDelay.max / 1e6)}` +
-    (threadMs === undefined ? '' : `; model server thread busy ${fmt(threadMs)} ms`);
+    (threadMs === undefined ? '' : `; model server thread busy ${fmt(threadMs)} ms`) +
+    (joins === undefined ? '' : `; JoinGroup requests ${joins}`);
   return {
     stages,
+    perSecond: sampler?.line(Date.parse(summary.startedAt)) ?? '',
     rate,
     drainMs: acc.drainMs,
     decidedPerSec: acc.decided / (summary.durationMs / 1000),
@@ -354,6 +394,7 @@ for (const [i, rate] of rates.entries()) {
   if (showSeries) {
     const perSecond = r.series.map((x) => `${x.t / 1000}:${fmt(x.p99)}/${x.count}`).join(' ');
     console.log(`        ${r.stages}\n        per second (s: e2e p99 ms/decided): ${perSecond}`);
+    console.log(`        per second (s: loop delay max ms/heap used MB/major gc ms): ${r.perSecond}`);
   }
   if (knee === undefined && (r.p99 > 500 || r.drainMs > 1000 || r.missing > 0)) knee = rate;
 }

@@ -12,7 +12,14 @@
 import type { ResolvedServices } from '../../services/index.ts';
 
 export interface ServiceCounts {
-  broker?: { recordsProduced: number; storedBytes: number; internalErrors: number; requestsHandled: number };
+  broker?: {
+    recordsProduced: number;
+    storedBytes: number;
+    internalErrors: number;
+    requestsHandled: number;
+    /** JoinGroup requests, every group: 1 a member on a calm run; more is a rebalance (a session lost, a rejoin) */
+    joins: number;
+  };
   /** threadActiveMs: on a thread of its own, its event loop's busy time (not in the main thread's CPU) */
   modelServer?: { predictRequests: number; threadActiveMs?: number };
 }
@@ -28,6 +35,7 @@ export async function serviceCounts(services: ResolvedServices | undefined): Pro
       internalErrors: s.internalErrors,
       // frames given to their api's handler (listener-counters.ts): every request, any api
       requestsHandled: s.listener.handled,
+      joins: s.requests.JoinGroup ?? 0,
     };
   }
   const thread = services?.modelServer?.connection.thread;

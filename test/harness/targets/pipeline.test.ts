@@ -35,12 +35,15 @@ test('the smoke scenario runs the pipeline end to end with 0 missing and the tal
   assert.ok(acc.aggregatedEvents > 0, 'windows flushed at the end reach processed-events');
   // what the embedded services counted (service-counts.ts): every chunk makes one model call
   const counts = summary.extra as {
-    broker?: { requestsHandled: number };
+    broker?: { requestsHandled: number; joins: number };
     modelServer?: { predictRequests: number };
     processors: Array<{ batches: number }>;
   };
   const chunks = counts.processors.reduce((a, p) => a + p.batches, 0);
   assert.ok((counts.broker?.requestsHandled ?? 0) > 0, `broker requests ${counts.broker?.requestsHandled}`);
+  // every processor and the results observer joined its group at least once (a rebalance adds more)
+  const joins = counts.broker?.joins ?? 0;
+  assert.ok(joins >= counts.processors.length + 1, `JoinGroup requests ${joins}`);
   // a call retried after a timeout (a loaded machine) counts twice: no upper bound here
   const calls = counts.modelServer?.predictRequests ?? 0;
   assert.ok(calls > 0 && chunks > 0, `model calls ${calls}, chunks ${chunks}`);
