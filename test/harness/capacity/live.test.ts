@@ -2,7 +2,8 @@
  * A short live capacity search against an HTTP fixture server on loopback that answers 503 to
  * every request beyond LIMIT in a wall-clock second: the edge is set by a count, not a timing, so
  * the search must end between the last rate under the limit and the first rate above it, with the
- * rates above failing on errors. Probes are 3 s long; at most six run.
+ * rates above failing on errors. Probes are 2 s long (each holds a whole wall-clock second, so a
+ * rate above the limit meets its 503s); at most six run.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -47,7 +48,7 @@ test(`a live http search ends at the fixture's limit of ${LIMIT}/s`, async () =>
   const lines: string[] = [];
   const r = await findCapacity(scenario, {
     slo: 'p(99)<1000',
-    step: '3s',
+    step: '2s',
     tolerance: 0.2,
     confirmations: 1,
     maxProbes: 6,
