@@ -115,6 +115,8 @@ export interface RampFit extends DrawnCosts {
    * CPU it replaced (calibrate-cycle.ts loopFullCost)
    */
   loopFull?: { runs: number; backgroundCores: number; contrastMs: number };
+  /** the transport and sink lines held at the ramp's top beyond it, not stretched (RampOptions.holdLines) */
+  holdLines?: true;
   /** CPU ms per record of the child processors (their CPU time over records), when measured */
   processorCpuPerRecordMs?: number;
   /**

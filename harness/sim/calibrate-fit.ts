@@ -75,6 +75,16 @@ export interface RampOptions extends CalibrateOptions {
    * on calib-sim20 and 21 (docs/simulation.md, known gaps)
    */
   loopFull?: boolean;
+  /**
+   * beyond the ramp, the transport and sink lines held at their value at its top, not stretched by
+   * the loops' utilisation. Off by default. Since the processors fetch with a 20 ms wait (a5d5998)
+   * the live fetch cycle held at 55–57 ms and p50 at 77–86 ms up to 0.9 of the knee, then jumped
+   * (calib-sim31 in process), where the stretch made the model's p50 rise from the ramp's top on;
+   * re-scored after the fact without it, p50 within 15 % at 5 of 7 rates (1 of 7 with it) but p99
+   * at 1 of 7 (5 of 7), ratio 0.41 → 0.85×, 0.64 → 0.71× on calib-sim30, 0.93 → 0.88× on sim29
+   * (docs/simulation.md, ¹⁹): an option for declared sittings, not yet the default
+   */
+  holdLines?: boolean;
 }
 
 interface RunPoint {
@@ -186,7 +196,7 @@ function modelAt(base: Calibration, f: Costs, rate: number): Calibration['sim'] 
   const cap = child ? 1 : (f.mainLoopCapacity ?? 1);
   const loops = [{ msPerRecord: mainAt, cores: cap }];
   if (procCpu > 0) loops.push({ msPerRecord: () => procCpu, cores: base.source.processors });
-  const stretch = loopStretch(rate, f.topRate, loops);
+  const stretch = f.holdLines ? 1 : loopStretch(rate, f.topRate, loops);
   // With the loop full (f.loopFull, in process) the records' cost fills the model's loop where it
   // fills live, and the chunk station queues on it: a free worker takes everything waiting, so the
   // model's cycle lengthens by itself as F / (1 − rate / K). That queue is the wait for the
@@ -349,6 +359,7 @@ export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}
     ...(perChunk ? { mainCpuPerChunkMs: perChunk, mainCpuBy: twoWay!.by } : {}),
     ...(!child && mainCpu ? { mainLoopCapacity: capacityOf([...split.ramp, ...split.design], full) } : {}),
     ...(full ? { loopFull: full } : {}),
+    ...(options.holdLines ? { holdLines: true as const } : {}),
   } as Omit<Costs, 'mainCpuPerRecordMs' | 'slopeShare'>;
   if (twoWay && child) partial.mainCpuPerRequest = { ms: twoWay.perRequestMs, requestsPerSec: twoWay.requestsPerSec };
   base.sim = pooledDelays(base.sim, points); // the delays' shape from every run (calibrate-pool.ts)

@@ -22,8 +22,10 @@ export function rampNotes(base: Calibration, f: RampFit): string[] {
       : f.processorCpuPerRecordMs !== undefined
         ? ' (their CPU time over records)'
         : ' (not measured)';
+  const held = f.holdLines ? ', not stretched' : '';
   const line = (l: [number, number]) =>
-    `${r(l[0])} ms + ${r(l[1] * 1000)} ms per 1000/s (held at ${r(lineAt(l, f.topRate))} ms beyond ${f.topRate}/s)`;
+    `${r(l[0])} ms + ${r(l[1] * 1000)} ms per 1000/s ` +
+    `(held at ${r(lineAt(l, f.topRate))} ms beyond ${f.topRate}/s${held})`;
   const q = f.mainCpuPerRequest;
   const elu = q
     ? `its CPU time on records and requests (least squares): ${r(f.mainCpuPerRecordMs)} ms per record + ` +

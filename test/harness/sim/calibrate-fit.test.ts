@@ -125,6 +125,33 @@ test("the transport and sink lines hold their value at the ramp's top, stretched
   assert.match(cal.notes.join('\n'), /held at [\d.]+ ms beyond 600\/s/);
 });
 
+test('holdLines: beyond the ramp the transport and sink lines stay at their value at its top', () => {
+  const runs = [150, 300, 600].map((r) => {
+    const s = liveLike(r, 'in-process');
+    s.metrics.stage_queue = { ...(s.metrics.stage_process as TrendData), p50: 5 + 0.02 * r };
+    return s;
+  });
+  const stretched = calibrateRuns(runs),
+    held = calibrateRuns(runs, { holdLines: true });
+  assert.is(held.fit.holdLines, true);
+  assert.is(stretched.fit.holdLines, undefined);
+  const at = (c: Calibration, rate: number) => {
+    const m = c.atRate!(rate);
+    return { transport: sampleMean(m.consumers!.process!), sink: sampleMean(m.sink!.write!) };
+  };
+  // within the ramp the two are the same model
+  assert.equal(at(held, 300), at(stretched, 300));
+  const top = at(held, 600);
+  for (const r of [1200, 2400]) {
+    const h = at(held, r),
+      s = at(stretched, r);
+    assert.ok(Math.abs(h.transport / top.transport - 1) < 1e-9, `${r}/s transport ${h.transport} vs ${top.transport}`);
+    assert.ok(Math.abs(h.sink / top.sink - 1) < 1e-9, `${r}/s sink ${h.sink} vs ${top.sink}`);
+    assert.ok(s.transport > h.transport * 1.01, `${r}/s: stretched ${s.transport}, held ${h.transport}`);
+  }
+  assert.match(held.notes.join('\n'), /beyond 600\/s, not stretched/);
+});
+
 test("loopStretch: 1 up to the top, then the busiest loop's processor-sharing factor, held past 0.95", () => {
   const loop = (ms: number, cores = 1) => ({ msPerRecord: () => ms, cores });
   assert.is(loopStretch(1000, 2000, [loop(0.1)]), 1);
