@@ -14,7 +14,9 @@
  * - rolling broker bounce (each node stopped and restarted in turn, the group's coordinator
  *   among them): no rebalance at all — the coordinator elected next takes the group over from its
  *   records in __consumer_offsets and the members carry on with their generation.
- * Each case prints its figures (rebalances, position vs committed, duplicates).
+ * Each case prints its figures (rebalances, position vs committed, duplicates). The consumer bounce
+ * cases share one cluster, each with a topic and a group of its own (nothing of one case is read by
+ * another); the rolling broker bounce, which restarts every node, gets a fresh cluster.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -24,13 +26,15 @@ import {
   Consumed,
   drained,
   ends,
+  GROUP,
   type GroupMember,
   type MemberFactory,
   PARTITIONS,
   stable,
   together,
+  type Where,
 } from './offset-validation-run.ts';
-import { produce, startCluster } from './replication-run.ts';
+import { produce, startCluster, TOPIC } from './replication-run.ts';
 
 /** the group's membership changes, and per member the rebalances they allow it */
 class Ledger {
@@ -62,6 +66,7 @@ class Ledger {
 
 interface Case {
   broker: Broker;
+  where: Where;
   consumed: Consumed;
   members: GroupMember[];
   ledger: Ledger;
@@ -69,14 +74,26 @@ interface Case {
   uncommitted: number;
 }
 
-async function begin(make: MemberFactory, n: number, sessionTimeoutMs?: number): Promise<Case> {
-  const broker = await startCluster();
+/**
+ * a case on `on`, with a topic `topic` created there and a group of that name; else on a fresh
+ * cluster, with OffsetValidationTest's topic and group
+ */
+async function begin(
+  make: MemberFactory,
+  n: number,
+  sessionTimeoutMs?: number,
+  on?: Broker,
+  topic?: string,
+): Promise<Case> {
+  const broker = on ?? (await startCluster());
+  const where = { topic: topic ?? TOPIC, group: topic ?? GROUP };
+  if (on && topic) await broker.createTopic(topic, { partitions: 3, replicationFactor: 3 });
   const consumed = new Consumed();
-  const members = Array.from({ length: n }, (_, i) => make(`m${i}`, broker, consumed, sessionTimeoutMs));
+  const members = Array.from({ length: n }, (_, i) => make(`m${i}`, broker, consumed, sessionTimeoutMs, where));
   const ledger = new Ledger();
   ledger.start(members);
   await stable(members, new Map());
-  return { broker, consumed, members, ledger, uncommitted: 0 };
+  return { broker, where, consumed, members, ledger, uncommitted: 0 };
 }
 
 function counts(members: GroupMember[]): Map<GroupMember, number> {
@@ -88,7 +105,7 @@ async function compare(
   c: Case,
   label: string,
 ): Promise<Array<{ partition: number; committed: number; position: number }>> {
-  const got = await committed(c.broker);
+  const got = await committed(c.broker, c.where);
   const rows = PARTITIONS.map((p) => ({ partition: p, committed: got.get(p) ?? -1, position: c.consumed.position(p) }));
   console.log(
     `  ${label}: ${rows.map((r) => `p${r.partition} committed ${r.committed} / consumed ${r.position}`).join(', ')}`,
@@ -98,7 +115,7 @@ async function compare(
 
 /** the end of every case (the producer done): everything consumed, members stopped cleanly one by one */
 async function finish(c: Case, name: string): Promise<void> {
-  const end = await drained(c.broker, c.consumed);
+  const end = await drained(c.broker, c.consumed, c.where.topic);
   for (const m of c.members) await c.ledger.stop(m, 'clean');
   const rows = await compare(c, `${name}, all stopped cleanly at the end`);
   for (const r of rows) {
@@ -151,6 +168,15 @@ export function offsetValidationCases(
   available: boolean,
   unexplained: Unexplained = anyRebalance,
 ): void {
+  // started by the first consumer bounce case, closed before the broker bounce (which then has the
+  // machine to itself, as before) or after the last test
+  let shared: Promise<Broker> | undefined;
+  const closeShared = async () => {
+    const b = await shared?.catch(() => undefined);
+    shared = undefined;
+    await b?.close();
+  };
+  test.after(closeShared);
   // A clean stop is taken while the producer is idle and the members have read all of it:
   // kcat drops a record that rd_kafka_consumer_poll returns after SIGTERM (consume_cb returns when
   // !conf.run) although librdkafka already stored its offset at poll, so its final commit covered a
@@ -160,18 +186,20 @@ export function offsetValidationCases(
       test(`OffsetValidationTest (${client}) consumer bounce (${how}, ${mode}): committed vs consumed`, async () => {
         if (!available) return;
         const name = `${client} consumer bounce ${how} ${mode}`;
-        const c = await begin(make, 3);
+        shared ??= startCluster();
+        const c = await begin(make, 3, undefined, await shared, `ov-${how}-${mode}`);
         try {
           const rounds = how === 'clean' ? 10 : 30;
-          const more = () => produce(c.broker, { acks: -1, idempotent: true, rounds, perRound: 10 });
+          const more = () =>
+            produce(c.broker, { acks: -1, idempotent: true, rounds, perRound: 10, topic: c.where.topic });
           const producing = how === 'clean' ? Promise.resolve() : more();
           const bouncing = (async () => {
-            await drained(c.broker, c.consumed).catch(() => undefined);
+            await drained(c.broker, c.consumed, c.where.topic).catch(() => undefined);
             const groups = mode === 'all' ? [c.members] : c.members.map((m) => [m]);
             for (const bounced of groups) {
               if (how === 'clean') {
                 await more();
-                await drained(c.broker, c.consumed);
+                await drained(c.broker, c.consumed, c.where.topic);
               }
               for (const m of bounced) await c.ledger.stop(m, how);
               const rows = await compare(c, `${name}, after stopping ${bounced.map((m) => m.name).join(',')}`);
@@ -195,13 +223,13 @@ export function offsetValidationCases(
             );
         } finally {
           for (const m of c.members) await m.stop('hard');
-          await c.broker.close();
         }
       });
 
   const bounce = `OffsetValidationTest (${client}) rolling broker bounce: the coordinator moves, no member rebalances`;
   test(bounce, async () => {
     if (!available) return;
+    await closeShared();
     const name = `${client} broker rolling bounce`;
     // a session that outlasts finding the new coordinator on a loaded machine (Kafka's default is 45 s)
     const c = await begin(make, 2, 10_000);

@@ -68,7 +68,8 @@ test("unexplainedRebalances: the leader's echo is explained, nothing like it is"
 
 offsetValidationCases(
   'kafkajs',
-  (name, broker, consumed, sessionTimeoutMs) => new KafkajsMember(name, broker, consumed, sessionTimeoutMs),
+  (name, broker, consumed, sessionTimeoutMs, where) =>
+    new KafkajsMember(name, broker, consumed, sessionTimeoutMs, where),
   true,
   (members, before) => {
     const r = unexplainedRebalances(members as KafkajsMember[], before);

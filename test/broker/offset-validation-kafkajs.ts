@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Broker } from '../../broker/index.ts';
-import { type Consumed, follow, GROUP, type GroupMember } from './offset-validation-run.ts';
+import { type Consumed, follow, GROUP, type GroupMember, type Where } from './offset-validation-run.ts';
 import { STARVED_LINE } from './offset-validation-watchdog.ts';
 import { TOPIC } from './replication-run.ts';
 
@@ -64,6 +64,7 @@ export class KafkajsMember implements GroupMember {
     private readonly broker: Broker,
     private readonly consumed: Consumed,
     private readonly sessionTimeoutMs = 2000,
+    private readonly where: Where = { topic: TOPIC, group: GROUP },
   ) {}
 
   get running(): boolean {
@@ -73,8 +74,8 @@ export class KafkajsMember implements GroupMember {
   start(): void {
     const cfg = {
       brokers: this.broker.bootstrap,
-      group: GROUP,
-      topic: TOPIC,
+      group: this.where.group,
+      topic: this.where.topic,
       clientId: this.name,
       sessionTimeoutMs: this.sessionTimeoutMs,
     };

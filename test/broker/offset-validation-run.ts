@@ -48,6 +48,16 @@ export class Consumed {
 
 export const GROUP = 'offset-validation';
 
+/**
+ * the topic a case's members consume and their group: each case its own pair, so that the cases
+ * can share one cluster (a fresh one per case cost ~2.5 s and ~3 CPU-s to start)
+ */
+export interface Where {
+  topic: string;
+  group: string;
+}
+const DEFAULT_WHERE: Where = { topic: TOPIC, group: GROUP };
+
 /** one member of the group, in its own OS process, restartable: librdkafka (Member) or kafkajs (KafkajsMember) */
 export interface GroupMember {
   readonly name: string;
@@ -74,6 +84,7 @@ export type MemberFactory = (
   broker: Broker,
   consumed: Consumed,
   sessionTimeoutMs?: number,
+  where?: Where,
 ) => GroupMember;
 
 /** one group member: a kcat -G process, restartable */
@@ -126,6 +137,7 @@ export class Member implements GroupMember {
     private readonly consumed: Consumed,
     /** short, so that a hard-killed member is found out within the case; long enough to ride out a coordinator move */
     private readonly sessionTimeoutMs = 2000,
+    private readonly where: Where = DEFAULT_WHERE,
   ) {}
 
   get running(): boolean {
@@ -137,7 +149,7 @@ export class Member implements GroupMember {
       '-b',
       this.broker.bootstrap.join(','),
       '-G',
-      GROUP,
+      this.where.group,
       '-u',
       '-f',
       '%p %o\\n',
@@ -158,7 +170,7 @@ export class Member implements GroupMember {
       '-X',
       'reconnect.backoff.max.ms=300',
       ...(process.env.OV_DEBUG ? ['-d', 'cgrp'] : []),
-      TOPIC,
+      this.where.topic,
     ];
     const p = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = p;
@@ -211,11 +223,11 @@ function client(broker: Broker) {
 }
 
 /** the group's committed offset per partition (-1: none), as its coordinator answers OffsetFetch */
-export async function committed(broker: Broker): Promise<Map<number, number>> {
+export async function committed(broker: Broker, where = DEFAULT_WHERE): Promise<Map<number, number>> {
   const admin = client(broker).admin();
   await admin.connect();
   try {
-    const [t] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
+    const [t] = await admin.fetchOffsets({ groupId: where.group, topics: [where.topic] });
     return new Map(t!.partitions.map((p) => [p.partition, Number(p.offset)]));
   } finally {
     await admin.disconnect();
@@ -223,19 +235,19 @@ export async function committed(broker: Broker): Promise<Map<number, number>> {
 }
 
 /** each partition's log end offset */
-export async function ends(broker: Broker): Promise<Map<number, number>> {
+export async function ends(broker: Broker, topic = TOPIC): Promise<Map<number, number>> {
   const admin = client(broker).admin();
   await admin.connect();
   try {
-    return new Map((await admin.fetchTopicOffsets(TOPIC)).map((p) => [p.partition, Number(p.high)]));
+    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
   } finally {
     await admin.disconnect();
   }
 }
 
 /** waits until the members consumed up to each partition's end */
-export async function drained(broker: Broker, consumed: Consumed): Promise<Map<number, number>> {
-  const end = await ends(broker);
+export async function drained(broker: Broker, consumed: Consumed, topic = TOPIC): Promise<Map<number, number>> {
+  const end = await ends(broker, topic);
   await until(() => PARTITIONS.every((p) => consumed.position(p) >= end.get(p)!), 30_000);
   return end;
 }

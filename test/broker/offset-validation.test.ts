@@ -11,7 +11,7 @@ import { Member } from './offset-validation-run.ts';
 
 offsetValidationCases(
   'librdkafka',
-  (name, broker, consumed, sessionTimeoutMs) => new Member(name, broker, consumed, sessionTimeoutMs),
+  (name, broker, consumed, sessionTimeoutMs, where) => new Member(name, broker, consumed, sessionTimeoutMs, where),
   haveTool('kcat', ['-V']),
 );
 

@@ -93,6 +93,8 @@ export async function produce(
     into?: Delivery;
     /** bootstrap through these nodes only (the others may be paused) */
     via?: number[];
+    /** default TOPIC */
+    topic?: string;
   },
 ): Promise<Delivery> {
   const addr = (id: number) => `${broker.nodes![id]!.host}:${broker.nodes![id]!.port}`;
@@ -115,7 +117,7 @@ export async function produce(
           const values = Array.from({ length: opts.perRound }, () => `${tag}${sent++}`);
           try {
             await producer.send({
-              topic: TOPIC,
+              topic: opts.topic ?? TOPIC,
               acks: opts.acks,
               timeout: 3000,
               messages: values.map((value) => ({ partition, value })),
