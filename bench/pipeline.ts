@@ -2,7 +2,7 @@
  * End-to-end throughput and latency of the reference pipeline on embedded defaults
  * (`npx tsx bench/pipeline.ts [--quick] [--rates 1000,2500,5000,10000] [--seconds 5]
  * [--processors 2] [--processor-mode in-process|child] [--model-server main|thread] [--observer main|thread]
- * [--semi-space 64] [--warm-seconds 4] [--series] [--fetch-min-bytes N] [--fetch-max-wait MS]`).
+ * [--semi-space 128] [--warm-seconds 4] [--series] [--fetch-min-bytes N] [--fetch-max-wait MS]`).
  * --fetch-min-bytes / --fetch-max-wait: the processors' and the observer's fetch min bytes and wait
  * (target.fetchMinBytes, fetchMaxWaitMs; unset: 64 KiB and 20 ms; `--fetch-min-bytes 1` is the spinning loop of
  * before). --model-server: where the embedded model server runs, on the main
@@ -37,14 +37,15 @@
  * between sittings a minute apart on this machine, which alone decided the ratio. All three are printed.
  * Target (issue #5): ≥ 10k events/s end to end, p99 < 500 ms at half the knee.
  *
- * The young generation: the process runs under `--max-semi-space-size=64` (`--semi-space MB`; 0 keeps
+ * The young generation: the process runs under `--max-semi-space-size=128` (`--semi-space MB`; 0 keeps
  * V8's default), re-executing itself with the flag in NODE_OPTIONS when it was started without one;
  * pipeline, child-mode processors and baseline alike. A pipeline holds every in-flight batch (decoded
  * records, encoded results) across a few scavenges: with V8's default 16 MB semi-space its profile
  * spent 18.8 % in the collector and 12.1 % at 64 MB, 170 → 140 µs of CPU per decided event at
- * 7,500/s (the same hour, shared machine).
- * The `pipelab` command runs with the same flag (bin/pipelab.js); a process of one's own hosting the
- * pipeline wants it too (NODE_OPTIONS=--max-semi-space-size=64).
+ * 7,500/s (the same hour, shared machine). 128 MB halves the scavenges again (2026-12-06 14:17-14:22 UTC,
+ * 10,000-12,500/s: 19-29 GC pauses a 6 s trial, 320-430 ms in all, against 43-53 and 420-750 ms at 64 MB); 256 MB
+ * took no fewer milliseconds (320-460) and once a 123 ms pause. Sittings: the commit that set it.
+ * The `pipelab` command runs with 64 (bin/pipelab.js); a process of one's own hosting the pipeline wants the flag too.
  */
 import './help.ts';
 import { spawnSync } from 'node:child_process';
@@ -61,9 +62,24 @@ const arg = (flag: string): string | undefined => {
 const rates = (arg('--rates') ?? (quick ? '1000,5000' : '1000,2500,5000,7500,10000,11250,12500,13750,15000'))
   .split(',')
   .map(Number);
-const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
-const warmSeconds = Number(arg('--warm-seconds') ?? (quick ? 2 : 4));
-const processors = Number(arg('--processors') ?? 2);
+/**
+ * a flag's number, or `dflt` when it is absent; a value that is not a number, not whole where `whole`, or below
+ * `min` is bad input: a clear error and exit 104 before anything runs (Number('') is 0, Number('2s') NaN)
+ */
+function num(flag: string, dflt: number, o: { min: number; whole?: boolean; unit: string }): number {
+  const given = arg(flag);
+  if (given === undefined) return dflt;
+  const n = given.trim() === '' ? NaN : Number(given);
+  if (!Number.isFinite(n) || n < o.min || (o.whole && !Number.isInteger(n))) {
+    const what = `${o.whole ? 'a whole number' : 'a number'} of ${o.unit}, at least ${o.min}`;
+    console.error(`${flag} must be ${what}, not ${given === '' ? 'empty' : given}`);
+    process.exit(104);
+  }
+  return n;
+}
+const seconds = num('--seconds', quick ? 3 : 6, { min: 1, unit: 'seconds' });
+const warmSeconds = num('--warm-seconds', quick ? 2 : 4, { min: 1, unit: 'seconds' });
+const processors = num('--processors', 2, { min: 1, whole: true, unit: 'processors' });
 const processorMode = (arg('--processor-mode') ?? 'in-process') as 'in-process' | 'child';
 const modelServer = arg('--model-server') ?? 'main';
 if (modelServer !== 'main' && modelServer !== 'thread') {
@@ -76,13 +92,13 @@ if (observer !== 'main' && observer !== 'thread') {
   process.exit(104);
 }
 const showSeries = process.argv.includes('--series');
-const fetchMinBytes = arg('--fetch-min-bytes') === undefined ? undefined : Number(arg('--fetch-min-bytes'));
-const fetchMaxWaitMs = arg('--fetch-max-wait') === undefined ? undefined : Number(arg('--fetch-max-wait'));
-const semiSpace = Number(arg('--semi-space') ?? 64);
-if (!Number.isInteger(semiSpace) || semiSpace < 0) {
-  console.error(`--semi-space must be a whole number of MB (0: V8's default), not ${arg('--semi-space')}`);
-  process.exit(104);
-}
+const fetchMinBytes =
+  arg('--fetch-min-bytes') === undefined
+    ? undefined
+    : num('--fetch-min-bytes', 1, { min: 1, whole: true, unit: 'bytes' });
+const fetchMaxWaitMs =
+  arg('--fetch-max-wait') === undefined ? undefined : num('--fetch-max-wait', 0, { min: 0, unit: 'ms' });
+const semiSpace = num('--semi-space', 128, { min: 0, whole: true, unit: "MB (0: V8's default)" });
 const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].find((a) =>
   a.startsWith('--max-semi-space-size'),
 );

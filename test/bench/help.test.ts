@@ -39,4 +39,22 @@ test('bench/pipeline.ts --help prints its usage and exits 0 without running', ()
   assert.not.match(r.stdout, /^\s*\*/m, 'the comment markers are stripped');
 });
 
+test('bench/pipeline.ts refuses a bad number with exit 104 before running', () => {
+  for (const [flag, value] of [
+    ['--seconds', '2s'],
+    ['--processors', '1.5'],
+    ['--fetch-max-wait', '-1'],
+    ['--semi-space', ''],
+  ] as const) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(bench, 'pipeline.ts'), flag, value], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.is(r.status, 104, `${flag} ${value}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^${flag} must be a`), r.stderr);
+    assert.not.match(r.stdout, /rate\/s\s+decided\/s/, 'no measurement table');
+  }
+});
+
 test.run();
