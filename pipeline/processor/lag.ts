@@ -1,10 +1,10 @@
-/** The processor group's lag on `transactions` from admin offsets: records past each committed offset. */
+/** The processor group's lag on `topic` (transactions) from admin offsets: records past each committed offset. */
 import type { Admin } from 'kafkajs';
 import { TOPICS } from '../topics.ts';
 
-export async function groupLag(admin: Admin, groupId: string): Promise<number> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [TOPICS.transactions] });
-  const ends = await admin.fetchTopicOffsets(TOPICS.transactions);
+export async function groupLag(admin: Admin, groupId: string, topic: string = TOPICS.transactions): Promise<number> {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const ends = await admin.fetchTopicOffsets(topic);
   const c = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
   let total = 0;
   for (const e of ends) {

@@ -37,7 +37,7 @@ import { PROCESSOR_GROUP, processorFactory, startChild, startChildren, type Chil
 import { BatchAcks, openProducer, type RecordProducer } from '../producers.ts';
 import { ChunkSizes } from './results.ts';
 import { type Observer, observeHere, observeOnThread } from './observer.ts';
-import { UserEventsFeed } from './user-events.ts';
+import { UserEventsFeed, userEventsTaken } from './user-events.ts';
 import { pipelineResources } from './resources.ts';
 import { type ServiceCounts, serviceCounts } from './service-counts.ts';
 import { checkClusterMode, clusterOptions } from './cluster.ts';
@@ -66,6 +66,7 @@ export class PipelineTargetRun implements PipelineTarget {
   /** the user-behaviour feed and its producer (target.userEvents) */
   private feed: UserEventsFeed | undefined;
   private userOut: RecordProducer | undefined;
+  private kafka: Kafka | undefined;
   /** the results observer (observer.ts) */
   private results: Observer | undefined;
   private store: FeatureStore | undefined;
@@ -169,6 +170,7 @@ export class PipelineTargetRun implements PipelineTarget {
       retry: { retries: 8, initialRetryTime: 100 },
       ...kafkajsSecurity(security),
     });
+    this.kafka = kafka;
     const topics = { ...(o.partitions ? { partitions: o.partitions } : {}) };
     if (c.retention) Object.assign(topics, { retentionMs: parseDuration(c.retention) });
     await ensureTopics(kafka, topics).catch((e: unknown) => {
@@ -315,6 +317,8 @@ export class PipelineTargetRun implements PipelineTarget {
     // drain: wait for every produced id to end (decided or dead-lettered)
     while (ledger.outstanding > 0 && performance.now() - t0 < this.drainTimeoutMs && this.results)
       await new Promise((r) => setTimeout(r, 50));
+    if (this.feed && this.kafka && this.results)
+      await userEventsTaken(this.kafka, PROCESSOR_GROUP, t0 + this.drainTimeoutMs);
     // processors stop gracefully: open windows close (aggregates written) before the books close
     await Promise.all([
       ...handles.processors.map((p) => p.stop().catch(() => {})),

@@ -45,6 +45,25 @@ for (const mode of ['in-process', 'child'] as const)
     assert.match(md, /beyond the allowed lateness/);
   });
 
+test('only user events: the processors take every one before they stop (the drain waits for them too)', async () => {
+  // no transactions, so nothing held the old drain: the processors stopped with the last events still in the topic
+  const summary = await runScenario(
+    validateScenario({
+      name: 'only-user-events',
+      seed: 3,
+      services: embedded,
+      target: { type: 'pipeline', processors: 1, partitions: 2, drainTimeout: '10s', userEvents: { share: 1 } },
+      executors: { main: { executor: 'constant-arrival-rate', rate: 200, duration: '1s', preAllocatedVUs: 20 } },
+    }),
+  );
+  const acc = summary.extra?.accounting as Accounting;
+  const u = acc.userEvents!;
+  assert.ok(u.produced >= 150, `user events ${u.produced}`);
+  assert.is(u.missing, 0, JSON.stringify({ ...u, truth: undefined }));
+  assert.is(u.excess, 0);
+  assert.is(u.windowed + u.deadLettered, u.produced);
+});
+
 test('userEvents is validated with its paths', () => {
   try {
     validateScenario({

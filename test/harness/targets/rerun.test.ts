@@ -47,6 +47,9 @@ test('a second run of the same seed on the same Kafka: no event of it taken for 
     assert.ok(acc.produced >= 60, `${name}: produced ${acc.produced}`);
     assert.is(acc.missing, 0, `${name}: missing ${acc.missing} of ${acc.produced}`);
     assert.is(acc.decided + acc.deadLettered, acc.produced, name);
+    // and every user event taken before the processors stop: none left for the next run (missing here, excess there)
+    assert.is(acc.userEvents?.missing, 0, `${name}: user events missing`);
+    assert.is(acc.userEvents?.excess, 0, `${name}: user events excess`);
   }
 });
 
