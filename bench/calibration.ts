@@ -9,7 +9,7 @@
  *
  *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 50,100,…,3000,4200]
  *     [--rates auto | 3000,4500,…] [--seconds 6] [--warmup-seconds 12] [--background elastic,capacity]
- *     [--repeat 1] [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125] [--semi-space 64]
+ *     [--repeat 1] [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125] [--semi-space 128]
  *     [--design 4200/p2/l20,2000/p2/l20 | none] [--cpu-runs batching | all] [--loop-full] [--hold-lines]
  *
  * `--rates auto` (the default): from 1.3× the ramp's top, × 1.3 per run, up to the first run that
@@ -50,13 +50,14 @@ import { loadavg } from 'node:os';
 import type { RampCalibration } from '../harness/sim/calibrate-fit.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
 
-// The live runs are the system users run: `pipelab` starts node with --max-semi-space-size=64
-// (bin/pipelab.js, as bench/pipeline.ts does), and its young generation changes the CPU per record
-// (bench/pipeline.ts: 170 -> 140 us per decided event at 7,500/s). A calibration measured without it
-// predicts another system, so the bench re-executes itself with the flag in NODE_OPTIONS (the child
-// processors get it too) unless one was given; `--semi-space 0` keeps V8's default.
+// The live runs are the system users run: `pipelab` starts node with --max-semi-space-size=128
+// (bin/pipelab.js, as bench/pipeline.ts does; 64 until 2026-12-06, calib-sim1..33), and its young
+// generation changes the CPU per record (bench/pipeline.ts: 170 -> 140 us per decided event at
+// 7,500/s with 64 MB against V8's default). A calibration measured without it predicts another
+// system, so the bench re-executes itself with the flag in NODE_OPTIONS (the child processors get it
+// too) unless one was given; `--semi-space 0` keeps V8's default.
 const semiArg = process.argv.indexOf('--semi-space');
-const semiSpace = semiArg >= 0 ? Number(process.argv[semiArg + 1]) : 64;
+const semiSpace = semiArg >= 0 ? Number(process.argv[semiArg + 1]) : 128;
 if (!(Number.isInteger(semiSpace) && semiSpace >= 0)) {
   console.error(`--semi-space must be a whole number of MB (0: V8's default), not ${process.argv[semiArg + 1]}`);
   process.exit(104);

@@ -1,7 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env -S node --max-semi-space-size=128
 // (the flag: a process hosting the reference pipeline keeps its in-flight batches alive across
 // scavenges; with V8's default 16 MB semi-space it sustained 7.5k events/s within p99 500 ms in
-// bench/pipeline.ts, 12.5k with 64 MB. `node bin/pipelab.js` runs without it: add it yourself)
+// bench/pipeline.ts, 12.5k with 64 MB; 128 MB, as the bench runs, halves the scavenges again.
+// `node bin/pipelab.js` runs without it: add it yourself)
 // The pipelab CLI. Scenario files are TypeScript, so the CLI registers tsx's ESM hooks; a second
 // hook resolves `import ... from 'pipelab'` (and 'pipelab/<subpath>') in scenario files anywhere
 // on disk to this copy (harness/cli/resolve-pipelab.mjs).
