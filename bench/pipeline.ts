@@ -45,7 +45,8 @@
  * 7,500/s (the same hour, shared machine). 128 MB halves the scavenges again (2026-12-06 14:17-14:22 UTC,
  * 10,000-12,500/s: 19-29 GC pauses a 6 s trial, 320-430 ms in all, against 43-53 and 420-750 ms at 64 MB); 256 MB
  * took no fewer milliseconds (320-460) and once a 123 ms pause. Sittings: the commit that set it.
- * The `pipelab` command runs with 64 (bin/pipelab.js); a process of one's own hosting the pipeline wants the flag too.
+ * The `pipelab` command runs with 128 too (bin/pipelab.js, since e1c60f3); a process of one's own hosting the pipeline
+ * wants the flag too.
  */
 import './help.ts';
 import { spawnSync } from 'node:child_process';
