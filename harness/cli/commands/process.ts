@@ -10,7 +10,7 @@ import { PipelabError } from '../../../errors.ts';
 import { TRANSACTION_PII } from '../../../generators/schemas/pii.ts';
 import { PROCESSOR_DEFAULTS } from '../../../pipeline/processor/options.ts';
 import { parseDuration } from '../../../results/duration.ts';
-import { parseNumberFlag } from '../numbers.ts';
+import { parseNumberFlag, parseOptionalNumberFlag } from '../numbers.ts';
 import { addKafkaClientFlags, type KafkaClientFlags, kafkaClientOverrides } from '../security-flags.ts';
 
 const COMPRESSIONS = ['lz4', 'snappy', 'gzip', 'none'] as const;
@@ -52,20 +52,15 @@ interface Settings {
   fetch: { fetchMinBytes?: number; fetchMaxWaitMs?: number; maxInFlight?: number };
 }
 
-/** an optional whole-number flag ≥ 1 (as the pipeline target's schema takes it): undefined when not given */
-function optionalInt(flag: string, v: string | undefined): number | undefined {
-  return v === undefined ? undefined : parseNumberFlag(flag, v, { int: true, min: 1 });
-}
+/** whole numbers ≥ 1, as the pipeline target's schema takes them */
+const COUNT = { int: true, min: 1 };
 
 function parseSettings(o: Flags): Settings {
   return {
     instances: parseNumberFlag('--instances', o.instances, { int: true, min: 1, max: 64 }),
     statsEvery: parseNumberFlag('--stats', o.stats, { int: true, min: 0, max: 86_400 }),
     sessionTimeoutMs: parseNumberFlag('--session-timeout', o.sessionTimeout, { int: true, min: 100, max: 3_600_000 }),
-    partitions:
-      o.partitions !== undefined
-        ? parseNumberFlag('--partitions', o.partitions, { int: true, min: 1, max: 10_000 })
-        : undefined,
+    partitions: parseOptionalNumberFlag('--partitions', o.partitions, { int: true, min: 1, max: 10_000 }),
     windows: {
       ...(o.window === undefined ? {} : { sizeMs: durationFlag('--window', o.window, false) }),
       ...(o.allowedLateness === undefined
@@ -77,9 +72,9 @@ function parseSettings(o: Flags): Settings {
         ? undefined
         : durationFlag('--checkpoint-interval', o.checkpointInterval, true),
     fetch: {
-      fetchMinBytes: optionalInt('--fetch-min-bytes', o.fetchMinBytes),
-      fetchMaxWaitMs: optionalInt('--fetch-max-wait', o.fetchMaxWait),
-      maxInFlight: optionalInt('--max-in-flight', o.maxInFlight),
+      fetchMinBytes: parseOptionalNumberFlag('--fetch-min-bytes', o.fetchMinBytes, COUNT),
+      fetchMaxWaitMs: parseOptionalNumberFlag('--fetch-max-wait', o.fetchMaxWait, COUNT),
+      maxInFlight: parseOptionalNumberFlag('--max-in-flight', o.maxInFlight, COUNT),
     },
   };
 }
