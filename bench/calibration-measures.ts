@@ -88,3 +88,74 @@ export function loopFullNote(runs: Array<{ rate: number; summary: RunSummary }>,
     )
   );
 }
+
+/** one live run's figures as the table scores them */
+export interface RunFigures {
+  p50: number;
+  p99: number;
+  throughput: number;
+  /** 1 − decided / offered within the load window (the knee's measure) */
+  deficit: number;
+}
+
+/**
+ * The live side against itself within one sitting (`--repeat` ≥ 2): the runs at each rate split
+ * into two halves by the order they ran (1st, 3rd, … and 2nd, 4th, …), each half's median taken as
+ * a curve, and the first half scored as the prediction of the second by the table's rules — the
+ * knee of each half (a rate with one run, the ramp's, counts in both), and below the sitting's live
+ * knee (`kneeRate`, from the medians of all runs) p50, p99 and throughput against the goals and the
+ * mean |error| against the naive baseline (`top`: the ramp's top's latency, throughput = the rate).
+ * What a model would score that predicted one half of the sitting as well as the other half does:
+ * the resolution of the protocol on this machine.
+ */
+export function splitHalf(
+  runsAt: Map<number, RunFigures[]>,
+  top: { p50: number; p99: number },
+  kneeRate: number | undefined,
+) {
+  const rates = [...runsAt.keys()].sort((a, b) => a - b);
+  const half = (k: 0 | 1) => (r: number) => {
+    const xs = runsAt.get(r)!;
+    const mine = xs.length > 1 ? xs.filter((_, i) => i % 2 === k) : xs;
+    const m = (f: keyof RunFigures) => median(mine.map((x) => x[f]));
+    return { p50: m('p50'), p99: m('p99'), throughput: m('throughput'), deficit: m('deficit') };
+  };
+  const [a, b] = [half(0), half(1)];
+  const knees = [a, b].map((h) =>
+    knee(
+      rates,
+      rates.map((r) => h(r).deficit),
+      KNEE_DEFICIT,
+    ),
+  ) as [number | undefined, number | undefined];
+  const scored = rates.filter((r) => runsAt.get(r)!.length > 1 && (kneeRate === undefined || r < kneeRate));
+  const within = { p50: 0, p99: 0, throughput: 0 };
+  let err = 0,
+    naive = 0;
+  for (const r of scored)
+    for (const f of ['p50', 'p99', 'throughput'] as const) {
+      const mv = b(r)[f],
+        e = (a(r)[f] - mv) / mv;
+      err += Math.abs(e);
+      naive += Math.abs(((f === 'throughput' ? r : top[f]) - mv) / mv);
+      if (Math.abs(e) <= GOALS[f]) within[f]++;
+    }
+  const n = 3 * scored.length;
+  return { knees, rates: scored, within, meanError: err / n, naiveError: naive / n, ratio: naive / err };
+}
+
+/** splitHalf in one line of the bench's output */
+export function splitHalfLine(s: ReturnType<typeof splitHalf>): string {
+  const [ka, kb] = s.knees;
+  const k = (x: number | undefined) => (x === undefined ? '—' : `${Math.round(x)}/s`);
+  const e = ka !== undefined && kb !== undefined ? ka / kb - 1 : undefined;
+  const kneeErr = e === undefined ? '' : ` (${e >= 0 ? '+' : ''}${(100 * e).toFixed(1)} %)`;
+  const n = s.rates.length;
+  return (
+    'the live side against itself (runs 1, 3, … as the prediction of runs 2, 4, …): ' +
+    `knee ${k(ka)} / ${k(kb)}${kneeErr}; ` +
+    `below the knee (${n} rates) p50 ${s.within.p50}/${n}, p99 ${s.within.p99}/${n}, throughput ` +
+    `${s.within.throughput}/${n} within goal; mean |error| ${(100 * s.meanError).toFixed(1)} %, naive ` +
+    `${(100 * s.naiveError).toFixed(1)} %, ratio ${s.ratio.toFixed(2)}×`
+  );
+}

@@ -19,7 +19,8 @@
  * rising order, after the climb); the table compares with the median of the n runs and gives their
  * range, the live knee is taken on the median backlog growth, and a line says how far single runs
  * are from their median: the live side's own noise, what a perfect model would still score
- * against one run.
+ * against one run; and a last one scores the odd-numbered runs' medians as the prediction of the
+ * even-numbered runs' by the table's rules (knee, goals, ratio): the protocol's resolution here.
  * `--design`: after the ramp, runs at some of its rates with other partitions (`p`) and producer
  * linger (`l`, ms): more records per request and per chunk at the same records, so the CPU fit can
  * tell per-record from per-request and per-chunk work (on the ramp alone they grow together); they
@@ -77,9 +78,18 @@ const { calibrateRuns } = await import('../harness/sim/calibrate-fit.ts');
 const { measuredFigures, predict } = await import('../harness/sim/calibrate.ts');
 const { textTable } = await import('../results/table.ts');
 const { liveRun } = await import('./calibration-live.ts');
-const { deficit, GOALS, KNEE_DEFICIT, knee, liveDeficit, liveThroughput, loopFullNote, median } = await import(
-  './calibration-measures.ts'
-);
+const {
+  deficit,
+  GOALS,
+  KNEE_DEFICIT,
+  knee,
+  liveDeficit,
+  liveThroughput,
+  loopFullNote,
+  median,
+  splitHalf,
+  splitHalfLine,
+} = await import('./calibration-measures.ts');
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const arg = (flag: string): string | undefined => {
@@ -397,6 +407,14 @@ function evaluate(
   const what = mainCpu === undefined ? `background ${background}` : `what-if: main host ${mainCpu} ms CPU per record`;
   report(`${mode}, ${what}`, cal, rows, { measuredKnee, predicted: pk }, errs);
   if (noise.p50.length) console.log(noiseLine(noise));
+  const figures = (r: number) =>
+    lives(runs.get(r)!).map(({ summary: s }) => ({
+      ...measuredFigures(s),
+      throughput: liveThroughput(s),
+      deficit: liveDeficit(s, r),
+    }));
+  const byRate = new Map(all.map((r) => [r, figures(r)]));
+  if (repeat > 1) console.log(splitHalfLine(splitHalf(byRate, top, measuredKnee)));
   console.log(stagesAt(ramp[0]!, runs.get(ramp[0]!)!.summary, at(ramp[0]!).summary));
   const every = all.flatMap((r) => lives(runs.get(r)!).map((l) => ({ rate: r, summary: l.summary })));
   console.log(loopFullNote(every, ramp));

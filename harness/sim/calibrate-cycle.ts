@@ -11,6 +11,7 @@
  * below K, where the cycle's fluctuations make the backlog grow.
  */
 import type { RunSummary } from '../../results/types.ts';
+import { type Calibration, measuredFigures, predict } from './calibrate.ts';
 import { leastSquares, runRecords } from './calibrate-cpu.ts';
 
 /** the loop utilisation from which a run counts as full */
@@ -133,4 +134,35 @@ export function loopFullCost(
     runs++;
   }
   return runs > 0 && work > 0 ? { perRecordMs: work / n, backgroundCores, runs } : undefined;
+}
+
+/** a model falls behind at a rate where it decides less than this share of the offered rate (the knee's rule) */
+const KEPT_UP = 0.95;
+
+/**
+ * A calibration must reproduce the runs it was read on: the first ramp run with its loop full
+ * (utilisation ≥ LOOP_FULL) that kept up live and where the calibrated model does not (decides
+ * < 95 % of the rate over the run's measured window), if any. Such a run was in another state than
+ * the model's. On calib-sim33 the ramp's top (8,900 and 9,800/s) ran in the pipeline's standing-queue
+ * state (chunks of 70–83 records, p50 139–177 ms, where the validation runs at 10,300/s had 46–49 and
+ * 74–81 ms); read with the loop full it said 0.095 ms per record where the contrasts said 0.057, and
+ * the model's knee came at 9,730/s, below the ramp's own top (live kept up to 15,800/s), ratio 0.05×.
+ */
+export function behindWhereKeptUp(
+  cal: Calibration,
+  ramp: RunSummary[],
+  minLoop = LOOP_FULL,
+): { rate: number; decided: number } | undefined {
+  const full = ramp
+    .filter((s) => (s.loadGenerator?.eventLoopUtilization ?? 0) >= minLoop)
+    .map((s) => ({ s, m: measuredFigures(s) }))
+    .filter(({ m }) => m.throughput >= KEPT_UP * m.rate)
+    .sort((a, b) => a.m.rate - b.m.rate);
+  for (const { s, m } of full) {
+    const durationMs = s.durationMs,
+      warmupMs = Math.min(s.warmupMs, durationMs / 2);
+    const decided = predict(cal, { rate: m.rate, durationMs, warmupMs }).throughput;
+    if (decided < KEPT_UP * m.rate) return { rate: m.rate, decided };
+  }
+  return undefined;
 }

@@ -115,6 +115,12 @@ export interface RampFit extends DrawnCosts {
    * CPU it replaced (calibrate-cycle.ts loopFullCost)
    */
   loopFull?: { runs: number; backgroundCores: number; contrastMs: number };
+  /**
+   * in process, a loop-full read (loopFull) set aside: with its CPU per record the model fell behind
+   * (decided decidedPerSec) at `rate`, a ramp run read with the loop full that kept up live; the fit
+   * is the contrasts' (calibrate-fit.ts calibrateRuns)
+   */
+  loopFullRejected?: { perRecordMs: number; rate: number; decidedPerSec: number };
   /** the transport and sink lines held at the ramp's top beyond it, not stretched (RampOptions.holdLines) */
   holdLines?: true;
   /** CPU ms per record of the child processors (their CPU time over records), when measured */

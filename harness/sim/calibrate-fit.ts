@@ -44,7 +44,7 @@ import {
 import { chunkLine } from './calibrate-chunk.ts';
 import { pooledDelays, scaledMerge } from './calibrate-pool.ts';
 import { rampNotes } from './calibrate-notes.ts';
-import { loopFullCost } from './calibrate-cycle.ts';
+import { behindWhereKeptUp, loopFullCost } from './calibrate-cycle.ts';
 
 export { leastSquares } from './calibrate-cpu.ts';
 export type { RampFit } from './calibrate-draw.ts';
@@ -320,7 +320,30 @@ function rampPoints(summaries: RunSummary[]): RunPoint[] {
   return points;
 }
 
+/**
+ * The ramp calibration (docs/simulation.md, "Calibration on a ramp"). With `options.loopFull`, the
+ * read must leave a model that keeps up where the runs it read kept up (calibrate-cycle.ts
+ * behindWhereKeptUp), else it is set aside for the contrasts' cost (`loopFullRejected`, a note).
+ */
 export function calibrateRuns(summaries: RunSummary[], options: RampOptions = {}): RampCalibration {
+  const cal = rampCalibration(summaries, options);
+  if (!cal.fit.loopFull) return cal;
+  const behind = behindWhereKeptUp(cal, designRuns(summaries).ramp);
+  if (!behind) return cal;
+  const own = rampCalibration(summaries, { ...options, loopFull: false });
+  const perRecordMs = cal.fit.mainCpuPerRecordMs;
+  const r = (x: number) => x.toPrecision(2);
+  own.fit.loopFullRejected = { perRecordMs, rate: behind.rate, decidedPerSec: behind.decided };
+  own.notes.push(
+    `the CPU per record read with the loop full (${r(perRecordMs)} ms on ${cal.fit.loopFull.runs} ramp run(s)) ` +
+      `not used: with it the model decides ${Math.round(behind.decided)}/s at ${behind.rate}/s, where that ramp ` +
+      "run kept up, so those runs were in another state than the model's (the standing-queue state); the " +
+      `contrasts' ${r(own.fit.mainCpuPerRecordMs)} ms instead`,
+  );
+  return own;
+}
+
+function rampCalibration(summaries: RunSummary[], options: RampOptions): RampCalibration {
   // runs with other partitions or linger than the lowest-rate run's: the CPU fits' design only
   const split = designRuns(summaries);
   const points = rampPoints(split.ramp);

@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loopFullCost, loopFullLine } from '../../../harness/sim/calibrate-cycle.ts';
 import { calibrateRuns } from '../../../harness/sim/calibrate-fit.ts';
+import { measuredFigures, predict } from '../../../harness/sim/calibrate.ts';
 import type { RunSummary, TrendData } from '../../../results/types.ts';
 import { percentileFromEncoded } from '../../../results/hdr.ts';
 import type { ServiceTimeSpec } from '../../../harness/sim/dist.ts';
@@ -111,6 +112,8 @@ function live(rate: number, perRecordMs: number, loop: number, design = false): 
   const s = liveLike(rate, 'in-process');
   const t = (s.config as { target: object }).target;
   s.metrics.stage_queue = { ...(s.metrics.stage_process as TrendData), p50: design ? 100 : 10 };
+  // it kept up: every record decided
+  s.metrics.decisions = { type: 'counter', count: (rate * s.durationMs) / 1000, rate };
   const out = design
     ? ({ ...s, config: { ...(s.config as object), target: { ...t, partitions: 2, lingerMs: 20 } } } as RunSummary)
     : s;
@@ -131,6 +134,26 @@ test('calibrateRuns in process, loopFull: a ramp into the full loop takes its CP
   assert.is(own.fit.loopFull, undefined);
   assert.ok(Math.abs(own.fit.mainCpuPerRecordMs - 0.06) < 1e-3, `${own.fit.mainCpuPerRecordMs}`);
   assert.ok(Math.abs(own.fit.mainLoopCapacity! - cal.fit.mainLoopCapacity! - 0.3) < 1e-6);
+});
+
+test('calibrateRuns, loopFull: a read its model cannot keep up with where the runs did is set aside', () => {
+  // the ramp's top in another state (calib-sim33: the standing-queue state at 8,900 and 9,800/s): its
+  // CPU per record four times the rest's, so a model with it is full below the rate those runs kept up with
+  const ramp = [...[150, 300, 600, 1200].map((r) => live(r, 0.06, 0.5)), ...[3000, 3600].map((r) => live(r, 0.4, 1))];
+  const design = [600, 1200].map((r) => live(r, 0.06, 0.5, true));
+  for (const s of ramp) assert.ok(measuredFigures(s).throughput >= 0.95 * measuredFigures(s).rate, 'the runs kept up');
+  const cal = calibrateRuns([...ramp, ...design], { loopFull: true });
+  const own = calibrateRuns([...ramp, ...design]);
+  assert.is(cal.fit.loopFull, undefined);
+  assert.is(cal.fit.loopFullRejected!.rate, 3000);
+  assert.ok(Math.abs(cal.fit.loopFullRejected!.perRecordMs - 0.4) < 0.01, `${cal.fit.loopFullRejected?.perRecordMs}`);
+  assert.ok(cal.fit.loopFullRejected!.decidedPerSec < 0.95 * 3000, `${cal.fit.loopFullRejected?.decidedPerSec}`);
+  // the contrasts' cost instead, as without loopFull, and the model keeps up at the ramp's top
+  assert.is(cal.fit.mainCpuPerRecordMs, own.fit.mainCpuPerRecordMs);
+  assert.is(cal.fit.mainLoopCapacity, own.fit.mainLoopCapacity);
+  assert.ok(predict(cal, { rate: 3600, durationMs: 4000, warmupMs: 1000 }).throughput > 0.95 * 3600);
+  assert.match(cal.notes.join('\n'), /read with the loop full \(0\.40 ms on 2 ramp run\(s\)\) not used/);
+  // a read the model keeps up with stands (the test above: 0.1 ms per record)
 });
 
 test('calibrateRuns, loopFull: beyond the ramp transport is held (the loop station queues), the sink stretched', () => {
