@@ -10,7 +10,7 @@
  *   npx tsx bench/calibration.ts [--quick] [--modes in-process,child] [--ramp 50,100,…,3000,4200]
  *     [--rates auto | 3000,4500,…] [--seconds 6] [--warmup-seconds 12] [--background elastic,capacity]
  *     [--repeat 1] [--save <dir>] [--from <dir saved before>] [--main-cpu 0.066,0.125] [--semi-space 128]
- *     [--design 4200/p2/l20,2000/p2/l20 | none] [--cpu-runs batching | all] [--loop-full] [--hold-lines]
+ *     [--design 4200/p2/l20,2000/p2/l20 | none] [--cpu-runs batching | all] [--loop-full] [--stretch-lines]
  *
  * `--rates auto` (the default): from 1.3× the ramp's top, × 1.3 per run, up to the first run that
  * falls behind (or 8 runs), then one run halfway (geometrically) between the last rate that kept up
@@ -30,8 +30,9 @@
  * (a ramp into it, e.g. up to 7,100/s), the design runs' background off the loop's capacity
  * (calibrate-cycle.ts loopFullCost). Every table ends with the full loop's lines read from the live
  * runs that kept up (requests per second and fetch cycle, and where they reach zero).
- * `--hold-lines`: beyond the ramp, the transport and sink lines held at its top, not stretched with
- * the loops' utilisation (calibrate-fit.ts RampOptions.holdLines; off by default).
+ * `--stretch-lines`: beyond the ramp, the transport and sink lines stretched with the loops'
+ * utilisation instead of held at its top (calibrate-fit.ts RampOptions.holdLines false; the default
+ * until 2026-12-06 evening, when `--hold-lines` asked for the hold, now a no-op).
  * `--background`: the event loop's background (the utilisation line's intercept) as elastic
  * polling (the records' work is the slope) and/or as lost capacity (b / (1 − a) per record); both
  * by default, one table each from the same live runs.
@@ -125,8 +126,8 @@ const mainCpus = arg('--main-cpu') ? nums(arg('--main-cpu')!) : [];
 const cpuRuns = (arg('--cpu-runs') ?? 'batching') as 'batching' | 'all';
 /** in process, the CPU per record from the ramp's runs with the loop full (calibrate-fit.ts RampOptions.loopFull) */
 const loopFull = process.argv.includes('--loop-full');
-/** the transport and sink lines held beyond the ramp, not stretched (calibrate-fit.ts RampOptions.holdLines) */
-const holdLines = process.argv.includes('--hold-lines');
+/** the transport and sink lines stretched beyond the ramp, not held (calibrate-fit.ts RampOptions.holdLines) */
+const holdLines = !process.argv.includes('--stretch-lines');
 /** `--design`: rate/p<partitions>/l<linger ms> runs for the CPU fit only */
 const designArg = arg('--design') ?? (quick ? 'none' : '4200/p2/l20,2000/p2/l20');
 const design = (designArg === 'none' ? [] : designArg.split(',')).map((d) => {

@@ -121,7 +121,7 @@ export interface RampFit extends DrawnCosts {
    * is the contrasts' (calibrate-fit.ts calibrateRuns)
    */
   loopFullRejected?: { perRecordMs: number; rate: number; decidedPerSec: number };
-  /** the transport and sink lines held at the ramp's top beyond it, not stretched (RampOptions.holdLines) */
+  /** the transport and sink lines held at the ramp's top beyond it, not stretched (RampOptions.holdLines, default) */
   holdLines?: true;
   /** CPU ms per record of the child processors (their CPU time over records), when measured */
   processorCpuPerRecordMs?: number;

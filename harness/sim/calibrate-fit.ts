@@ -76,13 +76,14 @@ export interface RampOptions extends CalibrateOptions {
    */
   loopFull?: boolean;
   /**
-   * beyond the ramp, the transport and sink lines held at their value at its top, not stretched by
-   * the loops' utilisation. Off by default. Since the processors fetch with a 20 ms wait (a5d5998)
-   * the live fetch cycle held at 55–57 ms and p50 at 77–86 ms up to 0.9 of the knee, then jumped
-   * (calib-sim31 in process), where the stretch made the model's p50 rise from the ramp's top on;
-   * re-scored after the fact without it, p50 within 15 % at 5 of 7 rates (1 of 7 with it) but p99
-   * at 1 of 7 (5 of 7), ratio 0.41 → 0.85×, 0.64 → 0.71× on calib-sim30, 0.93 → 0.88× on sim29
-   * (docs/simulation.md, ¹⁹): an option for declared sittings, not yet the default
+   * beyond the ramp, the transport and sink lines held at their value at its top (default), or with
+   * `false` stretched by the loops' utilisation, (1 − ρ_top) / (1 − ρ) (calibrate-cpu.ts
+   * loopStretch; the default until 2026-12-06 evening). Since the processors fetch with a 20 ms wait
+   * (a5d5998) the live fetch cycle holds and p50 stays flat up to about 0.9 of the knee, then jumps,
+   * where the stretch made the model's p50 rise from the ramp's top on. Held against stretched on
+   * the sittings since (docs/simulation.md, Status ¹⁷–²²), ratio: in process 0.88 / 0.93×, 0.71 /
+   * 0.64×, 0.85 / 0.41×, 1.02 / 0.57×, 0.05 / 0.05×, 0.64 / 0.28× (calib-sim29–34), child 0.96 /
+   * 1.01×, 1.03 / 0.36× (calib-sim32, 35)
    */
   holdLines?: boolean;
 }
@@ -382,7 +383,7 @@ function rampCalibration(summaries: RunSummary[], options: RampOptions): RampCal
     ...(perChunk ? { mainCpuPerChunkMs: perChunk, mainCpuBy: twoWay!.by } : {}),
     ...(!child && mainCpu ? { mainLoopCapacity: capacityOf([...split.ramp, ...split.design], full) } : {}),
     ...(full ? { loopFull: full } : {}),
-    ...(options.holdLines ? { holdLines: true as const } : {}),
+    ...(options.holdLines !== false ? { holdLines: true as const } : {}),
   } as Omit<Costs, 'mainCpuPerRecordMs' | 'slopeShare'>;
   if (twoWay && child) partial.mainCpuPerRequest = { ms: twoWay.perRequestMs, requestsPerSec: twoWay.requestsPerSec };
   base.sim = pooledDelays(base.sim, points); // the delays' shape from every run (calibrate-pool.ts)

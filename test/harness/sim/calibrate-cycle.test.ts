@@ -163,8 +163,8 @@ test('calibrateRuns, loopFull: beyond the ramp transport is held (the loop stati
     assert.is(spec?.type, 'empirical');
     return percentileFromEncoded((spec as { hdr: string }).hdr, 50);
   };
-  const full = calibrateRuns([...ramp, ...design], { loopFull: true });
-  const own = calibrateRuns([...ramp, ...design]);
+  const full = calibrateRuns([...ramp, ...design], { loopFull: true, holdLines: false });
+  const own = calibrateRuns([...ramp, ...design], { holdLines: false });
   const transport = (c: typeof full, r: number) => p50(c.atRate!(r).consumers!.process);
   const sink = (c: typeof full, r: number) => p50(c.atRate!(r).sink!.write);
   // the model's loop at 6,000/s: 0.1 ms per record on a loop of capacity < 1, well into its stretch

@@ -95,14 +95,14 @@ test("the measured histograms' own sampling error: a bootstrap per replication w
   assert.ok(wide.p50[1] - wide.p50[0] > narrow.p50[1] - narrow.p50[0], `${wide.p50} vs ${narrow.p50}`);
 });
 
-test("the transport and sink lines hold their value at the ramp's top, stretched beyond it as the loop fills", () => {
+test("holdLines false: the lines hold their value at the ramp's top, stretched beyond it as the loop fills", () => {
   const runs = [150, 300, 600].map((r) => {
     const s = liveLike(r, 'in-process');
     // a transport histogram that is not all zeros (the simulated stage_queue is the wait before the consumers)
     s.metrics.stage_queue = { ...(s.metrics.stage_process as TrendData), p50: 5 + 0.02 * r }; // 8, 11, 17 ms
     return s;
   });
-  const cal = calibrateRuns(runs);
+  const cal = calibrateRuns(runs, { holdLines: false });
   assert.is(cal.fit.topRate, 600);
   const transport = (rate: number) => sampleMean(cal.atRate!(rate).consumers!.process!);
   // along the line (at the share of its slope kept) within the ramp, then level
@@ -125,15 +125,16 @@ test("the transport and sink lines hold their value at the ramp's top, stretched
   assert.match(cal.notes.join('\n'), /held at [\d.]+ ms beyond 600\/s/);
 });
 
-test('holdLines: beyond the ramp the transport and sink lines stay at their value at its top', () => {
+test('holdLines (the default): beyond the ramp the transport and sink lines stay at their value at its top', () => {
   const runs = [150, 300, 600].map((r) => {
     const s = liveLike(r, 'in-process');
     s.metrics.stage_queue = { ...(s.metrics.stage_process as TrendData), p50: 5 + 0.02 * r };
     return s;
   });
-  const stretched = calibrateRuns(runs),
-    held = calibrateRuns(runs, { holdLines: true });
+  const stretched = calibrateRuns(runs, { holdLines: false }),
+    held = calibrateRuns(runs);
   assert.is(held.fit.holdLines, true);
+  assert.equal(calibrateRuns(runs, { holdLines: true }).fit, held.fit);
   assert.is(stretched.fit.holdLines, undefined);
   const at = (c: Calibration, rate: number) => {
     const m = c.atRate!(rate);
