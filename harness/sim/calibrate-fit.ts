@@ -81,9 +81,11 @@ export interface RampOptions extends CalibrateOptions {
    * loopStretch; the default until 2026-12-06 evening). Since the processors fetch with a 20 ms wait
    * (a5d5998) the live fetch cycle holds and p50 stays flat up to about 0.9 of the knee, then jumps,
    * where the stretch made the model's p50 rise from the ramp's top on. Held against stretched on
-   * the sittings since (docs/simulation.md, Status ¹⁷–²²), ratio: in process 0.88 / 0.93×, 0.71 /
-   * 0.64×, 0.85 / 0.41×, 1.02 / 0.57×, 0.05 / 0.05×, 0.64 / 0.28× (calib-sim29–34), child 0.96 /
-   * 1.01×, 1.03 / 0.36× (calib-sim32, 35)
+   * the sittings since (docs/simulation.md, Status ¹⁷–²³), ratio: in process 0.88 / 0.93×, 0.71 /
+   * 0.64×, 0.85 / 0.41×, 1.02 / 0.57×, 0.05 / 0.05×, 0.64 / 0.28×, 0.89 / 0.99×, 1.19 / 1.53×
+   * (calib-sim29–34, 36, 38), child 0.96 / 1.01×, 1.03 / 0.36×, 0.24 / 0.16×, 0.89 / 1.68×
+   * (calib-sim32, 35, 37, 39): better on 6 of 12, worse on 5, mean 0.78 / 0.68× in process and
+   * 0.78 / 0.80× child; the default on the first ten, within the sittings' noise on all twelve
    */
   holdLines?: boolean;
 }
