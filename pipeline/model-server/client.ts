@@ -11,6 +11,7 @@ import type { Pool } from 'undici';
 import type { Prediction, ScoringInput } from '../types.ts';
 import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
 import { rulesPrediction } from './rules.ts';
+import { COMPACT_INSTANCES, COMPACT_PREDICTIONS, decodePredictions, encodeInstances } from './wire.ts';
 
 export interface ModelClientOptions {
   /** replica base URLs, e.g. ['http://127.0.0.1:8501'] */
@@ -21,6 +22,12 @@ export interface ModelClientOptions {
   breaker?: BreakerOptions;
   /** bearer token the server requires (serve-model --token-file, PIPELAB_MODEL_SERVER_TOKEN) */
   token?: string;
+  /**
+   * the /predict body: 'compact' (default; wire.ts, a quarter of the bytes and of the CPU to build and read), or
+   * 'json'. A replica that refuses a compact body as invalid JSON (a server from before the format) gets JSON from
+   * then on.
+   */
+  wire?: 'compact' | 'json';
 }
 
 interface Replica {
@@ -28,6 +35,7 @@ interface Replica {
   pool: Pool;
   pending: number;
   breaker: CircuitBreaker;
+  compact: boolean;
 }
 
 export const CLIENT_FALLBACK_VERSION = 'client-fallback';
@@ -41,12 +49,14 @@ export class ModelClient {
   readonly strategy: 'round-robin' | 'least-pending';
   readonly counts = { requests: 0, fallbacks: 0, errors: 0 };
   private readonly headers: Record<string, string>;
+  private readonly compactHeaders: Record<string, string>;
 
   constructor(opts: ModelClientOptions) {
     if (opts.urls.length === 0) throw new RangeError('ModelClient needs at least one replica URL');
     this.strategy = opts.strategy ?? 'least-pending';
     this.headers = { 'content-type': 'application/json' };
     if (opts.token) this.headers.authorization = `Bearer ${opts.token}`;
+    this.compactHeaders = { ...this.headers, 'content-type': COMPACT_INSTANCES, accept: COMPACT_PREDICTIONS };
     // undici loads with the first client, not with the library (110 modules every process paid for)
     const { Pool } = require('undici') as typeof import('undici');
     this.replicas = opts.urls.map((url) => ({
@@ -54,6 +64,7 @@ export class ModelClient {
       pool: new Pool(url, { connections: opts.connections ?? 16, pipelining: 1 }),
       pending: 0,
       breaker: new CircuitBreaker({ timeoutMs: 1000, slowCallMs: 500, resetTimeoutMs: 2000, ...opts.breaker }),
+      compact: opts.wire !== 'json',
     }));
   }
 
@@ -72,14 +83,24 @@ export class ModelClient {
   private async call(r: Replica, instances: ScoringInput[]): Promise<Prediction[]> {
     r.pending++;
     try {
+      const compact = r.compact ? encodeInstances(instances) : undefined;
       const res = await r.pool.request({
         path: '/predict',
         method: 'POST',
-        headers: this.headers,
-        body: JSON.stringify({ instances }),
+        headers: compact ? this.compactHeaders : this.headers,
+        body: compact ?? JSON.stringify({ instances }),
       });
-      const body = (await res.body.json()) as { predictions?: Prediction[]; error?: { message: string } };
+      if (res.statusCode === 200 && res.headers['content-type'] === COMPACT_PREDICTIONS)
+        return decodePredictions(new Uint8Array(await res.body.arrayBuffer()), instances);
+      const body = (await res.body.json()) as {
+        predictions?: Prediction[];
+        error?: { code?: string; message: string };
+      };
       if (res.statusCode >= 500) throw new Error(`${r.url}: HTTP ${res.statusCode}`);
+      if (compact && res.statusCode === 400 && body.error?.code === 'INVALID_JSON') {
+        r.compact = false; // a server from before the compact format: JSON from now on
+        return await this.call(r, instances);
+      }
       if (res.statusCode !== 200 || !body.predictions) {
         // a 4xx is the caller's mistake, not the replica's: surface it
         const err = new Error(`model server rejected the request: ${body.error?.message ?? res.statusCode}`);

@@ -9,6 +9,7 @@ import { BREAKER_STATE_VALUE } from './breaker.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { ModelPool } from './pool.ts';
 import { parsePredictBody, type ValidationIssue } from './validate.ts';
+import { COMPACT_INSTANCES, COMPACT_PREDICTIONS, decodeInstances, encodePredictions } from './wire.ts';
 
 export interface HttpOptions {
   bodyLimitBytes: number;
@@ -63,29 +64,23 @@ export function modelServerHandler(pool: ModelPool, metrics: ServerMetrics, o: H
     const body = await readBody(req, o.bodyLimitBytes);
     if (await faulted(res)) return;
     if (typeof body === 'string') return error(res, 413, 'BODY_TOO_LARGE', body, '/predict');
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch (e) {
-      return error(res, 400, 'INVALID_JSON', `body is not valid JSON: ${(e as Error).message}`, '/predict');
-    }
-    const parsed = parsePredictBody(json);
+    const compact = req.headers['content-type']?.startsWith(COMPACT_INSTANCES) === true;
+    const parsed = compact ? decodeInstances(body) : parseJsonBody(body);
+    if (typeof parsed === 'string') return error(res, 400, 'INVALID_JSON', parsed, '/predict');
     if (!parsed.ok) {
       const first = parsed.issues[0]!;
       const more = parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : '';
-      return error(
-        res,
-        400,
-        'INVALID_INPUT',
-        `invalid ${first.path}: ${first.message}${more}`,
-        '/predict',
-        parsed.issues,
-      );
+      const message = `invalid ${first.path}: ${first.message}${more}`;
+      return error(res, 400, 'INVALID_INPUT', message, '/predict', parsed.issues);
     }
     const end = metrics.requestSeconds.startTimer();
     const predictions = await pool.predict(parsed.instances);
     end();
-    send(res, 200, { predictions }, '/predict');
+    if (!compact) return send(res, 200, { predictions }, '/predict');
+    metrics.requests.inc({ route: '/predict', status: '200' });
+    const out = encodePredictions(predictions);
+    res.writeHead(200, { 'content-type': COMPACT_PREDICTIONS, 'content-length': out.length });
+    res.end(out);
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse, path: string | undefined) => {
@@ -125,6 +120,17 @@ export function modelServerHandler(pool: ModelPool, metrics: ServerMetrics, o: H
       else res.destroy();
     });
   };
+}
+
+/** a JSON /predict body's instances or issues, or the message when it is not JSON */
+function parseJsonBody(body: Buffer): ReturnType<typeof parsePredictBody> | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    return `body is not valid JSON: ${(e as Error).message}`;
+  }
+  return parsePredictBody(json);
 }
 
 /** the request body, or the 413 message when it exceeds the limit (declared or streamed) */
