@@ -23,11 +23,13 @@ export interface ModelClientOptions {
   /** bearer token the server requires (serve-model --token-file, PIPELAB_MODEL_SERVER_TOKEN) */
   token?: string;
   /**
-   * the /predict body: 'compact' (default; wire.ts, a quarter of the bytes and of the CPU to build and read), or
-   * 'json'. A replica that refuses a compact body as invalid JSON (a server from before the format) gets JSON from
-   * then on.
+   * the /predict body. 'auto' (default): JSON until a replica's answer advertises the compact format (wire.ts, a
+   * quarter of the bytes and of the CPU to build and read) in its `accept-post` header, as pipelab's model server
+   * does, then compact to that replica; a server of your own that speaks the JSON API only never gets anything else.
+   * 'compact': compact from the first request; 'json': JSON always. A replica that refuses a compact body (415, or
+   * 400 INVALID_JSON from a server from before the format) gets JSON from then on.
    */
-  wire?: 'compact' | 'json';
+  wire?: 'auto' | 'compact' | 'json';
 }
 
 interface Replica {
@@ -35,7 +37,10 @@ interface Replica {
   pool: Pool;
   pending: number;
   breaker: CircuitBreaker;
+  /** compact bodies to this replica now */
   compact: boolean;
+  /** may switch to compact when the replica advertises it (wire 'auto') */
+  negotiate: boolean;
 }
 
 export const CLIENT_FALLBACK_VERSION = 'client-fallback';
@@ -64,7 +69,8 @@ export class ModelClient {
       pool: new Pool(url, { connections: opts.connections ?? 16, pipelining: 1 }),
       pending: 0,
       breaker: new CircuitBreaker({ timeoutMs: 1000, slowCallMs: 500, resetTimeoutMs: 2000, ...opts.breaker }),
-      compact: opts.wire !== 'json',
+      compact: opts.wire === 'compact',
+      negotiate: (opts.wire ?? 'auto') === 'auto',
     }));
   }
 
@@ -92,14 +98,17 @@ export class ModelClient {
       });
       if (res.statusCode === 200 && res.headers['content-type'] === COMPACT_PREDICTIONS)
         return decodePredictions(new Uint8Array(await res.body.arrayBuffer()), instances);
+      if (compact && res.statusCode === 415) return await this.refused(r, instances, res.body);
       const body = (await res.body.json()) as {
         predictions?: Prediction[];
         error?: { code?: string; message: string };
       };
       if (res.statusCode >= 500) throw new Error(`${r.url}: HTTP ${res.statusCode}`);
-      if (compact && res.statusCode === 400 && body.error?.code === 'INVALID_JSON') {
-        r.compact = false; // a server from before the compact format: JSON from now on
-        return await this.call(r, instances);
+      if (compact && res.statusCode === 400 && body.error?.code === 'INVALID_JSON')
+        return await this.refused(r, instances);
+      if (r.negotiate && !compact && String(res.headers['accept-post'] ?? '').includes(COMPACT_INSTANCES)) {
+        r.compact = true; // the replica reads compact bodies: from the next request on
+        r.negotiate = false;
       }
       if (res.statusCode !== 200 || !body.predictions) {
         // a 4xx is the caller's mistake, not the replica's: surface it
@@ -111,6 +120,14 @@ export class ModelClient {
     } finally {
       r.pending--;
     }
+  }
+
+  /** a replica refused a compact body (a server from before the format, a proxy): JSON to it from now on */
+  private async refused(r: Replica, instances: ScoringInput[], unread?: { dump(): Promise<unknown> }) {
+    await unread?.dump();
+    r.compact = false;
+    r.negotiate = false;
+    return this.call(r, instances);
   }
 
   /** score instances (any number: sent in chunks of CHUNK, within the server's per-request limit) */

@@ -11,6 +11,9 @@ import type { ModelPool } from './pool.ts';
 import { parsePredictBody, type ValidationIssue } from './validate.ts';
 import { COMPACT_INSTANCES, COMPACT_PREDICTIONS, decodeInstances, encodePredictions } from './wire.ts';
 
+/** the request bodies POST /predict reads (the Accept-Post header, as W3C LDP defines it) */
+const ACCEPT_POST = `application/json, ${COMPACT_INSTANCES}`;
+
 export interface HttpOptions {
   bodyLimitBytes: number;
   batchSize: number;
@@ -61,6 +64,8 @@ export function modelServerHandler(pool: ModelPool, metrics: ServerMetrics, o: H
   };
 
   const handlePredict = async (req: IncomingMessage, res: ServerResponse) => {
+    // every /predict answer says which bodies this server reads: ModelClient switches to compact on seeing it
+    res.setHeader('accept-post', ACCEPT_POST);
     const body = await readBody(req, o.bodyLimitBytes);
     if (await faulted(res)) return;
     if (typeof body === 'string') return error(res, 413, 'BODY_TOO_LARGE', body, '/predict');

@@ -100,15 +100,104 @@ test('a malformed compact body is a 400 naming the field, and the server keeps s
   assert.is(status, 200);
 });
 
-test('ModelClient sends compact bodies by default and JSON when asked, with the same answers', async () => {
+/** a server on loopback; its URL and a close */
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; close(): Promise<void> }> {
+  const s: Server = createServer(handler);
+  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
+  const { port } = s.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((ok) => s.close(() => ok())) };
+}
+
+async function readAll(req: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+test('ModelClient sends JSON until the replica advertises compact bodies, then compact: the same answers', async () => {
+  const types: string[] = [];
+  // a pass-through that notes each request's content type
+  const proxy = await listen(async (req, res) => {
+    types.push(String(req.headers['content-type']));
+    const r = await request(`${server.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': String(req.headers['content-type']) },
+      body: await readAll(req),
+    });
+    const keep = ['content-type', 'accept-post'].filter((h) => r.headers[h] !== undefined);
+    res.writeHead(r.statusCode, Object.fromEntries(keep.map((h) => [h, String(r.headers[h])])));
+    res.end(Buffer.from(await r.body.arrayBuffer()));
+  });
   const xs = many(30);
-  const compact = new ModelClient({ urls: [server.url] });
+  const auto = new ModelClient({ urls: [proxy.url] });
   const json = new ModelClient({ urls: [server.url], wire: 'json' });
   try {
-    assert.equal(await compact.predict(xs), await json.predict(xs));
+    const want = await json.predict(xs);
+    assert.equal(await auto.predict(xs), want);
+    assert.equal(await auto.predict(xs), want);
+    assert.equal(types, ['application/json', COMPACT_INSTANCES]);
   } finally {
-    await compact.close();
+    await auto.close();
     await json.close();
+    await proxy.close();
+  }
+});
+
+// a model server of the user's own that implements the JSON API (docs/your-pipeline.md) and nothing else
+const ownServer = () => {
+  const types: string[] = [];
+  const started = listen(async (req, res) => {
+    const type = String(req.headers['content-type']);
+    types.push(type);
+    const body = await readAll(req);
+    if (type !== 'application/json') {
+      res.writeHead(415, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ detail: `unsupported media type ${type}` }));
+    }
+    const { instances } = JSON.parse(body.toString('utf8')) as { instances: ScoringInput[] };
+    const predictions = instances.map((x) => ({
+      id: x.transaction.id,
+      score: 0.25,
+      fraud: false,
+      source: 'model',
+      modelVersion: 'theirs',
+      threshold: 0.5,
+    }));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ predictions }));
+  });
+  return { types, started };
+};
+
+test("a model server of the user's own that reads JSON only is sent JSON only", async () => {
+  const own = ownServer();
+  const { url, close } = await own.started;
+  const c = new ModelClient({ urls: [url] });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const ps = await c.predict(many(4));
+      assert.equal(new Set(ps.map((p) => `${p.source} ${p.modelVersion}`)), new Set(['model theirs']));
+    }
+    assert.equal(own.types, ['application/json', 'application/json', 'application/json']);
+    assert.is(c.counts.fallbacks, 0);
+  } finally {
+    await c.close();
+    await close();
+  }
+});
+
+test("wire 'compact' to a server that refuses it (415) falls back to JSON after the first refusal", async () => {
+  const own = ownServer();
+  const { url, close } = await own.started;
+  const c = new ModelClient({ urls: [url], wire: 'compact' });
+  try {
+    const [p] = await c.predict([instance(1)]);
+    assert.is(p!.modelVersion, 'theirs');
+    await c.predict([instance(2)]);
+    assert.equal(own.types, [COMPACT_INSTANCES, 'application/json', 'application/json']);
+  } finally {
+    await c.close();
+    await close();
   }
 });
 
@@ -116,7 +205,7 @@ test('an event time given as text goes as JSON: the client never drops what the 
   const xs: ScoringInput[] = many(2);
   xs[1]!.transaction.eventTime = '2026-12-06T17:00:00Z';
   assert.is(encodeInstances(xs), undefined);
-  const c = new ModelClient({ urls: [server.url] });
+  const c = new ModelClient({ urls: [server.url], wire: 'compact' });
   try {
     const ps = await c.predict(xs);
     assert.equal(
@@ -133,7 +222,7 @@ test('an event time given as text goes as JSON: the client never drops what the 
 
 // a server from before the compact format read every body as JSON: the same server behind a proxy that drops
 // the content type stands in for one
-test('a replica that reads every body as JSON gets JSON from the client after its first refusal', async () => {
+test("wire 'compact' to a replica reading any body as JSON: JSON after its first 400 INVALID_JSON", async () => {
   let seen = 0;
   const old: Server = createServer(async (req, res) => {
     seen++;
@@ -149,7 +238,7 @@ test('a replica that reads every body as JSON gets JSON from the client after it
   });
   await new Promise<void>((ok) => old.listen(0, '127.0.0.1', ok));
   const { port } = old.address() as { port: number };
-  const c = new ModelClient({ urls: [`http://127.0.0.1:${port}`] });
+  const c = new ModelClient({ urls: [`http://127.0.0.1:${port}`], wire: 'compact' });
   try {
     const [p] = await c.predict([instance(1)]);
     assert.is(p!.source, 'model');
