@@ -114,8 +114,15 @@ test('bad input: nothing run or written, exit 104, the fix named', async () => {
     [['merge', 'a', 'one', '--out', 'm2'], /ran the whole scenario/, 'm2'],
   ];
   const hitsBefore = hits;
-  for (const [args, re, out] of cases) {
-    const r = await cli(args);
+  // two at a time, as bad-input.test.ts runs its cases: each a process that fails before any load
+  const results: Array<[string[], RegExp, string | undefined, { code: number; err: string }]> = [];
+  const queue = [...cases];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) results.push([c[0], c[1], c[2], await cli(c[0])]);
+    }),
+  );
+  for (const [args, re, out, r] of results) {
     assert.is(r.code, 104, `${args.join(' ')}: ${r.err}`);
     assert.match(r.err, re);
     assert.not.match(r.err, /\n\s+at /, 'no stack trace');
@@ -126,15 +133,20 @@ test('bad input: nothing run or written, exit 104, the fix named', async () => {
 
 test('merge refuses runs of a different scenario or another seed', async () => {
   const seq = ['--execution-segment-sequence', '0,1/2,1', '-q'];
-  const other = await cli(['run', 'other.ts', '--execution-segment', '1/2:1', ...seq, '-o', 'o']);
+  // side by side, as the two halves above: two runs of a second of load each, mostly waiting on its schedule
+  const [other, seeded] = await Promise.all([
+    cli(['run', 'other.ts', '--execution-segment', '1/2:1', ...seq, '-o', 'o']),
+    cli(['run', 'share.ts', '--execution-segment', '1/2:1', ...seq, '--seed', '9', '-o', 's9']),
+  ]);
   assert.is(other.code, 99);
-  const seeded = await cli(['run', 'share.ts', '--execution-segment', '1/2:1', ...seq, '--seed', '9', '-o', 's9']);
   assert.is(seeded.code, 99);
-  for (const [dir, re] of [
+  const refusals = [
     ['o', /ran a different scenario/],
     ['s9', /mixed seeds/],
-  ] as const) {
-    const r = await cli(['merge', 'a', dir, '--out', `bad-${dir}`]);
+  ] as const;
+  const merges = await Promise.all(refusals.map(([dir]) => cli(['merge', 'a', dir, '--out', `bad-${dir}`])));
+  for (const [i, [dir, re]] of refusals.entries()) {
+    const r = merges[i]!;
     assert.is(r.code, 104, r.err);
     assert.match(r.err, re);
     assert.not.ok(existsSync(join(tmp, `bad-${dir}`)));
