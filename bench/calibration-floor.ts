@@ -13,6 +13,7 @@
  * alike.
  */
 import './help.ts';
+import { numberFlag } from './flags.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { measuredFigures } from '../harness/sim/calibrate.ts';
 import { textTable } from '../results/table.ts';
@@ -25,7 +26,7 @@ const flag = (f: string) => {
   return i >= 0 ? argv.splice(i, 2)[1] : undefined;
 };
 const modes = (flag('--modes') ?? 'in-process,child').split(',');
-const rampTop = Number(flag('--ramp-top') ?? 4200);
+const rampTop = numberFlag('--ramp-top', 4200, { positive: true }, flag('--ramp-top'));
 const dirs = argv;
 if (dirs.length < 2) {
   console.error('give two saved sittings or more (bench/calibration.ts --save <dir>)');

@@ -49,6 +49,7 @@ import './help.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { numberFlag, numberListFlag } from './flags.ts';
 import type { RampCalibration } from '../harness/sim/calibrate-fit.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
 
@@ -58,12 +59,7 @@ import type { RunSummary, TrendData } from '../results/types.ts';
 // 7,500/s with 64 MB against V8's default). A calibration measured without it predicts another
 // system, so the bench re-executes itself with the flag in NODE_OPTIONS (the child processors get it
 // too) unless one was given; `--semi-space 0` keeps V8's default.
-const semiArg = process.argv.indexOf('--semi-space');
-const semiSpace = semiArg >= 0 ? Number(process.argv[semiArg + 1]) : 128;
-if (!(Number.isInteger(semiSpace) && semiSpace >= 0)) {
-  console.error(`--semi-space must be a whole number of MB (0: V8's default), not ${process.argv[semiArg + 1]}`);
-  process.exit(104);
-}
+const semiSpace = numberFlag('--semi-space', 128, { int: true, min: 0, example: 128 });
 const semiGiven = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].some((a) =>
   a.startsWith('--max-semi-space-size'),
 );
@@ -97,31 +93,29 @@ const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const nums = (s: string) => s.split(',').map(Number);
 const modes = (arg('--modes') ?? 'in-process,child').split(',') as Array<'in-process' | 'child'>;
 // the ramp starts where the chunks still grow with the rate (below 500/s on this machine): from
 // there on the requests per run level off, and the process's CPU on records and requests
 // (calibrate-cpu.ts mainCpuTwoWay) cannot tell a per-request cost from the background
 // up to 4,200/s (a third of the in-process knee or less): at 2,000/s the records' CPU (0.1–0.15 of a
 // core) was within the runs' noise, and the fit on records and requests fell back on 2 of 5 sittings
-const ramp = nums(arg('--ramp') ?? (quick ? '250,500' : '50,100,250,500,1000,2000,3000,4200'));
+const ramp = numberListFlag('--ramp', quick ? '250,500' : '50,100,250,500,1000,2000,3000,4200', { positive: true });
 const ratesArg = arg('--rates') ?? (quick ? '1000' : 'auto');
-const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
+/** the validation rates given (checked before anything runs), or undefined for `auto` */
+const givenRates = ratesArg === 'auto' ? undefined : numberListFlag('--rates', '', { positive: true }, ratesArg);
+const seconds = numberFlag('--seconds', quick ? 3 : 6, { min: 1 });
 /** the unkept warm-up before the first mode's ramp: seconds at the ramp's top rate */
-const warmupSeconds = Number(arg('--warmup-seconds') ?? (quick ? 2 : 12));
+const warmupSeconds = numberFlag('--warmup-seconds', quick ? 2 : 12, { min: 0 });
 const save = arg('--save');
 /** live runs per rate above the ramp: the table compares with their median */
-const repeat = Number(arg('--repeat') ?? 1);
-if (!(Number.isInteger(repeat) && repeat >= 1)) {
-  console.error(`--repeat must be a whole number ≥ 1, not ${arg('--repeat')}`);
-  process.exit(104);
-}
+const repeat = numberFlag('--repeat', 1, { int: true, min: 1 });
 /** re-evaluate runs saved with --save (<dir>/<mode>/<rate>.json) instead of running live */
 const from = arg('--from');
 /** how the event loop's background is treated (calibrate-fit.ts RampOptions): each gets its table */
 const backgrounds = (arg('--background') ?? 'elastic,capacity').split(',') as Array<'elastic' | 'capacity'>;
 /** what-if: the main host's CPU per record fixed at each of these values (ms), one table each */
-const mainCpus = arg('--main-cpu') ? nums(arg('--main-cpu')!) : [];
+const mainCpus =
+  arg('--main-cpu') === undefined ? [] : numberListFlag('--main-cpu', '', { positive: true, example: 0.066 });
 /** beside the design runs, the ramp's runs the CPU fits take (calibrate-fit.ts RampOptions.cpuRuns) */
 const cpuRuns = (arg('--cpu-runs') ?? 'batching') as 'batching' | 'all';
 /** in process, the CPU per record from the ramp's runs with the loop full (calibrate-fit.ts RampOptions.loopFull) */
@@ -246,8 +240,8 @@ async function liveRuns(mode: 'in-process' | 'child'): Promise<Map<number, Live>
   const designed: RunSummary[] = [];
   for (const d of design) designed.push((await runAt(mode, d.rate, 1, d)).summary);
   designRunsOf.set(mode, designed);
-  if (ratesArg !== 'auto') {
-    for (const r of nums(ratesArg)) runs.set(r, await runAt(mode, r));
+  if (givenRates) {
+    for (const r of givenRates) runs.set(r, await runAt(mode, r));
     return repeatRuns(mode, runs);
   }
   const behind = (r: number) => liveDeficit(runs.get(r)!.summary, r) >= KNEE_DEFICIT;

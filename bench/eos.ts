@@ -13,20 +13,17 @@
  *   npx tsx bench/eos.ts --rates 2000 --seconds 10 --rounds 3 --processors 2
  */
 import './help.ts';
+import { numberFlag, numberListFlag } from './flags.ts';
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';
 import type { Accounting } from '../harness/targets/pipeline/accounting.ts';
 import type { TrendData } from '../results/types.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
-const arg = (flag: string): string | undefined => {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const rates = (arg('--rates') ?? (quick ? '1000,8000' : '1000,4000,12000')).split(',').map(Number);
-const seconds = Number(arg('--seconds') ?? (quick ? 3 : 6));
-const rounds = Number(arg('--rounds') ?? (quick ? 1 : 2));
-const processors = Number(arg('--processors') ?? 2);
+const rates = numberListFlag('--rates', quick ? '1000,8000' : '1000,4000,12000', { positive: true });
+const seconds = numberFlag('--seconds', quick ? 3 : 6, { min: 1 });
+const rounds = numberFlag('--rounds', quick ? 1 : 2, { int: true, min: 1 });
+const processors = numberFlag('--processors', 2, { int: true, min: 1 });
 type Guarantee = 'at-least-once' | 'exactly-once';
 
 interface Row {

@@ -9,6 +9,7 @@
  * Targets (issue #5): batch 32 ≥ 3× the throughput of batch 1; p99 < 100 ms at 70 % of its max.
  */
 import './help.ts';
+import { numberFlag } from './flags.ts';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { startLocalModelServer } from '../harness/services/model-server.ts';
@@ -28,12 +29,8 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (o: Record<st
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const DURATION = quick ? 3 : 10;
-const argNum = (flag: string, d: number) => {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? Number(process.argv[i + 1]) : d;
-};
 // enough connections to fill batches of 32 twice over while earlier batches are being answered
-const CONNECTIONS = argNum('--connections', 128);
+const CONNECTIONS = numberFlag('--connections', 128, { int: true, min: 1 });
 
 const body = JSON.stringify({
   transaction: {

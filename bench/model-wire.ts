@@ -9,6 +9,7 @@
  * instance takes on the wire.
  */
 import './help.ts';
+import { numberFlag, numberListFlag } from './flags.ts';
 import { createTransactionStream } from '../generators/transactions.ts';
 import { parsePredictBody } from '../pipeline/model-server/validate.ts';
 import {
@@ -20,12 +21,8 @@ import {
 import type { Prediction, ScoringInput } from '../pipeline/types.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
-const arg = (flag: string, d: string) => {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? (process.argv[i + 1] ?? d) : d;
-};
-const sizes = arg('--sizes', '64,256,512').split(',').map(Number);
-const rounds = Number(arg('--rounds', quick ? '2' : '5'));
+const sizes = numberListFlag('--sizes', '64,256,512', { int: true, min: 1, max: 1024, example: '64,256' });
+const rounds = numberFlag('--rounds', quick ? 2 : 5, { int: true, min: 1 });
 const roundMs = quick ? 50 : 200;
 
 const stream = createTransactionStream({ seed: 7 });

@@ -14,6 +14,7 @@
  *   --clients kafkajs,platformatic               which clients (default both; one alone, e.g. to profile it)
  */
 import './help.ts';
+import { numberFlag } from './flags.ts';
 import { median } from './calibration-measures.ts';
 import { serveChild } from './serve-child.ts';
 import kafkajs from 'kafkajs';
@@ -29,7 +30,7 @@ const flag = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? (process.argv[i + 1] ?? dflt) : dflt;
 };
-const BATCH = Number(flag('--batch', '8'));
+const BATCH = numberFlag('--batch', 8, { int: true, min: 1 });
 const COMPRESSION = flag('--compression', 'lz4');
 const PARTITIONS = 12;
 

@@ -14,6 +14,7 @@
  *    source, ns per record.
  */
 import './help.ts';
+import { numberFlag } from './flags.ts';
 import kafkajs from 'kafkajs';
 import { startBroker } from '../broker/index.ts';
 import { transactionToJson } from '../generators/serialize.ts';
@@ -29,9 +30,8 @@ import { ensureTopics, TOPICS } from '../pipeline/topics.ts';
 import { stubScorer } from '../test/helpers/processor.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
-const at = process.argv.indexOf('--events');
-const N = at >= 0 ? Number(process.argv[at + 1]) : quick ? 20_000 : 60_000;
-const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || (quick ? 2 : 3);
+const N = numberFlag('--events', quick ? 20_000 : 60_000, { int: true, min: 1 });
+const ROUNDS = numberFlag('--rounds', quick ? 2 : 3, { int: true, min: 1 });
 const keys = parsePiiKeys(`k1 ${'5a'.repeat(32)}`, 'bench');
 const { Kafka, logLevel } = kafkajs;
 

@@ -51,6 +51,7 @@
 import './help.ts';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { numberFlag, numberListFlag, optionalNumberFlag } from './flags.ts';
 import { monitorEventLoopDelay, constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import type { Accounting } from '../harness/targets/pipeline/accounting.ts';
 import type { TrendData } from '../results/types.ts';
@@ -60,27 +61,13 @@ const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const rates = (arg('--rates') ?? (quick ? '1000,5000' : '1000,2500,5000,7500,10000,11250,12500,13750,15000'))
-  .split(',')
-  .map(Number);
-/**
- * a flag's number, or `dflt` when it is absent; a value that is not a number, not whole where `whole`, or below
- * `min` is bad input: a clear error and exit 104 before anything runs (Number('') is 0, Number('2s') NaN)
- */
-function num(flag: string, dflt: number, o: { min: number; whole?: boolean; unit: string }): number {
-  const given = arg(flag);
-  if (given === undefined) return dflt;
-  const n = given.trim() === '' ? NaN : Number(given);
-  if (!Number.isFinite(n) || n < o.min || (o.whole && !Number.isInteger(n))) {
-    const what = `${o.whole ? 'a whole number' : 'a number'} of ${o.unit}, at least ${o.min}`;
-    console.error(`${flag} must be ${what}, not ${given === '' ? 'empty' : given}`);
-    process.exit(104);
-  }
-  return n;
-}
-const seconds = num('--seconds', quick ? 3 : 6, { min: 1, unit: 'seconds' });
-const warmSeconds = num('--warm-seconds', quick ? 2 : 4, { min: 1, unit: 'seconds' });
-const processors = num('--processors', 2, { min: 1, whole: true, unit: 'processors' });
+const rates = numberListFlag('--rates', quick ? '1000,5000' : '1000,2500,5000,7500,10000,11250,12500,13750,15000', {
+  positive: true,
+  example: '1000,5000',
+});
+const seconds = numberFlag('--seconds', quick ? 3 : 6, { min: 1 });
+const warmSeconds = numberFlag('--warm-seconds', quick ? 2 : 4, { min: 1 });
+const processors = numberFlag('--processors', 2, { int: true, min: 1 });
 const processorMode = (arg('--processor-mode') ?? 'in-process') as 'in-process' | 'child';
 const modelServer = arg('--model-server') ?? 'main';
 if (modelServer !== 'main' && modelServer !== 'thread') {
@@ -93,13 +80,10 @@ if (observer !== 'main' && observer !== 'thread') {
   process.exit(104);
 }
 const showSeries = process.argv.includes('--series');
-const fetchMinBytes =
-  arg('--fetch-min-bytes') === undefined
-    ? undefined
-    : num('--fetch-min-bytes', 1, { min: 1, whole: true, unit: 'bytes' });
-const fetchMaxWaitMs =
-  arg('--fetch-max-wait') === undefined ? undefined : num('--fetch-max-wait', 0, { min: 0, unit: 'ms' });
-const semiSpace = num('--semi-space', 128, { min: 0, whole: true, unit: "MB (0: V8's default)" });
+const fetchMinBytes = optionalNumberFlag('--fetch-min-bytes', { int: true, min: 1, example: 65536 });
+const fetchMaxWaitMs = optionalNumberFlag('--fetch-max-wait', { min: 0, example: 20 });
+/** MB; 0 keeps V8's default */
+const semiSpace = numberFlag('--semi-space', 128, { int: true, min: 0, example: 128 });
 const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].find((a) =>
   a.startsWith('--max-semi-space-size'),
 );
@@ -441,14 +425,17 @@ if (half !== undefined) {
       `${near ? `rate ${near.rate}/s p99 ${fmt(near.p99)} ms (target < 500)` : 'no measured rate at or below it'}`,
   );
 }
-console.log(
-  `baseline: kafkajs produce → consume through the embedded broker, no processing: ${fmt(base)} records/s ` +
-    `(the median of 3 runs; before, between and after the rates: ${bases.map(fmt).join(', ')}; ` +
-    `others' CPU meanwhile ${baseOthers.map((c) => c.toFixed(2)).join(', ') || '-'} cores)`,
-);
-console.log(
-  `ratio pipeline / baseline: ${((sustained.length ? best : peak) / base).toFixed(2)} ` +
-    `(${sustained.length ? 'best sustained' : 'peak'} / baseline)`,
-);
+if (bases.length === 0) console.log('baseline: not measured (--no-baseline), so no ratio');
+else {
+  console.log(
+    `baseline: kafkajs produce → consume through the embedded broker, no processing: ${fmt(base)} records/s ` +
+      `(the median of 3 runs; before, between and after the rates: ${bases.map(fmt).join(', ')}; ` +
+      `others' CPU meanwhile ${baseOthers.map((c) => c.toFixed(2)).join(', ') || '-'} cores)`,
+  );
+  console.log(
+    `ratio pipeline / baseline: ${((sustained.length ? best : peak) / base).toFixed(2)} ` +
+      `(${sustained.length ? 'best sustained' : 'peak'} / baseline)`,
+  );
+}
 console.log('note: the machine is shared; figures under contention are lower than on a quiet machine');
 process.exit(0);

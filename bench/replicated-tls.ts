@@ -8,6 +8,7 @@
  *   npx tsx bench/replicated-tls.ts [--quick] [--records N] [--rounds N]
  */
 import './help.ts';
+import { numberFlag } from './flags.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,12 +18,8 @@ import { haveTool } from '../test/helpers/tools.ts';
 import { kcatSecurity, timeKcat } from './kcat.ts';
 
 const QUICK = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
-};
-const N = arg('--records') ?? (QUICK ? 20_000 : 200_000);
-const ROUNDS = arg('--rounds') ?? (QUICK ? 1 : 3);
+const N = numberFlag('--records', QUICK ? 20_000 : 200_000, { int: true, min: 1 });
+const ROUNDS = numberFlag('--rounds', QUICK ? 1 : 3, { int: true, min: 1 });
 const SIZE = 100;
 const MODES = ['PLAINTEXT', 'SASL_SSL'] as const;
 type Mode = (typeof MODES)[number];

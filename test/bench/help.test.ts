@@ -39,20 +39,28 @@ test('bench/pipeline.ts --help prints its usage and exits 0 without running', ()
   assert.not.match(r.stdout, /^\s*\*/m, 'the comment markers are stripped');
 });
 
-test('bench/pipeline.ts refuses a bad number with exit 104 before running', () => {
-  for (const [flag, value] of [
-    ['--seconds', '2s'],
-    ['--processors', '1.5'],
-    ['--fetch-max-wait', '-1'],
-    ['--semi-space', ''],
+test('the benches refuse a bad number with exit 104 before running, naming the flag as pipelab commands do', () => {
+  for (const [file, flag, value] of [
+    ['pipeline.ts', '--seconds', '2s'],
+    ['pipeline.ts', '--processors', '1.5'],
+    ['pipeline.ts', '--fetch-max-wait', '-1'],
+    ['pipeline.ts', '--semi-space', ''],
+    ['pipeline.ts', '--rates', '1000,'],
+    ['pipeline.ts', '--rates', '1000,5k'],
+    ['calibration.ts', '--repeat', '0'],
+    ['calibration.ts', '--rates', '3000,x'],
+    ['eos.ts', '--seconds', '2s'],
+    ['model-wire.ts', '--sizes', '64,2000'],
   ] as const) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(bench, 'pipeline.ts'), flag, value], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(bench, file), flag, value], {
       cwd: root,
       encoding: 'utf8',
       timeout: 60_000,
     });
-    assert.is(r.status, 104, `${flag} ${value}: ${r.stderr}`);
-    assert.match(r.stderr, new RegExp(`^${flag} must be a`), r.stderr);
+    const what = `${file} ${flag} ${value}`;
+    assert.is(r.status, 104, `${what}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^error: invalid ${flag}: expected `), `${what}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`hint: for example ${flag} `), what);
     assert.not.match(r.stdout, /rate\/s\s+decided\/s/, 'no measurement table');
   }
 });
