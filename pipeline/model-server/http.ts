@@ -35,7 +35,7 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 export function modelServerHandler(pool: ModelPool, metrics: ServerMetrics, o: HttpOptions): RequestListener {
   const send = (res: ServerResponse, status: number, body: unknown, route: string, type = 'application/json') => {
     metrics.requests.inc({ route, status: String(status) });
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
@@ -81,11 +81,8 @@ export function modelServerHandler(pool: ModelPool, metrics: ServerMetrics, o: H
     const end = metrics.requestSeconds.startTimer();
     const predictions = await pool.predict(parsed.instances);
     end();
-    if (!compact) return send(res, 200, { predictions }, '/predict');
-    metrics.requests.inc({ route: '/predict', status: '200' });
-    const out = encodePredictions(predictions);
-    res.writeHead(200, { 'content-type': COMPACT_PREDICTIONS, 'content-length': out.length });
-    res.end(out);
+    if (compact) send(res, 200, encodePredictions(predictions), '/predict', COMPACT_PREDICTIONS);
+    else send(res, 200, { predictions }, '/predict');
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse, path: string | undefined) => {
