@@ -10,9 +10,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Broker } from '../../broker/index.ts';
-import { type Consumed, follow, GROUP, type GroupMember, type Where } from './offset-validation-run.ts';
+import { type Consumed, DEFAULT_WHERE, follow, type GroupMember, type Where } from './offset-validation-run.ts';
 import { STARVED_LINE } from './offset-validation-watchdog.ts';
-import { TOPIC } from './replication-run.ts';
 
 const MEMBER = fileURLToPath(new URL('./offset-validation-member.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -64,7 +63,7 @@ export class KafkajsMember implements GroupMember {
     private readonly broker: Broker,
     private readonly consumed: Consumed,
     private readonly sessionTimeoutMs = 2000,
-    private readonly where: Where = { topic: TOPIC, group: GROUP },
+    private readonly where: Where = DEFAULT_WHERE,
   ) {}
 
   get running(): boolean {

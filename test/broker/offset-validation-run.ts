@@ -56,7 +56,7 @@ export interface Where {
   topic: string;
   group: string;
 }
-const DEFAULT_WHERE: Where = { topic: TOPIC, group: GROUP };
+export const DEFAULT_WHERE: Where = { topic: TOPIC, group: GROUP };
 
 /** one member of the group, in its own OS process, restartable: librdkafka (Member) or kafkajs (KafkajsMember) */
 export interface GroupMember {
