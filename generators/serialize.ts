@@ -30,7 +30,7 @@ function str(s: string): string {
  * sends such strings down the slower, still exact, path). A loop over the characters: short ids
  * are checked faster than a regex can be entered, and no concatenation has to be flattened.
  */
-function plain(s: string): boolean {
+export function plain(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x20 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return false;

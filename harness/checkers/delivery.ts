@@ -52,7 +52,8 @@ export class DeliveryChecker {
   private readonly lastSeenSeq = new Map<string, number[]>();
   /** a stream name (e.g. "fraud-decisions/3") → its topic's lastSeenSeq array: no string cut per event */
   private readonly seenByStream = new Map<string, number[]>();
-  private readonly lastOffset = new Map<string, number>();
+  /** per result partition read (`via`), the highest source offset seen per source partition */
+  private readonly lastOffset = new Map<string, number[]>();
   private readonly offsets = new Map<number, OffsetBits>();
   private r: DeliveryReport = {
     acked: 0,
@@ -143,17 +144,22 @@ export class DeliveryChecker {
   }
 
   private position(id: string, at: SourcePosition): void {
-    const stream = `${at.via ?? ''}|${at.partition}`;
-    const last = this.lastOffset.get(stream);
+    const via = at.via ?? '';
+    let lasts = this.lastOffset.get(via);
+    if (!lasts) {
+      lasts = [];
+      this.lastOffset.set(via, lasts);
+    }
+    const last = lasts[at.partition];
     if (last !== undefined && at.offset <= last) {
       this.r.nonMonotonicOffsets++;
-      const via = at.via ? ` (read from ${at.via})` : '';
+      const from = at.via ? ` (read from ${at.via})` : '';
       sample(
         this.r.samples.nonMonotonicOffsets,
-        `${id}: partition ${at.partition} offset ${at.offset} after ${last}${via}`,
+        `${id}: partition ${at.partition} offset ${at.offset} after ${last}${from}`,
       );
     }
-    this.lastOffset.set(stream, Math.max(last ?? -1, at.offset));
+    lasts[at.partition] = Math.max(last ?? -1, at.offset);
     let bits = this.offsets.get(at.partition);
     if (!bits) {
       bits = new OffsetBits();

@@ -170,31 +170,48 @@ const NOT_OK: IterationOutcome = Object.freeze({ ok: false });
 /**
  * A target's iterations over batched sends: the records of one batch share their outcome promise,
  * and `settle(ids, sentAt, ok)` runs once per batch over what each record was tracked with (its
- * event id, its intended send time) — no promise and no closure per record.
+ * event id, its intended send time) — no promise and no closure per record. trackCallback is the
+ * same for a target's iterateCallback: the batch's settlement calls each iteration's `done` itself,
+ * so an iteration costs no promise reaction either.
  */
 export class BatchAcks {
   private last: Promise<boolean> | undefined;
   private ids: string[] = [];
   private at: number[] = [];
+  private dones: Array<(o: IterationOutcome) => void> = [];
   private outcome: Promise<IterationOutcome> = Promise.resolve(NOT_OK);
 
   constructor(private readonly settle: (ids: string[], at: number[], ok: boolean) => void) {}
 
   track(sent: Promise<boolean>, id: string, at = 0): Promise<IterationOutcome> {
-    if (sent !== this.last) {
-      const ids: string[] = [];
-      const ats: number[] = [];
-      this.last = sent;
-      this.ids = ids;
-      this.at = ats;
-      this.outcome = sent.then((ok) => {
-        this.settle(ids, ats, ok);
-        return ok ? OK : NOT_OK;
-      });
-    }
+    if (sent !== this.last) this.open(sent);
     this.ids.push(id);
     this.at.push(at);
     return this.outcome;
+  }
+
+  /** as track, with `done` called once with the outcome when the batch settles (after `settle`) */
+  trackCallback(sent: Promise<boolean>, id: string, at: number, done: (o: IterationOutcome) => void): void {
+    if (sent !== this.last) this.open(sent);
+    this.ids.push(id);
+    this.at.push(at);
+    this.dones.push(done);
+  }
+
+  private open(sent: Promise<boolean>): void {
+    const ids: string[] = [];
+    const ats: number[] = [];
+    const dones: Array<(o: IterationOutcome) => void> = [];
+    this.last = sent;
+    this.ids = ids;
+    this.at = ats;
+    this.dones = dones;
+    this.outcome = sent.then((ok) => {
+      this.settle(ids, ats, ok);
+      const o = ok ? OK : NOT_OK;
+      for (const done of dones) done(o);
+      return o;
+    });
   }
 }
 

@@ -14,8 +14,9 @@ export class RecentIds {
     return this.ids.has(id);
   }
   add(id: string): void {
-    if (this.ids.has(id)) return;
-    this.ids.add(id);
+    const before = this.ids.size;
+    this.ids.add(id); // one hash lookup: an id already there keeps its place and the size
+    if (this.ids.size === before) return;
     if (this.ids.size > this.capacity) {
       const oldest = this.ids.values().next().value as string;
       this.ids.delete(oldest);

@@ -27,8 +27,7 @@ import { kafkajsSecurity } from '../kafka-security.ts';
 import { PiiPolicy } from '../pii/audit.ts';
 import type { Prediction } from '../model-server/server.ts';
 import { compressionType, TOPICS } from '../topics.ts';
-import type { UserFeatures } from '../types.ts';
-import { EMPTY_FEATURES } from '../types.ts';
+import { EMPTY_FEATURES, type UserFeatures } from '../types.ts';
 import { behaviourChunk } from './behaviour.ts';
 import { CompleteSender } from './complete-send.ts';
 import { PlatformaticSender } from './platformatic-send.ts';
@@ -37,7 +36,7 @@ import { groupLag } from './lag.ts';
 import { CrashableSockets } from './sockets.ts';
 import { epochNow, H, header, numHeader } from './headers.ts';
 import { aggregateMessage, chunkHeaders, decisionMessage, deadLetterMessage, sinkBatches } from './messages.ts';
-import type { ChunkTimings, Valid } from './messages.ts';
+import { type ChunkTimings, ModelTally, type Valid } from './messages.ts';
 import { PROCESSOR_DEFAULTS, type ProcessorOptions, type ProcessorStats } from './options.ts';
 import type { ResolvedProcessorOptions } from './options.ts';
 import { TransactionalSink } from './exactly-once.ts';
@@ -419,6 +418,7 @@ export class StreamProcessor {
     const decisions: Message[] = [];
     let late = 0;
     const shared = chunkHeaders(this.id, at.received, timings, at.partition);
+    const tally = new ModelTally(this.s);
     valid.forEach((x, i) => {
       const pred = preds[i] as Prediction;
       if (w.add(x.tx.userId, x.tx.eventTime, x.tx.amount, pred.fraud) === 'late') {
@@ -429,10 +429,10 @@ export class StreamProcessor {
         dead.push(deadLetterMessage(this.id, { ...at, msg: x.msg, id: x.id }, 'late', detail, this.privacy.cipher));
         return;
       }
-      this.s.modelSources[pred.source] = (this.s.modelSources[pred.source] ?? 0) + 1;
-      this.s.modelVersions[pred.modelVersion] = (this.s.modelVersions[pred.modelVersion] ?? 0) + 1;
+      tally.add(pred);
       decisions.push(decisionMessage(x, pred, shared, this.privacy.cipher));
     });
+    tally.end();
     return { decisions, late };
   }
 }

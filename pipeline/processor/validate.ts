@@ -36,7 +36,9 @@ export function validateTransaction(value: Buffer | null): Validated {
   if (!Number.isFinite(tx.eventTime)) return { ok: false, reason: 'schema', detail: '/eventTime: expected epoch ms' };
   if (tx.id === '' || tx.userId === '')
     return { ok: false, reason: 'schema', detail: '/id and /userId must not be empty' };
-  for (const [k, v] of Object.entries(tx)) {
+  // for-in over JSON.parse's own data properties: the fields Object.entries gave, without an array per record
+  for (const k in tx) {
+    const v = (tx as unknown as Record<string, unknown>)[k];
     if (typeof v === 'object' && v !== null)
       return { ok: false, reason: 'schema', detail: `/${k}: a nested value is not part of a transaction` };
     if (typeof v === 'string' && v.length > MAX_STRING)

@@ -12,6 +12,7 @@ import type { ProcessTarget } from '../../faults/schema.ts';
 import type { ManagedProcess } from '../../services/managed.ts';
 import type { ResolvedServices } from '../../services/index.ts';
 import type { TargetContext } from '../api.ts';
+import { parseDuration } from '../../../results/duration.ts';
 import type { ChildProcessor } from './children.ts';
 import type { ChildEndpoints } from './processors.ts';
 import { brokerHandles, brokerRole } from './cluster.ts';
@@ -225,4 +226,43 @@ function consumers(p: PipelineParts): ConsumerGroupFaults | string {
       return `${mode} bounce of ${hs.map((h) => h.label).join(', ')}`;
     },
   };
+}
+
+/**
+ * The target's own faults (`faults.stopModelServerAt`, `faults.killProcessorAt`), each run at its time on the run's
+ * clock (`tc.sleep`, or a timer); an abort of `signal` (teardown) cancels those not yet due
+ */
+export function armTimedFaults(
+  tc: TargetContext,
+  signal: AbortSignal,
+  at: { stopModelServer?: string | undefined; killProcessor?: string | undefined },
+  run: { stopModelServer(): Promise<void>; killProcessor(index: number): Promise<void> },
+): Promise<void>[] {
+  const timers: Promise<void>[] = [];
+  const arm = (d: string | undefined, fn: () => Promise<void>): void => {
+    if (d === undefined) return;
+    const sleep = tc.sleep ?? abortableSleep;
+    timers.push(
+      sleep(Math.max(0, parseDuration(d) - tc.now()), signal)
+        .then(() => (signal.aborted ? undefined : fn()))
+        .catch(() => {}),
+    );
+  };
+  arm(at.stopModelServer, () => run.stopModelServer());
+  arm(at.killProcessor, () => run.killProcessor(0));
+  return timers;
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((r) => {
+    const h = setTimeout(r, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(h);
+        r();
+      },
+      { once: true },
+    );
+  });
 }

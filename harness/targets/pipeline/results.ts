@@ -101,8 +101,11 @@ export function readBatch(batch: ConsumedBatch, seen: Map<string, bigint>, sampl
   const via = `${batch.topic}/${batch.partition}`;
   const last = seen.get(via) ?? -1n;
   const items: Observation[] = [];
+  // a batch's offsets rise: when its first is past `last`, none is a re-read (no BigInt per record)
+  const head = batch.messages[0];
+  const check = head !== undefined && BigInt(head.offset) <= last;
   for (const msg of batch.messages) {
-    if (BigInt(msg.offset) <= last) continue;
+    if (check && BigInt(msg.offset) <= last) continue;
     const o =
       batch.topic === TOPICS.processedEvents
         ? readAggregate(msg)

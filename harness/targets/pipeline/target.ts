@@ -32,7 +32,7 @@ import { EventLedger, type Accounting } from './accounting.ts';
 import { LiveAutoscaler } from './autoscale.ts';
 import { startDriftLoop, type DriftLoopHandle } from './drift.ts';
 import type { FaultHost } from '../../faults/host.ts';
-import { endpointsOf, pipelineFaultHost } from './faults.ts';
+import { armTimedFaults, endpointsOf, pipelineFaultHost } from './faults.ts';
 import { PROCESSOR_GROUP, processorFactory, startChild, startChildren, type ChildEndpoints } from './processors.ts';
 import { BatchAcks, openProducer, type RecordProducer } from '../producers.ts';
 import { ChunkSizes } from './results.ts';
@@ -79,6 +79,9 @@ export class PipelineTargetRun implements PipelineTarget {
   private modelStopped = false;
   private faultsArmed = false;
   private lastIterNow = 0;
+  /** the last transaction's send and event id (produce), so an iteration makes no object */
+  private sending: Promise<boolean> | undefined;
+  private sendingId = '';
   private seq = 0;
   private readonly faultTimers: Promise<void>[] = [];
   private readonly faultAbort = new AbortController();
@@ -280,6 +283,18 @@ export class PipelineTargetRun implements PipelineTarget {
   }
 
   iterate(it: IterationContext): Promise<IterationOutcome> {
+    return this.produce(it) ?? this.acks.track(this.sending as Promise<boolean>, this.sendingId);
+  }
+
+  /** iterate() with no promise per iteration: the batch's settlement calls `done` (BatchAcks.trackCallback) */
+  iterateCallback(it: IterationContext, done: (o: IterationOutcome) => void): void {
+    const feed = this.produce(it);
+    if (feed) feed.then(done, () => done({ ok: false }));
+    else this.acks.trackCallback(this.sending as Promise<boolean>, this.sendingId, 0, done);
+  }
+
+  /** one iteration's record to its producer: a user event's outcome, or a transaction's send left in `sending` */
+  private produce(it: IterationContext): Promise<IterationOutcome> | undefined {
     const tc = this.ctx as TargetContext;
     const now = tc.now();
     this.lastIterNow = now;
@@ -302,7 +317,9 @@ export class PipelineTargetRun implements PipelineTarget {
     this.seq++;
     this.ledger.produced(tx.id, malformed, tx.userId);
     const headers = { [H.eventId]: tx.id, [H.sentMs]: sent.toFixed(3), ...sealed?.headers };
-    return this.acks.track(sendSealed(this.out as RecordProducer, { key: tx.userId, value, headers }, sealed), tx.id);
+    this.sending = sendSealed(this.out as RecordProducer, { key: tx.userId, value, headers }, sealed);
+    this.sendingId = tx.id;
+    return undefined;
   }
 
   async teardown(): Promise<void> {
@@ -417,33 +434,8 @@ export class PipelineTargetRun implements PipelineTarget {
   /** the scenario's faults, timed on the run's clock from the first iteration */
   private armFaults(): void {
     this.faultsArmed = true;
-    const tc = this.ctx as TargetContext;
-    const signal = this.faultAbort.signal;
-    const at = (d: string | undefined, fn: () => Promise<void>): void => {
-      if (d === undefined) return;
-      const ms = parseDuration(d);
-      const sleep = tc.sleep ?? abortableSleep;
-      this.faultTimers.push(
-        sleep(Math.max(0, ms - tc.now()), signal)
-          .then(() => (signal.aborted ? undefined : fn()))
-          .catch(() => {}),
-      );
-    };
-    at(this.c.faults?.stopModelServerAt, () => this.stopModelServer());
-    at(this.c.faults?.killProcessorAt, () => this.killProcessor(0));
+    const at = { stopModelServer: this.c.faults?.stopModelServerAt, killProcessor: this.c.faults?.killProcessorAt };
+    const timers = armTimedFaults(this.ctx as TargetContext, this.faultAbort.signal, at, this);
+    this.faultTimers.push(...timers);
   }
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((r) => {
-    const h = setTimeout(r, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(h);
-        r();
-      },
-      { once: true },
-    );
-  });
 }

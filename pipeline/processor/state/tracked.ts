@@ -9,12 +9,22 @@ import { TumblingWindows, type Open, type WindowAggregate } from '../windows.ts'
 const keyOf = (end: number, userId: string) => `${end}|${userId}`;
 
 export class TrackedWindows extends TumblingWindows {
-  private readonly dirty = new Set<string>();
+  /** the changed windows: users by window end (no key string per event; the keys are made at takeChanges) */
+  private readonly dirty = new Map<number, Set<string>>();
 
   override add(userId: string, eventTime: number, amount: number, fraud: boolean): 'ok' | 'late' {
     const r = super.add(userId, eventTime, amount, fraud);
-    if (r === 'ok') this.dirty.add(keyOf(this.windowStart(eventTime) + this.sizeMs, userId));
+    if (r === 'ok') this.mark(this.windowStart(eventTime) + this.sizeMs, userId);
     return r;
+  }
+
+  private mark(end: number, userId: string): void {
+    let users = this.dirty.get(end);
+    if (!users) {
+      users = new Set();
+      this.dirty.set(end, users);
+    }
+    users.add(userId);
   }
 
   override closeReady(): WindowAggregate[] {
@@ -26,23 +36,25 @@ export class TrackedWindows extends TumblingWindows {
   }
 
   private track(closed: WindowAggregate[]): WindowAggregate[] {
-    for (const a of closed) this.dirty.add(keyOf(a.windowEnd, a.userId));
+    for (const a of closed) this.mark(a.windowEnd, a.userId);
     return closed;
   }
 
   /** the windows changed since the last call: the running aggregate of open ones, null for closed ones */
   takeChanges(): Array<{ key: string; w: Open | null }> {
     const out: Array<{ key: string; w: Open | null }> = [];
-    for (const key of this.dirty) {
-      const i = key.indexOf('|');
-      const w = this.entry(key.slice(i + 1), Number(key.slice(0, i)));
-      out.push({ key, w: w ? { ...w } : null });
-    }
+    for (const [end, users] of this.dirty)
+      for (const userId of users) {
+        const w = this.entry(userId, end);
+        out.push({ key: keyOf(end, userId), w: w ? { ...w } : null });
+      }
     this.dirty.clear();
     return out;
   }
 
   get changed(): number {
-    return this.dirty.size;
+    let n = 0;
+    for (const users of this.dirty.values()) n += users.size;
+    return n;
   }
 }

@@ -40,6 +40,22 @@ test('records of one batch share one outcome; each batch settles once with its i
   );
 });
 
+test('trackCallback: each iteration of a batch is told its outcome once, after the batch settled', async () => {
+  const log: string[] = [];
+  const acks = new BatchAcks((ids, _at, ok) => log.push(`settle ${ids.join(',')} ${ok}`));
+  const first = deferred();
+  const second = deferred();
+  for (const id of ['a', 'b']) acks.trackCallback(first.promise, id, 0, (o) => log.push(`${id} ${o.ok}`));
+  acks.trackCallback(second.promise, 'c', 0, (o) => log.push(`c ${o.ok}`));
+  const d = acks.track(second.promise, 'd'); // the promise form in the same batch
+  second.resolve(false);
+  first.resolve(true);
+  assert.is((await d).ok, false);
+  await first.promise;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(log, ['settle c,d false', 'c false', 'settle a,b true', 'a true', 'b true']);
+});
+
 test('platformatic and kafkajs producers send a key to the same partition, as a Java producer would', async () => {
   const broker = await startBroker({ defaultPartitions: 12 });
   const kafka = new kafkajs.Kafka({ brokers: broker.bootstrap, logLevel: kafkajs.logLevel.NOTHING });
