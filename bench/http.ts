@@ -33,9 +33,9 @@ const WARMUP = 2;
 /** PIPELAB_BENCH_HTTP_MEMORY_S=600: also a 10-minute open-model run at 80 % of the ceiling, memory over time */
 const MEMORY_SECONDS = Number(process.env.PIPELAB_BENCH_HTTP_MEMORY_S ?? 0);
 /**
- * the open model's connections: at ~1 ms scheduler wake-ups each sends a burst of ~100 requests,
- * and a connection carries one at a time, so it needs more connections than a closed loop that
- * refills each connection the moment its response arrives
+ * the open model's connections: a connection carries one request at a time, and what comes due
+ * while all are busy waits for one (counted in the latency), so near the ceiling it needs more
+ * than a closed loop that refills each connection the moment its response arrives
  */
 const OPEN_CONNECTIONS = 200;
 const root = new URL('..', import.meta.url).pathname;

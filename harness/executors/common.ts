@@ -148,6 +148,8 @@ class ArrivalVus {
   /** set after gracefulStop: iterations still running then are interrupted, not counted */
   finished = false;
   idleCb: (() => void) | undefined;
+  /** called after each completion with its end time (the scheduler starts what has come due) */
+  onComplete: (endMs: number) => void = () => {};
   readonly free: VuSlot[] = [];
   allocated = 0;
   private readonly fast: Target['iterateCallback'];
@@ -180,6 +182,7 @@ class ArrivalVus {
         this.rec.complete(end - s.intended, end, asOutcome(o));
         this.free.push(s);
         if (this.busy === 0 && this.idleCb) this.idleCb();
+        this.onComplete(end);
       },
     };
     return s;
@@ -220,7 +223,9 @@ class ArrivalVus {
  * Open model (k6 arrival-rate executors, wrk2's corrected latency): iteration i starts at its
  * planned time whether or not earlier ones finished; its latency is measured from that intended
  * time, so a stalled target shows up in the percentiles instead of silently slowing the load.
- * Each wake-up starts every iteration already due (a batch per tick, no timer per iteration).
+ * Each wake-up starts every iteration already due (a batch per tick, no timer per iteration),
+ * and so does each completion: what came due since the last wake-up goes out as responses arrive,
+ * not up to a timer tick (~1 ms) later in one burst.
  * A free VU runs it; with none free a new VU is added up to maxVUs (VUs cost nothing to create
  * here, unlike k6, so the iteration runs on it), beyond that it is dropped (dropped_iterations).
  */
@@ -236,15 +241,11 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
   let dropped = 0,
     maxLag = 0,
     i = 0;
-
-  while (i < total && !signal.aborted) {
-    let now = clock.now();
-    let due = start + plan.timeOf(i);
-    if (due > now) {
-      await clock.sleepUntil(due, signal);
-      if (signal.aborted) break;
-      now = clock.now();
-    }
+  let due = total > 0 ? start + plan.timeOf(0) : Number.POSITIVE_INFINITY;
+  let pumping = false;
+  /** starts the iterations due by `now`, at most MAX_BATCH of them; returns how many */
+  const pump = (now: number): number => {
+    pumping = true;
     let batch = 0;
     while (due <= now) {
       const lag = now - due;
@@ -258,10 +259,26 @@ export async function runArrivals(ctx: ExecutorContext<unknown>, plan: ArrivalPl
         dropped++;
         rec.drop(now);
       }
-      if (++i >= total || ++batch >= MAX_BATCH) break;
-      due = start + plan.timeOf(i);
+      batch++;
+      due = ++i < total ? start + plan.timeOf(i) : Number.POSITIVE_INFINITY;
+      if (batch >= MAX_BATCH) break;
     }
-    if (batch >= MAX_BATCH) await clock.yield();
+    pumping = false;
+    return batch;
+  };
+  // from a completion handler: never nested in a pump (a target may complete inside its call)
+  vus.onComplete = (end) => {
+    if (end >= due && !pumping && !signal.aborted) pump(end);
+  };
+
+  while (i < total && !signal.aborted) {
+    let now = clock.now();
+    if (due > now) {
+      await clock.sleepUntil(due, signal);
+      if (signal.aborted) break;
+      now = clock.now();
+    }
+    if (pump(now) >= MAX_BATCH) await clock.yield();
   }
 
   // gracefulStop counts from the end of the scheduled duration (k6), not from the last arrival

@@ -1,5 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Clock } from '../../../harness/executors/clock.ts';
+import { runExecutor, type ExecutorConfig } from '../../../harness/executors/index.ts';
+import { newLiveStats } from '../../../harness/executors/types.ts';
+import { executorSchema } from '../../../harness/scenario/schema.ts';
+import type { IterationContext, IterationOutcome, Target } from '../../../harness/targets/api.ts';
+import { FakeRegistry } from './fake-metrics.ts';
 import { runOn } from './helpers.ts';
 
 // The issue's coordinated-omission test: a target that normally answers in 5 ms stalls for 1 s.
@@ -48,5 +54,98 @@ test(
     assert.is(result.completed + result.dropped, 2000);
   },
 );
+
+/** a clock moved by hand: its timers fire only when the test says (a timer that fires late, as on a busy loop) */
+class HandClock implements Clock {
+  t = 0;
+  private sleepers: { t: number; wake: () => void }[] = [];
+  now(): number {
+    return this.t;
+  }
+  sleepUntil(t: number, signal?: AbortSignal): Promise<void> {
+    if (t <= this.t || signal?.aborted) return Promise.resolve();
+    return new Promise((wake) => this.sleepers.push({ t, wake }));
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.sleepUntil(this.t + ms, signal);
+  }
+  delay(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.sleep(ms, signal);
+  }
+  yield(): Promise<void> {
+    return new Promise((r) => setImmediate(r));
+  }
+  /** time moves to `t`; timers due by then fire only with `fire` */
+  async advance(t: number, fire: boolean): Promise<void> {
+    this.t = t;
+    if (fire) {
+      const due = this.sleepers.filter((s) => s.t <= t);
+      this.sleepers = this.sleepers.filter((s) => s.t > t);
+      for (const s of due) s.wake();
+    }
+    await this.yield();
+  }
+}
+
+test('a completion starts the iterations that came due since the last timer wake-up, not the next timer', async () => {
+  const clock = new HandClock();
+  const metrics = new FakeRegistry();
+  const started: { intended: number; at: number; done: (o: IterationOutcome) => void }[] = [];
+  const target: Target = {
+    kind: 'hand',
+    setup: () => Promise.resolve(),
+    iterate: () => Promise.reject(new Error('the fast path is used')),
+    iterateCallback(it: IterationContext, done: (o: IterationOutcome) => void): void {
+      started.push({ intended: it.intendedStartMs, at: clock.now(), done });
+    },
+    teardown: () => Promise.resolve(),
+    services: () => ({}),
+  };
+  const config = executorSchema.parse({
+    executor: 'constant-arrival-rate',
+    rate: 1000,
+    duration: '10ms',
+    preAllocatedVUs: 20,
+  }) as ExecutorConfig;
+  let n = 0;
+  const run = runExecutor({
+    name: 'main',
+    config,
+    clock,
+    target,
+    metrics,
+    tags: {},
+    signal: new AbortController().signal,
+    nextIteration: () => n++,
+    live: newLiveStats(),
+  });
+  await clock.yield();
+  assert.equal(
+    started.map((s) => s.intended),
+    [0],
+  );
+  // 3.5 ms later the scheduler's timer has not fired yet; iteration 0's response arrives
+  await clock.advance(3.5, false);
+  started[0]?.done({ ok: true });
+  // the iterations due at 1, 2 and 3 ms go out now, 2.5, 1.5 and 0.5 ms late, not at the next wake-up
+  assert.equal(
+    started.map((s) => [s.intended, s.at]),
+    [
+      [0, 0],
+      [1, 3.5],
+      [2, 3.5],
+      [3, 3.5],
+    ],
+  );
+  assert.equal(metrics.values('scheduler_lag'), [0, 2.5, 1.5, 0.5]);
+  for (const s of started.slice(1)) s.done({ ok: true });
+  await clock.advance(20, true);
+  for (let k = 4; k < started.length; k++) started[k]?.done({ ok: true });
+  await clock.advance(20, true);
+  const result = await run;
+  assert.is(result.scheduled, 10);
+  assert.is(result.completed, 10);
+  assert.is(result.dropped, 0);
+});
 
 test.run();
