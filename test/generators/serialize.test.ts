@@ -61,6 +61,26 @@ test('money and epoch-ms formatting equal JSON.stringify for any number', () => 
   for (const t of ts) assert.is(jsonMillis(t), JSON.stringify(t), String(t));
 });
 
+test('a currency not of its country, an unknown country, channel or pattern, and PII: still JSON.stringify', () => {
+  const base = new TransactionStream({ seed: 4 }).next();
+  const odd = [
+    { currency: 'EUR', country: 'US' },
+    { currency: 'XXX', country: 'ZZ' },
+    { channel: 'teleport' },
+    { fraudPattern: 'other', isFraud: true },
+    { isFraud: true, fraudPattern: 'geo-velocity', currency: 'USD', country: 'US', channel: 'atm' },
+    { country: 'U"S' },
+    { cardNumber: '4111', email: 'a@b.c' },
+    { ipAddress: '10.0.0.1', isFraud: true },
+  ];
+  for (const o of odd) {
+    const t = { ...base, ...o } as Transaction;
+    assert.is(transactionToJson(t), JSON.stringify(t), JSON.stringify(o));
+  }
+  for (const t of new TransactionStream({ seed: 5, fraudRate: 0.2, pii: true }).take(2000))
+    assert.is(transactionToJson(t), JSON.stringify(t));
+});
+
 test('strings that need escaping fall back to JSON.stringify', () => {
   const t: Transaction = { ...new TransactionStream().next(), userId: 'a"b\\c\n\u0001\ud800' };
   assert.is(transactionToJson(t), JSON.stringify(t));
