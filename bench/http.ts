@@ -12,7 +12,8 @@
  * 90 %, 100 % and 110 %: its ceiling is the most it achieved.
  * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up.
  * Targets: open-model ceiling ≥ 90 % of autocannon; at 85 %: ≥ 99 % of the schedule, 0 dropped,
- * p99 < 50 ms. The server's CPU per row shows who was the bottleneck. Scaling rows run the closed
+ * p99 < 50 ms; beside it autocannon's rate mode (-R) at the same rate, -c 50 and -c 200, whose p99
+ * runs from the actual send. The server's CPU per row shows who was the bottleneck. Scaling rows run the closed
  * and open loads on --workers 2 (merged). PIPELAB_BENCH_HTTP_MEMORY_S=600 adds the 10-minute run at
  * 80 % of the ceiling with RSS and heap at its start, middle and end, and their growth in MB/min;
  * it runs against a light node:net responder (a fresh process), so the rate holds for its length
@@ -120,6 +121,21 @@ function autocannon(connections: number): Promise<{ rate: number }> {
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   const j = JSON.parse(r.stdout) as { requests: { total: number }; duration: number };
   return Promise.resolve({ rate: j.requests.total / j.duration });
+}
+
+/**
+ * autocannon's own rate mode at the 85 % row's rate (-R): its latency runs from the actual send
+ * (uncorrected), a yardstick for what the machine gives any driver at that rate, not a target
+ */
+function autocannonAt(rate: number, connections: number): { rate: number; p99: number; serverCpu: number } {
+  const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+  const args = [bin, '-c', String(connections), '-d', String(SECONDS), '-R', String(Math.round(rate)), '--json', url];
+  const c0 = serverCpu();
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const cpu = (serverCpu() - c0) / ((performance.now() - t0) / 1000);
+  const j = JSON.parse(r.stdout) as { requests: { total: number }; duration: number; latency: { p99: number } };
+  return { rate: j.requests.total / j.duration, p99: j.latency.p99, serverCpu: cpu };
 }
 
 interface Summary {
@@ -281,7 +297,11 @@ try {
   await measure('pipelab closed, constant-vus 50, raw', () => closed('raw'));
   await measure('pipelab closed, constant-vus 50, undici', () => closed('undici'));
   // first, while the server is fresh (the overload rows below leave it with a grown heap)
+  const c85 = serverCpu();
+  const t85 = performance.now();
   const at85 = open(ac * 0.85);
+  const cpu85 = (serverCpu() - c85) / ((performance.now() - t85) / 1000);
+  const acAt85 = [50, OPEN_CONNECTIONS].map((c) => ({ c, ...autocannonAt(ac * 0.85, c) }));
   let ceiling = 0;
   for (const share of [0.9, 1, 1.1]) {
     const o = await measure(`pipelab open model, offered ${fmt(share * 100)} % of autocannon`, () => {
@@ -317,9 +337,14 @@ try {
   console.log(
     `at 85 % of autocannon (${fmt(ac * 0.85)}/s): ${fmt(at85.ofSchedule * 100, 2)} % of the schedule, ` +
       `${fmt(at85.dropped)} dropped, p99 ${fmt(at85.p99, 1)} ms, ` +
-      `generator ${at85.saturated ? 'SATURATED' : 'not saturated'} ` +
+      `generator ${at85.saturated ? 'SATURATED' : 'not saturated'}, server CPU ${fmt(cpu85 * 100)} % ` +
       `(target ≥ 99 %, 0, < 50 ms): ${ok2 ? 'met' : 'NOT met'}`,
   );
+  for (const a of acAt85)
+    console.log(
+      `  beside it, autocannon -R ${fmt(ac * 0.85)} -c ${a.c}: ${fmt(a.rate)} req/s, p99 ${fmt(a.p99)} ms ` +
+        `from the actual send, server CPU ${fmt(a.serverCpu * 100)} %`,
+    );
   if (MEMORY_SECONDS > 0) await memory(ceiling * 0.8);
 } finally {
   server.kill();
