@@ -4,4 +4,4 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
-ENTRYPOINT ["node", "--max-semi-space-size=128", "bin/pipelab.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=128", "--no-allocation-site-pretenuring", "bin/pipelab.js"]

@@ -58,14 +58,18 @@ import type { RunSummary, TrendData } from '../results/types.ts';
 // generation changes the CPU per record (bench/pipeline.ts: 170 -> 140 us per decided event at
 // 7,500/s with 64 MB against V8's default). A calibration measured without it predicts another
 // system, so the bench re-executes itself with the flag in NODE_OPTIONS (the child processors get it
-// too) unless one was given; `--semi-space 0` keeps V8's default.
+// too) unless one was given; `--semi-space 0` keeps V8's default. Likewise pipelab's
+// --no-allocation-site-pretenuring (on the command line: NODE_OPTIONS takes no such flag; children.ts hands it on).
 const semiSpace = numberFlag('--semi-space', 128, { int: true, min: 0, example: 128 });
 const semiGiven = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].some((a) =>
   a.startsWith('--max-semi-space-size'),
 );
-if (semiSpace > 0 && !semiGiven) {
-  const NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=${semiSpace}`.trim();
-  const args = [...process.execArgv, ...process.argv.slice(1)];
+const NO_PRETENURING = '--no-allocation-site-pretenuring';
+const pretenuring = !process.execArgv.includes(NO_PRETENURING);
+if ((semiSpace > 0 && !semiGiven) || pretenuring) {
+  const young = semiSpace > 0 && !semiGiven ? ` --max-semi-space-size=${semiSpace}` : '';
+  const NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''}${young}`.trim();
+  const args = [...process.execArgv, ...(pretenuring ? [NO_PRETENURING] : []), ...process.argv.slice(1)];
   process.exit(
     spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS } }).status ?? 1,
   );

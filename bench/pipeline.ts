@@ -2,7 +2,7 @@
  * End-to-end throughput and latency of the reference pipeline on embedded defaults
  * (`npx tsx bench/pipeline.ts [--quick] [--rates 1000,2500,5000,10000] [--seconds 5]
  * [--processors 2] [--processor-mode in-process|child] [--model-server main|thread] [--observer main|thread]
- * [--semi-space 128] [--warm-seconds 4] [--series] [--fetch-min-bytes N] [--fetch-max-wait MS]`).
+ * [--semi-space 128] [--pretenure] [--warm-seconds 4] [--series] [--fetch-min-bytes N] [--fetch-max-wait MS]`).
  * --fetch-min-bytes / --fetch-max-wait: the processors' and the observer's fetch min bytes and wait
  * (target.fetchMinBytes, fetchMaxWaitMs; unset: 64 KiB and 20 ms; `--fetch-min-bytes 1` is the spinning loop of
  * before). --model-server: where the embedded model server runs, on the main
@@ -49,6 +49,13 @@
  * took no fewer milliseconds (320-460) and once a 123 ms pause. Sittings: the commit that set it.
  * The `pipelab` command runs with 128 too (bin/pipelab.js, since e1c60f3); a process of one's own hosting the pipeline
  * wants the flag too.
+ *
+ * Allocation-site pretenuring is off (`--no-allocation-site-pretenuring` on the re-executed command line, as
+ * bin/pipelab.js runs; `--pretenure` keeps V8's default): V8 allocates the objects of a site whose objects mostly
+ * survive scavenges straight in the old generation, and a pipeline's in-flight objects survive one or two scavenges
+ * and then die, so a process that took that turn collected twice as much (docs/pipeline.md, "Pretenuring"): of six
+ * 12,500/s trials a batch taking turns, 8 of 12 failed with it on and none of 12 with it off (2026-12-06 20:14 UTC).
+ * It is not the only way a trial fails.
  */
 import './help.ts';
 import { spawnSync } from 'node:child_process';
@@ -90,11 +97,17 @@ const semiSpace = numberFlag('--semi-space', 128, { int: true, min: 0, example: 
 const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].find((a) =>
   a.startsWith('--max-semi-space-size'),
 );
-if (semiSpace > 0 && !given) {
+/** `--pretenure` keeps V8's allocation-site pretenuring on (the default of node, off in pipelab and here) */
+const NO_PRETENURING = '--no-allocation-site-pretenuring';
+const pretenureOff = !process.argv.includes('--pretenure');
+if ((semiSpace > 0 && !given) || (pretenureOff && !process.execArgv.includes(NO_PRETENURING))) {
   // V8 sizes the young generation when the isolate starts: the flag must be there from node's start (by
-  // NODE_OPTIONS, so child-mode processors get it too)
-  const NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=${semiSpace}`.trim();
-  const args = [...process.execArgv, ...process.argv.slice(1)];
+  // NODE_OPTIONS, so child-mode processors get it too); NODE_OPTIONS takes no pretenuring flag, so that one goes
+  // on the command line (child-mode processors get it from there: children.ts childNodeFlags)
+  const young = semiSpace > 0 && !given ? ` --max-semi-space-size=${semiSpace}` : '';
+  const NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''}${young}`.trim();
+  const off = pretenureOff && !process.execArgv.includes(NO_PRETENURING) ? [NO_PRETENURING] : [];
+  const args = [...process.execArgv, ...off, ...process.argv.slice(1)];
   process.exit(
     spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS } }).status ?? 1,
   );
@@ -363,7 +376,8 @@ console.log(
     `model server ${modelServer === 'thread' ? 'on a thread of its own' : 'on the main thread'}, ` +
     `observer ${observer === 'thread' ? 'on a thread of its own' : 'on the main thread'}, ` +
     `${seconds}s per rate, fetch min bytes ${fetchMinBytes ?? 'default'} wait ${fetchMaxWaitMs ?? 'default'} ms` +
-    `${quick ? ', --quick' : ''}, ${given ?? "V8's default semi-space"})`,
+    `${quick ? ', --quick' : ''}, ${given ?? "V8's default semi-space"}, ` +
+    `allocation-site pretenuring ${pretenureOff ? 'off' : 'on'})`,
 );
 console.log('rate/s  decided/s  e2e p50 ms  e2e p99 ms  drain ms  missing  duplicates  cpu µs/event  gc pauses');
 // one run first at the first rate, not counted: JIT, tfjs wasm and kafkajs warm up outside the figures. It

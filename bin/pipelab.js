@@ -1,8 +1,11 @@
-#!/usr/bin/env -S node --max-semi-space-size=128
-// (the flag: a process hosting the reference pipeline keeps its in-flight batches alive across
+#!/usr/bin/env -S node --max-semi-space-size=128 --no-allocation-site-pretenuring
+// (the flags: a process hosting the reference pipeline keeps its in-flight batches alive across
 // scavenges; with V8's default 16 MB semi-space it sustained 7.5k events/s within p99 500 ms in
 // bench/pipeline.ts, 12.5k with 64 MB; 128 MB, as the bench runs, halves the scavenges again.
-// `node bin/pipelab.js` runs without it: add it yourself)
+// Those survivors also lead V8 to allocate hot sites' objects straight in the old generation
+// (allocation-site pretenuring), where in-flight objects die after all: a process that took that
+// turn collected twice as much at 12,500/s (docs/pipeline.md, "Pretenuring"), so it is off.
+// `node bin/pipelab.js` runs without them: add them yourself)
 // The pipelab CLI. Scenario files are TypeScript, so the CLI registers tsx's ESM hooks; a second
 // hook resolves `import ... from 'pipelab'` (and 'pipelab/<subpath>') in scenario files anywhere
 // on disk to this copy (harness/cli/resolve-pipelab.mjs).

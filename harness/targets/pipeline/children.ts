@@ -47,6 +47,15 @@ export interface ChildProcessorOptions {
   pii?: { keyFile?: string | undefined; audit: boolean } | undefined;
 }
 
+/**
+ * the node flags of this process (`execArgv`) a child processor starts with: the collector's settings bin/pipelab.js
+ * runs the pipeline with, the young generation's size (--max-semi-space-size) and V8's allocation-site pretenuring
+ * off (--no-allocation-site-pretenuring; docs/pipeline.md, "Pretenuring")
+ */
+export function childNodeFlags(execArgv: readonly string[]): string[] {
+  return execArgv.filter((a) => a.startsWith('--max-semi-space-size') || a === '--no-allocation-site-pretenuring');
+}
+
 /** the `pipelab process` argv (after the CLI's path) a child is started with */
 export function childProcessArgs(o: ChildProcessorOptions): string[] {
   const args = [
@@ -94,9 +103,11 @@ export async function startChildProcessor(o: ChildProcessorOptions): Promise<Chi
   if (o.redisUrl) env.PIPELAB_REDIS = o.redisUrl;
   // PII is on in a child exactly when the target's pii option is
   if (!o.pii) for (const k of ['PIPELAB_PII_KEY', 'PIPELAB_PII_KEY_FILE']) delete env[k];
-  // the young generation the CLI runs with (bin/pipelab.js's --max-semi-space-size), for the same reason
-  const young = process.execArgv.filter((a) => a.startsWith('--max-semi-space-size'));
-  const child = spawn(process.execPath, [...young, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  // the collector's settings the CLI runs with (bin/pipelab.js), for the same reasons
+  const child = spawn(process.execPath, [...childNodeFlags(process.execArgv), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let out = '';
   const ready = await new Promise<boolean>((resolve) => {

@@ -13,7 +13,7 @@ import { PIPELINE_HEADERS as H, header } from '../../../../pipeline/processor/in
 import { TOPICS } from '../../../../pipeline/topics.ts';
 import { createTransactionStream } from '../../../../generators/transactions.ts';
 import { transactionToJson } from '../../../../generators/serialize.ts';
-import { childProcessArgs } from '../../../../harness/targets/pipeline/children.ts';
+import { childNodeFlags, childProcessArgs } from '../../../../harness/targets/pipeline/children.ts';
 import { childOptions } from '../../../../harness/targets/pipeline/processors.ts';
 import { PIPELINE_TARGET_DEFAULTS } from '../../../../harness/targets/pipeline/schema.ts';
 
@@ -30,6 +30,20 @@ test('every flag docker-compose.yml gives the stream processor is an option of `
   const help = spawnSync(process.execPath, [CLI, 'process', '--help'], { encoding: 'utf8' });
   assert.is(help.status, 0, help.stderr);
   for (const f of flags) assert.match(help.stdout, `${f} <`, f);
+});
+
+test('the pipelab command, its image and child processors run node with allocation-site pretenuring off', () => {
+  const flags = ['--max-semi-space-size=128', '--no-allocation-site-pretenuring'];
+  const shebang = readFileSync(CLI, 'utf8').split('\n')[0] ?? '';
+  const entrypoint = readFileSync('Dockerfile', 'utf8').match(/^ENTRYPOINT (.*)$/m)?.[1] ?? '';
+  for (const f of flags) {
+    assert.ok(shebang.split(' ').includes(f), `bin/pipelab.js: ${shebang}`);
+    assert.ok((JSON.parse(entrypoint) as string[]).includes(f), `Dockerfile: ${entrypoint}`);
+  }
+  // a child processor starts with the parent's collector settings, and nothing else of its node flags
+  const parent = ['--max-semi-space-size=128', '--import', 'tsx', '--no-allocation-site-pretenuring', '--inspect'];
+  assert.equal(childNodeFlags(parent), flags);
+  assert.equal(childNodeFlags(['--import', 'tsx']), []);
 });
 
 test("child mode hands the target's fetch and in-flight options to `pipelab process`, and it takes them", () => {
