@@ -36,6 +36,62 @@ export function headerMap(h: Record<string, string | Buffer>): Map<Buffer, strin
   return m;
 }
 
+/**
+ * Kafka's murmur2 of a key's bytes (org.apache.kafka.common.utils.Utils.murmur2), the hash its
+ * default partitioner, kafkajs's and @platformatic/kafka's compatibilityPartitioner take & 0x7fffffff
+ * of. In 32-bit integer arithmetic: the client's own runs on BigInts, a few allocated per key byte.
+ */
+export function murmur2(data: Uint8Array): number {
+  const m = 0x5bd1e995;
+  const n = data.length;
+  let h = 0x9747b28c ^ n;
+  const whole = n - (n % 4);
+  for (let i = 0; i < whole; i += 4) {
+    let k = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const rest = n % 4;
+  if (rest > 0) {
+    if (rest === 3) h ^= data[whole + 2]! << 16;
+    if (rest >= 2) h ^= data[whole + 1]! << 8;
+    h ^= data[whole]!;
+    h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
+/** a key's bytes and its partition before the modulo (murmur2 & 0x7fffffff), as the client would make them */
+export interface KeyBytes {
+  bytes: Buffer;
+  hash: number;
+}
+
+/**
+ * Keys seen before, encoded and hashed once: a run's keys repeat (a user id per event), so a record
+ * takes its key's bytes and partition from here instead of a Buffer and a BigInt murmur2 each. Up to
+ * `max` keys; when full it starts over, so keys that never repeat (an event id) cost a lookup each.
+ */
+export class KeyCache {
+  private readonly keys = new Map<string, KeyBytes>();
+  constructor(private readonly max = 65_536) {}
+
+  get(key: string): KeyBytes {
+    let k = this.keys.get(key);
+    if (k) return k;
+    const bytes = Buffer.from(key);
+    k = { bytes, hash: murmur2(bytes) & 0x7fffffff };
+    if (this.keys.size >= this.max) this.keys.clear();
+    this.keys.set(key, k);
+    return k;
+  }
+}
+
 /** a record as the producers below take it (headers: a Map from headerMap, used as it is) */
 export interface PlatformaticRecord {
   topic: string;

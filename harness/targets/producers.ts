@@ -14,6 +14,7 @@ import { CompleteSender } from '../../pipeline/processor/complete-send.ts';
 import type { KafkaClientSecurity } from '../../pipeline/kafka-security.ts';
 import {
   headerMap,
+  KeyCache,
   type PlatformaticProducer,
   type PlatformaticRecord,
   platformaticProducer,
@@ -123,6 +124,7 @@ class PlatformaticBuffer implements RecordProducer {
   private batch = new Gathering<PlatformaticRecord>();
   private timer: NodeJS.Timeout | undefined;
   private readonly sends: Sends;
+  private readonly keys = new KeyCache();
 
   constructor(
     private readonly producer: PlatformaticProducer,
@@ -138,7 +140,9 @@ class PlatformaticBuffer implements RecordProducer {
     // a Map is used as it is (an object would be copied into one, and each name encoded, per record)
     const headers = r.headers ? headerMap(r.headers) : undefined;
     const b = this.batch;
-    b.records.push({ topic: this.topic, key: r.key, value: r.value, headers });
+    // the key's bytes and Kafka's partition hash, made once per key (the client takes the partition modulo its count)
+    const key = this.keys.get(r.key);
+    b.records.push({ topic: this.topic, key: key.bytes, value: r.value, headers, partition: key.hash });
     if (b.records.length >= MAX_BATCH) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
     return b.done;
