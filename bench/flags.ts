@@ -5,6 +5,7 @@
  * take `Number(value)` as it came, so `--seconds 2s` ran with NaN and `--rates 1000,` with a rate of 0.
  */
 import './help.ts';
+import { spawnSync } from 'node:child_process';
 import { isPipelabError } from '../errors.ts';
 import { type NumberRule, parseNumberFlag } from '../harness/cli/numbers.ts';
 
@@ -38,4 +39,26 @@ export function optionalNumberFlag(flag: string, rule: NumberRule): number | und
 /** a flag's comma-separated numbers (`--rates 1000,5000`), `dflt` when it is absent; every item checked */
 export function numberListFlag(flag: string, dflt: string, rule: NumberRule, value = flagValue(flag)): number[] {
   return orExit(() => (value ?? dflt).split(',').map((v) => parseNumberFlag(flag, v, rule)));
+}
+
+/**
+ * The young generation a bench runs with: `--semi-space MB`, 128 as the `pipelab` command runs
+ * (bin/pipelab.js), 0 for V8's default. V8 sizes it when the isolate starts, so a process started
+ * without the flag runs itself again with it in NODE_OPTIONS (child processes get it too) and exits
+ * with that run's status. Returns the flag the process runs under, undefined for V8's default.
+ * (bench/pipeline.ts re-runs itself its own way, pipelab's pretenuring flag too.)
+ */
+export function semiSpaceFlag(): string | undefined {
+  const mb = numberFlag('--semi-space', 128, { int: true, min: 0, example: 128 });
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].find((a) =>
+    a.startsWith('--max-semi-space-size'),
+  );
+  if (mb > 0 && !given) {
+    const NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=${mb}`.trim();
+    const args = [...process.execArgv, ...process.argv.slice(1)];
+    process.exit(
+      spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS } }).status ?? 1,
+    );
+  }
+  return given;
 }

@@ -12,6 +12,12 @@
  *
  *   npx tsx bench/kafka-target.ts            5 s per producer, 3 rounds
  *   npx tsx bench/kafka-target.ts --quick    2 s per producer, 3 rounds
+ *   [--semi-space 128]                       the young generation in MB, 0 for V8's default
+ * It runs with the `pipelab` command's young generation, `--max-semi-space-size=128` (bin/pipelab.js;
+ * the bench runs itself again with it, the broker too), every producer alike. The targets keep each batch's
+ * records (2,000 VUs: four batches of 500 in flight) across scavenges: with V8's default 16 MB the
+ * pipeline target's producing side spent about a fifth of its time in the collector (2026-12-06), bare
+ * kafkajs little (the same µs per record either way), so the default flag is the one users run with.
  * The producers take turns, round after round, and each round's ratios to that round's kafkajs are
  * kept: on a shared machine the load of the moment moves every rate, so one pass compares moments,
  * not clients. The medians are reported, with the bench process's CPU µs per record.
@@ -20,6 +26,7 @@
 import './help.ts';
 import { spawn } from 'node:child_process';
 import kafkajs, { type KafkaMessage } from 'kafkajs';
+import { semiSpaceFlag } from './flags.ts';
 import { createRegistry } from '../harness/metrics/index.ts';
 import { runScenario } from '../harness/runner/index.ts';
 import { shimWithResolvers } from '../harness/targets/producers.ts';
@@ -29,6 +36,7 @@ import { transactionToJson } from '../generators/serialize.ts';
 import { createTransactionStream } from '../generators/transactions.ts';
 import type { CounterData } from '../results/types.ts';
 
+const semiSpace = semiSpaceFlag();
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const SECONDS = quick ? 2 : 5;
@@ -198,7 +206,8 @@ const ROWS: [string, (round: number) => Promise<number | string>][] = [
 ];
 
 console.log(
-  `kafka target produce path (${quick ? 'quick' : 'full'}: ${SECONDS} s each, ${ROUNDS} rounds; broker ${bootstrap})`,
+  `kafka target produce path (${quick ? 'quick' : 'full'}: ${SECONDS} s each, ${ROUNDS} rounds; broker ${bootstrap}; ` +
+    `${semiSpace ?? "V8's default semi-space"})`,
 );
 try {
   const got = ROWS.map(() => ({ rates: [] as number[], ratios: [] as number[], cpu: [] as number[], error: '' }));

@@ -45,6 +45,7 @@ test('the benches refuse a bad number with exit 104 before running, naming the f
     ['pipeline.ts', '--processors', '1.5'],
     ['pipeline.ts', '--fetch-max-wait', '-1'],
     ['pipeline.ts', '--semi-space', ''],
+    ['kafka-target.ts', '--semi-space', '-1'],
     ['pipeline.ts', '--rates', '1000,'],
     ['pipeline.ts', '--rates', '1000,5k'],
     ['calibration.ts', '--repeat', '0'],
