@@ -108,6 +108,22 @@ function endOf(t: Transaction): string | undefined {
     : `${(ENDS[k] as string) + piiJson(t)}}`;
 }
 
+/** the ids and amount, the same first fields in both paths whose strings need no escaping */
+function plainHead(t: Transaction): string {
+  return (
+    '{"id":"' +
+    t.id +
+    '","userId":"' +
+    t.userId +
+    '","deviceId":"' +
+    t.deviceId +
+    '","merchantId":"' +
+    t.merchantId +
+    '","amount":' +
+    jsonMoney(t.amount)
+  );
+}
+
 export function transactionToJson(t: Transaction): string {
   const middle = middleOf(t),
     end = endOf(t);
@@ -119,21 +135,7 @@ export function transactionToJson(t: Transaction): string {
     plain(t.deviceId) &&
     plain(t.merchantId)
   ) {
-    return (
-      '{"id":"' +
-      t.id +
-      '","userId":"' +
-      t.userId +
-      '","deviceId":"' +
-      t.deviceId +
-      '","merchantId":"' +
-      t.merchantId +
-      '","amount":' +
-      jsonMoney(t.amount) +
-      middle +
-      jsonMillis(t.eventTime) +
-      end
-    );
+    return plainHead(t) + middle + jsonMillis(t.eventTime) + end;
   }
   // generated strings never need escaping: checked each, else written field by field
   if (
@@ -176,16 +178,7 @@ export function transactionToJson(t: Transaction): string {
     );
   }
   return (
-    '{"id":"' +
-    t.id +
-    '","userId":"' +
-    t.userId +
-    '","deviceId":"' +
-    t.deviceId +
-    '","merchantId":"' +
-    t.merchantId +
-    '","amount":' +
-    jsonMoney(t.amount) +
+    plainHead(t) +
     ',"currency":"' +
     t.currency +
     '","country":"' +
