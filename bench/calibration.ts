@@ -46,10 +46,9 @@
  * utilisation (`loop`).
  */
 import './help.ts';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { numberFlag, numberListFlag } from './flags.ts';
+import { numberFlag, numberListFlag, pipelabCollector } from './flags.ts';
 import type { RampCalibration } from '../harness/sim/calibrate-fit.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
 
@@ -60,20 +59,7 @@ import type { RunSummary, TrendData } from '../results/types.ts';
 // system, so the bench re-executes itself with the flag in NODE_OPTIONS (the child processors get it
 // too) unless one was given; `--semi-space 0` keeps V8's default. Likewise pipelab's
 // --no-allocation-site-pretenuring (on the command line: NODE_OPTIONS takes no such flag; children.ts hands it on).
-const semiSpace = numberFlag('--semi-space', 128, { int: true, min: 0, example: 128 });
-const semiGiven = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].some((a) =>
-  a.startsWith('--max-semi-space-size'),
-);
-const NO_PRETENURING = '--no-allocation-site-pretenuring';
-const pretenuring = !process.execArgv.includes(NO_PRETENURING);
-if ((semiSpace > 0 && !semiGiven) || pretenuring) {
-  const young = semiSpace > 0 && !semiGiven ? ` --max-semi-space-size=${semiSpace}` : '';
-  const NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''}${young}`.trim();
-  const args = [...process.execArgv, ...(pretenuring ? [NO_PRETENURING] : []), ...process.argv.slice(1)];
-  process.exit(
-    spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS } }).status ?? 1,
-  );
-}
+pipelabCollector({ noPretenuring: true });
 // loaded after the re-execution above, in the process that runs
 const { calibrateRuns } = await import('../harness/sim/calibrate-fit.ts');
 const { measuredFigures, predict } = await import('../harness/sim/calibrate.ts');

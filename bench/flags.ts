@@ -42,23 +42,26 @@ export function numberListFlag(flag: string, dflt: string, rule: NumberRule, val
 }
 
 /**
- * The young generation a bench runs with: `--semi-space MB`, 128 as the `pipelab` command runs
- * (bin/pipelab.js), 0 for V8's default. V8 sizes it when the isolate starts, so a process started
- * without the flag runs itself again with it in NODE_OPTIONS (child processes get it too) and exits
- * with that run's status. Returns the flag the process runs under, undefined for V8's default.
- * (bench/pipeline.ts re-runs itself its own way, pipelab's pretenuring flag too.)
+ * Runs this bench again under the `pipelab` command's collector settings (bin/pipelab.js) unless it already runs
+ * so, and exits with that run's status: the young generation `--semi-space MB` (128; 0 for V8's default) by
+ * NODE_OPTIONS, since V8 sizes it when the isolate starts (child processes get it too), and with `noPretenuring`
+ * V8's allocation-site pretenuring off on the command line (NODE_OPTIONS takes no such flag; child processors get it
+ * from children.ts childNodeFlags). Returns the semi-space flag the process runs under, undefined for V8's default.
  */
-export function semiSpaceFlag(): string | undefined {
+export function pipelabCollector(o: { noPretenuring: boolean }): string | undefined {
   const mb = numberFlag('--semi-space', 128, { int: true, min: 0, example: 128 });
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].find((a) =>
     a.startsWith('--max-semi-space-size'),
   );
-  if (mb > 0 && !given) {
-    const NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=${mb}`.trim();
-    const args = [...process.execArgv, ...process.argv.slice(1)];
+  const young = mb > 0 && !given ? ` --max-semi-space-size=${mb}` : '';
+  const off = o.noPretenuring && !process.execArgv.includes(NO_PRETENURING) ? [NO_PRETENURING] : [];
+  if (young || off.length) {
+    const NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''}${young}`.trim();
+    const args = [...process.execArgv, ...off, ...process.argv.slice(1)];
     process.exit(
       spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS } }).status ?? 1,
     );
   }
   return given;
 }
+const NO_PRETENURING = '--no-allocation-site-pretenuring';

@@ -26,7 +26,7 @@
 import './help.ts';
 import { spawn } from 'node:child_process';
 import kafkajs, { type KafkaMessage } from 'kafkajs';
-import { semiSpaceFlag } from './flags.ts';
+import { pipelabCollector } from './flags.ts';
 import { createRegistry } from '../harness/metrics/index.ts';
 import { runScenario } from '../harness/runner/index.ts';
 import { shimWithResolvers } from '../harness/targets/producers.ts';
@@ -36,7 +36,7 @@ import { transactionToJson } from '../generators/serialize.ts';
 import { createTransactionStream } from '../generators/transactions.ts';
 import type { CounterData } from '../results/types.ts';
 
-const semiSpace = semiSpaceFlag();
+const semiSpace = pipelabCollector({ noPretenuring: false });
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const SECONDS = quick ? 2 : 5;

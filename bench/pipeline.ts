@@ -58,9 +58,8 @@
  * It is not the only way a trial fails.
  */
 import './help.ts';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { numberFlag, numberListFlag, optionalNumberFlag } from './flags.ts';
+import { numberFlag, numberListFlag, optionalNumberFlag, pipelabCollector } from './flags.ts';
 import { monitorEventLoopDelay, constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import type { Accounting } from '../harness/targets/pipeline/accounting.ts';
 import type { TrendData } from '../results/types.ts';
@@ -92,26 +91,9 @@ if (observer !== 'main' && observer !== 'thread') {
 const showSeries = process.argv.includes('--series');
 const fetchMinBytes = optionalNumberFlag('--fetch-min-bytes', { int: true, min: 1, example: 65536 });
 const fetchMaxWaitMs = optionalNumberFlag('--fetch-max-wait', { min: 0, example: 20 });
-/** MB; 0 keeps V8's default */
-const semiSpace = numberFlag('--semi-space', 128, { int: true, min: 0, example: 128 });
-const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].find((a) =>
-  a.startsWith('--max-semi-space-size'),
-);
 /** `--pretenure` keeps V8's allocation-site pretenuring on (the default of node, off in pipelab and here) */
-const NO_PRETENURING = '--no-allocation-site-pretenuring';
 const pretenureOff = !process.argv.includes('--pretenure');
-if ((semiSpace > 0 && !given) || (pretenureOff && !process.execArgv.includes(NO_PRETENURING))) {
-  // V8 sizes the young generation when the isolate starts: the flag must be there from node's start (by
-  // NODE_OPTIONS, so child-mode processors get it too); NODE_OPTIONS takes no pretenuring flag, so that one goes
-  // on the command line (child-mode processors get it from there: children.ts childNodeFlags)
-  const young = semiSpace > 0 && !given ? ` --max-semi-space-size=${semiSpace}` : '';
-  const NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''}${young}`.trim();
-  const off = pretenureOff && !process.execArgv.includes(NO_PRETENURING) ? [NO_PRETENURING] : [];
-  const args = [...process.execArgv, ...off, ...process.argv.slice(1)];
-  process.exit(
-    spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS } }).status ?? 1,
-  );
-}
+const given = pipelabCollector({ noPretenuring: pretenureOff });
 // loaded after the re-execution above, in the process that runs
 const { default: kafkajs } = await import('kafkajs');
 const { startBroker } = await import('../broker/index.ts');
