@@ -18,6 +18,10 @@
  * used and the major GC pauses (ms): a stall shows as which of them it coincides with.
  * Every rate and every baseline run also prints the other processes' CPU meanwhile (cores, from /proc/stat less
  * this process's own): a neighbour's work outside the machine lock is one reason a trial runs slow.
+ * And the machine's own speed meanwhile (`machine 1.05x/1.52x (main/other thread), slow 12/59 %`; bench/machine.ts):
+ * a fixed probe on the main thread and on a worker, each median against its fastest so far and the share of probes in
+ * the host's slow mode, ~1.6x the fast one here. Trials at 12,500-17,500/s that failed p99 500 ms had the probe thread
+ * in it 78 % of the time on average, those that held 46 % (25 trials, 2026-12-06 22:16-22:46 UTC).
  * For each rate: the smoke pipeline (embedded broker, in-memory feature store, in-process model
  * server, stream processors in this process) under constant-arrival-rate for a few seconds;
  * reports decided events/s over the run, e2e p50/p99 from the intended send time, missing and
@@ -58,8 +62,8 @@
  * It is not the only way a trial fails.
  */
 import './help.ts';
-import { readFileSync } from 'node:fs';
 import { numberFlag, numberListFlag, optionalNumberFlag, pipelabCollector } from './flags.ts';
+import { formatSpan, type MachineSpans, machineBusyUs, othersSince, startMachineProbe } from './machine.ts';
 import { monitorEventLoopDelay, constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import type { Accounting } from '../harness/targets/pipeline/accounting.ts';
 import type { TrendData } from '../results/types.ts';
@@ -94,6 +98,8 @@ const fetchMaxWaitMs = optionalNumberFlag('--fetch-max-wait', { min: 0, example:
 /** `--pretenure` keeps V8's allocation-site pretenuring on (the default of node, off in pipelab and here) */
 const pretenureOff = !process.argv.includes('--pretenure');
 const given = pipelabCollector({ noPretenuring: pretenureOff });
+// in the process that runs (after the re-execution above): the machine's speed, per trial and baseline run
+const probe = startMachineProbe();
 // loaded after the re-execution above, in the process that runs
 const { default: kafkajs } = await import('kafkajs');
 const { startBroker } = await import('../broker/index.ts');
@@ -120,6 +126,8 @@ interface Row {
   loopBusy: number;
   /** the other processes' CPU during the run (cores; /proc/stat's busy time less this process's), NaN without it */
   othersCores: number;
+  /** the machine's own speed during the run (bench/machine.ts) */
+  machine: MachineSpans;
   /** this process's garbage collection during the run: pauses, their total and the longest, ms */
   gc: { count: number; totalMs: number; maxMs: number; majorCount: number; majorMs: number };
   /** per second of the run: e2e p99 (ms) and decisions observed (`--series`) */
@@ -199,6 +207,7 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
   const cpu0 = process.cpuUsage();
   const machine0 = machineBusyUs();
   const wall0 = performance.now();
+  const epoch0 = Date.now();
   gcPauses.length = 0;
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
@@ -266,36 +275,10 @@ async function pipelineAt(rate: number, secs = seconds): Promise<Row> {
     cpuUs: (cpu.user + cpu.system) / Math.max(1, acc.decided),
     loopBusy,
     othersCores,
+    machine: probe.span(epoch0),
     gc,
     series,
   };
-}
-
-/**
- * the machine's busy CPU time so far (µs, all cores: /proc/stat's user, nice, system, irq, softirq, steal), or
- * undefined where there is no /proc/stat. Neighbours' work is one reason a trial runs slow (work outside the machine
- * lock took 1.2 cores twice on 2026-12-06), though not the only one: trials failed beside 0.01-0.04 cores too
- */
-function machineBusyUs(): number | undefined {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').slice(0, 200).split('\n')[0]!.trim().split(/\s+/).map(Number);
-    const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = f;
-    return ((user + nice + system + irq + softirq + steal) * 1e6) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-/** USER_HZ: 100 on every Linux that matters here (getconf CLK_TCK) */
-const CLOCK_TICKS = 100;
-
-/**
- * the other processes' CPU since `machine0` (cores over `wallMs`): the machine's busy time less this process's
- * `cpu` (process.cpuUsage since then); NaN without /proc/stat
- */
-function othersSince(machine0: number | undefined, cpu: NodeJS.CpuUsage, wallMs: number): number {
-  const machine1 = machineBusyUs();
-  if (machine0 === undefined || machine1 === undefined) return NaN;
-  return Math.max(0, machine1 - machine0 - cpu.user - cpu.system) / 1000 / wallMs;
 }
 
 /** kafkajs → embedded broker → kafkajs, nothing in between: records/s for n records */
@@ -328,6 +311,7 @@ async function baseline(n: number): Promise<number> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const machine0 = machineBusyUs();
+  const epoch0 = Date.now();
   const sends: Promise<unknown>[] = [];
   for (let i = 0; i < n; i += 500) {
     sends.push(
@@ -346,6 +330,7 @@ async function baseline(n: number): Promise<number> {
   const rate = n / (wallMs / 1000);
   const others = othersSince(machine0, process.cpuUsage(cpu0), wallMs);
   if (!Number.isNaN(others)) baseOthers.push(others);
+  baseMachine.push(probe.span(epoch0));
   await consumer.disconnect();
   await producer.disconnect();
   await broker.close();
@@ -376,6 +361,8 @@ const baselineN = quick ? 20_000 : 100_000;
 const bases: number[] = [];
 /** the other processes' CPU (cores) during each baseline run */
 const baseOthers: number[] = [];
+/** the machine's speed during each baseline run */
+const baseMachine: MachineSpans[] = [];
 if (withBaseline) bases.push(await baseline(baselineN));
 const rows: Row[] = [];
 let knee: number | undefined;
@@ -389,7 +376,7 @@ for (const [i, rate] of rates.entries()) {
       `${String(r.duplicates).padStart(10)}  ${fmt(r.cpuUs).padStart(12)}  ` +
       `${r.gc.count} gc ${fmt(r.gc.totalMs)} ms, longest ${fmt(r.gc.maxMs)}, ` +
       `major ${r.gc.majorCount} ${fmt(r.gc.majorMs)} ms; loop ${r.loopBusy.toFixed(2)}; ` +
-      `others ${r.othersCores.toFixed(2)} cores`,
+      `others ${r.othersCores.toFixed(2)} cores; ${formatSpan(r.machine)}`,
   );
   if (showSeries) {
     const perSecond = r.series.map((x) => `${x.t / 1000}:${fmt(x.p99)}/${x.count}`).join(' ');
@@ -429,7 +416,8 @@ else {
   console.log(
     `baseline: kafkajs produce → consume through the embedded broker, no processing: ${fmt(base)} records/s ` +
       `(the median of 3 runs; before, between and after the rates: ${bases.map(fmt).join(', ')}; ` +
-      `others' CPU meanwhile ${baseOthers.map((c) => c.toFixed(2)).join(', ') || '-'} cores)`,
+      `others' CPU meanwhile ${baseOthers.map((c) => c.toFixed(2)).join(', ') || '-'} cores; ` +
+      `${baseMachine.map(formatSpan).join('; ')})`,
   );
   console.log(
     `ratio pipeline / baseline: ${((sustained.length ? best : peak) / base).toFixed(2)} ` +
