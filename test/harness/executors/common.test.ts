@@ -87,7 +87,8 @@ class HandClock implements Clock {
   }
 }
 
-test('a completion starts the iterations that came due since the last timer wake-up, not the next timer', async () => {
+/** a constant-arrival-rate run (1/ms for 10 ms) on a hand-moved clock, its iterations held until the test ends them */
+function handRun() {
   const clock = new HandClock();
   const metrics = new FakeRegistry();
   const started: { intended: number; at: number; done: (o: IterationOutcome) => void }[] = [];
@@ -96,7 +97,13 @@ test('a completion starts the iterations that came due since the last timer wake
     setup: () => Promise.resolve(),
     iterate: () => Promise.reject(new Error('the fast path is used')),
     iterateCallback(it: IterationContext, done: (o: IterationOutcome) => void): void {
-      started.push({ intended: it.intendedStartMs, at: clock.now(), done });
+      // each iteration ends once (a VU's handler is reused by its next iteration)
+      let ended = false;
+      const once = (o: IterationOutcome): void => {
+        if (!ended) done(o);
+        ended = true;
+      };
+      started.push({ intended: it.intendedStartMs, at: clock.now(), done: once });
     },
     teardown: () => Promise.resolve(),
     services: () => ({}),
@@ -119,6 +126,19 @@ test('a completion starts the iterations that came due since the last timer wake
     nextIteration: () => n++,
     live: newLiveStats(),
   });
+  /** ends every iteration, now and as the timer starts the rest; the run's result */
+  const finish = async () => {
+    for (let round = 0; round < 2; round++) {
+      for (const s of started) s.done({ ok: true });
+      await clock.advance(20, true);
+    }
+    return run;
+  };
+  return { clock, metrics, started, finish };
+}
+
+test('a completion starts the iterations that came due when the timer is more than 2 ms late', async () => {
+  const { clock, metrics, started, finish } = handRun();
   await clock.yield();
   assert.equal(
     started.map((s) => s.intended),
@@ -138,14 +158,39 @@ test('a completion starts the iterations that came due since the last timer wake
     ],
   );
   assert.equal(metrics.values('scheduler_lag'), [0, 2.5, 1.5, 0.5]);
-  for (const s of started.slice(1)) s.done({ ok: true });
-  await clock.advance(20, true);
-  for (let k = 4; k < started.length; k++) started[k]?.done({ ok: true });
-  await clock.advance(20, true);
-  const result = await run;
+  const result = await finish();
   assert.is(result.scheduled, 10);
   assert.is(result.completed, 10);
   assert.is(result.dropped, 0);
+});
+
+test('within 2 ms of its due time an iteration waits for the timer, not the next completion', async () => {
+  const { clock, metrics, started, finish } = handRun();
+  await clock.yield();
+  // iteration 1 is due at 1 ms; at 1.5 ms iteration 0's response arrives before the timer fires
+  await clock.advance(1.5, false);
+  started[0]?.done({ ok: true });
+  assert.equal(
+    started.map((s) => s.intended),
+    [0],
+  );
+  // the timer's wake-up sends it (with what else is due, in one batch)
+  await clock.advance(2.2, true);
+  assert.equal(
+    started.map((s) => [s.intended, s.at]),
+    [
+      [0, 0],
+      [1, 2.2],
+      [2, 2.2],
+    ],
+  );
+  assert.equal(
+    metrics.values('scheduler_lag').map((v) => Math.round(v * 10) / 10),
+    [0, 1.2, 0.2],
+  );
+  const result = await finish();
+  assert.is(result.scheduled, 10);
+  assert.is(result.completed, 10);
 });
 
 test.run();
