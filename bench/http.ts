@@ -7,9 +7,9 @@
  *
  * Rows: wrk -t1 -c50 (when installed: .ci/install-tools.sh), autocannon -c 50 and -c 200 (its
  * closed-loop rate is the better of the two), pipelab's closed model (constant-vus 50) on the raw
- * and undici engines, and pipelab's open model (200 connections; the rate ramped over the warm-up,
- * then constant): at 85 % of autocannon's rate — achieved/scheduled, dropped, p99 — then offered
- * 90 %, 100 % and 110 %: its ceiling is the most it achieved.
+ * and undici engines, and pipelab's open model (the rate ramped over the warm-up, then constant):
+ * at 85 % of autocannon's rate on 50 connections — achieved/scheduled, dropped, p99 — then offered
+ * 90 %, 100 % and 110 % on 200: its ceiling is the most it achieved.
  * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up.
  * Targets: open-model ceiling ≥ 90 % of autocannon; at 85 %: ≥ 99 % of the schedule, 0 dropped,
  * p99 < 50 ms; beside it autocannon's rate mode (-R) at the same rate, -c 50 and -c 200, whose p99
@@ -26,6 +26,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { startMachineProbe } from './machine.ts';
 import { procCpuMs } from './proc-cpu.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
@@ -39,6 +40,14 @@ const MEMORY_SECONDS = Number(process.env.PIPELAB_BENCH_HTTP_MEMORY_S ?? 0);
  * than a closed loop that refills each connection the moment its response arrives
  */
 const OPEN_CONNECTIONS = 200;
+/**
+ * the 85 % row's connections, autocannon -c 50's: a burst that fills 200 connections leaves the
+ * node:http server serving 200 at once, at more CPU per request than 50 (autocannon -c 200 often
+ * runs below -c 50 here), so it falls behind at a rate it served on 50 and the backlog holds for
+ * seconds (2026-12-06 22:40-23:00 UTC, 35-41k/s: p99 287-719 ms on 200 in 5 of 6 runs, 19 ms in one;
+ * on 50, 14-82 ms in 10 of 11 runs, 276 ms in one)
+ */
+const AT85_CONNECTIONS = 50;
 const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'pipelab-bench-http-'));
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -87,6 +96,19 @@ async function startServer(code: string): Promise<{ proc: ChildProcessByStdio<nu
 }
 
 const { proc: server, url } = await startServer(SERVER);
+/**
+ * the host's speed (bench/machine.ts): this VM runs the same work at one of two speeds ~1.6x apart
+ * and flips within seconds, so a yardstick (autocannon's closed loop) read in the fast mode and a
+ * row run in the slow one ask more than the machine had. Read from the probe thread (this thread
+ * waits in spawnSync); its messages arrive once the loop runs again
+ */
+const probe = startMachineProbe();
+async function hostSpeed(from: number, to: number): Promise<string> {
+  await new Promise((r) => setTimeout(r, 50));
+  const s = probe.span(from, to).other;
+  if (!Number.isFinite(s.relative)) return 'no probes';
+  return `${s.relative.toFixed(2)}x its fastest, ${Math.round(s.slowShare * 100)} % slow`;
+}
 
 /** a server process's CPU seconds so far (/proc; 0 where there is none) */
 const serverCpu = (pid = server.pid): number => (pid === undefined ? 0 : procCpuMs(pid) / 1000);
@@ -185,9 +207,15 @@ interface Open {
   p99: number;
   saturated: boolean;
 }
-function openRun(rate: number, seconds: number, extra: string[] = [], at = url): Summary {
+function openRun(
+  rate: number,
+  seconds: number,
+  extra: string[] = [],
+  at = url,
+  connections = OPEN_CONNECTIONS,
+): Summary {
   return pipelab(
-    { type: 'http', url: at, connections: OPEN_CONNECTIONS },
+    { type: 'http', url: at, connections },
     {
       // ramped over the warm-up (as k6 users ramp): a cold process (JIT, first allocations) that
       // starts at full rate builds a backlog in its first second that a server at 85 % load then
@@ -205,8 +233,8 @@ function openRun(rate: number, seconds: number, extra: string[] = [], at = url):
   );
 }
 
-function open(rate: number, extra: string[] = []): Open {
-  const s = openRun(rate, SECONDS, extra);
+function open(rate: number, extra: string[] = [], connections = OPEN_CONNECTIONS): Open {
+  const s = openRun(rate, SECONDS, extra, url, connections);
   const done = s.metrics.iterations?.count ?? 0;
   const dropped = s.metrics.dropped_iterations?.count ?? 0;
   return {
@@ -290,17 +318,21 @@ try {
   if (hasWrk) await measure('wrk -t1 -c50', wrk);
   else console.log('  wrk: not installed (bash .ci/install-tools.sh installs it)');
   // autocannon's closed-loop rate: the better of 50 and the open model's connection count
+  const acFrom = Date.now();
   const ac = Math.max(
     await measure('autocannon -c 50', () => autocannon(50)),
     await measure(`autocannon -c ${OPEN_CONNECTIONS}`, () => autocannon(OPEN_CONNECTIONS)),
   );
+  const acTo = Date.now();
   await measure('pipelab closed, constant-vus 50, raw', () => closed('raw'));
   await measure('pipelab closed, constant-vus 50, undici', () => closed('undici'));
   // first, while the server is fresh (the overload rows below leave it with a grown heap)
   const c85 = serverCpu();
   const t85 = performance.now();
-  const at85 = open(ac * 0.85);
+  const from85 = Date.now();
+  const at85 = open(ac * 0.85, [], AT85_CONNECTIONS);
   const cpu85 = (serverCpu() - c85) / ((performance.now() - t85) / 1000);
+  const host = { ac: await hostSpeed(acFrom, acTo), at85: await hostSpeed(from85, Date.now()) };
   const acAt85 = [50, OPEN_CONNECTIONS].map((c) => ({ c, ...autocannonAt(ac * 0.85, c) }));
   let ceiling = 0;
   for (const share of [0.9, 1, 1.1]) {
@@ -335,10 +367,14 @@ try {
       `(target ≥ 0.90x): ${ok1 ? 'met' : 'NOT met'}`,
   );
   console.log(
-    `at 85 % of autocannon (${fmt(ac * 0.85)}/s): ${fmt(at85.ofSchedule * 100, 2)} % of the schedule, ` +
+    `at 85 % of autocannon (${fmt(ac * 0.85)}/s, ${AT85_CONNECTIONS} connections): ` +
+      `${fmt(at85.ofSchedule * 100, 2)} % of the schedule, ` +
       `${fmt(at85.dropped)} dropped, p99 ${fmt(at85.p99, 1)} ms, ` +
       `generator ${at85.saturated ? 'SATURATED' : 'not saturated'}, server CPU ${fmt(cpu85 * 100)} % ` +
       `(target ≥ 99 %, 0, < 50 ms): ${ok2 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  the host (bench/machine.ts): during autocannon's closed loop ${host.ac}; during this row ${host.at85}`,
   );
   for (const a of acAt85)
     console.log(
