@@ -45,7 +45,8 @@ const OPEN_CONNECTIONS = 200;
  * node:http server serving 200 at once, at more CPU per request than 50 (autocannon -c 200 often
  * runs below -c 50 here), so it falls behind at a rate it served on 50 and the backlog holds for
  * seconds (2026-12-06 22:40-23:00 UTC, 35-41k/s: p99 287-719 ms on 200 in 5 of 6 runs, 19 ms in one;
- * on 50, 14-82 ms in 10 of 11 runs, 276 ms in one)
+ * on 50, 14-82 ms in 10 of 11 runs, 276 ms in one). Near 50k/s 50 are at their own limit, a
+ * tick's batch each ~1 ms (49.1k/s, 23:35 UTC: generator saturated, 12,344 dropped)
  */
 const AT85_CONNECTIONS = 50;
 const root = new URL('..', import.meta.url).pathname;
