@@ -12,6 +12,8 @@ import type { Message, TopicMessages } from 'kafkajs';
 import type { KafkaClientSecurity } from '../kafka-security.ts';
 import {
   headerMap,
+  KeyCache,
+  murmur2,
   type PlatformaticProducer,
   type PlatformaticRecord,
   platformaticProducer,
@@ -20,6 +22,8 @@ import type { Compression } from '../topics.ts';
 
 export class PlatformaticSender {
   private producer?: PlatformaticProducer;
+  /** results are keyed by user id: each key's bytes and partition made once (KeyCache), not per record */
+  private readonly keys = new KeyCache();
 
   constructor(private readonly compression: Compression) {}
 
@@ -32,7 +36,7 @@ export class PlatformaticSender {
 
   send(topicMessages: TopicMessages[]): Promise<unknown> {
     const messages: PlatformaticRecord[] = [];
-    for (const tm of topicMessages) for (const m of tm.messages) messages.push(record(tm.topic, m));
+    for (const tm of topicMessages) for (const m of tm.messages) messages.push(record(tm.topic, m, this.keys));
     const c = this.compression;
     return (this.producer as PlatformaticProducer).send({
       messages,
@@ -47,9 +51,19 @@ export class PlatformaticSender {
   }
 }
 
-function record(topic: string, m: Message): PlatformaticRecord {
+/**
+ * A result as the client takes it. A keyed record gets its partition here, as Kafka's partitioner would place it
+ * (murmur2 & 0x7fffffff, which the client takes modulo the count): a string key's bytes and hash from the cache, a
+ * Buffer's (a dead letter's input key) hashed as it is; the client's own hash allocates BigInts per key byte
+ */
+function record(topic: string, m: Message, keys: KeyCache): PlatformaticRecord {
   const r: PlatformaticRecord = { topic, key: m.key, value: m.value };
   if (m.headers) r.headers = headerMap(m.headers as Record<string, string | Buffer>);
   if (m.partition !== undefined) r.partition = m.partition;
+  else if (typeof m.key === 'string') {
+    const k = keys.get(m.key);
+    r.key = k.bytes;
+    r.partition = k.hash;
+  } else if (m.key) r.partition = murmur2(m.key) & 0x7fffffff;
   return r;
 }
