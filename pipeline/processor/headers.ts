@@ -57,7 +57,7 @@ const MAX_EXACT = Number.MAX_SAFE_INTEGER;
  * correctly rounded, so the result is the double nearest the decimal, as Number's). NaN for anything else (an
  * exponent, spaces, too many digits, an empty part): the caller then reads the text. No string is made.
  */
-function decimalAt(b: Buffer, from: number, to: number): number {
+export function decimalAt(b: Buffer, from: number, to: number): number {
   let i = from;
   const neg = i < to && b[i] === 45;
   if (neg) i++;

@@ -14,6 +14,7 @@ import { TOPICS } from '../../../pipeline/topics.ts';
 import type { MetricsRegistry } from '../../metrics/api.ts';
 import type { SourcePosition } from '../../checkers/delivery.ts';
 import type { DecidedTx, EventLedger } from './accounting.ts';
+import { type DecisionValue, decisionValue } from './decision-value.ts';
 import type { DeadLetterSamples } from './pii.ts';
 
 /** the books of the user-behaviour feed (user-events.ts), when the run sends user events */
@@ -190,12 +191,14 @@ function applyDeadLetter(books: ResultsBooks, m: MetricsRegistry, d: DeadSeen, t
 function readDecision(msg: ConsumedRecord, via: string): DecisionSeen | undefined {
   const id = header(msg.headers, H.eventId);
   if (id === undefined) return undefined;
-  let d: { source?: string; modelVersion?: string; userId?: string; eventTime?: number } = {};
-  try {
-    d = JSON.parse(msg.value?.toString('utf8') ?? '{}') as typeof d;
-  } catch {
-    /* counted, without its source */
-  }
+  // the processors' layout read from the bytes; anything else parsed
+  let d = decisionValue(msg.value);
+  if (!d)
+    try {
+      d = JSON.parse(msg.value?.toString('utf8') ?? '{}') as DecisionValue;
+    } catch {
+      d = {}; // counted, without its source
+    }
   return {
     kind: 'decision',
     id,
