@@ -9,6 +9,7 @@
 import { isUtf8 } from 'node:buffer';
 import { transactionFromJson } from '../../generators/serialize.ts';
 import type { Transaction } from '../../generators/transactions.ts';
+import { transactionFromBytes } from './json-bytes.ts';
 
 export type Validated = { ok: true; tx: Transaction } | { ok: false; reason: string; detail: string };
 
@@ -21,15 +22,12 @@ export function validateTransaction(value: Buffer | null): Validated {
   if (value === null || value.length === 0) return { ok: false, reason: 'empty', detail: 'record has no value' };
   if (value.length > MAX_RECORD_BYTES)
     return { ok: false, reason: 'too-large', detail: `${value.length} bytes (at most ${MAX_RECORD_BYTES})` };
-  if (!isUtf8(value)) return { ok: false, reason: 'invalid-utf8', detail: 'the value is not valid UTF-8' };
-  let tx: Transaction;
-  try {
-    tx = transactionFromJson(value.toString('utf8'));
-  } catch (e) {
-    if (e instanceof SyntaxError) return { ok: false, reason: 'malformed-json', detail: e.message };
-    const issues = (e as { issues?: { path: string; message: string }[] }).issues;
-    const detail = issues?.length ? issues.map((i) => `${i.path}: ${i.message}`).join('; ') : (e as Error).message;
-    return { ok: false, reason: 'schema', detail };
+  // the generator's layout read from the bytes (printable ASCII, so valid UTF-8): the object JSON.parse makes of it
+  let tx = transactionFromBytes(value);
+  if (!tx) {
+    const p = parsed(value);
+    if (!p.ok) return p;
+    tx = p.tx;
   }
   if (!Number.isFinite(tx.amount) || tx.amount < 0)
     return { ok: false, reason: 'schema', detail: '/amount: expected a finite number ≥ 0' };
@@ -45,4 +43,17 @@ export function validateTransaction(value: Buffer | null): Validated {
       return { ok: false, reason: 'schema', detail: `/${k}: longer than ${MAX_STRING} characters` };
   }
   return { ok: true, tx };
+}
+
+/** any other value: checked for UTF-8, decoded and parsed */
+function parsed(value: Buffer): Validated {
+  if (!isUtf8(value)) return { ok: false, reason: 'invalid-utf8', detail: 'the value is not valid UTF-8' };
+  try {
+    return { ok: true, tx: transactionFromJson(value.toString('utf8')) };
+  } catch (e) {
+    if (e instanceof SyntaxError) return { ok: false, reason: 'malformed-json', detail: e.message };
+    const issues = (e as { issues?: { path: string; message: string }[] }).issues;
+    const detail = issues?.length ? issues.map((i) => `${i.path}: ${i.message}`).join('; ') : (e as Error).message;
+    return { ok: false, reason: 'schema', detail };
+  }
 }
