@@ -13,12 +13,15 @@ import type { Message, Producer as KafkajsProducer, ProducerConfig } from 'kafka
 import { CompleteSender } from '../../pipeline/processor/complete-send.ts';
 import type { KafkaClientSecurity } from '../../pipeline/kafka-security.ts';
 import {
+  ByteSlab,
   headerMap,
+  headerName,
   KeyCache,
   type PlatformaticProducer,
   type PlatformaticRecord,
   platformaticProducer,
 } from '../../pipeline/platformatic.ts';
+import { H } from '../../pipeline/processor/headers.ts';
 import { type Compression, compressionType } from '../../pipeline/topics.ts';
 import type { IterationOutcome } from './api.ts';
 
@@ -27,8 +30,25 @@ export { shimWithResolvers } from '../../pipeline/platformatic.ts';
 interface ProducedRecord {
   key: string;
   value: Buffer | string;
-  headers?: Record<string, string>;
+  /**
+   * pipelab's two headers, first on the record: `pipelab-event-id` (this id) and `pipelab-sent-ms` (sentMs,
+   * epoch ms, as toFixed(3) writes it); each client gets them in its cheapest form
+   */
+  eventId?: string;
+  sentMs?: number;
+  /** headers after pipelab's (with eventId) or alone */
+  headers?: Record<string, string> | undefined;
 }
+
+/** a record as kafkajs takes it: pipelab's headers as text, first */
+function kafkajsMessage(r: ProducedRecord): Message {
+  if (r.eventId === undefined) return r as Message;
+  const headers = { [H.eventId]: r.eventId, [H.sentMs]: (r.sentMs ?? 0).toFixed(3), ...r.headers };
+  return { key: r.key, value: r.value, headers };
+}
+
+const EVENT_ID = headerName(H.eventId);
+const SENT_MS = headerName(H.sentMs);
 
 export interface RecordProducer {
   /**
@@ -125,6 +145,8 @@ class PlatformaticBuffer implements RecordProducer {
   private timer: NodeJS.Timeout | undefined;
   private readonly sends: Sends;
   private readonly keys = new KeyCache();
+  /** pipelab's header values as bytes (ByteSlab), not a Buffer.from each in the client's serializer */
+  private readonly bytes = new ByteSlab();
 
   constructor(
     private readonly producer: PlatformaticProducer,
@@ -138,7 +160,7 @@ class PlatformaticBuffer implements RecordProducer {
 
   send(r: ProducedRecord): Promise<boolean> {
     // a Map is used as it is (an object would be copied into one, and each name encoded, per record)
-    const headers = r.headers ? headerMap(r.headers) : undefined;
+    const headers = r.eventId !== undefined ? this.eventHeaders(r) : r.headers ? headerMap(r.headers) : undefined;
     const b = this.batch;
     // the key's bytes and Kafka's partition hash, made once per key (the client takes the partition modulo its count)
     const key = this.keys.get(r.key);
@@ -146,6 +168,15 @@ class PlatformaticBuffer implements RecordProducer {
     if (b.records.length >= MAX_BATCH) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
     return b.done;
+  }
+
+  /** pipelab's headers as bytes, then the record's own */
+  private eventHeaders(r: ProducedRecord): Map<Buffer, string | Buffer> {
+    const m = new Map<Buffer, string | Buffer>();
+    m.set(EVENT_ID, this.bytes.text(r.eventId as string));
+    m.set(SENT_MS, this.bytes.text((r.sentMs ?? 0).toFixed(3)));
+    if (r.headers) for (const k in r.headers) m.set(headerName(k), r.headers[k] as string);
+    return m;
   }
 
   flush(): void {
@@ -245,7 +276,7 @@ export async function openProducer(o: {
     await producer.connect();
     buf.producer = producer;
     return {
-      send: (r) => buf.send(r as Message),
+      send: (r) => buf.send(kafkajsMessage(r)),
       flush: () => buf.flush(),
       close: async () => {
         buf.flush();

@@ -1,11 +1,12 @@
 /**
  * pipelab's murmur2 and key cache, by which the producing client of the kafka and pipeline targets
  * places a record's key itself: the same 32-bit hash as Kafka's (Utils.murmur2, its own test
- * vectors) and as @platformatic/kafka's BigInt one, for keys of every length and multi-byte text.
+ * vectors) and as @platformatic/kafka's BigInt one, for keys of every length and multi-byte text;
+ * and the byte slab that writes header values: Buffer.from's bytes.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KeyCache, murmur2, shimWithResolvers } from '../../pipeline/platformatic.ts';
+import { ByteSlab, KeyCache, murmur2, shimWithResolvers } from '../../pipeline/platformatic.ts';
 
 test("Kafka's murmur2 test vectors", () => {
   const cases: [string, number][] = [
@@ -41,6 +42,31 @@ test('a key cache gives the bytes and partition hash of the key, before and afte
     assert.equal(k.bytes, Buffer.from(key));
     assert.is(k.hash, murmur2(Buffer.from(key)) & 0x7fffffff);
   }
+});
+
+test("a byte slab's text is Buffer.from's UTF-8, short and long, ASCII or not, across slabs", () => {
+  const slab = new ByteSlab();
+  const texts = [
+    '',
+    'a',
+    't1a.k3j2-1234567',
+    'é',
+    'x€y',
+    '\u{1F600}',
+    'ab\u00ffc',
+    '{"id":"é"}'.repeat(9),
+    'z'.repeat(47),
+  ];
+  texts.push('z'.repeat(48), 'q'.repeat(70_000), `${'a'.repeat(30)}ü`);
+  const kept: [Buffer, string][] = [];
+  for (let round = 0; round < 400; round++)
+    for (const t of texts) {
+      const b = slab.text(t);
+      assert.equal(b, Buffer.from(t), JSON.stringify(t.slice(0, 20)));
+      kept.push([b, t]);
+    }
+  // a fresh slab never overwrites bytes handed out before
+  for (const [b, t] of kept) assert.ok(b.equals(Buffer.from(t)));
 });
 
 test.run();

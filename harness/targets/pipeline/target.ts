@@ -16,7 +16,7 @@ import type { FeatureStore } from '../../../pipeline/features/store.ts';
 import { ModelClient } from '../../../pipeline/model-server/client.ts';
 import { parseWeights } from '../../../pipeline/model-server/router.ts';
 import { kafkajsSecurity } from '../../../pipeline/kafka-security.ts';
-import { H, epochNow } from '../../../pipeline/processor/headers.ts';
+import { epochNow } from '../../../pipeline/processor/headers.ts';
 import { kafkaConnectError } from '../../services/kafka-security.ts';
 import { type ProcessorStats, type StreamProcessor, WINDOW_DEFAULTS } from '../../../pipeline/processor/index.ts';
 import { TOPICS, ensureTopics } from '../../../pipeline/topics.ts';
@@ -316,8 +316,9 @@ export class PipelineTargetRun implements PipelineTarget {
     else value = transactionToJson({ ...tx, amount: -1 }); // schema: a negative amount
     this.seq++;
     this.ledger.produced(tx.id, malformed, tx.userId);
-    const headers = { [H.eventId]: tx.id, [H.sentMs]: sent.toFixed(3), ...sealed?.headers };
-    this.sending = sendSealed(this.out as RecordProducer, { key: tx.userId, value, headers }, sealed);
+    // pipelab's headers (event id, intended send time) as fields: the producer writes them in its client's form
+    const msg = { key: tx.userId, value, eventId: tx.id, sentMs: sent, headers: sealed?.headers };
+    this.sending = sendSealed(this.out as RecordProducer, msg, sealed);
     this.sendingId = tx.id;
     return undefined;
   }

@@ -15,7 +15,6 @@ import type { Distribution } from '../../../generators/spec/types.ts';
 import { checkDistribution } from '../../../generators/spec/validate-fields.ts';
 import { createUserEventStream, type UserEventStream } from '../../../generators/user-events.ts';
 import type { Kafka } from 'kafkajs';
-import { H } from '../../../pipeline/processor/headers.ts';
 import { groupLag } from '../../../pipeline/processor/lag.ts';
 import { TOPICS } from '../../../pipeline/topics.ts';
 import { probability, strictObject } from '../../config/fields.ts';
@@ -97,7 +96,8 @@ export class UserEventsFeed {
     const msg = {
       key: e.userId,
       value: userEventToJson(e),
-      headers: { [H.eventId]: e.id, [H.sentMs]: sent.toFixed(3) },
+      eventId: e.id, // with sentMs: pipelab's headers, written by the producer
+      sentMs: sent,
     };
     return out.send(msg).then((ok) => {
       if (!ok) {

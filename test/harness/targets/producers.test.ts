@@ -1,13 +1,14 @@
 /**
  * BatchAcks: the iterations of one producer batch share one outcome, and the batch settles its
  * records' books once, with every record's id and intended send time in send order. Both
- * producing clients put a key on the same partition (Kafka's murmur2 partitioner).
+ * producing clients put a key on the same partition (Kafka's murmur2 partitioner) and write the same
+ * record bytes: value, pipelab's headers (event id, sent time) first, then the record's own.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs from 'kafkajs';
 import { clusterOf, startBroker } from '../../../broker/index.ts';
-import { BatchAcks, openProducer } from '../../../harness/targets/producers.ts';
+import { BatchAcks, openProducer, shimWithResolvers } from '../../../harness/targets/producers.ts';
 
 function deferred(): { promise: Promise<boolean>; resolve: (ok: boolean) => void } {
   let resolve!: (ok: boolean) => void;
@@ -84,6 +85,77 @@ test('platformatic and kafkajs producers send a key to the same partition, as a 
       counts[client] = offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
     }
     assert.equal(counts.platformatic, counts.kafkajs);
+  } finally {
+    await admin.disconnect();
+    await broker.close();
+  }
+});
+
+test("both clients write a record's value and headers as the same bytes, pipelab's headers first", async () => {
+  shimWithResolvers();
+  const pk = await import('@platformatic/kafka');
+  const broker = await startBroker();
+  const kafka = new kafkajs.Kafka({ brokers: broker.bootstrap, logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  const records: {
+    key: string;
+    value: string | Buffer;
+    eventId?: string;
+    sentMs?: number;
+    headers?: Record<string, string>;
+  }[] = [
+    { key: 'u1', value: '{"id":"t1a.k3-1","amount":12.5}', eventId: 't1a.k3-1', sentMs: 1765059422123.4568 },
+    { key: 'ü2', value: `{"merchant":"Café ${'x'.repeat(80)}"}`, eventId: 't1a.k3-2', sentMs: 1765059422124.0625 },
+    {
+      key: 'u3',
+      value: 'x',
+      eventId: 'é-3',
+      sentMs: 1765059422125 + 4094 / 4096, // .9995117…: rounds up to the next ms
+      headers: { 'pii-key-id': 'k1', a: 'ü' },
+    },
+    { key: 'u4', value: Buffer.from([0, 255, 7]), headers: { only: 'these' } },
+    { key: 'u5', value: '' },
+  ];
+  const wire: Record<string, string[]> = {};
+  try {
+    await admin.connect();
+    for (const client of ['platformatic', 'kafkajs'] as const) {
+      const topic = `bytes-${client}`;
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      const p = await openProducer({
+        client,
+        brokers: broker.bootstrap,
+        topic,
+        lingerMs: 1,
+        kafkajs: (g) => kafka.producer(g),
+      });
+      const sends = records.map((r) => p.send(r));
+      p.flush();
+      assert.ok((await Promise.all(sends)).every(Boolean));
+      await p.close();
+      const log = clusterOf(broker).topics.get(topic)!.partitions[0]!.log;
+      wire[client] = log
+        .read(0, 1 << 20)
+        .batches.flatMap((b) => pk.readRecordsBatch(pk.Reader.from(b)).records)
+        .map((r) => JSON.stringify([r.key, r.value, r.headers].map((x) => JSON.stringify(x))));
+    }
+    assert.equal(wire.platformatic, wire.kafkajs);
+    const first = pk.readRecordsBatch(
+      pk.Reader.from(
+        clusterOf(broker)
+          .topics.get('bytes-platformatic')!
+          .partitions[0]!.log.read(0, 1 << 20).batches[0]!,
+      ),
+    ).records;
+    const text = (h: [Buffer | null, Buffer | null][]) => h.map(([k, v]) => `${k}=${v}`);
+    assert.equal(text(first[0]!.headers), ['pipelab-event-id=t1a.k3-1', 'pipelab-sent-ms=1765059422123.457']);
+    assert.equal(text(first[2]!.headers), [
+      'pipelab-event-id=é-3',
+      'pipelab-sent-ms=1765059422126.000',
+      'pii-key-id=k1',
+      'a=ü',
+    ]);
+    assert.equal(text(first[3]!.headers), ['only=these']);
   } finally {
     await admin.disconnect();
     await broker.close();
