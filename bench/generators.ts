@@ -22,7 +22,15 @@ import { createZipf } from '../generators/zipf.ts';
 import { Rng } from '../generators/rng.ts';
 import { compileSpec } from '../generators/spec/compile.ts';
 import type { EventSpec } from '../generators/spec/types.ts';
+import { startMachineProbe } from './machine.ts';
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
+/**
+ * the host's speed during the run (bench/machine.ts, its probe thread): this VM runs the same work at one of two
+ * speeds ~1.6x apart and flips within seconds, and the targets here are absolute rates (2026-12-07 00:34 and 00:40
+ * UTC, nothing beside it: build + JSON 953k and 972k/s against 1.12M/s at 21:38 UTC the evening before, same code)
+ */
+const probe = startMachineProbe();
+const started = Date.now();
 const BUDGET_MS = quick ? 100 : 500;
 const ROUNDS = quick ? 3 : 5;
 
@@ -205,6 +213,14 @@ for (const c of zcases)
     `  ${c.label.padEnd(40)}  ${(1e9 / c.cpu).toFixed(1).padStart(6)} ns  ` +
       `×${(zcases[0]!.cpu / c.cpu).toFixed(1)} of rng.next`,
   );
+await new Promise((r) => setTimeout(r, 50)); // the probe thread's messages, queued while the cases ran
+const host = probe.span(started).other;
+console.log(
+  Number.isFinite(host.relative)
+    ? `\nthe host (bench/machine.ts) during the run: ${host.relative.toFixed(2)}x its fastest, ` +
+        `${Math.round(host.slowShare * 100)} % slow`
+    : '\nthe host (bench/machine.ts): no probes',
+);
 const met = (x: number) => `${x >= 1_000_000 ? 'met' : 'NOT met'} (${fmt(x)})`;
 console.log(
   `\ntargets (CPU time, ≥ 1M/s): transactions JSON ${met(jsonRate)}, Avro (transactionToAvro) ${met(avroRate)}, ` +
