@@ -213,14 +213,7 @@ for (const c of zcases)
     `  ${c.label.padEnd(40)}  ${(1e9 / c.cpu).toFixed(1).padStart(6)} ns  ` +
       `×${(zcases[0]!.cpu / c.cpu).toFixed(1)} of rng.next`,
   );
-await new Promise((r) => setTimeout(r, 50)); // the probe thread's messages, queued while the cases ran
-const host = probe.span(started).other;
-console.log(
-  Number.isFinite(host.relative)
-    ? `\nthe host (bench/machine.ts) during the run: ${host.relative.toFixed(2)}x its fastest, ` +
-        `${Math.round(host.slowShare * 100)} % slow`
-    : '\nthe host (bench/machine.ts): no probes',
-);
+console.log(`\nthe host (bench/machine.ts) during the run: ${await probe.host(started)}`);
 const met = (x: number) => `${x >= 1_000_000 ? 'met' : 'NOT met'} (${fmt(x)})`;
 console.log(
   `\ntargets (CPU time, ≥ 1M/s): transactions JSON ${met(jsonRate)}, Avro (transactionToAvro) ${met(avroRate)}, ` +

@@ -104,12 +104,6 @@ const { proc: server, url } = await startServer(SERVER);
  * waits in spawnSync); its messages arrive once the loop runs again
  */
 const probe = startMachineProbe();
-async function hostSpeed(from: number, to: number): Promise<string> {
-  await new Promise((r) => setTimeout(r, 50));
-  const s = probe.span(from, to).other;
-  if (!Number.isFinite(s.relative)) return 'no probes';
-  return `${s.relative.toFixed(2)}x its fastest, ${Math.round(s.slowShare * 100)} % slow`;
-}
 
 /** a server process's CPU seconds so far (/proc; 0 where there is none) */
 const serverCpu = (pid = server.pid): number => (pid === undefined ? 0 : procCpuMs(pid) / 1000);
@@ -333,7 +327,7 @@ try {
   const from85 = Date.now();
   const at85 = open(ac * 0.85, [], AT85_CONNECTIONS);
   const cpu85 = (serverCpu() - c85) / ((performance.now() - t85) / 1000);
-  const host = { ac: await hostSpeed(acFrom, acTo), at85: await hostSpeed(from85, Date.now()) };
+  const host = { ac: await probe.host(acFrom, acTo), at85: await probe.host(from85) };
   const acAt85 = [50, OPEN_CONNECTIONS].map((c) => ({ c, ...autocannonAt(ac * 0.85, c) }));
   let ceiling = 0;
   for (const share of [0.9, 1, 1.1]) {

@@ -87,6 +87,12 @@ export function formatSpan(s: MachineSpans): string {
   return `machine ${x(s.main)}/${x(s.other)} (main/other thread), slow ${pct(s.main)}/${pct(s.other)} %`;
 }
 
+/** one thread's speed over a span as `1.28x its fastest, 48 % slow`; `no probes` where it has none */
+export function formatHost(m: MachineSpan): string {
+  if (!Number.isFinite(m.relative)) return 'no probes';
+  return `${m.relative.toFixed(2)}x its fastest, ${Math.round(m.slowShare * 100)} % slow`;
+}
+
 /** the probe: `n` JSON round trips of a small object, ms (NaN never: the sum keeps the work from being dropped) */
 function roundTrips(n: number): number {
   const o = { id: 'tx-0001234567', userId: 'u42', amount: 123.45, currency: 'EUR', country: 'DE', channel: 'web' };
@@ -119,14 +125,26 @@ class Series {
  * Starts the probes (neither keeps the process alive): on a thread of its own 2 x 300 round trips every 250 ms,
  * the faster taken, and on this thread 100 round trips every 500 ms between the bench's callbacks (about 0.2 ms:
  * 0.05 % of the thread). `span(from, to)` reads both over a span (epoch ms, to now by default), each against its
- * own fastest probe so far.
+ * own fastest probe so far; `host(from, to)` the probe thread's, printed (formatHost).
  */
-export function startMachineProbe(): { span(from: number, to?: number): MachineSpans } {
+export function startMachineProbe(): {
+  span(from: number, to?: number): MachineSpans;
+  host(from: number, to?: number): Promise<string>;
+} {
   const main = new Series();
   const other = new Series();
   const worker = new Worker(PROBE_THREAD, { eval: true });
   worker.on('message', (p: Probe) => other.add(p));
   worker.unref();
   setInterval(() => main.add({ ms: roundTrips(100), at: Date.now() }), 500).unref();
-  return { span: (from, to = Date.now()) => ({ main: main.span(from, to), other: other.span(from, to) }) };
+  const span = (from: number, to = Date.now()) => ({ main: main.span(from, to), other: other.span(from, to) });
+  return {
+    span,
+    // the probe thread's speed over [from, to) (formatHost), after a moment for its messages to arrive: a bench
+    // thread busy in a synchronous run or spawnSync gets them only once its loop runs again
+    host: async (from, to = Date.now()) => {
+      await new Promise((r) => setTimeout(r, 50));
+      return formatHost(span(from, to).other);
+    },
+  };
 }

@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatSpan, machineSpan, type Probe, SLOW_AT, startMachineProbe } from '../../bench/machine.ts';
+import { formatHost, formatSpan, machineSpan, type Probe, SLOW_AT, startMachineProbe } from '../../bench/machine.ts';
 
 const at = (t: number, ms: number): Probe => ({ at: t, ms });
 
@@ -32,6 +32,11 @@ test('formatSpan: each thread against its fastest probe and its slow share; a da
   const other = machineSpan([at(0, 1)], 0, 2, 1);
   assert.is(formatSpan({ main, other }), 'machine 1.38x/1.00x (main/other thread), slow 50/0 %');
   assert.is(formatSpan({ main, other: machineSpan([], 0, 2, 1) }), 'machine 1.38x/- (main/other thread), slow 50/- %');
+});
+
+test('formatHost: one thread against its fastest probe and its slow share; no probes said so', () => {
+  assert.is(formatHost(machineSpan([at(0, 0.66), at(1, 1.1)], 0, 2, 0.64)), '1.38x its fastest, 50 % slow');
+  assert.is(formatHost(machineSpan([], 0, 2, 1)), 'no probes');
 });
 
 test('startMachineProbe: the thread posts probes, read back as a span', async () => {
