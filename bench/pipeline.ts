@@ -37,7 +37,10 @@
  * second of backlog left when the load stops), or that loses events.
  * Baseline in the same run: kafkajs produce → consume round trip through the same embedded
  * broker with no processing (events/s), as a ratio to the pipeline's best sustained rate
- * (`--no-baseline` leaves it out, e.g. under `node --cpu-prof`, so the profile is the pipeline's).
+ * (`--no-baseline` leaves it out, e.g. under `node --cpu-prof`, so the profile is the pipeline's). Its consumer
+ * decodes records with pipelab's decoder, as the pipeline's kafkajs consumers do (broker/kafkajs-records.ts, which is
+ * process-wide; the baseline alone showed no change beyond the host's noise, 2026-12-07 02:07 UTC), and its line
+ * says which decoder ran.
  * The baseline is measured three times, interleaved with the pipeline's rates (before the first, after
  * the middle one, after the last), and the ratio uses their median: one run of it swung 33k–45k/s
  * between sittings a minute apart on this machine, which alone decided the ratio. All three are printed.
@@ -104,6 +107,7 @@ const probe = startMachineProbe();
 const { default: kafkajs } = await import('kafkajs');
 const { startBroker } = await import('../broker/index.ts');
 const { registerKafkajsCodecs } = await import('../broker/codecs.ts');
+const { kafkajsDecoderInUse } = await import('../broker/kafkajs-records.ts');
 const { runScenario } = await import('../harness/runner/index.ts');
 const { validateScenario } = await import('../harness/scenario/index.ts');
 const { transactionToJson } = await import('../generators/serialize.ts');
@@ -416,6 +420,7 @@ else {
   console.log(
     `baseline: kafkajs produce → consume through the embedded broker, no processing: ${fmt(base)} records/s ` +
       `(the median of 3 runs; before, between and after the rates: ${bases.map(fmt).join(', ')}; ` +
+      `kafkajs decoding records with ${kafkajsDecoderInUse() === 'pipelab' ? "pipelab's" : 'its own'} decoder; ` +
       `others' CPU meanwhile ${baseOthers.map((c) => c.toFixed(2)).join(', ') || '-'} cores; ` +
       `${baseMachine.map(formatSpan).join('; ')})`,
   );
