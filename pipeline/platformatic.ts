@@ -6,6 +6,7 @@
  * kafkajs and a Java producer do (murmur2 & 0x7fffffff).
  */
 import { type KafkaClientSecurity, platformaticSecurity } from './kafka-security.ts';
+import { EncodedProduce } from './platformatic-produce.ts';
 
 /** @platformatic/kafka needs Promise.withResolvers (Node >= 22); Node 20 gets this equivalent */
 export function shimWithResolvers(): void {
@@ -182,4 +183,16 @@ export async function platformaticProducer(o: {
     ...platformaticSecurity(o.security),
   });
   return producer as unknown as PlatformaticProducer;
+}
+
+/**
+ * Produce requests of batches pipelab encodes (pipeline/batch-builder.ts) over `producer`'s connections,
+ * or undefined when this client version lacks the exports that needs (then producer.send is used)
+ */
+export async function encodedProduce(
+  producer: PlatformaticProducer,
+  topic: string,
+): Promise<EncodedProduce | undefined> {
+  const pk = await import('@platformatic/kafka');
+  return EncodedProduce.open(pk, producer as never, topic);
 }

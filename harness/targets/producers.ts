@@ -7,13 +7,17 @@
  *   drives both clients bare against one broker: 262k records/s against kafkajs's 141k on this
  *   machine, so the target spends its time on events, not on encoding. It declares Node >= 22; on
  *   Node 20 it lacks only Promise.withResolvers (ES2024), provided by pipeline/platformatic.ts.
+ *   pipelab writes the record batches itself and sends them over the client's connections
+ *   (EncodedBuffer); an idempotent producer keeps the client's encoding (PlatformaticBuffer).
  * - 'kafkajs': the client the stream processor uses, kept for compatibility (tested on both).
  */
 import type { Message, Producer as KafkajsProducer, ProducerConfig } from 'kafkajs';
 import { CompleteSender } from '../../pipeline/processor/complete-send.ts';
 import type { KafkaClientSecurity } from '../../pipeline/kafka-security.ts';
+import { BatchBuilder, type Compress } from '../../pipeline/batch-builder.ts';
 import {
   ByteSlab,
+  encodedProduce,
   headerMap,
   headerName,
   KeyCache,
@@ -21,6 +25,7 @@ import {
   type PlatformaticRecord,
   platformaticProducer,
 } from '../../pipeline/platformatic.ts';
+import type { EncodedProduce, PartitionBatch } from '../../pipeline/platformatic-produce.ts';
 import { H } from '../../pipeline/processor/headers.ts';
 import { type Compression, compressionType } from '../../pipeline/topics.ts';
 import type { IterationOutcome } from './api.ts';
@@ -199,6 +204,75 @@ class PlatformaticBuffer implements RecordProducer {
   }
 }
 
+/**
+ * @platformatic/kafka with pipelab's own record encoding: each record written into its partition's batch
+ * as it is handed over (BatchBuilder: no object, Map or Buffer per record), the batches sent as one
+ * Produce request per partition leader over the client's connections (EncodedProduce) when 500 records
+ * wait or `lingerMs` after the first. Keys go to murmur2 & 0x7fffffff modulo the partition count the
+ * topic had when the producer opened, as Kafka's partitioner.
+ */
+class EncodedBuffer implements RecordProducer {
+  private batch = new Gathering<never>();
+  private count = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly sends = new Sends(false);
+  private readonly keys = new KeyCache();
+  private readonly builders: BatchBuilder[];
+  private readonly codec: number;
+  private readonly compress: Compress | undefined;
+
+  constructor(
+    private readonly out: EncodedProduce,
+    private readonly partitions: number,
+    private readonly lingerMs: number,
+    compression: Compression,
+  ) {
+    this.builders = Array.from({ length: partitions }, () => new BatchBuilder());
+    ({ codec: this.codec, compress: this.compress } = out.compression(compression));
+  }
+
+  send(r: ProducedRecord): Promise<boolean> {
+    const key = this.keys.get(r.key);
+    const b = this.builders[key.hash % this.partitions] as BatchBuilder;
+    const own = r.headers;
+    let headers = r.eventId === undefined ? 0 : 2;
+    if (own) for (const _ in own) headers++;
+    // the record's size as a guess for its length varint (BatchBuilder moves it when wrong)
+    b.open(key.bytes.length + r.value.length + (headers ? 40 : 4), key.bytes, headers);
+    b.value(r.value);
+    if (r.eventId !== undefined) {
+      b.header(EVENT_ID, r.eventId);
+      b.header(SENT_MS, (r.sentMs ?? 0).toFixed(3));
+    }
+    if (own) for (const k in own) b.header(headerName(k), own[k] as string);
+    b.close();
+    const done = this.batch.done;
+    if (++this.count >= MAX_BATCH) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
+    return done;
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.count) return;
+    const g = this.batch;
+    this.batch = new Gathering();
+    this.count = 0;
+    // every record stamped with the time its batch is cut, as the client stamps records without a timestamp
+    const now = Date.now();
+    const batches: PartitionBatch[] = [];
+    for (const [p, b] of this.builders.entries())
+      if (b.count) batches.push([p, b.finish(now, this.codec, this.compress)]);
+    this.sends.run(g, () => this.out.send(batches));
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    await this.out.close();
+  }
+}
+
 const OK: IterationOutcome = Object.freeze({ ok: true });
 const NOT_OK: IterationOutcome = Object.freeze({ ok: false });
 
@@ -291,5 +365,9 @@ export async function openProducer(o: {
     idempotent: o.idempotent,
   });
   await producer.metadata({ topics: [o.topic] });
+  // batches encoded by pipelab, sent over the client's connections (EncodedBuffer); idempotent sends keep
+  // the client's own encoding, which numbers each partition's records
+  const encoded = o.idempotent ? undefined : await encodedProduce(producer, o.topic);
+  if (encoded) return new EncodedBuffer(encoded, await encoded.partitions(), o.lingerMs, compression);
   return new PlatformaticBuffer(producer, o.topic, o.lingerMs, compression, !!o.idempotent);
 }
