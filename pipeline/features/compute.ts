@@ -65,6 +65,80 @@ class Ring {
   }
 }
 
+/** a device in DeviceLru: its users, and its neighbours in the order of last use */
+interface DeviceEntry {
+  id: string;
+  users: string[];
+  older: DeviceEntry | undefined;
+  newer: DeviceEntry | undefined;
+}
+
+/**
+ * deviceId → the users seen on it, at most `max` devices, the least recently used dropped first. A list through
+ * the entries keeps the order of use, so a device used again moves in place: a Map kept in that order by a delete
+ * and a set per use made and dropped hash table space at every event (1 % of the pipeline's thread at 12,500/s).
+ */
+export class DeviceLru {
+  private readonly map = new Map<string, DeviceEntry>();
+  /** least recently used */
+  private oldest: DeviceEntry | undefined;
+  /** most recently used */
+  private newest: DeviceEntry | undefined;
+
+  constructor(private readonly max: number) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /**
+   * the device's users (the list itself, to change in place), the device now the most recently used; a device
+   * not held gets an empty list, and past `max` devices the least recently used is dropped
+   */
+  touch(deviceId: string): string[] {
+    let e = this.map.get(deviceId);
+    if (e) {
+      if (e !== this.newest) {
+        this.unlink(e);
+        this.append(e);
+      }
+      return e.users;
+    }
+    e = { id: deviceId, users: [], older: undefined, newer: undefined };
+    this.map.set(deviceId, e);
+    this.append(e);
+    if (this.map.size > this.max && this.oldest) {
+      const drop = this.oldest;
+      this.unlink(drop);
+      this.map.delete(drop.id);
+    }
+    return e.users;
+  }
+
+  /** device ids, least recently used first */
+  ids(): string[] {
+    const out: string[] = [];
+    for (let e = this.oldest; e; e = e.newer) out.push(e.id);
+    return out;
+  }
+
+  private unlink(e: DeviceEntry): void {
+    if (e.older) e.older.newer = e.newer;
+    else this.oldest = e.newer;
+    if (e.newer) e.newer.older = e.older;
+    else this.newest = e.older;
+    e.older = undefined;
+    e.newer = undefined;
+  }
+
+  private append(e: DeviceEntry): void {
+    e.older = this.newest;
+    if (this.newest) this.newest.newer = e;
+    else this.oldest = e;
+    this.newest = e;
+  }
+}
+
 interface UserState {
   count1h: Ring;
   amount24h: Ring;
@@ -85,11 +159,10 @@ export interface FeatureComputerOptions {
 export class FeatureComputer {
   private readonly users = new Map<string, UserState>();
   /** deviceId → distinct users seen on it (capped list), in LRU order */
-  private readonly deviceUsers = new Map<string, string[]>();
-  private readonly maxDevices: number;
+  private readonly deviceUsers: DeviceLru;
 
   constructor(opts: FeatureComputerOptions = {}) {
-    this.maxDevices = opts.maxDevices ?? 100_000;
+    this.deviceUsers = new DeviceLru(opts.maxDevices ?? 100_000);
   }
 
   get userCount(): number {
@@ -151,17 +224,10 @@ export class FeatureComputer {
 
   /** record userId on deviceId; returns the number of distinct users seen on it (capped) */
   private touchDevice(deviceId: string, userId: string): number {
-    let us = this.deviceUsers.get(deviceId);
-    if (us) this.deviceUsers.delete(deviceId);
-    else us = [];
+    const us = this.deviceUsers.touch(deviceId);
     if (!us.includes(userId)) {
       us.push(userId);
       if (us.length > 8) us.shift();
-    }
-    this.deviceUsers.set(deviceId, us);
-    if (this.deviceUsers.size > this.maxDevices) {
-      const oldest = this.deviceUsers.keys().next().value;
-      if (oldest !== undefined) this.deviceUsers.delete(oldest);
     }
     return us.length;
   }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FeatureComputer } from '../../../pipeline/features/compute.ts';
+import { DeviceLru, FeatureComputer } from '../../../pipeline/features/compute.ts';
 import type { TransactionInput } from '../../../pipeline/types.ts';
 
 const MIN = 60_000,
@@ -75,6 +75,37 @@ test('users of partitions no longer kept are forgotten; untagged users stay', ()
   // a forgotten user starts again from nothing: one transaction in its last hour
   assert.is(fc.update(tx('b', MIN, 10), 'transactions/1').user_transaction_count_1h, 1);
   assert.is(fc.update(tx('a', MIN, 10), 'transactions/0').user_transaction_count_1h, 2);
+});
+
+test('DeviceLru keeps and drops devices as a Map kept in order of use by delete and set', () => {
+  // the reference: the Map FeatureComputer kept before (a device used again deleted and set, the first key dropped)
+  for (const max of [0, 1, 2, 5, 40]) {
+    const lru = new DeviceLru(max);
+    const ref = new Map<string, string[]>();
+    let x = max + 1;
+    for (let i = 0; i < 5000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const device = `d${x % 60}`;
+      const user = `u${(x >>> 8) % 12}`;
+      let us = ref.get(device);
+      if (us) ref.delete(device);
+      else us = [];
+      if (!us.includes(user)) {
+        us.push(user);
+        if (us.length > 8) us.shift();
+      }
+      ref.set(device, us);
+      if (ref.size > max) ref.delete(ref.keys().next().value as string);
+      const got = lru.touch(device);
+      if (!got.includes(user)) {
+        got.push(user);
+        if (got.length > 8) got.shift();
+      }
+      assert.equal(got, us, `max ${max}, step ${i}`);
+      assert.is(lru.size, ref.size);
+    }
+    assert.equal(lru.ids(), [...ref.keys()], `max ${max}: the order of use`);
+  }
 });
 
 test.run();
