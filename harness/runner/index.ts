@@ -6,7 +6,7 @@
  * returns the full RunSummary (summary.json).
  */
 import { Rng } from '../../generators/rng.ts';
-import { type Clock, RealClock, RunClock } from '../executors/clock.ts';
+import { type Clock, heldMs, RealClock, RunClock } from '../executors/clock.ts';
 import { createRegistry, type Registry } from '../metrics/index.ts';
 import { startSystemSampler } from '../metrics/system.ts';
 import {
@@ -103,6 +103,7 @@ export async function runScenario(
     options.signal?.addEventListener('abort', onSignal, { once: true });
     const plan = planScenario(scenario);
     const elu0 = performance.eventLoopUtilization();
+    const held0 = heldMs();
     faults.start();
     const run = startExecutors({
       scenario,
@@ -128,7 +129,9 @@ export async function runScenario(
       onProgress: options.onProgress,
       observers: options.observers,
     });
-    const elu = performance.eventLoopUtilization(elu0).utilization;
+    // time the open model held the thread (Clock.hold) counts as idle: the loop was free for it
+    const u = performance.eventLoopUtilization(elu0);
+    const elu = Math.max(0, u.active - (heldMs() - held0)) / (u.idle + u.active || 1);
     options.signal?.removeEventListener('abort', onSignal);
     tornDown = true;
     const faultRecords = await faults.stop();

@@ -64,6 +64,12 @@ export interface Target {
    * `it` and `done` belong to the VU and are reused for its next iteration: keep neither after `done`.
    */
   iterateCallback?(it: IterationContext, done: (o: IterationOutcome) => void): void;
+  /**
+   * true when all the target does between iterations is read its sockets (the http target's raw
+   * engine): at a high arrival rate the open model then holds the thread between its ticks
+   * (Clock.hold), so responses are read in batches instead of waking the process once each
+   */
+  readonly readsInBatches?: boolean;
   /** flush / wait for in-flight results (e.g. end-to-end observations), then release resources */
   teardown(): Promise<void>;
   /** mode of each external component this target used, for the report */

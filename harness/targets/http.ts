@@ -172,6 +172,7 @@ export function create(c: Config): HttpTarget {
 
   const target: HttpTarget = {
     kind: 'http',
+    readsInBatches: engineName === 'raw',
     async setup(tc) {
       ctx = tc;
       if (engineName === 'undici') engine = undiciEngine(c, url, { method, headers, body });
