@@ -26,12 +26,14 @@
  * server, stream processors in this process) under constant-arrival-rate for a few seconds;
  * reports decided events/s over the run, e2e p50/p99 from the intended send time, missing and
  * duplicates, and this process's CPU per decided event (the whole run, set-up included: compare
- * like with like). The default rates step 2,500/s from 2,500 to 10,000 and 1,250/s from there to 17,500, where
+ * like with like). The default rates step 2,500/s from 2,500 to 10,000 and 1,250/s from there to 20,000, where
  * the knee lies: one step is the ratio's resolution, and with 2,500 it was 0.07 of a ~35k baseline (10,000 or
  * 12,500: 0.27 or 0.34), so a pipeline that held 11,250/s but not 12,500 was reported at 10,000. With no 12,500 a
  * pipeline that held 12,500/s but not 15,000 was reported at 10,000 (a ratio of 0.25 where it held 0.31, 18:24 UTC).
  * With 15,000 the top, a pipeline that held it was reported at 15,000 whatever it held above: the ratio was capped
  * at 15,000 over the baseline, 0.31-0.35 at 2026-12-06's baselines (41-48k/s), so 16,250 and 17,500 follow.
+ * On 2026-12-07 (4afcc95) every rung to 17,500 held at p99 166-266 ms, capping the ratio at 17,500 over the baseline
+ * again (0.37-0.38 at 45-47k/s; 0.30 at a 58k baseline of the host's fast mode), so 18,750 and 20,000 follow.
  * Each rate is a trial of its own: more of them near the knee is also more chances to fail below it.
  * The knee is the first rate whose p99 passes 500 ms, that falls behind (more than a
  * second of backlog left when the load stops), or that loses events.
@@ -76,7 +78,7 @@ const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const ladder = '1000,2500,5000,7500,10000,11250,12500,13750,15000,16250,17500';
+const ladder = '1000,2500,5000,7500,10000,11250,12500,13750,15000,16250,17500,18750,20000';
 const rates = numberListFlag('--rates', quick ? '1000,5000' : ladder, {
   positive: true,
   example: '1000,5000',
