@@ -57,6 +57,13 @@ export interface Transaction {
   ipAddress?: string;
 }
 
+/**
+ * The transaction a stream built last and the strings it wrote into it, which need no JSON escapes
+ * (generated ids: letters, digits, '.' and '-'). transactionToJson skips its escape checks for that
+ * object while those fields still hold these very strings; anything else is checked.
+ */
+export const lastBuilt = { tx: null as Transaction | null, id: '', userId: '', deviceId: '', merchantId: '' };
+
 /** a fraud event waiting for its due time */
 interface Pending {
   due: number;
@@ -241,6 +248,12 @@ export class TransactionStream implements EventStream<Transaction> {
 
   next(): Transaction {
     const tx = this.draw();
+    const b = lastBuilt;
+    b.tx = tx;
+    b.id = tx.id;
+    b.userId = tx.userId;
+    b.deviceId = tx.deviceId;
+    b.merchantId = tx.merchantId;
     return this.pii ? this.pii.decorate(tx) : tx;
   }
 

@@ -29,6 +29,23 @@ test('the hand-written JSON serializers match JSON.stringify byte for byte', () 
   for (const e of new UserEventStream({ seed: 3 }).take(5000)) assert.is(userEventToJson(e), JSON.stringify(e));
 });
 
+test('the transaction built last is written unchecked only while its id strings are the ones built', () => {
+  const s = new TransactionStream({ seed: 4, fraudRate: 0.2, pii: true });
+  for (let i = 0; i < 2000; i++) {
+    const t = s.next();
+    assert.is(transactionToJson(t), JSON.stringify(t));
+    // changed after the fact: each string field in turn takes a quote, a backslash and a newline
+    const k = (['id', 'userId', 'deviceId', 'merchantId'] as const)[i % 4]!;
+    t[k] = `${t[k]}"\\\n`;
+    assert.is(transactionToJson(t), JSON.stringify(t), k);
+  }
+  // the same content in another object, built by hand after the stream's last one
+  const t = s.next();
+  const copy = { ...t, userId: 'u"1' };
+  assert.is(transactionToJson(copy), JSON.stringify(copy));
+  assert.is(transactionToJson(t), JSON.stringify(t));
+});
+
 test('money and epoch-ms formatting equal JSON.stringify for any number', () => {
   const r = new Rng(1);
   const xs = [
