@@ -117,6 +117,11 @@ export class EncodedProduce {
 
   /** one attempt: the pending batches grouped by leader, one request each; acknowledged ones leave `pending` */
   private round(pending: Map<number, Buffer>, forceUpdate: boolean, done: (e: Error | null) => void): void {
+    // nothing left (no batches, or every partition acknowledged though the response carried an error): done
+    if (!pending.size) {
+      done(null);
+      return;
+    }
     this.client.metadata({ topics: [this.topic], forceUpdate, retries: 0 }, (e, md) => {
       if (e || !md) return done(e ?? new Error('no metadata'));
       const byLeader = new Map<number, PartitionBatch[]>();
@@ -169,7 +174,7 @@ export class EncodedProduce {
 
   /**
    * an encoded-batch sender over `producer`, or undefined when the client does not export what it
-   * needs (another major version): the caller then sends through producer.send
+   * needs (another major version) or the producer is idempotent: the caller then sends through producer.send
    */
   static async open(pk: Pk, producer: Producer, topic: string): Promise<EncodedProduce | undefined> {
     const p = producer as unknown as Record<symbol, (...a: unknown[]) => unknown>;
@@ -184,7 +189,9 @@ export class EncodedProduce {
     const version = api?.version ?? -1;
     const mod = (pk as unknown as Record<string, { parseResponse?: unknown }>)[`produceV${version}`];
     if (version < 3 || version > 11 || typeof mod?.parseResponse !== 'function') return undefined;
-    const options = (producer as unknown as Record<symbol, { timeout?: number }>)[pk.kOptions];
+    const options = (producer as unknown as Record<symbol, { timeout?: number; idempotent?: boolean }>)[pk.kOptions];
+    // an idempotent producer's batches carry its producer id and sequences, which only its own encoder writes
+    if (options?.idempotent) return undefined;
     const client: Internals = {
       metadata: (o, cb) => p[pk.kMetadata]!.call(producer, o, cb),
       connection: (b, cb) => p[pk.kGetConnection]!.call(producer, b, cb),

@@ -11,6 +11,7 @@ import kafkajs from 'kafkajs';
 import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
 import { startBroker } from '../../../broker/index.ts';
 import { openProducer, shimWithResolvers } from '../../../harness/targets/producers.ts';
+import { encodedProduce, platformaticProducer } from '../../../pipeline/platformatic.ts';
 
 interface Read {
   partition: number;
@@ -136,5 +137,34 @@ for (const compression of ['none', 'lz4'] as const)
       await broker.close();
     }
   });
+
+test('a send with no batches settles at once; an idempotent producer gets no encoded path', async () => {
+  shimWithResolvers();
+  const broker = await startBroker();
+  try {
+    const producer = await platformaticProducer({ clientId: 'empty', brokers: broker.bootstrap });
+    await broker.createTopic('empty', { partitions: 2 });
+    await producer.metadata({ topics: ['empty'] });
+    const out = await encodedProduce(producer, 'empty');
+    assert.ok(out, 'the client exports what the encoded path needs');
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      out!.send([]).then(() => 'sent'),
+      new Promise((r) => {
+        timer = setTimeout(() => r('pending'), 2000);
+      }),
+    ]);
+    clearTimeout(timer);
+    assert.is(settled, 'sent');
+    await out!.close();
+    // an idempotent producer numbers its records itself: no encoded path over it
+    const idem = await platformaticProducer({ clientId: 'idem', brokers: broker.bootstrap, idempotent: true });
+    await idem.metadata({ topics: ['empty'] });
+    assert.is(await encodedProduce(idem, 'empty'), undefined);
+    await idem.close();
+  } finally {
+    await broker.close();
+  }
+});
 
 test.run();
