@@ -2,11 +2,14 @@
  * The processor's result sink through @platformatic/kafka (PlatformaticSender) writes what kafkajs writes: the same
  * results sent both ways land on the same partitions with the same keys, values and headers, byte for byte, for
  * string keys (placed from pipelab's key cache), Buffer keys (a dead letter's input key) and an explicit partition.
+ * Its encoded path (batches pipelab writes, sent over the client's connections) against the client's own encoding,
+ * lz4 and several topics in one send, null values; a result with neither key nor partition goes the client's way.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs from 'kafkajs';
 import type { Message } from 'kafkajs';
+import { registerKafkajsCodecs } from '../../../broker/codecs.ts';
 import { startBroker } from '../../../broker/index.ts';
 import { PlatformaticSender } from '../../../pipeline/processor/platformatic-send.ts';
 
@@ -74,6 +77,46 @@ test('PlatformaticSender writes the same records to the same partitions as kafka
   } finally {
     await sender.close();
     await producer.disconnect();
+    await admin.disconnect();
+    await broker.close();
+  }
+});
+
+test("the encoded path writes what the client's own encoding does: lz4, topics side by side, null values", async () => {
+  registerKafkajsCodecs(); // the reader's lz4
+  const broker = await startBroker({ defaultPartitions: 12 });
+  const kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const encoded = new PlatformaticSender('lz4');
+  const client = new PlatformaticSender('lz4', false);
+  try {
+    await admin.connect();
+    const names = ['enc-a', 'enc-b', 'cli-a', 'cli-b', 'keyless'];
+    await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: 12 })), waitForLeaders: true });
+    await Promise.all([
+      encoded.connect({ clientId: 'enc', brokers: broker.bootstrap }, names),
+      client.connect({ clientId: 'cli', brokers: broker.bootstrap }, names),
+    ]);
+    const msgs = results().map((m, i) => (i % 17 === 3 ? { ...m, value: null } : m));
+    const a = msgs.slice(0, 200);
+    const b = msgs.slice(200);
+    for (const [sender, x, y] of [
+      [encoded, 'enc-a', 'enc-b'],
+      [client, 'cli-a', 'cli-b'],
+    ] as const) {
+      await sender.send([
+        { topic: x, messages: a.slice(0, 100) },
+        { topic: y, messages: b },
+      ]);
+      await sender.send([{ topic: x, messages: a.slice(100) }]);
+    }
+    assert.equal(await readAll(kafka, 'enc-a', a.length), await readAll(kafka, 'cli-a', a.length));
+    assert.equal(await readAll(kafka, 'enc-b', b.length), await readAll(kafka, 'cli-b', b.length));
+    // no key, no partition: the client's partitioner places it (the whole send goes the client's way)
+    await encoded.send([{ topic: 'keyless', messages: [{ key: null, value: 'v' }, ...a.slice(0, 5)] }]);
+    assert.is((await readAll(kafka, 'keyless', 6)).flat().length, 6);
+  } finally {
+    await Promise.all([encoded.close(), client.close()]);
     await admin.disconnect();
     await broker.close();
   }
