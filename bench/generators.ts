@@ -21,7 +21,7 @@ import { transactionAvroType, transactionToAvro, transactionToJson, userEventToJ
 import { createZipf } from '../generators/zipf.ts';
 import { Rng } from '../generators/rng.ts';
 import { compileSpec } from '../generators/spec/compile.ts';
-import type { EventSpec } from '../generators/spec/types.ts';
+import { BENCH_SPEC } from './generator-spec.ts';
 import { startMachineProbe } from './machine.ts';
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 /**
@@ -78,23 +78,7 @@ function runAll(cases: Case[]): void {
 const mk = (label: string, fn: (n: number) => void): Case => ({ label, fn, n: 0, wall: 0, cpu: 0 });
 const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M/s` : `${(x / 1e3).toFixed(0)} k/s`);
 
-/** 10 fields, the kinds a user spec mixes: ids, hot keys, money, choices, ints, time, scores, flags */
-const SPEC: EventSpec = {
-  entities: { users: { count: 100_000, zipf: 1.1, prefix: 'u' } },
-  fields: {
-    id: { type: 'uuid' },
-    userId: { type: 'key', entity: 'users' },
-    amount: { type: 'lognormal', mu: 3.5, sigma: 0.8, round: 2, min: 0.01 },
-    currency: { type: 'choice', values: { EUR: 5, USD: 4, GBP: 1 } },
-    status: { type: 'choice', values: ['paid', 'pending', 'failed'], weights: [90, 8, 2] },
-    quantity: { type: 'int', min: 1, max: 10 },
-    eventTime: { type: 'timestamp' },
-    score: { type: 'normal', mean: 0.5, sd: 0.15, min: 0, max: 1, round: 3 },
-    channel: { type: 'choice', values: ['web', 'app', 'pos'] },
-    flagged: { type: 'boolean', p: 0.02 },
-  },
-};
-const spec = compileSpec(SPEC);
+const spec = compileSpec(BENCH_SPEC);
 
 // pre-built objects for the baselines, parsed back from their JSON (see the header)
 const PRE = 100_000;

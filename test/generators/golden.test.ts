@@ -14,6 +14,7 @@ import { UserEventStream } from '../../generators/user-events.ts';
 import { transactionToAvro, transactionToJson, userEventToAvro, userEventToJson } from '../../generators/serialize.ts';
 import { compileSpec } from '../../generators/spec/compile.ts';
 import type { EventSpec } from '../../generators/spec/types.ts';
+import { BENCH_SPEC } from '../../bench/generator-spec.ts';
 
 const N = 20_000;
 
@@ -85,23 +86,6 @@ test('user events: JSON and Avro bytes as pinned', () => {
   }
   assert.is(`${j.digest('hex').slice(0, 16)} ${a.digest('hex').slice(0, 16)}`, '907620c2184b42b9 96f99fce6f0d6e6e');
 });
-
-/** bench/generators.ts's 10-field spec */
-const BENCH_SPEC: EventSpec = {
-  entities: { users: { count: 100_000, zipf: 1.1, prefix: 'u' } },
-  fields: {
-    id: { type: 'uuid' },
-    userId: { type: 'key', entity: 'users' },
-    amount: { type: 'lognormal', mu: 3.5, sigma: 0.8, round: 2, min: 0.01 },
-    currency: { type: 'choice', values: { EUR: 5, USD: 4, GBP: 1 } },
-    status: { type: 'choice', values: ['paid', 'pending', 'failed'], weights: [90, 8, 2] },
-    quantity: { type: 'int', min: 1, max: 10 },
-    eventTime: { type: 'timestamp' },
-    score: { type: 'normal', mean: 0.5, sd: 0.15, min: 0, max: 1, round: 3 },
-    channel: { type: 'choice', values: ['web', 'app', 'pos'] },
-    flagged: { type: 'boolean', p: 0.02 },
-  },
-};
 
 /** the other field kinds and options */
 const KINDS_SPEC: EventSpec = {
