@@ -368,17 +368,23 @@ test('installed: kafkajs binds it, and a consumer reads what a producer wrote', 
   }
 });
 
+/** an ES module's lines run in a fresh Node (tsx) from the project root: the process-wide decoder starts unset */
+function runModule(lines: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', lines.join('\n')], {
+    encoding: 'utf8',
+    cwd: new URL('../..', import.meta.url).pathname,
+    env: { ...process.env, ...env },
+  });
+}
+
 test('kafkajs that decoded record batches first keeps its own decoder, and says so once', () => {
   const script = [
     "import { createRequire } from 'node:module';",
     "createRequire(import.meta.url)('kafkajs/src/protocol/recordBatch/v0/decoder.js');",
     "const m = await import('./broker/kafkajs-records.ts');",
     'console.log(m.installKafkajsRecordDecoder(), m.installKafkajsRecordDecoder());',
-  ].join('\n');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    cwd: new URL('../..', import.meta.url).pathname,
-  });
+  ];
+  const r = runModule(script);
   assert.is(r.stdout.trim(), 'false false', r.stderr);
   const notices = r.stderr.split('\n').filter((l) => l.startsWith('NOTICE: kafkajs keeps its own record decoder'));
   assert.equal(notices, [
@@ -393,12 +399,8 @@ test("PIPELAB_KAFKAJS_DECODER=kafkajs keeps kafkajs's own decoder, without a not
     "const m = await import('./broker/kafkajs-records.ts');",
     "const own = createRequire(import.meta.url)('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');",
     'console.log(m.installKafkajsRecordDecoder(), m.kafkajsDecoderInUse(), own === m.decodeKafkajsRecord);',
-  ].join('\n');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    cwd: new URL('../..', import.meta.url).pathname,
-    env: { ...process.env, PIPELAB_KAFKAJS_DECODER: 'kafkajs' },
-  });
+  ];
+  const r = runModule(script, { PIPELAB_KAFKAJS_DECODER: 'kafkajs' });
   assert.is(r.stdout.trim(), 'false kafkajs false', r.stderr);
   assert.not.match(r.stderr, /NOTICE/);
 });
