@@ -5,14 +5,18 @@
  *   npx tsx bench/http.ts            8 s per driver (the open-model runs add a 2 s warm-up)
  *   npx tsx bench/http.ts --quick    3 s per driver
  *
- * Rows: wrk -t1 -c50 (when installed: .ci/install-tools.sh), autocannon -c 50 and -c 200 (its
- * closed-loop rate is the better of the two), pipelab's closed model (constant-vus 50) on the raw
- * and undici engines, and pipelab's open model (the rate ramped over the warm-up, then constant):
- * at 85 % of autocannon's rate on 50 connections — achieved/scheduled, dropped, p99 — then offered
- * 90 %, 100 % and 110 % on 200: its ceiling is the most it achieved.
+ * Rows: wrk -t1 -c50 (when installed: .ci/install-tools.sh), autocannon -c 200 and -c 50 (its
+ * closed-loop rate is the better of the two), pipelab's open model (the rate ramped over the warm-up,
+ * then constant) at 85 % of autocannon's rate on 50 connections — achieved/scheduled, dropped, p99 —
+ * under the rule of bench/yardstick.ts, printed before it: autocannon again right after the row, and
+ * when the two yardsticks are more than 12 % apart (the host changed speed) the attempt is void and
+ * the row runs again at 85 % of the later one, at most 3 attempts, each printed with the host's speed;
+ * the first valid attempt's verdict is final, met or not. Then pipelab's closed model (constant-vus
+ * 50) on the raw and undici engines, and the open model offered 90 %, 100 % and 110 % of the opening
+ * yardstick on 200 connections: its ceiling is the most it achieved.
  * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up.
  * Targets: open-model ceiling ≥ 90 % of autocannon; at 85 %: ≥ 99 % of the schedule, 0 dropped,
- * p99 < 50 ms; beside it autocannon's rate mode (-R) at the same rate, -c 50 and -c 200, whose p99
+ * p99 < 50 ms; beside it autocannon's rate mode (-R) at the deciding attempt's rate, -c 50 and -c 200, whose p99
  * runs from the actual send. The server's CPU per row shows who was the bottleneck. Scaling rows run the closed
  * and open loads on --workers 2 (merged). PIPELAB_BENCH_HTTP_MEMORY_S=600 adds the 10-minute run at
  * 80 % of the ceiling with RSS and heap at its start, middle and end, and their growth in MB/min;
@@ -28,6 +32,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { startMachineProbe } from './machine.ts';
 import { procCpuMs } from './proc-cpu.ts';
+import { agrees, type Attempt, nextStep, ruleLine } from './yardstick.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const SECONDS = quick ? 3 : 8;
@@ -308,27 +313,80 @@ async function memory(rate: number): Promise<void> {
   );
 }
 
+/** the 85 % row's target: ≥ 99 % of the schedule, 0 dropped, p99 < 50 ms */
+const rowMet = (r: Open): boolean => r.ofSchedule >= 0.99 && r.dropped === 0 && r.p99 < 50;
+
+/** autocannon's closed-loop rate now, the better of the two connection counts in `order`, and the host over it */
+async function yardstick(order: number[]): Promise<{ rate: number; host: string }> {
+  const from = Date.now();
+  let rate = 0;
+  for (const c of order) rate = Math.max(rate, (await autocannon(c)).rate);
+  return { rate, host: await probe.host(from) };
+}
+
+interface RowAttempt extends Attempt {
+  rate: number;
+  row: Open;
+  serverCpu: number;
+  host: { before: string; row: string; after: string };
+}
+
+const rowFigures = (r: Open, cpu: number): string =>
+  `${fmt(r.ofSchedule * 100, 2)} % of the schedule, ${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms, ` +
+  `generator ${r.saturated ? 'SATURATED' : 'not saturated'}, server CPU ${fmt(cpu * 100)} %`;
+
+/**
+ * The 85 % row under the rule of bench/yardstick.ts, from the opening yardstick: the row, then autocannon again
+ * (-c 50 first, nearest the row), until a pair of yardsticks agrees or RULE.attempts were void; each attempt printed
+ */
+async function at85Row(opening: { rate: number; host: string }): Promise<{
+  attempts: RowAttempt[];
+  verdict: { met: boolean; valid: number | undefined };
+}> {
+  const attempts: RowAttempt[] = [];
+  let hostBefore = opening.host;
+  for (;;) {
+    const step = nextStep(opening.rate, attempts);
+    if ('verdict' in step) return { attempts, verdict: step.verdict };
+    const { before, rate } = step.run;
+    const c0 = serverCpu();
+    const t0 = performance.now();
+    const from = Date.now();
+    const row = open(rate, [], AT85_CONNECTIONS);
+    const cpu = (serverCpu() - c0) / ((performance.now() - t0) / 1000);
+    const hostRow = await probe.host(from);
+    const after = await yardstick([50, OPEN_CONNECTIONS]);
+    const host = { before: hostBefore, row: hostRow, after: after.host };
+    attempts.push({ before, after: after.rate, met: rowMet(row), rate, row, serverCpu: cpu, host });
+    const apart = Math.max(before, after.rate) / Math.min(before, after.rate);
+    console.log(
+      `  85 % row, attempt ${attempts.length}: autocannon before ${fmt(before)}/s (host ${host.before}); ` +
+        `the row at ${fmt(rate)}/s (host ${host.row}): ${rowFigures(row, cpu)}, ${rowMet(row) ? 'met' : 'NOT met'}; ` +
+        `autocannon after ${fmt(after.rate)}/s (host ${host.after}): ${fmt(apart, 2)}x apart, ` +
+        `${agrees(before, after.rate) ? 'valid' : 'void'}`,
+    );
+    hostBefore = after.host;
+  }
+}
+
 console.log(`HTTP driver ceiling (${quick ? 'quick' : 'full'}: ${SECONDS} s per driver; node ${process.version})`);
 try {
   if (hasWrk) await measure('wrk -t1 -c50', wrk);
   else console.log('  wrk: not installed (bash .ci/install-tools.sh installs it)');
-  // autocannon's closed-loop rate: the better of 50 and the open model's connection count
+  // autocannon's closed-loop rate: the better of the open model's connection count and 50 (this one next to the
+  // 85 % row, which runs right after it on 50)
   const acFrom = Date.now();
   const ac = Math.max(
-    await measure('autocannon -c 50', () => autocannon(50)),
     await measure(`autocannon -c ${OPEN_CONNECTIONS}`, () => autocannon(OPEN_CONNECTIONS)),
+    await measure('autocannon -c 50', () => autocannon(50)),
   );
-  const acTo = Date.now();
+  // first, while the server is fresh (the overload rows below leave it with a grown heap)
+  console.log(`  85 % row ${ruleLine()}`);
+  const at85 = await at85Row({ rate: ac, host: await probe.host(acFrom) });
+  const final = at85.attempts[at85.verdict.valid ?? at85.attempts.length - 1]!;
+  const acAt85 = [50, OPEN_CONNECTIONS].map((c) => ({ c, ...autocannonAt(final.rate, c) }));
   await measure('pipelab closed, constant-vus 50, raw', () => closed('raw'));
   await measure('pipelab closed, constant-vus 50, undici', () => closed('undici'));
-  // first, while the server is fresh (the overload rows below leave it with a grown heap)
-  const c85 = serverCpu();
-  const t85 = performance.now();
-  const from85 = Date.now();
-  const at85 = open(ac * 0.85, [], AT85_CONNECTIONS);
-  const cpu85 = (serverCpu() - c85) / ((performance.now() - t85) / 1000);
-  const host = { ac: await probe.host(acFrom, acTo), at85: await probe.host(from85) };
-  const acAt85 = [50, OPEN_CONNECTIONS].map((c) => ({ c, ...autocannonAt(ac * 0.85, c) }));
   let ceiling = 0;
   for (const share of [0.9, 1, 1.1]) {
     const o = await measure(`pipelab open model, offered ${fmt(share * 100)} % of autocannon`, () => {
@@ -356,24 +414,25 @@ try {
       `${fmt(r.rate / ac, 2)}x`.padStart(15),
     );
   const ok1 = ceiling >= 0.9 * ac;
-  const ok2 = at85.ofSchedule >= 0.99 && at85.dropped === 0 && at85.p99 < 50;
+  const which =
+    at85.verdict.valid === undefined
+      ? `no valid attempt in ${at85.attempts.length} (the host changed speed in each), the last`
+      : `attempt ${at85.verdict.valid + 1} of ${at85.attempts.length}, its yardsticks agreeing`;
   console.log(
     `\nopen-model ceiling ${fmt(ceiling)} req/s = ${fmt(ceiling / ac, 2)}x autocannon ` +
       `(target ≥ 0.90x): ${ok1 ? 'met' : 'NOT met'}`,
   );
   console.log(
-    `at 85 % of autocannon (${fmt(ac * 0.85)}/s, ${AT85_CONNECTIONS} connections): ` +
-      `${fmt(at85.ofSchedule * 100, 2)} % of the schedule, ` +
-      `${fmt(at85.dropped)} dropped, p99 ${fmt(at85.p99, 1)} ms, ` +
-      `generator ${at85.saturated ? 'SATURATED' : 'not saturated'}, server CPU ${fmt(cpu85 * 100)} % ` +
-      `(target ≥ 99 %, 0, < 50 ms): ${ok2 ? 'met' : 'NOT met'}`,
+    `at 85 % of autocannon (${fmt(final.rate)}/s, ${AT85_CONNECTIONS} connections; ${which}): ` +
+      `${rowFigures(final.row, final.serverCpu)} (target ≥ 99 %, 0, < 50 ms): ${at85.verdict.met ? 'met' : 'NOT met'}`,
   );
   console.log(
-    `  the host (bench/machine.ts): during autocannon's closed loop ${host.ac}; during this row ${host.at85}`,
+    `  the host (bench/machine.ts): autocannon before ${final.host.before}; the row ${final.host.row}; ` +
+      `autocannon after ${final.host.after}`,
   );
   for (const a of acAt85)
     console.log(
-      `  beside it, autocannon -R ${fmt(ac * 0.85)} -c ${a.c}: ${fmt(a.rate)} req/s, p99 ${fmt(a.p99)} ms ` +
+      `  beside it, autocannon -R ${fmt(final.rate)} -c ${a.c}: ${fmt(a.rate)} req/s, p99 ${fmt(a.p99)} ms ` +
         `from the actual send, server CPU ${fmt(a.serverCpu * 100)} %`,
     );
   if (MEMORY_SECONDS > 0) await memory(ceiling * 0.8);

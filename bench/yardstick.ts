@@ -1,0 +1,59 @@
+/**
+ * The rule of bench/http.ts's 85 % row, fixed before the row runs (a module of that bench; nothing to run here).
+ *
+ * The row runs at 85 % of autocannon's closed-loop rate (the yardstick: the better of -c 50 and -c 200) measured
+ * right before it, and autocannon runs again right after it. This VM runs the same work at one of two speeds about
+ * 1.6x apart and flips within seconds (bench/machine.ts), so a yardstick read in one mode and a row run in the other
+ * ask more, or less, than the server had. When the two yardsticks differ by more than AGREE (the host changed
+ * speed, either way) the attempt is void and the row runs again at 85 % of the later yardstick, at most ATTEMPTS in
+ * all. The first valid attempt's verdict is final, met or not; with none valid the row is not met. Whether an
+ * attempt is valid depends on the two yardsticks alone, never on what the row did: a miss between yardsticks that
+ * agree stays a miss, and a row runs again only because its yardsticks disagreed.
+ *
+ * AGREE = 1.12: five yardsticks back to back in the host's fast mode (2026-12-07 04:35-04:37 UTC, under the
+ * machine lock) read 68.9k, 62.9k, 69.7k, 70.0k and 69.5k/s, neighbours up to 1.108x apart; a flip is ~1.6x.
+ */
+import './help.ts';
+
+export const RULE = { share: 0.85, agree: 1.12, attempts: 3 } as const;
+type Rule = { readonly share: number; readonly agree: number; readonly attempts: number };
+
+/** one attempt: the yardsticks (req/s) right before and right after the row, and whether the row met its target */
+export interface Attempt {
+  before: number;
+  after: number;
+  met: boolean;
+}
+
+/** the yardsticks agree: the larger at most `agree` times the smaller (and both measured something) */
+export function agrees(before: number, after: number, agree: number = RULE.agree): boolean {
+  return before > 0 && after > 0 && Math.max(before, after) <= agree * Math.min(before, after);
+}
+
+/**
+ * What follows the attempts done so far, the first one's yardstick `opening`: another attempt (its yardstick
+ * before, the latest one measured, and the row's rate), or the verdict: the first valid attempt's (`valid` its
+ * index), or not met when `attempts` were all void (`valid` undefined)
+ */
+export function nextStep(
+  opening: number,
+  done: readonly Attempt[],
+  rule: Rule = RULE,
+): { run: { before: number; rate: number } } | { verdict: { met: boolean; valid: number | undefined } } {
+  const valid = done.findIndex((a) => agrees(a.before, a.after, rule.agree));
+  if (valid >= 0) return { verdict: { met: done[valid]!.met, valid } };
+  if (done.length >= rule.attempts) return { verdict: { met: false, valid: undefined } };
+  const before = done.at(-1)?.after ?? opening;
+  return { run: { before, rate: before * rule.share } };
+}
+
+/** the rule in one line, printed before the row */
+export function ruleLine(rule: Rule = RULE): string {
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  return (
+    `rule: the row runs at ${pct(rule.share)} of autocannon's closed-loop rate measured right before it, and ` +
+    `autocannon runs again right after it; yardsticks more than ${pct(rule.agree - 1)} apart (the host changed ` +
+    `speed) void the attempt and the row runs again at ${pct(rule.share)} of the later one, at most ` +
+    `${rule.attempts} attempts; the first valid attempt's verdict is final, met or not; none valid: NOT met`
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * The 85 % row's rule (bench/yardstick.ts): when an attempt is valid, what follows a void one, the verdict.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { agrees, nextStep, RULE, ruleLine } from '../../bench/yardstick.ts';
+
+test('agrees: within 12 % either way; a yardstick of 0 never agrees', () => {
+  assert.ok(agrees(60_000, 60_000 * 1.12));
+  assert.ok(agrees(60_000 * 1.12, 60_000), 'faster before');
+  assert.not.ok(agrees(60_000, 60_000 * 1.121), 'the host sped up: the row was asked less than 85 %');
+  assert.not.ok(agrees(61_700, 38_500), 'a flip (~1.6x)');
+  assert.not.ok(agrees(0, 0));
+  assert.not.ok(agrees(50_000, Number.NaN));
+});
+
+test('nextStep: the first attempt runs at 85 % of the opening yardstick', () => {
+  assert.equal(nextStep(60_000, []), { run: { before: 60_000, rate: 51_000 } });
+});
+
+test('nextStep: a miss between yardsticks that agree is final (no further attempt)', () => {
+  assert.equal(nextStep(60_000, [{ before: 60_000, after: 56_000, met: false }]), {
+    verdict: { met: false, valid: 0 },
+  });
+  assert.equal(nextStep(60_000, [{ before: 60_000, after: 64_000, met: true }]), { verdict: { met: true, valid: 0 } });
+});
+
+test('nextStep: a void pair leads to an attempt at 85 % of the later yardstick, whatever the row did', () => {
+  for (const met of [false, true])
+    assert.equal(nextStep(61_700, [{ before: 61_700, after: 40_000, met }]), { run: { before: 40_000, rate: 34_000 } });
+  const two = [
+    { before: 61_700, after: 40_000, met: false },
+    { before: 40_000, after: 60_000, met: true },
+  ];
+  assert.equal(nextStep(61_700, two), { run: { before: 60_000, rate: 51_000 } });
+  assert.equal(nextStep(61_700, [...two, { before: 60_000, after: 58_000, met: false }]), {
+    verdict: { met: false, valid: 2 },
+  });
+});
+
+test('nextStep: three void attempts are NOT met, even when a row met its target', () => {
+  const voids = [
+    { before: 61_700, after: 40_000, met: true },
+    { before: 40_000, after: 60_000, met: true },
+    { before: 60_000, after: 39_000, met: true },
+  ];
+  assert.equal(nextStep(61_700, voids), { verdict: { met: false, valid: undefined } });
+  assert.equal(nextStep(61_700, voids.slice(0, 1), { ...RULE, attempts: 1 }), {
+    verdict: { met: false, valid: undefined },
+  });
+});
+
+test('ruleLine: the share, the agreement and the attempts in one line', () => {
+  const line = ruleLine();
+  assert.not.match(line, /\n/);
+  assert.match(line, /85 % of autocannon's closed-loop rate/);
+  assert.match(line, /more than 12 % apart/);
+  assert.match(line, /at most 3 attempts/);
+  assert.match(ruleLine({ share: 0.5, agree: 1.2, attempts: 5 }), /at 50 % .*more than 20 % apart.*at most 5/);
+});
+
+test.run();
