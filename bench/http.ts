@@ -164,7 +164,13 @@ interface Summary {
   durationMs: number;
   metrics: Record<string, { count?: number; p99?: number }>;
   timeseries: { intervalMs?: number; points: Record<string, number | { value?: number; count?: number }>[] };
-  loadGenerator?: { saturated: boolean; reasons: string[]; eventLoopUtilization: number };
+  loadGenerator?: {
+    saturated: boolean;
+    reasons: string[];
+    eventLoopUtilization: number;
+    schedulerLagP99Ms: number;
+    connectionWaitP99Ms: number;
+  };
   system?: { rssMb?: { growthPerMin?: number }; heapUsedMb?: { growthPerMin?: number } };
 }
 
@@ -206,6 +212,10 @@ interface Open {
   dropped: number;
   p99: number;
   saturated: boolean;
+  /** p99 of how late iterations started against plan (the driver's own delay), ms */
+  lagP99: number;
+  /** p99 of how long requests waited for a free connection (a server behind, or too few connections), ms */
+  waitP99: number;
 }
 function openRun(
   rate: number,
@@ -244,6 +254,8 @@ function open(rate: number, extra: string[] = [], connections = OPEN_CONNECTIONS
     dropped,
     p99: s.metrics.latency?.p99 ?? Number.NaN,
     saturated: s.loadGenerator?.saturated ?? false,
+    lagP99: s.loadGenerator?.schedulerLagP99Ms ?? Number.NaN,
+    waitP99: s.loadGenerator?.connectionWaitP99Ms ?? Number.NaN,
   };
 }
 
@@ -331,8 +343,10 @@ interface RowAttempt extends Attempt {
   host: { before: string; row: string; after: string };
 }
 
+/** the row's figures, with where its latency went: the scheduler's lag (the driver) or the wait for a connection */
 const rowFigures = (r: Open, cpu: number): string =>
-  `${fmt(r.ofSchedule * 100, 2)} % of the schedule, ${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms, ` +
+  `${fmt(r.ofSchedule * 100, 2)} % of the schedule, ${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms ` +
+  `(scheduler lag p99 ${fmt(r.lagP99, 1)}, connection wait p99 ${fmt(r.waitP99, 1)}), ` +
   `generator ${r.saturated ? 'SATURATED' : 'not saturated'}, server CPU ${fmt(cpu * 100)} %`;
 
 /**
