@@ -5,12 +5,13 @@
  * splitmix32, so any 32-bit integer seed gives a well-mixed state. Pure: no Math.random, no
  * clock. `fork(label)` derives an independent stream, so adding a consumer of randomness in one
  * place does not shift every other stream (same seed → same bytes stays true as code grows).
+ *
+ * The state is four int32 words in an Int32Array: as object fields, words outside the Smi range
+ * (31 bits under pointer compression) are boxed doubles, and a draw costs ~2.8x as much (10.6 ns
+ * against 3.8 ns a next() in a tight loop, 2026-12-07 04:40 UTC). Same words, same draws.
  */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly st = new Int32Array(4);
   /** the seed this stream was built from (forks carry their derived seed) */
   readonly seed: number;
   private spareNormal = NaN;
@@ -26,21 +27,25 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = sm();
-    this.b = sm();
-    this.c = sm();
-    this.d = sm();
+    this.st[0] = sm();
+    this.st[1] = sm();
+    this.st[2] = sm();
+    this.st[3] = sm();
     for (let i = 0; i < 12; i++) this.nextU32();
   }
 
   /** uniform 32-bit unsigned integer */
   nextU32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
+    const st = this.st;
+    const a = st[0]!,
+      b = st[1]!,
+      c = st[2]!,
+      d = st[3]!;
+    const t = (((a + b) | 0) + d) | 0;
+    st[3] = (d + 1) | 0;
+    st[0] = b ^ (b >>> 9);
+    st[1] = (c + (c << 3)) | 0;
+    st[2] = (((c << 21) | (c >>> 11)) + t) | 0;
     return t >>> 0;
   }
 
