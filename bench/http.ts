@@ -17,7 +17,8 @@
  * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up.
  * Targets: open-model ceiling ≥ 90 % of autocannon; at 85 %: ≥ 99 % of the schedule, 0 dropped,
  * p99 < 50 ms; beside it autocannon's rate mode (-R) at the deciding attempt's rate, -c 50 and -c 200, whose p99
- * runs from the actual send. The server's CPU per row shows who was the bottleneck. Scaling rows run the closed
+ * runs from the actual send. The server's CPU per row shows who was the bottleneck (the 85 % row's over its measured
+ * seconds only, their mean and the busiest, beside its scheduler lag and connection wait). Scaling rows run the closed
  * and open loads on --workers 2 (merged). PIPELAB_BENCH_HTTP_MEMORY_S=600 adds the 10-minute run at
  * 80 % of the ceiling with RSS and heap at its start, middle and end, and their growth in MB/min;
  * it runs against a light node:net responder (a fresh process), so the rate holds for its length
@@ -31,8 +32,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { startMachineProbe } from './machine.ts';
-import { procCpuMs } from './proc-cpu.ts';
-import { agrees, type Attempt, nextStep, ruleLine } from './yardstick.ts';
+import { type CpuSample, cpuOver, procCpuMs, sampleCpu } from './proc-cpu.ts';
+import { agrees, bracket, ruleLine } from './yardstick.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const SECONDS = quick ? 3 : 8;
@@ -106,7 +107,7 @@ const { proc: server, url } = await startServer(SERVER);
  * the host's speed (bench/machine.ts): this VM runs the same work at one of two speeds ~1.6x apart
  * and flips within seconds, so a yardstick (autocannon's closed loop) read in the fast mode and a
  * row run in the slow one ask more than the machine had. Read from the probe thread (this thread
- * waits in spawnSync); its messages arrive once the loop runs again
+ * waits in spawnSync while autocannon runs); its messages arrive once the loop runs again
  */
 const probe = startMachineProbe();
 
@@ -161,6 +162,7 @@ function autocannonAt(rate: number, connections: number): { rate: number; p99: n
 }
 
 interface Summary {
+  startedAt: string;
   durationMs: number;
   metrics: Record<string, { count?: number; p99?: number }>;
   timeseries: { intervalMs?: number; points: Record<string, number | { value?: number; count?: number }>[] };
@@ -174,8 +176,8 @@ interface Summary {
   system?: { rssMb?: { growthPerMin?: number }; heapUsedMb?: { growthPerMin?: number } };
 }
 
-/** one `pipelab run` in its own process; the figures after the warm-up */
-function pipelab(target: object, executor: object, extra: string[] = []): Summary {
+/** one `pipelab run` in its own process (this thread free meanwhile); the figures after the warm-up */
+async function pipelab(target: object, executor: object, extra: string[] = []): Promise<Summary> {
   const file = join(work, `s${rows.length}.ts`);
   writeFileSync(
     file,
@@ -187,24 +189,26 @@ function pipelab(target: object, executor: object, extra: string[] = []): Summar
     })};`,
   );
   const out = join(work, `out${rows.length}`);
-  const r = spawnSync(process.execPath, [join(root, 'bin/pipelab.js'), 'run', file, '-q', '-o', out, ...extra], {
-    encoding: 'utf8',
+  const p = spawn(process.execPath, [join(root, 'bin/pipelab.js'), 'run', file, '-q', '-o', out, ...extra], {
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  if (r.status !== 0) throw new Error(`pipelab run failed (${r.status}): ${r.stderr}`);
+  let stderr = '';
+  p.stderr.on('data', (d: Buffer) => {
+    stderr += d;
+  });
+  const status = await new Promise<number | null>((resolve) => p.on('close', resolve));
+  if (status !== 0) throw new Error(`pipelab run failed (${status}): ${stderr}`);
   return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
 }
 
-const closed = (engine: string, extra: string[] = []) =>
-  Promise.resolve(
-    (() => {
-      const s = pipelab(
-        { type: 'http', url, engine, connections: 50 },
-        { executor: 'constant-vus', vus: 50, duration: `${SECONDS + WARMUP}s` },
-        extra,
-      );
-      return { rate: (s.metrics.iterations?.count ?? 0) / SECONDS };
-    })(),
+async function closed(engine: string, extra: string[] = []): Promise<{ rate: number }> {
+  const s = await pipelab(
+    { type: 'http', url, engine, connections: 50 },
+    { executor: 'constant-vus', vus: 50, duration: `${SECONDS + WARMUP}s` },
+    extra,
   );
+  return { rate: (s.metrics.iterations?.count ?? 0) / SECONDS };
+}
 
 interface Open {
   achieved: number;
@@ -216,6 +220,8 @@ interface Open {
   lagP99: number;
   /** p99 of how long requests waited for a free connection (a server behind, or too few connections), ms */
   waitP99: number;
+  /** the server's CPU over the measured seconds (share of a core): their mean and the busiest second */
+  server: { mean: number; peak: number };
 }
 function openRun(
   rate: number,
@@ -223,7 +229,7 @@ function openRun(
   extra: string[] = [],
   at = url,
   connections = OPEN_CONNECTIONS,
-): Summary {
+): Promise<Summary> {
   return pipelab(
     { type: 'http', url: at, connections },
     {
@@ -243,8 +249,17 @@ function openRun(
   );
 }
 
-function open(rate: number, extra: string[] = [], connections = OPEN_CONNECTIONS): Open {
-  const s = openRun(rate, SECONDS, extra, url, connections);
+async function open(rate: number, extra: string[] = [], connections = OPEN_CONNECTIONS): Promise<Open> {
+  // the server's CPU on this thread's timer, read over the measured seconds once the run says when they were
+  const cpu = sampleCpu(server.pid ?? 0);
+  let s: Summary;
+  let samples: CpuSample[];
+  try {
+    s = await openRun(rate, SECONDS, extra, url, connections);
+  } finally {
+    samples = cpu.stop();
+  }
+  const measured = Date.parse(s.startedAt) + WARMUP * 1000;
   const done = s.metrics.iterations?.count ?? 0;
   const dropped = s.metrics.dropped_iterations?.count ?? 0;
   return {
@@ -256,6 +271,7 @@ function open(rate: number, extra: string[] = [], connections = OPEN_CONNECTIONS
     saturated: s.loadGenerator?.saturated ?? false,
     lagP99: s.loadGenerator?.schedulerLagP99Ms ?? Number.NaN,
     waitP99: s.loadGenerator?.connectionWaitP99Ms ?? Number.NaN,
+    server: cpuOver(samples, measured, measured + SECONDS * 1000),
   };
 }
 
@@ -286,7 +302,7 @@ async function memory(rate: number): Promise<void> {
   let s: Summary;
   let lightCpu: number;
   try {
-    s = openRun(rate, MEMORY_SECONDS, [], light.url);
+    s = await openRun(rate, MEMORY_SECONDS, [], light.url);
     // read while the process is alive: once killed, its /proc entry goes when it is reaped
     lightCpu = (serverCpu(light.proc.pid) - c0) / ((performance.now() - t0) / 1000);
   } finally {
@@ -336,51 +352,36 @@ async function yardstick(order: number[]): Promise<{ rate: number; host: string 
   return { rate, host: await probe.host(from) };
 }
 
-interface RowAttempt extends Attempt {
-  rate: number;
-  row: Open;
-  serverCpu: number;
-  host: { before: string; row: string; after: string };
-}
-
 /** the row's figures, with where its latency went: the scheduler's lag (the driver) or the wait for a connection */
-const rowFigures = (r: Open, cpu: number): string =>
+const rowFigures = (r: Open): string =>
   `${fmt(r.ofSchedule * 100, 2)} % of the schedule, ${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms ` +
   `(scheduler lag p99 ${fmt(r.lagP99, 1)}, connection wait p99 ${fmt(r.waitP99, 1)}), ` +
-  `generator ${r.saturated ? 'SATURATED' : 'not saturated'}, server CPU ${fmt(cpu * 100)} %`;
+  `generator ${r.saturated ? 'SATURATED' : 'not saturated'}, server CPU ${fmt(r.server.mean * 100)} % of a core ` +
+  `over the measured seconds (busiest ${fmt(r.server.peak * 100)} %)`;
 
 /**
  * The 85 % row under the rule of bench/yardstick.ts, from the opening yardstick: the row, then autocannon again
  * (-c 50 first, nearest the row), until a pair of yardsticks agrees or RULE.attempts were void; each attempt printed
  */
-async function at85Row(opening: { rate: number; host: string }): Promise<{
-  attempts: RowAttempt[];
-  verdict: { met: boolean; valid: number | undefined };
-}> {
-  const attempts: RowAttempt[] = [];
+function at85Row(opening: { rate: number; host: string }) {
   let hostBefore = opening.host;
-  for (;;) {
-    const step = nextStep(opening.rate, attempts);
-    if ('verdict' in step) return { attempts, verdict: step.verdict };
-    const { before, rate } = step.run;
-    const c0 = serverCpu();
-    const t0 = performance.now();
+  let n = 0;
+  return bracket(opening.rate, async (before, rate) => {
     const from = Date.now();
-    const row = open(rate, [], AT85_CONNECTIONS);
-    const cpu = (serverCpu() - c0) / ((performance.now() - t0) / 1000);
+    const row = await open(rate, [], AT85_CONNECTIONS);
     const hostRow = await probe.host(from);
     const after = await yardstick([50, OPEN_CONNECTIONS]);
     const host = { before: hostBefore, row: hostRow, after: after.host };
-    attempts.push({ before, after: after.rate, met: rowMet(row), rate, row, serverCpu: cpu, host });
+    hostBefore = after.host;
     const apart = Math.max(before, after.rate) / Math.min(before, after.rate);
     console.log(
-      `  85 % row, attempt ${attempts.length}: autocannon before ${fmt(before)}/s (host ${host.before}); ` +
-        `the row at ${fmt(rate)}/s (host ${host.row}): ${rowFigures(row, cpu)}, ${rowMet(row) ? 'met' : 'NOT met'}; ` +
+      `  85 % row, attempt ${++n}: autocannon before ${fmt(before)}/s (host ${host.before}); ` +
+        `the row at ${fmt(rate)}/s (host ${host.row}): ${rowFigures(row)}, ${rowMet(row) ? 'met' : 'NOT met'}; ` +
         `autocannon after ${fmt(after.rate)}/s (host ${host.after}): ${fmt(apart, 2)}x apart, ` +
         `${agrees(before, after.rate) ? 'valid' : 'void'}`,
     );
-    hostBefore = after.host;
-  }
+    return { met: rowMet(row), after: after.rate, row, host };
+  });
 }
 
 console.log(`HTTP driver ceiling (${quick ? 'quick' : 'full'}: ${SECONDS} s per driver; node ${process.version})`);
@@ -403,20 +404,20 @@ try {
   await measure('pipelab closed, constant-vus 50, undici', () => closed('undici'));
   let ceiling = 0;
   for (const share of [0.9, 1, 1.1]) {
-    const o = await measure(`pipelab open model, offered ${fmt(share * 100)} % of autocannon`, () => {
-      const r = open(ac * share);
-      return Promise.resolve({
+    const o = await measure(`pipelab open model, offered ${fmt(share * 100)} % of autocannon`, async () => {
+      const r = await open(ac * share);
+      return {
         rate: r.achieved,
         note: `${fmt(r.ofSchedule * 100, 1)} % of schedule, ${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms`,
-      });
+      };
     });
     ceiling = Math.max(ceiling, o);
   }
   // scaling: the same loads over two processes (--workers 2, merged)
   await measure('pipelab closed, constant-vus 50, raw, --workers 2', () => closed('raw', ['--workers', '2']));
-  await measure('pipelab open model, offered 100 %, --workers 2', () => {
-    const r = open(ac, ['--workers', '2']);
-    return Promise.resolve({ rate: r.achieved, note: `${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms` });
+  await measure('pipelab open model, offered 100 %, --workers 2', async () => {
+    const r = await open(ac, ['--workers', '2']);
+    return { rate: r.achieved, note: `${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms` };
   });
   console.log('');
   console.log('driver'.padEnd(56), 'req/s'.padStart(9), '  server CPU', '  vs autocannon');
@@ -438,7 +439,7 @@ try {
   );
   console.log(
     `at 85 % of autocannon (${fmt(final.rate)}/s, ${AT85_CONNECTIONS} connections; ${which}): ` +
-      `${rowFigures(final.row, final.serverCpu)} (target ≥ 99 %, 0, < 50 ms): ${at85.verdict.met ? 'met' : 'NOT met'}`,
+      `${rowFigures(final.row)} (target ≥ 99 %, 0, < 50 ms): ${at85.verdict.met ? 'met' : 'NOT met'}`,
   );
   console.log(
     `  the host (bench/machine.ts): autocannon before ${final.host.before}; the row ${final.host.row}; ` +

@@ -57,3 +57,21 @@ export function ruleLine(rule: Rule = RULE): string {
     `${rule.attempts} attempts; the first valid attempt's verdict is final, met or not; none valid: NOT met`
   );
 }
+
+/**
+ * Runs the rule: `attempt(before, rate)` runs the row at `rate` and the yardstick after it, until nextStep gives the
+ * verdict; every attempt (with what `attempt` returned) and the verdict
+ */
+export async function bracket<R extends { met: boolean; after: number }>(
+  opening: number,
+  attempt: (before: number, rate: number) => Promise<R>,
+  rule: Rule = RULE,
+): Promise<{ attempts: (R & Attempt & { rate: number })[]; verdict: { met: boolean; valid: number | undefined } }> {
+  const attempts: (R & Attempt & { rate: number })[] = [];
+  for (;;) {
+    const step = nextStep(opening, attempts, rule);
+    if ('verdict' in step) return { attempts, verdict: step.verdict };
+    const { before, rate } = step.run;
+    attempts.push({ ...(await attempt(before, rate)), before, rate });
+  }
+}

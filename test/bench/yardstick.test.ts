@@ -3,7 +3,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { agrees, nextStep, RULE, ruleLine } from '../../bench/yardstick.ts';
+import { agrees, bracket, nextStep, RULE, ruleLine } from '../../bench/yardstick.ts';
 
 test('agrees: within 12 % either way; a yardstick of 0 never agrees', () => {
   assert.ok(agrees(60_000, 60_000 * 1.12));
@@ -57,6 +57,37 @@ test('ruleLine: the share, the agreement and the attempts in one line', () => {
   assert.match(line, /more than 12 % apart/);
   assert.match(line, /at most 3 attempts/);
   assert.match(ruleLine({ share: 0.5, agree: 1.2, attempts: 5 }), /at 50 % .*more than 20 % apart.*at most 5/);
+});
+
+test('bracket: runs until a pair agrees; a miss between agreeing yardsticks is not run again', async () => {
+  // the host: fast (60k), then slow (40k) from the second yardstick on
+  const yardsticks = [40_000, 41_000, 40_500];
+  const runs: { before: number; rate: number }[] = [];
+  const r = await bracket(60_000, async (before, rate) => {
+    runs.push({ before, rate });
+    // a driver that misses whatever the rate: attempt 1 is void, attempt 2 valid, and its miss is final
+    return { met: false, after: yardsticks[runs.length - 1]! };
+  });
+  assert.equal(runs, [
+    { before: 60_000, rate: 51_000 },
+    { before: 40_000, rate: 34_000 },
+  ]);
+  assert.equal(r.verdict, { met: false, valid: 1 });
+  assert.equal(
+    r.attempts.map((a) => [a.before, a.after, a.rate, a.met]),
+    [
+      [60_000, 40_000, 51_000, false],
+      [40_000, 41_000, 34_000, false],
+    ],
+  );
+});
+
+test('bracket: three void attempts end it, NOT met, whatever the rows did', async () => {
+  const after = [40_000, 60_000, 40_000, 60_000];
+  let n = 0;
+  const r = await bracket(60_000, async () => ({ met: true, after: after[n++]! }));
+  assert.is(n, 3);
+  assert.equal(r.verdict, { met: false, valid: undefined });
 });
 
 test.run();
