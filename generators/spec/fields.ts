@@ -8,19 +8,10 @@ import { SeqIds } from '../digits.ts';
 import type { MerchantPopulation } from '../population.ts';
 import type { Rng } from '../rng.ts';
 import { type Ctx, type EventStore, readPath } from './context.ts';
-import {
-  isoTime,
-  type JsonField,
-  jsonAny,
-  jsonSafe,
-  type Maker,
-  objectBuilder,
-  objectWriter,
-  uuid,
-  valueWriter,
-} from './json.ts';
+import { isoTime, type JsonField, jsonAny, jsonSafe, type Maker, objectBuilder, uuid } from './json.ts';
 import { sampler } from './numbers.ts';
 import { parseTemplate } from './template.ts';
+import { objectWriter, valueWriter } from './writer.ts';
 import type { EntitySpec, FieldSpec, NumberField } from './types.ts';
 
 export interface Compiled {
@@ -52,6 +43,8 @@ export interface FieldEnv {
 
 type Spec = Exclude<FieldSpec, string | number | boolean | null>;
 const plain = (json: JsonField['json'], nullable = false): JsonField => ({ json, nullable });
+/** int ranges up to this many values tell the writer their values */
+const FEW = 256;
 const isSafeStr = (j: JsonField) => !j.nullable && ['safe-str', 'int', 'millis', 'num', 'fixed'].includes(j.json.kind);
 
 function constant(v: unknown): Compiled {
@@ -87,7 +80,7 @@ function choice(f: Extract<Spec, { type: 'choice' }>, r: Rng): Compiled {
         : all((v) => typeof v === 'boolean')
           ? { kind: 'bool' }
           : { kind: 'any' };
-  return { make, json: plain(json, nonNull.length < values.length) };
+  return { make, json: { ...plain(json, nonNull.length < values.length), values } };
 }
 
 function sequence(f: Extract<Spec, { type: 'sequence' }>): Compiled {
@@ -236,12 +229,13 @@ function typed(f: Spec, path: string, env: FieldEnv): Compiled {
       const r = env.rng(path);
       const lo = f.min,
         span = f.max - f.min + 1;
-      return { make: () => lo + Math.floor(r.next() * span), json: plain({ kind: 'int' }) };
+      const values = span <= FEW ? Array.from({ length: span }, (_, i) => lo + i) : undefined;
+      return { make: () => lo + Math.floor(r.next() * span), json: { ...plain({ kind: 'int' }), values } };
     }
     case 'boolean': {
       const r = env.rng(path);
       const p = f.p ?? 0.5;
-      return { make: () => r.next() < p, json: plain({ kind: 'bool' }) };
+      return { make: () => r.next() < p, json: { ...plain({ kind: 'bool' }), values: [false, true] } };
     }
     case 'choice':
       return choice(f, env.rng(path));
@@ -285,5 +279,6 @@ export function compileField(f: FieldSpec, path: string, env: FieldEnv): Compile
   if (p <= 0) return c;
   const r = env.rng(`${path}#null`);
   const make = c.make;
-  return { make: (ctx) => (r.next() < p ? null : make(ctx)), json: { json: c.json.json, nullable: true } };
+  const values = c.json.values && [...c.json.values, null];
+  return { make: (ctx) => (r.next() < p ? null : make(ctx)), json: { json: c.json.json, nullable: true, values } };
 }

@@ -1,15 +1,13 @@
 /**
- * Writers for spec events: object builders and JSON writers generated once per shape, so an
- * event is one object literal and its JSON one string expression, byte-identical to
- * JSON.stringify of the same object (tested). Also the value formats that need no clock or
- * allocation-heavy library: ISO-8601 times from epoch ms, seeded UUIDs, fixed-decimal numbers.
+ * Value formats for spec events that need no clock or allocation-heavy library: ISO-8601 times
+ * from epoch ms, seeded UUIDs, fixed-decimal numbers; and the object builders generated once per
+ * shape, so an event is one object literal (writers: writer.ts).
  *
  * Why generated code (new Function): a builder that stores fields by a variable name goes through
  * V8's megamorphic keyed stores, several times slower than an object literal; the generated
  * source holds only property names (JSON-quoted) and indices, never a user's value or code.
  */
 import type { Rng } from '../rng.ts';
-import { jsonMillis } from '../serialize.ts';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes control characters
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -17,21 +15,43 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** true when JSON writes the string as '"' + s + '"' */
 export const jsonSafe = (s: string): boolean => !NEEDS_ESCAPE.test(s);
 
-function jsonStr(s: string): string {
+export function jsonStr(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
-function jsonNum(x: number): string {
+export function jsonNum(x: number): string {
   return Number.isFinite(x) ? `${x}` : 'null';
 }
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
 
+/** whole parts below 1000 as text */
+const WHOLE: readonly string[] = Array.from({ length: 1000 }, (_, i) => `${i}`);
+/** [k][f]: the fraction f / 10^k as JSON writes it after the whole part ('', '.5', '.05'), k ≤ 3 */
+const FRACTION: readonly (readonly string[])[] = [0, 1, 2, 3].map((k) =>
+  Array.from({ length: 10 ** k }, (_, f) => (f === 0 ? '' : `.${`${f}`.padStart(k, '0').replace(/0+$/, '')}`)),
+);
+
+/** the fraction f / 10^k (0 < f < 10^k) as JSON writes it after the whole part */
+function fraction(f: number, k: number): string {
+  const t = FRACTION[k];
+  if (t !== undefined) return t[f]!;
+  if (f === 0) return '';
+  let digits = k;
+  while (f % 10 === 0) {
+    f /= 10;
+    digits--;
+  }
+  const text = `${f}`;
+  return `.${'000000'.slice(0, digits - text.length)}${text}`;
+}
+
 /**
- * A number rounded to k ≤ 6 decimals as JSON.stringify writes it, through integer formatting.
- * Exact: when x is the double nearest to c/10^k with at most 15 significant digits, that decimal
- * (trailing zeros dropped) is its shortest round-trip form, which is what JSON.stringify prints;
- * anything else (and k > 6) takes JSON.stringify.
+ * A number rounded to k ≤ 6 decimals as JSON.stringify writes it, through integer formatting
+ * (tables for whole parts below 1000 and fractions of up to 3 decimals). Exact: when x is the
+ * double nearest to c/10^k with at most 15 significant digits, that decimal (trailing zeros
+ * dropped) is its shortest round-trip form, which is what JSON.stringify prints; anything else
+ * (and k > 6) takes JSON.stringify.
  */
 export function jsonFixed(x: number, k: number): string {
   const p = POW10[k];
@@ -40,16 +60,27 @@ export function jsonFixed(x: number, k: number): string {
   if (c / p !== x || c <= -1e15 || c >= 1e15) return jsonNum(x);
   const a = c < 0 ? -c : c;
   const whole = Math.floor(a / p);
-  let frac = a - whole * p;
-  const sign = c < 0 ? '-' : '';
-  if (frac === 0) return sign + whole;
-  let digits = k;
-  while (frac % 10 === 0) {
-    frac /= 10;
-    digits--;
-  }
-  const f = `${frac}`;
-  return `${sign + whole}.${'000000'.slice(0, digits - f.length)}${f}`;
+  const text = (whole < 1000 ? WHOLE[whole]! : `${whole}`) + fraction(a - whole * p, k);
+  return c < 0 ? `-${text}` : text;
+}
+
+/**
+ * Numbers rounded to k decimals as JSON writes them (jsonFixed), after the literal text `lead`:
+ * whole parts below 1000 joined with the lead once, so a value costs one string add.
+ */
+export function fixedWriter(lead: string, k: number): (x: number) => string {
+  const p = POW10[k];
+  const t = FRACTION[k];
+  if (p === undefined || t === undefined) return (x) => lead + jsonFixed(x, k);
+  const heads: string[] = [];
+  return (x) => {
+    const c = Math.round(x * p);
+    if (!(c >= 0 && c < 1000 * p) || c / p !== x) return lead + jsonFixed(x, k);
+    const whole = Math.floor(c / p);
+    let head = heads[whole];
+    if (head === undefined) head = heads[whole] = lead + WHOLE[whole]!;
+    return head + t[c - whole * p]!;
+  };
 }
 
 const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
@@ -92,19 +123,21 @@ export function isoTime(ms: number): string {
   return `${isoDate}${two(h)}:${two(mi)}:${two(s)}.${three(r - s * 1000)}Z`;
 }
 
-const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-const hex = (x: number, shift: number): number => HEX_DIGIT[(x >>> shift) & 15] as number;
+/** character codes of the hex digits (a JS array of small integers: no typed-array load per digit) */
+const HEX_CODE: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const hex = (x: number, shift: number): number => HEX_CODE[(x >> shift) & 15]!;
 const DASH = 45;
 
 /**
  * An RFC 4122 version-4 UUID from four draws of the stream: version nibble 4, variant bits 10.
- * One String.fromCharCode of the 36 character codes, no intermediate strings.
+ * One String.fromCharCode of the 36 character codes, no intermediate strings; the words are kept
+ * as int32 (`| 0`), so the shifts need no conversion from a double.
  */
 export function uuid(r: Rng): string {
-  const a = r.nextU32();
+  const a = r.nextU32() | 0;
   const b = (r.nextU32() & 0xffff0fff) | 0x4000;
   const c = (r.nextU32() & 0x3fffffff) | 0x80000000;
-  const d = r.nextU32();
+  const d = r.nextU32() | 0;
   // biome-ignore format: the 36 characters, group by group
   return String.fromCharCode(
     hex(a, 28), hex(a, 24), hex(a, 20), hex(a, 16), hex(a, 12), hex(a, 8), hex(a, 4), hex(a, 0), DASH,
@@ -133,106 +166,12 @@ type JsonKind =
 export interface JsonField {
   json: JsonKind;
   nullable: boolean;
+  /** every value the field can take (null too when nullable), when they are few */
+  values?: readonly unknown[];
 }
 
 /** JSON.stringify of a value the writer cannot predict (undefined is written as null, as in arrays) */
 export const jsonAny = (v: unknown): string => JSON.stringify(v) ?? 'null';
-
-interface Helpers {
-  m: typeof jsonMillis;
-  s: typeof jsonStr;
-  n: typeof jsonNum;
-  f: typeof jsonFixed;
-  a: typeof jsonAny;
-  w: ((v: unknown) => string)[];
-}
-
-/** a piece of a generated writer: literal JSON text, or an expression yielding some */
-type Part = { lit: string } | { code: string };
-
-/** the pieces writing value x of a known kind (literals apart, so neighbours can merge) */
-function parts(j: JsonField, x: string, h: Helpers): Part[] {
-  const k = j.json;
-  let code: string;
-  switch (k.kind) {
-    case 'safe-str':
-      if (!j.nullable) return [{ lit: '"' }, { code: x }, { lit: '"' }];
-      code = `'"' + ${x} + '"'`;
-      break;
-    case 'str':
-      code = `h.s(${x})`;
-      break;
-    case 'int':
-      code = `('' + ${x})`;
-      break;
-    case 'millis':
-      code = `h.m(${x})`;
-      break;
-    case 'num':
-      code = `h.n(${x})`;
-      break;
-    case 'fixed':
-      code = `h.f(${x}, ${k.k})`;
-      break;
-    case 'bool':
-      code = `(${x} ? 'true' : 'false')`;
-      break;
-    case 'const':
-      return [{ lit: k.text }];
-    case 'any':
-      return [{ code: `h.a(${x})` }];
-    case 'write':
-      h.w.push(k.write);
-      code = `h.w[${h.w.length - 1}](${x})`;
-  }
-  return [{ code: j.nullable ? `(${x} === null ? 'null' : ${code})` : code }];
-}
-
-/** JavaScript concatenating the parts, adjacent literals merged into one (fewer string adds) */
-function concat(ps: Part[]): string {
-  const out: string[] = [];
-  let lit: string | undefined;
-  for (const p of ps) {
-    if ('lit' in p) lit = (lit ?? '') + p.lit;
-    else {
-      if (lit !== undefined) out.push(JSON.stringify(lit));
-      lit = undefined;
-      out.push(p.code);
-    }
-  }
-  if (lit !== undefined) out.push(JSON.stringify(lit));
-  // a string first, so that + concatenates even when the first code yields a number
-  if (!out[0]?.startsWith('"')) out.unshift("''");
-  return out.join(' + ');
-}
-
-/** the order JSON.stringify walks these keys in (integer-like keys first, ascending) */
-function keyOrder(keys: readonly string[]): string[] {
-  const o: Record<string, number> = {};
-  for (const k of keys) o[k] = 0;
-  return Object.keys(o);
-}
-
-/** a JSON writer for objects with exactly these fields (as built by `objectBuilder`) */
-export function objectWriter(fields: ReadonlyMap<string, JsonField>): (e: unknown) => string {
-  const h: Helpers = { m: jsonMillis, s: jsonStr, n: jsonNum, f: jsonFixed, a: jsonAny, w: [] };
-  const order = keyOrder([...fields.keys()]);
-  if (order.length === 0) return () => '{}';
-  const ps = order.flatMap((k, i): Part[] => [
-    { lit: `${i === 0 ? '{' : ','}${JSON.stringify(k)}:` },
-    ...parts(fields.get(k)!, `e[${JSON.stringify(k)}]`, h),
-  ]);
-  ps.push({ lit: '}' });
-  const make = new Function('h', `return function write(e) { return ${concat(ps)}; };`);
-  return (make as (h: Helpers) => (e: unknown) => string)(h);
-}
-
-/** a JSON writer for one value of a known kind (array items) */
-export function valueWriter(j: JsonField): (v: unknown) => string {
-  const h: Helpers = { m: jsonMillis, s: jsonStr, n: jsonNum, f: jsonFixed, a: jsonAny, w: [] };
-  const make = new Function('h', `return function write(x) { return ${concat(parts(j, 'x', h))}; };`);
-  return (make as (h: Helpers) => (v: unknown) => string)(h);
-}
 
 export type Maker<C> = (c: C) => unknown;
 
