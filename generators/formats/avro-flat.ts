@@ -29,7 +29,13 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** avsc's bounds of a long kept as a JS number (isSafeLong) */
 const MAX_LONG = 9007199254740990;
 
-/** a zigzag varint, as avsc's Tap.writeLong: integer arithmetic below 2^30, floating above */
+/**
+ * A zigzag varint, as avsc's Tap.writeLong: integer arithmetic below 2^30; above, the zigzag value
+ * z as avsc computes it (a double: 2n, or -2n - 1) split into its low 28 bits and the rest, both
+ * exact, so four bytes and then at most four more come from integer arithmetic rather than a
+ * floating division a byte. z is at least 2^31 there, so its low four groups all carry the
+ * continuation bit, as avsc writes them.
+ */
 function long(b: Buffer, p: number, n: number): number {
   if (n >= -1073741824 && n < 1073741824) {
     let m = n >= 0 ? n << 1 : (~n << 1) | 1;
@@ -40,12 +46,19 @@ function long(b: Buffer, p: number, n: number): number {
     b[p++] = m;
     return p;
   }
-  let f = n >= 0 ? n * 2 : -n * 2 - 1;
-  while (f >= 128) {
-    b[p++] = (f & 0x7f) | 0x80;
-    f = Math.floor(f / 128);
+  const z = n >= 0 ? n * 2 : -n * 2 - 1;
+  let hi = Math.floor(z / 0x10000000);
+  const lo = z - hi * 0x10000000;
+  b[p] = (lo & 0x7f) | 0x80;
+  b[p + 1] = ((lo >> 7) & 0x7f) | 0x80;
+  b[p + 2] = ((lo >> 14) & 0x7f) | 0x80;
+  b[p + 3] = (lo >> 21) | 0x80;
+  p += 4;
+  while (hi > 0x7f) {
+    b[p++] = (hi & 0x7f) | 0x80;
+    hi >>>= 7;
   }
-  b[p++] = f;
+  b[p++] = hi;
   return p;
 }
 

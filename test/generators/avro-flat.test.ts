@@ -114,6 +114,23 @@ test("a value past the slab's end is written again into a fresh slab, whole", ()
   assert.ok(big.equals(ALL.toBuffer(v('y'.repeat(100_000)))));
 });
 
+test("longs of every width and sign, to avsc's safe bounds, as avsc's varints", () => {
+  const L = avro.Type.forSchema({ type: 'record', name: 'L', fields: [{ name: 'l', type: 'long' }] });
+  const w = flatWriter(L)!;
+  const r = new Rng(3);
+  const buf = Buffer.alloc(16);
+  for (let bits = 0; bits <= 53; bits++) {
+    for (let k = 0; k < 400; k++) {
+      const m = Math.min(2 ** bits - 1 - (k < 3 ? k : Math.floor(r.next() * 2 ** bits)), 9007199254740990);
+      for (const l of [Math.max(m, 0), -Math.max(m, 0), -Math.max(m, 0) - 1]) {
+        if (l < -9007199254740990) continue;
+        const end = w({ l }, buf, 0);
+        assert.ok(buf.subarray(0, end).equals(L.toBuffer({ l })), `${l}`);
+      }
+    }
+  }
+});
+
 test('the generators get generated writers; other shapes stay with avsc', () => {
   assert.ok(flatWriter(transactionAvroType));
   assert.ok(flatWriter(userEventAvroType));

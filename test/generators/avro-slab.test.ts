@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import avro from 'avsc';
-import { avroEncoder } from '../../generators/formats/avro-slab.ts';
+import { avroEncoder, viewClass } from '../../generators/formats/avro-slab.ts';
 import { transactionAvroType, transactionToAvro } from '../../generators/serialize.ts';
 import { TransactionStream } from '../../generators/transactions.ts';
 
@@ -43,6 +43,25 @@ test('a value that does not match the schema throws as toBuffer does and leaves 
   assert.throws(() => enc(bad));
   const ok = enc({ a: 'z', n: 7 });
   assert.equal(type.fromBuffer(ok), type.fromBuffer(type.toBuffer({ a: 'z', n: 7 })));
+});
+
+test("values are Buffers made by Node's own Buffer class; a class that is not one is refused", () => {
+  const species = (Buffer as unknown as Record<symbol, unknown>)[Symbol.species];
+  assert.is(viewClass(species), species, 'Buffer[Symbol.species] makes Buffers over the given memory');
+  assert.is(viewClass(Uint8Array), undefined, 'a Uint8Array is not a Buffer');
+  assert.is(
+    viewClass(() => {
+      throw new Error('no');
+    }),
+    undefined,
+  );
+  assert.is(viewClass(undefined), undefined);
+  const t = new TransactionStream({ seed: 6 }).next();
+  const b = transactionToAvro(t);
+  assert.ok(Buffer.isBuffer(b) && b.constructor === Buffer, 'a Buffer like any other');
+  assert.is(b.toString('hex'), transactionAvroType.toBuffer(t).toString('hex'));
+  const next = transactionToAvro(t);
+  assert.ok(next.buffer === b.buffer && next.byteOffset === b.byteOffset + b.length, 'the next value follows it');
 });
 
 test.run();
