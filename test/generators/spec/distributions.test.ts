@@ -6,8 +6,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import jStat from 'jstat';
 import { MerchantPopulation } from '../../../generators/population.ts';
+import { Rng } from '../../../generators/rng.ts';
 import { compileSpec } from '../../../generators/spec/compile.ts';
-import type { FieldSpec } from '../../../generators/spec/types.ts';
+import { sampler } from '../../../generators/spec/numbers.ts';
+import type { FieldSpec, NumberField } from '../../../generators/spec/types.ts';
 import { zipfPmf } from '../../../generators/zipf.ts';
 import { chiSquare } from '../../helpers/stats.ts';
 
@@ -122,6 +124,52 @@ test('array lengths are uniform over { min, max }; timestamp offsets follow thei
   const offs = (s.take(N) as { t: number; o: number }[]).map((e) => e.o - e.t);
   assert.ok(offs.every((d) => d >= -1000 && d <= 0 && Number.isInteger(d)));
   assert.ok(Math.abs(offs.reduce((a, b) => a + b, 0) / N + 500) < 10);
+});
+
+/** the sampler's values written as plain steps: draw, clamp to [min ?? -∞, max ?? ∞], round */
+function reference(f: NumberField, r: Rng): () => number {
+  const draw = {
+    const: () => (f as { value: number }).value,
+    uniform: () => (f as { min: number }).min + ((f as { max: number }).max - (f as { min: number }).min) * r.next(),
+    normal: () => r.normal((f as { mean: number }).mean, (f as { sd: number }).sd),
+    lognormal: () => Math.exp(r.normal((f as { mu: number }).mu, (f as { sigma: number }).sigma)),
+    exponential: () => r.exponential(1 / (f as { mean: number }).mean),
+  }[f.type];
+  const bounded = f.type !== 'uniform' && (f.min !== undefined || f.max !== undefined);
+  const lo = f.type === 'uniform' ? -Infinity : (f.min ?? -Infinity);
+  const hi = f.type === 'uniform' ? Infinity : (f.max ?? Infinity);
+  const p = f.round === undefined ? 1 : 10 ** f.round;
+  return () => {
+    let x = draw();
+    if (bounded) x = Math.min(hi, Math.max(lo, x));
+    return f.round === undefined ? x : f.round === 0 ? Math.round(x) : Math.round(x * p) / p;
+  };
+}
+
+test('samplers (generated per field) give the values of drawing, clamping and rounding step by step', () => {
+  const dists: NumberField[] = [
+    { type: 'const', value: -0 },
+    { type: 'uniform', min: -3, max: 3 },
+    { type: 'normal', mean: 0, sd: 1 },
+    { type: 'lognormal', mu: 1, sigma: 2 },
+    { type: 'exponential', mean: 50 },
+  ];
+  const bounds = [{}, { min: 0 }, { max: 0.5 }, { min: -1, max: 1 }, { min: 2, max: 1e9 }];
+  let cases = 0;
+  for (const d of dists)
+    for (const b of d.type === 'uniform' ? [{}] : bounds)
+      for (const round of [undefined, 0, 2, 5]) {
+        const f = { ...d, ...b, ...(round === undefined ? {} : { round }) } as NumberField;
+        const got = sampler(f, new Rng(cases));
+        const want = reference(f, new Rng(cases));
+        for (let i = 0; i < 2000; i++) {
+          const x = got(),
+            y = want();
+          if (!Object.is(x, y)) assert.unreachable(`${JSON.stringify(f)} draw ${i}: ${x} against ${y}`);
+        }
+        cases++;
+      }
+  assert.is(cases, 84);
 });
 
 test.run();
