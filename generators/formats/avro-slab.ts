@@ -6,7 +6,8 @@
  * view of it, as Node hands out small Buffer.allocUnsafe buffers from its pool: a slab lives while
  * any of its values does. The bytes are avsc's: records of primitive and enum fields are written by
  * code generated for their schema (formats/avro-flat.ts), anything else by avsc's Type.encode. A
- * value that does not fit in what is left of the slab gets a fresh one, as large as it needs.
+ * value that does not fit in what is left of the slab gets a fresh one, as large as it needs. A
+ * header (Confluent's magic byte and schema id) is written in the slab in front of each value.
  */
 import type avro from 'avsc';
 import { flatWriter } from './avro-flat.ts';
@@ -34,9 +35,13 @@ export function viewClass(species: unknown): ViewClass | undefined {
 /** the class values are handed out as; without one, slab.subarray */
 const View = viewClass((Buffer as unknown as Record<symbol, unknown>)[Symbol.species]);
 
-/** `type.toBuffer`, without a fresh ArrayBuffer per value; throws what toBuffer throws */
-export function avroEncoder(type: avro.Type): (value: unknown) => Buffer {
+/**
+ * `type.toBuffer`, without a fresh ArrayBuffer per value; throws what toBuffer throws. With a header,
+ * each value's Buffer holds the header's bytes and then the value's (Confluent's framing, say).
+ */
+export function avroEncoder(type: avro.Type, header?: Uint8Array): (value: unknown) => Buffer {
   const flat = flatWriter(type);
+  const head = header === undefined ? 0 : header.length;
   let slab = Buffer.allocUnsafe(SLAB_BYTES);
   let pos = 0;
   // the slab's memory, read once a slab rather than through two getters a value
@@ -47,6 +52,16 @@ export function avroEncoder(type: avro.Type): (value: unknown) => Buffer {
     memory = slab.buffer;
     base = slab.byteOffset;
   };
+  /** where the next value starts, its header written; a fresh slab when the header does not fit */
+  const open = (): number => {
+    if (head === 0) return pos;
+    if (pos + head > slab.length) {
+      fresh(head);
+      pos = 0;
+    }
+    for (let i = 0; i < head; i++) slab[pos + i] = header![i]!;
+    return pos;
+  };
   /** the bytes start..end of the slab as a Buffer over the same memory */
   const view =
     View === undefined
@@ -54,28 +69,30 @@ export function avroEncoder(type: avro.Type): (value: unknown) => Buffer {
       : (start: number, end: number) => new View(memory, base + start, end - start);
   /** avsc's encode: returns minus the bytes missing when the value does not fit */
   const generic = (value: unknown): Buffer => {
-    let start = pos;
-    let end = type.encode(value, slab, start);
+    let start = open();
+    let end = type.encode(value, slab, start + head);
     if (end < 0) {
       // the value's size is what was left plus the bytes missing
       const size = slab.length - start - end;
       fresh(size);
-      start = 0;
-      end = type.encode(value, slab, 0);
+      pos = 0;
+      start = open();
+      end = type.encode(value, slab, head);
     }
     pos = end;
     return view(start, end);
   };
   if (flat === undefined) return generic;
   return (value) => {
-    let start = pos;
-    let end = flat(value, slab, start);
+    let start = open();
+    let end = flat(value, slab, start + head);
     if (end < 0) return generic(value);
     if (end > slab.length) {
       // the writer returned where the value would end: its size is end - start
       fresh(end - start);
-      start = 0;
-      end = flat(value, slab, 0);
+      pos = 0;
+      start = open();
+      end = flat(value, slab, head);
     }
     pos = end;
     return view(start, end);

@@ -6,6 +6,7 @@
 import type avro from 'avsc';
 import { PipelabError } from '../../errors.ts';
 import { readError, valueError } from './avro.ts';
+import { avroEncoder } from './avro-slab.ts';
 import { DEFAULT_WHERE, type Serializer, type Where } from './types.ts';
 
 const MAGIC_BYTE = 0;
@@ -141,27 +142,21 @@ export function confluentSerializer(o: ConfluentOptions): ConfluentSerializer {
       hint: 'registry ids are integers from 0 to 4294967295',
     });
   const reader = confluentReader({ type, where, fetch: o.fetch, known: [[id, type]] });
-  let pool = Buffer.allocUnsafe(4096);
+  // the header in the slab in front of each value: one view a value, no copy (formats/avro-slab.ts)
+  const header = Buffer.alloc(CONFLUENT_HEADER_BYTES);
+  header[0] = MAGIC_BYTE;
+  header.writeUInt32BE(id, 1);
+  const toBuffer = avroEncoder(type, header);
   return {
     format: 'avro-confluent',
     schemaId: id,
     ...reader,
     encode(value) {
-      let end: number;
       try {
-        end = type.encode(value, pool, CONFLUENT_HEADER_BYTES);
-        if (end < 0) {
-          pool = Buffer.allocUnsafe(2 * (pool.length - end));
-          end = type.encode(value, pool, CONFLUENT_HEADER_BYTES);
-        }
+        return toBuffer(value);
       } catch (e) {
         throw valueError(type, value, where, e);
       }
-      pool[0] = MAGIC_BYTE;
-      pool.writeUInt32BE(id, 1);
-      const out = Buffer.allocUnsafe(end);
-      pool.copy(out, 0, 0, end);
-      return out;
     },
   };
 }

@@ -45,6 +45,27 @@ test('a value that does not match the schema throws as toBuffer does and leaves 
   assert.equal(type.fromBuffer(ok), type.fromBuffer(type.toBuffer({ a: 'z', n: 7 })));
 });
 
+test('with a header: each value starts with it, through the generated writer, avsc and fresh slabs', () => {
+  const flatType = avro.Type.forSchema({ type: 'record', name: 'F', fields: [{ name: 's', type: 'string' }] });
+  const unionType = avro.Type.forSchema({
+    type: 'record',
+    name: 'U',
+    fields: [{ name: 's', type: ['null', 'string'] }],
+  });
+  const header = Uint8Array.from([0, 1, 2, 3, 4, 5, 6]);
+  for (const type of [flatType, unionType]) {
+    const enc = avroEncoder(type, header);
+    const out: [{ s: string }, Buffer][] = [];
+    // sizes around the slab's end: the header or the value crossing it, and values larger than a slab
+    for (let i = 0; i < 3000; i++) {
+      const v = { s: i % 500 === 0 ? 'L'.repeat(70_000 + i) : i % 3 === 0 ? 'é'.repeat(i % 40) : 'a'.repeat(i % 90) };
+      out.push([v, enc(v)]);
+    }
+    for (const [v, b] of out)
+      assert.ok(b.equals(Buffer.concat([header, type.toBuffer(v)])), `${type.name}: ${v.s.length} characters`);
+  }
+});
+
 test("values are Buffers made by Node's own Buffer class; a class that is not one is refused", () => {
   const species = (Buffer as unknown as Record<symbol, unknown>)[Symbol.species];
   assert.is(viewClass(species), species, 'Buffer[Symbol.species] makes Buffers over the given memory');

@@ -31,6 +31,7 @@ const ORDER = {
 const order = { id: 'o-1', amount: 12.5, items: [{ sku: 'a' }, { sku: 'b' }] };
 /** avsc reads records as instances of generated classes: compare their plain data */
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+const tx = new TransactionStream({ seed: 11 }).next();
 
 test('json and string round-trip; what they cannot carry is named', () => {
   const j = jsonSerializer();
@@ -129,6 +130,27 @@ test('confluent wire format: magic byte 0, 4-byte big-endian id, Avro body', () 
   assert.match(thrown(() => c.decode(Buffer.from([0, 0]))).message, /shorter than the 5-byte header/);
   assert.match(thrown(() => c.decode(frameConfluent(9, Buffer.alloc(1)))).message, /schema id 9 is not known/);
   assert.equal(thrown(() => c.encode({ ...order, amount: null })).issues[0]?.path, 'amount');
+});
+
+test('confluent encode: the header and the body in one slab view, the bytes of frameConfluent(id, toBuffer)', () => {
+  // a flat record (the generated writer) and one with an array (avsc's encode), values of every size
+  for (const [type, make] of [
+    [BUILTIN_AVRO.transactions!.type, (i: number) => ({ ...tx, id: 'x'.repeat(i % 500 === 0 ? 70_000 + i : i % 70) })],
+    [avroTypeOf(ORDER), (i: number) => ({ ...order, id: 'o'.repeat(i % 700 === 0 ? 90_000 + i : i % 90) })],
+  ] as const) {
+    const c = confluentSerializer({ id: 0xfedcba98, type });
+    const kept: [unknown, Buffer][] = [];
+    for (let i = 0; i < 4000; i++) {
+      const v = make(i);
+      kept.push([v, c.encode(v)]);
+    }
+    for (const [v, b] of kept) assert.ok(b.equals(frameConfluent(0xfedcba98, type.toBuffer(v))));
+    // written in place one after the other (no copy into a buffer of its own)
+    const next = kept.filter(
+      ([, b], i) => i > 0 && b.byteOffset === kept[i - 1]![1].byteOffset + kept[i - 1]![1].length,
+    );
+    assert.ok(next.length > kept.length * 0.9, `${next.length} of ${kept.length} follow the value before`);
+  }
 });
 
 test('confluent decodeAsync fetches an unknown writer schema once and resolves it into its own', async () => {
