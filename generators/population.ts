@@ -9,7 +9,7 @@
  * idx = (r − 1)·m mod n (m ≈ n/φ, coprime with n), so hot keys are spread over the id space and
  * partitions rather than being u0, u1, u2.
  */
-import { AliasTable, createZipf, ZIPF_ALIAS_MAX, type ZipfMethod, type ZipfSampler } from './zipf.ts';
+import { aliasColumns, createZipf, ZIPF_ALIAS_MAX, type ZipfMethod, type ZipfSampler } from './zipf.ts';
 import type { Rng } from './rng.ts';
 import { COUNTRIES } from './geo.ts';
 
@@ -40,6 +40,23 @@ function scatterMultiplier(n: number): number {
   return m;
 }
 
+/** m⁻¹ mod n (m coprime with n), by the extended Euclidean algorithm */
+function inverseMod(m: number, n: number): number {
+  let [r0, r1, t0, t1] = [n, m % n, 0, 1];
+  while (r1 !== 0) {
+    const q = Math.floor(r0 / r1);
+    [r0, r1, t0, t1] = [r1, r0 - q * r1, t1, t0 - q * t1];
+  }
+  return ((t0 % n) + n) % n;
+}
+
+/** a·b mod n for a, b < n ≤ 2^26 (the product is exact in a double; the quotient is fixed up by one) */
+function mulMod(a: number, b: number, n: number): number {
+  const p = a * b;
+  const r = p - Math.floor(p / n) * n;
+  return r < 0 ? r + n : r >= n ? r - n : r;
+}
+
 export interface PopulationOptions {
   size: number;
   /** Zipf exponent of activity; 0 = uniform */
@@ -51,23 +68,66 @@ export interface PopulationOptions {
 /** id strings are cached up to this population size (number → string is not free) */
 const ID_CACHE_MAX = 1 << 21;
 
+/**
+ * Activity by index through an alias table whose columns are 4 bytes (half the cache lines of
+ * AliasTable's 8: a draw reads one uniformly random column, so at 100k entities it is a cache miss
+ * either way, and the smaller table leaves room for the rest). A column holds its threshold to
+ * 12 bits and its alias as a slot (rank − 1, see Population) in 20 bits: a draw whose fraction is
+ * in another 1/4096 than the threshold's is decided by the 12 bits, the rare one in the same reads
+ * the float64 threshold kept apart. The draws are AliasTable's over the same weights, bit for bit.
+ */
+class SlotAliasTable {
+  private readonly cols: Int32Array;
+  private readonly exact: Float64Array;
+  constructor(
+    weights: Float64Array,
+    slotOf: (index: number) => number,
+    private readonly n: number,
+  ) {
+    const { prob, alias } = aliasColumns(weights);
+    this.cols = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const q = Math.min(Math.floor((prob[i] as number) * 4096), 4095);
+      this.cols[i] = (q << 20) | slotOf(alias[i] as number);
+    }
+    this.exact = prob;
+  }
+  /** the drawn column's own index as -1 - index, or its alias's slot (≥ 0) */
+  sample(rng: Rng): number {
+    const x = rng.next() * this.n;
+    const i = x | 0;
+    const c = this.cols[i] as number;
+    const k = ((x - i) * 4096) | 0;
+    const q = c >>> 20;
+    if (k > q || (k === q && x - i >= (this.exact[i] as number))) return c & 0xfffff;
+    return -1 - i;
+  }
+}
+
+/**
+ * Entities are kept by slot, slot = activity rank − 1, so the hot ones a stream draws over and over
+ * sit side by side in memory (their attributes and id strings in few cache lines) rather than at
+ * their scattered indices. index = slot·m mod n, slot = index·m⁻¹ mod n.
+ */
 class Population {
   readonly size: number;
+  /** id strings by slot */
   private readonly ids: string[] | undefined;
   private readonly prefix: string;
   readonly zipfExponent: number;
   /** ranks, when the population is too large for a table (rejection-inversion) */
   private readonly ranks: ZipfSampler | undefined;
-  /** activity by index, with the rank → index permutation folded in (no modulo per draw) */
-  private readonly byIndex: AliasTable | undefined;
+  private readonly table: SlotAliasTable | undefined;
   protected readonly seed: number;
   private readonly prime: number;
+  private readonly inverse: number;
   constructor(o: PopulationOptions, prefix: string) {
     this.size = o.size;
     this.seed = o.seed;
     this.prefix = prefix;
     this.ids = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : undefined;
     this.prime = scatterMultiplier(o.size);
+    this.inverse = inverseMod(this.prime, o.size);
     this.zipfExponent = o.zipf;
     const method = o.method ?? (o.size <= ZIPF_ALIAS_MAX ? 'alias' : 'rejection-inversion');
     if (o.zipf === 0) this.ranks = undefined;
@@ -75,32 +135,62 @@ class Population {
     else {
       const w = new Float64Array(o.size);
       for (let r = 1; r <= o.size; r++) w[this.indexOfRank(r)] = r ** -o.zipf;
-      this.byIndex = new AliasTable(w);
+      this.table = new SlotAliasTable(w, (i) => this.slotOf(i), o.size);
     }
+  }
+  /** slot (0..size-1) of an entity drawn by activity */
+  activeSlot(rng: Rng): number {
+    const t = this.table;
+    if (t !== undefined) {
+      const v = t.sample(rng);
+      return v >= 0 ? v : this.slotOf(-1 - v);
+    }
+    return this.ranks !== undefined ? this.ranks.sample(rng) - 1 : this.uniformSlot(rng);
+  }
+  /** whether ids are cached by slot (populations up to 2^21) */
+  get cached(): boolean {
+    return this.ids !== undefined;
+  }
+  /** slot of an entity drawn uniformly (e.g. a victim whose card was stolen, regardless of activity) */
+  uniformSlot(rng: Rng): number {
+    return this.slotOf((rng.next() * this.size) | 0);
   }
   /** index (0..size-1) of an entity drawn by activity */
   sampleActive(rng: Rng): number {
-    const t = this.byIndex;
-    if (t !== undefined) return t.sample(rng);
+    const t = this.table;
+    if (t !== undefined) {
+      const v = t.sample(rng);
+      return v >= 0 ? this.indexOf(v) : -1 - v;
+    }
     return this.ranks !== undefined ? this.indexOfRank(this.ranks.sample(rng)) : this.sampleUniform(rng);
   }
-  /** index drawn uniformly (e.g. a victim whose card was stolen, regardless of activity) */
+  /** index drawn uniformly */
   sampleUniform(rng: Rng): number {
     return (rng.next() * this.size) | 0;
   }
   /** the id of entity i: prefix + index */
   id(i: number): string {
+    return this.ids === undefined ? this.prefix + i : this.idAt(this.slotOf(i));
+  }
+  /** the id of the entity in slot s */
+  idAt(s: number): string {
     const c = this.ids;
-    if (c === undefined) return this.prefix + i;
-    let id = c[i];
+    if (c === undefined) return this.prefix + this.indexOf(s);
+    let id = c[s];
     if (id === undefined) {
-      id = this.prefix + i;
-      c[i] = id;
+      id = this.prefix + this.indexOf(s);
+      c[s] = id;
     }
     return id;
   }
   indexOfRank(rank: number): number {
-    return ((rank - 1) * this.prime) % this.size;
+    return this.indexOf(rank - 1);
+  }
+  indexOf(slot: number): number {
+    return mulMod(slot, this.prime, this.size);
+  }
+  slotOf(index: number): number {
+    return mulMod(index, this.inverse, this.size);
   }
 }
 
@@ -111,65 +201,91 @@ const COUNTRY_CDF = (() => {
   return c.map((x) => x / s);
 })();
 
+/**
+ * A user's attributes in 16 bytes by slot, one cache line for four users: [mu, sigma] as float32,
+ * then their index and (home | devices << 8 | FILLED) as int32. Hot users share a few lines, where
+ * one array per attribute cost a line each.
+ */
+const FILLED = 1 << 16;
+
 export class UserPopulation extends Population {
-  private readonly filled: Uint8Array;
-  private readonly mu: Float32Array;
-  private readonly sigma: Float32Array;
-  private readonly home: Uint8Array;
-  private readonly devices: Uint8Array;
-  private readonly primary: string[];
+  private readonly f32: Float32Array;
+  private readonly i32: Int32Array;
+  /** the id of each user's primary device, by slot */
+  private readonly primary: string[] | undefined;
   constructor(o: PopulationOptions) {
     super(o, 'u');
-    this.primary = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : [];
-    this.filled = new Uint8Array(o.size);
-    this.mu = new Float32Array(o.size);
-    this.sigma = new Float32Array(o.size);
-    this.home = new Uint8Array(o.size);
-    this.devices = new Uint8Array(o.size);
+    const buf = new ArrayBuffer(16 * o.size);
+    this.f32 = new Float32Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.primary = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : undefined;
   }
-  private fill(i: number): void {
-    const s = this.seed;
+  /** the record of slot s, filled on first use: its offset in f32 / i32 */
+  private rec(s: number): number {
+    const k = 4 * s;
+    if (this.i32[k + 3] === 0) this.fill(s, k);
+    return k;
+  }
+  private fill(slot: number, k: number): void {
+    const s = this.seed,
+      i = this.indexOf(slot);
     const u0 = hashUniform(s, i, 1);
     let c = 0;
     while (c < COUNTRY_CDF.length - 1 && u0 >= (COUNTRY_CDF[c] as number)) c++;
-    this.home[i] = c;
-    this.devices[i] = 1 + Math.floor(hashUniform(s, i, 2) * 3);
+    const devices = 1 + Math.floor(hashUniform(s, i, 2) * 3);
     // typical spend: lognormal per user, its log-median itself normal across users (median ≈ $33)
     const z = Math.sqrt(-2 * Math.log(1 - hashUniform(s, i, 3))) * Math.cos(2 * Math.PI * hashUniform(s, i, 4));
-    this.mu[i] = 3.5 + 0.8 * z;
-    this.sigma[i] = 0.35 + 0.45 * hashUniform(s, i, 5);
-    this.filled[i] = 1;
+    this.f32[k] = 3.5 + 0.8 * z;
+    this.f32[k + 1] = 0.35 + 0.45 * hashUniform(s, i, 5);
+    this.i32[k + 2] = i;
+    this.i32[k + 3] = c | (devices << 8) | FILLED;
+  }
+  /** home country (index into COUNTRIES) of the user in slot s */
+  homeAt(s: number): number {
+    return (this.i32[this.rec(s) + 3] as number) & 0xff;
+  }
+  /** log of the median spend in USD of the user in slot s */
+  muAt(s: number): number {
+    return this.f32[this.rec(s)] as number;
+  }
+  sigmaAt(s: number): number {
+    return this.f32[this.rec(s) + 1] as number;
+  }
+  /** one of the usual devices of the user in slot s; the first is the primary (used ~70 % of the time) */
+  deviceAt(s: number, rng: Rng): string {
+    const k = this.rec(s);
+    const n = ((this.i32[k + 3] as number) >> 8) & 0xff;
+    const u = rng.next();
+    if (n === 1 || u < 0.7) return this.primaryAt(s);
+    return `d${this.i32[k + 2]}-${1 + ((((u - 0.7) / 0.3) * (n - 1)) | 0)}`;
+  }
+  /** the id of the primary device of the user in slot s */
+  primaryAt(s: number): string {
+    const c = this.primary;
+    if (c === undefined) return `d${this.indexOf(s)}-0`;
+    let id = c[s];
+    if (id === undefined) {
+      id = `d${this.indexOf(s)}-0`;
+      c[s] = id;
+    }
+    return id;
   }
   homeCountry(i: number): number {
-    if (this.filled[i] === 0) this.fill(i);
-    return this.home[i] as number;
+    return this.homeAt(this.slotOf(i));
   }
   /** log of the user's median spend in USD */
   spendMu(i: number): number {
-    if (this.filled[i] === 0) this.fill(i);
-    return this.mu[i] as number;
+    return this.muAt(this.slotOf(i));
   }
   spendSigma(i: number): number {
-    if (this.filled[i] === 0) this.fill(i);
-    return this.sigma[i] as number;
+    return this.sigmaAt(this.slotOf(i));
   }
   deviceCount(i: number): number {
-    if (this.filled[i] === 0) this.fill(i);
-    return this.devices[i] as number;
+    return ((this.i32[this.rec(this.slotOf(i)) + 3] as number) >> 8) & 0xff;
   }
   /** one of the user's usual devices; the first is the primary (used ~70 % of the time) */
   usualDevice(i: number, rng: Rng): string {
-    const n = this.deviceCount(i);
-    const u = rng.next();
-    if (n === 1 || u < 0.7) {
-      let id = this.primary[i];
-      if (id === undefined) {
-        id = `d${i}-0`;
-        this.primary[i] = id;
-      }
-      return id;
-    }
-    return `d${i}-${1 + ((((u - 0.7) / 0.3) * (n - 1)) | 0)}`;
+    return this.deviceAt(this.slotOf(i), rng);
   }
 }
 

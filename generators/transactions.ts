@@ -29,6 +29,7 @@ import { episodeStartProbability } from './fraud-episodes.ts';
 import { MinHeap } from './heap.ts';
 import { ID_SCOPE, SeqIds, scopedPrefix } from './digits.ts';
 import { TransactionPiiDraw } from './pii.ts';
+import { JsonPieces, lastBuilt } from './built.ts';
 
 export const FRAUD_PATTERNS = ['none', 'card-testing', 'account-takeover', 'geo-velocity'] as const;
 export type FraudPattern = (typeof FRAUD_PATTERNS)[number];
@@ -56,13 +57,6 @@ export interface Transaction {
   email?: string;
   ipAddress?: string;
 }
-
-/**
- * The transaction a stream built last and the strings it wrote into it, which need no JSON escapes
- * (generated ids: letters, digits, '.' and '-'). transactionToJson skips its escape checks for that
- * object while those fields still hold these very strings; anything else is checked.
- */
-export const lastBuilt = { tx: null as Transaction | null, id: '', userId: '', deviceId: '', merchantId: '' };
 
 /** a fraud event waiting for its due time */
 interface Pending {
@@ -196,6 +190,11 @@ export class TransactionStream implements EventStream<Transaction> {
   private readonly pending = new PendingHeap();
   private readonly ids: SeqIds;
   private readonly pii: TransactionPiiDraw | undefined;
+  /** the JSON pieces of users and merchants (built.ts), and where those of the event being built are */
+  private readonly pieces: JsonPieces;
+  private user = -1;
+  private merchant = -1;
+  private middle = -1;
   private seq = 0;
   private episodes = 0;
   private scheduled = 0;
@@ -233,6 +232,7 @@ export class TransactionStream implements EventStream<Transaction> {
     this.rFraud = root.fork('fraud');
     this.ids = new SeqIds(scopedPrefix(`t${this.seed.toString(36)}`, cfg.idScope));
     this.pii = cfg.pii ? new TransactionPiiDraw(this.seed) : undefined;
+    this.pieces = new JsonPieces(this.users, this.merchants);
   }
 
   get drifts(): readonly DriftTruth[] {
@@ -247,6 +247,7 @@ export class TransactionStream implements EventStream<Transaction> {
   }
 
   next(): Transaction {
+    this.middle = -1;
     const tx = this.draw();
     const b = lastBuilt;
     b.tx = tx;
@@ -254,6 +255,10 @@ export class TransactionStream implements EventStream<Transaction> {
     b.userId = tx.userId;
     b.deviceId = tx.deviceId;
     b.merchantId = tx.merchantId;
+    b.pieces = this.pieces;
+    b.user = this.user;
+    b.merchant = this.merchant;
+    b.middle = this.middle;
     return this.pii ? this.pii.decorate(tx) : tx;
   }
 
@@ -266,7 +271,7 @@ export class TransactionStream implements EventStream<Transaction> {
     const h = this.pending.items;
     if (h.length > 0 && h[0]!.due <= t) return this.emitPending(this.pending.pop()!, id, t);
     if (c.q > 0 && this.rFraud.next() < c.q) return this.startEpisode(c, id, t);
-    return this.normal(c, id, t, this.users.sampleActive(this.rUser));
+    return this.normal(c, id, t, this.users.activeSlot(this.rUser));
   }
 
   take(n: number): Transaction[] {
@@ -278,21 +283,29 @@ export class TransactionStream implements EventStream<Transaction> {
   private normal(c: Compiled, id: string, t: number, u: number, atHome = false): Transaction {
     const users = this.users,
       r = this.rPick;
-    let ci = users.homeCountry(u);
+    let ci = users.homeAt(u);
     if (!atHome && c.p.travelRate > 0 && r.next() < c.p.travelRate) ci = pick(c.travelCdf, r.next());
     const country = COUNTRIES[ci]!;
     const usd = Math.exp(
-      users.spendMu(u) + c.p.amount.muShift + users.spendSigma(u) * c.p.amount.sigmaScale * this.rAmount.normal(),
+      users.muAt(u) + c.p.amount.muShift + users.sigmaAt(u) * c.p.amount.sigmaScale * this.rAmount.normal(),
     );
+    const deviceId = users.deviceAt(u, r);
+    const m = this.merchants.activeSlot(this.rMerchant);
+    const ch = pick(c.channelCdf, r.next());
+    if (this.pieces.usable) {
+      this.user = deviceId === users.primaryAt(u) ? u : -1;
+      this.merchant = m;
+      this.middle = ci * CHANNELS.length + ch;
+    }
     return {
       id,
-      userId: users.id(u),
-      deviceId: users.usualDevice(u, r),
-      merchantId: this.merchants.id(this.merchants.sampleActive(this.rMerchant)),
+      userId: users.idAt(u),
+      deviceId,
+      merchantId: this.merchants.idAt(m),
       amount: round2(usd * country.fxPerUsd),
       currency: country.currency,
       country: country.code,
-      channel: CHANNELS[pick(c.channelCdf, r.next())]!,
+      channel: CHANNELS[ch]!,
       eventTime: t,
       isFraud: false,
       fraudPattern: 'none',
@@ -348,13 +361,13 @@ export class TransactionStream implements EventStream<Transaction> {
     if (kind === 0) {
       // card-testing: a stolen card, any holder; tiny amounts from one attacker device
       const ct = p.cardTesting;
-      const u = users.sampleUniform(r);
-      const home = users.homeCountry(u);
+      const u = users.uniformSlot(r);
+      const home = users.homeAt(u);
       const fx = COUNTRIES[home]!.fxPerUsd;
       const base = {
-        userId: users.id(u),
+        userId: users.idAt(u),
         deviceId: `x${ep}`,
-        merchantId: this.merchants.id(this.merchants.sampleUniform(r)),
+        merchantId: this.merchants.idAt(this.merchants.uniformSlot(r)),
         country: home,
         channel: 'online' as const,
         pattern: 'card-testing' as const,
@@ -373,12 +386,12 @@ export class TransactionStream implements EventStream<Transaction> {
     if (kind === 1) {
       // account takeover: an active account, a never-seen device, unusually large payments
       const a = p.accountTakeover;
-      const u = users.sampleActive(this.rUser);
-      const home = users.homeCountry(u);
+      const u = this.users.activeSlot(this.rUser);
+      const home = users.homeAt(u);
       const fx = COUNTRIES[home]!.fxPerUsd;
-      const median = Math.exp(users.spendMu(u) + p.amount.muShift);
+      const median = Math.exp(users.muAt(u) + p.amount.muShift);
       const base = {
-        userId: users.id(u),
+        userId: users.idAt(u),
         deviceId: `x${ep}`,
         country: home,
         channel: (r.next() < 0.5 ? 'online' : 'mobile') as Channel,
@@ -387,7 +400,7 @@ export class TransactionStream implements EventStream<Transaction> {
       const n = this.intBetween(a.countMin, a.countMax);
       const one = (due: number): Omit<Pending, 'order'> => ({
         ...base,
-        merchantId: this.merchants.id(this.merchants.sampleActive(this.rMerchant)),
+        merchantId: this.merchants.idAt(this.merchants.activeSlot(this.rMerchant)),
         amount: round2(median * r.uniform(a.multiplierMin, a.multiplierMax) * fx),
         due,
       });
@@ -401,17 +414,17 @@ export class TransactionStream implements EventStream<Transaction> {
     }
     // geo-velocity: a normal payment at home now, the same card far away soon after
     const g = p.geoVelocity;
-    const u = users.sampleActive(this.rUser);
-    const home = users.homeCountry(u);
+    const u = this.users.activeSlot(this.rUser);
+    const home = users.homeAt(u);
     const now = this.normal(c, id, t, u, true);
     const far = c.far[home]!;
     if (far.length > 0) {
       const ci = far[r.int(far.length)]!;
-      const usd = Math.exp(users.spendMu(u) + p.amount.muShift + users.spendSigma(u) * this.rAmount.normal());
+      const usd = Math.exp(users.muAt(u) + p.amount.muShift + users.sigmaAt(u) * this.rAmount.normal());
       this.schedule({
         userId: now.userId,
-        deviceId: users.usualDevice(u, r),
-        merchantId: this.merchants.id(this.merchants.sampleActive(this.rMerchant)),
+        deviceId: users.deviceAt(u, r),
+        merchantId: this.merchants.idAt(this.merchants.activeSlot(this.rMerchant)),
         amount: round2(usd * COUNTRIES[ci]!.fxPerUsd),
         country: ci,
         channel: 'pos',

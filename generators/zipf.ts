@@ -37,6 +37,46 @@ export function zipfPmf(n: number, s: number): Float64Array {
 }
 
 /**
+ * Walker/Vose columns over outcomes 0..k-1 with the given weights: column i keeps outcome i when a
+ * uniform fraction falls below prob[i], else gives alias[i]. Every table of this module is built from
+ * these very columns, so their draws agree bit for bit.
+ */
+export function aliasColumns(weights: ArrayLike<number>): { prob: Float64Array; alias: Int32Array } {
+  const n = weights.length;
+  if (n < 1) throw new RangeError('alias table: no outcomes');
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i] as number;
+  if (!(total > 0) || !Number.isFinite(total))
+    throw new RangeError('alias table: weights must be finite, ≥ 0, with a positive sum');
+  const prob = new Float64Array(n);
+  const alias = new Int32Array(n);
+  const scaled = new Float64Array(n);
+  const small = new Int32Array(n);
+  const large = new Int32Array(n);
+  let ns = 0,
+    nl = 0;
+  for (let i = 0; i < n; i++) {
+    scaled[i] = ((weights[i] as number) / total) * n;
+    alias[i] = i;
+    if ((scaled[i] as number) < 1) small[ns++] = i;
+    else large[nl++] = i;
+  }
+  while (ns > 0 && nl > 0) {
+    const l = small[--ns] as number;
+    const g = large[--nl] as number;
+    prob[l] = scaled[l] as number;
+    alias[l] = g;
+    scaled[g] = (scaled[g] as number) + (scaled[l] as number) - 1;
+    if ((scaled[g] as number) < 1) small[ns++] = g;
+    else large[nl++] = g;
+  }
+  // leftovers are 1 up to rounding
+  while (nl > 0) prob[large[--nl] as number] = 1;
+  while (ns > 0) prob[small[--ns] as number] = 1;
+  return { prob, alias };
+}
+
+/**
  * Walker/Vose alias table over outcomes 0..k-1 with the given weights: one uniform per draw.
  *
  * A draw reads a uniformly random column, so on a large table (100k users: 1.6 MB as float64
@@ -56,36 +96,7 @@ export class AliasTable {
   constructor(weights: ArrayLike<number>) {
     const n = weights.length;
     this.size = n;
-    if (n < 1) throw new RangeError('alias table: no outcomes');
-    let total = 0;
-    for (let i = 0; i < n; i++) total += weights[i] as number;
-    if (!(total > 0) || !Number.isFinite(total))
-      throw new RangeError('alias table: weights must be finite, ≥ 0, with a positive sum');
-    const prob = new Float64Array(n);
-    const alias = new Int32Array(n);
-    const scaled = new Float64Array(n);
-    const small = new Int32Array(n);
-    const large = new Int32Array(n);
-    let ns = 0,
-      nl = 0;
-    for (let i = 0; i < n; i++) {
-      scaled[i] = ((weights[i] as number) / total) * n;
-      alias[i] = i;
-      if ((scaled[i] as number) < 1) small[ns++] = i;
-      else large[nl++] = i;
-    }
-    while (ns > 0 && nl > 0) {
-      const l = small[--ns] as number;
-      const g = large[--nl] as number;
-      prob[l] = scaled[l] as number;
-      alias[l] = g;
-      scaled[g] = (scaled[g] as number) + (scaled[l] as number) - 1;
-      if ((scaled[g] as number) < 1) small[ns++] = g;
-      else large[nl++] = g;
-    }
-    // leftovers are 1 up to rounding
-    while (nl > 0) prob[large[--nl] as number] = 1;
-    while (ns > 0) prob[small[--ns] as number] = 1;
+    const { prob, alias } = aliasColumns(weights);
     const buf = new ArrayBuffer(8 * n);
     this.f32 = new Float32Array(buf);
     this.i32 = new Int32Array(buf);

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../generators/rng.ts';
 import { UserPopulation, MerchantPopulation } from '../../generators/population.ts';
-import { zipfPmf } from '../../generators/zipf.ts';
+import { AliasTable, aliasColumns, zipfPmf } from '../../generators/zipf.ts';
 import { chiSquare } from '../helpers/stats.ts';
 
 for (const method of ['alias', 'rejection-inversion'] as const) {
@@ -49,6 +49,57 @@ test('user attributes depend on seed and index only, not on the order of access'
 test('ids are the prefix and the index', () => {
   assert.is(new UserPopulation({ size: 10, zipf: 1, seed: 1 }).id(7), 'u7');
   assert.is(new MerchantPopulation({ size: 10, zipf: 1, seed: 1 }).id(7), 'm7');
+});
+
+/** u in [0, 1) */
+const clamp = (u: number): number => Math.min(Math.max(u, 0), 1 - 2 ** -53);
+/** an Rng whose next() gives these values in turn (draws probed at chosen points) */
+const scripted = (us: number[]): Rng => {
+  let k = 0;
+  return { next: () => us[k++ % us.length] } as unknown as Rng;
+};
+
+for (const [n, s] of [
+  [2000, 1.1],
+  [50_000, 0.8],
+  [3, 2],
+  [1, 1],
+] as const) {
+  test(`active draws of ${n} entities (zipf ${s}) are those of an AliasTable of the same weights, bit for bit`, () => {
+    const pop = new MerchantPopulation({ size: n, zipf: s, seed: 1 });
+    const w = new Float64Array(n);
+    for (let r = 1; r <= n; r++) w[pop.indexOfRank(r)] = r ** -s;
+    const table = new AliasTable(w);
+    const a = new Rng(3),
+      b = new Rng(3);
+    for (let i = 0; i < 100_000; i++) assert.is(pop.sampleActive(a), table.sample(b));
+    // at and next to every column's exact threshold, where the packed 12 bits cannot decide
+    const { prob } = aliasColumns(w);
+    const probes: number[] = [];
+    for (let i = 0; i < Math.min(n, 3000); i++)
+      for (const d of [-1e-12, 0, 1e-12, 2 ** -12]) probes.push(clamp((i + prob[i]! + d) / n));
+    const pa = scripted(probes),
+      pb = scripted(probes);
+    for (let k = 0; k < probes.length; k++) assert.is(pop.sampleActive(pa), table.sample(pb), `probe ${k}`);
+    for (let k = 0; k < Math.min(n, 5000); k++) assert.is(pop.slotOf(pop.indexOf(k)), k);
+  });
+}
+
+test('slots are ranks − 1, and the accessors by slot and by index agree', () => {
+  for (const [n, s, method] of [
+    [10_000, 1, undefined],
+    [5000, 0, undefined],
+    [3000, 1.2, 'rejection-inversion'],
+  ] as const) {
+    const pop = new UserPopulation({ size: n, zipf: s, seed: 2, method });
+    const a = new Rng(9),
+      b = new Rng(9);
+    for (let i = 0; i < 1000; i++) assert.is(pop.indexOf(pop.activeSlot(a)), pop.sampleActive(b));
+    assert.is(pop.indexOf(4), pop.indexOfRank(5));
+    assert.is(pop.idAt(pop.slotOf(17)), pop.id(17));
+    assert.is(pop.homeAt(pop.slotOf(17)), pop.homeCountry(17));
+    assert.is(pop.primaryAt(pop.slotOf(17)), 'd17-0');
+  }
 });
 
 test.run();

@@ -46,6 +46,38 @@ test('the transaction built last is written unchecked only while its id strings 
   assert.is(transactionToJson(t), JSON.stringify(t));
 });
 
+test('a normal payment is written from the pieces of its stream only while every field is the one built', () => {
+  const s = new TransactionStream({ seed: 6, fraudRate: 0.05 });
+  const edits: ((t: Transaction) => void)[] = [
+    (t) => (t.country = t.country === 'DE' ? 'FR' : 'DE'),
+    (t) => (t.currency = 'XYZ'),
+    (t) => (t.channel = t.channel === 'atm' ? 'pos' : 'atm'),
+    (t) => (t.isFraud = true),
+    (t) => (t.fraudPattern = 'card-testing'),
+    (t) => (t.amount = 12.3),
+    (t) => (t.eventTime += 1),
+    (t) => (t.userId = 'u"x'),
+    (t) => (t.deviceId = 'd1-0'),
+    (t) => (t.merchantId = 'm\n'),
+    (t) => (t.email = 'a@example.com'),
+  ];
+  for (let i = 0; i < 20_000; i++) {
+    const t = s.next();
+    assert.is(transactionToJson(t), JSON.stringify(t));
+    edits[i % edits.length]!(t);
+    assert.is(transactionToJson(t), JSON.stringify(t), `edit ${i % edits.length}`);
+  }
+  // a population too large to cache its ids, and a tiny one
+  for (const t of new TransactionStream({ seed: 6, users: { count: (1 << 21) + 1, zipf: 1 } }).take(2000))
+    assert.is(transactionToJson(t), JSON.stringify(t));
+  for (const t of new TransactionStream({
+    seed: 6,
+    users: { count: 1, zipf: 1 },
+    merchants: { count: 1, zipf: 0 },
+  }).take(500))
+    assert.is(transactionToJson(t), JSON.stringify(t));
+});
+
 test('money and epoch-ms formatting equal JSON.stringify for any number', () => {
   const r = new Rng(1);
   const xs = [
