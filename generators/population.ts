@@ -102,6 +102,45 @@ class SlotAliasTable {
     if (k > q || (k === q && x - i >= (this.exact[i] as number))) return c & 0xfffff;
     return -1 - i;
   }
+  /** out.length draws, as sample(rng) each: the uniforms first, then the columns, so their cache misses overlap */
+  sampleMany(rng: Rng, xs: Float64Array, out: Int32Array): void {
+    const n = this.n,
+      cols = this.cols;
+    for (let j = 0; j < xs.length; j++) xs[j] = rng.next() * n;
+    for (let j = 0; j < xs.length; j++) {
+      const x = xs[j] as number;
+      const i = x | 0;
+      const c = cols[i] as number;
+      const k = ((x - i) * 4096) | 0;
+      const q = c >>> 20;
+      out[j] = k > q || (k === q && x - i >= (this.exact[i] as number)) ? c & 0xfffff : -1 - i;
+    }
+  }
+}
+
+/** how many activity draws an ActiveDraws makes at a time */
+const AHEAD = 64;
+
+/**
+ * The activity draws of one population from one Rng, made AHEAD at a time: the same slots in the same
+ * order as activeSlot(rng) call by call (the Rng is this queue's alone), but a batch reads its table
+ * columns in one loop, where their cache misses overlap instead of stalling one event each.
+ */
+export class ActiveDraws {
+  private readonly slots = new Int32Array(AHEAD);
+  private readonly xs = new Float64Array(AHEAD);
+  private pos = AHEAD;
+  constructor(
+    private readonly pop: Population,
+    private readonly rng: Rng,
+  ) {}
+  next(): number {
+    if (this.pos === AHEAD) {
+      this.pop.drawAhead(this.rng, this.xs, this.slots);
+      this.pos = 0;
+    }
+    return this.slots[this.pos++] as number;
+  }
 }
 
 /**
@@ -150,6 +189,19 @@ class Population {
   /** whether ids are cached by slot (populations up to 2^21) */
   get cached(): boolean {
     return this.ids !== undefined;
+  }
+  /** slots.length activity draws into slots, as activeSlot(rng) each (ActiveDraws) */
+  drawAhead(rng: Rng, xs: Float64Array, slots: Int32Array): void {
+    const t = this.table;
+    if (t === undefined) {
+      for (let j = 0; j < slots.length; j++) slots[j] = this.activeSlot(rng);
+      return;
+    }
+    t.sampleMany(rng, xs, slots);
+    for (let j = 0; j < slots.length; j++) {
+      const v = slots[j] as number;
+      if (v < 0) slots[j] = this.slotOf(-1 - v);
+    }
   }
   /** slot of an entity drawn uniformly (e.g. a victim whose card was stolen, regardless of activity) */
   uniformSlot(rng: Rng): number {

@@ -22,7 +22,7 @@ import { Rng, toSeed } from './rng.ts';
 import { ArrivalSpecSchema, createArrivals, type Arrivals } from './arrivals.ts';
 import { DriftSchedule, DriftSpecSchema, type DriftTruth } from './drift-hooks.ts';
 import { COUNTRIES, COUNTRY_CODES, farCountries } from './geo.ts';
-import { MerchantPopulation, UserPopulation } from './population.ts';
+import { ActiveDraws, MerchantPopulation, UserPopulation } from './population.ts';
 import { arrivalsEnded, mergeParams, SeedSchema, type EventStream } from './stream.ts';
 import { parseOrThrow } from './validate.ts';
 import { episodeStartProbability } from './fraud-episodes.ts';
@@ -182,8 +182,9 @@ export class TransactionStream implements EventStream<Transaction> {
   readonly merchants: MerchantPopulation;
   private readonly arrivals: Arrivals;
   private readonly drift: DriftSchedule<TransactionParams, Compiled>;
-  private readonly rUser: Rng;
-  private readonly rMerchant: Rng;
+  /** activity draws of users and merchants (root.fork('users'), fork('merchants')), made ahead */
+  private readonly userDraws: ActiveDraws;
+  private readonly merchantDraws: ActiveDraws;
   private readonly rAmount: Rng;
   private readonly rPick: Rng;
   private readonly rFraud: Rng;
@@ -225,8 +226,8 @@ export class TransactionStream implements EventStream<Transaction> {
       startMs: cfg.startMs,
       isConcept: (p) => CONCEPT.test(p),
     });
-    this.rUser = root.fork('users');
-    this.rMerchant = root.fork('merchants');
+    this.userDraws = new ActiveDraws(this.users, root.fork('users'));
+    this.merchantDraws = new ActiveDraws(this.merchants, root.fork('merchants'));
     this.rAmount = root.fork('amounts');
     this.rPick = root.fork('picks');
     this.rFraud = root.fork('fraud');
@@ -271,7 +272,7 @@ export class TransactionStream implements EventStream<Transaction> {
     const h = this.pending.items;
     if (h.length > 0 && h[0]!.due <= t) return this.emitPending(this.pending.pop()!, id, t);
     if (c.q > 0 && this.rFraud.next() < c.q) return this.startEpisode(c, id, t);
-    return this.normal(c, id, t, this.users.activeSlot(this.rUser));
+    return this.normal(c, id, t, this.userDraws.next());
   }
 
   take(n: number): Transaction[] {
@@ -290,7 +291,7 @@ export class TransactionStream implements EventStream<Transaction> {
       users.muAt(u) + c.p.amount.muShift + users.sigmaAt(u) * c.p.amount.sigmaScale * this.rAmount.normal(),
     );
     const deviceId = users.deviceAt(u, r);
-    const m = this.merchants.activeSlot(this.rMerchant);
+    const m = this.merchantDraws.next();
     const ch = pick(c.channelCdf, r.next());
     if (this.pieces.usable) {
       this.user = deviceId === users.primaryAt(u) ? u : -1;
@@ -386,7 +387,7 @@ export class TransactionStream implements EventStream<Transaction> {
     if (kind === 1) {
       // account takeover: an active account, a never-seen device, unusually large payments
       const a = p.accountTakeover;
-      const u = this.users.activeSlot(this.rUser);
+      const u = this.userDraws.next();
       const home = users.homeAt(u);
       const fx = COUNTRIES[home]!.fxPerUsd;
       const median = Math.exp(users.muAt(u) + p.amount.muShift);
@@ -400,7 +401,7 @@ export class TransactionStream implements EventStream<Transaction> {
       const n = this.intBetween(a.countMin, a.countMax);
       const one = (due: number): Omit<Pending, 'order'> => ({
         ...base,
-        merchantId: this.merchants.idAt(this.merchants.activeSlot(this.rMerchant)),
+        merchantId: this.merchants.idAt(this.merchantDraws.next()),
         amount: round2(median * r.uniform(a.multiplierMin, a.multiplierMax) * fx),
         due,
       });
@@ -414,7 +415,7 @@ export class TransactionStream implements EventStream<Transaction> {
     }
     // geo-velocity: a normal payment at home now, the same card far away soon after
     const g = p.geoVelocity;
-    const u = this.users.activeSlot(this.rUser);
+    const u = this.userDraws.next();
     const home = users.homeAt(u);
     const now = this.normal(c, id, t, u, true);
     const far = c.far[home]!;
@@ -424,7 +425,7 @@ export class TransactionStream implements EventStream<Transaction> {
       this.schedule({
         userId: now.userId,
         deviceId: users.deviceAt(u, r),
-        merchantId: this.merchants.idAt(this.merchants.activeSlot(this.rMerchant)),
+        merchantId: this.merchants.idAt(this.merchantDraws.next()),
         amount: round2(usd * COUNTRIES[ci]!.fxPerUsd),
         country: ci,
         channel: 'pos',

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../generators/rng.ts';
-import { UserPopulation, MerchantPopulation } from '../../generators/population.ts';
+import { ActiveDraws, UserPopulation, MerchantPopulation } from '../../generators/population.ts';
 import { AliasTable, aliasColumns, zipfPmf } from '../../generators/zipf.ts';
 import { chiSquare } from '../helpers/stats.ts';
 
@@ -81,6 +81,9 @@ for (const [n, s] of [
     const pa = scripted(probes),
       pb = scripted(probes);
     for (let k = 0; k < probes.length; k++) assert.is(pop.sampleActive(pa), table.sample(pb), `probe ${k}`);
+    const ahead = new ActiveDraws(pop, scripted(probes)),
+      pc = scripted(probes);
+    for (let k = 0; k < probes.length; k++) assert.is(pop.indexOf(ahead.next()), table.sample(pc), `ahead, probe ${k}`);
     for (let k = 0; k < Math.min(n, 5000); k++) assert.is(pop.slotOf(pop.indexOf(k)), k);
   });
 }
@@ -99,6 +102,20 @@ test('slots are ranks − 1, and the accessors by slot and by index agree', () =
     assert.is(pop.idAt(pop.slotOf(17)), pop.id(17));
     assert.is(pop.homeAt(pop.slotOf(17)), pop.homeCountry(17));
     assert.is(pop.primaryAt(pop.slotOf(17)), 'd17-0');
+  }
+});
+
+test('ActiveDraws gives activeSlot(rng) call by call', () => {
+  for (const [n, s, method] of [
+    [10_000, 1, undefined],
+    [5000, 0, undefined],
+    [3000, 1.2, 'rejection-inversion'],
+    [1, 1, undefined],
+  ] as const) {
+    const pop = new UserPopulation({ size: n, zipf: s, seed: 2, method });
+    const draws = new ActiveDraws(pop, new Rng(9));
+    const r = new Rng(9);
+    for (let i = 0; i < 1000; i++) assert.is(draws.next(), pop.activeSlot(r));
   }
 });
 
