@@ -5,38 +5,35 @@
  */
 import type { MerchantPopulation, UserPopulation } from './population.ts';
 
-/** the pieces of the users and merchants of one stream, by slot (generators/population.ts) */
+/**
+ * The pieces of the users and merchants of one stream, by slot, kept as notes beside their ids in the
+ * populations (user note 2, merchant note 1: built with UserPopulation(o, 1), MerchantPopulation(o, 'm', 1)).
+ */
 export class JsonPieces {
-  private readonly users: string[];
-  private readonly merchants: string[];
   /** false when a population is too large to cache its ids: the stream then leaves lastBuilt.middle -1 */
   readonly usable: boolean;
   constructor(
-    private readonly userPop: UserPopulation,
-    private readonly merchantPop: MerchantPopulation,
+    private readonly users: UserPopulation,
+    private readonly merchants: MerchantPopulation,
   ) {
-    this.usable = userPop.cached && merchantPop.cached;
-    this.users = new Array<string>(this.usable ? userPop.size : 0);
-    this.merchants = new Array<string>(this.usable ? merchantPop.size : 0);
+    this.usable = users.cached && merchants.cached;
   }
   /** `","userId":"u1","deviceId":"d1-0","merchantId":"`: a user with their primary device */
   user(slot: number): string {
-    const c = this.users;
-    let j = c[slot];
+    let j = this.users.noteAt(slot, 2);
     if (j === undefined) {
-      const pop = this.userPop;
+      const pop = this.users;
       j = flat(`","userId":"${pop.idAt(slot)}","deviceId":"${pop.primaryAt(slot)}","merchantId":"`);
-      c[slot] = j;
+      pop.setNote(slot, 2, j);
     }
     return j;
   }
   /** `m7","amount":` */
   merchant(slot: number): string {
-    const c = this.merchants;
-    let j = c[slot];
+    let j = this.merchants.noteAt(slot, 1);
     if (j === undefined) {
-      j = flat(`${this.merchantPop.idAt(slot)}","amount":`);
-      c[slot] = j;
+      j = flat(`${this.merchants.idAt(slot)}","amount":`);
+      this.merchants.setNote(slot, 1, j);
     }
     return j;
   }

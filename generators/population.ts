@@ -150,8 +150,12 @@ export class ActiveDraws {
  */
 class Population {
   readonly size: number;
-  /** id strings by slot */
-  private readonly ids: string[] | undefined;
+  /**
+   * by slot, `stride` strings each: the id, then `notes` strings a user of the population keeps beside
+   * it (UserPopulation: the primary device; a stream: its JSON pieces), so one line holds them all
+   */
+  private readonly names: string[] | undefined;
+  private readonly stride: number;
   private readonly prefix: string;
   readonly zipfExponent: number;
   /** ranks, when the population is too large for a table (rejection-inversion) */
@@ -160,11 +164,12 @@ class Population {
   protected readonly seed: number;
   private readonly prime: number;
   private readonly inverse: number;
-  constructor(o: PopulationOptions, prefix: string) {
+  constructor(o: PopulationOptions, prefix: string, notes = 0) {
     this.size = o.size;
     this.seed = o.seed;
     this.prefix = prefix;
-    this.ids = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : undefined;
+    this.stride = 1 + notes;
+    this.names = o.size <= ID_CACHE_MAX ? new Array<string>(this.stride * o.size) : undefined;
     this.prime = scatterMultiplier(o.size);
     this.inverse = inverseMod(this.prime, o.size);
     this.zipfExponent = o.zipf;
@@ -188,7 +193,7 @@ class Population {
   }
   /** whether ids are cached by slot (populations up to 2^21) */
   get cached(): boolean {
-    return this.ids !== undefined;
+    return this.names !== undefined;
   }
   /** slots.length activity draws into slots, as activeSlot(rng) each (ActiveDraws) */
   drawAhead(rng: Rng, xs: Float64Array, slots: Int32Array): void {
@@ -222,18 +227,25 @@ class Population {
   }
   /** the id of entity i: prefix + index */
   id(i: number): string {
-    return this.ids === undefined ? this.prefix + i : this.idAt(this.slotOf(i));
+    return this.names === undefined ? this.prefix + i : this.idAt(this.slotOf(i));
   }
   /** the id of the entity in slot s */
   idAt(s: number): string {
-    const c = this.ids;
+    const c = this.names;
     if (c === undefined) return this.prefix + this.indexOf(s);
-    let id = c[s];
+    let id = c[this.stride * s];
     if (id === undefined) {
       id = this.prefix + this.indexOf(s);
-      c[s] = id;
+      c[this.stride * s] = id;
     }
     return id;
+  }
+  /** note j (1..notes) of slot s, undefined until set (or when ids are not cached) */
+  noteAt(s: number, j: number): string | undefined {
+    return this.names?.[this.stride * s + j];
+  }
+  setNote(s: number, j: number, v: string): void {
+    if (this.names !== undefined) this.names[this.stride * s + j] = v;
   }
   indexOfRank(rank: number): number {
     return this.indexOf(rank - 1);
@@ -263,14 +275,12 @@ const FILLED = 1 << 16;
 export class UserPopulation extends Population {
   private readonly f32: Float32Array;
   private readonly i32: Int32Array;
-  /** the id of each user's primary device, by slot */
-  private readonly primary: string[] | undefined;
-  constructor(o: PopulationOptions) {
-    super(o, 'u');
+  /** notes: strings a stream keeps per user beside the id and the primary device (notes 2..) */
+  constructor(o: PopulationOptions, notes = 0) {
+    super(o, 'u', 1 + notes);
     const buf = new ArrayBuffer(16 * o.size);
     this.f32 = new Float32Array(buf);
     this.i32 = new Int32Array(buf);
-    this.primary = o.size <= ID_CACHE_MAX ? new Array<string>(o.size) : undefined;
   }
   /** the record of slot s, filled on first use: its offset in f32 / i32 */
   private rec(s: number): number {
@@ -313,12 +323,10 @@ export class UserPopulation extends Population {
   }
   /** the id of the primary device of the user in slot s */
   primaryAt(s: number): string {
-    const c = this.primary;
-    if (c === undefined) return `d${this.indexOf(s)}-0`;
-    let id = c[s];
+    let id = this.noteAt(s, 1);
     if (id === undefined) {
       id = `d${this.indexOf(s)}-0`;
-      c[s] = id;
+      this.setNote(s, 1, id);
     }
     return id;
   }
@@ -342,7 +350,7 @@ export class UserPopulation extends Population {
 }
 
 export class MerchantPopulation extends Population {
-  constructor(o: PopulationOptions, prefix = 'm') {
-    super(o, prefix);
+  constructor(o: PopulationOptions, prefix = 'm', notes = 0) {
+    super(o, prefix, notes);
   }
 }

@@ -207,16 +207,16 @@ export class TransactionStream implements EventStream<Transaction> {
     const root = new Rng(this.seed);
     let params = mergeParams(defaultTransactionParams(), cfg.params);
     if (cfg.fraudRate !== undefined) params = { ...params, fraudRate: cfg.fraudRate };
-    this.users = new UserPopulation({
-      size: cfg.users.count,
-      zipf: cfg.users.zipf,
-      seed: root.fork('user-attrs').seed,
-    });
-    this.merchants = new MerchantPopulation({
-      size: cfg.merchants.count,
-      zipf: cfg.merchants.zipf,
-      seed: root.fork('merchant-attrs').seed,
-    });
+    // one note each beside the ids for the JSON pieces (built.ts)
+    this.users = new UserPopulation(
+      { size: cfg.users.count, zipf: cfg.users.zipf, seed: root.fork('user-attrs').seed },
+      1,
+    );
+    this.merchants = new MerchantPopulation(
+      { size: cfg.merchants.count, zipf: cfg.merchants.zipf, seed: root.fork('merchant-attrs').seed },
+      'm',
+      1,
+    );
     this.arrivals = createArrivals({ ...cfg.arrivals, startMs: cfg.startMs }, root.fork('arrivals'));
     this.drift = new DriftSchedule({
       base: params,

@@ -119,4 +119,22 @@ test('ActiveDraws gives activeSlot(rng) call by call', () => {
   }
 });
 
+test('notes sit beside the ids by slot and leave ids and devices alone', () => {
+  const u = new UserPopulation({ size: 100, zipf: 1, seed: 3 }, 1);
+  const m = new MerchantPopulation({ size: 100, zipf: 1, seed: 3 }, 'm', 1);
+  assert.is(u.noteAt(5, 2), undefined);
+  u.setNote(5, 2, 'x');
+  m.setNote(5, 1, 'y');
+  assert.is(u.noteAt(5, 2), 'x');
+  assert.is(m.noteAt(5, 1), 'y');
+  assert.is(u.idAt(5), `u${u.indexOf(5)}`);
+  assert.is(u.primaryAt(5), `d${u.indexOf(5)}-0`);
+  assert.is(m.idAt(5), `m${m.indexOf(5)}`);
+  assert.is(u.noteAt(6, 2), undefined);
+  const big = new MerchantPopulation({ size: (1 << 21) + 1, zipf: 0, seed: 3 }, 'm', 1);
+  big.setNote(5, 1, 'z');
+  assert.is(big.noteAt(5, 1), undefined);
+  assert.is(big.cached, false);
+});
+
 test.run();
