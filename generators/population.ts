@@ -191,6 +191,10 @@ class Population {
     }
     return this.ranks !== undefined ? this.ranks.sample(rng) - 1 : this.uniformSlot(rng);
   }
+  /** the id of an entity drawn by activity: id(sampleActive(rng)) without the slot → index → slot round trip */
+  activeId(rng: Rng): string {
+    return this.idAt(this.activeSlot(rng));
+  }
   /** whether ids are cached by slot (populations up to 2^21) */
   get cached(): boolean {
     return this.names !== undefined;
@@ -342,10 +346,6 @@ export class UserPopulation extends Population {
   }
   deviceCount(i: number): number {
     return ((this.i32[this.rec(this.slotOf(i)) + 3] as number) >> 8) & 0xff;
-  }
-  /** one of the user's usual devices; the first is the primary (used ~70 % of the time) */
-  usualDevice(i: number, rng: Rng): string {
-    return this.deviceAt(this.slotOf(i), rng);
   }
 }
 

@@ -244,7 +244,7 @@ export class UserEventStream implements EventStream<UserEvent> {
         return '/login';
       case 'view':
       case 'click':
-        return this.products.id(this.products.sampleActive(this.rProduct));
+        return this.products.activeId(this.rProduct);
       case 'search':
         return '/search';
       case 'add_to_cart':

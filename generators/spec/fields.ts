@@ -244,7 +244,7 @@ function typed(f: Spec, path: string, env: FieldEnv): Compiled {
       const r = env.rng(path);
       const prefix = typeof f.entity === 'string' ? undefined : f.entity.prefix;
       return {
-        make: () => pop.id(pop.sampleActive(r)),
+        make: () => pop.activeId(r),
         json: plain({ kind: prefix === undefined || jsonSafe(prefix) ? 'safe-str' : 'str' }),
       };
     }

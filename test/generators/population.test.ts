@@ -98,6 +98,7 @@ test('slots are ranks − 1, and the accessors by slot and by index agree', () =
     const a = new Rng(9),
       b = new Rng(9);
     for (let i = 0; i < 1000; i++) assert.is(pop.indexOf(pop.activeSlot(a)), pop.sampleActive(b));
+    for (let i = 0; i < 1000; i++) assert.is(pop.activeId(a), pop.id(pop.sampleActive(b)));
     assert.is(pop.indexOf(4), pop.indexOfRank(5));
     assert.is(pop.idAt(pop.slotOf(17)), pop.id(17));
     assert.is(pop.homeAt(pop.slotOf(17)), pop.homeCountry(17));
