@@ -94,27 +94,21 @@ class SlotAliasTable {
   }
   /** the drawn column's own index as -1 - index, or its alias's slot (≥ 0) */
   sample(rng: Rng): number {
-    const x = rng.next() * this.n;
+    return this.at(rng.next() * this.n);
+  }
+  /** out.length draws, as sample(rng) each: the uniforms first, then the columns, so their cache misses overlap */
+  sampleMany(rng: Rng, xs: Float64Array, out: Int32Array): void {
+    const n = this.n;
+    for (let j = 0; j < xs.length; j++) xs[j] = rng.next() * n;
+    for (let j = 0; j < xs.length; j++) out[j] = this.at(xs[j] as number);
+  }
+  /** the draw at x (a uniform times n): column x | 0 decides by its fraction */
+  private at(x: number): number {
     const i = x | 0;
     const c = this.cols[i] as number;
     const k = ((x - i) * 4096) | 0;
     const q = c >>> 20;
-    if (k > q || (k === q && x - i >= (this.exact[i] as number))) return c & 0xfffff;
-    return -1 - i;
-  }
-  /** out.length draws, as sample(rng) each: the uniforms first, then the columns, so their cache misses overlap */
-  sampleMany(rng: Rng, xs: Float64Array, out: Int32Array): void {
-    const n = this.n,
-      cols = this.cols;
-    for (let j = 0; j < xs.length; j++) xs[j] = rng.next() * n;
-    for (let j = 0; j < xs.length; j++) {
-      const x = xs[j] as number;
-      const i = x | 0;
-      const c = cols[i] as number;
-      const k = ((x - i) * 4096) | 0;
-      const q = c >>> 20;
-      out[j] = k > q || (k === q && x - i >= (this.exact[i] as number)) ? c & 0xfffff : -1 - i;
-    }
+    return k > q || (k === q && x - i >= (this.exact[i] as number)) ? c & 0xfffff : -1 - i;
   }
 }
 
