@@ -25,6 +25,12 @@ export const scopedPrefix = (head: string, scope?: string): string => `${head}${
 
 /** '000' … '999' */
 export const PAD3: readonly string[] = Array.from({ length: 1000 }, (_, i) => `${i}`.padStart(3, '0'));
+/** '0' … '999' */
+export const NUM3: readonly string[] = Array.from({ length: 1000 }, (_, i) => `${i}`);
+/** [k][f]: the fraction f / 10^k as JSON writes it after the whole part ('', '.5', '.05'), k ≤ 3 */
+export const FRACTION: readonly (readonly string[])[] = [0, 1, 2, 3].map((k) =>
+  Array.from({ length: 10 ** k }, (_, f) => (f === 0 ? '' : `.${`${f}`.padStart(k, '0').replace(/0+$/, '')}`)),
+);
 
 /** prefix + n (n a non-negative safe integer), the same string as `${prefix}${n}` */
 export class SeqIds {

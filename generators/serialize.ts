@@ -15,7 +15,7 @@ import { COUNTRIES } from './geo.ts';
 import { DEVICE_TYPES, USER_EVENT_TYPES, type UserEvent } from './user-events.ts';
 import { PipelabError } from '../errors.ts';
 import { Rng } from './rng.ts';
-import { PAD3 } from './digits.ts';
+import { FRACTION, NUM3, PAD3 } from './digits.ts';
 import { avroEncoder } from './formats/avro-slab.ts';
 
 /** characters JSON must escape (plus lone surrogates, which JSON.stringify escapes since ES2019) */
@@ -59,11 +59,7 @@ export function jsonMoney(x: number): string {
   return whole + cents;
 }
 /** the fraction of a 2-decimal amount as JSON writes it: '', '.5', '.05', '.25' */
-const CENTS: readonly string[] = Array.from({ length: 100 }, (_, f) =>
-  f === 0 ? '' : f % 10 === 0 ? `.${f / 10}` : `.${f < 10 ? '0' : ''}${f}`,
-);
-/** '0' … '999' */
-const NUM3: readonly string[] = Array.from({ length: 1000 }, (_, i) => `${i}`);
+const CENTS = FRACTION[2] as readonly string[];
 
 // epoch-ms timestamps share their leading digits for ~17 minutes, and all but their last three for a
 // second: both are formatted once

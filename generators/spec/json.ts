@@ -8,6 +8,7 @@
  * source holds only property names (JSON-quoted) and indices, never a user's value or code.
  */
 import type { Rng } from '../rng.ts';
+import { FRACTION, NUM3 } from '../digits.ts';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes control characters
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -24,13 +25,6 @@ export function jsonNum(x: number): string {
 }
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
-
-/** whole parts below 1000 as text */
-const WHOLE: readonly string[] = Array.from({ length: 1000 }, (_, i) => `${i}`);
-/** [k][f]: the fraction f / 10^k as JSON writes it after the whole part ('', '.5', '.05'), k ≤ 3 */
-const FRACTION: readonly (readonly string[])[] = [0, 1, 2, 3].map((k) =>
-  Array.from({ length: 10 ** k }, (_, f) => (f === 0 ? '' : `.${`${f}`.padStart(k, '0').replace(/0+$/, '')}`)),
-);
 
 /** the fraction f / 10^k (0 < f < 10^k) as JSON writes it after the whole part */
 function fraction(f: number, k: number): string {
@@ -60,7 +54,7 @@ export function jsonFixed(x: number, k: number): string {
   if (c / p !== x || c <= -1e15 || c >= 1e15) return jsonNum(x);
   const a = c < 0 ? -c : c;
   const whole = Math.floor(a / p);
-  const text = (whole < 1000 ? WHOLE[whole]! : `${whole}`) + fraction(a - whole * p, k);
+  const text = (whole < 1000 ? NUM3[whole]! : `${whole}`) + fraction(a - whole * p, k);
   return c < 0 ? `-${text}` : text;
 }
 
@@ -78,7 +72,7 @@ export function fixedWriter(lead: string, k: number): (x: number) => string {
     if (!(c >= 0 && c < 1000 * p) || c / p !== x) return lead + jsonFixed(x, k);
     const whole = Math.floor(c / p);
     let head = heads[whole];
-    if (head === undefined) head = heads[whole] = lead + WHOLE[whole]!;
+    if (head === undefined) head = heads[whole] = lead + NUM3[whole]!;
     return head + t[c - whole * p]!;
   };
 }

@@ -16,13 +16,12 @@
  * literals of the spec (JSON-quoted) and indices, never a user's code.
  */
 import { fixedWriter, type JsonField, jsonAny, jsonNum, jsonStr } from './json.ts';
+import { PAD3 } from '../digits.ts';
 
 /** combinations of values a run of few-valued fields is written from, at most */
 const RUN_MAX = 256;
 /** a few-valued field is matched by === up to this many values, through a Map beyond */
 const CHAIN_MAX = 6;
-
-const PAD3: readonly string[] = Array.from({ length: 1000 }, (_, i) => `${i}`.padStart(3, '0'));
 
 /**
  * Epoch ms (any number) as JSON writes them, after the literal text `lead`. Integers of 4 to 15
