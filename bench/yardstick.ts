@@ -1,5 +1,6 @@
 /**
- * The rule of bench/http.ts's 85 % row, fixed before the row runs (a module of that bench; nothing to run here).
+ * The rules of bench/http.ts's 85 % row and ceiling rows, fixed before they run (a module of that bench; nothing to
+ * run here).
  *
  * The row runs at 85 % of autocannon's closed-loop rate (the yardstick: the better of -c 50 and -c 200) measured
  * right before it, and autocannon runs again right after it. This VM runs the same work at one of two speeds about
@@ -12,10 +13,21 @@
  *
  * AGREE = 1.12: five yardsticks back to back in the host's fast mode (2026-12-07 04:35-04:37 UTC, under the
  * machine lock) read 68.9k, 62.9k, 69.7k, 70.0k and 69.5k/s, neighbours up to 1.108x apart; a flip is ~1.6x.
+ *
+ * The ceiling rows (the open model offered 90, 100 and 110 % of the yardstick; the ceiling is the most any achieved)
+ * follow the same rule with their own pair (CEILING_RULE: autocannon right before and right after the three rows),
+ * agreed 2026-12-07 07:09 UTC before any sitting under it. Until then they kept the opening yardstick, read a minute
+ * or more before them, and at 06:05 UTC read 0.88x against one at the top of its spread (69.1k; the two after it
+ * 60.6k and 65.8k). A valid attempt is judged against the HIGHER of its two yardsticks, so a pair that agrees
+ * within 12 % never flatters the ratio.
  */
 import './help.ts';
 
 export const RULE = { share: 0.85, agree: 1.12, attempts: 3 } as const;
+/** the ceiling rows' rule: offered from the yardstick right before them (share 1: the rows scale it themselves) */
+export const CEILING_RULE = { share: 1, agree: 1.12, attempts: 3 } as const;
+/** the ceiling's target: at least this share of autocannon's closed-loop rate */
+export const CEILING_TARGET = 0.9;
 type Rule = { readonly share: number; readonly agree: number; readonly attempts: number };
 
 /** one attempt: the yardsticks (req/s) right before and right after the row, and whether the row met its target */
@@ -55,6 +67,24 @@ export function ruleLine(rule: Rule = RULE): string {
     `autocannon runs again right after it; yardsticks more than ${pct(rule.agree - 1)} apart (the host changed ` +
     `speed) void the attempt and the row runs again at ${pct(rule.share)} of the later one, at most ` +
     `${rule.attempts} attempts; the first valid attempt's verdict is final, met or not; none valid: NOT met`
+  );
+}
+
+/** the ceiling rows' verdict: the most they achieved against the higher of the attempt's yardsticks */
+export function ceilingOf(achieved: readonly number[], before: number, after: number): { ratio: number; met: boolean } {
+  const ratio = Math.max(0, ...achieved) / Math.max(before, after);
+  return { ratio, met: ratio >= CEILING_TARGET };
+}
+
+/** the ceiling rows' rule in one line, printed before them */
+export function ceilingRuleLine(offers: readonly number[], rule: Rule = CEILING_RULE): string {
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  return (
+    `rule: the rows run at ${offers.map(pct).join(', ')} of autocannon's closed-loop rate measured right before ` +
+    `them, and autocannon runs again right after them; yardsticks more than ${pct(rule.agree - 1)} apart void the ` +
+    `attempt and the rows run again from the later one, at most ${rule.attempts} attempts; the first valid ` +
+    `attempt's verdict is final: the most achieved against the higher of its two yardsticks, ` +
+    `≥ ${CEILING_TARGET.toFixed(2)}x; none valid: NOT met`
   );
 }
 

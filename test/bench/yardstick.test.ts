@@ -1,9 +1,19 @@
 /**
- * The 85 % row's rule (bench/yardstick.ts): when an attempt is valid, what follows a void one, the verdict.
+ * The 85 % row's and the ceiling rows' rules (bench/yardstick.ts): when an attempt is valid, what follows a void
+ * one, the verdict.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { agrees, bracket, nextStep, RULE, ruleLine } from '../../bench/yardstick.ts';
+import {
+  agrees,
+  bracket,
+  CEILING_RULE,
+  ceilingOf,
+  ceilingRuleLine,
+  nextStep,
+  RULE,
+  ruleLine,
+} from '../../bench/yardstick.ts';
 
 test('agrees: within 12 % either way; a yardstick of 0 never agrees', () => {
   assert.ok(agrees(60_000, 60_000 * 1.12));
@@ -88,6 +98,41 @@ test('bracket: three void attempts end it, NOT met, whatever the rows did', asyn
   const r = await bracket(60_000, async () => ({ met: true, after: after[n++]! }));
   assert.is(n, 3);
   assert.equal(r.verdict, { met: false, valid: undefined });
+});
+
+test('ceilingOf: the most achieved against the HIGHER of the two yardsticks', () => {
+  // 0.88x of the higher (69.1k) but 0.94x of the lower: not met
+  assert.equal(ceilingOf([52_000, 60_800, 58_000], 69_100, 64_700).met, false);
+  assert.ok(Math.abs(ceilingOf([52_000, 60_800, 58_000], 64_700, 69_100).ratio - 60_800 / 69_100) < 1e-12);
+  assert.equal(ceilingOf([58_000, 63_000, 61_000], 68_000, 70_000), { ratio: 0.9, met: true });
+  assert.equal(ceilingOf([], 60_000, 60_000), { ratio: 0, met: false });
+});
+
+test('the ceiling rows: offered from the yardstick right before them, a void pair runs them again', async () => {
+  assert.equal(nextStep(66_000, [], CEILING_RULE), { run: { before: 66_000, rate: 66_000 } });
+  // fast, then a flip to slow (void), then two slow yardsticks that agree: attempt 2 decides, from the later one
+  const after = [40_000, 41_000];
+  const befores: number[] = [];
+  const r = await bracket(
+    66_000,
+    async (before) => {
+      befores.push(before);
+      const a = after[befores.length - 1]!;
+      return { after: a, ...ceilingOf([0.95 * before], before, a) };
+    },
+    CEILING_RULE,
+  );
+  assert.equal(befores, [66_000, 40_000]);
+  assert.equal(r.verdict, { met: true, valid: 1 }, '38k of the higher 41k: 0.93x');
+});
+
+test('ceilingRuleLine: the offers, the agreement, the attempts and the strict yardstick in one line', () => {
+  const line = ceilingRuleLine([0.9, 1, 1.1]);
+  assert.not.match(line, /\n/);
+  assert.match(line, /at 90 %, 100 %, 110 % of autocannon's closed-loop rate/);
+  assert.match(line, /more than 12 % apart/);
+  assert.match(line, /at most 3 attempts/);
+  assert.match(line, /higher of its two yardsticks, ≥ 0\.90x/);
 });
 
 test.run();
