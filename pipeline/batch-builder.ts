@@ -10,6 +10,7 @@
  * attributes i8, timestamp delta varlong, offset delta varint, key, value, headers (zigzag varints).
  */
 import { crc32c } from '@node-rs/crc32';
+import type { PartitionBatch } from './platformatic-produce.ts';
 
 const HEADER = 61;
 /** the records, compressed (lz4, gzip, …), as the client's compressionsAlgorithms[c].compressSync does */
@@ -190,5 +191,37 @@ export class BatchBuilder {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+  }
+}
+
+/**
+ * A topic's batches, one BatchBuilder a partition: each record is written straight into its partition's batch as
+ * it comes (the kafka target's EncodedBuffer, the processors' PlatformaticSender), no list of records by partition
+ */
+export class PartitionBatches {
+  private readonly builders: BatchBuilder[];
+
+  constructor(
+    private readonly partitions: number,
+    private readonly codec = 0,
+    private readonly compress?: Compress,
+  ) {
+    this.builders = Array.from({ length: partitions }, () => new BatchBuilder());
+  }
+
+  /**
+   * the builder of partition `p` modulo the count, p an integer ≥ 0 (a key's murmur2 & 0x7fffffff, or a record's
+   * own partition: Kafka's partitioner and the client take both modulo the count)
+   */
+  of(p: number): BatchBuilder {
+    return this.builders[p % this.partitions] as BatchBuilder;
+  }
+
+  /** every partition's batch that has records, in partition order (compressed as asked); the builders start over */
+  finish(timestamp: number): PartitionBatch[] {
+    const batches: PartitionBatch[] = [];
+    for (const [p, b] of this.builders.entries())
+      if (b.count) batches.push([p, b.finish(timestamp, this.codec, this.compress)]);
+    return batches;
   }
 }

@@ -14,7 +14,7 @@
 import type { Message, Producer as KafkajsProducer, ProducerConfig } from 'kafkajs';
 import { CompleteSender } from '../../pipeline/processor/complete-send.ts';
 import type { KafkaClientSecurity } from '../../pipeline/kafka-security.ts';
-import { BatchBuilder, type Compress } from '../../pipeline/batch-builder.ts';
+import { PartitionBatches } from '../../pipeline/batch-builder.ts';
 import {
   ByteSlab,
   encodedProduce,
@@ -25,7 +25,7 @@ import {
   type PlatformaticRecord,
   platformaticProducer,
 } from '../../pipeline/platformatic.ts';
-import type { EncodedProduce, PartitionBatch } from '../../pipeline/platformatic-produce.ts';
+import type { EncodedProduce } from '../../pipeline/platformatic-produce.ts';
 import { H } from '../../pipeline/processor/headers.ts';
 import { type Compression, compressionType } from '../../pipeline/topics.ts';
 import type { IterationOutcome } from './api.ts';
@@ -217,23 +217,21 @@ class EncodedBuffer implements RecordProducer {
   private timer: NodeJS.Timeout | undefined;
   private readonly sends = new Sends(false);
   private readonly keys = new KeyCache();
-  private readonly builders: BatchBuilder[];
-  private readonly codec: number;
-  private readonly compress: Compress | undefined;
+  private readonly batches: PartitionBatches;
 
   constructor(
     private readonly out: EncodedProduce,
-    private readonly partitions: number,
+    partitions: number,
     private readonly lingerMs: number,
     compression: Compression,
   ) {
-    this.builders = Array.from({ length: partitions }, () => new BatchBuilder());
-    ({ codec: this.codec, compress: this.compress } = out.compression(compression));
+    const { codec, compress } = out.compression(compression);
+    this.batches = new PartitionBatches(partitions, codec, compress);
   }
 
   send(r: ProducedRecord): Promise<boolean> {
     const key = this.keys.get(r.key);
-    const b = this.builders[key.hash % this.partitions] as BatchBuilder;
+    const b = this.batches.of(key.hash);
     const own = r.headers;
     let headers = r.eventId === undefined ? 0 : 2;
     if (own) for (const _ in own) headers++;
@@ -260,10 +258,7 @@ class EncodedBuffer implements RecordProducer {
     this.batch = new Gathering();
     this.count = 0;
     // every record stamped with the time its batch is cut, as the client stamps records without a timestamp
-    const now = Date.now();
-    const batches: PartitionBatch[] = [];
-    for (const [p, b] of this.builders.entries())
-      if (b.count) batches.push([p, b.finish(now, this.codec, this.compress)]);
+    const batches = this.batches.finish(Date.now());
     this.sends.run(g, () => this.out.send(batches));
   }
 

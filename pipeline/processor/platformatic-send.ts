@@ -14,7 +14,7 @@
  * nor partition, goes through the client's send as before.
  */
 import type { Message, TopicMessages } from 'kafkajs';
-import { BatchBuilder } from '../batch-builder.ts';
+import { PartitionBatches } from '../batch-builder.ts';
 import type { KafkaClientSecurity } from '../kafka-security.ts';
 import type { EncodedProduce, PartitionBatch } from '../platformatic-produce.ts';
 import {
@@ -29,11 +29,8 @@ import {
 } from '../platformatic.ts';
 import type { Compression } from '../topics.ts';
 
-/** a topic's encoded sender (undefined: the client lacks what it needs) and the partition count it had */
-interface TopicOut {
-  out: EncodedProduce | undefined;
-  partitions: number;
-}
+/** a topic's encoded sender (undefined: the client lacks what it needs) and its batches, one a partition it had */
+type TopicOut = { out: EncodedProduce; batches: PartitionBatches } | { out: undefined };
 
 export class PlatformaticSender {
   private producer?: PlatformaticProducer;
@@ -41,7 +38,6 @@ export class PlatformaticSender {
   private readonly keys = new KeyCache();
   /** per topic, batches pipelab encodes (BatchBuilder) sent over the client's connections (EncodedProduce) */
   private readonly topics = new Map<string, Promise<TopicOut>>();
-  private readonly builder = new BatchBuilder();
 
   /** `encode`: false sends through the client's own encoding (producer.send), as before 2026-12-07 */
   constructor(
@@ -69,50 +65,39 @@ export class PlatformaticSender {
     if (outs.some((o) => o.out === undefined)) return this.clientSend(topicMessages);
     const sends: Promise<void>[] = [];
     for (const [i, tm] of topicMessages.entries()) {
-      const { out, partitions } = outs[i] as TopicOut;
-      if (tm.messages.length) sends.push((out as EncodedProduce).send(this.batches(tm.messages, partitions, out!)));
+      const { out, batches } = outs[i] as TopicOut & { out: EncodedProduce };
+      if (tm.messages.length) sends.push(out.send(this.batches(tm.messages, batches)));
     }
     return Promise.all(sends);
   }
 
-  /** a topic's records as one batch per partition, in their order */
-  private batches(messages: Message[], partitions: number, out: EncodedProduce): PartitionBatch[] {
-    const byPartition = new Map<number, Message[]>();
+  /** a topic's records, each written straight into its partition's batch, in their order; the batches cut */
+  private batches(messages: Message[], batches: PartitionBatches): PartitionBatch[] {
     for (const m of messages) {
-      const p = partitionOf(m, this.keys) % partitions;
-      const list = byPartition.get(p);
-      if (list) list.push(m);
-      else byPartition.set(p, [m]);
+      const b = batches.of(partitionOf(m, this.keys));
+      const key = typeof m.key === 'string' ? this.keys.get(m.key).bytes : (m.key ?? null);
+      const h = m.headers as Record<string, string | Buffer> | undefined;
+      let n = 0;
+      if (h) for (const _ in h) n++;
+      const value = m.value as string | Buffer | null;
+      b.open((key?.length ?? 0) + (value?.length ?? 0) + 32 * n, key, n);
+      b.value(value);
+      if (h) for (const k in h) b.header(headerName(k), h[k] as string | Buffer);
+      b.close();
     }
-    const { codec, compress } = out.compression(this.compression);
     // every record stamped with the time its batch is cut, as the client stamps records without a timestamp
-    const now = Date.now();
-    const b = this.builder;
-    const batches: PartitionBatch[] = [];
-    for (const [p, list] of byPartition) {
-      for (const m of list) {
-        const key = typeof m.key === 'string' ? this.keys.get(m.key).bytes : (m.key ?? null);
-        const h = m.headers as Record<string, string | Buffer> | undefined;
-        let n = 0;
-        if (h) for (const _ in h) n++;
-        const value = m.value as string | Buffer | null;
-        b.open((key?.length ?? 0) + (value?.length ?? 0) + 32 * n, key, n);
-        b.value(value);
-        if (h) for (const k in h) b.header(headerName(k), h[k] as string | Buffer);
-        b.close();
-      }
-      batches.push([p, b.finish(now, codec, compress)]);
-    }
-    return batches;
+    return batches.finish(Date.now());
   }
 
-  /** the topic's encoded sender and partition count, opened once */
+  /** the topic's encoded sender and batches (the partition count it had, the compression), opened once */
   private topic(name: string): Promise<TopicOut> {
     let t = this.topics.get(name);
     if (!t) {
-      t = (async () => {
+      t = (async (): Promise<TopicOut> => {
         const out = await encodedProduce(this.producer as PlatformaticProducer, name);
-        return { out, partitions: out ? await out.partitions() : 0 };
+        if (!out) return { out };
+        const { codec, compress } = out.compression(this.compression);
+        return { out, batches: new PartitionBatches(await out.partitions(), codec, compress) };
       })();
       this.topics.set(name, t);
       // a failed open (metadata) is not kept: the next send tries again
@@ -140,9 +125,15 @@ export class PlatformaticSender {
 
 const text = (v: unknown) => typeof v === 'string' || Buffer.isBuffer(v);
 
-/** a result the encoded path writes as the client would: placed by key or partition, values text or bytes */
+/**
+ * a result the encoded path writes as the client would: placed by key or partition, values text or bytes; a
+ * partition that is no index fails the send here, before any record is written into its batch
+ */
 function encodable(m: Message): boolean {
-  if ((m.key == null && m.partition == null) || !(m.value === null || text(m.value))) return false;
+  const p = m.partition;
+  if (p != null && !(Number.isInteger(p) && p >= 0))
+    throw new Error(`a result's partition is ${p}: give an integer ≥ 0, or none to place the result by its key`);
+  if ((m.key == null && p == null) || !(m.value === null || text(m.value))) return false;
   const h = m.headers;
   if (h) for (const k in h) if (!text(h[k])) return false;
   return true;

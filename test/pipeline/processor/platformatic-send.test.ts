@@ -4,6 +4,7 @@
  * string keys (placed from pipelab's key cache), Buffer keys (a dead letter's input key) and an explicit partition.
  * Its encoded path (batches pipelab writes, sent over the client's connections) against the client's own encoding,
  * lz4 and several topics in one send, null values; a result with neither key nor partition goes the client's way.
+ * A partition that is no index fails the whole send before any of its records is written.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -117,6 +118,40 @@ test("the encoded path writes what the client's own encoding does: lz4, topics s
     assert.is((await readAll(kafka, 'keyless', 6)).flat().length, 6);
   } finally {
     await Promise.all([encoded.close(), client.close()]);
+    await admin.disconnect();
+    await broker.close();
+  }
+});
+
+test('a partition that is no index fails the send at once, none of its records left for a later send', async () => {
+  const broker = await startBroker({ defaultPartitions: 3 });
+  const kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const sender = new PlatformaticSender('none');
+  try {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'bad-partition', numPartitions: 3 }], waitForLeaders: true });
+    await sender.connect({ clientId: 'test', brokers: broker.bootstrap }, ['bad-partition']);
+    const before = [0, 1, 2].map((i) => ({ key: `u${i}`, value: `before ${i}` }));
+    for (const partition of [-1, 1.5]) {
+      const messages = [...before, { key: 'u9', value: 'bad', partition }, { key: 'u3', value: 'after' }];
+      const e = await sender.send([{ topic: 'bad-partition', messages }]).then(
+        () => undefined,
+        (err: Error) => err,
+      );
+      assert.ok(e?.message.includes(`partition is ${partition}: give an integer ≥ 0`), String(e));
+    }
+    await sender.send([{ topic: 'bad-partition', messages: [{ key: 'u4', value: 'good' }] }]);
+    // one record in the topic: the failed sends' records were not left in their batches
+    const offsets = await admin.fetchTopicOffsets('bad-partition');
+    assert.is(
+      offsets.reduce((n, o) => n + Number(o.high), 0),
+      1,
+    );
+    const got = (await readAll(kafka, 'bad-partition', 1)).flat();
+    assert.is(Buffer.from(got[0]?.split(' ')[1] as string, 'hex').toString(), 'good');
+  } finally {
+    await sender.close();
     await admin.disconnect();
     await broker.close();
   }
