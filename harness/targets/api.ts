@@ -70,6 +70,11 @@ export interface Target {
    * (Clock.hold), so responses are read in batches instead of waking the process once each
    */
   readonly readsInBatches?: boolean;
+  /**
+   * how many iterations the target carries at once without queueing (the http target: connections
+   * × pipelining); the open model's held tick gathers no more than a share of them. None: no limit
+   */
+  readonly slots?: number;
   /** flush / wait for in-flight results (e.g. end-to-end observations), then release resources */
   teardown(): Promise<void>;
   /** mode of each external component this target used, for the report */

@@ -173,6 +173,7 @@ export function create(c: Config): HttpTarget {
   const target: HttpTarget = {
     kind: 'http',
     readsInBatches: engineName === 'raw',
+    slots: (c.connections ?? DEFAULTS.connections) * (c.pipelining ?? DEFAULTS.pipelining),
     async setup(tc) {
       ctx = tc;
       if (engineName === 'undici') engine = undiciEngine(c, url, { method, headers, body });

@@ -40,13 +40,17 @@ class JumpClock implements Clock {
   }
 }
 
-/** 10 iterations a ms for 3 ms against a target that answers at once; each start's intended and actual time */
-async function run(readsInBatches: boolean) {
+/**
+ * `rate` iterations a ms (10 unless given) for 3 ms against a target that answers at once; each start's intended
+ * and actual time
+ */
+async function run(readsInBatches: boolean, slots?: number, rate = 10) {
   const clock = new JumpClock();
   const starts: { intended: number; at: number }[] = [];
   const target: Target = {
     kind: 'instant',
     ...(readsInBatches ? { readsInBatches } : {}),
+    ...(slots === undefined ? {} : { slots }),
     setup: () => Promise.resolve(),
     iterate: () => Promise.reject(new Error('the fast path is used')),
     iterateCallback(it: IterationContext, done: (o: IterationOutcome) => void): void {
@@ -56,7 +60,7 @@ async function run(readsInBatches: boolean) {
     teardown: () => Promise.resolve(),
     services: () => ({}),
   };
-  const config = executorSchema.parse({ executor: 'constant-arrival-rate', rate: 10_000, duration: '3ms' });
+  const config = executorSchema.parse({ executor: 'constant-arrival-rate', rate: rate * 1000, duration: '3ms' });
   let n = 0;
   const result = await runExecutor({
     name: 'main',
@@ -79,12 +83,41 @@ test('at a high rate the open model holds the thread between ticks for a target 
   assert.is(result.dropped, 0);
   // no timer while iterations came due every 0.1 ms (at most one for the end of the duration)
   assert.ok(clock.sleeps.length <= 1, `timers: ${clock.sleeps}`);
-  // a hold ends 0.3 ms after the last one did; the iterations due by then start together
-  assert.ok(clock.holds.length >= 9, `holds: ${clock.holds}`);
-  for (let k = 1; k < clock.holds.length; k++) assert.ok(Math.abs(clock.holds[k]! - clock.holds[k - 1]! - 0.3) < 1e-9);
+  // a hold ends 0.6 ms after the last one did (the target sets no slots), the last one when the last iteration is
+  // due; the iterations due by then start together
+  const holds = clock.holds;
+  assert.ok(holds.length >= 4, `holds: ${holds}`);
+  for (let k = 1; k < holds.length - 1; k++) assert.ok(Math.abs(holds[k]! - holds[k - 1]! - 0.6) < 1e-9, `${holds}`);
+  assert.ok(Math.abs(holds.at(-1)! - 2.9) < 1e-9, `${holds}`);
   const batches = new Set(starts.map((s) => s.at));
-  assert.ok(batches.size <= clock.holds.length + 1 && batches.size < 15, `${batches.size} batches`);
-  for (const s of starts) assert.ok(s.at >= s.intended && s.at - s.intended <= 0.3 + 1e-9, JSON.stringify(s));
+  assert.ok(batches.size <= clock.holds.length + 1 && batches.size < 8, `${batches.size} batches`);
+  // about six a batch, where a 0.3 ms hold started three
+  assert.ok(Math.max(...sizes(starts)) >= 6, `batches ${sizes(starts)}`);
+  for (const s of starts) assert.ok(s.at >= s.intended && s.at - s.intended <= 0.6 + 1e-9, JSON.stringify(s));
+});
+
+/** how many iterations started together, batch by batch */
+function sizes(starts: { at: number }[]): number[] {
+  const n = new Map<number, number>();
+  for (const s of starts) n.set(s.at, (n.get(s.at) ?? 0) + 1);
+  return [...n.values()];
+}
+
+test("a held tick gathers no more than 0.6 of the target's slots, so each batch finds them free", async () => {
+  // 100 iterations a ms on 10 slots: a 0.6 ms hold would gather 60 at once
+  const { clock, starts, result } = await run(true, 10);
+  assert.is(result.scheduled, 30);
+  const fast = await run(true, 10, 100);
+  assert.is(fast.result.scheduled, 300);
+  assert.is(fast.result.completed, 300);
+  assert.is(fast.result.dropped, 0);
+  const each = sizes(fast.starts);
+  assert.ok(Math.max(...each) <= 6, `batches ${each}`);
+  assert.ok(each.length >= 50, `${each.length} batches`);
+  // a hold ends when the sixth iteration from the next is due: never after it
+  for (const s of fast.starts) assert.ok(s.at >= s.intended && s.at - s.intended <= 0.05 + 1e-9, JSON.stringify(s));
+  // at 10 a ms 6 come due in 0.5 ms, before the 0.6 ms bound
+  assert.ok(Math.max(...sizes(starts)) <= 6 && clock.holds.length >= 5, `${sizes(starts)}; holds ${clock.holds}`);
 });
 
 test('a target that does not read in batches is never held: the scheduler sleeps on its timer', async () => {
@@ -98,6 +131,11 @@ test('a target that does not read in batches is never held: the scheduler sleeps
 test("the http target reads in batches on the raw engine, not on undici's", () => {
   assert.is(create({ type: 'http', url: 'http://127.0.0.1:1/' }).readsInBatches, true);
   assert.is(create({ type: 'http', url: 'http://127.0.0.1:1/', engine: 'undici' }).readsInBatches, false);
+});
+
+test('the http target has a slot for each request it may have on the wire: connections × pipelining', () => {
+  assert.is(create({ type: 'http', url: 'http://127.0.0.1:1/' }).slots, 100);
+  assert.is(create({ type: 'http', url: 'http://127.0.0.1:1/', connections: 7, pipelining: 3 }).slots, 21);
 });
 
 test('a hold on the real clock is counted in heldMs; a hold until a time already past returns at once', () => {
