@@ -27,18 +27,17 @@ const LATE_MS = 2;
  * then one loop turn reads every response that arrived meanwhile and starts what is due. A loop
  * asleep on a timer is woken by each response (280k epoll waits for 315k requests at 35k/s on 50
  * connections); held 0.3 ms, 31k (2026-12-07 02:05 UTC). Longer holds send bigger batches, so the
- * server under test, idle between them, is woken less often (each wake-up costs it ~20 µs of CPU
- * here): 0.6 against 0.3 ms, on 50 connections, alternating each second in one run (medians of
- * paired seconds, 2026-12-07 07:27-07:46 UTC, load ~1.9): the node:http server's CPU a request
- * 0.980x at 57k/s, 0.957x at 35k/s; the driver's 0.85-0.96x. The cost: iterations start up to 0.6
- * ms late instead of 0.3 (in their latency: p50 +0.35 ms, e.g. 0.85 against 0.48 ms at 35k/s)
+ * server under test, idle between them, is woken less often, but every response waits longer in the
+ * kernel: 0.6 against 0.3 ms (2026-12-07 07:27-07:46 UTC, 50 connections, alternating each second)
+ * cost the node:http server 0.980x the CPU a request at 57k/s and 0.957x at 35k/s, and added 0.35-0.45
+ * ms to every p50 (0.86 against 0.48 ms at 35k/s, 1.0 against 0.56 at 5k/s): a server answering in
+ * half a millisecond would read twice as slow for 2 % of its CPU at 85 % load. Kept at 0.3.
  */
-const HOLD_MS = 0.6;
+const HOLD_MS = 0.3;
 /**
  * A held tick also ends once this share of the target's slots (Target.slots) has come due. A slot
  * a tick fills is free again at the next tick at the earliest (responses are read once a loop turn),
- * so a tick that gathers more than the free slots leaves the rest waiting a whole tick: on 0.3 ms
- * holds 10 connections carried 29k/s of 40k/s offered, ended early 33k/s (07:50 UTC)
+ * so a tick that gathers more than the free slots leaves the rest waiting a whole tick
  */
 const HOLD_SHARE = 0.6;
 
