@@ -77,12 +77,17 @@ export function ceilingOf(achieved: readonly number[], before: number, after: nu
 }
 
 /** the ceiling rows' rule in one line, printed before them */
-export function ceilingRuleLine(offers: readonly number[], rule: Rule = CEILING_RULE): string {
+export function ceilingRuleLine(
+  offers: readonly number[],
+  connections: readonly number[],
+  rule: Rule = CEILING_RULE,
+): string {
   const pct = (x: number) => `${Math.round(x * 100)} %`;
   return (
     `rule: the rows run at ${offers.map(pct).join(', ')} of autocannon's closed-loop rate measured right before ` +
-    `them, and autocannon runs again right after them; yardsticks more than ${pct(rule.agree - 1)} apart void the ` +
-    `attempt and the rows run again from the later one, at most ${rule.attempts} attempts; the first valid ` +
+    `them, each on ${connections.join(' and ')} connections, and autocannon runs again right after them; ` +
+    `yardsticks more than ${pct(rule.agree - 1)} apart void the attempt and the rows run again from the later ` +
+    `one, at most ${rule.attempts} attempts; the first valid ` +
     `attempt's verdict is final: the most achieved against the higher of its two yardsticks, ` +
     `≥ ${CEILING_TARGET.toFixed(2)}x; none valid: NOT met`
   );

@@ -127,9 +127,10 @@ test('the ceiling rows: offered from the yardstick right before them, a void pai
 });
 
 test('ceilingRuleLine: the offers, the agreement, the attempts and the strict yardstick in one line', () => {
-  const line = ceilingRuleLine([0.9, 1, 1.1]);
+  const line = ceilingRuleLine([0.9, 1, 1.1], [50, 200]);
   assert.not.match(line, /\n/);
   assert.match(line, /at 90 %, 100 %, 110 % of autocannon's closed-loop rate/);
+  assert.match(line, /each on 50 and 200 connections/);
   assert.match(line, /more than 12 % apart/);
   assert.match(line, /at most 3 attempts/);
   assert.match(line, /higher of its two yardsticks, ≥ 0\.90x/);
