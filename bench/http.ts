@@ -479,6 +479,8 @@ try {
     const r = await open(yard, ['--workers', '2']);
     return { rate: r.achieved, note: `${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms` };
   });
+  // read against what it was offered a share of, as the ceiling rows are
+  rows.at(-1)!.yardstick = yard;
   console.log('');
   console.log('driver'.padEnd(70), 'req/s'.padStart(9), '  server CPU', '  vs autocannon');
   for (const r of rows)
