@@ -35,7 +35,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { startMachineProbe } from './machine.ts';
 import { type CpuSample, cpuOver, procCpuMs, sampleCpu } from './proc-cpu.ts';
-import { agrees, bracket, CEILING_RULE, ceilingOf, ceilingRuleLine, ruleLine } from './yardstick.ts';
+import { agrees, bracket, CEILING_RULE, ceilingOf, ceilingRuleLine, deciding, ruleLine } from './yardstick.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const SECONDS = quick ? 3 : 8;
@@ -414,35 +414,34 @@ function ceilingRows(opening: { rate: number; host: string }) {
     async (before) => {
       const from = Date.now();
       const at = ++n;
-      const achieved: number[] = [];
       const mine: Row[] = [];
       for (const share of CEILING_OFFERS)
         for (const c of CEILING_CONNECTIONS) {
           const label = `pipelab open model, offered ${fmt(share * 100)} % of autocannon, ${c} conns`;
-          const o = await measure(at > 1 ? `${label}, attempt ${at}` : label, async () => {
+          await measure(at > 1 ? `${label}, attempt ${at}` : label, async () => {
             const r = await open(before * share, [], c);
             return {
               rate: r.achieved,
               note: `${fmt(r.ofSchedule * 100, 1)} % of schedule, ${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms`,
             };
           });
-          achieved.push(o);
           mine.push(rows.at(-1)!);
         }
       const hostRows = await probe.host(from);
       const y = await yardstick([OPEN_CONNECTIONS, 50]);
       const after = y.rate;
       for (const row of mine) row.yardstick = Math.max(before, after);
-      const verdict = ceilingOf(achieved, before, after);
+      const most = Math.max(...mine.map((r) => r.rate));
+      const verdict = ceilingOf([most], before, after);
       const apart = Math.max(before, after) / Math.min(before, after);
       console.log(
         `  ceiling, attempt ${at}: autocannon before ${fmt(before)}/s (host ${hostBefore}); the rows (host ` +
-          `${hostRows}) achieved at most ${fmt(Math.max(...achieved))}/s = ${fmt(verdict.ratio, 2)}x the higher ` +
+          `${hostRows}) achieved at most ${fmt(most)}/s = ${fmt(verdict.ratio, 2)}x the higher ` +
           `yardstick, ${verdict.met ? 'met' : 'NOT met'}; autocannon after ${fmt(after)}/s (host ${y.host}): ` +
           `${fmt(apart, 2)}x apart, ${agrees(before, after, CEILING_RULE.agree) ? 'valid' : 'void'}`,
       );
       hostBefore = y.host;
-      return { met: verdict.met, after, most: Math.max(...achieved), ratio: verdict.ratio };
+      return { met: verdict.met, after, most, ratio: verdict.ratio };
     },
     CEILING_RULE,
   );
@@ -462,7 +461,7 @@ try {
   // first, while the server is fresh (the overload rows below leave it with a grown heap)
   console.log(`  85 % row ${ruleLine()}`);
   const at85 = await at85Row({ rate: ac, host: await probe.host(acFrom) });
-  const final = at85.attempts[at85.verdict.valid ?? at85.attempts.length - 1]!;
+  const { attempt: final, which } = deciding(at85);
   const acAt85 = [50, OPEN_CONNECTIONS].map((c) => ({ c, ...autocannonAt(final.rate, c) }));
   await measure('pipelab closed, constant-vus 50, raw', () => closed('raw'));
   await measure('pipelab closed, constant-vus 50, undici', () => closed('undici'));
@@ -471,7 +470,7 @@ try {
   const ceilingFrom = Date.now();
   const ceilingOpening = await yardstick([50, OPEN_CONNECTIONS]);
   const ceiling = await ceilingRows({ ...ceilingOpening, host: await probe.host(ceilingFrom) });
-  const decided = ceiling.attempts[ceiling.verdict.valid ?? ceiling.attempts.length - 1]!;
+  const { attempt: decided, which: ceilingWhich } = deciding(ceiling);
   const yard = Math.max(decided.before, decided.after);
   // scaling: the same loads over two processes (--workers 2, merged)
   await measure('pipelab closed, constant-vus 50, raw, --workers 2', () => closed('raw', ['--workers', '2']));
@@ -490,14 +489,6 @@ try {
       `${fmt(r.serverCpu * 100)} %`.padStart(12),
       `${fmt(r.rate / (r.yardstick ?? ac), 2)}x`.padStart(15),
     );
-  const which =
-    at85.verdict.valid === undefined
-      ? `no valid attempt in ${at85.attempts.length} (the host changed speed in each), the last`
-      : `attempt ${at85.verdict.valid + 1} of ${at85.attempts.length}, its yardsticks agreeing`;
-  const ceilingWhich =
-    ceiling.verdict.valid === undefined
-      ? `no valid attempt in ${ceiling.attempts.length} (the host changed speed in each), the last`
-      : `attempt ${ceiling.verdict.valid + 1} of ${ceiling.attempts.length}, its yardsticks agreeing`;
   console.log(
     `\nopen-model ceiling ${fmt(decided.most)} req/s = ${fmt(decided.ratio, 2)}x autocannon's ${fmt(yard)}/s, ` +
       `the higher of its yardsticks (${ceilingWhich}; target ≥ 0.90x): ${ceiling.verdict.met ? 'met' : 'NOT met'}`,

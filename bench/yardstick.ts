@@ -29,6 +29,7 @@ export const CEILING_RULE = { share: 1, agree: 1.12, attempts: 3 } as const;
 /** the ceiling's target: at least this share of autocannon's closed-loop rate */
 export const CEILING_TARGET = 0.9;
 type Rule = { readonly share: number; readonly agree: number; readonly attempts: number };
+const pct = (x: number) => `${Math.round(x * 100)} %`;
 
 /** one attempt: the yardsticks (req/s) right before and right after the row, and whether the row met its target */
 export interface Attempt {
@@ -61,7 +62,6 @@ export function nextStep(
 
 /** the rule in one line, printed before the row */
 export function ruleLine(rule: Rule = RULE): string {
-  const pct = (x: number) => `${Math.round(x * 100)} %`;
   return (
     `rule: the row runs at ${pct(rule.share)} of autocannon's closed-loop rate measured right before it, and ` +
     `autocannon runs again right after it; yardsticks more than ${pct(rule.agree - 1)} apart (the host changed ` +
@@ -82,7 +82,6 @@ export function ceilingRuleLine(
   connections: readonly number[],
   rule: Rule = CEILING_RULE,
 ): string {
-  const pct = (x: number) => `${Math.round(x * 100)} %`;
   return (
     `rule: the rows run at ${offers.map(pct).join(', ')} of autocannon's closed-loop rate measured right before ` +
     `them, each on ${connections.join(' and ')} connections, and autocannon runs again right after them; ` +
@@ -91,6 +90,25 @@ export function ceilingRuleLine(
     `attempt's verdict is final: the most achieved against the higher of its two yardsticks, ` +
     `≥ ${CEILING_TARGET.toFixed(2)}x; none valid: NOT met`
   );
+}
+
+/**
+ * The attempt that decided (the first valid one, else the last) and which it was, in words: the 85 % row's and the
+ * ceiling's verdict lines say it the same way
+ */
+export function deciding<A>(r: { attempts: readonly A[]; verdict: { valid: number | undefined } }): {
+  attempt: A;
+  which: string;
+} {
+  const { valid } = r.verdict;
+  const n = r.attempts.length;
+  return {
+    attempt: r.attempts[valid ?? n - 1]!,
+    which:
+      valid === undefined
+        ? `no valid attempt in ${n} (the host changed speed in each), the last`
+        : `attempt ${valid + 1} of ${n}, its yardsticks agreeing`,
+  };
 }
 
 /**

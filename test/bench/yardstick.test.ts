@@ -10,6 +10,7 @@ import {
   CEILING_RULE,
   ceilingOf,
   ceilingRuleLine,
+  deciding,
   nextStep,
   RULE,
   ruleLine,
@@ -134,6 +135,18 @@ test('ceilingRuleLine: the offers, the agreement, the attempts and the strict ya
   assert.match(line, /more than 12 % apart/);
   assert.match(line, /at most 3 attempts/);
   assert.match(line, /higher of its two yardsticks, ≥ 0\.90x/);
+});
+
+test('deciding: the first valid attempt, else the last, and which in words', () => {
+  const attempts = ['a', 'b', 'c'];
+  assert.equal(deciding({ attempts, verdict: { valid: 1 } }), {
+    attempt: 'b',
+    which: 'attempt 2 of 3, its yardsticks agreeing',
+  });
+  assert.equal(deciding({ attempts, verdict: { valid: undefined } }), {
+    attempt: 'c',
+    which: 'no valid attempt in 3 (the host changed speed in each), the last',
+  });
 });
 
 test.run();
