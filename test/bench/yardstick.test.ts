@@ -1,18 +1,18 @@
 /**
- * The 85 % row's and the ceiling rows' rules (bench/yardstick.ts): when an attempt is valid, what follows a void
- * one, the verdict.
+ * The 85 % row's rule (bench/yardstick.ts): when an attempt is valid, what follows a void one, the verdict; the
+ * ceiling's rounds: each against the higher neighbour, void ones left out, the median.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   agrees,
   bracket,
-  CEILING_RULE,
-  ceilingOf,
-  ceilingRuleLine,
+  ceilingOfRounds,
   deciding,
   nextStep,
+  ROUNDS_RULE,
   RULE,
+  roundsRuleLine,
   ruleLine,
 } from '../../bench/yardstick.ts';
 
@@ -101,40 +101,65 @@ test('bracket: three void attempts end it, NOT met, whatever the rows did', asyn
   assert.equal(r.verdict, { met: false, valid: undefined });
 });
 
-test('ceilingOf: the most achieved against the HIGHER of the two yardsticks', () => {
-  // 0.88x of the higher (69.1k) but 0.94x of the lower: not met
-  assert.equal(ceilingOf([52_000, 60_800, 58_000], 69_100, 64_700).met, false);
-  assert.ok(Math.abs(ceilingOf([52_000, 60_800, 58_000], 64_700, 69_100).ratio - 60_800 / 69_100) < 1e-12);
-  assert.equal(ceilingOf([58_000, 63_000, 61_000], 68_000, 70_000), { ratio: 0.9, met: true });
-  assert.equal(ceilingOf([], 60_000, 60_000), { ratio: 0, met: false });
-});
-
-test('the ceiling rows: offered from the yardstick right before them, a void pair runs them again', async () => {
-  assert.equal(nextStep(66_000, [], CEILING_RULE), { run: { before: 66_000, rate: 66_000 } });
-  // fast, then a flip to slow (void), then two slow yardsticks that agree: attempt 2 decides, from the later one
-  const after = [40_000, 41_000];
-  const befores: number[] = [];
-  const r = await bracket(
-    66_000,
-    async (before) => {
-      befores.push(before);
-      const a = after[befores.length - 1]!;
-      return { after: a, ...ceilingOf([0.95 * before], before, a) };
-    },
-    CEILING_RULE,
+test('ceilingOfRounds: each round against the HIGHER of its neighbouring yardsticks; the median of the rounds', () => {
+  const c = ceilingOfRounds([60_000, 66_000, 60_000, 63_000], [63_000, 59_400, 66_150]);
+  assert.equal(
+    c.rounds.map((r) => r.ratio),
+    [63_000 / 66_000, 59_400 / 66_000, 66_150 / 63_000],
   );
-  assert.equal(befores, [66_000, 40_000]);
-  assert.equal(r.verdict, { met: true, valid: 1 }, '38k of the higher 41k: 0.93x');
+  assert.ok(c.rounds.every((r) => r.valid));
+  assert.is(c.ratio, 63_000 / 66_000, 'the middle of 0.90, 0.95, 1.05');
+  assert.is(c.rate, 63_000);
+  assert.equal([c.valid, c.met], [3, true]);
+  // one round far below cannot decide it, and neither can one far above: the median of five
+  const low = ceilingOfRounds(
+    [60_000, 60_000, 60_000, 60_000, 60_000, 60_000],
+    [30_000, 53_000, 53_400, 66_000, 66_000],
+  );
+  assert.is(low.ratio, 0.89);
+  assert.is(low.met, false, 'two rounds above 1.0x do not lift a median of 0.89x');
+  const ratios = [0.95, 0.96, 0.4, 1.05, 1.06].map((r) => r * 60_000);
+  assert.is(ceilingOfRounds(Array(6).fill(60_000), ratios).ratio, 0.96);
 });
 
-test('ceilingRuleLine: the offers, the agreement, the attempts and the strict yardstick in one line', () => {
-  const line = ceilingRuleLine([0.9, 1, 1.1], [50, 200]);
+test('ceilingOfRounds: a round whose yardsticks are more than 12 % apart is void and left out', () => {
+  // the host flips slow for the third yardstick: rounds 2 and 3 are void; rounds 1, 4 and 5 decide
+  const y = [66_000, 65_000, 41_000, 64_000, 66_000, 65_000];
+  const c = ceilingOfRounds(y, [60_000, 39_000, 41_000, 60_000, 62_000]);
+  assert.equal(
+    c.rounds.map((r) => r.valid),
+    [true, false, false, true, true],
+  );
+  assert.is(c.valid, 3);
+  assert.is(c.ratio, 60_000 / 66_000, 'the middle of 60/66, 60/66 and 62/66');
+  assert.is(c.rate, 60_000);
+  assert.is(c.met, true);
+  // with only two valid rounds it is NOT met, however high they read
+  const two = ceilingOfRounds([66_000, 65_000, 41_000, 64_000, 62_000], [70_000, 45_000, 45_000, 70_000]);
+  assert.equal([two.valid, two.met], [2, false]);
+  assert.ok(two.ratio > 1);
+  assert.equal(ceilingOfRounds([60_000], []), {
+    rounds: [],
+    ratio: Number.NaN,
+    rate: Number.NaN,
+    valid: 0,
+    met: false,
+  });
+});
+
+test('ceilingOfRounds: the yardsticks are one more than the rounds', () => {
+  assert.throws(() => ceilingOfRounds([60_000, 60_000], [55_000, 55_000]), /2 rounds need 3 yardsticks/);
+});
+
+test('roundsRuleLine: the rounds, the offer, the agreement, the strict yardstick and the median in one line', () => {
+  const line = roundsRuleLine(5, [50, 200]);
   assert.not.match(line, /\n/);
-  assert.match(line, /at 90 %, 100 %, 110 % of autocannon's closed-loop rate/);
-  assert.match(line, /each on 50 and 200 connections/);
+  assert.match(line, /5 rounds, each autocannon's closed-loop rate, then the open model offered 110 % of it/);
+  assert.match(line, /on 50 and 200 connections/);
+  assert.match(line, /higher of its two neighbouring yardsticks/);
   assert.match(line, /more than 12 % apart/);
-  assert.match(line, /at most 3 attempts/);
-  assert.match(line, /higher of its two yardsticks, ≥ 0\.90x/);
+  assert.match(line, /median of the valid rounds, ≥ 0\.90x; fewer than 3 valid: NOT met/);
+  assert.match(roundsRuleLine(3, [50], { ...ROUNDS_RULE, offer: 1.2, minValid: 2 }), /120 % .*fewer than 2 valid/);
 });
 
 test('deciding: the first valid attempt, else the last, and which in words', () => {
