@@ -12,7 +12,7 @@
  */
 import './help.ts';
 import { readdirSync, readFileSync } from 'node:fs';
-import { procCpuMs } from './proc-cpu.ts';
+import { cpuMsOver, procCpuMs } from './proc-cpu.ts';
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';
 import type { RunSummary } from '../results/types.ts';
@@ -38,8 +38,9 @@ function childPids(): number[] {
   }
 }
 
+/** this process's CPU ms (process.cpuUsage) and its live children's (/proc/<pid>/stat), read at `at` (epoch ms) */
 interface CpuSample {
-  t: number;
+  at: number;
   main: number;
   children: number;
 }
@@ -47,23 +48,11 @@ interface CpuSample {
 const sampleCpu = (): CpuSample => {
   const c = process.cpuUsage();
   return {
-    t: Date.now(),
+    at: Date.now(),
     main: (c.user + c.system) / 1000,
     children: childPids().reduce((a, p) => a + procCpuMs(p), 0),
   };
 };
-
-/** CPU of this process and of its live children between two epoch times, linear between samples */
-export function windowCpu(samples: CpuSample[], from: number, to: number): { mainMs: number; childrenMs: number } {
-  const at = (t: number, k: 'main' | 'children') => {
-    const i = samples.findIndex((s) => s.t >= t);
-    if (i <= 0) return samples[i < 0 ? samples.length - 1 : 0]![k];
-    const a = samples[i - 1]!,
-      b = samples[i]!;
-    return a[k] + ((b[k] - a[k]) * (t - a.t)) / Math.max(1, b.t - a.t);
-  };
-  return { mainMs: at(to, 'main') - at(from, 'main'), childrenMs: at(to, 'children') - at(from, 'children') };
-}
 
 export async function liveRun(o: LiveOptions): Promise<RunSummary> {
   const c0 = process.cpuUsage();
@@ -99,13 +88,13 @@ export async function liveRun(o: LiveOptions): Promise<RunSummary> {
   clearInterval(timer);
   const c = process.cpuUsage(c0);
   const start = Date.parse(summary.startedAt);
-  const win = windowCpu(samples, start, start + summary.durationMs);
+  const end = start + summary.durationMs;
   const cpu = {
     mainMs: (c.user + c.system) / 1000,
     childrenMs: Math.max(0, procCpuMs('self', true) - k0),
     wallMs: performance.now() - w0,
-    mainWindowMs: win.mainMs,
-    ...(o.mode === 'child' ? { childrenWindowMs: win.childrenMs } : {}),
+    mainWindowMs: cpuMsOver(samples, start, end, (s) => s.main),
+    ...(o.mode === 'child' ? { childrenWindowMs: cpuMsOver(samples, start, end, (s) => s.children) } : {}),
   };
   return { ...summary, extra: { ...(summary.extra ?? {}), cpu } };
 }

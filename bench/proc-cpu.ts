@@ -42,20 +42,40 @@ export function sampleCpu(pid: number, everyMs = 100): { stop(): CpuSample[] } {
 }
 
 /**
- * The CPU (share of one core) over [from, to) (epoch ms) from the samples nearest each end: the mean, and the busiest
- * whole second from `from` (the mean where the span is shorter). NaN without two samples in reach
+ * The CPU time (ms) spent over [from, to] (epoch ms) from timed samples (in time order) of a CPU-time counter read from
+ * each sample by `ms` (a process's CPU ms, or any per-sample part of it): the counter at each end is linear between the
+ * samples either side, and held at the first or last sample beyond them (no time is seen there). NaN without samples,
+ * or where the span lies wholly before the first or after the last.
+ */
+export function cpuMsOver<S extends { at: number }>(
+  samples: readonly S[],
+  from: number,
+  to: number,
+  ms: (s: S) => number,
+): number {
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (!first || !last || to < first.at || from > last.at) return Number.NaN;
+  const at = (t: number): number => {
+    const i = samples.findIndex((s) => s.at >= t);
+    if (i === 0) return ms(first);
+    if (i < 0) return ms(last);
+    const a = samples[i - 1]!;
+    const b = samples[i]!;
+    // a.at < t <= b.at, so b.at - a.at > 0
+    return ms(a) + ((ms(b) - ms(a)) * (t - a.at)) / (b.at - a.at);
+  };
+  return at(to) - at(from);
+}
+
+/**
+ * The CPU (share of one core) over [from, to] (epoch ms), linear between the samples (cpuMsOver): the mean, and the
+ * busiest whole second from `from` (the mean where the span is shorter). NaN without two samples, or where the span
+ * lies wholly outside them
  */
 export function cpuOver(samples: readonly CpuSample[], from: number, to: number): { mean: number; peak: number } {
-  const near = (t: number): CpuSample | undefined => {
-    let best: CpuSample | undefined;
-    for (const s of samples) if (!best || Math.abs(s.at - t) < Math.abs(best.at - t)) best = s;
-    return best;
-  };
-  const share = (a: number, b: number): number => {
-    const x = near(a);
-    const y = near(b);
-    return x && y && y.at > x.at ? (y.ms - x.ms) / (y.at - x.at) : Number.NaN;
-  };
+  const share = (a: number, b: number): number =>
+    samples.length >= 2 && b > a ? cpuMsOver(samples, a, b, (s) => s.ms) / (b - a) : Number.NaN;
   const mean = share(from, to);
   let peak = -Infinity;
   for (let t = from; t + 1000 <= to; t += 1000) {
