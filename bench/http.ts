@@ -14,7 +14,8 @@
  * the first valid attempt's verdict is final, met or not. Then pipelab's closed model (constant-vus
  * 50) on the raw and undici engines, and the open model's ceiling in interleaved rounds (5): each
  * round reads autocannon's rate (1 s warm-up, then 4 s; --quick 3 s), then offers the open model 110 % of it on 50
- * and on 200 connections, the better counting; autocannon once more after the last round. A round reads against
+ * and on 200 connections, the better counting, the server idle 5 s after each; autocannon once more after the last
+ * round. A round reads against
  * the higher of its two neighbouring yardsticks and is void when they are more than 12 % apart; the ceiling is the
  * median of the valid rounds (bench/yardstick.ts's ROUNDS_RULE).
  * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up.
@@ -438,7 +439,11 @@ async function ceilingRounds() {
     const offered = before.rate * ROUNDS_RULE.offer;
     const from = Date.now();
     const runs: (Open & { c: number })[] = [];
-    for (const c of CEILING_CONNECTIONS) runs.push({ c, ...(await open(offered, [], c, ROUND_SECONDS)) });
+    for (const c of CEILING_CONNECTIONS) {
+      runs.push({ c, ...(await open(offered, [], c, ROUND_SECONDS)) });
+      // an overloaded server reads slower for ~10 s under load, settled after a few idle (ROUNDS_RULE.settle)
+      await new Promise((resolve) => setTimeout(resolve, ROUNDS_RULE.settle * 1000));
+    }
     const host = await probe.host(from);
     const after = await roundYardstick();
     yardsticks.push(after);

@@ -155,7 +155,7 @@ test('roundsRuleLine: the rounds, the offer, the agreement, the strict yardstick
   const line = roundsRuleLine(5, [50, 200]);
   assert.not.match(line, /\n/);
   assert.match(line, /5 rounds, each autocannon's closed-loop rate, then the open model offered 110 % of it/);
-  assert.match(line, /on 50 and 200 connections/);
+  assert.match(line, /on 50 and 200 connections \(the better counts\), the server idle 5 s after each/);
   assert.match(line, /higher of its two neighbouring yardsticks/);
   assert.match(line, /more than 12 % apart/);
   assert.match(line, /median of the valid rounds, ≥ 0\.90x; fewer than 3 valid: NOT met/);
