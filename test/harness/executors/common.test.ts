@@ -1,12 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Clock } from '../../../harness/executors/clock.ts';
-import { runExecutor, type ExecutorConfig } from '../../../harness/executors/index.ts';
-import { newLiveStats } from '../../../harness/executors/types.ts';
-import { executorSchema } from '../../../harness/scenario/schema.ts';
-import type { IterationContext, IterationOutcome, Target } from '../../../harness/targets/api.ts';
+import type { IterationOutcome } from '../../../harness/targets/api.ts';
 import { FakeRegistry } from './fake-metrics.ts';
-import { runOn } from './helpers.ts';
+import { callbackTarget, execute, runOn, TestClock } from './helpers.ts';
 
 // The issue's coordinated-omission test: a target that normally answers in 5 ms stalls for 1 s.
 const stalling = { type: 'function', builtin: 'sleep', ms: 5, stallAtMs: 3000, stallForMs: 1000 } as const;
@@ -56,24 +52,11 @@ test(
 );
 
 /** a clock moved by hand: its timers fire only when the test says (a timer that fires late, as on a busy loop) */
-class HandClock implements Clock {
-  t = 0;
+class HandClock extends TestClock {
   private sleepers: { t: number; wake: () => void }[] = [];
-  now(): number {
-    return this.t;
-  }
   sleepUntil(t: number, signal?: AbortSignal): Promise<void> {
     if (t <= this.t || signal?.aborted) return Promise.resolve();
     return new Promise((wake) => this.sleepers.push({ t, wake }));
-  }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.sleepUntil(this.t + ms, signal);
-  }
-  delay(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.sleep(ms, signal);
-  }
-  yield(): Promise<void> {
-    return new Promise((r) => setImmediate(r));
   }
   /** time moves to `t`; timers due by then fire only with `fire` */
   async advance(t: number, fire: boolean): Promise<void> {
@@ -92,40 +75,17 @@ function handRun() {
   const clock = new HandClock();
   const metrics = new FakeRegistry();
   const started: { intended: number; at: number; done: (o: IterationOutcome) => void }[] = [];
-  const target: Target = {
-    kind: 'hand',
-    setup: () => Promise.resolve(),
-    iterate: () => Promise.reject(new Error('the fast path is used')),
-    iterateCallback(it: IterationContext, done: (o: IterationOutcome) => void): void {
-      // each iteration ends once (a VU's handler is reused by its next iteration)
-      let ended = false;
-      const once = (o: IterationOutcome): void => {
-        if (!ended) done(o);
-        ended = true;
-      };
-      started.push({ intended: it.intendedStartMs, at: clock.now(), done: once });
-    },
-    teardown: () => Promise.resolve(),
-    services: () => ({}),
-  };
-  const config = executorSchema.parse({
-    executor: 'constant-arrival-rate',
-    rate: 1000,
-    duration: '10ms',
-    preAllocatedVUs: 20,
-  }) as ExecutorConfig;
-  let n = 0;
-  const run = runExecutor({
-    name: 'main',
-    config,
-    clock,
-    target,
-    metrics,
-    tags: {},
-    signal: new AbortController().signal,
-    nextIteration: () => n++,
-    live: newLiveStats(),
+  const target = callbackTarget('hand', (it, done) => {
+    // each iteration ends once (a VU's handler is reused by its next iteration)
+    let ended = false;
+    const once = (o: IterationOutcome): void => {
+      if (!ended) done(o);
+      ended = true;
+    };
+    started.push({ intended: it.intendedStartMs, at: clock.now(), done: once });
   });
+  const config = { executor: 'constant-arrival-rate', rate: 1000, duration: '10ms', preAllocatedVUs: 20 };
+  const run = execute(config, clock, target, metrics);
   /** ends every iteration, now and as the timer starts the rest; the run's result */
   const finish = async () => {
     for (let round = 0; round < 2; round++) {

@@ -1,22 +1,14 @@
 // The open model's held tick (Clock.hold) for targets that read in batches (the http target's raw engine).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Clock, heldMs, RealClock } from '../../../harness/executors/clock.ts';
-import { runExecutor, type ExecutorConfig } from '../../../harness/executors/index.ts';
-import { newLiveStats } from '../../../harness/executors/types.ts';
-import { executorSchema } from '../../../harness/scenario/schema.ts';
-import type { IterationContext, IterationOutcome, Target } from '../../../harness/targets/api.ts';
+import { heldMs, RealClock } from '../../../harness/executors/clock.ts';
 import { create } from '../../../harness/targets/http.ts';
-import { FakeRegistry } from './fake-metrics.ts';
+import { callbackTarget, execute, TestClock } from './helpers.ts';
 
 /** a virtual clock for one sleeper: a timer jumps time to its deadline, as does a hold; both are recorded */
-class JumpClock implements Clock {
-  t = 0;
+class JumpClock extends TestClock {
   readonly holds: number[] = [];
   readonly sleeps: number[] = [];
-  now(): number {
-    return this.t;
-  }
   sleepUntil(t: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.resolve();
     if (t > this.t) {
@@ -24,15 +16,6 @@ class JumpClock implements Clock {
       this.t = t;
     }
     return this.yield();
-  }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.sleepUntil(this.t + ms, signal);
-  }
-  delay(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.sleep(ms, signal);
-  }
-  yield(): Promise<void> {
-    return new Promise((r) => setImmediate(r));
   }
   hold(t: number): void {
     this.holds.push(t);
@@ -47,32 +30,19 @@ class JumpClock implements Clock {
 async function run(readsInBatches: boolean, slots?: number, rate = 10) {
   const clock = new JumpClock();
   const starts: { intended: number; at: number }[] = [];
-  const target: Target = {
-    kind: 'instant',
-    ...(readsInBatches ? { readsInBatches } : {}),
-    ...(slots === undefined ? {} : { slots }),
-    setup: () => Promise.resolve(),
-    iterate: () => Promise.reject(new Error('the fast path is used')),
-    iterateCallback(it: IterationContext, done: (o: IterationOutcome) => void): void {
+  const target = callbackTarget(
+    'instant',
+    (it, done) => {
       starts.push({ intended: it.intendedStartMs, at: clock.now() });
       done({ ok: true });
     },
-    teardown: () => Promise.resolve(),
-    services: () => ({}),
-  };
-  const config = executorSchema.parse({ executor: 'constant-arrival-rate', rate: rate * 1000, duration: '3ms' });
-  let n = 0;
-  const result = await runExecutor({
-    name: 'main',
-    config: config as ExecutorConfig,
+    { ...(readsInBatches ? { readsInBatches } : {}), ...(slots === undefined ? {} : { slots }) },
+  );
+  const result = await execute(
+    { executor: 'constant-arrival-rate', rate: rate * 1000, duration: '3ms' },
     clock,
     target,
-    metrics: new FakeRegistry(),
-    tags: {},
-    signal: new AbortController().signal,
-    nextIteration: () => n++,
-    live: newLiveStats(),
-  });
+  );
   return { clock, starts, result };
 }
 
