@@ -5,6 +5,7 @@ import { flatWriter } from '../../generators/formats/avro-flat.ts';
 import { avroEncoder } from '../../generators/formats/avro-slab.ts';
 import { transactionAvroType, userEventAvroType } from '../../generators/serialize.ts';
 import { Rng } from '../../generators/rng.ts';
+import { encodeKept } from '../helpers/avro.ts';
 
 const ALL = avro.Type.forSchema({
   type: 'record',
@@ -107,10 +108,9 @@ test('a value that does not match the schema is declined, and avroEncoder throws
 test("a value past the slab's end is written again into a fresh slab, whole", () => {
   const enc = avroEncoder(ALL);
   const v = (s: string) => ({ s, i: 1, l: 2, d: 3, f: 4, b: false, n: null, e: 's69', t: -5 });
-  const out = [];
-  for (let k = 0; k < 3000; k++) out.push(enc(v('x'.repeat(k % 70))));
+  const out = encodeKept(3000, (k) => v('x'.repeat(k % 70)), enc);
   const big = enc(v('y'.repeat(100_000)));
-  for (let k = 0; k < 3000; k++) assert.ok(out[k]!.equals(ALL.toBuffer(v('x'.repeat(k % 70)))), `value ${k}`);
+  for (const [k, [, b]] of out.entries()) assert.ok(b.equals(ALL.toBuffer(v('x'.repeat(k % 70)))), `value ${k}`);
   assert.ok(big.equals(ALL.toBuffer(v('y'.repeat(100_000)))));
 });
 

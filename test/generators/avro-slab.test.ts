@@ -4,6 +4,7 @@ import avro from 'avsc';
 import { avroEncoder, viewClass } from '../../generators/formats/avro-slab.ts';
 import { transactionAvroType, transactionToAvro } from '../../generators/serialize.ts';
 import { TransactionStream } from '../../generators/transactions.ts';
+import { encodeKept } from '../helpers/avro.ts';
 
 test("the slab encoder gives avsc's toBuffer bytes, and a value keeps them after later ones", () => {
   const txs = new TransactionStream({ seed: 5, fraudRate: 0.1 }).take(20_000);
@@ -54,14 +55,11 @@ test('with a header: each value starts with it, through the generated writer, av
   });
   const header = Uint8Array.from([0, 1, 2, 3, 4, 5, 6]);
   for (const type of [flatType, unionType]) {
-    const enc = avroEncoder(type, header);
-    const out: [{ s: string }, Buffer][] = [];
     // sizes around the slab's end: the header or the value crossing it, and values larger than a slab
-    for (let i = 0; i < 3000; i++) {
-      const v = { s: i % 500 === 0 ? 'L'.repeat(70_000 + i) : i % 3 === 0 ? 'é'.repeat(i % 40) : 'a'.repeat(i % 90) };
-      out.push([v, enc(v)]);
-    }
-    for (const [v, b] of out)
+    const size = (i: number) => ({
+      s: i % 500 === 0 ? 'L'.repeat(70_000 + i) : i % 3 === 0 ? 'é'.repeat(i % 40) : 'a'.repeat(i % 90),
+    });
+    for (const [v, b] of encodeKept(3000, size, avroEncoder(type, header)))
       assert.ok(b.equals(Buffer.concat([header, type.toBuffer(v)])), `${type.name}: ${v.s.length} characters`);
   }
 });

@@ -13,6 +13,7 @@ import {
 } from '../../generators/formats/index.ts';
 import { transactionToAvro } from '../../generators/serialize.ts';
 import { TransactionStream } from '../../generators/transactions.ts';
+import { encodeKept } from '../helpers/avro.ts';
 import { thrown } from '../helpers/errors.ts';
 
 const ORDER = {
@@ -139,11 +140,7 @@ test('confluent encode: the header and the body in one slab view, the bytes of f
     [avroTypeOf(ORDER), (i: number) => ({ ...order, id: 'o'.repeat(i % 700 === 0 ? 90_000 + i : i % 90) })],
   ] as const) {
     const c = confluentSerializer({ id: 0xfedcba98, type });
-    const kept: [unknown, Buffer][] = [];
-    for (let i = 0; i < 4000; i++) {
-      const v = make(i);
-      kept.push([v, c.encode(v)]);
-    }
+    const kept = encodeKept<unknown>(4000, make, (v) => c.encode(v));
     for (const [v, b] of kept) assert.ok(b.equals(frameConfluent(0xfedcba98, type.toBuffer(v))));
     // written in place one after the other (no copy into a buffer of its own)
     const next = kept.filter(
