@@ -15,9 +15,8 @@
  * 50) on the raw and undici engines, and the open model's ceiling in interleaved rounds (5): each
  * round reads autocannon's rate (1 s warm-up, then 4 s; --quick 3 s), then offers the open model 110 % of it on 50
  * and on 200 connections, the better counting, the server idle 5 s after each; autocannon once more after the last
- * round. A round reads against
- * the higher of its two neighbouring yardsticks and is void when they are more than 12 % apart; the ceiling is the
- * median of the valid rounds (bench/yardstick.ts's ROUNDS_RULE).
+ * round. A round reads against the higher of its two neighbouring yardsticks and is void when they are more than
+ * 12 % apart; the ceiling is the median of the valid rounds (bench/yardstick.ts's ROUNDS_RULE).
  * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up.
  * Targets: open-model ceiling ≥ 90 % of autocannon; at 85 %: ≥ 99 % of the schedule, 0 dropped,
  * p99 < 50 ms; beside it autocannon's rate mode (-R) at the deciding attempt's rate, -c 50 and -c 200, whose p99

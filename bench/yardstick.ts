@@ -19,7 +19,7 @@
  * better counts); one more yardstick follows the last round. A round's ratio is what it achieved against the HIGHER
  * of its two neighbouring yardsticks; a round whose neighbours are more than 12 % apart (the host changed speed) is
  * void. The ceiling is the median of the valid rounds' ratios, met at ≥ 0.90; fewer than 3 valid rounds: not met.
- * Since 11:02 UTC (after the 10:24 sitting's miss, with 2 valid rounds) the server idles 5 s after each open-model
+ * Since 10:59 UTC (after the 10:24 sitting's miss, with 2 valid rounds) the server idles 5 s after each open-model
  * run, so the next run or yardstick finds it settled (ROUNDS_RULE's `settle`).
  * Before it (since 07:09 UTC) the rows offered 90, 100 and 110 % of one yardstick and were judged once against the
  * higher of it and the one after them (at most 3 attempts, the first valid one final): 11 of 12 sittings met, at
@@ -108,7 +108,7 @@ export async function bracket<R extends { met: boolean; after: number }>(
 
 /**
  * the ceiling's rounds: the share of the yardstick offered, the agreement, the fewest valid rounds, the target, and
- * the seconds the server idles after each open-model run (`settle`, added 2026-12-07 11:02 UTC, after the 10:24
+ * the seconds the server idles after each open-model run (`settle`, added 2026-12-07 10:59 UTC, after the 10:24
  * sitting's miss: a node:http server overloaded by the 110 % offer read 0.88-0.96x in the yardstick right after it,
  * and 1.04-1.14x after 5 s idle, 10:54-10:58 UTC, three of each; so rounds were void by the server's state, not the
  * host's speed, and the next round's offer came from the slowed reading)
