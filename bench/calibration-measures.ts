@@ -4,6 +4,7 @@
  */
 import './help.ts';
 import type { RunSummary } from '../results/types.ts';
+import { median } from './stats.ts';
 import { LOOP_FULL, loopFullLine } from '../harness/sim/calibrate-cycle.ts';
 
 /**
@@ -52,13 +53,6 @@ export const deficit = (decidedPerSec: number, rate: number) => Math.max(0, 1 - 
 
 /** 1 − decided / offered within the load window: below the knee the records still in flight at the end (~1 %) */
 export const liveDeficit = (s: RunSummary, rate: number) => deficit(liveThroughput(s), rate);
-
-/** the median of a non-empty list */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b),
-    m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /**
  * The full event loop read from the live runs (harness/sim/calibrate-cycle.ts): over the runs that

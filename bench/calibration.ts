@@ -49,6 +49,7 @@ import './help.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { numberFlag, numberListFlag, pipelabCollector } from './flags.ts';
+import { median } from './stats.ts';
 import type { RampCalibration } from '../harness/sim/calibrate-fit.ts';
 import type { RunSummary, TrendData } from '../results/types.ts';
 
@@ -65,18 +66,8 @@ const { calibrateRuns } = await import('../harness/sim/calibrate-fit.ts');
 const { measuredFigures, predict } = await import('../harness/sim/calibrate.ts');
 const { textTable } = await import('../results/table.ts');
 const { liveRun } = await import('./calibration-live.ts');
-const {
-  deficit,
-  GOALS,
-  KNEE_DEFICIT,
-  knee,
-  liveDeficit,
-  liveThroughput,
-  loopFullNote,
-  median,
-  splitHalf,
-  splitHalfLine,
-} = await import('./calibration-measures.ts');
+const { deficit, GOALS, KNEE_DEFICIT, knee, liveDeficit, liveThroughput, loopFullNote, splitHalf, splitHalfLine } =
+  await import('./calibration-measures.ts');
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const arg = (flag: string): string | undefined => {

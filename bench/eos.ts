@@ -14,6 +14,7 @@
  */
 import './help.ts';
 import { numberFlag, numberListFlag } from './flags.ts';
+import { median } from './stats.ts';
 import { runScenario } from '../harness/runner/index.ts';
 import { validateScenario } from '../harness/scenario/index.ts';
 import type { Accounting } from '../harness/targets/pipeline/accounting.ts';
@@ -69,12 +70,6 @@ async function run(guarantee: Guarantee, rate: number): Promise<Row> {
   };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2
-    ? (s[(s.length - 1) / 2] as number)
-    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 
 async function main(): Promise<void> {

@@ -27,6 +27,7 @@ import './help.ts';
 import { spawn } from 'node:child_process';
 import kafkajs, { type KafkaMessage } from 'kafkajs';
 import { pipelabCollector } from './flags.ts';
+import { median } from './stats.ts';
 import { createRegistry } from '../harness/metrics/index.ts';
 import { runScenario } from '../harness/runner/index.ts';
 import { shimWithResolvers } from '../harness/targets/producers.ts';
@@ -191,11 +192,6 @@ async function timed(run: () => Promise<number | string>): Promise<{ rate: numbe
   const c = process.cpuUsage(c0);
   return { rate, cpuUs: (c.user + c.system) / (rate * SECONDS) };
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const ROWS: [string, (round: number) => Promise<number | string>][] = [
   ['bare kafkajs producer', (r) => bareKafkajs(`bench-bare-${r}`)],

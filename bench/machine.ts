@@ -13,6 +13,7 @@
 import './help.ts';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { median } from './stats.ts';
 
 /**
  * the machine's busy CPU time so far (µs, all cores: /proc/stat's user, nice, system, irq, softirq, steal), or
@@ -62,14 +63,10 @@ export const SLOW_AT = 1.3;
 
 /** the probes of [from, to) (epoch ms) against `fastest` ms; NaN figures when none fell in the span */
 export function machineSpan(probes: readonly Probe[], from: number, to: number, fastest: number): MachineSpan {
-  const ms = probes
-    .filter((p) => p.at >= from && p.at < to)
-    .map((p) => p.ms)
-    .sort((a, b) => a - b);
+  const ms = probes.filter((p) => p.at >= from && p.at < to).map((p) => p.ms);
   if (ms.length === 0 || !(fastest > 0 && fastest < Infinity))
     return { n: ms.length, medianMs: NaN, relative: NaN, slowShare: NaN };
-  const mid = ms.length >> 1;
-  const medianMs = ms.length % 2 ? ms[mid]! : (ms[mid - 1]! + ms[mid]!) / 2;
+  const medianMs = median(ms);
   const slow = ms.filter((m) => m > SLOW_AT * fastest).length;
   return { n: ms.length, medianMs, relative: medianMs / fastest, slowShare: slow / ms.length };
 }

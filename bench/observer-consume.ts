@@ -15,7 +15,7 @@
  */
 import './help.ts';
 import { numberFlag } from './flags.ts';
-import { median } from './calibration-measures.ts';
+import { median } from './stats.ts';
 import { serveChild } from './serve-child.ts';
 import kafkajs from 'kafkajs';
 import { type ObserverClient, openResultsConsumer } from '../harness/targets/pipeline/observer.ts';

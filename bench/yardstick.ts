@@ -28,6 +28,7 @@
  * the median of paired rounds, each pair a few seconds apart, is not decided by one pair either way.
  */
 import './help.ts';
+import { median } from './stats.ts';
 
 export const RULE = { share: 0.85, agree: 1.12, attempts: 3 } as const;
 type Rule = { readonly share: number; readonly agree: number; readonly attempts: number };
@@ -120,12 +121,6 @@ type RoundsRule = {
   readonly minValid: number;
   readonly target: number;
   readonly settle: number;
-};
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? Number.NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
 /**
