@@ -36,7 +36,16 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { startMachineProbe } from './machine.ts';
 import { type CpuSample, cpuOver, procCpuMs, sampleCpu } from './proc-cpu.ts';
-import { agrees, bracket, ceilingOfRounds, deciding, ROUNDS_RULE, roundsRuleLine, ruleLine } from './yardstick.ts';
+import {
+  agrees,
+  bracket,
+  ceilingOfRounds,
+  deciding,
+  ROUNDS_RULE,
+  roundOf,
+  roundsRuleLine,
+  ruleLine,
+} from './yardstick.ts';
 
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const SECONDS = quick ? 3 : 8;
@@ -363,11 +372,18 @@ async function memory(rate: number): Promise<void> {
 /** the 85 % row's target: ≥ 99 % of the schedule, 0 dropped, p99 < 50 ms */
 const rowMet = (r: Open): boolean => r.ofSchedule >= 0.99 && r.dropped === 0 && r.p99 < 50;
 
-/** autocannon's closed-loop rate now, the better of the two connection counts in `order`, and the host over it */
-async function yardstick(order: number[]): Promise<{ rate: number; host: string }> {
+/**
+ * autocannon's closed-loop rate now, the better of the connection counts in `order` (each over `seconds`, after
+ * `warmup` seconds left out), and the host over it
+ */
+async function yardstick(
+  order: readonly number[],
+  seconds = SECONDS,
+  warmup = 0,
+): Promise<{ rate: number; host: string }> {
   const from = Date.now();
   let rate = 0;
-  for (const c of order) rate = Math.max(rate, (await autocannon(c)).rate);
+  for (const c of order) rate = Math.max(rate, (await autocannon(c, seconds, warmup)).rate);
   return { rate, host: await probe.host(from) };
 }
 
@@ -412,13 +428,8 @@ function at85Row(opening: { rate: number; host: string }) {
  */
 const CEILING_CONNECTIONS = [50, OPEN_CONNECTIONS];
 
-/** a round's yardstick: autocannon's closed-loop rate on CEILING_CONNECTIONS, the better, and the host over it */
-async function roundYardstick(): Promise<{ rate: number; host: string }> {
-  const from = Date.now();
-  let rate = 0;
-  for (const c of CEILING_CONNECTIONS) rate = Math.max(rate, (await autocannon(c, ROUND_SECONDS, 1)).rate);
-  return { rate, host: await probe.host(from) };
-}
+/** a round's yardstick: autocannon on CEILING_CONNECTIONS, the better, 1 s of autocannon's warm-up left out */
+const roundYardstick = () => yardstick(CEILING_CONNECTIONS, ROUND_SECONDS, 1);
 
 /** a ceiling run's figures: achieved, dropped, p99 */
 const runFigures = (r: Open & { c: number }): string =>
@@ -431,8 +442,7 @@ const runFigures = (r: Open & { c: number }): string =>
  */
 async function ceilingRounds() {
   const yardsticks = [await roundYardstick()];
-  const achieved: number[] = [];
-  const carried: boolean[] = [];
+  const bests: (Open & { c: number })[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const before = yardsticks[i]!;
     const offered = before.rate * ROUNDS_RULE.offer;
@@ -447,26 +457,31 @@ async function ceilingRounds() {
     const after = await roundYardstick();
     yardsticks.push(after);
     const best = runs.reduce((a, b) => (b.achieved > a.achieved ? b : a));
-    achieved.push(best.achieved);
-    carried.push(best.dropped === 0);
-    const higher = Math.max(before.rate, after.rate);
+    bests.push(best);
+    const round = roundOf(before.rate, after.rate, best.achieved);
     rows.push({
       driver: `pipelab open model, ceiling round ${i + 1}, ${best.c} conns`,
       rate: best.achieved,
       serverCpu: best.server.mean,
-      yardstick: higher,
+      yardstick: round.higher,
     });
-    const apart = higher / Math.min(before.rate, after.rate);
     console.log(
       `  ceiling, round ${i + 1}: autocannon before ${fmt(before.rate)}/s (host ${before.host}); offered ` +
         `${fmt(offered)}/s (host ${host}), achieved ${runs.map(runFigures).join(', ')}: ` +
-        `${fmt(best.achieved / higher, 2)}x the higher yardstick; autocannon after ${fmt(after.rate)}/s ` +
-        `(host ${after.host}): ${fmt(apart, 2)}x apart, ` +
-        `${agrees(before.rate, after.rate, ROUNDS_RULE.agree) ? 'valid' : 'void'}`,
+        `${fmt(round.ratio, 2)}x the higher yardstick; autocannon after ${fmt(after.rate)}/s ` +
+        `(host ${after.host}): ${fmt(round.apart, 2)}x apart, ${round.valid ? 'valid' : 'void'}`,
     );
   }
   const rates = yardsticks.map((y) => y.rate);
-  return { yardsticks: rates, carried, ...ceilingOfRounds(rates, achieved) };
+  return {
+    yardsticks: rates,
+    // a round that carried all of its offer shows the ceiling is at least that, not where it is
+    carried: bests.filter((b) => b.dropped === 0).length,
+    ...ceilingOfRounds(
+      rates,
+      bests.map((b) => b.achieved),
+    ),
+  };
 }
 
 console.log(`HTTP driver ceiling (${quick ? 'quick' : 'full'}: ${SECONDS} s per driver; node ${process.version})`);
@@ -509,14 +524,12 @@ try {
       `${fmt(r.rate / (r.yardstick ?? ac), 2)}x`.padStart(15),
     );
   const each = ceiling.rounds.map((r) => `${fmt(r.ratio, 2)}x${r.valid ? '' : ' void'}`).join(', ');
-  // a round that carried all of its offer shows the ceiling is at least that, not where it is
-  const carried = ceiling.carried.filter(Boolean).length;
   console.log(
     `\nopen-model ceiling ${fmt(ceiling.ratio, 2)}x autocannon, the median of ${ceiling.valid} valid rounds of ` +
       `${ceiling.rounds.length} (${each}; each against the higher of its neighbouring yardsticks; median rate ` +
       `${fmt(ceiling.rate)} req/s; target ≥ ${ROUNDS_RULE.target.toFixed(2)}x): ${ceiling.met ? 'met' : 'NOT met'}; ` +
-      `${carried} of ${ceiling.rounds.length} rounds carried all they were offered (there the ceiling is at least ` +
-      `the round's figure)`,
+      `${ceiling.carried} of ${ceiling.rounds.length} rounds carried all they were offered (there the ceiling is ` +
+      `at least the round's figure)`,
   );
   console.log(
     `at 85 % of autocannon (${fmt(final.rate)}/s, ${AT85_CONNECTIONS} connections; ${which}): ` +

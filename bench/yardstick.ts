@@ -114,14 +114,27 @@ export async function bracket<R extends { met: boolean; after: number }>(
  * and 1.04-1.14x after 5 s idle, 10:54-10:58 UTC, three of each; so rounds were void by the server's state, not the
  * host's speed, and the next round's offer came from the slowed reading)
  */
-export const ROUNDS_RULE = { offer: 1.1, agree: 1.12, minValid: 3, target: 0.9, settle: 5 } as const;
-type RoundsRule = {
-  readonly offer: number;
-  readonly agree: number;
-  readonly minValid: number;
-  readonly target: number;
-  readonly settle: number;
-};
+export const ROUNDS_RULE = { offer: 1.1, agree: RULE.agree, minValid: 3, target: 0.9, settle: 5 } as const;
+type RoundsRule = { readonly [K in keyof typeof ROUNDS_RULE]: number };
+
+/**
+ * One round: what it `achieved` against the higher of the yardsticks `before` and `after` it, how far apart they
+ * are, and whether they agree (the round is valid)
+ */
+export function roundOf(
+  before: number,
+  after: number,
+  achieved: number,
+  rule: RoundsRule = ROUNDS_RULE,
+): { higher: number; apart: number; ratio: number; valid: boolean } {
+  const higher = Math.max(before, after);
+  return {
+    higher,
+    apart: higher / Math.min(before, after),
+    ratio: achieved / higher,
+    valid: agrees(before, after, rule.agree),
+  };
+}
 
 /**
  * The ceiling from its rounds: `yardsticks` the autocannon rate before each round and one after the last (one more
@@ -132,13 +145,10 @@ export function ceilingOfRounds(
   yardsticks: readonly number[],
   achieved: readonly number[],
   rule: RoundsRule = ROUNDS_RULE,
-): { rounds: { ratio: number; valid: boolean }[]; ratio: number; rate: number; valid: number; met: boolean } {
+): { rounds: ReturnType<typeof roundOf>[]; ratio: number; rate: number; valid: number; met: boolean } {
   if (yardsticks.length !== achieved.length + 1)
     throw new Error(`ceilingOfRounds: ${achieved.length} rounds need ${achieved.length + 1} yardsticks`);
-  const rounds = achieved.map((a, i) => {
-    const [before, after] = [yardsticks[i]!, yardsticks[i + 1]!];
-    return { ratio: a / Math.max(before, after), valid: agrees(before, after, rule.agree) };
-  });
+  const rounds = achieved.map((a, i) => roundOf(yardsticks[i]!, yardsticks[i + 1]!, a, rule));
   const valid = rounds.flatMap((r, i) => (r.valid ? [i] : []));
   const ratio = median(valid.map((i) => rounds[i]!.ratio));
   return {

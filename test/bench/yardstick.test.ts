@@ -12,6 +12,7 @@ import {
   nextStep,
   ROUNDS_RULE,
   RULE,
+  roundOf,
   roundsRuleLine,
   ruleLine,
 } from '../../bench/yardstick.ts';
@@ -145,6 +146,14 @@ test('ceilingOfRounds: a round whose yardsticks are more than 12 % apart is void
     valid: 0,
     met: false,
   });
+});
+
+test('roundOf: against the higher yardstick either way round, how far apart, valid within 12 %', () => {
+  assert.equal(roundOf(60_000, 66_000, 59_400), { higher: 66_000, apart: 1.1, ratio: 0.9, valid: true });
+  assert.equal(roundOf(66_000, 60_000, 59_400), { higher: 66_000, apart: 1.1, ratio: 0.9, valid: true });
+  const flip = roundOf(64_000, 40_000, 44_000);
+  assert.equal([flip.higher, flip.apart, flip.valid], [64_000, 1.6, false], 'a flip: void, however it read');
+  assert.is(flip.ratio, 44_000 / 64_000);
 });
 
 test('ceilingOfRounds: the yardsticks are one more than the rounds', () => {
