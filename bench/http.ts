@@ -17,7 +17,9 @@
  * and on 200 connections, the better counting, the server idle 5 s after each; autocannon once more after the last
  * round. A round reads against the higher of its two neighbouring yardsticks and is void when they are more than
  * 12 % apart; the ceiling is the median of the valid rounds (bench/yardstick.ts's ROUNDS_RULE).
- * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up.
+ * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up. Every run, each driver's and each
+ * yardstick's, starts on a fresh server process, killed after it (since 2026-12-07 12:58 UTC), so no reading
+ * inherits what another run left in the server; autocannon and wrk leave out 1 s of their own warm-up.
  * Targets: open-model ceiling ≥ 90 % of autocannon; at 85 %: ≥ 99 % of the schedule, 0 dropped,
  * p99 < 50 ms; beside it autocannon's rate mode (-R) at the deciding attempt's rate, -c 50 and -c 200, whose p99
  * runs from the actual send. The server's CPU per row shows who was the bottleneck (the 85 % row's over its measured
@@ -28,12 +30,11 @@
  * and the figures are the driver's, and prints the rate it achieved per minute.
  */
 import './help.ts';
-import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { startMachineProbe } from './machine.ts';
 import { type CpuSample, cpuOver, procCpuMs, sampleCpu } from './proc-cpu.ts';
 import {
@@ -53,6 +54,8 @@ const WARMUP = 2;
 /** the ceiling's rounds and the measured seconds of each run in them (autocannon's after its own 1-s warm-up) */
 const ROUNDS = 5;
 const ROUND_SECONDS = quick ? 3 : 4;
+/** the seconds every autocannon (and wrk) run leaves out before it measures: its fresh server warms */
+const AUTOCANNON_WARMUP = 1;
 /** PIPELAB_BENCH_HTTP_MEMORY_S=600: also a 10-minute open-model run at 80 % of the ceiling, memory over time */
 const MEMORY_SECONDS = Number(process.env.PIPELAB_BENCH_HTTP_MEMORY_S ?? 0);
 /**
@@ -110,14 +113,31 @@ const s = net.createServer((c) => {
 });
 s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
 
-/** a server in its own process, and its URL once it listens */
-async function startServer(code: string): Promise<{ proc: ChildProcessByStdio<null, Readable, null>; url: string }> {
-  const proc = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => proc.stdout.once('data', (d: Buffer) => resolve(Number(`${d}`))));
-  return { proc, url: `http://127.0.0.1:${port}/` };
+/** a server process under test: its URL and pid */
+interface Server {
+  url: string;
+  pid: number;
 }
 
-const { proc: server, url } = await startServer(SERVER);
+/**
+ * `fn` against a fresh server process (`code`, SERVER unless given), killed and reaped once `fn` is done: every
+ * measured run starts on a server no other run has loaded (agreed 2026-12-07 12:58 UTC, before that session's
+ * sittings: a node:http server a 110 % offer had overloaded read 0.88-0.96x in the yardstick right after, and could
+ * stay slower for the rest of a sitting, idle or not; a fresh one read 0.98-1.15x, 10:54-10:58 UTC)
+ */
+async function fresh<T>(fn: (s: Server) => Promise<T>, code = SERVER): Promise<T> {
+  const proc = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const gone = new Promise((resolve) => proc.once('exit', resolve));
+  try {
+    const port = await new Promise<number>((resolve) =>
+      proc.stdout.once('data', (d: Buffer) => resolve(Number(`${d}`))),
+    );
+    return await fn({ url: `http://127.0.0.1:${port}/`, pid: proc.pid ?? 0 });
+  } finally {
+    proc.kill();
+    await gone;
+  }
+}
 /**
  * the host's speed (bench/machine.ts): this VM runs the same work at one of two speeds ~1.6x apart
  * and flips within seconds, so a yardstick (autocannon's closed loop) read in the fast mode and a
@@ -126,8 +146,21 @@ const { proc: server, url } = await startServer(SERVER);
  */
 const probe = startMachineProbe();
 
-/** a server process's CPU seconds so far (/proc; 0 where there is none) */
-const serverCpu = (pid = server.pid): number => (pid === undefined ? 0 : procCpuMs(pid) / 1000);
+/** a server process's CPU seconds so far (/proc) */
+const serverCpu = (pid: number): number => procCpuMs(pid) / 1000;
+
+/**
+ * a run's figures and the server's CPU over it (share of a core), read while the server lives; `run` gets the
+ * fresh server its own
+ */
+function withCpu<T>(run: (s: Server) => Promise<T>, code = SERVER): Promise<T & { serverCpu: number }> {
+  return fresh(async (s) => {
+    const c0 = serverCpu(s.pid);
+    const t0 = performance.now();
+    const r = await run(s);
+    return { ...r, serverCpu: (serverCpu(s.pid) - c0) / ((performance.now() - t0) / 1000) };
+  }, code);
+}
 
 interface Row {
   driver: string;
@@ -139,49 +172,48 @@ interface Row {
 }
 const rows: Row[] = [];
 
-async function measure(driver: string, run: () => Promise<{ rate: number; note?: string }>): Promise<number> {
-  const c0 = serverCpu();
-  const t0 = performance.now();
-  const r = await run();
-  const cpu = (serverCpu() - c0) / ((performance.now() - t0) / 1000);
-  rows.push({ driver, rate: r.rate, serverCpu: cpu, ...(r.note ? { note: r.note } : {}) });
+/** a row of the table: `run` against its own fresh server */
+async function measure(driver: string, run: (s: Server) => Promise<{ rate: number; note?: string }>): Promise<number> {
+  const r = await withCpu(run);
+  rows.push({ driver, rate: r.rate, serverCpu: r.serverCpu, ...(r.note ? { note: r.note } : {}) });
   console.log(`  ${driver}: ${fmt(r.rate)} req/s${r.note ? `  (${r.note})` : ''}`);
   return r.rate;
 }
 
 const hasWrk = !spawnSync('wrk', ['--version']).error;
-function wrk(): Promise<{ rate: number }> {
-  const out = spawnSync('wrk', ['-t1', '-c50', `-d${SECONDS}s`, url], { encoding: 'utf8' }).stdout;
+/** wrk's rate: 1 s left out (the fresh server warms), then SECONDS measured */
+function wrk(s: Server): Promise<{ rate: number }> {
+  spawnSync('wrk', ['-t1', '-c50', `-d${AUTOCANNON_WARMUP}s`, s.url]);
+  const out = spawnSync('wrk', ['-t1', '-c50', `-d${SECONDS}s`, s.url], { encoding: 'utf8' }).stdout;
   return Promise.resolve({ rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0) });
 }
 
 /**
- * autocannon's closed-loop rate over `seconds`, after `warmup` seconds it leaves out (its --warmup: the warm-up's
- * JSON line comes first, the measured one last)
+ * autocannon on `s` (`-c connections -d seconds`, and `rate` its -R where given), after its own warm-up of
+ * AUTOCANNON_WARMUP seconds on the same options, which it leaves out (its --warmup: the warm-up's JSON line comes
+ * first, the measured one last)
  */
-function autocannon(connections: number, seconds = SECONDS, warmup = 0): Promise<{ rate: number }> {
+function runAutocannon(s: Server, connections: number, seconds: number, rate?: number) {
   const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-  const warm = warmup > 0 ? ['--warmup', '[', '-c', String(connections), '-d', String(warmup), ']'] : [];
-  const args = [bin, '-c', String(connections), '-d', String(seconds), ...warm, '--json', url];
+  const warm = ['--warmup', '[', '-c', String(connections), '-d', String(AUTOCANNON_WARMUP), ']'];
+  const at = rate === undefined ? [] : ['-R', String(Math.round(rate))];
+  const args = [bin, '-c', String(connections), '-d', String(seconds), ...at, ...warm, '--json', s.url];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   const last = r.stdout.trim().split('\n').at(-1) ?? '';
-  const j = JSON.parse(last) as { requests: { total: number }; duration: number };
-  return Promise.resolve({ rate: j.requests.total / j.duration });
+  const j = JSON.parse(last) as { requests: { total: number }; duration: number; latency: { p99: number } };
+  return { rate: j.requests.total / j.duration, p99: j.latency.p99 };
 }
+
+/** autocannon's closed-loop rate over `seconds` on `s` */
+const autocannon = (s: Server, connections: number, seconds = SECONDS): Promise<{ rate: number }> =>
+  Promise.resolve(runAutocannon(s, connections, seconds));
 
 /**
  * autocannon's own rate mode at the 85 % row's rate (-R): its latency runs from the actual send
  * (uncorrected), a yardstick for what the machine gives any driver at that rate, not a target
  */
-function autocannonAt(rate: number, connections: number): { rate: number; p99: number; serverCpu: number } {
-  const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-  const args = [bin, '-c', String(connections), '-d', String(SECONDS), '-R', String(Math.round(rate)), '--json', url];
-  const c0 = serverCpu();
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
-  const cpu = (serverCpu() - c0) / ((performance.now() - t0) / 1000);
-  const j = JSON.parse(r.stdout) as { requests: { total: number }; duration: number; latency: { p99: number } };
-  return { rate: j.requests.total / j.duration, p99: j.latency.p99, serverCpu: cpu };
+function autocannonAt(rate: number, connections: number): Promise<{ rate: number; p99: number; serverCpu: number }> {
+  return withCpu(async (s) => runAutocannon(s, connections, SECONDS, rate));
 }
 
 interface Summary {
@@ -224,9 +256,9 @@ async function pipelab(target: object, executor: object, extra: string[] = []): 
   return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
 }
 
-async function closed(engine: string, extra: string[] = []): Promise<{ rate: number }> {
+async function closed(server: Server, engine: string, extra: string[] = []): Promise<{ rate: number }> {
   const s = await pipelab(
-    { type: 'http', url, engine, connections: 50 },
+    { type: 'http', url: server.url, engine, connections: 50 },
     { executor: 'constant-vus', vus: 50, duration: `${SECONDS + WARMUP}s` },
     extra,
   );
@@ -249,8 +281,8 @@ interface Open {
 function openRun(
   rate: number,
   seconds: number,
-  extra: string[] = [],
-  at = url,
+  extra: string[],
+  at: string,
   connections = OPEN_CONNECTIONS,
 ): Promise<Summary> {
   return pipelab(
@@ -272,18 +304,23 @@ function openRun(
   );
 }
 
-async function open(
+/** the open model at `rate` on a fresh server */
+const open = (rate: number, extra: string[] = [], connections = OPEN_CONNECTIONS, seconds = SECONDS): Promise<Open> =>
+  fresh((server) => openOn(server, rate, extra, connections, seconds));
+
+async function openOn(
+  server: Server,
   rate: number,
-  extra: string[] = [],
-  connections = OPEN_CONNECTIONS,
-  seconds = SECONDS,
+  extra: string[],
+  connections: number,
+  seconds: number,
 ): Promise<Open> {
   // the server's CPU on this thread's timer, read over the measured seconds once the run says when they were
-  const cpu = sampleCpu(server.pid ?? 0);
+  const cpu = sampleCpu(server.pid);
   let s: Summary;
   let samples: CpuSample[];
   try {
-    s = await openRun(rate, seconds, extra, url, connections);
+    s = await openRun(rate, seconds, extra, server.url, connections);
   } finally {
     samples = cpu.stop();
   }
@@ -324,18 +361,10 @@ function perMinuteRates(s: Summary): number[] {
  * light server, whose CPU share shows it kept up; the rate per minute shows the run held its rate
  */
 async function memory(rate: number): Promise<void> {
-  const light = await startServer(LIGHT_SERVER);
-  const c0 = serverCpu(light.proc.pid);
-  const t0 = performance.now();
-  let s: Summary;
-  let lightCpu: number;
-  try {
-    s = await openRun(rate, MEMORY_SECONDS, [], light.url);
-    // read while the process is alive: once killed, its /proc entry goes when it is reaped
-    lightCpu = (serverCpu(light.proc.pid) - c0) / ((performance.now() - t0) / 1000);
-  } finally {
-    light.proc.kill();
-  }
+  const { summary: s, serverCpu: lightCpu } = await withCpu(
+    async (light) => ({ summary: await openRun(rate, MEMORY_SECONDS, [], light.url) }),
+    LIGHT_SERVER,
+  );
   const series = (name: string) =>
     s.timeseries.points
       .map((p) => (p[name] as { value?: number } | undefined)?.value ?? Number.NaN)
@@ -373,17 +402,13 @@ async function memory(rate: number): Promise<void> {
 const rowMet = (r: Open): boolean => r.ofSchedule >= 0.99 && r.dropped === 0 && r.p99 < 50;
 
 /**
- * autocannon's closed-loop rate now, the better of the connection counts in `order` (each over `seconds`, after
- * `warmup` seconds left out), and the host over it
+ * autocannon's closed-loop rate now, the better of the connection counts in `order` (each on a fresh server, over
+ * `seconds` after its warm-up), and the host over it
  */
-async function yardstick(
-  order: readonly number[],
-  seconds = SECONDS,
-  warmup = 0,
-): Promise<{ rate: number; host: string }> {
+async function yardstick(order: readonly number[], seconds = SECONDS): Promise<{ rate: number; host: string }> {
   const from = Date.now();
   let rate = 0;
-  for (const c of order) rate = Math.max(rate, (await autocannon(c, seconds, warmup)).rate);
+  for (const c of order) rate = Math.max(rate, (await fresh((s) => autocannon(s, c, seconds))).rate);
   return { rate, host: await probe.host(from) };
 }
 
@@ -428,8 +453,8 @@ function at85Row(opening: { rate: number; host: string }) {
  */
 const CEILING_CONNECTIONS = [50, OPEN_CONNECTIONS];
 
-/** a round's yardstick: autocannon on CEILING_CONNECTIONS, the better, 1 s of autocannon's warm-up left out */
-const roundYardstick = () => yardstick(CEILING_CONNECTIONS, ROUND_SECONDS, 1);
+/** a round's yardstick: autocannon on CEILING_CONNECTIONS, the better */
+const roundYardstick = () => yardstick(CEILING_CONNECTIONS, ROUND_SECONDS);
 
 /** a ceiling run's figures: achieved, dropped, p99 */
 const runFigures = (r: Open & { c: number }): string =>
@@ -492,24 +517,24 @@ try {
   // 85 % row, which runs right after it on 50)
   const acFrom = Date.now();
   const ac = Math.max(
-    await measure(`autocannon -c ${OPEN_CONNECTIONS}`, () => autocannon(OPEN_CONNECTIONS)),
-    await measure('autocannon -c 50', () => autocannon(50)),
+    await measure(`autocannon -c ${OPEN_CONNECTIONS}`, (s) => autocannon(s, OPEN_CONNECTIONS)),
+    await measure('autocannon -c 50', (s) => autocannon(s, 50)),
   );
-  // first, while the server is fresh (the overload rows below leave it with a grown heap)
   console.log(`  85 % row ${ruleLine()}`);
   const at85 = await at85Row({ rate: ac, host: await probe.host(acFrom) });
   const { attempt: final, which } = deciding(at85);
-  const acAt85 = [50, OPEN_CONNECTIONS].map((c) => ({ c, ...autocannonAt(final.rate, c) }));
-  await measure('pipelab closed, constant-vus 50, raw', () => closed('raw'));
-  await measure('pipelab closed, constant-vus 50, undici', () => closed('undici'));
+  const acAt85 = [];
+  for (const c of [50, OPEN_CONNECTIONS]) acAt85.push({ c, ...(await autocannonAt(final.rate, c)) });
+  await measure('pipelab closed, constant-vus 50, raw', (s) => closed(s, 'raw'));
+  await measure('pipelab closed, constant-vus 50, undici', (s) => closed(s, 'undici'));
   // the ceiling in interleaved rounds, their median (bench/yardstick.ts's ROUNDS_RULE)
   console.log(`  ceiling ${roundsRuleLine(ROUNDS, CEILING_CONNECTIONS)}`);
   const ceiling = await ceilingRounds();
   const yard = ceiling.yardsticks.at(-1)!;
   // scaling: the same loads over two processes (--workers 2, merged)
-  await measure('pipelab closed, constant-vus 50, raw, --workers 2', () => closed('raw', ['--workers', '2']));
-  await measure('pipelab open model, offered 100 %, --workers 2', async () => {
-    const r = await open(yard, ['--workers', '2']);
+  await measure('pipelab closed, constant-vus 50, raw, --workers 2', (s) => closed(s, 'raw', ['--workers', '2']));
+  await measure('pipelab open model, offered 100 %, --workers 2', async (s) => {
+    const r = await openOn(s, yard, ['--workers', '2'], OPEN_CONNECTIONS, SECONDS);
     return { rate: r.achieved, note: `${fmt(r.dropped)} dropped, p99 ${fmt(r.p99, 1)} ms` };
   });
   // read against what it was offered, the last ceiling yardstick
@@ -546,6 +571,5 @@ try {
     );
   if (MEMORY_SECONDS > 0) await memory(ceiling.rate * 0.8);
 } finally {
-  server.kill();
   rmSync(work, { recursive: true, force: true });
 }

@@ -20,7 +20,10 @@
  * of its two neighbouring yardsticks; a round whose neighbours are more than 12 % apart (the host changed speed) is
  * void. The ceiling is the median of the valid rounds' ratios, met at ≥ 0.90; fewer than 3 valid rounds: not met.
  * Since 10:59 UTC (after the 10:24 sitting's miss, with 2 valid rounds) the server idles 5 s after each open-model
- * run, so the next run or yardstick finds it settled (ROUNDS_RULE's `settle`).
+ * run, so the next run or yardstick finds it settled (ROUNDS_RULE's `settle`). Since 12:58 UTC (agreed before that
+ * session's sittings) every run of the row and the rounds, each autocannon yardstick and each open-model run, starts
+ * on a fresh server process: a server overloaded by a 110 % offer could stay slower for the rest of a sitting, idle
+ * or not, so rounds were void by what an earlier run left in the server; the rule itself is unchanged.
  * Before it (since 07:09 UTC) the rows offered 90, 100 and 110 % of one yardstick and were judged once against the
  * higher of it and the one after them (at most 3 attempts, the first valid one final): 11 of 12 sittings met, at
  * 0.899-1.11x, and the miss (08:41 UTC, 0.899x) had its rows in a slower stretch of the host than its yardstick
@@ -66,7 +69,8 @@ export function nextStep(
 /** the rule in one line, printed before the row */
 export function ruleLine(rule: Rule = RULE): string {
   return (
-    `rule: the row runs at ${pct(rule.share)} of autocannon's closed-loop rate measured right before it, and ` +
+    `rule: each run on a fresh server; the row runs at ${pct(rule.share)} of autocannon's closed-loop rate ` +
+    `measured right before it, and ` +
     `autocannon runs again right after it; yardsticks more than ${pct(rule.agree - 1)} apart (the host changed ` +
     `speed) void the attempt and the row runs again at ${pct(rule.share)} of the later one, at most ` +
     `${rule.attempts} attempts; the first valid attempt's verdict is final, met or not; none valid: NOT met`
@@ -163,7 +167,8 @@ export function ceilingOfRounds(
 /** the ceiling's rule in one line, printed before its rounds */
 export function roundsRuleLine(rounds: number, connections: readonly number[], rule: RoundsRule = ROUNDS_RULE): string {
   return (
-    `rule: ${rounds} rounds, each autocannon's closed-loop rate, then the open model offered ${pct(rule.offer)} of ` +
+    `rule: each run on a fresh server; ${rounds} rounds, each autocannon's closed-loop rate, then the open model ` +
+    `offered ${pct(rule.offer)} of ` +
     `it on ${connections.join(' and ')} connections (the better counts), the server idle ${rule.settle} s after ` +
     `each; autocannon once more after the last; ` +
     `a round reads against the higher of its two neighbouring yardsticks, and is void when they are more than ` +
