@@ -5,9 +5,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import kafkajs, { type Consumer, type KafkaMessage } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { clusterOf, startBroker, type Broker } from '../../broker/index.ts';
 import { txnsOf } from '../../broker/txn/coordinator.ts';
+import { readValues } from '../helpers/read-values.ts';
 
 const { Kafka, logLevel } = kafkajs;
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -32,35 +33,6 @@ test.after(async () => {
 const txProducer = (id: string) =>
   kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, retry: { retries: 3 } });
 
-/** reads `topic` from the beginning until `until` returns true for the values seen so far */
-async function readAll(topic: string, readUncommitted: boolean, until: (values: string[]) => boolean) {
-  const consumer: Consumer = kafka.consumer({
-    groupId: `read-${topic}-${readUncommitted}`,
-    readUncommitted,
-    maxWaitTimeInMs: 50,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const values: string[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out with ${values.join(',')}`)), 15_000);
-      void consumer.run({
-        eachMessage: async ({ message }: { message: KafkaMessage }) => {
-          values.push(String(message.value));
-          if (until(values)) {
-            clearTimeout(t);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return values;
-}
-
 const msgs = (tag: string, n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: `${tag}${i}` }));
 
 test('commit, abort, commit: read_committed sees only committed records, read_uncommitted all', async () => {
@@ -78,9 +50,9 @@ test('commit, abort, commit: read_committed sees only committed records, read_un
     await (commit ? tx.commit() : tx.abort());
   }
   await p.disconnect();
-  const committed = await readAll(topic, false, (v) => v.filter((x) => x.startsWith('d')).length === 5);
+  const committed = await readValues(kafka, topic, (v) => v.filter((x) => x.startsWith('d')).length === 5);
   assert.equal(committed.sort(), [...msgs('c', 5), ...msgs('d', 5)].map((m) => m.value).sort());
-  const all = await readAll(topic, true, (v) => v.length === 15);
+  const all = await readValues(kafka, topic, (v) => v.length === 15, { readUncommitted: true });
   assert.is(all.filter((v) => v.startsWith('a')).length, 5);
   const t = clusterOf(broker).topics.get(topic)!;
   // 15 records and 3 markers on each partition the transactions wrote to
@@ -150,7 +122,7 @@ test('a zombie sharing the transactional.id is fenced; its open transaction is a
   await tx.commit();
   await fresh.disconnect();
   await zombie.disconnect().catch(() => {});
-  const seen = await readAll(topic, false, (v) => v.length >= 3);
+  const seen = await readValues(kafka, topic, (v) => v.length >= 3);
   assert.equal(seen, ['f0', 'f1', 'f2']);
 });
 
@@ -178,13 +150,13 @@ test('a transaction open past its timeout is aborted (virtual clock), and its pr
   assert.ok(err, 'the commit after the timeout fails');
   await p.disconnect().catch(() => {});
   assert.is(log.hwm, 3, 'two records and the abort marker');
-  const uncommitted = await readAll(topic, true, (v) => v.length === 2);
+  const uncommitted = await readValues(kafka, topic, (v) => v.length === 2, { readUncommitted: true });
   assert.equal(uncommitted, ['late0', 'late1']);
   const p2 = kafka.producer();
   await p2.connect();
   await p2.send({ topic, messages: [{ value: 'plain' }] });
   await p2.disconnect();
-  assert.equal(await readAll(topic, false, (v) => v.length >= 1), ['plain']);
+  assert.equal(await readValues(kafka, topic, (v) => v.length >= 1), ['plain']);
 });
 
 test('ACLs: a transaction writing to a topic it may not write to fails with TOPIC_AUTHORIZATION_FAILED', async () => {

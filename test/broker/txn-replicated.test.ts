@@ -8,9 +8,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import kafkajs, { type KafkaMessage } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { startBroker, type Broker } from '../../broker/index.ts';
 import { TXN_TOPIC, txnPartitionFor } from '../../broker/txn/txn-log.ts';
+import { readValues } from '../helpers/read-values.ts';
 import { RawClient } from './raw-client.ts';
 
 const { Kafka, logLevel } = kafkajs;
@@ -39,34 +40,12 @@ const txProducer = (broker: Broker, id: string) =>
 const msgs = (tag: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({ partition: i % 3, value: `${tag}${i}` }));
 
-/** every value of `topic` from the beginning, read with a fresh group until `until` holds */
-async function readAll(broker: Broker, topic: string, readUncommitted: boolean, until: (v: string[]) => boolean) {
-  const consumer = client(broker).consumer({
-    groupId: `read-${topic}-${readUncommitted}-${Date.now()}`,
-    readUncommitted,
-    maxWaitTimeInMs: 100,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const values: string[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out with ${values.sort().join(',')}`)), 30_000);
-      void consumer.run({
-        eachMessage: async ({ message }: { message: KafkaMessage }) => {
-          values.push(String(message.value));
-          if (until(values)) {
-            clearTimeout(t);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return values.sort();
-}
+/**
+ * every value of `topic`, sorted (three partitions: no order across them), read_committed unless
+ * `readUncommitted`, by a fresh client once `until` holds; 30 s, as a leader may move meanwhile
+ */
+const readAll = async (broker: Broker, topic: string, readUncommitted: boolean, until: (v: string[]) => boolean) =>
+  (await readValues(client(broker), topic, until, { readUncommitted, ms: 30_000, maxWaitTimeInMs: 100 })).sort();
 
 const coordinatorOf = (broker: Broker, id: string) =>
   broker.replication!.view()!.leaders[TXN_TOPIC]![txnPartitionFor(id)]!;
