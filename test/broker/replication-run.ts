@@ -7,6 +7,7 @@
  */
 import kafkajs, { type Producer } from 'kafkajs';
 import { startBroker, type Broker, type BrokerOptions } from '../../broker/index.ts';
+import { readValues } from '../helpers/read-values.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = kafkajs;
@@ -161,33 +162,9 @@ export async function consumeAll(broker: Broker): Promise<string[]> {
   const ends = await admin.fetchTopicOffsets(TOPIC);
   await admin.disconnect();
   const want = ends.reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
-  const values: string[] = [];
-  if (want === 0) return values;
-  const consumer = kafka.consumer({
-    groupId: `check-${Date.now()}`,
-    sessionTimeout: 6000,
-    heartbeatInterval: 300,
-    maxWaitTimeInMs: 100,
-  });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consumed ${values.length} of ${want}`)), 30_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          values.push(message.value!.toString());
-          if (values.length >= want) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return values;
+  if (want === 0) return [];
+  const options = { sessionTimeout: 6000, heartbeatInterval: 300, maxWaitTimeInMs: 100, ms: 30_000 };
+  return readValues(kafka, TOPIC, (values) => values.length >= want, options);
 }
 
 /** validate_delivery: acked values never consumed are lost; values consumed twice are duplicated */

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { startBroker, type Broker } from '../../broker/index.ts';
 import { haveOpenssl, makeCerts, type TestCerts } from '../helpers/certs.ts';
+import { readValues } from '../helpers/read-values.ts';
 
 const ok = haveOpenssl();
 let certs: TestCerts;
@@ -69,17 +70,9 @@ function client(user: keyof typeof users, password = users[user]) {
   });
 }
 
-async function readAll(k: Kafka, n: number): Promise<string[]> {
-  const got: string[] = [];
-  const c = k.consumer({ groupId: `g-${Math.random()}`, maxWaitTimeInMs: 50 });
-  await c.connect();
-  await c.subscribe({ topic: TOPIC, fromBeginning: true });
-  await c.run({ eachMessage: async ({ message }) => void got.push(String(message.value)) });
-  const t0 = Date.now();
-  while (got.length < n && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 25));
-  await c.disconnect();
-  return got.sort();
-}
+/** the topic's values, sorted (three partitions: no order across them), once `n` arrived (within 20 s) */
+const readAll = async (k: Kafka, n: number) =>
+  (await readValues(k, TOPIC, (v) => v.length >= n, { ms: 20_000 })).sort();
 
 const values = Array.from({ length: 30 }, (_, i) => `v${String(i).padStart(2, '0')}`);
 

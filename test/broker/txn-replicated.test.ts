@@ -42,7 +42,7 @@ const msgs = (tag: string, n: number) =>
 
 /**
  * every value of `topic`, sorted (three partitions: no order across them), read_committed unless
- * `readUncommitted`, by a fresh client once `until` holds; 30 s, as a leader may move meanwhile
+ * `readUncommitted`, by a fresh client once `until` holds (within 30 s, with a 100 ms fetch wait)
  */
 const readAll = async (broker: Broker, topic: string, readUncommitted: boolean, until: (v: string[]) => boolean) =>
   (await readValues(client(broker), topic, until, { readUncommitted, ms: 30_000, maxWaitTimeInMs: 100 })).sort();

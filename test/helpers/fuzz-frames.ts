@@ -10,6 +10,7 @@ import kafkajs from 'kafkajs';
 import { clusterOf, type Broker } from '../../broker/index.ts';
 import { Connection } from '../../broker/server.ts';
 import type { Rng } from '../../generators/rng.ts';
+import { readValues } from './read-values.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = kafkajs;
@@ -30,29 +31,8 @@ export async function roundTrip(bootstrap: string[], topic: string, n = 20): Pro
   await p.connect();
   await p.send({ topic, messages: Array.from({ length: n }, (_, i) => ({ value: `${topic}-${i}` })) });
   await p.disconnect();
-  const c = kafka.consumer({
-    groupId: `g-${topic}`,
-    sessionTimeout: 3000,
-    heartbeatInterval: 200,
-    maxWaitTimeInMs: 100,
-  });
-  await c.connect();
-  await c.subscribe({ topic, fromBeginning: true });
-  const got: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`round trip got ${got.length}/${n}`)), 15_000);
-    void c.run({
-      eachMessage: async ({ message }) => {
-        got.push(message.value!.toString());
-        if (got.length === n) {
-          clearTimeout(t);
-          resolve();
-        }
-      },
-    });
-  });
-  await c.disconnect();
-  return got;
+  const options = { sessionTimeout: 3000, heartbeatInterval: 200, maxWaitTimeInMs: 100 };
+  return readValues(kafka, topic, (got) => got.length === n, options);
 }
 
 /** kafkajs's real request frames, recorded at an in-process broker while it works normally */

@@ -1,17 +1,18 @@
 /**
  * A topic's values read with kafkajs as a user checks what landed: a consumer in a fresh group from the
- * beginning, until a condition holds of what arrived. The broker suites' transaction and replication
- * tests share it; the stream processor's tests read whole records of many topics (test/helpers/processor.ts).
+ * beginning, until a condition holds of what arrived. The broker suites share it (transactions, the
+ * replicated cluster's checks, the fuzz round trip); the stream processor's tests read whole records of
+ * many topics and judge what came within the time instead (readAll in test/helpers/processor.ts).
  */
-import type { Kafka } from 'kafkajs';
+import type { ConsumerConfig, Kafka } from 'kafkajs';
 
-export type ReadOptions = {
-  /** read_uncommitted: aborted and open transactions' records too; read_committed (kafkajs's default) if not */
-  readUncommitted?: boolean;
-  /** reject after this long, naming the values that arrived (default 15 s) */
+/**
+ * the consumer's settings (kafkajs's names: `readUncommitted` for read_uncommitted, aborted and open
+ * transactions' records too; read_committed, kafkajs's default, if not) and `ms`, how long to wait
+ */
+export type ReadOptions = Omit<ConsumerConfig, 'groupId'> & {
+  /** reject after this long, naming what arrived (default 15 s) */
   ms?: number;
-  /** the consumer's fetch wait; its disconnect waits for the fetch in flight (default 50 ms) */
-  maxWaitTimeInMs?: number;
 };
 
 let groups = 0;
@@ -19,24 +20,29 @@ let groups = 0;
 /**
  * The values of `topic` (as strings, in the order they arrived) once `until` holds of them; rejects
  * after `ms` with the values seen, so a read that never completes fails its test instead of returning part.
+ * The fetch wait is 50 ms unless set: disconnect() waits for the fetch in flight (kafkajs's default 5 s).
  */
 export async function readValues(
   kafka: Kafka,
   topic: string,
   until: (values: string[]) => boolean,
-  { readUncommitted = false, ms = 15_000, maxWaitTimeInMs = 50 }: ReadOptions = {},
+  { ms = 15_000, ...config }: ReadOptions = {},
 ): Promise<string[]> {
+  const isolation = config.readUncommitted ? 'uncommitted' : 'committed';
   const consumer = kafka.consumer({
-    groupId: `read-${topic}-${readUncommitted ? 'uncommitted' : 'committed'}-${++groups}-${Date.now()}`,
-    readUncommitted,
-    maxWaitTimeInMs,
+    maxWaitTimeInMs: 50,
+    ...config,
+    groupId: `read-${topic}-${isolation}-${++groups}-${Date.now()}`,
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const values: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`${topic}: timed out after ${ms} ms with ${values.join(',')}`)), ms);
+      const t = setTimeout(
+        () => reject(new Error(`${topic}: ${values.length} values after ${ms} ms: ${shown(values)}`)),
+        ms,
+      );
       void consumer.run({
         eachMessage: async ({ message }) => {
           values.push(String(message.value));
@@ -52,3 +58,6 @@ export async function readValues(
   }
   return values;
 }
+
+/** the first 40 values, enough to see which are missing without a page of them */
+const shown = (values: string[]) => values.slice(0, 40).join(',') + (values.length > 40 ? ',…' : '');
