@@ -17,8 +17,8 @@ export type Target = 'leader' | 'controller';
 
 export const TOPIC = 'repl';
 
-/** short timings so that each case takes seconds */
-const FAST: BrokerOptions = {
+/** short timings so that each case takes seconds (the transaction suite's cluster too, txn-replicated.test.ts) */
+export const FAST: BrokerOptions = {
   brokers: 3,
   minInsyncReplicas: 2,
   nodeHeartbeatMs: 100,

@@ -13,18 +13,10 @@ import { startBroker, type Broker } from '../../broker/index.ts';
 import { TXN_TOPIC, txnPartitionFor } from '../../broker/txn/txn-log.ts';
 import { readValues } from '../helpers/read-values.ts';
 import { RawClient } from './raw-client.ts';
+import { FAST } from './replication-run.ts';
 
 const { Kafka, logLevel } = kafkajs;
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-
-const FAST = {
-  brokers: 3,
-  minInsyncReplicas: 2,
-  nodeHeartbeatMs: 100,
-  nodeSessionMs: 1000,
-  replicaLagMs: 2000,
-  minSessionTimeoutMs: 1000,
-};
 
 const client = (broker: Broker) =>
   new Kafka({
