@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs, { type Consumer, type EachMessagePayload } from 'kafkajs';
 import { startBroker, type Broker } from '../../broker/index.ts';
+import { assertServedCleanly } from '../helpers/broker-clean.ts';
 import { registerKafkajsCodecs } from '../../broker/codecs.ts';
 
 const { CompressionTypes, Kafka, logLevel } = kafkajs;
@@ -324,10 +325,7 @@ test('a batch larger than max.message.bytes is refused with MESSAGE_TOO_LARGE', 
 });
 
 test('the broker met no internal error while serving these clients', () => {
-  if (!broker) return;
-  const s = broker.stats();
-  assert.is(s.internalErrors, 0, s.lastInternalError);
-  assert.is(s.malformedFrames, 0);
+  if (broker) assertServedCleanly(broker);
 });
 
 test.run();
