@@ -1,7 +1,7 @@
 /** librdkafka as shipped in Debian's kcat: metadata, produce, consume and balanced consumer. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { runKcat } from '../helpers/kcat.ts';
 import { haveTool } from '../helpers/tools.ts';
 import { startBroker, type Broker } from '../../broker/index.ts';
 import { assertServedCleanly } from '../helpers/broker-clean.ts';
@@ -9,24 +9,7 @@ import { assertServedCleanly } from '../helpers/broker-clean.ts';
 const ok = haveTool('kcat', ['-V']);
 let broker: Broker;
 
-function kcat(args: string[], input?: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('kcat', ['-b', broker.bootstrap.join(','), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '',
-      err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    const t = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`kcat ${args.join(' ')} timed out: ${err}`));
-    }, 20_000);
-    p.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code, out, err });
-    });
-    p.stdin.end(input ?? '');
-  });
-}
+const kcat = (args: string[], input?: string) => runKcat(broker.bootstrap, args, { input });
 
 const lines = (n: number, tag: string) => `${Array.from({ length: n }, (_, i) => `${tag}-${i}`).join('\n')}\n`;
 

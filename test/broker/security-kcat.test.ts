@@ -1,9 +1,9 @@
 /** librdkafka (Debian's kcat) against the TLS + SASL broker: SASL_SSL with SCRAM and PLAIN, mutual TLS. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { startBroker, type Broker } from '../../broker/index.ts';
 import { haveOpenssl, makeCerts, type TestCerts } from '../helpers/certs.ts';
+import { runKcat } from '../helpers/kcat.ts';
 import { haveTool } from '../helpers/tools.ts';
 
 const ok = haveTool('kcat', ['-V']) && haveOpenssl();
@@ -11,31 +11,11 @@ let certs: TestCerts;
 let saslSsl: Broker, mtls: Broker;
 
 /**
- * runs kcat; with `refusal`, ends it as soon as its stderr shows the broker refused it: librdkafka
- * logs the refusal at once but retries until kcat's metadata timeout (-m 3) runs out, 3 s each
+ * runs kcat with `conf` as -X settings; with `refusal`, ends it as soon as its stderr shows the broker
+ * refused it: librdkafka logs the refusal at once but retries until kcat's metadata timeout (-m 3) runs out, 3 s each
  */
-function kcat(b: Broker, conf: string[], args: string[], input?: string, refusal?: RegExp) {
-  const x = conf.flatMap((c) => ['-X', c]);
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
-    const p = spawn('kcat', ['-b', b.bootstrap.join(','), ...x, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '',
-      err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => {
-      err += d;
-      if (refusal?.test(err)) p.kill('SIGKILL');
-    });
-    const t = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`kcat ${args.join(' ')} timed out: ${err}`));
-    }, 20_000);
-    p.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code, out, err });
-    });
-    p.stdin.end(input ?? '');
-  });
-}
+const kcat = (b: Broker, conf: string[], args: string[], input?: string, refusal?: RegExp) =>
+  runKcat(b.bootstrap, [...conf.flatMap((c) => ['-X', c]), ...args], { input, refusal });
 
 /** librdkafka's log line for a wrong password, and the TLS alert for a client without a certificate */
 const REFUSED_SASL = /SASL authentication error: Authentication failed/;
