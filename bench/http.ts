@@ -12,7 +12,8 @@
  * when the two yardsticks are more than 12 % apart (the host changed speed) the attempt is void and
  * the row runs again at 85 % of the later one, at most 3 attempts, each printed with the host's speed;
  * the first valid attempt's verdict is final, met or not. Then pipelab's closed model (constant-vus
- * 50) on the raw and undici engines, and the open model's ceiling in interleaved rounds (5): each
+ * 50) on the raw and undici engines, and the open model's ceiling in interleaved rounds (until 5 are valid, at most
+ * 9): each
  * round reads autocannon's rate (1 s warm-up, then 4 s; --quick 3 s), then offers the open model 110 % of it on 50
  * and on 200 connections, the better counting, the server idle 5 s after each; autocannon once more after the last
  * round. A round reads against the higher of its two neighbouring yardsticks and is void when they are more than
@@ -39,6 +40,7 @@ import { startMachineProbe } from './machine.ts';
 import { type CpuSample, cpuOver, procCpuMs, sampleCpu } from './proc-cpu.ts';
 import {
   agrees,
+  anotherRound,
   bracket,
   ceilingOfRounds,
   deciding,
@@ -51,8 +53,7 @@ import {
 const quick = process.argv.includes('--quick') || process.env.PIPELAB_BENCH_QUICK === '1';
 const SECONDS = quick ? 3 : 8;
 const WARMUP = 2;
-/** the ceiling's rounds and the measured seconds of each run in them (autocannon's after its own 1-s warm-up) */
-const ROUNDS = 5;
+/** the measured seconds of each run in the ceiling's rounds (autocannon's after its own 1-s warm-up) */
 const ROUND_SECONDS = quick ? 3 : 4;
 /** the seconds every autocannon (and wrk) run leaves out before it measures: its fresh server warms */
 const AUTOCANNON_WARMUP = 1;
@@ -468,7 +469,7 @@ const runFigures = (r: Open & { c: number }): string =>
 async function ceilingRounds() {
   const yardsticks = [await roundYardstick()];
   const bests: (Open & { c: number })[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; anotherRound(yardsticks.map((y) => y.rate)); i++) {
     const before = yardsticks[i]!;
     const offered = before.rate * ROUNDS_RULE.offer;
     const from = Date.now();
@@ -528,7 +529,7 @@ try {
   await measure('pipelab closed, constant-vus 50, raw', (s) => closed(s, 'raw'));
   await measure('pipelab closed, constant-vus 50, undici', (s) => closed(s, 'undici'));
   // the ceiling in interleaved rounds, their median (bench/yardstick.ts's ROUNDS_RULE)
-  console.log(`  ceiling ${roundsRuleLine(ROUNDS, CEILING_CONNECTIONS)}`);
+  console.log(`  ceiling ${roundsRuleLine(CEILING_CONNECTIONS)}`);
   const ceiling = await ceilingRounds();
   const yard = ceiling.yardsticks.at(-1)!;
   // scaling: the same loads over two processes (--workers 2, merged)

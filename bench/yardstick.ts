@@ -26,6 +26,8 @@
  * or not, so rounds were void by what an earlier run left in the server; the rule itself is unchanged. It did not cut
  * the void rounds (13 of 45 in its first 9 sittings, 12:59-14:10 UTC, against ~1 in 5 before): on fresh servers the
  * yardstick wanders by more than 12 % within a minute with or without an overload before it (docs/scenarios.md).
+ * Since 14:27 UTC (after the NOT met sittings of 13:11 and 13:54, before any sitting under it) the rounds run until 5
+ * are valid or 9 have run (anotherRound), where they were 5.
  * Before it (since 07:09 UTC) the rows offered 90, 100 and 110 % of one yardstick and were judged once against the
  * higher of it and the one after them (at most 3 attempts, the first valid one final): 11 of 12 sittings met, at
  * 0.899-1.11x, and the miss (08:41 UTC, 0.899x) had its rows in a slower stretch of the host than its yardstick
@@ -120,8 +122,30 @@ export async function bracket<R extends { met: boolean; after: number }>(
  * and 1.04-1.14x after 5 s idle, 10:54-10:58 UTC, three of each; so rounds were void by the server's state, not the
  * host's speed, and the next round's offer came from the slowed reading)
  */
-export const ROUNDS_RULE = { offer: 1.1, agree: RULE.agree, minValid: 3, target: 0.9, settle: 5 } as const;
+export const ROUNDS_RULE = {
+  offer: 1.1,
+  agree: RULE.agree,
+  minValid: 3,
+  target: 0.9,
+  settle: 5,
+  wantValid: 5,
+  maxRounds: 9,
+} as const;
 type RoundsRule = { readonly [K in keyof typeof ROUNDS_RULE]: number };
+
+/**
+ * Whether the ceiling runs another round, from the yardsticks alone (one before each round so far and one after the
+ * last): until `wantValid` rounds are valid or `maxRounds` have run. Since 2026-12-07 14:27 UTC (after the NOT met
+ * sittings of 13:11 and 13:54, with 0 and 1 valid rounds of a fixed 5, and before any sitting under it); before it,
+ * 5 rounds, valid or not. The stop never sees what a round achieved, only whether its yardsticks agreed, so it cannot
+ * pick the rounds that read high: it runs on through the host's wandering stretches instead of ending inside one
+ */
+export function anotherRound(yardsticks: readonly number[], rule: RoundsRule = ROUNDS_RULE): boolean {
+  const rounds = Math.max(0, yardsticks.length - 1);
+  let valid = 0;
+  for (let i = 0; i < rounds; i++) if (agrees(yardsticks[i]!, yardsticks[i + 1]!, rule.agree)) valid++;
+  return valid < rule.wantValid && rounds < rule.maxRounds;
+}
 
 /**
  * One round: what it `achieved` against the higher of the yardsticks `before` and `after` it, how far apart they
@@ -167,9 +191,10 @@ export function ceilingOfRounds(
 }
 
 /** the ceiling's rule in one line, printed before its rounds */
-export function roundsRuleLine(rounds: number, connections: readonly number[], rule: RoundsRule = ROUNDS_RULE): string {
+export function roundsRuleLine(connections: readonly number[], rule: RoundsRule = ROUNDS_RULE): string {
   return (
-    `rule: each run on a fresh server; ${rounds} rounds, each autocannon's closed-loop rate, then the open model ` +
+    `rule: each run on a fresh server; rounds until ${rule.wantValid} are valid or ${rule.maxRounds} have run, ` +
+    `each autocannon's closed-loop rate, then the open model ` +
     `offered ${pct(rule.offer)} of ` +
     `it on ${connections.join(' and ')} connections (the better counts), the server idle ${rule.settle} s after ` +
     `each; autocannon once more after the last; ` +

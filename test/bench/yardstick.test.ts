@@ -1,11 +1,12 @@
 /**
  * The 85 % row's rule (bench/yardstick.ts): when an attempt is valid, what follows a void one, the verdict; the
- * ceiling's rounds: each against the higher neighbour, void ones left out, the median.
+ * ceiling's rounds: each against the higher neighbour, void ones left out, the median, when to stop.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   agrees,
+  anotherRound,
   bracket,
   ceilingOfRounds,
   deciding,
@@ -161,14 +162,32 @@ test('ceilingOfRounds: the yardsticks are one more than the rounds', () => {
 });
 
 test('roundsRuleLine: the rounds, the offer, the agreement, the strict yardstick and the median in one line', () => {
-  const line = roundsRuleLine(5, [50, 200]);
+  const line = roundsRuleLine([50, 200]);
   assert.not.match(line, /\n/);
-  assert.match(line, /5 rounds, each autocannon's closed-loop rate, then the open model offered 110 % of it/);
+  assert.match(line, /rounds until 5 are valid or 9 have run, each autocannon's closed-loop rate/);
+  assert.match(line, /then the open model offered 110 % of it/);
   assert.match(line, /on 50 and 200 connections \(the better counts\), the server idle 5 s after each/);
   assert.match(line, /higher of its two neighbouring yardsticks/);
   assert.match(line, /more than 12 % apart/);
   assert.match(line, /median of the valid rounds, ≥ 0\.90x; fewer than 3 valid: NOT met/);
-  assert.match(roundsRuleLine(3, [50], { ...ROUNDS_RULE, offer: 1.2, minValid: 2 }), /120 % .*fewer than 2 valid/);
+  assert.match(roundsRuleLine([50], { ...ROUNDS_RULE, offer: 1.2, minValid: 2 }), /120 % .*fewer than 2 valid/);
+});
+
+test('anotherRound: until 5 rounds are valid or 9 have run, from the yardsticks alone', () => {
+  assert.is(anotherRound([60_000]), true, 'the first round');
+  // five agreeing neighbours: five valid rounds, enough
+  assert.is(anotherRound([60_000, 61_000, 62_000, 61_000, 60_000]), true, 'four valid');
+  assert.is(anotherRound([60_000, 61_000, 62_000, 61_000, 60_000, 60_500]), false, 'five valid');
+  // the yardsticks swing 59k / 68k: every round void, so it runs on, to 9
+  const swing = [59_000, 68_000, 59_000, 68_000, 59_000, 68_000];
+  assert.is(anotherRound(swing), true, '5 rounds, none valid');
+  assert.is(anotherRound([...swing, 59_000, 68_000, 59_000]), true, '8 rounds');
+  assert.is(anotherRound([...swing, 59_000, 68_000, 59_000, 68_000]), false, '9 rounds: the most');
+  // three void then five valid: 8 rounds
+  const late = [59_000, 68_000, 59_000, 68_000, 67_000, 66_000, 67_000, 68_000];
+  assert.is(anotherRound(late), true, '3 void, 4 valid');
+  assert.is(anotherRound([...late, 67_500]), false, '3 void, 5 valid');
+  assert.is(anotherRound([60_000], { ...ROUNDS_RULE, maxRounds: 0 }), false);
 });
 
 test('deciding: the first valid attempt, else the last, and which in words', () => {
