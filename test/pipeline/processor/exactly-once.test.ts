@@ -6,42 +6,21 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import kafkajs, { type Consumer } from 'kafkajs';
-import { startBroker } from '../../../broker/index.ts';
 import { EventLedger } from '../../../harness/targets/pipeline/accounting.ts';
-import { MemoryFeatureStore } from '../../../pipeline/features/memory.ts';
-import { header, PIPELINE_HEADERS as H, StreamProcessor, type Scorer } from '../../../pipeline/processor/index.ts';
-import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
-import { crashOnCall, seededTransactions, sendTransactions, stubScorer, until } from '../../helpers/processor.ts';
-
-const { Kafka, logLevel } = kafkajs;
+import { header, PIPELINE_HEADERS as H } from '../../../pipeline/processor/index.ts';
+import { TOPICS } from '../../../pipeline/topics.ts';
+import { killScene } from '../../helpers/kill-scene.ts';
+import { seededTransactions, sendTransactions, until } from '../../helpers/processor.ts';
 
 test('exactly-once: a processor killed mid-chunk; read_committed downstream sees every event once', async () => {
-  const broker = await startBroker({ minSessionTimeoutMs: 100 });
-  const kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING });
-  await ensureTopics(kafka, { partitions: 4 });
-  const mk = (id: string, model: Scorer) =>
-    new StreamProcessor({
-      brokers: broker.bootstrap,
-      store: new MemoryFeatureStore(),
-      model,
-      compression: 'none',
-      guarantee: 'exactly-once',
-      id,
-      chunkSize: 50,
-      sessionTimeoutMs: 1500,
-      heartbeatIntervalMs: 100,
-      rebalanceTimeoutMs: 1500,
-      lagEveryMs: 0,
-    });
   // the victim dies while scoring its third chunk, before that chunk's transaction commits
-  const { victim, killed } = crashOnCall(3, (model) => mk('victim', model));
-  const survivor = mk('survivor', stubScorer());
+  const { broker, victim, killed, survivor, watcher, producer, close } = await killScene({
+    crashAt: 3,
+    watchGroup: 'eos-watch',
+    processor: { guarantee: 'exactly-once' },
+  });
   const ledger = new EventLedger();
   let results = 0;
-  // read_committed, explicitly (kafkajs's default too)
-  const watcher: Consumer = kafka.consumer({ groupId: 'eos-watch', maxWaitTimeInMs: 20, readUncommitted: false });
-  const producer = kafka.producer();
   const N = 1200;
   try {
     await victim.start();
@@ -72,11 +51,7 @@ test('exactly-once: a processor killed mid-chunk; read_committed downstream sees
     assert.is(lag.total, 0, 'the transactions committed every consumed offset');
     assert.ok(survivor.stats().records > 0);
   } finally {
-    await watcher.disconnect();
-    await producer.disconnect();
-    await survivor.stop();
-    await victim.kill();
-    await broker.close();
+    await close();
   }
 });
 

@@ -8,16 +8,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import kafkajs, { type Consumer } from 'kafkajs';
-import { startBroker } from '../../../broker/index.ts';
-import { MemoryFeatureStore } from '../../../pipeline/features/memory.ts';
-import { header, PIPELINE_HEADERS as H, StreamProcessor, type Scorer } from '../../../pipeline/processor/index.ts';
+import kafkajs from 'kafkajs';
+import { header, PIPELINE_HEADERS as H } from '../../../pipeline/processor/index.ts';
 import { ProcessorState } from '../../../pipeline/processor/state/store.ts';
 import { decodeSnapshot, dedupRecord, metaRecord, windowRecord } from '../../../pipeline/processor/state/changelog.ts';
 import { TrackedWindows } from '../../../pipeline/processor/state/tracked.ts';
 import type { Guarantee } from '../../../pipeline/processor/exactly-once.ts';
-import { ensureTopics, TOPICS } from '../../../pipeline/topics.ts';
-import { crashOnCall, seededTransactions, sendTransactions, stubScorer, until } from '../../helpers/processor.ts';
+import { TOPICS } from '../../../pipeline/topics.ts';
+import { killScene } from '../../helpers/kill-scene.ts';
+import { seededTransactions, sendTransactions, until } from '../../helpers/processor.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const DAY = 86_400_000;
@@ -74,31 +73,19 @@ interface Outcome {
  * a day. `checkpointIntervalMs`: how old the victim's last checkpoint may be (0: one per chunk)
  */
 async function killMidWindow(guarantee: Guarantee, o: { checkpointIntervalMs?: number } = {}): Promise<Outcome> {
-  const broker = await startBroker({ minSessionTimeoutMs: 100 });
-  const kafka = new Kafka({ brokers: broker.bootstrap, logLevel: logLevel.NOTHING });
-  await ensureTopics(kafka, { partitions: 4 });
-  const mk = (id: string, model: Scorer) =>
-    new StreamProcessor({
-      brokers: broker.bootstrap,
-      store: new MemoryFeatureStore(),
-      model,
-      compression: 'none',
+  const { victim, killed, survivor, watcher, producer, close } = await killScene({
+    crashAt: 10,
+    watchGroup: 'state-watch',
+    processor: {
       guarantee,
-      id,
-      chunkSize: 50,
       checkpointIntervalMs: o.checkpointIntervalMs ?? 0,
       windows: { sizeMs: DAY, allowedLatenessMs: DAY },
-      sessionTimeoutMs: 1500,
-      heartbeatIntervalMs: 100,
-      rebalanceTimeoutMs: 1500,
-      lagEveryMs: 0,
       // fetches answered at the first record (the default until 2026-12-06): the kill at the tenth chunk then comes
       // between decisions sent and their offsets committed, which the at-least-once test needs to see a replay; with
       // 64 KiB fetches no decision was replayed (every window still counted)
       fetchMinBytes: 1,
-    });
-  const { victim, killed } = crashOnCall(10, (model) => mk('victim', model));
-  const survivor = mk('survivor', stubScorer());
+    },
+  });
   const N = 1200;
   const txs = seededTransactions(N);
   const truth = new Map<string, number>();
@@ -108,8 +95,6 @@ async function killMidWindow(guarantee: Guarantee, o: { checkpointIntervalMs?: n
   const counted = new Map<string, number>();
   const seen = new Set<string>();
   let duplicates = 0;
-  const watcher: Consumer = kafka.consumer({ groupId: 'state-watch', maxWaitTimeInMs: 20, readUncommitted: false });
-  const producer = kafka.producer();
   try {
     await victim.start();
     await watcher.connect();
@@ -139,11 +124,7 @@ async function killMidWindow(guarantee: Guarantee, o: { checkpointIntervalMs?: n
     await new Promise((r) => setTimeout(r, 300));
     return { decided: seen.size, duplicates, truth, counted, restoredWindows };
   } finally {
-    await watcher.disconnect();
-    await producer.disconnect();
-    await survivor.stop();
-    await victim.kill();
-    await broker.close();
+    await close();
   }
 }
 
