@@ -13,11 +13,10 @@
  * the row runs again at 85 % of the later one, at most 3 attempts, each printed with the host's speed;
  * the first valid attempt's verdict is final, met or not. Then pipelab's closed model (constant-vus
  * 50) on the raw and undici engines, and the open model's ceiling in interleaved rounds (until 5 are valid, at most
- * 9): each
- * round reads autocannon's rate (1 s warm-up, then 4 s; --quick 3 s), then offers the open model 110 % of it on 50
- * and on 200 connections, the better counting, the server idle 5 s after each; autocannon once more after the last
- * round. A round reads against the higher of its two neighbouring yardsticks and is void when they are more than
- * 12 % apart; the ceiling is the median of the valid rounds (bench/yardstick.ts's ROUNDS_RULE).
+ * 9): each round reads autocannon's rate (1 s warm-up, then 4 s; --quick 3 s), then offers the open model 110 %
+ * of it on 50 and on 200 connections, the better counting, the server idle 5 s after each; autocannon once more
+ * after the last round. A round reads against the higher of its two neighbouring yardsticks and is void when they
+ * are more than 12 % apart; the ceiling is the median of the valid rounds (bench/yardstick.ts's ROUNDS_RULE).
  * Every pipelab figure comes from `pipelab run`'s summary.json, after the warm-up. Every run, each driver's and each
  * yardstick's, starts on a fresh server process, killed after it (since 2026-12-07 12:58 UTC), so no reading
  * inherits what another run left in the server; autocannon and wrk leave out 1 s of their own warm-up.
